@@ -1,0 +1,7 @@
+/// Anything the server writes: `tag OK ...`, `* ...`, or `+ ...`.
+public enum Response: Sendable, Equatable {
+    case tagged(tag: String, StatusResponse)
+    case untagged(UntaggedResponse)
+    /// `+ text` (continuation request; for AUTHENTICATE, the text is the base64 challenge).
+    case continuation(String)
+}
