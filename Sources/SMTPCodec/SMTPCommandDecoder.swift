@@ -1,0 +1,96 @@
+import NIOCore
+
+/// Incrementally decodes SMTP command lines from a server's inbound byte stream.
+///
+/// Call ``next(_:)`` after every read until it answers `.needMoreData`; each `.value` or `.error`
+/// consumed exactly one line, so pipelined commands (RFC 2920) come out one by one. After DATA or
+/// BDAT the server switches to ``SMTPDataDecoder`` / ``SMTPChunkReader`` on the *same* buffer;
+/// during an AUTH exchange it reads client responses with ``nextAuthenticationLine(_:)``.
+///
+/// The decoder holds no session state: the server changes ``configuration`` (e.g. enabling
+/// UTF-8 addresses once it advertises SMTPUTF8) between calls if it needs to.
+public struct SMTPCommandDecoder: Sendable {
+    public struct Configuration: Hashable, Sendable {
+        /// Longest command line including CRLF (RFC 5321 §4.5.3.1.4: 512).
+        public var maximumLineLength: Int
+        /// Longest `AUTH` command or SASL response line including CRLF (RFC 4954 §4: 12288).
+        public var maximumAuthenticationLineLength: Int
+        /// True when the server offers SMTPUTF8: non-ASCII addresses are then accepted in
+        /// `MAIL FROM` carrying the `SMTPUTF8` parameter and in `RCPT TO` (the server must still
+        /// check the transaction used SMTPUTF8, see ``SMTPPath/isInternationalized``).
+        public var allowsUTF8Addresses: Bool
+        /// Accept command lines ending in a bare LF (default false, as Postfix 3.9 does).
+        public var acceptsBareLineFeed: Bool
+
+        public init(
+            maximumLineLength: Int = 512, maximumAuthenticationLineLength: Int = 12288,
+            allowsUTF8Addresses: Bool = false, acceptsBareLineFeed: Bool = false
+        ) {
+            self.maximumLineLength = maximumLineLength
+            self.maximumAuthenticationLineLength = maximumAuthenticationLineLength
+            self.allowsUTF8Addresses = allowsUTF8Addresses
+            self.acceptsBareLineFeed = acceptsBareLineFeed
+        }
+    }
+
+    public var configuration: Configuration
+    private var framer = SMTPLineFramer()
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Decodes the next command line, if complete.
+    public mutating func next(_ buffer: inout ByteBuffer) -> SMTPDecodeResult<SMTPCommand> {
+        let bound = max(self.configuration.maximumLineLength, self.configuration.maximumAuthenticationLineLength)
+        switch self.framer.next(&buffer, maximumLength: bound, acceptsBareLineFeed: self.configuration.acceptsBareLineFeed) {
+        case .needMoreData:
+            return .needMoreData
+        case .tooLong:
+            return .error(SMTPDecodeError(.lineTooLong, "line too long"))
+        case .bareLineFeed:
+            return .error(SMTPDecodeError(.bareLineFeed, "bare LF"))
+        case .line(let line):
+            // Only AUTH may use the longer bound (initial responses can be long).
+            if line.count + 2 > self.configuration.maximumLineLength {
+                var cursor = SMTPByteCursor(line)
+                guard cursor.consumeCaseInsensitive("AUTH "), line.count + 2 <= bound else {
+                    return .error(SMTPDecodeError(.lineTooLong, "line too long"))
+                }
+            }
+            switch Self.parse(line: line, configuration: self.configuration) {
+            case .success(let command): return .value(command)
+            case .failure(let error): return .error(error)
+            }
+        }
+    }
+
+    /// Decodes one client line of a SASL exchange (after a 334 challenge), trailing spaces
+    /// removed. Interpret it with ``SASLResponse/init(line:)`` (`*` cancels, `=` is empty).
+    public mutating func nextAuthenticationLine(_ buffer: inout ByteBuffer) -> SMTPDecodeResult<String> {
+        let bound = self.configuration.maximumAuthenticationLineLength
+        switch self.framer.next(&buffer, maximumLength: bound, acceptsBareLineFeed: self.configuration.acceptsBareLineFeed) {
+        case .needMoreData:
+            return .needMoreData
+        case .tooLong:
+            return .error(SMTPDecodeError(.lineTooLong, "line too long"))
+        case .bareLineFeed:
+            return .error(SMTPDecodeError(.bareLineFeed, "bare LF"))
+        case .line(var line):
+            while line.last == UInt8(ascii: " ") { line.removeLast() }
+            guard line.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), let text = validUTF8String(line) else {
+                return .error(SMTPDecodeError(.invalidArguments, "bad SASL response"))
+            }
+            return .value(text)
+        }
+    }
+
+    /// Parses one complete command line (without CRLF). Pure; used by ``next(_:)`` and fuzzers.
+    public static func parse(line: [UInt8], configuration: Configuration = Configuration()) -> Result<SMTPCommand, SMTPDecodeError> {
+        do throws(SMTPDecodeError) {
+            return .success(try SMTPCommandParser.parse(line: line, allowsUTF8Addresses: configuration.allowsUTF8Addresses))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

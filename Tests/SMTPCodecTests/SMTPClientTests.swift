@@ -1,0 +1,59 @@
+import NIOCore
+import SMTPCodec
+import Testing
+
+@Suite("SMTPClientCommand and SMTPDotStuffer")
+struct SMTPClientTests {
+    private func wire(_ command: SMTPClientCommand) -> String? {
+        (try? command.encoded())?.string
+    }
+
+    @Test func encodesCommands() throws {
+        let alice = try #require(SMTPPath(address: "alice@example.org"))
+        #expect(wire(.ehlo("mx.example.org")) == "EHLO mx.example.org\r\n")
+        #expect(wire(.ehlo("[192.0.2.1]")) == "EHLO [192.0.2.1]\r\n")
+        #expect(wire(.mailFrom(alice)) == "MAIL FROM:<alice@example.org>\r\n")
+        #expect(wire(.mailFrom(.null, parameters: [.init(keyword: "size", value: "100"), .init(keyword: "BODY", value: "8BITMIME")]))
+            == "MAIL FROM:<> SIZE=100 BODY=8BITMIME\r\n")
+        #expect(wire(.rcptTo(alice)) == "RCPT TO:<alice@example.org>\r\n")
+        #expect(wire(.data) == "DATA\r\n")
+        #expect(wire(.bdat(size: 5, last: true)) == "BDAT 5 LAST\r\n")
+        #expect(wire(.rset) == "RSET\r\n")
+        #expect(wire(.quit) == "QUIT\r\n")
+        #expect(wire(.startTLS) == "STARTTLS\r\n")
+        #expect(wire(.auth(mechanism: "PLAIN", initialResponse: "")) == "AUTH PLAIN =\r\n")
+        #expect(wire(.authenticationResponse("*")) == "*\r\n")
+    }
+
+    @Test func refusesInjection() {
+        #expect(wire(.ehlo("a\r\nRCPT TO:<x@y>")) == nil)
+        #expect(wire(.ehlo("")) == nil)
+        #expect(wire(.mailFrom(SMTPPath(localPart: "a\r\nDATA", domain: .domain("b"), raw: ""))) == nil)
+        #expect(wire(.mailFrom(.null, parameters: [.init(keyword: "X", value: "a b")])) == nil)
+        #expect(wire(.mailFrom(.null, parameters: [.init(keyword: "X=Y")])) == nil)
+        #expect(wire(.auth(mechanism: "PLAIN", initialResponse: "abc\r\n")) == nil)
+    }
+
+    /// (body, wire form after DATA)
+    @Test(arguments: [
+        ("", ".\r\n"),
+        ("hello", "hello\r\n.\r\n"),
+        ("hello\r\n", "hello\r\n.\r\n"),
+        (".", "..\r\n.\r\n"),
+        ("a\r\n.\r\nb", "a\r\n..\r\nb\r\n.\r\n"),
+        ("a\n.\nb\n", "a\r\n..\r\nb\r\n.\r\n"),
+        ("a\rb\r", "a\r\nb\r\n.\r\n"),
+        ("x.y\r\n.", "x.y\r\n..\r\n.\r\n"),
+    ])
+    func dotStuffs(body: String, expected: String) {
+        for pieces in deliveries(of: body.bytes) {
+            var stuffer = SMTPDotStuffer()
+            var output = ByteBuffer()
+            for piece in pieces {
+                stuffer.stuff(ByteBuffer(bytes: piece), into: &output)
+            }
+            stuffer.finish(into: &output)
+            #expect(output.string == expected, "body: \(body.debugDescription)")
+        }
+    }
+}
