@@ -98,7 +98,7 @@ extension IMAPResponseEncoder {
             buffer.writeASCII(" ")
             buffer.writeIMAPAstring(Array(identifier.utf8), utf8Allowed: utf8Accept)
             buffer.writeASCII(" ")
-            buffer.writeIMAPString(required, utf8Allowed: false)
+            buffer.writeIMAPAstring(Array(required.utf8), utf8Allowed: false)
             for group in optional {
                 buffer.writeASCII(" ")
                 buffer.writeIMAPAstring(Array(group.utf8), utf8Allowed: false)
