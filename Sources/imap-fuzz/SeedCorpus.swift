@@ -1,0 +1,33 @@
+/// Commands the mutations start from: every command shape the decoder knows, plus framing edge cases.
+enum SeedCorpus {
+    static let commands: [String] = [
+        "a1 ID (\"name\" \"Foxmail\" \"version\" \"7.2\")\r\n",
+        "a CAPABILITY\r\n",
+        "a LOGIN {3}\r\njoe {6+}\r\nsecret\r\n",
+        "a LOGIN \"joe\" \"se\\\"cret\"\r\n",
+        "a AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n",
+        "a AUTHENTICATE PLAIN\r\nAHVzZXIAcGFzcw==\r\n",
+        "a ENABLE CONDSTORE UTF8=ACCEPT\r\n",
+        "a SELECT INBOX (QRESYNC (1 2 1:10 (1:3 4:6)))\r\n",
+        "a EXAMINE \"&XfJT0ZAB-\" (CONDSTORE)\r\n",
+        "a CREATE Drafts (USE (\\Drafts))\r\n",
+        "a RENAME foo \"bar baz\"\r\n",
+        "a LIST (SUBSCRIBED SPECIAL-USE) \"\" (\"*\" INBOX) RETURN (SPECIAL-USE CHILDREN STATUS (MESSAGES UNSEEN))\r\n",
+        "a LSUB \"\" %\r\n",
+        "a STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ SIZE)\r\n",
+        "4 APPEND INBOX (\\Seen) \"29-Nov-2026 10:00:00 +0800\" {12}\r\nHello world!\r\n",
+        "a APPEND Drafts {2+}\r\nab (\\Draft) ~{3+}\r\nc\0d UTF8 (~{1+}\r\ne)\r\n",
+        "9 IDLE\r\nDONE\r\n",
+        "a UID EXPUNGE 3000:3002\r\n",
+        "3 UID SEARCH UNDELETED SINCE 1-Nov-2026\r\n",
+        "a SEARCH RETURN (MIN MAX) CHARSET UTF-8 OR (FROM a TO b) NOT (SEEN DELETED) 2:4,* UID 1:* LARGER 100 HEADER X y MODSEQ 5\r\n",
+        "2 UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM SUBJECT)])\r\n",
+        "a FETCH 1 (BODY[] BODY.PEEK[1.2.3] BODY[1.2.MIME] BODY[3.TEXT]<0.2048> BINARY[1] BINARY.SIZE[2])\r\n",
+        "a UID FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 VANISHED)\r\n",
+        "a STORE 1 (UNCHANGEDSINCE 320162338) +FLAGS.SILENT (\\Draft $Junk)\r\n",
+        "a UID MOVE 5,7:* \"Deleted Messages\"\r\n",
+        "a SETQUOTA \"\" (STORAGE 512)\r\n",
+        "a SETACL INBOX bob lrswi\r\n",
+        "a XYZZY {5+}\r\nhello\r\n",
+    ]
+}

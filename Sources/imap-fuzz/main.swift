@@ -1,0 +1,69 @@
+import IMAPCodec
+import NIOCore
+
+// Deterministic mutation fuzzer for IMAPCodec.
+// Usage: imap-fuzz [iterations=100000] [seed=1]
+// Feeds mutated commands to IMAPCommandDecoder in random chunks, as a server would (switching
+// to IDLE / AUTHENTICATE modes when asked), and checks that it never crashes, never loops,
+// and never holds more bytes than its limits allow. Also fuzzes modified UTF-7 and dates.
+
+let arguments = CommandLine.arguments
+let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
+let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
+
+let limits = IMAPDecoderLimits(maxLineLength: 1024, maxAppendLiteralSize: 4096, maxOtherLiteralSize: 256, maxCommandSize: 8192)
+let maxChunk = 64
+/// The decoder may hold at most one command, plus one unread chunk.
+let memoryBound = limits.maxCommandSize + maxChunk
+
+let corpus = SeedCorpus.commands.map { Array($0.utf8) }
+var mutator = Mutator(random: SplitMix64(state: seed))
+var counts: [String: Int] = [:]
+let clock = ContinuousClock()
+let start = clock.now
+
+for iteration in 0..<iterations {
+    var input = corpus[iteration % corpus.count]
+    input = mutator.mutate(input, corpus: corpus)
+
+    var decoder = IMAPCommandDecoder(limits: limits)
+    var buffer = ByteBuffer()
+    var offset = 0
+    while offset < input.count {
+        let chunk = 1 + Int(mutator.random.next() % UInt64(maxChunk))
+        let end = min(input.count, offset + chunk)
+        buffer.writeBytes(input[offset..<end])
+        offset = end
+        var calls = 0
+        decoding: while true {
+            calls += 1
+            precondition(calls <= input.count + 2, "decoder did not make progress (iteration \(iteration))")
+            let result = decoder.next(&buffer)
+            switch result {
+            case .needMoreData:
+                break decoding
+            case .command(let command):
+                counts["command", default: 0] += 1
+                switch command.command {
+                case .idle: decoder.expectIdleDone()
+                case .authenticate(_, nil): decoder.expectAuthenticateResponse()
+                case .select(let name, _), .examine(let name, _), .create(let name, _):
+                    _ = try? name.decoded()
+                    _ = try? name.decoded(utf8Accept: true)
+                default: break
+                }
+            case .continuationNeeded: counts["continuation", default: 0] += 1
+            case .error: counts["error", default: 0] += 1
+            case .idleDone, .authenticateResponse: counts["mode", default: 0] += 1
+            }
+        }
+        precondition(buffer.readableBytes <= memoryBound,
+                     "decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))")
+    }
+    _ = try? ModifiedUTF7.decode(input)
+    if input.count < 64 { _ = IMAPDateTime(String(decoding: input, as: UTF8.self)) }
+}
+
+let elapsed = clock.now - start
+print("imap-fuzz: \(iterations) inputs, seed \(seed), \(elapsed)")
+print("  " + counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
