@@ -1,0 +1,182 @@
+/// A `name=value` parameter of Content-Type or Content-Disposition, as written: the value is
+/// unquoted but RFC 2231 sections (`name*0*=`) are kept apart and not decoded, which is what IMAP
+/// BODYSTRUCTURE reports. Use ``MIMEParameters/decodedValue(_:in:)`` for the human value.
+public struct MIMEParameter: Sendable, Codable, Equatable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Parsing of `value *(";" parameter)` headers (RFC 2045 §5.1, RFC 2183) and the RFC 2231
+/// extensions (continuations, `charset'language'percent-encoding`).
+public enum MIMEParameters {
+    /// Splits a header value into its leading token (`text/plain`, `attachment`) and parameters.
+    /// Comments are dropped; a missing closing quote ends at the end of the value; unquoted values
+    /// with spaces (a common mistake: `name=my file.pdf`) are kept whole up to the `;`.
+    public static func parse(_ headerValue: String) -> (value: String, parameters: [MIMEParameter]) {
+        let b = Array(headerValue.utf8)
+        var i = 0
+        var head: [UInt8] = []
+        while i < b.count && b[i] != ASCII.semicolon {
+            if b[i] == ASCII.openParen {
+                i = skipComment(b, from: i)
+                continue
+            }
+            if !b[i].isWhitespaceOrNewline && b[i] != ASCII.quote { head.append(b[i]) }
+            i += 1
+        }
+        var parameters: [MIMEParameter] = []
+        while i < b.count && parameters.count < 1000 {
+            // At a ";" (or garbage): skip separators.
+            while i < b.count && (b[i] == ASCII.semicolon || b[i].isWhitespaceOrNewline) { i += 1 }
+            if i < b.count && b[i] == ASCII.openParen { i = skipComment(b, from: i); continue }
+            let nameStart = i
+            while i < b.count && b[i] != ASCII.equals && b[i] != ASCII.semicolon { i += 1 }
+            var nameEnd = i
+            while nameEnd > nameStart && b[nameEnd - 1].isWhitespaceOrNewline { nameEnd -= 1 }
+            guard i < b.count, b[i] == ASCII.equals else { continue }  // no "=": not a parameter
+            i += 1
+            while i < b.count && b[i].isWhitespaceOrNewline { i += 1 }
+            var value: [UInt8] = []
+            if i < b.count && b[i] == ASCII.quote {
+                i += 1
+                while i < b.count && b[i] != ASCII.quote {
+                    if b[i] == ASCII.backslash && i + 1 < b.count { i += 1 }
+                    value.append(b[i])
+                    i += 1
+                }
+                i += 1  // closing quote
+                while i < b.count && b[i] != ASCII.semicolon { i += 1 }  // ignore junk after it
+            } else {
+                while i < b.count && b[i] != ASCII.semicolon {
+                    if b[i] == ASCII.openParen { break }
+                    value.append(b[i])
+                    i += 1
+                }
+                while let last = value.last, last.isWhitespaceOrNewline { value.removeLast() }
+                while i < b.count && b[i] != ASCII.semicolon { i += 1 }
+            }
+            guard nameEnd > nameStart else { continue }
+            parameters.append(MIMEParameter(
+                name: String(decoding: b[nameStart..<nameEnd], as: UTF8.self),
+                value: String(decoding: value, as: UTF8.self)))
+        }
+        return (String(decoding: head, as: UTF8.self), parameters)
+    }
+
+    /// Index after the comment starting at `start` (nested comments and quoted pairs honoured).
+    static func skipComment(_ b: [UInt8], from start: Int) -> Int {
+        var depth = 0
+        var i = start
+        while i < b.count {
+            switch b[i] {
+            case ASCII.backslash: i += 1
+            case ASCII.openParen: depth += 1
+            case ASCII.closeParen:
+                depth -= 1
+                if depth == 0 { return i + 1 }
+            default: break
+            }
+            i += 1
+        }
+        return b.count
+    }
+
+    /// The decoded value of parameter `name`: RFC 2231 forms (`name*`, `name*0`, `name*0*`...)
+    /// win over the plain one; RFC 2047 encoded words in a plain value (non-standard but what
+    /// Outlook and Foxmail send) are decoded too.
+    public static func decodedValue(_ name: String, in parameters: [MIMEParameter]) -> String? {
+        let lower = name.asciiLowercased
+        var sections: [Int: (value: String, extended: Bool)] = [:]
+        var single: (value: String, extended: Bool)?
+        var plain: String?
+        for p in parameters {
+            let pname = p.name.asciiLowercased
+            if pname == lower {
+                if plain == nil { plain = p.value }
+                continue
+            }
+            guard pname.hasPrefix(lower), pname.utf8.count > lower.utf8.count,
+                  pname.utf8[pname.utf8.index(pname.utf8.startIndex, offsetBy: lower.utf8.count)] == ASCII.star else { continue }
+            var rest = pname.dropFirst(lower.count + 1)
+            if rest.isEmpty {
+                if single == nil { single = (p.value, true) }
+                continue
+            }
+            let extended = rest.hasSuffix("*")
+            if extended { rest = rest.dropLast() }
+            guard let n = Int(rest), n >= 0, n < 1000, sections[n] == nil else { continue }
+            sections[n] = (p.value, extended)
+        }
+        if let single { return decodeExtended([single]) }
+        if !sections.isEmpty {
+            var ordered: [(value: String, extended: Bool)] = []
+            var n = 0
+            while let s = sections[n] { ordered.append(s); n += 1 }
+            if !ordered.isEmpty { return decodeExtended(ordered) }
+        }
+        guard let plain else { return nil }
+        return plain.contains("=?") ? EncodedWord.decode(plain) : plain
+    }
+
+    /// Joins RFC 2231 sections: the first extended one may carry `charset'language'`; extended
+    /// sections are percent-decoded; bytes are joined before charset decoding.
+    private static func decodeExtended(_ sections: [(value: String, extended: Bool)]) -> String {
+        var charset: String?
+        var bytes: [UInt8] = []
+        for (index, section) in sections.enumerated() {
+            var value = Array(section.value.utf8)[...]
+            if index == 0 && section.extended {
+                let parts = value.split(separator: ASCII.apostrophe, maxSplits: 2, omittingEmptySubsequences: false)
+                if parts.count == 3 {
+                    charset = String(decoding: parts[0], as: UTF8.self)
+                    value = parts[2]
+                }
+            }
+            if section.extended {
+                bytes.append(contentsOf: percentDecode(value))
+            } else {
+                bytes.append(contentsOf: value)
+            }
+        }
+        if let charset, !charset.isEmpty { return Charset.decode(bytes, charset: charset) }
+        let text = Charset.decode(bytes, charset: "utf-8")
+        return text.contains("=?") ? EncodedWord.decode(text) : text
+    }
+
+    private static func percentDecode(_ value: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.count)
+        var i = value.startIndex
+        while i < value.endIndex {
+            if value[i] == ASCII.percent, i + 2 < value.endIndex, let hi = ASCII.hexValue(value[i + 1]), let lo = ASCII.hexValue(value[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+            } else {
+                out.append(value[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Percent-encodes a UTF-8 value for `name*=UTF-8''...` (RFC 2231 attribute-char set).
+    static func percentEncode(_ value: String) -> String {
+        var out: [UInt8] = []
+        for b in value.utf8 {
+            let safe = b.isASCIILetter || b.isASCIIDigit || "!#$&+-.^_`|~".utf8.contains(b)
+            if safe {
+                out.append(b)
+            } else {
+                out.append(ASCII.percent)
+                out.append(ASCII.upperHexDigits[Int(b >> 4)])
+                out.append(ASCII.upperHexDigits[Int(b & 15)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Everything the store keeps about a message after parsing it once at delivery (cached as JSON).
+/// It does not hold the raw bytes; ``bodyStructure`` ranges index them.
+public struct ParsedMessage: Sendable, Codable, Equatable {
+    /// Top-level header fields in order (raw unfolded values).
+    public var headers: [HeaderField]
+    public var envelope: Envelope
+    public var bodyStructure: BodyStructure
+    /// Size of the raw message in octets.
+    public var size: Int
+    /// The Date header, parsed; nil when absent or unreadable.
+    public var date: Date?
+    /// Decoded Subject.
+    public var subject: String?
+    /// Decoded From addresses.
+    public var from: [MailAddress]
+    /// About 200 characters of body text, whitespace collapsed.
+    public var preview: String
+    /// Decoded subject, From/To/Cc and body text (HTML stripped), capped at ``searchTextLimit`` bytes.
+    public var searchText: String
+    /// Whether there is at least one attachment that is not an inline image referenced by Content-ID.
+    public var hasAttachments: Bool
+
+    public static let previewLength = 200
+    public static let searchTextLimit = 1 << 20
+
+    public init(headers: [HeaderField], envelope: Envelope, bodyStructure: BodyStructure, size: Int, date: Date?,
+                subject: String?, from: [MailAddress], preview: String, searchText: String, hasAttachments: Bool) {
+        self.headers = headers
+        self.envelope = envelope
+        self.bodyStructure = bodyStructure
+        self.size = size
+        self.date = date
+        self.subject = subject
+        self.from = from
+        self.preview = preview
+        self.searchText = searchText
+        self.hasAttachments = hasAttachments
+    }
+
+    init(bytes: [UInt8], headers: [HeaderField], bodyStructure: BodyStructure) {
+        let subject = headers.first(named: "Subject").map { EncodedWord.decode($0) }
+        let from = headers.first(named: "From").map(AddressParser.parse) ?? []
+        var search = SearchTextBuilder(limit: Self.searchTextLimit)
+        search.append(subject ?? "")
+        for name in ["From", "To", "Cc"] {
+            for value in headers.all(named: name) {
+                for a in AddressParser.parse(value) { search.append((a.displayName.map { $0 + " " } ?? "") + a.address) }
+            }
+        }
+        var firstPlain: String?
+        var firstHTML: String?
+        var hasAttachments = false
+        PartClassifier.visit(bodyStructure, descendIntoMessages: true) { _, part, role in
+            switch role {
+            case .plainText:
+                guard !search.isFull || firstPlain == nil else { return }
+                let text = part.decodedText(in: bytes)
+                if firstPlain == nil { firstPlain = text }
+                search.append(text)
+            case .html:
+                guard !search.isFull || firstHTML == nil else { return }
+                let text = HTMLText.plainText(from: part.decodedText(in: bytes))
+                if firstHTML == nil { firstHTML = text }
+                search.append(text)
+            case .attachment(let isInline):
+                if !isInline || part.contentID == nil { hasAttachments = true }
+                if let name = part.filename { search.append(name) }
+            }
+        }
+        self.init(
+            headers: headers, envelope: Envelope(headers: headers), bodyStructure: bodyStructure, size: bytes.count,
+            date: headers.first(named: "Date").flatMap(MailDate.parse), subject: subject, from: from,
+            preview: Self.collapse(firstPlain ?? firstHTML ?? "", limit: Self.previewLength),
+            searchText: search.text, hasAttachments: hasAttachments)
+    }
+
+    /// The first value of header `name` (case-insensitive), raw.
+    public func header(_ name: String) -> String? { headers.first(named: name) }
+
+    /// Every value of header `name`, raw.
+    public func headers(named name: String) -> [String] { headers.all(named: name) }
+
+    /// The first value of header `name` with RFC 2047 encoded words decoded.
+    public func decodedHeader(_ name: String) -> String? { header(name).map { EncodedWord.decode($0) } }
+
+    /// Whitespace runs collapsed to one space, trimmed, cut to `limit` characters.
+    static func collapse(_ text: String, limit: Int) -> String {
+        var out = ""
+        var count = 0
+        var pendingSpace = false
+        for ch in text {
+            if ch.isWhitespace || ch == "\u{FEFF}" || ch == "\u{200B}" {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.append(" ")
+                count += 1
+                pendingSpace = false
+                if count >= limit { break }
+            }
+            out.append(ch)
+            count += 1
+            if count >= limit { break }
+        }
+        return out
+    }
+}
+
+/// Accumulates search text up to a byte limit, never cutting inside a character.
+struct SearchTextBuilder {
+    let limit: Int
+    private(set) var text = ""
+    private var used = 0
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    var isFull: Bool { used >= limit }
+
+    mutating func append(_ piece: String) {
+        guard !piece.isEmpty, used < limit else { return }
+        if !text.isEmpty { text.append("\n"); used += 1 }
+        let room = limit - used
+        if piece.utf8.count <= room {
+            text.append(piece)
+            used += piece.utf8.count
+            return
+        }
+        var taken = 0
+        for scalar in piece.unicodeScalars {
+            let n = String(scalar).utf8.count
+            if taken + n > room { break }
+            text.unicodeScalars.append(scalar)
+            taken += n
+        }
+        used = limit
+    }
+}

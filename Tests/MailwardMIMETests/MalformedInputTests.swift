@@ -1,0 +1,116 @@
+import Testing
+@testable import MailwardMIME
+
+@Suite("Malformed and hostile input")
+struct MalformedInputTests {
+    /// Parses and exercises everything; checks all ranges stay inside the input.
+    static func exercise(_ bytes: [UInt8]) {
+        let msg = MIMEParser.parse(bytes)
+        _ = MessageContent.extract(from: bytes)
+        msg.bodyStructure.forEachPart { _, part in
+            #expect(part.headerRange.lowerBound >= 0 && part.bodyRange.upperBound <= bytes.count)
+            #expect(part.headerRange.upperBound <= part.bodyRange.lowerBound)
+            _ = part.decodedText(in: bytes)
+        }
+    }
+
+    @Test func emptyAndTinyInputs() {
+        for input in ["", "\n", "\r\n", "\r", ":", "a", "\r\n\r\n", "--", "Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n"] {
+            Self.exercise(Array(input.utf8))
+        }
+        let empty = MIMEParser.parse([])
+        #expect(empty.bodyStructure.mimeType == "text/plain")
+        #expect(empty.headers.isEmpty)
+    }
+
+    @Test func missingFinalBoundary() {
+        let bytes = TestSupport.fixture("broken-missing-final-boundary.eml")
+        let root = MIMEParser.parse(bytes).bodyStructure
+        #expect(root.children.count == 2)
+        #expect(root.part(at: [2])!.decodedText(in: bytes) == "second part, message truncated here\r\n")
+        #expect(MessageContent.extract(from: bytes).textBody == "first part\nsecond part, message truncated here\n")
+    }
+
+    @Test func multipartWithoutBoundaryGetsOneEmptyPart() {
+        let bytes = TestSupport.fixture("broken-no-boundary-param.eml")
+        let root = MIMEParser.parse(bytes).bodyStructure
+        #expect(root.isMultipart)
+        #expect(root.children.count == 1)
+        #expect(root.children[0].mimeType == "text/plain" && root.children[0].size == 0)
+    }
+
+    @Test func bareLFBareCRAndNUL() {
+        let bytes = TestSupport.fixture("broken-bare-lf-nul.eml")
+        let msg = MIMEParser.parse(bytes)
+        #expect(msg.subject == "bare LF\u{0} and NUL")
+        #expect(msg.bodyStructure.children.map(\.mimeType) == ["text/plain", "text/html"])
+        let content = MessageContent.extract(from: bytes)
+        #expect(content.textBody == "line one\nstill line one\u{0}")
+        #expect(content.htmlBody == "<p>hi</p>")
+    }
+
+    @Test func hugeNestingIsCapped() {
+        var text = "Content-Type: multipart/mixed; boundary=b0\r\n\r\n"
+        for i in 1...2_000 { text += "--b\(i - 1)\r\nContent-Type: multipart/mixed; boundary=b\(i)\r\n\r\n" }
+        let bytes = Array(text.utf8)
+        var depth = 0
+        var node = MIMEParser.parse(bytes).bodyStructure
+        while let child = node.children.first { node = child; depth += 1 }
+        #expect(depth <= MIMEParser.maxDepth + 1)
+        Self.exercise(bytes)
+    }
+
+    @Test func nestedMessageBombIsCapped() {
+        var text = "Subject: leaf\r\n\r\nbody"
+        for _ in 0..<300 { text = "Content-Type: message/rfc822\r\n\r\n" + text }
+        Self.exercise(Array(text.utf8))
+    }
+
+    @Test func partCountIsCapped() {
+        var text = "Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+        text += String(repeating: "--x\r\n\r\na\r\n", count: 30_000)
+        let root = MIMEParser.parse(Array(text.utf8)).bodyStructure
+        #expect(root.children.count < MIMEParser.maxParts)
+    }
+
+    @Test func boundaryPrefixOfNestedBoundaryDoesNotSplit() {
+        let bytes = TestSupport.crlf("""
+            Content-Type: multipart/mixed; boundary=abc
+
+            --abc
+            Content-Type: multipart/alternative; boundary=abcd
+
+            --abcd
+            Content-Type: text/plain
+
+            inner
+            --abcd--
+            --abc--
+            """)
+        let root = MIMEParser.parse(bytes).bodyStructure
+        #expect(root.children.count == 1)
+        #expect(root.children[0].children.count == 1)
+        #expect(TestSupport.slice(bytes, root.part(at: [1, 1])!.bodyRange) == "inner")
+    }
+
+    @Test func randomGarbageNeverCrashes() {
+        var g = SeededGenerator(seed: 42)
+        let alphabet = Array("--b\r\n=?:;\"<>@,=?UTF-8?B?Content-Type: multipart/mixed; boundary=b\r\n\r\nmessage/rfc822 base64 =\u{0}".utf8)
+        for _ in 0..<300 {
+            let n = Int.random(in: 0..<600, using: &g)
+            let bytes = (0..<n).map { _ in
+                Bool.random(using: &g) ? alphabet[Int.random(in: 0..<alphabet.count, using: &g)] : UInt8.random(in: 0...255, using: &g)
+            }
+            Self.exercise(bytes)
+        }
+    }
+
+    @Test func truncatedBase64Attachment() {
+        let bytes = TestSupport.fixture("truncated-base64.eml")
+        let content = MessageContent.extract(from: bytes)
+        #expect(content.attachments.count == 1)
+        let data = MessageContent.attachmentData(at: content.attachments[0].partPath, in: bytes) ?? []
+        #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(content.attachments[0].size == data.count)
+    }
+}
