@@ -152,3 +152,13 @@ struct POP3CommandDecoderTests {
         }
     }
 }
+
+@Suite("POP3 descriptions redact secrets")
+struct POP3DescriptionTests {
+    @Test func redacts() {
+        #expect(POP3Command.pass("hunter2").description == "PASS <redacted>")
+        #expect(!String(describing: POP3DecodeResult<POP3Command>.value(.pass("hunter2"))).contains("hunter2"))
+        #expect(POP3Command.auth(mechanism: "PLAIN", initialResponse: "AGJvYgBzZWNyZXQ=").description == "AUTH PLAIN <redacted>")
+        #expect(POP3Command.top(1, lines: 5).description == "TOP 1 5")
+    }
+}

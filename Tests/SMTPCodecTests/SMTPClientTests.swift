@@ -57,3 +57,16 @@ struct SMTPClientTests {
         }
     }
 }
+
+@Suite("Descriptions redact secrets")
+struct SMTPDescriptionTests {
+    @Test func commandDescriptions() {
+        let auth = SMTPCommand.auth(mechanism: "PLAIN", initialResponse: "AGJvYgBzZWNyZXQ=")
+        #expect(auth.description == "AUTH PLAIN <redacted>")
+        #expect(!String(describing: SMTPDecodeResult<SMTPCommand>.value(auth)).contains("AGJvYgBzZWNyZXQ="))
+        let mail = SMTPCommand.mail(reversePath: SMTPPath(address: "a@b.c")!, parameters: .init(size: 10, body: .eightBitMIME))
+        #expect(mail.description == "MAIL FROM:<a@b.c> SIZE=10 BODY=8BITMIME")
+        #expect(SMTPClientCommand.authenticationResponse("c2VjcmV0").description == "<redacted>")
+        #expect(SMTPClientCommand.quit.description == "QUIT")
+    }
+}
