@@ -162,3 +162,24 @@ struct POP3DescriptionTests {
         #expect(POP3Command.top(1, lines: 5).description == "TOP 1 5")
     }
 }
+
+@Suite("POP3 bounded buffering")
+struct POP3BoundedBufferingTests {
+    @Test func decoderNeverHoldsMoreThanOneLine() {
+        var state: UInt64 = 11
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var decoder = POP3CommandDecoder(configuration: .init(maximumLineLength: 64, maximumAuthenticationLineLength: 100))
+        var buffer = ByteBuffer()
+        for _ in 0..<3000 {
+            let piece = (0..<random(200)).map { _ in random(40) == 0 ? UInt8(ascii: "\n") : UInt8(truncatingIfNeeded: random(256)) }
+            buffer.writeBytes(piece)
+            var steps = 0
+            while decoder.next(&buffer) != .needMoreData { steps += 1 }
+            #expect(steps < 1000)
+            #expect(buffer.readableBytes < 100)
+        }
+    }
+}

@@ -288,3 +288,32 @@ struct SMTPCommandDecoderTests {
         }
     }
 }
+
+@Suite("Bounded buffering")
+struct SMTPBoundedBufferingTests {
+    /// Random bytes (few line feeds, so long lines are common) in random pieces: the decoders
+    /// always make progress and never leave more than one line bound in the buffer.
+    @Test func decodersNeverHoldMoreThanOneLine() {
+        var state: UInt64 = 7
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let configuration = SMTPCommandDecoder.Configuration(maximumLineLength: 64, maximumAuthenticationLineLength: 128)
+        var commands = SMTPCommandDecoder(configuration: configuration)
+        var replies = SMTPReplyDecoder(configuration: .init(maximumLineLength: 64, maximumLineCount: 4))
+        var commandBuffer = ByteBuffer()
+        var replyBuffer = ByteBuffer()
+        for _ in 0..<3000 {
+            let piece = (0..<random(200)).map { _ in random(40) == 0 ? UInt8(ascii: "\n") : UInt8(truncatingIfNeeded: random(256)) }
+            commandBuffer.writeBytes(piece)
+            replyBuffer.writeBytes(piece)
+            var steps = 0
+            while commands.next(&commandBuffer) != .needMoreData { steps += 1 }
+            while replies.next(&replyBuffer) != .needMoreData { steps += 1 }
+            #expect(steps < 1000)
+            #expect(commandBuffer.readableBytes < 128)
+            #expect(replyBuffer.readableBytes < 64)
+        }
+    }
+}
