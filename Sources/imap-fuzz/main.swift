@@ -5,7 +5,8 @@ import NIOCore
 // Usage: imap-fuzz [iterations=100000] [seed=1]
 // Feeds mutated commands to IMAPCommandDecoder in random chunks, as a server would (switching
 // to IDLE / AUTHENTICATE modes when asked), and checks that it never crashes, never loops,
-// and never holds more bytes than its limits allow. Also fuzzes modified UTF-7 and dates.
+// never holds more bytes than its limits allow, and gives the same results however the input
+// is split. Also fuzzes modified UTF-7 and dates.
 
 let arguments = CommandLine.arguments
 let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
@@ -22,16 +23,14 @@ var counts: [String: Int] = [:]
 let clock = ContinuousClock()
 let start = clock.now
 
-for iteration in 0..<iterations {
-    var input = corpus[iteration % corpus.count]
-    input = mutator.mutate(input, corpus: corpus)
-
+/// Decodes `input` fed in chunks of the sizes `nextChunk` picks, checking progress and memory.
+func decode(_ input: [UInt8], iteration: Int, nextChunk: () -> Int) -> [IMAPDecodeResult] {
     var decoder = IMAPCommandDecoder(limits: limits)
     var buffer = ByteBuffer()
+    var results: [IMAPDecodeResult] = []
     var offset = 0
     while offset < input.count {
-        let chunk = 1 + Int(mutator.random.next() % UInt64(maxChunk))
-        let end = min(input.count, offset + chunk)
+        let end = min(input.count, offset + nextChunk())
         buffer.writeBytes(input[offset..<end])
         offset = end
         var calls = 0
@@ -39,11 +38,9 @@ for iteration in 0..<iterations {
             calls += 1
             precondition(calls <= input.count + 2, "decoder did not make progress (iteration \(iteration))")
             let result = decoder.next(&buffer)
-            switch result {
-            case .needMoreData:
-                break decoding
-            case .command(let command):
-                counts["command", default: 0] += 1
+            if result == .needMoreData { break decoding }
+            results.append(result)
+            if case .command(let command) = result {
                 switch command.command {
                 case .idle: decoder.expectIdleDone()
                 case .authenticate(_, nil): decoder.expectAuthenticateResponse()
@@ -52,13 +49,33 @@ for iteration in 0..<iterations {
                     _ = try? name.decoded(utf8Accept: true)
                 default: break
                 }
-            case .continuationNeeded: counts["continuation", default: 0] += 1
-            case .error: counts["error", default: 0] += 1
-            case .idleDone, .authenticateResponse: counts["mode", default: 0] += 1
             }
         }
         precondition(buffer.readableBytes <= memoryBound,
                      "decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))")
+    }
+    return results
+}
+
+for iteration in 0..<iterations {
+    let input = mutator.mutate(corpus[iteration % corpus.count], corpus: corpus)
+    // Oracle: however the bytes are split, the results are the same as decoding them whole.
+    let whole = decode(input, iteration: iteration) { input.count }
+    let split = decode(input, iteration: iteration) { 1 + Int(mutator.random.next() % UInt64(maxChunk)) }
+    if whole != split {
+        print("split-dependent results at iteration \(iteration) for input \(input)")
+        print("  whole: \(whole)")
+        print("  split: \(split)")
+        fatalError("split-dependent decoding")
+    }
+    for result in whole {
+        switch result {
+        case .command: counts["command", default: 0] += 1
+        case .continuationNeeded: counts["continuation", default: 0] += 1
+        case .error: counts["error", default: 0] += 1
+        case .idleDone, .authenticateResponse: counts["mode", default: 0] += 1
+        case .needMoreData: break
+        }
     }
     _ = try? ModifiedUTF7.decode(input)
     if input.count < 64 { _ = IMAPDateTime(String(decoding: input, as: UTF8.self)) }

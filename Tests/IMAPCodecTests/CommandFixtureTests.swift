@@ -55,6 +55,8 @@ let commandFixtures: [CommandFixture] = [
     .init(line: "a CREATE Drafts2 (USE (\\Drafts))\r\n", expected: .create(mb("Drafts2"), specialUse: [.drafts])),
     .init(line: "a CREATE \"a/b\"\r\n", expected: .create(mb("a/b"), specialUse: [])),
     .init(line: "a DELETE foo\r\n", expected: .delete(mb("foo"))),
+    .init(line: "a SELECT ~/Mail/foo\r\n", expected: .select(mb("~/Mail/foo"), [])),
+    .init(line: "a LIST ~/Mail/ %\r\n", expected: .list(.init(reference: mb("~/Mail/"), patterns: [Array("%".utf8)]))),
     .init(line: "a RENAME foo \"bar baz\"\r\n", expected: .rename(from: mb("foo"), to: mb("bar baz"))),
     .init(line: "a SUBSCRIBE foo\r\n", expected: .subscribe(mb("foo"))),
     .init(line: "a UNSUBSCRIBE foo\r\n", expected: .unsubscribe(mb("foo"))),

@@ -78,6 +78,14 @@ import Testing
         #expect(results.last == .command(.init(tag: "b", command: .noop)))
     }
 
+    @Test func manySmallLiteralsCannotAddUp() {
+        let limits = IMAPDecoderLimits(maxLineLength: 100, maxAppendLiteralSize: 1000, maxOtherLiteralSize: 10,
+                                       maxCommandSize: 2000, maxOtherCommandSize: 50)
+        let input = "a SEARCH" + String(repeating: " TEXT {5+}\r\nhello", count: 10) + "\r\nb NOOP\r\n"
+        let results = DecoderHarness.decodeAllSplits(input, limits: limits)
+        #expect(results == [.error(.init(tag: "a", reason: .commandTooLong(limit: 50))), .command(.init(tag: "b", command: .noop))])
+    }
+
     @Test func idleDone() {
         let results = DecoderHarness.decodeAllSplits("9 IDLE\r\nDONE\r\n10 NOOP\r\n")
         #expect(results == [.command(.init(tag: "9", command: .idle)), .idleDone, .command(.init(tag: "10", command: .noop))])
@@ -144,6 +152,9 @@ let malformedInputs: [(String, String?)] = [
     ("a  NOOP\r\n", "a"),
     ("a NOOP \r\n", "a"),
     ("a LOGIN {3+}\r\nj\0e x\r\n", "a"),
+    ("* LOGIN {3}\r\n", nil),
+    ("a LOGIN ~{3+}\r\nabc x\r\n", "a"),
+    ("a ID (\"a\" ~{1+}\r\nb)\r\n", "a"),
 ]
 
 @Suite struct MalformedInputTests {

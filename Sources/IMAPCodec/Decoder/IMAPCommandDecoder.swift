@@ -123,12 +123,12 @@ public struct IMAPCommandDecoder: Sendable {
         guard let lf = Self.lineFeed(in: buffer, from: max(framing.scanOffset, lineStart)) else {
             framing.scanOffset = buffer.readableBytes
             let lineSoFar = buffer.readableBytes - lineStart
-            if lineSoFar > limits.maxLineLength || framing.framedLength + lineSoFar > limits.maxCommandSize {
+            if lineSoFar > limits.maxLineLength || framing.framedLength + lineSoFar > commandLimit(framing) {
                 let tag = framing.tag ?? (lineStart == 0 ? Self.tag(in: buffer, lineLength: lineSoFar) : nil)
                 let reason: IMAPDecodeError.Reason = lineSoFar > limits.maxLineLength
-                    ? .lineTooLong(limit: limits.maxLineLength) : .commandTooLong(limit: limits.maxCommandSize)
-                let drop = buffer.readableBytes - Self.discardTail
-                if drop > 0 { buffer.moveReaderIndex(forwardBy: drop) }
+                    ? .lineTooLong(limit: limits.maxLineLength) : .commandTooLong(limit: commandLimit(framing))
+                // Keep only the tail of *this* line: earlier lines of the command end in LF.
+                buffer.moveReaderIndex(forwardBy: buffer.readableBytes - min(Self.discardTail, lineSoFar))
                 state = .discardingLine
                 return .error(IMAPDecodeError(tag: tag, reason: reason))
             }
@@ -156,8 +156,8 @@ public struct IMAPCommandDecoder: Sendable {
         if lineLength > limits.maxLineLength {
             return refuse(.lineTooLong(limit: limits.maxLineLength))
         }
-        if framing.framedLength + lineLength > limits.maxCommandSize {
-            return refuse(.commandTooLong(limit: limits.maxCommandSize))
+        if framing.framedLength + lineLength > commandLimit(framing) {
+            return refuse(.commandTooLong(limit: commandLimit(framing)))
         }
         guard let literal else {
             // The command is complete.
@@ -175,15 +175,19 @@ public struct IMAPCommandDecoder: Sendable {
         if literal.size > UInt64(literalLimit) {
             return refuse(.literalTooBig(announced: literal.size, limit: literalLimit))
         }
-        if UInt64(framing.framedLength + lineLength) + literal.size > UInt64(limits.maxCommandSize) {
-            return refuse(.commandTooLong(limit: limits.maxCommandSize))
+        if UInt64(framing.framedLength + lineLength) + literal.size > UInt64(commandLimit(framing)) {
+            return refuse(.commandTooLong(limit: commandLimit(framing)))
+        }
+        if framing.tag == nil {
+            // Never invite a literal for a command we will refuse anyway.
+            return refuse(.syntax("missing or invalid tag"))
         }
         framing.framedLength += lineLength
         framing.scanOffset = framing.framedLength
         framing.literalRemaining = Int(literal.size)
         state = .framing(framing)
         if literal.isSynchronizing {
-            return .continuationNeeded(tag: framing.tag ?? "*")
+            return .continuationNeeded(tag: framing.tag ?? "")
         }
         return nil
     }
@@ -193,7 +197,7 @@ public struct IMAPCommandDecoder: Sendable {
         guard let lf = Self.lineFeed(in: buffer, from: 0) else {
             if buffer.readableBytes > limits.maxLineLength {
                 mode = .command
-                buffer.moveReaderIndex(forwardBy: buffer.readableBytes - Self.discardTail)
+                buffer.moveReaderIndex(forwardBy: max(0, buffer.readableBytes - Self.discardTail))
                 state = .discardingLine
                 return .error(IMAPDecodeError(tag: nil, reason: .lineTooLong(limit: limits.maxLineLength)))
             }
@@ -221,6 +225,11 @@ public struct IMAPCommandDecoder: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The size limit for the command being framed (APPEND may be much larger than the rest).
+    private func commandLimit(_ framing: Framing) -> Int {
+        framing.isAppend ? limits.maxCommandSize : min(limits.maxCommandSize, limits.maxOtherCommandSize)
+    }
 
     /// Offset (from the reader index) of the first LF at or after `from`.
     private static func lineFeed(in buffer: ByteBuffer, from: Int) -> Int? {

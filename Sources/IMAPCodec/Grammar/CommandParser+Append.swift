@@ -24,10 +24,10 @@ extension CommandParser {
             if consumeKeyword("UTF8") {
                 try space()
                 try expect(UInt8(ascii: "("), "(")
-                data = (try parseLiteral().data, true)
+                data = (try parseLiteral(allowBinary: true).data, true)
                 try expect(UInt8(ascii: ")"), ")")
             } else {
-                data = try parseLiteral()
+                data = try parseLiteral(allowBinary: true)
             }
             messages.append(AppendMessage(flags: flags, internalDate: date, data: data.data, isBinary: data.isBinary))
         } while peek() == UInt8(ascii: " ")

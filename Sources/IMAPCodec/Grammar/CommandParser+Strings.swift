@@ -11,7 +11,7 @@ extension CommandParser {
     /// `astring = 1*ASTRING-CHAR / string`
     mutating func parseAstringBytes() throws(ParserError) -> [UInt8] {
         switch peek() {
-        case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "~"):
+        case UInt8(ascii: "\""), UInt8(ascii: "{"):
             return try parseStringBytes()
         default:
             let bytes = take(while: CharacterClasses.isAstringChar)
@@ -29,7 +29,7 @@ extension CommandParser {
         if peek() == UInt8(ascii: "\"") {
             return try parseQuoted()
         }
-        var literal = try parseLiteral().data
+        var literal = try parseLiteral(allowBinary: false).data
         return literal.readBytes(length: literal.readableBytes) ?? []
     }
 
@@ -70,10 +70,10 @@ extension CommandParser {
 
     /// `literal = "{" number64 ["+"] "}" CRLF *CHAR8` and
     /// `literal8 = "~{" number64 ["+"] "}" CRLF *OCTET` (RFC 3516, RFC 7888).
-    /// Returns a slice of the command buffer, without copying.
-    mutating func parseLiteral() throws(ParserError) -> (data: ByteBuffer, isBinary: Bool) {
+    /// Returns a slice of the command buffer, without copying. `literal8` only where `allowBinary`.
+    mutating func parseLiteral(allowBinary: Bool) throws(ParserError) -> (data: ByteBuffer, isBinary: Bool) {
         var isBinary = false
-        if peek() == UInt8(ascii: "~") {
+        if allowBinary, peek() == UInt8(ascii: "~") {
             isBinary = true
             advance()
         }
@@ -129,7 +129,7 @@ extension CommandParser {
     /// `list-mailbox = 1*list-char / string`
     mutating func parseListMailbox() throws(ParserError) -> [UInt8] {
         switch peek() {
-        case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "~"):
+        case UInt8(ascii: "\""), UInt8(ascii: "{"):
             return try parseStringBytes()
         default:
             // RFC 6855: raw UTF-8 is allowed too.
