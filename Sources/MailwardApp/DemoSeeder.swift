@@ -1,0 +1,33 @@
+import MailwardCore
+
+/// `serve --demo`: a domain and users a newcomer can sign in with at once (SPEC O1).
+/// Passwords are fresh random ones on every start — they are printed, never stored in clear.
+public enum DemoSeeder {
+    public static let domain = "demo.test"
+    public static let users: [(local: String, name: String)] = [
+        ("alice", "Alice 张"), ("bob", "Bob 李"), ("office", "办公室 Office"),
+    ]
+
+    public struct Credential: Sendable {
+        public var address: String
+        public var password: String
+    }
+
+    public static func seed(_ accounts: AccountService, random: any RandomSource = SystemRandomSource()) async throws -> [Credential] {
+        if try await accounts.store.domain(named: domain) == nil {
+            try await accounts.addDomain(domain)
+        }
+        var credentials: [Credential] = []
+        for user in users {
+            let address = "\(user.local)@\(domain)"
+            let password = random.string(length: 12, alphabet: Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
+            if try await accounts.store.account(address: EmailAddress(address)) == nil {
+                try await accounts.addAccount(address, password: password, displayName: user.name)
+            } else {
+                try await accounts.setPassword(address, to: password)
+            }
+            credentials.append(Credential(address: address, password: password))
+        }
+        return credentials
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import MailwardConfig
+
+/// Process-wide logging as configured (`log.level`, `log.format`). Called once by the executable.
+public enum LogSetup {
+    public static func bootstrap(_ settings: MailwardConfiguration.LogSettings) {
+        let level = Logger.Level(rawValue: settings.level) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = settings.format == "json"
+                ? JSONLogHandler(label: label)
+                : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// One JSON object per line on standard error: `{"ts","level","label","msg",…metadata}`.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var object: [String: String] = [
+            "ts": ISO8601DateFormatter().string(from: Date()),
+            "level": event.level.rawValue,
+            "label": label,
+            "msg": event.message.description,
+        ]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = value.description
+        }
+        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        data.append(0x0A)
+        FileHandle.standardError.write(data)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import MailwardCore
+import MailwardNet
+import MailwardWeb
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// The running server: every door as a `Service` in one `ServiceGroup` (DESIGN principle 7).
+/// SIGTERM/SIGINT (or `shutdown()`) stops accepting and lets in-flight work finish.
+public final class MailwardServer: Sendable {
+    public let runtime: Runtime
+    public let registry: PrometheusCollectorRegistry
+    public let certificate: SelfSignedCertificate.Files
+    let logger: Logger
+    private let ports = BoundPorts()
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    public init(runtime: Runtime, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                logger: Logger = Logger(label: "mailward")) throws {
+        self.runtime = runtime
+        self.registry = registry
+        self.logger = logger
+        let tls = runtime.configuration.tls
+        if tls.certificate.isEmpty {
+            certificate = try SelfSignedCertificate.ensure(in: runtime.folder.path, hostname: runtime.configuration.hostname)
+        } else {
+            certificate = SelfSignedCertificate.Files(certificatePath: tls.certificate, keyPath: tls.key)
+        }
+        // Fail at start-up, not at the first STARTTLS, when the certificate cannot be used.
+        do {
+            _ = try TLSContextFactory.serverContext(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
+        } catch {
+            throw AppError("cannot use the TLS certificate \(certificate.certificatePath): \(error)")
+        }
+    }
+
+    /// Runs until shut down. `signals` are the process signals that start a graceful shutdown.
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let configuration = runtime.configuration
+        let store = runtime.store
+        let web = WebDoor(
+            settings: .init(host: configuration.listenAddress, port: configuration.http.port),
+            health: { (try? await store.domains()) != nil },
+            registry: registry,
+            logger: logger)
+        let ports = self.ports
+        let application = web.makeApplication(onListening: { port in await ports.set(.http, port) })
+        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: application)],
+            gracefulShutdownSignals: signals,
+            logger: logger))
+        group.withLock { $0 = serviceGroup }
+        logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
+        try await serviceGroup.run()
+        logger.info("Mailward stopped")
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    public func shutdown() async {
+        let serviceGroup = group.withLock { $0 }
+        await serviceGroup?.triggerGracefulShutdown()
+    }
+
+    /// The port a door is bound to, once it listens (waits until then).
+    public func port(_ door: Door) async -> Int {
+        await ports.wait(door)
+    }
+
+    public enum Door: String, Sendable, CaseIterable {
+        case http
+    }
+}
+
+/// Ports the doors are bound to, reported once each listener is up.
+actor BoundPorts {
+    private var ports: [MailwardServer.Door: Int] = [:]
+    private var waiters: [MailwardServer.Door: [CheckedContinuation<Int, Never>]] = [:]
+
+    func set(_ door: MailwardServer.Door, _ port: Int) {
+        ports[door] = port
+        for waiter in waiters.removeValue(forKey: door) ?? [] { waiter.resume(returning: port) }
+    }
+
+    func wait(_ door: MailwardServer.Door) async -> Int {
+        if let port = ports[door] { return port }
+        return await withCheckedContinuation { waiters[door, default: []].append($0) }
+    }
+}

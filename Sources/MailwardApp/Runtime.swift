@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import MailwardConfig
+import MailwardCore
+import StoreSQLite
+
+/// Everything the server and the command line share once the configuration is read and the
+/// store is open: the composition of concrete parts behind Core's ports.
+public struct Runtime: Sendable {
+    public let folder: DataFolder
+    public let configuration: MailwardConfiguration
+    public let store: SQLiteStore
+    public let accounts: AccountService
+    public let clock: any WallClock
+
+    /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
+    public static func open(dataPath: String, configFile: String?,
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            clock: any WallClock = SystemWallClock()) async throws -> Runtime {
+        let folder = try DataFolder.prepare(dataPath)
+        let configuration = try await ConfigurationLoader.load(file: folder.configFile(explicit: configFile),
+                                                               environment: environment)
+        return try Runtime(folder: folder, configuration: configuration, clock: clock)
+    }
+
+    public init(folder: DataFolder, configuration: MailwardConfiguration, clock: any WallClock = SystemWallClock()) throws {
+        self.folder = folder
+        self.configuration = configuration
+        self.clock = clock
+        do {
+            store = try SQLiteStore(path: folder.databasePath)
+        } catch {
+            throw AppError("cannot open the database \(folder.databasePath): \(error)")
+        }
+        accounts = AccountService(store: store, clock: clock)
+    }
+}

@@ -1,0 +1,191 @@
+import Configuration
+import Foundation
+import SystemPackage
+
+/// A configuration value that cannot be used. The message names the key, so start-up can stop
+/// with one line that tells the administrator what to fix.
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var key: String
+    public var reason: String
+
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+
+    public var description: String {
+        key.isEmpty ? "configuration: \(reason)" : "configuration key `\(key)`: \(reason)"
+    }
+}
+
+/// Reads the YAML configuration file and `MAILWARD_*` environment overrides into a validated
+/// `MailwardConfiguration`.
+///
+/// Precedence: environment over file over default. `http.port` is overridden by
+/// `MAILWARD_HTTP_PORT`, `smtp.submission-tls-port` by `MAILWARD_SMTP_SUBMISSION_TLS_PORT`
+/// (dots and dashes become underscores, upper case). Values are read as text and parsed here,
+/// so a wrong value is an error that names its key instead of silently becoming the default.
+public enum ConfigurationLoader {
+    public static let environmentPrefix = "MAILWARD_"
+
+    /// - Parameters:
+    ///   - file: a YAML file; `nil` means none. A named file that does not exist is an error.
+    ///   - environment: usually `ProcessInfo.processInfo.environment`.
+    public static func load(file: String?, environment: [String: String]) async throws -> MailwardConfiguration {
+        var providers: [any ConfigProvider] = [
+            EnvironmentVariablesProvider(environmentVariables: strippedEnvironment(environment))
+        ]
+        if let file {
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw ConfigurationError(key: "", reason: "file not found: \(file)")
+            }
+            do {
+                providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw ConfigurationError(key: "", reason: "cannot read \(file): \(error)")
+            }
+        }
+        return try parse(ConfigReader(providers: providers))
+    }
+
+    /// Parses YAML text directly (tests, `mailward config check`).
+    public static func load(yaml: String, environment: [String: String] = [:]) async throws -> MailwardConfiguration {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try await load(file: url.path, environment: environment)
+    }
+
+    static func strippedEnvironment(_ environment: [String: String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in environment where key.hasPrefix(environmentPrefix) {
+            result[String(key.dropFirst(environmentPrefix.count))] = value
+        }
+        return result
+    }
+
+    static func parse(_ reader: ConfigReader) throws -> MailwardConfiguration {
+        let values = Values(reader: reader)
+        var c = MailwardConfiguration()
+        c.hostname = try values.hostname("hostname", c.hostname)
+        c.listenAddress = try values.ipAddress("listen", c.listenAddress)
+        c.http.port = try values.port("http.port", c.http.port)
+        c.http.secureCookies = try values.bool("http.secure-cookies", c.http.secureCookies)
+        c.smtp.port = try values.port("smtp.port", c.smtp.port)
+        c.smtp.submissionPort = try values.port("smtp.submission-port", c.smtp.submissionPort)
+        c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)
+        c.smtp.maxMessageSize = try values.size("smtp.max-message-size", c.smtp.maxMessageSize, minimum: 1024)
+        c.smtp.maxRecipients = try values.int("smtp.max-recipients", c.smtp.maxRecipients, range: 1...100_000)
+        c.imap.port = try values.port("imap.port", c.imap.port)
+        c.imap.tlsPort = try values.port("imap.tls-port", c.imap.tlsPort)
+        c.pop3.port = try values.port("pop3.port", c.pop3.port)
+        c.pop3.tlsPort = try values.port("pop3.tls-port", c.pop3.tlsPort)
+        c.tls.certificate = try values.string("tls.certificate", c.tls.certificate)
+        c.tls.key = try values.string("tls.key", c.tls.key)
+        if c.tls.certificate.isEmpty != c.tls.key.isEmpty {
+            throw ConfigurationError(key: c.tls.key.isEmpty ? "tls.key" : "tls.certificate",
+                                     reason: "tls.certificate and tls.key must be set together")
+        }
+        c.log.level = try values.choice("log.level", c.log.level,
+                                        ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        c.log.format = try values.choice("log.format", c.log.format, ["text", "json"])
+        c.mail.defaultQuota = try values.size("mail.default-quota", c.mail.defaultQuota, minimum: 1024 * 1024)
+        return c
+    }
+}
+
+/// Typed, validated reads of text values; each error names its key.
+struct Values {
+    let reader: ConfigReader
+
+    func raw(_ key: String) -> String? {
+        reader.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)))?
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    func string(_ key: String, _ fallback: String) throws -> String { raw(key) ?? fallback }
+
+    func int(_ key: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = raw(key) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(key: key, reason: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got `\(text)`")
+        }
+        return value
+    }
+
+    /// 0 asks the system for any free port (tests).
+    func port(_ key: String, _ fallback: Int) throws -> Int {
+        guard let text = raw(key) else { return fallback }
+        guard let value = Int(text), (0...65535).contains(value) else {
+            throw ConfigurationError(key: key, reason: "expected a port number 0...65535, got `\(text)`")
+        }
+        return value
+    }
+
+    func bool(_ key: String, _ fallback: Bool) throws -> Bool {
+        guard let text = raw(key)?.lowercased() else { return fallback }
+        switch text {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigurationError(key: key, reason: "expected true or false, got `\(text)`")
+        }
+    }
+
+    func choice(_ key: String, _ fallback: String, _ allowed: [String]) throws -> String {
+        guard let text = raw(key)?.lowercased() else { return fallback }
+        guard allowed.contains(text) else {
+            throw ConfigurationError(key: key, reason: "expected one of \(allowed.joined(separator: ", ")), got `\(text)`")
+        }
+        return text
+    }
+
+    /// Sizes as bytes or with a unit: `52428800`, `50 MiB`, `10G`.
+    func size(_ key: String, _ fallback: Int, minimum: Int) throws -> Int {
+        guard let text = raw(key) else { return fallback }
+        guard let value = ByteSize.parse(text), value >= minimum else {
+            throw ConfigurationError(key: key, reason: "expected a size of at least \(minimum) bytes such as `50 MiB`, got `\(text)`")
+        }
+        return value
+    }
+
+    func hostname(_ key: String, _ fallback: String) throws -> String {
+        guard let text = raw(key) else { return fallback }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        let ok = !text.isEmpty && text.count <= 253 && labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        guard ok else { throw ConfigurationError(key: key, reason: "expected a host name, got `\(text)`") }
+        return text.lowercased()
+    }
+
+    func ipAddress(_ key: String, _ fallback: String) throws -> String {
+        guard let text = raw(key) else { return fallback }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1 else {
+            throw ConfigurationError(key: key, reason: "expected an IP address such as 127.0.0.1 or 0.0.0.0, got `\(text)`")
+        }
+        return text
+    }
+}
+
+/// Human sizes: a number with an optional unit (K, KB, KiB, M, MB, MiB, G, GB, GiB; all binary).
+public enum ByteSize {
+    public static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix { $0.isNumber }
+        guard !digits.isEmpty, let number = Int(digits) else { return nil }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
+        let multiplier: Int
+        switch unit {
+        case "", "b": multiplier = 1
+        case "k", "kb", "kib": multiplier = 1 << 10
+        case "m", "mb", "mib": multiplier = 1 << 20
+        case "g", "gb", "gib": multiplier = 1 << 30
+        case "t", "tb", "tib": multiplier = 1 << 40
+        default: return nil
+        }
+        let (result, overflow) = number.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : result
+    }
+}

@@ -1,0 +1,75 @@
+/// A mailbox address `local@domain`, normalized to lower case (local parts are treated as
+/// case-insensitive, as every large mail system does in practice).
+public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let localPart: String
+    public let domain: String
+
+    public var description: String { "\(localPart)@\(domain)" }
+
+    /// Parses and validates an address typed by a person or sent by a client. Surrounding
+    /// angle brackets and blanks are tolerated; anything else malformed is refused.
+    public init(_ raw: String) throws {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
+        guard let at = text.lastIndex(of: "@") else { throw MailwardError.invalidAddress(raw) }
+        let local = String(text[..<at]).lowercased()
+        let domainPart = String(text[text.index(after: at)...])
+        guard Self.isValidLocalPart(local), let domain = try? DomainName.normalize(domainPart) else {
+            throw MailwardError.invalidAddress(raw)
+        }
+        self.localPart = local
+        self.domain = domain
+    }
+
+    public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool {
+        (lhs.domain, lhs.localPart) < (rhs.domain, rhs.localPart)
+    }
+
+    /// RFC 5322 dot-atom (plus UTF-8 letters, RFC 6531), at most 64 octets.
+    static func isValidLocalPart(_ local: String) -> Bool {
+        guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."),
+              !local.contains("..") else { return false }
+        let specials = Set("!#$%&'*+-/=?^_`{|}~.")
+        return local.unicodeScalars.allSatisfy { scalar in
+            if scalar.value > 0x7F { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
+            let c = Character(scalar)
+            return c.isLetter || c.isNumber || specials.contains(c)
+        }
+    }
+}
+
+extension EmailAddress {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        try self.init(try container.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// Domain-name validation and normalization (lower case, no trailing dot).
+public enum DomainName {
+    public static func normalize(_ raw: String) throws -> String {
+        var name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard !name.isEmpty, name.utf8.count <= 253, labels.count >= 1,
+              labels.allSatisfy({ isValidLabel($0) }) else {
+            throw MailwardError.invalidDomain(raw)
+        }
+        return name
+    }
+
+    private static func isValidLabel(_ label: Substring) -> Bool {
+        guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else {
+            return false
+        }
+        return label.unicodeScalars.allSatisfy { s in
+            (s.value < 0x80 && (Character(s).isLetter || Character(s).isNumber || s == "-"))
+                || (s.value >= 0x80 && (s.properties.isAlphabetic || s.properties.numericType != nil))
+        }
+    }
+}

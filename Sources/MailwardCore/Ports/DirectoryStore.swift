@@ -1,0 +1,33 @@
+/// Failures every store implementation reports the same way, so Core can turn them into
+/// user-facing `MailwardError`s without knowing which database is behind the port.
+public enum StoreError: Error, Equatable, Sendable {
+    /// A unique value (domain name, address) already exists.
+    case duplicate(String)
+    /// A referenced row does not exist.
+    case missing(String)
+}
+
+/// The port for domains, accounts and aliases. Implemented by StoreSQLite, StorePostgres
+/// and the in-memory twin in MailwardTesting; all pass one conformance suite.
+public protocol DirectoryStore: Sendable {
+    func insertDomain(_ domain: Domain) async throws
+    func domain(named name: String) async throws -> Domain?
+    func domains() async throws -> [Domain]
+    /// Removes a domain that has no accounts and no aliases; `false` when it did not exist.
+    func deleteDomain(named name: String) async throws -> Bool
+
+    func insertAccount(_ account: NewAccount) async throws -> Account
+    func account(id: AccountID) async throws -> Account?
+    func account(address: EmailAddress) async throws -> Account?
+    /// All accounts, or those of one domain, ordered by address.
+    func accounts(inDomain domain: String?) async throws -> [Account]
+    func accountCount(inDomain domain: String) async throws -> Int
+    func updateAccount(_ account: Account) async throws
+    /// Removes an account and its aliases; `false` when it did not exist.
+    func deleteAccount(id: AccountID) async throws -> Bool
+
+    func insertAlias(_ alias: Alias) async throws
+    func alias(address: EmailAddress) async throws -> Alias?
+    func aliases(of accountID: AccountID) async throws -> [Alias]
+    func deleteAlias(address: EmailAddress) async throws -> Bool
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Use cases for domains and accounts: what the command line, the admin UI and later the
+/// doors call. Every check (address syntax, known domain, duplicates, password strength)
+/// lives here once.
+public struct AccountService: Sendable {
+    public let store: any DirectoryStore
+    public let clock: any WallClock
+    public let hasher: PasswordHasher
+    public let passwordPolicy: PasswordPolicy
+
+    public init(store: any DirectoryStore, clock: any WallClock = SystemWallClock(),
+                hasher: PasswordHasher = PasswordHasher(), passwordPolicy: PasswordPolicy = PasswordPolicy()) {
+        self.store = store
+        self.clock = clock
+        self.hasher = hasher
+        self.passwordPolicy = passwordPolicy
+    }
+
+    // MARK: Domains
+
+    @discardableResult
+    public func addDomain(_ rawName: String) async throws -> Domain {
+        let name = try DomainName.normalize(rawName)
+        let domain = Domain(name: name, createdAt: clock.now)
+        do {
+            try await store.insertDomain(domain)
+        } catch StoreError.duplicate {
+            throw MailwardError.duplicateDomain(name)
+        }
+        return domain
+    }
+
+    public func domains() async throws -> [Domain] {
+        try await store.domains()
+    }
+
+    public func removeDomain(_ rawName: String) async throws {
+        let name = try DomainName.normalize(rawName)
+        guard try await store.domain(named: name) != nil else { throw MailwardError.unknownDomain(name) }
+        let count = try await store.accountCount(inDomain: name)
+        guard count == 0 else { throw MailwardError.domainNotEmpty(name, accounts: count) }
+        _ = try await store.deleteDomain(named: name)
+    }
+
+    // MARK: Accounts
+
+    @discardableResult
+    public func addAccount(_ rawAddress: String, password: String, displayName: String? = nil) async throws -> Account {
+        let address = try EmailAddress(rawAddress)
+        guard try await store.domain(named: address.domain) != nil else {
+            throw MailwardError.unknownDomain(address.domain)
+        }
+        let existing = try await store.account(address: address)
+        let alias = try await store.alias(address: address)
+        if existing != nil || alias != nil {
+            throw MailwardError.duplicateAccount(address.description)
+        }
+        try passwordPolicy.check(password, for: address)
+        let hash = try await hasher.hash(password)
+        let name = displayName?.trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            return try await store.insertAccount(NewAccount(
+                address: address, displayName: (name?.isEmpty ?? true) ? address.localPart : name!,
+                passwordHash: hash, createdAt: clock.now))
+        } catch StoreError.duplicate {
+            throw MailwardError.duplicateAccount(address.description)
+        }
+    }
+
+    public func account(_ rawAddress: String) async throws -> Account {
+        let address = try EmailAddress(rawAddress)
+        guard let account = try await store.account(address: address) else {
+            throw MailwardError.unknownAccount(address.description)
+        }
+        return account
+    }
+
+    public func accounts(inDomain rawDomain: String? = nil) async throws -> [Account] {
+        let domain = try rawDomain.map { try DomainName.normalize($0) }
+        if let domain, try await store.domain(named: domain) == nil { throw MailwardError.unknownDomain(domain) }
+        return try await store.accounts(inDomain: domain)
+    }
+
+    public func setPassword(_ rawAddress: String, to password: String) async throws {
+        var account = try await account(rawAddress)
+        try passwordPolicy.check(password, for: account.address)
+        account.passwordHash = try await hasher.hash(password)
+        try await store.updateAccount(account)
+    }
+
+    public func setDisabled(_ rawAddress: String, _ disabled: Bool) async throws {
+        var account = try await account(rawAddress)
+        account.disabled = disabled
+        try await store.updateAccount(account)
+    }
+
+    public func removeAccount(_ rawAddress: String) async throws {
+        let account = try await account(rawAddress)
+        _ = try await store.deleteAccount(id: account.id)
+    }
+
+    // MARK: Aliases
+
+    public func addAlias(_ rawAlias: String, for rawAddress: String) async throws {
+        let alias = try EmailAddress(rawAlias)
+        let account = try await account(rawAddress)
+        guard try await store.domain(named: alias.domain) != nil else { throw MailwardError.unknownDomain(alias.domain) }
+        if try await store.account(address: alias) != nil { throw MailwardError.duplicateAccount(alias.description) }
+        do {
+            try await store.insertAlias(Alias(address: alias, accountID: account.id, createdAt: clock.now))
+        } catch StoreError.duplicate {
+            throw MailwardError.duplicateAccount(alias.description)
+        }
+    }
+
+    /// The account mail for `address` is delivered to: the account itself or an alias's target.
+    public func resolveRecipient(_ address: EmailAddress) async throws -> Account? {
+        if let account = try await store.account(address: address) { return account }
+        if let alias = try await store.alias(address: address) { return try await store.account(id: alias.accountID) }
+        return nil
+    }
+
+    /// Checks an account password. Upgrades an outdated hash in place after a success.
+    /// Disabled and unknown accounts fail exactly like a wrong password (and take as long).
+    public func verifyPassword(_ rawAddress: String, _ password: String) async throws -> Account? {
+        guard let address = try? EmailAddress(rawAddress),
+              let account = try await resolveLogin(address) else {
+            _ = await hasher.verify(password, against: Self.dummyHash)
+            return nil
+        }
+        let result = await hasher.verify(password, against: account.passwordHash)
+        guard case .valid(let needsRehash) = result, !account.disabled else { return nil }
+        if needsRehash, let fresh = try? await hasher.hash(password) {
+            var upgraded = account
+            upgraded.passwordHash = fresh
+            try? await store.updateAccount(upgraded)
+        }
+        return account
+    }
+
+    private func resolveLogin(_ address: EmailAddress) async throws -> Account? {
+        try await resolveRecipient(address)
+    }
+
+    /// A valid hash of a random password, verified against when the account does not exist so
+    /// that timing does not reveal which addresses exist.
+    static let dummyHash = "$scrypt$ln=15,r=8,p=1$c29tZXNhbHRzb21lc2FsdA$Vv1cBa1TQ6ZYo9ULN4mzTG8mVVHCHcqAW3YO62iMQtw"
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+
+/// The HTTP door: for now the operational endpoints (`/healthz`, `/metrics`); the JSON API and
+/// the webmail pages join this router in later issues.
+public struct WebDoor: Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// Answers whether the server can do its work (the store answers).
+    public typealias HealthCheck = @Sendable () async -> Bool
+
+    let settings: Settings
+    let health: HealthCheck
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+
+    public init(settings: Settings, health: @escaping HealthCheck, registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.settings = settings
+        self.health = health
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// The Hummingbird application, a `Service` for the server's `ServiceGroup`.
+    /// `onListening` receives the bound port (useful when `settings.port` is 0).
+    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
+        let health = self.health
+        let registry = self.registry
+        router.get("healthz") { _, _ -> Response in
+            let ok = await health()
+            let body = ok ? #"{"status":"ok"}"# : #"{"status":"unavailable"}"#
+            return Response(status: ok ? .ok : .serviceUnavailable,
+                            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get("metrics") { _, _ -> Response in
+            var bytes: [UInt8] = []
+            registry.emit(into: &bytes)
+            return Response(status: .ok,
+                            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        let logger = self.logger
+        let settings = self.settings
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
+                                                    serverName: "Mailward"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? settings.port
+                logger.info("HTTP listening", metadata: ["address": "\(settings.host):\(port)"])
+                await onListening(port)
+            },
+            logger: logger)
+    }
+}

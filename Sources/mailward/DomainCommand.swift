@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import MailwardApp
+
+struct DomainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "domain", abstract: "Manage the mail domains this server receives for.",
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a domain.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The domain name, e.g. example.edu.cn") var name: String
+
+        func run() async throws {
+            try await administer {
+                let domain = try await global.openRuntime().accounts.addDomain(name)
+                print("added domain \(domain.name)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List domains.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await administer {
+                for domain in try await global.openRuntime().accounts.domains() { print(domain.name) }
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a domain that has no accounts.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await administer {
+                try await global.openRuntime().accounts.removeDomain(name)
+                print("removed domain \(name.lowercased())")
+            }
+        }
+    }
+}

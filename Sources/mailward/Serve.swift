@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import MailwardApp
+import Metrics
+import Prometheus
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (every door) until SIGTERM or SIGINT.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Also create the demo domain demo.test with users, and print their passwords.")
+    var demo = false
+
+    func run() async throws {
+        try await administer {
+            let runtime = try await global.openRuntime()
+            LogSetup.bootstrap(runtime.configuration.log)
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let server = try MailwardServer(runtime: runtime, registry: registry)
+            if demo {
+                let credentials = try await DemoSeeder.seed(runtime.accounts)
+                Task {
+                    let port = await server.port(.http)
+                    var lines = ["", "Mailward demo is ready.", "  Webmail: http://\(runtime.configuration.listenAddress):\(port)/", "  Accounts (passwords are new on every start):"]
+                    for c in credentials { lines.append("    \(c.address)  password: \(c.password)") }
+                    lines.append("")
+                    FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                }
+            }
+            try await server.run()
+        }
+    }
+}

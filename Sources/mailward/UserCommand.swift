@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import MailwardApp
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage accounts.",
+        subcommands: [Add.self, List.self, Show.self, Passwd.self, Disable.self, Enable.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an account: user add ADDRESS --password PW | --password-stdin")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The address, e.g. zhang.san@example.edu.cn") var address: String
+        @OptionGroup var password: PasswordOptions
+        @Option(name: .long, help: "The display name.") var name: String?
+
+        func run() async throws {
+            try await administer {
+                let pw = try password.read()
+                let account = try await global.openRuntime().accounts.addAccount(address, password: pw, displayName: name)
+                print("added user \(account.address)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: "Only this domain.") var domain: String?
+
+        func run() async throws {
+            try await administer {
+                for account in try await global.openRuntime().accounts.accounts(inDomain: domain) {
+                    print(account.disabled ? "\(account.address)\tdisabled" : "\(account.address)")
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one account.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+
+        func run() async throws {
+            try await administer {
+                let runtime = try await global.openRuntime()
+                let account = try await runtime.accounts.account(address)
+                let aliases = try await runtime.store.aliases(of: account.id)
+                print("address:      \(account.address)")
+                print("name:         \(account.displayName)")
+                print("status:       \(account.disabled ? "disabled" : "enabled")")
+                print("created:      \(ISO8601DateFormatter().string(from: account.createdAt))")
+                print("aliases:      \(aliases.isEmpty ? "-" : aliases.map(\.address.description).joined(separator: ", "))")
+            }
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set an account's password.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+        @OptionGroup var password: PasswordOptions
+
+        func run() async throws {
+            try await administer {
+                let pw = try password.read()
+                try await global.openRuntime().accounts.setPassword(address, to: pw)
+                print("password changed for \(address.lowercased())")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account (it keeps its mail; sign-in is refused).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+
+        func run() async throws {
+            try await administer {
+                try await global.openRuntime().accounts.setDisabled(address, true)
+                print("disabled \(address.lowercased())")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+
+        func run() async throws {
+            try await administer {
+                try await global.openRuntime().accounts.setDisabled(address, false)
+                print("enabled \(address.lowercased())")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an account.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+
+        func run() async throws {
+            try await administer {
+                try await global.openRuntime().accounts.removeAccount(address)
+                print("removed \(address.lowercased())")
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import MailwardApp
+import MailwardConfig
+import Testing
+
+@Suite struct ServeTests {
+    func portZeroConfiguration() -> MailwardConfiguration {
+        var configuration = MailwardConfiguration()
+        configuration.http.port = 0
+        return configuration
+    }
+
+    /// The composition root in-process: listens on port 0, answers, stops cleanly.
+    @Test func serveAnswersHealthAndMetricsThenStops() async throws {
+        let folder = try DataFolder.prepare(try temporaryFolder())
+        let runtime = try Runtime(folder: folder, configuration: portZeroConfiguration())
+        let server = try MailwardServer(runtime: runtime)
+        let running = Task { try await server.run(signals: []) }
+        let port = await server.port(.http)
+        #expect(port > 0)
+        let health = try await httpGet("http://127.0.0.1:\(port)/healthz")
+        #expect(health.status == 200)
+        #expect(health.body == #"{"status":"ok"}"#)
+        #expect(health.headers["X-Content-Type-Options"] as? String == "nosniff")
+        let metrics = try await httpGet("http://127.0.0.1:\(port)/metrics")
+        #expect(metrics.status == 200)
+        let missing = try await httpGet("http://127.0.0.1:\(port)/no-such-page")
+        #expect(missing.status == 404)
+        await server.shutdown()
+        try await running.value
+        // The first start made the data folder's certificate and database.
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/tls-selfsigned.crt"))
+        #expect(FileManager.default.fileExists(atPath: folder.databasePath))
+        let key = try FileManager.default.attributesOfItem(atPath: folder.path + "/tls-selfsigned.key")
+        #expect((key[.posixPermissions] as? Int) == 0o600)
+    }
+
+    /// The real executable: `serve --demo` prints credentials, the CLI works beside it on the
+    /// same data folder, and SIGTERM stops it with exit status 0.
+    @Test func serveProcessDemoAndSigterm() async throws {
+        let data = try temporaryFolder()
+        let process = Process()
+        process.executableURL = Binary.mailward
+        process.arguments = ["serve", "--demo", "--data", data]
+        var environment = ProcessInfo.processInfo.environment
+        environment["MAILWARD_HTTP_PORT"] = "0"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // Read stdout until the banner with the port and credentials is complete.
+        var banner = ""
+        let handle = out.fileHandleForReading
+        while !banner.contains("office@demo.test") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(banner.contains("alice@demo.test  password: "))
+        let portText = banner.split(separator: "\n").first { $0.contains("Webmail: http://127.0.0.1:") }?
+            .split(separator: ":").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "/ ")) }
+        let port = try #require(portText.flatMap(Int.init))
+        #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200)
+
+        // The command line works while the server runs on the same folder.
+        #expect(try runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
+        #expect(try runMailward(["user", "list", "--data", data]).stdout.contains("carol@demo.test"))
+
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("HTTP listening"))
+        // Secrets never reach the log.
+        let passwords = banner.split(separator: "\n").compactMap { $0.components(separatedBy: "password: ").dropFirst().first }
+        #expect(passwords.count == 3)
+        for password in passwords { #expect(!log.contains(password)) }
+    }
+}

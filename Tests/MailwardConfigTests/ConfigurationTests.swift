@@ -1,0 +1,87 @@
+import MailwardConfig
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsAreTheEmbeddedMode() async throws {
+        let c = try await ConfigurationLoader.load(file: nil, environment: [:])
+        #expect(c.listenAddress == "127.0.0.1")
+        #expect(c.http.port == 8080)
+        #expect(c.smtp.port == 2525 && c.smtp.submissionPort == 1587 && c.smtp.submissionTLSPort == 1465)
+        #expect(c.imap.port == 1143 && c.imap.tlsPort == 1993)
+        #expect(c.pop3.port == 1110 && c.pop3.tlsPort == 1995)
+        #expect(c.tls.certificate.isEmpty)
+        #expect(c == MailwardConfiguration())
+    }
+
+    @Test func fileValuesAreRead() async throws {
+        let c = try await ConfigurationLoader.load(yaml: """
+            hostname: mail.example.edu.cn
+            listen: 0.0.0.0
+            http:
+              port: 80
+              secure-cookies: true
+            smtp:
+              port: 25
+              submission-tls-port: 465
+              max-message-size: 25 MiB
+            log:
+              level: debug
+              format: json
+            mail:
+              default-quota: 2G
+            """)
+        #expect(c.hostname == "mail.example.edu.cn")
+        #expect(c.listenAddress == "0.0.0.0")
+        #expect(c.http.port == 80 && c.http.secureCookies)
+        #expect(c.smtp.port == 25 && c.smtp.submissionTLSPort == 465 && c.smtp.submissionPort == 1587)
+        #expect(c.smtp.maxMessageSize == 25 << 20)
+        #expect(c.log.level == "debug" && c.log.format == "json")
+        #expect(c.mail.defaultQuota == 2 << 30)
+    }
+
+    @Test func environmentOverridesFile() async throws {
+        let c = try await ConfigurationLoader.load(
+            yaml: "http:\n  port: 9000\nimap:\n  tls-port: 9993\n",
+            environment: ["MAILWARD_HTTP_PORT": "9100", "MAILWARD_SMTP_SUBMISSION_TLS_PORT": "9465", "HTTP_PORT": "1"])
+        #expect(c.http.port == 9100)
+        #expect(c.imap.tlsPort == 9993)
+        #expect(c.smtp.submissionTLSPort == 9465)
+    }
+
+    @Test(arguments: [
+        ("http:\n  port: 70000\n", "http.port"),
+        ("http:\n  port: eighty\n", "http.port"),
+        ("listen: localhost:80\n", "listen"),
+        ("log:\n  level: loud\n", "log.level"),
+        ("smtp:\n  max-message-size: 10 parsecs\n", "smtp.max-message-size"),
+        ("http:\n  secure-cookies: maybe\n", "http.secure-cookies"),
+        ("tls:\n  certificate: /etc/cert.pem\n", "tls.key"),
+        ("hostname: bad_host!\n", "hostname"),
+    ])
+    func wrongValuesNameTheirKey(_ yaml: String, _ key: String) async throws {
+        do {
+            _ = try await ConfigurationLoader.load(yaml: yaml)
+            Issue.record("expected an error for \(key)")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key)
+            #expect(error.description.contains(key))
+        }
+    }
+
+    @Test func wrongEnvironmentValueNamesItsKey() async throws {
+        await #expect(throws: ConfigurationError(key: "imap.port", reason: "expected a port number 0...65535, got `-1`")) {
+            _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_IMAP_PORT": "-1"])
+        }
+    }
+
+    @Test func missingFileIsAnError() async {
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ConfigurationLoader.load(file: "/nonexistent/mailward.yaml", environment: [:])
+        }
+    }
+
+    @Test(arguments: [("1024", 1024), ("50 MiB", 50 << 20), ("10G", 10 << 30), ("3kb", 3072)])
+    func byteSizes(_ text: String, _ value: Int) {
+        #expect(ByteSize.parse(text) == value)
+    }
+}

@@ -1,0 +1,64 @@
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// Core's account rules over each store.
+@Suite struct AccountServiceTests {
+    @Test(arguments: StoreKind.allCases)
+    func addUserChecksEverything(_ kind: StoreKind) async throws {
+        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        try await service.addDomain("Demo.Test.")
+        await #expect(throws: MailwardError.duplicateDomain("demo.test")) { try await service.addDomain("demo.test") }
+        await #expect(throws: MailwardError.unknownDomain("other.test")) {
+            try await service.addAccount("bob@other.test", password: "Tea-Garden-42")
+        }
+        await #expect(throws: MailwardError.invalidAddress("bob")) { try await service.addAccount("bob", password: "Tea-Garden-42") }
+        await #expect(throws: MailwardError.self) { try await service.addAccount("bob@demo.test", password: "") }
+        let bob = try await service.addAccount("Bob@Demo.test", password: "Tea-Garden-42", displayName: "Bob 李")
+        #expect(bob.address.description == "bob@demo.test")
+        #expect(bob.displayName == "Bob 李")
+        #expect(!bob.passwordHash.contains("Tea-Garden-42"))
+        await #expect(throws: MailwardError.duplicateAccount("bob@demo.test")) {
+            try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        }
+        await #expect(throws: MailwardError.domainNotEmpty("demo.test", accounts: 1)) { try await service.removeDomain("demo.test") }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func passwordsDisableAndAliases(_ kind: StoreKind) async throws {
+        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        try await service.addDomain("demo.test")
+        try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        #expect(try await service.verifyPassword("bob@demo.test", "Tea-Garden-42") != nil)
+        #expect(try await service.verifyPassword("BOB@demo.test", "Tea-Garden-42") != nil)
+        #expect(try await service.verifyPassword("bob@demo.test", "tea-garden-42") == nil)
+        #expect(try await service.verifyPassword("nobody@demo.test", "Tea-Garden-42") == nil)
+        try await service.setPassword("bob@demo.test", to: "Moon-River-77")
+        #expect(try await service.verifyPassword("bob@demo.test", "Tea-Garden-42") == nil)
+        #expect(try await service.verifyPassword("bob@demo.test", "Moon-River-77") != nil)
+        try await service.setDisabled("bob@demo.test", true)
+        #expect(try await service.verifyPassword("bob@demo.test", "Moon-River-77") == nil)
+        try await service.setDisabled("bob@demo.test", false)
+        try await service.addAlias("robert@demo.test", for: "bob@demo.test")
+        #expect(try await service.resolveRecipient(EmailAddress("robert@demo.test"))?.address.description == "bob@demo.test")
+        await #expect(throws: MailwardError.duplicateAccount("robert@demo.test")) {
+            try await service.addAccount("robert@demo.test", password: "Tea-Garden-42")
+        }
+        try await service.removeAccount("bob@demo.test")
+        await #expect(throws: MailwardError.unknownAccount("bob@demo.test")) { _ = try await service.account("bob@demo.test") }
+        try await service.removeDomain("demo.test")
+        #expect(try await service.domains().isEmpty)
+    }
+
+    @Test func outdatedHashIsUpgradedAfterSignIn() async throws {
+        let store = InMemoryDirectoryStore()
+        let service = AccountService(store: store, clock: FixedClock())
+        try await service.addDomain("demo.test")
+        var bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        bob.passwordHash = "$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1"
+        try await store.updateAccount(bob)
+        #expect(try await service.verifyPassword("bob@demo.test", "Hello world!") != nil)
+        #expect(await store.account(id: bob.id)?.passwordHash.hasPrefix("$scrypt$") == true)
+        #expect(try await service.verifyPassword("bob@demo.test", "Hello world!") != nil)
+    }
+}
