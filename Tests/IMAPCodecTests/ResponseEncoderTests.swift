@@ -76,6 +76,8 @@ let encoderFixtures: [EncoderFixture] = [
           wire: "* VANISHED (EARLIER) 41,43:116\r\n"),
     .init(response: .continuation("Ready for additional command text"), wire: "+ Ready for additional command text\r\n"),
     .init(response: .continuation(""), wire: "+ \r\n"),
+    .init(response: .authenticationChallenge(Array("Hi!".utf8)), wire: "+ SGkh\r\n"),
+    .init(response: .authenticationChallenge([]), wire: "+ \r\n"),
     .init(response: .tagged(tag: "A003", .init(.ok, code: .appendUID(uidValidity: 38505, uids: uids((3955, 3955))), text: "APPEND completed")),
           wire: "A003 OK [APPENDUID 38505 3955] APPEND completed\r\n"),
     .init(response: .tagged(tag: "A004", .init(.ok, code: .copyUID(uidValidity: 38505, source: uids((304, 304), (319, 320)), destination: uids((3956, 3958))), text: "Done")),

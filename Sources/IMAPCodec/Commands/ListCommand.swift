@@ -15,19 +15,3 @@ public struct ListCommand: Sendable, Equatable {
         self.returnOptions = returnOptions
     }
 }
-
-/// LIST-EXTENDED selection options (RFC 5258 §3.1, RFC 6154).
-public enum ListSelectionOption: Sendable, Hashable {
-    case subscribed
-    case remote
-    case recursiveMatch
-    case specialUse
-}
-
-/// LIST-EXTENDED return options (RFC 5258 §3.2, RFC 5819, RFC 6154).
-public enum ListReturnOption: Sendable, Hashable {
-    case subscribed
-    case children
-    case specialUse
-    case status([StatusAttribute])
-}

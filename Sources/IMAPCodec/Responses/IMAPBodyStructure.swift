@@ -71,23 +71,3 @@ public indirect enum IMAPBodyStructure: Sendable, Hashable {
         }
     }
 }
-
-/// One `attribute value` pair of `body-fld-param`.
-public struct IMAPBodyParameter: Sendable, Hashable {
-    public var name: String
-    public var value: String
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
-/// `body-fld-dsp = "(" string SP body-fld-param ")" / nil`
-public struct IMAPBodyDisposition: Sendable, Hashable {
-    public var type: String
-    public var parameters: [IMAPBodyParameter]
-    public init(type: String, parameters: [IMAPBodyParameter] = []) {
-        self.type = type
-        self.parameters = parameters
-    }
-}
