@@ -48,6 +48,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Wire grammar of the mail protocols. Pure: NIOCore's ByteBuffer, no I/O.
+        .target(name: "SMTPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .target(name: "POP3Codec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(
             name: "StoreSQLite",
             dependencies: [
@@ -110,6 +113,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
+        .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(
