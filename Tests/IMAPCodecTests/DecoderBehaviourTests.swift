@@ -13,6 +13,14 @@ import Testing
         #expect(harness.buffer.readableBytes == 0)
     }
 
+    @Test func serverMayRefuseTheContinuation() {
+        var harness = DecoderHarness()
+        #expect(harness.feed(Array("4 APPEND Nowhere {12}\r\n".utf8)) == [.continuationNeeded(tag: "4")])
+        harness.decoder.rejectContinuation(&harness.buffer)
+        #expect(harness.buffer.readableBytes == 0)
+        #expect(harness.feed(Array("5 NOOP\r\n".utf8)) == [.command(.init(tag: "5", command: .noop))])
+    }
+
     @Test func literalPlusNeedsNoContinuation() {
         let results = DecoderHarness.decodeAllSplits("a LOGIN {3+}\r\njoe secret\r\n")
         #expect(results == [.command(.init(tag: "a", command: .login(username: "joe", password: "secret")))])

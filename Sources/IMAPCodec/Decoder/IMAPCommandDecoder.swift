@@ -62,6 +62,16 @@ public struct IMAPCommandDecoder: Sendable {
         mode = .authenticateResponse
     }
 
+    /// Refuses the literal just announced by ``IMAPDecodeResult/continuationNeeded(tag:)``:
+    /// call instead of sending `+` when the server answers the command at once (`NO [TOOBIG]`,
+    /// `NO [TRYCREATE]`, `BAD`). The client then abandons the command (RFC 3501 §7.5), so the
+    /// decoder drops what it framed of it.
+    public mutating func rejectContinuation(_ buffer: inout ByteBuffer) {
+        guard case .framing(let framing) = state, framing.literalRemaining > 0 else { return }
+        buffer.moveReaderIndex(forwardBy: min(framing.framedLength, buffer.readableBytes))
+        state = .framing(Framing())
+    }
+
     /// Decodes from `buffer`, consuming what it used. Returns ``IMAPDecodeResult/needMoreData``
     /// when `buffer` holds no further complete item.
     public mutating func next(_ buffer: inout ByteBuffer) -> IMAPDecodeResult {
