@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import Foundation
+import MailwardCore
+import MailwardSMS
+import Testing
+
+@Suite struct SMSProviderFactoryTests {
+    let data = URL(fileURLWithPath: "/tmp/mailward-data")
+
+    func make(_ settings: SMSProviderSettings) throws -> any SMSSender {
+        try SMSProviderFactory.make(config: settings, dataDirectory: data, httpClient: .shared, logger: LogRecorder().logger())
+    }
+
+    @Test func outboxIsTheDefaultAndWritesIntoTheDataFolder() throws {
+        let sender = try make(.outbox)
+        let outbox = try #require(sender as? OutboxSMSSender)
+        #expect(outbox.fileURL.path == "/tmp/mailward-data/sms-outbox.jsonl")
+    }
+
+    @Test func buildsEachProvider() throws {
+        let aliyun = AliyunSMSSettings(accessKeyID: "id", accessKeySecret: "s", signName: "n", templates: .init(defaultTemplate: "SMS_1"))
+        let tencent = TencentSMSSettings(secretID: "id", secretKey: "k", smsSdkAppID: "14", signName: "n", templates: .init(defaultTemplate: "1"))
+        let twilio = TwilioSMSSettings(accountSID: "AC1", authToken: "t", from: "+15017122661")
+        let webhook = WebhookSMSSettings(url: URL(string: "https://bridge.example/sms")!, secret: "s")
+        #expect(try make(.init(provider: .aliyun, aliyun: aliyun)) is AliyunSMSSender)
+        #expect(try make(.init(provider: .tencent, tencent: tencent)) is TencentSMSSender)
+        #expect(try make(.init(provider: .twilio, twilio: twilio)) is TwilioSMSSender)
+        #expect(try make(.init(provider: .webhook, webhook: webhook)) is WebhookSMSSender)
+    }
+
+    @Test func refusesIncompleteSettings() {
+        #expect(throws: SMSConfigurationError.self) { try make(.init(provider: .aliyun)) }
+        #expect(throws: SMSConfigurationError.self) {
+            try make(.init(provider: .twilio, twilio: TwilioSMSSettings(accountSID: "AC1", authToken: "t")))
+        }
+        #expect(throws: SMSConfigurationError.self) {
+            try make(.init(provider: .webhook, webhook: WebhookSMSSettings(url: URL(string: "ftp://x/y")!, secret: "s")))
+        }
+        #expect(throws: SMSConfigurationError.self) {
+            try make(.init(provider: .webhook, webhook: WebhookSMSSettings(url: URL(string: "https://x/y")!, secret: "")))
+        }
+        #expect(throws: SMSConfigurationError.self) { try make(.init(provider: .outbox, timeoutSeconds: 0)) }
+    }
+
+    @Test func descriptionsNeverShowSecrets() {
+        let settings = [
+            SMSProviderSettings(
+                provider: .aliyun,
+                aliyun: AliyunSMSSettings(accessKeyID: "LTAIid", accessKeySecret: "ali-SECRET", signName: "n", templates: .init(defaultTemplate: "SMS_1"))
+            ),
+            SMSProviderSettings(
+                provider: .tencent,
+                tencent: TencentSMSSettings(secretID: "AKIDid", secretKey: "tc-SECRET", smsSdkAppID: "14", signName: "n", templates: .init(defaultTemplate: "1"))
+            ),
+            SMSProviderSettings(provider: .twilio, twilio: TwilioSMSSettings(accountSID: "AC1", authToken: "tw-SECRET", from: "+1")),
+            SMSProviderSettings(provider: .webhook, webhook: WebhookSMSSettings(url: URL(string: "https://b/s")!, secret: "wh-SECRET")),
+        ]
+        for setting in settings {
+            var dumped = ""
+            dump(setting, to: &dumped)
+            for text in ["\(setting)", String(reflecting: setting), dumped] {
+                #expect(!text.contains("SECRET"), "leaked in: \(text)")
+            }
+            #expect("\(setting)".contains("<redacted>"))
+        }
+    }
+}
