@@ -16,11 +16,13 @@ public struct SMSTemplateMessage: Sendable, Equatable {
     }
 
     /// Recovers the code from a plain `SMSMessage`, which is all the Core port carries today:
-    /// the last run of 4 to 8 ASCII digits in the text (Core's texts end with the code, and the
-    /// system name or a validity such as "5 minutes" never forms such a run after it).
+    /// the last run of exactly 6 ASCII digits (SPEC A10 codes), or failing that the last run of
+    /// 4 to 8 digits. Validities such as "5分钟" never form such a run.
     /// Returns `nil` when the text has no such run.
     public init?(_ message: SMSMessage, purpose: SMSCodePurpose? = nil) {
-        guard let code = Self.lastDigitRun(in: message.text, lengths: 4...8) else { return nil }
+        guard let code = Self.lastDigitRun(in: message.text, lengths: 6...6)
+            ?? Self.lastDigitRun(in: message.text, lengths: 4...8)
+        else { return nil }
         self.init(to: message.to, code: code, purpose: purpose)
     }
 
