@@ -51,6 +51,8 @@ let package = Package(
         // Wire grammar of the mail protocols. Pure: NIOCore's ByteBuffer, no I/O.
         .target(name: "SMTPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(name: "POP3Codec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .target(name: "IMAPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .executableTarget(name: "imap-fuzz", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(
             name: "StoreSQLite",
             dependencies: [
@@ -114,6 +116,7 @@ let package = Package(
         ),
         .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
         .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "IMAPCodecTests", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
