@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Domain types, rules and ports. No I/O frameworks.
@@ -86,6 +87,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SMS gateway clients (outbox file, webhook, Alibaba Cloud, Tencent Cloud, Twilio).
+        .target(
+            name: "MailwardSMS",
+            dependencies: [
+                "MailwardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardApp",
             dependencies: [
@@ -118,6 +132,19 @@ let package = Package(
         .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "IMAPCodecTests", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(
+            name: "MailwardSMSTests",
+            dependencies: [
+                "MailwardSMS", "MailwardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(

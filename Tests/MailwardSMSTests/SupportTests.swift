@@ -49,6 +49,9 @@ import Testing
         #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "Mailward 2026: code 482913, valid until 2359"))?.code == "482913")
         #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "code 4829"))?.code == "4829")
         #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "code 1234567890123"))?.code == nil)
+        // A Core message that carries its code and purpose is used as is.
+        let explicit = SMSMessage(to: "+8613800138000", text: "登录验证码 111111", purpose: .signIn, code: "482913")
+        #expect(SMSTemplateMessage(explicit) == SMSTemplateMessage(to: "+8613800138000", code: "482913", purpose: .signIn))
     }
 
     @Test func templateSetFallsBackToDefault() {
