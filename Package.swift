@@ -35,11 +35,15 @@ let package = Package(
         .target(
             name: "MailwardCore",
             dependencies: [
+                "MailwardMIME",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
+        // RFC 5322/2045/2047/2231 parsing and building, charsets. Pure.
+        .target(name: "MailwardMIME", swiftSettings: strict),
+        .executableTarget(name: "mime-fuzz", dependencies: ["MailwardMIME"], swiftSettings: strict),
         // The configuration file model.
         .target(
             name: "MailwardConfig",
@@ -59,6 +63,7 @@ let package = Package(
             dependencies: [
                 "MailwardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -125,7 +130,7 @@ let package = Package(
         // In-memory twins of Core's ports, fixed clock, test server helpers.
         .target(
             name: "MailwardTesting",
-            dependencies: ["MailwardCore", "MailwardApp", "StoreSQLite"],
+            dependencies: ["MailwardCore", "MailwardApp", "StoreSQLite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
@@ -145,6 +150,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "MailwardMIMETests", dependencies: ["MailwardMIME"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(

@@ -11,6 +11,8 @@ public struct Runtime: Sendable {
     public let configuration: MailwardConfiguration
     public let store: SQLiteStore
     public let accounts: AccountService
+    public let mail: MailService
+    public let blobs: FileBlobStore
     public let clock: any WallClock
 
     /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
@@ -32,6 +34,15 @@ public struct Runtime: Sendable {
         } catch {
             throw AppError("cannot open the database \(folder.databasePath): \(error)")
         }
-        accounts = AccountService(store: store, clock: clock)
+        do {
+            blobs = try FileBlobStore(root: folder.blobsPath)
+        } catch {
+            throw AppError("cannot use the message folder \(folder.blobsPath): \(error)")
+        }
+        let mail = MailService(store: store, blobs: blobs, clock: clock, defaultQuota: Int64(configuration.mail.defaultQuota))
+        self.mail = mail
+        accounts = AccountService(store: store, clock: clock, onAccountCreated: { account in
+            try await mail.provision(accountID: account.id)
+        })
     }
 }
