@@ -100,8 +100,10 @@ public enum Charset {
             if let iso = isoName(name) { return iso }
         }
         if let windows = windowsName(name) { return .iconv(windows) }
-        // Anything else: let iconv try the label as written.
-        guard name.utf8.allSatisfy({ $0 < 0x80 && $0 > 0x20 }), name.utf8.count < 40 else { return .unknown }
+        // Anything else: let iconv try the label as written (only plain label characters reach it).
+        guard name.utf8.count < 40,
+              name.utf8.allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || $0 == ASCII.dash || $0 == ASCII.underscore || $0 == ASCII.dot || $0 == ASCII.colon })
+        else { return .unknown }
         return iconvAvailable(name.uppercased()) ? .iconv(name.uppercased()) : .unknown
     }
 
