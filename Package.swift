@@ -109,6 +109,7 @@ let package = Package(
             name: "MailwardApp",
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,7 +131,13 @@ let package = Package(
         // In-memory twins of Core's ports, fixed clock, test server helpers.
         .target(
             name: "MailwardTesting",
-            dependencies: ["MailwardCore", "MailwardApp", "StoreSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "MailwardCore", "MailwardApp", "StoreSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
@@ -151,6 +158,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardMIMETests", dependencies: ["MailwardMIME"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "MailwardNetTests",
+            dependencies: ["MailwardNet", "MailwardTesting", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(

@@ -12,6 +12,8 @@ public struct Runtime: Sendable {
     public let store: SQLiteStore
     public let accounts: AccountService
     public let mail: MailService
+    /// The one credential check of the protocol doors.
+    public let authenticator: ProtocolAuthenticator
     public let blobs: FileBlobStore
     public let clock: any WallClock
 
@@ -44,5 +46,6 @@ public struct Runtime: Sendable {
         accounts = AccountService(store: store, clock: clock, onAccountCreated: { account in
             try await mail.provision(accountID: account.id)
         })
+        authenticator = ProtocolAuthenticator(accounts: accounts)
     }
 }
