@@ -17,12 +17,12 @@ import Testing
     }
 
     /// Echoes lines in upper case; STARTTLS upgrades; QUIT ends.
-    static func echoSession(tls: NIOSSLContext?) -> TCPListener.Session {
+    static func echoSession(tls: NIOSSLContext?, idle: TimeAmount) -> TCPListener.Session {
         { connection in
             try? await connection.write("* hello tls=\(connection.isTLS) loopback=\(connection.isLoopback)\r\n")
             var pending = ""
             while true {
-                switch await connection.read(timeout: .milliseconds(800)) {
+                switch await connection.read(timeout: idle) {
                 case .data(let buffer):
                     pending += String(buffer: buffer)
                     while let range = pending.range(of: "\r\n") {
@@ -53,7 +53,7 @@ import Testing
     }
 
     /// Runs a listener in a service group for the body, then shuts it down.
-    func withListener(implicitTLS: Bool = false, maxPerIP: Int = 50,
+    func withListener(implicitTLS: Bool = false, maxPerIP: Int = 50, idle: TimeAmount = .seconds(60),
                       _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
         let tls = try Self.tlsContext()
         let ports = AsyncStream<Int>.makeStream()
@@ -61,7 +61,7 @@ import Testing
             configuration: .init(name: "echo", host: "127.0.0.1", port: 0, implicitTLS: implicitTLS ? tls : nil,
                                  maxConnectionsPerIP: maxPerIP, overLimitReply: "BUSY\r\n", shutdownGrace: .seconds(2)),
             logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
-            session: Self.echoSession(tls: tls))
+            session: Self.echoSession(tls: tls, idle: idle))
         let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func idleReadTimesOut() async throws {
-        try await withListener { port, _ in
+        try await withListener(idle: .milliseconds(500)) { port, _ in
             let client = try await LineClient.connect(port: port)
             _ = try await client.readLine()
             #expect(try await client.readLine() == "TIMEOUT")
