@@ -81,6 +81,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The SMTP doors: inbound (MX) and submission session state machine and its glue.
+        .target(
+            name: "SMTPServer",
+            dependencies: [
+                "SMTPCodec", "MailwardCore", "MailwardMIME", "MailwardNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardWeb",
             dependencies: [
@@ -108,7 +119,7 @@ let package = Package(
         .target(
             name: "MailwardApp",
             dependencies: [
-                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb",
+                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "SMTPServer",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -169,6 +180,12 @@ let package = Package(
         .testTarget(
             name: "MailwardAppTests",
             dependencies: ["MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SMTPServerTests",
+            dependencies: ["SMTPServer", "SMTPCodec", "MailwardCore", "MailwardApp", "MailwardTesting", "MailwardNet", "StoreSQLite",
+                           .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],

@@ -66,7 +66,7 @@ public final class MailwardServer: Sendable {
 
     /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.
     func mailDoorServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        []
+        smtpServices()
     }
 
     /// Reports a door's bound port (doors call this from `onListening`).

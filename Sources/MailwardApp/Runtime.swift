@@ -16,6 +16,9 @@ public struct Runtime: Sendable {
     public let authenticator: ProtocolAuthenticator
     public let blobs: FileBlobStore
     public let clock: any WallClock
+    /// Where submission hands mail for remote recipients; nil until outbound delivery is wired
+    /// (submission then refuses remote recipients with 451 4.3.0).
+    public var outbound: (any OutboundQueue)? = nil
 
     /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
     public static func open(dataPath: String, configFile: String?,

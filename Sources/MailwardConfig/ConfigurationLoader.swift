@@ -76,6 +76,8 @@ public enum ConfigurationLoader {
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)
         c.smtp.maxMessageSize = try values.size("smtp.max-message-size", c.smtp.maxMessageSize, minimum: 1024)
         c.smtp.maxRecipients = try values.int("smtp.max-recipients", c.smtp.maxRecipients, range: 1...100_000)
+        c.smtp.commandTimeout = try values.int("smtp.command-timeout", c.smtp.commandTimeout, range: 1...3600)
+        c.smtp.dataTimeout = try values.int("smtp.data-timeout", c.smtp.dataTimeout, range: 1...3600)
         c.imap.port = try values.port("imap.port", c.imap.port)
         c.imap.tlsPort = try values.port("imap.tls-port", c.imap.tlsPort)
         c.pop3.port = try values.port("pop3.port", c.pop3.port)

@@ -1,0 +1,45 @@
+import Logging
+import MailwardNet
+import ServiceLifecycle
+import SMTPServer
+
+extension MailwardServer {
+    /// The SMTP doors: inbound MX (`smtp.port`), submission with STARTTLS (`smtp.submission-port`)
+    /// and submission over implicit TLS (`smtp.submission-tls-port`). One AUTH throttle is
+    /// shared by both submission ports.
+    func smtpServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let configuration = runtime.configuration
+        let smtp = configuration.smtp
+        let throttle = AuthenticationThrottle()
+        var doorLogger = logger
+        doorLogger[metadataKey: "door"] = "smtp"
+        let backend = CoreSMTPBackend(
+            accounts: runtime.accounts, mail: runtime.mail, authenticator: runtime.authenticator,
+            outbound: runtime.outbound, throttle: throttle, hostname: configuration.hostname,
+            clock: runtime.clock, logger: doorLogger)
+        let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, logger: doorLogger)
+        func settings(_ mode: SMTPDoorMode) -> SMTPSessionSettings {
+            SMTPSessionSettings(
+                mode: mode, hostname: configuration.hostname, maximumMessageSize: smtp.maxMessageSize,
+                maximumRecipients: smtp.maxRecipients, outboundAvailable: runtime.outbound != nil,
+                commandTimeout: .seconds(smtp.commandTimeout), dataTimeout: .seconds(smtp.dataTimeout))
+        }
+        let doors: [(Door, String, Int, SMTPDoorMode, Bool)] = [
+            (.smtp, "SMTP", smtp.port, .inbound, false),
+            (.submission, "Submission", smtp.submissionPort, .submission, false),
+            (.submissionTLS, "Submission TLS", smtp.submissionTLSPort, .submission, true),
+        ]
+        return doors.map { door, name, port, mode, implicitTLS in
+            let sessionSettings = settings(mode)
+            let listener = TCPListener(
+                configuration: .init(
+                    name: name, host: configuration.listenAddress, port: port,
+                    implicitTLS: implicitTLS ? tlsContext : nil,
+                    overLimitReply: "421 4.7.0 \(configuration.hostname) Error: too many connections\r\n"),
+                logger: logger,
+                onListening: { bound in await self.reportListening(door, bound) },
+                session: { connection in await handler.run(connection, settings: sessionSettings) })
+            return .init(service: listener)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import MailwardCore
+import SMTPCodec
+
+/// Answers a session's questions with Core: the directory for recipients, the one credential
+/// check for AUTH, ``SendingPolicy`` for senders, ``MailService`` for storage and the
+/// ``OutboundQueue`` for remote recipients. Every message is durable before it returns.
+public struct CoreSMTPBackend: SMTPBackend {
+    public let accounts: AccountService
+    public let mail: MailService
+    public let authenticator: ProtocolAuthenticator
+    public let policy: SendingPolicy
+    public let outbound: (any OutboundQueue)?
+    public let throttle: AuthenticationThrottle
+    public let hostname: String
+    public let clock: any WallClock
+    let logger: Logger
+
+    public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
+                outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle, hostname: String,
+                clock: any WallClock = SystemWallClock(), logger: Logger) {
+        self.accounts = accounts
+        self.mail = mail
+        self.authenticator = authenticator
+        self.policy = SendingPolicy(accounts: accounts)
+        self.outbound = outbound
+        self.throttle = throttle
+        self.hostname = hostname
+        self.clock = clock
+        self.logger = logger
+    }
+
+    // MARK: Recipients
+
+    public func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict {
+        do {
+            let text: String
+            if path.isPostmaster {
+                // Bare <postmaster> (RFC 5321 §4.5.1) means this server's postmaster.
+                text = "postmaster@\(hostname)"
+            } else {
+                guard let domain = path.domain?.domainName else {
+                    // Address literals are never one of our domains.
+                    return .remote
+                }
+                text = "\(path.localPart)@\(domain)"
+            }
+            guard let address = try? EmailAddress(text) else {
+                return try await isLocalDomain(path.domain?.domainName) ? .unknownUser : .remote
+            }
+            guard try await accounts.store.domain(named: address.domain) != nil else { return .remote }
+            guard let account = try await accounts.resolveRecipient(address), !account.disabled else { return .unknownUser }
+            let quota = try await mail.store.quota(accountID: account.id)
+            if quota.usedBytes >= quota.limitBytes { return .mailboxFull(permanent: false) }
+            return .local(account.id)
+        } catch {
+            logger.error("recipient lookup failed", metadata: ["error": "\(error)"])
+            return .temporaryFailure
+        }
+    }
+
+    private func isLocalDomain(_ name: String?) async throws -> Bool {
+        guard let name, let normalized = try? DomainName.normalize(name) else { return false }
+        return try await accounts.store.domain(named: normalized) != nil
+    }
+
+    // MARK: Senders and credentials
+
+    public func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool {
+        guard !path.isNull, let domain = path.domain?.domainName,
+              let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return false }
+        return (try? await policy.mayUse(sender: address, account: account)) ?? false
+    }
+
+    public func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome {
+        let delay = await throttle.delay(for: remoteIP)
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        let result = await authenticator.authenticate(username: username, password: password, door: .smtp,
+                                                      remoteIP: remoteIP, clientID: nil)
+        switch result {
+        case .valid(let account, _):
+            await throttle.recordSuccess(from: remoteIP)
+            return .success(account)
+        case .invalid:
+            await throttle.recordFailure(from: remoteIP)
+            logger.notice("SMTP AUTH failed", metadata: ["ip": "\(remoteIP)"])
+            return .invalid
+        case .clientPasswordRequired:
+            await throttle.recordFailure(from: remoteIP)
+            return .clientPasswordRequired
+        }
+    }
+
+    // MARK: Delivery
+
+    public func deliver(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
+        let queueID = Self.makeQueueID()
+        let transaction = submission.transaction
+        let now = clock.now
+        do {
+            if let account = submission.client.account {
+                guard try await policy.mayUseHeaderFrom(of: submission.content, account: account) else { return .senderNotAllowed }
+            }
+            let received = Array(TraceHeaders.received(
+                client: submission.client, hostname: hostname, queueID: queueID,
+                recipients: transaction.recipients.map(\.address), date: now).utf8)
+            let traced = received + submission.content
+
+            var localAccounts: [AccountID] = []
+            var remote: [String] = []
+            for recipient in transaction.recipients {
+                switch recipient {
+                case .local(let id, _): if !localAccounts.contains(id) { localAccounts.append(id) }
+                case .remote(let address): remote.append(address)
+                }
+            }
+            if !localAccounts.isEmpty {
+                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + traced
+                _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now)
+            }
+            if !remote.isEmpty {
+                guard let outbound else { return .temporaryFailure }
+                try await outbound.enqueue(OutboundMessage(
+                    id: queueID, sender: transaction.reversePath.address, recipients: remote, raw: traced, createdAt: now))
+            }
+            if let account = submission.client.account {
+                await saveSentCopy(submission.content, account: account)
+            }
+            logger.info("message accepted", metadata: [
+                "id": "\(queueID)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
+                "size": "\(submission.content.count)",
+            ])
+            return .accepted(queueID: queueID)
+        } catch let error as MailError {
+            if case .quotaExceeded = error {
+                let permanent = await exceedsWholeQuota(submission.content.count, transaction)
+                return .mailboxFull(permanent: permanent)
+            }
+            logger.error("delivery failed", metadata: ["id": "\(queueID)", "error": "\(error)"])
+            return .temporaryFailure
+        } catch {
+            logger.error("delivery failed", metadata: ["id": "\(queueID)", "error": "\(error)"])
+            return .temporaryFailure
+        }
+    }
+
+    /// The sender's copy in Sent, marked read. The message was already accepted, so a failure
+    /// here is logged, not reported to the client (it would resend to everyone).
+    private func saveSentCopy(_ content: [UInt8], account: Account) async {
+        do {
+            guard let sent = try await mail.mailbox(accountID: account.id, specialUse: .sent) else { return }
+            _ = try await mail.append(content, to: sent.id, flags: [MessageFlags.seen])
+        } catch {
+            logger.warning("could not save the Sent copy", metadata: ["account": "\(account.address)", "error": "\(error)"])
+        }
+    }
+
+    /// 552 5.2.2 only when the message could never fit, whatever the recipient deletes.
+    private func exceedsWholeQuota(_ size: Int, _ transaction: SMTPTransaction) async -> Bool {
+        for case .local(let id, _) in transaction.recipients {
+            if let quota = try? await mail.store.quota(accountID: id), Int64(size) > quota.limitBytes { return true }
+        }
+        return false
+    }
+
+    static func makeQueueID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<12).map { _ in Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")[Int(generator.next(upperBound: UInt32(33)))] })
+    }
+}

@@ -1,0 +1,33 @@
+import MailwardCore
+
+/// Core's answer about one RCPT TO address.
+public enum RecipientVerdict: Hashable, Sendable {
+    /// A local account (directly or through an alias).
+    case local(AccountID)
+    /// A local domain, but nobody by that name.
+    case unknownUser
+    /// Not one of our domains.
+    case remote
+    /// The account is over its quota (`permanent`: the limit itself is too small for any mail).
+    case mailboxFull(permanent: Bool)
+    /// The directory could not be asked.
+    case temporaryFailure
+}
+
+/// Core's answer after a message was handed over.
+public enum DeliveryOutcome: Hashable, Sendable {
+    /// Durably stored/queued.
+    case accepted(queueID: String)
+    /// The `From:` header names an address the account may not send as.
+    case senderNotAllowed
+    case mailboxFull(permanent: Bool)
+    case temporaryFailure
+}
+
+/// Core's answer to an AUTH attempt (``CredentialResult`` minus what the session needs not know).
+public enum AuthenticationOutcome: Hashable, Sendable {
+    case success(Account)
+    case invalid
+    /// The account password was right, but a client-specific password is needed (SPEC A8).
+    case clientPasswordRequired
+}

@@ -1,0 +1,33 @@
+import Foundation
+import MailwardMIME
+
+/// The trace fields a receiving server prepends (RFC 5321 §4.4): `Return-Path:` (at final
+/// delivery only) and `Received:`.
+public enum TraceHeaders {
+    /// `Received: from helo (ip) by hostname with ESMTPSA id … for <rcpt>; date`.
+    /// The protocol keyword follows RFC 3848 (`ESMTP`, `ESMTPS` with TLS, `…A` authenticated).
+    public static func received(client: SMTPClientInfo, hostname: String, queueID: String,
+                                recipients: [String], date: Date) -> String {
+        var with = client.esmtp ? "ESMTP" : "SMTP"
+        if client.tls { with += "S" }
+        if client.account != nil && client.esmtp { with += "A" }
+        let tls = client.tls ? " (using TLS)" : ""
+        let forClause = recipients.count == 1 ? "\r\n\tfor <\(sanitized(recipients[0]))>" : ""
+        return "Received: from \(sanitized(client.helo)) (\(sanitized(client.remoteIP)))\r\n"
+            + "\tby \(sanitized(hostname)) (Mailward) with \(with)\(tls) id \(queueID)\(forClause);\r\n"
+            + "\t\(MailDate.format(date))\r\n"
+    }
+
+    /// `Return-Path: <sender>` (`<>` for the null reverse-path).
+    public static func returnPath(_ sender: String) -> String {
+        "Return-Path: <\(sanitized(sender))>\r\n"
+    }
+
+    /// Client-supplied text (EHLO argument, addresses) cannot break out of the header: control
+    /// characters become spaces, and `(`/`)` cannot unbalance the comment.
+    static func sanitized(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar.value < 0x20 || scalar.value == 0x7F || scalar == "(" || scalar == ")" ? " " : scalar
+        }))
+    }
+}
