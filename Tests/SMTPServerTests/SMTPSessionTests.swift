@@ -1,0 +1,251 @@
+import Foundation
+import MailwardCore
+import SMTPCodec
+import Testing
+@testable import SMTPServer
+
+/// The session state machine without sockets.
+@Suite struct SMTPSessionTests {
+    static let account = Account(id: 7, address: try! EmailAddress("alice@example.test"), displayName: "Alice",
+                                 passwordHash: "x", disabled: false, createdAt: Date(timeIntervalSince1970: 0))
+
+    func session(_ mode: SMTPDoorMode, loopback: Bool = false, tls: Bool = false, maxRecipients: Int = 1000,
+                 outbound: Bool = false) -> SMTPSession {
+        var session = SMTPSession(settings: SMTPSessionSettings(
+            mode: mode, hostname: "mx.example.test", maximumMessageSize: 1000, maximumRecipients: maxRecipients,
+            startTLSAvailable: !tls, implicitTLS: tls, isLoopback: loopback, outboundAvailable: outbound,
+            commandTimeout: .seconds(300), dataTimeout: .seconds(180)), remoteIP: "192.0.2.1")
+        _ = session.handle(.connected)
+        return session
+    }
+
+    func command(_ session: inout SMTPSession, _ line: String) -> [SMTPSessionAction] {
+        switch SMTPCommandDecoder.parse(line: Array(line.utf8), configuration: .init(allowsUTF8Addresses: true)) {
+        case .success(let command): return session.handle(.command(command))
+        case .failure(let error): return session.handle(.malformedCommand(error))
+        }
+    }
+
+    func codes(_ actions: [SMTPSessionAction]) -> [String] {
+        actions.compactMap { action in
+            switch action {
+            case .reply(let reply): "\(reply.code) \(reply.enhancedStatusCode?.description ?? "")"
+            case .close: "close"
+            default: nil
+            }
+        }
+    }
+
+    @Test func greetingAndInboundCapabilities() {
+        var s = SMTPSession(settings: .init(mode: .inbound, hostname: "mx.example.test"), remoteIP: "192.0.2.1")
+        #expect(s.inputMode == .none)
+        #expect(s.handle(.connected) == [.reply(.greeting(hostname: "mx.example.test"))])
+        #expect(s.inputMode == .command)
+        let actions = command(&s, "EHLO client.example")
+        guard case .reply(let reply) = actions.first else { Issue.record("no reply"); return }
+        #expect(reply.code == 250)
+        for keyword in ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "STARTTLS", "SMTPUTF8", "CHUNKING"] {
+            #expect(reply.lines.contains(keyword))
+        }
+        #expect(reply.lines.contains("SIZE 52428800"))
+        #expect(!reply.lines.contains { $0.hasPrefix("AUTH") })
+        // AUTH is not a thing on the MX door.
+        #expect(codes(command(&s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")) == ["502 5.5.1"])
+    }
+
+    @Test func inboundNeverRelays() {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        #expect(codes(command(&s, "MAIL FROM:<x@elsewhere.test>")) == ["250 2.1.0"])
+        #expect(command(&s, "RCPT TO:<victim@far.test>") == [.resolveRecipient(SMTPPath(address: "victim@far.test")!)])
+        #expect(s.inputMode == .none)
+        #expect(codes(s.handle(.recipientResolved(.remote))) == ["550 5.7.1"])
+        _ = command(&s, "RCPT TO:<nobody@example.test>")
+        #expect(codes(s.handle(.recipientResolved(.unknownUser))) == ["550 5.1.1"])
+        _ = command(&s, "RCPT TO:<full@example.test>")
+        #expect(codes(s.handle(.recipientResolved(.mailboxFull(permanent: false)))) == ["452 4.2.2"])
+        // No valid recipient: DATA is refused.
+        #expect(codes(command(&s, "DATA")) == ["554 5.5.1"])
+        _ = command(&s, "RCPT TO:<bob@example.test>")
+        #expect(codes(s.handle(.recipientResolved(.local(3)))) == ["250 2.1.5"])
+        #expect(codes(command(&s, "DATA")) == ["354 "])
+        #expect(s.inputMode == .data)
+        #expect(s.readTimeout == .seconds(180))
+        let actions = s.handle(.messageComplete(SMTPDataSummary(byteCount: 10, sawBareLineEnding: false, sawNUL: false)))
+        guard case .deliver(let transaction) = actions.first else { Issue.record("no delivery"); return }
+        #expect(transaction.recipients == [.local(accountID: 3, address: "bob@example.test")])
+        #expect(transaction.reversePath.address == "x@elsewhere.test")
+        #expect(codes(s.handle(.delivered(.accepted(queueID: "Q1")))) == ["250 2.0.0"])
+        // The transaction is over: RCPT needs a new MAIL.
+        #expect(codes(command(&s, "RCPT TO:<bob@example.test>")) == ["503 5.5.1"])
+    }
+
+    @Test func bareLineEndingsAndNULAreRefusedWithoutDelivery() {
+        for (summary, expected) in [
+            (SMTPDataSummary(byteCount: 10, sawBareLineEnding: true, sawNUL: false), "550 5.6.11"),
+            (SMTPDataSummary(byteCount: 10, sawBareLineEnding: false, sawNUL: true), "550 5.6.0"),
+        ] {
+            var s = session(.inbound)
+            _ = command(&s, "HELO c")
+            _ = command(&s, "MAIL FROM:<>")
+            _ = command(&s, "RCPT TO:<bob@example.test>")
+            _ = s.handle(.recipientResolved(.local(3)))
+            _ = command(&s, "DATA")
+            #expect(codes(s.handle(.messageComplete(summary))) == [expected])
+            #expect(s.transaction == nil)
+            #expect(s.inputMode == .command)
+        }
+    }
+
+    @Test func sizeAndRecipientLimits() {
+        var s = session(.inbound, maxRecipients: 2)
+        _ = command(&s, "EHLO c")
+        #expect(codes(command(&s, "MAIL FROM:<a@b.test> SIZE=5000")) == ["552 5.3.4"])
+        #expect(codes(command(&s, "MAIL FROM:<a@b.test> FOO=bar")) == ["555 5.5.4"])
+        _ = command(&s, "MAIL FROM:<a@b.test> SIZE=500")
+        for name in ["r1", "r2"] {
+            _ = command(&s, "RCPT TO:<\(name)@example.test>")
+            _ = s.handle(.recipientResolved(.local(name == "r1" ? 1 : 2)))
+        }
+        #expect(codes(command(&s, "RCPT TO:<r3@example.test>")) == ["452 4.5.3"])
+        _ = command(&s, "DATA")
+        #expect(codes(s.handle(.messageTooLarge)) == ["552 5.3.4"])
+        #expect(s.transaction == nil)
+    }
+
+    @Test func internationalizedAddressesNeedSMTPUTF8() {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        #expect(codes(command(&s, "MAIL FROM:<张三@例子.test>")) == ["553 5.6.7"])
+        #expect(command(&s, "MAIL FROM:<张三@例子.test> SMTPUTF8").count == 1)
+        #expect(s.transaction != nil)
+    }
+
+    @Test func submissionNeedsTLSThenAuthThenOwnSender() {
+        var s = session(.submission)
+        var reply = command(&s, "EHLO c")
+        guard case .reply(let ehlo) = reply.first else { Issue.record("no EHLO reply"); return }
+        #expect(!ehlo.lines.contains { $0.hasPrefix("AUTH") })
+        #expect(codes(command(&s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")) == ["538 5.7.11"])
+        #expect(codes(command(&s, "MAIL FROM:<alice@example.test>")) == ["530 5.7.0"])
+        #expect(command(&s, "STARTTLS") == [.startTLS(.readyToStartTLS)])
+        #expect(s.handle(.tlsStarted) == [])
+        #expect(s.helo == nil)
+        reply = command(&s, "EHLO c")
+        guard case .reply(let secured) = reply.first else { Issue.record("no EHLO reply"); return }
+        #expect(secured.lines.contains("AUTH PLAIN LOGIN"))
+        #expect(!secured.lines.contains("STARTTLS"))
+        #expect(codes(command(&s, "MAIL FROM:<alice@example.test>")) == ["530 5.7.0"])
+        #expect(command(&s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==") == [.authenticate(username: "alice", password: "secret")])
+        #expect(codes(s.handle(.authenticated(.success(Self.account)))) == ["235 2.7.0"])
+        #expect(command(&s, "MAIL FROM:<mallory@example.test>") == [.checkSender(SMTPPath(address: "mallory@example.test")!)])
+        #expect(codes(s.handle(.senderChecked(allowed: false))) == ["550 5.7.1"])
+        _ = command(&s, "MAIL FROM:<alice@example.test>")
+        #expect(codes(s.handle(.senderChecked(allowed: true))) == ["250 2.1.0"])
+        // Remote recipients need the outbound queue.
+        _ = command(&s, "RCPT TO:<friend@far.test>")
+        #expect(codes(s.handle(.recipientResolved(.remote))) == ["451 4.3.0"])
+    }
+
+    @Test func submissionQueuesRemoteRecipientsWhenOutboundExists() {
+        var s = session(.submission, loopback: true, outbound: true)
+        _ = command(&s, "EHLO c")
+        _ = command(&s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")
+        _ = s.handle(.authenticated(.success(Self.account)))
+        _ = command(&s, "MAIL FROM:<alice@example.test>")
+        _ = s.handle(.senderChecked(allowed: true))
+        _ = command(&s, "RCPT TO:<friend@far.test>")
+        #expect(codes(s.handle(.recipientResolved(.remote))) == ["250 2.1.5"])
+        #expect(s.transaction?.recipients == [.remote(address: "friend@far.test")])
+        _ = command(&s, "DATA")
+        _ = s.handle(.messageComplete(SMTPDataSummary(byteCount: 1, sawBareLineEnding: false, sawNUL: false)))
+        #expect(codes(s.handle(.delivered(.senderNotAllowed))) == ["550 5.7.1"])
+    }
+
+    @Test func authLoginExchangeAndFailuresEndTheConnection() {
+        var s = session(.submission, tls: true)
+        _ = command(&s, "EHLO c")
+        #expect(command(&s, "AUTH LOGIN") == [.reply(SASLLogin.usernamePrompt)])
+        #expect(s.inputMode == .authenticationLine)
+        #expect(s.handle(.authenticationLine(Data("alice".utf8).base64EncodedString())) == [.reply(SASLLogin.passwordPrompt)])
+        let actions = s.handle(.authenticationLine(Data("wrong".utf8).base64EncodedString()))
+        #expect(actions == [.authenticate(username: "alice", password: "wrong")])
+        #expect(!"\(actions[0])".contains("wrong"))
+        #expect(codes(s.handle(.authenticated(.invalid))) == ["535 5.7.8"])
+        // A8: the account password of a two-step account gets the explanation.
+        _ = command(&s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")
+        let a8 = s.handle(.authenticated(.clientPasswordRequired))
+        guard case .reply(let refusal) = a8.first else { Issue.record("no reply"); return }
+        #expect(refusal.code == 535 && refusal.enhancedStatusCode?.description == "5.7.8")
+        #expect(refusal.lines[0].contains("client-specific password"))
+        // Third failure (a cancel counts): 421 and close.
+        _ = command(&s, "AUTH LOGIN")
+        #expect(codes(s.handle(.authenticationLine("*"))) == ["501 5.7.0", "421 4.7.0", "close"])
+        #expect(s.isClosed)
+    }
+
+    @Test func plainWithOtherAuthorizationIdentityIsRefused() {
+        var s = session(.submission, loopback: true)
+        _ = command(&s, "EHLO c")
+        let foreign = Data("bob\u{0}alice\u{0}secret".utf8).base64EncodedString()
+        #expect(codes(command(&s, "AUTH PLAIN \(foreign)")) == ["535 5.7.8"])
+        #expect(command(&s, "AUTH PLAIN") == [.reply(.authenticationChallenge(""))])
+        #expect(s.handle(.authenticationLine("AGFsaWNlAHNlY3JldA==")) == [.authenticate(username: "alice", password: "secret")])
+    }
+
+    @Test func tooManyErrorsEndTheConnection() {
+        var s = session(.inbound)
+        var last: [String] = []
+        for _ in 0..<10 { last = codes(command(&s, "BOGUS")) }
+        #expect(last == ["500 5.5.2", "421 4.7.0", "close"])
+        #expect(s.isClosed)
+        #expect(s.handle(.command(.noop)) == [])
+    }
+
+    @Test func timeoutsAndShutdown() {
+        var s = session(.inbound)
+        #expect(s.readTimeout == .seconds(300))
+        #expect(codes(s.handle(.timeout)) == ["421 4.4.2", "close"])
+        var t = session(.inbound)
+        #expect(codes(t.handle(.shutdown)) == ["421 4.3.2", "close"])
+    }
+
+    @Test func chunkingCollectsChunksThenDelivers() {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        _ = command(&s, "MAIL FROM:<a@b.test>")
+        _ = command(&s, "RCPT TO:<bob@example.test>")
+        _ = s.handle(.recipientResolved(.local(3)))
+        #expect(command(&s, "BDAT 400") == [])
+        #expect(s.inputMode == .chunk(size: 400, last: false, discard: false, first: true))
+        #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 400, sawBareLineEnding: false, sawNUL: false)))) == ["250 2.0.0"])
+        _ = command(&s, "BDAT 100 LAST")
+        #expect(s.inputMode == .chunk(size: 100, last: true, discard: false, first: false))
+        let actions = s.handle(.messageComplete(SMTPDataSummary(byteCount: 100, sawBareLineEnding: false, sawNUL: false)))
+        guard case .deliver = actions.first else { Issue.record("no delivery"); return }
+        // A chunk that overflows the limit is read, discarded and the message refused.
+        _ = s.handle(.delivered(.accepted(queueID: "Q")))
+        _ = command(&s, "MAIL FROM:<a@b.test>")
+        _ = command(&s, "RCPT TO:<bob@example.test>")
+        _ = s.handle(.recipientResolved(.local(3)))
+        _ = command(&s, "BDAT 2000 LAST")
+        #expect(s.inputMode == .chunk(size: 2000, last: true, discard: true, first: true))
+        #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 2000, sawBareLineEnding: false, sawNUL: false)))) == ["552 5.3.4"])
+        // BDAT without a transaction: the chunk is swallowed and refused.
+        _ = command(&s, "BDAT 5 LAST")
+        #expect(s.inputMode == .chunk(size: 5, last: true, discard: true, first: true))
+        #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 5, sawBareLineEnding: false, sawNUL: false)))) == ["503 5.5.1"])
+    }
+
+    @Test func receivedHeaderCannotBeInjected() {
+        let client = SMTPClientInfo(helo: "evil\r\nX-Injected: yes", remoteIP: "192.0.2.1", esmtp: true, tls: true,
+                                    account: Self.account)
+        let header = TraceHeaders.received(client: client, hostname: "mx.example.test", queueID: "Q1",
+                                           recipients: ["bob@example.test"], date: Date(timeIntervalSince1970: 0))
+        #expect(header.hasPrefix("Received: from evil  X-Injected: yes (192.0.2.1)\r\n"))
+        #expect(header.contains("with ESMTPSA (using TLS) id Q1"))
+        #expect(header.contains("for <bob@example.test>;"))
+        #expect(header.hasSuffix("Thu, 1 Jan 1970 00:00:00 +0000\r\n"))
+        #expect(TraceHeaders.returnPath("") == "Return-Path: <>\r\n")
+    }
+}

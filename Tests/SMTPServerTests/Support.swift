@@ -1,0 +1,133 @@
+import Foundation
+import MailwardApp
+import MailwardCore
+import MailwardTesting
+import Synchronization
+
+/// One SMTP reply as a client sees it.
+struct Reply: CustomStringConvertible {
+    var code: Int
+    var lines: [String]
+    var text: String { lines.joined(separator: "\n") }
+    var description: String { text }
+}
+
+extension LineClient {
+    /// Reads one (possibly multi-line) reply.
+    func reply() async throws -> Reply {
+        let lines = try await readLines { line in line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] != "-" }
+        return Reply(code: Int(lines.last!.prefix(3)) ?? 0, lines: lines)
+    }
+
+    /// Sends one command line (CRLF added) and reads its reply.
+    func command(_ line: String) async throws -> Reply {
+        try await send(line + "\r\n")
+        return try await reply()
+    }
+}
+
+/// An outbound queue that remembers what it was given (tests only).
+final class RecordingOutboundQueue: OutboundQueue {
+    let messages = Mutex<[OutboundMessage]>([])
+    func enqueue(_ message: OutboundMessage) async throws {
+        messages.withLock { $0.append(message) }
+    }
+    var recorded: [OutboundMessage] { messages.withLock { $0 } }
+}
+
+extension TestServer {
+    /// The raw messages in an account's folder (INBOX by default), in UID order.
+    func messages(of address: String, in folder: String = Mailbox.inbox) async throws -> [String] {
+        let account = try await runtime.accounts.account(address)
+        guard let mailbox = try await runtime.mail.store.mailbox(accountID: account.id, name: folder) else { return [] }
+        var result: [String] = []
+        for record in try await runtime.mail.store.messages(mailboxID: mailbox.id) {
+            result.append(String(decoding: try await runtime.mail.raw(record), as: UTF8.self))
+        }
+        return result
+    }
+
+    func rawMessages(of address: String) async throws -> [[UInt8]] {
+        let account = try await runtime.accounts.account(address)
+        let inbox = try await runtime.mail.inbox(accountID: account.id)
+        var result: [[UInt8]] = []
+        for record in try await runtime.mail.store.messages(mailboxID: inbox.id) { result.append(try await runtime.mail.raw(record)) }
+        return result
+    }
+
+    /// Starts a server with short SMTP timeouts and the usual test users.
+    static func smtp(maxMessageSize: Int = 1 << 20, dataTimeout: Int = 2, outbound: RecordingOutboundQueue? = nil) async throws -> TestServer {
+        let server = try await TestServer.start(configure: { configuration in
+            configuration.smtp.maxMessageSize = maxMessageSize
+            configuration.smtp.dataTimeout = dataTimeout
+            configuration.smtp.commandTimeout = 5
+        }, prepare: { runtime in
+            runtime.outbound = outbound
+        })
+        try await server.addUser("alice@example.test")
+        try await server.addUser("bob@example.test")
+        try await server.runtime.accounts.addAlias("info@example.test", for: "bob@example.test")
+        return server
+    }
+}
+
+let password = "Tea-Garden-42"
+
+func plainCredentials(_ user: String, _ password: String) -> String {
+    Data(([0] + Array(user.utf8) + [0] + Array(password.utf8))).base64EncodedString()
+}
+
+/// The `mailward` executable built beside this test bundle.
+enum Binary {
+    static var mailward: URL {
+        if let explicit = ProcessInfo.processInfo.environment["MAILWARD_BIN"] { return URL(fileURLWithPath: explicit) }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mailward")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/mailward")
+    }
+}
+
+/// Runs a program to completion; returns status and combined output.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+         stdin: String? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Finds a program on PATH.
+func which(_ name: String) -> String? {
+    for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path = "\(folder)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// A free TCP port on loopback (bound then released).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
