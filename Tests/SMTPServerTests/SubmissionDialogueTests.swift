@@ -1,0 +1,135 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// The submission doors (STARTTLS and implicit TLS) over real sockets.
+@Suite(.serialized) struct SubmissionDialogueTests {
+    func connect(_ server: TestServer, implicitTLS: Bool = false) async throws -> LineClient {
+        let port = await server.port(implicitTLS ? .submissionTLS : .submission)
+        let client = try await LineClient.connect(port: port, tls: implicitTLS)
+        #expect(try await client.reply().code == 220)
+        return client
+    }
+
+    func startTLS(_ client: LineClient) async throws {
+        _ = try await client.command("EHLO laptop")
+        #expect(try await client.command("STARTTLS").code == 220)
+        try await client.startTLS()
+    }
+
+    @Test func startTLSThenAuthPlainThenSendLocallyWithSentCopy() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        // Plaintext commands pipelined after STARTTLS are dropped (RFC 3207 §4.2).
+        _ = try await client.command("EHLO laptop")
+        try await client.send("STARTTLS\r\nMAIL FROM:<alice@example.test>\r\n")
+        #expect(try await client.reply().code == 220)
+        try await client.startTLS()
+        let ehlo = try await client.command("EHLO laptop")
+        #expect(ehlo.text.contains("AUTH PLAIN LOGIN"))
+        #expect(!ehlo.text.contains("STARTTLS"))
+        #expect(try await client.command("MAIL FROM:<alice@example.test>").code == 530)
+        let auth = try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))")
+        #expect(auth.code == 235)
+        #expect(try await client.command("MAIL FROM:<alice@example.test>").code == 250)
+        #expect(try await client.command("RCPT TO:<bob@example.test>").code == 250)
+        #expect(try await client.command("DATA").code == 354)
+        try await client.send("From: Alice <alice@example.test>\r\nTo: bob@example.test\r\nSubject: lunch\r\n\r\nNoon?\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        let delivered = try await server.messages(of: "bob@example.test")
+        #expect(delivered.count == 1)
+        #expect(delivered.first?.contains("with ESMTPSA (using TLS)") == true)
+        let sent = try await server.messages(of: "alice@example.test", in: "Sent")
+        #expect(sent.count == 1)
+        #expect(sent.first?.hasPrefix("From: Alice <alice@example.test>") == true)
+        // The Sent copy is marked read.
+        let account = try await server.runtime.accounts.account("alice@example.test")
+        let mailbox = try #require(try await server.runtime.mail.mailbox(accountID: account.id, specialUse: .sent))
+        let records = try await server.runtime.mail.store.messages(mailboxID: mailbox.id)
+        #expect(records.first?.flags.contains(MessageFlags.seen) == true)
+    }
+
+    @Test func foreignSendersAreRefused() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO laptop")
+        #expect(try await client.command("AUTH PLAIN \(plainCredentials("bob@example.test", password))").code == 235)
+        let foreign = try await client.command("MAIL FROM:<alice@example.test>")
+        #expect(foreign.code == 550 && foreign.text.contains("5.7.1"))
+        // The alias is bob's to use.
+        #expect(try await client.command("MAIL FROM:<info@example.test>").code == 250)
+        _ = try await client.command("RCPT TO:<alice@example.test>")
+        _ = try await client.command("DATA")
+        try await client.send("From: alice@example.test\r\nSubject: forged\r\n\r\nx\r\n.\r\n")
+        let forged = try await client.reply()
+        #expect(forged.code == 550 && forged.text.contains("5.7.1"))
+        #expect(try await server.messages(of: "alice@example.test").isEmpty)
+        #expect(try await client.command("MAIL FROM:<>").code == 550)
+    }
+
+    @Test func authLoginOnImplicitTLSAndRemoteRecipientsQueued() async throws {
+        let queue = RecordingOutboundQueue()
+        let server = try await TestServer.smtp(outbound: queue)
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server, implicitTLS: true)
+        let ehlo = try await client.command("EHLO laptop")
+        #expect(ehlo.text.contains("AUTH PLAIN LOGIN"))
+        #expect(try await client.command("AUTH LOGIN").text == "334 VXNlcm5hbWU6")
+        #expect(try await client.command(Data("alice@example.test".utf8).base64EncodedString()).code == 334)
+        #expect(try await client.command(Data(password.utf8).base64EncodedString()).code == 235)
+        _ = try await client.command("MAIL FROM:<alice@example.test>")
+        #expect(try await client.command("RCPT TO:<friend@far.test>").code == 250)
+        #expect(try await client.command("RCPT TO:<bob@example.test>").code == 250)
+        _ = try await client.command("DATA")
+        try await client.send("From: alice@example.test\r\nSubject: out\r\n\r\nhello world\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        let queued = queue.recorded
+        #expect(queued.count == 1)
+        #expect(queued.first?.recipients == ["friend@far.test"])
+        #expect(queued.first?.sender == "alice@example.test")
+        let outgoing = String(decoding: queued.first?.raw ?? [], as: UTF8.self)
+        #expect(outgoing.hasPrefix("Received: from laptop"))
+        #expect(try await server.messages(of: "bob@example.test").count == 1)
+        #expect(try await server.messages(of: "alice@example.test", in: "Sent").count == 1)
+    }
+
+    @Test func remoteRecipientsWithoutQueueAreDeferred() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO laptop")
+        _ = try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))")
+        _ = try await client.command("MAIL FROM:<alice@example.test>")
+        let reply = try await client.command("RCPT TO:<friend@far.test>")
+        #expect(reply.code == 451 && reply.text.contains("outbound delivery is not configured"))
+    }
+
+    @Test func failedAuthenticationsEndTheConnection() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO guesser")
+        var codes: [Int] = []
+        for guess in ["a", "b", "c"] {
+            codes.append(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", "wrong-\(guess)"))").code)
+        }
+        #expect(codes == [535, 535, 535])
+        let bye = try await client.reply()
+        #expect(bye.code == 421)
+        #expect(await client.waitForClose())
+    }
+
+    @Test func loopbackMayAuthenticateWithoutTLS() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        let ehlo = try await client.command("EHLO local-script")
+        #expect(ehlo.text.contains("AUTH PLAIN LOGIN"))
+        #expect(ehlo.text.contains("STARTTLS"))
+        #expect(try await client.command("MAIL FROM:<alice@example.test>").code == 530)
+        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
+    }
+}

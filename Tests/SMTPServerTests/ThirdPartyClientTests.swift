@@ -1,0 +1,109 @@
+import Foundation
+import MailwardTesting
+import Testing
+
+/// Real clients: Python's smtplib and swaks (Debian), against the in-process server.
+@Suite(.serialized) struct ThirdPartyClientTests {
+    static let python = """
+    import smtplib, ssl, sys
+    from email.message import EmailMessage
+    port, tls_port, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    # Submission with STARTTLS and the self-signed certificate, AUTH, send_message.
+    with smtplib.SMTP("127.0.0.1", port, timeout=20) as s:
+        s.ehlo("python-client")
+        assert s.has_extn("starttls"), "no STARTTLS"
+        s.starttls(context=context)
+        s.ehlo("python-client")
+        assert "PLAIN" in s.esmtp_features.get("auth", ""), s.esmtp_features
+        s.login("alice@example.test", password)
+        m = EmailMessage()
+        m["From"] = "Alice <alice@example.test>"
+        m["To"] = "bob@example.test"
+        m["Subject"] = "smtplib über STARTTLS 你好"
+        m.set_content("Hello from smtplib\\n.\\nwith a dot line\\n")
+        refused = s.send_message(m)
+        assert refused == {}, refused
+        # sendmail to several local users, one of them an alias.
+        refused = s.sendmail("alice@example.test", ["bob@example.test", "info@example.test"],
+                             b"From: alice@example.test\\r\\nSubject: plain sendmail\\r\\n\\r\\nbody\\r\\n")
+        assert refused == {}, refused
+        try:
+            s.sendmail("alice@example.test", ["bob@example.test"], b"From: ceo@example.test\\r\\nSubject: forged\\r\\n\\r\\nx\\r\\n")
+            raise SystemExit("forged From: was accepted")
+        except smtplib.SMTPDataError as e:
+            assert e.smtp_code == 550, e
+
+    # Implicit TLS with AUTH LOGIN.
+    with smtplib.SMTP_SSL("127.0.0.1", tls_port, context=context, timeout=20) as s:
+        s.ehlo("python-client")
+        s.user, s.password = "alice@example.test", password
+        code, _ = s.auth("LOGIN", s.auth_login)
+        assert code == 235, code
+        s.sendmail("alice@example.test", ["bob@example.test"], b"From: alice@example.test\\r\\nSubject: over 465\\r\\n\\r\\nbody\\r\\n")
+    with smtplib.SMTP_SSL("127.0.0.1", tls_port, context=context, timeout=20) as s:
+        try:
+            s.login("alice@example.test", "wrong password")
+            raise SystemExit("wrong password accepted")
+        except smtplib.SMTPAuthenticationError as e:
+            assert e.smtp_code == 535, e
+    print("python-ok")
+    """
+
+    @Test func pythonSmtplibStartTLSAuthAndSend() async throws {
+        let python = try #require(which("python3"), "python3 is needed")
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let port = await server.port(.submission)
+        let tlsPort = await server.port(.submissionTLS)
+        let result = try await Task.detached {
+            try run(python, ["-c", Self.python, "\(port)", "\(tlsPort)", password])
+        }.value
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("python-ok"))
+        let bob = try await server.messages(of: "bob@example.test")
+        #expect(bob.count == 3)  // send_message, sendmail (bob and his alias: one copy), 465
+        #expect(bob.contains { $0.contains("Subject: smtplib") && $0.contains("with ESMTPSA (using TLS)") })
+        #expect(try await server.messages(of: "alice@example.test", in: "Sent").count == 3)
+    }
+
+    @Test func swaksPipeliningTLSAndAuth() async throws {
+        let swaks = try #require(which("swaks"), "swaks is needed (Debian package swaks)")
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let mx = await server.port(.smtp)
+        let submission = await server.port(.submission)
+        let tlsPort = await server.port(.submissionTLS)
+        let runs: [[String]] = [
+            // MX with pipelining and opportunistic STARTTLS.
+            ["--server", "127.0.0.1", "--port", "\(mx)", "--from", "carol@elsewhere.test", "--to", "bob@example.test",
+             "--pipeline", "--tls", "--header", "Subject: swaks mx", "--body", "via swaks"],
+            // Submission: STARTTLS + AUTH PLAIN.
+            ["--server", "127.0.0.1", "--port", "\(submission)", "--from", "alice@example.test", "--to", "bob@example.test",
+             "--tls", "--auth", "PLAIN", "--auth-user", "alice@example.test", "--auth-password", password,
+             "--header", "From: alice@example.test", "--header", "Subject: swaks submission", "--body", "via swaks"],
+            // Implicit TLS + AUTH LOGIN + pipelining.
+            ["--server", "127.0.0.1", "--port", "\(tlsPort)", "--from", "alice@example.test", "--to", "bob@example.test",
+             "--tlsc", "--pipeline", "--auth", "LOGIN", "--auth-user", "alice@example.test", "--auth-password", password,
+             "--header", "From: alice@example.test", "--header", "Subject: swaks smtps", "--body", "via swaks"],
+        ]
+        for arguments in runs {
+            let result = try await Task.detached { try run(swaks, arguments + ["--timeout", "20"]) }.value
+            #expect(result.status == 0, "\(arguments): \(result.output)")
+        }
+        // An open-relay probe fails.
+        let relay = try await Task.detached {
+            try run(swaks, ["--server", "127.0.0.1", "--port", "\(mx)", "--from", "x@elsewhere.test", "--to", "y@far.test",
+                            "--timeout", "20"])
+        }.value
+        #expect(relay.status != 0)
+        #expect(relay.output.contains("550 5.7.1"))
+        let subjects = try await server.messages(of: "bob@example.test").compactMap { message in
+            message.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") }
+        }
+        #expect(Set(subjects) == ["Subject: swaks mx", "Subject: swaks submission", "Subject: swaks smtps"])
+    }
+}
