@@ -1,14 +1,11 @@
 import Foundation
 
-/// A message accepted for delivery to remote recipients (submission → outbound queue).
-public struct OutboundMessage: Sendable, Hashable {
-    /// Unique id of the queued message (also shown to the submitting client).
+/// A message handed to outbound delivery (by the submission door, or a bounce).
+public struct OutboundMessage: Sendable, Equatable {
     public var id: String
-    /// The envelope sender (MAIL FROM); empty for the null reverse-path.
+    /// Envelope MAIL FROM, "" for bounces.
     public var sender: String
-    /// Remote recipients (RCPT TO forward-paths), each `local@domain`.
     public var recipients: [String]
-    /// The message as it goes out, trace headers included.
     public var raw: [UInt8]
     public var createdAt: Date
 
@@ -21,8 +18,7 @@ public struct OutboundMessage: Sendable, Hashable {
     }
 }
 
-/// The port the submission door hands mail for remote recipients to. `enqueue` returns only
-/// once the message is durably queued (the door answers 250 after it).
+/// Where doors hand messages for delivery. `enqueue` returns only once the message is durable.
 public protocol OutboundQueue: Sendable {
     func enqueue(_ message: OutboundMessage) async throws
 }
