@@ -128,6 +128,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Benchmarks (not tests): scripts/bench/*
+        .executableTarget(
+            name: "storage-bench",
+            dependencies: ["MailwardApp", "MailwardCore", "MailwardConfig"],
+            path: "Benchmarks/StorageBenchmark",
+            swiftSettings: strict
+        ),
         // In-memory twins of Core's ports, fixed clock, test server helpers.
         .target(
             name: "MailwardTesting",

@@ -60,7 +60,7 @@ enum SQLiteMigrations {
                     parsed TEXT NOT NULL
                 );
                 CREATE INDEX blobs_unreferenced ON blobs(refcount) WHERE refcount <= 0;
-                CREATE VIRTUAL TABLE blob_text USING fts5(text, tokenize = 'trigram');
+                CREATE VIRTUAL TABLE blob_text USING fts5(text, tokenize = 'trigram', detail = 'none');
                 CREATE TABLE messages (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
