@@ -41,15 +41,22 @@ public final class MailwardServer: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let configuration = runtime.configuration
         let store = runtime.store
+        do {
+            try runtime.prepareSMS()
+        } catch {
+            throw AppError("cannot use the SMS provider: \(error)")
+        }
         let web = WebDoor(
             settings: .init(host: configuration.listenAddress, port: configuration.http.port),
             health: { (try? await store.domains()) != nil },
             registry: registry,
-            logger: logger)
+            logger: logger,
+            security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies))
         let ports = self.ports
-        let application = web.makeApplication(onListening: { port in await ports.set(.http, port) })
+        let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
+        let sweeper = SecuritySweeper(store: store, clock: runtime.clock, logger: logger)
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: application)],
+            services: [.init(service: application), .init(service: sweeper)],
             gracefulShutdownSignals: signals,
             logger: logger))
         group.withLock { $0 = serviceGroup }

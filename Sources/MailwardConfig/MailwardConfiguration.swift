@@ -14,6 +14,9 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var tls = TLSSettings()
     public var log = LogSettings()
     public var mail = MailSettings()
+    public var twoStep = TwoStepConfig()
+    public var signIn = SignInConfig()
+    public var sms = SMSConfig()
 
     public init() {}
 
@@ -21,6 +24,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var port: Int = 8080
         /// Set when a TLS-terminating proxy is in front: cookies get `Secure`.
         public var secureCookies: Bool = false
+        /// Seconds without a request after which a web session ends.
+        public var sessionIdleTimeout: Int = 30 * 60
+        /// Seconds after sign-in at which a web session ends regardless of activity.
+        public var sessionAbsoluteTimeout: Int = 12 * 3600
     }
 
     public struct SMTPSettings: Sendable, Equatable {
@@ -60,5 +67,35 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public struct MailSettings: Sendable, Equatable {
         /// Storage quota for each new account, in bytes.
         public var defaultQuota: Int = 10 * 1024 * 1024 * 1024
+    }
+
+    /// SMS codes and trusted devices (SPEC A4, A10).
+    public struct TwoStepConfig: Sendable, Equatable {
+        public var codeLifetime: Int = 300
+        public var codeMaxAttempts: Int = 5
+        public var codeResendInterval: Int = 60
+        public var dailyCodesPerNumber: Int = 10
+        public var dailyCodesPerAccount: Int = 20
+        public var hourlyCodesPerIP: Int = 30
+        public var challengeLifetime: Int = 600
+        public var trustedDeviceDays: Int = 7
+        /// The name SMS texts start with, e.g. 【Mailward】.
+        public var systemName: String = "Mailward"
+    }
+
+    /// Throttling of failed sign-ins at every door (SPEC A1).
+    public struct SignInConfig: Sendable, Equatable {
+        public var failuresPerAccount: Int = 10
+        public var failuresPerIP: Int = 50
+        public var failureWindow: Int = 900
+    }
+
+    /// The SMS provider (SPEC A11). Only `outbox` and `webhook` are configurable from the file so far.
+    public struct SMSConfig: Sendable, Equatable {
+        /// `outbox` (default: `<data>/sms-outbox.jsonl`) or `webhook`.
+        public var provider: String = "outbox"
+        public var webhookURL: String = ""
+        public var webhookSecret: String = ""
+        public var timeout: Int = 10
     }
 }

@@ -30,6 +30,9 @@ enum SQLiteMigrations {
                 CREATE INDEX aliases_account ON aliases(account_id);
                 """)
         }
+        migrator.registerMigration("002-two-step") { db in
+            try TwoStepSchema.create(db)
+        }
         return migrator
     }
 }
