@@ -187,3 +187,28 @@ import Testing
         else { Issue.record("the window has passed"); return }
     }
 }
+
+@Suite struct SignInCooldownTests {
+    @Test func resendWaitsSixtySecondsWithinOneSignInButANewSignInMayAskAtOnce() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        func challenge() async throws -> String {
+            guard case .secondFactorRequired(let token, _) = try await h.signIn.begin(
+                username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil,
+                context: h.web) else { throw TwoStepError.invalidChallenge }
+            return token
+        }
+        let first = try await challenge()
+        try await h.signIn.sendCode(challenge: first, context: h.web)
+        await #expect(throws: TwoStepError.cooldown(retryAfter: 60)) { try await h.signIn.sendCode(challenge: first, context: h.web) }
+        let second = try await challenge()
+        try await h.signIn.sendCode(challenge: second, context: h.web)
+        // The first attempt's code no longer opens anything: only the latest code counts.
+        let code = try #require(h.lastCode())
+        await #expect(throws: TwoStepError.codeMissing) {
+            _ = try await h.signIn.verify(challenge: first, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+        }
+        _ = try await h.signIn.verify(challenge: second, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+    }
+}

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Sends and checks SMS codes under the rules of A10: 6 digits, 5 minutes, single use, at most
-/// 5 wrong tries, a new code only after 60 s, daily caps per number and per account, an hourly
-/// cap per client IP. Codes are stored as keyed hashes bound to account, purpose and number.
+/// 5 wrong tries, a new code only after 60 s (per sign-in attempt for sign-in codes), daily caps
+/// per number and per account, an hourly cap per client IP. Codes are stored as keyed hashes bound to account, purpose and number.
 ///
 /// A code is stored only after the provider accepted the message, so a provider failure leaves
 /// nothing behind (no stored code, no cooldown, no cap used up).
@@ -19,7 +19,10 @@ public struct SMSCodeIssuer: Sendable {
                      context: ClientContext) async throws -> Int {
         let settings = env.settings
         let now = env.clock.now
-        if let latest = try await env.store.latestCode(accountID: account, purpose: purpose) {
+        // The resend interval is per sign-in attempt for sign-in codes (a new attempt may ask at
+        // once; the daily caps bound abuse), per account and purpose otherwise.
+        if let latest = try await env.store.latestCode(accountID: account, purpose: purpose),
+           challenge == nil || latest.challenge == challenge {
             let next = latest.createdAt.addingTimeInterval(settings.resendInterval)
             if next > now { throw TwoStepError.cooldown(retryAfter: max(1, Int(next.timeIntervalSince(now).rounded(.up)))) }
         }
