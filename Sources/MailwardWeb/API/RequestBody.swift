@@ -36,10 +36,9 @@ struct JSONBody {
         return value
     }
 
+    /// Text fields are JSON strings only: a number or `true` where text belongs is a malformed request.
     func optionalString(_ key: String) -> String? {
-        if let text = fields[key] as? String { return text }
-        if let number = fields[key] as? Int { return String(number) }
-        return nil
+        fields[key] as? String
     }
 
     func bool(_ key: String) -> Bool {

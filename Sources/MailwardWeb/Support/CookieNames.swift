@@ -15,7 +15,7 @@ enum CookieNames {
 
     static func trustedDevice(_ token: String, expiresAt: Date, now: Date, secure: Bool) -> Cookie {
         Cookie(name: trustedDevice, value: token, expires: expiresAt,
-               maxAge: max(0, Int(expiresAt.timeIntervalSince(now))), path: "/", secure: secure, httpOnly: true,
+               maxAge: max(0, Int(expiresAt.timeIntervalSince(now).rounded())), path: "/", secure: secure, httpOnly: true,
                sameSite: .lax)
     }
 
