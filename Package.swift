@@ -36,11 +36,15 @@ let package = Package(
         .target(
             name: "MailwardCore",
             dependencies: [
+                "MailwardMIME",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
+        // RFC 5322/2045/2047/2231 parsing and building, charsets. Pure.
+        .target(name: "MailwardMIME", swiftSettings: strict),
+        .executableTarget(name: "mime-fuzz", dependencies: ["MailwardMIME"], swiftSettings: strict),
         // The configuration file model.
         .target(
             name: "MailwardConfig",
@@ -53,11 +57,14 @@ let package = Package(
         // Wire grammar of the mail protocols. Pure: NIOCore's ByteBuffer, no I/O.
         .target(name: "SMTPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(name: "POP3Codec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .target(name: "IMAPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .executableTarget(name: "imap-fuzz", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(
             name: "StoreSQLite",
             dependencies: [
                 "MailwardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -88,7 +95,7 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Static")],
             swiftSettings: strict
         ),
-        // SMS gateway clients behind Core's `SMSSender` port (SPEC A11).
+        // SMS gateway clients (outbox file, webhook, Alibaba Cloud, Tencent Cloud, Twilio).
         .target(
             name: "MailwardSMS",
             dependencies: [
@@ -106,6 +113,7 @@ let package = Package(
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,14 +135,19 @@ let package = Package(
         // In-memory twins of Core's ports, fixed clock, test server helpers.
         .target(
             name: "MailwardTesting",
-            dependencies: ["MailwardCore", "MailwardApp", "StoreSQLite"],
+            dependencies: [
+                "MailwardCore", "MailwardApp", "StoreSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
         .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "IMAPCodecTests", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
-        .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(
             name: "MailwardSMSTests",
             dependencies: [
@@ -143,11 +156,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "MailwardMIMETests", dependencies: ["MailwardMIME"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "MailwardNetTests",
+            dependencies: ["MailwardNet", "MailwardTesting", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
+        .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(
             name: "MailwardAppTests",
             dependencies: [

@@ -3,6 +3,7 @@ import Logging
 import MailwardCore
 import MailwardNet
 import MailwardWeb
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -14,6 +15,8 @@ public final class MailwardServer: Sendable {
     public let runtime: Runtime
     public let registry: PrometheusCollectorRegistry
     public let certificate: SelfSignedCertificate.Files
+    /// The server TLS context for STARTTLS and the implicit-TLS ports.
+    public let tlsContext: NIOSSLContext
     let logger: Logger
     private let ports = BoundPorts()
     private let group = Mutex<ServiceGroup?>(nil)
@@ -31,7 +34,7 @@ public final class MailwardServer: Sendable {
         }
         // Fail at start-up, not at the first STARTTLS, when the certificate cannot be used.
         do {
-            _ = try TLSContextFactory.serverContext(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
+            tlsContext = try TLSContextFactory.serverContext(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
         } catch {
             throw AppError("cannot use the TLS certificate \(certificate.certificatePath): \(error)")
         }
@@ -54,15 +57,28 @@ public final class MailwardServer: Sendable {
             security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies))
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
-        let sweeper = SecuritySweeper(store: store, clock: runtime.clock, logger: logger)
+        // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        services += mailDoorServices()
+        services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: application), .init(service: sweeper)],
+            services: services,
             gracefulShutdownSignals: signals,
             logger: logger))
         group.withLock { $0 = serviceGroup }
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
         try await serviceGroup.run()
         logger.info("Mailward stopped")
+    }
+
+    /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.
+    func mailDoorServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        []
+    }
+
+    /// Reports a door's bound port (doors call this from `onListening`).
+    func reportListening(_ door: Door, _ port: Int) async {
+        await ports.set(door, port)
     }
 
     /// Starts a graceful shutdown, as SIGTERM does.
@@ -78,6 +94,13 @@ public final class MailwardServer: Sendable {
 
     public enum Door: String, Sendable, CaseIterable {
         case http
+        case smtp
+        case submission
+        case submissionTLS
+        case imap
+        case imaps
+        case pop3
+        case pop3s
     }
 }
 

@@ -13,6 +13,10 @@ public struct Runtime: Sendable {
     public let configuration: MailwardConfiguration
     public let store: SQLiteStore
     public let accounts: AccountService
+    public let mail: MailService
+    /// The one credential check of the protocol doors.
+    public let authenticator: ProtocolAuthenticator
+    public let blobs: FileBlobStore
     public let clock: any WallClock
     /// The key of every keyed hash, from `<data>/server.key` (made at first start).
     public let serverKey: ServerKey
@@ -41,7 +45,16 @@ public struct Runtime: Sendable {
         } catch {
             throw AppError("cannot open the database \(folder.databasePath): \(error)")
         }
-        accounts = AccountService(store: store, clock: clock)
+        do {
+            blobs = try FileBlobStore(root: folder.blobsPath)
+        } catch {
+            throw AppError("cannot use the message folder \(folder.blobsPath): \(error)")
+        }
+        let mail = MailService(store: store, blobs: blobs, clock: clock, defaultQuota: Int64(configuration.mail.defaultQuota))
+        self.mail = mail
+        accounts = AccountService(store: store, clock: clock, onAccountCreated: { account in
+            try await mail.provision(accountID: account.id)
+        })
         serverKey = try ServerKeyFile.loadOrCreate(folder.serverKeyPath)
         let sender: any SMSSender
         if let smsSender {
@@ -60,6 +73,7 @@ public struct Runtime: Sendable {
         security = SecurityEnvironment(accounts: accounts, store: store, key: serverKey,
                                        settings: Self.twoStepSettings(configuration), clock: clock, random: random,
                                        sms: sender)
+        authenticator = ProtocolAuthenticator(security)
     }
 
     /// Builds the configured SMS provider now, so a bad configuration stops start-up.

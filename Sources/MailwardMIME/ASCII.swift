@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte constants and small classification helpers shared by the scanners.
 ///
 /// The parsers work on `[UInt8]` and never build strings byte by byte; these helpers keep the
@@ -102,9 +110,12 @@ enum ByteScan {
     /// its content (CR before LF removed) and the start of the next line.
     @inline(__always)
     static func line(in bytes: [UInt8], from start: Int, end: Int) -> (contentEnd: Int, next: Int) {
-        var i = start
-        while i < end && bytes[i] != ASCII.lf { i &+= 1 }
-        if i < end {
+        guard start < end else { return (end, end) }
+        let lf: Int? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base + start, Int32(ASCII.lf), end - start) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        if let i = lf {
             let contentEnd = (i > start && bytes[i &- 1] == ASCII.cr) ? i &- 1 : i
             return (contentEnd, i &+ 1)
         }
@@ -114,7 +125,15 @@ enum ByteScan {
     /// The IMAP line count of a body: LF bytes, plus one for a last line without a line end.
     static func countLines(in bytes: [UInt8], _ range: Range<Int>) -> Int {
         var count = 0
-        for i in range where bytes[i] == ASCII.lf { count &+= 1 }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !range.isEmpty else { return }
+            var p = base + range.lowerBound
+            let end = base + range.upperBound
+            while p < end, let hit = memchr(p, Int32(ASCII.lf), p.distance(to: end)) {
+                count &+= 1
+                p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+        }
         if let last = range.last, bytes[last] != ASCII.lf { count &+= 1 }
         return count
     }

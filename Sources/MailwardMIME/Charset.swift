@@ -67,10 +67,17 @@ public enum Charset {
 
     static func decodeLatin1(_ bytes: ArraySlice<UInt8>) -> String {
         if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        var scalars = String.UnicodeScalarView()
-        scalars.reserveCapacity(bytes.count)
-        for b in bytes { scalars.append(Unicode.Scalar(b)) }
-        return String(scalars)
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count + bytes.count / 4)
+        for b in bytes {
+            if b < 0x80 {
+                utf8.append(b)
+            } else {
+                utf8.append(0xC0 | (b >> 6))
+                utf8.append(0x80 | (b & 0x3F))
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     // MARK: - Label mapping
@@ -93,8 +100,10 @@ public enum Charset {
             if let iso = isoName(name) { return iso }
         }
         if let windows = windowsName(name) { return .iconv(windows) }
-        // Anything else: let iconv try the label as written.
-        guard name.utf8.allSatisfy({ $0 < 0x80 && $0 > 0x20 }), name.utf8.count < 40 else { return .unknown }
+        // Anything else: let iconv try the label as written (only plain label characters reach it).
+        guard name.utf8.count < 40,
+              name.utf8.allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || $0 == ASCII.dash || $0 == ASCII.underscore || $0 == ASCII.dot || $0 == ASCII.colon })
+        else { return .unknown }
         return iconvAvailable(name.uppercased()) ? .iconv(name.uppercased()) : .unknown
     }
 

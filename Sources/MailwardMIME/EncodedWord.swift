@@ -15,6 +15,7 @@ public enum EncodedWord {
         var literalStart = 0
         var sawWord = false
         var i = 0
+        var deadUntil = 0  // see match(_:at:deadUntil:)
 
         func flushPending() {
             if let charset = pendingCharset {
@@ -25,7 +26,7 @@ public enum EncodedWord {
         }
 
         while i + 1 < bytes.count {
-            guard bytes[i] == ASCII.equals, bytes[i + 1] == ASCII.question, let word = match(bytes, at: i) else {
+            guard bytes[i] == ASCII.equals, bytes[i + 1] == ASCII.question, let word = match(bytes, at: i, deadUntil: &deadUntil) else {
                 i += 1
                 continue
             }
@@ -68,20 +69,25 @@ public enum EncodedWord {
     }
 
     /// Matches `=?charset?E?text?=` at `start`.
-    private static func match(_ b: [UInt8], at start: Int) -> Match? {
+    ///
+    /// When the scan for the closing `?=` fails at position `e` (whitespace or end of input), no
+    /// word whose text starts before `e` can succeed either; `deadUntil` remembers that, which keeps
+    /// hostile input such as `=?a?q?=?a?q?…` linear instead of quadratic.
+    private static func match(_ b: [UInt8], at start: Int, deadUntil: inout Int) -> Match? {
         var j = start + 2
         while j < b.count, b[j] != ASCII.question, !b[j].isWhitespaceOrNewline, j - start < 80 { j += 1 }
         guard j < b.count, b[j] == ASCII.question, j > start + 2, j + 2 < b.count, b[j + 2] == ASCII.question else { return nil }
         let encoding = b[j + 1].asciiLowercased
         guard encoding == UInt8(ascii: "b") || encoding == UInt8(ascii: "q") else { return nil }
         let textStart = j + 3
+        guard textStart >= deadUntil else { return nil }
         var k = textStart
         while k + 1 < b.count {
             if b[k] == ASCII.question && b[k + 1] == ASCII.equals { break }
-            if b[k].isWhitespaceOrNewline { return nil }
+            if b[k].isWhitespaceOrNewline { deadUntil = k; return nil }
             k += 1
         }
-        guard k + 1 < b.count else { return nil }
+        guard k + 1 < b.count else { deadUntil = b.count; return nil }
         var charset = String(decoding: b[(start + 2)..<j], as: UTF8.self)
         if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }
         return Match(charset: charset, isBase64: encoding == UInt8(ascii: "b"), text: textStart..<k, end: k + 2)

@@ -87,19 +87,26 @@ public struct MessageContent: Sendable, Codable, Equatable {
     /// CRLF and lone CR become LF.
     static func normaliseLineBreaks(_ text: String) -> String {
         guard text.utf8.contains(ASCII.cr) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var previousCR = false
-        for b in text.utf8 {
-            if b == ASCII.cr {
-                out.append(ASCII.lf)
-                previousCR = true
-                continue
+        let input = Array(text.utf8)
+        var out = [UInt8](repeating: 0, count: input.count)
+        var n = 0
+        input.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                var i = 0
+                while i < src.count {
+                    let b = src[i]
+                    if b == ASCII.cr {
+                        dst[n] = ASCII.lf
+                        if i + 1 < src.count && src[i + 1] == ASCII.lf { i += 1 }
+                    } else {
+                        dst[n] = b
+                    }
+                    n += 1
+                    i += 1
+                }
             }
-            if b == ASCII.lf && previousCR { previousCR = false; continue }
-            previousCR = false
-            out.append(b)
         }
+        out.removeLast(out.count - n)
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -30,6 +30,70 @@ enum SQLiteMigrations {
                 CREATE INDEX aliases_account ON aliases(account_id);
                 """)
         }
+        migrator.registerMigration("002-mail") { db in
+            try db.execute(sql: """
+                CREATE TABLE counters (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL
+                );
+                CREATE TABLE mailboxes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    special_use TEXT,
+                    uid_validity INTEGER NOT NULL,
+                    uid_next INTEGER NOT NULL DEFAULT 1,
+                    highest_modseq INTEGER NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL,
+                    UNIQUE (account_id, name)
+                );
+                CREATE TABLE subscriptions (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (account_id, name)
+                );
+                CREATE TABLE blobs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL,
+                    refcount INTEGER NOT NULL DEFAULT 0,
+                    summary TEXT NOT NULL,
+                    parsed TEXT NOT NULL
+                );
+                CREATE INDEX blobs_unreferenced ON blobs(refcount) WHERE refcount <= 0;
+                CREATE VIRTUAL TABLE blob_text USING fts5(text, tokenize = 'trigram');
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                    account_id INTEGER NOT NULL,
+                    uid INTEGER NOT NULL,
+                    modseq INTEGER NOT NULL,
+                    flags TEXT NOT NULL,
+                    seen INTEGER NOT NULL,
+                    deleted INTEGER NOT NULL,
+                    internal_date REAL NOT NULL,
+                    size INTEGER NOT NULL,
+                    blob_id TEXT NOT NULL REFERENCES blobs(id),
+                    UNIQUE (mailbox_id, uid)
+                );
+                CREATE INDEX messages_account ON messages(account_id);
+                CREATE INDEX messages_blob ON messages(blob_id);
+                CREATE TABLE quotas (
+                    account_id INTEGER PRIMARY KEY NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    limit_bytes INTEGER NOT NULL,
+                    used_bytes INTEGER NOT NULL DEFAULT 0
+                );
+                -- Reference counts and quota usage follow every insert and delete of a copy,
+                -- including the cascades of a deleted mailbox or account.
+                CREATE TRIGGER messages_inserted AFTER INSERT ON messages BEGIN
+                    UPDATE blobs SET refcount = refcount + 1 WHERE id = NEW.blob_id;
+                    UPDATE quotas SET used_bytes = used_bytes + NEW.size WHERE account_id = NEW.account_id;
+                END;
+                CREATE TRIGGER messages_deleted AFTER DELETE ON messages BEGIN
+                    UPDATE blobs SET refcount = refcount - 1 WHERE id = OLD.blob_id;
+                    UPDATE quotas SET used_bytes = used_bytes - OLD.size WHERE account_id = OLD.account_id;
+                END;
+                """)
+        }
         migrator.registerMigration("002-two-step") { db in
             try TwoStepSchema.create(db)
         }

@@ -81,6 +81,8 @@ extension SQLiteStore: DirectoryStore {
 
     public func deleteAccount(id: AccountID) async throws -> Bool {
         try await write { db in
+            // Copies go first so the triggers release their blobs (collected later).
+            try db.execute(sql: "DELETE FROM messages WHERE account_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }

@@ -13,22 +13,42 @@
 import Foundation
 import MailwardMIME
 
+/// Writes a line unbuffered, so progress shows up promptly even when output is piped.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 var iterations = 100_000
 var seed: UInt64 = 0x4D61_696C_7761_7264
 var maxSize = 256 * 1024
 var directories: [String] = []
+var benchmarkFiles: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
     case "--iterations": iterations = arguments.popFirst().flatMap { Int($0) } ?? iterations
     case "--seed": seed = arguments.popFirst().flatMap { UInt64($0) } ?? seed
     case "--max-size": maxSize = arguments.popFirst().flatMap { Int($0) } ?? maxSize
+    case "--bench": if let file = arguments.popFirst() { benchmarkFiles.append(file) }
     case "-h", "--help":
-        print("usage: mime-fuzz [--iterations N] [--seed S] [--max-size BYTES] DIR...")
+        say("usage: mime-fuzz [--iterations N] [--seed S] [--max-size BYTES] DIR...   |   mime-fuzz --bench FILE")
         exit(0)
     default: directories.append(arg)
     }
 }
+
+// --bench FILE: time MIMEParser.parse and MessageContent.extract on one message.
+for file in benchmarkFiles {
+    guard let data = FileManager.default.contents(atPath: file) else { continue }
+    let bytes = [UInt8](data)
+    let rounds = max(100, 20_000_000 / max(1, bytes.count))
+    let clock = ContinuousClock()
+    let parse = clock.measure { for _ in 0..<rounds { _ = MIMEParser.parse(bytes) } }
+    let structure = clock.measure { for _ in 0..<rounds { _ = MIMEParser.parseStructure(bytes) } }
+    let extract = clock.measure { for _ in 0..<rounds { _ = MessageContent.extract(from: bytes) } }
+    say("\(file): \(bytes.count) bytes; parse \(parse / rounds), structure only \(structure / rounds), extract \(extract / rounds)")
+}
+if !benchmarkFiles.isEmpty { exit(0) }
 
 var corpus: [[UInt8]] = []
 for directory in directories {
@@ -44,7 +64,7 @@ for directory in directories {
 if corpus.isEmpty {
     corpus = [Array("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nhi\r\n--x--\r\n".utf8)]
 }
-print("mime-fuzz: \(corpus.count) seeds, \(iterations) iterations, seed \(seed)")
+say("mime-fuzz: \(corpus.count) seeds, \(iterations) iterations, seed \(seed)")
 
 var rng = SplitMix64(seed: seed)
 var mutator = Mutator(corpus: corpus, maxSize: maxSize)
@@ -56,7 +76,7 @@ for i in 1...max(1, iterations) {
     bytesProcessed += input.count
     if let failure = FuzzChecks.run(input) {
         _ = FileManager.default.createFile(atPath: "mime-fuzz-crash.eml", contents: Data(input))
-        print("FAILED at iteration \(i): \(failure) (input saved to mime-fuzz-crash.eml)")
+        say("FAILED at iteration \(i): \(failure) (input saved to mime-fuzz-crash.eml)")
         exit(1)
     }
     if i % 10_000 == 0 || i == iterations {
@@ -64,9 +84,9 @@ for i in 1...max(1, iterations) {
         let elapsed = now.timeIntervalSince(start)
         if i == iterations || now.timeIntervalSince(lastReport) >= 5 {
             lastReport = now
-            print(String(format: "%9d inputs  %7.1f s  %8.0f inputs/s  %6.1f MB/s", i, elapsed, Double(i) / elapsed,
+            say(String(format: "%9d inputs  %7.1f s  %8.0f inputs/s  %6.1f MB/s", i, elapsed, Double(i) / elapsed,
                          Double(bytesProcessed) / elapsed / 1_048_576))
         }
     }
 }
-print("mime-fuzz: done, no failures")
+say("mime-fuzz: done, no failures")

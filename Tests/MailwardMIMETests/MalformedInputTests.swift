@@ -113,4 +113,17 @@ struct MalformedInputTests {
         #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(content.attachments[0].size == data.count)
     }
+
+    @Test func pathologicalHeadersStayLinear() {
+        let words = String(repeating: "=?a?q?x", count: 50_000)  // never terminated: must stay linear
+        let addresses = String(repeating: "a,<b@c>,(x\\y)\"q\",g:;", count: 10_000)
+        let html = "Content-Type: text/html\r\n\r\n" + String(repeating: "<a href=\"<!--<script", count: 20_000)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            #expect(EncodedWord.decode(words).utf8.count == words.utf8.count)
+            _ = MIMEParser.parse(Array("Subject: \(words)\r\nTo: \(addresses)\r\nCc: \(words)\r\n\r\nbody".utf8))
+            _ = MIMEParser.parse(Array(html.utf8))
+        }
+        #expect(elapsed < .seconds(10))
+    }
 }

@@ -64,4 +64,19 @@ import Testing
             #expect("\(setting)".contains("<redacted>"))
         }
     }
+
+    @Test func sendersNeverShowSecrets() throws {
+        let senders: [any SMSSender] = [
+            try make(.init(provider: .aliyun, aliyun: AliyunSMSSettings(accessKeyID: "id", accessKeySecret: "ali-SECRET", signName: "n", templates: .init(defaultTemplate: "S")))),
+            try make(.init(provider: .tencent, tencent: TencentSMSSettings(secretID: "id", secretKey: "tc-SECRET", smsSdkAppID: "1", signName: "n", templates: .init(defaultTemplate: "1")))),
+            try make(.init(provider: .twilio, twilio: TwilioSMSSettings(accountSID: "AC", authToken: "tw-SECRET", from: "+1"))),
+            try make(.init(provider: .webhook, webhook: WebhookSMSSettings(url: URL(string: "https://b/s")!, secret: "wh-SECRET"))),
+        ]
+        for sender in senders {
+            var dumped = ""
+            dump(sender, to: &dumped)
+            #expect(!"\(sender)".contains("SECRET"))
+            #expect(!dumped.contains("SECRET"))
+        }
+    }
 }

@@ -46,7 +46,12 @@ import Testing
         let message = SMSMessage(to: "+8613800138000", text: "【Mailward】您的登录验证码为 482913，5分钟内有效。")
         #expect(SMSTemplateMessage(message) == SMSTemplateMessage(to: "+8613800138000", code: "482913"))
         #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "no code here, 5 minutes")) == nil)
+        #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "Mailward 2026: code 482913, valid until 2359"))?.code == "482913")
+        #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "code 4829"))?.code == "4829")
         #expect(SMSTemplateMessage(SMSMessage(to: "+1", text: "code 1234567890123"))?.code == nil)
+        // A Core message that carries its code and purpose is used as is.
+        let explicit = SMSMessage(to: "+8613800138000", text: "登录验证码 111111", purpose: .signIn, code: "482913")
+        #expect(SMSTemplateMessage(explicit) == SMSTemplateMessage(to: "+8613800138000", code: "482913", purpose: .signIn))
     }
 
     @Test func templateSetFallsBackToDefault() {

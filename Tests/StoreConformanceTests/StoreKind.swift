@@ -11,6 +11,18 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
+    /// A directory and a mail store over the same database, with a blob store beside it.
+    func makeStores() throws -> (directory: any DirectoryStore, mail: any MailStore, blobs: any BlobStore) {
+        switch self {
+        case .memory:
+            return (InMemoryDirectoryStore(), InMemoryMailStore(), InMemoryBlobStore())
+        case .sqlite:
+            let folder = try TemporaryFolder.make()
+            let store = try SQLiteStore(path: folder.path + "/test.sqlite")
+            return (store, store, try FileBlobStore(root: folder.path + "/blobs"))
+        }
+    }
+
     func makeDirectory() throws -> any DirectoryStore {
         switch self {
         case .memory:

@@ -1,14 +1,23 @@
 import Foundation
 
 /// One text message to a phone. `to` is always E.164 (`+8613800138000`).
+/// Verification codes also carry `code` and `purpose`, so gateways that only send
+/// pre-approved templates (Alibaba Cloud, Tencent Cloud) can fill their template.
 public struct SMSMessage: Sendable, Equatable, Codable {
     public var to: String
     public var text: String
+    public var purpose: SMSCodePurpose?
+    public var code: String?
 
-    public init(to: String, text: String) {
+    public init(to: String, text: String, purpose: SMSCodePurpose? = nil, code: String? = nil) {
         self.to = to
         self.text = text
+        self.purpose = purpose
+        self.code = code
     }
+
+    /// Codes never appear in descriptions (logs).
+    public var redactedDescription: String { "SMS to \(to) (\(purpose?.rawValue ?? "message"))" }
 }
 
 /// Why a provider could not deliver a message. The user only ever sees "could not send,

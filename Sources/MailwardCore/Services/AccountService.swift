@@ -8,13 +8,17 @@ public struct AccountService: Sendable {
     public let clock: any WallClock
     public let hasher: PasswordHasher
     public let passwordPolicy: PasswordPolicy
+    /// Runs after an account is created (the composition root makes its mail folders here).
+    public let onAccountCreated: (@Sendable (Account) async throws -> Void)?
 
     public init(store: any DirectoryStore, clock: any WallClock = SystemWallClock(),
-                hasher: PasswordHasher = PasswordHasher(), passwordPolicy: PasswordPolicy = PasswordPolicy()) {
+                hasher: PasswordHasher = PasswordHasher(), passwordPolicy: PasswordPolicy = PasswordPolicy(),
+                onAccountCreated: (@Sendable (Account) async throws -> Void)? = nil) {
         self.store = store
         self.clock = clock
         self.hasher = hasher
         self.passwordPolicy = passwordPolicy
+        self.onAccountCreated = onAccountCreated
     }
 
     // MARK: Domains
@@ -59,13 +63,16 @@ public struct AccountService: Sendable {
         try passwordPolicy.check(password, for: address)
         let hash = try await hasher.hash(password)
         let name = displayName?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let account: Account
         do {
-            return try await store.insertAccount(NewAccount(
+            account = try await store.insertAccount(NewAccount(
                 address: address, displayName: (name?.isEmpty ?? true) ? address.localPart : name!,
                 passwordHash: hash, createdAt: clock.now))
         } catch StoreError.duplicate {
             throw MailwardError.duplicateAccount(address.description)
         }
+        try await onAccountCreated?(account)
+        return account
     }
 
     public func account(_ rawAddress: String) async throws -> Account {

@@ -27,6 +27,7 @@ actor AppendOnlyFile {
     }
 
     func append(_ record: [UInt8]) throws {
+        guard !record.isEmpty else { return }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw WriteError(operation: "open", code: errno) }
         defer { _ = close(descriptor) }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What Tencent Cloud's signature v3 (TC3-HMAC-SHA256) covers for one request.
 public struct TC3SigningInput: Sendable, Equatable {
     public var method: String
@@ -92,8 +90,4 @@ public enum TC3Signer {
             authorization: authorization
         )
     }
-}
-
-func trimmed(_ text: String) -> String {
-    text.trimmingCharacters(in: .whitespaces)
 }

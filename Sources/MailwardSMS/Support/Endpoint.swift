@@ -31,8 +31,4 @@ struct Endpoint: Sendable, Equatable {
         }
         return "\(scheme)://\(hostHeader)\(path)" + (query.isEmpty ? "" : "?\(query)")
     }
-
-    func path(appending extra: String) -> String {
-        extra.isEmpty ? path : (path.hasSuffix("/") ? String(path.dropLast()) : path) + extra
-    }
 }

@@ -15,12 +15,18 @@ public struct SMSTemplateMessage: Sendable, Equatable {
         self.purpose = purpose
     }
 
-    /// Recovers the code from a plain `SMSMessage`, which is all the Core port carries today:
-    /// the last run of 4 to 8 ASCII digits in the text (Core's texts end with the code, and the
-    /// system name or a validity such as "5 minutes" never forms such a run after it).
+    /// Takes the code and purpose a Core message carries; for a message without them,
+    /// recovers the code from the text: the last run of exactly 6 ASCII digits (SPEC A10 codes), or failing that the last run of
+    /// 4 to 8 digits. Validities such as "5分钟" never form such a run.
     /// Returns `nil` when the text has no such run.
     public init?(_ message: SMSMessage, purpose: SMSCodePurpose? = nil) {
-        guard let code = Self.lastDigitRun(in: message.text, lengths: 4...8) else { return nil }
+        if let code = message.code {
+            self.init(to: message.to, code: code, purpose: message.purpose ?? purpose)
+            return
+        }
+        guard let code = Self.lastDigitRun(in: message.text, lengths: 6...6)
+            ?? Self.lastDigitRun(in: message.text, lengths: 4...8)
+        else { return nil }
         self.init(to: message.to, code: code, purpose: purpose)
     }
 

@@ -1,3 +1,5 @@
+import MailwardCore
+
 /// Which gateway template to use for each purpose. Most institutions register a single generic
 /// "your verification code is ${code}" template; per-purpose templates are optional overrides.
 public struct SMSTemplateSet: Sendable, Equatable {

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func signInBindCodeTrustedDeviceAndSignOut() async throws {
-        let server = try await TestServer.start()
+        let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
         try await server.addUser(address)
         let web = server.client()
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func unbindAndEnforcement() async throws {
-        let server = try await TestServer.start()
+        let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
         try await server.addUser(address)
         let web = server.client()
@@ -176,7 +176,7 @@ import Testing
     }
 
     @Test func appPasswordsAndPasswordChange() async throws {
-        let server = try await TestServer.start()
+        let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
         try await server.addUser(address)
         let web = server.client()
@@ -230,7 +230,7 @@ import Testing
     }
 
     @Test func hostileRequestsGetClearErrors() async throws {
-        let server = try await TestServer.start()
+        let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
         try await server.addUser(address)
         let web = server.client()
@@ -252,7 +252,7 @@ import Testing
     @Test func providerFailureIsA502AndNothingIsIssued() async throws {
         let sms = RecordingSMSSender()
         sms.setFailing(true)
-        let server = try await TestServer.start(smsSender: sms)
+        let server = try await TwoStepServer.start(smsSender: sms)
         defer { Task { try? await server.stop() } }
         try await server.addUser(address)
         let web = server.client()
@@ -265,7 +265,7 @@ import Testing
     }
 
     @Test func pagesNeedASessionAndCarrySecurityHeaders() async throws {
-        let server = try await TestServer.start()
+        let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
         try await server.addUser(address)
         let web = server.client()

@@ -11,6 +11,11 @@ public enum ClientPasswordNotice {
         }
     }
 
+    /// The same text chosen with a flag (the first version of this API).
+    public static func text(chinese: Bool) -> String {
+        text(language: chinese ? .zhCN : .en)
+    }
+
     /// ASCII-only variant for protocol lines where clients may not decode UTF-8 (SMTP replies,
     /// POP3 `-ERR` texts).
     public static var asciiText: String { text(language: .en) }

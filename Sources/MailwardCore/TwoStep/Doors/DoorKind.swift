@@ -1,6 +1,6 @@
 /// The door a credential is presented at. The web accepts only the account password (plus the
 /// second factor); the mail protocols follow SPEC A8.
-public enum DoorKind: String, Sendable, CaseIterable {
+public enum DoorKind: String, Sendable, Codable, CaseIterable {
     case web, imap, pop3, smtp
 }
 

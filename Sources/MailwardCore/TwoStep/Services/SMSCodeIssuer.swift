@@ -42,7 +42,7 @@ public struct SMSCodeIssuer: Sendable {
         let text = SMSTexts.text(purpose: purpose, code: code, minutes: minutes, systemName: settings.systemName,
                                  language: context.language)
         do {
-            try await env.sms.send(SMSMessage(to: phone.e164, text: text))
+            try await env.sms.send(SMSMessage(to: phone.e164, text: text, purpose: purpose.smsPurpose, code: code))
         } catch {
             await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
                                    detail: "\(purpose.rawValue) to \(phone.hint)")
@@ -90,4 +90,15 @@ public struct SMSCodeIssuer: Sendable {
     static func phoneKey(_ phone: PhoneNumber) -> String { "sms:phone:\(phone.e164)" }
     static func accountKey(_ account: AccountID) -> String { "sms:account:\(account)" }
     static func ipKey(_ ip: String) -> String { "sms:ip:\(ip)" }
+}
+
+extension CodePurpose {
+    /// The purpose as the SMS port names it (enrollment is a binding for the gateway's template).
+    var smsPurpose: SMSCodePurpose {
+        switch self {
+        case .signIn: .signIn
+        case .bind, .enroll: .bind
+        case .unbind: .unbind
+        }
+    }
 }

@@ -5,7 +5,7 @@ import MailwardCore
 
 /// `MailwardServer` in-process on port 0 with a fresh data folder and the real outbox SMS
 /// provider (unless a sender is given).
-struct TestServer {
+struct TwoStepServer {
     let server: MailwardServer
     let runtime: Runtime
     let running: Task<Void, any Error>
@@ -13,7 +13,7 @@ struct TestServer {
 
     var outbox: Outbox { Outbox(path: runtime.folder.smsOutboxPath) }
 
-    static func start(smsSender: (any SMSSender)? = nil, configure: (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func start(smsSender: (any SMSSender)? = nil, configure: (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TwoStepServer {
         var configuration = MailwardConfiguration()
         configuration.http.port = 0
         configure(&configuration)
@@ -22,7 +22,7 @@ struct TestServer {
         let server = try MailwardServer(runtime: runtime)
         let running = Task { try await server.run(signals: []) }
         let port = await server.port(.http)
-        return TestServer(server: server, runtime: runtime, running: running, port: port)
+        return TwoStepServer(server: server, runtime: runtime, running: running, port: port)
     }
 
     func addUser(_ address: String, password: String = "Tea-Garden-42") async throws {

@@ -1,0 +1,242 @@
+import Foundation
+
+public typealias MailboxID = Int64
+public typealias MessageID = Int64
+public typealias MessageUID = UInt32
+public typealias ModSeq = Int64
+
+/// The roles of RFC 6154 special-use folders. Every account has Sent, Drafts, Trash and Junk.
+public enum SpecialUse: String, Sendable, Codable, CaseIterable {
+    case sent = "\\Sent"
+    case drafts = "\\Drafts"
+    case trash = "\\Trash"
+    case junk = "\\Junk"
+    case archive = "\\Archive"
+
+    /// The IMAP name each is created with.
+    public var defaultName: String {
+        switch self {
+        case .sent: "Sent"
+        case .drafts: "Drafts"
+        case .trash: "Trash"
+        case .junk: "Junk"
+        case .archive: "Archive"
+        }
+    }
+
+    /// The name the webmail shows (zh-CN, en).
+    public func localizedName(chinese: Bool) -> String {
+        switch self {
+        case .sent: chinese ? "已发送" : "Sent"
+        case .drafts: chinese ? "草稿箱" : "Drafts"
+        case .trash: chinese ? "已删除" : "Trash"
+        case .junk: chinese ? "垃圾邮件" : "Junk"
+        case .archive: chinese ? "归档" : "Archive"
+        }
+    }
+}
+
+/// One folder of an account. Names are full paths with `/` between levels (`工作/项目`);
+/// `INBOX` is always spelled in upper case.
+public struct Mailbox: Hashable, Sendable, Codable {
+    public static let delimiter: Character = "/"
+    public static let inbox = "INBOX"
+
+    public var id: MailboxID
+    public var accountID: AccountID
+    public var name: String
+    public var specialUse: SpecialUse?
+    public var uidValidity: UInt32
+    public var uidNext: MessageUID
+    public var highestModSeq: ModSeq
+    public var createdAt: Date
+
+    public init(id: MailboxID, accountID: AccountID, name: String, specialUse: SpecialUse?, uidValidity: UInt32,
+                uidNext: MessageUID, highestModSeq: ModSeq, createdAt: Date) {
+        self.id = id
+        self.accountID = accountID
+        self.name = name
+        self.specialUse = specialUse
+        self.uidValidity = uidValidity
+        self.uidNext = uidNext
+        self.highestModSeq = highestModSeq
+        self.createdAt = createdAt
+    }
+
+    public var isInbox: Bool { name == Self.inbox }
+}
+
+/// Counts a folder list or IMAP STATUS shows.
+public struct MailboxCounts: Hashable, Sendable, Codable {
+    public var messages: Int
+    public var unseen: Int
+    public var size: Int64
+
+    public init(messages: Int, unseen: Int, size: Int64) {
+        self.messages = messages
+        self.unseen = unseen
+        self.size = size
+    }
+}
+
+/// A content-addressed message body: the lowercase hex SHA-256 of the raw bytes.
+public struct BlobID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let hex: String
+
+    public init(hex: String) {
+        self.hex = hex
+    }
+
+    public var description: String { hex }
+}
+
+/// What the message list shows, computed once at delivery.
+public struct MessageSummary: Hashable, Sendable, Codable {
+    public var subject: String
+    public var fromName: String?
+    public var fromAddress: String?
+    /// Decoded To addresses as "Name <addr>" or "addr", comma separated.
+    public var to: String
+    public var date: Date?
+    public var preview: String
+    public var hasAttachments: Bool
+    public var messageIDHeader: String?
+
+    public init(subject: String, fromName: String?, fromAddress: String?, to: String, date: Date?, preview: String,
+                hasAttachments: Bool, messageIDHeader: String?) {
+        self.subject = subject
+        self.fromName = fromName
+        self.fromAddress = fromAddress
+        self.to = to
+        self.date = date
+        self.preview = preview
+        self.hasAttachments = hasAttachments
+        self.messageIDHeader = messageIDHeader
+    }
+}
+
+/// One copy of a message in one mailbox: what IMAP calls a message, with its UID and flags.
+public struct MessageRecord: Hashable, Sendable {
+    public var id: MessageID
+    public var mailboxID: MailboxID
+    public var uid: MessageUID
+    public var modSeq: ModSeq
+    public var flags: MessageFlags
+    public var internalDate: Date
+    public var size: Int
+    public var blobID: BlobID
+    public var summary: MessageSummary
+
+    public init(id: MessageID, mailboxID: MailboxID, uid: MessageUID, modSeq: ModSeq, flags: MessageFlags,
+                internalDate: Date, size: Int, blobID: BlobID, summary: MessageSummary) {
+        self.id = id
+        self.mailboxID = mailboxID
+        self.uid = uid
+        self.modSeq = modSeq
+        self.flags = flags
+        self.internalDate = internalDate
+        self.size = size
+        self.blobID = blobID
+        self.summary = summary
+    }
+}
+
+/// A parsed body stored once per blob: the cached IMAP ENVELOPE and BODYSTRUCTURE (as the
+/// MIME module's Codable values, JSON-encoded) and the text for search.
+public struct BlobMetadata: Sendable {
+    public var size: Int
+    public var summary: MessageSummary
+    /// JSON of `MailwardMIME.ParsedMessage` without `searchText`.
+    public var parsedJSON: Data
+    public var searchText: String
+
+    public init(size: Int, summary: MessageSummary, parsedJSON: Data, searchText: String) {
+        self.size = size
+        self.summary = summary
+        self.parsedJSON = parsedJSON
+        self.searchText = searchText
+    }
+}
+
+/// A copy to insert: where, with which flags and date.
+public struct NewMessageCopy: Sendable {
+    public var mailboxID: MailboxID
+    public var flags: MessageFlags
+    public var internalDate: Date
+
+    public init(mailboxID: MailboxID, flags: MessageFlags = [], internalDate: Date) {
+        self.mailboxID = mailboxID
+        self.flags = flags
+        self.internalDate = internalDate
+    }
+}
+
+/// Source and destination UIDs of a COPY or MOVE (for UIDPLUS COPYUID).
+public struct UIDMapping: Hashable, Sendable {
+    public var source: MessageUID
+    public var destination: MessageUID
+
+    public init(source: MessageUID, destination: MessageUID) {
+        self.source = source
+        self.destination = destination
+    }
+}
+
+public struct QuotaUsage: Hashable, Sendable {
+    public var usedBytes: Int64
+    public var limitBytes: Int64
+
+    public init(usedBytes: Int64, limitBytes: Int64) {
+        self.usedBytes = usedBytes
+        self.limitBytes = limitBytes
+    }
+}
+
+/// How a STORE changes flags.
+public enum FlagChange: Sendable, Equatable {
+    case add(MessageFlags)
+    case remove(MessageFlags)
+    case replace(MessageFlags)
+
+    public func apply(to flags: MessageFlags) -> MessageFlags {
+        switch self {
+        case .add(let f): flags.union(f)
+        case .remove(let f): flags.subtracting(f)
+        case .replace(let f): f
+        }
+    }
+}
+
+/// The outcome of a conditional flag change (CONDSTORE UNCHANGEDSINCE).
+public struct FlagUpdateResult: Sendable {
+    /// Copies whose flags changed (with their new modseq).
+    public var updated: [MessageRecord]
+    /// UIDs not changed because they were modified after `unchangedSince`.
+    public var modifiedSince: [MessageUID]
+
+    public init(updated: [MessageRecord], modifiedSince: [MessageUID]) {
+        self.updated = updated
+        self.modifiedSince = modifiedSince
+    }
+}
+
+/// Errors of mail storage with a meaning for every door.
+public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
+    case quotaExceeded(address: String)
+    case mailboxExists(String)
+    case noSuchMailbox(String)
+    case invalidMailboxName(String)
+    case cannotDeleteInbox
+    case noSuchMessage
+
+    public var description: String {
+        switch self {
+        case .quotaExceeded(let a): "mailbox full: \(a) is over its storage quota"
+        case .mailboxExists(let n): "mailbox already exists: \(n)"
+        case .noSuchMailbox(let n): "no such mailbox: \(n)"
+        case .invalidMailboxName(let n): "invalid mailbox name: \(n)"
+        case .cannotDeleteInbox: "INBOX cannot be deleted"
+        case .noSuchMessage: "no such message"
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import MailwardMIME
+
+/// Use cases for mail storage that every door shares: provisioning an account's folders,
+/// delivering and appending (parse once, store the body once, commit the copies atomically),
+/// flags, copy/move/expunge, search. Publishes a `MailboxChange` after every commit.
+public struct MailService: Sendable {
+    public let store: any MailStore
+    public let blobs: any BlobStore
+    public let events: MailboxEvents
+    public let clock: any WallClock
+    public let defaultQuota: Int64
+
+    public init(store: any MailStore, blobs: any BlobStore, events: MailboxEvents = MailboxEvents(),
+                clock: any WallClock = SystemWallClock(), defaultQuota: Int64 = 10 << 30) {
+        self.store = store
+        self.blobs = blobs
+        self.events = events
+        self.clock = clock
+        self.defaultQuota = defaultQuota
+    }
+
+    // MARK: Folders
+
+    /// Makes sure an account has INBOX and the special-use folders (idempotent).
+    public func provision(accountID: AccountID) async throws {
+        let existing = Set(try await store.mailboxes(accountID: accountID).map(\.name))
+        let wanted: [(String, SpecialUse?)] = [(Mailbox.inbox, nil)] + [SpecialUse.sent, .drafts, .trash, .junk].map { ($0.defaultName, $0) }
+        for (name, use) in wanted where !existing.contains(name) {
+            do {
+                _ = try await store.createMailbox(accountID: accountID, name: name, specialUse: use, createdAt: clock.now)
+                try await store.setSubscribed(accountID: accountID, name: name, true)
+            } catch MailError.mailboxExists {
+                // Another process provisioned it meanwhile.
+            }
+        }
+        if try await store.quota(accountID: accountID).limitBytes == .max {
+            try await store.setQuotaLimit(accountID: accountID, bytes: defaultQuota)
+        }
+    }
+
+    public func inbox(accountID: AccountID) async throws -> Mailbox {
+        if let inbox = try await store.mailbox(accountID: accountID, name: Mailbox.inbox) { return inbox }
+        try await provision(accountID: accountID)
+        guard let inbox = try await store.mailbox(accountID: accountID, name: Mailbox.inbox) else {
+            throw MailError.noSuchMailbox(Mailbox.inbox)
+        }
+        return inbox
+    }
+
+    public func mailbox(accountID: AccountID, specialUse: SpecialUse) async throws -> Mailbox? {
+        try await store.mailboxes(accountID: accountID).first { $0.specialUse == specialUse }
+    }
+
+    /// Creates a folder (and any missing parents). The name is normalized first.
+    @discardableResult
+    public func createMailbox(accountID: AccountID, name rawName: String, specialUse: SpecialUse? = nil) async throws -> Mailbox {
+        let name = try MailboxName.normalize(rawName)
+        if try await store.mailbox(accountID: accountID, name: name) != nil { throw MailError.mailboxExists(name) }
+        for parent in MailboxName.ancestors(of: name) where try await store.mailbox(accountID: accountID, name: parent) == nil {
+            _ = try? await store.createMailbox(accountID: accountID, name: parent, specialUse: nil, createdAt: clock.now)
+        }
+        let mailbox = try await store.createMailbox(accountID: accountID, name: name, specialUse: specialUse, createdAt: clock.now)
+        try await store.setSubscribed(accountID: accountID, name: name, true)
+        return mailbox
+    }
+
+    public func renameMailbox(_ mailbox: Mailbox, to rawName: String) async throws {
+        guard !mailbox.isInbox else { throw MailError.invalidMailboxName(Mailbox.inbox) }
+        let name = try MailboxName.normalize(rawName)
+        guard name != Mailbox.inbox, !name.hasPrefix(mailbox.name + "/") else { throw MailError.invalidMailboxName(name) }
+        for parent in MailboxName.ancestors(of: name) where try await store.mailbox(accountID: mailbox.accountID, name: parent) == nil {
+            _ = try? await store.createMailbox(accountID: mailbox.accountID, name: parent, specialUse: nil, createdAt: clock.now)
+        }
+        try await store.renameMailbox(id: mailbox.id, to: name)
+        let subscribed = try await store.subscriptions(accountID: mailbox.accountID)
+        for old in subscribed where old == mailbox.name || old.hasPrefix(mailbox.name + "/") {
+            try await store.setSubscribed(accountID: mailbox.accountID, name: old, false)
+            try await store.setSubscribed(accountID: mailbox.accountID, name: name + old.dropFirst(mailbox.name.count), true)
+        }
+        events.publish(.renamed, in: mailbox.id)
+    }
+
+    public func deleteMailbox(_ mailbox: Mailbox) async throws {
+        guard !mailbox.isInbox else { throw MailError.cannotDeleteInbox }
+        try await store.deleteMailbox(id: mailbox.id)
+        try await store.setSubscribed(accountID: mailbox.accountID, name: mailbox.name, false)
+        events.publish(.deleted, in: mailbox.id)
+        try await collectGarbage()
+    }
+
+    // MARK: Delivery and append
+
+    /// Stores one received message for several accounts: parsed once, the body written once
+    /// (fsynced), all INBOX copies committed in one transaction. Returns only once durable.
+    public func deliver(_ raw: [UInt8], to accountIDs: [AccountID], internalDate: Date? = nil) async throws -> [MessageRecord] {
+        var copies: [NewMessageCopy] = []
+        for accountID in accountIDs {
+            copies.append(NewMessageCopy(mailboxID: try await inbox(accountID: accountID).id, internalDate: internalDate ?? clock.now))
+        }
+        return try await insert(raw, copies: copies)
+    }
+
+    /// Stores one message into one mailbox (IMAP APPEND, saving drafts and sent copies).
+    public func append(_ raw: [UInt8], to mailboxID: MailboxID, flags: MessageFlags = [], internalDate: Date? = nil) async throws -> MessageRecord {
+        try await insert(raw, copies: [NewMessageCopy(mailboxID: mailboxID, flags: flags, internalDate: internalDate ?? clock.now)])[0]
+    }
+
+    /// Inserts copies of one body into several mailboxes at once.
+    public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
+        guard !copies.isEmpty else { return [] }
+        let metadata = try Self.metadata(of: raw)
+        let blobID = try await blobs.put(raw)
+        let blobs = self.blobs
+        let records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata) {
+            try blobs.ensure(blobID, bytes: raw)
+        }
+        for (mailboxID, group) in Dictionary(grouping: records, by: \.mailboxID) {
+            events.publish(.appended(group.map(\.uid)), in: mailboxID)
+        }
+        return records
+    }
+
+    /// Parses a message once: the summary for lists, the cached parse for IMAP, the search text.
+    public static func metadata(of raw: [UInt8]) throws -> BlobMetadata {
+        var parsed = MIMEParser.parse(raw)
+        let searchText = parsed.searchText
+        parsed.searchText = ""
+        let to = parsed.headers(named: "To").flatMap(AddressParser.parse).map { address in
+            address.displayName.map { "\($0) <\(address.address)>" } ?? address.address
+        }.joined(separator: ", ")
+        let summary = MessageSummary(
+            subject: parsed.subject ?? "", fromName: parsed.from.first?.displayName, fromAddress: parsed.from.first?.address,
+            to: to, date: parsed.date, preview: parsed.preview, hasAttachments: parsed.hasAttachments,
+            messageIDHeader: parsed.header("Message-ID")?.trimmingCharacters(in: .whitespaces))
+        return BlobMetadata(size: raw.count, summary: summary, parsedJSON: try JSONEncoder().encode(parsed), searchText: searchText)
+    }
+
+    // MARK: Reading
+
+    public func raw(_ record: MessageRecord) async throws -> [UInt8] {
+        try await blobs.get(record.blobID)
+    }
+
+    /// The parse cached at delivery (envelope, body structure, headers; no search text).
+    public func parsed(_ record: MessageRecord) async throws -> ParsedMessage {
+        guard let json = try await store.parsedJSON(blobID: record.blobID) else { throw MailError.noSuchMessage }
+        return try JSONDecoder().decode(ParsedMessage.self, from: json)
+    }
+
+    /// Full-text search; the query's words must all appear (any language, any length).
+    public func search(accountID: AccountID, mailboxID: MailboxID? = nil, query: String) async throws -> [MessageID] {
+        let terms = query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        return try await store.searchText(accountID: accountID, mailboxID: mailboxID, terms: terms)
+    }
+
+    // MARK: Changes
+
+    public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
+                            unchangedSince: ModSeq? = nil) async throws -> FlagUpdateResult {
+        let result = try await store.updateFlags(mailboxID: mailboxID, uids: uids, change: change, unchangedSince: unchangedSince)
+        if !result.updated.isEmpty { events.publish(.flagsChanged(result.updated.map(\.uid)), in: mailboxID) }
+        return result
+    }
+
+    public func copy(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
+        let mapping = try await store.copyMessages(uids: uids, from: source, to: destination)
+        if !mapping.isEmpty { events.publish(.appended(mapping.map(\.destination)), in: destination) }
+        return mapping
+    }
+
+    public func move(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
+        let mapping = try await store.moveMessages(uids: uids, from: source, to: destination)
+        if !mapping.isEmpty {
+            events.publish(.appended(mapping.map(\.destination)), in: destination)
+            events.publish(.expunged(mapping.map(\.source)), in: source)
+        }
+        return mapping
+    }
+
+    /// Removes messages for good: IMAP EXPUNGE (`onlyDeleted`), emptying Trash, POP3 DELE at QUIT.
+    public func remove(mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) async throws -> [MessageUID] {
+        let removed = try await store.removeMessages(mailboxID: mailboxID, uids: uids, onlyDeleted: onlyDeleted)
+        if !removed.isEmpty {
+            events.publish(.expunged(removed), in: mailboxID)
+            try await collectGarbage()
+        }
+        return removed
+    }
+
+    /// Deletes bodies no copy references any more.
+    @discardableResult
+    public func collectGarbage() async throws -> Int {
+        let blobs = self.blobs
+        return try await store.collectGarbage { try blobs.delete($0) }
+    }
+}

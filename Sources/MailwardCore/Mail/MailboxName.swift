@@ -1,0 +1,23 @@
+/// Rules for folder names, the same in every door: full paths with `/` between levels,
+/// `INBOX` in any case means the inbox, no empty levels, no IMAP wildcards, no control characters.
+public enum MailboxName {
+    public static let maximumLength = 512
+
+    /// The canonical form of a name a user or client gave, or `MailError.invalidMailboxName`.
+    public static func normalize(_ raw: String) throws -> String {
+        let levels = raw.split(separator: Mailbox.delimiter, omittingEmptySubsequences: false)
+        guard !raw.isEmpty, raw.utf8.count <= maximumLength, levels.allSatisfy({ !$0.isEmpty }),
+              !raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "*" || $0 == "%" })
+        else { throw MailError.invalidMailboxName(raw) }
+        var result = levels.map(String.init)
+        if result[0].uppercased() == Mailbox.inbox { result[0] = Mailbox.inbox }
+        return result.joined(separator: String(Mailbox.delimiter))
+    }
+
+    /// `a/b/c` → [`a`, `a/b`]: the parents a new folder needs.
+    public static func ancestors(of name: String) -> [String] {
+        let levels = name.split(separator: Mailbox.delimiter)
+        guard levels.count > 1 else { return [] }
+        return (1..<levels.count).map { levels[0..<$0].joined(separator: String(Mailbox.delimiter)) }
+    }
+}

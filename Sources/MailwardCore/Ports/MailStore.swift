@@ -1,0 +1,72 @@
+import Foundation
+
+/// The port for mailboxes and message copies (metadata; bodies live in a `BlobStore`).
+///
+/// Rules every implementation keeps (checked by the conformance suite):
+/// - UIDs in a mailbox strictly increase and are never reused; `uidNext` only grows.
+/// - Every change to a mailbox's messages (insert, flag change, expunge) takes a new MODSEQ
+///   from the mailbox's `highestModSeq`, which only grows.
+/// - A new mailbox gets a UIDVALIDITY never given before in this store, so a deleted and
+///   re-created name is never confused with the old one.
+/// - Each copy holds one reference on its blob; `collectGarbage` removes blobs nobody references.
+/// - Quota usage changes in the same transaction as the copies it counts; an insert that would
+///   exceed an account's limit changes nothing and throws `MailError.quotaExceeded`.
+public protocol MailStore: Sendable {
+    // MARK: Mailboxes
+    func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?, createdAt: Date) async throws -> Mailbox
+    func mailboxes(accountID: AccountID) async throws -> [Mailbox]
+    func mailbox(id: MailboxID) async throws -> Mailbox?
+    func mailbox(accountID: AccountID, name: String) async throws -> Mailbox?
+    /// Renames a mailbox and every mailbox below it (`a` → `b` also renames `a/x` → `b/x`).
+    func renameMailbox(id: MailboxID, to newName: String) async throws
+    /// Deletes a mailbox and its messages (not its children).
+    func deleteMailbox(id: MailboxID) async throws
+    func counts(mailboxID: MailboxID) async throws -> MailboxCounts
+    func setSubscribed(accountID: AccountID, name: String, _ subscribed: Bool) async throws
+    func subscriptions(accountID: AccountID) async throws -> [String]
+
+    // MARK: Messages
+    /// Inserts copies of one body (a delivery to several recipients, or one APPEND) in one
+    /// transaction. `ensureBlob` is called inside that transaction, after the blob row is
+    /// referenced, and must make sure the body file exists (rewriting it if a concurrent garbage
+    /// collection removed it), so a committed copy never points at a missing body.
+    func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
+                      ensureBlob: @escaping @Sendable () throws -> Void) async throws -> [MessageRecord]
+    /// All copies in a mailbox, in UID order.
+    func messages(mailboxID: MailboxID) async throws -> [MessageRecord]
+    func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord]
+    func message(id: MessageID) async throws -> MessageRecord?
+    /// The cached parse of a body (JSON of `ParsedMessage` without search text).
+    func parsedJSON(blobID: BlobID) async throws -> Data?
+    func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
+                     unchangedSince: ModSeq?) async throws -> FlagUpdateResult
+    /// Copies messages to another mailbox (new UIDs there, same flags and internal date).
+    func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping]
+    /// Copies then removes from the source, atomically.
+    func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping]
+    /// Removes copies: with `onlyDeleted`, only those flagged `\Deleted` (IMAP EXPUNGE);
+    /// `uids` nil means all of the mailbox. Returns the UIDs removed.
+    func removeMessages(mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) async throws -> [MessageUID]
+
+    // MARK: Search and quota
+    /// Copies of the account (optionally one mailbox) whose text contains every term
+    /// (substring match, case-insensitive, works for Chinese of any length).
+    func searchText(accountID: AccountID, mailboxID: MailboxID?, terms: [String]) async throws -> [MessageID]
+    func quota(accountID: AccountID) async throws -> QuotaUsage
+    func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws
+
+    // MARK: Bodies
+    /// Forgets blobs no copy references any more, calling `deleteBody` for each inside the
+    /// same transaction; returns how many.
+    func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int
+}
+
+/// The port for message bodies: immutable, content-addressed byte strings.
+public protocol BlobStore: Sendable {
+    /// Stores bytes under their SHA-256 and returns only once they are durable (fsynced).
+    func put(_ bytes: [UInt8]) async throws -> BlobID
+    func get(_ id: BlobID) async throws -> [UInt8]
+    /// Synchronous existence check and repair, for `MailStore.insertCopies`' `ensureBlob`.
+    func ensure(_ id: BlobID, bytes: [UInt8]) throws
+    func delete(_ id: BlobID) throws
+}

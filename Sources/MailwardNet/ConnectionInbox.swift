@@ -1,0 +1,161 @@
+import NIOCore
+import Synchronization
+
+/// What a protocol session reads next from its connection.
+public enum InboundEvent: Sendable {
+    case data(ByteBuffer)
+    /// The peer closed the connection (or it failed).
+    case closed
+    /// No data within the timeout the session asked for.
+    case timeout
+    /// The server is shutting down: finish what is in flight and say goodbye.
+    case shutdown
+}
+
+/// The queue between the event loop (producer) and a session task (consumer), with
+/// backpressure: above `highWater` queued bytes the channel stops reading from the socket
+/// until the session has drained below `lowWater`, so a fast client cannot make us buffer
+/// without bound.
+final class ConnectionInbox: Sendable {
+    static let highWater = 256 * 1024
+    static let lowWater = 64 * 1024
+
+    private struct State {
+        var queue: [ByteBuffer] = []
+        var queuedBytes = 0
+        var closed = false
+        var shutdownPending = false
+        var readingPaused = false
+        var waiter: (token: UInt64, continuation: CheckedContinuation<InboundEvent, Never>)?
+        var nextToken: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Event loop side: bytes arrived. Returns true when reading should pause.
+    func push(_ buffer: ByteBuffer) -> Bool {
+        let (waiter, pause): (CheckedContinuation<InboundEvent, Never>?, Bool) = state.withLock { s in
+            if let waiter = s.waiter, s.queue.isEmpty {
+                s.waiter = nil
+                return (waiter.continuation, false)
+            }
+            s.queue.append(buffer)
+            s.queuedBytes += buffer.readableBytes
+            let pause = !s.readingPaused && s.queuedBytes > Self.highWater
+            if pause { s.readingPaused = true }
+            return (nil, pause)
+        }
+        waiter?.resume(returning: .data(buffer))
+        return pause
+    }
+
+    /// Event loop side: the connection is gone.
+    func close() {
+        let waiter = state.withLock { s -> CheckedContinuation<InboundEvent, Never>? in
+            s.closed = true
+            defer { s.waiter = nil }
+            return s.waiter?.continuation
+        }
+        waiter?.resume(returning: .closed)
+    }
+
+    /// The server is shutting down; the session sees `.shutdown` once, at its next read.
+    func shutdown() {
+        let waiter = state.withLock { s -> CheckedContinuation<InboundEvent, Never>? in
+            guard let waiter = s.waiter else {
+                s.shutdownPending = true
+                return nil
+            }
+            s.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume(returning: .shutdown)
+    }
+
+    /// Drops everything read so far (STARTTLS: bytes that arrived before the TLS handshake
+    /// are a plaintext injection attempt and must never be treated as protected).
+    func discardQueued() {
+        state.withLock { s in
+            s.queue.removeAll()
+            s.queuedBytes = 0
+        }
+    }
+
+    /// Session side: the next event. `resumeReading` is called when the queue drained enough
+    /// for a paused channel to read again. `scheduleTimeout` arms a timer that calls
+    /// `expire(token:)`.
+    func next(resumeReading: () -> Void, scheduleTimeout: ((UInt64) -> Void)?) async -> InboundEvent {
+        enum Immediate { case event(InboundEvent), resume(InboundEvent), wait }
+        let immediate: Immediate = state.withLock { s in
+            if !s.queue.isEmpty {
+                let buffer = s.queue.removeFirst()
+                s.queuedBytes -= buffer.readableBytes
+                if s.readingPaused && s.queuedBytes < Self.lowWater {
+                    s.readingPaused = false
+                    return .resume(.data(buffer))
+                }
+                return .event(.data(buffer))
+            }
+            if s.closed { return .event(.closed) }
+            if s.shutdownPending {
+                s.shutdownPending = false
+                return .event(.shutdown)
+            }
+            return .wait
+        }
+        switch immediate {
+        case .event(let event):
+            return event
+        case .resume(let event):
+            resumeReading()
+            return event
+        case .wait:
+            return await withCheckedContinuation { continuation in
+                let token = state.withLock { s -> UInt64 in
+                    s.nextToken += 1
+                    s.waiter = (s.nextToken, continuation)
+                    return s.nextToken
+                }
+                scheduleTimeout?(token)
+            }
+        }
+    }
+
+    /// Timer side: resumes the waiting read with `.timeout` if it is still the one armed.
+    func expire(token: UInt64) {
+        let waiter = state.withLock { s -> CheckedContinuation<InboundEvent, Never>? in
+            guard let waiter = s.waiter, waiter.token == token else { return nil }
+            s.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume(returning: .timeout)
+    }
+}
+
+/// The channel handler feeding a `ConnectionInbox`.
+final class InboundBridgeHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    let inbox: ConnectionInbox
+
+    init(inbox: ConnectionInbox) {
+        self.inbox = inbox
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if inbox.push(unwrapInboundIn(data)) {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbox.close()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // TLS failures, resets: the session sees `.closed`; nothing to tell a broken peer.
+        inbox.close()
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,76 @@
+import NIOCore
+import NIOSSL
+import Synchronization
+
+/// One client connection as a protocol session sees it: read events, write bytes, upgrade to
+/// TLS, close. Sessions never touch NIO channels directly.
+public final class MailConnection: Sendable {
+    let channel: any Channel
+    let inbox: ConnectionInbox
+    private let tls: Mutex<Bool>
+
+    /// The client's IP address as text (`127.0.0.1`, `::1`).
+    public let remoteIP: String
+    /// Connections from the machine itself may authenticate without TLS (SPEC M2, M5).
+    public let isLoopback: Bool
+    public let localPort: Int
+
+    init(channel: any Channel, inbox: ConnectionInbox, isTLS: Bool) {
+        self.channel = channel
+        self.inbox = inbox
+        self.tls = Mutex(isTLS)
+        let remote = channel.remoteAddress
+        self.remoteIP = remote?.ipAddress ?? "unknown"
+        self.localPort = channel.localAddress?.port ?? 0
+        self.isLoopback = MailConnection.isLoopback(remote)
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+
+    public var isTLS: Bool { tls.withLock { $0 } }
+
+    /// The next event; `.timeout` when nothing arrives within `timeout`.
+    public func read(timeout: TimeAmount? = nil) async -> InboundEvent {
+        let channel = self.channel
+        let inbox = self.inbox
+        return await inbox.next(
+            resumeReading: { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } },
+            scheduleTimeout: timeout.map { amount in
+                { token in _ = channel.eventLoop.scheduleTask(in: amount) { inbox.expire(token: token) } }
+            })
+    }
+
+    /// Writes and flushes; returns once handed to the socket (or throws when it is gone).
+    public func write(_ buffer: ByteBuffer) async throws {
+        try await channel.writeAndFlush(buffer)
+    }
+
+    public func write(_ text: String) async throws {
+        try await write(ByteBuffer(string: text))
+    }
+
+    /// STARTTLS/STLS: sends `response` in clear, then — in the same event-loop turn, before the
+    /// client can answer — puts TLS in front of the connection and drops any bytes the client
+    /// sent after the command (RFC 3207 §4.2).
+    public func startTLS(context: NIOSSLContext, response: ByteBuffer) async throws {
+        let inbox = self.inbox
+        try await channel.eventLoop.flatSubmit { [channel] () -> EventLoopFuture<Void> in
+            let written = channel.writeAndFlush(response)
+            do {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+            inbox.discardQueued()
+            return written
+        }.get()
+        tls.withLock { $0 = true }
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}

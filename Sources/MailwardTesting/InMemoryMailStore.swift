@@ -1,0 +1,240 @@
+import Foundation
+import MailwardCore
+
+/// The in-memory twin of `MailStore` (same rules, checked by the conformance suite).
+public actor InMemoryMailStore: MailStore {
+    struct Blob {
+        var size: Int
+        var refcount: Int
+        var metadata: BlobMetadata
+    }
+
+    private var mailboxesByID: [MailboxID: Mailbox] = [:]
+    private var messagesByID: [MessageID: MessageRecord] = [:]
+    private var blobs: [BlobID: Blob] = [:]
+    private var subscriptionsByAccount: [AccountID: Set<String>] = [:]
+    private var quotaLimits: [AccountID: Int64] = [:]
+    private var lastUIDValidity: Int64 = 0
+    private var nextMailboxID: MailboxID = 1
+    private var nextMessageID: MessageID = 1
+
+    public init() {}
+
+    // MARK: Mailboxes
+
+    public func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?, createdAt: Date) throws -> Mailbox {
+        guard !mailboxesByID.values.contains(where: { $0.accountID == accountID && $0.name == name }) else {
+            throw MailError.mailboxExists(name)
+        }
+        var validity = max(lastUIDValidity + 1, Int64(createdAt.timeIntervalSince1970))
+        if validity > Int64(UInt32.max) { validity = lastUIDValidity + 1 }
+        lastUIDValidity = validity
+        let mailbox = Mailbox(id: nextMailboxID, accountID: accountID, name: name, specialUse: specialUse,
+                              uidValidity: UInt32(truncatingIfNeeded: validity), uidNext: 1, highestModSeq: 1, createdAt: createdAt)
+        nextMailboxID += 1
+        mailboxesByID[mailbox.id] = mailbox
+        return mailbox
+    }
+
+    public func mailboxes(accountID: AccountID) -> [Mailbox] {
+        mailboxesByID.values.filter { $0.accountID == accountID }.sorted { $0.name < $1.name }
+    }
+
+    public func mailbox(id: MailboxID) -> Mailbox? { mailboxesByID[id] }
+
+    public func mailbox(accountID: AccountID, name: String) -> Mailbox? {
+        mailboxesByID.values.first { $0.accountID == accountID && $0.name == name }
+    }
+
+    public func renameMailbox(id: MailboxID, to newName: String) throws {
+        guard let mailbox = mailboxesByID[id] else { throw MailError.noSuchMailbox("#\(id)") }
+        let taken = mailboxesByID.values.contains {
+            $0.accountID == mailbox.accountID && ($0.name == newName || $0.name.hasPrefix(newName + "/"))
+        }
+        if taken { throw MailError.mailboxExists(newName) }
+        let prefix = mailbox.name + "/"
+        for (key, var other) in mailboxesByID where other.accountID == mailbox.accountID && other.name.hasPrefix(prefix) {
+            other.name = newName + "/" + other.name.dropFirst(prefix.count)
+            mailboxesByID[key] = other
+        }
+        mailboxesByID[id]?.name = newName
+    }
+
+    public func deleteMailbox(id: MailboxID) throws {
+        guard mailboxesByID[id] != nil else { throw MailError.noSuchMailbox("#\(id)") }
+        for message in messagesByID.values where message.mailboxID == id { release(message) }
+        mailboxesByID[id] = nil
+    }
+
+    public func counts(mailboxID: MailboxID) -> MailboxCounts {
+        let messages = messagesByID.values.filter { $0.mailboxID == mailboxID }
+        return MailboxCounts(messages: messages.count, unseen: messages.filter { !$0.flags.contains(MessageFlags.seen) }.count,
+                             size: messages.reduce(0) { $0 + Int64($1.size) })
+    }
+
+    public func setSubscribed(accountID: AccountID, name: String, _ subscribed: Bool) {
+        if subscribed {
+            subscriptionsByAccount[accountID, default: []].insert(name)
+        } else {
+            subscriptionsByAccount[accountID]?.remove(name)
+        }
+    }
+
+    public func subscriptions(accountID: AccountID) -> [String] {
+        (subscriptionsByAccount[accountID] ?? []).sorted()
+    }
+
+    // MARK: Messages
+
+    public func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
+                             ensureBlob: @escaping @Sendable () throws -> Void) throws -> [MessageRecord] {
+        guard !copies.isEmpty else { return [] }
+        var added: [AccountID: Int64] = [:]
+        for copy in copies {
+            guard let mailbox = mailboxesByID[copy.mailboxID] else { throw MailError.noSuchMailbox("#\(copy.mailboxID)") }
+            added[mailbox.accountID, default: 0] += Int64(metadata.size)
+        }
+        try checkQuota(added)
+        if blobs[blobID] == nil { blobs[blobID] = Blob(size: metadata.size, refcount: 0, metadata: metadata) }
+        try ensureBlob()
+        return copies.map { copy in
+            insert(mailboxID: copy.mailboxID, flags: copy.flags, internalDate: copy.internalDate, size: metadata.size,
+                   blobID: blobID, summary: metadata.summary)
+        }
+    }
+
+    public func messages(mailboxID: MailboxID) -> [MessageRecord] {
+        messagesByID.values.filter { $0.mailboxID == mailboxID }.sorted { $0.uid < $1.uid }
+    }
+
+    public func messages(mailboxID: MailboxID, uids: [MessageUID]) -> [MessageRecord] {
+        let wanted = Set(uids)
+        return messages(mailboxID: mailboxID).filter { wanted.contains($0.uid) }
+    }
+
+    public func message(id: MessageID) -> MessageRecord? { messagesByID[id] }
+
+    public func parsedJSON(blobID: BlobID) -> Data? { blobs[blobID]?.metadata.parsedJSON }
+
+    public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
+                            unchangedSince: ModSeq?) throws -> FlagUpdateResult {
+        var modifiedSince: [MessageUID] = []
+        var pending: [(MessageRecord, MessageFlags)] = []
+        for record in messages(mailboxID: mailboxID, uids: uids) {
+            if let unchangedSince, record.modSeq > unchangedSince {
+                modifiedSince.append(record.uid)
+                continue
+            }
+            let flags = change.apply(to: record.flags)
+            if flags != record.flags { pending.append((record, flags)) }
+        }
+        guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince) }
+        let modseq = try bumpModSeq(mailboxID)
+        let updated = pending.map { record, flags in
+            var changed = record
+            changed.flags = flags
+            changed.modSeq = modseq
+            messagesByID[record.id] = changed
+            return changed
+        }
+        return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince)
+    }
+
+    public func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
+        let records = messages(mailboxID: source, uids: uids)
+        guard !records.isEmpty else { return [] }
+        guard let target = mailboxesByID[destination] else { throw MailError.noSuchMailbox("#\(destination)") }
+        try checkQuota([target.accountID: records.reduce(0) { $0 + Int64($1.size) }])
+        return records.map { record in
+            let copy = insert(mailboxID: destination, flags: record.flags, internalDate: record.internalDate,
+                              size: record.size, blobID: record.blobID, summary: record.summary)
+            return UIDMapping(source: record.uid, destination: copy.uid)
+        }
+    }
+
+    public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
+        let mapping = try copyMessages(uids: uids, from: source, to: destination)
+        _ = try removeMessages(mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
+        return mapping
+    }
+
+    public func removeMessages(mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) throws -> [MessageUID] {
+        let candidates = uids.map { messages(mailboxID: mailboxID, uids: $0) } ?? messages(mailboxID: mailboxID)
+        let removed = candidates.filter { !onlyDeleted || $0.flags.contains(MessageFlags.deleted) }
+        for record in removed { release(record) }
+        if !removed.isEmpty { _ = try bumpModSeq(mailboxID) }
+        return removed.map(\.uid)
+    }
+
+    // MARK: Search and quota
+
+    public func searchText(accountID: AccountID, mailboxID: MailboxID?, terms: [String]) -> [MessageID] {
+        let terms = terms.filter { !$0.isEmpty }.map { $0.lowercased() }
+        guard !terms.isEmpty else { return [] }
+        return messagesByID.values
+            .filter { record in
+                guard let mailbox = mailboxesByID[record.mailboxID], mailbox.accountID == accountID,
+                      mailboxID == nil || record.mailboxID == mailboxID,
+                      let text = blobs[record.blobID]?.metadata.searchText.lowercased() else { return false }
+                return terms.allSatisfy { text.contains($0) }
+            }
+            .sorted { ($0.internalDate, $0.id) > ($1.internalDate, $1.id) }
+            .map(\.id)
+    }
+
+    public func quota(accountID: AccountID) -> QuotaUsage {
+        QuotaUsage(usedBytes: used(accountID), limitBytes: quotaLimits[accountID] ?? .max)
+    }
+
+    public func setQuotaLimit(accountID: AccountID, bytes: Int64) {
+        quotaLimits[accountID] = bytes
+    }
+
+    public func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) throws -> Int {
+        let unreferenced = blobs.filter { $0.value.refcount <= 0 }.map(\.key)
+        for id in unreferenced { blobs[id] = nil }
+        for id in unreferenced { try deleteBody(id) }
+        return unreferenced.count
+    }
+
+    // MARK: Helpers
+
+    private func used(_ accountID: AccountID) -> Int64 {
+        messagesByID.values.reduce(0) { total, record in
+            mailboxesByID[record.mailboxID]?.accountID == accountID ? total + Int64(record.size) : total
+        }
+    }
+
+    private func checkQuota(_ added: [AccountID: Int64]) throws {
+        for (account, bytes) in added where bytes > 0 {
+            if let limit = quotaLimits[account], used(account) + bytes > limit {
+                throw MailError.quotaExceeded(address: "#\(account)")
+            }
+        }
+    }
+
+    private func bumpModSeq(_ mailboxID: MailboxID) throws -> ModSeq {
+        guard mailboxesByID[mailboxID] != nil else { throw MailError.noSuchMailbox("#\(mailboxID)") }
+        mailboxesByID[mailboxID]!.highestModSeq += 1
+        return mailboxesByID[mailboxID]!.highestModSeq
+    }
+
+    private func insert(mailboxID: MailboxID, flags: MessageFlags, internalDate: Date, size: Int, blobID: BlobID,
+                        summary: MessageSummary) -> MessageRecord {
+        let uid = mailboxesByID[mailboxID]!.uidNext
+        mailboxesByID[mailboxID]!.uidNext += 1
+        mailboxesByID[mailboxID]!.highestModSeq += 1
+        let record = MessageRecord(id: nextMessageID, mailboxID: mailboxID, uid: uid,
+                                   modSeq: mailboxesByID[mailboxID]!.highestModSeq, flags: flags,
+                                   internalDate: internalDate, size: size, blobID: blobID, summary: summary)
+        nextMessageID += 1
+        messagesByID[record.id] = record
+        blobs[blobID]?.refcount += 1
+        return record
+    }
+
+    private func release(_ record: MessageRecord) {
+        messagesByID[record.id] = nil
+        blobs[record.blobID]?.refcount -= 1
+    }
+}

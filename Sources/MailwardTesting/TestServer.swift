@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import MailwardApp
+import MailwardConfig
+import MailwardCore
+
+/// The whole server in-process on port 0 with a fresh data folder: what door tests talk to
+/// over real sockets. `start()` returns once every door listens; `stop()` shuts down gracefully.
+public final class TestServer: Sendable {
+    public let server: MailwardServer
+    public let runtime: Runtime
+    private let task: Task<Void, any Error>
+
+    /// Starts a server; `configure` may change the configuration (ports are forced to 0).
+    public static func start(configure: @Sendable (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = MailwardConfiguration()
+        configure(&configuration)
+        configuration.http.port = 0
+        configuration.smtp.port = 0
+        configuration.smtp.submissionPort = 0
+        configuration.smtp.submissionTLSPort = 0
+        configuration.imap.port = 0
+        configuration.imap.tlsPort = 0
+        configuration.pop3.port = 0
+        configuration.pop3.tlsPort = 0
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
+        let runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: configuration)
+        var logger = Logger(label: "mailward-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["MAILWARD_TEST_LOG"] != nil ? .debug : .warning
+        let server = try MailwardServer(runtime: runtime, logger: logger)
+        let task = Task { try await server.run(signals: []) }
+        _ = await server.port(.http)
+        return TestServer(server: server, runtime: runtime, task: task)
+    }
+
+    private init(server: MailwardServer, runtime: Runtime, task: Task<Void, any Error>) {
+        self.server = server
+        self.runtime = runtime
+        self.task = task
+    }
+
+    public func port(_ door: MailwardServer.Door) async -> Int {
+        await server.port(door)
+    }
+
+    /// Creates `domain` (if needed) and an account with this password; returns it.
+    @discardableResult
+    public func addUser(_ address: String, password: String = "Tea-Garden-42", name: String? = nil) async throws -> Account {
+        let domain = try EmailAddress(address).domain
+        if try await runtime.store.domain(named: domain) == nil { try await runtime.accounts.addDomain(domain) }
+        return try await runtime.accounts.addAccount(address, password: password, displayName: name)
+    }
+
+    public func stop() async throws {
+        await server.shutdown()
+        try await task.value
+    }
+
+    public var dataPath: String { runtime.folder.path }
+}

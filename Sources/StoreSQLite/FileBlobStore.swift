@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import MailwardCore
+
+/// Message bodies as files named by their SHA-256 under `root/ab/cd/<hex>`, written to a
+/// temporary name, fsynced, renamed into place and the folder fsynced: once `put` returns the
+/// body survives a crash. Identical bodies are stored once.
+public struct FileBlobStore: BlobStore {
+    public let root: String
+
+    public init(root: String) throws {
+        self.root = root
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+    }
+
+    public static func id(of bytes: [UInt8]) -> BlobID {
+        BlobID(hex: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+    }
+
+    public func path(of id: BlobID) -> String {
+        let hex = id.hex
+        return "\(root)/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex)"
+    }
+
+    public func put(_ bytes: [UInt8]) async throws -> BlobID {
+        let id = Self.id(of: bytes)
+        try ensure(id, bytes: bytes)
+        return id
+    }
+
+    public func ensure(_ id: BlobID, bytes: [UInt8]) throws {
+        let final = path(of: id)
+        if access(final, F_OK) == 0 { return }
+        let folder = (final as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = folder + "/.tmp-\(UUID().uuidString)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Self.posixError("open", temporary) }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            try bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw Self.posixError("write", temporary)
+                    }
+                    offset += written
+                }
+            }
+            guard fsync(fd) == 0 else { throw Self.posixError("fsync", temporary) }
+        }
+        guard rename(temporary, final) == 0 else { throw Self.posixError("rename", final) }
+        ok = true
+        Self.syncFolder(folder)
+    }
+
+    public func get(_ id: BlobID) async throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path(of: id)) else {
+            throw MailError.noSuchMessage
+        }
+        return [UInt8](data)
+    }
+
+    public func delete(_ id: BlobID) throws {
+        if unlink(path(of: id)) != 0 && errno != ENOENT { throw Self.posixError("unlink", path(of: id)) }
+    }
+
+    /// Total bytes of all bodies (for benchmarks and `/metrics`).
+    public func diskUsage() -> Int64 {
+        var total: Int64 = 0
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let name = enumerator?.nextObject() as? String {
+            if let size = (try? FileManager.default.attributesOfItem(atPath: root + "/" + name))?[.size] as? Int64 {
+                total += size
+            }
+        }
+        return total
+    }
+
+    static func syncFolder(_ folder: String) {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    static func posixError(_ call: String, _ path: String) -> any Error {
+        let code = errno
+        return NSError(domain: NSPOSIXErrorDomain, code: Int(code),
+                       userInfo: [NSLocalizedDescriptionKey: "\(call) \(path): \(String(cString: strerror(code)))"])
+    }
+}

@@ -1,0 +1,413 @@
+import Foundation
+import GRDB
+import MailwardCore
+
+extension SQLiteStore: MailStore {
+    // MARK: Mailboxes
+
+    public func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?, createdAt: Date) async throws -> Mailbox {
+        do {
+            return try await write { db in
+                let validity = try Self.nextUIDValidity(db, now: createdAt)
+                try db.execute(sql: """
+                    INSERT INTO mailboxes (account_id, name, special_use, uid_validity, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [accountID, name, specialUse?.rawValue, Int64(validity), createdAt.timeIntervalSince1970])
+                return Mailbox(id: db.lastInsertedRowID, accountID: accountID, name: name, specialUse: specialUse,
+                               uidValidity: validity, uidNext: 1, highestModSeq: 1, createdAt: createdAt)
+            }
+        } catch StoreError.duplicate {
+            throw MailError.mailboxExists(name)
+        }
+    }
+
+    /// A UIDVALIDITY larger than any given before: time based, and strictly increasing.
+    static func nextUIDValidity(_ db: Database, now: Date) throws -> UInt32 {
+        let previous = try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'uidvalidity'") ?? 0
+        var next = max(previous + 1, Int64(now.timeIntervalSince1970))
+        if next > Int64(UInt32.max) { next = previous + 1 }
+        try db.execute(sql: """
+            INSERT INTO counters (name, value) VALUES ('uidvalidity', ?)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value
+            """, arguments: [next])
+        return UInt32(truncatingIfNeeded: next)
+    }
+
+    public func mailboxes(accountID: AccountID) async throws -> [Mailbox] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mailboxes WHERE account_id = ? ORDER BY name",
+                             arguments: [accountID]).map(Self.mailbox)
+        }
+    }
+
+    public func mailbox(id: MailboxID) async throws -> Mailbox? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mailboxes WHERE id = ?", arguments: [id]).map(Self.mailbox)
+        }
+    }
+
+    public func mailbox(accountID: AccountID, name: String) async throws -> Mailbox? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mailboxes WHERE account_id = ? AND name = ?",
+                             arguments: [accountID, name]).map(Self.mailbox)
+        }
+    }
+
+    public func renameMailbox(id: MailboxID, to newName: String) async throws {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT account_id, name FROM mailboxes WHERE id = ?", arguments: [id]) else {
+                throw MailError.noSuchMailbox("#\(id)")
+            }
+            let accountID: AccountID = row["account_id"]
+            let oldName: String = row["name"]
+            let taken = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM mailboxes WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?))
+                """, arguments: [accountID, newName, newName.count + 1, newName + "/"]) ?? false
+            if taken { throw MailError.mailboxExists(newName) }
+            let prefix = oldName + "/"
+            try db.execute(sql: """
+                UPDATE mailboxes SET name = ? || substr(name, ?) WHERE account_id = ? AND substr(name, 1, ?) = ?
+                """, arguments: [newName + "/", prefix.count + 1, accountID, prefix.count, prefix])
+            try db.execute(sql: "UPDATE mailboxes SET name = ? WHERE id = ?", arguments: [newName, id])
+        }
+    }
+
+    public func deleteMailbox(id: MailboxID) async throws {
+        try await write { db in
+            // Delete copies first so the triggers release blobs and quota explicitly.
+            try db.execute(sql: "DELETE FROM messages WHERE mailbox_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM mailboxes WHERE id = ?", arguments: [id])
+            if db.changesCount == 0 { throw MailError.noSuchMailbox("#\(id)") }
+        }
+    }
+
+    public func counts(mailboxID: MailboxID) async throws -> MailboxCounts {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS n, COALESCE(SUM(seen = 0), 0) AS unseen, COALESCE(SUM(size), 0) AS bytes
+                FROM messages WHERE mailbox_id = ?
+                """, arguments: [mailboxID])!
+            return MailboxCounts(messages: row["n"], unseen: row["unseen"], size: row["bytes"])
+        }
+    }
+
+    public func setSubscribed(accountID: AccountID, name: String, _ subscribed: Bool) async throws {
+        try await write { db in
+            if subscribed {
+                try db.execute(sql: "INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)",
+                               arguments: [accountID, name])
+            } else {
+                try db.execute(sql: "DELETE FROM subscriptions WHERE account_id = ? AND name = ?", arguments: [accountID, name])
+            }
+        }
+    }
+
+    public func subscriptions(accountID: AccountID) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name", arguments: [accountID])
+        }
+    }
+
+    // MARK: Messages
+
+    public func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
+                             ensureBlob: @escaping @Sendable () throws -> Void) async throws -> [MessageRecord] {
+        guard !copies.isEmpty else { return [] }
+        let summaryJSON = try Self.json(metadata.summary)
+        let parsedJSON = String(decoding: metadata.parsedJSON, as: UTF8.self)
+        return try await write { db in
+            let owners = try Self.owners(db, mailboxIDs: copies.map(\.mailboxID))
+            var added: [AccountID: Int64] = [:]
+            for copy in copies { added[owners[copy.mailboxID]!, default: 0] += Int64(metadata.size) }
+            try Self.checkQuota(db, added: added)
+            try db.execute(sql: """
+                INSERT INTO blobs (id, size, refcount, summary, parsed) VALUES (?, ?, 0, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """, arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
+            if db.changesCount > 0 {
+                try db.execute(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)",
+                               arguments: [db.lastInsertedRowID, metadata.searchText])
+            }
+            try ensureBlob()
+            var records: [MessageRecord] = []
+            for copy in copies {
+                let (uid, modseq) = try Self.allocate(db, mailboxID: copy.mailboxID)
+                records.append(try Self.insertRow(db, mailboxID: copy.mailboxID, accountID: owners[copy.mailboxID]!, uid: uid,
+                                                  modSeq: modseq, flags: copy.flags, internalDate: copy.internalDate,
+                                                  size: metadata.size, blobID: blobID, summary: metadata.summary))
+            }
+            return records
+        }
+    }
+
+    public func messages(mailboxID: MailboxID) async throws -> [MessageRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.selectMessages + " WHERE m.mailbox_id = ? ORDER BY m.uid",
+                             arguments: [mailboxID]).map(Self.record)
+        }
+    }
+
+    public func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord] {
+        guard !uids.isEmpty else { return [] }
+        return try await pool.read { db in
+            try Self.rows(db, mailboxID: mailboxID, uids: uids).map(Self.record)
+        }
+    }
+
+    public func message(id: MessageID) async throws -> MessageRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: Self.selectMessages + " WHERE m.id = ?", arguments: [id]).map(Self.record)
+        }
+    }
+
+    public func parsedJSON(blobID: BlobID) async throws -> Data? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT parsed FROM blobs WHERE id = ?", arguments: [blobID.hex]).map { Data($0.utf8) }
+        }
+    }
+
+    public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
+                            unchangedSince: ModSeq?) async throws -> FlagUpdateResult {
+        guard !uids.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: []) }
+        return try await write { db in
+            var modifiedSince: [MessageUID] = []
+            var pending: [(MessageRecord, MessageFlags)] = []
+            for row in try Self.rows(db, mailboxID: mailboxID, uids: uids) {
+                let record = try Self.record(row)
+                if let unchangedSince, record.modSeq > unchangedSince {
+                    modifiedSince.append(record.uid)
+                    continue
+                }
+                let flags = change.apply(to: record.flags)
+                if flags != record.flags { pending.append((record, flags)) }
+            }
+            guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince) }
+            let modseq = try Self.bumpModSeq(db, mailboxID: mailboxID)
+            var updated: [MessageRecord] = []
+            for (record, flags) in pending {
+                try db.execute(sql: "UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE id = ?",
+                               arguments: [flags.serialized, flags.contains(MessageFlags.seen), flags.contains(MessageFlags.deleted),
+                                           modseq, record.id])
+                var changed = record
+                changed.flags = flags
+                changed.modSeq = modseq
+                updated.append(changed)
+            }
+            return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince)
+        }
+    }
+
+    public func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
+        try await write { db in try Self.copy(db, uids: uids, from: source, to: destination) }
+    }
+
+    public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
+        try await write { db in
+            let mapping = try Self.copy(db, uids: uids, from: source, to: destination)
+            _ = try Self.remove(db, mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
+            return mapping
+        }
+    }
+
+    public func removeMessages(mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) async throws -> [MessageUID] {
+        try await write { db in try Self.remove(db, mailboxID: mailboxID, uids: uids, onlyDeleted: onlyDeleted) }
+    }
+
+    // MARK: Search and quota
+
+    public func searchText(accountID: AccountID, mailboxID: MailboxID?, terms: [String]) async throws -> [MessageID] {
+        let terms = terms.filter { !$0.isEmpty }
+        guard !terms.isEmpty else { return [] }
+        var sql = """
+            SELECT m.id FROM messages m JOIN blobs b ON b.id = m.blob_id
+            WHERE m.account_id = ? AND b.rowid IN (SELECT rowid FROM blob_text WHERE
+            """
+        var arguments: StatementArguments = [accountID]
+        sql += terms.map { _ in " text LIKE ? ESCAPE '\\'" }.joined(separator: " AND ") + ")"
+        for term in terms { _ = arguments.append(contentsOf: [Self.likePattern(term)]) }
+        if let mailboxID {
+            sql += " AND m.mailbox_id = ?"
+            _ = arguments.append(contentsOf: [mailboxID])
+        }
+        sql += " ORDER BY m.internal_date DESC, m.id DESC"
+        let query = sql
+        let values = arguments
+        return try await pool.read { db in try MessageID.fetchAll(db, sql: query, arguments: values) }
+    }
+
+    static func likePattern(_ term: String) -> String {
+        var escaped = ""
+        for c in term {
+            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
+            escaped.append(c)
+        }
+        return "%" + escaped + "%"
+    }
+
+    public func quota(accountID: AccountID) async throws -> QuotaUsage {
+        try await pool.read { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?",
+                                          arguments: [accountID]) {
+                return QuotaUsage(usedBytes: row["used_bytes"], limitBytes: row["limit_bytes"])
+            }
+            let used = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM messages WHERE account_id = ?",
+                                          arguments: [accountID]) ?? 0
+            return QuotaUsage(usedBytes: used, limitBytes: .max)
+        }
+    }
+
+    public func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO quotas (account_id, limit_bytes, used_bytes)
+                VALUES (?, ?, (SELECT COALESCE(SUM(size), 0) FROM messages WHERE account_id = ?))
+                ON CONFLICT (account_id) DO UPDATE SET limit_bytes = excluded.limit_bytes
+                """, arguments: [accountID, bytes, accountID])
+        }
+    }
+
+    public func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int {
+        try await write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT rowid, id FROM blobs WHERE refcount <= 0")
+            for row in rows {
+                let rowid: Int64 = row["rowid"]
+                try db.execute(sql: "DELETE FROM blob_text WHERE rowid = ?", arguments: [rowid])
+                try db.execute(sql: "DELETE FROM blobs WHERE rowid = ?", arguments: [rowid])
+            }
+            // Files go last: if anything above failed, nothing was unlinked.
+            for row in rows { try deleteBody(BlobID(hex: row["id"])) }
+            return rows.count
+        }
+    }
+
+    // MARK: Helpers (inside transactions)
+
+    static let selectMessages = """
+        SELECT m.id, m.mailbox_id, m.uid, m.modseq, m.flags, m.internal_date, m.size, m.blob_id, b.summary
+        FROM messages m JOIN blobs b ON b.id = m.blob_id
+        """
+
+    static func rows(_ db: Database, mailboxID: MailboxID, uids: [MessageUID]) throws -> [Row] {
+        var result: [Row] = []
+        // Chunks keep the statement under SQLite's variable limit.
+        for start in stride(from: 0, to: uids.count, by: 500) {
+            let chunk = uids[start..<min(start + 500, uids.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            var arguments: StatementArguments = [mailboxID]
+            _ = arguments.append(contentsOf: StatementArguments(chunk.map { Int64($0) }))
+            result += try Row.fetchAll(db, sql: selectMessages + " WHERE m.mailbox_id = ? AND m.uid IN (\(marks))",
+                                       arguments: arguments)
+        }
+        return result.sorted { ($0["uid"] as Int64) < ($1["uid"] as Int64) }
+    }
+
+    static func owners(_ db: Database, mailboxIDs: [MailboxID]) throws -> [MailboxID: AccountID] {
+        var owners: [MailboxID: AccountID] = [:]
+        for id in Set(mailboxIDs) {
+            guard let account = try AccountID.fetchOne(db, sql: "SELECT account_id FROM mailboxes WHERE id = ?", arguments: [id]) else {
+                throw MailError.noSuchMailbox("#\(id)")
+            }
+            owners[id] = account
+        }
+        return owners
+    }
+
+    static func checkQuota(_ db: Database, added: [AccountID: Int64]) throws {
+        for (account, bytes) in added where bytes > 0 {
+            guard let row = try Row.fetchOne(db, sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?",
+                                             arguments: [account]) else { continue }
+            let limit: Int64 = row["limit_bytes"]
+            let used: Int64 = row["used_bytes"]
+            if used + bytes > limit {
+                let address = try String.fetchOne(db, sql: "SELECT address FROM accounts WHERE id = ?", arguments: [account]) ?? "#\(account)"
+                throw MailError.quotaExceeded(address: address)
+            }
+        }
+    }
+
+    /// Takes the next UID and a new MODSEQ of a mailbox.
+    static func allocate(_ db: Database, mailboxID: MailboxID) throws -> (MessageUID, ModSeq) {
+        guard let row = try Row.fetchOne(db, sql: """
+            UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = ?
+            RETURNING uid_next - 1 AS uid, highest_modseq
+            """, arguments: [mailboxID]) else { throw MailError.noSuchMailbox("#\(mailboxID)") }
+        let uid: Int64 = row["uid"]
+        return (MessageUID(truncatingIfNeeded: uid), row["highest_modseq"])
+    }
+
+    static func bumpModSeq(_ db: Database, mailboxID: MailboxID) throws -> ModSeq {
+        guard let modseq = try ModSeq.fetchOne(db, sql: """
+            UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq
+            """, arguments: [mailboxID]) else { throw MailError.noSuchMailbox("#\(mailboxID)") }
+        return modseq
+    }
+
+    static func insertRow(_ db: Database, mailboxID: MailboxID, accountID: AccountID, uid: MessageUID, modSeq: ModSeq,
+                          flags: MessageFlags, internalDate: Date, size: Int, blobID: BlobID,
+                          summary: MessageSummary) throws -> MessageRecord {
+        try db.execute(sql: """
+            INSERT INTO messages (mailbox_id, account_id, uid, modseq, flags, seen, deleted, internal_date, size, blob_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [mailboxID, accountID, Int64(uid), modSeq, flags.serialized, flags.contains(MessageFlags.seen),
+                             flags.contains(MessageFlags.deleted), internalDate.timeIntervalSince1970, size, blobID.hex])
+        return MessageRecord(id: db.lastInsertedRowID, mailboxID: mailboxID, uid: uid, modSeq: modSeq, flags: flags,
+                             internalDate: internalDate, size: size, blobID: blobID, summary: summary)
+    }
+
+    static func copy(_ db: Database, uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
+        let records = try rows(db, mailboxID: source, uids: uids).map(record)
+        guard !records.isEmpty else { return [] }
+        let owners = try owners(db, mailboxIDs: [source, destination])
+        // Every copy counts against the destination account's quota (within one account too).
+        try checkQuota(db, added: [owners[destination]!: records.reduce(0) { $0 + Int64($1.size) }])
+        var mapping: [UIDMapping] = []
+        for record in records {
+            let (uid, modseq) = try allocate(db, mailboxID: destination)
+            _ = try insertRow(db, mailboxID: destination, accountID: owners[destination]!, uid: uid, modSeq: modseq,
+                              flags: record.flags, internalDate: record.internalDate, size: record.size,
+                              blobID: record.blobID, summary: record.summary)
+            mapping.append(UIDMapping(source: record.uid, destination: uid))
+        }
+        return mapping
+    }
+
+    static func remove(_ db: Database, mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) throws -> [MessageUID] {
+        var candidates: [Row]
+        if let uids {
+            candidates = try rows(db, mailboxID: mailboxID, uids: uids)
+        } else {
+            candidates = try Row.fetchAll(db, sql: selectMessages + " WHERE m.mailbox_id = ? ORDER BY m.uid", arguments: [mailboxID])
+        }
+        var removed: [MessageUID] = []
+        for row in candidates {
+            let flags = MessageFlags(serialized: row["flags"])
+            if onlyDeleted && !flags.contains(MessageFlags.deleted) { continue }
+            try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [row["id"] as Int64])
+            removed.append(MessageUID(truncatingIfNeeded: row["uid"] as Int64))
+        }
+        if !removed.isEmpty { _ = try bumpModSeq(db, mailboxID: mailboxID) }
+        return removed
+    }
+
+    // MARK: Row mapping
+
+    static func mailbox(_ row: Row) -> Mailbox {
+        Mailbox(id: row["id"], accountID: row["account_id"], name: row["name"],
+                specialUse: (row["special_use"] as String?).flatMap(SpecialUse.init(rawValue:)),
+                uidValidity: UInt32(truncatingIfNeeded: row["uid_validity"] as Int64),
+                uidNext: MessageUID(truncatingIfNeeded: row["uid_next"] as Int64),
+                highestModSeq: row["highest_modseq"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    static func record(_ row: Row) throws -> MessageRecord {
+        MessageRecord(id: row["id"], mailboxID: row["mailbox_id"], uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64),
+                      modSeq: row["modseq"], flags: MessageFlags(serialized: row["flags"]),
+                      internalDate: Date(timeIntervalSince1970: row["internal_date"]), size: row["size"],
+                      blobID: BlobID(hex: row["blob_id"]),
+                      summary: try JSONDecoder().decode(MessageSummary.self, from: Data((row["summary"] as String).utf8)))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import MailwardNet
+import MailwardTesting
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import Testing
+
+/// The shared connection layer, driven by a tiny line protocol over real sockets.
+@Suite struct TCPListenerTests {
+    static func tlsContext() throws -> NIOSSLContext {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mw-net-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files = try SelfSignedCertificate.ensure(in: folder, hostname: "localhost")
+        return try TLSContextFactory.serverContext(certificatePath: files.certificatePath, keyPath: files.keyPath)
+    }
+
+    /// Echoes lines in upper case; STARTTLS upgrades; QUIT ends.
+    static func echoSession(tls: NIOSSLContext?, idle: TimeAmount) -> TCPListener.Session {
+        { connection in
+            try? await connection.write("* hello tls=\(connection.isTLS) loopback=\(connection.isLoopback)\r\n")
+            var pending = ""
+            while true {
+                switch await connection.read(timeout: idle) {
+                case .data(let buffer):
+                    pending += String(buffer: buffer)
+                    while let range = pending.range(of: "\r\n") {
+                        let line = String(pending[..<range.lowerBound])
+                        pending = String(pending[range.upperBound...])
+                        if line == "QUIT" {
+                            try? await connection.write("BYE\r\n")
+                            return
+                        }
+                        if line == "STARTTLS", let tls {
+                            pending = ""
+                            try? await connection.startTLS(context: tls, response: ByteBuffer(string: "OK go\r\n"))
+                            break
+                        }
+                        try? await connection.write(line.uppercased() + " tls=\(connection.isTLS)\r\n")
+                    }
+                case .timeout:
+                    try? await connection.write("TIMEOUT\r\n")
+                    return
+                case .shutdown:
+                    try? await connection.write("SHUTDOWN\r\n")
+                    return
+                case .closed:
+                    return
+                }
+            }
+        }
+    }
+
+    /// Runs a listener in a service group for the body, then shuts it down.
+    func withListener(implicitTLS: Bool = false, maxPerIP: Int = 50, idle: TimeAmount = .seconds(60),
+                      _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
+        let tls = try Self.tlsContext()
+        let ports = AsyncStream<Int>.makeStream()
+        let listener = TCPListener(
+            configuration: .init(name: "echo", host: "127.0.0.1", port: 0, implicitTLS: implicitTLS ? tls : nil,
+                                 maxConnectionsPerIP: maxPerIP, overLimitReply: "BUSY\r\n", shutdownGrace: .seconds(2)),
+            logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
+            session: Self.echoSession(tls: tls, idle: idle))
+        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = await iterator.next()!
+            try await body(port, group)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func echoesOverPlainTCP() async throws {
+        try await withListener { port, _ in
+            let client = try await LineClient.connect(port: port)
+            #expect(try await client.readLine() == "* hello tls=false loopback=true")
+            try await client.send("abc\r\ndef\r\n")
+            #expect(try await client.readLine() == "ABC tls=false")
+            #expect(try await client.readLine() == "DEF tls=false")
+            try await client.send("QUIT\r\n")
+            #expect(try await client.readLine() == "BYE")
+            #expect(await client.waitForClose())
+        }
+    }
+
+    @Test func startTLSUpgradesAndDropsInjectedPlaintext() async throws {
+        try await withListener { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.readLine()
+            // A pipelined command after STARTTLS must never run (CVE-2011-0411 style injection).
+            try await client.send("STARTTLS\r\nINJECTED\r\n")
+            #expect(try await client.readLine() == "OK go")
+            try await client.startTLS()
+            try await client.send("secret\r\n")
+            #expect(try await client.readLine() == "SECRET tls=true")
+            try await client.send("QUIT\r\n")
+            #expect(try await client.readLine() == "BYE")
+        }
+    }
+
+    @Test func implicitTLS() async throws {
+        try await withListener(implicitTLS: true) { port, _ in
+            let client = try await LineClient.connect(port: port, tls: true)
+            #expect(try await client.readLine() == "* hello tls=true loopback=true")
+            try await client.send("x\r\nQUIT\r\n")
+            #expect(try await client.readLine() == "X tls=true")
+        }
+    }
+
+    @Test func perIPLimitRefusesPolitely() async throws {
+        try await withListener(maxPerIP: 2) { port, _ in
+            let a = try await LineClient.connect(port: port)
+            let b = try await LineClient.connect(port: port)
+            _ = try await a.readLine()
+            _ = try await b.readLine()
+            let c = try await LineClient.connect(port: port)
+            #expect(try await c.readLine() == "BUSY")
+            #expect(await c.waitForClose())
+            try await a.send("QUIT\r\n")
+            _ = try await a.readLine()
+            _ = await a.waitForClose()
+            try await Task.sleep(for: .milliseconds(100))
+            let d = try await LineClient.connect(port: port)
+            #expect(try await d.readLine().hasPrefix("* hello"))
+        }
+    }
+
+    @Test func idleReadTimesOut() async throws {
+        try await withListener(idle: .milliseconds(500)) { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.readLine()
+            #expect(try await client.readLine() == "TIMEOUT")
+            #expect(await client.waitForClose())
+        }
+    }
+
+    @Test func floodIsBoundedAndStillServed() async throws {
+        try await withListener { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.readLine()
+            let line = String(repeating: "a", count: 1000) + "\r\n"
+            try await client.send(String(repeating: line, count: 2000))  // 2 MB at once
+            for _ in 0..<2000 { _ = try await client.readLine() }
+            try await client.send("QUIT\r\n")
+            #expect(try await client.readLine() == "BYE")
+        }
+    }
+
+    @Test func gracefulShutdownTellsSessions() async throws {
+        let client = Mutex<LineClient?>(nil)
+        try await withListener { port, group in
+            let c = try await LineClient.connect(port: port)
+            _ = try await c.readLine()
+            client.withLock { $0 = c }
+            await group.triggerGracefulShutdown()
+            #expect(try await c.readLine() == "SHUTDOWN")
+        }
+    }
+}
+
+import Synchronization

@@ -1,0 +1,50 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+
+/// Two accounts with provisioned folders over one store kind, and helpers to make mail.
+struct MailFixture {
+    let directory: any DirectoryStore
+    let store: any MailStore
+    let blobs: any BlobStore
+    let service: MailService
+    let events: MailboxEvents
+    let alice: Account
+    let bob: Account
+
+    init(_ kind: StoreKind, quota: Int64 = 10 << 30) async throws {
+        let stores = try kind.makeStores()
+        directory = stores.directory
+        store = stores.mail
+        blobs = stores.blobs
+        events = MailboxEvents()
+        service = MailService(store: store, blobs: blobs, events: events, clock: FixedClock(), defaultQuota: quota)
+        let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+        try await directory.insertDomain(Domain(name: "demo.test", createdAt: t0))
+        alice = try await directory.insertAccount(NewAccount(address: try EmailAddress("alice@demo.test"), displayName: "Alice",
+                                                             passwordHash: "x", createdAt: t0))
+        bob = try await directory.insertAccount(NewAccount(address: try EmailAddress("bob@demo.test"), displayName: "Bob",
+                                                           passwordHash: "x", createdAt: t0))
+        try await service.provision(accountID: alice.id)
+        try await service.provision(accountID: bob.id)
+    }
+
+    func inbox(_ account: Account) async throws -> Mailbox {
+        try await service.inbox(accountID: account.id)
+    }
+
+    static func message(subject: String, body: String, from: String = "Carol <carol@example.com>") -> [UInt8] {
+        Array("""
+            From: \(from)\r
+            To: Alice <alice@demo.test>\r
+            Subject: \(subject)\r
+            Date: Sun, 29 Nov 2026 10:00:00 +0800\r
+            Message-ID: <\(UUID().uuidString)@example.com>\r
+            MIME-Version: 1.0\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            \(body)\r
+
+            """.utf8)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import MailwardCore
+import Testing
+
+@Suite struct MailboxConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func provisioningMakesInboxAndSpecialFolders(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let boxes = try await f.store.mailboxes(accountID: f.alice.id)
+        #expect(boxes.map(\.name) == ["Drafts", "INBOX", "Junk", "Sent", "Trash"])
+        #expect(boxes.first { $0.name == "Sent" }?.specialUse == .sent)
+        #expect(boxes.first { $0.name == "INBOX" }?.specialUse == nil)
+        #expect(try await f.store.subscriptions(accountID: f.alice.id).count == 5)
+        try await f.service.provision(accountID: f.alice.id)  // idempotent
+        #expect(try await f.store.mailboxes(accountID: f.alice.id).count == 5)
+        #expect(try await f.store.quota(accountID: f.alice.id) == QuotaUsage(usedBytes: 0, limitBytes: 10 << 30))
+        // Each account has its own folders.
+        #expect(try await f.inbox(f.alice).id != f.inbox(f.bob).id)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func createRenameDeleteWithChineseNames(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let project = try await f.service.createMailbox(accountID: f.alice.id, name: "工作/项目/2026")
+        #expect(try await f.store.mailbox(accountID: f.alice.id, name: "工作") != nil)
+        #expect(try await f.store.mailbox(accountID: f.alice.id, name: "工作/项目") != nil)
+        await #expect(throws: MailError.mailboxExists("工作/项目/2026")) {
+            try await f.service.createMailbox(accountID: f.alice.id, name: "工作/项目/2026")
+        }
+        for bad in ["", "a//b", "/a", "a/", "a*b", "a%", "tab\there"] {
+            await #expect(throws: MailError.self) { try await f.service.createMailbox(accountID: f.alice.id, name: bad) }
+        }
+        #expect(try await f.service.createMailbox(accountID: f.alice.id, name: "inbox/sub").name == "INBOX/sub")
+
+        let work = try #require(try await f.store.mailbox(accountID: f.alice.id, name: "工作"))
+        try await f.service.renameMailbox(work, to: "事务")
+        #expect(try await f.store.mailbox(accountID: f.alice.id, name: "事务/项目/2026")?.id == project.id)
+        #expect(try await f.store.mailbox(accountID: f.alice.id, name: "工作") == nil)
+        #expect(try await f.store.subscriptions(accountID: f.alice.id).contains("事务/项目/2026"))
+        let sent = try #require(try await f.store.mailbox(accountID: f.alice.id, name: "Sent"))
+        await #expect(throws: MailError.mailboxExists("Sent")) { try await f.store.renameMailbox(id: project.id, to: "Sent") }
+        await #expect(throws: MailError.cannotDeleteInbox) { try await f.service.deleteMailbox(try await f.inbox(f.alice)) }
+        try await f.service.deleteMailbox(sent)
+        #expect(try await f.store.mailbox(id: sent.id) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func recreatedMailboxGetsNewUIDValidity(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let first = try await f.service.createMailbox(accountID: f.alice.id, name: "Temp")
+        try await f.service.deleteMailbox(first)
+        let second = try await f.service.createMailbox(accountID: f.alice.id, name: "Temp")
+        #expect(second.uidValidity > first.uidValidity)
+        #expect(second.uidValidity != 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func subscriptionsMayNameMissingFolders(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        try await f.store.setSubscribed(accountID: f.alice.id, name: "Gone/Folder", true)
+        #expect(try await f.store.subscriptions(accountID: f.alice.id).contains("Gone/Folder"))
+        try await f.store.setSubscribed(accountID: f.alice.id, name: "Gone/Folder", false)
+        #expect(try await !f.store.subscriptions(accountID: f.alice.id).contains("Gone/Folder"))
+    }
+}

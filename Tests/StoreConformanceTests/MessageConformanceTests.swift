@@ -1,0 +1,170 @@
+import Foundation
+import MailwardCore
+import MailwardMIME
+import Testing
+
+@Suite struct MessageConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func deliveryToSeveralAccountsStoresTheBodyOnce(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let raw = MailFixture.message(subject: "=?UTF-8?B?5Lya6K6u6YCa55+l?=", body: "明天下午三点开会")
+        let records = try await f.service.deliver(raw, to: [f.alice.id, f.bob.id])
+        #expect(records.count == 2)
+        #expect(records[0].blobID == records[1].blobID)
+        #expect(records.allSatisfy { $0.uid == 1 && $0.size == raw.count && $0.flags.isEmpty })
+        #expect(records[0].summary.subject == "会议通知")
+        #expect(records[0].summary.fromAddress == "carol@example.com")
+        #expect(records[0].summary.preview.hasPrefix("明天下午三点开会"))
+        #expect(try await f.service.raw(records[1]) == raw)
+        let parsed = try await f.service.parsed(records[0])
+        #expect(parsed.envelope.subject == "=?UTF-8?B?5Lya6K6u6YCa55+l?=")
+        let inbox = try await f.inbox(f.alice)
+        #expect(inbox.uidNext == 2)
+        #expect(try await f.store.counts(mailboxID: inbox.id) == MailboxCounts(messages: 1, unseen: 1, size: Int64(raw.count)))
+        #expect(try await f.store.quota(accountID: f.bob.id).usedBytes == Int64(raw.count))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func uidsIncreaseAndModSeqsGrow(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        var uids: [MessageUID] = []
+        var modseqs: [ModSeq] = []
+        for i in 0..<5 {
+            let record = try await f.service.append(MailFixture.message(subject: "n\(i)", body: "b\(i)"), to: inbox.id)
+            uids.append(record.uid)
+            modseqs.append(record.modSeq)
+        }
+        #expect(uids == [1, 2, 3, 4, 5])
+        #expect(modseqs == modseqs.sorted() && Set(modseqs).count == 5)
+        // Expunged UIDs are never reused.
+        _ = try await f.service.updateFlags(mailboxID: inbox.id, uids: [5], change: .add([MessageFlags.deleted]))
+        #expect(try await f.service.remove(mailboxID: inbox.id, uids: nil, onlyDeleted: true) == [5])
+        let next = try await f.service.append(MailFixture.message(subject: "n6", body: "b6"), to: inbox.id)
+        #expect(next.uid == 6)
+        let after = try #require(try await f.store.mailbox(id: inbox.id))
+        #expect(after.uidNext == 7)
+        #expect(after.highestModSeq >= next.modSeq)
+        #expect(try await f.store.messages(mailboxID: inbox.id).map(\.uid) == [1, 2, 3, 4, 6])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func flagsAndConditionalStore(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        let a = try await f.service.append(MailFixture.message(subject: "a", body: "a"), to: inbox.id, flags: ["\\seen", "$Label1"])
+        #expect(a.flags == [MessageFlags.seen, "$label1"])
+        #expect(a.flags.sorted == ["\\Seen", "$Label1"])
+        let b = try await f.service.append(MailFixture.message(subject: "b", body: "b"), to: inbox.id)
+        let added = try await f.service.updateFlags(mailboxID: inbox.id, uids: [a.uid, b.uid], change: .add([MessageFlags.flagged]))
+        #expect(added.updated.count == 2)
+        #expect(added.updated.allSatisfy { $0.modSeq > b.modSeq })
+        let removed = try await f.service.updateFlags(mailboxID: inbox.id, uids: [a.uid], change: .remove([MessageFlags.seen]))
+        #expect(removed.updated.first?.flags == [MessageFlags.flagged, "$Label1"])
+        // No change, no new modseq.
+        let noop = try await f.service.updateFlags(mailboxID: inbox.id, uids: [a.uid], change: .add([MessageFlags.flagged]))
+        #expect(noop.updated.isEmpty)
+        // UNCHANGEDSINCE: a was changed again after the command that flagged both.
+        let conditional = try await f.service.updateFlags(mailboxID: inbox.id, uids: [a.uid, b.uid],
+                                                          change: .replace([MessageFlags.answered]), unchangedSince: added.updated[0].modSeq)
+        #expect(conditional.modifiedSince == [a.uid])
+        #expect(conditional.updated.map(\.uid) == [b.uid])
+        #expect(try await f.store.messages(mailboxID: inbox.id, uids: [b.uid]).first?.flags == [MessageFlags.answered])
+        #expect(try await f.store.counts(mailboxID: inbox.id).unseen == 2)
+        #expect(try await f.store.mailbox(id: inbox.id)?.highestModSeq == conditional.updated[0].modSeq)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func copyMoveExpungeAndBlobReferences(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        let archive = try await f.service.createMailbox(accountID: f.alice.id, name: "归档")
+        let raw = MailFixture.message(subject: "keep", body: "x")
+        let a = try await f.service.append(raw, to: inbox.id, flags: [MessageFlags.seen])
+        let b = try await f.service.append(MailFixture.message(subject: "other", body: "y"), to: inbox.id)
+        let copied = try await f.service.copy(uids: [a.uid, b.uid, 99], from: inbox.id, to: archive.id)
+        #expect(copied == [UIDMapping(source: a.uid, destination: 1), UIDMapping(source: b.uid, destination: 2)])
+        #expect(try await f.store.messages(mailboxID: archive.id).first?.flags == [MessageFlags.seen])
+        let moved = try await f.service.move(uids: [b.uid], from: inbox.id, to: archive.id)
+        #expect(moved == [UIDMapping(source: b.uid, destination: 3)])
+        #expect(try await f.store.messages(mailboxID: inbox.id).map(\.uid) == [a.uid])
+        // The body stays while any copy references it.
+        _ = try await f.service.remove(mailboxID: inbox.id, uids: [a.uid], onlyDeleted: false)
+        #expect(try await f.blobs.get(a.blobID) == raw)
+        _ = try await f.service.remove(mailboxID: archive.id, uids: [1], onlyDeleted: false)
+        await #expect(throws: (any Error).self) { _ = try await f.blobs.get(a.blobID) }
+        #expect(try await f.store.parsedJSON(blobID: a.blobID) == nil)
+        // Only \Deleted ones go with an IMAP EXPUNGE.
+        #expect(try await f.service.remove(mailboxID: archive.id, uids: nil, onlyDeleted: true).isEmpty)
+        // Left: the copy of b (archive UID 2) and the moved b (UID 3).
+        #expect(try await f.store.messages(mailboxID: archive.id).map(\.uid) == [2, 3])
+        #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == Int64(b.size) * 2)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func quotaRefusesOverfullDeliveryAndChangesNothing(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind, quota: 1000)
+        let inbox = try await f.inbox(f.alice)
+        let small = MailFixture.message(subject: "small", body: String(repeating: "a", count: 100))
+        _ = try await f.service.append(small, to: inbox.id)
+        let big = MailFixture.message(subject: "big", body: String(repeating: "b", count: 900))
+        await #expect(throws: MailError.self) { _ = try await f.service.deliver(big, to: [f.alice.id, f.bob.id]) }
+        // Atomic: Bob did not get it either.
+        #expect(try await f.store.messages(mailboxID: try await f.inbox(f.bob).id).isEmpty)
+        #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == Int64(small.count))
+        try await f.store.setQuotaLimit(accountID: f.alice.id, bytes: 100_000)
+        #expect(try await f.service.deliver(big, to: [f.alice.id]).count == 1)
+        #expect(try await f.store.quota(accountID: f.alice.id) == QuotaUsage(usedBytes: Int64(small.count + big.count), limitBytes: 100_000))
+        // Copies count too.
+        try await f.store.setQuotaLimit(accountID: f.alice.id, bytes: Int64(small.count + big.count + 10))
+        let trash = try #require(try await f.service.mailbox(accountID: f.alice.id, specialUse: .trash))
+        await #expect(throws: MailError.self) { _ = try await f.service.copy(uids: [1], from: inbox.id, to: trash.id) }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func searchFindsChineseAndEnglishSubstrings(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        let meeting = try await f.service.append(MailFixture.message(subject: "项目会议纪要", body: "请各位准时参加评审"), to: inbox.id)
+        let invoice = try await f.service.append(MailFixture.message(subject: "Invoice 42", body: "Payment due 100% by Friday"), to: inbox.id)
+        _ = try await f.service.deliver(MailFixture.message(subject: "会议 for Bob", body: "secret"), to: [f.bob.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "会议") == [meeting.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "评审") == [meeting.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "准时参加") == [meeting.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "invoice") == [invoice.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "payment friday") == [invoice.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "100%") == [invoice.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "carol").count == 2)
+        #expect(try await f.service.search(accountID: f.alice.id, query: "secret").isEmpty)
+        #expect(try await f.service.search(accountID: f.alice.id, query: "会议 invoice").isEmpty)
+        let trash = try #require(try await f.service.mailbox(accountID: f.alice.id, specialUse: .trash))
+        #expect(try await f.service.search(accountID: f.alice.id, mailboxID: trash.id, query: "会议").isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func changesAreNotified(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        let stream = f.events.subscribe(inbox.id)
+        var iterator = stream.makeAsyncIterator()
+        let record = try await f.service.deliver(MailFixture.message(subject: "hi", body: "x"), to: [f.alice.id])[0]
+        #expect(await iterator.next() == .appended([record.uid]))
+        _ = try await f.service.updateFlags(mailboxID: inbox.id, uids: [record.uid], change: .add([MessageFlags.seen]))
+        #expect(await iterator.next() == .flagsChanged([record.uid]))
+        _ = try await f.service.remove(mailboxID: inbox.id, uids: [record.uid], onlyDeleted: false)
+        #expect(await iterator.next() == .expunged([record.uid]))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentDeliveriesGetDistinctUIDs(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<40 {
+                group.addTask { _ = try await f.service.deliver(MailFixture.message(subject: "c\(i)", body: "\(i)"), to: [f.alice.id]) }
+            }
+            try await group.waitForAll()
+        }
+        let uids = try await f.store.messages(mailboxID: try await f.inbox(f.alice).id).map(\.uid)
+        #expect(uids == Array(1...40))
+    }
+}
