@@ -44,8 +44,9 @@ public struct SMSCodeIssuer: Sendable {
         do {
             try await env.sms.send(SMSMessage(to: phone.e164, text: text, purpose: purpose.smsPurpose, code: code))
         } catch {
+            // SMSDeliveryError descriptions never contain the message text (the code).
             await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
-                                   detail: "\(purpose.rawValue) to \(phone.hint)")
+                                   detail: "\(purpose.rawValue) to \(phone.hint): \(String(describing: error).prefix(300))")
             throw TwoStepError.smsFailed
         }
         _ = try await env.store.insertCode(NewSMSCode(
