@@ -106,8 +106,35 @@ public struct Runtime: Sendable {
             guard let url = URL(string: sms.webhookURL) else { throw AppError("sms.webhook-url is not a URL") }
             return SMSProviderSettings(provider: .webhook, webhook: WebhookSMSSettings(url: url, secret: SMSSecret(sms.webhookSecret)),
                                        timeoutSeconds: sms.timeout)
+        case "aliyun":
+            let a = sms.aliyun
+            return SMSProviderSettings(provider: .aliyun, aliyun: AliyunSMSSettings(
+                accessKeyID: a.accessKeyID, accessKeySecret: SMSSecret(a.accessKeySecret), signName: a.signName,
+                templates: templates(a.template, a.templateSignIn, a.templateBind, a.templateUnbind)),
+                timeoutSeconds: sms.timeout)
+        case "tencent":
+            let t = sms.tencent
+            return SMSProviderSettings(provider: .tencent, tencent: TencentSMSSettings(
+                secretID: t.secretID, secretKey: SMSSecret(t.secretKey), smsSdkAppID: t.sdkAppID, signName: t.signName,
+                templates: templates(t.template, t.templateSignIn, t.templateBind, t.templateUnbind), region: t.region),
+                timeoutSeconds: sms.timeout)
+        case "twilio":
+            let w = sms.twilio
+            return SMSProviderSettings(provider: .twilio, twilio: TwilioSMSSettings(
+                accountSID: w.accountSID, authToken: SMSSecret(w.authToken), from: w.from.isEmpty ? nil : w.from,
+                messagingServiceSID: w.messagingServiceSID.isEmpty ? nil : w.messagingServiceSID),
+                timeoutSeconds: sms.timeout)
         default:
             return SMSProviderSettings(provider: .outbox, timeoutSeconds: sms.timeout)
         }
+    }
+
+    /// A gateway's template set: the default and the optional per-purpose overrides.
+    static func templates(_ fallback: String, _ signIn: String, _ bind: String, _ unbind: String) -> SMSTemplateSet {
+        var perPurpose: [SMSCodePurpose: String] = [:]
+        if !signIn.isEmpty { perPurpose[.signIn] = signIn }
+        if !bind.isEmpty { perPurpose[.bind] = bind }
+        if !unbind.isEmpty { perPurpose[.unbind] = unbind }
+        return SMSTemplateSet(defaultTemplate: fallback, perPurpose: perPurpose)
     }
 }

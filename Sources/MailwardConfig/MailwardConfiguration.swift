@@ -90,12 +90,48 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var failureWindow: Int = 900
     }
 
-    /// The SMS provider (SPEC A11). Only `outbox` and `webhook` are configurable from the file so far.
+    /// The SMS provider (SPEC A11). The keys of the chosen provider are checked at start-up.
     public struct SMSConfig: Sendable, Equatable {
-        /// `outbox` (default: `<data>/sms-outbox.jsonl`) or `webhook`.
+        /// `outbox` (default: `<data>/sms-outbox.jsonl`), `webhook`, `aliyun`, `tencent` or `twilio`.
         public var provider: String = "outbox"
         public var webhookURL: String = ""
         public var webhookSecret: String = ""
         public var timeout: Int = 10
+        public var aliyun = AliyunConfig()
+        public var tencent = TencentConfig()
+        public var twilio = TwilioConfig()
+    }
+
+    /// Alibaba Cloud SMS (`SendSms`, ACS3-HMAC-SHA256). Templates are `TemplateCode`s; the
+    /// per-purpose ones are optional overrides of `template`.
+    public struct AliyunConfig: Sendable, Equatable {
+        public var accessKeyID: String = ""
+        public var accessKeySecret: String = ""
+        public var signName: String = ""
+        public var template: String = ""
+        public var templateSignIn: String = ""
+        public var templateBind: String = ""
+        public var templateUnbind: String = ""
+    }
+
+    /// Tencent Cloud SMS (`SendSms`, TC3-HMAC-SHA256).
+    public struct TencentConfig: Sendable, Equatable {
+        public var secretID: String = ""
+        public var secretKey: String = ""
+        public var sdkAppID: String = ""
+        public var signName: String = ""
+        public var template: String = ""
+        public var templateSignIn: String = ""
+        public var templateBind: String = ""
+        public var templateUnbind: String = ""
+        public var region: String = "ap-guangzhou"
+    }
+
+    /// Twilio (Messages API): a `from` number or a messaging service.
+    public struct TwilioConfig: Sendable, Equatable {
+        public var accountSID: String = ""
+        public var authToken: String = ""
+        public var from: String = ""
+        public var messagingServiceSID: String = ""
     }
 }

@@ -31,6 +31,30 @@ import Testing
         #expect(c.sms.provider == "webhook" && c.sms.webhookURL == "https://sms.example.edu.cn/send")
     }
 
+    @Test func gatewayKeys() async throws {
+        let c = try await ConfigurationLoader.load(yaml: """
+            sms:
+              provider: tencent
+              tencent:
+                secret-id: AKID-test
+                sdk-app-id: "1400000000"
+                sign-name: 某某大学
+                template: "449739"
+                template-unbind: "449740"
+              aliyun:
+                template-sign-in: SMS_1
+              twilio:
+                from: "+15005550006"
+            """, environment: ["MAILWARD_SMS_TENCENT_SECRET_KEY": "from-the-environment"])
+        #expect(c.sms.provider == "tencent")
+        #expect(c.sms.tencent.secretID == "AKID-test" && c.sms.tencent.secretKey == "from-the-environment")
+        #expect(c.sms.tencent.sdkAppID == "1400000000" && c.sms.tencent.signName == "某某大学")
+        #expect(c.sms.tencent.template == "449739" && c.sms.tencent.templateUnbind == "449740")
+        #expect(c.sms.tencent.region == "ap-guangzhou")
+        #expect(c.sms.aliyun.templateSignIn == "SMS_1")
+        #expect(c.sms.twilio.from == "+15005550006")
+    }
+
     @Test(arguments: [
         ("two-step:\n  code-lifetime: 5\n", "two-step.code-lifetime"),
         ("two-step:\n  trusted-device-days: 0\n", "two-step.trusted-device-days"),

@@ -86,4 +86,14 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("server.key"))
     }
+
+    @Test func anIncompleteSMSProviderStopsStartUp() throws {
+        let data = try temporaryFolder()
+        let result = try runMailward(["serve", "--data", data], environment: [
+            "MAILWARD_HTTP_PORT": "0", "MAILWARD_SMS_PROVIDER": "aliyun", "MAILWARD_SMS_ALIYUN_ACCESS_KEY_ID": "LTAI-test",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot use the SMS provider"), "\(result.stderr)")
+        #expect(result.stderr.contains("aliyun access key secret is empty"), "\(result.stderr)")
+    }
 }
