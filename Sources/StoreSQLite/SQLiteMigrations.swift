@@ -94,6 +94,9 @@ enum SQLiteMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("002-two-step") { db in
+            try TwoStepSchema.create(db)
+        }
         return migrator
     }
 }
