@@ -14,6 +14,8 @@ public struct Runtime: Sendable {
     public let store: SQLiteStore
     public let accounts: AccountService
     public let mail: MailService
+    /// Shared mailboxes: grants and the permission table every door asks.
+    public let shares: ShareService
     /// The one credential check of the protocol doors.
     public let authenticator: ProtocolAuthenticator
     public let blobs: FileBlobStore
@@ -74,6 +76,7 @@ public struct Runtime: Sendable {
                                        settings: Self.twoStepSettings(configuration), clock: clock, random: random,
                                        sms: sender)
         authenticator = ProtocolAuthenticator(security)
+        shares = ShareService(security, store: store)
     }
 
     /// Builds the configured SMS provider now, so a bad configuration stops start-up.

@@ -97,6 +97,20 @@ enum SQLiteMigrations {
         migrator.registerMigration("002-two-step") { db in
             try TwoStepSchema.create(db)
         }
+        migrator.registerMigration("004-shares") { db in
+            try db.execute(sql: """
+                CREATE TABLE shares (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    grantee_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    permission TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    created_by INTEGER NOT NULL,
+                    UNIQUE (owner_id, grantee_id)
+                );
+                CREATE INDEX shares_grantee ON shares(grantee_id);
+                """)
+        }
         return migrator
     }
 }
