@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -100,7 +101,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.copy("Templates"), .copy("Static")],
             swiftSettings: strict
         ),
         // SMS gateway clients (outbox file, webhook, Alibaba Cloud, Tencent Cloud, Twilio).
@@ -119,7 +122,8 @@ let package = Package(
         .target(
             name: "MailwardApp",
             dependencies: [
-                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "SMTPServer",
+                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS", "SMTPServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -132,11 +136,18 @@ let package = Package(
         .executableTarget(
             name: "mailward",
             dependencies: [
-                "MailwardApp",
+                "MailwardApp", "MailwardCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: strict
+        ),
+        // Benchmarks (not tests): scripts/bench/*
+        .executableTarget(
+            name: "storage-bench",
+            dependencies: ["MailwardApp", "MailwardCore", "MailwardConfig"],
+            path: "Benchmarks/StorageBenchmark",
             swiftSettings: strict
         ),
         // In-memory twins of Core's ports, fixed clock, test server helpers.
@@ -179,7 +190,12 @@ let package = Package(
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(
             name: "MailwardAppTests",
-            dependencies: ["MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore"],
+            dependencies: [
+                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -9,6 +9,7 @@ public struct DataFolder: Sendable, Equatable {
     public var defaultConfigPath: String { path + "/mailward.yaml" }
     public var blobsPath: String { path + "/blobs" }
     public var smsOutboxPath: String { path + "/sms-outbox.jsonl" }
+    public var serverKeyPath: String { path + "/server.key" }
 
     /// Creates the folder (mode 0700: it holds hashes and keys) when missing.
     public static func prepare(_ rawPath: String) throws -> DataFolder {

@@ -44,16 +44,23 @@ public final class MailwardServer: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let configuration = runtime.configuration
         let store = runtime.store
+        do {
+            try runtime.prepareSMS()
+        } catch {
+            throw AppError("cannot use the SMS provider: \(error)")
+        }
         let web = WebDoor(
             settings: .init(host: configuration.listenAddress, port: configuration.http.port),
             health: { (try? await store.domains()) != nil },
             registry: registry,
-            logger: logger)
+            logger: logger,
+            security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies))
         let ports = self.ports
-        let application = web.makeApplication(onListening: { port in await ports.set(.http, port) })
+        let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
         services += mailDoorServices()
+        services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: signals,

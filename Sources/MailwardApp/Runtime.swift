@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import MailwardConfig
 import MailwardCore
+import MailwardSMS
 import StoreSQLite
 
 /// Everything the server and the command line share once the configuration is read and the
@@ -12,10 +14,17 @@ public struct Runtime: Sendable {
     public let store: SQLiteStore
     public let accounts: AccountService
     public let mail: MailService
+    /// Shared mailboxes: grants and the permission table every door asks.
+    public let shares: ShareService
     /// The one credential check of the protocol doors.
     public let authenticator: ProtocolAuthenticator
     public let blobs: FileBlobStore
     public let clock: any WallClock
+    /// The key of every keyed hash, from `<data>/server.key` (made at first start).
+    public let serverKey: ServerKey
+    /// What the two-step use cases need: stores, key, settings, clock, randomness, SMS.
+    public let security: SecurityEnvironment
+    let lazySMS: LazySMSSender?
     /// Where submission hands mail for remote recipients; nil until outbound delivery is wired
     /// (submission then refuses remote recipients with 451 4.3.0).
     public var outbound: (any OutboundQueue)? = nil
@@ -30,7 +39,9 @@ public struct Runtime: Sendable {
         return try Runtime(folder: folder, configuration: configuration, clock: clock)
     }
 
-    public init(folder: DataFolder, configuration: MailwardConfiguration, clock: any WallClock = SystemWallClock()) throws {
+    /// - Parameter smsSender: replaces the configured provider (tests).
+    public init(folder: DataFolder, configuration: MailwardConfiguration, clock: any WallClock = SystemWallClock(),
+                random: any RandomSource = SystemRandomSource(), smsSender: (any SMSSender)? = nil) throws {
         self.folder = folder
         self.configuration = configuration
         self.clock = clock
@@ -49,6 +60,87 @@ public struct Runtime: Sendable {
         accounts = AccountService(store: store, clock: clock, onAccountCreated: { account in
             try await mail.provision(accountID: account.id)
         })
-        authenticator = ProtocolAuthenticator(accounts: accounts)
+        serverKey = try ServerKeyFile.loadOrCreate(folder.serverKeyPath)
+        let sender: any SMSSender
+        if let smsSender {
+            sender = smsSender
+            lazySMS = nil
+        } else {
+            let settings = try Self.smsSettings(configuration.sms)
+            let dataURL = URL(fileURLWithPath: folder.path)
+            let lazy = LazySMSSender {
+                try SMSProviderFactory.make(config: settings, dataDirectory: dataURL, httpClient: .shared,
+                                            logger: Logger(label: "mailward.sms"))
+            }
+            sender = lazy
+            lazySMS = lazy
+        }
+        security = SecurityEnvironment(accounts: accounts, store: store, key: serverKey,
+                                       settings: Self.twoStepSettings(configuration), clock: clock, random: random,
+                                       sms: sender)
+        authenticator = ProtocolAuthenticator(security)
+        shares = ShareService(security, store: store)
+    }
+
+    /// Builds the configured SMS provider now, so a bad configuration stops start-up.
+    func prepareSMS() throws {
+        try lazySMS?.prepare()
+    }
+
+    static func twoStepSettings(_ c: MailwardConfiguration) -> TwoStepSettings {
+        var s = TwoStepSettings()
+        s.codeLifetime = TimeInterval(c.twoStep.codeLifetime)
+        s.maxCodeAttempts = c.twoStep.codeMaxAttempts
+        s.resendInterval = TimeInterval(c.twoStep.codeResendInterval)
+        s.dailyCodesPerNumber = c.twoStep.dailyCodesPerNumber
+        s.dailyCodesPerAccount = c.twoStep.dailyCodesPerAccount
+        s.hourlyCodesPerIP = c.twoStep.hourlyCodesPerIP
+        s.challengeLifetime = TimeInterval(c.twoStep.challengeLifetime)
+        s.trustedDeviceLifetime = TimeInterval(c.twoStep.trustedDeviceDays) * 86_400
+        s.systemName = c.twoStep.systemName
+        s.sessionIdleTimeout = TimeInterval(c.http.sessionIdleTimeout)
+        s.sessionAbsoluteTimeout = TimeInterval(c.http.sessionAbsoluteTimeout)
+        s.failuresPerAccount = c.signIn.failuresPerAccount
+        s.failuresPerIP = c.signIn.failuresPerIP
+        s.failureWindow = TimeInterval(c.signIn.failureWindow)
+        return s
+    }
+
+    static func smsSettings(_ sms: MailwardConfiguration.SMSConfig) throws -> SMSProviderSettings {
+        switch sms.provider {
+        case "webhook":
+            guard let url = URL(string: sms.webhookURL) else { throw AppError("sms.webhook-url is not a URL") }
+            return SMSProviderSettings(provider: .webhook, webhook: WebhookSMSSettings(url: url, secret: SMSSecret(sms.webhookSecret)),
+                                       timeoutSeconds: sms.timeout)
+        case "aliyun":
+            let a = sms.aliyun
+            return SMSProviderSettings(provider: .aliyun, aliyun: AliyunSMSSettings(
+                accessKeyID: a.accessKeyID, accessKeySecret: SMSSecret(a.accessKeySecret), signName: a.signName,
+                templates: templates(a.template, a.templateSignIn, a.templateBind, a.templateUnbind)),
+                timeoutSeconds: sms.timeout)
+        case "tencent":
+            let t = sms.tencent
+            return SMSProviderSettings(provider: .tencent, tencent: TencentSMSSettings(
+                secretID: t.secretID, secretKey: SMSSecret(t.secretKey), smsSdkAppID: t.sdkAppID, signName: t.signName,
+                templates: templates(t.template, t.templateSignIn, t.templateBind, t.templateUnbind), region: t.region),
+                timeoutSeconds: sms.timeout)
+        case "twilio":
+            let w = sms.twilio
+            return SMSProviderSettings(provider: .twilio, twilio: TwilioSMSSettings(
+                accountSID: w.accountSID, authToken: SMSSecret(w.authToken), from: w.from.isEmpty ? nil : w.from,
+                messagingServiceSID: w.messagingServiceSID.isEmpty ? nil : w.messagingServiceSID),
+                timeoutSeconds: sms.timeout)
+        default:
+            return SMSProviderSettings(provider: .outbox, timeoutSeconds: sms.timeout)
+        }
+    }
+
+    /// A gateway's template set: the default and the optional per-purpose overrides.
+    static func templates(_ fallback: String, _ signIn: String, _ bind: String, _ unbind: String) -> SMSTemplateSet {
+        var perPurpose: [SMSCodePurpose: String] = [:]
+        if !signIn.isEmpty { perPurpose[.signIn] = signIn }
+        if !bind.isEmpty { perPurpose[.bind] = bind }
+        if !unbind.isEmpty { perPurpose[.unbind] = unbind }
+        return SMSTemplateSet(defaultTemplate: fallback, perPurpose: perPurpose)
     }
 }

@@ -92,7 +92,64 @@ public enum ConfigurationLoader {
                                         ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         c.log.format = try values.choice("log.format", c.log.format, ["text", "json"])
         c.mail.defaultQuota = try values.size("mail.default-quota", c.mail.defaultQuota, minimum: 1024 * 1024)
+        c.http.sessionIdleTimeout = try values.int("http.session-idle-timeout", c.http.sessionIdleTimeout, range: 60...86_400)
+        c.http.sessionAbsoluteTimeout = try values.int("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
+                                                       range: 300...(30 * 86_400))
+        try parseTwoStep(values, into: &c)
         return c
+    }
+
+    static func parseTwoStep(_ values: Values, into c: inout MailwardConfiguration) throws {
+        c.twoStep.codeLifetime = try values.int("two-step.code-lifetime", c.twoStep.codeLifetime, range: 60...3600)
+        c.twoStep.codeMaxAttempts = try values.int("two-step.code-max-attempts", c.twoStep.codeMaxAttempts, range: 1...20)
+        c.twoStep.codeResendInterval = try values.int("two-step.code-resend-interval", c.twoStep.codeResendInterval, range: 10...3600)
+        c.twoStep.dailyCodesPerNumber = try values.int("two-step.daily-codes-per-number", c.twoStep.dailyCodesPerNumber, range: 1...1000)
+        c.twoStep.dailyCodesPerAccount = try values.int("two-step.daily-codes-per-account", c.twoStep.dailyCodesPerAccount, range: 1...1000)
+        c.twoStep.hourlyCodesPerIP = try values.int("two-step.hourly-codes-per-ip", c.twoStep.hourlyCodesPerIP, range: 1...100_000)
+        c.twoStep.challengeLifetime = try values.int("two-step.challenge-lifetime", c.twoStep.challengeLifetime, range: 60...3600)
+        c.twoStep.trustedDeviceDays = try values.int("two-step.trusted-device-days", c.twoStep.trustedDeviceDays, range: 1...365)
+        c.twoStep.systemName = try values.string("two-step.system-name", c.twoStep.systemName)
+        if c.twoStep.systemName.isEmpty || c.twoStep.systemName.count > 40 {
+            throw ConfigurationError(key: "two-step.system-name", reason: "expected a name of 1 to 40 characters")
+        }
+        c.signIn.failuresPerAccount = try values.int("sign-in.failures-per-account", c.signIn.failuresPerAccount, range: 1...10_000)
+        c.signIn.failuresPerIP = try values.int("sign-in.failures-per-ip", c.signIn.failuresPerIP, range: 1...1_000_000)
+        c.signIn.failureWindow = try values.int("sign-in.failure-window", c.signIn.failureWindow, range: 10...86_400)
+        c.sms.provider = try values.choice("sms.provider", c.sms.provider, ["outbox", "webhook", "aliyun", "tencent", "twilio"])
+        let a = "sms.aliyun."
+        c.sms.aliyun.accessKeyID = try values.string(a + "access-key-id", c.sms.aliyun.accessKeyID)
+        c.sms.aliyun.accessKeySecret = try values.string(a + "access-key-secret", c.sms.aliyun.accessKeySecret)
+        c.sms.aliyun.signName = try values.string(a + "sign-name", c.sms.aliyun.signName)
+        c.sms.aliyun.template = try values.string(a + "template", c.sms.aliyun.template)
+        c.sms.aliyun.templateSignIn = try values.string(a + "template-sign-in", c.sms.aliyun.templateSignIn)
+        c.sms.aliyun.templateBind = try values.string(a + "template-bind", c.sms.aliyun.templateBind)
+        c.sms.aliyun.templateUnbind = try values.string(a + "template-unbind", c.sms.aliyun.templateUnbind)
+        let t = "sms.tencent."
+        c.sms.tencent.secretID = try values.string(t + "secret-id", c.sms.tencent.secretID)
+        c.sms.tencent.secretKey = try values.string(t + "secret-key", c.sms.tencent.secretKey)
+        c.sms.tencent.sdkAppID = try values.string(t + "sdk-app-id", c.sms.tencent.sdkAppID)
+        c.sms.tencent.signName = try values.string(t + "sign-name", c.sms.tencent.signName)
+        c.sms.tencent.template = try values.string(t + "template", c.sms.tencent.template)
+        c.sms.tencent.templateSignIn = try values.string(t + "template-sign-in", c.sms.tencent.templateSignIn)
+        c.sms.tencent.templateBind = try values.string(t + "template-bind", c.sms.tencent.templateBind)
+        c.sms.tencent.templateUnbind = try values.string(t + "template-unbind", c.sms.tencent.templateUnbind)
+        c.sms.tencent.region = try values.string(t + "region", c.sms.tencent.region)
+        let w = "sms.twilio."
+        c.sms.twilio.accountSID = try values.string(w + "account-sid", c.sms.twilio.accountSID)
+        c.sms.twilio.authToken = try values.string(w + "auth-token", c.sms.twilio.authToken)
+        c.sms.twilio.from = try values.string(w + "from", c.sms.twilio.from)
+        c.sms.twilio.messagingServiceSID = try values.string(w + "messaging-service-sid", c.sms.twilio.messagingServiceSID)
+        c.sms.webhookURL = try values.string("sms.webhook-url", c.sms.webhookURL)
+        c.sms.webhookSecret = try values.string("sms.webhook-secret", c.sms.webhookSecret)
+        c.sms.timeout = try values.int("sms.timeout", c.sms.timeout, range: 1...300)
+        if c.sms.provider == "webhook" {
+            guard let url = URL(string: c.sms.webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
+                throw ConfigurationError(key: "sms.webhook-url", reason: "expected an http(s) URL for the webhook provider")
+            }
+            if c.sms.webhookSecret.isEmpty {
+                throw ConfigurationError(key: "sms.webhook-secret", reason: "the webhook provider needs a signing secret")
+            }
+        }
     }
 }
 

@@ -14,6 +14,9 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var tls = TLSSettings()
     public var log = LogSettings()
     public var mail = MailSettings()
+    public var twoStep = TwoStepConfig()
+    public var signIn = SignInConfig()
+    public var sms = SMSConfig()
 
     public init() {}
 
@@ -21,6 +24,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var port: Int = 8080
         /// Set when a TLS-terminating proxy is in front: cookies get `Secure`.
         public var secureCookies: Bool = false
+        /// Seconds without a request after which a web session ends.
+        public var sessionIdleTimeout: Int = 30 * 60
+        /// Seconds after sign-in at which a web session ends regardless of activity.
+        public var sessionAbsoluteTimeout: Int = 12 * 3600
     }
 
     public struct SMTPSettings: Sendable, Equatable {
@@ -64,5 +71,71 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public struct MailSettings: Sendable, Equatable {
         /// Storage quota for each new account, in bytes.
         public var defaultQuota: Int = 10 * 1024 * 1024 * 1024
+    }
+
+    /// SMS codes and trusted devices (SPEC A4, A10).
+    public struct TwoStepConfig: Sendable, Equatable {
+        public var codeLifetime: Int = 300
+        public var codeMaxAttempts: Int = 5
+        public var codeResendInterval: Int = 60
+        public var dailyCodesPerNumber: Int = 10
+        public var dailyCodesPerAccount: Int = 20
+        public var hourlyCodesPerIP: Int = 30
+        public var challengeLifetime: Int = 600
+        public var trustedDeviceDays: Int = 7
+        /// The name SMS texts start with, e.g. 【Mailward】.
+        public var systemName: String = "Mailward"
+    }
+
+    /// Throttling of failed sign-ins at every door (SPEC A1).
+    public struct SignInConfig: Sendable, Equatable {
+        public var failuresPerAccount: Int = 10
+        public var failuresPerIP: Int = 50
+        public var failureWindow: Int = 900
+    }
+
+    /// The SMS provider (SPEC A11). The keys of the chosen provider are checked at start-up.
+    public struct SMSConfig: Sendable, Equatable {
+        /// `outbox` (default: `<data>/sms-outbox.jsonl`), `webhook`, `aliyun`, `tencent` or `twilio`.
+        public var provider: String = "outbox"
+        public var webhookURL: String = ""
+        public var webhookSecret: String = ""
+        public var timeout: Int = 10
+        public var aliyun = AliyunConfig()
+        public var tencent = TencentConfig()
+        public var twilio = TwilioConfig()
+    }
+
+    /// Alibaba Cloud SMS (`SendSms`, ACS3-HMAC-SHA256). Templates are `TemplateCode`s; the
+    /// per-purpose ones are optional overrides of `template`.
+    public struct AliyunConfig: Sendable, Equatable {
+        public var accessKeyID: String = ""
+        public var accessKeySecret: String = ""
+        public var signName: String = ""
+        public var template: String = ""
+        public var templateSignIn: String = ""
+        public var templateBind: String = ""
+        public var templateUnbind: String = ""
+    }
+
+    /// Tencent Cloud SMS (`SendSms`, TC3-HMAC-SHA256).
+    public struct TencentConfig: Sendable, Equatable {
+        public var secretID: String = ""
+        public var secretKey: String = ""
+        public var sdkAppID: String = ""
+        public var signName: String = ""
+        public var template: String = ""
+        public var templateSignIn: String = ""
+        public var templateBind: String = ""
+        public var templateUnbind: String = ""
+        public var region: String = "ap-guangzhou"
+    }
+
+    /// Twilio (Messages API): a `from` number or a messaging service.
+    public struct TwilioConfig: Sendable, Equatable {
+        public var accountSID: String = ""
+        public var authToken: String = ""
+        public var from: String = ""
+        public var messagingServiceSID: String = ""
     }
 }

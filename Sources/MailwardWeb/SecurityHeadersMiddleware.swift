@@ -8,7 +8,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.mailwardReferrerPolicy] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+        response.headers[.mailwardFrameOptions] = "DENY"
         return response
     }
 }
@@ -16,4 +17,5 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 extension HTTPField.Name {
     /// Not among swift-http-types' predefined names.
     static let mailwardReferrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let mailwardFrameOptions = HTTPField.Name("X-Frame-Options")!
 }

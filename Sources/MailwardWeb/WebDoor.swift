@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import Prometheus
 
-/// The HTTP door: for now the operational endpoints (`/healthz`, `/metrics`); the JSON API and
-/// the webmail pages join this router in later issues.
+/// The HTTP door: the operational endpoints (`/healthz`, `/metrics`), the JSON API under
+/// `/api/v1` (sign-in, two-step settings, devices, client-specific passwords) and the pages.
 public struct WebDoor: Sendable {
     public struct Settings: Sendable {
         public var host: String
@@ -23,19 +23,31 @@ public struct WebDoor: Sendable {
     let health: HealthCheck
     let registry: PrometheusCollectorRegistry
     let logger: Logger
+    let security: WebSecurity?
 
-    public init(settings: Settings, health: @escaping HealthCheck, registry: PrometheusCollectorRegistry, logger: Logger) {
+    public init(settings: Settings, health: @escaping HealthCheck, registry: PrometheusCollectorRegistry, logger: Logger,
+                security: WebSecurity? = nil) {
         self.settings = settings
         self.health = health
         self.registry = registry
         self.logger = logger
+        self.security = security
     }
 
     /// The Hummingbird application, a `Service` for the server's `ServiceGroup`.
     /// `onListening` receives the bound port (useful when `settings.port` is 0).
-    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
-        let router = Router()
+    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
+        let router = Router(context: MailwardRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        if let security {
+            let handler = APIHandler(security: security, logger: logger)
+            let api = router.group("api/v1")
+            SessionRoutes(handler: handler).register(on: api)
+            SecurityRoutes(handler: handler).register(on: api)
+            AppPasswordRoutes(handler: handler).register(on: api)
+            AccountRoutes(handler: handler).register(on: api)
+            PageRoutes(security: security, renderer: try PageRenderer.load()).register(on: router)
+        }
         let health = self.health
         let registry = self.registry
         router.get("healthz") { _, _ -> Response in

@@ -392,7 +392,7 @@ public struct SMTPSession: Sendable {
         case .invalid:
             return authenticationFailed(.authenticationFailed())
         case .clientPasswordRequired:
-            return authenticationFailed(.authenticationFailed(ClientPasswordNotice.text(chinese: false)))
+            return authenticationFailed(.authenticationFailed(ClientPasswordNotice.asciiText))
         }
     }
 

@@ -77,9 +77,10 @@ public struct FileBlobStore: BlobStore {
         var total: Int64 = 0
         let enumerator = FileManager.default.enumerator(atPath: root)
         while let name = enumerator?.nextObject() as? String {
-            if let size = (try? FileManager.default.attributesOfItem(atPath: root + "/" + name))?[.size] as? Int64 {
-                total += size
-            }
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + name),
+                  attributes[.type] as? FileAttributeType == .typeRegular,
+                  let size = attributes[.size] as? Int64 else { continue }
+            total += size
         }
         return total
     }

@@ -60,7 +60,7 @@ enum SQLiteMigrations {
                     parsed TEXT NOT NULL
                 );
                 CREATE INDEX blobs_unreferenced ON blobs(refcount) WHERE refcount <= 0;
-                CREATE VIRTUAL TABLE blob_text USING fts5(text, tokenize = 'trigram');
+                CREATE VIRTUAL TABLE blob_text USING fts5(text, tokenize = 'trigram', detail = 'none');
                 CREATE TABLE messages (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
@@ -92,6 +92,23 @@ enum SQLiteMigrations {
                     UPDATE blobs SET refcount = refcount - 1 WHERE id = OLD.blob_id;
                     UPDATE quotas SET used_bytes = used_bytes - OLD.size WHERE account_id = OLD.account_id;
                 END;
+                """)
+        }
+        migrator.registerMigration("002-two-step") { db in
+            try TwoStepSchema.create(db)
+        }
+        migrator.registerMigration("004-shares") { db in
+            try db.execute(sql: """
+                CREATE TABLE shares (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    grantee_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    permission TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    created_by INTEGER NOT NULL,
+                    UNIQUE (owner_id, grantee_id)
+                );
+                CREATE INDEX shares_grantee ON shares(grantee_id);
                 """)
         }
         return migrator

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import MailwardApp
+import MailwardCore
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage accounts.",
-        subcommands: [Add.self, List.self, Show.self, Passwd.self, Disable.self, Enable.self, Remove.self])
+        subcommands: [Add.self, List.self, Show.self, Passwd.self, Disable.self, Enable.self, Remove.self, ResetTwoStep.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an account: user add ADDRESS --password PW | --password-stdin")
@@ -52,6 +53,13 @@ struct UserCommand: AsyncParsableCommand {
                 print("status:       \(account.disabled ? "disabled" : "enabled")")
                 print("created:      \(ISO8601DateFormatter().string(from: account.createdAt))")
                 print("aliases:      \(aliases.isEmpty ? "-" : aliases.map(\.address.description).joined(separator: ", "))")
+                let status = try await TwoStepService(runtime.security).status(account)
+                let apps = try await runtime.store.appPasswords(accountID: account.id).count
+                let devices = try await TwoStepService(runtime.security).devices(account).count
+                print("two-step:     \(status.enabled ? "on" : "off")\(status.enforced ? " (enforced)" : "")")
+                print("phone:        \(status.phoneHint ?? "-")")
+                print("app passwords: \(apps)")
+                print("trusted devices: \(devices)")
             }
         }
     }
@@ -65,8 +73,12 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await administer {
                 let pw = try password.read()
-                try await global.openRuntime().accounts.setPassword(address, to: pw)
-                print("password changed for \(address.lowercased())")
+                let runtime = try await global.openRuntime()
+                try await runtime.accounts.setPassword(address, to: pw)
+                // SPEC A13: the old password's sessions, trusted devices and client-specific passwords end.
+                let account = try await runtime.accounts.account(address)
+                try await PasswordChangeService(runtime.security).revokeAfterChange(account.id)
+                print("password changed for \(address.lowercased()); web sessions, trusted devices and client-specific passwords revoked")
             }
         }
     }
@@ -106,6 +118,23 @@ struct UserCommand: AsyncParsableCommand {
             try await administer {
                 try await global.openRuntime().accounts.removeAccount(address)
                 print("removed \(address.lowercased())")
+            }
+        }
+    }
+
+    struct ResetTwoStep: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-two-step",
+            abstract: "Lost phone: unbind the phone and forget trusted devices (client-specific passwords stay).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+
+        func run() async throws {
+            try await administer {
+                let runtime = try await global.openRuntime()
+                let account = try await runtime.accounts.account(address)
+                try await TwoStepService(runtime.security).reset(account)
+                print("two-step verification reset for \(account.address)")
             }
         }
     }

@@ -1,0 +1,97 @@
+import Foundation
+import MailwardApp
+import MailwardConfig
+import MailwardCore
+
+/// Storage benchmark (issue 3): deliver N messages of about 10 KB into one fresh store, then
+/// fetch them all back; prints messages/s both ways and the bytes on disk.
+/// Usage: storage-bench [--count N] [--concurrency C] [--keep]
+@main
+struct StorageBenchmark {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        func value(_ name: String, _ fallback: Int) -> Int {
+            guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return fallback }
+            return v
+        }
+        let count = value("--count", 10_000)
+        let concurrency = max(1, value("--concurrency", 8))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-bench-\(UUID().uuidString)").path
+        let runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: MailwardConfiguration())
+        try await runtime.accounts.addDomain("bench.test")
+        let account = try await runtime.accounts.addAccount("bench@bench.test", password: "Tea-Garden-42")
+        let messages = (0..<count).map(makeMessage)
+        let bytes = messages.reduce(0) { $0 + $1.count }
+
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            for _ in 0..<concurrency {
+                let first = next
+                next += 1
+                group.addTask {
+                    var i = first
+                    while i < count {
+                        _ = try await runtime.mail.deliver(messages[i], to: [account.id])
+                        i += concurrency
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let delivered = ContinuousClock.now - start
+
+        let inbox = try await runtime.mail.inbox(accountID: account.id)
+        let fetchStart = ContinuousClock.now
+        let records = try await runtime.store.messages(mailboxID: inbox.id)
+        var fetchedBytes = 0
+        for record in records { fetchedBytes += try await runtime.mail.raw(record).count }
+        let fetched = ContinuousClock.now - fetchStart
+        precondition(records.count == count && fetchedBytes == bytes, "fetched \(records.count) messages, \(fetchedBytes) bytes")
+
+        let searchStart = ContinuousClock.now
+        let hits = try await runtime.mail.search(accountID: account.id, query: "季度报告")
+        let searched = ContinuousClock.now - searchStart
+
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        func size(_ path: String) -> Int64 {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64 ?? 0
+        }
+        let wal = size(runtime.folder.databasePath + "-wal")
+        let database = size(runtime.folder.databasePath) + wal
+        let blobs = runtime.blobs.diskUsage()
+        print("messages:            \(count) × ~\(bytes / count) B = \(bytes / 1024) KiB, \(concurrency) concurrent deliveries")
+        print(String(format: "deliver (durable):   %.1f s, %.0f messages/s", seconds(delivered), Double(count) / seconds(delivered)))
+        print(String(format: "fetch all back:      %.2f s, %.0f messages/s", seconds(fetched), Double(count) / seconds(fetched)))
+        print(String(format: "search (Chinese):    %.3f s, %d hits", seconds(searched), hits.count))
+        print("database on disk:    \(database / 1024) KiB (of which WAL \(wal / 1024) KiB)")
+        print("bodies on disk:      \(blobs / 1024) KiB")
+        print(String(format: "disk / raw bytes:    %.2f", Double(database + blobs) / Double(bytes)))
+        if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// About 10 KB of mixed Chinese and English text; every message differs.
+    static func makeMessage(_ i: Int) -> [UInt8] {
+        var body = ""
+        let lines = ["各位同事：附件是本季度报告的初稿，请在周五前反馈意见。", "The quarterly report draft is attached; comments by Friday please.",
+                     "会议时间：下周三下午三点，地点：第二会议室。", "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod."]
+        var n = 0
+        while body.utf8.count < 9_600 {
+            body += "\(i)-\(n) " + lines[(i + n) % lines.count] + "\r\n"
+            n += 1
+        }
+        let header = """
+            From: Sender \(i % 50) <sender\(i % 50)@example.com>\r
+            To: Bench <bench@bench.test>\r
+            Subject: Benchmark message \(i) 季度报告\r
+            Date: Sun, 29 Nov 2026 10:00:00 +0800\r
+            Message-ID: <bench-\(i)@example.com>\r
+            MIME-Version: 1.0\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: 8bit\r
+            \r
+
+            """
+        return Array((header + body).utf8)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The port for everything two-step verification keeps: phones, SMS codes, sign-in challenges,
+/// trusted devices, client-specific passwords, web sessions, enforcement rules, the audit log
+/// and rate-limit counters. Secrets arrive here already hashed (keyed hashes from `ServerKey`).
+///
+/// Implemented by StoreSQLite and the in-memory twin in MailwardTesting; both pass one
+/// conformance suite. Operations that must not race (using a code, moving a challenge on) are
+/// single compare-and-set calls, so two requests with the same code cannot both succeed.
+public protocol SecurityStore: Sendable {
+    // MARK: Phones
+    func phoneBinding(accountID: AccountID) async throws -> PhoneBinding?
+    /// Binds or replaces the account's phone.
+    func savePhoneBinding(_ binding: PhoneBinding) async throws
+    func deletePhoneBinding(accountID: AccountID) async throws -> Bool
+
+    // MARK: SMS codes
+    func insertCode(_ code: NewSMSCode) async throws -> SMSCode
+    /// The most recently created code for the account and purpose (used or not).
+    func latestCode(accountID: AccountID, purpose: CodePurpose) async throws -> SMSCode?
+    /// Counts one wrong try; returns the new number of failed attempts.
+    func recordFailedCodeAttempt(id: Int64) async throws -> Int
+    /// Marks the code used; `false` when it was already used (a replay or a race lost).
+    func consumeCode(id: Int64) async throws -> Bool
+    func deleteCodes(accountID: AccountID) async throws
+
+    // MARK: Sign-in challenges
+    func insertChallenge(_ challenge: SignInChallenge) async throws
+    func challenge(tokenHash: String) async throws -> SignInChallenge?
+    /// Moves a challenge from `expected` to `new`; `false` when it was not in `expected` any more.
+    func transitionChallenge(tokenHash: String, from expected: SignInStateMachine.State,
+                             to new: SignInStateMachine.State) async throws -> Bool
+
+    // MARK: Trusted devices
+    func insertTrustedDevice(_ device: NewTrustedDevice) async throws -> TrustedDevice
+    func trustedDevice(tokenHash: String) async throws -> TrustedDevice?
+    /// The account's devices, most recently trusted first.
+    func trustedDevices(accountID: AccountID) async throws -> [TrustedDevice]
+    func touchTrustedDevice(id: Int64, at: Date, ip: String) async throws
+    func deleteTrustedDevice(id: Int64, accountID: AccountID) async throws -> Bool
+    func deleteTrustedDevices(accountID: AccountID) async throws -> Int
+
+    // MARK: Client-specific passwords
+    func insertAppPassword(_ password: NewAppPassword) async throws -> AppPassword
+    /// The account's client-specific passwords, oldest first.
+    func appPasswords(accountID: AccountID) async throws -> [AppPassword]
+    func appPassword(id: Int64) async throws -> AppPassword?
+    func appPassword(accountID: AccountID, secretHash: String) async throws -> AppPassword?
+    func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String) async throws
+    func deleteAppPassword(id: Int64, accountID: AccountID) async throws -> Bool
+    func deleteAppPasswords(accountID: AccountID) async throws -> Int
+
+    // MARK: Web sessions
+    func insertSession(_ session: WebSession) async throws
+    func session(idHash: String) async throws -> WebSession?
+    func touchSession(idHash: String, at: Date) async throws
+    func deleteSession(idHash: String) async throws -> Bool
+    /// Ends every session of the account except `keeping` (the one that asked, if any).
+    func deleteSessions(accountID: AccountID, keeping idHash: String?) async throws -> Int
+
+    // MARK: Enforcement
+    /// `false` when the same scope was already enforced.
+    func insertEnforcement(_ rule: EnforcementRule) async throws -> Bool
+    func deleteEnforcement(_ scope: EnforcementScope) async throws -> Bool
+    func enforcements() async throws -> [EnforcementRule]
+
+    // MARK: Audit log
+    func appendAuditEvent(_ event: NewAuditEvent) async throws
+    /// The account's events, newest first; only `kinds` when given.
+    func auditEvents(accountID: AccountID, kinds: [AuditKind]?, limit: Int) async throws -> [AuditEvent]
+
+    // MARK: Rate limits
+    func recordRateEvent(key: String, at: Date) async throws
+    /// Times of the events under `key` at or after `since`, oldest first.
+    func rateEvents(key: String, since: Date) async throws -> [Date]
+
+    /// Forgets what can no longer matter: expired codes, challenges, sessions and devices, and
+    /// rate events older than `before`.
+    func pruneExpired(now: Date, rateEventsBefore before: Date) async throws
+}

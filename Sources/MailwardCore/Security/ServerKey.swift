@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+
+/// The server's secret key (32 random bytes in `<data>/server.key`, DESIGN "Data"). Every
+/// high-entropy or short-lived secret — client-specific passwords, SMS codes, challenge, session
+/// and device tokens — is stored as HMAC-SHA-256 under this key: fast enough for mail clients that
+/// log in every minute, and useless to someone who copied the database but not the key.
+public struct ServerKey: Sendable {
+    /// Separates the uses, so a hash of one kind never matches a secret of another kind.
+    public enum Purpose: String, Sendable {
+        case appPassword = "app-password"
+        case smsCode = "sms-code"
+        case challenge
+        case session
+        case csrf
+        case trustedDevice = "trusted-device"
+    }
+
+    public static let byteCount = 32
+    private let key: SymmetricKey
+
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count == Self.byteCount else {
+            throw MailwardError.invalidValue("the server key must be \(Self.byteCount) bytes, found \(bytes.count)")
+        }
+        key = SymmetricKey(data: bytes)
+    }
+
+    public static func generate(_ random: any RandomSource = SystemRandomSource()) -> ServerKey {
+        // A fresh 32-byte array always has the right size.
+        try! ServerKey(bytes: random.bytes(byteCount))
+    }
+
+    /// Lower-case hex HMAC-SHA-256 of `purpose` and `secret`.
+    public func hash(_ purpose: Purpose, _ secret: String) -> String {
+        var message = Data(purpose.rawValue.utf8)
+        message.append(0)
+        message.append(Data(secret.utf8))
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares a secret with a stored hash in constant time.
+    public func matches(_ purpose: Purpose, _ secret: String, hash stored: String) -> Bool {
+        ConstantTime.equals(Array(hash(purpose, secret).utf8), Array(stored.utf8))
+    }
+}
+
+/// Random bearer tokens (sessions, challenges, trusted devices): 256 bits, base64url without
+/// padding, safe in cookies and JSON.
+public enum SecretToken {
+    public static func generate(_ random: any RandomSource) -> String {
+        Data(random.bytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether `text` has the shape of a token (43 base64url characters); anything else is
+    /// refused before it reaches a hash or the store.
+    public static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count == 43 && text.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+        }
+    }
+}

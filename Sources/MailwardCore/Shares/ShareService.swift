@@ -1,0 +1,125 @@
+import Foundation
+
+/// Sharing a whole mailbox with local colleagues (SPEC S): grant, change, revoke, list, and the
+/// one question every door asks — "what may this account do with that mailbox?". Changes take
+/// effect at the grantee's next action because every door asks again each time.
+public struct ShareService: Sendable {
+    public let env: SecurityEnvironment
+    public let store: any ShareStore
+
+    public init(_ env: SecurityEnvironment, store: any ShareStore) {
+        self.env = env
+        self.store = store
+    }
+
+    // MARK: The owner's side
+
+    /// Shares `owner`'s mailbox with `granteeAddress`. Only the owner shares, so a grantee
+    /// can never re-share someone else's mailbox.
+    @discardableResult
+    public func share(_ owner: Account, with granteeAddress: String, permission: SharePermission,
+                      context: ClientContext) async throws -> ShareListing {
+        guard let address = try? EmailAddress(granteeAddress),
+              let grantee = try await env.accounts.store.account(address: address) else {
+            throw ShareError.unknownGrantee(granteeAddress)
+        }
+        guard grantee.id != owner.id else { throw ShareError.cannotShareWithSelf }
+        let grant: ShareGrant
+        do {
+            grant = try await store.insertShare(ownerID: owner.id, granteeID: grantee.id, permission: permission,
+                                                createdAt: env.clock.now, createdBy: owner.id)
+        } catch StoreError.duplicate {
+            throw ShareError.alreadyShared(address.description)
+        }
+        await audit(.shareCreated, owner: owner.id, grantee: grantee.id, context: context,
+                    detail: "\(owner.address) → \(grantee.address): \(permission.rawValue)")
+        return ShareListing(grant: grant, other: grantee.address)
+    }
+
+    public func changePermission(_ owner: Account, shareID: Int64, to permission: SharePermission,
+                                 context: ClientContext) async throws -> ShareListing {
+        let grant = try await ownedGrant(owner, shareID)
+        _ = try await store.updateShare(id: shareID, permission: permission)
+        let grantee = try await env.accounts.store.account(id: grant.granteeID)
+        await audit(.shareChanged, owner: owner.id, grantee: grant.granteeID, context: context,
+                    detail: "\(owner.address) → \(grantee?.address.description ?? "?"): \(grant.permission.rawValue) → \(permission.rawValue)")
+        var changed = grant
+        changed.permission = permission
+        return ShareListing(grant: changed, other: grantee?.address ?? owner.address)
+    }
+
+    public func revoke(_ owner: Account, shareID: Int64, context: ClientContext) async throws {
+        let grant = try await ownedGrant(owner, shareID)
+        _ = try await store.deleteShare(id: shareID)
+        let grantee = try await env.accounts.store.account(id: grant.granteeID)
+        await audit(.shareRevoked, owner: owner.id, grantee: grant.granteeID, context: context,
+                    detail: "\(owner.address) → \(grantee?.address.description ?? "?")")
+    }
+
+    /// Grants the account made, with grantee addresses.
+    public func granted(by owner: Account) async throws -> [ShareListing] {
+        try await listings(store.shares(ownerID: owner.id), other: \.granteeID)
+    }
+
+    /// Mailboxes shared with the account, with owner addresses.
+    public func received(by grantee: Account) async throws -> [ShareListing] {
+        try await listings(store.shares(granteeID: grantee.id), other: \.ownerID)
+    }
+
+    // MARK: The question every door asks
+
+    public func access(of viewer: AccountID, to ownerID: AccountID) async throws -> AccessPolicy.Access {
+        if viewer == ownerID { return .owner }
+        guard let grant = try await store.share(ownerID: ownerID, granteeID: viewer) else { return .none }
+        return .grantee(grant.permission)
+    }
+
+    /// Throws `ShareError.denied` unless the table allows `action` (`.notFound` for strangers,
+    /// so a mailbox's existence is not revealed).
+    @discardableResult
+    public func authorize(_ viewer: AccountID, _ action: MailboxAction, on ownerID: AccountID) async throws -> AccessPolicy.Access {
+        let access = try await access(of: viewer, to: ownerID)
+        if access == .none { throw ShareError.notFound }
+        guard AccessPolicy.allows(access, action) else {
+            if case .grantee(let permission) = access { throw ShareError.denied(action, permission) }
+            throw ShareError.denied(action, nil)
+        }
+        return access
+    }
+
+    /// Records what a grantee did in a shared mailbox (the owner sees it in the audit log).
+    public func recordGranteeAction(_ grantee: Account, ownerID: AccountID, action: MailboxAction, door: DoorKind,
+                                    ip: String?, detail: String) async {
+        await env.audit.record(.sharedMailboxAction, account: ownerID, door: door.rawValue, method: action.rawValue,
+                               ip: ip, detail: "\(grantee.address): \(detail)")
+    }
+
+    // MARK: Helpers
+
+    private func ownedGrant(_ owner: Account, _ id: Int64) async throws -> ShareGrant {
+        guard let grant = try await store.share(id: id), grant.ownerID == owner.id else { throw ShareError.notFound }
+        return grant
+    }
+
+    private func listings(_ grants: [ShareGrant], other: KeyPath<ShareGrant, AccountID>) async throws -> [ShareListing] {
+        var result: [ShareListing] = []
+        for grant in grants {
+            if let account = try await env.accounts.store.account(id: grant[keyPath: other]) {
+                result.append(ShareListing(grant: grant, other: account.address))
+            }
+        }
+        return result.sorted { $0.other < $1.other }
+    }
+
+    private func audit(_ kind: AuditKind, owner: AccountID, grantee: AccountID, context: ClientContext, detail: String) async {
+        await env.audit.record(kind, account: owner, ip: context.ip, detail: detail)
+        await env.audit.record(kind, account: grantee, ip: context.ip, detail: detail)
+    }
+}
+
+extension AuditKind {
+    public static let shareCreated = AuditKind(rawValue: "share-created")
+    public static let shareChanged = AuditKind(rawValue: "share-changed")
+    public static let shareRevoked = AuditKind(rawValue: "share-revoked")
+    public static let sharedMailboxAction = AuditKind(rawValue: "shared-mailbox-action")
+}

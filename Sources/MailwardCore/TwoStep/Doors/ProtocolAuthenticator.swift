@@ -1,0 +1,111 @@
+import Foundation
+
+/// The one credential check for every door (DESIGN principle 3, SPEC A1/A7/A8).
+///
+/// - web: the account password only (the caller then runs the second factor); client-specific
+///   passwords never open a web session.
+/// - imap, pop3, smtp: client-specific passwords always; the account password only while no phone
+///   is bound — otherwise `.clientPasswordRequired`, which is revealed only after the password was
+///   right.
+///
+/// Failed attempts are throttled per account name and per client IP (`.invalid` while throttled),
+/// every attempt is audited, and a client-specific password's last use is recorded.
+public struct ProtocolAuthenticator: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    /// The richer answer the web door needs (it shows "try again later" instead of a bare refusal).
+    enum Outcome: Sendable, Equatable {
+        case result(CredentialResult)
+        case throttled(retryAfter: Int)
+    }
+
+    public func authenticate(username: String, password: String, door: DoorKind, remoteIP: String,
+                             clientID: String?) async -> CredentialResult {
+        switch await check(username: username, password: password, door: door, remoteIP: remoteIP, clientID: clientID) {
+        case .result(let result): return result
+        case .throttled: return .invalid
+        }
+    }
+
+    /// Whether a credential that opened a session still holds: the account exists and is enabled,
+    /// a client-specific password was not deleted (or revoked by a password change), and an
+    /// account password is still acceptable (no phone bound since). Doors call this at every command.
+    public func isStillValid(_ credential: ClientCredential, accountID: AccountID) async -> Bool {
+        do {
+            guard let account = try await env.accounts.store.account(id: accountID), !account.disabled else { return false }
+            switch credential {
+            case .appPassword(let id, _):
+                return try await env.store.appPassword(id: id)?.accountID == accountID
+            case .accountPassword:
+                return try await env.store.phoneBinding(accountID: accountID) == nil
+            }
+        } catch {
+            return false
+        }
+    }
+
+    func check(username: String, password: String, door: DoorKind, remoteIP: String, clientID: String?) async -> Outcome {
+        let settings = env.settings
+        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        let accountKey = "auth-fail:account:\(name.prefix(320))"
+        let ipKey = "auth-fail:ip:\(remoteIP)"
+        let limiter = env.limiter
+        do {
+            if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
+                await audit(nil, door, "throttled", false, remoteIP, "account \(name.prefix(100)) throttled")
+                return .throttled(retryAfter: wait)
+            }
+            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
+                await audit(nil, door, "throttled", false, remoteIP, "IP throttled")
+                return .throttled(retryAfter: wait)
+            }
+            let account: Account?
+            if let address = try? EmailAddress(name) {
+                account = try await env.accounts.resolveRecipient(address)
+            } else {
+                account = nil
+            }
+            // Client-specific passwords: a fast keyed-hash lookup, for the mail doors only.
+            if door != .web, let account, !account.disabled, let canonical = AppPasswordFormat.normalize(password) {
+                let hash = env.key.hash(.appPassword, AppPasswordService.material(canonical, account: account.id))
+                if let app = try await env.store.appPassword(accountID: account.id, secretHash: hash) {
+                    try await env.store.recordAppPasswordUse(id: app.id, at: env.clock.now, door: door.rawValue, ip: remoteIP)
+                    await audit(account.id, door, "app-password", true, remoteIP, "client-specific password \"\(app.name)\"" + clientSuffix(clientID))
+                    return .result(.valid(account, .appPassword(id: app.id, name: app.name)))
+                }
+            }
+            guard let verified = try await env.accounts.verifyPassword(name, password) else {
+                try await limiter.hit(accountKey)
+                try await limiter.hit(ipKey)
+                await audit(account?.id, door, "password", false, remoteIP, "wrong password or unknown account" + clientSuffix(clientID))
+                return .result(.invalid)
+            }
+            if door != .web, try await env.store.phoneBinding(accountID: verified.id) != nil {
+                await audit(verified.id, door, "password", false, remoteIP,
+                            "account password refused: two-step verification is on, a client-specific password is required" + clientSuffix(clientID))
+                return .result(.clientPasswordRequired(verified))
+            }
+            if door != .web {
+                await audit(verified.id, door, "password", true, remoteIP, clientSuffix(clientID))
+            }
+            return .result(.valid(verified, .accountPassword))
+        } catch {
+            return .result(.invalid)
+        }
+    }
+
+    private func clientSuffix(_ clientID: String?) -> String {
+        guard let clientID, !clientID.isEmpty else { return "" }
+        return " (client \(clientID.prefix(100)))"
+    }
+
+    private func audit(_ account: AccountID?, _ door: DoorKind, _ method: String, _ success: Bool, _ ip: String,
+                       _ detail: String) async {
+        await env.audit.record(.signIn, account: account, door: door.rawValue, method: method, success: success,
+                               ip: ip, detail: detail.trimmingCharacters(in: .whitespaces))
+    }
+}

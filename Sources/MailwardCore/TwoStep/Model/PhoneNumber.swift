@@ -1,0 +1,62 @@
+/// A mobile number in E.164 form (`+8613800138000`), the only form Mailward stores or sends to
+/// (SPEC A2). People type numbers in many shapes; `init(parsing:)` accepts the common ones and
+/// refuses everything else with `TwoStepError.invalidPhone`.
+public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// `+` followed by 8 to 15 digits.
+    public let e164: String
+
+    public var description: String { e164 }
+
+    /// Accepts `13800138000` (a bare mainland-China mobile number means +86), `+86 138-0013-8000`,
+    /// `0086…`, `+44 7700 900123`, full-width digits and separators typed with a Chinese input method.
+    public init(parsing raw: String) throws {
+        guard raw.unicodeScalars.count <= 40 else { throw TwoStepError.invalidPhone }
+        var text = ""
+        for scalar in raw.unicodeScalars {
+            switch scalar.value {
+            case 0x30...0x39, 0x2B: text.unicodeScalars.append(scalar)
+            case 0xFF10...0xFF19: text.unicodeScalars.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+            case 0xFF0B: text.append("+")
+            case 0x20, 0x09, 0x3000, 0x2D, 0xFF0D, 0x2E, 0x28, 0x29, 0xFF08, 0xFF09: continue
+            default: throw TwoStepError.invalidPhone
+            }
+        }
+        let digits: Substring
+        if text.hasPrefix("+") {
+            digits = text.dropFirst()
+        } else if text.hasPrefix("00") {
+            digits = text.dropFirst(2)
+        } else if text.count == 11, text.hasPrefix("1") {
+            digits = Substring("86" + text)
+        } else {
+            throw TwoStepError.invalidPhone
+        }
+        guard (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              digits.first != "0" else { throw TwoStepError.invalidPhone }
+        if digits.hasPrefix("86") {
+            // Mainland China: only mobile numbers (1[3-9]x xxxx xxxx) receive SMS.
+            let national = digits.dropFirst(2)
+            guard national.count == 11, national.first == "1",
+                  let second = national.dropFirst().first, ("3"..."9").contains(second) else {
+                throw TwoStepError.invalidPhone
+            }
+        }
+        e164 = "+" + digits
+    }
+
+    /// Reads a number that was stored already normalized (no validation beyond the shape).
+    public init(storedE164: String) {
+        e164 = storedE164
+    }
+
+    /// The number with its middle hidden, for pages and API answers: `+86 138****8000`.
+    public var hint: String {
+        let digits = Array(e164.dropFirst())
+        if digits.starts(with: ["8", "6"]), digits.count == 13 {
+            let national = digits.dropFirst(2)
+            return "+86 " + String(national.prefix(3)) + "****" + String(national.suffix(4))
+        }
+        let hidden = max(digits.count - 6, 1)
+        return "+" + String(digits.prefix(2)) + String(repeating: "*", count: hidden) + String(digits.suffix(4))
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// One sign-in attempt between a correct password and a session: the state of its
+/// `SignInStateMachine`, persisted so the next HTTP request can continue it. The client holds a
+/// random token; the store holds only its keyed hash.
+public struct SignInChallenge: Sendable, Equatable {
+    public var tokenHash: String
+    public var accountID: AccountID
+    public var state: SignInStateMachine.State
+    public var remoteIP: String
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(tokenHash: String, accountID: AccountID, state: SignInStateMachine.State, remoteIP: String,
+                createdAt: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.accountID = accountID
+        self.state = state
+        self.remoteIP = remoteIP
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}

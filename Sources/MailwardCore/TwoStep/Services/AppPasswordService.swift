@@ -1,0 +1,49 @@
+import Foundation
+
+/// A client-specific password just generated: the only moment its text exists (A7).
+public struct CreatedAppPassword: Sendable, Equatable {
+    public let record: AppPassword
+    public let password: String
+}
+
+/// Client-specific passwords (客户端专用密码, SPEC A7): generate (shown once), list, delete.
+/// Deleting one stops it at once: `ProtocolAuthenticator.isStillValid` answers `false` at the
+/// next command of an open IMAP or POP3 session.
+public struct AppPasswordService: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    public func create(_ account: Account, name raw: String, context: ClientContext) async throws -> CreatedAppPassword {
+        guard let name = AppPasswordFormat.validName(raw) else { throw TwoStepError.invalidName }
+        let limit = env.settings.maxAppPasswords
+        guard try await env.store.appPasswords(accountID: account.id).count < limit else {
+            throw TwoStepError.appPasswordLimit(limit)
+        }
+        let password = AppPasswordFormat.generate(env.random)
+        let record = try await env.store.insertAppPassword(NewAppPassword(
+            accountID: account.id, name: name,
+            secretHash: env.key.hash(.appPassword, Self.material(password, account: account.id)),
+            createdAt: env.clock.now))
+        await env.audit.record(.appPasswordCreated, account: account.id, ip: context.ip, detail: "\"\(name)\"")
+        return CreatedAppPassword(record: record, password: password)
+    }
+
+    public func list(_ account: Account) async throws -> [AppPassword] {
+        try await env.store.appPasswords(accountID: account.id)
+    }
+
+    public func revoke(_ account: Account, id: Int64, context: ClientContext) async throws {
+        guard let record = try await env.store.appPassword(id: id), record.accountID == account.id,
+              try await env.store.deleteAppPassword(id: id, accountID: account.id) else { throw TwoStepError.notFound }
+        await env.audit.record(.appPasswordRevoked, account: account.id, ip: context.ip, detail: "\"\(record.name)\"")
+    }
+
+    /// What is hashed: the canonical password bound to its account, so equal passwords of two
+    /// accounts never share a hash.
+    static func material(_ canonical: String, account: AccountID) -> String {
+        "\(account)|\(canonical)"
+    }
+}

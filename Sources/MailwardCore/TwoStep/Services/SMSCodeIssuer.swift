@@ -1,0 +1,105 @@
+import Foundation
+
+/// Sends and checks SMS codes under the rules of A10: 6 digits, 5 minutes, single use, at most
+/// 5 wrong tries, a new code only after 60 s (per sign-in attempt for sign-in codes), daily caps
+/// per number and per account, an hourly cap per client IP. Codes are stored as keyed hashes bound to account, purpose and number.
+///
+/// A code is stored only after the provider accepted the message, so a provider failure leaves
+/// nothing behind (no stored code, no cooldown, no cap used up).
+public struct SMSCodeIssuer: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    /// Sends a code; returns the seconds until another may be requested.
+    @discardableResult
+    public func send(account: AccountID, to phone: PhoneNumber, purpose: CodePurpose, challenge: String?,
+                     context: ClientContext) async throws -> Int {
+        let settings = env.settings
+        let now = env.clock.now
+        // The resend interval is per sign-in attempt for sign-in codes (a new attempt may ask at
+        // once; the daily caps bound abuse), per account and purpose otherwise.
+        if let latest = try await env.store.latestCode(accountID: account, purpose: purpose),
+           challenge == nil || latest.challenge == challenge {
+            let next = latest.createdAt.addingTimeInterval(settings.resendInterval)
+            if next > now { throw TwoStepError.cooldown(retryAfter: max(1, Int(next.timeIntervalSince(now).rounded(.up)))) }
+        }
+        let limiter = env.limiter
+        let caps: [(String, Int, TimeInterval)] = [
+            (Self.phoneKey(phone), settings.dailyCodesPerNumber, 86_400),
+            (Self.accountKey(account), settings.dailyCodesPerAccount, 86_400),
+            (Self.ipKey(context.ip), settings.hourlyCodesPerIP, 3_600),
+        ]
+        for (key, limit, window) in caps {
+            if let wait = try await limiter.retryAfter(key: key, limit: limit, window: window) {
+                throw TwoStepError.rateLimited(retryAfter: wait)
+            }
+        }
+        let code = VerificationCode.generate(env.random)
+        let minutes = max(1, Int(settings.codeLifetime / 60))
+        let text = SMSTexts.text(purpose: purpose, code: code, minutes: minutes, systemName: settings.systemName,
+                                 language: context.language)
+        do {
+            try await env.sms.send(SMSMessage(to: phone.e164, text: text, purpose: purpose.smsPurpose, code: code))
+        } catch {
+            // SMSDeliveryError descriptions never contain the message text (the code).
+            await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
+                                   detail: "\(purpose.rawValue) to \(phone.hint): \(String(describing: error).prefix(300))")
+            throw TwoStepError.smsFailed
+        }
+        _ = try await env.store.insertCode(NewSMSCode(
+            accountID: account, phone: phone.e164, purpose: purpose,
+            codeHash: hash(code, account: account, purpose: purpose, phone: phone.e164),
+            challenge: challenge, createdAt: now, expiresAt: now.addingTimeInterval(settings.codeLifetime)))
+        for (key, _, _) in caps { try await limiter.hit(key) }
+        await env.audit.record(.codeSent, account: account, ip: context.ip, detail: "\(purpose.rawValue) to \(phone.hint)")
+        return Int(settings.resendInterval)
+    }
+
+    /// Checks a typed code against the latest one sent for this account and purpose (and number
+    /// and challenge, when given). Succeeds at most once per code.
+    public func verify(account: AccountID, purpose: CodePurpose, phone: PhoneNumber?, challenge: String?,
+                       typed: String) async throws {
+        guard let code = try await env.store.latestCode(accountID: account, purpose: purpose),
+              !code.consumed,
+              challenge == nil || code.challenge == challenge,
+              phone == nil || code.phone == phone?.e164 else { throw TwoStepError.codeMissing }
+        if env.clock.now >= code.expiresAt { throw TwoStepError.codeExpired }
+        let limit = env.settings.maxCodeAttempts
+        if code.failedAttempts >= limit { throw TwoStepError.tooManyAttempts }
+        if let digits = VerificationCode.normalize(typed),
+           env.key.matches(.smsCode, Self.material(digits, account: account, purpose: purpose, phone: code.phone),
+                           hash: code.codeHash) {
+            guard try await env.store.consumeCode(id: code.id) else { throw TwoStepError.codeMissing }
+            return
+        }
+        let failures = try await env.store.recordFailedCodeAttempt(id: code.id)
+        let left = limit - failures
+        throw left > 0 ? TwoStepError.invalidCode(triesLeft: left) : TwoStepError.tooManyAttempts
+    }
+
+    func hash(_ code: String, account: AccountID, purpose: CodePurpose, phone: String) -> String {
+        env.key.hash(.smsCode, Self.material(code, account: account, purpose: purpose, phone: phone))
+    }
+
+    static func material(_ code: String, account: AccountID, purpose: CodePurpose, phone: String) -> String {
+        "\(account)|\(purpose.rawValue)|\(phone)|\(code)"
+    }
+
+    static func phoneKey(_ phone: PhoneNumber) -> String { "sms:phone:\(phone.e164)" }
+    static func accountKey(_ account: AccountID) -> String { "sms:account:\(account)" }
+    static func ipKey(_ ip: String) -> String { "sms:ip:\(ip)" }
+}
+
+extension CodePurpose {
+    /// The purpose as the SMS port names it (enrollment is a binding for the gateway's template).
+    var smsPurpose: SMSCodePurpose {
+        switch self {
+        case .signIn: .signIn
+        case .bind, .enroll: .bind
+        case .unbind: .unbind
+        }
+    }
+}

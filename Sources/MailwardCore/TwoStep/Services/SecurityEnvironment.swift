@@ -1,0 +1,38 @@
+/// What every two-step use case needs, composed once by `MailwardApp` (or a test with a fixed
+/// clock, seeded randomness, in-memory stores and a recording SMS sender).
+public struct SecurityEnvironment: Sendable {
+    public let accounts: AccountService
+    public let store: any SecurityStore
+    public let key: ServerKey
+    public let settings: TwoStepSettings
+    public let clock: any WallClock
+    public let random: any RandomSource
+    public let sms: any SMSSender
+
+    public init(accounts: AccountService, store: any SecurityStore, key: ServerKey, settings: TwoStepSettings,
+                clock: any WallClock, random: any RandomSource, sms: any SMSSender) {
+        self.accounts = accounts
+        self.store = store
+        self.key = key
+        self.settings = settings
+        self.clock = clock
+        self.random = random
+        self.sms = sms
+    }
+
+    var audit: AuditLog { AuditLog(store: store, clock: clock) }
+    var limiter: RateLimiter { RateLimiter(store: store, clock: clock) }
+}
+
+/// Who is asking: the client's IP, its User-Agent and the language it reads.
+public struct ClientContext: Sendable, Equatable {
+    public var ip: String
+    public var userAgent: String?
+    public var language: Language
+
+    public init(ip: String, userAgent: String? = nil, language: Language = .zhCN) {
+        self.ip = ip
+        self.userAgent = userAgent
+        self.language = language
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+
+/// Where a web sign-in goes after the password.
+public enum SignInStep: Sendable, Equatable {
+    case signedIn(SessionGrant)
+    case secondFactorRequired(challenge: String, phoneHint: String)
+    case enrollmentRequired(challenge: String)
+}
+
+/// A trusted-device cookie to set (A4): shown once, stored hashed.
+public struct DeviceGrant: Sendable, Equatable {
+    public let token: String
+    public let expiresAt: Date
+}
+
+public struct VerifiedSignIn: Sendable, Equatable {
+    public let session: SessionGrant
+    public let device: DeviceGrant?
+}
+
+/// The web sign-in use cases behind `POST /session`, `/session/sms`, `/session/verify` and
+/// `/session/enroll/*`. Each request loads the challenge, feeds the `SignInStateMachine` one
+/// event and performs the action it answers.
+public struct SignInService: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    var codes: SMSCodeIssuer { SMSCodeIssuer(env) }
+    var sessions: WebSessionService { WebSessionService(env) }
+
+    /// Checks address and password. Never sends a code (the code page asks with `sendCode`).
+    /// - Parameter deviceToken: the trusted-device cookie, if the browser has one.
+    public func begin(username: String, password: String, deviceToken: String?, oldSessionToken: String?,
+                      context: ClientContext) async throws -> SignInStep {
+        let outcome = await ProtocolAuthenticator(env).check(username: username, password: password, door: .web,
+                                                             remoteIP: context.ip, clientID: nil)
+        guard case .result(let result) = outcome else {
+            if case .throttled(let wait) = outcome { throw TwoStepError.rateLimited(retryAfter: wait) }
+            throw TwoStepError.invalidCredentials
+        }
+        guard case .valid(let account, _) = result else { throw TwoStepError.invalidCredentials }
+        let binding = try await env.store.phoneBinding(accountID: account.id)
+        let device = binding == nil ? nil : try await trustedDevice(token: deviceToken, account: account)
+        let enforced = try await TwoStepService(env).isEnforced(account)
+        var machine = SignInStateMachine()
+        switch machine.event(.passwordAccepted(.init(hasPhone: binding != nil, enforced: enforced, trustedDevice: device != nil))) {
+        case .openSession:
+            if let device { try await env.store.touchTrustedDevice(id: device.id, at: env.clock.now, ip: context.ip) }
+            await env.audit.record(.signIn, account: account.id, method: device != nil ? "password+trusted-device" : "password",
+                                   ip: context.ip, detail: UserAgentSummary.summarize(context.userAgent))
+            return .signedIn(try await sessions.open(account: account, context: context, trustedDeviceID: device?.id,
+                                                     replacing: oldSessionToken))
+        case .askForSecondFactor:
+            let token = try await newChallenge(account: account, state: machine.state, context: context)
+            return .secondFactorRequired(challenge: token, phoneHint: binding?.phone.hint ?? "")
+        case .askForEnrollment:
+            let token = try await newChallenge(account: account, state: machine.state, context: context)
+            return .enrollmentRequired(challenge: token)
+        default:
+            throw TwoStepError.invalidCredentials
+        }
+    }
+
+    /// Sends the sign-in code for a challenge waiting for one; returns seconds until a resend.
+    @discardableResult
+    public func sendCode(challenge token: String, context: ClientContext) async throws -> Int {
+        let (challenge, account) = try await load(token)
+        var machine = SignInStateMachine(state: challenge.state)
+        guard challenge.state == .awaitingCode, machine.event(.codeRequested) == .sendCode,
+              let binding = try await env.store.phoneBinding(accountID: account.id) else {
+            throw TwoStepError.invalidChallenge
+        }
+        return try await codes.send(account: account.id, to: binding.phone, purpose: .signIn,
+                                    challenge: challenge.tokenHash, context: context)
+    }
+
+    public func verify(challenge token: String, code: String, trustDevice: Bool, oldSessionToken: String?,
+                       context: ClientContext) async throws -> VerifiedSignIn {
+        let (challenge, account) = try await load(token)
+        guard challenge.state == .awaitingCode else { throw TwoStepError.invalidChallenge }
+        var machine = SignInStateMachine(state: challenge.state)
+        do {
+            try await codes.verify(account: account.id, purpose: .signIn, phone: nil, challenge: challenge.tokenHash, typed: code)
+        } catch {
+            _ = machine.event(.codeRejected)
+            await env.audit.record(.signIn, account: account.id, method: "password+sms", success: false, ip: context.ip,
+                                   detail: "wrong or expired code")
+            throw error
+        }
+        guard case .openSession(let trust) = machine.event(.codeAccepted(trustDevice: trustDevice)),
+              try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: .awaitingCode, to: machine.state)
+        else { throw TwoStepError.invalidChallenge }
+        return try await finish(account: account, method: "password+sms", trust: trust, oldSessionToken: oldSessionToken,
+                                context: context)
+    }
+
+    /// Enrollment (A6): sends a binding code to the phone the user typed on the mandatory page.
+    @discardableResult
+    public func sendEnrollmentCode(challenge token: String, phone raw: String, context: ClientContext) async throws -> Int {
+        let (challenge, account) = try await load(token)
+        var machine = SignInStateMachine(state: challenge.state)
+        guard challenge.state == .awaitingEnrollment, machine.event(.codeRequested) == .sendCode else {
+            throw TwoStepError.invalidChallenge
+        }
+        let phone = try PhoneNumber(parsing: raw)
+        return try await codes.send(account: account.id, to: phone, purpose: .enroll, challenge: challenge.tokenHash,
+                                    context: context)
+    }
+
+    public func confirmEnrollment(challenge token: String, phone raw: String, code: String, trustDevice: Bool,
+                                  oldSessionToken: String?, context: ClientContext) async throws -> VerifiedSignIn {
+        let (challenge, account) = try await load(token)
+        guard challenge.state == .awaitingEnrollment else { throw TwoStepError.invalidChallenge }
+        let phone = try PhoneNumber(parsing: raw)
+        try await codes.verify(account: account.id, purpose: .enroll, phone: phone, challenge: challenge.tokenHash, typed: code)
+        var machine = SignInStateMachine(state: challenge.state)
+        guard case .openSession(let trust) = machine.event(.phoneBound(trustDevice: trustDevice)),
+              try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: .awaitingEnrollment, to: machine.state)
+        else { throw TwoStepError.invalidChallenge }
+        try await env.store.savePhoneBinding(PhoneBinding(accountID: account.id, phone: phone, boundAt: env.clock.now))
+        await env.audit.record(.phoneBound, account: account.id, ip: context.ip, detail: "\(phone.hint) (enrollment)")
+        return try await finish(account: account, method: "password+sms", trust: trust, oldSessionToken: oldSessionToken,
+                                context: context)
+    }
+
+    public func signOut(sessionToken: String, context: ClientContext) async {
+        if let session = try? await sessions.resolve(token: sessionToken) {
+            await env.audit.record(.signOut, account: session.account.id, ip: context.ip)
+        }
+        await sessions.close(token: sessionToken)
+    }
+
+    /// The valid, unexpired trusted device of `account` behind a cookie value.
+    public func trustedDevice(token: String?, account: Account) async throws -> TrustedDevice? {
+        guard let token, SecretToken.isWellFormed(token),
+              let device = try await env.store.trustedDevice(tokenHash: env.key.hash(.trustedDevice, token)),
+              device.accountID == account.id, env.clock.now < device.expiresAt else { return nil }
+        return device
+    }
+
+    // MARK: Steps
+
+    private func finish(account: Account, method: String, trust: Bool, oldSessionToken: String?,
+                        context: ClientContext) async throws -> VerifiedSignIn {
+        var device: DeviceGrant?
+        var deviceID: Int64?
+        if trust {
+            let now = env.clock.now
+            let token = SecretToken.generate(env.random)
+            let expires = now.addingTimeInterval(env.settings.trustedDeviceLifetime)
+            let name = UserAgentSummary.summarize(context.userAgent)
+            let stored = try await env.store.insertTrustedDevice(NewTrustedDevice(
+                accountID: account.id, tokenHash: env.key.hash(.trustedDevice, token), name: name, ip: context.ip,
+                trustedAt: now, expiresAt: expires))
+            device = DeviceGrant(token: token, expiresAt: expires)
+            deviceID = stored.id
+            await env.audit.record(.deviceTrusted, account: account.id, ip: context.ip, detail: name)
+        }
+        await env.audit.record(.signIn, account: account.id, method: method, ip: context.ip,
+                               detail: UserAgentSummary.summarize(context.userAgent))
+        let session = try await sessions.open(account: account, context: context, trustedDeviceID: deviceID,
+                                              replacing: oldSessionToken)
+        return VerifiedSignIn(session: session, device: device)
+    }
+
+    private func newChallenge(account: Account, state: SignInStateMachine.State, context: ClientContext) async throws -> String {
+        let now = env.clock.now
+        let token = SecretToken.generate(env.random)
+        try await env.store.insertChallenge(SignInChallenge(
+            tokenHash: env.key.hash(.challenge, token), accountID: account.id, state: state, remoteIP: context.ip,
+            createdAt: now, expiresAt: now.addingTimeInterval(env.settings.challengeLifetime)))
+        return token
+    }
+
+    /// A live challenge and its account; an expired one is closed on the way.
+    private func load(_ token: String) async throws -> (SignInChallenge, Account) {
+        guard SecretToken.isWellFormed(token),
+              let challenge = try await env.store.challenge(tokenHash: env.key.hash(.challenge, token)),
+              !challenge.state.isTerminal else { throw TwoStepError.invalidChallenge }
+        if env.clock.now >= challenge.expiresAt {
+            var machine = SignInStateMachine(state: challenge.state)
+            _ = machine.event(.expired)
+            _ = try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: challenge.state, to: machine.state)
+            throw TwoStepError.invalidChallenge
+        }
+        guard let account = try await env.accounts.store.account(id: challenge.accountID), !account.disabled else {
+            throw TwoStepError.invalidChallenge
+        }
+        return (challenge, account)
+    }
+}

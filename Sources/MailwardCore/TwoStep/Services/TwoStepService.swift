@@ -1,0 +1,153 @@
+import Foundation
+
+/// What `GET /security/two-step` answers.
+public struct TwoStepStatus: Sendable, Equatable {
+    public var enabled: Bool
+    public var methods: [String]
+    public var phoneHint: String?
+    public var enforced: Bool
+
+    public init(enabled: Bool, methods: [String], phoneHint: String?, enforced: Bool) {
+        self.enabled = enabled
+        self.methods = methods
+        self.phoneHint = phoneHint
+        self.enforced = enforced
+    }
+}
+
+/// The signed-in user's two-step settings (SPEC A2, A5, A9) and the administrator's enforcement
+/// and lost-phone reset (A6, O3).
+public struct TwoStepService: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    var codes: SMSCodeIssuer { SMSCodeIssuer(env) }
+
+    public func status(_ account: Account) async throws -> TwoStepStatus {
+        let binding = try await env.store.phoneBinding(accountID: account.id)
+        return TwoStepStatus(enabled: binding != nil, methods: binding == nil ? [] : ["sms"],
+                             phoneHint: binding?.phone.hint, enforced: try await isEnforced(account))
+    }
+
+    public func isEnforced(_ account: Account) async throws -> Bool {
+        try await env.store.enforcements().contains { $0.scope.covers(account) }
+    }
+
+    // MARK: Binding and changing the phone (一.1–3, 一.5)
+
+    /// Sends a binding code to the new number; returns seconds until a resend.
+    @discardableResult
+    public func startBinding(_ account: Account, phone raw: String, context: ClientContext) async throws -> Int {
+        let phone = try PhoneNumber(parsing: raw)
+        return try await codes.send(account: account.id, to: phone, purpose: .bind, challenge: nil, context: context)
+    }
+
+    /// Binds (or changes to) the number the code was sent to. Changing the number ends the trust
+    /// of every device (A4).
+    public func confirmBinding(_ account: Account, phone raw: String, code: String, context: ClientContext) async throws {
+        let phone = try PhoneNumber(parsing: raw)
+        try await codes.verify(account: account.id, purpose: .bind, phone: phone, challenge: nil, typed: code)
+        let previous = try await env.store.phoneBinding(accountID: account.id)
+        try await env.store.savePhoneBinding(PhoneBinding(accountID: account.id, phone: phone, boundAt: env.clock.now))
+        if let previous, previous.phone != phone {
+            _ = try await env.store.deleteTrustedDevices(accountID: account.id)
+            await env.audit.record(.phoneBound, account: account.id, ip: context.ip,
+                                   detail: "changed from \(previous.phone.hint) to \(phone.hint); trusted devices removed")
+        } else {
+            await env.audit.record(.phoneBound, account: account.id, ip: context.ip, detail: phone.hint)
+        }
+    }
+
+    // MARK: Unbinding (一.5)
+
+    /// Sends an unbinding code to the current number. Refused while enforced.
+    @discardableResult
+    public func startUnbind(_ account: Account, context: ClientContext) async throws -> Int {
+        guard let binding = try await env.store.phoneBinding(accountID: account.id) else { throw TwoStepError.notEnabled }
+        if try await isEnforced(account) { throw TwoStepError.enforced }
+        return try await codes.send(account: account.id, to: binding.phone, purpose: .unbind, challenge: nil, context: context)
+    }
+
+    /// Unbinds with the code sent to the current number, or with the account password (A5).
+    /// Removes trusted devices: without a phone there is no second factor for them to skip.
+    public func unbind(_ account: Account, code: String?, password: String?, context: ClientContext) async throws {
+        guard let binding = try await env.store.phoneBinding(accountID: account.id) else { throw TwoStepError.notEnabled }
+        if try await isEnforced(account) { throw TwoStepError.enforced }
+        if let code, !code.isEmpty {
+            try await codes.verify(account: account.id, purpose: .unbind, phone: binding.phone, challenge: nil, typed: code)
+        } else if let password, !password.isEmpty {
+            guard try await env.accounts.verifyPassword(account.address.description, password) != nil else {
+                throw TwoStepError.wrongPassword
+            }
+        } else {
+            throw TwoStepError.codeMissing
+        }
+        _ = try await env.store.deletePhoneBinding(accountID: account.id)
+        _ = try await env.store.deleteTrustedDevices(accountID: account.id)
+        await env.audit.record(.phoneUnbound, account: account.id, ip: context.ip, detail: binding.phone.hint)
+    }
+
+    // MARK: Trusted devices (三)
+
+    public func devices(_ account: Account) async throws -> [TrustedDevice] {
+        let now = env.clock.now
+        return try await env.store.trustedDevices(accountID: account.id).filter { $0.expiresAt > now }
+    }
+
+    /// 取消可信任: the next sign-in on that browser asks for a code again.
+    public func removeDevice(_ account: Account, id: Int64, context: ClientContext) async throws {
+        guard let device = try await env.store.trustedDevices(accountID: account.id).first(where: { $0.id == id }),
+              try await env.store.deleteTrustedDevice(id: id, accountID: account.id) else { throw TwoStepError.notFound }
+        await env.audit.record(.deviceRemoved, account: account.id, ip: context.ip, detail: device.name)
+    }
+
+    /// Recent sign-ins at every door, newest first (A12, shown on 登录设备查询).
+    public func recentSignIns(_ account: Account, limit: Int = 20) async throws -> [AuditEvent] {
+        try await env.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: max(1, min(limit, 200)))
+    }
+
+    // MARK: Administrator
+
+    /// `mailward policy two-step enforce`: `false` when it was already enforced for that scope.
+    @discardableResult
+    public func enforce(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
+        let added = try await env.store.insertEnforcement(EnforcementRule(scope: scope, createdAt: env.clock.now))
+        if added {
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(scope)")
+        }
+        return added
+    }
+
+    /// `mailward policy two-step relax`: `false` when that scope was not enforced.
+    @discardableResult
+    public func relax(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
+        let removed = try await env.store.deleteEnforcement(scope)
+        if removed {
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "relaxed for \(scope)")
+        }
+        return removed
+    }
+
+    public func enforcements() async throws -> [EnforcementRule] {
+        try await env.store.enforcements()
+    }
+
+    /// `mailward user reset-two-step` (lost phone): unbinds, forgets codes and trusted devices.
+    /// Client-specific passwords stay: the mail clients keep working.
+    public func reset(_ account: Account, by actor: String = "cli") async throws {
+        let binding = try await env.store.phoneBinding(accountID: account.id)
+        _ = try await env.store.deletePhoneBinding(accountID: account.id)
+        try await env.store.deleteCodes(accountID: account.id)
+        let devices = try await env.store.deleteTrustedDevices(accountID: account.id)
+        await env.audit.record(.twoStepReset, account: account.id, door: actor,
+                               detail: "phone \(binding?.phone.hint ?? "none") unbound, \(devices) trusted device(s) removed")
+    }
+
+    static func accountOf(_ scope: EnforcementScope) -> AccountID? {
+        if case .account(let id) = scope { return id }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A freshly opened web session: the cookie value and the CSRF token to send with every
+/// state-changing request. Shown to the browser once; the store has only hashes.
+public struct SessionGrant: Sendable, Equatable {
+    public let token: String
+    public let csrfToken: String
+    public let account: Account
+    public let expiresAt: Date
+}
+
+/// A request's session, once its cookie was checked.
+public struct SignedInSession: Sendable, Equatable {
+    public let account: Account
+    public let session: WebSession
+    public let csrfToken: String
+}
+
+/// Server-side web sessions: random ids (never chosen by the client, a new one at every sign-in:
+/// no fixation), idle and absolute timeouts, and a CSRF token derived from the session id with
+/// the server key, so it needs no storage and dies with the session.
+public struct WebSessionService: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    public func open(account: Account, context: ClientContext, trustedDeviceID: Int64?,
+                     replacing oldToken: String? = nil) async throws -> SessionGrant {
+        if let oldToken { await close(token: oldToken) }
+        let now = env.clock.now
+        let token = SecretToken.generate(env.random)
+        let expires = now.addingTimeInterval(env.settings.sessionAbsoluteTimeout)
+        try await env.store.insertSession(WebSession(
+            idHash: env.key.hash(.session, token), accountID: account.id, createdAt: now, lastSeenAt: now,
+            expiresAt: expires, remoteIP: context.ip, trustedDeviceID: trustedDeviceID))
+        return SessionGrant(token: token, csrfToken: csrfToken(forSession: token), account: account, expiresAt: expires)
+    }
+
+    /// The session behind a cookie value, or `nil` when it is unknown, idle too long, past its
+    /// absolute end, or its account is gone or disabled. Refreshes the idle timer.
+    public func resolve(token: String) async throws -> SignedInSession? {
+        guard SecretToken.isWellFormed(token) else { return nil }
+        let idHash = env.key.hash(.session, token)
+        guard let session = try await env.store.session(idHash: idHash) else { return nil }
+        let now = env.clock.now
+        if now >= session.expiresAt || now.timeIntervalSince(session.lastSeenAt) >= env.settings.sessionIdleTimeout {
+            _ = try await env.store.deleteSession(idHash: idHash)
+            return nil
+        }
+        guard let account = try await env.accounts.store.account(id: session.accountID), !account.disabled else {
+            return nil
+        }
+        // One write per minute at most: enough precision for an idle timeout of minutes.
+        if now.timeIntervalSince(session.lastSeenAt) >= 60 {
+            try await env.store.touchSession(idHash: idHash, at: now)
+        }
+        return SignedInSession(account: account, session: session, csrfToken: csrfToken(forSession: token))
+    }
+
+    public func close(token: String) async {
+        guard SecretToken.isWellFormed(token) else { return }
+        _ = try? await env.store.deleteSession(idHash: env.key.hash(.session, token))
+    }
+
+    public func csrfToken(forSession token: String) -> String {
+        String(env.key.hash(.csrf, token).prefix(48))
+    }
+
+    /// Constant-time check of the `X-CSRF-Token` header (or form field) against the session.
+    public func checkCSRF(sessionToken: String, presented: String?) -> Bool {
+        guard let presented else { return false }
+        return ConstantTime.equals(Array(csrfToken(forSession: sessionToken).utf8), Array(presented.utf8))
+    }
+}

@@ -1,0 +1,96 @@
+/// Refusals of the two-step and sign-in use cases, each with a stable `code` (the `error` of the
+/// JSON API) and a message for the person in front of the page. Messages never say whether an
+/// account exists.
+public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidCredentials
+    /// Unknown, expired or already used sign-in challenge.
+    case invalidChallenge
+    case codeMissing
+    case invalidCode(triesLeft: Int)
+    case codeExpired
+    case tooManyAttempts
+    /// A new code is possible in `retryAfter` seconds (A10: 60 s between codes).
+    case cooldown(retryAfter: Int)
+    /// A daily or hourly cap is reached, or sign-in is throttled after failures.
+    case rateLimited(retryAfter: Int)
+    case smsFailed
+    case invalidPhone
+    case notEnabled
+    case enforced
+    case appPasswordLimit(Int)
+    case invalidName
+    case notFound
+    case wrongPassword
+    case weakPassword(String)
+
+    public var code: String {
+        switch self {
+        case .invalidCredentials: "invalid_credentials"
+        case .invalidChallenge: "invalid_challenge"
+        case .codeMissing: "code_missing"
+        case .invalidCode: "invalid_code"
+        case .codeExpired: "code_expired"
+        case .tooManyAttempts: "too_many_attempts"
+        case .cooldown: "cooldown"
+        case .rateLimited: "rate_limited"
+        case .smsFailed: "sms_failed"
+        case .invalidPhone: "invalid_phone"
+        case .notEnabled: "not_enabled"
+        case .enforced: "two_step_enforced"
+        case .appPasswordLimit: "limit_reached"
+        case .invalidName: "invalid_name"
+        case .notFound: "not_found"
+        case .wrongPassword: "wrong_password"
+        case .weakPassword: "weak_password"
+        }
+    }
+
+    /// Seconds until trying again makes sense, for HTTP 429 answers.
+    public var retryAfter: Int? {
+        switch self {
+        case .cooldown(let s), .rateLimited(let s): s
+        default: nil
+        }
+    }
+
+    public func message(_ language: Language) -> String {
+        let zh = language == .zhCN
+        switch self {
+        case .invalidCredentials: return zh ? "用户名或密码错误" : "Wrong address or password."
+        case .invalidChallenge: return zh ? "登录已过期，请重新登录" : "This sign-in has expired. Please sign in again."
+        case .codeMissing: return zh ? "请先获取验证码" : "Please request a code first."
+        case .invalidCode(let left):
+            return zh ? "验证码错误，还可尝试 \(left) 次" : "Wrong code. \(left) tries left."
+        case .codeExpired: return zh ? "验证码已过期，请重新获取" : "The code has expired. Please request a new one."
+        case .tooManyAttempts:
+            return zh ? "验证码错误次数过多，请重新获取" : "Too many wrong codes. Please request a new one."
+        case .cooldown(let s): return zh ? "请 \(s) 秒后再获取验证码" : "Please wait \(s) seconds before requesting another code."
+        case .rateLimited(let s):
+            return zh ? "操作过于频繁，请 \(Self.humanWait(s, zh: true)) 后再试" : "Too many requests. Please try again in \(Self.humanWait(s, zh: false))."
+        case .smsFailed: return zh ? "短信发送失败，请稍后重试" : "Could not send the text message. Please try again."
+        case .invalidPhone:
+            return zh ? "手机号码格式不正确（中国大陆手机号请直接输入11位号码，其他地区请以+加国家码开头）"
+                : "Not a valid mobile number (use +country code for numbers outside mainland China)."
+        case .notEnabled: return zh ? "尚未绑定手机" : "No phone is bound."
+        case .enforced:
+            return zh ? "管理员已强制启用二次验证，不能解绑手机，可以修改手机号"
+                : "Your administrator requires two-step verification: the phone cannot be unbound, only changed."
+        case .appPasswordLimit(let n):
+            return zh ? "客户端专用密码最多 \(n) 个，请先删除不用的" : "At most \(n) client-specific passwords; delete unused ones first."
+        case .invalidName: return zh ? "请输入 1–64 个字符的名称" : "Please enter a name of 1–64 characters."
+        case .notFound: return zh ? "不存在或已删除" : "Not found (it may have been deleted)."
+        case .wrongPassword: return zh ? "当前密码错误" : "The current password is wrong."
+        case .weakPassword(let reason): return zh ? "新密码不符合要求：\(reason)" : "The new password is refused: \(reason)"
+        }
+    }
+
+    public var description: String { "\(code): \(message(.en))" }
+
+    static func humanWait(_ seconds: Int, zh: Bool) -> String {
+        if seconds < 120 { return zh ? "\(seconds) 秒" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        if minutes < 120 { return zh ? "\(minutes) 分钟" : "\(minutes) minutes" }
+        let hours = (minutes + 59) / 60
+        return zh ? "\(hours) 小时" : "\(hours) hours"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import MailwardCore
+
+/// The in-memory twin of `SecurityStore`, held to the same conformance suite as SQLite.
+public actor InMemorySecurityStore: SecurityStore {
+    private var phones: [AccountID: PhoneBinding] = [:]
+    private var codes: [SMSCode] = []
+    private var challenges: [String: SignInChallenge] = [:]
+    private var devices: [TrustedDevice] = []
+    private var apps: [AppPassword] = []
+    private var sessions: [String: WebSession] = [:]
+    private var rules: [EnforcementRule] = []
+    private var audit: [AuditEvent] = []
+    private var rates: [String: [Date]] = [:]
+    private var nextID: Int64 = 1
+
+    public init() {}
+
+    private func newID() -> Int64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    // MARK: Phones
+
+    public func phoneBinding(accountID: AccountID) -> PhoneBinding? { phones[accountID] }
+    public func savePhoneBinding(_ binding: PhoneBinding) { phones[binding.accountID] = binding }
+    public func deletePhoneBinding(accountID: AccountID) -> Bool { phones.removeValue(forKey: accountID) != nil }
+
+    // MARK: Codes
+
+    public func insertCode(_ code: NewSMSCode) -> SMSCode {
+        let stored = SMSCode(id: newID(), accountID: code.accountID, phone: code.phone, purpose: code.purpose,
+                             codeHash: code.codeHash, challenge: code.challenge, createdAt: code.createdAt,
+                             expiresAt: code.expiresAt, failedAttempts: 0, consumed: false)
+        codes.append(stored)
+        return stored
+    }
+
+    public func latestCode(accountID: AccountID, purpose: CodePurpose) -> SMSCode? {
+        codes.last { $0.accountID == accountID && $0.purpose == purpose }
+    }
+
+    public func recordFailedCodeAttempt(id: Int64) -> Int {
+        guard let index = codes.firstIndex(where: { $0.id == id }) else { return 0 }
+        codes[index].failedAttempts += 1
+        return codes[index].failedAttempts
+    }
+
+    public func consumeCode(id: Int64) -> Bool {
+        guard let index = codes.firstIndex(where: { $0.id == id }), !codes[index].consumed else { return false }
+        codes[index].consumed = true
+        return true
+    }
+
+    public func deleteCodes(accountID: AccountID) { codes.removeAll { $0.accountID == accountID } }
+
+    // MARK: Challenges
+
+    public func insertChallenge(_ challenge: SignInChallenge) throws {
+        guard challenges[challenge.tokenHash] == nil else { throw StoreError.duplicate("challenge") }
+        challenges[challenge.tokenHash] = challenge
+    }
+
+    public func challenge(tokenHash: String) -> SignInChallenge? { challenges[tokenHash] }
+
+    public func transitionChallenge(tokenHash: String, from expected: SignInStateMachine.State,
+                                    to new: SignInStateMachine.State) -> Bool {
+        guard challenges[tokenHash]?.state == expected else { return false }
+        challenges[tokenHash]?.state = new
+        return true
+    }
+
+    // MARK: Devices
+
+    public func insertTrustedDevice(_ device: NewTrustedDevice) throws -> TrustedDevice {
+        guard !devices.contains(where: { $0.tokenHash == device.tokenHash }) else { throw StoreError.duplicate("device") }
+        let stored = TrustedDevice(id: newID(), accountID: device.accountID, tokenHash: device.tokenHash, name: device.name,
+                                   ip: device.ip, trustedAt: device.trustedAt, lastSeenAt: device.trustedAt,
+                                   expiresAt: device.expiresAt)
+        devices.append(stored)
+        return stored
+    }
+
+    public func trustedDevice(tokenHash: String) -> TrustedDevice? { devices.first { $0.tokenHash == tokenHash } }
+
+    public func trustedDevices(accountID: AccountID) -> [TrustedDevice] {
+        devices.filter { $0.accountID == accountID }.sorted { ($0.trustedAt, $0.id) > ($1.trustedAt, $1.id) }
+    }
+
+    public func touchTrustedDevice(id: Int64, at: Date, ip: String) {
+        guard let index = devices.firstIndex(where: { $0.id == id }) else { return }
+        devices[index].lastSeenAt = at
+        devices[index].ip = ip
+    }
+
+    public func deleteTrustedDevice(id: Int64, accountID: AccountID) -> Bool {
+        let before = devices.count
+        devices.removeAll { $0.id == id && $0.accountID == accountID }
+        return devices.count < before
+    }
+
+    public func deleteTrustedDevices(accountID: AccountID) -> Int {
+        let before = devices.count
+        devices.removeAll { $0.accountID == accountID }
+        return before - devices.count
+    }
+
+    // MARK: App passwords
+
+    public func insertAppPassword(_ password: NewAppPassword) -> AppPassword {
+        let stored = AppPassword(id: newID(), accountID: password.accountID, name: password.name,
+                                 secretHash: password.secretHash, createdAt: password.createdAt)
+        apps.append(stored)
+        return stored
+    }
+
+    public func appPasswords(accountID: AccountID) -> [AppPassword] { apps.filter { $0.accountID == accountID } }
+    public func appPassword(id: Int64) -> AppPassword? { apps.first { $0.id == id } }
+
+    public func appPassword(accountID: AccountID, secretHash: String) -> AppPassword? {
+        apps.first { $0.accountID == accountID && $0.secretHash == secretHash }
+    }
+
+    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String) {
+        guard let index = apps.firstIndex(where: { $0.id == id }) else { return }
+        apps[index].lastUsedAt = at
+        apps[index].lastUsedProtocol = door
+        apps[index].lastUsedIP = ip
+    }
+
+    public func deleteAppPassword(id: Int64, accountID: AccountID) -> Bool {
+        let before = apps.count
+        apps.removeAll { $0.id == id && $0.accountID == accountID }
+        return apps.count < before
+    }
+
+    public func deleteAppPasswords(accountID: AccountID) -> Int {
+        let before = apps.count
+        apps.removeAll { $0.accountID == accountID }
+        return before - apps.count
+    }
+
+    // MARK: Sessions
+
+    public func insertSession(_ session: WebSession) throws {
+        guard sessions[session.idHash] == nil else { throw StoreError.duplicate("session") }
+        sessions[session.idHash] = session
+    }
+
+    public func session(idHash: String) -> WebSession? { sessions[idHash] }
+    public func touchSession(idHash: String, at: Date) { sessions[idHash]?.lastSeenAt = at }
+    public func deleteSession(idHash: String) -> Bool { sessions.removeValue(forKey: idHash) != nil }
+
+    public func deleteSessions(accountID: AccountID, keeping idHash: String?) -> Int {
+        let doomed = sessions.values.filter { $0.accountID == accountID && $0.idHash != idHash }.map(\.idHash)
+        for hash in doomed { sessions[hash] = nil }
+        return doomed.count
+    }
+
+    // MARK: Enforcement
+
+    public func insertEnforcement(_ rule: EnforcementRule) -> Bool {
+        guard !rules.contains(where: { $0.scope == rule.scope }) else { return false }
+        rules.append(rule)
+        return true
+    }
+
+    public func deleteEnforcement(_ scope: EnforcementScope) -> Bool {
+        let before = rules.count
+        rules.removeAll { $0.scope == scope }
+        return rules.count < before
+    }
+
+    public func enforcements() -> [EnforcementRule] { rules }
+
+    // MARK: Audit
+
+    public func appendAuditEvent(_ event: NewAuditEvent) {
+        audit.append(AuditEvent(id: newID(), at: event.at, accountID: event.accountID, kind: event.kind, door: event.door,
+                                method: event.method, success: event.success, ip: event.ip, detail: event.detail))
+    }
+
+    public func auditEvents(accountID: AccountID, kinds: [AuditKind]?, limit: Int) -> [AuditEvent] {
+        Array(audit.reversed().filter { $0.accountID == accountID && (kinds?.contains($0.kind) ?? true) }.prefix(limit))
+    }
+
+    // MARK: Rates
+
+    public func recordRateEvent(key: String, at: Date) { rates[key, default: []].append(at) }
+
+    public func rateEvents(key: String, since: Date) -> [Date] {
+        (rates[key] ?? []).filter { $0 >= since }.sorted()
+    }
+
+    public func pruneExpired(now: Date, rateEventsBefore before: Date) {
+        codes.removeAll { $0.expiresAt < now }
+        challenges = challenges.filter { $0.value.expiresAt >= now }
+        sessions = sessions.filter { $0.value.expiresAt >= now }
+        devices.removeAll { $0.expiresAt < now }
+        rates = rates.mapValues { $0.filter { $0 >= before } }.filter { !$0.value.isEmpty }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+import NIOCore
+
+/// An API refusal: `{"error":"<code>","message":"…"}` with its HTTP status, plus
+/// `retry_after` (and a `Retry-After` header) for 429 answers.
+struct APIFailure: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var retryAfter: Int?
+    var triesLeft: Int?
+
+    static func badRequest(_ language: Language, _ detail: String? = nil) -> APIFailure {
+        APIFailure(status: .badRequest, code: "bad_request",
+                   message: detail ?? (language == .en ? "The request is malformed." : "请求格式不正确"))
+    }
+
+    static func unauthorized(_ language: Language) -> APIFailure {
+        APIFailure(status: .unauthorized, code: "unauthorized",
+                   message: language == .en ? "Please sign in." : "请先登录")
+    }
+
+    static func csrf(_ language: Language) -> APIFailure {
+        APIFailure(status: .forbidden, code: "csrf_failed",
+                   message: language == .en ? "Missing or wrong X-CSRF-Token; reload the page." : "安全令牌无效，请刷新页面后重试")
+    }
+
+    static func notFound(_ language: Language) -> APIFailure {
+        APIFailure(status: .notFound, code: "not_found", message: TwoStepError.notFound.message(language))
+    }
+
+    static func internalError(_ language: Language) -> APIFailure {
+        APIFailure(status: .internalServerError, code: "internal_error",
+                   message: language == .en ? "Something went wrong; please try again." : "服务器内部错误，请稍后重试")
+    }
+
+    init(status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil, triesLeft: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryAfter = retryAfter
+        self.triesLeft = triesLeft
+    }
+
+    init(_ error: TwoStepError, _ language: Language) {
+        let status: HTTPResponse.Status
+        switch error {
+        case .invalidCredentials, .invalidChallenge: status = .unauthorized
+        case .cooldown, .rateLimited: status = .tooManyRequests
+        case .smsFailed: status = .badGateway
+        case .notFound: status = .notFound
+        case .enforced: status = .forbidden
+        case .notEnabled, .appPasswordLimit: status = .conflict
+        case .codeMissing, .invalidCode, .codeExpired, .tooManyAttempts, .invalidPhone, .invalidName,
+             .wrongPassword, .weakPassword: status = .badRequest
+        }
+        var triesLeft: Int?
+        if case .invalidCode(let left) = error { triesLeft = left }
+        self.init(status: status, code: error.code, message: error.message(language), retryAfter: error.retryAfter,
+                  triesLeft: triesLeft)
+    }
+
+    var response: Response {
+        var object: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
+        if let retryAfter { object["retry_after"] = .int(retryAfter) }
+        if let triesLeft { object["tries_left"] = .int(triesLeft) }
+        var response = JSONValue.object(object).response(status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+}

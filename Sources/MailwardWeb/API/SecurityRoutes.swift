@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+
+/// `/api/v1/security/…`: two-step settings (bind, change, unbind), trusted devices and recent
+/// sign-ins of the signed-in user.
+struct SecurityRoutes {
+    let handler: APIHandler
+
+    func register(on api: RouterGroup<MailwardRequestContext>) {
+        let handler = self.handler
+        api.get("security/two-step") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
+        api.post("security/two-step/sms/start") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                let wait = try await call.security.twoStep.startBinding(
+                    session.account, phone: try body.string("phone", call.language, maxLength: 40), context: call.client)
+                return SessionRoutes.sent(wait)
+            }
+        }
+        api.post("security/two-step/sms/confirm") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                try await call.security.twoStep.confirmBinding(
+                    session.account, phone: try body.string("phone", call.language, maxLength: 40),
+                    code: try body.string("code", call.language, maxLength: 32), context: call.client)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
+        api.post("security/two-step/sms/unbind/start") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                return SessionRoutes.sent(try await call.security.twoStep.startUnbind(session.account, context: call.client))
+            }
+        }
+        api.delete("security/two-step") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body(allowEmpty: true)
+                try await call.security.twoStep.unbind(session.account, code: body.optionalString("code"),
+                                                      password: body.optionalString("password"), context: call.client)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
+        api.get("security/devices") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                let current = session.session.trustedDeviceID
+                let devices = try await call.security.twoStep.devices(session.account)
+                return JSONValue.array(devices.map { device in
+                    .object([
+                        "id": .int(Int(device.id)), "name": .string(device.name), "ip": .string(device.ip),
+                        "trusted_at": .date(device.trustedAt), "last_seen_at": .date(device.lastSeenAt),
+                        "expires_at": .date(device.expiresAt), "current": .bool(device.id == current),
+                    ])
+                }).response()
+            }
+        }
+        api.delete("security/devices/:id") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw APIFailure.notFound(call.language) }
+                try await call.security.twoStep.removeDevice(session.account, id: id, context: call.client)
+                return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+            }
+        }
+        api.get("security/sign-ins") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                let events = try await call.security.twoStep.recentSignIns(session.account, limit: 20)
+                return JSONValue.array(events.map { event in
+                    .object([
+                        "at": .date(event.at), "door": .optional(event.door), "method": .optional(event.method),
+                        "success": .bool(event.success), "ip": .optional(event.ip), "detail": .string(event.detail),
+                    ])
+                }).response()
+            }
+        }
+    }
+
+    static func status(_ status: TwoStepStatus) -> JSONValue {
+        .object([
+            "enabled": .bool(status.enabled), "methods": .array(status.methods.map(JSONValue.string)),
+            "phone_hint": .optional(status.phoneHint), "enforced": .bool(status.enforced),
+        ])
+    }
+}

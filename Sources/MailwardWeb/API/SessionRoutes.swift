@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+
+/// `/api/v1/session…`: sign-in with password, the SMS second factor, forced enrollment, sign-out.
+struct SessionRoutes {
+    let handler: APIHandler
+
+    func register(on api: RouterGroup<MailwardRequestContext>) {
+        let handler = self.handler
+        api.post("session") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let step = try await call.security.signIn.begin(
+                    username: try body.string("username", call.language, maxLength: 320),
+                    password: try body.string("password", call.language, maxLength: 1024),
+                    deviceToken: request.cookie(CookieNames.trustedDevice),
+                    oldSessionToken: request.cookie(CookieNames.session), context: call.client)
+                switch step {
+                case .signedIn(let grant):
+                    return Self.signedIn(grant, device: nil, call: call)
+                case .secondFactorRequired(let challenge, let hint):
+                    return JSONValue.object([
+                        "status": .string("second_factor_required"), "challenge": .string(challenge),
+                        "methods": .array([.string("sms")]), "phone_hint": .string(hint),
+                    ]).response()
+                case .enrollmentRequired(let challenge):
+                    return JSONValue.object([
+                        "status": .string("enrollment_required"), "challenge": .string(challenge),
+                        "methods": .array([.string("sms")]),
+                    ]).response()
+                }
+            }
+        }
+        api.post("session/sms") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let wait = try await call.security.signIn.sendCode(challenge: try body.string("challenge", call.language),
+                                                                   context: call.client)
+                return Self.sent(wait)
+            }
+        }
+        api.post("session/verify") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let result = try await call.security.signIn.verify(
+                    challenge: try body.string("challenge", call.language), code: try body.string("code", call.language, maxLength: 32),
+                    trustDevice: body.bool("trust_device"), oldSessionToken: request.cookie(CookieNames.session),
+                    context: call.client)
+                return Self.signedIn(result.session, device: result.device, call: call)
+            }
+        }
+        api.post("session/enroll/sms") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let wait = try await call.security.signIn.sendEnrollmentCode(
+                    challenge: try body.string("challenge", call.language), phone: try body.string("phone", call.language, maxLength: 40),
+                    context: call.client)
+                return Self.sent(wait)
+            }
+        }
+        api.post("session/enroll/confirm") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let result = try await call.security.signIn.confirmEnrollment(
+                    challenge: try body.string("challenge", call.language), phone: try body.string("phone", call.language, maxLength: 40),
+                    code: try body.string("code", call.language, maxLength: 32), trustDevice: body.bool("trust_device"),
+                    oldSessionToken: request.cookie(CookieNames.session), context: call.client)
+                return Self.signedIn(result.session, device: result.device, call: call)
+            }
+        }
+        api.get("session") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                return JSONValue.object([
+                    "address": .string(session.account.address.description),
+                    "display_name": .string(session.account.displayName),
+                    "csrf_token": .string(session.csrfToken),
+                ]).response()
+            }
+        }
+        api.delete("session") { request, context in
+            await handler.run(request, context) { call in
+                let (_, token) = try await call.session(csrf: true)
+                await call.security.signIn.signOut(sessionToken: token, context: call.client)
+                var response = JSONValue.object(["status": .string("signed_out")]).response()
+                response.setCookie(CookieNames.expired(CookieNames.session, secure: call.security.secureCookies))
+                return response
+            }
+        }
+    }
+
+    static func sent(_ wait: Int) -> Response {
+        JSONValue.object(["sent": .bool(true), "resend_after": .int(wait)]).response()
+    }
+
+    /// `{"status":"ok","csrf_token"}` with a fresh session cookie (and the trusted-device cookie).
+    static func signedIn(_ grant: SessionGrant, device: DeviceGrant?, call: APICall) -> Response {
+        var response = JSONValue.object(["status": .string("ok"), "csrf_token": .string(grant.csrfToken)]).response()
+        let secure = call.security.secureCookies
+        response.setCookie(CookieNames.session(grant.token, secure: secure))
+        if let device {
+            response.setCookie(CookieNames.trustedDevice(device.token, expiresAt: device.expiresAt,
+                                                         now: call.security.env.clock.now, secure: secure))
+        }
+        return response
+    }
+}

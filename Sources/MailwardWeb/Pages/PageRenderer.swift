@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+import Mustache
+import NIOCore
+
+/// Renders the Mustache templates shipped as resources of this module, and serves the static
+/// files beside them. Both are read once at start-up.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let staticFiles: [String: (contentType: String, bytes: [UInt8])]
+
+    static func load() throws -> PageRenderer {
+        guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
+              let statics = Bundle.module.url(forResource: "Static", withExtension: nil) else {
+            throw MailwardError.invalidValue("the web templates are missing from the MailwardWeb bundle")
+        }
+        var parsed: [String: MustacheTemplate] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: templates.path) where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: templates.appendingPathComponent(file), encoding: .utf8)
+            parsed[String(file.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+        }
+        var files: [String: (String, [UInt8])] = [:]
+        let types = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml"]
+        for file in try FileManager.default.contentsOfDirectory(atPath: statics.path) {
+            guard let type = types[(file as NSString).pathExtension] else { continue }
+            files[file] = (type, Array(try Data(contentsOf: statics.appendingPathComponent(file))))
+        }
+        return PageRenderer(library: MustacheLibrary(templates: parsed), staticFiles: files)
+    }
+
+    func page(_ name: String, language: Language, values: [String: Any], setLanguageCookie: Bool, secure: Bool) -> Response {
+        var object = values
+        let strings = PageText.strings(language)
+        object["t"] = strings
+        object["page"] = name
+        object["i18n"] = String(decoding: (try? JSONSerialization.data(withJSONObject: strings, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+            .replacingOccurrences(of: "<", with: "\\u003c")
+        let html = library.render(object, withTemplate: name) ?? "template \(name) missing"
+        var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                                body: .init(byteBuffer: ByteBuffer(string: html)))
+        if setLanguageCookie { response.setCookie(CookieNames.language(language.rawValue, secure: secure)) }
+        return response
+    }
+
+    func staticFile(_ name: String) -> Response {
+        guard let file = staticFiles[name] else { return Response(status: .notFound) }
+        return Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+}

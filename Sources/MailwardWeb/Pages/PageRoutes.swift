@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Logging
+import MailwardCore
+
+/// The server-rendered pages: sign-in (with the code step and the mandatory enrollment), the
+/// signed-in landing page, Settings › Security (two-step, login devices) and Settings ›
+/// Personal info › Mailbox password. The pages call the JSON API from `/static/app.js`.
+struct PageRoutes {
+    let security: WebSecurity
+    let renderer: PageRenderer
+
+    func register(on router: Router<MailwardRequestContext>) {
+        let security = self.security
+        let renderer = self.renderer
+        @Sendable func render(_ name: String, _ request: Request, signedIn: SignedInSession?) -> Response {
+            var values: [String: Any] = [:]
+            if let signedIn {
+                values["address"] = signedIn.account.address.description
+                values["display_name"] = signedIn.account.displayName
+                values["csrf"] = signedIn.csrfToken
+            }
+            return renderer.page(name, language: request.language, values: values,
+                                 setLanguageCookie: request.uri.queryParameters["lang"] != nil, secure: security.secureCookies)
+        }
+        @Sendable func signedIn(_ request: Request) async -> SignedInSession? {
+            guard let token = request.cookie(CookieNames.session) else { return nil }
+            return try? await security.sessions.resolve(token: token)
+        }
+        router.get("/") { request, _ -> Response in
+            await signedIn(request) == nil ? .redirect(to: "/login") : .redirect(to: "/mail")
+        }
+        router.get("login") { request, _ -> Response in
+            render("login", request, signedIn: nil)
+        }
+        let protected: [(String, String)] = [
+            ("mail", "mail"), ("settings", "settings"), ("settings/security/two-step", "two_step"),
+            ("settings/security/devices", "devices"), ("settings/profile/password", "password"),
+        ]
+        for (path, template) in protected {
+            router.get(RouterPath(path)) { request, _ -> Response in
+                guard let session = await signedIn(request) else { return .redirect(to: "/login") }
+                return render(template, request, signedIn: session)
+            }
+        }
+        router.get("static/:file") { _, context -> Response in
+            renderer.staticFile(context.parameters.get("file") ?? "")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import MailwardCore
+
+/// Every text of the web pages, per language (zh-CN default, en). Texts the scripts need at
+/// run time are handed over in the page's JSON data block.
+enum PageText {
+    static func strings(_ language: Language) -> [String: String] {
+        language == .en ? en : zh
+    }
+
+    static let zh: [String: String] = [
+        "lang": "zh-CN", "other_lang": "en", "other_lang_name": "English",
+        "product": "Mailward 邮件系统",
+        "sign_in": "登录", "address": "邮箱地址", "password": "密码",
+        "second_factor_title": "短信验证", "code_sent_to": "验证码将发送到您绑定的手机",
+        "code": "验证码", "get_code": "获取验证码", "resend": "重新获取", "confirm": "确定",
+        "trust_device": "设为可信任设备", "trust_device_hint": "勾选后使用相同设备和浏览器7天内不需要验证码登录",
+        "enroll_title": "帐号安全二次验证",
+        "enroll_intro": "管理员已强制启用二次验证。请绑定手机，绑定后才能使用邮箱。",
+        "phone": "手机号码", "phone_hint": "中国大陆手机号直接输入11位号码，其他地区以+国家码开头",
+        "welcome": "欢迎", "mailbox": "我的邮箱", "mail_placeholder": "邮件功能即将推出。",
+        "settings": "个人设置", "sign_out": "退出",
+        "security_settings": "安全设置", "two_step": "二次验证设置", "devices": "登录设备查询",
+        "personal_info": "个人信息", "mailbox_password": "邮箱密码",
+        "two_step_status_on": "二次验证已开启", "two_step_status_off": "二次验证未开启",
+        "bound_phone": "已绑定手机", "enforced_note": "管理员已强制启用二次验证，不能解绑手机。",
+        "choose_method": "请选择验证方式", "method_sms": "短信验证码", "next": "下一步",
+        "change_phone": "修改手机号", "unbind": "解绑手机", "unbind_intro": "验证码将发送到当前绑定的手机。",
+        "confirm_unbind": "确定解绑", "bound_ok": "手机绑定成功，二次验证已开启", "unbound_ok": "已解绑手机",
+        "trusted_devices": "可信任设备", "device": "设备", "ip": "IP 地址", "trusted_at": "信任时间",
+        "last_seen": "最近登录", "expires": "到期时间", "action": "操作", "cancel_trust": "取消可信任",
+        "this_device": "本设备", "no_devices": "没有可信任设备", "recent_sign_ins": "最近登录记录",
+        "time": "时间", "door": "方式", "result": "结果", "success": "成功", "failure": "失败",
+        "change_password": "修改密码", "current_password": "当前密码", "new_password": "新密码",
+        "repeat_password": "确认新密码", "save": "保存",
+        "password_warning": "修改密码后，其他已登录的浏览器将退出，所有可信任设备和客户端专用密码将被删除，客户端需要使用新的客户端专用密码。",
+        "password_changed": "密码已修改", "passwords_differ": "两次输入的新密码不一致",
+        "app_passwords": "客户端专用密码",
+        "app_passwords_intro": "绑定手机后，Foxmail、iPhone 邮件等客户端须使用客户端专用密码登录。密码只在生成时显示一次。",
+        "add": "+", "name": "名称", "generate": "生成", "copy": "复制", "copied": "已复制",
+        "shown_once": "请立即复制，此密码只显示这一次：", "created": "创建时间", "last_used": "最近使用",
+        "delete": "删除", "never": "从未使用", "no_app_passwords": "还没有客户端专用密码",
+        "sent": "验证码已发送", "network_error": "网络错误，请重试", "back": "返回",
+    ]
+
+    static let en: [String: String] = [
+        "lang": "en", "other_lang": "zh-CN", "other_lang_name": "中文",
+        "product": "Mailward Mail",
+        "sign_in": "Sign in", "address": "Email address", "password": "Password",
+        "second_factor_title": "SMS verification", "code_sent_to": "A code will be sent to your phone",
+        "code": "Code", "get_code": "Get code", "resend": "Resend", "confirm": "Confirm",
+        "trust_device": "Trust this device", "trust_device_hint": "This device and browser can sign in without a code for 7 days",
+        "enroll_title": "Account security: two-step verification",
+        "enroll_intro": "Your administrator requires two-step verification. Bind a phone to continue to your mailbox.",
+        "phone": "Mobile number", "phone_hint": "Mainland China: 11 digits; elsewhere start with + and the country code",
+        "welcome": "Welcome", "mailbox": "My mailbox", "mail_placeholder": "Mail is coming soon.",
+        "settings": "Settings", "sign_out": "Sign out",
+        "security_settings": "Security", "two_step": "Two-step verification", "devices": "Login devices",
+        "personal_info": "Personal info", "mailbox_password": "Mailbox password",
+        "two_step_status_on": "Two-step verification is on", "two_step_status_off": "Two-step verification is off",
+        "bound_phone": "Bound phone", "enforced_note": "Your administrator requires two-step verification; the phone cannot be unbound.",
+        "choose_method": "Choose a method", "method_sms": "SMS code", "next": "Next",
+        "change_phone": "Change phone", "unbind": "Unbind phone", "unbind_intro": "A code will be sent to the current phone.",
+        "confirm_unbind": "Unbind", "bound_ok": "Phone bound; two-step verification is on", "unbound_ok": "Phone unbound",
+        "trusted_devices": "Trusted devices", "device": "Device", "ip": "IP address", "trusted_at": "Trusted",
+        "last_seen": "Last seen", "expires": "Expires", "action": "Action", "cancel_trust": "Cancel trust",
+        "this_device": "This device", "no_devices": "No trusted devices", "recent_sign_ins": "Recent sign-ins",
+        "time": "Time", "door": "Method", "result": "Result", "success": "Success", "failure": "Failed",
+        "change_password": "Change password", "current_password": "Current password", "new_password": "New password",
+        "repeat_password": "Repeat new password", "save": "Save",
+        "password_warning": "After the change, other browsers are signed out and all trusted devices and client-specific passwords are removed; mail clients need new client-specific passwords.",
+        "password_changed": "Password changed", "passwords_differ": "The new passwords differ",
+        "app_passwords": "Client-specific passwords",
+        "app_passwords_intro": "With a bound phone, mail clients (Foxmail, iPhone Mail…) sign in with a client-specific password. It is shown only once.",
+        "add": "+", "name": "Name", "generate": "Generate", "copy": "Copy", "copied": "Copied",
+        "shown_once": "Copy it now; it is shown only this once:", "created": "Created", "last_used": "Last used",
+        "delete": "Delete", "never": "Never used", "no_app_passwords": "No client-specific passwords yet",
+        "sent": "Code sent", "network_error": "Network error; please try again", "back": "Back",
+    ]
+}

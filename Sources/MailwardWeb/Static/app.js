@@ -1,0 +1,270 @@
+// Mailward pages: small vanilla script that drives the JSON API (/api/v1). No build step.
+(function () {
+  'use strict';
+  var T = {};
+  try { T = JSON.parse(document.getElementById('i18n').textContent); } catch (e) { T = {}; }
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
+  var $ = function (id) { return document.getElementById(id); };
+  var show = function (id) { $(id).classList.remove('hidden'); };
+  var hide = function (id) { $(id).classList.add('hidden'); };
+
+  function api(method, path, body) {
+    var headers = { 'Accept': 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    return fetch('/api/v1' + path, {
+      method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        return { ok: res.ok, status: res.status, data: data };
+      });
+    }, function () { return { ok: false, status: 0, data: { message: T.network_error } }; });
+  }
+
+  function say(id, text, ok) {
+    var el = $(id);
+    el.textContent = text || '';
+    el.className = 'message ' + (ok ? 'ok' : 'error');
+  }
+  function failure(id, res) { say(id, (res.data && res.data.message) || T.network_error, false); }
+
+  // A "get code" button waits out the resend interval, showing the seconds left.
+  function countdown(button, seconds) {
+    var label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
+    button.disabled = true;
+    var left = seconds;
+    var tick = function () {
+      if (left <= 0) { button.disabled = false; button.textContent = T.resend || label; return; }
+      button.textContent = (T.resend || label) + ' (' + left + ')';
+      left -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
+  }
+  function sendCode(button, messageId, path, body) {
+    button.disabled = true;
+    return api('POST', path, body).then(function (res) {
+      if (res.ok) { say(messageId, T.sent, true); countdown(button, res.data.resend_after || 60); }
+      else {
+        failure(messageId, res);
+        if (res.status === 429 && res.data && res.data.retry_after) countdown(button, res.data.retry_after);
+        else button.disabled = false;
+      }
+      return res;
+    });
+  }
+  function when(date) { return date ? new Date(date).toLocaleString(T.lang) : '—'; }
+  function cell(row, text) { var td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; }
+
+  var signOut = $('sign-out');
+  if (signOut) signOut.addEventListener('click', function () {
+    api('DELETE', '/session').then(function () { window.location.href = '/login'; });
+  });
+
+  var pages = {};
+
+  pages.login = function () {
+    var challenge = null;
+    var phone = null;
+    $('login-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      say('login-message', '', true);
+      api('POST', '/session', { username: $('username').value, password: $('password').value }).then(function (res) {
+        if (!res.ok) { failure('login-message', res); return; }
+        challenge = res.data.challenge;
+        if (res.data.status === 'ok') { window.location.href = '/mail'; return; }
+        hide('login-step');
+        if (res.data.status === 'second_factor_required') {
+          $('phone-hint').textContent = res.data.phone_hint || '';
+          show('code-step');
+          $('code').focus();
+          sendCode($('resend-code'), 'code-message', '/session/sms', { challenge: challenge });
+        } else if (res.data.status === 'enrollment_required') {
+          show('enroll-step');
+          $('enroll-phone').focus();
+        }
+      });
+    });
+    $('resend-code').addEventListener('click', function () {
+      sendCode($('resend-code'), 'code-message', '/session/sms', { challenge: challenge });
+    });
+    $('code-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/session/verify', { challenge: challenge, code: $('code').value, trust_device: $('trust-device').checked })
+        .then(function (res) {
+          if (res.ok) { window.location.href = '/mail'; return; }
+          failure('code-message', res);
+          if (res.data && res.data.error === 'invalid_challenge') setTimeout(function () { window.location.reload(); }, 1500);
+        });
+    });
+    $('enroll-get-code').addEventListener('click', function () {
+      phone = $('enroll-phone').value;
+      sendCode($('enroll-get-code'), 'enroll-message', '/session/enroll/sms', { challenge: challenge, phone: phone });
+    });
+    $('enroll-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/session/enroll/confirm', {
+        challenge: challenge, phone: phone || $('enroll-phone').value, code: $('enroll-code').value,
+        trust_device: $('enroll-trust-device').checked
+      }).then(function (res) {
+        if (res.ok) { window.location.href = '/mail'; return; }
+        failure('enroll-message', res);
+      });
+    });
+  };
+
+  pages.two_step = function () {
+    var phone = null;
+    function load() {
+      api('GET', '/security/two-step').then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return; }
+        var s = res.data;
+        $('two-step-status').textContent = s.enabled ? T.two_step_status_on : T.two_step_status_off;
+        ['bound', 'choose', 'bind-form', 'unbind-form'].forEach(hide);
+        if (s.enabled) {
+          $('bound-phone').textContent = s.phone_hint;
+          show('bound');
+          $('unbind-phone').disabled = !!s.enforced;
+          if (s.enforced) show('enforced-note'); else hide('enforced-note');
+        } else {
+          show('choose');
+        }
+      });
+    }
+    $('next').addEventListener('click', function () {
+      if ($('method-sms').checked) { hide('choose'); show('bind-form'); $('bind-phone').focus(); }
+    });
+    $('change-phone').addEventListener('click', function () { hide('unbind-form'); show('bind-form'); $('bind-phone').focus(); });
+    $('unbind-phone').addEventListener('click', function () { hide('bind-form'); show('unbind-form'); });
+    $('bind-get-code').addEventListener('click', function () {
+      phone = $('bind-phone').value;
+      sendCode($('bind-get-code'), 'two-step-message', '/security/two-step/sms/start', { phone: phone });
+    });
+    $('bind-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/security/two-step/sms/confirm', { phone: phone || $('bind-phone').value, code: $('bind-code').value })
+        .then(function (res) {
+          if (!res.ok) { failure('two-step-message', res); return; }
+          say('two-step-message', T.bound_ok, true);
+          $('bind-code').value = '';
+          load();
+        });
+    });
+    $('unbind-get-code').addEventListener('click', function () {
+      sendCode($('unbind-get-code'), 'two-step-message', '/security/two-step/sms/unbind/start', {});
+    });
+    $('unbind-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('DELETE', '/security/two-step', { code: $('unbind-code').value }).then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return; }
+        say('two-step-message', T.unbound_ok, true);
+        $('unbind-code').value = '';
+        load();
+      });
+    });
+    load();
+  };
+
+  pages.devices = function () {
+    function load() {
+      api('GET', '/security/devices').then(function (res) {
+        if (!res.ok) { failure('devices-message', res); return; }
+        var body = $('devices').querySelector('tbody');
+        body.textContent = '';
+        res.data.forEach(function (d) {
+          var row = document.createElement('tr');
+          row.dataset.deviceId = d.id;
+          var name = cell(row, d.name);
+          if (d.current) { var badge = document.createElement('span'); badge.className = 'badge'; badge.textContent = T.this_device; name.appendChild(document.createTextNode(' ')); name.appendChild(badge); }
+          cell(row, d.ip); cell(row, when(d.trusted_at)); cell(row, when(d.last_seen_at)); cell(row, when(d.expires_at));
+          var button = document.createElement('button');
+          button.type = 'button'; button.className = 'secondary cancel-trust'; button.textContent = T.cancel_trust;
+          button.addEventListener('click', function () {
+            api('DELETE', '/security/devices/' + d.id).then(function (r) { if (r.ok) load(); else failure('devices-message', r); });
+          });
+          cell(row, '').appendChild(button);
+          body.appendChild(row);
+        });
+        if (res.data.length === 0) show('no-devices'); else hide('no-devices');
+      });
+      api('GET', '/security/sign-ins').then(function (res) {
+        if (!res.ok) return;
+        var body = $('sign-ins').querySelector('tbody');
+        body.textContent = '';
+        res.data.forEach(function (e) {
+          var row = document.createElement('tr');
+          cell(row, when(e.at)); cell(row, (e.door || '') + (e.method ? ' · ' + e.method : ''));
+          cell(row, e.ip || ''); cell(row, e.success ? T.success : T.failure);
+          body.appendChild(row);
+        });
+      });
+    }
+    load();
+  };
+
+  pages.password = function () {
+    $('password-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      if ($('new-password').value !== $('repeat-password').value) { say('password-message', T.passwords_differ, false); return; }
+      api('POST', '/account/password', { current_password: $('current-password').value, new_password: $('new-password').value })
+        .then(function (res) {
+          if (!res.ok) { failure('password-message', res); return; }
+          say('password-message', T.password_changed, true);
+          $('password-form').reset();
+          load();
+        });
+    });
+    $('add-app-password').addEventListener('click', function () {
+      show('app-password-form'); hide('new-app-password'); $('app-password-name').focus();
+    });
+    $('app-password-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/app-passwords', { name: $('app-password-name').value }).then(function (res) {
+        if (!res.ok) { failure('app-password-message', res); return; }
+        say('app-password-message', '', true);
+        var value = $('new-app-password-value');
+        value.textContent = res.data.password;
+        show('new-app-password');
+        hide('app-password-form');
+        $('app-password-name').value = '';
+        load();
+      });
+    });
+    $('copy-app-password').addEventListener('click', function () {
+      var text = $('new-app-password-value').textContent;
+      var done = function () { say('app-password-message', T.copied, true); };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, done);
+      else done();
+    });
+    function load() {
+      api('GET', '/app-passwords').then(function (res) {
+        if (!res.ok) { failure('app-password-message', res); return; }
+        var body = $('app-passwords').querySelector('tbody');
+        body.textContent = '';
+        res.data.forEach(function (p) {
+          var row = document.createElement('tr');
+          row.dataset.appPasswordId = p.id;
+          cell(row, p.name); cell(row, when(p.created_at));
+          cell(row, p.last_used_at ? when(p.last_used_at) + ' · ' + (p.last_used_protocol || '') + ' · ' + (p.last_used_ip || '') : T.never);
+          var button = document.createElement('button');
+          button.type = 'button'; button.className = 'secondary delete-app-password'; button.textContent = T['delete'];
+          button.addEventListener('click', function () {
+            api('DELETE', '/app-passwords/' + p.id).then(function (r) { if (r.ok) load(); else failure('app-password-message', r); });
+          });
+          cell(row, '').appendChild(button);
+          body.appendChild(row);
+        });
+        if (res.data.length === 0) show('no-app-passwords'); else hide('no-app-passwords');
+      });
+    }
+    load();
+  };
+
+  var page = document.body.dataset.page;
+  if (pages[page]) pages[page]();
+})();

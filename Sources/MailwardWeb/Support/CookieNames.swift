@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+
+/// The cookies Mailward sets. Session and trusted-device tokens are `HttpOnly` (scripts never
+/// see them) and `SameSite=Lax` (not sent with cross-site form posts).
+enum CookieNames {
+    static let session = "mw_session"
+    static let trustedDevice = "mw_device"
+    static let language = "mw_lang"
+
+    static func session(_ token: String, secure: Bool) -> Cookie {
+        Cookie(name: session, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    static func trustedDevice(_ token: String, expiresAt: Date, now: Date, secure: Bool) -> Cookie {
+        Cookie(name: trustedDevice, value: token, expires: expiresAt,
+               maxAge: max(0, Int(expiresAt.timeIntervalSince(now).rounded())), path: "/", secure: secure, httpOnly: true,
+               sameSite: .lax)
+    }
+
+    static func expired(_ name: String, secure: Bool) -> Cookie {
+        Cookie(name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure,
+               httpOnly: true, sameSite: .lax)
+    }
+
+    static func language(_ language: String, secure: Bool) -> Cookie {
+        Cookie(name: self.language, value: language, maxAge: 365 * 86_400, path: "/", secure: secure, httpOnly: false,
+               sameSite: .lax)
+    }
+}
+
+extension Request {
+    func cookie(_ name: String) -> String? {
+        guard let value = cookies[name]?.value, !value.isEmpty, value.utf8.count <= 256 else { return nil }
+        return value
+    }
+
+    /// zh-CN unless `?lang=en` or the language cookie says otherwise.
+    var language: MailwardCore.Language {
+        if let query = uri.queryParameters["lang"] { return Language(tag: String(query)) }
+        return Language(tag: cookie(CookieNames.language))
+    }
+}

@@ -1,0 +1,20 @@
+import MailwardCore
+
+/// What the web door needs for sign-in and the security settings: Core's use cases and the
+/// cookie settings. `nil` in a `WebDoor` means only the operational endpoints are served.
+public struct WebSecurity: Sendable {
+    public let env: SecurityEnvironment
+    /// Mark cookies `Secure` (behind a TLS-terminating proxy, `http.secure-cookies`).
+    public let secureCookies: Bool
+
+    public init(env: SecurityEnvironment, secureCookies: Bool) {
+        self.env = env
+        self.secureCookies = secureCookies
+    }
+
+    var signIn: SignInService { SignInService(env) }
+    var sessions: WebSessionService { WebSessionService(env) }
+    var twoStep: TwoStepService { TwoStepService(env) }
+    var appPasswords: AppPasswordService { AppPasswordService(env) }
+    var passwordChange: PasswordChangeService { PasswordChangeService(env) }
+}

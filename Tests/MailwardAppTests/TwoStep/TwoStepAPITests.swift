@@ -1,0 +1,294 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// The JSON API v1 of SPEC (paths, fields, statuses) over real HTTP, with the real outbox.
+@Suite(.serialized) struct TwoStepAPITests {
+    let address = "zhang.san@example.edu.cn"
+    let password = "Tea-Garden-42"
+
+    func expectError(_ reply: APIClient.Reply, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(reply.status == status, "\(reply.body)", sourceLocation: sourceLocation)
+        #expect(reply.error == code, "\(reply.body)", sourceLocation: sourceLocation)
+        #expect((reply["message"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+    }
+
+    @Test func signInBindCodeTrustedDeviceAndSignOut() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+
+        expectError(try await web.call(.POST, "/api/v1/session", ["username": address, "password": "wrong"]), 401, "invalid_credentials")
+        expectError(try await web.call(.POST, "/api/v1/session", ["username": "nobody@example.edu.cn", "password": password]),
+                    401, "invalid_credentials")
+        expectError(try await web.call(.GET, "/api/v1/security/two-step"), 401, "unauthorized")
+
+        var reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        #expect(reply.status == 200)
+        #expect(reply["status"] as? String == "ok")
+        let csrf = try #require(reply["csrf_token"] as? String)
+        #expect(reply.setCookies.contains { $0.hasPrefix("mw_session=") && $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
+
+        reply = try await web.call(.GET, "/api/v1/security/two-step")
+        #expect(reply.status == 200)
+        #expect(reply["enabled"] as? Bool == false)
+        #expect((reply["methods"] as? [Any])?.isEmpty == true)
+        #expect(reply.object.keys.contains("phone_hint"))
+        #expect(reply["enforced"] as? Bool == false)
+
+        // CSRF: refused without the header, or with another token.
+        expectError(try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13800138000"], sendCSRF: false),
+                    403, "csrf_failed")
+        web.csrf = String(repeating: "0", count: csrf.count)
+        expectError(try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13800138000"]), 403, "csrf_failed")
+        web.csrf = csrf
+        #expect(server.outbox.count == 0)
+
+        expectError(try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "12345"]), 400, "invalid_phone")
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "138 0013 8000"])
+        #expect(reply.status == 200)
+        #expect(reply["sent"] as? Bool == true)
+        #expect(reply["resend_after"] as? Int == 60)
+        let line = try #require(server.outbox.lines.last)
+        #expect(line["to"] as? String == "+8613800138000")
+        #expect(line["at"] != nil)
+        #expect((line["text"] as? String)?.contains("Mailward") == true)
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13800138000"])
+        expectError(reply, 429, "cooldown")
+        #expect((reply["retry_after"] as? Int).map { $0 > 0 && $0 <= 60 } == true)
+        #expect(reply.headers.first(name: "Retry-After") != nil)
+
+        let bindCode = try #require(server.outbox.lastCode(to: "+8613800138000"))
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/confirm",
+                                   ["phone": "13800138000", "code": bindCode == "000000" ? "000001" : "000000"])
+        expectError(reply, 400, "invalid_code")
+        #expect(reply["tries_left"] as? Int == 4)
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/confirm", ["phone": "13800138000", "code": bindCode])
+        #expect(reply.status == 200)
+        #expect(reply["enabled"] as? Bool == true)
+        #expect(reply["methods"] as? [String] == ["sms"])
+        #expect(reply["phone_hint"] as? String == "+86 138****8000")
+
+        reply = try await web.call(.DELETE, "/api/v1/session")
+        #expect(reply.status == 200)
+        #expect(web.cookie("mw_session") == nil)
+        expectError(try await web.call(.GET, "/api/v1/security/two-step"), 401, "unauthorized")
+
+        // Password, then the code: POST /session never sends one; /session/sms does.
+        let sent = server.outbox.count
+        reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        #expect(reply.status == 200)
+        #expect(reply["status"] as? String == "second_factor_required")
+        #expect(reply["methods"] as? [String] == ["sms"])
+        #expect(reply["phone_hint"] as? String == "+86 138****8000")
+        #expect(reply["csrf_token"] == nil)
+        let challenge = try #require(reply["challenge"] as? String)
+        #expect(server.outbox.count == sent)
+        expectError(try await web.call(.POST, "/api/v1/session/verify", ["challenge": challenge, "code": "123456", "trust_device": false]),
+                    400, "code_missing")
+        reply = try await web.call(.POST, "/api/v1/session/sms", ["challenge": challenge])
+        #expect(reply.status == 200)
+        #expect(reply["sent"] as? Bool == true && reply["resend_after"] as? Int == 60)
+        expectError(try await web.call(.POST, "/api/v1/session/sms", ["challenge": challenge]), 429, "cooldown")
+        let code = try #require(server.outbox.lastCode(to: "+8613800138000"))
+        expectError(try await web.call(.POST, "/api/v1/session/verify",
+                                       ["challenge": challenge, "code": code == "999999" ? "999998" : "999999", "trust_device": true]),
+                    400, "invalid_code")
+        reply = try await web.call(.POST, "/api/v1/session/verify", ["challenge": challenge, "code": code, "trust_device": true])
+        #expect(reply.status == 200)
+        #expect(reply["status"] as? String == "ok")
+        #expect(reply["csrf_token"] as? String != nil)
+        let deviceCookie = try #require(reply.setCookies.first { $0.hasPrefix("mw_device=") })
+        #expect(deviceCookie.contains("HttpOnly") && deviceCookie.contains("SameSite=Lax") && deviceCookie.contains("Max-Age=604800"))
+        #expect(!deviceCookie.contains("Secure"))
+        // The challenge is single-use.
+        expectError(try await web.call(.POST, "/api/v1/session/verify", ["challenge": challenge, "code": code, "trust_device": false]),
+                    401, "invalid_challenge")
+
+        reply = try await web.call(.GET, "/api/v1/security/devices")
+        #expect(reply.status == 200)
+        let device = try #require(reply.array.first)
+        #expect(reply.array.count == 1)
+        #expect(Set(device.keys) == ["id", "name", "ip", "trusted_at", "last_seen_at", "expires_at", "current"])
+        #expect(device["current"] as? Bool == true)
+        #expect(device["ip"] as? String == "127.0.0.1")
+        #expect(device["name"] as? String == "Chrome 120 · Linux")
+        let deviceID = try #require(device["id"] as? Int)
+
+        // Signing in again on the trusted device needs no code.
+        try await web.call(.DELETE, "/api/v1/session")
+        reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        #expect(reply["status"] as? String == "ok")
+        // Another browser (no device cookie) still needs one.
+        let other = server.client()
+        reply = try await other.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        #expect(reply["status"] as? String == "second_factor_required")
+
+        reply = try await web.call(.GET, "/api/v1/security/sign-ins")
+        #expect(reply.status == 200)
+        #expect(reply.array.contains { $0["method"] as? String == "password+trusted-device" })
+
+        expectError(try await web.call(.DELETE, "/api/v1/security/devices/\(deviceID)", sendCSRF: false), 403, "csrf_failed")
+        #expect(try await web.call(.DELETE, "/api/v1/security/devices/\(deviceID)").status == 204)
+        expectError(try await web.call(.DELETE, "/api/v1/security/devices/\(deviceID)"), 404, "not_found")
+        expectError(try await web.call(.DELETE, "/api/v1/security/devices/abc"), 404, "not_found")
+        try await web.call(.DELETE, "/api/v1/session")
+        reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        #expect(reply["status"] as? String == "second_factor_required", "a cancelled device asks for a code again")
+    }
+
+    @Test func unbindAndEnforcement() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+        _ = try await TwoStepService(server.runtime.security).enforce(.domain("example.edu.cn"))
+
+        var reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        #expect(reply["status"] as? String == "enrollment_required")
+        let challenge = try #require(reply["challenge"] as? String)
+        expectError(try await web.call(.GET, "/api/v1/security/two-step"), 401, "unauthorized")
+        expectError(try await web.call(.POST, "/api/v1/session/sms", ["challenge": challenge]), 401, "invalid_challenge")
+        expectError(try await web.call(.POST, "/api/v1/session/enroll/sms", ["challenge": challenge, "phone": "abc"]), 400, "invalid_phone")
+        reply = try await web.call(.POST, "/api/v1/session/enroll/sms", ["challenge": challenge, "phone": "+44 7700 900123"])
+        #expect(reply["sent"] as? Bool == true)
+        let code = try #require(server.outbox.lastCode(to: "+447700900123"))
+        reply = try await web.call(.POST, "/api/v1/session/enroll/confirm", ["challenge": challenge, "phone": "+447700900123", "code": code])
+        #expect(reply.status == 200)
+        #expect(reply["status"] as? String == "ok")
+        reply = try await web.call(.GET, "/api/v1/security/two-step")
+        #expect(reply["enabled"] as? Bool == true)
+        #expect(reply["enforced"] as? Bool == true)
+        expectError(try await web.call(.POST, "/api/v1/security/two-step/sms/unbind/start"), 403, "two_step_enforced")
+        expectError(try await web.call(.DELETE, "/api/v1/security/two-step", ["password": password]), 403, "two_step_enforced")
+
+        _ = try await TwoStepService(server.runtime.security).relax(.domain("example.edu.cn"))
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/unbind/start")
+        #expect(reply["sent"] as? Bool == true)
+        let unbindCode = try #require(server.outbox.lastCode(to: "+447700900123"))
+        expectError(try await web.call(.DELETE, "/api/v1/security/two-step", ["code": unbindCode], sendCSRF: false), 403, "csrf_failed")
+        reply = try await web.call(.DELETE, "/api/v1/security/two-step", ["code": unbindCode])
+        #expect(reply.status == 200)
+        #expect(reply["enabled"] as? Bool == false)
+        expectError(try await web.call(.POST, "/api/v1/security/two-step/sms/unbind/start"), 409, "not_enabled")
+    }
+
+    @Test func appPasswordsAndPasswordChange() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+        expectError(try await web.call(.GET, "/api/v1/app-passwords"), 401, "unauthorized")
+        try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+
+        expectError(try await web.call(.POST, "/api/v1/app-passwords", ["name": "Foxmail"], sendCSRF: false), 403, "csrf_failed")
+        expectError(try await web.call(.POST, "/api/v1/app-passwords", ["name": "   "]), 400, "invalid_name")
+        var reply = try await web.call(.POST, "/api/v1/app-passwords", ["name": "Foxmail"])
+        #expect(reply.status == 201)
+        let secret = try #require(reply["password"] as? String)
+        #expect(secret.count == 16)
+        #expect(reply["name"] as? String == "Foxmail")
+        let id = try #require(reply["id"] as? Int)
+
+        // The client-specific password works at a mail door, never on the web.
+        let auth = ProtocolAuthenticator(server.runtime.security)
+        guard case .valid(_, .appPassword(let usedID, "Foxmail")) = await auth.authenticate(
+            username: address, password: secret.uppercased(), door: .imap, remoteIP: "127.0.0.1", clientID: nil) else {
+            Issue.record("the client-specific password must open IMAP"); return
+        }
+        #expect(usedID == Int64(id))
+        expectError(try await server.client().call(.POST, "/api/v1/session", ["username": address, "password": secret]),
+                    401, "invalid_credentials")
+
+        reply = try await web.call(.GET, "/api/v1/app-passwords")
+        #expect(reply.status == 200)
+        let listed = try #require(reply.array.first)
+        #expect(listed["password"] == nil)
+        #expect(!reply.body.contains(secret))
+        #expect(listed["last_used_protocol"] as? String == "imap")
+        #expect(listed["last_used_ip"] as? String == "127.0.0.1")
+        #expect(listed["last_used_at"] is String)
+
+        #expect(try await web.call(.DELETE, "/api/v1/app-passwords/\(id)").status == 204)
+        expectError(try await web.call(.DELETE, "/api/v1/app-passwords/\(id)"), 404, "not_found")
+        #expect(await auth.isStillValid(.appPassword(id: Int64(id), name: "Foxmail"), accountID: 1) == false)
+
+        // A13: changing the password ends the other sessions and revokes client-specific passwords.
+        try await web.call(.POST, "/api/v1/app-passwords", ["name": "iPhone"])
+        let second = server.client()
+        try await second.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        expectError(try await web.call(.POST, "/api/v1/account/password", ["current_password": "nope", "new_password": "Moon-River-77"]),
+                    400, "wrong_password")
+        expectError(try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "1"]),
+                    400, "weak_password")
+        reply = try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "Moon-River-77"])
+        #expect(reply.status == 200)
+        #expect(try await web.call(.GET, "/api/v1/app-passwords").array.isEmpty)
+        expectError(try await second.call(.GET, "/api/v1/app-passwords"), 401, "unauthorized")
+    }
+
+    @Test func hostileRequestsGetClearErrors() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+        expectError(try await web.call(.POST, "/api/v1/session", rawBody: "{not json"), 400, "bad_request")
+        expectError(try await web.call(.POST, "/api/v1/session", rawBody: "[1,2]"), 400, "bad_request")
+        expectError(try await web.call(.POST, "/api/v1/session", ["username": address]), 400, "bad_request")
+        expectError(try await web.call(.POST, "/api/v1/session", ["username": 5, "password": true]), 400, "bad_request")
+        expectError(try await web.call(.POST, "/api/v1/session", rawBody: String(repeating: "x", count: 100_000)), 413, "too_large")
+        expectError(try await web.call(.POST, "/api/v1/session/sms", ["challenge": "forged"]), 401, "invalid_challenge")
+        expectError(try await web.call(.POST, "/api/v1/session/verify",
+                                       ["challenge": String(repeating: "A", count: 43), "code": "123456"]), 401, "invalid_challenge")
+        web.setCookie("mw_session", "forged-session")
+        expectError(try await web.call(.GET, "/api/v1/security/devices"), 401, "unauthorized")
+        // English on request.
+        let reply = try await web.call(.POST, "/api/v1/session?lang=en", ["username": address, "password": "x"])
+        #expect(reply["message"] as? String == "Wrong address or password.")
+    }
+
+    @Test func providerFailureIsA502AndNothingIsIssued() async throws {
+        let sms = RecordingSMSSender()
+        sms.setFailing(true)
+        let server = try await TwoStepServer.start(smsSender: sms)
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+        try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        expectError(try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13800138000"]), 502, "sms_failed")
+        sms.setFailing(false)
+        let reply = try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13800138000"])
+        #expect(reply.status == 200, "no cooldown was left behind")
+        #expect(sms.messages.count == 1)
+    }
+
+    @Test func pagesNeedASessionAndCarrySecurityHeaders() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+        // Without a session the page redirects to the sign-in page (the client follows redirects).
+        var reply = try await web.call(.GET, "/settings/security/two-step")
+        #expect(reply.status == 200)
+        #expect(reply.body.contains("id=\"login-form\""))
+        #expect(!reply.body.contains("id=\"bind-form\""))
+        reply = try await web.call(.GET, "/login")
+        #expect(reply.status == 200)
+        #expect(reply.body.contains("设为可信任设备"))
+        #expect(reply.body.contains("帐号安全二次验证"))
+        #expect(reply.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
+        #expect(reply.headers.first(name: "X-Frame-Options") == "DENY")
+        try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        for path in ["/mail", "/settings", "/settings/security/two-step", "/settings/security/devices", "/settings/profile/password"] {
+            reply = try await web.call(.GET, path)
+            #expect(reply.status == 200, "\(path)")
+            #expect(reply.body.contains(web.csrf ?? "-"), "\(path) carries the CSRF token")
+        }
+        #expect(try await web.call(.GET, "/settings/profile/password").body.contains("客户端专用密码"))
+        #expect(try await web.call(.GET, "/settings?lang=en").body.contains("Two-step verification"))
+        #expect(try await web.call(.GET, "/static/app.js").status == 200)
+        #expect(try await web.call(.GET, "/static/nothing.js").status == 404)
+    }
+}

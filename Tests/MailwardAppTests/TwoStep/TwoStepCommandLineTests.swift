@@ -1,0 +1,99 @@
+import Foundation
+import MailwardApp
+import MailwardConfig
+import MailwardCore
+import Testing
+
+/// `mailward policy two-step …`, `user reset-two-step`, `user show` and `user passwd` (A6, A13, O3).
+@Suite struct TwoStepCommandLineTests {
+    @Test func enforceRelaxResetAndShow() async throws {
+        let data = try temporaryFolder()
+        func mw(_ args: String...) throws -> CommandResult { try runMailward(args + ["--data", data]) }
+        #expect(try mw("domain", "add", "example.edu.cn").status == 0)
+        #expect(try mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42").status == 0)
+
+        #expect(try mw("policy", "two-step", "enforce", "--domain", "Example.EDU.cn").stdout
+                == "two-step verification enforced for domain example.edu.cn\n")
+        #expect(try mw("policy", "two-step", "enforce", "--domain", "example.edu.cn").stdout.contains("already"))
+        #expect(try mw("policy", "two-step", "enforce", "--user", "zhang.san@example.edu.cn").status == 0)
+        #expect(try mw("policy", "two-step", "enforce", "--all").status == 0)
+        #expect(try mw("policy", "two-step", "show").stdout == "domain example.edu.cn\nuser zhang.san@example.edu.cn\nall\n")
+        var show = try mw("user", "show", "zhang.san@example.edu.cn").stdout
+        #expect(show.contains("two-step:     off (enforced)"))
+        #expect(show.contains("phone:        -"))
+        #expect(show.contains("app passwords: 0"))
+        #expect(show.contains("trusted devices: 0"))
+
+        for (args, message) in [
+            (["policy", "two-step", "enforce"], "give exactly one of --all, --domain D, --user U"),
+            (["policy", "two-step", "enforce", "--all", "--domain", "example.edu.cn"], "give exactly one"),
+            (["policy", "two-step", "enforce", "--domain", "nowhere.test"], "unknown domain: nowhere.test"),
+            (["policy", "two-step", "relax", "--user", "nobody@example.edu.cn"], "no such account"),
+            (["user", "reset-two-step", "nobody@example.edu.cn"], "no such account"),
+        ] {
+            let result = try runMailward(args + ["--data", data])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains(message), "\(args): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+
+        // Bind a phone and trust a device behind the command line's back, as the web would.
+        let runtime = try await Runtime.open(dataPath: data, configFile: nil)
+        let account = try await runtime.accounts.account("zhang.san@example.edu.cn")
+        try await runtime.store.savePhoneBinding(PhoneBinding(accountID: account.id, phone: try PhoneNumber(parsing: "13800138000"),
+                                                              boundAt: Date()))
+        _ = try await runtime.store.insertTrustedDevice(NewTrustedDevice(accountID: account.id, tokenHash: "h", name: "Chrome",
+                                                                          ip: "127.0.0.1", trustedAt: Date(),
+                                                                          expiresAt: Date().addingTimeInterval(3600)))
+        _ = try await AppPasswordService(runtime.security).create(account, name: "Foxmail", context: ClientContext(ip: "127.0.0.1"))
+        show = try mw("user", "show", "zhang.san@example.edu.cn").stdout
+        #expect(show.contains("two-step:     on (enforced)"))
+        #expect(show.contains("phone:        +86 138****8000"))
+        #expect(show.contains("app passwords: 1"))
+        #expect(show.contains("trusted devices: 1"))
+
+        #expect(try mw("user", "reset-two-step", "zhang.san@example.edu.cn").stdout == "two-step verification reset for zhang.san@example.edu.cn\n")
+        show = try mw("user", "show", "zhang.san@example.edu.cn").stdout
+        #expect(show.contains("phone:        -"))
+        #expect(show.contains("trusted devices: 0"))
+        #expect(show.contains("app passwords: 1"), "client-specific passwords survive a lost phone")
+        let audit = try await runtime.store.auditEvents(accountID: account.id, kinds: [.twoStepReset], limit: 5)
+        #expect(audit.count == 1 && audit.first?.door == "cli")
+
+        // A13 from the command line too.
+        #expect(try mw("user", "passwd", "zhang.san@example.edu.cn", "--password", "Moon-River-77").status == 0)
+        #expect(try mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("app passwords: 0"))
+
+        #expect(try mw("policy", "two-step", "relax", "--all").stdout == "two-step verification no longer enforced for all accounts\n")
+        #expect(try mw("policy", "two-step", "relax", "--all").stdout.contains("was not enforced"))
+        #expect(try mw("policy", "two-step", "relax", "--domain", "example.edu.cn").status == 0)
+        #expect(try mw("policy", "two-step", "relax", "--user", "zhang.san@example.edu.cn").status == 0)
+        #expect(try mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("two-step:     off\n"))
+    }
+
+    @Test func serverKeyIsMadeOnceWithMode0600() throws {
+        let data = try temporaryFolder()
+        #expect(try runMailward(["domain", "list", "--data", data]).status == 0)
+        let path = data + "/server.key"
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let key = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(key.count == 32)
+        #expect(try runMailward(["domain", "list", "--data", data]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == key, "the key is made once and kept")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        let refused = try runMailward(["domain", "list", "--data", data])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("server.key"))
+    }
+
+    @Test func anIncompleteSMSProviderStopsStartUp() throws {
+        let data = try temporaryFolder()
+        let result = try runMailward(["serve", "--data", data], environment: [
+            "MAILWARD_HTTP_PORT": "0", "MAILWARD_SMS_PROVIDER": "aliyun", "MAILWARD_SMS_ALIYUN_ACCESS_KEY_ID": "LTAI-test",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot use the SMS provider"), "\(result.stderr)")
+        #expect(result.stderr.contains("aliyun access key secret is empty"), "\(result.stderr)")
+    }
+}

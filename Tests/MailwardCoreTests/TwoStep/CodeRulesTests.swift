@@ -1,0 +1,144 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// SPEC A10 with a fixed clock: 5 minutes, single use, 5 tries, 60 s resend, caps; A11 failures.
+@Suite struct CodeRulesTests {
+    @Test func codesExpireAtFiveMinutes() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        let code = try #require(h.lastCode())
+        h.clock.advance(by: 299)
+        // A wrong try just before expiry does not extend anything.
+        await #expect(throws: TwoStepError.self) {
+            try await h.twoStep.confirmBinding(account, phone: "13800138000", code: code == "999999" ? "888888" : "999999", context: h.web)
+        }
+        h.clock.advance(by: 1)
+        await #expect(throws: TwoStepError.codeExpired) {
+            try await h.twoStep.confirmBinding(account, phone: "13800138000", code: code, context: h.web)
+        }
+        #expect(try await h.twoStep.status(account).enabled == false)
+    }
+
+    @Test func aCodeWorksJustBeforeExpiryAndOnlyOnce() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.twoStep.startBinding(account, phone: "+86 138 0013 8000", context: h.web)
+        let code = try #require(h.lastCode())
+        h.clock.advance(by: 299)
+        try await h.twoStep.confirmBinding(account, phone: "13800138000", code: code, context: h.web)
+        await #expect(throws: TwoStepError.codeMissing) {
+            try await h.twoStep.confirmBinding(account, phone: "13800138000", code: code, context: h.web)
+        }
+    }
+
+    @Test func aCodeConfirmsOnlyTheNumberItWasSentTo() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        let code = try #require(h.lastCode())
+        await #expect(throws: TwoStepError.codeMissing) {
+            try await h.twoStep.confirmBinding(account, phone: "13900139000", code: code, context: h.web)
+        }
+    }
+
+    @Test func fiveWrongTriesKillTheCode() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        let code = try #require(h.lastCode())
+        let wrong = code == "000000" ? "000001" : "000000"
+        for left in [4, 3, 2, 1] {
+            await #expect(throws: TwoStepError.invalidCode(triesLeft: left)) {
+                try await h.twoStep.confirmBinding(account, phone: "13800138000", code: wrong, context: h.web)
+            }
+        }
+        await #expect(throws: TwoStepError.tooManyAttempts) {
+            try await h.twoStep.confirmBinding(account, phone: "13800138000", code: wrong, context: h.web)
+        }
+        await #expect(throws: TwoStepError.tooManyAttempts) {
+            try await h.twoStep.confirmBinding(account, phone: "13800138000", code: code, context: h.web)
+        }
+        // A new code (after the cooldown) works again.
+        h.clock.advance(by: 60)
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        try await h.twoStep.confirmBinding(account, phone: "13800138000", code: try #require(h.lastCode()), context: h.web)
+    }
+
+    @Test func resendOnlyAfterSixtySeconds() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        #expect(try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web) == 60)
+        await #expect(throws: TwoStepError.cooldown(retryAfter: 60)) {
+            _ = try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        }
+        h.clock.advance(by: 59)
+        await #expect(throws: TwoStepError.cooldown(retryAfter: 1)) {
+            _ = try await h.twoStep.startBinding(account, phone: "13900139000", context: h.web)
+        }
+        h.clock.advance(by: 1)
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        #expect(h.sms.messages.count == 2)
+    }
+
+    @Test func dailyCapsPerNumberAndAccountAndHourlyPerIP() async throws {
+        let h = Harness { $0.dailyCodesPerNumber = 3; $0.dailyCodesPerAccount = 4; $0.hourlyCodesPerIP = 6 }
+        let zhang = try await h.user("zhang@a.test")
+        let li = try await h.user("li@a.test")
+        for _ in 0..<3 {
+            try await h.twoStep.startBinding(zhang, phone: "13800138000", context: h.web)
+            h.clock.advance(by: 60)
+        }
+        // Per number: several accounts share the number, and its cap.
+        await #expect(throws: TwoStepError.self) { _ = try await h.twoStep.startBinding(li, phone: "13800138000", context: h.web) }
+        try await h.twoStep.startBinding(zhang, phone: "13900139000", context: h.web)
+        h.clock.advance(by: 60)
+        // Per account: 4 a day.
+        do {
+            _ = try await h.twoStep.startBinding(zhang, phone: "13700137000", context: h.web)
+            Issue.record("the account cap should refuse a 5th code")
+        } catch let error as TwoStepError {
+            guard case .rateLimited(let wait) = error else { Issue.record("\(error)"); return }
+            #expect(wait > 3600 && wait <= 86_400)
+        }
+        // Per IP: 6 an hour (4 sent from this IP so far).
+        try await h.twoStep.startBinding(li, phone: "13600136000", context: h.web)
+        h.clock.advance(by: 60)
+        try await h.twoStep.startBinding(li, phone: "13500135000", context: h.web)
+        h.clock.advance(by: 60)
+        await #expect(throws: TwoStepError.self) { _ = try await h.twoStep.startBinding(li, phone: "13300133000", context: h.web) }
+        let other = ClientContext(ip: "198.51.100.7")
+        try await h.twoStep.startBinding(li, phone: "13300133000", context: other)
+    }
+
+    @Test func providerFailureLeavesNothingHalfIssued() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        h.sms.setFailing(true)
+        await #expect(throws: TwoStepError.smsFailed) {
+            _ = try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        }
+        #expect(await h.store.latestCode(accountID: account.id, purpose: .bind) == nil)
+        await #expect(throws: TwoStepError.codeMissing) {
+            try await h.twoStep.confirmBinding(account, phone: "13800138000", code: "123456", context: h.web)
+        }
+        h.sms.setFailing(false)
+        // No cooldown was started by the failed attempt.
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        let events = await h.store.auditEvents(accountID: account.id, kinds: [.codeSendFailed], limit: 10)
+        #expect(events.count == 1)
+    }
+
+    @Test func changingThePhoneEndsDeviceTrust() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        _ = try await h.store.insertTrustedDevice(NewTrustedDevice(accountID: account.id, tokenHash: "x", name: "n", ip: "i",
+                                                                    trustedAt: h.clock.now, expiresAt: h.clock.now.addingTimeInterval(100)))
+        try await h.bind(account, "13900139000")
+        #expect(try await h.twoStep.devices(account).isEmpty)
+        #expect(try await h.twoStep.status(account).phoneHint == "+86 139****9000")
+    }
+}

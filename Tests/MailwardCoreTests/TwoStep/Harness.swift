@@ -1,0 +1,48 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// Core's two-step use cases over in-memory stores, a fixed clock and a recording SMS sender.
+struct Harness {
+    let clock = FixedClock()
+    let directory = InMemoryDirectoryStore()
+    let store = InMemorySecurityStore()
+    let sms = RecordingSMSSender()
+    let accounts: AccountService
+    let env: SecurityEnvironment
+    let web = ClientContext(ip: "192.0.2.10", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36")
+
+    static let password = "Tea-Garden-42"
+
+    init(_ configure: (inout TwoStepSettings) -> Void = { _ in }) {
+        var settings = TwoStepSettings()
+        configure(&settings)
+        // Cheap scrypt parameters keep the tests fast; the rules do not depend on them.
+        accounts = AccountService(store: directory, clock: clock, hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
+        env = SecurityEnvironment(accounts: accounts, store: store, key: ServerKey.generate(SeededRandomSource(seed: 1)),
+                                  settings: settings, clock: clock, random: SeededRandomSource(seed: 2), sms: sms)
+    }
+
+    var signIn: SignInService { SignInService(env) }
+    var twoStep: TwoStepService { TwoStepService(env) }
+    var apps: AppPasswordService { AppPasswordService(env) }
+    var sessions: WebSessionService { WebSessionService(env) }
+    var authenticator: ProtocolAuthenticator { ProtocolAuthenticator(env) }
+
+    func user(_ address: String = "zhang.san@example.edu.cn") async throws -> Account {
+        let domain = String(address.split(separator: "@")[1])
+        if await directory.domain(named: domain) == nil { try await accounts.addDomain(domain) }
+        return try await accounts.addAccount(address, password: Self.password)
+    }
+
+    /// Binds `phone` through the real flow (code by SMS) and moves the clock past the cooldown.
+    func bind(_ account: Account, _ phone: String = "13800138000") async throws {
+        try await twoStep.startBinding(account, phone: phone, context: web)
+        let code = try #require(sms.lastCode(to: try PhoneNumber(parsing: phone).e164))
+        try await twoStep.confirmBinding(account, phone: phone, code: code, context: web)
+        clock.advance(by: 61)
+    }
+
+    func lastCode(_ phone: String = "+8613800138000") -> String? { sms.lastCode(to: phone) }
+}

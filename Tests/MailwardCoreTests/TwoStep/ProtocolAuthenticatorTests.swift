@@ -1,0 +1,106 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// SPEC A7, A8, A13: one credential check for every door.
+@Suite struct ProtocolAuthenticatorTests {
+    @Test func accountPasswordOnlyUntilAPhoneIsBound() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let auth = h.authenticator
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
+        #expect(await auth.isStillValid(.accountPassword, accountID: account.id))
+        try await h.bind(account)
+        for door in [DoorKind.imap, .pop3, .smtp] {
+            #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: door,
+                                            remoteIP: "198.51.100.1", clientID: "Foxmail") == .clientPasswordRequired(account))
+        }
+        // "Client password required" is only revealed after the password was right.
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: "wrong", door: .imap,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .invalid)
+        #expect(await !auth.isStillValid(.accountPassword, accountID: account.id))
+        // The web still takes the account password (the second factor follows).
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .web,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
+        let refusals = await h.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 50)
+        #expect(refusals.contains { $0.door == "pop3" && !$0.success && $0.detail.contains("client-specific password is required") })
+    }
+
+    @Test func clientSpecificPasswordsAlwaysWorkAtMailDoorsAndNeverAtTheWeb() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        let created = try await h.apps.create(account, name: " iPhone 邮件 ", context: h.web)
+        #expect(created.record.name == "iPhone 邮件")
+        #expect(created.password.count == 16)
+        #expect(!created.record.secretHash.contains(created.password))
+        let typed = AppPasswordFormat.grouped(created.password).uppercased()
+        let result = await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: typed, door: .imap,
+                                                        remoteIP: "203.0.113.5", clientID: "iPhone Mail")
+        #expect(result == .valid(account, .appPassword(id: created.record.id, name: "iPhone 邮件")))
+        let used = try #require(try await h.apps.list(account).first)
+        #expect(used.lastUsedProtocol == "imap")
+        #expect(used.lastUsedIP == "203.0.113.5")
+        #expect(used.lastUsedAt == h.clock.now)
+        #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: created.password, door: .web,
+                                                   remoteIP: "203.0.113.5", clientID: nil) == .invalid)
+        await #expect(throws: TwoStepError.invalidCredentials) {
+            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: created.password, deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+        // Another account's password does not open this one.
+        let li = try await h.user("li.si@example.edu.cn")
+        #expect(await h.authenticator.authenticate(username: "li.si@example.edu.cn", password: created.password, door: .imap,
+                                                   remoteIP: "203.0.113.5", clientID: nil) == .invalid)
+        _ = li
+        // Deleted: stops at once, also for open sessions (isStillValid).
+        let credential = ClientCredential.appPassword(id: created.record.id, name: created.record.name)
+        #expect(await h.authenticator.isStillValid(credential, accountID: account.id))
+        try await h.apps.revoke(account, id: created.record.id, context: h.web)
+        #expect(await !h.authenticator.isStillValid(credential, accountID: account.id))
+        #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: typed, door: .pop3,
+                                                   remoteIP: "203.0.113.5", clientID: nil) == .invalid)
+        await #expect(throws: TwoStepError.notFound) { try await h.apps.revoke(account, id: created.record.id, context: h.web) }
+    }
+
+    @Test func disabledAccountsFailEverywhere() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let created = try await h.apps.create(account, name: "Foxmail", context: h.web)
+        try await h.accounts.setDisabled("zhang.san@example.edu.cn", true)
+        #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: created.password, door: .imap,
+                                                   remoteIP: "203.0.113.5", clientID: nil) == .invalid)
+        #expect(await !h.authenticator.isStillValid(.appPassword(id: created.record.id, name: "Foxmail"), accountID: account.id))
+    }
+
+    @Test func atMostFiftyNamedAppPasswords() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        for i in 0..<50 { _ = try await h.apps.create(account, name: "client \(i)", context: h.web) }
+        await #expect(throws: TwoStepError.appPasswordLimit(50)) { _ = try await h.apps.create(account, name: "one more", context: h.web) }
+        await #expect(throws: TwoStepError.invalidName) { _ = try await h.apps.create(account, name: "  ", context: h.web) }
+    }
+
+    @Test func passwordChangeRevokesSessionsDevicesAndAppPasswords() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let app = try await h.apps.create(account, name: "Foxmail", context: h.web)
+        let keep = try await h.sessions.open(account: account, context: h.web, trustedDeviceID: nil)
+        let other = try await h.sessions.open(account: account, context: h.web, trustedDeviceID: nil)
+        _ = try await h.store.insertTrustedDevice(NewTrustedDevice(accountID: account.id, tokenHash: "t", name: "n", ip: "i",
+                                                                    trustedAt: h.clock.now, expiresAt: h.clock.now.addingTimeInterval(99)))
+        await #expect(throws: TwoStepError.wrongPassword) {
+            try await PasswordChangeService(h.env).change(account, current: "nope", new: "Moon-River-77", keepingSession: keep.token, context: h.web)
+        }
+        try await PasswordChangeService(h.env).change(account, current: Harness.password, new: "Moon-River-77",
+                                                      keepingSession: keep.token, context: h.web)
+        #expect(try await h.sessions.resolve(token: keep.token) != nil)
+        #expect(try await h.sessions.resolve(token: other.token) == nil)
+        #expect(try await h.twoStep.devices(account).isEmpty)
+        #expect(try await h.apps.list(account).isEmpty)
+        #expect(await !h.authenticator.isStillValid(.appPassword(id: app.record.id, name: "Foxmail"), accountID: account.id))
+        #expect(await h.store.auditEvents(accountID: account.id, kinds: [.passwordChanged], limit: 5).count == 1)
+    }
+}

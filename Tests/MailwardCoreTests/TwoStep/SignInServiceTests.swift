@@ -1,0 +1,214 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+@Suite struct SignInServiceTests {
+    @Test func passwordOnlyUntilAPhoneIsBound() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let step = try await h.signIn.begin(username: "Zhang.San@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                            oldSessionToken: nil, context: h.web)
+        guard case .signedIn(let grant) = step else { Issue.record("expected a session, got \(step)"); return }
+        #expect(grant.account.id == account.id)
+        #expect(try await h.sessions.resolve(token: grant.token)?.account.id == account.id)
+        await #expect(throws: TwoStepError.invalidCredentials) {
+            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "wrong", deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+        await #expect(throws: TwoStepError.invalidCredentials) {
+            _ = try await h.signIn.begin(username: "nobody@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+    }
+
+    @Test func codeThenTrustedDeviceForSevenDaysExactly() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        let sent = h.sms.messages.count
+        let step = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                            oldSessionToken: nil, context: h.web)
+        guard case .secondFactorRequired(let challenge, let hint) = step else { Issue.record("\(step)"); return }
+        #expect(hint == "+86 138****8000")
+        #expect(h.sms.messages.count == sent, "POST /session never sends a code")
+        #expect(try await h.signIn.sendCode(challenge: challenge, context: h.web) == 60)
+        #expect(h.sms.messages.last?.text.contains("登录") == true)
+        let code = try #require(h.lastCode())
+        await #expect(throws: TwoStepError.invalidCode(triesLeft: 4)) {
+            _ = try await h.signIn.verify(challenge: challenge, code: code == "000000" ? "111111" : "000000", trustDevice: true,
+                                          oldSessionToken: nil, context: h.web)
+        }
+        let verified = try await h.signIn.verify(challenge: challenge, code: code, trustDevice: true, oldSessionToken: nil, context: h.web)
+        let device = try #require(verified.device)
+        #expect(device.expiresAt == h.clock.now.addingTimeInterval(7 * 86_400))
+        // Replaying the challenge (or the code) gets nothing.
+        await #expect(throws: TwoStepError.invalidChallenge) {
+            _ = try await h.signIn.verify(challenge: challenge, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+        }
+        let devices = try await h.twoStep.devices(account)
+        #expect(devices.count == 1)
+        #expect(devices.first?.name == "Chrome 120 · Linux")
+
+        func again(_ token: String?) async throws -> SignInStep {
+            try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: token,
+                                     oldSessionToken: nil, context: h.web)
+        }
+        h.clock.advance(by: 7 * 86_400 - 62)
+        guard case .signedIn = try await again(device.token) else { Issue.record("trusted device within 7 days"); return }
+        guard case .secondFactorRequired = try await again(nil) else { Issue.record("other browsers still need a code"); return }
+        h.clock.advance(by: 62)
+        guard case .secondFactorRequired = try await again(device.token) else { Issue.record("trust ends after 7 days"); return }
+        let signIns = try await h.twoStep.recentSignIns(account)
+        #expect(signIns.contains { $0.method == "password+trusted-device" && $0.success })
+        #expect(signIns.contains { $0.method == "password+sms" && !$0.success })
+    }
+
+    @Test func cancellingTrustAsksForACodeAgain() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        guard case .secondFactorRequired(let challenge, _) = try await h.signIn.begin(
+            username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil, context: h.web)
+        else { Issue.record("expected a second factor"); return }
+        try await h.signIn.sendCode(challenge: challenge, context: h.web)
+        let verified = try await h.signIn.verify(challenge: challenge, code: try #require(h.lastCode()), trustDevice: true,
+                                                 oldSessionToken: nil, context: h.web)
+        let device = try #require(try await h.twoStep.devices(account).first)
+        try await h.twoStep.removeDevice(account, id: device.id, context: h.web)
+        await #expect(throws: TwoStepError.notFound) { try await h.twoStep.removeDevice(account, id: device.id, context: h.web) }
+        guard case .secondFactorRequired = try await h.signIn.begin(
+            username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: verified.device?.token,
+            oldSessionToken: nil, context: h.web)
+        else { Issue.record("a cancelled device must ask for a code"); return }
+    }
+
+    @Test func challengesLiveTenMinutes() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        guard case .secondFactorRequired(let challenge, _) = try await h.signIn.begin(
+            username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil, context: h.web)
+        else { Issue.record("expected a second factor"); return }
+        h.clock.advance(by: 600)
+        await #expect(throws: TwoStepError.invalidChallenge) { try await h.signIn.sendCode(challenge: challenge, context: h.web) }
+        await #expect(throws: TwoStepError.invalidChallenge) { try await h.signIn.sendCode(challenge: "not-a-token", context: h.web) }
+    }
+
+    @Test func enforcementForcesEnrollmentAndForbidsUnbinding() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        #expect(try await h.twoStep.enforce(.domain("example.edu.cn")))
+        #expect(try await !h.twoStep.enforce(.domain("example.edu.cn")))
+        let step = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                            oldSessionToken: nil, context: h.web)
+        guard case .enrollmentRequired(let challenge) = step else { Issue.record("\(step)"); return }
+        // The sign-in code route does not work on an enrollment challenge.
+        await #expect(throws: TwoStepError.invalidChallenge) { try await h.signIn.sendCode(challenge: challenge, context: h.web) }
+        await #expect(throws: TwoStepError.invalidPhone) {
+            try await h.signIn.sendEnrollmentCode(challenge: challenge, phone: "12345", context: h.web)
+        }
+        try await h.signIn.sendEnrollmentCode(challenge: challenge, phone: "13900139000", context: h.web)
+        let code = try #require(h.lastCode("+8613900139000"))
+        await #expect(throws: TwoStepError.codeMissing) {
+            _ = try await h.signIn.confirmEnrollment(challenge: challenge, phone: "13800138000", code: code, trustDevice: false,
+                                                     oldSessionToken: nil, context: h.web)
+        }
+        let verified = try await h.signIn.confirmEnrollment(challenge: challenge, phone: "139 0013 9000", code: code,
+                                                            trustDevice: false, oldSessionToken: nil, context: h.web)
+        #expect(verified.session.account.id == account.id)
+        let status = try await h.twoStep.status(account)
+        #expect(status == TwoStepStatus(enabled: true, methods: ["sms"], phoneHint: "+86 139****9000", enforced: true))
+        h.clock.advance(by: 61)
+        await #expect(throws: TwoStepError.enforced) { _ = try await h.twoStep.startUnbind(account, context: h.web) }
+        await #expect(throws: TwoStepError.enforced) {
+            try await h.twoStep.unbind(account, code: nil, password: Harness.password, context: h.web)
+        }
+        #expect(try await h.twoStep.relax(.domain("example.edu.cn")))
+        try await h.twoStep.startUnbind(account, context: h.web)
+        #expect(h.sms.messages.last?.to == "+8613900139000")
+        try await h.twoStep.unbind(account, code: h.lastCode("+8613900139000"), password: nil, context: h.web)
+        #expect(try await h.twoStep.status(account).enabled == false)
+    }
+
+    @Test func enforcementScopes() async throws {
+        let h = Harness()
+        let zhang = try await h.user("zhang@a.test")
+        let li = try await h.user("li@b.test")
+        #expect(try await !h.twoStep.isEnforced(zhang))
+        try await h.twoStep.enforce(.account(li.id))
+        #expect(try await !h.twoStep.isEnforced(zhang))
+        #expect(try await h.twoStep.isEnforced(li))
+        try await h.twoStep.enforce(.all)
+        #expect(try await h.twoStep.isEnforced(zhang))
+        try await h.twoStep.relax(.all)
+        #expect(try await !h.twoStep.isEnforced(zhang))
+    }
+
+    @Test func sessionsTimeOutWhenIdleAndAbsolutely() async throws {
+        let h = Harness { $0.sessionIdleTimeout = 1800; $0.sessionAbsoluteTimeout = 3 * 3600 }
+        let account = try await h.user()
+        let grant = try await h.sessions.open(account: account, context: h.web, trustedDeviceID: nil)
+        h.clock.advance(by: 1799)
+        #expect(try await h.sessions.resolve(token: grant.token) != nil)
+        h.clock.advance(by: 1799)
+        #expect(try await h.sessions.resolve(token: grant.token) != nil)
+        h.clock.advance(by: 1800)
+        #expect(try await h.sessions.resolve(token: grant.token) == nil)
+        let long = try await h.sessions.open(account: account, context: h.web, trustedDeviceID: nil)
+        for _ in 0..<7 {
+            h.clock.advance(by: 1700)
+            _ = try await h.sessions.resolve(token: long.token)
+        }
+        #expect(try await h.sessions.resolve(token: long.token) == nil, "absolute timeout")
+        #expect(h.sessions.checkCSRF(sessionToken: long.token, presented: long.csrfToken))
+        #expect(!h.sessions.checkCSRF(sessionToken: long.token, presented: nil))
+        #expect(!h.sessions.checkCSRF(sessionToken: long.token, presented: grant.csrfToken))
+    }
+
+    @Test func signInIsThrottledPerAccount() async throws {
+        let h = Harness { $0.failuresPerAccount = 3; $0.failureWindow = 900 }
+        _ = try await h.user()
+        for _ in 0..<3 {
+            await #expect(throws: TwoStepError.invalidCredentials) {
+                _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "nope", deviceToken: nil,
+                                             oldSessionToken: nil, context: h.web)
+            }
+        }
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
+            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+        #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password,
+                                                   door: .imap, remoteIP: "198.51.100.1", clientID: nil) == .invalid)
+        h.clock.advance(by: 901)
+        guard case .signedIn = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password,
+                                                        deviceToken: nil, oldSessionToken: nil, context: h.web)
+        else { Issue.record("the window has passed"); return }
+    }
+}
+
+@Suite struct SignInCooldownTests {
+    @Test func resendWaitsSixtySecondsWithinOneSignInButANewSignInMayAskAtOnce() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        func challenge() async throws -> String {
+            guard case .secondFactorRequired(let token, _) = try await h.signIn.begin(
+                username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil,
+                context: h.web) else { throw TwoStepError.invalidChallenge }
+            return token
+        }
+        let first = try await challenge()
+        try await h.signIn.sendCode(challenge: first, context: h.web)
+        await #expect(throws: TwoStepError.cooldown(retryAfter: 60)) { try await h.signIn.sendCode(challenge: first, context: h.web) }
+        let second = try await challenge()
+        try await h.signIn.sendCode(challenge: second, context: h.web)
+        // The first attempt's code no longer opens anything: only the latest code counts.
+        let code = try #require(h.lastCode())
+        await #expect(throws: TwoStepError.codeMissing) {
+            _ = try await h.signIn.verify(challenge: first, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+        }
+        _ = try await h.signIn.verify(challenge: second, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+    }
+}
