@@ -1,0 +1,40 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// SPEC M2: the addresses an account may send as (own address and its aliases for now).
+@Suite struct SendingPolicyTests {
+    func setUp() async throws -> (SendingPolicy, Account, Account) {
+        let accounts = AccountService(store: InMemoryDirectoryStore(),
+                                      hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
+        try await accounts.addDomain("example.test")
+        let alice = try await accounts.addAccount("alice@example.test", password: "Tea-Garden-42")
+        let bob = try await accounts.addAccount("bob@example.test", password: "Tea-Garden-42")
+        try await accounts.addAlias("sales@example.test", for: "alice@example.test")
+        return (SendingPolicy(accounts: accounts), alice, bob)
+    }
+
+    @Test func ownAddressAndAliasesOnly() async throws {
+        let (policy, alice, bob) = try await setUp()
+        #expect(try await policy.mayUse(sender: EmailAddress("Alice@Example.test"), account: alice))
+        #expect(try await policy.mayUse(sender: EmailAddress("sales@example.test"), account: alice))
+        #expect(try await !policy.mayUse(sender: EmailAddress("sales@example.test"), account: bob))
+        #expect(try await !policy.mayUse(sender: EmailAddress("bob@example.test"), account: alice))
+        #expect(try await !policy.mayUse(sender: EmailAddress("alice@elsewhere.test"), account: alice))
+    }
+
+    @Test func headerFromMustBeUsableAndPresent() async throws {
+        let (policy, alice, _) = try await setUp()
+        func check(_ headers: String) async throws -> Bool {
+            try await policy.mayUseHeaderFrom(of: Array((headers + "\r\n\r\nbody\r\n").utf8), account: alice)
+        }
+        #expect(try await check("From: Alice <alice@example.test>"))
+        #expect(try await check("From: =?UTF-8?B?6ZSA5ZSu?= <SALES@example.test>"))
+        #expect(try await !check("From: Bob <bob@example.test>"))
+        #expect(try await !check("From: alice@example.test, bob@example.test"))
+        #expect(try await !check("From: alice@example.test\r\nFrom: bob@example.test"))
+        #expect(try await !check("Subject: no from"))
+        #expect(try await !check("From: undisclosed"))
+    }
+}
