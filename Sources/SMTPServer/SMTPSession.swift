@@ -190,7 +190,8 @@ public struct SMTPSession: Sendable {
             guard isTLS || settings.isLoopback else { return [.reply(.startTLSRequired)] }
             guard account != nil else { return [.reply(.authenticationRequired)] }
         }
-        guard parameters.unrecognized.isEmpty else { return [.reply(.parameterNotRecognized)] }
+        // BINARYMIME is not offered (RFC 3030 §3): refuse it like an unknown parameter.
+        guard parameters.unrecognized.isEmpty, parameters.body != .binaryMIME else { return [.reply(.parameterNotRecognized)] }
         if let size = parameters.size, size > settings.maximumMessageSize { return [.reply(.messageTooLarge)] }
         if path.isInternationalized && !parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
         if settings.mode == .submission {

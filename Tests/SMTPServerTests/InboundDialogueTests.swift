@@ -222,4 +222,14 @@ import Testing
         let stored = try await server.messages(of: "bob@example.test")
         #expect(stored.first?.hasSuffix(first + second) == true)
     }
+
+    @Test func gracefulShutdownSays421ToIdleSessions() async throws {
+        let server = try await TestServer.smtp()
+        let client = try await connect(server)
+        _ = try await client.command("EHLO idle.example")
+        try await server.stop()
+        let reply = try await client.reply()
+        #expect(reply.code == 421 && reply.text.contains("4.3.2"))
+        #expect(await client.waitForClose())
+    }
 }

@@ -102,6 +102,7 @@ import Testing
         _ = command(&s, "EHLO c")
         #expect(codes(command(&s, "MAIL FROM:<a@b.test> SIZE=5000")) == ["552 5.3.4"])
         #expect(codes(command(&s, "MAIL FROM:<a@b.test> FOO=bar")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "MAIL FROM:<a@b.test> BODY=BINARYMIME")) == ["555 5.5.4"])
         _ = command(&s, "MAIL FROM:<a@b.test> SIZE=500")
         for name in ["r1", "r2"] {
             _ = command(&s, "RCPT TO:<\(name)@example.test>")
