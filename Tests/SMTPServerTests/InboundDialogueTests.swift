@@ -232,4 +232,22 @@ import Testing
         #expect(reply.code == 421 && reply.text.contains("4.3.2"))
         #expect(await client.waitForClose())
     }
+
+    @Test func overlongLinesAndErrorFloodsAreBounded() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        try await client.send("EHLO " + String(repeating: "a", count: 100_000) + "\r\n")
+        let long = try await client.reply()
+        #expect(long.code == 500 && long.text.contains("5.5.6"))
+        #expect(try await client.command("EHLO fine.example").code == 250)
+        var last = Reply(code: 0, lines: [])
+        // The long line was error 1; errors 2...9 are answered, error 10 ends the session.
+        for _ in 0..<8 { last = try await client.command("XYZZY") }
+        #expect(last.code == 500)
+        #expect(try await client.command("XYZZY").code == 500)
+        let bye = try await client.reply()
+        #expect(bye.code == 421 && bye.text.contains("4.7.0"))
+        #expect(await client.waitForClose())
+    }
 }
