@@ -81,6 +81,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The POP3 door: session state machine and its glue over MailwardNet (SPEC M5).
+        .target(
+            name: "POP3Server",
+            dependencies: [
+                "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardWeb",
             dependencies: [
@@ -109,6 +120,7 @@ let package = Package(
             name: "MailwardApp",
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb",
+                "POP3Server",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -166,6 +178,14 @@ let package = Package(
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
+        .testTarget(
+            name: "POP3ServerTests",
+            dependencies: [
+                "POP3Server", "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardTesting", "MailwardApp",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MailwardAppTests",
             dependencies: ["MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore"],
