@@ -92,6 +92,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "pop3-fuzz",
+            dependencies: ["POP3Codec", "POP3Server", "MailwardCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardWeb",
             dependencies: [
