@@ -186,8 +186,9 @@ let package = Package(
         .testTarget(
             name: "POP3ServerTests",
             dependencies: [
-                "POP3Server", "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardTesting", "MailwardApp",
+                "POP3Server", "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardTesting", "MailwardApp", "MailwardNet",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
