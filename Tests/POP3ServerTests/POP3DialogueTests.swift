@@ -70,7 +70,7 @@ import Testing
         await client.close()
         // The lock is released once the server noticed; then a new session sees all three.
         var stat = ""
-        for _ in 0..<50 {
+        for _ in 0..<200 {
             let next = try await LineClient.connect(port: await fixture.port())
             _ = try await next.readLine()
             _ = try await next.command("USER \(POP3Fixture.address)")
