@@ -208,3 +208,32 @@ import Testing
         try await fixture.stop()
     }
 }
+
+@Suite struct POP3EdgeTests {
+    /// A big message with dot-lines goes out in pieces and comes back byte for byte.
+    @Test func largeMessageRoundTripsExactly() async throws {
+        var body = ""
+        for index in 0..<6000 { body += index % 7 == 0 ? ".dot line \(index)\r\n" : "line \(index) of a long message, some filler text\r\n" }
+        body += ".\r\n..\r\n"
+        let message = POP3Fixture.message(subject: "Big", body: body)
+        let fixture = try await POP3Fixture.start(messages: [message])
+        let client = try await fixture.loggedInClient()
+        #expect(try await client.command("RETR 1") == "+OK \(message.utf8.count) octets")
+        let lines = try await client.multiline()
+        #expect(lines.joined(separator: "\r\n") + "\r\n" == message)
+        #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        try await fixture.stop()
+    }
+
+    /// An account disabled while its session is open cannot read or delete any more.
+    @Test func disabledAccountLosesItsSession() async throws {
+        let fixture = try await POP3Fixture.start()
+        let client = try await fixture.loggedInClient()
+        #expect(try await client.command("DELE 1").hasPrefix("+OK"))
+        try await fixture.server.runtime.accounts.setDisabled(POP3Fixture.address, true)
+        #expect(try await client.command("RETR 2") == "-ERR [AUTH] This account can no longer be used")
+        #expect(await client.waitForClose())
+        #expect(try await fixture.inbox().count == 3)
+        try await fixture.stop()
+    }
+}
