@@ -6,7 +6,7 @@ import Testing
 @Suite struct ServeTests {
     func portZeroConfiguration() -> MailwardConfiguration {
         var configuration = MailwardConfiguration()
-        configuration.http.port = 0
+        configuration.useEphemeralPorts()
         return configuration
     }
 
@@ -43,7 +43,7 @@ import Testing
         process.executableURL = Binary.mailward
         process.arguments = ["serve", "--demo", "--data", data]
         var environment = ProcessInfo.processInfo.environment
-        environment["MAILWARD_HTTP_PORT"] = "0"
+        environment.merge(MailwardConfiguration.ephemeralPortEnvironment) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

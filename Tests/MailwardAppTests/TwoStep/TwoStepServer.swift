@@ -15,7 +15,7 @@ struct TwoStepServer {
 
     static func start(smsSender: (any SMSSender)? = nil, configure: (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TwoStepServer {
         var configuration = MailwardConfiguration()
-        configuration.http.port = 0
+        configuration.useEphemeralPorts()
         configure(&configuration)
         let folder = try DataFolder.prepare(try temporaryFolder())
         let runtime = try Runtime(folder: folder, configuration: configuration, smsSender: smsSender)
