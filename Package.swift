@@ -93,6 +93,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The POP3 door: session state machine and its glue over MailwardNet (SPEC M5).
+        .target(
+            name: "POP3Server",
+            dependencies: [
+                "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "pop3-fuzz",
+            dependencies: ["POP3Codec", "POP3Server", "MailwardCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardWeb",
             dependencies: [
@@ -122,7 +138,8 @@ let package = Package(
         .target(
             name: "MailwardApp",
             dependencies: [
-                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS", "SMTPServer",
+                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS",
+                "POP3Server", "SMTPServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -188,6 +205,15 @@ let package = Package(
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
+        .testTarget(
+            name: "POP3ServerTests",
+            dependencies: [
+                "POP3Server", "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardTesting", "MailwardApp", "MailwardNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MailwardAppTests",
             dependencies: [

@@ -54,7 +54,8 @@ public final class MailwardServer: Sendable {
             health: { (try? await store.domains()) != nil },
             registry: registry,
             logger: logger,
-            security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies))
+            security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies,
+                                  shares: runtime.shares))
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
@@ -73,7 +74,10 @@ public final class MailwardServer: Sendable {
 
     /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.
     func mailDoorServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        smtpServices()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        services += smtpServices()
+        services += pop3Services()
+        return services
     }
 
     /// Reports a door's bound port (doors call this from `onListening`).

@@ -139,3 +139,24 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var messagingServiceSID: String = ""
     }
 }
+
+extension MailwardConfiguration {
+    /// Every door on a port the system picks (tests and side-by-side runs never collide).
+    public mutating func useEphemeralPorts() {
+        http.port = 0
+        smtp.port = 0
+        smtp.submissionPort = 0
+        smtp.submissionTLSPort = 0
+        imap.port = 0
+        imap.tlsPort = 0
+        pop3.port = 0
+        pop3.tlsPort = 0
+    }
+
+    /// The same as environment overrides, for a `mailward serve` process.
+    public static let ephemeralPortEnvironment: [String: String] = [
+        "MAILWARD_HTTP_PORT": "0", "MAILWARD_SMTP_PORT": "0", "MAILWARD_SMTP_SUBMISSION_PORT": "0",
+        "MAILWARD_SMTP_SUBMISSION_TLS_PORT": "0", "MAILWARD_IMAP_PORT": "0", "MAILWARD_IMAP_TLS_PORT": "0",
+        "MAILWARD_POP3_PORT": "0", "MAILWARD_POP3_TLS_PORT": "0",
+    ]
+}

@@ -17,14 +17,7 @@ public final class TestServer: Sendable {
                              prepare: @Sendable (inout Runtime) -> Void = { _ in }) async throws -> TestServer {
         var configuration = MailwardConfiguration()
         configure(&configuration)
-        configuration.http.port = 0
-        configuration.smtp.port = 0
-        configuration.smtp.submissionPort = 0
-        configuration.smtp.submissionTLSPort = 0
-        configuration.imap.port = 0
-        configuration.imap.tlsPort = 0
-        configuration.pop3.port = 0
-        configuration.pop3.tlsPort = 0
+        configuration.useEphemeralPorts()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
         var runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: configuration)
         prepare(&runtime)

@@ -46,6 +46,7 @@ public struct WebDoor: Sendable {
             SecurityRoutes(handler: handler).register(on: api)
             AppPasswordRoutes(handler: handler).register(on: api)
             AccountRoutes(handler: handler).register(on: api)
+            if let shares = security.shares { ShareRoutes(handler: handler, shares: shares).register(on: api) }
             PageRoutes(security: security, renderer: try PageRenderer.load()).register(on: router)
         }
         let health = self.health

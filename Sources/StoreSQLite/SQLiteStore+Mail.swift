@@ -115,7 +115,8 @@ extension SQLiteStore: MailStore {
         guard !copies.isEmpty else { return [] }
         let summaryJSON = try Self.json(metadata.summary)
         let parsedJSON = String(decoding: metadata.parsedJSON, as: UTF8.self)
-        return try await write { db in
+        // Group commit: concurrent deliveries share one transaction (see InsertBatcher).
+        return try await insertBatcher.submit { db in
             let owners = try Self.owners(db, mailboxIDs: copies.map(\.mailboxID))
             var added: [AccountID: Int64] = [:]
             for copy in copies { added[owners[copy.mailboxID]!, default: 0] += Int64(metadata.size) }

@@ -7,6 +7,7 @@ import MailwardCore
 /// server and the `mailward` command line — so writes wait on a busy timeout instead of failing.
 public final class SQLiteStore: Sendable {
     public let pool: DatabasePool
+    let insertBatcher: InsertBatcher
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
@@ -18,6 +19,7 @@ public final class SQLiteStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteMigrations.migrator.migrate(pool)
+        insertBatcher = InsertBatcher(pool: pool)
     }
 
     /// Names of the migrations applied so far, in order.

@@ -6,14 +6,7 @@ import Testing
 @Suite struct ServeTests {
     func portZeroConfiguration() -> MailwardConfiguration {
         var configuration = MailwardConfiguration()
-        configuration.http.port = 0
-        configuration.smtp.port = 0
-        configuration.smtp.submissionPort = 0
-        configuration.smtp.submissionTLSPort = 0
-        configuration.imap.port = 0
-        configuration.imap.tlsPort = 0
-        configuration.pop3.port = 0
-        configuration.pop3.tlsPort = 0
+        configuration.useEphemeralPorts()
         return configuration
     }
 
@@ -50,11 +43,7 @@ import Testing
         process.executableURL = Binary.mailward
         process.arguments = ["serve", "--demo", "--data", data]
         var environment = ProcessInfo.processInfo.environment
-        environment["MAILWARD_HTTP_PORT"] = "0"
-        for key in ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
-                    "POP3_PORT", "POP3_TLS_PORT"] {
-            environment["MAILWARD_\(key)"] = "0"
-        }
+        environment.merge(MailwardConfiguration.ephemeralPortEnvironment) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

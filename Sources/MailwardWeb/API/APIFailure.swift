@@ -62,6 +62,17 @@ struct APIFailure: Error {
                   triesLeft: triesLeft)
     }
 
+    init(_ error: ShareError, _ language: Language) {
+        let status: HTTPResponse.Status
+        switch error {
+        case .unknownGrantee, .notFound: status = .notFound
+        case .cannotShareWithSelf: status = .badRequest
+        case .alreadyShared: status = .conflict
+        case .denied: status = .forbidden
+        }
+        self.init(status: status, code: error.code, message: error.message(chinese: language != .en))
+    }
+
     var response: Response {
         var object: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
         if let retryAfter { object["retry_after"] = .int(retryAfter) }

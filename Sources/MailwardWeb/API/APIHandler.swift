@@ -22,6 +22,8 @@ struct APIHandler: Sendable {
                 logger.warning("SMS could not be sent", metadata: ["path": "\(request.uri.path)"])
             }
             return APIFailure(error, call.language).response
+        } catch let error as ShareError {
+            return APIFailure(error, call.language).response
         } catch {
             logger.error("API request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return APIFailure.internalError(call.language).response

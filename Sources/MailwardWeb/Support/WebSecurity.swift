@@ -6,10 +6,13 @@ public struct WebSecurity: Sendable {
     public let env: SecurityEnvironment
     /// Mark cookies `Secure` (behind a TLS-terminating proxy, `http.secure-cookies`).
     public let secureCookies: Bool
+    /// Shared mailboxes (`/api/v1/shares`); nil serves no share endpoints.
+    public let shares: ShareService?
 
-    public init(env: SecurityEnvironment, secureCookies: Bool) {
+    public init(env: SecurityEnvironment, secureCookies: Bool, shares: ShareService? = nil) {
         self.env = env
         self.secureCookies = secureCookies
+        self.shares = shares
     }
 
     var signIn: SignInService { SignInService(env) }

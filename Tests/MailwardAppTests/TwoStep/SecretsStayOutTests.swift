@@ -1,4 +1,5 @@
 import Foundation
+import MailwardConfig
 import Testing
 
 /// Secrets (passwords, SMS codes, client-specific passwords, session, challenge, CSRF and device
@@ -21,10 +22,7 @@ import Testing
         process.arguments = ["serve", "--data", data]
         var environment = ProcessInfo.processInfo.environment
         environment["MAILWARD_LOG_LEVEL"] = "trace"
-        for key in ["HTTP_PORT", "SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
-                    "POP3_PORT", "POP3_TLS_PORT"] {
-            environment["MAILWARD_" + key] = "0"
-        }
+        environment.merge(MailwardConfiguration.ephemeralPortEnvironment) { $1 }
         process.environment = environment
         process.standardOutput = log
         process.standardError = log

@@ -89,9 +89,9 @@ import Testing
 
     @Test func anIncompleteSMSProviderStopsStartUp() throws {
         let data = try temporaryFolder()
-        let result = try runMailward(["serve", "--data", data], environment: [
-            "MAILWARD_HTTP_PORT": "0", "MAILWARD_SMS_PROVIDER": "aliyun", "MAILWARD_SMS_ALIYUN_ACCESS_KEY_ID": "LTAI-test",
-        ])
+        let result = try runMailward(["serve", "--data", data], environment: MailwardConfiguration.ephemeralPortEnvironment.merging([
+            "MAILWARD_SMS_PROVIDER": "aliyun", "MAILWARD_SMS_ALIYUN_ACCESS_KEY_ID": "LTAI-test",
+        ]) { $1 })
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot use the SMS provider"), "\(result.stderr)")
         #expect(result.stderr.contains("aliyun access key secret is empty"), "\(result.stderr)")

@@ -15,15 +15,7 @@ struct TwoStepServer {
 
     static func start(smsSender: (any SMSSender)? = nil, configure: (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TwoStepServer {
         var configuration = MailwardConfiguration()
-        configuration.http.port = 0
-        // Every door on a free port, so tests running side by side never collide.
-        configuration.smtp.port = 0
-        configuration.smtp.submissionPort = 0
-        configuration.smtp.submissionTLSPort = 0
-        configuration.imap.port = 0
-        configuration.imap.tlsPort = 0
-        configuration.pop3.port = 0
-        configuration.pop3.tlsPort = 0
+        configuration.useEphemeralPorts()
         configure(&configuration)
         let folder = try DataFolder.prepare(try temporaryFolder())
         let runtime = try Runtime(folder: folder, configuration: configuration, smsSender: smsSender)

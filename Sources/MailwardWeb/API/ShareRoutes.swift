@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+
+/// `/api/v1/shares`: the signed-in account shares its own mailbox (SPEC S). A grantee never
+/// sees the owner's grant list and cannot re-share: every route acts on the session's own mailbox.
+struct ShareRoutes {
+    let handler: APIHandler
+    let shares: ShareService
+
+    func register(on api: RouterGroup<MailwardRequestContext>) {
+        let handler = self.handler
+        let shares = self.shares
+        api.get("shares") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                let granted = try await shares.granted(by: session.account)
+                let received = try await shares.received(by: session.account)
+                return JSONValue.object([
+                    "granted": .array(granted.map { Self.json($0, side: "grantee") }),
+                    "received": .array(received.map { Self.json($0, side: "owner") }),
+                ]).response()
+            }
+        }
+        api.post("shares") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                let permission = try Self.permission(body, call.language)
+                let listing = try await shares.share(session.account, with: try body.string("grantee", call.language, maxLength: 320),
+                                                     permission: permission, context: call.client)
+                return Self.json(listing, side: "grantee").response(.created)
+            }
+        }
+        api.patch("shares/:id") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw APIFailure.notFound(call.language) }
+                let permission = try Self.permission(try await call.body(), call.language)
+                let listing = try await shares.changePermission(session.account, shareID: id, to: permission, context: call.client)
+                return Self.json(listing, side: "grantee").response()
+            }
+        }
+        api.delete("shares/:id") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw APIFailure.notFound(call.language) }
+                try await shares.revoke(session.account, shareID: id, context: call.client)
+                return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+            }
+        }
+    }
+
+    static func permission(_ body: JSONBody, _ language: Language) throws -> SharePermission {
+        guard let raw = body.optionalString("permission"), let permission = SharePermission(rawValue: raw) else {
+            throw APIFailure(status: .badRequest, code: "invalid_permission",
+                             message: language == .en ? "permission must be read_only, send_on_behalf or send_as."
+                                 : "权限必须是 read_only、send_on_behalf 或 send_as")
+        }
+        return permission
+    }
+
+    static func json(_ listing: ShareListing, side: String) -> JSONValue {
+        .object([
+            "id": .int(Int(listing.grant.id)),
+            side: .string(listing.other.description),
+            "permission": .string(listing.grant.permission.rawValue),
+            "created_at": .date(listing.grant.createdAt),
+        ])
+    }
+}

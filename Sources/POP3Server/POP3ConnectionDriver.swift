@@ -1,0 +1,234 @@
+import Logging
+import MailwardCore
+import MailwardNet
+import NIOCore
+import POP3Codec
+import SMTPCodec
+
+/// The NIO-free glue of one POP3 connection: reads lines (pipelined commands one by one),
+/// feeds them to the ``POP3Session`` and performs its actions — writes (batched until the
+/// client's pipeline is drained), STLS, the credential check, reading and removing messages.
+struct POP3ConnectionDriver {
+    /// What a login opened: the account and the INBOX copies of the snapshot.
+    private struct Login {
+        var account: Account
+        var credential: ClientCredential
+        var records: [MessageUID: MessageRecord]
+    }
+
+    /// Flush once this much output is buffered (large RETR answers go out in pieces).
+    private static let flushThreshold = 64 * 1024
+
+    private let door: POP3Door
+    private let connection: MailConnection
+    private var session: POP3Session
+    private var decoder: POP3CommandDecoder
+    private var input = ByteBuffer()
+    private var output = ByteBuffer()
+    private var login: Login?
+    private var logger: Logger
+    /// The connection is closed or gone: nothing more is read or performed.
+    private var finished = false
+
+    init(door: POP3Door, connection: MailConnection) {
+        self.door = door
+        self.connection = connection
+        self.session = POP3Session(configuration: door.configuration.session, isTLS: connection.isTLS,
+                                   isLoopback: connection.isLoopback)
+        self.decoder = POP3CommandDecoder(configuration: door.configuration.decoder)
+        var logger = door.logger
+        logger[metadataKey: "door"] = "pop3"
+        logger[metadataKey: "ip"] = "\(connection.remoteIP)"
+        self.logger = logger
+    }
+
+    mutating func run() async {
+        defer {
+            if let login { door.locks.release(login.account.id) }
+        }
+        await perform(session.greeting())
+        while !finished && !session.isClosed {
+            let actions: [POP3Session.Action]
+            if session.expectsAuthenticationLine {
+                switch decoder.nextAuthenticationLine(&input) {
+                case .value(let line): actions = session.receivedAuthenticationLine(line)
+                case .error(let error): actions = session.receivedInvalid(error)
+                case .needMoreData: actions = await readMore()
+                }
+            } else {
+                switch decoder.next(&input) {
+                case .value(let command): actions = session.received(command)
+                case .error(let error): actions = session.receivedInvalid(error)
+                case .needMoreData: actions = await readMore()
+                }
+            }
+            await perform(actions)
+        }
+        _ = await flush()
+    }
+
+    /// Sends what is buffered (the client's pipeline is drained), then waits for bytes.
+    private mutating func readMore() async -> [POP3Session.Action] {
+        guard await flush() else { return [] }
+        input.discardReadBytes()
+        switch await connection.read(timeout: door.configuration.idleTimeout) {
+        case .data(var bytes):
+            input.writeBuffer(&bytes)
+            return []
+        case .closed:
+            finished = true
+            session.connectionClosed()
+            return []
+        case .timeout:
+            logger.debug("idle timeout")
+            return session.timedOut()
+        case .shutdown:
+            return session.shuttingDown()
+        }
+    }
+
+    private mutating func perform(_ actions: [POP3Session.Action]) async {
+        for action in actions {
+            guard !finished else { return }
+            switch action {
+            case .send(let response):
+                response.write(into: &output)
+            case .sendLines(let response):
+                response.write(into: &output)
+            case .sendMessage(let message, let bodyLines, let markSeen):
+                await sendMessage(message, bodyLines: bodyLines, markSeen: markSeen)
+            case .startTLS(let response):
+                await startTLS(response)
+            case .authenticate(let credentials):
+                await perform(session.loginFinished(await authenticate(credentials)))
+            case .pause(let duration):
+                guard await flush() else { return }
+                try? await Task.sleep(for: duration)
+            case .commit(let mailboxID, let uids):
+                await perform(session.updateFinished(removed: await commit(mailboxID: mailboxID, uids: uids)))
+            case .close:
+                _ = await flush()
+                finished = true
+                session.connectionClosed()
+                return
+            }
+            if output.readableBytes >= Self.flushThreshold, !(await flush()) { return }
+        }
+    }
+
+    /// Writes the buffered output; false (and the session closed) when the connection is gone.
+    private mutating func flush() async -> Bool {
+        guard output.readableBytes > 0 else { return true }
+        let bytes = output
+        output = ByteBuffer()
+        do {
+            try await connection.write(bytes)
+            return true
+        } catch {
+            finished = true
+            session.connectionClosed()
+            return false
+        }
+    }
+
+    // MARK: Actions
+
+    private mutating func startTLS(_ response: POP3Response) async {
+        guard let context = door.tlsContext, await flush() else { return }
+        do {
+            try await connection.startTLS(context: context, response: response.encoded)
+        } catch {
+            logger.info("STLS failed", metadata: ["error": "\(error)"])
+            finished = true
+            session.connectionClosed()
+            return
+        }
+        // Whatever the client pipelined after STLS arrived in clear: drop it (RFC 2595 §4).
+        input.clear()
+        decoder = POP3CommandDecoder(configuration: door.configuration.decoder)
+        session.tlsStarted()
+    }
+
+    private mutating func authenticate(_ credentials: SASLPlain.Credentials) async -> POP3Session.LoginOutcome {
+        let username = credentials.authenticationID
+        let result = await door.authenticator.authenticate(
+            username: username, password: credentials.password, door: .pop3, remoteIP: connection.remoteIP, clientID: nil)
+        switch result {
+        case .invalid:
+            logger.notice("login failed", metadata: ["user": "\(username)"])
+            return .invalid
+        case .clientPasswordRequired:
+            logger.notice("login refused: client-specific password required", metadata: ["user": "\(username)"])
+            return .clientPasswordRequired
+        case .valid(let account, let credential):
+            guard door.locks.acquire(account.id) else {
+                logger.info("login refused: maildrop in use", metadata: ["user": "\(username)"])
+                return .inUse
+            }
+            do {
+                let inbox = try await door.mail.inbox(accountID: account.id)
+                let records = try await door.mail.store.messages(mailboxID: inbox.id).sorted { $0.uid < $1.uid }
+                login = Login(account: account, credential: credential,
+                              records: Dictionary(records.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first }))
+                logger.info("login", metadata: ["user": "\(account.address)", "messages": "\(records.count)"])
+                return .loggedIn(POP3Maildrop(mailboxID: inbox.id, uidValidity: inbox.uidValidity,
+                                              messages: records.map { .init(uid: $0.uid, size: $0.size) }))
+            } catch {
+                door.locks.release(account.id)
+                logger.error("cannot load the maildrop", metadata: ["user": "\(account.address)", "error": "\(error)"])
+                return .temporaryFailure
+            }
+        }
+    }
+
+    /// Whether the account that logged in may still read its mail (not disabled meanwhile).
+    private func stillValid() async -> Bool {
+        guard let login else { return false }
+        return await door.authenticator.isStillValid(login.credential, accountID: login.account.id)
+    }
+
+    private mutating func sendMessage(_ message: POP3Maildrop.Message, bodyLines: Int?, markSeen: Bool) async {
+        guard await stillValid() else {
+            await perform(session.credentialRevoked())
+            return
+        }
+        guard let record = login?.records[message.uid], let raw = try? await door.mail.raw(record) else {
+            POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
+            return
+        }
+        var body = ByteBuffer(bytes: raw)
+        if let bodyLines {
+            body = POP3TopSelection.select(from: body, bodyLines: bodyLines)
+            POP3Response.ok("Top of message follows").write(into: &output)
+        } else {
+            POP3Response.ok("\(message.size) octets").write(into: &output)
+        }
+        var stuffer = POP3DotStuffer()
+        while body.readableBytes > 0 {
+            let piece = body.readSlice(length: min(body.readableBytes, Self.flushThreshold))!
+            stuffer.stuff(piece, into: &output)
+            if output.readableBytes >= Self.flushThreshold, !(await flush()) { return }
+        }
+        stuffer.finish(into: &output)
+        if markSeen, !record.flags.contains(MessageFlags.seen) {
+            do {
+                _ = try await door.mail.updateFlags(mailboxID: record.mailboxID, uids: [record.uid], change: .add([MessageFlags.seen]))
+                login?.records[message.uid]?.flags.insert(MessageFlags.seen)
+            } catch {
+                logger.warning("cannot mark a message seen", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func commit(mailboxID: MailboxID, uids: [MessageUID]) async -> Bool {
+        guard await stillValid() else { return false }
+        do {
+            let removed = try await door.mail.remove(mailboxID: mailboxID, uids: uids, onlyDeleted: false)
+            logger.info("update", metadata: ["removed": "\(removed.count)"])
+            return true
+        } catch {
+            logger.error("cannot remove deleted messages", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import GRDB
+import MailwardCore
+
+/// Group commit for deliveries: inserts that arrive while a write transaction is running wait
+/// and then share the next transaction — and its one WAL fsync — each inside its own savepoint,
+/// so one failure (a full quota) rolls back only its own copies. Under concurrent SMTP sessions
+/// this turns N commits into one without delaying a lone delivery.
+actor InsertBatcher {
+    typealias Job = @Sendable (Database) throws -> [MessageRecord]
+
+    private let pool: DatabasePool
+    private var pending: [(Job, CheckedContinuation<[MessageRecord], any Error>)] = []
+    private var draining = false
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    func submit(_ job: @escaping Job) async throws -> [MessageRecord] {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((job, continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            let jobs = batch.map(\.0)
+            do {
+                let results: [Result<[MessageRecord], any Error>] = try await pool.write { db in
+                    jobs.map { job in
+                        var outcome: Result<[MessageRecord], any Error> = .success([])
+                        do {
+                            try db.inSavepoint {
+                                do {
+                                    outcome = .success(try job(db))
+                                    return .commit
+                                } catch {
+                                    outcome = .failure(error)
+                                    return .rollback
+                                }
+                            }
+                        } catch {
+                            outcome = .failure(error)
+                        }
+                        return outcome
+                    }
+                }
+                for (result, (_, continuation)) in zip(results, batch) { continuation.resume(with: result) }
+            } catch {
+                // The transaction itself failed (commit, I/O): nothing of the batch is stored.
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+}

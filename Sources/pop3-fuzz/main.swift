@@ -1,0 +1,165 @@
+import MailwardCore
+import NIOCore
+import POP3Codec
+import POP3Server
+
+// Deterministic mutation fuzzer for the POP3 door's pure parts.
+// Usage: pop3-fuzz [iterations=100000] [seed=1]
+// 1. Feeds mutated client transcripts to POP3CommandDecoder in random chunks, switching to SASL
+//    response lines when the session asks, and drives a POP3Session with every result: never
+//    crashes, never loops, bounded memory, and the same results however the input is split.
+// 2. Checks POP3DotStuffer and POP3TopSelection on mutated messages: the stuffed body never
+//    contains the terminator early and un-stuffs to the input with CRLF line endings.
+
+let arguments = CommandLine.arguments
+let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
+let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
+
+let decoderConfiguration = POP3CommandDecoder.Configuration(maximumLineLength: 255, maximumAuthenticationLineLength: 1024)
+let maxChunk = 64
+let sessionConfiguration = POP3Session.Configuration(hostname: "fuzz.test", failureDelay: .zero)
+let maildrop = POP3Maildrop(mailboxID: 1, uidValidity: 7, messages: [.init(uid: 1, size: 10), .init(uid: 4, size: 20)])
+
+let corpus = SeedCorpus.sessions.map { Array($0.utf8) }
+let messages = SeedCorpus.messages.map { Array($0.utf8) }
+var mutator = Mutator(random: SplitMix64(state: seed))
+var counts: [String: Int] = [:]
+let clock = ContinuousClock()
+let start = clock.now
+
+/// Decodes `input` in chunks (sizes from `nextChunk`) through a session, answering its
+/// authentication requests from `outcomes`. Returns every action, in order.
+func run(_ input: [UInt8], iteration: Int, outcomes: [POP3Session.LoginOutcome],
+         nextChunk: () -> Int) -> [POP3Session.Action] {
+    var decoder = POP3CommandDecoder(configuration: decoderConfiguration)
+    var session = POP3Session(configuration: sessionConfiguration, isTLS: false, isLoopback: true)
+    var buffer = ByteBuffer()
+    var actions = session.greeting()
+    var outcomeIndex = 0
+    var offset = 0
+    func perform(_ new: [POP3Session.Action]) {
+        for action in new {
+            actions.append(action)
+            switch action {
+            case .authenticate:
+                let outcome = outcomes[outcomeIndex % outcomes.count]
+                outcomeIndex += 1
+                perform(session.loginFinished(outcome))
+            case .commit:
+                perform(session.updateFinished(removed: true))
+            case .startTLS:
+                session.tlsStarted()
+            default:
+                break
+            }
+        }
+    }
+    while offset < input.count, !session.isClosed {
+        let end = min(input.count, offset + nextChunk())
+        buffer.writeBytes(input[offset..<end])
+        offset = end
+        var calls = 0
+        decoding: while !session.isClosed {
+            calls += 1
+            precondition(calls <= input.count + 2, "decoder did not make progress (iteration \(iteration))")
+            if session.expectsAuthenticationLine {
+                switch decoder.nextAuthenticationLine(&buffer) {
+                case .needMoreData: break decoding
+                case .value(let line): perform(session.receivedAuthenticationLine(line))
+                case .error(let error): perform(session.receivedInvalid(error))
+                }
+            } else {
+                switch decoder.next(&buffer) {
+                case .needMoreData: break decoding
+                case .value(let command): perform(session.received(command))
+                case .error(let error): perform(session.receivedInvalid(error))
+                }
+            }
+        }
+        // Waiting for more: at most one unfinished line is held (an over-long one is discarded as it comes).
+        precondition(session.isClosed || buffer.readableBytes < decoderConfiguration.maximumAuthenticationLineLength,
+                     "decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))")
+    }
+    // Invariants: the session closes only with a `.close` last, and answers at most once per line.
+    if session.isClosed, actions.last != .close, !actions.contains(.close) {
+        fatalError("session closed without a close action (iteration \(iteration))")
+    }
+    return actions
+}
+
+/// Un-stuffs a multi-line body; nil when the terminator is missing or appears early.
+func unstuff(_ wire: [UInt8]) -> [UInt8]? {
+    var lines = wire.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+    guard lines.last == [], lines.count >= 2, lines[lines.count - 2] == Array(".\r".utf8) else { return nil }
+    lines.removeLast(2)
+    var output: [UInt8] = []
+    for line in lines {
+        guard line.last == UInt8(ascii: "\r"), line != Array(".\r".utf8) else { return nil }
+        output += line.first == UInt8(ascii: ".") ? Array(line.dropFirst()) : line
+        output.append(UInt8(ascii: "\n"))
+    }
+    return output
+}
+
+/// The input with every line ending made CRLF and a final CRLF added when missing.
+func canonicalCRLF(_ input: [UInt8]) -> [UInt8] {
+    var output: [UInt8] = []
+    var index = 0
+    while index < input.count {
+        let byte = input[index]
+        if byte == UInt8(ascii: "\r") {
+            output += [0x0D, 0x0A]
+            if index + 1 < input.count, input[index + 1] == UInt8(ascii: "\n") { index += 1 }
+        } else if byte == UInt8(ascii: "\n") {
+            output += [0x0D, 0x0A]
+        } else {
+            output.append(byte)
+        }
+        index += 1
+    }
+    if let last = output.last, last != 0x0A { output += [0x0D, 0x0A] }
+    return output
+}
+
+let outcomeChoices: [[POP3Session.LoginOutcome]] = [[.loggedIn(maildrop)], [.invalid], [.inUse, .loggedIn(maildrop)],
+                                                     [.clientPasswordRequired], [.temporaryFailure, .invalid]]
+for iteration in 0..<iterations {
+    let input = mutator.mutate(corpus[iteration % corpus.count], corpus: corpus)
+    let outcomes = outcomeChoices[iteration % outcomeChoices.count]
+    // Oracle: however the bytes are split, the session does the same.
+    let whole = run(input, iteration: iteration, outcomes: outcomes) { input.count }
+    let split = run(input, iteration: iteration, outcomes: outcomes) { 1 + Int(mutator.random.next() % UInt64(maxChunk)) }
+    if whole != split {
+        print("split-dependent results at iteration \(iteration) for input \(input)")
+        fatalError("split-dependent decoding")
+    }
+    for action in whole {
+        switch action {
+        case .send(let response): counts[response.status == .err ? "err" : "ok", default: 0] += 1
+        case .sendLines: counts["multiline", default: 0] += 1
+        case .sendMessage: counts["message", default: 0] += 1
+        case .authenticate: counts["login", default: 0] += 1
+        case .close: counts["close", default: 0] += 1
+        default: counts["other", default: 0] += 1
+        }
+    }
+
+    // Dot-stuffing and TOP on a mutated message, fed in pieces.
+    let message = mutator.mutate(messages[iteration % messages.count], corpus: messages)
+    var stuffer = POP3DotStuffer()
+    var wire = ByteBuffer()
+    var rest = ByteBuffer(bytes: message)
+    while rest.readableBytes > 0 {
+        let piece = rest.readSlice(length: min(rest.readableBytes, 1 + Int(mutator.random.next() % 16)))!
+        stuffer.stuff(piece, into: &wire)
+    }
+    stuffer.finish(into: &wire)
+    guard let body = unstuff(Array(wire.readableBytesView)) else { fatalError("bad stuffing (iteration \(iteration)) for \(message)") }
+    if !message.isEmpty, body != canonicalCRLF(message) { fatalError("stuffing changed the message (iteration \(iteration)) for \(message)") }
+    let top = POP3TopSelection.select(from: ByteBuffer(bytes: message), bodyLines: Int(mutator.random.next() % 4))
+    precondition(message.starts(with: top.readableBytesView), "TOP is not a prefix (iteration \(iteration))")
+}
+
+let elapsed = clock.now - start
+print("pop3-fuzz: \(iterations) inputs, seed \(seed), \(elapsed)")
+print("  " + counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))

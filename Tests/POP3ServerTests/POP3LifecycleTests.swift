@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import MailwardNet
+import MailwardTesting
+import NIOCore
+import POP3Server
+import Testing
+
+/// How sessions end other than by QUIT: idle timeout and server shutdown (no UPDATE state).
+@Suite struct POP3LifecycleTests {
+    @Test func idleSessionIsLoggedOutWithoutCommitting() async throws {
+        let fixture = try await POP3Fixture.start()
+        let runtime = fixture.server.runtime
+        var logger = Logger(label: "pop3-idle-test")
+        logger.logLevel = .warning
+        // A door of its own with a short autologout timer and no TLS context.
+        let door = POP3Door(
+            configuration: .init(session: .init(hostname: "idle.test"), idleTimeout: .seconds(2)),
+            authenticator: runtime.authenticator, mail: runtime.mail, tlsContext: nil, logger: logger)
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let listener = TCPListener(
+            configuration: .init(name: "POP3 idle test", host: "127.0.0.1", port: 0, overLimitReply: "-ERR busy\r\n"),
+            logger: logger,
+            onListening: { portSink.yield($0) },
+            session: { await door.serve($0) })
+        let running = Task { try await listener.run() }
+        defer { running.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+
+        // One pipelined batch: the server only waits (and the timer only runs) once it is answered,
+        // so a loaded machine cannot trip the short timer between commands.
+        let client = try await LineClient.connect(port: port)
+        try await client.send("CAPA\r\nSTLS\r\nUSER \(POP3Fixture.address)\r\nPASS \(POP3Fixture.password)\r\nDELE 1\r\n")
+        #expect(try await client.readLine().hasPrefix("+OK idle.test"))
+        #expect(try await client.readLine().hasPrefix("+OK"))
+        #expect(!(try await client.multiline()).contains("STLS"))
+        #expect(try await client.readLine().hasPrefix("-ERR"))
+        #expect(try await client.readLine().hasPrefix("+OK"))
+        #expect(try await client.readLine().hasPrefix("+OK Maildrop locked"))
+        #expect(try await client.readLine() == "+OK Message 1 deleted")
+        #expect(try await client.readLine() == "-ERR Autologout: idle for too long")
+        #expect(await client.waitForClose())
+        #expect(try await fixture.inbox().count == 3)
+        for _ in 0..<100 where door.lockedMaildrops > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(door.lockedMaildrops == 0)
+        try await fixture.stop()
+    }
+
+    @Test func shutdownSaysSysTempAndKeepsMarkedMessages() async throws {
+        let fixture = try await POP3Fixture.start()
+        let client = try await fixture.loggedInClient()
+        #expect(try await client.command("DELE 2").hasPrefix("+OK"))
+        try await fixture.stop()
+        #expect(try await client.readLine() == "-ERR [SYS/TEMP] Server shutting down, try again later")
+        #expect(await client.waitForClose())
+        #expect(try await fixture.inbox().count == 3)
+    }
+}
