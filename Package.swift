@@ -105,10 +105,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The IMAP door: session state machine and its glue over MailwardNet connections.
+        .target(
+            name: "IMAPServer",
+            dependencies: [
+                "IMAPCodec", "MailwardCore", "MailwardMIME", "MailwardNet", "SMTPCodec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardApp",
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb",
+                "IMAPServer",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -166,6 +178,13 @@ let package = Package(
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
+        .testTarget(
+            name: "IMAPServerTests",
+            dependencies: ["IMAPServer", "IMAPCodec", "MailwardTesting", "MailwardApp", "MailwardCore", "MailwardNet",
+                           .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Scripts"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MailwardAppTests",
             dependencies: ["MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore"],
