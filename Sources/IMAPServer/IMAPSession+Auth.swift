@@ -67,18 +67,14 @@ extension IMAPSession {
     func checkCredentials(username: String, password: String) async -> StatusResponse {
         let result = await door.authenticator.authenticate(username: username, password: password, door: .imap,
                                                             remoteIP: connection.remoteIP, clientID: state.clientName)
-        switch result {
-        case .valid(let account, let credential):
+        if case .valid(let account, let credential) = result {
             state.didLogIn(account, credential: credential)
             logger.info("IMAP login", metadata: ["account": "\(account.address)", "ip": "\(connection.remoteIP)"])
-            return ok("Logged in", code: .capability(state.capabilities))
-        case .invalid:
+        } else {
             logger.info("IMAP login failed", metadata: ["ip": "\(connection.remoteIP)"])
-            return StatusResponse(.no, code: .authenticationFailed, text: "Authentication failed.")
-        case .clientPasswordRequired:
-            let notice = ClientPasswordNotice.text(chinese: true)
-            send(.untagged(.status(StatusResponse(.no, code: .alert, text: notice))))
-            return StatusResponse(.no, code: .authenticationFailed, text: notice)
         }
+        let answer = IMAPSessionState.loginAnswer(result, capabilities: state.capabilities)
+        for response in answer.untagged { send(.untagged(response)) }
+        return answer.status
     }
 }

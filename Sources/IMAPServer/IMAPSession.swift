@@ -258,7 +258,11 @@ final class IMAPSession {
     func announceChanges(includeExpunges: Bool) async {
         guard let selected = state.selected else { return }
         do {
-            guard let mailbox = try await store.mailbox(id: selected.mailboxID) else { return }
+            guard let mailbox = try await store.mailbox(id: selected.mailboxID) else {
+                // Another session deleted it: the snapshot means nothing any more (as Dovecot does).
+                bye("Selected mailbox was deleted")
+                return
+            }
             guard mailbox.highestModSeq != selected.highestModSeq else { return }
             let records = try await store.messages(mailboxID: selected.mailboxID)
             var responses: [UntaggedResponse] = []

@@ -108,6 +108,22 @@ public struct IMAPSessionState: Sendable {
         }
     }
 
+    /// What LOGIN / AUTHENTICATE answer for the one credential check's result (SPEC A8: a
+    /// refused account password names client-specific passwords, as an ALERT and in the NO).
+    public static func loginAnswer(_ result: CredentialResult,
+                                   capabilities: [String]) -> (untagged: [UntaggedResponse], status: StatusResponse) {
+        switch result {
+        case .valid:
+            return ([], StatusResponse(.ok, code: .capability(capabilities), text: "Logged in"))
+        case .invalid:
+            return ([], StatusResponse(.no, code: .authenticationFailed, text: "Authentication failed."))
+        case .clientPasswordRequired:
+            let notice = ClientPasswordNotice.text(chinese: true)
+            return ([.status(StatusResponse(.no, code: .alert, text: notice))],
+                    StatusResponse(.no, code: .authenticationFailed, text: notice))
+        }
+    }
+
     // MARK: Transitions
 
     public mutating func didStartTLS() {

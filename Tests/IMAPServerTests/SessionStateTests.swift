@@ -78,6 +78,29 @@ import Testing
         #expect(state.condstoreEnabled && state.utf8Accept)
     }
 
+    @Test func clientPasswordRequiredIsAnAlertAndAnAuthenticationFailure() {
+        let answer = IMAPSessionState.loginAnswer(.clientPasswordRequired(Self.account), capabilities: [])
+        let notice = ClientPasswordNotice.text(chinese: true)
+        #expect(answer.untagged == [.status(StatusResponse(.no, code: .alert, text: notice))])
+        #expect(answer.status == StatusResponse(.no, code: .authenticationFailed, text: notice))
+        #expect(notice.contains("client-specific password"))
+        let invalid = IMAPSessionState.loginAnswer(.invalid, capabilities: [])
+        #expect(invalid.untagged.isEmpty)
+        #expect(invalid.status == StatusResponse(.no, code: .authenticationFailed, text: "Authentication failed."))
+        let valid = IMAPSessionState.loginAnswer(.valid(Self.account, .accountPassword), capabilities: ["IMAP4rev1"])
+        #expect(valid.status.code == .capability(["IMAP4rev1"]))
+    }
+
+    @Test func expungesAreNotAnnouncedDuringFetchStoreSearchByNumber() {
+        let set = SequenceSet.ranges([SequenceRange(.number(1))])
+        #expect(!IMAPSession.mayAnnounceExpunges(after: .fetch(set, [.flags], modifiers: [], uid: false)))
+        #expect(IMAPSession.mayAnnounceExpunges(after: .fetch(set, [.flags], modifiers: [], uid: true)))
+        #expect(!IMAPSession.mayAnnounceExpunges(after: .search(SearchCommand(keys: [.all]), uid: false)))
+        #expect(IMAPSession.mayAnnounceExpunges(after: .noop))
+        #expect(!IMAPSession.mayAnnounce(after: .logout))
+        #expect(IMAPSession.mayAnnounce(after: .check))
+    }
+
     // MARK: Sequence numbers
 
     @Test func resolvesSequenceNumbersAndUIDs() {
