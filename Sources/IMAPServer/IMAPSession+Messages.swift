@@ -181,7 +181,8 @@ extension IMAPSession {
             textHits[text] = Set(try await mail.search(accountID: accountID, mailboxID: snapshot.mailboxID, query: text))
         }
         let evaluator = SearchEvaluator(textHits: textHits, now: mail.clock.now, largestUID: snapshot.uids.last ?? 0,
-                                        messageCount: UInt32(snapshot.count), saved: state.savedSearch)
+                                        messageCount: UInt32(snapshot.count), saved: state.savedSearch,
+                                        keys: command.keys)
         let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
         var matched: [MessageRecord] = []
         for record in records {

@@ -13,6 +13,29 @@ struct SearchEvaluator {
     let largestUID: MessageUID
     let messageCount: UInt32
     let saved: [MessageUID]
+    /// Sequence sets of the keys, merged once (a hostile set of many ranges costs log n per message).
+    private var uidSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
+    private var numberSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
+
+    init(textHits: [String: Set<MessageID>], now: Date, largestUID: MessageUID, messageCount: UInt32,
+         saved: [MessageUID], keys: [SearchKey]) {
+        self.textHits = textHits
+        self.now = now
+        self.largestUID = largestUID
+        self.messageCount = messageCount
+        self.saved = saved
+        func visit(_ key: SearchKey) {
+            switch key {
+            case .uid(.ranges(let r)): uidSets[.ranges(r)] = SelectedMailbox.merged(r, largest: largestUID)
+            case .sequenceNumbers(.ranges(let r)): numberSets[.ranges(r)] = SelectedMailbox.merged(r, largest: messageCount)
+            case .not(let k): visit(k)
+            case .or(let a, let b): visit(a); visit(b)
+            case .and(let ks): ks.forEach(visit)
+            default: break
+            }
+        }
+        keys.forEach(visit)
+    }
 
     /// Every BODY/TEXT string in `keys` (to look up before evaluating).
     static func textStrings(in keys: [SearchKey]) -> Set<String> {
@@ -100,10 +123,12 @@ struct SearchEvaluator {
         case .smaller(let n): return UInt64(record.size) < n
         case .older(let seconds): return now.timeIntervalSince(record.internalDate) >= TimeInterval(seconds)
         case .younger(let seconds): return now.timeIntervalSince(record.internalDate) <= TimeInterval(seconds)
-        case .uid(let set): return Self.contains(set, record.uid, largest: largestUID, saved: saved, isUID: true)
+        case .uid(let set):
+            guard let merged = uidSets[set] else { return saved.contains(record.uid) }
+            return SelectedMailbox.contains(merged, record.uid)
         case .sequenceNumbers(let set):
-            if case .lastSearchResult = set { return saved.contains(record.uid) }
-            return Self.contains(set, sequence, largest: messageCount, saved: nil, isUID: false)
+            guard let merged = numberSets[set] else { return saved.contains(record.uid) }
+            return SelectedMailbox.contains(merged, sequence)
         case .modSequence(let m): return UInt64(max(record.modSeq, 0)) >= m
         case .not(let k): return !matches(k, record: record, sequence: sequence, parsed: parsed)
         case .or(let a, let b):
@@ -115,12 +140,5 @@ struct SearchEvaluator {
 
     static func contains(_ haystack: String, _ needle: String) -> Bool {
         haystack.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
-    }
-
-    static func contains(_ set: SequenceSet, _ value: UInt32, largest: UInt32, saved: [MessageUID]?, isUID: Bool) -> Bool {
-        switch set {
-        case .lastSearchResult: return isUID && (saved?.contains(value) ?? false)
-        case .ranges(let ranges): return ranges.contains { $0.resolved(largest: largest).contains(value) }
-        }
     }
 }

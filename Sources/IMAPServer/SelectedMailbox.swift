@@ -45,25 +45,49 @@ public struct SelectedMailbox: Sendable, Equatable {
         case .lastSearchResult:
             return saved.filter { sequenceNumber(of: $0) != nil }
         case .ranges(let ranges):
-            guard !uids.isEmpty else { return [] }
-            var picked = Set<MessageUID>()
-            for range in ranges {
+            guard let largestUID = uids.last else { return [] }
+            let largest = uid ? largestUID : UInt32(uids.count)
+            // Merged first, so a hostile `1:*,1:*,…` costs no more than one `1:*`.
+            var picked: [MessageUID] = []
+            for r in Self.merged(ranges, largest: largest) {
                 if uid {
-                    let r = range.resolved(largest: uids.last!)
                     var i = lowerBound(r.lowerBound)
                     while i < uids.count, uids[i] <= r.upperBound {
-                        picked.insert(uids[i])
+                        picked.append(uids[i])
                         i += 1
                     }
                 } else {
-                    let r = range.resolved(largest: UInt32(uids.count))
                     guard r.lowerBound >= 1, r.lowerBound <= UInt32(uids.count) else { continue }
                     let upper = min(r.upperBound, UInt32(uids.count))
-                    for n in r.lowerBound...upper { picked.insert(uids[Int(n) - 1]) }
+                    picked.append(contentsOf: uids[(Int(r.lowerBound) - 1)..<Int(upper)])
                 }
             }
-            return picked.sorted()
+            return picked
         }
+    }
+
+    /// Sorted, non-overlapping closed ranges covering the same numbers.
+    static func merged(_ ranges: [SequenceRange], largest: UInt32) -> [ClosedRange<UInt32>] {
+        let sorted = ranges.map { $0.resolved(largest: largest) }.sorted { $0.lowerBound < $1.lowerBound }
+        var out: [ClosedRange<UInt32>] = []
+        for r in sorted {
+            if let last = out.last, UInt64(r.lowerBound) <= UInt64(last.upperBound) + 1 {
+                out[out.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
+            } else {
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    /// Whether `value` is in merged ranges (binary search).
+    static func contains(_ merged: [ClosedRange<UInt32>], _ value: UInt32) -> Bool {
+        var lo = 0, hi = merged.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if merged[mid].upperBound < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < merged.count && merged[lo].contains(value)
     }
 
     /// Whether a sequence set uses message numbers beyond the snapshot (RFC 9051 says `BAD`).

@@ -248,6 +248,19 @@ import Testing
         try await server.stop()
     }
 
+    @Test func shutdownSaysByeEvenWhileIdling() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        try await client.line.send("i1 IDLE\r\n")
+        #expect(try await client.line.readLine() == "+ idling")
+        try await server.stop()
+        #expect(try await client.line.readLine() == "* BYE Server shutting down")
+        #expect(await client.line.waitForClose())
+    }
+
     @Test func disabledAccountIsDisconnected() async throws {
         let server = try await TestServer.start()
         try await server.addUser("li@example.com")

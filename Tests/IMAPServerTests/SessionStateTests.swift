@@ -115,6 +115,17 @@ import Testing
         #expect(snapshot.sequenceNumber(of: 4) == nil)
     }
 
+    @Test func manyOverlappingRangesAreMergedFirst() {
+        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: (1...2000).map { Self.record($0) }, readOnly: false)
+        let hostile = SequenceSet.ranges(Array(repeating: SequenceRange(.number(1), .last), count: 50_000))
+        #expect(snapshot.resolve(hostile, uid: false).count == 2000)
+        let merged = SelectedMailbox.merged([SequenceRange(.number(5), .number(7)), SequenceRange(.number(1), .number(2)),
+                                             SequenceRange(.number(3)), SequenceRange(.number(9), .last)], largest: 12)
+        #expect(merged == [1...3, 5...7, 9...12])
+        #expect(!SelectedMailbox.contains(merged, 8) && !SelectedMailbox.contains(merged, 4))
+        #expect(SelectedMailbox.contains(merged, 10))
+    }
+
     @Test func refreshAnnouncesExpungesHighestFirstThenFlagsThenExists() {
         var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [1, 2, 3, 4].map { Self.record($0) }, readOnly: false)
         let now = [Self.record(1), Self.record(3, flags: [MessageFlags.seen], modSeq: 5), Self.record(7)]
