@@ -248,6 +248,57 @@ import Testing
         try await server.stop()
     }
 
+    @Test func multipartSectionsComeFromTheMIMEByteRanges() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let message = """
+        From: wang@example.org\r
+        To: li@example.com\r
+        Subject: =?UTF-8?B?5oql5ZGK?=\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        preamble\r
+        --b1\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        见附件\r
+        --b1\r
+        Content-Type: application/octet-stream; name="a.bin"\r
+        Content-Transfer-Encoding: base64\r
+        Content-Disposition: attachment; filename="a.bin"\r
+        \r
+        SGVsbG8=\r
+        --b1--\r
+
+        """
+        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("EXAMINE INBOX")
+        let structure = try await client.run("FETCH 1 BODYSTRUCTURE")
+        #expect(structure[0].contains("(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\""))
+        #expect(structure[0].contains("\"mixed\" (\"boundary\" \"b1\")"))
+        #expect(structure[0].contains("(\"attachment\" (\"filename\" \"a.bin\"))"))
+        let text = try await client.run("FETCH 1 BODY[1]")
+        #expect(text[0] == "* 1 FETCH (BODY[1] {9}")  // the part ends before the CRLF of the boundary
+        #expect(text[1] == "见附件)")
+        let attachment = try await client.run("FETCH 1 (BODY[2] BODY[2.MIME] BINARY[2] BINARY.SIZE[2])")
+        #expect(attachment[0] == "* 1 FETCH (BODY[2] {8}")
+        #expect(attachment[1].hasPrefix("SGVsbG8= BODY[2.MIME] {"))
+        #expect(attachment.contains("Content-Type: application/octet-stream; name=\"a.bin\""))
+        #expect(attachment.contains { $0.contains("BINARY[2] ~{5}") })
+        #expect(attachment.contains { $0.hasPrefix("Hello BINARY.SIZE[2]") })
+        #expect(attachment.contains { $0.contains("BINARY.SIZE[2] 5") })
+        let missing = try await client.run("FETCH 1 BODY[7]")
+        #expect(missing[0] == "* 1 FETCH (BODY[7] NIL)")
+        // EXAMINE is read-only: BODY[] does not set \Seen.
+        let flags = try await client.run("FETCH 1 FLAGS")
+        #expect(flags[0] == "* 1 FETCH (FLAGS ())")
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func shutdownSaysByeEvenWhileIdling() async throws {
         let server = try await TestServer.start()
         try await server.addUser("li@example.com")
