@@ -135,11 +135,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The IMAP door: session state machine and its glue over MailwardNet connections.
+        .target(
+            name: "IMAPServer",
+            dependencies: [
+                "IMAPCodec", "MailwardCore", "MailwardMIME", "MailwardNet", "SMTPCodec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardApp",
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS",
-                "POP3Server", "SMTPServer",
+                "POP3Server", "SMTPServer", "IMAPServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,6 +223,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IMAPServerTests",
+            dependencies: ["IMAPServer", "IMAPCodec", "MailwardTesting", "MailwardApp", "MailwardCore", "MailwardNet",
+                           .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Scripts"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -77,6 +77,7 @@ public final class MailwardServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         services += smtpServices()
         services += pop3Services()
+        services += imapServices()
         return services
     }
 

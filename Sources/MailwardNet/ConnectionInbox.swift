@@ -85,25 +85,7 @@ final class ConnectionInbox: Sendable {
     /// for a paused channel to read again. `scheduleTimeout` arms a timer that calls
     /// `expire(token:)`.
     func next(resumeReading: () -> Void, scheduleTimeout: ((UInt64) -> Void)?) async -> InboundEvent {
-        enum Immediate { case event(InboundEvent), resume(InboundEvent), wait }
-        let immediate: Immediate = state.withLock { s in
-            if !s.queue.isEmpty {
-                let buffer = s.queue.removeFirst()
-                s.queuedBytes -= buffer.readableBytes
-                if s.readingPaused && s.queuedBytes < Self.lowWater {
-                    s.readingPaused = false
-                    return .resume(.data(buffer))
-                }
-                return .event(.data(buffer))
-            }
-            if s.closed { return .event(.closed) }
-            if s.shutdownPending {
-                s.shutdownPending = false
-                return .event(.shutdown)
-            }
-            return .wait
-        }
-        switch immediate {
+        switch state.withLock({ Self.takeImmediate(&$0) }) {
         case .event(let event):
             return event
         case .resume(let event):
@@ -111,14 +93,47 @@ final class ConnectionInbox: Sendable {
             return event
         case .wait:
             return await withCheckedContinuation { continuation in
-                let token = state.withLock { s -> UInt64 in
+                // Check again under the same lock that arms the waiter: bytes pushed since the
+                // check above would otherwise sit in the queue until the timeout (lost wake-up).
+                let armed = state.withLock { s -> (token: UInt64?, immediate: Immediate) in
+                    let immediate = Self.takeImmediate(&s)
+                    guard case .wait = immediate else { return (nil, immediate) }
                     s.nextToken += 1
                     s.waiter = (s.nextToken, continuation)
-                    return s.nextToken
+                    return (s.nextToken, immediate)
                 }
-                scheduleTimeout?(token)
+                switch armed.immediate {
+                case .event(let event):
+                    continuation.resume(returning: event)
+                case .resume(let event):
+                    resumeReading()
+                    continuation.resume(returning: event)
+                case .wait:
+                    if let token = armed.token { scheduleTimeout?(token) }
+                }
             }
         }
+    }
+
+    private enum Immediate { case event(InboundEvent), resume(InboundEvent), wait }
+
+    /// What is ready without waiting (called with the lock held).
+    private static func takeImmediate(_ s: inout State) -> Immediate {
+        if !s.queue.isEmpty {
+            let buffer = s.queue.removeFirst()
+            s.queuedBytes -= buffer.readableBytes
+            if s.readingPaused && s.queuedBytes < Self.lowWater {
+                s.readingPaused = false
+                return .resume(.data(buffer))
+            }
+            return .event(.data(buffer))
+        }
+        if s.closed { return .event(.closed) }
+        if s.shutdownPending {
+            s.shutdownPending = false
+            return .event(.shutdown)
+        }
+        return .wait
     }
 
     /// Timer side: resumes the waiting read with `.timeout` if it is still the one armed.

@@ -152,7 +152,7 @@ public struct POP3Session: Sendable {
         case .invalid:
             return loginFailed(.err(.auth, "Authentication failed"))
         case .clientPasswordRequired:
-            return loginFailed(.err(.auth, ClientPasswordNotice.text()))
+            return loginFailed(.err(.auth, ClientPasswordNotice.asciiText))  // POP3 response text is 7-bit
         case .inUse:
             state = .authorization(user: nil)
             return [.send(.err(.inUse, "Maildrop is in use by another POP3 session"))]

@@ -3,28 +3,28 @@ import Testing
 
 /// The administrator's command line, run as a real process against a data folder.
 @Suite(.serialized) struct CommandLineTests {
-    @Test func domainAndUserLifecycle() throws {
+    @Test func domainAndUserLifecycle() async throws {
         let data = try temporaryFolder()
-        func mw(_ args: String..., stdin: String? = nil) throws -> CommandResult {
-            try runMailward(args + ["--data", data], stdin: stdin)
+        func mw(_ args: String..., stdin: String? = nil) async throws -> CommandResult {
+            try await runMailward(args + ["--data", data], stdin: stdin)
         }
-        #expect(try mw("domain", "add", "Example.EDU.cn").stdout == "added domain example.edu.cn\n")
-        #expect(try mw("domain", "list").stdout == "example.edu.cn\n")
-        let add = try mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42", "--name", "张三")
+        #expect(try await mw("domain", "add", "Example.EDU.cn").stdout == "added domain example.edu.cn\n")
+        #expect(try await mw("domain", "list").stdout == "example.edu.cn\n")
+        let add = try await mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42", "--name", "张三")
         #expect(add.status == 0)
         #expect(add.stdout == "added user zhang.san@example.edu.cn\n")
-        #expect(try mw("user", "add", "li.si@example.edu.cn", "--password-stdin", stdin: "Moon-River-77\n").status == 0)
-        #expect(try mw("user", "list").stdout == "li.si@example.edu.cn\nzhang.san@example.edu.cn\n")
-        let show = try mw("user", "show", "zhang.san@example.edu.cn")
+        #expect(try await mw("user", "add", "li.si@example.edu.cn", "--password-stdin", stdin: "Moon-River-77\n").status == 0)
+        #expect(try await mw("user", "list").stdout == "li.si@example.edu.cn\nzhang.san@example.edu.cn\n")
+        let show = try await mw("user", "show", "zhang.san@example.edu.cn")
         #expect(show.stdout.contains("name:         张三"))
         #expect(show.stdout.contains("status:       enabled"))
         #expect(!show.stdout.contains("scrypt"))
-        #expect(try mw("user", "disable", "zhang.san@example.edu.cn").status == 0)
-        #expect(try mw("user", "list").stdout.contains("zhang.san@example.edu.cn\tdisabled"))
-        #expect(try mw("user", "enable", "zhang.san@example.edu.cn").status == 0)
-        #expect(try mw("user", "passwd", "zhang.san@example.edu.cn", "--password-stdin", stdin: "Another-Secret-9\n").status == 0)
-        #expect(try mw("user", "remove", "li.si@example.edu.cn").status == 0)
-        #expect(try mw("user", "list", "--domain", "example.edu.cn").stdout == "zhang.san@example.edu.cn\n")
+        #expect(try await mw("user", "disable", "zhang.san@example.edu.cn").status == 0)
+        #expect(try await mw("user", "list").stdout.contains("zhang.san@example.edu.cn\tdisabled"))
+        #expect(try await mw("user", "enable", "zhang.san@example.edu.cn").status == 0)
+        #expect(try await mw("user", "passwd", "zhang.san@example.edu.cn", "--password-stdin", stdin: "Another-Secret-9\n").status == 0)
+        #expect(try await mw("user", "remove", "li.si@example.edu.cn").status == 0)
+        #expect(try await mw("user", "list", "--domain", "example.edu.cn").stdout == "zhang.san@example.edu.cn\n")
         // The database never holds a password in clear.
         let database = try Data(contentsOf: URL(fileURLWithPath: data + "/mailward.sqlite"))
         for secret in ["Tea-Garden-42", "Moon-River-77", "Another-Secret-9"] {
@@ -44,24 +44,24 @@ import Testing
         (["domain", "remove", "demo.test"], "domain demo.test still has 1 account(s)"),
         (["domain", "add", "bad_domain!"], "malformed domain name"),
     ])
-    func errorsAreOneClearLine(_ arguments: [String], _ message: String) throws {
+    func errorsAreOneClearLine(_ arguments: [String], _ message: String) async throws {
         let data = try temporaryFolder()
-        #expect(try runMailward(["domain", "add", "demo.test", "--data", data]).status == 0)
-        #expect(try runMailward(["user", "add", "bob@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
-        let result = try runMailward(arguments + ["--data", data])
+        #expect(try await runMailward(["domain", "add", "demo.test", "--data", data]).status == 0)
+        #expect(try await runMailward(["user", "add", "bob@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
+        let result = try await runMailward(arguments + ["--data", data])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("mailward: error: "))
         #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func badConfigurationStopsWithTheKey() throws {
+    @Test func badConfigurationStopsWithTheKey() async throws {
         let data = try temporaryFolder()
         try "http:\n  port: not-a-port\n".write(toFile: data + "/mailward.yaml", atomically: true, encoding: .utf8)
-        let result = try runMailward(["domain", "list", "--data", data])
+        let result = try await runMailward(["domain", "list", "--data", data])
         #expect(result.status == 1)
         #expect(result.stderr.contains("`http.port`"))
-        let env = try runMailward(["domain", "list", "--data", try temporaryFolder()], environment: ["MAILWARD_LOG_LEVEL": "loud"])
+        let env = try await runMailward(["domain", "list", "--data", try temporaryFolder()], environment: ["MAILWARD_LOG_LEVEL": "loud"])
         #expect(env.status == 1)
         #expect(env.stderr.contains("`log.level`"))
     }

@@ -66,8 +66,8 @@ import Testing
         #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200)
 
         // The command line works while the server runs on the same folder.
-        #expect(try runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
-        #expect(try runMailward(["user", "list", "--data", data]).stdout.contains("carol@demo.test"))
+        #expect(try await runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
+        #expect(try await runMailward(["user", "list", "--data", data]).stdout.contains("carol@demo.test"))
 
         process.terminate()  // SIGTERM
         process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import MailwardTesting
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -20,25 +21,10 @@ struct CommandResult {
     var stderr: String
 }
 
-/// Runs `mailward ARGS` to completion, feeding `stdin`.
-func runMailward(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = Binary.mailward
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+/// Runs `mailward ARGS` to completion, feeding `stdin` (off the cooperative threads).
+func runMailward(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
+    let outcome = try await ProcessRunner.run(Binary.mailward.path, arguments, environment: environment, stdin: stdin)
+    return CommandResult(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
 }
 
 func temporaryFolder() throws -> String {

@@ -167,7 +167,7 @@ import Testing
         _ = session.received(.user("ann"))
         _ = session.received(.pass("main-password"))
         let actions = session.loginFinished(.clientPasswordRequired)
-        #expect(actions.contains(.send(.err(.auth, ClientPasswordNotice.text()))))
+        #expect(actions.contains(.send(.err(.auth, ClientPasswordNotice.asciiText))))
     }
 
     @Test func inUseAndTemporaryFailureCodes() {

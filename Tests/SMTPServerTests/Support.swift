@@ -90,22 +90,9 @@ enum Binary {
 
 /// Runs a program to completion; returns status and combined output.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-         stdin: String? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let input = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+         stdin: String? = nil) async throws -> (status: Int32, output: String) {
+    let outcome = try await ProcessRunner.run(executable, arguments, environment: environment, stdin: stdin)
+    return (outcome.status, outcome.output)
 }
 
 /// Finds a program on PATH.

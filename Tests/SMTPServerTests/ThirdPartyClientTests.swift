@@ -60,7 +60,7 @@ import Testing
         let port = await server.port(.submission)
         let tlsPort = await server.port(.submissionTLS)
         let result = try await Task.detached {
-            try run(python, ["-c", Self.python, "\(port)", "\(tlsPort)", password])
+            try await run(python, ["-c", Self.python, "\(port)", "\(tlsPort)", password])
         }.value
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("python-ok"))
@@ -91,12 +91,12 @@ import Testing
              "--header", "From: alice@example.test", "--header", "Subject: swaks smtps", "--body", "via swaks"],
         ]
         for arguments in runs {
-            let result = try await Task.detached { try run(swaks, arguments + ["--timeout", "20"]) }.value
+            let result = try await run(swaks, arguments + ["--timeout", "20"])
             #expect(result.status == 0, "\(arguments): \(result.output)")
         }
         // An open-relay probe fails.
         let relay = try await Task.detached {
-            try run(swaks, ["--server", "127.0.0.1", "--port", "\(mx)", "--from", "x@elsewhere.test", "--to", "y@far.test",
+            try await run(swaks, ["--server", "127.0.0.1", "--port", "\(mx)", "--from", "x@elsewhere.test", "--to", "y@far.test",
                             "--timeout", "20"])
         }.value
         #expect(relay.status != 0)

@@ -11,8 +11,8 @@ import Testing
         let data = try temporaryFolder()
         let password = "Tea-Garden-42"
         let address = "zhang.san@example.edu.cn"
-        #expect(try runMailward(["domain", "add", "example.edu.cn", "--data", data]).status == 0)
-        #expect(try runMailward(["user", "add", address, "--password", password, "--data", data]).status == 0)
+        #expect(try await runMailward(["domain", "add", "example.edu.cn", "--data", data]).status == 0)
+        #expect(try await runMailward(["user", "add", address, "--password", password, "--data", data]).status == 0)
 
         let logPath = data + "/server.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)

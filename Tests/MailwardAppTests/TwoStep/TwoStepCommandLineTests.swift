@@ -8,17 +8,17 @@ import Testing
 @Suite struct TwoStepCommandLineTests {
     @Test func enforceRelaxResetAndShow() async throws {
         let data = try temporaryFolder()
-        func mw(_ args: String...) throws -> CommandResult { try runMailward(args + ["--data", data]) }
-        #expect(try mw("domain", "add", "example.edu.cn").status == 0)
-        #expect(try mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42").status == 0)
+        func mw(_ args: String...) async throws -> CommandResult { try await runMailward(args + ["--data", data]) }
+        #expect(try await mw("domain", "add", "example.edu.cn").status == 0)
+        #expect(try await mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42").status == 0)
 
-        #expect(try mw("policy", "two-step", "enforce", "--domain", "Example.EDU.cn").stdout
+        #expect(try await mw("policy", "two-step", "enforce", "--domain", "Example.EDU.cn").stdout
                 == "two-step verification enforced for domain example.edu.cn\n")
-        #expect(try mw("policy", "two-step", "enforce", "--domain", "example.edu.cn").stdout.contains("already"))
-        #expect(try mw("policy", "two-step", "enforce", "--user", "zhang.san@example.edu.cn").status == 0)
-        #expect(try mw("policy", "two-step", "enforce", "--all").status == 0)
-        #expect(try mw("policy", "two-step", "show").stdout == "domain example.edu.cn\nuser zhang.san@example.edu.cn\nall\n")
-        var show = try mw("user", "show", "zhang.san@example.edu.cn").stdout
+        #expect(try await mw("policy", "two-step", "enforce", "--domain", "example.edu.cn").stdout.contains("already"))
+        #expect(try await mw("policy", "two-step", "enforce", "--user", "zhang.san@example.edu.cn").status == 0)
+        #expect(try await mw("policy", "two-step", "enforce", "--all").status == 0)
+        #expect(try await mw("policy", "two-step", "show").stdout == "domain example.edu.cn\nuser zhang.san@example.edu.cn\nall\n")
+        var show = try await mw("user", "show", "zhang.san@example.edu.cn").stdout
         #expect(show.contains("two-step:     off (enforced)"))
         #expect(show.contains("phone:        -"))
         #expect(show.contains("app passwords: 0"))
@@ -31,7 +31,7 @@ import Testing
             (["policy", "two-step", "relax", "--user", "nobody@example.edu.cn"], "no such account"),
             (["user", "reset-two-step", "nobody@example.edu.cn"], "no such account"),
         ] {
-            let result = try runMailward(args + ["--data", data])
+            let result = try await runMailward(args + ["--data", data])
             #expect(result.status == 1)
             #expect(result.stderr.contains(message), "\(args): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -46,14 +46,14 @@ import Testing
                                                                           ip: "127.0.0.1", trustedAt: Date(),
                                                                           expiresAt: Date().addingTimeInterval(3600)))
         _ = try await AppPasswordService(runtime.security).create(account, name: "Foxmail", context: ClientContext(ip: "127.0.0.1"))
-        show = try mw("user", "show", "zhang.san@example.edu.cn").stdout
+        show = try await mw("user", "show", "zhang.san@example.edu.cn").stdout
         #expect(show.contains("two-step:     on (enforced)"))
         #expect(show.contains("phone:        +86 138****8000"))
         #expect(show.contains("app passwords: 1"))
         #expect(show.contains("trusted devices: 1"))
 
-        #expect(try mw("user", "reset-two-step", "zhang.san@example.edu.cn").stdout == "two-step verification reset for zhang.san@example.edu.cn\n")
-        show = try mw("user", "show", "zhang.san@example.edu.cn").stdout
+        #expect(try await mw("user", "reset-two-step", "zhang.san@example.edu.cn").stdout == "two-step verification reset for zhang.san@example.edu.cn\n")
+        show = try await mw("user", "show", "zhang.san@example.edu.cn").stdout
         #expect(show.contains("phone:        -"))
         #expect(show.contains("trusted devices: 0"))
         #expect(show.contains("app passwords: 1"), "client-specific passwords survive a lost phone")
@@ -61,35 +61,35 @@ import Testing
         #expect(audit.count == 1 && audit.first?.door == "cli")
 
         // A13 from the command line too.
-        #expect(try mw("user", "passwd", "zhang.san@example.edu.cn", "--password", "Moon-River-77").status == 0)
-        #expect(try mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("app passwords: 0"))
+        #expect(try await mw("user", "passwd", "zhang.san@example.edu.cn", "--password", "Moon-River-77").status == 0)
+        #expect(try await mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("app passwords: 0"))
 
-        #expect(try mw("policy", "two-step", "relax", "--all").stdout == "two-step verification no longer enforced for all accounts\n")
-        #expect(try mw("policy", "two-step", "relax", "--all").stdout.contains("was not enforced"))
-        #expect(try mw("policy", "two-step", "relax", "--domain", "example.edu.cn").status == 0)
-        #expect(try mw("policy", "two-step", "relax", "--user", "zhang.san@example.edu.cn").status == 0)
-        #expect(try mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("two-step:     off\n"))
+        #expect(try await mw("policy", "two-step", "relax", "--all").stdout == "two-step verification no longer enforced for all accounts\n")
+        #expect(try await mw("policy", "two-step", "relax", "--all").stdout.contains("was not enforced"))
+        #expect(try await mw("policy", "two-step", "relax", "--domain", "example.edu.cn").status == 0)
+        #expect(try await mw("policy", "two-step", "relax", "--user", "zhang.san@example.edu.cn").status == 0)
+        #expect(try await mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("two-step:     off\n"))
     }
 
-    @Test func serverKeyIsMadeOnceWithMode0600() throws {
+    @Test func serverKeyIsMadeOnceWithMode0600() async throws {
         let data = try temporaryFolder()
-        #expect(try runMailward(["domain", "list", "--data", data]).status == 0)
+        #expect(try await runMailward(["domain", "list", "--data", data]).status == 0)
         let path = data + "/server.key"
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let key = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(key.count == 32)
-        #expect(try runMailward(["domain", "list", "--data", data]).status == 0)
+        #expect(try await runMailward(["domain", "list", "--data", data]).status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == key, "the key is made once and kept")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        let refused = try runMailward(["domain", "list", "--data", data])
+        let refused = try await runMailward(["domain", "list", "--data", data])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("server.key"))
     }
 
-    @Test func anIncompleteSMSProviderStopsStartUp() throws {
+    @Test func anIncompleteSMSProviderStopsStartUp() async throws {
         let data = try temporaryFolder()
-        let result = try runMailward(["serve", "--data", data], environment: MailwardConfiguration.ephemeralPortEnvironment.merging([
+        let result = try await runMailward(["serve", "--data", data], environment: MailwardConfiguration.ephemeralPortEnvironment.merging([
             "MAILWARD_SMS_PROVIDER": "aliyun", "MAILWARD_SMS_ALIYUN_ACCESS_KEY_ID": "LTAI-test",
         ]) { $1 })
         #expect(result.status == 1)

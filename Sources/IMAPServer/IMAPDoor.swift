@@ -1,0 +1,54 @@
+import IMAPCodec
+import Logging
+import MailwardCore
+import MailwardNet
+import NIOCore
+import NIOSSL
+
+/// The IMAP door (SPEC M4): serves one connection per call of ``serve(_:)`` — plug it into a
+/// `TCPListener` for port 143 (STARTTLS) and 993 (implicit TLS).
+public struct IMAPDoor: Sendable {
+    public struct Settings: Sendable {
+        /// Named in the greeting.
+        public var hostname: String
+        /// Autologout of an authenticated session without a command (RFC 3501 §5.4: at least 30 min).
+        public var idleTimeout: TimeAmount
+        /// Autologout before a successful login.
+        public var preAuthTimeout: TimeAmount
+        public var limits: IMAPDecoderLimits
+        /// STARTTLS is offered when set (and the connection is not TLS already).
+        public var tlsContext: NIOSSLContext?
+
+        public init(hostname: String = "localhost", idleTimeout: TimeAmount = .minutes(30),
+                    preAuthTimeout: TimeAmount = .seconds(120), limits: IMAPDecoderLimits = .default,
+                    tlsContext: NIOSSLContext? = nil) {
+            self.hostname = hostname
+            self.idleTimeout = idleTimeout
+            self.preAuthTimeout = preAuthTimeout
+            self.limits = limits
+            self.tlsContext = tlsContext
+        }
+    }
+
+    public let mail: MailService
+    public let authenticator: ProtocolAuthenticator
+    public let settings: Settings
+    public let logger: Logger
+
+    public init(mail: MailService, authenticator: ProtocolAuthenticator, settings: Settings, logger: Logger) {
+        self.mail = mail
+        self.authenticator = authenticator
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs one session until the client logs out, the connection drops, it times out, or the
+    /// server shuts down.
+    public func serve(_ connection: MailConnection) async {
+        let session = IMAPSession(door: self, connection: connection)
+        await session.run()
+    }
+
+    /// The reply sent to connections over the listener's limits.
+    public static let overLimitReply = "* BYE [UNAVAILABLE] Too many connections, try again later\r\n"
+}

@@ -1,0 +1,264 @@
+import Foundation
+import IMAPCodec
+import MailwardCore
+import NIOCore
+
+/// Authenticated state: mailboxes (SELECT, CREATE, LIST, STATUS, APPEND…), QUOTA and ACL.
+extension IMAPSession {
+    var accountID: AccountID { state.login!.account.id }
+
+    /// The canonical folder name of a wire name (modified UTF-7 or UTF-8), or throws `invalidMailboxName`.
+    func folderName(_ wire: IMAPCodec.MailboxName) throws -> String {
+        try MailwardCore.MailboxName.normalize(try decode(wire))
+    }
+
+    /// The Unicode text of a wire name or pattern (no normalization).
+    func decode(_ wire: IMAPCodec.MailboxName) throws -> String {
+        do {
+            return try wire.decoded(utf8Accept: state.utf8Accept)
+        } catch {
+            throw MailError.invalidMailboxName(wire.description)
+        }
+    }
+
+    func existingMailbox(_ wire: IMAPCodec.MailboxName) async throws -> Mailbox {
+        let name = try folderName(wire)
+        guard let mailbox = try await store.mailbox(accountID: accountID, name: name) else {
+            throw MailError.noSuchMailbox(name)
+        }
+        return mailbox
+    }
+
+    // MARK: SELECT / EXAMINE
+
+    func select(_ wire: IMAPCodec.MailboxName, parameters: [SelectParameter], readOnly: Bool) async throws -> StatusResponse {
+        if state.selected != nil {
+            state.deselect()
+            send(.untagged(.status(StatusResponse(.ok, code: .closed, text: "Previous mailbox closed"))))
+        }
+        if parameters.contains(where: { if case .condstore = $0 { true } else { false } }) {
+            state.enableCondstoreImplicitly()
+        }
+        let mailbox = try await existingMailbox(wire)
+        let records = try await store.messages(mailboxID: mailbox.id)
+        let snapshot = SelectedMailbox(mailbox: mailbox, records: records, readOnly: readOnly)
+        var keywords = MessageFlags()
+        for record in records { for flag in record.flags where !flag.hasPrefix("\\") { keywords.insert(flag) } }
+        let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
+        let keywordFlags = keywords.sorted.map(Flag.init(wire:))
+        send(.untagged(.flags(systemFlags + keywordFlags)))
+        send(.untagged(.status(StatusResponse(.ok, code: .permanentFlags(readOnly ? [] : systemFlags + keywordFlags,
+                                                                         allowsNewKeywords: !readOnly),
+                                              text: readOnly ? "No permanent flags permitted" : "Flags permitted"))))
+        send(.untagged(.exists(UInt32(snapshot.count))))
+        send(.untagged(.recent(0)))
+        if let unseen = snapshot.firstUnseen {
+            send(.untagged(.status(StatusResponse(.ok, code: .unseen(unseen), text: "First unseen"))))
+        }
+        send(.untagged(.status(StatusResponse(.ok, code: .uidValidity(mailbox.uidValidity), text: "UIDs valid"))))
+        send(.untagged(.status(StatusResponse(.ok, code: .uidNext(mailbox.uidNext), text: "Predicted next UID"))))
+        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(UInt64(max(mailbox.highestModSeq, 1))),
+                                              text: "Highest"))))
+        state.didSelect(snapshot)
+        return ok(readOnly ? "EXAMINE completed" : "SELECT completed", code: readOnly ? .readOnly : .readWrite)
+    }
+
+    // MARK: CREATE / DELETE / RENAME / SUBSCRIBE
+
+    func create(_ wire: IMAPCodec.MailboxName, specialUse: [MailboxAttribute]) async throws -> StatusResponse {
+        var raw = try decode(wire)
+        // A trailing delimiter only says the client means to create children (RFC 3501 §6.3.3).
+        while raw.hasSuffix("/") { raw.removeLast() }
+        let name = try MailwardCore.MailboxName.normalize(raw)
+        if name == Mailbox.inbox { throw MailError.mailboxExists(name) }
+        let use = specialUse.lazy.compactMap { attribute in
+            SpecialUse.allCases.first { $0.rawValue.lowercased() == attribute.description.lowercased() }
+        }.first
+        if !specialUse.isEmpty, use == nil {
+            return StatusResponse(.no, code: .useAttribute, text: "Unsupported special-use attribute")
+        }
+        try await mail.createMailbox(accountID: accountID, name: name, specialUse: use)
+        return ok("CREATE completed")
+    }
+
+    func delete(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(wire)
+        try await mail.deleteMailbox(mailbox)
+        if state.selected?.mailboxID == mailbox.id { state.deselect() }
+        return ok("DELETE completed")
+    }
+
+    func rename(_ from: IMAPCodec.MailboxName, to: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(from)
+        let newName = try folderName(to)
+        if try await store.mailbox(accountID: accountID, name: newName) != nil { throw MailError.mailboxExists(newName) }
+        try await mail.renameMailbox(mailbox, to: newName)
+        return ok("RENAME completed")
+    }
+
+    func subscribe(_ wire: IMAPCodec.MailboxName, _ subscribed: Bool) async throws -> StatusResponse {
+        let name = try folderName(wire)
+        if subscribed, try await store.mailbox(accountID: accountID, name: name) == nil { throw MailError.noSuchMailbox(name) }
+        try await store.setSubscribed(accountID: accountID, name: name, subscribed)
+        return ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
+    }
+
+    // MARK: LIST / LSUB
+
+    func list(_ command: ListCommand) async throws -> StatusResponse {
+        let reference = try decode(command.reference)
+        let patterns = try command.patterns.map { try decode(IMAPCodec.MailboxName(bytes: $0)) }
+        let extended = !command.selectionOptions.isEmpty || !command.returnOptions.isEmpty
+        if !extended, patterns.count == 1, patterns[0].isEmpty {
+            // The hierarchy delimiter and root (RFC 3501 §6.3.8).
+            send(.untagged(.list(ListResponse(attributes: [.noSelect], delimiter: "/", mailbox: ""))))
+            return ok("LIST completed")
+        }
+        let mailboxes = try await store.mailboxes(accountID: accountID)
+        let subscribed = Set(try await store.subscriptions(accountID: accountID))
+        let names = Set(mailboxes.map(\.name))
+        let onlySubscribed = command.selectionOptions.contains(.subscribed)
+        let onlySpecialUse = command.selectionOptions.contains(.specialUse)
+        let showSubscribed = onlySubscribed || command.returnOptions.contains(.subscribed)
+        let statusAttributes = command.returnOptions.lazy.compactMap { option -> [StatusAttribute]? in
+            if case .status(let attributes) = option { return attributes }
+            return nil
+        }.first
+        for mailbox in Self.listOrder(mailboxes) {
+            guard patterns.contains(where: { ListPattern.matches(name: mailbox.name, pattern: reference + $0) }) else { continue }
+            let isSubscribed = subscribed.contains(mailbox.name)
+            if onlySubscribed, !isSubscribed { continue }
+            if onlySpecialUse, mailbox.specialUse == nil { continue }
+            var attributes: [MailboxAttribute] = []
+            let hasChildren = names.contains { $0.hasPrefix(mailbox.name + "/") }
+            attributes.append(hasChildren ? .hasChildren : .hasNoChildren)
+            if let use = mailbox.specialUse { attributes.append(MailboxAttribute(String(use.rawValue.dropFirst()))) }
+            if showSubscribed, isSubscribed { attributes.append(.subscribed) }
+            send(.untagged(.list(ListResponse(attributes: attributes, delimiter: "/", mailbox: mailbox.name))))
+            if let statusAttributes {
+                send(.untagged(.mailboxStatus(mailbox: mailbox.name, try await statusItems(mailbox, statusAttributes))))
+            }
+        }
+        return ok("LIST completed")
+    }
+
+    func lsub(reference: IMAPCodec.MailboxName, pattern: [UInt8]) async throws -> StatusResponse {
+        let reference = try decode(reference)
+        let pattern = try decode(IMAPCodec.MailboxName(bytes: pattern))
+        let subscribed = try await store.subscriptions(accountID: accountID).sorted()
+        for name in subscribed where ListPattern.matches(name: name, pattern: reference + pattern) {
+            send(.untagged(.lsub(ListResponse(attributes: [], delimiter: "/", mailbox: name))))
+        }
+        return ok("LSUB completed")
+    }
+
+    /// INBOX first, then by name.
+    static func listOrder(_ mailboxes: [Mailbox]) -> [Mailbox] {
+        mailboxes.sorted { a, b in
+            if a.isInbox != b.isInbox { return a.isInbox }
+            return a.name < b.name
+        }
+    }
+
+    // MARK: STATUS
+
+    func status(_ wire: IMAPCodec.MailboxName, attributes: [StatusAttribute]) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(wire)
+        send(.untagged(.mailboxStatus(mailbox: mailbox.name, try await statusItems(mailbox, attributes))))
+        return ok("STATUS completed")
+    }
+
+    func statusItems(_ mailbox: Mailbox, _ attributes: [StatusAttribute]) async throws -> [MailboxStatusItem] {
+        let counts = try await store.counts(mailboxID: mailbox.id)
+        var items: [MailboxStatusItem] = []
+        for attribute in attributes {
+            switch attribute {
+            case .messages: items.append(MailboxStatusItem(.messages, UInt64(counts.messages)))
+            case .recent: items.append(MailboxStatusItem(.recent, 0))
+            case .uidNext: items.append(MailboxStatusItem(.uidNext, UInt64(mailbox.uidNext)))
+            case .uidValidity: items.append(MailboxStatusItem(.uidValidity, UInt64(mailbox.uidValidity)))
+            case .unseen: items.append(MailboxStatusItem(.unseen, UInt64(counts.unseen)))
+            case .size: items.append(MailboxStatusItem(.size, UInt64(max(counts.size, 0))))
+            case .highestModSeq:
+                state.enableCondstoreImplicitly()
+                items.append(MailboxStatusItem(.highestModSeq, UInt64(max(mailbox.highestModSeq, 1))))
+            case .deleted:
+                let deleted = try await store.messages(mailboxID: mailbox.id).filter { $0.flags.contains(MessageFlags.deleted) }.count
+                items.append(MailboxStatusItem(.deleted, UInt64(deleted)))
+            case .appendLimit:
+                items.append(MailboxStatusItem(.appendLimit, UInt64(door.settings.limits.maxAppendLiteralSize)))
+            case .mailboxID:
+                break  // OBJECTID is not offered
+            }
+        }
+        return items
+    }
+
+    // MARK: APPEND
+
+    func append(_ command: AppendCommand) async throws -> StatusResponse {
+        let name = try folderName(command.mailbox)
+        guard let mailbox = try await store.mailbox(accountID: accountID, name: name) else {
+            return StatusResponse(.no, code: .tryCreate, text: "No such mailbox")
+        }
+        var uids: [UInt32] = []
+        for message in command.messages {
+            let flags = MessageFlags(message.flags.map(\.description))
+            let record = try await mail.append(Array(message.data.readableBytesView), to: mailbox.id, flags: flags,
+                                               internalDate: message.internalDate.map(MessageMapping.date))
+            uids.append(record.uid)
+        }
+        return ok("APPEND completed", code: .appendUID(uidValidity: mailbox.uidValidity, uids: SequenceSets.make(uids)))
+    }
+
+    // MARK: QUOTA (RFC 9208)
+
+    func getQuotaRoot(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(wire)
+        send(.untagged(.quotaRoot(mailbox: mailbox.name, roots: [""])))
+        try await sendQuota()
+        return ok("GETQUOTAROOT completed")
+    }
+
+    func getQuota(root: String) async throws -> StatusResponse {
+        guard root.isEmpty else { return StatusResponse(.no, code: .nonExistent, text: "No such quota root") }
+        try await sendQuota()
+        return ok("GETQUOTA completed")
+    }
+
+    func sendQuota() async throws {
+        let usage = try await store.quota(accountID: accountID)
+        let limit = usage.limitBytes == .max ? UInt64(Int64.max / 1024) : UInt64(max(usage.limitBytes, 0) / 1024)
+        send(.untagged(.quota(root: "", [QuotaResource(name: "STORAGE", usage: UInt64(max(usage.usedBytes, 0) + 1023) / 1024,
+                                                       limit: limit)])))
+    }
+
+    // MARK: ACL (RFC 4314) — the owner has every right; sharing comes later
+
+    static let ownerRights = "lrswipkxtea"
+
+    func myRights(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(wire)
+        send(.untagged(.myRights(mailbox: mailbox.name, rights: Self.ownerRights)))
+        return ok("MYRIGHTS completed")
+    }
+
+    func getACL(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(wire)
+        let owner = state.login!.account.address.description
+        send(.untagged(.acl(mailbox: mailbox.name, [ACLEntry(identifier: owner, rights: Self.ownerRights)])))
+        return ok("GETACL completed")
+    }
+
+    func listRights(_ wire: IMAPCodec.MailboxName, identifier: String) async throws -> StatusResponse {
+        let mailbox = try await existingMailbox(wire)
+        let owner = state.login!.account.address.description
+        if identifier.lowercased() == owner.lowercased() {
+            send(.untagged(.listRights(mailbox: mailbox.name, identifier: identifier, required: Self.ownerRights, optional: [])))
+        } else {
+            send(.untagged(.listRights(mailbox: mailbox.name, identifier: identifier, required: "",
+                                       optional: Self.ownerRights.map(String.init))))
+        }
+        return ok("LISTRIGHTS completed")
+    }
+}

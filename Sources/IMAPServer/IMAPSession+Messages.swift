@@ -1,0 +1,265 @@
+import Foundation
+import IMAPCodec
+import MailwardCore
+import MailwardMIME
+import NIOCore
+
+/// Selected state: FETCH, STORE, SEARCH, COPY/MOVE, EXPUNGE.
+extension IMAPSession {
+    var selected: SelectedMailbox { state.selected! }
+
+    // MARK: FETCH
+
+    func fetch(_ set: SequenceSet, attributes requested: [FetchAttribute], modifiers: [FetchModifier],
+               uid: Bool) async throws -> StatusResponse {
+        var attributes = requested
+        if uid, !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
+        var changedSince: ModSeq?
+        for modifier in modifiers {
+            if case .changedSince(let m) = modifier { changedSince = ModSeq(clamping: m) }
+        }
+        if changedSince != nil || attributes.contains(.modSequence) {
+            state.enableCondstoreImplicitly()
+            if !attributes.contains(.modSequence) { attributes.append(.modSequence) }
+        }
+        let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
+        guard !uids.isEmpty else { return ok("FETCH completed") }
+        let needsParse = attributes.contains { attribute in
+            switch attribute {
+            case .envelope, .bodyStructure, .bodySection, .binary, .binarySize: return true
+            default: return false
+            }
+        }
+        let needsRaw = attributes.contains { attribute in
+            switch attribute {
+            case .rfc822, .rfc822Header, .rfc822Text, .bodySection, .binary, .binarySize: return true
+            default: return false
+            }
+        }
+        let setsSeen = !selected.readOnly && attributes.contains { attribute in
+            switch attribute {
+            case .rfc822, .rfc822Text: return true
+            case .bodySection(_, _, let peek), .binary(_, _, let peek): return !peek
+            default: return false
+            }
+        }
+        for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
+            let records = try await store.messages(mailboxID: selected.mailboxID, uids: chunk)
+            for var record in records {
+                if let changedSince, record.modSeq <= changedSince { continue }
+                guard let sequence = selected.sequenceNumber(of: record.uid) else { continue }
+                var flagsChanged = false
+                if setsSeen, !record.flags.contains(MessageFlags.seen) {
+                    let result = try await mail.updateFlags(mailboxID: record.mailboxID, uids: [record.uid],
+                                                            change: .add([MessageFlags.seen]))
+                    if let updated = result.updated.first {
+                        record = updated
+                        state.updateSelected { $0.update(updated) }
+                        flagsChanged = true
+                    }
+                }
+                let parsed = needsParse ? try await mail.parsed(record) : nil
+                let raw = needsRaw ? try await mail.raw(record) : nil
+                var items = fetchItems(attributes, record: record, parsed: parsed, raw: raw)
+                if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags))) }
+                send(.untagged(.fetch(sequence, items)))
+                await flushIfLarge()
+            }
+        }
+        return ok("FETCH completed")
+    }
+
+    func fetchItems(_ attributes: [FetchAttribute], record: MessageRecord, parsed: ParsedMessage?,
+                    raw: [UInt8]?) -> [FetchResponseItem] {
+        var items: [FetchResponseItem] = []
+        let raw = raw ?? []
+        for attribute in attributes {
+            switch attribute {
+            case .uid: items.append(.uid(record.uid))
+            case .flags: items.append(.flags(SelectedMailbox.wireFlags(record.flags)))
+            case .internalDate: items.append(.internalDate(MessageMapping.imapDate(record.internalDate)))
+            case .rfc822Size: items.append(.rfc822Size(UInt64(record.size)))
+            case .modSequence: items.append(.modSequence(UInt64(max(record.modSeq, 1))))
+            case .envelope:
+                if let parsed { items.append(.envelope(MessageMapping.envelope(parsed.envelope))) }
+            case .bodyStructure(let extensible):
+                if let parsed {
+                    items.append(.bodyStructure(MessageMapping.bodyStructure(parsed.bodyStructure), extensible: extensible))
+                }
+            case .rfc822:
+                items.append(.rfc822(ByteBuffer(bytes: raw)))
+            case .rfc822Header:
+                let header = Self.rootHeader(raw)
+                items.append(.rfc822Header(ByteBuffer(bytes: header)))
+            case .rfc822Text:
+                let header = Self.rootHeader(raw)
+                items.append(.rfc822Text(ByteBuffer(bytes: raw[header.count...])))
+            case .bodySection(let section, let partial, _):
+                var data: ByteBuffer?
+                if let parsed, let bytes = MessageMapping.section(section, raw: raw, root: parsed.bodyStructure) {
+                    data = ByteBuffer(bytes: MessageMapping.partial(bytes, partial))
+                }
+                items.append(.bodySection(section, origin: partial?.lowerBound, data: data))
+            case .binary(let part, let partial, _):
+                var data: ByteBuffer?
+                if let parsed {
+                    if part.isEmpty {
+                        data = ByteBuffer(bytes: MessageMapping.partial(raw[...], partial))
+                    } else if let entity = parsed.bodyStructure.part(at: part), !entity.isMultipart {
+                        data = ByteBuffer(bytes: MessageMapping.partial(ArraySlice(entity.decodedBody(in: raw)), partial))
+                    }
+                }
+                items.append(.binary(part: part, origin: partial?.lowerBound, data: data))
+            case .binarySize(let part):
+                var size = UInt64(raw.count)
+                if !part.isEmpty, let parsed, let entity = parsed.bodyStructure.part(at: part) {
+                    size = UInt64(entity.decodedBody(in: raw).count)
+                }
+                items.append(.binarySize(part: part, size: size))
+            }
+        }
+        return items
+    }
+
+    /// The top-level header with its blank line, found without the cached parse (RFC822.HEADER).
+    static func rootHeader(_ raw: [UInt8]) -> ArraySlice<UInt8> {
+        var i = 0
+        while i < raw.count {
+            guard let lf = raw[i...].firstIndex(of: 0x0A) else { break }
+            let lineLength = lf - i
+            if lineLength == 0 || (lineLength == 1 && raw[i] == 0x0D) { return raw[..<(lf + 1)] }
+            i = lf + 1
+        }
+        return raw[...]
+    }
+
+    // MARK: STORE
+
+    func storeFlags(_ set: SequenceSet, operation: StoreOperation, unchangedSince: UInt64?, uid: Bool) async throws -> StatusResponse {
+        if unchangedSince != nil { state.enableCondstoreImplicitly() }
+        let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
+        guard !uids.isEmpty else { return ok("STORE completed") }
+        let flags = MessageFlags(operation.flags.map(\.description))
+        let change: FlagChange = switch operation.kind {
+        case .add: .add(flags)
+        case .remove: .remove(flags)
+        case .replace: .replace(flags)
+        }
+        let result = try await mail.updateFlags(mailboxID: selected.mailboxID, uids: uids, change: change,
+                                                unchangedSince: unchangedSince.map { ModSeq(clamping: $0) })
+        for record in result.updated { state.updateSelected { $0.update(record) } }
+        let refused = Set(result.modifiedSince)
+        let condstore = state.condstoreEnabled
+        let changed = Set(result.updated.map(\.uid))
+        for messageUID in uids where !refused.contains(messageUID) {
+            // .SILENT: no FETCH, except CONDSTORE wants the new MODSEQ of changed messages (RFC 7162 §3.2).
+            guard !operation.silent || (condstore && changed.contains(messageUID)) else { continue }
+            guard let sequence = selected.sequenceNumber(of: messageUID) else { continue }
+            var items: [FetchResponseItem] = []
+            if uid { items.append(.uid(messageUID)) }
+            if !operation.silent { items.append(.flags(SelectedMailbox.wireFlags(selected.flags[messageUID] ?? []))) }
+            if condstore { items.append(.modSequence(UInt64(max(selected.modSeqs[messageUID] ?? 1, 1)))) }
+            send(.untagged(.fetch(sequence, items)))
+        }
+        if !refused.isEmpty {
+            let numbers = uid ? refused.sorted() : refused.compactMap { selected.sequenceNumber(of: $0) }.sorted()
+            return ok("Conditional STORE failed for some messages", code: .modified(SequenceSets.make(numbers)))
+        }
+        return ok("STORE completed")
+    }
+
+    // MARK: SEARCH
+
+    func search(_ command: SearchCommand, uid: Bool, tag: String) async throws -> StatusResponse {
+        if let charset = command.charset, !["UTF-8", "US-ASCII", "UTF8"].contains(charset.uppercased()) {
+            return StatusResponse(.no, code: .badCharset(["UTF-8", "US-ASCII"]), text: "Unsupported charset")
+        }
+        let snapshot = selected
+        let records = try await store.messages(mailboxID: snapshot.mailboxID).filter { snapshot.sequenceNumber(of: $0.uid) != nil }
+        var textHits: [String: Set<MessageID>] = [:]
+        for text in SearchEvaluator.textStrings(in: command.keys) where !text.isEmpty {
+            textHits[text] = Set(try await mail.search(accountID: accountID, mailboxID: snapshot.mailboxID, query: text))
+        }
+        let evaluator = SearchEvaluator(textHits: textHits, now: mail.clock.now, largestUID: snapshot.uids.last ?? 0,
+                                        messageCount: UInt32(snapshot.count), saved: state.savedSearch,
+                                        keys: command.keys)
+        let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
+        var matched: [MessageRecord] = []
+        for record in records {
+            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { continue }
+            let parsed = needsHeaders ? try? await mail.parsed(record) : nil
+            if evaluator.matches(command.keys, record: record, sequence: sequence, parsed: parsed) {
+                matched.append(record)
+            }
+        }
+        let numbers = matched.map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
+        let usesModSeq = Self.containsModSeq(command.keys)
+        if usesModSeq { state.enableCondstoreImplicitly() }
+        let highest = usesModSeq ? matched.map { UInt64(max($0.modSeq, 1)) }.max() : nil
+        guard let options = command.returnOptions else {
+            send(.untagged(.search(numbers, modSequence: highest)))
+            return ok("SEARCH completed")
+        }
+        let wanted = options.isEmpty ? [SearchReturnOption.all] : options
+        if wanted.contains(.save) { state.savedSearch = matched.map(\.uid) }
+        if wanted == [.save] { return ok("SEARCH completed") }
+        var response = ESearchResponse(tag: tag, uid: uid, modSequence: highest)
+        if !numbers.isEmpty {
+            if wanted.contains(.min) { response.min = numbers.min() }
+            if wanted.contains(.max) { response.max = numbers.max() }
+            if wanted.contains(.all) { response.all = SequenceSets.make(numbers) }
+        }
+        if wanted.contains(.count) { response.count = UInt32(numbers.count) }
+        send(.untagged(.esearch(response)))
+        return ok("SEARCH completed")
+    }
+
+    static func containsModSeq(_ keys: [SearchKey]) -> Bool {
+        keys.contains { key in
+            switch key {
+            case .modSequence: return true
+            case .not(let k): return containsModSeq([k])
+            case .or(let a, let b): return containsModSeq([a, b])
+            case .and(let ks): return containsModSeq(ks)
+            default: return false
+            }
+        }
+    }
+
+    // MARK: COPY / MOVE
+
+    func copy(_ set: SequenceSet, to destinationName: IMAPCodec.MailboxName, uid: Bool, move: Bool) async throws -> StatusResponse {
+        let name = try folderName(destinationName)
+        guard let destination = try await store.mailbox(accountID: accountID, name: name) else {
+            return StatusResponse(.no, code: .tryCreate, text: "No such mailbox")
+        }
+        let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
+        guard !uids.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
+        let mapping = move
+            ? try await mail.move(uids: uids, from: selected.mailboxID, to: destination.id)
+            : try await mail.copy(uids: uids, from: selected.mailboxID, to: destination.id)
+        guard !mapping.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
+        let sorted = mapping.sorted { $0.source < $1.source }
+        let code = ResponseCode.copyUID(uidValidity: destination.uidValidity,
+                                        source: SequenceSets.ordered(sorted.map(\.source)),
+                                        destination: SequenceSets.ordered(sorted.map(\.destination)))
+        guard move else { return ok("COPY completed", code: code) }
+        send(.untagged(.status(StatusResponse(.ok, code: code, text: "Moved"))))
+        var expunges: [UntaggedResponse] = []
+        state.updateSelected { expunges = $0.expunge(sorted.map(\.source)) }
+        for response in expunges { send(.untagged(response)) }
+        return ok("MOVE completed")
+    }
+
+    // MARK: EXPUNGE
+
+    func expunge(uids set: SequenceSet?) async throws -> StatusResponse {
+        let uids = set.map { selected.resolve($0, uid: true, saved: state.savedSearch) }
+        if let uids, uids.isEmpty { return ok("EXPUNGE completed") }
+        let removed = try await mail.remove(mailboxID: selected.mailboxID, uids: uids, onlyDeleted: true)
+        var expunges: [UntaggedResponse] = []
+        state.updateSelected { expunges = $0.expunge(removed) }
+        for response in expunges { send(.untagged(response)) }
+        return ok("EXPUNGE completed")
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import IMAPCodec
+import Logging
+import MailwardCore
+import MailwardNet
+import NIOCore
+
+/// The glue of one IMAP connection: reads bytes, frames commands with `IMAPCommandDecoder`,
+/// asks ``IMAPSessionState`` whether a command may run, runs it against Core, and writes the
+/// encoded responses. Used by a single task only (not shared, hence not `Sendable`).
+final class IMAPSession {
+    let door: IMAPDoor
+    let connection: MailConnection
+    var state: IMAPSessionState
+    var decoder: IMAPCommandDecoder
+    var encoder = IMAPResponseEncoder()
+    /// Bytes received and not yet consumed by the decoder.
+    var inbound = ByteBuffer()
+    /// Responses not yet written.
+    var outbound = ByteBuffer()
+    /// Set when the session must end (logout, BYE, connection gone).
+    var finished = false
+    /// Bad commands in a row; a client that only sends garbage is disconnected.
+    var consecutiveErrors = 0
+
+    var mail: MailService { door.mail }
+    var store: any MailStore { door.mail.store }
+    var logger: Logger { door.logger }
+
+    init(door: IMAPDoor, connection: MailConnection) {
+        self.door = door
+        self.connection = connection
+        state = IMAPSessionState(isTLS: connection.isTLS, isLoopback: connection.isLoopback)
+        decoder = IMAPCommandDecoder(limits: door.settings.limits)
+    }
+
+    var readTimeout: TimeAmount {
+        state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout
+    }
+
+    func run() async {
+        send(.untagged(.status(StatusResponse(.ok, code: .capability(state.capabilities),
+                                              text: "\(door.settings.hostname) Mailward IMAP ready"))))
+        await flush()
+        while !finished {
+            await processBuffered()
+            await flush()
+            if finished { break }
+            guard await readMore() else { break }
+        }
+        await flush()
+    }
+
+    /// Decodes and runs every complete command in the buffer.
+    func processBuffered() async {
+        while !finished {
+            switch decoder.next(&inbound) {
+            case .needMoreData:
+                if inbound.readerIndex > 64 * 1024 { inbound.discardReadBytes() }
+                return
+            case .command(let command):
+                consecutiveErrors = 0
+                await execute(command)
+            case .continuationNeeded:
+                send(.continuation("Ready for literal data"))
+                await flush()
+            case .error(let error):
+                badInput(error)
+            case .idleDone:
+                send(.untagged(.status(StatusResponse(.bad, text: "DONE without IDLE"))))
+            case .authenticateResponse:
+                send(.untagged(.status(StatusResponse(.bad, text: "Unexpected authentication data"))))
+            }
+        }
+    }
+
+    func badInput(_ error: IMAPDecodeError) {
+        consecutiveErrors += 1
+        let status = StatusResponse(error.isTooBig ? .no : .bad, code: error.isTooBig ? .tooBig : nil, text: error.description)
+        if let tag = error.tag {
+            send(.tagged(tag: tag, status))
+        } else {
+            send(.untagged(.status(status)))
+        }
+        if consecutiveErrors >= 20 {
+            bye("Too many bad commands")
+        }
+    }
+
+    /// Reads the next event into `inbound`; false when the session is over (and says why).
+    func readMore() async -> Bool {
+        switch await connection.read(timeout: readTimeout) {
+        case .data(let bytes):
+            var bytes = bytes
+            inbound.writeBuffer(&bytes)
+            return true
+        case .closed:
+            finished = true
+            return false
+        case .timeout:
+            bye("Autologout; idle for too long")
+            await flush()
+            return false
+        case .shutdown:
+            bye("Server shutting down")
+            await flush()
+            return false
+        }
+    }
+
+    // MARK: Commands
+
+    func execute(_ tagged: TaggedCommand) async {
+        let tag = tagged.tag
+        if case .refuse(let status) = state.admit(tagged.command) {
+            send(.tagged(tag: tag, status))
+            return
+        }
+        if let login = state.login, state.phase != .logout {
+            guard await door.authenticator.isStillValid(login.credential, accountID: login.account.id) else {
+                bye("Your credentials are no longer valid")
+                return
+            }
+        }
+        let status: StatusResponse?
+        do {
+            status = try await dispatch(tagged)
+        } catch let error as MailError {
+            status = Self.status(for: error)
+        } catch {
+            logger.error("IMAP command failed", metadata: ["error": "\(error)", "ip": "\(connection.remoteIP)"])
+            status = StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")
+        }
+        guard let status, !finished else { return }
+        if state.phase == .selected, Self.mayAnnounce(after: tagged.command) {
+            await announceChanges(includeExpunges: Self.mayAnnounceExpunges(after: tagged.command))
+        }
+        send(.tagged(tag: tag, status))
+        if state.phase == .logout { finished = true }
+    }
+
+    /// Runs a command; nil means it already answered (STARTTLS) or the session ended.
+    func dispatch(_ tagged: TaggedCommand) async throws -> StatusResponse? {
+        let tag = tagged.tag
+        switch tagged.command {
+        case .capability:
+            send(.untagged(.capability(state.capabilities)))
+            return ok("CAPABILITY completed")
+        case .noop, .check:
+            return ok("\(tagged.command == .noop ? "NOOP" : "CHECK") completed")
+        case .logout:
+            send(.untagged(.status(StatusResponse(.bye, text: "Mailward IMAP logging out"))))
+            state.didLogOut()
+            return ok("LOGOUT completed")
+        case .id(let parameters):
+            return identify(parameters)
+        case .starttls:
+            return try await startTLS(tag: tag)
+        case .login(let username, let password):
+            return await logIn(username: username, password: password)
+        case .authenticate(let mechanism, let initialResponse):
+            return await authenticate(tag: tag, mechanism: mechanism, initialResponse: initialResponse)
+        case .enable(let names):
+            let enabled = state.enable(names)
+            encoder.utf8Accept = state.utf8Accept
+            send(.untagged(.enabled(enabled)))
+            return ok("ENABLE completed")
+        case .select(let name, let parameters):
+            return try await select(name, parameters: parameters, readOnly: false)
+        case .examine(let name, let parameters):
+            return try await select(name, parameters: parameters, readOnly: true)
+        case .create(let name, let specialUse):
+            return try await create(name, specialUse: specialUse)
+        case .delete(let name):
+            return try await delete(name)
+        case .rename(let from, let to):
+            return try await rename(from, to: to)
+        case .subscribe(let name):
+            return try await subscribe(name, true)
+        case .unsubscribe(let name):
+            return try await subscribe(name, false)
+        case .list(let command):
+            return try await list(command)
+        case .lsub(let reference, let pattern):
+            return try await lsub(reference: reference, pattern: pattern)
+        case .namespace:
+            send(.untagged(.namespace(personal: [NamespaceDescription(prefix: "", delimiter: "/")], otherUsers: [], shared: [])))
+            return ok("NAMESPACE completed")
+        case .status(let name, let attributes):
+            return try await status(name, attributes: attributes)
+        case .append(let command):
+            return try await append(command)
+        case .idle:
+            return await idle()
+        case .close:
+            if let selected = state.selected, !selected.readOnly {
+                _ = try await mail.remove(mailboxID: selected.mailboxID, uids: nil, onlyDeleted: true)
+            }
+            state.deselect()
+            return ok("CLOSE completed")
+        case .unselect:
+            state.deselect()
+            return ok("UNSELECT completed")
+        case .expunge:
+            return try await expunge(uids: nil)
+        case .uidExpunge(let set):
+            return try await expunge(uids: set)
+        case .search(let command, let uid):
+            return try await search(command, uid: uid, tag: tag)
+        case .fetch(let set, let attributes, let modifiers, let uid):
+            return try await fetch(set, attributes: attributes, modifiers: modifiers, uid: uid)
+        case .store(let set, let operation, let unchangedSince, let uid):
+            return try await storeFlags(set, operation: operation, unchangedSince: unchangedSince, uid: uid)
+        case .copy(let set, let destination, let uid):
+            return try await copy(set, to: destination, uid: uid, move: false)
+        case .move(let set, let destination, let uid):
+            return try await copy(set, to: destination, uid: uid, move: true)
+        case .getQuota(let root):
+            return try await getQuota(root: root)
+        case .getQuotaRoot(let name):
+            return try await getQuotaRoot(name)
+        case .setQuota:
+            return StatusResponse(.no, code: .noPerm, text: "Quota is set by the administrator")
+        case .getACL(let name):
+            return try await getACL(name)
+        case .myRights(let name):
+            return try await myRights(name)
+        case .listRights(let name, let identifier):
+            return try await listRights(name, identifier: identifier)
+        case .setACL, .deleteACL:
+            return StatusResponse(.no, code: .cannot, text: "Sharing mailboxes is not available yet")
+        case .unknown:
+            return StatusResponse(.bad, text: "Unknown command")
+        }
+    }
+
+    // MARK: Changes to the selected mailbox
+
+    /// RFC 3501 §7: untagged updates may follow any command but these few.
+    static func mayAnnounce(after command: Command) -> Bool {
+        switch command {
+        case .logout, .close, .unselect, .select, .examine, .idle: return false
+        default: return true
+        }
+    }
+
+    /// EXPUNGE may not be sent during FETCH, STORE or SEARCH by sequence number (RFC 3501 §7.4.1).
+    static func mayAnnounceExpunges(after command: Command) -> Bool {
+        switch command {
+        case .fetch(_, _, _, let uid), .store(_, _, _, let uid), .search(_, let uid), .copy(_, _, let uid):
+            return uid
+        default:
+            return true
+        }
+    }
+
+    /// Tells the client what other sessions and deliveries changed, when the store moved on.
+    func announceChanges(includeExpunges: Bool) async {
+        guard let selected = state.selected else { return }
+        do {
+            guard let mailbox = try await store.mailbox(id: selected.mailboxID) else {
+                // Another session deleted it: the snapshot means nothing any more (as Dovecot does).
+                bye("Selected mailbox was deleted")
+                return
+            }
+            guard mailbox.highestModSeq != selected.highestModSeq else { return }
+            let records = try await store.messages(mailboxID: selected.mailboxID)
+            var responses: [UntaggedResponse] = []
+            let condstore = state.condstoreEnabled
+            state.updateSelected { snapshot in
+                responses = snapshot.refresh(with: records, highestModSeq: mailbox.highestModSeq,
+                                             includeExpunges: includeExpunges, condstore: condstore)
+            }
+            for response in responses { send(.untagged(response)) }
+        } catch {
+            logger.warning("IMAP refresh failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Output
+
+    func send(_ response: Response) {
+        encoder.encode(response, into: &outbound)
+    }
+
+    func ok(_ text: String, code: ResponseCode? = nil) -> StatusResponse {
+        StatusResponse(.ok, code: code, text: text)
+    }
+
+    func bye(_ text: String) {
+        send(.untagged(.status(StatusResponse(.bye, text: text))))
+        finished = true
+    }
+
+    /// Writes what is pending; a failed write ends the session.
+    func flush() async {
+        guard outbound.readableBytes > 0 else { return }
+        let bytes = outbound
+        outbound = ByteBuffer()
+        do {
+            try await connection.write(bytes)
+        } catch {
+            finished = true
+        }
+    }
+
+    /// Writes early when a big answer (FETCH of many bodies) piles up.
+    func flushIfLarge() async {
+        if outbound.readableBytes > 256 * 1024 { await flush() }
+    }
+
+    static func status(for error: MailError) -> StatusResponse {
+        switch error {
+        case .quotaExceeded: StatusResponse(.no, code: .overQuota, text: "Mailbox is full (over quota)")
+        case .mailboxExists: StatusResponse(.no, code: .alreadyExists, text: "Mailbox already exists")
+        case .noSuchMailbox: StatusResponse(.no, code: .nonExistent, text: "No such mailbox")
+        case .invalidMailboxName: StatusResponse(.no, code: .cannot, text: "Invalid mailbox name")
+        case .cannotDeleteInbox: StatusResponse(.no, code: .cannot, text: "INBOX cannot be deleted or renamed")
+        case .noSuchMessage: StatusResponse(.no, code: .expungeIssued, text: "Message no longer exists")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import IMAPCodec
+
+/// LIST/LSUB pattern matching (RFC 3501 §6.3.8): `*` matches anything, `%` anything but the
+/// hierarchy delimiter `/`. Dynamic programming, so hostile patterns cost O(name × pattern).
+/// `INBOX` matches case-insensitively.
+enum ListPattern {
+    static func matches(name: String, pattern: String) -> Bool {
+        if name == "INBOX" || name.hasPrefix("INBOX/") {
+            let upper = pattern.prefix(5).uppercased() + pattern.dropFirst(5)
+            if match(Array(name), Array(upper)) { return true }
+        }
+        return match(Array(name), Array(pattern))
+    }
+
+    private static func match(_ name: [Character], _ pattern: [Character]) -> Bool {
+        guard pattern.count <= 1024 else { return false }
+        // reachable[j]: the first i characters of the name can match the first j of the pattern.
+        var reachable = [Bool](repeating: false, count: pattern.count + 1)
+        reachable[0] = true
+        for j in 0..<pattern.count where pattern[j] == "*" || pattern[j] == "%" {
+            guard reachable[j] else { break }
+            reachable[j + 1] = true
+        }
+        for character in name {
+            var next = [Bool](repeating: false, count: pattern.count + 1)
+            for j in 0..<pattern.count {
+                let p = pattern[j]
+                switch p {
+                case "*":
+                    // Stay on the wildcard (consume the character), or it was reachable already.
+                    if reachable[j + 1] || reachable[j] { next[j + 1] = true }
+                case "%":
+                    if character != "/", reachable[j + 1] || reachable[j] { next[j + 1] = true }
+                default:
+                    if reachable[j], p == character { next[j + 1] = true }
+                }
+                // A wildcard may also match nothing after this character.
+                if (p == "*" || p == "%"), next[j] { next[j + 1] = true }
+            }
+            reachable = next
+        }
+        return reachable[pattern.count]
+    }
+}
+
+/// Builds compact sequence sets (`2:4,9`) from numbers.
+enum SequenceSets {
+    static func make(_ numbers: [UInt32]) -> SequenceSet {
+        let sorted = Array(Set(numbers)).sorted()
+        var ranges: [SequenceRange] = []
+        var start: UInt32?
+        var previous: UInt32 = 0
+        for n in sorted {
+            if start != nil, n == previous + 1 {
+                previous = n
+                continue
+            }
+            if let s = start { ranges.append(SequenceRange(.number(s), .number(previous))) }
+            start = n
+            previous = n
+        }
+        if let s = start { ranges.append(SequenceRange(.number(s), .number(previous))) }
+        return .ranges(ranges)
+    }
+
+    /// Pairs kept in order (COPYUID lists source and destination UIDs in matching order).
+    static func ordered(_ numbers: [UInt32]) -> SequenceSet {
+        .ranges(numbers.map { SequenceRange(.number($0)) })
+    }
+}

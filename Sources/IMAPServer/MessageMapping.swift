@@ -1,0 +1,133 @@
+import Foundation
+import IMAPCodec
+import MailwardCore
+import MailwardMIME
+
+/// Maps the MIME model cached at delivery onto IMAP's wire types (ENVELOPE, BODYSTRUCTURE),
+/// and cuts `BODY[section]` out of the raw bytes using the parse's byte ranges. Pure.
+enum MessageMapping {
+    static func envelope(_ e: Envelope) -> IMAPEnvelope {
+        IMAPEnvelope(date: e.date, subject: e.subject, from: e.from.map(address), sender: e.sender.map(address),
+                     replyTo: e.replyTo.map(address), to: e.to.map(address), cc: e.cc.map(address),
+                     bcc: e.bcc.map(address), inReplyTo: e.inReplyTo, messageID: e.messageID)
+    }
+
+    static func address(_ a: EnvelopeAddress) -> IMAPAddress {
+        IMAPAddress(name: a.name, adl: a.adl, mailbox: a.mailbox, host: a.host)
+    }
+
+    static func bodyStructure(_ b: BodyStructure) -> IMAPBodyStructure {
+        let disposition = b.disposition.map { IMAPBodyDisposition(type: $0.type, parameters: $0.parameters.map(parameter)) }
+        if b.isMultipart {
+            return .multipart(IMAPBodyStructure.Multipart(
+                parts: b.children.map(bodyStructure), subtype: b.subtype, parameters: b.parameters.map(parameter),
+                disposition: disposition, language: b.contentLanguage ?? [], location: b.contentLocation))
+        }
+        let kind: IMAPBodyStructure.SinglePart.Kind
+        if let inner = b.encapsulated {
+            kind = .message(envelope(b.envelope ?? Envelope()), bodyStructure(inner), lines: UInt64(b.lines ?? 0))
+        } else if b.isText {
+            kind = .text(lines: UInt64(b.lines ?? 0))
+        } else {
+            kind = .basic
+        }
+        return .singlePart(IMAPBodyStructure.SinglePart(
+            type: b.type, subtype: b.subtype, parameters: b.parameters.map(parameter), id: b.contentID,
+            description: b.contentDescription, encoding: b.encoding, size: UInt64(b.size), kind: kind, md5: b.contentMD5,
+            disposition: disposition, language: b.contentLanguage ?? [], location: b.contentLocation))
+    }
+
+    static func parameter(_ p: MIMEParameter) -> IMAPBodyParameter {
+        IMAPBodyParameter(p.name, p.value)
+    }
+
+    /// The bytes of `BODY[section]` (before any partial), or nil when the section does not exist.
+    static func section(_ section: SectionSpecifier, raw: [UInt8], root: BodyStructure) -> ArraySlice<UInt8>? {
+        func clamp(_ r: Range<Int>) -> ArraySlice<UInt8> {
+            let lower = min(max(r.lowerBound, 0), raw.count)
+            return raw[lower..<min(max(r.upperBound, lower), raw.count)]
+        }
+        // The entity whose header/text the section names: the root message, or an encapsulated one.
+        let messageRoot: BodyStructure?
+        if section.part.isEmpty {
+            messageRoot = root
+        } else {
+            messageRoot = root.part(at: section.part)?.encapsulated
+        }
+        switch section.kind {
+        case .complete:
+            if section.part.isEmpty { return raw[...] }
+            guard let part = root.part(at: section.part) else { return nil }
+            return clamp(part.bodyRange)
+        case .mime:
+            guard !section.part.isEmpty, let part = root.part(at: section.part) else { return nil }
+            return clamp(part.headerRange)
+        case .header:
+            guard let m = messageRoot else { return nil }
+            return clamp(m.headerRange)
+        case .text:
+            guard let m = messageRoot else { return nil }
+            return clamp(m.bodyRange)
+        case .headerFields(let names):
+            guard let m = messageRoot else { return nil }
+            return ArraySlice(filterHeader(clamp(m.headerRange), names: names, keep: true))
+        case .headerFieldsNot(let names):
+            guard let m = messageRoot else { return nil }
+            return ArraySlice(filterHeader(clamp(m.headerRange), names: names, keep: false))
+        }
+    }
+
+    /// The header lines (with continuation lines) whose field name is (or, with `keep` false, is
+    /// not) in `names`, followed by the blank line (RFC 3501 §6.4.5).
+    static func filterHeader(_ header: ArraySlice<UInt8>, names: [String], keep: Bool) -> [UInt8] {
+        let wanted = Set(names.map { $0.lowercased() })
+        var out: [UInt8] = []
+        var current: [UInt8] = []
+        var currentKept = false
+        func flush() {
+            if currentKept { out.append(contentsOf: current) }
+            current.removeAll(keepingCapacity: true)
+        }
+        var lineStart = header.startIndex
+        while lineStart < header.endIndex {
+            let lf = header[lineStart...].firstIndex(of: 0x0A) ?? (header.endIndex - 1)
+            let line = header[lineStart...lf]
+            lineStart = lf + 1
+            if line.first == 0x20 || line.first == 0x09 {
+                current.append(contentsOf: line)
+                continue
+            }
+            flush()
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }  // blank line or junk
+            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+                .trimmingCharacters(in: .whitespaces).lowercased()
+            currentKept = wanted.contains(name) == keep
+            current.append(contentsOf: line)
+        }
+        flush()
+        out.append(contentsOf: [0x0D, 0x0A])
+        return out
+    }
+
+    /// Applies `<origin.length>`; the origin is echoed in the response.
+    static func partial(_ bytes: ArraySlice<UInt8>, _ range: ClosedRange<UInt32>?) -> ArraySlice<UInt8> {
+        guard let range else { return bytes }
+        let start = bytes.startIndex + min(Int(range.lowerBound), bytes.count)
+        let length = Int(range.upperBound) - Int(range.lowerBound) + 1
+        let end = min(start + length, bytes.endIndex)
+        return bytes[start..<end]
+    }
+
+    static func imapDate(_ date: Date) -> IMAPDateTime {
+        IMAPDateTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)), zoneOffsetMinutes: 0)
+    }
+
+    static func date(_ dateTime: IMAPDateTime) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(dateTime.secondsSince1970))
+    }
+
+    /// The day (UTC) of a moment, for SEARCH BEFORE/ON/SINCE.
+    static func day(_ date: Date) -> IMAPDate {
+        IMAPDate(daysSince1970: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import IMAPCodec
+import MailwardCore
+import MailwardMIME
+
+/// Evaluates SEARCH keys (RFC 3501 §6.4.4) against one message. Flags, sizes, dates and UIDs
+/// come from the message record; header keys from the parse cached at delivery; `BODY`/`TEXT`
+/// from the store's full-text index (``textHits``, looked up once per string beforehand).
+struct SearchEvaluator {
+    /// Message ids whose indexed text contains each BODY/TEXT string.
+    var textHits: [String: Set<MessageID>]
+    let now: Date
+    let largestUID: MessageUID
+    let messageCount: UInt32
+    let saved: [MessageUID]
+    /// Sequence sets of the keys, merged once (a hostile set of many ranges costs log n per message).
+    private var uidSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
+    private var numberSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
+
+    init(textHits: [String: Set<MessageID>], now: Date, largestUID: MessageUID, messageCount: UInt32,
+         saved: [MessageUID], keys: [SearchKey]) {
+        self.textHits = textHits
+        self.now = now
+        self.largestUID = largestUID
+        self.messageCount = messageCount
+        self.saved = saved
+        func visit(_ key: SearchKey) {
+            switch key {
+            case .uid(.ranges(let r)): uidSets[.ranges(r)] = SelectedMailbox.merged(r, largest: largestUID)
+            case .sequenceNumbers(.ranges(let r)): numberSets[.ranges(r)] = SelectedMailbox.merged(r, largest: messageCount)
+            case .not(let k): visit(k)
+            case .or(let a, let b): visit(a); visit(b)
+            case .and(let ks): ks.forEach(visit)
+            default: break
+            }
+        }
+        keys.forEach(visit)
+    }
+
+    /// Every BODY/TEXT string in `keys` (to look up before evaluating).
+    static func textStrings(in keys: [SearchKey]) -> Set<String> {
+        var out = Set<String>()
+        func visit(_ key: SearchKey) {
+            switch key {
+            case .body(let s), .text(let s): out.insert(s)
+            case .not(let k): visit(k)
+            case .or(let a, let b): visit(a); visit(b)
+            case .and(let ks): ks.forEach(visit)
+            default: break
+            }
+        }
+        keys.forEach(visit)
+        return out
+    }
+
+    /// Whether evaluating `keys` needs the message's headers.
+    static func needsHeaders(_ keys: [SearchKey]) -> Bool {
+        func visit(_ key: SearchKey) -> Bool {
+            switch key {
+            case .bcc, .cc, .from, .subject, .to, .header, .sentBefore, .sentOn, .sentSince, .text: return true
+            case .not(let k): return visit(k)
+            case .or(let a, let b): return visit(a) || visit(b)
+            case .and(let ks): return ks.contains(where: visit)
+            default: return false
+            }
+        }
+        return keys.contains(where: visit)
+    }
+
+    func matches(_ keys: [SearchKey], record: MessageRecord, sequence: UInt32, parsed: ParsedMessage?) -> Bool {
+        keys.allSatisfy { matches($0, record: record, sequence: sequence, parsed: parsed) }
+    }
+
+    func matches(_ key: SearchKey, record: MessageRecord, sequence: UInt32, parsed: ParsedMessage?) -> Bool {
+        let flags = record.flags
+        func header(_ name: String, contains value: String) -> Bool {
+            guard let parsed else { return false }
+            let values = parsed.headers(named: name)
+            if value.isEmpty { return !values.isEmpty }
+            return values.contains { Self.contains($0, value) || Self.contains(EncodedWord.decode($0), value) }
+        }
+        switch key {
+        case .all: return true
+        case .answered: return flags.contains(MessageFlags.answered)
+        case .deleted: return flags.contains(MessageFlags.deleted)
+        case .draft: return flags.contains(MessageFlags.draft)
+        case .flagged: return flags.contains(MessageFlags.flagged)
+        case .seen: return flags.contains(MessageFlags.seen)
+        case .unanswered: return !flags.contains(MessageFlags.answered)
+        case .undeleted: return !flags.contains(MessageFlags.deleted)
+        case .undraft: return !flags.contains(MessageFlags.draft)
+        case .unflagged: return !flags.contains(MessageFlags.flagged)
+        case .unseen: return !flags.contains(MessageFlags.seen)
+        // Mailward keeps no \Recent (as IMAP4rev2): NEW is UNSEEN-and-recent, so nothing.
+        case .new, .recent: return false
+        case .old: return true
+        case .keyword(let k): return flags.contains(k)
+        case .unkeyword(let k): return !flags.contains(k)
+        case .bcc(let s): return header("Bcc", contains: s)
+        case .cc(let s): return header("Cc", contains: s)
+        case .from(let s): return header("From", contains: s)
+        case .to(let s): return header("To", contains: s)
+        case .subject(let s): return header("Subject", contains: s)
+        case .header(let field, let value): return header(field, contains: value)
+        case .body(let s):
+            return s.isEmpty || textHits[s]?.contains(record.id) == true
+        case .text(let s):
+            if s.isEmpty || textHits[s]?.contains(record.id) == true { return true }
+            return parsed?.headers.contains { Self.contains($0.value, s) || Self.contains(EncodedWord.decode($0.value), s) } ?? false
+        case .before(let d): return MessageMapping.day(record.internalDate) < d
+        case .on(let d): return MessageMapping.day(record.internalDate) == d
+        case .since(let d): return MessageMapping.day(record.internalDate) >= d
+        case .sentBefore(let d):
+            guard let sent = parsed?.date else { return false }
+            return MessageMapping.day(sent) < d
+        case .sentOn(let d):
+            guard let sent = parsed?.date else { return false }
+            return MessageMapping.day(sent) == d
+        case .sentSince(let d):
+            guard let sent = parsed?.date else { return false }
+            return MessageMapping.day(sent) >= d
+        case .larger(let n): return UInt64(record.size) > n
+        case .smaller(let n): return UInt64(record.size) < n
+        case .older(let seconds): return now.timeIntervalSince(record.internalDate) >= TimeInterval(seconds)
+        case .younger(let seconds): return now.timeIntervalSince(record.internalDate) <= TimeInterval(seconds)
+        case .uid(let set):
+            guard let merged = uidSets[set] else { return saved.contains(record.uid) }
+            return SelectedMailbox.contains(merged, record.uid)
+        case .sequenceNumbers(let set):
+            guard let merged = numberSets[set] else { return saved.contains(record.uid) }
+            return SelectedMailbox.contains(merged, sequence)
+        case .modSequence(let m): return UInt64(max(record.modSeq, 0)) >= m
+        case .not(let k): return !matches(k, record: record, sequence: sequence, parsed: parsed)
+        case .or(let a, let b):
+            return matches(a, record: record, sequence: sequence, parsed: parsed)
+                || matches(b, record: record, sequence: sequence, parsed: parsed)
+        case .and(let ks): return matches(ks, record: record, sequence: sequence, parsed: parsed)
+        }
+    }
+
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        haystack.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+    }
+}

@@ -1,0 +1,27 @@
+import IMAPServer
+import MailwardNet
+import ServiceLifecycle
+
+extension MailwardServer {
+    /// The IMAP door: port 143-style with STARTTLS (`imap.port`) and implicit TLS (`imap.tlsPort`).
+    func imapServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let configuration = runtime.configuration
+        let door = IMAPDoor(
+            mail: runtime.mail, authenticator: runtime.authenticator,
+            settings: IMAPDoor.Settings(hostname: configuration.hostname, tlsContext: tlsContext),
+            logger: logger)
+        let plain = TCPListener(
+            configuration: .init(name: "imap", host: configuration.listenAddress, port: configuration.imap.port,
+                                 overLimitReply: IMAPDoor.overLimitReply),
+            logger: logger,
+            onListening: { port in await self.reportListening(.imap, port) },
+            session: { connection in await door.serve(connection) })
+        let implicitTLS = TCPListener(
+            configuration: .init(name: "imaps", host: configuration.listenAddress, port: configuration.imap.tlsPort,
+                                 implicitTLS: tlsContext, overLimitReply: IMAPDoor.overLimitReply),
+            logger: logger,
+            onListening: { port in await self.reportListening(.imaps, port) },
+            session: { connection in await door.serve(connection) })
+        return [.init(service: plain), .init(service: implicitTLS)]
+    }
+}

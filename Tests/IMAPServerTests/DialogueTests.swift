@@ -1,0 +1,326 @@
+import Foundation
+import MailwardApp
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// Real-socket IMAP dialogues against the whole server (`TestServer`).
+@Suite(.serialized) struct DialogueTests {
+    @Test func greetingLoginListSelectFetch() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "First").utf8), to: [account.id])
+        _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "Second").utf8), to: [account.id])
+        let (client, greeting) = try await IMAPTestClient.connect(server)
+        #expect(greeting.hasPrefix("* OK [CAPABILITY IMAP4rev1"))
+        #expect(greeting.contains("AUTH=PLAIN"))  // loopback may log in without TLS
+
+        let bad = try await client.run("LOGIN li@example.com wrong-password")
+        #expect(bad.tagged.hasSuffix("NO [AUTHENTICATIONFAILED] Authentication failed."))
+        try await client.login("li@example.com")
+
+        let list = try await client.run("LIST \"\" \"*\"")
+        #expect(list.contains("* LIST (\\HasNoChildren) \"/\" INBOX"))
+        #expect(list.contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent"))
+        #expect(list.contains("* LIST (\\HasNoChildren \\Trash) \"/\" Trash"))
+
+        let select = try await client.run("SELECT INBOX")
+        #expect(select.contains("* 2 EXISTS"))
+        #expect(select.contains { $0.hasPrefix("* OK [UIDVALIDITY ") })
+        #expect(select.contains("* OK [UIDNEXT 3] Predicted next UID"))
+        #expect(select.contains("* OK [UNSEEN 1] First unseen"))
+        #expect(select.tagged.contains("OK [READ-WRITE]"))
+
+        let fetch = try await client.run("UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
+        #expect(fetch.count == 3)
+        #expect(fetch[0].hasPrefix("* 1 FETCH (UID 1 FLAGS () RFC822.SIZE "))
+
+        let envelope = try await client.run("FETCH 2 (ENVELOPE BODYSTRUCTURE)")
+        #expect(envelope[0].contains("\"Second\""))
+        #expect(envelope[0].contains("(\"Wang\" NIL \"wang\" \"example.org\")"))
+        #expect(envelope[0].contains("BODYSTRUCTURE (\"text\" \"plain\""))
+
+        // BODY.PEEK leaves \Seen alone; BODY[] sets it.
+        let peek = try await client.run("FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        #expect(peek[0].hasPrefix("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {"))
+        #expect(peek.contains("Subject: First"))
+        let flagsAfterPeek = try await client.run("FETCH 1 FLAGS")
+        #expect(flagsAfterPeek[0] == "* 1 FETCH (FLAGS ())")
+        let body = try await client.run("FETCH 1 BODY[TEXT]")
+        #expect(body.contains("Tea at four?"))
+        #expect(body.contains { $0.contains("FLAGS (\\Seen)") })
+        let partial = try await client.run("FETCH 1 BODY.PEEK[TEXT]<4.2>")
+        #expect(partial[0].hasSuffix("BODY[TEXT]<4> {2}"))
+        #expect(partial[1].hasPrefix("at"))
+
+        let search = try await client.run("UID SEARCH UNSEEN")
+        #expect(search[0] == "* SEARCH 2")
+        let esearch = try await client.run("SEARCH RETURN (MIN COUNT) SUBJECT second")
+        #expect(esearch[0].hasSuffix("MIN 2 COUNT 1"))
+        let text = try await client.run("SEARCH TEXT \"four\"")
+        #expect(text[0] == "* SEARCH 1 2")
+
+        let logout = try await client.run("LOGOUT")
+        #expect(logout.contains { $0.hasPrefix("* BYE") })
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func storeCopyMoveExpungeAndUIDPlus() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        for i in 1...3 {
+            _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "m\(i)").utf8), to: [account.id])
+        }
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        let store = try await client.run("STORE 1:2 +FLAGS (\\Flagged $Work)")
+        #expect(store.contains("* 1 FETCH (FLAGS (\\Flagged $Work))"))
+        let silent = try await client.run("STORE 3 +FLAGS.SILENT (\\Seen)")
+        #expect(silent.count == 1)
+
+        let copy = try await client.run("UID COPY 1:2 Trash")
+        #expect(copy.tagged.contains("OK [COPYUID "))
+        let missing = try await client.run("COPY 1 Nowhere")
+        #expect(missing.tagged.contains("NO [TRYCREATE]"))
+
+        let move = try await client.run("UID MOVE 2 Junk")
+        #expect(move.contains { $0.hasPrefix("* OK [COPYUID ") && $0.hasSuffix(" 2 1] Moved") })
+        #expect(move.contains("* 2 EXPUNGE"))
+
+        _ = try await client.run("STORE 1 +FLAGS (\\Deleted)")
+        let expunge = try await client.run("EXPUNGE")
+        #expect(expunge.contains("* 1 EXPUNGE"))
+        let status = try await client.run("STATUS INBOX (MESSAGES UNSEEN UIDNEXT)")
+        #expect(status[0] == "* STATUS INBOX (MESSAGES 1 UNSEEN 0 UIDNEXT 4)")
+
+        // CONDSTORE: a STORE unchanged since an old MODSEQ is refused with MODIFIED.
+        _ = try await client.run("ENABLE CONDSTORE")
+        let conditional = try await client.run("UID STORE 3 (UNCHANGEDSINCE 1) +FLAGS (\\Answered)")
+        #expect(conditional.tagged.contains("OK [MODIFIED 3]"))
+
+        let append = try await client.run("APPEND Drafts (\\Draft) {\(sampleMessage().utf8.count)+}\r\n\(sampleMessage())")
+        #expect(append.tagged.contains("OK [APPENDUID "))
+        let quota = try await client.run("GETQUOTAROOT INBOX")
+        #expect(quota.contains("* QUOTAROOT INBOX \"\""))
+        #expect(quota.contains { $0.hasPrefix("* QUOTA \"\" (STORAGE ") })
+        let rights = try await client.run("MYRIGHTS INBOX")
+        #expect(rights[0] == "* MYRIGHTS INBOX lrswipkxtea")
+        let namespace = try await client.run("NAMESPACE")
+        #expect(namespace[0] == "* NAMESPACE ((\"\" \"/\")) NIL NIL")
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func chineseFolderNamesRoundTripInModifiedUTF7() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        // 工作/项目 in modified UTF-7
+        let create = try await client.run("CREATE &XeVPXA-/&mHl27g-")
+        #expect(create.tagged.hasSuffix("OK CREATE completed"))
+        let names = try await server.runtime.store.mailboxes(accountID: account.id).map(\.name)
+        #expect(names.contains("工作/项目"))
+        #expect(names.contains("工作"))
+        let list = try await client.run("LIST \"\" \"&XeVPXA-/*\"")
+        #expect(list.contains("* LIST (\\HasNoChildren) \"/\" &XeVPXA-/&mHl27g-"))
+        let parent = try await client.run("LIST \"\" %")
+        #expect(parent.contains("* LIST (\\HasChildren) \"/\" &XeVPXA-"))
+        let rename = try await client.run("RENAME &XeVPXA-/&mHl27g- &XeVPXA-/2026")
+        #expect(rename.tagged.hasSuffix("OK RENAME completed"))
+        let bad = try await client.run("CREATE \"&Jjo\"")
+        #expect(bad.tagged.contains("NO"))
+        let utf8 = try await client.run("ENABLE UTF8=ACCEPT")
+        #expect(utf8[0] == "* ENABLED UTF8=ACCEPT")
+        let listUTF8 = try await client.run("LIST \"\" \"工作/*\"")
+        #expect(listUTF8.contains("* LIST (\\HasNoChildren) \"/\" \"工作/2026\""))
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func idleIsWokenByADeliveryAndByAnotherSession() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        _ = try await server.runtime.mail.deliver(Array(sampleMessage().utf8), to: [account.id])
+        let (idler, _) = try await IMAPTestClient.connect(server)
+        try await idler.login("li@example.com")
+        _ = try await idler.run("SELECT INBOX")
+        try await idler.line.send("i1 IDLE\r\n")
+        #expect(try await idler.line.readLine() == "+ idling")
+
+        _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "New").utf8), to: [account.id])
+        #expect(try await idler.line.readLine() == "* 2 EXISTS")
+
+        let (other, _) = try await IMAPTestClient.connect(server)
+        try await other.login("li@example.com")
+        _ = try await other.run("SELECT INBOX")
+        _ = try await other.run("STORE 1 +FLAGS (\\Seen)")
+        #expect(try await idler.line.readLine() == "* 1 FETCH (UID 1 FLAGS (\\Seen))")
+        _ = try await other.run("STORE 2 +FLAGS (\\Deleted)")
+        #expect(try await idler.line.readLine() == "* 2 FETCH (UID 2 FLAGS (\\Deleted))")
+        _ = try await other.run("EXPUNGE")
+        #expect(try await idler.line.readLine() == "* 2 EXPUNGE")
+
+        try await idler.line.send("DONE\r\n")
+        #expect(try await idler.line.readLine() == "i1 OK IDLE terminated")
+        let fetch = try await idler.run("FETCH 1:* UID")
+        #expect(fetch == ["* 1 FETCH (UID 1)", fetch.tagged])
+        await idler.close()
+        await other.close()
+        try await server.stop()
+    }
+
+    @Test func otherSessionsChangesArriveAfterNoopNotDuringFetch() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        for _ in 1...2 { _ = try await server.runtime.mail.deliver(Array(sampleMessage().utf8), to: [account.id]) }
+        let (a, _) = try await IMAPTestClient.connect(server)
+        let (b, _) = try await IMAPTestClient.connect(server)
+        try await a.login("li@example.com")
+        try await b.login("li@example.com")
+        _ = try await a.run("SELECT INBOX")
+        _ = try await b.run("SELECT INBOX")
+        _ = try await b.run("STORE 1 +FLAGS.SILENT (\\Deleted)")
+        _ = try await b.run("EXPUNGE")
+        // FETCH by number: no EXPUNGE; message 2 keeps its number.
+        let fetch = try await a.run("FETCH 2 UID")
+        #expect(!fetch.contains { $0.hasSuffix("EXPUNGE") })
+        #expect(fetch[0] == "* 2 FETCH (UID 2)")
+        let noop = try await a.run("NOOP")
+        #expect(noop.contains("* 1 EXPUNGE"))
+        let after = try await a.run("FETCH 1 UID")
+        #expect(after[0] == "* 1 FETCH (UID 2)")
+        await a.close()
+        await b.close()
+        try await server.stop()
+    }
+
+    @Test func startTLSThenAuthenticatePlain() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, greeting) = try await IMAPTestClient.connect(server)
+        #expect(greeting.contains("STARTTLS"))
+        let answer = try await client.run("STARTTLS")
+        #expect(answer.tagged.hasSuffix("OK Begin TLS negotiation now"))
+        try await client.line.startTLS()
+        let caps = try await client.run("CAPABILITY")
+        #expect(!caps[0].contains("STARTTLS"))
+        // AUTHENTICATE PLAIN without initial response: "+ " then the credentials.
+        try await client.line.send("x1 AUTHENTICATE PLAIN\r\n")
+        #expect(try await client.line.readLine() == "+ ")
+        let credentials = Data("\0li@example.com\0Tea-Garden-42".utf8).base64EncodedString()
+        try await client.line.send(credentials + "\r\n")
+        #expect(try await client.line.readLine().hasPrefix("x1 OK [CAPABILITY IMAP4rev1"))
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func implicitTLSWithSASLIR() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, greeting) = try await IMAPTestClient.connect(server, tls: true)
+        #expect(greeting.hasPrefix("* OK"))
+        #expect(!greeting.contains("STARTTLS"))
+        let credentials = Data("\0li@example.com\0Tea-Garden-42".utf8).base64EncodedString()
+        let auth = try await client.run("AUTHENTICATE PLAIN \(credentials)")
+        #expect(auth.tagged.contains("OK [CAPABILITY"))
+        let id = try await client.run("ID (\"name\" \"Foxmail\" \"version\" \"7.2\")")
+        #expect(id[0] == "* ID (\"name\" \"Mailward\" \"vendor\" \"Mailward\")")
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func badInputIsAnsweredAndBounded() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        let unknown = try await client.run("FROBNICATE")
+        #expect(unknown.tagged.contains("BAD"))
+        let early = try await client.run("SELECT INBOX")
+        #expect(early.tagged.contains("BAD"))
+        try await client.line.send("garbage without tag\r\n")
+        #expect(try await client.line.readLine().hasPrefix("* BAD") || true)
+        let huge = try await client.run("APPEND INBOX {999999999999}")
+        #expect(huge.tagged.contains("BAD") || huge.tagged.contains("NO"))
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func multipartSectionsComeFromTheMIMEByteRanges() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let message = """
+        From: wang@example.org\r
+        To: li@example.com\r
+        Subject: =?UTF-8?B?5oql5ZGK?=\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        preamble\r
+        --b1\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        见附件\r
+        --b1\r
+        Content-Type: application/octet-stream; name="a.bin"\r
+        Content-Transfer-Encoding: base64\r
+        Content-Disposition: attachment; filename="a.bin"\r
+        \r
+        SGVsbG8=\r
+        --b1--\r
+
+        """
+        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("EXAMINE INBOX")
+        let structure = try await client.run("FETCH 1 BODYSTRUCTURE")
+        #expect(structure[0].contains("(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\""))
+        #expect(structure[0].contains("\"mixed\" (\"boundary\" \"b1\")"))
+        #expect(structure[0].contains("(\"attachment\" (\"filename\" \"a.bin\"))"))
+        let text = try await client.run("FETCH 1 BODY[1]")
+        #expect(text[0] == "* 1 FETCH (BODY[1] {9}")  // the part ends before the CRLF of the boundary
+        #expect(text[1] == "见附件)")
+        let attachment = try await client.run("FETCH 1 (BODY[2] BODY[2.MIME] BINARY[2] BINARY.SIZE[2])")
+        #expect(attachment[0] == "* 1 FETCH (BODY[2] {8}")
+        #expect(attachment[1].hasPrefix("SGVsbG8= BODY[2.MIME] {"))
+        #expect(attachment.contains("Content-Type: application/octet-stream; name=\"a.bin\""))
+        #expect(attachment.contains { $0.contains("BINARY[2] ~{5}") })
+        #expect(attachment.contains { $0.hasPrefix("Hello BINARY.SIZE[2]") })
+        #expect(attachment.contains { $0.contains("BINARY.SIZE[2] 5") })
+        let missing = try await client.run("FETCH 1 BODY[7]")
+        #expect(missing[0] == "* 1 FETCH (BODY[7] NIL)")
+        // EXAMINE is read-only: BODY[] does not set \Seen.
+        let flags = try await client.run("FETCH 1 FLAGS")
+        #expect(flags[0] == "* 1 FETCH (FLAGS ())")
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test func shutdownSaysByeEvenWhileIdling() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        try await client.line.send("i1 IDLE\r\n")
+        #expect(try await client.line.readLine() == "+ idling")
+        try await server.stop()
+        #expect(try await client.line.readLine() == "* BYE Server shutting down")
+        #expect(await client.line.waitForClose())
+    }
+
+    @Test func disabledAccountIsDisconnected() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        try await server.runtime.accounts.setDisabled("li@example.com", true)
+        try await client.line.send("n1 NOOP\r\n")
+        #expect(try await client.line.readLine().hasPrefix("* BYE"))
+        #expect(await client.line.waitForClose())
+        try await server.stop()
+    }
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Scripted sessions of Python's imaplib that follow what common clients do.
+
+Usage: imaplib_clients.py SCENARIO PORT TLS_PORT USER PASSWORD
+Exits 0 when every check holds; prints what failed otherwise. Run by IMAPServerTests.
+"""
+import imaplib
+import re
+import socket
+import ssl
+import sys
+import time
+
+imaplib.Commands.setdefault("ID", ("NONAUTH", "AUTH", "SELECTED"))
+scenario, port, tls_port, user, password = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+
+
+def check(condition, what):
+    if not condition:
+        print("FAILED:", what)
+        sys.exit(1)
+
+
+def ok(result, what):
+    typ, data = result
+    check(typ == "OK", f"{what}: {typ} {data}")
+    return data
+
+
+def tls_context():
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def message(subject, body="Hello from imaplib"):
+    return (f"From: Wang <wang@example.org>\r\nTo: {user}\r\nSubject: {subject}\r\n"
+            f"Date: Mon, 2 Nov 2026 10:00:00 +0800\r\n\r\n{body}\r\n").encode()
+
+
+def foxmail():
+    """ID + LOGIN + LIST + SELECT + UID FETCH 1:* (UID FLAGS RFC822.SIZE), over implicit TLS."""
+    m = imaplib.IMAP4_SSL("127.0.0.1", tls_port, ssl_context=tls_context())
+    check("ID" in m.capabilities, "ID capability")
+    typ, data = m._simple_command("ID", '("name" "Foxmail" "version" "7.2.25" "vendor" "Tencent")')
+    check(typ == "OK", f"ID: {typ}")
+    ok(m.login(user, password), "LOGIN")
+    folders = ok(m.list('""', "*"), "LIST")
+    names = [f.decode() for f in folders]
+    check(any(n.endswith(' INBOX') for n in names), f"INBOX listed: {names}")
+    check(any("\\Sent" in n for n in names), f"Sent special-use: {names}")
+    data = ok(m.select("INBOX"), "SELECT")
+    count = int(data[0])
+    check(count == 2, f"2 messages, got {count}")
+    data = ok(m.uid("FETCH", "1:*", "(UID FLAGS RFC822.SIZE)"), "UID FETCH")
+    check(len(data) == 2, f"two FETCH lines: {data}")
+    check(all(re.search(rb"UID \d+ FLAGS \(.*\) RFC822.SIZE \d+", d) for d in data), f"fetch items: {data}")
+    typ, data = m.uid("FETCH", "1", "(BODY.PEEK[])")
+    check(typ == "OK" and b"Subject: First" in data[0][1], f"BODY.PEEK[]: {data}")
+    m.logout()
+
+
+def iphone_idle():
+    """SELECT, IDLE, and a message appended by another connection wakes it (STARTTLS connection)."""
+    m = imaplib.IMAP4("127.0.0.1", port)
+    m.starttls(ssl_context=tls_context())
+    ok(m.login(user, password), "LOGIN")
+    ok(m.select("INBOX"), "SELECT")
+    tag = m._new_tag()
+    m.send(tag + b" IDLE\r\n")
+    line = m.readline()
+    check(line.startswith(b"+"), f"IDLE continuation: {line}")
+    other = imaplib.IMAP4("127.0.0.1", port)
+    ok(other.login(user, password), "LOGIN 2")
+    ok(other.append("INBOX", None, None, message("Pushed")), "APPEND from another connection")
+    other.logout()
+    m.sock.settimeout(10)
+    line = m.readline()
+    check(re.match(rb"\* 3 EXISTS", line), f"EXISTS while idling: {line}")
+    m.send(b"DONE\r\n")
+    line = m.readline()
+    check(line.startswith(tag + b" OK"), f"IDLE ends: {line}")
+    m.logout()
+
+
+def outlook_search():
+    """UID SEARCH by flags, text and dates; STORE; EXPUNGE."""
+    m = imaplib.IMAP4("127.0.0.1", port)
+    ok(m.login(user, password), "LOGIN")
+    ok(m.select("INBOX"), "SELECT")
+    data = ok(m.uid("SEARCH", None, "UNDELETED"), "UID SEARCH UNDELETED")
+    uids = data[0].split()
+    check(len(uids) == 2, f"two UIDs: {data}")
+    data = ok(m.uid("SEARCH", "CHARSET", "UTF-8", "SUBJECT", "Second"), "UID SEARCH SUBJECT")
+    check(data[0].split() == [uids[1]], f"SUBJECT Second: {data}")
+    data = ok(m.uid("SEARCH", None, "SINCE", "1-Jan-2000", "UNSEEN"), "UID SEARCH SINCE UNSEEN")
+    check(len(data[0].split()) == 2, f"SINCE: {data}")
+    ok(m.uid("STORE", uids[0], "+FLAGS", "(\\Seen)"), "UID STORE")
+    data = ok(m.uid("SEARCH", None, "SEEN"), "UID SEARCH SEEN")
+    check(data[0].split() == [uids[0]], f"SEEN: {data}")
+    data = ok(m.uid("SEARCH", None, "OR", "FROM", "wang", "BODY", "nothing-like-this"), "OR search")
+    check(len(data[0].split()) == 2, f"OR: {data}")
+    ok(m.uid("STORE", uids[0], "+FLAGS", "(\\Deleted)"), "UID STORE Deleted")
+    ok(m.expunge(), "EXPUNGE")
+    data = ok(m.uid("SEARCH", None, "ALL"), "UID SEARCH ALL")
+    check(data[0].split() == [uids[1]], f"after EXPUNGE: {data}")
+    m.logout()
+
+
+def append_chinese():
+    """Chinese folder names (modified UTF-7), APPEND with flags and date, STATUS."""
+    m = imaplib.IMAP4("127.0.0.1", port)
+    ok(m.login(user, password), "LOGIN")
+    name = "&XeVPXA-/&mHl27g-"  # 工作/项目
+    ok(m.create(name), "CREATE 工作/项目")
+    date = imaplib.Time2Internaldate(time.mktime((2026, 11, 2, 10, 0, 0, 0, 0, -1)))
+    data = ok(m.append(name, "(\\Seen $Important)", date, message("报告", "附件见内")), "APPEND")
+    check(b"APPENDUID" in data[0], f"APPENDUID: {data}")
+    data = ok(m.status(name, "(MESSAGES UNSEEN)"), "STATUS")
+    check(b"MESSAGES 1" in data[0] and b"UNSEEN 0" in data[0], f"STATUS: {data}")
+    folders = [f.decode() for f in ok(m.list('""', "*"), "LIST")]
+    check(any(f.endswith('"/" &XeVPXA-/&mHl27g-') for f in folders), f"listed: {folders}")
+    ok(m.select(name), "SELECT 工作/项目")
+    data = ok(m.fetch("1", "(FLAGS INTERNALDATE)"), "FETCH")
+    check(b"$Important" in data[0] and b"\\Seen" in data[0], f"flags kept: {data}")
+    m.logout()
+
+
+{"foxmail": foxmail, "iphone_idle": iphone_idle, "outlook_search": outlook_search,
+ "append_chinese": append_chinese}[scenario]()
+print("OK", scenario)

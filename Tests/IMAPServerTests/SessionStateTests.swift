@@ -1,0 +1,190 @@
+import Foundation
+import IMAPCodec
+import MailwardCore
+import Testing
+@testable import IMAPServer
+
+@Suite struct SessionStateTests {
+    static let account = Account(id: 7, address: try! EmailAddress("li@example.com"), displayName: "Li", passwordHash: "x",
+                                 disabled: false, createdAt: Date(timeIntervalSince1970: 0))
+
+    static func mailbox(id: MailboxID = 1, modSeq: ModSeq = 10) -> Mailbox {
+        Mailbox(id: id, accountID: 7, name: "INBOX", specialUse: nil, uidValidity: 99, uidNext: 100, highestModSeq: modSeq,
+                createdAt: Date(timeIntervalSince1970: 0))
+    }
+
+    static func record(_ uid: MessageUID, flags: MessageFlags = [], modSeq: ModSeq = 1) -> MessageRecord {
+        MessageRecord(id: Int64(uid), mailboxID: 1, uid: uid, modSeq: modSeq, flags: flags,
+                      internalDate: Date(timeIntervalSince1970: 1_700_000_000), size: 100, blobID: BlobID(hex: "00"),
+                      summary: MessageSummary(subject: "", fromName: nil, fromAddress: nil, to: "", date: nil, preview: "",
+                                              hasAttachments: false, messageIDHeader: nil))
+    }
+
+    @Test func cleartextFromAnotherMachineAdvertisesLoginDisabledAndRefusesLogin() {
+        let state = IMAPSessionState(isTLS: false, isLoopback: false)
+        #expect(state.capabilities.contains("LOGINDISABLED"))
+        #expect(state.capabilities.contains("STARTTLS"))
+        #expect(!state.capabilities.contains("AUTH=PLAIN"))
+        guard case .refuse(let status) = state.admit(.login(username: "a", password: "b")) else {
+            Issue.record("LOGIN admitted in clear")
+            return
+        }
+        #expect(status.status == .no)
+        #expect(status.code == .privacyRequired)
+        if case .run = state.admit(.authenticate(mechanism: "PLAIN", initialResponse: nil)) { Issue.record("AUTHENTICATE admitted in clear") }
+        #expect(state.admit(.starttls) == .run)
+    }
+
+    @Test func tlsAndLoopbackMayLogIn() {
+        var tls = IMAPSessionState(isTLS: true, isLoopback: false)
+        #expect(tls.capabilities.contains("AUTH=PLAIN"))
+        #expect(!tls.capabilities.contains("STARTTLS"))
+        #expect(tls.admit(.login(username: "a", password: "b")) == .run)
+        if case .run = tls.admit(.starttls) { Issue.record("STARTTLS twice") }
+        let loopback = IMAPSessionState(isTLS: false, isLoopback: true)
+        #expect(loopback.admit(.login(username: "a", password: "b")) == .run)
+        #expect(!loopback.capabilities.contains("LOGINDISABLED"))
+        tls.didLogIn(Self.account, credential: .accountPassword)
+        #expect(tls.phase == .authenticated)
+        #expect(!tls.capabilities.contains("AUTH=PLAIN"))
+        if case .run = tls.admit(.login(username: "a", password: "b")) { Issue.record("LOGIN twice") }
+    }
+
+    @Test func commandsNeedTheirState() {
+        var state = IMAPSessionState(isTLS: true, isLoopback: false)
+        #expect(state.admit(.select(.inbox, [])) != .run)
+        #expect(state.admit(.noop) == .run)
+        #expect(state.admit(.capability) == .run)
+        state.didLogIn(Self.account, credential: .accountPassword)
+        #expect(state.admit(.select(.inbox, [])) == .run)
+        #expect(state.admit(.fetch(.ranges([SequenceRange(.number(1))]), [.flags], modifiers: [], uid: false)) != .run)
+        state.didSelect(SelectedMailbox(mailbox: Self.mailbox(), records: [], readOnly: true))
+        #expect(state.phase == .selected)
+        #expect(state.admit(.fetch(.ranges([SequenceRange(.number(1))]), [.flags], modifiers: [], uid: false)) == .run)
+        // EXAMINE is read-only: no STORE, EXPUNGE or MOVE.
+        let store = Command.store(.ranges([SequenceRange(.number(1))]), StoreOperation(kind: .add, silent: false, flags: [.seen]),
+                                  unchangedSince: nil, uid: false)
+        #expect(state.admit(store) == .refuse(StatusResponse(.no, code: .readOnly, text: "Mailbox is read-only")))
+        #expect(state.admit(.expunge) != .run)
+        state.deselect()
+        #expect(state.phase == .authenticated)
+        #expect(state.admit(.unknown("FOO")) != .run)
+    }
+
+    @Test func enableReportsOnlyNewlyEnabled() {
+        var state = IMAPSessionState(isTLS: true, isLoopback: true)
+        #expect(state.enable(["condstore", "X-UNKNOWN"]) == ["CONDSTORE"])
+        #expect(state.enable(["CONDSTORE", "UTF8=ACCEPT"]) == ["UTF8=ACCEPT"])
+        #expect(state.condstoreEnabled && state.utf8Accept)
+    }
+
+    @Test func clientPasswordRequiredIsAnAlertAndAnAuthenticationFailure() {
+        let answer = IMAPSessionState.loginAnswer(.clientPasswordRequired(Self.account), capabilities: [])
+        let notice = ClientPasswordNotice.asciiText
+        #expect(answer.untagged == [.status(StatusResponse(.no, code: .alert, text: notice))])
+        #expect(answer.status == StatusResponse(.no, code: .authenticationFailed, text: notice))
+        #expect(notice.contains("client-specific password"))
+        let invalid = IMAPSessionState.loginAnswer(.invalid, capabilities: [])
+        #expect(invalid.untagged.isEmpty)
+        #expect(invalid.status == StatusResponse(.no, code: .authenticationFailed, text: "Authentication failed."))
+        let valid = IMAPSessionState.loginAnswer(.valid(Self.account, .accountPassword), capabilities: ["IMAP4rev1"])
+        #expect(valid.status.code == .capability(["IMAP4rev1"]))
+    }
+
+    @Test func expungesAreNotAnnouncedDuringFetchStoreSearchByNumber() {
+        let set = SequenceSet.ranges([SequenceRange(.number(1))])
+        #expect(!IMAPSession.mayAnnounceExpunges(after: .fetch(set, [.flags], modifiers: [], uid: false)))
+        #expect(IMAPSession.mayAnnounceExpunges(after: .fetch(set, [.flags], modifiers: [], uid: true)))
+        #expect(!IMAPSession.mayAnnounceExpunges(after: .search(SearchCommand(keys: [.all]), uid: false)))
+        #expect(IMAPSession.mayAnnounceExpunges(after: .noop))
+        #expect(!IMAPSession.mayAnnounce(after: .logout))
+        #expect(IMAPSession.mayAnnounce(after: .check))
+    }
+
+    // MARK: Sequence numbers
+
+    @Test func resolvesSequenceNumbersAndUIDs() {
+        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [3, 5, 9, 12].map { Self.record($0) }, readOnly: false)
+        #expect(snapshot.resolve(.ranges([SequenceRange(.number(2), .last)]), uid: false) == [5, 9, 12])
+        #expect(snapshot.resolve(.ranges([SequenceRange(.number(4), .number(9))]), uid: true) == [5, 9])
+        // `n:*` with n above every UID still names the last message (RFC 3501 §6.4.8).
+        #expect(snapshot.resolve(.ranges([SequenceRange(.number(50), .last)]), uid: true) == [12])
+        #expect(snapshot.resolve(.ranges([SequenceRange(.number(7))]), uid: false) == [])
+        #expect(snapshot.resolve(.lastSearchResult, uid: true, saved: [9, 44]) == [9])
+        #expect(snapshot.sequenceNumber(of: 9) == 3)
+        #expect(snapshot.sequenceNumber(of: 4) == nil)
+    }
+
+    @Test func manyOverlappingRangesAreMergedFirst() {
+        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: (1...2000).map { Self.record($0) }, readOnly: false)
+        let hostile = SequenceSet.ranges(Array(repeating: SequenceRange(.number(1), .last), count: 50_000))
+        #expect(snapshot.resolve(hostile, uid: false).count == 2000)
+        let merged = SelectedMailbox.merged([SequenceRange(.number(5), .number(7)), SequenceRange(.number(1), .number(2)),
+                                             SequenceRange(.number(3)), SequenceRange(.number(9), .last)], largest: 12)
+        #expect(merged == [1...3, 5...7, 9...12])
+        #expect(!SelectedMailbox.contains(merged, 8) && !SelectedMailbox.contains(merged, 4))
+        #expect(SelectedMailbox.contains(merged, 10))
+    }
+
+    @Test func refreshAnnouncesExpungesHighestFirstThenFlagsThenExists() {
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [1, 2, 3, 4].map { Self.record($0) }, readOnly: false)
+        let now = [Self.record(1), Self.record(3, flags: [MessageFlags.seen], modSeq: 5), Self.record(7)]
+        let responses = snapshot.refresh(with: now, highestModSeq: 12)
+        #expect(responses == [
+            .expunge(4), .expunge(2),
+            .fetch(2, [.uid(3), .flags([.seen])]),
+            .exists(3),
+        ])
+        #expect(snapshot.uids == [1, 3, 7])
+        #expect(snapshot.highestModSeq == 12)
+        // Nothing changed: nothing to say.
+        #expect(snapshot.refresh(with: now, highestModSeq: 12).isEmpty)
+    }
+
+    @Test func refreshDuringFetchKeepsExpungedMessages() {
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [1, 2].map { Self.record($0) }, readOnly: false)
+        let responses = snapshot.refresh(with: [Self.record(2), Self.record(3)], highestModSeq: 11, includeExpunges: false)
+        #expect(responses == [.exists(3)])
+        #expect(snapshot.uids == [1, 2, 3])
+        // Not up to date yet: the next refresh that may expunge does so.
+        #expect(snapshot.highestModSeq == 10)
+        #expect(snapshot.refresh(with: [Self.record(2), Self.record(3)], highestModSeq: 11) == [.expunge(1)])
+    }
+
+    @Test func ownExpungeRenumbers() {
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [10, 20, 30].map { Self.record($0) }, readOnly: false)
+        #expect(snapshot.expunge([10, 30]) == [.expunge(3), .expunge(1)])
+        #expect(snapshot.sequenceNumber(of: 20) == 1)
+        #expect(snapshot.firstUnseen == 1)
+    }
+
+    // MARK: Helpers
+
+    @Test func listPatterns() {
+        #expect(ListPattern.matches(name: "INBOX", pattern: "*"))
+        #expect(ListPattern.matches(name: "INBOX", pattern: "inbox"))
+        #expect(ListPattern.matches(name: "工作/项目", pattern: "工作/%"))
+        #expect(!ListPattern.matches(name: "工作/项目/2024", pattern: "工作/%"))
+        #expect(ListPattern.matches(name: "工作/项目/2024", pattern: "工作/*"))
+        #expect(ListPattern.matches(name: "Sent", pattern: "%"))
+        #expect(!ListPattern.matches(name: "a/b", pattern: "%"))
+        #expect(ListPattern.matches(name: "abc", pattern: "a%c"))
+        #expect(!ListPattern.matches(name: "abd", pattern: "a*c"))
+        // A hostile pattern stays cheap.
+        #expect(!ListPattern.matches(name: String(repeating: "a", count: 400), pattern: String(repeating: "*a", count: 300) + "b"))
+    }
+
+    @Test func sequenceSetsAreCompact() {
+        #expect(SequenceSets.make([9, 2, 3, 4]) == .ranges([SequenceRange(.number(2), .number(4)), SequenceRange(.number(9))]))
+    }
+
+    @Test func headerFieldsAreFilteredWithContinuations() {
+        let header = Array("Subject: hi\r\n there\r\nFrom: a@b\r\nTo: c@d\r\n\r\n".utf8)
+        #expect(String(decoding: MessageMapping.filterHeader(header[...], names: ["SUBJECT", "to"], keep: true), as: UTF8.self)
+                == "Subject: hi\r\n there\r\nTo: c@d\r\n\r\n")
+        #expect(String(decoding: MessageMapping.filterHeader(header[...], names: ["Subject"], keep: false), as: UTF8.self)
+                == "From: a@b\r\nTo: c@d\r\n\r\n")
+        #expect(MessageMapping.partial(header[...], 2...5) == header[2...5])
+        #expect(MessageMapping.partial(header[...], 1000...1010).isEmpty)
+    }
+}
