@@ -43,8 +43,8 @@ import Testing
     @Test func killNineDuringConcurrentDeliveriesLosesNoAcknowledgedMessage() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-crash-\(UUID().uuidString)").path
         let binary = Binary.mailward.path
-        #expect(try run(binary, ["domain", "add", "example.test", "--data", data]).status == 0)
-        #expect(try run(binary, ["user", "add", "alice@example.test", "--password", password, "--data", data]).status == 0)
+        #expect(try await runOffPool(binary, ["domain", "add", "example.test", "--data", data]).status == 0)
+        #expect(try await runOffPool(binary, ["user", "add", "alice@example.test", "--password", password, "--data", data]).status == 0)
         let smtpPort = try freePort()
         var environment: [String: String] = ["MAILWARD_SMTP_PORT": "\(smtpPort)", "MAILWARD_LOG_LEVEL": "error"]
         for key in ["HTTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",

@@ -108,6 +108,22 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
+/// ``run(_:_:environment:stdin:)`` on a GCD thread. Tests must never wait for a child process on
+/// Swift's cooperative pool: with 2 cores it has 2 threads, and a client process waiting for the
+/// in-process server would starve the very tasks that serve it (deadlock under parallel suites).
+func runOffPool(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                stdin: String? = nil) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do {
+                continuation.resume(returning: try run(executable, arguments, environment: environment, stdin: stdin))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
 /// Finds a program on PATH.
 func which(_ name: String) -> String? {
     for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
