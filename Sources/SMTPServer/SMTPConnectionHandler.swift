@@ -47,6 +47,8 @@ public struct SMTPConnectionHandler: Sendable {
         /// The message being received; bounded by the data decoder's / session's size limit.
         var message: [UInt8] = []
         var events: [SMTPSessionEvent] = [.connected]
+        /// When the message being received must be complete (set when DATA/BDAT input starts).
+        var messageDeadline: ContinuousClock.Instant?
     }
 
     private func serve(_ connection: MailConnection, _ state: inout ConnectionState) async throws {
@@ -69,7 +71,21 @@ public struct SMTPConnectionHandler: Sendable {
             if decodeNext(&state) { continue }
             try await flush(connection, &state)
             if state.input.readerIndex > 65_536 { state.input.discardReadBytes() }
-            switch await connection.read(timeout: Self.timeAmount(state.session.readTimeout)) {
+            var timeout = state.session.readTimeout
+            switch state.session.inputMode {
+            case .data, .chunk:
+                let deadline = state.messageDeadline ?? ContinuousClock.now + state.session.settings.maximumMessageTransferTime
+                state.messageDeadline = deadline
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else {
+                    state.events.append(.timeout)
+                    continue
+                }
+                timeout = min(timeout, remaining)
+            default:
+                state.messageDeadline = nil
+            }
+            switch await connection.read(timeout: Self.timeAmount(timeout)) {
             case .data(var bytes):
                 state.input.writeBuffer(&bytes)
             case .closed:
@@ -105,6 +121,7 @@ public struct SMTPConnectionHandler: Sendable {
             if state.dataDecoder == nil {
                 state.dataDecoder = SMTPDataDecoder(maximumMessageSize: state.session.settings.maximumMessageSize)
                 state.message = []
+                state.messageDeadline = nil
             }
             while true {
                 switch state.dataDecoder!.next(&state.input) {
@@ -127,6 +144,7 @@ public struct SMTPConnectionHandler: Sendable {
             if state.chunkReader == nil {
                 state.chunkReader = SMTPChunkReader(size: size)
                 if first || discard { state.message = [] }
+                if first { state.messageDeadline = nil }
             }
             while true {
                 switch state.chunkReader!.next(&state.input) {

@@ -25,6 +25,9 @@ public struct SMTPSessionSettings: Sendable {
     public var commandTimeout: Duration
     /// RFC 5321 §4.5.3.2.6 (client side 3 minutes per data block): the longest pause mid-DATA.
     public var dataTimeout: Duration
+    /// The longest a whole message (DATA, or all BDAT chunks) may take to arrive, however
+    /// steadily it trickles in: a client sending a byte every few minutes is cut off here.
+    public var maximumMessageTransferTime: Duration = .seconds(1800)
     /// Protocol errors tolerated before 421 (Postfix's hard error limit is 20).
     public var maximumErrors: Int
     /// Failed AUTH attempts tolerated on one connection before 421.

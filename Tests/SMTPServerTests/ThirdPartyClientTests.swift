@@ -59,9 +59,7 @@ import Testing
         defer { Task { try? await server.stop() } }
         let port = await server.port(.submission)
         let tlsPort = await server.port(.submissionTLS)
-        let result = try await Task.detached {
-            try await run(python, ["-c", Self.python, "\(port)", "\(tlsPort)", password])
-        }.value
+        let result = try await run(python, ["-c", Self.python, "\(port)", "\(tlsPort)", password])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("python-ok"))
         let bob = try await server.messages(of: "bob@example.test")
@@ -95,10 +93,8 @@ import Testing
             #expect(result.status == 0, "\(arguments): \(result.output)")
         }
         // An open-relay probe fails.
-        let relay = try await Task.detached {
-            try await run(swaks, ["--server", "127.0.0.1", "--port", "\(mx)", "--from", "x@elsewhere.test", "--to", "y@far.test",
-                            "--timeout", "20"])
-        }.value
+        let relay = try await run(swaks, ["--server", "127.0.0.1", "--port", "\(mx)", "--from", "x@elsewhere.test", "--to", "y@far.test",
+                                          "--timeout", "20"])
         #expect(relay.status != 0)
         #expect(relay.output.contains("550 5.7.1"))
         let subjects = try await server.messages(of: "bob@example.test").compactMap { message in

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import MailwardCore
+import MailwardNet
+import MailwardTesting
+import ServiceLifecycle
+import SMTPCodec
+import Synchronization
+import Testing
+@testable import SMTPServer
+
+/// The glue alone: a TCPListener running ``SMTPConnectionHandler`` with a fake backend and
+/// settings the configuration does not expose.
+@Suite struct ConnectionHandlerTests {
+    final class FakeBackend: SMTPBackend {
+        let delivered = Mutex<[SMTPMessageSubmission]>([])
+        func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict { .local(1) }
+        func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool { true }
+        func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome { .invalid }
+        func deliver(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
+            delivered.withLock { $0.append(submission) }
+            return .accepted(queueID: "FAKE")
+        }
+    }
+
+    func withHandler(_ settings: SMTPSessionSettings, backend: FakeBackend,
+                     _ body: @Sendable (Int) async throws -> Void) async throws {
+        let handler = SMTPConnectionHandler(backend: backend, tlsContext: nil, logger: Logger(label: "test"))
+        let ports = AsyncStream<Int>.makeStream()
+        let listener = TCPListener(
+            configuration: .init(name: "smtp-test", host: "127.0.0.1", port: 0, overLimitReply: "421 busy\r\n",
+                                 shutdownGrace: .seconds(2)),
+            logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
+            session: { await handler.run($0, settings: settings) })
+        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = await iterator.next()!
+            try await body(port)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// A client that keeps trickling bytes (each within the data timeout) is still cut off once
+    /// the whole message took too long; nothing is delivered.
+    @Test func tricklingClientHitsTheMessageDeadline() async throws {
+        var settings = SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false,
+                                           dataTimeout: .seconds(60))
+        settings.maximumMessageTransferTime = .milliseconds(1500)
+        let backend = FakeBackend()
+        try await withHandler(settings, backend: backend) { port in
+            let client = try await LineClient.connect(port: port, timeout: .seconds(90))
+            #expect(try await client.reply().code == 220)
+            try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
+            for _ in 0..<4 { _ = try await client.reply() }
+            let started = ContinuousClock.now
+            let trickle = Task {
+                // Without the deadline this would keep the session alive for a minute and more.
+                for _ in 0..<300 {
+                    try? await client.send("x")
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            defer { trickle.cancel() }
+            let timeout = try await client.reply()
+            #expect(timeout.code == 421 && timeout.text.contains("4.4.2"))
+            #expect(ContinuousClock.now - started < .seconds(30))
+        }
+        #expect(backend.delivered.withLock { $0.isEmpty })
+    }
+
+    /// CHUNKING and DATA through the glue: what the backend receives is exactly the message.
+    @Test func backendReceivesTheUnstuffedMessage() async throws {
+        let backend = FakeBackend()
+        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend) { port in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.reply()
+            try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
+            for _ in 0..<4 { _ = try await client.reply() }
+            try await client.send("Subject: s\r\n\r\n..leading dot\r\nend\r\n.\r\n")
+            #expect(try await client.reply().code == 250)
+        }
+        let content = backend.delivered.withLock { $0.first?.content } ?? []
+        #expect(String(decoding: content, as: UTF8.self) == "Subject: s\r\n\r\n.leading dot\r\nend\r\n")
+    }
+}
