@@ -7,6 +7,14 @@ import Testing
     func portZeroConfiguration() -> MailwardConfiguration {
         var configuration = MailwardConfiguration()
         configuration.http.port = 0
+        // Every door on port 0 too: tests run in parallel and must not fight over 1143 & co.
+        configuration.smtp.port = 0
+        configuration.smtp.submissionPort = 0
+        configuration.smtp.submissionTLSPort = 0
+        configuration.imap.port = 0
+        configuration.imap.tlsPort = 0
+        configuration.pop3.port = 0
+        configuration.pop3.tlsPort = 0
         return configuration
     }
 
@@ -44,6 +52,10 @@ import Testing
         process.arguments = ["serve", "--demo", "--data", data]
         var environment = ProcessInfo.processInfo.environment
         environment["MAILWARD_HTTP_PORT"] = "0"
+        for door in ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
+                     "POP3_PORT", "POP3_TLS_PORT"] {
+            environment["MAILWARD_" + door] = "0"
+        }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
