@@ -20,7 +20,7 @@ extension IMAPSession {
         let response = encoder.bytes(of: .tagged(tag: tag, ok("Begin TLS negotiation now")))
         // Anything the client sent after STARTTLS arrived in clear: drop it (RFC 3501 §6.2.1).
         inbound.clear()
-        decoder = IMAPCommandDecoder(limits: door.settings.limits)
+        decoder = IMAPCommandDecoder(limits: Self.preAuthLimits(door.settings.limits))
         try await connection.startTLS(context: context, response: response)
         state.didStartTLS()
         return nil
@@ -69,6 +69,7 @@ extension IMAPSession {
                                                             remoteIP: connection.remoteIP, clientID: state.clientName)
         if case .valid(let account, let credential) = result {
             state.didLogIn(account, credential: credential)
+            decoder.limits = door.settings.limits
             logger.info("IMAP login", metadata: ["account": "\(account.address)", "ip": "\(connection.remoteIP)"])
         } else {
             logger.info("IMAP login failed", metadata: ["ip": "\(connection.remoteIP)"])

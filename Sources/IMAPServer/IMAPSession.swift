@@ -31,7 +31,16 @@ final class IMAPSession {
         self.door = door
         self.connection = connection
         state = IMAPSessionState(isTLS: connection.isTLS, isLoopback: connection.isLoopback)
-        decoder = IMAPCommandDecoder(limits: door.settings.limits)
+        decoder = IMAPCommandDecoder(limits: Self.preAuthLimits(door.settings.limits))
+    }
+
+    /// Before login nobody may make the server hold a 50 MiB APPEND: literals stay as small as
+    /// user names and passwords need (LITERAL+ literals cannot be refused, only bounded).
+    static func preAuthLimits(_ limits: IMAPDecoderLimits) -> IMAPDecoderLimits {
+        var small = limits
+        small.maxAppendLiteralSize = min(limits.maxAppendLiteralSize, limits.maxOtherLiteralSize)
+        small.maxCommandSize = min(limits.maxCommandSize, limits.maxOtherCommandSize)
+        return small
     }
 
     var readTimeout: TimeAmount {

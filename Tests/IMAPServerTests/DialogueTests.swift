@@ -241,9 +241,17 @@ import Testing
         let early = try await client.run("SELECT INBOX")
         #expect(early.tagged.contains("BAD"))
         try await client.line.send("garbage without tag\r\n")
-        #expect(try await client.line.readLine().hasPrefix("* BAD") || true)
+        let garbage = try await client.line.readLine()
+        #expect(garbage.hasPrefix("garbage BAD"), "\(garbage)")
         let huge = try await client.run("APPEND INBOX {999999999999}")
         #expect(huge.tagged.contains("BAD") || huge.tagged.contains("NO"))
+        // Before login even a 1 MiB APPEND literal is refused at once, never buffered.
+        let tooBig = try await client.run("APPEND INBOX {1048576}")
+        #expect(tooBig.tagged.contains("NO [TOOBIG]"))
+        try await client.login("li@example.com")
+        let message = sampleMessage(body: String(repeating: "x", count: 200_000))
+        let big = try await client.run("APPEND INBOX {\(message.utf8.count)+}\r\n\(message)")
+        #expect(big.tagged.contains("OK [APPENDUID"))
         await client.close()
         try await server.stop()
     }
