@@ -66,7 +66,9 @@ public final class MailwardServer: Sendable {
 
     /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.
     func mailDoorServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        []
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        services += deliveryServices()
+        return services
     }
 
     /// Reports a door's bound port (doors call this from `onListening`).

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MailwardConfig
 import MailwardCore
+import MailwardDelivery
 import StoreSQLite
 
 /// Everything the server and the command line share once the configuration is read and the
@@ -16,6 +17,8 @@ public struct Runtime: Sendable {
     public let authenticator: ProtocolAuthenticator
     public let blobs: FileBlobStore
     public let clock: any WallClock
+    /// The durable outbound queue doors hand remote (and bounced) mail to.
+    public let outbound: DeliveryQueue
 
     /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
     public static func open(dataPath: String, configFile: String?,
@@ -47,5 +50,6 @@ public struct Runtime: Sendable {
             try await mail.provision(accountID: account.id)
         })
         authenticator = ProtocolAuthenticator(accounts: accounts)
+        outbound = DeliveryQueue(store: store, blobs: blobs)
     }
 }

@@ -14,6 +14,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var tls = TLSSettings()
     public var log = LogSettings()
     public var mail = MailSettings()
+    public var delivery = DeliverySettings()
 
     public init() {}
 
@@ -60,5 +61,26 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public struct MailSettings: Sendable, Equatable {
         /// Storage quota for each new account, in bytes.
         public var defaultQuota: Int = 10 * 1024 * 1024 * 1024
+    }
+
+    /// Outbound delivery (the queue worker).
+    public struct DeliverySettings: Sendable, Equatable {
+        /// A smarthost (`host:port`) for every remote domain without its own route; empty means
+        /// MX lookup.
+        public var relayHost: String = ""
+        /// Per-domain next hops: lowercased domain → `host:port`. They win over `relayHost`.
+        public var routes: [String: String] = [:]
+        /// The port of MX hosts (25; tests point it elsewhere).
+        public var smtpPort: Int = 25
+        /// Waits between attempts, in seconds; the last one repeats until `maxAge`.
+        public var retrySchedule: [Double] = [300, 900, 1800, 3600, 7200, 14400]
+        /// How long a message may stay queued before it bounces, in seconds (5 days).
+        public var maxAge: Double = 5 * 86400
+        /// How often the worker looks at the queue even when nothing woke it (CLI `queue retry`).
+        public var pollInterval: Double = 15
+        /// Timeout for connecting and for each SMTP reply, in seconds.
+        public var timeout: Double = 300
+        /// Messages delivered at once.
+        public var concurrency: Int = 8
     }
 }
