@@ -12,7 +12,9 @@ public final class TestServer: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts a server; `configure` may change the configuration (ports are forced to 0).
-    public static func start(configure: @Sendable (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    /// `dataPath` reuses a data folder (a restart); nil makes a fresh one.
+    public static func start(dataPath: String? = nil,
+                             configure: @Sendable (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = MailwardConfiguration()
         configure(&configuration)
         configuration.http.port = 0
@@ -23,7 +25,8 @@ public final class TestServer: Sendable {
         configuration.imap.tlsPort = 0
         configuration.pop3.port = 0
         configuration.pop3.tlsPort = 0
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
+        let path = dataPath
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
         let runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: configuration)
         var logger = Logger(label: "mailward-test")
         logger.logLevel = ProcessInfo.processInfo.environment["MAILWARD_TEST_LOG"] != nil ? .debug : .warning
