@@ -103,6 +103,10 @@ public enum DeliveryStatusNotification {
 
     /// One header line's worth of text: no CR/LF (a remote server's reply must not add fields).
     static func clean(_ text: String) -> String {
-        String(text.map { $0 == "\r" || $0 == "\n" ? " " : $0 }.prefix(900))
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(900) {
+            scalars.append(scalar == "\r" || scalar == "\n" ? " " : scalar)
+        }
+        return String(scalars)
     }
 }
