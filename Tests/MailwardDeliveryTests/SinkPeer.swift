@@ -15,28 +15,9 @@ final class SinkPeer: @unchecked Sendable {
     let folder: URL
     let port: Int
 
-    static var script: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("e2e/smtp_sink.py").path
-    }
-
     static func start(mode: String = "accept", startTLS: Bool = false) async throws -> SinkPeer {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-sink-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, folder.path, "--mode", mode] + (startTLS ? ["--starttls"] : [])
-        try process.run()
-        let portFile = folder.appendingPathComponent("port")
-        for _ in 0..<300 {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return SinkPeer(process: process, folder: folder, port: port)
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        throw SinkError("the aiosmtpd sink did not start (is `pip install aiosmtpd` done?)")
+        let (process, folder, port) = try await launchScript("smtp_sink.py", ["--mode", mode] + (startTLS ? ["--starttls"] : []))
+        return SinkPeer(process: process, folder: folder, port: port)
     }
 
     private init(process: Process, folder: URL, port: Int) {
@@ -66,10 +47,7 @@ final class SinkPeer: @unchecked Sendable {
     }
 
     func stop() {
-        // Not `waitUntilExit()`: it spins a run loop, which can hang on the concurrency pool.
-        if process.isRunning { process.terminate() }
-        for _ in 0..<100 where process.isRunning { usleep(20_000) }
-        try? FileManager.default.removeItem(at: folder)
+        stopScript(process, folder: folder)
     }
 }
 
@@ -86,4 +64,35 @@ func eventually(_ what: String, seconds: Double = 20, _ condition: () async thro
         try await Task.sleep(for: .milliseconds(100))
     }
     throw SinkError("timed out waiting for: \(what)")
+}
+
+/// Starts `Tests/e2e/<name> FOLDER args…` and waits for it to write its port to FOLDER/port.
+func launchScript(_ name: String, _ arguments: [String]) async throws -> (Process, URL, Int) {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("e2e/\(name)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-peer-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script, folder.path] + arguments
+    try process.run()
+    let portFile = folder.appendingPathComponent("port")
+    for _ in 0..<300 {
+        if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+            return (process, folder, port)
+        }
+        guard process.isRunning else { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    process.terminate()
+    throw SinkError("\(name) did not start (for smtp_sink.py: is `pip install aiosmtpd` done?)")
+}
+
+/// Stops a child started by `launchScript`. SIGKILL, because the test process ignores SIGTERM
+/// (signal handling for graceful shutdown) and children inherit that; and no
+/// `waitUntilExit()`, which spins a run loop and can hang on the concurrency pool.
+func stopScript(_ process: Process, folder: URL) {
+    kill(process.processIdentifier, SIGKILL)
+    for _ in 0..<25 where process.isRunning { usleep(20_000) }
+    try? FileManager.default.removeItem(at: folder)
 }

@@ -17,6 +17,8 @@ import os
 import ssl
 import subprocess
 import tempfile
+import threading
+import time
 
 from aiosmtpd.smtp import SMTP
 
@@ -69,12 +71,25 @@ def tls_context():
     return context
 
 
+def exit_with_parent():
+    """Ends this peer when the test process that started it is gone (even after a crash)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--mode", default="accept", choices=["accept", "tempfail", "tempfail-first", "reject"])
     parser.add_argument("--starttls", action="store_true")
     args = parser.parse_args()
+    exit_with_parent()
     sink = Sink(args.out, args.mode)
     context = tls_context() if args.starttls else None
     loop = asyncio.get_running_loop()
