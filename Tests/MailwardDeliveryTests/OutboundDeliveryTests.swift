@@ -161,4 +161,38 @@ import Testing
         try await eventually("queue empty") { try await second.runtime.store.allMessages().isEmpty }
         try await second.stop()
     }
+
+    @Test func pipelinedTransactionWithOneRejectedRecipient() async throws {
+        let peer = try await SinkPeer.startPipelining()
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        let alice = try await server.addUser("alice@demo.test")
+        let raw = Self.message(subject: "Pipelined")
+        try await server.runtime.outbound.enqueue(OutboundMessage(
+            id: "m-pipe", sender: "alice@demo.test", recipients: ["bob@remote.test", "reject-me@remote.test"],
+            raw: raw, createdAt: Date()))
+        let received = try await peer.waitForMessages(1)
+        #expect(received[0].to == ["bob@remote.test"])
+        #expect(received[0].bytes == raw)
+        #expect(received[0].options.count == 4)  // MAIL, RCPT, RCPT, DATA read before any reply
+        try await eventually("bounce for the rejected recipient") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Final-Recipient: rfc822; reject-me@remote.test") && !dsn.contains("rfc822; bob@remote.test"))
+        try await server.stop()
+    }
+
+    @Test func messageOverThePeersSizeLimitBouncesWithoutBeingSent() async throws {
+        let peer = try await SinkPeer.startPipelining(sizeLimit: 100)
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        let alice = try await server.addUser("alice@demo.test")
+        try await server.runtime.outbound.enqueue(OutboundMessage(
+            id: "m-big", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Too big for the peer"), createdAt: Date()))
+        try await eventually("bounce") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Status: 5.3.4"))
+        #expect(peer.received.isEmpty)
+        try await server.stop()
+    }
 }

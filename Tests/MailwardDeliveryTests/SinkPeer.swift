@@ -20,6 +20,12 @@ final class SinkPeer: @unchecked Sendable {
         return SinkPeer(process: process, folder: folder, port: port)
     }
 
+    /// The scripted peer that only answers once MAIL, every RCPT and DATA arrived (pipelining).
+    static func startPipelining(sizeLimit: Int = 0) async throws -> SinkPeer {
+        let (process, folder, port) = try await launchScript("smtp_script.py", ["--size", String(sizeLimit)])
+        return SinkPeer(process: process, folder: folder, port: port)
+    }
+
     private init(process: Process, folder: URL, port: Int) {
         self.process = process
         self.folder = folder
