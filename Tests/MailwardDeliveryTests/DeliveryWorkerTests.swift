@@ -160,3 +160,40 @@ import Testing
         #expect(dsn.contains("Diagnostic-Code: smtp; 550 no  X-Evil: 1"))
     }
 }
+
+/// The SMTP client's reply interpretation, without sockets.
+@Suite struct SMTPVerdictTests {
+    let hop = NextHop(host: "192.0.2.1", port: 25, name: "mx.remote.test")
+    func reply(_ code: Int, _ enhanced: String? = nil) -> SMTPReply {
+        SMTPReply(code: code, enhancedStatusCode: enhanced.flatMap { SMTPEnhancedStatusCode($0) }, lines: ["text"])
+    }
+
+    @Test func refusedMailFromDecidesEveryone() {
+        let result = SMTPClientTransport.envelopeVerdicts(prefilled: [nil, nil], mail: reply(550, "5.7.1"), rcpts: [], hop: hop)
+        #expect(result.accepted.isEmpty)
+        #expect(result.verdicts.map { $0?.kind } == [.rejected, .rejected])
+        #expect(result.verdicts[0]?.status == "5.7.1" && result.verdicts[0]?.remoteMTA == "mx.remote.test")
+    }
+
+    @Test func mixedRecipientsAndPrefilledInvalidAddress() {
+        let invalid = RecipientVerdict(kind: .rejected, status: "5.1.3", diagnostic: "invalid", remoteMTA: nil)
+        let result = SMTPClientTransport.envelopeVerdicts(
+            prefilled: [nil, invalid, nil, nil], mail: reply(250), rcpts: [reply(250), reply(450), reply(550)], hop: hop)
+        #expect(result.accepted == [0])
+        #expect(result.verdicts.map { $0?.kind } == [nil, .rejected, .deferred, .rejected])
+        #expect(result.verdicts[3]?.status == "5.0.0")  // no enhanced code: derived from the class
+        let final = SMTPClientTransport.finalVerdicts(result.verdicts, accepted: result.accepted, data: reply(354),
+                                                      final: reply(250, "2.0.0"), hop: hop)
+        #expect(final.map(\.kind) == [.accepted, .rejected, .deferred, .rejected])
+    }
+
+    @Test func dataRefusalOrMissingFinalReplyDefersOrRejectsTheAccepted() {
+        let open: [RecipientVerdict?] = [nil, nil]
+        let refused = SMTPClientTransport.finalVerdicts(open, accepted: [0, 1], data: reply(554, "5.5.1"), final: nil, hop: hop)
+        #expect(refused.map(\.kind) == [.rejected, .rejected])
+        let silent = SMTPClientTransport.finalVerdicts(open, accepted: [0, 1], data: reply(354), final: nil, hop: hop)
+        #expect(silent.map(\.kind) == [.deferred, .deferred])
+        let lateFailure = SMTPClientTransport.finalVerdicts(open, accepted: [1], data: reply(354), final: reply(452, "4.2.2"), hop: hop)
+        #expect(lateFailure.map(\.kind) == [.deferred, .deferred] && lateFailure[1].status == "4.2.2")
+    }
+}

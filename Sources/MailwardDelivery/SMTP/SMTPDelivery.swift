@@ -223,32 +223,51 @@ public struct SMTPClientTransport: SMTPTransport {
                 }
             }
         }
-        // Fill in per-recipient verdicts from MAIL and RCPT.
-        var accepted: [Int] = []
-        var replyIndex = 0
-        for index in verdicts.indices where verdicts[index] == nil {
-            if !mailReply.isPositiveCompletion {
-                verdicts[index] = .from(mailReply, hop: hop)
-            } else {
-                let reply = rcptReplies[replyIndex]
-                if reply.isPositiveCompletion { accepted.append(index) } else { verdicts[index] = .from(reply, hop: hop) }
-            }
-            replyIndex += 1
-        }
+        let envelope = Self.envelopeVerdicts(prefilled: verdicts, mail: mailReply, rcpts: rcptReplies, hop: hop)
+        verdicts = envelope.verdicts
+        var final: SMTPReply?
         if let dataReply, dataReply.code == 354 {
-            if accepted.isEmpty || !mailReply.isPositiveCompletion {
+            if envelope.accepted.isEmpty {
                 // Pipelined DATA went ahead although nobody was accepted: end it empty.
                 try await connection.send(raw: ByteBuffer(string: ".\r\n"))
                 _ = try? await connection.readReply()
             } else {
                 try await connection.send(raw: SMTPDotStuffer.stuffed(ByteBuffer(bytes: request.body)))
-                let final = try await connection.readReply(timeout: dataTimeout)
-                for index in accepted { verdicts[index] = .from(final, hop: hop) }
+                final = try await connection.readReply(timeout: dataTimeout)
             }
-        } else if !accepted.isEmpty {
-            let reply = dataReply ?? SMTPReply(code: 451, nil, "no reply to DATA")
-            for index in accepted { verdicts[index] = .from(reply, hop: hop) }
         }
+        return Self.finalVerdicts(verdicts, accepted: envelope.accepted, data: dataReply, final: final, hop: hop)
+    }
+
+    /// Pure: the verdicts MAIL and RCPT already decide (`nil` = still open), and the indices of
+    /// recipients the server accepted. `prefilled` holds verdicts known before sending
+    /// (invalid addresses); `rcpts` answers the remaining recipients in order.
+    static func envelopeVerdicts(prefilled: [RecipientVerdict?], mail: SMTPReply, rcpts: [SMTPReply],
+                                 hop: NextHop) -> (verdicts: [RecipientVerdict?], accepted: [Int]) {
+        var verdicts = prefilled
+        var accepted: [Int] = []
+        var replyIndex = 0
+        for index in verdicts.indices where verdicts[index] == nil {
+            if !mail.isPositiveCompletion {
+                verdicts[index] = .from(mail, hop: hop)
+            } else if replyIndex < rcpts.count {
+                let reply = rcpts[replyIndex]
+                if reply.isPositiveCompletion { accepted.append(index) } else { verdicts[index] = .from(reply, hop: hop) }
+            } else {
+                verdicts[index] = .deferred("no reply to RCPT", hop: hop)
+            }
+            replyIndex += 1
+        }
+        return (verdicts, accepted)
+    }
+
+    /// Pure: accepted recipients take the reply to the final dot, or the refusal of DATA.
+    static func finalVerdicts(_ verdicts: [RecipientVerdict?], accepted: [Int], data: SMTPReply?, final: SMTPReply?,
+                              hop: NextHop) -> [RecipientVerdict] {
+        var verdicts = verdicts
+        let decisive = final ?? (data.map { $0.code == 354 ? SMTPReply(code: 451, nil, "no reply after the message") : $0 }
+            ?? SMTPReply(code: 451, nil, "no reply to DATA"))
+        for index in accepted { verdicts[index] = .from(decisive, hop: hop) }
         return verdicts.map { $0 ?? .deferred("no verdict", hop: hop) }
     }
 }

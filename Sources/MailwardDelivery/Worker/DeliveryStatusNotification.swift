@@ -21,6 +21,8 @@ public enum DeliveryStatusNotification {
     public static func build(reportingMTA: String, originalSender: String, originalMessage: [UInt8],
                              originalID: String, failures: [Failure], arrivalDate: Date, now: Date,
                              boundary: String = UUID().uuidString, messageID: String = UUID().uuidString) -> [UInt8] {
+        let reportingMTA = clean(reportingMTA)
+        let originalSender = clean(originalSender)
         let subject = failures.allSatisfy({ $0.verdict.status.hasPrefix("4.4.7") })
             ? "Undelivered Mail Returned to Sender (delivery time expired)" : "Undelivered Mail Returned to Sender"
         var text = """
