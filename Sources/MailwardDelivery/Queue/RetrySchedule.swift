@@ -8,7 +8,8 @@ public struct RetrySchedule: Sendable, Equatable {
     public var maxAge: TimeInterval
 
     public init(steps: [TimeInterval] = [300, 900, 1800, 3600, 7200, 14400], maxAge: TimeInterval = 5 * 86400) {
-        self.steps = steps.isEmpty ? [300] : steps
+        // A zero wait would make a failed recipient due again at once, in a loop.
+        self.steps = steps.isEmpty ? [300] : steps.map { max($0, 0.001) }
         self.maxAge = maxAge
     }
 

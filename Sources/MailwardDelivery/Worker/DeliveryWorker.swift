@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MailwardCore
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers what the outbound queue holds: claims due messages, delivers local domains straight
 /// into mailboxes and remote domains over SMTP (routes, smarthost or MX), records every result,
@@ -40,6 +41,9 @@ public final class DeliveryWorker: Service, Sendable {
     public let settings: Settings
     public let clock: any WallClock
     let logger: Logger
+    /// Messages being delivered by this worker. `mailward queue retry` can make an in-flight
+    /// recipient due again; it must not be sent a second time meanwhile.
+    private let inFlight = Mutex<Set<String>>([])
 
     public init(queue: DeliveryQueue, mail: MailService, accounts: AccountService, router: any DeliveryRouting,
                 transport: any SMTPTransport, settings: Settings, clock: any WallClock = SystemWallClock(),
@@ -69,27 +73,49 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Delivers everything due now; returns how many messages were attempted.
+    /// Delivers everything due now; returns how many messages were attempted. Keeps up to
+    /// `concurrency` messages in flight, claiming more as each finishes (a slow server does not
+    /// hold up the rest of the queue).
     @discardableResult
     public func deliverDue() async -> Int {
-        var total = 0
-        while true {
-            let claimed: [QueuedMessage]
-            do {
-                claimed = try await store.claimDue(now: clock.now, lease: settings.lease, limit: settings.concurrency)
-            } catch {
-                logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
-                return total
+        await withTaskGroup(of: Void.self) { group in
+            var total = 0
+            var running = 0
+            var drained = false
+            while true {
+                if !drained && running < settings.concurrency {
+                    let claimed: [QueuedMessage]
+                    do {
+                        claimed = try await store.claimDue(now: clock.now, lease: settings.lease,
+                                                           limit: settings.concurrency - running)
+                    } catch {
+                        logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
+                        claimed = []
+                        drained = true
+                    }
+                    for message in claimed { group.addTask { await self.processOnce(message) } }
+                    running += claimed.count
+                    total += claimed.count
+                    if claimed.isEmpty { drained = true } else { continue }
+                }
+                if running == 0 { return total }
+                await group.next()
+                running -= 1
+                // A finished message may have queued a bounce that is due now.
+                drained = false
             }
-            if claimed.isEmpty { return total }
-            await withTaskGroup(of: Void.self) { group in
-                for message in claimed { group.addTask { await self.process(message) } }
-            }
-            total += claimed.count
         }
     }
 
     // MARK: One message
+
+    /// `process`, unless this worker is already delivering the message (its results, recorded
+    /// when that attempt ends, decide the next attempt).
+    func processOnce(_ message: QueuedMessage) async {
+        guard inFlight.withLock({ $0.insert(message.id).inserted }) else { return }
+        await process(message)
+        inFlight.withLock { _ = $0.remove(message.id) }
+    }
 
     func process(_ message: QueuedMessage) async {
         let raw: [UInt8]
