@@ -27,7 +27,8 @@ extension MailwardServer {
             settings: .init(hostname: runtime.configuration.hostname,
                             schedule: RetrySchedule(steps: settings.retrySchedule, maxAge: settings.maxAge),
                             lease: max(900, settings.timeout * 4), pollInterval: settings.pollInterval,
-                            concurrency: settings.concurrency),
+                            concurrency: settings.concurrency,
+                            delayNoticeAfter: settings.delayNoticeAfter > 0 ? settings.delayNoticeAfter : nil),
             clock: runtime.clock, logger: workerLogger)
     }
 }

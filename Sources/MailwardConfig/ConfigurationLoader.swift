@@ -121,6 +121,11 @@ public enum ConfigurationLoader {
         d.pollInterval = try values.duration("delivery.poll-interval", d.pollInterval)
         d.timeout = try values.duration("delivery.timeout", d.timeout)
         d.concurrency = try values.int("delivery.concurrency", d.concurrency, range: 1...256)
+        if let text = values.raw("delivery.delay-notice-after"), ["off", "never", "0"].contains(text.lowercased()) {
+            d.delayNoticeAfter = 0
+        } else {
+            d.delayNoticeAfter = try values.duration("delivery.delay-notice-after", d.delayNoticeAfter)
+        }
     }
 }
 

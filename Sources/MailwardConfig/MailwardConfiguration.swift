@@ -82,5 +82,8 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var timeout: Double = 300
         /// Messages delivered at once.
         public var concurrency: Int = 8
+        /// Seconds after which a sender hears once that a message is still being retried;
+        /// 0 means never.
+        public var delayNoticeAfter: Double = 4 * 3600
     }
 }

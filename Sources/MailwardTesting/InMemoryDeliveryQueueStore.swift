@@ -74,6 +74,17 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
         }
     }
 
+    public func markDelayNotified(messageID: String, recipientIDs: [Int64]) async throws {
+        state.withLock { s in
+            let ids = Set(recipientIDs)
+            guard var message = s.messages[messageID] else { return }
+            for index in message.recipients.indices where ids.contains(message.recipients[index].id) {
+                message.recipients[index].delayNotified = true
+            }
+            s.messages[messageID] = message
+        }
+    }
+
     public func allMessages() async throws -> [QueuedMessage] {
         state.withLock { s in s.messages.values.sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id < $1.id } }
     }

@@ -111,7 +111,8 @@ enum SQLiteMigrations {
                     state TEXT NOT NULL,
                     attempts INTEGER NOT NULL DEFAULT 0,
                     next_attempt_at REAL NOT NULL,
-                    last_error TEXT
+                    last_error TEXT,
+                    delay_notified INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE INDEX outbound_recipients_due ON outbound_recipients(state, next_attempt_at);
                 CREATE INDEX outbound_recipients_message ON outbound_recipients(message_id);

@@ -86,6 +86,18 @@ extension SQLiteStore: DeliveryQueueStore {
         }
     }
 
+    public func markDelayNotified(messageID: String, recipientIDs: [Int64]) async throws {
+        guard !recipientIDs.isEmpty else { return }
+        let placeholders = Array(repeating: "?", count: recipientIDs.count).joined(separator: ", ")
+        try await write { db in
+            var arguments: StatementArguments = [messageID]
+            arguments += StatementArguments(recipientIDs)
+            try db.execute(sql: """
+                UPDATE outbound_recipients SET delay_notified = 1 WHERE message_id = ? AND id IN (\(placeholders))
+                """, arguments: arguments)
+        }
+    }
+
     public func allMessages() async throws -> [QueuedMessage] {
         try await pool.read { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM outbound_messages ORDER BY created_at, id")
@@ -135,7 +147,8 @@ extension SQLiteStore: DeliveryQueueStore {
                                           arguments: [id]).map { r in
             QueuedRecipient(id: r["id"], address: r["address"], domain: r["domain"],
                             state: RecipientState(rawValue: r["state"]) ?? .pending, attempts: r["attempts"],
-                            nextAttemptAt: Date(timeIntervalSince1970: r["next_attempt_at"]), lastError: r["last_error"])
+                            nextAttemptAt: Date(timeIntervalSince1970: r["next_attempt_at"]), lastError: r["last_error"],
+                            delayNotified: r["delay_notified"])
         }
         return QueuedMessage(id: row["id"], sender: row["sender"], blobID: BlobID(hex: row["blob_id"]), size: row["size"],
                              createdAt: Date(timeIntervalSince1970: row["created_at"]), recipients: recipients)

@@ -13,15 +13,17 @@ import Testing
               poll-interval: 500ms
               timeout: 2m
               concurrency: 4
+              delay-notice-after: off
             """)
         #expect(c.delivery.relayHost == "smtp.example.net:587")
         #expect(c.delivery.routes == ["partner.edu.cn": "mx.partner.edu.cn:25", "v6.test": "[2001:db8::1]:2525"])
         #expect(c.delivery.smtpPort == 2526)
         #expect(c.delivery.retrySchedule == [30, 300, 3600])
         #expect(c.delivery.maxAge == 2 * 86400 && c.delivery.pollInterval == 0.5 && c.delivery.timeout == 120)
-        #expect(c.delivery.concurrency == 4)
+        #expect(c.delivery.concurrency == 4 && c.delivery.delayNoticeAfter == 0)
         let defaults = MailwardConfiguration().delivery
         #expect(defaults.relayHost.isEmpty && defaults.routes.isEmpty && defaults.maxAge == 5 * 86400)
+        #expect(defaults.delayNoticeAfter == 4 * 3600)
     }
 
     @Test(arguments: [

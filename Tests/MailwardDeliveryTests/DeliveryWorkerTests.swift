@@ -40,7 +40,8 @@ import Testing
         let alice: Account
 
         init(transport: any SMTPTransport, router: any DeliveryRouting = StaticRouter(result: .success([NextHop(host: "mx", port: 25)])),
-             schedule: RetrySchedule = RetrySchedule(steps: [60, 600], maxAge: 3600)) async throws {
+             schedule: RetrySchedule = RetrySchedule(steps: [60, 600], maxAge: 3600),
+             delayNoticeAfter: TimeInterval? = nil) async throws {
             let directory = InMemoryDirectoryStore()
             mail = MailService(store: InMemoryMailStore(), blobs: InMemoryBlobStore(), clock: clock)
             let mail = self.mail
@@ -49,7 +50,8 @@ import Testing
             alice = try await accounts.addAccount("alice@demo.test", password: "Tea-Garden-42")
             let queue = DeliveryQueue(store: store, blobs: InMemoryBlobStore())
             worker = DeliveryWorker(queue: queue, mail: mail, accounts: accounts, router: router, transport: transport,
-                                    settings: .init(hostname: "mail.demo.test", schedule: schedule), clock: clock)
+                                    settings: .init(hostname: "mail.demo.test", schedule: schedule,
+                                                    delayNoticeAfter: delayNoticeAfter), clock: clock)
         }
 
         func enqueue(_ id: String, sender: String = "alice@demo.test", to recipients: [String] = ["bob@remote.test"]) async throws {
@@ -96,6 +98,25 @@ import Testing
         try #require(inbox.count == 1)
         #expect(inbox[0].contains("Status: 4.4.7") && inbox[0].contains("delivery time expired"))
         #expect(inbox[0].contains("Subject: Undelivered Mail Returned to Sender (delivery time expired)"))
+    }
+
+    @Test func oneDelayNoticeAfterTheConfiguredTime() async throws {
+        let f = try await Fixture(transport: ScriptedTransport([Self.busy]), delayNoticeAfter: 600)
+        try await f.enqueue("m")
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().isEmpty)
+        f.clock.advance(by: 60)
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().isEmpty)
+        f.clock.advance(by: 600)
+        await f.worker.deliverDue()
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Action: delayed") && inbox[0].contains("Subject: Delayed Mail"))
+        #expect(try await f.store.message(id: "m")?.recipients[0].delayNotified == true)
+        f.clock.advance(by: 600)
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().count == 1)
     }
 
     @Test func permanentRoutingErrorsBounceAtOnce() async throws {

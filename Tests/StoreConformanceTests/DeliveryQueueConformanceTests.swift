@@ -103,6 +103,10 @@ extension StoreKind {
             try await queue.record(messageID: message.id, recipientIDs: message.recipients.map(\.id),
                                    outcome: .deferred(error: "451", nextAttemptAt: t0 + 3600), at: t0)
         }
+        #expect(try await queue.message(id: "m")?.recipients[0].delayNotified == false)
+        try await queue.markDelayNotified(messageID: "m", recipientIDs: claimed.first { $0.id == "m" }!.recipients.map(\.id))
+        #expect(try await queue.message(id: "m")?.recipients[0].delayNotified == true)
+        #expect(try await queue.message(id: "n")?.recipients[0].delayNotified == false)
         #expect(try await queue.retryNow(id: "m", now: t0 + 5) == 1)
         #expect(try await queue.claimDue(now: t0 + 5, lease: 60, limit: 10).map(\.id) == ["m"])
         #expect(try await queue.retryNow(id: "missing", now: t0 + 5) == 0)

@@ -25,9 +25,11 @@ public struct QueuedRecipient: Sendable, Equatable, Codable {
     public var nextAttemptAt: Date
     /// The last answer or error, for `mailward queue list` and the bounce.
     public var lastError: String?
+    /// A "still trying" notice went to the sender already (at most one per recipient).
+    public var delayNotified: Bool
 
     public init(id: Int64, address: String, domain: String, state: RecipientState, attempts: Int,
-                nextAttemptAt: Date, lastError: String?) {
+                nextAttemptAt: Date, lastError: String?, delayNotified: Bool = false) {
         self.id = id
         self.address = address
         self.domain = domain
@@ -35,6 +37,7 @@ public struct QueuedRecipient: Sendable, Equatable, Codable {
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
+        self.delayNotified = delayNotified
     }
 
     /// The lowercased domain of an address (after its last `@`), the unit of routing.
@@ -97,6 +100,8 @@ public protocol DeliveryQueueStore: Sendable {
     /// Records the outcome of an attempt for some recipients of a message. Unknown ids (the
     /// message was deleted meanwhile) are ignored.
     func record(messageID: String, recipientIDs: [Int64], outcome: DeliveryOutcome, at now: Date) async throws
+    /// Remembers that the sender was told these recipients are delayed.
+    func markDelayNotified(messageID: String, recipientIDs: [Int64]) async throws
     /// Every queued message with all its recipients, oldest first.
     func allMessages() async throws -> [QueuedMessage]
     func message(id: String) async throws -> QueuedMessage?

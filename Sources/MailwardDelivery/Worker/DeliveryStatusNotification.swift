@@ -18,12 +18,13 @@ public enum DeliveryStatusNotification {
     /// Longest original header block copied into the report.
     static let maximumHeaderBytes = 64 * 1024
 
+    /// `delayed`: a "still trying" notice (`Action: delayed`, RFC 3464 §2.3.3) instead of a bounce.
     public static func build(reportingMTA: String, originalSender: String, originalMessage: [UInt8],
-                             originalID: String, failures: [Failure], arrivalDate: Date, now: Date,
+                             originalID: String, failures: [Failure], arrivalDate: Date, now: Date, delayed: Bool = false,
                              boundary: String = UUID().uuidString, messageID: String = UUID().uuidString) -> [UInt8] {
         let reportingMTA = clean(reportingMTA)
         let originalSender = clean(originalSender)
-        let subject = failures.allSatisfy({ $0.verdict.status.hasPrefix("4.4.7") })
+        let subject = delayed ? "Delayed Mail (still being retried)" : failures.allSatisfy({ $0.verdict.status.hasPrefix("4.4.7") })
             ? "Undelivered Mail Returned to Sender (delivery time expired)" : "Undelivered Mail Returned to Sender"
         var text = """
             From: Mail Delivery System <MAILER-DAEMON@\(reportingMTA)>\r
@@ -44,7 +45,7 @@ public enum DeliveryStatusNotification {
             \r
             This is the mail system at \(reportingMTA).\r
             \r
-            Your message could not be delivered to the following recipients:\r
+            \(delayed ? "Your message has not been delivered yet; the mail system keeps trying." : "Your message could not be delivered to the following recipients:")\r
             \r
 
             """
@@ -64,7 +65,7 @@ public enum DeliveryStatusNotification {
             """
         for failure in failures {
             text += "\r\nFinal-Recipient: rfc822; \(clean(failure.recipient))\r\n"
-            text += "Action: failed\r\n"
+            text += delayed ? "Action: delayed\r\n" : "Action: failed\r\n"
             text += "Status: \(clean(failure.verdict.status))\r\n"
             if let remote = failure.verdict.remoteMTA { text += "Remote-MTA: dns; \(clean(remote))\r\n" }
             text += "Diagnostic-Code: \(clean(failure.verdict.diagnostic))\r\n"

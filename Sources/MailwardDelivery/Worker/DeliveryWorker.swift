@@ -22,14 +22,18 @@ public final class DeliveryWorker: Service, Sendable {
         public var pollInterval: TimeInterval
         /// Messages in flight at once.
         public var concurrency: Int
+        /// Tell the sender once when a recipient is still deferred this long after queueing
+        /// (nil: never).
+        public var delayNoticeAfter: TimeInterval?
 
         public init(hostname: String, schedule: RetrySchedule = RetrySchedule(), lease: TimeInterval = 900,
-                    pollInterval: TimeInterval = 15, concurrency: Int = 8) {
+                    pollInterval: TimeInterval = 15, concurrency: Int = 8, delayNoticeAfter: TimeInterval? = nil) {
             self.hostname = hostname
             self.schedule = schedule
             self.lease = lease
             self.pollInterval = pollInterval
             self.concurrency = max(1, concurrency)
+            self.delayNoticeAfter = delayNoticeAfter
         }
     }
 
@@ -256,6 +260,33 @@ public final class DeliveryWorker: Service, Sendable {
         }
         for (recipient, verdict, next) in deferred {
             await record(message, [recipient.id], .deferred(error: verdict.diagnostic, nextAttemptAt: next), now)
+        }
+        await noticeDelay(message, raw: raw, deferred: deferred.map { ($0.0, $0.1) }, now: now)
+    }
+
+    /// Sends the sender one "still trying" notice for recipients deferred longer than
+    /// `delayNoticeAfter` (never for bounces).
+    func noticeDelay(_ message: QueuedMessage, raw: [UInt8], deferred: [(QueuedRecipient, RecipientVerdict)], now: Date) async {
+        guard let after = settings.delayNoticeAfter, !message.sender.isEmpty,
+              now.timeIntervalSince(message.createdAt) >= after else { return }
+        let due = deferred.filter { !$0.0.delayNotified }
+        guard let first = due.first else { return }
+        let notice = DeliveryStatusNotification.build(
+            reportingMTA: settings.hostname, originalSender: message.sender, originalMessage: raw, originalID: message.id,
+            failures: due.map { .init(recipient: $0.0.address, verdict: $0.1) }, arrivalDate: message.createdAt, now: now,
+            delayed: true)
+        do {
+            try await queue.enqueue(OutboundMessage(id: "delay-\(message.id)-\(first.0.id)-\(due.count)", sender: "",
+                                                    recipients: [message.sender], raw: notice, createdAt: now))
+        } catch StoreError.duplicate {
+        } catch {
+            logger.error("cannot queue a delay notice", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+            return
+        }
+        do {
+            try await store.markDelayNotified(messageID: message.id, recipientIDs: due.map(\.0.id))
+        } catch {
+            logger.error("cannot record a delay notice", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
         }
     }
 
