@@ -93,6 +93,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Outbound delivery: durable queue worker, DNS (MX) client, SMTP client, DSN bounces.
+        .target(
+            name: "MailwardDelivery",
+            dependencies: [
+                "MailwardCore", "MailwardMIME", "SMTPCodec", "MailwardNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The POP3 door: session state machine and its glue over MailwardNet (SPEC M5).
         .target(
             name: "POP3Server",
@@ -150,7 +163,7 @@ let package = Package(
             name: "MailwardApp",
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS",
-                "POP3Server", "SMTPServer", "IMAPServer",
+                "POP3Server", "SMTPServer", "IMAPServer", "MailwardDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,6 +225,12 @@ let package = Package(
             name: "MailwardNetTests",
             dependencies: ["MailwardNet", "MailwardTesting", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MailwardDeliveryTests",
+            dependencies: ["MailwardDelivery", "MailwardCore", "MailwardTesting", "MailwardApp", "SMTPCodec",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),

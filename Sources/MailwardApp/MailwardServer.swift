@@ -78,6 +78,7 @@ public final class MailwardServer: Sendable {
         services += smtpServices()
         services += pop3Services()
         services += imapServices()
+        services += deliveryServices()
         return services
     }
 

@@ -4,6 +4,7 @@ import Logging
 import MailwardConfig
 import MailwardCore
 import MailwardSMS
+import MailwardDelivery
 import StoreSQLite
 
 /// Everything the server and the command line share once the configuration is read and the
@@ -25,9 +26,11 @@ public struct Runtime: Sendable {
     /// What the two-step use cases need: stores, key, settings, clock, randomness, SMS.
     public let security: SecurityEnvironment
     let lazySMS: LazySMSSender?
-    /// Where submission hands mail for remote recipients; nil until outbound delivery is wired
-    /// (submission then refuses remote recipients with 451 4.3.0).
-    public var outbound: (any OutboundQueue)? = nil
+    /// The durable outbound queue (worked by the delivery service).
+    public let deliveryQueue: DeliveryQueue
+    /// Where doors hand mail for remote recipients: the delivery queue (tests may substitute a
+    /// recording queue, or nil — submission then refuses remote recipients with 451 4.3.0).
+    public var outbound: (any OutboundQueue)?
 
     /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
     public static func open(dataPath: String, configFile: String?,
@@ -79,6 +82,8 @@ public struct Runtime: Sendable {
                                        settings: Self.twoStepSettings(configuration), clock: clock, random: random,
                                        sms: sender)
         authenticator = ProtocolAuthenticator(security)
+        deliveryQueue = DeliveryQueue(store: store, blobs: blobs)
+        outbound = deliveryQueue
         shares = ShareService(security, store: store)
     }
 

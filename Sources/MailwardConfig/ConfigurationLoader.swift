@@ -96,6 +96,7 @@ public enum ConfigurationLoader {
         c.http.sessionAbsoluteTimeout = try values.int("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
                                                        range: 300...(30 * 86_400))
         try parseTwoStep(values, into: &c)
+        try parseDelivery(values, &c.delivery)
         return c
     }
 
@@ -151,6 +152,59 @@ public enum ConfigurationLoader {
             }
         }
     }
+
+    static func parseDelivery(_ values: Values, _ d: inout MailwardConfiguration.DeliverySettings) throws {
+        d.relayHost = try values.hostPort("delivery.relay-host", d.relayHost)
+        if let text = values.raw("delivery.routes") {
+            var routes: [String: String] = [:]
+            for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+                let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, Values.isHostPort(parts[1]) else {
+                    throw ConfigurationError(key: "delivery.routes",
+                                             reason: "expected `domain=host:port, …`, got `\(entry)`")
+                }
+                routes[parts[0].lowercased()] = parts[1]
+            }
+            d.routes = routes
+        }
+        d.smtpPort = try values.int("delivery.smtp-port", d.smtpPort, range: 1...65535)
+        if let text = values.raw("delivery.retry-schedule") {
+            let steps = text.split(separator: ",").map { DurationText.seconds(of: $0.trimmingCharacters(in: .whitespaces)) }
+            guard !steps.isEmpty, steps.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw ConfigurationError(key: "delivery.retry-schedule",
+                                         reason: "expected durations such as `5m, 15m, 1h, 4h`, got `\(text)`")
+            }
+            d.retrySchedule = steps.map { $0! }
+        }
+        d.maxAge = try values.duration("delivery.max-age", d.maxAge)
+        d.pollInterval = try values.duration("delivery.poll-interval", d.pollInterval)
+        d.timeout = try values.duration("delivery.timeout", d.timeout)
+        d.concurrency = try values.int("delivery.concurrency", d.concurrency, range: 1...256)
+        if let text = values.raw("delivery.delay-notice-after"), ["off", "never", "0"].contains(text.lowercased()) {
+            d.delayNoticeAfter = 0
+        } else {
+            d.delayNoticeAfter = try values.duration("delivery.delay-notice-after", d.delayNoticeAfter)
+        }
+    }
+}
+
+/// Durations as seconds or with a unit: `30`, `30s`, `5m`, `4h`, `5d` (fractions allowed: `0.5s`).
+enum DurationText {
+    static func seconds(of text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            if let value = Double(number), value.isFinite, value >= 0, number.allSatisfy({ $0.isNumber || $0 == "." }) {
+                return value * factor
+            }
+            return nil
+        }
+        guard let value = Double(trimmed), value.isFinite, value >= 0, trimmed.allSatisfy({ $0.isNumber || $0 == "." }) else {
+            return nil
+        }
+        return value
+    }
 }
 
 /// Typed, validated reads of text values; each error names its key.
@@ -179,6 +233,32 @@ struct Values {
             throw ConfigurationError(key: key, reason: "expected a port number 0...65535, got `\(text)`")
         }
         return value
+    }
+
+    func duration(_ key: String, _ fallback: Double) throws -> Double {
+        guard let text = raw(key) else { return fallback }
+        guard let value = DurationText.seconds(of: text), value > 0 else {
+            throw ConfigurationError(key: key, reason: "expected a duration such as `30s`, `5m` or `5d`, got `\(text)`")
+        }
+        return value
+    }
+
+    /// `host:port` (host name, IPv4, or `[IPv6]`), or empty.
+    func hostPort(_ key: String, _ fallback: String) throws -> String {
+        guard let text = raw(key) else { return fallback }
+        guard text.isEmpty || Self.isHostPort(text) else {
+            throw ConfigurationError(key: key, reason: "expected `host:port` such as `smtp.example.net:587`, got `\(text)`")
+        }
+        return text
+    }
+
+    static func isHostPort(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port) else { return false }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()); return host.contains(":") }
+        return !host.isEmpty && host.count <= 253
+            && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
     }
 
     func bool(_ key: String, _ fallback: Bool) throws -> Bool {

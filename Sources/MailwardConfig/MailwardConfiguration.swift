@@ -17,6 +17,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var twoStep = TwoStepConfig()
     public var signIn = SignInConfig()
     public var sms = SMSConfig()
+    public var delivery = DeliverySettings()
 
     public init() {}
 
@@ -159,4 +160,27 @@ extension MailwardConfiguration {
         "MAILWARD_SMTP_SUBMISSION_TLS_PORT": "0", "MAILWARD_IMAP_PORT": "0", "MAILWARD_IMAP_TLS_PORT": "0",
         "MAILWARD_POP3_PORT": "0", "MAILWARD_POP3_TLS_PORT": "0",
     ]
+    /// Outbound delivery (the queue worker).
+    public struct DeliverySettings: Sendable, Equatable {
+        /// A smarthost (`host:port`) for every remote domain without its own route; empty means
+        /// MX lookup.
+        public var relayHost: String = ""
+        /// Per-domain next hops: lowercased domain → `host:port`. They win over `relayHost`.
+        public var routes: [String: String] = [:]
+        /// The port of MX hosts (25; tests point it elsewhere).
+        public var smtpPort: Int = 25
+        /// Waits between attempts, in seconds; the last one repeats until `maxAge`.
+        public var retrySchedule: [Double] = [300, 900, 1800, 3600, 7200, 14400]
+        /// How long a message may stay queued before it bounces, in seconds (5 days).
+        public var maxAge: Double = 5 * 86400
+        /// How often the worker looks at the queue even when nothing woke it (CLI `queue retry`).
+        public var pollInterval: Double = 15
+        /// Timeout for connecting and for each SMTP reply, in seconds.
+        public var timeout: Double = 300
+        /// Messages delivered at once.
+        public var concurrency: Int = 8
+        /// Seconds after which a sender hears once that a message is still being retried;
+        /// 0 means never.
+        public var delayNoticeAfter: Double = 4 * 3600
+    }
 }

@@ -12,13 +12,16 @@ public final class TestServer: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts a server; `configure` may change the configuration (ports are forced to 0).
+    /// `dataPath` reuses a data folder (a restart); nil makes a fresh one.
     /// `prepare` may change the runtime before the doors start (e.g. wire a recording outbound queue).
-    public static func start(configure: @Sendable (inout MailwardConfiguration) -> Void = { _ in },
+    public static func start(dataPath: String? = nil,
+                             configure: @Sendable (inout MailwardConfiguration) -> Void = { _ in },
                              prepare: @Sendable (inout Runtime) -> Void = { _ in }) async throws -> TestServer {
         var configuration = MailwardConfiguration()
         configure(&configuration)
         configuration.useEphemeralPorts()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
+        let path = dataPath
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
         var runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: configuration)
         prepare(&runtime)
         var logger = Logger(label: "mailward-test")

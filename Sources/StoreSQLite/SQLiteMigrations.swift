@@ -97,6 +97,38 @@ enum SQLiteMigrations {
         migrator.registerMigration("002-two-step") { db in
             try TwoStepSchema.create(db)
         }
+        migrator.registerMigration("003-outbound-queue") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbound_messages (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    sender TEXT NOT NULL,
+                    blob_id TEXT NOT NULL REFERENCES blobs(id),
+                    size INTEGER NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE outbound_recipients (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL REFERENCES outbound_messages(id) ON DELETE CASCADE,
+                    address TEXT NOT NULL,
+                    domain TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_error TEXT,
+                    delay_notified INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX outbound_recipients_due ON outbound_recipients(state, next_attempt_at);
+                CREATE INDEX outbound_recipients_message ON outbound_recipients(message_id);
+                -- A queued message holds one reference on its body, so the mail store's
+                -- garbage collection never removes a body that still has to be sent.
+                CREATE TRIGGER outbound_messages_inserted AFTER INSERT ON outbound_messages BEGIN
+                    UPDATE blobs SET refcount = refcount + 1 WHERE id = NEW.blob_id;
+                END;
+                CREATE TRIGGER outbound_messages_deleted AFTER DELETE ON outbound_messages BEGIN
+                    UPDATE blobs SET refcount = refcount - 1 WHERE id = OLD.blob_id;
+                END;
+                """)
+        }
         migrator.registerMigration("004-shares") { db in
             try db.execute(sql: """
                 CREATE TABLE shares (

@@ -7,7 +7,7 @@ struct Mailward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailward",
         abstract: "Mailward: SMTP, IMAP, POP3 and webmail in one server, with two-step verification.",
-        subcommands: [Serve.self, DomainCommand.self, UserCommand.self, PolicyCommand.self])
+        subcommands: [Serve.self, DomainCommand.self, UserCommand.self, PolicyCommand.self, QueueCommand.self])
 }
 
 /// Options every command takes.

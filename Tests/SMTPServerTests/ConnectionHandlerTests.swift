@@ -17,7 +17,7 @@ import Testing
         func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict { .local(1) }
         func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool { true }
         func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome { .invalid }
-        func deliver(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
+        func deliver(_ submission: SMTPMessageSubmission) async -> SMTPServer.DeliveryOutcome {
             delivered.withLock { $0.append(submission) }
             return .accepted(queueID: "FAKE")
         }

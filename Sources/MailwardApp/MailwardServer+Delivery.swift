@@ -1,0 +1,34 @@
+import Foundation
+import MailwardConfig
+import MailwardDelivery
+import NIOCore
+import ServiceLifecycle
+
+extension MailwardServer {
+    /// The outbound delivery worker over `runtime.deliveryQueue`.
+    func deliveryServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        [.init(service: makeDeliveryWorker())]
+    }
+
+    /// The worker as configured (`delivery.*`): routes, smarthost or MX via `/etc/resolv.conf`.
+    public func makeDeliveryWorker() -> DeliveryWorker {
+        let settings = runtime.configuration.delivery
+        let router = DeliveryRouter(
+            routes: settings.routes.compactMapValues { NextHop(hostPort: $0) },
+            relay: settings.relayHost.isEmpty ? nil : NextHop(hostPort: settings.relayHost),
+            smtpPort: settings.smtpPort,
+            resolver: DNSResolver.system())
+        let timeout = TimeAmount.nanoseconds(Int64(settings.timeout * 1e9))
+        let transport = SMTPClientTransport(timeout: timeout, dataTimeout: timeout + timeout)
+        var workerLogger = logger
+        workerLogger[metadataKey: "service"] = "delivery"
+        return DeliveryWorker(
+            queue: runtime.deliveryQueue, mail: runtime.mail, accounts: runtime.accounts, router: router, transport: transport,
+            settings: .init(hostname: runtime.configuration.hostname,
+                            schedule: RetrySchedule(steps: settings.retrySchedule, maxAge: settings.maxAge),
+                            lease: max(900, settings.timeout * 4), pollInterval: settings.pollInterval,
+                            concurrency: settings.concurrency,
+                            delayNoticeAfter: settings.delayNoticeAfter > 0 ? settings.delayNoticeAfter : nil),
+            clock: runtime.clock, logger: workerLogger)
+    }
+}

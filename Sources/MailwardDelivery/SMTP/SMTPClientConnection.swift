@@ -1,0 +1,197 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SMTPCodec
+import Synchronization
+
+/// The socket side of one outbound SMTP connection: send commands, read replies with a
+/// timeout, upgrade to TLS. Incoming bytes are bounded (the reply decoder bounds a reply; the
+/// inbox refuses more than `maximumBuffered` unread bytes and closes the connection).
+final class SMTPClientConnection: Sendable {
+    enum ConnectionError: Error, CustomStringConvertible {
+        case timeout
+        case closed
+        case malformedReply(String)
+        case unexpectedPlaintext
+
+        var description: String {
+            switch self {
+            case .timeout: "timed out waiting for the server"
+            case .closed: "connection closed by the server"
+            case .malformedReply(let reason): "malformed reply: \(reason)"
+            case .unexpectedPlaintext: "data after the STARTTLS reply (possible injection)"
+            }
+        }
+    }
+
+    static let maximumBuffered = 256 * 1024
+
+    private let channel: any Channel
+    private let inbox: Inbox
+    private let decoder = Mutex(SMTPReplyDecoder())
+    private let pending = Mutex(ByteBuffer())
+    let timeout: TimeAmount
+
+    private init(channel: any Channel, inbox: Inbox, timeout: TimeAmount) {
+        self.channel = channel
+        self.inbox = inbox
+        self.timeout = timeout
+    }
+
+    static func connect(to hop: NextHop, timeout: TimeAmount,
+                        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> SMTPClientConnection {
+        let inbox = Inbox()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(inbox))
+                }
+            }
+        let channel = try await bootstrap.connect(host: hop.host, port: hop.port).get()
+        return SMTPClientConnection(channel: channel, inbox: inbox, timeout: timeout)
+    }
+
+    private let tls = Mutex(false)
+    var isTLS: Bool { tls.withLock { $0 } }
+
+    func send(_ commands: [SMTPClientCommand]) async throws {
+        var buffer = ByteBuffer()
+        for command in commands { try command.write(into: &buffer) }
+        try await channel.writeAndFlush(buffer)
+    }
+
+    func send(raw buffer: ByteBuffer) async throws {
+        try await channel.writeAndFlush(buffer)
+    }
+
+    /// The next complete reply.
+    func readReply(timeout: TimeAmount? = nil) async throws -> SMTPReply {
+        while true {
+            let result = decoder.withLock { decoder in pending.withLock { decoder.next(&$0) } }
+            switch result {
+            case .value(let reply): return reply
+            case .error(let error): throw ConnectionError.malformedReply("\(error)")
+            case .needMoreData: break
+            }
+            guard let bytes = await inbox.next(on: channel.eventLoop, timeout: timeout ?? self.timeout) else {
+                throw inbox.isClosed ? ConnectionError.closed : ConnectionError.timeout
+            }
+            pending.withLock { _ = $0.writeBytes(bytes) }
+        }
+    }
+
+    /// After the server's 220 to STARTTLS: refuses plaintext that arrived after it (RFC 3207
+    /// §4.2) and puts TLS in front. Certificates are not verified: opportunistic TLS protects
+    /// against passive listeners, which is what SMTP between servers can offer without DANE.
+    func startTLS(serverName: String?) async throws {
+        let leftover = pending.withLock { $0.readableBytes } + inbox.bufferedCount
+        guard leftover == 0 else { throw ConnectionError.unexpectedPlaintext }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let context = try NIOSSLContext(configuration: configuration)
+        let hostname = serverName.flatMap { name in name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+            && name.contains(where: \.isLetter) ? name : nil }
+        try await channel.eventLoop.submit { [channel] in
+            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: hostname),
+                                                           position: .first)
+        }.get()
+        tls.withLock { $0 = true }
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+
+    // MARK: Inbound bytes
+
+    final class Inbox: Sendable {
+        struct State {
+            var chunks: [[UInt8]] = []
+            var buffered = 0
+            var closed = false
+            var waiter: (token: Int, continuation: CheckedContinuation<[UInt8]?, Never>)?
+            var token = 0
+        }
+
+        let state = Mutex(State())
+
+        var isClosed: Bool { state.withLock { $0.closed } }
+        var bufferedCount: Int { state.withLock { $0.buffered } }
+
+        /// Event loop side; false when the peer sent more than we are willing to hold.
+        func append(_ bytes: [UInt8]) -> Bool {
+            let (waiter, accepted) = state.withLock { s -> (CheckedContinuation<[UInt8]?, Never>?, Bool) in
+                if let waiter = s.waiter {
+                    s.waiter = nil
+                    return (waiter.continuation, true)
+                }
+                guard s.buffered + bytes.count <= SMTPClientConnection.maximumBuffered else { return (nil, false) }
+                s.chunks.append(bytes)
+                s.buffered += bytes.count
+                return (nil, true)
+            }
+            waiter?.resume(returning: bytes)
+            return accepted
+        }
+
+        func close() {
+            let waiter = state.withLock { s -> CheckedContinuation<[UInt8]?, Never>? in
+                s.closed = true
+                defer { s.waiter = nil }
+                return s.waiter?.continuation
+            }
+            waiter?.resume(returning: nil)
+        }
+
+        /// The next bytes; nil when closed or after `timeout`.
+        func next(on loop: any EventLoop, timeout: TimeAmount) async -> [UInt8]? {
+            await withCheckedContinuation { continuation in
+                let token = state.withLock { s -> Int? in
+                    if !s.chunks.isEmpty {
+                        let chunk = s.chunks.removeFirst()
+                        s.buffered -= chunk.count
+                        continuation.resume(returning: chunk)
+                        return nil
+                    }
+                    if s.closed {
+                        continuation.resume(returning: nil)
+                        return nil
+                    }
+                    s.token += 1
+                    s.waiter = (s.token, continuation)
+                    return s.token
+                }
+                guard let token else { return }
+                loop.scheduleTask(in: timeout) {
+                    let expired = self.state.withLock { s -> CheckedContinuation<[UInt8]?, Never>? in
+                        guard let waiter = s.waiter, waiter.token == token else { return nil }
+                        s.waiter = nil
+                        return waiter.continuation
+                    }
+                    expired?.resume(returning: nil)
+                }
+            }
+        }
+    }
+
+    final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let inbox: Inbox
+        init(_ inbox: Inbox) { self.inbox = inbox }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if !inbox.append(Array(unwrapInboundIn(data).readableBytesView)) {
+                inbox.close()
+                context.close(promise: nil)
+            }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) { inbox.close() }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            inbox.close()
+            context.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import NIOCore
+import SMTPCodec
+
+/// One message for one next hop: the envelope and the body.
+public struct SMTPDeliveryRequest: Sendable {
+    /// Envelope sender; empty for a bounce (`MAIL FROM:<>`).
+    public var sender: String
+    public var recipients: [String]
+    public var body: [UInt8]
+    /// Our name in EHLO.
+    public var heloName: String
+
+    public init(sender: String, recipients: [String], body: [UInt8], heloName: String) {
+        self.sender = sender
+        self.recipients = recipients
+        self.body = body
+        self.heloName = heloName
+    }
+}
+
+/// What became of one recipient in one attempt.
+public struct RecipientVerdict: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case accepted
+        /// 4xx, a connection problem, a timeout: try again later.
+        case deferred
+        /// 5xx: give up and bounce.
+        case rejected
+    }
+
+    public var kind: Kind
+    /// RFC 3463 status, e.g. `5.1.1` (derived from the reply code when the server gave none).
+    public var status: String
+    /// The server's reply (`smtp; 550 5.1.1 no such user`) or our own reason, for the DSN.
+    public var diagnostic: String
+    /// The server that answered, if one did.
+    public var remoteMTA: String?
+
+    public init(kind: Kind, status: String, diagnostic: String, remoteMTA: String?) {
+        self.kind = kind
+        self.status = status
+        self.diagnostic = diagnostic
+        self.remoteMTA = remoteMTA
+    }
+
+    static func from(_ reply: SMTPReply, hop: NextHop) -> RecipientVerdict {
+        let kind: Kind = reply.isPositiveCompletion ? .accepted : reply.isPermanentFailure ? .rejected : .deferred
+        let status = reply.enhancedStatusCode?.description ?? "\(reply.code / 100).0.0"
+        return RecipientVerdict(kind: kind, status: status, diagnostic: "smtp; \(reply.description)", remoteMTA: hop.name)
+    }
+
+    static func deferred(_ reason: String, hop: NextHop?) -> RecipientVerdict {
+        RecipientVerdict(kind: .deferred, status: "4.4.1", diagnostic: reason, remoteMTA: hop?.name)
+    }
+}
+
+/// Sends messages over SMTP to a next hop. The seam the worker uses (tests may script it).
+public protocol SMTPTransport: Sendable {
+    /// One verdict per recipient, in the request's order. Never throws: every problem is a
+    /// verdict.
+    func deliver(_ request: SMTPDeliveryRequest, to hop: NextHop) async -> [RecipientVerdict]
+}
+
+/// The SMTP client (RFC 5321) over NIO: EHLO (HELO fallback), opportunistic STARTTLS (RFC 3207),
+/// SIZE (RFC 1870), 8BITMIME (RFC 6152), PIPELINING (RFC 2920) when offered.
+public struct SMTPClientTransport: SMTPTransport {
+    public var timeout: TimeAmount
+    /// Timeout for the reply to the final dot (RFC 5321 §4.5.3.2.6 suggests 10 minutes).
+    public var dataTimeout: TimeAmount
+    public var useTLS: Bool
+
+    public init(timeout: TimeAmount = .minutes(5), dataTimeout: TimeAmount = .minutes(10), useTLS: Bool = true) {
+        self.timeout = timeout
+        self.dataTimeout = dataTimeout
+        self.useTLS = useTLS
+    }
+
+    public func deliver(_ request: SMTPDeliveryRequest, to hop: NextHop) async -> [RecipientVerdict] {
+        let result = await attempt(request, hop: hop, tls: useTLS)
+        if case .tlsFailed = result {
+            // A server that offers STARTTLS but cannot complete it: deliver in the clear, as
+            // opportunistic TLS allows (RFC 7435).
+            if case .done(let verdicts) = await attempt(request, hop: hop, tls: false) { return verdicts }
+            return request.recipients.map { _ in .deferred("TLS negotiation with \(hop) failed", hop: hop) }
+        }
+        guard case .done(let verdicts) = result else { return [] }
+        return verdicts
+    }
+
+    enum AttemptResult {
+        case done([RecipientVerdict])
+        case tlsFailed
+    }
+
+    func attempt(_ request: SMTPDeliveryRequest, hop: NextHop, tls: Bool) async -> AttemptResult {
+        let all = { (verdict: RecipientVerdict) in AttemptResult.done(request.recipients.map { _ in verdict }) }
+        let connection: SMTPClientConnection
+        do {
+            connection = try await SMTPClientConnection.connect(to: hop, timeout: timeout)
+        } catch {
+            return all(.deferred("cannot connect to \(hop): \(error)", hop: hop))
+        }
+        let result = await converse(connection, request, hop: hop, tls: tls)
+        await connection.close()
+        return result
+    }
+
+    func converse(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest, hop: NextHop, tls: Bool) async -> AttemptResult {
+        let all = { (verdict: RecipientVerdict) in AttemptResult.done(request.recipients.map { _ in verdict }) }
+        var stage = "greeting"
+        var tlsStarted = false
+        do {
+            let greeting = try await connection.readReply()
+            guard greeting.isPositiveCompletion else { return all(.from(greeting, hop: hop)) }
+            stage = "EHLO"
+            var extensions = try await hello(connection, name: request.heloName)
+            if tls && extensions.startTLS {
+                stage = "STARTTLS"
+                try await connection.send([.startTLS])
+                let reply = try await connection.readReply()
+                if reply.code == 220 {
+                    try await connection.startTLS(serverName: hop.name)
+                    tlsStarted = true
+                    stage = "EHLO after STARTTLS"
+                    extensions = try await hello(connection, name: request.heloName)
+                }
+            }
+            if let limit = extensions.sizeLimit, request.body.count > limit {
+                let verdict = RecipientVerdict(kind: .rejected, status: "5.3.4",
+                                               diagnostic: "message of \(request.body.count) bytes exceeds \(hop)'s limit of \(limit)",
+                                               remoteMTA: hop.name)
+                try? await connection.send([.quit])
+                return all(verdict)
+            }
+            stage = "MAIL FROM"
+            let verdicts = try await transaction(connection, request, extensions, hop: hop)
+            try? await connection.send([.quit])
+            return .done(verdicts)
+        } catch {
+            if tlsStarted && stage == "EHLO after STARTTLS" { return .tlsFailed }
+            return all(.deferred("\(hop) at \(stage): \(error)", hop: hop))
+        }
+    }
+
+    func hello(_ connection: SMTPClientConnection, name: String) async throws -> SMTPServerExtensions {
+        try await connection.send([.ehlo(name)])
+        let reply = try await connection.readReply()
+        if reply.isPositiveCompletion { return SMTPServerExtensions(ehlo: reply) }
+        try await connection.send([.helo(name)])
+        let helo = try await connection.readReply()
+        guard helo.isPositiveCompletion else { throw TransactionError.refused(helo) }
+        return SMTPServerExtensions()
+    }
+
+    enum TransactionError: Error, CustomStringConvertible {
+        case refused(SMTPReply)
+        case badAddress(String)
+        var description: String {
+            switch self {
+            case .refused(let reply): "refused: \(reply)"
+            case .badAddress(let address): "address cannot be sent: \(address)"
+            }
+        }
+    }
+
+    /// MAIL, RCPT…, DATA, body; pipelined when the server allows.
+    func transaction(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest,
+                     _ extensions: SMTPServerExtensions, hop: NextHop) async throws -> [RecipientVerdict] {
+        let needsUTF8 = !(request.sender + request.recipients.joined()).utf8.allSatisfy { $0 < 0x80 }
+        guard !needsUTF8 || extensions.smtpUTF8 else {
+            let verdict = RecipientVerdict(kind: .rejected, status: "5.6.7",
+                                           diagnostic: "\(hop) does not support SMTPUTF8 for an internationalized address",
+                                           remoteMTA: hop.name)
+            return request.recipients.map { _ in verdict }
+        }
+        let sender: SMTPPath
+        if request.sender.isEmpty {
+            sender = .null
+        } else {
+            guard let path = SMTPPath(address: request.sender, allowsUTF8: needsUTF8) else {
+                throw TransactionError.badAddress(request.sender)
+            }
+            sender = path
+        }
+        var parameters: [SMTPParameter] = []
+        if extensions.sizeOffered { parameters.append(SMTPParameter(keyword: "SIZE", value: String(request.body.count))) }
+        if extensions.eightBitMIME && request.body.contains(where: { $0 >= 0x80 }) {
+            parameters.append(SMTPParameter(keyword: "BODY", value: "8BITMIME"))
+        }
+        if needsUTF8 { parameters.append(SMTPParameter(keyword: "SMTPUTF8")) }
+        var verdicts: [RecipientVerdict?] = request.recipients.map { _ in nil }
+        var paths: [SMTPPath?] = []
+        for (index, recipient) in request.recipients.enumerated() {
+            let path = SMTPPath(address: recipient, allowsUTF8: needsUTF8)
+            if path == nil {
+                verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.3", diagnostic: "invalid address \(recipient)",
+                                                   remoteMTA: nil)
+            }
+            paths.append(path)
+        }
+        let rcpts = paths.compactMap { $0 }
+        let mail = SMTPClientCommand.mailFrom(sender, parameters: parameters)
+        var mailReply: SMTPReply
+        var rcptReplies: [SMTPReply] = []
+        var dataReply: SMTPReply?
+        if extensions.pipelining {
+            try await connection.send([mail] + rcpts.map { .rcptTo($0) } + [.data])
+            mailReply = try await connection.readReply()
+            for _ in rcpts { rcptReplies.append(try await connection.readReply()) }
+            dataReply = try await connection.readReply()
+        } else {
+            try await connection.send([mail])
+            mailReply = try await connection.readReply()
+            if mailReply.isPositiveCompletion {
+                for path in rcpts {
+                    try await connection.send([.rcptTo(path)])
+                    rcptReplies.append(try await connection.readReply())
+                }
+                if rcptReplies.contains(where: \.isPositiveCompletion) {
+                    try await connection.send([.data])
+                    dataReply = try await connection.readReply()
+                }
+            }
+        }
+        let envelope = Self.envelopeVerdicts(prefilled: verdicts, mail: mailReply, rcpts: rcptReplies, hop: hop)
+        verdicts = envelope.verdicts
+        var final: SMTPReply?
+        if let dataReply, dataReply.code == 354 {
+            if envelope.accepted.isEmpty {
+                // Pipelined DATA went ahead although nobody was accepted: end it empty.
+                try await connection.send(raw: ByteBuffer(string: ".\r\n"))
+                _ = try? await connection.readReply()
+            } else {
+                try await connection.send(raw: SMTPDotStuffer.stuffed(ByteBuffer(bytes: request.body)))
+                final = try await connection.readReply(timeout: dataTimeout)
+            }
+        }
+        return Self.finalVerdicts(verdicts, accepted: envelope.accepted, data: dataReply, final: final, hop: hop)
+    }
+
+    /// Pure: the verdicts MAIL and RCPT already decide (`nil` = still open), and the indices of
+    /// recipients the server accepted. `prefilled` holds verdicts known before sending
+    /// (invalid addresses); `rcpts` answers the remaining recipients in order.
+    static func envelopeVerdicts(prefilled: [RecipientVerdict?], mail: SMTPReply, rcpts: [SMTPReply],
+                                 hop: NextHop) -> (verdicts: [RecipientVerdict?], accepted: [Int]) {
+        var verdicts = prefilled
+        var accepted: [Int] = []
+        var replyIndex = 0
+        for index in verdicts.indices where verdicts[index] == nil {
+            if !mail.isPositiveCompletion {
+                verdicts[index] = .from(mail, hop: hop)
+            } else if replyIndex < rcpts.count {
+                let reply = rcpts[replyIndex]
+                if reply.isPositiveCompletion { accepted.append(index) } else { verdicts[index] = .from(reply, hop: hop) }
+            } else {
+                verdicts[index] = .deferred("no reply to RCPT", hop: hop)
+            }
+            replyIndex += 1
+        }
+        return (verdicts, accepted)
+    }
+
+    /// Pure: accepted recipients take the reply to the final dot, or the refusal of DATA.
+    static func finalVerdicts(_ verdicts: [RecipientVerdict?], accepted: [Int], data: SMTPReply?, final: SMTPReply?,
+                              hop: NextHop) -> [RecipientVerdict] {
+        var verdicts = verdicts
+        let decisive = final ?? (data.map { $0.code == 354 ? SMTPReply(code: 451, nil, "no reply after the message") : $0 }
+            ?? SMTPReply(code: 451, nil, "no reply to DATA"))
+        for index in accepted { verdicts[index] = .from(decisive, hop: hop) }
+        return verdicts.map { $0 ?? .deferred("no verdict", hop: hop) }
+    }
+}

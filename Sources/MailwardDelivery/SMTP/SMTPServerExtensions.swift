@@ -1,0 +1,34 @@
+import SMTPCodec
+
+/// What a server offered in its EHLO reply (RFC 5321 §4.1.1.1), as far as delivery cares.
+/// Pure: parsed from the reply's lines; unknown keywords are ignored.
+struct SMTPServerExtensions: Sendable, Equatable {
+    var startTLS = false
+    var pipelining = false
+    var eightBitMIME = false
+    var smtpUTF8 = false
+    var enhancedStatusCodes = false
+    /// SIZE with a limit (0 or absent means no fixed limit).
+    var sizeLimit: Int?
+    var sizeOffered = false
+
+    init() {}
+
+    init(ehlo reply: SMTPReply) {
+        for line in reply.lines.dropFirst() {
+            let words = line.split(separator: " ")
+            guard let keyword = words.first?.uppercased() else { continue }
+            switch keyword {
+            case "STARTTLS": startTLS = true
+            case "PIPELINING": pipelining = true
+            case "8BITMIME": eightBitMIME = true
+            case "SMTPUTF8": smtpUTF8 = true
+            case "ENHANCEDSTATUSCODES": enhancedStatusCodes = true
+            case "SIZE":
+                sizeOffered = true
+                if words.count > 1, let limit = Int(words[1]), limit > 0 { sizeLimit = limit }
+            default: continue
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import MailwardMIME
+
+/// Builds a delivery status notification (RFC 3464) for recipients that failed: a
+/// `multipart/report; report-type=delivery-status` with a human part, the
+/// `message/delivery-status` part and the original message's headers (`text/rfc822-headers`,
+/// RFC 6522). Pure.
+public enum DeliveryStatusNotification {
+    public struct Failure: Sendable, Equatable {
+        public var recipient: String
+        public var verdict: RecipientVerdict
+        public init(recipient: String, verdict: RecipientVerdict) {
+            self.recipient = recipient
+            self.verdict = verdict
+        }
+    }
+
+    /// Longest original header block copied into the report.
+    static let maximumHeaderBytes = 64 * 1024
+
+    /// `delayed`: a "still trying" notice (`Action: delayed`, RFC 3464 §2.3.3) instead of a bounce.
+    public static func build(reportingMTA: String, originalSender: String, originalMessage: [UInt8],
+                             originalID: String, failures: [Failure], arrivalDate: Date, now: Date, delayed: Bool = false,
+                             boundary: String = UUID().uuidString, messageID: String = UUID().uuidString) -> [UInt8] {
+        let reportingMTA = clean(reportingMTA)
+        let originalSender = clean(originalSender)
+        let subject = delayed ? "Delayed Mail (still being retried)" : failures.allSatisfy({ $0.verdict.status.hasPrefix("4.4.7") })
+            ? "Undelivered Mail Returned to Sender (delivery time expired)" : "Undelivered Mail Returned to Sender"
+        var text = """
+            From: Mail Delivery System <MAILER-DAEMON@\(reportingMTA)>\r
+            To: <\(originalSender)>\r
+            Subject: \(subject)\r
+            Date: \(MailDate.format(now))\r
+            Message-ID: <\(messageID)@\(reportingMTA)>\r
+            Auto-Submitted: auto-replied\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/report; report-type=delivery-status;\r
+             boundary="\(boundary)"\r
+            \r
+            This is a MIME-encapsulated delivery status notification.\r
+            \r
+            --\(boundary)\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Description: Notification\r
+            \r
+            This is the mail system at \(reportingMTA).\r
+            \r
+            \(delayed ? "Your message has not been delivered yet; the mail system keeps trying." : "Your message could not be delivered to the following recipients:")\r
+            \r
+
+            """
+        for failure in failures {
+            text += "  <\(clean(failure.recipient))>: \(clean(failure.verdict.diagnostic))\r\n"
+        }
+        text += """
+            \r
+            --\(boundary)\r
+            Content-Type: message/delivery-status\r
+            Content-Description: Delivery report\r
+            \r
+            Reporting-MTA: dns; \(reportingMTA)\r
+            X-Mailward-Queue-ID: \(clean(originalID))\r
+            Arrival-Date: \(MailDate.format(arrivalDate))\r
+
+            """
+        for failure in failures {
+            text += "\r\nFinal-Recipient: rfc822; \(clean(failure.recipient))\r\n"
+            text += delayed ? "Action: delayed\r\n" : "Action: failed\r\n"
+            text += "Status: \(clean(failure.verdict.status))\r\n"
+            if let remote = failure.verdict.remoteMTA { text += "Remote-MTA: dns; \(clean(remote))\r\n" }
+            text += "Diagnostic-Code: \(clean(failure.verdict.diagnostic))\r\n"
+        }
+        text += """
+            \r
+            --\(boundary)\r
+            Content-Type: text/rfc822-headers\r
+            Content-Description: Undelivered message headers\r
+            \r
+
+            """
+        var bytes = Array(text.utf8)
+        bytes += headerBlock(of: originalMessage)
+        bytes += Array("\r\n--\(boundary)--\r\n".utf8)
+        return bytes
+    }
+
+    /// The header block of a message (up to and excluding the blank line), lines ending in CRLF.
+    static func headerBlock(of message: [UInt8]) -> [UInt8] {
+        var end = message.count
+        var index = 0
+        while index < message.count {
+            if message[index] == UInt8(ascii: "\n") {
+                let next = index + 1
+                if next < message.count && message[next] == UInt8(ascii: "\n") { end = next; break }
+                if next + 1 < message.count && message[next] == UInt8(ascii: "\r") && message[next + 1] == UInt8(ascii: "\n") {
+                    end = next
+                    break
+                }
+            }
+            index += 1
+        }
+        var block = Array(message[..<min(end, maximumHeaderBytes)])
+        if block.last != UInt8(ascii: "\n") { block += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
+        return block
+    }
+
+    /// One header line's worth of text: no CR/LF (a remote server's reply must not add fields).
+    static func clean(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(900) {
+            scalars.append(scalar == "\r" || scalar == "\n" ? " " : scalar)
+        }
+        return String(scalars)
+    }
+}

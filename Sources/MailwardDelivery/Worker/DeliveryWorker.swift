@@ -1,0 +1,322 @@
+import Foundation
+import Logging
+import MailwardCore
+import ServiceLifecycle
+import Synchronization
+
+/// Delivers what the outbound queue holds: claims due messages, delivers local domains straight
+/// into mailboxes and remote domains over SMTP (routes, smarthost or MX), records every result,
+/// retries temporary failures on the schedule and bounces permanent ones to the sender.
+///
+/// Ordering that keeps mail from being lost or sent twice (see docs/delivery.md): a result is
+/// recorded right after the next hop accepted, before anything else happens; a bounce is
+/// queued (durably) before the failure that caused it is recorded.
+public final class DeliveryWorker: Service, Sendable {
+    public struct Settings: Sendable {
+        /// Our name in EHLO, in `Reporting-MTA:` and the bounce's `From:`.
+        public var hostname: String
+        public var schedule: RetrySchedule
+        /// How long a claimed recipient stays invisible to other claims (a crashed attempt
+        /// comes back after it).
+        public var lease: TimeInterval
+        public var pollInterval: TimeInterval
+        /// Messages in flight at once.
+        public var concurrency: Int
+        /// Tell the sender once when a recipient is still deferred this long after queueing
+        /// (nil: never).
+        public var delayNoticeAfter: TimeInterval?
+
+        public init(hostname: String, schedule: RetrySchedule = RetrySchedule(), lease: TimeInterval = 900,
+                    pollInterval: TimeInterval = 15, concurrency: Int = 8, delayNoticeAfter: TimeInterval? = nil) {
+            self.hostname = hostname
+            self.schedule = schedule
+            self.lease = lease
+            self.pollInterval = pollInterval
+            self.concurrency = max(1, concurrency)
+            self.delayNoticeAfter = delayNoticeAfter
+        }
+    }
+
+    public let queue: DeliveryQueue
+    public let mail: MailService
+    public let accounts: AccountService
+    public let router: any DeliveryRouting
+    public let transport: any SMTPTransport
+    public let settings: Settings
+    public let clock: any WallClock
+    let logger: Logger
+    /// Messages being delivered by this worker. `mailward queue retry` can make an in-flight
+    /// recipient due again; it must not be sent a second time meanwhile.
+    private let inFlight = Mutex<Set<String>>([])
+
+    public init(queue: DeliveryQueue, mail: MailService, accounts: AccountService, router: any DeliveryRouting,
+                transport: any SMTPTransport, settings: Settings, clock: any WallClock = SystemWallClock(),
+                logger: Logger = Logger(label: "mailward.delivery")) {
+        self.queue = queue
+        self.mail = mail
+        self.accounts = accounts
+        self.router = router
+        self.transport = transport
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+    }
+
+    var store: any DeliveryQueueStore { queue.store }
+
+    /// Runs until graceful shutdown; the batch in flight is finished first.
+    public func run() async throws {
+        let stopping = { Task.isShuttingDownGracefully || Task.isCancelled }
+        while !stopping() {
+            await deliverDue()
+            var wait = settings.pollInterval
+            if let next = try? await store.nextAttemptDate() {
+                wait = min(wait, max(0.05, next.timeIntervalSince(clock.now)))
+            }
+            await queue.wakeUp.wait(seconds: wait, stop: stopping)
+        }
+    }
+
+    /// Delivers everything due now; returns how many messages were attempted. Keeps up to
+    /// `concurrency` messages in flight, claiming more as each finishes (a slow server does not
+    /// hold up the rest of the queue).
+    @discardableResult
+    public func deliverDue() async -> Int {
+        await withTaskGroup(of: Void.self) { group in
+            var total = 0
+            var running = 0
+            var drained = false
+            while true {
+                if !drained && running < settings.concurrency {
+                    let claimed: [QueuedMessage]
+                    do {
+                        claimed = try await store.claimDue(now: clock.now, lease: settings.lease,
+                                                           limit: settings.concurrency - running)
+                    } catch {
+                        logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
+                        claimed = []
+                        drained = true
+                    }
+                    for message in claimed { group.addTask { await self.processOnce(message) } }
+                    running += claimed.count
+                    total += claimed.count
+                    if claimed.isEmpty { drained = true } else { continue }
+                }
+                if running == 0 { return total }
+                await group.next()
+                running -= 1
+                // A finished message may have queued a bounce that is due now.
+                drained = false
+            }
+        }
+    }
+
+    // MARK: One message
+
+    /// `process`, unless this worker is already delivering the message (its results, recorded
+    /// when that attempt ends, decide the next attempt).
+    func processOnce(_ message: QueuedMessage) async {
+        guard inFlight.withLock({ $0.insert(message.id).inserted }) else { return }
+        await process(message)
+        inFlight.withLock { _ = $0.remove(message.id) }
+    }
+
+    func process(_ message: QueuedMessage) async {
+        let raw: [UInt8]
+        do {
+            raw = try await queue.blobs.get(message.blobID)
+        } catch {
+            logger.error("queued body missing", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+            await settle(message, raw: [], message.recipients.map {
+                ($0, RecipientVerdict.deferred("message body unavailable: \(error)", hop: nil))
+            })
+            return
+        }
+        let byDomain = Dictionary(grouping: message.recipients, by: \.domain)
+        for domain in byDomain.keys.sorted() {
+            let recipients = byDomain[domain]!
+            let verdicts: [RecipientVerdict]
+            if await isLocal(domain) {
+                verdicts = await deliverLocally(message, raw: raw, recipients: recipients)
+            } else {
+                verdicts = await deliverRemotely(message, raw: raw, domain: domain, recipients: recipients)
+            }
+            await settle(message, raw: raw, Array(zip(recipients, verdicts)))
+        }
+    }
+
+    func isLocal(_ domain: String) async -> Bool {
+        (try? await accounts.store.domain(named: domain)) != nil
+    }
+
+    /// Local domains: straight into the INBOX (no SMTP loop to ourselves), with `Return-Path:`.
+    func deliverLocally(_ message: QueuedMessage, raw: [UInt8], recipients: [QueuedRecipient]) async -> [RecipientVerdict] {
+        var verdicts: [RecipientVerdict?] = recipients.map { _ in nil }
+        var accountIDs: [AccountID] = []
+        for (index, recipient) in recipients.enumerated() {
+            guard let address = try? EmailAddress(recipient.address) else {
+                verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.3", diagnostic: "invalid address", remoteMTA: nil)
+                continue
+            }
+            do {
+                if let account = try await accounts.resolveRecipient(address), !account.disabled {
+                    if !accountIDs.contains(account.id) { accountIDs.append(account.id) }
+                } else {
+                    verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.1",
+                                                       diagnostic: "x-local; no such mailbox here", remoteMTA: nil)
+                }
+            } catch {
+                verdicts[index] = .deferred("x-local; directory unavailable: \(error)", hop: nil)
+            }
+        }
+        if !accountIDs.isEmpty {
+            let returnPath = Array("Return-Path: <\(message.sender)>\r\n".utf8)
+            let result: RecipientVerdict
+            do {
+                _ = try await mail.deliver(returnPath + raw, to: accountIDs)
+                result = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "x-local; delivered to INBOX", remoteMTA: nil)
+            } catch MailError.quotaExceeded {
+                result = RecipientVerdict(kind: .deferred, status: "4.2.2", diagnostic: "x-local; mailbox full", remoteMTA: nil)
+            } catch {
+                result = .deferred("x-local; local delivery failed: \(error)", hop: nil)
+            }
+            for index in verdicts.indices where verdicts[index] == nil { verdicts[index] = result }
+        }
+        return verdicts.map { $0! }
+    }
+
+    /// Remote domains: each next hop in turn until no recipient is left deferred.
+    func deliverRemotely(_ message: QueuedMessage, raw: [UInt8], domain: String,
+                         recipients: [QueuedRecipient]) async -> [RecipientVerdict] {
+        let hops: [NextHop]
+        do {
+            hops = try await router.nextHops(for: domain)
+        } catch {
+            switch error {
+            case .temporary(let reason):
+                return recipients.map { _ in .deferred(reason, hop: nil) }
+            case .permanent(let reason):
+                return recipients.map { _ in RecipientVerdict(kind: .rejected, status: "5.1.2", diagnostic: reason, remoteMTA: nil) }
+            }
+        }
+        var verdicts: [RecipientVerdict] = recipients.map { _ in .deferred("no mail host for \(domain)", hop: nil) }
+        for hop in hops {
+            let open = verdicts.indices.filter { verdicts[$0].kind == .deferred }
+            if open.isEmpty { break }
+            let request = SMTPDeliveryRequest(sender: message.sender, recipients: open.map { recipients[$0].address },
+                                              body: raw, heloName: settings.hostname)
+            let answers = await transport.deliver(request, to: hop)
+            for (position, index) in open.enumerated() where position < answers.count {
+                verdicts[index] = answers[position]
+            }
+            logger.info("delivery attempt", metadata: [
+                "queue-id": "\(message.id)", "hop": "\(hop)",
+                "results": "\(answers.map { "\($0.kind)" }.joined(separator: ","))",
+            ])
+        }
+        return verdicts
+    }
+
+    // MARK: Results
+
+    /// Records results: accepted first (the next hop has the message; never send it again),
+    /// then bounces for failures (queued before their failure is recorded), then retries.
+    func settle(_ message: QueuedMessage, raw: [UInt8], _ results: [(QueuedRecipient, RecipientVerdict)]) async {
+        let now = clock.now
+        var failures: [(QueuedRecipient, RecipientVerdict)] = []
+        var deferred: [(QueuedRecipient, RecipientVerdict, Date)] = []
+        var accepted: [QueuedRecipient] = []
+        for (recipient, verdict) in results {
+            switch verdict.kind {
+            case .accepted: accepted.append(recipient)
+            case .rejected: failures.append((recipient, verdict))
+            case .deferred:
+                if let next = settings.schedule.nextAttempt(afterAttempts: recipient.attempts + 1, now: now, createdAt: message.createdAt) {
+                    deferred.append((recipient, verdict, next))
+                } else {
+                    var expired = verdict
+                    expired.kind = .rejected
+                    expired.status = "4.4.7"
+                    expired.diagnostic = "delivery time expired; last error: \(verdict.diagnostic)"
+                    failures.append((recipient, expired))
+                }
+            }
+        }
+        await record(message, accepted.map(\.id), .delivered(detail: "accepted"), now)
+        if !failures.isEmpty {
+            do {
+                try await bounce(message, raw: raw, failures: failures, now: now)
+                for (recipient, verdict) in failures {
+                    await record(message, [recipient.id], .failed(error: verdict.diagnostic), now)
+                }
+            } catch {
+                // Keep them pending: a later attempt tries again (and bounces then).
+                logger.error("cannot queue a bounce", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+                for (recipient, verdict) in failures {
+                    let next = now.addingTimeInterval(settings.schedule.steps[0])
+                    await record(message, [recipient.id], .deferred(error: verdict.diagnostic, nextAttemptAt: next), now)
+                }
+            }
+        }
+        for (recipient, verdict, next) in deferred {
+            await record(message, [recipient.id], .deferred(error: verdict.diagnostic, nextAttemptAt: next), now)
+        }
+        await noticeDelay(message, raw: raw, deferred: deferred.map { ($0.0, $0.1) }, now: now)
+    }
+
+    /// Sends the sender one "still trying" notice for recipients deferred longer than
+    /// `delayNoticeAfter` (never for bounces).
+    func noticeDelay(_ message: QueuedMessage, raw: [UInt8], deferred: [(QueuedRecipient, RecipientVerdict)], now: Date) async {
+        guard let after = settings.delayNoticeAfter, !message.sender.isEmpty,
+              now.timeIntervalSince(message.createdAt) >= after else { return }
+        let due = deferred.filter { !$0.0.delayNotified }
+        guard let first = due.first else { return }
+        let notice = DeliveryStatusNotification.build(
+            reportingMTA: settings.hostname, originalSender: message.sender, originalMessage: raw, originalID: message.id,
+            failures: due.map { .init(recipient: $0.0.address, verdict: $0.1) }, arrivalDate: message.createdAt, now: now,
+            delayed: true)
+        do {
+            try await queue.enqueue(OutboundMessage(id: "delay-\(message.id)-\(first.0.id)-\(due.count)", sender: "",
+                                                    recipients: [message.sender], raw: notice, createdAt: now))
+        } catch StoreError.duplicate {
+        } catch {
+            logger.error("cannot queue a delay notice", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+            return
+        }
+        do {
+            try await store.markDelayNotified(messageID: message.id, recipientIDs: due.map(\.0.id))
+        } catch {
+            logger.error("cannot record a delay notice", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+        }
+    }
+
+    func record(_ message: QueuedMessage, _ ids: [Int64], _ outcome: DeliveryOutcome, _ now: Date) async {
+        guard !ids.isEmpty else { return }
+        do {
+            try await store.record(messageID: message.id, recipientIDs: ids, outcome: outcome, at: now)
+        } catch {
+            // The lease brings these recipients back; see docs/delivery.md for the window.
+            logger.error("cannot record a delivery result", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Queues a DSN to the sender; a bounce (null sender) is never bounced.
+    func bounce(_ message: QueuedMessage, raw: [UInt8], failures: [(QueuedRecipient, RecipientVerdict)], now: Date) async throws {
+        guard !message.sender.isEmpty else {
+            logger.warning("bounce undeliverable, dropped", metadata: ["queue-id": "\(message.id)"])
+            return
+        }
+        let dsn = DeliveryStatusNotification.build(
+            reportingMTA: settings.hostname, originalSender: message.sender, originalMessage: raw, originalID: message.id,
+            failures: failures.map { .init(recipient: $0.0.address, verdict: $0.1) }, arrivalDate: message.createdAt, now: now)
+        // Deterministic id: a crash before the failure is recorded re-creates the same bounce,
+        // which the queue refuses as a duplicate instead of sending it twice.
+        let id = "dsn-\(message.id)-\(failures[0].0.id)-\(failures.count)"
+        do {
+            try await queue.enqueue(OutboundMessage(id: id, sender: "", recipients: [message.sender], raw: dsn, createdAt: now))
+        } catch StoreError.duplicate {
+            return
+        }
+        logger.info("bounce queued", metadata: ["queue-id": "\(message.id)", "bounce-id": "\(id)"])
+    }
+}

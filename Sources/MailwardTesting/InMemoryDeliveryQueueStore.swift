@@ -1,0 +1,118 @@
+import Foundation
+import MailwardCore
+import Synchronization
+
+/// The in-memory twin of `DeliveryQueueStore`.
+public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
+    private struct State {
+        var messages: [String: QueuedMessage] = [:]
+        var nextRecipientID: Int64 = 1
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
+                        metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws {
+        try ensureBlob()
+        try state.withLock { s in
+            guard s.messages[id] == nil else { throw StoreError.duplicate("outbound message \(id)") }
+            var rows: [QueuedRecipient] = []
+            for address in recipients {
+                rows.append(QueuedRecipient(id: s.nextRecipientID, address: address, domain: QueuedRecipient.domain(of: address),
+                                            state: .pending, attempts: 0, nextAttemptAt: createdAt, lastError: nil))
+                s.nextRecipientID += 1
+            }
+            s.messages[id] = QueuedMessage(id: id, sender: sender, blobID: blobID, size: metadata.size,
+                                           createdAt: createdAt, recipients: rows)
+        }
+    }
+
+    public func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [QueuedMessage] {
+        state.withLock { s in
+            func due(_ r: QueuedRecipient) -> Bool { r.state == .pending && r.nextAttemptAt <= now }
+            let candidates = s.messages.values
+                .compactMap { m -> (Date, String)? in m.recipients.filter(due).map(\.nextAttemptAt).min().map { ($0, m.id) } }
+                .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                .prefix(max(0, limit))
+            var claimed: [QueuedMessage] = []
+            for (_, id) in candidates {
+                guard var message = s.messages[id] else { continue }
+                var copy = message
+                copy.recipients = message.recipients.filter(due)
+                for index in message.recipients.indices where due(message.recipients[index]) {
+                    message.recipients[index].nextAttemptAt = now.addingTimeInterval(lease)
+                }
+                s.messages[id] = message
+                claimed.append(copy)
+            }
+            return claimed
+        }
+    }
+
+    public func record(messageID: String, recipientIDs: [Int64], outcome: DeliveryOutcome, at now: Date) async throws {
+        state.withLock { s in
+            guard var message = s.messages[messageID] else { return }
+            let ids = Set(recipientIDs)
+            for index in message.recipients.indices where ids.contains(message.recipients[index].id)
+                && message.recipients[index].state == .pending {
+                message.recipients[index].attempts += 1
+                switch outcome {
+                case .delivered(let detail):
+                    message.recipients[index].state = .delivered
+                    message.recipients[index].lastError = detail
+                case .deferred(let error, let next):
+                    message.recipients[index].lastError = error
+                    message.recipients[index].nextAttemptAt = next
+                case .failed(let error):
+                    message.recipients[index].state = .failed
+                    message.recipients[index].lastError = error
+                }
+            }
+            s.messages[messageID] = message.pendingRecipients.isEmpty ? nil : message
+        }
+    }
+
+    public func markDelayNotified(messageID: String, recipientIDs: [Int64]) async throws {
+        state.withLock { s in
+            let ids = Set(recipientIDs)
+            guard var message = s.messages[messageID] else { return }
+            for index in message.recipients.indices where ids.contains(message.recipients[index].id) {
+                message.recipients[index].delayNotified = true
+            }
+            s.messages[messageID] = message
+        }
+    }
+
+    public func allMessages() async throws -> [QueuedMessage] {
+        state.withLock { s in s.messages.values.sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id < $1.id } }
+    }
+
+    public func message(id: String) async throws -> QueuedMessage? {
+        state.withLock { $0.messages[id] }
+    }
+
+    @discardableResult
+    public func retryNow(id: String?, now: Date) async throws -> Int {
+        state.withLock { s in
+            var changed = 0
+            for key in s.messages.keys where id == nil || key == id {
+                for index in s.messages[key]!.recipients.indices where s.messages[key]!.recipients[index].state == .pending {
+                    s.messages[key]!.recipients[index].nextAttemptAt = now
+                    changed += 1
+                }
+            }
+            return changed
+        }
+    }
+
+    @discardableResult
+    public func delete(id: String) async throws -> Bool {
+        state.withLock { $0.messages.removeValue(forKey: id) != nil }
+    }
+
+    public func nextAttemptDate() async throws -> Date? {
+        state.withLock { s in s.messages.values.flatMap(\.pendingRecipients).map(\.nextAttemptAt).min() }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import SMTPCodec
+import Synchronization
+import Testing
+@testable import MailwardDelivery
+
+/// The worker with in-memory stores, a fixed clock and a scripted transport: no sockets, no
+/// sleeping; time moves when the test says.
+@Suite struct DeliveryWorkerTests {
+    /// Answers every attempt with the next scripted verdict kind and remembers what it was asked.
+    final class ScriptedTransport: SMTPTransport {
+        let script: Mutex<[RecipientVerdict]>
+        let calls = Mutex<[(SMTPDeliveryRequest, NextHop)]>([])
+        init(_ script: [RecipientVerdict]) { self.script = Mutex(script) }
+
+        func deliver(_ request: SMTPDeliveryRequest, to hop: NextHop) async -> [RecipientVerdict] {
+            calls.withLock { $0.append((request, hop)) }
+            let verdict = script.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+            return request.recipients.map { _ in verdict }
+        }
+        var count: Int { calls.withLock { $0.count } }
+    }
+
+    struct StaticRouter: DeliveryRouting {
+        var result: Result<[NextHop], RoutingError>
+        func nextHops(for domain: String) async throws(RoutingError) -> [NextHop] { try result.get() }
+    }
+
+    static let busy = RecipientVerdict(kind: .deferred, status: "4.3.0", diagnostic: "smtp; 451 4.3.0 busy", remoteMTA: "mx")
+    static let ok = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "smtp; 250 ok", remoteMTA: "mx")
+
+    struct Fixture {
+        let clock = FixedClock()
+        let store = InMemoryDeliveryQueueStore()
+        let mail: MailService
+        let accounts: AccountService
+        let worker: DeliveryWorker
+        let alice: Account
+
+        init(transport: any SMTPTransport, router: any DeliveryRouting = StaticRouter(result: .success([NextHop(host: "mx", port: 25)])),
+             schedule: RetrySchedule = RetrySchedule(steps: [60, 600], maxAge: 3600),
+             delayNoticeAfter: TimeInterval? = nil) async throws {
+            let directory = InMemoryDirectoryStore()
+            mail = MailService(store: InMemoryMailStore(), blobs: InMemoryBlobStore(), clock: clock)
+            let mail = self.mail
+            accounts = AccountService(store: directory, clock: clock, onAccountCreated: { try await mail.provision(accountID: $0.id) })
+            try await accounts.addDomain("demo.test")
+            alice = try await accounts.addAccount("alice@demo.test", password: "Tea-Garden-42")
+            let queue = DeliveryQueue(store: store, blobs: InMemoryBlobStore())
+            worker = DeliveryWorker(queue: queue, mail: mail, accounts: accounts, router: router, transport: transport,
+                                    settings: .init(hostname: "mail.demo.test", schedule: schedule,
+                                                    delayNoticeAfter: delayNoticeAfter), clock: clock)
+        }
+
+        func enqueue(_ id: String, sender: String = "alice@demo.test", to recipients: [String] = ["bob@remote.test"]) async throws {
+            try await worker.queue.enqueue(OutboundMessage(id: id, sender: sender, recipients: recipients,
+                                                           raw: Array("Subject: \(id)\r\n\r\nbody\r\n".utf8), createdAt: clock.now))
+        }
+
+        func inbox() async throws -> [String] {
+            let inbox = try await mail.inbox(accountID: alice.id)
+            var texts: [String] = []
+            for record in try await mail.store.messages(mailboxID: inbox.id) {
+                texts.append(String(decoding: try await mail.raw(record), as: UTF8.self))
+            }
+            return texts
+        }
+    }
+
+    @Test func retriesFollowTheScheduleThenExpireIntoABounce() async throws {
+        let transport = ScriptedTransport([Self.busy])
+        let f = try await Fixture(transport: transport)
+        try await f.enqueue("m")
+        #expect(await f.worker.deliverDue() == 1)
+        var recipient = try #require(try await f.store.message(id: "m")).recipients[0]
+        #expect(recipient.attempts == 1 && recipient.nextAttemptAt == f.clock.now + 60)
+        // Nothing is due before the schedule says so.
+        f.clock.advance(by: 59)
+        #expect(await f.worker.deliverDue() == 0)
+        f.clock.advance(by: 1)
+        #expect(await f.worker.deliverDue() == 1)
+        recipient = try #require(try await f.store.message(id: "m")).recipients[0]
+        #expect(recipient.attempts == 2 && recipient.nextAttemptAt == f.clock.now + 600)
+        // The last step repeats, capped at the expiry time.
+        for _ in 0..<5 {
+            f.clock.advance(by: 600)
+            await f.worker.deliverDue()
+        }
+        // 7 attempts so far; the next one is placed at the expiry time itself, and fails for good.
+        #expect(try #require(try await f.store.message(id: "m")).recipients[0].nextAttemptAt == f.clock.now + 540)
+        f.clock.advance(by: 540)
+        await f.worker.deliverDue()
+        #expect(try await f.store.message(id: "m") == nil)
+        #expect(transport.count == 8)
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Status: 4.4.7") && inbox[0].contains("delivery time expired"))
+        #expect(inbox[0].contains("Subject: Undelivered Mail Returned to Sender (delivery time expired)"))
+    }
+
+    @Test func oneDelayNoticeAfterTheConfiguredTime() async throws {
+        let f = try await Fixture(transport: ScriptedTransport([Self.busy]), delayNoticeAfter: 600)
+        try await f.enqueue("m")
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().isEmpty)
+        f.clock.advance(by: 60)
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().isEmpty)
+        f.clock.advance(by: 600)
+        await f.worker.deliverDue()
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Action: delayed") && inbox[0].contains("Subject: Delayed Mail"))
+        #expect(try await f.store.message(id: "m")?.recipients[0].delayNotified == true)
+        f.clock.advance(by: 600)
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().count == 1)
+    }
+
+    @Test func permanentRoutingErrorsBounceAtOnce() async throws {
+        let transport = ScriptedTransport([Self.ok])
+        let f = try await Fixture(transport: transport, router: StaticRouter(result: .failure(.permanent("domain remote.test does not exist"))))
+        try await f.enqueue("m")
+        await f.worker.deliverDue()
+        await f.worker.deliverDue()  // the bounce itself, delivered locally
+        #expect(transport.count == 0)
+        let inbox = try await f.inbox()
+        #expect(inbox.count == 1 && inbox[0].contains("Status: 5.1.2") && inbox[0].contains("does not exist"))
+        #expect(try await f.store.allMessages().isEmpty)
+    }
+
+    @Test func temporaryRoutingErrorsDefer() async throws {
+        let f = try await Fixture(transport: ScriptedTransport([Self.ok]),
+                                  router: StaticRouter(result: .failure(.temporary("MX lookup timed out"))))
+        try await f.enqueue("m")
+        await f.worker.deliverDue()
+        let recipient = try #require(try await f.store.message(id: "m")).recipients[0]
+        #expect(recipient.state == .pending && recipient.lastError == "MX lookup timed out")
+    }
+
+    @Test func deferredRecipientsTryTheNextHop() async throws {
+        let transport = ScriptedTransport([Self.busy, Self.ok])
+        let hops = [NextHop(host: "192.0.2.1", port: 25, name: "mx1"), NextHop(host: "192.0.2.2", port: 25, name: "mx2")]
+        let f = try await Fixture(transport: transport, router: StaticRouter(result: .success(hops)))
+        try await f.enqueue("m", to: ["a@remote.test", "b@remote.test"])
+        await f.worker.deliverDue()
+        #expect(transport.calls.withLock { $0.map(\.1.name) } == ["mx1", "mx2"])
+        #expect(transport.calls.withLock { $0[1].0.recipients } == ["a@remote.test", "b@remote.test"])
+        #expect(try await f.store.allMessages().isEmpty)
+    }
+
+    @Test func retryScheduleArithmetic() {
+        let schedule = RetrySchedule(steps: [10, 100], maxAge: 1000)
+        let t0 = Date(timeIntervalSince1970: 0)
+        #expect(schedule.nextAttempt(afterAttempts: 1, now: t0, createdAt: t0) == t0 + 10)
+        #expect(schedule.nextAttempt(afterAttempts: 2, now: t0 + 10, createdAt: t0) == t0 + 110)
+        #expect(schedule.nextAttempt(afterAttempts: 9, now: t0 + 950, createdAt: t0) == t0 + 1000)
+        #expect(schedule.nextAttempt(afterAttempts: 10, now: t0 + 1000, createdAt: t0) == nil)
+    }
+
+    @Test func ehloExtensionsAreRead() {
+        let reply = SMTPReply(code: 250, enhancedStatusCode: nil,
+                              lines: ["mx.example", "PIPELINING", "SIZE 1000", "8BITMIME", "STARTTLS", "ENHANCEDSTATUSCODES", "X-FOO bar"])
+        let extensions = SMTPServerExtensions(ehlo: reply)
+        #expect(extensions.pipelining && extensions.eightBitMIME && extensions.startTLS && extensions.enhancedStatusCodes)
+        #expect(extensions.sizeLimit == 1000 && !extensions.smtpUTF8)
+        #expect(SMTPServerExtensions(ehlo: SMTPReply(code: 250, nil, "mx")).sizeLimit == nil)
+    }
+
+    @Test func dsnCarriesOnlyTheOriginalHeadersAndNoInjectedLines() {
+        let original = Array("Subject: Secret plans\r\nFrom: a@b\r\n\r\nThe body must not be copied.\r\n".utf8)
+        let verdict = RecipientVerdict(kind: .rejected, status: "5.1.1", diagnostic: "smtp; 550 no\r\nX-Evil: 1", remoteMTA: "mx")
+        let dsn = String(decoding: DeliveryStatusNotification.build(
+            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
+            failures: [.init(recipient: "x@y", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"), as: UTF8.self)
+        #expect(dsn.contains("Subject: Secret plans\r\nFrom: a@b\r\n\r\n--B--"))
+        #expect(!dsn.contains("The body must not be copied"))
+        #expect(!dsn.contains("\r\nX-Evil"))
+        #expect(dsn.contains("Diagnostic-Code: smtp; 550 no  X-Evil: 1"))
+    }
+}
+
+/// The SMTP client's reply interpretation, without sockets.
+@Suite struct SMTPVerdictTests {
+    let hop = NextHop(host: "192.0.2.1", port: 25, name: "mx.remote.test")
+    func reply(_ code: Int, _ enhanced: String? = nil) -> SMTPReply {
+        SMTPReply(code: code, enhancedStatusCode: enhanced.flatMap { SMTPEnhancedStatusCode($0) }, lines: ["text"])
+    }
+
+    @Test func refusedMailFromDecidesEveryone() {
+        let result = SMTPClientTransport.envelopeVerdicts(prefilled: [nil, nil], mail: reply(550, "5.7.1"), rcpts: [], hop: hop)
+        #expect(result.accepted.isEmpty)
+        #expect(result.verdicts.map { $0?.kind } == [.rejected, .rejected])
+        #expect(result.verdicts[0]?.status == "5.7.1" && result.verdicts[0]?.remoteMTA == "mx.remote.test")
+    }
+
+    @Test func mixedRecipientsAndPrefilledInvalidAddress() {
+        let invalid = RecipientVerdict(kind: .rejected, status: "5.1.3", diagnostic: "invalid", remoteMTA: nil)
+        let result = SMTPClientTransport.envelopeVerdicts(
+            prefilled: [nil, invalid, nil, nil], mail: reply(250), rcpts: [reply(250), reply(450), reply(550)], hop: hop)
+        #expect(result.accepted == [0])
+        #expect(result.verdicts.map { $0?.kind } == [nil, .rejected, .deferred, .rejected])
+        #expect(result.verdicts[3]?.status == "5.0.0")  // no enhanced code: derived from the class
+        let final = SMTPClientTransport.finalVerdicts(result.verdicts, accepted: result.accepted, data: reply(354),
+                                                      final: reply(250, "2.0.0"), hop: hop)
+        #expect(final.map(\.kind) == [.accepted, .rejected, .deferred, .rejected])
+    }
+
+    @Test func dataRefusalOrMissingFinalReplyDefersOrRejectsTheAccepted() {
+        let open: [RecipientVerdict?] = [nil, nil]
+        let refused = SMTPClientTransport.finalVerdicts(open, accepted: [0, 1], data: reply(554, "5.5.1"), final: nil, hop: hop)
+        #expect(refused.map(\.kind) == [.rejected, .rejected])
+        let silent = SMTPClientTransport.finalVerdicts(open, accepted: [0, 1], data: reply(354), final: nil, hop: hop)
+        #expect(silent.map(\.kind) == [.deferred, .deferred])
+        let lateFailure = SMTPClientTransport.finalVerdicts(open, accepted: [1], data: reply(354), final: reply(452, "4.2.2"), hop: hop)
+        #expect(lateFailure.map(\.kind) == [.deferred, .deferred] && lateFailure[1].status == "4.2.2")
+    }
+}

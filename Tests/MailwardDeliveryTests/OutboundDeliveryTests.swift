@@ -1,0 +1,198 @@
+import Foundation
+import MailwardApp
+import MailwardConfig
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// The whole server (TestServer) delivering to a real receiving peer (aiosmtpd) on loopback,
+/// configured as the route for `remote.test`.
+@Suite(.serialized) struct OutboundDeliveryTests {
+    static func message(subject: String, to: String = "bob@remote.test") -> [UInt8] {
+        Array("""
+            From: Alice <alice@demo.test>\r
+            To: <\(to)>\r
+            Subject: \(subject)\r
+            Date: Sun, 29 Nov 2026 10:00:00 +0800\r
+            Message-ID: <\(UUID().uuidString)@demo.test>\r
+            MIME-Version: 1.0\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: 8bit\r
+            \r
+            Hello Bob,\r
+            .a line that starts with a dot\r
+            ..and two dots\r
+            中文也可以。\r
+            \r
+
+            """.utf8)
+    }
+
+    static func start(routeTo port: Int, dataPath: String? = nil) async throws -> TestServer {
+        try await TestServer.start(dataPath: dataPath) { c in
+            c.hostname = "mail.demo.test"
+            c.delivery.routes = ["remote.test": "127.0.0.1:\(port)"]
+            c.delivery.retrySchedule = [1]
+            c.delivery.pollInterval = 0.2
+            c.delivery.timeout = 10
+        }
+    }
+
+    static func inbox(_ server: TestServer, _ account: Account) async throws -> [[UInt8]] {
+        let inbox = try await server.runtime.mail.inbox(accountID: account.id)
+        var result: [[UInt8]] = []
+        for record in try await server.runtime.store.messages(mailboxID: inbox.id) {
+            result.append(try await server.runtime.mail.raw(record))
+        }
+        return result
+    }
+
+    @Test func remoteMessageArrivesIntactOverSTARTTLS() async throws {
+        let sink = try await SinkPeer.start(startTLS: true)
+        defer { sink.stop() }
+        let server = try await Self.start(routeTo: sink.port)
+        try await server.addUser("alice@demo.test")
+        let raw = Self.message(subject: "Intact")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-intact", sender: "alice@demo.test", recipients: ["bob@remote.test", "carol@Remote.test"],
+            raw: raw, createdAt: Date()))
+        let received = try await sink.waitForMessages(1)
+        #expect(received.count == 1)
+        #expect(received[0].bytes == raw)
+        #expect(received[0].from == "alice@demo.test")
+        #expect(received[0].to == ["bob@remote.test", "carol@remote.test"])
+        #expect(received[0].tls)
+        #expect(received[0].options.contains("SIZE=\(raw.count)") && received[0].options.contains("BODY=8BITMIME"))
+        try await eventually("queue empty") { try await server.runtime.store.allMessages().isEmpty }
+        try await server.stop()
+    }
+
+    @Test func temporaryFailureIsRetriedLater() async throws {
+        let sink = try await SinkPeer.start(mode: "tempfail-first")
+        defer { sink.stop() }
+        let server = try await Self.start(routeTo: sink.port)
+        try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-retry", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Retry"), createdAt: Date()))
+        try await eventually("first attempt deferred") {
+            let message = try await server.runtime.store.message(id: "m-retry")
+            return message?.recipients.first?.attempts == 1
+        }
+        let pending = try #require(try await server.runtime.store.message(id: "m-retry")).recipients[0]
+        #expect(pending.state == .pending)
+        #expect(pending.lastError?.contains("451") == true)
+        #expect(sink.received.isEmpty)
+        let received = try await sink.waitForMessages(1)
+        #expect(received[0].to == ["bob@remote.test"])
+        try await eventually("queue empty") { try await server.runtime.store.allMessages().isEmpty }
+        try await server.stop()
+    }
+
+    @Test func permanentFailureBouncesToTheLocalSender() async throws {
+        let sink = try await SinkPeer.start(mode: "reject")
+        defer { sink.stop() }
+        let server = try await Self.start(routeTo: sink.port)
+        let alice = try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-bounce", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Doomed"), createdAt: Date()))
+        try await eventually("a bounce in Alice's INBOX") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Content-Type: multipart/report; report-type=delivery-status"))
+        #expect(dsn.contains("Content-Type: message/delivery-status"))
+        #expect(dsn.contains("Final-Recipient: rfc822; bob@remote.test"))
+        #expect(dsn.contains("Action: failed"))
+        #expect(dsn.contains("Status: 5.1.1"))
+        #expect(dsn.contains("Diagnostic-Code: smtp; 550 5.1.1 No such user here"))
+        #expect(dsn.contains("Content-Type: text/rfc822-headers"))
+        #expect(dsn.contains("Subject: Doomed"))
+        #expect(dsn.contains("Return-Path: <>"))
+        try await eventually("queue empty") { try await server.runtime.store.allMessages().isEmpty }
+        #expect(sink.received.isEmpty)
+        try await server.stop()
+    }
+
+    @Test func aBounceIsNeverBounced() async throws {
+        let sink = try await SinkPeer.start(mode: "reject")
+        defer { sink.stop() }
+        let server = try await Self.start(routeTo: sink.port)
+        let alice = try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-null", sender: "", recipients: ["bob@remote.test"], raw: Self.message(subject: "A bounce"), createdAt: Date()))
+        try await eventually("queue empty") { try await server.runtime.store.allMessages().isEmpty }
+        #expect(try await Self.inbox(server, alice).isEmpty)
+        try await server.stop()
+    }
+
+    @Test func localRecipientsAreDeliveredDirectlyAndUnknownOnesBounce() async throws {
+        let server = try await Self.start(routeTo: 9)
+        let alice = try await server.addUser("alice@demo.test")
+        let bob = try await server.addUser("bob@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-local", sender: "alice@demo.test", recipients: ["bob@demo.test", "nobody@demo.test"],
+            raw: Self.message(subject: "Local", to: "bob@demo.test"), createdAt: Date()))
+        try await eventually("Bob's copy") { try await Self.inbox(server, bob).count == 1 }
+        let copy = String(decoding: try await Self.inbox(server, bob)[0], as: UTF8.self)
+        #expect(copy.hasPrefix("Return-Path: <alice@demo.test>\r\nFrom: Alice"))
+        try await eventually("bounce for nobody@") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Final-Recipient: rfc822; nobody@demo.test") && dsn.contains("Status: 5.1.1"))
+        try await server.stop()
+    }
+
+    @Test func theQueueResumesAfterARestart() async throws {
+        let busy = try await SinkPeer.start(mode: "tempfail")
+        defer { busy.stop() }
+        let first = try await Self.start(routeTo: busy.port)
+        try await first.addUser("alice@demo.test")
+        try await first.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-restart", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Survivor"), createdAt: Date()))
+        try await eventually("deferred once") {
+            (try await first.runtime.store.message(id: "m-restart")?.recipients.first?.attempts ?? 0) >= 1
+        }
+        try await first.stop()
+        let sink = try await SinkPeer.start()
+        defer { sink.stop() }
+        let second = try await Self.start(routeTo: sink.port, dataPath: first.dataPath)
+        let received = try await sink.waitForMessages(1)
+        #expect(String(decoding: received[0].bytes, as: UTF8.self).contains("Subject: Survivor"))
+        try await eventually("queue empty") { try await second.runtime.store.allMessages().isEmpty }
+        try await second.stop()
+    }
+
+    @Test func pipelinedTransactionWithOneRejectedRecipient() async throws {
+        let peer = try await SinkPeer.startPipelining()
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        let alice = try await server.addUser("alice@demo.test")
+        let raw = Self.message(subject: "Pipelined")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-pipe", sender: "alice@demo.test", recipients: ["bob@remote.test", "reject-me@remote.test"],
+            raw: raw, createdAt: Date()))
+        let received = try await peer.waitForMessages(1)
+        #expect(received[0].to == ["bob@remote.test"])
+        #expect(received[0].bytes == raw)
+        #expect(received[0].options.count == 4)  // MAIL, RCPT, RCPT, DATA read before any reply
+        try await eventually("bounce for the rejected recipient") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Final-Recipient: rfc822; reject-me@remote.test") && !dsn.contains("rfc822; bob@remote.test"))
+        try await server.stop()
+    }
+
+    @Test func messageOverThePeersSizeLimitBouncesWithoutBeingSent() async throws {
+        let peer = try await SinkPeer.startPipelining(sizeLimit: 100)
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        let alice = try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-big", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Too big for the peer"), createdAt: Date()))
+        try await eventually("bounce") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Status: 5.3.4"))
+        #expect(peer.received.isEmpty)
+        try await server.stop()
+    }
+}

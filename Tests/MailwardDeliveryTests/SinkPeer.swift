@@ -1,0 +1,104 @@
+import Foundation
+
+/// The aiosmtpd receiving peer (`Tests/e2e/smtp_sink.py`) as a child process on loopback.
+final class SinkPeer: @unchecked Sendable {
+    struct Received: Decodable {
+        var from: String
+        var to: [String]
+        var options: [String]
+        var tls: Bool
+        var data: String
+        var bytes: [UInt8] { Array(Data(base64Encoded: data) ?? Data()) }
+    }
+
+    let process: Process
+    let folder: URL
+    let port: Int
+
+    static func start(mode: String = "accept", startTLS: Bool = false) async throws -> SinkPeer {
+        let (process, folder, port) = try await launchScript("smtp_sink.py", ["--mode", mode] + (startTLS ? ["--starttls"] : []))
+        return SinkPeer(process: process, folder: folder, port: port)
+    }
+
+    /// The scripted peer that only answers once MAIL, every RCPT and DATA arrived (pipelining).
+    static func startPipelining(sizeLimit: Int = 0) async throws -> SinkPeer {
+        let (process, folder, port) = try await launchScript("smtp_script.py", ["--size", String(sizeLimit)])
+        return SinkPeer(process: process, folder: folder, port: port)
+    }
+
+    private init(process: Process, folder: URL, port: Int) {
+        self.process = process
+        self.folder = folder
+        self.port = port
+    }
+
+    var received: [Received] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix("msg-") && $0.hasSuffix(".json") }
+            .sorted { Int($0.dropFirst(4).dropLast(5)) ?? 0 < Int($1.dropFirst(4).dropLast(5)) ?? 0 }
+        return names.compactMap { name in
+            (try? Data(contentsOf: folder.appendingPathComponent(name))).flatMap { try? JSONDecoder().decode(Received.self, from: $0) }
+        }
+    }
+
+    /// Waits until `count` messages arrived (or fails after `seconds`).
+    func waitForMessages(_ count: Int, seconds: Double = 20) async throws -> [Received] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let now = received
+            if now.count >= count { return now }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SinkError("expected \(count) messages at the sink, got \(received.count)")
+    }
+
+    func stop() {
+        stopScript(process, folder: folder)
+    }
+}
+
+struct SinkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `condition` until it holds (or fails after `seconds`).
+func eventually(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw SinkError("timed out waiting for: \(what)")
+}
+
+/// Starts `Tests/e2e/<name> FOLDER args…` and waits for it to write its port to FOLDER/port.
+func launchScript(_ name: String, _ arguments: [String]) async throws -> (Process, URL, Int) {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("e2e/\(name)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-peer-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script, folder.path] + arguments
+    try process.run()
+    let portFile = folder.appendingPathComponent("port")
+    for _ in 0..<300 {
+        if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+            return (process, folder, port)
+        }
+        guard process.isRunning else { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    process.terminate()
+    throw SinkError("\(name) did not start (for smtp_sink.py: is `pip install aiosmtpd` done?)")
+}
+
+/// Stops a child started by `launchScript`. SIGKILL, because the test process ignores SIGTERM
+/// (signal handling for graceful shutdown) and children inherit that; and no
+/// `waitUntilExit()`, which spins a run loop and can hang on the concurrency pool.
+func stopScript(_ process: Process, folder: URL) {
+    kill(process.processIdentifier, SIGKILL)
+    for _ in 0..<25 where process.isRunning { usleep(20_000) }
+    try? FileManager.default.removeItem(at: folder)
+}

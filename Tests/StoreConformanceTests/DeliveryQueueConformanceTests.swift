@@ -1,0 +1,130 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import StoreSQLite
+import Testing
+
+extension StoreKind {
+    /// A queue store over the same database as a mail store, with a blob store beside it.
+    func makeQueueStores() throws -> (queue: any DeliveryQueueStore, mail: any MailStore, blobs: any BlobStore) {
+        switch self {
+        case .memory:
+            return (InMemoryDeliveryQueueStore(), InMemoryMailStore(), InMemoryBlobStore())
+        case .sqlite:
+            let folder = try TemporaryFolder.make()
+            let store = try SQLiteStore(path: folder.path + "/test.sqlite")
+            return (store, store, try FileBlobStore(root: folder.path + "/blobs"))
+        }
+    }
+}
+
+@Suite struct DeliveryQueueConformanceTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func enqueue(_ queue: any DeliveryQueueStore, _ blobs: any BlobStore, id: String, recipients: [String],
+                 at date: Date? = nil, body: String = "hello") async throws {
+        let raw = MailFixture.message(subject: "Queued \(id)", body: body)
+        let blobID = try await blobs.put(raw)
+        try await queue.enqueue(id: id, sender: "alice@demo.test", recipients: recipients, createdAt: date ?? t0,
+                                blobID: blobID, metadata: try MailService.metadata(of: raw)) {
+            try blobs.ensure(blobID, bytes: raw)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func enqueueStoresEveryRecipientPending(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try kind.makeQueueStores()
+        try await enqueue(queue, blobs, id: "m1", recipients: ["bob@Example.ORG", "carol@example.org", "dan@other.net"])
+        let message = try #require(try await queue.message(id: "m1"))
+        #expect(message.sender == "alice@demo.test" && message.createdAt == t0 && message.size > 0)
+        #expect(message.recipients.map(\.domain) == ["example.org", "example.org", "other.net"])
+        #expect(message.recipients.allSatisfy { $0.state == .pending && $0.attempts == 0 && $0.nextAttemptAt == t0 })
+        #expect(Set(message.recipients.map(\.id)).count == 3)
+        #expect(try await blobs.get(message.blobID).count == message.size)
+        #expect(try await queue.allMessages().map(\.id) == ["m1"])
+        #expect(try await queue.nextAttemptDate() == t0)
+        await #expect(throws: StoreError.self) {
+            try await enqueue(queue, blobs, id: "m1", recipients: ["x@example.org"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func claimsAreDueOnlyAndLeased(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try kind.makeQueueStores()
+        try await enqueue(queue, blobs, id: "early", recipients: ["a@x.test"], at: t0)
+        try await enqueue(queue, blobs, id: "late", recipients: ["b@x.test"], at: t0 + 100)
+        #expect(try await queue.claimDue(now: t0 - 1, lease: 60, limit: 10).isEmpty)
+        let first = try await queue.claimDue(now: t0 + 10, lease: 60, limit: 10)
+        #expect(first.map(\.id) == ["early"])
+        // Leased: invisible until the lease ends.
+        #expect(try await queue.claimDue(now: t0 + 20, lease: 60, limit: 10).isEmpty)
+        let both = try await queue.claimDue(now: t0 + 200, lease: 60, limit: 10)
+        #expect(both.map(\.id) == ["early", "late"])
+        try await queue.retryNow(id: nil, now: t0 + 201)
+        #expect(try await queue.claimDue(now: t0 + 201, lease: 60, limit: 1).count == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func outcomesAreRecordedAndFinishedMessagesLeave(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try kind.makeQueueStores()
+        try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test", "b@x.test", "c@y.test"])
+        let claimed = try #require(try await queue.claimDue(now: t0, lease: 60, limit: 10).first)
+        let (a, b, c) = (claimed.recipients[0].id, claimed.recipients[1].id, claimed.recipients[2].id)
+        try await queue.record(messageID: "m", recipientIDs: [a], outcome: .delivered(detail: "250 ok"), at: t0)
+        try await queue.record(messageID: "m", recipientIDs: [b], outcome: .failed(error: "550 no"), at: t0)
+        try await queue.record(messageID: "m", recipientIDs: [c],
+                               outcome: .deferred(error: "451 later", nextAttemptAt: t0 + 300), at: t0)
+        let message = try #require(try await queue.message(id: "m"))
+        #expect(message.recipients.map(\.state) == [.delivered, .failed, .pending])
+        #expect(message.recipients.map(\.attempts) == [1, 1, 1])
+        #expect(message.recipients[2].lastError == "451 later" && message.recipients[2].nextAttemptAt == t0 + 300)
+        #expect(try await queue.nextAttemptDate() == t0 + 300)
+        #expect(try await queue.claimDue(now: t0 + 299, lease: 60, limit: 10).isEmpty)
+        // A recorded (final) recipient is not changed again.
+        try await queue.record(messageID: "m", recipientIDs: [a], outcome: .failed(error: "late"), at: t0)
+        #expect(try await queue.message(id: "m")?.recipients[0].state == .delivered)
+        let again = try await queue.claimDue(now: t0 + 300, lease: 60, limit: 10)
+        #expect(again.first?.recipients.map(\.id) == [c])
+        try await queue.record(messageID: "m", recipientIDs: [c], outcome: .delivered(detail: "250"), at: t0 + 300)
+        #expect(try await queue.message(id: "m") == nil)
+        #expect(try await queue.allMessages().isEmpty)
+        #expect(try await queue.nextAttemptDate() == nil)
+        // Results for a message that is gone are ignored.
+        try await queue.record(messageID: "m", recipientIDs: [c], outcome: .delivered(detail: "250"), at: t0 + 300)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func retryAndDelete(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try kind.makeQueueStores()
+        try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test"])
+        try await enqueue(queue, blobs, id: "n", recipients: ["b@x.test"])
+        let claimed = try await queue.claimDue(now: t0, lease: 60, limit: 10)
+        for message in claimed {
+            try await queue.record(messageID: message.id, recipientIDs: message.recipients.map(\.id),
+                                   outcome: .deferred(error: "451", nextAttemptAt: t0 + 3600), at: t0)
+        }
+        #expect(try await queue.message(id: "m")?.recipients[0].delayNotified == false)
+        try await queue.markDelayNotified(messageID: "m", recipientIDs: claimed.first { $0.id == "m" }!.recipients.map(\.id))
+        #expect(try await queue.message(id: "m")?.recipients[0].delayNotified == true)
+        #expect(try await queue.message(id: "n")?.recipients[0].delayNotified == false)
+        #expect(try await queue.retryNow(id: "m", now: t0 + 5) == 1)
+        #expect(try await queue.claimDue(now: t0 + 5, lease: 60, limit: 10).map(\.id) == ["m"])
+        #expect(try await queue.retryNow(id: "missing", now: t0 + 5) == 0)
+        #expect(try await queue.delete(id: "n"))
+        #expect(!(try await queue.delete(id: "n")))
+        #expect(try await queue.allMessages().map(\.id) == ["m"])
+    }
+
+    @Test func queuedBodySurvivesMailGarbageCollection() async throws {
+        let (queue, mail, blobs) = try StoreKind.sqlite.makeQueueStores()
+        try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test"], body: "only in the queue")
+        let blobID = try #require(try await queue.message(id: "m")).blobID
+        #expect(try await mail.collectGarbage { try blobs.delete($0) } == 0)
+        #expect(try await blobs.get(blobID).count > 0)
+        let claimed = try await queue.claimDue(now: t0, lease: 60, limit: 1)
+        try await queue.record(messageID: "m", recipientIDs: claimed[0].recipients.map(\.id),
+                               outcome: .delivered(detail: "250"), at: t0)
+        #expect(try await mail.collectGarbage { try blobs.delete($0) } == 1)
+        await #expect(throws: (any Error).self) { _ = try await blobs.get(blobID) }
+    }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""A scripted SMTP peer that checks the client pipelines (RFC 2920).
+
+    smtp_script.py OUT_DIR [--size N]
+
+Offers PIPELINING, 8BITMIME and SIZE (N, default no limit). After EHLO it reads MAIL, every
+RCPT and DATA *before answering any of them* — a client that waits for each reply would stall
+here — then answers 250 for MAIL, 550 5.1.1 for recipients whose local part starts with
+"reject", 250 for the others, 354 for DATA; takes the body and records
+OUT_DIR/msg-N.json ({"commands": [...], "to": [...], "data": base64}) like smtp_sink.py.
+"""
+import base64
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+
+def exit_with_parent():
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class Lines:
+    def __init__(self, conn):
+        self.conn, self.buffer = conn, b""
+
+    def line(self):
+        while b"\r\n" not in self.buffer:
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line.decode("utf-8", "replace")
+
+    def until_dot(self):
+        while b"\r\n.\r\n" not in self.buffer:
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        data, self.buffer = self.buffer.split(b"\r\n.\r\n", 1)
+        return data + b"\r\n"
+
+
+def session(conn, out, size, counter):
+    lines = Lines(conn)
+    send = lambda text: conn.sendall(text.encode() + b"\r\n")
+    send("220 script.test ESMTP")
+    while True:
+        command = lines.line()
+        verb = command.split(" ")[0].upper()
+        if verb == "EHLO":
+            send("250-script.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE %d" % size)
+        elif verb == "MAIL":
+            batch = [command]
+            while not batch[-1].upper().startswith("DATA"):
+                batch.append(lines.line())
+            replies, accepted = ["250 2.1.0 ok"], []
+            for rcpt in batch[1:-1]:
+                address = rcpt.split(":", 1)[1].strip().strip("<>")
+                if address.lower().startswith("reject"):
+                    replies.append("550 5.1.1 rejected by script")
+                else:
+                    accepted.append(address)
+                    replies.append("250 2.1.5 ok")
+            replies.append("354 go ahead" if accepted else "554 5.5.1 no valid recipients")
+            send("\r\n".join(replies))
+            if accepted:
+                data = lines.until_dot()
+                counter[0] += 1
+                path = os.path.join(out, "msg-%d.json" % counter[0])
+                with open(path + ".tmp", "w") as f:
+                    json.dump({"from": batch[0], "to": accepted, "options": batch, "tls": False,
+                               "data": base64.b64encode(data.replace(b"\r\n..", b"\r\n.")).decode()}, f)
+                os.rename(path + ".tmp", path)
+                send("250 2.0.0 queued")
+        elif verb == "QUIT":
+            send("221 bye")
+            return
+        else:
+            send("250 ok")
+
+
+def main():
+    out = sys.argv[1]
+    size = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--size" else 0
+    exit_with_parent()
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    with open(os.path.join(out, "port.tmp"), "w") as f:
+        f.write(str(listener.getsockname()[1]))
+    os.rename(os.path.join(out, "port.tmp"), os.path.join(out, "port"))
+    counter = [0]
+    while True:
+        conn, _ = listener.accept()
+        conn.settimeout(10)
+        try:
+            session(conn, out, size, counter)
+        except Exception:
+            pass
+        finally:
+            conn.close()
+
+
+if __name__ == "__main__":
+    main()

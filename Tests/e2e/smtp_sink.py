@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""A receiving SMTP peer for Mailward's outbound delivery tests (aiosmtpd on loopback).
+
+    smtp_sink.py OUT_DIR [--mode accept|tempfail|tempfail-first|reject] [--starttls]
+
+Listens on a free port of 127.0.0.1 and writes it to OUT_DIR/port once listening. Every
+accepted message becomes OUT_DIR/msg-N.json: {"from", "to", "tls", "data" (base64 of the
+bytes received after DATA, dot-unstuffed, CRLF kept)}.
+Modes: accept; tempfail (451 at RCPT, always); tempfail-first (451 for the first
+transaction, then accept); reject (550 5.1.1 at RCPT).
+"""
+import argparse
+import asyncio
+import base64
+import json
+import os
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+
+from aiosmtpd.smtp import SMTP
+
+
+class Sink:
+    def __init__(self, out, mode):
+        self.out = out
+        self.mode = mode
+        self.transactions = 0
+        self.count = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.transactions += 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.mode == "reject":
+            return "550 5.1.1 No such user here"
+        if self.mode == "tempfail" or (self.mode == "tempfail-first" and self.transactions == 1):
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        record = {
+            "from": envelope.mail_from,
+            "to": envelope.rcpt_tos,
+            "options": envelope.mail_options,
+            "tls": session.ssl is not None,
+            "data": base64.b64encode(envelope.original_content).decode("ascii"),
+        }
+        path = os.path.join(self.out, "msg-%d.json" % self.count)
+        with open(path + ".tmp", "w") as f:
+            json.dump(record, f)
+        os.rename(path + ".tmp", path)
+        return "250 2.0.0 Queued as sink-%d" % self.count
+
+
+def tls_context():
+    folder = tempfile.mkdtemp()
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=sink.test", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def exit_with_parent():
+    """Ends this peer when the test process that started it is gone (even after a crash)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--mode", default="accept", choices=["accept", "tempfail", "tempfail-first", "reject"])
+    parser.add_argument("--starttls", action="store_true")
+    args = parser.parse_args()
+    exit_with_parent()
+    sink = Sink(args.out, args.mode)
+    context = tls_context() if args.starttls else None
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(sink, hostname="sink.test", tls_context=context, require_starttls=False,
+                     enable_SMTPUTF8=True, decode_data=False),
+        "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    with open(os.path.join(args.out, "port.tmp"), "w") as f:
+        f.write(str(port))
+    os.rename(os.path.join(args.out, "port.tmp"), os.path.join(args.out, "port"))
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
