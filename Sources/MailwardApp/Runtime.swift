@@ -23,6 +23,9 @@ public struct Runtime: Sendable {
     /// What the two-step use cases need: stores, key, settings, clock, randomness, SMS.
     public let security: SecurityEnvironment
     let lazySMS: LazySMSSender?
+    /// Where mail for remote recipients goes; nil until outbound delivery is configured
+    /// (the webmail then refuses remote recipients).
+    public var outbound: (any OutboundQueue)? { nil }
 
     /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
     public static func open(dataPath: String, configFile: String?,

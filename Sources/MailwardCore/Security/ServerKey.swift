@@ -14,6 +14,8 @@ public struct ServerKey: Sendable {
         case session
         case csrf
         case trustedDevice = "trusted-device"
+        /// Opaque mailbox and message ids of the webmail and the JSON API.
+        case mailID = "mail-id"
     }
 
     public static let byteCount = 32
