@@ -176,6 +176,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
+        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
         .testTarget(
             name: "MailwardAppTests",

@@ -28,7 +28,8 @@ public enum DemoSeeder {
                 let account = try await accounts.addAccount(address, password: password, displayName: user.name)
                 if let mail {
                     for raw in DemoMail.messages(for: address, name: user.name, now: mail.clock.now) {
-                        _ = try await mail.deliver(raw, to: [account.id])
+                        let date = try MailService.metadata(of: raw).summary.date
+                        _ = try await mail.deliver(raw, to: [account.id], internalDate: date)
                     }
                 }
             } else {
