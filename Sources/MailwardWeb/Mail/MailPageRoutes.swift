@@ -101,7 +101,7 @@ struct MailPageRoutes {
                     "from": current.specialUse == .sent || current.specialUse == .drafts ? s.to : (s.fromName ?? s.fromAddress ?? ""),
                     "date": Self.format(s.date ?? record.internalDate), "size": Self.size(record.size),
                     "unread": !record.flags.contains(MessageFlags.seen), "flagged": record.flags.contains(MessageFlags.flagged),
-                    "attachment": s.hasAttachments, "preview": s.preview, "folder": search.isEmpty ? "" : boxNames[record.mailboxID] ?? "",
+                    "attachment": s.hasAttachments, "preview": s.preview, "folder": boxNames[record.mailboxID] ?? "", "in_search": !search.isEmpty,
                     "draft": record.flags.contains(MessageFlags.draft),
                 ]
             },
@@ -113,8 +113,8 @@ struct MailPageRoutes {
             "is_trash": current.specialUse == .trash && search.isEmpty && page.total > 0,
             "query": search,
             "range": page.total == 0 ? "0" : "\(offset + 1)–\(offset + page.records.count) / \(page.total)",
-            "prev": offset > 0 ? link(max(0, offset - Self.pageSize)) : "",
-            "next": offset + Self.pageSize < page.total ? link(offset + Self.pageSize) : "",
+            "prev": link(max(0, offset - Self.pageSize)), "has_prev": offset > 0,
+            "next": link(offset + Self.pageSize), "has_next": offset + Self.pageSize < page.total,
         ]
         return render("mail", request, session, values)
     }
@@ -144,7 +144,7 @@ struct MailPageRoutes {
         let values: [String: Any] = [
             "id": id, "has_attachments": !shown.isEmpty,
             "subject": record.summary.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : record.summary.subject,
-            "from": people("From"), "to": people("To"), "cc": people("Cc"),
+            "from": people("From"), "to": people("To"), "cc": people("Cc"), "has_cc": !people("Cc").isEmpty,
             "date": Self.format(record.summary.date ?? record.internalDate),
             "body_url": "/mail/message/\(id)/body" + (images ? "?images=1" : ""),
             "blocked": blocked > 0, "allow_images_url": "/mail/message/\(id)?images=1",
@@ -231,6 +231,7 @@ struct MailPageRoutes {
             values["to"] = to
         }
         values["max_upload_mb"] = web.maxUploadSize >> 20
+        values["has_forward"] = !(values["forward_id"] as? String ?? "").isEmpty
         return render("compose", request, session, values)
     }
 

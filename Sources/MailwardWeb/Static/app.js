@@ -276,7 +276,7 @@
     source.addEventListener('change', function (event) {
       var data = {};
       try { data = JSON.parse(event.data); } catch (e) { data = {}; }
-      onChange(data.mailbox_id);
+      onChange(data.mailbox_id, data.kind);
     });
   }
 
@@ -314,10 +314,14 @@
       });
     });
     var offset = /[?&]offset=([1-9])/.test(window.location.search);
-    watchChanges(function (changed) {
-      // On the first page of the folder that changed, show the new state at once.
+    var leaving = false;
+    window.addEventListener('beforeunload', function () { leaving = true; });
+    document.addEventListener('click', function (event) { if (event.target.closest('a')) leaving = true; });
+    watchChanges(function (changed, kind) {
+      if (leaving || kind === 'flags') return;
+      // New mail on the first page of this folder: show it at once; elsewhere: a note.
       if (changed === mailbox && !offset && !query) reload();
-      else $('new-mail-note').hidden = false;
+      else if (kind === 'appended') $('new-mail-note').hidden = false;
     });
   };
 
@@ -422,6 +426,9 @@
       $('files').value = '';
     });
     $('save-draft').addEventListener('click', function () { saveDraft(); });
+    // Replies and forwards: the cursor goes above the quoted text.
+    if ($('body').value.indexOf('\n\n') === 0) { $('body').focus(); $('body').setSelectionRange(0, 0); }
+    else if (!$('to').value) $('to').focus();
     $('compose-form').addEventListener('submit', function (event) {
       event.preventDefault();
       sending = true;
