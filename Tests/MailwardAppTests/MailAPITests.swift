@@ -174,4 +174,50 @@ import Testing
         #expect(none.status == 422 && none.error == "no_recipients")
         #expect(try await li.call(.POST, "/api/v1/messages/send", rawBody: "not json").status == 400)
     }
+
+    @Test func pagesCarrySecurityHeadersAndTheBodyFrameItsOwnPolicy() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhao@demo.test")
+        let html = "<p>hi</p><img src=\"https://tracker.example/x.gif\"><script>alert(1)</script>"
+        let raw = "From: a@example.org\r\nTo: zhao@demo.test\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\(html)\r\n"
+        let account = try await server.runtime.accounts.account("zhao@demo.test")
+        _ = try await server.runtime.mail.deliver(Array(raw.utf8), to: [account.id])
+        // Signed out: to the sign-in page (the client follows the redirect).
+        #expect(try await server.client().call(.GET, "/mail").body.contains("login-form"))
+        let client = try await signedIn(server, "zhao@demo.test")
+
+        let list = try await client.call(.GET, "/mail")
+        #expect(list.status == 200 && list.body.contains("收件箱") && list.body.contains("html"))
+        let csp = list.headers["Content-Security-Policy"].first ?? ""
+        #expect(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"))
+        #expect(list.headers["X-Content-Type-Options"].first == "nosniff")
+        #expect(list.headers["Referrer-Policy"].first == "no-referrer")
+
+        let inbox = try await mailbox(client, "INBOX")
+        let id = try #require((try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").object["messages"] as? [[String: Any]])?.first?["id"] as? String)
+        let message = try await client.call(.GET, "/api/v1/messages/\(id)")
+        let safe = try #require(message["html"] as? String)
+        #expect(safe.contains("<p>hi</p>") && !safe.contains("tracker.example") && !safe.contains("<script"))
+
+        let page = try await client.call(.GET, "/mail/message/\(id)")
+        #expect(page.status == 200 && page.body.contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\"") && page.body.contains("images-blocked"))
+        let frame = try await client.call(.GET, "/mail/message/\(id)/body")
+        let frameCSP = frame.headers["Content-Security-Policy"].first ?? ""
+        #expect(frameCSP.contains("default-src 'none'") && frameCSP.contains("img-src data:;") && frameCSP.contains("sandbox"))
+        #expect(!frame.body.contains("tracker.example") && !frame.body.contains("<script"))
+        let allowed = try await client.call(.GET, "/mail/message/\(id)/body?images=1")
+        #expect(allowed.body.contains("https://tracker.example/x.gif"))
+        #expect((allowed.headers["Content-Security-Policy"].first ?? "").contains("img-src data: http: https:"))
+
+        // Drafts: saved, replaced, listed in Drafts.
+        let draft = try await client.call(.POST, "/api/v1/drafts", ["to": "x@demo.test", "subject": "草稿", "text": "v1"])
+        #expect(draft.status == 201)
+        let second = try await client.call(.POST, "/api/v1/drafts", ["subject": "草稿", "text": "v2", "draft_id": try #require(draft["id"] as? String)])
+        #expect(second.status == 201)
+        let drafts = try await mailbox(client, "Drafts")
+        let draftList = try await client.call(.GET, "/api/v1/mailboxes/\(drafts)/messages")
+        #expect(draftList["total"] as? Int == 1)
+        #expect(try await client.call(.POST, "/api/v1/drafts", ["text": "x"], sendCSRF: false).status == 403)
+    }
 }
