@@ -164,6 +164,20 @@ import Testing
         #expect(download.headers["Content-Disposition"].first?.hasPrefix("attachment") == true)
         #expect(download.headers["X-Content-Type-Options"].first == "nosniff")
 
+        // Forward as attachment; recent correspondents for autocomplete.
+        let receivedID = try #require(received["id"] as? String)
+        let forwarded = try await wang.call(.POST, "/api/v1/messages/send", [
+            "to": "li@demo.test", "subject": "转发：周报 weekly", "text": "见附件", "attachments": [["message_id": receivedID]],
+        ])
+        #expect(forwarded.status == 200, "\(forwarded.body)")
+        let liInbox = try await mailbox(li, "INBOX")
+        let fwd = try #require((try await li.call(.GET, "/api/v1/mailboxes/\(liInbox)/messages").object["messages"] as? [[String: Any]])?.first)
+        let fwdFull = try await li.call(.GET, "/api/v1/messages/\(try #require(fwd["id"] as? String))")
+        #expect((fwdFull["attachments"] as? [[String: Any]])?.first?["content_type"] as? String == "message/rfc822")
+        #expect(try await li.call(.POST, "/api/v1/messages/send", ["to": "wang@demo.test", "attachments": [["message_id": receivedID]]]).status == 404)
+        let contacts = try await li.call(.GET, "/api/v1/contacts?q=wa")
+        #expect(contacts.array.first?["address"] as? String == "wang@demo.test")
+
         let remote = try await li.call(.POST, "/api/v1/messages/send", ["to": "someone@example.com", "subject": "x", "text": "y"])
         #expect(remote.status == 422 && remote.error == "remote_delivery_unavailable")
         let forged = try await li.call(.POST, "/api/v1/messages/send", ["from": "wang@demo.test", "to": "wang@demo.test", "text": "y"])
