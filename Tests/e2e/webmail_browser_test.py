@@ -311,6 +311,14 @@ def main():
         browser.no_alert()
         assert recorder.hits == ["/remote-image.gif"], f"after allowing images: {recorder.hits}"
         browser.shot("hostile-images-allowed")
+
+        step = "phone screen"
+        browser.driver.set_window_size(412, 900)
+        browser.open("/mail")
+        browser.wait_text("messages", "Hostile corpus")
+        width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 412, f"the list is wider than a phone screen: {width}px"
+        browser.shot("phone-list")
         print("webmail browser test: OK")
     except Exception:
         print(f"webmail browser test FAILED at step: {step}", file=sys.stderr)
