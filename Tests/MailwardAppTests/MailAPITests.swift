@@ -48,6 +48,8 @@ import Testing
         #expect(page1["total"] as? Int == 7)
         let first = page1.object["messages"] as? [[String: Any]] ?? []
         #expect(first.count == 3)
+        let byName = try await client.call(.GET, "/api/v1/mailboxes/INBOX/messages?limit=1")
+        #expect(byName.status == 200 && byName["total"] as? Int == 7)
         let page3 = try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages?offset=6&limit=3")
         #expect((page3.object["messages"] as? [[String: Any]])?.count == 1)
         for bad in ["limit=0", "limit=1000", "offset=-1", "limit=abc"] {

@@ -4,6 +4,11 @@ import MailwardMIME
 
 /// The JSON shapes of the mail API (field names are the contract's, snake_case).
 enum MailJSON {
+    /// `2026-11-29T07:02:13Z`, as `JSONValue.date`, without building a formatter per value.
+    static func iso(_ date: Date) -> JSONValue {
+        .string(date.formatted(.iso8601))
+    }
+
     static func mailbox(_ box: Mailbox, _ counts: MailboxCounts, ids: MailIDs, language: Language) -> JSONValue {
         .object([
             "id": .string(ids.mailbox(box.id, box.accountID)),
@@ -37,8 +42,8 @@ enum MailJSON {
             "subject": .string(s.subject),
             "from": s.fromAddress.map { address(MailAddress(displayName: s.fromName, address: $0)) } ?? .null,
             "to": .array(AddressParser.parse(s.to).map(address)),
-            "date": .date(s.date ?? record.internalDate),
-            "received_at": .date(record.internalDate),
+            "date": iso(s.date ?? record.internalDate),
+            "received_at": iso(record.internalDate),
             "size": .int(record.size),
             "has_attachments": .bool(s.hasAttachments),
             "preview": .string(s.preview),

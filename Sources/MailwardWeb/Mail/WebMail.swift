@@ -46,9 +46,14 @@ struct MailAccess: Sendable {
         return result
     }
 
+    /// A folder by its opaque id — or, for API clients, by its own name (`INBOX`, `项目/2026`).
     func mailbox(_ token: String?) async throws -> Mailbox {
-        guard let id = ids.decode(.mailbox, token, account: account.id),
-              let box = try await mail.store.mailbox(id: id), box.accountID == account.id else { throw Failure.notFound }
+        if let id = ids.decode(.mailbox, token, account: account.id) {
+            guard let box = try await mail.store.mailbox(id: id), box.accountID == account.id else { throw Failure.notFound }
+            return box
+        }
+        guard let token, let name = try? MailboxName.normalize(token),
+              let box = try await mail.store.mailbox(accountID: account.id, name: name) else { throw Failure.notFound }
         return box
     }
 
