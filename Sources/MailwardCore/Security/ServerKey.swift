@@ -42,6 +42,15 @@ public struct ServerKey: Sendable {
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The raw HMAC-SHA-256 of `purpose` and `message` (for tokens that carry their own MAC,
+    /// such as the webmail's opaque ids).
+    public func mac(_ purpose: Purpose, _ message: String) -> [UInt8] {
+        var data = Data(purpose.rawValue.utf8)
+        data.append(0)
+        data.append(Data(message.utf8))
+        return Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
+    }
+
     /// Compares a secret with a stored hash in constant time.
     public func matches(_ purpose: Purpose, _ secret: String, hash stored: String) -> Bool {
         ConstantTime.equals(Array(hash(purpose, secret).utf8), Array(stored.utf8))

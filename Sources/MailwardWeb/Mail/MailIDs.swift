@@ -31,15 +31,7 @@ struct MailIDs: Sendable {
     func message(_ id: MessageID, _ account: AccountID) -> String { encode(.message, id, account: account) }
 
     private func mac(_ kind: Kind, _ rowID: Int64, account: AccountID) -> [UInt8] {
-        let hex = key.hash(.mailID, "\(kind.rawValue):\(account):\(rowID)")
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while out.count < Self.macBytes, index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            out.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return out
+        Array(key.mac(.mailID, "\(kind.rawValue):\(account):\(rowID)").prefix(Self.macBytes))
     }
 
     static func base64url(_ bytes: [UInt8]) -> String {

@@ -34,11 +34,11 @@ enum MailJSON {
     }
 
     /// A message in a list.
-    static func summary(_ record: MessageRecord, account: AccountID, ids: MailIDs) -> JSONValue {
+    static func summary(_ record: MessageRecord, account: AccountID, ids: MailIDs, mailboxID: JSONValue? = nil) -> JSONValue {
         let s = record.summary
         var object: [String: JSONValue] = [
             "id": .string(ids.message(record.id, account)),
-            "mailbox_id": .string(ids.mailbox(record.mailboxID, account)),
+            "mailbox_id": mailboxID ?? .string(ids.mailbox(record.mailboxID, account)),
             "subject": .string(s.subject),
             "from": s.fromAddress.map { address(MailAddress(displayName: s.fromName, address: $0)) } ?? .null,
             "to": .array(AddressParser.parse(s.to).map(address)),
@@ -53,9 +53,16 @@ enum MailJSON {
     }
 
     static func page(_ page: (total: Int, records: [MessageRecord]), offset: Int, limit: Int, account: AccountID, ids: MailIDs) -> JSONValue {
-        .object([
+        // One MAC per folder, not per message.
+        var boxIDs: [MailboxID: JSONValue] = [:]
+        return .object([
             "total": .int(page.total), "offset": .int(offset), "limit": .int(limit),
-            "messages": .array(page.records.map { summary($0, account: account, ids: ids) }),
+            "messages": .array(page.records.map { record in
+                guard case .object(var object) = summary(record, account: account, ids: ids, mailboxID: boxIDs[record.mailboxID]) else { return .null }
+                if boxIDs[record.mailboxID] == nil { boxIDs[record.mailboxID] = object["mailbox_id"] }
+                object["mailbox_id"] = boxIDs[record.mailboxID]
+                return .object(object)
+            }),
         ])
     }
 
