@@ -13,7 +13,10 @@ public enum DemoSeeder {
         public var password: String
     }
 
-    public static func seed(_ accounts: AccountService, random: any RandomSource = SystemRandomSource()) async throws -> [Credential] {
+    /// - Parameter mail: when given, a newly created user's INBOX gets the sample mail (once:
+    ///   users that already exist are left as they are).
+    public static func seed(_ accounts: AccountService, mail: MailService? = nil,
+                            random: any RandomSource = SystemRandomSource()) async throws -> [Credential] {
         if try await accounts.store.domain(named: domain) == nil {
             try await accounts.addDomain(domain)
         }
@@ -22,7 +25,13 @@ public enum DemoSeeder {
             let address = "\(user.local)@\(domain)"
             let password = random.string(length: 12, alphabet: Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
             if try await accounts.store.account(address: EmailAddress(address)) == nil {
-                try await accounts.addAccount(address, password: password, displayName: user.name)
+                let account = try await accounts.addAccount(address, password: password, displayName: user.name)
+                if let mail {
+                    for raw in DemoMail.messages(for: address, name: user.name, now: mail.clock.now) {
+                        let date = try MailService.metadata(of: raw).summary.date
+                        _ = try await mail.deliver(raw, to: [account.id], internalDate: date)
+                    }
+                }
             } else {
                 try await accounts.setPassword(address, to: password)
             }

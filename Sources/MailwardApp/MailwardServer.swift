@@ -55,7 +55,11 @@ public final class MailwardServer: Sendable {
             registry: registry,
             logger: logger,
             security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies,
-                                  shares: runtime.shares))
+                                  shares: runtime.shares),
+            mail: WebMail(mail: runtime.mail,
+                          submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, outbound: runtime.outbound,
+                                                        maxMessageSize: configuration.smtp.maxMessageSize),
+                          maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20)))
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).

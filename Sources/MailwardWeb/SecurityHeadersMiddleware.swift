@@ -4,12 +4,21 @@ import Hummingbird
 /// Headers every response carries: no MIME sniffing, no framing by other sites, no referrer
 /// leaking message ids to remote hosts.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var policy: String {
+        "default-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.mailwardReferrerPolicy] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
-        response.headers[.mailwardFrameOptions] = "DENY"
+        // A response with its own policy (the sandboxed message body) keeps it.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.policy
+        }
+        if response.headers[.mailwardFrameOptions] == nil {
+            response.headers[.mailwardFrameOptions] = "DENY"
+        }
         return response
     }
 }

@@ -24,14 +24,16 @@ public struct WebDoor: Sendable {
     let registry: PrometheusCollectorRegistry
     let logger: Logger
     let security: WebSecurity?
+    let mail: WebMail?
 
     public init(settings: Settings, health: @escaping HealthCheck, registry: PrometheusCollectorRegistry, logger: Logger,
-                security: WebSecurity? = nil) {
+                security: WebSecurity? = nil, mail: WebMail? = nil) {
         self.settings = settings
         self.health = health
         self.registry = registry
         self.logger = logger
         self.security = security
+        self.mail = mail
     }
 
     /// The Hummingbird application, a `Service` for the server's `ServiceGroup`.
@@ -47,7 +49,14 @@ public struct WebDoor: Sendable {
             AppPasswordRoutes(handler: handler).register(on: api)
             AccountRoutes(handler: handler).register(on: api)
             if let shares = security.shares { ShareRoutes(handler: handler, shares: shares).register(on: api) }
-            PageRoutes(security: security, renderer: try PageRenderer.load()).register(on: router)
+            let renderer = try PageRenderer.load()
+            PageRoutes(security: security, renderer: renderer, mailPages: mail != nil).register(on: router)
+            if let mail {
+                let ids = MailIDs(key: security.env.key)
+                MailRoutes(handler: handler, web: mail, ids: ids, uploads: UploadStore(perAccountLimit: mail.maxUploadSize * 3))
+                    .register(on: api)
+                MailPageRoutes(security: security, web: mail, ids: ids, renderer: renderer).register(on: router)
+            }
         }
         let health = self.health
         let registry = self.registry

@@ -20,7 +20,7 @@ struct Serve: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let server = try MailwardServer(runtime: runtime, registry: registry)
             if demo {
-                let credentials = try await DemoSeeder.seed(runtime.accounts)
+                let credentials = try await DemoSeeder.seed(runtime.accounts, mail: runtime.mail)
                 Task {
                     let port = await server.port(.http)
                     var lines = ["", "Mailward demo is ready.", "  Webmail: http://\(runtime.configuration.listenAddress):\(port)/", "  Accounts (passwords are new on every start):"]

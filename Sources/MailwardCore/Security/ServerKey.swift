@@ -14,6 +14,8 @@ public struct ServerKey: Sendable {
         case session
         case csrf
         case trustedDevice = "trusted-device"
+        /// Opaque mailbox and message ids of the webmail and the JSON API.
+        case mailID = "mail-id"
     }
 
     public static let byteCount = 32
@@ -38,6 +40,15 @@ public struct ServerKey: Sendable {
         message.append(Data(secret.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
         return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The raw HMAC-SHA-256 of `purpose` and `message` (for tokens that carry their own MAC,
+    /// such as the webmail's opaque ids).
+    public func mac(_ purpose: Purpose, _ message: String) -> [UInt8] {
+        var data = Data(purpose.rawValue.utf8)
+        data.append(0)
+        data.append(Data(message.utf8))
+        return Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
     }
 
     /// Compares a secret with a stored hash in constant time.

@@ -44,8 +44,8 @@ struct APICall: Sendable {
         ClientContext(ip: context.clientIP, userAgent: request.headers[.userAgent], language: language)
     }
 
-    func body(allowEmpty: Bool = false) async throws -> JSONBody {
-        try await JSONBody.read(request, language: language, allowEmpty: allowEmpty)
+    func body(allowEmpty: Bool = false, limit: Int = JSONBody.limit) async throws -> JSONBody {
+        try await JSONBody.read(request, language: language, allowEmpty: allowEmpty, limit: limit)
     }
 
     /// The signed-in session; for state-changing requests also the `X-CSRF-Token` check.

@@ -9,7 +9,7 @@ struct JSONBody {
     static let limit = 16 * 1024
     let fields: [String: Any]
 
-    static func read(_ request: Request, language: Language, allowEmpty: Bool = false) async throws -> JSONBody {
+    static func read(_ request: Request, language: Language, allowEmpty: Bool = false, limit: Int = JSONBody.limit) async throws -> JSONBody {
         var request = request
         let buffer: ByteBuffer
         do {

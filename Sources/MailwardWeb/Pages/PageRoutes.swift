@@ -9,6 +9,8 @@ import MailwardCore
 struct PageRoutes {
     let security: WebSecurity
     let renderer: PageRenderer
+    /// The webmail serves `/mail` itself when present.
+    var mailPages = false
 
     func register(on router: Router<MailwardRequestContext>) {
         let security = self.security
@@ -33,8 +35,8 @@ struct PageRoutes {
         router.get("login") { request, _ -> Response in
             render("login", request, signedIn: nil)
         }
-        let protected: [(String, String)] = [
-            ("mail", "mail"), ("settings", "settings"), ("settings/security/two-step", "two_step"),
+        let protected: [(String, String)] = (mailPages ? [] : [("mail", "mail")]) + [
+            ("settings", "settings"), ("settings/security/two-step", "two_step"),
             ("settings/security/devices", "devices"), ("settings/profile/password", "password"),
         ]
         for (path, template) in protected {

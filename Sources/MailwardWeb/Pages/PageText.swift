@@ -4,7 +4,7 @@ import MailwardCore
 /// run time are handed over in the page's JSON data block.
 enum PageText {
     static func strings(_ language: Language) -> [String: String] {
-        language == .en ? en : zh
+        (language == .en ? en : zh).merging(MailText.strings(language)) { base, _ in base }
     }
 
     static let zh: [String: String] = [

@@ -265,6 +265,184 @@
     load();
   };
 
+
+  // ---- Webmail -------------------------------------------------------------------------
+  function reload() { window.location.reload(); }
+
+  // New mail without reload: the server pushes "change" events (Core's mailbox events).
+  function watchChanges(onChange) {
+    if (!window.EventSource) return;
+    var source = new EventSource('/api/v1/events');
+    source.addEventListener('change', function (event) {
+      var data = {};
+      try { data = JSON.parse(event.data); } catch (e) { data = {}; }
+      onChange(data.mailbox_id, data.kind);
+    });
+  }
+
+  pages.mail = function () {
+    var root = $('mail-page');
+    var mailbox = root.dataset.mailbox;
+    var query = $('search-q').value;
+    $('new-folder-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/mailboxes', { name: $('new-folder-name').value }).then(function (res) {
+        if (res.ok) window.location.href = '/mail?mailbox=' + encodeURIComponent(res.data.id);
+        else failure('folder-message', res);
+      });
+    });
+    var rename = $('rename-folder');
+    if (rename) rename.addEventListener('click', function () {
+      var name = window.prompt(T.rename, rename.dataset.name);
+      if (!name) return;
+      api('PATCH', '/mailboxes/' + mailbox, { name: name }).then(function (res) {
+        if (res.ok) reload(); else failure('list-message', res);
+      });
+    });
+    var del = $('delete-folder');
+    if (del) del.addEventListener('click', function () {
+      if (!window.confirm(T.confirm_delete_folder)) return;
+      api('DELETE', '/mailboxes/' + mailbox).then(function (res) {
+        if (res.ok) window.location.href = '/mail'; else failure('list-message', res);
+      });
+    });
+    var empty = $('empty-trash');
+    if (empty) empty.addEventListener('click', function () {
+      if (!window.confirm(T.confirm_empty_trash)) return;
+      api('POST', '/mailboxes/' + mailbox + '/empty').then(function (res) {
+        if (res.ok) reload(); else failure('list-message', res);
+      });
+    });
+    var offset = /[?&]offset=([1-9])/.test(window.location.search);
+    var leaving = false;
+    window.addEventListener('beforeunload', function () { leaving = true; });
+    document.addEventListener('click', function (event) { if (event.target.closest('a')) leaving = true; });
+    watchChanges(function (changed, kind) {
+      if (leaving || kind === 'flags') return;
+      // New mail on the first page of this folder: show it at once; elsewhere: a note.
+      if (changed === mailbox && !offset && !query) reload();
+      else if (kind === 'appended') $('new-mail-note').hidden = false;
+    });
+  };
+
+  pages.message = function () {
+    var root = $('message-page');
+    var id = root.dataset.id;
+    $('mark-unread').addEventListener('click', function () {
+      api('PATCH', '/messages/' + id, { seen: false }).then(function (res) {
+        if (res.ok) window.location.href = $('back').getAttribute('href'); else failure('message-message', res);
+      });
+    });
+    var flag = $('toggle-flag');
+    flag.addEventListener('click', function () {
+      api('PATCH', '/messages/' + id, { flagged: !flag.dataset.flagged }).then(function (res) {
+        if (res.ok) reload(); else failure('message-message', res);
+      });
+    });
+    $('move-to').addEventListener('change', function () {
+      var target = $('move-to').value;
+      if (!target) return;
+      api('POST', '/messages/' + id + '/move', { mailbox_id: target }).then(function (res) {
+        if (res.ok) window.location.href = '/mail?mailbox=' + encodeURIComponent(target);
+        else failure('message-message', res);
+      });
+    });
+    $('delete-message').addEventListener('click', function () {
+      api('DELETE', '/messages/' + id).then(function (res) {
+        if (res.ok) window.location.href = $('back').getAttribute('href'); else failure('message-message', res);
+      });
+    });
+  };
+
+  pages.compose = function () {
+    var uploads = [];
+    var draftTimer = null;
+    var dirty = false;
+    var sending = false;
+    function fields() {
+      var body = {
+        from: $('from').value, to: $('to').value, cc: $('cc').value, bcc: $('bcc').value,
+        subject: $('subject').value, text: $('body').value, in_reply_to: $('in-reply-to').value,
+        reply_to_id: $('reply-to-id').value, draft_id: $('draft-id').value,
+        attachments: uploads.map(function (u) { return { upload_id: u.id }; })
+      };
+      if ($('forward-id').value) body.attachments.push({ message_id: $('forward-id').value });
+      return body;
+    }
+    function saveDraft() {
+      if (sending) return Promise.resolve();
+      dirty = false;
+      return api('POST', '/drafts', fields()).then(function (res) {
+        if (res.ok) {
+          $('draft-id').value = res.data.id;
+          $('draft-status').textContent = T.draft_saved + ' ' + new Date().toLocaleTimeString(T.lang);
+        }
+        return res;
+      });
+    }
+    ['to', 'cc', 'bcc', 'subject', 'body'].forEach(function (name) {
+      $(name).addEventListener('input', function () {
+        dirty = true;
+        if (draftTimer) clearTimeout(draftTimer);
+        draftTimer = setTimeout(function () { if (dirty) saveDraft(); }, 5000);
+      });
+    });
+    // Address autocomplete from recent correspondents.
+    ['to', 'cc', 'bcc'].forEach(function (name) {
+      $(name).addEventListener('input', function () {
+        var parts = $(name).value.split(',');
+        var last = parts[parts.length - 1].trim();
+        if (last.length < 1) return;
+        api('GET', '/contacts?q=' + encodeURIComponent(last)).then(function (res) {
+          if (!res.ok) return;
+          var list = $('contacts');
+          list.innerHTML = '';
+          var prefix = parts.slice(0, -1).join(',');
+          res.data.forEach(function (c) {
+            var option = document.createElement('option');
+            var text = c.name ? c.name + ' <' + c.address + '>' : c.address;
+            option.value = (prefix ? prefix + ', ' : '') + text;
+            list.appendChild(option);
+          });
+        });
+      });
+    });
+    $('files').addEventListener('change', function () {
+      var files = Array.prototype.slice.call($('files').files);
+      files.forEach(function (file) {
+        var form = new FormData();
+        form.append('file', file, file.name);
+        fetch('/api/v1/uploads', { method: 'POST', body: form, credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf } })
+          .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
+          .then(function (res) {
+            if (!res.ok) { say('compose-message', res.data && res.data.message, false); return; }
+            uploads.push(res.data);
+            var li = document.createElement('li');
+            li.className = 'uploaded';
+            li.textContent = res.data.filename + ' (' + Math.max(1, Math.round(res.data.size / 1024)) + ' KB)';
+            $('attached').appendChild(li);
+          }, function () { say('compose-message', T.network_error, false); });
+      });
+      $('files').value = '';
+    });
+    $('save-draft').addEventListener('click', function () { saveDraft(); });
+    // Replies and forwards: the cursor goes above the quoted text.
+    if ($('body').value.indexOf('\n\n') === 0) { $('body').focus(); $('body').setSelectionRange(0, 0); }
+    else if (!$('to').value) $('to').focus();
+    $('compose-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      sending = true;
+      if (draftTimer) clearTimeout(draftTimer);
+      $('send').disabled = true;
+      api('POST', '/messages/send', fields()).then(function (res) {
+        if (res.ok) { window.location.href = '/mail?sent=1'; return; }
+        sending = false;
+        $('send').disabled = false;
+        failure('compose-message', res);
+      });
+    });
+  };
+
   var page = document.body.dataset.page;
   if (pages[page]) pages[page]();
 })();

@@ -1,0 +1,193 @@
+import Foundation
+import MailwardMIME
+
+/// A message a user writes in the webmail (or the JSON API): addresses as typed
+/// (`Name <a@b>` or `a@b`, several per field), bodies, attachments.
+public struct OutgoingMessage: Sendable, Equatable {
+    public var from: String
+    public var to: [String]
+    public var cc: [String]
+    public var bcc: [String]
+    public var subject: String
+    public var text: String?
+    public var html: String?
+    /// Message-ID of the message answered (with or without angle brackets).
+    public var inReplyTo: String?
+    public var references: [String]
+    public var attachments: [MessageBuilder.Attachment]
+
+    public init(from: String, to: [String] = [], cc: [String] = [], bcc: [String] = [], subject: String = "",
+                text: String? = nil, html: String? = nil, inReplyTo: String? = nil, references: [String] = [],
+                attachments: [MessageBuilder.Attachment] = []) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.inReplyTo = inReplyTo
+        self.references = references
+        self.attachments = attachments
+    }
+}
+
+/// Why a message was not sent. Nothing is delivered, queued or filed when one is thrown.
+public enum SubmissionError: Error, Equatable, Sendable {
+    /// The account may not send as this address (not its own, not an alias).
+    case senderNotAllowed(String)
+    /// An address that is not `local@domain`.
+    case invalidAddress(String)
+    case noRecipients
+    /// A recipient in a local domain that has no such account or alias.
+    case unknownLocalRecipient(String)
+    /// Remote recipients while no outbound queue is configured.
+    case remoteDeliveryUnavailable([String])
+    /// The built message exceeds the size limit (bytes).
+    case tooLarge(limit: Int)
+}
+
+/// What happened to a sent message.
+public struct SubmissionResult: Sendable {
+    /// The Message-ID header (with angle brackets).
+    public var messageID: String
+    /// The copy filed in the sender's Sent folder.
+    public var sentCopy: MessageRecord?
+    public var deliveredLocally: [String]
+    public var queued: [String]
+}
+
+/// Sending mail in an account's name — the use case behind the webmail's compose page and
+/// `POST /api/v1/messages/send` (doors only translate): check the `From:` with the
+/// `SendingPolicy`, build the message, deliver local recipients directly, hand remote ones to
+/// the outbound queue, and file a copy in Sent marked `\Seen`. Drafts are filed in Drafts.
+public struct SubmissionService: Sendable {
+    public let mail: MailService
+    public let accounts: AccountService
+    public let policy: SendingPolicy
+    /// Nil when the server has no outbound delivery: remote recipients are refused.
+    public let outbound: (any OutboundQueue)?
+    public let maxMessageSize: Int
+
+    public init(mail: MailService, accounts: AccountService, outbound: (any OutboundQueue)?, maxMessageSize: Int = 25 << 20) {
+        self.mail = mail
+        self.accounts = accounts
+        self.policy = SendingPolicy(accounts: accounts)
+        self.outbound = outbound
+        self.maxMessageSize = maxMessageSize
+    }
+
+    /// Sends `message` as `account`. All recipients are checked before anything is delivered.
+    public func send(_ message: OutgoingMessage, as account: Account) async throws -> SubmissionResult {
+        let sender = try await allowedSender(message.from, account: account)
+        let to = try Self.addresses(message.to), cc = try Self.addresses(message.cc), bcc = try Self.addresses(message.bcc)
+        let recipients = Self.unique((to + cc + bcc).map(\.address))
+        guard !recipients.isEmpty else { throw SubmissionError.noRecipients }
+
+        var local: [AccountID] = []
+        var localAddresses: [String] = []
+        var remote: [String] = []
+        for text in recipients {
+            guard let address = try? EmailAddress(text) else { throw SubmissionError.invalidAddress(text) }
+            if try await accounts.store.domain(named: address.domain) != nil {
+                guard let target = try await accounts.resolveRecipient(address) else {
+                    throw SubmissionError.unknownLocalRecipient(address.description)
+                }
+                if !local.contains(target.id) { local.append(target.id) }
+                localAddresses.append(address.description)
+            } else {
+                remote.append(address.description)
+            }
+        }
+        if !remote.isEmpty && outbound == nil { throw SubmissionError.remoteDeliveryUnavailable(remote) }
+
+        let built = build(message, sender: sender, account: account, to: to, cc: cc)
+        guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
+
+        if !local.isEmpty { _ = try await mail.deliver(built.bytes, to: local) }
+        if let outbound, !remote.isEmpty {
+            try await outbound.enqueue(OutboundMessage(id: UUID().uuidString, sender: sender.address, recipients: remote,
+                                                       raw: built.bytes, createdAt: mail.clock.now))
+        }
+        var sentCopy: MessageRecord?
+        if let sent = try await mail.mailbox(accountID: account.id, specialUse: .sent) {
+            sentCopy = try await mail.append(built.bytes, to: sent.id, flags: [MessageFlags.seen])
+        }
+        return SubmissionResult(messageID: built.messageID, sentCopy: sentCopy, deliveredLocally: localAddresses, queued: remote)
+    }
+
+    /// Files `message` in Drafts (flagged `\Draft \Seen`), replacing the earlier version
+    /// `replacing` (a copy in the same Drafts folder) if given. Recipients are not checked.
+    public func saveDraft(_ message: OutgoingMessage, as account: Account, replacing: MessageRecord? = nil) async throws -> MessageRecord {
+        let sender = (try? await allowedSender(message.from, account: account))
+            ?? MailAddress(displayName: account.displayName.isEmpty ? nil : account.displayName, address: account.address.description)
+        let to = (try? Self.addresses(message.to)) ?? [], cc = (try? Self.addresses(message.cc)) ?? []
+        var draft = message
+        draft.bcc = []
+        let built = build(draft, sender: sender, account: account, to: to, cc: cc)
+        guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
+        guard let drafts = try await mail.mailbox(accountID: account.id, specialUse: .drafts) else {
+            throw MailError.noSuchMailbox(SpecialUse.drafts.defaultName)
+        }
+        let record = try await mail.append(built.bytes, to: drafts.id, flags: [MessageFlags.draft, MessageFlags.seen])
+        if let replacing, replacing.mailboxID == drafts.id {
+            _ = try await mail.remove(mailboxID: drafts.id, uids: [replacing.uid], onlyDeleted: false)
+        }
+        return record
+    }
+
+    // MARK: - Helpers
+
+    /// The `From:` address if the policy allows it, with the account's name when none was typed.
+    func allowedSender(_ from: String, account: Account) async throws -> MailAddress {
+        let trimmed = from.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else {
+            return MailAddress(displayName: account.displayName.isEmpty ? nil : account.displayName, address: account.address.description)
+        }
+        guard let parsed = AddressParser.parse(trimmed).first, let address = try? EmailAddress(parsed.address) else {
+            throw SubmissionError.invalidAddress(trimmed)
+        }
+        guard try await policy.mayUse(sender: address, account: account) else {
+            throw SubmissionError.senderNotAllowed(address.description)
+        }
+        let name = parsed.displayName ?? (account.displayName.isEmpty ? nil : account.displayName)
+        return MailAddress(displayName: name, address: address.description)
+    }
+
+    func build(_ message: OutgoingMessage, sender: MailAddress, account: Account, to: [MailAddress], cc: [MailAddress]) -> MessageBuilder.Output {
+        var builder = MessageBuilder(date: mail.clock.now)
+        builder.timeZoneOffsetSeconds = TimeZone.current.secondsFromGMT(for: mail.clock.now)
+        builder.from = [sender]
+        builder.to = to
+        builder.cc = cc
+        builder.subject = message.subject
+        builder.textBody = message.text
+        builder.htmlBody = message.html
+        builder.inReplyTo = message.inReplyTo.flatMap { $0.isEmpty ? nil : $0 }
+        builder.references = message.references.isEmpty ? (builder.inReplyTo.map { [$0] } ?? []) : message.references
+        builder.attachments = message.attachments
+        builder.messageIDDomain = account.address.domain
+        builder.extraHeaders = [HeaderField(name: "User-Agent", value: "Mailward Webmail")]
+        var generator = SystemRandomNumberGenerator()
+        return builder.build(using: &generator)
+    }
+
+    /// Every address in the typed fields (each may hold several, comma separated), checked.
+    static func addresses(_ fields: [String]) throws -> [MailAddress] {
+        var result: [MailAddress] = []
+        for field in fields where !field.trimmingCharacters(in: .whitespaces).isEmpty {
+            let parsed = AddressParser.parse(field)
+            guard !parsed.isEmpty else { throw SubmissionError.invalidAddress(field) }
+            for address in parsed {
+                guard (try? EmailAddress(address.address)) != nil else { throw SubmissionError.invalidAddress(address.address) }
+                result.append(address)
+            }
+        }
+        return result
+    }
+
+    static func unique(_ addresses: [String]) -> [String] {
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0.lowercased()).inserted }
+    }
+}

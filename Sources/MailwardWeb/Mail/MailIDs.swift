@@ -1,0 +1,48 @@
+import Foundation
+import MailwardCore
+
+/// Opaque ids for mailboxes and messages in URLs and JSON: the row id and an HMAC of (kind,
+/// account, row id) under the server key, base64url-encoded. An id is only valid for the
+/// account it was made for, so another account's id (or a guessed one) decodes to nothing → 404.
+struct MailIDs: Sendable {
+    enum Kind: String {
+        case mailbox = "b"
+        case message = "m"
+    }
+
+    let key: ServerKey
+    static let macBytes = 12
+
+    func encode(_ kind: Kind, _ rowID: Int64, account: AccountID) -> String {
+        var bytes: [UInt8] = withUnsafeBytes(of: rowID.bigEndian, Array.init)
+        bytes += mac(kind, rowID, account: account)
+        return kind.rawValue + Self.base64url(bytes)
+    }
+
+    func decode(_ kind: Kind, _ token: String?, account: AccountID) -> Int64? {
+        guard let token, token.utf8.count < 64, token.hasPrefix(kind.rawValue),
+              let bytes = Self.unbase64url(String(token.dropFirst())), bytes.count == 8 + Self.macBytes else { return nil }
+        let rowID = bytes[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        guard ConstantTime.equals(Array(bytes[8...]), mac(kind, rowID, account: account)) else { return nil }
+        return rowID
+    }
+
+    func mailbox(_ id: MailboxID, _ account: AccountID) -> String { encode(.mailbox, id, account: account) }
+    func message(_ id: MessageID, _ account: AccountID) -> String { encode(.message, id, account: account) }
+
+    private func mac(_ kind: Kind, _ rowID: Int64, account: AccountID) -> [UInt8] {
+        Array(key.mac(.mailID, "\(kind.rawValue):\(account):\(rowID)").prefix(Self.macBytes))
+    }
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func unbase64url(_ text: String) -> [UInt8]? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s += "=" }
+        return Data(base64Encoded: s).map(Array.init)
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MailwardCore
+import MailwardMIME
+import NIOCore
+
+/// The webmail pages, rendered on the server (Mustache) and driven by `/static/app.js` through
+/// the JSON API: the folder and message list (`/mail`, also search results), the reading page
+/// (`/mail/message/{id}`) with the sanitized body in a sandboxed frame
+/// (`/mail/message/{id}/body`), and the compose page (`/mail/compose`).
+struct MailPageRoutes {
+    let security: WebSecurity
+    let web: WebMail
+    let ids: MailIDs
+    let renderer: PageRenderer
+
+    static let pageSize = 25
+
+    func register(on router: Router<MailwardRequestContext>) {
+        let pages = self
+        router.get("mail") { request, _ -> Response in
+            await pages.signedIn(request) { access, session in try await pages.list(request, access, session) }
+        }
+        router.get("mail/message/:id") { request, context -> Response in
+            await pages.signedIn(request) { access, session in
+                try await pages.read(context.parameters.get("id"), request, access, session)
+            }
+        }
+        router.get("mail/message/:id/body") { request, context -> Response in
+            await pages.signedIn(request) { access, _ in
+                let (record, _) = try await access.message(context.parameters.get("id"))
+                let images = request.uri.queryParameters["images"] == "1"
+                return Self.frame(access.safeHTML(try await access.content(record), allowImages: images).html, images: images)
+            }
+        }
+        router.get("mail/compose") { request, _ -> Response in
+            await pages.signedIn(request) { access, session in try await pages.compose(request, access, session) }
+        }
+    }
+
+    /// Runs a page for a signed-in user; otherwise to the sign-in page. Unknown ids are 404.
+    func signedIn(_ request: Request, _ body: (MailAccess, SignedInSession) async throws -> Response) async -> Response {
+        guard let token = request.cookie(CookieNames.session),
+              let session = try? await security.sessions.resolve(token: token) else { return .redirect(to: "/login") }
+        do {
+            return try await body(MailAccess(web: web, ids: ids, account: session.account), session)
+        } catch {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: request.language == .en ? "Not found" : "找不到该页面")))
+        }
+    }
+
+    func render(_ name: String, _ request: Request, _ session: SignedInSession, _ values: [String: Any]) -> Response {
+        var object = values
+        object["address"] = session.account.address.description
+        object["display_name"] = session.account.displayName
+        object["csrf"] = session.csrfToken
+        return renderer.page(name, language: request.language, values: object,
+                             setLanguageCookie: request.uri.queryParameters["lang"] != nil, secure: security.secureCookies)
+    }
+
+    // MARK: List
+
+    func list(_ request: Request, _ access: MailAccess, _ session: SignedInSession) async throws -> Response {
+        let language = request.language
+        let query = request.uri.queryParameters
+        let boxes = try await access.mailboxes()
+        let current: Mailbox
+        if let token = query["mailbox"].map(String.init) {
+            current = try await access.mailbox(token)
+        } else {
+            current = try await access.mail.inbox(accountID: access.account.id)
+        }
+        let search = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces).prefix(200).description ?? ""
+        let offset = max(0, query["offset"].flatMap { Int(String($0)) } ?? 0)
+        let page = search.isEmpty
+            ? try await access.page(current, offset: offset, limit: Self.pageSize)
+            : try await access.search(search, in: nil, offset: offset, limit: Self.pageSize)
+        let currentToken = ids.mailbox(current.id, access.account.id)
+        func link(_ offset: Int) -> String {
+            var items = ["mailbox=\(currentToken)", "offset=\(offset)"]
+            if !search.isEmpty { items.append("q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
+            return "/mail?" + items.joined(separator: "&")
+        }
+        var boxNames: [MailboxID: String] = [:]
+        for (box, _) in boxes { boxNames[box.id] = MailAccess.displayName(box, language) }
+        let values: [String: Any] = [
+            "folders": boxes.map { box, counts -> [String: Any] in
+                [
+                    "id": ids.mailbox(box.id, access.account.id), "name": MailAccess.displayName(box, language),
+                    "raw_name": box.name, "unseen": counts.unseen, "has_unseen": counts.unseen > 0,
+                    "active": box.id == current.id && search.isEmpty, "custom": !box.isInbox && box.specialUse == nil,
+                    "special": box.isInbox ? "inbox" : box.specialUse.map { String($0.rawValue.dropFirst()).lowercased() } ?? "",
+                ]
+            },
+            "messages": page.records.map { record -> [String: Any] in
+                let s = record.summary
+                return [
+                    "id": ids.message(record.id, access.account.id), "subject": s.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : s.subject,
+                    "from": current.specialUse == .sent || current.specialUse == .drafts ? s.to : (s.fromName ?? s.fromAddress ?? ""),
+                    "date": Self.format(s.date ?? record.internalDate), "size": Self.size(record.size),
+                    "unread": !record.flags.contains(MessageFlags.seen), "flagged": record.flags.contains(MessageFlags.flagged),
+                    "attachment": s.hasAttachments, "preview": s.preview, "folder": boxNames[record.mailboxID] ?? "", "in_search": !search.isEmpty,
+                    "draft": record.flags.contains(MessageFlags.draft),
+                ]
+            },
+            "empty": page.records.isEmpty,
+            "mailbox_id": currentToken,
+            "mailbox_name": search.isEmpty ? MailAccess.displayName(current, language) : (language == .en ? "Search: " : "搜索：") + search,
+            "raw_name": current.name,
+            "custom": !current.isInbox && current.specialUse == nil && search.isEmpty,
+            "is_trash": current.specialUse == .trash && search.isEmpty && page.total > 0,
+            "query": search,
+            "range": page.total == 0 ? "0" : "\(offset + 1)–\(offset + page.records.count) / \(page.total)",
+            "prev": link(max(0, offset - Self.pageSize)), "has_prev": offset > 0,
+            "next": link(offset + Self.pageSize), "has_next": offset + Self.pageSize < page.total,
+        ]
+        return render("mail", request, session, values)
+    }
+
+    // MARK: Reading
+
+    func read(_ token: String?, _ request: Request, _ access: MailAccess, _ session: SignedInSession) async throws -> Response {
+        let language = request.language
+        var (record, box) = try await access.message(token)
+        if !record.flags.contains(MessageFlags.seen) {
+            try await access.setFlag(MessageFlags.seen, true, record)
+            record.flags.insert(MessageFlags.seen)
+        }
+        let content = try await access.content(record)
+        let parsed = content.parsed
+        let id = ids.message(record.id, access.account.id)
+        let images = request.uri.queryParameters["images"] == "1"
+        let blocked = images ? 0 : access.safeHTML(content, allowImages: false).blockedImages
+        func people(_ header: String) -> String {
+            parsed.headers(named: header).flatMap(AddressParser.parse).map { a in
+                a.displayName.map { "\($0) <\(a.address)>" } ?? a.address
+            }.joined(separator: ", ")
+        }
+        let shown = content.content.attachments.enumerated().filter {
+            !($0.element.isInline && $0.element.contentID != nil && content.content.htmlBody != nil)
+        }
+        let values: [String: Any] = [
+            "id": id, "has_attachments": !shown.isEmpty,
+            "subject": record.summary.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : record.summary.subject,
+            "from": people("From"), "to": people("To"), "cc": people("Cc"), "has_cc": !people("Cc").isEmpty,
+            "date": Self.format(record.summary.date ?? record.internalDate),
+            "body_url": "/mail/message/\(id)/body" + (images ? "?images=1" : ""),
+            "blocked": blocked > 0, "allow_images_url": "/mail/message/\(id)?images=1",
+            "attachments": shown.map { index, attachment -> [String: Any] in
+                    ["url": "/api/v1/messages/\(id)/attachments/\(index)", "name": attachment.filename ?? "attachment-\(index + 1)",
+                     "size": Self.size(attachment.size)]
+                },
+            "folders": try await access.mailboxes().filter { $0.0.id != box.id }.map { b, _ in
+                ["id": ids.mailbox(b.id, access.account.id), "name": MailAccess.displayName(b, language)]
+            },
+            "mailbox_id": ids.mailbox(box.id, access.account.id),
+            "back_url": "/mail?mailbox=\(ids.mailbox(box.id, access.account.id))",
+            "flagged": record.flags.contains(MessageFlags.flagged),
+            "is_draft": box.specialUse == .drafts,
+        ]
+        return render("message", request, session, values)
+    }
+
+    /// The sanitized body as its own document, for a sandboxed frame: no scripts at all, images
+    /// only from the message itself (data URLs) unless the user allowed remote ones.
+    static func frame(_ html: String, images: Bool) -> Response {
+        let document = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{font-family:sans-serif;margin:8px;word-wrap:break-word}img{max-width:100%;height:auto}</style></head><body>\(html)</body></html>"
+        let imageSources = images ? "data: http: https:" : "data:"
+        return Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store",
+            .contentSecurityPolicy: "default-src 'none'; img-src \(imageSources); style-src 'unsafe-inline'; font-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox",
+            .mailwardFrameOptions: "SAMEORIGIN",
+        ], body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    // MARK: Compose
+
+    func compose(_ request: Request, _ access: MailAccess, _ session: SignedInSession) async throws -> Response {
+        let language = request.language
+        let query = request.uri.queryParameters
+        var values: [String: Any] = ["from": access.account.address.description, "to": "", "cc": "", "subject": "", "body": "",
+                                     "in_reply_to": "", "reply_to_id": "", "draft_id": "", "forward_id": "", "forward_name": ""]
+        if let token = query["draft"].map(String.init) {
+            let (record, _) = try await access.message(token)
+            let content = try await access.content(record)
+            values["draft_id"] = token
+            values["to"] = record.summary.to
+            values["cc"] = content.parsed.headers(named: "Cc").joined(separator: ", ")
+            values["subject"] = record.summary.subject
+            values["body"] = content.content.textBody ?? ""
+            values["in_reply_to"] = content.parsed.header("In-Reply-To")?.trimmingCharacters(in: .whitespaces) ?? ""
+        } else if let token = query["reply"].map(String.init) {
+            let mode = query["mode"].map(String.init) ?? "reply"
+            let (record, _) = try await access.message(token)
+            let content = try await access.content(record)
+            let parsed = content.parsed
+            let s = record.summary
+            let sender = parsed.headers(named: "Reply-To").flatMap(AddressParser.parse).first
+                ?? s.fromAddress.map { MailAddress(displayName: s.fromName, address: $0) }
+            func render(_ a: MailAddress) -> String { a.displayName.map { "\($0) <\(a.address)>" } ?? a.address }
+            let me = access.account.address.description
+            let original = content.content.textBody ?? content.content.htmlBody.map { HTMLText.plainText(from: $0) } ?? ""
+            let who = s.fromName.map { "\($0) <\(s.fromAddress ?? "")>" } ?? s.fromAddress ?? ""
+            switch mode {
+            case "forward", "attach":
+                values["subject"] = Self.prefixed(language == .en ? "Fwd: " : "转发：", s.subject, also: ["fwd:", "fw:", "转发："])
+                if mode == "attach" {
+                    values["forward_id"] = token
+                    values["forward_name"] = (s.subject.isEmpty ? "message" : s.subject) + ".eml"
+                } else {
+                    let header = language == .en ? "---------- Forwarded message ----------" : "---------- 转发的邮件 ----------"
+                    values["body"] = "\n\n\(header)\nFrom: \(who)\nDate: \(Self.format(s.date ?? record.internalDate))\nSubject: \(s.subject)\nTo: \(s.to)\n\n\(original)"
+                }
+            default:
+                values["subject"] = Self.prefixed(language == .en ? "Re: " : "回复：", s.subject, also: ["re:", "回复："])
+                values["to"] = sender.map(render) ?? ""
+                if mode == "all" {
+                    let others = (AddressParser.parse(s.to) + parsed.headers(named: "Cc").flatMap(AddressParser.parse))
+                        .filter { $0.address.lowercased() != me && $0.address.lowercased() != sender?.address.lowercased() }
+                    values["cc"] = others.map(render).joined(separator: ", ")
+                }
+                let quoted = original.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+                let intro = language == .en ? "On \(Self.format(s.date ?? record.internalDate)), \(who) wrote:" : "在 \(Self.format(s.date ?? record.internalDate))，\(who) 写道："
+                values["body"] = "\n\n\(intro)\n\(quoted)"
+                values["in_reply_to"] = s.messageIDHeader ?? ""
+                values["reply_to_id"] = token
+            }
+        } else if let to = query["to"].map(String.init) {
+            values["to"] = to
+        }
+        values["max_upload_mb"] = web.maxUploadSize >> 20
+        values["has_forward"] = !(values["forward_id"] as? String ?? "").isEmpty
+        return render("compose", request, session, values)
+    }
+
+    static func prefixed(_ prefix: String, _ subject: String, also: [String]) -> String {
+        let lower = subject.lowercased()
+        return also.contains(where: { lower.hasPrefix($0) }) ? subject : prefix + subject
+    }
+
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone.current
+        return calendar
+    }()
+
+    /// `2026-11-29 15:02` in the server's time zone.
+    static func format(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1024 * 1024 { return "\((bytes + 512) / 1024) KB" }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+}

@@ -1,0 +1,365 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MailwardCore
+import MailwardMIME
+import NIOCore
+
+/// The mail part of `/api/v1` (SPEC "JSON API v1"): folders, message lists with paging, one
+/// message, flags, move, delete, send — plus what the webmail pages need beside the contract:
+/// folder management, search, contacts, drafts, uploads, attachments and change events.
+struct MailRoutes {
+    let handler: APIHandler
+    let web: WebMail
+    let ids: MailIDs
+    let uploads: UploadStore
+
+    static let defaultLimit = 50
+    static let maxLimit = 200
+
+    func register(on api: RouterGroup<MailwardRequestContext>) {
+        let routes = self
+        api.get("mailboxes") { request, context in
+            await routes.run(request, context, csrf: false) { call, access in
+                if let other = request.uri.queryParameters["account"].map(String.init), !other.isEmpty,
+                   other.lowercased() != access.account.address.description {
+                    throw MailAccess.Failure.notFound  // shared mailboxes: not yet
+                }
+                let boxes = try await access.mailboxes()
+                return JSONValue.array(boxes.map { MailJSON.mailbox($0.0, $0.1, ids: routes.ids, language: call.language) }).response()
+            }
+        }
+        api.post("mailboxes") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                let name = try await call.body().string("name", call.language, maxLength: 512)
+                let box = try await access.mail.createMailbox(accountID: access.account.id, name: name)
+                return MailJSON.mailbox(box, MailboxCounts(messages: 0, unseen: 0, size: 0), ids: routes.ids, language: call.language)
+                    .response(.created)
+            }
+        }
+        api.patch("mailboxes/:id") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                let box = try await access.mailbox(context.parameters.get("id"))
+                let name = try await call.body().string("name", call.language, maxLength: 512)
+                guard box.specialUse == nil else { throw MailError.invalidMailboxName(box.name) }
+                try await access.mail.renameMailbox(box, to: name)
+                let renamed = try await access.mailbox(context.parameters.get("id"))
+                return MailJSON.mailbox(renamed, try await access.mail.store.counts(mailboxID: renamed.id), ids: routes.ids,
+                                        language: call.language).response()
+            }
+        }
+        api.delete("mailboxes/:id") { request, context in
+            await routes.run(request, context, csrf: true) { _, access in
+                let box = try await access.mailbox(context.parameters.get("id"))
+                guard box.specialUse == nil else { throw MailError.invalidMailboxName(box.name) }
+                try await access.mail.deleteMailbox(box)
+                return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+            }
+        }
+        api.post("mailboxes/:id/empty") { request, context in
+            await routes.run(request, context, csrf: true) { _, access in
+                let box = try await access.mailbox(context.parameters.get("id"))
+                let removed = try await access.mail.remove(mailboxID: box.id, uids: nil, onlyDeleted: false)
+                return JSONValue.object(["removed": .int(removed.count)]).response()
+            }
+        }
+        api.get("mailboxes/:id/messages") { request, context in
+            await routes.run(request, context, csrf: false) { call, access in
+                let box = try await access.mailbox(context.parameters.get("id"))
+                let (offset, limit) = try Self.paging(request, call.language)
+                let page = try await access.page(box, offset: offset, limit: limit)
+                return MailJSON.page(page, offset: offset, limit: limit, account: access.account.id, ids: routes.ids).response()
+            }
+        }
+        api.get("search") { request, context in
+            await routes.run(request, context, csrf: false) { call, access in
+                let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !query.isEmpty, query.count <= 200 else { throw APIFailure.badRequest(call.language) }
+                let box: Mailbox? = if let token = request.uri.queryParameters["mailbox"] { try await access.mailbox(String(token)) } else { nil }
+                let (offset, limit) = try Self.paging(request, call.language)
+                let page = try await access.search(query, in: box, offset: offset, limit: limit)
+                return MailJSON.page(page, offset: offset, limit: limit, account: access.account.id, ids: routes.ids).response()
+            }
+        }
+        api.get("contacts") { request, context in
+            await routes.run(request, context, csrf: false) { _, access in
+                let query = String(request.uri.queryParameters["q"] ?? "").prefix(100)
+                return JSONValue.array(try await access.contacts(matching: String(query)).map(MailJSON.address)).response()
+            }
+        }
+        api.get("messages/:id") { request, context in
+            await routes.run(request, context, csrf: false) { _, access in
+                let (record, _) = try await access.message(context.parameters.get("id"))
+                let content = try await access.content(record)
+                let html = content.content.htmlBody == nil ? nil : access.safeHTML(content, allowImages: false).html
+                return MailJSON.message(record, content, html: html, account: access.account.id, ids: routes.ids).response()
+            }
+        }
+        api.patch("messages/:id") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                var (record, _) = try await access.message(context.parameters.get("id"))
+                let body = try await call.body()
+                let known = ["seen": MessageFlags.seen, "flagged": MessageFlags.flagged, "answered": MessageFlags.answered]
+                var changed = false
+                for (field, flag) in known {
+                    guard let value = body.fields[field] else { continue }
+                    guard let on = value as? Bool else { throw APIFailure.badRequest(call.language, "\(field): true or false") }
+                    try await access.setFlag(flag, on, record)
+                    changed = true
+                }
+                guard changed else { throw APIFailure.badRequest(call.language, "seen, flagged or answered") }
+                record = try await access.message(context.parameters.get("id")).0
+                return MailJSON.summary(record, account: access.account.id, ids: routes.ids).response()
+            }
+        }
+        api.delete("messages/:id") { request, context in
+            await routes.run(request, context, csrf: true) { _, access in
+                let (record, box) = try await access.message(context.parameters.get("id"))
+                try await access.delete(record, in: box)
+                return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+            }
+        }
+        api.post("messages/:id/move") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                let (record, _) = try await access.message(context.parameters.get("id"))
+                let body = try await call.body()
+                let token = ["mailbox_id", "mailbox", "to", "destination"].lazy.compactMap { body.optionalString($0) }.first
+                guard let token else { throw APIFailure.badRequest(call.language, "mailbox_id") }
+                let destination = try await access.mailbox(token)
+                guard let moved = try await access.move(record, to: destination) else { throw MailAccess.Failure.notFound }
+                return MailJSON.summary(moved, account: access.account.id, ids: routes.ids).response()
+            }
+        }
+        api.get("messages/:id/attachments/:n") { request, context in
+            await routes.run(request, context, csrf: false) { _, access in
+                let (record, _) = try await access.message(context.parameters.get("id"))
+                let content = try await access.content(record)
+                guard let n = context.parameters.get("n").flatMap({ Int($0) }), content.content.attachments.indices.contains(n),
+                      let data = MessageContent.attachmentData(at: content.content.attachments[n].partPath,
+                                                               structure: content.parsed.bodyStructure, in: content.raw)
+                else { throw MailAccess.Failure.notFound }
+                return Self.download(data, attachment: content.content.attachments[n], index: n)
+            }
+        }
+        api.post("messages/send") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                let body = try await call.body(limit: routes.web.maxUploadSize * 2)
+                let (message, uploadIDs) = try await routes.outgoing(body, call: call, access: access)
+                let result = try await routes.web.submission.send(message, as: access.account)
+                await routes.uploads.remove(uploadIDs, account: access.account.id)
+                try await routes.afterSending(body, access: access)
+                return JSONValue.object([
+                    "status": .string("sent"),
+                    "message_id": .string(result.messageID),
+                    "id": result.sentCopy.map { .string(routes.ids.message($0.id, access.account.id)) } ?? .null,
+                    "delivered": .array(result.deliveredLocally.map(JSONValue.string)),
+                    "queued": .array(result.queued.map(JSONValue.string)),
+                ]).response()
+            }
+        }
+        api.post("drafts") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                let body = try await call.body(limit: routes.web.maxUploadSize * 2)
+                let (message, _) = try await routes.outgoing(body, call: call, access: access)
+                var previous: MessageRecord?
+                if let token = body.optionalString("draft_id"), !token.isEmpty {
+                    previous = try? await access.message(token).0
+                }
+                let record = try await routes.web.submission.saveDraft(message, as: access.account, replacing: previous)
+                return JSONValue.object(["id": .string(routes.ids.message(record.id, access.account.id))]).response(.created)
+            }
+        }
+        api.post("uploads") { request, context in
+            await routes.run(request, context, csrf: true) { call, access in
+                var request = request
+                let limit = routes.web.maxUploadSize
+                guard let buffer = try? await request.collectBody(upTo: limit + 64 * 1024) else {
+                    throw APIFailure(status: .contentTooLarge, code: "too_large", message: call.language == .en
+                        ? "The file is larger than \(limit >> 20) MB." : "附件不能超过 \(limit >> 20) MB")
+                }
+                guard let parts = MultipartForm.parse(contentType: request.headers[.contentType] ?? "", body: Array(buffer.readableBytesView)),
+                      let file = parts.first(where: { $0.filename != nil }) else { throw APIFailure.badRequest(call.language) }
+                guard file.data.count <= limit else {
+                    throw APIFailure(status: .contentTooLarge, code: "too_large", message: call.language == .en
+                        ? "The file is larger than \(limit >> 20) MB." : "附件不能超过 \(limit >> 20) MB")
+                }
+                let filename = String((file.filename ?? "file").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "file").prefix(200)
+                let upload = UploadStore.Upload(account: access.account.id, filename: String(filename),
+                                                contentType: file.contentType == "text/plain" && file.filename != nil ? Self.guessType(String(filename)) : file.contentType,
+                                                data: file.data, createdAt: Date())
+                guard let id = await routes.uploads.put(upload) else {
+                    throw APIFailure(status: .contentTooLarge, code: "too_large", message: call.language == .en
+                        ? "Too many attachments." : "附件总大小超过限制")
+                }
+                return JSONValue.object(["id": .string(id), "filename": .string(upload.filename),
+                                         "content_type": .string(upload.contentType), "size": .int(upload.data.count)]).response(.created)
+            }
+        }
+        api.get("events") { request, context in
+            await routes.run(request, context, csrf: false) { _, access in
+                try await MailEvents.stream(access: access, ids: routes.ids)
+            }
+        }
+    }
+
+    // MARK: - Running a mail request
+
+    func run(_ request: Request, _ context: MailwardRequestContext, csrf: Bool,
+             _ body: @escaping @Sendable (APICall, MailAccess) async throws -> Response) async -> Response {
+        let web = self.web
+        let ids = self.ids
+        return await handler.run(request, context) { call in
+            let (session, _) = try await call.session(csrf: csrf)
+            do {
+                return try await body(call, MailAccess(web: web, ids: ids, account: session.account))
+            } catch {
+                throw Self.failure(error, call.language) ?? error
+            }
+        }
+    }
+
+    /// Mail and submission errors as API refusals.
+    static func failure(_ error: any Error, _ language: Language) -> APIFailure? {
+        let en = language == .en
+        switch error {
+        case is MailAccess.Failure, MailError.noSuchMessage, MailError.noSuchMailbox:
+            return .notFound(language)
+        case MailError.mailboxExists:
+            return APIFailure(status: .conflict, code: "mailbox_exists", message: en ? "A folder with this name exists." : "文件夹已存在")
+        case MailError.invalidMailboxName, MailError.cannotDeleteInbox:
+            return APIFailure(status: .badRequest, code: "invalid_mailbox_name",
+                              message: en ? "This folder name cannot be used, or this folder cannot be changed." : "文件夹名称无效或该文件夹不能修改")
+        case MailError.quotaExceeded:
+            return APIFailure(status: .init(code: 507, reasonPhrase: "Insufficient Storage"), code: "quota_exceeded", message: en ? "The mailbox is full." : "邮箱空间已满")
+        case let error as SubmissionError:
+            switch error {
+            case .senderNotAllowed(let a):
+                return APIFailure(status: .forbidden, code: "sender_not_allowed", message: en ? "You may not send as \(a)." : "不能以 \(a) 的身份发信")
+            case .invalidAddress(let a):
+                return APIFailure(status: .unprocessableContent, code: "invalid_address", message: en ? "Not a valid address: \(a)" : "地址无效：\(a)")
+            case .noRecipients:
+                return APIFailure(status: .unprocessableContent, code: "no_recipients", message: en ? "Add at least one recipient." : "请填写收件人")
+            case .unknownLocalRecipient(let a):
+                return APIFailure(status: .unprocessableContent, code: "unknown_recipient", message: en ? "No such mailbox: \(a)" : "收件人不存在：\(a)")
+            case .remoteDeliveryUnavailable(let list):
+                let joined = list.joined(separator: ", ")
+                return APIFailure(status: .unprocessableContent, code: "remote_delivery_unavailable",
+                                  message: en ? "This server does not send mail to other domains: \(joined)" : "本服务器未开通外部投递，无法发送到：\(joined)")
+            case .tooLarge(let limit):
+                return APIFailure(status: .contentTooLarge, code: "too_large", message: en ? "The message exceeds \(limit >> 20) MB." : "邮件超过 \(limit >> 20) MB")
+            }
+        default:
+            return nil
+        }
+    }
+
+    static func paging(_ request: Request, _ language: Language) throws -> (Int, Int) {
+        let query = request.uri.queryParameters
+        let offset = query["offset"].map { Int(String($0)) } ?? 0
+        let limit = query["limit"].map { Int(String($0)) } ?? defaultLimit
+        guard let offset, let limit, offset >= 0, limit >= 1, limit <= maxLimit else {
+            throw APIFailure.badRequest(language, language == .en ? "offset ≥ 0 and 1 ≤ limit ≤ \(maxLimit)" : "分页参数无效")
+        }
+        return (offset, limit)
+    }
+
+    // MARK: - Sending
+
+    /// The message described by a send/draft body; attachments either uploaded earlier
+    /// (`{"upload_id"}`), inline Base64 (`{"filename","content_type","content"}`), or a message
+    /// forwarded as attachment (`{"message_id"}`, one of the account's message ids).
+    func outgoing(_ body: JSONBody, call: APICall, access: MailAccess) async throws -> (OutgoingMessage, [String]) {
+        let language = call.language
+        func list(_ key: String) throws -> [String] {
+            switch body.fields[key] {
+            case nil, is NSNull: return []
+            case let text as String: return [text]
+            case let items as [Any]:
+                return try items.map { item in
+                    guard let text = item as? String else { throw APIFailure.badRequest(language, "\(key): addresses as text") }
+                    return text
+                }
+            default: throw APIFailure.badRequest(language, "\(key): addresses as text")
+            }
+        }
+        func text(_ key: String) throws -> String? {
+            switch body.fields[key] {
+            case nil, is NSNull: return nil
+            case let value as String: return value
+            default: throw APIFailure.badRequest(language, "\(key): text")
+            }
+        }
+        var attachments: [MessageBuilder.Attachment] = []
+        var uploadIDs: [String] = []
+        let items: [Any]
+        switch body.fields["attachments"] {
+        case nil, is NSNull: items = []
+        case let array as [Any]: items = array
+        default: throw APIFailure.badRequest(language, "attachments: a list")
+        }
+        for item in items.prefix(50) {
+            guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, "attachments: objects") }
+            if let id = object["upload_id"] as? String {
+                guard let upload = await uploads.get(id, account: access.account.id) else { throw MailAccess.Failure.notFound }
+                attachments.append(.init(filename: upload.filename, contentType: upload.contentType, data: upload.data))
+                uploadIDs.append(id)
+            } else if let token = object["message_id"] as? String {
+                let (record, _) = try await access.message(token)
+                let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
+                attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
+                                         data: try await access.mail.raw(record)))
+            } else {
+                guard let filename = object["filename"] as? String,
+                      let encoded = (object["content"] ?? object["data"] ?? object["content_base64"]) as? String,
+                      let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+                    throw APIFailure.badRequest(language, "attachments: filename and Base64 content")
+                }
+                attachments.append(.init(filename: String(filename.prefix(200)),
+                                         contentType: (object["content_type"] as? String).flatMap { $0.contains("/") ? $0 : nil }
+                                            ?? Self.guessType(filename), data: Array(data)))
+            }
+        }
+        var references: [String] = []
+        let inReplyTo = try text("in_reply_to")
+        if let inReplyTo, !inReplyTo.isEmpty { references = [inReplyTo] }
+        let message = OutgoingMessage(
+            from: try text("from") ?? "", to: try list("to"), cc: try list("cc"), bcc: try list("bcc"),
+            subject: String((try text("subject") ?? "").prefix(1000)), text: try text("text"), html: try text("html"),
+            inReplyTo: inReplyTo, references: references, attachments: attachments)
+        return (message, uploadIDs)
+    }
+
+    /// After a reply: the answered message gets `\Answered`; a sent draft leaves Drafts.
+    func afterSending(_ body: JSONBody, access: MailAccess) async throws {
+        if let token = body.optionalString("reply_to_id"), let (record, _) = try? await access.message(token) {
+            try await access.setFlag(MessageFlags.answered, true, record)
+        }
+        if let token = body.optionalString("draft_id"), let (record, box) = try? await access.message(token), box.specialUse == .drafts {
+            _ = try await access.mail.remove(mailboxID: box.id, uids: [record.uid], onlyDeleted: false)
+        }
+    }
+
+    static func guessType(_ filename: String) -> String {
+        let types = ["txt": "text/plain", "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                     "gif": "image/gif", "zip": "application/zip", "doc": "application/msword", "html": "text/html",
+                     "xls": "application/vnd.ms-excel", "csv": "text/csv", "eml": "message/rfc822"]
+        return types[(filename as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
+    }
+
+    /// An attachment as a download: never rendered by the browser (`attachment`, nosniff, and
+    /// active types sent as octet-stream), the filename in RFC 6266 form.
+    static func download(_ data: [UInt8], attachment: MessageContent.Attachment, index: Int) -> Response {
+        let passive: Set<String> = ["application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain",
+                                    "application/zip", "text/csv", "audio/mpeg", "video/mp4"]
+        let type = passive.contains(attachment.contentType) ? attachment.contentType : "application/octet-stream"
+        let name = attachment.filename ?? "attachment-\(index + 1)"
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? ascii
+        return Response(status: .ok, headers: [
+            .contentType: type,
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+            .cacheControl: "private, no-store",
+            .contentSecurityPolicy: "default-src 'none'; sandbox",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

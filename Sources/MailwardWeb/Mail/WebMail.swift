@@ -1,0 +1,186 @@
+import Foundation
+import MailwardCore
+import MailwardMIME
+
+/// What the webmail needs from Core: the mail storage use cases and sending. `nil` in a
+/// `WebDoor` means no mail pages and no mail API.
+public struct WebMail: Sendable {
+    public let mail: MailService
+    public let submission: SubmissionService
+    /// Largest attachment upload (bytes); also bounds a send request's JSON body.
+    public let maxUploadSize: Int
+
+    public init(mail: MailService, submission: SubmissionService, maxUploadSize: Int = 20 << 20) {
+        self.mail = mail
+        self.submission = submission
+        self.maxUploadSize = maxUploadSize
+    }
+}
+
+/// One signed-in account's view of its mail, shared by the API and the pages. Every lookup by
+/// an opaque id checks that the mailbox belongs to this account; anything else is `notFound`.
+struct MailAccess: Sendable {
+    let web: WebMail
+    let ids: MailIDs
+    let account: Account
+
+    enum Failure: Error { case notFound }
+
+    var mail: MailService { web.mail }
+
+    // MARK: Mailboxes
+
+    /// INBOX, then the special-use folders in a fixed order, then the others by name.
+    func mailboxes() async throws -> [(Mailbox, MailboxCounts)] {
+        let order: [SpecialUse?] = [nil, .drafts, .sent, .trash, .junk, .archive]
+        let boxes = try await mail.store.mailboxes(accountID: account.id).sorted { a, b in
+            func rank(_ m: Mailbox) -> Int {
+                if m.isInbox { return 0 }
+                if let use = m.specialUse, let i = order.firstIndex(of: use) { return i + 1 }
+                return 100
+            }
+            return (rank(a), a.name) < (rank(b), b.name)
+        }
+        var result: [(Mailbox, MailboxCounts)] = []
+        for box in boxes { result.append((box, try await mail.store.counts(mailboxID: box.id))) }
+        return result
+    }
+
+    /// A folder by its opaque id — or, for API clients, by its own name (`INBOX`, `项目/2026`).
+    func mailbox(_ token: String?) async throws -> Mailbox {
+        if let id = ids.decode(.mailbox, token, account: account.id) {
+            guard let box = try await mail.store.mailbox(id: id), box.accountID == account.id else { throw Failure.notFound }
+            return box
+        }
+        guard let token, let name = try? MailboxName.normalize(token),
+              let box = try await mail.store.mailbox(accountID: account.id, name: name) else { throw Failure.notFound }
+        return box
+    }
+
+    func message(_ token: String?) async throws -> (MessageRecord, Mailbox) {
+        guard let id = ids.decode(.message, token, account: account.id),
+              let record = try await mail.store.message(id: id),
+              let box = try await mail.store.mailbox(id: record.mailboxID), box.accountID == account.id else { throw Failure.notFound }
+        return (record, box)
+    }
+
+    func special(_ use: SpecialUse) async throws -> Mailbox {
+        guard let box = try await mail.mailbox(accountID: account.id, specialUse: use) else { throw Failure.notFound }
+        return box
+    }
+
+    /// The name the webmail shows: localized for INBOX and special-use folders.
+    static func displayName(_ box: Mailbox, _ language: Language) -> String {
+        if box.isInbox { return language == .en ? "Inbox" : "收件箱" }
+        if let use = box.specialUse { return use.localizedName(chinese: language != .en) }
+        return box.name
+    }
+
+    // MARK: Lists
+
+    /// One page of a mailbox, newest first.
+    func page(_ box: Mailbox, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
+        let all = try await mail.store.messages(mailboxID: box.id)
+        let sorted = all.sorted { ($0.internalDate, $0.uid) > ($1.internalDate, $1.uid) }
+        return (sorted.count, Array(sorted.dropFirst(offset).prefix(limit)))
+    }
+
+    /// Search over all folders (or one), newest first.
+    func search(_ query: String, in box: Mailbox?, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
+        let ids = try await mail.search(accountID: account.id, mailboxID: box?.id, query: query)
+        var records: [MessageRecord] = []
+        for id in ids {
+            if let record = try await mail.store.message(id: id) { records.append(record) }
+        }
+        let sorted = records.sorted { ($0.internalDate, $0.id) > ($1.internalDate, $1.id) }
+        return (sorted.count, Array(sorted.dropFirst(offset).prefix(limit)))
+    }
+
+    // MARK: Changes
+
+    func setFlag(_ flag: String, _ on: Bool, _ record: MessageRecord) async throws {
+        _ = try await mail.updateFlags(mailboxID: record.mailboxID, uids: [record.uid],
+                                       change: on ? .add([flag]) : .remove([flag]))
+    }
+
+    /// Moves to another of the account's folders; returns the new copy.
+    func move(_ record: MessageRecord, to destination: Mailbox) async throws -> MessageRecord? {
+        guard destination.id != record.mailboxID else { return record }
+        let mapping = try await mail.move(uids: [record.uid], from: record.mailboxID, to: destination.id)
+        guard let uid = mapping.first?.destination else { return nil }
+        return try await mail.store.messages(mailboxID: destination.id, uids: [uid]).first
+    }
+
+    /// Delete: to Trash; in Trash (or with no Trash), removed for good. Returns the Trash copy.
+    @discardableResult
+    func delete(_ record: MessageRecord, in box: Mailbox) async throws -> MessageRecord? {
+        if box.specialUse != .trash, let trash = try await mail.mailbox(accountID: account.id, specialUse: .trash) {
+            return try await move(record, to: trash)
+        }
+        _ = try await mail.remove(mailboxID: box.id, uids: [record.uid], onlyDeleted: false)
+        return nil
+    }
+
+    // MARK: Content
+
+    struct Content {
+        var parsed: ParsedMessage
+        var content: MessageContent
+        var raw: [UInt8]
+    }
+
+    func content(_ record: MessageRecord) async throws -> Content {
+        let raw = try await mail.raw(record)
+        let parsed = try await mail.parsed(record)
+        return Content(parsed: parsed, content: MessageContent.extract(from: parsed.bodyStructure, in: raw), raw: raw)
+    }
+
+    /// The HTML body made safe (or the text body escaped and linkified), `cid:` images embedded
+    /// as data URLs from the message's own image parts.
+    func safeHTML(_ content: Content, allowImages: Bool) -> HTMLSanitizer.Result {
+        guard let html = content.content.htmlBody else {
+            return .init(html: PlainText.html(content.content.textBody ?? ""), blockedImages: 0)
+        }
+        var inline: [String: String] = [:]
+        var budget = 8 << 20
+        for attachment in content.content.attachments {
+            guard let cid = attachment.contentID, PlainText.embeddableImages.contains(attachment.contentType),
+                  let data = MessageContent.attachmentData(at: attachment.partPath, structure: content.parsed.bodyStructure, in: content.raw),
+                  data.count <= budget else { continue }
+            budget -= data.count
+            inline[cid] = "data:\(attachment.contentType);base64," + Data(data).base64EncodedString()
+        }
+        let images = inline
+        return HTMLSanitizer(allowRemoteImages: allowImages, inlineImage: { images[$0] }).sanitize(html)
+    }
+
+    /// Addresses this account wrote to or heard from recently (Sent recipients, INBOX senders),
+    /// most recent first, matching `prefix` in the name or address.
+    func contacts(matching prefix: String, limit: Int = 10) async throws -> [MailAddress] {
+        var candidates: [(Date, MailAddress)] = []
+        for use in [SpecialUse.sent] {
+            guard let box = try await mail.mailbox(accountID: account.id, specialUse: use) else { continue }
+            for record in try await mail.store.messages(mailboxID: box.id).suffix(300) {
+                for address in AddressParser.parse(record.summary.to) { candidates.append((record.internalDate, address)) }
+            }
+        }
+        let inbox = try await mail.inbox(accountID: account.id)
+        for record in try await mail.store.messages(mailboxID: inbox.id).suffix(300) {
+            if let address = record.summary.fromAddress {
+                candidates.append((record.internalDate, MailAddress(displayName: record.summary.fromName, address: address)))
+            }
+        }
+        let needle = prefix.lowercased()
+        var seen = Set<String>()
+        var result: [MailAddress] = []
+        for (_, address) in candidates.sorted(by: { $0.0 > $1.0 }) {
+            let key = address.address.lowercased()
+            guard key.contains("@"), key != account.address.description,
+                  needle.isEmpty || key.contains(needle) || (address.displayName?.lowercased().contains(needle) ?? false),
+                  seen.insert(key).inserted else { continue }
+            result.append(address)
+            if result.count >= limit { break }
+        }
+        return result
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import MailwardCore
+import NIOHTTP1
+import Testing
+
+/// The mail part of the JSON API over real HTTP (SPEC "JSON API v1", issue 7): folders, paging,
+/// one message, flags, move, delete to Trash, send (local delivery, Sent copy, 422 for remote
+/// recipients without a queue), CSRF on every change, and another account's ids refused.
+@Suite(.serialized) struct MailAPITests {
+    static let password = "Tea-Garden-42"
+
+    func signedIn(_ server: TwoStepServer, _ address: String) async throws -> APIClient {
+        let client = server.client()
+        let reply = try await client.call(.POST, "/api/v1/session", ["username": address, "password": Self.password])
+        #expect(reply.status == 200)
+        return client
+    }
+
+    func mailbox(_ client: APIClient, _ name: String) async throws -> String {
+        let list = try await client.call(.GET, "/api/v1/mailboxes").array
+        return try #require(list.first { $0["name"] as? String == name }?["id"] as? String)
+    }
+
+    func deliver(_ server: TwoStepServer, to address: String, subject: String, body: String = "hello") async throws {
+        let account = try await server.runtime.accounts.account(address)
+        let raw = "From: Sender <sender@example.org>\r\nTo: \(address)\r\nSubject: \(subject)\r\nMessage-ID: <\(UUID().uuidString)@example.org>\r\n\r\n\(body)\r\n"
+        _ = try await server.runtime.mail.deliver(Array(raw.utf8), to: [account.id])
+    }
+
+    @Test func foldersPagingReadFlagsMoveDelete() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhang@demo.test")
+        for n in 1...7 { try await deliver(server, to: "zhang@demo.test", subject: "消息 \(n)", body: "正文 \(n) 会议") }
+        let client = try await signedIn(server, "zhang@demo.test")
+
+        let boxes = try await client.call(.GET, "/api/v1/mailboxes")
+        #expect(boxes.status == 200)
+        let inboxEntry = try #require(boxes.array.first { $0["name"] as? String == "INBOX" })
+        #expect(inboxEntry["unseen"] as? Int == 7)
+        #expect(inboxEntry["display_name"] as? String == "收件箱")
+        #expect(boxes.array.contains { $0["special_use"] as? String == "sent" && $0["display_name"] as? String == "已发送" })
+        let inbox = try #require(inboxEntry["id"] as? String)
+        #expect(Int64(inbox) == nil)
+
+        let page1 = try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages?offset=0&limit=3")
+        #expect(page1.status == 200)
+        #expect(page1["total"] as? Int == 7)
+        let first = page1.object["messages"] as? [[String: Any]] ?? []
+        #expect(first.count == 3)
+        let byName = try await client.call(.GET, "/api/v1/mailboxes/INBOX/messages?limit=1")
+        #expect(byName.status == 200 && byName["total"] as? Int == 7)
+        let page3 = try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages?offset=6&limit=3")
+        #expect((page3.object["messages"] as? [[String: Any]])?.count == 1)
+        for bad in ["limit=0", "limit=1000", "offset=-1", "limit=abc"] {
+            let reply = try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages?\(bad)")
+            #expect(reply.status == 400 && reply.error == "bad_request", "\(bad)")
+        }
+
+        let id = try #require(first.first?["id"] as? String)
+        let message = try await client.call(.GET, "/api/v1/messages/\(id)")
+        #expect(message.status == 200)
+        #expect((message["subject"] as? String)?.hasPrefix("消息") == true)
+        #expect((message["text"] as? String)?.contains("正文") == true)
+        #expect(message["attachments"] is [Any])
+        #expect((message["from"] as? [String: Any])?["address"] as? String == "sender@example.org")
+
+        // Flags: CSRF required, then applied.
+        let noToken = try await client.call(.PATCH, "/api/v1/messages/\(id)", ["seen": true], sendCSRF: false)
+        #expect(noToken.status == 403 && noToken.error == "csrf_failed")
+        let seen = try await client.call(.PATCH, "/api/v1/messages/\(id)", ["seen": true, "flagged": true])
+        #expect(seen.status == 200 && seen["seen"] as? Bool == true && seen["flagged"] as? Bool == true)
+        #expect(try await client.call(.PATCH, "/api/v1/messages/\(id)", ["seen": "yes"]).status == 400)
+        let unseenAfter = try await client.call(.GET, "/api/v1/mailboxes").array.first { $0["id"] as? String == inbox }?["unseen"] as? Int
+        #expect(unseenAfter == 6)
+
+        // Move into a new folder with a Chinese name.
+        let created = try await client.call(.POST, "/api/v1/mailboxes", ["name": "项目/二〇二六"])
+        #expect(created.status == 201)
+        let folder = try #require(created["id"] as? String)
+        #expect(try await client.call(.POST, "/api/v1/mailboxes", ["name": "项目/二〇二六"]).status == 409)
+        #expect(try await client.call(.POST, "/api/v1/messages/\(id)/move", ["mailbox_id": folder], sendCSRF: false).status == 403)
+        let moved = try await client.call(.POST, "/api/v1/messages/\(id)/move", ["mailbox_id": folder])
+        #expect(moved.status == 200 && moved["mailbox_id"] as? String == folder)
+        let movedID = try #require(moved["id"] as? String)
+        #expect(try await client.call(.GET, "/api/v1/messages/\(id)").status == 404)
+
+        // Delete goes to Trash; deleting in Trash removes for good; empty Trash.
+        #expect(try await client.call(.DELETE, "/api/v1/messages/\(movedID)", sendCSRF: false).status == 403)
+        #expect(try await client.call(.DELETE, "/api/v1/messages/\(movedID)").status == 204)
+        let trash = try await mailbox(client, "Trash")
+        let inTrash = try await client.call(.GET, "/api/v1/mailboxes/\(trash)/messages")
+        #expect(inTrash["total"] as? Int == 1)
+        let emptied = try await client.call(.POST, "/api/v1/mailboxes/\(trash)/empty")
+        #expect(emptied.status == 200 && emptied["removed"] as? Int == 1)
+
+        // Search (Chinese), paged.
+        let search = try await client.call(.GET, "/api/v1/search?q=%E4%BC%9A%E8%AE%AE&limit=2")
+        #expect(search.status == 200 && search["total"] as? Int == 6)
+
+        // Rename and delete the folder; special folders cannot be deleted.
+        #expect(try await client.call(.PATCH, "/api/v1/mailboxes/\(folder)", ["name": "归档项目"]).status == 200)
+        #expect(try await client.call(.DELETE, "/api/v1/mailboxes/\(trash)").status == 400)
+        #expect(try await client.call(.DELETE, "/api/v1/mailboxes/\(folder)").status == 204)
+        #expect(try await client.call(.GET, "/api/v1/mailboxes/\(folder)/messages").status == 404)
+    }
+
+    @Test func anotherAccountsIDsAreRefused() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("a@demo.test")
+        try await server.addUser("b@demo.test")
+        try await deliver(server, to: "a@demo.test", subject: "private")
+        let alice = try await signedIn(server, "a@demo.test")
+        let bob = try await signedIn(server, "b@demo.test")
+        let inbox = try await mailbox(alice, "INBOX")
+        let list = try await alice.call(.GET, "/api/v1/mailboxes/\(inbox)/messages")
+        let id = try #require((list.object["messages"] as? [[String: Any]])?.first?["id"] as? String)
+        let bobTrash = try await mailbox(bob, "Trash")
+
+        #expect(try await bob.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").status == 404)
+        #expect(try await bob.call(.GET, "/api/v1/messages/\(id)").status == 404)
+        #expect(try await bob.call(.PATCH, "/api/v1/messages/\(id)", ["seen": true]).status == 404)
+        #expect(try await bob.call(.DELETE, "/api/v1/messages/\(id)").status == 404)
+        #expect(try await bob.call(.POST, "/api/v1/messages/\(id)/move", ["mailbox_id": bobTrash]).status == 404)
+        #expect(try await bob.call(.GET, "/api/v1/messages/\(id)/attachments/0").status == 404)
+        #expect(try await bob.call(.GET, "/mail/message/\(id)").status == 404)
+        #expect(try await bob.call(.GET, "/api/v1/mailboxes?account=a@demo.test").status == 404)
+        #expect(try await bob.call(.GET, "/api/v1/messages/1").status == 404)
+        // Alice's own message is untouched.
+        let still = try await alice.call(.GET, "/api/v1/messages/\(id)")
+        #expect(still.status == 200 && still["seen"] as? Bool == false)
+        // Signed out: 401.
+        #expect(try await server.client().call(.GET, "/api/v1/mailboxes").status == 401)
+    }
+
+    @Test func sendDeliversLocallyFilesSentAndQueuesRemote() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("li@demo.test")
+        try await server.addUser("wang@demo.test")
+        let li = try await signedIn(server, "li@demo.test")
+        let body: [String: Any] = [
+            "to": ["王 <wang@demo.test>"], "subject": "周报 weekly", "text": "本周完成了测试。",
+            "attachments": [["filename": "报告.txt", "content_type": "text/plain", "content": Data("附件内容".utf8).base64EncodedString()]],
+        ]
+        #expect(try await li.call(.POST, "/api/v1/messages/send", body, sendCSRF: false).status == 403)
+        let sent = try await li.call(.POST, "/api/v1/messages/send", body)
+        #expect(sent.status == 200, "\(sent.body)")
+        #expect(sent["status"] as? String == "sent")
+
+        let sentBox = try await mailbox(li, "Sent")
+        let sentList = try await li.call(.GET, "/api/v1/mailboxes/\(sentBox)/messages")
+        let sentCopy = try #require((sentList.object["messages"] as? [[String: Any]])?.first)
+        #expect(sentCopy["seen"] as? Bool == true && sentCopy["subject"] as? String == "周报 weekly")
+
+        let wang = try await signedIn(server, "wang@demo.test")
+        let inbox = try await mailbox(wang, "INBOX")
+        let received = try #require((try await wang.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").object["messages"] as? [[String: Any]])?.first)
+        #expect(received["has_attachments"] as? Bool == true)
+        let full = try await wang.call(.GET, "/api/v1/messages/\(try #require(received["id"] as? String))")
+        let attachment = try #require((full["attachments"] as? [[String: Any]])?.first)
+        #expect(attachment["filename"] as? String == "报告.txt")
+        let download = try await wang.call(.GET, try #require(attachment["url"] as? String))
+        #expect(download.status == 200 && download.body == "附件内容")
+        #expect(download.headers["Content-Disposition"].first?.hasPrefix("attachment") == true)
+        #expect(download.headers["X-Content-Type-Options"].first == "nosniff")
+
+        // Forward as attachment; recent correspondents for autocomplete.
+        let receivedID = try #require(received["id"] as? String)
+        let forwarded = try await wang.call(.POST, "/api/v1/messages/send", [
+            "to": "li@demo.test", "subject": "转发：周报 weekly", "text": "见附件", "attachments": [["message_id": receivedID]],
+        ])
+        #expect(forwarded.status == 200, "\(forwarded.body)")
+        let liInbox = try await mailbox(li, "INBOX")
+        let fwd = try #require((try await li.call(.GET, "/api/v1/mailboxes/\(liInbox)/messages").object["messages"] as? [[String: Any]])?.first)
+        let fwdFull = try await li.call(.GET, "/api/v1/messages/\(try #require(fwd["id"] as? String))")
+        #expect((fwdFull["attachments"] as? [[String: Any]])?.first?["content_type"] as? String == "message/rfc822")
+        #expect(try await li.call(.POST, "/api/v1/messages/send", ["to": "wang@demo.test", "attachments": [["message_id": receivedID]]]).status == 404)
+        let contacts = try await li.call(.GET, "/api/v1/contacts?q=wa")
+        #expect(contacts.array.first?["address"] as? String == "wang@demo.test")
+
+        // Remote recipients go to the durable outbound queue.
+        let remote = try await li.call(.POST, "/api/v1/messages/send", ["to": "someone@example.com", "subject": "x", "text": "y"])
+        #expect(remote.status == 200, "\(remote.body)")
+        let queued = try await server.runtime.deliveryQueue.store.allMessages()
+        #expect(queued.contains { $0.recipients.map(\.address) == ["someone@example.com"] })
+        let forged = try await li.call(.POST, "/api/v1/messages/send", ["from": "wang@demo.test", "to": "wang@demo.test", "text": "y"])
+        #expect(forged.status == 403 && forged.error == "sender_not_allowed")
+        let unknown = try await li.call(.POST, "/api/v1/messages/send", ["to": "nobody@demo.test", "text": "y"])
+        #expect(unknown.status == 422)
+        let none = try await li.call(.POST, "/api/v1/messages/send", ["subject": "x"])
+        #expect(none.status == 422 && none.error == "no_recipients")
+        #expect(try await li.call(.POST, "/api/v1/messages/send", rawBody: "not json").status == 400)
+    }
+
+    @Test func pagesCarrySecurityHeadersAndTheBodyFrameItsOwnPolicy() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhao@demo.test")
+        let html = "<p>hi</p><img src=\"https://tracker.example/x.gif\"><script>alert(1)</script>"
+        let raw = "From: a@example.org\r\nTo: zhao@demo.test\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\(html)\r\n"
+        let account = try await server.runtime.accounts.account("zhao@demo.test")
+        _ = try await server.runtime.mail.deliver(Array(raw.utf8), to: [account.id])
+        // Signed out: to the sign-in page (the client follows the redirect).
+        #expect(try await server.client().call(.GET, "/mail").body.contains("login-form"))
+        let client = try await signedIn(server, "zhao@demo.test")
+
+        let list = try await client.call(.GET, "/mail")
+        #expect(list.status == 200 && list.body.contains("收件箱") && list.body.contains("html"))
+        let csp = list.headers["Content-Security-Policy"].first ?? ""
+        #expect(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"))
+        #expect(list.headers["X-Content-Type-Options"].first == "nosniff")
+        #expect(list.headers["Referrer-Policy"].first == "no-referrer")
+
+        let inbox = try await mailbox(client, "INBOX")
+        let id = try #require((try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").object["messages"] as? [[String: Any]])?.first?["id"] as? String)
+        let message = try await client.call(.GET, "/api/v1/messages/\(id)")
+        let safe = try #require(message["html"] as? String)
+        #expect(safe.contains("<p>hi</p>") && !safe.contains("tracker.example") && !safe.contains("<script"))
+
+        let page = try await client.call(.GET, "/mail/message/\(id)")
+        #expect(page.status == 200 && page.body.contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\"") && page.body.contains("images-blocked"))
+        let frame = try await client.call(.GET, "/mail/message/\(id)/body")
+        let frameCSP = frame.headers["Content-Security-Policy"].first ?? ""
+        #expect(frameCSP.contains("default-src 'none'") && frameCSP.contains("img-src data:;") && frameCSP.contains("sandbox"))
+        #expect(!frame.body.contains("tracker.example") && !frame.body.contains("<script"))
+        let allowed = try await client.call(.GET, "/mail/message/\(id)/body?images=1")
+        #expect(allowed.body.contains("https://tracker.example/x.gif"))
+        #expect((allowed.headers["Content-Security-Policy"].first ?? "").contains("img-src data: http: https:"))
+
+        // Drafts: saved, replaced, listed in Drafts.
+        let draft = try await client.call(.POST, "/api/v1/drafts", ["to": "x@demo.test", "subject": "草稿", "text": "v1"])
+        #expect(draft.status == 201)
+        let second = try await client.call(.POST, "/api/v1/drafts", ["subject": "草稿", "text": "v2", "draft_id": try #require(draft["id"] as? String)])
+        #expect(second.status == 201)
+        let drafts = try await mailbox(client, "Drafts")
+        let draftList = try await client.call(.GET, "/api/v1/mailboxes/\(drafts)/messages")
+        #expect(draftList["total"] as? Int == 1)
+        #expect(try await client.call(.POST, "/api/v1/drafts", ["text": "x"], sendCSRF: false).status == 403)
+    }
+}

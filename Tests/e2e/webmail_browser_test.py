@@ -1,0 +1,338 @@
+#!/usr/bin/python3
+"""Browser test of the webmail (issue 7, SPEC M6) with headless Chromium.
+
+Starts `mailward serve --demo` (the demo users get sample mail, among it a GBK-encoded one) on
+free ports and, as a user would: signs in, reads the GBK mail with its Chinese subject, replies
+with an attachment, finds the reply in 已发送, searches a Chinese word, moves the mail to a new
+folder with a Chinese name, deletes it and empties 已删除. Then a hostile HTML corpus (sent by
+another user through the API) is opened in the real browser: no script may run and no request may
+reach the "remote" host (a local HTTP listener that records hits) until the user clicks 显示图片 —
+after which the image request does arrive (so the listener really can see requests).
+Screenshots go to test-artifacts/e2e-webmail/.
+
+Run: /usr/bin/python3 Tests/e2e/webmail_browser_test.py   (MAILWARD_BIN overrides the binary)
+"""
+import http.cookiejar
+import http.server
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("MAILWARD_BIN", os.path.join(ROOT, ".build", "debug", "mailward"))
+ARTIFACTS = os.path.join(ROOT, "test-artifacts", "e2e-webmail")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Recorder:
+    """The "remote host": records every request it gets."""
+
+    def __init__(self):
+        self.hits = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                recorder.hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/gif")
+                self.end_headers()
+                self.wfile.write(b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def hostile_corpus(r):
+    return "\n".join([
+        "<p id='visible'>Hostile corpus 恶意样本</p>",
+        f"<script>fetch('{r.url('/script-ran')}'); alert(1)</script>",
+        f"<img src=x onerror=\"fetch('{r.url('/onerror-ran')}')\">",
+        f"<img src=\"{r.url('/remote-image.gif')}\" alt=remote>",
+        f"<svg onload=\"fetch('{r.url('/svg-ran')}')\"><script>fetch('{r.url('/svg-script')}')</script></svg>",
+        f"<div style=\"background-image: url({r.url('/css-bg.gif')}); width: expression(alert(1))\">css</div>",
+        f"<style>body {{ background: url({r.url('/style-bg.gif')}) }}</style>",
+        f"<a href=\"javascript:fetch('{r.url('/js-link')}')\" id=jslink>click me</a>",
+        f"<meta http-equiv=\"refresh\" content=\"0;url={r.url('/meta-refresh')}\">",
+        f"<form action=\"{r.url('/phish')}\" method=post><input name=password type=password><button>登录</button></form>",
+        f"<iframe src=\"{r.url('/iframe')}\"></iframe><object data=\"{r.url('/object')}\"></object>",
+        f"<link rel=stylesheet href=\"{r.url('/link.css')}\"><base href=\"{r.url('/')}\">",
+        f"<table background=\"{r.url('/table-bg.gif')}\"><tr><td>cell</td></tr></table>",
+        f"<body onload=\"fetch('{r.url('/body-onload')}')\">",
+    ])
+
+
+class Mailward:
+    def __init__(self):
+        self.data = tempfile.mkdtemp(prefix="mailward-webmail-e2e-")
+        self.port = free_port()
+        self.log_path = os.path.join(self.data, "server.log")
+
+    def start(self):
+        env = dict(os.environ, MAILWARD_HTTP_PORT=str(self.port))
+        for key in ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
+                    "POP3_PORT", "POP3_TLS_PORT"]:
+            env["MAILWARD_" + key] = str(free_port())
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([BIN, "serve", "--demo", "--data", self.data], stdout=self.log,
+                                        stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            text = open(self.log_path, encoding="utf-8").read()
+            passwords = dict(re.findall(r"(\w+@demo\.test)\s+password: (\S+)", text))
+            if "alice@demo.test" in passwords and "bob@demo.test" in passwords:
+                self.passwords = passwords
+                return
+            time.sleep(0.2)
+        raise AssertionError("mailward serve --demo did not come up; log:\n" + open(self.log_path).read())
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=40)
+        self.log.close()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def api_client(self, address):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+        def call(method, path, body=None, token=None):
+            data = json.dumps(body).encode() if body is not None else None
+            request = urllib.request.Request(self.url("/api/v1" + path), data=data, method=method)
+            request.add_header("Content-Type", "application/json")
+            if token:
+                request.add_header("X-CSRF-Token", token)
+            with opener.open(request, timeout=20) as response:
+                return json.loads(response.read() or b"null")
+
+        token = call("POST", "/session", {"username": address, "password": self.passwords[address]})["csrf_token"]
+        return lambda method, path, body=None: call(method, path, body, token)
+
+
+class Browser:
+    def __init__(self, server):
+        self.server = server
+        options = Options()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1000",
+                         "--lang=zh-CN"]:
+            options.add_argument(argument)
+        options.binary_location = "/usr/bin/chromium"
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        # Pages reload after each action: an element may go stale while it is polled.
+        self.wait = WebDriverWait(self.driver, 15, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
+        self.shots = 0
+
+    def open(self, path):
+        self.driver.get(self.server.url(path))
+
+    def el(self, element_id):
+        return self.wait.until(EC.presence_of_element_located((By.ID, element_id)))
+
+    def click(self, element_id):
+        self.wait.until(EC.element_to_be_clickable((By.ID, element_id))).click()
+
+    def click_css(self, selector):
+        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, selector))).click()
+
+    def type(self, element_id, text):
+        field = self.el(element_id)
+        field.clear()
+        field.send_keys(text)
+
+    def wait_text(self, element_id, text):
+        self.wait.until(lambda d: text in d.find_element(By.ID, element_id).text)
+
+    def open_message(self, subject):
+        self.wait.until(EC.element_to_be_clickable((By.XPATH, f"//ul[@id='messages']//a[contains(., '{subject}')]"))).click()
+        self.el("body-frame")
+
+    def frame_text(self):
+        self.driver.switch_to.frame(self.el("body-frame"))
+        try:
+            return self.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").text or None)
+        finally:
+            self.driver.switch_to.default_content()
+
+    def folder(self, special):
+        self.click_css(f"a.folder[data-special='{special}']")
+        self.el("messages")
+
+    def no_alert(self):
+        try:
+            alert = self.driver.switch_to.alert
+            raise AssertionError("a script opened an alert: " + alert.text)
+        except NoAlertPresentException:
+            pass
+
+    def shot(self, name):
+        self.shots += 1
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.shots:02d}-{name}.png"))
+
+
+def main():
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    recorder = Recorder()
+    server = Mailward()
+    server.start()
+    browser = None
+    step = "start"
+    try:
+        step = "bob sends the hostile corpus to alice through the API"
+        bob = server.api_client("bob@demo.test")
+        bob("POST", "/messages/send", {"to": "alice@demo.test", "subject": "Hostile corpus",
+                                       "text": "plain part", "html": hostile_corpus(recorder)})
+
+        browser = Browser(server)
+        step = "sign in"
+        browser.open("/login")
+        browser.type("username", "alice@demo.test")
+        browser.type("password", server.passwords["alice@demo.test"])
+        browser.click("login-submit")
+        browser.wait_text("messages", "项目进度会议通知")
+        browser.shot("inbox")
+
+        step = "read the GBK mail with a Chinese subject"
+        browser.open_message("项目进度会议通知")
+        browser.wait_text("subject", "项目进度会议通知")
+        assert "三楼会议室" in browser.frame_text()
+        browser.shot("read-gbk")
+
+        step = "reply with an attachment"
+        browser.click("reply")
+        browser.wait.until(lambda d: d.find_element(By.ID, "subject").get_attribute("value").startswith("回复："))
+        browser.el("body").send_keys("收到，我会准时参加。")
+        attachment = os.path.join(server.data, "议程补充.txt")
+        with open(attachment, "w", encoding="utf-8") as f:
+            f.write("补充议程：预算讨论\n")
+        browser.el("files").send_keys(attachment)
+        browser.wait.until(lambda d: "议程补充.txt" in d.find_element(By.ID, "attached").text)
+        browser.shot("reply")
+        browser.click("send")
+        browser.wait.until(lambda d: "/mail" in d.current_url and "compose" not in d.current_url)
+
+        step = "find the reply in 已发送"
+        browser.folder("sent")
+        browser.wait_text("mailbox-name", "已发送")
+        browser.wait_text("messages", "回复：项目进度会议通知")
+        browser.open_message("回复：项目进度会议通知")
+        browser.wait_text("attachments", "议程补充.txt")
+        assert "收到，我会准时参加。" in browser.frame_text()
+        browser.shot("sent")
+
+        step = "search a Chinese word"
+        browser.open("/mail")
+        browser.type("search-q", "会议室")
+        browser.click("search-submit")
+        browser.wait_text("mailbox-name", "会议室")
+        browser.wait_text("messages", "项目进度会议通知")
+        browser.shot("search")
+
+        step = "move to a new folder named in Chinese"
+        browser.open("/mail")
+        browser.type("new-folder-name", "项目资料")
+        browser.click("new-folder-submit")
+        browser.wait_text("mailbox-name", "项目资料")
+        browser.folder("inbox")
+        browser.open_message("项目进度会议通知")
+        Select(browser.el("move-to")).select_by_visible_text("项目资料")
+        browser.wait_text("mailbox-name", "项目资料")
+        browser.wait_text("messages", "项目进度会议通知")
+        browser.shot("moved")
+
+        step = "delete and empty 已删除"
+        browser.open_message("项目进度会议通知")
+        browser.click("delete-message")
+        browser.wait_text("mailbox-name", "项目资料")
+        browser.el("no-messages")
+        browser.folder("trash")
+        browser.wait_text("messages", "项目进度会议通知")
+        browser.shot("trash")
+        browser.click("empty-trash")
+        browser.wait.until(EC.alert_is_present()).accept()
+        browser.el("no-messages")
+        browser.shot("trash-emptied")
+
+        step = "hostile corpus: no script, no remote request before images are allowed"
+        browser.folder("inbox")
+        browser.open_message("Hostile corpus")
+        assert "Hostile corpus 恶意样本" in browser.frame_text()
+        browser.el("images-blocked")
+        time.sleep(2)
+        browser.no_alert()
+        assert recorder.hits == [], f"requests reached the remote host: {recorder.hits}"
+        browser.driver.switch_to.frame(browser.el("body-frame"))
+        for tag in ["script", "iframe", "object", "form", "input", "svg", "style", "meta", "base", "link"]:
+            # The frame's own head has a <meta charset> and a <style>; the mail is the body.
+            assert not browser.driver.find_elements(By.CSS_SELECTOR, "body " + tag), f"<{tag}> survived"
+        assert len(browser.driver.find_elements(By.CSS_SELECTOR, "head *")) == 2
+        for link in browser.driver.find_elements(By.TAG_NAME, "a"):
+            assert not (link.get_attribute("href") or "").lower().startswith("javascript"), "javascript: link survived"
+        browser.driver.switch_to.default_content()
+        browser.shot("hostile-blocked")
+        browser.click("allow-images")
+        browser.el("body-frame")
+        deadline = time.time() + 10
+        while "/remote-image.gif" not in recorder.hits and time.time() < deadline:
+            time.sleep(0.2)
+        browser.no_alert()
+        assert recorder.hits == ["/remote-image.gif"], f"after allowing images: {recorder.hits}"
+        browser.shot("hostile-images-allowed")
+
+        step = "phone screen"
+        browser.driver.set_window_size(412, 900)
+        browser.open("/mail")
+        browser.wait_text("messages", "Hostile corpus")
+        width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 412, f"the list is wider than a phone screen: {width}px"
+        browser.shot("phone-list")
+        print("webmail browser test: OK")
+    except Exception:
+        print(f"webmail browser test FAILED at step: {step}", file=sys.stderr)
+        if browser:
+            browser.shot("failure")
+        print(open(server.log_path).read()[-4000:], file=sys.stderr)
+        raise
+    finally:
+        if browser:
+            browser.driver.quit()
+        server.stop()
+        recorder.server.shutdown()
+        shutil.rmtree(server.data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
