@@ -11,6 +11,7 @@ or the database files. Screenshots go to test-artifacts/e2e/.
 Run: /usr/bin/python3 Tests/e2e/two_step_browser_test.py   (MAILWARD_BIN overrides the binary)
 """
 import json
+import imaplib
 import os
 import re
 import shutil
@@ -55,9 +56,11 @@ class Mailward:
 
     def start(self):
         env = dict(os.environ, MAILWARD_HTTP_PORT=str(self.port))
+        self.ports = {}
         for key in ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
                     "POP3_PORT", "POP3_TLS_PORT"]:
-            env["MAILWARD_" + key] = str(free_port())
+            self.ports[key] = free_port()
+            env["MAILWARD_" + key] = str(self.ports[key])
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([BIN, "serve", "--data", self.data], stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 30
@@ -278,7 +281,22 @@ def main():
         browser.open("/settings?lang=en")
         browser.wait_text("link-two-step", "Two-step verification")
         browser.shot("english")
-        print("IMAP with the client-specific password: skipped (no IMAP door on main yet)")
+
+        step = "IMAP: the account password is refused, the client-specific password works (SPEC A8)"
+        imap = imaplib.IMAP4("127.0.0.1", server.ports["IMAP_PORT"])
+        try:
+            imap.login("zhang.san@demo.test", PASSWORD)
+            raise AssertionError("the account password opened an IMAP session on a two-step account")
+        except imaplib.IMAP4.error as refusal:
+            assert "client-specific password" in str(refusal), refusal
+        imap = imaplib.IMAP4("127.0.0.1", server.ports["IMAP_PORT"])
+        # Typed as four groups in upper case: spaces and case do not matter (A7).
+        typed = " ".join(app_password[i:i + 4] for i in range(0, 16, 4)).upper()
+        status, _ = imap.login("zhang.san@demo.test", typed)
+        assert status == "OK", status
+        status, data = imap.select("INBOX")
+        assert status == "OK", (status, data)
+        imap.logout()
     except Exception:
         browser.shot("failure")
         print(f"FAILED at step: {step}", file=sys.stderr)
