@@ -121,7 +121,8 @@ struct FixtureTests {
         }
     }
 
-    @Test func tenKilobyteMessageParsesQuickly() {
+    /// Speed lives in `Benchmarks/`; this checks the typical 10 KB shape parses into the expected parts.
+    @Test func tenKilobyteMessageParsesIntoItsParts() {
         var b = MessageBuilder(date: Date(timeIntervalSince1970: 0))
         b.from = [MailAddress(displayName: "张三", address: "z@example.cn")]
         b.subject = "性能测试"
@@ -131,10 +132,8 @@ struct FixtureTests {
         var g = SeededGenerator(seed: 3)
         let bytes = b.build(using: &g).bytes
         #expect(bytes.count > 9_000 && bytes.count < 20_000)
-        let clock = ContinuousClock()
-        let iterations = 50
-        let elapsed = clock.measure { for _ in 0..<iterations { _ = MIMEParser.parse(bytes) } }
-        // Debug builds are ~10x slower than release; this only catches pathological regressions.
-        #expect(elapsed / iterations < .milliseconds(20))
+        let content = MessageContent.extract(from: bytes)
+        #expect(content.attachments.map(\.filename) == ["a.bin"])
+        #expect(content.attachments.first?.size == 2000)
     }
 }

@@ -81,10 +81,9 @@ import Testing
         let server = try await RecordingHTTPServer.start { _ in nil }
         defer { Task { await server.shutdown() } }
         let sender = WebhookSMSSender(url: URL(string: server.baseURL)!, secret: "s", httpClient: .shared, timeout: .milliseconds(300))
-        let started = ContinuousClock.now
+        // The server never answers: only the sender's own deadline can end this call.
         let error = await #expect(throws: SMSDeliveryError.self) { try await sender.send(Self.message) }
         #expect(error?.detail.contains("no answer") == true)
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     // MARK: Alibaba Cloud
