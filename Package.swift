@@ -260,7 +260,7 @@ let package = Package(
         .testTarget(
             name: "MailwardAppTests",
             dependencies: [
-                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig",
+                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig", "MailwardMIME",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
