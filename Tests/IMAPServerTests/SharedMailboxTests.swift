@@ -43,6 +43,12 @@ import Testing
         let listStatus = try await li.run("LIST \"\" \"\(Self.project)\" RETURN (STATUS (MESSAGES))")
         #expect(listStatus.contains("* STATUS \(Self.project) (MESSAGES 1)"), "\(listStatus)")
 
+        // A colleague's quota is not li's; shared folders are always subscribed.
+        let quota = try await li.run("GETQUOTAROOT \(Self.inbox)")
+        #expect(quota == ["* QUOTAROOT \(Self.inbox)", quota.tagged], "\(quota)")
+        #expect(try await li.run("UNSUBSCRIBE \(Self.inbox)").tagged.contains("OK Shared mailboxes are always subscribed"))
+        #expect(try await li.run("LSUB \"\" \"\(Self.inbox)\"").count == 2)
+
         // The parents cannot be selected; a stranger sees no Shared at all.
         #expect(try await li.run("SELECT Shared/boss@example.com").tagged.contains("NO [NONEXISTENT]"))
         let (stranger, _) = try await IMAPTestClient.connect(fixture.server)
