@@ -200,7 +200,7 @@ import Testing
         let fixture = try await SharedFixture.start(sharing: .sendAs)
         let li = try await fixture.granteeClient()
         #expect(try await li.run("SELECT \(Self.inbox)").tagged.contains("OK [READ-WRITE]"))
-        #expect(try await li.run("STORE 1 +FLAGS (\\Flagged)").tagged.contains("OK"))
+        #expect(try await li.run("STORE 1 +FLAGS (\\Flagged \\Deleted)").tagged.contains("OK"))
 
         try await fixture.change(to: .readOnly)
         let refused = try await li.run("STORE 2 +FLAGS (\\Flagged)")
@@ -212,8 +212,12 @@ import Testing
         #expect(!records[1].flags.contains(MessageFlags.flagged))
         #expect(!records[1].flags.contains(MessageFlags.seen), "read only now: BODY[] is a peek")
         #expect(try await li.run("MYRIGHTS \(Self.inbox)").first == "* MYRIGHTS \(Self.inbox) lr")
+        // CLOSE without the expunge right only closes (RFC 4314 §4): the \Deleted message stays.
+        #expect(try await li.run("CLOSE").tagged.contains("OK"))
+        #expect(try await fixture.bossInbox().count == 2)
 
         try await fixture.change(to: .sendAs)
+        #expect(try await li.run("SELECT \(Self.inbox)").tagged.contains("OK [READ-WRITE]"))
         #expect(try await li.run("STORE 2 +FLAGS (\\Flagged)").tagged.contains("OK"))
         #expect(try await fixture.bossInbox()[1].flags.contains(MessageFlags.flagged))
         await li.close()
