@@ -90,11 +90,6 @@ extension IMAPSession {
     func delete(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
         try await refuseSharedManagement(try folderName(wire))
         let mailbox = try await existingMailbox(wire)
-        // Children would be orphaned (listed under a parent that is gone): refused, as Dovecot does.
-        let children = try await store.mailboxes(accountID: accountID).contains { $0.name.hasPrefix(mailbox.name + "/") }
-        if children, !mailbox.isInbox {
-            return StatusResponse(.no, code: .cannot, text: "Mailbox has children, delete them first")
-        }
         try await mail.deleteMailbox(mailbox)
         if state.selected?.mailboxID == mailbox.id { state.deselect() }
         return ok("DELETE completed")

@@ -354,6 +354,7 @@ final class IMAPSession {
         case .noSuchMailbox: StatusResponse(.no, code: .nonExistent, text: "No such mailbox")
         case .invalidMailboxName: StatusResponse(.no, code: .cannot, text: "Invalid mailbox name")
         case .cannotDeleteInbox: StatusResponse(.no, code: .cannot, text: "INBOX cannot be deleted or renamed")
+        case .hasChildren: StatusResponse(.no, code: .cannot, text: "Mailbox has children, delete them first")
         case .noSuchMessage: StatusResponse(.no, code: .expungeIssued, text: "Message no longer exists")
         }
     }

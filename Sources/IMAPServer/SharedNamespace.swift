@@ -5,7 +5,7 @@ import MailwardCore
 /// parents. The first level `Shared` is reserved for this namespace: nobody can create, rename
 /// to or select a personal folder of that name. Pure.
 enum SharedNamespace {
-    static let root = "Shared"
+    static let root = MailwardCore.MailboxName.sharedRoot
     static let prefix = root + "/"
 
     /// Where a (normalized) name points inside the shared namespace.

@@ -42,6 +42,24 @@ import Testing
         await #expect(throws: MailError.cannotDeleteInbox) { try await f.service.deleteMailbox(try await f.inbox(f.alice)) }
         try await f.service.deleteMailbox(sent)
         #expect(try await f.store.mailbox(id: sent.id) == nil)
+
+        // A parent goes only after its children: nothing is left listed under a missing parent.
+        let parent = try #require(try await f.store.mailbox(accountID: f.alice.id, name: "事务/项目"))
+        await #expect(throws: MailError.hasChildren("事务/项目")) { try await f.service.deleteMailbox(parent) }
+        try await f.service.deleteMailbox(project)
+        try await f.service.deleteMailbox(parent)
+        #expect(try await f.store.mailbox(accountID: f.alice.id, name: "事务/项目") == nil)
+    }
+
+    /// `Shared/…` is where doors show colleagues' mailboxes (IMAP's shared namespace).
+    @Test(arguments: StoreKind.allCases)
+    func theSharedRootIsReserved(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        for name in ["Shared", "shared/x", "SHARED/boss@example.com/INBOX"] {
+            await #expect(throws: MailError.invalidMailboxName(name)) { try await f.service.createMailbox(accountID: f.alice.id, name: name) }
+        }
+        let notes = try await f.service.createMailbox(accountID: f.alice.id, name: "Shared notes")
+        await #expect(throws: MailError.invalidMailboxName("Shared/notes")) { try await f.service.renameMailbox(notes, to: "Shared/notes") }
     }
 
     @Test(arguments: StoreKind.allCases)

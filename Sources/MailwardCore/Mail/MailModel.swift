@@ -227,6 +227,8 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchMailbox(String)
     case invalidMailboxName(String)
     case cannotDeleteInbox
+    /// A folder with child folders cannot be deleted; its children go first.
+    case hasChildren(String)
     case noSuchMessage
 
     public var description: String {
@@ -236,6 +238,7 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSuchMailbox(let n): "no such mailbox: \(n)"
         case .invalidMailboxName(let n): "invalid mailbox name: \(n)"
         case .cannotDeleteInbox: "INBOX cannot be deleted"
+        case .hasChildren(let n): "mailbox has child folders: \(n)"
         case .noSuchMessage: "no such message"
         }
     }

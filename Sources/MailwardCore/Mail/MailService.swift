@@ -56,6 +56,7 @@ public struct MailService: Sendable {
     @discardableResult
     public func createMailbox(accountID: AccountID, name rawName: String, specialUse: SpecialUse? = nil) async throws -> Mailbox {
         let name = try MailboxName.normalize(rawName)
+        guard !MailboxName.isReserved(name) else { throw MailError.invalidMailboxName(name) }
         if try await store.mailbox(accountID: accountID, name: name) != nil { throw MailError.mailboxExists(name) }
         for parent in MailboxName.ancestors(of: name) where try await store.mailbox(accountID: accountID, name: parent) == nil {
             _ = try? await store.createMailbox(accountID: accountID, name: parent, specialUse: nil, createdAt: clock.now)
@@ -68,7 +69,9 @@ public struct MailService: Sendable {
     public func renameMailbox(_ mailbox: Mailbox, to rawName: String) async throws {
         guard !mailbox.isInbox else { throw MailError.invalidMailboxName(Mailbox.inbox) }
         let name = try MailboxName.normalize(rawName)
-        guard name != Mailbox.inbox, !name.hasPrefix(mailbox.name + "/") else { throw MailError.invalidMailboxName(name) }
+        guard name != Mailbox.inbox, !name.hasPrefix(mailbox.name + "/"), !MailboxName.isReserved(name) else {
+            throw MailError.invalidMailboxName(name)
+        }
         for parent in MailboxName.ancestors(of: name) where try await store.mailbox(accountID: mailbox.accountID, name: parent) == nil {
             _ = try? await store.createMailbox(accountID: mailbox.accountID, name: parent, specialUse: nil, createdAt: clock.now)
         }
@@ -81,8 +84,12 @@ public struct MailService: Sendable {
         events.publish(.renamed, in: mailbox.id)
     }
 
+    /// Deletes a folder and its messages. A folder with child folders is refused (as Dovecot
+    /// does): deleting it would leave the children listed under a parent that is gone.
     public func deleteMailbox(_ mailbox: Mailbox) async throws {
         guard !mailbox.isInbox else { throw MailError.cannotDeleteInbox }
+        let children = try await store.mailboxes(accountID: mailbox.accountID).contains { $0.name.hasPrefix(mailbox.name + "/") }
+        guard !children else { throw MailError.hasChildren(mailbox.name) }
         try await store.deleteMailbox(id: mailbox.id)
         try await store.setSubscribed(accountID: mailbox.accountID, name: mailbox.name, false)
         events.publish(.deleted, in: mailbox.id)

@@ -2,6 +2,15 @@
 /// `INBOX` in any case means the inbox, no empty levels, no IMAP wildcards, no control characters.
 public enum MailboxName {
     public static let maximumLength = 512
+    /// The first level under which doors show mailboxes shared with the account
+    /// (`Shared/<owner>/<folder>` in IMAP): no personal folder may live there.
+    public static let sharedRoot = "Shared"
+
+    /// Whether a (normalized) name falls under the reserved shared root, in any case.
+    public static func isReserved(_ name: String) -> Bool {
+        let first = name.split(separator: Mailbox.delimiter, maxSplits: 1).first.map(String.init) ?? name
+        return first.caseInsensitiveCompare(sharedRoot) == .orderedSame
+    }
 
     /// The canonical form of a name a user or client gave, or `MailError.invalidMailboxName`.
     public static func normalize(_ raw: String) throws -> String {
