@@ -115,10 +115,18 @@ class Mailward:
             self.ports[key] = free_port()
             self.env["MAILWARD_" + key] = str(self.ports[key])
         self.log_path = os.path.join(work, "mailward.log")
-        self.log = open(self.log_path, "w")
+        self._start()
+
+    def _start(self):
+        self.log = open(self.log_path, "a")
         self.process = subprocess.Popen([self.binary, "serve"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         for key in ["SMTP_PORT", "IMAP_PORT"]:
             wait_for_port(self.ports[key], "mailward", log=self.log_path)
+
+    def restart(self):
+        """A fresh process on the same data folder and ports."""
+        self.stop()
+        self._start()
 
     def _run(self, arguments, stdin=None):
         subprocess.run([self.binary] + arguments, input=stdin, text=True, env=self.env, check=True,
@@ -154,6 +162,9 @@ class Dovecot:
     `imap_hibernate_timeout`)."""
 
     def __init__(self, work, protocols, password="unused", settings=None, imap_clients=100):
+        self.work = work
+        self.protocols = protocols
+        self.password = password
         self.root = os.path.join(work, "dovecot")
         self.mail = os.path.join(self.root, "mail")
         for folder in ["run", "state", "mail"]:
@@ -161,6 +172,15 @@ class Dovecot:
         self.lmtp_port = free_port() if "lmtp" in protocols else None
         self.imap_port = free_port() if "imap" in protocols else None
         self.log_path = os.path.join(self.root, "dovecot.log")
+        self._start(settings, imap_clients)
+
+    def restart(self, settings=None, imap_clients=100):
+        """Stops this instance and starts it again on the same mail and ports with other settings."""
+        self.stop()
+        self._start(settings, imap_clients)
+
+    def _start(self, settings, imap_clients):
+        work, protocols, password = self.work, self.protocols, self.password
         running_as_root = os.getuid() == 0
         if running_as_root:
             # Mail is stored as `nobody`; the folders above it must be traversable.
@@ -188,10 +208,12 @@ class Dovecot:
             "mail_fsync": "optimized",
             "lmtp_save_to_detail_mailbox": "no",
             "default_process_limit": str(max(100, imap_clients + 50)),
-            "default_client_limit": str(max(1000, 2 * imap_clients + 100)),
+            # anvil, auth and the other shared services hold a connection per login/imap process.
+            "default_client_limit": str(max(1000, 2 * imap_clients + 1000)),
         }
         lines.update(settings or {})
         config = users + "".join(f"{k} = {v}\n" for k, v in lines.items())
+        limit = max(100, imap_clients + 50)
         config += f"""
 passdb {{
   driver = static
@@ -218,10 +240,10 @@ service imap-login {{
   inet_listener imaps {{
     port = 0
   }}
-  process_limit = {max(100, imap_clients + 50)}
+  process_limit = {limit}
 }}
 service imap {{
-  process_limit = {max(100, imap_clients + 50)}
+  process_limit = {limit}
 }}
 service imap-hibernate {{
   unix_listener imap-hibernate {{
