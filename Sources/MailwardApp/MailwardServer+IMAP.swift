@@ -11,14 +11,14 @@ extension MailwardServer {
             settings: IMAPDoor.Settings(hostname: configuration.hostname, tlsContext: tlsContext),
             logger: logger)
         let plain = TCPListener(
-            configuration: .init(name: "imap", host: configuration.listenAddress, port: configuration.imap.port,
-                                 overLimitReply: IMAPDoor.overLimitReply),
+            configuration: listenerConfiguration(name: "imap", port: configuration.imap.port,
+                                                 overLimitReply: IMAPDoor.overLimitReply),
             logger: logger,
             onListening: { port in await self.reportListening(.imap, port) },
             session: { connection in await door.serve(connection) })
         let implicitTLS = TCPListener(
-            configuration: .init(name: "imaps", host: configuration.listenAddress, port: configuration.imap.tlsPort,
-                                 implicitTLS: tlsContext, overLimitReply: IMAPDoor.overLimitReply),
+            configuration: listenerConfiguration(name: "imaps", port: configuration.imap.tlsPort,
+                                                 implicitTLS: tlsContext, overLimitReply: IMAPDoor.overLimitReply),
             logger: logger,
             onListening: { port in await self.reportListening(.imaps, port) },
             session: { connection in await door.serve(connection) })

@@ -15,14 +15,13 @@ extension MailwardServer {
             logger: logger)
         let overLimit = "-ERR [SYS/TEMP] Too many connections, try again later\r\n"
         let plain = TCPListener(
-            configuration: .init(name: "POP3", host: configuration.listenAddress, port: configuration.pop3.port,
-                                 overLimitReply: overLimit),
+            configuration: listenerConfiguration(name: "POP3", port: configuration.pop3.port, overLimitReply: overLimit),
             logger: logger,
             onListening: { port in await self.reportListening(.pop3, port) },
             session: { connection in await door.serve(connection) })
         let implicitTLS = TCPListener(
-            configuration: .init(name: "POP3S", host: configuration.listenAddress, port: configuration.pop3.tlsPort,
-                                 implicitTLS: tlsContext, overLimitReply: overLimit),
+            configuration: listenerConfiguration(name: "POP3S", port: configuration.pop3.tlsPort,
+                                                 implicitTLS: tlsContext, overLimitReply: overLimit),
             logger: logger,
             onListening: { port in await self.reportListening(.pop3s, port) },
             session: { connection in await door.serve(connection) })

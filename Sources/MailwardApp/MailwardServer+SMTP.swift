@@ -32,9 +32,8 @@ extension MailwardServer {
         return doors.map { door, name, port, mode, implicitTLS in
             let sessionSettings = settings(mode)
             let listener = TCPListener(
-                configuration: .init(
-                    name: name, host: configuration.listenAddress, port: port,
-                    implicitTLS: implicitTLS ? tlsContext : nil,
+                configuration: listenerConfiguration(
+                    name: name, port: port, implicitTLS: implicitTLS ? tlsContext : nil,
                     overLimitReply: "421 4.7.0 \(configuration.hostname) Error: too many connections\r\n"),
                 logger: logger,
                 onListening: { bound in await self.reportListening(door, bound) },

@@ -82,6 +82,11 @@ public enum ConfigurationLoader {
         c.imap.tlsPort = try values.port("imap.tls-port", c.imap.tlsPort)
         c.pop3.port = try values.port("pop3.port", c.pop3.port)
         c.pop3.tlsPort = try values.port("pop3.tls-port", c.pop3.tlsPort)
+        c.connections.max = try values.int("connections.max", c.connections.max, range: 1...1_000_000)
+        c.connections.maxPerIP = try values.int("connections.max-per-ip", c.connections.maxPerIP, range: 1...1_000_000)
+        if c.connections.maxPerIP > c.connections.max {
+            throw ConfigurationError(key: "connections.max-per-ip", reason: "cannot be larger than connections.max")
+        }
         c.tls.certificate = try values.string("tls.certificate", c.tls.certificate)
         c.tls.key = try values.string("tls.key", c.tls.key)
         if c.tls.certificate.isEmpty != c.tls.key.isEmpty {

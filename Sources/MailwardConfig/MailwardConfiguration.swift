@@ -11,6 +11,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var smtp = SMTPSettings()
     public var imap = IMAPSettings()
     public var pop3 = POP3Settings()
+    public var connections = ConnectionLimits()
     public var tls = TLSSettings()
     public var log = LogSettings()
     public var mail = MailSettings()
@@ -54,6 +55,16 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public struct POP3Settings: Sendable, Equatable {
         public var port: Int = 1110
         public var tlsPort: Int = 1995
+    }
+
+    /// Limits each SMTP, IMAP and POP3 listener applies to new connections (`TCPListener`).
+    /// The per-IP limit keeps one host from taking every slot; raise it for a campus behind one
+    /// NAT address, or for load tests from loopback.
+    public struct ConnectionLimits: Sendable, Equatable {
+        /// Open connections per listening port.
+        public var max: Int = 2000
+        /// Open connections per client IP address per listening port.
+        public var maxPerIP: Int = 50
     }
 
     public struct TLSSettings: Sendable, Equatable {

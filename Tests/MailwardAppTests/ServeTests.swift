@@ -1,6 +1,7 @@
 import Foundation
 import MailwardApp
 import MailwardConfig
+import MailwardTesting
 import Testing
 
 @Suite struct ServeTests {
@@ -79,5 +80,30 @@ import Testing
         let passwords = banner.split(separator: "\n").compactMap { $0.components(separatedBy: "password: ").dropFirst().first }
         #expect(passwords.count == 3)
         for password in passwords { #expect(!log.contains(password)) }
+    }
+
+    /// `connections.max-per-ip` reaches every mail door's listener: with a limit of 2, the third
+    /// IMAP and the third SMTP connection from loopback get the door's over-limit refusal.
+    @Test func connectionLimitPerIPFromConfiguration() async throws {
+        var configuration = portZeroConfiguration()
+        configuration.connections.maxPerIP = 2
+        let runtime = try Runtime(folder: try DataFolder.prepare(try temporaryFolder()), configuration: configuration)
+        let server = try MailwardServer(runtime: runtime)
+        let running = Task { try await server.run(signals: []) }
+        for (door, greeting, refusal) in [(MailwardServer.Door.imap, "* OK", "* BYE [UNAVAILABLE]"), (.smtp, "220 ", "421 ")] {
+            let port = await server.port(door)
+            var admitted: [LineClient] = []
+            for _ in 0..<2 {
+                let client = try await LineClient.connect(port: port)
+                #expect(try await client.readLine().hasPrefix(greeting))
+                admitted.append(client)
+            }
+            let third = try await LineClient.connect(port: port)
+            #expect(try await third.readLine().hasPrefix(refusal))
+            await third.close()
+            for client in admitted { await client.close() }
+        }
+        await server.shutdown()
+        try await running.value
     }
 }

@@ -57,6 +57,8 @@ import Testing
         ("http:\n  secure-cookies: maybe\n", "http.secure-cookies"),
         ("tls:\n  certificate: /etc/cert.pem\n", "tls.key"),
         ("hostname: bad_host!\n", "hostname"),
+        ("connections:\n  max-per-ip: 0\n", "connections.max-per-ip"),
+        ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
     ])
     func wrongValuesNameTheirKey(_ yaml: String, _ key: String) async throws {
         do {
@@ -72,6 +74,16 @@ import Testing
         await #expect(throws: ConfigurationError(key: "imap.port", reason: "expected a port number 0...65535, got `-1`")) {
             _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_IMAP_PORT": "-1"])
         }
+    }
+
+    @Test func connectionLimitsComeFromFileOrEnvironment() async throws {
+        let defaults = MailwardConfiguration().connections
+        #expect(defaults.max == 2000 && defaults.maxPerIP == 50)
+        let c = try await ConfigurationLoader.load(
+            yaml: "connections:\n  max: 5000\n  max-per-ip: 100\n",
+            environment: ["MAILWARD_CONNECTIONS_MAX_PER_IP": "4000"])
+        #expect(c.connections.max == 5000)
+        #expect(c.connections.maxPerIP == 4000)
     }
 
     @Test func missingFileIsAnError() async {

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Driver of scripts/bench/smtp-ingest: Postfix's `smtp-source` sends N messages of S bytes over C
+parallel SMTP sessions to (a) Mailward's MX door, (b) a private Postfix instance that hands every
+message over LMTP to a private Dovecot LMTP storing into a Maildir, and (c) `smtp-sink`, which
+accepts and discards. For (a) and (b) the clock stops only when every message is durably in the
+mailbox (IMAP STATUS for Mailward, files in the Maildir for Dovecot), so Postfix's queue is
+inside the measurement just as Mailward's store is. Each target gets fresh servers and folders
+every round. Prints messages/s, the ratios, and a Markdown row for docs/benchmarks.md."""
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_servers  # noqa: E402
+from imap_client import IMAPConnection  # noqa: E402
+
+DOMAIN = "bench.test"
+USER, PASSWORD = f"ingest@{DOMAIN}", "Tea-Garden-42"
+SENDER = "sender@example.org"
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of one live process."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def smtp_source(args, port):
+    """Runs smtp-source to completion; returns its wall time. Any refusal is fatal to the run."""
+    command = ["smtp-source", "-s", str(args.sessions), "-l", str(args.size), "-m", str(args.messages),
+               "-f", SENDER, "-t", USER, f"127.0.0.1:{port}"]
+    if args.reuse_connections:
+        command.insert(1, "-d")
+    start = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.monotonic() - start
+    if result.returncode != 0:
+        raise SystemExit(f"smtp-source failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
+    return start, elapsed
+
+
+def wait_until(count, target, timeout, what):
+    deadline = time.monotonic() + timeout
+    while True:
+        n = count()
+        if n >= target:
+            return time.monotonic(), n
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{what}: only {n} of {target} messages stored after {timeout} s")
+        time.sleep(0.02)
+
+
+def run_mailward(args, work):
+    server = bench_servers.Mailward(args.bin, work, DOMAIN, [(USER, PASSWORD)])
+    try:
+        # Logged in before the clock starts: the count after smtp-source is one STATUS away.
+        imap = IMAPConnection(server.imap_port)
+        imap.login(USER, PASSWORD)
+        cpu_before = cpu_seconds(server.pid)
+        start, sent = smtp_source(args, server.smtp_port)
+        stored_at_last_250 = imap.status_messages()
+        done, stored = wait_until(imap.status_messages, args.messages, 600, "mailward")
+        imap.close()
+        cpu = cpu_seconds(server.pid) - cpu_before
+        return {"seconds": done - start, "sent": sent, "stored": stored,
+                "note": f"server CPU {1000 * cpu / args.messages:.2f} ms/msg; "
+                        f"{stored_at_last_250} stored when smtp-source had its last 250"}
+    finally:
+        server.stop()
+
+
+def run_postfix_dovecot(args, work):
+    dovecot = bench_servers.Dovecot(work, ["lmtp"], imap_clients=args.sessions)
+    postfix = None
+    try:
+        postfix = bench_servers.Postfix(work, DOMAIN, USER, dovecot.lmtp_port)
+        start, sent = smtp_source(args, postfix.port)
+        local = USER.split("@")[0]
+        done, stored = wait_until(lambda: dovecot.maildir_count(local), args.messages, 600, "postfix→dovecot")
+        return {"seconds": done - start, "sent": sent, "stored": stored, "note": ""}
+    finally:
+        if postfix:
+            postfix.stop()
+        dovecot.stop()
+
+
+def run_sink(args, work):
+    port = bench_servers.free_port()
+    command = ["smtp-sink"]
+    if os.getuid() == 0:
+        command += ["-u", "nobody"]  # smtp-sink's own rule when started as root
+    sink = subprocess.Popen(command + [f"127.0.0.1:{port}", "1024"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        bench_servers.wait_for_port(port, "smtp-sink")
+        _, sent = smtp_source(args, port)
+        return {"seconds": sent, "sent": sent, "stored": 0, "note": "accepts and discards"}
+    finally:
+        sink.terminate()
+        sink.wait()
+
+
+TARGETS = [("mailward", "Mailward MX door (durable, 250 after fsync)", run_mailward),
+           ("postfix", "Postfix → Dovecot LMTP → Maildir (until stored)", run_postfix_dovecot),
+           ("sink", "smtp-sink (no storage)", run_sink)]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--build", default="release")
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--size", type=int, default=10240, help="message body bytes (smtp-source -l)")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the targets this many times")
+    parser.add_argument("--only", default="mailward,postfix,sink")
+    parser.add_argument("--reuse-connections", action="store_true",
+                        help="smtp-source -d: many messages per connection (default: one per connection)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+    bench_servers.raise_open_files_limit()
+    chosen = [t for t in TARGETS if t[0] in args.only.split(",")]
+
+    results = {name: [] for name, _, _ in chosen}
+    for round_number in range(1, args.rounds + 1):
+        for name, label, run in chosen:
+            work = bench_servers.make_work_folder(f"mailward-ingest-{name}-")
+            load = os.getloadavg()[0]
+            try:
+                r = run(args, work)
+            finally:
+                if not args.keep:
+                    bench_servers.remove_work_folder(work)
+            r["load"] = load
+            r["rate"] = args.messages / r["seconds"]
+            results[name].append(r)
+            print(f"round {round_number}  {label}: {args.messages} × {args.size} B over {args.sessions} sessions "
+                  f"in {r['seconds']:.2f} s = {r['rate']:.0f} msg/s (smtp-source done at {r['sent']:.2f} s; "
+                  f"load {load:.2f}) {r['note']}", flush=True)
+
+    best = {name: max(rs, key=lambda r: r["rate"]) for name, rs in results.items() if rs}
+    print()
+    if "mailward" in best and "postfix" in best:
+        print(f"Mailward / Postfix→Dovecot-LMTP: {best['mailward']['rate'] / best['postfix']['rate']:.2f}× (target ≥ 2×)")
+    if "mailward" in best and "sink" in best:
+        print(f"Mailward / smtp-sink:            {best['mailward']['rate'] / best['sink']['rate']:.2f}× (target ≥ 0.5×)")
+    print()
+    print("| date | build | messages | sessions | Mailward | Postfix→Dovecot | smtp-sink | M/P | M/sink | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    cells = {name: f"{r['rate']:.0f} msg/s ({r['seconds']:.1f} s)" for name, r in best.items()}
+    ratio_p = f"{best['mailward']['rate'] / best['postfix']['rate']:.2f}×" if {"mailward", "postfix"} <= best.keys() else "—"
+    ratio_s = f"{best['mailward']['rate'] / best['sink']['rate']:.2f}×" if {"mailward", "sink"} <= best.keys() else "—"
+    loads = "/".join(f"{r['load']:.1f}" for r in best.values())
+    print(f"| {datetime.date.today()} | {args.build} | {args.messages} × {args.size // 1024} KB | {args.sessions} | "
+          f"{cells.get('mailward', '—')} | {cells.get('postfix', '—')} | {cells.get('sink', '—')} | {ratio_p} | "
+          f"{ratio_s} | {loads} |")
+
+
+if __name__ == "__main__":
+    main()
