@@ -24,11 +24,11 @@ struct LocalUserRoutes {
                 }
                 let me = session.account
                 let candidates = try await call.security.env.accounts.store.accounts(inDomain: me.address.domain)
-                let matches = candidates.lazy.filter { account in
+                let matches = candidates.filter { account in
                     account.id != me.id && !account.disabled
                         && (account.address.description.hasPrefix(prefix) || account.displayName.lowercased().hasPrefix(prefix))
                 }.prefix(Self.limit)
-                return JSONValue.array(matches.map { account in
+                return JSONValue.array(Array(matches).map { account in
                     .object(["address": .string(account.address.description),
                              "name": account.displayName.isEmpty ? .null : .string(account.displayName)])
                 }).response()
