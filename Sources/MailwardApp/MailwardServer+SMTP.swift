@@ -15,7 +15,7 @@ extension MailwardServer {
         doorLogger[metadataKey: "door"] = "smtp"
         let backend = CoreSMTPBackend(
             accounts: runtime.accounts, mail: runtime.mail, authenticator: runtime.authenticator,
-            outbound: runtime.outbound, throttle: throttle, hostname: configuration.hostname,
+            shares: runtime.shares, outbound: runtime.outbound, throttle: throttle, hostname: configuration.hostname,
             clock: runtime.clock, logger: doorLogger)
         let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, logger: doorLogger)
         func settings(_ mode: SMTPDoorMode) -> SMTPSessionSettings {

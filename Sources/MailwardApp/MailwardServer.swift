@@ -57,7 +57,8 @@ public final class MailwardServer: Sendable {
             security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies,
                                   shares: runtime.shares),
             mail: WebMail(mail: runtime.mail,
-                          submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, outbound: runtime.outbound,
+                          submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, shares: runtime.shares,
+                                                        outbound: runtime.outbound,
                                                         maxMessageSize: configuration.smtp.maxMessageSize),
                           maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20)))
         let ports = self.ports

@@ -18,12 +18,12 @@ public struct CoreSMTPBackend: SMTPBackend {
     let logger: Logger
 
     public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
-                outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle, hostname: String,
-                clock: any WallClock = SystemWallClock(), logger: Logger) {
+                shares: ShareService? = nil, outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle,
+                hostname: String, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.accounts = accounts
         self.mail = mail
         self.authenticator = authenticator
-        self.policy = SendingPolicy(accounts: accounts)
+        self.policy = SendingPolicy(accounts: accounts, shares: shares)
         self.outbound = outbound
         self.throttle = throttle
         self.hostname = hostname
@@ -99,13 +99,19 @@ public struct CoreSMTPBackend: SMTPBackend {
         let transaction = submission.transaction
         let now = clock.now
         do {
+            var content = submission.content
+            var authority = SendingPolicy.Authority.own
             if let account = submission.client.account {
-                guard try await policy.mayUseHeaderFrom(of: submission.content, account: account) else { return .senderNotAllowed }
+                // The `From:` decides whose mail this is; a shared mailbox's permission decides
+                // the `Sender:` (SPEC S5), whatever the client wrote.
+                guard let allowed = try await policy.headerAuthority(of: content, account: account) else { return .senderNotAllowed }
+                authority = allowed
+                content = policy.finalHeaders(content, authority: allowed, account: account)
             }
             let received = Array(TraceHeaders.received(
                 client: submission.client, hostname: hostname, queueID: queueID,
                 recipients: transaction.recipients.map(\.address), date: now).utf8)
-            let traced = received + submission.content
+            let traced = received + content
 
             var localAccounts: [AccountID] = []
             var remote: [String] = []
@@ -125,11 +131,17 @@ public struct CoreSMTPBackend: SMTPBackend {
                     id: queueID, sender: transaction.reversePath.address, recipients: remote, raw: traced, createdAt: now))
             }
             if let account = submission.client.account {
-                await saveSentCopy(submission.content, account: account)
+                await saveSentCopy(content, account: account)
+                if let owner = authority.owner {
+                    await saveSentCopy(content, account: owner)
+                    await policy.shares?.recordGranteeAction(
+                        account, ownerID: owner.id, action: .send, door: .smtp, ip: submission.client.remoteIP,
+                        detail: "sent \(queueID) to \(transaction.recipients.count) recipient(s)")
+                }
             }
             logger.info("message accepted", metadata: [
                 "id": "\(queueID)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
-                "size": "\(submission.content.count)",
+                "size": "\(content.count)",
             ])
             return .accepted(queueID: queueID)
         } catch let error as MailError {

@@ -27,7 +27,7 @@ import Testing
     @Test func headerFromMustBeUsableAndPresent() async throws {
         let (policy, alice, _) = try await setUp()
         func check(_ headers: String) async throws -> Bool {
-            try await policy.mayUseHeaderFrom(of: Array((headers + "\r\n\r\nbody\r\n").utf8), account: alice)
+            try await policy.headerAuthority(of: Array((headers + "\r\n\r\nbody\r\n").utf8), account: alice) != nil
         }
         #expect(try await check("From: Alice <alice@example.test>"))
         #expect(try await check("From: =?UTF-8?B?6ZSA5ZSu?= <SALES@example.test>"))

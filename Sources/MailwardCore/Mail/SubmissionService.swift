@@ -69,17 +69,20 @@ public struct SubmissionService: Sendable {
     public let outbound: (any OutboundQueue)?
     public let maxMessageSize: Int
 
-    public init(mail: MailService, accounts: AccountService, outbound: (any OutboundQueue)?, maxMessageSize: Int = 25 << 20) {
+    public init(mail: MailService, accounts: AccountService, shares: ShareService? = nil, outbound: (any OutboundQueue)?,
+                maxMessageSize: Int = 25 << 20) {
         self.mail = mail
         self.accounts = accounts
-        self.policy = SendingPolicy(accounts: accounts)
+        self.policy = SendingPolicy(accounts: accounts, shares: shares)
         self.outbound = outbound
         self.maxMessageSize = maxMessageSize
     }
 
     /// Sends `message` as `account`. All recipients are checked before anything is delivered.
+    /// A `from` of a shared mailbox goes out as its permission says (SPEC S5) and is filed in
+    /// both the account's and the owner's Sent.
     public func send(_ message: OutgoingMessage, as account: Account) async throws -> SubmissionResult {
-        let sender = try await allowedSender(message.from, account: account)
+        let (sender, authority) = try await allowedSender(message.from, account: account)
         let to = try Self.addresses(message.to), cc = try Self.addresses(message.cc), bcc = try Self.addresses(message.bcc)
         let recipients = Self.unique((to + cc + bcc).map(\.address))
         guard !recipients.isEmpty else { throw SubmissionError.noRecipients }
@@ -101,7 +104,7 @@ public struct SubmissionService: Sendable {
         }
         if !remote.isEmpty && outbound == nil { throw SubmissionError.remoteDeliveryUnavailable(remote) }
 
-        let built = build(message, sender: sender, account: account, to: to, cc: cc)
+        let built = build(message, sender: sender, authority: authority, account: account, to: to, cc: cc)
         guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
 
         if !local.isEmpty { _ = try await mail.deliver(built.bytes, to: local) }
@@ -113,18 +116,25 @@ public struct SubmissionService: Sendable {
         if let sent = try await mail.mailbox(accountID: account.id, specialUse: .sent) {
             sentCopy = try await mail.append(built.bytes, to: sent.id, flags: [MessageFlags.seen])
         }
+        if let owner = authority.owner {
+            if let ownerSent = try await mail.mailbox(accountID: owner.id, specialUse: .sent) {
+                _ = try await mail.append(built.bytes, to: ownerSent.id, flags: [MessageFlags.seen])
+            }
+            await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: nil,
+                                                      detail: "sent \(built.messageID) to \(recipients.count) recipient(s)")
+        }
         return SubmissionResult(messageID: built.messageID, sentCopy: sentCopy, deliveredLocally: localAddresses, queued: remote)
     }
 
     /// Files `message` in Drafts (flagged `\Draft \Seen`), replacing the earlier version
     /// `replacing` (a copy in the same Drafts folder) if given. Recipients are not checked.
     public func saveDraft(_ message: OutgoingMessage, as account: Account, replacing: MessageRecord? = nil) async throws -> MessageRecord {
-        let sender = (try? await allowedSender(message.from, account: account))
-            ?? MailAddress(displayName: account.displayName.isEmpty ? nil : account.displayName, address: account.address.description)
+        let (sender, authority) = (try? await allowedSender(message.from, account: account))
+            ?? (Self.ownAddress(account), .own)
         let to = (try? Self.addresses(message.to)) ?? [], cc = (try? Self.addresses(message.cc)) ?? []
         var draft = message
         draft.bcc = []
-        let built = build(draft, sender: sender, account: account, to: to, cc: cc)
+        let built = build(draft, sender: sender, authority: authority, account: account, to: to, cc: cc)
         guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
         guard let drafts = try await mail.mailbox(accountID: account.id, specialUse: .drafts) else {
             throw MailError.noSuchMailbox(SpecialUse.drafts.defaultName)
@@ -138,26 +148,36 @@ public struct SubmissionService: Sendable {
 
     // MARK: - Helpers
 
-    /// The `From:` address if the policy allows it, with the account's name when none was typed.
-    func allowedSender(_ from: String, account: Account) async throws -> MailAddress {
+    /// The `From:` address if the policy allows it (with the account's name when none was typed
+    /// for its own address), and the authority it goes out under.
+    func allowedSender(_ from: String, account: Account) async throws -> (MailAddress, SendingPolicy.Authority) {
         let trimmed = from.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else {
-            return MailAddress(displayName: account.displayName.isEmpty ? nil : account.displayName, address: account.address.description)
-        }
+        guard !trimmed.isEmpty else { return (Self.ownAddress(account), .own) }
         guard let parsed = AddressParser.parse(trimmed).first, let address = try? EmailAddress(parsed.address) else {
             throw SubmissionError.invalidAddress(trimmed)
         }
-        guard try await policy.mayUse(sender: address, account: account) else {
+        guard let authority = try await policy.authority(sender: address, account: account) else {
             throw SubmissionError.senderNotAllowed(address.description)
         }
-        let name = parsed.displayName ?? (account.displayName.isEmpty ? nil : account.displayName)
-        return MailAddress(displayName: name, address: address.description)
+        let defaultName: String
+        switch authority {
+        case .own: defaultName = account.displayName
+        case .shared(let owner, _): defaultName = owner.displayName
+        }
+        let name = parsed.displayName ?? (defaultName.isEmpty ? nil : defaultName)
+        return (MailAddress(displayName: name, address: address.description), authority)
     }
 
-    func build(_ message: OutgoingMessage, sender: MailAddress, account: Account, to: [MailAddress], cc: [MailAddress]) -> MessageBuilder.Output {
+    static func ownAddress(_ account: Account) -> MailAddress {
+        MailAddress(displayName: account.displayName.isEmpty ? nil : account.displayName, address: account.address.description)
+    }
+
+    func build(_ message: OutgoingMessage, sender: MailAddress, authority: SendingPolicy.Authority, account: Account,
+               to: [MailAddress], cc: [MailAddress]) -> MessageBuilder.Output {
         var builder = MessageBuilder(date: mail.clock.now)
         builder.timeZoneOffsetSeconds = TimeZone.current.secondsFromGMT(for: mail.clock.now)
         builder.from = [sender]
+        if case .shared(_, .onBehalf) = authority { builder.sender = Self.ownAddress(account) }
         builder.to = to
         builder.cc = cc
         builder.subject = message.subject

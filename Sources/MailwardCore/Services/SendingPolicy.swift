@@ -4,33 +4,90 @@ import MailwardMIME
 /// Which addresses an account may send as (SPEC M2, S4/S5): the one rule the submission door
 /// and the webmail ask before mail leaves in an account's name.
 ///
-/// Now: the account's own address and its aliases. Shared mailboxes with a sending permission
-/// extend `mayUse` later; callers do not change.
+/// An account sends as its own address and its aliases; through a shared mailbox with a sending
+/// permission it also sends as the owner's addresses — marked as sent on behalf or directly as
+/// the owner, as the permission table (`AccessPolicy.sendingMode`) says.
 public struct SendingPolicy: Sendable {
     public let accounts: AccountService
+    /// Nil where shared mailboxes are not wired (then only own addresses count).
+    public let shares: ShareService?
 
-    public init(accounts: AccountService) {
+    public init(accounts: AccountService, shares: ShareService? = nil) {
         self.accounts = accounts
+        self.shares = shares
+    }
+
+    /// On whose authority a message from some address goes out.
+    public enum Authority: Sendable, Equatable {
+        /// The account's own address or alias.
+        case own
+        /// A shared mailbox's address: `owner` is the mailbox's account, `mode` how it goes out.
+        case shared(owner: Account, mode: SendingMode)
+
+        public var owner: Account? {
+            if case .shared(let owner, _) = self { return owner }
+            return nil
+        }
+    }
+
+    /// Why `account` may use `sender`, or nil when it may not.
+    public func authority(sender: EmailAddress, account: Account) async throws -> Authority? {
+        let ownerID: AccountID
+        if sender == account.address {
+            return .own
+        } else if let alias = try await accounts.store.alias(address: sender) {
+            ownerID = alias.accountID
+        } else if let owner = try await accounts.store.account(address: sender) {
+            ownerID = owner.id
+        } else {
+            return nil
+        }
+        if ownerID == account.id { return .own }
+        guard let shares, let owner = try await accounts.store.account(id: ownerID), !owner.disabled else { return nil }
+        let access = try await shares.access(of: account.id, to: owner.id)
+        guard let mode = AccessPolicy.sendingMode(access, grantee: account.address) else { return nil }
+        return .shared(owner: owner, mode: mode)
     }
 
     /// Whether `account` may use `sender` as envelope sender or `From:` address.
     public func mayUse(sender: EmailAddress, account: Account) async throws -> Bool {
-        if sender == account.address { return true }
-        if let alias = try await accounts.store.alias(address: sender) { return alias.accountID == account.id }
-        return false
+        try await authority(sender: sender, account: account) != nil
     }
 
-    /// Whether every address in the message's `From:` header(s) is one `account` may use.
-    /// A message without a usable `From:` address is refused: it would go out unattributed.
-    public func mayUseHeaderFrom(of raw: [UInt8], account: Account) async throws -> Bool {
+    /// The authority for the message's `From:` header(s), or nil unless every address there is one
+    /// `account` may use. A message without a usable `From:` address is refused: it would go out
+    /// unattributed. Several `From:` addresses of different shared owners are refused too — one
+    /// message speaks for one mailbox.
+    public func headerAuthority(of raw: [UInt8], account: Account) async throws -> Authority? {
         let headers = MIMEParser.parseStructure(raw).headers
         let values = headers.filter { $0.name.caseInsensitiveCompare("From") == .orderedSame }.map(\.value)
         let addresses = values.flatMap(AddressParser.parse)
-        guard !addresses.isEmpty else { return false }
+        guard !addresses.isEmpty else { return nil }
+        var result = Authority.own
         for mailAddress in addresses {
             guard let address = try? EmailAddress(mailAddress.address),
-                  try await mayUse(sender: address, account: account) else { return false }
+                  let authority = try await authority(sender: address, account: account) else { return nil }
+            switch (result, authority) {
+            case (_, .own): continue
+            case (.own, .shared): result = authority
+            case (.shared(let a, _), .shared(let b, _)): if a.id != b.id { return nil }
+            }
         }
-        return true
+        return result
+    }
+
+    /// `raw` as it may go out under `authority`: on behalf → `Sender:` is the grantee (whatever
+    /// the client wrote); as the owner → no `Sender:`; own mail is left as written.
+    public func finalHeaders(_ raw: [UInt8], authority: Authority, account: Account) -> [UInt8] {
+        switch authority {
+        case .own:
+            return raw
+        case .shared(_, .asOwner):
+            return HeaderEditor.settingAddressField("Sender", to: [], in: raw)
+        case .shared(_, .onBehalf):
+            let name = account.displayName.isEmpty ? nil : account.displayName
+            return HeaderEditor.settingAddressField(
+                "Sender", to: [MailAddress(displayName: name, address: account.address.description)], in: raw)
+        }
     }
 }
