@@ -18,9 +18,11 @@ import shutil
 import sys
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webmail_browser_test as webmail  # noqa: E402  (the shared server and browser helpers)
+from webmail_door import page_fetch as fetch  # noqa: E402
 
 webmail.ARTIFACTS = os.path.join(webmail.ROOT, "test-artifacts", "e2e-shares")
 SUBJECT = "项目进度会议通知"
@@ -46,18 +48,6 @@ def sign_in(browser, server, address):
     browser.type("password", server.passwords[address])
     browser.click("login-submit")
     browser.el("messages")
-
-
-def fetch(browser, method, path, body=None):
-    """A request made by the page itself, with its CSRF token: what a crafted click would send."""
-    return browser.driver.execute_async_script("""
-        var done = arguments[arguments.length - 1];
-        var token = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
-        fetch('/api/v1' + arguments[1], {method: arguments[0], credentials: 'same-origin',
-              headers: {'Content-Type': 'application/json', 'X-CSRF-Token': token},
-              body: arguments[2] === null ? undefined : JSON.stringify(arguments[2])})
-          .then(function (r) { return r.text().then(function (t) { done({status: r.status, body: t}); }); });
-    """, method, path, body)
 
 
 def check_buttons(browser, permission):
@@ -141,10 +131,40 @@ def main():
             browser.shot(f"{permission}-message")
 
         step = "send on behalf: unread state still refused, reading keeps it unread"
+        alice_api("PATCH", f"/messages/{message_id}", {"seen": False})  # send as had opened it: read
+        browser.driver.refresh()
+        browser.el("message-page")
         reply = fetch(browser, "PATCH", f"/messages/{message_id}", {"seen": True})
         assert reply["status"] == 403, reply
+        assert [m for m in alice_api("GET", f"/mailboxes/{inbox}/messages?limit=200")["messages"]
+                if m["id"] == message_id][0]["seen"] is False, "send on behalf: still unread for alice"
+
+        step = "bob sends on behalf of alice from the shared mailbox"
+        browser.open("/settings/advanced/shares")
+        browser.wait_text("received", "alice@demo.test")
         browser.open("/mail?account=alice@demo.test")
-        assert present(browser, "compose"), "send on behalf: compose from the shared mailbox"
+        browser.click("compose")
+        assert Select(browser.el("from")).first_selected_option.get_attribute("value") == "alice@demo.test"
+        browser.type("to", "alice@demo.test")
+        browser.type("subject", "代发测试")
+        browser.el("body").send_keys("这是代表 Alice 发出的邮件。")
+        browser.shot("compose-on-behalf")
+        browser.click("send")
+        browser.wait.until(lambda d: "/mail" in d.current_url and "compose" not in d.current_url)
+
+        step = "alice sees 'bob 代 alice 发送' and bob's actions in the share activity"
+        sign_in(browser, server, "alice@demo.test")
+        browser.open_message("代发测试")
+        browser.wait_text("on-behalf", "代")
+        line = browser.el("on-behalf").text
+        assert "bob@demo.test" in line and "alice@demo.test" in line and line.endswith("发送"), line
+        browser.shot("on-behalf")
+        browser.open("/settings/advanced/shares")
+        browser.wait_text("granted", "bob@demo.test")
+        browser.wait_text("share-events", "同事在共享邮箱中的操作")
+        events = browser.el("share-events").text
+        assert "查看邮件" in events and "发信" in events, events
+        browser.shot("share-activity")
 
         step = "the settings page in English"
         browser.open("/settings/advanced/shares?lang=en")
@@ -153,7 +173,7 @@ def main():
         for label in ["Read only", "Send on behalf", "Send as"]:
             assert label in form, f"English label {label}"
         browser.open("/settings/advanced/shares?lang=zh-CN")
-        browser.wait_text("received", "alice@demo.test")
+        browser.el("shares-page")
         print("shares browser test: OK")
     except Exception:
         print(f"shares browser test FAILED at step: {step}", file=sys.stderr)

@@ -195,12 +195,13 @@ struct MailRoutes {
                 let body = try await call.body(limit: routes.web.maxUploadSize * 2)
                 let own = accounts.own
                 let (message, uploadIDs) = try await routes.outgoing(body, call: call, accounts: accounts)
+                // The table is asked first, so a read-only grantee hears why; Core's SendingPolicy then
+                // asks the grant again, sets `Sender:` for send on behalf, files both Sent copies
+                // and audits the grantee's send for the owner.
                 let from = try await routes.sendingAccount(message.from, accounts: accounts)
                 try await from.require(.send)
                 let result = try await routes.web.submission.send(message, as: own.viewer)
                 await routes.uploads.remove(uploadIDs, account: own.viewer.id)
-                await from.record(.send, "sent “\(message.subject.prefix(120))” to \((message.to + message.cc + message.bcc).joined(separator: ", ").prefix(300))",
-                                  ip: call.client.ip)
                 try await routes.afterSending(body, accounts: accounts)
                 return JSONValue.object([
                     "status": .string("sent"),
