@@ -166,6 +166,12 @@ def main():
         assert "查看邮件" in events and "发信" in events, events
         browser.shot("share-activity")
 
+        step = "alice changes bob's permission on the settings page"
+        Select(browser.driver.find_element(By.CSS_SELECTOR, "#granted tr[data-grantee='bob@demo.test'] select.change-permission")) \
+            .select_by_value("read_only")
+        browser.wait_text("shares-message", "权限已修改")
+        assert alice_api("GET", "/shares")["granted"][0]["permission"] == "read_only"
+
         step = "the settings page in English"
         browser.open("/settings/advanced/shares?lang=en")
         browser.click("add-share")

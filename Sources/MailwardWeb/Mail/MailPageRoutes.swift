@@ -234,6 +234,10 @@ struct MailPageRoutes {
             values["subject"] = record.summary.subject
             values["body"] = content.content.textBody ?? ""
             values["in_reply_to"] = content.parsed.header("In-Reply-To")?.trimmingCharacters(in: .whitespaces) ?? ""
+            // A draft written from a shared address reopens with that address chosen (if it may still send).
+            if let from = record.summary.fromAddress.flatMap({ try? EmailAddress($0) }) {
+                values["from_options"] = try await SharedMailboxView.senders(accounts, selected: from, language: language)
+            }
         } else if let token = query["reply"].map(String.init) {
             let mode = query["mode"].map(String.init) ?? "reply"
             let (record, _) = try await access.message(token)
