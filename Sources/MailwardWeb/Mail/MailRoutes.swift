@@ -255,7 +255,9 @@ struct MailRoutes {
         }
         api.get("events") { request, context in
             await routes.run(request, context, csrf: false) { _, accounts in
-                try await MailEvents.stream(access: accounts.own, ids: routes.ids)
+                // A shared mailbox's stream is granted when it opens and lasts at most
+                // `MailEvents.lifetime`; the browser's reconnect asks `ShareService` again.
+                try await MailEvents.stream(access: try await accounts.account(accountQuery(request)), ids: routes.ids)
             }
         }
     }

@@ -270,9 +270,9 @@
   function reload() { window.location.reload(); }
 
   // New mail without reload: the server pushes "change" events (Core's mailbox events).
-  function watchChanges(onChange) {
+  function watchChanges(onChange, account) {
     if (!window.EventSource) return;
-    var source = new EventSource('/api/v1/events');
+    var source = new EventSource('/api/v1/events' + (account ? '?account=' + encodeURIComponent(account) : ''));
     source.addEventListener('change', function (event) {
       var data = {};
       try { data = JSON.parse(event.data); } catch (e) { data = {}; }
@@ -323,7 +323,7 @@
       // New mail on the first page of this folder: show it at once; elsewhere: a note.
       if (changed === mailbox && !offset && !query) reload();
       else if (kind === 'appended') $('new-mail-note').hidden = false;
-    });
+    }, root.dataset.account);
   };
 
   pages.message = function () {

@@ -150,7 +150,8 @@ import Testing
 
         #expect(try await office.call(.DELETE, "/api/v1/shares/\(shareID)").status == 204)
         for path in ["/api/v1/messages/\(id)", "/api/v1/mailboxes/\(inbox)/messages", "/api/v1/mailboxes?account=office@demo.test",
-                     "/mail?account=office@demo.test", "/mail/message/\(id)", "/mail/message/\(id)/body"] {
+                     "/mail?account=office@demo.test", "/mail/message/\(id)", "/mail/message/\(id)/body",
+                     "/api/v1/events?account=office@demo.test", "/mail/compose?reply=\(id)"] {
             let reply = try await alice.call(.GET, path)
             #expect(reply.status == 404, "after revoke: \(path) → \(reply.status)")
         }
