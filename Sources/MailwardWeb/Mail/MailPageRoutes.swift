@@ -121,7 +121,8 @@ struct MailPageRoutes {
                     "date": Self.format(s.date ?? record.internalDate), "size": Self.size(record.size),
                     "unread": !record.flags.contains(MessageFlags.seen), "flagged": record.flags.contains(MessageFlags.flagged),
                     "attachment": s.hasAttachments, "preview": s.preview, "folder": boxNames[record.mailboxID] ?? "", "in_search": !search.isEmpty,
-                    "draft": record.flags.contains(MessageFlags.draft),
+                    // The owner's drafts open for editing only for the owner; a grantee reads them.
+                    "draft": record.flags.contains(MessageFlags.draft) && !access.isShared,
                 ]
             },
             "empty": page.records.isEmpty,

@@ -365,9 +365,11 @@ struct MailRoutes {
                 attachments.append(.init(filename: upload.filename, contentType: upload.contentType, data: upload.data))
                 uploadIDs.append(id)
             } else if let token = object["message_id"] as? String {
-                // A message of the viewer's own or of a mailbox shared with the viewer.
+                // A message of the viewer's own or of a mailbox shared with the viewer; forwarding
+                // a shared one needs the permission to forward (S4), whatever the `From`.
                 let access = try await accounts.account(of: .message, token)
                 let (record, _) = try await access.message(token)
+                try await access.require(.send)
                 let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
                 attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
                                          data: try await access.mail.raw(record)))

@@ -13,13 +13,14 @@ import Testing
     /// The actions a grantee tries, and SPEC S's table for them (written out here, not derived
     /// from `AccessPolicy`, so that the code is checked against the specification).
     enum Action: String, CaseIterable {
-        case list, read, markSeen, flag, seenAndFlag, move, delete, send, createFolder
+        /// `forward` attaches the shared message to mail from the grantee's own address.
+        case list, read, markSeen, flag, seenAndFlag, move, delete, send, forward, createFolder
     }
 
     static let table: [SharePermission: Set<Action>] = [
         .readOnly: [.list, .read],
-        .sendOnBehalf: [.list, .read, .send],
-        .sendAs: [.list, .read, .markSeen, .flag, .seenAndFlag, .move, .delete, .send],
+        .sendOnBehalf: [.list, .read, .send, .forward],
+        .sendAs: [.list, .read, .markSeen, .flag, .seenAndFlag, .move, .delete, .send, .forward],
     ]
 
     func signedIn(_ server: TwoStepServer, _ address: String) async throws -> APIClient {
@@ -91,6 +92,10 @@ import Testing
                 reply = try await alice.call(.POST, "/api/v1/messages/send", [
                     "from": "office@demo.test", "to": "stranger@demo.test", "subject": "from the shared mailbox", "text": "hi",
                 ])
+            case .forward:
+                reply = try await alice.call(.POST, "/api/v1/messages/send", [
+                    "to": "stranger@demo.test", "subject": "Fwd", "text": "see attached", "attachments": [["message_id": id]],
+                ])
             case .createFolder: reply = try await alice.call(.POST, "/api/v1/mailboxes?account=office@demo.test", ["name": "Mine"])
             }
             let cell = "API · \(permission.rawValue) · \(action.rawValue)"
@@ -100,7 +105,7 @@ import Testing
                 #expect(reply.status == 403 && reply.error == "permission_denied", "\(cell): refused, got \(reply.status) \(reply.body)")
                 #expect((reply["message"] as? String)?.contains(permission.label(chinese: true)) == true, "\(cell): \(reply.body)")
                 // A refused action changes nothing.
-                if action != .send && action != .createFolder {
+                if ![.send, .forward, .createFolder].contains(action) {
                     let after = try #require(try await ownerView(office, action.rawValue), "\(cell): still in INBOX")
                     #expect(after["seen"] as? Bool == false && after["flagged"] as? Bool == false, "\(cell): flags unchanged")
                 }
