@@ -55,10 +55,14 @@ let package = Package(
             swiftSettings: strict
         ),
         // Wire grammar of the mail protocols. Pure: NIOCore's ByteBuffer, no I/O.
-        .target(name: "SMTPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .target(name: "POP3Codec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        // CRLF line framing with a length bound and dot-stuffing, shared by SMTP and POP3.
+        .target(name: "LineCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .target(name: "SMTPCodec", dependencies: ["LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .target(name: "POP3Codec", dependencies: ["LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(name: "IMAPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .executableTarget(name: "imap-fuzz", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        // Seeded input mutations for the protocol fuzzers.
+        .target(name: "ProtocolFuzzing", swiftSettings: strict),
+        .executableTarget(name: "imap-fuzz", dependencies: ["IMAPCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(
             name: "StoreSQLite",
             dependencies: [
@@ -97,7 +101,7 @@ let package = Package(
         .target(
             name: "MailwardDelivery",
             dependencies: [
-                "MailwardCore", "MailwardMIME", "SMTPCodec", "MailwardNet",
+                "MailwardCore", "MailwardMIME", "SMTPCodec", "LineCodec", "MailwardNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -110,7 +114,7 @@ let package = Package(
         .target(
             name: "POP3Server",
             dependencies: [
-                "POP3Codec", "SMTPCodec", "MailwardCore", "MailwardNet",
+                "POP3Codec", "SMTPCodec", "LineCodec", "MailwardCore", "MailwardNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +123,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pop3-fuzz",
-            dependencies: ["POP3Codec", "POP3Server", "MailwardCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["POP3Codec", "POP3Server", "MailwardCore", "LineCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(
@@ -205,9 +209,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
-        .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", "LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "IMAPCodecTests", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", "LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(
             name: "MailwardSMSTests",
             dependencies: [
@@ -256,7 +260,7 @@ let package = Package(
         .testTarget(
             name: "MailwardAppTests",
             dependencies: [
-                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig",
+                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig", "MailwardMIME",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

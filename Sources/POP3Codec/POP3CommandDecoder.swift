@@ -1,3 +1,4 @@
+import LineCodec
 import NIOCore
 
 /// Incrementally decodes POP3 command lines. Each `.value`/`.error` consumed one line, so
@@ -22,7 +23,7 @@ public struct POP3CommandDecoder: Sendable {
     }
 
     public var configuration: Configuration
-    private var framer = POP3LineFramer()
+    private var framer = LineFramer()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration

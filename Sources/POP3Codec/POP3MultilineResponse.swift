@@ -2,7 +2,7 @@ import NIOCore
 
 /// A multi-line POP3 response (RFC 1939 §3): a `+OK` line, then lines with a leading "."
 /// doubled, then the terminating `.CRLF`. For message bodies (RETR, TOP) stream them through
-/// ``POP3DotStuffer`` instead of building lines.
+/// ``DotStuffer`` instead of building lines.
 public struct POP3MultilineResponse: Hashable, Sendable {
     public var status: POP3Response
     /// Each line without line ending; CR/LF inside a line are replaced by spaces.

@@ -1,3 +1,4 @@
+import LineCodec
 import Logging
 import MailwardCore
 import MailwardNet
@@ -203,7 +204,7 @@ struct POP3ConnectionDriver {
         } else {
             POP3Response.ok("\(message.size) octets").write(into: &output)
         }
-        var stuffer = POP3DotStuffer()
+        var stuffer = DotStuffer()
         while body.readableBytes > 0 {
             let piece = body.readSlice(length: min(body.readableBytes, Self.flushThreshold))!
             stuffer.stuff(piece, into: &output)

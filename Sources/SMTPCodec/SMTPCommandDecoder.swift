@@ -1,3 +1,4 @@
+import LineCodec
 import NIOCore
 
 /// Incrementally decodes SMTP command lines from a server's inbound byte stream.
@@ -34,7 +35,7 @@ public struct SMTPCommandDecoder: Sendable {
     }
 
     public var configuration: Configuration
-    private var framer = SMTPLineFramer()
+    private var framer = LineFramer()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration

@@ -1,3 +1,4 @@
+import LineCodec
 import NIOCore
 
 /// Incrementally decodes server replies on the client side (outbound delivery).
@@ -24,7 +25,7 @@ public struct SMTPReplyDecoder: Sendable {
     }
 
     public var configuration: Configuration
-    private var framer = SMTPLineFramer()
+    private var framer = LineFramer()
     private var pendingCode: Int?
     private var pendingLines: [String] = []
 

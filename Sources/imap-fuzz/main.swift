@@ -1,5 +1,6 @@
 import IMAPCodec
 import NIOCore
+import ProtocolFuzzing
 
 // Deterministic mutation fuzzer for IMAPCodec.
 // Usage: imap-fuzz [iterations=100000] [seed=1]
@@ -18,7 +19,12 @@ let maxChunk = 64
 let memoryBound = limits.maxCommandSize + maxChunk
 
 let corpus = SeedCorpus.commands.map { Array($0.utf8) }
-var mutator = Mutator(random: SplitMix64(state: seed))
+var mutator = ProtocolMutator(
+    seed: seed,
+    // Bytes and fragments that matter to the IMAP grammar.
+    interesting: Array("{}+~\r\n\"\\()[]<>*%$:,. 0123456789-".utf8) + [0, 0x80, 0xFF],
+    tokens: ["{4294967296}\r\n", "{99999999999+}\r\n", "{0}\r\n", "~{3}\r\n", "\r\n", "NIL", "NOT ", "OR ", "(", ")",
+             "BODY[", "<0.1>", "*", "&", "&-", "\"", "\\", "DONE\r\n", "1:*"])
 var counts: [String: Int] = [:]
 let clock = ContinuousClock()
 let start = clock.now

@@ -1,14 +1,16 @@
+import LineCodec
 import MailwardCore
 import NIOCore
 import POP3Codec
 import POP3Server
+import ProtocolFuzzing
 
 // Deterministic mutation fuzzer for the POP3 door's pure parts.
 // Usage: pop3-fuzz [iterations=100000] [seed=1]
 // 1. Feeds mutated client transcripts to POP3CommandDecoder in random chunks, switching to SASL
 //    response lines when the session asks, and drives a POP3Session with every result: never
 //    crashes, never loops, bounded memory, and the same results however the input is split.
-// 2. Checks POP3DotStuffer and POP3TopSelection on mutated messages: the stuffed body never
+// 2. Checks DotStuffer and POP3TopSelection on mutated messages: the stuffed body never
 //    contains the terminator early and un-stuffs to the input with CRLF line endings.
 
 let arguments = CommandLine.arguments
@@ -22,7 +24,12 @@ let maildrop = POP3Maildrop(mailboxID: 1, uidValidity: 7, messages: [.init(uid: 
 
 let corpus = SeedCorpus.sessions.map { Array($0.utf8) }
 let messages = SeedCorpus.messages.map { Array($0.utf8) }
-var mutator = Mutator(random: SplitMix64(state: seed))
+var mutator = ProtocolMutator(
+    seed: seed,
+    // Bytes and fragments that matter to the POP3 grammar.
+    interesting: Array(" \r\n=*+/.0123456789-".utf8) + [0, 0x09, 0x7F, 0x80, 0xFF],
+    tokens: ["\r\n", "\n", "\r", " ", "AUTH PLAIN ", "=", "*", "PASS ", "USER ", "0", "-1", "99999999999999999999",
+             "RETR ", "TOP 1 ", "STLS\r\n", "QUIT\r\n", "AGFubgBwdw=="])
 var counts: [String: Int] = [:]
 let clock = ContinuousClock()
 let start = clock.now
@@ -146,7 +153,7 @@ for iteration in 0..<iterations {
 
     // Dot-stuffing and TOP on a mutated message, fed in pieces.
     let message = mutator.mutate(messages[iteration % messages.count], corpus: messages)
-    var stuffer = POP3DotStuffer()
+    var stuffer = DotStuffer()
     var wire = ByteBuffer()
     var rest = ByteBuffer(bytes: message)
     while rest.readableBytes > 0 {

@@ -1,3 +1,4 @@
+import LineCodec
 import NIOCore
 import POP3Codec
 import Testing
@@ -56,7 +57,7 @@ struct POP3ResponseTests {
     ])
     func dotStuffsBodies(message: String, expected: String) {
         for pieces in deliveries(of: message.bytes) {
-            var stuffer = POP3DotStuffer()
+            var stuffer = DotStuffer()
             var output = ByteBuffer()
             for piece in pieces {
                 stuffer.stuff(ByteBuffer(bytes: piece), into: &output)

@@ -1,8 +1,9 @@
+import LineCodec
 import NIOCore
 import SMTPCodec
 import Testing
 
-@Suite("SMTPClientCommand and SMTPDotStuffer")
+@Suite("SMTPClientCommand and DotStuffer")
 struct SMTPClientTests {
     private func wire(_ command: SMTPClientCommand) -> String? {
         (try? command.encoded())?.string
@@ -47,7 +48,7 @@ struct SMTPClientTests {
     ])
     func dotStuffs(body: String, expected: String) {
         for pieces in deliveries(of: body.bytes) {
-            var stuffer = SMTPDotStuffer()
+            var stuffer = DotStuffer()
             var output = ByteBuffer()
             for piece in pieces {
                 stuffer.stuff(ByteBuffer(bytes: piece), into: &output)

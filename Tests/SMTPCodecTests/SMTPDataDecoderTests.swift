@@ -1,3 +1,4 @@
+import LineCodec
 import NIOCore
 import SMTPCodec
 import Testing
@@ -100,7 +101,7 @@ struct SMTPDataDecoderTests {
             "Subject: test\r\n\r\nline1\r\n.\r\n..\r\nend",
         ]
         for message in messages {
-            let wire = SMTPDotStuffer.stuffed(ByteBuffer(string: message))
+            let wire = DotStuffer.stuffed(ByteBuffer(string: message))
             let outcome = decodeData([Array(wire.readableBytesView)])
             // The stuffer normalises every line ending to CRLF and completes the last line.
             var normalised = message.replacingBareLineEndings()
@@ -116,7 +117,7 @@ struct SMTPDataDecoderTests {
 }
 
 extension String {
-    /// CR LF stays; any other CR or LF becomes CRLF (what SMTPDotStuffer does).
+    /// CR LF stays; any other CR or LF becomes CRLF (what DotStuffer does).
     fileprivate func replacingBareLineEndings() -> String {
         var output: [UInt8] = []
         let bytes = Array(self.utf8)

@@ -30,33 +30,43 @@ class ApiError(Exception):
 
 
 class Mailward:
-    """`mailward serve --demo` in a fresh data folder; `passwords` has the demo users' passwords."""
+    """`mailward serve` in a fresh data folder on free ports. With `demo`, the demo users and their
+    mail are seeded and `passwords` holds the demo users' passwords."""
 
-    def __init__(self, name):
+    def __init__(self, name, demo=True):
+        self.demo = demo
+        self.passwords = {}
         self.data = tempfile.mkdtemp(prefix=f"mailward-{name}-e2e-")
         self.port = free_port()
         self.ports = {key: free_port() for key in PORT_KEYS}
         self.log_path = os.path.join(self.data, "server.log")
         self.process = None
 
+    def cli(self, *args):
+        """Runs `mailward ARGS --data DIR` (works while the server runs); returns its output."""
+        result = subprocess.run([BIN, *args, "--data", self.data], capture_output=True, text=True)
+        assert result.returncode == 0, f"mailward {' '.join(args)} failed: {result.stderr}"
+        return result.stdout
+
     def start(self):
         env = dict(os.environ, MAILWARD_HTTP_PORT=str(self.port))
         env.update({"MAILWARD_" + key: str(port) for key, port in self.ports.items()})
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([BIN, "serve", "--demo", "--data", self.data], stdout=self.log,
-                                        stderr=subprocess.STDOUT, env=env)
+        command = [BIN, "serve", "--data", self.data] + (["--demo"] if self.demo else [])
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 60
         while time.time() < deadline:
             text = open(self.log_path, encoding="utf-8").read()
-            passwords = dict(re.findall(r"(\w+@demo\.test)\s+password: (\S+)", text))
             lowered = text.lower()
-            if len(passwords) >= 3 and all(f"{door} listening" in lowered for door in ("http", "imap", "submission")):
+            doors_up = all(f"{door} listening" in lowered for door in ("http", "imap", "submission", "pop3"))
+            passwords = dict(re.findall(r"(\w+@demo\.test)\s+password: (\S+)", text))
+            if doors_up and (not self.demo or len(passwords) >= 3):
                 self.passwords = passwords
                 return
             if self.process.poll() is not None:
                 break
             time.sleep(0.2)
-        raise AssertionError("mailward serve --demo did not come up; log:\n" + open(self.log_path).read())
+        raise AssertionError("mailward serve did not come up; log:\n" + open(self.log_path).read())
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -66,6 +76,14 @@ class Mailward:
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def outbox(self):
+        """The SMS outbox file's lines (SPEC: one JSON object per message)."""
+        path = os.path.join(self.data, "sms-outbox.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
 
     def api_client(self, address, password=None):
         """Signs `address` in; returns `call(method, path, body=None)` that raises ApiError on 4xx/5xx."""

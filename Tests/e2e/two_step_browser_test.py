@@ -10,17 +10,12 @@ or the database files. Screenshots go to test-artifacts/e2e/.
 
 Run: /usr/bin/python3 Tests/e2e/two_step_browser_test.py   (MAILWARD_BIN overrides the binary)
 """
-import json
 import imaplib
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -29,65 +24,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("MAILWARD_BIN", os.path.join(ROOT, ".build", "debug", "mailward"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import ROOT  # noqa: E402
+
 ARTIFACTS = os.path.join(ROOT, "test-artifacts", "e2e")
 PASSWORD = "Tea-Garden-42"
 ENFORCED_PASSWORD = "Moon-River-77"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Mailward(harness.Mailward):
+    """The server without demo users (the test adds its own through the CLI)."""
 
-
-class Mailward:
     def __init__(self):
-        self.data = tempfile.mkdtemp(prefix="mailward-e2e-")
-        self.port = free_port()
-        self.log_path = os.path.join(self.data, "server.log")
-        self.process = None
-
-    def cli(self, *args):
-        result = subprocess.run([BIN, *args, "--data", self.data], capture_output=True, text=True)
-        assert result.returncode == 0, f"mailward {' '.join(args)} failed: {result.stderr}"
-        return result.stdout
-
-    def start(self):
-        env = dict(os.environ, MAILWARD_HTTP_PORT=str(self.port))
-        self.ports = {}
-        for key in ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
-                    "POP3_PORT", "POP3_TLS_PORT"]:
-            self.ports[key] = free_port()
-            env["MAILWARD_" + key] = str(self.ports[key])
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([BIN, "serve", "--data", self.data], stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("mailward serve did not come up; log:\n" + open(self.log_path).read())
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-        self.log.close()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def outbox(self):
-        path = os.path.join(self.data, "sms-outbox.jsonl")
-        if not os.path.exists(path):
-            return []
-        with open(path, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
+        super().__init__("two-step", demo=False)
 
     def wait_for_code(self, count_before, phone):
         deadline = time.time() + 15

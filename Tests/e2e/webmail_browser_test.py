@@ -12,19 +12,12 @@ Screenshots go to test-artifacts/e2e-webmail/.
 
 Run: /usr/bin/python3 Tests/e2e/webmail_browser_test.py   (MAILWARD_BIN overrides the binary)
 """
-import http.cookiejar
 import http.server
-import json
 import os
-import re
 import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException
@@ -34,15 +27,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("MAILWARD_BIN", os.path.join(ROOT, ".build", "debug", "mailward"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import ROOT, Mailward  # noqa: E402
+
 ARTIFACTS = os.path.join(ROOT, "test-artifacts", "e2e-webmail")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Recorder:
@@ -90,56 +78,6 @@ def hostile_corpus(r):
         f"<table background=\"{r.url('/table-bg.gif')}\"><tr><td>cell</td></tr></table>",
         f"<body onload=\"fetch('{r.url('/body-onload')}')\">",
     ])
-
-
-class Mailward:
-    def __init__(self):
-        self.data = tempfile.mkdtemp(prefix="mailward-webmail-e2e-")
-        self.port = free_port()
-        self.log_path = os.path.join(self.data, "server.log")
-
-    def start(self):
-        env = dict(os.environ, MAILWARD_HTTP_PORT=str(self.port))
-        for key in ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
-                    "POP3_PORT", "POP3_TLS_PORT"]:
-            env["MAILWARD_" + key] = str(free_port())
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([BIN, "serve", "--demo", "--data", self.data], stdout=self.log,
-                                        stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            text = open(self.log_path, encoding="utf-8").read()
-            passwords = dict(re.findall(r"(\w+@demo\.test)\s+password: (\S+)", text))
-            if "alice@demo.test" in passwords and "bob@demo.test" in passwords:
-                self.passwords = passwords
-                return
-            time.sleep(0.2)
-        raise AssertionError("mailward serve --demo did not come up; log:\n" + open(self.log_path).read())
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=40)
-        self.log.close()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def api_client(self, address):
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-        def call(method, path, body=None, token=None):
-            data = json.dumps(body).encode() if body is not None else None
-            request = urllib.request.Request(self.url("/api/v1" + path), data=data, method=method)
-            request.add_header("Content-Type", "application/json")
-            if token:
-                request.add_header("X-CSRF-Token", token)
-            with opener.open(request, timeout=20) as response:
-                return json.loads(response.read() or b"null")
-
-        token = call("POST", "/session", {"username": address, "password": self.passwords[address]})["csrf_token"]
-        return lambda method, path, body=None: call(method, path, body, token)
 
 
 class Browser:
@@ -206,7 +144,7 @@ class Browser:
 def main():
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     recorder = Recorder()
-    server = Mailward()
+    server = Mailward("webmail")
     server.start()
     browser = None
     step = "start"

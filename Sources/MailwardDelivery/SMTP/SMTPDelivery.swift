@@ -1,4 +1,5 @@
 import Foundation
+import LineCodec
 import NIOCore
 import SMTPCodec
 
@@ -232,7 +233,7 @@ public struct SMTPClientTransport: SMTPTransport {
                 try await connection.send(raw: ByteBuffer(string: ".\r\n"))
                 _ = try? await connection.readReply()
             } else {
-                try await connection.send(raw: SMTPDotStuffer.stuffed(ByteBuffer(bytes: request.body)))
+                try await connection.send(raw: DotStuffer.stuffed(ByteBuffer(bytes: request.body)))
                 final = try await connection.readReply(timeout: dataTimeout)
             }
         }

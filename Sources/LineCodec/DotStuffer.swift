@@ -1,9 +1,12 @@
 import NIOCore
 
-/// Streams a message (RETR, TOP) into a multi-line response body: doubles a "." at the start
-/// of a line, turns bare CR and bare LF into CRLF, and ``finish(into:)`` completes the last
-/// line and writes the terminating `.CRLF`. Feed the message in any number of pieces.
-public struct POP3DotStuffer: Sendable {
+/// Streams a message into a dot-terminated body — after SMTP DATA (RFC 5321 §4.5.2) and in POP3
+/// RETR/TOP answers (RFC 1939 §3): doubles a "." at the start of a line, turns bare LF and bare
+/// CR into CRLF (so the peer never sees a bare line ending), and ``finish(into:)`` completes the
+/// last line and writes the end marker `.CRLF`.
+///
+/// Incremental: feed the body in any number of pieces; state carries across calls.
+public struct DotStuffer: Sendable {
     private var atLineStart = true
     private var afterCarriageReturn = false
 
@@ -35,6 +38,7 @@ public struct POP3DotStuffer: Sendable {
         }
     }
 
+    /// Completes the last line if needed and writes the end marker `.CRLF`.
     public mutating func finish(into output: inout ByteBuffer) {
         if self.afterCarriageReturn {
             output.writeInteger(UInt8(ascii: "\n"))
@@ -42,6 +46,15 @@ public struct POP3DotStuffer: Sendable {
             output.writeStaticString("\r\n")
         }
         output.writeStaticString(".\r\n")
-        self = POP3DotStuffer()
+        self = DotStuffer()
+    }
+
+    /// One-shot: the whole body, stuffed and terminated.
+    public static func stuffed(_ message: ByteBuffer) -> ByteBuffer {
+        var stuffer = DotStuffer()
+        var output = ByteBuffer()
+        stuffer.stuff(message, into: &output)
+        stuffer.finish(into: &output)
+        return output
     }
 }
