@@ -21,10 +21,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import webmail_browser_test as webmail  # noqa: E402  (the shared server and browser helpers)
+import webmail_browser_test as webmail  # noqa: E402  (the browser helpers)
+from harness import ROOT, Mailward  # noqa: E402
 from webmail_door import page_fetch as fetch  # noqa: E402
 
-webmail.ARTIFACTS = os.path.join(webmail.ROOT, "test-artifacts", "e2e-shares")
+webmail.ARTIFACTS = os.path.join(ROOT, "test-artifacts", "e2e-shares")
 SUBJECT = "项目进度会议通知"
 # SPEC S's table, as buttons on the reading page (present = the permission allows the action).
 BUTTONS = {
@@ -58,7 +59,7 @@ def check_buttons(browser, permission):
 
 def main():
     shutil.rmtree(webmail.ARTIFACTS, ignore_errors=True)
-    server = webmail.Mailward()
+    server = Mailward("shares")
     server.start()
     browser = None
     step = "start"
