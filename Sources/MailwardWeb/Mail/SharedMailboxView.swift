@@ -13,7 +13,7 @@ enum SharedMailboxView {
         let received = try await accounts.received()
         var switcher: [[String: Any]] = [[
             "label": (en ? "My mailbox" : "我的邮箱") + " · " + accounts.viewer.address.description,
-            "url": "/mail", "active": !access.isShared, "own": true,
+            "url": "/mail", "active": !access.isShared, "own": true, "address": accounts.viewer.address.description,
         ]]
         for listing in received {
             let address = listing.other.description
