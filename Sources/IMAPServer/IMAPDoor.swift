@@ -31,12 +31,16 @@ public struct IMAPDoor: Sendable {
     }
 
     public let mail: MailService
+    /// Asked on every command that touches a colleague's mailbox (`Shared/<owner>/…`).
+    public let shares: ShareService
     public let authenticator: ProtocolAuthenticator
     public let settings: Settings
     public let logger: Logger
 
-    public init(mail: MailService, authenticator: ProtocolAuthenticator, settings: Settings, logger: Logger) {
+    public init(mail: MailService, shares: ShareService, authenticator: ProtocolAuthenticator, settings: Settings,
+                logger: Logger) {
         self.mail = mail
+        self.shares = shares
         self.authenticator = authenticator
         self.settings = settings
         self.logger = logger

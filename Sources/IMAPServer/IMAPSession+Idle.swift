@@ -41,12 +41,14 @@ extension IMAPSession {
         // Bytes that arrived with the IDLE command itself (a pipelined DONE).
         if inbound.readableBytes == 0 { startRead() }
         var pendingCheck = inbound.readableBytes > 0
+        var revoked = false
         var iterator = wakes.makeAsyncIterator()
         while !finished {
             if pendingCheck {
                 pendingCheck = false
                 switch decoder.next(&inbound) {
                 case .idleDone:
+                    if revoked { return StatusResponse(.no, code: .noPerm, text: "Access to the shared mailbox was revoked by its owner") }
                     return ok("IDLE terminated")
                 case .needMoreData:
                     startRead()
@@ -60,7 +62,13 @@ extension IMAPSession {
             guard let next = await iterator.next() else { return nil }
             switch next {
             case .mailboxChanged:
-                await announceChanges(includeExpunges: true)
+                // A colleague's mailbox: asked again before telling anything (a revoke shows nothing more).
+                if await stillSharedWithSession() {
+                    await announceChanges(includeExpunges: true)
+                } else {
+                    revoked = true
+                    closeRevokedMailbox()
+                }
                 await flush()
             case .input(.data(let bytes)):
                 var bytes = bytes
@@ -75,5 +83,18 @@ extension IMAPSession {
             }
         }
         return nil
+    }
+
+    /// Whether the selected mailbox may still be viewed (always for the session's own).
+    func stillSharedWithSession() async -> Bool {
+        guard let selected = state.selected else { return false }
+        guard selected.ownerID != accountID else { return true }
+        do {
+            selectedAccess = try await door.shares.access(of: accountID, to: selected.ownerID)
+            return AccessPolicy.allows(selectedAccess, .view)
+        } catch {
+            logger.warning("IMAP share check failed during IDLE", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 }

@@ -21,6 +21,7 @@ extension IMAPSession {
         }
     }
 
+    /// One of the session's own folders (commands that never reach a colleague's mailbox).
     func existingMailbox(_ wire: IMAPCodec.MailboxName) async throws -> Mailbox {
         let name = try folderName(wire)
         guard let mailbox = try await store.mailbox(accountID: accountID, name: name) else {
@@ -39,9 +40,12 @@ extension IMAPSession {
         if parameters.contains(where: { if case .condstore = $0 { true } else { false } }) {
             state.enableCondstoreImplicitly()
         }
-        let mailbox = try await existingMailbox(wire)
+        let target = try await target(wire)
+        let mailbox = target.mailbox
+        // A grantee who may change nothing gets the mailbox read-only (SPEC S, RFC 4314 §4).
+        let readOnly = readOnly || !SharedMailboxRules.mayWrite(target.access)
         let records = try await store.messages(mailboxID: mailbox.id)
-        let snapshot = SelectedMailbox(mailbox: mailbox, records: records, readOnly: readOnly)
+        let snapshot = SelectedMailbox(mailbox: mailbox, records: records, readOnly: readOnly, name: target.wireName)
         var keywords = MessageFlags()
         for record in records { for flag in record.flags where !flag.hasPrefix("\\") { keywords.insert(flag) } }
         let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
@@ -60,6 +64,7 @@ extension IMAPSession {
         send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(UInt64(max(mailbox.highestModSeq, 1))),
                                               text: "Highest"))))
         state.didSelect(snapshot)
+        selectedAccess = target.access
         return ok(readOnly ? "EXAMINE completed" : "SELECT completed", code: readOnly ? .readOnly : .readWrite)
     }
 
@@ -71,6 +76,7 @@ extension IMAPSession {
         while raw.hasSuffix("/") { raw.removeLast() }
         let name = try MailwardCore.MailboxName.normalize(raw)
         if name == Mailbox.inbox { throw MailError.mailboxExists(name) }
+        try await refuseSharedManagement(name)
         let use = specialUse.lazy.compactMap { attribute in
             SpecialUse.allCases.first { $0.rawValue.lowercased() == attribute.description.lowercased() }
         }.first
@@ -82,13 +88,21 @@ extension IMAPSession {
     }
 
     func delete(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        try await refuseSharedManagement(try folderName(wire))
         let mailbox = try await existingMailbox(wire)
+        // Children would be orphaned (listed under a parent that is gone): refused, as Dovecot does.
+        let children = try await store.mailboxes(accountID: accountID).contains { $0.name.hasPrefix(mailbox.name + "/") }
+        if children, !mailbox.isInbox {
+            return StatusResponse(.no, code: .cannot, text: "Mailbox has children, delete them first")
+        }
         try await mail.deleteMailbox(mailbox)
         if state.selected?.mailboxID == mailbox.id { state.deselect() }
         return ok("DELETE completed")
     }
 
     func rename(_ from: IMAPCodec.MailboxName, to: IMAPCodec.MailboxName) async throws -> StatusResponse {
+        try await refuseSharedManagement(try folderName(from))
+        try await refuseSharedManagement(try folderName(to))
         let mailbox = try await existingMailbox(from)
         let newName = try folderName(to)
         if try await store.mailbox(accountID: accountID, name: newName) != nil { throw MailError.mailboxExists(newName) }
@@ -98,6 +112,10 @@ extension IMAPSession {
 
     func subscribe(_ wire: IMAPCodec.MailboxName, _ subscribed: Bool) async throws -> StatusResponse {
         let name = try folderName(wire)
+        if SharedNamespace.place(of: name) != nil {
+            _ = try await target(wire)
+            return ok("Shared mailboxes are always subscribed")
+        }
         if subscribed, try await store.mailbox(accountID: accountID, name: name) == nil { throw MailError.noSuchMailbox(name) }
         try await store.setSubscribed(accountID: accountID, name: name, subscribed)
         return ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
@@ -114,9 +132,6 @@ extension IMAPSession {
             send(.untagged(.list(ListResponse(attributes: [.noSelect], delimiter: "/", mailbox: ""))))
             return ok("LIST completed")
         }
-        let mailboxes = try await store.mailboxes(accountID: accountID)
-        let subscribed = Set(try await store.subscriptions(accountID: accountID))
-        let names = Set(mailboxes.map(\.name))
         let onlySubscribed = command.selectionOptions.contains(.subscribed)
         let onlySpecialUse = command.selectionOptions.contains(.specialUse)
         let showSubscribed = onlySubscribed || command.returnOptions.contains(.subscribed)
@@ -124,19 +139,16 @@ extension IMAPSession {
             if case .status(let attributes) = option { return attributes }
             return nil
         }.first
-        for mailbox in Self.listOrder(mailboxes) {
-            guard patterns.contains(where: { ListPattern.matches(name: mailbox.name, pattern: reference + $0) }) else { continue }
-            let isSubscribed = subscribed.contains(mailbox.name)
-            if onlySubscribed, !isSubscribed { continue }
-            if onlySpecialUse, mailbox.specialUse == nil { continue }
-            var attributes: [MailboxAttribute] = []
-            let hasChildren = names.contains { $0.hasPrefix(mailbox.name + "/") }
-            attributes.append(hasChildren ? .hasChildren : .hasNoChildren)
-            if let use = mailbox.specialUse { attributes.append(MailboxAttribute(String(use.rawValue.dropFirst()))) }
-            if showSubscribed, isSubscribed { attributes.append(.subscribed) }
-            send(.untagged(.list(ListResponse(attributes: attributes, delimiter: "/", mailbox: mailbox.name))))
-            if let statusAttributes {
-                send(.untagged(.mailboxStatus(mailbox: mailbox.name, try await statusItems(mailbox, statusAttributes))))
+        for entry in try await listEntries() {
+            guard patterns.contains(where: { ListPattern.matches(name: entry.name, pattern: reference + $0) }) else { continue }
+            if onlySubscribed, !entry.subscribed { continue }
+            if onlySpecialUse, entry.specialUse == nil { continue }
+            var attributes = entry.attributes
+            if let use = entry.specialUse { attributes.append(MailboxAttribute(String(use.rawValue.dropFirst()))) }
+            if showSubscribed, entry.subscribed { attributes.append(.subscribed) }
+            send(.untagged(.list(ListResponse(attributes: attributes, delimiter: "/", mailbox: entry.name))))
+            if let statusAttributes, let mailbox = entry.mailbox {
+                send(.untagged(.mailboxStatus(mailbox: entry.name, try await statusItems(mailbox, statusAttributes))))
             }
         }
         return ok("LIST completed")
@@ -146,10 +158,62 @@ extension IMAPSession {
         let reference = try decode(reference)
         let pattern = try decode(IMAPCodec.MailboxName(bytes: pattern))
         let subscribed = try await store.subscriptions(accountID: accountID).sorted()
-        for name in subscribed where ListPattern.matches(name: name, pattern: reference + pattern) {
+        for name in subscribed where SharedNamespace.place(of: name) == nil
+            && ListPattern.matches(name: name, pattern: reference + pattern) {
             send(.untagged(.lsub(ListResponse(attributes: [], delimiter: "/", mailbox: name))))
         }
+        // Shared folders count as subscribed; their parents are `\Noselect` (RFC 3501 §6.3.9).
+        for entry in try await sharedListEntries() where ListPattern.matches(name: entry.name, pattern: reference + pattern) {
+            let attributes: [MailboxAttribute] = entry.mailbox == nil ? [.noSelect] : []
+            send(.untagged(.lsub(ListResponse(attributes: attributes, delimiter: "/", mailbox: entry.name))))
+        }
         return ok("LSUB completed")
+    }
+
+    /// One line of LIST: an own folder, a colleague's shared folder, or a `\Noselect` parent.
+    struct ListEntry {
+        var name: String
+        var attributes: [MailboxAttribute]
+        var mailbox: Mailbox?
+        var subscribed: Bool
+        var specialUse: SpecialUse?
+    }
+
+    /// The own folders (INBOX first), then `Shared`, each colleague and their folders.
+    func listEntries() async throws -> [ListEntry] {
+        let mailboxes = try await store.mailboxes(accountID: accountID)
+        let subscribed = Set(try await store.subscriptions(accountID: accountID))
+        let names = mailboxes.map(\.name)
+        var entries = Self.listOrder(mailboxes).map { mailbox in
+            ListEntry(name: mailbox.name, attributes: [Self.childrenAttribute(mailbox.name, among: names)], mailbox: mailbox,
+                      subscribed: subscribed.contains(mailbox.name), specialUse: mailbox.specialUse)
+        }
+        entries += try await sharedListEntries()
+        return entries
+    }
+
+    /// What `ShareService` says is shared with this account right now, as LIST entries.
+    /// Special-use attributes are left out, so no client takes a colleague's Sent for its own.
+    func sharedListEntries() async throws -> [ListEntry] {
+        let received = try await door.shares.received(by: account)
+        guard !received.isEmpty else { return [] }
+        var entries = [ListEntry(name: SharedNamespace.root, attributes: [.noSelect, .hasChildren], subscribed: false)]
+        for listing in received {
+            entries.append(ListEntry(name: SharedNamespace.ownerFolder(listing.other), attributes: [.noSelect, .hasChildren],
+                                     subscribed: false))
+            let mailboxes = try await store.mailboxes(accountID: listing.grant.ownerID)
+            let names = mailboxes.map(\.name)
+            for mailbox in Self.listOrder(mailboxes) {
+                entries.append(ListEntry(name: SharedNamespace.name(owner: listing.other, folder: mailbox.name),
+                                         attributes: [Self.childrenAttribute(mailbox.name, among: names)], mailbox: mailbox,
+                                         subscribed: true))
+            }
+        }
+        return entries
+    }
+
+    static func childrenAttribute(_ name: String, among names: [String]) -> MailboxAttribute {
+        names.contains { $0.hasPrefix(name + "/") } ? .hasChildren : .hasNoChildren
     }
 
     /// INBOX first, then by name.
@@ -163,8 +227,8 @@ extension IMAPSession {
     // MARK: STATUS
 
     func status(_ wire: IMAPCodec.MailboxName, attributes: [StatusAttribute]) async throws -> StatusResponse {
-        let mailbox = try await existingMailbox(wire)
-        send(.untagged(.mailboxStatus(mailbox: mailbox.name, try await statusItems(mailbox, attributes))))
+        let target = try await target(wire)
+        send(.untagged(.mailboxStatus(mailbox: target.wireName, try await statusItems(target.mailbox, attributes))))
         return ok("STATUS completed")
     }
 
@@ -196,11 +260,23 @@ extension IMAPSession {
 
     // MARK: APPEND
 
+    /// The mailbox APPEND, COPY or MOVE put messages into; nil when an own folder does not exist
+    /// (answered `[TRYCREATE]`; a missing shared one is plainly `NONEXISTENT`).
+    func destination(_ wire: IMAPCodec.MailboxName) async throws -> MailboxTarget? {
+        let name = try folderName(wire)
+        do {
+            return try await target(wire)
+        } catch MailError.noSuchMailbox where SharedNamespace.place(of: name) == nil {
+            return nil
+        }
+    }
+
     func append(_ command: AppendCommand) async throws -> StatusResponse {
-        let name = try folderName(command.mailbox)
-        guard let mailbox = try await store.mailbox(accountID: accountID, name: name) else {
+        guard let target = try await destination(command.mailbox) else {
             return StatusResponse(.no, code: .tryCreate, text: "No such mailbox")
         }
+        try require(.insert, target.access)
+        let mailbox = target.mailbox
         var uids: [UInt32] = []
         for message in command.messages {
             let flags = MessageFlags(message.flags.map(\.description))
@@ -208,13 +284,20 @@ extension IMAPSession {
                                                internalDate: message.internalDate.map(MessageMapping.date))
             uids.append(record.uid)
         }
+        await recordShared(.insert, ownerID: mailbox.accountID, folder: target.wireName, "APPEND \(Self.describe(uids))")
         return ok("APPEND completed", code: .appendUID(uidValidity: mailbox.uidValidity, uids: SequenceSets.make(uids)))
     }
 
     // MARK: QUOTA (RFC 9208)
 
     func getQuotaRoot(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
-        let mailbox = try await existingMailbox(wire)
+        let target = try await target(wire)
+        // A colleague's quota is theirs: a shared mailbox has no quota root for this session.
+        guard !target.isShared else {
+            send(.untagged(.quotaRoot(mailbox: target.wireName, roots: [])))
+            return ok("GETQUOTAROOT completed")
+        }
+        let mailbox = target.mailbox
         send(.untagged(.quotaRoot(mailbox: mailbox.name, roots: [""])))
         try await sendQuota()
         return ok("GETQUOTAROOT completed")
@@ -231,34 +314,5 @@ extension IMAPSession {
         let limit = usage.limitBytes == .max ? UInt64(Int64.max / 1024) : UInt64(max(usage.limitBytes, 0) / 1024)
         send(.untagged(.quota(root: "", [QuotaResource(name: "STORAGE", usage: UInt64(max(usage.usedBytes, 0) + 1023) / 1024,
                                                        limit: limit)])))
-    }
-
-    // MARK: ACL (RFC 4314) — the owner has every right; sharing comes later
-
-    static let ownerRights = "lrswipkxtea"
-
-    func myRights(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
-        let mailbox = try await existingMailbox(wire)
-        send(.untagged(.myRights(mailbox: mailbox.name, rights: Self.ownerRights)))
-        return ok("MYRIGHTS completed")
-    }
-
-    func getACL(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
-        let mailbox = try await existingMailbox(wire)
-        let owner = state.login!.account.address.description
-        send(.untagged(.acl(mailbox: mailbox.name, [ACLEntry(identifier: owner, rights: Self.ownerRights)])))
-        return ok("GETACL completed")
-    }
-
-    func listRights(_ wire: IMAPCodec.MailboxName, identifier: String) async throws -> StatusResponse {
-        let mailbox = try await existingMailbox(wire)
-        let owner = state.login!.account.address.description
-        if identifier.lowercased() == owner.lowercased() {
-            send(.untagged(.listRights(mailbox: mailbox.name, identifier: identifier, required: Self.ownerRights, optional: [])))
-        } else {
-            send(.untagged(.listRights(mailbox: mailbox.name, identifier: identifier, required: "",
-                                       optional: Self.ownerRights.map(String.init))))
-        }
-        return ok("LISTRIGHTS completed")
     }
 }

@@ -36,13 +36,17 @@ extension IMAPSession {
             default: return false
             }
         }
-        let setsSeen = !selected.readOnly && attributes.contains { attribute in
+        // RFC 4314 §4: without the `s` right (a read-only or send-on-behalf grantee) reading
+        // never sets \Seen: BODY[] behaves like BODY.PEEK[].
+        let setsSeen = !selected.readOnly && AccessPolicy.allows(selectedAccess, .changeUnread) && attributes.contains { attribute in
             switch attribute {
             case .rfc822, .rfc822Text: return true
             case .bodySection(_, _, let peek), .binary(_, _, let peek): return !peek
             default: return false
             }
         }
+        var bodiesRead: [MessageUID] = []
+        let readsBodies = Self.readsBodies(attributes)
         for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
             let records = try await store.messages(mailboxID: selected.mailboxID, uids: chunk)
             for var record in records {
@@ -63,10 +67,30 @@ extension IMAPSession {
                 var items = fetchItems(attributes, record: record, parsed: parsed, raw: raw)
                 if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags))) }
                 send(.untagged(.fetch(sequence, items)))
+                if readsBodies { bodiesRead.append(record.uid) }
                 await flushIfLarge()
             }
         }
+        if !bodiesRead.isEmpty {
+            await recordShared(.view, ownerID: selected.ownerID, folder: selected.name, "read \(Self.describe(bodiesRead))")
+        }
         return ok("FETCH completed")
+    }
+
+    /// Whether a FETCH returns message text (what the owner's audit log calls reading), not
+    /// just flags, sizes, envelopes or headers.
+    static func readsBodies(_ attributes: [FetchAttribute]) -> Bool {
+        attributes.contains { attribute in
+            switch attribute {
+            case .rfc822, .rfc822Text, .binary: return true
+            case .bodySection(let section, _, _):
+                switch section.kind {
+                case .header, .headerFields, .headerFieldsNot, .mime: return false
+                case .complete, .text: return true
+                }
+            default: return false
+            }
+        }
     }
 
     func fetchItems(_ attributes: [FetchAttribute], record: MessageRecord, parsed: ParsedMessage?,
@@ -148,6 +172,11 @@ extension IMAPSession {
         let result = try await mail.updateFlags(mailboxID: selected.mailboxID, uids: uids, change: change,
                                                 unchangedSince: unchangedSince.map { ModSeq(clamping: $0) })
         for record in result.updated { state.updateSelected { $0.update(record) } }
+        if !result.updated.isEmpty, let action = SharedMailboxRules.actions(for: operation).first {
+            let flags = operation.flags.map(\.description).joined(separator: " ")
+            await recordShared(action, ownerID: selected.ownerID, folder: selected.name,
+                               "STORE \(Self.storeVerb(operation.kind))FLAGS (\(flags)) on \(Self.describe(result.updated.map(\.uid)))")
+        }
         let refused = Set(result.modifiedSince)
         let condstore = state.condstoreEnabled
         let changed = Set(result.updated.map(\.uid))
@@ -168,6 +197,14 @@ extension IMAPSession {
         return ok("STORE completed")
     }
 
+    static func storeVerb(_ kind: StoreOperation.Kind) -> String {
+        switch kind {
+        case .add: "+"
+        case .remove: "-"
+        case .replace: ""
+        }
+    }
+
     // MARK: SEARCH
 
     func search(_ command: SearchCommand, uid: Bool, tag: String) async throws -> StatusResponse {
@@ -178,7 +215,7 @@ extension IMAPSession {
         let records = try await store.messages(mailboxID: snapshot.mailboxID).filter { snapshot.sequenceNumber(of: $0.uid) != nil }
         var textHits: [String: Set<MessageID>] = [:]
         for text in SearchEvaluator.textStrings(in: command.keys) where !text.isEmpty {
-            textHits[text] = Set(try await mail.search(accountID: accountID, mailboxID: snapshot.mailboxID, query: text))
+            textHits[text] = Set(try await mail.search(accountID: snapshot.ownerID, mailboxID: snapshot.mailboxID, query: text))
         }
         let evaluator = SearchEvaluator(textHits: textHits, now: mail.clock.now, largestUID: snapshot.uids.last ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
@@ -229,16 +266,24 @@ extension IMAPSession {
     // MARK: COPY / MOVE
 
     func copy(_ set: SequenceSet, to destinationName: IMAPCodec.MailboxName, uid: Bool, move: Bool) async throws -> StatusResponse {
-        let name = try folderName(destinationName)
-        guard let destination = try await store.mailbox(accountID: accountID, name: name) else {
+        // The source's view (and, for MOVE, delete) right was asked before the command ran.
+        guard let target = try await destination(destinationName) else {
             return StatusResponse(.no, code: .tryCreate, text: "No such mailbox")
         }
+        try require(.insert, target.access)
+        let destination = target.mailbox
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
         let mapping = move
             ? try await mail.move(uids: uids, from: selected.mailboxID, to: destination.id)
             : try await mail.copy(uids: uids, from: selected.mailboxID, to: destination.id)
         guard !mapping.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
+        let verb = move ? "MOVE" : "COPY"
+        let moved = Self.describe(mapping.map(\.source))
+        await recordShared(move ? .delete : .view, ownerID: selected.ownerID, folder: selected.name,
+                           "\(verb) \(moved) to \(target.isShared ? target.wireName : "an own folder")")
+        await recordShared(.insert, ownerID: destination.accountID, folder: target.wireName,
+                           "\(verb) in \(Self.describe(mapping.map(\.destination))) from \(selected.ownerID == accountID ? "an own folder" : selected.name)")
         let sorted = mapping.sorted { $0.source < $1.source }
         let code = ResponseCode.copyUID(uidValidity: destination.uidValidity,
                                         source: SequenceSets.ordered(sorted.map(\.source)),
@@ -257,6 +302,9 @@ extension IMAPSession {
         let uids = set.map { selected.resolve($0, uid: true, saved: state.savedSearch) }
         if let uids, uids.isEmpty { return ok("EXPUNGE completed") }
         let removed = try await mail.remove(mailboxID: selected.mailboxID, uids: uids, onlyDeleted: true)
+        if !removed.isEmpty {
+            await recordShared(.delete, ownerID: selected.ownerID, folder: selected.name, "EXPUNGE \(Self.describe(removed))")
+        }
         var expunges: [UntaggedResponse] = []
         state.updateSelected { expunges = $0.expunge(removed) }
         for response in expunges { send(.untagged(response)) }

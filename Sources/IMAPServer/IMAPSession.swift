@@ -22,6 +22,9 @@ final class IMAPSession {
     var finished = false
     /// Bad commands in a row; a client that only sends garbage is disconnected.
     var consecutiveErrors = 0
+    /// What the session may do in the selected mailbox, asked of `ShareService` again at the
+    /// start of every command (`.owner` for the session's own folders).
+    var selectedAccess: AccessPolicy.Access = .owner
 
     var mail: MailService { door.mail }
     var store: any MailStore { door.mail.store }
@@ -121,21 +124,38 @@ final class IMAPSession {
 
     func execute(_ tagged: TaggedCommand) async {
         let tag = tagged.tag
-        if case .refuse(let status) = state.admit(tagged.command) {
-            send(.tagged(tag: tag, status))
-            return
-        }
         if let login = state.login, state.phase != .logout {
             guard await door.authenticator.isStillValid(login.credential, accountID: login.account.id) else {
                 bye("Your credentials are no longer valid")
                 return
             }
         }
+        // Before `admit`, so a grantee's refused STORE says NOPERM rather than READ-ONLY.
+        if state.phase == .selected {
+            do {
+                if let refusal = try await recheckSelectedAccess(for: tagged.command) {
+                    send(.tagged(tag: tag, refusal))
+                    return
+                }
+            } catch {
+                logger.error("IMAP share check failed", metadata: ["error": "\(error)"])
+                send(.tagged(tag: tag, StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")))
+                return
+            }
+        }
+        if case .refuse(let status) = state.admit(tagged.command) {
+            send(.tagged(tag: tag, status))
+            return
+        }
         let status: StatusResponse?
         do {
             status = try await dispatch(tagged)
         } catch let error as MailError {
             status = Self.status(for: error)
+        } catch let error as ShareError {
+            status = Self.status(for: error)
+        } catch let refusal as IMAPRefusal {
+            status = refusal.status
         } catch {
             logger.error("IMAP command failed", metadata: ["error": "\(error)", "ip": "\(connection.remoteIP)"])
             status = StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")
@@ -193,7 +213,9 @@ final class IMAPSession {
         case .lsub(let reference, let pattern):
             return try await lsub(reference: reference, pattern: pattern)
         case .namespace:
-            send(.untagged(.namespace(personal: [NamespaceDescription(prefix: "", delimiter: "/")], otherUsers: [], shared: [])))
+            // Colleagues' mailboxes are a shared namespace (RFC 2342), `Shared/<owner>/<folder>`.
+            send(.untagged(.namespace(personal: [NamespaceDescription(prefix: "", delimiter: "/")], otherUsers: [],
+                                      shared: [NamespaceDescription(prefix: SharedNamespace.prefix, delimiter: "/")])))
             return ok("NAMESPACE completed")
         case .status(let name, let attributes):
             return try await status(name, attributes: attributes)
@@ -202,8 +224,13 @@ final class IMAPSession {
         case .idle:
             return await idle()
         case .close:
-            if let selected = state.selected, !selected.readOnly {
-                _ = try await mail.remove(mailboxID: selected.mailboxID, uids: nil, onlyDeleted: true)
+            // RFC 4314 §4: without the expunge right CLOSE just closes.
+            if let selected = state.selected, !selected.readOnly, AccessPolicy.allows(selectedAccess, .delete) {
+                let removed = try await mail.remove(mailboxID: selected.mailboxID, uids: nil, onlyDeleted: true)
+                if !removed.isEmpty {
+                    await recordShared(.delete, ownerID: selected.ownerID, folder: selected.name,
+                                       "CLOSE expunged \(Self.describe(removed))")
+                }
             }
             state.deselect()
             return ok("CLOSE completed")
@@ -236,8 +263,10 @@ final class IMAPSession {
             return try await myRights(name)
         case .listRights(let name, let identifier):
             return try await listRights(name, identifier: identifier)
-        case .setACL, .deleteACL:
-            return StatusResponse(.no, code: .cannot, text: "Sharing mailboxes is not available yet")
+        case .setACL(let name, let identifier, let rights):
+            return try await setACL(name, identifier: identifier, rights: rights)
+        case .deleteACL(let name, let identifier):
+            return try await deleteACL(name, identifier: identifier)
         case .unknown:
             return StatusResponse(.bad, text: "Unknown command")
         }
@@ -326,6 +355,16 @@ final class IMAPSession {
         case .invalidMailboxName: StatusResponse(.no, code: .cannot, text: "Invalid mailbox name")
         case .cannotDeleteInbox: StatusResponse(.no, code: .cannot, text: "INBOX cannot be deleted or renamed")
         case .noSuchMessage: StatusResponse(.no, code: .expungeIssued, text: "Message no longer exists")
+        }
+    }
+
+    /// The table's refusals: `NOPERM` with its clear text; strangers learn nothing.
+    static func status(for error: ShareError) -> StatusResponse {
+        switch error {
+        case .denied: StatusResponse(.no, code: .noPerm, text: ascii(error.message(chinese: false)))
+        case .notFound: StatusResponse(.no, code: .nonExistent, text: "No such mailbox")
+        case .unknownGrantee, .cannotShareWithSelf, .alreadyShared:
+            StatusResponse(.no, code: .cannot, text: ascii(error.message(chinese: false)))
         }
     }
 }

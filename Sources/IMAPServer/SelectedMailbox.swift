@@ -8,6 +8,9 @@ import MailwardCore
 /// Pure: tested without a store.
 public struct SelectedMailbox: Sendable, Equatable {
     public let mailboxID: MailboxID
+    /// The account the mailbox belongs to: the session's own, or a colleague's who shared it.
+    public let ownerID: AccountID
+    /// The name the client selected (`Shared/<owner>/<folder>` for a colleague's mailbox).
     public let name: String
     public let uidValidity: UInt32
     public let readOnly: Bool
@@ -18,9 +21,10 @@ public struct SelectedMailbox: Sendable, Equatable {
     /// The mailbox's HIGHESTMODSEQ when the snapshot was last brought up to date.
     public private(set) var highestModSeq: ModSeq
 
-    public init(mailbox: Mailbox, records: [MessageRecord], readOnly: Bool) {
+    public init(mailbox: Mailbox, records: [MessageRecord], readOnly: Bool, name: String? = nil) {
         mailboxID = mailbox.id
-        name = mailbox.name
+        ownerID = mailbox.accountID
+        self.name = name ?? mailbox.name
         uidValidity = mailbox.uidValidity
         self.readOnly = readOnly
         let sorted = records.sorted { $0.uid < $1.uid }

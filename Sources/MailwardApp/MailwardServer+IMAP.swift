@@ -7,7 +7,7 @@ extension MailwardServer {
     func imapServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let configuration = runtime.configuration
         let door = IMAPDoor(
-            mail: runtime.mail, authenticator: runtime.authenticator,
+            mail: runtime.mail, shares: runtime.shares, authenticator: runtime.authenticator,
             settings: IMAPDoor.Settings(hostname: configuration.hostname, tlsContext: tlsContext),
             logger: logger)
         let plain = TCPListener(

@@ -108,7 +108,7 @@ import Testing
         let rights = try await client.run("MYRIGHTS INBOX")
         #expect(rights[0] == "* MYRIGHTS INBOX lrswipkxtea")
         let namespace = try await client.run("NAMESPACE")
-        #expect(namespace[0] == "* NAMESPACE ((\"\" \"/\")) NIL NIL")
+        #expect(namespace[0] == "* NAMESPACE ((\"\" \"/\")) NIL ((\"Shared/\" \"/\"))")
         await client.close()
         try await server.stop()
     }

@@ -125,6 +125,78 @@ import Testing
         try await server.stop()
     }
 
+    /// imaplib as a grantee while the owner shares, upgrades, downgrades and revokes with
+    /// SETACL/DELETEACL from a second imaplib session (Scripts/imaplib_shared.py).
+    @Test func imaplibDrivesAGranteeOfASharedMailbox() async throws {
+        let python = try #require(Self.python, "python3 is needed (scripts/test installs it)")
+        let fixture = try await SharedFixture.start(sharing: nil)
+        let port = await fixture.server.port(.imap), tlsPort = await fixture.server.port(.imaps)
+        let result = try await runProcess(python, ["\(scriptsFolder)/imaplib_shared.py", "\(port)", "\(tlsPort)",
+                                             SharedFixture.owner, SharedFixture.grantee, "Tea-Garden-42"], timeout: 60)
+        #expect(result.status == 0, "imaplib_shared: \(result.output)")
+        #expect(result.output.contains("OK shared"))
+        #expect(try await fixture.grant() == nil)
+        try await fixture.server.stop()
+    }
+
+    /// mbsync as a read-only grantee: the shared folders come down into the Maildir with the
+    /// grantee's own, and nothing the sync does marks the owner's mail read.
+    @Test func mbsyncAsAGranteePullsTheSharedFolders() async throws {
+        let mbsync = try #require(Self.mbsync, "mbsync (Debian isync) is needed (scripts/test installs it)")
+        let fixture = try await SharedFixture.start(sharing: .readOnly)
+        let port = await fixture.server.port(.imaps)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mbsync-shared-\(UUID().uuidString)").path
+        let maildir = folder + "/mail/"
+        try FileManager.default.createDirectory(atPath: maildir, withIntermediateDirectories: true)
+        let certificate = fixture.server.server.certificate.certificatePath
+        let config = """
+        IMAPAccount mailward
+        Host 127.0.0.1
+        Port \(port)
+        User \(SharedFixture.grantee)
+        Pass Tea-Garden-42
+        SSLType IMAPS
+        CertificateFile \(certificate)
+        SystemCertificates no
+
+        IMAPStore remote
+        Account mailward
+
+        MaildirStore local
+        Path \(maildir)
+        Inbox \(maildir)INBOX
+        SubFolders Verbatim
+
+        Channel sync
+        Far :remote:
+        Near :local:
+        Patterns *
+        Create Near
+        Sync Pull
+        SyncState *
+        """
+        let configPath = folder + "/mbsyncrc"
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        func sync() async throws {
+            let result = try await runProcess(mbsync, ["-c", configPath, "-a"], environment: ["HOME": folder], timeout: 90)
+            #expect(result.status == 0, "mbsync: \(result.output)")
+        }
+        try await sync()
+        let shared = maildir + "Shared/boss@example.com/"
+        let inbox = try Self.maildirFiles(shared + "INBOX")
+        #expect(inbox.count == 2, "shared INBOX pulled: \(inbox)")
+        #expect(try Self.maildirFiles(shared + "&mHl27g-").count == 1, "shared 项目 pulled")
+        #expect(try Self.maildirFiles(maildir + "INBOX").count == 1, "own INBOX pulled")
+
+        // New mail for the owner arrives at the next sync; the owner's mail stays unread.
+        try await fixture.deliverToBoss("Later")
+        try await sync()
+        #expect(try Self.maildirFiles(shared + "INBOX").count == 3)
+        #expect(try await fixture.bossInbox().allSatisfy { !$0.flags.contains(MessageFlags.seen) })
+        try? FileManager.default.removeItem(atPath: folder)
+        try await fixture.server.stop()
+    }
+
     static func maildirFiles(_ path: String) throws -> [String] {
         var files: [String] = []
         for sub in ["cur", "new"] {
