@@ -48,13 +48,16 @@ public struct WebDoor: Sendable {
             SecurityRoutes(handler: handler).register(on: api)
             AppPasswordRoutes(handler: handler).register(on: api)
             AccountRoutes(handler: handler).register(on: api)
-            if let shares = security.shares { ShareRoutes(handler: handler, shares: shares).register(on: api) }
+            if let shares = security.shares {
+                ShareRoutes(handler: handler, shares: shares).register(on: api)
+                LocalUserRoutes(handler: handler).register(on: api)
+            }
             let renderer = try PageRenderer.load()
             PageRoutes(security: security, renderer: renderer, mailPages: mail != nil).register(on: router)
             if let mail {
                 let ids = MailIDs(key: security.env.key)
-                MailRoutes(handler: handler, web: mail, ids: ids, uploads: UploadStore(perAccountLimit: mail.maxUploadSize * 3))
-                    .register(on: api)
+                MailRoutes(handler: handler, web: mail, ids: ids, uploads: UploadStore(perAccountLimit: mail.maxUploadSize * 3),
+                           shares: security.shares).register(on: api)
                 MailPageRoutes(security: security, web: mail, ids: ids, renderer: renderer).register(on: router)
             }
         }

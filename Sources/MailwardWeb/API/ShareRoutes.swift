@@ -22,6 +22,21 @@ struct ShareRoutes {
                 ]).response()
             }
         }
+        // The owner's view of what happened to the mailbox's shares: grant changes and every
+        // action a grantee took in it (newest first, the last 50).
+        api.get("shares/events") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                let kinds: [AuditKind] = [.shareCreated, .shareChanged, .shareRevoked, .sharedMailboxAction]
+                let events = try await shares.env.store.auditEvents(accountID: session.account.id, kinds: kinds, limit: 50)
+                return JSONValue.array(events.map { event in
+                    .object([
+                        "at": .date(event.at), "kind": .string(event.kind.rawValue), "action": .optional(event.method),
+                        "door": .optional(event.door), "ip": .optional(event.ip), "detail": .string(event.detail),
+                    ])
+                }).response()
+            }
+        }
         api.post("shares") { request, context in
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: true)

@@ -20,11 +20,20 @@ struct MailIDs: Sendable {
     }
 
     func decode(_ kind: Kind, _ token: String?, account: AccountID) -> Int64? {
+        decode(kind, token, accounts: [account])?.rowID
+    }
+
+    /// Decodes a token made for any of `accounts` (a grantee's own account and the mailboxes
+    /// shared with it) and says which one it was made for: the MAC, not the caller, decides.
+    func decode(_ kind: Kind, _ token: String?, accounts: [AccountID]) -> (rowID: Int64, account: AccountID)? {
         guard let token, token.utf8.count < 64, token.hasPrefix(kind.rawValue),
               let bytes = Self.unbase64url(String(token.dropFirst())), bytes.count == 8 + Self.macBytes else { return nil }
         let rowID = bytes[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
-        guard ConstantTime.equals(Array(bytes[8...]), mac(kind, rowID, account: account)) else { return nil }
-        return rowID
+        let presented = Array(bytes[8...])
+        for account in accounts.prefix(1000) where ConstantTime.equals(presented, mac(kind, rowID, account: account)) {
+            return (rowID, account)
+        }
+        return nil
     }
 
     func mailbox(_ id: MailboxID, _ account: AccountID) -> String { encode(.mailbox, id, account: account) }

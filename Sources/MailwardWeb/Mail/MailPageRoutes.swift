@@ -9,6 +9,11 @@ import NIOCore
 /// the JSON API: the folder and message list (`/mail`, also search results), the reading page
 /// (`/mail/message/{id}`) with the sanitized body in a sandboxed frame
 /// (`/mail/message/{id}/body`), and the compose page (`/mail/compose`).
+///
+/// Shared mailboxes (SPEC S, seed 四): the list page switches between the own mailbox and each
+/// one shared with the viewer (`?account=ADDR`); in a shared one every button the permission
+/// forbids is absent (the API refuses the same actions), and reading never sets `\Seen` unless
+/// the permission may change the unread state.
 struct MailPageRoutes {
     let security: WebSecurity
     let web: WebMail
@@ -20,35 +25,48 @@ struct MailPageRoutes {
     func register(on router: Router<MailwardRequestContext>) {
         let pages = self
         router.get("mail") { request, _ -> Response in
-            await pages.signedIn(request) { access, session in try await pages.list(request, access, session) }
+            await pages.signedIn(request) { accounts, session in try await pages.list(request, accounts, session) }
         }
         router.get("mail/message/:id") { request, context -> Response in
-            await pages.signedIn(request) { access, session in
-                try await pages.read(context.parameters.get("id"), request, access, session)
+            await pages.signedIn(request) { accounts, session in
+                try await pages.read(context.parameters.get("id"), request, accounts, session, ip: context.clientIP)
             }
         }
         router.get("mail/message/:id/body") { request, context -> Response in
-            await pages.signedIn(request) { access, _ in
-                let (record, _) = try await access.message(context.parameters.get("id"))
+            await pages.signedIn(request) { accounts, _ in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(of: .message, token)
+                let (record, _) = try await access.message(token)
                 let images = request.uri.queryParameters["images"] == "1"
                 return Self.frame(access.safeHTML(try await access.content(record), allowImages: images).html, images: images)
             }
         }
         router.get("mail/compose") { request, _ -> Response in
-            await pages.signedIn(request) { access, session in try await pages.compose(request, access, session) }
+            await pages.signedIn(request) { accounts, session in try await pages.compose(request, accounts, session) }
         }
     }
 
-    /// Runs a page for a signed-in user; otherwise to the sign-in page. Unknown ids are 404.
-    func signedIn(_ request: Request, _ body: (MailAccess, SignedInSession) async throws -> Response) async -> Response {
+    /// Runs a page for a signed-in user; otherwise to the sign-in page. Unknown ids are 404; an
+    /// action the shared mailbox's permission forbids is 403 with the table's reason.
+    func signedIn(_ request: Request, _ body: (MailAccounts, SignedInSession) async throws -> Response) async -> Response {
         guard let token = request.cookie(CookieNames.session),
               let session = try? await security.sessions.resolve(token: token) else { return .redirect(to: "/login") }
         do {
-            return try await body(MailAccess(web: web, ids: ids, account: session.account), session)
+            return try await body(MailAccounts(web: web, ids: ids, shares: security.shares, viewer: session.account), session)
+        } catch let error as ShareError {
+            if case .denied = error {
+                return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: error.message(chinese: request.language != .en))))
+            }
+            return Self.notFound(request)
         } catch {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: request.language == .en ? "Not found" : "找不到该页面")))
+            return Self.notFound(request)
         }
+    }
+
+    static func notFound(_ request: Request) -> Response {
+        Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: request.language == .en ? "Not found" : "找不到该页面")))
     }
 
     func render(_ name: String, _ request: Request, _ session: SignedInSession, _ values: [String: Any]) -> Response {
@@ -62,9 +80,10 @@ struct MailPageRoutes {
 
     // MARK: List
 
-    func list(_ request: Request, _ access: MailAccess, _ session: SignedInSession) async throws -> Response {
+    func list(_ request: Request, _ accounts: MailAccounts, _ session: SignedInSession) async throws -> Response {
         let language = request.language
         let query = request.uri.queryParameters
+        let access = try await accounts.account(query: query["account"].map(String.init), of: .mailbox, query["mailbox"].map(String.init))
         let boxes = try await access.mailboxes()
         let current: Mailbox
         if let token = query["mailbox"].map(String.init) {
@@ -85,7 +104,7 @@ struct MailPageRoutes {
         }
         var boxNames: [MailboxID: String] = [:]
         for (box, _) in boxes { boxNames[box.id] = MailAccess.displayName(box, language) }
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "folders": boxes.map { box, counts -> [String: Any] in
                 [
                     "id": ids.mailbox(box.id, access.account.id), "name": MailAccess.displayName(box, language),
@@ -102,7 +121,8 @@ struct MailPageRoutes {
                     "date": Self.format(s.date ?? record.internalDate), "size": Self.size(record.size),
                     "unread": !record.flags.contains(MessageFlags.seen), "flagged": record.flags.contains(MessageFlags.flagged),
                     "attachment": s.hasAttachments, "preview": s.preview, "folder": boxNames[record.mailboxID] ?? "", "in_search": !search.isEmpty,
-                    "draft": record.flags.contains(MessageFlags.draft),
+                    // The owner's drafts open for editing only for the owner; a grantee reads them.
+                    "draft": record.flags.contains(MessageFlags.draft) && !access.isShared,
                 ]
             },
             "empty": page.records.isEmpty,
@@ -116,18 +136,26 @@ struct MailPageRoutes {
             "prev": link(max(0, offset - Self.pageSize)), "has_prev": offset > 0,
             "next": link(offset + Self.pageSize), "has_next": offset + Self.pageSize < page.total,
         ]
+        values.merge(try await SharedMailboxView.values(access, accounts, language: language)) { $1 }
+        values["custom"] = (values["custom"] as? Bool ?? false) && access.offers(.manage)
+        values["is_trash"] = (values["is_trash"] as? Bool ?? false) && access.offers(.delete)
         return render("mail", request, session, values)
     }
 
     // MARK: Reading
 
-    func read(_ token: String?, _ request: Request, _ access: MailAccess, _ session: SignedInSession) async throws -> Response {
+    func read(_ token: String?, _ request: Request, _ accounts: MailAccounts, _ session: SignedInSession,
+              ip: String?) async throws -> Response {
         let language = request.language
+        let access = try await accounts.account(of: .message, token)
         var (record, box) = try await access.message(token)
-        if !record.flags.contains(MessageFlags.seen) {
+        // Opening marks read — in a shared mailbox only when the permission may change the
+        // unread state (S2): a read-only or send-on-behalf grantee leaves it for the owner.
+        if !record.flags.contains(MessageFlags.seen), (try? await access.require(.changeUnread)) != nil {
             try await access.setFlag(MessageFlags.seen, true, record)
             record.flags.insert(MessageFlags.seen)
         }
+        await access.record(.view, "read " + MailAccess.describe(record), ip: ip)
         let content = try await access.content(record)
         let parsed = content.parsed
         let id = ids.message(record.id, access.account.id)
@@ -141,7 +169,7 @@ struct MailPageRoutes {
         let shown = content.content.attachments.enumerated().filter {
             !($0.element.isInline && $0.element.contentID != nil && content.content.htmlBody != nil)
         }
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "id": id, "has_attachments": !shown.isEmpty,
             "subject": record.summary.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : record.summary.subject,
             "from": people("From"), "to": people("To"), "cc": people("Cc"), "has_cc": !people("Cc").isEmpty,
@@ -158,8 +186,11 @@ struct MailPageRoutes {
             "mailbox_id": ids.mailbox(box.id, access.account.id),
             "back_url": "/mail?mailbox=\(ids.mailbox(box.id, access.account.id))",
             "flagged": record.flags.contains(MessageFlags.flagged),
-            "is_draft": box.specialUse == .drafts,
+            "is_draft": box.specialUse == .drafts && !access.isShared,
+            "on_behalf": SharedMailboxView.onBehalf(parsed, language: language) ?? "",
         ]
+        values["has_on_behalf"] = !(values["on_behalf"] as? String ?? "").isEmpty
+        values.merge(try await SharedMailboxView.values(access, accounts, language: language)) { $1 }
         return render("message", request, session, values)
     }
 
@@ -177,12 +208,25 @@ struct MailPageRoutes {
 
     // MARK: Compose
 
-    func compose(_ request: Request, _ access: MailAccess, _ session: SignedInSession) async throws -> Response {
+    func compose(_ request: Request, _ accounts: MailAccounts, _ session: SignedInSession) async throws -> Response {
         let language = request.language
         let query = request.uri.queryParameters
+        // Whose address the message goes out from: a shared mailbox when composing there or
+        // replying to one of its messages (the permission must allow sending: S4), else one's own.
+        let access: MailAccess
+        if let address = query["account"].map(String.init) {
+            access = try await accounts.account(address)
+        } else if let token = query["reply"].map(String.init) {
+            access = try await accounts.account(of: .message, token)
+        } else {
+            access = accounts.own
+        }
+        try await access.require(.send)
         var values: [String: Any] = ["from": access.account.address.description, "to": "", "cc": "", "subject": "", "body": "",
                                      "in_reply_to": "", "reply_to_id": "", "draft_id": "", "forward_id": "", "forward_name": ""]
+        values["from_options"] = try await SharedMailboxView.senders(accounts, selected: access.account.address, language: language)
         if let token = query["draft"].map(String.init) {
+            let access = accounts.own
             let (record, _) = try await access.message(token)
             let content = try await access.content(record)
             values["draft_id"] = token
@@ -191,6 +235,10 @@ struct MailPageRoutes {
             values["subject"] = record.summary.subject
             values["body"] = content.content.textBody ?? ""
             values["in_reply_to"] = content.parsed.header("In-Reply-To")?.trimmingCharacters(in: .whitespaces) ?? ""
+            // A draft written from a shared address reopens with that address chosen (if it may still send).
+            if let from = record.summary.fromAddress.flatMap({ try? EmailAddress($0) }) {
+                values["from_options"] = try await SharedMailboxView.senders(accounts, selected: from, language: language)
+            }
         } else if let token = query["reply"].map(String.init) {
             let mode = query["mode"].map(String.init) ?? "reply"
             let (record, _) = try await access.message(token)
@@ -200,7 +248,7 @@ struct MailPageRoutes {
             let sender = parsed.headers(named: "Reply-To").flatMap(AddressParser.parse).first
                 ?? s.fromAddress.map { MailAddress(displayName: s.fromName, address: $0) }
             func render(_ a: MailAddress) -> String { a.displayName.map { "\($0) <\(a.address)>" } ?? a.address }
-            let me = access.account.address.description
+            let me = access.account.address.description.lowercased()
             let original = content.content.textBody ?? content.content.htmlBody.map { HTMLText.plainText(from: $0) } ?? ""
             let who = s.fromName.map { "\($0) <\(s.fromAddress ?? "")>" } ?? s.fromAddress ?? ""
             switch mode {

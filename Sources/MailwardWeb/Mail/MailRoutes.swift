@@ -8,29 +8,35 @@ import NIOCore
 /// The mail part of `/api/v1` (SPEC "JSON API v1"): folders, message lists with paging, one
 /// message, flags, move, delete, send — plus what the webmail pages need beside the contract:
 /// folder management, search, contacts, drafts, uploads, attachments and change events.
+///
+/// Shared mailboxes (SPEC S): `?account=ADDR` or an id made for a shared account opens that
+/// account's mail (`MailAccounts`); every action asks `ShareService` again (`MailAccess.require`)
+/// and a forbidden one is 403 `permission_denied`, changing nothing. Reading a message through
+/// the API never sets `\Seen`. What a grantee does is audited for the owner.
 struct MailRoutes {
     let handler: APIHandler
     let web: WebMail
     let ids: MailIDs
     let uploads: UploadStore
+    let shares: ShareService?
 
     static let defaultLimit = 50
     static let maxLimit = 200
 
     func register(on api: RouterGroup<MailwardRequestContext>) {
         let routes = self
+        @Sendable func accountQuery(_ request: Request) -> String? { request.uri.queryParameters["account"].map(String.init) }
         api.get("mailboxes") { request, context in
-            await routes.run(request, context, csrf: false) { call, access in
-                if let other = request.uri.queryParameters["account"].map(String.init), !other.isEmpty,
-                   other.lowercased() != access.account.address.description {
-                    throw MailAccess.Failure.notFound  // shared mailboxes: not yet
-                }
+            await routes.run(request, context, csrf: false) { call, accounts in
+                let access = try await accounts.account(accountQuery(request))
                 let boxes = try await access.mailboxes()
                 return JSONValue.array(boxes.map { MailJSON.mailbox($0.0, $0.1, ids: routes.ids, language: call.language) }).response()
             }
         }
         api.post("mailboxes") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let access = try await accounts.account(accountQuery(request))
+                try await access.require(.manage)
                 let name = try await call.body().string("name", call.language, maxLength: 512)
                 let box = try await access.mail.createMailbox(accountID: access.account.id, name: name)
                 return MailJSON.mailbox(box, MailboxCounts(messages: 0, unseen: 0, size: 0), ids: routes.ids, language: call.language)
@@ -38,101 +44,144 @@ struct MailRoutes {
             }
         }
         api.patch("mailboxes/:id") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
-                let box = try await access.mailbox(context.parameters.get("id"))
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
+                let box = try await access.mailbox(token)
+                try await access.require(.manage)
                 let name = try await call.body().string("name", call.language, maxLength: 512)
                 guard box.specialUse == nil else { throw MailError.invalidMailboxName(box.name) }
                 try await access.mail.renameMailbox(box, to: name)
-                let renamed = try await access.mailbox(context.parameters.get("id"))
+                let renamed = try await access.mailbox(token)
                 return MailJSON.mailbox(renamed, try await access.mail.store.counts(mailboxID: renamed.id), ids: routes.ids,
                                         language: call.language).response()
             }
         }
         api.delete("mailboxes/:id") { request, context in
-            await routes.run(request, context, csrf: true) { _, access in
-                let box = try await access.mailbox(context.parameters.get("id"))
+            await routes.run(request, context, csrf: true) { _, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
+                let box = try await access.mailbox(token)
+                try await access.require(.manage)
                 guard box.specialUse == nil else { throw MailError.invalidMailboxName(box.name) }
                 try await access.mail.deleteMailbox(box)
                 return Response(status: .noContent, headers: [.cacheControl: "no-store"])
             }
         }
         api.post("mailboxes/:id/empty") { request, context in
-            await routes.run(request, context, csrf: true) { _, access in
-                let box = try await access.mailbox(context.parameters.get("id"))
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
+                let box = try await access.mailbox(token)
+                try await access.require(.delete)
                 let removed = try await access.mail.remove(mailboxID: box.id, uids: nil, onlyDeleted: false)
+                await access.record(.delete, "emptied \(box.name) (\(removed.count))", ip: call.client.ip)
                 return JSONValue.object(["removed": .int(removed.count)]).response()
             }
         }
         api.get("mailboxes/:id/messages") { request, context in
-            await routes.run(request, context, csrf: false) { call, access in
-                let box = try await access.mailbox(context.parameters.get("id"))
+            await routes.run(request, context, csrf: false) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
+                let box = try await access.mailbox(token)
                 let (offset, limit) = try Self.paging(request, call.language)
                 let page = try await access.page(box, offset: offset, limit: limit)
                 return MailJSON.page(page, offset: offset, limit: limit, account: access.account.id, ids: routes.ids).response()
             }
         }
         api.get("search") { request, context in
-            await routes.run(request, context, csrf: false) { call, access in
+            await routes.run(request, context, csrf: false) { call, accounts in
                 let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
                 guard !query.isEmpty, query.count <= 200 else { throw APIFailure.badRequest(call.language) }
-                let box: Mailbox? = if let token = request.uri.queryParameters["mailbox"] { try await access.mailbox(String(token)) } else { nil }
+                let token = request.uri.queryParameters["mailbox"].map(String.init)
+                let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
+                let box: Mailbox? = if let token { try await access.mailbox(token) } else { nil }
                 let (offset, limit) = try Self.paging(request, call.language)
                 let page = try await access.search(query, in: box, offset: offset, limit: limit)
                 return MailJSON.page(page, offset: offset, limit: limit, account: access.account.id, ids: routes.ids).response()
             }
         }
         api.get("contacts") { request, context in
-            await routes.run(request, context, csrf: false) { _, access in
+            await routes.run(request, context, csrf: false) { _, accounts in
                 let query = String(request.uri.queryParameters["q"] ?? "").prefix(100)
-                return JSONValue.array(try await access.contacts(matching: String(query)).map(MailJSON.address)).response()
+                return JSONValue.array(try await accounts.own.contacts(matching: String(query)).map(MailJSON.address)).response()
             }
         }
         api.get("messages/:id") { request, context in
-            await routes.run(request, context, csrf: false) { _, access in
-                let (record, _) = try await access.message(context.parameters.get("id"))
+            await routes.run(request, context, csrf: false) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(of: .message, token)
+                let (record, _) = try await access.message(token)
                 let content = try await access.content(record)
                 let html = content.content.htmlBody == nil ? nil : access.safeHTML(content, allowImages: false).html
+                await access.record(.view, "read " + MailAccess.describe(record), ip: call.client.ip)
                 return MailJSON.message(record, content, html: html, account: access.account.id, ids: routes.ids).response()
             }
         }
         api.patch("messages/:id") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
-                var (record, _) = try await access.message(context.parameters.get("id"))
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(of: .message, token)
+                var (record, _) = try await access.message(token)
                 let body = try await call.body()
-                let known = ["seen": MessageFlags.seen, "flagged": MessageFlags.flagged, "answered": MessageFlags.answered]
-                var changed = false
-                for (field, flag) in known {
+                // `seen` is the unread state (S2); the others are "other flags" (S3).
+                let known: [(String, String, MailboxAction)] = [
+                    ("seen", MessageFlags.seen, .changeUnread), ("flagged", MessageFlags.flagged, .changeOtherFlags),
+                    ("answered", MessageFlags.answered, .changeOtherFlags),
+                ]
+                var changes: [(flag: String, on: Bool, action: MailboxAction)] = []
+                for (field, flag, action) in known {
                     guard let value = body.fields[field] else { continue }
                     guard let on = value as? Bool else { throw APIFailure.badRequest(call.language, "\(field): true or false") }
-                    try await access.setFlag(flag, on, record)
-                    changed = true
+                    changes.append((flag, on, action))
                 }
-                guard changed else { throw APIFailure.badRequest(call.language, "seen, flagged or answered") }
-                record = try await access.message(context.parameters.get("id")).0
+                guard !changes.isEmpty else { throw APIFailure.badRequest(call.language, "seen, flagged or answered") }
+                // Every change is allowed, or none is made.
+                for action in MailboxAction.allCases where changes.contains(where: { $0.action == action }) {
+                    try await access.require(action)
+                }
+                for change in changes { try await access.setFlag(change.flag, change.on, record) }
+                let described = changes.map { "\($0.on ? "+" : "-")\($0.flag)" }.joined(separator: " ")
+                await access.record(changes.contains { $0.action == .changeUnread } ? .changeUnread : .changeOtherFlags,
+                                    "\(described) on " + MailAccess.describe(record), ip: call.client.ip)
+                record = try await access.message(token).0
                 return MailJSON.summary(record, account: access.account.id, ids: routes.ids).response()
             }
         }
         api.delete("messages/:id") { request, context in
-            await routes.run(request, context, csrf: true) { _, access in
-                let (record, box) = try await access.message(context.parameters.get("id"))
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(of: .message, token)
+                let (record, box) = try await access.message(token)
+                try await access.require(.delete)
                 try await access.delete(record, in: box)
+                await access.record(.delete, "deleted " + MailAccess.describe(record) + " from \(box.name)", ip: call.client.ip)
                 return Response(status: .noContent, headers: [.cacheControl: "no-store"])
             }
         }
         api.post("messages/:id/move") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
-                let (record, _) = try await access.message(context.parameters.get("id"))
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(of: .message, token)
+                let (record, box) = try await access.message(token)
                 let body = try await call.body()
-                let token = ["mailbox_id", "mailbox", "to", "destination"].lazy.compactMap { body.optionalString($0) }.first
-                guard let token else { throw APIFailure.badRequest(call.language, "mailbox_id") }
-                let destination = try await access.mailbox(token)
+                let target = ["mailbox_id", "mailbox", "to", "destination"].lazy.compactMap { body.optionalString($0) }.first
+                guard let target else { throw APIFailure.badRequest(call.language, "mailbox_id") }
+                // Within the same account only: moving out of a shared mailbox is a delete there.
+                let destination = try await access.mailbox(target)
+                try await access.require(.delete)
+                try await access.require(.insert)
                 guard let moved = try await access.move(record, to: destination) else { throw MailAccess.Failure.notFound }
+                await access.record(.delete, "moved " + MailAccess.describe(record) + " from \(box.name) to \(destination.name)",
+                                    ip: call.client.ip)
                 return MailJSON.summary(moved, account: access.account.id, ids: routes.ids).response()
             }
         }
         api.get("messages/:id/attachments/:n") { request, context in
-            await routes.run(request, context, csrf: false) { _, access in
-                let (record, _) = try await access.message(context.parameters.get("id"))
+            await routes.run(request, context, csrf: false) { _, accounts in
+                let token = context.parameters.get("id")
+                let access = try await accounts.account(of: .message, token)
+                let (record, _) = try await access.message(token)
                 let content = try await access.content(record)
                 guard let n = context.parameters.get("n").flatMap({ Int($0) }), content.content.attachments.indices.contains(n),
                       let data = MessageContent.attachmentData(at: content.content.attachments[n].partPath,
@@ -142,25 +191,33 @@ struct MailRoutes {
             }
         }
         api.post("messages/send") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
+            await routes.run(request, context, csrf: true) { call, accounts in
                 let body = try await call.body(limit: routes.web.maxUploadSize * 2)
-                let (message, uploadIDs) = try await routes.outgoing(body, call: call, access: access)
-                let result = try await routes.web.submission.send(message, as: access.account)
-                await routes.uploads.remove(uploadIDs, account: access.account.id)
-                try await routes.afterSending(body, access: access)
+                let own = accounts.own
+                let (message, uploadIDs) = try await routes.outgoing(body, call: call, accounts: accounts)
+                // The table is asked first, so a read-only grantee hears why; Core's SendingPolicy then
+                // asks the grant again, sets `Sender:` for send on behalf, files both Sent copies
+                // and audits the grantee's send for the owner.
+                let from = try await routes.sendingAccount(message.from, accounts: accounts)
+                try await from.require(.send)
+                let result = try await routes.web.submission.send(message, as: own.viewer)
+                await routes.uploads.remove(uploadIDs, account: own.viewer.id)
+                try await routes.afterSending(body, accounts: accounts)
                 return JSONValue.object([
                     "status": .string("sent"),
                     "message_id": .string(result.messageID),
-                    "id": result.sentCopy.map { .string(routes.ids.message($0.id, access.account.id)) } ?? .null,
+                    "id": result.sentCopy.map { .string(routes.ids.message($0.id, own.viewer.id)) } ?? .null,
                     "delivered": .array(result.deliveredLocally.map(JSONValue.string)),
                     "queued": .array(result.queued.map(JSONValue.string)),
                 ]).response()
             }
         }
         api.post("drafts") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
+            await routes.run(request, context, csrf: true) { call, accounts in
+                // Drafts live in the viewer's own Drafts, also when written from a shared address.
+                let access = accounts.own
                 let body = try await call.body(limit: routes.web.maxUploadSize * 2)
-                let (message, _) = try await routes.outgoing(body, call: call, access: access)
+                let (message, _) = try await routes.outgoing(body, call: call, accounts: accounts)
                 var previous: MessageRecord?
                 if let token = body.optionalString("draft_id"), !token.isEmpty {
                     previous = try? await access.message(token).0
@@ -170,7 +227,8 @@ struct MailRoutes {
             }
         }
         api.post("uploads") { request, context in
-            await routes.run(request, context, csrf: true) { call, access in
+            await routes.run(request, context, csrf: true) { call, accounts in
+                let access = accounts.own
                 var request = request
                 let limit = routes.web.maxUploadSize
                 guard let buffer = try? await request.collectBody(upTo: limit + 64 * 1024) else {
@@ -196,8 +254,10 @@ struct MailRoutes {
             }
         }
         api.get("events") { request, context in
-            await routes.run(request, context, csrf: false) { _, access in
-                try await MailEvents.stream(access: access, ids: routes.ids)
+            await routes.run(request, context, csrf: false) { _, accounts in
+                // A shared mailbox's stream is granted when it opens and lasts at most
+                // `MailEvents.lifetime`; the browser's reconnect asks `ShareService` again.
+                try await MailEvents.stream(access: try await accounts.account(accountQuery(request)), ids: routes.ids)
             }
         }
     }
@@ -205,13 +265,14 @@ struct MailRoutes {
     // MARK: - Running a mail request
 
     func run(_ request: Request, _ context: MailwardRequestContext, csrf: Bool,
-             _ body: @escaping @Sendable (APICall, MailAccess) async throws -> Response) async -> Response {
+             _ body: @escaping @Sendable (APICall, MailAccounts) async throws -> Response) async -> Response {
         let web = self.web
         let ids = self.ids
+        let shares = self.shares
         return await handler.run(request, context) { call in
             let (session, _) = try await call.session(csrf: csrf)
             do {
-                return try await body(call, MailAccess(web: web, ids: ids, account: session.account))
+                return try await body(call, MailAccounts(web: web, ids: ids, shares: shares, viewer: session.account))
             } catch {
                 throw Self.failure(error, call.language) ?? error
             }
@@ -268,7 +329,7 @@ struct MailRoutes {
     /// The message described by a send/draft body; attachments either uploaded earlier
     /// (`{"upload_id"}`), inline Base64 (`{"filename","content_type","content"}`), or a message
     /// forwarded as attachment (`{"message_id"}`, one of the account's message ids).
-    func outgoing(_ body: JSONBody, call: APICall, access: MailAccess) async throws -> (OutgoingMessage, [String]) {
+    func outgoing(_ body: JSONBody, call: APICall, accounts: MailAccounts) async throws -> (OutgoingMessage, [String]) {
         let language = call.language
         func list(_ key: String) throws -> [String] {
             switch body.fields[key] {
@@ -300,11 +361,15 @@ struct MailRoutes {
         for item in items.prefix(50) {
             guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, "attachments: objects") }
             if let id = object["upload_id"] as? String {
-                guard let upload = await uploads.get(id, account: access.account.id) else { throw MailAccess.Failure.notFound }
+                guard let upload = await uploads.get(id, account: accounts.viewer.id) else { throw MailAccess.Failure.notFound }
                 attachments.append(.init(filename: upload.filename, contentType: upload.contentType, data: upload.data))
                 uploadIDs.append(id)
             } else if let token = object["message_id"] as? String {
+                // A message of the viewer's own or of a mailbox shared with the viewer; forwarding
+                // a shared one needs the permission to forward (S4), whatever the `From`.
+                let access = try await accounts.account(of: .message, token)
                 let (record, _) = try await access.message(token)
+                try await access.require(.send)
                 let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
                 attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
                                          data: try await access.mail.raw(record)))
@@ -329,13 +394,25 @@ struct MailRoutes {
         return (message, uploadIDs)
     }
 
-    /// After a reply: the answered message gets `\Answered`; a sent draft leaves Drafts.
-    func afterSending(_ body: JSONBody, access: MailAccess) async throws {
-        if let token = body.optionalString("reply_to_id"), let (record, _) = try? await access.message(token) {
+    /// The account whose address a message goes out from: the viewer's own (also for an alias
+    /// or an empty `From`), or a shared mailbox's owner — then `require(.send)` asks the table.
+    func sendingAccount(_ from: String, accounts: MailAccounts) async throws -> MailAccess {
+        guard let parsed = AddressParser.parse(from).first, let address = try? EmailAddress(parsed.address),
+              address != accounts.viewer.address,
+              try await accounts.received().contains(where: { $0.other == address }) else { return accounts.own }
+        return try await accounts.account(address.description)
+    }
+
+    /// After a reply: the answered message gets `\Answered` (in a shared mailbox only when the
+    /// permission allows other flags); a sent draft leaves the viewer's Drafts.
+    func afterSending(_ body: JSONBody, accounts: MailAccounts) async throws {
+        if let token = body.optionalString("reply_to_id"), let access = try? await accounts.account(of: .message, token),
+           let (record, _) = try? await access.message(token), (try? await access.require(.changeOtherFlags)) != nil {
             try await access.setFlag(MessageFlags.answered, true, record)
         }
-        if let token = body.optionalString("draft_id"), let (record, box) = try? await access.message(token), box.specialUse == .drafts {
-            _ = try await access.mail.remove(mailboxID: box.id, uids: [record.uid], onlyDeleted: false)
+        let own = accounts.own
+        if let token = body.optionalString("draft_id"), let (record, box) = try? await own.message(token), box.specialUse == .drafts {
+            _ = try await own.mail.remove(mailboxID: box.id, uids: [record.uid], onlyDeleted: false)
         }
     }
 

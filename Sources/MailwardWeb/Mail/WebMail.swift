@@ -17,16 +17,64 @@ public struct WebMail: Sendable {
     }
 }
 
-/// One signed-in account's view of its mail, shared by the API and the pages. Every lookup by
-/// an opaque id checks that the mailbox belongs to this account; anything else is `notFound`.
+/// One account's mail as the signed-in viewer sees it — the viewer's own, or a mailbox shared
+/// with the viewer (`MailAccounts` decides which) — shared by the API and the pages. Every
+/// lookup by an opaque id checks that the mailbox belongs to `account`; anything else is
+/// `notFound`. What the viewer may do is asked of `ShareService` action by action (`require`).
 struct MailAccess: Sendable {
     let web: WebMail
     let ids: MailIDs
+    /// Whose mail this is: the viewer's own account or the owner of a shared mailbox.
     let account: Account
+    /// The signed-in account.
+    let viewer: Account
+    /// The viewer's access as `ShareService` answered it for this request (`.owner` for own mail).
+    let access: AccessPolicy.Access
+    let shares: ShareService?
+
+    init(web: WebMail, ids: MailIDs, account: Account, viewer: Account, access: AccessPolicy.Access, shares: ShareService?) {
+        self.web = web
+        self.ids = ids
+        self.account = account
+        self.viewer = viewer
+        self.access = access
+        self.shares = shares
+    }
+
+    /// The viewer's own mail.
+    init(web: WebMail, ids: MailIDs, own account: Account, shares: ShareService?) {
+        self.init(web: web, ids: ids, account: account, viewer: account, access: .owner, shares: shares)
+    }
 
     enum Failure: Error { case notFound }
 
     var mail: MailService { web.mail }
+
+    /// True when the viewer works in someone else's mailbox.
+    var isShared: Bool { viewer.id != account.id }
+
+    /// Whether to offer an action (buttons): the permission table's answer for this request.
+    func offers(_ action: MailboxAction) -> Bool { AccessPolicy.allows(access, action) }
+
+    /// Asks `ShareService` again right before acting; throws `ShareError.denied` (403) when the
+    /// table forbids it, `.notFound` when the grant is gone.
+    func require(_ action: MailboxAction) async throws {
+        guard isShared else { return }
+        guard let shares else { throw Failure.notFound }
+        try await shares.authorize(viewer.id, action, on: account.id)
+    }
+
+    /// Audits what a grantee did in the shared mailbox (the owner sees it); nothing for own mail.
+    func record(_ action: MailboxAction, _ detail: String, ip: String?) async {
+        guard isShared, let shares else { return }
+        await shares.recordGranteeAction(viewer, ownerID: account.id, action: action, door: .web, ip: ip, detail: detail)
+    }
+
+    /// A short description of a message for the audit log.
+    static func describe(_ record: MessageRecord) -> String {
+        let subject = record.summary.subject.isEmpty ? "(no subject)" : String(record.summary.subject.prefix(120))
+        return "“\(subject)”"
+    }
 
     // MARK: Mailboxes
 

@@ -5,7 +5,7 @@ import MailwardCore
 
 /// The server-rendered pages: sign-in (with the code step and the mandatory enrollment), the
 /// signed-in landing page, Settings › Security (two-step, login devices) and Settings ›
-/// Personal info › Mailbox password. The pages call the JSON API from `/static/app.js`.
+/// Personal info › Mailbox password, Settings › Advanced › Shared mailbox. The pages call the JSON API from `/static/app.js`.
 struct PageRoutes {
     let security: WebSecurity
     let renderer: PageRenderer
@@ -38,6 +38,7 @@ struct PageRoutes {
         let protected: [(String, String)] = (mailPages ? [] : [("mail", "mail")]) + [
             ("settings", "settings"), ("settings/security/two-step", "two_step"),
             ("settings/security/devices", "devices"), ("settings/profile/password", "password"),
+            ("settings/advanced/shares", "shares"),
         ]
         for (path, template) in protected {
             router.get(RouterPath(path)) { request, _ -> Response in

@@ -5,6 +5,7 @@ import MailwardCore
 enum PageText {
     static func strings(_ language: Language) -> [String: String] {
         (language == .en ? en : zh).merging(MailText.strings(language)) { base, _ in base }
+            .merging(ShareText.strings(language)) { base, _ in base }
     }
 
     static let zh: [String: String] = [

@@ -270,9 +270,9 @@
   function reload() { window.location.reload(); }
 
   // New mail without reload: the server pushes "change" events (Core's mailbox events).
-  function watchChanges(onChange) {
+  function watchChanges(onChange, account) {
     if (!window.EventSource) return;
-    var source = new EventSource('/api/v1/events');
+    var source = new EventSource('/api/v1/events' + (account ? '?account=' + encodeURIComponent(account) : ''));
     source.addEventListener('change', function (event) {
       var data = {};
       try { data = JSON.parse(event.data); } catch (e) { data = {}; }
@@ -284,7 +284,8 @@
     var root = $('mail-page');
     var mailbox = root.dataset.mailbox;
     var query = $('search-q').value;
-    $('new-folder-form').addEventListener('submit', function (event) {
+    var newFolder = $('new-folder-form');
+    if (newFolder) newFolder.addEventListener('submit', function (event) {
       event.preventDefault();
       api('POST', '/mailboxes', { name: $('new-folder-name').value }).then(function (res) {
         if (res.ok) window.location.href = '/mail?mailbox=' + encodeURIComponent(res.data.id);
@@ -322,24 +323,27 @@
       // New mail on the first page of this folder: show it at once; elsewhere: a note.
       if (changed === mailbox && !offset && !query) reload();
       else if (kind === 'appended') $('new-mail-note').hidden = false;
-    });
+    }, root.dataset.account);
   };
 
   pages.message = function () {
     var root = $('message-page');
     var id = root.dataset.id;
-    $('mark-unread').addEventListener('click', function () {
+    // In a shared mailbox the buttons its permission forbids are not on the page at all.
+    var unread = $('mark-unread');
+    if (unread) unread.addEventListener('click', function () {
       api('PATCH', '/messages/' + id, { seen: false }).then(function (res) {
         if (res.ok) window.location.href = $('back').getAttribute('href'); else failure('message-message', res);
       });
     });
     var flag = $('toggle-flag');
-    flag.addEventListener('click', function () {
+    if (flag) flag.addEventListener('click', function () {
       api('PATCH', '/messages/' + id, { flagged: !flag.dataset.flagged }).then(function (res) {
         if (res.ok) reload(); else failure('message-message', res);
       });
     });
-    $('move-to').addEventListener('change', function () {
+    var move = $('move-to');
+    if (move) move.addEventListener('change', function () {
       var target = $('move-to').value;
       if (!target) return;
       api('POST', '/messages/' + id + '/move', { mailbox_id: target }).then(function (res) {
@@ -347,7 +351,8 @@
         else failure('message-message', res);
       });
     });
-    $('delete-message').addEventListener('click', function () {
+    var del = $('delete-message');
+    if (del) del.addEventListener('click', function () {
       api('DELETE', '/messages/' + id).then(function (res) {
         if (res.ok) window.location.href = $('back').getAttribute('href'); else failure('message-message', res);
       });
@@ -441,6 +446,109 @@
         failure('compose-message', res);
       });
     });
+  };
+
+  // Settings › Advanced › Shared mailbox (seed section 四).
+  pages.shares = function () {
+    function permissionSelect(current, onChange) {
+      var select = document.createElement('select');
+      select.className = 'change-permission';
+      ['read_only', 'send_on_behalf', 'send_as'].forEach(function (p) {
+        var option = document.createElement('option');
+        option.value = p; option.textContent = T['perm_' + p] || p; option.selected = p === current;
+        select.appendChild(option);
+      });
+      select.addEventListener('change', function () { onChange(select.value); });
+      return select;
+    }
+    function load() {
+      api('GET', '/shares').then(function (res) {
+        if (!res.ok) { failure('shares-message', res); return; }
+        var granted = $('granted').querySelector('tbody');
+        granted.textContent = '';
+        res.data.granted.forEach(function (g) {
+          var row = document.createElement('tr');
+          row.dataset.shareId = g.id; row.dataset.grantee = g.grantee;
+          cell(row, g.grantee);
+          cell(row, '').appendChild(permissionSelect(g.permission, function (value) {
+            api('PATCH', '/shares/' + g.id, { permission: value }).then(function (r) {
+              if (r.ok) { say('shares-message', T.changed_ok, true); load(); } else failure('shares-message', r);
+            });
+          }));
+          cell(row, when(g.created_at));
+          var revoke = document.createElement('button');
+          revoke.type = 'button'; revoke.className = 'secondary revoke-share'; revoke.textContent = T.revoke;
+          revoke.addEventListener('click', function () {
+            if (!window.confirm(T.confirm_revoke)) return;
+            api('DELETE', '/shares/' + g.id).then(function (r) {
+              if (r.ok) { say('shares-message', T.revoked_ok, true); load(); } else failure('shares-message', r);
+            });
+          });
+          cell(row, '').appendChild(revoke);
+          granted.appendChild(row);
+        });
+        if (res.data.granted.length === 0) show('no-granted'); else hide('no-granted');
+        var received = $('received').querySelector('tbody');
+        received.textContent = '';
+        res.data.received.forEach(function (r) {
+          var row = document.createElement('tr');
+          row.dataset.owner = r.owner;
+          cell(row, r.owner); cell(row, T['perm_' + r.permission] || r.permission); cell(row, when(r.created_at));
+          var open = document.createElement('a');
+          open.href = '/mail?account=' + encodeURIComponent(r.owner); open.textContent = T.open_mailbox; open.className = 'open-shared';
+          cell(row, '').appendChild(open);
+          received.appendChild(row);
+        });
+        if (res.data.received.length === 0) show('no-received'); else hide('no-received');
+      });
+      api('GET', '/shares/events').then(function (res) {
+        if (!res.ok) return;
+        var body = $('share-events').querySelector('tbody');
+        body.textContent = '';
+        res.data.forEach(function (e) {
+          var row = document.createElement('tr');
+          row.dataset.kind = e.kind;
+          var label = T['ev_' + e.kind] || e.kind;
+          if (e.kind === 'shared-mailbox-action' && e.action) label += ' · ' + (T['act_' + e.action] || e.action);
+          cell(row, when(e.at)); cell(row, label); cell(row, e.ip || ''); cell(row, e.detail);
+          body.appendChild(row);
+        });
+        if (res.data.length === 0) show('no-events'); else hide('no-events');
+      });
+    }
+    $('add-share').addEventListener('click', function () { show('share-form'); $('share-grantee').focus(); });
+    $('share-cancel').addEventListener('click', function () { $('share-form').reset(); hide('share-form'); say('shares-message', '', true); });
+    // Autocomplete of local users from the first character typed.
+    var lastQuery = '';
+    $('share-grantee').addEventListener('input', function () {
+      var q = $('share-grantee').value.trim();
+      if (q.length < 1 || q === lastQuery) return;
+      lastQuery = q;
+      api('GET', '/users?q=' + encodeURIComponent(q)).then(function (res) {
+        if (!res.ok || q !== lastQuery) return;
+        var list = $('local-users');
+        list.textContent = '';
+        res.data.forEach(function (u) {
+          var option = document.createElement('option');
+          option.value = u.address;
+          if (u.name) option.label = u.name + ' <' + u.address + '>';
+          list.appendChild(option);
+        });
+      });
+    });
+    $('share-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      var checked = document.querySelector('input[name="permission"]:checked');
+      api('POST', '/shares', { grantee: $('share-grantee').value.trim(), permission: checked ? checked.value : 'read_only' })
+        .then(function (res) {
+          if (!res.ok) { failure('shares-message', res); return; }
+          say('shares-message', T.shared_ok, true);
+          $('share-form').reset();
+          hide('share-form');
+          load();
+        });
+    });
+    load();
   };
 
   var page = document.body.dataset.page;
