@@ -71,6 +71,7 @@ class World:
         self.share_id = share["id"]
 
     def grant(self, permission):
+        self.permission = permission
         self.owner_api("PATCH", f"/shares/{self.share_id}", {"permission": permission})
 
     def deliver(self, to, token):
@@ -158,7 +159,10 @@ class ImapDoor:
     def session(self, cell):
         imap = imaplib.IMAP4("127.0.0.1", self.world.server.ports["IMAP_PORT"])
         imap.login(GRANTEE, self.world.server.passwords[GRANTEE])
-        status, _ = imap.select(self.shared_inbox)
+        # Only send as may change the mailbox: the others get it [READ-ONLY] (which imaplib
+        # refuses to SELECT read-write), so they EXAMINE — as a real client would.
+        read_only = self.world.permission != "send_as"
+        status, _ = imap.select(self.shared_inbox, readonly=read_only)
         assert status == "OK", f"SELECT {self.shared_inbox} failed"
         _, data = imap.uid("SEARCH", None, "SUBJECT", f'"{cell.token}"')
         uids = data[0].split()

@@ -290,6 +290,9 @@ struct MailRoutes {
         case MailError.invalidMailboxName, MailError.cannotDeleteInbox:
             return APIFailure(status: .badRequest, code: "invalid_mailbox_name",
                               message: en ? "This folder name cannot be used, or this folder cannot be changed." : "文件夹名称无效或该文件夹不能修改")
+        case MailError.hasChildren:
+            return APIFailure(status: .conflict, code: "mailbox_has_children",
+                              message: en ? "This folder has subfolders; delete them first." : "该文件夹包含子文件夹，请先删除子文件夹")
         case MailError.quotaExceeded:
             return APIFailure(status: .init(code: 507, reasonPhrase: "Insufficient Storage"), code: "quota_exceeded", message: en ? "The mailbox is full." : "邮箱空间已满")
         case let error as SubmissionError:
