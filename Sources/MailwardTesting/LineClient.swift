@@ -38,11 +38,13 @@ public final class LineClient: Sendable {
             waiter?.resume(returning: true)
         }
 
-        /// Waits for more bytes; false on timeout.
-        func wait(on loop: any EventLoop, timeout: Duration) async -> Bool {
+        /// Waits until more than `seen` bytes have arrived (or the peer closed); false on timeout.
+        /// Checking `seen` under the lock closes the gap between the caller's look at the bytes
+        /// and this wait: bytes that came in between wake it at once instead of never.
+        func wait(beyond seen: Int, on loop: any EventLoop, timeout: Duration) async -> Bool {
             await withCheckedContinuation { continuation in
                 let token = state.withLock { s -> Int? in
-                    if s.closed { return nil }
+                    if s.closed || s.bytes.count > seen { return nil }
                     s.token += 1
                     s.waiter = (s.token, continuation)
                     return s.token
@@ -169,7 +171,7 @@ public final class LineClient: Sendable {
     private func fill() async throws {
         let before = inbox.state.withLock { ($0.bytes.count, $0.closed) }
         if before.1 { throw ClientError.closed(partial: unread) }
-        let arrived = await inbox.wait(on: channel.eventLoop, timeout: timeout)
+        let arrived = await inbox.wait(beyond: before.0, on: channel.eventLoop, timeout: timeout)
         if !arrived { throw ClientError.timeout(partial: unread) }
         let after = inbox.state.withLock { ($0.bytes.count, $0.closed) }
         if after.0 == before.0 && after.1 { throw ClientError.closed(partial: unread) }

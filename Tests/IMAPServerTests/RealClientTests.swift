@@ -46,39 +46,10 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mbsync-\(UUID().uuidString)").path
         let maildir = folder + "/mail/"
         try FileManager.default.createDirectory(atPath: maildir, withIntermediateDirectories: true)
-        let config = """
-        IMAPAccount mailward
-        Host 127.0.0.1
-        Port \(port)
-        User li@example.com
-        Pass Tea-Garden-42
-        SSLType IMAPS
-        CertificateFile /dev/null
-        SystemCertificates no
-
-        IMAPStore remote
-        Account mailward
-
-        MaildirStore local
-        Path \(maildir)
-        Inbox \(maildir)INBOX
-        SubFolders Verbatim
-
-        Channel sync
-        Far :remote:
-        Near :local:
-        Patterns *
-        Create Both
-        Remove Both
-        Expunge Both
-        SyncState *
-        """
-        let configPath = folder + "/mbsyncrc"
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         // The certificate is self-signed: trust exactly it.
-        let certificate = server.server.certificate.certificatePath
-        try config.replacingOccurrences(of: "CertificateFile /dev/null", with: "CertificateFile \(certificate)")
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let configPath = try Self.writeMbsyncConfig(in: folder, port: port, user: "li@example.com",
+                                                    certificate: server.server.certificate.certificatePath,
+                                                    sync: ["Create Both", "Remove Both", "Expunge Both"])
 
         func sync() async throws -> String {
             let result = try await runProcess(mbsync, ["-c", configPath, "-a"], environment: ["HOME": folder], timeout: 90)
@@ -148,35 +119,9 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mbsync-shared-\(UUID().uuidString)").path
         let maildir = folder + "/mail/"
         try FileManager.default.createDirectory(atPath: maildir, withIntermediateDirectories: true)
-        let certificate = fixture.server.server.certificate.certificatePath
-        let config = """
-        IMAPAccount mailward
-        Host 127.0.0.1
-        Port \(port)
-        User \(SharedFixture.grantee)
-        Pass Tea-Garden-42
-        SSLType IMAPS
-        CertificateFile \(certificate)
-        SystemCertificates no
-
-        IMAPStore remote
-        Account mailward
-
-        MaildirStore local
-        Path \(maildir)
-        Inbox \(maildir)INBOX
-        SubFolders Verbatim
-
-        Channel sync
-        Far :remote:
-        Near :local:
-        Patterns *
-        Create Near
-        Sync Pull
-        SyncState *
-        """
-        let configPath = folder + "/mbsyncrc"
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let configPath = try Self.writeMbsyncConfig(in: folder, port: port, user: SharedFixture.grantee,
+                                                    certificate: fixture.server.server.certificate.certificatePath,
+                                                    sync: ["Create Near", "Sync Pull"])
         func sync() async throws {
             let result = try await runProcess(mbsync, ["-c", configPath, "-a"], environment: ["HOME": folder], timeout: 90)
             #expect(result.status == 0, "mbsync: \(result.output)")
@@ -195,6 +140,40 @@ import Testing
         #expect(try await fixture.bossInbox().allSatisfy { !$0.flags.contains(MessageFlags.seen) })
         try? FileManager.default.removeItem(atPath: folder)
         try await fixture.server.stop()
+    }
+
+    /// An mbsync configuration syncing the whole account over implicit TLS into `folder/mail/`;
+    /// `sync` holds the channel's Create/Remove/Expunge/Sync lines. Returns its path.
+    static func writeMbsyncConfig(in folder: String, port: Int, user: String, certificate: String, sync: [String]) throws -> String {
+        let maildir = folder + "/mail/"
+        let config = """
+        IMAPAccount mailward
+        Host 127.0.0.1
+        Port \(port)
+        User \(user)
+        Pass Tea-Garden-42
+        SSLType IMAPS
+        CertificateFile \(certificate)
+        SystemCertificates no
+
+        IMAPStore remote
+        Account mailward
+
+        MaildirStore local
+        Path \(maildir)
+        Inbox \(maildir)INBOX
+        SubFolders Verbatim
+
+        Channel sync
+        Far :remote:
+        Near :local:
+        Patterns *
+        \(sync.joined(separator: "\n"))
+        SyncState *
+        """
+        let path = folder + "/mbsyncrc"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     static func maildirFiles(_ path: String) throws -> [String] {
