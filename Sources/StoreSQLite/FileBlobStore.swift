@@ -80,10 +80,16 @@ public struct FileBlobStore: BlobStore {
         Self.syncFolder(folder)
     }
 
-    /// Creates the fan-out folders `root/ab` and `root/ab/cd` as needed and fsyncs each parent
-    /// whose entries changed, so that a body renamed into the new folder is found after a crash.
+    /// Creates the fan-out folders `root/ab` and `root/ab/cd` as needed (and `root` itself if it
+    /// went missing) and fsyncs each parent whose entries changed, so that a body renamed into
+    /// the new folder is found after a crash.
     private func createFolder(_ folder: String) throws {
         let middle = (folder as NSString).deletingLastPathComponent
+        if access(root, F_OK) != 0 {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            Self.syncFolder((root as NSString).deletingLastPathComponent)
+        }
         for (path, parent) in [(middle, root), (folder, middle)] {
             if mkdir(path, 0o700) == 0 {
                 Self.syncFolder(parent)

@@ -43,5 +43,9 @@ import Testing
         await #expect(throws: MailError.self) { try await store.get(id) }
         try store.ensure(id, bytes: bytes)
         #expect(try await store.get(id) == bytes)
+        // Even the root may go missing (an operator emptied it): the next body recreates it.
+        try FileManager.default.removeItem(atPath: root)
+        let again = try await store.put(Array("after the root was removed".utf8))
+        #expect(try await store.get(again) == Array("after the root was removed".utf8))
     }
 }
