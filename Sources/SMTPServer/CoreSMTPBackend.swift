@@ -176,8 +176,13 @@ public struct CoreSMTPBackend: SMTPBackend {
         return false
     }
 
+    /// Twelve characters of an unambiguous alphabet (no I or O), for logs and `Received:`.
     static func makeQueueID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<12).map { _ in Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")[Int(generator.next(upperBound: UInt32(33)))] })
+        let alphabet = queueIDAlphabet
+        return String(decoding: (0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] },
+                      as: UTF8.self)
     }
+
+    private static let queueIDAlphabet = Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ".utf8)
 }

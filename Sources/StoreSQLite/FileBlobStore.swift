@@ -5,6 +5,10 @@ import MailwardCore
 /// Message bodies as files named by their SHA-256 under `root/ab/cd/<hex>`, written to a
 /// temporary name, fsynced, renamed into place and the folder fsynced: once `put` returns the
 /// body survives a crash. Identical bodies are stored once.
+///
+/// The 256 × 256 fan-out folders are made on demand: `ensure` first tries to create its
+/// temporary file and only on `ENOENT` creates the folder (and fsyncs the parents so the new
+/// folder survives a crash too). Almost every delivery thus costs no `mkdir` or `stat` of folders.
 public struct FileBlobStore: BlobStore {
     public let root: String
 
@@ -15,7 +19,19 @@ public struct FileBlobStore: BlobStore {
     }
 
     public static func id(of bytes: [UInt8]) -> BlobID {
-        BlobID(hex: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+        BlobID(hex: Self.lowercaseHex(SHA256.hash(data: bytes)))
+    }
+
+    /// Lowercase hex without `String(format:)`, which costs a formatter per byte.
+    static func lowercaseHex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public func path(of id: BlobID) -> String {
@@ -33,9 +49,12 @@ public struct FileBlobStore: BlobStore {
         let final = path(of: id)
         if access(final, F_OK) == 0 { return }
         let folder = (final as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/.tmp-\(UUID().uuidString)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            try createFolder(folder)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
         guard fd >= 0 else { throw Self.posixError("open", temporary) }
         var ok = false
         defer {
@@ -59,6 +78,25 @@ public struct FileBlobStore: BlobStore {
         guard rename(temporary, final) == 0 else { throw Self.posixError("rename", final) }
         ok = true
         Self.syncFolder(folder)
+    }
+
+    /// Creates the fan-out folders `root/ab` and `root/ab/cd` as needed (and `root` itself if it
+    /// went missing) and fsyncs each parent whose entries changed, so that a body renamed into
+    /// the new folder is found after a crash.
+    private func createFolder(_ folder: String) throws {
+        let middle = (folder as NSString).deletingLastPathComponent
+        if access(root, F_OK) != 0 {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            Self.syncFolder((root as NSString).deletingLastPathComponent)
+        }
+        for (path, parent) in [(middle, root), (folder, middle)] {
+            if mkdir(path, 0o700) == 0 {
+                Self.syncFolder(parent)
+            } else if errno != EEXIST {
+                throw Self.posixError("mkdir", path)
+            }
+        }
     }
 
     public func get(_ id: BlobID) async throws -> [UInt8] {

@@ -110,6 +110,8 @@ extension SQLiteStore: MailStore {
 
     // MARK: Messages
 
+    /// The write path of every delivery. Its statements are prepared once per connection
+    /// (`cachedStatement`) instead of parsed again for every message.
     public func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
                              ensureBlob: @escaping @Sendable () throws -> Void) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
@@ -121,13 +123,13 @@ extension SQLiteStore: MailStore {
             var added: [AccountID: Int64] = [:]
             for copy in copies { added[owners[copy.mailboxID]!, default: 0] += Int64(metadata.size) }
             try Self.checkQuota(db, added: added)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO blobs (id, size, refcount, summary, parsed) VALUES (?, ?, 0, ?, ?)
                 ON CONFLICT (id) DO NOTHING
-                """, arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
+                """).execute(arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
             if db.changesCount > 0 {
-                try db.execute(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)",
-                               arguments: [db.lastInsertedRowID, metadata.searchText])
+                try db.cachedStatement(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)")
+                    .execute(arguments: [db.lastInsertedRowID, metadata.searchText])
             }
             try ensureBlob()
             var records: [MessageRecord] = []
@@ -305,7 +307,8 @@ extension SQLiteStore: MailStore {
     static func owners(_ db: Database, mailboxIDs: [MailboxID]) throws -> [MailboxID: AccountID] {
         var owners: [MailboxID: AccountID] = [:]
         for id in Set(mailboxIDs) {
-            guard let account = try AccountID.fetchOne(db, sql: "SELECT account_id FROM mailboxes WHERE id = ?", arguments: [id]) else {
+            let statement = try db.cachedStatement(sql: "SELECT account_id FROM mailboxes WHERE id = ?")
+            guard let account = try AccountID.fetchOne(statement, arguments: [id]) else {
                 throw MailError.noSuchMailbox("#\(id)")
             }
             owners[id] = account
@@ -315,8 +318,8 @@ extension SQLiteStore: MailStore {
 
     static func checkQuota(_ db: Database, added: [AccountID: Int64]) throws {
         for (account, bytes) in added where bytes > 0 {
-            guard let row = try Row.fetchOne(db, sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?",
-                                             arguments: [account]) else { continue }
+            let statement = try db.cachedStatement(sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [account]) else { continue }
             let limit: Int64 = row["limit_bytes"]
             let used: Int64 = row["used_bytes"]
             if used + bytes > limit {
@@ -328,10 +331,11 @@ extension SQLiteStore: MailStore {
 
     /// Takes the next UID and a new MODSEQ of a mailbox.
     static func allocate(_ db: Database, mailboxID: MailboxID) throws -> (MessageUID, ModSeq) {
-        guard let row = try Row.fetchOne(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = ?
             RETURNING uid_next - 1 AS uid, highest_modseq
-            """, arguments: [mailboxID]) else { throw MailError.noSuchMailbox("#\(mailboxID)") }
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [mailboxID]) else { throw MailError.noSuchMailbox("#\(mailboxID)") }
         let uid: Int64 = row["uid"]
         return (MessageUID(truncatingIfNeeded: uid), row["highest_modseq"])
     }
@@ -346,10 +350,10 @@ extension SQLiteStore: MailStore {
     static func insertRow(_ db: Database, mailboxID: MailboxID, accountID: AccountID, uid: MessageUID, modSeq: ModSeq,
                           flags: MessageFlags, internalDate: Date, size: Int, blobID: BlobID,
                           summary: MessageSummary) throws -> MessageRecord {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO messages (mailbox_id, account_id, uid, modseq, flags, seen, deleted, internal_date, size, blob_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mailboxID, accountID, Int64(uid), modSeq, flags.serialized, flags.contains(MessageFlags.seen),
+            """).execute(arguments: [mailboxID, accountID, Int64(uid), modSeq, flags.serialized, flags.contains(MessageFlags.seen),
                              flags.contains(MessageFlags.deleted), internalDate.timeIntervalSince1970, size, blobID.hex])
         return MessageRecord(id: db.lastInsertedRowID, mailboxID: mailboxID, uid: uid, modSeq: modSeq, flags: flags,
                              internalDate: internalDate, size: size, blobID: blobID, summary: summary)

@@ -1,0 +1,51 @@
+import Foundation
+import MailwardCore
+import StoreSQLite
+import Testing
+
+/// The on-disk side of `FileBlobStore` that the conformance suite does not see: names, the
+/// fan-out folders made on demand, and repair of a body that went missing.
+@Suite struct FileBlobStoreTests {
+    @Test func theNameIsTheLowercaseHexSHA256() {
+        // FIPS 180-2 test vectors.
+        #expect(FileBlobStore.id(of: Array("abc".utf8)).hex
+            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(FileBlobStore.id(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).hex
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(FileBlobStore.id(of: []).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func putCreatesTheFanOutFoldersOnDemandAndLeavesNoTemporaryFile() async throws {
+        let root = try TemporaryFolder.make().path + "/blobs"
+        let store = try FileBlobStore(root: root)
+        let first = Array("first body\r\n".utf8)
+        let id = try await store.put(first)
+        #expect(FileManager.default.fileExists(atPath: store.path(of: id)))
+        #expect(try await store.get(id) == first)
+        // A second body in the same top-level folder but a new second-level one.
+        let folder = (store.path(of: id) as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [id.hex])
+        // Identical bytes: stored once, same name.
+        #expect(try await store.put(first) == id)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [id.hex])
+        var others: [BlobID] = []
+        for n in 0..<40 { others.append(try await store.put(Array("body \(n)".utf8))) }
+        for (n, other) in others.enumerated() { #expect(try await store.get(other) == Array("body \(n)".utf8)) }
+    }
+
+    @Test func ensureRewritesABodyWhoseFoldersWereRemoved() async throws {
+        let root = try TemporaryFolder.make().path + "/blobs"
+        let store = try FileBlobStore(root: root)
+        let bytes = Array("repair me".utf8)
+        let id = try await store.put(bytes)
+        let top = ((store.path(of: id) as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        try FileManager.default.removeItem(atPath: top)
+        await #expect(throws: MailError.self) { try await store.get(id) }
+        try store.ensure(id, bytes: bytes)
+        #expect(try await store.get(id) == bytes)
+        // Even the root may go missing (an operator emptied it): the next body recreates it.
+        try FileManager.default.removeItem(atPath: root)
+        let again = try await store.put(Array("after the root was removed".utf8))
+        #expect(try await store.get(again) == Array("after the root was removed".utf8))
+    }
+}
