@@ -100,8 +100,8 @@ struct SessionRoutes {
         let secure = call.security.secureCookies
         response.setCookie(CookieNames.session(grant.token, secure: secure))
         if let device {
-            response.setCookie(CookieNames.trustedDevice(device.token, expiresAt: device.expiresAt,
-                                                         now: call.security.env.clock.now, secure: secure))
+            response.setCookie(CookieNames.trustedDevice(device.token, trustedAt: device.trustedAt,
+                                                         expiresAt: device.expiresAt, secure: secure))
         }
         return response
     }

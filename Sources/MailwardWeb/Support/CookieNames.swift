@@ -13,9 +13,10 @@ enum CookieNames {
         Cookie(name: session, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
-    static func trustedDevice(_ token: String, expiresAt: Date, now: Date, secure: Bool) -> Cookie {
+    /// Max-Age is the trust's whole lifetime (from when it began, not from whenever this runs).
+    static func trustedDevice(_ token: String, trustedAt: Date, expiresAt: Date, secure: Bool) -> Cookie {
         Cookie(name: trustedDevice, value: token, expires: expiresAt,
-               maxAge: max(0, Int(expiresAt.timeIntervalSince(now).rounded())), path: "/", secure: secure, httpOnly: true,
+               maxAge: max(0, Int(expiresAt.timeIntervalSince(trustedAt).rounded())), path: "/", secure: secure, httpOnly: true,
                sameSite: .lax)
     }
 

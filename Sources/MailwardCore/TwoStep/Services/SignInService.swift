@@ -10,6 +10,8 @@ public enum SignInStep: Sendable, Equatable {
 /// A trusted-device cookie to set (A4): shown once, stored hashed.
 public struct DeviceGrant: Sendable, Equatable {
     public let token: String
+    /// When the trust began: the cookie's lifetime is `expiresAt - trustedAt`, exactly.
+    public let trustedAt: Date
     public let expiresAt: Date
 }
 
@@ -155,7 +157,7 @@ public struct SignInService: Sendable {
             let stored = try await env.store.insertTrustedDevice(NewTrustedDevice(
                 accountID: account.id, tokenHash: env.key.hash(.trustedDevice, token), name: name, ip: context.ip,
                 trustedAt: now, expiresAt: expires))
-            device = DeviceGrant(token: token, expiresAt: expires)
+            device = DeviceGrant(token: token, trustedAt: now, expiresAt: expires)
             deviceID = stored.id
             await env.audit.record(.deviceTrusted, account: account.id, ip: context.ip, detail: name)
         }
