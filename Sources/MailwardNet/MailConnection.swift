@@ -32,15 +32,23 @@ public final class MailConnection: Sendable {
 
     public var isTLS: Bool { tls.withLock { $0 } }
 
-    /// The next event; `.timeout` when nothing arrives within `timeout`.
+    /// The next event; `.timeout` when nothing arrives within `timeout`. The timer is cancelled
+    /// as soon as the event arrives: a session reading thousands of commands within one idle
+    /// timeout (30 minutes in IMAP) must not leave thousands of armed timers behind.
     public func read(timeout: TimeAmount? = nil) async -> InboundEvent {
         let channel = self.channel
         let inbox = self.inbox
-        return await inbox.next(
+        let timer = Mutex<Scheduled<Void>?>(nil)
+        let event = await inbox.next(
             resumeReading: { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } },
             scheduleTimeout: timeout.map { amount in
-                { token in _ = channel.eventLoop.scheduleTask(in: amount) { inbox.expire(token: token) } }
+                { token in
+                    let scheduled = channel.eventLoop.scheduleTask(in: amount) { inbox.expire(token: token) }
+                    timer.withLock { $0 = scheduled }
+                }
             })
+        timer.withLock { $0?.cancel() }
+        return event
     }
 
     /// Writes and flushes; returns once handed to the socket (or throws when it is gone).
