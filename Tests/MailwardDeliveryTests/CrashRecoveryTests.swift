@@ -42,7 +42,9 @@ import Testing
             Issue.record("mailward binary not found at \(Self.mailward.path)")
             return
         }
-        let sink = try await SinkPeer.start()
+        // A slow peer (3 deliveries at a time, 0.2 s each) keeps the queue in flight for seconds,
+        // whatever the machine's speed, so the kill lands in the middle of it.
+        let sink = try await SinkPeer.start(delay: 0.2)
         defer { sink.stop() }
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-crash-\(UUID().uuidString)").path
         let count = 120

@@ -15,8 +15,10 @@ final class SinkPeer: @unchecked Sendable {
     let folder: URL
     let port: Int
 
-    static func start(mode: String = "accept", startTLS: Bool = false) async throws -> SinkPeer {
-        let (process, folder, port) = try await launchScript("smtp_sink.py", ["--mode", mode] + (startTLS ? ["--starttls"] : []))
+    /// `delay`: seconds the peer waits before answering each DATA (a slow receiving server).
+    static func start(mode: String = "accept", startTLS: Bool = false, delay: Double = 0) async throws -> SinkPeer {
+        let (process, folder, port) = try await launchScript(
+            "smtp_sink.py", ["--mode", mode, "--delay", String(delay)] + (startTLS ? ["--starttls"] : []))
         return SinkPeer(process: process, folder: folder, port: port)
     }
 

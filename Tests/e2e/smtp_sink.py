@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A receiving SMTP peer for Mailward's outbound delivery tests (aiosmtpd on loopback).
 
-    smtp_sink.py OUT_DIR [--mode accept|tempfail|tempfail-first|reject] [--starttls]
+    smtp_sink.py OUT_DIR [--mode accept|tempfail|tempfail-first|reject] [--starttls] [--delay SECONDS]
 
 Listens on a free port of 127.0.0.1 and writes it to OUT_DIR/port once listening. Every
 accepted message becomes OUT_DIR/msg-N.json: {"from", "to", "tls", "data" (base64 of the
@@ -24,9 +24,10 @@ from aiosmtpd.smtp import SMTP
 
 
 class Sink:
-    def __init__(self, out, mode):
+    def __init__(self, out, mode, delay=0.0):
         self.out = out
         self.mode = mode
+        self.delay = delay
         self.transactions = 0
         self.count = 0
 
@@ -45,6 +46,8 @@ class Sink:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a slow peer: keeps a queue in flight long enough to crash into
         self.count += 1
         record = {
             "from": envelope.mail_from,
@@ -88,9 +91,10 @@ async def main():
     parser.add_argument("out")
     parser.add_argument("--mode", default="accept", choices=["accept", "tempfail", "tempfail-first", "reject"])
     parser.add_argument("--starttls", action="store_true")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering DATA")
     args = parser.parse_args()
     exit_with_parent()
-    sink = Sink(args.out, args.mode)
+    sink = Sink(args.out, args.mode, args.delay)
     context = tls_context() if args.starttls else None
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
