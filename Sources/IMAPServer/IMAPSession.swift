@@ -68,7 +68,13 @@ final class IMAPSession {
         while !finished {
             switch decoder.next(&inbound) {
             case .needMoreData:
-                if inbound.readerIndex > 64 * 1024 { inbound.discardReadBytes() }
+                if inbound.readableBytes == 0 {
+                    // Nothing pending: drop the storage, so a session sitting in IDLE holds no
+                    // buffer (the decoder's progress is relative to the reader index).
+                    inbound = ByteBuffer()
+                } else if inbound.readerIndex > 64 * 1024 {
+                    inbound.discardReadBytes()
+                }
                 return
             case .command(let command):
                 consecutiveErrors = 0
