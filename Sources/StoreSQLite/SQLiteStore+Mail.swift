@@ -163,11 +163,15 @@ extension SQLiteStore: MailStore {
             // Both read the (mailbox_id, uid) index and its rows; neither touches blobs (summaries, parses).
             let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid",
                                           arguments: [mailboxID]).map { MessageUID(truncatingIfNeeded: $0) }
+            // Most messages share a handful of flag strings: each distinct one is parsed once.
+            var parsedFlags: [String: MessageFlags] = [:]
             let changed = try Row.fetchAll(db, sql: """
                 SELECT uid, modseq, flags FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
                 """, arguments: [mailboxID, since]).map { row in
-                MessageState(uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64), modSeq: row["modseq"],
-                             flags: MessageFlags(serialized: row["flags"]))
+                let serialized: String = row["flags"]
+                let flags = parsedFlags[serialized] ?? MessageFlags(serialized: serialized)
+                if parsedFlags.count < 256 { parsedFlags[serialized] = flags }
+                return MessageState(uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64), modSeq: row["modseq"], flags: flags)
             }
             return MailboxChanges(highestModSeq: highest, uids: uids, changed: changed)
         }
