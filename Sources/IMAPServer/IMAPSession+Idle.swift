@@ -39,7 +39,10 @@ extension IMAPSession {
             }
         }
         // Bytes that arrived with the IDLE command itself (a pipelined DONE).
-        if inbound.readableBytes == 0 { startRead() }
+        if inbound.readableBytes == 0 {
+            inbound = ByteBuffer()  // an idling session keeps no input storage
+            startRead()
+        }
         var pendingCheck = inbound.readableBytes > 0
         var revoked = false
         var iterator = wakes.makeAsyncIterator()

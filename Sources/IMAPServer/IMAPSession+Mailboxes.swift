@@ -44,10 +44,11 @@ extension IMAPSession {
         let mailbox = target.mailbox
         // A grantee who may change nothing gets the mailbox read-only (SPEC S, RFC 4314 §4).
         let readOnly = readOnly || !SharedMailboxRules.mayWrite(target.access)
-        let records = try await store.messages(mailboxID: mailbox.id)
-        let snapshot = SelectedMailbox(mailbox: mailbox, records: records, readOnly: readOnly, name: target.wireName)
-        var keywords = MessageFlags()
-        for record in records { for flag in record.flags where !flag.hasPrefix("\\") { keywords.insert(flag) } }
+        // UIDs, flags and MODSEQs only: no summaries are decoded to select a mailbox.
+        guard let all = try await store.changes(mailboxID: mailbox.id, since: 0) else { throw MailError.noSuchMailbox(target.wireName) }
+        let snapshot = SelectedMailbox(mailbox: mailbox, states: all.changed, readOnly: readOnly, name: target.wireName,
+                                       highestModSeq: all.highestModSeq)
+        let keywords = snapshot.keywords
         let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
         let keywordFlags = keywords.sorted.map(Flag.init(wire:))
         send(.untagged(.flags(systemFlags + keywordFlags)))
@@ -61,7 +62,7 @@ extension IMAPSession {
         }
         send(.untagged(.status(StatusResponse(.ok, code: .uidValidity(mailbox.uidValidity), text: "UIDs valid"))))
         send(.untagged(.status(StatusResponse(.ok, code: .uidNext(mailbox.uidNext), text: "Predicted next UID"))))
-        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(UInt64(max(mailbox.highestModSeq, 1))),
+        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(UInt64(max(all.highestModSeq, 1))),
                                               text: "Highest"))))
         state.didSelect(snapshot)
         selectedAccess = target.access
@@ -242,7 +243,8 @@ extension IMAPSession {
                 state.enableCondstoreImplicitly()
                 items.append(MailboxStatusItem(.highestModSeq, UInt64(max(mailbox.highestModSeq, 1))))
             case .deleted:
-                let deleted = try await store.messages(mailboxID: mailbox.id).filter { $0.flags.contains(MessageFlags.deleted) }.count
+                let states = try await store.changes(mailboxID: mailbox.id, since: 0)?.changed ?? []
+                let deleted = states.filter { $0.flags.contains(MessageFlags.deleted) }.count
                 items.append(MailboxStatusItem(.deleted, UInt64(deleted)))
             case .appendLimit:
                 items.append(MailboxStatusItem(.appendLimit, UInt64(door.settings.limits.maxAppendLiteralSize)))

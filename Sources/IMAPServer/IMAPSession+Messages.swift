@@ -24,9 +24,13 @@ extension IMAPSession {
         }
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok("FETCH completed") }
+        // The cached parse is JSON, costly to decode: only when a part, the text or the
+        // structure is asked for — the top-level header (what clients list mail with) and the
+        // whole message are cut from the raw bytes.
         let needsParse = attributes.contains { attribute in
             switch attribute {
-            case .envelope, .bodyStructure, .bodySection, .binary, .binarySize: return true
+            case .envelope, .bodyStructure, .binary, .binarySize: return true
+            case .bodySection(let section, _, _): return MessageMapping.rootSection(section, raw: []) == nil
             default: return false
             }
         }
@@ -58,7 +62,7 @@ extension IMAPSession {
                                                             change: .add([MessageFlags.seen]))
                     if let updated = result.updated.first {
                         record = updated
-                        state.updateSelected { $0.update(updated) }
+                        state.updateSelected { $0.update(uid: updated.uid, flags: updated.flags, modSeq: updated.modSeq) }
                         flagsChanged = true
                     }
                 }
@@ -120,7 +124,9 @@ extension IMAPSession {
                 items.append(.rfc822Text(ByteBuffer(bytes: raw[header.count...])))
             case .bodySection(let section, let partial, _):
                 var data: ByteBuffer?
-                if let parsed, let bytes = MessageMapping.section(section, raw: raw, root: parsed.bodyStructure) {
+                if let bytes = MessageMapping.rootSection(section, raw: raw) {
+                    data = ByteBuffer(bytes: MessageMapping.partial(bytes, partial))
+                } else if let parsed, let bytes = MessageMapping.section(section, raw: raw, root: parsed.bodyStructure) {
                     data = ByteBuffer(bytes: MessageMapping.partial(bytes, partial))
                 }
                 items.append(.bodySection(section, origin: partial?.lowerBound, data: data))
@@ -171,7 +177,9 @@ extension IMAPSession {
         }
         let result = try await mail.updateFlags(mailboxID: selected.mailboxID, uids: uids, change: change,
                                                 unchangedSince: unchangedSince.map { ModSeq(clamping: $0) })
-        for record in result.updated { state.updateSelected { $0.update(record) } }
+        for record in result.updated {
+            state.updateSelected { $0.update(uid: record.uid, flags: record.flags, modSeq: record.modSeq) }
+        }
         if !result.updated.isEmpty, let action = SharedMailboxRules.actions(for: operation).first {
             let flags = operation.flags.map(\.description).joined(separator: " ")
             await recordShared(action, ownerID: selected.ownerID, folder: selected.name,
@@ -186,8 +194,8 @@ extension IMAPSession {
             guard let sequence = selected.sequenceNumber(of: messageUID) else { continue }
             var items: [FetchResponseItem] = []
             if uid { items.append(.uid(messageUID)) }
-            if !operation.silent { items.append(.flags(SelectedMailbox.wireFlags(selected.flags[messageUID] ?? []))) }
-            if condstore { items.append(.modSequence(UInt64(max(selected.modSeqs[messageUID] ?? 1, 1)))) }
+            if !operation.silent { items.append(.flags(SelectedMailbox.wireFlags(selected.flags(of: messageUID) ?? []))) }
+            if condstore { items.append(.modSequence(UInt64(max(selected.modSeq(of: messageUID) ?? 1, 1)))) }
             send(.untagged(.fetch(sequence, items)))
         }
         if !refused.isEmpty {
@@ -217,7 +225,7 @@ extension IMAPSession {
         for text in SearchEvaluator.textStrings(in: command.keys) where !text.isEmpty {
             textHits[text] = Set(try await mail.search(accountID: snapshot.ownerID, mailboxID: snapshot.mailboxID, query: text))
         }
-        let evaluator = SearchEvaluator(textHits: textHits, now: mail.clock.now, largestUID: snapshot.uids.last ?? 0,
+        let evaluator = SearchEvaluator(textHits: textHits, now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
                                         keys: command.keys)
         let needsHeaders = SearchEvaluator.needsHeaders(command.keys)

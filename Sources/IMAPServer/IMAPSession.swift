@@ -68,7 +68,13 @@ final class IMAPSession {
         while !finished {
             switch decoder.next(&inbound) {
             case .needMoreData:
-                if inbound.readerIndex > 64 * 1024 { inbound.discardReadBytes() }
+                if inbound.readableBytes == 0 {
+                    // Nothing pending: drop the storage, so a session sitting in IDLE holds no
+                    // buffer (the decoder's progress is relative to the reader index).
+                    inbound = ByteBuffer()
+                } else if inbound.readerIndex > 64 * 1024 {
+                    inbound.discardReadBytes()
+                }
                 return
             case .command(let command):
                 consecutiveErrors = 0
@@ -296,18 +302,17 @@ final class IMAPSession {
     func announceChanges(includeExpunges: Bool) async {
         guard let selected = state.selected else { return }
         do {
-            guard let mailbox = try await store.mailbox(id: selected.mailboxID) else {
+            // One light read: HIGHESTMODSEQ, and only when it moved the UIDs and changed flags.
+            guard let changes = try await store.changes(mailboxID: selected.mailboxID, since: selected.highestModSeq) else {
                 // Another session deleted it: the snapshot means nothing any more (as Dovecot does).
                 bye("Selected mailbox was deleted")
                 return
             }
-            guard mailbox.highestModSeq != selected.highestModSeq else { return }
-            let records = try await store.messages(mailboxID: selected.mailboxID)
+            guard changes.uids != nil else { return }
             var responses: [UntaggedResponse] = []
             let condstore = state.condstoreEnabled
             state.updateSelected { snapshot in
-                responses = snapshot.refresh(with: records, highestModSeq: mailbox.highestModSeq,
-                                             includeExpunges: includeExpunges, condstore: condstore)
+                responses = snapshot.refresh(with: changes, includeExpunges: includeExpunges, condstore: condstore)
             }
             for response in responses { send(.untagged(response)) }
         } catch {

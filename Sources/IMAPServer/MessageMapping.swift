@@ -77,6 +77,20 @@ enum MessageMapping {
         }
     }
 
+    /// The sections of the top-level message cut from the raw bytes alone — `BODY[]`,
+    /// `BODY[HEADER]`, `BODY[HEADER.FIELDS (…)]`, `BODY[HEADER.FIELDS.NOT (…)]` — so they need no
+    /// cached parse; nil for the others (parts, `TEXT`, `MIME`).
+    static func rootSection(_ section: SectionSpecifier, raw: [UInt8]) -> ArraySlice<UInt8>? {
+        guard section.part.isEmpty else { return nil }
+        switch section.kind {
+        case .complete: return raw[...]
+        case .header: return IMAPSession.rootHeader(raw)
+        case .headerFields(let names): return ArraySlice(filterHeader(IMAPSession.rootHeader(raw), names: names, keep: true))
+        case .headerFieldsNot(let names): return ArraySlice(filterHeader(IMAPSession.rootHeader(raw), names: names, keep: false))
+        case .text, .mime: return nil
+        }
+    }
+
     /// The header lines (with continuation lines) whose field name is (or, with `keep` false, is
     /// not) in `names`, followed by the blank line (RFC 3501 §6.4.5).
     static func filterHeader(_ header: ArraySlice<UInt8>, names: [String], keep: Bool) -> [UInt8] {

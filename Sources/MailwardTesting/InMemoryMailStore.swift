@@ -107,6 +107,16 @@ public actor InMemoryMailStore: MailStore {
         messagesByID.values.filter { $0.mailboxID == mailboxID }.sorted { $0.uid < $1.uid }
     }
 
+    public func changes(mailboxID: MailboxID, since: ModSeq) -> MailboxChanges? {
+        guard let mailbox = mailboxesByID[mailboxID] else { return nil }
+        guard mailbox.highestModSeq != since else {
+            return MailboxChanges(highestModSeq: mailbox.highestModSeq, uids: nil, changed: [])
+        }
+        let all = messages(mailboxID: mailboxID)
+        return MailboxChanges(highestModSeq: mailbox.highestModSeq, uids: all.map(\.uid),
+                              changed: all.filter { $0.modSeq > since }.map { MessageState(uid: $0.uid, modSeq: $0.modSeq, flags: $0.flags) })
+    }
+
     public func messages(mailboxID: MailboxID, uids: [MessageUID]) -> [MessageRecord] {
         let wanted = Set(uids)
         return messages(mailboxID: mailboxID).filter { wanted.contains($0.uid) }

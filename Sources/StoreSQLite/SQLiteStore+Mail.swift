@@ -157,6 +157,28 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func changes(mailboxID: MailboxID, since: ModSeq) async throws -> MailboxChanges? {
+        try await pool.read { db in
+            guard let highest = try ModSeq.fetchOne(db, sql: "SELECT highest_modseq FROM mailboxes WHERE id = ?",
+                                                    arguments: [mailboxID]) else { return nil }
+            guard highest != since else { return MailboxChanges(highestModSeq: highest, uids: nil, changed: []) }
+            // Both read the (mailbox_id, uid) index and its rows; neither touches blobs (summaries, parses).
+            let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid",
+                                          arguments: [mailboxID]).map { MessageUID(truncatingIfNeeded: $0) }
+            // Most messages share a handful of flag strings: each distinct one is parsed once.
+            var parsedFlags: [String: MessageFlags] = [:]
+            let changed = try Row.fetchAll(db, sql: """
+                SELECT uid, modseq, flags FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
+                """, arguments: [mailboxID, since]).map { row in
+                let serialized: String = row["flags"]
+                let flags = parsedFlags[serialized] ?? MessageFlags(serialized: serialized)
+                if parsedFlags.count < 256 { parsedFlags[serialized] = flags }
+                return MessageState(uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64), modSeq: row["modseq"], flags: flags)
+            }
+            return MailboxChanges(highestModSeq: highest, uids: uids, changed: changed)
+        }
+    }
+
     public func message(id: MessageID) async throws -> MessageRecord? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: Self.selectMessages + " WHERE m.id = ?", arguments: [id]).map(Self.record)

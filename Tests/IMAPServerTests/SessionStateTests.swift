@@ -13,11 +13,8 @@ import Testing
                 createdAt: Date(timeIntervalSince1970: 0))
     }
 
-    static func record(_ uid: MessageUID, flags: MessageFlags = [], modSeq: ModSeq = 1) -> MessageRecord {
-        MessageRecord(id: Int64(uid), mailboxID: 1, uid: uid, modSeq: modSeq, flags: flags,
-                      internalDate: Date(timeIntervalSince1970: 1_700_000_000), size: 100, blobID: BlobID(hex: "00"),
-                      summary: MessageSummary(subject: "", fromName: nil, fromAddress: nil, to: "", date: nil, preview: "",
-                                              hasAttachments: false, messageIDHeader: nil))
+    static func state(_ uid: MessageUID, flags: MessageFlags = [], modSeq: ModSeq = 1) -> MessageState {
+        MessageState(uid: uid, modSeq: modSeq, flags: flags)
     }
 
     @Test func cleartextFromAnotherMachineAdvertisesLoginDisabledAndRefusesLogin() {
@@ -58,7 +55,7 @@ import Testing
         state.didLogIn(Self.account, credential: .accountPassword)
         #expect(state.admit(.select(.inbox, [])) == .run)
         #expect(state.admit(.fetch(.ranges([SequenceRange(.number(1))]), [.flags], modifiers: [], uid: false)) != .run)
-        state.didSelect(SelectedMailbox(mailbox: Self.mailbox(), records: [], readOnly: true))
+        state.didSelect(SelectedMailbox(mailbox: Self.mailbox(), states: [], readOnly: true))
         #expect(state.phase == .selected)
         #expect(state.admit(.fetch(.ranges([SequenceRange(.number(1))]), [.flags], modifiers: [], uid: false)) == .run)
         // EXAMINE is read-only: no STORE, EXPUNGE or MOVE.
@@ -104,7 +101,7 @@ import Testing
     // MARK: Sequence numbers
 
     @Test func resolvesSequenceNumbersAndUIDs() {
-        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [3, 5, 9, 12].map { Self.record($0) }, readOnly: false)
+        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [3, 5, 9, 12].map { Self.state($0) }, readOnly: false)
         #expect(snapshot.resolve(.ranges([SequenceRange(.number(2), .last)]), uid: false) == [5, 9, 12])
         #expect(snapshot.resolve(.ranges([SequenceRange(.number(4), .number(9))]), uid: true) == [5, 9])
         // `n:*` with n above every UID still names the last message (RFC 3501 §6.4.8).
@@ -116,7 +113,7 @@ import Testing
     }
 
     @Test func manyOverlappingRangesAreMergedFirst() {
-        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: (1...2000).map { Self.record($0) }, readOnly: false)
+        let snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: (1...2000).map { Self.state($0) }, readOnly: false)
         let hostile = SequenceSet.ranges(Array(repeating: SequenceRange(.number(1), .last), count: 50_000))
         #expect(snapshot.resolve(hostile, uid: false).count == 2000)
         let merged = SelectedMailbox.merged([SequenceRange(.number(5), .number(7)), SequenceRange(.number(1), .number(2)),
@@ -127,9 +124,11 @@ import Testing
     }
 
     @Test func refreshAnnouncesExpungesHighestFirstThenFlagsThenExists() {
-        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [1, 2, 3, 4].map { Self.record($0) }, readOnly: false)
-        let now = [Self.record(1), Self.record(3, flags: [MessageFlags.seen], modSeq: 5), Self.record(7)]
-        let responses = snapshot.refresh(with: now, highestModSeq: 12)
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2, 3, 4].map { Self.state($0) }, readOnly: false)
+        // What the store answers for "changed since 10": the UIDs now, and the states above MODSEQ 10.
+        let now = MailboxChanges(highestModSeq: 12, uids: [1, 3, 7],
+                                 changed: [Self.state(3, flags: [MessageFlags.seen], modSeq: 11), Self.state(7, modSeq: 12)])
+        let responses = snapshot.refresh(with: now)
         #expect(responses == [
             .expunge(4), .expunge(2),
             .fetch(2, [.uid(3), .flags([.seen])]),
@@ -137,22 +136,44 @@ import Testing
         ])
         #expect(snapshot.uids == [1, 3, 7])
         #expect(snapshot.highestModSeq == 12)
-        // Nothing changed: nothing to say.
-        #expect(snapshot.refresh(with: now, highestModSeq: 12).isEmpty)
+        #expect(snapshot.flags(of: 3) == [MessageFlags.seen])
+        #expect(snapshot.modSeq(of: 7) == 12)
+        // Nothing changed: nothing to say (the store answers without UIDs) …
+        #expect(snapshot.refresh(with: MailboxChanges(highestModSeq: 12, uids: nil, changed: [])).isEmpty)
+        // … and the same states again announce nothing either.
+        #expect(snapshot.refresh(with: now).isEmpty)
     }
 
     @Test func refreshDuringFetchKeepsExpungedMessages() {
-        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [1, 2].map { Self.record($0) }, readOnly: false)
-        let responses = snapshot.refresh(with: [Self.record(2), Self.record(3)], highestModSeq: 11, includeExpunges: false)
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2].map { Self.state($0) }, readOnly: false)
+        let now = MailboxChanges(highestModSeq: 11, uids: [2, 3], changed: [Self.state(3, modSeq: 11)])
+        let responses = snapshot.refresh(with: now, includeExpunges: false)
         #expect(responses == [.exists(3)])
         #expect(snapshot.uids == [1, 2, 3])
         // Not up to date yet: the next refresh that may expunge does so.
         #expect(snapshot.highestModSeq == 10)
-        #expect(snapshot.refresh(with: [Self.record(2), Self.record(3)], highestModSeq: 11) == [.expunge(1)])
+        #expect(snapshot.refresh(with: now) == [.expunge(1)])
+    }
+
+    @Test func flagSetsAreSharedAndTheTableStaysBounded() {
+        let seen: MessageFlags = [MessageFlags.seen]
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(),
+                                       states: (1...1000).map { Self.state($0, flags: $0 % 2 == 0 ? seen : ["$Work", "\\Flagged"]) },
+                                       readOnly: false)
+        #expect(snapshot.flags(of: 2) == seen)
+        #expect(snapshot.flags(of: 3) == ["$work", MessageFlags.flagged])
+        #expect(snapshot.keywords == ["$Work"])
+        #expect(snapshot.firstUnseen == 1)
+        // A client storing ever new keywords on one message: old sets are dropped, flags stay right.
+        for i in 0..<3000 { snapshot.update(uid: 5, flags: ["k\(i)"], modSeq: ModSeq(20 + i)) }
+        #expect(snapshot.flags(of: 5) == ["k2999"])
+        #expect(snapshot.modSeq(of: 5) == 3019)
+        #expect(snapshot.flags(of: 4) == seen && snapshot.flags(of: 7) == ["$Work", MessageFlags.flagged])
+        #expect(snapshot.flagSetCount <= 256)
     }
 
     @Test func ownExpungeRenumbers() {
-        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), records: [10, 20, 30].map { Self.record($0) }, readOnly: false)
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [10, 20, 30].map { Self.state($0) }, readOnly: false)
         #expect(snapshot.expunge([10, 30]) == [.expunge(3), .expunge(1)])
         #expect(snapshot.sequenceNumber(of: 20) == 1)
         #expect(snapshot.firstUnseen == 1)

@@ -49,6 +49,40 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func changesSinceAModSeqAreLightAndComplete(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        var records: [MessageRecord] = []
+        for i in 0..<4 {
+            records.append(try await f.service.append(MailFixture.message(subject: "c\(i)", body: "b\(i)"), to: inbox.id,
+                                                      flags: i == 0 ? [MessageFlags.seen, "$Work"] : []))
+        }
+        // Since 0: every message's state, and the UIDs.
+        let all = try #require(try await f.store.changes(mailboxID: inbox.id, since: 0))
+        #expect(all.uids == [1, 2, 3, 4])
+        #expect(all.changed == records.map { MessageState(uid: $0.uid, modSeq: $0.modSeq, flags: $0.flags) })
+        #expect(all.highestModSeq == records.last?.modSeq)
+        // Nothing since: no UIDs, nothing changed.
+        #expect(try await f.store.changes(mailboxID: inbox.id, since: all.highestModSeq)
+                == MailboxChanges(highestModSeq: all.highestModSeq, uids: nil, changed: []))
+        // A flag change, an expunge and a new message: only the changed states, and the UIDs show the expunge.
+        let flagged = try await f.service.updateFlags(mailboxID: inbox.id, uids: [2], change: .add([MessageFlags.deleted]))
+        #expect(try await f.service.remove(mailboxID: inbox.id, uids: [2], onlyDeleted: true) == [2])
+        _ = try await f.service.updateFlags(mailboxID: inbox.id, uids: [3], change: .add([MessageFlags.flagged]))
+        let added = try await f.service.append(MailFixture.message(subject: "c4", body: "b4"), to: inbox.id)
+        let later = try #require(try await f.store.changes(mailboxID: inbox.id, since: all.highestModSeq))
+        #expect(later.uids == [1, 3, 4, 5])
+        #expect(later.changed.map(\.uid) == [3, 5])
+        #expect(later.changed.first?.flags == [MessageFlags.flagged])
+        #expect(later.changed.allSatisfy { $0.modSeq > flagged.updated[0].modSeq })
+        #expect(later.highestModSeq == added.modSeq)
+        #expect(try await f.store.mailbox(id: inbox.id)?.highestModSeq == later.highestModSeq)
+        // A mailbox that is gone.
+        try await f.store.deleteMailbox(id: inbox.id)
+        #expect(try await f.store.changes(mailboxID: inbox.id, since: 0) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func flagsAndConditionalStore(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind)
         let inbox = try await f.inbox(f.alice)

@@ -35,6 +35,10 @@ public protocol MailStore: Sendable {
     /// All copies in a mailbox, in UID order.
     func messages(mailboxID: MailboxID) async throws -> [MessageRecord]
     func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord]
+    /// The light read that keeps an IMAP session's snapshot in step: HIGHESTMODSEQ, and unless it
+    /// is still `since`, every UID and the states with a MODSEQ above `since`. `since` 0 gives
+    /// every message's state (SELECT). Nil when the mailbox no longer exists.
+    func changes(mailboxID: MailboxID, since: ModSeq) async throws -> MailboxChanges?
     func message(id: MessageID) async throws -> MessageRecord?
     /// The cached parse of a body (JSON of `ParsedMessage` without search text).
     func parsedJSON(blobID: BlobID) async throws -> Data?
