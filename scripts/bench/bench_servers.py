@@ -48,28 +48,26 @@ def raise_open_files_limit():
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def rss_kib(pid):
-    """Resident set size of one process in KiB (0 if it is gone)."""
+def _proc_kib(path, field):
+    """The KiB value of `field:` in a /proc file (0 if the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kib(pid):
+    """Resident set size of one process in KiB (0 if it is gone)."""
+    return _proc_kib(f"/proc/{pid}/status", "VmRSS")
 
 
 def pss_kib(pid):
     """Proportional set size in KiB: shared pages divided among the processes sharing them."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 def children(pid):
