@@ -46,14 +46,8 @@ enum SharedMailboxRules {
         case refused(String)
     }
 
-    /// Rights that make a `send_as` grant when present with `l` and `r` (RFC 4314 letters;
-    /// `d` and `c`-less `k` kept for clients that still send them).
-    static let sendAsRights: Set<Character> = Set("lrswitedk")
-    static let writeRights: Set<Character> = Set("switedk")
-
-    /// Maps SETACL rights (`lr`, `+p`, `-swite`…) applied to `current` onto a permission:
-    /// `lr` → read_only, `lrp` → send_on_behalf (`p` = post: send mail from the mailbox),
-    /// `lr` plus write rights within `lrswitedk` → send_as; anything else is refused.
+    /// Applies SETACL rights (`lr`, `+p`, `-swite`…) to `current` and asks Core which permission
+    /// the result is (`AccessPolicy.permission(forIMAPRights:)`); anything else is refused.
     static func request(rights modRights: String, current: String) -> ACLRequest {
         var text = Substring(modRights)
         var result: Set<Character>
@@ -77,9 +71,7 @@ enum SharedMailboxRules {
         guard result.contains("l"), result.contains("r") else {
             return .refused("A share always includes lookup and read (l and r); grant lr, lrp or lrswite")
         }
-        if result == Set("lr") { return .grant(.readOnly) }
-        if result == Set("lrp") { return .grant(.sendOnBehalf) }
-        if result.isSubset(of: sendAsRights), !result.isDisjoint(with: writeRights) { return .grant(.sendAs) }
+        if let permission = AccessPolicy.permission(forIMAPRights: result) { return .grant(permission) }
         return .refused("These rights match no share permission; grant lr (read only), lrp (send on behalf) or lrswite (send as)")
     }
 

@@ -40,6 +40,17 @@ import Testing
         #expect(AccessPolicy.imapRights(.none) == "")
     }
 
+    /// SETACL's direction: the shown send-as rights map back to send as; `p` marks send on behalf.
+    @Test func imapRightsMapBackToPermissions() {
+        #expect(AccessPolicy.permission(forIMAPRights: Set("rl")) == .readOnly)
+        #expect(AccessPolicy.permission(forIMAPRights: Set("lrp")) == .sendOnBehalf)
+        #expect(AccessPolicy.permission(forIMAPRights: Set(AccessPolicy.imapRights(.grantee(.sendAs)))) == .sendAs)
+        #expect(AccessPolicy.permission(forIMAPRights: Set("lrs")) == .sendAs)
+        for refused in ["", "l", "r", "lrps", "lra", "lrx", "lrswitedkp", "swite"] {
+            #expect(AccessPolicy.permission(forIMAPRights: Set(refused)) == nil, "\(refused)")
+        }
+    }
+
     @Test func deniedMessagesAreClear() {
         #expect(ShareError.denied(.changeUnread, .readOnly).message(chinese: true) == "共享权限“只读”不允许改变邮件未读状态")
         #expect(ShareError.denied(.delete, .sendOnBehalf).message(chinese: false)

@@ -56,4 +56,17 @@ public enum AccessPolicy {
             return rights
         }
     }
+
+    /// The other way round, for an owner's IMAP SETACL: the permission a set of RFC 4314 rights
+    /// asks for, or nil when it matches none. `lr` → read only; `lrp` → send on behalf (`p` =
+    /// post, i.e. send mail from the mailbox — shown rights stay `lr`, as specified); `lr` plus
+    /// write rights within `lrswitedk` (`d` kept for RFC 2086 clients) → send as.
+    public static func permission(forIMAPRights rights: Set<Character>) -> SharePermission? {
+        if rights == Set("lr") { return .readOnly }
+        if rights == Set("lrp") { return .sendOnBehalf }
+        if rights.isSubset(of: Set("lrswitedk")), rights.isSuperset(of: Set("lr")), !rights.isDisjoint(with: Set("switedk")) {
+            return .sendAs
+        }
+        return nil
+    }
 }
