@@ -253,7 +253,7 @@ let package = Package(
         .testTarget(
             name: "IMAPServerTests",
             dependencies: ["IMAPServer", "IMAPCodec", "MailwardTesting", "MailwardApp", "MailwardCore", "MailwardNet",
-                           .product(name: "NIOCore", package: "swift-nio")],
+                           "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
             exclude: ["Scripts"],
             swiftSettings: strict
         ),

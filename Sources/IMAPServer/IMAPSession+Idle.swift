@@ -5,87 +5,72 @@ import NIOCore
 
 /// IDLE (RFC 2177): the client waits; deliveries and other sessions' changes to the selected
 /// mailbox (`MailService.events`) are announced at once, until the client sends `DONE`.
+///
+/// An idling session costs no task of its own: the IDLE command registers a watch that only
+/// wakes the connection (`MailConnection.wake()`), answers `+ idling` and returns; the session's
+/// ordinary read loop then waits for the client's `DONE` and for wakes alike (thousands of
+/// phones sit in IDLE all day, and each must stay small).
 extension IMAPSession {
-    /// What wakes an idling session.
-    enum IdleWake: Sendable {
-        case input(InboundEvent)
-        case mailboxChanged
+    /// An IDLE in progress: the tag to answer at `DONE`, the watch on the selected mailbox, and
+    /// whether the owner revoked access meanwhile (the answer is then `NO [NOPERM]`).
+    struct IdleState {
+        let tag: String
+        var observation: MailboxObservation?
+        var revoked = false
     }
 
-    func idle() async -> StatusResponse? {
-        let (wakes, wake) = AsyncStream<IdleWake>.makeStream(bufferingPolicy: .unbounded)
-        // Subscribe before announcing, so no change between the refresh and the wait is lost.
-        var watcher: Task<Void, Never>?
-        if let mailboxID = state.selected?.mailboxID {
-            let changes = mail.events.subscribe(mailboxID)
-            watcher = Task {
-                for await _ in changes { wake.yield(.mailboxChanged) }
-            }
+    /// The IDLE command: watch, answer the continuation, announce what is pending. The tagged
+    /// answer comes from ``endIdle(_:)`` when `DONE` arrives.
+    func startIdle(tag: String) async -> StatusResponse? {
+        // Watch before announcing, so no change between the refresh and the wait is lost.
+        let connection = self.connection
+        let observation = state.selected.map { selected in
+            mail.events.observe(selected.mailboxID) { _ in connection.wake() }
         }
-        defer {
-            watcher?.cancel()
-            wake.finish()
-        }
+        idling = IdleState(tag: tag, observation: observation)
         send(.continuation("idling"))
         decoder.expectIdleDone()
         if state.phase == .selected { await announceChanges(includeExpunges: true) }
-        await flush()
-
-        let connection = self.connection
-        let timeout = door.settings.idleTimeout
-        func startRead() {
-            Task {
-                wake.yield(.input(await connection.read(timeout: timeout)))
-            }
-        }
-        // Bytes that arrived with the IDLE command itself (a pipelined DONE).
-        if inbound.readableBytes == 0 {
-            inbound = ByteBuffer()  // an idling session keeps no input storage
-            startRead()
-        }
-        var pendingCheck = inbound.readableBytes > 0
-        var revoked = false
-        var iterator = wakes.makeAsyncIterator()
-        while !finished {
-            if pendingCheck {
-                pendingCheck = false
-                switch decoder.next(&inbound) {
-                case .idleDone:
-                    if revoked { return StatusResponse(.no, code: .noPerm, text: "Access to the shared mailbox was revoked by its owner") }
-                    return ok("IDLE terminated")
-                case .needMoreData:
-                    startRead()
-                    continue
-                case .error(let error):
-                    return StatusResponse(.bad, text: error.description)
-                default:
-                    return StatusResponse(.bad, text: "Expected DONE")
-                }
-            }
-            guard let next = await iterator.next() else { return nil }
-            switch next {
-            case .mailboxChanged:
-                // A colleague's mailbox: asked again before telling anything (a revoke shows nothing more).
-                if await stillSharedWithSession() {
-                    await announceChanges(includeExpunges: true)
-                } else {
-                    revoked = true
-                    closeRevokedMailbox()
-                }
-                await flush()
-            case .input(.data(let bytes)):
-                var bytes = bytes
-                inbound.writeBuffer(&bytes)
-                pendingCheck = true
-            case .input(.closed):
-                finished = true
-            case .input(.timeout):
-                bye("Autologout; idle for too long")
-            case .input(.shutdown):
-                bye("Server shutting down")
-            }
-        }
         return nil
+    }
+
+    /// What the decoder said while idling: `DONE` ends the IDLE, anything else ends it with `BAD`.
+    /// Returns false when more bytes are needed.
+    func handleIdleInput(_ decoded: IMAPDecodeResult) -> Bool {
+        guard let idle = idling else { return true }
+        switch decoded {
+        case .needMoreData:
+            return false
+        case .idleDone:
+            endIdle(idle.revoked ? StatusResponse(.no, code: .noPerm, text: "Access to the shared mailbox was revoked by its owner")
+                                 : ok("IDLE terminated"))
+        case .error(let error):
+            endIdle(StatusResponse(.bad, text: error.description))
+        default:
+            endIdle(StatusResponse(.bad, text: "Expected DONE"))
+        }
+        return true
+    }
+
+    func endIdle(_ status: StatusResponse) {
+        guard let idle = idling else { return }
+        idle.observation?.cancel()
+        idling = nil
+        send(.tagged(tag: idle.tag, status))
+    }
+
+    /// The watched mailbox changed while idling: tell the client (a colleague's mailbox is asked
+    /// again first — after a revoke nothing more is shown).
+    func announceWhileIdle() async {
+        guard let idle = idling, !idle.revoked else { return }
+        if await stillSharedWithSession() {
+            await announceChanges(includeExpunges: true)
+        } else {
+            idling?.revoked = true
+            idling?.observation?.cancel()
+            idling?.observation = nil
+            closeRevokedMailbox()
+        }
     }
 
     /// Whether the selected mailbox may still be viewed (always for the session's own).

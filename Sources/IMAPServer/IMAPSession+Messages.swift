@@ -62,7 +62,7 @@ extension IMAPSession {
                                                             change: .add([MessageFlags.seen]))
                     if let updated = result.updated.first {
                         record = updated
-                        state.updateSelected { $0.update(uid: updated.uid, flags: updated.flags, modSeq: updated.modSeq) }
+                        state.updateSelected { $0.update(uid: updated.uid, flags: updated.flags) }
                         flagsChanged = true
                     }
                 }
@@ -177,9 +177,12 @@ extension IMAPSession {
         }
         let result = try await mail.updateFlags(mailboxID: selected.mailboxID, uids: uids, change: change,
                                                 unchangedSince: unchangedSince.map { ModSeq(clamping: $0) })
+        var modSeqs: [MessageUID: ModSeq] = [:]
         for record in result.updated {
-            state.updateSelected { $0.update(uid: record.uid, flags: record.flags, modSeq: record.modSeq) }
+            state.updateSelected { $0.update(uid: record.uid, flags: record.flags) }
+            modSeqs[record.uid] = record.modSeq
         }
+        for unchanged in result.unchanged { modSeqs[unchanged.uid] = unchanged.modSeq }
         if !result.updated.isEmpty, let action = SharedMailboxRules.actions(for: operation).first {
             let flags = operation.flags.map(\.description).joined(separator: " ")
             await recordShared(action, ownerID: selected.ownerID, folder: selected.name,
@@ -195,7 +198,7 @@ extension IMAPSession {
             var items: [FetchResponseItem] = []
             if uid { items.append(.uid(messageUID)) }
             if !operation.silent { items.append(.flags(SelectedMailbox.wireFlags(selected.flags(of: messageUID) ?? []))) }
-            if condstore { items.append(.modSequence(UInt64(max(selected.modSeq(of: messageUID) ?? 1, 1)))) }
+            if condstore { items.append(.modSequence(UInt64(max(modSeqs[messageUID] ?? 1, 1)))) }
             send(.untagged(.fetch(sequence, items)))
         }
         if !refused.isEmpty {

@@ -7,8 +7,15 @@ import NIOCore
 
 /// The glue of one IMAP connection: reads bytes, frames commands with `IMAPCommandDecoder`,
 /// asks ``IMAPSessionState`` whether a command may run, runs it against Core, and writes the
-/// encoded responses. Used by a single task only (not shared, hence not `Sendable`).
-final class IMAPSession {
+/// encoded responses.
+///
+/// An actor so that each command can run on a short-lived task of its own (``processBuffered()``)
+/// while the session's long-lived task only reads and frames: the Swift runtime keeps a task's
+/// async-frame slabs until the task ends, so a session task that once went deep (LOGIN's
+/// credential check, SELECT, FETCH) would hold that high-water mark — about 20 KiB — for as long
+/// as the client stays connected. Only one task at a time works on a session: the reading task
+/// waits for each command's task.
+actor IMAPSession {
     let door: IMAPDoor
     let connection: MailConnection
     var state: IMAPSessionState
@@ -25,6 +32,8 @@ final class IMAPSession {
     /// What the session may do in the selected mailbox, asked of `ShareService` again at the
     /// start of every command (`.owner` for the session's own folders).
     var selectedAccess: AccessPolicy.Access = .owner
+    /// Set between IDLE and DONE (see IMAPSession+Idle).
+    var idling: IdleState?
 
     var mail: MailService { door.mail }
     var store: any MailStore { door.mail.store }
@@ -61,12 +70,15 @@ final class IMAPSession {
             guard await readMore() else { break }
         }
         await flush()
+        idling?.observation?.cancel()
     }
 
     /// Decodes and runs every complete command in the buffer.
     func processBuffered() async {
         while !finished {
-            switch decoder.next(&inbound) {
+            let decoded = decoder.next(&inbound)
+            if idling != nil, handleIdleInput(decoded) { continue }
+            switch decoded {
             case .needMoreData:
                 if inbound.readableBytes == 0 {
                     // Nothing pending: drop the storage, so a session sitting in IDLE holds no
@@ -78,7 +90,7 @@ final class IMAPSession {
                 return
             case .command(let command):
                 consecutiveErrors = 0
-                await execute(command)
+                await Task { await self.execute(command) }.value
             case .continuationNeeded:
                 send(.continuation("Ready for literal data"))
                 await flush()
@@ -123,6 +135,10 @@ final class IMAPSession {
             bye("Server shutting down")
             await flush()
             return false
+        case .wake:
+            // On a task of its own, like a command (the announcement reads the store).
+            if idling != nil { await Task { await self.announceWhileIdle() }.value }
+            return true
         }
     }
 
@@ -228,7 +244,7 @@ final class IMAPSession {
         case .append(let command):
             return try await append(command)
         case .idle:
-            return await idle()
+            return await startIdle(tag: tag)
         case .close:
             // RFC 4314 §4: without the expunge right CLOSE just closes.
             if let selected = state.selected, !selected.readOnly, AccessPolicy.allows(selectedAccess, .delete) {

@@ -14,22 +14,19 @@ public struct SelectedMailbox: Sendable, Equatable {
     public let name: String
     public let uidValidity: UInt32
     public let readOnly: Bool
-    /// One per message, ascending UID; index + 1 is the sequence number. One contiguous array
-    /// of 16-byte entries (no per-UID dictionaries): an idle session with a big INBOX stays small.
-    private var entries: [Entry]
+    /// The UIDs, ascending; position + 1 is the sequence number. Runs of consecutive UIDs, so an
+    /// idle session with a big INBOX stays small (see SnapshotStorage).
+    private var uidRuns: UIDRuns
+    /// Per message (same positions), the flag set the client was last told, as a place in ``flagSets``.
+    private var flagIndices = FlagSetIndices()
     /// The distinct flag sets of the mailbox, each kept once (most mailboxes have a handful);
-    /// entries point into it. Index 0 is the empty set.
+    /// messages point into it. Index 0 is the empty set.
     private var flagSets: [MessageFlags] = [[]]
     /// The table size at which unused sets are dropped (twice what was kept last time, at least 256).
     private var compactAt = 256
-    /// The mailbox's HIGHESTMODSEQ when the snapshot was last brought up to date.
+    /// The mailbox's HIGHESTMODSEQ when the snapshot was last brought up to date. Messages' own
+    /// MODSEQs are not kept: they are read from the store when a client asks (FETCH, STORE).
     public private(set) var highestModSeq: ModSeq
-
-    struct Entry: Sendable, Equatable {
-        var uid: MessageUID
-        var flagSet: UInt32
-        var modSeq: ModSeq
-    }
 
     /// `states` is every message of the mailbox (`MailStore.changes(mailboxID:since: 0)`).
     public init(mailbox: Mailbox, states: [MessageState], readOnly: Bool, name: String? = nil, highestModSeq: ModSeq? = nil) {
@@ -39,48 +36,40 @@ public struct SelectedMailbox: Sendable, Equatable {
         uidValidity = mailbox.uidValidity
         self.readOnly = readOnly
         self.highestModSeq = highestModSeq ?? mailbox.highestModSeq
-        entries = []
-        entries.reserveCapacity(states.count)
+        uidRuns = UIDRuns()
+        flagIndices.reserveCapacity(states.count)
         var index: [MessageFlags: UInt32] = [:]
         for state in states.sorted(by: { $0.uid < $1.uid }) {
-            entries.append(Entry(uid: state.uid, flagSet: intern(state.flags, index: &index), modSeq: state.modSeq))
+            uidRuns.append(state.uid)
+            flagIndices.append(intern(state.flags, index: &index))
         }
     }
 
-    public var count: Int { entries.count }
+    public var count: Int { uidRuns.count }
 
     /// The UIDs, ascending (index + 1 is the sequence number).
-    public var uids: [MessageUID] { entries.map(\.uid) }
+    public var uids: [MessageUID] { uidRuns.all }
 
     /// The largest UID in the snapshot.
-    public var largestUID: MessageUID? { entries.last?.uid }
+    public var largestUID: MessageUID? { uidRuns.last }
 
     /// The flags the client was last told for a message in the snapshot.
     public func flags(of uid: MessageUID) -> MessageFlags? {
-        entry(uid).map { flagSets[Int($0.flagSet)] }
-    }
-
-    /// The MODSEQ last seen for a message in the snapshot.
-    public func modSeq(of uid: MessageUID) -> ModSeq? {
-        entry(uid)?.modSeq
+        uidRuns.position(of: uid).map { flagSets[Int(flagIndices[$0])] }
     }
 
     /// The keywords (non-system flags) used in the mailbox, for SELECT's FLAGS.
     public var keywords: MessageFlags {
-        var used = Set<UInt32>()
-        for entry in entries { used.insert(entry.flagSet) }
         var keywords = MessageFlags()
-        for set in used { for flag in flagSets[Int(set)] where !flag.hasPrefix("\\") { keywords.insert(flag) } }
+        for set in Set(flagIndices.all) { for flag in flagSets[Int(set)] where !flag.hasPrefix("\\") { keywords.insert(flag) } }
         return keywords
     }
 
     /// How many distinct flag sets the snapshot holds (tests check the table stays bounded).
     var flagSetCount: Int { flagSets.count }
 
-    private func entry(_ uid: MessageUID) -> Entry? {
-        let i = lowerBound(uid)
-        return i < entries.count && entries[i].uid == uid ? entries[i] : nil
-    }
+    /// How many runs of consecutive UIDs the snapshot holds (tests check the compact form).
+    var uidRunCount: Int { uidRuns.runCount }
 
     /// The index of `flags` in `flagSets`, added if new. `index` speeds up bulk work (built on
     /// demand, dropped after); without it a linear search over the few sets.
@@ -96,31 +85,32 @@ public struct SelectedMailbox: Sendable, Equatable {
         return position
     }
 
-    /// Drops flag sets no entry uses any more once the table reached ``compactAt`` (a client
+    /// Drops flag sets no message uses any more once the table reached ``compactAt`` (a client
     /// storing ever new keywords cannot make it grow without bound).
     private mutating func compactFlagSetsIfNeeded() {
         guard flagSets.count >= compactAt else { return }
         defer { compactAt = max(256, 2 * flagSets.count) }
         var renumbered: [UInt32: UInt32] = [0: 0]
         var kept: [MessageFlags] = [[]]
-        for i in entries.indices {
-            let old = entries[i].flagSet
+        var indices = FlagSetIndices()
+        indices.reserveCapacity(flagIndices.count)
+        for old in flagIndices.all {
             if let new = renumbered[old] {
-                entries[i].flagSet = new
+                indices.append(new)
             } else {
                 kept.append(flagSets[Int(old)])
                 let new = UInt32(kept.count - 1)
                 renumbered[old] = new
-                entries[i].flagSet = new
+                indices.append(new)
             }
         }
         flagSets = kept
+        flagIndices = indices
     }
 
     /// The sequence number of a UID in the snapshot.
     public func sequenceNumber(of uid: MessageUID) -> UInt32? {
-        let i = lowerBound(uid)
-        return i < entries.count && entries[i].uid == uid ? UInt32(i + 1) : nil
+        uidRuns.position(of: uid).map { UInt32($0 + 1) }
     }
 
     /// The UIDs a sequence set names, ascending, only those in the snapshot. `uid` says whether
@@ -130,21 +120,17 @@ public struct SelectedMailbox: Sendable, Equatable {
         case .lastSearchResult:
             return saved.filter { sequenceNumber(of: $0) != nil }
         case .ranges(let ranges):
-            guard let largestUID = entries.last?.uid else { return [] }
-            let largest = uid ? largestUID : UInt32(entries.count)
+            guard let largestUID = uidRuns.last else { return [] }
+            let largest = uid ? largestUID : UInt32(uidRuns.count)
             // Merged first, so a hostile `1:*,1:*,…` costs no more than one `1:*`.
             var picked: [MessageUID] = []
             for r in Self.merged(ranges, largest: largest) {
                 if uid {
-                    var i = lowerBound(r.lowerBound)
-                    while i < entries.count, entries[i].uid <= r.upperBound {
-                        picked.append(entries[i].uid)
-                        i += 1
-                    }
+                    uidRuns.append(in: r, to: &picked)
                 } else {
-                    guard r.lowerBound >= 1, r.lowerBound <= UInt32(entries.count) else { continue }
-                    let upper = min(r.upperBound, UInt32(entries.count))
-                    picked.append(contentsOf: entries[(Int(r.lowerBound) - 1)..<Int(upper)].lazy.map(\.uid))
+                    guard r.lowerBound >= 1, r.lowerBound <= UInt32(uidRuns.count) else { continue }
+                    let upper = min(r.upperBound, UInt32(uidRuns.count))
+                    uidRuns.append(at: (Int(r.lowerBound) - 1)..<Int(upper), to: &picked)
                 }
             }
             return picked
@@ -180,7 +166,7 @@ public struct SelectedMailbox: Sendable, Equatable {
         guard case .ranges(let ranges) = set else { return false }
         for range in ranges {
             for n in [range.first, range.last] {
-                if case .number(let v) = n, v > UInt32(entries.count) { return true }
+                if case .number(let v) = n, v > UInt32(uidRuns.count) { return true }
             }
         }
         return false
@@ -200,87 +186,72 @@ public struct SelectedMailbox: Sendable, Equatable {
             // Both ascending: one merge walk finds the UIDs gone from the store.
             var gone: [Int] = []
             var j = 0
-            for (i, entry) in entries.enumerated() {
-                while j < current.count, current[j] < entry.uid { j += 1 }
-                if j >= current.count || current[j] != entry.uid { gone.append(i) }
+            for (i, uid) in uidRuns.all.enumerated() {
+                while j < current.count, current[j] < uid { j += 1 }
+                if j >= current.count || current[j] != uid { gone.append(i) }
             }
             for i in gone.reversed() { responses.append(.expunge(UInt32(i + 1))) }
-            if !gone.isEmpty {
-                let goneSet = Set(gone)
-                entries = entries.enumerated().filter { !goneSet.contains($0.offset) }.map(\.element)
-            }
+            remove(atAscending: gone)
         }
         var index: [MessageFlags: UInt32] = [:]
-        let newest = entries.last?.uid ?? 0
+        let newest = uidRuns.last ?? 0
         for state in changes.changed where state.uid <= newest {
-            let i = lowerBound(state.uid)
-            guard i < entries.count, entries[i].uid == state.uid else { continue }
-            if flagSets[Int(entries[i].flagSet)] != state.flags {
-                entries[i].flagSet = intern(state.flags, index: &index)
+            guard let i = uidRuns.position(of: state.uid) else { continue }
+            if flagSets[Int(flagIndices[i])] != state.flags {
+                flagIndices[i] = intern(state.flags, index: &index)
                 var items: [FetchResponseItem] = [.uid(state.uid), .flags(Self.wireFlags(state.flags))]
                 if condstore { items.append(.modSequence(UInt64(max(state.modSeq, 0)))) }
                 responses.append(.fetch(UInt32(i + 1), items))
             }
-            entries[i].modSeq = state.modSeq
         }
         let added = current.drop { $0 <= newest }
         if !added.isEmpty {
             var states: [MessageUID: MessageState] = [:]
             for state in changes.changed where state.uid > newest { states[state.uid] = state }
             for uid in added {
-                let state = states[uid]
-                entries.append(Entry(uid: uid, flagSet: intern(state?.flags ?? [], index: &index), modSeq: state?.modSeq ?? changes.highestModSeq))
+                uidRuns.append(uid)
+                flagIndices.append(intern(states[uid]?.flags ?? [], index: &index))
             }
-            responses.append(.exists(UInt32(entries.count)))
+            responses.append(.exists(UInt32(uidRuns.count)))
         }
         if includeExpunges { highestModSeq = changes.highestModSeq }
         compactFlagSetsIfNeeded()
         return responses
     }
 
+    private mutating func remove(atAscending positions: [Int]) {
+        uidRuns.remove(atAscending: positions)
+        flagIndices.remove(atAscending: positions)
+    }
+
     /// This session expunged (or moved away) `removed`: the `EXPUNGE`s to send.
     public mutating func expunge(_ removed: [MessageUID]) -> [UntaggedResponse] {
-        let gone = Set(removed)
-        var responses: [UntaggedResponse] = []
-        for index in entries.indices.reversed() where gone.contains(entries[index].uid) {
-            responses.append(.expunge(UInt32(index + 1)))
-        }
-        if !responses.isEmpty { entries.removeAll { gone.contains($0.uid) } }
-        return responses
+        let positions = Set(removed).compactMap { uidRuns.position(of: $0) }.sorted()
+        remove(atAscending: positions)
+        return positions.reversed().map { .expunge(UInt32($0 + 1)) }
     }
 
     /// This session changed a message's flags (STORE, FETCH BODY[] setting `\Seen`).
-    public mutating func update(uid: MessageUID, flags: MessageFlags, modSeq: ModSeq) {
-        let i = lowerBound(uid)
-        guard i < entries.count, entries[i].uid == uid else { return }
+    public mutating func update(uid: MessageUID, flags: MessageFlags) {
+        guard let i = uidRuns.position(of: uid) else { return }
         if let known = flagSets.firstIndex(of: flags) {
-            entries[i].flagSet = UInt32(known)
+            flagIndices[i] = UInt32(known)
         } else {
             flagSets.append(flags)
-            entries[i].flagSet = UInt32(flagSets.count - 1)
+            flagIndices[i] = UInt32(flagSets.count - 1)
         }
-        entries[i].modSeq = modSeq
         compactFlagSetsIfNeeded()
     }
 
     /// The first message not seen by the client (for `OK [UNSEEN n]`: its sequence number).
     public var firstUnseen: UInt32? {
-        for (index, entry) in entries.enumerated() where !flagSets[Int(entry.flagSet)].contains(MessageFlags.seen) {
-            return UInt32(index + 1)
+        for (position, set) in flagIndices.all.enumerated() where !flagSets[Int(set)].contains(MessageFlags.seen) {
+            return UInt32(position + 1)
         }
         return nil
     }
 
     static func wireFlags(_ flags: MessageFlags) -> [Flag] {
         flags.sorted.map(Flag.init(wire:))
-    }
-
-    private func lowerBound(_ uid: MessageUID) -> Int {
-        var lo = 0, hi = entries.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if entries[mid].uid < uid { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 }

@@ -10,6 +10,9 @@ public enum InboundEvent: Sendable {
     case timeout
     /// The server is shutting down: finish what is in flight and say goodbye.
     case shutdown
+    /// Something the session is watching changed (``MailConnection/wake()``; IMAP IDLE uses it
+    /// for the selected mailbox). Sessions that never ask for it never see it.
+    case wake
 }
 
 /// The queue between the event loop (producer) and a session task (consumer), with
@@ -25,6 +28,7 @@ final class ConnectionInbox: Sendable {
         var queuedBytes = 0
         var closed = false
         var shutdownPending = false
+        var wakePending = false
         var readingPaused = false
         var waiter: (token: UInt64, continuation: CheckedContinuation<InboundEvent, Never>)?
         var nextToken: UInt64 = 0
@@ -70,6 +74,20 @@ final class ConnectionInbox: Sendable {
             return waiter.continuation
         }
         waiter?.resume(returning: .shutdown)
+    }
+
+    /// Any thread: wakes the session's current or next read with `.wake` (several wakes before
+    /// the session reads collapse into one).
+    func wake() {
+        let waiter = state.withLock { s -> CheckedContinuation<InboundEvent, Never>? in
+            guard let waiter = s.waiter else {
+                s.wakePending = true
+                return nil
+            }
+            s.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume(returning: .wake)
     }
 
     /// Drops everything read so far (STARTTLS: bytes that arrived before the TLS handshake
@@ -132,6 +150,10 @@ final class ConnectionInbox: Sendable {
         if s.shutdownPending {
             s.shutdownPending = false
             return .event(.shutdown)
+        }
+        if s.wakePending {
+            s.wakePending = false
+            return .event(.wake)
         }
         return .wait
     }

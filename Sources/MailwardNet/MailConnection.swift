@@ -51,6 +51,13 @@ public final class MailConnection: Sendable {
         return event
     }
 
+    /// Makes the session's current or next ``read(timeout:)`` return `.wake` (callable from any
+    /// thread): how a session waiting for its client also hears about its own events without
+    /// a second task.
+    public func wake() {
+        inbox.wake()
+    }
+
     /// Writes and flushes; returns once handed to the socket (or throws when it is gone).
     public func write(_ buffer: ByteBuffer) async throws {
         try await channel.writeAndFlush(buffer)

@@ -130,15 +130,20 @@ public actor InMemoryMailStore: MailStore {
                             unchangedSince: ModSeq?) throws -> FlagUpdateResult {
         var modifiedSince: [MessageUID] = []
         var pending: [(MessageRecord, MessageFlags)] = []
+        var unchanged: [MessageState] = []
         for record in messages(mailboxID: mailboxID, uids: uids) {
             if let unchangedSince, record.modSeq > unchangedSince {
                 modifiedSince.append(record.uid)
                 continue
             }
             let flags = change.apply(to: record.flags)
-            if flags != record.flags { pending.append((record, flags)) }
+            if flags != record.flags {
+                pending.append((record, flags))
+            } else {
+                unchanged.append(MessageState(uid: record.uid, modSeq: record.modSeq, flags: record.flags))
+            }
         }
-        guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince) }
+        guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince, unchanged: unchanged) }
         let modseq = try bumpModSeq(mailboxID)
         let updated = pending.map { record, flags in
             var changed = record
@@ -147,7 +152,7 @@ public actor InMemoryMailStore: MailStore {
             messagesByID[record.id] = changed
             return changed
         }
-        return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince)
+        return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince, unchanged: unchanged)
     }
 
     public func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {

@@ -85,6 +85,8 @@ struct POP3ConnectionDriver {
             return session.timedOut()
         case .shutdown:
             return session.shuttingDown()
+        case .wake:
+            return []  // POP3 watches nothing
         }
     }
 

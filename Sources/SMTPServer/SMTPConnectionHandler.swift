@@ -94,6 +94,8 @@ public struct SMTPConnectionHandler: Sendable {
                 state.events.append(.timeout)
             case .shutdown:
                 state.events.append(.shutdown)
+            case .wake:
+                break  // SMTP watches nothing
             }
         }
     }

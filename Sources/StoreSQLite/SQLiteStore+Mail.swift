@@ -197,6 +197,7 @@ extension SQLiteStore: MailStore {
         return try await write { db in
             var modifiedSince: [MessageUID] = []
             var pending: [(MessageRecord, MessageFlags)] = []
+            var unchanged: [MessageState] = []
             for row in try Self.rows(db, mailboxID: mailboxID, uids: uids) {
                 let record = try Self.record(row)
                 if let unchangedSince, record.modSeq > unchangedSince {
@@ -204,9 +205,13 @@ extension SQLiteStore: MailStore {
                     continue
                 }
                 let flags = change.apply(to: record.flags)
-                if flags != record.flags { pending.append((record, flags)) }
+                if flags != record.flags {
+                    pending.append((record, flags))
+                } else {
+                    unchanged.append(MessageState(uid: record.uid, modSeq: record.modSeq, flags: record.flags))
+                }
             }
-            guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince) }
+            guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince, unchanged: unchanged) }
             let modseq = try Self.bumpModSeq(db, mailboxID: mailboxID)
             var updated: [MessageRecord] = []
             for (record, flags) in pending {
@@ -218,7 +223,7 @@ extension SQLiteStore: MailStore {
                 changed.modSeq = modseq
                 updated.append(changed)
             }
-            return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince)
+            return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince, unchanged: unchanged)
         }
     }
 

@@ -137,7 +137,6 @@ import Testing
         #expect(snapshot.uids == [1, 3, 7])
         #expect(snapshot.highestModSeq == 12)
         #expect(snapshot.flags(of: 3) == [MessageFlags.seen])
-        #expect(snapshot.modSeq(of: 7) == 12)
         // Nothing changed: nothing to say (the store answers without UIDs) …
         #expect(snapshot.refresh(with: MailboxChanges(highestModSeq: 12, uids: nil, changed: [])).isEmpty)
         // … and the same states again announce nothing either.
@@ -165,9 +164,8 @@ import Testing
         #expect(snapshot.keywords == ["$Work"])
         #expect(snapshot.firstUnseen == 1)
         // A client storing ever new keywords on one message: old sets are dropped, flags stay right.
-        for i in 0..<3000 { snapshot.update(uid: 5, flags: ["k\(i)"], modSeq: ModSeq(20 + i)) }
+        for i in 0..<3000 { snapshot.update(uid: 5, flags: ["k\(i)"]) }
         #expect(snapshot.flags(of: 5) == ["k2999"])
-        #expect(snapshot.modSeq(of: 5) == 3019)
         #expect(snapshot.flags(of: 4) == seen && snapshot.flags(of: 7) == ["$Work", MessageFlags.flagged])
         #expect(snapshot.flagSetCount <= 256)
     }

@@ -16,7 +16,8 @@ import Testing
         return try TLSContextFactory.serverContext(certificatePath: files.certificatePath, keyPath: files.keyPath)
     }
 
-    /// Echoes lines in upper case; STARTTLS upgrades; QUIT ends.
+    /// Echoes lines in upper case; STARTTLS upgrades; WAKE wakes the session's own next read
+    /// (twice: the two collapse into one `.wake`); QUIT ends.
     static func echoSession(tls: NIOSSLContext?, idle: TimeAmount) -> TCPListener.Session {
         { connection in
             try? await connection.write("* hello tls=\(connection.isTLS) loopback=\(connection.isLoopback)\r\n")
@@ -31,6 +32,11 @@ import Testing
                         if line == "QUIT" {
                             try? await connection.write("BYE\r\n")
                             return
+                        }
+                        if line == "WAKE" {
+                            connection.wake()
+                            connection.wake()
+                            continue
                         }
                         if line == "STARTTLS", let tls {
                             pending = ""
@@ -47,6 +53,8 @@ import Testing
                     return
                 case .closed:
                     return
+                case .wake:
+                    try? await connection.write("* woken\r\n")
                 }
             }
         }
@@ -83,6 +91,21 @@ import Testing
             try await client.send("QUIT\r\n")
             #expect(try await client.readLine() == "BYE")
             #expect(await client.waitForClose())
+        }
+    }
+
+    /// IMAP IDLE waits for the client and for mailbox changes in one read: wakes that arrive
+    /// before the session reads again are delivered once.
+    @Test func wakeInterruptsTheSessionsRead() async throws {
+        try await withListener { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.readLine()
+            try await client.send("WAKE\r\n")
+            #expect(try await client.readLine() == "* woken")
+            try await client.send("after\r\n")
+            #expect(try await client.readLine() == "AFTER tls=false")
+            try await client.send("QUIT\r\n")
+            #expect(try await client.readLine() == "BYE")
         }
     }
 

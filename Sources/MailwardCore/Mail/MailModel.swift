@@ -213,10 +213,14 @@ public struct FlagUpdateResult: Sendable {
     public var updated: [MessageRecord]
     /// UIDs not changed because they were modified after `unchangedSince`.
     public var modifiedSince: [MessageUID]
+    /// Copies that already had the asked-for flags: their state as it stands (IMAP's STORE
+    /// reports their MODSEQ under CONDSTORE).
+    public var unchanged: [MessageState]
 
-    public init(updated: [MessageRecord], modifiedSince: [MessageUID]) {
+    public init(updated: [MessageRecord], modifiedSince: [MessageUID], unchanged: [MessageState] = []) {
         self.updated = updated
         self.modifiedSince = modifiedSince
+        self.unchanged = unchanged
     }
 }
 
