@@ -324,7 +324,7 @@ actor IMAPSession {
                 bye("Selected mailbox was deleted")
                 return
             }
-            guard changes.uids != nil else { return }
+            guard changes.hasChanges else { return }
             var responses: [UntaggedResponse] = []
             let condstore = state.condstoreEnabled
             state.updateSelected { snapshot in

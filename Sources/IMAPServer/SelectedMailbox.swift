@@ -180,9 +180,10 @@ public struct SelectedMailbox: Sendable, Equatable {
     /// so the next refresh that may expunge looks again.
     public mutating func refresh(with changes: MailboxChanges, includeExpunges: Bool = true,
                                  condstore: Bool = false) -> [UntaggedResponse] {
-        guard let current = changes.uids else { return [] }
+        guard changes.hasChanges else { return [] }
         var responses: [UntaggedResponse] = []
-        if includeExpunges {
+        // UIDs come only when something was expunged since (see `MailboxChanges`).
+        if includeExpunges, let current = changes.uids {
             // Both ascending: one merge walk finds the UIDs gone from the store.
             var gone: [Int] = []
             var j = 0
@@ -204,13 +205,12 @@ public struct SelectedMailbox: Sendable, Equatable {
                 responses.append(.fetch(UInt32(i + 1), items))
             }
         }
-        let added = current.drop { $0 <= newest }
+        // New messages all have a MODSEQ above `since`: they are the changed ones past the newest.
+        let added = changes.changed.filter { $0.uid > newest }
         if !added.isEmpty {
-            var states: [MessageUID: MessageState] = [:]
-            for state in changes.changed where state.uid > newest { states[state.uid] = state }
-            for uid in added {
-                uidRuns.append(uid)
-                flagIndices.append(intern(states[uid]?.flags ?? [], index: &index))
+            for state in added {
+                uidRuns.append(state.uid)
+                flagIndices.append(intern(state.flags, index: &index))
             }
             responses.append(.exists(UInt32(uidRuns.count)))
         }

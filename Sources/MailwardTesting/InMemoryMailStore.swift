@@ -10,6 +10,8 @@ public actor InMemoryMailStore: MailStore {
     }
 
     private var mailboxesByID: [MailboxID: Mailbox] = [:]
+    /// The MODSEQ of each mailbox's latest expunge (see `MailboxChanges`).
+    private var expungeModSeqs: [MailboxID: ModSeq] = [:]
     private var messagesByID: [MessageID: MessageRecord] = [:]
     private var blobs: [BlobID: Blob] = [:]
     private var subscriptionsByAccount: [AccountID: Set<String>] = [:]
@@ -110,10 +112,11 @@ public actor InMemoryMailStore: MailStore {
     public func changes(mailboxID: MailboxID, since: ModSeq) -> MailboxChanges? {
         guard let mailbox = mailboxesByID[mailboxID] else { return nil }
         guard mailbox.highestModSeq != since else {
-            return MailboxChanges(highestModSeq: mailbox.highestModSeq, uids: nil, changed: [])
+            return MailboxChanges(since: since, highestModSeq: mailbox.highestModSeq, uids: nil, changed: [])
         }
         let all = messages(mailboxID: mailboxID)
-        return MailboxChanges(highestModSeq: mailbox.highestModSeq, uids: all.map(\.uid),
+        let expunged = since > 0 && expungeModSeqs[mailboxID, default: 0] > since
+        return MailboxChanges(since: since, highestModSeq: mailbox.highestModSeq, uids: expunged ? all.map(\.uid) : nil,
                               changed: all.filter { $0.modSeq > since }.map { MessageState(uid: $0.uid, modSeq: $0.modSeq, flags: $0.flags) })
     }
 
@@ -177,7 +180,7 @@ public actor InMemoryMailStore: MailStore {
         let candidates = uids.map { messages(mailboxID: mailboxID, uids: $0) } ?? messages(mailboxID: mailboxID)
         let removed = candidates.filter { !onlyDeleted || $0.flags.contains(MessageFlags.deleted) }
         for record in removed { release(record) }
-        if !removed.isEmpty { _ = try bumpModSeq(mailboxID) }
+        if !removed.isEmpty { expungeModSeqs[mailboxID] = try bumpModSeq(mailboxID) }
         return removed.map(\.uid)
     }
 

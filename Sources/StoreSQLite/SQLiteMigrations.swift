@@ -143,6 +143,14 @@ enum SQLiteMigrations {
                 CREATE INDEX shares_grantee ON shares(grantee_id);
                 """)
         }
+        migrator.registerMigration("005-expunge-modseq") { db in
+            // The MODSEQ of each mailbox's latest expunge (MailboxChanges reads the UIDs only
+            // after one); existing mailboxes start as if they had just had one.
+            try db.execute(sql: """
+                ALTER TABLE mailboxes ADD COLUMN expunge_modseq INTEGER NOT NULL DEFAULT 0;
+                UPDATE mailboxes SET expunge_modseq = highest_modseq;
+                """)
+        }
         return migrator
     }
 }

@@ -41,14 +41,14 @@ extension SQLiteStore: MailStore {
     }
 
     public func mailbox(id: MailboxID) async throws -> Mailbox? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM mailboxes WHERE id = ?", arguments: [id]).map(Self.mailbox)
+        try quickRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mailboxes WHERE id = ?"), arguments: [id]).map(Self.mailbox)
         }
     }
 
     public func mailbox(accountID: AccountID, name: String) async throws -> Mailbox? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM mailboxes WHERE account_id = ? AND name = ?",
+        try quickRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mailboxes WHERE account_id = ? AND name = ?"),
                              arguments: [accountID, name]).map(Self.mailbox)
         }
     }
@@ -152,42 +152,45 @@ extension SQLiteStore: MailStore {
 
     public func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord] {
         guard !uids.isEmpty else { return [] }
-        return try await pool.read { db in
+        return try quickRead { db in
             try Self.rows(db, mailboxID: mailboxID, uids: uids).map(Self.record)
         }
     }
 
     public func changes(mailboxID: MailboxID, since: ModSeq) async throws -> MailboxChanges? {
-        try await pool.read { db in
-            guard let highest = try ModSeq.fetchOne(db, sql: "SELECT highest_modseq FROM mailboxes WHERE id = ?",
-                                                    arguments: [mailboxID]) else { return nil }
-            guard highest != since else { return MailboxChanges(highestModSeq: highest, uids: nil, changed: []) }
-            // Both read the (mailbox_id, uid) index and its rows; neither touches blobs (summaries, parses).
-            let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid",
-                                          arguments: [mailboxID]).map { MessageUID(truncatingIfNeeded: $0) }
+        try quickRead { db in
+            guard let mailbox = try Row.fetchOne(db.cachedStatement(sql: "SELECT highest_modseq, expunge_modseq FROM mailboxes WHERE id = ?"),
+                                                 arguments: [mailboxID]) else { return nil }
+            let highest: ModSeq = mailbox["highest_modseq"], lastExpunge: ModSeq = mailbox["expunge_modseq"]
+            guard highest != since else { return MailboxChanges(since: since, highestModSeq: highest, uids: nil, changed: []) }
+            // The UID column (the (mailbox_id, uid) index only) only when something was expunged since.
+            let uids = since > 0 && lastExpunge > since
+                ? try Int64.fetchAll(db.cachedStatement(sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid"),
+                                     arguments: [mailboxID]).map { MessageUID(truncatingIfNeeded: $0) }
+                : nil
             // Most messages share a handful of flag strings: each distinct one is parsed once.
             var parsedFlags: [String: MessageFlags] = [:]
-            let changed = try Row.fetchAll(db, sql: """
+            let changed = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT uid, modseq, flags FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
-                """, arguments: [mailboxID, since]).map { row in
+                """), arguments: [mailboxID, since]).map { row in
                 let serialized: String = row["flags"]
                 let flags = parsedFlags[serialized] ?? MessageFlags(serialized: serialized)
                 if parsedFlags.count < 256 { parsedFlags[serialized] = flags }
                 return MessageState(uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64), modSeq: row["modseq"], flags: flags)
             }
-            return MailboxChanges(highestModSeq: highest, uids: uids, changed: changed)
+            return MailboxChanges(since: since, highestModSeq: highest, uids: uids, changed: changed)
         }
     }
 
     public func message(id: MessageID) async throws -> MessageRecord? {
-        try await pool.read { db in
+        try quickRead { db in
             try Row.fetchOne(db, sql: Self.selectMessages + " WHERE m.id = ?", arguments: [id]).map(Self.record)
         }
     }
 
     public func parsedJSON(blobID: BlobID) async throws -> Data? {
-        try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT parsed FROM blobs WHERE id = ?", arguments: [blobID.hex]).map { Data($0.utf8) }
+        try quickRead { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT parsed FROM blobs WHERE id = ?"), arguments: [blobID.hex]).map { Data($0.utf8) }
         }
     }
 
@@ -275,8 +278,8 @@ extension SQLiteStore: MailStore {
     }
 
     public func quota(accountID: AccountID) async throws -> QuotaUsage {
-        try await pool.read { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?",
+        try quickRead { db in
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?"),
                                           arguments: [accountID]) {
                 return QuotaUsage(usedBytes: row["used_bytes"], limitBytes: row["limit_bytes"])
             }
@@ -318,6 +321,17 @@ extension SQLiteStore: MailStore {
         """
 
     static func rows(_ db: Database, mailboxID: MailboxID, uids: [MessageUID]) throws -> [Row] {
+        // The usual case — one message, or a few ranges (`FETCH 40:59`) — runs one prepared
+        // statement per range; scattered sets fall back to `IN (…)` lists.
+        let ranges = consecutiveRanges(uids)
+        if ranges.count <= 32 {
+            let statement = try db.cachedStatement(sql: selectMessages + " WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid")
+            var result: [Row] = []
+            for range in ranges {
+                result += try Row.fetchAll(statement, arguments: [mailboxID, Int64(range.lowerBound), Int64(range.upperBound)])
+            }
+            return ranges.count == 1 ? result : result.sorted { ($0["uid"] as Int64) < ($1["uid"] as Int64) }
+        }
         var result: [Row] = []
         // Chunks keep the statement under SQLite's variable limit.
         for start in stride(from: 0, to: uids.count, by: 500) {
@@ -329,6 +343,19 @@ extension SQLiteStore: MailStore {
                                        arguments: arguments)
         }
         return result.sorted { ($0["uid"] as Int64) < ($1["uid"] as Int64) }
+    }
+
+    /// `uids` as closed ranges of consecutive numbers, ascending.
+    static func consecutiveRanges(_ uids: [MessageUID]) -> [ClosedRange<MessageUID>] {
+        var ranges: [ClosedRange<MessageUID>] = []
+        for uid in uids.sorted() {
+            if let last = ranges.last, last.upperBound < MessageUID.max, uid <= last.upperBound + 1 {
+                ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, uid)
+            } else {
+                ranges.append(uid...uid)
+            }
+        }
+        return ranges
     }
 
     static func owners(_ db: Database, mailboxIDs: [MailboxID]) throws -> [MailboxID: AccountID] {
@@ -417,7 +444,10 @@ extension SQLiteStore: MailStore {
             try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [row["id"] as Int64])
             removed.append(MessageUID(truncatingIfNeeded: row["uid"] as Int64))
         }
-        if !removed.isEmpty { _ = try bumpModSeq(db, mailboxID: mailboxID) }
+        if !removed.isEmpty {
+            let modseq = try bumpModSeq(db, mailboxID: mailboxID)
+            try db.cachedStatement(sql: "UPDATE mailboxes SET expunge_modseq = ? WHERE id = ?").execute(arguments: [modseq, mailboxID])
+        }
         return removed
     }
 

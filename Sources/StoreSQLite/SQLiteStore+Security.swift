@@ -6,8 +6,8 @@ extension SQLiteStore: SecurityStore {
     // MARK: Phones
 
     public func phoneBinding(accountID: AccountID) async throws -> PhoneBinding? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM phone_bindings WHERE account_id = ?", arguments: [accountID]).map {
+        try quickRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM phone_bindings WHERE account_id = ?"), arguments: [accountID]).map {
                 PhoneBinding(accountID: $0["account_id"], phone: PhoneNumber(storedE164: $0["phone"]), boundAt: Self.date($0["bound_at"]))
             }
         }
@@ -173,14 +173,14 @@ extension SQLiteStore: SecurityStore {
     }
 
     public func appPassword(id: Int64) async throws -> AppPassword? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM app_passwords WHERE id = ?", arguments: [id]).map(Self.appPassword)
+        try quickRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM app_passwords WHERE id = ?"), arguments: [id]).map(Self.appPassword)
         }
     }
 
     public func appPassword(accountID: AccountID, secretHash: String) async throws -> AppPassword? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM app_passwords WHERE account_id = ? AND secret_hash = ?",
+        try quickRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM app_passwords WHERE account_id = ? AND secret_hash = ?"),
                              arguments: [accountID, secretHash]).map(Self.appPassword)
         }
     }

@@ -7,6 +7,8 @@ import MailwardCore
 /// server and the `mailward` command line — so writes wait on a busy timeout instead of failing.
 public final class SQLiteStore: Sendable {
     public let pool: DatabasePool
+    /// Read-only connections for ``quickRead(_:)`` only (see there).
+    let quickReaders: DatabasePool
     let insertBatcher: InsertBatcher
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
@@ -20,6 +22,24 @@ public final class SQLiteStore: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteMigrations.migrator.migrate(pool)
         insertBatcher = InsertBatcher(pool: pool)
+        var quick = Configuration()
+        quick.readonly = true
+        quick.busyMode = .timeout(10)
+        quick.maximumReaderCount = 16
+        quickReaders = try DatabasePool(path: path, configuration: quick)
+    }
+
+    /// Runs a point lookup (an account, a mailbox, a mailbox's changes, a few messages) on the
+    /// calling thread, in a read transaction of its own.
+    ///
+    /// Why not `pool.read` with `await`: that hops to a reader's dispatch queue and back — two
+    /// thread wake-ups for a read that takes microseconds — and an IMAP command makes several
+    /// (credential re-check, the command, the change announcement): on a busy server the hops, not
+    /// SQLite, were the cost. These readers are a pool of their own, used only synchronously, so a
+    /// caller waiting for one waits for a running read, never for a suspended task (which could
+    /// need this very thread to resume). Big reads (a whole folder, search) keep `pool.read`.
+    func quickRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try quickReaders.read(body)
     }
 
     /// Names of the migrations applied so far, in order.

@@ -126,7 +126,7 @@ import Testing
     @Test func refreshAnnouncesExpungesHighestFirstThenFlagsThenExists() {
         var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2, 3, 4].map { Self.state($0) }, readOnly: false)
         // What the store answers for "changed since 10": the UIDs now, and the states above MODSEQ 10.
-        let now = MailboxChanges(highestModSeq: 12, uids: [1, 3, 7],
+        let now = MailboxChanges(since: 10, highestModSeq: 12, uids: [1, 3, 7],
                                  changed: [Self.state(3, flags: [MessageFlags.seen], modSeq: 11), Self.state(7, modSeq: 12)])
         let responses = snapshot.refresh(with: now)
         #expect(responses == [
@@ -138,14 +138,28 @@ import Testing
         #expect(snapshot.highestModSeq == 12)
         #expect(snapshot.flags(of: 3) == [MessageFlags.seen])
         // Nothing changed: nothing to say (the store answers without UIDs) …
-        #expect(snapshot.refresh(with: MailboxChanges(highestModSeq: 12, uids: nil, changed: [])).isEmpty)
+        #expect(snapshot.refresh(with: MailboxChanges(since: 12, highestModSeq: 12, uids: nil, changed: [])).isEmpty)
         // … and the same states again announce nothing either.
+        #expect(snapshot.refresh(with: now).isEmpty)
+    }
+
+    /// No expunge since the session's MODSEQ: the store sends no UIDs, and new messages and flag
+    /// changes still come through (from `changed` alone).
+    @Test func refreshWithoutUIDsAnnouncesFlagsAndNewMessages() {
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2].map { Self.state($0) }, readOnly: false)
+        let now = MailboxChanges(since: 10, highestModSeq: 13, uids: nil,
+                                 changed: [Self.state(2, flags: [MessageFlags.flagged], modSeq: 11), Self.state(3, modSeq: 12),
+                                           Self.state(4, flags: [MessageFlags.seen], modSeq: 13)])
+        #expect(snapshot.refresh(with: now) == [.fetch(2, [.uid(2), .flags([.flagged])]), .exists(4)])
+        #expect(snapshot.uids == [1, 2, 3, 4])
+        #expect(snapshot.flags(of: 4) == [MessageFlags.seen])
+        #expect(snapshot.highestModSeq == 13)
         #expect(snapshot.refresh(with: now).isEmpty)
     }
 
     @Test func refreshDuringFetchKeepsExpungedMessages() {
         var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2].map { Self.state($0) }, readOnly: false)
-        let now = MailboxChanges(highestModSeq: 11, uids: [2, 3], changed: [Self.state(3, modSeq: 11)])
+        let now = MailboxChanges(since: 10, highestModSeq: 11, uids: [2, 3], changed: [Self.state(3, modSeq: 11)])
         let responses = snapshot.refresh(with: now, includeExpunges: false)
         #expect(responses == [.exists(3)])
         #expect(snapshot.uids == [1, 2, 3])

@@ -57,20 +57,24 @@ import Testing
             records.append(try await f.service.append(MailFixture.message(subject: "c\(i)", body: "b\(i)"), to: inbox.id,
                                                       flags: i == 0 ? [MessageFlags.seen, "$Work"] : []))
         }
-        // Since 0: every message's state, and the UIDs.
+        // Since 0: every message's state (the UIDs are all there, so not read apart).
         let all = try #require(try await f.store.changes(mailboxID: inbox.id, since: 0))
-        #expect(all.uids == [1, 2, 3, 4])
+        #expect(all.uids == nil)
         #expect(all.changed == records.map { MessageState(uid: $0.uid, modSeq: $0.modSeq, flags: $0.flags) })
         #expect(all.highestModSeq == records.last?.modSeq)
         // Nothing since: no UIDs, nothing changed.
         #expect(try await f.store.changes(mailboxID: inbox.id, since: all.highestModSeq)
-                == MailboxChanges(highestModSeq: all.highestModSeq, uids: nil, changed: []))
+                == MailboxChanges(since: all.highestModSeq, highestModSeq: all.highestModSeq, uids: nil, changed: []))
+        // A flag change and a new message, nothing expunged: only the changed states, no UIDs.
+        _ = try await f.service.updateFlags(mailboxID: inbox.id, uids: [4], change: .add([MessageFlags.answered]))
+        let quiet = try #require(try await f.store.changes(mailboxID: inbox.id, since: all.highestModSeq))
+        #expect(quiet.uids == nil && quiet.changed.map(\.uid) == [4] && quiet.hasChanges)
         // A flag change, an expunge and a new message: only the changed states, and the UIDs show the expunge.
         let flagged = try await f.service.updateFlags(mailboxID: inbox.id, uids: [2], change: .add([MessageFlags.deleted]))
         #expect(try await f.service.remove(mailboxID: inbox.id, uids: [2], onlyDeleted: true) == [2])
         _ = try await f.service.updateFlags(mailboxID: inbox.id, uids: [3], change: .add([MessageFlags.flagged]))
         let added = try await f.service.append(MailFixture.message(subject: "c4", body: "b4"), to: inbox.id)
-        let later = try #require(try await f.store.changes(mailboxID: inbox.id, since: all.highestModSeq))
+        let later = try #require(try await f.store.changes(mailboxID: inbox.id, since: quiet.highestModSeq))
         #expect(later.uids == [1, 3, 4, 5])
         #expect(later.changed.map(\.uid) == [3, 5])
         #expect(later.changed.first?.flags == [MessageFlags.flagged])

@@ -13,22 +13,30 @@ public struct MessageState: Hashable, Sendable {
 }
 
 /// What changed in a mailbox since a MODSEQ (`MailStore.changes(mailboxID:since:)`), read in one
-/// transaction so the three parts agree.
+/// transaction so the parts agree.
 ///
-/// The store keeps no record of expunged UIDs, so expunges show as UIDs missing from `uids`
-/// (a UID-only read, cheap next to full records).
+/// The store keeps no record of expunged UIDs, only the MODSEQ of the mailbox's latest expunge:
+/// when that is newer than `since`, expunges show as UIDs missing from `uids` (a UID-only read);
+/// otherwise the UIDs are not read at all — new messages and flag changes are all in `changed`,
+/// and on a busy mailbox where clients mostly set flags that read was most of the cost.
 public struct MailboxChanges: Hashable, Sendable {
+    /// The MODSEQ the caller asked about.
+    public var since: ModSeq
     /// The mailbox's HIGHESTMODSEQ now.
     public var highestModSeq: ModSeq
-    /// Every UID in the mailbox now, ascending; nil when nothing changed (`highestModSeq` is
-    /// still the `since` asked about), so an idle mailbox costs one row.
+    /// Every UID in the mailbox now, ascending — only when messages may have been expunged since
+    /// `since` (nil when nothing was, and when `since` is 0: every message is in `changed` then).
     public var uids: [MessageUID]?
     /// The messages whose MODSEQ is above `since` (new ones and flag changes), ascending UID.
     public var changed: [MessageState]
 
-    public init(highestModSeq: ModSeq, uids: [MessageUID]?, changed: [MessageState]) {
+    public init(since: ModSeq, highestModSeq: ModSeq, uids: [MessageUID]?, changed: [MessageState]) {
+        self.since = since
         self.highestModSeq = highestModSeq
         self.uids = uids
         self.changed = changed
     }
+
+    /// Whether anything happened since `since` (an idle mailbox costs one row to find out).
+    public var hasChanges: Bool { highestModSeq != since }
 }

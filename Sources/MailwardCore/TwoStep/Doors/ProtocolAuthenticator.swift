@@ -36,16 +36,12 @@ public struct ProtocolAuthenticator: Sendable {
     /// account password is still acceptable (no phone bound since). Doors call this at every command.
     public func isStillValid(_ credential: ClientCredential, accountID: AccountID) async -> Bool {
         do {
-            // The two reads are independent: run together, a command waits for one store round trip, not two.
-            let store = env.store
-            async let credentialHolds: Bool = {
-                switch credential {
-                case .appPassword(let id, _): return try await store.appPassword(id: id)?.accountID == accountID
-                case .accountPassword: return try await store.phoneBinding(accountID: accountID) == nil
-                }
-            }()
+            // Two point lookups (the store answers them on the calling thread, no hop each).
             guard let account = try await env.accounts.store.account(id: accountID), !account.disabled else { return false }
-            return try await credentialHolds
+            switch credential {
+            case .appPassword(let id, _): return try await env.store.appPassword(id: id)?.accountID == accountID
+            case .accountPassword: return try await env.store.phoneBinding(accountID: accountID) == nil
+            }
         } catch {
             return false
         }
