@@ -57,14 +57,14 @@ enum ASCII {
 extension UInt8 {
     /// Space or horizontal tab (RFC 5234 WSP).
     @inline(__always)
-    var isWSP: Bool { self == ASCII.space || self == ASCII.tab }
+    public var isWSP: Bool { self == ASCII.space || self == ASCII.tab }
 
     /// WSP, CR or LF.
     @inline(__always)
     var isWhitespaceOrNewline: Bool { self == ASCII.space || self == ASCII.tab || self == ASCII.cr || self == ASCII.lf }
 
     @inline(__always)
-    var asciiLowercased: UInt8 { (self >= 0x41 && self <= 0x5A) ? self | 0x20 : self }
+    public var asciiLowercased: UInt8 { (self >= 0x41 && self <= 0x5A) ? self | 0x20 : self }
 
     @inline(__always)
     var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }

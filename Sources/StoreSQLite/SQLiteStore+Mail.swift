@@ -173,10 +173,10 @@ extension SQLiteStore: MailStore {
             let changed = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT uid, modseq, flags FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
                 """), arguments: [mailboxID, since]).map { row in
-                let serialized: String = row["flags"]
+                let serialized: String = row[2]
                 let flags = parsedFlags[serialized] ?? MessageFlags(serialized: serialized)
                 if parsedFlags.count < 256 { parsedFlags[serialized] = flags }
-                return MessageState(uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64), modSeq: row["modseq"], flags: flags)
+                return MessageState(uid: MessageUID(truncatingIfNeeded: row[0] as Int64), modSeq: row[1], flags: flags)
             }
             return MailboxChanges(since: since, highestModSeq: highest, uids: uids, changed: changed)
         }
@@ -330,7 +330,7 @@ extension SQLiteStore: MailStore {
             for range in ranges {
                 result += try Row.fetchAll(statement, arguments: [mailboxID, Int64(range.lowerBound), Int64(range.upperBound)])
             }
-            return ranges.count == 1 ? result : result.sorted { ($0["uid"] as Int64) < ($1["uid"] as Int64) }
+            return ranges.count == 1 ? result : result.sorted { ($0[2] as Int64) < ($1[2] as Int64) }
         }
         var result: [Row] = []
         // Chunks keep the statement under SQLite's variable limit.
@@ -342,7 +342,7 @@ extension SQLiteStore: MailStore {
             result += try Row.fetchAll(db, sql: selectMessages + " WHERE m.mailbox_id = ? AND m.uid IN (\(marks))",
                                        arguments: arguments)
         }
-        return result.sorted { ($0["uid"] as Int64) < ($1["uid"] as Int64) }
+        return result.sorted { ($0[2] as Int64) < ($1[2] as Int64) }
     }
 
     /// `uids` as closed ranges of consecutive numbers, ascending.
@@ -461,12 +461,13 @@ extension SQLiteStore: MailStore {
                 highestModSeq: row["highest_modseq"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
+    /// A row of ``selectMessages`` (columns by position: decoding by name was a measurable part
+    /// of every FETCH).
     static func record(_ row: Row) throws -> MessageRecord {
-        MessageRecord(id: row["id"], mailboxID: row["mailbox_id"], uid: MessageUID(truncatingIfNeeded: row["uid"] as Int64),
-                      modSeq: row["modseq"], flags: MessageFlags(serialized: row["flags"]),
-                      internalDate: Date(timeIntervalSince1970: row["internal_date"]), size: row["size"],
-                      blobID: BlobID(hex: row["blob_id"]),
-                      summary: try JSONDecoder().decode(MessageSummary.self, from: Data((row["summary"] as String).utf8)))
+        MessageRecord(id: row[0], mailboxID: row[1], uid: MessageUID(truncatingIfNeeded: row[2] as Int64),
+                      modSeq: row[3], flags: MessageFlags(serialized: row[4]),
+                      internalDate: Date(timeIntervalSince1970: row[5]), size: row[6],
+                      blobID: BlobID(hex: row[7]), encodedSummary: row[8])
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

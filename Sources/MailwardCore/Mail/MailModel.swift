@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 public typealias MailboxID = Int64
 public typealias MessageID = Int64
@@ -125,10 +126,30 @@ public struct MessageRecord: Hashable, Sendable {
     public var internalDate: Date
     public var size: Int
     public var blobID: BlobID
-    public var summary: MessageSummary
+    /// Subject, sender, preview…: a store may hand it over still encoded (``init(id:mailboxID:uid:modSeq:flags:internalDate:size:blobID:encodedSummary:)``),
+    /// and it is decoded on first use — IMAP FETCH, STORE and COPY read records by the hundred
+    /// and never look at it, and its JSON decoding was a fifth of a header FETCH.
+    public var summary: MessageSummary {
+        get { summaryStorage.value }
+        set { summaryStorage = LazySummary(newValue) }
+    }
+    private var summaryStorage: LazySummary
 
     public init(id: MessageID, mailboxID: MailboxID, uid: MessageUID, modSeq: ModSeq, flags: MessageFlags,
                 internalDate: Date, size: Int, blobID: BlobID, summary: MessageSummary) {
+        self.init(id: id, mailboxID: mailboxID, uid: uid, modSeq: modSeq, flags: flags, internalDate: internalDate,
+                  size: size, blobID: blobID, storage: LazySummary(summary))
+    }
+
+    /// A record whose summary is the JSON a store wrote from ``MessageSummary``'s `Codable` form.
+    public init(id: MessageID, mailboxID: MailboxID, uid: MessageUID, modSeq: ModSeq, flags: MessageFlags,
+                internalDate: Date, size: Int, blobID: BlobID, encodedSummary: String) {
+        self.init(id: id, mailboxID: mailboxID, uid: uid, modSeq: modSeq, flags: flags, internalDate: internalDate,
+                  size: size, blobID: blobID, storage: LazySummary(encoded: encodedSummary))
+    }
+
+    private init(id: MessageID, mailboxID: MailboxID, uid: MessageUID, modSeq: ModSeq, flags: MessageFlags,
+                 internalDate: Date, size: Int, blobID: BlobID, storage: LazySummary) {
         self.id = id
         self.mailboxID = mailboxID
         self.uid = uid
@@ -137,8 +158,46 @@ public struct MessageRecord: Hashable, Sendable {
         self.internalDate = internalDate
         self.size = size
         self.blobID = blobID
-        self.summary = summary
+        self.summaryStorage = storage
     }
+}
+
+/// A ``MessageSummary`` decoded from its JSON on first use, then kept. An undecodable summary
+/// (a damaged row) reads as an empty one rather than failing every listing of its folder.
+final class LazySummary: Hashable, Sendable {
+    private enum State: Sendable {
+        case encoded(String)
+        case decoded(MessageSummary)
+    }
+
+    private let state: Mutex<State>
+
+    init(_ summary: MessageSummary) {
+        state = Mutex(.decoded(summary))
+    }
+
+    init(encoded: String) {
+        state = Mutex(.encoded(encoded))
+    }
+
+    var value: MessageSummary {
+        state.withLock { state in
+            switch state {
+            case .decoded(let summary):
+                return summary
+            case .encoded(let json):
+                let summary = (try? JSONDecoder().decode(MessageSummary.self, from: Data(json.utf8)))
+                    ?? MessageSummary(subject: "", fromName: nil, fromAddress: nil, to: "", date: nil, preview: "",
+                                      hasAttachments: false, messageIDHeader: nil)
+                state = .decoded(summary)
+                return summary
+            }
+        }
+    }
+
+    static func == (lhs: LazySummary, rhs: LazySummary) -> Bool { lhs === rhs || lhs.value == rhs.value }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 /// A parsed body stored once per blob: the cached IMAP ENVELOPE and BODYSTRUCTURE (as the
