@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import MailwardCore
 import Synchronization
@@ -10,7 +9,7 @@ public final class InMemoryBlobStore: BlobStore {
     public init() {}
 
     public static func id(of bytes: [UInt8]) -> BlobID {
-        BlobID(hex: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+        BlobID.of(bytes)
     }
 
     public func put(_ bytes: [UInt8]) async throws -> BlobID {

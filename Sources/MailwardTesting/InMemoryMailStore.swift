@@ -7,6 +7,8 @@ public actor InMemoryMailStore: MailStore {
         var size: Int
         var refcount: Int
         var metadata: BlobMetadata
+        /// The bytes of an inline body (`BodyPlacement.inline`).
+        var body: [UInt8]?
     }
 
     private var mailboxesByID: [MailboxID: Mailbox] = [:]
@@ -89,7 +91,7 @@ public actor InMemoryMailStore: MailStore {
     // MARK: Messages
 
     public func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
-                             ensureBlob: @escaping @Sendable () throws -> Void) throws -> [MessageRecord] {
+                             body: BodyPlacement) throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
         var added: [AccountID: Int64] = [:]
         for copy in copies {
@@ -98,7 +100,10 @@ public actor InMemoryMailStore: MailStore {
         }
         try checkQuota(added)
         if blobs[blobID] == nil { blobs[blobID] = Blob(size: metadata.size, refcount: 0, metadata: metadata) }
-        try ensureBlob()
+        switch body {
+        case .inline(let bytes): if blobs[blobID]?.body == nil { blobs[blobID]?.body = bytes }
+        case .blobStore(let ensure): try ensure()
+        }
         return copies.map { copy in
             insert(mailboxID: copy.mailboxID, flags: copy.flags, internalDate: copy.internalDate, size: metadata.size,
                    blobID: blobID, summary: metadata.summary)
@@ -126,6 +131,8 @@ public actor InMemoryMailStore: MailStore {
     }
 
     public func message(id: MessageID) -> MessageRecord? { messagesByID[id] }
+
+    public func inlineBody(blobID: BlobID) -> [UInt8]? { blobs[blobID]?.body }
 
     public func parsedJSON(blobID: BlobID) -> Data? { blobs[blobID]?.metadata.parsedJSON }
 

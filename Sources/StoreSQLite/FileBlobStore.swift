@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import MailwardCore
 
@@ -19,19 +18,7 @@ public struct FileBlobStore: BlobStore {
     }
 
     public static func id(of bytes: [UInt8]) -> BlobID {
-        BlobID(hex: Self.lowercaseHex(SHA256.hash(data: bytes)))
-    }
-
-    /// Lowercase hex without `String(format:)`, which costs a formatter per byte.
-    static func lowercaseHex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        BlobID.of(bytes)
     }
 
     public func path(of id: BlobID) -> String {

@@ -151,6 +151,10 @@ enum SQLiteMigrations {
                 UPDATE mailboxes SET expunge_modseq = highest_modseq;
                 """)
         }
+        migrator.registerMigration("006-inline-bodies") { db in
+            // Small bodies in the database (MailService.inlineBodyLimit); NULL: in a file.
+            try db.execute(sql: "ALTER TABLE blobs ADD COLUMN body BLOB")
+        }
         return migrator
     }
 }

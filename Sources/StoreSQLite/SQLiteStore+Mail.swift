@@ -113,7 +113,7 @@ extension SQLiteStore: MailStore {
     /// The write path of every delivery. Its statements are prepared once per connection
     /// (`cachedStatement`) instead of parsed again for every message.
     public func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
-                             ensureBlob: @escaping @Sendable () throws -> Void) async throws -> [MessageRecord] {
+                             body: BodyPlacement) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
         let summaryJSON = try Self.json(metadata.summary)
         let parsedJSON = String(decoding: metadata.parsedJSON, as: UTF8.self)
@@ -131,7 +131,15 @@ extension SQLiteStore: MailStore {
                 try db.cachedStatement(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)")
                     .execute(arguments: [db.lastInsertedRowID, metadata.searchText])
             }
-            try ensureBlob()
+            switch body {
+            case .inline(let bytes):
+                // Also when the row existed with its body in a file: that file may be garbage
+                // collected before this commit, the bytes kept here cannot.
+                try db.cachedStatement(sql: "UPDATE blobs SET body = ? WHERE id = ? AND body IS NULL")
+                    .execute(arguments: [Data(bytes), blobID.hex])
+            case .blobStore(let ensure):
+                try ensure()
+            }
             var records: [MessageRecord] = []
             for copy in copies {
                 let (uid, modseq) = try Self.allocate(db, mailboxID: copy.mailboxID)
@@ -185,6 +193,12 @@ extension SQLiteStore: MailStore {
     public func message(id: MessageID) async throws -> MessageRecord? {
         try quickRead { db in
             try Row.fetchOne(db, sql: Self.selectMessages + " WHERE m.id = ?", arguments: [id]).map(Self.record)
+        }
+    }
+
+    public func inlineBody(blobID: BlobID) async throws -> [UInt8]? {
+        try quickRead { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM blobs WHERE id = ?"), arguments: [blobID.hex]).map { [UInt8]($0) }
         }
     }
 

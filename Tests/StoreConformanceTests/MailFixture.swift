@@ -12,13 +12,14 @@ struct MailFixture {
     let alice: Account
     let bob: Account
 
-    init(_ kind: StoreKind, quota: Int64 = 10 << 30) async throws {
+    init(_ kind: StoreKind, quota: Int64 = 10 << 30, inlineBodyLimit: Int = MailService.defaultInlineBodyLimit) async throws {
         let stores = try kind.makeStores()
         directory = stores.directory
         store = stores.mail
         blobs = stores.blobs
         events = MailboxEvents()
-        service = MailService(store: store, blobs: blobs, events: events, clock: FixedClock(), defaultQuota: quota)
+        service = MailService(store: store, blobs: blobs, events: events, clock: FixedClock(), defaultQuota: quota,
+                              inlineBodyLimit: inlineBodyLimit)
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         try await directory.insertDomain(Domain(name: "demo.test", createdAt: t0))
         alice = try await directory.insertAccount(NewAccount(address: try EmailAddress("alice@demo.test"), displayName: "Alice",

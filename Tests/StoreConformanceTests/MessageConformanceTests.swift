@@ -128,15 +128,39 @@ import Testing
         #expect(try await f.store.messages(mailboxID: inbox.id).map(\.uid) == [a.uid])
         // The body stays while any copy references it.
         _ = try await f.service.remove(mailboxID: inbox.id, uids: [a.uid], onlyDeleted: false)
-        #expect(try await f.blobs.get(a.blobID) == raw)
+        #expect(try await f.service.raw(a) == raw)
         _ = try await f.service.remove(mailboxID: archive.id, uids: [1], onlyDeleted: false)
-        await #expect(throws: (any Error).self) { _ = try await f.blobs.get(a.blobID) }
+        await #expect(throws: (any Error).self) { _ = try await f.service.raw(a) }
         #expect(try await f.store.parsedJSON(blobID: a.blobID) == nil)
         // Only \Deleted ones go with an IMAP EXPUNGE.
         #expect(try await f.service.remove(mailboxID: archive.id, uids: nil, onlyDeleted: true).isEmpty)
         // Left: the copy of b (archive UID 2) and the moved b (UID 3).
         #expect(try await f.store.messages(mailboxID: archive.id).map(\.uid) == [2, 3])
         #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == Int64(b.size) * 2)
+    }
+
+    /// Small bodies live in the store (one commit for body and rows), big ones in the blob store;
+    /// either way the bytes come back whole, and go when the last copy does.
+    @Test(arguments: StoreKind.allCases)
+    func smallBodiesAreKeptInTheStoreAndBigOnesAsBlobs(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind, inlineBodyLimit: 2048)
+        let inbox = try await f.inbox(f.alice)
+        let small = MailFixture.message(subject: "small", body: "短信 short")
+        let big = MailFixture.message(subject: "big", body: String(repeating: "大附件 attachment ", count: 200))
+        let s = try await f.service.append(small, to: inbox.id)
+        let b = try await f.service.append(big, to: inbox.id)
+        #expect(try await f.store.inlineBody(blobID: s.blobID) == small)
+        await #expect(throws: (any Error).self) { _ = try await f.blobs.get(s.blobID) }
+        #expect(try await f.store.inlineBody(blobID: b.blobID) == nil)
+        #expect(try await f.blobs.get(b.blobID) == big)
+        #expect(try await f.service.raw(s) == small)
+        #expect(try await f.service.raw(b) == big)
+        // The same bytes delivered again share the body.
+        let again = try await f.service.deliver(small, to: [f.bob.id])
+        #expect(again.first?.blobID == s.blobID)
+        _ = try await f.service.remove(mailboxID: inbox.id, uids: [s.uid, b.uid], onlyDeleted: false)
+        #expect(try await f.service.raw(again[0]) == small)
+        await #expect(throws: (any Error).self) { _ = try await f.service.raw(b) }
     }
 
     @Test(arguments: StoreKind.allCases)

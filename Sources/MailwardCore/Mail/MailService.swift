@@ -10,14 +10,23 @@ public struct MailService: Sendable {
     public let events: MailboxEvents
     public let clock: any WallClock
     public let defaultQuota: Int64
+    /// Bodies up to this size are kept in the store (``BodyPlacement/inline(_:)``), larger ones
+    /// as files in the `BlobStore`.
+    public let inlineBodyLimit: Int
+
+    /// Most mail is text of a few kilobytes: kept in the database, where a delivery's body and
+    /// rows share one commit. Attachments beyond this go to files.
+    public static let defaultInlineBodyLimit = 64 * 1024
 
     public init(store: any MailStore, blobs: any BlobStore, events: MailboxEvents = MailboxEvents(),
-                clock: any WallClock = SystemWallClock(), defaultQuota: Int64 = 10 << 30) {
+                clock: any WallClock = SystemWallClock(), defaultQuota: Int64 = 10 << 30,
+                inlineBodyLimit: Int = MailService.defaultInlineBodyLimit) {
         self.store = store
         self.blobs = blobs
         self.events = events
         self.clock = clock
         self.defaultQuota = defaultQuota
+        self.inlineBodyLimit = inlineBodyLimit
     }
 
     // MARK: Folders
@@ -117,11 +126,17 @@ public struct MailService: Sendable {
     public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
         let metadata = try Self.metadata(of: raw)
-        let blobID = try await blobs.put(raw)
-        let blobs = self.blobs
-        let records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata) {
-            try blobs.ensure(blobID, bytes: raw)
+        let blobID: BlobID
+        let body: BodyPlacement
+        if raw.count <= inlineBodyLimit {
+            blobID = BlobID.of(raw)
+            body = .inline(raw)
+        } else {
+            blobID = try await blobs.put(raw)
+            let blobs = self.blobs
+            body = .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) })
         }
+        let records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata, body: body)
         for (mailboxID, group) in Dictionary(grouping: records, by: \.mailboxID) {
             events.publish(.appended(group.map(\.uid)), in: mailboxID)
         }
@@ -146,7 +161,8 @@ public struct MailService: Sendable {
     // MARK: Reading
 
     public func raw(_ record: MessageRecord) async throws -> [UInt8] {
-        try await blobs.get(record.blobID)
+        if let inline = try await store.inlineBody(blobID: record.blobID) { return inline }
+        return try await blobs.get(record.blobID)
     }
 
     /// The parse cached at delivery (envelope, body structure, headers; no search text).

@@ -27,11 +27,13 @@ public protocol MailStore: Sendable {
 
     // MARK: Messages
     /// Inserts copies of one body (a delivery to several recipients, or one APPEND) in one
-    /// transaction. `ensureBlob` is called inside that transaction, after the blob row is
-    /// referenced, and must make sure the body file exists (rewriting it if a concurrent garbage
-    /// collection removed it), so a committed copy never points at a missing body.
+    /// transaction; `body` says where the bytes go (see ``BodyPlacement``), so a committed copy
+    /// never points at a missing body.
     func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
-                      ensureBlob: @escaping @Sendable () throws -> Void) async throws -> [MessageRecord]
+                      body: BodyPlacement) async throws -> [MessageRecord]
+    /// The bytes of a body kept in the store itself (``BodyPlacement/inline(_:)``); nil when the
+    /// body lives in the `BlobStore`.
+    func inlineBody(blobID: BlobID) async throws -> [UInt8]?
     /// All copies in a mailbox, in UID order.
     func messages(mailboxID: MailboxID) async throws -> [MessageRecord]
     func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord]
@@ -66,6 +68,18 @@ public protocol MailStore: Sendable {
 }
 
 /// The port for message bodies: immutable, content-addressed byte strings.
+/// Where a new message's bytes go.
+public enum BodyPlacement: Sendable {
+    /// In the store, written in the same transaction as the message rows: a small body then
+    /// costs no file, no rename and no fsync of its own — concurrent deliveries share one commit
+    /// (and its one fsync) for everything.
+    case inline([UInt8])
+    /// Already durable in the `BlobStore`. `ensure` is called inside the transaction, after the
+    /// blob row is referenced, and must make sure the body file exists (rewriting it if a
+    /// concurrent garbage collection removed it).
+    case blobStore(ensure: @Sendable () throws -> Void)
+}
+
 public protocol BlobStore: Sendable {
     /// Stores bytes under their SHA-256 and returns only once they are durable (fsynced).
     func put(_ bytes: [UInt8]) async throws -> BlobID
