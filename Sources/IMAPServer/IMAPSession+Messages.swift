@@ -53,7 +53,12 @@ extension IMAPSession {
         let readsBodies = Self.readsBodies(attributes)
         for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
             let records = try await store.messages(mailboxID: selected.mailboxID, uids: chunk)
-            for var record in records {
+            var inlineBodies: [BlobID: [UInt8]] = [:]
+            for (position, var record) in records.enumerated() {
+                // Small bodies fifty at a time in one read (bounded memory); big ones one by one.
+                if needsRaw, position % 50 == 0 {
+                    inlineBodies = try await mail.inlineBodies(Array(records[position..<min(position + 50, records.count)]))
+                }
                 if let changedSince, record.modSeq <= changedSince { continue }
                 guard let sequence = selected.sequenceNumber(of: record.uid) else { continue }
                 var flagsChanged = false
@@ -67,7 +72,9 @@ extension IMAPSession {
                     }
                 }
                 let parsed = needsParse ? try await mail.parsed(record) : nil
-                let raw = needsRaw ? try await mail.raw(record) : nil
+                var raw: [UInt8]?
+                if needsRaw { raw = inlineBodies[record.blobID] }
+                if needsRaw, raw == nil { raw = try await mail.raw(record) }
                 var items = fetchItems(attributes, record: record, parsed: parsed, raw: raw)
                 if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags))) }
                 send(.untagged(.fetch(sequence, items)))

@@ -39,9 +39,19 @@ public struct SelectedMailbox: Sendable, Equatable {
         uidRuns = UIDRuns()
         flagIndices.reserveCapacity(states.count)
         var index: [MessageFlags: UInt32] = [:]
-        for state in states.sorted(by: { $0.uid < $1.uid }) {
+        // Neighbours mostly share their flags (and the store hands out one value per distinct
+        // set, whose comparison is then immediate): only a change of flags is looked up.
+        var previous: (flags: MessageFlags, position: UInt32)?
+        let ascending = zip(states, states.dropFirst()).allSatisfy { $0.uid < $1.uid } ? states : states.sorted { $0.uid < $1.uid }
+        for state in ascending {
             uidRuns.append(state.uid)
-            flagIndices.append(intern(state.flags, index: &index))
+            if let previous, previous.flags == state.flags {
+                flagIndices.append(previous.position)
+            } else {
+                let position = intern(state.flags, index: &index)
+                flagIndices.append(position)
+                previous = (state.flags, position)
+            }
         }
     }
 

@@ -134,6 +134,12 @@ public actor InMemoryMailStore: MailStore {
 
     public func inlineBody(blobID: BlobID) -> [UInt8]? { blobs[blobID]?.body }
 
+    public func inlineBodies(blobIDs: [BlobID]) -> [BlobID: [UInt8]] {
+        var bodies: [BlobID: [UInt8]] = [:]
+        for id in blobIDs { bodies[id] = blobs[id]?.body }
+        return bodies
+    }
+
     public func parsedJSON(blobID: BlobID) -> Data? { blobs[blobID]?.metadata.parsedJSON }
 
     public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,

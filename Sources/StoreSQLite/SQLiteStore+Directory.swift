@@ -125,7 +125,7 @@ extension SQLiteStore: DirectoryStore {
     }
 
     static func account(_ row: Row) throws -> Account {
-        Account(id: row["id"], address: try EmailAddress(row["address"] as String),
+        Account(id: row["id"], address: try EmailAddress(stored: row["address"] as String),
                 displayName: row["display_name"], passwordHash: row["password_hash"],
                 disabled: row["disabled"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }

@@ -202,6 +202,18 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func inlineBodies(blobIDs: [BlobID]) async throws -> [BlobID: [UInt8]] {
+        guard !blobIDs.isEmpty else { return [:] }
+        return try quickRead { db in
+            let statement = try db.cachedStatement(sql: "SELECT body FROM blobs WHERE id = ?")
+            var bodies: [BlobID: [UInt8]] = [:]
+            for id in Set(blobIDs) {
+                if let body = try Data.fetchOne(statement, arguments: [id.hex]) { bodies[id] = [UInt8](body) }
+            }
+            return bodies
+        }
+    }
+
     public func parsedJSON(blobID: BlobID) async throws -> Data? {
         try quickRead { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT parsed FROM blobs WHERE id = ?"), arguments: [blobID.hex]).map { Data($0.utf8) }

@@ -165,6 +165,12 @@ public struct MailService: Sendable {
         return try await blobs.get(record.blobID)
     }
 
+    /// The inline bodies (at most ``inlineBodyLimit`` each) of many records in one store read;
+    /// bodies kept as files are absent — read those one at a time with ``raw(_:)``.
+    public func inlineBodies(_ records: [MessageRecord]) async throws -> [BlobID: [UInt8]] {
+        try await store.inlineBodies(blobIDs: records.map(\.blobID))
+    }
+
     /// The parse cached at delivery (envelope, body structure, headers; no search text).
     public func parsed(_ record: MessageRecord) async throws -> ParsedMessage {
         guard let json = try await store.parsedJSON(blobID: record.blobID) else { throw MailError.noSuchMessage }

@@ -21,6 +21,14 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         self.domain = domain
     }
 
+    /// An address as a store wrote it (the ``description`` of an address validated on its way
+    /// in): split, not validated again — accounts are read back at every IMAP command.
+    public init(stored text: String) throws {
+        guard let at = text.lastIndex(of: "@") else { throw MailwardError.invalidAddress(text) }
+        localPart = String(text[..<at])
+        domain = String(text[text.index(after: at)...])
+    }
+
     public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool {
         (lhs.domain, lhs.localPart) < (rhs.domain, rhs.localPart)
     }

@@ -34,6 +34,9 @@ public protocol MailStore: Sendable {
     /// The bytes of a body kept in the store itself (``BodyPlacement/inline(_:)``); nil when the
     /// body lives in the `BlobStore`.
     func inlineBody(blobID: BlobID) async throws -> [UInt8]?
+    /// ``inlineBody(blobID:)`` for many bodies in one read (a FETCH of many messages); bodies
+    /// kept in the `BlobStore` are simply absent.
+    func inlineBodies(blobIDs: [BlobID]) async throws -> [BlobID: [UInt8]]
     /// All copies in a mailbox, in UID order.
     func messages(mailboxID: MailboxID) async throws -> [MessageRecord]
     func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord]
