@@ -240,7 +240,9 @@ let package = Package(
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore"], swiftSettings: strict),
-        .testTarget(name: "StoreConformanceTests", dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite"], swiftSettings: strict),
+        .testTarget(name: "StoreConformanceTests",
+                    dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
         .testTarget(
             name: "POP3ServerTests",
             dependencies: [

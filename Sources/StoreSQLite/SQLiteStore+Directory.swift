@@ -138,6 +138,25 @@ extension SQLiteStore: DirectoryStore {
 }
 
 extension SQLiteStore {
+    /// A write transaction whose commit skips the WAL fsync (`synchronous = NORMAL` for this
+    /// transaction only), for flag changes — what Dovecot's `mail_fsync = optimized` does with its
+    /// index. The commit is atomic at once and durable with the next fsynced commit (any delivery)
+    /// or checkpoint; a crash before that can forget the change, never corrupt the store or lose
+    /// a message.
+    func relaxedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(message: "write produced no result") }
+            return result
+        }
+    }
+
     /// A write transaction whose SQLite constraint failures become the port's `StoreError`s.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {

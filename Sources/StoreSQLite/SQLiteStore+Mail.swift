@@ -223,7 +223,7 @@ extension SQLiteStore: MailStore {
     public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
                             unchangedSince: ModSeq?) async throws -> FlagUpdateResult {
         guard !uids.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: []) }
-        return try await write { db in
+        return try await relaxedWrite { db in
             var modifiedSince: [MessageUID] = []
             var pending: [(MessageRecord, MessageFlags)] = []
             var unchanged: [MessageState] = []
