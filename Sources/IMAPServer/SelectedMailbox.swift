@@ -186,8 +186,8 @@ public struct SelectedMailbox: Sendable, Equatable {
     /// (`MailStore.changes(mailboxID:since:)`) and returns what to tell the client: `EXPUNGE`s
     /// (highest number first, so each stays valid), flag `FETCH`es, `EXISTS`. Without
     /// `includeExpunges` (during FETCH/STORE/SEARCH by number) expunged messages stay in the
-    /// snapshot, only flag changes and new messages are announced, and ``highestModSeq`` stays,
-    /// so the next refresh that may expunge looks again.
+    /// snapshot, only flag changes and new messages are announced, and — if something was
+    /// expunged — ``highestModSeq`` stays, so the next refresh that may expunge looks again.
     public mutating func refresh(with changes: MailboxChanges, includeExpunges: Bool = true,
                                  condstore: Bool = false) -> [UntaggedResponse] {
         guard changes.hasChanges else { return [] }
@@ -224,7 +224,9 @@ public struct SelectedMailbox: Sendable, Equatable {
             }
             responses.append(.exists(UInt32(uidRuns.count)))
         }
-        if includeExpunges { highestModSeq = changes.highestModSeq }
+        // Up to date unless expunges had to wait (the next refresh that may expunge must see
+        // them again); with no expunge since `since` (no UIDs sent) nothing waits.
+        if includeExpunges || changes.uids == nil { highestModSeq = changes.highestModSeq }
         compactFlagSetsIfNeeded()
         return responses
     }

@@ -178,13 +178,16 @@ extension SQLiteStore: MailStore {
                 : nil
             // Most messages share a handful of flag strings: each distinct one is parsed once.
             var parsedFlags: [String: MessageFlags] = [:]
-            let changed = try Row.fetchAll(db.cachedStatement(sql: """
+            // A cursor: rows are decoded in place, not copied first.
+            var changed: [MessageState] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT uid, modseq, flags FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
-                """), arguments: [mailboxID, since]).map { row in
+                """), arguments: [mailboxID, since])
+            while let row = try rows.next() {
                 let serialized: String = row[2]
                 let flags = parsedFlags[serialized] ?? MessageFlags(serialized: serialized)
                 if parsedFlags.count < 256 { parsedFlags[serialized] = flags }
-                return MessageState(uid: MessageUID(truncatingIfNeeded: row[0] as Int64), modSeq: row[1], flags: flags)
+                changed.append(MessageState(uid: MessageUID(truncatingIfNeeded: row[0] as Int64), modSeq: row[1], flags: flags))
             }
             return MailboxChanges(since: since, highestModSeq: highest, uids: uids, changed: changed)
         }

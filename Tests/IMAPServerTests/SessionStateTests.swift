@@ -157,6 +157,15 @@ import Testing
         #expect(snapshot.refresh(with: now).isEmpty)
     }
 
+    /// Sessions that only FETCH and STORE by sequence number still move on when nothing was
+    /// expunged: otherwise every later refresh would read every change since SELECT again.
+    @Test func refreshDuringFetchMovesOnWhenNothingWasExpunged() {
+        var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2].map { Self.state($0) }, readOnly: false)
+        let now = MailboxChanges(since: 10, highestModSeq: 11, uids: nil, changed: [Self.state(2, flags: [MessageFlags.seen], modSeq: 11)])
+        #expect(snapshot.refresh(with: now, includeExpunges: false) == [.fetch(2, [.uid(2), .flags([.seen])])])
+        #expect(snapshot.highestModSeq == 11)
+    }
+
     @Test func refreshDuringFetchKeepsExpungedMessages() {
         var snapshot = SelectedMailbox(mailbox: Self.mailbox(), states: [1, 2].map { Self.state($0) }, readOnly: false)
         let now = MailboxChanges(since: 10, highestModSeq: 11, uids: [2, 3], changed: [Self.state(3, modSeq: 11)])
