@@ -147,7 +147,7 @@ actor IMAPSession {
     func execute(_ tagged: TaggedCommand) async {
         let tag = tagged.tag
         if let login = state.login, state.phase != .logout {
-            guard await door.authenticator.isStillValid(login.credential, accountID: login.account.id) else {
+            guard await door.authenticator.isStillValid(login.credential, account: login.account) else {
                 bye("Your credentials are no longer valid")
                 return
             }

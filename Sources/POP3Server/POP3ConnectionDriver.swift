@@ -187,7 +187,7 @@ struct POP3ConnectionDriver {
     /// Whether the account that logged in may still read its mail (not disabled meanwhile).
     private func stillValid() async -> Bool {
         guard let login else { return false }
-        return await door.authenticator.isStillValid(login.credential, accountID: login.account.id)
+        return await door.authenticator.isStillValid(login.credential, account: login.account)
     }
 
     private mutating func sendMessage(_ message: POP3Maildrop.Message, bodyLines: Int?, markSeen: Bool) async {

@@ -24,6 +24,21 @@ import Testing
         await #expect(throws: MailwardError.domainNotEmpty("demo.test", accounts: 1)) { try await service.removeDomain("demo.test") }
     }
 
+    /// An imported hash is upgraded at sign-in, and the answer is the account as now stored:
+    /// IMAP and POP3 sessions compare its hash to notice a later password change (SPEC A13).
+    @Test(arguments: StoreKind.allCases)
+    func anImportedHashIsUpgradedAndTheAnswerIsTheStoredAccount(_ kind: StoreKind) async throws {
+        let directory = try kind.makeDirectory()
+        let service = AccountService(store: directory, clock: FixedClock())
+        try await service.addDomain("demo.test")
+        var bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        bob.passwordHash = "$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1"
+        try await directory.updateAccount(bob)
+        let verified = try #require(try await service.verifyPassword("bob@demo.test", "Hello world!"))
+        #expect(verified.passwordHash.hasPrefix("$scrypt$"))
+        #expect(try await directory.account(id: bob.id)?.passwordHash == verified.passwordHash)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func passwordsDisableAndAliases(_ kind: StoreKind) async throws {
         let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())

@@ -141,7 +141,8 @@ public struct AccountService: Sendable {
         if needsRehash, let fresh = try? await hasher.hash(password) {
             var upgraded = account
             upgraded.passwordHash = fresh
-            try? await store.updateAccount(upgraded)
+            // The account as stored: sessions compare its hash to notice a password change.
+            if (try? await store.updateAccount(upgraded)) != nil { return upgraded }
         }
         return account
     }

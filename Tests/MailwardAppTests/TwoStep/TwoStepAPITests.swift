@@ -194,7 +194,7 @@ import Testing
 
         // The client-specific password works at a mail door, never on the web.
         let auth = ProtocolAuthenticator(server.runtime.security)
-        guard case .valid(_, .appPassword(let usedID, "Foxmail")) = await auth.authenticate(
+        guard case .valid(let opened, .appPassword(let usedID, "Foxmail")) = await auth.authenticate(
             username: address, password: secret.uppercased(), door: .imap, remoteIP: "127.0.0.1", clientID: nil) else {
             Issue.record("the client-specific password must open IMAP"); return
         }
@@ -213,7 +213,7 @@ import Testing
 
         #expect(try await web.call(.DELETE, "/api/v1/app-passwords/\(id)").status == 204)
         expectError(try await web.call(.DELETE, "/api/v1/app-passwords/\(id)"), 404, "not_found")
-        #expect(await auth.isStillValid(.appPassword(id: Int64(id), name: "Foxmail"), accountID: 1) == false)
+        #expect(await auth.isStillValid(.appPassword(id: Int64(id), name: "Foxmail"), account: opened) == false)
 
         // A13: changing the password ends the other sessions and revokes client-specific passwords.
         try await web.call(.POST, "/api/v1/app-passwords", ["name": "iPhone"])
@@ -223,10 +223,18 @@ import Testing
                     400, "wrong_password")
         expectError(try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "1"]),
                     400, "weak_password")
+        // An IMAP session opened with the account password (no phone is bound here)…
+        guard case .valid(let imapOpened, .accountPassword) = await auth.authenticate(
+            username: address, password: password, door: .imap, remoteIP: "127.0.0.1", clientID: nil) else {
+            Issue.record("the account password must open IMAP while no phone is bound"); return
+        }
+        #expect(await auth.isStillValid(.accountPassword, account: imapOpened))
         reply = try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "Moon-River-77"])
         #expect(reply.status == 200)
         #expect(try await web.call(.GET, "/api/v1/app-passwords").array.isEmpty)
         expectError(try await second.call(.GET, "/api/v1/app-passwords"), 401, "unauthorized")
+        // … ends with the change too.
+        #expect(await !auth.isStillValid(.accountPassword, account: imapOpened))
     }
 
     @Test func hostileRequestsGetClearErrors() async throws {

@@ -33,14 +33,19 @@ public struct ProtocolAuthenticator: Sendable {
 
     /// Whether a credential that opened a session still holds: the account exists and is enabled,
     /// a client-specific password was not deleted (or revoked by a password change), and an
-    /// account password is still acceptable (no phone bound since). Doors call this at every command.
-    public func isStillValid(_ credential: ClientCredential, accountID: AccountID) async -> Bool {
+    /// account password is still acceptable — no phone bound since, and not changed since (SPEC
+    /// A13: a changed password ends what the old one opened). `account` is the one the
+    /// authentication returned. Doors call this at every command.
+    public func isStillValid(_ credential: ClientCredential, account opened: Account) async -> Bool {
         do {
             // Two point lookups (the store answers them on the calling thread, no hop each).
-            guard let account = try await env.accounts.store.account(id: accountID), !account.disabled else { return false }
+            guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return false }
             switch credential {
-            case .appPassword(let id, _): return try await env.store.appPassword(id: id)?.accountID == accountID
-            case .accountPassword: return try await env.store.phoneBinding(accountID: accountID) == nil
+            case .appPassword(let id, _):
+                return try await env.store.appPassword(id: id)?.accountID == account.id
+            case .accountPassword:
+                guard account.passwordHash == opened.passwordHash else { return false }
+                return try await env.store.phoneBinding(accountID: account.id) == nil
             }
         } catch {
             return false
