@@ -70,7 +70,6 @@ public protocol MailStore: Sendable {
     func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int
 }
 
-/// The port for message bodies: immutable, content-addressed byte strings.
 /// Where a new message's bytes go.
 public enum BodyPlacement: Sendable {
     /// In the store, written in the same transaction as the message rows: a small body then
@@ -83,6 +82,7 @@ public enum BodyPlacement: Sendable {
     case blobStore(ensure: @Sendable () throws -> Void)
 }
 
+/// The port for message bodies: immutable, content-addressed byte strings.
 public protocol BlobStore: Sendable {
     /// Stores bytes under their SHA-256 and returns only once they are durable (fsynced).
     func put(_ bytes: [UInt8]) async throws -> BlobID
