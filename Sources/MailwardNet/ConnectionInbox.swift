@@ -65,29 +65,27 @@ final class ConnectionInbox: Sendable {
 
     /// The server is shutting down; the session sees `.shutdown` once, at its next read.
     func shutdown() {
-        let waiter = state.withLock { s -> CheckedContinuation<InboundEvent, Never>? in
-            guard let waiter = s.waiter else {
-                s.shutdownPending = true
-                return nil
-            }
-            s.waiter = nil
-            return waiter.continuation
-        }
-        waiter?.resume(returning: .shutdown)
+        signal(.shutdown, pending: \.shutdownPending)
     }
 
     /// Any thread: wakes the session's current or next read with `.wake` (several wakes before
     /// the session reads collapse into one).
     func wake() {
+        signal(.wake, pending: \.wakePending)
+    }
+
+    /// Hands `event` to the waiting read, or — nobody waiting — sets its `pending` flag for the
+    /// next one (`takeImmediate` turns the flag back into the event).
+    private func signal(_ event: InboundEvent, pending: WritableKeyPath<State, Bool>) {
         let waiter = state.withLock { s -> CheckedContinuation<InboundEvent, Never>? in
             guard let waiter = s.waiter else {
-                s.wakePending = true
+                s[keyPath: pending] = true
                 return nil
             }
             s.waiter = nil
             return waiter.continuation
         }
-        waiter?.resume(returning: .wake)
+        waiter?.resume(returning: event)
     }
 
     /// Drops everything read so far (STARTTLS: bytes that arrived before the TLS handshake

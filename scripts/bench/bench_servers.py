@@ -88,6 +88,17 @@ def children(pid):
     return result
 
 
+def stop_process(process, timeout=60):
+    """SIGTERM, then SIGKILL if it is still there after `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def load_average():
     return os.getloadavg()
 
@@ -143,13 +154,7 @@ class Mailward:
         return self.ports["IMAP_PORT"]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 
@@ -277,13 +282,7 @@ service imap-hibernate {{
         return [(pid, name) for pid, name in children(self.process.pid) if name in names]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 class Postfix:

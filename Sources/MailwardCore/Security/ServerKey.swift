@@ -39,7 +39,7 @@ public struct ServerKey: Sendable {
         message.append(0)
         message.append(Data(secret.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return mac.lowercaseHex
     }
 
     /// The raw HMAC-SHA-256 of `purpose` and `message` (for tokens that carry their own MAC,

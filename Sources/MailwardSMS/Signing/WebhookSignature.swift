@@ -1,4 +1,5 @@
 import Crypto
+import MailwardCore
 
 /// The signature Mailward puts on webhook deliveries, so the receiver can check that a request
 /// came from this server and was not replayed later:

@@ -1,4 +1,5 @@
 import Crypto
+import MailwardCore
 
 /// The two primitives the vendor signatures are built from, with the byte/hex plumbing in one place.
 enum Digests {

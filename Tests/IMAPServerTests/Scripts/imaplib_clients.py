@@ -11,20 +11,10 @@ import ssl
 import sys
 import time
 
+from imap_checks import check, ok
+
 imaplib.Commands.setdefault("ID", ("NONAUTH", "AUTH", "SELECTED"))
 scenario, port, tls_port, user, password = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-
-
-def check(condition, what):
-    if not condition:
-        print("FAILED:", what)
-        sys.exit(1)
-
-
-def ok(result, what):
-    typ, data = result
-    check(typ == "OK", f"{what}: {typ} {data}")
-    return data
 
 
 def tls_context():

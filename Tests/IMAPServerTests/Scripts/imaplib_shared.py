@@ -9,20 +9,10 @@ import imaplib
 import ssl
 import sys
 
+from imap_checks import check, ok
+
 port, tls_port, owner, grantee, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 shared_inbox = f'"Shared/{owner}/INBOX"'
-
-
-def check(condition, what):
-    if not condition:
-        print("FAILED:", what)
-        sys.exit(1)
-
-
-def ok(result, what):
-    typ, data = result
-    check(typ == "OK", f"{what}: {typ} {data}")
-    return data
 
 
 def refused(result, code, what):

@@ -1,6 +1,6 @@
 extension Sequence where Element == UInt8 {
-    /// Lower-case base-16, the form every vendor signature in this module uses.
-    var lowercaseHex: String {
+    /// Lower-case base-16 (digests, MACs, SMS vendor signatures), without a formatter per byte.
+    public var lowercaseHex: String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(self.underestimatedCount * 2)
