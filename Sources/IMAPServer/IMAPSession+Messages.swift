@@ -56,7 +56,8 @@ extension IMAPSession {
             var inlineBodies: [BlobID: [UInt8]] = [:]
             for (position, var record) in records.enumerated() {
                 // Small bodies fifty at a time in one read (bounded memory); big ones one by one.
-                if needsRaw, position % 50 == 0 {
+                // A small body is also what ENVELOPE and BODYSTRUCTURE parse (no cached parse).
+                if needsRaw || needsParse, position % 50 == 0 {
                     inlineBodies = try await mail.inlineBodies(Array(records[position..<min(position + 50, records.count)]))
                 }
                 if let changedSince, record.modSeq <= changedSince { continue }
@@ -71,10 +72,9 @@ extension IMAPSession {
                         flagsChanged = true
                     }
                 }
-                let parsed = needsParse ? try await mail.parsed(record) : nil
-                var raw: [UInt8]?
-                if needsRaw { raw = inlineBodies[record.blobID] }
+                var raw = needsRaw || needsParse ? inlineBodies[record.blobID] : nil
                 if needsRaw, raw == nil { raw = try await mail.raw(record) }
+                let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
                 var items = fetchItems(attributes, record: record, parsed: parsed, raw: raw)
                 if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags))) }
                 send(.untagged(.fetch(sequence, items)))

@@ -28,7 +28,7 @@ public enum DemoSeeder {
                 let account = try await accounts.addAccount(address, password: password, displayName: user.name)
                 if let mail {
                     for raw in DemoMail.messages(for: address, name: user.name, now: mail.clock.now) {
-                        let date = try MailService.metadata(of: raw).summary.date
+                        let date = try MailService.metadata(of: raw, cachingParse: false).summary.date
                         _ = try await mail.deliver(raw, to: [account.id], internalDate: date)
                     }
                 }

@@ -73,6 +73,8 @@ public final class MailwardServer: Sendable {
             logger: logger))
         group.withLock { $0 = serviceGroup }
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
+        // Bodies stored before a restart whose text was not indexed yet.
+        runtime.mail.searchIndex.noteNewBodies()
         try await serviceGroup.run()
         logger.info("Mailward stopped")
     }

@@ -58,7 +58,12 @@ public struct Runtime: Sendable {
         } catch {
             throw AppError("cannot use the message folder \(folder.blobsPath): \(error)")
         }
-        let mail = MailService(store: store, blobs: blobs, clock: clock, defaultQuota: Int64(configuration.mail.defaultQuota))
+        let indexLogger = Logger(label: "mailward.search-index")
+        let searchIndex = SearchIndexer(store: store, blobs: blobs, reportFailure: { error in
+            indexLogger.error("full-text indexing failed; retried at the next delivery or search", metadata: ["error": "\(error)"])
+        })
+        let mail = MailService(store: store, blobs: blobs, clock: clock, defaultQuota: Int64(configuration.mail.defaultQuota),
+                               searchIndex: searchIndex)
         self.mail = mail
         accounts = AccountService(store: store, clock: clock, onAccountCreated: { account in
             try await mail.provision(accountID: account.id)

@@ -10,10 +10,12 @@ public enum MIMEParser {
     /// Maximum number of entities in one message.
     public static let maxParts = 10_000
 
-    public static func parse(_ bytes: [UInt8]) -> ParsedMessage {
+    /// With `searchText: false` the result's ``ParsedMessage/searchText`` is empty and only the
+    /// text parts the preview needs are decoded (cheaper for long or many-part messages).
+    public static func parse(_ bytes: [UInt8], searchText: Bool = true) -> ParsedMessage {
         var parser = EntityParser(bytes: bytes)
         let (root, headers) = parser.entity(0..<bytes.count, depth: 0, inDigest: false, wantHeaders: true)
-        return ParsedMessage(bytes: bytes, headers: headers, bodyStructure: root)
+        return ParsedMessage(bytes: bytes, headers: headers, bodyStructure: root, withSearchText: searchText)
     }
 
     /// Parses only the structure (cheaper than ``parse(_:)``: no text extraction).

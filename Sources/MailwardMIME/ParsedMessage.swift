@@ -39,12 +39,15 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         self.hasAttachments = hasAttachments
     }
 
-    init(bytes: [UInt8], headers: [HeaderField], bodyStructure: BodyStructure) {
+    /// `withSearchText: false` leaves ``searchText`` empty and decodes only the text parts the
+    /// preview needs (delivery does that; the full-text index extracts the text later).
+    init(bytes: [UInt8], headers: [HeaderField], bodyStructure: BodyStructure, withSearchText: Bool) {
         let subject = headers.first(named: "Subject").map { EncodedWord.decode($0) }
         let from = headers.first(named: "From").map(AddressParser.parse) ?? []
-        var search = SearchTextBuilder(limit: Self.searchTextLimit)
+        // Without search text the builder is full from the start: only the preview's parts are decoded.
+        var search = SearchTextBuilder(limit: withSearchText ? Self.searchTextLimit : 0)
         search.append(subject ?? "")
-        for name in ["From", "To", "Cc"] {
+        for name in ["From", "To", "Cc"] where withSearchText {
             for value in headers.all(named: name) {
                 for a in AddressParser.parse(value) { search.append((a.displayName.map { $0 + " " } ?? "") + a.address) }
             }
@@ -60,7 +63,7 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
                 if firstPlain == nil { firstPlain = text }
                 search.append(text)
             case .html:
-                guard !search.isFull || firstHTML == nil else { return }
+                guard !search.isFull || (firstHTML == nil && firstPlain == nil) else { return }
                 let text = HTMLText.plainText(from: part.decodedText(in: bytes))
                 if firstHTML == nil { firstHTML = text }
                 search.append(text)
@@ -90,7 +93,38 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         var out = ""
         var count = 0
         var pendingSpace = false
-        for ch in text {
+        // ASCII byte by byte (iterating Characters costs a grapheme break check each), up to the
+        // first byte that is not ASCII or is followed by one (it may combine with what follows);
+        // the rest by Character.
+        var ascii: [UInt8] = []
+        let utf8 = text.utf8
+        var rest = utf8.endIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let next = utf8.index(after: index)
+            guard byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 else {
+                rest = index
+                break
+            }
+            index = next
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !ascii.isEmpty
+                continue
+            }
+            if pendingSpace {
+                ascii.append(0x20)
+                count += 1
+                pendingSpace = false
+                if count >= limit { break }
+            }
+            ascii.append(byte)
+            count += 1
+            if count >= limit { break }
+        }
+        out = String(decoding: ascii, as: UTF8.self)
+        guard count < limit, rest < utf8.endIndex else { return out }
+        for ch in text[rest...] {
             if ch.isWhitespace || ch == "\u{FEFF}" || ch == "\u{200B}" {
                 pendingSpace = !out.isEmpty
                 continue

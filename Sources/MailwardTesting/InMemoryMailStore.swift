@@ -9,6 +9,10 @@ public actor InMemoryMailStore: MailStore {
         var metadata: BlobMetadata
         /// The bytes of an inline body (`BodyPlacement.inline`).
         var body: [UInt8]?
+        /// Insertion order (`unindexedBodies` lists the oldest first).
+        var serial: Int
+        /// The text given to `addToTextIndex`; nil while the body waits for the index.
+        var indexedText: String?
     }
 
     private var mailboxesByID: [MailboxID: Mailbox] = [:]
@@ -21,6 +25,7 @@ public actor InMemoryMailStore: MailStore {
     private var lastUIDValidity: Int64 = 0
     private var nextMailboxID: MailboxID = 1
     private var nextMessageID: MessageID = 1
+    private var nextBlobSerial = 0
 
     public init() {}
 
@@ -99,7 +104,10 @@ public actor InMemoryMailStore: MailStore {
             added[mailbox.accountID, default: 0] += Int64(metadata.size)
         }
         try checkQuota(added)
-        if blobs[blobID] == nil { blobs[blobID] = Blob(size: metadata.size, refcount: 0, metadata: metadata) }
+        if blobs[blobID] == nil {
+            nextBlobSerial += 1
+            blobs[blobID] = Blob(size: metadata.size, refcount: 0, metadata: metadata, serial: nextBlobSerial)
+        }
         switch body {
         case .inline(let bytes): if blobs[blobID]?.body == nil { blobs[blobID]?.body = bytes }
         case .blobStore(let ensure): try ensure()
@@ -206,11 +214,22 @@ public actor InMemoryMailStore: MailStore {
             .filter { record in
                 guard let mailbox = mailboxesByID[record.mailboxID], mailbox.accountID == accountID,
                       mailboxID == nil || record.mailboxID == mailboxID,
-                      let text = blobs[record.blobID]?.metadata.searchText.lowercased() else { return false }
+                      let text = blobs[record.blobID]?.indexedText?.lowercased() else { return false }
                 return terms.allSatisfy { text.contains($0) }
             }
             .sorted { ($0.internalDate, $0.id) > ($1.internalDate, $1.id) }
             .map(\.id)
+    }
+
+    public func unindexedBodies(limit: Int) -> [UnindexedBody] {
+        blobs.filter { $0.value.indexedText == nil }.sorted { $0.value.serial < $1.value.serial }.prefix(limit)
+            .map { UnindexedBody(blobID: $0.key, inlineBody: $0.value.body) }
+    }
+
+    public func addToTextIndex(_ texts: [(blobID: BlobID, text: String)]) {
+        for (blobID, text) in texts where blobs[blobID] != nil && blobs[blobID]?.indexedText == nil {
+            blobs[blobID]?.indexedText = text
+        }
     }
 
     public func quota(accountID: AccountID) -> QuotaUsage {

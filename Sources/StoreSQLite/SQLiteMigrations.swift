@@ -155,6 +155,11 @@ enum SQLiteMigrations {
             // Small bodies in the database (MailService.inlineBodyLimit); NULL: in a file.
             try db.execute(sql: "ALTER TABLE blobs ADD COLUMN body BLOB")
         }
+        migrator.registerMigration("007-deferred-text-index") { db in
+            // Bodies (by blobs.rowid) whose text SearchIndexer has not put into blob_text yet;
+            // a delivery adds its row here instead of indexing inside its transaction.
+            try db.execute(sql: "CREATE TABLE blob_text_pending (rowid INTEGER PRIMARY KEY)")
+        }
         return migrator
     }
 }

@@ -9,16 +9,13 @@ extension SQLiteStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
                         metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws {
         let summaryJSON = try Self.json(metadata.summary)
-        let parsedJSON = String(decoding: metadata.parsedJSON, as: UTF8.self)
+        let parsedJSON = Self.parsedColumn(metadata)
         try await write { db in
             try db.execute(sql: """
                 INSERT INTO blobs (id, size, refcount, summary, parsed) VALUES (?, ?, 0, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """, arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
-            if db.changesCount > 0 {
-                try db.execute(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)",
-                               arguments: [db.lastInsertedRowID, metadata.searchText])
-            }
+            if db.changesCount > 0 { try Self.awaitIndexing(db, blobRowID: db.lastInsertedRowID) }
             try db.execute(sql: """
                 INSERT INTO outbound_messages (id, sender, blob_id, size, created_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [id, sender, blobID.hex, metadata.size, createdAt.timeIntervalSince1970])

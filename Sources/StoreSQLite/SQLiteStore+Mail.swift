@@ -116,7 +116,7 @@ extension SQLiteStore: MailStore {
                              body: BodyPlacement) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
         let summaryJSON = try Self.json(metadata.summary)
-        let parsedJSON = String(decoding: metadata.parsedJSON, as: UTF8.self)
+        let parsedJSON = Self.parsedColumn(metadata)
         // Group commit: concurrent deliveries share one transaction (see InsertBatcher).
         return try await insertBatcher.submit { db in
             let owners = try Self.owners(db, mailboxIDs: copies.map(\.mailboxID))
@@ -127,10 +127,7 @@ extension SQLiteStore: MailStore {
                 INSERT INTO blobs (id, size, refcount, summary, parsed) VALUES (?, ?, 0, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """).execute(arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
-            if db.changesCount > 0 {
-                try db.cachedStatement(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)")
-                    .execute(arguments: [db.lastInsertedRowID, metadata.searchText])
-            }
+            if db.changesCount > 0 { try Self.awaitIndexing(db, blobRowID: db.lastInsertedRowID) }
             switch body {
             case .inline(let bytes):
                 // Also when the row existed with its body in a file: that file may be garbage
@@ -219,7 +216,9 @@ extension SQLiteStore: MailStore {
 
     public func parsedJSON(blobID: BlobID) async throws -> Data? {
         try quickRead { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT parsed FROM blobs WHERE id = ?"), arguments: [blobID.hex]).map { Data($0.utf8) }
+            guard let json = try String.fetchOne(db.cachedStatement(sql: "SELECT parsed FROM blobs WHERE id = ?"),
+                                                 arguments: [blobID.hex]), !json.isEmpty else { return nil }
+            return Data(json.utf8)
         }
     }
 
@@ -297,6 +296,30 @@ extension SQLiteStore: MailStore {
         return try await pool.read { db in try MessageID.fetchAll(db, sql: query, arguments: values) }
     }
 
+    public func unindexedBodies(limit: Int) async throws -> [UnindexedBody] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT b.id, b.body FROM blob_text_pending p JOIN blobs b ON b.rowid = p.rowid ORDER BY p.rowid LIMIT ?
+                """, arguments: [limit]).map { row in
+                UnindexedBody(blobID: BlobID(hex: row[0]), inlineBody: (row[1] as Data?).map { [UInt8]($0) })
+            }
+        }
+    }
+
+    public func addToTextIndex(_ texts: [(blobID: BlobID, text: String)]) async throws {
+        guard !texts.isEmpty else { return }
+        try await write { db in
+            for (blobID, text) in texts {
+                guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM blobs WHERE id = ?"),
+                                                     arguments: [blobID.hex]) else { continue }
+                try db.cachedStatement(sql: "DELETE FROM blob_text_pending WHERE rowid = ?").execute(arguments: [rowid])
+                // Only a body still waiting: one indexed meanwhile (another run) is not added twice.
+                guard db.changesCount > 0 else { continue }
+                try db.cachedStatement(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)").execute(arguments: [rowid, text])
+            }
+        }
+    }
+
     static func likePattern(_ term: String) -> String {
         var escaped = ""
         for c in term {
@@ -333,6 +356,7 @@ extension SQLiteStore: MailStore {
             let rows = try Row.fetchAll(db, sql: "SELECT rowid, id FROM blobs WHERE refcount <= 0")
             for row in rows {
                 let rowid: Int64 = row["rowid"]
+                try db.execute(sql: "DELETE FROM blob_text_pending WHERE rowid = ?", arguments: [rowid])
                 try db.execute(sql: "DELETE FROM blob_text WHERE rowid = ?", arguments: [rowid])
                 try db.execute(sql: "DELETE FROM blobs WHERE rowid = ?", arguments: [rowid])
             }
@@ -343,6 +367,17 @@ extension SQLiteStore: MailStore {
     }
 
     // MARK: Helpers (inside transactions)
+
+    /// A new body row waits for the full-text index (`SearchIndexer`), not part of the delivery.
+    static func awaitIndexing(_ db: Database, blobRowID: Int64) throws {
+        try db.cachedStatement(sql: "INSERT INTO blob_text_pending (rowid) VALUES (?)").execute(arguments: [blobRowID])
+    }
+
+    /// The `parsed` column: the cached parse, or empty when none is kept (the column predates
+    /// bodies without one and is NOT NULL).
+    static func parsedColumn(_ metadata: BlobMetadata) -> String {
+        metadata.parsedJSON.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
 
     static let selectMessages = """
         SELECT m.id, m.mailbox_id, m.uid, m.modseq, m.flags, m.internal_date, m.size, m.blob_id, b.summary

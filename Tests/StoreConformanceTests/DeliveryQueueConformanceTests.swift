@@ -26,7 +26,7 @@ extension StoreKind {
         let raw = MailFixture.message(subject: "Queued \(id)", body: body)
         let blobID = try await blobs.put(raw)
         try await queue.enqueue(id: id, sender: "alice@demo.test", recipients: recipients, createdAt: date ?? t0,
-                                blobID: blobID, metadata: try MailService.metadata(of: raw)) {
+                                blobID: blobID, metadata: try MailService.metadata(of: raw, cachingParse: true)) {
             try blobs.ensure(blobID, bytes: raw)
         }
     }

@@ -12,14 +12,18 @@ struct MailFixture {
     let alice: Account
     let bob: Account
 
-    init(_ kind: StoreKind, quota: Int64 = 10 << 30, inlineBodyLimit: Int = MailService.defaultInlineBodyLimit) async throws {
+    /// `indexTiming`: by default the background index run waits an hour, so what a test sees
+    /// of the index is only what searches catch up.
+    init(_ kind: StoreKind, quota: Int64 = 10 << 30, inlineBodyLimit: Int = MailService.defaultInlineBodyLimit,
+         indexTiming: SearchIndexer.Timing = SearchIndexer.Timing(quietPeriod: .seconds(3600), maximumDelay: .seconds(3600))) async throws {
         let stores = try kind.makeStores()
         directory = stores.directory
         store = stores.mail
         blobs = stores.blobs
         events = MailboxEvents()
         service = MailService(store: store, blobs: blobs, events: events, clock: FixedClock(), defaultQuota: quota,
-                              inlineBodyLimit: inlineBodyLimit)
+                              inlineBodyLimit: inlineBodyLimit,
+                              searchIndex: SearchIndexer(store: store, blobs: blobs, timing: indexTiming))
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         try await directory.insertDomain(Domain(name: "demo.test", createdAt: t0))
         alice = try await directory.insertAccount(NewAccount(address: try EmailAddress("alice@demo.test"), displayName: "Alice",

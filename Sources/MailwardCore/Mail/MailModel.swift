@@ -200,20 +200,32 @@ final class LazySummary: Hashable, Sendable {
     func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
-/// A parsed body stored once per blob: the cached IMAP ENVELOPE and BODYSTRUCTURE (as the
-/// MIME module's Codable values, JSON-encoded) and the text for search.
+/// What the store keeps about a body besides its bytes, worked out once at delivery.
 public struct BlobMetadata: Sendable {
     public var size: Int
     public var summary: MessageSummary
-    /// JSON of `MailwardMIME.ParsedMessage` without `searchText`.
-    public var parsedJSON: Data
-    public var searchText: String
+    /// JSON of `MailwardMIME.ParsedMessage` (without search text) for bodies kept as files; nil
+    /// for small bodies, which are parsed again when needed: re-parsing a small message is
+    /// cheaper than decoding this JSON (`mime-fuzz --bench`), and encoding it was a tenth of a
+    /// delivery's CPU.
+    public var parsedJSON: Data?
 
-    public init(size: Int, summary: MessageSummary, parsedJSON: Data, searchText: String) {
+    public init(size: Int, summary: MessageSummary, parsedJSON: Data?) {
         self.size = size
         self.summary = summary
         self.parsedJSON = parsedJSON
-        self.searchText = searchText
+    }
+}
+
+/// A body the full-text index has not taken in yet (see ``SearchIndexer``).
+public struct UnindexedBody: Sendable {
+    public var blobID: BlobID
+    /// The bytes when kept in the store; nil when they are in the `BlobStore`.
+    public var inlineBody: [UInt8]?
+
+    public init(blobID: BlobID, inlineBody: [UInt8]?) {
+        self.blobID = blobID
+        self.inlineBody = inlineBody
     }
 }
 

@@ -13,6 +13,9 @@ public struct MailService: Sendable {
     /// Bodies up to this size are kept in the store (``BodyPlacement/inline(_:)``), larger ones
     /// as files in the `BlobStore`.
     public let inlineBodyLimit: Int
+    /// Indexes the text of new bodies after delivery; ``search(accountID:mailboxID:query:)``
+    /// catches it up first.
+    public let searchIndex: SearchIndexer
 
     /// Most mail is text of a few kilobytes: kept in the database, where a delivery's body and
     /// rows share one commit. Attachments beyond this go to files.
@@ -20,13 +23,14 @@ public struct MailService: Sendable {
 
     public init(store: any MailStore, blobs: any BlobStore, events: MailboxEvents = MailboxEvents(),
                 clock: any WallClock = SystemWallClock(), defaultQuota: Int64 = 10 << 30,
-                inlineBodyLimit: Int = MailService.defaultInlineBodyLimit) {
+                inlineBodyLimit: Int = MailService.defaultInlineBodyLimit, searchIndex: SearchIndexer? = nil) {
         self.store = store
         self.blobs = blobs
         self.events = events
         self.clock = clock
         self.defaultQuota = defaultQuota
         self.inlineBodyLimit = inlineBodyLimit
+        self.searchIndex = searchIndex ?? SearchIndexer(store: store, blobs: blobs)
     }
 
     // MARK: Folders
@@ -107,8 +111,9 @@ public struct MailService: Sendable {
 
     // MARK: Delivery and append
 
-    /// Stores one received message for several accounts: parsed once, the body written once
-    /// (fsynced), all INBOX copies committed in one transaction. Returns only once durable.
+    /// Stores one received message for several accounts: parsed once, the body written once,
+    /// all INBOX copies committed in one transaction. Returns only once durable. The full-text
+    /// index takes the text in afterwards (``SearchIndexer``).
     public func deliver(_ raw: [UInt8], to accountIDs: [AccountID], internalDate: Date? = nil) async throws -> [MessageRecord] {
         var copies: [NewMessageCopy] = []
         for accountID in accountIDs {
@@ -125,7 +130,7 @@ public struct MailService: Sendable {
     /// Inserts copies of one body into several mailboxes at once.
     public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
-        let metadata = try Self.metadata(of: raw)
+        let metadata = try Self.metadata(of: raw, cachingParse: raw.count > inlineBodyLimit)
         let blobID: BlobID
         let body: BodyPlacement
         if raw.count <= inlineBodyLimit {
@@ -140,14 +145,14 @@ public struct MailService: Sendable {
         for (mailboxID, group) in Dictionary(grouping: records, by: \.mailboxID) {
             events.publish(.appended(group.map(\.uid)), in: mailboxID)
         }
+        searchIndex.noteNewBodies()
         return records
     }
 
-    /// Parses a message once: the summary for lists, the cached parse for IMAP, the search text.
-    public static func metadata(of raw: [UInt8]) throws -> BlobMetadata {
-        var parsed = MIMEParser.parse(raw)
-        let searchText = parsed.searchText
-        parsed.searchText = ""
+    /// Parses a message once: the summary for lists and, with `cachingParse` (bodies kept as
+    /// files, which would be costly to read and parse again), the parse for IMAP and webmail.
+    public static func metadata(of raw: [UInt8], cachingParse: Bool) throws -> BlobMetadata {
+        let parsed = MIMEParser.parse(raw, searchText: false)
         let to = parsed.headers(named: "To").flatMap(AddressParser.parse).map { address in
             address.displayName.map { "\($0) <\(address.address)>" } ?? address.address
         }.joined(separator: ", ")
@@ -155,7 +160,7 @@ public struct MailService: Sendable {
             subject: parsed.subject ?? "", fromName: parsed.from.first?.displayName, fromAddress: parsed.from.first?.address,
             to: to, date: parsed.date, preview: parsed.preview, hasAttachments: parsed.hasAttachments,
             messageIDHeader: parsed.header("Message-ID")?.trimmingCharacters(in: .whitespaces))
-        return BlobMetadata(size: raw.count, summary: summary, parsedJSON: try JSONEncoder().encode(parsed), searchText: searchText)
+        return BlobMetadata(size: raw.count, summary: summary, parsedJSON: cachingParse ? try JSONEncoder().encode(parsed) : nil)
     }
 
     // MARK: Reading
@@ -171,15 +176,24 @@ public struct MailService: Sendable {
         try await store.inlineBodies(blobIDs: records.map(\.blobID))
     }
 
-    /// The parse cached at delivery (envelope, body structure, headers; no search text).
-    public func parsed(_ record: MessageRecord) async throws -> ParsedMessage {
-        guard let json = try await store.parsedJSON(blobID: record.blobID) else { throw MailError.noSuchMessage }
-        return try JSONDecoder().decode(ParsedMessage.self, from: json)
+    /// The message parsed (envelope, body structure, headers; no search text): the parse cached
+    /// at delivery for bodies kept as files, a fresh parse of `raw` (read when not given) for
+    /// small ones.
+    public func parsed(_ record: MessageRecord, raw: [UInt8]? = nil) async throws -> ParsedMessage {
+        if let json = try await store.parsedJSON(blobID: record.blobID) {
+            return try JSONDecoder().decode(ParsedMessage.self, from: json)
+        }
+        let bytes: [UInt8]
+        if let raw { bytes = raw } else { bytes = try await self.raw(record) }
+        return MIMEParser.parse(bytes, searchText: false)
     }
 
-    /// Full-text search; the query's words must all appear (any language, any length).
+    /// Full-text search; the query's words must all appear (any language, any length). Every
+    /// message stored before the call is searched (the index catches up first).
     public func search(accountID: AccountID, mailboxID: MailboxID? = nil, query: String) async throws -> [MessageID] {
         let terms = query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard terms.contains(where: { !$0.isEmpty }) else { return [] }
+        try await searchIndex.catchUp()
         return try await store.searchText(accountID: accountID, mailboxID: mailboxID, terms: terms)
     }
 

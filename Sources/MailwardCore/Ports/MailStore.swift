@@ -45,7 +45,8 @@ public protocol MailStore: Sendable {
     /// every message's state (SELECT). Nil when the mailbox no longer exists.
     func changes(mailboxID: MailboxID, since: ModSeq) async throws -> MailboxChanges?
     func message(id: MessageID) async throws -> MessageRecord?
-    /// The cached parse of a body (JSON of `ParsedMessage` without search text).
+    /// The cached parse of a body (JSON of `ParsedMessage` without search text); nil when none
+    /// was cached (``BlobMetadata/parsedJSON``) or the body is gone.
     func parsedJSON(blobID: BlobID) async throws -> Data?
     func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
                      unchangedSince: ModSeq?) async throws -> FlagUpdateResult
@@ -58,9 +59,17 @@ public protocol MailStore: Sendable {
     func removeMessages(mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) async throws -> [MessageUID]
 
     // MARK: Search and quota
-    /// Copies of the account (optionally one mailbox) whose text contains every term
-    /// (substring match, case-insensitive, works for Chinese of any length).
+    /// Copies of the account (optionally one mailbox) whose indexed text contains every term
+    /// (substring match, case-insensitive, works for Chinese of any length). Bodies not yet
+    /// given to ``addToTextIndex(_:)`` are not found (``SearchIndexer/catchUp()`` first).
     func searchText(accountID: AccountID, mailboxID: MailboxID?, terms: [String]) async throws -> [MessageID]
+    /// Up to `limit` bodies new to the store (by ``insertCopies(_:blobID:metadata:body:)`` or
+    /// the outbound queue) whose text is not indexed yet, oldest first. A body collected as
+    /// garbage is no longer listed.
+    func unindexedBodies(limit: Int) async throws -> [UnindexedBody]
+    /// Indexes each body's text and takes it off ``unindexedBodies(limit:)``, in one
+    /// transaction; bodies indexed or collected meanwhile are skipped.
+    func addToTextIndex(_ texts: [(blobID: BlobID, text: String)]) async throws
     func quota(accountID: AccountID) async throws -> QuotaUsage
     func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws
 

@@ -18,7 +18,7 @@ public struct DeliveryQueue: OutboundQueue {
     public func enqueue(_ message: OutboundMessage) async throws {
         guard !message.recipients.isEmpty else { return }
         let raw = message.raw
-        let metadata = try MailService.metadata(of: raw)
+        let metadata = try MailService.metadata(of: raw, cachingParse: true)
         let blobID = try await blobs.put(raw)
         let blobs = self.blobs
         try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,

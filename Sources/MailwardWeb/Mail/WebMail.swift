@@ -179,7 +179,7 @@ struct MailAccess: Sendable {
 
     func content(_ record: MessageRecord) async throws -> Content {
         let raw = try await mail.raw(record)
-        let parsed = try await mail.parsed(record)
+        let parsed = try await mail.parsed(record, raw: raw)
         return Content(parsed: parsed, content: MessageContent.extract(from: parsed.bodyStructure, in: raw), raw: raw)
     }
 

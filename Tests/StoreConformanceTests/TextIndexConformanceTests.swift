@@ -1,0 +1,77 @@
+import Foundation
+import MailwardCore
+import MailwardMIME
+import Testing
+
+/// The full-text index outside the delivery: what waits, what a search catches up, what the
+/// background run and garbage collection do, and the parse kept (or not) beside a body.
+@Suite struct TextIndexConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func deliveryLeavesTheTextWaitingAndASearchCatchesUp(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let first = try await f.service.deliver(MailFixture.message(subject: "季度报告", body: "budget review"), to: [f.alice.id])[0]
+        let second = try await f.service.deliver(MailFixture.message(subject: "Lunch", body: "noodles 面条"), to: [f.alice.id])[0]
+        let waiting = try await f.store.unindexedBodies(limit: 10)
+        #expect(waiting.map(\.blobID) == [first.blobID, second.blobID])
+        #expect(waiting.allSatisfy { $0.inlineBody != nil })
+        // The store alone only finds indexed text; the service catches the index up first.
+        #expect(try await f.store.searchText(accountID: f.alice.id, mailboxID: nil, terms: ["报告"]).isEmpty)
+        #expect(try await f.service.search(accountID: f.alice.id, query: "报告") == [first.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "面条") == [second.id])
+        #expect(try await f.store.unindexedBodies(limit: 10).isEmpty)
+        // Text indexed twice (two runs racing) is kept once.
+        try await f.store.addToTextIndex([(first.blobID, "something else entirely")])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "budget") == [first.id])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "entirely").isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theBackgroundRunIndexesOnceDeliveriesPause(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind, indexTiming: SearchIndexer.Timing(quietPeriod: .milliseconds(50), batchSize: 2))
+        var records: [MessageRecord] = []
+        for n in 0..<5 {
+            records += try await f.service.deliver(MailFixture.message(subject: "batch \(n)", body: "第\(n)封 word\(n)"), to: [f.alice.id])
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await !f.store.unindexedBodies(limit: 10).isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await f.store.unindexedBodies(limit: 10).isEmpty)
+        #expect(try await f.store.searchText(accountID: f.alice.id, mailboxID: nil, terms: ["第3封"]) == [records[3].id])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func bodiesCollectedBeforeIndexingNoLongerWait(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind, inlineBodyLimit: 1024)
+        let inbox = try await f.inbox(f.alice)
+        let small = try await f.service.append(MailFixture.message(subject: "short", body: "gone soon"), to: inbox.id)
+        let big = try await f.service.append(MailFixture.message(subject: "long", body: String(repeating: "长文 text ", count: 200)), to: inbox.id)
+        let waiting = try await f.store.unindexedBodies(limit: 10)
+        #expect(waiting.map(\.blobID) == [small.blobID, big.blobID])
+        // A body kept as a file is read from the blob store by the indexer.
+        #expect(waiting[1].inlineBody == nil)
+        _ = try await f.service.remove(mailboxID: inbox.id, uids: [small.uid], onlyDeleted: false)
+        #expect(try await f.store.unindexedBodies(limit: 10).map(\.blobID) == [big.blobID])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "长文") == [big.id])
+        // Indexing a body that is gone is a no-op.
+        try await f.store.addToTextIndex([(small.blobID, "gone soon")])
+        #expect(try await f.service.search(accountID: f.alice.id, query: "soon").isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func onlyBodiesKeptAsFilesKeepTheirParse(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind, inlineBodyLimit: 1024)
+        let inbox = try await f.inbox(f.alice)
+        let smallRaw = MailFixture.message(subject: "=?UTF-8?B?5bCP?=", body: "小 small")
+        let bigRaw = MailFixture.message(subject: "big", body: String(repeating: "大 big ", count: 300))
+        let small = try await f.service.append(smallRaw, to: inbox.id)
+        let big = try await f.service.append(bigRaw, to: inbox.id)
+        #expect(try await f.store.parsedJSON(blobID: small.blobID) == nil)
+        #expect(try await f.store.parsedJSON(blobID: big.blobID) != nil)
+        // Either way a reader gets the same parse (without search text).
+        #expect(try await f.service.parsed(small) == MIMEParser.parse(smallRaw, searchText: false))
+        #expect(try await f.service.parsed(small, raw: smallRaw) == MIMEParser.parse(smallRaw, searchText: false))
+        #expect(try await f.service.parsed(big) == MIMEParser.parse(bigRaw, searchText: false))
+        #expect(try await f.service.parsed(small).decodedHeader("Subject") == "小")
+    }
+}
