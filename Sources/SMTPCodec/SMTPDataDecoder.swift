@@ -52,6 +52,15 @@ public struct SMTPDataDecoder: Sendable {
         var ended = false
         buffer.withUnsafeReadableBytes { bytes in
             while offset < count {
+                if case .middle = self.state {
+                    // Most of a message: ordinary bytes inside a line, skipped without the state machine.
+                    while offset < count {
+                        let byte = bytes[offset]
+                        if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") || byte == 0 { break }
+                        offset += 1
+                    }
+                    if offset == count { break }
+                }
                 let byte = bytes[offset]
                 if byte == 0 { self.sawNUL = true }
                 switch self.state {
