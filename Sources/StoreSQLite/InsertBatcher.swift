@@ -5,12 +5,21 @@ import MailwardCore
 /// and then share the next transaction — and its one WAL fsync — each inside its own savepoint,
 /// so one failure (a full quota) rolls back only its own copies. Under concurrent SMTP sessions
 /// this turns N commits into one without delaying a lone delivery.
+///
+/// While deliveries are concurrent (the last transaction carried more than one), a transaction
+/// that would start with fewer than ``gatherTarget`` inserts first waits up to ``gatherWindow``
+/// for more to join: the pages every commit rewrites (the folder's row, the quota, index
+/// leaves) and its fsync are then shared by more messages. A lone delivery never waits.
 actor InsertBatcher {
     typealias Job = @Sendable (Database) throws -> [MessageRecord]
+
+    static let gatherWindow = Duration.milliseconds(1)
+    static let gatherTarget = 8
 
     private let pool: DatabasePool
     private var pending: [(Job, CheckedContinuation<[MessageRecord], any Error>)] = []
     private var draining = false
+    private var lastBatchSize = 0
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -28,8 +37,12 @@ actor InsertBatcher {
 
     private func drain() async {
         while !pending.isEmpty {
+            if lastBatchSize > 1, pending.count < Self.gatherTarget {
+                try? await Task.sleep(for: Self.gatherWindow)
+            }
             let batch = pending
             pending = []
+            lastBatchSize = batch.count
             let jobs = batch.map(\.0)
             do {
                 let results: [Result<[MessageRecord], any Error>] = try await pool.write { db in
