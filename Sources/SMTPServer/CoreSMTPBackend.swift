@@ -176,12 +176,19 @@ public struct CoreSMTPBackend: SMTPBackend {
         return false
     }
 
-    /// Twelve characters of an unambiguous alphabet (no I or O), for logs and `Received:`.
+    /// Twelve characters of an unambiguous alphabet (no I or O), for logs and `Received:`: the
+    /// digits of one random 64-bit number in base 34 (34¹² < 2⁶⁴; one `getrandom` instead of twelve).
     static func makeQueueID() -> String {
         var generator = SystemRandomNumberGenerator()
+        var value = generator.next() as UInt64
         let alphabet = queueIDAlphabet
-        return String(decoding: (0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] },
-                      as: UTF8.self)
+        let base = UInt64(alphabet.count)
+        var characters = [UInt8](repeating: 0, count: 12)
+        for index in characters.indices {
+            characters[index] = alphabet[Int(value % base)]
+            value /= base
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     private static let queueIDAlphabet = Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ".utf8)

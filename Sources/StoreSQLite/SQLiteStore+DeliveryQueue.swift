@@ -8,7 +8,7 @@ import MailwardCore
 extension SQLiteStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
                         metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws {
-        let summaryJSON = try Self.json(metadata.summary)
+        let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
         try await write { db in
             try db.execute(sql: """

@@ -115,7 +115,7 @@ extension SQLiteStore: MailStore {
     public func insertCopies(_ copies: [NewMessageCopy], blobID: BlobID, metadata: BlobMetadata,
                              body: BodyPlacement) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
-        let summaryJSON = try Self.json(metadata.summary)
+        let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
         // Group commit: concurrent deliveries share one transaction (see InsertBatcher).
         return try await insertBatcher.submit { db in
@@ -532,9 +532,5 @@ extension SQLiteStore: MailStore {
                       modSeq: row[3], flags: MessageFlags(serialized: row[4]),
                       internalDate: Date(timeIntervalSince1970: row[5]), size: row[6],
                       blobID: BlobID(hex: row[7]), encodedSummary: row[8])
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 }

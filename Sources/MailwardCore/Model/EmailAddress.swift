@@ -37,11 +37,18 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     static func isValidLocalPart(_ local: String) -> Bool {
         guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."),
               !local.contains("..") else { return false }
-        let specials = Set("!#$%&'*+-/=?^_`{|}~.")
         return local.unicodeScalars.allSatisfy { scalar in
             if scalar.value > 0x7F { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
-            let c = Character(scalar)
-            return c.isLetter || c.isNumber || specials.contains(c)
+            return isASCIILetterOrDigit(scalar) || localPartSpecials.contains(UInt8(scalar.value))
+        }
+    }
+
+    private static let localPartSpecials = Set("!#$%&'*+-/=?^_`{|}~.".utf8)
+
+    static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        default: return false
         }
     }
 }
@@ -76,7 +83,7 @@ public enum DomainName {
             return false
         }
         return label.unicodeScalars.allSatisfy { s in
-            (s.value < 0x80 && (Character(s).isLetter || Character(s).isNumber || s == "-"))
+            (s.value < 0x80 && (EmailAddress.isASCIILetterOrDigit(s) || s == "-"))
                 || (s.value >= 0x80 && (s.properties.isAlphabetic || s.properties.numericType != nil))
         }
     }
