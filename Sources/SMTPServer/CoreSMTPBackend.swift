@@ -49,8 +49,13 @@ public struct CoreSMTPBackend: SMTPBackend {
             guard let address = try? EmailAddress(text) else {
                 return try await isLocalDomain(path.domain?.domainName) ? .unknownUser : .remote
             }
-            guard try await accounts.store.domain(named: address.domain) != nil else { return .remote }
-            guard let account = try await accounts.resolveRecipient(address), !account.disabled else { return .unknownUser }
+            // The account first: an account or alias exists only in a local domain (the
+            // directory refuses to remove a domain that has any), so the usual case — a known
+            // recipient — costs no domain lookup.
+            guard let account = try await accounts.resolveRecipient(address) else {
+                return try await accounts.store.domain(named: address.domain) != nil ? .unknownUser : .remote
+            }
+            guard !account.disabled else { return .unknownUser }
             let quota = try await mail.store.quota(accountID: account.id)
             if quota.usedBytes >= quota.limitBytes { return .mailboxFull(permanent: false) }
             return .local(account.id)

@@ -9,7 +9,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     /// Parses and validates an address typed by a person or sent by a client. Surrounding
     /// angle brackets and blanks are tolerated; anything else malformed is refused.
     public init(_ raw: String) throws {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        var text = Self.trimmingBlanks(raw)
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
         guard let at = text.lastIndex(of: "@") else { throw MailwardError.invalidAddress(raw) }
         let local = String(text[..<at]).lowercased()
@@ -43,6 +43,14 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         }
     }
 
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation's cost when there is nothing
+    /// to trim (the usual case: addresses from SMTP commands and the directory).
+    static func trimmingBlanks(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
     private static let localPartSpecials = Set("!#$%&'*+-/=?^_`{|}~.".utf8)
 
     static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
@@ -68,7 +76,7 @@ extension EmailAddress {
 /// Domain-name validation and normalization (lower case, no trailing dot).
 public enum DomainName {
     public static func normalize(_ raw: String) throws -> String {
-        var name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        var name = EmailAddress.trimmingBlanks(raw).lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         guard !name.isEmpty, name.utf8.count <= 253, labels.count >= 1,
