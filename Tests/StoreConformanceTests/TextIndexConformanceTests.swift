@@ -41,6 +41,22 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func batchesAreBoundedByCountAndTextSize(_ kind: StoreKind) async throws {
+        let timing = SearchIndexer.Timing(quietPeriod: .seconds(3600), maximumDelay: .seconds(3600), batchSize: 3, batchTextBytes: 40)
+        let f = try await MailFixture(kind, indexTiming: timing)
+        var records: [MessageRecord] = []
+        for n in 0..<7 {
+            records += try await f.service.deliver(MailFixture.message(subject: "part \(n)", body: "正文 body-\(n) " + String(repeating: "x", count: 30 * n)),
+                                                   to: [f.alice.id])
+        }
+        await f.service.searchIndex.catchUp()
+        #expect(try await f.store.unindexedBodies(limit: 10).isEmpty)
+        for (n, record) in records.enumerated() {
+            #expect(try await f.store.searchText(accountID: f.alice.id, mailboxID: nil, terms: ["body-\(n) "]) == [record.id])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func bodiesCollectedBeforeIndexingNoLongerWait(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind, inlineBodyLimit: 1024)
         let inbox = try await f.inbox(f.alice)

@@ -193,7 +193,7 @@ public struct MailService: Sendable {
     public func search(accountID: AccountID, mailboxID: MailboxID? = nil, query: String) async throws -> [MessageID] {
         let terms = query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
         guard terms.contains(where: { !$0.isEmpty }) else { return [] }
-        try await searchIndex.catchUp()
+        await searchIndex.catchUp()
         return try await store.searchText(accountID: accountID, mailboxID: mailboxID, terms: terms)
     }
 

@@ -18,11 +18,16 @@ public final class SearchIndexer: Sendable {
         public var maximumDelay: Duration
         /// Bodies per index transaction (a delivery waiting for the writer waits at most one batch).
         public var batchSize: Int
+        /// Extracted text held before it is written, whatever the batch size (a body gives at
+        /// most `ParsedMessage.searchTextLimit`, 1 MiB).
+        public var batchTextBytes: Int
 
-        public init(quietPeriod: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(30), batchSize: Int = 100) {
+        public init(quietPeriod: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(30), batchSize: Int = 100,
+                    batchTextBytes: Int = 8 << 20) {
             self.quietPeriod = quietPeriod
             self.maximumDelay = maximumDelay
             self.batchSize = max(1, batchSize)
+            self.batchTextBytes = max(1, batchTextBytes)
         }
     }
 
@@ -62,8 +67,14 @@ public final class SearchIndexer: Sendable {
     }
 
     /// Indexes every body that waits now; returns once they are searchable. Runs never overlap.
-    public func catchUp() async throws {
-        try await runs.run { try await self.indexWaitingBodies() }
+    /// A failure (the database refusing the write) is reported, not thrown: a search then finds
+    /// what was indexed before rather than failing, and the next run tries again.
+    public func catchUp() async {
+        do {
+            try await runs.run { try await self.indexWaitingBodies() }
+        } catch {
+            reportFailure(error)
+        }
     }
 
     private func runWhenDue() async {
@@ -87,11 +98,7 @@ public final class SearchIndexer: Sendable {
                 try? await Task.sleep(for: wait)
                 continue
             }
-            do {
-                try await catchUp()
-            } catch {
-                reportFailure(error)
-            }
+            await catchUp()
         }
     }
 
@@ -100,12 +107,19 @@ public final class SearchIndexer: Sendable {
             let bodies = try await store.unindexedBodies(limit: timing.batchSize)
             guard !bodies.isEmpty else { return }
             var texts: [(blobID: BlobID, text: String)] = []
-            texts.reserveCapacity(bodies.count)
+            var textBytes = 0
             for body in bodies {
                 var raw = body.inlineBody
                 if raw == nil { raw = try? await blobs.get(body.blobID) }
                 // A body whose file is unreadable is indexed as empty rather than retried forever.
-                texts.append((body.blobID, raw.map { MIMEParser.parse($0).searchText } ?? ""))
+                let text = raw.map { MIMEParser.parse($0).searchText } ?? ""
+                texts.append((body.blobID, text))
+                textBytes += text.utf8.count
+                if textBytes >= timing.batchTextBytes {
+                    try await store.addToTextIndex(texts)
+                    texts = []
+                    textBytes = 0
+                }
                 await Task.yield()
             }
             try await store.addToTextIndex(texts)
