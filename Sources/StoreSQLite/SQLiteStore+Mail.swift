@@ -123,20 +123,21 @@ extension SQLiteStore: MailStore {
             var added: [AccountID: Int64] = [:]
             for copy in copies { added[owners[copy.mailboxID]!, default: 0] += Int64(metadata.size) }
             try Self.checkQuota(db, added: added)
+            let inline: Data? = if case .inline(let bytes) = body { Data(bytes) } else { nil }
+            // A new body row is written once, with its inline bytes.
             try db.cachedStatement(sql: """
-                INSERT INTO blobs (id, size, refcount, summary, parsed) VALUES (?, ?, 0, ?, ?)
+                INSERT INTO blobs (id, size, refcount, summary, parsed, body) VALUES (?, ?, 0, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
-                """).execute(arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
-            if db.changesCount > 0 { try Self.awaitIndexing(db, blobRowID: db.lastInsertedRowID) }
-            switch body {
-            case .inline(let bytes):
-                // Also when the row existed with its body in a file: that file may be garbage
+                """).execute(arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON, inline])
+            if db.changesCount > 0 {
+                try Self.awaitIndexing(db, blobRowID: db.lastInsertedRowID)
+            } else if let inline {
+                // The row existed, maybe with its body in a file: that file may be garbage
                 // collected before this commit, the bytes kept here cannot.
                 try db.cachedStatement(sql: "UPDATE blobs SET body = ? WHERE id = ? AND body IS NULL")
-                    .execute(arguments: [Data(bytes), blobID.hex])
-            case .blobStore(let ensure):
-                try ensure()
+                    .execute(arguments: [inline, blobID.hex])
             }
+            if case .blobStore(let ensure) = body { try ensure() }
             var records: [MessageRecord] = []
             for copy in copies {
                 let (uid, modseq) = try Self.allocate(db, mailboxID: copy.mailboxID)
