@@ -8,8 +8,13 @@ import MailwardCore
 /// The 256 × 256 fan-out folders are made on demand: `ensure` first tries to create its
 /// temporary file and only on `ENOENT` creates the folder (and fsyncs the parents so the new
 /// folder survives a crash too). Almost every delivery thus costs no `mkdir` or `stat` of folders.
+///
+/// `put` and `get` run on a queue of their own: the server's tasks run on NIO's event loops
+/// (`Mailward.main`), and writing, fsyncing or reading a body of many megabytes there would hold
+/// up every connection of that loop.
 public struct FileBlobStore: BlobStore {
     public let root: String
+    private static let io = DispatchQueue(label: "mailward.blob-files", attributes: .concurrent)
 
     public init(root: String) throws {
         self.root = root
@@ -27,9 +32,18 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(_ bytes: [UInt8]) async throws -> BlobID {
-        let id = Self.id(of: bytes)
-        try ensure(id, bytes: bytes)
-        return id
+        try await Self.offLoop {
+            let id = Self.id(of: bytes)
+            try self.ensure(id, bytes: bytes)
+            return id
+        }
+    }
+
+    /// Runs blocking file work on ``io`` and resumes the caller with its result.
+    private static func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            io.async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     public func ensure(_ id: BlobID, bytes: [UInt8]) throws {
@@ -87,10 +101,11 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func get(_ id: BlobID) async throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path(of: id)) else {
-            throw MailError.noSuchMessage
+        let path = path(of: id)
+        return try await Self.offLoop {
+            guard let data = FileManager.default.contents(atPath: path) else { throw MailError.noSuchMessage }
+            return [UInt8](data)
         }
-        return [UInt8](data)
     }
 
     public func delete(_ id: BlobID) throws {

@@ -15,7 +15,7 @@ struct Mailward: AsyncParsableCommand {
     /// from and writes to its connection then stays on the connection's thread instead of
     /// hopping to the cooperative pool and back for every command (measured: ~12 % of the CPU
     /// of an SMTP delivery). Nothing in Mailward blocks inside a task for long: password hashing
-    /// has its own queue, database writes GRDB's.
+    /// has its own queue, database writes GRDB's, body files FileBlobStore's (docs/ARCHITECTURE.md).
     static func main() async {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await main(nil)
