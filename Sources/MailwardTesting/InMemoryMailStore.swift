@@ -122,6 +122,11 @@ public actor InMemoryMailStore: MailStore {
         messagesByID.values.filter { $0.mailboxID == mailboxID }.sorted { $0.uid < $1.uid }
     }
 
+    public func messagePage(mailboxID: MailboxID, offset: Int, limit: Int) -> (total: Int, records: [MessageRecord]) {
+        let all = messages(mailboxID: mailboxID).sorted { ($0.internalDate, $0.uid) > ($1.internalDate, $1.uid) }
+        return (all.count, Array(all.dropFirst(max(0, offset)).prefix(max(0, limit))))
+    }
+
     public func changes(mailboxID: MailboxID, since: ModSeq) -> MailboxChanges? {
         guard let mailbox = mailboxesByID[mailboxID] else { return nil }
         guard mailbox.highestModSeq != since else {

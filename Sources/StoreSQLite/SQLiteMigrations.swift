@@ -160,6 +160,10 @@ enum SQLiteMigrations {
             // a delivery adds its row here instead of indexing inside its transaction.
             try db.execute(sql: "CREATE TABLE blob_text_pending (rowid INTEGER PRIMARY KEY)")
         }
+        migrator.registerMigration("008-messages-by-date") { db in
+            // The webmail's list, newest first, one page at a time (MailStore.messagePage).
+            try db.execute(sql: "CREATE INDEX messages_mailbox_date ON messages(mailbox_id, internal_date, uid)")
+        }
         return migrator
     }
 }

@@ -156,6 +156,18 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func messagePage(mailboxID: MailboxID, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
+        try await pool.read { db in
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE mailbox_id = ?"),
+                                         arguments: [mailboxID]) ?? 0
+            // messages_mailbox_date walks the folder newest first; only the page is read.
+            let records = try Row.fetchAll(db.cachedStatement(sql: Self.selectMessages + """
+                 WHERE m.mailbox_id = ? ORDER BY m.internal_date DESC, m.uid DESC LIMIT ? OFFSET ?
+                """), arguments: [mailboxID, max(0, limit), max(0, offset)]).map(Self.record)
+            return (total, records)
+        }
+    }
+
     public func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord] {
         guard !uids.isEmpty else { return [] }
         return try quickRead { db in

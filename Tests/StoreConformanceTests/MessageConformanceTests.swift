@@ -184,6 +184,33 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func pagesComeNewestFirstByInternalDateThenUID(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+        // Appended out of date order (an import), two with the same date.
+        let offsets: [TimeInterval] = [300, 100, 500, 100, 200, 400]
+        var records: [MessageRecord] = []
+        for (n, offset) in offsets.enumerated() {
+            records.append(try await f.service.append(MailFixture.message(subject: "m\(n)", body: "b\(n)"), to: inbox.id,
+                                                      internalDate: t0.addingTimeInterval(offset)))
+        }
+        let expected = records.sorted { ($0.internalDate, $0.uid) > ($1.internalDate, $1.uid) }.map(\.uid)
+        #expect(expected == [3, 6, 1, 5, 4, 2])
+        let first = try await f.store.messagePage(mailboxID: inbox.id, offset: 0, limit: 4)
+        #expect(first.total == 6)
+        #expect(first.records.map(\.uid) == Array(expected.prefix(4)))
+        #expect(first.records.first?.summary.subject == "m2")
+        let second = try await f.store.messagePage(mailboxID: inbox.id, offset: 4, limit: 4)
+        #expect(second.total == 6)
+        #expect(second.records.map(\.uid) == Array(expected.suffix(2)))
+        #expect(try await f.store.messagePage(mailboxID: inbox.id, offset: 10, limit: 4).records.isEmpty)
+        let trash = try #require(try await f.service.mailbox(accountID: f.alice.id, specialUse: .trash))
+        let empty = try await f.store.messagePage(mailboxID: trash.id, offset: 0, limit: 50)
+        #expect(empty.total == 0 && empty.records.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func searchFindsChineseAndEnglishSubstrings(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind)
         let inbox = try await f.inbox(f.alice)

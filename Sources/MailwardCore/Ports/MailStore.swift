@@ -39,6 +39,9 @@ public protocol MailStore: Sendable {
     func inlineBodies(blobIDs: [BlobID]) async throws -> [BlobID: [UInt8]]
     /// All copies in a mailbox, in UID order.
     func messages(mailboxID: MailboxID) async throws -> [MessageRecord]
+    /// One page of a mailbox, newest first (internal date, then UID, both descending), and how
+    /// many copies the mailbox holds: a list view reads only what it shows.
+    func messagePage(mailboxID: MailboxID, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord])
     func messages(mailboxID: MailboxID, uids: [MessageUID]) async throws -> [MessageRecord]
     /// The light read that keeps an IMAP session's snapshot in step: HIGHESTMODSEQ, and unless it
     /// is still `since`, every UID and the states with a MODSEQ above `since`. `since` 0 gives
@@ -60,7 +63,8 @@ public protocol MailStore: Sendable {
 
     // MARK: Search and quota
     /// Copies of the account (optionally one mailbox) whose indexed text contains every term
-    /// (substring match, case-insensitive, works for Chinese of any length). Bodies not yet
+    /// (substring match, case-insensitive, works for Chinese of any length), newest first
+    /// (internal date, then id, both descending). Bodies not yet
     /// given to ``addToTextIndex(_:)`` are not found (``SearchIndexer/catchUp()`` first).
     func searchText(accountID: AccountID, mailboxID: MailboxID?, terms: [String]) async throws -> [MessageID]
     /// Up to `limit` bodies new to the store (by ``insertCopies(_:blobID:metadata:body:)`` or

@@ -128,20 +128,18 @@ struct MailAccess: Sendable {
 
     /// One page of a mailbox, newest first.
     func page(_ box: Mailbox, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
-        let all = try await mail.store.messages(mailboxID: box.id)
-        let sorted = all.sorted { ($0.internalDate, $0.uid) > ($1.internalDate, $1.uid) }
-        return (sorted.count, Array(sorted.dropFirst(offset).prefix(limit)))
+        try await mail.store.messagePage(mailboxID: box.id, offset: offset, limit: limit)
     }
 
     /// Search over all folders (or one), newest first.
     func search(_ query: String, in box: Mailbox?, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
+        // Newest first already (MailStore.searchText): only the page's records are read.
         let ids = try await mail.search(accountID: account.id, mailboxID: box?.id, query: query)
         var records: [MessageRecord] = []
-        for id in ids {
+        for id in ids.dropFirst(max(0, offset)).prefix(max(0, limit)) {
             if let record = try await mail.store.message(id: id) { records.append(record) }
         }
-        let sorted = records.sorted { ($0.internalDate, $0.id) > ($1.internalDate, $1.id) }
-        return (sorted.count, Array(sorted.dropFirst(offset).prefix(limit)))
+        return (ids.count, records)
     }
 
     // MARK: Changes
@@ -208,12 +206,12 @@ struct MailAccess: Sendable {
         var candidates: [(Date, MailAddress)] = []
         for use in [SpecialUse.sent] {
             guard let box = try await mail.mailbox(accountID: account.id, specialUse: use) else { continue }
-            for record in try await mail.store.messages(mailboxID: box.id).suffix(300) {
+            for record in try await mail.store.messagePage(mailboxID: box.id, offset: 0, limit: 300).records {
                 for address in AddressParser.parse(record.summary.to) { candidates.append((record.internalDate, address)) }
             }
         }
         let inbox = try await mail.inbox(accountID: account.id)
-        for record in try await mail.store.messages(mailboxID: inbox.id).suffix(300) {
+        for record in try await mail.store.messagePage(mailboxID: inbox.id, offset: 0, limit: 300).records {
             if let address = record.summary.fromAddress {
                 candidates.append((record.internalDate, MailAddress(displayName: record.summary.fromName, address: address)))
             }
