@@ -128,7 +128,7 @@ public final class SearchIndexer: Sendable {
     }
 }
 
-/// Runs bodies one after another, in call order, whoever calls.
+/// Runs the closures it is given one after another, in call order, whoever calls.
 private actor SerialRuns {
     private var last: Task<Void, any Error>?
 
