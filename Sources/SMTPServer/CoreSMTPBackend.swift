@@ -49,13 +49,12 @@ public struct CoreSMTPBackend: SMTPBackend {
             guard let address = try? EmailAddress(text) else {
                 return try await isLocalDomain(path.domain?.domainName) ? .unknownUser : .remote
             }
-            // The account first: an account or alias exists only in a local domain (the
-            // directory refuses to remove a domain that has any), so the usual case — a known
-            // recipient — costs no domain lookup.
-            guard let account = try await accounts.resolveRecipient(address) else {
-                return try await accounts.store.domain(named: address.domain) != nil ? .unknownUser : .remote
+            let account: Account
+            switch try await accounts.route(address) {
+            case .remote: return .remote
+            case .unknownLocal: return .unknownUser
+            case .local(let found): account = found
             }
-            guard !account.disabled else { return .unknownUser }
             let quota = try await mail.store.quota(accountID: account.id)
             if quota.usedBytes >= quota.limitBytes { return .mailboxFull(permanent: false) }
             return .local(account.id)

@@ -74,6 +74,12 @@ import Testing
         await #expect(throws: SubmissionError.unknownLocalRecipient("nobody@demo.test")) {
             try await service.send(OutgoingMessage(from: "", to: ["nobody@demo.test"], text: "x"), as: w.li)
         }
+        // A disabled colleague is nobody, as at the SMTP door (AccountService.route).
+        try await w.accounts.setDisabled("wang@demo.test", true)
+        await #expect(throws: SubmissionError.unknownLocalRecipient("wang@demo.test")) {
+            try await service.send(OutgoingMessage(from: "", to: ["wang@demo.test"], text: "x"), as: w.li)
+        }
+        try await w.accounts.setDisabled("wang@demo.test", false)
         await #expect(throws: SubmissionError.noRecipients) {
             try await service.send(OutgoingMessage(from: "", text: "x"), as: w.li)
         }

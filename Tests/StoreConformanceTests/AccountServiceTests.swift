@@ -39,6 +39,26 @@ import Testing
         #expect(try await directory.account(id: bob.id)?.passwordHash == verified.passwordHash)
     }
 
+    /// The one answer SMTP RCPT, webmail sending and the queue's local hop share.
+    @Test(arguments: StoreKind.allCases)
+    func routeTellsLocalUnknownAndRemote(_ kind: StoreKind) async throws {
+        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        try await service.addDomain("demo.test")
+        try await service.addDomain("other.test")
+        let bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        try await service.addAlias("robert@other.test", for: "bob@demo.test")
+        #expect(try await service.route(EmailAddress("bob@demo.test")) == .local(bob))
+        #expect(try await service.route(EmailAddress("robert@other.test")) == .local(bob))
+        #expect(try await service.route(EmailAddress("nobody@demo.test")) == .unknownLocal)
+        #expect(try await service.route(EmailAddress("bob@example.com")) == .remote)
+        try await service.setDisabled("bob@demo.test", true)
+        #expect(try await service.route(EmailAddress("bob@demo.test")) == .unknownLocal)
+        #expect(try await service.route(EmailAddress("robert@other.test")) == .unknownLocal)
+        // What lets route look at the account first: a domain that still has an alias stays.
+        await #expect(throws: (any Error).self) { try await service.removeDomain("other.test") }
+        #expect(try await service.route(EmailAddress("nobody@other.test")) == .unknownLocal)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func passwordsDisableAndAliases(_ kind: StoreKind) async throws {
         let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())

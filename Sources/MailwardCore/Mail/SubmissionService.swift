@@ -39,7 +39,7 @@ public enum SubmissionError: Error, Equatable, Sendable {
     /// An address that is not `local@domain`.
     case invalidAddress(String)
     case noRecipients
-    /// A recipient in a local domain that has no such account or alias.
+    /// A recipient in a local domain that has no such account or alias (or only a disabled one).
     case unknownLocalRecipient(String)
     /// Remote recipients while no outbound queue is configured.
     case remoteDeliveryUnavailable([String])
@@ -92,13 +92,13 @@ public struct SubmissionService: Sendable {
         var remote: [String] = []
         for text in recipients {
             guard let address = try? EmailAddress(text) else { throw SubmissionError.invalidAddress(text) }
-            if try await accounts.store.domain(named: address.domain) != nil {
-                guard let target = try await accounts.resolveRecipient(address) else {
-                    throw SubmissionError.unknownLocalRecipient(address.description)
-                }
+            switch try await accounts.route(address) {
+            case .local(let target):
                 if !local.contains(target.id) { local.append(target.id) }
                 localAddresses.append(address.description)
-            } else {
+            case .unknownLocal:
+                throw SubmissionError.unknownLocalRecipient(address.description)
+            case .remote:
                 remote.append(address.description)
             }
         }

@@ -128,6 +128,18 @@ public struct AccountService: Sendable {
         return nil
     }
 
+    /// Where mail for `address` goes — the one answer every way in asks (SMTP RCPT, sending from
+    /// the webmail, the outbound queue's local hop): an enabled local account (directly or by
+    /// alias), nobody here in a local domain (a disabled account counts as nobody), or another
+    /// domain. The account is looked up first: accounts and aliases exist only in local domains
+    /// (a domain with any cannot be removed), so a known recipient costs no domain lookup.
+    public func route(_ address: EmailAddress) async throws -> RecipientRoute {
+        if let account = try await resolveRecipient(address) {
+            return account.disabled ? .unknownLocal : .local(account)
+        }
+        return try await store.domain(named: address.domain) != nil ? .unknownLocal : .remote
+    }
+
     /// Checks an account password. Upgrades an outdated hash in place after a success.
     /// Disabled and unknown accounts fail exactly like a wrong password (and take as long).
     public func verifyPassword(_ rawAddress: String, _ password: String) async throws -> Account? {
@@ -154,4 +166,14 @@ public struct AccountService: Sendable {
     /// A valid hash of a random password, verified against when the account does not exist so
     /// that timing does not reveal which addresses exist.
     static let dummyHash = "$scrypt$ln=15,r=8,p=1$c29tZXNhbHRzb21lc2FsdA$Vv1cBa1TQ6ZYo9ULN4mzTG8mVVHCHcqAW3YO62iMQtw"
+}
+
+/// ``AccountService/route(_:)``'s answer.
+public enum RecipientRoute: Hashable, Sendable {
+    /// An enabled account of this server.
+    case local(Account)
+    /// A local domain, but nobody (enabled) by that name.
+    case unknownLocal
+    /// Not one of this server's domains.
+    case remote
 }

@@ -159,7 +159,7 @@ public final class DeliveryWorker: Service, Sendable {
                 continue
             }
             do {
-                if let account = try await accounts.resolveRecipient(address), !account.disabled {
+                if case .local(let account) = try await accounts.route(address) {
                     if !accountIDs.contains(account.id) { accountIDs.append(account.id) }
                 } else {
                     verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.1",
