@@ -240,12 +240,14 @@ extension IMAPSession {
                                         keys: command.keys)
         let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
         var matched: [MessageRecord] = []
-        for record in records {
-            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { continue }
-            let parsed = needsHeaders ? try? await mail.parsed(record) : nil
-            if evaluator.matches(command.keys, record: record, sequence: sequence, parsed: parsed) {
-                matched.append(record)
-            }
+        func evaluate(_ record: MessageRecord, _ parsed: ParsedMessage?) {
+            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
+            if evaluator.matches(command.keys, record: record, sequence: sequence, parsed: parsed) { matched.append(record) }
+        }
+        if needsHeaders {
+            try await mail.forEachParsed(records) { record, parsed in evaluate(record, parsed) }
+        } else {
+            for record in records { evaluate(record, nil) }
         }
         let numbers = matched.map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
         let usesModSeq = Self.containsModSeq(command.keys)

@@ -176,16 +176,29 @@ public struct MailService: Sendable {
         try await store.inlineBodies(blobIDs: records.map(\.blobID))
     }
 
-    /// The message parsed (envelope, body structure, headers; no search text): the parse cached
-    /// at delivery for bodies kept as files, a fresh parse of `raw` (read when not given) for
-    /// small ones.
+    /// The message parsed (envelope, body structure, headers; no search text): a small body —
+    /// `raw` when the caller has it — is parsed afresh, a body kept as a file comes from the
+    /// parse cached at delivery.
     public func parsed(_ record: MessageRecord, raw: [UInt8]? = nil) async throws -> ParsedMessage {
+        if let raw, raw.count <= inlineBodyLimit { return MIMEParser.parse(raw, searchText: false) }
         if let json = try await store.parsedJSON(blobID: record.blobID) {
             return try JSONDecoder().decode(ParsedMessage.self, from: json)
         }
-        let bytes: [UInt8]
-        if let raw { bytes = raw } else { bytes = try await self.raw(record) }
-        return MIMEParser.parse(bytes, searchText: false)
+        if let raw { return MIMEParser.parse(raw, searchText: false) }
+        return MIMEParser.parse(try await self.raw(record), searchText: false)
+    }
+
+    /// Walks `records` in order with each one's parse (nil when its body is gone), small bodies
+    /// read fifty at a time — IMAP SEARCH on headers over a whole folder.
+    public func forEachParsed(_ records: [MessageRecord],
+                              _ body: (MessageRecord, ParsedMessage?) async throws -> Void) async throws {
+        for start in stride(from: 0, to: records.count, by: 50) {
+            let chunk = Array(records[start..<min(start + 50, records.count)])
+            let bodies = try await inlineBodies(chunk)
+            for record in chunk {
+                try await body(record, try? await parsed(record, raw: bodies[record.blobID]))
+            }
+        }
     }
 
     /// Full-text search; the query's words must all appear (any language, any length). Every
