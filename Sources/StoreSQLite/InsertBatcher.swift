@@ -6,10 +6,11 @@ import MailwardCore
 /// so one failure (a full quota) rolls back only its own copies. Under concurrent SMTP sessions
 /// this turns N commits into one without delaying a lone delivery.
 ///
-/// While deliveries are concurrent (the last transaction carried more than one), a transaction
-/// that would start with fewer than ``gatherTarget`` inserts first waits up to ``gatherWindow``
-/// for more to join: the pages every commit rewrites (the folder's row, the quota, index
-/// leaves) and its fsync are then shared by more messages. A lone delivery never waits.
+/// While deliveries are concurrent (the previous transaction, just committed, carried more than
+/// one), a transaction that would start with fewer than ``gatherTarget`` inserts first waits
+/// ``gatherWindow`` for more to join: the pages every commit rewrites (the folder's row, the
+/// quota, index leaves) and its fsync are then shared by more messages. A lone delivery — none
+/// committed with others in the last ``gatherWindow`` × 10 — never waits.
 actor InsertBatcher {
     typealias Job = @Sendable (Database) throws -> [MessageRecord]
 
@@ -19,7 +20,8 @@ actor InsertBatcher {
     private let pool: DatabasePool
     private var pending: [(Job, CheckedContinuation<[MessageRecord], any Error>)] = []
     private var draining = false
-    private var lastBatchSize = 0
+    /// When the last transaction carrying more than one insert committed.
+    private var lastSharedCommit: ContinuousClock.Instant?
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -37,12 +39,12 @@ actor InsertBatcher {
 
     private func drain() async {
         while !pending.isEmpty {
-            if lastBatchSize > 1, pending.count < Self.gatherTarget {
+            if pending.count < Self.gatherTarget, let shared = lastSharedCommit,
+               ContinuousClock.now - shared < Self.gatherWindow * 10 {
                 try? await Task.sleep(for: Self.gatherWindow)
             }
             let batch = pending
             pending = []
-            lastBatchSize = batch.count
             let jobs = batch.map(\.0)
             do {
                 let results: [Result<[MessageRecord], any Error>] = try await pool.write { db in
@@ -64,6 +66,7 @@ actor InsertBatcher {
                         return outcome
                     }
                 }
+                if batch.count > 1 { lastSharedCommit = .now }
                 for (result, (_, continuation)) in zip(results, batch) { continuation.resume(with: result) }
             } catch {
                 // The transaction itself failed (commit, I/O): nothing of the batch is stored.
