@@ -93,51 +93,37 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         var out = ""
         var count = 0
         var pendingSpace = false
-        // ASCII byte by byte (iterating Characters costs a grapheme break check each), up to the
-        // first byte that is not ASCII or is followed by one (it may combine with what follows);
-        // the rest by Character.
-        var ascii: [UInt8] = []
         let utf8 = text.utf8
-        var rest = utf8.endIndex
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
+        var index = text.startIndex
+        while index < text.endIndex, count < limit {
+            // An ASCII byte other than CR that no non-ASCII byte follows is a character of its
+            // own: telling that is far cheaper than grapheme breaking, which only the rest needs.
             let byte = utf8[index]
             let next = utf8.index(after: index)
-            guard byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 else {
-                rest = index
-                break
+            let end: String.Index
+            let blank: Bool
+            if byte < 0x80, byte != 0x0D, next == utf8.endIndex || utf8[next] < 0x80 {
+                end = next
+                blank = byte == 0x20 || (0x09...0x0C).contains(byte)
+            } else {
+                end = text.index(after: index)
+                let character = text[index]
+                blank = character.isWhitespace || character == "\u{FEFF}" || character == "\u{200B}"
             }
-            index = next
-            if byte == 0x20 || (0x09...0x0D).contains(byte) {
-                pendingSpace = !ascii.isEmpty
-                continue
-            }
-            if pendingSpace {
-                ascii.append(0x20)
-                count += 1
-                pendingSpace = false
-                if count >= limit { break }
-            }
-            ascii.append(byte)
-            count += 1
-            if count >= limit { break }
-        }
-        out = String(decoding: ascii, as: UTF8.self)
-        guard count < limit, rest < utf8.endIndex else { return out }
-        for ch in text[rest...] {
-            if ch.isWhitespace || ch == "\u{FEFF}" || ch == "\u{200B}" {
+            if blank {
                 pendingSpace = !out.isEmpty
-                continue
+            } else {
+                if pendingSpace {
+                    out.append(" ")
+                    count += 1
+                    pendingSpace = false
+                }
+                if count < limit {
+                    out += text[index..<end]
+                    count += 1
+                }
             }
-            if pendingSpace {
-                out.append(" ")
-                count += 1
-                pendingSpace = false
-                if count >= limit { break }
-            }
-            out.append(ch)
-            count += 1
-            if count >= limit { break }
+            index = end
         }
         return out
     }

@@ -1,8 +1,9 @@
 import Testing
 @testable import MailwardMIME
 
-/// The list preview: whitespace collapsed, cut at a number of characters — ASCII taken byte by
-/// byte, the rest by Character, with the same result either way.
+/// The list preview: whitespace collapsed, cut at a number of characters. `collapse` takes ASCII
+/// byte by byte and the rest by Character; the reference below is the plain Character
+/// definition it must agree with.
 @Suite struct PreviewTests {
     /// The definition, Character by Character.
     static func reference(_ text: String, limit: Int) -> String {
@@ -35,6 +36,7 @@ import Testing
         String(repeating: "XXXXXXXXXX\r\n", count: 1000),
         String(repeating: " ", count: 500) + "late",
         "a\u{1C}b\u{0B}c\u{0C}d",
+        "bare\rCR\r\u{301}x \r\n\u{00A0}end",
         "",
     ])
     func collapseMatchesTheCharacterDefinition(_ text: String) {
