@@ -32,17 +32,10 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(_ bytes: [UInt8]) async throws -> BlobID {
-        try await Self.offLoop {
+        try await Self.io.run {
             let id = Self.id(of: bytes)
             try self.ensure(id, bytes: bytes)
             return id
-        }
-    }
-
-    /// Runs blocking file work on ``io`` and resumes the caller with its result.
-    private static func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            io.async { continuation.resume(with: Result { try work() }) }
         }
     }
 
@@ -102,7 +95,7 @@ public struct FileBlobStore: BlobStore {
 
     public func get(_ id: BlobID) async throws -> [UInt8] {
         let path = path(of: id)
-        return try await Self.offLoop {
+        return try await Self.io.run {
             guard let data = FileManager.default.contents(atPath: path) else { throw MailError.noSuchMessage }
             return [UInt8](data)
         }

@@ -103,20 +103,12 @@ public struct PasswordHasher: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let parameters = self.parameters
-        return try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async {
-                continuation.resume(with: Result { try PasswordHash.make(password, parameters: parameters) })
-            }
-        }
+        return try await Self.queue.run { try PasswordHash.make(password, parameters: parameters) }
     }
 
     public func verify(_ password: String, against stored: String) async -> PasswordVerification {
         let parameters = self.parameters
-        return await withCheckedContinuation { continuation in
-            Self.queue.async {
-                continuation.resume(returning: PasswordHash.verify(password, against: stored, policy: parameters))
-            }
-        }
+        return await Self.queue.run { PasswordHash.verify(password, against: stored, policy: parameters) }
     }
 }
 
