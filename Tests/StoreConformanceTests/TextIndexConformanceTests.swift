@@ -42,8 +42,11 @@ import Testing
         #expect(try await f.store.searchText(accountID: f.alice.id, mailboxID: nil, terms: ["第3封"]) == [records[3].id])
     }
 
+    /// Batches cut at 3 bodies and at 40 bytes of text (most bodies alone exceed it) still index
+    /// every body exactly once. (How big a batch was is not visible from outside; what is tested
+    /// is that cutting batches loses and repeats nothing.)
     @Test(arguments: StoreKind.allCases)
-    func batchesAreBoundedByCountAndTextSize(_ kind: StoreKind) async throws {
+    func smallBatchesIndexEveryBodyOnce(_ kind: StoreKind) async throws {
         let timing = SearchIndexer.Timing(quietPeriod: .seconds(3600), maximumDelay: .seconds(3600), batchSize: 3, batchTextBytes: 40)
         let f = try await MailFixture(kind, indexTiming: timing)
         var records: [MessageRecord] = []
