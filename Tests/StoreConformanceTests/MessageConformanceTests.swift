@@ -139,13 +139,14 @@ import Testing
         #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == Int64(b.size) * 2)
     }
 
-    /// Small bodies live in the store (one commit for body and rows), big ones in the blob store;
-    /// either way the bytes come back whole, and go when the last copy does.
+    /// Small bodies live in the store (one commit for body and rows), big ones in the blob store
+    /// with their parse cached; either way the bytes and the parse come back whole, and the body
+    /// goes when the last copy does.
     @Test(arguments: StoreKind.allCases)
     func smallBodiesAreKeptInTheStoreAndBigOnesAsBlobs(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind, inlineBodyLimit: 2048)
         let inbox = try await f.inbox(f.alice)
-        let small = MailFixture.message(subject: "small", body: "短信 short")
+        let small = MailFixture.message(subject: "=?UTF-8?B?5bCP?= small", body: "短信 short")
         let big = MailFixture.message(subject: "big", body: String(repeating: "大附件 attachment ", count: 200))
         let s = try await f.service.append(small, to: inbox.id)
         let b = try await f.service.append(big, to: inbox.id)
@@ -155,6 +156,13 @@ import Testing
         #expect(try await f.blobs.get(b.blobID) == big)
         #expect(try await f.service.raw(s) == small)
         #expect(try await f.service.raw(b) == big)
+        // Only the big body keeps a parse; readers get the same parse either way.
+        #expect(try await f.store.parsedJSON(blobID: s.blobID) == nil)
+        #expect(try await f.store.parsedJSON(blobID: b.blobID) != nil)
+        #expect(try await f.service.parsed(s) == MIMEParser.parse(small, searchText: false))
+        #expect(try await f.service.parsed(s, raw: small) == MIMEParser.parse(small, searchText: false))
+        #expect(try await f.service.parsed(b) == MIMEParser.parse(big, searchText: false))
+        #expect(try await f.service.parsed(s).decodedHeader("Subject") == "小 small")
         // The same bytes delivered again share the body.
         let again = try await f.service.deliver(small, to: [f.bob.id])
         #expect(again.first?.blobID == s.blobID)

@@ -1,10 +1,9 @@
 import Foundation
 import MailwardCore
-import MailwardMIME
 import Testing
 
 /// The full-text index outside the delivery: what waits, what a search catches up, what the
-/// background run and garbage collection do, and the parse kept (or not) beside a body.
+/// background run and garbage collection do.
 @Suite struct TextIndexConformanceTests {
     @Test(arguments: StoreKind.allCases)
     func deliveryLeavesTheTextWaitingAndASearchCatchesUp(_ kind: StoreKind) async throws {
@@ -77,22 +76,5 @@ import Testing
         // Indexing a body that is gone is a no-op.
         try await f.store.addToTextIndex([(small.blobID, "gone soon")])
         #expect(try await f.service.search(accountID: f.alice.id, query: "soon").isEmpty)
-    }
-
-    @Test(arguments: StoreKind.allCases)
-    func onlyBodiesKeptAsFilesKeepTheirParse(_ kind: StoreKind) async throws {
-        let f = try await MailFixture(kind, inlineBodyLimit: 1024)
-        let inbox = try await f.inbox(f.alice)
-        let smallRaw = MailFixture.message(subject: "=?UTF-8?B?5bCP?=", body: "小 small")
-        let bigRaw = MailFixture.message(subject: "big", body: String(repeating: "大 big ", count: 300))
-        let small = try await f.service.append(smallRaw, to: inbox.id)
-        let big = try await f.service.append(bigRaw, to: inbox.id)
-        #expect(try await f.store.parsedJSON(blobID: small.blobID) == nil)
-        #expect(try await f.store.parsedJSON(blobID: big.blobID) != nil)
-        // Either way a reader gets the same parse (without search text).
-        #expect(try await f.service.parsed(small) == MIMEParser.parse(smallRaw, searchText: false))
-        #expect(try await f.service.parsed(small, raw: smallRaw) == MIMEParser.parse(smallRaw, searchText: false))
-        #expect(try await f.service.parsed(big) == MIMEParser.parse(bigRaw, searchText: false))
-        #expect(try await f.service.parsed(small).decodedHeader("Subject") == "小")
     }
 }
