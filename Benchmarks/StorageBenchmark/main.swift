@@ -23,6 +23,7 @@ struct StorageBenchmark {
         let messages = (0..<count).map(makeMessage)
         let bytes = messages.reduce(0) { $0 + $1.count }
 
+        let cpuBefore = processCPUSeconds()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
@@ -40,6 +41,7 @@ struct StorageBenchmark {
             try await group.waitForAll()
         }
         let delivered = ContinuousClock.now - start
+        let deliveryCPU = processCPUSeconds() - cpuBefore
 
         let inbox = try await runtime.mail.inbox(accountID: account.id)
         let fetchStart = ContinuousClock.now
@@ -62,12 +64,21 @@ struct StorageBenchmark {
         let blobs = runtime.blobs.diskUsage()
         print("messages:            \(count) × ~\(bytes / count) B = \(bytes / 1024) KiB, \(concurrency) concurrent deliveries")
         print(String(format: "deliver (durable):   %.1f s, %.0f messages/s", seconds(delivered), Double(count) / seconds(delivered)))
+        print(String(format: "  CPU per delivery:  %.3f ms (user + system, whole process)", 1000 * deliveryCPU / Double(count)))
         print(String(format: "fetch all back:      %.2f s, %.0f messages/s", seconds(fetched), Double(count) / seconds(fetched)))
         print(String(format: "search (Chinese):    %.3f s, %d hits", seconds(searched), hits.count))
         print("database on disk:    \(database / 1024) KiB (of which WAL \(wal / 1024) KiB)")
         print("bodies on disk:      \(blobs / 1024) KiB")
         print(String(format: "disk / raw bytes:    %.2f", Double(database + blobs) / Double(bytes)))
         if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// User plus system CPU time of the whole process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// About 10 KB of mixed Chinese and English text; every message differs.
