@@ -37,7 +37,9 @@ extension MailwardServer {
                     overLimitReply: "421 4.7.0 \(configuration.hostname) Error: too many connections\r\n"),
                 logger: logger,
                 onListening: { bound in await self.reportListening(door, bound) },
-                session: { connection in await handler.run(connection, settings: sessionSettings) })
+                pipeline: { channel, info, activity in
+                    try handler.install(on: channel, info: info, activity: activity, settings: sessionSettings)
+                })
             return .init(service: listener)
         }
     }

@@ -19,15 +19,10 @@ public final class MailConnection: Sendable {
         self.channel = channel
         self.inbox = inbox
         self.tls = Mutex(isTLS)
-        let remote = channel.remoteAddress
-        self.remoteIP = remote?.ipAddress ?? "unknown"
-        self.localPort = channel.localAddress?.port ?? 0
-        self.isLoopback = MailConnection.isLoopback(remote)
-    }
-
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+        let info = ConnectionInfo(channel: channel, isTLS: isTLS)
+        self.remoteIP = info.remoteIP
+        self.localPort = info.localPort
+        self.isLoopback = info.isLoopback
     }
 
     public var isTLS: Bool { tls.withLock { $0 } }

@@ -6,9 +6,14 @@ import ServiceLifecycle
 import Synchronization
 
 /// A door's listening socket as a `Service`: accepts connections, applies connection limits,
-/// optionally wraps them in TLS (implicit TLS ports), and runs one session task per connection.
-/// On graceful shutdown it stops accepting, tells every session (`InboundEvent.shutdown`), and
-/// closes what is still open after `shutdownGrace`.
+/// optionally wraps them in TLS (implicit TLS ports), and serves each connection one of two ways:
+/// - a **session**: one task per connection reading and writing through a ``MailConnection``
+///   (IMAP, POP3: long conversations whose commands await the store);
+/// - a **pipeline**: channel handlers that do the protocol work on the connection's event loop
+///   and start a task only for what awaits Core (SMTP, where most connections carry one message:
+///   a task, a reader queue and a timer per read cost more than the protocol itself).
+/// On graceful shutdown it stops accepting, tells every connection (``InboundEvent/shutdown`` or
+/// ``DoorShutdownEvent``), waits for them, and closes what is still open after `shutdownGrace`.
 public final class TCPListener: Service, Sendable {
     public struct Configuration: Sendable {
         public var name: String
@@ -36,12 +41,23 @@ public final class TCPListener: Service, Sendable {
     }
 
     public typealias Session = @Sendable (MailConnection) async -> Void
+    /// Installs a connection's protocol handlers (runs on its event loop, before it is active).
+    /// The ``DoorActivity`` is for work the handlers start outside the loop.
+    public typealias PipelineSetup = @Sendable (any Channel, ConnectionInfo, DoorActivity) throws -> Void
+
+    private enum Mode: Sendable {
+        case session(Session)
+        case pipeline(PipelineSetup)
+    }
 
     private let configuration: Configuration
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
-    private let session: Session
+    private let mode: Mode
     private let active = Mutex<[ObjectIdentifier: MailConnection]>([:])
+    /// Pipeline mode: the open connections.
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let activity = DoorActivity()
     private let perIP = Mutex<[String: Int]>([:])
 
     public init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
@@ -49,12 +65,28 @@ public final class TCPListener: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
-        self.session = session
+        self.mode = .session(session)
     }
 
-    public var activeConnections: Int { active.withLock { $0.count } }
+    public init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
+                pipeline: @escaping PipelineSetup) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+        self.mode = .pipeline(pipeline)
+    }
+
+    public var activeConnections: Int { active.withLock { $0.count } + channels.withLock { $0.count } }
 
     public func run() async throws {
+        switch mode {
+        case .session(let session): try await runSessions(session)
+        case .pipeline(let setup): try await runPipelines(setup)
+        }
+        logger.info("\(configuration.name) stopped")
+    }
+
+    private func runSessions(_ session: @escaping Session) async throws {
         let tls = configuration.implicitTLS
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -71,38 +103,100 @@ public final class TCPListener: Service, Sendable {
                 }
             }
         let port = server.channel.localAddress?.port ?? configuration.port
-        logger.info("\(configuration.name) listening", metadata: ["address": "\(configuration.host):\(port)"])
-        await onListening(port)
+        await announce(port)
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+                        group.addTask { await self.serve(connection, session: session) }
                     }
                 }
             }
         } onGracefulShutdown: {
             self.beginShutdown(server: server.channel)
         }
-        logger.info("\(configuration.name) stopped")
     }
 
-    private func serve(_ connection: MailConnection) async {
+    private func runPipelines(_ setup: @escaping PipelineSetup) async throws {
+        let tls = configuration.implicitTLS
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let info = ConnectionInfo(channel: channel, isTLS: tls != nil)
+                    guard self.admit(info.remoteIP) else {
+                        self.refuse(info.remoteIP)
+                        channel.writeAndFlush(ByteBuffer(string: self.configuration.overLimitReply)).whenComplete { _ in
+                            channel.close(promise: nil)
+                        }
+                        return
+                    }
+                    let key = ObjectIdentifier(channel)
+                    self.activity.begin()
+                    self.channels.withLock { $0[key] = channel }
+                    channel.closeFuture.whenComplete { _ in
+                        self.channels.withLock { _ = $0.removeValue(forKey: key) }
+                        self.release(info.remoteIP)
+                        self.activity.end()
+                    }
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    try setup(channel, info, self.activity)
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port).get()
+        await announce(server.localAddress?.port ?? configuration.port)
+
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await activity.waitUntilDrained()
+            } onCancel: {
+                self.activity.drain()
+                for channel in self.channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown(server: server)
+        }
+        try? await server.close()
+    }
+
+    private func announce(_ port: Int) async {
+        logger.info("\(configuration.name) listening", metadata: ["address": "\(configuration.host):\(port)"])
+        await onListening(port)
+    }
+
+    /// Counts the connection against the limits, or refuses it (false).
+    private func admit(_ ip: String) -> Bool {
+        let total = activeConnections
+        return perIP.withLock { counts in
+            guard total < configuration.maxConnections, counts[ip, default: 0] < configuration.maxConnectionsPerIP else {
+                return false
+            }
+            counts[ip, default: 0] += 1
+            return true
+        }
+    }
+
+    private func release(_ ip: String) {
+        perIP.withLock { counts in
+            counts[ip, default: 1] -= 1
+            if counts[ip] == 0 { counts[ip] = nil }
+        }
+    }
+
+    private func refuse(_ ip: String) {
+        logger.notice("connection refused: over the limit", metadata: ["door": "\(configuration.name)", "ip": "\(ip)"])
+    }
+
+    private func serve(_ connection: MailConnection, session: Session) async {
         let key = ObjectIdentifier(connection)
         let ip = connection.remoteIP
-        let admitted: Bool = {
-            let total = active.withLock { $0.count }
-            return perIP.withLock { counts in
-                guard total < configuration.maxConnections, counts[ip, default: 0] < configuration.maxConnectionsPerIP else {
-                    return false
-                }
-                counts[ip, default: 0] += 1
-                return true
-            }
-        }()
-        guard admitted else {
-            logger.notice("connection refused: over the limit", metadata: ["door": "\(configuration.name)", "ip": "\(ip)"])
+        guard admit(ip) else {
+            refuse(ip)
             try? await connection.write(configuration.overLimitReply)
             await connection.close()
             return
@@ -111,19 +205,20 @@ public final class TCPListener: Service, Sendable {
         await session(connection)
         await connection.close()
         active.withLock { _ = $0.removeValue(forKey: key) }
-        perIP.withLock { counts in
-            counts[ip, default: 1] -= 1
-            if counts[ip] == 0 { counts[ip] = nil }
-        }
+        release(ip)
     }
 
     private func beginShutdown(server: any Channel) {
         server.close(promise: nil)
-        let connections = active.withLock { Array($0.values) }
-        for connection in connections { connection.inbox.shutdown() }
+        for connection in active.withLock({ Array($0.values) }) { connection.inbox.shutdown() }
+        for channel in channels.withLock({ Array($0.values) }) {
+            channel.pipeline.fireUserInboundEventTriggered(DoorShutdownEvent())
+        }
+        activity.drain()
         let grace = configuration.shutdownGrace
         _ = server.eventLoop.scheduleTask(in: grace) {
             for connection in self.active.withLock({ Array($0.values) }) { connection.channel.close(promise: nil) }
+            for channel in self.channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
         }
     }
 }

@@ -4,9 +4,10 @@ import NIOCore
 import NIOSSL
 import SMTPCodec
 
-/// The glue between a ``MailConnection`` and an ``SMTPSession``: reads input the way the
-/// session asks (commands, SASL lines, DATA, BDAT chunks) with the session's timeouts, performs
-/// its actions (write replies, STARTTLS, ask the ``SMTPBackend``) and feeds answers back.
+/// What an SMTP door needs to serve connections: Core behind the ``SMTPBackend``, the TLS
+/// context for STARTTLS, and the logger. ``install(on:info:activity:settings:)`` puts an
+/// ``SMTPChannelHandler`` — the session driven on the connection's event loop — into a new
+/// connection's pipeline (a ``TCPListener`` in pipeline mode calls it).
 ///
 /// Replies to pipelined commands are written together once the input buffer runs dry
 /// (RFC 2920 §3.1). Nothing is ever stored before the end of the message arrived, so a dropped
@@ -23,17 +24,16 @@ public struct SMTPConnectionHandler: Sendable {
         self.logger = logger
     }
 
-    public func run(_ connection: MailConnection, settings: SMTPSessionSettings) async {
+    /// Adds the session's handler to a new connection (on its event loop).
+    public func install(on channel: any Channel, info: ConnectionInfo, activity: DoorActivity,
+                        settings: SMTPSessionSettings) throws {
         var settings = settings
-        settings.isLoopback = connection.isLoopback
-        settings.implicitTLS = connection.isTLS
-        settings.startTLSAvailable = settings.startTLSAvailable && tlsContext != nil && !connection.isTLS
-        var state = ConnectionState(session: SMTPSession(settings: settings, remoteIP: connection.remoteIP))
-        do {
-            try await serve(connection, &state)
-        } catch {
-            logger.debug("SMTP connection ended", metadata: ["ip": "\(connection.remoteIP)", "error": "\(error)"])
-        }
+        settings.isLoopback = info.isLoopback
+        settings.implicitTLS = info.isTLS
+        settings.startTLSAvailable = settings.startTLSAvailable && tlsContext != nil && !info.isTLS
+        let state = ConnectionState(session: SMTPSession(settings: settings, remoteIP: info.remoteIP))
+        try channel.pipeline.syncOperations.addHandler(SMTPChannelHandler(
+            state: state, remoteIP: info.remoteIP, backend: backend, tlsContext: tlsContext, activity: activity, logger: logger))
     }
 
     /// Everything one connection holds besides the session.
@@ -48,173 +48,69 @@ public struct SMTPConnectionHandler: Sendable {
         var message: [UInt8] = []
         var events: [SMTPSessionEvent] = [.connected]
         /// When the message being received must be complete (set when DATA/BDAT input starts).
-        var messageDeadline: ContinuousClock.Instant?
-    }
+        var messageDeadline: NIODeadline?
 
-    private func serve(_ connection: MailConnection, _ state: inout ConnectionState) async throws {
-        while true {
-            // Let the session handle every pending event, performing its actions.
-            while !state.events.isEmpty {
-                let event = state.events.removeFirst()
-                for action in state.session.handle(event) {
-                    guard try await perform(action, connection, &state) else {
-                        try? await flush(connection, &state)
-                        return
+        /// Decodes one unit of input into an event; false when more bytes are needed.
+        mutating func decodeNext() -> Bool {
+            switch session.inputMode {
+            case .none:
+                return false
+            case .command:
+                switch commands.next(&input) {
+                case .needMoreData: return false
+                case .value(let command): events.append(.command(command))
+                case .error(let error): events.append(.malformedCommand(error))
+                }
+                return true
+            case .authenticationLine:
+                switch commands.nextAuthenticationLine(&input) {
+                case .needMoreData: return false
+                case .value(let line): events.append(.authenticationLine(line))
+                case .error(let error): events.append(.malformedAuthenticationLine(error))
+                }
+                return true
+            case .data:
+                if dataDecoder == nil {
+                    dataDecoder = SMTPDataDecoder(maximumMessageSize: session.settings.maximumMessageSize)
+                    message = []
+                    messageDeadline = nil
+                }
+                while true {
+                    switch dataDecoder!.next(&input) {
+                    case .needMoreData:
+                        return false
+                    case .content(let piece):
+                        message.append(contentsOf: piece.readableBytesView)
+                    case .end(let summary):
+                        dataDecoder = nil
+                        events.append(.messageComplete(summary))
+                        return true
+                    case .tooLarge:
+                        dataDecoder = nil
+                        message = []
+                        events.append(.messageTooLarge)
+                        return true
+                    }
+                }
+            case .chunk(let size, _, let discard, let first):
+                if chunkReader == nil {
+                    chunkReader = SMTPChunkReader(size: size)
+                    if first || discard { message = [] }
+                    if first { messageDeadline = nil }
+                }
+                while true {
+                    switch chunkReader!.next(&input) {
+                    case .needMoreData:
+                        return false
+                    case .content(let piece):
+                        if !discard { message.append(contentsOf: piece.readableBytesView) }
+                    case .end(let summary), .tooLarge(let summary):
+                        chunkReader = nil
+                        events.append(.messageComplete(summary))
+                        return true
                     }
                 }
             }
-            if state.session.isClosed {
-                try await flush(connection, &state)
-                return
-            }
-            // Decode the next input from what is buffered; read more only when needed.
-            if decodeNext(&state) { continue }
-            try await flush(connection, &state)
-            if state.input.readerIndex > 65_536 { state.input.discardReadBytes() }
-            var timeout = state.session.readTimeout
-            switch state.session.inputMode {
-            case .data, .chunk:
-                let deadline = state.messageDeadline ?? ContinuousClock.now + state.session.settings.maximumMessageTransferTime
-                state.messageDeadline = deadline
-                let remaining = deadline - ContinuousClock.now
-                guard remaining > .zero else {
-                    state.events.append(.timeout)
-                    continue
-                }
-                timeout = min(timeout, remaining)
-            default:
-                state.messageDeadline = nil
-            }
-            switch await connection.read(timeout: Self.timeAmount(timeout)) {
-            case .data(var bytes):
-                state.input.writeBuffer(&bytes)
-            case .closed:
-                return
-            case .timeout:
-                state.events.append(.timeout)
-            case .shutdown:
-                state.events.append(.shutdown)
-            case .wake:
-                break  // SMTP watches nothing
-            }
         }
-    }
-
-    /// Decodes one unit of input into an event; false when more bytes are needed.
-    private func decodeNext(_ state: inout ConnectionState) -> Bool {
-        switch state.session.inputMode {
-        case .none:
-            return false
-        case .command:
-            switch state.commands.next(&state.input) {
-            case .needMoreData: return false
-            case .value(let command): state.events.append(.command(command))
-            case .error(let error): state.events.append(.malformedCommand(error))
-            }
-            return true
-        case .authenticationLine:
-            switch state.commands.nextAuthenticationLine(&state.input) {
-            case .needMoreData: return false
-            case .value(let line): state.events.append(.authenticationLine(line))
-            case .error(let error): state.events.append(.malformedAuthenticationLine(error))
-            }
-            return true
-        case .data:
-            if state.dataDecoder == nil {
-                state.dataDecoder = SMTPDataDecoder(maximumMessageSize: state.session.settings.maximumMessageSize)
-                state.message = []
-                state.messageDeadline = nil
-            }
-            while true {
-                switch state.dataDecoder!.next(&state.input) {
-                case .needMoreData:
-                    return false
-                case .content(let piece):
-                    state.message.append(contentsOf: piece.readableBytesView)
-                case .end(let summary):
-                    state.dataDecoder = nil
-                    state.events.append(.messageComplete(summary))
-                    return true
-                case .tooLarge:
-                    state.dataDecoder = nil
-                    state.message = []
-                    state.events.append(.messageTooLarge)
-                    return true
-                }
-            }
-        case .chunk(let size, _, let discard, let first):
-            if state.chunkReader == nil {
-                state.chunkReader = SMTPChunkReader(size: size)
-                if first || discard { state.message = [] }
-                if first { state.messageDeadline = nil }
-            }
-            while true {
-                switch state.chunkReader!.next(&state.input) {
-                case .needMoreData:
-                    return false
-                case .content(let piece):
-                    if !discard { state.message.append(contentsOf: piece.readableBytesView) }
-                case .end(let summary), .tooLarge(let summary):
-                    state.chunkReader = nil
-                    state.events.append(.messageComplete(summary))
-                    return true
-                }
-            }
-        }
-    }
-
-    /// Performs one action; false when the connection must close.
-    private func perform(_ action: SMTPSessionAction, _ connection: MailConnection,
-                         _ state: inout ConnectionState) async throws -> Bool {
-        switch action {
-        case .reply(let reply):
-            reply.write(into: &state.output)
-        case .startTLS(let reply):
-            guard let tlsContext else {
-                SMTPReply.tlsNotAvailable.write(into: &state.output)
-                return true
-            }
-            try await flush(connection, &state)
-            try await connection.startTLS(context: tlsContext, response: reply.encoded)
-            // Anything the client pipelined after STARTTLS was sent in clear: drop it (RFC 3207 §4.2).
-            state.input.clear()
-            state.events.append(.tlsStarted)
-        case .resolveRecipient(let path):
-            state.events.append(.recipientResolved(await backend.resolveRecipient(path)))
-        case .checkSender(let path):
-            guard let account = state.session.account else {
-                state.events.append(.senderChecked(allowed: false))
-                return true
-            }
-            state.events.append(.senderChecked(allowed: await backend.mayUseSender(path, account: account)))
-        case .authenticate(let username, let password):
-            // Replies so far go out first: the check may be slowed down on purpose.
-            try await flush(connection, &state)
-            let outcome = await backend.authenticate(username: username, password: password, remoteIP: connection.remoteIP)
-            state.events.append(.authenticated(outcome))
-        case .deliver(let transaction):
-            let client = SMTPClientInfo(
-                helo: state.session.helo?.description ?? "unknown", remoteIP: connection.remoteIP,
-                esmtp: state.session.esmtp, tls: state.session.isTLS, account: state.session.account)
-            let content = state.message
-            state.message = []
-            let outcome = await backend.deliver(SMTPMessageSubmission(transaction: transaction, client: client, content: content))
-            state.events.append(.delivered(outcome))
-        case .close:
-            return false
-        }
-        return true
-    }
-
-    private func flush(_ connection: MailConnection, _ state: inout ConnectionState) async throws {
-        guard state.output.readableBytes > 0 else { return }
-        let output = state.output
-        state.output = ByteBuffer()
-        try await connection.write(output)
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

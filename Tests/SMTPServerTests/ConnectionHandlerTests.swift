@@ -14,30 +14,38 @@ import Testing
 @Suite struct ConnectionHandlerTests {
     final class FakeBackend: SMTPBackend {
         let delivered = Mutex<[SMTPMessageSubmission]>([])
+        /// How long each delivery takes.
+        let delay: Duration
+
+        init(delay: Duration = .zero) {
+            self.delay = delay
+        }
+
         func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict { .local(1) }
         func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool { true }
         func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome { .invalid }
         func deliver(_ submission: SMTPMessageSubmission) async -> SMTPServer.DeliveryOutcome {
+            if delay > .zero { try? await Task.sleep(for: delay) }
             delivered.withLock { $0.append(submission) }
             return .accepted(queueID: "FAKE")
         }
     }
 
     func withHandler(_ settings: SMTPSessionSettings, backend: FakeBackend,
-                     _ body: @Sendable (Int) async throws -> Void) async throws {
+                     _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
         let handler = SMTPConnectionHandler(backend: backend, tlsContext: nil, logger: Logger(label: "test"))
         let ports = AsyncStream<Int>.makeStream()
         let listener = TCPListener(
             configuration: .init(name: "smtp-test", host: "127.0.0.1", port: 0, overLimitReply: "421 busy\r\n",
                                  shutdownGrace: .seconds(2)),
             logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
-            session: { await handler.run($0, settings: settings) })
+            pipeline: { try handler.install(on: $0, info: $1, activity: $2, settings: settings) })
         let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.stream.makeAsyncIterator()
             let port = await iterator.next()!
-            try await body(port)
+            try await body(port, group)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -50,7 +58,7 @@ import Testing
                                            dataTimeout: .seconds(60))
         settings.maximumMessageTransferTime = .milliseconds(1500)
         let backend = FakeBackend()
-        try await withHandler(settings, backend: backend) { port in
+        try await withHandler(settings, backend: backend) { port, _ in
             let client = try await LineClient.connect(port: port, timeout: .seconds(90))
             #expect(try await client.reply().code == 220)
             try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
@@ -74,7 +82,7 @@ import Testing
     /// CHUNKING and DATA through the glue: what the backend receives is exactly the message.
     @Test func backendReceivesTheUnstuffedMessage() async throws {
         let backend = FakeBackend()
-        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend) { port in
+        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend) { port, _ in
             let client = try await LineClient.connect(port: port)
             _ = try await client.reply()
             try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
@@ -84,5 +92,50 @@ import Testing
         }
         let content = backend.delivered.withLock { $0.first?.content } ?? []
         #expect(String(decoding: content, as: UTF8.self) == "Subject: s\r\n\r\n.leading dot\r\nend\r\n")
+    }
+
+    /// A graceful shutdown lets the message being sent arrive and be delivered; the 421 comes
+    /// after its 250 (SPEC O4: in-flight deliveries finish).
+    @Test func shutdownLetsTheMessageBeingSentFinish() async throws {
+        let backend = FakeBackend()
+        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend) { port, group in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.reply()
+            try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
+            for _ in 0..<4 { _ = try await client.reply() }
+            try await client.send("Subject: half\r\n\r\nfirst half\r\n")
+            await group.triggerGracefulShutdown()
+            try await Task.sleep(for: .milliseconds(300))
+            try await client.send("second half\r\n.\r\n")
+            #expect(try await client.reply().code == 250)
+            let bye = try await client.reply()
+            #expect(bye.code == 421 && bye.text.contains("4.3.2"))
+            #expect(await client.waitForClose())
+        }
+        let content = backend.delivered.withLock { $0.first?.content } ?? []
+        #expect(String(decoding: content, as: UTF8.self) == "Subject: half\r\n\r\nfirst half\r\nsecond half\r\n")
+    }
+
+    /// Transactions pipelined behind a slow delivery — more than the input high-water mark —
+    /// wait (the socket is not read meanwhile) and are then all served in order, intact.
+    @Test func pipelinedTransactionsWaitForASlowDelivery() async throws {
+        let backend = FakeBackend(delay: .milliseconds(300))
+        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend) { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.reply()
+            _ = try await client.command("EHLO t")
+            let filler = String(repeating: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\r\n", count: 3_000)
+            var pipelined = ""
+            for index in 0..<3 {
+                pipelined += "MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nSubject: \(index)\r\n\r\n\(filler).\r\n"
+            }
+            try await client.send(pipelined)
+            for _ in 0..<3 {
+                for code in [250, 250, 354, 250] { #expect(try await client.reply().code == code) }
+            }
+        }
+        let subjects = backend.delivered.withLock { $0.map { String(decoding: $0.content.prefix(10), as: UTF8.self) } }
+        #expect(subjects == ["Subject: 0", "Subject: 1", "Subject: 2"])
+        #expect(backend.delivered.withLock { $0.allSatisfy { $0.content.count == 14 + 3_000 * 66 } })
     }
 }

@@ -1,0 +1,298 @@
+import Logging
+import MailwardNet
+import NIOCore
+import NIOSSL
+import SMTPCodec
+
+/// One SMTP connection, driven on its event loop: decodes input the way the session asks
+/// (commands, SASL lines, DATA, BDAT chunks), performs the session's actions — replies,
+/// STARTTLS — in place, and starts a task only to ask the ``SMTPBackend`` (a recipient, a
+/// sender, credentials, the delivery), feeding the answer back on the loop when it comes.
+///
+/// While such a question is outstanding nothing more is decoded; what the client pipelines
+/// meanwhile waits in the input buffer, and above ``inputHighWater`` bytes the socket is not read
+/// until the answer came. One timer per connection watches the session's read timeout and the
+/// whole-message deadline: it is re-armed only when it fires or an earlier deadline appears,
+/// not for every read.
+final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static let inputHighWater = 256 * 1024
+
+    private var state: SMTPConnectionHandler.ConnectionState
+    private let remoteIP: String
+    private let backend: any SMTPBackend
+    private let tlsContext: NIOSSLContext?
+    private let activity: DoorActivity
+    private let logger: Logger
+
+    private var context: ChannelHandlerContext?
+    /// The actions of the last event not performed yet (they wait for an outstanding answer).
+    private var actions: [SMTPSessionAction] = []
+    private var nextAction = 0
+    /// A question to the backend is outstanding.
+    private var waiting = false
+    private var closing = false
+    /// The server is shutting down: the session hears it when it next waits for a command
+    /// outside a transaction — a message being sent is received and delivered first.
+    private var shutdownPending = false
+    /// When the input the session waits for must have arrived; nil while it waits for nothing.
+    private var readDeadline: NIODeadline?
+    private var timer: (task: Scheduled<Void>, deadline: NIODeadline)?
+    /// Reading paused (too much input buffered while the backend answers); a read was asked for.
+    private var readingPaused = false
+    private var readRequested = false
+
+    init(state: SMTPConnectionHandler.ConnectionState, remoteIP: String, backend: any SMTPBackend,
+         tlsContext: NIOSSLContext?, activity: DoorActivity, logger: Logger) {
+        self.state = state
+        self.remoteIP = remoteIP
+        self.backend = backend
+        self.tlsContext = tlsContext
+        self.activity = activity
+        self.logger = logger
+    }
+
+    // MARK: Pipeline events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { drive() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopTimer()
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        drive()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        stopTimer()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        state.input.writeBuffer(&bytes)
+        if waiting {
+            if state.input.readableBytes > Self.inputHighWater { readingPaused = true }
+        } else {
+            drive()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is DoorShutdownEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        shutdownPending = true
+        if !waiting { drive() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // TLS failures, resets: nothing to tell a broken peer.
+        logger.debug("SMTP connection ended", metadata: ["ip": "\(remoteIP)", "error": "\(error)"])
+        closing = true
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused {
+            readRequested = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: Driving the session
+
+    /// Performs pending actions and events and decodes input until the session waits for more
+    /// input (then flushes the replies and arms the read timeout), for the backend, or closed.
+    private func drive() {
+        guard let context, !waiting, !closing else { return }
+        while true {
+            while nextAction < actions.count {
+                let action = actions[nextAction]
+                nextAction += 1
+                guard perform(action, context) else { return }
+            }
+            if !state.events.isEmpty {
+                actions = state.session.handle(state.events.removeFirst())
+                nextAction = 0
+                continue
+            }
+            if state.session.isClosed {
+                close(context)
+                return
+            }
+            if state.decodeNext() { continue }
+            if shutdownPending && state.session.inputMode == .command && state.session.transaction == nil {
+                shutdownPending = false
+                state.events.append(.shutdown)
+                continue
+            }
+            guard awaitInput() else {
+                state.events.append(.timeout)
+                continue
+            }
+            break
+        }
+        flush(context)
+        if state.input.readerIndex > 65_536 { state.input.discardReadBytes() }
+        resumeReading(context)
+    }
+
+    /// Performs one action; false when driving must stop (a backend question is outstanding,
+    /// or the connection closes).
+    private func perform(_ action: SMTPSessionAction, _ context: ChannelHandlerContext) -> Bool {
+        switch action {
+        case .reply(let reply):
+            reply.write(into: &state.output)
+        case .startTLS(let reply):
+            guard let tlsContext else {
+                SMTPReply.tlsNotAvailable.write(into: &state.output)
+                return true
+            }
+            // The reply goes out in clear; TLS is in front of the next byte either way, and
+            // anything the client pipelined after STARTTLS was sent in clear: dropped (RFC 3207 §4.2).
+            reply.write(into: &state.output)
+            flush(context)
+            do {
+                try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+            } catch {
+                close(context)
+                return false
+            }
+            state.input.clear()
+            state.events.append(.tlsStarted)
+        case .resolveRecipient(let path):
+            ask { backend in .recipientResolved(await backend.resolveRecipient(path)) }
+            return false
+        case .checkSender(let path):
+            guard let account = state.session.account else {
+                state.events.append(.senderChecked(allowed: false))
+                return true
+            }
+            ask { backend in .senderChecked(allowed: await backend.mayUseSender(path, account: account)) }
+            return false
+        case .authenticate(let username, let password):
+            // Replies so far go out first: the check may be slowed down on purpose.
+            flush(context)
+            let remoteIP = remoteIP
+            ask { backend in .authenticated(await backend.authenticate(username: username, password: password, remoteIP: remoteIP)) }
+            return false
+        case .deliver(let transaction):
+            let client = SMTPClientInfo(
+                helo: state.session.helo?.description ?? "unknown", remoteIP: remoteIP,
+                esmtp: state.session.esmtp, tls: state.session.isTLS, account: state.session.account)
+            let submission = SMTPMessageSubmission(transaction: transaction, client: client, content: state.message)
+            state.message = []
+            ask { backend in .delivered(await backend.deliver(submission)) }
+            return false
+        case .close:
+            close(context)
+            return false
+        }
+        return true
+    }
+
+    /// Asks the backend in a task; its answer becomes the session's next event, on this loop.
+    /// The door's activity counts the question, so a graceful shutdown waits for a delivery.
+    private func ask(_ question: @escaping @Sendable (any SMTPBackend) async -> SMTPSessionEvent) {
+        guard let context else { return }
+        waiting = true
+        readDeadline = nil
+        activity.begin()
+        let backend = self.backend
+        context.eventLoop.makeFutureWithTask { await question(backend) }.assumeIsolated().whenSuccess { event in
+            self.activity.end()
+            self.waiting = false
+            self.state.events.append(event)
+            self.drive()
+        }
+    }
+
+    // MARK: Input timing and backpressure
+
+    /// Sets when the awaited input must arrive (the session's read timeout, and for message
+    /// text the whole-message deadline too) and makes sure the timer fires by then; false when
+    /// that moment has already passed.
+    private func awaitInput() -> Bool {
+        let now = NIODeadline.now()
+        var deadline = now + Self.timeAmount(state.session.readTimeout)
+        switch state.session.inputMode {
+        case .data, .chunk:
+            let whole = state.messageDeadline ?? now + Self.timeAmount(state.session.settings.maximumMessageTransferTime)
+            state.messageDeadline = whole
+            guard whole > now else { return false }
+            deadline = min(deadline, whole)
+        default:
+            state.messageDeadline = nil
+        }
+        readDeadline = deadline
+        if let timer, timer.deadline <= deadline { return true }
+        armTimer(at: deadline)
+        return true
+    }
+
+    private func armTimer(at deadline: NIODeadline) {
+        guard let context else { return }
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.timerFired() }
+        timer = (task, deadline)
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard !waiting, !closing, let deadline = readDeadline else { return }
+        if deadline > .now() {
+            armTimer(at: deadline)
+            return
+        }
+        readDeadline = nil
+        state.events.append(.timeout)
+        drive()
+    }
+
+    private func stopTimer() {
+        timer?.task.cancel()
+        timer = nil
+    }
+
+    private func resumeReading(_ context: ChannelHandlerContext) {
+        guard readingPaused else { return }
+        readingPaused = false
+        if readRequested {
+            readRequested = false
+            context.read()
+        }
+    }
+
+    // MARK: Output
+
+    private func flush(_ context: ChannelHandlerContext) {
+        guard state.output.readableBytes > 0 else { return }
+        context.writeAndFlush(wrapOutboundOut(state.output), promise: nil)
+        state.output = ByteBuffer()
+    }
+
+    private func close(_ context: ChannelHandlerContext) {
+        flush(context)
+        closing = true
+        stopTimer()
+        context.close(promise: nil)
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
