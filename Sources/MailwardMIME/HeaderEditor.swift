@@ -34,6 +34,32 @@ public enum HeaderEditor {
         return out
     }
 
+    /// `raw` without any `name` field (folded continuation lines included); the rest byte for byte.
+    public static func removingFields(named name: String, in raw: [UInt8]) -> [UInt8] {
+        settingAddressField(name, to: [], in: raw)
+    }
+
+    /// Whether the header section has a `name` field.
+    public static func hasField(named name: String, in raw: [UInt8]) -> Bool {
+        let headerEnd = headerSectionEnd(raw)
+        return fieldRanges(raw[..<headerEnd]).contains { fieldName(raw[$0]).caseInsensitiveEquals(name) }
+    }
+
+    /// `raw` with `fields` (name, ASCII value) added at the end of the header section, each only
+    /// when the message has no field of that name yet. Line ends follow the message.
+    public static func addingMissingFields(_ fields: [(name: String, value: String)], in raw: [UInt8]) -> [UInt8] {
+        var writer = HeaderWriter()
+        for field in fields where !hasField(named: field.name, in: raw) { writer.field(field.name, field.value) }
+        var added = writer.bytes
+        guard !added.isEmpty else { return raw }
+        let headerEnd = headerSectionEnd(raw)
+        let crlf = raw[..<headerEnd].contains(ASCII.cr) || headerEnd == 0
+        if !crlf { added.removeAll { $0 == ASCII.cr } }
+        // A header section that ends without a line end (a message of headers only) gets one.
+        if headerEnd > 0, raw[headerEnd - 1] != ASCII.lf { added = (crlf ? [ASCII.cr, ASCII.lf] : [ASCII.lf]) + added }
+        return Array(raw[..<headerEnd]) + added + raw[headerEnd...]
+    }
+
     /// Index of the blank line that ends the header section (its first byte), or `raw.count`
     /// when the message has no body.
     static func headerSectionEnd(_ raw: [UInt8]) -> Int {

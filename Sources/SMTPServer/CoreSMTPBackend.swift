@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailwardCore
+import MailwardMIME
 import SMTPCodec
 
 /// Answers a session's questions with Core: the directory for recipients, the one credential
@@ -111,11 +112,14 @@ public struct CoreSMTPBackend: SMTPBackend {
                 guard let allowed = try await policy.headerAuthority(of: content, account: account) else { return .senderNotAllowed }
                 authority = allowed
                 content = policy.finalHeaders(content, authority: allowed, account: account)
+                content = SubmissionHeaders.completed(content, date: now, hostname: hostname)
             }
             let received = Array(TraceHeaders.received(
                 client: submission.client, hostname: hostname, queueID: queueID,
                 recipients: transaction.recipients.map(\.address), date: now).utf8)
-            let traced = received + content
+            // Blind copies stay blind: recipients never see `Bcc:`; the sender's Sent copy keeps it.
+            let outgoing = submission.client.account == nil ? content : HeaderEditor.removingFields(named: "Bcc", in: content)
+            let traced = received + outgoing
 
             var localAccounts: [AccountID] = []
             var remote: [String] = []

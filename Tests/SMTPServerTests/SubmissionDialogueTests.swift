@@ -132,4 +132,37 @@ import Testing
         #expect(try await client.command("MAIL FROM:<alice@example.test>").code == 530)
         #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
     }
+
+    /// Blind copies stay blind (the recipients' copies lose `Bcc:`, the Sent copy keeps it), and a
+    /// message without `Date:` or `Message-ID:` gets both (RFC 6409 §8); the sender's own stay.
+    @Test func bccIsRemovedAndMissingDateAndMessageIDAreAdded() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO laptop")
+        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
+        _ = try await client.command("MAIL FROM:<alice@example.test>")
+        _ = try await client.command("RCPT TO:<bob@example.test>")
+        _ = try await client.command("RCPT TO:<info@example.test>")
+        _ = try await client.command("DATA")
+        try await client.send("From: alice@example.test\r\nTo: bob@example.test\r\nBcc: info@example.test\r\nSubject: blind\r\n\r\nhi\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        let delivered = try #require(try await server.messages(of: "bob@example.test").first)
+        #expect(!delivered.lowercased().contains("bcc:") && !delivered.contains("info@example.test\r\nSubject"))
+        #expect(delivered.contains("\r\nDate: ") && delivered.contains("\r\nMessage-ID: <"))
+        let sent = try #require(try await server.messages(of: "alice@example.test", in: "Sent").first)
+        #expect(sent.contains("Bcc: info@example.test\r\n"))
+        // The same Message-ID in both copies: replies thread with the sender's copy.
+        let id = { (text: String) in text.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: ") } }
+        #expect(id(sent) != nil && id(sent) == id(delivered))
+
+        _ = try await client.command("MAIL FROM:<alice@example.test>")
+        _ = try await client.command("RCPT TO:<bob@example.test>")
+        _ = try await client.command("DATA")
+        try await client.send("From: alice@example.test\r\nDate: Mon, 2 Jan 2006 15:04:05 +0800\r\nMessage-ID: <own@laptop>\r\nSubject: complete\r\n\r\nhi\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        let second = try #require(try await server.messages(of: "bob@example.test").first { $0.contains("Subject: complete") })
+        #expect(second.components(separatedBy: "Message-ID:").count == 2 && second.contains("Message-ID: <own@laptop>"))
+        #expect(second.components(separatedBy: "\r\nDate:").count == 2)
+    }
 }
