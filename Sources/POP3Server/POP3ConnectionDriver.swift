@@ -58,7 +58,11 @@ struct POP3ConnectionDriver {
                 }
             } else {
                 switch decoder.next(&input) {
-                case .value(let command): actions = session.received(command)
+                case .value(let command):
+                    // Disabled, password changed or app password revoked since the login: the
+                    // session ends at its next command, whatever the command (as in IMAP).
+                    let revoked = login == nil ? false : !(await stillValid())
+                    actions = revoked ? session.credentialRevoked() : session.received(command)
                 case .error(let error): actions = session.receivedInvalid(error)
                 case .needMoreData: actions = await readMore()
                 }

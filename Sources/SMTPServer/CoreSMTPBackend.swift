@@ -72,10 +72,14 @@ public struct CoreSMTPBackend: SMTPBackend {
 
     // MARK: Senders and credentials
 
-    public func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool {
+    public func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict {
+        guard await authenticator.isStillValid(credential, account: account) else {
+            logger.notice("SMTP login no longer valid", metadata: ["account": "\(account.address)"])
+            return .loginRevoked
+        }
         guard !path.isNull, let domain = path.domain?.domainName,
-              let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return false }
-        return (try? await policy.mayUse(sender: address, account: account)) ?? false
+              let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return .notAllowed }
+        return (try? await policy.mayUse(sender: address, account: account)) == true ? .allowed : .notAllowed
     }
 
     public func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome {
@@ -84,9 +88,9 @@ public struct CoreSMTPBackend: SMTPBackend {
         let result = await authenticator.authenticate(username: username, password: password, door: .smtp,
                                                       remoteIP: remoteIP, clientID: nil)
         switch result {
-        case .valid(let account, _):
+        case .valid(let account, let credential):
             await throttle.recordSuccess(from: remoteIP)
-            return .success(account)
+            return .success(account, credential)
         case .invalid:
             await throttle.recordFailure(from: remoteIP)
             logger.notice("SMTP AUTH failed", metadata: ["ip": "\(remoteIP)"])
@@ -109,7 +113,9 @@ public struct CoreSMTPBackend: SMTPBackend {
             if let account = submission.client.account {
                 // The `From:` decides whose mail this is; a shared mailbox's permission decides
                 // the `Sender:` (SPEC S5), whatever the client wrote.
-                guard let allowed = try await policy.headerAuthority(of: content, account: account) else { return .senderNotAllowed }
+                guard let allowed = try await policy.headerAuthority(of: content, account: account) else {
+                    return SendingPolicy.fromAddresses(of: content).isEmpty ? .fromMissing : .senderNotAllowed
+                }
                 authority = allowed
                 content = policy.finalHeaders(content, authority: allowed, account: account)
                 content = SubmissionHeaders.completed(content, date: now, hostname: hostname)

@@ -5,7 +5,8 @@ import SMTPCodec
 /// real services; tests may substitute their own.
 public protocol SMTPBackend: Sendable {
     func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict
-    func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool
+    /// Whether the login still holds and its account may use `path` as envelope sender.
+    func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict
     func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome
     func deliver(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome
 }

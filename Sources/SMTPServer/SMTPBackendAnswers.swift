@@ -20,13 +20,26 @@ public enum DeliveryOutcome: Hashable, Sendable {
     case accepted(queueID: String)
     /// The `From:` header names an address the account may not send as.
     case senderNotAllowed
+    /// The message has no `From:` address at all (RFC 5322 §3.6 requires one).
+    case fromMissing
     case mailboxFull(permanent: Bool)
     case temporaryFailure
 }
 
+/// Core's answer about an envelope sender of an authenticated session.
+public enum SenderVerdict: Hashable, Sendable {
+    case allowed
+    /// Not an address the account may send as.
+    case notAllowed
+    /// The login itself is no longer good: the account was disabled, its password changed or the
+    /// client-specific password revoked since AUTH. The session ends (as IMAP and POP3 do).
+    case loginRevoked
+}
+
 /// Core's answer to an AUTH attempt (``CredentialResult`` minus what the session needs not know).
 public enum AuthenticationOutcome: Hashable, Sendable {
-    case success(Account)
+    /// The account and the credential it signed in with (checked again at every MAIL).
+    case success(Account, ClientCredential)
     case invalid
     /// The account password was right, but a client-specific password is needed (SPEC A8).
     case clientPasswordRequired

@@ -177,11 +177,11 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             ask { backend in .recipientResolved(await backend.resolveRecipient(path)) }
             return false
         case .checkSender(let path):
-            guard let account = state.session.account else {
-                state.events.append(.senderChecked(allowed: false))
+            guard let account = state.session.account, let credential = state.session.credential else {
+                state.events.append(.senderChecked(.notAllowed))
                 return true
             }
-            ask { backend in .senderChecked(allowed: await backend.mayUseSender(path, account: account)) }
+            ask { backend in .senderChecked(await backend.checkSender(path, account: account, credential: credential)) }
             return false
         case .authenticate(let username, let password):
             // Replies so far go out first: the check may be slowed down on purpose.

@@ -36,6 +36,8 @@ public struct SMTPSession: Sendable {
     public private(set) var esmtp = false
     public private(set) var isTLS: Bool
     public private(set) var account: Account?
+    /// How ``account`` signed in (the account password or which client-specific password).
+    public private(set) var credential: ClientCredential?
     public private(set) var transaction: SMTPTransaction?
     /// Bytes of BDAT chunks so far in this transaction.
     private var chunkedSize = 0
@@ -120,8 +122,8 @@ public struct SMTPSession: Sendable {
             return []
         case .recipientResolved(let verdict):
             return recipientResolved(verdict)
-        case .senderChecked(let allowed):
-            return senderChecked(allowed)
+        case .senderChecked(let verdict):
+            return senderChecked(verdict)
         case .authenticated(let outcome):
             return authenticated(outcome)
         case .delivered(let outcome):
@@ -202,10 +204,14 @@ public struct SMTPSession: Sendable {
         return [.reply(.senderOK)]
     }
 
-    private mutating func senderChecked(_ allowed: Bool) -> [SMTPSessionAction] {
+    private mutating func senderChecked(_ verdict: SenderVerdict) -> [SMTPSessionAction] {
         guard case .awaitingSender(let path, let parameters) = phase else { return [] }
         phase = .command
-        guard allowed else { return [.reply(.senderNotAllowed)] }
+        switch verdict {
+        case .allowed: break
+        case .notAllowed: return [.reply(.senderNotAllowed)]
+        case .loginRevoked: return close(with: .loginRevoked)
+        }
         transaction = SMTPTransaction(reversePath: path, parameters: parameters)
         return [.reply(.senderOK)]
     }
@@ -293,6 +299,7 @@ public struct SMTPSession: Sendable {
         switch outcome {
         case .accepted(let queueID): return finishTransaction(with: .messageAccepted(queueID: queueID))
         case .senderNotAllowed: return finishTransaction(with: SMTPReply(code: 550, .init(5, 7, 1), "From: header address not owned by user"))
+        case .fromMissing: return finishTransaction(with: SMTPReply(code: 550, .init(5, 6, 0), "Message has no From: header address"))
         case .mailboxFull(let permanent): return finishTransaction(with: permanent ? .mailboxFullPermanent : .mailboxFull)
         case .temporaryFailure: return finishTransaction(with: .localError)
         }
@@ -387,8 +394,9 @@ public struct SMTPSession: Sendable {
         guard phase == .awaitingAuthentication else { return [] }
         phase = .command
         switch outcome {
-        case .success(let account):
+        case .success(let account, let credential):
             self.account = account
+            self.credential = credential
             return [.reply(.authenticationSucceeded)]
         case .invalid:
             return authenticationFailed(.authenticationFailed())

@@ -9,7 +9,7 @@ public enum SMTPSessionAction: Sendable, Equatable {
     /// Ask Core about a recipient; feed the answer back as ``SMTPSessionEvent/recipientResolved(_:)``.
     case resolveRecipient(SMTPPath)
     /// Ask Core whether the authenticated account may use this envelope sender; answer with
-    /// ``SMTPSessionEvent/senderChecked(allowed:)``.
+    /// ``SMTPSessionEvent/senderChecked(_:)``.
     case checkSender(SMTPPath)
     /// Check credentials; answer with ``SMTPSessionEvent/authenticated(_:)``. The password is
     /// never logged (see `description`).
@@ -51,7 +51,7 @@ public enum SMTPSessionEvent: Sendable {
     /// STARTTLS finished: the session starts over (RFC 3207 §4.2).
     case tlsStarted
     case recipientResolved(RecipientVerdict)
-    case senderChecked(allowed: Bool)
+    case senderChecked(SenderVerdict)
     case authenticated(AuthenticationOutcome)
     case delivered(DeliveryOutcome)
     case timeout

@@ -236,4 +236,16 @@ import Testing
         #expect(try await fixture.inbox().count == 3)
         try await fixture.stop()
     }
+
+    /// Not only reading: any command after the account was disabled ends the session (STAT
+    /// would still tell the mailbox's size).
+    @Test func anyCommandAfterDisablingEndsTheSession() async throws {
+        let fixture = try await POP3Fixture.start()
+        let client = try await fixture.loggedInClient()
+        #expect(try await client.command("STAT").hasPrefix("+OK"))
+        try await fixture.server.runtime.accounts.setDisabled(POP3Fixture.address, true)
+        #expect(try await client.command("STAT") == "-ERR [AUTH] This account can no longer be used")
+        #expect(await client.waitForClose())
+        try await fixture.stop()
+    }
 }

@@ -22,7 +22,7 @@ import Testing
         }
 
         func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict { .local(1) }
-        func mayUseSender(_ path: SMTPPath, account: Account) async -> Bool { true }
+        func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict { .allowed }
         func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome { .invalid }
         func deliver(_ submission: SMTPMessageSubmission) async -> SMTPServer.DeliveryOutcome {
             if delay > .zero { try? await Task.sleep(for: delay) }

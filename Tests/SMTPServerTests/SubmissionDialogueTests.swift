@@ -165,4 +165,27 @@ import Testing
         #expect(second.components(separatedBy: "Message-ID:").count == 2 && second.contains("Message-ID: <own@laptop>"))
         #expect(second.components(separatedBy: "\r\nDate:").count == 2)
     }
+
+    /// A login ends once the account is disabled: the next MAIL of an open session gets 421 and
+    /// the connection closes (as IMAP and POP3 sessions end); a message without `From:` is
+    /// refused as such, not as a foreign sender.
+    @Test func disablingEndsAnAuthenticatedSessionAndFromIsRequired() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO laptop")
+        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
+        _ = try await client.command("MAIL FROM:<alice@example.test>")
+        _ = try await client.command("RCPT TO:<bob@example.test>")
+        _ = try await client.command("DATA")
+        try await client.send("To: bob@example.test\r\nSubject: anonymous\r\n\r\nhi\r\n.\r\n")
+        let anonymous = try await client.reply()
+        #expect(anonymous.code == 550 && anonymous.text.contains("5.6.0") && anonymous.text.contains("From:"))
+
+        try await server.runtime.accounts.setDisabled("alice@example.test", true)
+        let revoked = try await client.command("MAIL FROM:<alice@example.test>")
+        #expect(revoked.code == 421 && revoked.text.contains("4.7.0"))
+        #expect(await client.waitForClose())
+        #expect(try await server.messages(of: "bob@example.test").isEmpty)
+    }
 }

@@ -59,9 +59,7 @@ public struct SendingPolicy: Sendable {
     /// unattributed. Several `From:` addresses of different shared owners are refused too — one
     /// message speaks for one mailbox.
     public func headerAuthority(of raw: [UInt8], account: Account) async throws -> Authority? {
-        let headers = MIMEParser.parseStructure(raw).headers
-        let values = headers.filter { $0.name.caseInsensitiveCompare("From") == .orderedSame }.map(\.value)
-        let addresses = values.flatMap(AddressParser.parse)
+        let addresses = Self.fromAddresses(of: raw)
         guard !addresses.isEmpty else { return nil }
         var result = Authority.own
         for mailAddress in addresses {
@@ -74,6 +72,12 @@ public struct SendingPolicy: Sendable {
             }
         }
         return result
+    }
+
+    /// The addresses of the message's `From:` field(s).
+    public static func fromAddresses(of raw: [UInt8]) -> [MailAddress] {
+        let headers = MIMEParser.parseStructure(raw).headers
+        return headers.filter { $0.name.caseInsensitiveCompare("From") == .orderedSame }.map(\.value).flatMap(AddressParser.parse)
     }
 
     /// `raw` as it may go out under `authority`: on behalf → `Sender:` is the grantee (whatever
