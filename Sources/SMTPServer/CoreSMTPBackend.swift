@@ -175,7 +175,7 @@ public struct CoreSMTPBackend: SMTPBackend {
     /// here is logged, not reported to the client (it would resend to everyone).
     private func saveSentCopy(_ content: [UInt8], account: Account) async {
         do {
-            guard let sent = try await mail.mailbox(accountID: account.id, specialUse: .sent) else { return }
+            let sent = try await mail.specialMailbox(accountID: account.id, .sent)
             _ = try await mail.append(content, to: sent.id, flags: [MessageFlags.seen])
         } catch {
             logger.warning("could not save the Sent copy", metadata: ["account": "\(account.address)", "error": "\(error)"])

@@ -188,4 +188,24 @@ import Testing
         #expect(await client.waitForClose())
         #expect(try await server.messages(of: "bob@example.test").isEmpty)
     }
+
+    /// A user who deleted Sent (IMAP allows it) still gets the Sent copy: the folder is made again.
+    @Test func deletedSentFolderIsMadeAgainForTheCopy() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let account = try await server.runtime.accounts.account("alice@example.test")
+        let sent = try #require(try await server.runtime.mail.mailbox(accountID: account.id, specialUse: .sent))
+        try await server.runtime.mail.deleteMailbox(sent)
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO laptop")
+        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
+        _ = try await client.command("MAIL FROM:<alice@example.test>")
+        _ = try await client.command("RCPT TO:<bob@example.test>")
+        _ = try await client.command("DATA")
+        try await client.send("From: alice@example.test\r\nSubject: kept\r\n\r\nhi\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        let again = try #require(try await server.runtime.mail.mailbox(accountID: account.id, specialUse: .sent))
+        #expect(again.id != sent.id)
+        #expect(try await server.messages(of: "alice@example.test", in: "Sent").count == 1)
+    }
 }

@@ -61,6 +61,23 @@ public struct MailService: Sendable {
         return inbox
     }
 
+    /// The folder for `use` — made again (under its default name, subscribed) when the user
+    /// deleted it: a Sent copy or a draft must never be dropped because its folder is gone. A
+    /// plain folder already carrying the default name is used as it is.
+    public func specialMailbox(accountID: AccountID, _ use: SpecialUse) async throws -> Mailbox {
+        if let found = try await mailbox(accountID: accountID, specialUse: use) { return found }
+        if let named = try await store.mailbox(accountID: accountID, name: use.defaultName) { return named }
+        do {
+            let created = try await store.createMailbox(accountID: accountID, name: use.defaultName, specialUse: use, createdAt: clock.now)
+            try await store.setSubscribed(accountID: accountID, name: use.defaultName, true)
+            return created
+        } catch MailError.mailboxExists {
+            // Made meanwhile by another session.
+            guard let named = try await store.mailbox(accountID: accountID, name: use.defaultName) else { throw MailError.noSuchMailbox(use.defaultName) }
+            return named
+        }
+    }
+
     public func mailbox(accountID: AccountID, specialUse: SpecialUse) async throws -> Mailbox? {
         try await store.mailboxes(accountID: accountID).first { $0.specialUse == specialUse }
     }

@@ -112,14 +112,11 @@ public struct SubmissionService: Sendable {
             try await outbound.enqueue(OutboundMessage(id: UUID().uuidString, sender: sender.address, recipients: remote,
                                                        raw: built.bytes, createdAt: mail.clock.now))
         }
-        var sentCopy: MessageRecord?
-        if let sent = try await mail.mailbox(accountID: account.id, specialUse: .sent) {
-            sentCopy = try await mail.append(built.bytes, to: sent.id, flags: [MessageFlags.seen])
-        }
+        let sent = try await mail.specialMailbox(accountID: account.id, .sent)
+        let sentCopy = try await mail.append(built.bytes, to: sent.id, flags: [MessageFlags.seen])
         if let owner = authority.owner {
-            if let ownerSent = try await mail.mailbox(accountID: owner.id, specialUse: .sent) {
-                _ = try await mail.append(built.bytes, to: ownerSent.id, flags: [MessageFlags.seen])
-            }
+            let ownerSent = try await mail.specialMailbox(accountID: owner.id, .sent)
+            _ = try await mail.append(built.bytes, to: ownerSent.id, flags: [MessageFlags.seen])
             await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: nil,
                                                       detail: "sent \(built.messageID) to \(recipients.count) recipient(s)")
         }
@@ -136,9 +133,7 @@ public struct SubmissionService: Sendable {
         draft.bcc = []
         let built = build(draft, sender: sender, authority: authority, account: account, to: to, cc: cc)
         guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
-        guard let drafts = try await mail.mailbox(accountID: account.id, specialUse: .drafts) else {
-            throw MailError.noSuchMailbox(SpecialUse.drafts.defaultName)
-        }
+        let drafts = try await mail.specialMailbox(accountID: account.id, .drafts)
         let record = try await mail.append(built.bytes, to: drafts.id, flags: [MessageFlags.draft, MessageFlags.seen])
         if let replacing, replacing.mailboxID == drafts.id {
             _ = try await mail.remove(mailboxID: drafts.id, uids: [replacing.uid], onlyDeleted: false)
