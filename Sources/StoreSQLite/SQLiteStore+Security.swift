@@ -270,7 +270,7 @@ extension SQLiteStore: SecurityStore {
     }
 
     public func enforcements() async throws -> [EnforcementRule] {
-        try await pool.read { db in
+        try quickRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM two_step_enforcements ORDER BY created_at, kind, value").compactMap { row in
                 EnforcementScope(kind: row["kind"], value: row["value"]).map {
                     EnforcementRule(scope: $0, createdAt: Self.date(row["created_at"]))

@@ -25,6 +25,28 @@ import Testing
         #expect(await auth.isStillValid(.accountPassword, account: reopened))
     }
 
+    /// SPEC A6: an enforced account without a phone "cannot reach its mailbox until it binds a
+    /// phone" — mail clients included: the account password is refused (with the notice) at every
+    /// mail door, and a session it opened before the enforcement ends.
+    @Test func enforcedAccountWithoutAPhoneCannotUseItsPasswordInMailClients() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let auth = h.authenticator
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
+        _ = try await h.twoStep.enforce(.account(account.id))
+        for door in [DoorKind.imap, .pop3, .smtp] {
+            #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: door,
+                                            remoteIP: "198.51.100.1", clientID: nil) == .clientPasswordRequired(account))
+        }
+        #expect(await !auth.isStillValid(.accountPassword, account: account))
+        // The web sign-in still takes it: that is where the phone gets bound.
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .web,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
+        let refusals = await h.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 50)
+        #expect(refusals.contains { $0.door == "smtp" && !$0.success && $0.detail.contains("enforced") })
+    }
+
     @Test func accountPasswordOnlyUntilAPhoneIsBound() async throws {
         let h = Harness()
         let account = try await h.user()

@@ -5,9 +5,9 @@ public enum ClientPasswordNotice {
     public static func text(language: Language = .zhCN) -> String {
         switch language {
         case .zhCN:
-            "帐号已开启二次验证，客户端请使用客户端专用密码登录（webmail：设置 › 个人信息 › 邮箱密码 › 客户端专用密码）"
+            "帐号已开启（或管理员要求开启）二次验证，客户端请使用客户端专用密码登录（先登录 webmail 绑定手机，再到 设置 › 个人信息 › 邮箱密码 › 客户端专用密码）"
         case .en:
-            "Two-step verification is on for this account: use a client-specific password (webmail: Settings > Personal info > Mailbox password > Client-specific passwords)"
+            "Two-step verification is on (or required by the administrator) for this account: use a client-specific password (sign in to the webmail, bind a phone if asked, then Settings > Personal info > Mailbox password > Client-specific passwords)"
         }
     }
 

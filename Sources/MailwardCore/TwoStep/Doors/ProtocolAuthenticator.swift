@@ -44,8 +44,9 @@ public struct ProtocolAuthenticator: Sendable {
             case .appPassword(let id, _):
                 return try await env.store.appPassword(id: id)?.accountID == account.id
             case .accountPassword:
-                guard account.passwordHash == opened.passwordHash else { return false }
-                return try await env.store.phoneBinding(accountID: account.id) == nil
+                guard account.passwordHash == opened.passwordHash,
+                      try await env.store.phoneBinding(accountID: account.id) == nil else { return false }
+                return try await !TwoStepService(env).isEnforced(account)
             }
         } catch {
             return false
@@ -91,6 +92,13 @@ public struct ProtocolAuthenticator: Sendable {
             if door != .web, try await env.store.phoneBinding(accountID: verified.id) != nil {
                 await audit(verified.id, door, "password", false, remoteIP,
                             "account password refused: two-step verification is on, a client-specific password is required" + clientSuffix(clientID))
+                return .result(.clientPasswordRequired(verified))
+            }
+            // SPEC A6: an account the administrator enforces two-step verification on cannot reach
+            // its mailbox until it binds a phone — not through a mail client either.
+            if door != .web, try await TwoStepService(env).isEnforced(verified) {
+                await audit(verified.id, door, "password", false, remoteIP,
+                            "account password refused: two-step verification is enforced, no phone bound yet" + clientSuffix(clientID))
                 return .result(.clientPasswordRequired(verified))
             }
             if door != .web {
