@@ -78,6 +78,12 @@ public enum ConfigurationLoader {
         c.smtp.maxRecipients = try values.int("smtp.max-recipients", c.smtp.maxRecipients, range: 1...100_000)
         c.smtp.commandTimeout = try values.int("smtp.command-timeout", c.smtp.commandTimeout, range: 1...3600)
         c.smtp.dataTimeout = try values.int("smtp.data-timeout", c.smtp.dataTimeout, range: 1...3600)
+        c.smtp.postmaster = try values.string("smtp.postmaster", c.smtp.postmaster).trimmingCharacters(in: .whitespaces)
+        let postmasterParts = c.smtp.postmaster.split(separator: "@", omittingEmptySubsequences: false)
+        if !c.smtp.postmaster.isEmpty && (postmasterParts.count != 2 || postmasterParts.contains { $0.isEmpty }
+                                           || c.smtp.postmaster.contains(where: \.isWhitespace)) {
+            throw ConfigurationError(key: "smtp.postmaster", reason: "expected an address like admin@example.edu.cn")
+        }
         c.imap.port = try values.port("imap.port", c.imap.port)
         c.imap.tlsPort = try values.port("imap.tls-port", c.imap.tlsPort)
         c.pop3.port = try values.port("pop3.port", c.pop3.port)

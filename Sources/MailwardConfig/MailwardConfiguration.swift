@@ -45,6 +45,9 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var commandTimeout: Int = 300
         /// Seconds the server waits for more message data mid-DATA/BDAT before giving up.
         public var dataTimeout: Int = 180
+        /// The account (or alias) that receives postmaster@ of every local domain without a
+        /// postmaster of its own, and the bare `<postmaster>`; empty: none.
+        public var postmaster: String = ""
     }
 
     public struct IMAPSettings: Sendable, Equatable {

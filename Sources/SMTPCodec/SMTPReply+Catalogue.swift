@@ -102,6 +102,8 @@ extension SMTPReply {
         code: 538, .init(5, 7, 11), "Encryption required for requested authentication mechanism")
     /// 550 5.1.1 unknown recipient.
     public static let noSuchUser = SMTPReply(code: 550, .init(5, 1, 1), "Recipient address rejected: user unknown")
+    /// 550 5.2.1 the recipient's account is disabled.
+    public static let mailboxDisabled = SMTPReply(code: 550, .init(5, 2, 1), "Mailbox disabled, not accepting messages")
     /// 550 5.7.1 relay denied / policy rejection.
     public static let relayDenied = SMTPReply(code: 550, .init(5, 7, 1), "Relay access denied")
     /// 550 5.7.1 sender not allowed (submission: not the user's own address).

@@ -6,6 +6,8 @@ public enum RecipientVerdict: Hashable, Sendable {
     case local(AccountID)
     /// A local domain, but nobody by that name.
     case unknownUser
+    /// A disabled account: 550 5.2.1 (RFC 3463 "mailbox disabled, not accepting messages").
+    case mailboxDisabled
     /// Not one of our domains.
     case remote
     /// The account is over its quota (`permanent`: the limit itself is too small for any mail).

@@ -240,6 +240,8 @@ public struct SMTPSession: Sendable {
             recipient = .remote(address: path.address)
         case .unknownUser:
             return [.reply(.noSuchUser)]
+        case .mailboxDisabled:
+            return [.reply(.mailboxDisabled)]
         case .mailboxFull(let permanent):
             return [.reply(permanent ? .mailboxFullPermanent : .mailboxFull)]
         case .temporaryFailure:

@@ -9,7 +9,7 @@ struct Mailward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailward",
         abstract: "Mailward: SMTP, IMAP, POP3 and webmail in one server, with two-step verification.",
-        subcommands: [Serve.self, DomainCommand.self, UserCommand.self, PolicyCommand.self, QueueCommand.self])
+        subcommands: [Serve.self, DomainCommand.self, UserCommand.self, AliasCommand.self, PolicyCommand.self, QueueCommand.self])
 
     /// Swift concurrency runs its tasks on NIO's event-loop threads: a session task that reads
     /// from and writes to its connection then stays on the connection's thread instead of
@@ -18,7 +18,40 @@ struct Mailward: AsyncParsableCommand {
     /// has its own queue, database writes GRDB's, body files FileBlobStore's (docs/ARCHITECTURE.md).
     static func main() async {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        await main(nil)
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // `--help` and `--version` print as usual; a usage mistake is one line, as every
+            // other error of the command line (README: "Errors are one line").
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            FileHandle.standardError.write(Data("mailward: error: \(message(for: error)) (see `\(helpCommand()) --help`)\n".utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                var synchronous = command
+                try synchronous.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+extension Mailward {
+    /// `mailward` and the subcommands named on the command line, as far as they exist.
+    static func helpCommand() -> String {
+        var words = ["mailward"]
+        var current: any ParsableCommand.Type = Mailward.self
+        for argument in CommandLine.arguments.dropFirst() {
+            guard let next = current.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            words.append(argument)
+            current = next
+        }
+        return words.joined(separator: " ")
     }
 }
 

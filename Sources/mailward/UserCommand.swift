@@ -84,7 +84,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable an account (it keeps its mail; sign-in is refused).")
+        static let configuration = CommandConfiguration(abstract: "Disable an account (it keeps its mail; sign-in and new mail are refused: 550 5.2.1).")
         @OptionGroup var global: GlobalOptions
         @Argument var address: String
 

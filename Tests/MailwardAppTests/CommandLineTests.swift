@@ -55,6 +55,26 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    /// `mailward alias` (postmaster@ and friends), and a usage mistake is one line too.
+    @Test func aliasesAndUsageMistakes() async throws {
+        let data = try temporaryFolder()
+        func mw(_ args: String...) async throws -> CommandResult { try await runMailward(args + ["--data", data]) }
+        #expect(try await mw("domain", "add", "demo.test").status == 0)
+        #expect(try await mw("user", "add", "bob@demo.test", "--password", "Tea-Garden-42").status == 0)
+        #expect(try await mw("alias", "add", "postmaster@demo.test", "bob@demo.test").stdout == "added alias postmaster@demo.test → bob@demo.test\n")
+        #expect(try await mw("alias", "list").stdout == "postmaster@demo.test → bob@demo.test\n")
+        #expect(try await mw("user", "show", "bob@demo.test").stdout.contains("aliases:      postmaster@demo.test"))
+        #expect(try await mw("alias", "remove", "postmaster@demo.test").status == 0)
+        #expect(try await mw("alias", "list").stdout == "")
+        let missing = try await mw("alias", "remove", "postmaster@demo.test")
+        #expect(missing.status == 1 && missing.stderr == "mailward: error: no such alias: postmaster@demo.test\n")
+        let usage = try await mw("queue", "delete")
+        #expect(usage.status == 64)
+        #expect(usage.stderr == "mailward: error: Missing expected argument '<id>' (see `mailward queue delete --help`)\n")
+        let help = try await runMailward(["alias", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: mailward alias <subcommand>"))
+    }
+
     @Test func badConfigurationStopsWithTheKey() async throws {
         let data = try temporaryFolder()
         try "http:\n  port: not-a-port\n".write(toFile: data + "/mailward.yaml", atomically: true, encoding: .utf8)

@@ -59,6 +59,8 @@ import Testing
         ("hostname: bad_host!\n", "hostname"),
         ("connections:\n  max-per-ip: 0\n", "connections.max-per-ip"),
         ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
+        ("smtp:\n  postmaster: nobody\n", "smtp.postmaster"),
+        ("smtp:\n  postmaster: a@b@c\n", "smtp.postmaster"),
     ])
     func wrongValuesNameTheirKey(_ yaml: String, _ key: String) async throws {
         do {

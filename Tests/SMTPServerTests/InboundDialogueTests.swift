@@ -250,4 +250,51 @@ import Testing
         #expect(bye.code == 421 && bye.text.contains("4.7.0"))
         #expect(await client.waitForClose())
     }
+
+    /// RFC 5321 §4.5.1: postmaster@ a local domain and the bare <postmaster> are accepted — the
+    /// configured `smtp.postmaster` takes them, a domain's own postmaster alias wins; without
+    /// either, the address is unknown like any other.
+    @Test func postmasterIsAcceptedForEveryLocalDomain() async throws {
+        let server = try await TestServer.smtp(postmaster: "alice@example.test")
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        _ = try await client.command("EHLO pm.example")
+        _ = try await client.command("MAIL FROM:<a@elsewhere.test>")
+        #expect(try await client.command("RCPT TO:<PostMaster@example.test>").code == 250)
+        #expect(try await client.command("RCPT TO:<postmaster>").code == 250)
+        #expect(try await client.command("DATA").code == 354)
+        try await client.send("Subject: to the postmaster\r\n\r\nhello\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        #expect(try await server.messages(of: "alice@example.test").count == 1)
+
+        try await server.runtime.accounts.addAlias("postmaster@example.test", for: "bob@example.test")
+        _ = try await client.command("MAIL FROM:<a@elsewhere.test>")
+        #expect(try await client.command("RCPT TO:<postmaster@example.test>").code == 250)
+        _ = try await client.command("DATA")
+        try await client.send("Subject: to the alias\r\n\r\nhello\r\n.\r\n")
+        #expect(try await client.reply().code == 250)
+        #expect(try await server.messages(of: "bob@example.test").count == 1)
+
+        let bare = try await TestServer.smtp()
+        defer { Task { try? await bare.stop() } }
+        let other = try await connect(bare)
+        _ = try await other.command("EHLO pm.example")
+        _ = try await other.command("MAIL FROM:<a@elsewhere.test>")
+        let unknown = try await other.command("RCPT TO:<postmaster@example.test>")
+        #expect(unknown.code == 550 && unknown.text.contains("5.1.1"))
+    }
+
+    /// A disabled account keeps its mail but takes no new mail, said precisely (RFC 3463 X.2.1).
+    @Test func disabledRecipientIsRefusedAsDisabled() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        try await server.runtime.accounts.setDisabled("bob@example.test", true)
+        let client = try await connect(server)
+        _ = try await client.command("EHLO d.example")
+        _ = try await client.command("MAIL FROM:<a@elsewhere.test>")
+        for address in ["bob@example.test", "info@example.test"] {
+            let refused = try await client.command("RCPT TO:<\(address)>")
+            #expect(refused.code == 550 && refused.text.contains("5.2.1"))
+        }
+    }
 }

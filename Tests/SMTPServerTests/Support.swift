@@ -56,8 +56,10 @@ extension TestServer {
     }
 
     /// Starts a server with short SMTP timeouts and the usual test users.
-    static func smtp(maxMessageSize: Int = 1 << 20, dataTimeout: Int = 2, outbound: RecordingOutboundQueue? = nil) async throws -> TestServer {
+    static func smtp(maxMessageSize: Int = 1 << 20, dataTimeout: Int = 2, outbound: RecordingOutboundQueue? = nil,
+                     postmaster: String = "") async throws -> TestServer {
         let server = try await TestServer.start(configure: { configuration in
+            configuration.smtp.postmaster = postmaster
             configuration.smtp.maxMessageSize = maxMessageSize
             configuration.smtp.dataTimeout = dataTimeout
             configuration.smtp.commandTimeout = 5

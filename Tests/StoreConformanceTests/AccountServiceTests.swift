@@ -40,6 +40,22 @@ import Testing
     }
 
     /// The one answer SMTP RCPT, webmail sending and the queue's local hop share.
+    /// Aliases as the `mailward alias` command manages them.
+    @Test(arguments: StoreKind.allCases)
+    func aliasesAreListedAndRemoved(_ kind: StoreKind) async throws {
+        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        try await service.addDomain("demo.test")
+        try await service.addDomain("other.test")
+        let bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        try await service.addAlias("postmaster@other.test", for: "bob@demo.test")
+        try await service.addAlias("info@demo.test", for: "bob@demo.test")
+        #expect(try await service.aliases().map(\.alias.address.description) == ["info@demo.test", "postmaster@other.test"])
+        #expect(try await service.aliases(inDomain: "other.test").map(\.account) == [bob])
+        try await service.removeAlias("info@demo.test")
+        #expect(try await service.route(EmailAddress("info@demo.test")) == .unknownLocal)
+        await #expect(throws: MailwardError.self) { try await service.removeAlias("info@demo.test") }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func routeTellsLocalUnknownAndRemote(_ kind: StoreKind) async throws {
         let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
@@ -52,8 +68,8 @@ import Testing
         #expect(try await service.route(EmailAddress("nobody@demo.test")) == .unknownLocal)
         #expect(try await service.route(EmailAddress("bob@example.com")) == .remote)
         try await service.setDisabled("bob@demo.test", true)
-        #expect(try await service.route(EmailAddress("bob@demo.test")) == .unknownLocal)
-        #expect(try await service.route(EmailAddress("robert@other.test")) == .unknownLocal)
+        #expect(try await service.route(EmailAddress("bob@demo.test")) == .disabledLocal)
+        #expect(try await service.route(EmailAddress("robert@other.test")) == .disabledLocal)
         // What lets route look at the account first: a domain that still has an alias stays.
         await #expect(throws: (any Error).self) { try await service.removeDomain("other.test") }
         #expect(try await service.route(EmailAddress("nobody@other.test")) == .unknownLocal)

@@ -96,7 +96,7 @@ public struct SubmissionService: Sendable {
             case .local(let target):
                 if !local.contains(target.id) { local.append(target.id) }
                 localAddresses.append(address.description)
-            case .unknownLocal:
+            case .unknownLocal, .disabledLocal:
                 throw SubmissionError.unknownLocalRecipient(address.description)
             case .remote:
                 remote.append(address.description)

@@ -121,6 +121,23 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// Removes an alias; the account it pointed at is untouched.
+    public func removeAlias(_ rawAlias: String) async throws {
+        let alias = try EmailAddress(rawAlias)
+        guard try await store.deleteAlias(address: alias) else { throw MailwardError.invalidValue("no such alias: \(alias)") }
+    }
+
+    /// Every alias with the account it delivers to, ordered by alias (one domain's, or all).
+    public func aliases(inDomain domain: String? = nil) async throws -> [(alias: Alias, account: Account)] {
+        var result: [(alias: Alias, account: Account)] = []
+        for account in try await store.accounts(inDomain: nil) {
+            for alias in try await store.aliases(of: account.id) where domain == nil || alias.address.domain == domain {
+                result.append((alias, account))
+            }
+        }
+        return result.sorted { $0.alias.address < $1.alias.address }
+    }
+
     /// The account mail for `address` is delivered to: the account itself or an alias's target.
     public func resolveRecipient(_ address: EmailAddress) async throws -> Account? {
         if let account = try await store.account(address: address) { return account }
@@ -135,7 +152,7 @@ public struct AccountService: Sendable {
     /// (a domain with any cannot be removed), so a known recipient costs no domain lookup.
     public func route(_ address: EmailAddress) async throws -> RecipientRoute {
         if let account = try await resolveRecipient(address) {
-            return account.disabled ? .unknownLocal : .local(account)
+            return account.disabled ? .disabledLocal : .local(account)
         }
         return try await store.domain(named: address.domain) != nil ? .unknownLocal : .remote
     }
@@ -172,8 +189,11 @@ public struct AccountService: Sendable {
 public enum RecipientRoute: Hashable, Sendable {
     /// An enabled account of this server.
     case local(Account)
-    /// A local domain, but nobody (enabled) by that name.
+    /// A local domain, but nobody by that name.
     case unknownLocal
+    /// An account of this server (or an alias of one) that is disabled: it keeps its mail but
+    /// takes no new mail.
+    case disabledLocal
     /// Not one of this server's domains.
     case remote
 }
