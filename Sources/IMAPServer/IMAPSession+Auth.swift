@@ -1,5 +1,6 @@
 import IMAPCodec
 import MailwardCore
+import MailwardNet
 import NIOCore
 import SMTPCodec
 
@@ -67,6 +68,7 @@ extension IMAPSession {
     func checkCredentials(username: String, password: String) async -> StatusResponse {
         let result = await door.authenticator.authenticate(username: username, password: password, door: .imap,
                                                             remoteIP: connection.remoteIP, clientID: state.clientName)
+        MailMetrics.login(door: "imap", result: result.metricsLabel)
         if case .valid(let account, let credential) = result {
             state.didLogIn(account, credential: credential)
             decoder.limits = door.settings.limits

@@ -59,6 +59,7 @@ public final class TCPListener: Service, Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let activity = DoorActivity()
     private let perIP = Mutex<[String: Int]>([:])
+    private let metrics: MailMetrics.Connections
 
     public init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
                 session: @escaping Session) {
@@ -66,6 +67,7 @@ public final class TCPListener: Service, Sendable {
         self.logger = logger
         self.onListening = onListening
         self.mode = .session(session)
+        self.metrics = MailMetrics.Connections(door: Self.doorLabel(configuration.name))
     }
 
     public init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
@@ -74,6 +76,12 @@ public final class TCPListener: Service, Sendable {
         self.logger = logger
         self.onListening = onListening
         self.mode = .pipeline(pipeline)
+        self.metrics = MailMetrics.Connections(door: Self.doorLabel(configuration.name))
+    }
+
+    /// The listener's name as a metrics label: `Submission TLS` → `submission-tls`.
+    static func doorLabel(_ name: String) -> String {
+        name.lowercased().split(separator: " ").joined(separator: "-")
     }
 
     public var activeConnections: Int { active.withLock { $0.count } + channels.withLock { $0.count } }
@@ -172,13 +180,18 @@ public final class TCPListener: Service, Sendable {
     /// Counts the connection against the limits, or refuses it (false).
     private func admit(_ ip: String) -> Bool {
         let total = activeConnections
-        return perIP.withLock { counts in
+        let admitted = perIP.withLock { counts in
             guard total < configuration.maxConnections, counts[ip, default: 0] < configuration.maxConnectionsPerIP else {
                 return false
             }
             counts[ip, default: 0] += 1
             return true
         }
+        if admitted {
+            metrics.accepted.increment()
+            metrics.open.increment()
+        }
+        return admitted
     }
 
     private func release(_ ip: String) {
@@ -186,9 +199,11 @@ public final class TCPListener: Service, Sendable {
             counts[ip, default: 1] -= 1
             if counts[ip] == 0 { counts[ip] = nil }
         }
+        metrics.open.decrement()
     }
 
     private func refuse(_ ip: String) {
+        metrics.refused.increment()
         logger.notice("connection refused: over the limit", metadata: ["door": "\(configuration.name)", "ip": "\(ip)"])
     }
 

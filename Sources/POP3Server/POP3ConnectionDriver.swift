@@ -160,6 +160,7 @@ struct POP3ConnectionDriver {
         let username = credentials.authenticationID
         let result = await door.authenticator.authenticate(
             username: username, password: credentials.password, door: .pop3, remoteIP: connection.remoteIP, clientID: nil)
+        MailMetrics.login(door: "pop3", result: result.metricsLabel)
         switch result {
         case .invalid:
             logger.notice("login failed", metadata: ["user": "\(username)"])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailwardNet
 import MailwardCore
 import MailwardMIME
 import SMTPCodec
@@ -101,6 +102,7 @@ public struct CoreSMTPBackend: SMTPBackend {
         if delay > .zero { try? await Task.sleep(for: delay) }
         let result = await authenticator.authenticate(username: username, password: password, door: .smtp,
                                                       remoteIP: remoteIP, clientID: nil)
+        MailMetrics.login(door: "smtp", result: result.metricsLabel)
         switch result {
         case .valid(let account, let credential):
             await throttle.recordSuccess(from: remoteIP)
@@ -118,6 +120,18 @@ public struct CoreSMTPBackend: SMTPBackend {
     // MARK: Delivery
 
     public func deliver(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
+        let outcome = await store(submission)
+        let result = switch outcome {
+        case .accepted: "accepted"
+        case .temporaryFailure: "failed"
+        case .senderNotAllowed, .fromMissing, .mailboxFull: "rejected"
+        }
+        MailMetrics.smtpMessage(door: submission.client.account == nil ? "smtp" : "submission", result: result,
+                                bytes: submission.content.count)
+        return outcome
+    }
+
+    private func store(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
         let queueID = Self.makeQueueID()
         let transaction = submission.transaction
         let now = clock.now

@@ -23,7 +23,14 @@ struct Serve: AsyncParsableCommand {
                 let credentials = try await DemoSeeder.seed(runtime.accounts, mail: runtime.mail)
                 Task {
                     let port = await server.port(.http)
-                    var lines = ["", "Mailward demo is ready.", "  Webmail: http://\(runtime.configuration.listenAddress):\(port)/", "  Accounts (passwords are new on every start):"]
+                    var ports: [MailwardServer.Door: Int] = [:]
+                    for door in MailwardServer.Door.allCases { ports[door] = await server.port(door) }
+                    let host = runtime.configuration.listenAddress
+                    var lines = ["", "Mailward demo is ready.", "  Webmail: http://\(host):\(port)/",
+                                 "  Mail clients on \(host) (self-signed certificate): IMAP \(ports[.imap]!) STARTTLS, \(ports[.imaps]!) TLS;"
+                                 + " POP3 \(ports[.pop3]!) STLS, \(ports[.pop3s]!) TLS; SMTP submission \(ports[.submission]!) STARTTLS, \(ports[.submissionTLS]!) TLS;"
+                                 + " inbound SMTP (MX) \(ports[.smtp]!)",
+                                 "  Accounts (passwords are new on every start):"]
                     for c in credentials { lines.append("    \(c.address)  password: \(c.password)") }
                     lines.append("")
                     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

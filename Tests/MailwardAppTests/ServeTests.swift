@@ -66,6 +66,18 @@ import Testing
         let port = try #require(portText.flatMap(Int.init))
         #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200)
 
+        // The mail doors' ports are in the banner; /metrics counts what they did (SPEC O4).
+        let imapText = banner.components(separatedBy: "IMAP ").dropFirst().first?.prefix { $0.isNumber }
+        let imapPort = try #require(imapText.flatMap { Int($0) })
+        let imap = try await LineClient.connect(port: imapPort)
+        #expect(try await imap.readLine().hasPrefix("* OK"))
+        try await imap.send("a LOGIN alice@demo.test wrong-password\r\n")
+        #expect(try await imap.readLine().hasPrefix("a NO"))
+        let metrics = try await httpGet("http://127.0.0.1:\(port)/metrics").body
+        #expect(metrics.contains(#"mailward_connections_total{door="imap"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"mailward_logins_total{door="imap",result="failure"} 1"#))
+        #expect(metrics.contains(#"mailward_connections_open{door="imap"} 1"#))
+
         // The command line works while the server runs on the same folder.
         #expect(try await runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
         #expect(try await runMailward(["user", "list", "--data", data]).stdout.contains("carol@demo.test"))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailwardCore
+import MailwardNet
 import ServiceLifecycle
 import Synchronization
 
@@ -243,6 +244,9 @@ public final class DeliveryWorker: Service, Sendable {
             }
         }
         await record(message, accepted.map(\.id), .delivered(detail: "accepted"), now)
+        if !accepted.isEmpty { MailMetrics.outbound(result: "delivered", recipients: accepted.count) }
+        if !deferred.isEmpty { MailMetrics.outbound(result: "deferred", recipients: deferred.count) }
+        if !failures.isEmpty { MailMetrics.outbound(result: "bounced", recipients: failures.count) }
         if !failures.isEmpty {
             do {
                 try await bounce(message, raw: raw, failures: failures, now: now)

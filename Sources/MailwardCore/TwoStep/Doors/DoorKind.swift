@@ -20,3 +20,14 @@ public enum CredentialResult: Sendable, Equatable {
     /// client-specific password (SPEC A8). Only ever returned after the password was right.
     case clientPasswordRequired(Account)
 }
+
+extension CredentialResult {
+    /// The outcome as a metrics label (`mailward_logins_total{result=…}`).
+    public var metricsLabel: String {
+        switch self {
+        case .valid: "success"
+        case .invalid: "failure"
+        case .clientPasswordRequired: "client_password_required"
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Metrics
+
+/// What the mail doors count, through swift-metrics (`mailward serve` bootstraps it with the
+/// Prometheus registry that `/metrics` prints). Labels are small fixed sets — door names and
+/// outcomes, never addresses or IPs — so the number of series stays bounded.
+public enum MailMetrics {
+    /// One door's connection counters: accepted, refused over the limits, open now.
+    struct Connections: Sendable {
+        let accepted: Counter
+        let refused: Counter
+        let open: Meter
+
+        init(door: String) {
+            let dimensions = [("door", door)]
+            accepted = Counter(label: "mailward_connections_total", dimensions: dimensions)
+            refused = Counter(label: "mailward_connections_refused_total", dimensions: dimensions)
+            open = Meter(label: "mailward_connections_open", dimensions: dimensions)
+        }
+    }
+
+    /// A sign-in attempt at a mail door: `success`, `failure` or `client_password_required`.
+    public static func login(door: String, result: String) {
+        Counter(label: "mailward_logins_total", dimensions: [("door", door), ("result", result)]).increment()
+    }
+
+    /// A message handed to an SMTP door: `accepted` (durably stored or queued), `rejected`
+    /// (refused for what it is: sender, size, quota) or `failed` (a temporary failure here).
+    public static func smtpMessage(door: String, result: String, bytes: Int) {
+        Counter(label: "mailward_smtp_messages_total", dimensions: [("door", door), ("result", result)]).increment()
+        if result == "accepted" {
+            Counter(label: "mailward_smtp_message_bytes_total", dimensions: [("door", door)]).increment(by: bytes)
+        }
+    }
+
+    /// One outbound delivery attempt's end for a recipient: `delivered`, `deferred` or `bounced`.
+    public static func outbound(result: String, recipients: Int = 1) {
+        Counter(label: "mailward_outbound_recipients_total", dimensions: [("result", result)]).increment(by: recipients)
+    }
+}
