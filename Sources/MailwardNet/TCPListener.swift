@@ -61,21 +61,22 @@ public final class TCPListener: Service, Sendable {
     private let perIP = Mutex<[String: Int]>([:])
     private let metrics: MailMetrics.Connections
 
-    public init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
-                session: @escaping Session) {
-        self.configuration = configuration
-        self.logger = logger
-        self.onListening = onListening
-        self.mode = .session(session)
-        self.metrics = MailMetrics.Connections(door: Self.doorLabel(configuration.name))
+    public convenience init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
+                            session: @escaping Session) {
+        self.init(configuration, logger, onListening, .session(session))
     }
 
-    public init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
-                pipeline: @escaping PipelineSetup) {
+    public convenience init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
+                            pipeline: @escaping PipelineSetup) {
+        self.init(configuration, logger, onListening, .pipeline(pipeline))
+    }
+
+    private init(_ configuration: Configuration, _ logger: Logger, _ onListening: @escaping @Sendable (Int) async -> Void,
+                 _ mode: Mode) {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
-        self.mode = .pipeline(pipeline)
+        self.mode = mode
         self.metrics = MailMetrics.Connections(door: Self.doorLabel(configuration.name))
     }
 

@@ -12,6 +12,24 @@ import Testing
         return client
     }
 
+    /// A client signed in as `user` over implicit TLS.
+    func signedIn(_ server: TestServer, as user: String = "alice@example.test") async throws -> LineClient {
+        let client = try await connect(server, implicitTLS: true)
+        _ = try await client.command("EHLO laptop")
+        #expect(try await client.command("AUTH PLAIN \(plainCredentials(user, password))").code == 235)
+        return client
+    }
+
+    /// One transaction: MAIL, RCPT for each recipient, DATA and `message`; the final reply.
+    func send(_ client: LineClient, from sender: String = "alice@example.test", to recipients: [String],
+              _ message: String) async throws -> Reply {
+        _ = try await client.command("MAIL FROM:<\(sender)>")
+        for recipient in recipients { _ = try await client.command("RCPT TO:<\(recipient)>") }
+        _ = try await client.command("DATA")
+        try await client.send(message + ".\r\n")
+        return try await client.reply()
+    }
+
     func startTLS(_ client: LineClient) async throws {
         _ = try await client.command("EHLO laptop")
         #expect(try await client.command("STARTTLS").code == 220)
@@ -138,15 +156,9 @@ import Testing
     @Test func bccIsRemovedAndMissingDateAndMessageIDAreAdded() async throws {
         let server = try await TestServer.smtp()
         defer { Task { try? await server.stop() } }
-        let client = try await connect(server, implicitTLS: true)
-        _ = try await client.command("EHLO laptop")
-        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
-        _ = try await client.command("MAIL FROM:<alice@example.test>")
-        _ = try await client.command("RCPT TO:<bob@example.test>")
-        _ = try await client.command("RCPT TO:<info@example.test>")
-        _ = try await client.command("DATA")
-        try await client.send("From: alice@example.test\r\nTo: bob@example.test\r\nBcc: info@example.test\r\nSubject: blind\r\n\r\nhi\r\n.\r\n")
-        #expect(try await client.reply().code == 250)
+        let client = try await signedIn(server)
+        #expect(try await send(client, to: ["bob@example.test", "info@example.test"],
+                               "From: alice@example.test\r\nTo: bob@example.test\r\nBcc: info@example.test\r\nSubject: blind\r\n\r\nhi\r\n").code == 250)
         let delivered = try #require(try await server.messages(of: "bob@example.test").first)
         #expect(!delivered.lowercased().contains("bcc:") && !delivered.contains("info@example.test\r\nSubject"))
         #expect(delivered.contains("\r\nDate: ") && delivered.contains("\r\nMessage-ID: <"))
@@ -156,11 +168,8 @@ import Testing
         let id = { (text: String) in text.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: ") } }
         #expect(id(sent) != nil && id(sent) == id(delivered))
 
-        _ = try await client.command("MAIL FROM:<alice@example.test>")
-        _ = try await client.command("RCPT TO:<bob@example.test>")
-        _ = try await client.command("DATA")
-        try await client.send("From: alice@example.test\r\nDate: Mon, 2 Jan 2006 15:04:05 +0800\r\nMessage-ID: <own@laptop>\r\nSubject: complete\r\n\r\nhi\r\n.\r\n")
-        #expect(try await client.reply().code == 250)
+        #expect(try await send(client, to: ["bob@example.test"],
+                               "From: alice@example.test\r\nDate: Mon, 2 Jan 2006 15:04:05 +0800\r\nMessage-ID: <own@laptop>\r\nSubject: complete\r\n\r\nhi\r\n").code == 250)
         let second = try #require(try await server.messages(of: "bob@example.test").first { $0.contains("Subject: complete") })
         #expect(second.components(separatedBy: "Message-ID:").count == 2 && second.contains("Message-ID: <own@laptop>"))
         #expect(second.components(separatedBy: "\r\nDate:").count == 2)
@@ -172,14 +181,8 @@ import Testing
     @Test func disablingEndsAnAuthenticatedSessionAndFromIsRequired() async throws {
         let server = try await TestServer.smtp()
         defer { Task { try? await server.stop() } }
-        let client = try await connect(server, implicitTLS: true)
-        _ = try await client.command("EHLO laptop")
-        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
-        _ = try await client.command("MAIL FROM:<alice@example.test>")
-        _ = try await client.command("RCPT TO:<bob@example.test>")
-        _ = try await client.command("DATA")
-        try await client.send("To: bob@example.test\r\nSubject: anonymous\r\n\r\nhi\r\n.\r\n")
-        let anonymous = try await client.reply()
+        let client = try await signedIn(server)
+        let anonymous = try await send(client, to: ["bob@example.test"], "To: bob@example.test\r\nSubject: anonymous\r\n\r\nhi\r\n")
         #expect(anonymous.code == 550 && anonymous.text.contains("5.6.0") && anonymous.text.contains("From:"))
 
         try await server.runtime.accounts.setDisabled("alice@example.test", true)
@@ -196,14 +199,8 @@ import Testing
         let account = try await server.runtime.accounts.account("alice@example.test")
         let sent = try #require(try await server.runtime.mail.mailbox(accountID: account.id, specialUse: .sent))
         try await server.runtime.mail.deleteMailbox(sent)
-        let client = try await connect(server, implicitTLS: true)
-        _ = try await client.command("EHLO laptop")
-        #expect(try await client.command("AUTH PLAIN \(plainCredentials("alice@example.test", password))").code == 235)
-        _ = try await client.command("MAIL FROM:<alice@example.test>")
-        _ = try await client.command("RCPT TO:<bob@example.test>")
-        _ = try await client.command("DATA")
-        try await client.send("From: alice@example.test\r\nSubject: kept\r\n\r\nhi\r\n.\r\n")
-        #expect(try await client.reply().code == 250)
+        let client = try await signedIn(server)
+        #expect(try await send(client, to: ["bob@example.test"], "From: alice@example.test\r\nSubject: kept\r\n\r\nhi\r\n").code == 250)
         let again = try #require(try await server.runtime.mail.mailbox(accountID: account.id, specialUse: .sent))
         #expect(again.id != sent.id)
         #expect(try await server.messages(of: "alice@example.test", in: "Sent").count == 1)
