@@ -97,10 +97,7 @@ public final class TCPListener: Service, Sendable {
 
     private func runSessions(_ session: @escaping Session) async throws {
         let tls = configuration.implicitTLS
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+        let server = try await Self.bootstrap()
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let inbox = ConnectionInbox()
@@ -129,10 +126,7 @@ public final class TCPListener: Service, Sendable {
 
     private func runPipelines(_ setup: @escaping PipelineSetup) async throws {
         let tls = configuration.implicitTLS
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+        let server = try await Self.bootstrap()
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let info = ConnectionInfo(channel: channel, isTLS: tls != nil)
@@ -171,6 +165,14 @@ public final class TCPListener: Service, Sendable {
             self.beginShutdown(server: server)
         }
         try? await server.close()
+    }
+
+    /// The listening socket's options, the same for both modes.
+    private static func bootstrap() -> ServerBootstrap {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
     }
 
     private func announce(_ port: Int) async {
