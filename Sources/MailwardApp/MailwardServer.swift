@@ -50,7 +50,8 @@ public final class MailwardServer: Sendable {
             throw AppError("cannot use the SMS provider: \(error)")
         }
         let web = WebDoor(
-            settings: .init(host: configuration.listenAddress, port: configuration.http.port),
+            settings: .init(host: configuration.listenAddress, port: configuration.http.port,
+                            requestTimeout: .seconds(configuration.http.requestTimeout)),
             health: { (try? await store.domains()) != nil },
             registry: registry,
             logger: logger,

@@ -71,6 +71,7 @@ public enum ConfigurationLoader {
         c.listenAddress = try values.ipAddress("listen", c.listenAddress)
         c.http.port = try values.port("http.port", c.http.port)
         c.http.secureCookies = try values.bool("http.secure-cookies", c.http.secureCookies)
+        c.http.requestTimeout = try values.int("http.request-timeout", c.http.requestTimeout, range: 1...3600)
         c.smtp.port = try values.port("smtp.port", c.smtp.port)
         c.smtp.submissionPort = try values.port("smtp.submission-port", c.smtp.submissionPort)
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)

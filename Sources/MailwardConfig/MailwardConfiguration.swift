@@ -30,6 +30,9 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var sessionIdleTimeout: Int = 30 * 60
         /// Seconds after sign-in at which a web session ends regardless of activity.
         public var sessionAbsoluteTimeout: Int = 12 * 3600
+        /// Seconds an HTTP connection may send nothing while a request is due or half-received
+        /// (headers incomplete, body stalled) before it is closed; also ends idle keep-alive connections.
+        public var requestTimeout: Int = 30
     }
 
     public struct SMTPSettings: Sendable, Equatable {

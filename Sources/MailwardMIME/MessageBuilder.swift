@@ -77,10 +77,13 @@ public struct MessageBuilder: Sendable {
             id = "<" + Self.randomHex(16, &generator) + "@" + domain + ">"
         }
         w.field("Message-ID", id)
-        if let inReplyTo { w.field("In-Reply-To", Self.angled(inReplyTo)) }
-        if !references.isEmpty { w.field("References", references.map(Self.angled).joined(separator: " ")) }
+        // Identifiers that are not msg-ids are left out rather than written (they come from
+        // other messages and from API clients).
+        if let parent = inReplyTo.flatMap(HeaderSyntax.messageID) { w.field("In-Reply-To", parent) }
+        let chain = references.compactMap(HeaderSyntax.messageID)
+        if !chain.isEmpty { w.field("References", chain.joined(separator: " ")) }
         w.field("MIME-Version", "1.0")
-        for h in extraHeaders { w.unstructured(h.name, h.value) }
+        for h in extraHeaders where HeaderWriter.isFieldName(h.name) { w.unstructured(h.name, h.value) }
 
         let body = makeBody(&generator)
         var out = w.bytes
@@ -138,7 +141,7 @@ public struct MessageBuilder: Sendable {
 
     static func attachmentEntity(_ a: Attachment) -> Entity {
         var w = HeaderWriter()
-        let type = a.contentType.contains("/") ? a.contentType : "application/octet-stream"
+        let type = HeaderSyntax.mimeType(a.contentType) ?? "application/octet-stream"
         w.field("Content-Type", type + "; " + nameParameter("name", a.filename, extended: false))
         w.field("Content-Transfer-Encoding", "base64")
         w.field("Content-Disposition", (a.isInline ? "inline" : "attachment") + "; " + nameParameter("filename", a.filename, extended: true))
@@ -254,8 +257,12 @@ struct HeaderWriter {
     private(set) var bytes: [UInt8] = []
 
     /// Writes `name: value` with `value` already ASCII-safe; folds before blanks.
+    ///
+    /// The last line of defence against header injection: every CR, LF (also as one CRLF
+    /// character) and other control character in `value` becomes a space, so the only line
+    /// breaks in a field are the folds made here.
     mutating func field(_ name: String, _ value: String) {
-        let clean = value.map { $0 == "\r" || $0 == "\n" ? " " : String($0) }.joined()
+        let clean = Self.singleLine(value)
         var line = name + ":"
         var lines: [String] = []
         for word in clean.split(separator: " ", omittingEmptySubsequences: false) {
@@ -272,6 +279,22 @@ struct HeaderWriter {
             bytes.append(contentsOf: l.utf8)
             bytes.append(ASCII.cr); bytes.append(ASCII.lf)
         }
+    }
+
+    /// `value` with control characters other than tab (CR and LF included) replaced by spaces.
+    static func singleLine(_ value: String) -> String {
+        guard value.utf8.contains(where: { ($0 < 0x20 && $0 != ASCII.tab) || $0 == 0x7F }) else { return value }
+        var scalars = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            let v = scalar.value
+            scalars.append((v < 0x20 && v != 0x09) || v == 0x7F ? " " : scalar)
+        }
+        return String(scalars)
+    }
+
+    /// RFC 5322 field name: printable ASCII except colon.
+    static func isFieldName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != ASCII.colon }
     }
 
     /// Unstructured text (Subject, extra headers): encoded words when needed.

@@ -9,10 +9,15 @@ public struct WebDoor: Sendable {
     public struct Settings: Sendable {
         public var host: String
         public var port: Int
+        /// How long a connection may go without sending anything while a request is due or
+        /// half-received (headers not complete, body stalled) — then it is closed. Also ends
+        /// idle keep-alive connections. A response being produced is never cut off.
+        public var requestTimeout: Duration
 
-        public init(host: String, port: Int) {
+        public init(host: String, port: Int, requestTimeout: Duration = .seconds(30)) {
             self.host = host
             self.port = port
+            self.requestTimeout = requestTimeout
         }
     }
 
@@ -39,11 +44,12 @@ public struct WebDoor: Sendable {
     /// The Hummingbird application, a `Service` for the server's `ServiceGroup`.
     /// `onListening` receives the bound port (useful when `settings.port` is 0).
     public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
-        let router = Router(context: MailwardRequestContext.self)
+        // HEAD is answered like GET without the body (same status, headers, Content-Length).
+        let router = Router(context: MailwardRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeadersMiddleware())
+        let api = APIRoutes(router: router)
         if let security {
             let handler = APIHandler(security: security, logger: logger)
-            let api = router.group("api/v1")
             SessionRoutes(handler: handler).register(on: api)
             SecurityRoutes(handler: handler).register(on: api)
             AppPasswordRoutes(handler: handler).register(on: api)
@@ -77,10 +83,17 @@ public struct WebDoor: Sendable {
                             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
+        // Last, so it wraps only the router's "no route" answer.
+        router.add(middleware: APIFallbackMiddleware(table: api.table))
         let logger = self.logger
         let settings = self.settings
+        let timeout = TimeAmount.nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000
+            + settings.requestTimeout.components.attoseconds / 1_000_000_000)
         return Application(
             router: router,
+            // Hummingbird's idle timer: it counts while a request is awaited or still being read
+            // and stops while the response is produced.
+            server: .http1(configuration: .init(idleTimeout: timeout)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
                                                     serverName: "Mailward"),
             onServerRunning: { channel in

@@ -7,6 +7,31 @@ public struct PasswordPolicy: Sendable {
         self.minimumLength = minimumLength
     }
 
+    /// Why a password is refused, told in the asker's language (the web answers in the
+    /// request's; the command line in English).
+    public enum Weakness: Sendable, Equatable {
+        case empty
+        case tooShort(minimum: Int)
+        case tooLong(maxBytes: Int)
+        case lineBreakOrNUL
+        case wellKnown
+        case tooFewDistinct
+        case containsAccountName
+
+        public func reason(_ language: Language) -> String {
+            let zh = language == .zhCN
+            switch self {
+            case .empty: return zh ? "不能为空" : "it is empty"
+            case .tooShort(let n): return zh ? "至少需要 \(n) 个字符" : "it must have at least \(n) characters"
+            case .tooLong(let n): return zh ? "不能超过 \(n) 字节" : "it is longer than \(n) bytes"
+            case .lineBreakOrNUL: return zh ? "不能包含换行符或 NUL 字符" : "it contains a line break or NUL"
+            case .wellKnown: return zh ? "这是常见密码，容易被猜中" : "it is a well-known password"
+            case .tooFewDistinct: return zh ? "重复字符过多，至少需要 4 个不同的字符" : "it repeats too few characters"
+            case .containsAccountName: return zh ? "不能包含帐号名" : "it contains the account name"
+            }
+        }
+    }
+
     static let common: Set<String> = [
         "password", "password1", "12345678", "123456789", "1234567890", "qwerty123", "11111111",
         "iloveyou", "admin123", "abc12345", "88888888", "66666666", "a1234567", "qwertyui",
@@ -15,19 +40,19 @@ public struct PasswordPolicy: Sendable {
 
     /// Throws `MailwardError.weakPassword` with the reason, or returns when acceptable.
     public func check(_ password: String, for address: EmailAddress?) throws {
-        if password.isEmpty { throw MailwardError.weakPassword("it is empty") }
-        if password.count < minimumLength {
-            throw MailwardError.weakPassword("it must have at least \(minimumLength) characters")
-        }
-        if password.utf8.count > 1024 { throw MailwardError.weakPassword("it is longer than 1024 bytes") }
-        if password.contains(where: { $0.isNewline || $0 == "\0" }) {
-            throw MailwardError.weakPassword("it contains a line break or NUL")
-        }
+        if let weakness = weakness(of: password, for: address) { throw MailwardError.weakPassword(weakness) }
+    }
+
+    /// The first rule `password` breaks, or nil when it is acceptable.
+    public func weakness(of password: String, for address: EmailAddress?) -> Weakness? {
+        if password.isEmpty { return .empty }
+        if password.count < minimumLength { return .tooShort(minimum: minimumLength) }
+        if password.utf8.count > 1024 { return .tooLong(maxBytes: 1024) }
+        if password.contains(where: { $0.isNewline || $0 == "\0" }) { return .lineBreakOrNUL }
         let lower = password.lowercased()
-        if Self.common.contains(lower) { throw MailwardError.weakPassword("it is a well-known password") }
-        if Set(password).count < 4 { throw MailwardError.weakPassword("it repeats too few characters") }
-        if let address, lower.contains(address.localPart) && address.localPart.count >= 4 {
-            throw MailwardError.weakPassword("it contains the account name")
-        }
+        if Self.common.contains(lower) { return .wellKnown }
+        if Set(password).count < 4 { return .tooFewDistinct }
+        if let address, lower.contains(address.localPart) && address.localPart.count >= 4 { return .containsAccountName }
+        return nil
     }
 }

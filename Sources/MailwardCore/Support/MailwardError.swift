@@ -8,7 +8,7 @@ public enum MailwardError: Error, Equatable, Sendable, CustomStringConvertible {
     case domainNotEmpty(String, accounts: Int)
     case duplicateAccount(String)
     case unknownAccount(String)
-    case weakPassword(String)
+    case weakPassword(PasswordPolicy.Weakness)
     case invalidValue(String)
 
     public var message: String {
@@ -20,7 +20,7 @@ public enum MailwardError: Error, Equatable, Sendable, CustomStringConvertible {
         case .domainNotEmpty(let d, let n): return "domain \(d) still has \(n) account(s); remove them first"
         case .duplicateAccount(let a): return "account already exists: \(a)"
         case .unknownAccount(let a): return "no such account: \(a)"
-        case .weakPassword(let reason): return "password refused: \(reason)"
+        case .weakPassword(let weakness): return "password refused: \(weakness.reason(.en))"
         case .invalidValue(let text): return text
         }
     }

@@ -21,7 +21,7 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidName
     case notFound
     case wrongPassword
-    case weakPassword(String)
+    case weakPassword(PasswordPolicy.Weakness)
 
     public var code: String {
         switch self {
@@ -80,7 +80,8 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidName: return zh ? "请输入 1–64 个字符的名称" : "Please enter a name of 1–64 characters."
         case .notFound: return zh ? "不存在或已删除" : "Not found (it may have been deleted)."
         case .wrongPassword: return zh ? "当前密码错误" : "The current password is wrong."
-        case .weakPassword(let reason): return zh ? "新密码不符合要求：\(reason)" : "The new password is refused: \(reason)"
+        case .weakPassword(let weakness):
+            return zh ? "新密码不符合要求：\(weakness.reason(language))" : "The new password is refused: \(weakness.reason(language))."
         }
     }
 

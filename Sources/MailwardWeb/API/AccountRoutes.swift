@@ -7,7 +7,7 @@ import MailwardCore
 struct AccountRoutes {
     let handler: APIHandler
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let handler = self.handler
         api.post("account/password") { request, context in
             await handler.run(request, context) { call in

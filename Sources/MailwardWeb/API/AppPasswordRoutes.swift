@@ -7,7 +7,7 @@ import MailwardCore
 struct AppPasswordRoutes {
     let handler: APIHandler
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let handler = self.handler
         api.get("app-passwords") { request, context in
             await handler.run(request, context) { call in
@@ -19,8 +19,8 @@ struct AppPasswordRoutes {
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: true)
                 let body = try await call.body()
-                let created = try await call.security.appPasswords.create(
-                    session.account, name: try body.string("name", call.language, maxLength: 200), context: call.client)
+                let created = try await call.security.appPasswords.create(session.account, name: try Self.name(body, call.language),
+                                                                          context: call.client)
                 guard case .object(var fields) = Self.json(created.record) else { throw APIFailure.internalError(call.language) }
                 fields["password"] = .string(created.password)
                 return JSONValue.object(fields).response(.created)
@@ -34,6 +34,15 @@ struct AppPasswordRoutes {
                 return Response(status: .noContent, headers: [.cacheControl: "no-store"])
             }
         }
+    }
+
+    /// The `name` field as text. Its rules (1–64 characters, no control characters) are Core's
+    /// (`AppPasswordFormat.validName`), so a name that is too long or not text at all gets the
+    /// same 400 `invalid_name` and message; only a missing field is a plain `bad_request`.
+    static func name(_ body: JSONBody, _ language: Language) throws -> String {
+        guard let raw = body.fields["name"], !(raw is NSNull) else { return try body.string("name", language) }
+        guard let name = raw as? String else { throw TwoStepError.invalidName }
+        return name
     }
 
     static func json(_ record: AppPassword) -> JSONValue {

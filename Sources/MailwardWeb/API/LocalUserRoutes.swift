@@ -13,7 +13,7 @@ struct LocalUserRoutes {
     let handler: APIHandler
     static let limit = 10
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let handler = self.handler
         api.get("users") { request, context in
             await handler.run(request, context) { call in

@@ -5,12 +5,20 @@ import NIOCore
 
 /// Reads a small JSON object from a request body. Bodies are bounded (16 KiB: the API's
 /// requests are a few fields) and anything that is not a JSON object is a 400.
+///
+/// A body must be declared `Content-Type: application/json` (415 otherwise). Besides being the
+/// contract, this closes cross-site form posts: a plain HTML form can only send
+/// `text/plain`, `application/x-www-form-urlencoded` or `multipart/form-data`, and a script on
+/// another site cannot send `application/json` without a CORS preflight this server never grants.
+/// `POST /session` (no CSRF token exists before sign-in) relies on it against login CSRF.
 struct JSONBody {
     static let limit = 16 * 1024
     let fields: [String: Any]
 
     static func read(_ request: Request, language: Language, allowEmpty: Bool = false, limit: Int = JSONBody.limit) async throws -> JSONBody {
         var request = request
+        let declaredJSON = isJSON(request.headers[.contentType])
+        if !declaredJSON && !allowEmpty { throw unsupportedMediaType(language) }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
@@ -22,16 +30,37 @@ struct JSONBody {
             if allowEmpty { return JSONBody(fields: [:]) }
             throw APIFailure.badRequest(language)
         }
+        guard declaredJSON else { throw unsupportedMediaType(language) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
             throw APIFailure.badRequest(language)
         }
         return JSONBody(fields: object)
     }
 
+    /// `application/json`, with or without parameters (`; charset=utf-8`).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let essence = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return essence.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+
+    static func unsupportedMediaType(_ language: Language) -> APIFailure {
+        APIFailure(status: .unsupportedMediaType, code: "unsupported_media_type",
+                   message: language == .en ? "The request body must be JSON (Content-Type: application/json)."
+                       : "请求内容须为 JSON（Content-Type: application/json）")
+    }
+
     /// A required string field (at most `maxLength` characters).
     func string(_ key: String, _ language: Language, maxLength: Int = 512) throws -> String {
-        guard let value = optionalString(key), value.count <= maxLength else {
-            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" is missing or not text." : "缺少字段 \(key)")
+        guard let raw = fields[key], !(raw is NSNull) else {
+            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" is missing." : "缺少字段 \(key)")
+        }
+        guard let value = raw as? String else {
+            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" must be text." : "字段 \(key) 须为文本")
+        }
+        guard value.count <= maxLength else {
+            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" is longer than \(maxLength) characters."
+                                            : "字段 \(key) 超过 \(maxLength) 个字符")
         }
         return value
     }
@@ -41,7 +70,19 @@ struct JSONBody {
         fields[key] as? String
     }
 
-    func bool(_ key: String) -> Bool {
-        (fields[key] as? Bool) ?? false
+    /// An optional JSON boolean: absent or null is `false`; any other type (`"yes"`, `1`) is a 400.
+    func bool(_ key: String, _ language: Language) throws -> Bool {
+        guard let raw = fields[key], !(raw is NSNull) else { return false }
+        guard let value = Self.strictBool(raw) else {
+            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" must be true or false." : "字段 \(key) 须为 true 或 false")
+        }
+        return value
+    }
+
+    /// `true`/`false` only. Foundation bridges JSON numbers to `Bool` too (`1 as? Bool` is
+    /// true), so the number's storage type tells a JSON boolean from a number.
+    static func strictBool(_ value: Any) -> Bool? {
+        guard let number = value as? NSNumber, !(value is String), String(cString: number.objCType) == "c" else { return nil }
+        return number.boolValue
     }
 }

@@ -7,7 +7,7 @@ import MailwardCore
 struct SecurityRoutes {
     let handler: APIHandler
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let handler = self.handler
         api.get("security/two-step") { request, context in
             await handler.run(request, context) { call in

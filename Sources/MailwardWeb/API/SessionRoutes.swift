@@ -6,7 +6,7 @@ import MailwardCore
 struct SessionRoutes {
     let handler: APIHandler
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let handler = self.handler
         api.post("session") { request, context in
             await handler.run(request, context) { call in
@@ -45,7 +45,7 @@ struct SessionRoutes {
                 let body = try await call.body()
                 let result = try await call.security.signIn.verify(
                     challenge: try body.string("challenge", call.language), code: try body.string("code", call.language, maxLength: 32),
-                    trustDevice: body.bool("trust_device"), oldSessionToken: request.cookie(CookieNames.session),
+                    trustDevice: try body.bool("trust_device", call.language), oldSessionToken: request.cookie(CookieNames.session),
                     context: call.client)
                 return Self.signedIn(result.session, device: result.device, call: call)
             }
@@ -64,7 +64,7 @@ struct SessionRoutes {
                 let body = try await call.body()
                 let result = try await call.security.signIn.confirmEnrollment(
                     challenge: try body.string("challenge", call.language), phone: try body.string("phone", call.language, maxLength: 40),
-                    code: try body.string("code", call.language, maxLength: 32), trustDevice: body.bool("trust_device"),
+                    code: try body.string("code", call.language, maxLength: 32), trustDevice: try body.bool("trust_device", call.language),
                     oldSessionToken: request.cookie(CookieNames.session), context: call.client)
                 return Self.signedIn(result.session, device: result.device, call: call)
             }

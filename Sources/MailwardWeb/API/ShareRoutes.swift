@@ -8,7 +8,7 @@ struct ShareRoutes {
     let handler: APIHandler
     let shares: ShareService
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let handler = self.handler
         let shares = self.shares
         api.get("shares") { request, context in

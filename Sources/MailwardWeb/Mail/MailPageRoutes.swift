@@ -234,7 +234,8 @@ struct MailPageRoutes {
             values["cc"] = content.parsed.headers(named: "Cc").joined(separator: ", ")
             values["subject"] = record.summary.subject
             values["body"] = content.content.textBody ?? ""
-            values["in_reply_to"] = content.parsed.header("In-Reply-To")?.trimmingCharacters(in: .whitespaces) ?? ""
+            // Only a valid msg-id: the send API refuses anything else (422 `invalid_in_reply_to`).
+            values["in_reply_to"] = content.parsed.header("In-Reply-To").flatMap(HeaderSyntax.messageID) ?? ""
             // A draft written from a shared address reopens with that address chosen (if it may still send).
             if let from = record.summary.fromAddress.flatMap({ try? EmailAddress($0) }) {
                 values["from_options"] = try await SharedMailboxView.senders(accounts, selected: from, language: language)
@@ -272,7 +273,8 @@ struct MailPageRoutes {
                 let quoted = original.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
                 let intro = language == .en ? "On \(Self.format(s.date ?? record.internalDate)), \(who) wrote:" : "在 \(Self.format(s.date ?? record.internalDate))，\(who) 写道："
                 values["body"] = "\n\n\(intro)\n\(quoted)"
-                values["in_reply_to"] = s.messageIDHeader ?? ""
+                // A received Message-ID that is not a msg-id is dropped: the reply goes out, unthreaded.
+                values["in_reply_to"] = s.messageIDHeader.flatMap(HeaderSyntax.messageID) ?? ""
                 values["reply_to_id"] = token
             }
         } else if let to = query["to"].map(String.init) {

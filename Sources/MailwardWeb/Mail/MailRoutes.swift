@@ -23,7 +23,7 @@ struct MailRoutes {
     static let defaultLimit = 50
     static let maxLimit = 200
 
-    func register(on api: RouterGroup<MailwardRequestContext>) {
+    func register(on api: APIRoutes) {
         let routes = self
         @Sendable func accountQuery(_ request: Request) -> String? { request.uri.queryParameters["account"].map(String.init) }
         api.get("mailboxes") { request, context in
@@ -132,7 +132,7 @@ struct MailRoutes {
                 var changes: [(flag: String, on: Bool, action: MailboxAction)] = []
                 for (field, flag, action) in known {
                     guard let value = body.fields[field] else { continue }
-                    guard let on = value as? Bool else { throw APIFailure.badRequest(call.language, "\(field): true or false") }
+                    guard let on = JSONBody.strictBool(value) else { throw APIFailure.badRequest(call.language, "\(field): true or false") }
                     changes.append((flag, on, action))
                 }
                 guard !changes.isEmpty else { throw APIFailure.badRequest(call.language, "seen, flagged or answered") }
@@ -243,7 +243,8 @@ struct MailRoutes {
                 }
                 let filename = String((file.filename ?? "file").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "file").prefix(200)
                 let upload = UploadStore.Upload(account: access.account.id, filename: String(filename),
-                                                contentType: file.contentType == "text/plain" && file.filename != nil ? Self.guessType(String(filename)) : file.contentType,
+                                                contentType: file.contentType == "text/plain" && file.filename != nil ? Self.guessType(String(filename))
+                                                    : Self.attachmentType(file.contentType, String(filename)),
                                                 data: file.data, createdAt: Date())
                 guard let id = await routes.uploads.put(upload) else {
                     throw APIFailure(status: .contentTooLarge, code: "too_large", message: call.language == .en
@@ -329,74 +330,6 @@ struct MailRoutes {
 
     // MARK: - Sending
 
-    /// The message described by a send/draft body; attachments either uploaded earlier
-    /// (`{"upload_id"}`), inline Base64 (`{"filename","content_type","content"}`), or a message
-    /// forwarded as attachment (`{"message_id"}`, one of the account's message ids).
-    func outgoing(_ body: JSONBody, call: APICall, accounts: MailAccounts) async throws -> (OutgoingMessage, [String]) {
-        let language = call.language
-        func list(_ key: String) throws -> [String] {
-            switch body.fields[key] {
-            case nil, is NSNull: return []
-            case let text as String: return [text]
-            case let items as [Any]:
-                return try items.map { item in
-                    guard let text = item as? String else { throw APIFailure.badRequest(language, "\(key): addresses as text") }
-                    return text
-                }
-            default: throw APIFailure.badRequest(language, "\(key): addresses as text")
-            }
-        }
-        func text(_ key: String) throws -> String? {
-            switch body.fields[key] {
-            case nil, is NSNull: return nil
-            case let value as String: return value
-            default: throw APIFailure.badRequest(language, "\(key): text")
-            }
-        }
-        var attachments: [MessageBuilder.Attachment] = []
-        var uploadIDs: [String] = []
-        let items: [Any]
-        switch body.fields["attachments"] {
-        case nil, is NSNull: items = []
-        case let array as [Any]: items = array
-        default: throw APIFailure.badRequest(language, "attachments: a list")
-        }
-        for item in items.prefix(50) {
-            guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, "attachments: objects") }
-            if let id = object["upload_id"] as? String {
-                guard let upload = await uploads.get(id, account: accounts.viewer.id) else { throw MailAccess.Failure.notFound }
-                attachments.append(.init(filename: upload.filename, contentType: upload.contentType, data: upload.data))
-                uploadIDs.append(id)
-            } else if let token = object["message_id"] as? String {
-                // A message of the viewer's own or of a mailbox shared with the viewer; forwarding
-                // a shared one needs the permission to forward (S4), whatever the `From`.
-                let access = try await accounts.account(of: .message, token)
-                let (record, _) = try await access.message(token)
-                try await access.require(.send)
-                let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
-                attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
-                                         data: try await access.mail.raw(record)))
-            } else {
-                guard let filename = object["filename"] as? String,
-                      let encoded = (object["content"] ?? object["data"] ?? object["content_base64"]) as? String,
-                      let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-                    throw APIFailure.badRequest(language, "attachments: filename and Base64 content")
-                }
-                attachments.append(.init(filename: String(filename.prefix(200)),
-                                         contentType: (object["content_type"] as? String).flatMap { $0.contains("/") ? $0 : nil }
-                                            ?? Self.guessType(filename), data: Array(data)))
-            }
-        }
-        var references: [String] = []
-        let inReplyTo = try text("in_reply_to")
-        if let inReplyTo, !inReplyTo.isEmpty { references = [inReplyTo] }
-        let message = OutgoingMessage(
-            from: try text("from") ?? "", to: try list("to"), cc: try list("cc"), bcc: try list("bcc"),
-            subject: String((try text("subject") ?? "").prefix(1000)), text: try text("text"), html: try text("html"),
-            inReplyTo: inReplyTo, references: references, attachments: attachments)
-        return (message, uploadIDs)
-    }
-
     /// The account whose address a message goes out from: the viewer's own (also for an alias
     /// or an empty `From`), or a shared mailbox's owner — then `require(.send)` asks the table.
     func sendingAccount(_ from: String, accounts: MailAccounts) async throws -> MailAccess {
@@ -417,13 +350,6 @@ struct MailRoutes {
         if let token = body.optionalString("draft_id"), let (record, box) = try? await own.message(token), box.specialUse == .drafts {
             _ = try await own.mail.remove(mailboxID: box.id, uids: [record.uid], onlyDeleted: false)
         }
-    }
-
-    static func guessType(_ filename: String) -> String {
-        let types = ["txt": "text/plain", "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-                     "gif": "image/gif", "zip": "application/zip", "doc": "application/msword", "html": "text/html",
-                     "xls": "application/vnd.ms-excel", "csv": "text/csv", "eml": "message/rfc822"]
-        return types[(filename as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
     }
 
     /// An attachment as a download: never rendered by the browser (`attachment`, nosniff, and

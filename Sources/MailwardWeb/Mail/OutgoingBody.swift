@@ -1,0 +1,109 @@
+import Foundation
+import MailwardCore
+import MailwardMIME
+
+/// Reading the body of `POST /messages/send` and `POST /drafts` into an `OutgoingMessage`.
+///
+/// Everything that ends up in a header of the built message is checked here, at the source:
+/// `in_reply_to` must be a msg-id (422 `invalid_in_reply_to`), an attachment's `content_type`
+/// must be `type/subtype` tokens (anything else is sent as `application/octet-stream`).
+/// `MessageBuilder` refuses line breaks in header values again, as the last line of defence.
+extension MailRoutes {
+    /// The message described by a send/draft body; attachments either uploaded earlier
+    /// (`{"upload_id"}`), inline Base64 (`{"filename","content_type","content"}`), or a message
+    /// forwarded as attachment (`{"message_id"}`, one of the account's message ids).
+    func outgoing(_ body: JSONBody, call: APICall, accounts: MailAccounts) async throws -> (OutgoingMessage, [String]) {
+        let language = call.language
+        func list(_ key: String) throws -> [String] {
+            switch body.fields[key] {
+            case nil, is NSNull: return []
+            case let text as String: return [text]
+            case let items as [Any]:
+                return try items.map { item in
+                    guard let text = item as? String else { throw APIFailure.badRequest(language, "\(key): addresses as text") }
+                    return text
+                }
+            default: throw APIFailure.badRequest(language, "\(key): addresses as text")
+            }
+        }
+        func text(_ key: String) throws -> String? {
+            switch body.fields[key] {
+            case nil, is NSNull: return nil
+            case let value as String: return value
+            default: throw APIFailure.badRequest(language, "\(key): text")
+            }
+        }
+        var attachments: [MessageBuilder.Attachment] = []
+        var uploadIDs: [String] = []
+        let items: [Any]
+        switch body.fields["attachments"] {
+        case nil, is NSNull: items = []
+        case let array as [Any]: items = array
+        default: throw APIFailure.badRequest(language, "attachments: a list")
+        }
+        for item in items.prefix(50) {
+            guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, "attachments: objects") }
+            if let id = object["upload_id"] as? String {
+                guard let upload = await uploads.get(id, account: accounts.viewer.id) else { throw MailAccess.Failure.notFound }
+                attachments.append(.init(filename: upload.filename, contentType: Self.attachmentType(upload.contentType, upload.filename),
+                                         data: upload.data))
+                uploadIDs.append(id)
+            } else if let token = object["message_id"] as? String {
+                // A message of the viewer's own or of a mailbox shared with the viewer; forwarding
+                // a shared one needs the permission to forward (S4), whatever the `From`.
+                let access = try await accounts.account(of: .message, token)
+                let (record, _) = try await access.message(token)
+                try await access.require(.send)
+                let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
+                attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
+                                         data: try await access.mail.raw(record)))
+            } else {
+                guard let filename = object["filename"] as? String,
+                      let encoded = (object["content"] ?? object["data"] ?? object["content_base64"]) as? String,
+                      let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+                    throw APIFailure.badRequest(language, "attachments: filename and Base64 content")
+                }
+                attachments.append(.init(filename: String(filename.prefix(200)),
+                                         contentType: Self.attachmentType(object["content_type"], filename), data: Array(data)))
+            }
+        }
+        let inReplyTo = try Self.messageID(try text("in_reply_to"), language)
+        let message = OutgoingMessage(
+            from: try text("from") ?? "", to: try list("to"), cc: try list("cc"), bcc: try list("bcc"),
+            subject: String((try text("subject") ?? "").prefix(1000)), text: try text("text"), html: try text("html"),
+            inReplyTo: inReplyTo, references: inReplyTo.map { [$0] } ?? [], attachments: attachments)
+        return (message, uploadIDs)
+    }
+
+    /// `in_reply_to` as `<id-left@id-right>` (angle brackets optional in the request); empty or
+    /// absent is no parent. Anything else — a line break, a blank, a second `@`, more than
+    /// `HeaderSyntax.maxMessageIDLength` characters — is refused rather than repaired: a
+    /// client that sends it has a bug or is probing.
+    static func messageID(_ raw: String?, _ language: Language) throws -> String? {
+        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let id = HeaderSyntax.messageID(raw) else {
+            throw APIFailure(status: .unprocessableContent, code: "invalid_in_reply_to",
+                             message: language == .en ? "in_reply_to is not a message id (<id@domain>)."
+                                 : "in_reply_to 不是有效的邮件标识（<id@domain>）")
+        }
+        return id
+    }
+
+    /// The declared type when it is `type/subtype` tokens (parameters dropped); otherwise
+    /// `application/octet-stream`. Without a declared type, a guess from the file name.
+    static func attachmentType(_ declared: Any?, _ filename: String) -> String {
+        switch declared {
+        case nil, is NSNull: return guessType(filename)
+        case let text as String where text.trimmingCharacters(in: .whitespaces).isEmpty: return guessType(filename)
+        case let text as String: return HeaderSyntax.mimeType(text) ?? "application/octet-stream"
+        default: return "application/octet-stream"
+        }
+    }
+
+    static func guessType(_ filename: String) -> String {
+        let types = ["txt": "text/plain", "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                     "gif": "image/gif", "zip": "application/zip", "doc": "application/msword", "html": "text/html",
+                     "xls": "application/vnd.ms-excel", "csv": "text/csv", "eml": "message/rfc822"]
+        return types[(filename as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
+    }
+}
