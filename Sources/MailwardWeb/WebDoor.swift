@@ -47,6 +47,8 @@ public struct WebDoor: Sendable {
         // HEAD is answered like GET without the body (same status, headers, Content-Length).
         let router = Router(context: MailwardRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeadersMiddleware())
+        // Requests, durations and errors per route pattern (`hb_requests`, `http_server_request_duration`).
+        router.add(middleware: MetricsMiddleware())
         let api = APIRoutes(router: router)
         if let security {
             let handler = APIHandler(security: security, logger: logger)

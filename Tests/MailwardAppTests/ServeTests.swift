@@ -77,6 +77,7 @@ import Testing
         #expect(metrics.contains(#"mailward_connections_total{door="imap"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"mailward_logins_total{door="imap",result="failure"} 1"#))
         #expect(metrics.contains(#"mailward_connections_open{door="imap"} 1"#))
+        #expect(metrics.contains(#"hb_requests{http_route="/healthz""#))
 
         // The command line works while the server runs on the same folder.
         #expect(try await runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
