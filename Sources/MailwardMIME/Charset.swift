@@ -50,19 +50,25 @@ public enum Charset {
         return iconvDecode(bytes, from: "GB18030") ?? String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Decodes with a fallback label for bytes that are not valid UTF-8 (used for raw 8-bit header
-    /// bytes: UTF-8 first, then the part's declared charset or GB18030).
-    static func decodeHeaderBytes(_ bytes: ArraySlice<UInt8>, fallbackCharset: String?) -> String {
+    /// Raw 8-bit header bytes (outside encoded words): UTF-8 when valid (RFC 6532); otherwise the
+    /// charset the message declares, when it is known and decodes every byte; otherwise GB18030
+    /// (``decodeGuessing(_:)``). A charset that needs a replacement character is not taken: a
+    /// Chinese subject in a message mislabelled as ISO-2022-JP, say, still reads as Chinese.
+    static func decodeHeaderBytes(_ bytes: ArraySlice<UInt8>, declaredCharset: String?) -> String {
         if let s = String(validating: bytes, as: UTF8.self) { return s }
-        if let fallback = fallbackCharset {
-            switch canonicalName(fallback) {
-            case .latin1: return decodeLatin1(bytes)
-            case .iconv(let name):
-                if let s = iconvDecode(bytes, from: name) { return s }
-            case .utf8, .ascii, .unknown: break
-            }
-        }
+        if let declaredCharset, let s = decodeStrictly(bytes, charset: declaredCharset) { return s }
         return decodeGuessing(bytes)
+    }
+
+    /// `bytes` in `charset`, or nil when the label is unknown or some bytes are invalid in it.
+    static func decodeStrictly(_ bytes: ArraySlice<UInt8>, charset: String) -> String? {
+        switch canonicalName(charset) {
+        case .utf8: return String(validating: bytes, as: UTF8.self)
+        case .ascii: return bytes.allSatisfy { $0 < 0x80 } ? String(decoding: bytes, as: UTF8.self) : nil
+        case .latin1: return decodeLatin1(bytes)
+        case .unknown: return nil
+        case .iconv(let name): return iconvDecode(bytes, from: name, strict: true)
+        }
     }
 
     static func decodeLatin1(_ bytes: ArraySlice<UInt8>) -> String {
@@ -198,8 +204,9 @@ public enum Charset {
         return true
     }
 
-    /// Converts with iconv, replacing each undecodable byte by U+FFFD. Nil if iconv has no such charset.
-    static func iconvDecode(_ bytes: ArraySlice<UInt8>, from name: String) -> String? {
+    /// Converts with iconv, replacing each undecodable byte by U+FFFD. Nil if iconv has no such
+    /// charset — or, when `strict`, at the first invalid or incomplete sequence.
+    static func iconvDecode(_ bytes: ArraySlice<UInt8>, from name: String, strict: Bool = false) -> String? {
         guard let cd = openDescriptor(name) else { return nil }
         defer { iconv_close(cd) }
         if bytes.isEmpty { return "" }
@@ -208,7 +215,8 @@ public enum Charset {
         output.reserveCapacity(bytes.count * 2)
         let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
         let chunkSize = 8192
-        return input.withUnsafeMutableBufferPointer { inBuffer -> String in
+        var invalid = false
+        let decoded = input.withUnsafeMutableBufferPointer { inBuffer -> String in
             var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!)
                 .assumingMemoryBound(to: CChar.self)
             var inLeft = inBuffer.count
@@ -236,6 +244,9 @@ public enum Charset {
                         if error == E2BIG {
                             finished = false
                             continue
+                        } else if strict, inLeft > 0 {
+                            invalid = true
+                            break
                         } else if error == EILSEQ, inLeft > 0 {
                             output.append(contentsOf: replacement)
                             inPointer = inPointer.map { $0 + 1 }
@@ -251,5 +262,6 @@ public enum Charset {
             }
             return String(decoding: output, as: UTF8.self)
         }
+        return invalid ? nil : decoded
     }
 }

@@ -1,7 +1,9 @@
 /// One header field as it appeared in the message: the name as written and the value unfolded
 /// (CRLF before whitespace removed, RFC 5322 §2.2.3) and trimmed, but otherwise raw: encoded
-/// words are *not* decoded. Raw 8-bit bytes are read as UTF-8, falling back to the part's declared
-/// charset and then GB18030.
+/// words are *not* decoded. Raw 8-bit bytes are read as UTF-8 (RFC 6532); otherwise inside a "Q"
+/// encoded word as that word's charset (escaped `=XX`), elsewhere as the charset the message
+/// declares (top-level `charset`, else its first text part's) when that decodes them cleanly, and
+/// as GB18030 when nothing else fits.
 public struct HeaderField: Sendable, Codable, Equatable, Hashable {
     public var name: String
     public var value: String

@@ -84,10 +84,15 @@ enum HeaderParser {
         return zip(name, target).allSatisfy { $0.asciiLowercased == $1 }
     }
 
-    /// Decoded value string of a raw field.
-    static func value(_ field: RawField, in bytes: [UInt8], fallbackCharset: String?) -> String {
+    /// Decoded value string of a raw field. Raw 8-bit bytes that are not UTF-8: inside a "Q"
+    /// encoded word they belong to the word's charset (escaped, left for ``EncodedWord``);
+    /// elsewhere they are read in `declaredCharset` (the message's, see ``EntityParser``) when it
+    /// fits, else GB18030 (``Charset/decodeHeaderBytes(_:declaredCharset:)``).
+    static func value(_ field: RawField, in bytes: [UInt8], declaredCharset: String?) -> String {
         let raw = valueBytes(field, in: bytes)
         if !raw.contains(where: { $0 >= 0x80 }) { return String(decoding: raw, as: UTF8.self) }
-        return Charset.decodeHeaderBytes(raw, fallbackCharset: fallbackCharset)
+        if let utf8 = String(validating: raw, as: UTF8.self) { return utf8 }
+        let escaped = EncodedWord.escapingRawBytesInQWords(raw)
+        return Charset.decodeHeaderBytes(escaped[...], declaredCharset: declaredCharset)
     }
 }

@@ -72,8 +72,8 @@ struct EntityParser {
         let block = HeaderParser.scan(bytes, in: range)
         let bodyRange = block.bodyStart..<range.upperBound
         let content = contentFields(block.fields)
-        func text(_ f: HeaderParser.RawField?, fallback: String? = nil) -> String? {
-            f.map { HeaderParser.value($0, in: bytes, fallbackCharset: fallback) }
+        func text(_ f: HeaderParser.RawField?, charset: String? = nil) -> String? {
+            f.map { HeaderParser.value($0, in: bytes, declaredCharset: charset) }
         }
 
         // Content-Type, with RFC 2045 defaults (text/plain; charset=us-ascii, or message/rfc822 in a digest).
@@ -93,6 +93,7 @@ struct EntityParser {
                 parameters = params
             }
         }
+        let declaredCharset = MIMEParameters.decodedValue("charset", in: parameters)
         if type.equalsIgnoringASCIICase("text") && !parameters.contains(where: { $0.name.equalsIgnoringASCIICase("charset") }) {
             parameters.insert(MIMEParameter(name: "charset", value: "us-ascii"), at: 0)  // RFC 2045 §5.2 default, as IMAP reports it
         }
@@ -100,11 +101,11 @@ struct EntityParser {
 
         var structure = BodyStructure(
             type: type, subtype: subtype, parameters: parameters,
-            contentID: text(content.id), contentDescription: text(content.description, fallback: charset),
+            contentID: text(content.id), contentDescription: text(content.description, charset: charset),
             encoding: text(content.encoding) ?? "7bit",
             size: bodyRange.count, lines: nil, contentMD5: text(content.md5),
             headerRange: range.lowerBound..<block.bodyStart, bodyRange: bodyRange)
-        if let value = text(content.disposition, fallback: charset) {
+        if let value = text(content.disposition, charset: charset) {
             let (dispositionType, params) = MIMEParameters.parse(value)
             structure.disposition = ContentDisposition(type: dispositionType.isEmpty ? "attachment" : dispositionType, parameters: params)
         }
@@ -114,14 +115,6 @@ struct EntityParser {
         }
         if let value = text(content.location) {
             structure.contentLocation = String(value.filter { !$0.isWhitespace })
-        }
-
-        var headers: [HeaderField] = []
-        if wantHeaders {
-            headers.reserveCapacity(block.fields.count)
-            for f in block.fields {
-                headers.append(HeaderField(name: HeaderParser.name(f, in: bytes), value: HeaderParser.value(f, in: bytes, fallbackCharset: charset)))
-            }
         }
 
         let canDescend = depth < MIMEParser.maxDepth && partCount < MIMEParser.maxParts
@@ -158,7 +151,31 @@ struct EntityParser {
         } else if structure.isText {
             structure.lines = ByteScan.countLines(in: bytes, bodyRange)
         }
+
+        // The message's own header, decoded once its parts are known: raw 8-bit bytes there are
+        // read in the charset the message declares (see `messageCharset`).
+        var headers: [HeaderField] = []
+        if wantHeaders {
+            let messageCharset = declaredCharset ?? Self.firstTextCharset(structure)
+            headers.reserveCapacity(block.fields.count)
+            for f in block.fields {
+                headers.append(HeaderField(name: HeaderParser.name(f, in: bytes),
+                                           value: HeaderParser.value(f, in: bytes, declaredCharset: messageCharset)))
+            }
+        }
         return (structure, headers)
+    }
+
+    /// The charset of the first text part, depth first through multiparts (an encapsulated
+    /// message is another message, and declares its own). With the top-level `charset`
+    /// parameter before it, this is the charset a message declares for itself — the best guess
+    /// for raw 8-bit bytes in its header that are not UTF-8.
+    static func firstTextCharset(_ node: BodyStructure) -> String? {
+        if node.isText { return MIMEParameters.decodedValue("charset", in: node.parameters) }
+        for child in node.children {
+            if let charset = firstTextCharset(child) { return charset }
+        }
+        return nil
     }
 
     /// Splits a multipart body at its delimiter lines (RFC 2046 §5.1.1). The preamble and the

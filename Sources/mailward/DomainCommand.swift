@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailwardApp
+import MailwardCore
 
 struct DomainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,7 @@ struct DomainCommand: AsyncParsableCommand {
         func run() async throws {
             try await administer {
                 try await global.openRuntime().accounts.removeDomain(name)
-                print("removed domain \(name.lowercased())")
+                print("removed domain \((try? DomainName.normalize(name)) ?? name)")
             }
         }
     }

@@ -32,6 +32,27 @@ import Testing
         }
     }
 
+    /// An internationalized domain is one domain in either spelling: the IDNA A-label
+    /// (`xn--…`) of one that exists is refused as a duplicate, and names the same accounts.
+    @Test func idnDomainInTheOtherSpellingIsTheSameDomain() async throws {
+        let data = try temporaryFolder()
+        func mw(_ args: String...) async throws -> CommandResult {
+            try await runMailward(args + ["--data", data])
+        }
+        #expect(try await mw("domain", "add", "测试.cn").stdout == "added domain 测试.cn\n")
+        let again = try await mw("domain", "add", "xn--0zwm56d.cn")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("domain already exists: 测试.cn"), "stderr was: \(again.stderr)")
+        #expect(try await mw("domain", "add", "XN--BCHER-KVA.example").stdout == "added domain bücher.example\n")
+        #expect(try await mw("domain", "add", "bücher.example").status == 1)
+        #expect(try await mw("domain", "list").stdout == "bücher.example\n测试.cn\n")
+        #expect(try await mw("user", "add", "user@xn--0zwm56d.cn", "--password", "Tea-Garden-42").stdout == "added user user@测试.cn\n")
+        #expect(try await mw("user", "show", "user@测试.cn").status == 0)
+        #expect(try await mw("user", "list", "--domain", "xn--0zwm56d.cn").stdout == "user@测试.cn\n")
+        #expect(try await mw("domain", "remove", "xn--bcher-kva.example").stdout == "removed domain bücher.example\n")
+        #expect(try await mw("domain", "add", "xn--zzzzzzzzzzzz.cn").stderr.contains("malformed domain name"))
+    }
+
     @Test(arguments: [
         (["user", "add", "bob@demo.test", "--password", "Tea-Garden-42"], "account already exists: bob@demo.test"),
         (["user", "add", "bob@nowhere.test", "--password", "Tea-Garden-42"], "unknown domain: nowhere.test"),

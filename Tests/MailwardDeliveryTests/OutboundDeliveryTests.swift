@@ -181,6 +181,37 @@ import Testing
         try await server.stop()
     }
 
+    /// A peer without SMTPUTF8 (the scripted one): an internationalized domain goes into the
+    /// envelope as its A-label, and is routed by a route written in that spelling; only a
+    /// recipient whose local part is not ASCII cannot be sent there (5.6.7, bounced alone).
+    @Test func idnDomainsGoOutAsALabelsToAPeerWithoutSMTPUTF8() async throws {
+        let peer = try await SinkPeer.startPipelining()
+        defer { peer.stop() }
+        let server = try await TestServer.start { c in
+            c.hostname = "mail.demo.test"
+            c.delivery.routes = ["xn--0zwm56d.example": "127.0.0.1:\(peer.port)"]
+            c.delivery.retrySchedule = [1]
+            c.delivery.pollInterval = 0.2
+            c.delivery.timeout = 10
+        }
+        let alice = try await server.addUser("alice@demo.test")
+        let raw = Self.message(subject: "IDN", to: "bob@测试.example")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-idn", sender: "alice@demo.test", recipients: ["bob@测试.example", "张三@测试.example"],
+            raw: raw, createdAt: Date()))
+        let received = try await peer.waitForMessages(1)
+        #expect(received[0].to == ["bob@xn--0zwm56d.example"])
+        #expect(received[0].options.first?.hasPrefix("MAIL FROM:<alice@demo.test>") == true)
+        #expect(received[0].options.count == 3)  // MAIL, one RCPT, DATA: the other was never offered
+        #expect(!received[0].options.contains { $0.contains("SMTPUTF8") || $0.contains("测试") })
+        #expect(received[0].bytes == raw)
+        try await eventually("bounce for the non-ASCII mailbox") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Status: 5.6.7"))
+        #expect(!dsn.contains("rfc822; bob@"))
+        try await server.stop()
+    }
+
     @Test func messageOverThePeersSizeLimitBouncesWithoutBeingSent() async throws {
         let peer = try await SinkPeer.startPipelining(sizeLimit: 100)
         defer { peer.stop() }

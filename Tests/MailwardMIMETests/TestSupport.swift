@@ -6,10 +6,16 @@ enum TestSupport {
     /// `Tests/MailwardMIMETests/Fixtures`, found relative to this source file (no bundle resources).
     static let fixturesDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-    /// `/work/shared/corpora/mime` beside the repository (`<repo>/../shared/corpora/mime`).
-    static let corpusDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/corpora/mime").standardizedFileURL
+    /// `/work/shared/corpora/mime` beside the repository (`<repo>/../shared/corpora/mime`), or
+    /// beside the folder of a git worktree (`<worktree>/../../shared/corpora/mime`).
+    static let corpusDirectory: URL = {
+        let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = ["../shared/corpora/mime", "../../shared/corpora/mime"].map {
+            repository.appendingPathComponent($0).standardizedFileURL
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
+    }()
 
     /// Repository root (for `scripts/mime_reference.py`).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()

@@ -24,6 +24,36 @@ import Testing
         await #expect(throws: MailwardError.domainNotEmpty("demo.test", accounts: 1)) { try await service.removeDomain("demo.test") }
     }
 
+    /// An internationalized domain is one domain in both spellings (Unicode and IDNA A-label):
+    /// for `domain add`, account lookups, routing and sign-in, whichever was used to create it.
+    @Test(arguments: StoreKind.allCases)
+    func bothSpellingsOfAnIDNDomainAreOne(_ kind: StoreKind) async throws {
+        let directory = try kind.makeDirectory()
+        let service = AccountService(store: directory, clock: FixedClock())
+        try await service.addDomain("测试.cn")
+        await #expect(throws: MailwardError.duplicateDomain("测试.cn")) { try await service.addDomain("xn--0zwm56d.cn") }
+        try await service.addDomain("xn--bcher-kva.example")
+        await #expect(throws: MailwardError.duplicateDomain("bücher.example")) { try await service.addDomain("Bücher.example") }
+        #expect(try await service.domains().map(\.name) == ["bücher.example", "测试.cn"])
+
+        let user = try await service.addAccount("user@测试.cn", password: "Tea-Garden-42")
+        #expect(try await service.account("user@xn--0zwm56d.cn").id == user.id)
+        #expect(try await directory.account(address: EmailAddress("USER@XN--0ZWM56D.CN"))?.id == user.id)
+        #expect(try await service.route(EmailAddress("user@xn--0zwm56d.cn")) == .local(user))
+        #expect(try await service.route(EmailAddress("nobody@xn--0zwm56d.cn")) == .unknownLocal)
+        #expect(try await service.accounts(inDomain: "xn--0zwm56d.cn").map(\.id) == [user.id])
+        #expect(try await service.verifyPassword("user@xn--0zwm56d.cn", "Tea-Garden-42")?.id == user.id)
+        await #expect(throws: MailwardError.duplicateAccount("user@测试.cn")) {
+            try await service.addAccount("user@xn--0zwm56d.cn", password: "Tea-Garden-42")
+        }
+
+        let reader = try await service.addAccount("leser@xn--bcher-kva.example", password: "Tea-Garden-42")
+        #expect(reader.address.description == "leser@bücher.example")
+        #expect(try await service.account("leser@bücher.example").id == reader.id)
+        try await service.addAlias("alias@bücher.example", for: "user@xn--0zwm56d.cn")
+        #expect(try await service.route(EmailAddress("alias@xn--bcher-kva.example")) == .local(user))
+    }
+
     /// An imported hash is upgraded at sign-in, and the answer is the account as now stored:
     /// IMAP and POP3 sessions compare its hash to notice a later password change (SPEC A13).
     @Test(arguments: StoreKind.allCases)

@@ -72,27 +72,3 @@ extension EmailAddress {
         try container.encode(description)
     }
 }
-
-/// Domain-name validation and normalization (lower case, no trailing dot).
-public enum DomainName {
-    public static func normalize(_ raw: String) throws -> String {
-        var name = EmailAddress.trimmingBlanks(raw).lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard !name.isEmpty, name.utf8.count <= 253, labels.count >= 1,
-              labels.allSatisfy({ isValidLabel($0) }) else {
-            throw MailwardError.invalidDomain(raw)
-        }
-        return name
-    }
-
-    private static func isValidLabel(_ label: Substring) -> Bool {
-        guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else {
-            return false
-        }
-        return label.unicodeScalars.allSatisfy { s in
-            (s.value < 0x80 && (EmailAddress.isASCIILetterOrDigit(s) || s == "-"))
-                || (s.value >= 0x80 && (s.properties.isAlphabetic || s.properties.numericType != nil))
-        }
-    }
-}

@@ -1,3 +1,5 @@
+import MailwardCore
+
 /// Where to connect for a remote domain: one SMTP server.
 public struct NextHop: Sendable, Equatable, CustomStringConvertible {
     /// A host name or an IP address.
@@ -61,7 +63,11 @@ public struct DeliveryRouter: DeliveryRouting {
 
     public func nextHops(for domain: String) async throws(RoutingError) -> [NextHop] {
         let domain = domain.lowercased()
-        if let route = routes[domain] { return [route] }
+        // An IDN domain is routed the same whichever spelling the queue or the configuration has;
+        // DNS knows it only in its ASCII form.
+        let ascii = (try? DomainName.ascii(domain)) ?? domain
+        let spellings = [domain, (try? DomainName.normalize(domain)) ?? domain, ascii]
+        if let route = spellings.lazy.compactMap({ routes[$0] }).first { return [route] }
         if let relay { return [relay] }
         if domain.hasPrefix("[") && domain.hasSuffix("]") {
             // An address literal (RFC 5321 §4.1.3): connect to it as given.
@@ -71,7 +77,7 @@ public struct DeliveryRouter: DeliveryRouting {
         }
         let lookup: MXLookup
         do {
-            lookup = try await resolver.mx(domain)
+            lookup = try await resolver.mx(ascii)
         } catch {
             throw .temporary("MX lookup for \(domain) failed: \(error)")
         }
@@ -79,7 +85,7 @@ public struct DeliveryRouter: DeliveryRouting {
         switch lookup {
         case .noSuchDomain: throw .permanent("domain \(domain) does not exist")
         case .nullMX: throw .permanent("domain \(domain) accepts no mail (null MX)")
-        case .noMX: names = [domain]
+        case .noMX: names = [ascii]
         case .exchanges(let exchanges): names = Array(exchanges.prefix(maximumHops))
         }
         var hops: [NextHop] = []

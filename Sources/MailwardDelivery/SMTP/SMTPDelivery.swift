@@ -168,18 +168,25 @@ public struct SMTPClientTransport: SMTPTransport {
     /// MAIL, RCPT…, DATA, body; pipelined when the server allows.
     func transaction(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest,
                      _ extensions: SMTPServerExtensions, hop: NextHop) async throws -> [RecipientVerdict] {
-        let needsUTF8 = !(request.sender + request.recipients.joined()).utf8.allSatisfy { $0 < 0x80 }
-        guard !needsUTF8 || extensions.smtpUTF8 else {
-            let verdict = RecipientVerdict(kind: .rejected, status: "5.6.7",
-                                           diagnostic: "\(hop) does not support SMTPUTF8 for an internationalized address",
-                                           remoteMTA: hop.name)
-            return request.recipients.map { _ in verdict }
+        // IDN domains go out as A-labels; only a non-ASCII local part needs SMTPUTF8.
+        let senderAddress = EnvelopeAddress.ascii(request.sender)
+        let recipientAddresses = request.recipients.map(EnvelopeAddress.ascii)
+        let noUTF8 = RecipientVerdict(kind: .rejected, status: "5.6.7",
+                                      diagnostic: "\(hop) does not support SMTPUTF8 for an internationalized address",
+                                      remoteMTA: hop.name)
+        if !extensions.smtpUTF8 && !EnvelopeAddress.isASCII(senderAddress) {
+            return request.recipients.map { _ in noUTF8 }
         }
+        var verdicts: [RecipientVerdict?] = recipientAddresses.map {
+            extensions.smtpUTF8 || EnvelopeAddress.isASCII($0) ? nil : noUTF8
+        }
+        let needsUTF8 = !EnvelopeAddress.isASCII(senderAddress)
+            || zip(recipientAddresses, verdicts).contains { $1 == nil && !EnvelopeAddress.isASCII($0) }
         let sender: SMTPPath
-        if request.sender.isEmpty {
+        if senderAddress.isEmpty {
             sender = .null
         } else {
-            guard let path = SMTPPath(address: request.sender, allowsUTF8: needsUTF8) else {
+            guard let path = SMTPPath(address: senderAddress, allowsUTF8: needsUTF8) else {
                 throw TransactionError.badAddress(request.sender)
             }
             sender = path
@@ -190,17 +197,18 @@ public struct SMTPClientTransport: SMTPTransport {
             parameters.append(SMTPParameter(keyword: "BODY", value: "8BITMIME"))
         }
         if needsUTF8 { parameters.append(SMTPParameter(keyword: "SMTPUTF8")) }
-        var verdicts: [RecipientVerdict?] = request.recipients.map { _ in nil }
         var paths: [SMTPPath?] = []
-        for (index, recipient) in request.recipients.enumerated() {
+        for (index, recipient) in recipientAddresses.enumerated() where verdicts[index] == nil {
             let path = SMTPPath(address: recipient, allowsUTF8: needsUTF8)
             if path == nil {
-                verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.3", diagnostic: "invalid address \(recipient)",
-                                                   remoteMTA: nil)
+                verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.3",
+                                                   diagnostic: "invalid address \(request.recipients[index])", remoteMTA: nil)
             }
             paths.append(path)
         }
         let rcpts = paths.compactMap { $0 }
+        // Nobody left to send to (every recipient refused above): no transaction.
+        guard !rcpts.isEmpty else { return verdicts.map { $0 ?? .deferred("no verdict", hop: hop) } }
         let mail = SMTPClientCommand.mailFrom(sender, parameters: parameters)
         var mailReply: SMTPReply
         var rcptReplies: [SMTPReply] = []

@@ -146,8 +146,10 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
+    /// `domain` as queued (either spelling of an IDN domain) is looked up in its normalized form.
     func isLocal(_ domain: String) async -> Bool {
-        (try? await accounts.store.domain(named: domain)) != nil
+        guard let name = try? DomainName.normalize(domain) else { return false }
+        return (try? await accounts.store.domain(named: name)) != nil
     }
 
     /// Local domains: straight into the INBOX (no SMTP loop to ourselves), with `Return-Path:`.

@@ -56,7 +56,9 @@ public struct ProtocolAuthenticator: Sendable {
     func check(username: String, password: String, door: DoorKind, remoteIP: String, clientID: String?) async -> Outcome {
         let settings = env.settings
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        let accountKey = "auth-fail:account:\(name.prefix(320))"
+        let address = try? EmailAddress(name)
+        // Keyed by the normalized address: both spellings of an IDN domain are one account.
+        let accountKey = "auth-fail:account:\((address?.description ?? name).prefix(320))"
         let ipKey = "auth-fail:ip:\(remoteIP)"
         let limiter = env.limiter
         do {
@@ -69,7 +71,7 @@ public struct ProtocolAuthenticator: Sendable {
                 return .throttled(retryAfter: wait)
             }
             let account: Account?
-            if let address = try? EmailAddress(name) {
+            if let address {
                 account = try await env.accounts.resolveRecipient(address)
             } else {
                 account = nil
