@@ -1,4 +1,5 @@
 import GRDB
+import MailwardCore
 
 /// Ordered, named schema migrations, run at open. Never edit a migration that has shipped;
 /// add a new one.
@@ -164,6 +165,33 @@ enum SQLiteMigrations {
             // The webmail's list, newest first, one page at a time (MailStore.messagePage).
             try db.execute(sql: "CREATE INDEX messages_mailbox_date ON messages(mailbox_id, internal_date, uid)")
         }
+        migrator.registerMigration("009-canonical-domains") { db in
+            try CanonicalDomains.migrate(db)
+        }
         return migrator
+    }
+}
+
+/// Domains stored before internationalized names had one form: `xn--0zwm56d.cn` added as such (or
+/// a Unicode name not in NFC) is renamed to ``DomainName/normalize(_:)``'s form — with its
+/// accounts, aliases and domain enforcement — since every lookup now uses that form and would
+/// no longer find them. A domain whose canonical form already exists separately is left as it
+/// is (merging two domains' accounts is the administrator's call).
+enum CanonicalDomains {
+    static func migrate(_ db: Database) throws {
+        for name in try String.fetchAll(db, sql: "SELECT name FROM domains") {
+            guard let canonical = try? DomainName.normalize(name), canonical != name,
+                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM domains WHERE name = ?", arguments: [canonical]) == 0
+            else { continue }
+            try db.execute(sql: "UPDATE domains SET name = ? WHERE name = ?", arguments: [canonical, name])
+            for table in ["accounts", "aliases"] {
+                try db.execute(sql: """
+                    UPDATE \(table) SET domain = ?, address = substr(address, 1, length(address) - length(domain)) || ?
+                    WHERE domain = ?
+                    """, arguments: [canonical, canonical, name])
+            }
+            try db.execute(sql: "UPDATE two_step_enforcements SET value = ? WHERE kind = 'domain' AND value = ?",
+                           arguments: [canonical, name])
+        }
     }
 }
