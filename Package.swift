@@ -275,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "SMTPServerTests",
             dependencies: ["SMTPServer", "SMTPCodec", "MailwardCore", "MailwardApp", "MailwardTesting", "MailwardNet", "StoreSQLite",
-                           .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],

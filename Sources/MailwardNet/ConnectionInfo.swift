@@ -10,6 +10,13 @@ public struct ConnectionInfo: Sendable {
     /// TLS from the first byte (an implicit-TLS port).
     public let isTLS: Bool
 
+    public init(remoteIP: String, isLoopback: Bool, localPort: Int, isTLS: Bool) {
+        self.remoteIP = remoteIP
+        self.isLoopback = isLoopback
+        self.localPort = localPort
+        self.isTLS = isTLS
+    }
+
     init(channel: any Channel, isTLS: Bool) {
         let remote = channel.remoteAddress
         self.remoteIP = remote?.ipAddress ?? "unknown"

@@ -12,7 +12,7 @@ public final class DoorActivity: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// Something started; every `begin` is matched by one `end`.
     public func begin() {

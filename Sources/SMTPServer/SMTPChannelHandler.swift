@@ -11,7 +11,8 @@ import SMTPCodec
 ///
 /// While such a question is outstanding nothing more is decoded; what the client pipelines
 /// meanwhile waits in the input buffer, and above ``inputHighWater`` bytes the socket is not read
-/// until the answer came. One timer per connection watches the session's read timeout and the
+/// until the answer came. The same holds while the client does not read its replies (the
+/// channel is not writable): replies never pile up in memory faster than the client takes them. One timer per connection watches the session's read timeout and the
 /// whole-message deadline: it is re-armed only when it fires or an earlier deadline appears,
 /// not for every read.
 final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -20,6 +21,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     static let inputHighWater = 256 * 1024
+    /// Replies are flushed at the latest at this size, so the channel's writability reflects them.
+    static let outputFlushThreshold = 16 * 1024
 
     private var state: SMTPConnectionHandler.ConnectionState
     private let remoteIP: String
@@ -34,6 +37,9 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var nextAction = 0
     /// A question to the backend is outstanding.
     private var waiting = false
+    /// The client does not take its replies: nothing more is decoded until the channel is
+    /// writable again (or the read timeout ends the session).
+    private var outputBlocked = false
     private var closing = false
     /// The server is shutting down: the session hears it when it next waits for a command
     /// outside a transaction — a message being sent is received and delivered first.
@@ -81,11 +87,19 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         state.input.writeBuffer(&bytes)
-        if waiting {
+        if waiting || outputBlocked {
             if state.input.readableBytes > Self.inputHighWater { readingPaused = true }
         } else {
             drive()
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable && outputBlocked {
+            outputBlocked = false
+            drive()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -131,6 +145,15 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             if state.session.isClosed {
                 close(context)
+                return
+            }
+            if state.output.readableBytes >= Self.outputFlushThreshold { flush(context) }
+            if !context.channel.isWritable {
+                // Decode no more until the client reads; its silence still times out.
+                outputBlocked = true
+                readingPaused = true
+                flush(context)
+                if !awaitInput() { state.events.append(.timeout); continue }
                 return
             }
             if state.decodeNext() { continue }

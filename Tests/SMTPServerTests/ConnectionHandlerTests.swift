@@ -3,6 +3,8 @@ import Logging
 import MailwardCore
 import MailwardNet
 import MailwardTesting
+import NIOCore
+import NIOEmbedded
 import ServiceLifecycle
 import SMTPCodec
 import Synchronization
@@ -137,5 +139,46 @@ import Testing
         let subjects = backend.delivered.withLock { $0.map { String(decoding: $0.content.prefix(10), as: UTF8.self) } }
         #expect(subjects == ["Subject: 0", "Subject: 1", "Subject: 2"])
         #expect(backend.delivered.withLock { $0.allSatisfy { $0.content.count == 14 + 3_000 * 66 } })
+    }
+
+    /// A client that pipelines commands but never reads its replies: while the channel is not
+    /// writable nothing more is decoded and the socket is not read (replies never pile up in
+    /// memory); once writable again, every command is answered in order.
+    @Test func repliesWaitForAClientThatDoesNotRead() throws {
+        let reads = ReadCounter()
+        let channel = EmbeddedChannel(handler: reads)
+        let handler = SMTPConnectionHandler(backend: FakeBackend(), tlsContext: nil, logger: Logger(label: "test"))
+        try handler.install(on: channel, info: ConnectionInfo(remoteIP: "192.0.2.1", isLoopback: false, localPort: 25, isTLS: false),
+                            activity: DoorActivity(), settings: SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 25)).wait()
+        #expect(try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) }?.hasPrefix("220 ") == true)
+
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        try channel.writeInbound(ByteBuffer(string: String(repeating: "NOOP\r\n", count: 1_000)))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        // The socket is not read meanwhile: a read asked for by the pipeline is held back.
+        let before = reads.count
+        channel.read()
+        #expect(reads.count == before)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        var replies = ""
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { replies += String(buffer: buffer) }
+        #expect(replies == String(repeating: "250 2.0.0 OK\r\n", count: 1_000))
+        #expect(reads.count > before)
+        _ = try? channel.finish()
+    }
+}
+
+/// Counts the `read` requests that reach the socket end of the pipeline.
+final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+    typealias OutboundIn = ByteBuffer
+    private(set) var count = 0
+
+    func read(context: ChannelHandlerContext) {
+        count += 1
+        context.read()
     }
 }
