@@ -34,7 +34,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
     struct Enforce: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Require two-step verification: accounts without a phone must bind one at their next web sign-in; until then their password opens no mail client.")
+            abstract: "Require two-step verification: accounts without a phone must bind one at their next web sign-in; until then their password opens no new mail-client session.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var scope: ScopeOptions
 
