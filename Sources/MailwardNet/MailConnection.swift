@@ -70,7 +70,7 @@ public final class MailConnection: Sendable {
         try await channel.eventLoop.flatSubmit { [channel] () -> EventLoopFuture<Void> in
             let written = channel.writeAndFlush(response)
             do {
-                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+                try TLSHandshakeDeadline.addTLS(context, to: channel.pipeline.syncOperations, first: true)
             } catch {
                 return channel.eventLoop.makeFailedFuture(error)
             }

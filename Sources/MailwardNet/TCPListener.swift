@@ -26,6 +26,8 @@ public final class TCPListener: Service, Sendable {
         /// Sent before closing a connection over the limits (a protocol-correct refusal).
         public var overLimitReply: String
         public var shutdownGrace: TimeAmount
+        /// How long an implicit-TLS client may take to finish its handshake.
+        public var tlsHandshakeTimeout: TimeAmount = TLSHandshakeDeadline.defaultLimit
 
         public init(name: String, host: String, port: Int, implicitTLS: NIOSSLContext? = nil, maxConnections: Int = 2000,
                     maxConnectionsPerIP: Int = 50, overLimitReply: String, shutdownGrace: TimeAmount = .seconds(10)) {
@@ -102,7 +104,8 @@ public final class TCPListener: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let inbox = ConnectionInbox()
                     if let tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                        try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
+                                                        limit: self.configuration.tlsHandshakeTimeout)
                     }
                     try channel.pipeline.syncOperations.addHandler(InboundBridgeHandler(inbox: inbox))
                     return MailConnection(channel: channel, inbox: inbox, isTLS: tls != nil)
@@ -146,7 +149,8 @@ public final class TCPListener: Service, Sendable {
                         self.activity.end()
                     }
                     if let tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                        try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
+                                                        limit: self.configuration.tlsHandshakeTimeout)
                     }
                     try setup(channel, info, self.activity)
                 }

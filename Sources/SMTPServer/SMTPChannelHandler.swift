@@ -189,7 +189,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             reply.write(into: &state.output)
             flush(context)
             do {
-                try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+                try TLSHandshakeDeadline.addTLS(tlsContext, to: context.pipeline.syncOperations, first: true)
             } catch {
                 close(context)
                 return false

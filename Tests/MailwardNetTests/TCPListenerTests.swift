@@ -62,12 +62,15 @@ import Testing
 
     /// Runs a listener in a service group for the body, then shuts it down.
     func withListener(implicitTLS: Bool = false, maxPerIP: Int = 50, idle: TimeAmount = .seconds(60),
+                      handshakeTimeout: TimeAmount = .seconds(30),
                       _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
         let tls = try Self.tlsContext()
         let ports = AsyncStream<Int>.makeStream()
+        var configuration = TCPListener.Configuration(name: "echo", host: "127.0.0.1", port: 0, implicitTLS: implicitTLS ? tls : nil,
+                                                      maxConnectionsPerIP: maxPerIP, overLimitReply: "BUSY\r\n", shutdownGrace: .seconds(2))
+        configuration.tlsHandshakeTimeout = handshakeTimeout
         let listener = TCPListener(
-            configuration: .init(name: "echo", host: "127.0.0.1", port: 0, implicitTLS: implicitTLS ? tls : nil,
-                                 maxConnectionsPerIP: maxPerIP, overLimitReply: "BUSY\r\n", shutdownGrace: .seconds(2)),
+            configuration: configuration,
             logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
             session: Self.echoSession(tls: tls, idle: idle))
         let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
@@ -130,6 +133,17 @@ import Testing
             #expect(try await client.readLine() == "* hello tls=true loopback=true")
             try await client.send("x\r\nQUIT\r\n")
             #expect(try await client.readLine() == "X tls=true")
+        }
+    }
+
+    /// A client that opens the implicit-TLS port and never finishes (or starts) its handshake
+    /// loses the connection at the handshake deadline, not at the session's idle timeout.
+    @Test func stalledTLSHandshakeIsClosed() async throws {
+        try await withListener(implicitTLS: true, idle: .seconds(600), handshakeTimeout: .seconds(1)) { port, _ in
+            let started = ContinuousClock.now
+            let client = try await LineClient.connect(port: port)
+            #expect(await client.waitForClose())
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
