@@ -70,6 +70,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopTimer()
+        state.releaseMessage()
         self.context = nil
     }
 
@@ -238,6 +239,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.eventLoop.makeFutureWithTask { await question(backend) }.assumeIsolated().whenSuccess { event in
             self.activity.end()
             self.waiting = false
+            // A delivered message no longer needs its share of the memory budget.
+            if case .delivered = event { self.state.releaseMessage() }
             self.state.events.append(event)
             self.drive()
         }

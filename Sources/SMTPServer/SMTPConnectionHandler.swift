@@ -16,11 +16,15 @@ public struct SMTPConnectionHandler: Sendable {
     public let backend: any SMTPBackend
     /// For STARTTLS; nil when the door has no TLS (never in production).
     public let tlsContext: NIOSSLContext?
+    /// Shared by every connection of the doors this handler serves.
+    public let budget: MessageMemoryBudget
     let logger: Logger
 
-    public init(backend: any SMTPBackend, tlsContext: NIOSSLContext?, logger: Logger) {
+    public init(backend: any SMTPBackend, tlsContext: NIOSSLContext?,
+                budget: MessageMemoryBudget = MessageMemoryBudget(limit: 512 << 20), logger: Logger) {
         self.backend = backend
         self.tlsContext = tlsContext
+        self.budget = budget
         self.logger = logger
     }
 
@@ -31,7 +35,7 @@ public struct SMTPConnectionHandler: Sendable {
         settings.isLoopback = info.isLoopback
         settings.implicitTLS = info.isTLS
         settings.startTLSAvailable = settings.startTLSAvailable && tlsContext != nil && !info.isTLS
-        let state = ConnectionState(session: SMTPSession(settings: settings, remoteIP: info.remoteIP))
+        let state = ConnectionState(session: SMTPSession(settings: settings, remoteIP: info.remoteIP), budget: budget)
         try channel.pipeline.syncOperations.addHandler(SMTPChannelHandler(
             state: state, remoteIP: info.remoteIP, backend: backend, tlsContext: tlsContext, activity: activity, logger: logger))
     }
@@ -39,13 +43,19 @@ public struct SMTPConnectionHandler: Sendable {
     /// Everything one connection holds besides the session.
     struct ConnectionState {
         var session: SMTPSession
+        let budget: MessageMemoryBudget
         var input = ByteBuffer()
         var output = ByteBuffer()
         var commands = SMTPCommandDecoder(configuration: .init(allowsUTF8Addresses: true))
         var dataDecoder: SMTPDataDecoder?
         var chunkReader: SMTPChunkReader?
-        /// The message being received; bounded by the data decoder's / session's size limit.
+        /// The message being received; bounded by the data decoder's / session's size limit, and
+        /// all of them together by the ``MessageMemoryBudget``.
         var message: [UInt8] = []
+        /// What ``message`` holds of the budget.
+        var reserved = 0
+        /// The budget ran out during this message: the rest is read and discarded.
+        var overBudget = false
         var events: [SMTPSessionEvent] = [.connected]
         /// When the message being received must be complete (set when DATA/BDAT input starts).
         var messageDeadline: NIODeadline?
@@ -72,7 +82,7 @@ public struct SMTPConnectionHandler: Sendable {
             case .data:
                 if dataDecoder == nil {
                     dataDecoder = SMTPDataDecoder(maximumMessageSize: session.settings.maximumMessageSize)
-                    message = []
+                    releaseMessage()
                     messageDeadline = nil
                 }
                 while true {
@@ -80,22 +90,23 @@ public struct SMTPConnectionHandler: Sendable {
                     case .needMoreData:
                         return false
                     case .content(let piece):
-                        message.append(contentsOf: piece.readableBytesView)
+                        keep(piece)
                     case .end(let summary):
                         dataDecoder = nil
-                        events.append(.messageComplete(summary))
+                        events.append(overBudget ? .messageOverMemoryBudget : .messageComplete(summary))
+                        if overBudget { releaseMessage() }
                         return true
                     case .tooLarge:
                         dataDecoder = nil
-                        message = []
+                        releaseMessage()
                         events.append(.messageTooLarge)
                         return true
                     }
                 }
-            case .chunk(let size, _, let discard, let first):
+            case .chunk(let size, let last, let discard, let first):
                 if chunkReader == nil {
                     chunkReader = SMTPChunkReader(size: size)
-                    if first || discard { message = [] }
+                    if first || discard { releaseMessage() }
                     if first { messageDeadline = nil }
                 }
                 while true {
@@ -103,14 +114,40 @@ public struct SMTPConnectionHandler: Sendable {
                     case .needMoreData:
                         return false
                     case .content(let piece):
-                        if !discard { message.append(contentsOf: piece.readableBytesView) }
+                        if !discard { keep(piece) }
                     case .end(let summary), .tooLarge(let summary):
                         chunkReader = nil
-                        events.append(.messageComplete(summary))
+                        events.append(last && overBudget ? .messageOverMemoryBudget : .messageComplete(summary))
+                        if last && overBudget { releaseMessage() }
                         return true
                     }
                 }
             }
+        }
+
+        /// Adds message text, reserving budget a step at a time; past the budget the message is
+        /// dropped and the rest of it discarded.
+        mutating func keep(_ piece: ByteBuffer) {
+            guard !overBudget else { return }
+            let needed = message.count + piece.readableBytes - reserved
+            if needed > 0 {
+                let step = (needed + MessageMemoryBudget.step - 1) / MessageMemoryBudget.step * MessageMemoryBudget.step
+                guard budget.reserve(step) else {
+                    releaseMessage()
+                    overBudget = true
+                    return
+                }
+                reserved += step
+            }
+            message.append(contentsOf: piece.readableBytesView)
+        }
+
+        /// Forgets the message being received and gives its budget back.
+        mutating func releaseMessage() {
+            message = []
+            budget.release(reserved)
+            reserved = 0
+            overBudget = false
         }
     }
 }

@@ -113,6 +113,8 @@ public struct SMTPSession: Sendable {
             return messageComplete(summary)
         case .messageTooLarge:
             return finishTransaction(with: .messageTooLarge)
+        case .messageOverMemoryBudget:
+            return finishTransaction(with: .insufficientStorage)
         case .tlsStarted:
             isTLS = true
             helo = nil

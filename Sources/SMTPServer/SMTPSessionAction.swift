@@ -48,6 +48,9 @@ public enum SMTPSessionEvent: Sendable {
     case messageComplete(SMTPDataSummary)
     /// The message exceeded the size limit (it was read to its end and discarded).
     case messageTooLarge
+    /// The server had no memory left for the message (the doors' ``MessageMemoryBudget``); it
+    /// was read to its end and discarded, and the client should try again later.
+    case messageOverMemoryBudget
     /// STARTTLS finished: the session starts over (RFC 3207 §4.2).
     case tlsStarted
     case recipientResolved(RecipientVerdict)

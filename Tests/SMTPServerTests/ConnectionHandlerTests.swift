@@ -33,9 +33,9 @@ import Testing
         }
     }
 
-    func withHandler(_ settings: SMTPSessionSettings, backend: FakeBackend,
+    func withHandler(_ settings: SMTPSessionSettings, backend: FakeBackend, budget: MessageMemoryBudget = MessageMemoryBudget(limit: 512 << 20),
                      _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
-        let handler = SMTPConnectionHandler(backend: backend, tlsContext: nil, logger: Logger(label: "test"))
+        let handler = SMTPConnectionHandler(backend: backend, tlsContext: nil, budget: budget, logger: Logger(label: "test"))
         let ports = AsyncStream<Int>.makeStream()
         let listener = TCPListener(
             configuration: .init(name: "smtp-test", host: "127.0.0.1", port: 0, overLimitReply: "421 busy\r\n",
@@ -139,6 +139,30 @@ import Testing
         let subjects = backend.delivered.withLock { $0.map { String(decoding: $0.content.prefix(10), as: UTF8.self) } }
         #expect(subjects == ["Subject: 0", "Subject: 1", "Subject: 2"])
         #expect(backend.delivered.withLock { $0.allSatisfy { $0.content.count == 14 + 3_000 * 66 } })
+    }
+
+    /// Messages being received share one memory budget: a message that does not fit is read to
+    /// its end, discarded and answered 452 4.3.1 (try later); the next one fits again, and a
+    /// delivered or refused message gives its share back.
+    @Test func messagesBeyondTheMemoryBudgetAreDeferred() async throws {
+        let backend = FakeBackend()
+        let budget = MessageMemoryBudget(limit: 2 << 20)
+        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend,
+                              budget: budget) { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.reply()
+            _ = try await client.command("EHLO t")
+            let line = String(repeating: "x", count: 998) + "\r\n"
+            for (lines, code) in [(3_000, 452), (500, 250), (3_000, 452)] {
+                try await client.send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
+                for _ in 0..<3 { _ = try await client.reply() }
+                try await client.send("Subject: big\r\n\r\n" + String(repeating: line, count: lines) + ".\r\n")
+                let reply = try await client.reply()
+                #expect(reply.code == code && (code == 250 || reply.text.contains("4.3.1")), "\(reply)")
+            }
+        }
+        #expect(backend.delivered.withLock { $0.count } == 1)
+        #expect(budget.reserved == 0)
     }
 
     /// A client that pipelines commands but never reads its replies: while the channel is not
