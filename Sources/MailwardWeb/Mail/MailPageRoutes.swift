@@ -259,8 +259,18 @@ struct MailPageRoutes {
                     values["forward_id"] = token
                     values["forward_name"] = (s.subject.isEmpty ? "message" : s.subject) + ".eml"
                 } else {
-                    let header = language == .en ? "---------- Forwarded message ----------" : "---------- 转发的邮件 ----------"
-                    values["body"] = "\n\n\(header)\nFrom: \(who)\nDate: \(Self.format(s.date ?? record.internalDate))\nSubject: \(s.subject)\nTo: \(s.to)\n\n\(original)"
+                    let en = language == .en
+                    let header = en ? "---------- Forwarded message ----------" : "---------- 转发的邮件 ----------"
+                    let (from, date, subject, to) = en ? ("From: ", "Date: ", "Subject: ", "To: ") : ("发件人：", "时间：", "主题：", "收件人：")
+                    values["body"] = "\n\n\(header)\n\(from)\(who)\n\(date)\(Self.format(s.date ?? record.internalDate))\n\(subject)\(s.subject)\n\(to)\(s.to)\n\n\(original)"
+                    // The original's files go along (removable on the page), sent as
+                    // `{"message_id","part"}`; inline images of an HTML body stay behind, like on the reading page.
+                    values["forwarded"] = content.content.attachments.enumerated().filter {
+                        !($0.element.isInline && $0.element.contentID != nil && content.content.htmlBody != nil)
+                    }.map { index, attachment -> [String: Any] in
+                        ["message_id": token, "part": String(index), "name": attachment.filename ?? "attachment-\(index + 1)",
+                         "size": Self.size(attachment.size)]
+                    }
                 }
             default:
                 values["subject"] = Self.prefixed(language == .en ? "Re: " : "回复：", s.subject, also: ["re:", "回复："])

@@ -372,6 +372,10 @@
         attachments: uploads.map(function (u) { return { upload_id: u.id }; })
       };
       if ($('forward-id').value) body.attachments.push({ message_id: $('forward-id').value });
+      // The original's attachments of a plain forward, unless removed.
+      Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded'), function (li) {
+        body.attachments.push({ message_id: li.dataset.messageId, part: li.dataset.part });
+      });
       return body;
     }
     function saveDraft() {
@@ -429,6 +433,9 @@
           }, function () { say('compose-message', T.network_error, false); });
       });
       $('files').value = '';
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded .remove-attachment'), function (button) {
+      button.addEventListener('click', function () { button.closest('li').remove(); dirty = true; });
     });
     $('save-draft').addEventListener('click', function () { saveDraft(); });
     // Replies and forwards: the cursor goes above the quoted text.
