@@ -253,6 +253,10 @@ import Testing
 
         let list = try await client.call(.GET, "/mail")
         #expect(list.status == 200 && list.body.contains("收件箱") && list.body.contains("html"))
+        #expect(!list.body.contains("id=\"sent-note\"") && list.body.contains("id=\"phone-folder\""))
+        #expect(try await client.call(.GET, "/mail?sent=1").body.contains("id=\"sent-note\""))
+        let icon = try await client.call(.GET, "/favicon.ico")
+        #expect(icon.status == 200 && icon.headers["Content-Type"].first == "image/svg+xml")
         let csp = list.headers["Content-Security-Policy"].first ?? ""
         #expect(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"))
         #expect(list.headers["X-Content-Type-Options"].first == "nosniff")
