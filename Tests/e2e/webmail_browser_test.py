@@ -256,6 +256,12 @@ def main():
         browser.wait_text("messages", "Hostile corpus")
         width = browser.driver.execute_script("return document.documentElement.scrollWidth")
         assert width <= 412, f"the list is wider than a phone screen: {width}px"
+        # One column: the message list first and (nearly) full width, above the folder panel.
+        layout = browser.driver.execute_script(
+            "var l = document.querySelector('section.list').getBoundingClientRect(),"
+            " f = document.getElementById('folders').getBoundingClientRect();"
+            " return [l.width, l.top, f.top, document.getElementById('phone-folder').offsetParent !== null];")
+        assert layout[0] >= 412 - 60 and layout[1] < layout[2] and layout[3], f"phone layout: {layout}"
         browser.shot("phone-list")
         print("webmail browser test: OK")
     except Exception:
