@@ -194,6 +194,51 @@ import Testing
         #expect(try await li.call(.POST, "/api/v1/messages/send", rawBody: "not json").status == 400)
     }
 
+    /// Plain forward (audit finding 1): the compose page lists the original's attachments as
+    /// pre-attached `{"message_id","part"}` items, and the sent forward carries their bytes.
+    @Test func plainForwardCarriesTheOriginalAttachments() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhou@demo.test")
+        try await server.addUser("wu@demo.test")
+        try await server.addUser("qian@demo.test")
+        let account = try await server.runtime.accounts.account("zhou@demo.test")
+        let raw = "From: a@example.org\r\nTo: zhou@demo.test\r\nSubject: 季度报告\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文\r\n"
+            + "--b1\r\nContent-Type: text/plain; charset=utf-8; name=\"=?UTF-8?B?\(Data("摘要.txt".utf8).base64EncodedString())?=\"\r\n"
+            + "Content-Disposition: attachment; filename*=UTF-8''%E6%91%98%E8%A6%81.txt\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Data("收入增长 12%".utf8).base64EncodedString() + "\r\n--b1--\r\n"
+        _ = try await server.runtime.mail.deliver(Array(raw.utf8), to: [account.id])
+        let zhou = try await signedIn(server, "zhou@demo.test")
+        let inbox = try await mailbox(zhou, "INBOX")
+        let id = try #require((try await zhou.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").object["messages"] as? [[String: Any]])?.first?["id"] as? String)
+
+        let page = try await zhou.call(.GET, "/mail/compose?reply=\(id)&mode=forward")
+        #expect(page.status == 200)
+        #expect(page.body.contains("class=\"forwarded\" data-message-id=\"\(id)\" data-part=\"0\"") && page.body.contains("摘要.txt"), "\(page.body)")
+        #expect(page.body.contains("发件人：a@example.org") && page.body.contains("主题：季度报告") && !page.body.contains("From: a@"))
+        let english = try await zhou.call(.GET, "/mail/compose?reply=\(id)&mode=forward&lang=en")
+        #expect(english.body.contains("From: a@example.org"))
+
+        let sent = try await zhou.call(.POST, "/api/v1/messages/send", [
+            "to": "wu@demo.test", "subject": "转发：季度报告", "text": "请看", "attachments": [["message_id": id, "part": "0"]],
+        ])
+        #expect(sent.status == 200, "\(sent.body)")
+        let wu = try await signedIn(server, "wu@demo.test")
+        let wuInbox = try await mailbox(wu, "INBOX")
+        let received = try #require((try await wu.call(.GET, "/api/v1/mailboxes/\(wuInbox)/messages").object["messages"] as? [[String: Any]])?.first)
+        let full = try await wu.call(.GET, "/api/v1/messages/\(try #require(received["id"] as? String))")
+        let attachment = try #require((full["attachments"] as? [[String: Any]])?.first)
+        #expect(attachment["filename"] as? String == "摘要.txt")
+        let download = try await wu.call(.GET, try #require(attachment["url"] as? String))
+        #expect(download.status == 200 && download.body == "收入增长 12%")
+
+        // A part that does not exist, or someone else's message: 404, nothing sent.
+        #expect(try await zhou.call(.POST, "/api/v1/messages/send", ["to": "wu@demo.test", "attachments": [["message_id": id, "part": "5"]]]).status == 404)
+        let qian = try await signedIn(server, "qian@demo.test")
+        #expect(try await qian.call(.POST, "/api/v1/messages/send", ["to": "wu@demo.test", "attachments": [["message_id": id, "part": "0"]]]).status == 404)
+    }
+
     @Test func pagesCarrySecurityHeadersAndTheBodyFrameItsOwnPolicy() async throws {
         let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
@@ -208,6 +253,10 @@ import Testing
 
         let list = try await client.call(.GET, "/mail")
         #expect(list.status == 200 && list.body.contains("收件箱") && list.body.contains("html"))
+        #expect(!list.body.contains("id=\"sent-note\"") && list.body.contains("id=\"phone-folder\""))
+        #expect(try await client.call(.GET, "/mail?sent=1").body.contains("id=\"sent-note\""))
+        let icon = try await client.call(.GET, "/favicon.ico")
+        #expect(icon.status == 200 && icon.headers["Content-Type"].first == "image/svg+xml")
         let csp = list.headers["Content-Security-Policy"].first ?? ""
         #expect(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"))
         #expect(list.headers["X-Content-Type-Options"].first == "nosniff")

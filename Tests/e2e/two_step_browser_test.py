@@ -174,7 +174,21 @@ def main():
         assert "本设备" in row.text and "127.0.0.1" in row.text, row.text
         browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#sign-ins tbody tr")) >= 3)
         browser.shot("devices")
+        # The table fits its card (no sideways scrolling to reach 取消可信任) and the sign-in
+        # methods are in the page language, not raw ids.
+        overflow = browser.driver.execute_script(
+            "return Array.from(document.querySelectorAll('.table-wrap')).map(w => w.scrollWidth - w.clientWidth);")
+        assert all(o <= 1 for o in overflow), overflow
+        methods = browser.driver.find_element(By.ID, "sign-ins").text
+        assert "密码" in methods and "password+" not in methods, methods
+        # 取消可信任 asks first: dismissing keeps the device.
         row.find_element(By.CSS_SELECTOR, "button.cancel-trust").click()
+        browser.wait.until(EC.alert_is_present())
+        browser.driver.switch_to.alert.dismiss()
+        assert len(browser.driver.find_elements(By.CSS_SELECTOR, "#devices tbody tr")) == 1
+        row.find_element(By.CSS_SELECTOR, "button.cancel-trust").click()
+        browser.wait.until(EC.alert_is_present())
+        browser.driver.switch_to.alert.accept()
         browser.visible("no-devices")
         browser.shot("trust-cancelled")
 

@@ -191,6 +191,20 @@ def main():
         assert "收到，我会准时参加。" in browser.frame_text()
         browser.shot("sent")
 
+        step = "plain forward keeps the original attachment"
+        browser.open("/mail")
+        browser.open_message("季度报告")
+        browser.click("forward")
+        browser.wait.until(lambda d: "季度报告摘要.txt" in d.find_element(By.ID, "attached").text)
+        assert "发件人：" in browser.el("body").get_attribute("value")
+        browser.type("to", "bob@demo.test")
+        browser.shot("forward")
+        browser.click("send")
+        browser.el("sent-note")
+        browser.folder("sent")
+        browser.open_message("转发：季度报告")
+        browser.wait_text("attachments", "季度报告摘要.txt")
+
         step = "search a Chinese word"
         browser.open("/mail")
         browser.type("search-q", "会议室")
@@ -256,6 +270,12 @@ def main():
         browser.wait_text("messages", "Hostile corpus")
         width = browser.driver.execute_script("return document.documentElement.scrollWidth")
         assert width <= 412, f"the list is wider than a phone screen: {width}px"
+        # One column: the message list first and (nearly) full width, above the folder panel.
+        layout = browser.driver.execute_script(
+            "var l = document.querySelector('section.list').getBoundingClientRect(),"
+            " f = document.getElementById('folders').getBoundingClientRect();"
+            " return [l.width, l.top, f.top, document.getElementById('phone-folder').offsetParent !== null];")
+        assert layout[0] >= 412 - 60 and layout[1] < layout[2] and layout[3], f"phone layout: {layout}"
         browser.shot("phone-list")
         print("webmail browser test: OK")
     except Exception:

@@ -79,6 +79,7 @@ struct SecurityRoutes {
                     .object([
                         "at": .date(event.at), "door": .optional(event.door), "method": .optional(event.method),
                         "success": .bool(event.success), "ip": .optional(event.ip), "detail": .string(event.detail),
+                        "method_text": .string(AuditText.signInMethod(door: event.door, method: event.method, language: call.language)),
                     ])
                 }).response()
             }

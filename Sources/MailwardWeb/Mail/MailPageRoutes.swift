@@ -58,15 +58,25 @@ struct MailPageRoutes {
                 return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: error.message(chinese: request.language != .en))))
             }
-            return Self.notFound(request)
+            return gone(request, session)
         } catch {
-            return Self.notFound(request)
+            return gone(request, session)
         }
     }
 
-    static func notFound(_ request: Request) -> Response {
-        Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: request.language == .en ? "Not found" : "找不到该页面")))
+    /// 404 inside the normal page frame: a mailbox that is no longer shared (`?account=` of
+    /// someone else) says 共享已取消, anything else 找不到该页面; both link back to 我的邮箱.
+    func gone(_ request: Request, _ session: SignedInSession) -> Response {
+        let en = request.language == .en
+        let other = request.uri.queryParameters["account"].map(String.init)
+            .map { $0.lowercased() != session.account.address.description.lowercased() } ?? false
+        let strings = PageText.strings(request.language)
+        var response = render("gone", request, session, [
+            "title": other ? strings["share_gone"] ?? "" : (en ? "Not found" : "找不到该页面"),
+            "detail": other ? strings["share_gone_detail"] ?? "" : (en ? "The message or folder does not exist (any more)." : "该邮件或文件夹不存在或已被删除。"),
+        ])
+        response.status = .notFound
+        return response
     }
 
     func render(_ name: String, _ request: Request, _ session: SignedInSession, _ values: [String: Any]) -> Response {
@@ -126,6 +136,7 @@ struct MailPageRoutes {
                 ]
             },
             "empty": page.records.isEmpty,
+            "just_sent": query["sent"] == "1",
             "mailbox_id": currentToken,
             "mailbox_name": search.isEmpty ? MailAccess.displayName(current, language) : (language == .en ? "Search: " : "搜索：") + search,
             "raw_name": current.name,
@@ -259,8 +270,18 @@ struct MailPageRoutes {
                     values["forward_id"] = token
                     values["forward_name"] = (s.subject.isEmpty ? "message" : s.subject) + ".eml"
                 } else {
-                    let header = language == .en ? "---------- Forwarded message ----------" : "---------- 转发的邮件 ----------"
-                    values["body"] = "\n\n\(header)\nFrom: \(who)\nDate: \(Self.format(s.date ?? record.internalDate))\nSubject: \(s.subject)\nTo: \(s.to)\n\n\(original)"
+                    let en = language == .en
+                    let header = en ? "---------- Forwarded message ----------" : "---------- 转发的邮件 ----------"
+                    let (from, date, subject, to) = en ? ("From: ", "Date: ", "Subject: ", "To: ") : ("发件人：", "时间：", "主题：", "收件人：")
+                    values["body"] = "\n\n\(header)\n\(from)\(who)\n\(date)\(Self.format(s.date ?? record.internalDate))\n\(subject)\(s.subject)\n\(to)\(s.to)\n\n\(original)"
+                    // The original's files go along (removable on the page), sent as
+                    // `{"message_id","part"}`; inline images of an HTML body stay behind, like on the reading page.
+                    values["forwarded"] = content.content.attachments.enumerated().filter {
+                        !($0.element.isInline && $0.element.contentID != nil && content.content.htmlBody != nil)
+                    }.map { index, attachment -> [String: Any] in
+                        ["message_id": token, "part": String(index), "name": attachment.filename ?? "attachment-\(index + 1)",
+                         "size": Self.size(attachment.size)]
+                    }
                 }
             default:
                 values["subject"] = Self.prefixed(language == .en ? "Re: " : "回复：", s.subject, also: ["re:", "回复："])

@@ -11,7 +11,8 @@ import MailwardMIME
 extension MailRoutes {
     /// The message described by a send/draft body; attachments either uploaded earlier
     /// (`{"upload_id"}`), inline Base64 (`{"filename","content_type","content"}`), or a message
-    /// forwarded as attachment (`{"message_id"}`, one of the account's message ids).
+    /// forwarded as attachment (`{"message_id"}`, one of the account's message ids), or one
+    /// attachment of such a message (`{"message_id","part"}`, its index as in the download URL).
     func outgoing(_ body: JSONBody, call: APICall, accounts: MailAccounts) async throws -> (OutgoingMessage, [String]) {
         let language = call.language
         func list(_ key: String) throws -> [String] {
@@ -54,6 +55,25 @@ extension MailRoutes {
                 let access = try await accounts.account(of: .message, token)
                 let (record, _) = try await access.message(token)
                 try await access.require(.send)
+                if let part = object["part"] {
+                    // One attachment of that message (plain forward keeps the original's files):
+                    // `part` is its index, as in `GET /messages/{id}/attachments/{n}`.
+                    let index: Int? = switch part {
+                    case let text as String: Int(text)
+                    case let number as NSNumber: number.intValue
+                    default: nil
+                    }
+                    let content = try await access.content(record)
+                    guard let index, content.content.attachments.indices.contains(index),
+                          let data = MessageContent.attachmentData(at: content.content.attachments[index].partPath,
+                                                                   structure: content.parsed.bodyStructure, in: content.raw)
+                    else { throw MailAccess.Failure.notFound }
+                    let original = content.content.attachments[index]
+                    let filename = original.filename ?? "attachment-\(index + 1)"
+                    attachments.append(.init(filename: String(filename.prefix(200)),
+                                             contentType: Self.attachmentType(original.contentType, filename), data: data))
+                    continue
+                }
                 let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
                 attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
                                          data: try await access.mail.raw(record)))

@@ -46,6 +46,8 @@ struct PageRoutes {
                 return render(template, request, signedIn: session)
             }
         }
+        // Browsers ask for /favicon.ico on every fresh load whatever the page links.
+        router.get("favicon.ico") { _, _ -> Response in renderer.staticFile("favicon.svg") }
         router.get("static/:file") { _, context -> Response in
             renderer.staticFile(context.parameters.get("file") ?? "")
         }

@@ -41,6 +41,8 @@ enum PageText {
         "shown_once": "请立即复制，此密码只显示这一次：", "created": "创建时间", "last_used": "最近使用",
         "delete": "删除", "never": "从未使用", "no_app_passwords": "还没有客户端专用密码",
         "sent": "验证码已发送", "network_error": "网络错误，请重试", "back": "返回",
+        "confirm_cancel_trust": "取消后，该设备下次登录需要重新输入短信验证码。确定取消可信任？",
+        "confirm_delete_app_password": "删除后，使用该密码的客户端将立即无法收发邮件。确定删除？",
     ]
 
     static let en: [String: String] = [
@@ -76,5 +78,7 @@ enum PageText {
         "shown_once": "Copy it now; it is shown only this once:", "created": "Created", "last_used": "Last used",
         "delete": "Delete", "never": "Never used", "no_app_passwords": "No client-specific passwords yet",
         "sent": "Code sent", "network_error": "Network error; please try again", "back": "Back",
+        "confirm_cancel_trust": "That device will need an SMS code at its next sign-in. Cancel trust?",
+        "confirm_delete_app_password": "Mail clients using this password stop working at once. Delete it?",
     ]
 }

@@ -60,6 +60,13 @@
   }
   function when(date) { return date ? new Date(date).toLocaleString(T.lang) : '—'; }
   function cell(row, text) { var td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; }
+  // Column names on each cell, for tables stacked into cards on narrow screens (CSS `table.stack`).
+  function labelCells(table) {
+    var names = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) { return th.textContent; });
+    Array.prototype.forEach.call(table.querySelectorAll('tbody tr'), function (row) {
+      Array.prototype.forEach.call(row.children, function (td, i) { if (names[i]) td.dataset.label = names[i]; });
+    });
+  }
 
   var signOut = $('sign-out');
   if (signOut) signOut.addEventListener('click', function () {
@@ -185,11 +192,13 @@
           var button = document.createElement('button');
           button.type = 'button'; button.className = 'secondary cancel-trust'; button.textContent = T.cancel_trust;
           button.addEventListener('click', function () {
+            if (!window.confirm(T.confirm_cancel_trust)) return;
             api('DELETE', '/security/devices/' + d.id).then(function (r) { if (r.ok) load(); else failure('devices-message', r); });
           });
           cell(row, '').appendChild(button);
           body.appendChild(row);
         });
+        labelCells($('devices'));
         if (res.data.length === 0) show('no-devices'); else hide('no-devices');
       });
       api('GET', '/security/sign-ins').then(function (res) {
@@ -198,10 +207,11 @@
         body.textContent = '';
         res.data.forEach(function (e) {
           var row = document.createElement('tr');
-          cell(row, when(e.at)); cell(row, (e.door || '') + (e.method ? ' · ' + e.method : ''));
+          cell(row, when(e.at)); cell(row, e.method_text || ((e.door || '') + (e.method ? ' · ' + e.method : '')));
           cell(row, e.ip || ''); cell(row, e.success ? T.success : T.failure);
           body.appendChild(row);
         });
+        labelCells($('sign-ins'));
       });
     }
     load();
@@ -254,6 +264,7 @@
           var button = document.createElement('button');
           button.type = 'button'; button.className = 'secondary delete-app-password'; button.textContent = T['delete'];
           button.addEventListener('click', function () {
+            if (!window.confirm(T.confirm_delete_app_password)) return;
             api('DELETE', '/app-passwords/' + p.id).then(function (r) { if (r.ok) load(); else failure('app-password-message', r); });
           });
           cell(row, '').appendChild(button);
@@ -281,6 +292,9 @@
   }
 
   pages.mail = function () {
+    // Phone: choosing a folder opens it (the 打开 button stays for keyboards and no-script).
+    var phoneFolder = $('phone-folder');
+    if (phoneFolder) phoneFolder.addEventListener('change', function () { $('phone-bar').submit(); });
     var root = $('mail-page');
     var mailbox = root.dataset.mailbox;
     var query = $('search-q').value;
@@ -372,6 +386,10 @@
         attachments: uploads.map(function (u) { return { upload_id: u.id }; })
       };
       if ($('forward-id').value) body.attachments.push({ message_id: $('forward-id').value });
+      // The original's attachments of a plain forward, unless removed.
+      Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded'), function (li) {
+        body.attachments.push({ message_id: li.dataset.messageId, part: li.dataset.part });
+      });
       return body;
     }
     function saveDraft() {
@@ -430,6 +448,9 @@
       });
       $('files').value = '';
     });
+    Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded .remove-attachment'), function (button) {
+      button.addEventListener('click', function () { button.closest('li').remove(); dirty = true; });
+    });
     $('save-draft').addEventListener('click', function () { saveDraft(); });
     // Replies and forwards: the cursor goes above the quoted text.
     if ($('body').value.indexOf('\n\n') === 0) { $('body').focus(); $('body').setSelectionRange(0, 0); }
@@ -440,7 +461,12 @@
       if (draftTimer) clearTimeout(draftTimer);
       $('send').disabled = true;
       api('POST', '/messages/send', fields()).then(function (res) {
-        if (res.ok) { window.location.href = '/mail?sent=1'; return; }
+        if (res.ok) {
+          // Back to the mailbox the mail went out from (a shared one when sent from its address).
+          var from = $('from').value.toLowerCase(), own = ($('who') ? $('who').textContent : '').toLowerCase();
+          window.location.href = '/mail?sent=1' + (from && own && from !== own ? '&account=' + encodeURIComponent(from) : '');
+          return;
+        }
         sending = false;
         $('send').disabled = false;
         failure('compose-message', res);
@@ -510,7 +536,7 @@
           row.dataset.kind = e.kind;
           var label = T['ev_' + e.kind] || e.kind;
           if (e.kind === 'shared-mailbox-action' && e.action) label += ' · ' + (T['act_' + e.action] || e.action);
-          cell(row, when(e.at)); cell(row, label); cell(row, e.ip || ''); cell(row, e.detail);
+          cell(row, when(e.at)); cell(row, label); cell(row, e.ip || ''); cell(row, e.detail_text || e.detail);
           body.appendChild(row);
         });
         if (res.data.length === 0) show('no-events'); else hide('no-events');

@@ -161,6 +161,14 @@ import Testing
             #expect(reply.status == 404, "after revoke: \(path) → \(reply.status)")
         }
         #expect(try await alice.call(.DELETE, "/api/v1/messages/\(id)").status == 404)
+        // The revoked view is a page in the normal frame (audit finding 4), not a bare text.
+        let gone = try await alice.call(.GET, "/mail?account=office@demo.test")
+        #expect(gone.body.contains("id=\"gone-page\"") && gone.body.contains("共享已取消") && gone.body.contains("href=\"/mail\"")
+                && gone.body.contains("/static/app.css") && gone.body.contains("返回我的邮箱"), "\(gone.body)")
+        let goneEnglish = try await alice.call(.GET, "/mail?account=office@demo.test&lang=en")
+        #expect(goneEnglish.status == 404 && goneEnglish.body.contains("Share cancelled"))
+        let unknown = try await alice.call(.GET, "/mail/message/\(id)?lang=zh-CN")
+        #expect(unknown.status == 404 && unknown.body.contains("找不到该页面") && unknown.body.contains("id=\"gone-page\""))
     }
 
     @Test func idsStayTiedToTheirAccount() async throws {
@@ -212,6 +220,10 @@ import Testing
         #expect(kinds.contains("shared-mailbox-action/view") && kinds.contains("shared-mailbox-action/delete")
                 && kinds.contains("share-created/"), "\(kinds)")
         #expect(events.array.contains { ($0["detail"] as? String)?.hasPrefix("alice@demo.test: deleted") == true && $0["door"] as? String == "web" })
+        // Shown in the page language (audit finding 5), the stored detail unchanged.
+        #expect(events.array.contains { ($0["detail_text"] as? String)?.hasPrefix("alice@demo.test：从“收件箱”删除了 “delete”") == true },
+                "\(events.body)")
+        #expect(events.array.contains { $0["detail_text"] as? String == "office@demo.test → alice@demo.test：代理发送" })
         // The grantee's own log does not hold the owner's mailbox actions.
         let aliceEvents = try await alice.call(.GET, "/api/v1/shares/events")
         #expect(!aliceEvents.array.contains { $0["kind"] as? String == "shared-mailbox-action" })

@@ -128,7 +128,7 @@ import Testing
 
         reply = try await web.call(.GET, "/api/v1/security/sign-ins")
         #expect(reply.status == 200)
-        #expect(reply.array.contains { $0["method"] as? String == "password+trusted-device" })
+        #expect(reply.array.contains { $0["method"] as? String == "password+trusted-device" && $0["method_text"] as? String == "网页 · 密码 + 可信任设备" })
 
         expectError(try await web.call(.DELETE, "/api/v1/security/devices/\(deviceID)", sendCSRF: false), 403, "csrf_failed")
         #expect(try await web.call(.DELETE, "/api/v1/security/devices/\(deviceID)").status == 204)

@@ -1,0 +1,112 @@
+import MailwardCore
+
+/// The audit log's stored codes and details (kept as written, in English, for administrators
+/// and the CLI) said in the page language at display time: the sign-in method of 登录设备查询
+/// and the details of 共享记录. Anything not recognised is shown as stored.
+enum AuditText {
+    /// `web · password+trusted-device` → `网页 · 密码 + 可信任设备`.
+    static func signInMethod(door: String?, method: String?, language: Language) -> String {
+        let zh = language != .en
+        let doorText: String? = door.map { door in
+            switch door {
+            case "web": zh ? "网页" : "Web"
+            case "imap": "IMAP"
+            case "pop3": "POP3"
+            case "smtp": "SMTP"
+            default: door
+            }
+        }
+        let methodText: String? = method.map { method in
+            switch method {
+            case "password": zh ? "密码" : "password"
+            case "password+sms": zh ? "密码 + 短信验证码" : "password + SMS code"
+            case "password+trusted-device": zh ? "密码 + 可信任设备" : "password + trusted device"
+            case "app-password": zh ? "客户端专用密码" : "client-specific password"
+            case "throttled": zh ? "尝试过多，已限制" : "too many attempts, throttled"
+            default: method
+            }
+        }
+        return [doorText, methodText].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+    }
+
+    /// A share event's detail: `a@x → b@x: read_only → send_as` → `a@x → b@x：只读 → 代理发送`;
+    /// a grantee's action `b@x: deleted “S” from INBOX` → `b@x：从“收件箱”删除了 “S”`.
+    static func shareDetail(kind: String, detail: String, language: Language) -> String {
+        let zh = language != .en
+        let colon = zh ? "：" : ": "
+        guard let split = detail.range(of: ": ") else { return detail }
+        let who = String(detail[..<split.lowerBound])
+        let rest = String(detail[split.upperBound...])
+        switch kind {
+        case "share-created", "share-changed":
+            let permissions = rest.components(separatedBy: " → ").map { raw in
+                SharePermission(rawValue: raw)?.label(chinese: zh) ?? raw
+            }
+            return who + colon + permissions.joined(separator: " → ")
+        case "shared-mailbox-action":
+            return who + colon + action(rest, zh: zh)
+        default:
+            return detail
+        }
+    }
+
+    static func action(_ text: String, zh: Bool) -> String {
+        if text.hasPrefix("read “"), text.hasSuffix("”") {
+            return (zh ? "查看了 " : "read ") + text.dropFirst(5)
+        }
+        if text.hasPrefix("sent "), text.hasSuffix(" recipient(s)"), let to = text.range(of: " to ", options: .backwards) {
+            let id = text[text.index(text.startIndex, offsetBy: 5)..<to.lowerBound]
+            let count = text[to.upperBound...].dropLast(" recipient(s)".count)
+            return zh ? "发出邮件 \(id)，收件人 \(count) 个" : "sent \(id) to \(count) recipient\(count == "1" ? "" : "s")"
+        }
+        if text.hasPrefix("deleted “"), let end = text.range(of: "” from ", options: .backwards) {
+            let subject = text[text.index(text.startIndex, offsetBy: 8)..<end.lowerBound] + "”"
+            let box = folder(String(text[end.upperBound...]), zh: zh)
+            return zh ? "从“\(box)”删除了 \(subject)" : "deleted \(subject) from \(box)"
+        }
+        if text.hasPrefix("moved “"), let from = text.range(of: "” from ", options: .backwards),
+           let to = text.range(of: " to ", options: .backwards, range: from.upperBound..<text.endIndex) {
+            let subject = text[text.index(text.startIndex, offsetBy: 6)..<from.lowerBound] + "”"
+            let source = folder(String(text[from.upperBound..<to.lowerBound]), zh: zh)
+            let target = folder(String(text[to.upperBound...]), zh: zh)
+            return zh ? "将 \(subject) 从“\(source)”移到“\(target)”" : "moved \(subject) from \(source) to \(target)"
+        }
+        if text.hasPrefix("emptied "), text.hasSuffix(")"), let open = text.range(of: " (", options: .backwards) {
+            let box = folder(String(text[text.index(text.startIndex, offsetBy: 8)..<open.lowerBound]), zh: zh)
+            let count = text[open.upperBound...].dropLast()
+            return zh ? "清空了“\(box)”（\(count) 封）" : "emptied \(box) (\(count))"
+        }
+        if text.first == "+" || text.first == "-", let on = text.range(of: " on “") {
+            let changes = text[..<on.lowerBound].split(separator: " ").map { flag(String($0), zh: zh) }
+            let subject = text[text.index(on.lowerBound, offsetBy: 4)...]
+            return changes.joined(separator: zh ? "、" : ", ") + (zh ? "：" : ": ") + subject
+        }
+        return text
+    }
+
+    /// `+\Seen` → 标为已读 …; other flags as stored.
+    static func flag(_ change: String, zh: Bool) -> String {
+        switch change {
+        case "+\\Seen": zh ? "标为已读" : "marked read"
+        case "-\\Seen": zh ? "标为未读" : "marked unread"
+        case "+\\Flagged": zh ? "加标记" : "flagged"
+        case "-\\Flagged": zh ? "取消标记" : "unflagged"
+        case "+\\Answered": zh ? "标为已回复" : "marked answered"
+        case "-\\Answered": zh ? "取消已回复" : "marked not answered"
+        default: change
+        }
+    }
+
+    /// The special folders by their usual stored names; others as stored.
+    static func folder(_ name: String, zh: Bool) -> String {
+        guard zh else { return name }
+        switch name.lowercased() {
+        case "inbox": return "收件箱"
+        case "sent": return "已发送"
+        case "drafts": return "草稿箱"
+        case "trash": return "已删除"
+        case "junk": return "垃圾邮件"
+        default: return name
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import MailwardCore
+import Testing
+@testable import MailwardWeb
+
+/// The audit codes and details shown in the page language (audit finding 5): sign-in methods on
+/// 登录设备查询 and share activity on 共享邮箱, translated at display time from what is stored.
+@Suite struct AuditTextTests {
+    @Test func signInMethodsInBothLanguages() {
+        #expect(AuditText.signInMethod(door: "web", method: "password+trusted-device", language: .zhCN) == "网页 · 密码 + 可信任设备")
+        #expect(AuditText.signInMethod(door: "imap", method: "app-password", language: .zhCN) == "IMAP · 客户端专用密码")
+        #expect(AuditText.signInMethod(door: "web", method: "password+sms", language: .zhCN) == "网页 · 密码 + 短信验证码")
+        #expect(AuditText.signInMethod(door: "web", method: "password+sms", language: .en) == "Web · password + SMS code")
+        #expect(AuditText.signInMethod(door: "web", method: "future-method", language: .zhCN) == "网页 · future-method")
+        #expect(AuditText.signInMethod(door: nil, method: nil, language: .zhCN) == "")
+    }
+
+    @Test func shareDetailsInBothLanguages() {
+        func zh(_ kind: String, _ detail: String) -> String { AuditText.shareDetail(kind: kind, detail: detail, language: .zhCN) }
+        func en(_ kind: String, _ detail: String) -> String { AuditText.shareDetail(kind: kind, detail: detail, language: .en) }
+        #expect(zh("share-created", "office@demo.test → bob@demo.test: send_on_behalf") == "office@demo.test → bob@demo.test：代表发送")
+        #expect(zh("share-changed", "office@demo.test → bob@demo.test: read_only → send_as") == "office@demo.test → bob@demo.test：只读 → 代理发送")
+        #expect(en("share-changed", "o@x → b@x: read_only → send_as") == "o@x → b@x: Read only → Send as")
+        #expect(zh("share-revoked", "office@demo.test → bob@demo.test") == "office@demo.test → bob@demo.test")
+        let action = "shared-mailbox-action"
+        #expect(zh(action, "bob@demo.test: read “季度报告”") == "bob@demo.test：查看了 “季度报告”")
+        #expect(zh(action, "bob@demo.test: sent <abc@demo.test> to 1 recipient(s)") == "bob@demo.test：发出邮件 <abc@demo.test>，收件人 1 个")
+        #expect(en(action, "bob@demo.test: sent <abc@demo.test> to 2 recipient(s)") == "bob@demo.test: sent <abc@demo.test> to 2 recipients")
+        #expect(zh(action, "bob@demo.test: -\\Seen on “会议 on time”") == "bob@demo.test：标为未读：“会议 on time”")
+        #expect(zh(action, "bob@demo.test: +\\Seen +\\Flagged on “x”") == "bob@demo.test：标为已读、加标记：“x”")
+        #expect(zh(action, "bob@demo.test: deleted “a from b” from INBOX") == "bob@demo.test：从“收件箱”删除了 “a from b”")
+        #expect(zh(action, "bob@demo.test: moved “s” from INBOX to 项目") == "bob@demo.test：将 “s” 从“收件箱”移到“项目”")
+        #expect(zh(action, "bob@demo.test: emptied Trash (3)") == "bob@demo.test：清空了“已删除”（3 封）")
+        // Not recognised (IMAP's protocol-level details): as stored.
+        #expect(zh(action, "bob@demo.test: IMAP read UIDs 1 (1 message) in INBOX") == "bob@demo.test：IMAP read UIDs 1 (1 message) in INBOX")
+    }
+}
