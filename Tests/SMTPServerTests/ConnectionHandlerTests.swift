@@ -34,12 +34,13 @@ import Testing
     }
 
     func withHandler(_ settings: SMTPSessionSettings, backend: FakeBackend, budget: MessageMemoryBudget = MessageMemoryBudget(limit: 512 << 20),
+                     shutdownGrace: TimeAmount = .seconds(2),
                      _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
         let handler = SMTPConnectionHandler(backend: backend, tlsContext: nil, budget: budget, logger: Logger(label: "test"))
         let ports = AsyncStream<Int>.makeStream()
         let listener = TCPListener(
             configuration: .init(name: "smtp-test", host: "127.0.0.1", port: 0, overLimitReply: "421 busy\r\n",
-                                 shutdownGrace: .seconds(2)),
+                                 shutdownGrace: shutdownGrace),
             logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
             pipeline: { try handler.install(on: $0, info: $1, activity: $2, settings: settings) })
         let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
@@ -100,7 +101,9 @@ import Testing
     /// after its 250 (SPEC O4: in-flight deliveries finish).
     @Test func shutdownLetsTheMessageBeingSentFinish() async throws {
         let backend = FakeBackend()
-        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend) { port, group in
+        // A long grace: a loaded test run may take seconds between the shutdown and the message's end.
+        try await withHandler(SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false), backend: backend,
+                              shutdownGrace: .seconds(60)) { port, group in
             let client = try await LineClient.connect(port: port)
             _ = try await client.reply()
             try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
