@@ -1,5 +1,4 @@
 import Logging
-import MailwardCore
 import MailwardNet
 import ServiceLifecycle
 import SMTPServer
@@ -17,7 +16,6 @@ extension MailwardServer {
         let backend = CoreSMTPBackend(
             accounts: runtime.accounts, mail: runtime.mail, authenticator: runtime.authenticator,
             shares: runtime.shares, outbound: runtime.outbound, throttle: throttle, hostname: configuration.hostname,
-            postmaster: smtp.postmaster.isEmpty ? nil : try? EmailAddress(smtp.postmaster),
             clock: runtime.clock, logger: doorLogger)
         let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, logger: doorLogger)
         func settings(_ mode: SMTPDoorMode) -> SMTPSessionSettings {

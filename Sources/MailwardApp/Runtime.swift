@@ -65,7 +65,8 @@ public struct Runtime: Sendable {
         let mail = MailService(store: store, blobs: blobs, clock: clock, defaultQuota: Int64(configuration.mail.defaultQuota),
                                searchIndex: searchIndex)
         self.mail = mail
-        accounts = AccountService(store: store, clock: clock, onAccountCreated: { account in
+        let postmaster = configuration.smtp.postmaster.isEmpty ? nil : try? EmailAddress(configuration.smtp.postmaster)
+        accounts = AccountService(store: store, clock: clock, postmaster: postmaster, onAccountCreated: { account in
             try await mail.provision(accountID: account.id)
         })
         serverKey = try ServerKeyFile.loadOrCreate(folder.serverKeyPath)

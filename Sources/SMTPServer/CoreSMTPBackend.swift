@@ -16,15 +16,12 @@ public struct CoreSMTPBackend: SMTPBackend {
     public let outbound: (any OutboundQueue)?
     public let throttle: AuthenticationThrottle
     public let hostname: String
-    /// Where postmaster@ a local domain goes when the domain has no postmaster of its own
-    /// (`smtp.postmaster`); nil: nowhere.
-    public let postmaster: EmailAddress?
     public let clock: any WallClock
     let logger: Logger
 
     public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
                 shares: ShareService? = nil, outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle,
-                hostname: String, postmaster: EmailAddress? = nil, clock: any WallClock = SystemWallClock(), logger: Logger) {
+                hostname: String, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.accounts = accounts
         self.mail = mail
         self.authenticator = authenticator
@@ -32,7 +29,6 @@ public struct CoreSMTPBackend: SMTPBackend {
         self.outbound = outbound
         self.throttle = throttle
         self.hostname = hostname
-        self.postmaster = postmaster
         self.clock = clock
         self.logger = logger
     }
@@ -59,15 +55,12 @@ public struct CoreSMTPBackend: SMTPBackend {
             switch try await accounts.route(address) {
             case .remote where path.isPostmaster:
                 // The host name is not a mail domain here: the configured postmaster.
-                guard let postmaster, case .local(let found) = try await accounts.route(postmaster) else { return .unknownUser }
+                guard let postmaster = accounts.postmaster, case .local(let found) = try await accounts.route(postmaster) else {
+                    return .unknownUser
+                }
                 account = found
             case .remote: return .remote
-            case .unknownLocal:
-                // RFC 5321 §4.5.1: postmaster@ every local domain is accepted — the configured
-                // postmaster takes it where the domain has no postmaster account or alias.
-                guard address.localPart.lowercased() == "postmaster", let postmaster,
-                      case .local(let found) = try await accounts.route(postmaster) else { return .unknownUser }
-                account = found
+            case .unknownLocal: return .unknownUser
             case .disabledLocal: return .mailboxDisabled
             case .local(let found): account = found
             }

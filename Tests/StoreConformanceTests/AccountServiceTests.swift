@@ -70,6 +70,24 @@ import Testing
     }
 
     /// The one answer SMTP RCPT, webmail sending and the queue's local hop share.
+    /// postmaster@ any local domain routes to the configured postmaster unless the domain has
+    /// its own; elsewhere postmaster is an address like any other.
+    @Test(arguments: StoreKind.allCases)
+    func postmasterOfEveryLocalDomainHasSomeone(_ kind: StoreKind) async throws {
+        let directory = try kind.makeDirectory()
+        let setup = AccountService(store: directory, clock: FixedClock())
+        try await setup.addDomain("demo.test")
+        try await setup.addDomain("other.test")
+        let bob = try await setup.addAccount("bob@demo.test", password: "Tea-Garden-42")
+        let carol = try await setup.addAccount("carol@other.test", password: "Tea-Garden-42")
+        let service = AccountService(store: directory, clock: FixedClock(), postmaster: try EmailAddress("bob@demo.test"))
+        #expect(try await service.route(EmailAddress("PostMaster@other.test")) == .local(bob))
+        try await service.addAlias("postmaster@other.test", for: "carol@other.test")
+        #expect(try await service.route(EmailAddress("postmaster@other.test")) == .local(carol))
+        #expect(try await service.route(EmailAddress("postmaster@example.com")) == .remote)
+        #expect(try await setup.route(EmailAddress("postmaster@demo.test")) == .unknownLocal)
+    }
+
     /// Aliases as the `mailward alias` command manages them.
     @Test(arguments: StoreKind.allCases)
     func aliasesAreListedAndRemoved(_ kind: StoreKind) async throws {

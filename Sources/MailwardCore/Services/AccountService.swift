@@ -10,10 +10,15 @@ public struct AccountService: Sendable {
     public let passwordPolicy: PasswordPolicy
     /// Runs after an account is created (the composition root makes its mail folders here).
     public let onAccountCreated: (@Sendable (Account) async throws -> Void)?
+    /// Where postmaster@ a local domain goes when the domain has no postmaster account or alias
+    /// of its own (RFC 5321 §4.5.1; `smtp.postmaster`); nil: nowhere.
+    public let postmaster: EmailAddress?
 
     public init(store: any DirectoryStore, clock: any WallClock = SystemWallClock(),
                 hasher: PasswordHasher = PasswordHasher(), passwordPolicy: PasswordPolicy = PasswordPolicy(),
+                postmaster: EmailAddress? = nil,
                 onAccountCreated: (@Sendable (Account) async throws -> Void)? = nil) {
+        self.postmaster = postmaster
         self.store = store
         self.clock = clock
         self.hasher = hasher
@@ -154,7 +159,13 @@ public struct AccountService: Sendable {
         if let account = try await resolveRecipient(address) {
             return account.disabled ? .disabledLocal : .local(account)
         }
-        return try await store.domain(named: address.domain) != nil ? .unknownLocal : .remote
+        guard try await store.domain(named: address.domain) != nil else { return .remote }
+        // postmaster@ every local domain is someone's (SMTP RCPT, webmail, the queue's local hop).
+        if address.localPart.lowercased() == "postmaster", let postmaster, postmaster != address,
+           case .local(let account) = try await route(postmaster) {
+            return .local(account)
+        }
+        return .unknownLocal
     }
 
     /// Checks an account password. Upgrades an outdated hash in place after a success.
