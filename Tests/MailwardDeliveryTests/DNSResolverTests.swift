@@ -35,7 +35,8 @@ import Testing
         let resolver = DNSResolver(configuration: ResolvConf(nameservers: ["127.0.0.1"], timeout: 0.3, attempts: 1), port: socket.port)
         let start = Date()
         await #expect(throws: DNSResolverError.self) { _ = try await resolver.query("example.org", type: .mx) }
-        #expect(Date().timeIntervalSince(start) < 5)
+        // 0.3 s configured; the bound only tells "gave up" from "hung", however loaded the run.
+        #expect(Date().timeIntervalSince(start) < 60)
     }
 
     @Test func routerFollowsMXAndRefusesNullMX() async throws {
