@@ -77,7 +77,7 @@ public final class LineClient: Sendable {
     public let timeout: Duration
 
     public static func connect(host: String = "127.0.0.1", port: Int, tls: Bool = false,
-                               timeout: Duration = .seconds(20)) async throws -> LineClient {
+                               timeout: Duration = .seconds(60)) async throws -> LineClient {
         let inbox = Inbox()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in

@@ -44,7 +44,7 @@ final class SinkPeer: @unchecked Sendable {
     }
 
     /// Waits until `count` messages arrived (or fails after `seconds`).
-    func waitForMessages(_ count: Int, seconds: Double = 20) async throws -> [Received] {
+    func waitForMessages(_ count: Int, seconds: Double = 60) async throws -> [Received] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let now = received
@@ -65,7 +65,7 @@ struct SinkError: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` until it holds (or fails after `seconds`).
-func eventually(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, seconds: Double = 60, _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return }
@@ -85,7 +85,7 @@ func launchScript(_ name: String, _ arguments: [String]) async throws -> (Proces
     process.arguments = ["python3", script, folder.path] + arguments
     try process.run()
     let portFile = folder.appendingPathComponent("port")
-    for _ in 0..<300 {
+    for _ in 0..<1200 {
         if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
             return (process, folder, port)
         }

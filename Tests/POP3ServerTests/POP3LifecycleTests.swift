@@ -42,7 +42,7 @@ import Testing
         #expect(try await client.readLine() == "-ERR Autologout: idle for too long")
         #expect(await client.waitForClose())
         #expect(try await fixture.inbox().count == 3)
-        for _ in 0..<100 where door.lockedMaildrops > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        for _ in 0..<1500 where door.lockedMaildrops > 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(door.lockedMaildrops == 0)
         try await fixture.stop()
     }

@@ -17,14 +17,11 @@ import shutil
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser import Browser as PageBrowser  # noqa: E402
 import harness  # noqa: E402
 from harness import ROOT  # noqa: E402
 
@@ -54,45 +51,14 @@ class Mailward(harness.Mailward):
         raise AssertionError("no SMS arrived in the outbox")
 
 
-class Browser:
+class Browser(PageBrowser):
     def __init__(self, server):
-        self.server = server
-        options = Options()
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,900",
-                         "--lang=zh-CN"]:
-            options.add_argument(argument)
-        options.binary_location = "/usr/bin/chromium"
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        self.wait = WebDriverWait(self.driver, 15)
-        self.shots = 0
-
-    def open(self, path):
-        self.driver.get(self.server.url(path))
-
-    def el(self, element_id):
-        return self.wait.until(EC.presence_of_element_located((By.ID, element_id)))
-
-    def visible(self, element_id):
-        return self.wait.until(EC.visibility_of_element_located((By.ID, element_id)))
-
-    def click(self, element_id):
-        self.wait.until(EC.element_to_be_clickable((By.ID, element_id))).click()
+        super().__init__(server, ARTIFACTS, "412,900")
 
     def type(self, element_id, text):
         field = self.visible(element_id)
         field.clear()
         field.send_keys(text)
-
-    def wait_path(self, path):
-        self.wait.until(lambda d: d.current_url.split("?")[0].endswith(path))
-
-    def wait_text(self, element_id, text):
-        self.wait.until(lambda d: text in d.find_element(By.ID, element_id).text)
-
-    def shot(self, name):
-        self.shots += 1
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.shots:02d}-{name}.png"))
 
     def sign_in(self, address, password):
         self.open("/login")
@@ -103,9 +69,6 @@ class Browser:
     def sign_out(self):
         self.click("sign-out")
         self.wait_path("/login")
-
-    def quit(self):
-        self.driver.quit()
 
 
 def main():

@@ -19,15 +19,13 @@ import sys
 import threading
 import time
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser import Browser as PageBrowser  # noqa: E402
 from harness import ROOT, Mailward  # noqa: E402
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts", "e2e-webmail")
@@ -80,40 +78,12 @@ def hostile_corpus(r):
     ])
 
 
-class Browser:
+class Browser(PageBrowser):
     def __init__(self, server):
-        self.server = server
-        options = Options()
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1000",
-                         "--lang=zh-CN"]:
-            options.add_argument(argument)
-        options.binary_location = "/usr/bin/chromium"
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        # Pages reload after each action: an element may go stale while it is polled.
-        self.wait = WebDriverWait(self.driver, 15, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
-        self.shots = 0
-
-    def open(self, path):
-        self.driver.get(self.server.url(path))
-
-    def el(self, element_id):
-        return self.wait.until(EC.presence_of_element_located((By.ID, element_id)))
-
-    def click(self, element_id):
-        self.wait.until(EC.element_to_be_clickable((By.ID, element_id))).click()
-
-    def click_css(self, selector):
-        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, selector))).click()
-
-    def type(self, element_id, text):
-        field = self.el(element_id)
-        field.clear()
-        field.send_keys(text)
-
-    def wait_text(self, element_id, text):
-        self.wait.until(lambda d: text in d.find_element(By.ID, element_id).text)
+        super().__init__(server, ARTIFACTS, "1200,1000")
 
     def open_message(self, subject):
+        self.ready()
         self.wait.until(EC.element_to_be_clickable((By.XPATH, f"//ul[@id='messages']//a[contains(., '{subject}')]"))).click()
         self.el("body-frame")
 
@@ -134,11 +104,6 @@ class Browser:
             raise AssertionError("a script opened an alert: " + alert.text)
         except NoAlertPresentException:
             pass
-
-    def shot(self, name):
-        self.shots += 1
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.shots:02d}-{name}.png"))
 
 
 def main():

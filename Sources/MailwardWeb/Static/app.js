@@ -291,6 +291,14 @@
     });
   }
 
+  /** Whether the person is in the middle of typing on this page (a field has focus or text). */
+  function typing() {
+    var active = document.activeElement;
+    if (active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) return true;
+    var folder = $('new-folder-name');
+    return !!(folder && folder.value);
+  }
+
   pages.mail = function () {
     // Phone: choosing a folder opens it (the 打开 button stays for keyboards and no-script).
     var phoneFolder = $('phone-folder');
@@ -334,8 +342,9 @@
     document.addEventListener('click', function (event) { if (event.target.closest('a')) leaving = true; });
     watchChanges(function (changed, kind) {
       if (leaving || kind === 'flags') return;
-      // New mail on the first page of this folder: show it at once; elsewhere: a note.
-      if (changed === mailbox && !offset && !query) reload();
+      // New mail on the first page of this folder: show it at once; elsewhere, or while the
+      // person is typing (a reload would throw away a half-typed folder name), a note.
+      if (changed === mailbox && !offset && !query && !typing()) reload();
       else if (kind === 'appended') $('new-mail-note').hidden = false;
     }, root.dataset.account);
   };
