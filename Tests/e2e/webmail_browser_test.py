@@ -170,6 +170,41 @@ def main():
         browser.open_message("转发：季度报告")
         browser.wait_text("attachments", "季度报告摘要.txt")
 
+        step = "a draft keeps its attachment when saved twice, reopened and sent"
+        browser.open("/mail/compose")
+        browser.type("to", "bob@demo.test")
+        browser.type("subject", "草稿附件")
+        notes = os.path.join(server.data, "会议纪要.txt")
+        with open(notes, "w", encoding="utf-8") as f:
+            f.write("纪要：第一版\n")
+        browser.el("files").send_keys(notes)
+        browser.wait.until(lambda d: "会议纪要.txt" in d.find_element(By.ID, "attached").text)
+        browser.click("save-draft")
+        browser.wait_text("draft-status", "草稿已保存")
+        # A second save refers to the first draft's parts (the upload is used up by then).
+        browser.el("body").send_keys("请查收附件。")
+        browser.driver.execute_script("document.getElementById('draft-status').textContent = ''")
+        browser.click("save-draft")
+        browser.wait_text("draft-status", "草稿已保存")
+        browser.open("/mail")
+        browser.folder("drafts")
+        browser.wait.until(EC.element_to_be_clickable((By.XPATH, "//ul[@id='messages']//a[contains(., '草稿附件')]"))).click()
+        browser.wait_text("attached", "会议纪要.txt")
+        assert "请查收附件。" in browser.el("body").get_attribute("value")
+        browser.shot("draft-reopened")
+        browser.click("send")
+        browser.el("sent-note")
+        received = server.api_client("bob@demo.test")
+        inbox = received("GET", "/mailboxes")
+        inbox_id = next(m["id"] for m in inbox if m.get("special_use") == "inbox")
+        listed = received("GET", f"/mailboxes/{inbox_id}/messages")
+        sent = next(m for m in listed["messages"] if m["subject"] == "草稿附件")
+        full = received("GET", f"/messages/{sent['id']}")
+        assert [a["filename"] for a in full["attachments"]] == ["会议纪要.txt"], full["attachments"]
+        browser.open("/mail")
+        browser.folder("drafts")
+        assert "草稿附件" not in browser.el("messages").text
+
         step = "search a Chinese word"
         browser.open("/mail")
         browser.type("search-q", "会议室")

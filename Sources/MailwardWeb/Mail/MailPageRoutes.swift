@@ -247,6 +247,8 @@ struct MailPageRoutes {
             values["body"] = content.content.textBody ?? ""
             // Only a valid msg-id: the send API refuses anything else (422 `invalid_in_reply_to`).
             values["in_reply_to"] = content.parsed.header("In-Reply-To").flatMap(HeaderSyntax.messageID) ?? ""
+            // The draft's files stay with it (listed, removable, sent as parts of the draft).
+            values["forwarded"] = Self.carriedAttachments(content.content, of: token)
             // A draft written from a shared address reopens with that address chosen (if it may still send).
             if let from = record.summary.fromAddress.flatMap({ try? EmailAddress($0) }) {
                 values["from_options"] = try await SharedMailboxView.senders(accounts, selected: from, language: language)
@@ -276,12 +278,7 @@ struct MailPageRoutes {
                     values["body"] = "\n\n\(header)\n\(from)\(who)\n\(date)\(Self.format(s.date ?? record.internalDate))\n\(subject)\(s.subject)\n\(to)\(s.to)\n\n\(original)"
                     // The original's files go along (removable on the page), sent as
                     // `{"message_id","part"}`; inline images of an HTML body stay behind, like on the reading page.
-                    values["forwarded"] = content.content.attachments.enumerated().filter {
-                        !($0.element.isInline && $0.element.contentID != nil && content.content.htmlBody != nil)
-                    }.map { index, attachment -> [String: Any] in
-                        ["message_id": token, "part": String(index), "name": attachment.filename ?? "attachment-\(index + 1)",
-                         "size": Self.size(attachment.size)]
-                    }
+                    values["forwarded"] = Self.carriedAttachments(content.content, of: token)
                 }
             default:
                 values["subject"] = Self.prefixed(language == .en ? "Re: " : "回复：", s.subject, also: ["re:", "回复："])
@@ -304,6 +301,18 @@ struct MailPageRoutes {
         values["max_upload_mb"] = web.maxUploadSize >> 20
         values["has_forward"] = !(values["forward_id"] as? String ?? "").isEmpty
         return render("compose", request, session, values)
+    }
+
+    /// The files of a stored message that a new one takes along — a plain forward's original, a
+    /// reopened draft — as the compose page lists them and the send API takes them back
+    /// (`{"message_id","part"}`). Inline images of an HTML body stay behind, as on the reading page.
+    static func carriedAttachments(_ content: MessageContent, of token: String) -> [[String: Any]] {
+        content.attachments.enumerated().filter {
+            !($0.element.isInline && $0.element.contentID != nil && content.htmlBody != nil)
+        }.map { index, attachment -> [String: Any] in
+            ["message_id": token, "part": String(index), "name": attachment.filename ?? "attachment-\(index + 1)",
+             "size": Self.size(attachment.size)]
+        }
     }
 
     static func prefixed(_ prefix: String, _ subject: String, also: [String]) -> String {

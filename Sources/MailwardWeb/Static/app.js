@@ -383,29 +383,48 @@
   };
 
   pages.compose = function () {
-    var uploads = [];
+    // The attachments in the order they go out: each a reference the send/draft API takes
+    // (an upload, a forwarded message, a part of a stored message) and its line in the list.
+    var attachments = [];
     var draftTimer = null;
     var dirty = false;
     var sending = false;
+    if ($('forward-id').value) attachments.push({ ref: { message_id: $('forward-id').value }, li: $('forward-item') });
+    // The original's files of a plain forward, or a reopened draft's own files (removable).
+    Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded'), function (li) {
+      attachments.push({ ref: { message_id: li.dataset.messageId, part: li.dataset.part }, li: li });
+    });
+    function removable(entry) {
+      var button = entry.li.querySelector('.remove-attachment');
+      if (button) button.addEventListener('click', function () {
+        attachments = attachments.filter(function (e) { return e !== entry; });
+        entry.li.remove();
+        dirty = true;
+      });
+    }
+    attachments.forEach(removable);
     function fields() {
-      var body = {
+      return {
         from: $('from').value, to: $('to').value, cc: $('cc').value, bcc: $('bcc').value,
         subject: $('subject').value, text: $('body').value, in_reply_to: $('in-reply-to').value,
         reply_to_id: $('reply-to-id').value, draft_id: $('draft-id').value,
-        attachments: uploads.map(function (u) { return { upload_id: u.id }; })
+        attachments: attachments.map(function (e) { return e.ref; })
       };
-      if ($('forward-id').value) body.attachments.push({ message_id: $('forward-id').value });
-      // The original's attachments of a plain forward, unless removed.
-      Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded'), function (li) {
-        body.attachments.push({ message_id: li.dataset.messageId, part: li.dataset.part });
-      });
-      return body;
     }
-    function saveDraft() {
-      if (sending) return Promise.resolve();
+    /** Whether there is anything worth keeping as a draft (not a half-typed address alone). */
+    function worthKeeping() {
+      return $('subject').value.trim() || $('body').value.trim() || attachments.length ||
+        /@/.test($('to').value + $('cc').value + $('bcc').value);
+    }
+    function saveDraft(automatic) {
+      if (sending || (automatic && !worthKeeping())) return Promise.resolve();
       dirty = false;
       return api('POST', '/drafts', fields()).then(function (res) {
         if (res.ok) {
+          // The new draft holds every attachment, in this order: refer to its parts from now
+          // on (the previous draft, uploads and forwarded originals may be gone).
+          attachments.forEach(function (e, index) { e.ref = { message_id: res.data.id, part: String(index) }; });
+          $('forward-id').value = '';
           $('draft-id').value = res.data.id;
           $('draft-status').textContent = T.draft_saved + ' ' + new Date().toLocaleTimeString(T.lang);
         }
@@ -416,7 +435,7 @@
       $(name).addEventListener('input', function () {
         dirty = true;
         if (draftTimer) clearTimeout(draftTimer);
-        draftTimer = setTimeout(function () { if (dirty) saveDraft(); }, 5000);
+        draftTimer = setTimeout(function () { if (dirty) saveDraft(true); }, 5000);
       });
     });
     // Address autocomplete from recent correspondents.
@@ -448,19 +467,27 @@
           .then(function (res) { return res.json().then(function (data) { return { ok: res.ok, data: data }; }); })
           .then(function (res) {
             if (!res.ok) { say('compose-message', res.data && res.data.message, false); return; }
-            uploads.push(res.data);
             var li = document.createElement('li');
             li.className = 'uploaded';
-            li.textContent = res.data.filename + ' (' + Math.max(1, Math.round(res.data.size / 1024)) + ' KB)';
+            var name = document.createElement('span');
+            name.className = 'name';
+            name.textContent = res.data.filename;
+            li.appendChild(name);
+            li.appendChild(document.createTextNode(' (' + Math.max(1, Math.round(res.data.size / 1024)) + ' KB) '));
+            var remove = document.createElement('button');
+            remove.type = 'button'; remove.className = 'link remove-attachment';
+            remove.textContent = remove.title = T.remove;
+            li.appendChild(remove);
             $('attached').appendChild(li);
+            var entry = { ref: { upload_id: res.data.id }, li: li };
+            attachments.push(entry);
+            removable(entry);
+            dirty = true;
           }, function () { say('compose-message', T.network_error, false); });
       });
       $('files').value = '';
     });
-    Array.prototype.forEach.call(document.querySelectorAll('#attached li.forwarded .remove-attachment'), function (button) {
-      button.addEventListener('click', function () { button.closest('li').remove(); dirty = true; });
-    });
-    $('save-draft').addEventListener('click', function () { saveDraft(); });
+    $('save-draft').addEventListener('click', function () { saveDraft(false); });
     // Replies and forwards: the cursor goes above the quoted text.
     if ($('body').value.indexOf('\n\n') === 0) { $('body').focus(); $('body').setSelectionRange(0, 0); }
     else if (!$('to').value) $('to').focus();
