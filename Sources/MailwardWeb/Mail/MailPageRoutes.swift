@@ -54,10 +54,7 @@ struct MailPageRoutes {
         do {
             return try await body(MailAccounts(web: web, ids: ids, shares: security.shares, viewer: session.account), session)
         } catch let error as ShareError {
-            if case .denied = error {
-                return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: error.message(chinese: request.language != .en))))
-            }
+            if case .denied = error { return forbidden(request, session, error) }
             return gone(request, session)
         } catch {
             return gone(request, session)
@@ -76,6 +73,18 @@ struct MailPageRoutes {
             "detail": other ? strings["share_gone_detail"] ?? "" : (en ? "The message or folder does not exist (any more)." : "该邮件或文件夹不存在或已被删除。"),
         ])
         response.status = .notFound
+        return response
+    }
+
+    /// 403 inside the normal page frame, with the permission table's reason (a grantee who
+    /// opens, say, the compose page of a mailbox shared read-only).
+    func forbidden(_ request: Request, _ session: SignedInSession, _ error: ShareError) -> Response {
+        let en = request.language == .en
+        var response = render("gone", request, session, [
+            "title": en ? "Not allowed" : "无权进行此操作",
+            "detail": error.message(chinese: !en),
+        ])
+        response.status = .forbidden
         return response
     }
 

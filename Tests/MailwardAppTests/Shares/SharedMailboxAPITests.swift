@@ -135,6 +135,11 @@ import Testing
         #expect(!list.body.contains("id=\"new-folder-form\""), "list page · \(permission.rawValue) · new folder")
         let compose = try await alice.call(.GET, "/mail/compose?account=office@demo.test")
         #expect(compose.status == (allowed.contains(.send) ? 200 : 403), "compose page · \(permission.rawValue)")
+        if !allowed.contains(.send) {
+            // Refused inside the page frame, with the reason and the way back.
+            #expect(compose.body.contains("id=\"gone-page\"") && compose.body.contains("id=\"back-to-mine\""))
+            #expect(compose.body.contains("无权进行此操作"))
+        }
         // The owner's own pages keep every button.
         let ownPage = try await office.call(.GET, "/mail/message/\(readID)")
         #expect(ownPage.body.contains("id=\"delete-message\"") && ownPage.body.contains("id=\"reply\""))
