@@ -74,7 +74,7 @@ extension IMAPSession {
             decoder.limits = door.settings.limits
             logger.info("IMAP login", metadata: ["account": "\(account.address)", "ip": "\(connection.remoteIP)"])
         } else {
-            logger.info("IMAP login failed", metadata: ["ip": "\(connection.remoteIP)"])
+            logger.notice("login failed", metadata: ["ip": "\(connection.remoteIP)", "user": "\(LogText.quoted(username))"])
         }
         let answer = IMAPSessionState.loginAnswer(result, capabilities: state.capabilities)
         for response in answer.untagged { send(.untagged(response)) }

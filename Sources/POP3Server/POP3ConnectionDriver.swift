@@ -163,14 +163,14 @@ struct POP3ConnectionDriver {
         MailMetrics.login(door: "pop3", result: result.metricsLabel)
         switch result {
         case .invalid:
-            logger.notice("login failed", metadata: ["user": "\(username)"])
+            logger.notice("login failed", metadata: ["user": "\(LogText.quoted(username))"])
             return .invalid
         case .clientPasswordRequired:
-            logger.notice("login refused: client-specific password required", metadata: ["user": "\(username)"])
+            logger.notice("login refused: client-specific password required", metadata: ["user": "\(LogText.quoted(username))"])
             return .clientPasswordRequired
         case .valid(let account, let credential):
             guard door.locks.acquire(account.id) else {
-                logger.info("login refused: maildrop in use", metadata: ["user": "\(username)"])
+                logger.info("login refused: maildrop in use", metadata: ["user": "\(LogText.quoted(username))"])
                 return .inUse
             }
             do {

@@ -102,7 +102,7 @@ public struct CoreSMTPBackend: SMTPBackend {
             return .success(account, credential)
         case .invalid:
             await throttle.recordFailure(from: remoteIP)
-            logger.notice("SMTP AUTH failed", metadata: ["ip": "\(remoteIP)"])
+            logger.notice("login failed", metadata: ["ip": "\(remoteIP)", "user": "\(LogText.quoted(username))"])
             return .invalid
         case .clientPasswordRequired:
             await throttle.recordFailure(from: remoteIP)
