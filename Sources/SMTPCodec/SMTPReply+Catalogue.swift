@@ -113,6 +113,9 @@ extension SMTPReply {
         code: 550, .init(5, 6, 11), "Message contains bare CR or LF; use CRLF line endings")
     /// 552 5.3.4 message too big.
     public static let messageTooLarge = SMTPReply(code: 552, .init(5, 3, 4), "Message size exceeds fixed maximum message size")
+    /// A BDAT chunk larger than the whole message may be: refused before it is read, and the
+    /// connection closed (the chunk's bytes follow on the wire).
+    public static let chunkTooLarge = SMTPReply(code: 552, .init(5, 3, 4), "Message size exceeds fixed maximum message size; closing connection")
     /// 552 5.2.2 mailbox full (permanent).
     public static let mailboxFullPermanent = SMTPReply(code: 552, .init(5, 2, 2), "Mailbox full")
     /// 553 5.1.3 bad address syntax.

@@ -156,6 +156,13 @@ public struct SMTPSession: Sendable {
             phase = .readingData
             return [.reply(.startMailInput)]
         case .bdat(let size, let last):
+            if size > settings.maximumMessageSize {
+                // Skipping this chunk means reading all of it (a client may declare terabytes):
+                // it cannot fit whatever came before, so refuse now and end the session — RFC
+                // 3030 gives no other way to stay in step without reading it.
+                phase = .closed
+                return [.reply(.chunkTooLarge), .close]
+            }
             let usable = transaction.map { !$0.recipients.isEmpty } ?? false
             let first = chunkedSize == 0
             phase = .readingChunk(size: size, last: last, discard: !usable || chunkedSize + size > settings.maximumMessageSize, first: first)

@@ -223,6 +223,19 @@ import Testing
         #expect(stored.first?.hasSuffix(first + second) == true)
     }
 
+    @Test func aHugeChunkIsRefusedBeforeItIsRead() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        _ = try await client.command("EHLO chunk.example")
+        _ = try await client.command("MAIL FROM:<a@elsewhere.test>")
+        _ = try await client.command("RCPT TO:<bob@example.test>")
+        let refused = try await client.command("BDAT 1099511627776 LAST")
+        #expect(refused.code == 552 && refused.text.contains("5.3.4"), "\(refused)")
+        #expect(await client.waitForClose())
+        #expect(try await server.messages(of: "bob@example.test").isEmpty)
+    }
+
     @Test func gracefulShutdownSays421ToIdleSessions() async throws {
         let server = try await TestServer.smtp()
         let client = try await connect(server)

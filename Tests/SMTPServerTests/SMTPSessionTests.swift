@@ -229,13 +229,27 @@ import Testing
         _ = command(&s, "MAIL FROM:<a@b.test>")
         _ = command(&s, "RCPT TO:<bob@example.test>")
         _ = s.handle(.recipientResolved(.local(3)))
-        _ = command(&s, "BDAT 2000 LAST")
-        #expect(s.inputMode == .chunk(size: 2000, last: true, discard: true, first: true))
-        #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 2000, sawBareLineEnding: false, sawNUL: false)))) == ["552 5.3.4"])
+        _ = command(&s, "BDAT 600")
+        _ = s.handle(.messageComplete(SMTPDataSummary(byteCount: 600, sawBareLineEnding: false, sawNUL: false)))
+        _ = command(&s, "BDAT 600 LAST")
+        #expect(s.inputMode == .chunk(size: 600, last: true, discard: true, first: false))
+        #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 600, sawBareLineEnding: false, sawNUL: false)))) == ["552 5.3.4"])
         // BDAT without a transaction: the chunk is swallowed and refused.
         _ = command(&s, "BDAT 5 LAST")
         #expect(s.inputMode == .chunk(size: 5, last: true, discard: true, first: true))
         #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 5, sawBareLineEnding: false, sawNUL: false)))) == ["503 5.5.1"])
+    }
+
+    /// A chunk bigger than any message may be is not read at all: a client declaring terabytes
+    /// gets 552 at once and the connection ends.
+    @Test func aChunkOverTheWholeLimitIsRefusedUnread() {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        _ = command(&s, "MAIL FROM:<a@b.test>")
+        _ = command(&s, "RCPT TO:<bob@example.test>")
+        _ = s.handle(.recipientResolved(.local(3)))
+        #expect(codes(command(&s, "BDAT 99999999999999 LAST")) == ["552 5.3.4", "close"])
+        #expect(s.isClosed)
     }
 
     @Test func receivedHeaderCannotBeInjected() {
