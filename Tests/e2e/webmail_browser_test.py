@@ -87,6 +87,14 @@ class Browser(PageBrowser):
         self.wait.until(EC.element_to_be_clickable((By.XPATH, f"//ul[@id='messages']//a[contains(., '{subject}')]"))).click()
         self.el("body-frame")
 
+    def attach(self, filename, text):
+        """Writes a file in the server's data folder and attaches it on the compose page."""
+        path = os.path.join(self.server.data, filename)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        self.el("files").send_keys(path)
+        self.wait.until(lambda d: filename in d.find_element(By.ID, "attached").text)
+
     def frame_text(self):
         self.driver.switch_to.frame(self.el("body-frame"))
         try:
@@ -138,11 +146,7 @@ def main():
         browser.click("reply")
         browser.wait.until(lambda d: d.find_element(By.ID, "subject").get_attribute("value").startswith("回复："))
         browser.el("body").send_keys("收到，我会准时参加。")
-        attachment = os.path.join(server.data, "议程补充.txt")
-        with open(attachment, "w", encoding="utf-8") as f:
-            f.write("补充议程：预算讨论\n")
-        browser.el("files").send_keys(attachment)
-        browser.wait.until(lambda d: "议程补充.txt" in d.find_element(By.ID, "attached").text)
+        browser.attach("议程补充.txt", "补充议程：预算讨论\n")
         browser.shot("reply")
         browser.click("send")
         browser.wait.until(lambda d: "/mail" in d.current_url and "compose" not in d.current_url)
@@ -174,11 +178,7 @@ def main():
         browser.open("/mail/compose")
         browser.type("to", "bob@demo.test")
         browser.type("subject", "草稿附件")
-        notes = os.path.join(server.data, "会议纪要.txt")
-        with open(notes, "w", encoding="utf-8") as f:
-            f.write("纪要：第一版\n")
-        browser.el("files").send_keys(notes)
-        browser.wait.until(lambda d: "会议纪要.txt" in d.find_element(By.ID, "attached").text)
+        browser.attach("会议纪要.txt", "纪要：第一版\n")
         browser.click("save-draft")
         browser.wait_text("draft-status", "草稿已保存")
         # A second save refers to the first draft's parts (the upload is used up by then).
