@@ -179,6 +179,7 @@ def main():
         browser.type("to", "bob@demo.test")
         browser.type("subject", "草稿附件")
         browser.attach("会议纪要.txt", "纪要：第一版\n")
+        assert "(19 B)" in browser.el("attached").text, browser.el("attached").text
         browser.click("save-draft")
         browser.wait_text("draft-status", "草稿已保存")
         # A second save refers to the first draft's parts (the upload is used up by then).

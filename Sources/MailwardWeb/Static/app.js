@@ -382,6 +382,13 @@
     });
   };
 
+  /** `20 B`, `12 KB`, `3.4 MB` — as the server writes sizes on its pages. */
+  function sizeText(bytes) {
+    if (bytes < 1024) return bytes + ' B';
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + ' KB';
+    return (bytes / 1048576).toFixed(1) + ' MB';
+  }
+
   pages.compose = function () {
     // The attachments in the order they go out: each a reference the send/draft API takes
     // (an upload, a forwarded message, a part of a stored message) and its line in the list.
@@ -473,7 +480,7 @@
             name.className = 'name';
             name.textContent = res.data.filename;
             li.appendChild(name);
-            li.appendChild(document.createTextNode(' (' + Math.max(1, Math.round(res.data.size / 1024)) + ' KB) '));
+            li.appendChild(document.createTextNode(' (' + sizeText(res.data.size) + ') '));
             var remove = document.createElement('button');
             remove.type = 'button'; remove.className = 'link remove-attachment';
             remove.textContent = remove.title = T.remove;
