@@ -31,6 +31,19 @@ public enum HeaderSyntax {
         return "<" + String(decoding: bytes, as: UTF8.self) + ">"
     }
 
+    /// The msg-ids of a `References` or `In-Reply-To` value (`<a@b> <c@d>`, comments and other
+    /// junk between them skipped), each as ``messageID(_:)`` answers it; invalid ones are dropped.
+    public static func messageIDs(_ text: String) -> [String] {
+        var ids: [String] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            guard let close = rest[open...].firstIndex(of: ">") else { break }
+            if let id = messageID(String(rest[open...close])) { ids.append(id) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return ids
+    }
+
     /// `type/subtype` in lower case when both are RFC 2045 tokens (parameters after `;` are
     /// dropped), or nil.
     public static func mimeType(_ text: String) -> String? {

@@ -179,6 +179,35 @@ import Testing
         #expect(try await li.call(.PATCH, "/api/v1/messages/\(id)", ["seen": true]).status == 200)
     }
 
+    /// A reply's References carry the thread (RFC 5322 §3.6.4): the parent's References and then
+    /// the parent's id — when `reply_to_id` names the parent; a bare `in_reply_to` refers to it alone.
+    @Test func replyReferencesCarryTheThread() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("li@demo.test")
+        try await server.addUser("wang@demo.test")
+        let li = try await signedIn(server, "li@demo.test")
+        let inboxID = try #require(try await li.call(.GET, "/api/v1/mailboxes").array.first { $0["name"] as? String == "INBOX" }?["id"] as? String)
+        let parent = "From: a@example.org\r\nSubject: s\r\nMessage-ID: <m3@example.org>\r\n"
+            + "References: <m1@example.org>\r\n (a comment) <m2@example.org> <bad id@x>\r\n\r\nx\r\n"
+        _ = try await server.runtime.mail.deliver(Array(parent.utf8), to: [try await server.runtime.accounts.account("li@demo.test").id])
+        let id = try #require((try await li.call(.GET, "/api/v1/mailboxes/\(inboxID)/messages").object["messages"] as? [[String: Any]])?
+            .first?["id"] as? String)
+
+        let reply = try await li.call(.POST, "/api/v1/messages/send",
+                                      ["to": "wang@demo.test", "text": "re", "in_reply_to": "<m3@example.org>", "reply_to_id": id])
+        #expect(reply.status == 200, "\(reply.body)")
+        let lines = headerLines(Substring(try #require(try await inbox(server, "wang@demo.test").last)))
+        #expect(lines.contains("In-Reply-To: <m3@example.org>"))
+        #expect(lines.contains("References: <m1@example.org> <m2@example.org> <m3@example.org>"), "\(lines)")
+
+        // reply_to_id of a message whose id is not in_reply_to: the parent alone.
+        _ = try await li.call(.POST, "/api/v1/messages/send",
+                              ["to": "wang@demo.test", "text": "re", "in_reply_to": "<other@example.org>", "reply_to_id": id])
+        let other = headerLines(Substring(try #require(try await inbox(server, "wang@demo.test").last)))
+        #expect(other.contains("References: <other@example.org>"), "\(other)")
+    }
+
     @Test func appPasswordNamesAndPasswordPolicyMessages() async throws {
         let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }

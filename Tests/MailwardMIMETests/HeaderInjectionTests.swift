@@ -54,6 +54,7 @@ import Testing
 
     @Test func messageIDs() {
         #expect(HeaderSyntax.messageID("<a.b@c.d>") == "<a.b@c.d>")
+        #expect(HeaderSyntax.messageIDs("<a@b>\r\n (c) <bad id@x> <c@d> <open") == ["<a@b>", "<c@d>"])
         #expect(HeaderSyntax.messageID(" a+b=c@d-e ") == "<a+b=c@d-e>")
         #expect(HeaderSyntax.messageID("<x@[10.0.0.1]>") == "<x@[10.0.0.1]>")
         for bad in ["", "<>", "a", "<a@b", "a@b>", "<a b@c>", "<a@b c>", "<a@b>\r\nX: y", "a@b\n", "a@b@c", "<@b>", "<a@>",

@@ -88,12 +88,34 @@ extension MailRoutes {
             }
         }
         let inReplyTo = try Self.messageID(try text("in_reply_to"), language)
+        var references = inReplyTo.map { [$0] } ?? []
+        if let inReplyTo, let token = body.optionalString("reply_to_id") {
+            references = await Self.thread(replyingTo: token, parentID: inReplyTo, accounts: accounts) ?? references
+        }
         let message = OutgoingMessage(
             from: try text("from") ?? "", to: try list("to"), cc: try list("cc"), bcc: try list("bcc"),
             subject: String((try text("subject") ?? "").prefix(1000)), text: try text("text"), html: try text("html"),
-            inReplyTo: inReplyTo, references: inReplyTo.map { [$0] } ?? [], attachments: attachments)
+            inReplyTo: inReplyTo, references: references, attachments: attachments)
         return (message, uploadIDs)
     }
+
+    /// The `References` of a reply (RFC 5322 §3.6.4): the parent's own `References` (or its
+    /// `In-Reply-To`) and then the parent's id, so mail clients keep the whole thread together.
+    /// Only when `reply_to_id` names a message the viewer may read whose Message-ID is
+    /// `in_reply_to`; nil otherwise (the reply then refers to its parent alone). Long chains keep
+    /// the first id and the latest ones.
+    static func thread(replyingTo token: String, parentID: String, accounts: MailAccounts) async -> [String]? {
+        guard let access = try? await accounts.account(of: .message, token),
+              let (record, _) = try? await access.message(token),
+              record.summary.messageIDHeader.flatMap(HeaderSyntax.messageID) == parentID,
+              let parsed = try? await access.content(record).parsed else { return nil }
+        let ancestors = HeaderSyntax.messageIDs(parsed.header("References") ?? parsed.header("In-Reply-To") ?? "")
+        var chain = ancestors.filter { $0 != parentID } + [parentID]
+        if chain.count > maxReferences { chain = [chain[0]] + chain.suffix(maxReferences - 1) }
+        return chain
+    }
+
+    static let maxReferences = 20
 
     /// `in_reply_to` as `<id-left@id-right>` (angle brackets optional in the request); empty or
     /// absent is no parent. Anything else — a line break, a blank, a second `@`, more than
