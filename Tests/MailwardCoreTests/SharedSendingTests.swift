@@ -86,7 +86,8 @@ import Testing
         let w = try await world()
         try await w.shares.share(w.office, with: "li@demo.test", permission: .sendOnBehalf, context: w.context)
         let result = try await w.submission.send(
-            OutgoingMessage(from: "office@demo.test", to: ["wang@demo.test"], subject: "通知", text: "明天开会"), as: w.li)
+            OutgoingMessage(from: "office@demo.test", to: ["wang@demo.test"], subject: "通知", text: "明天开会"), as: w.li,
+            clientIP: "198.51.100.7")
         #expect(result.deliveredLocally == ["wang@demo.test"])
 
         let received = try await w.text(try #require(try await w.messages(w.wang, nil).first))
@@ -101,6 +102,7 @@ import Testing
         #expect(events.count == 1)
         #expect(events.first?.detail.contains("li@demo.test") == true)
         #expect(events.first?.method == "send")
+        #expect(events.first?.ip == "198.51.100.7", "the owner's log shows where the colleague sent from")
     }
 
     @Test func sendAsGoesOutAsTheOwnerWithoutSender() async throws {

@@ -80,8 +80,8 @@ public struct SubmissionService: Sendable {
 
     /// Sends `message` as `account`. All recipients are checked before anything is delivered.
     /// A `from` of a shared mailbox goes out as its permission says (SPEC S5) and is filed in
-    /// both the account's and the owner's Sent.
-    public func send(_ message: OutgoingMessage, as account: Account) async throws -> SubmissionResult {
+    /// both the account's and the owner's Sent, and recorded in the owner's log with `clientIP`.
+    public func send(_ message: OutgoingMessage, as account: Account, clientIP: String? = nil) async throws -> SubmissionResult {
         let (sender, authority) = try await allowedSender(message.from, account: account)
         let to = try Self.addresses(message.to), cc = try Self.addresses(message.cc), bcc = try Self.addresses(message.bcc)
         let recipients = Self.unique((to + cc + bcc).map(\.address))
@@ -117,7 +117,7 @@ public struct SubmissionService: Sendable {
         if let owner = authority.owner {
             let ownerSent = try await mail.specialMailbox(accountID: owner.id, .sent)
             _ = try await mail.append(built.bytes, to: ownerSent.id, flags: [MessageFlags.seen])
-            await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: nil,
+            await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: clientIP,
                                                       detail: "sent \(built.messageID) to \(recipients.count) recipient(s)")
         }
         return SubmissionResult(messageID: built.messageID, sentCopy: sentCopy, deliveredLocally: localAddresses, queued: remote)

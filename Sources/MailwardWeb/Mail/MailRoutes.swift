@@ -200,7 +200,7 @@ struct MailRoutes {
                 // and audits the grantee's send for the owner.
                 let from = try await routes.sendingAccount(message.from, accounts: accounts)
                 try await from.require(.send)
-                let result = try await routes.web.submission.send(message, as: own.viewer)
+                let result = try await routes.web.submission.send(message, as: own.viewer, clientIP: call.client.ip)
                 await routes.uploads.remove(uploadIDs, account: own.viewer.id)
                 try await routes.afterSending(body, accounts: accounts)
                 return JSONValue.object([
