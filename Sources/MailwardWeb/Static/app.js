@@ -127,10 +127,12 @@
 
   pages.two_step = function () {
     var phone = null;
+    var enabled = false;
     function load() {
       api('GET', '/security/two-step').then(function (res) {
         if (!res.ok) { failure('two-step-message', res); return; }
         var s = res.data;
+        enabled = !!s.enabled;
         $('two-step-status').textContent = s.enabled ? T.two_step_status_on : T.two_step_status_off;
         ['bound', 'choose', 'bind-form', 'unbind-form'].forEach(hide);
         if (s.enabled) {
@@ -146,8 +148,11 @@
     $('next').addEventListener('click', function () {
       if ($('method-sms').checked) { hide('choose'); show('bind-form'); $('bind-phone').focus(); }
     });
-    $('change-phone').addEventListener('click', function () { hide('unbind-form'); show('bind-form'); $('bind-phone').focus(); });
-    $('unbind-phone').addEventListener('click', function () { hide('bind-form'); show('unbind-form'); });
+    // A message of the other form (a refusal, a countdown's note) does not stay on screen.
+    $('change-phone').addEventListener('click', function () {
+      say('two-step-message', '', true); hide('unbind-form'); show('bind-form'); $('bind-phone').focus();
+    });
+    $('unbind-phone').addEventListener('click', function () { say('two-step-message', '', true); hide('bind-form'); show('unbind-form'); });
     $('bind-get-code').addEventListener('click', function () {
       phone = $('bind-phone').value;
       sendCode($('bind-get-code'), 'two-step-message', '/security/two-step/sms/start', { phone: phone });
@@ -157,7 +162,8 @@
       api('POST', '/security/two-step/sms/confirm', { phone: phone || $('bind-phone').value, code: $('bind-code').value })
         .then(function (res) {
           if (!res.ok) { failure('two-step-message', res); return; }
-          say('two-step-message', T.bound_ok, true);
+          // A phone already bound was changed; otherwise two-step verification just came on.
+          say('two-step-message', enabled ? T.phone_changed_ok : T.bound_ok, true);
           $('bind-code').value = '';
           load();
         });
