@@ -121,14 +121,20 @@ public final class LineClient: Sendable {
     /// The next line, without its CRLF.
     public func readLine() async throws -> String {
         while true {
-            if let line = takeLine() { return line }
-            try await fill()
+            switch takeLine() {
+            case .line(let line): return line
+            case .incomplete(let examined): try await fill(beyond: examined)
+            }
         }
     }
 
     /// Exactly `count` bytes (an IMAP literal).
     public func readBytes(_ count: Int) async throws -> [UInt8] {
-        while inbox.state.withLock({ $0.bytes.count }) < count { try await fill() }
+        while true {
+            let buffered = inbox.state.withLock { $0.bytes.count }
+            if buffered >= count { break }
+            try await fill(beyond: buffered)
+        }
         return inbox.state.withLock { s in
             let bytes = Array(s.bytes.prefix(count))
             s.bytes.removeFirst(count)
@@ -149,7 +155,8 @@ public final class LineClient: Sendable {
     /// Whether the server closed the connection (reads until then, discarding).
     public func waitForClose() async -> Bool {
         while true {
-            do { try await fill() } catch ClientError.closed { return true } catch { return false }
+            let buffered = inbox.state.withLock { $0.bytes.count }
+            do { try await fill(beyond: buffered) } catch ClientError.closed { return true } catch { return false }
         }
     }
 
@@ -157,24 +164,33 @@ public final class LineClient: Sendable {
         try? await channel.close()
     }
 
-    private func takeLine() -> String? {
+    private enum Taken {
+        case line(String)
+        /// No complete line in the first `examined` bytes.
+        case incomplete(examined: Int)
+    }
+
+    private func takeLine() -> Taken {
         inbox.state.withLock { s in
-            guard let lf = s.bytes.firstIndex(of: 0x0A) else { return nil }
+            guard let lf = s.bytes.firstIndex(of: 0x0A) else { return .incomplete(examined: s.bytes.count) }
             var end = lf
             if end > 0 && s.bytes[end - 1] == 0x0D { end -= 1 }
             let line = String(decoding: s.bytes[..<end], as: UTF8.self)
             s.bytes.removeFirst(lf + 1)
-            return line
+            return .line(line)
         }
     }
 
-    private func fill() async throws {
-        let before = inbox.state.withLock { ($0.bytes.count, $0.closed) }
-        if before.1 { throw ClientError.closed(partial: unread) }
-        let arrived = await inbox.wait(beyond: before.0, on: channel.eventLoop, timeout: timeout)
+    /// Waits until more than `examined` bytes are buffered — the count the caller looked at, not
+    /// a fresh one: bytes that arrived after the caller's look must wake it at once (taking a
+    /// fresh count here lost exactly those, and a reply already in full waited for the timeout).
+    private func fill(beyond examined: Int) async throws {
+        let closed = inbox.state.withLock { $0.bytes.count <= examined && $0.closed }
+        if closed { throw ClientError.closed(partial: unread) }
+        let arrived = await inbox.wait(beyond: examined, on: channel.eventLoop, timeout: timeout)
         if !arrived { throw ClientError.timeout(partial: unread) }
         let after = inbox.state.withLock { ($0.bytes.count, $0.closed) }
-        if after.0 == before.0 && after.1 { throw ClientError.closed(partial: unread) }
+        if after.0 <= examined && after.1 { throw ClientError.closed(partial: unread) }
     }
 
     private var unread: String { inbox.state.withLock { String(decoding: $0.bytes, as: UTF8.self) } }
