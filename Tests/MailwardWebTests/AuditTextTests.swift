@@ -30,7 +30,24 @@ import Testing
         #expect(zh(action, "bob@demo.test: deleted “a from b” from INBOX") == "bob@demo.test：从“收件箱”删除了 “a from b”")
         #expect(zh(action, "bob@demo.test: moved “s” from INBOX to 项目") == "bob@demo.test：将 “s” 从“收件箱”移到“项目”")
         #expect(zh(action, "bob@demo.test: emptied Trash (3)") == "bob@demo.test：清空了“已删除”（3 封）")
-        // Not recognised (IMAP's protocol-level details): as stored.
-        #expect(zh(action, "bob@demo.test: IMAP read UIDs 1 (1 message) in INBOX") == "bob@demo.test：IMAP read UIDs 1 (1 message) in INBOX")
+        // What the IMAP door records, in Chinese; English pages keep it as stored.
+        #expect(zh(action, "bob@demo.test: IMAP read UIDs 1 (1 message) in INBOX") == "bob@demo.test：IMAP：在“收件箱”中查看了 1 封邮件（UID 1）")
+        #expect(en(action, "bob@demo.test: IMAP read UIDs 1 (1 message) in INBOX") == "bob@demo.test: IMAP read UIDs 1 (1 message) in INBOX")
+        #expect(zh(action, "bob@demo.test: IMAP STORE +FLAGS (\\Seen \\Flagged) on UIDs 1:3,7 (4 messages) in INBOX")
+                == "bob@demo.test：IMAP：在“收件箱”中将 4 封邮件（UID 1:3,7）标为已读、加标记")
+        #expect(zh(action, "bob@demo.test: IMAP STORE -FLAGS (\\Seen) on UIDs 2 (1 message) in 项目")
+                == "bob@demo.test：IMAP：在“项目”中将 1 封邮件（UID 2）标为未读")
+        #expect(zh(action, "bob@demo.test: IMAP STORE FLAGS (\\Seen) on UIDs 2 (1 message) in INBOX")
+                == "bob@demo.test：IMAP：在“收件箱”中将 1 封邮件（UID 2）标记设为 \\Seen")
+        #expect(zh(action, "bob@demo.test: IMAP read UIDs 1:2 (2 messages) in Shared/office@demo.test/INBOX")
+                == "bob@demo.test：IMAP：在“收件箱”中查看了 2 封邮件（UID 1:2）")
+        #expect(zh(action, "bob@demo.test: IMAP MOVE UIDs 5 (1 message) to an own folder in INBOX")
+                == "bob@demo.test：IMAP：将“收件箱”中的 1 封邮件（UID 5）移到自己的文件夹")
+        #expect(zh(action, "bob@demo.test: IMAP COPY in UIDs 9 (1 message) from INBOX in Sent")
+                == "bob@demo.test：IMAP：从“收件箱”复制入“已发送” 1 封邮件（UID 9）")
+        #expect(zh(action, "bob@demo.test: IMAP EXPUNGE UIDs 4:5 (2 messages) in Trash") == "bob@demo.test：IMAP：从“已删除”彻底删除了 2 封邮件（UID 4:5）")
+        #expect(zh(action, "bob@demo.test: IMAP CLOSE expunged UIDs 4 (1 message) in INBOX") == "bob@demo.test：IMAP：从“收件箱”彻底删除了 1 封邮件（UID 4）")
+        // A shape not known: as stored.
+        #expect(zh(action, "bob@demo.test: IMAP something new in INBOX") == "bob@demo.test：IMAP something new in INBOX")
     }
 }

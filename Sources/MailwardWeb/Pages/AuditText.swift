@@ -51,6 +51,9 @@ enum AuditText {
     }
 
     static func action(_ text: String, zh: Bool) -> String {
+        if text.hasPrefix("IMAP ") {
+            return zh ? imapAction(String(text.dropFirst(5))) ?? text : text
+        }
         if text.hasPrefix("read “"), text.hasSuffix("”") {
             return (zh ? "查看了 " : "read ") + text.dropFirst(5)
         }
@@ -82,6 +85,61 @@ enum AuditText {
             return changes.joined(separator: zh ? "、" : ", ") + (zh ? "：" : ": ") + subject
         }
         return text
+    }
+
+    /// What the IMAP door recorded (`read UIDs 1:3 (3 messages) in INBOX`, `STORE +FLAGS
+    /// (\Seen) on UIDs 4 (1 message) in INBOX`, `MOVE UIDs 5 (1 message) to 项目 in INBOX`, …) in
+    /// Chinese; nil when the shape is not one of those.
+    static func imapAction(_ text: String) -> String? {
+        guard let inRange = text.range(of: " in ", options: .backwards) else { return nil }
+        let box = "“" + imapFolder(String(text[inRange.upperBound...])) + "”"
+        let what = String(text[..<inRange.lowerBound])
+        guard let uidsRange = what.range(of: "UIDs ") else { return nil }
+        let afterUIDs = what[uidsRange.upperBound...]
+        guard let open = afterUIDs.range(of: " ("), let close = afterUIDs.range(of: " message", range: open.upperBound..<afterUIDs.endIndex)
+        else { return nil }
+        let uids = afterUIDs[..<open.lowerBound]
+        let count = afterUIDs[open.upperBound..<close.lowerBound]
+        let messages = "\(count) 封邮件（UID \(uids)）"
+        let tail = afterUIDs.range(of: ")", range: close.upperBound..<afterUIDs.endIndex).map { String(afterUIDs[$0.upperBound...]) } ?? ""
+        let verb = String(what[..<uidsRange.lowerBound])
+        func place(_ name: String) -> String {
+            name == "an own folder" ? "自己的文件夹" : "“" + imapFolder(name) + "”"
+        }
+        switch verb {
+        case "read ": return "IMAP：在\(box)中查看了 \(messages)"
+        case "APPEND ": return "IMAP：向\(box)添加了 \(messages)"
+        case "EXPUNGE ", "CLOSE expunged ": return "IMAP：从\(box)彻底删除了 \(messages)"
+        case "MOVE ", "COPY ":
+            guard tail.hasPrefix(" to ") else { return nil }
+            return "IMAP：将\(box)中的 \(messages)\(verb == "MOVE " ? "移到" : "复制到")\(place(String(tail.dropFirst(4))))"
+        case "MOVE in ", "COPY in ":
+            guard tail.hasPrefix(" from ") else { return nil }
+            return "IMAP：从\(place(String(tail.dropFirst(6))))\(verb == "MOVE in " ? "移入" : "复制入")\(box) \(messages)"
+        default:
+            // STORE +FLAGS (\Seen \Flagged) on UIDs …
+            guard verb.hasPrefix("STORE "), verb.hasSuffix(" on "), let flagsOpen = verb.firstIndex(of: "("),
+                  let flagsClose = verb.lastIndex(of: ")"), flagsOpen < flagsClose else { return nil }
+            let sign = verb.dropFirst(6).first
+            let names = verb[verb.index(after: flagsOpen)..<flagsClose].split(separator: " ").map(String.init)
+            let change: String
+            switch sign {
+            case "+": change = names.map { flag("+" + $0, zh: true) }.joined(separator: "、")
+            case "-": change = names.map { flag("-" + $0, zh: true) }.joined(separator: "、")
+            default: change = "标记设为 " + (names.isEmpty ? "（无）" : names.joined(separator: " "))
+            }
+            return "IMAP：在\(box)中将 \(messages)\(change)"
+        }
+    }
+
+    /// A folder as the grantee's IMAP client named it: `Shared/owner@x/INBOX` is the owner's
+    /// 收件箱 — the owner reads this log.
+    static func imapFolder(_ name: String) -> String {
+        var name = Substring(name)
+        if name.hasPrefix("Shared/"), let slash = name.dropFirst(7).firstIndex(of: "/") {
+            name = name[name.index(after: slash)...]
+        }
+        return folder(String(name), zh: true)
     }
 
     /// `+\Seen` → 标为已读 …; other flags as stored.
