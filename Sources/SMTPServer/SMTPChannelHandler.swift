@@ -12,9 +12,9 @@ import SMTPCodec
 /// While such a question is outstanding nothing more is decoded; what the client pipelines
 /// meanwhile waits in the input buffer, and above ``inputHighWater`` bytes the socket is not read
 /// until the answer came. The same holds while the client does not read its replies (the
-/// channel is not writable): replies never pile up in memory faster than the client takes them. One timer per connection watches the session's read timeout and the
-/// whole-message deadline: it is re-armed only when it fires or an earlier deadline appears,
-/// not for every read.
+/// channel is not writable): replies never pile up in memory faster than the client takes them.
+/// One timer per connection watches the session's read timeout and the whole-message deadline:
+/// it is re-armed only when it fires or an earlier deadline appears, not for every read.
 final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer

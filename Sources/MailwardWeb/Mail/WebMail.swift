@@ -119,10 +119,22 @@ struct MailAccess: Sendable {
 
     /// The name the webmail shows: localized for INBOX and special-use folders.
     static func displayName(_ box: Mailbox, _ language: Language) -> String {
-        if box.isInbox { return language == .en ? "Inbox" : "收件箱" }
+        if box.isInbox { return inboxName(language) }
         if let use = box.specialUse { return use.localizedName(chinese: language != .en) }
         return box.name
     }
+
+    /// The same for a folder known only by its name (the audit log keeps names): INBOX and the
+    /// special folders' default names are said in the page language, other names as they are.
+    static func displayName(named name: String, _ language: Language) -> String {
+        if name.uppercased() == Mailbox.inbox { return inboxName(language) }
+        if let use = SpecialUse.allCases.first(where: { $0.defaultName.caseInsensitiveCompare(name) == .orderedSame }) {
+            return use.localizedName(chinese: language != .en)
+        }
+        return name
+    }
+
+    static func inboxName(_ language: Language) -> String { language == .en ? "Inbox" : "收件箱" }
 
     // MARK: Lists
 

@@ -6,28 +6,29 @@ import MailwardCore
 enum AuditText {
     /// `web · password+trusted-device` → `网页 · 密码 + 可信任设备`.
     static func signInMethod(door: String?, method: String?, language: Language) -> String {
-        let zh = language != .en
-        let doorText: String? = door.map { door in
-            switch door {
-            case "web": zh ? "网页" : "Web"
-            case "imap": "IMAP"
-            case "pop3": "POP3"
-            case "smtp": "SMTP"
-            default: door
-            }
-        }
-        let methodText: String? = method.map { method in
-            switch method {
-            case "password": zh ? "密码" : "password"
-            case "password+sms": zh ? "密码 + 短信验证码" : "password + SMS code"
-            case "password+trusted-device": zh ? "密码 + 可信任设备" : "password + trusted device"
-            case "app-password": zh ? "客户端专用密码" : "client-specific password"
-            case "throttled": zh ? "尝试过多，已限制" : "too many attempts, throttled"
-            default: method
-            }
-        }
-        return [doorText, methodText].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+        let words = language == .en ? en : zh
+        return [door.map { words["door:" + $0] ?? $0 }, method.map { words["method:" + $0] ?? $0 }]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
     }
+
+    /// The stored codes in each language; a code not listed is shown as stored.
+    static let zh: [String: String] = [
+        "door:web": "网页", "door:imap": "IMAP", "door:pop3": "POP3", "door:smtp": "SMTP",
+        "method:password": "密码", "method:password+sms": "密码 + 短信验证码",
+        "method:password+trusted-device": "密码 + 可信任设备", "method:app-password": "客户端专用密码",
+        "method:throttled": "尝试过多，已限制",
+        "flag:+\\Seen": "标为已读", "flag:-\\Seen": "标为未读", "flag:+\\Flagged": "加标记", "flag:-\\Flagged": "取消标记",
+        "flag:+\\Answered": "标为已回复", "flag:-\\Answered": "取消已回复",
+    ]
+
+    static let en: [String: String] = [
+        "door:web": "Web", "door:imap": "IMAP", "door:pop3": "POP3", "door:smtp": "SMTP",
+        "method:password": "password", "method:password+sms": "password + SMS code",
+        "method:password+trusted-device": "password + trusted device", "method:app-password": "client-specific password",
+        "method:throttled": "too many attempts, throttled",
+        "flag:+\\Seen": "marked read", "flag:-\\Seen": "marked unread", "flag:+\\Flagged": "flagged", "flag:-\\Flagged": "unflagged",
+        "flag:+\\Answered": "marked answered", "flag:-\\Answered": "marked not answered",
+    ]
 
     /// A share event's detail: `a@x → b@x: read_only → send_as` → `a@x → b@x：只读 → 代理发送`;
     /// a grantee's action `b@x: deleted “S” from INBOX` → `b@x：从“收件箱”删除了 “S”`.
@@ -144,27 +145,11 @@ enum AuditText {
 
     /// `+\Seen` → 标为已读 …; other flags as stored.
     static func flag(_ change: String, zh: Bool) -> String {
-        switch change {
-        case "+\\Seen": zh ? "标为已读" : "marked read"
-        case "-\\Seen": zh ? "标为未读" : "marked unread"
-        case "+\\Flagged": zh ? "加标记" : "flagged"
-        case "-\\Flagged": zh ? "取消标记" : "unflagged"
-        case "+\\Answered": zh ? "标为已回复" : "marked answered"
-        case "-\\Answered": zh ? "取消已回复" : "marked not answered"
-        default: change
-        }
+        (zh ? Self.zh : en)["flag:" + change] ?? change
     }
 
-    /// The special folders by their usual stored names; others as stored.
+    /// INBOX and the special folders in the page language (as the folder list says them).
     static func folder(_ name: String, zh: Bool) -> String {
-        guard zh else { return name }
-        switch name.lowercased() {
-        case "inbox": return "收件箱"
-        case "sent": return "已发送"
-        case "drafts": return "草稿箱"
-        case "trash": return "已删除"
-        case "junk": return "垃圾邮件"
-        default: return name
-        }
+        MailAccess.displayName(named: name, zh ? .zhCN : .en)
     }
 }
