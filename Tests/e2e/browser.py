@@ -7,7 +7,7 @@ choice made in that moment does nothing — a person would not notice, a test wo
 import os
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -25,9 +25,11 @@ class Browser:
             options.add_argument(argument)
         options.binary_location = "/usr/bin/chromium"
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        # Pages reload after actions: an element may go stale while it is polled.
-        self.wait = WebDriverWait(self.driver, timeout,
-                                  ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
+        # Pages reload after actions: an element may be missing or go stale while it is polled —
+        # and chromedriver does not always say so with StaleElementReferenceException (a node
+        # replaced mid-call comes back as a plain "does not belong to the document" error). A
+        # poll that fails is polled again; a real failure still ends in the wait's timeout.
+        self.wait = WebDriverWait(self.driver, timeout, ignored_exceptions=[WebDriverException])
         self.shots = 0
 
     def open(self, path):
