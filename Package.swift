@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -69,6 +70,18 @@ let package = Package(
                 "MailwardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The store for larger installations and several server nodes (SPEC M7): the same ports
+        // as StoreSQLite, on PostgreSQL.
+        .target(
+            name: "StorePostgres",
+            dependencies: [
+                "MailwardCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -245,7 +258,8 @@ let package = Package(
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
         .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests",
-                    dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+                    dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite", "StorePostgres",
+                                   .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(
             name: "POP3ServerTests",

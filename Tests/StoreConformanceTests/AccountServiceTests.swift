@@ -6,7 +6,7 @@ import Testing
 @Suite struct AccountServiceTests {
     @Test(arguments: StoreKind.allCases)
     func addUserChecksEverything(_ kind: StoreKind) async throws {
-        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        let service = AccountService(store: try await kind.makeDirectory(), clock: FixedClock())
         try await service.addDomain("Demo.Test.")
         await #expect(throws: MailwardError.duplicateDomain("demo.test")) { try await service.addDomain("demo.test") }
         await #expect(throws: MailwardError.unknownDomain("other.test")) {
@@ -28,7 +28,7 @@ import Testing
     /// for `domain add`, account lookups, routing and sign-in, whichever was used to create it.
     @Test(arguments: StoreKind.allCases)
     func bothSpellingsOfAnIDNDomainAreOne(_ kind: StoreKind) async throws {
-        let directory = try kind.makeDirectory()
+        let directory = try await kind.makeDirectory()
         let service = AccountService(store: directory, clock: FixedClock())
         try await service.addDomain("测试.cn")
         await #expect(throws: MailwardError.duplicateDomain("测试.cn")) { try await service.addDomain("xn--0zwm56d.cn") }
@@ -58,7 +58,7 @@ import Testing
     /// IMAP and POP3 sessions compare its hash to notice a later password change (SPEC A13).
     @Test(arguments: StoreKind.allCases)
     func anImportedHashIsUpgradedAndTheAnswerIsTheStoredAccount(_ kind: StoreKind) async throws {
-        let directory = try kind.makeDirectory()
+        let directory = try await kind.makeDirectory()
         let service = AccountService(store: directory, clock: FixedClock())
         try await service.addDomain("demo.test")
         var bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
@@ -74,7 +74,7 @@ import Testing
     /// its own; elsewhere postmaster is an address like any other.
     @Test(arguments: StoreKind.allCases)
     func postmasterOfEveryLocalDomainHasSomeone(_ kind: StoreKind) async throws {
-        let directory = try kind.makeDirectory()
+        let directory = try await kind.makeDirectory()
         let setup = AccountService(store: directory, clock: FixedClock())
         try await setup.addDomain("demo.test")
         try await setup.addDomain("other.test")
@@ -91,7 +91,7 @@ import Testing
     /// Aliases as the `mailward alias` command manages them.
     @Test(arguments: StoreKind.allCases)
     func aliasesAreListedAndRemoved(_ kind: StoreKind) async throws {
-        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        let service = AccountService(store: try await kind.makeDirectory(), clock: FixedClock())
         try await service.addDomain("demo.test")
         try await service.addDomain("other.test")
         let bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
@@ -106,7 +106,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func routeTellsLocalUnknownAndRemote(_ kind: StoreKind) async throws {
-        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        let service = AccountService(store: try await kind.makeDirectory(), clock: FixedClock())
         try await service.addDomain("demo.test")
         try await service.addDomain("other.test")
         let bob = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
@@ -125,7 +125,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func passwordsDisableAndAliases(_ kind: StoreKind) async throws {
-        let service = AccountService(store: try kind.makeDirectory(), clock: FixedClock())
+        let service = AccountService(store: try await kind.makeDirectory(), clock: FixedClock())
         try await service.addDomain("demo.test")
         try await service.addAccount("bob@demo.test", password: "Tea-Garden-42")
         #expect(try await service.verifyPassword("bob@demo.test", "Tea-Garden-42") != nil)

@@ -4,20 +4,6 @@ import MailwardTesting
 import StoreSQLite
 import Testing
 
-extension StoreKind {
-    /// A queue store over the same database as a mail store, with a blob store beside it.
-    func makeQueueStores() throws -> (queue: any DeliveryQueueStore, mail: any MailStore, blobs: any BlobStore) {
-        switch self {
-        case .memory:
-            return (InMemoryDeliveryQueueStore(), InMemoryMailStore(), InMemoryBlobStore())
-        case .sqlite:
-            let folder = try TemporaryFolder.make()
-            let store = try SQLiteStore(path: folder.path + "/test.sqlite")
-            return (store, store, try FileBlobStore(root: folder.path + "/blobs"))
-        }
-    }
-}
-
 @Suite struct DeliveryQueueConformanceTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
@@ -33,7 +19,7 @@ extension StoreKind {
 
     @Test(arguments: StoreKind.allCases)
     func enqueueStoresEveryRecipientPending(_ kind: StoreKind) async throws {
-        let (queue, _, blobs) = try kind.makeQueueStores()
+        let (queue, _, blobs) = try await kind.makeQueueStores()
         try await enqueue(queue, blobs, id: "m1", recipients: ["bob@Example.ORG", "carol@example.org", "dan@other.net"])
         let message = try #require(try await queue.message(id: "m1"))
         #expect(message.sender == "alice@demo.test" && message.createdAt == t0 && message.size > 0)
@@ -50,7 +36,7 @@ extension StoreKind {
 
     @Test(arguments: StoreKind.allCases)
     func claimsAreDueOnlyAndLeased(_ kind: StoreKind) async throws {
-        let (queue, _, blobs) = try kind.makeQueueStores()
+        let (queue, _, blobs) = try await kind.makeQueueStores()
         try await enqueue(queue, blobs, id: "early", recipients: ["a@x.test"], at: t0)
         try await enqueue(queue, blobs, id: "late", recipients: ["b@x.test"], at: t0 + 100)
         #expect(try await queue.claimDue(now: t0 - 1, lease: 60, limit: 10).isEmpty)
@@ -66,7 +52,7 @@ extension StoreKind {
 
     @Test(arguments: StoreKind.allCases)
     func outcomesAreRecordedAndFinishedMessagesLeave(_ kind: StoreKind) async throws {
-        let (queue, _, blobs) = try kind.makeQueueStores()
+        let (queue, _, blobs) = try await kind.makeQueueStores()
         try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test", "b@x.test", "c@y.test"])
         let claimed = try #require(try await queue.claimDue(now: t0, lease: 60, limit: 10).first)
         let (a, b, c) = (claimed.recipients[0].id, claimed.recipients[1].id, claimed.recipients[2].id)
@@ -95,7 +81,7 @@ extension StoreKind {
 
     @Test(arguments: StoreKind.allCases)
     func retryAndDelete(_ kind: StoreKind) async throws {
-        let (queue, _, blobs) = try kind.makeQueueStores()
+        let (queue, _, blobs) = try await kind.makeQueueStores()
         try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test"])
         try await enqueue(queue, blobs, id: "n", recipients: ["b@x.test"])
         let claimed = try await queue.claimDue(now: t0, lease: 60, limit: 10)
@@ -115,8 +101,9 @@ extension StoreKind {
         #expect(try await queue.allMessages().map(\.id) == ["m"])
     }
 
-    @Test func queuedBodySurvivesMailGarbageCollection() async throws {
-        let (queue, mail, blobs) = try StoreKind.sqlite.makeQueueStores()
+    @Test(arguments: StoreKind.allCases.filter { $0 != .memory })
+    func queuedBodySurvivesMailGarbageCollection(_ kind: StoreKind) async throws {
+        let (queue, mail, blobs) = try await kind.makeQueueStores()
         try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test"], body: "only in the queue")
         let blobID = try #require(try await queue.message(id: "m")).blobID
         #expect(try await mail.collectGarbage { try blobs.delete($0) } == 0)

@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func domainsAreUniqueAndSorted(_ kind: StoreKind) async throws {
-        let store = try kind.makeDirectory()
+        let store = try await kind.makeDirectory()
         try await store.insertDomain(Domain(name: "b.test", createdAt: t0))
         try await store.insertDomain(Domain(name: "a.test", createdAt: t0))
         await #expect(throws: StoreError.self) { try await store.insertDomain(Domain(name: "a.test", createdAt: t0)) }
@@ -25,7 +25,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func accountsRoundTrip(_ kind: StoreKind) async throws {
-        let store = try kind.makeDirectory()
+        let store = try await kind.makeDirectory()
         try await store.insertDomain(Domain(name: "demo.test", createdAt: t0))
         let bob = try await store.insertAccount(try account("bob@demo.test"))
         let alice = try await store.insertAccount(try account("alice@demo.test"))
@@ -43,7 +43,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func duplicateAccountsAndUnknownDomainsAreRefused(_ kind: StoreKind) async throws {
-        let store = try kind.makeDirectory()
+        let store = try await kind.makeDirectory()
         try await store.insertDomain(Domain(name: "demo.test", createdAt: t0))
         _ = try await store.insertAccount(try account("bob@demo.test"))
         await #expect(throws: StoreError.self) { _ = try await store.insertAccount(try account("bob@demo.test")) }
@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func updateAndDelete(_ kind: StoreKind) async throws {
-        let store = try kind.makeDirectory()
+        let store = try await kind.makeDirectory()
         try await store.insertDomain(Domain(name: "demo.test", createdAt: t0))
         var bob = try await store.insertAccount(try account("bob@demo.test"))
         bob.disabled = true
@@ -72,7 +72,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aliases(_ kind: StoreKind) async throws {
-        let store = try kind.makeDirectory()
+        let store = try await kind.makeDirectory()
         try await store.insertDomain(Domain(name: "demo.test", createdAt: t0))
         let bob = try await store.insertAccount(try account("bob@demo.test"))
         let alias = Alias(address: try EmailAddress("postmaster@demo.test"), accountID: bob.id, createdAt: t0)
@@ -89,7 +89,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func domainWithAccountsCannotBeDeleted(_ kind: StoreKind) async throws {
-        let store = try kind.makeDirectory()
+        let store = try await kind.makeDirectory()
         try await store.insertDomain(Domain(name: "demo.test", createdAt: t0))
         _ = try await store.insertAccount(try account("bob@demo.test"))
         await #expect(throws: (any Error).self) { _ = try await store.deleteDomain(named: "demo.test") }

@@ -16,7 +16,7 @@ struct MailFixture {
     /// of the index is only what searches catch up.
     init(_ kind: StoreKind, quota: Int64 = 10 << 30, inlineBodyLimit: Int = MailService.defaultInlineBodyLimit,
          indexTiming: SearchIndexer.Timing = SearchIndexer.Timing(quietPeriod: .seconds(3600), maximumDelay: .seconds(3600))) async throws {
-        let stores = try kind.makeStores()
+        let stores = try await kind.makeStores()
         directory = stores.directory
         store = stores.mail
         blobs = stores.blobs

@@ -7,7 +7,7 @@ import Testing
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     func setUp(_ kind: StoreKind) async throws -> (any SecurityStore, Account, Account) {
-        let (directory, security) = try kind.makeSecurityStores()
+        let (directory, security) = try await kind.makeSecurityStores()
         try await directory.insertDomain(Domain(name: "demo.test", createdAt: t0))
         let bob = try await directory.insertAccount(NewAccount(address: try EmailAddress("bob@demo.test"), displayName: "Bob",
                                                                passwordHash: "$scrypt$x", createdAt: t0))

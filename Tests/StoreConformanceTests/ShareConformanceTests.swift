@@ -4,18 +4,6 @@ import MailwardTesting
 import StoreSQLite
 import Testing
 
-extension StoreKind {
-    func makeShareStores() throws -> (directory: any DirectoryStore, security: any SecurityStore, shares: any ShareStore) {
-        switch self {
-        case .memory:
-            return (InMemoryDirectoryStore(), InMemorySecurityStore(), InMemoryShareStore())
-        case .sqlite:
-            let store = try SQLiteStore(path: TemporaryFolder.make().path + "/test.sqlite")
-            return (store, store, store)
-        }
-    }
-}
-
 /// Share grants and the share use cases over every store.
 @Suite struct ShareConformanceTests {
     struct Fixture {
@@ -26,7 +14,7 @@ extension StoreKind {
         let web = ClientContext(ip: "192.0.2.7")
 
         init(_ kind: StoreKind) async throws {
-            let stores = try kind.makeShareStores()
+            let stores = try await kind.makeShareStores()
             let clock = FixedClock()
             let accounts = AccountService(store: stores.directory, clock: clock,
                                           hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))

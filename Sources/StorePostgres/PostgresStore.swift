@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import MailwardCore
+import NIOSSL
+import PostgresNIO
+
+/// The store for larger installations and several server nodes (SPEC M7): every port Core
+/// defines — directory, mail, two-step security, shares, the outbound queue — in one
+/// PostgreSQL database, behind postgres-nio's connection pool.
+///
+/// Several nodes may share the database: UIDs and MODSEQs are taken under the mailbox row's
+/// lock, compare-and-set operations are single statements, the outbound queue is claimed with
+/// `FOR UPDATE SKIP LOCKED`, and migrations run under an advisory lock. Every message body lives
+/// in the database (`blobs.body`, stored out of line by PostgreSQL), so each node reads every
+/// message; see ``keepsEveryBody``.
+///
+/// The pool runs in a task the store owns: it starts when the store is opened and ends with
+/// ``close()`` (or when the store is released).
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// PostgreSQL keeps bodies of any size well (out of line, compressed when it helps), and a
+    /// body in the database is a body every node sees: the mail service should put every body
+    /// in the store rather than in node-local files.
+    public static let keepsEveryBody = true
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`, optionally
+    /// `?sslmode=require|prefer|disable`) and runs pending migrations. With `schema`, every table
+    /// lives in that schema (created when missing) — the tests give each store its own.
+    public static func open(url: String, schema: String? = nil,
+                            logger: Logger = Logger(label: "mailward.postgres")) async throws -> PostgresStore {
+        var configuration = try PostgresURL.configuration(url)
+        if let schema {
+            guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw PostgresStoreError("a schema name is letters, digits and '_' only")
+            }
+            configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public"))
+        }
+        let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        do {
+            if let schema {
+                try await store.client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            }
+            try await PostgresMigrations.run(on: store)
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        runner = Task { [client] in await client.run() }
+    }
+
+    deinit {
+        runner.cancel()
+    }
+
+    /// Closes the pool's connections; queries after this fail.
+    public func close() {
+        runner.cancel()
+    }
+
+    // MARK: Running statements
+
+    /// One statement outside an explicit transaction (its own implicit one).
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await Self.mapped {
+            try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        }
+    }
+
+    /// One statement for its effect; returns how many rows it returned (see
+    /// `PostgresConnection.execute`).
+    @discardableResult
+    func execute(_ query: PostgresQuery) async throws -> Int {
+        try await transaction { connection in try await connection.execute(query, logger: self.logger) }
+    }
+
+    /// A transaction (READ COMMITTED). One that lost a deadlock or a serialization race is
+    /// run again from the start, up to a few times; unique and foreign-key violations become
+    /// the port's `StoreError`s.
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await Self.mapped {
+                    try await client.withConnection { connection in
+                        try await connection.query("BEGIN", logger: logger)
+                        do {
+                            let result = try await body(connection)
+                            try await connection.query("COMMIT", logger: logger)
+                            return result
+                        } catch {
+                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            throw error
+                        }
+                    }
+                }
+            } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
+                continue
+            }
+        }
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        let state = error.serverInfo?[.sqlState]
+        return state == "40P01" || state == "40001"
+    }
+
+    /// Runs `body`, turning constraint violations into `StoreError`s.
+    static func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            let message = error.serverInfo?[.message] ?? "constraint"
+            switch error.serverInfo?[.sqlState] {
+            case "23505": throw StoreError.duplicate(message)
+            case "23503": throw StoreError.missing(message)
+            default: throw error
+            }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a statement and returns its rows, ready for lookups by column name.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// Runs a statement for its effect and returns how many rows it returned: a statement whose
+    /// count matters ends in `RETURNING 1` (the async API does not pass the command tag on).
+    @discardableResult
+    func execute(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+        try await self.query(query, logger: logger).collect().count
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The column `name` decoded as `T` (a NULL decodes as nil for optional `T`).
+    func get<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try self[name].decode(T.self, context: .default)
+    }
+
+    /// A Unix-seconds column as a date.
+    func date(_ name: String) throws -> Date {
+        Date(timeIntervalSince1970: try get(name, as: Double.self))
+    }
+}
+
+/// A problem with the store's configuration (the URL, a schema name).
+public struct PostgresStoreError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+    public static func message(_ text: String) -> PostgresStoreError { PostgresStoreError(text) }
+}
+
+/// `postgres://user:password@host:port/database?sslmode=…` as a client configuration. The
+/// password is never part of an error text.
+enum PostgresURL {
+    static func configuration(_ text: String) throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: text), let scheme = url.scheme,
+              scheme == "postgres" || scheme == "postgresql", let host = url.host, !host.isEmpty else {
+            throw PostgresStoreError("the PostgreSQL URL must look like postgres://user:password@host:5432/database")
+        }
+        let user = url.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
+        let password = url.password.flatMap { $0.removingPercentEncoding }
+        let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        let database = path.isEmpty ? user : path
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? (Self.isLoopback(host) ? "disable" : "prefer")
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw PostgresStoreError("unknown sslmode \(mode) (disable, prefer or require)")
+        }
+        var configuration = PostgresClient.Configuration(host: host, port: url.port ?? 5432, username: user,
+                                                         password: password, database: database, tls: tls)
+        configuration.options.maximumConnections = 32
+        return configuration
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
