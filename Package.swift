@@ -80,8 +80,8 @@ let package = Package(
             dependencies: [
                 "MailwardCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -182,7 +182,7 @@ let package = Package(
         .target(
             name: "MailwardApp",
             dependencies: [
-                "MailwardCore", "MailwardConfig", "StoreSQLite", "MailwardNet", "MailwardWeb", "MailwardSMS",
+                "MailwardCore", "MailwardConfig", "StoreSQLite", "StorePostgres", "MailwardNet", "MailwardWeb", "MailwardSMS",
                 "POP3Server", "SMTPServer", "IMAPServer", "MailwardDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -5,6 +5,7 @@ import MailwardConfig
 import MailwardCore
 import MailwardSMS
 import MailwardDelivery
+import StorePostgres
 import StoreSQLite
 
 /// Everything the server and the command line share once the configuration is read and the
@@ -12,7 +13,9 @@ import StoreSQLite
 public struct Runtime: Sendable {
     public let folder: DataFolder
     public let configuration: MailwardConfiguration
-    public let store: SQLiteStore
+    /// Every port of the configured database: SQLite in the data folder, or PostgreSQL
+    /// (`storage.postgres-url`).
+    public let store: any MailwardStore
     public let accounts: AccountService
     public let mail: MailService
     /// Shared mailboxes: grants and the permission table every door asks.
@@ -39,20 +42,47 @@ public struct Runtime: Sendable {
         let folder = try DataFolder.prepare(dataPath)
         let configuration = try await ConfigurationLoader.load(file: folder.configFile(explicit: configFile),
                                                                environment: environment)
-        return try Runtime(folder: folder, configuration: configuration, clock: clock)
+        return try await make(folder: folder, configuration: configuration, clock: clock)
     }
 
-    /// - Parameter smsSender: replaces the configured provider (tests).
+    /// The runtime over the configured store: PostgreSQL when `storage.postgres-url` is set,
+    /// else the SQLite database of the data folder.
+    public static func make(folder: DataFolder, configuration: MailwardConfiguration,
+                            clock: any WallClock = SystemWallClock()) async throws -> Runtime {
+        guard !configuration.storage.postgresURL.isEmpty else {
+            return try Runtime(folder: folder, configuration: configuration, clock: clock)
+        }
+        let store: PostgresStore
+        do {
+            store = try await PostgresStore.open(url: configuration.storage.postgresURL)
+        } catch {
+            throw AppError("cannot open the PostgreSQL database (storage.postgres-url): \(String(reflecting: error))")
+        }
+        // Every body in the database, so every node sees every message (PostgresStore.keepsEveryBody).
+        return try Runtime(folder: folder, configuration: configuration, clock: clock, store: store,
+                           inlineBodyLimit: PostgresStore.keepsEveryBody ? .max : MailService.defaultInlineBodyLimit)
+    }
+
+    /// - Parameters:
+    ///   - smsSender: replaces the configured provider (tests).
+    ///   - store: an open store; nil opens the SQLite database of the data folder.
+    ///   - inlineBodyLimit: bodies up to this size live in the store, larger ones in `<data>/blobs`.
     public init(folder: DataFolder, configuration: MailwardConfiguration, clock: any WallClock = SystemWallClock(),
-                random: any RandomSource = SystemRandomSource(), smsSender: (any SMSSender)? = nil) throws {
+                random: any RandomSource = SystemRandomSource(), smsSender: (any SMSSender)? = nil,
+                store: (any MailwardStore)? = nil, inlineBodyLimit: Int = MailService.defaultInlineBodyLimit) throws {
         self.folder = folder
         self.configuration = configuration
         self.clock = clock
-        do {
-            store = try SQLiteStore(path: folder.databasePath)
-        } catch {
-            throw AppError("cannot open the database \(folder.databasePath): \(error)")
+        if let store {
+            self.store = store
+        } else {
+            do {
+                self.store = try SQLiteStore(path: folder.databasePath)
+            } catch {
+                throw AppError("cannot open the database \(folder.databasePath): \(error)")
+            }
         }
+        let store = self.store
         do {
             blobs = try FileBlobStore(root: folder.blobsPath)
         } catch {
@@ -63,7 +93,7 @@ public struct Runtime: Sendable {
             indexLogger.error("full-text indexing failed; retried at the next delivery or search", metadata: ["error": "\(error)"])
         })
         let mail = MailService(store: store, blobs: blobs, clock: clock, defaultQuota: Int64(configuration.mail.defaultQuota),
-                               searchIndex: searchIndex)
+                               inlineBodyLimit: inlineBodyLimit, searchIndex: searchIndex)
         self.mail = mail
         let postmaster = configuration.smtp.postmaster.isEmpty ? nil : try? EmailAddress(configuration.smtp.postmaster)
         accounts = AccountService(store: store, clock: clock, postmaster: postmaster, onAccountCreated: { account in

@@ -104,6 +104,11 @@ public enum ConfigurationLoader {
                                         ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         c.log.format = try values.choice("log.format", c.log.format, ["text", "json"])
         c.mail.defaultQuota = try values.size("mail.default-quota", c.mail.defaultQuota, minimum: 1024 * 1024)
+        c.storage.postgresURL = try values.string("storage.postgres-url", c.storage.postgresURL).trimmingCharacters(in: .whitespaces)
+        if !c.storage.postgresURL.isEmpty
+            && !(c.storage.postgresURL.hasPrefix("postgres://") || c.storage.postgresURL.hasPrefix("postgresql://")) {
+            throw ConfigurationError(key: "storage.postgres-url", reason: "expected postgres://user:password@host:5432/database")
+        }
         c.http.sessionIdleTimeout = try values.int("http.session-idle-timeout", c.http.sessionIdleTimeout, range: 60...86_400)
         c.http.sessionAbsoluteTimeout = try values.int("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
                                                        range: 300...(30 * 86_400))

@@ -15,6 +15,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var tls = TLSSettings()
     public var log = LogSettings()
     public var mail = MailSettings()
+    public var storage = StorageSettings()
     public var twoStep = TwoStepConfig()
     public var signIn = SignInConfig()
     public var sms = SMSConfig()
@@ -84,6 +85,13 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var level: String = "info"
         /// `text` or `json`.
         public var format: String = "text"
+    }
+
+    /// Where accounts, folders and messages live: the SQLite file in the data folder, or a
+    /// PostgreSQL database (larger installations, several server nodes).
+    public struct StorageSettings: Sendable, Equatable {
+        /// `postgres://user:password@host:5432/database`; empty: SQLite in the data folder.
+        public var postgresURL: String = ""
     }
 
     public struct MailSettings: Sendable, Equatable {

@@ -22,7 +22,7 @@ public final class TestServer: Sendable {
         configuration.useEphemeralPorts()
         let path = dataPath
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
-        var runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: configuration)
+        var runtime = try await Runtime.make(folder: try DataFolder.prepare(path), configuration: configuration)
         prepare(&runtime)
         var logger = Logger(label: "mailward-test")
         logger.logLevel = ProcessInfo.processInfo.environment["MAILWARD_TEST_LOG"] != nil ? .debug : .warning

@@ -26,12 +26,15 @@ public final class PostgresStore: Sendable {
     /// in the store rather than in node-local files.
     public static let keepsEveryBody = true
 
-    /// Connects to `url` (`postgres://user:password@host:port/database`, optionally
-    /// `?sslmode=require|prefer|disable`) and runs pending migrations. With `schema`, every table
-    /// lives in that schema (created when missing) — the tests give each store its own.
+    /// Connects to `url` (`postgres://user:password@host:port/database`, optionally with
+    /// `?sslmode=disable|prefer|require|verify-full` and `&schema=name`) and runs pending
+    /// migrations. With a schema (the argument, else the URL's), every table lives in that schema,
+    /// created when missing: several installations can share one database, and the tests give
+    /// each store its own.
     public static func open(url: String, schema: String? = nil,
                             logger: Logger = Logger(label: "mailward.postgres")) async throws -> PostgresStore {
         var configuration = try PostgresURL.configuration(url)
+        let schema = schema ?? PostgresURL.schema(url)
         if let schema {
             guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 throw PostgresStoreError("a schema name is letters, digits and '_' only")
@@ -54,7 +57,8 @@ public final class PostgresStore: Sendable {
     private init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
-        runner = Task { [client] in await client.run() }
+        // Started at once (not at the next scheduling), so the pool runs before the first query.
+        runner = Task.immediate { [client] in await client.run() }
     }
 
     deinit {
@@ -175,17 +179,27 @@ enum PostgresURL {
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         let database = path.isEmpty ? user : path
         let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? (Self.isLoopback(host) ? "disable" : "prefer")
+        // As libpq: prefer and require encrypt without checking the certificate, verify-full
+        // checks it against the system's trust roots and the host name.
+        var unchecked = TLSConfiguration.makeClientConfiguration()
+        unchecked.certificateVerification = .none
         let tls: PostgresClient.Configuration.TLS
         switch mode {
         case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw PostgresStoreError("unknown sslmode \(mode) (disable, prefer or require)")
+        case "prefer", "allow": tls = .prefer(unchecked)
+        case "require": tls = .require(unchecked)
+        case "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw PostgresStoreError("unknown sslmode \(mode) (disable, prefer, require or verify-full)")
         }
         var configuration = PostgresClient.Configuration(host: host, port: url.port ?? 5432, username: user,
                                                          password: password, database: database, tls: tls)
         configuration.options.maximumConnections = 32
         return configuration
+    }
+
+    /// The `schema` query parameter, if any.
+    static func schema(_ text: String) -> String? {
+        URLComponents(string: text)?.queryItems?.first { $0.name == "schema" }?.value.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     static func isLoopback(_ host: String) -> Bool {

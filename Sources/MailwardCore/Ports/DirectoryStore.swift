@@ -31,3 +31,7 @@ public protocol DirectoryStore: Sendable {
     func aliases(of accountID: AccountID) async throws -> [Alias]
     func deleteAlias(address: EmailAddress) async throws -> Bool
 }
+
+/// Every port of one database — what the server composes its services from (StoreSQLite's
+/// file or StorePostgres's database).
+public typealias MailwardStore = DirectoryStore & MailStore & SecurityStore & ShareStore & DeliveryQueueStore

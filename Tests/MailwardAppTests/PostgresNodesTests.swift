@@ -1,0 +1,86 @@
+import Foundation
+import MailwardApp
+import MailwardConfig
+import MailwardCore
+import MailwardTesting
+import Testing
+
+/// SPEC M7: several server nodes on one PostgreSQL database. Two whole servers (each with its
+/// own data folder, as on two machines) and the command line share one database: what one node
+/// receives, the other serves; a flag set through one is seen through the other.
+/// Runs when `POSTGRES_URL` names a server (`scripts/test` starts a private one).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["POSTGRES_URL"].map { !$0.isEmpty } ?? false))
+struct PostgresNodesTests {
+    /// The test server's URL with a schema of this test's own.
+    func databaseURL() -> String {
+        let base = ProcessInfo.processInfo.environment["POSTGRES_URL"]!
+        let schema = "n_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return base + (base.contains("?") ? "&" : "?") + "schema=" + schema
+    }
+
+    @Test func twoNodesAndTheCommandLineShareOneDatabase() async throws {
+        let url = databaseURL()
+        let first = try await TestServer.start(configure: { $0.storage.postgresURL = url })
+        let second = try await TestServer.start(configure: { $0.storage.postgresURL = url })
+        defer { Task { try? await first.stop(); try? await second.stop() } }
+
+        // The command line, with its own data folder, adds the account to the shared database.
+        let environment = ["MAILWARD_STORAGE_POSTGRES_URL": url]
+        let cliData = try temporaryFolder()
+        for command in [["domain", "add", "pg.test"], ["user", "add", "alice@pg.test", "--password", "Tea-Garden-42"]] {
+            let result = try await runMailward(command + ["--data", cliData], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+
+        // Node one's MX door receives a message (250 only once PostgreSQL committed it)...
+        let smtp = try await LineClient.connect(port: await first.port(.smtp))
+        /// The code of the SMTP reply to `line` (nil: just read the next reply).
+        func code(_ line: String?) async throws -> Int {
+            if let line { try await smtp.send(line + "\r\n") }
+            let lines = try await smtp.readLines { $0.count < 4 || $0[$0.index($0.startIndex, offsetBy: 3)] != "-" }
+            return Int(lines.last!.prefix(3)) ?? 0
+        }
+        #expect(try await code(nil) == 220)
+        #expect(try await code("EHLO sender.example") == 250)
+        #expect(try await code("MAIL FROM:<carol@elsewhere.test>") == 250)
+        #expect(try await code("RCPT TO:<alice@pg.test>") == 250)
+        #expect(try await code("RCPT TO:<nobody@pg.test>") == 550)
+        #expect(try await code("DATA") == 354)
+        #expect(try await code("From: carol@elsewhere.test\r\nSubject: =?UTF-8?B?5Lya6K6u6YCa55+l?=\r\n\r\n明天下午三点在图书馆开会\r\n.") == 250)
+        #expect(try await code("QUIT") == 221)
+
+        // ...and node two's IMAP door serves it, finds it by a Chinese word, and flags it.
+        let imap = try await LineClient.connect(port: await second.port(.imap))
+        _ = try await imap.readLine()
+        try await imap.send("a LOGIN alice@pg.test Tea-Garden-42\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("a ") }.last?.hasPrefix("a OK") == true)
+        try await imap.send("b SELECT INBOX\r\n")
+        let selected = try await imap.readLines { $0.hasPrefix("b ") }
+        #expect(selected.contains("* 1 EXISTS"), "\(selected)")
+        try await imap.send("c SEARCH CHARSET UTF-8 TEXT \"图书馆\"\r\n")
+        let found = try await imap.readLines { $0.hasPrefix("c ") }
+        #expect(found.contains("* SEARCH 1"), "\(found)")
+        try await imap.send("d FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n")
+        let header = try await imap.readLines { $0.hasPrefix("d ") }.joined(separator: "\n")
+        #expect(header.contains("Subject: =?UTF-8?B?5Lya6K6u6YCa55+l?="))
+        try await imap.send("e STORE 1 +FLAGS (\\Flagged)\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("e ") }.last?.hasPrefix("e OK") == true)
+        try await imap.send("f LOGOUT\r\n")
+        _ = try await imap.readLines { $0.hasPrefix("f ") }
+
+        // Node one sees the flag: one store, not two copies.
+        let alice = try await first.runtime.accounts.account("alice@pg.test")
+        let inbox = try await first.runtime.mail.inbox(accountID: alice.id)
+        let records = try await first.runtime.store.messages(mailboxID: inbox.id)
+        #expect(records.count == 1)
+        #expect(records.first?.flags.contains("\\Flagged") == true)
+        #expect(records.first?.summary.subject == "会议通知")
+    }
+
+    @Test func aWrongURLStopsStartUpWithAClearMessage() async throws {
+        let result = try await runMailward(["user", "list", "--data", try temporaryFolder()],
+                                           environment: ["MAILWARD_STORAGE_POSTGRES_URL": "mysql://localhost/mail"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("storage.postgres-url"), "\(result.stderr)")
+    }
+}
