@@ -118,7 +118,9 @@ public struct Runtime: Sendable {
                                        settings: Self.twoStepSettings(configuration), clock: clock, random: random,
                                        sms: sender)
         authenticator = ProtocolAuthenticator(security)
-        deliveryQueue = DeliveryQueue(store: store, blobs: blobs)
+        // With every body in the store (PostgreSQL), queued ones too: any node's worker sends them.
+        deliveryQueue = DeliveryQueue(store: store, blobs: blobs,
+                                      inlineBodyLimit: inlineBodyLimit == .max ? .max : 0)
         outbound = deliveryQueue
         shares = ShareService(security, store: store)
     }

@@ -7,6 +7,8 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
     private struct State {
         var messages: [String: QueuedMessage] = [:]
         var nextRecipientID: Int64 = 1
+        /// Bodies enqueued as `.inline`, by blob (kept while a message refers to them).
+        var bodies: [BlobID: [UInt8]] = [:]
     }
 
     private let state = Mutex(State())
@@ -14,10 +16,11 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
     public init() {}
 
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws {
-        try ensureBlob()
+                        metadata: BlobMetadata, body: BodyPlacement) async throws {
+        if case .blobStore(let ensure) = body { try ensure() }
         try state.withLock { s in
             guard s.messages[id] == nil else { throw StoreError.duplicate("outbound message \(id)") }
+            if case .inline(let bytes) = body { s.bodies[blobID] = bytes }
             var rows: [QueuedRecipient] = []
             for address in recipients {
                 rows.append(QueuedRecipient(id: s.nextRecipientID, address: address, domain: QueuedRecipient.domain(of: address),
@@ -108,6 +111,10 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
     }
 
     @discardableResult
+    public func inlineBody(blobID: BlobID) async throws -> [UInt8]? {
+        state.withLock { s in s.messages.values.contains { $0.blobID == blobID } ? s.bodies[blobID] : nil }
+    }
+
     public func delete(id: String) async throws -> Bool {
         state.withLock { $0.messages.removeValue(forKey: id) != nil }
     }

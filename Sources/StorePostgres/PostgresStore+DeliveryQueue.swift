@@ -10,18 +10,19 @@ import PostgresNIO
 /// always sees the others' and removes the message.
 extension PostgresStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement) async throws {
         let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
         let created = createdAt.timeIntervalSince1970
         try await transaction { connection in
             try await Self.referenceBlob(connection, logger: self.logger, blobID: blobID, size: metadata.size,
-                                         summary: summaryJSON, parsed: parsedJSON, inline: nil)
+                                         summary: summaryJSON, parsed: parsedJSON,
+                                         inline: { if case .inline(let bytes) = body { bytes } else { nil } }())
             try await connection.execute("""
                 INSERT INTO outbound_messages (id, sender, blob_id, size, created_at)
                 VALUES (\(id), \(sender), \(blobID.hex), \(metadata.size), \(created))
                 """, logger: self.logger)
-            try ensureBlob()
+            if case .blobStore(let ensure) = body { try ensure() }
             for address in recipients {
                 try await connection.execute("""
                     INSERT INTO outbound_recipients (message_id, address, domain, state, attempts, next_attempt_at)

@@ -7,19 +7,24 @@ import MailwardCore
 /// state and retry bookkeeping). Plain SQL that PostgreSQL also speaks.
 extension SQLiteStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement) async throws {
         let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
+        let inline: Data? = if case .inline(let bytes) = body { Data(bytes) } else { nil }
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO blobs (id, size, refcount, summary, parsed) VALUES (?, ?, 0, ?, ?)
+                INSERT INTO blobs (id, size, refcount, summary, parsed, body) VALUES (?, ?, 0, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
-                """, arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON])
-            if db.changesCount > 0 { try Self.awaitIndexing(db, blobRowID: db.lastInsertedRowID) }
+                """, arguments: [blobID.hex, metadata.size, summaryJSON, parsedJSON, inline])
+            if db.changesCount > 0 {
+                try Self.awaitIndexing(db, blobRowID: db.lastInsertedRowID)
+            } else if let inline {
+                try db.execute(sql: "UPDATE blobs SET body = ? WHERE id = ? AND body IS NULL", arguments: [inline, blobID.hex])
+            }
             try db.execute(sql: """
                 INSERT INTO outbound_messages (id, sender, blob_id, size, created_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [id, sender, blobID.hex, metadata.size, createdAt.timeIntervalSince1970])
-            try ensureBlob()
+            if case .blobStore(let ensure) = body { try ensure() }
             for address in recipients {
                 try db.execute(sql: """
                     INSERT INTO outbound_recipients (message_id, address, domain, state, attempts, next_attempt_at)

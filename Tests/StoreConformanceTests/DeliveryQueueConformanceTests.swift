@@ -12,9 +12,8 @@ import Testing
         let raw = MailFixture.message(subject: "Queued \(id)", body: body)
         let blobID = try await blobs.put(raw)
         try await queue.enqueue(id: id, sender: "alice@demo.test", recipients: recipients, createdAt: date ?? t0,
-                                blobID: blobID, metadata: try MailService.metadata(of: raw, cachingParse: true)) {
-            try blobs.ensure(blobID, bytes: raw)
-        }
+                                blobID: blobID, metadata: try MailService.metadata(of: raw, cachingParse: true),
+                                body: .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) }))
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -113,5 +112,24 @@ import Testing
                                outcome: .delivered(detail: "250"), at: t0)
         #expect(try await mail.collectGarbage { try blobs.delete($0) } == 1)
         await #expect(throws: (any Error).self) { _ = try await blobs.get(blobID) }
+    }
+
+    /// A body enqueued `.inline` lives with the queue rows (what PostgreSQL does for every
+    /// body, so a worker on any node can send it) and goes when the message leaves the queue.
+    @Test(arguments: StoreKind.allCases)
+    func inlineBodyIsKeptWithTheQueuedMessage(_ kind: StoreKind) async throws {
+        let (queue, mail, blobs) = try await kind.makeQueueStores()
+        let raw = MailFixture.message(subject: "Inline", body: "kept in the store")
+        let blobID = BlobID.of(raw)
+        try await queue.enqueue(id: "i", sender: "alice@demo.test", recipients: ["a@x.test"], createdAt: t0, blobID: blobID,
+                                metadata: try MailService.metadata(of: raw, cachingParse: false), body: .inline(raw))
+        #expect(try await queue.inlineBody(blobID: blobID) == raw)
+        #expect(try await mail.collectGarbage { try blobs.delete($0) } == 0)
+        #expect(try await queue.inlineBody(blobID: blobID) == raw)
+        let claimed = try await queue.claimDue(now: t0, lease: 60, limit: 1)
+        try await queue.record(messageID: "i", recipientIDs: claimed[0].recipients.map(\.id),
+                               outcome: .delivered(detail: "250"), at: t0)
+        _ = try await mail.collectGarbage { try blobs.delete($0) }
+        #expect(try await queue.inlineBody(blobID: blobID) == nil)
     }
 }

@@ -90,10 +90,13 @@ public enum DeliveryOutcome: Sendable, Equatable {
 ///   message leaves the queue (its blob reference is released) in the same transaction.
 /// - Message ids are unique; enqueueing an id twice throws `StoreError.duplicate`.
 public protocol DeliveryQueueStore: Sendable {
-    /// Adds a message with its recipients (all pending, due at `createdAt`). `ensureBlob` is
-    /// called inside the transaction after the blob is referenced (as in `MailStore.insertCopies`).
+    /// Adds a message with its recipients (all pending, due at `createdAt`). `body` says where
+    /// the bytes go, as in `MailStore.insertCopies`: into the store with the rows, or already in
+    /// the `BlobStore` (its `ensure` called inside the transaction after the blob is referenced).
     func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                 metadata: BlobMetadata, ensureBlob: @escaping @Sendable () throws -> Void) async throws
+                 metadata: BlobMetadata, body: BodyPlacement) async throws
+    /// The bytes of a queued body kept in the store itself; nil when it lives in the `BlobStore`.
+    func inlineBody(blobID: BlobID) async throws -> [UInt8]?
     /// Claims up to `limit` messages with pending recipients due at `now`; each returned
     /// message lists only the recipients claimed.
     func claimDue(now: Date, lease: TimeInterval, limit: Int) async throws -> [QueuedMessage]

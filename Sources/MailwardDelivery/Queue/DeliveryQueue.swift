@@ -1,30 +1,48 @@
 import Foundation
 import MailwardCore
 
-/// The `OutboundQueue` doors hand messages to: the body goes to the blob store once (fsynced),
-/// the envelope and recipients into the `DeliveryQueueStore` in one transaction; only then does
-/// `enqueue` return. Wakes the worker.
+/// The `OutboundQueue` doors hand messages to: the body goes to the blob store once (fsynced) —
+/// or, up to `inlineBodyLimit`, into the store with the rows — and the envelope and recipients
+/// into the `DeliveryQueueStore` in one transaction; only then does `enqueue` return. Wakes the
+/// worker.
 public struct DeliveryQueue: OutboundQueue {
     public let store: any DeliveryQueueStore
     public let blobs: any BlobStore
     public let wakeUp: DeliveryWakeUp
+    /// Bodies up to this size live in the store (PostgreSQL keeps every one there, so a worker
+    /// on any node can send it); larger ones, and all with the default 0, in the `BlobStore`.
+    public let inlineBodyLimit: Int
 
-    public init(store: any DeliveryQueueStore, blobs: any BlobStore, wakeUp: DeliveryWakeUp = DeliveryWakeUp()) {
+    public init(store: any DeliveryQueueStore, blobs: any BlobStore, wakeUp: DeliveryWakeUp = DeliveryWakeUp(),
+                inlineBodyLimit: Int = 0) {
         self.store = store
         self.blobs = blobs
         self.wakeUp = wakeUp
+        self.inlineBodyLimit = inlineBodyLimit
     }
 
     public func enqueue(_ message: OutboundMessage) async throws {
         guard !message.recipients.isEmpty else { return }
         let raw = message.raw
-        let metadata = try MailService.metadata(of: raw, cachingParse: true)
-        let blobID = try await blobs.put(raw)
-        let blobs = self.blobs
-        try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,
-                                createdAt: message.createdAt, blobID: blobID, metadata: metadata) {
-            try blobs.ensure(blobID, bytes: raw)
+        let metadata = try MailService.metadata(of: raw, cachingParse: raw.count > inlineBodyLimit)
+        let blobID: BlobID
+        let body: BodyPlacement
+        if raw.count <= inlineBodyLimit {
+            blobID = BlobID.of(raw)
+            body = .inline(raw)
+        } else {
+            blobID = try await blobs.put(raw)
+            let blobs = self.blobs
+            body = .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) })
         }
+        try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,
+                                createdAt: message.createdAt, blobID: blobID, metadata: metadata, body: body)
         wakeUp.signal()
+    }
+
+    /// A queued message's bytes, from the store or the blob store.
+    public func body(of message: QueuedMessage) async throws -> [UInt8] {
+        if let inline = try await store.inlineBody(blobID: message.blobID) { return inline }
+        return try await blobs.get(message.blobID)
     }
 }

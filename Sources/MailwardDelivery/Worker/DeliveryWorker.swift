@@ -125,7 +125,7 @@ public final class DeliveryWorker: Service, Sendable {
     func process(_ message: QueuedMessage) async {
         let raw: [UInt8]
         do {
-            raw = try await queue.blobs.get(message.blobID)
+            raw = try await queue.body(of: message)
         } catch {
             logger.error("queued body missing", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
             await settle(message, raw: [], message.recipients.map {
