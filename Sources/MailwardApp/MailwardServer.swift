@@ -5,6 +5,7 @@ import MailwardNet
 import MailwardWeb
 import NIOSSL
 import Prometheus
+import StorePostgres
 import ServiceLifecycle
 import UnixSignals
 import Synchronization
@@ -44,6 +45,8 @@ public final class MailwardServer: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let configuration = runtime.configuration
         let store = runtime.store
+        // Several nodes on one PostgreSQL database: mail another node receives wakes IDLE here.
+        (store as? PostgresStore)?.relayChanges(to: runtime.mail.events)
         do {
             try runtime.prepareSMS()
         } catch {

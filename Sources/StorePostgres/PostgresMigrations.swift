@@ -248,6 +248,32 @@ enum PostgresMigrations {
             );
             CREATE INDEX shares_grantee ON shares(grantee_id);
             """),
+        ("006-mailbox-notifications", """
+            -- Every change to a mailbox's messages moves its row (UIDNEXT, HIGHESTMODSEQ): a
+            -- NOTIFY tells the other server nodes, whose IMAP IDLE and webmail then wake up.
+            -- Payload: mailbox id, what changed, the node that did it (its application_name).
+            CREATE FUNCTION mailbox_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                kind TEXT;
+                node TEXT := current_setting('application_name');
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    PERFORM pg_notify('mailward_mailbox', OLD.id || ' deleted ' || node);
+                    RETURN NULL;
+                END IF;
+                IF NEW.name IS DISTINCT FROM OLD.name THEN kind := 'renamed';
+                ELSIF NEW.uid_next <> OLD.uid_next THEN kind := 'appended';
+                ELSIF NEW.expunge_modseq <> OLD.expunge_modseq THEN kind := 'expunged';
+                ELSIF NEW.highest_modseq <> OLD.highest_modseq THEN kind := 'flags';
+                END IF;
+                IF kind IS NOT NULL THEN
+                    PERFORM pg_notify('mailward_mailbox', NEW.id || ' ' || kind || ' ' || node);
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER mailbox_changed AFTER UPDATE OR DELETE ON mailboxes
+                FOR EACH ROW EXECUTE FUNCTION mailbox_changed();
+            """),
     ]
 
     /// Applies what `schema_migrations` does not list yet, each migration in a transaction of

@@ -487,8 +487,11 @@ extension PostgresStore: MailStore {
                 .map { MessageUID(truncatingIfNeeded: try $0.get("uid", as: Int64.self)) }
         }
         if !removed.isEmpty {
-            let modseq = try await bumpModSeq(connection, logger: logger, mailboxID: mailboxID)
-            try await connection.execute("UPDATE mailboxes SET expunge_modseq = \(modseq) WHERE id = \(mailboxID)", logger: logger)
+            // One update, so other nodes hear one "expunged" (mailbox_changed trigger).
+            try await connection.execute("""
+                UPDATE mailboxes SET highest_modseq = highest_modseq + 1, expunge_modseq = highest_modseq + 1
+                WHERE id = \(mailboxID)
+                """, logger: logger)
         }
         return removed.sorted()
     }

@@ -3,6 +3,7 @@ import Logging
 import MailwardCore
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The store for larger installations and several server nodes (SPEC M7): every port Core
 /// defines — directory, mail, two-step security, shares, the outbound queue — in one
@@ -19,7 +20,11 @@ import PostgresNIO
 public final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// This process among the nodes sharing the database: its connections' `application_name`,
+    /// which the mailbox-change notifications carry (see ``relayChanges(to:)``).
+    public let nodeName: String
     private let runner: Task<Void, Never>
+    private let relays = Mutex<[Task<Void, Never>]>([])
 
     /// PostgreSQL keeps bodies of any size well (out of line, compressed when it helps), and a
     /// body in the database is a body every node sees: the mail service should put every body
@@ -34,6 +39,8 @@ public final class PostgresStore: Sendable {
     public static func open(url: String, schema: String? = nil,
                             logger: Logger = Logger(label: "mailward.postgres")) async throws -> PostgresStore {
         var configuration = try PostgresURL.configuration(url)
+        let nodeName = "mailward-" + UUID().uuidString.prefix(8).lowercased()
+        configuration.options.additionalStartupParameters.append(("application_name", nodeName))
         let schema = schema ?? PostgresURL.schema(url)
         if let schema {
             guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
@@ -41,7 +48,8 @@ public final class PostgresStore: Sendable {
             }
             configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public"))
         }
-        let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
+                                  nodeName: nodeName)
         do {
             if let schema {
                 try await store.client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
@@ -54,20 +62,64 @@ public final class PostgresStore: Sendable {
         return store
     }
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, logger: Logger, nodeName: String) {
         self.client = client
         self.logger = logger
+        self.nodeName = nodeName
         // Started at once (not at the next scheduling), so the pool runs before the first query.
         runner = Task.immediate { [client] in await client.run() }
     }
 
     deinit {
-        runner.cancel()
+        close()
     }
 
     /// Closes the pool's connections; queries after this fail.
     public func close() {
+        for relay in relays.withLock({ $0 }) { relay.cancel() }
         runner.cancel()
+    }
+
+    /// Publishes into `events` what other nodes change (the `mailbox_changed` trigger's NOTIFY
+    /// on `mailward_mailbox`), so IMAP IDLE and the webmail on this node wake up for mail that
+    /// arrived through another. Changes made here are published by `MailService` already and
+    /// skipped. One pooled connection listens until ``close()``; a lost one is replaced.
+    public func relayChanges(to events: MailboxEvents) {
+        let task = Task { [client, logger, nodeName] in
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: "mailward_mailbox") { notifications in
+                            for try await notification in notifications {
+                                guard let (mailboxID, change) = Self.change(notification.payload, ignoring: nodeName) else { continue }
+                                events.publish(change, in: mailboxID)
+                            }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning("listening for other nodes' mailbox changes failed; listening again",
+                                   metadata: ["error": "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: .seconds(2))
+                }
+            }
+        }
+        relays.withLock { $0.append(task) }
+    }
+
+    /// A notification's payload (`<mailbox id> <kind> <node>`) as a change, unless it came from
+    /// `ignoring` (this node) or cannot be read.
+    static func change(_ payload: String, ignoring node: String) -> (MailboxID, MailboxChange)? {
+        let parts = payload.split(separator: " ")
+        guard parts.count == 3, parts[2] != node, let id = MailboxID(parts[0]) else { return nil }
+        switch parts[1] {
+        case "appended": return (id, .appended([]))
+        case "flags": return (id, .flagsChanged([]))
+        case "expunged": return (id, .expunged([]))
+        case "renamed": return (id, .renamed)
+        case "deleted": return (id, .deleted)
+        default: return nil
+        }
     }
 
     // MARK: Running statements

@@ -33,21 +33,7 @@ struct PostgresNodesTests {
         }
 
         // Node one's MX door receives a message (250 only once PostgreSQL committed it)...
-        let smtp = try await LineClient.connect(port: await first.port(.smtp))
-        /// The code of the SMTP reply to `line` (nil: just read the next reply).
-        func code(_ line: String?) async throws -> Int {
-            if let line { try await smtp.send(line + "\r\n") }
-            let lines = try await smtp.readLines { $0.count < 4 || $0[$0.index($0.startIndex, offsetBy: 3)] != "-" }
-            return Int(lines.last!.prefix(3)) ?? 0
-        }
-        #expect(try await code(nil) == 220)
-        #expect(try await code("EHLO sender.example") == 250)
-        #expect(try await code("MAIL FROM:<carol@elsewhere.test>") == 250)
-        #expect(try await code("RCPT TO:<alice@pg.test>") == 250)
-        #expect(try await code("RCPT TO:<nobody@pg.test>") == 550)
-        #expect(try await code("DATA") == 354)
-        #expect(try await code("From: carol@elsewhere.test\r\nSubject: =?UTF-8?B?5Lya6K6u6YCa55+l?=\r\n\r\n明天下午三点在图书馆开会\r\n.") == 250)
-        #expect(try await code("QUIT") == 221)
+        try await deliver(to: first, subject: "=?UTF-8?B?5Lya6K6u6YCa55+l?=", body: "明天下午三点在图书馆开会")
 
         // ...and node two's IMAP door serves it, finds it by a Chinese word, and flags it.
         let imap = try await LineClient.connect(port: await second.port(.imap))
@@ -65,16 +51,44 @@ struct PostgresNodesTests {
         #expect(header.contains("Subject: =?UTF-8?B?5Lya6K6u6YCa55+l?="))
         try await imap.send("e STORE 1 +FLAGS (\\Flagged)\r\n")
         #expect(try await imap.readLines { $0.hasPrefix("e ") }.last?.hasPrefix("e OK") == true)
-        try await imap.send("f LOGOUT\r\n")
-        _ = try await imap.readLines { $0.hasPrefix("f ") }
+
+        // Node two's IDLE wakes for mail that arrives through node one (LISTEN/NOTIFY).
+        try await imap.send("f IDLE\r\n")
+        #expect(try await imap.readLine().hasPrefix("+"))
+        try await deliver(to: first, subject: "second", body: "while idling elsewhere")
+        #expect(try await imap.readLines { $0 == "* 2 EXISTS" }.last == "* 2 EXISTS")
+        try await imap.send("DONE\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("f ") }.last?.hasPrefix("f OK") == true)
+        try await imap.send("g LOGOUT\r\n")
+        _ = try await imap.readLines { $0.hasPrefix("g ") }
 
         // Node one sees the flag: one store, not two copies.
         let alice = try await first.runtime.accounts.account("alice@pg.test")
         let inbox = try await first.runtime.mail.inbox(accountID: alice.id)
         let records = try await first.runtime.store.messages(mailboxID: inbox.id)
-        #expect(records.count == 1)
+        #expect(records.count == 2)
         #expect(records.first?.flags.contains("\\Flagged") == true)
         #expect(records.first?.summary.subject == "会议通知")
+    }
+
+    /// One message through a node's MX door; returns once it answered 250 (committed).
+    func deliver(to node: TestServer, subject: String, body: String) async throws {
+        let smtp = try await LineClient.connect(port: await node.port(.smtp))
+        /// The code of the SMTP reply to `line` (nil: just read the next reply).
+        func code(_ line: String?) async throws -> Int {
+            if let line { try await smtp.send(line + "\r\n") }
+            let lines = try await smtp.readLines { $0.count < 4 || $0[$0.index($0.startIndex, offsetBy: 3)] != "-" }
+            return Int(lines.last!.prefix(3)) ?? 0
+        }
+        #expect(try await code(nil) == 220)
+        #expect(try await code("EHLO sender.example") == 250)
+        #expect(try await code("MAIL FROM:<carol@elsewhere.test>") == 250)
+        #expect(try await code("RCPT TO:<alice@pg.test>") == 250)
+        #expect(try await code("RCPT TO:<nobody@pg.test>") == 550)
+        #expect(try await code("DATA") == 354)
+        #expect(try await code("From: carol@elsewhere.test\r\nSubject: \(subject)\r\n\r\n\(body)\r\n.") == 250)
+        #expect(try await code("QUIT") == 221)
+        await smtp.close()
     }
 
     @Test func aWrongURLStopsStartUpWithAClearMessage() async throws {
