@@ -13,6 +13,11 @@ public struct MailService: Sendable {
     /// Bodies up to this size are kept in the store (``BodyPlacement/inline(_:)``), larger ones
     /// as files in the `BlobStore`.
     public let inlineBodyLimit: Int
+    /// Bodies larger than this keep their parse (``BlobMetadata/parsedJSON``), wherever their
+    /// bytes live: parsing them again at every FETCH would cost more than decoding the cache.
+    /// The inline limit, at most ``defaultInlineBodyLimit`` (a store that keeps every body,
+    /// PostgreSQL, still caches the parse of big ones).
+    public let parseCacheThreshold: Int
     /// Indexes the text of new bodies after delivery; ``search(accountID:mailboxID:query:)``
     /// catches it up first.
     public let searchIndex: SearchIndexer
@@ -30,6 +35,7 @@ public struct MailService: Sendable {
         self.clock = clock
         self.defaultQuota = defaultQuota
         self.inlineBodyLimit = inlineBodyLimit
+        self.parseCacheThreshold = min(inlineBodyLimit, Self.defaultInlineBodyLimit)
         self.searchIndex = searchIndex ?? SearchIndexer(store: store, blobs: blobs)
     }
 
@@ -147,7 +153,7 @@ public struct MailService: Sendable {
     /// Inserts copies of one body into several mailboxes at once.
     public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
-        let metadata = try Self.metadata(of: raw, cachingParse: raw.count > inlineBodyLimit)
+        let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         let blobID: BlobID
         let body: BodyPlacement
         if raw.count <= inlineBodyLimit {
@@ -187,17 +193,19 @@ public struct MailService: Sendable {
         return try await blobs.get(record.blobID)
     }
 
-    /// The inline bodies (at most ``inlineBodyLimit`` each) of many records in one store read;
-    /// bodies kept as files are absent — read those one at a time with ``raw(_:)``.
+    /// The small bodies (at most ``parseCacheThreshold`` each) of many records in one store read,
+    /// so a batch stays small even where the store keeps big bodies too; the others are absent —
+    /// read those one at a time with ``raw(_:)``.
     public func inlineBodies(_ records: [MessageRecord]) async throws -> [BlobID: [UInt8]] {
-        try await store.inlineBodies(blobIDs: records.map(\.blobID))
+        let small = records.filter { $0.size <= parseCacheThreshold }.map(\.blobID)
+        return small.isEmpty ? [:] : try await store.inlineBodies(blobIDs: small)
     }
 
     /// The message parsed (envelope, body structure, headers; no search text): a small body —
     /// `raw` when the caller has it — is parsed afresh, a body kept as a file comes from the
     /// parse cached at delivery.
     public func parsed(_ record: MessageRecord, raw: [UInt8]? = nil) async throws -> ParsedMessage {
-        if let raw, raw.count <= inlineBodyLimit { return MIMEParser.parse(raw, searchText: false) }
+        if let raw, raw.count <= parseCacheThreshold { return MIMEParser.parse(raw, searchText: false) }
         if let json = try await store.parsedJSON(blobID: record.blobID) {
             return try JSONDecoder().decode(ParsedMessage.self, from: json)
         }

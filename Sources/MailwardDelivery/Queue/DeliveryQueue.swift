@@ -24,7 +24,7 @@ public struct DeliveryQueue: OutboundQueue {
     public func enqueue(_ message: OutboundMessage) async throws {
         guard !message.recipients.isEmpty else { return }
         let raw = message.raw
-        let metadata = try MailService.metadata(of: raw, cachingParse: raw.count > inlineBodyLimit)
+        let metadata = try MailService.metadata(of: raw, cachingParse: true)
         let blobID: BlobID
         let body: BodyPlacement
         if raw.count <= inlineBodyLimit {
