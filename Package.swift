@@ -209,7 +209,7 @@ let package = Package(
         // Benchmarks (not tests): scripts/bench/*
         .executableTarget(
             name: "storage-bench",
-            dependencies: ["MailwardApp", "MailwardCore", "MailwardConfig"],
+            dependencies: ["MailwardApp", "MailwardCore", "MailwardConfig", "StorePostgres"],
             path: "Benchmarks/StorageBenchmark",
             swiftSettings: strict
         ),

@@ -2,10 +2,12 @@ import Foundation
 import MailwardApp
 import MailwardConfig
 import MailwardCore
+import StorePostgres
 
 /// Storage benchmark (issue 3): deliver N messages of about 10 KB into one fresh store, then
-/// fetch them all back; prints messages/s both ways and the bytes on disk.
-/// Usage: storage-bench [--count N] [--concurrency C] [--keep]
+/// fetch them all back; prints messages/s both ways and the bytes on disk. With `--postgres URL`
+/// the store is a fresh schema in that PostgreSQL database (dropped afterwards) instead of SQLite.
+/// Usage: storage-bench [--count N] [--concurrency C] [--postgres URL] [--keep]
 @main
 struct StorageBenchmark {
     static func main() async throws {
@@ -17,7 +19,14 @@ struct StorageBenchmark {
         let count = value("--count", 10_000)
         let concurrency = max(1, value("--concurrency", 8))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-bench-\(UUID().uuidString)").path
-        let runtime = try Runtime(folder: try DataFolder.prepare(path), configuration: MailwardConfiguration())
+        var configuration = MailwardConfiguration()
+        if let i = arguments.firstIndex(of: "--postgres"), i + 1 < arguments.count {
+            let url = arguments[i + 1]
+            let schema = "bench_" + UUID().uuidString.prefix(8).lowercased()
+            configuration.storage.postgresURL = url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+        }
+        let runtime = try await Runtime.make(folder: try DataFolder.prepare(path), configuration: configuration)
+        let postgres = runtime.store as? PostgresStore
         try await runtime.accounts.addDomain("bench.test")
         let account = try await runtime.accounts.addAccount("bench@bench.test", password: "Tea-Garden-42")
         let messages = (0..<count).map(makeMessage)
@@ -60,17 +69,22 @@ struct StorageBenchmark {
             (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64 ?? 0
         }
         let wal = size(runtime.folder.databasePath + "-wal")
-        let database = size(runtime.folder.databasePath) + wal
+        let database = try await postgres?.diskUsage() ?? size(runtime.folder.databasePath) + wal
         let blobs = runtime.blobs.diskUsage()
+        print("store:               \(postgres == nil ? "SQLite" : "PostgreSQL")")
         print("messages:            \(count) × ~\(bytes / count) B = \(bytes / 1024) KiB, \(concurrency) concurrent deliveries")
         print(String(format: "deliver (durable):   %.1f s, %.0f messages/s", seconds(delivered), Double(count) / seconds(delivered)))
-        print(String(format: "  CPU per delivery:  %.3f ms (user + system, whole process)", 1000 * deliveryCPU / Double(count)))
+        print(String(format: "  CPU per delivery:  %.3f ms (user + system, whole process", 1000 * deliveryCPU / Double(count))
+              + (postgres == nil ? ")" : "; PostgreSQL's own not counted)"))
         print(String(format: "fetch all back:      %.2f s, %.0f messages/s", seconds(fetched), Double(count) / seconds(fetched)))
         print(String(format: "search (Chinese):    %.3f s, %d hits", seconds(searched), hits.count))
         print("database on disk:    \(database / 1024) KiB (of which WAL \(wal / 1024) KiB)")
         print("bodies on disk:      \(blobs / 1024) KiB")
         print(String(format: "disk / raw bytes:    %.2f", Double(database + blobs) / Double(bytes)))
-        if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: path) }
+        if !arguments.contains("--keep") {
+            try? FileManager.default.removeItem(atPath: path)
+            try await postgres?.dropSchema()
+        }
     }
 
     /// User plus system CPU time of the whole process so far.

@@ -23,6 +23,8 @@ public final class PostgresStore: Sendable {
     /// This process among the nodes sharing the database: its connections' `application_name`,
     /// which the mailbox-change notifications carry (see ``relayChanges(to:)``).
     public let nodeName: String
+    /// The schema the tables live in when one was named (the URL's `schema`), else nil.
+    public let schema: String?
     private let runner: Task<Void, Never>
     private let relays = Mutex<[Task<Void, Never>]>([])
 
@@ -49,7 +51,7 @@ public final class PostgresStore: Sendable {
             configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public"))
         }
         let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
-                                  nodeName: nodeName)
+                                  nodeName: nodeName, schema: schema)
         do {
             if let schema {
                 try await store.client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
@@ -62,10 +64,11 @@ public final class PostgresStore: Sendable {
         return store
     }
 
-    private init(client: PostgresClient, logger: Logger, nodeName: String) {
+    private init(client: PostgresClient, logger: Logger, nodeName: String, schema: String?) {
         self.client = client
         self.logger = logger
         self.nodeName = nodeName
+        self.schema = schema
         // Started at once (not at the next scheduling), so the pool runs before the first query.
         runner = Task.immediate { [client] in await client.run() }
     }
@@ -78,6 +81,22 @@ public final class PostgresStore: Sendable {
     public func close() {
         for relay in relays.withLock({ $0 }) { relay.cancel() }
         runner.cancel()
+    }
+
+    /// Bytes the store's tables take on disk, indexes and out-of-line values included.
+    public func diskUsage() async throws -> Int64 {
+        try await rows("""
+            SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::BIGINT AS bytes
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r'
+            """)[0].get("bytes")
+    }
+
+    /// Removes the store's own schema with everything in it (benchmarks clean up this way);
+    /// refused for a store without one, whose tables share the database's default schema.
+    public func dropSchema() async throws {
+        guard let schema else { throw PostgresStoreError("the store has no schema of its own to drop") }
+        try await execute(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
     }
 
     /// Publishes into `events` what other nodes change (the `mailbox_changed` trigger's NOTIFY
