@@ -45,8 +45,10 @@ public final class PostgresStore: Sendable {
         configuration.options.additionalStartupParameters.append(("application_name", nodeName))
         let schema = schema ?? PostgresURL.schema(url)
         if let schema {
-            guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                throw PostgresStoreError("a schema name is letters, digits and '_' only")
+            // An identifier that needs no quoting (it is spliced into CREATE SCHEMA and search_path).
+            guard let first = schema.first, first.isASCII && (first.isLetter || first == "_"),
+                  schema.count <= 63, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw PostgresStoreError("a schema name is letters, digits and '_' only, starting with a letter or '_'")
             }
             configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public"))
         }
