@@ -157,31 +157,12 @@ public actor InMemoryMailStore: MailStore {
 
     public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
                             unchangedSince: ModSeq?) throws -> FlagUpdateResult {
-        var modifiedSince: [MessageUID] = []
-        var pending: [(MessageRecord, MessageFlags)] = []
-        var unchanged: [MessageState] = []
-        for record in messages(mailboxID: mailboxID, uids: uids) {
-            if let unchangedSince, record.modSeq > unchangedSince {
-                modifiedSince.append(record.uid)
-                continue
-            }
-            let flags = change.apply(to: record.flags)
-            if flags != record.flags {
-                pending.append((record, flags))
-            } else {
-                unchanged.append(MessageState(uid: record.uid, modSeq: record.modSeq, flags: record.flags))
-            }
-        }
-        guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince, unchanged: unchanged) }
-        let modseq = try bumpModSeq(mailboxID)
-        let updated = pending.map { record, flags in
-            var changed = record
-            changed.flags = flags
-            changed.modSeq = modseq
-            messagesByID[record.id] = changed
-            return changed
-        }
-        return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince, unchanged: unchanged)
+        let plan = FlagChangePlan(records: messages(mailboxID: mailboxID, uids: uids), change: change,
+                                  unchangedSince: unchangedSince)
+        guard !plan.changes.isEmpty else { return plan.result(modSeq: nil) }
+        let result = plan.result(modSeq: try bumpModSeq(mailboxID))
+        for record in result.updated { messagesByID[record.id] = record }
+        return result
     }
 
     public func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {

@@ -216,39 +216,20 @@ extension PostgresStore: MailStore {
             // just before can forget the change, never a message.
             try await connection.execute("SET LOCAL synchronous_commit = off", logger: self.logger)
             try await Self.lockMailboxes(connection, logger: self.logger, ids: [mailboxID])
-            var modifiedSince: [MessageUID] = []
-            var pending: [(MessageRecord, MessageFlags)] = []
-            var unchanged: [MessageState] = []
-            for row in try await connection.rows(Self.selectMessages(where: """
+            let records = try await connection.rows(Self.selectMessages(where: """
                 m.mailbox_id = \(mailboxID) AND m.uid = ANY(\(uids.map { Int64($0) })) ORDER BY m.uid
-                """), logger: self.logger) {
-                let record = try Self.record(row)
-                if let unchangedSince, record.modSeq > unchangedSince {
-                    modifiedSince.append(record.uid)
-                    continue
-                }
-                let flags = change.apply(to: record.flags)
-                if flags != record.flags {
-                    pending.append((record, flags))
-                } else {
-                    unchanged.append(MessageState(uid: record.uid, modSeq: record.modSeq, flags: record.flags))
-                }
-            }
-            guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince, unchanged: unchanged) }
-            let modseq = try await Self.bumpModSeq(connection, logger: self.logger, mailboxID: mailboxID)
-            var updated: [MessageRecord] = []
-            for (record, flags) in pending {
+                """), logger: self.logger).map(Self.record)
+            let plan = FlagChangePlan(records: records, change: change, unchangedSince: unchangedSince)
+            guard !plan.changes.isEmpty else { return plan.result(modSeq: nil) }
+            let result = plan.result(modSeq: try await Self.bumpModSeq(connection, logger: self.logger, mailboxID: mailboxID))
+            for record in result.updated {
                 try await connection.execute("""
-                    UPDATE messages SET flags = \(flags.serialized), seen = \(flags.contains(MessageFlags.seen)),
-                        deleted = \(flags.contains(MessageFlags.deleted)), modseq = \(modseq)
+                    UPDATE messages SET flags = \(record.flags.serialized), seen = \(record.flags.contains(MessageFlags.seen)),
+                        deleted = \(record.flags.contains(MessageFlags.deleted)), modseq = \(record.modSeq)
                     WHERE id = \(record.id)
                     """, logger: self.logger)
-                var changed = record
-                changed.flags = flags
-                changed.modSeq = modseq
-                updated.append(changed)
             }
-            return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince, unchanged: unchanged)
+            return result
         }
     }
 
@@ -284,7 +265,7 @@ extension PostgresStore: MailStore {
         binds.append(accountID)
         var sql = "SELECT m.id FROM messages m WHERE m.account_id = $1 AND m.blob_id IN (SELECT blob_id FROM blob_text WHERE "
         sql += terms.enumerated().map { index, term in
-            binds.append(Self.likePattern(term))
+            binds.append(MailSearchTerm.likePattern(term))
             return "text ILIKE $\(index + 2)"
         }.joined(separator: " AND ") + ")"
         if let mailboxID {
@@ -318,16 +299,6 @@ extension PostgresStore: MailStore {
                     """, logger: self.logger)
             }
         }
-    }
-
-    /// `%term%` for `ILIKE`, with the pattern characters escaped.
-    static func likePattern(_ term: String) -> String {
-        var escaped = ""
-        for c in term {
-            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
-            escaped.append(c)
-        }
-        return "%" + escaped + "%"
     }
 
     /// PostgreSQL text cannot hold NUL characters; a NUL in a message's text becomes a space.

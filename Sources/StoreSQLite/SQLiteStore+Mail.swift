@@ -239,35 +239,16 @@ extension SQLiteStore: MailStore {
                             unchangedSince: ModSeq?) async throws -> FlagUpdateResult {
         guard !uids.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: []) }
         return try await relaxedWrite { db in
-            var modifiedSince: [MessageUID] = []
-            var pending: [(MessageRecord, MessageFlags)] = []
-            var unchanged: [MessageState] = []
-            for row in try Self.rows(db, mailboxID: mailboxID, uids: uids) {
-                let record = try Self.record(row)
-                if let unchangedSince, record.modSeq > unchangedSince {
-                    modifiedSince.append(record.uid)
-                    continue
-                }
-                let flags = change.apply(to: record.flags)
-                if flags != record.flags {
-                    pending.append((record, flags))
-                } else {
-                    unchanged.append(MessageState(uid: record.uid, modSeq: record.modSeq, flags: record.flags))
-                }
-            }
-            guard !pending.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: modifiedSince, unchanged: unchanged) }
-            let modseq = try Self.bumpModSeq(db, mailboxID: mailboxID)
-            var updated: [MessageRecord] = []
-            for (record, flags) in pending {
+            let plan = FlagChangePlan(records: try Self.rows(db, mailboxID: mailboxID, uids: uids).map(Self.record),
+                                      change: change, unchangedSince: unchangedSince)
+            guard !plan.changes.isEmpty else { return plan.result(modSeq: nil) }
+            let result = plan.result(modSeq: try Self.bumpModSeq(db, mailboxID: mailboxID))
+            for record in result.updated {
                 try db.execute(sql: "UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE id = ?",
-                               arguments: [flags.serialized, flags.contains(MessageFlags.seen), flags.contains(MessageFlags.deleted),
-                                           modseq, record.id])
-                var changed = record
-                changed.flags = flags
-                changed.modSeq = modseq
-                updated.append(changed)
+                               arguments: [record.flags.serialized, record.flags.contains(MessageFlags.seen),
+                                           record.flags.contains(MessageFlags.deleted), record.modSeq, record.id])
             }
-            return FlagUpdateResult(updated: updated, modifiedSince: modifiedSince, unchanged: unchanged)
+            return result
         }
     }
 
@@ -298,7 +279,7 @@ extension SQLiteStore: MailStore {
             """
         var arguments: StatementArguments = [accountID]
         sql += terms.map { _ in " text LIKE ? ESCAPE '\\'" }.joined(separator: " AND ") + ")"
-        for term in terms { _ = arguments.append(contentsOf: [Self.likePattern(term)]) }
+        for term in terms { _ = arguments.append(contentsOf: [MailSearchTerm.likePattern(term)]) }
         if let mailboxID {
             sql += " AND m.mailbox_id = ?"
             _ = arguments.append(contentsOf: [mailboxID])
@@ -331,15 +312,6 @@ extension SQLiteStore: MailStore {
                 try db.cachedStatement(sql: "INSERT INTO blob_text (rowid, text) VALUES (?, ?)").execute(arguments: [rowid, text])
             }
         }
-    }
-
-    static func likePattern(_ term: String) -> String {
-        var escaped = ""
-        for c in term {
-            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
-            escaped.append(c)
-        }
-        return "%" + escaped + "%"
     }
 
     public func quota(accountID: AccountID) async throws -> QuotaUsage {

@@ -154,16 +154,7 @@ public struct MailService: Sendable {
     public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
-        let blobID: BlobID
-        let body: BodyPlacement
-        if raw.count <= inlineBodyLimit {
-            blobID = BlobID.of(raw)
-            body = .inline(raw)
-        } else {
-            blobID = try await blobs.put(raw)
-            let blobs = self.blobs
-            body = .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) })
-        }
+        let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         let records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata, body: body)
         for (mailboxID, group) in Dictionary(grouping: records, by: \.mailboxID) {
             events.publish(.appended(group.map(\.uid)), in: mailboxID)

@@ -83,6 +83,19 @@ public protocol MailStore: Sendable {
     func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int
 }
 
+/// A term of ``MailStore/searchText(accountID:mailboxID:terms:)`` for the SQL stores.
+public enum MailSearchTerm {
+    /// `%term%` for `LIKE`/`ILIKE … ESCAPE '\'`: the term's own `%`, `_` and `\` match literally.
+    public static func likePattern(_ term: String) -> String {
+        var escaped = ""
+        for c in term {
+            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
+            escaped.append(c)
+        }
+        return "%" + escaped + "%"
+    }
+}
+
 /// Where a new message's bytes go.
 public enum BodyPlacement: Sendable {
     /// In the store, written in the same transaction as the message rows: a small body then
@@ -93,6 +106,16 @@ public enum BodyPlacement: Sendable {
     /// blob row is referenced, and must make sure the body file exists (rewriting it if a
     /// concurrent garbage collection removed it).
     case blobStore(ensure: @Sendable () throws -> Void)
+}
+
+extension BodyPlacement {
+    /// Where a new body goes: into the store with its rows up to `inlineLimit` bytes; beyond,
+    /// into `blobs` first (durable when this returns), re-checked inside the store's transaction.
+    public static func choose(for raw: [UInt8], inlineLimit: Int, blobs: any BlobStore) async throws -> (BlobID, BodyPlacement) {
+        if raw.count <= inlineLimit { return (BlobID.of(raw), .inline(raw)) }
+        let blobID = try await blobs.put(raw)
+        return (blobID, .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) }))
+    }
 }
 
 /// The port for message bodies: immutable, content-addressed byte strings.

@@ -25,16 +25,7 @@ public struct DeliveryQueue: OutboundQueue {
         guard !message.recipients.isEmpty else { return }
         let raw = message.raw
         let metadata = try MailService.metadata(of: raw, cachingParse: true)
-        let blobID: BlobID
-        let body: BodyPlacement
-        if raw.count <= inlineBodyLimit {
-            blobID = BlobID.of(raw)
-            body = .inline(raw)
-        } else {
-            blobID = try await blobs.put(raw)
-            let blobs = self.blobs
-            body = .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) })
-        }
+        let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,
                                 createdAt: message.createdAt, blobID: blobID, metadata: metadata, body: body)
         wakeUp.signal()
