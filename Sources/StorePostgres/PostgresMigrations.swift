@@ -274,6 +274,63 @@ enum PostgresMigrations {
             CREATE TRIGGER mailbox_changed AFTER UPDATE OR DELETE ON mailboxes
                 FOR EACH ROW EXECUTE FUNCTION mailbox_changed();
             """),
+        ("007-insert-copies-function", """
+            -- A delivery in one round trip (PostgresStore.insertCopies): the same steps, in the
+            -- same lock order, as separate statements would take — mailboxes (by id), the body's
+            -- row, the quotas — then one copy per mailbox, in the order given. Errors: MWM01 (no
+            -- such mailbox; DETAIL its id), MWQ01 (quota exceeded; DETAIL the account's address).
+            CREATE FUNCTION mailward_insert_copies(
+                p_blob TEXT, p_size BIGINT, p_summary TEXT, p_parsed TEXT, p_body BYTEA,
+                p_mailboxes BIGINT[], p_flags TEXT[], p_seen BOOLEAN[], p_deleted BOOLEAN[],
+                p_dates DOUBLE PRECISION[])
+            RETURNS TABLE (o_index INT, o_id BIGINT, o_uid BIGINT, o_modseq BIGINT)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                v_missing BIGINT;
+                v_seq BIGINT;
+                v_inserted BOOLEAN;
+                v_account BIGINT;
+                v_added BIGINT;
+                v_limit BIGINT;
+                v_used BIGINT;
+            BEGIN
+                PERFORM 1 FROM mailboxes WHERE id = ANY(p_mailboxes) ORDER BY id FOR UPDATE;
+                SELECT m INTO v_missing FROM unnest(p_mailboxes) AS m
+                    WHERE NOT EXISTS (SELECT 1 FROM mailboxes WHERE id = m) LIMIT 1;
+                IF v_missing IS NOT NULL THEN
+                    RAISE EXCEPTION 'no such mailbox' USING ERRCODE = 'MWM01', DETAIL = v_missing::TEXT;
+                END IF;
+                INSERT INTO blobs AS b (id, size, refcount, summary, parsed, body)
+                    VALUES (p_blob, p_size, 0, p_summary, p_parsed, p_body)
+                    ON CONFLICT (id) DO UPDATE SET body = COALESCE(b.body, excluded.body)
+                    RETURNING b.seq, (b.xmax = 0) INTO v_seq, v_inserted;
+                IF v_inserted THEN
+                    INSERT INTO blob_text_pending (seq, blob_id) VALUES (v_seq, p_blob);
+                END IF;
+                FOR v_account, v_added IN
+                    SELECT mb.account_id, p_size * COUNT(*) FROM unnest(p_mailboxes) AS c(mailbox_id)
+                    JOIN mailboxes mb ON mb.id = c.mailbox_id GROUP BY mb.account_id ORDER BY mb.account_id
+                LOOP
+                    SELECT q.limit_bytes, q.used_bytes INTO v_limit, v_used FROM quotas q
+                        WHERE q.account_id = v_account FOR UPDATE;
+                    IF FOUND AND v_used + v_added > v_limit THEN
+                        RAISE EXCEPTION 'quota exceeded' USING ERRCODE = 'MWQ01',
+                            DETAIL = COALESCE((SELECT a.address FROM accounts a WHERE a.id = v_account), '#' || v_account);
+                    END IF;
+                END LOOP;
+                FOR i IN 1 .. cardinality(p_mailboxes) LOOP
+                    UPDATE mailboxes mb SET uid_next = mb.uid_next + 1, highest_modseq = mb.highest_modseq + 1
+                        WHERE mb.id = p_mailboxes[i]
+                        RETURNING mb.uid_next - 1, mb.highest_modseq, mb.account_id INTO o_uid, o_modseq, v_account;
+                    INSERT INTO messages (mailbox_id, account_id, uid, modseq, flags, seen, deleted, internal_date, size, blob_id)
+                        VALUES (p_mailboxes[i], v_account, o_uid, o_modseq, p_flags[i], p_seen[i], p_deleted[i], p_dates[i],
+                                p_size, p_blob)
+                        RETURNING id INTO o_id;
+                    o_index := i;
+                    RETURN NEXT;
+                END LOOP;
+            END $$;
+            """),
     ]
 
     /// Applies what `schema_migrations` does not list yet, each migration in a transaction of

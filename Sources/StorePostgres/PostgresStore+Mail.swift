@@ -108,24 +108,45 @@ extension PostgresStore: MailStore {
         guard !copies.isEmpty else { return [] }
         let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
-        let inline: [UInt8]? = if case .inline(let bytes) = body { bytes } else { nil }
-        return try await transaction { connection in
-            let owners = try await Self.lockMailboxes(connection, logger: self.logger, ids: copies.map(\.mailboxID))
-            try await Self.referenceBlob(connection, logger: self.logger, blobID: blobID, size: metadata.size,
-                                         summary: summaryJSON, parsed: parsedJSON, inline: inline)
-            var added: [AccountID: Int64] = [:]
-            for copy in copies { added[owners[copy.mailboxID]!, default: 0] += Int64(metadata.size) }
-            try await Self.checkQuota(connection, logger: self.logger, added: added)
-            if case .blobStore(let ensure) = body { try ensure() }
-            var records: [MessageRecord] = []
-            for copy in copies {
-                records.append(try await Self.insertCopy(connection, logger: self.logger, mailboxID: copy.mailboxID,
-                                                         accountID: owners[copy.mailboxID]!, flags: copy.flags,
-                                                         internalDate: copy.internalDate, size: metadata.size, blobID: blobID,
-                                                         summary: metadata.summary))
+        let inline: ByteBuffer? = if case .inline(let bytes) = body { ByteBuffer(bytes: bytes) } else { nil }
+        // One round trip (mailward_insert_copies, migration 007) instead of eight: the client's
+        // share of a delivery was mostly protocol work per statement.
+        let call: PostgresQuery = """
+            SELECT o_index, o_id, o_uid, o_modseq FROM mailward_insert_copies(
+                \(blobID.hex), \(metadata.size), \(summaryJSON), \(parsedJSON), \(inline), \(copies.map(\.mailboxID)),
+                \(copies.map(\.flags.serialized)), \(copies.map { $0.flags.contains(MessageFlags.seen) }),
+                \(copies.map { $0.flags.contains(MessageFlags.deleted) }), \(copies.map(\.internalDate.timeIntervalSince1970)))
+            """
+        let rows: [PostgresRandomAccessRow]
+        do {
+            if case .blobStore(let ensure) = body {
+                // The body file is re-checked while the function's lock on its row is held.
+                rows = try await transaction { connection in
+                    let rows = try await connection.rows(call, logger: self.logger)
+                    try ensure()
+                    return rows
+                }
+            } else {
+                rows = try await self.rows(call)
             }
-            return records
+        } catch let error as PSQLError {
+            let detail = error.serverInfo?[.detail] ?? ""
+            switch error.serverInfo?[.sqlState] {
+            case "MWQ01": throw MailError.quotaExceeded(address: detail)
+            case "MWM01": throw MailError.noSuchMailbox("#" + detail)
+            default: throw error
+            }
         }
+        var records = Array<MessageRecord?>(repeating: nil, count: copies.count)
+        for row in rows {
+            let index = try row.get("o_index", as: Int.self) - 1
+            let copy = copies[index]
+            records[index] = MessageRecord(id: try row.get("o_id"), mailboxID: copy.mailboxID,
+                                           uid: MessageUID(truncatingIfNeeded: try row.get("o_uid", as: Int64.self)),
+                                           modSeq: try row.get("o_modseq"), flags: copy.flags, internalDate: copy.internalDate,
+                                           size: metadata.size, blobID: blobID, summary: metadata.summary)
+        }
+        return records.compactMap { $0 }
     }
 
     public func inlineBody(blobID: BlobID) async throws -> [UInt8]? {
@@ -287,18 +308,16 @@ extension PostgresStore: MailStore {
 
     public func addToTextIndex(_ texts: [(blobID: BlobID, text: String)]) async throws {
         guard !texts.isEmpty else { return }
-        try await transaction { connection in
-            for (blobID, text) in texts {
-                // Only a body still waiting: one indexed meanwhile (another run, another node) is
-                // not added twice.
-                guard try await connection.execute("""
-                    DELETE FROM blob_text_pending WHERE blob_id = \(blobID.hex) RETURNING 1
-                    """, logger: self.logger) > 0 else { continue }
-                try await connection.execute("""
-                    INSERT INTO blob_text (blob_id, text) VALUES (\(blobID.hex), \(Self.indexable(text))) ON CONFLICT DO NOTHING
-                    """, logger: self.logger)
-            }
-        }
+        // One statement for the batch. Only bodies still waiting are added: one indexed
+        // meanwhile (another run, another node) is not added twice.
+        try await execute("""
+            WITH done AS (DELETE FROM blob_text_pending WHERE blob_id = ANY(\(texts.map(\.blobID.hex))) RETURNING blob_id)
+            INSERT INTO blob_text (blob_id, text)
+            SELECT t.id, t.text FROM unnest(\(texts.map(\.blobID.hex))::TEXT[], \(texts.map { Self.indexable($0.text) })::TEXT[])
+                AS t(id, text)
+            JOIN done ON done.blob_id = t.id
+            ON CONFLICT DO NOTHING
+            """)
     }
 
     /// PostgreSQL text cannot hold NUL characters; a NUL in a message's text becomes a space.

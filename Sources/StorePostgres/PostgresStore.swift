@@ -147,8 +147,10 @@ public final class PostgresStore: Sendable {
 
     /// One statement outside an explicit transaction (its own implicit one).
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await Self.mapped {
-            try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        try await retrying {
+            try await Self.mapped {
+                try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+            }
         }
     }
 
@@ -163,23 +165,31 @@ public final class PostgresStore: Sendable {
     /// run again from the start, up to a few times; unique and foreign-key violations become
     /// the port's `StoreError`s.
     func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await retrying {
+            try await Self.mapped {
+                try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let result = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return result
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `work` again (up to five times in all) when it lost a deadlock or a serialization
+    /// race: PostgreSQL rolled it back whole, so running it again is safe.
+    func retrying<T>(_ work: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await Self.mapped {
-                    try await client.withConnection { connection in
-                        try await connection.query("BEGIN", logger: logger)
-                        do {
-                            let result = try await body(connection)
-                            try await connection.query("COMMIT", logger: logger)
-                            return result
-                        } catch {
-                            _ = try? await connection.query("ROLLBACK", logger: logger)
-                            throw error
-                        }
-                    }
-                }
+                return try await work()
             } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
                 continue
             }
