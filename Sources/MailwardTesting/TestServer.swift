@@ -17,11 +17,20 @@ public final class TestServer: Sendable {
     public static func start(dataPath: String? = nil,
                              configure: @Sendable (inout MailwardConfiguration) -> Void = { _ in },
                              prepare: @Sendable (inout Runtime) -> Void = { _ in }) async throws -> TestServer {
-        var configuration = MailwardConfiguration()
-        configure(&configuration)
-        configuration.useEphemeralPorts()
         let path = dataPath
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("mailward-server-\(UUID().uuidString)").path
+        var configuration = MailwardConfiguration()
+        // MAILWARD_TEST_STORE=postgres runs every door test on PostgreSQL (POSTGRES_URL), each
+        // data folder with a schema of its own (a restart on the same folder finds its mail
+        // again); by default the servers use SQLite.
+        let environment = ProcessInfo.processInfo.environment
+        if environment["MAILWARD_TEST_STORE"] == "postgres", let url = environment["POSTGRES_URL"], !url.isEmpty {
+            let folderName = URL(fileURLWithPath: path).lastPathComponent.lowercased()
+            let schema = "s_" + String(folderName.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.suffix(60))
+            configuration.storage.postgresURL = url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+        }
+        configure(&configuration)
+        configuration.useEphemeralPorts()
         var runtime = try await Runtime.make(folder: try DataFolder.prepare(path), configuration: configuration)
         prepare(&runtime)
         var logger = Logger(label: "mailward-test")
