@@ -40,13 +40,27 @@ import Testing
         throw CancellationError()
     }
 
-    @Test func killNineDuringConcurrentDeliveriesLosesNoAcknowledgedMessage() async throws {
+    /// The stores to crash: SQLite, and PostgreSQL when `POSTGRES_URL` names a server.
+    static var stores: [String] {
+        ProcessInfo.processInfo.environment["POSTGRES_URL"].map { $0.isEmpty ? ["sqlite"] : ["sqlite", "postgres"] } ?? ["sqlite"]
+    }
+
+    @Test(arguments: stores)
+    func killNineDuringConcurrentDeliveriesLosesNoAcknowledgedMessage(_ store: String) async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-crash-\(UUID().uuidString)").path
         let binary = Binary.mailward.path
-        #expect(try await run(binary, ["domain", "add", "example.test", "--data", data]).status == 0)
-        #expect(try await run(binary, ["user", "add", "alice@example.test", "--password", password, "--data", data]).status == 0)
+        var configuration = MailwardConfiguration()
+        var environment: [String: String] = ["MAILWARD_LOG_LEVEL": "error"]
+        if store == "postgres", let url = ProcessInfo.processInfo.environment["POSTGRES_URL"] {
+            let schema = "crash_" + UUID().uuidString.prefix(8).lowercased()
+            configuration.storage.postgresURL = url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+            environment["MAILWARD_STORAGE_POSTGRES_URL"] = configuration.storage.postgresURL
+        }
+        #expect(try await run(binary, ["domain", "add", "example.test", "--data", data], environment: environment).status == 0)
+        #expect(try await run(binary, ["user", "add", "alice@example.test", "--password", password, "--data", data],
+                              environment: environment).status == 0)
         let smtpPort = try freePort()
-        var environment: [String: String] = ["MAILWARD_SMTP_PORT": "\(smtpPort)", "MAILWARD_LOG_LEVEL": "error"]
+        environment["MAILWARD_SMTP_PORT"] = "\(smtpPort)"
         for key in ["HTTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
                     "POP3_PORT", "POP3_TLS_PORT"] {
             environment["MAILWARD_\(key)"] = "\(try freePort())"
@@ -91,7 +105,7 @@ import Testing
         #expect(acked.count >= 60)
 
         // Read the store directly: every acknowledged message is there, whole.
-        let runtime = try Runtime(folder: try DataFolder.prepare(data), configuration: MailwardConfiguration())
+        let runtime = try await Runtime.make(folder: try DataFolder.prepare(data), configuration: configuration)
         let account = try await runtime.accounts.account("alice@example.test")
         let inbox = try await runtime.mail.inbox(accountID: account.id)
         var stored: Set<Int> = []
