@@ -119,8 +119,9 @@ public struct Runtime: Sendable {
                                        sms: sender)
         authenticator = ProtocolAuthenticator(security)
         // With every body in the store (PostgreSQL), queued ones too: any node's worker sends them.
-        deliveryQueue = DeliveryQueue(store: store, blobs: blobs,
-                                      inlineBodyLimit: inlineBodyLimit == .max ? .max : 0)
+        let dkim = DKIMSigner(keys: try DKIMKeyFiles.load(folder))
+        deliveryQueue = DeliveryQueue(store: store, blobs: blobs, inlineBodyLimit: inlineBodyLimit == .max ? .max : 0,
+                                      signer: dkim.domains.isEmpty ? nil : dkim)
         outbound = deliveryQueue
         shares = ShareService(security, store: store)
     }

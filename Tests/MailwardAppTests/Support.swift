@@ -4,17 +4,6 @@ import MailwardTesting
 import FoundationNetworking
 #endif
 
-/// The built `mailward` executable (same build folder as this test bundle).
-enum Binary {
-    static var mailward: URL {
-        if let explicit = ProcessInfo.processInfo.environment["MAILWARD_BIN"] { return URL(fileURLWithPath: explicit) }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mailward")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".build/debug/mailward")
-    }
-}
-
 struct CommandResult {
     var status: Int32
     var stdout: String

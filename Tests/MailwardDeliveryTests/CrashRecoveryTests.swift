@@ -1,4 +1,5 @@
 import Foundation
+import MailwardTesting
 import MailwardApp
 import MailwardConfig
 import MailwardCore
@@ -7,10 +8,7 @@ import Testing
 /// `mailward serve` as a real process, killed with SIGKILL in the middle of delivering a full
 /// queue, then restarted: no message is lost; duplicates are limited to the few in flight.
 @Suite(.serialized) struct CrashRecoveryTests {
-    static var mailward: URL {
-        if let explicit = ProcessInfo.processInfo.environment["MAILWARD_BIN"] { return URL(fileURLWithPath: explicit) }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mailward")
-    }
+    static var mailward: URL { Binary.mailward }
 
     static func serve(data: String, sinkPort: Int) throws -> Process {
         let process = Process()

@@ -81,17 +81,6 @@ func plainCredentials(_ user: String, _ password: String) -> String {
     Data(([0] + Array(user.utf8) + [0] + Array(password.utf8))).base64EncodedString()
 }
 
-/// The `mailward` executable built beside this test bundle.
-enum Binary {
-    static var mailward: URL {
-        if let explicit = ProcessInfo.processInfo.environment["MAILWARD_BIN"] { return URL(fileURLWithPath: explicit) }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mailward")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".build/debug/mailward")
-    }
-}
-
 /// Runs a program to completion; returns status and combined output.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
          stdin: String? = nil) async throws -> (status: Int32, output: String) {

@@ -12,18 +12,21 @@ public struct DeliveryQueue: OutboundQueue {
     /// Bodies up to this size live in the store (PostgreSQL keeps every one there, so a worker
     /// on any node can send it); larger ones, and all with the default 0, in the `BlobStore`.
     public let inlineBodyLimit: Int
+    /// Signs what leaves for the domains that have a DKIM key (SPEC M9), once, as it is queued.
+    public let signer: DKIMSigner?
 
     public init(store: any DeliveryQueueStore, blobs: any BlobStore, wakeUp: DeliveryWakeUp = DeliveryWakeUp(),
-                inlineBodyLimit: Int = 0) {
+                inlineBodyLimit: Int = 0, signer: DKIMSigner? = nil) {
         self.store = store
         self.blobs = blobs
         self.wakeUp = wakeUp
         self.inlineBodyLimit = inlineBodyLimit
+        self.signer = signer
     }
 
     public func enqueue(_ message: OutboundMessage) async throws {
         guard !message.recipients.isEmpty else { return }
-        let raw = message.raw
+        let raw = try signer?.sign(message.raw, at: message.createdAt) ?? message.raw
         let metadata = try MailService.metadata(of: raw, cachingParse: true)
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,

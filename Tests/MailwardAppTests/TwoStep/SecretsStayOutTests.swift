@@ -1,4 +1,5 @@
 import Foundation
+import MailwardTesting
 import MailwardConfig
 import Testing
 
