@@ -85,6 +85,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Content filters for incoming mail (SPEC M9): clamd (virus scanner) and rspamd (spam).
+        .target(
+            name: "MailwardFilters",
+            dependencies: [
+                "MailwardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardNet",
             dependencies: [
@@ -183,6 +194,7 @@ let package = Package(
             name: "MailwardApp",
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "StorePostgres", "MailwardNet", "MailwardWeb", "MailwardSMS",
+                "MailwardFilters",
                 "POP3Server", "SMTPServer", "IMAPServer", "MailwardDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -290,6 +302,7 @@ let package = Package(
         .testTarget(
             name: "SMTPServerTests",
             dependencies: ["SMTPServer", "SMTPCodec", "MailwardCore", "MailwardApp", "MailwardTesting", "MailwardNet", "StoreSQLite",
+                           "MailwardFilters", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict
         ),

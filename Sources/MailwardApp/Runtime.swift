@@ -5,6 +5,7 @@ import MailwardConfig
 import MailwardCore
 import MailwardSMS
 import MailwardDelivery
+import MailwardFilters
 import StorePostgres
 import StoreSQLite
 
@@ -29,6 +30,8 @@ public struct Runtime: Sendable {
     /// What the two-step use cases need: stores, key, settings, clock, randomness, SMS.
     public let security: SecurityEnvironment
     let lazySMS: LazySMSSender?
+    /// Virus and spam checks of incoming mail (`filters.*`); nil when none is configured.
+    public let filters: MessageFilters?
     /// The durable outbound queue (worked by the delivery service).
     public let deliveryQueue: DeliveryQueue
     /// Where doors hand mail for remote recipients: the delivery queue (tests may substitute a
@@ -124,6 +127,22 @@ public struct Runtime: Sendable {
                                       signer: dkim.domains.isEmpty ? nil : dkim)
         outbound = deliveryQueue
         shares = ShareService(security, store: store)
+        filters = try Self.contentFilters(configuration.filters)
+    }
+
+    static func contentFilters(_ settings: MailwardConfiguration.FilterSettings) throws -> MessageFilters? {
+        var filters: [any MessageFilter] = []
+        let timeout = Duration.seconds(settings.timeout)
+        if !settings.clamd.isEmpty {
+            guard let address = ClamdFilter.Address(settings.clamd) else { throw AppError("filters.clamd: expected host:port or a socket path") }
+            filters.append(ClamdFilter(address: address, timeout: timeout))
+        }
+        if !settings.rspamdURL.isEmpty { filters.append(RspamdFilter(baseURL: settings.rspamdURL, timeout: timeout)) }
+        guard !filters.isEmpty else { return nil }
+        let logger = Logger(label: "mailward.filters")
+        return MessageFilters(filters, failOpen: settings.onError == "accept", onFailure: { name, error in
+            logger.error("content filter unavailable", metadata: ["filter": "\(name)", "error": "\(error)"])
+        })
     }
 
     /// Builds the configured SMS provider now, so a bad configuration stops start-up.

@@ -114,6 +114,19 @@ public enum ConfigurationLoader {
                                                        range: 300...(30 * 86_400))
         try parseTwoStep(values, into: &c)
         try parseDelivery(values, &c.delivery)
+        c.filters.clamd = try values.string("filters.clamd", c.filters.clamd).trimmingCharacters(in: .whitespaces)
+        if !c.filters.clamd.isEmpty && !c.filters.clamd.hasPrefix("/") {
+            let port = c.filters.clamd.split(separator: ":").last.flatMap { Int($0) }
+            if !c.filters.clamd.contains(":") || port == nil || !(1...65_535).contains(port!) {
+                throw ConfigurationError(key: "filters.clamd", reason: "expected host:port (127.0.0.1:3310) or a socket path")
+            }
+        }
+        c.filters.rspamdURL = try values.string("filters.rspamd-url", c.filters.rspamdURL).trimmingCharacters(in: .whitespaces)
+        if !c.filters.rspamdURL.isEmpty && !(c.filters.rspamdURL.hasPrefix("http://") || c.filters.rspamdURL.hasPrefix("https://")) {
+            throw ConfigurationError(key: "filters.rspamd-url", reason: "expected http://host:port of rspamd's normal worker")
+        }
+        c.filters.onError = try values.choice("filters.on-error", c.filters.onError, ["defer", "accept"])
+        c.filters.timeout = try values.int("filters.timeout", c.filters.timeout, range: 1...600)
         return c
     }
 

@@ -16,6 +16,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var log = LogSettings()
     public var mail = MailSettings()
     public var storage = StorageSettings()
+    public var filters = FilterSettings()
     public var twoStep = TwoStepConfig()
     public var signIn = SignInConfig()
     public var sms = SMSConfig()
@@ -92,6 +93,18 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public struct StorageSettings: Sendable, Equatable {
         /// `postgres://user:password@host:5432/database`; empty: SQLite in the data folder.
         public var postgresURL: String = ""
+    }
+
+    /// Content filters on incoming (MX) mail: a virus scanner and a spam filter (SPEC M9).
+    public struct FilterSettings: Sendable, Equatable {
+        /// clamd's TCP `host:port` or Unix socket path; empty: no virus scanning.
+        public var clamd: String = ""
+        /// rspamd's normal worker, e.g. `http://127.0.0.1:11333`; empty: no spam filtering.
+        public var rspamdURL: String = ""
+        /// When a filter cannot be asked: `defer` (451, the sender retries) or `accept` (unchecked).
+        public var onError: String = "defer"
+        /// Seconds to wait for a filter's answer.
+        public var timeout: Int = 30
     }
 
     public struct MailSettings: Sendable, Equatable {

@@ -17,11 +17,14 @@ public struct CoreSMTPBackend: SMTPBackend {
     public let throttle: AuthenticationThrottle
     public let hostname: String
     public let clock: any WallClock
+    /// Virus and spam checks of incoming (MX) mail, before it is stored (SPEC M9).
+    public let filters: MessageFilters?
     let logger: Logger
 
     public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
                 shares: ShareService? = nil, outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle,
-                hostname: String, clock: any WallClock = SystemWallClock(), logger: Logger) {
+                hostname: String, clock: any WallClock = SystemWallClock(), filters: MessageFilters? = nil, logger: Logger) {
+        self.filters = filters
         self.accounts = accounts
         self.mail = mail
         self.authenticator = authenticator
@@ -117,7 +120,8 @@ public struct CoreSMTPBackend: SMTPBackend {
         let result = switch outcome {
         case .accepted: "accepted"
         case .temporaryFailure: "failed"
-        case .senderNotAllowed, .fromMissing, .mailboxFull: "rejected"
+        case .senderNotAllowed, .fromMissing, .mailboxFull, .contentRejected: "rejected"
+        case .contentDeferred: "deferred"
         }
         MailMetrics.smtpMessage(door: submission.client.account == nil ? "smtp" : "submission", result: result,
                                 bytes: submission.content.count)
@@ -156,9 +160,30 @@ public struct CoreSMTPBackend: SMTPBackend {
                 case .remote(let address): remote.append(address)
                 }
             }
+            var folder: SpecialUse?
+            var filterHeaders: [UInt8] = []
+            if submission.client.account == nil, let filters, !localAccounts.isEmpty {
+                let envelope = FilterEnvelope(remoteIP: submission.client.remoteIP, helo: submission.client.helo,
+                                              sender: transaction.reversePath.address,
+                                              recipients: transaction.recipients.map(\.address), queueID: queueID)
+                switch await filters.check(traced, envelope: envelope) {
+                case .accept:
+                    break
+                case .reject(let reason):
+                    logger.notice("message refused by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
+                    return .contentRejected(reason)
+                case .deferred(let reason):
+                    logger.notice("message deferred by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
+                    return .contentDeferred(reason)
+                case .junk(let headers, let reason):
+                    logger.info("message filed as junk", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
+                    folder = .junk
+                    filterHeaders = Array(headers.map { $0 + "\r\n" }.joined().utf8)
+                }
+            }
             if !localAccounts.isEmpty {
-                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + traced
-                _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now)
+                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + filterHeaders + traced
+                _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now, folder: folder)
             }
             if !remote.isEmpty {
                 guard let outbound else { return .temporaryFailure }

@@ -26,6 +26,10 @@ public enum DeliveryOutcome: Hashable, Sendable {
     case fromMissing
     case mailboxFull(permanent: Bool)
     case temporaryFailure
+    /// A content filter refused it for good (a virus, certain spam): 554 5.7.1.
+    case contentRejected(String)
+    /// A content filter said not now, or could not be asked: 451 4.7.1.
+    case contentDeferred(String)
 }
 
 /// Core's answer about an envelope sender of an authenticated session.

@@ -313,7 +313,16 @@ public struct SMTPSession: Sendable {
         case .fromMissing: return finishTransaction(with: SMTPReply(code: 550, .init(5, 6, 0), "Message has no From: header address"))
         case .mailboxFull(let permanent): return finishTransaction(with: permanent ? .mailboxFullPermanent : .mailboxFull)
         case .temporaryFailure: return finishTransaction(with: .localError)
+        case .contentRejected(let reason):
+            return finishTransaction(with: SMTPReply(code: 554, .init(5, 7, 1), "Message rejected: " + Self.printable(reason)))
+        case .contentDeferred(let reason):
+            return finishTransaction(with: SMTPReply(code: 451, .init(4, 7, 1), "Message deferred: " + Self.printable(reason)))
         }
+    }
+
+    /// A filter's reason as reply text: printable ASCII, one line, bounded.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.map(Character.init).prefix(200))
     }
 
     private mutating func finishTransaction(with reply: SMTPReply) -> [SMTPSessionAction] {

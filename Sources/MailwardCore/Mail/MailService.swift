@@ -137,10 +137,13 @@ public struct MailService: Sendable {
     /// Stores one received message for several accounts: parsed once, the body written once,
     /// all INBOX copies committed in one transaction. Returns only once durable. The full-text
     /// index takes the text in afterwards (``SearchIndexer``).
-    public func deliver(_ raw: [UInt8], to accountIDs: [AccountID], internalDate: Date? = nil) async throws -> [MessageRecord] {
+    /// `folder`: a special-use folder instead of INBOX (`.junk` for what a spam filter flagged).
+    public func deliver(_ raw: [UInt8], to accountIDs: [AccountID], internalDate: Date? = nil,
+                        folder: SpecialUse? = nil) async throws -> [MessageRecord] {
         var copies: [NewMessageCopy] = []
         for accountID in accountIDs {
-            copies.append(NewMessageCopy(mailboxID: try await inbox(accountID: accountID).id, internalDate: internalDate ?? clock.now))
+            let mailbox = if let folder { try await specialMailbox(accountID: accountID, folder) } else { try await inbox(accountID: accountID) }
+            copies.append(NewMessageCopy(mailboxID: mailbox.id, internalDate: internalDate ?? clock.now))
         }
         return try await insert(raw, copies: copies)
     }

@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+import MailwardTesting
+
+/// Real content filters from Debian, started by the tests on loopback with configurations of
+/// their own: clamd with a one-signature database (no download), rspamd with its stock rules.
+final class FilterPeer: @unchecked Sendable {
+    let process: Process
+    let folder: URL
+    let port: Int
+
+    private init(process: Process, folder: URL, port: Int) {
+        self.process = process
+        self.folder = folder
+        self.port = port
+    }
+
+    /// Stops the daemon and the workers it forked (rspamd's would outlive a killed master).
+    func stop() {
+        let main = process.processIdentifier
+        let children = Self.children(of: main)
+        if process.isRunning { kill(main, SIGTERM) }
+        for _ in 0..<50 where process.isRunning { usleep(100_000) }
+        if process.isRunning { kill(main, SIGKILL) }
+        for child in children { kill(child, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Processes whose parent is `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// The attachment clamd is told to call a virus: harmless bytes, identified by their MD5.
+    static let testVirus = Array("Mailward test payload: clamd's database calls this a virus.\n".utf8)
+
+    /// clamd whose database knows one "virus": ``testVirus`` (an MD5 signature).
+    static func clamd() async throws -> FilterPeer {
+        let folder = try makeFolder("clamd")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("db"), withIntermediateDirectories: true)
+        let md5 = Insecure.MD5.hash(data: testVirus).map { String(format: "%02x", $0) }.joined()
+        try "\(md5):\(testVirus.count):Mailward-Test-Virus\n".write(to: folder.appendingPathComponent("db/mailward.hdb"),
+                                                                    atomically: true, encoding: .utf8)
+        let port = try freePort()
+        var config = """
+            DatabaseDirectory \(folder.path)/db
+            TCPSocket \(port)
+            TCPAddr 127.0.0.1
+            Foreground yes
+            LogFile \(folder.path)/clamd.log
+            PidFile \(folder.path)/clamd.pid
+            ScanMail yes
+
+            """
+        if isRoot { config += "User root\n" }
+        try config.write(to: folder.appendingPathComponent("clamd.conf"), atomically: true, encoding: .utf8)
+        let process = try launch("/usr/sbin/clamd", ["-c", folder.path + "/clamd.conf"], folder: folder)
+        let peer = FilterPeer(process: process, folder: folder, port: port)
+        try await peer.waitUntilListening(what: "clamd")
+        return peer
+    }
+
+    /// rspamd with Debian's stock configuration, its workers on loopback ports of their own, no
+    /// network lookups, and one extra rule: a `Subject:` containing `junk-me` scores 8 — above
+    /// "add header" (6), below "reject" (15); GTUBE still rejects.
+    static func rspamd() async throws -> FilterPeer {
+        let folder = try makeFolder("rspamd")
+        let conf = folder.appendingPathComponent("conf")
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = ["-r", "/etc/rspamd", conf.path]
+        try copy.run()
+        copy.waitUntilExit()
+        for sub in ["db", "run"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let port = try freePort()
+        let local = conf.appendingPathComponent("local.d")
+        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        let files: [String: String] = [
+            "worker-normal.inc": "bind_socket = \"127.0.0.1:\(port)\";\ncount = 1;\n",
+            "worker-controller.inc": "bind_socket = \"127.0.0.1:\(try freePort())\";\ncount = 1;\n",
+            "worker-proxy.inc": "bind_socket = \"127.0.0.1:\(try freePort())\";\ncount = 1;\n",
+            "options.inc": "dns { nameserver = [\"127.0.0.1:1\"]; timeout = 0.1s; retransmits = 0; }\n",
+            "logging.inc": "type = \"file\"; filename = \"\(folder.path)/rspamd.log\"; level = \"error\";\n",
+            "actions.conf": "reject = 15;\nadd_header = 6;\ngreylist = null;\n",
+            "multimap.conf": """
+                MAILWARD_TEST_JUNK {
+                  type = "header"; header = "Subject"; regexp = true;
+                  map = "\(folder.path)/junk.map"; score = 8.0;
+                }
+
+                """,
+        ]
+        for (name, text) in files { try text.write(to: local.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        try "/junk-me/i\n".write(to: folder.appendingPathComponent("junk.map"), atomically: true, encoding: .utf8)
+        var arguments = ["-f", "-c", conf.path + "/rspamd.conf"]
+        for (name, value) in [("CONFDIR", conf.path), ("LOCAL_CONFDIR", conf.path), ("DBDIR", folder.path + "/db"),
+                              ("RUNDIR", folder.path + "/run"), ("LOGDIR", folder.path)] {
+            arguments += ["--var", "\(name)=\(value)"]
+        }
+        if isRoot { arguments += ["-i", "-u", "root", "-g", "root"] }
+        let process = try launch("/usr/bin/rspamd", arguments, folder: folder)
+        let peer = FilterPeer(process: process, folder: folder, port: port)
+        try await peer.waitUntilListening(what: "rspamd")
+        return peer
+    }
+
+    private static func makeFolder(_ name: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    private static func launch(_ executable: String, _ arguments: [String], folder: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        _ = FileManager.default.createFile(atPath: folder.path + "/output.log", contents: nil)
+        let output = try FileHandle(forWritingTo: folder.appendingPathComponent("output.log"))
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        return process
+    }
+
+    /// Polls the port until the daemon accepts connections (a minute at most).
+    private func waitUntilListening(what: String) async throws {
+        for _ in 0..<600 {
+            if let client = try? await LineClient.connect(port: port, timeout: .seconds(5)) {
+                await client.close()
+                return
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let log = (try? String(contentsOfFile: folder.path + "/output.log", encoding: .utf8)) ?? ""
+        stop()
+        throw PeerError("\(what) did not start: \(log.suffix(2000))")
+    }
+}
+
+struct PeerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
