@@ -28,13 +28,19 @@ public struct ClamdFilter: MessageFilter {
     public let name = "clamd"
     public let address: Address
     public let timeout: Duration
+    /// Bigger messages pass unscanned: clamd's own `StreamMaxLength` is 25 MiB by default and it
+    /// would refuse the stream (which would defer such mail for ever), as clamav-milter's
+    /// `MaxFileSize` lets them through. Raise both together.
+    public let maxScanSize: Int
 
-    public init(address: Address, timeout: Duration = .seconds(30)) {
+    public init(address: Address, timeout: Duration = .seconds(30), maxScanSize: Int = 25 << 20) {
         self.address = address
         self.timeout = timeout
+        self.maxScanSize = maxScanSize
     }
 
     public func check(_ raw: [UInt8], envelope: FilterEnvelope) async throws -> FilterVerdict {
+        guard raw.count <= maxScanSize else { return .accept }
         let reply = try await withThrowingTaskGroup(of: String.self) { group in
             group.addTask { try await scan(raw) }
             group.addTask {

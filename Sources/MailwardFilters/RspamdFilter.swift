@@ -36,7 +36,8 @@ public struct RspamdFilter: MessageFilter {
         request.method = .POST
         request.headers.add(name: "IP", value: envelope.remoteIP)
         request.headers.add(name: "Helo", value: envelope.helo)
-        request.headers.add(name: "From", value: envelope.sender)
+        // A bounce (empty MAIL FROM) has no envelope sender to tell.
+        if !envelope.sender.isEmpty { request.headers.add(name: "From", value: envelope.sender) }
         for recipient in envelope.recipients { request.headers.add(name: "Rcpt", value: recipient) }
         request.headers.add(name: "Queue-Id", value: envelope.queueID)
         request.body = .bytes(ByteBuffer(bytes: raw))

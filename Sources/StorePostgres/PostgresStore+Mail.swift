@@ -286,7 +286,7 @@ extension PostgresStore: MailStore {
         binds.append(accountID)
         var sql = "SELECT m.id FROM messages m WHERE m.account_id = $1 AND m.blob_id IN (SELECT blob_id FROM blob_text WHERE "
         sql += terms.enumerated().map { index, term in
-            binds.append(MailSearchTerm.likePattern(term))
+            binds.append(Self.indexable(MailSearchTerm.likePattern(term)))
             return "text ILIKE $\(index + 2)"
         }.joined(separator: " AND ") + ")"
         if let mailboxID {
