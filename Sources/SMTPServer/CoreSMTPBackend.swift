@@ -162,23 +162,13 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             var folder: SpecialUse?
             var filterHeaders: [UInt8] = []
-            if submission.client.account == nil, let filters, !localAccounts.isEmpty {
-                let envelope = FilterEnvelope(remoteIP: submission.client.remoteIP, helo: submission.client.helo,
-                                              sender: transaction.reversePath.address,
-                                              recipients: transaction.recipients.map(\.address), queueID: queueID)
-                switch await filters.check(traced, envelope: envelope) {
-                case .accept:
-                    break
-                case .reject(let reason):
-                    logger.notice("message refused by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
-                    return .contentRejected(reason)
-                case .deferred(let reason):
-                    logger.notice("message deferred by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
-                    return .contentDeferred(reason)
-                case .junk(let headers, let reason):
-                    logger.info("message filed as junk", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
-                    folder = .junk
-                    filterHeaders = Array(headers.map { $0 + "\r\n" }.joined().utf8)
+            if submission.client.account == nil, !localAccounts.isEmpty {
+                switch await filtered(traced, submission, queueID: queueID) {
+                case .deliver(let into, let headers):
+                    folder = into
+                    filterHeaders = headers
+                case .refuse(let outcome):
+                    return outcome
                 }
             }
             if !localAccounts.isEmpty {
@@ -214,6 +204,33 @@ public struct CoreSMTPBackend: SMTPBackend {
         } catch {
             logger.error("delivery failed", metadata: ["id": "\(queueID)", "error": "\(error)"])
             return .temporaryFailure
+        }
+    }
+
+    private enum Filtering {
+        /// Into `folder` (nil: INBOX), with `headers` (CRLF-terminated lines) on top.
+        case deliver(folder: SpecialUse?, headers: [UInt8])
+        case refuse(DeliveryOutcome)
+    }
+
+    /// What the content filters (clamd, rspamd) make of a message arriving at the MX door.
+    private func filtered(_ traced: [UInt8], _ submission: SMTPMessageSubmission, queueID: String) async -> Filtering {
+        guard let filters else { return .deliver(folder: nil, headers: []) }
+        let envelope = FilterEnvelope(remoteIP: submission.client.remoteIP, helo: submission.client.helo,
+                                      sender: submission.transaction.reversePath.address,
+                                      recipients: submission.transaction.recipients.map(\.address), queueID: queueID)
+        switch await filters.check(traced, envelope: envelope) {
+        case .accept:
+            return .deliver(folder: nil, headers: [])
+        case .reject(let reason):
+            logger.notice("message refused by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
+            return .refuse(.contentRejected(reason))
+        case .deferred(let reason):
+            logger.notice("message deferred by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
+            return .refuse(.contentDeferred(reason))
+        case .junk(let headers, let reason):
+            logger.info("message filed as junk", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
+            return .deliver(folder: .junk, headers: Array(headers.map { $0 + "\r\n" }.joined().utf8))
         }
     }
 
