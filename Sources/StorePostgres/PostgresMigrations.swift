@@ -333,13 +333,17 @@ enum PostgresMigrations {
             """),
     ]
 
-    /// Applies what `schema_migrations` does not list yet, each migration in a transaction of
-    /// its own with its record.
-    static func run(on store: PostgresStore) async throws {
+    /// Makes the store's schema when it has one, then applies what `schema_migrations` does
+    /// not list yet — in one transaction, under a lock that nodes starting together share.
+    static func run(on store: PostgresStore, schema: String?) async throws {
         try await store.transaction { connection in
             // One node at a time (the lock ends with the transaction); the trigram operator
             // class lives in the public schema, where every store's search path finds it.
             try await connection.execute("SELECT pg_advisory_xact_lock(7318235)", logger: store.logger)
+            if let schema {
+                // The name was checked to need no quoting; the search path already names it.
+                try await connection.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: store.logger)
+            }
             try await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public", logger: store.logger)
             try await connection.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())

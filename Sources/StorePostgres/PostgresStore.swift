@@ -55,10 +55,7 @@ public final class PostgresStore: Sendable {
         let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
                                   nodeName: nodeName, schema: schema)
         do {
-            if let schema {
-                try await store.client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-            }
-            try await PostgresMigrations.run(on: store)
+            try await PostgresMigrations.run(on: store, schema: schema)
         } catch {
             store.close()
             throw error
