@@ -14,7 +14,7 @@ import Testing
             if let clamd { c.filters.clamd = "127.0.0.1:\(clamd)" }
             if let rspamd { c.filters.rspamdURL = "http://127.0.0.1:\(rspamd)" }
             c.filters.onError = onError
-            c.filters.timeout = 20
+            c.filters.timeout = 60
         })
         try await server.addUser("alice@example.test")
         return server

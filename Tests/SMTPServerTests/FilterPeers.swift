@@ -50,7 +50,7 @@ final class FilterPeer: @unchecked Sendable {
         let md5 = Insecure.MD5.hash(data: testVirus).map { String(format: "%02x", $0) }.joined()
         try "\(md5):\(testVirus.count):Mailward-Test-Virus\n".write(to: folder.appendingPathComponent("db/mailward.hdb"),
                                                                     atomically: true, encoding: .utf8)
-        let port = try freePort()
+        let port = try daemonPort()
         var config = """
             DatabaseDirectory \(folder.path)/db
             TCPSocket \(port)
@@ -65,7 +65,7 @@ final class FilterPeer: @unchecked Sendable {
         try config.write(to: folder.appendingPathComponent("clamd.conf"), atomically: true, encoding: .utf8)
         let process = try launch("/usr/sbin/clamd", ["-c", folder.path + "/clamd.conf"], folder: folder)
         let peer = FilterPeer(process: process, folder: folder, port: port)
-        try await peer.waitUntilListening(what: "clamd")
+        try await peer.waitUntilAnswering(what: "clamd", request: "zPING\0", expect: "PONG")
         return peer
     }
 
@@ -83,13 +83,13 @@ final class FilterPeer: @unchecked Sendable {
         for sub in ["db", "run"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        let port = try freePort()
+        let port = try daemonPort()
         let local = conf.appendingPathComponent("local.d")
         try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
         let files: [String: String] = [
             "worker-normal.inc": "bind_socket = \"127.0.0.1:\(port)\";\ncount = 1;\n",
-            "worker-controller.inc": "bind_socket = \"127.0.0.1:\(try freePort())\";\ncount = 1;\n",
-            "worker-proxy.inc": "bind_socket = \"127.0.0.1:\(try freePort())\";\ncount = 1;\n",
+            "worker-controller.inc": "bind_socket = \"127.0.0.1:\(try daemonPort())\";\ncount = 1;\n",
+            "worker-proxy.inc": "bind_socket = \"127.0.0.1:\(try daemonPort())\";\ncount = 1;\n",
             "options.inc": "dns { nameserver = [\"127.0.0.1:1\"]; timeout = 0.1s; retransmits = 0; }\n",
             "logging.inc": "type = \"file\"; filename = \"\(folder.path)/rspamd.log\"; level = \"error\";\n",
             "actions.conf": "reject = 15;\nadd_header = 6;\ngreylist = null;\n",
@@ -111,8 +111,28 @@ final class FilterPeer: @unchecked Sendable {
         if isRoot { arguments += ["-i", "-u", "root", "-g", "root"] }
         let process = try launch("/usr/bin/rspamd", arguments, folder: folder)
         let peer = FilterPeer(process: process, folder: folder, port: port)
-        try await peer.waitUntilListening(what: "rspamd")
+        // The normal worker answers /ping once its rules are loaded (a busy machine takes a while).
+        try await peer.waitUntilAnswering(what: "rspamd", request: "GET /ping HTTP/1.0\r\n\r\n", expect: "pong")
         return peer
+    }
+
+    /// A free port below Linux's ephemeral range (32768–60999): a port taken from that range and
+    /// released could be handed to another test's listener (port 0) before the daemon binds it.
+    static func daemonPort() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000..<32_000)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound == 0 { return port }
+        }
+        throw PeerError("no free port between 20000 and 32000")
     }
 
     private static func makeFolder(_ name: String) throws -> URL {
@@ -133,15 +153,22 @@ final class FilterPeer: @unchecked Sendable {
         return process
     }
 
-    /// Polls the port until the daemon accepts connections (a minute at most).
-    private func waitUntilListening(what: String) async throws {
+    /// Polls the port until the daemon itself answers `request` with text containing `expect`
+    /// (two minutes at most): something else on the port, or a daemon still loading, is not it.
+    private func waitUntilAnswering(what: String, request: String, expect: String) async throws {
         for _ in 0..<600 {
-            if let client = try? await LineClient.connect(port: port, timeout: .seconds(5)) {
-                await client.close()
-                return
-            }
             guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
+            if let client = try? await LineClient.connect(port: port, timeout: .seconds(5)) {
+                try? await client.send(request)
+                let answer = (try? await client.readBytes(1)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                var text = answer
+                while !text.contains(expect), text.count < 4096, let more = try? await client.readBytes(1) {
+                    text += String(decoding: more, as: UTF8.self)
+                }
+                await client.close()
+                if text.contains(expect) { return }
+            }
+            try await Task.sleep(for: .milliseconds(200))
         }
         let log = (try? String(contentsOfFile: folder.path + "/output.log", encoding: .utf8)) ?? ""
         stop()
