@@ -162,7 +162,7 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             var folder: SpecialUse?
             var filterHeaders: [UInt8] = []
-            if submission.client.account == nil, !localAccounts.isEmpty {
+            if submission.client.account == nil, filters != nil, !localAccounts.isEmpty {
                 switch await filtered(traced, submission, queueID: queueID) {
                 case .deliver(let into, let headers):
                     folder = into

@@ -38,7 +38,8 @@ public final class PostgresStore: Sendable {
     /// migrations. With a schema (the argument, else the URL's), every table lives in that schema,
     /// created when missing: several installations can share one database, and the tests give
     /// each store its own.
-    public static func open(url: String, schema: String? = nil,
+    /// - Parameter connectTimeout: how long the first contact (connecting, migrating) may take.
+    public static func open(url: String, schema: String? = nil, connectTimeout: Duration = .seconds(20),
                             logger: Logger = Logger(label: "mailward.postgres")) async throws -> PostgresStore {
         var configuration = try PostgresURL.configuration(url)
         let nodeName = "mailward-" + UUID().uuidString.prefix(8).lowercased()
@@ -55,7 +56,19 @@ public final class PostgresStore: Sendable {
         let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
                                   nodeName: nodeName, schema: schema)
         do {
-            try await PostgresMigrations.run(on: store, schema: schema)
+            // postgres-nio retries a connection that fails for as long as it is asked to: a
+            // wrong host or a stopped server would make start-up (and the CLI) wait for ever.
+            let place = "\(configuration.host ?? "?"):\(configuration.port ?? 5432)"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await PostgresMigrations.run(on: store, schema: schema) }
+                group.addTask {
+                    try await Task.sleep(for: connectTimeout)
+                    throw PostgresStoreError("no answer from the PostgreSQL server at \(place) within \(connectTimeout)"
+                        + " (is it running, and may this user connect?)")
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
         } catch {
             store.close()
             throw error

@@ -47,6 +47,11 @@ import Testing
                 == "bob@demo.test：IMAP：从“收件箱”复制入“已发送” 1 封邮件（UID 9）")
         #expect(zh(action, "bob@demo.test: IMAP EXPUNGE UIDs 4:5 (2 messages) in Trash") == "bob@demo.test：IMAP：从“已删除”彻底删除了 2 封邮件（UID 4:5）")
         #expect(zh(action, "bob@demo.test: IMAP CLOSE expunged UIDs 4 (1 message) in INBOX") == "bob@demo.test：IMAP：从“收件箱”彻底删除了 1 封邮件（UID 4）")
+        // A folder name holding " in " stays whole.
+        #expect(zh(action, "bob@demo.test: IMAP read UIDs 3 (1 message) in Plans in 2026")
+                == "bob@demo.test：IMAP：在“Plans in 2026”中查看了 1 封邮件（UID 3）")
+        #expect(zh(action, "bob@demo.test: IMAP MOVE UIDs 5 (1 message) to an own folder in Plans in 2026")
+                == "bob@demo.test：IMAP：将“Plans in 2026”中的 1 封邮件（UID 5）移到自己的文件夹")
         // A shape not known: as stored.
         #expect(zh(action, "bob@demo.test: IMAP something new in INBOX") == "bob@demo.test：IMAP something new in INBOX")
     }

@@ -92,7 +92,7 @@ enum AuditText {
     /// (\Seen) on UIDs 4 (1 message) in INBOX`, `MOVE UIDs 5 (1 message) to 项目 in INBOX`, …) in
     /// Chinese; nil when the shape is not one of those.
     static func imapAction(_ text: String) -> String? {
-        guard let inRange = text.range(of: " in ", options: .backwards) else { return nil }
+        guard let inRange = folderSeparator(text) else { return nil }
         let box = "“" + imapFolder(String(text[inRange.upperBound...])) + "”"
         let what = String(text[..<inRange.lowerBound])
         guard let uidsRange = what.range(of: "UIDs ") else { return nil }
@@ -131,6 +131,23 @@ enum AuditText {
             }
             return "IMAP：在\(box)中将 \(messages)\(change)"
         }
+    }
+
+    /// The ` in ` before the folder: right after the message count (`… (3 messages) in Plans in
+    /// 2026`) or after "to/from an own folder", so a folder name holding " in " stays whole; after
+    /// a MOVE/COPY's other shared folder (`… to X in Y`) the last one — either name could hold it
+    /// there, and only structured audit details would tell.
+    static func folderSeparator(_ text: String) -> Range<String.Index>? {
+        guard let uids = text.range(of: "UIDs "),
+              let count = text.range(of: " message", range: uids.upperBound..<text.endIndex),
+              let close = text.range(of: ")", range: count.upperBound..<text.endIndex) else { return nil }
+        let rest = text[close.upperBound...]
+        // The count, or a MOVE/COPY's own folder (a fixed phrase), ends right before the folder.
+        for lead in ["", " to an own folder", " from an own folder"] where rest.hasPrefix(lead + " in ") {
+            let start = text.index(close.upperBound, offsetBy: lead.count)
+            return start..<text.index(start, offsetBy: 4)
+        }
+        return text.range(of: " in ", options: .backwards, range: close.upperBound..<text.endIndex)
     }
 
     /// A folder as the grantee's IMAP client named it: `Shared/owner@x/INBOX` is the owner's
