@@ -89,7 +89,9 @@ let package = Package(
         .target(
             name: "MailwardFilters",
             dependencies: [
-                "MailwardCore",
+                "MailwardCore", "MailwardMIME", "MailwardDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -302,7 +304,7 @@ let package = Package(
         .testTarget(
             name: "SMTPServerTests",
             dependencies: ["SMTPServer", "SMTPCodec", "MailwardCore", "MailwardApp", "MailwardTesting", "MailwardNet", "StoreSQLite",
-                           "MailwardFilters", .product(name: "Crypto", package: "swift-crypto"),
+                           "MailwardFilters", "MailwardDelivery", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict
         ),

@@ -7,7 +7,7 @@ import StorePostgres
 /// Storage benchmark (issue 3): deliver N messages of about 10 KB into one fresh store, then
 /// fetch them all back; prints messages/s both ways and the bytes on disk. With `--postgres URL`
 /// the store is a fresh schema in that PostgreSQL database (dropped afterwards) instead of SQLite.
-/// Usage: storage-bench [--count N] [--concurrency C] [--postgres URL] [--keep]
+/// Usage: storage-bench [--count N] [--concurrency C] [--postgres URL] [--keep] [--deliver-only]
 @main
 struct StorageBenchmark {
     static func main() async throws {
@@ -30,6 +30,7 @@ struct StorageBenchmark {
         try await runtime.accounts.addDomain("bench.test")
         let account = try await runtime.accounts.addAccount("bench@bench.test", password: "Tea-Garden-42")
         let messages = (0..<count).map(makeMessage)
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let bytes = messages.reduce(0) { $0 + $1.count }
 
         let cpuBefore = processCPUSeconds()
@@ -51,6 +52,13 @@ struct StorageBenchmark {
         }
         let delivered = ContinuousClock.now - start
         let deliveryCPU = processCPUSeconds() - cpuBefore
+        if arguments.contains("--deliver-only") {
+            print(String(format: "deliver (durable):   %.1f s, %.0f messages/s, CPU %.3f ms per delivery",
+                         seconds(delivered), Double(count) / seconds(delivered), 1000 * deliveryCPU / Double(count)))
+            try? FileManager.default.removeItem(atPath: path)
+            try await postgres?.dropSchema()
+            return
+        }
 
         let inbox = try await runtime.mail.inbox(accountID: account.id)
         let fetchStart = ContinuousClock.now
@@ -64,7 +72,6 @@ struct StorageBenchmark {
         let hits = try await runtime.mail.search(accountID: account.id, query: "季度报告")
         let searched = ContinuousClock.now - searchStart
 
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         func size(_ path: String) -> Int64 {
             (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64 ?? 0
         }

@@ -10,14 +10,15 @@ extension MailwardServer {
         [.init(service: makeDeliveryWorker())]
     }
 
-    /// The worker as configured (`delivery.*`): routes, smarthost or MX via `/etc/resolv.conf`.
+    /// The worker as configured (`delivery.*`): routes, smarthost or MX through `dns.*`
+    /// (by default the servers of `/etc/resolv.conf`).
     public func makeDeliveryWorker() -> DeliveryWorker {
         let settings = runtime.configuration.delivery
         let router = DeliveryRouter(
             routes: settings.routes.compactMapValues { NextHop(hostPort: $0) },
             relay: settings.relayHost.isEmpty ? nil : NextHop(hostPort: settings.relayHost),
             smtpPort: settings.smtpPort,
-            resolver: DNSResolver.system())
+            resolver: Runtime.resolver(runtime.configuration.dns))
         let timeout = TimeAmount.nanoseconds(Int64(settings.timeout * 1e9))
         let transport = SMTPClientTransport(timeout: timeout, dataTimeout: timeout + timeout)
         var workerLogger = logger

@@ -127,12 +127,26 @@ public struct Runtime: Sendable {
                                       signer: dkim.domains.isEmpty ? nil : dkim)
         outbound = deliveryQueue
         shares = ShareService(security, store: store)
-        filters = try Self.contentFilters(configuration.filters)
+        filters = try Self.contentFilters(configuration.filters, resolver: Self.resolver(configuration.dns),
+                                          hostname: configuration.hostname)
     }
 
-    static func contentFilters(_ settings: MailwardConfiguration.FilterSettings) throws -> MessageFilters? {
+    /// The DNS resolver of MX routing and the sender checks (`dns.*`, else /etc/resolv.conf).
+    public static func resolver(_ settings: MailwardConfiguration.DNSSettings) -> DNSResolver {
+        var resolvConf = ResolvConf.parse((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
+        if !settings.servers.isEmpty { resolvConf.nameservers = settings.servers }
+        resolvConf.timeout = settings.timeout
+        return DNSResolver(configuration: resolvConf, port: settings.port)
+    }
+
+    static func contentFilters(_ settings: MailwardConfiguration.FilterSettings, resolver: any DNSResolving,
+                               hostname: String) throws -> MessageFilters? {
         var filters: [any MessageFilter] = []
         let timeout = Duration.seconds(settings.timeout)
+        // The sender checks first: they are the cheapest and their header goes on top.
+        if let mode = SenderAuthenticationFilter.Mode(rawValue: settings.authentication) {
+            filters.append(SenderAuthenticationFilter(resolver: resolver, authservID: hostname, mode: mode, timeout: timeout))
+        }
         if !settings.clamd.isEmpty {
             guard let address = ClamdFilter.Address(settings.clamd) else { throw AppError("filters.clamd: expected host:port or a socket path") }
             filters.append(ClamdFilter(address: address, timeout: timeout))

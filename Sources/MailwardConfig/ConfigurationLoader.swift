@@ -127,6 +127,19 @@ public enum ConfigurationLoader {
         }
         c.filters.onError = try values.choice("filters.on-error", c.filters.onError, ["defer", "accept"])
         c.filters.timeout = try values.int("filters.timeout", c.filters.timeout, range: 1...600)
+        c.filters.authentication = try values.choice("filters.authentication", c.filters.authentication, ["off", "report", "enforce"])
+        if let text = values.raw("dns.servers") {
+            c.dns.servers = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { server in
+                var v4 = in_addr()
+                var v6 = in6_addr()
+                guard inet_pton(AF_INET, server, &v4) == 1 || inet_pton(AF_INET6, server, &v6) == 1 else {
+                    throw ConfigurationError(key: "dns.servers", reason: "expected IP addresses separated by commas, got `\(server)`")
+                }
+                return server
+            }
+        }
+        c.dns.port = try values.int("dns.port", c.dns.port, range: 1...65_535)
+        c.dns.timeout = try values.duration("dns.timeout", c.dns.timeout)
         return c
     }
 

@@ -17,6 +17,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var mail = MailSettings()
     public var storage = StorageSettings()
     public var filters = FilterSettings()
+    public var dns = DNSSettings()
     public var twoStep = TwoStepConfig()
     public var signIn = SignInConfig()
     public var sms = SMSConfig()
@@ -105,6 +106,20 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var onError: String = "defer"
         /// Seconds to wait for a filter's answer.
         public var timeout: Int = 30
+        /// SPF, DKIM and DMARC checks of incoming mail: `off`, `report` (an
+        /// `Authentication-Results` field on every message) or `enforce` (also DMARC's
+        /// `reject` and `quarantine`). Off by default: they need working DNS.
+        public var authentication: String = "off"
+    }
+
+    /// The DNS servers asked for MX routing and the sender checks.
+    public struct DNSSettings: Sendable, Equatable {
+        /// Recursive resolvers by IP address; empty: the `nameserver` lines of /etc/resolv.conf.
+        public var servers: [String] = []
+        /// Their port (53; tests use a private server on a high port).
+        public var port: Int = 53
+        /// Seconds to wait for one answer.
+        public var timeout: Double = 5
     }
 
     public struct MailSettings: Sendable, Equatable {

@@ -53,6 +53,11 @@ public struct RspamdFilter: MessageFilter {
         return Self.verdict(answer)
     }
 
+    /// `X-Spam…` fields are rspamd's verdict (and what clients filter on): never the sender's.
+    public func claimsField(named name: String, value: String) -> Bool {
+        name.lowercased().hasPrefix("x-spam")
+    }
+
     static func verdict(_ answer: Answer) -> FilterVerdict {
         let score = answer.score.map { String(format: "%.2f", $0) } ?? "?"
         let required = answer.requiredScore.map { String(format: "%.2f", $0) } ?? "?"

@@ -39,6 +39,24 @@ public enum HeaderEditor {
         settingAddressField(name, to: [], in: raw)
     }
 
+    /// `raw` without the fields `remove` picks (given the name as written and the raw value,
+    /// folding included); the rest byte for byte.
+    public static func removingFields(in raw: [UInt8], where remove: (String, String) -> Bool) -> [UInt8] {
+        let headerEnd = headerSectionEnd(raw)
+        let fields = fieldRanges(raw[..<headerEnd])
+        let removed = fields.filter { range in
+            let name = fieldName(raw[range])
+            let valueStart = raw[range].firstIndex(of: ASCII.colon).map { $0 + 1 } ?? range.upperBound
+            return remove(String(decoding: name, as: UTF8.self), String(decoding: raw[valueStart..<range.upperBound], as: UTF8.self))
+        }
+        guard !removed.isEmpty else { return raw }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        for range in fields where !removed.contains(range) { out += raw[range] }
+        out += raw[headerEnd...]
+        return out
+    }
+
     /// Whether the header section has a `name` field.
     public static func hasField(named name: String, in raw: [UInt8]) -> Bool {
         let headerEnd = headerSectionEnd(raw)

@@ -172,7 +172,9 @@ public struct CoreSMTPBackend: SMTPBackend {
                 }
             }
             if !localAccounts.isEmpty {
-                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + filterHeaders + traced
+                // A verdict header the sender wrote itself is a forgery: only ours go in.
+                let checked = submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced
+                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + filterHeaders + checked
                 _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now, folder: folder)
             }
             if !remote.isEmpty {
@@ -213,7 +215,7 @@ public struct CoreSMTPBackend: SMTPBackend {
         case refuse(DeliveryOutcome)
     }
 
-    /// What the content filters (clamd, rspamd) make of a message arriving at the MX door.
+    /// What the filters (sender checks, clamd, rspamd) make of a message arriving at the MX door.
     private func filtered(_ traced: [UInt8], _ submission: SMTPMessageSubmission, queueID: String) async -> Filtering {
         guard let filters else { return .deliver(folder: nil, headers: []) }
         let envelope = FilterEnvelope(remoteIP: submission.client.remoteIP, helo: submission.client.helo,
@@ -222,6 +224,8 @@ public struct CoreSMTPBackend: SMTPBackend {
         switch await filters.check(traced, envelope: envelope) {
         case .accept:
             return .deliver(folder: nil, headers: [])
+        case .annotate(let headers):
+            return .deliver(folder: nil, headers: Array(headers.map { $0 + "\r\n" }.joined().utf8))
         case .reject(let reason):
             logger.notice("message refused by a content filter", metadata: ["id": "\(queueID)", "reason": "\(reason)"])
             return .refuse(.contentRejected(reason))

@@ -135,13 +135,13 @@ final class FilterPeer: @unchecked Sendable {
         throw PeerError("no free port between 20000 and 32000")
     }
 
-    private static func makeFolder(_ name: String) throws -> URL {
+    static func makeFolder(_ name: String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
 
-    private static func launch(_ executable: String, _ arguments: [String], folder: URL) throws -> Process {
+    static func launch(_ executable: String, _ arguments: [String], folder: URL) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,4 +1,5 @@
 import Foundation
+import MailwardMIME
 
 /// The SMTP envelope of an incoming message, as a content filter wants it.
 public struct FilterEnvelope: Sendable {
@@ -20,6 +21,8 @@ public struct FilterEnvelope: Sendable {
 /// What a content filter says of a message.
 public enum FilterVerdict: Sendable, Equatable {
     case accept
+    /// Deliver as usual, with `headers` added on top (`Authentication-Results` and the like).
+    case annotate(headers: [String])
     /// Deliver, but into the recipients' Junk folder, with `headers` added on top.
     case junk(headers: [String], reason: String)
     /// Refuse for good (a virus, certain spam): the sender gets a 5xx.
@@ -34,10 +37,17 @@ public protocol MessageFilter: Sendable {
     /// For logs: `clamd`, `rspamd`.
     var name: String { get }
     func check(_ raw: [UInt8], envelope: FilterEnvelope) async throws -> FilterVerdict
+    /// Whether an incoming header field is one this filter writes — a sender who sets it
+    /// forges the filter's verdict, so it is removed before delivery.
+    func claimsField(named name: String, value: String) -> Bool
+}
+
+extension MessageFilter {
+    public func claimsField(named name: String, value: String) -> Bool { false }
 }
 
 /// Every configured filter in order, for one message: the first refusal (for good or for now)
-/// decides; junk verdicts add up (their headers together). A filter that cannot be asked makes
+/// decides; junk verdicts and annotations add up (their headers together, in filter order). A filter that cannot be asked makes
 /// the message wait (`failOpen` false: 4xx, the sender retries later — nothing unchecked gets
 /// in) or pass unchecked (`failOpen` true), and is reported through `onFailure`.
 public struct MessageFilters: Sendable {
@@ -53,7 +63,7 @@ public struct MessageFilters: Sendable {
     }
 
     public func check(_ raw: [UInt8], envelope: FilterEnvelope) async -> FilterVerdict {
-        var junkHeaders: [String] = []
+        var headers: [String] = []
         var junkReasons: [String] = []
         for filter in filters {
             let verdict: FilterVerdict
@@ -67,11 +77,21 @@ public struct MessageFilters: Sendable {
             switch verdict {
             case .accept: continue
             case .reject, .deferred: return verdict
-            case .junk(let headers, let reason):
-                junkHeaders += headers
+            case .annotate(let added):
+                headers += added
+            case .junk(let added, let reason):
+                headers += added
                 junkReasons.append(reason)
             }
         }
-        return junkReasons.isEmpty ? .accept : .junk(headers: junkHeaders, reason: junkReasons.joined(separator: "; "))
+        if !junkReasons.isEmpty { return .junk(headers: headers, reason: junkReasons.joined(separator: "; ")) }
+        return headers.isEmpty ? .accept : .annotate(headers: headers)
+    }
+
+    /// `raw` without the header fields a filter claims as its own (forged verdicts).
+    public func removingClaimedFields(from raw: [UInt8]) -> [UInt8] {
+        HeaderEditor.removingFields(in: raw) { name, value in
+            filters.contains { $0.claimsField(named: name, value: value) }
+        }
     }
 }

@@ -62,11 +62,11 @@ public enum DNSMessageParser {
             let exchange = try readName(bytes, &offset)
             guard offset == start + length else { throw DNSMessageError("MX name does not fill its record") }
             return .mx(preference: UInt16(slice[0]) << 8 | UInt16(slice[1]), exchange: exchange)
-        case .cname:
+        case .cname, .ptr:
             var offset = start
             let name = try readName(bytes, &offset)
-            guard offset == start + length else { throw DNSMessageError("CNAME does not fill its record") }
-            return .cname(name)
+            guard offset == start + length else { throw DNSMessageError("\(type == 5 ? "CNAME" : "PTR") does not fill its record") }
+            return type == 5 ? .cname(name) : .ptr(name)
         case .txt:
             var strings: [[UInt8]] = []
             var index = 0

@@ -1,7 +1,9 @@
-/// DNS record types the delivery code asks for (RFC 1035, RFC 3596).
+/// DNS record types Mailward asks for (RFC 1035, RFC 3596): delivery (MX, A, AAAA) and the
+/// checks of incoming senders (TXT for SPF, DKIM and DMARC; PTR for SPF's `ptr`).
 public enum DNSRecordType: UInt16, Sendable, CaseIterable {
     case a = 1
     case cname = 5
+    case ptr = 12
     case mx = 15
     case txt = 16
     case aaaa = 28
@@ -19,6 +21,8 @@ public enum DNSRecordData: Sendable, Equatable {
     /// The character-strings of one TXT record.
     case txt([[UInt8]])
     case cname(String)
+    /// The name a reverse (`in-addr.arpa` / `ip6.arpa`) entry points to, lowercased, no trailing dot.
+    case ptr(String)
     /// Any other type, kept as raw bytes.
     case other(type: UInt16, bytes: [UInt8])
 }
