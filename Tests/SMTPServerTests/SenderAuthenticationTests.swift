@@ -282,6 +282,7 @@ import Testing
             DNSPeer.txt("quarantine.auth.test", "v=spf1 -all"), DNSPeer.txt("_dmarc.quarantine.auth.test", "v=DMARC1; p=quarantine"),
             DNSPeer.txt("signed.auth.test", "v=spf1 -all"), DNSPeer.txt("_dmarc.signed.auth.test", "v=DMARC1; p=reject; adkim=s"),
             DNSPeer.txt("sel._domainkey.signed.auth.test", signing.dnsRecord),
+            DNSPeer.txt("_dmarc.bank.example", "v=DMARC1; p=reject"),
         ])
         defer { dns.stop() }
         let server = try await Self.server(dns: dns, mode: "enforce")
@@ -293,8 +294,9 @@ import Testing
         // DMARC reject: refused, nothing stored.
         let rejected = try await Self.send(server, from: "carol@reject.auth.test", Self.letter(from: "carol@reject.auth.test", subject: "no"))
         #expect(rejected.code == 554 && rejected.text.contains("5.7.1") && rejected.text.contains("DMARC"), "\(rejected.text)")
-        // The From: domain decides, not the envelope: a good envelope does not rescue a reject From.
-        let spoof = try await Self.send(server, from: "carol@good.auth.test", Self.letter(from: "ceo@reject.auth.test", subject: "spoof"))
+        // The From: domain decides, not the envelope: an envelope of another organization that
+        // passes SPF does not rescue it (one of the same organization would: relaxed alignment).
+        let spoof = try await Self.send(server, from: "carol@good.auth.test", Self.letter(from: "ceo@bank.example", subject: "spoof"))
         #expect(spoof.code == 554, "\(spoof.text)")
         // DMARC quarantine: junk.
         #expect(try await Self.send(server, from: "carol@quarantine.auth.test",
