@@ -98,4 +98,27 @@ import Testing
     func byteSizes(_ text: String, _ value: Int) {
         #expect(ByteSize.parse(text) == value)
     }
+
+    @Test func senderChecksAndDNSAreRead() async throws {
+        let c = try await ConfigurationLoader.load(yaml: """
+            filters:
+              authentication: enforce
+            dns:
+              servers: 192.0.2.53, 2001:db8::53
+              port: 5353
+              timeout: 2s
+            """)
+        #expect(c.filters.authentication == "enforce")
+        #expect(c.dns.servers == ["192.0.2.53", "2001:db8::53"] && c.dns.port == 5353 && c.dns.timeout == 2)
+        let defaults = try await ConfigurationLoader.load(file: nil, environment: [:])
+        #expect(defaults.filters.authentication == "off" && defaults.dns.servers.isEmpty && defaults.dns.port == 53)
+        let fromEnvironment = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_FILTERS_AUTHENTICATION": "report"])
+        #expect(fromEnvironment.filters.authentication == "report")
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_FILTERS_AUTHENTICATION": "strict"])
+        }
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_DNS_SERVERS": "dns.example.net"])
+        }
+    }
 }

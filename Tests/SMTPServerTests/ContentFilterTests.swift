@@ -75,10 +75,11 @@ import Testing
         #expect(gtube.code == 554, "\(gtube.text)")
         let spammy = try await Self.send(server, subject: "please junk-me now", body: Self.plain)
         #expect(spammy.code == 250, "\(spammy.text)")
-        let clean = try await Self.send(server, subject: "meeting", body: Self.plain)
+        // A sender's own verdict header is a forgery: removed, whatever it says.
+        let clean = try await Self.send(server, subject: "meeting", body: "X-Spam-Status: No, score=-9.0\r\n" + Self.plain)
         #expect(clean.code == 250)
         let inbox = try await folder(server, "INBOX")
-        #expect(inbox.count == 1 && inbox[0].contains("Subject: meeting") && !inbox[0].contains("X-Spam: Yes"))
+        #expect(inbox.count == 1 && inbox[0].contains("Subject: meeting") && !inbox[0].contains("X-Spam"))
         let junk = try await folder(server, "Junk")
         #expect(junk.count == 1 && junk[0].contains("Subject: please junk-me now"))
         #expect(junk.first?.contains("\r\nX-Spam: Yes\r\nX-Spam-Score: ") == true)
