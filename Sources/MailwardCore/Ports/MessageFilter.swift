@@ -47,9 +47,10 @@ extension MessageFilter {
 }
 
 /// Every configured filter in order, for one message: the first refusal (for good or for now)
-/// decides; junk verdicts and annotations add up (their headers together, in filter order). A filter that cannot be asked makes
-/// the message wait (`failOpen` false: 4xx, the sender retries later — nothing unchecked gets
-/// in) or pass unchecked (`failOpen` true), and is reported through `onFailure`.
+/// decides; junk verdicts and annotations add up (their headers together, in filter order). A
+/// filter that cannot be asked makes the message wait (`failOpen` false: 4xx, the sender retries
+/// later — nothing unchecked gets in) or pass unchecked (`failOpen` true), and is reported
+/// through `onFailure`.
 public struct MessageFilters: Sendable {
     public let filters: [any MessageFilter]
     public let failOpen: Bool

@@ -43,7 +43,7 @@ public struct SenderAuthenticationFilter: MessageFilter {
         guard mode == .enforce, report.dmarc.result == .fail else { return .annotate(headers: [header]) }
         switch report.dmarc.disposition {
         case .reject:
-            return .reject(reason: "rejected by the DMARC policy of \(report.dmarc.fromDomain)")
+            return .reject(reason: "the DMARC policy of \(report.dmarc.fromDomain) refuses unauthenticated mail")
         case .quarantine:
             return .junk(headers: [header], reason: "DMARC policy of \(report.dmarc.fromDomain): quarantine")
         case .none:
