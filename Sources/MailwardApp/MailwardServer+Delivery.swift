@@ -18,7 +18,7 @@ extension MailwardServer {
             routes: settings.routes.compactMapValues { NextHop(hostPort: $0) },
             relay: settings.relayHost.isEmpty ? nil : NextHop(hostPort: settings.relayHost),
             smtpPort: settings.smtpPort,
-            resolver: Runtime.resolver(runtime.configuration.dns))
+            resolver: runtime.resolver)
         let timeout = TimeAmount.nanoseconds(Int64(settings.timeout * 1e9))
         let transport = SMTPClientTransport(timeout: timeout, dataTimeout: timeout + timeout)
         var workerLogger = logger

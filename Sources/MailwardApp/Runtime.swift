@@ -32,6 +32,8 @@ public struct Runtime: Sendable {
     let lazySMS: LazySMSSender?
     /// Virus and spam checks of incoming mail (`filters.*`); nil when none is configured.
     public let filters: MessageFilters?
+    /// DNS for MX routing and the sender checks, with one answer cache for both (`dns.*`).
+    public let resolver: any DNSResolving
     /// The durable outbound queue (worked by the delivery service).
     public let deliveryQueue: DeliveryQueue
     /// Where doors hand mail for remote recipients: the delivery queue (tests may substitute a
@@ -127,11 +129,11 @@ public struct Runtime: Sendable {
                                       signer: dkim.domains.isEmpty ? nil : dkim)
         outbound = deliveryQueue
         shares = ShareService(security, store: store)
-        filters = try Self.contentFilters(configuration.filters, resolver: Self.resolver(configuration.dns),
-                                          hostname: configuration.hostname)
+        resolver = CachingDNSResolver(Self.resolver(configuration.dns))
+        filters = try Self.contentFilters(configuration.filters, resolver: resolver, hostname: configuration.hostname)
     }
 
-    /// The DNS resolver of MX routing and the sender checks (`dns.*`, else /etc/resolv.conf).
+    /// The stub resolver as configured (`dns.*`, else /etc/resolv.conf), without a cache.
     public static func resolver(_ settings: MailwardConfiguration.DNSSettings) -> DNSResolver {
         var resolvConf = ResolvConf.parse((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
         if !settings.servers.isEmpty { resolvConf.nameservers = settings.servers }

@@ -64,7 +64,12 @@ final class DNSPeer: @unchecked Sendable {
         throw PeerError("dnsmasq did not start: \(log.suffix(2000))")
     }
 
+    private var stopped = false
+
+    /// Kills dnsmasq and removes its folder; once (a second call does nothing).
     func stop() {
+        guard !stopped else { return }
+        stopped = true
         kill(pid, SIGKILL)
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)

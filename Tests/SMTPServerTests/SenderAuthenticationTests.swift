@@ -170,6 +170,29 @@ import Testing
         }
     }
 
+    @Test func answersAreKeptForTheirTimeToLiveAndNoLonger() async throws {
+        let dns = try await DNSPeer.start(["local-ttl=300", DNSPeer.txt("kept.auth.test", "v=spf1 -all")])
+        defer { dns.stop() }
+        let quick = DNSResolver(configuration: ResolvConf(nameservers: ["127.0.0.1"], timeout: 0.3, attempts: 1), port: dns.port)
+        let cache = CachingDNSResolver(quick)
+        let first = try await cache.query("kept.auth.test", type: .txt)
+        #expect(first.answers.count == 1 && first.answers[0].ttl == 300)
+        #expect(try await cache.query("missing.auth.test", type: .txt).responseCode == 3)
+        #expect(await cache.count == 2)
+        dns.stop()
+        // The server is gone: kept answers still come, names never asked fail.
+        #expect(try await cache.query("KEPT.auth.test.", type: .txt) == first)
+        #expect(try await cache.query("missing.auth.test", type: .txt).responseCode == 3)
+        await #expect(throws: (any Error).self) { _ = try await cache.query("other.auth.test", type: .txt) }
+
+        // A TTL of 0 (dnsmasq's default for its own records) means: do not keep.
+        let uncached = try await DNSPeer.start([DNSPeer.txt("fresh.auth.test", "v=spf1 -all")])
+        defer { uncached.stop() }
+        let second = CachingDNSResolver(uncached.resolver)
+        #expect(try await second.query("fresh.auth.test", type: .txt).answers.count == 1)
+        #expect(await second.count == 0)
+    }
+
     // MARK: DKIM
 
     static let message = "From: Carol <carol@dk.auth.test>\r\nTo: alice@example.test\r\nSubject: Quarterly report\r\n"
