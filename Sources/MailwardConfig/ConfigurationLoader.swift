@@ -130,9 +130,7 @@ public enum ConfigurationLoader {
         c.filters.authentication = try values.choice("filters.authentication", c.filters.authentication, ["off", "report", "enforce"])
         if let text = values.raw("dns.servers") {
             c.dns.servers = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { server in
-                var v4 = in_addr()
-                var v6 = in6_addr()
-                guard inet_pton(AF_INET, server, &v4) == 1 || inet_pton(AF_INET6, server, &v6) == 1 else {
+                guard Values.isIPAddress(server) else {
                     throw ConfigurationError(key: "dns.servers", reason: "expected IP addresses separated by commas, got `\(server)`")
                 }
                 return server
@@ -342,12 +340,17 @@ struct Values {
 
     func ipAddress(_ key: String, _ fallback: String) throws -> String {
         guard let text = raw(key) else { return fallback }
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1 else {
+        guard Self.isIPAddress(text) else {
             throw ConfigurationError(key: key, reason: "expected an IP address such as 127.0.0.1 or 0.0.0.0, got `\(text)`")
         }
         return text
+    }
+
+    /// An IPv4 or IPv6 address in text form.
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 }
 

@@ -18,6 +18,20 @@ public enum MIMEParser {
         return ParsedMessage(bytes: bytes, headers: headers, bodyStructure: root, withSearchText: searchText)
     }
 
+    /// The values of the top-level header fields named `name` (case-insensitive), unfolded, in
+    /// order — the header section only, nothing of the body is looked at.
+    public static func headerValues(named name: String, in bytes: [UInt8]) -> [String] {
+        let lowercased = name.lowercased()
+        return HeaderParser.scan(bytes, in: 0..<bytes.count).fields
+            .filter { HeaderParser.nameEquals($0, lowercased, in: bytes) }
+            .map { HeaderParser.value($0, in: bytes, declaredCharset: nil) }
+    }
+
+    /// The addresses of the message's `From:` fields, one list per field.
+    public static func authors(of bytes: [UInt8]) -> [[MailAddress]] {
+        headerValues(named: "From", in: bytes).map(AddressParser.parse)
+    }
+
     /// Parses only the structure (cheaper than ``parse(_:)``: no text extraction).
     public static func parseStructure(_ bytes: [UInt8]) -> (headers: [HeaderField], bodyStructure: BodyStructure) {
         var parser = EntityParser(bytes: bytes)

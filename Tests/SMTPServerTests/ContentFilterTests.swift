@@ -21,23 +21,12 @@ import Testing
     }
 
     /// Sends one message to alice through the MX door; the reply to its DATA.
-    static func send(_ server: TestServer, subject: String, body: String) async throws -> SMTPReplyText {
-        let client = try await LineClient.connect(port: await server.port(.smtp))
-        defer { Task { await client.close() } }
-        _ = try await client.reply()
-        _ = try await client.command("EHLO sender.example")
-        _ = try await client.command("MAIL FROM:<carol@elsewhere.test>")
-        _ = try await client.command("RCPT TO:<alice@example.test>")
-        _ = try await client.command("DATA")
-        try await client.send("From: Carol <carol@elsewhere.test>\r\nTo: alice@example.test\r\nSubject: \(subject)\r\n"
+    static func send(_ server: TestServer, subject: String, body: String) async throws -> Reply {
+        try await server.sendMX(from: "carol@elsewhere.test", to: "alice@example.test", helo: "sender.example",
+            "From: Carol <carol@elsewhere.test>\r\nTo: alice@example.test\r\nSubject: \(subject)\r\n"
             + "Date: Sun, 29 Nov 2026 10:00:00 +0800\r\nMessage-ID: <\(UUID().uuidString)@elsewhere.test>\r\n"
-            + "MIME-Version: 1.0\r\n" + body + ".\r\n")
-        let reply = try await client.reply()
-        _ = try await client.command("QUIT")
-        return SMTPReplyText(code: reply.code, text: reply.text)
+            + "MIME-Version: 1.0\r\n" + body)
     }
-
-    struct SMTPReplyText { var code: Int; var text: String }
 
     static let plain = "Content-Type: text/plain; charset=utf-8\r\n\r\nSee you at three in the library.\r\n"
 

@@ -5,11 +5,11 @@ import MailwardTesting
 /// Real content filters from Debian, started by the tests on loopback with configurations of
 /// their own: clamd with a one-signature database (no download), rspamd with its stock rules.
 final class FilterPeer: @unchecked Sendable {
-    let process: Process
+    let process: SpawnedProcess
     let folder: URL
     let port: Int
 
-    private init(process: Process, folder: URL, port: Int) {
+    private init(process: SpawnedProcess, folder: URL, port: Int) {
         self.process = process
         self.folder = folder
         self.port = port
@@ -17,13 +17,9 @@ final class FilterPeer: @unchecked Sendable {
 
     /// Stops the daemon and the workers it forked (rspamd's would outlive a killed master).
     func stop() {
-        let main = process.processIdentifier
-        let children = Self.children(of: main)
-        if process.isRunning { kill(main, SIGTERM) }
-        for _ in 0..<50 where process.isRunning { usleep(100_000) }
-        if process.isRunning { kill(main, SIGKILL) }
+        let children = Self.children(of: process.pid)
+        process.stop()
         for child in children { kill(child, SIGKILL) }
-        process.waitUntilExit()
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -141,16 +137,8 @@ final class FilterPeer: @unchecked Sendable {
         return folder
     }
 
-    static func launch(_ executable: String, _ arguments: [String], folder: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: folder.path + "/output.log", contents: nil)
-        let output = try FileHandle(forWritingTo: folder.appendingPathComponent("output.log"))
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        return process
+    static func launch(_ executable: String, _ arguments: [String], folder: URL) throws -> SpawnedProcess {
+        try SpawnedProcess([executable] + arguments, log: folder.path + "/output.log")
     }
 
     /// Polls the port until the daemon itself answers `request` with text containing `expect`

@@ -278,18 +278,8 @@ import Testing
     }
 
     /// Sends `message` to alice through the MX door from 127.0.0.1; the reply to its DATA.
-    static func send(_ server: TestServer, from sender: String, _ message: String) async throws -> (code: Int, text: String) {
-        let client = try await LineClient.connect(port: await server.port(.smtp))
-        defer { Task { await client.close() } }
-        _ = try await client.reply()
-        _ = try await client.command("EHLO sender.auth.test")
-        _ = try await client.command("MAIL FROM:<\(sender)>")
-        _ = try await client.command("RCPT TO:<alice@example.test>")
-        _ = try await client.command("DATA")
-        try await client.send(message + ".\r\n")
-        let reply = try await client.reply()
-        _ = try await client.command("QUIT")
-        return (reply.code, reply.text)
+    static func send(_ server: TestServer, from sender: String, _ message: String) async throws -> Reply {
+        try await server.sendMX(from: sender, to: "alice@example.test", helo: "sender.auth.test", message)
     }
 
     static func letter(from: String, subject: String) -> String {

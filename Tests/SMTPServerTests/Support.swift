@@ -47,6 +47,22 @@ extension TestServer {
         return result
     }
 
+    /// One message to `recipient` through the MX door (EHLO, MAIL, RCPT, DATA, QUIT); the
+    /// reply to its DATA. `message` is the header and body, CRLF line ends, without the dot.
+    func sendMX(from sender: String, to recipient: String, helo: String, _ message: String) async throws -> Reply {
+        let client = try await LineClient.connect(port: await port(.smtp))
+        defer { Task { await client.close() } }
+        _ = try await client.reply()
+        _ = try await client.command("EHLO \(helo)")
+        _ = try await client.command("MAIL FROM:<\(sender)>")
+        _ = try await client.command("RCPT TO:<\(recipient)>")
+        _ = try await client.command("DATA")
+        try await client.send(message + ".\r\n")
+        let reply = try await client.reply()
+        _ = try await client.command("QUIT")
+        return reply
+    }
+
     func rawMessages(of address: String) async throws -> [[UInt8]] {
         let account = try await runtime.accounts.account(address)
         let inbox = try await runtime.mail.inbox(accountID: account.id)

@@ -54,14 +54,11 @@ public struct DKIMSigner: Sendable {
 
     /// `raw` with a `DKIM-Signature` field on top when the `From:` domain has a key; else `raw`.
     public func sign(_ raw: [UInt8], at time: Date) throws -> [UInt8] {
-        let fields = DKIMCanonicalization.fields(of: raw)
-        guard let from = fields.last(where: { $0.name == "from" }),
-              let address = AddressParser.parse(String(decoding: from.bytes.drop { $0 != UInt8(ascii: ":") }.dropFirst(),
-                                                       as: UTF8.self)).first?.address,
+        guard let address = MIMEParser.authors(of: raw).last?.first?.address,
               let at = address.lastIndex(of: "@"),
               let key = keys[(try? DomainName.normalize(String(address[address.index(after: at)...]))) ?? ""]
         else { return raw }
-        return try Self.sign(raw, fields: fields, key: key, time: time)
+        return try Self.sign(raw, fields: DKIMCanonicalization.fields(of: raw), key: key, time: time)
     }
 
     static func sign(_ raw: [UInt8], fields: [DKIMCanonicalization.Field], key: DKIMKey, time: Date) throws -> [UInt8] {

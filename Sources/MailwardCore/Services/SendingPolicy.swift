@@ -76,8 +76,7 @@ public struct SendingPolicy: Sendable {
 
     /// The addresses of the message's `From:` field(s).
     public static func fromAddresses(of raw: [UInt8]) -> [MailAddress] {
-        let headers = MIMEParser.parseStructure(raw).headers
-        return headers.filter { $0.name.caseInsensitiveCompare("From") == .orderedSame }.map(\.value).flatMap(AddressParser.parse)
+        MIMEParser.authors(of: raw).flatMap { $0 }
     }
 
     /// `raw` as it may go out under `authority`: on behalf → `Sender:` is the grantee (whatever

@@ -49,11 +49,19 @@ extension DNSResolving {
         return result
     }
 
+    /// The records of `type` at `name` (a CNAME chain the server followed left out): empty when
+    /// the name does not exist (NXDOMAIN) or has none; any other response code throws.
+    public func records(_ name: String, type: DNSRecordType) async throws -> [DNSRecordData] {
+        let response = try await query(name, type: type)
+        switch response.responseCode {
+        case 0: return response.answers.filter { $0.type == type.rawValue }.map(\.data)
+        case 3: return []
+        default: throw DNSResolverError.badAnswer("response code \(response.responseCode) for \(name)")
+        }
+    }
+
     /// The TXT records of a name, each joined from its character-strings.
     public func txt(_ name: String) async throws -> [String] {
-        try await query(name, type: .txt).answers.compactMap { record in
-            if case .txt(let strings) = record.data { return String(decoding: strings.joined(), as: UTF8.self) }
-            return nil
-        }
+        try await records(name, type: .txt).compactMap(\.text)
     }
 }

@@ -27,6 +27,15 @@ public enum DNSRecordData: Sendable, Equatable {
     case other(type: UInt16, bytes: [UInt8])
 }
 
+extension DNSRecordData {
+    /// A TXT record's text: its character-strings joined without separators (RFC 7208 §3.3,
+    /// RFC 6376 §3.6.2.2); nil for other records.
+    public var text: String? {
+        if case .txt(let strings) = self { return String(decoding: strings.joined(), as: UTF8.self) }
+        return nil
+    }
+}
+
 /// One resource record of the answer section.
 public struct DNSResourceRecord: Sendable, Equatable {
     /// Lowercased owner name without the trailing dot.

@@ -118,12 +118,9 @@ struct DMARCCheck: Sendable {
 
     /// The domain of the message's one `From:` address; nil for none, several fields or several addresses.
     static func authorDomain(_ raw: [UInt8]) -> String? {
-        let fields = DKIMCanonicalization.fields(of: raw).filter { $0.name == "from" }
-        guard fields.count == 1 else { return nil }
-        let value = String(decoding: fields[0].bytes.drop { $0 != UInt8(ascii: ":") }.dropFirst(), as: UTF8.self)
-        let addresses = AddressParser.parse(value)
-        guard addresses.count == 1, let at = addresses[0].address.lastIndex(of: "@") else { return nil }
-        let domain = addresses[0].address[addresses[0].address.index(after: at)...].lowercased()
+        let authors = MIMEParser.authors(of: raw)
+        guard authors.count == 1, authors[0].count == 1, let at = authors[0][0].address.lastIndex(of: "@") else { return nil }
+        let domain = authors[0][0].address[authors[0][0].address.index(after: at)...].lowercased()
         return domain.isEmpty ? nil : (domain.hasSuffix(".") ? String(domain.dropLast()) : domain)
     }
 }
