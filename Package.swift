@@ -68,10 +68,16 @@ let package = Package(
             name: "StoreSQLite",
             dependencies: [
                 "MailwardCore",
+                "SQLiteProcessSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
+        ),
+        // One process-wide SQLite setting that only C can make (`sqlite3_config` is variadic).
+        .target(
+            name: "SQLiteProcessSettings",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // The store for larger installations and several server nodes (SPEC M7): the same ports
         // as StoreSQLite, on PostgreSQL.
