@@ -12,7 +12,7 @@ extension SQLiteStore: DirectoryStore {
 
     // The three look-ups below run for every SMTP recipient: prepared once per connection.
     public func domain(named name: String) async throws -> Domain? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM domains WHERE name = ?"), arguments: [name]).map(Self.domain)
         }
     }
@@ -43,13 +43,13 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func account(id: AccountID) async throws -> Account? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id]).map(Self.account)
         }
     }
 
     public func account(address: EmailAddress) async throws -> Account? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE address = ?"),
                              arguments: [address.description]).map(Self.account)
         }
@@ -98,7 +98,7 @@ extension SQLiteStore: DirectoryStore {
     }
 
     public func alias(address: EmailAddress) async throws -> Alias? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM aliases WHERE address = ?"),
                              arguments: [address.description]).flatMap(Self.alias)
         }

@@ -41,13 +41,13 @@ extension SQLiteStore: MailStore {
     }
 
     public func mailbox(id: MailboxID) async throws -> Mailbox? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mailboxes WHERE id = ?"), arguments: [id]).map(Self.mailbox)
         }
     }
 
     public func mailbox(accountID: AccountID, name: String) async throws -> Mailbox? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mailboxes WHERE account_id = ? AND name = ?"),
                              arguments: [accountID, name]).map(Self.mailbox)
         }
@@ -210,7 +210,7 @@ extension SQLiteStore: MailStore {
     }
 
     public func inlineBody(blobID: BlobID) async throws -> [UInt8]? {
-        try quickRead { db in
+        try quickLookup { db in
             try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM blobs WHERE id = ?"), arguments: [blobID.hex]).map { [UInt8]($0) }
         }
     }
@@ -228,7 +228,7 @@ extension SQLiteStore: MailStore {
     }
 
     public func parsedJSON(blobID: BlobID) async throws -> Data? {
-        try quickRead { db in
+        try quickLookup { db in
             guard let json = try String.fetchOne(db.cachedStatement(sql: "SELECT parsed FROM blobs WHERE id = ?"),
                                                  arguments: [blobID.hex]), !json.isEmpty else { return nil }
             return Data(json.utf8)

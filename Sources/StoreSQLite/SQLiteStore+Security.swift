@@ -6,7 +6,7 @@ extension SQLiteStore: SecurityStore {
     // MARK: Phones
 
     public func phoneBinding(accountID: AccountID) async throws -> PhoneBinding? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM phone_bindings WHERE account_id = ?"), arguments: [accountID]).map {
                 PhoneBinding(accountID: $0["account_id"], phone: PhoneNumber(storedE164: $0["phone"]), boundAt: Self.date($0["bound_at"]))
             }
@@ -173,7 +173,7 @@ extension SQLiteStore: SecurityStore {
     }
 
     public func appPassword(id: Int64) async throws -> AppPassword? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM app_passwords WHERE id = ?"), arguments: [id]).map(Self.appPassword)
         }
     }

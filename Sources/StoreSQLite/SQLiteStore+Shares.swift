@@ -15,13 +15,13 @@ extension SQLiteStore: ShareStore {
     }
 
     public func share(id: Int64) async throws -> ShareGrant? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shares WHERE id = ?"), arguments: [id]).flatMap(Self.share)
         }
     }
 
     public func share(ownerID: AccountID, granteeID: AccountID) async throws -> ShareGrant? {
-        try quickRead { db in
+        try quickLookup { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM shares WHERE owner_id = ? AND grantee_id = ?"),
                              arguments: [ownerID, granteeID]).flatMap(Self.share)
         }

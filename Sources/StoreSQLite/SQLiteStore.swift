@@ -57,6 +57,14 @@ public final class SQLiteStore: Sendable {
         try quickReaders.read(body)
     }
 
+    /// ``quickRead(_:)`` for a body that runs **one** statement: no transaction around it. A
+    /// single SQLite statement reads one consistent snapshot of its own, and the `BEGIN` and
+    /// `COMMIT` of a read transaction would be two more statements, prepared and run for each
+    /// lookup — several per message at the SMTP door (domain, account, mailbox).
+    func quickLookup<T>(_ body: (Database) throws -> T) throws -> T {
+        try quickReaders.unsafeRead(body)
+    }
+
     /// Names of the migrations applied so far, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
