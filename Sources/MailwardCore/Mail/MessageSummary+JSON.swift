@@ -35,28 +35,33 @@ extension MessageSummary {
     }
 
     /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped,
-    /// everything else as UTF-8.
+    /// everything else as UTF-8. Scanned as UTF-8 bytes: every byte that needs an escape is ASCII,
+    /// so the runs between escapes end on character boundaries and are appended whole.
     static func appendJSONString(_ value: String, to out: inout String) {
         out += "\""
-        var plainStart = value.unicodeScalars.startIndex
-        for index in value.unicodeScalars.indices {
-            let scalar = value.unicodeScalars[index]
+        let bytes = value.utf8
+        var plainStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
             let escape: String
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case _ where scalar.value < 0x20:
-                escape = "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: continue
+            switch byte {
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case UInt8(ascii: "\n"): escape = "\\n"
+            case UInt8(ascii: "\r"): escape = "\\r"
+            case UInt8(ascii: "\t"): escape = "\\t"
+            case ..<0x20: escape = "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            default:
+                bytes.formIndex(after: &index)
+                continue
             }
-            out.unicodeScalars.append(contentsOf: value.unicodeScalars[plainStart..<index])
+            out += value[plainStart..<index]
             out += escape
-            plainStart = value.unicodeScalars.index(after: index)
+            bytes.formIndex(after: &index)
+            plainStart = index
         }
-        out.unicodeScalars.append(contentsOf: value.unicodeScalars[plainStart...])
+        out += value[plainStart...]
         out += "\""
     }
 }
