@@ -89,12 +89,18 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
     public func decodedHeader(_ name: String) -> String? { header(name).map { EncodedWord.decode($0) } }
 
     /// Whitespace runs collapsed to one space, trimmed, cut to `limit` characters.
+    ///
+    /// Non-blank text is appended a run at a time, not character by character; a character is
+    /// blank when its first scalar is whitespace (as `Character.isWhitespace` decides) or a
+    /// zero-width space / BOM.
     static func collapse(_ text: String, limit: Int) -> String {
         var out = ""
         var count = 0
         var pendingSpace = false
         let utf8 = text.utf8
+        let scalars = text.unicodeScalars
         var index = text.startIndex
+        var runStart: String.Index?  // start of the non-blank characters not yet appended
         while index < text.endIndex, count < limit {
             // An ASCII byte other than CR that no non-ASCII byte follows is a character of its
             // own: telling that is far cheaper than grapheme breaking, which only the rest needs.
@@ -107,10 +113,14 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
                 blank = byte == 0x20 || (0x09...0x0C).contains(byte)
             } else {
                 end = text.index(after: index)
-                let character = text[index]
-                blank = character.isWhitespace || character == "\u{FEFF}" || character == "\u{200B}"
+                let first = scalars[index]
+                blank = first.properties.isWhitespace || first == "\u{FEFF}" || first == "\u{200B}"
             }
             if blank {
+                if let start = runStart {
+                    out += text[start..<index]
+                    runStart = nil
+                }
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace {
@@ -119,12 +129,13 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
                     pendingSpace = false
                 }
                 if count < limit {
-                    out += text[index..<end]
+                    if runStart == nil { runStart = index }
                     count += 1
                 }
             }
             index = end
         }
+        if let start = runStart { out += text[start..<index] }
         return out
     }
 }
