@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import MailwardCore
-import SQLiteProcessSettings
 
 /// The embedded store: one SQLite file in WAL mode behind a GRDB `DatabasePool`
 /// (many readers, one writer). Several processes may open the same file at once — the
@@ -14,7 +13,7 @@ public final class SQLiteStore: Sendable {
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
-        _ = Self.processSettings
+        _ = SQLiteProcess.memoryStatisticsOff
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
@@ -37,12 +36,6 @@ public final class SQLiteStore: Sendable {
         quick.maximumReaderCount = 16
         quickReaders = try DatabasePool(path: path, configuration: quick)
     }
-
-    /// SQLite's process-wide settings, applied once before the first database opens (see
-    /// `mailward_sqlite_disable_memory_statistics`). A global's initializer runs exactly once.
-    private static let processSettings: Void = {
-        _ = mailward_sqlite_disable_memory_statistics()
-    }()
 
     /// Runs a point lookup (an account, a mailbox, a mailbox's changes, a few messages) on the
     /// calling thread, in a read transaction of its own.
