@@ -178,6 +178,10 @@ actor IMAPSession {
             status = Self.status(for: error)
         } catch let refusal as IMAPRefusal {
             status = refusal.status
+        } catch StoreError.unavailable(let reason) {
+            // RFC 5530: a subsystem is down; the client may try again.
+            logger.warning("IMAP command failed: the store is unavailable", metadata: ["reason": "\(reason)"])
+            status = StatusResponse(.no, code: .unavailable, text: "Mail storage is unavailable, try again later")
         } catch {
             logger.error("IMAP command failed", metadata: ["error": "\(error)", "ip": "\(connection.remoteIP)"])
             status = StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")

@@ -25,6 +25,10 @@ public final class PostgresStore: Sendable {
     public let nodeName: String
     /// The schema the tables live in when one was named (the URL's `schema`), else nil.
     public let schema: String?
+    /// How long an operation may wait for a connection of the pool — while the server cannot be
+    /// reached the pool keeps trying to connect, and without a limit every session would wait
+    /// with it — before it fails with `StoreError.unavailable`.
+    let connectionWait: Duration
     private let runner: Task<Void, Never>
     private let relays = Mutex<[Task<Void, Never>]>([])
 
@@ -38,12 +42,21 @@ public final class PostgresStore: Sendable {
     /// migrations. With a schema (the argument, else the URL's), every table lives in that schema,
     /// created when missing: several installations can share one database, and the tests give
     /// each store its own.
-    /// - Parameter connectTimeout: how long the first contact (connecting, migrating) may take.
+    ///
+    /// Every connection also bounds what the server may spend on this node's behalf
+    /// (``sessionLimits``): a statement, a wait for a lock, a transaction left open by a node that
+    /// stopped talking — which would otherwise hold its row locks against every other node.
+    /// - Parameters:
+    ///   - connectTimeout: how long the first contact (connecting, migrating) may take.
+    ///   - connectionWait: how long each later operation may wait for a connection (see
+    ///     ``connectionWait``).
     public static func open(url: String, schema: String? = nil, connectTimeout: Duration = .seconds(20),
+                            connectionWait: Duration = .seconds(15),
                             logger: Logger = Logger(label: "mailward.postgres")) async throws -> PostgresStore {
         var configuration = try PostgresURL.configuration(url)
         let nodeName = "mailward-" + UUID().uuidString.prefix(8).lowercased()
         configuration.options.additionalStartupParameters.append(("application_name", nodeName))
+        configuration.options.additionalStartupParameters += sessionLimits
         let schema = schema ?? PostgresURL.schema(url)
         if let schema {
             // An identifier that needs no quoting (it is spliced into CREATE SCHEMA and search_path).
@@ -54,7 +67,7 @@ public final class PostgresStore: Sendable {
             configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public"))
         }
         let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
-                                  nodeName: nodeName, schema: schema)
+                                  nodeName: nodeName, schema: schema, connectionWait: connectionWait)
         do {
             // postgres-nio retries a connection that fails for as long as it is asked to: a
             // wrong host or a stopped server would make start-up (and the CLI) wait for ever.
@@ -76,11 +89,21 @@ public final class PostgresStore: Sendable {
         return store
     }
 
-    private init(client: PostgresClient, logger: Logger, nodeName: String, schema: String?) {
+    /// Run-time parameters every connection starts with (PostgreSQL takes them in the startup
+    /// packet). Generous: they end what is stuck, not what is slow. An expunge of a huge folder
+    /// or the deletion of a big account runs well inside five minutes.
+    static let sessionLimits: [(String, String)] = [
+        ("statement_timeout", "300s"),
+        ("lock_timeout", "60s"),
+        ("idle_in_transaction_session_timeout", "300s"),
+    ]
+
+    private init(client: PostgresClient, logger: Logger, nodeName: String, schema: String?, connectionWait: Duration) {
         self.client = client
         self.logger = logger
         self.nodeName = nodeName
         self.schema = schema
+        self.connectionWait = connectionWait
         // Started at once (not at the next scheduling), so the pool runs before the first query.
         runner = Task.immediate { [client] in await client.run() }
     }
@@ -159,7 +182,7 @@ public final class PostgresStore: Sendable {
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         try await retrying {
             try await Self.mapped {
-                try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+                try await leased { connection in try await connection.rows(query, logger: self.logger) }
             }
         }
     }
@@ -174,19 +197,69 @@ public final class PostgresStore: Sendable {
     /// A transaction (READ COMMITTED). One that lost a deadlock or a serialization race is
     /// run again from the start, up to a few times; unique and foreign-key violations become
     /// the port's `StoreError`s.
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await retrying {
             try await Self.mapped {
-                try await client.withConnection { connection in
-                    try await connection.query("BEGIN", logger: logger)
+                try await leased { connection in
+                    try await connection.query("BEGIN", logger: self.logger)
                     do {
                         let result = try await body(connection)
-                        try await connection.query("COMMIT", logger: logger)
+                        try await connection.query("COMMIT", logger: self.logger)
                         return result
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
                         throw error
                     }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on a connection of the pool, waiting at most ``connectionWait`` for one.
+    ///
+    /// Only the wait is bounded: once `body` has its connection it runs to its end (the
+    /// server's `statement_timeout` bounds it), so an operation that got a connection just as the
+    /// wait ended is never reported as not done. postgres-nio gives up a pending lease when its
+    /// task is cancelled, which is how the wait ends.
+    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let started = LeaseStarted()
+        let wait = connectionWait
+        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+            group.addTask { [client] in
+                .done(try await client.withConnection { connection in
+                    started.flag.store(true, ordering: .releasing)
+                    return try await body(connection)
+                })
+            }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                return started.flag.load(ordering: .acquiring) ? .stillRunning : .waitedTooLong
+            }
+            var gaveUp = false
+            while true {
+                let outcome: LeaseOutcome<T>?
+                do {
+                    outcome = try await group.next()
+                } catch {
+                    // The lease, cancelled because the wait ended, fails: unavailable. Anything that
+                    // failed after `body` started is `body`'s own error.
+                    if gaveUp && !started.flag.load(ordering: .acquiring) {
+                        throw StoreError.unavailable("no connection to the PostgreSQL server within \(wait)")
+                    }
+                    group.cancelAll()
+                    throw error
+                }
+                switch outcome {
+                case .done(let value)?:
+                    group.cancelAll()
+                    return value
+                case .waitedTooLong?:
+                    gaveUp = true
+                    group.cancelAll()
+                case .stillRunning?:
+                    continue
+                case nil:  // not reached: the lease task ends in `.done` or an error
+                    throw StoreError.unavailable("no connection to the PostgreSQL server")
                 }
             }
         }
@@ -211,11 +284,15 @@ public final class PostgresStore: Sendable {
         return state == "40P01" || state == "40001"
     }
 
-    /// Runs `body`, turning constraint violations into `StoreError`s.
+    /// Runs `body`, turning constraint violations into `StoreError`s, and a connection the
+    /// server closed (or that broke) into `StoreError.unavailable`.
     static func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as PSQLError {
+            if error.code == .serverClosedConnection || error.code == .connectionError {
+                throw StoreError.unavailable("the connection to the PostgreSQL server broke")
+            }
             let message = error.serverInfo?[.message] ?? "constraint"
             switch error.serverInfo?[.sqlState] {
             case "23505": throw StoreError.duplicate(message)
@@ -224,6 +301,17 @@ public final class PostgresStore: Sendable {
             }
         }
     }
+}
+
+/// Whether a leased operation got its connection (set on the pool's side, read by the timer).
+private final class LeaseStarted: Sendable {
+    let flag = Atomic<Bool>(false)
+}
+
+private enum LeaseOutcome<T: Sendable>: Sendable {
+    case done(T)
+    case waitedTooLong
+    case stillRunning
 }
 
 extension PostgresConnection {

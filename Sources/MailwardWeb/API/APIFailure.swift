@@ -4,7 +4,7 @@ import MailwardCore
 import NIOCore
 
 /// An API refusal: `{"error":"<code>","message":"…"}` with its HTTP status, plus
-/// `retry_after` (and a `Retry-After` header) for 429 answers.
+/// `retry_after` (and a `Retry-After` header) for 429 and 503 answers.
 struct APIFailure: Error {
     var status: HTTPResponse.Status
     var code: String
@@ -34,6 +34,13 @@ struct APIFailure: Error {
     static func internalError(_ language: Language) -> APIFailure {
         APIFailure(status: .internalServerError, code: "internal_error",
                    message: language == .en ? "Something went wrong; please try again." : "服务器内部错误，请稍后重试")
+    }
+
+    /// The store cannot be reached (`StoreError.unavailable`): 503, try again in a while.
+    static func unavailable(_ language: Language) -> APIFailure {
+        APIFailure(status: .serviceUnavailable, code: "unavailable",
+                   message: language == .en ? "Mail storage is unavailable right now; please try again shortly." : "邮件存储暂时不可用，请稍后重试",
+                   retryAfter: 30)
     }
 
     init(status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil, triesLeft: Int? = nil) {

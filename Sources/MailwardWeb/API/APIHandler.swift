@@ -24,6 +24,9 @@ struct APIHandler: Sendable {
             return APIFailure(error, call.language).response
         } catch let error as ShareError {
             return APIFailure(error, call.language).response
+        } catch StoreError.unavailable(let reason) {
+            logger.warning("API request failed: the store is unavailable", metadata: ["path": "\(request.uri.path)", "reason": "\(reason)"])
+            return APIFailure.unavailable(call.language).response
         } catch {
             logger.error("API request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return APIFailure.internalError(call.language).response

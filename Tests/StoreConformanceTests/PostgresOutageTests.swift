@@ -1,0 +1,99 @@
+import Foundation
+import MailwardCore
+@testable import StorePostgres
+import Testing
+
+/// The PostgreSQL server goes away while Mailward runs (here: the relay in front of it is
+/// killed, closing every connection and refusing new ones, as a crashed or unreachable server
+/// would). Operations must fail within the store's connection wait with
+/// `StoreError.unavailable` — which the doors turn into temporary failures — instead of waiting
+/// for the server for ever; once it is back, the pool reconnects and operations succeed again.
+@Suite(.enabled(if: PostgresTestServer.url != nil, "needs POSTGRES_URL"))
+struct PostgresOutageTests {
+    @Test func operationsFailInTimeWhileTheServerIsAwayAndSucceedOnceItIsBack() async throws {
+        let url = try #require(PostgresTestServer.url)
+        var components = try #require(URLComponents(string: url))
+        let target = (host: components.host ?? "127.0.0.1", port: components.port ?? 5432)
+        var relay = try await Relay.start(listenPort: 0, to: target)
+        let relayPort = relay.port
+        defer { relay.stop() }
+        components.host = "127.0.0.1"
+        components.port = relayPort
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let relayURL = try #require(components.string)
+        let store = try await PostgresStore.open(url: relayURL, schema: schema,
+                                                 connectionWait: .seconds(1))
+        defer { store.close() }
+        try await store.insertDomain(Domain(name: "outage.test", createdAt: Date()))
+
+        // Every connection carries the limits that end what is stuck on the server's side.
+        let limits = try await store.rows("""
+            SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l,
+                   current_setting('idle_in_transaction_session_timeout') AS i
+            """)
+        #expect(try limits[0].get("s", as: String.self) == "5min")
+        #expect(try limits[0].get("l", as: String.self) == "1min")
+        #expect(try limits[0].get("i", as: String.self) == "5min")
+
+        relay.stop()
+        let start = ContinuousClock.now
+        var unavailable = false
+        // The first attempt may still meet a connection that broke under it: unavailable too.
+        for _ in 0..<3 where !unavailable {
+            do {
+                _ = try await store.domain(named: "outage.test")
+            } catch StoreError.unavailable {
+                unavailable = true
+            } catch {
+                Issue.record("expected StoreError.unavailable, got \(error)")
+            }
+        }
+        #expect(unavailable)
+        #expect(ContinuousClock.now - start < .seconds(10), "each operation waits about a second, not for the server")
+
+        // The server is reachable again at the same address: the pool connects anew.
+        relay = try await Relay.start(listenPort: relayPort, to: target)
+        var back = false
+        for _ in 0..<100 where !back {
+            back = (try? await store.domain(named: "outage.test")) != nil
+            if !back { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(back)
+        try await store.dropSchema()
+    }
+}
+
+/// `Tests/e2e/tcp_relay.py` as a child process.
+private struct Relay {
+    let process: Process
+    let folder: URL
+    let port: Int
+
+    static func start(listenPort: Int, to target: (host: String, port: Int)) async throws -> Relay {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("e2e/tcp_relay.py").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, folder.path, String(listenPort), target.host, String(target.port)]
+        try process.run()
+        for _ in 0..<200 {
+            if let text = try? String(contentsOf: folder.appendingPathComponent("port"), encoding: .utf8), let port = Int(text) {
+                return Relay(process: process, folder: folder, port: port)
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        throw PostgresStoreError.message("tcp_relay.py did not start")
+    }
+
+    /// SIGKILL (children of the test process ignore SIGTERM); stopping twice is harmless.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        for _ in 0..<50 where process.isRunning { usleep(20_000) }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
