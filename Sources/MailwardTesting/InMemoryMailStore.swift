@@ -22,6 +22,7 @@ public actor InMemoryMailStore: MailStore {
     private var blobs: [BlobID: Blob] = [:]
     private var subscriptionsByAccount: [AccountID: Set<String>] = [:]
     private var quotaLimits: [AccountID: Int64] = [:]
+    private var maildropLeases: [AccountID: (holder: String, until: Date)] = [:]
     private var lastUIDValidity: Int64 = 0
     private var nextMailboxID: MailboxID = 1
     private var nextMessageID: MessageID = 1
@@ -231,6 +232,16 @@ public actor InMemoryMailStore: MailStore {
         for id in unreferenced { blobs[id] = nil }
         for id in unreferenced { try deleteBody(id) }
         return unreferenced.count
+    }
+
+    public func acquireMaildropLease(_ account: AccountID, holder: String, now: Date, until: Date) -> Bool {
+        if let lease = maildropLeases[account], lease.holder != holder, lease.until > now { return false }
+        maildropLeases[account] = (holder, until)
+        return true
+    }
+
+    public func releaseMaildropLease(_ account: AccountID, holder: String) {
+        if maildropLeases[account]?.holder == holder { maildropLeases[account] = nil }
     }
 
     // MARK: Helpers

@@ -27,6 +27,8 @@ struct POP3ConnectionDriver {
     private var input = ByteBuffer()
     private var output = ByteBuffer()
     private var login: Login?
+    /// The login's lease on its maildrop in the store (across server nodes).
+    private var lease: POP3MaildropLease?
     private var logger: Logger
     /// The connection is closed or gone: nothing more is read or performed.
     private var finished = false
@@ -62,7 +64,11 @@ struct POP3ConnectionDriver {
                     // Disabled, password changed or app password revoked since the login: the
                     // session ends at its next command, whatever the command (as in IMAP).
                     let revoked = login == nil ? false : !(await stillValid())
-                    actions = revoked ? session.credentialRevoked() : session.received(command)
+                    if lease?.isLost == true {
+                        actions = session.maildropLockLost()
+                    } else {
+                        actions = revoked ? session.credentialRevoked() : session.received(command)
+                    }
                 case .error(let error): actions = session.receivedInvalid(error)
                 case .needMoreData: actions = await readMore()
                 }
@@ -70,6 +76,7 @@ struct POP3ConnectionDriver {
             await perform(actions)
         }
         _ = await flush()
+        await lease?.release()
     }
 
     /// Sends what is buffered (the client's pipeline is drained), then waits for bytes.
@@ -174,6 +181,19 @@ struct POP3ConnectionDriver {
                 return .inUse
             }
             do {
+                // This process's sessions are told apart above; other nodes' only by the store.
+                guard let lease = try await POP3MaildropLease.acquire(account.id, in: door.mail.store, logger: logger) else {
+                    door.locks.release(account.id)
+                    logger.info("login refused: maildrop in use on another node", metadata: ["user": "\(LogText.quoted(username))"])
+                    return .inUse
+                }
+                self.lease = lease
+            } catch {
+                door.locks.release(account.id)
+                logger.error("cannot lock the maildrop", metadata: ["user": "\(account.address)", "error": "\(error)"])
+                return .temporaryFailure
+            }
+            do {
                 let inbox = try await door.mail.inbox(accountID: account.id)
                 let records = try await door.mail.store.messages(mailboxID: inbox.id).sorted { $0.uid < $1.uid }
                 login = Login(account: account, credential: credential,
@@ -182,6 +202,8 @@ struct POP3ConnectionDriver {
                 return .loggedIn(POP3Maildrop(mailboxID: inbox.id, uidValidity: inbox.uidValidity,
                                               messages: records.map { .init(uid: $0.uid, size: $0.size) }))
             } catch {
+                await lease?.release()
+                lease = nil
                 door.locks.release(account.id)
                 logger.error("cannot load the maildrop", metadata: ["user": "\(account.address)", "error": "\(error)"])
                 return .temporaryFailure

@@ -2,8 +2,9 @@ import MailwardCore
 import Synchronization
 
 /// RFC 1939 §8: one POP3 session per maildrop at a time. A second login to the same account
-/// gets `-ERR [IN-USE]` while the first holds the lock. Process-local (one server process per
-/// data folder; several nodes would need the lock in the store).
+/// gets `-ERR [IN-USE]` while the first holds the lock. This is the process's own, answered
+/// without asking the store; sessions on other server nodes are kept out by the lease in the
+/// store (``POP3MaildropLease``), taken right after this lock.
 final class POP3MaildropLocks: Sendable {
     private let held = Mutex<Set<AccountID>>([])
 

@@ -179,6 +179,14 @@ public struct POP3Session: Sendable {
         return [.send(.err(.auth, "This account can no longer be used")), .close]
     }
 
+    /// The maildrop's lease was lost (the store could not be reached for as long as the lease
+    /// lasts, and another session may hold the maildrop now): the session ends without UPDATE.
+    public mutating func maildropLockLost() -> [Action] {
+        guard state != .closed else { return [] }
+        state = .closed
+        return [.send(.err(.systemTemporary, "The maildrop lock was lost, log in again")), .close]
+    }
+
     /// No command for the idle time (RFC 1939 §3: autologout, no UPDATE).
     public mutating func timedOut() -> [Action] {
         guard state != .closed else { return [] }

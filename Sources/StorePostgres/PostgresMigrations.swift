@@ -331,6 +331,14 @@ enum PostgresMigrations {
                 END LOOP;
             END $$;
             """),
+        ("008-maildrop-leases", """
+            -- POP3's one session per maildrop across the nodes (PostgresStore.acquireMaildropLease).
+            CREATE TABLE maildrop_leases (
+                account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                holder TEXT NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL
+            );
+            """),
     ]
 
     /// Makes the store's schema when it has one, then applies what `schema_migrations` does

@@ -335,6 +335,20 @@ extension PostgresStore: MailStore {
         return QuotaUsage(usedBytes: used, limitBytes: .max)
     }
 
+    public func acquireMaildropLease(_ account: AccountID, holder: String, now: Date, until: Date) async throws -> Bool {
+        let (expires, current) = (until.timeIntervalSince1970, now.timeIntervalSince1970)
+        return try await execute("""
+            INSERT INTO maildrop_leases (account_id, holder, expires_at) VALUES (\(account), \(holder), \(expires))
+            ON CONFLICT (account_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE maildrop_leases.holder = excluded.holder OR maildrop_leases.expires_at <= \(current)
+            RETURNING 1
+            """) == 1
+    }
+
+    public func releaseMaildropLease(_ account: AccountID, holder: String) async throws {
+        try await execute("DELETE FROM maildrop_leases WHERE account_id = \(account) AND holder = \(holder)")
+    }
+
     public func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws {
         try await execute("""
             INSERT INTO quotas (account_id, limit_bytes, used_bytes)

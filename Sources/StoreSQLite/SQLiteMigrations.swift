@@ -168,6 +168,16 @@ enum SQLiteMigrations {
         migrator.registerMigration("009-canonical-domains") { db in
             try CanonicalDomains.migrate(db)
         }
+        migrator.registerMigration("010-maildrop-leases") { db in
+            // POP3's one session per maildrop, for every process sharing the store (times: Unix seconds).
+            try db.execute(sql: """
+                CREATE TABLE maildrop_leases (
+                    account_id INTEGER PRIMARY KEY NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    holder TEXT NOT NULL,
+                    expires_at REAL NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

@@ -326,6 +326,23 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func acquireMaildropLease(_ account: AccountID, holder: String, now: Date, until: Date) async throws -> Bool {
+        try await write { db in
+            try Row.fetchOne(db, sql: """
+                INSERT INTO maildrop_leases (account_id, holder, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (account_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE maildrop_leases.holder = excluded.holder OR maildrop_leases.expires_at <= ?
+                RETURNING 1
+                """, arguments: [account, holder, until.timeIntervalSince1970, now.timeIntervalSince1970]) != nil
+        }
+    }
+
+    public func releaseMaildropLease(_ account: AccountID, holder: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM maildrop_leases WHERE account_id = ? AND holder = ?", arguments: [account, holder])
+        }
+    }
+
     public func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws {
         try await write { db in
             try db.execute(sql: """

@@ -56,4 +56,45 @@ import Testing
         #expect(await client.waitForClose())
         #expect(try await fixture.inbox().count == 3)
     }
+
+    /// Two server nodes over one store (here: a second door over the same store, with its own
+    /// process-local locks): a login on the second while the first holds the maildrop gets
+    /// `[IN-USE]` from the lease in the store, and succeeds once the first session ended.
+    @Test func aSecondNodeSeesTheMaildropInUse() async throws {
+        let fixture = try await POP3Fixture.start()
+        let runtime = fixture.server.runtime
+        var logger = Logger(label: "pop3-second-node")
+        logger.logLevel = .warning
+        let otherNode = POP3Door(configuration: .init(session: .init(hostname: "node2.test")),
+                                 authenticator: runtime.authenticator, mail: runtime.mail, tlsContext: nil, logger: logger)
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let listener = TCPListener(
+            configuration: .init(name: "POP3 second node", host: "127.0.0.1", port: 0, overLimitReply: "-ERR busy\r\n"),
+            logger: logger, onListening: { portSink.yield($0) }, session: { await otherNode.serve($0) })
+        let running = Task { try await listener.run() }
+        defer { running.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+
+        let first = try await fixture.loggedInClient()
+        let second = try await LineClient.connect(port: port)
+        #expect(try await second.readLine().hasPrefix("+OK node2.test"))
+        _ = try await second.command("USER \(POP3Fixture.address)")
+        #expect(try await second.command("PASS \(POP3Fixture.password)").hasPrefix("-ERR [IN-USE]"))
+        #expect(otherNode.lockedMaildrops == 0, "the refused login keeps no lock of its own")
+
+        #expect(try await first.command("QUIT").hasPrefix("+OK"))
+        #expect(await first.waitForClose())
+        var answer = ""
+        for _ in 0..<100 {
+            _ = try await second.command("USER \(POP3Fixture.address)")
+            answer = try await second.command("PASS \(POP3Fixture.password)")
+            if !answer.hasPrefix("-ERR [IN-USE]") { break }
+            try await Task.sleep(for: .milliseconds(50))  // the first session gives its lease up as it ends
+        }
+        #expect(answer.hasPrefix("+OK"))
+        #expect(try await second.command("STAT").hasPrefix("+OK 3 "))
+        #expect(try await second.command("QUIT").hasPrefix("+OK"))
+        try await fixture.stop()
+    }
 }

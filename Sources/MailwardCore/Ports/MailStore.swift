@@ -81,6 +81,16 @@ public protocol MailStore: Sendable {
     /// Forgets blobs no copy references any more, calling `deleteBody` for each inside the
     /// same transaction; returns how many.
     func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int
+
+    // MARK: POP3 maildrop leases
+    /// Takes (or extends) the lease on `account`'s maildrop for `holder` until `until` — one POP3
+    /// session per maildrop at a time (RFC 1939 §8) on every server node sharing the store. True
+    /// when `holder` holds it now: nobody held it, the holder's lease had expired by `now`, or
+    /// `holder` held it already. A lease ends with ``releaseMaildropLease(_:holder:)`` or, if its
+    /// node stops without releasing it, at `until`.
+    func acquireMaildropLease(_ account: AccountID, holder: String, now: Date, until: Date) async throws -> Bool
+    /// Gives up `holder`'s lease (nothing when `holder` does not hold it).
+    func releaseMaildropLease(_ account: AccountID, holder: String) async throws
 }
 
 /// A term of ``MailStore/searchText(accountID:mailboxID:terms:)`` for the SQL stores.

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import MailwardCore
+import Synchronization
+
+/// A login's lease on its maildrop in the store (`MailStore.acquireMaildropLease`): what makes
+/// RFC 1939 §8's one session per maildrop hold across server nodes sharing a PostgreSQL store
+/// (``POP3MaildropLocks`` answers first for sessions of this process). Renewed every
+/// ``renewal`` while the session lasts and given up when it ends; a node that dies leaves it to
+/// expire after ``duration``.
+final class POP3MaildropLease: Sendable {
+    static let duration = Duration.seconds(120)
+    static let renewal = Duration.seconds(40)
+
+    let account: AccountID
+    let holder: String
+    private let store: any MailStore
+    private let lost = Atomic<Bool>(false)
+    private let renewing = Mutex<Task<Void, Never>?>(nil)
+
+    /// The lease, or nil when another session (on any node) holds the maildrop.
+    static func acquire(_ account: AccountID, in store: any MailStore, logger: Logger) async throws -> POP3MaildropLease? {
+        let holder = UUID().uuidString
+        let now = Date()
+        guard try await store.acquireMaildropLease(account, holder: holder, now: now, until: now + Self.duration.seconds)
+        else { return nil }
+        let lease = POP3MaildropLease(account: account, holder: holder, store: store)
+        lease.renewing.withLock { $0 = Task { await lease.renew(logger: logger) } }
+        return lease
+    }
+
+    private init(account: AccountID, holder: String, store: any MailStore) {
+        self.account = account
+        self.holder = holder
+        self.store = store
+    }
+
+    /// The lease could not be kept (another session took the maildrop after it expired).
+    var isLost: Bool { lost.load(ordering: .acquiring) }
+
+    /// Stops renewing and gives the lease up.
+    func release() async {
+        renewing.withLock { $0?.cancel() }
+        do {
+            try await store.releaseMaildropLease(account, holder: holder)
+        } catch {
+            // It expires by itself.
+        }
+    }
+
+    private func renew(logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: Self.renewal)
+            } catch {
+                return
+            }
+            do {
+                let now = Date()
+                if try await !store.acquireMaildropLease(account, holder: holder, now: now, until: now + Self.duration.seconds) {
+                    logger.warning("POP3 maildrop lock lost to another session")
+                    lost.store(true, ordering: .releasing)
+                    return
+                }
+            } catch {
+                // Tried again at the next renewal; the lease lasts three of them.
+                logger.warning("POP3 maildrop lock not renewed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+private extension Duration {
+    var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
