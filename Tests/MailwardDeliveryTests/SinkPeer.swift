@@ -1,4 +1,5 @@
 import Foundation
+import MailwardTesting
 
 /// The aiosmtpd receiving peer (`Tests/e2e/smtp_sink.py`) as a child process on loopback.
 final class SinkPeer: @unchecked Sendable {
@@ -72,35 +73,4 @@ func eventually(_ what: String, seconds: Double = 60, _ condition: () async thro
         try await Task.sleep(for: .milliseconds(100))
     }
     throw SinkError("timed out waiting for: \(what)")
-}
-
-/// Starts `Tests/e2e/<name> FOLDER args…` and waits for it to write its port to FOLDER/port.
-func launchScript(_ name: String, _ arguments: [String]) async throws -> (Process, URL, Int) {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("e2e/\(name)").path
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-peer-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, folder.path] + arguments
-    try process.run()
-    let portFile = folder.appendingPathComponent("port")
-    for _ in 0..<1200 {
-        if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-            return (process, folder, port)
-        }
-        guard process.isRunning else { break }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    process.terminate()
-    throw SinkError("\(name) did not start (for smtp_sink.py: is `pip install aiosmtpd` done?)")
-}
-
-/// Stops a child started by `launchScript`. SIGKILL, because the test process ignores SIGTERM
-/// (signal handling for graceful shutdown) and children inherit that; and no
-/// `waitUntilExit()`, which spins a run loop and can hang on the concurrency pool.
-func stopScript(_ process: Process, folder: URL) {
-    kill(process.processIdentifier, SIGKILL)
-    for _ in 0..<25 where process.isRunning { usleep(20_000) }
-    try? FileManager.default.removeItem(at: folder)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MailwardCore
+import MailwardTesting
 @testable import StorePostgres
 import Testing
 
@@ -70,30 +71,12 @@ private struct Relay {
     let port: Int
 
     static func start(listenPort: Int, to target: (host: String, port: Int)) async throws -> Relay {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("e2e/tcp_relay.py").path
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-relay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, folder.path, String(listenPort), target.host, String(target.port)]
-        try process.run()
-        for _ in 0..<200 {
-            if let text = try? String(contentsOf: folder.appendingPathComponent("port"), encoding: .utf8), let port = Int(text) {
-                return Relay(process: process, folder: folder, port: port)
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        kill(process.processIdentifier, SIGKILL)
-        throw PostgresStoreError.message("tcp_relay.py did not start")
+        let (process, folder, port) = try await launchScript("tcp_relay.py", [String(listenPort), target.host, String(target.port)])
+        return Relay(process: process, folder: folder, port: port)
     }
 
-    /// SIGKILL (children of the test process ignore SIGTERM); stopping twice is harmless.
+    /// Stopping twice is harmless.
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        for _ in 0..<50 where process.isRunning { usleep(20_000) }
-        try? FileManager.default.removeItem(at: folder)
+        stopScript(process, folder: folder)
     }
 }
