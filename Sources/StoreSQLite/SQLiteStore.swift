@@ -29,6 +29,9 @@ public final class SQLiteStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteMigrations.migrator.migrate(pool)
+        // One server process per data folder, whose own maildrop locks are authoritative: leases
+        // left by a process that crashed would only keep users out until they expire.
+        try pool.write { db in try db.execute(sql: "DELETE FROM maildrop_leases") }
         insertBatcher = InsertBatcher(pool: pool)
         var quick = Configuration()
         quick.readonly = true

@@ -1,5 +1,6 @@
 import Foundation
 import MailwardCore
+import StoreSQLite
 import Testing
 
 /// POP3's maildrop lease (RFC 1939 §8 across server nodes): one holder at a time, renewable by
@@ -30,5 +31,20 @@ import Testing
         #expect(try await !acquire(alice, "node-c/1", at: 251))
         #expect(try await acquire(alice, "node-c/1", at: 252))
         #expect(try await !acquire(alice, "node-b/2", at: 253))
+    }
+
+    /// The embedded store serves one server process, whose own locks decide: leases a crashed
+    /// process left behind are void when the store is opened again.
+    @Test func reopeningTheEmbeddedStoreVoidsLeftoverLeases() async throws {
+        let path = try TemporaryFolder.make().path + "/leases.sqlite"
+        let store = try SQLiteStore(path: path)
+        let now = Date()
+        try await store.insertDomain(Domain(name: "demo.test", createdAt: now))
+        let alice = try await store.insertAccount(NewAccount(address: try EmailAddress("alice@demo.test"), displayName: "Alice",
+                                                             passwordHash: "x", createdAt: now))
+        #expect(try await store.acquireMaildropLease(alice.id, holder: "crashed", now: now, until: now + 120))
+        #expect(try await !store.acquireMaildropLease(alice.id, holder: "other", now: now, until: now + 120))
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.acquireMaildropLease(alice.id, holder: "restarted", now: now, until: now + 120))
     }
 }
