@@ -24,6 +24,26 @@ import Testing
         await #expect(throws: MailwardError.domainNotEmpty("demo.test", accounts: 1)) { try await service.removeDomain("demo.test") }
     }
 
+    /// A display name goes into `From:` fields and every store: no control characters (a line
+    /// break would start a header field of its own; PostgreSQL cannot store NUL), bounded length.
+    @Test(arguments: StoreKind.allCases)
+    func displayNamesWithoutControlCharacters(_ kind: StoreKind) async throws {
+        let service = AccountService(store: try await kind.makeDirectory(), clock: FixedClock())
+        try await service.addDomain("demo.test")
+        for bad in ["Bob\u{0}Smith", "Bob\r\nBcc: victim@example.com", "Bob\tSmith", "Bob\u{7F}Smith", "Bob\u{85}Smith",
+                    String(repeating: "名", count: AccountService.displayNameLimit + 1)] {
+            await #expect(throws: MailwardError.self, "\(bad.debugDescription)") {
+                try await service.addAccount("bob@demo.test", password: "Tea-Garden-42", displayName: bad)
+            }
+        }
+        #expect(try await service.domains().count == 1)
+        await #expect(throws: MailwardError.unknownAccount("bob@demo.test")) { try await service.account("bob@demo.test") }
+        let named = try await service.addAccount("bob@demo.test", password: "Tea-Garden-42",
+                                                 displayName: "  " + String(repeating: "名", count: AccountService.displayNameLimit) + "\n")
+        #expect(named.displayName.count == AccountService.displayNameLimit)
+        #expect(try await service.addAccount("amy@demo.test", password: "Tea-Garden-42", displayName: " \n ").displayName == "amy")
+    }
+
     /// An internationalized domain is one domain in both spellings (Unicode and IDNA A-label):
     /// for `domain add`, account lookups, routing and sign-in, whichever was used to create it.
     @Test(arguments: StoreKind.allCases)

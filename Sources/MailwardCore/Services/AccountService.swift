@@ -65,19 +65,36 @@ public struct AccountService: Sendable {
         if existing != nil || alias != nil {
             throw MailwardError.duplicateAccount(address.description)
         }
+        let name = try Self.displayName(displayName) ?? address.localPart
         try passwordPolicy.check(password, for: address)
         let hash = try await hasher.hash(password)
-        let name = displayName?.trimmingCharacters(in: .whitespacesAndNewlines)
         let account: Account
         do {
             account = try await store.insertAccount(NewAccount(
-                address: address, displayName: (name?.isEmpty ?? true) ? address.localPart : name!,
-                passwordHash: hash, createdAt: clock.now))
+                address: address, displayName: name, passwordHash: hash, createdAt: clock.now))
         } catch StoreError.duplicate {
             throw MailwardError.duplicateAccount(address.description)
         }
         try await onAccountCreated?(account)
         return account
+    }
+
+    /// The longest display name accepted, in characters.
+    public static let displayNameLimit = 128
+
+    /// A display name as given, trimmed; nil when there is none. Refused: control characters — a
+    /// line break would end the header field the name is written into (`From:` of mail sent from
+    /// the webmail), and PostgreSQL cannot store a NUL — and more than ``displayNameLimit``
+    /// characters.
+    static func displayName(_ raw: String?) throws -> String? {
+        guard let name = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else { return nil }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw MailwardError.invalidValue("a display name cannot contain control characters (line breaks, tabs, NUL)")
+        }
+        guard name.count <= displayNameLimit else {
+            throw MailwardError.invalidValue("a display name has at most \(displayNameLimit) characters")
+        }
+        return name
     }
 
     public func account(_ rawAddress: String) async throws -> Account {
