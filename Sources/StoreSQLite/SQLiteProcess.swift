@@ -2,11 +2,16 @@ import SQLiteProcessSettings
 
 /// SQLite's settings for the whole process, made once before the first database opens: every
 /// opener of a database in this process (``SQLiteStore``, and tests that open one directly)
-/// touches ``memoryStatisticsOff`` first.
+/// touches ``configured`` first.
 public enum SQLiteProcess {
-    /// Whether SQLite's memory statistics are off (see `mailward_sqlite_disable_memory_statistics`
-    /// for why). False only when SQLite was initialized before anything here ran — the setting
-    /// then cannot change, and SQLite works as before, only slower under concurrency.
+    /// How much of a statement journal stays in memory before it goes to a temporary file: a
+    /// group commit's savepoints (up to a few dozen deliveries of a few pages each) fit.
+    public static let statementJournalInMemory = 4 << 20
+
+    /// Whether the settings are in force (see `mailward_sqlite_configure_process` for what and
+    /// why): memory statistics off, statement journals in memory up to
+    /// ``statementJournalInMemory``. False only when SQLite was initialized before anything here
+    /// ran — the settings then cannot change, and SQLite works as before, only slower.
     /// A static's initializer runs exactly once, whichever thread gets here first.
-    public static let memoryStatisticsOff: Bool = mailward_sqlite_disable_memory_statistics() == 0
+    public static let configured: Bool = mailward_sqlite_configure_process(Int32(statementJournalInMemory)) == 0
 }

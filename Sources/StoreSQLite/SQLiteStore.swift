@@ -13,19 +13,12 @@ public final class SQLiteStore: Sendable {
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
-        _ = SQLiteProcess.memoryStatisticsOff
+        _ = SQLiteProcess.configured
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            if !db.configuration.readonly {
-                // Every grouped delivery runs in a savepoint (see `InsertBatcher`), and SQLite keeps
-                // the prior content of each page a savepoint changes in a statement journal — by
-                // default a temporary file, created per transaction, spilled past 64 KiB: some
-                // sixteen extra writes per delivery. In memory it is bounded by one batch.
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteMigrations.migrator.migrate(pool)

@@ -12,7 +12,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mw-idn-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = SQLiteProcess.memoryStatisticsOff  // as SQLiteStore does before opening a database
+            _ = SQLiteProcess.configured  // as SQLiteStore does before opening a database
             let old = try DatabasePool(path: path)
             try SQLiteMigrations.migrator.migrate(old, upTo: "008-messages-by-date")
             try await old.write { db in
