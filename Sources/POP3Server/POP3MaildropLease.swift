@@ -38,14 +38,13 @@ final class POP3MaildropLease: Sendable {
     /// The lease could not be kept (another session took the maildrop after it expired).
     var isLost: Bool { lost.load(ordering: .acquiring) }
 
-    /// Stops renewing and gives the lease up.
+    /// Stops renewing and gives the lease up — in a task of its own, not cancelled with the
+    /// session's (a server shutting down cancels sessions): a lease left behind would keep the
+    /// user out on the other nodes until it expires. If the store fails, it expires by itself.
     func release() async {
         renewing.withLock { $0?.cancel() }
-        do {
-            try await store.releaseMaildropLease(account, holder: holder)
-        } catch {
-            // It expires by itself.
-        }
+        let (store, account, holder) = (store, account, holder)
+        await Task { try? await store.releaseMaildropLease(account, holder: holder) }.value
     }
 
     private func renew(logger: Logger) async {

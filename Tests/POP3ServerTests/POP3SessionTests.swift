@@ -182,6 +182,15 @@ import Testing
         #expect(session.authenticationFailures == 0)
     }
 
+    /// A lease lost to another node's session ends this one without UPDATE: DELE marks stay.
+    @Test func aLostMaildropLockEndsTheSessionWithoutUpdate() {
+        var session = loggedIn()
+        _ = session.received(.dele(1))
+        #expect(session.maildropLockLost() == [.send(.err(.systemTemporary, "The maildrop lock was lost, log in again")), .close])
+        #expect(session.isClosed)
+        #expect(session.maildropLockLost().isEmpty)
+    }
+
     @Test func authPlainWithInitialResponse() {
         var session = session()
         let initial = SASLPlain.encode(.init(authorizationID: nil, authenticationID: "ann", password: "pw"))
