@@ -18,21 +18,28 @@ final class POP3MaildropLease: Sendable {
     private let lost = Atomic<Bool>(false)
     private let renewing = Mutex<Task<Void, Never>?>(nil)
 
-    /// The lease, or nil when another session (on any node) holds the maildrop.
-    static func acquire(_ account: AccountID, in store: any MailStore, logger: Logger) async throws -> POP3MaildropLease? {
+    /// The lease, or nil when another session (on any node) holds the maildrop. `duration` and
+    /// `renewal` are for tests; sessions use the defaults.
+    static func acquire(_ account: AccountID, in store: any MailStore, logger: Logger,
+                        duration: Duration = duration, renewal: Duration = renewal) async throws -> POP3MaildropLease? {
         let holder = UUID().uuidString
         let now = Date()
-        guard try await store.acquireMaildropLease(account, holder: holder, now: now, until: now + Self.duration.seconds)
+        guard try await store.acquireMaildropLease(account, holder: holder, now: now, until: now + duration.seconds)
         else { return nil }
-        let lease = POP3MaildropLease(account: account, holder: holder, store: store)
+        let lease = POP3MaildropLease(account: account, holder: holder, store: store, duration: duration, renewal: renewal)
         lease.renewing.withLock { $0 = Task { await lease.renew(logger: logger) } }
         return lease
     }
 
-    private init(account: AccountID, holder: String, store: any MailStore) {
+    private let leaseDuration: Duration
+    private let renewalInterval: Duration
+
+    private init(account: AccountID, holder: String, store: any MailStore, duration: Duration, renewal: Duration) {
         self.account = account
         self.holder = holder
         self.store = store
+        leaseDuration = duration
+        renewalInterval = renewal
     }
 
     /// The lease could not be kept (another session took the maildrop after it expired).
@@ -50,13 +57,13 @@ final class POP3MaildropLease: Sendable {
     private func renew(logger: Logger) async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: Self.renewal)
+                try await Task.sleep(for: renewalInterval)
             } catch {
                 return
             }
             do {
                 let now = Date()
-                if try await !store.acquireMaildropLease(account, holder: holder, now: now, until: now + Self.duration.seconds) {
+                if try await !store.acquireMaildropLease(account, holder: holder, now: now, until: now + leaseDuration.seconds) {
                     logger.warning("POP3 maildrop lock lost to another session")
                     lost.store(true, ordering: .releasing)
                     return
