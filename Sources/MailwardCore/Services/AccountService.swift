@@ -82,19 +82,17 @@ public struct AccountService: Sendable {
     /// The longest display name accepted, in characters.
     public static let displayNameLimit = 128
 
-    /// A display name as given, trimmed; nil when there is none. Refused: control characters — a
-    /// line break would end the header field the name is written into (`From:` of mail sent from
-    /// the webmail), and PostgreSQL cannot store a NUL — and more than ``displayNameLimit``
-    /// characters.
+    /// A display name as given, trimmed (``TypedLabel``: it goes into `From:` fields of mail sent
+    /// from the webmail); nil when there is none.
     static func displayName(_ raw: String?) throws -> String? {
-        guard let name = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else { return nil }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        switch TypedLabel.check(raw ?? "", limit: displayNameLimit) {
+        case .success(let name): return name
+        case .failure(.empty): return nil
+        case .failure(.controlCharacter):
             throw MailwardError.invalidValue("a display name cannot contain control characters (line breaks, tabs, NUL)")
-        }
-        guard name.count <= displayNameLimit else {
+        case .failure(.tooLong):
             throw MailwardError.invalidValue("a display name has at most \(displayNameLimit) characters")
         }
-        return name
     }
 
     public func account(_ rawAddress: String) async throws -> Account {

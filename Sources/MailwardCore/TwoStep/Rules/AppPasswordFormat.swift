@@ -32,9 +32,6 @@ public enum AppPasswordFormat {
 
     /// A7: a name of 1–64 characters, trimmed, without control characters.
     public static func validName(_ raw: String) -> String? {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...64).contains(name.count),
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
-        return name
+        try? TypedLabel.check(raw, limit: 64).get()
     }
 }
