@@ -182,7 +182,7 @@ struct POP3ConnectionDriver {
             }
             do {
                 // This process's sessions are told apart above; other nodes' only by the store.
-                guard let lease = try await POP3MaildropLease.acquire(account.id, in: door.mail.store, logger: logger) else {
+                guard let lease = try await POP3MaildropLease.acquire(account.id, in: door.mail.store, clock: door.mail.clock, logger: logger) else {
                     door.locks.release(account.id)
                     logger.info("login refused: maildrop in use on another node", metadata: ["user": "\(LogText.quoted(username))"])
                     return .inUse

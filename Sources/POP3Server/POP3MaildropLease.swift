@@ -18,26 +18,30 @@ final class POP3MaildropLease: Sendable {
     private let lost = Atomic<Bool>(false)
     private let renewing = Mutex<Task<Void, Never>?>(nil)
 
-    /// The lease, or nil when another session (on any node) holds the maildrop. `duration` and
-    /// `renewal` are for tests; sessions use the defaults.
-    static func acquire(_ account: AccountID, in store: any MailStore, logger: Logger,
+    /// The lease, or nil when another session (on any node) holds the maildrop. Its times come
+    /// from `clock` (the mail service's); `duration` and `renewal` are for tests.
+    static func acquire(_ account: AccountID, in store: any MailStore, clock: any WallClock, logger: Logger,
                         duration: Duration = duration, renewal: Duration = renewal) async throws -> POP3MaildropLease? {
         let holder = UUID().uuidString
-        let now = Date()
+        let now = clock.now
         guard try await store.acquireMaildropLease(account, holder: holder, now: now, until: now + duration.seconds)
         else { return nil }
-        let lease = POP3MaildropLease(account: account, holder: holder, store: store, duration: duration, renewal: renewal)
+        let lease = POP3MaildropLease(account: account, holder: holder, store: store, clock: clock,
+                                      duration: duration, renewal: renewal)
         lease.renewing.withLock { $0 = Task { await lease.renew(logger: logger) } }
         return lease
     }
 
+    private let clock: any WallClock
     private let leaseDuration: Duration
     private let renewalInterval: Duration
 
-    private init(account: AccountID, holder: String, store: any MailStore, duration: Duration, renewal: Duration) {
+    private init(account: AccountID, holder: String, store: any MailStore, clock: any WallClock,
+                 duration: Duration, renewal: Duration) {
         self.account = account
         self.holder = holder
         self.store = store
+        self.clock = clock
         leaseDuration = duration
         renewalInterval = renewal
     }
@@ -62,7 +66,7 @@ final class POP3MaildropLease: Sendable {
                 return
             }
             do {
-                let now = Date()
+                let now = clock.now
                 if try await !store.acquireMaildropLease(account, holder: holder, now: now, until: now + leaseDuration.seconds) {
                     logger.warning("POP3 maildrop lock lost to another session")
                     lost.store(true, ordering: .releasing)

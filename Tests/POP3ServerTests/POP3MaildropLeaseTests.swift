@@ -11,29 +11,40 @@ import Testing
 
     @Test func renewalKeepsTheMaildropAndReleaseFreesIt() async throws {
         let store = InMemoryMailStore()
-        let lease = try #require(try await POP3MaildropLease.acquire(7, in: store, logger: Self.logger,
-                                                                     duration: .milliseconds(300), renewal: .milliseconds(50)))
-        try await Task.sleep(for: .milliseconds(600))  // twice the lease: only renewals keep it
-        let now = Date()
-        #expect(try await !store.acquireMaildropLease(7, holder: "other", now: now, until: now + 60))
+        let clock = FixedClock()
+        let lease = try #require(try await POP3MaildropLease.acquire(7, in: store, clock: clock, logger: Self.logger,
+                                                                     duration: .seconds(120), renewal: .milliseconds(10)))
+        // Five minutes pass, ten seconds per 30 ms: without renewals the lease ends at +120 s.
+        for _ in 0..<30 {
+            clock.advance(by: 10)
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        #expect(try await !store.acquireMaildropLease(7, holder: "other", now: clock.now, until: clock.now + 60))
         #expect(!lease.isLost)
         await lease.release()
-        #expect(try await store.acquireMaildropLease(7, holder: "other", now: now, until: now + 60))
+        #expect(try await store.acquireMaildropLease(7, holder: "other", now: clock.now, until: clock.now + 60))
     }
 
     @Test func aLeaseTakenByAnotherSessionIsNoticedAsLost() async throws {
         let store = InMemoryMailStore()
-        let lease = try #require(try await POP3MaildropLease.acquire(7, in: store, logger: Self.logger,
-                                                                     duration: .seconds(60), renewal: .milliseconds(50)))
-        // As if the lease had expired while the store could not be reached, and another node's
-        // session took the maildrop.
-        try await store.releaseMaildropLease(7, holder: lease.holder)
-        let now = Date()
-        #expect(try await store.acquireMaildropLease(7, holder: "other", now: now, until: now + 60))
-        for _ in 0..<100 where !lease.isLost { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(lease.isLost)
+        let clock = FixedClock()
+        let lease = try #require(try await POP3MaildropLease.acquire(7, in: store, clock: clock, logger: Self.logger,
+                                                                     duration: .seconds(120), renewal: .seconds(3600)))
+        // The store could not be reached for longer than the lease: it expired, and another
+        // node's session took the maildrop.
+        clock.advance(by: 121)
+        #expect(try await store.acquireMaildropLease(7, holder: "other", now: clock.now, until: clock.now + 120))
+        #expect(!lease.isLost)
+        let renewing = try #require(try await POP3MaildropLease.acquire(8, in: store, clock: clock, logger: Self.logger,
+                                                                        duration: .seconds(120), renewal: .milliseconds(20)))
+        try await store.releaseMaildropLease(8, holder: renewing.holder)
+        #expect(try await store.acquireMaildropLease(8, holder: "other", now: clock.now, until: clock.now + 120))
+        for _ in 0..<200 where !renewing.isLost { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(renewing.isLost)
         // Giving up a lost lease leaves the new holder's alone.
+        await renewing.release()
         await lease.release()
-        #expect(try await !store.acquireMaildropLease(7, holder: "third", now: now, until: now + 60))
+        #expect(try await !store.acquireMaildropLease(7, holder: "third", now: clock.now, until: clock.now + 120))
+        #expect(try await !store.acquireMaildropLease(8, holder: "third", now: clock.now, until: clock.now + 120))
     }
 }
