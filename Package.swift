@@ -70,6 +70,7 @@ let package = Package(
                 "MailwardCore",
                 "SQLiteProcessSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -7,10 +7,11 @@ import MailwardCore
 /// this turns N commits into one without delaying a lone delivery.
 ///
 /// While deliveries are concurrent (the previous transaction, just committed, carried more than
-/// one), a transaction that would start with fewer than ``gatherTarget`` inserts first waits
-/// ``gatherWindow`` for more to join: the pages every commit rewrites (the folder's row, the
-/// quota, index leaves) and its fsync are then shared by more messages. A lone delivery — none
-/// committed with others in the last ``gatherWindow`` × 10 — never waits.
+/// one), a transaction that would start with fewer than ``gatherTarget`` inserts first waits up
+/// to ``gatherWindow`` for more to join — and no longer than it takes them to arrive: the pages
+/// every commit rewrites (the folder's row, the quota, index leaves) and its fsync are then
+/// shared by more messages. A lone delivery — none committed with others in the last
+/// ``gatherWindow`` × 10 — never waits.
 actor InsertBatcher {
     typealias Job = @Sendable (Database) throws -> [MessageRecord]
 
@@ -22,6 +23,10 @@ actor InsertBatcher {
     private var draining = false
     /// When the last transaction carrying more than one insert committed.
     private var lastSharedCommit: ContinuousClock.Instant?
+    /// The drain, while it waits for more inserts to join (see ``gather()``).
+    private var gatherWaiter: CheckedContinuation<Void, Never>?
+    /// Counts gathers, so that the timer of one that ended early cannot end a later one.
+    private var gatherNumber = 0
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -30,6 +35,7 @@ actor InsertBatcher {
     func submit(_ job: @escaping Job) async throws -> [MessageRecord] {
         try await withCheckedThrowingContinuation { continuation in
             pending.append((job, continuation))
+            if pending.count >= Self.gatherTarget { endGather() }
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -41,7 +47,7 @@ actor InsertBatcher {
         while !pending.isEmpty {
             if pending.count < Self.gatherTarget, let shared = lastSharedCommit,
                ContinuousClock.now - shared < Self.gatherWindow * 10 {
-                try? await Task.sleep(for: Self.gatherWindow)
+                await gather()
             }
             let batch = pending
             pending = []
@@ -74,5 +80,24 @@ actor InsertBatcher {
             }
         }
         draining = false
+    }
+
+    /// Waits until ``gatherTarget`` inserts are pending or ``gatherWindow`` has passed,
+    /// whichever comes first.
+    private func gather() async {
+        gatherNumber += 1
+        let number = gatherNumber
+        await withCheckedContinuation { continuation in
+            gatherWaiter = continuation
+            Task {
+                try? await Task.sleep(for: Self.gatherWindow)
+                if self.gatherNumber == number { self.endGather() }
+            }
+        }
+    }
+
+    private func endGather() {
+        gatherWaiter?.resume()
+        gatherWaiter = nil
     }
 }

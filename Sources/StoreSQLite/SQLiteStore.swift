@@ -10,6 +10,8 @@ public final class SQLiteStore: Sendable {
     /// Read-only connections for ``quickRead(_:)`` only (see there).
     let quickReaders: DatabasePool
     let insertBatcher: InsertBatcher
+    /// Checkpoints the log off the writer (see there).
+    let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
@@ -17,9 +19,12 @@ public final class SQLiteStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
+        let checkpointer = WALCheckpointer(path: path)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if !db.configuration.readonly { checkpointer.watch(db) }
         }
+        self.checkpointer = checkpointer
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteMigrations.migrator.migrate(pool)
         // One server process per data folder, whose own maildrop locks are authoritative: leases
@@ -31,6 +36,10 @@ public final class SQLiteStore: Sendable {
         quick.busyMode = .timeout(10)
         quick.maximumReaderCount = 16
         quickReaders = try DatabasePool(path: path, configuration: quick)
+    }
+
+    deinit {
+        checkpointer.close()
     }
 
     /// Runs a point lookup (an account, a mailbox, a mailbox's changes, a few messages) on the
