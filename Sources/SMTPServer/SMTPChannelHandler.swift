@@ -170,7 +170,13 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             break
         }
         flush(context)
-        if state.input.readerIndex > 65_536 { state.input.discardReadBytes() }
+        // Consumed input makes room at the front of the buffer, so it stops growing: cleared (no
+        // copy) when all of it was read, compacted past 64 KiB otherwise.
+        if state.input.readableBytes == 0 {
+            state.input.clear()
+        } else if state.input.readerIndex > 65_536 {
+            state.input.discardReadBytes()
+        }
         resumeReading(context)
     }
 
@@ -307,7 +313,10 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func flush(_ context: ChannelHandlerContext) {
         guard state.output.readableBytes > 0 else { return }
         context.writeAndFlush(wrapOutboundOut(state.output), promise: nil)
-        state.output = ByteBuffer()
+        // Reused: once the socket took the bytes (as it does at once unless the client stopped
+        // reading) the storage is ours alone again, and the next reply is written into it without
+        // an allocation; otherwise `clear()` gives this buffer fresh storage of the same size.
+        state.output.clear()
     }
 
     private func close(_ context: ChannelHandlerContext) {

@@ -60,6 +60,10 @@ public struct SMTPConnectionHandler: Sendable {
         /// When the message being received must be complete (set when DATA/BDAT input starts).
         var messageDeadline: NIODeadline?
 
+        /// Room made for message text when DATA starts: most mail fits, so the text is not copied
+        /// again and again as the array doubles from nothing (a few KiB held per session receiving).
+        static let initialMessageCapacity = 16 << 10
+
         /// Decodes one unit of input into an event; false when more bytes are needed.
         mutating func decodeNext() -> Bool {
             switch session.inputMode {
@@ -83,6 +87,7 @@ public struct SMTPConnectionHandler: Sendable {
                 if dataDecoder == nil {
                     dataDecoder = SMTPDataDecoder(maximumMessageSize: session.settings.maximumMessageSize)
                     releaseMessage()
+                    message.reserveCapacity(Self.initialMessageCapacity)
                     messageDeadline = nil
                 }
                 while true {
