@@ -8,7 +8,7 @@ import MailwardCore
 public final class SQLiteStore: Sendable {
     public let pool: DatabasePool
     /// Read-only connections for ``quickRead(_:)`` only (see there).
-    let quickReaders: DatabasePool
+    let quickReaders: QuickReaders
     let insertBatcher: InsertBatcher
     /// Checkpoints the log off the writer (see there).
     let checkpointer: WALCheckpointer
@@ -31,11 +31,7 @@ public final class SQLiteStore: Sendable {
         // left by a process that crashed would only keep users out until they expire.
         try pool.write { db in try db.execute(sql: "DELETE FROM maildrop_leases") }
         insertBatcher = InsertBatcher(pool: pool)
-        var quick = Configuration()
-        quick.readonly = true
-        quick.busyMode = .timeout(10)
-        quick.maximumReaderCount = 16
-        quickReaders = try DatabasePool(path: path, configuration: quick)
+        quickReaders = QuickReaders(path: path)
     }
 
     deinit {
@@ -48,9 +44,9 @@ public final class SQLiteStore: Sendable {
     /// Why not `pool.read` with `await`: that hops to a reader's dispatch queue and back — two
     /// thread wake-ups for a read that takes microseconds — and an IMAP command makes several
     /// (credential re-check, the command, the change announcement): on a busy server the hops, not
-    /// SQLite, were the cost. These readers are a pool of their own, used only synchronously, so a
-    /// caller waiting for one waits for a running read, never for a suspended task (which could
-    /// need this very thread to resume). Big reads (a whole folder, search) keep `pool.read`.
+    /// SQLite, were the cost. These readers (``QuickReaders``) are connections of their own, used
+    /// only synchronously: a caller never waits for a suspended task (which could need this very
+    /// thread to resume). Big reads (a whole folder, search) keep `pool.read`.
     func quickRead<T>(_ body: (Database) throws -> T) throws -> T {
         try quickReaders.read(body)
     }
