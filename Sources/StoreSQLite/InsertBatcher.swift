@@ -1,5 +1,8 @@
+import Dispatch
+import Foundation
 import GRDB
 import MailwardCore
+import Synchronization
 
 /// Group commit for deliveries: inserts that arrive while a write transaction is running wait
 /// and then share the next transaction — and its one WAL fsync — each inside its own savepoint,
@@ -12,92 +15,138 @@ import MailwardCore
 /// every commit rewrites (the folder's row, the quota, index leaves) and its fsync are then
 /// shared by more messages. A lone delivery — none committed with others in the last
 /// ``gatherWindow`` × 10 — never waits.
-actor InsertBatcher {
+///
+/// The transactions run on a thread of the batcher's own, which sleeps on a semaphore while
+/// nothing is pending. As an actor handing each transaction to GRDB's writer queue, every group
+/// commit woke a dispatch worker for the write, and every gathering `Task.sleep` a dispatch
+/// timer thread and another worker — three thread wake-ups beside the work (a fifth of the SMTP
+/// door's futex calls). Here GRDB's synchronous write runs the transaction on this thread, and
+/// the gathering wait is the semaphore's timed wait, ended early by the insert that completes
+/// the group.
+final class InsertBatcher: Sendable {
     typealias Job = @Sendable (Database) throws -> [MessageRecord]
 
     static let gatherWindow = Duration.milliseconds(1)
     static let gatherTarget = 8
+    private static let gatherTimeout = DispatchTimeInterval.nanoseconds(
+        Int(gatherWindow.components.seconds) * 1_000_000_000 + Int(gatherWindow.components.attoseconds / 1_000_000_000))
+
+    private struct State {
+        var pending: [(Job, CheckedContinuation<[MessageRecord], any Error>)] = []
+        /// The thread waits on ``wake`` (for work, or for a group to fill).
+        var sleeping = false
+        /// The thread waits for a group to fill: wake it once ``gatherTarget`` inserts are pending.
+        var gathering = false
+        var stopped = false
+    }
 
     private let pool: DatabasePool
-    private var pending: [(Job, CheckedContinuation<[MessageRecord], any Error>)] = []
-    private var draining = false
-    /// When the last transaction carrying more than one insert committed.
-    private var lastSharedCommit: ContinuousClock.Instant?
-    /// The drain, while it waits for more inserts to join (see ``gather()``).
-    private var gatherWaiter: CheckedContinuation<Void, Never>?
-    /// Counts gathers, so that the timer of one that ended early cannot end a later one.
-    private var gatherNumber = 0
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
 
     init(pool: DatabasePool) {
         self.pool = pool
+        let thread = Thread { [self] in run() }
+        thread.name = "mailward.sqlite.deliveries"
+        thread.start()
     }
 
+    /// Runs `job` in the next group transaction; returns once that transaction committed (or
+    /// throws the job's error, or the commit's).
     func submit(_ job: @escaping Job) async throws -> [MessageRecord] {
         try await withCheckedThrowingContinuation { continuation in
-            pending.append((job, continuation))
-            if pending.count >= Self.gatherTarget { endGather() }
-            if !draining {
-                draining = true
-                Task { await self.drain() }
+            enum Admission { case queued, queuedAndWake, refused }
+            let admission = state.withLock { state -> Admission in
+                guard !state.stopped else { return .refused }
+                state.pending.append((job, continuation))
+                guard state.sleeping, !state.gathering || state.pending.count >= Self.gatherTarget else { return .queued }
+                state.sleeping = false
+                return .queuedAndWake
+            }
+            switch admission {
+            case .queued: break
+            case .queuedAndWake: wake.signal()
+            case .refused: continuation.resume(throwing: StoreError.unavailable("the store is closed"))
             }
         }
     }
 
-    private func drain() async {
-        while !pending.isEmpty {
-            if pending.count < Self.gatherTarget, let shared = lastSharedCommit,
+    /// Lets the thread end once the inserts already pending are done.
+    func stop() {
+        state.withLock { $0.stopped = true; $0.sleeping = false }
+        wake.signal()
+    }
+
+    private func run() {
+        var lastSharedCommit: ContinuousClock.Instant?
+        while true {
+            guard let batch = nextBatch(lastSharedCommit: lastSharedCommit) else { return }
+            commit(batch)
+            if batch.count > 1 { lastSharedCommit = .now }
+        }
+    }
+
+    /// Waits for pending inserts (gathering more while deliveries are concurrent) and takes them
+    /// all; nil once stopped with nothing pending.
+    private func nextBatch(lastSharedCommit: ContinuousClock.Instant?) -> [(Job, CheckedContinuation<[MessageRecord], any Error>)]? {
+        while true {
+            let (count, stopped) = state.withLock { state in
+                state.sleeping = state.pending.isEmpty && !state.stopped
+                return (state.pending.count, state.stopped)
+            }
+            if count == 0 {
+                if stopped { return nil }
+                wake.wait()
+                continue
+            }
+            if count < Self.gatherTarget, !stopped, let shared = lastSharedCommit,
                ContinuousClock.now - shared < Self.gatherWindow * 10 {
-                await gather()
-            }
-            let batch = pending
-            pending = []
-            let jobs = batch.map(\.0)
-            do {
-                let results: [Result<[MessageRecord], any Error>] = try await pool.write { db in
-                    jobs.map { job in
-                        var outcome: Result<[MessageRecord], any Error> = .success([])
-                        do {
-                            try db.inSavepoint {
-                                do {
-                                    outcome = .success(try job(db))
-                                    return .commit
-                                } catch {
-                                    outcome = .failure(error)
-                                    return .rollback
-                                }
-                            }
-                        } catch {
-                            outcome = .failure(error)
-                        }
-                        return outcome
-                    }
+                let waiting = state.withLock { state -> Bool in
+                    guard state.pending.count < Self.gatherTarget else { return false }
+                    state.sleeping = true
+                    state.gathering = true
+                    return true
                 }
-                if batch.count > 1 { lastSharedCommit = .now }
-                for (result, (_, continuation)) in zip(results, batch) { continuation.resume(with: result) }
-            } catch {
-                // The transaction itself failed (commit, I/O): nothing of the batch is stored.
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                if waiting {
+                    _ = wake.wait(timeout: .now() + Self.gatherTimeout)
+                }
             }
-        }
-        draining = false
-    }
-
-    /// Waits until ``gatherTarget`` inserts are pending or ``gatherWindow`` has passed,
-    /// whichever comes first.
-    private func gather() async {
-        gatherNumber += 1
-        let number = gatherNumber
-        await withCheckedContinuation { continuation in
-            gatherWaiter = continuation
-            Task {
-                try? await Task.sleep(for: Self.gatherWindow)
-                if self.gatherNumber == number { self.endGather() }
+            return state.withLock { state in
+                state.sleeping = false
+                state.gathering = false
+                let batch = state.pending
+                state.pending = []
+                return batch
             }
         }
     }
 
-    private func endGather() {
-        gatherWaiter?.resume()
-        gatherWaiter = nil
+    private func commit(_ batch: [(Job, CheckedContinuation<[MessageRecord], any Error>)]) {
+        let jobs = batch.map(\.0)
+        do {
+            let results: [Result<[MessageRecord], any Error>] = try pool.write { db in
+                jobs.map { job in
+                    var outcome: Result<[MessageRecord], any Error> = .success([])
+                    do {
+                        try db.inSavepoint {
+                            do {
+                                outcome = .success(try job(db))
+                                return .commit
+                            } catch {
+                                outcome = .failure(error)
+                                return .rollback
+                            }
+                        }
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    return outcome
+                }
+            }
+            for (result, (_, continuation)) in zip(results, batch) { continuation.resume(with: result) }
+        } catch {
+            // The transaction itself failed (commit, I/O): nothing of the batch is stored.
+            for (_, continuation) in batch { continuation.resume(throwing: error) }
+        }
     }
 }

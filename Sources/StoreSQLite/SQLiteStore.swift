@@ -35,6 +35,7 @@ public final class SQLiteStore: Sendable {
     }
 
     deinit {
+        insertBatcher.stop()
         checkpointer.close()
     }
 
