@@ -27,7 +27,10 @@ final class InsertBatcher: Sendable {
     typealias Job = @Sendable (Database) throws -> [MessageRecord]
 
     static let gatherWindow = Duration.milliseconds(1)
-    static let gatherTarget = 8
+    /// Measured at the SMTP door with 20 sessions: about six deliveries wait for a commit at any
+    /// time, so with a target of 8 nearly every group waited out the whole window — a millisecond
+    /// added to every message; at 4 a group leaves as soon as it is worth sharing.
+    static let gatherTarget = 4
     private static let gatherTimeout = DispatchTimeInterval.nanoseconds(
         Int(gatherWindow.components.seconds) * 1_000_000_000 + Int(gatherWindow.components.attoseconds / 1_000_000_000))
 
