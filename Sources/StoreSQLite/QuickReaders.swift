@@ -5,8 +5,9 @@ import Synchronization
 /// each used by one calling thread at a time.
 ///
 /// Not a GRDB `DatabasePool`: its reader pool, taken for every read, builds a generic key path
-/// at run time and goes through a read-write lock and a dispatch queue first — about 2 % of the
-/// SMTP door's CPU for lookups that themselves take microseconds. Here a lookup takes an idle
+/// at run time and goes through a read-write lock and a dispatch queue first, contended by both
+/// event loops — replacing it cut 8–17 % of the SMTP door's CPU per message, for lookups that
+/// themselves take microseconds (docs/benchmarks.md, run 10). Here a lookup takes an idle
 /// connection from a list under a lock (or opens one) and gives it back. Lookups run
 /// synchronously on the calling thread and a connection is given back before the call returns,
 /// so the list holds at most as many connections as threads ever read at once (the event
