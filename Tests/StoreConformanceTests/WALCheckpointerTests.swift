@@ -6,17 +6,36 @@ import Testing
 /// The write-ahead log is checkpointed off the writer: commits past the threshold hand the work to
 /// a connection of its own, and the writer only checkpoints itself when the log grows far past it.
 @Suite struct WALCheckpointerTests {
-    /// A WAL database whose writer reports to `checkpointer`, with one table of blobs.
-    private static func database(_ folder: URL, _ checkpointer: WALCheckpointer) throws -> DatabasePool {
-        _ = SQLiteProcess.configured
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            if !db.configuration.readonly { checkpointer.watch(db) }
+    /// A scratch WAL database in a folder of its own (removed by `done`), whose writer reports to
+    /// a checkpointer with the given thresholds; one table of blobs.
+    private struct Scratch {
+        let folder: URL
+        let checkpointer: WALCheckpointer
+        let pool: DatabasePool
+
+        init(threshold: Int32, inlineThreshold: Int32) throws {
+            _ = SQLiteProcess.configured
+            folder = try TemporaryFolder.make()
+            let path = folder.appendingPathComponent("wal.sqlite").path
+            let checkpointer = WALCheckpointer(path: path, threshold: threshold, inlineThreshold: inlineThreshold)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                if !db.configuration.readonly { checkpointer.watch(db) }
+            }
+            self.checkpointer = checkpointer
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.write { db in try db.execute(sql: "CREATE TABLE chunks (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)") }
         }
-        let pool = try DatabasePool(path: folder.appendingPathComponent("wal.sqlite").path, configuration: configuration)
-        try pool.write { db in try db.execute(sql: "CREATE TABLE chunks (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)") }
-        return pool
+
+        func rows() async throws -> Int? {
+            try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks") }
+        }
+
+        func done() {
+            checkpointer.close()
+            try? FileManager.default.removeItem(at: folder)
+        }
     }
 
     /// Commits `count` rows of 16 KiB (four or five pages each), one transaction per row.
@@ -39,38 +58,31 @@ import Testing
     }
 
     @Test func commitsPastTheThresholdCheckpointInTheBackground() async throws {
-        let folder = try TemporaryFolder.make()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let checkpointer = WALCheckpointer(path: folder.appendingPathComponent("wal.sqlite").path, threshold: 20, inlineThreshold: 1_000_000)
-        let pool = try Self.database(folder, checkpointer)
-        try Self.write(pool, count: 30)
-        #expect(try await Self.eventually { checkpointer.completed.background >= 1 })
-        #expect(checkpointer.completed.inline == 0)
+        let scratch = try Scratch(threshold: 20, inlineThreshold: 1_000_000)
+        defer { scratch.done() }
+        try Self.write(scratch.pool, count: 30)
+        #expect(try await Self.eventually { scratch.checkpointer.completed.background >= 1 })
+        #expect(scratch.checkpointer.completed.inline == 0)
         // A checkpoint copies pages; it never loses a row.
-        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks") } == 30)
-        checkpointer.close()
+        #expect(try await scratch.rows() == 30)
     }
 
     @Test func theWriterCheckpointsItselfWhenTheLogGrowsFarPastTheThreshold() async throws {
-        let folder = try TemporaryFolder.make()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let checkpointer = WALCheckpointer(path: folder.appendingPathComponent("wal.sqlite").path, threshold: 1_000_000, inlineThreshold: 20)
-        let pool = try Self.database(folder, checkpointer)
-        try Self.write(pool, count: 30)
-        #expect(checkpointer.completed.inline >= 1)
-        #expect(checkpointer.completed.background == 0)
-        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks") } == 30)
+        let scratch = try Scratch(threshold: 1_000_000, inlineThreshold: 20)
+        defer { scratch.done() }
+        try Self.write(scratch.pool, count: 30)
+        #expect(scratch.checkpointer.completed.inline >= 1)
+        #expect(scratch.checkpointer.completed.background == 0)
+        #expect(try await scratch.rows() == 30)
     }
 
     @Test func nothingRunsAfterClose() async throws {
-        let folder = try TemporaryFolder.make()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let checkpointer = WALCheckpointer(path: folder.appendingPathComponent("wal.sqlite").path, threshold: 20, inlineThreshold: 1_000_000)
-        let pool = try Self.database(folder, checkpointer)
-        checkpointer.close()
-        try Self.write(pool, count: 30)
+        let scratch = try Scratch(threshold: 20, inlineThreshold: 1_000_000)
+        defer { scratch.done() }
+        scratch.checkpointer.close()
+        try Self.write(scratch.pool, count: 30)
         try await Task.sleep(for: .milliseconds(200))
-        #expect(checkpointer.completed.background == 0)
+        #expect(scratch.checkpointer.completed.background == 0)
     }
 
     /// The store's writer has the hook: 1 200 pages written through it are checkpointed without
