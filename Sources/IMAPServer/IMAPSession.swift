@@ -147,8 +147,14 @@ actor IMAPSession {
     func execute(_ tagged: TaggedCommand) async {
         let tag = tagged.tag
         if let login = state.login, state.phase != .logout {
-            guard await door.authenticator.isStillValid(login.credential, account: login.account) else {
-                bye("Your credentials are no longer valid")
+            do {
+                guard try await door.authenticator.isStillValid(login.credential, account: login.account) else {
+                    bye("Your credentials are no longer valid")
+                    return
+                }
+            } catch {
+                // Cannot tell now (the store is away): this command fails, the session goes on.
+                send(.tagged(tag: tag, failureStatus(error, "IMAP credential check failed")))
                 return
             }
         }
@@ -160,8 +166,7 @@ actor IMAPSession {
                     return
                 }
             } catch {
-                logger.error("IMAP share check failed", metadata: ["error": "\(error)"])
-                send(.tagged(tag: tag, StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")))
+                send(.tagged(tag: tag, failureStatus(error, "IMAP share check failed")))
                 return
             }
         }
@@ -178,13 +183,8 @@ actor IMAPSession {
             status = Self.status(for: error)
         } catch let refusal as IMAPRefusal {
             status = refusal.status
-        } catch StoreError.unavailable(let reason) {
-            // RFC 5530: a subsystem is down; the client may try again.
-            logger.warning("IMAP command failed: the store is unavailable", metadata: ["reason": "\(reason)"])
-            status = StatusResponse(.no, code: .unavailable, text: "Mail storage is unavailable, try again later")
         } catch {
-            logger.error("IMAP command failed", metadata: ["error": "\(error)", "ip": "\(connection.remoteIP)"])
-            status = StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")
+            status = failureStatus(error, "IMAP command failed")
         }
         guard let status, !finished else { return }
         if state.phase == .selected, Self.mayAnnounce(after: tagged.command) {
@@ -192,6 +192,18 @@ actor IMAPSession {
         }
         send(.tagged(tag: tag, status))
         if state.phase == .logout { finished = true }
+    }
+
+    /// The answer to a command that failed for a reason not its own, logged: `NO [UNAVAILABLE]`
+    /// while the store cannot be reached (RFC 5530: a subsystem is down, try again), else
+    /// `NO [SERVERBUG]`.
+    private func failureStatus(_ error: any Error, _ what: String) -> StatusResponse {
+        if case StoreError.unavailable(let reason) = error {
+            logger.warning("\(what): the store is unavailable", metadata: ["reason": "\(reason)"])
+            return StatusResponse(.no, code: .unavailable, text: "Mail storage is unavailable, try again later")
+        }
+        logger.error("\(what)", metadata: ["error": "\(error)", "ip": "\(connection.remoteIP)"])
+        return StatusResponse(.no, code: .serverBug, text: "Internal error, try again later")
     }
 
     /// Runs a command; nil means it already answered (STARTTLS) or the session ended.

@@ -59,7 +59,8 @@ public struct Runtime: Sendable {
         }
         let store: PostgresStore
         do {
-            store = try await PostgresStore.open(url: configuration.storage.postgresURL)
+            store = try await PostgresStore.open(url: configuration.storage.postgresURL,
+                                                 connectionWait: .seconds(configuration.storage.postgresConnectionWait))
         } catch {
             throw AppError("cannot open the PostgreSQL database (storage.postgres-url): \(String(reflecting: error))")
         }

@@ -109,6 +109,7 @@ public enum ConfigurationLoader {
             && !(c.storage.postgresURL.hasPrefix("postgres://") || c.storage.postgresURL.hasPrefix("postgresql://")) {
             throw ConfigurationError(key: "storage.postgres-url", reason: "expected postgres://user:password@host:5432/database")
         }
+        c.storage.postgresConnectionWait = try values.duration("storage.postgres-connection-wait", c.storage.postgresConnectionWait)
         c.http.sessionIdleTimeout = try values.int("http.session-idle-timeout", c.http.sessionIdleTimeout, range: 60...86_400)
         c.http.sessionAbsoluteTimeout = try values.int("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
                                                        range: 300...(30 * 86_400))

@@ -94,6 +94,9 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public struct StorageSettings: Sendable, Equatable {
         /// `postgres://user:password@host:5432/database`; empty: SQLite in the data folder.
         public var postgresURL: String = ""
+        /// Seconds an operation waits for a PostgreSQL connection while the server cannot be
+        /// reached, before the doors answer with a temporary failure.
+        public var postgresConnectionWait: Double = 15
     }
 
     /// Content filters on incoming (MX) mail: a virus scanner and a spam filter (SPEC M9).

@@ -50,8 +50,7 @@ public final class LineClient: Sendable {
                     return s.token
                 }
                 guard let token else { return continuation.resume(returning: true) }
-                let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)
-                _ = loop.scheduleTask(in: .nanoseconds(nanos)) {
+                _ = loop.scheduleTask(in: TimeAmount(timeout)) {
                     let expired = self.state.withLock { s -> CheckedContinuation<Bool, Never>? in
                         guard let w = s.waiter, w.token == token else { return nil }
                         s.waiter = nil

@@ -36,3 +36,23 @@ public func stopScript(_ process: Process, folder: URL) {
 public struct ScriptPeerError: Error, CustomStringConvertible {
     public var description: String
 }
+
+/// `Tests/e2e/tcp_relay.py` as a child process: forwards a loopback port to `target`. Stopping it
+/// closes every relayed connection and refuses new ones — a database server gone, as seen from
+/// Mailward. Stopping twice is harmless.
+public struct TCPRelay: Sendable {
+    public let process: Process
+    public let folder: URL
+    public let port: Int
+
+    /// `listenPort` 0 picks a free port; a relay started again on its old port stands for the
+    /// server coming back.
+    public static func start(listenPort: Int, to target: (host: String, port: Int)) async throws -> TCPRelay {
+        let (process, folder, port) = try await launchScript("tcp_relay.py", [String(listenPort), target.host, String(target.port)])
+        return TCPRelay(process: process, folder: folder, port: port)
+    }
+
+    public func stop() {
+        stopScript(process, folder: folder)
+    }
+}

@@ -89,8 +89,7 @@ public struct WebDoor: Sendable {
         router.add(middleware: APIFallbackMiddleware(table: api.table))
         let logger = self.logger
         let settings = self.settings
-        let timeout = TimeAmount.nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000
-            + settings.requestTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount(settings.requestTimeout)
         return Application(
             router: router,
             // Hummingbird's idle timer: it counts while a request is awaited or still being read

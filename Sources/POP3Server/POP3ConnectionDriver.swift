@@ -63,11 +63,14 @@ struct POP3ConnectionDriver {
                 case .value(let command):
                     // Disabled, password changed or app password revoked since the login: the
                     // session ends at its next command, whatever the command (as in IMAP).
-                    let revoked = login == nil ? false : !(await stillValid())
                     if lease?.isLost == true {
                         actions = session.maildropLockLost()
                     } else {
-                        actions = revoked ? session.credentialRevoked() : session.received(command)
+                        switch await loginState() {
+                        case .valid: actions = session.received(command)
+                        case .revoked: actions = session.credentialRevoked()
+                        case .unknown: actions = session.storeUnavailable()
+                        }
                     }
                 case .error(let error): actions = session.receivedInvalid(error)
                 case .needMoreData: actions = await readMore()
@@ -211,15 +214,28 @@ struct POP3ConnectionDriver {
         }
     }
 
-    /// Whether the account that logged in may still read its mail (not disabled meanwhile).
-    private func stillValid() async -> Bool {
-        guard let login else { return false }
-        return await door.authenticator.isStillValid(login.credential, account: login.account)
+    private enum LoginState { case valid, revoked, unknown }
+
+    /// Whether the account that logged in may still read its mail (not disabled meanwhile);
+    /// `.unknown` while the store cannot answer. Before login there is nothing to revoke.
+    private func loginState() async -> LoginState {
+        guard let login else { return .valid }
+        do {
+            return try await door.authenticator.isStillValid(login.credential, account: login.account) ? .valid : .revoked
+        } catch {
+            logger.warning("cannot check the login now", metadata: ["error": "\(error)"])
+            return .unknown
+        }
     }
 
     private mutating func sendMessage(_ message: POP3Maildrop.Message, bodyLines: Int?, markSeen: Bool) async {
-        guard await stillValid() else {
+        switch await loginState() {
+        case .valid: break
+        case .revoked:
             await perform(session.credentialRevoked())
+            return
+        case .unknown:
+            await perform(session.storeUnavailable())
             return
         }
         guard let record = login?.records[message.uid], let raw = try? await door.mail.raw(record) else {
@@ -251,7 +267,7 @@ struct POP3ConnectionDriver {
     }
 
     private func commit(mailboxID: MailboxID, uids: [MessageUID]) async -> Bool {
-        guard await stillValid() else { return false }
+        guard await loginState() == .valid else { return false }
         do {
             let removed = try await door.mail.remove(mailboxID: mailboxID, uids: uids, onlyDeleted: false)
             logger.info("update", metadata: ["removed": "\(removed.count)"])

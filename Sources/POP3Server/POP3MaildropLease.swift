@@ -24,7 +24,7 @@ final class POP3MaildropLease: Sendable {
                         duration: Duration = duration, renewal: Duration = renewal) async throws -> POP3MaildropLease? {
         let holder = UUID().uuidString
         let now = clock.now
-        guard try await store.acquireMaildropLease(account, holder: holder, now: now, until: now + duration.seconds)
+        guard try await store.acquireMaildropLease(account, holder: holder, now: now, until: now + duration / .seconds(1))
         else { return nil }
         let lease = POP3MaildropLease(account: account, holder: holder, store: store, clock: clock,
                                       duration: duration, renewal: renewal)
@@ -67,7 +67,7 @@ final class POP3MaildropLease: Sendable {
             }
             do {
                 let now = clock.now
-                if try await !store.acquireMaildropLease(account, holder: holder, now: now, until: now + leaseDuration.seconds) {
+                if try await !store.acquireMaildropLease(account, holder: holder, now: now, until: now + leaseDuration / .seconds(1)) {
                     logger.warning("POP3 maildrop lock lost to another session")
                     lost.store(true, ordering: .releasing)
                     return
@@ -77,12 +77,5 @@ final class POP3MaildropLease: Sendable {
                 logger.warning("POP3 maildrop lock not renewed", metadata: ["error": "\(error)"])
             }
         }
-    }
-}
-
-private extension Duration {
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

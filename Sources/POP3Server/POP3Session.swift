@@ -179,6 +179,13 @@ public struct POP3Session: Sendable {
         return [.send(.err(.auth, "This account can no longer be used")), .close]
     }
 
+    /// The store cannot be reached: this command is refused with a temporary failure and not
+    /// performed; the session goes on (the client may try again).
+    public func storeUnavailable() -> [Action] {
+        guard state != .closed else { return [] }
+        return [.send(.err(.systemTemporary, "Mail storage is unavailable, try again later"))]
+    }
+
     /// The maildrop's lease was lost (the store could not be reached for as long as the lease
     /// lasts, and another session may hold the maildrop now): the session ends without UPDATE.
     public mutating func maildropLockLost() -> [Action] {

@@ -84,13 +84,20 @@ public struct CoreSMTPBackend: SMTPBackend {
     // MARK: Senders and credentials
 
     public func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict {
-        guard await authenticator.isStillValid(credential, account: account) else {
-            logger.notice("SMTP login no longer valid", metadata: ["account": "\(account.address)"])
-            return .loginRevoked
+        do {
+            guard try await authenticator.isStillValid(credential, account: account) else {
+                logger.notice("SMTP login no longer valid", metadata: ["account": "\(account.address)"])
+                return .loginRevoked
+            }
+            guard !path.isNull, let domain = path.domain?.domainName,
+                  let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return .notAllowed }
+            return try await policy.mayUse(sender: address, account: account) ? .allowed : .notAllowed
+        } catch {
+            // The store cannot answer now: neither a revoked login nor a refused sender (a 550
+            // would make the client give the message up); the client tries MAIL again later.
+            logger.error("sender check failed", metadata: ["error": "\(error)"])
+            return .temporaryFailure
         }
-        guard !path.isNull, let domain = path.domain?.domainName,
-              let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return .notAllowed }
-        return (try? await policy.mayUse(sender: address, account: account)) == true ? .allowed : .notAllowed
     }
 
     public func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome {

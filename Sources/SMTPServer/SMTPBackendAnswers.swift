@@ -40,6 +40,8 @@ public enum SenderVerdict: Hashable, Sendable {
     /// The login itself is no longer good: the account was disabled, its password changed or the
     /// client-specific password revoked since AUTH. The session ends (as IMAP and POP3 do).
     case loginRevoked
+    /// The answer cannot be had now (the store cannot be reached): 451, try again later.
+    case temporaryFailure
 }
 
 /// Core's answer to an AUTH attempt (``CredentialResult`` minus what the session needs not know).

@@ -259,10 +259,10 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// that moment has already passed.
     private func awaitInput() -> Bool {
         let now = NIODeadline.now()
-        var deadline = now + Self.timeAmount(state.session.readTimeout)
+        var deadline = now + TimeAmount(state.session.readTimeout)
         switch state.session.inputMode {
         case .data, .chunk:
-            let whole = state.messageDeadline ?? now + Self.timeAmount(state.session.settings.maximumMessageTransferTime)
+            let whole = state.messageDeadline ?? now + TimeAmount(state.session.settings.maximumMessageTransferTime)
             state.messageDeadline = whole
             guard whole > now else { return false }
             deadline = min(deadline, whole)
@@ -324,10 +324,5 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closing = true
         stopTimer()
         context.close(promise: nil)
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

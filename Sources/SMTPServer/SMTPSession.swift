@@ -220,6 +220,7 @@ public struct SMTPSession: Sendable {
         case .allowed: break
         case .notAllowed: return [.reply(.senderNotAllowed)]
         case .loginRevoked: return close(with: .loginRevoked)
+        case .temporaryFailure: return [.reply(.localError)]
         }
         transaction = SMTPTransaction(reversePath: path, parameters: parameters)
         return [.reply(.senderOK)]

@@ -31,8 +31,6 @@ final class InsertBatcher: Sendable {
     /// time, so with a target of 8 nearly every group waited out the whole window — a millisecond
     /// added to every message; at 4 a group leaves as soon as it is worth sharing.
     static let gatherTarget = 4
-    private static let gatherTimeout = DispatchTimeInterval.nanoseconds(
-        Int(gatherWindow.components.seconds) * 1_000_000_000 + Int(gatherWindow.components.attoseconds / 1_000_000_000))
 
     private struct State {
         var pending: [(Job, CheckedContinuation<[MessageRecord], any Error>)] = []
@@ -111,7 +109,7 @@ final class InsertBatcher: Sendable {
                     return true
                 }
                 if waiting {
-                    _ = wake.wait(timeout: .now() + Self.gatherTimeout)
+                    _ = wake.wait(timeout: .now() + Self.gatherWindow / .seconds(1))
                 }
             }
             return state.withLock { state in

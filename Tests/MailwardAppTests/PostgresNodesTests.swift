@@ -74,12 +74,7 @@ struct PostgresNodesTests {
     /// One message through a node's MX door; returns once it answered 250 (committed).
     func deliver(to node: TestServer, subject: String, body: String) async throws {
         let smtp = try await LineClient.connect(port: await node.port(.smtp))
-        /// The code of the SMTP reply to `line` (nil: just read the next reply).
-        func code(_ line: String?) async throws -> Int {
-            if let line { try await smtp.send(line + "\r\n") }
-            let lines = try await smtp.readLines { $0.count < 4 || $0[$0.index($0.startIndex, offsetBy: 3)] != "-" }
-            return Int(lines.last!.prefix(3)) ?? 0
-        }
+        func code(_ line: String?) async throws -> Int { try await smtpReplyCode(smtp, line) }
         #expect(try await code(nil) == 220)
         #expect(try await code("EHLO sender.example") == 250)
         #expect(try await code("MAIL FROM:<carol@elsewhere.test>") == 250)

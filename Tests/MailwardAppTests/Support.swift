@@ -28,3 +28,11 @@ func httpGet(_ url: String) async throws -> (status: Int, body: String, headers:
     let http = response as! HTTPURLResponse
     return (http.statusCode, String(decoding: data, as: UTF8.self), http.allHeaderFields)
 }
+
+/// Sends `line` (unless nil) to an SMTP server and returns the code of its (possibly multi-line)
+/// reply.
+func smtpReplyCode(_ smtp: LineClient, _ line: String?) async throws -> Int {
+    if let line { try await smtp.send(line + "\r\n") }
+    let lines = try await smtp.readLines { $0.count < 4 || $0[$0.index($0.startIndex, offsetBy: 3)] != "-" }
+    return Int(lines.last!.prefix(3)) ?? 0
+}

@@ -121,4 +121,14 @@ import Testing
             _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_DNS_SERVERS": "dns.example.net"])
         }
     }
+
+    @Test func postgresConnectionWaitIsADuration() async throws {
+        let defaults = try await ConfigurationLoader.load(file: nil, environment: [:])
+        #expect(defaults.storage.postgresConnectionWait == 15)
+        let c = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_STORAGE_POSTGRES_CONNECTION_WAIT": "2s"])
+        #expect(c.storage.postgresConnectionWait == 2)
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_STORAGE_POSTGRES_CONNECTION_WAIT": "soon"])
+        }
+    }
 }

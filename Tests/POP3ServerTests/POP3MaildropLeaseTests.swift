@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailwardCore
 import MailwardTesting
 @testable import POP3Server
 import Testing
@@ -10,7 +11,7 @@ import Testing
     static let logger = Logger(label: "pop3-lease-test")
 
     @Test func renewalKeepsTheMaildropAndReleaseFreesIt() async throws {
-        let store = InMemoryMailStore()
+        let store: any MailStore = InMemoryMailStore()
         let clock = FixedClock()
         let lease = try #require(try await POP3MaildropLease.acquire(7, in: store, clock: clock, logger: Self.logger,
                                                                      duration: .seconds(120), renewal: .milliseconds(10)))
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func aLeaseTakenByAnotherSessionIsNoticedAsLost() async throws {
-        let store = InMemoryMailStore()
+        let store: any MailStore = InMemoryMailStore()
         let clock = FixedClock()
         let lease = try #require(try await POP3MaildropLease.acquire(7, in: store, clock: clock, logger: Self.logger,
                                                                      duration: .seconds(120), renewal: .seconds(3600)))

@@ -15,7 +15,7 @@ struct PostgresOutageTests {
         let url = try #require(PostgresTestServer.url)
         var components = try #require(URLComponents(string: url))
         let target = (host: components.host ?? "127.0.0.1", port: components.port ?? 5432)
-        var relay = try await Relay.start(listenPort: 0, to: target)
+        var relay = try await TCPRelay.start(listenPort: 0, to: target)
         let relayPort = relay.port
         defer { relay.stop() }
         components.host = "127.0.0.1"
@@ -55,7 +55,7 @@ struct PostgresOutageTests {
         #expect(ContinuousClock.now - start < .seconds(30), "each operation waits its five seconds, not for the server")
 
         // The server is reachable again at the same address: the pool connects anew.
-        relay = try await Relay.start(listenPort: relayPort, to: target)
+        relay = try await TCPRelay.start(listenPort: relayPort, to: target)
         var back = false
         for _ in 0..<100 where !back {
             back = (try? await store.domain(named: "outage.test")) != nil
@@ -63,22 +63,5 @@ struct PostgresOutageTests {
         }
         #expect(back)
         try await store.dropSchema()
-    }
-}
-
-/// `Tests/e2e/tcp_relay.py` as a child process.
-private struct Relay {
-    let process: Process
-    let folder: URL
-    let port: Int
-
-    static func start(listenPort: Int, to target: (host: String, port: Int)) async throws -> Relay {
-        let (process, folder, port) = try await launchScript("tcp_relay.py", [String(listenPort), target.host, String(target.port)])
-        return Relay(process: process, folder: folder, port: port)
-    }
-
-    /// Stopping twice is harmless.
-    func stop() {
-        stopScript(process, folder: folder)
     }
 }

@@ -5,8 +5,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case duplicate(String)
     /// A referenced row does not exist.
     case missing(String)
-    /// The database could not be reached in time (a server that is down or does not answer):
-    /// nothing was done; the doors answer with a temporary failure, so clients try again later.
+    /// The database could not be reached in time (a server that is down or does not answer), or
+    /// the connection broke under a statement (whose outcome is then unknown — a COMMIT may have
+    /// gone through); the doors answer with a temporary failure, so clients try again later.
     case unavailable(String)
 }
 

@@ -46,16 +46,23 @@ struct MailPageRoutes {
         }
     }
 
-    /// Runs a page for a signed-in user; otherwise to the sign-in page. Unknown ids are 404; an
+    /// Runs a page for a signed-in user; otherwise to the sign-in page (503 while the store cannot
+    /// be reached, whichever step meets the outage). Unknown ids are 404; an
     /// action the shared mailbox's permission forbids is 403 with the table's reason.
     func signedIn(_ request: Request, _ body: (MailAccounts, SignedInSession) async throws -> Response) async -> Response {
-        guard let token = request.cookie(CookieNames.session),
-              let session = try? await security.sessions.resolve(token: token) else { return .redirect(to: "/login") }
+        let session: SignedInSession
+        switch await PageSession.of(request, security) {
+        case .signedIn(let signedIn): session = signedIn
+        case .signedOut: return .redirect(to: "/login")
+        case .storeUnavailable: return renderer.unavailable(language: request.language)
+        }
         do {
             return try await body(MailAccounts(web: web, ids: ids, shares: security.shares, viewer: session.account), session)
         } catch let error as ShareError {
             if case .denied = error { return forbidden(request, session, error) }
             return gone(request, session)
+        } catch StoreError.unavailable {
+            return renderer.unavailable(language: request.language)
         } catch {
             return gone(request, session)
         }

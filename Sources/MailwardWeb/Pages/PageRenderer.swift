@@ -43,6 +43,15 @@ struct PageRenderer: Sendable {
         return response
     }
 
+    /// 503 in the page frame: the store cannot be reached (`StoreError.unavailable`); the browser
+    /// may try again in half a minute.
+    func unavailable(language: Language) -> Response {
+        var response = page("unavailable", language: language, values: [:], setLanguageCookie: false, secure: false)
+        response.status = .serviceUnavailable
+        response.headers[.retryAfter] = "30"
+        return response
+    }
+
     func staticFile(_ name: String) -> Response {
         guard let file = staticFiles[name] else { return Response(status: .notFound) }
         return Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache"],

@@ -25,12 +25,12 @@ struct PageRoutes {
             return renderer.page(name, language: request.language, values: values,
                                  setLanguageCookie: request.uri.queryParameters["lang"] != nil, secure: security.secureCookies)
         }
-        @Sendable func signedIn(_ request: Request) async -> SignedInSession? {
-            guard let token = request.cookie(CookieNames.session) else { return nil }
-            return try? await security.sessions.resolve(token: token)
-        }
         router.get("/") { request, _ -> Response in
-            await signedIn(request) == nil ? .redirect(to: "/login") : .redirect(to: "/mail")
+            switch await PageSession.of(request, security) {
+            case .signedIn: .redirect(to: "/mail")
+            case .signedOut: .redirect(to: "/login")
+            case .storeUnavailable: renderer.unavailable(language: request.language)
+            }
         }
         router.get("login") { request, _ -> Response in
             render("login", request, signedIn: nil)
@@ -42,8 +42,11 @@ struct PageRoutes {
         ]
         for (path, template) in protected {
             router.get(RouterPath(path)) { request, _ -> Response in
-                guard let session = await signedIn(request) else { return .redirect(to: "/login") }
-                return render(template, request, signedIn: session)
+                switch await PageSession.of(request, security) {
+                case .signedIn(let session): return render(template, request, signedIn: session)
+                case .signedOut: return .redirect(to: "/login")
+                case .storeUnavailable: return renderer.unavailable(language: request.language)
+                }
             }
         }
         // Browsers ask for /favicon.ico on every fresh load whatever the page links.

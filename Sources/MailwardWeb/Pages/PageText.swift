@@ -11,6 +11,8 @@ enum PageText {
     static let zh: [String: String] = [
         "lang": "zh-CN", "other_lang": "en", "other_lang_name": "English",
         "product": "Mailward 邮件系统",
+        "unavailable_title": "邮件存储暂时不可用", "unavailable_detail": "服务器暂时无法访问邮件数据，请稍后再试。",
+        "try_again": "重试",
         "sign_in": "登录", "address": "邮箱地址", "password": "密码",
         "second_factor_title": "短信验证", "code_sent_to": "验证码将发送到您绑定的手机",
         "code": "验证码", "get_code": "获取验证码", "resend": "重新获取", "confirm": "确定",
@@ -48,6 +50,8 @@ enum PageText {
     static let en: [String: String] = [
         "lang": "en", "other_lang": "zh-CN", "other_lang_name": "中文",
         "product": "Mailward Mail",
+        "unavailable_title": "Mail storage is unavailable", "unavailable_detail": "The server cannot reach the mail data right now; please try again shortly.",
+        "try_again": "Try again",
         "sign_in": "Sign in", "address": "Email address", "password": "Password",
         "second_factor_title": "SMS verification", "code_sent_to": "A code will be sent to your phone",
         "code": "Code", "get_code": "Get code", "resend": "Resend", "confirm": "Confirm",

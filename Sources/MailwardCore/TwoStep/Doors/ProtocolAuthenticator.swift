@@ -36,21 +36,21 @@ public struct ProtocolAuthenticator: Sendable {
     /// account password is still acceptable — no phone bound since, and not changed since (SPEC
     /// A13: a changed password ends what the old one opened). `account` is the one the
     /// authentication returned. Doors call this at every command.
-    public func isStillValid(_ credential: ClientCredential, account opened: Account) async -> Bool {
-        do {
-            // Two point lookups (the store answers them on the calling thread, no hop each).
-            guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return false }
-            switch credential {
-            case .appPassword(let id, _):
-                return try await env.store.appPassword(id: id)?.accountID == account.id
-            case .accountPassword:
-                // Enforcement (A6) is checked at sign-in only: reading the rules at every IMAP
-                // command cost a fifth of the door's throughput (docs/benchmarks.md).
-                guard account.passwordHash == opened.passwordHash else { return false }
-                return try await env.store.phoneBinding(accountID: account.id) == nil
-            }
-        } catch {
-            return false
+    ///
+    /// Throws when the store cannot answer (`StoreError.unavailable` while the database is away):
+    /// that is not a revoked credential — the door refuses the one command with a temporary
+    /// failure and the session goes on, instead of ending every session at a database outage.
+    public func isStillValid(_ credential: ClientCredential, account opened: Account) async throws -> Bool {
+        // Two point lookups (the store answers them on the calling thread, no hop each).
+        guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return false }
+        switch credential {
+        case .appPassword(let id, _):
+            return try await env.store.appPassword(id: id)?.accountID == account.id
+        case .accountPassword:
+            // Enforcement (A6) is checked at sign-in only: reading the rules at every IMAP
+            // command cost a fifth of the door's throughput (docs/benchmarks.md).
+            guard account.passwordHash == opened.passwordHash else { return false }
+            return try await env.store.phoneBinding(accountID: account.id) == nil
         }
     }
 
