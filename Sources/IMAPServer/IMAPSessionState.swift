@@ -122,6 +122,8 @@ public struct IMAPSessionState: Sendable {
             let notice = ClientPasswordNotice.asciiText
             return ([.status(StatusResponse(.no, code: .alert, text: notice))],
                     StatusResponse(.no, code: .authenticationFailed, text: notice))
+        case .unavailable:
+            return ([], StatusResponse(.no, code: .unavailable, text: "Mail storage is unavailable, try again later"))
         }
     }
 

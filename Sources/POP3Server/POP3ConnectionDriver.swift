@@ -178,6 +178,9 @@ struct POP3ConnectionDriver {
         case .clientPasswordRequired:
             logger.notice("login refused: client-specific password required", metadata: ["user": "\(LogText.quoted(username))"])
             return .clientPasswordRequired
+        case .unavailable:
+            logger.warning("login not checked: the store is unavailable", metadata: ["user": "\(LogText.quoted(username))"])
+            return .temporaryFailure
         case .valid(let account, let credential):
             guard door.locks.acquire(account.id) else {
                 logger.info("login refused: maildrop in use", metadata: ["user": "\(LogText.quoted(username))"])

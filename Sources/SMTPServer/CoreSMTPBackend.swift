@@ -117,6 +117,9 @@ public struct CoreSMTPBackend: SMTPBackend {
         case .clientPasswordRequired:
             await throttle.recordFailure(from: remoteIP)
             return .clientPasswordRequired
+        case .unavailable:
+            logger.warning("login not checked: the store is unavailable", metadata: ["ip": "\(remoteIP)"])
+            return .temporaryFailure
         }
     }
 

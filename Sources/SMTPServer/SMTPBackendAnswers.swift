@@ -51,4 +51,6 @@ public enum AuthenticationOutcome: Hashable, Sendable {
     case invalid
     /// The account password was right, but a client-specific password is needed (SPEC A8).
     case clientPasswordRequired
+    /// The credential could not be checked now (the store is unavailable): 454, try again.
+    case temporaryFailure
 }

@@ -423,6 +423,9 @@ public struct SMTPSession: Sendable {
             return authenticationFailed(.authenticationFailed())
         case .clientPasswordRequired:
             return authenticationFailed(.authenticationFailed(ClientPasswordNotice.asciiText))
+        case .temporaryFailure:
+            // Not the client's fault: not counted against the connection's AUTH attempts.
+            return [.reply(.temporaryAuthenticationFailure)]
         }
     }
 

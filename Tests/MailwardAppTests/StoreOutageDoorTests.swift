@@ -69,6 +69,32 @@ struct StoreOutageDoorTests {
         #expect(try await code("RCPT TO:<alice@outage.test>") == 451)
         await smtp.close()
 
+        // New logins are neither accepted nor called wrong (a client told "wrong password" asks
+        // its user again): IMAP NO [UNAVAILABLE], POP3 -ERR [SYS/TEMP], SMTP AUTH 454, web 503.
+        let imapLogin = try await LineClient.connect(port: await server.port(.imap))
+        _ = try await imapLogin.readLine()
+        try await imapLogin.send("l LOGIN alice@outage.test Tea-Garden-42\r\n")
+        let login = try await imapLogin.readLines { $0.hasPrefix("l ") }
+        #expect(login.last?.hasPrefix("l NO [UNAVAILABLE]") == true, "\(login)")
+        await imapLogin.close()
+        let popLogin = try await LineClient.connect(port: await server.port(.pop3))
+        _ = try await popLogin.readLine()
+        try await popLogin.send("USER alice@outage.test\r\n")
+        _ = try await popLogin.readLine()
+        try await popLogin.send("PASS Tea-Garden-42\r\n")
+        let pass = try await popLogin.readLine()
+        #expect(pass.hasPrefix("-ERR [SYS/TEMP]"), "\(pass)")
+        await popLogin.close()
+        let submission = try await LineClient.connect(port: await server.port(.submission))
+        #expect(try await smtpReplyCode(submission, nil) == 220)
+        #expect(try await smtpReplyCode(submission, "EHLO client.example") == 250)
+        let plain = Data("\0alice@outage.test\0Tea-Garden-42".utf8).base64EncodedString()
+        #expect(try await smtpReplyCode(submission, "AUTH PLAIN \(plain)") == 454)
+        await submission.close()
+        let newBrowser = APIClient(port: await server.port(.http))
+        let refused = try await newBrowser.call(.POST, "/api/v1/session", ["username": "alice@outage.test", "password": "Tea-Garden-42"])
+        #expect(refused.status == 503 && refused.error == "unavailable", "\(refused.status) \(refused.body)")
+
         // The web: the API says 503 with Retry-After; a page says 503 in the page frame, not
         // "signed out" (a redirect to /login) and not "not found".
         let api = try await web.call(.GET, "/api/v1/mailboxes")

@@ -19,6 +19,10 @@ public enum CredentialResult: Sendable, Equatable {
     /// The account password was right, but a phone is bound, so mail clients need a
     /// client-specific password (SPEC A8). Only ever returned after the password was right.
     case clientPasswordRequired(Account)
+    /// The store could not be read (`StoreError.unavailable`): neither right nor wrong. The doors
+    /// answer with a temporary failure — a mail client told "wrong password" asks its user for
+    /// it again, or gives the account up.
+    case unavailable
 }
 
 extension CredentialResult {
@@ -28,6 +32,7 @@ extension CredentialResult {
         case .valid: "success"
         case .invalid: "failure"
         case .clientPasswordRequired: "client_password_required"
+        case .unavailable: "unavailable"
         }
     }
 }

@@ -108,6 +108,8 @@ public struct ProtocolAuthenticator: Sendable {
                 await audit(verified.id, door, "password", true, remoteIP, clientSuffix(clientID))
             }
             return .result(.valid(verified, .accountPassword))
+        } catch StoreError.unavailable {
+            return .result(.unavailable)
         } catch {
             return .result(.invalid)
         }

@@ -43,6 +43,7 @@ public struct SignInService: Sendable {
             if case .throttled(let wait) = outcome { throw TwoStepError.rateLimited(retryAfter: wait) }
             throw TwoStepError.invalidCredentials
         }
+        if case .unavailable = result { throw StoreError.unavailable("the credential check could not read the store") }
         guard case .valid(let account, _) = result else { throw TwoStepError.invalidCredentials }
         let binding = try await env.store.phoneBinding(accountID: account.id)
         let device = binding == nil ? nil : try await trustedDevice(token: deviceToken, account: account)
