@@ -43,18 +43,14 @@ extension IMAPSession {
         let target = try await target(wire)
         let mailbox = target.mailbox
         // A grantee who may change nothing gets the mailbox read-only (SPEC S, RFC 4314 §4).
+        let examined = readOnly
         let readOnly = readOnly || !SharedMailboxRules.mayWrite(target.access)
         // UIDs, flags and MODSEQs only: no summaries are decoded to select a mailbox.
         guard let all = try await store.changes(mailboxID: mailbox.id, since: 0) else { throw MailError.noSuchMailbox(target.wireName) }
-        let snapshot = SelectedMailbox(mailbox: mailbox, states: all.changed, readOnly: readOnly, name: target.wireName,
-                                       highestModSeq: all.highestModSeq)
-        let keywords = snapshot.keywords
-        let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
-        let keywordFlags = keywords.sorted.map(Flag.init(wire:))
-        send(.untagged(.flags(systemFlags + keywordFlags)))
-        send(.untagged(.status(StatusResponse(.ok, code: .permanentFlags(readOnly ? [] : systemFlags + keywordFlags,
-                                                                         allowsNewKeywords: !readOnly),
-                                              text: readOnly ? "No permanent flags permitted" : "Flags permitted"))))
+        let snapshot = SelectedMailbox(mailbox: mailbox, states: all.changed, readOnly: readOnly, examined: examined,
+                                       name: target.wireName, highestModSeq: all.highestModSeq)
+        send(.untagged(.flags(Self.systemFlags + snapshot.keywords.sorted.map(Flag.init(wire:)))))
+        send(.untagged(.status(Self.permanentFlags(of: snapshot))))
         send(.untagged(.exists(UInt32(snapshot.count))))
         send(.untagged(.recent(0)))
         if let unseen = snapshot.firstUnseen {
@@ -66,7 +62,16 @@ extension IMAPSession {
                                               text: "Highest"))))
         state.didSelect(snapshot)
         selectedAccess = target.access
-        return ok(readOnly ? "EXAMINE completed" : "SELECT completed", code: readOnly ? .readOnly : .readWrite)
+        return ok(examined ? "EXAMINE completed" : "SELECT completed", code: readOnly ? .readOnly : .readWrite)
+    }
+
+    static let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
+
+    /// `OK [PERMANENTFLAGS …]`: none while the mailbox is read-only.
+    static func permanentFlags(of mailbox: SelectedMailbox) -> StatusResponse {
+        let flags = systemFlags + mailbox.keywords.sorted.map(Flag.init(wire:))
+        return StatusResponse(.ok, code: .permanentFlags(mailbox.readOnly ? [] : flags, allowsNewKeywords: !mailbox.readOnly),
+                              text: mailbox.readOnly ? "No permanent flags permitted" : "Flags permitted")
     }
 
     // MARK: CREATE / DELETE / RENAME / SUBSCRIBE

@@ -61,8 +61,11 @@ extension IMAPSession {
     /// Asks `ShareService` again before any command while a colleague's mailbox is selected, so a
     /// revoke or change applies at once. Revoked: the mailbox is closed (`* OK [CLOSED]`), and
     /// the command fails with `NO [NOPERM]` when it needed the mailbox (FETCH, STORE, NOOP,
-    /// IDLE…); other commands (SELECT, LIST, LOGOUT…) then run as usual. Changed: a command the
-    /// new permission forbids fails with `NO [NOPERM]`. Returns the refusal to send, if any.
+    /// IDLE…); other commands (SELECT, LIST, LOGOUT…) then run as usual. Changed: the mailbox
+    /// turns read-only or read-write as the new permission says, and the client is told
+    /// (untagged `OK [READ-ONLY]` / `OK [READ-WRITE]`, RFC 3501 §7.1, with the new
+    /// `PERMANENTFLAGS`); a command the new permission forbids fails with `NO [NOPERM]`.
+    /// Returns the refusal to send, if any.
     func recheckSelectedAccess(for command: Command) async throws -> StatusResponse? {
         guard let selected = state.selected else { return nil }
         guard selected.ownerID != accountID else {
@@ -77,12 +80,24 @@ extension IMAPSession {
             guard !needed.isEmpty || Self.needsSelection(command) else { return nil }
             return StatusResponse(.no, code: .noPerm, text: "Access to \(Self.ascii(selected.name)) was revoked by its owner")
         }
+        announceWritability(readOnly: !SharedMailboxRules.mayWrite(access))
         for action in needed where !AccessPolicy.allows(access, action) {
             if case .grantee(let permission) = access {
                 return StatusResponse(.no, code: .noPerm, text: ShareError.denied(action, permission).message(chinese: false))
             }
         }
         return nil
+    }
+
+    /// Makes the selected mailbox read-only or read-write (never after EXAMINE) and says so.
+    private func announceWritability(readOnly: Bool) {
+        var changed = false
+        state.updateSelected { changed = $0.setReadOnly(readOnly) }
+        guard changed, let selected = state.selected else { return }
+        send(.untagged(.status(StatusResponse(.ok, code: selected.readOnly ? .readOnly : .readWrite,
+                                              text: selected.readOnly ? "The owner's share now permits reading only"
+                                                                      : "The owner's share now permits changes"))))
+        send(.untagged(.status(Self.permanentFlags(of: selected))))
     }
 
     /// Deselects a mailbox whose share was revoked, telling the client (RFC 7162 `[CLOSED]`).

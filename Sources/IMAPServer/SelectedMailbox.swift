@@ -13,7 +13,11 @@ public struct SelectedMailbox: Sendable, Equatable {
     /// The name the client selected (`Shared/<owner>/<folder>` for a colleague's mailbox).
     public let name: String
     public let uidValidity: UInt32
-    public let readOnly: Bool
+    /// Whether the client may change the mailbox now: not after EXAMINE, nor while the owner's
+    /// share permits no changes (which may change while the mailbox is selected).
+    public private(set) var readOnly: Bool
+    /// Opened with EXAMINE: read-only whatever the permission.
+    public let examined: Bool
     /// The UIDs, ascending; position + 1 is the sequence number. Runs of consecutive UIDs, so an
     /// idle session with a big INBOX stays small (see SnapshotStorage).
     private var uidRuns: UIDRuns
@@ -29,12 +33,15 @@ public struct SelectedMailbox: Sendable, Equatable {
     public private(set) var highestModSeq: ModSeq
 
     /// `states` is every message of the mailbox (`MailStore.changes(mailboxID:since: 0)`).
-    public init(mailbox: Mailbox, states: [MessageState], readOnly: Bool, name: String? = nil, highestModSeq: ModSeq? = nil) {
+    /// `examined`: opened with EXAMINE (by default, when `readOnly`).
+    public init(mailbox: Mailbox, states: [MessageState], readOnly: Bool, examined: Bool? = nil, name: String? = nil,
+                highestModSeq: ModSeq? = nil) {
         mailboxID = mailbox.id
         ownerID = mailbox.accountID
         self.name = name ?? mailbox.name
         uidValidity = mailbox.uidValidity
         self.readOnly = readOnly
+        self.examined = examined ?? readOnly
         self.highestModSeq = highestModSeq ?? mailbox.highestModSeq
         uidRuns = UIDRuns()
         flagIndices.reserveCapacity(states.count)
@@ -56,6 +63,15 @@ public struct SelectedMailbox: Sendable, Equatable {
     }
 
     public var count: Int { uidRuns.count }
+
+    /// The mailbox becomes read-only or read-write while selected (a share's permission changed);
+    /// never read-write after EXAMINE. Returns whether that changed anything.
+    public mutating func setReadOnly(_ readOnly: Bool) -> Bool {
+        let new = readOnly || examined
+        guard new != self.readOnly else { return false }
+        self.readOnly = new
+        return true
+    }
 
     /// The UIDs, ascending (index + 1 is the sequence number).
     public var uids: [MessageUID] { uidRuns.all }

@@ -152,7 +152,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                     return SendingPolicy.fromAddresses(of: content).isEmpty ? .fromMissing : .senderNotAllowed
                 }
                 authority = allowed
-                content = policy.finalHeaders(content, authority: allowed, account: account)
+                content = try await policy.finalHeaders(content, authority: allowed, account: account)
                 content = SubmissionHeaders.completed(content, date: now, hostname: hostname)
             }
             let received = Array(TraceHeaders.received(

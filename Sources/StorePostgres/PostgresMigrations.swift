@@ -341,18 +341,22 @@ enum PostgresMigrations {
             """),
     ]
 
+    /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores
+    /// of different schemas migrate side by side and only nodes of one store wait for each other.
+    static let lockKey: Int32 = 7318235
+
     /// Makes the store's schema when it has one, then applies what `schema_migrations` does
     /// not list yet — in one transaction, under a lock that nodes starting together share.
     static func run(on store: PostgresStore, schema: String?) async throws {
+        try await createTrigramExtension(on: store)
         try await store.transaction { connection in
-            // One node at a time (the lock ends with the transaction); the trigram operator
-            // class lives in the public schema, where every store's search path finds it.
-            try await connection.execute("SELECT pg_advisory_xact_lock(7318235)", logger: store.logger)
+            // One node at a time for this schema (the lock ends with the transaction).
+            let lockName = schema ?? "public"
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(lockKey), hashtext(\(lockName)))", logger: store.logger)
             if let schema {
                 // The name was checked to need no quoting; the search path already names it.
                 try await connection.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: store.logger)
             }
-            try await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public", logger: store.logger)
             try await connection.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: store.logger)
@@ -364,6 +368,18 @@ enum PostgresMigrations {
                 }
                 try await connection.execute("INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: store.logger)
             }
+        }
+    }
+
+    /// The trigram operator class lives in the public schema, where every store's search path
+    /// finds it; it is made once per database, under a lock of its own (two stores creating it at
+    /// once would collide), which is not taken at all once it exists.
+    private static func createTrigramExtension(on store: PostgresStore) async throws {
+        try await store.transaction { connection in
+            let exists = try await connection.rows("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'", logger: store.logger)
+            guard exists.isEmpty else { return }
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(Int64(lockKey)))", logger: store.logger)
+            try await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public", logger: store.logger)
         }
     }
 

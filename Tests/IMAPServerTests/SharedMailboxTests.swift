@@ -224,6 +224,37 @@ import Testing
         try await fixture.server.stop()
     }
 
+    /// A raised permission makes the selected mailbox writable at once (RFC 3501 §7.1's untagged
+    /// `OK [READ-WRITE]`), a lowered one read-only again; EXAMINE stays read-only either way.
+    @Test func aRaisedPermissionMakesTheSelectedMailboxWritableAtOnce() async throws {
+        let fixture = try await SharedFixture.start(sharing: .readOnly)
+        let li = try await fixture.granteeClient()
+        let selected = try await li.run("SELECT \(Self.inbox)")
+        #expect(selected.tagged.contains("OK [READ-ONLY] SELECT completed"), "\(selected)")
+        #expect(selected.contains("* OK [PERMANENTFLAGS ()] No permanent flags permitted"))
+
+        try await fixture.change(to: .sendAs)
+        let store = try await li.run("STORE 1 +FLAGS (\\Flagged)")
+        #expect(store.contains { $0.hasPrefix("* OK [READ-WRITE]") }, "\(store)")
+        #expect(store.contains { $0.hasPrefix("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft") })
+        #expect(store.tagged.contains("OK"), "\(store)")
+        #expect(try await fixture.bossInbox()[0].flags.contains(MessageFlags.flagged))
+
+        try await fixture.change(to: .readOnly)
+        let refused = try await li.run("STORE 2 +FLAGS (\\Flagged)")
+        #expect(refused.contains { $0.hasPrefix("* OK [READ-ONLY]") }, "\(refused)")
+        #expect(refused.tagged.contains("NO [NOPERM]"))
+
+        _ = try await li.run("EXAMINE \(Self.inbox)")
+        try await fixture.change(to: .sendAs)
+        let examined = try await li.run("STORE 2 +FLAGS (\\Flagged)")
+        #expect(!examined.contains { $0.hasPrefix("* OK [READ-WRITE]") })
+        #expect(examined.tagged.contains("NO [READ-ONLY]"), "\(examined)")
+        #expect(try await fixture.bossInbox()[1].flags.contains(MessageFlags.flagged) == false)
+        await li.close()
+        try await fixture.server.stop()
+    }
+
     // MARK: IDLE
 
     @Test func idleIsWokenByTheOwnersDeliveryAndStopsAtARevoke() async throws {

@@ -130,12 +130,33 @@ import Testing
     @Test func finalHeadersReplaceWhateverTheClientWrote() async throws {
         let w = try await world()
         let raw = Array("From: office@demo.test\r\nSender: someone@else.test\r\nSubject: x\r\n\r\nSender: in the body\r\n".utf8)
-        let onBehalf = String(decoding: w.policy.finalHeaders(raw, authority: .shared(owner: w.office, mode: .onBehalf(grantee: w.li.address)),
-                                                              account: w.li), as: UTF8.self)
+        let onBehalf = String(decoding: try await w.policy.finalHeaders(
+            raw, authority: .shared(owner: w.office, mode: .onBehalf(grantee: w.li.address)), account: w.li), as: UTF8.self)
         #expect(onBehalf == "From: office@demo.test\r\nSender: =?UTF-8?B?5p2O5Zub?= <li@demo.test>\r\nSubject: x\r\n\r\nSender: in the body\r\n")
-        let asOwner = String(decoding: w.policy.finalHeaders(raw, authority: .shared(owner: w.office, mode: .asOwner), account: w.li),
-                             as: UTF8.self)
+        let asOwner = String(decoding: try await w.policy.finalHeaders(raw, authority: .shared(owner: w.office, mode: .asOwner),
+                                                                       account: w.li), as: UTF8.self)
         #expect(asOwner == "From: office@demo.test\r\nSubject: x\r\n\r\nSender: in the body\r\n")
-        #expect(w.policy.finalHeaders(raw, authority: .own, account: w.li) == raw)
+    }
+
+    /// Own mail may not claim that someone else sent it: the webmail would show "X 代 Y 发送".
+    @Test func ownMailKeepsOnlyASenderOfItsOwn() async throws {
+        let w = try await world()
+        func final(_ text: String, _ authority: SendingPolicy.Authority = .own) async throws -> String {
+            String(decoding: try await w.policy.finalHeaders(Array(text.utf8), authority: authority, account: w.li), as: UTF8.self)
+        }
+        let plain = "From: li@demo.test\r\nSubject: x\r\n\r\nbody\r\n"
+        #expect(try await final(plain) == plain)
+        let ownSender = "From: li@demo.test\r\nSender: li@demo.test\r\nSubject: x\r\n\r\nbody\r\n"
+        #expect(try await final(ownSender) == ownSender)
+        // Another mailbox (no share), a colleague, a stranger: removed.
+        for forged in ["office@demo.test", "wang@demo.test", "boss@elsewhere.test"] {
+            #expect(try await final("From: li@demo.test\r\nSender: \(forged)\r\nSubject: x\r\n\r\nbody\r\n") == plain)
+        }
+        // Several authors need a Sender (RFC 5322 §3.6.2): the account.
+        let li = "Sender: =?UTF-8?B?5p2O5Zub?= <li@demo.test>\r\n"
+        #expect(try await final("From: li@demo.test, wang@demo.test\r\nSubject: x\r\n\r\nbody\r\n")
+            .contains(li))
+        #expect(try await final("From: li@demo.test, office@demo.test\r\nSubject: x\r\n\r\nbody\r\n",
+                                .shared(owner: w.office, mode: .asOwner)).contains(li))
     }
 }

@@ -68,4 +68,19 @@ import Testing
         #expect(!out.contains("Sender:"))
         #expect(try await server.messages(of: "alice@example.test", in: "Sent").count == 1)
     }
+
+    /// Without any share, bob's own mail may not name alice as its sender: it would read as sent
+    /// by alice on bob's behalf ("alice 代 bob 发送"). The forged `Sender:` is dropped.
+    @Test func ownMailCannotClaimAnotherSender() async throws {
+        let queue = RecordingOutboundQueue()
+        let (server, client) = try await setUp(.readOnly, outbound: queue)
+        defer { Task { try? await server.stop() } }
+        let reply = try await send(client, envelope: "bob@example.test",
+                                   headers: "From: bob@example.test\r\nSender: alice@example.test")
+        #expect(reply.code == 250)
+        let out = String(decoding: try #require(queue.recorded.first).raw, as: UTF8.self)
+        #expect(out.contains("From: bob@example.test\r\n"))
+        #expect(!out.contains("Sender:"))
+        #expect(try await server.messages(of: "bob@example.test", in: "Sent").first?.contains("Sender:") == false)
+    }
 }

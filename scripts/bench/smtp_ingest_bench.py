@@ -9,6 +9,7 @@ every round. Prints messages/s, the ratios, and a Markdown row for docs/benchmar
 import argparse
 import datetime
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -29,17 +30,35 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_times():
+    """(all, idle) jiffies of the whole machine since boot (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    return sum(fields), fields[3] + fields[4]
+
+
+# What the last smtp-source run cost beside the server: the machine's busy share while it ran
+# and smtp-source's own CPU per message. On a small machine the client shares the cores, so a
+# ratio against smtp-sink is only comparable between runs whose machine was equally busy.
+LAST_SOURCE = {}
+
+
 def smtp_source(args, port):
     """Runs smtp-source to completion; returns its wall time. Any refusal is fatal to the run."""
     command = ["smtp-source", "-s", str(args.sessions), "-l", str(args.size), "-m", str(args.messages),
                "-f", SENDER, "-t", USER, f"127.0.0.1:{port}"]
     if args.reuse_connections:
         command.insert(1, "-d")
+    usage_before, (all_before, idle_before) = resource.getrusage(resource.RUSAGE_CHILDREN), machine_times()
     start = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.monotonic() - start
+    usage, (all_after, idle_after) = resource.getrusage(resource.RUSAGE_CHILDREN), machine_times()
     if result.returncode != 0:
         raise SystemExit(f"smtp-source failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
+    source_cpu = (usage.ru_utime + usage.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
+    LAST_SOURCE.update(busy=1 - (idle_after - idle_before) / max(1, all_after - all_before),
+                       source_ms=1000 * source_cpu / args.messages)
     return start, elapsed
 
 
@@ -149,7 +168,8 @@ def main():
             results[name].append(r)
             print(f"round {round_number}  {label}: {args.messages} × {args.size} B over {args.sessions} sessions "
                   f"in {r['seconds']:.2f} s = {r['rate']:.0f} msg/s (smtp-source done at {r['sent']:.2f} s; "
-                  f"load {load:.2f}) {r['note']}", flush=True)
+                  f"load {load:.2f}; machine busy {100 * LAST_SOURCE['busy']:.0f} % while it ran, "
+                  f"smtp-source CPU {LAST_SOURCE['source_ms']:.3f} ms/msg) {r['note']}", flush=True)
 
     best = {name: max(rs, key=lambda r: r["rate"]) for name, rs in results.items() if rs}
     print()

@@ -79,18 +79,35 @@ public struct SendingPolicy: Sendable {
         MIMEParser.authors(of: raw).flatMap { $0 }
     }
 
-    /// `raw` as it may go out under `authority`: on behalf → `Sender:` is the grantee (whatever
-    /// the client wrote); as the owner → no `Sender:`; own mail is left as written.
-    public func finalHeaders(_ raw: [UInt8], authority: Authority, account: Account) -> [UInt8] {
+    /// `raw` as it may go out under `authority`, its `Sender:` decided by the server:
+    /// - on behalf → `Sender:` is the grantee, whatever the client wrote (SPEC S5);
+    /// - as the owner → no `Sender:`;
+    /// - own mail → a `Sender:` the account may use as its own (its address, an alias) is kept;
+    ///   any other is removed — it would make the mail claim that someone else sent it (the
+    ///   webmail shows "X 代 Y 发送"; SPEC S5 reserves that to send-on-behalf).
+    ///
+    /// A `From:` of several addresses needs a `Sender:` (RFC 5322 §3.6.2): where none is left,
+    /// it is the account.
+    public func finalHeaders(_ raw: [UInt8], authority: Authority, account: Account) async throws -> [UInt8] {
+        let name = account.displayName.isEmpty ? nil : account.displayName
+        let accountAddress = MailAddress(displayName: name, address: account.address.description)
+        let severalAuthors = Self.fromAddresses(of: raw).count > 1
         switch authority {
-        case .own:
-            return raw
-        case .shared(_, .asOwner):
-            return HeaderEditor.settingAddressField("Sender", to: [], in: raw)
         case .shared(_, .onBehalf):
-            let name = account.displayName.isEmpty ? nil : account.displayName
-            return HeaderEditor.settingAddressField(
-                "Sender", to: [MailAddress(displayName: name, address: account.address.description)], in: raw)
+            return HeaderEditor.settingAddressField("Sender", to: [accountAddress], in: raw)
+        case .shared(_, .asOwner):
+            return HeaderEditor.settingAddressField("Sender", to: severalAuthors ? [accountAddress] : [], in: raw)
+        case .own:
+            let senders = MIMEParser.headerValues(named: "Sender", in: raw).flatMap(AddressParser.parse)
+            let fields = MIMEParser.headerValues(named: "Sender", in: raw).count
+            if fields == 1, senders.count == 1, try await isOwn(senders[0], account: account) { return raw }
+            if fields == 0 && !severalAuthors { return raw }
+            return HeaderEditor.settingAddressField("Sender", to: severalAuthors ? [accountAddress] : [], in: raw)
         }
+    }
+
+    private func isOwn(_ mailAddress: MailAddress, account: Account) async throws -> Bool {
+        guard let address = try? EmailAddress(mailAddress.address) else { return false }
+        return try await authority(sender: address, account: account) == .own
     }
 }
