@@ -267,6 +267,7 @@ let package = Package(
         .testTarget(
             name: "MailwardNetTests",
             dependencies: ["MailwardNet", "MailwardTesting", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),

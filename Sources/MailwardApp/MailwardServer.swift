@@ -68,7 +68,8 @@ public final class MailwardServer: Sendable {
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        let http = HTTPListenerService(application: application, host: configuration.listenAddress, port: configuration.http.port)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: http)]
         services += mailDoorServices()
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(

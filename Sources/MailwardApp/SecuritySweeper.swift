@@ -18,6 +18,8 @@ struct SecuritySweeper: Service {
                 do {
                     // Rate windows are at most a day long.
                     try await store.pruneExpired(now: now, rateEventsBefore: now.addingTimeInterval(-2 * 86_400))
+                } catch is CancellationError {
+                    break  // the server is stopping
                 } catch {
                     logger.warning("expiry sweep failed", metadata: ["error": "\(error)"])
                 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -99,7 +102,7 @@ public final class TCPListener: Service, Sendable {
 
     private func runSessions(_ session: @escaping Session) async throws {
         let tls = configuration.implicitTLS
-        let server = try await Self.bootstrap()
+        let server = try await bindFailureNamed { try await Self.bootstrap()
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let inbox = ConnectionInbox()
@@ -111,6 +114,7 @@ public final class TCPListener: Service, Sendable {
                     return MailConnection(channel: channel, inbox: inbox, isTLS: tls != nil)
                 }
             }
+        }
         let port = server.channel.localAddress?.port ?? configuration.port
         await announce(port)
 
@@ -129,7 +133,7 @@ public final class TCPListener: Service, Sendable {
 
     private func runPipelines(_ setup: @escaping PipelineSetup) async throws {
         let tls = configuration.implicitTLS
-        let server = try await Self.bootstrap()
+        let server = try await bindFailureNamed { try await Self.bootstrap()
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let info = ConnectionInfo(channel: channel, isTLS: tls != nil)
@@ -156,6 +160,7 @@ public final class TCPListener: Service, Sendable {
                 }
             }
             .bind(host: configuration.host, port: configuration.port).get()
+        }
         await announce(server.localAddress?.port ?? configuration.port)
 
         await withGracefulShutdownHandler {
@@ -169,6 +174,15 @@ public final class TCPListener: Service, Sendable {
             self.beginShutdown(server: server)
         }
         try? await server.close()
+    }
+
+    /// Runs `bind`; a failure names the door and its address (see ``ListenError``).
+    private func bindFailureNamed<T>(_ bind: () async throws -> T) async throws -> T {
+        do {
+            return try await bind()
+        } catch {
+            throw ListenError(error, door: configuration.name, host: configuration.host, port: configuration.port)
+        }
     }
 
     /// The listening socket's options, the same for both modes.
@@ -243,4 +257,33 @@ public final class TCPListener: Service, Sendable {
             for channel in self.channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
         }
     }
+}
+
+/// A door could not start listening: says which door, which address and why ("SMTP cannot
+/// listen on 127.0.0.1:2525: the port is in use …") instead of NIO's bare `bind(descriptor:…)`.
+public struct ListenError: Error, CustomStringConvertible {
+    public let door: String
+    public let host: String
+    public let port: Int
+    public let reason: String
+
+    public init(_ error: any Error, door: String, host: String, port: Int) {
+        self.door = door
+        self.host = host
+        self.port = port
+        switch (error as? IOError)?.errnoCode {
+        case EADDRINUSE?: reason = "the port is in use (another server, or Mailward already running?)"
+        case EACCES?: reason = "permission denied (ports below 1024 need privileges)"
+        case EADDRNOTAVAIL?: reason = "this machine has no such address"
+        default: reason = "\(error)"
+        }
+    }
+
+    /// Whether `error` is a failure to bind (the ones named above).
+    public static func isBindFailure(_ error: any Error) -> Bool {
+        guard let code = (error as? IOError)?.errnoCode else { return false }
+        return [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(code)
+    }
+
+    public var description: String { "\(door) cannot listen on \(host):\(port): \(reason)" }
 }

@@ -127,7 +127,7 @@ import Testing
         await f.worker.deliverDue()  // the bounce itself, delivered locally
         #expect(transport.count == 0)
         let inbox = try await f.inbox()
-        #expect(inbox.count == 1 && inbox[0].contains("Status: 5.1.2") && inbox[0].contains("does not exist"))
+        #expect(inbox.count == 1 && inbox[0].contains("Status: 5.1.2") && inbox[0].contains("Diagnostic-Code: x-mailward; domain remote.test does not exist\r\n"))
         #expect(try await f.store.allMessages().isEmpty)
     }
 

@@ -3,8 +3,10 @@ import Logging
 import MailwardNet
 import MailwardTesting
 import NIOCore
+import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// The shared connection layer, driven by a tiny line protocol over real sockets.
@@ -204,6 +206,24 @@ import Testing
             #expect(try await c.readLine() == "SHUTDOWN")
         }
     }
-}
 
-import Synchronization
+    /// A port already taken: the failure names the door and the address, not NIO's `bind(…)`.
+    @Test(arguments: [false, true])
+    func aTakenPortIsReportedWithTheDoorAndAddress(pipeline: Bool) async throws {
+        let occupant = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { occupant.close(promise: nil) }
+        let port = try #require(occupant.localAddress?.port)
+        let configuration = TCPListener.Configuration(name: "IMAP", host: "127.0.0.1", port: port, overLimitReply: "* BYE\r\n")
+        let listener = pipeline
+            ? TCPListener(configuration: configuration, logger: Logger(label: "test"), onListening: { _ in }, pipeline: { _, _, _ in })
+            : TCPListener(configuration: configuration, logger: Logger(label: "test"), onListening: { _ in },
+                          session: Self.echoSession(tls: nil, idle: .seconds(1)))
+        do {
+            try await listener.run()
+            Issue.record("bound a port that is taken")
+        } catch let error as ListenError {
+            #expect(error.description == "IMAP cannot listen on 127.0.0.1:\(port): the port is in use (another server, or Mailward already running?)")
+        }
+    }
+}

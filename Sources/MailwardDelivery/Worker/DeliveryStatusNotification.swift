@@ -68,7 +68,7 @@ public enum DeliveryStatusNotification {
             text += delayed ? "Action: delayed\r\n" : "Action: failed\r\n"
             text += "Status: \(clean(failure.verdict.status))\r\n"
             if let remote = failure.verdict.remoteMTA { text += "Remote-MTA: dns; \(clean(remote))\r\n" }
-            text += "Diagnostic-Code: \(clean(failure.verdict.diagnostic))\r\n"
+            text += "Diagnostic-Code: \(Self.typed(clean(failure.verdict.diagnostic)))\r\n"
         }
         text += """
             \r
@@ -111,5 +111,16 @@ public enum DeliveryStatusNotification {
             scalars.append(scalar == "\r" || scalar == "\n" ? " " : scalar)
         }
         return String(scalars)
+    }
+
+    /// A diagnostic as RFC 3464 §2.3.6 writes it, `diagnostic-type; text`: a remote server's
+    /// reply is already `smtp; …`, local ones (`x-local; …`) too; a reason of our own without a
+    /// type (DNS said the domain does not exist, a size limit) gets `x-mailward;`, as Postfix
+    /// writes `X-Postfix;`.
+    static func typed(_ diagnostic: String) -> String {
+        let type = diagnostic.prefix { $0 != ";" }
+        let isType = diagnostic.contains(";") && !type.isEmpty && type.first!.isLetter
+            && type.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        return isType ? diagnostic : "x-mailward; \(diagnostic)"
     }
 }

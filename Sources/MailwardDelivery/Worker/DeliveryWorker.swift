@@ -94,7 +94,10 @@ public final class DeliveryWorker: Service, Sendable {
                         claimed = try await store.claimDue(now: clock.now, lease: settings.lease,
                                                            limit: settings.concurrency - running)
                     } catch {
-                        logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
+                        // Cancelled: the server is stopping (or failed to start), nothing to report.
+                        if !(error is CancellationError) {
+                            logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
+                        }
                         claimed = []
                         drained = true
                     }
