@@ -235,7 +235,9 @@ extension IMAPSession {
         for text in SearchEvaluator.textStrings(in: command.keys) where !text.isEmpty {
             textHits[text] = Set(try await mail.search(accountID: snapshot.ownerID, mailboxID: snapshot.mailboxID, query: text))
         }
-        let evaluator = SearchEvaluator(textHits: textHits, now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
+        let evaluator = SearchEvaluator(textHits: textHits,
+                                        headerOnlyHits: try await headerOnlyHits(command.keys, textHits: textHits, records: records),
+                                        now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
                                         keys: command.keys)
         let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
@@ -269,6 +271,33 @@ extension IMAPSession {
         if wanted.contains(.count) { response.count = UInt32(numbers.count) }
         send(.untagged(.esearch(response)))
         return ok("SEARCH completed")
+    }
+
+    /// `BODY` looks in the body only (RFC 3501 §6.4.4), while the full-text index also holds the
+    /// subject and the addresses: per BODY string, the index's hits whose words are not all in
+    /// the body text. Only hits with a word in those header fields are read again.
+    func headerOnlyHits(_ keys: [SearchKey], textHits: [String: Set<MessageID>],
+                        records: [MessageRecord]) async throws -> [String: Set<MessageID>] {
+        let strings = SearchEvaluator.bodyStrings(in: keys).filter { !$0.isEmpty }
+        let candidates = records.filter { record in strings.contains { textHits[$0]?.contains(record.id) == true } }
+        guard !candidates.isEmpty else { return [:] }
+        var suspects: [(MessageRecord, Set<String>)] = []
+        try await mail.forEachParsed(candidates) { record, parsed in
+            guard let parsed else { return }
+            let headerText = ParsedMessage.headerSearchText(parsed.headers)
+            let inHeaders = strings.filter { text in
+                textHits[text]?.contains(record.id) == true && SearchEvaluator.terms(of: text).contains { SearchEvaluator.contains(headerText, $0) }
+            }
+            if !inHeaders.isEmpty { suspects.append((record, inHeaders)) }
+        }
+        var result: [String: Set<MessageID>] = [:]
+        for (record, texts) in suspects {
+            let bodyText = MIMEParser.bodySearchText(try await mail.raw(record))
+            for text in texts where !SearchEvaluator.terms(of: text).allSatisfy({ SearchEvaluator.contains(bodyText, $0) }) {
+                result[text, default: []].insert(record.id)
+            }
+        }
+        return result
     }
 
     static func containsModSeq(_ keys: [SearchKey]) -> Bool {

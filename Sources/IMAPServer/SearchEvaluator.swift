@@ -9,6 +9,8 @@ import MailwardMIME
 struct SearchEvaluator {
     /// Message ids whose indexed text contains each BODY/TEXT string.
     var textHits: [String: Set<MessageID>]
+    /// Per BODY string, the ``textHits`` found only in the header fields the index holds.
+    var headerOnlyHits: [String: Set<MessageID>]
     let now: Date
     let largestUID: MessageUID
     let messageCount: UInt32
@@ -17,9 +19,10 @@ struct SearchEvaluator {
     private var uidSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
     private var numberSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
 
-    init(textHits: [String: Set<MessageID>], now: Date, largestUID: MessageUID, messageCount: UInt32,
-         saved: [MessageUID], keys: [SearchKey]) {
+    init(textHits: [String: Set<MessageID>], headerOnlyHits: [String: Set<MessageID>] = [:], now: Date,
+         largestUID: MessageUID, messageCount: UInt32, saved: [MessageUID], keys: [SearchKey]) {
         self.textHits = textHits
+        self.headerOnlyHits = headerOnlyHits
         self.now = now
         self.largestUID = largestUID
         self.messageCount = messageCount
@@ -39,10 +42,25 @@ struct SearchEvaluator {
 
     /// Every BODY/TEXT string in `keys` (to look up before evaluating).
     static func textStrings(in keys: [SearchKey]) -> Set<String> {
+        strings(in: keys, body: true, text: true)
+    }
+
+    /// Every BODY string in `keys`.
+    static func bodyStrings(in keys: [SearchKey]) -> Set<String> {
+        strings(in: keys, body: true, text: false)
+    }
+
+    /// The words the full-text index looks for (``MailService/search(accountID:mailboxID:query:)``).
+    static func terms(of text: String) -> [String] {
+        text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    }
+
+    private static func strings(in keys: [SearchKey], body: Bool, text: Bool) -> Set<String> {
         var out = Set<String>()
         func visit(_ key: SearchKey) {
             switch key {
-            case .body(let s), .text(let s): out.insert(s)
+            case .body(let s): if body { out.insert(s) }
+            case .text(let s): if text { out.insert(s) }
             case .not(let k): visit(k)
             case .or(let a, let b): visit(a); visit(b)
             case .and(let ks): ks.forEach(visit)
@@ -103,7 +121,7 @@ struct SearchEvaluator {
         case .subject(let s): return header("Subject", contains: s)
         case .header(let field, let value): return header(field, contains: value)
         case .body(let s):
-            return s.isEmpty || textHits[s]?.contains(record.id) == true
+            return s.isEmpty || (textHits[s]?.contains(record.id) == true && headerOnlyHits[s]?.contains(record.id) != true)
         case .text(let s):
             if s.isEmpty || textHits[s]?.contains(record.id) == true { return true }
             return parsed?.headers.contains { Self.contains($0.value, s) || Self.contains(EncodedWord.decode($0.value), s) } ?? false

@@ -32,6 +32,14 @@ public enum MIMEParser {
         headerValues(named: "From", in: bytes).map(AddressParser.parse)
     }
 
+    /// The text IMAP's `SEARCH BODY` looks in (RFC 3501 §6.4.4: the body, not the header): the
+    /// text parts and attachment names — ``ParsedMessage/searchText`` without the header fields.
+    public static func bodySearchText(_ bytes: [UInt8]) -> String {
+        var parser = EntityParser(bytes: bytes)
+        let (root, headers) = parser.entity(0..<bytes.count, depth: 0, inDigest: false, wantHeaders: true)
+        return ParsedMessage(bytes: bytes, headers: headers, bodyStructure: root, withSearchText: true, searchHeaders: false).searchText
+    }
+
     /// Parses only the structure (cheaper than ``parse(_:)``: no text extraction).
     public static func parseStructure(_ bytes: [UInt8]) -> (headers: [HeaderField], bodyStructure: BodyStructure) {
         var parser = EntityParser(bytes: bytes)

@@ -39,19 +39,33 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         self.hasAttachments = hasAttachments
     }
 
-    /// `withSearchText: false` leaves ``searchText`` empty and decodes only the text parts the
-    /// preview needs (delivery does that; the full-text index extracts the text later).
-    init(bytes: [UInt8], headers: [HeaderField], bodyStructure: BodyStructure, withSearchText: Bool) {
-        let subject = headers.first(named: "Subject").map { EncodedWord.decode($0) }
-        let from = headers.first(named: "From").map(AddressParser.parse) ?? []
-        // Without search text the builder is full from the start: only the preview's parts are decoded.
-        var search = SearchTextBuilder(limit: withSearchText ? Self.searchTextLimit : 0)
+    /// The part of ``searchText`` that comes from header fields: the subject and the From, To
+    /// and Cc addresses (names included).
+    public static func headerSearchText(_ headers: [HeaderField]) -> String {
+        var search = SearchTextBuilder(limit: searchTextLimit)
+        appendHeaderText(headers, subject: headers.first(named: "Subject").map { EncodedWord.decode($0) }, to: &search)
+        return search.text
+    }
+
+    private static func appendHeaderText(_ headers: [HeaderField], subject: String?, to search: inout SearchTextBuilder) {
         search.append(subject ?? "")
-        for name in ["From", "To", "Cc"] where withSearchText {
+        for name in ["From", "To", "Cc"] {
             for value in headers.all(named: name) {
                 for a in AddressParser.parse(value) { search.append((a.displayName.map { $0 + " " } ?? "") + a.address) }
             }
         }
+    }
+
+    /// `withSearchText: false` leaves ``searchText`` empty and decodes only the text parts the
+    /// preview needs (delivery does that; the full-text index extracts the text later).
+    /// `searchHeaders: false` leaves the header fields out of ``searchText`` (see
+    /// ``MIMEParser/bodySearchText(_:)``).
+    init(bytes: [UInt8], headers: [HeaderField], bodyStructure: BodyStructure, withSearchText: Bool, searchHeaders: Bool = true) {
+        let subject = headers.first(named: "Subject").map { EncodedWord.decode($0) }
+        let from = headers.first(named: "From").map(AddressParser.parse) ?? []
+        // Without search text the builder is full from the start: only the preview's parts are decoded.
+        var search = SearchTextBuilder(limit: withSearchText ? Self.searchTextLimit : 0)
+        if searchHeaders { Self.appendHeaderText(headers, subject: subject, to: &search) }
         var firstPlain: String?
         var firstHTML: String?
         var hasAttachments = false

@@ -66,6 +66,30 @@ import Testing
         try await server.stop()
     }
 
+    /// BODY looks in the body only (RFC 3501 §6.4.4), TEXT in header and body — although the
+    /// full-text index behind both also holds the subject and the addresses.
+    @Test func searchBodyIgnoresTheHeader() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let messages = [
+            sampleMessage(subject: "idle talk", body: "hi"),
+            sampleMessage(subject: "国标测试", body: "正文没有那个词", from: "zs@remote.test"),
+            sampleMessage(subject: "plain", body: "we idle at 国标测试 noon"),
+            sampleMessage(subject: "idle again", body: "still idle"),
+        ]
+        for message in messages { _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id]) }
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        #expect(try await client.run("SEARCH BODY idle")[0] == "* SEARCH 3 4")
+        #expect(try await client.run("SEARCH TEXT idle")[0] == "* SEARCH 1 3 4")
+        #expect(try await client.run("SEARCH BODY remote.test")[0] == "* SEARCH")
+        #expect(try await client.run("SEARCH CHARSET UTF-8 BODY {12+}\r\n国标测试")[0] == "* SEARCH 3")
+        #expect(try await client.run("SEARCH NOT BODY idle")[0] == "* SEARCH 1 2")
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func storeCopyMoveExpungeAndUIDPlus() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")

@@ -131,6 +131,25 @@ import Testing
         #expect(try await h.twoStep.status(account).enabled == false)
     }
 
+    /// A6 for a browser that was signed in before the administrator enforced two-step
+    /// verification: without a phone its session ends (it could otherwise read mail and make
+    /// client-specific passwords without ever binding one); with a phone it goes on.
+    @Test func enforcementEndsOpenSessionsOfAccountsWithoutAPhone() async throws {
+        let h = Harness()
+        let unbound = try await h.user("zhang@example.edu.cn")
+        let bound = try await h.user("li@example.edu.cn")
+        try await h.bind(bound)
+        let unboundSession = try await h.sessions.open(account: unbound, context: h.web, trustedDeviceID: nil)
+        let boundSession = try await h.sessions.open(account: bound, context: h.web, trustedDeviceID: nil)
+        #expect(try await h.sessions.resolve(token: unboundSession.token) != nil)
+        try await h.twoStep.enforce(.domain("example.edu.cn"))
+        #expect(try await h.sessions.resolve(token: unboundSession.token) == nil)
+        #expect(try await h.sessions.resolve(token: boundSession.token)?.account.id == bound.id)
+        // Ended, not suspended: relaxing the policy does not bring it back.
+        try await h.twoStep.relax(.domain("example.edu.cn"))
+        #expect(try await h.sessions.resolve(token: unboundSession.token) == nil)
+    }
+
     @Test func enforcementScopes() async throws {
         let h = Harness()
         let zhang = try await h.user("zhang@a.test")
