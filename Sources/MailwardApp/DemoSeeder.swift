@@ -13,9 +13,13 @@ public enum DemoSeeder {
         public var password: String
     }
 
-    /// - Parameter mail: when given, a newly created user's INBOX gets the sample mail (once:
-    ///   users that already exist are left as they are).
-    public static func seed(_ accounts: AccountService, mail: MailService? = nil,
+    /// - Parameters:
+    ///   - mail: when given, a newly created user's INBOX gets the sample mail (once: users that
+    ///     already exist are left as they are).
+    ///   - security: when given, a user that already exists gets its new password as any
+    ///     password change (SPEC A13): its web sessions, trusted devices and client-specific
+    ///     passwords of the previous start end.
+    public static func seed(_ accounts: AccountService, mail: MailService? = nil, security: SecurityEnvironment? = nil,
                             random: any RandomSource = SystemRandomSource()) async throws -> [Credential] {
         if try await accounts.store.domain(named: domain) == nil {
             try await accounts.addDomain(domain)
@@ -34,6 +38,10 @@ public enum DemoSeeder {
                 }
             } else {
                 try await accounts.setPassword(address, to: password)
+                if let security {
+                    let account = try await accounts.account(address)
+                    try await PasswordChangeService(security).revokeAfterChange(account.id, door: "demo")
+                }
             }
             credentials.append(Credential(address: address, password: password))
         }

@@ -20,7 +20,7 @@ struct Serve: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let server = try MailwardServer(runtime: runtime, registry: registry)
             if demo {
-                let credentials = try await DemoSeeder.seed(runtime.accounts, mail: runtime.mail)
+                let credentials = try await DemoSeeder.seed(runtime.accounts, mail: runtime.mail, security: runtime.security)
                 Task {
                     let port = await server.port(.http)
                     var ports: [MailwardServer.Door: Int] = [:]

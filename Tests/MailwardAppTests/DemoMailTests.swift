@@ -22,4 +22,21 @@ import Testing
         #expect(gbk.summary.preview.contains("三楼会议室"))
         #expect(try await runtime.mail.search(accountID: alice.id, query: "会议室").contains(gbk.id))
     }
+
+    /// Every start gives the demo users new passwords; that is a password change like any other
+    /// (SPEC A13): what the old password opened ends.
+    @Test func aNewStartRevokesWhatTheOldPasswordOpened() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        let runtime = server.runtime
+        let first = try await DemoSeeder.seed(runtime.accounts, mail: runtime.mail, security: runtime.security)
+        let alice = try await runtime.accounts.account("alice@\(DemoSeeder.domain)")
+        let context = ClientContext(ip: "127.0.0.1")
+        _ = try await AppPasswordService(runtime.security).create(alice, name: "Foxmail", context: context)
+        let session = try await WebSessionService(runtime.security).open(account: alice, context: context, trustedDeviceID: nil)
+        let second = try await DemoSeeder.seed(runtime.accounts, mail: runtime.mail, security: runtime.security)
+        #expect(first[0].password != second[0].password)
+        #expect(try await AppPasswordService(runtime.security).list(alice).isEmpty)
+        #expect(try await WebSessionService(runtime.security).resolve(token: session.token) == nil)
+    }
 }
