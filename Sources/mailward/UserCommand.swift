@@ -6,7 +6,7 @@ import MailwardCore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage accounts.",
-        subcommands: [Add.self, List.self, Show.self, Passwd.self, Disable.self, Enable.self, Remove.self, ResetTwoStep.self])
+        subcommands: [Add.self, List.self, Show.self, Audit.self, Passwd.self, Disable.self, Enable.self, Remove.self, ResetTwoStep.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an account: user add ADDRESS --password PW | --password-stdin")
@@ -18,7 +18,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await administer {
                 let pw = try password.read()
-                let account = try await global.openRuntime().accounts.addAccount(address, password: pw, displayName: name)
+                let runtime = try await global.openRuntime()
+                let account = try await AccountAdministration(runtime.security).addAccount(address, password: pw, displayName: name)
                 print("added user \(account.address)")
             }
         }
@@ -64,6 +65,27 @@ struct UserCommand: AsyncParsableCommand {
         }
     }
 
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an account's security events, newest first (sign-ins, codes, phone, devices, client-specific passwords, shares, administrator actions).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+        @Option(name: .long, help: "At most this many events.") var limit = 50
+
+        func run() async throws {
+            try await administer {
+                let runtime = try await global.openRuntime()
+                let formatter = ISO8601DateFormatter()
+                print(["time", "event", "door", "method", "result", "ip", "detail"].joined(separator: "\t"))
+                for event in try await AccountAdministration(runtime.security).events(address, limit: limit) {
+                    print([formatter.string(from: event.at), event.kind.rawValue, event.door ?? "-", event.method ?? "-",
+                           event.success ? "ok" : "failed", event.ip ?? "-", event.detail.isEmpty ? "-" : event.detail]
+                        .joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
     struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set an account's password.")
         @OptionGroup var global: GlobalOptions
@@ -90,7 +112,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                try await global.openRuntime().accounts.setDisabled(address, true)
+                try await AccountAdministration(global.openRuntime().security).setDisabled(address, true)
                 print("disabled \(address.lowercased())")
             }
         }
@@ -103,7 +125,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                try await global.openRuntime().accounts.setDisabled(address, false)
+                try await AccountAdministration(global.openRuntime().security).setDisabled(address, false)
                 print("enabled \(address.lowercased())")
             }
         }

@@ -96,4 +96,25 @@ import Testing
         #expect(result.stderr.contains("cannot use the SMS provider"), "\(result.stderr)")
         #expect(result.stderr.contains("aliyun access key secret is empty"), "\(result.stderr)")
     }
+
+    /// A12 for the administrator: `user audit` shows an account's security events, the
+    /// administrator's own actions on it among them, newest first.
+    @Test func userAuditShowsTheAccountsEventsWithTheAdministratorsActions() async throws {
+        let data = try temporaryFolder()
+        func mw(_ args: String...) async throws -> CommandResult { try await runMailward(args + ["--data", data]) }
+        #expect(try await mw("domain", "add", "example.edu.cn").status == 0)
+        #expect(try await mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42").status == 0)
+        #expect(try await mw("user", "disable", "zhang.san@example.edu.cn").status == 0)
+        #expect(try await mw("user", "enable", "zhang.san@example.edu.cn").status == 0)
+        #expect(try await mw("user", "passwd", "zhang.san@example.edu.cn", "--password", "Other-Garden-43").status == 0)
+        let audit = try await mw("user", "audit", "zhang.san@example.edu.cn")
+        #expect(audit.status == 0)
+        let lines = audit.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(lines.first == ["time", "event", "door", "method", "result", "ip", "detail"])
+        #expect(lines.dropFirst().map { $0[1] } == ["password-changed", "account-enabled", "account-disabled", "account-created"])
+        #expect(lines.dropFirst().allSatisfy { $0[2] == "cli" && $0[4] == "ok" })
+        #expect(try await mw("user", "audit", "zhang.san@example.edu.cn", "--limit", "1").stdout.split(separator: "\n").count == 2)
+        let unknown = try await mw("user", "audit", "nobody@example.edu.cn")
+        #expect(unknown.status == 1 && unknown.stderr.contains("no such account"))
+    }
 }

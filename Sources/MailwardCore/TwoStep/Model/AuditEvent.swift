@@ -19,6 +19,9 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable {
     public static let passwordChanged = AuditKind(rawValue: "password-changed")
     public static let enforcementChanged = AuditKind(rawValue: "enforcement-changed")
     public static let twoStepReset = AuditKind(rawValue: "two-step-reset")
+    public static let accountCreated = AuditKind(rawValue: "account-created")
+    public static let accountDisabled = AuditKind(rawValue: "account-disabled")
+    public static let accountEnabled = AuditKind(rawValue: "account-enabled")
 }
 
 /// One audit entry. `method` is how someone signed in (`password`, `password+sms`,

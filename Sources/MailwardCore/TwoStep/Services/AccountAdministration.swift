@@ -1,0 +1,31 @@
+import Foundation
+
+/// The administrator's changes to an account (`mailward user add|disable|enable`), each written
+/// to the account's audit log, and that log read back for the administrator (SPEC A12: admin
+/// actions are security events, and the administrator sees them).
+public struct AccountAdministration: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    public func addAccount(_ address: String, password: String, displayName: String?, by actor: String = "cli") async throws -> Account {
+        let account = try await env.accounts.addAccount(address, password: password, displayName: displayName)
+        await env.audit.record(.accountCreated, account: account.id, door: actor, detail: "account created by the administrator")
+        return account
+    }
+
+    public func setDisabled(_ address: String, _ disabled: Bool, by actor: String = "cli") async throws {
+        try await env.accounts.setDisabled(address, disabled)
+        let account = try await env.accounts.account(address)
+        await env.audit.record(disabled ? .accountDisabled : .accountEnabled, account: account.id, door: actor,
+                               detail: disabled ? "sign-in and new mail refused" : "sign-in and new mail allowed again")
+    }
+
+    /// The account's audit log, newest first.
+    public func events(_ address: String, limit: Int) async throws -> [AuditEvent] {
+        let account = try await env.accounts.account(address)
+        return try await env.store.auditEvents(accountID: account.id, kinds: nil, limit: max(1, limit))
+    }
+}
