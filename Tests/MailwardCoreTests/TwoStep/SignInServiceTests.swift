@@ -150,6 +150,35 @@ import Testing
         #expect(try await h.sessions.resolve(token: unboundSession.token) == nil)
     }
 
+    /// Typing the account password inside a session (password change, unbinding with it) counts
+    /// against the sign-in's failure limit: a stolen session cannot try passwords without end,
+    /// and the lockout it reaches holds for the sign-in too.
+    @Test func passwordsTypedInASessionAreThrottledLikeSignIns() async throws {
+        let h = Harness { $0.failuresPerAccount = 3; $0.failureWindow = 900 }
+        let account = try await h.user()
+        try await h.bind(account)
+        let change = PasswordChangeService(h.env)
+        await #expect(throws: TwoStepError.wrongPassword) {
+            try await change.change(account, current: "guess-1", new: "New-Garden-43", keepingSession: nil, context: h.web)
+        }
+        for guess in ["guess-2", "guess-3"] {
+            await #expect(throws: TwoStepError.wrongPassword) {
+                try await h.twoStep.unbind(account, code: nil, password: guess, context: h.web)
+            }
+        }
+        // Locked out now, the right password included, here and at the sign-in.
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
+            try await h.twoStep.unbind(account, code: nil, password: Harness.password, context: h.web)
+        }
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
+            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+        h.clock.advance(by: 901)
+        try await h.twoStep.unbind(account, code: nil, password: Harness.password, context: h.web)
+        #expect(try await h.twoStep.status(account).enabled == false)
+    }
+
     @Test func enforcementScopes() async throws {
         let h = Harness()
         let zhang = try await h.user("zhang@a.test")

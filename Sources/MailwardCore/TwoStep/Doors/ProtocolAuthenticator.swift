@@ -54,13 +54,38 @@ public struct ProtocolAuthenticator: Sendable {
         }
     }
 
+    /// The rate-limit keys failed passwords count under: per account (keyed by the normalized
+    /// address: both spellings of an IDN domain are one account) and per client IP.
+    static func failureKeys(name: String, remoteIP: String) -> (account: String, ip: String) {
+        ("auth-fail:account:\(name.prefix(320))", "auth-fail:ip:\(remoteIP)")
+    }
+
+    /// A signed-in user typing the account password again (to change it, or to unbind the phone
+    /// with it): counted against the same failure limits as a sign-in, so a stolen web session
+    /// cannot try passwords without end. Throws `rateLimited` while the account or the IP is
+    /// locked out, `wrongPassword` for a wrong one.
+    func reconfirm(_ account: Account, password: String, remoteIP: String) async throws {
+        let settings = env.settings
+        let (accountKey, ipKey) = Self.failureKeys(name: account.address.description, remoteIP: remoteIP)
+        let limiter = env.limiter
+        if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
+            throw TwoStepError.rateLimited(retryAfter: wait)
+        }
+        if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
+            throw TwoStepError.rateLimited(retryAfter: wait)
+        }
+        guard try await env.accounts.verifyPassword(account.address.description, password) != nil else {
+            try await limiter.hit(accountKey)
+            try await limiter.hit(ipKey)
+            throw TwoStepError.wrongPassword
+        }
+    }
+
     func check(username: String, password: String, door: DoorKind, remoteIP: String, clientID: String?) async -> Outcome {
         let settings = env.settings
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         let address = try? EmailAddress(name)
-        // Keyed by the normalized address: both spellings of an IDN domain are one account.
-        let accountKey = "auth-fail:account:\((address?.description ?? name).prefix(320))"
-        let ipKey = "auth-fail:ip:\(remoteIP)"
+        let (accountKey, ipKey) = Self.failureKeys(name: address?.description ?? name, remoteIP: remoteIP)
         let limiter = env.limiter
         do {
             if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {

@@ -11,9 +11,7 @@ public struct PasswordChangeService: Sendable {
     /// The user's own change from Settings › Personal info › Mailbox password.
     public func change(_ account: Account, current: String, new: String, keepingSession sessionToken: String?,
                        context: ClientContext) async throws {
-        guard try await env.accounts.verifyPassword(account.address.description, current) != nil else {
-            throw TwoStepError.wrongPassword
-        }
+        try await ProtocolAuthenticator(env).reconfirm(account, password: current, remoteIP: context.ip)
         do {
             try await env.accounts.setPassword(account.address.description, to: new)
         } catch let error as MailwardError {

@@ -79,9 +79,7 @@ public struct TwoStepService: Sendable {
         if let code, !code.isEmpty {
             try await codes.verify(account: account.id, purpose: .unbind, phone: binding.phone, challenge: nil, typed: code)
         } else if let password, !password.isEmpty {
-            guard try await env.accounts.verifyPassword(account.address.description, password) != nil else {
-                throw TwoStepError.wrongPassword
-            }
+            try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
         } else {
             throw TwoStepError.codeMissing
         }
