@@ -67,9 +67,15 @@ public final class MailwardServer: Sendable {
                           maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20)))
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
-        // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
         let http = HTTPListenerService(application: application, host: configuration.listenAddress, port: configuration.http.port)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: http)]
+        // A graceful shutdown stops services in reverse order, each after the one behind it has
+        // finished: the doors first (they stop taking connections and finish their sessions, a
+        // delivery in progress among them), the outbound worker — first in the list — last, once
+        // nothing can queue more mail. The other way round, the doors kept accepting while the
+        // worker finished its deliveries (up to twice `delivery.timeout`).
+        var services = deliveryServices()
+        services.append(.init(service: http))
+        // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
         services += mailDoorServices()
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -90,7 +96,6 @@ public final class MailwardServer: Sendable {
         services += smtpServices()
         services += pop3Services()
         services += imapServices()
-        services += deliveryServices()
         return services
     }
 
