@@ -17,6 +17,8 @@ struct PageRoutes {
         let renderer = self.renderer
         @Sendable func render(_ name: String, _ request: Request, signedIn: SignedInSession?) -> Response {
             var values: [String: Any] = [:]
+            values["trust_device_hint"] = PageText.trustDeviceHint(
+                days: max(1, Int((security.env.settings.trustedDeviceLifetime / 86_400).rounded())), request.language)
             if let signedIn {
                 values["address"] = signedIn.account.address.description
                 values["display_name"] = signedIn.account.displayName

@@ -8,6 +8,12 @@ enum PageText {
             .merging(ShareText.strings(language)) { base, _ in base }
     }
 
+    /// The hint under "trust this device": as many days as `two-step.trusted-device-days` says.
+    static func trustDeviceHint(days: Int, _ language: Language) -> String {
+        language == .en ? "This device and browser can sign in without a code for \(days) day\(days == 1 ? "" : "s")"
+            : "勾选后使用相同设备和浏览器\(days)天内不需要验证码登录"
+    }
+
     static let zh: [String: String] = [
         "lang": "zh-CN", "other_lang": "en", "other_lang_name": "English",
         "product": "Mailward 邮件系统",
@@ -16,7 +22,7 @@ enum PageText {
         "sign_in": "登录", "address": "邮箱地址", "password": "密码",
         "second_factor_title": "短信验证", "code_sent_to": "验证码将发送到您绑定的手机",
         "code": "验证码", "get_code": "获取验证码", "resend": "重新获取", "confirm": "确定",
-        "trust_device": "设为可信任设备", "trust_device_hint": "勾选后使用相同设备和浏览器7天内不需要验证码登录",
+        "trust_device": "设为可信任设备",
         "enroll_title": "帐号安全二次验证",
         "enroll_intro": "管理员已强制启用二次验证。请绑定手机，绑定后才能使用邮箱。",
         "phone": "手机号码", "phone_hint": "中国大陆手机号直接输入11位号码，其他地区以+国家码开头",
@@ -55,7 +61,7 @@ enum PageText {
         "sign_in": "Sign in", "address": "Email address", "password": "Password",
         "second_factor_title": "SMS verification", "code_sent_to": "A code will be sent to your phone",
         "code": "Code", "get_code": "Get code", "resend": "Resend", "confirm": "Confirm",
-        "trust_device": "Trust this device", "trust_device_hint": "This device and browser can sign in without a code for 7 days",
+        "trust_device": "Trust this device",
         "enroll_title": "Account security: two-step verification",
         "enroll_intro": "Your administrator requires two-step verification. Bind a phone to continue to your mailbox.",
         "phone": "Mobile number", "phone_hint": "Mainland China: 11 digits; elsewhere start with + and the country code",

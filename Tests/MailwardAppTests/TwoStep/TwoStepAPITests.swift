@@ -285,6 +285,7 @@ import Testing
         reply = try await web.call(.GET, "/login")
         #expect(reply.status == 200)
         #expect(reply.body.contains("设为可信任设备"))
+        #expect(reply.body.contains("浏览器7天内不需要验证码登录"))
         #expect(reply.body.contains("帐号安全二次验证"))
         #expect(reply.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
         #expect(reply.headers.first(name: "X-Frame-Options") == "DENY")
@@ -298,5 +299,14 @@ import Testing
         #expect(try await web.call(.GET, "/settings?lang=en").body.contains("Two-step verification"))
         #expect(try await web.call(.GET, "/static/app.js").status == 200)
         #expect(try await web.call(.GET, "/static/nothing.js").status == 404)
+    }
+
+    /// The "trust this device" hint says as many days as the setting (A4: 7 by default, configurable).
+    @Test func trustHintFollowsTheSetting() async throws {
+        let server = try await TwoStepServer.start(configure: { $0.twoStep.trustedDeviceDays = 2 })
+        defer { Task { try? await server.stop() } }
+        let web = server.client()
+        #expect(try await web.call(.GET, "/login").body.contains("浏览器2天内不需要验证码登录"))
+        #expect(try await web.call(.GET, "/login?lang=en").body.contains("without a code for 2 days"))
     }
 }
