@@ -83,6 +83,9 @@ public final class MailwardServer: Sendable {
             gracefulShutdownSignals: signals,
             logger: logger))
         group.withLock { $0 = serviceGroup }
+        for key in configuration.unknownKeys {
+            logger.warning("configuration key not known, ignored (misspelled?)", metadata: ["key": "\(key)"])
+        }
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
         // Bodies stored before a restart whose text was not indexed yet.
         runtime.mail.searchIndex.noteNewBodies()

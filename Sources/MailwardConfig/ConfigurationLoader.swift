@@ -1,5 +1,7 @@
 import Configuration
 import Foundation
+import Synchronization
+import Yams
 import SystemPackage
 
 /// A configuration value that cannot be used. The message names the key, so start-up can stop
@@ -45,7 +47,28 @@ public enum ConfigurationLoader {
                 throw ConfigurationError(key: "", reason: "cannot read \(file): \(error)")
             }
         }
-        return try parse(ConfigReader(providers: providers))
+        let asked = AskedKeys()
+        var configuration = try parse(ConfigReader(providers: providers), asked: asked)
+        if let file, let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            configuration.unknownKeys = unknownKeys(inYAML: text, known: asked.all)
+        }
+        return configuration
+    }
+
+    /// The keys of a YAML file that no setting reads, dotted (`http.prot`): a misspelled key
+    /// would otherwise be ignored without a word, leaving its default in force.
+    static func unknownKeys(inYAML text: String, known: Set<String>) -> [String] {
+        guard let root = (try? Yams.load(yaml: text)) as? [String: Any] else { return [] }
+        var keys: [String] = []
+        func visit(_ value: Any, _ path: String) {
+            if let map = value as? [String: Any] {
+                for (key, child) in map { visit(child, path.isEmpty ? key : path + "." + key) }
+            } else if !known.contains(path) {
+                keys.append(path)
+            }
+        }
+        visit(root, "")
+        return keys.sorted()
     }
 
     /// Parses YAML text directly (tests, `mailward config check`).
@@ -64,8 +87,8 @@ public enum ConfigurationLoader {
         return result
     }
 
-    static func parse(_ reader: ConfigReader) throws -> MailwardConfiguration {
-        let values = Values(reader: reader)
+    static func parse(_ reader: ConfigReader, asked: AskedKeys = AskedKeys()) throws -> MailwardConfiguration {
+        let values = Values(reader: reader, asked: asked)
         var c = MailwardConfiguration()
         c.hostname = try values.hostname("hostname", c.hostname)
         c.listenAddress = try values.ipAddress("listen", c.listenAddress)
@@ -252,9 +275,11 @@ enum DurationText {
 /// Typed, validated reads of text values; each error names its key.
 struct Values {
     let reader: ConfigReader
+    let asked: AskedKeys
 
     func raw(_ key: String) -> String? {
-        reader.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)))?
+        asked.insert(key)
+        return reader.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)))?
             .trimmingCharacters(in: .whitespaces)
     }
 
@@ -374,4 +399,13 @@ public enum ByteSize {
         let (result, overflow) = number.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : result
     }
+}
+
+/// Every key the settings read (see ``ConfigurationLoader/unknownKeys(inYAML:known:)``).
+final class AskedKeys: Sendable {
+    private let keys = Mutex(Set<String>())
+
+    func insert(_ key: String) { keys.withLock { _ = $0.insert(key) } }
+
+    var all: Set<String> { keys.withLock { $0 } }
 }

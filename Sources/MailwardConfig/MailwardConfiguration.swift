@@ -2,6 +2,8 @@
 /// embedded mode of SPEC O1 (loopback, unprivileged ports, everything under one data folder).
 /// `docs/configuration.md` documents every key; keep the two in step.
 public struct MailwardConfiguration: Sendable, Equatable {
+    /// Keys of the configuration file that no setting reads (misspelled?); the server warns.
+    public var unknownKeys: [String] = []
     /// The name this server calls itself in greetings, `Received:` lines and certificates.
     public var hostname: String = "localhost"
     /// The address every door listens on.

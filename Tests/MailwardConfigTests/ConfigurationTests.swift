@@ -1,4 +1,6 @@
-import MailwardConfig
+import Foundation
+import Configuration
+@testable import MailwardConfig
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -37,6 +39,40 @@ import Testing
         #expect(c.smtp.maxMessageSize == 25 << 20)
         #expect(c.log.level == "debug" && c.log.format == "json")
         #expect(c.mail.defaultQuota == 2 << 30)
+        #expect(c.unknownKeys.isEmpty)
+    }
+
+    /// SPEC O2: every key the loader reads is in docs/configuration.md's table, and the example
+    /// there uses only keys the loader reads.
+    @Test func everyKeyReadIsDocumented() async throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        // The table's first column: one or more `key`s per row.
+        let documented = Set(text.split(separator: "\n").filter { $0.hasPrefix("| `") }.flatMap { line in
+            line.dropFirst(2).prefix { $0 != "|" }.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        })
+        let asked = AskedKeys()
+        _ = try ConfigurationLoader.parse(ConfigReader(providers: [InMemoryProvider(values: [:])]), asked: asked)
+        #expect(asked.all.subtracting(documented).sorted() == [])
+        let example = try #require(text.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        #expect(try await ConfigurationLoader.load(yaml: example).unknownKeys == [])
+    }
+
+    /// A misspelled key would leave its default in force without a word: the loader names it
+    /// (the server logs a warning at start).
+    @Test func keysNoSettingReadsAreNamed() async throws {
+        let c = try await ConfigurationLoader.load(yaml: """
+            nonsense-key: 1
+            http:
+              prot: 9
+              port: 8081
+            smtp:
+              max-message-size: 25 MiB
+              limits: [1, 2]
+            """)
+        #expect(c.http.port == 8081)
+        #expect(c.unknownKeys == ["http.prot", "nonsense-key", "smtp.limits"])
     }
 
     @Test func environmentOverridesFile() async throws {
