@@ -129,7 +129,11 @@ public struct Runtime: Sendable {
         deliveryQueue = DeliveryQueue(store: store, blobs: blobs, inlineBodyLimit: inlineBodyLimit == .max ? .max : 0,
                                       signer: dkim.domains.isEmpty ? nil : dkim)
         outbound = deliveryQueue
-        shares = ShareService(security, store: store)
+        shares = ShareService(security, store: store, accessChanged: { [mail] ownerID in
+            for mailbox in (try? await mail.store.mailboxes(accountID: ownerID)) ?? [] {
+                mail.events.publish(.accessChanged, in: mailbox.id)
+            }
+        })
         resolver = CachingDNSResolver(Self.resolver(configuration.dns))
         filters = try Self.contentFilters(configuration.filters, resolver: resolver, hostname: configuration.hostname)
     }

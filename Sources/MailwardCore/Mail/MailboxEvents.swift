@@ -8,6 +8,9 @@ public enum MailboxChange: Sendable, Equatable {
     case expunged([MessageUID])
     case renamed
     case deleted
+    /// Who may see the mailbox changed: its owner changed or revoked a share. Sessions showing it
+    /// to a grantee (IMAP IDLE, the webmail) ask again at once.
+    case accessChanged
 }
 
 /// In-process change notifications per mailbox, so IMAP IDLE and the webmail wake up when a

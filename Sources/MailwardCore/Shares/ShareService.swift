@@ -6,10 +6,16 @@ import Foundation
 public struct ShareService: Sendable {
     public let env: SecurityEnvironment
     public let store: any ShareStore
+    /// Called with the owner's id after a share was changed or revoked, so that sessions
+    /// showing the owner's mailbox to a grantee — waiting in IMAP IDLE, say — ask again now
+    /// rather than at their next command.
+    let accessChanged: @Sendable (AccountID) async -> Void
 
-    public init(_ env: SecurityEnvironment, store: any ShareStore) {
+    public init(_ env: SecurityEnvironment, store: any ShareStore,
+                accessChanged: @escaping @Sendable (AccountID) async -> Void = { _ in }) {
         self.env = env
         self.store = store
+        self.accessChanged = accessChanged
     }
 
     // MARK: The owner's side
@@ -43,6 +49,7 @@ public struct ShareService: Sendable {
         let grantee = try await env.accounts.store.account(id: grant.granteeID)
         await audit(.shareChanged, owner: owner.id, grantee: grant.granteeID, context: context,
                     detail: "\(owner.address) → \(grantee?.address.description ?? "?"): \(grant.permission.rawValue) → \(permission.rawValue)")
+        await accessChanged(owner.id)
         var changed = grant
         changed.permission = permission
         return ShareListing(grant: changed, other: grantee?.address ?? owner.address)
@@ -54,6 +61,7 @@ public struct ShareService: Sendable {
         let grantee = try await env.accounts.store.account(id: grant.granteeID)
         await audit(.shareRevoked, owner: owner.id, grantee: grant.granteeID, context: context,
                     detail: "\(owner.address) → \(grantee?.address.description ?? "?")")
+        await accessChanged(owner.id)
     }
 
     /// Grants the account made, with grantee addresses.

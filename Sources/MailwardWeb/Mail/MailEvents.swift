@@ -63,6 +63,7 @@ enum MailEvents {
         case .expunged: "expunged"
         case .renamed: "renamed"
         case .deleted: "deleted"
+        case .accessChanged: "access"
         }
     }
 }
