@@ -55,11 +55,22 @@ import Testing
         let queued = try #require(queue.messages.withLock { $0.first })
         #expect(queued.sender == "boss@demo.test")
         let text = String(decoding: queued.raw, as: UTF8.self)
-        #expect(!text.contains("hidden@example.org"))  // Bcc is never written
-        #expect(try await count(w, w.wang, nil).count == 1)
+        #expect(!text.contains("hidden@example.org"))  // Bcc is never written for recipients
+        let delivered = try #require(try await count(w, w.wang, nil).first)
+        #expect(!String(decoding: try await w.mail.raw(delivered), as: UTF8.self).contains("hidden@example.org"))
         let sent = try await count(w, w.li, .sent)
         #expect(sent.count == 1 && sent[0].flags.contains(MessageFlags.seen) && sent[0].summary.subject == "会议纪要")
         #expect(sent[0].summary.hasAttachments)
+        // The sender's own copy says whom it was blind-copied to.
+        #expect(String(decoding: try await w.mail.raw(sent[0]), as: UTF8.self).contains("\r\nBcc: hidden@example.org\r\n"))
+    }
+
+    @Test func draftsKeepTheirBlindCopies() async throws {
+        let w = try await world()
+        let service = SubmissionService(mail: w.mail, accounts: w.accounts, outbound: nil)
+        let draft = try await service.saveDraft(OutgoingMessage(from: "", to: ["wang@demo.test"], bcc: ["boss@demo.test"],
+                                                                subject: "草稿", text: "v1"), as: w.li)
+        #expect(String(decoding: try await w.mail.raw(draft), as: UTF8.self).contains("\r\nBcc: boss@demo.test\r\n"))
     }
 
     @Test func refusalsChangeNothing() async throws {

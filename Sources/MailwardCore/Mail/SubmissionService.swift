@@ -112,11 +112,13 @@ public struct SubmissionService: Sendable {
             try await outbound.enqueue(OutboundMessage(id: UUID().uuidString, sender: sender.address, recipients: remote,
                                                        raw: built.bytes, createdAt: mail.clock.now))
         }
+        // The Sent copies keep the blind copies' addresses (no recipient ever sees them).
+        let filed = Self.withBcc(bcc, built.bytes)
         let sent = try await mail.specialMailbox(accountID: account.id, .sent)
-        let sentCopy = try await mail.append(built.bytes, to: sent.id, flags: [MessageFlags.seen])
+        let sentCopy = try await mail.append(filed, to: sent.id, flags: [MessageFlags.seen])
         if let owner = authority.owner {
             let ownerSent = try await mail.specialMailbox(accountID: owner.id, .sent)
-            _ = try await mail.append(built.bytes, to: ownerSent.id, flags: [MessageFlags.seen])
+            _ = try await mail.append(filed, to: ownerSent.id, flags: [MessageFlags.seen])
             await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: clientIP,
                                                       detail: "sent \(built.messageID) to \(recipients.count) recipient(s)")
         }
@@ -129,12 +131,12 @@ public struct SubmissionService: Sendable {
         let (sender, authority) = (try? await allowedSender(message.from, account: account))
             ?? (Self.ownAddress(account), .own)
         let to = (try? Self.addresses(message.to)) ?? [], cc = (try? Self.addresses(message.cc)) ?? []
-        var draft = message
-        draft.bcc = []
-        let built = build(draft, sender: sender, authority: authority, account: account, to: to, cc: cc)
-        guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
+        let bcc = (try? Self.addresses(message.bcc)) ?? []
+        let built = build(message, sender: sender, authority: authority, account: account, to: to, cc: cc)
+        let bytes = Self.withBcc(bcc, built.bytes)
+        guard bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
         let drafts = try await mail.specialMailbox(accountID: account.id, .drafts)
-        let record = try await mail.append(built.bytes, to: drafts.id, flags: [MessageFlags.draft, MessageFlags.seen])
+        let record = try await mail.append(bytes, to: drafts.id, flags: [MessageFlags.draft, MessageFlags.seen])
         if let replacing, replacing.mailboxID == drafts.id {
             _ = try await mail.remove(mailboxID: drafts.id, uids: [replacing.uid], onlyDeleted: false)
         }
@@ -161,6 +163,11 @@ public struct SubmissionService: Sendable {
         }
         let name = parsed.displayName ?? (defaultName.isEmpty ? nil : defaultName)
         return (MailAddress(displayName: name, address: address.description), authority)
+    }
+
+    /// `raw` with a `Bcc:` field, for the sender's own copies (Sent, Drafts) only.
+    static func withBcc(_ bcc: [MailAddress], _ raw: [UInt8]) -> [UInt8] {
+        bcc.isEmpty ? raw : HeaderEditor.settingAddressField("Bcc", to: bcc, in: raw)
     }
 
     static func ownAddress(_ account: Account) -> MailAddress {

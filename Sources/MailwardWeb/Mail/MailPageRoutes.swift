@@ -200,6 +200,7 @@ struct MailPageRoutes {
             "id": id, "has_attachments": !shown.isEmpty,
             "subject": record.summary.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : record.summary.subject,
             "from": people("From"), "to": people("To"), "cc": people("Cc"), "has_cc": !people("Cc").isEmpty,
+            "bcc": people("Bcc"), "has_bcc": !people("Bcc").isEmpty,
             "date": Self.format(record.summary.date ?? record.internalDate),
             "body_url": "/mail/message/\(id)/body" + (images ? "?images=1" : ""),
             "blocked": blocked > 0, "allow_images_url": "/mail/message/\(id)?images=1",
@@ -249,7 +250,7 @@ struct MailPageRoutes {
             access = accounts.own
         }
         try await access.require(.send)
-        var values: [String: Any] = ["from": access.account.address.description, "to": "", "cc": "", "subject": "", "body": "",
+        var values: [String: Any] = ["from": access.account.address.description, "to": "", "cc": "", "bcc": "", "subject": "", "body": "",
                                      "in_reply_to": "", "reply_to_id": "", "draft_id": "", "forward_id": "", "forward_name": ""]
         values["from_options"] = try await SharedMailboxView.senders(accounts, selected: access.account.address, language: language)
         if let token = query["draft"].map(String.init) {
@@ -259,6 +260,7 @@ struct MailPageRoutes {
             values["draft_id"] = token
             values["to"] = record.summary.to
             values["cc"] = content.parsed.headers(named: "Cc").joined(separator: ", ")
+            values["bcc"] = content.parsed.headers(named: "Bcc").joined(separator: ", ")
             values["subject"] = record.summary.subject
             values["body"] = content.content.textBody ?? ""
             // Only a valid msg-id: the send API refuses anything else (422 `invalid_in_reply_to`).
