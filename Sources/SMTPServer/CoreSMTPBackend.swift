@@ -202,6 +202,8 @@ public struct CoreSMTPBackend: SMTPBackend {
                 }
             }
             logger.info("message accepted", metadata: [
+                // The three doors share one logger ("smtp"); submitted mail says so, like its metrics.
+                "door": "\(submission.client.account == nil ? "smtp" : "submission")",
                 "id": "\(queueID)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
                 "size": "\(content.count)",
             ])

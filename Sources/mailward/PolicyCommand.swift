@@ -72,7 +72,9 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             try await administer {
                 let runtime = try await global.openRuntime()
-                for rule in try await TwoStepService(runtime.security).enforcements() {
+                let rules = try await TwoStepService(runtime.security).enforcements()
+                if rules.isEmpty { print("two-step verification is not enforced for anyone") }
+                for rule in rules {
                     switch rule.scope {
                     case .all: print("all")
                     case .domain(let name): print("domain \(name)")

@@ -63,6 +63,7 @@ import Testing
         (["user", "show", "nobody@demo.test"], "no such account: nobody@demo.test"),
         (["domain", "add", "demo.test"], "domain already exists: demo.test"),
         (["domain", "remove", "demo.test"], "domain demo.test still has 1 account(s)"),
+        (["domain", "remove", "nope.test"], "no such domain: nope.test"),
         (["domain", "add", "bad_domain!"], "malformed domain name"),
     ])
     func errorsAreOneClearLine(_ arguments: [String], _ message: String) async throws {

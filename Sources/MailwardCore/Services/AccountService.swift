@@ -46,7 +46,7 @@ public struct AccountService: Sendable {
 
     public func removeDomain(_ rawName: String) async throws {
         let name = try DomainName.normalize(rawName)
-        guard try await store.domain(named: name) != nil else { throw MailwardError.unknownDomain(name) }
+        guard try await store.domain(named: name) != nil else { throw MailwardError.noSuchDomain(name) }
         let count = try await store.accountCount(inDomain: name)
         guard count == 0 else { throw MailwardError.domainNotEmpty(name, accounts: count) }
         _ = try await store.deleteDomain(named: name)

@@ -4,6 +4,8 @@ public enum MailwardError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidAddress(String)
     case invalidDomain(String)
     case unknownDomain(String)
+    /// Asked to change a domain that does not exist (`unknownDomain` is for adding to one).
+    case noSuchDomain(String)
     case duplicateDomain(String)
     case domainNotEmpty(String, accounts: Int)
     case duplicateAccount(String)
@@ -16,6 +18,7 @@ public enum MailwardError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidAddress(let a): return "malformed address: \(a)"
         case .invalidDomain(let d): return "malformed domain name: \(d)"
         case .unknownDomain(let d): return "unknown domain: \(d) (add it first with `mailward domain add \(d)`)"
+        case .noSuchDomain(let d): return "no such domain: \(d)"
         case .duplicateDomain(let d): return "domain already exists: \(d)"
         case .domainNotEmpty(let d, let n): return "domain \(d) still has \(n) account(s); remove them first"
         case .duplicateAccount(let a): return "account already exists: \(a)"

@@ -11,6 +11,7 @@ import Testing
         func mw(_ args: String...) async throws -> CommandResult { try await runMailward(args + ["--data", data]) }
         #expect(try await mw("domain", "add", "example.edu.cn").status == 0)
         #expect(try await mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42").status == 0)
+        #expect(try await mw("policy", "two-step", "show").stdout == "two-step verification is not enforced for anyone\n")
 
         #expect(try await mw("policy", "two-step", "enforce", "--domain", "Example.EDU.cn").stdout
                 == "two-step verification enforced for domain example.edu.cn\n")
