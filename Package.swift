@@ -221,7 +221,7 @@ let package = Package(
         .executableTarget(
             name: "mailward",
             dependencies: [
-                "MailwardApp", "MailwardCore",
+                "MailwardApp", "MailwardCore", "MailwardConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import MailwardApp
+import MailwardConfig
 import MailwardCore
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage accounts.",
-        subcommands: [Add.self, List.self, Show.self, Audit.self, Passwd.self, Disable.self, Enable.self, Remove.self, ResetTwoStep.self])
+        subcommands: [Add.self, List.self, Show.self, Audit.self, Quota.self, Passwd.self, Disable.self, Enable.self, Remove.self, ResetTwoStep.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an account: user add ADDRESS --password PW | --password-stdin")
@@ -59,6 +60,8 @@ struct UserCommand: AsyncParsableCommand {
                 let devices = try await TwoStepService(runtime.security).devices(account).count
                 print("two-step:     \(status.enabled ? "on" : "off")\(status.enforced ? " (enforced)" : "")")
                 print("phone:        \(status.phoneHint ?? "-")")
+                let quota = try await runtime.store.quota(accountID: account.id)
+                print("quota:        \(Quota.describe(quota))")
                 print("app passwords: \(apps)")
                 print("trusted devices: \(devices)")
             }
@@ -83,6 +86,48 @@ struct UserCommand: AsyncParsableCommand {
                         .joined(separator: "\t"))
                 }
             }
+        }
+    }
+
+    struct Quota: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an account's quota and usage, or set the quota: user quota ADDRESS [SIZE] (e.g. 20G, 500 MiB).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var address: String
+        @Argument(help: "The new quota: a number with K, M, G or T (binary units).") var size: String?
+
+        func run() async throws {
+            try await administer {
+                let runtime = try await global.openRuntime()
+                let account = try await runtime.accounts.account(address)
+                if let size {
+                    guard let bytes = ByteSize.parse(size), bytes > 0 else {
+                        throw AppError("expected a size such as 20G or 500 MiB, got `\(size)`")
+                    }
+                    try await AccountAdministration(runtime.security).setQuota(address, bytes: Int64(bytes), in: runtime.store)
+                }
+                print("\(account.address): \(Self.describe(try await runtime.store.quota(accountID: account.id)))")
+            }
+        }
+
+        /// "1.5 GiB of 10 GiB used (15 %)".
+        static func describe(_ quota: QuotaUsage) -> String {
+            guard quota.limitBytes > 0, quota.limitBytes != .max else { return "\(format(quota.usedBytes)) used, no limit" }
+            let percent = Double(quota.usedBytes) * 100 / Double(quota.limitBytes)
+            return "\(format(quota.usedBytes)) of \(format(quota.limitBytes)) used (\(String(format: "%.0f", percent)) %)"
+        }
+
+        static func format(_ bytes: Int64) -> String {
+            let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+            var value = Double(bytes)
+            var unit = 0
+            while value >= 1024 && unit < units.count - 1 {
+                value /= 1024
+                unit += 1
+            }
+            if unit == 0 { return "\(bytes) bytes" }
+            let tenths = (value * 10).rounded() / 10
+            return tenths == tenths.rounded() ? "\(Int(tenths)) \(units[unit])" : "\(tenths) \(units[unit])"
         }
     }
 

@@ -118,4 +118,20 @@ import Testing
         let unknown = try await mw("user", "audit", "nobody@example.edu.cn")
         #expect(unknown.status == 1 && unknown.stderr.contains("no such account"))
     }
+
+    /// M8: the administrator sees and sets an account's quota; the change is in its audit log.
+    @Test func userQuotaShowsAndSetsTheLimit() async throws {
+        let data = try temporaryFolder()
+        func mw(_ args: String...) async throws -> CommandResult { try await runMailward(args + ["--data", data]) }
+        #expect(try await mw("domain", "add", "example.edu.cn").status == 0)
+        #expect(try await mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42").status == 0)
+        #expect(try await mw("user", "quota", "zhang.san@example.edu.cn").stdout
+                == "zhang.san@example.edu.cn: 0 bytes of 10 GiB used (0 %)\n")
+        #expect(try await mw("user", "quota", "zhang.san@example.edu.cn", "2.5G").status == 1)
+        #expect(try await mw("user", "quota", "zhang.san@example.edu.cn", "1500 MiB").stdout
+                == "zhang.san@example.edu.cn: 0 bytes of 1.5 GiB used (0 %)\n")
+        #expect(try await mw("user", "show", "zhang.san@example.edu.cn").stdout.contains("quota:        0 bytes of 1.5 GiB used (0 %)"))
+        let audit = try await mw("user", "audit", "zhang.san@example.edu.cn").stdout
+        #expect(audit.contains("\tquota-changed\tcli\t"))
+    }
 }

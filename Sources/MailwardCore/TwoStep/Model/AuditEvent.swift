@@ -22,6 +22,7 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable {
     public static let accountCreated = AuditKind(rawValue: "account-created")
     public static let accountDisabled = AuditKind(rawValue: "account-disabled")
     public static let accountEnabled = AuditKind(rawValue: "account-enabled")
+    public static let quotaChanged = AuditKind(rawValue: "quota-changed")
 }
 
 /// One audit entry. `method` is how someone signed in (`password`, `password+sms`,

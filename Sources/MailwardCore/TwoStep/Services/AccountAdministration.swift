@@ -23,6 +23,14 @@ public struct AccountAdministration: Sendable {
                                detail: disabled ? "sign-in and new mail refused" : "sign-in and new mail allowed again")
     }
 
+    /// Sets the account's quota (SPEC M8: large, but bounded), in bytes.
+    public func setQuota(_ address: String, bytes: Int64, in store: any MailStore, by actor: String = "cli") async throws {
+        let account = try await env.accounts.account(address)
+        let before = try await store.quota(accountID: account.id).limitBytes
+        try await store.setQuotaLimit(accountID: account.id, bytes: bytes)
+        await env.audit.record(.quotaChanged, account: account.id, door: actor, detail: "quota \(before) → \(bytes) bytes")
+    }
+
     /// The account's audit log, newest first.
     public func events(_ address: String, limit: Int) async throws -> [AuditEvent] {
         let account = try await env.accounts.account(address)
