@@ -62,10 +62,10 @@ extension IMAPSession {
     /// revoke or change applies at once. Revoked: the mailbox is closed (`* OK [CLOSED]`), and
     /// the command fails with `NO [NOPERM]` when it needed the mailbox (FETCH, STORE, NOOP,
     /// IDLE…); other commands (SELECT, LIST, LOGOUT…) then run as usual. Changed: the mailbox
-    /// turns read-only or read-write as the new permission says, and the client is told
-    /// (untagged `OK [READ-ONLY]` / `OK [READ-WRITE]`, RFC 3501 §7.1, with the new
-    /// `PERMANENTFLAGS`); a command the new permission forbids fails with `NO [NOPERM]`.
-    /// Returns the refusal to send, if any.
+    /// turns read-only or read-write as the new permission says; a raise is announced (untagged
+    /// `OK [READ-WRITE]`, RFC 3501 §7.1, with the new `PERMANENTFLAGS`), so the client may change
+    /// the mailbox without selecting it again; a command the new permission forbids fails with
+    /// `NO [NOPERM]`. Returns the refusal to send, if any.
     func recheckSelectedAccess(for command: Command) async throws -> StatusResponse? {
         guard let selected = state.selected else { return nil }
         guard selected.ownerID != accountID else {
@@ -89,14 +89,15 @@ extension IMAPSession {
         return nil
     }
 
-    /// Makes the selected mailbox read-only or read-write (never after EXAMINE) and says so.
+    /// Makes the selected mailbox read-only or read-write (never after EXAMINE); says so when it
+    /// became writable. A lowered permission is not announced with `OK [READ-ONLY]`: Python's
+    /// imaplib, for one, turns that into an exception on whatever command it comes with — the
+    /// commands the permission no longer allows are refused with `NO [NOPERM]` instead.
     private func announceWritability(readOnly: Bool) {
         var changed = false
         state.updateSelected { changed = $0.setReadOnly(readOnly) }
-        guard changed, let selected = state.selected else { return }
-        send(.untagged(.status(StatusResponse(.ok, code: selected.readOnly ? .readOnly : .readWrite,
-                                              text: selected.readOnly ? "The owner's share now permits reading only"
-                                                                      : "The owner's share now permits changes"))))
+        guard changed, let selected = state.selected, !selected.readOnly else { return }
+        send(.untagged(.status(StatusResponse(.ok, code: .readWrite, text: "The owner's share now permits changes"))))
         send(.untagged(.status(Self.permanentFlags(of: selected))))
     }
 
