@@ -1,5 +1,5 @@
 /// Turns HTML into plain text for previews and search: tags removed, `script`/`style`/`head`
-/// content dropped, block elements become line breaks, common entities decoded. Not a renderer.
+/// content dropped, block elements become line breaks, named and numeric character references decoded. Not a renderer.
 public enum HTMLText {
     public static func plainText(from html: String, limit: Int = 4 * 1024 * 1024) -> String {
         let b = Array(html.utf8.prefix(limit))
@@ -75,11 +75,6 @@ public enum HTMLText {
         return nil
     }
 
-    private static let namedEntities: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "copy": "©", "reg": "®",
-        "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”",
-        "middot": "·", "bull": "•", "euro": "€", "yen": "¥", "times": "×", "laquo": "«", "raquo": "»", "trade": "™",
-    ]
 
     private static func entity(_ b: [UInt8], at start: Int) -> ([UInt8], Int)? {
         var j = start + 1
@@ -92,7 +87,9 @@ public enum HTMLText {
             guard let v = value, let scalar = Unicode.Scalar(v) else { return nil }
             return (Array(String(Character(scalar)).utf8), j + 1)
         }
-        guard let text = namedEntities[name] ?? namedEntities[name.lowercased()] else { return nil }
+        // Plain text: a no-break space is a space.
+        if name == "nbsp" { return ([ASCII.space], j + 1) }
+        guard let text = HTMLNamedEntities.table[name] ?? HTMLNamedEntities.table[name.lowercased()] else { return nil }
         return (Array(text.utf8), j + 1)
     }
 }

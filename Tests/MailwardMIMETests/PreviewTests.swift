@@ -44,4 +44,10 @@ import Testing
             #expect(ParsedMessage.collapse(text, limit: limit) == Self.reference(text, limit: limit), "limit \(limit)")
         }
     }
+
+    /// Previews and search text decode the named references mail uses (HTML 4's set).
+    @Test func namedCharacterReferencesInHTMLText() {
+        #expect(HTMLText.plainText(from: "<p>Fr&ouml;sche &Uuml;ber mi&szlig;lich&nbsp;&rarr; &notaname;</p>")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "Frösche Über mißlich → &notaname;")
+    }
 }

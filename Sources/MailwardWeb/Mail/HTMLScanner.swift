@@ -1,3 +1,5 @@
+import MailwardMIME
+
 /// A forgiving HTML tokenizer for the sanitizer: start tags (lower-cased names, attributes
 /// with entity-encoded values as written), end tags, text (entities decoded); comments,
 /// doctypes and processing instructions are skipped. Works on Unicode scalars and always moves
@@ -182,17 +184,9 @@ struct HTMLScanner {
 }
 
 /// Character references: numeric (`&#106;`, `&#x6A;`, with or without `;`) and the named ones
-/// mail uses. Unknown names stay as written.
+/// (``HTMLNamedEntities``). Unknown names stay as written.
 enum HTMLEntities {
-    static let named: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "copy": "©", "reg": "®",
-        "trade": "™", "middot": "·", "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’",
-        "ldquo": "“", "rdquo": "”", "bull": "•", "euro": "€", "yen": "¥", "pound": "£", "times": "×", "divide": "÷",
-        "laquo": "«", "raquo": "»", "ensp": "\u{2002}", "emsp": "\u{2003}", "thinsp": "\u{2009}", "zwnj": "\u{200C}",
-        "zwj": "\u{200D}", "colon": ":", "tab": "\t", "newline": "\n", "lpar": "(", "rpar": ")", "sol": "/",
-        "bsol": "\\", "num": "#", "excl": "!", "semi": ";", "period": ".", "comma": ",", "deg": "°", "sect": "§",
-        "para": "¶", "shy": "\u{AD}", "iexcl": "¡", "cent": "¢",
-    ]
+    static let named = HTMLNamedEntities.table
 
     static func decode(_ text: String) -> String {
         guard text.unicodeScalars.contains("&") else { return text }

@@ -117,11 +117,18 @@ struct MailPageRoutes {
         } else {
             current = try await access.mail.inbox(accountID: access.account.id)
         }
-        let search = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces).prefix(200).description ?? ""
-        let offset = max(0, query["offset"].flatMap { Int(String($0)) } ?? 0)
-        let page = search.isEmpty
-            ? try await access.page(current, offset: offset, limit: Self.pageSize)
-            : try await access.search(search, in: nil, offset: offset, limit: Self.pageSize)
+        let search = FormQuery.text(request.uri.query, "q")?.trimmingCharacters(in: .whitespaces).prefix(200).description ?? ""
+        var offset = max(0, query["offset"].flatMap { Int(String($0)) } ?? 0)
+        func fetch() async throws -> (total: Int, records: [MessageRecord]) {
+            search.isEmpty ? try await access.page(current, offset: offset, limit: Self.pageSize)
+                : try await access.search(search, in: nil, offset: offset, limit: Self.pageSize)
+        }
+        var page = try await fetch()
+        if page.records.isEmpty && page.total > 0 && offset > 0 {
+            // Past the end (an old link, mail deleted meanwhile): the last page, with its way back.
+            offset = (page.total - 1) / Self.pageSize * Self.pageSize
+            page = try await fetch()
+        }
         let currentToken = ids.mailbox(current.id, access.account.id)
         func link(_ offset: Int) -> String {
             var items = ["mailbox=\(currentToken)", "offset=\(offset)"]

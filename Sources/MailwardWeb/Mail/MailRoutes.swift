@@ -91,7 +91,7 @@ struct MailRoutes {
         }
         api.get("search") { request, context in
             await routes.run(request, context, csrf: false) { call, accounts in
-                let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+                let query = FormQuery.text(request.uri.query, "q")?.trimmingCharacters(in: .whitespaces) ?? ""
                 guard !query.isEmpty, query.count <= 200 else { throw APIFailure.badRequest(call.language) }
                 let token = request.uri.queryParameters["mailbox"].map(String.init)
                 let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
@@ -103,7 +103,7 @@ struct MailRoutes {
         }
         api.get("contacts") { request, context in
             await routes.run(request, context, csrf: false) { _, accounts in
-                let query = String(request.uri.queryParameters["q"] ?? "").prefix(100)
+                let query = (FormQuery.text(request.uri.query, "q") ?? "").prefix(100)
                 return JSONValue.array(try await accounts.own.contacts(matching: String(query)).map(MailJSON.address)).response()
             }
         }
@@ -166,9 +166,24 @@ struct MailRoutes {
                 let (record, box) = try await access.message(token)
                 let body = try await call.body()
                 let target = ["mailbox_id", "mailbox", "to", "destination"].lazy.compactMap { body.optionalString($0) }.first
-                guard let target else { throw APIFailure.badRequest(call.language, "mailbox_id") }
+                guard let target else {
+                    throw APIFailure.badRequest(call.language, call.language == .en ? "Name the folder to move to (mailbox_id)."
+                                                                                     : "请指定目标文件夹（mailbox_id）")
+                }
                 // Within the same account only: moving out of a shared mailbox is a delete there.
-                let destination = try await access.mailbox(target)
+                let destination: Mailbox
+                do {
+                    destination = try await access.mailbox(target)
+                } catch MailAccess.Failure.notFound {
+                    // A folder the viewer can see, of another account (its own, or another shared
+                    // one): said so, rather than "not found".
+                    if let other = try? await accounts.account(of: .mailbox, target), other.account.id != access.account.id {
+                        throw APIFailure(status: .unprocessableContent, code: "move_across_accounts",
+                                         message: call.language == .en ? "Messages move only between folders of the same mailbox."
+                                                                       : "邮件只能在同一邮箱的文件夹之间移动")
+                    }
+                    throw MailAccess.Failure.notFound
+                }
                 try await access.require(.delete)
                 try await access.require(.insert)
                 guard let moved = try await access.move(record, to: destination) else { throw MailAccess.Failure.notFound }
