@@ -45,6 +45,10 @@ public enum DemoSeeder {
             }
             credentials.append(Credential(address: address, password: password))
         }
+        // RFC 5321 §4.5.1: every mail domain takes mail for postmaster; alice reads it here.
+        if try await accounts.store.alias(address: EmailAddress("postmaster@\(domain)")) == nil {
+            try await accounts.addAlias("postmaster@\(domain)", for: "\(users[0].local)@\(domain)")
+        }
         return credentials
     }
 }

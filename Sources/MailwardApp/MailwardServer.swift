@@ -86,11 +86,27 @@ public final class MailwardServer: Sendable {
         for key in configuration.unknownKeys {
             logger.warning("configuration key not known, ignored (misspelled?)", metadata: ["key": "\(key)"])
         }
+        await warnAboutDomainsWithoutPostmaster()
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
         // Bodies stored before a restart whose text was not indexed yet.
         runtime.mail.searchIndex.noteNewBodies()
         try await serviceGroup.run()
         logger.info("Mailward stopped")
+    }
+
+    /// RFC 5321 §4.5.1: every mail domain must take mail for postmaster. A domain without a
+    /// postmaster account or alias, on a server without `smtp.postmaster`, refuses it: said at
+    /// start, with the fix, rather than found out from a lost bounce.
+    func warnAboutDomainsWithoutPostmaster() async {
+        guard let domains = try? await runtime.accounts.store.domains() else { return }
+        for domain in domains {
+            guard let address = try? EmailAddress("postmaster@\(domain.name)"),
+                  let route = try? await runtime.accounts.route(address) else { continue }
+            if case .local = route { continue }
+            logger.warning("mail to postmaster is refused for this domain: set smtp.postmaster, or add an alias",
+                           metadata: ["domain": "\(domain.name)",
+                                      "fix": "mailward alias add postmaster@\(domain.name) ADDRESS"])
+        }
     }
 
     /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.

@@ -143,7 +143,9 @@ public struct CoreSMTPBackend: SMTPBackend {
         let transaction = submission.transaction
         let now = clock.now
         do {
-            var content = submission.content
+            // `Return-Path:` is the final delivery's to write (RFC 5321 §4.4): one a sender wrote
+            // would sit beside ours, or go out with submitted mail ("SHOULD NOT send").
+            var content = HeaderEditor.removingFields(named: "Return-Path", in: submission.content)
             var authority = SendingPolicy.Authority.own
             if let account = submission.client.account {
                 // The `From:` decides whose mail this is; a shared mailbox's permission decides

@@ -13,9 +13,15 @@ public enum TraceHeaders {
         if client.account != nil && client.esmtp { with += "A" }
         let tls = client.tls ? " (using TLS)" : ""
         let forClause = recipients.count == 1 ? "\r\n\tfor <\(sanitized(recipients[0]))>" : ""
-        return "Received: from \(sanitized(client.helo)) (\(sanitized(client.remoteIP)))\r\n"
+        return "Received: from \(sanitized(client.helo)) (\(addressLiteral(client.remoteIP)))\r\n"
             + "\tby \(sanitized(hostname)) (Mailward) with \(with)\(tls) id \(queueID)\(forClause);\r\n"
             + "\t\(MailDate.format(date))\r\n"
+    }
+
+    /// The client's address as RFC 5321 §4.4's TCP-info writes it: `[192.0.2.1]`, `[IPv6:2001:db8::1]`.
+    static func addressLiteral(_ ip: String) -> String {
+        let clean = sanitized(ip)
+        return clean.contains(":") ? "[IPv6:\(clean)]" : "[\(clean)]"
     }
 
     /// `Return-Path: <sender>` (`<>` for the null reverse-path).

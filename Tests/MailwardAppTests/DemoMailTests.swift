@@ -21,6 +21,12 @@ import Testing
         let gbk = try #require(records.first { $0.summary.subject == "项目进度会议通知" })
         #expect(gbk.summary.preview.contains("三楼会议室"))
         #expect(try await runtime.mail.search(accountID: alice.id, query: "会议室").contains(gbk.id))
+        // RFC 5321 §4.5.1: the demo domain takes mail for postmaster (alice reads it).
+        guard case .local(let postmaster) = try await runtime.accounts.route(EmailAddress("postmaster@\(DemoSeeder.domain)")) else {
+            Issue.record("postmaster@\(DemoSeeder.domain) is not delivered")
+            return
+        }
+        #expect(postmaster.id == alice.id)
     }
 
     /// Every start gives the demo users new passwords; that is a password change like any other

@@ -23,7 +23,8 @@ import Testing
         #expect(try await client.command("RCPT TO:<alice@example.test>").code == 250)
         #expect(try await client.command("RCPT TO:<INFO@Example.Test>").code == 250)
         #expect(try await client.command("DATA").code == 354)
-        try await client.send("From: carol@elsewhere.test\r\nSubject: hello\r\n\r\nHi there\r\n..dot line\r\n.\r\n")
+        // A Return-Path the sender wrote is not kept beside ours (RFC 5321 §4.4).
+        try await client.send("From: carol@elsewhere.test\r\nReturn-Path: <forged@evil.example>\r\nSubject: hello\r\n\r\nHi there\r\n..dot line\r\n.\r\n")
         let accepted = try await client.reply()
         #expect(accepted.code == 250)
         #expect(accepted.text.contains("queued as"))
@@ -34,8 +35,9 @@ import Testing
         #expect(alice.count == 1)
         #expect(bob.count == 1)
         let message = try #require(alice.first)
-        #expect(message.hasPrefix("Return-Path: <carol@elsewhere.test>\r\nReceived: from sender.example (127.0.0.1)"))
+        #expect(message.hasPrefix("Return-Path: <carol@elsewhere.test>\r\nReceived: from sender.example ([127.0.0.1])"))
         #expect(message.contains("with ESMTP id "))
+        #expect(!message.contains("forged@evil.example"))
         #expect(message.hasSuffix("\r\n\r\nHi there\r\n.dot line\r\n"))
     }
 
