@@ -179,6 +179,22 @@ import Testing
         #expect(!dsn.contains("The body must not be copied"))
         #expect(!dsn.contains("\r\nX-Evil"))
         #expect(dsn.contains("Diagnostic-Code: smtp; 550 no  X-Evil: 1"))
+        #expect(dsn.contains("Content-Type: message/delivery-status\r\n") && dsn.contains("Final-Recipient: rfc822; x@y\r\n"))
+    }
+
+    /// An internationalized recipient cannot stand in the ASCII message/delivery-status part:
+    /// the report takes RFC 6533's global forms.
+    @Test func anInternationalizedRecipientGetsTheGlobalReport() {
+        let original = Array("Subject: 你好\r\nFrom: a@b\r\n\r\nbody\r\n".utf8)
+        let verdict = RecipientVerdict(kind: .rejected, status: "5.6.7", diagnostic: "no SMTPUTF8", remoteMTA: nil)
+        let dsn = String(decoding: DeliveryStatusNotification.build(
+            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
+            failures: [.init(recipient: "用户@p2.test", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"),
+            as: UTF8.self)
+        #expect(dsn.contains("Content-Type: message/global-delivery-status\r\n"))
+        #expect(dsn.contains("Final-Recipient: utf-8; 用户@p2.test\r\n"))
+        #expect(dsn.contains("Content-Type: message/global-headers\r\n"))
+        #expect(!dsn.contains("message/delivery-status\r\n"))
     }
 }
 

@@ -4,7 +4,7 @@ import MailwardMIME
 /// Builds a delivery status notification (RFC 3464) for recipients that failed: a
 /// `multipart/report; report-type=delivery-status` with a human part, the
 /// `message/delivery-status` part and the original message's headers (`text/rfc822-headers`,
-/// RFC 6522). Pure.
+/// RFC 6522); for an internationalized recipient the global forms of RFC 6533. Pure.
 public enum DeliveryStatusNotification {
     public struct Failure: Sendable, Equatable {
         public var recipient: String
@@ -52,10 +52,13 @@ public enum DeliveryStatusNotification {
         for failure in failures {
             text += "  <\(clean(failure.recipient))>: \(clean(failure.verdict.diagnostic))\r\n"
         }
+        // An internationalized address (SMTPUTF8) cannot stand in the ASCII-only
+        // message/delivery-status part: RFC 6533's global report, with `utf-8;` addresses, then.
+        let global = failures.contains { !$0.recipient.allSatisfy(\.isASCII) }
         text += """
             \r
             --\(boundary)\r
-            Content-Type: message/delivery-status\r
+            Content-Type: \(global ? "message/global-delivery-status" : "message/delivery-status")\r
             Content-Description: Delivery report\r
             \r
             Reporting-MTA: dns; \(reportingMTA)\r
@@ -64,7 +67,8 @@ public enum DeliveryStatusNotification {
 
             """
         for failure in failures {
-            text += "\r\nFinal-Recipient: rfc822; \(clean(failure.recipient))\r\n"
+            let addressType = failure.recipient.allSatisfy(\.isASCII) ? "rfc822" : "utf-8"
+            text += "\r\nFinal-Recipient: \(addressType); \(clean(failure.recipient))\r\n"
             text += delayed ? "Action: delayed\r\n" : "Action: failed\r\n"
             text += "Status: \(clean(failure.verdict.status))\r\n"
             if let remote = failure.verdict.remoteMTA { text += "Remote-MTA: dns; \(clean(remote))\r\n" }
@@ -73,7 +77,7 @@ public enum DeliveryStatusNotification {
         text += """
             \r
             --\(boundary)\r
-            Content-Type: text/rfc822-headers\r
+            Content-Type: \(global ? "message/global-headers" : "text/rfc822-headers")\r
             Content-Description: Undelivered message headers\r
             \r
 
