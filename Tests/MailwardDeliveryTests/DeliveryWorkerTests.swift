@@ -1,6 +1,8 @@
 import Foundation
 import MailwardCore
 import MailwardTesting
+import NIOCore
+import NIOPosix
 import SMTPCodec
 import Synchronization
 import Testing
@@ -232,5 +234,22 @@ import Testing
         #expect(silent.map(\.kind) == [.deferred, .deferred])
         let lateFailure = SMTPClientTransport.finalVerdicts(open, accepted: [1], data: reply(354), final: reply(452, "4.2.2"), hop: hop)
         #expect(lateFailure.map(\.kind) == [.deferred, .deferred] && lateFailure[1].status == "4.2.2")
+    }
+}
+
+/// A next hop that cannot be reached is described in words (bounces and `queue list` show it).
+@Suite struct ConnectFailureTests {
+    @Test func aRefusedConnectionSaysSo() async throws {
+        // A port nothing listens on: bind one, note it, close it.
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(probe.localAddress?.port)
+        try await probe.close()
+        let hop = NextHop(host: "127.0.0.1", port: port, name: "127.0.0.1")
+        let verdicts = await SMTPClientTransport(timeout: .seconds(5)).deliver(
+            SMTPDeliveryRequest(sender: "a@demo.test", recipients: ["b@remote.test"], body: Array("x\r\n".utf8), heloName: "demo.test"),
+            to: hop)
+        #expect(verdicts.map(\.kind) == [.deferred])
+        #expect(verdicts.first?.diagnostic.hasSuffix(": connection refused") == true, "\(verdicts)")
+        #expect(verdicts.first?.diagnostic.contains("SingleConnectionFailure") == false)
     }
 }

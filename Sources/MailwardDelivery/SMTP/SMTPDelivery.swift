@@ -100,7 +100,7 @@ public struct SMTPClientTransport: SMTPTransport {
         do {
             connection = try await SMTPClientConnection.connect(to: hop, timeout: timeout)
         } catch {
-            return all(.deferred("cannot connect to \(hop): \(error)", hop: hop))
+            return all(.deferred("cannot connect to \(hop): \(ConnectFailure.describe(error))", hop: hop))
         }
         let result = await converse(connection, request, hop: hop, tls: tls)
         await connection.close()
