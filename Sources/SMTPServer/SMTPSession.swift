@@ -367,7 +367,7 @@ public struct SMTPSession: Sendable {
     private mutating func authenticationLine(_ line: String) -> [SMTPSessionAction] {
         if line == "*" {
             phase = .command
-            return authenticationFailed(.authenticationCancelled)
+            return authenticationCancelled()
         }
         switch phase {
         case .plainResponse: return plain(line)
@@ -387,7 +387,7 @@ public struct SMTPSession: Sendable {
     private mutating func plain(_ base64: String) -> [SMTPSessionAction] {
         if base64 == "*" {
             phase = .command
-            return authenticationFailed(.authenticationCancelled)
+            return authenticationCancelled()
         }
         guard let credentials = SASLPlain.decode(base64) else {
             phase = .command
@@ -427,6 +427,12 @@ public struct SMTPSession: Sendable {
             // Not the client's fault: not counted against the connection's AUTH attempts.
             return [.reply(.temporaryAuthenticationFailure)]
         }
+    }
+
+    /// The client cancelled an AUTH exchange (RFC 4954 `*`): no password was tried, so it is not
+    /// a failed authentication — only a protocol error, so that endless cancels still end.
+    private mutating func authenticationCancelled() -> [SMTPSessionAction] {
+        protocolError(.authenticationCancelled)
     }
 
     /// Counts a failed AUTH; too many on one connection end it.

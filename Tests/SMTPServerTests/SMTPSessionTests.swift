@@ -179,9 +179,13 @@ import Testing
         guard case .reply(let refusal) = a8.first else { Issue.record("no reply"); return }
         #expect(refusal.code == 535 && refusal.enhancedStatusCode?.description == "5.7.8")
         #expect(refusal.lines[0].contains("client-specific password"))
-        // Third failure (a cancel counts): 421 and close.
+        // A cancel (RFC 4954 "*") tried no password: not a failure.
         _ = command(&s, "AUTH LOGIN")
-        #expect(codes(s.handle(.authenticationLine("*"))) == ["501 5.7.0", "421 4.7.0", "close"])
+        #expect(codes(s.handle(.authenticationLine("*"))) == ["501 5.7.0"])
+        #expect(!s.isClosed)
+        // Third failure: 421 and close.
+        _ = command(&s, "AUTH PLAIN AGFsaWNlAHdyb25n")
+        #expect(codes(s.handle(.authenticated(.invalid))) == ["535 5.7.8", "421 4.7.0", "close"])
         #expect(s.isClosed)
     }
 
