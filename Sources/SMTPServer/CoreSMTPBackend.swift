@@ -159,7 +159,8 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             let received = Array(TraceHeaders.received(
                 client: submission.client, hostname: hostname, queueID: queueID,
-                recipients: transaction.recipients.map(\.address), date: now).utf8)
+                recipients: transaction.recipients.map(\.address), date: now,
+                smtpUTF8: transaction.parameters.smtpUTF8).utf8)
             // Blind copies stay blind: recipients never see `Bcc:`; the sender's Sent copy keeps it.
             let outgoing = submission.client.account == nil ? content : HeaderEditor.removingFields(named: "Bcc", in: content)
             let traced = received + outgoing

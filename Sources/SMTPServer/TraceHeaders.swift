@@ -4,11 +4,12 @@ import MailwardMIME
 /// The trace fields a receiving server prepends (RFC 5321 §4.4): `Return-Path:` (at final
 /// delivery only) and `Received:`.
 public enum TraceHeaders {
-    /// `Received: from helo (ip) by hostname with ESMTPSA id … for <rcpt>; date`.
-    /// The protocol keyword follows RFC 3848 (`ESMTP`, `ESMTPS` with TLS, `…A` authenticated).
+    /// `Received: from helo ([ip]) by hostname with ESMTPSA id … for <rcpt>; date`.
+    /// The protocol keyword follows RFC 3848 (`ESMTP`, `ESMTPS` with TLS, `…A` authenticated),
+    /// and RFC 6531 §3.7.3 for a transaction under SMTPUTF8 (`UTF8SMTP`, `UTF8SMTPS`, …).
     public static func received(client: SMTPClientInfo, hostname: String, queueID: String,
-                                recipients: [String], date: Date) -> String {
-        var with = client.esmtp ? "ESMTP" : "SMTP"
+                                recipients: [String], date: Date, smtpUTF8: Bool = false) -> String {
+        var with = smtpUTF8 && client.esmtp ? "UTF8SMTP" : client.esmtp ? "ESMTP" : "SMTP"
         if client.tls { with += "S" }
         if client.account != nil && client.esmtp { with += "A" }
         let tls = client.tls ? " (using TLS)" : ""

@@ -266,5 +266,12 @@ import Testing
         #expect(header.contains("for <bob@example.test>;"))
         #expect(header.hasSuffix("Thu, 1 Jan 1970 00:00:00 +0000\r\n"))
         #expect(TraceHeaders.returnPath("") == "Return-Path: <>\r\n")
+        // RFC 6531 §3.7.3: under SMTPUTF8 the keyword is UTF8SMTP…; an IPv6 client an IPv6 literal.
+        let utf8 = TraceHeaders.received(client: client, hostname: "mx.example.test", queueID: "Q2",
+                                         recipients: [], date: Date(timeIntervalSince1970: 0), smtpUTF8: true)
+        #expect(utf8.contains("with UTF8SMTPSA (using TLS) id Q2"))
+        let v6 = SMTPClientInfo(helo: "h", remoteIP: "2001:db8::1", esmtp: true, tls: false, account: nil)
+        #expect(TraceHeaders.received(client: v6, hostname: "mx", queueID: "Q3", recipients: [], date: Date())
+            .hasPrefix("Received: from h ([IPv6:2001:db8::1])\r\n\tby mx (Mailward) with ESMTP id Q3"))
     }
 }
