@@ -222,6 +222,11 @@ def main():
         browser.folder("inbox")
         browser.open_message("项目进度会议通知")
         Select(browser.el("move-to")).select_by_visible_text("项目资料")
+        # Back in the folder the message was opened from; the message is in 项目资料 now.
+        browser.wait_text("mailbox-name", "收件箱")
+        browser.wait.until(lambda d: "项目进度会议通知" not in d.find_element(By.ID, "messages").text)
+        browser.wait.until(EC.element_to_be_clickable(
+            (By.XPATH, "//a[contains(@class, 'folder')][contains(., '项目资料')]"))).click()
         browser.wait_text("mailbox-name", "项目资料")
         browser.wait_text("messages", "项目进度会议通知")
         browser.shot("moved")
@@ -234,6 +239,14 @@ def main():
         browser.folder("trash")
         browser.wait_text("messages", "项目进度会议通知")
         browser.shot("trash")
+        # Deleting from 已删除 is for good: the page asks first; cancelling keeps the message.
+        browser.open_message("项目进度会议通知")
+        browser.click("delete-message")
+        browser.wait.until(EC.alert_is_present()).dismiss()
+        browser.el("message-page")
+        browser.open("/mail")
+        browser.folder("trash")
+        browser.wait_text("messages", "项目进度会议通知")
         browser.click("empty-trash")
         browser.wait.until(EC.alert_is_present()).accept()
         browser.el("no-messages")

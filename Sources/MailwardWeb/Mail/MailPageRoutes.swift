@@ -222,6 +222,8 @@ struct MailPageRoutes {
             "back_url": "/mail?mailbox=\(ids.mailbox(box.id, access.account.id))",
             "flagged": record.flags.contains(MessageFlags.flagged),
             "is_draft": box.specialUse == .drafts && !access.isShared,
+            // Deleting from Trash is for good: the page asks first.
+            "in_trash": box.specialUse == .trash,
             "on_behalf": SharedMailboxView.onBehalf(parsed, language: language) ?? "",
         ]
         values["has_on_behalf"] = !(values["on_behalf"] as? String ?? "").isEmpty

@@ -375,13 +375,15 @@
     if (move) move.addEventListener('change', function () {
       var target = $('move-to').value;
       if (!target) return;
+      // Back to the folder the message was in (the list it was opened from), as after a delete.
       api('POST', '/messages/' + id + '/move', { mailbox_id: target }).then(function (res) {
-        if (res.ok) window.location.href = '/mail?mailbox=' + encodeURIComponent(target);
+        if (res.ok) window.location.href = $('back').getAttribute('href');
         else failure('message-message', res);
       });
     });
     var del = $('delete-message');
     if (del) del.addEventListener('click', function () {
+      if (root.dataset.trash && !window.confirm(T.confirm_delete_forever)) return;
       api('DELETE', '/messages/' + id).then(function (res) {
         if (res.ok) window.location.href = $('back').getAttribute('href'); else failure('message-message', res);
       });
