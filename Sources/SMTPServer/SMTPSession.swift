@@ -201,8 +201,10 @@ public struct SMTPSession: Sendable {
             guard isTLS || settings.isLoopback else { return [.reply(.startTLSRequired)] }
             guard account != nil else { return [.reply(.authenticationRequired)] }
         }
-        // BINARYMIME is not offered (RFC 3030 §3): refuse it like an unknown parameter.
-        guard parameters.unrecognized.isEmpty, parameters.body != .binaryMIME else { return [.reply(.parameterNotRecognized)] }
+        // BINARYMIME is not offered (RFC 3030 §3): refuse it like an unknown parameter. After
+        // HELO no extension was offered at all (RFC 5321 §2.2.1), so no parameter is known.
+        guard parameters.unrecognized.isEmpty, parameters.body != .binaryMIME,
+              esmtp || parameters == SMTPMailParameters() else { return [.reply(.parameterNotRecognized)] }
         if let size = parameters.size, size > settings.maximumMessageSize { return [.reply(.messageTooLarge)] }
         if path.isInternationalized && !parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
         if settings.mode == .submission {

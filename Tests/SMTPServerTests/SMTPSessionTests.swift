@@ -80,6 +80,15 @@ import Testing
         #expect(codes(command(&s, "RCPT TO:<bob@example.test>")) == ["503 5.5.1"])
     }
 
+    /// After HELO no extension was offered (RFC 5321 §2.2.1): MAIL parameters are refused.
+    @Test func heloOffersNoExtensionParameters() {
+        var s = session(.inbound)
+        _ = command(&s, "HELO c")
+        #expect(codes(command(&s, "MAIL FROM:<a@example.org> BODY=8BITMIME")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "MAIL FROM:<a@example.org> SIZE=100")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "MAIL FROM:<a@example.org>")) == ["250 2.1.0"])
+    }
+
     @Test func bareLineEndingsAndNULAreRefusedWithoutDelivery() {
         for (summary, expected) in [
             (SMTPDataSummary(byteCount: 10, sawBareLineEnding: true, sawNUL: false), "550 5.6.11"),
