@@ -286,14 +286,14 @@ extension IMAPSession {
             guard let parsed else { return }
             let headerText = ParsedMessage.headerSearchText(parsed.headers)
             let inHeaders = strings.filter { text in
-                textHits[text]?.contains(record.id) == true && SearchEvaluator.terms(of: text).contains { SearchEvaluator.contains(headerText, $0) }
+                textHits[text]?.contains(record.id) == true && MailService.searchTerms(text).contains { SearchEvaluator.contains(headerText, $0) }
             }
             if !inHeaders.isEmpty { suspects.append((record, inHeaders)) }
         }
         var result: [String: Set<MessageID>] = [:]
         for (record, texts) in suspects {
             let bodyText = MIMEParser.bodySearchText(try await mail.raw(record))
-            for text in texts where !SearchEvaluator.terms(of: text).allSatisfy({ SearchEvaluator.contains(bodyText, $0) }) {
+            for text in texts where !MailService.searchTerms(text).allSatisfy({ SearchEvaluator.contains(bodyText, $0) }) {
                 result[text, default: []].insert(record.id)
             }
         }

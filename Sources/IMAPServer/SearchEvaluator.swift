@@ -50,11 +50,6 @@ struct SearchEvaluator {
         strings(in: keys, body: true, text: false)
     }
 
-    /// The words the full-text index looks for (``MailService/search(accountID:mailboxID:query:)``).
-    static func terms(of text: String) -> [String] {
-        text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-    }
-
     private static func strings(in keys: [SearchKey], body: Bool, text: Bool) -> Set<String> {
         var out = Set<String>()
         func visit(_ key: SearchKey) {

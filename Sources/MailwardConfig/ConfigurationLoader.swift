@@ -399,6 +399,21 @@ public enum ByteSize {
         let (result, overflow) = number.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : result
     }
+
+    /// The other way round, for people: `0 bytes`, `512 bytes`, `1.5 GiB`, `10 GiB` (binary units,
+    /// one decimal where it matters) — what ``parse(_:)`` reads back.
+    public static func format(_ bytes: Int64) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) bytes" }
+        let tenths = (value * 10).rounded() / 10
+        return tenths == tenths.rounded() ? "\(Int(tenths)) \(units[unit])" : "\(tenths) \(units[unit])"
+    }
 }
 
 /// Every key the settings read (see ``ConfigurationLoader/unknownKeys(inYAML:known:)``).

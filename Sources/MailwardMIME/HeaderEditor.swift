@@ -35,8 +35,12 @@ public enum HeaderEditor {
     }
 
     /// `raw` without any `name` field (folded continuation lines included); the rest byte for byte.
+    /// Without such a field, `raw` itself — no copy: the SMTP door asks this of every message.
     public static func removingFields(named name: String, in raw: [UInt8]) -> [UInt8] {
-        settingAddressField(name, to: [], in: raw)
+        let headerEnd = headerSectionEnd(raw)
+        let fields = fieldRanges(raw[..<headerEnd])
+        guard fields.contains(where: { fieldName(raw[$0]).caseInsensitiveEquals(name) }) else { return raw }
+        return settingAddressField(name, to: [], in: raw)
     }
 
     /// `raw` without the fields `remove` picks (given the name as written and the raw value,

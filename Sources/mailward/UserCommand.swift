@@ -104,7 +104,7 @@ struct UserCommand: AsyncParsableCommand {
                     guard let bytes = ByteSize.parse(size), bytes > 0 else {
                         throw AppError("expected a size such as 20G or 500 MiB, got `\(size)`")
                     }
-                    try await AccountAdministration(runtime.security).setQuota(address, bytes: Int64(bytes), in: runtime.store)
+                    try await AccountAdministration(runtime.security).setQuota(account, bytes: Int64(bytes), in: runtime.store)
                 }
                 print("\(account.address): \(Self.describe(try await runtime.store.quota(accountID: account.id)))")
             }
@@ -112,22 +112,10 @@ struct UserCommand: AsyncParsableCommand {
 
         /// "1.5 GiB of 10 GiB used (15 %)".
         static func describe(_ quota: QuotaUsage) -> String {
-            guard quota.limitBytes > 0, quota.limitBytes != .max else { return "\(format(quota.usedBytes)) used, no limit" }
+            let used = ByteSize.format(quota.usedBytes)
+            guard quota.limitBytes > 0, quota.limitBytes != .max else { return "\(used) used, no limit" }
             let percent = Double(quota.usedBytes) * 100 / Double(quota.limitBytes)
-            return "\(format(quota.usedBytes)) of \(format(quota.limitBytes)) used (\(String(format: "%.0f", percent)) %)"
-        }
-
-        static func format(_ bytes: Int64) -> String {
-            let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-            var value = Double(bytes)
-            var unit = 0
-            while value >= 1024 && unit < units.count - 1 {
-                value /= 1024
-                unit += 1
-            }
-            if unit == 0 { return "\(bytes) bytes" }
-            let tenths = (value * 10).rounded() / 10
-            return tenths == tenths.rounded() ? "\(Int(tenths)) \(units[unit])" : "\(tenths) \(units[unit])"
+            return "\(used) of \(ByteSize.format(quota.limitBytes)) used (\(String(format: "%.0f", percent)) %)"
         }
     }
 

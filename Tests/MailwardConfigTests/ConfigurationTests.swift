@@ -167,4 +167,13 @@ import Testing
             _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_STORAGE_POSTGRES_CONNECTION_WAIT": "soon"])
         }
     }
+
+    /// Sizes for people (the CLI's quota line) read back as what they say.
+    @Test func byteSizesFormatAndParseBack() {
+        #expect(ByteSize.format(0) == "0 bytes" && ByteSize.format(512) == "512 bytes")
+        #expect(ByteSize.format(10 << 30) == "10 GiB" && ByteSize.format(1536 << 20) == "1.5 GiB")
+        for text in ["10 GiB", "500 MiB", "4 KiB"] {
+            #expect(ByteSize.format(Int64(ByteSize.parse(text)!)) == text)
+        }
+    }
 }

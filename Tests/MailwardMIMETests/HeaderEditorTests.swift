@@ -39,5 +39,9 @@ import Testing
         let raw = "From: a@b.test\r\nBcc: x@y.test,\r\n z@y.test\r\nTo: t@y.test\r\nBCC: w@y.test\r\n\r\nBcc: body\r\n"
         #expect(String(decoding: HeaderEditor.removingFields(named: "Bcc", in: Array(raw.utf8)), as: UTF8.self)
                 == "From: a@b.test\r\nTo: t@y.test\r\n\r\nBcc: body\r\n")
+        // Nothing to remove: the message itself, byte for byte (also when it has no header break).
+        for unchanged in ["From: a@b.test\r\nTo: t@y.test\r\n\r\nBcc: body\r\n", "From: a@b.test\n", ""] {
+            #expect(HeaderEditor.removingFields(named: "Bcc", in: Array(unchanged.utf8)) == Array(unchanged.utf8))
+        }
     }
 }

@@ -35,4 +35,12 @@ import Testing
         #expect(JSONBody.strictBool(object["f"]!) == false)
         for key in ["one", "zero", "s", "d"] { #expect(JSONBody.strictBool(object[key]!) == nil, "\(key)") }
     }
+
+    /// A search typed into the webmail's GET form arrives with `+` for spaces.
+    @Test func searchWordsAreReadAsFormData() {
+        #expect(FormQuery.searchText("mailbox=INBOX&q=%E4%BC%9A%E8%AE%AE+%E9%80%9A%E7%9F%A5&offset=25") == "会议 通知")
+        #expect(FormQuery.searchText("q=a%2Bb") == "a+b")
+        #expect(FormQuery.searchText("mailbox=INBOX") == nil)
+        #expect(FormQuery.searchText(nil) == nil)
+    }
 }

@@ -81,14 +81,6 @@ import MailwardCore
         #expect(output == "<p>Frösche Über mißlich été → © — &amp;notaname;</p>", "\(output)")
     }
 
-    /// A search typed into the webmail's GET form arrives with `+` for spaces.
-    @Test func formQueryTextDecodesPlusAsSpace() {
-        let uri = "mailbox=INBOX&q=%E4%BC%9A%E8%AE%AE+%E9%80%9A%E7%9F%A5&x=a%2Bb"
-        #expect(FormQuery.text(uri, "q") == "会议 通知")
-        #expect(FormQuery.text(uri, "x") == "a+b")
-        #expect(FormQuery.text(uri, "missing") == nil)
-    }
-
     @Test func remoteImagesAreBlockedUntilAllowed() {
         let input = "<img src=\"https://img.example.com/a.png\" alt=\"a\"><img src='http://img.example.com/b.png'>"
         let blocked = HTMLSanitizer().sanitize(input)

@@ -220,10 +220,15 @@ public struct MailService: Sendable {
         }
     }
 
+    /// The words a search query looks for, each of which must appear.
+    public static func searchTerms(_ query: String) -> [String] {
+        query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    }
+
     /// Full-text search; the query's words must all appear (any language, any length). Every
     /// message stored before the call is searched (the index catches up first).
     public func search(accountID: AccountID, mailboxID: MailboxID? = nil, query: String) async throws -> [MessageID] {
-        let terms = query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        let terms = Self.searchTerms(query)
         guard terms.contains(where: { !$0.isEmpty }) else { return [] }
         await searchIndex.catchUp()
         return try await store.searchText(accountID: accountID, mailboxID: mailboxID, terms: terms)

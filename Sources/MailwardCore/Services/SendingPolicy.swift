@@ -98,10 +98,10 @@ public struct SendingPolicy: Sendable {
         case .shared(_, .asOwner):
             return HeaderEditor.settingAddressField("Sender", to: severalAuthors ? [accountAddress] : [], in: raw)
         case .own:
-            let senders = MIMEParser.headerValues(named: "Sender", in: raw).flatMap(AddressParser.parse)
-            let fields = MIMEParser.headerValues(named: "Sender", in: raw).count
-            if fields == 1, senders.count == 1, try await isOwn(senders[0], account: account) { return raw }
-            if fields == 0 && !severalAuthors { return raw }
+            let fields = MIMEParser.headerValues(named: "Sender", in: raw)
+            if fields.isEmpty && !severalAuthors { return raw }
+            let senders = fields.flatMap(AddressParser.parse)
+            if fields.count == 1, senders.count == 1, try await isOwn(senders[0], account: account) { return raw }
             return HeaderEditor.settingAddressField("Sender", to: severalAuthors ? [accountAddress] : [], in: raw)
         }
     }

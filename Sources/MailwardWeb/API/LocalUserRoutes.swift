@@ -18,7 +18,7 @@ struct LocalUserRoutes {
         api.get("users") { request, context in
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: false)
-                let prefix = (FormQuery.text(request.uri.query, "q") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+                let prefix = (FormQuery.searchText(request.uri.query) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
                 guard !prefix.isEmpty, prefix.count <= 100 else {
                     throw APIFailure.badRequest(call.language, call.language == .en ? "q: 1 to 100 characters" : "q：1 到 100 个字符")
                 }

@@ -117,7 +117,7 @@ struct MailPageRoutes {
         } else {
             current = try await access.mail.inbox(accountID: access.account.id)
         }
-        let search = FormQuery.text(request.uri.query, "q")?.trimmingCharacters(in: .whitespaces).prefix(200).description ?? ""
+        let search = FormQuery.searchText(request.uri.query)?.trimmingCharacters(in: .whitespaces).prefix(200).description ?? ""
         var offset = max(0, query["offset"].flatMap { Int(String($0)) } ?? 0)
         func fetch() async throws -> (total: Int, records: [MessageRecord]) {
             search.isEmpty ? try await access.page(current, offset: offset, limit: Self.pageSize)

@@ -91,7 +91,7 @@ struct MailRoutes {
         }
         api.get("search") { request, context in
             await routes.run(request, context, csrf: false) { call, accounts in
-                let query = FormQuery.text(request.uri.query, "q")?.trimmingCharacters(in: .whitespaces) ?? ""
+                let query = FormQuery.searchText(request.uri.query)?.trimmingCharacters(in: .whitespaces) ?? ""
                 guard !query.isEmpty, query.count <= 200 else { throw APIFailure.badRequest(call.language) }
                 let token = request.uri.queryParameters["mailbox"].map(String.init)
                 let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
@@ -103,7 +103,7 @@ struct MailRoutes {
         }
         api.get("contacts") { request, context in
             await routes.run(request, context, csrf: false) { _, accounts in
-                let query = (FormQuery.text(request.uri.query, "q") ?? "").prefix(100)
+                let query = (FormQuery.searchText(request.uri.query) ?? "").prefix(100)
                 return JSONValue.array(try await accounts.own.contacts(matching: String(query)).map(MailJSON.address)).response()
             }
         }

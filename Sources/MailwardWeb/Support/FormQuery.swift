@@ -1,23 +1,16 @@
-import Foundation
+import Hummingbird
 
-/// Query values as an HTML form sends them (`application/x-www-form-urlencoded`): `+` is a space.
-/// Hummingbird's `queryParameters` decode `%XX` only (RFC 3986, where `+` is a plus sign), so a
-/// search for `会议 通知` typed into the webmail's GET form arrived as `会议+通知` and found nothing.
-/// For free text typed by people (search words); identifiers keep `queryParameters`.
+/// The search words of a query string, decoded as an HTML form sends them
+/// (`application/x-www-form-urlencoded`: `+` is a space) with Hummingbird's own form decoder.
+/// `queryParameters` decode `%XX` only (RFC 3986, where `+` is a plus sign), so a search for
+/// `会议 通知` typed into the webmail's GET form arrived as `会议+通知` and found nothing.
 enum FormQuery {
-    /// The value of `name` in a raw query string (`request.uri.query`).
-    static func text(_ query: String?, _ name: String) -> String? {
-        guard let query else { return nil }
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard decode(parts[0]) == name else { continue }
-            return parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return nil
+    private struct Search: Decodable {
+        var q: String?
     }
 
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+    /// `q` of a raw query string (`request.uri.query`); nil when absent or not decodable.
+    static func searchText(_ query: String?) -> String? {
+        (try? URLEncodedFormDecoder().decode(Search.self, from: query ?? ""))?.q
     }
 }

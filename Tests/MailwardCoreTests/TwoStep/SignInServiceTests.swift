@@ -148,6 +148,12 @@ import Testing
         // Ended, not suspended: relaxing the policy does not bring it back.
         try await h.twoStep.relax(.domain("example.edu.cn"))
         #expect(try await h.sessions.resolve(token: unboundSession.token) == nil)
+
+        // A lost phone reset by the administrator while enforced: the same.
+        try await h.twoStep.enforce(.account(bound.id))
+        #expect(try await h.sessions.resolve(token: boundSession.token) != nil)
+        try await h.twoStep.reset(bound)
+        #expect(try await h.sessions.resolve(token: boundSession.token) == nil)
     }
 
     /// Typing the account password inside a session (password change, unbinding with it) counts

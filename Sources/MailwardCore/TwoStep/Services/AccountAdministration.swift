@@ -24,8 +24,7 @@ public struct AccountAdministration: Sendable {
     }
 
     /// Sets the account's quota (SPEC M8: large, but bounded), in bytes.
-    public func setQuota(_ address: String, bytes: Int64, in store: any MailStore, by actor: String = "cli") async throws {
-        let account = try await env.accounts.account(address)
+    public func setQuota(_ account: Account, bytes: Int64, in store: any MailStore, by actor: String = "cli") async throws {
         let before = try await store.quota(accountID: account.id).limitBytes
         try await store.setQuotaLimit(accountID: account.id, bytes: bytes)
         await env.audit.record(.quotaChanged, account: account.id, door: actor, detail: "quota \(before) → \(bytes) bytes")

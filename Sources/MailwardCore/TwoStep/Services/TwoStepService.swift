@@ -115,6 +115,7 @@ public struct TwoStepService: Sendable {
         let added = try await env.store.insertEnforcement(EnforcementRule(scope: scope, createdAt: env.clock.now))
         if added {
             await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(scope)")
+            try await endSessionsWithoutPhone(try await accounts(in: scope))
         }
         return added
     }
@@ -142,6 +143,26 @@ public struct TwoStepService: Sendable {
         let devices = try await env.store.deleteTrustedDevices(accountID: account.id)
         await env.audit.record(.twoStepReset, account: account.id, door: actor,
                                detail: "phone \(binding?.phone.hint ?? "none") unbound, \(devices) trusted device(s) removed")
+        if try await isEnforced(account) { try await endSessionsWithoutPhone([account]) }
+    }
+
+    /// A6 for browsers already signed in: an account that must now bind a phone (newly enforced,
+    /// or its phone taken away while enforced) loses its web sessions — it could otherwise read
+    /// mail and make client-specific passwords without ever binding one; its next sign-in leads
+    /// to the binding page. Done when the rule changes, not at every web request (the sign-in
+    /// checks enforcement; ``ProtocolAuthenticator/isStillValid(_:account:)`` for the same reason).
+    private func endSessionsWithoutPhone(_ accounts: [Account]) async throws {
+        for account in accounts where try await env.store.phoneBinding(accountID: account.id) == nil {
+            _ = try await env.store.deleteSessions(accountID: account.id, keeping: nil)
+        }
+    }
+
+    private func accounts(in scope: EnforcementScope) async throws -> [Account] {
+        switch scope {
+        case .all: try await env.accounts.store.accounts(inDomain: nil)
+        case .domain(let name): try await env.accounts.store.accounts(inDomain: name)
+        case .account(let id): try await env.accounts.store.account(id: id).map { [$0] } ?? []
+        }
     }
 
     static func accountOf(_ scope: EnforcementScope) -> AccountID? {

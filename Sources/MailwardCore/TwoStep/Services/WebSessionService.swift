@@ -39,10 +39,8 @@ public struct WebSessionService: Sendable {
     }
 
     /// The session behind a cookie value, or `nil` when it is unknown, idle too long, past its
-    /// absolute end, or its account is gone or disabled — or must bind a phone first: an
-    /// administrator enforced two-step verification (or reset the account's) after the session
-    /// opened, and A6 keeps such an account from its mailbox until it binds one; the session
-    /// ends, and the next sign-in leads to the binding page. Refreshes the idle timer.
+    /// absolute end, or its account is gone or disabled. Refreshes the idle timer. (An account
+    /// that must bind a phone has no sessions: `TwoStepService` ends them when that begins.)
     public func resolve(token: String) async throws -> SignedInSession? {
         guard SecretToken.isWellFormed(token) else { return nil }
         let idHash = env.key.hash(.session, token)
@@ -53,10 +51,6 @@ public struct WebSessionService: Sendable {
             return nil
         }
         guard let account = try await env.accounts.store.account(id: session.accountID), !account.disabled else {
-            return nil
-        }
-        if try await TwoStepService(env).isEnforced(account), try await env.store.phoneBinding(accountID: account.id) == nil {
-            _ = try await env.store.deleteSession(idHash: idHash)
             return nil
         }
         // One write per minute at most: enough precision for an idle timeout of minutes.
