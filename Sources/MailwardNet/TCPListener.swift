@@ -185,12 +185,15 @@ public final class TCPListener: Service, Sendable {
         }
     }
 
-    /// The listening socket's options, the same for both modes.
+    /// The listening socket's options, the same for both modes. Replies go out at once
+    /// (`TCP_NODELAY`): NIO sets it on the listening socket and Linux hands it down to every
+    /// accepted one, so no system call per connection. (A child option
+    /// `socketOption(.tcp_nodelay)` would set option 1 at the *socket* level — `SO_DEBUG` —
+    /// not the TCP one.)
     private static func bootstrap() -> ServerBootstrap {
         ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
     }
 
     private func announce(_ port: Int) async {

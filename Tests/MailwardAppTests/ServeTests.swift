@@ -40,35 +40,16 @@ import Testing
     /// same data folder, and SIGTERM stops it with exit status 0.
     @Test func serveProcessDemoAndSigterm() async throws {
         let data = try temporaryFolder()
-        let process = Process()
-        process.executableURL = Binary.mailward
-        process.arguments = ["serve", "--demo", "--data", data]
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(MailwardConfiguration.ephemeralPortEnvironment) { $1 }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let demo = try DemoProcess.start(data: data)
+        let process = demo.process
         defer { if process.isRunning { process.terminate() } }
-
-        // Read stdout until the banner with the port and credentials is complete.
-        var banner = ""
-        let handle = out.fileHandleForReading
-        while !banner.contains("office@demo.test") {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
-        }
+        let banner = demo.banner
         #expect(banner.contains("alice@demo.test  password: "))
-        let portText = banner.split(separator: "\n").first { $0.contains("Webmail: http://127.0.0.1:") }?
-            .split(separator: ":").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "/ ")) }
-        let port = try #require(portText.flatMap(Int.init))
+        let port = try #require(demo.port(after: "Webmail: http://127.0.0.1:"))
         #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200)
 
         // The mail doors' ports are in the banner; /metrics counts what they did (SPEC O4).
-        let imapText = banner.components(separatedBy: "IMAP ").dropFirst().first?.prefix { $0.isNumber }
-        let imapPort = try #require(imapText.flatMap { Int($0) })
+        let imapPort = try #require(demo.port(after: "IMAP "))
         let imap = try await LineClient.connect(port: imapPort)
         #expect(try await imap.readLine().hasPrefix("* OK"))
         try await imap.send("a LOGIN alice@demo.test wrong-password\r\n")
@@ -87,7 +68,7 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: demo.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains("HTTP listening"))
         // Secrets never reach the log.
         let passwords = banner.split(separator: "\n").compactMap { $0.components(separatedBy: "password: ").dropFirst().first }
@@ -118,5 +99,91 @@ import Testing
         }
         await server.shutdown()
         try await running.value
+    }
+
+    /// Mailward is run by ordinary users (a developer's `swift run`, a service account): no
+    /// door may need a privilege. Every door greets, and mail is received and read. Tests run
+    /// as root on CI, so there the server is started as `nobody` (setpriv).
+    @Test func serveWorksForAnUnprivilegedUser() async throws {
+        let data = try temporaryFolder()
+        var launcher: [String] = []
+        if geteuid() == 0 {
+            launcher = [try #require(ProcessRunner.which("setpriv")), "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: data)
+        }
+        let demo = try DemoProcess.start(data: data, launcher: launcher)
+        defer { if demo.process.isRunning { demo.process.terminate() } }
+        let password = try #require(demo.banner.components(separatedBy: "alice@demo.test  password: ").dropFirst().first?
+            .prefix { !$0.isWhitespace })
+
+        let smtp = try await LineClient.connect(port: try #require(demo.port(after: "inbound SMTP (MX) ")))
+        #expect(try await smtp.readLine().hasPrefix("220 "))
+        try await smtp.send("HELO client.example\r\n")
+        #expect(try await smtp.readLine().hasPrefix("250 "))
+        try await smtp.send("MAIL FROM:<someone@example.org>\r\n")
+        #expect(try await smtp.readLine().hasPrefix("250 "))
+        try await smtp.send("RCPT TO:<alice@demo.test>\r\n")
+        #expect(try await smtp.readLine().hasPrefix("250 "))
+        try await smtp.send("DATA\r\n")
+        #expect(try await smtp.readLine().hasPrefix("354 "))
+        try await smtp.send("Subject: unprivileged\r\n\r\nhello\r\n.\r\n")
+        #expect(try await smtp.readLine().hasPrefix("250 "))
+        await smtp.close()
+
+        let imap = try await LineClient.connect(port: try #require(demo.port(after: "IMAP ")))
+        #expect(try await imap.readLine().hasPrefix("* OK"))
+        try await imap.send("a LOGIN alice@demo.test \(password)\r\nb EXAMINE INBOX\r\nc SEARCH SUBJECT unprivileged\r\n")
+        var found = false
+        while let line = try? await imap.readLine(), !line.hasPrefix("c ") {
+            if line.hasPrefix("* SEARCH "), line.count > "* SEARCH ".count { found = true }
+        }
+        #expect(found)
+        await imap.close()
+
+        let pop3 = try await LineClient.connect(port: try #require(demo.port(after: "POP3 ")))
+        #expect(try await pop3.readLine().hasPrefix("+OK"))
+        await pop3.close()
+        let http = try #require(demo.port(after: "Webmail: http://127.0.0.1:"))
+        #expect(try await httpGet("http://127.0.0.1:\(http)/healthz").status == 200)
+
+        demo.process.terminate()
+        demo.process.waitUntilExit()
+        #expect(demo.process.terminationStatus == 0)
+    }
+}
+
+/// `mailward serve --demo` as a process of its own (ephemeral ports), its banner read up to
+/// the last demo account.
+struct DemoProcess {
+    let process: Process
+    let stderr: Pipe
+    let banner: String
+
+    /// `launcher`: a command the server runs under (`setpriv …`), or none.
+    static func start(data: String, launcher: [String] = []) throws -> DemoProcess {
+        let process = Process()
+        let command = launcher + [Binary.mailward.path, "serve", "--demo", "--data", data]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(MailwardConfiguration.ephemeralPortEnvironment) { $1 }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var banner = ""
+        let handle = out.fileHandleForReading
+        while !banner.contains("office@demo.test") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        return DemoProcess(process: process, stderr: err, banner: banner)
+    }
+
+    /// The port printed right after `label` in the banner (`IMAP 1143`, `…127.0.0.1:8080/`).
+    func port(after label: String) -> Int? {
+        banner.components(separatedBy: label).dropFirst().first.flatMap { Int(String($0.prefix { $0.isNumber })) }
     }
 }

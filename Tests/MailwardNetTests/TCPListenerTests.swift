@@ -207,6 +207,39 @@ import Testing
         }
     }
 
+    /// Replies are small and each waits for the client: accepted connections send without
+    /// Nagle's delay, and nothing else is switched on by mistake (`SO_DEBUG` has
+    /// `TCP_NODELAY`'s number at the socket level). Both modes share the listening socket's
+    /// options; the pipeline mode lets the test see the accepted channel.
+    @Test func acceptedConnectionsSendWithoutDelay() async throws {
+        let seen = Mutex<(noDelay: Int, debug: Int)?>(nil)
+        let ports = AsyncStream<Int>.makeStream()
+        let configuration = TCPListener.Configuration(name: "probe", host: "127.0.0.1", port: 0, overLimitReply: "BUSY\r\n",
+                                                      shutdownGrace: .seconds(1))
+        let listener = TCPListener(configuration: configuration, logger: Logger(label: "test"),
+                                   onListening: { ports.continuation.yield($0) }, pipeline: { channel, _, _ in
+            let options = channel.syncOptions
+            let noDelay = (try? options?.getOption(ChannelOptions.tcpOption(.tcp_nodelay))) ?? -1
+            let debug = (try? options?.getOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_DEBUG)))) ?? -1
+            seen.withLock { $0 = (noDelay, debug) }
+        })
+        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            for _ in 0..<200 where seen.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(10)) }
+            let options = try #require(seen.withLock { $0 })
+            #expect(options.noDelay != 0)
+            #expect(options.debug == 0)
+            try? await client.close()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
     /// A port already taken: the failure names the door and the address, not NIO's `bind(…)`.
     @Test(arguments: [false, true])
     func aTakenPortIsReportedWithTheDoorAndAddress(pipeline: Bool) async throws {
