@@ -176,7 +176,7 @@ public struct MailService: Sendable {
         let summary = MessageSummary(
             subject: parsed.subject ?? "", fromName: parsed.from.first?.displayName, fromAddress: parsed.from.first?.address,
             to: to, date: parsed.date, preview: parsed.preview, hasAttachments: parsed.hasAttachments,
-            messageIDHeader: parsed.header("Message-ID")?.trimmingCharacters(in: .whitespaces))
+            messageIDHeader: parsed.header("Message-ID").map(EmailAddress.trimmingBlanks))
         return BlobMetadata(size: raw.count, summary: summary, parsedJSON: cachingParse ? try JSONEncoder().encode(parsed) : nil)
     }
 
