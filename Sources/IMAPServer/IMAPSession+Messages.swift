@@ -22,6 +22,7 @@ extension IMAPSession {
             state.enableCondstoreImplicitly()
             if !attributes.contains(.modSequence) { attributes.append(.modSequence) }
         }
+        if !uid, selected.isOutOfRange(set) { return Self.invalidSequenceSet }
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok("FETCH completed") }
         // The cached parse is JSON, costly to decode: only when a part, the text or the
@@ -174,6 +175,7 @@ extension IMAPSession {
 
     func storeFlags(_ set: SequenceSet, operation: StoreOperation, unchangedSince: UInt64?, uid: Bool) async throws -> StatusResponse {
         if unchangedSince != nil { state.enableCondstoreImplicitly() }
+        if !uid, selected.isOutOfRange(set) { return Self.invalidSequenceSet }
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok("STORE completed") }
         let flags = MessageFlags(operation.flags.map(\.description))
@@ -321,6 +323,7 @@ extension IMAPSession {
         }
         try require(.insert, target.access)
         let destination = target.mailbox
+        if !uid, selected.isOutOfRange(set) { return Self.invalidSequenceSet }
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
         let mapping = move
@@ -359,4 +362,10 @@ extension IMAPSession {
         for response in expunges { send(.untagged(response)) }
         return ok("EXPUNGE completed")
     }
+}
+
+extension IMAPSession {
+    /// FETCH, STORE, COPY and MOVE with a message number the client cannot know (see
+    /// ``SelectedMailbox/isOutOfRange(_:)``).
+    static let invalidSequenceSet = StatusResponse(.bad, text: "Invalid message sequence number")
 }

@@ -187,12 +187,20 @@ public struct SelectedMailbox: Sendable, Equatable {
         return lo < merged.count && merged[lo].contains(value)
     }
 
-    /// Whether a sequence set uses message numbers beyond the snapshot (RFC 9051 says `BAD`).
+    /// Whether a set of message sequence numbers names one beyond the snapshot — `*` too when
+    /// the mailbox is empty: RFC 3501 §9 (`seq-number`) and RFC 9051 answer `BAD`. A client
+    /// whose numbering is out of step must not read "COPY completed" for a copy of nothing (it
+    /// might then delete the originals). UID sets are never out of range.
     public func isOutOfRange(_ set: SequenceSet) -> Bool {
         guard case .ranges(let ranges) = set else { return false }
+        let count = UInt32(uidRuns.count)
         for range in ranges {
             for n in [range.first, range.last] {
-                if case .number(let v) = n, v > UInt32(uidRuns.count) { return true }
+                switch n {
+                case .number(let v) where v > count: return true
+                case .last where count == 0: return true
+                default: continue
+                }
             }
         }
         return false

@@ -331,6 +331,70 @@ import Testing
         try await server.stop()
     }
 
+    /// A forwarded message sent base64-encoded (against RFC 2046, but real mailers do) is not
+    /// descended into; its BODYSTRUCTURE still has RFC 3501's envelope, body and line count
+    /// (empty, as Dovecot's), or the client's parser reads the next fields as those.
+    @Test func anEncodedForwardedMessageKeepsTheMessageBodyShape() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let inner = Data("From: a@example.org\r\nSubject: inner\r\n\r\nhello\r\n".utf8).base64EncodedString()
+        let message = """
+        From: wang@example.org\r
+        To: li@example.com\r
+        Subject: fwd\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        --b1\r
+        Content-Type: text/plain\r
+        \r
+        see attached\r
+        --b1\r
+        Content-Type: message/rfc822\r
+        Content-Transfer-Encoding: base64\r
+        \r
+        \(inner)\r
+        --b1--\r
+
+        """
+        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("EXAMINE INBOX")
+        let structure = try await client.run("FETCH 1 BODYSTRUCTURE")
+        #expect(structure[0].contains(
+            "(\"message\" \"rfc822\" NIL NIL NIL \"base64\" \(inner.utf8.count) (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
+                + "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL) 1 "), "\(structure)")
+        await client.close()
+        try await server.stop()
+    }
+
+    /// Message numbers beyond what the client was told — and `*` in an empty mailbox — are
+    /// `BAD` (RFC 3501 §9, `seq-number`) for FETCH, STORE, COPY and MOVE: a client out of step
+    /// must not read "COPY completed" for a copy of nothing. UID sets are never out of range.
+    @Test func outOfRangeMessageNumbersAreBad() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        for subject in ["one", "two"] {
+            _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: subject).utf8), to: [account.id])
+        }
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        for command in ["FETCH 3 FLAGS", "FETCH 1:9 UID", "STORE 2:3 +FLAGS (\\Seen)", "COPY 5 Trash", "MOVE 1,7 Trash"] {
+            #expect(try await client.run(command).tagged.contains("BAD Invalid message sequence number"), "\(command)")
+        }
+        #expect(try await client.run("FETCH 1:* UID").count == 3)
+        #expect(try await client.run("FETCH 2 FLAGS")[0] == "* 2 FETCH (FLAGS ())")  // the refused STORE changed nothing
+        #expect(try await client.run("UID FETCH 99 FLAGS").tagged.contains("OK"))
+        #expect(try await client.run("UID COPY 98:99 Trash").tagged.contains("OK"))
+        _ = try await client.run("SELECT Trash")
+        #expect(try await client.run("FETCH * FLAGS").tagged.contains("BAD"))
+        #expect(try await client.run("UID FETCH * FLAGS").tagged.contains("OK"))
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func shutdownSaysByeEvenWhileIdling() async throws {
         let server = try await TestServer.start()
         try await server.addUser("li@example.com")
