@@ -198,6 +198,49 @@ import Testing
         #expect(dsn.contains("Content-Type: message/global-headers\r\n"))
         #expect(!dsn.contains("message/delivery-status\r\n"))
     }
+
+    /// Holds every delivery to the host "slow" until released; answers the others at once.
+    final class SlowHostTransport: SMTPTransport {
+        let released = Mutex(false)
+        let hosts = Mutex<[String]>([])
+        func deliver(_ request: SMTPDeliveryRequest, to hop: NextHop) async -> [RecipientVerdict] {
+            hosts.withLock { $0.append(hop.host) }
+            while hop.host == "slow", !released.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+            return request.recipients.map { _ in DeliveryWorkerTests.ok }
+        }
+    }
+
+    /// Each domain's mail goes to the host named by its first label (`slow.test` → "slow").
+    struct HostPerDomainRouter: DeliveryRouting {
+        func nextHops(for domain: String) async throws(RoutingError) -> [NextHop] {
+            [NextHop(host: String(domain.split(separator: ".")[0]), port: 25)]
+        }
+    }
+
+    /// The running worker claims mail queued while a slow server still holds an earlier
+    /// delivery: one next hop taking minutes to answer must not hold up the rest of the queue.
+    @Test func aSlowServerDoesNotHoldUpMailQueuedAfterIt() async throws {
+        let transport = SlowHostTransport()
+        let f = try await Fixture(transport: transport, router: HostPerDomainRouter())
+        let running = Task { try await f.worker.run() }
+        try await f.enqueue("first", to: ["bob@slow.test"])
+        func waitUntil(_ condition: () async throws -> Bool) async throws -> Bool {
+            for _ in 0..<500 {
+                if try await condition() { return true }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
+        #expect(try await waitUntil { transport.hosts.withLock { $0 == ["slow"] } })
+        try await f.enqueue("second", to: ["carol@fast.test"])
+        #expect(try await waitUntil { try await f.store.message(id: "second") == nil }, "queued mail waited for the slow server")
+        #expect(try await f.store.message(id: "first") != nil)
+        transport.released.withLock { $0 = true }
+        #expect(try await waitUntil { try await f.store.message(id: "first") == nil })
+        running.cancel()
+        try await running.value
+    }
+
 }
 
 /// The SMTP client's reply interpretation, without sockets.

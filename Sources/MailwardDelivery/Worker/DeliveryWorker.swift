@@ -65,30 +65,31 @@ public final class DeliveryWorker: Service, Sendable {
 
     var store: any DeliveryQueueStore { queue.store }
 
-    /// Runs until graceful shutdown; the batch in flight is finished first.
+    /// Runs until graceful shutdown; the deliveries in flight are finished first.
     public func run() async throws {
-        let stopping = { Task.isShuttingDownGracefully || Task.isCancelled }
-        while !stopping() {
-            await deliverDue()
-            var wait = settings.pollInterval
-            if let next = try? await store.nextAttemptDate() {
-                wait = min(wait, max(0.05, next.timeIntervalSince(clock.now)))
-            }
-            await queue.wakeUp.wait(seconds: wait, stop: stopping)
-        }
+        await deliver(until: { Task.isShuttingDownGracefully || Task.isCancelled })
     }
 
-    /// Delivers everything due now; returns how many messages were attempted. Keeps up to
-    /// `concurrency` messages in flight, claiming more as each finishes (a slow server does not
-    /// hold up the rest of the queue).
+    /// Delivers everything due now; returns how many messages were attempted.
     @discardableResult
     public func deliverDue() async -> Int {
-        await withTaskGroup(of: Void.self) { group in
+        await deliver(until: nil)
+    }
+
+    /// Keeps up to `concurrency` messages in flight, claiming more as each finishes. With
+    /// `stopping` it runs until that says so and also claims as soon as new mail is queued or a
+    /// retry falls due — while slow deliveries hold some of the slots too: a server that takes
+    /// minutes to answer holds up only its own messages. Without, it returns once nothing due
+    /// is left and nothing is in flight.
+    private func deliver(until stopping: (@Sendable () -> Bool)?) async -> Int {
+        // A child's result: true when a delivery ended, false when the wait for new work did.
+        await withTaskGroup(of: Bool.self) { group in
             var total = 0
             var running = 0
-            var drained = false
+            var waiting = false
             while true {
-                if !drained && running < settings.concurrency {
+                let stopped = stopping?() ?? false
+                if !stopped && running < settings.concurrency {
                     let claimed: [QueuedMessage]
                     do {
                         claimed = try await store.claimDue(now: clock.now, lease: settings.lease,
@@ -99,20 +100,39 @@ public final class DeliveryWorker: Service, Sendable {
                             logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
                         }
                         claimed = []
-                        drained = true
                     }
-                    for message in claimed { group.addTask { await self.processOnce(message) } }
+                    for message in claimed {
+                        group.addTask { await self.processOnce(message); return true }
+                    }
                     running += claimed.count
                     total += claimed.count
-                    if claimed.isEmpty { drained = true } else { continue }
+                    if !claimed.isEmpty { continue }
                 }
-                if running == 0 { return total }
-                await group.next()
-                running -= 1
-                // A finished message may have queued a bounce that is due now.
-                drained = false
+                if let stopping {
+                    if stopped && running == 0 { return total }
+                    // With every slot busy only a finished delivery can make room.
+                    if !stopped && !waiting && running < settings.concurrency {
+                        waiting = true
+                        group.addTask { await self.waitForWork(stop: stopping); return false }
+                    }
+                } else if running == 0 {
+                    return total
+                }
+                // A finished message may have queued a bounce that is due now: claim again.
+                guard let deliveryEnded = await group.next() else { return total }
+                if deliveryEnded { running -= 1 } else { waiting = false }
             }
         }
+    }
+
+    /// Returns when mail is queued, the next retry falls due, the poll interval has passed (the
+    /// queue may be shared with other nodes) or `stop` says so.
+    private func waitForWork(stop: @Sendable () -> Bool) async {
+        var wait = settings.pollInterval
+        if let next = try? await store.nextAttemptDate() {
+            wait = min(wait, max(0.05, next.timeIntervalSince(clock.now)))
+        }
+        await queue.wakeUp.wait(seconds: wait, stop: stop)
     }
 
     // MARK: One message
