@@ -83,6 +83,13 @@ import Testing
         #expect(filter.claimsField(named: "authentication-results", value: " (comment) mx.mailward.test 1; spf=pass"))
         #expect(!filter.claimsField(named: "Authentication-Results", value: " mx.google.com; dkim=pass"))
         #expect(!filter.claimsField(named: "Received", value: " mx.mailward.test"))
+        // Every spelling RFC 8601's grammar allows: quoted, after nested comments, folded.
+        for spelling in [" \"mx.mailward.test\"; dkim=pass", " \" MX.Mailward.test\"; dkim=pass", " ((x) y) mx.mailward.test; dkim=pass",
+                         " (a \\) b) mx.mailward.test; dkim=pass", "\r\n\tmx.mailward.test; dkim=pass", " \"mx.mail\\ward.test\"; dkim=pass"] {
+            #expect(filter.claimsField(named: "Authentication-Results", value: spelling), "\(spelling)")
+        }
+        #expect(!filter.claimsField(named: "Authentication-Results", value: " \"mx.mailward.test.evil\"; dkim=pass"))
+        #expect(!filter.claimsField(named: "Authentication-Results", value: " (unclosed mx.mailward.test; dkim=pass"))
     }
 
     // MARK: SPF over DNS, beside pyspf

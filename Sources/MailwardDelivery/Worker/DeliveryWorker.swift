@@ -67,7 +67,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Runs until graceful shutdown; the deliveries in flight are finished first.
     public func run() async throws {
-        await deliver(until: { Task.isShuttingDownGracefully || Task.isCancelled })
+        _ = await deliver(until: { Task.isShuttingDownGracefully || Task.isCancelled })
     }
 
     /// Delivers everything due now; returns how many messages were attempted.

@@ -27,20 +27,55 @@ enum AuthenticationResults {
         return "Authentication-Results: " + authservID + ";\r\n\t" + results.joined(separator: ";\r\n\t")
     }
 
-    /// The authserv-id a field names (its first token), lowercased; nil when there is none.
+    /// The authserv-id a field names, lowercased; nil when there is none. RFC 8601 §2.2: after
+    /// optional folding white space and comments (which nest, and may hold quoted pairs), a
+    /// `value` — a token, or a quoted string whose quotes and escapes do not count. A forger
+    /// may write ours in any of these spellings to have the field kept (§5 says remove it).
+    /// Read over Unicode scalars: as `Character`s, a folded line's CR LF is one character and
+    /// would never equal "\r" or "\n".
     static func authservID(ofValue value: String) -> String? {
-        var text = Substring(value)
-        // Skip leading whitespace and comments.
-        while let first = text.first, first == " " || first == "\t" || first == "\r" || first == "\n" || first == "(" {
-            if first == "(" {
-                guard let close = text.firstIndex(of: ")") else { return nil }
-                text = text[text.index(after: close)...]
+        let scalars = Array(value.unicodeScalars)
+        var i = 0
+        func isBlank(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\r" || s == "\n" }
+        // Folding white space and comments.
+        while i < scalars.count {
+            if isBlank(scalars[i]) {
+                i += 1
+            } else if scalars[i] == "(" {
+                var depth = 0
+                while i < scalars.count {
+                    switch scalars[i] {
+                    case "\\": i += 1
+                    case "(": depth += 1
+                    case ")": depth -= 1
+                    default: break
+                    }
+                    i += 1
+                    if depth == 0 { break }
+                }
+                if depth != 0 { return nil }
             } else {
-                text = text.dropFirst()
+                break
             }
         }
-        let id = text.prefix { !" \t\r\n;(".contains($0) }
-        return id.isEmpty ? nil : id.lowercased()
+        guard i < scalars.count else { return nil }
+        var id = String.UnicodeScalarView()
+        if scalars[i] == "\"" {
+            i += 1
+            while i < scalars.count, scalars[i] != "\"" {
+                if scalars[i] == "\\", i + 1 < scalars.count { i += 1 }
+                if !(scalars[i] == "\r" || scalars[i] == "\n") { id.append(scalars[i]) }
+                i += 1
+            }
+        } else {
+            while i < scalars.count, !isBlank(scalars[i]), scalars[i] != ";", scalars[i] != "(" {
+                id.append(scalars[i])
+                i += 1
+            }
+        }
+        // Blanks inside the quotes do not make another name either.
+        let text = String(String.UnicodeScalarView(id.drop(while: isBlank).reversed().drop(while: isBlank).reversed()))
+        return text.isEmpty ? nil : text.lowercased()
     }
 
     /// A comment: printable ASCII without parentheses or backslashes, at most 100 characters.
