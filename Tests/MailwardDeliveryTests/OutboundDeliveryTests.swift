@@ -226,4 +226,47 @@ import Testing
         #expect(peer.received.isEmpty)
         try await server.stop()
     }
+
+    /// RFC 6152 §3: 8-bit mail goes only to a server that offers 8BITMIME — to one that does not,
+    /// it bounces (5.6.3) without being sent; 7-bit mail still goes there.
+    @Test func eightBitMailToAPeerWithout8BITMIMEBounces() async throws {
+        let peer = try await SinkPeer.startPipelining(eightBitMIME: false)
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        let alice = try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-8bit", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Eight bit"), createdAt: Date()))
+        try await eventually("bounce") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Status: 5.6.3"))
+        #expect(dsn.contains("does not accept 8-bit mail"))
+        #expect(peer.received.isEmpty)
+        let ascii = Array("From: alice@demo.test\r\nTo: bob@remote.test\r\nSubject: plain\r\n\r\nHello\r\n".utf8)
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-7bit", sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: ascii, createdAt: Date()))
+        let received = try await peer.waitForMessages(1)
+        #expect(received[0].bytes == ascii)
+        #expect(!received[0].options[0].contains("BODY="))
+        try await server.stop()
+    }
+
+    /// A peer that closes the connection in the middle of the message text: the message stays
+    /// queued for a retry, and what the queue records (and a bounce would quote) names that step.
+    @Test func aConnectionLostInTheMessageTextIsRetriedAndSaidSo() async throws {
+        let peer = try await SinkPeer.startPipelining(dropInData: true)
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        _ = try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-drop", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Dropped"), createdAt: Date()))
+        try await eventually("an attempt recorded") {
+            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
+        }
+        let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
+        #expect(recipient.state == .pending)
+        #expect(recipient.lastError?.contains("at message text") == true, "\(recipient.lastError ?? "")")
+        try await server.stop()
+    }
 }

@@ -23,9 +23,11 @@ final class SinkPeer: @unchecked Sendable {
         return SinkPeer(process: process, folder: folder, port: port)
     }
 
-    /// The scripted peer that only answers once MAIL, every RCPT and DATA arrived (pipelining).
-    static func startPipelining(sizeLimit: Int = 0) async throws -> SinkPeer {
-        let (process, folder, port) = try await launchScript("smtp_script.py", ["--size", String(sizeLimit)])
+    /// The scripted peer that only answers once MAIL, every RCPT and DATA arrived (pipelining);
+    /// optionally without 8BITMIME, or closing the connection in the message text.
+    static func startPipelining(sizeLimit: Int = 0, eightBitMIME: Bool = true, dropInData: Bool = false) async throws -> SinkPeer {
+        let (process, folder, port) = try await launchScript(
+            "smtp_script.py", ["--size", String(sizeLimit)] + (eightBitMIME ? [] : ["--no-8bitmime"]) + (dropInData ? ["--drop-in-data"] : []))
         return SinkPeer(process: process, folder: folder, port: port)
     }
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """A scripted SMTP peer that checks the client pipelines (RFC 2920).
 
-    smtp_script.py OUT_DIR [--size N]
+    smtp_script.py OUT_DIR [--size N] [--no-8bitmime] [--drop-in-data]
 
-Offers PIPELINING, 8BITMIME and SIZE (N, default no limit). After EHLO it reads MAIL, every
+Offers PIPELINING, 8BITMIME (unless --no-8bitmime) and SIZE (N, default no limit). After EHLO it reads MAIL, every
 RCPT and DATA *before answering any of them* — a client that waits for each reply would stall
 here — then answers 250 for MAIL, 550 5.1.1 for recipients whose local part starts with
-"reject", 250 for the others, 354 for DATA; takes the body and records
-OUT_DIR/msg-N.json ({"commands": [...], "to": [...], "data": base64}) like smtp_sink.py.
+"reject", 250 for the others, 354 for DATA; takes the body (or, with --drop-in-data, closes
+the connection after the first bytes of it) and records OUT_DIR/msg-N.json ({"commands": [...], "to": [...], "data": base64}) like smtp_sink.py.
 """
+import argparse
 import base64
 import json
 import os
@@ -52,7 +53,7 @@ class Lines:
         return data + b"\r\n"
 
 
-def session(conn, out, size, counter):
+def session(conn, out, size, counter, eight_bit=True, drop_in_data=False):
     lines = Lines(conn)
     send = lambda text: conn.sendall(text.encode() + b"\r\n")
     send("220 script.test ESMTP")
@@ -60,7 +61,7 @@ def session(conn, out, size, counter):
         command = lines.line()
         verb = command.split(" ")[0].upper()
         if verb == "EHLO":
-            send("250-script.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE %d" % size)
+            send("250-script.test\r\n250-PIPELINING\r\n%s250 SIZE %d" % ("250-8BITMIME\r\n" if eight_bit else "", size))
         elif verb == "MAIL":
             batch = [command]
             while not batch[-1].upper().startswith("DATA"):
@@ -75,6 +76,9 @@ def session(conn, out, size, counter):
                     replies.append("250 2.1.5 ok")
             replies.append("354 go ahead" if accepted else "554 5.5.1 no valid recipients")
             send("\r\n".join(replies))
+            if accepted and drop_in_data:
+                conn.recv(16)
+                return
             if accepted:
                 data = lines.until_dot()
                 counter[0] += 1
@@ -92,8 +96,13 @@ def session(conn, out, size, counter):
 
 
 def main():
-    out = sys.argv[1]
-    size = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--size" else 0
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--size", type=int, default=0)
+    parser.add_argument("--no-8bitmime", dest="eight_bit", action="store_false")
+    parser.add_argument("--drop-in-data", action="store_true")
+    args = parser.parse_args()
+    out, size = args.out, args.size
     exit_with_parent()
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -107,7 +116,7 @@ def main():
         conn, _ = listener.accept()
         conn.settimeout(10)
         try:
-            session(conn, out, size, counter)
+            session(conn, out, size, counter, args.eight_bit, args.drop_in_data)
         except Exception:
             pass
         finally:

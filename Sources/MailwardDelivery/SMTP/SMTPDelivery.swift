@@ -134,8 +134,15 @@ public struct SMTPClientTransport: SMTPTransport {
                 try? await connection.send([.quit])
                 return all(verdict)
             }
-            stage = "MAIL FROM"
-            let verdicts = try await transaction(connection, request, extensions, hop: hop)
+            if !extensions.eightBitMIME && request.body.contains(where: { $0 >= 0x80 }) {
+                // RFC 6152 §3: 8-bit data only to a server that offers 8BITMIME. Converting to
+                // 7 bit here would break the DKIM signature made when the message was queued.
+                let verdict = RecipientVerdict(kind: .rejected, status: "5.6.3",
+                                               diagnostic: "\(hop) does not accept 8-bit mail (no 8BITMIME)", remoteMTA: hop.name)
+                try? await connection.send([.quit])
+                return all(verdict)
+            }
+            let verdicts = try await transaction(connection, request, extensions, hop: hop, stage: &stage)
             try? await connection.send([.quit])
             return .done(verdicts)
         } catch {
@@ -166,8 +173,10 @@ public struct SMTPClientTransport: SMTPTransport {
     }
 
     /// MAIL, RCPT…, DATA, body; pipelined when the server allows.
+    /// `stage` names the step under way, for the verdict when the connection fails.
     func transaction(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest,
-                     _ extensions: SMTPServerExtensions, hop: NextHop) async throws -> [RecipientVerdict] {
+                     _ extensions: SMTPServerExtensions, hop: NextHop, stage: inout String) async throws -> [RecipientVerdict] {
+        stage = "MAIL FROM"
         // IDN domains go out as A-labels; only a non-ASCII local part needs SMTPUTF8.
         let senderAddress = EnvelopeAddress.ascii(request.sender)
         let recipientAddresses = request.recipients.map(EnvelopeAddress.ascii)
@@ -214,6 +223,7 @@ public struct SMTPClientTransport: SMTPTransport {
         var rcptReplies: [SMTPReply] = []
         var dataReply: SMTPReply?
         if extensions.pipelining {
+            stage = "MAIL FROM, RCPT TO and DATA"
             try await connection.send([mail] + rcpts.map { .rcptTo($0) } + [.data])
             mailReply = try await connection.readReply()
             for _ in rcpts { rcptReplies.append(try await connection.readReply()) }
@@ -222,11 +232,13 @@ public struct SMTPClientTransport: SMTPTransport {
             try await connection.send([mail])
             mailReply = try await connection.readReply()
             if mailReply.isPositiveCompletion {
+                stage = "RCPT TO"
                 for path in rcpts {
                     try await connection.send([.rcptTo(path)])
                     rcptReplies.append(try await connection.readReply())
                 }
                 if rcptReplies.contains(where: \.isPositiveCompletion) {
+                    stage = "DATA"
                     try await connection.send([.data])
                     dataReply = try await connection.readReply()
                 }
@@ -241,6 +253,7 @@ public struct SMTPClientTransport: SMTPTransport {
                 try await connection.send(raw: ByteBuffer(string: ".\r\n"))
                 _ = try? await connection.readReply()
             } else {
+                stage = "message text"
                 try await connection.send(raw: DotStuffer.stuffed(ByteBuffer(bytes: request.body)))
                 final = try await connection.readReply(timeout: dataTimeout)
             }
