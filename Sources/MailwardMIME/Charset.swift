@@ -31,6 +31,8 @@ public enum Charset {
             return decodeLatin1(bytes)
         case .iconv(let name):
             return iconvDecode(bytes, from: name) ?? decodeGuessing(bytes)
+        case .hz:
+            return HZ.unwrap(bytes).flatMap { iconvDecode($0[...], from: "GB18030") } ?? decodeGuessing(bytes)
         }
     }
 
@@ -40,6 +42,7 @@ public enum Charset {
         case .utf8, .ascii, .latin1: return true
         case .unknown: return false
         case .iconv(let name): return iconvAvailable(name)
+        case .hz: return iconvAvailable("GB18030")
         }
     }
 
@@ -68,6 +71,7 @@ public enum Charset {
         case .latin1: return decodeLatin1(bytes)
         case .unknown: return nil
         case .iconv(let name): return iconvDecode(bytes, from: name, strict: true)
+        case .hz: return HZ.unwrap(bytes).flatMap { iconvDecode($0[...], from: "GB18030", strict: true) }
         }
     }
 
@@ -90,6 +94,8 @@ public enum Charset {
 
     enum Canonical: Equatable {
         case utf8, ascii, latin1, unknown
+        /// RFC 1843 (``HZ``).
+        case hz
         case iconv(String)
     }
 
@@ -157,7 +163,7 @@ public enum Charset {
         add(["gb2312", "gb_2312-80", "gb_2312", "gb-2312", "csgb2312", "euc-cn", "x-euc-cn", "euccn", "x-gbk", "gbk", "cp936",
              "ms936", "windows-936", "x-cp936", "gb18030", "gb-18030", "chinese", "iso-ir-58", "csiso58gb231280", "x-gb2312", "gb"],
             .iconv("GB18030"))
-        add(["hz-gb-2312", "hz"], .iconv("GB18030"))  // not in glibc; HZ is ASCII-compatible enough
+        add(["hz-gb-2312", "hz", "cshz"], .hz)
         // Chinese (traditional).
         add(["big5", "big-5", "big_5", "cn-big5", "x-x-big5", "csbig5", "x-big5", "big5-hkscs", "big5hkscs", "cp950", "ms950",
              "windows-950", "x-windows-950"], .iconv("BIG5-HKSCS"))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MailwardMIME
 
@@ -66,6 +67,16 @@ struct CharsetTests {
         // 镕 (0xE946) is GBK-only; 𠀀 is a GB18030 four-byte sequence.
         #expect(Charset.decode([0xE9, 0x46], charset: "GB2312") == "镕")
         #expect(Charset.decode([0x95, 0x32, 0x82, 0x36], charset: "gbk") == "𠀀")
+    }
+
+    /// HZ (RFC 1843): 7-bit GB2312 between `~{` and `~}`, `~~` a tilde, `~` + line break joins
+    /// lines; glibc has no HZ decoder. (Python's `'汉字HZ编码'.encode('hz')` for the first.)
+    @Test func hzDecodes() {
+        #expect(Charset.decode(Array("~{::WV~}HZ~{1`Bk~}".utf8), charset: "HZ-GB-2312") == "汉字HZ编码")
+        #expect(Charset.decode(Array("a~~b ~{::~}\r\nc~\r\nd".utf8), charset: "hz-gb-2312") == "a~b 汉\r\ncd")
+        // A line break ends GB mode even without ~}.
+        #expect(Charset.decode(Array("~{::\nab".utf8), charset: "hz") == "汉\nab")
+        #expect(EncodedWord.decode("=?HZ-GB-2312?B?\(Data("~{::WV~}".utf8).base64EncodedString())?=") == "汉字")
     }
 
     @Test func invalidBytesBecomeReplacementCharacters() {
