@@ -38,7 +38,10 @@ public struct SenderAuthenticationFilter: MessageFilter {
     }
 
     public func check(_ raw: [UInt8], envelope: FilterEnvelope) async throws -> FilterVerdict {
-        let report = await results(raw, envelope: envelope)
+        var report = await results(raw, envelope: envelope)
+        // `dis=` says what this server did with the message (as Gmail writes it): in report
+        // mode nothing, whatever the domain's policy asks.
+        if mode != .enforce { report.dmarc.disposition = .none }
         let header = AuthenticationResults.field(authservID: authservID, spf: report.spf, dkim: report.dkim, dmarc: report.dmarc)
         guard mode == .enforce, report.dmarc.result == .fail else { return .annotate(headers: [header]) }
         switch report.dmarc.disposition {
