@@ -32,7 +32,9 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
     public var encoding: String
     /// Body size in octets (as stored).
     public var size: Int
-    /// Number of lines (LF count) of the body, for `text/*` and `message/rfc822` only.
+    /// Number of lines of the body, for `text/*` and `message/rfc822` only: LF bytes, plus one
+    /// for a last line without a line end (RFC 3501 says "size in text lines"; Dovecot counts
+    /// LF bytes only, one fewer for a part that runs straight into the next boundary).
     public var lines: Int?
     public var contentMD5: String?
     public var disposition: ContentDisposition?

@@ -126,6 +126,7 @@ import Testing
 
         let append = try await client.run("APPEND Drafts (\\Draft) {\(sampleMessage().utf8.count)+}\r\n\(sampleMessage())")
         #expect(append.tagged.contains("OK [APPENDUID "))
+        #expect(try await client.run("APPEND Drafts {0+}\r\n").tagged.contains("NO An empty message"))
         let quota = try await client.run("GETQUOTAROOT INBOX")
         #expect(quota.contains("* QUOTAROOT INBOX \"\""))
         #expect(quota.contains { $0.hasPrefix("* QUOTA \"\" (STORAGE ") })
