@@ -282,8 +282,6 @@ import Testing
     }
 
     @Test func multipartSectionsComeFromTheMIMEByteRanges() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
         let message = """
         From: wang@example.org\r
         To: li@example.com\r
@@ -305,10 +303,7 @@ import Testing
         --b1--\r
 
         """
-        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
-        let (client, _) = try await IMAPTestClient.connect(server)
-        try await client.login("li@example.com")
-        _ = try await client.run("EXAMINE INBOX")
+        let (server, client) = try await Self.examining(message)
         let structure = try await client.run("FETCH 1 BODYSTRUCTURE")
         #expect(structure[0].contains("(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\""))
         #expect(structure[0].contains("\"mixed\" (\"boundary\" \"b1\")"))
@@ -336,8 +331,6 @@ import Testing
     /// descended into; its BODYSTRUCTURE still has RFC 3501's envelope, body and line count
     /// (empty, as Dovecot's), or the client's parser reads the next fields as those.
     @Test func anEncodedForwardedMessageKeepsTheMessageBodyShape() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
         let inner = Data("From: a@example.org\r\nSubject: inner\r\n\r\nhello\r\n".utf8).base64EncodedString()
         let message = """
         From: wang@example.org\r
@@ -358,10 +351,7 @@ import Testing
         --b1--\r
 
         """
-        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
-        let (client, _) = try await IMAPTestClient.connect(server)
-        try await client.login("li@example.com")
-        _ = try await client.run("EXAMINE INBOX")
+        let (server, client) = try await Self.examining(message)
         let structure = try await client.run("FETCH 1 BODYSTRUCTURE")
         #expect(structure[0].contains(
             "(\"message\" \"rfc822\" NIL NIL NIL \"base64\" \(inner.utf8.count) (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
@@ -394,6 +384,17 @@ import Testing
         #expect(try await client.run("UID FETCH * FLAGS").tagged.contains("OK"))
         await client.close()
         try await server.stop()
+    }
+
+    /// A server whose li@example.com holds `message`, and a client that has examined li's INBOX.
+    static func examining(_ message: String) async throws -> (TestServer, IMAPTestClient) {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("EXAMINE INBOX")
+        return (server, client)
     }
 
     @Test func shutdownSaysByeEvenWhileIdling() async throws {

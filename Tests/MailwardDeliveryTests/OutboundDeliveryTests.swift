@@ -47,6 +47,15 @@ import Testing
         return result
     }
 
+    /// Queues a message from alice to bob@remote.test and returns the one bounce it brings
+    /// back to alice's INBOX.
+    static func bounce(of id: String, subject: String, _ server: TestServer, _ alice: Account) async throws -> String {
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: id, sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: message(subject: subject), createdAt: Date()))
+        try await eventually("a bounce in alice's INBOX") { try await inbox(server, alice).count == 1 }
+        return String(decoding: try await inbox(server, alice)[0], as: UTF8.self)
+    }
+
     @Test func remoteMessageArrivesIntactOverSTARTTLS() async throws {
         let sink = try await SinkPeer.start(startTLS: true)
         defer { sink.stop() }
@@ -94,11 +103,7 @@ import Testing
         defer { sink.stop() }
         let server = try await Self.start(routeTo: sink.port)
         let alice = try await server.addUser("alice@demo.test")
-        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
-            id: "m-bounce", sender: "alice@demo.test", recipients: ["bob@remote.test"],
-            raw: Self.message(subject: "Doomed"), createdAt: Date()))
-        try await eventually("a bounce in Alice's INBOX") { try await Self.inbox(server, alice).count == 1 }
-        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        let dsn = try await Self.bounce(of: "m-bounce", subject: "Doomed", server, alice)
         #expect(dsn.contains("Content-Type: multipart/report; report-type=delivery-status"))
         #expect(dsn.contains("Content-Type: message/delivery-status"))
         #expect(dsn.contains("Final-Recipient: rfc822; bob@remote.test"))
@@ -217,11 +222,7 @@ import Testing
         defer { peer.stop() }
         let server = try await Self.start(routeTo: peer.port)
         let alice = try await server.addUser("alice@demo.test")
-        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
-            id: "m-big", sender: "alice@demo.test", recipients: ["bob@remote.test"],
-            raw: Self.message(subject: "Too big for the peer"), createdAt: Date()))
-        try await eventually("bounce") { try await Self.inbox(server, alice).count == 1 }
-        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        let dsn = try await Self.bounce(of: "m-big", subject: "Too big for the peer", server, alice)
         #expect(dsn.contains("Status: 5.3.4"))
         #expect(peer.received.isEmpty)
         try await server.stop()
@@ -234,11 +235,7 @@ import Testing
         defer { peer.stop() }
         let server = try await Self.start(routeTo: peer.port)
         let alice = try await server.addUser("alice@demo.test")
-        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
-            id: "m-8bit", sender: "alice@demo.test", recipients: ["bob@remote.test"],
-            raw: Self.message(subject: "Eight bit"), createdAt: Date()))
-        try await eventually("bounce") { try await Self.inbox(server, alice).count == 1 }
-        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        let dsn = try await Self.bounce(of: "m-8bit", subject: "Eight bit", server, alice)
         #expect(dsn.contains("Status: 5.6.3"))
         #expect(dsn.contains("does not accept 8-bit mail"))
         #expect(peer.received.isEmpty)
