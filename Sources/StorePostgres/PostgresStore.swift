@@ -241,12 +241,19 @@ public final class PostgresStore: Sendable {
                 do {
                     outcome = try await group.next()
                 } catch {
-                    // The lease, cancelled because the wait ended, fails: unavailable. Anything that
-                    // failed after `body` started is `body`'s own error.
-                    if gaveUp && !started.flag.load(ordering: .acquiring) {
-                        throw StoreError.unavailable("no connection to the PostgreSQL server within \(wait)")
-                    }
                     group.cancelAll()
+                    // Anything that failed after `body` started is `body`'s own error.
+                    if !started.flag.load(ordering: .acquiring) {
+                        // The lease, cancelled because the wait ended: unavailable.
+                        if gaveUp { throw StoreError.unavailable("no connection to the PostgreSQL server within \(wait)") }
+                        // The pool gave up by itself — after failing to connect for a while,
+                        // postgres-nio's circuit breaker fails every lease at once — or could not
+                        // connect: unavailable too, never an error a door would read as a wrong
+                        // password or a bug. Only the caller's own cancellation stays one.
+                        if !(error is CancellationError) {
+                            throw StoreError.unavailable("no connection to the PostgreSQL server (\(error))")
+                        }
+                    }
                     throw error
                 }
                 switch outcome {

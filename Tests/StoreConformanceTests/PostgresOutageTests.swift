@@ -64,4 +64,42 @@ struct PostgresOutageTests {
         #expect(back)
         try await store.dropSchema()
     }
+
+    /// An outage longer than postgres-nio's circuit breaker (60 s of failed connection attempts):
+    /// from then on the pool fails every lease at once with an error of its own, which must
+    /// still reach the doors as `unavailable` — the audit found IMAP, POP3 and the web answering
+    /// "wrong password" a minute into an outage. (About a minute long.)
+    @Test func anOutageLongerThanThePoolsCircuitBreakerIsStillUnavailable() async throws {
+        let url = try #require(PostgresTestServer.url)
+        var components = try #require(URLComponents(string: url))
+        let target = (host: components.host ?? "127.0.0.1", port: components.port ?? 5432)
+        let relay = try await TCPRelay.start(listenPort: 0, to: target)
+        defer { relay.stop() }
+        components.host = "127.0.0.1"
+        components.port = relay.port
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let relayURL = try #require(components.string)
+        // A wait longer than the breaker: the pool, not the wait, ends the first lease.
+        let store = try await PostgresStore.open(url: relayURL, schema: schema, connectionWait: .seconds(90))
+        defer { store.close() }
+        try await store.insertDomain(Domain(name: "outage.test", createdAt: Date()))
+        relay.stop()
+        let start = ContinuousClock.now
+        var outcomes: [String] = []
+        while ContinuousClock.now - start < .seconds(80) {
+            do {
+                _ = try await store.domain(named: "outage.test")
+                outcomes.append("answered")
+            } catch StoreError.unavailable {
+                outcomes.append("unavailable")
+            } catch {
+                outcomes.append("\(error)")
+            }
+            if ContinuousClock.now - start > .seconds(61), outcomes.last == "unavailable" { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(ContinuousClock.now - start > .seconds(55), "the first lease should have waited for the breaker")
+        #expect(outcomes.allSatisfy { $0 == "unavailable" || $0 == "answered" }, "\(outcomes)")
+        #expect(outcomes.last == "unavailable", "\(outcomes)")
+    }
 }

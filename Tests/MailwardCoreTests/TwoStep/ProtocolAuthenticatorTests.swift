@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MailwardCore
 import MailwardTesting
 import Testing
@@ -144,4 +145,51 @@ import Testing
         #expect(try await !h.authenticator.isStillValid(.appPassword(id: app.record.id, name: "Foxmail"), account: account))
         #expect(await h.store.auditEvents(accountID: account.id, kinds: [.passwordChanged], limit: 5).count == 1)
     }
+
+    /// A store that fails with an error of its own (not `StoreError`: a driver's, say) is never
+    /// reported as a wrong password — a mail client told so asks its user for the password again.
+    @Test func anyStoreFailureIsUnavailableNeverInvalid() async throws {
+        let h = Harness()
+        _ = try await h.user()
+        let failing = FailingDirectoryStore(h.directory)
+        let accounts = AccountService(store: failing, clock: h.clock, hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
+        let env = SecurityEnvironment(accounts: accounts, store: h.store, key: ServerKey.generate(SeededRandomSource(seed: 1)),
+                                      settings: TwoStepSettings(), clock: h.clock, random: SeededRandomSource(seed: 2), sms: h.sms)
+        let auth = ProtocolAuthenticator(env)
+        failing.failing.withLock { $0 = true }
+        for door in [DoorKind.imap, .pop3, .smtp, .web] {
+            #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: door,
+                                            remoteIP: "198.51.100.1", clientID: nil) == .unavailable)
+        }
+        failing.failing.withLock { $0 = false }
+        guard case .valid = await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                                    remoteIP: "198.51.100.1", clientID: nil) else {
+            Issue.record("the password must work again once the store answers"); return
+        }
+    }
+}
+
+/// The in-memory directory, whose look-ups fail while `failing` is set.
+final class FailingDirectoryStore: DirectoryStore {
+    struct DriverError: Error {}
+    let base: InMemoryDirectoryStore
+    let failing = Mutex(false)
+    init(_ base: InMemoryDirectoryStore) { self.base = base }
+    private func check() throws { if failing.withLock({ $0 }) { throw DriverError() } }
+
+    func insertDomain(_ domain: Domain) async throws { try await base.insertDomain(domain) }
+    func domain(named name: String) async throws -> Domain? { try check(); return await base.domain(named: name) }
+    func domains() async throws -> [Domain] { await base.domains() }
+    func deleteDomain(named name: String) async throws -> Bool { try await base.deleteDomain(named: name) }
+    func insertAccount(_ account: NewAccount) async throws -> Account { try await base.insertAccount(account) }
+    func account(id: AccountID) async throws -> Account? { try check(); return await base.account(id: id) }
+    func account(address: EmailAddress) async throws -> Account? { try check(); return await base.account(address: address) }
+    func accounts(inDomain domain: String?) async throws -> [Account] { await base.accounts(inDomain: domain) }
+    func accountCount(inDomain domain: String) async throws -> Int { await base.accountCount(inDomain: domain) }
+    func updateAccount(_ account: Account) async throws { try await base.updateAccount(account) }
+    func deleteAccount(id: AccountID) async throws -> Bool { await base.deleteAccount(id: id) }
+    func insertAlias(_ alias: Alias) async throws { try await base.insertAlias(alias) }
+    func alias(address: EmailAddress) async throws -> Alias? { try check(); return await base.alias(address: address) }
+    func aliases(of accountID: AccountID) async throws -> [Alias] { await base.aliases(of: accountID) }
+    func deleteAlias(address: EmailAddress) async throws -> Bool { await base.deleteAlias(address: address) }
 }

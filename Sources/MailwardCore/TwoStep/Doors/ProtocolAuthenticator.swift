@@ -133,10 +133,12 @@ public struct ProtocolAuthenticator: Sendable {
                 await audit(verified.id, door, "password", true, remoteIP, clientSuffix(clientID))
             }
             return .result(.valid(verified, .accountPassword))
-        } catch StoreError.unavailable {
-            return .result(.unavailable)
         } catch {
-            return .result(.invalid)
+            // A wrong password is an answer, never an error: whatever threw is the store or
+            // another part of the server failing, and a mail client told "wrong password" would
+            // ask its user for the password again (docs/ARCHITECTURE.md, "When the server goes
+            // away").
+            return .result(.unavailable)
         }
     }
 
