@@ -44,10 +44,18 @@ public struct Runtime: Sendable {
     public static func open(dataPath: String, configFile: String?,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             clock: any WallClock = SystemWallClock()) async throws -> Runtime {
-        let folder = try DataFolder.prepare(dataPath)
-        let configuration = try await ConfigurationLoader.load(file: folder.configFile(explicit: configFile),
-                                                               environment: environment)
+        let (folder, configuration) = try await configuration(dataPath: dataPath, configFile: configFile, environment: environment)
         return try await make(folder: folder, configuration: configuration, clock: clock)
+    }
+
+    /// The data folder (prepared) and the configuration, without opening the store: `serve`
+    /// sets up logging from it first, so that what the store logs while opening (a PostgreSQL
+    /// pool that cannot connect) follows `log.format` and `log.level` too.
+    public static func configuration(dataPath: String, configFile: String?,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws -> (DataFolder, MailwardConfiguration) {
+        let folder = try DataFolder.prepare(dataPath)
+        return (folder, try await ConfigurationLoader.load(file: folder.configFile(explicit: configFile), environment: environment))
     }
 
     /// The runtime over the configured store: PostgreSQL when `storage.postgres-url` is set,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailwardApp
+import MailwardConfig
 import NIOCore
 import NIOPosix
 
@@ -66,6 +67,11 @@ struct GlobalOptions: ParsableArguments {
 
     func openRuntime() async throws -> Runtime {
         try await Runtime.open(dataPath: data, configFile: config)
+    }
+
+    /// The data folder and configuration, the store not opened yet (see `Runtime.configuration`).
+    func loadConfiguration() async throws -> (DataFolder, MailwardConfiguration) {
+        try await Runtime.configuration(dataPath: data, configFile: config)
     }
 }
 

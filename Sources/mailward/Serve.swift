@@ -14,8 +14,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await administer {
-            let runtime = try await global.openRuntime()
-            LogSetup.bootstrap(runtime.configuration.log)
+            let (folder, configuration) = try await global.loadConfiguration()
+            LogSetup.bootstrap(configuration.log)
+            let runtime = try await Runtime.make(folder: folder, configuration: configuration)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let server = try MailwardServer(runtime: runtime, registry: registry)
