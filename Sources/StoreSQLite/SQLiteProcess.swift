@@ -4,14 +4,9 @@ import SQLiteProcessSettings
 /// opener of a database in this process (``SQLiteStore``, and tests that open one directly)
 /// touches ``configured`` first.
 public enum SQLiteProcess {
-    /// How much of a statement journal stays in memory before it goes to a temporary file: a
-    /// group commit's savepoints (up to a few dozen deliveries of a few pages each) fit.
-    public static let statementJournalInMemory = 4 << 20
-
     /// Whether the settings are in force (see `mailward_sqlite_configure_process` for what and
-    /// why): memory statistics off, statement journals in memory up to
-    /// ``statementJournalInMemory``. False only when SQLite was initialized before anything here
+    /// why): memory statistics off. False only when SQLite was initialized before anything here
     /// ran — the settings then cannot change, and SQLite works as before, only slower.
     /// A static's initializer runs exactly once, whichever thread gets here first.
-    public static let configured: Bool = mailward_sqlite_configure_process(Int32(statementJournalInMemory)) == 0
+    public static let configured: Bool = mailward_sqlite_configure_process() == 0
 }

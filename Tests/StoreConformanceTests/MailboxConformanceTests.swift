@@ -51,6 +51,34 @@ import Testing
         #expect(try await f.store.mailbox(accountID: f.alice.id, name: "事务/项目") == nil)
     }
 
+    /// A folder and an account of over a thousand messages are deleted in one statement each,
+    /// whose statement journal (every body row the reference counts touch) outgrows memory: on
+    /// SQLite that spill once failed with "database or disk is full" (a 4 MiB in-memory journal
+    /// setting; an audit found folders over ~900 messages and big accounts impossible to delete).
+    @Test(arguments: StoreKind.allCases)
+    func bigFoldersAndAccountsAreDeleted(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let big = try await f.service.createMailbox(accountID: f.alice.id, name: "Archive")
+        let text = String(repeating: "年度预算 budget ", count: 300)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for start in stride(from: 0, to: 1_400, by: 100) {
+                group.addTask {
+                    for n in start..<(start + 100) {
+                        _ = try await f.service.append(MailFixture.message(subject: "report \(n)", body: "\(n) \(text)"), to: big.id)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await f.store.messages(mailboxID: big.id).count == 1_400)
+        let kept = try await f.service.createMailbox(accountID: f.alice.id, name: "Kept")
+        _ = try await f.service.copy(uids: try await f.store.messages(mailboxID: big.id).map(\.uid), from: big.id, to: kept.id)
+        try await f.service.deleteMailbox(big)
+        #expect(try await f.store.mailbox(id: big.id) == nil)
+        #expect(try await f.directory.deleteAccount(id: f.alice.id))
+        #expect(try await f.directory.account(id: f.alice.id) == nil)
+    }
+
     /// `Shared/…` is where doors show colleagues' mailboxes (IMAP's shared namespace).
     @Test(arguments: StoreKind.allCases)
     func theSharedRootIsReserved(_ kind: StoreKind) async throws {
