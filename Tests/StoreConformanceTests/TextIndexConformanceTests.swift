@@ -24,6 +24,26 @@ import Testing
         #expect(try await f.service.search(accountID: f.alice.id, query: "entirely").isEmpty)
     }
 
+    /// Terms the trigram index answers (three characters or more) and those checked against the
+    /// text (shorter, or holding `%`, `_`, a backslash) combine; case does not matter; only the
+    /// searcher's own messages are found.
+    @Test(arguments: StoreKind.allCases)
+    func longShortAndWildcardTermsTogether(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let budget = try await f.service.deliver(MailFixture.message(subject: "年度预算", body: "Budget 100% approved_now"), to: [f.alice.id])[0]
+        let other = try await f.service.deliver(MailFixture.message(subject: "预算草稿", body: "draft budget 10 percent"), to: [f.alice.id])[0]
+        _ = try await f.service.deliver(MailFixture.message(subject: "年度预算", body: "Budget 100% approved_now"), to: [f.bob.id])
+        func search(_ query: String) async throws -> Set<MessageID> { Set(try await f.service.search(accountID: f.alice.id, query: query)) }
+        #expect(try await search("预算") == [budget.id, other.id])             // two characters: checked
+        #expect(try await search("年度预算") == [budget.id])                   // four: the index
+        #expect(try await search("BUDGET 预算") == [budget.id, other.id])      // both kinds, any case
+        #expect(try await search("100%") == [budget.id])                      // a literal %
+        #expect(try await search("10%").isEmpty)
+        #expect(try await search("approved_now") == [budget.id])              // a literal _
+        #expect(try await search("approvedXnow").isEmpty)
+        #expect(try await search("年度 budget draft").isEmpty)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theBackgroundRunIndexesOnceDeliveriesPause(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind, indexTiming: SearchIndexer.Timing(quietPeriod: .milliseconds(50), batchSize: 2))
