@@ -171,7 +171,11 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                try await global.openRuntime().accounts.removeAccount(address)
+                let runtime = try await global.openRuntime()
+                try await runtime.accounts.removeAccount(address)
+                // The account's bodies (and their text in the search index) go now, not at the
+                // next expunge anyone makes — in one go then, inside the writer every delivery waits for.
+                try await runtime.mail.collectGarbage()
                 print("removed \(address.lowercased())")
             }
         }

@@ -1,4 +1,6 @@
 import Foundation
+import MailwardApp
+import MailwardConfig
 import Testing
 
 /// The administrator's command line, run as a real process against a data folder.
@@ -95,6 +97,23 @@ import Testing
         #expect(usage.stderr == "mailward: error: Missing expected argument '<id>' (see `mailward queue delete --help`)\n")
         let help = try await runMailward(["alias", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE: mailward alias <subcommand>"))
+    }
+
+    /// `user remove` takes the account's mail with it at once: nothing is left for a later
+    /// garbage collection to find (which would run inside the writer every delivery waits for).
+    @Test func removingAnAccountRemovesItsMail() async throws {
+        let data = try temporaryFolder()
+        do {
+            let runtime = try Runtime(folder: try DataFolder.prepare(data), configuration: MailwardConfiguration())
+            try await runtime.accounts.addDomain("demo.test")
+            let carol = try await runtime.accounts.addAccount("carol@demo.test", password: "Tea-Garden-42")
+            for n in 0..<3 {
+                _ = try await runtime.mail.deliver(Array("Subject: \(n)\r\n\r\nbody \(n)\r\n".utf8), to: [carol.id])
+            }
+        }
+        #expect(try await runMailward(["user", "remove", "carol@demo.test", "--data", data]).status == 0)
+        let runtime = try Runtime(folder: try DataFolder.prepare(data), configuration: MailwardConfiguration())
+        #expect(try await runtime.mail.collectGarbage() == 0)
     }
 
     @Test func badConfigurationStopsWithTheKey() async throws {
