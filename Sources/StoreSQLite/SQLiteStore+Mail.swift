@@ -235,21 +235,34 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    /// Messages whose flags one transaction changes: a `STORE 1:*` over a folder of 100 000 is
+    /// a hundred transactions, between which deliveries (and everyone else's writes) get the
+    /// writer — as one it held it for seconds. IMAP's STORE is not atomic across messages;
+    /// each message changes once, with a MODSEQ above its old one.
+    static let flagChangesPerTransaction = 1_000
+
     public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
                             unchangedSince: ModSeq?) async throws -> FlagUpdateResult {
-        guard !uids.isEmpty else { return FlagUpdateResult(updated: [], modifiedSince: []) }
-        return try await relaxedWrite { db in
-            let plan = FlagChangePlan(records: try Self.rows(db, mailboxID: mailboxID, uids: uids).map(Self.record),
-                                      change: change, unchangedSince: unchangedSince)
-            guard !plan.changes.isEmpty else { return plan.result(modSeq: nil) }
-            let result = plan.result(modSeq: try Self.bumpModSeq(db, mailboxID: mailboxID))
-            for record in result.updated {
-                try db.execute(sql: "UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE id = ?",
-                               arguments: [record.flags.serialized, record.flags.contains(MessageFlags.seen),
-                                           record.flags.contains(MessageFlags.deleted), record.modSeq, record.id])
+        var total = FlagUpdateResult(updated: [], modifiedSince: [])
+        for start in stride(from: 0, to: uids.count, by: Self.flagChangesPerTransaction) {
+            let chunk = Array(uids[start..<min(start + Self.flagChangesPerTransaction, uids.count)])
+            let result = try await relaxedWrite { db in
+                let plan = FlagChangePlan(records: try Self.rows(db, mailboxID: mailboxID, uids: chunk).map(Self.record),
+                                          change: change, unchangedSince: unchangedSince)
+                guard !plan.changes.isEmpty else { return plan.result(modSeq: nil) }
+                let result = plan.result(modSeq: try Self.bumpModSeq(db, mailboxID: mailboxID))
+                let update = try db.cachedStatement(sql: "UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE id = ?")
+                for record in result.updated {
+                    try update.execute(arguments: [record.flags.serialized, record.flags.contains(MessageFlags.seen),
+                                                   record.flags.contains(MessageFlags.deleted), record.modSeq, record.id])
+                }
+                return result
             }
-            return result
+            total.updated += result.updated
+            total.modifiedSince += result.modifiedSince
+            total.unchanged += result.unchanged
         }
+        return total
     }
 
     public func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {

@@ -4,6 +4,33 @@ import MailwardMIME
 import Testing
 
 @Suite struct MessageConformanceTests {
+    /// A flag change over thousands of messages (IMAP `STORE 1:* +FLAGS`) changes every one of
+    /// them once — also where the store splits it into several transactions — and honours
+    /// UNCHANGEDSINCE per message.
+    @Test(arguments: StoreKind.allCases)
+    func flagChangesOverThousandsOfMessages(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        _ = try await f.service.deliver(MailFixture.message(subject: "many", body: "copies"), to: [f.alice.id])
+        for _ in 0..<11 {  // 1 → 2 048 copies
+            _ = try await f.service.copy(uids: try await f.store.messages(mailboxID: inbox.id).map(\.uid), from: inbox.id, to: inbox.id)
+        }
+        var uids = try await f.store.messages(mailboxID: inbox.id).map(\.uid)
+        #expect(uids.count == 2_048)
+        let before = try #require(try await f.store.changes(mailboxID: inbox.id, since: 0)?.highestModSeq)
+        // One message changed since `before`: UNCHANGEDSINCE leaves it alone, wherever it falls.
+        _ = try await f.service.updateFlags(mailboxID: inbox.id, uids: [uids[1_500]], change: .add([MessageFlags.flagged]))
+        let seen = try await f.service.updateFlags(mailboxID: inbox.id, uids: uids, change: .add([MessageFlags.seen]), unchangedSince: before)
+        #expect(seen.updated.count == 2_047)
+        #expect(seen.modifiedSince == [uids[1_500]])
+        #expect(Set(seen.updated.map(\.uid)).count == 2_047)
+        #expect(seen.updated.allSatisfy { $0.modSeq > before })
+        uids.remove(at: 1_500)
+        let records = try await f.store.messages(mailboxID: inbox.id)
+        #expect(records.filter { $0.flags.contains(MessageFlags.seen) }.map(\.uid) == uids)
+        #expect(try await f.store.counts(mailboxID: inbox.id).unseen == 1)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func deliveryToSeveralAccountsStoresTheBodyOnce(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind)
