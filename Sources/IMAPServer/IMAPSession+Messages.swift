@@ -25,6 +25,9 @@ extension IMAPSession {
         if !uid, selected.isOutOfRange(set) { return Self.invalidSequenceSet }
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok("FETCH completed") }
+        if uids.count > Self.stateOnlyThreshold, attributes.allSatisfy(Self.stateAttributes.contains) {
+            return try await fetchStates(uids, attributes: attributes, changedSince: changedSince)
+        }
         // The cached parse is JSON, costly to decode: only when a part, the text or the
         // structure is asked for — the top-level header (what clients list mail with) and the
         // whole message are cut from the raw bytes.
@@ -85,6 +88,33 @@ extension IMAPSession {
         }
         if !bodiesRead.isEmpty {
             await recordShared(.view, ownerID: selected.ownerID, folder: selected.name, "read \(Self.describe(bodiesRead))")
+        }
+        return ok("FETCH completed")
+    }
+
+    /// What a client's flag synchronisation asks for (`UID FETCH 1:* (FLAGS)`, Thunderbird at
+    /// every folder it opens): answered from the messages' states alone — no message rows with
+    /// their summaries —, read in one query for the folder. Worth it for many messages only.
+    static let stateAttributes: Set<FetchAttribute> = [.uid, .flags, .modSequence]
+    static let stateOnlyThreshold = 500
+
+    func fetchStates(_ uids: [MessageUID], attributes: [FetchAttribute], changedSince: ModSeq?) async throws -> StatusResponse {
+        guard let states = try await store.changes(mailboxID: selected.mailboxID, since: 0)?.changed else {
+            return ok("FETCH completed")
+        }
+        let wanted = Set(uids)
+        for state in states where wanted.contains(state.uid) {
+            if let changedSince, state.modSeq <= changedSince { continue }
+            guard let sequence = selected.sequenceNumber(of: state.uid) else { continue }
+            let items: [FetchResponseItem] = attributes.map { attribute in
+                switch attribute {
+                case .uid: .uid(state.uid)
+                case .modSequence: .modSequence(UInt64(max(state.modSeq, 1)))
+                default: .flags(SelectedMailbox.wireFlags(state.flags))
+                }
+            }
+            send(.untagged(.fetch(sequence, items)))
+            await flushIfLarge()
         }
         return ok("FETCH completed")
     }

@@ -386,6 +386,40 @@ import Testing
         try await server.stop()
     }
 
+    /// A flag synchronisation over many messages (`UID FETCH 1:* (FLAGS)`, answered from the
+    /// messages' states alone) says exactly what fetching the same messages in small ranges
+    /// (from the full message rows) says; CHANGEDSINCE still picks the changed ones.
+    @Test func flagSyncOverManyMessagesMatchesTheFullPath() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "many").utf8), to: [account.id])
+        let inbox = try await server.runtime.mail.inbox(accountID: account.id)
+        for _ in 0..<10 {  // 1 → 1 024 copies
+            let uids = try await server.runtime.store.messages(mailboxID: inbox.id).map(\.uid)
+            _ = try await server.runtime.mail.copy(uids: uids, from: inbox.id, to: inbox.id)
+        }
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        _ = try await client.run("STORE 7,300:310,1000 +FLAGS (\\Seen \\Flagged work)")
+        let whole = try await client.run("UID FETCH 1:* (FLAGS)")
+        var ranged: [String] = []
+        for range in ["1:400", "401:800", "801:*"] { ranged += try await client.run("UID FETCH \(range) (FLAGS)").dropLast() }
+        #expect(whole.count == 1_025)
+        #expect(Array(whole.dropLast()) == ranged)
+        #expect(whole[6].hasPrefix("* 7 FETCH (UID 7 FLAGS (") && whole[6].contains("\\Flagged") && whole[6].contains("work"))
+        let modseq = try await client.run("FETCH 1:* (MODSEQ)")
+        let highest = try #require(modseq.dropLast().compactMap { line in
+            line.split(separator: " ").last.flatMap { UInt64($0.trimmingCharacters(in: CharacterSet(charactersIn: "()"))) }
+        }.max())
+        _ = try await client.run("STORE 2,900 +FLAGS.SILENT (\\Answered)")
+        let changed = try await client.run("FETCH 1:* (UID FLAGS) (CHANGEDSINCE \(highest))")
+        #expect(changed.dropLast().map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["* 2", "* 900"], "\(changed)")
+        #expect(changed[0].contains("MODSEQ ("))
+        await client.close()
+        try await server.stop()
+    }
+
     /// A server whose li@example.com holds `message`, and a client that has examined li's INBOX.
     static func examining(_ message: String) async throws -> (TestServer, IMAPTestClient) {
         let server = try await TestServer.start()
