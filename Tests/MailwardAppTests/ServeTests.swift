@@ -105,13 +105,24 @@ import Testing
     /// door may need a privilege. Every door greets, and mail is received and read. Tests run
     /// as root on CI, so there the server is started as `nobody` (setpriv).
     @Test func serveWorksForAnUnprivilegedUser() async throws {
-        let data = try temporaryFolder()
+        var data = try temporaryFolder()
         var launcher: [String] = []
+        var binary = Binary.mailward.path
+        var scratch: String?
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         if geteuid() == 0 {
+            // Under /tmp, whatever the checkout's or TMPDIR's permissions: `nobody` must reach
+            // both the data folder and the executable.
+            let folder = "/tmp/mailward-unprivileged-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+            scratch = folder
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder + "/data")
+            try FileManager.default.copyItem(atPath: binary, toPath: folder + "/mailward")
+            (data, binary) = (folder + "/data", folder + "/mailward")
             launcher = [try #require(ProcessRunner.which("setpriv")), "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
-            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: data)
         }
-        let demo = try DemoProcess.start(data: data, launcher: launcher)
+        let demo = try DemoProcess.start(data: data, launcher: launcher, binary: binary)
         defer { if demo.process.isRunning { demo.process.terminate() } }
         let password = try #require(demo.banner.components(separatedBy: "alice@demo.test  password: ").dropFirst().first?
             .prefix { !$0.isWhitespace })
@@ -160,9 +171,9 @@ struct DemoProcess {
     let banner: String
 
     /// `launcher`: a command the server runs under (`setpriv …`), or none.
-    static func start(data: String, launcher: [String] = []) throws -> DemoProcess {
+    static func start(data: String, launcher: [String] = [], binary: String = Binary.mailward.path) throws -> DemoProcess {
         let process = Process()
-        let command = launcher + [Binary.mailward.path, "serve", "--demo", "--data", data]
+        let command = launcher + [binary, "serve", "--demo", "--data", data]
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
