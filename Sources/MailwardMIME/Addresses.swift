@@ -55,6 +55,25 @@ public struct MailAddress: Sendable, Codable, Equatable, Hashable {
         guard let at = address.lastIndex(of: "@") else { return nil }
         return String(address[address.index(after: at)...])
     }
+
+    /// `Name <local@domain>` (or the bare address), written so that reading it back as an
+    /// address list gives this one address again: a display name with a comma, angle brackets,
+    /// an `@` or another RFC 5322 special (but the period, which obsolete phrases allow) is quoted (`"Doe, John" <j@example.com>`) — unquoted,
+    /// `"Team <x@evil.example>, Erin" <erin@…>` read back as two recipients. Decoded text:
+    /// for showing, for a compose field, for a stored summary; not header bytes to send.
+    public var formatted: String {
+        guard let name = displayName, !name.isEmpty else { return address }
+        let specials: Set<Character> = ["(", ")", "<", ">", "[", "]", ":", ";", "@", "\\", ",", "\""]
+        guard name.contains(where: { specials.contains($0) }) || name.first == " " || name.last == " " else {
+            return "\(name) <\(address)>"
+        }
+        var escaped = ""
+        for c in name {
+            if c == "\\" || c == "\"" { escaped.append("\\") }
+            escaped.append(c)
+        }
+        return "\"\(escaped)\" <\(address)>"
+    }
 }
 
 /// Parses address-list headers (From, To, Cc...) into ``MailAddress`` values; groups are

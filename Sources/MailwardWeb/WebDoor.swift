@@ -85,7 +85,8 @@ public struct WebDoor: Sendable {
                             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        // Last, so it wraps only the router's "no route" answer.
+        // Last, so they wrap only the router's "no route" answer (which the first ones do not).
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIFallbackMiddleware(table: api.table))
         let logger = self.logger
         let settings = self.settings

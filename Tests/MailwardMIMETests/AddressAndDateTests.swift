@@ -31,6 +31,21 @@ struct AddressAndDateTests {
         #expect(AddressParser.parse(input) == expected, "\(input)")
     }
 
+    /// `formatted` reads back as the same one address, whatever the display name holds — a
+    /// sender's name with a comma and brackets in it must not become a second recipient when
+    /// the webmail fills a reply or a stored summary is read again.
+    @Test func formattedAddressesReadBackAsThemselves() {
+        let names: [String?] = [nil, "Li Wei", "张三", "Doe, John", "Team <leak@evil.test>, Erin", "alice@partner.test",
+                                "a \"quoted\" name", "back\\slash", "J. R. Smith", "(comment) name"]
+        for name in names {
+            let address = MailAddress(displayName: name, address: "erin@example.test")
+            #expect(AddressParser.parse(address.formatted) == [address], "\(address.formatted)")
+        }
+        #expect(MailAddress(displayName: "Li Wei", address: "li@example.test").formatted == "Li Wei <li@example.test>")
+        #expect(MailAddress(displayName: "Doe, John", address: "j@example.test").formatted == "\"Doe, John\" <j@example.test>")
+        #expect(MailAddress(address: "j@example.test").formatted == "j@example.test")
+    }
+
     @Test func envelopeAddressesAreRawWithGroupMarkers() {
         let list = EnvelopeAddress.list(from: "=?UTF-8?B?5byg5LiJ?= <z@example.cn>, Team: a@x.com;, nodomain")
         #expect(list == [

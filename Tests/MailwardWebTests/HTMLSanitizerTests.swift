@@ -7,6 +7,8 @@ import MailwardCore
 @Suite struct HTMLSanitizerTests {
     static let hostile: [String] = [
         "<script>alert(1)</script>hello",
+        "<head><title>x</title><body onload=alert(1)><script>alert(2)</script><p>text",
+        "<head><style>*{background:url(https://evil.example/t)}</style><img src=https://evil.example/i>",
         "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
         "<scr<script>ipt>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
@@ -72,6 +74,25 @@ import MailwardCore
         #expect(output.contains("<p style=\"color: red; font-weight: bold\">你好 <b>world</b>"))
         #expect(output.contains("<a href=\"https://example.com/a?b=1&amp;c=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">link</a>"))
         #expect(output.contains("<td colspan=\"2\">x</td>"))
+    }
+
+    /// A `<head>` the sender left open ends where a browser ends it — at the body, the first
+    /// kept element or text —, so the mail is not shown blank; what is in it stays out.
+    @Test func anUnclosedHeadEndsAtTheBody() {
+        let cases = [
+            "<html><head><title>Notice</title><body><p>Meeting at 3</p></body></html>",
+            "<html><head><meta charset=utf-8><style>p{}</style><p>Meeting at 3</p>",
+            "<head><title>Notice</title>Meeting at 3",
+        ]
+        for input in cases {
+            let output = HTMLSanitizer().sanitize(input).html
+            #expect(output.contains("Meeting at 3"), "\(input) → \(output)")
+            #expect(!output.contains("Notice") && !output.contains("p{}"), "\(input) → \(output)")
+        }
+        // A closed head is dropped with its content, as before; a hostile head still runs nothing.
+        #expect(HTMLSanitizer().sanitize("<head><title>t</title></head><p>x</p>").html == "<p>x</p>")
+        let hostile = HTMLSanitizer().sanitize("<head><script>alert(1)</script><body onload=alert(2)><p>hi</p>").html.lowercased()
+        #expect(!hostile.contains("alert") && hostile.contains("hi"))
     }
 
     /// Named references as mail clients write them (Netscape, Outlook): decoded, not shown as

@@ -170,9 +170,7 @@ public struct MailService: Sendable {
     /// files, which would be costly to read and parse again), the parse for IMAP and webmail.
     public static func metadata(of raw: [UInt8], cachingParse: Bool) throws -> BlobMetadata {
         let parsed = MIMEParser.parse(raw, searchText: false)
-        let to = parsed.headers(named: "To").flatMap(AddressParser.parse).map { address in
-            address.displayName.map { "\($0) <\(address.address)>" } ?? address.address
-        }.joined(separator: ", ")
+        let to = parsed.headers(named: "To").flatMap(AddressParser.parse).map(\.formatted).joined(separator: ", ")
         let summary = MessageSummary(
             subject: parsed.subject ?? "", fromName: parsed.from.first?.displayName, fromAddress: parsed.from.first?.address,
             to: to, date: parsed.date, preview: parsed.preview, hasAttachments: parsed.hasAttachments,

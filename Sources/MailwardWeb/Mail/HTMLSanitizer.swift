@@ -80,7 +80,10 @@ public struct HTMLSanitizer: Sendable {
         out.reserveCapacity(input.utf8.count)
         var open: [String] = []
         var blocked = 0
-        while let token = scanner.next() {
+        // A token that ended a skipped `<head>` and is itself content.
+        var carried: HTMLScanner.Token?
+        while let token = carried ?? scanner.next() {
+            carried = nil
             switch token {
             case .text(let text):
                 out += Self.escapeText(text)
@@ -90,6 +93,10 @@ public struct HTMLSanitizer: Sendable {
                 for element in open[index...].reversed() { out += "</\(element)>" }
                 open.removeSubrange(index...)
             case .startTag(let name, let attributes, let selfClosing):
+                if name == "head" && !selfClosing {
+                    carried = scanner.skipHead()
+                    continue
+                }
                 if Self.droppedWithContent.contains(name) {
                     if Self.rawText.contains(name) {
                         scanner.skipRawText(until: name)

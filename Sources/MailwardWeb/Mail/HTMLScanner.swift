@@ -79,6 +79,30 @@ struct HTMLScanner {
         }
     }
 
+    /// Skips a `<head>` as a browser ends it: at `</head>`, or — when the sender left it open —
+    /// at the first thing that belongs to the body (`<body>`, an element the sanitizer keeps,
+    /// text that is not blank), which is returned to be shown. Mail with `<html><head><title>…`
+    /// and no `</head>` showed nothing at all.
+    mutating func skipHead() -> Token? {
+        while let token = next() {
+            switch token {
+            case .endTag("head"):
+                return nil
+            case .startTag(let n, _, _):
+                if HTMLSanitizer.rawText.contains(n) {
+                    skipRawText(until: n)
+                } else if n == "body" || HTMLSanitizer.allowedElements.contains(n) {
+                    return token
+                }
+            case .text(let text):
+                if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { return token }
+            case .endTag:
+                continue
+            }
+        }
+        return nil
+    }
+
     // MARK: - Tags
 
     /// At `<`: a tag token, nil after skipping a comment/doctype, or the `<` as text.

@@ -196,9 +196,7 @@ struct MailPageRoutes {
         let images = request.uri.queryParameters["images"] == "1"
         let blocked = images ? 0 : access.safeHTML(content, allowImages: false).blockedImages
         func people(_ header: String) -> String {
-            parsed.headers(named: header).flatMap(AddressParser.parse).map { a in
-                a.displayName.map { "\($0) <\(a.address)>" } ?? a.address
-            }.joined(separator: ", ")
+            parsed.headers(named: header).flatMap(AddressParser.parse).map(\.formatted).joined(separator: ", ")
         }
         let shown = content.content.attachments.enumerated().filter {
             !($0.element.isInline && $0.element.contentID != nil && content.content.htmlBody != nil)
@@ -288,10 +286,10 @@ struct MailPageRoutes {
             let s = record.summary
             let sender = parsed.headers(named: "Reply-To").flatMap(AddressParser.parse).first
                 ?? s.fromAddress.map { MailAddress(displayName: s.fromName, address: $0) }
-            func render(_ a: MailAddress) -> String { a.displayName.map { "\($0) <\(a.address)>" } ?? a.address }
+            func render(_ a: MailAddress) -> String { a.formatted }
             let me = access.account.address.description.lowercased()
             let original = content.content.textBody ?? content.content.htmlBody.map { HTMLText.plainText(from: $0) } ?? ""
-            let who = s.fromName.map { "\($0) <\(s.fromAddress ?? "")>" } ?? s.fromAddress ?? ""
+            let who = s.fromAddress.map { MailAddress(displayName: s.fromName, address: $0).formatted } ?? s.fromName ?? ""
             switch mode {
             case "forward", "attach":
                 values["subject"] = Self.prefixed(language == .en ? "Fwd: " : "转发：", s.subject, also: ["fwd:", "fw:", "转发："])

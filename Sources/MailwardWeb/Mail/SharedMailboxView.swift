@@ -57,7 +57,7 @@ enum SharedMailboxView {
         guard let sender = parsed.headers(named: "Sender").flatMap(AddressParser.parse).first,
               let from = parsed.headers(named: "From").flatMap(AddressParser.parse).first,
               sender.address.lowercased() != from.address.lowercased() else { return nil }
-        func show(_ a: MailAddress) -> String { a.displayName.map { "\($0) <\(a.address)>" } ?? a.address }
+        func show(_ a: MailAddress) -> String { a.formatted }
         return language == .en ? "\(show(sender)) on behalf of \(show(from))" : "\(show(sender)) 代 \(show(from)) 发送"
     }
 }

@@ -1,6 +1,15 @@
 // Mailward pages: small vanilla script that drives the JSON API (/api/v1). No build step.
 (function () {
   'use strict';
+  /* `Name <address>` as the server reads it back: a display name with a comma, angle brackets,
+     an @ or another special is quoted (MailAddress.formatted), else a sender named
+     "Alice <alice@partner.example>, Bob" would add a recipient the user never chose. */
+  function formatAddress(name, address) {
+    if (!name) return address;
+    if (!/[()<>\[\]:;@\\,"]/.test(name) && name.trim() === name) return name + ' <' + address + '>';
+    return '"' + name.replace(/[\\"]/g, '\\$&') + '" <' + address + '>';
+  }
+
   var T = {};
   try { T = JSON.parse(document.getElementById('i18n').textContent); } catch (e) { T = {}; }
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
@@ -466,7 +475,7 @@
           var prefix = parts.slice(0, -1).join(',');
           res.data.forEach(function (c) {
             var option = document.createElement('option');
-            var text = c.name ? c.name + ' <' + c.address + '>' : c.address;
+            var text = formatAddress(c.name, c.address);
             option.value = (prefix ? prefix + ', ' : '') + text;
             list.appendChild(option);
           });
