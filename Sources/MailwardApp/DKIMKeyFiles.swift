@@ -6,15 +6,27 @@ import MailwardCore
 /// older ones stay for as long as their DNS records do. Several server nodes need the same
 /// files, like `server.key`.
 public enum DKIMKeyFiles {
-    /// Every domain's signing key (its newest selector).
+    /// Every domain's signing key (its newest selector). A key folder that exists but cannot be
+    /// read (made by `mailward dkim keygen` as root, the server running as a service account) is
+    /// an error, not "no keys": mail would silently go out unsigned.
     public static func load(_ folder: DataFolder) throws -> [DKIMKey] {
         let root = folder.path + "/dkim"
         let manager = FileManager.default
-        guard let domains = try? manager.contentsOfDirectory(atPath: root) else { return [] }
+        guard manager.fileExists(atPath: root) else { return [] }
+        func list(_ directory: String) throws -> [String] {
+            do {
+                return try manager.contentsOfDirectory(atPath: directory)
+            } catch {
+                throw AppError("cannot read the DKIM keys in \(directory) (\(error.localizedDescription)); "
+                               + "the server's user needs to read this folder and its .pem files")
+            }
+        }
         var keys: [DKIMKey] = []
-        for domain in domains.sorted() {
+        for domain in try list(root).sorted() {
             let directory = root + "/" + domain
-            let files = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".pem") }
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            let files = try list(directory).filter { $0.hasSuffix(".pem") }
             let newest = files.max { a, b in modified(directory + "/" + a) < modified(directory + "/" + b) }
             guard let file = newest else { continue }
             let path = directory + "/" + file

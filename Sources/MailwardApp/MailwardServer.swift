@@ -16,8 +16,10 @@ public final class MailwardServer: Sendable {
     public let runtime: Runtime
     public let registry: PrometheusCollectorRegistry
     public let certificate: SelfSignedCertificate.Files
-    /// The server TLS context for STARTTLS and the implicit-TLS ports.
+    /// The server TLS context for STARTTLS and the implicit-TLS ports; its handshakes take the
+    /// pair `serverCertificate` holds (read again on SIGHUP).
     public let tlsContext: NIOSSLContext
+    let serverCertificate: ServerCertificate
     let logger: Logger
     private let ports = BoundPorts()
     private let group = Mutex<ServiceGroup?>(nil)
@@ -35,9 +37,11 @@ public final class MailwardServer: Sendable {
         }
         // Fail at start-up, not at the first STARTTLS, when the certificate cannot be used.
         do {
-            tlsContext = try TLSContextFactory.serverContext(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
+            serverCertificate = try ServerCertificate(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
+            tlsContext = try serverCertificate.makeContext()
         } catch {
-            throw AppError("cannot use the TLS certificate \(certificate.certificatePath): \(error)")
+            let keys = tls.certificate.isEmpty ? "" : " (tls.certificate, tls.key)"
+            throw AppError("\(error)\(keys)")
         }
     }
 
@@ -78,6 +82,11 @@ public final class MailwardServer: Sendable {
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
         services += mailDoorServices()
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
+        if signals.contains(.sigterm) {
+            // A process run by an init system: SIGHUP (`systemctl reload`, a certbot hook) reads
+            // the TLS certificate files again instead of ending the process.
+            services.append(.init(service: CertificateReloader(certificate: serverCertificate, logger: logger)))
+        }
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: signals,

@@ -50,9 +50,30 @@ public enum ConfigurationLoader {
         let asked = AskedKeys()
         var configuration = try parse(ConfigReader(providers: providers), asked: asked)
         if let file, let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            if let key = listValuedKeys(inYAML: text, known: asked.all).first {
+                throw ConfigurationError(key: key, reason: "expected one value, not a YAML list or mapping"
+                                                   + " (several values are written as one text, separated by commas)")
+            }
             configuration.unknownKeys = unknownKeys(inYAML: text, known: asked.all)
         }
         return configuration
+    }
+
+    /// Known keys whose value in the file is a list or a mapping: every setting reads one text
+    /// (lists as comma-separated text), and the reader would pass over such a value as if the
+    /// key were absent — `dns.servers: [300.1.1.1]` started with the system's resolvers.
+    static func listValuedKeys(inYAML text: String, known: Set<String>) -> [String] {
+        guard let root = (try? Yams.load(yaml: text)) as? [String: Any] else { return [] }
+        var keys: [String] = []
+        func visit(_ value: Any, _ path: String) {
+            if known.contains(path) {
+                if value is [Any] || value is [String: Any] { keys.append(path) }
+            } else if let map = value as? [String: Any] {
+                for (key, child) in map { visit(child, path.isEmpty ? key : path + "." + key) }
+            }
+        }
+        visit(root, "")
+        return keys.sorted()
     }
 
     /// The keys of a YAML file that no setting reads, dotted (`http.prot`): a misspelled key

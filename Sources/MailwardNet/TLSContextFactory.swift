@@ -1,12 +1,99 @@
+import Foundation
 import NIOSSL
+import Synchronization
 
 /// Server TLS contexts from PEM files (the self-signed bootstrap pair or an administrator's).
 public enum TLSContextFactory {
     public static func serverContext(certificatePath: String, keyPath: String) throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
-        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        try ServerCertificate(certificatePath: certificatePath, keyPath: keyPath).makeContext()
+    }
+}
+
+/// The server's certificate chain and private key, read from their files at start and again
+/// on ``reload()`` (the server calls it on SIGHUP): every TLS handshake takes the pair current
+/// at that moment — NIOSSL's per-handshake context callback —, so a renewed certificate
+/// (Let's Encrypt's every 60–90 days) serves new connections without a restart; connections
+/// already open keep theirs.
+public final class ServerCertificate: Sendable {
+    public let certificatePath: String
+    public let keyPath: String
+    private let current: Mutex<Pair>
+
+    struct Pair: Sendable {
+        var chain: [NIOSSLCertificateSource]
+        var key: NIOSSLPrivateKeySource
+    }
+
+    public init(certificatePath: String, keyPath: String) throws {
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+        current = Mutex(try Self.load(certificatePath: certificatePath, keyPath: keyPath))
+    }
+
+    /// Reads both files again and uses them from the next handshake on. A pair that cannot be
+    /// used (a half-written renewal, a key of another certificate) throws and changes nothing.
+    public func reload() throws {
+        let pair = try Self.load(certificatePath: certificatePath, keyPath: keyPath)
+        current.withLock { $0 = pair }
+    }
+
+    /// A server context whose handshakes take the current pair.
+    public func makeContext() throws -> NIOSSLContext {
+        let pair = current.withLock { $0 }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: pair.chain, privateKey: pair.key)
         configuration.minimumTLSVersion = .tlsv12
+        configuration.sslContextCallback = { [self] _, promise in
+            let pair = current.withLock { $0 }
+            var override = NIOSSLContextConfigurationOverride()
+            override.certificateChain = pair.chain
+            override.privateKey = pair.key
+            promise.succeed(override)
+        }
         return try NIOSSLContext(configuration: configuration)
     }
+
+    /// Both files read and checked against each other; each failure names its file.
+    static func load(certificatePath: String, keyPath: String) throws -> Pair {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        } catch {
+            throw TLSFileError("cannot read the TLS certificate \(certificatePath): \(Self.reason(error, path: certificatePath))")
+        }
+        guard !certificates.isEmpty else {
+            throw TLSFileError("no PEM certificate in \(certificatePath)")
+        }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        } catch {
+            throw TLSFileError("cannot read the TLS private key \(keyPath): \(Self.reason(error, path: keyPath))"
+                               + " (an unencrypted PEM key — PKCS#1, PKCS#8 or SEC1 — is needed)")
+        }
+        let pair = Pair(chain: certificates.map { .certificate($0) }, key: .privateKey(key))
+        do {
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: pair.chain, privateKey: pair.key)
+            configuration.minimumTLSVersion = .tlsv12
+            _ = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw TLSFileError("the TLS private key \(keyPath) does not belong to the certificate \(certificatePath)"
+                               + " (the first certificate in the file must be the server's own, then its chain)")
+        }
+        return pair
+    }
+
+    private static func reason(_ error: any Error, path: String) -> String {
+        guard FileManager.default.isReadableFile(atPath: path) else { return "no such file, or not readable by this user" }
+        switch error as? NIOSSLError {
+        case .failedToLoadCertificate?: return "not a PEM certificate"
+        case .failedToLoadPrivateKey?: return "not a PEM private key"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// A certificate or key file that cannot be used; the text names the file.
+public struct TLSFileError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -16,6 +16,11 @@ public final class SQLiteStore: Sendable {
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
         _ = SQLiteProcess.configured
+        // Files an earlier version (or another umask) made readable for others become private:
+        // they hold password hashes, phone numbers and mail.
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true

@@ -19,6 +19,10 @@ struct Mailward: AsyncParsableCommand {
     /// of an SMTP delivery). Nothing in Mailward blocks inside a task for long: password hashing
     /// has its own queue, database writes GRDB's, body files FileBlobStore's (docs/ARCHITECTURE.md).
     static func main() async {
+        // Everything Mailward writes — the database with its password hashes and mail, keys,
+        // the SMS outbox — is for the server's user only, also in a data folder an installer
+        // made readable for others (systemd's StateDirectory= is 0755), as Postfix does.
+        umask(0o077)
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let command: any ParsableCommand
         do {

@@ -15,6 +15,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await administer {
             let (folder, configuration) = try await global.loadConfiguration()
+            let lock = try ServerLock(folder)
+            defer { withExtendedLifetime(lock) {} }
             LogSetup.bootstrap(configuration.log)
             let runtime = try await Runtime.make(folder: folder, configuration: configuration)
             let registry = PrometheusCollectorRegistry()

@@ -99,6 +99,22 @@ import Testing
         #expect(help.status == 0 && help.stdout.contains("USAGE: mailward alias <subcommand>"))
     }
 
+    /// What Mailward writes is for its user only, also in a data folder an installer made
+    /// readable for everyone (systemd's StateDirectory= is 0755): the database holds password
+    /// hashes, phone numbers and mail.
+    @Test func filesAreWrittenForTheServersUserOnly() async throws {
+        let data = try temporaryFolder()
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: data)
+        #expect(try await runMailward(["domain", "add", "demo.test", "--data", data]).status == 0)
+        #expect(try await runMailward(["dkim", "keygen", "demo.test", "--data", data]).status == 0)
+        for file in ["mailward.sqlite", "server.key"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: data + "/" + file)[.posixPermissions] as? Int
+            #expect(mode.map { $0 & 0o077 } == 0, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
+        let dkim = try FileManager.default.attributesOfItem(atPath: data + "/dkim")[.posixPermissions] as? Int
+        #expect(dkim.map { $0 & 0o077 } == 0)
+    }
+
     /// `user remove` takes the account's mail with it at once: nothing is left for a later
     /// garbage collection to find (which would run inside the writer every delivery waits for).
     @Test func removingAnAccountRemovesItsMail() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import MailwardApp
 import MailwardConfig
+import MailwardNet
 import MailwardTesting
 import Testing
 
@@ -27,6 +28,9 @@ import Testing
         #expect(metrics.status == 200)
         let missing = try await httpGet("http://127.0.0.1:\(port)/no-such-page")
         #expect(missing.status == 404)
+        // The router's own "no such route" carries the security headers too.
+        #expect(missing.headers["X-Content-Type-Options"] as? String == "nosniff")
+        #expect((missing.headers["Content-Security-Policy"] as? String)?.contains("frame-ancestors 'none'") == true)
         await server.shutdown()
         try await running.value
         // The first start made the data folder's certificate and database.
@@ -161,6 +165,68 @@ import Testing
         demo.process.waitUntilExit()
         #expect(demo.process.terminationStatus == 0)
     }
+    /// A second server on a data folder that one already serves refuses to start, naming it
+    /// (it would clear the first one's POP3 leases and miss its mail in IDLE); the command line
+    /// still works beside the server.
+    @Test func aSecondServerOnTheSameDataFolderRefuses() async throws {
+        let data = try temporaryFolder()
+        let demo = try DemoProcess.start(data: data)
+        defer { if demo.process.isRunning { demo.process.terminate() } }
+        #expect(demo.banner.contains("alice@demo.test"))
+        let second = try await runMailward(["serve", "--data", data], environment: MailwardConfiguration.ephemeralPortEnvironment)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another Mailward server is running on the data folder"), "\(second.stderr)")
+        #expect(try await runMailward(["user", "list", "--data", data]).stdout.contains("alice@demo.test"))
+        #expect(demo.process.isRunning)
+    }
+
+    /// An administrator's certificate renewed on disk (Let's Encrypt, every 60–90 days) is
+    /// served to new connections after SIGHUP — which no longer ends the server; files that
+    /// cannot be used leave the old pair in service.
+    @Test func sighupReadsTheCertificateAgain() async throws {
+        let data = try temporaryFolder()
+        let first = try SelfSignedCertificate.ensure(in: try temporaryFolder(), hostname: "first.example")
+        let second = try SelfSignedCertificate.ensure(in: try temporaryFolder(), hostname: "second.example")
+        let live = try temporaryFolder()
+        let (certificate, key) = (live + "/mail.crt", live + "/mail.key")
+        func install(_ files: SelfSignedCertificate.Files) throws {
+            for (from, to) in [(files.certificatePath, certificate), (files.keyPath, key)] {
+                try? FileManager.default.removeItem(atPath: to)
+                try FileManager.default.copyItem(atPath: from, toPath: to)
+            }
+        }
+        try install(first)
+        let demo = try DemoProcess.start(data: data, environment: ["MAILWARD_TLS_CERTIFICATE": certificate, "MAILWARD_TLS_KEY": key])
+        defer { if demo.process.isRunning { demo.process.terminate() } }
+        let port = try #require(demo.port(after: "STARTTLS, "))  // IMAP's implicit-TLS port
+        func served() async throws -> String {
+            let shell = "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -subject"
+            return try await ProcessRunner.run("/bin/sh", ["-c", shell]).stdout
+        }
+        func hangUpAndWait(until expected: String) async throws -> Bool {
+            kill(demo.process.processIdentifier, SIGHUP)
+            for _ in 0..<50 {
+                if try await served().contains(expected) { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        #expect(try await served().contains("first.example"))
+        try install(second)
+        #expect(try await hangUpAndWait(until: "second.example"))
+        #expect(demo.process.isRunning)
+        try Data("not a key".utf8).write(to: URL(fileURLWithPath: key))
+        kill(demo.process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(demo.process.isRunning)
+        #expect(try await served().contains("second.example"))
+        demo.process.terminate()
+        demo.process.waitUntilExit()
+        #expect(demo.process.terminationStatus == 0)
+        let log = String(decoding: demo.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("TLS certificate read again"))
+        #expect(log.contains("TLS certificate not changed"))
+    }
 }
 
 /// `mailward serve --demo` as a process of its own (ephemeral ports), its banner read up to
@@ -170,14 +236,17 @@ struct DemoProcess {
     let stderr: Pipe
     let banner: String
 
-    /// `launcher`: a command the server runs under (`setpriv …`), or none.
-    static func start(data: String, launcher: [String] = [], binary: String = Binary.mailward.path) throws -> DemoProcess {
+    /// `launcher`: a command the server runs under (`setpriv …`), or none; `environment`: more
+    /// settings (`MAILWARD_…`).
+    static func start(data: String, launcher: [String] = [], binary: String = Binary.mailward.path,
+                      environment extra: [String: String] = [:]) throws -> DemoProcess {
         let process = Process()
         let command = launcher + [binary, "serve", "--demo", "--data", data]
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment.merge(MailwardConfiguration.ephemeralPortEnvironment) { $1 }
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

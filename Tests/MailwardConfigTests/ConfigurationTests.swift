@@ -75,6 +75,23 @@ import Testing
         #expect(c.unknownKeys == ["http.prot", "nonsense-key", "smtp.limits"])
     }
 
+    /// A known key written as a YAML list or mapping stops the start with its name — read as
+    /// text, such a value was passed over as if absent, leaving the default in force.
+    @Test func listValuesOfKnownKeysAreRefused() async throws {
+        for (yaml, key) in [("http:\n  port: [32080]\n", "http.port"), ("dns:\n  servers: [300.1.1.1]\n", "dns.servers"),
+                            ("listen:\n  - 0.0.0.0\n", "listen"), ("delivery:\n  routes:\n    example.com: mx:25\n", "delivery.routes")] {
+            await #expect(throws: ConfigurationError.self) {
+                do { _ = try await ConfigurationLoader.load(yaml: yaml) } catch let error as ConfigurationError {
+                    #expect(error.key == key, "\(error)")
+                    throw error
+                }
+            }
+        }
+        // The comma-separated text form is the way to write several.
+        let c = try await ConfigurationLoader.load(yaml: "dns:\n  servers: 192.0.2.53, 192.0.2.54\n")
+        #expect(c.dns.servers.count == 2)
+    }
+
     @Test func environmentOverridesFile() async throws {
         let c = try await ConfigurationLoader.load(
             yaml: "http:\n  port: 9000\nimap:\n  tls-port: 9993\n",
