@@ -11,21 +11,27 @@ import Testing
 /// for the server for ever; once it is back, the pool reconnects and operations succeed again.
 @Suite(.enabled(if: PostgresTestServer.url != nil, "needs POSTGRES_URL"))
 struct PostgresOutageTests {
-    @Test func operationsFailInTimeWhileTheServerIsAwayAndSucceedOnceItIsBack() async throws {
+    /// A store on a fresh schema, reaching the test server through a relay the test can cut.
+    static func storeBehindRelay(connectionWait: Duration) async throws
+        -> (store: PostgresStore, relay: TCPRelay, target: (host: String, port: Int)) {
         let url = try #require(PostgresTestServer.url)
         var components = try #require(URLComponents(string: url))
         let target = (host: components.host ?? "127.0.0.1", port: components.port ?? 5432)
-        var relay = try await TCPRelay.start(listenPort: 0, to: target)
-        let relayPort = relay.port
-        defer { relay.stop() }
+        let relay = try await TCPRelay.start(listenPort: 0, to: target)
         components.host = "127.0.0.1"
-        components.port = relayPort
+        components.port = relay.port
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let relayURL = try #require(components.string)
+        let store = try await PostgresStore.open(url: try #require(components.string), schema: schema, connectionWait: connectionWait)
+        return (store, relay, target)
+    }
+
+    @Test func operationsFailInTimeWhileTheServerIsAwayAndSucceedOnceItIsBack() async throws {
         // Long enough for a first connection through the relay on a machine busy with the other
         // suites (connecting, starting up, authenticating), short for a test.
-        let store = try await PostgresStore.open(url: relayURL, schema: schema,
-                                                 connectionWait: .seconds(5))
+        let (store, firstRelay, target) = try await Self.storeBehindRelay(connectionWait: .seconds(5))
+        var relay = firstRelay
+        let relayPort = relay.port
+        defer { relay.stop() }
         defer { store.close() }
         try await store.insertDomain(Domain(name: "outage.test", createdAt: Date()))
 
@@ -70,17 +76,9 @@ struct PostgresOutageTests {
     /// still reach the doors as `unavailable` — the audit found IMAP, POP3 and the web answering
     /// "wrong password" a minute into an outage. (About a minute long.)
     @Test func anOutageLongerThanThePoolsCircuitBreakerIsStillUnavailable() async throws {
-        let url = try #require(PostgresTestServer.url)
-        var components = try #require(URLComponents(string: url))
-        let target = (host: components.host ?? "127.0.0.1", port: components.port ?? 5432)
-        let relay = try await TCPRelay.start(listenPort: 0, to: target)
-        defer { relay.stop() }
-        components.host = "127.0.0.1"
-        components.port = relay.port
-        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let relayURL = try #require(components.string)
         // A wait longer than the breaker: the pool, not the wait, ends the first lease.
-        let store = try await PostgresStore.open(url: relayURL, schema: schema, connectionWait: .seconds(90))
+        let (store, relay, _) = try await Self.storeBehindRelay(connectionWait: .seconds(90))
+        defer { relay.stop() }
         defer { store.close() }
         try await store.insertDomain(Domain(name: "outage.test", createdAt: Date()))
         relay.stop()
