@@ -17,6 +17,7 @@ struct CertificateReloader: Service {
             do {
                 try certificate.reload()
                 logger.info("TLS certificate read again", metadata: ["certificate": "\(certificate.certificatePath)"])
+                for warning in certificate.warnings() { logger.warning("\(warning)") }
             } catch {
                 logger.error("TLS certificate not changed: the new files cannot be used", metadata: ["error": "\(error)"])
             }

@@ -96,6 +96,7 @@ public final class MailwardServer: Sendable {
             logger.warning("configuration key not known, ignored (misspelled?)", metadata: ["key": "\(key)"])
         }
         await warnAboutDomainsWithoutPostmaster()
+        for warning in serverCertificate.warnings() { logger.warning("\(warning)") }
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
         // Bodies stored before a restart whose text was not indexed yet.
         runtime.mail.searchIndex.noteNewBodies()

@@ -37,6 +37,20 @@ public final class ServerCertificate: Sendable {
         current.withLock { $0 = pair }
     }
 
+    /// What an administrator should hear about the certificate in service: expired, or expiring
+    /// within `soon` (clients then refuse every TLS connection). Empty when all is well.
+    public func warnings(now: Date = Date(), soon: TimeInterval = 14 * 86_400) -> [String] {
+        guard case .certificate(let leaf)? = current.withLock({ $0.chain.first }) else { return [] }
+        let notAfter = Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))
+        if notAfter <= now {
+            return ["the TLS certificate \(certificatePath) expired on \(notAfter): clients refuse TLS connections"]
+        }
+        if notAfter.timeIntervalSince(now) < soon {
+            return ["the TLS certificate \(certificatePath) expires on \(notAfter); renew it and send the server SIGHUP"]
+        }
+        return []
+    }
+
     /// A server context whose handshakes take the current pair.
     public func makeContext() throws -> NIOSSLContext {
         let pair = current.withLock { $0 }

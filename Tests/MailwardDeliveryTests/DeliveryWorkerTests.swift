@@ -178,6 +178,9 @@ import Testing
             reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
             failures: [.init(recipient: "x@y", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"), as: UTF8.self)
         #expect(dsn.contains("Subject: Secret plans\r\nFrom: a@b\r\n\r\n--B--"))
+        // The human part speaks the users' language first (the webmail's default is Chinese).
+        #expect(dsn.contains("Content-Type: text/plain; charset=utf-8\r\nContent-Description: Notification\r\n\r\n您的邮件未能送达以下收件人"))
+        #expect(dsn.contains("Your message could not be delivered to the following recipients:"))
         #expect(!dsn.contains("The body must not be copied"))
         #expect(!dsn.contains("\r\nX-Evil"))
         #expect(dsn.contains("Diagnostic-Code: smtp; 550 no  X-Evil: 1"))

@@ -240,6 +240,40 @@ import Testing
         }
     }
 
+    /// The certificate in service is checked for its end date (said at start and after a
+    /// reload), and unusable files are named: which one, and why.
+    @Test func serverCertificateWarnsAndNamesBadFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mw-cert-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let tenYears: TimeInterval = 10 * 365 * 86_400
+        let (pem, key) = try SelfSignedCertificate.make(hostname: "mail.example", now: Date().addingTimeInterval(-tenYears + 5 * 86_400))
+        try pem.write(toFile: folder + "/c.pem", atomically: true, encoding: .utf8)
+        try key.write(toFile: folder + "/k.pem", atomically: true, encoding: .utf8)
+        let certificate = try ServerCertificate(certificatePath: folder + "/c.pem", keyPath: folder + "/k.pem")
+        #expect(certificate.warnings().first?.contains("expires on") == true)
+        #expect(certificate.warnings(now: Date().addingTimeInterval(6 * 86_400)).first?.contains("expired on") == true)
+        #expect(certificate.warnings(now: Date().addingTimeInterval(-30 * 86_400)).isEmpty)
+        // A key of another certificate, a missing file, garbage: each error names its file.
+        let (_, otherKey) = try SelfSignedCertificate.make(hostname: "other.example", now: Date())
+        try otherKey.write(toFile: folder + "/other.pem", atomically: true, encoding: .utf8)
+        #expect(throws: TLSFileError.self) { try ServerCertificate(certificatePath: folder + "/c.pem", keyPath: folder + "/other.pem") }
+        do { _ = try ServerCertificate(certificatePath: folder + "/c.pem", keyPath: folder + "/other.pem") } catch {
+            #expect("\(error)".contains("does not belong to the certificate"))
+        }
+        do { _ = try ServerCertificate(certificatePath: folder + "/missing.pem", keyPath: folder + "/k.pem") } catch {
+            #expect("\(error)".contains("missing.pem") && "\(error)".contains("no such file"))
+        }
+        try "garbage".write(toFile: folder + "/g.pem", atomically: true, encoding: .utf8)
+        do { _ = try ServerCertificate(certificatePath: folder + "/c.pem", keyPath: folder + "/g.pem") } catch {
+            #expect("\(error)".contains("g.pem") && "\(error)".contains("not a PEM private key"))
+        }
+        // A failed reload keeps the pair in service.
+        try "garbage".write(toFile: folder + "/k.pem", atomically: true, encoding: .utf8)
+        #expect(throws: TLSFileError.self) { try certificate.reload() }
+        #expect(certificate.warnings().first?.contains("expires on") == true)  // still the pair read first
+        _ = try certificate.makeContext()
+    }
+
     /// A port already taken: the failure names the door and the address, not NIO's `bind(…)`.
     @Test(arguments: [false, true])
     func aTakenPortIsReportedWithTheDoorAndAddress(pipeline: Bool) async throws {

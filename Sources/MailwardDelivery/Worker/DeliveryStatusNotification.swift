@@ -2,7 +2,8 @@ import Foundation
 import MailwardMIME
 
 /// Builds a delivery status notification (RFC 3464) for recipients that failed: a
-/// `multipart/report; report-type=delivery-status` with a human part, the
+/// `multipart/report; report-type=delivery-status` with a human part (Chinese, then English:
+/// the users' language first, as the webmail's default), the
 /// `message/delivery-status` part and the original message's headers (`text/rfc822-headers`,
 /// RFC 6522); for an internationalized recipient the global forms of RFC 6533. Pure.
 public enum DeliveryStatusNotification {
@@ -43,6 +44,7 @@ public enum DeliveryStatusNotification {
             Content-Type: text/plain; charset=utf-8\r
             Content-Description: Notification\r
             \r
+            \(delayed ? "您的邮件尚未送达，\(reportingMTA) 的邮件系统仍在重试。" : "您的邮件未能送达以下收件人（\(reportingMTA) 的邮件系统）：")\r
             This is the mail system at \(reportingMTA).\r
             \r
             \(delayed ? "Your message has not been delivered yet; the mail system keeps trying." : "Your message could not be delivered to the following recipients:")\r
