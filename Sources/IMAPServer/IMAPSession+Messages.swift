@@ -262,7 +262,15 @@ extension IMAPSession {
             return StatusResponse(.no, code: .badCharset(["UTF-8", "US-ASCII"]), text: "Unsupported charset")
         }
         let snapshot = selected
-        let records = try await store.messages(mailboxID: snapshot.mailboxID).filter { snapshot.sequenceNumber(of: $0.uid) != nil }
+        let records: [MessageRecord]
+        if SearchEvaluator.needsOnlyState(command.keys),
+           let states = try await store.changes(mailboxID: snapshot.mailboxID, since: 0)?.changed {
+            records = states.filter { snapshot.sequenceNumber(of: $0.uid) != nil }.map {
+                MessageRecord(stateOnly: $0, mailboxID: snapshot.mailboxID)
+            }
+        } else {
+            records = try await store.messages(mailboxID: snapshot.mailboxID).filter { snapshot.sequenceNumber(of: $0.uid) != nil }
+        }
         var textHits: [String: Set<MessageID>] = [:]
         for text in SearchEvaluator.textStrings(in: command.keys) where !text.isEmpty {
             textHits[text] = Set(try await mail.search(accountID: snapshot.ownerID, mailboxID: snapshot.mailboxID, query: text))
@@ -398,4 +406,16 @@ extension IMAPSession {
     /// FETCH, STORE, COPY and MOVE with a message number the client cannot know (see
     /// ``SelectedMailbox/isOutOfRange(_:)``).
     static let invalidSequenceSet = StatusResponse(.bad, text: "Invalid message sequence number")
+}
+
+extension MessageRecord {
+    /// A record that holds only a message's state (UID, MODSEQ, flags), for evaluating search
+    /// keys that read nothing else (``SearchEvaluator/needsOnlyState(_:)``): its other fields are
+    /// empty, never to be shown or acted on.
+    init(stateOnly state: MessageState, mailboxID: MailboxID) {
+        self.init(id: 0, mailboxID: mailboxID, uid: state.uid, modSeq: state.modSeq, flags: state.flags,
+                  internalDate: Date(timeIntervalSince1970: 0), size: 0, blobID: BlobID(hex: ""),
+                  summary: MessageSummary(subject: "", fromName: nil, fromAddress: nil, to: "", date: nil, preview: "",
+                                          hasAttachments: false, messageIDHeader: nil))
+    }
 }

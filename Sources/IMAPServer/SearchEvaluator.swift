@@ -66,6 +66,26 @@ struct SearchEvaluator {
         return out
     }
 
+    /// Whether `keys` look at nothing but a message's flags, UID, number and MODSEQ (`UNSEEN`,
+    /// `UNDELETED`, `UID 1:*`…): the messages' states then answer them, without the rows'
+    /// dates, sizes and summaries — a client's `UID SEARCH UNSEEN` over 100 000 messages read
+    /// every row (0.95 s).
+    static func needsOnlyState(_ keys: [SearchKey]) -> Bool {
+        func visit(_ key: SearchKey) -> Bool {
+            switch key {
+            case .all, .answered, .deleted, .draft, .flagged, .new, .old, .recent, .seen,
+                 .unanswered, .undeleted, .undraft, .unflagged, .unseen, .keyword, .unkeyword,
+                 .uid, .sequenceNumbers, .modSequence:
+                return true
+            case .not(let k): return visit(k)
+            case .or(let a, let b): return visit(a) && visit(b)
+            case .and(let ks): return ks.allSatisfy(visit)
+            default: return false
+            }
+        }
+        return keys.allSatisfy(visit)
+    }
+
     /// Whether evaluating `keys` needs the message's headers.
     static func needsHeaders(_ keys: [SearchKey]) -> Bool {
         func visit(_ key: SearchKey) -> Bool {

@@ -412,6 +412,14 @@ import Testing
         let highest = try #require(modseq.dropLast().compactMap { line in
             line.split(separator: " ").last.flatMap { UInt64($0.trimmingCharacters(in: CharacterSet(charactersIn: "()"))) }
         }.max())
+        // Searches on flags alone (answered from the states) say what the same keys say next
+        // to one that needs the message rows (LARGER 0 holds for every message).
+        for keys in ["UNSEEN", "SEEN FLAGGED", "KEYWORD work", "OR DELETED NOT FLAGGED", "UID 5:20 UNSEEN", "1:9 NOT SEEN", "NOT ALL"] {
+            let light = try await client.run("UID SEARCH \(keys)")
+            let full = try await client.run("UID SEARCH \(keys) LARGER 0")
+            #expect(light.first == full.first, "\(keys)")
+        }
+        #expect(try await client.run("SEARCH SEEN")[0] == "* SEARCH 7 " + (300...310).map(String.init).joined(separator: " ") + " 1000")
         _ = try await client.run("STORE 2,900 +FLAGS.SILENT (\\Answered)")
         let changed = try await client.run("FETCH 1:* (UID FLAGS) (CHANGEDSINCE \(highest))")
         #expect(changed.dropLast().map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["* 2", "* 900"], "\(changed)")
