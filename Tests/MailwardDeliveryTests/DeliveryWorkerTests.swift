@@ -1,5 +1,6 @@
 import Foundation
 import MailwardCore
+import MailwardMIME
 import MailwardTesting
 import NIOCore
 import NIOPosix
@@ -171,16 +172,21 @@ import Testing
         #expect(SMTPServerExtensions(ehlo: SMTPReply(code: 250, nil, "mx")).sizeLimit == nil)
     }
 
-    @Test func dsnCarriesOnlyTheOriginalHeadersAndNoInjectedLines() {
+    @Test func dsnCarriesOnlyTheOriginalHeadersAndNoInjectedLines() throws {
         let original = Array("Subject: Secret plans\r\nFrom: a@b\r\n\r\nThe body must not be copied.\r\n".utf8)
         let verdict = RecipientVerdict(kind: .rejected, status: "5.1.1", diagnostic: "smtp; 550 no\r\nX-Evil: 1", remoteMTA: "mx")
         let dsn = String(decoding: DeliveryStatusNotification.build(
             reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
             failures: [.init(recipient: "x@y", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"), as: UTF8.self)
         #expect(dsn.contains("Subject: Secret plans\r\nFrom: a@b\r\n\r\n--B--"))
-        // The human part speaks the users' language first (the webmail's default is Chinese).
-        #expect(dsn.contains("Content-Type: text/plain; charset=utf-8\r\nContent-Description: Notification\r\n\r\n您的邮件未能送达以下收件人"))
-        #expect(dsn.contains("Your message could not be delivered to the following recipients:"))
+        // The human part speaks the users' language first (the webmail's default is Chinese),
+        // quoted-printable so that the whole report stays 7-bit.
+        #expect(dsn.unicodeScalars.allSatisfy { $0.isASCII })
+        let human = try #require(dsn.components(separatedBy: "Content-Transfer-Encoding: quoted-printable\r\n\r\n").dropFirst().first?
+            .components(separatedBy: "--B").first)
+        let decoded = String(decoding: QuotedPrintable.decode(Array(human.utf8)[...]), as: UTF8.self)
+        #expect(decoded.hasPrefix("您的邮件未能送达以下收件人（mail.demo.test 的邮件系统）：\r\nThis is the mail system at mail.demo.test."))
+        #expect(decoded.contains("Your message could not be delivered to the following recipients:"))
         #expect(!dsn.contains("The body must not be copied"))
         #expect(!dsn.contains("\r\nX-Evil"))
         #expect(dsn.contains("Diagnostic-Code: smtp; 550 no  X-Evil: 1"))

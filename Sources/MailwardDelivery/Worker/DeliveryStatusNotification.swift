@@ -43,7 +43,13 @@ public enum DeliveryStatusNotification {
             --\(boundary)\r
             Content-Type: text/plain; charset=utf-8\r
             Content-Description: Notification\r
+            Content-Transfer-Encoding: quoted-printable\r
             \r
+
+            """
+        // Quoted-printable: the Chinese lines (and an internationalized recipient) keep the
+        // report 7-bit, so it travels to any next hop, 8BITMIME or not.
+        var notification = """
             \(delayed ? "您的邮件尚未送达，\(reportingMTA) 的邮件系统仍在重试。" : "您的邮件未能送达以下收件人（\(reportingMTA) 的邮件系统）：")\r
             This is the mail system at \(reportingMTA).\r
             \r
@@ -52,8 +58,9 @@ public enum DeliveryStatusNotification {
 
             """
         for failure in failures {
-            text += "  <\(clean(failure.recipient))>: \(clean(failure.verdict.diagnostic))\r\n"
+            notification += "  <\(clean(failure.recipient))>: \(clean(failure.verdict.diagnostic))\r\n"
         }
+        text += String(decoding: QuotedPrintable.encode(Array(notification.utf8)), as: UTF8.self)
         // An internationalized address (SMTPUTF8) cannot stand in the ASCII-only
         // message/delivery-status part: RFC 6533's global report, with `utf-8;` addresses, then.
         let global = failures.contains { !$0.recipient.allSatisfy(\.isASCII) }
