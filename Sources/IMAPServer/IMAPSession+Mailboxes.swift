@@ -278,10 +278,6 @@ extension IMAPSession {
             return StatusResponse(.no, code: .tryCreate, text: "No such mailbox")
         }
         try require(.insert, target.access)
-        // A message has at least a header (RFC 5322); an empty one is a client's mistake.
-        if command.messages.contains(where: { $0.data.readableBytes == 0 }) {
-            return StatusResponse(.no, text: "An empty message cannot be saved")
-        }
         let mailbox = target.mailbox
         var uids: [UInt32] = []
         for message in command.messages {

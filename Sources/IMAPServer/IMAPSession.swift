@@ -393,6 +393,7 @@ actor IMAPSession {
         case .cannotDeleteInbox: StatusResponse(.no, code: .cannot, text: "INBOX cannot be deleted or renamed")
         case .hasChildren: StatusResponse(.no, code: .cannot, text: "Mailbox has children, delete them first")
         case .noSuchMessage: StatusResponse(.no, code: .expungeIssued, text: "Message no longer exists")
+        case .emptyMessage: StatusResponse(.no, text: "An empty message cannot be saved")
         }
     }
 

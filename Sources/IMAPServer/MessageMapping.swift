@@ -26,11 +26,11 @@ enum MessageMapping {
         let kind: IMAPBodyStructure.SinglePart.Kind
         if let inner = b.encapsulated {
             kind = .message(envelope(b.envelope ?? Envelope()), bodyStructure(inner), lines: UInt64(b.lines ?? 0))
-        } else if isEncapsulatingType(b) {
+        } else if b.encapsulatesMessage {
             // Not descended into (sent base64 or quoted-printable, against RFC 2046 §5.2.1, or
             // nested too deep): RFC 3501's body-type-msg still needs an envelope, a body and a
             // line count — as Dovecot, an empty envelope around an empty text/plain.
-            kind = .message(envelope(Envelope()), emptyTextBody, lines: UInt64(b.lines ?? 0))
+            kind = .message(envelope(Envelope()), bodyStructure(.emptyText(at: b.bodyRange.upperBound)), lines: UInt64(b.lines ?? 0))
         } else if b.isText {
             kind = .text(lines: UInt64(b.lines ?? 0))
         } else {
@@ -41,16 +41,6 @@ enum MessageMapping {
             description: b.contentDescription, encoding: b.encoding, size: UInt64(b.size), kind: kind, md5: b.contentMD5,
             disposition: disposition, language: b.contentLanguage ?? [], location: b.contentLocation))
     }
-
-    /// `message/rfc822` and `message/global` (RFC 6532): the types whose BODYSTRUCTURE carries
-    /// the encapsulated message.
-    static func isEncapsulatingType(_ b: BodyStructure) -> Bool {
-        b.type.lowercased() == "message" && ["rfc822", "global"].contains(b.subtype.lowercased())
-    }
-
-    static let emptyTextBody = IMAPBodyStructure.singlePart(IMAPBodyStructure.SinglePart(
-        type: "text", subtype: "plain", parameters: [IMAPBodyParameter("charset", "us-ascii")], id: nil, description: nil,
-        encoding: "7bit", size: 0, kind: .text(lines: 0), md5: nil, disposition: nil, language: [], location: nil))
 
     static func parameter(_ p: MIMEParameter) -> IMAPBodyParameter {
         IMAPBodyParameter(p.name, p.value)

@@ -50,46 +50,34 @@ public enum ConfigurationLoader {
         let asked = AskedKeys()
         var configuration = try parse(ConfigReader(providers: providers), asked: asked)
         if let file, let text = try? String(contentsOfFile: file, encoding: .utf8) {
-            if let key = listValuedKeys(inYAML: text, known: asked.all).first {
+            let keys = fileKeys(inYAML: text, known: asked.all)
+            if let key = keys.notOneValue.first {
                 throw ConfigurationError(key: key, reason: "expected one value, not a YAML list or mapping"
                                                    + " (several values are written as one text, separated by commas)")
             }
-            configuration.unknownKeys = unknownKeys(inYAML: text, known: asked.all)
+            configuration.unknownKeys = keys.unknown
         }
         return configuration
     }
 
-    /// Known keys whose value in the file is a list or a mapping: every setting reads one text
-    /// (lists as comma-separated text), and the reader would pass over such a value as if the
-    /// key were absent — `dns.servers: [300.1.1.1]` started with the system's resolvers.
-    static func listValuedKeys(inYAML text: String, known: Set<String>) -> [String] {
-        guard let root = (try? Yams.load(yaml: text)) as? [String: Any] else { return [] }
-        var keys: [String] = []
+    /// What the reader would pass over without a word, leaving defaults in force, dotted and
+    /// sorted: keys of the file that no setting reads (a misspelling such as `http.prot`), and
+    /// known keys whose value is a list or a mapping — every setting reads one text (lists as
+    /// comma-separated text); `dns.servers: [300.1.1.1]` started with the system's resolvers.
+    static func fileKeys(inYAML text: String, known: Set<String>) -> (unknown: [String], notOneValue: [String]) {
+        guard let root = (try? Yams.load(yaml: text)) as? [String: Any] else { return ([], []) }
+        var unknown: [String] = [], notOneValue: [String] = []
         func visit(_ value: Any, _ path: String) {
             if known.contains(path) {
-                if value is [Any] || value is [String: Any] { keys.append(path) }
+                if value is [Any] || value is [String: Any] { notOneValue.append(path) }
             } else if let map = value as? [String: Any] {
                 for (key, child) in map { visit(child, path.isEmpty ? key : path + "." + key) }
+            } else {
+                unknown.append(path)
             }
         }
         visit(root, "")
-        return keys.sorted()
-    }
-
-    /// The keys of a YAML file that no setting reads, dotted (`http.prot`): a misspelled key
-    /// would otherwise be ignored without a word, leaving its default in force.
-    static func unknownKeys(inYAML text: String, known: Set<String>) -> [String] {
-        guard let root = (try? Yams.load(yaml: text)) as? [String: Any] else { return [] }
-        var keys: [String] = []
-        func visit(_ value: Any, _ path: String) {
-            if let map = value as? [String: Any] {
-                for (key, child) in map { visit(child, path.isEmpty ? key : path + "." + key) }
-            } else if !known.contains(path) {
-                keys.append(path)
-            }
-        }
-        visit(root, "")
-        return keys.sorted()
+        return (unknown.sorted(), notOneValue.sorted())
     }
 
     /// Parses YAML text directly (tests, `mailward config check`).
@@ -437,7 +425,7 @@ public enum ByteSize {
     }
 }
 
-/// Every key the settings read (see ``ConfigurationLoader/unknownKeys(inYAML:known:)``).
+/// Every key the settings read (see ``ConfigurationLoader/fileKeys(inYAML:known:)``).
 final class AskedKeys: Sendable {
     private let keys = Mutex(Set<String>())
 

@@ -58,21 +58,31 @@ public struct MailAddress: Sendable, Codable, Equatable, Hashable {
 
     /// `Name <local@domain>` (or the bare address), written so that reading it back as an
     /// address list gives this one address again: a display name with a comma, angle brackets,
-    /// an `@` or another RFC 5322 special (but the period, which obsolete phrases allow) is quoted (`"Doe, John" <j@example.com>`) — unquoted,
+    /// an `@` or another RFC 5322 special is quoted (`"Doe, John" <j@example.com>`) — unquoted,
     /// `"Team <x@evil.example>, Erin" <erin@…>` read back as two recipients. Decoded text:
-    /// for showing, for a compose field, for a stored summary; not header bytes to send.
+    /// for showing, for a compose field, for a stored summary; not header bytes to send
+    /// (`MessageBuilder` encodes non-ASCII names first).
     public var formatted: String {
         guard let name = displayName, !name.isEmpty else { return address }
-        let specials: Set<Character> = ["(", ")", "<", ">", "[", "]", ":", ";", "@", "\\", ",", "\""]
-        guard name.contains(where: { specials.contains($0) }) || name.first == " " || name.last == " " else {
-            return "\(name) <\(address)>"
+        return Self.phrase(name) + " <" + address + ">"
+    }
+
+    /// A display name as an RFC 5322 phrase: as it is when it is atoms (letters, digits, the
+    /// atext symbols, spaces between them — and, RFC 6532, non-ASCII), else a quoted string
+    /// with `\` and `"` escaped.
+    static func phrase(_ name: String) -> String {
+        let atext = Set(" !#$%&'*+-/=?^_`{|}~".unicodeScalars)
+        let plain = name.first != " " && name.last != " " && name.unicodeScalars.allSatisfy { scalar in
+            !scalar.isASCII || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || atext.contains(scalar)
         }
-        var escaped = ""
+        if plain { return name }
+        var quoted = "\""
         for c in name {
-            if c == "\\" || c == "\"" { escaped.append("\\") }
-            escaped.append(c)
+            if c == "\\" || c == "\"" { quoted.append("\\") }
+            quoted.append(c)
         }
-        return "\"\(escaped)\" <\(address)>"
+        return quoted + "\""
     }
 }
 

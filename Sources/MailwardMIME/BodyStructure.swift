@@ -79,12 +79,25 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
         set { encapsulatedStorage = newValue.map { [$0] } ?? [] }
     }
 
+    /// An empty `text/plain` at `offset`: what Dovecot reports where IMAP needs a part and the
+    /// message has none to show (a multipart without parts, a message/rfc822 not descended into).
+    public static func emptyText(at offset: Int) -> BodyStructure {
+        BodyStructure(type: "text", subtype: "plain", parameters: [MIMEParameter(name: "charset", value: "us-ascii")],
+                      lines: 0, headerRange: offset..<offset, bodyRange: offset..<offset)
+    }
+
     /// `type/subtype`, lowercased.
     public var mimeType: String { (type + "/" + subtype).asciiLowercased }
     public var isMultipart: Bool { type.equalsIgnoringASCIICase("multipart") }
     public var isText: Bool { type.equalsIgnoringASCIICase("text") }
     /// `message/rfc822` or `message/global` with a parsed encapsulated message.
     public var isMessage: Bool { encapsulated != nil }
+    /// `message/rfc822` or `message/global` (RFC 6532): a type that encapsulates a message,
+    /// whether or not it was parsed (not when sent base64 or too deeply nested).
+    public var encapsulatesMessage: Bool {
+        type.equalsIgnoringASCIICase("message")
+            && (subtype.equalsIgnoringASCIICase("rfc822") || subtype.equalsIgnoringASCIICase("global"))
+    }
 
     /// The decoded value of a Content-Type parameter (RFC 2231/2047 applied).
     public func parameter(_ name: String) -> String? { MIMEParameters.decodedValue(name, in: parameters) }

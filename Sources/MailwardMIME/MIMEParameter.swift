@@ -68,8 +68,9 @@ public enum MIMEParameters {
         return (String(decoding: head, as: UTF8.self), parameters)
     }
 
-    /// Index after the comment starting at `start` (nested comments and quoted pairs honoured).
-    static func skipComment(_ b: [UInt8], from start: Int) -> Int {
+    /// Index after the comment starting at `start` (nested comments and quoted pairs honoured;
+    /// the end of `b` when it is never closed). Every header reader skips comments with it.
+    public static func skipComment(_ b: [UInt8], from start: Int) -> Int {
         var depth = 0
         var i = start
         while i < b.count {

@@ -152,13 +152,9 @@ struct EntityParser {
             }
             if structure.children.isEmpty {
                 // IMAP needs at least one part; like Dovecot, report an empty text/plain.
-                let at = bodyRange.upperBound
-                structure.children = [BodyStructure(
-                    type: "text", subtype: "plain", parameters: [MIMEParameter(name: "charset", value: "us-ascii")],
-                    lines: 0, headerRange: at..<at, bodyRange: at..<at)]
+                structure.children = [.emptyText(at: bodyRange.upperBound)]
             }
-        } else if type.equalsIgnoringASCIICase("message")
-                    && (subtype.equalsIgnoringASCIICase("rfc822") || subtype.equalsIgnoringASCIICase("global")) {
+        } else if structure.encapsulatesMessage {
             structure.lines = ByteScan.countLines(in: bytes, bodyRange)
             let identity: Bool
             switch structure.transferEncoding {

@@ -309,15 +309,8 @@ struct HeaderWriter {
     mutating func addresses(_ name: String, _ list: [MailAddress]) {
         let rendered = list.map { a -> String in
             guard let display = a.displayName, !display.isEmpty else { return a.address }
-            let phrase: String
-            if EncodedWord.needsEncoding(display) {
-                phrase = EncodedWord.encodeWords(display).joined(separator: " ")
-            } else if display.utf8.allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || " !#$%&'*+-/=?^_`{|}~".utf8.contains($0) }) {
-                phrase = display
-            } else {
-                phrase = "\"" + display.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            }
-            return phrase + " <" + a.address + ">"
+            guard EncodedWord.needsEncoding(display) else { return a.formatted }
+            return EncodedWord.encodeWords(display).joined(separator: " ") + " <" + a.address + ">"
         }
         field(name, rendered.joined(separator: ", "))
     }

@@ -43,6 +43,7 @@ struct AddressAndDateTests {
         }
         #expect(MailAddress(displayName: "Li Wei", address: "li@example.test").formatted == "Li Wei <li@example.test>")
         #expect(MailAddress(displayName: "Doe, John", address: "j@example.test").formatted == "\"Doe, John\" <j@example.test>")
+        #expect(MailAddress(displayName: "张三", address: "z@example.test").formatted == "张三 <z@example.test>")
         #expect(MailAddress(address: "j@example.test").formatted == "j@example.test")
     }
 

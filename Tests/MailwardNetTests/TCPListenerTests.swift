@@ -15,7 +15,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mw-net-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let files = try SelfSignedCertificate.ensure(in: folder, hostname: "localhost")
-        return try TLSContextFactory.serverContext(certificatePath: files.certificatePath, keyPath: files.keyPath)
+        return try ServerCertificate(certificatePath: files.certificatePath, keyPath: files.keyPath).makeContext()
     }
 
     /// Echoes lines in upper case; STARTTLS upgrades; WAKE wakes the session's own next read

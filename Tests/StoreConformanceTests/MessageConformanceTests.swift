@@ -4,6 +4,17 @@ import MailwardMIME
 import Testing
 
 @Suite struct MessageConformanceTests {
+    /// A message has at least a header: an empty one is refused by Core, whichever door brings
+    /// it (an IMAP APPEND of `{0}`), and nothing is stored.
+    @Test(arguments: StoreKind.allCases)
+    func anEmptyMessageIsRefused(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        await #expect(throws: MailError.emptyMessage) { _ = try await f.service.append([], to: inbox.id) }
+        await #expect(throws: MailError.emptyMessage) { _ = try await f.service.deliver([], to: [f.alice.id]) }
+        #expect(try await f.store.messages(mailboxID: inbox.id).isEmpty)
+    }
+
     /// A flag change over thousands of messages (IMAP `STORE 1:* +FLAGS`) changes every one of
     /// them once — also where the store splits it into several transactions — and honours
     /// UNCHANGEDSINCE per message.

@@ -305,6 +305,8 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A folder with child folders cannot be deleted; its children go first.
     case hasChildren(String)
     case noSuchMessage
+    /// A message without a single byte (an IMAP APPEND of `{0}`): a message has at least a header.
+    case emptyMessage
 
     public var description: String {
         switch self {
@@ -315,6 +317,7 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cannotDeleteInbox: "INBOX cannot be deleted"
         case .hasChildren(let n): "mailbox has child folders: \(n)"
         case .noSuchMessage: "no such message"
+        case .emptyMessage: "an empty message cannot be stored"
         }
     }
 }

@@ -156,6 +156,7 @@ public struct MailService: Sendable {
     /// Inserts copies of one body into several mailboxes at once.
     public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
+        guard !raw.isEmpty else { throw MailError.emptyMessage }
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         let records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata, body: body)

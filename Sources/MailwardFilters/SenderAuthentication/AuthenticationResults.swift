@@ -1,3 +1,5 @@
+import MailwardMIME
+
 /// The `Authentication-Results` field (RFC 8601) that records what the checks found, for the
 /// recipient's client and filters. Pure.
 enum AuthenticationResults {
@@ -31,51 +33,39 @@ enum AuthenticationResults {
     /// optional folding white space and comments (which nest, and may hold quoted pairs), a
     /// `value` — a token, or a quoted string whose quotes and escapes do not count. A forger
     /// may write ours in any of these spellings to have the field kept (§5 says remove it).
-    /// Read over Unicode scalars: as `Character`s, a folded line's CR LF is one character and
-    /// would never equal "\r" or "\n".
+    /// Read over bytes: as `Character`s, a folded line's CR LF is one character and would never
+    /// equal "\r" or "\n".
     static func authservID(ofValue value: String) -> String? {
-        let scalars = Array(value.unicodeScalars)
+        let b = Array(value.utf8)
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
         var i = 0
-        func isBlank(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\r" || s == "\n" }
         // Folding white space and comments.
-        while i < scalars.count {
-            if isBlank(scalars[i]) {
-                i += 1
-            } else if scalars[i] == "(" {
-                var depth = 0
-                while i < scalars.count {
-                    switch scalars[i] {
-                    case "\\": i += 1
-                    case "(": depth += 1
-                    case ")": depth -= 1
-                    default: break
-                    }
-                    i += 1
-                    if depth == 0 { break }
-                }
-                if depth != 0 { return nil }
+        while i < b.count, isBlank(b[i]) || b[i] == UInt8(ascii: "(") {
+            if b[i] == UInt8(ascii: "(") {
+                i = MIMEParameters.skipComment(b, from: i)
+                if i == b.count { return nil }  // never closed
             } else {
-                break
+                i += 1
             }
         }
-        guard i < scalars.count else { return nil }
-        var id = String.UnicodeScalarView()
-        if scalars[i] == "\"" {
+        var id: [UInt8] = []
+        if i < b.count, b[i] == UInt8(ascii: "\"") {
             i += 1
-            while i < scalars.count, scalars[i] != "\"" {
-                if scalars[i] == "\\", i + 1 < scalars.count { i += 1 }
-                if !(scalars[i] == "\r" || scalars[i] == "\n") { id.append(scalars[i]) }
+            while i < b.count, b[i] != UInt8(ascii: "\"") {
+                if b[i] == UInt8(ascii: "\\"), i + 1 < b.count { i += 1 }
+                if b[i] != 0x0D && b[i] != 0x0A { id.append(b[i]) }
                 i += 1
             }
+            // Blanks inside the quotes do not make another name either.
+            while let first = id.first, isBlank(first) { id.removeFirst() }
+            while let last = id.last, isBlank(last) { id.removeLast() }
         } else {
-            while i < scalars.count, !isBlank(scalars[i]), scalars[i] != ";", scalars[i] != "(" {
-                id.append(scalars[i])
+            while i < b.count, !isBlank(b[i]), b[i] != UInt8(ascii: ";"), b[i] != UInt8(ascii: "(") {
+                id.append(b[i])
                 i += 1
             }
         }
-        // Blanks inside the quotes do not make another name either.
-        let text = String(String.UnicodeScalarView(id.drop(while: isBlank).reversed().drop(while: isBlank).reversed()))
-        return text.isEmpty ? nil : text.lowercased()
+        return id.isEmpty ? nil : String(decoding: id, as: UTF8.self).lowercased()
     }
 
     /// A comment: printable ASCII without parentheses or backslashes, at most 100 characters.

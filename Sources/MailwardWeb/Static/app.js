@@ -1,12 +1,13 @@
 // Mailward pages: small vanilla script that drives the JSON API (/api/v1). No build step.
 (function () {
   'use strict';
-  /* `Name <address>` as the server reads it back: a display name with a comma, angle brackets,
-     an @ or another special is quoted (MailAddress.formatted), else a sender named
-     "Alice <alice@partner.example>, Bob" would add a recipient the user never chose. */
+  /* `Name <address>` as the server reads it back, by MailAddress.formatted's rule: a display
+     name of anything but atoms (letters, digits, atext symbols, spaces, non-ASCII) is quoted,
+     else a sender named "Alice <alice@partner.example>, Bob" would add a recipient the user
+     never chose. */
   function formatAddress(name, address) {
     if (!name) return address;
-    if (!/[()<>\[\]:;@\\,"]/.test(name) && name.trim() === name) return name + ' <' + address + '>';
+    if (/^[A-Za-z0-9!#$%&'*+\-\/=?^_`{|}~ \u0080-\uffff]*$/.test(name) && name.trim() === name) return name + ' <' + address + '>';
     return '"' + name.replace(/[\\"]/g, '\\$&') + '" <' + address + '>';
   }
 

@@ -2,14 +2,8 @@ import Foundation
 import NIOSSL
 import Synchronization
 
-/// Server TLS contexts from PEM files (the self-signed bootstrap pair or an administrator's).
-public enum TLSContextFactory {
-    public static func serverContext(certificatePath: String, keyPath: String) throws -> NIOSSLContext {
-        try ServerCertificate(certificatePath: certificatePath, keyPath: keyPath).makeContext()
-    }
-}
-
-/// The server's certificate chain and private key, read from their files at start and again
+/// The server's certificate chain and private key (the self-signed bootstrap pair or an
+/// administrator's PEM files), read from their files at start and again
 /// on ``reload()`` (the server calls it on SIGHUP): every TLS handshake takes the pair current
 /// at that moment — NIOSSL's per-handshake context callback —, so a renewed certificate
 /// (Let's Encrypt's every 60–90 days) serves new connections without a restart; connections
