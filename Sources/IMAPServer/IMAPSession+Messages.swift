@@ -282,12 +282,12 @@ extension IMAPSession {
                                         keys: command.keys)
         let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
         var matched: [MessageRecord] = []
-        func evaluate(_ record: MessageRecord, _ parsed: ParsedMessage?) {
+        func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {
             guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
-            if evaluator.matches(command.keys, record: record, sequence: sequence, parsed: parsed) { matched.append(record) }
+            if evaluator.matches(command.keys, record: record, sequence: sequence, headers: headers) { matched.append(record) }
         }
         if needsHeaders {
-            try await mail.forEachParsed(records) { record, parsed in evaluate(record, parsed) }
+            try await mail.forEachHeader(records) { record, headers in evaluate(record, headers) }
         } else {
             for record in records { evaluate(record, nil) }
         }
@@ -322,9 +322,9 @@ extension IMAPSession {
         let candidates = records.filter { record in strings.contains { textHits[$0]?.contains(record.id) == true } }
         guard !candidates.isEmpty else { return [:] }
         var suspects: [(MessageRecord, Set<String>)] = []
-        try await mail.forEachParsed(candidates) { record, parsed in
-            guard let parsed else { return }
-            let headerText = ParsedMessage.headerSearchText(parsed.headers)
+        try await mail.forEachHeader(candidates) { record, headers in
+            guard let headers else { return }
+            let headerText = ParsedMessage.headerSearchText(headers)
             let inHeaders = strings.filter { text in
                 textHits[text]?.contains(record.id) == true && MailService.searchTerms(text).contains { SearchEvaluator.contains(headerText, $0) }
             }

@@ -100,15 +100,15 @@ struct SearchEvaluator {
         return keys.contains(where: visit)
     }
 
-    func matches(_ keys: [SearchKey], record: MessageRecord, sequence: UInt32, parsed: ParsedMessage?) -> Bool {
-        keys.allSatisfy { matches($0, record: record, sequence: sequence, parsed: parsed) }
+    func matches(_ keys: [SearchKey], record: MessageRecord, sequence: UInt32, headers: [HeaderField]?) -> Bool {
+        keys.allSatisfy { matches($0, record: record, sequence: sequence, headers: headers) }
     }
 
-    func matches(_ key: SearchKey, record: MessageRecord, sequence: UInt32, parsed: ParsedMessage?) -> Bool {
+    func matches(_ key: SearchKey, record: MessageRecord, sequence: UInt32, headers: [HeaderField]?) -> Bool {
         let flags = record.flags
         func header(_ name: String, contains value: String) -> Bool {
-            guard let parsed else { return false }
-            let values = parsed.headers(named: name)
+            guard let headers else { return false }
+            let values = headers.all(named: name)
             if value.isEmpty { return !values.isEmpty }
             return values.contains { Self.contains($0, value) || Self.contains(EncodedWord.decode($0), value) }
         }
@@ -139,18 +139,18 @@ struct SearchEvaluator {
             return s.isEmpty || (textHits[s]?.contains(record.id) == true && headerOnlyHits[s]?.contains(record.id) != true)
         case .text(let s):
             if s.isEmpty || textHits[s]?.contains(record.id) == true { return true }
-            return parsed?.headers.contains { Self.contains($0.value, s) || Self.contains(EncodedWord.decode($0.value), s) } ?? false
+            return headers?.contains { Self.contains($0.value, s) || Self.contains(EncodedWord.decode($0.value), s) } ?? false
         case .before(let d): return MessageMapping.day(record.internalDate) < d
         case .on(let d): return MessageMapping.day(record.internalDate) == d
         case .since(let d): return MessageMapping.day(record.internalDate) >= d
         case .sentBefore(let d):
-            guard let sent = parsed?.date else { return false }
+            guard let sent = sentDate(headers) else { return false }
             return MessageMapping.day(sent) < d
         case .sentOn(let d):
-            guard let sent = parsed?.date else { return false }
+            guard let sent = sentDate(headers) else { return false }
             return MessageMapping.day(sent) == d
         case .sentSince(let d):
-            guard let sent = parsed?.date else { return false }
+            guard let sent = sentDate(headers) else { return false }
             return MessageMapping.day(sent) >= d
         case .larger(let n): return UInt64(record.size) > n
         case .smaller(let n): return UInt64(record.size) < n
@@ -163,12 +163,17 @@ struct SearchEvaluator {
             guard let merged = numberSets[set] else { return saved.contains(record.uid) }
             return SelectedMailbox.contains(merged, sequence)
         case .modSequence(let m): return UInt64(max(record.modSeq, 0)) >= m
-        case .not(let k): return !matches(k, record: record, sequence: sequence, parsed: parsed)
+        case .not(let k): return !matches(k, record: record, sequence: sequence, headers: headers)
         case .or(let a, let b):
-            return matches(a, record: record, sequence: sequence, parsed: parsed)
-                || matches(b, record: record, sequence: sequence, parsed: parsed)
-        case .and(let ks): return matches(ks, record: record, sequence: sequence, parsed: parsed)
+            return matches(a, record: record, sequence: sequence, headers: headers)
+                || matches(b, record: record, sequence: sequence, headers: headers)
+        case .and(let ks): return matches(ks, record: record, sequence: sequence, headers: headers)
         }
+    }
+
+    /// The `Date:` field's moment, as ``ParsedMessage/date`` reads it.
+    private func sentDate(_ headers: [HeaderField]?) -> Date? {
+        headers?.first(named: "Date").flatMap(MailDate.parse)
     }
 
     static func contains(_ haystack: String, _ needle: String) -> Bool {

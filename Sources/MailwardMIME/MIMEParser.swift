@@ -27,6 +27,26 @@ public enum MIMEParser {
             .map { HeaderParser.value($0, in: bytes, declaredCharset: nil) }
     }
 
+    /// The message's own header fields, decoded exactly as ``parse(_:searchText:)`` decodes them,
+    /// without parsing the body — what IMAP's header searches need (`SUBJECT`, `FROM`,
+    /// `HEADER`, `SENTSINCE`…), at a fraction of a whole parse's cost. Only a field with raw
+    /// 8-bit bytes that are not UTF-8 depends on the body (they are read in the charset the
+    /// message's text parts declare); such a message is parsed whole.
+    public static func headerFields(_ bytes: [UInt8]) -> [HeaderField] {
+        let block = HeaderParser.scan(bytes, in: 0..<bytes.count)
+        var fields: [HeaderField] = []
+        fields.reserveCapacity(block.fields.count)
+        for field in block.fields {
+            let raw = HeaderParser.valueBytes(field, in: bytes)
+            if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+                return parseStructure(bytes).headers
+            }
+            fields.append(HeaderField(name: HeaderParser.name(field, in: bytes),
+                                      value: HeaderParser.value(field, in: bytes, declaredCharset: nil)))
+        }
+        return fields
+    }
+
     /// The addresses of the message's `From:` fields, one list per field.
     public static func authors(of bytes: [UInt8]) -> [[MailAddress]] {
         headerValues(named: "From", in: bytes).map(AddressParser.parse)

@@ -121,6 +121,23 @@ struct FixtureTests {
         }
     }
 
+    /// IMAP's header searches read only the header section: for every fixture and corpus file
+    /// (raw Latin-1 and GB2312 headers among them, which depend on the parts' charset) the fields
+    /// are exactly the whole parse's.
+    @Test func headerFieldsAloneEqualTheWholeParse() throws {
+        var files = TestSupport.fixtureNames().map { TestSupport.fixturesDirectory.appendingPathComponent($0) }
+        files += TestSupport.corpusFiles()
+        var rawEightBit = 0
+        for url in files {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            let whole = MIMEParser.parse(bytes, searchText: false).headers
+            #expect(MIMEParser.headerFields(bytes) == whole, "\(url.lastPathComponent)")
+            if whole.contains(where: { $0.value.unicodeScalars.contains { $0.value >= 0x80 } }) { rawEightBit += 1 }
+        }
+        #expect(files.count >= 12)
+        if !TestSupport.corpusFiles().isEmpty { #expect(rawEightBit > 0) }
+    }
+
     /// Speed lives in `Benchmarks/`; this checks the typical 10 KB shape parses into the expected parts.
     @Test func tenKilobyteMessageParsesIntoItsParts() {
         var b = MessageBuilder(date: Date(timeIntervalSince1970: 0))

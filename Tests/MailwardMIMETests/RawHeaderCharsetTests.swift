@@ -45,6 +45,9 @@ struct RawHeaderCharsetTests {
         let subject = Array("Die Hasen und die Fr".utf8) + [0xF6] + Array("sche".utf8)
         #expect(MIMEParser.parse(Self.multipart(subject: subject, partCharset: "iso-8859-1")).subject == "Die Hasen und die Frösche")
         #expect(MIMEParser.parse(Self.multipart(subject: subject, partCharset: "windows-1252")).subject == "Die Hasen und die Frösche")
+        // The header-only read (IMAP's header searches) needs the part's charset too.
+        #expect(MIMEParser.headerFields(Self.multipart(subject: subject, partCharset: "iso-8859-1")).first(named: "Subject")
+                == "Die Hasen und die Frösche")
         // A top-level charset comes first.
         let top = Array("Subject: ".utf8) + subject + Array("\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nx\r\n".utf8)
         #expect(MIMEParser.parse(top).subject == "Die Hasen und die Frösche")

@@ -206,19 +206,24 @@ public struct MailService: Sendable {
         return MIMEParser.parse(try await self.raw(record), searchText: false)
     }
 
-    /// Walks `records` in order with each one's parse (nil when its body is gone), small bodies
-    /// read fifty at a time — IMAP SEARCH on headers over a whole folder. Between batches the
-    /// task yields: the reads and parses are synchronous and run on an event loop, and a folder
-    /// of 100 000 messages took seconds during which that loop's other sessions (IMAP, the MX
-    /// door) got no turn.
-    public func forEachParsed(_ records: [MessageRecord],
-                              _ body: (MessageRecord, ParsedMessage?) async throws -> Void) async throws {
+    /// Walks `records` in order with each one's top-level header fields (nil when its body is
+    /// gone), small bodies read fifty at a time — IMAP SEARCH on headers over a whole folder. Only
+    /// the header section of a small body is parsed (``MIMEParser/headerFields(_:)``); a big one's
+    /// come from the parse cached at delivery. Between batches the task yields: the reads and
+    /// parses are synchronous and run on an event loop, and a folder of 100 000 messages took
+    /// seconds during which that loop's other sessions (IMAP, the MX door) got no turn.
+    public func forEachHeader(_ records: [MessageRecord],
+                              _ body: (MessageRecord, [HeaderField]?) async throws -> Void) async throws {
         for start in stride(from: 0, to: records.count, by: 50) {
             if start > 0 { await Task.yield() }
             let chunk = Array(records[start..<min(start + 50, records.count)])
             let bodies = try await inlineBodies(chunk)
             for record in chunk {
-                try await body(record, try? await parsed(record, raw: bodies[record.blobID]))
+                if let raw = bodies[record.blobID] {
+                    try await body(record, MIMEParser.headerFields(raw))
+                } else {
+                    try await body(record, (try? await parsed(record))?.headers)
+                }
             }
         }
     }
