@@ -123,6 +123,10 @@ public actor InMemoryMailStore: MailStore {
         messagesByID.values.filter { $0.mailboxID == mailboxID }.sorted { $0.uid < $1.uid }
     }
 
+    public func messageSizes(mailboxID: MailboxID) -> [MessageSize] {
+        messages(mailboxID: mailboxID).map { MessageSize(uid: $0.uid, size: $0.size) }
+    }
+
     public func messagePage(mailboxID: MailboxID, offset: Int, limit: Int) -> (total: Int, records: [MessageRecord]) {
         let all = messages(mailboxID: mailboxID).sorted { ($0.internalDate, $0.uid) > ($1.internalDate, $1.uid) }
         return (all.count, Array(all.dropFirst(max(0, offset)).prefix(max(0, limit))))

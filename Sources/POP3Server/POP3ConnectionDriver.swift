@@ -14,7 +14,8 @@ struct POP3ConnectionDriver {
     private struct Login {
         var account: Account
         var credential: ClientCredential
-        var records: [MessageUID: MessageRecord]
+        /// The INBOX the maildrop lists.
+        var mailboxID: MailboxID
     }
 
     /// Flush once this much output is buffered (large RETR answers go out in pieces).
@@ -201,12 +202,12 @@ struct POP3ConnectionDriver {
             }
             do {
                 let inbox = try await door.mail.inbox(accountID: account.id)
-                let records = try await door.mail.store.messages(mailboxID: inbox.id).sorted { $0.uid < $1.uid }
-                login = Login(account: account, credential: credential,
-                              records: Dictionary(records.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first }))
-                logger.info("login", metadata: ["user": "\(account.address)", "messages": "\(records.count)"])
+                // UIDs and sizes only: a message's record is read when it is sent.
+                let sizes = try await door.mail.store.messageSizes(mailboxID: inbox.id)
+                login = Login(account: account, credential: credential, mailboxID: inbox.id)
+                logger.info("login", metadata: ["user": "\(account.address)", "messages": "\(sizes.count)"])
                 return .loggedIn(POP3Maildrop(mailboxID: inbox.id, uidValidity: inbox.uidValidity,
-                                              messages: records.map { .init(uid: $0.uid, size: $0.size) }))
+                                              messages: sizes.map { .init(uid: $0.uid, size: $0.size) }))
             } catch {
                 await lease?.release()
                 lease = nil
@@ -241,7 +242,21 @@ struct POP3ConnectionDriver {
             await perform(session.storeUnavailable())
             return
         }
-        guard let record = login?.records[message.uid], let raw = try? await door.mail.raw(record) else {
+        guard let mailboxID = login?.mailboxID else { return }
+        let record: MessageRecord?
+        do {
+            record = try await door.mail.store.messages(mailboxID: mailboxID, uids: [message.uid]).first
+        } catch {
+            POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
+            return
+        }
+        guard let record else {
+            // Expunged meanwhile by IMAP or the webmail: permanent, so no [SYS/TEMP] (a client
+            // would try again forever); the next session's list no longer has it.
+            POP3Response.err("Message was deleted by another client").write(into: &output)
+            return
+        }
+        guard let raw = try? await door.mail.raw(record) else {
             POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
             return
         }
@@ -262,7 +277,6 @@ struct POP3ConnectionDriver {
         if markSeen, !record.flags.contains(MessageFlags.seen) {
             do {
                 _ = try await door.mail.updateFlags(mailboxID: record.mailboxID, uids: [record.uid], change: .add([MessageFlags.seen]))
-                login?.records[message.uid]?.flags.insert(MessageFlags.seen)
             } catch {
                 logger.warning("cannot mark a message seen", metadata: ["error": "\(error)"])
             }

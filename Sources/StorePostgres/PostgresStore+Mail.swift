@@ -171,6 +171,12 @@ extension PostgresStore: MailStore {
         try await rows(Self.selectMessages(where: "m.mailbox_id = \(mailboxID) ORDER BY m.uid")).map(Self.record)
     }
 
+    public func messageSizes(mailboxID: MailboxID) async throws -> [MessageSize] {
+        try await rows("SELECT uid, size FROM messages WHERE mailbox_id = \(mailboxID) ORDER BY uid").map {
+            MessageSize(uid: MessageUID(truncatingIfNeeded: try $0.get("uid", as: Int64.self)), size: try $0.get("size", as: Int.self))
+        }
+    }
+
     public func messagePage(mailboxID: MailboxID, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
         try await transaction { connection in
             let total = try await connection.rows("SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = \(mailboxID)",

@@ -156,6 +156,18 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func messageSizes(mailboxID: MailboxID) async throws -> [MessageSize] {
+        try await pool.read { db in
+            var sizes: [MessageSize] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT uid, size FROM messages WHERE mailbox_id = ? ORDER BY uid"),
+                                           arguments: [mailboxID])
+            while let row = try rows.next() {
+                sizes.append(MessageSize(uid: MessageUID(truncatingIfNeeded: row[0] as Int64), size: row[1]))
+            }
+            return sizes
+        }
+    }
+
     public func messagePage(mailboxID: MailboxID, offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
         try await pool.read { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE mailbox_id = ?"),

@@ -63,6 +63,29 @@ import Testing
         try await fixture.stop()
     }
 
+    /// The maildrop lists UIDs and sizes at login; a message another client expunged meanwhile
+    /// is refused for good (no [SYS/TEMP]: a client would retry it forever), the others still
+    /// come, and RETR marks \\Seen from the message's current flags.
+    @Test func messageExpungedDuringTheSessionIsRefusedForGood() async throws {
+        let fixture = try await POP3Fixture.start()
+        let inbox = try await fixture.server.runtime.mail.inbox(accountID: fixture.account.id)
+        let uids = try await fixture.inbox().map(\.uid).sorted()
+        let client = try await fixture.loggedInClient()
+        #expect(try await client.command("STAT").hasPrefix("+OK 3 "))
+        _ = try await fixture.server.runtime.mail.remove(mailboxID: inbox.id, uids: [uids[0]], onlyDeleted: false)
+
+        #expect(try await client.command("RETR 1") == "-ERR Message was deleted by another client")
+        #expect(try await client.command("RETR 2").hasPrefix("+OK"))
+        _ = try await client.multiline()
+        #expect(try await client.command("LIST 1").hasPrefix("+OK 1 "))  // numbers never change in a session
+        #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        #expect(await client.waitForClose())
+        let left = try await fixture.inbox().sorted { $0.uid < $1.uid }
+        #expect(left.map(\.uid) == Array(uids.dropFirst()))
+        #expect(left.map { $0.flags.contains(MessageFlags.seen) } == [true, false])
+        try await fixture.stop()
+    }
+
     @Test func droppedConnectionKeepsEverything() async throws {
         let fixture = try await POP3Fixture.start()
         let client = try await fixture.loggedInClient()

@@ -15,6 +15,25 @@ import Testing
         #expect(try await f.store.messages(mailboxID: inbox.id).isEmpty)
     }
 
+    /// A POP3 login's list: every copy's UID and size in UID order, as the full records say —
+    /// after an expunge too, and nothing of another folder.
+    @Test(arguments: StoreKind.allCases)
+    func messageSizesListTheFolderInUIDOrder(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        for n in 1...4 {
+            _ = try await f.service.deliver(MailFixture.message(subject: "size \(n)", body: String(repeating: "x", count: n * 100)),
+                                            to: [f.alice.id])
+        }
+        let sent = try await f.service.specialMailbox(accountID: f.alice.id, .sent)
+        _ = try await f.service.append(MailFixture.message(subject: "elsewhere", body: "y"), to: sent.id)
+        let records = try await f.store.messages(mailboxID: inbox.id)
+        _ = try await f.service.remove(mailboxID: inbox.id, uids: [records[1].uid], onlyDeleted: false)
+        let expected = records.filter { $0.uid != records[1].uid }.map { MessageSize(uid: $0.uid, size: $0.size) }
+        #expect(try await f.store.messageSizes(mailboxID: inbox.id) == expected)
+        #expect(Set(expected.map(\.size)).count == 3)
+    }
+
     /// A flag change over thousands of messages (IMAP `STORE 1:* +FLAGS`) changes every one of
     /// them once — also where the store splits it into several transactions — and honours
     /// UNCHANGEDSINCE per message.

@@ -1,5 +1,17 @@
 /// One message as IMAP keeps a selected mailbox in step: UID, flags and MODSEQ only — no
 /// summary and no cached parse, so reading a whole mailbox of these costs no JSON decoding.
+/// A copy's UID and size: all a POP3 maildrop lists (``MailStore/messageSizes(mailboxID:)``).
+public struct MessageSize: Hashable, Sendable {
+    public var uid: MessageUID
+    /// The stored octets.
+    public var size: Int
+
+    public init(uid: MessageUID, size: Int) {
+        self.uid = uid
+        self.size = size
+    }
+}
+
 public struct MessageState: Hashable, Sendable {
     public var uid: MessageUID
     public var modSeq: ModSeq
