@@ -18,6 +18,8 @@ struct SearchEvaluator {
     /// Sequence sets of the keys, merged once (a hostile set of many ranges costs log n per message).
     private var uidSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
     private var numberSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
+    /// The header keys' strings, prepared once for the many values they meet.
+    private var needles: [String: SearchNeedle] = [:]
 
     init(textHits: [String: Set<MessageID>], headerOnlyHits: [String: Set<MessageID>] = [:], now: Date,
          largestUID: MessageUID, messageCount: UInt32, saved: [MessageUID], keys: [SearchKey]) {
@@ -31,6 +33,8 @@ struct SearchEvaluator {
             switch key {
             case .uid(.ranges(let r)): uidSets[.ranges(r)] = SelectedMailbox.merged(r, largest: largestUID)
             case .sequenceNumbers(.ranges(let r)): numberSets[.ranges(r)] = SelectedMailbox.merged(r, largest: messageCount)
+            case .bcc(let s), .cc(let s), .from(let s), .to(let s), .subject(let s), .header(_, let s), .text(let s):
+                if needles[s] == nil { needles[s] = SearchNeedle(s) }
             case .not(let k): visit(k)
             case .or(let a, let b): visit(a); visit(b)
             case .and(let ks): ks.forEach(visit)
@@ -110,7 +114,8 @@ struct SearchEvaluator {
             guard let headers else { return false }
             let values = headers.all(named: name)
             if value.isEmpty { return !values.isEmpty }
-            return values.contains { Self.contains($0, value) || Self.contains(EncodedWord.decode($0), value) }
+            let needle = needles[value] ?? SearchNeedle(value)
+            return values.contains { Self.holds($0, needle) }
         }
         switch key {
         case .all: return true
@@ -139,7 +144,8 @@ struct SearchEvaluator {
             return s.isEmpty || (textHits[s]?.contains(record.id) == true && headerOnlyHits[s]?.contains(record.id) != true)
         case .text(let s):
             if s.isEmpty || textHits[s]?.contains(record.id) == true { return true }
-            return headers?.contains { Self.contains($0.value, s) || Self.contains(EncodedWord.decode($0.value), s) } ?? false
+            let needle = needles[s] ?? SearchNeedle(s)
+            return headers?.contains { Self.holds($0.value, needle) } ?? false
         case .before(let d): return MessageMapping.day(record.internalDate) < d
         case .on(let d): return MessageMapping.day(record.internalDate) == d
         case .since(let d): return MessageMapping.day(record.internalDate) >= d
@@ -176,7 +182,14 @@ struct SearchEvaluator {
         headers?.first(named: "Date").flatMap(MailDate.parse)
     }
 
+    /// Whether a header value holds the needle as written or once its encoded words are decoded.
+    private static func holds(_ value: String, _ needle: SearchNeedle) -> Bool {
+        if needle.isFound(in: value) { return true }
+        let decoded = EncodedWord.decode(value)
+        return decoded != value && needle.isFound(in: decoded)
+    }
+
     static func contains(_ haystack: String, _ needle: String) -> Bool {
-        haystack.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+        SearchNeedle(needle).isFound(in: haystack)
     }
 }
