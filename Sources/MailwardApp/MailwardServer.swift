@@ -60,6 +60,12 @@ public final class MailwardServer: Sendable {
             settings: .init(host: configuration.listenAddress, port: configuration.http.port,
                             requestTimeout: .seconds(configuration.http.requestTimeout)),
             health: { (try? await store.domains()) != nil },
+            refreshGauges: { [clock = runtime.clock] in
+                // Unreadable now (the database away): the gauges keep their last values.
+                guard let backlog = try? await store.backlog() else { return }
+                MailMetrics.outboundQueue(messages: backlog.messages, recipients: backlog.recipients,
+                                          oldestWaitSeconds: backlog.oldestQueuedAt.map { max(0, clock.now.timeIntervalSince($0)) } ?? 0)
+            },
             registry: registry,
             logger: logger,
             security: WebSecurity(env: runtime.security, secureCookies: configuration.http.secureCookies,

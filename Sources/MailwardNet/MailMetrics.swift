@@ -32,6 +32,14 @@ public enum MailMetrics {
         }
     }
 
+    /// The outbound queue as it is now (set when `/metrics` is read): messages and recipients
+    /// still to deliver, and how long the oldest of them has waited (0 when none waits).
+    public static func outboundQueue(messages: Int, recipients: Int, oldestWaitSeconds: Double) {
+        Gauge(label: "mailward_outbound_queue_messages").record(messages)
+        Gauge(label: "mailward_outbound_queue_recipients").record(recipients)
+        Gauge(label: "mailward_outbound_queue_oldest_seconds").record(oldestWaitSeconds)
+    }
+
     /// One outbound delivery attempt's end for a recipient: `delivered`, `deferred` or `bounced`.
     public static func outbound(result: String, recipients: Int = 1) {
         Counter(label: "mailward_outbound_recipients_total", dimensions: [("result", result)]).increment(by: recipients)

@@ -119,6 +119,14 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
         state.withLock { $0.messages.removeValue(forKey: id) != nil }
     }
 
+    public func backlog() async throws -> QueueBacklog {
+        state.withLock { s in
+            let waiting = s.messages.values.filter { !$0.pendingRecipients.isEmpty }
+            return QueueBacklog(messages: waiting.count, recipients: waiting.map(\.pendingRecipients.count).reduce(0, +),
+                                oldestQueuedAt: waiting.map(\.createdAt).min())
+        }
+    }
+
     public func nextAttemptDate() async throws -> Date? {
         state.withLock { s in s.messages.values.flatMap(\.pendingRecipients).map(\.nextAttemptAt).min() }
     }

@@ -23,18 +23,22 @@ public struct WebDoor: Sendable {
 
     /// Answers whether the server can do its work (the store answers).
     public typealias HealthCheck = @Sendable () async -> Bool
+    /// Brings the gauges that are read rather than counted (the outbound queue) up to date.
+    public typealias GaugeRefresh = @Sendable () async -> Void
 
     let settings: Settings
     let health: HealthCheck
+    let refreshGauges: GaugeRefresh
     let registry: PrometheusCollectorRegistry
     let logger: Logger
     let security: WebSecurity?
     let mail: WebMail?
 
-    public init(settings: Settings, health: @escaping HealthCheck, registry: PrometheusCollectorRegistry, logger: Logger,
-                security: WebSecurity? = nil, mail: WebMail? = nil) {
+    public init(settings: Settings, health: @escaping HealthCheck, refreshGauges: @escaping GaugeRefresh = {},
+                registry: PrometheusCollectorRegistry, logger: Logger, security: WebSecurity? = nil, mail: WebMail? = nil) {
         self.settings = settings
         self.health = health
+        self.refreshGauges = refreshGauges
         self.registry = registry
         self.logger = logger
         self.security = security
@@ -78,7 +82,9 @@ public struct WebDoor: Sendable {
                             headers: [.contentType: "application/json", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+        let refreshGauges = self.refreshGauges
         router.get("metrics") { _, _ -> Response in
+            await refreshGauges()
             var bytes: [UInt8] = []
             registry.emit(into: &bytes)
             return Response(status: .ok,

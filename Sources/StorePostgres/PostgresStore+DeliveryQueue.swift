@@ -145,6 +145,15 @@ extension PostgresStore: DeliveryQueueStore {
             .first?.get("t", as: Double?.self).map(Date.init(timeIntervalSince1970:))
     }
 
+    public func backlog() async throws -> QueueBacklog {
+        let row = try await rows("""
+            SELECT COUNT(DISTINCT r.message_id) AS messages, COUNT(*) AS recipients, MIN(m.created_at) AS oldest
+            FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id WHERE r.state = 'pending'
+            """).first
+        return QueueBacklog(messages: try row?.get("messages", as: Int.self) ?? 0, recipients: try row?.get("recipients", as: Int.self) ?? 0,
+                            oldestQueuedAt: try row?.get("oldest", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
+    }
+
     static func queuedMessage(_ connection: PostgresConnection, logger: Logger, id: String) async throws -> QueuedMessage? {
         guard let row = try await connection.rows("SELECT * FROM outbound_messages WHERE id = \(id)", logger: logger).first else {
             return nil

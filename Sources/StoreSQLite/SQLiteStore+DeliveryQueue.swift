@@ -141,6 +141,17 @@ extension SQLiteStore: DeliveryQueueStore {
         }
     }
 
+    public func backlog() async throws -> QueueBacklog {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT r.message_id), COUNT(*), MIN(m.created_at)
+                FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id WHERE r.state = 'pending'
+                """)
+            return QueueBacklog(messages: row?[0] ?? 0, recipients: row?[1] ?? 0,
+                                oldestQueuedAt: (row?[2] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
     static func queuedMessage(_ db: Database, id: String) throws -> QueuedMessage? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbound_messages WHERE id = ?", arguments: [id]) else {
             return nil

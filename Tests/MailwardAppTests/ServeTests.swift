@@ -63,6 +63,10 @@ import Testing
         #expect(metrics.contains(#"mailward_logins_total{door="imap",result="failure"} 1"#))
         #expect(metrics.contains(#"mailward_connections_open{door="imap"} 1"#))
         #expect(metrics.contains(#"hb_requests{http_route="/healthz""#))
+        // The outbound queue, read when /metrics is: the demo queues nothing.
+        #expect(metrics.contains("mailward_outbound_queue_messages 0"), "\(metrics)")
+        #expect(metrics.contains("mailward_outbound_queue_recipients 0"))
+        #expect(metrics.contains("mailward_outbound_queue_oldest_seconds 0"))
 
         // The command line works while the server runs on the same folder.
         #expect(try await runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)

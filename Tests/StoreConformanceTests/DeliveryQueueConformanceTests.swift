@@ -33,6 +33,22 @@ import Testing
         }
     }
 
+    /// `/metrics`' queue gauges: pending recipients, their messages, the oldest one's time;
+    /// finished recipients and messages no longer count.
+    @Test(arguments: StoreKind.allCases)
+    func backlogCountsWhatWaits(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try await kind.makeQueueStores()
+        #expect(try await queue.backlog() == QueueBacklog(messages: 0, recipients: 0, oldestQueuedAt: nil))
+        try await enqueue(queue, blobs, id: "old", recipients: ["a@x.test", "b@x.test"], at: t0)
+        try await enqueue(queue, blobs, id: "new", recipients: ["c@y.test"], at: t0 + 60)
+        #expect(try await queue.backlog() == QueueBacklog(messages: 2, recipients: 3, oldestQueuedAt: t0))
+        let old = try #require(try await queue.message(id: "old"))
+        try await queue.record(messageID: "old", recipientIDs: [old.recipients[0].id], outcome: .delivered(detail: "250 ok"), at: t0)
+        #expect(try await queue.backlog() == QueueBacklog(messages: 2, recipients: 2, oldestQueuedAt: t0))
+        try await queue.record(messageID: "old", recipientIDs: [old.recipients[1].id], outcome: .failed(error: "550 no"), at: t0)
+        #expect(try await queue.backlog() == QueueBacklog(messages: 1, recipients: 1, oldestQueuedAt: t0 + 60))
+    }
+
     @Test(arguments: StoreKind.allCases)
     func claimsAreDueOnlyAndLeased(_ kind: StoreKind) async throws {
         let (queue, _, blobs) = try await kind.makeQueueStores()

@@ -48,6 +48,21 @@ public struct QueuedRecipient: Sendable, Equatable, Codable {
 }
 
 /// A message in the outbound queue: the envelope, the body's blob and every recipient.
+/// How much outbound mail waits (`/metrics`: what an administrator alerts on, as `mailq` for
+/// Postfix): recipients still to deliver, the messages they belong to, and when the oldest of
+/// those messages was queued.
+public struct QueueBacklog: Sendable, Equatable {
+    public var messages: Int
+    public var recipients: Int
+    public var oldestQueuedAt: Date?
+
+    public init(messages: Int, recipients: Int, oldestQueuedAt: Date?) {
+        self.messages = messages
+        self.recipients = recipients
+        self.oldestQueuedAt = oldestQueuedAt
+    }
+}
+
 public struct QueuedMessage: Sendable, Equatable {
     public var id: String
     /// Envelope MAIL FROM; empty for bounces (which are never bounced again).
@@ -117,4 +132,6 @@ public protocol DeliveryQueueStore: Sendable {
     func delete(id: String) async throws -> Bool
     /// The earliest next attempt among pending recipients, if any.
     func nextAttemptDate() async throws -> Date?
+    /// Counts of what waits, in one read (no message is loaded).
+    func backlog() async throws -> QueueBacklog
 }
