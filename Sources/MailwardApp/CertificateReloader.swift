@@ -9,6 +9,8 @@ import UnixSignals
 /// reload` in a certbot renewal hook with it.
 struct CertificateReloader: Service {
     let certificate: ServerCertificate
+    /// The name clients connect to (`hostname`): a renewed certificate is checked against it.
+    let hostname: String
     let logger: Logger
 
     func run() async throws {
@@ -17,7 +19,7 @@ struct CertificateReloader: Service {
             do {
                 try certificate.reload()
                 logger.info("TLS certificate read again", metadata: ["certificate": "\(certificate.certificatePath)"])
-                for warning in certificate.warnings() { logger.warning("\(warning)") }
+                for warning in certificate.warnings(hostname: hostname) { logger.warning("\(warning)") }
             } catch {
                 logger.error("TLS certificate not changed: the new files cannot be used", metadata: ["error": "\(error)"])
             }

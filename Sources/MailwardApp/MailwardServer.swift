@@ -91,7 +91,7 @@ public final class MailwardServer: Sendable {
         if signals.contains(.sigterm) {
             // A process run by an init system: SIGHUP (`systemctl reload`, a certbot hook) reads
             // the TLS certificate files again instead of ending the process.
-            services.append(.init(service: CertificateReloader(certificate: serverCertificate, logger: logger)))
+            services.append(.init(service: CertificateReloader(certificate: serverCertificate, hostname: configuration.hostname, logger: logger)))
         }
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services,
@@ -102,7 +102,7 @@ public final class MailwardServer: Sendable {
             logger.warning("configuration key not known, ignored (misspelled?)", metadata: ["key": "\(key)"])
         }
         await warnAboutDomainsWithoutPostmaster()
-        for warning in serverCertificate.warnings() { logger.warning("\(warning)") }
+        for warning in serverCertificate.warnings(hostname: configuration.hostname) { logger.warning("\(warning)") }
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
         // Bodies stored before a restart whose text was not indexed yet.
         runtime.mail.searchIndex.noteNewBodies()

@@ -16,12 +16,17 @@ public enum SelfSignedCertificate {
         }
     }
 
-    /// Returns the certificate and key files in `directory`, creating them when missing.
+    /// Returns the certificate and key files in `directory`, creating them when missing — and
+    /// again when `hostname` changed since (the old pair named another host, and every client
+    /// connecting to the new name would be warned about it).
     public static func ensure(in directory: String, hostname: String, now: Date = Date()) throws -> Files {
         let files = Files(certificatePath: directory + "/tls-selfsigned.crt",
                           keyPath: directory + "/tls-selfsigned.key")
         let fm = FileManager.default
-        if fm.fileExists(atPath: files.certificatePath), fm.fileExists(atPath: files.keyPath) { return files }
+        if fm.fileExists(atPath: files.certificatePath), fm.fileExists(atPath: files.keyPath),
+           ServerCertificate.file(files.certificatePath, names: hostname) {
+            return files
+        }
         let (certificatePEM, keyPEM) = try make(hostname: hostname, now: now)
         try write(keyPEM, to: files.keyPath, permissions: 0o600)
         try write(certificatePEM, to: files.certificatePath, permissions: 0o644)

@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import Synchronization
+import X509
 
 /// The server's certificate chain and private key (the self-signed bootstrap pair or an
 /// administrator's PEM files), read from their files at start and again
@@ -32,17 +33,53 @@ public final class ServerCertificate: Sendable {
     }
 
     /// What an administrator should hear about the certificate in service: expired, or expiring
-    /// within `soon` (clients then refuse every TLS connection). Empty when all is well.
-    public func warnings(now: Date = Date(), soon: TimeInterval = 14 * 86_400) -> [String] {
+    /// within `soon` (clients then refuse every TLS connection), or not naming `hostname` — the
+    /// name mail clients are set up with (iPhone Mail and Foxmail then warn every user). Empty
+    /// when all is well.
+    public func warnings(now: Date = Date(), soon: TimeInterval = 14 * 86_400, hostname: String? = nil) -> [String] {
         guard case .certificate(let leaf)? = current.withLock({ $0.chain.first }) else { return [] }
+        var warnings: [String] = []
         let notAfter = Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))
         if notAfter <= now {
-            return ["the TLS certificate \(certificatePath) expired on \(notAfter): clients refuse TLS connections"]
+            warnings.append("the TLS certificate \(certificatePath) expired on \(notAfter): clients refuse TLS connections")
+        } else if notAfter.timeIntervalSince(now) < soon {
+            warnings.append("the TLS certificate \(certificatePath) expires on \(notAfter); renew it and send the server SIGHUP")
         }
-        if notAfter.timeIntervalSince(now) < soon {
-            return ["the TLS certificate \(certificatePath) expires on \(notAfter); renew it and send the server SIGHUP"]
+        if let hostname, let names = Self.dnsNames(of: leaf), !Self.names(names, cover: hostname) {
+            let listed = names.isEmpty ? "no DNS name" : names.joined(separator: ", ")
+            warnings.append("the TLS certificate \(certificatePath) is for \(listed), not for the hostname \(hostname):"
+                            + " mail clients connecting to \(hostname) warn their users")
         }
-        return []
+        return warnings
+    }
+
+    /// The DNS names of a certificate's subjectAltName extension (what clients check; the
+    /// common name is ignored by them); nil when the certificate cannot be read.
+    static func dnsNames(of certificate: NIOSSLCertificate) -> [String]? {
+        guard let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der) else { return nil }
+        guard let alternatives = try? parsed.extensions.subjectAlternativeNames else { return [] }
+        return alternatives.compactMap { name in
+            if case .dnsName(let dns) = name { return dns }
+            return nil
+        }
+    }
+
+    /// Whether one of `names` matches `hostname` as a TLS client matches it (RFC 6125 §6.4):
+    /// case-insensitively, a `*.` wildcard standing for exactly one leftmost label.
+    static func names(_ names: [String], cover hostname: String) -> Bool {
+        let host = hostname.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return names.contains { name in
+            let name = name.lowercased()
+            if name == host { return true }
+            guard name.hasPrefix("*."), let dot = host.firstIndex(of: ".") else { return false }
+            return host[host.index(after: dot)...] == name.dropFirst(2) && dot != host.startIndex
+        }
+    }
+
+    /// Whether the certificate in `path` names `hostname` (false when unreadable).
+    public static func file(_ path: String, names hostname: String) -> Bool {
+        guard let leaf = try? NIOSSLCertificate.fromPEMFile(path).first, let names = dnsNames(of: leaf) else { return false }
+        return Self.names(names, cover: hostname)
     }
 
     /// A server context whose handshakes take the current pair.

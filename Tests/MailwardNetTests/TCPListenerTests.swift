@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import MailwardNet
+@testable import MailwardNet
 import MailwardTesting
 import NIOCore
 import NIOPosix
@@ -272,6 +272,42 @@ import Testing
         #expect(throws: TLSFileError.self) { try certificate.reload() }
         #expect(certificate.warnings().first?.contains("expires on") == true)  // still the pair read first
         _ = try certificate.makeContext()
+    }
+
+    /// A certificate that does not name the configured hostname is reported (clients connecting
+    /// to that name warn their users); names match as TLS clients match them.
+    @Test func certificateNotNamingTheHostnameIsReported() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mw-cert-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (pem, key) = try SelfSignedCertificate.make(hostname: "mail.example.cn", now: Date())
+        try pem.write(toFile: folder + "/c.pem", atomically: true, encoding: .utf8)
+        try key.write(toFile: folder + "/k.pem", atomically: true, encoding: .utf8)
+        let certificate = try ServerCertificate(certificatePath: folder + "/c.pem", keyPath: folder + "/k.pem")
+        #expect(certificate.warnings(hostname: "mail.example.cn").isEmpty)
+        #expect(certificate.warnings(hostname: "MAIL.Example.CN.").isEmpty)
+        #expect(certificate.warnings(hostname: "localhost").isEmpty)
+        let warning = try #require(certificate.warnings(hostname: "imap.example.cn").first)
+        #expect(warning.contains("mail.example.cn, localhost") && warning.contains("not for the hostname imap.example.cn"))
+
+        #expect(ServerCertificate.names(["*.example.cn"], cover: "mail.example.cn"))
+        #expect(!ServerCertificate.names(["*.example.cn"], cover: "example.cn"))
+        #expect(!ServerCertificate.names(["*.example.cn"], cover: "a.mail.example.cn"))
+        #expect(!ServerCertificate.names(["mail.example.cn"], cover: "mail.example.com"))
+    }
+
+    /// The self-signed pair is kept across starts, and made again for a new hostname.
+    @Test func selfSignedCertificateFollowsTheHostname() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mw-cert-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files = try SelfSignedCertificate.ensure(in: folder, hostname: "localhost")
+        let first = try String(contentsOfFile: files.certificatePath, encoding: .utf8)
+        _ = try SelfSignedCertificate.ensure(in: folder, hostname: "localhost")
+        #expect(try String(contentsOfFile: files.certificatePath, encoding: .utf8) == first)
+        _ = try SelfSignedCertificate.ensure(in: folder, hostname: "mail.example.cn")
+        #expect(try String(contentsOfFile: files.certificatePath, encoding: .utf8) != first)
+        #expect(ServerCertificate.file(files.certificatePath, names: "mail.example.cn"))
+        #expect(try ServerCertificate(certificatePath: files.certificatePath, keyPath: files.keyPath)
+            .warnings(hostname: "mail.example.cn").isEmpty)
     }
 
     /// A port already taken: the failure names the door and the address, not NIO's `bind(…)`.
