@@ -88,6 +88,7 @@ public final class MailwardServer: Sendable {
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
         services += mailDoorServices()
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
+        services.append(.init(service: MemoryTrimmer()))
         if signals.contains(.sigterm) {
             // A process run by an init system: SIGHUP (`systemctl reload`, a certbot hook) reads
             // the TLS certificate files again instead of ending the process.
