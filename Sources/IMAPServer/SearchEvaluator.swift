@@ -4,8 +4,9 @@ import MailwardCore
 import MailwardMIME
 
 /// Evaluates SEARCH keys (RFC 3501 §6.4.4) against one message. Flags, sizes, dates and UIDs
-/// come from the message record; header keys from the parse cached at delivery; `BODY`/`TEXT`
-/// from the store's full-text index (``textHits``, looked up once per string beforehand).
+/// come from the message record; header keys from the message's header fields
+/// (``MailService/forEachHeader(_:_:)``); `BODY`/`TEXT` from the store's full-text index
+/// (``textHits``, looked up once per string beforehand).
 struct SearchEvaluator {
     /// Message ids whose indexed text contains each BODY/TEXT string.
     var textHits: [String: Set<MessageID>]
