@@ -313,7 +313,9 @@ extension IMAPSession {
 
     func sendQuota() async throws {
         let usage = try await store.quota(accountID: accountID)
-        let limit = usage.limitBytes == .max ? UInt64(Int64.max / 1024) : UInt64(max(usage.limitBytes, 0) / 1024)
+        // Both in units of 1 024 octets, rounded the same way (up): an account exactly at its
+        // quota shows usage = limit, not one unit over it.
+        let limit = usage.limitBytes == .max ? UInt64(Int64.max / 1024) : UInt64(max(usage.limitBytes, 0) + 1023) / 1024
         send(.untagged(.quota(root: "", [QuotaResource(name: "STORAGE", usage: UInt64(max(usage.usedBytes, 0) + 1023) / 1024,
                                                        limit: limit)])))
     }

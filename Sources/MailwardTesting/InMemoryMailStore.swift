@@ -171,10 +171,17 @@ public actor InMemoryMailStore: MailStore {
     }
 
     public func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
+        try copy(uids: uids, from: source, to: destination, moving: false)
+    }
+
+    private func copy(uids: [MessageUID], from source: MailboxID, to destination: MailboxID, moving: Bool) throws -> [UIDMapping] {
         let records = messages(mailboxID: source, uids: uids)
         guard !records.isEmpty else { return [] }
         guard let target = mailboxesByID[destination] else { throw MailError.noSuchMailbox("#\(destination)") }
-        try checkQuota([target.accountID: records.reduce(0) { $0 + Int64($1.size) }])
+        // A move within one account adds nothing to its usage.
+        if !(moving && mailboxesByID[source]?.accountID == target.accountID) {
+            try checkQuota([target.accountID: records.reduce(0) { $0 + Int64($1.size) }])
+        }
         return records.map { record in
             let copy = insert(mailboxID: destination, flags: record.flags, internalDate: record.internalDate,
                               size: record.size, blobID: record.blobID, summary: record.summary)
@@ -183,7 +190,7 @@ public actor InMemoryMailStore: MailStore {
     }
 
     public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
-        let mapping = try copyMessages(uids: uids, from: source, to: destination)
+        let mapping = try copy(uids: uids, from: source, to: destination, moving: true)
         _ = try removeMessages(mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
         return mapping
     }

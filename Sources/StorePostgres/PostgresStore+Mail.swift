@@ -268,7 +268,7 @@ extension PostgresStore: MailStore {
 
     public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
         try await transaction { connection in
-            let mapping = try await Self.copy(connection, logger: self.logger, uids: uids, from: source, to: destination)
+            let mapping = try await Self.copy(connection, logger: self.logger, uids: uids, from: source, to: destination, moving: true)
             _ = try await Self.remove(connection, logger: self.logger, mailboxID: source, uids: mapping.map(\.source),
                                       onlyDeleted: false)
             return mapping
@@ -461,15 +461,18 @@ extension PostgresStore: MailStore {
         return try row.get("highest_modseq")
     }
 
+    /// `moving`: MOVE — within one account the copies add nothing to its usage.
     static func copy(_ connection: PostgresConnection, logger: Logger, uids: [MessageUID], from source: MailboxID,
-                     to destination: MailboxID) async throws -> [UIDMapping] {
+                     to destination: MailboxID, moving: Bool = false) async throws -> [UIDMapping] {
         let owners = try await lockMailboxes(connection, logger: logger, ids: [source, destination])
         let records = try await connection.rows(selectMessages(where: """
             m.mailbox_id = \(source) AND m.uid = ANY(\(uids.map { Int64($0) })) ORDER BY m.uid
             """), logger: logger).map(record)
         guard !records.isEmpty else { return [] }
         // Every copy counts against the destination account's quota (within one account too).
-        try await checkQuota(connection, logger: logger, added: [owners[destination]!: records.reduce(0) { $0 + Int64($1.size) }])
+        if !(moving && owners[source] == owners[destination]) {
+            try await checkQuota(connection, logger: logger, added: [owners[destination]!: records.reduce(0) { $0 + Int64($1.size) }])
+        }
         var mapping: [UIDMapping] = []
         for record in records {
             let copy = try await insertCopy(connection, logger: logger, mailboxID: destination, accountID: owners[destination]!,

@@ -283,7 +283,7 @@ extension SQLiteStore: MailStore {
 
     public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
         try await write { db in
-            let mapping = try Self.copy(db, uids: uids, from: source, to: destination)
+            let mapping = try Self.copy(db, uids: uids, from: source, to: destination, moving: true)
             _ = try Self.remove(db, mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
             return mapping
         }
@@ -525,12 +525,17 @@ extension SQLiteStore: MailStore {
                              internalDate: internalDate, size: size, blobID: blobID, summary: summary)
     }
 
-    static func copy(_ db: Database, uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
+    /// `moving`: the copies replace the originals (MOVE), so within one account they add nothing
+    /// to its usage — an account at or over its quota can still move mail to Trash.
+    static func copy(_ db: Database, uids: [MessageUID], from source: MailboxID, to destination: MailboxID,
+                     moving: Bool = false) throws -> [UIDMapping] {
         let records = try rows(db, mailboxID: source, uids: uids).map(record)
         guard !records.isEmpty else { return [] }
         let owners = try owners(db, mailboxIDs: [source, destination])
         // Every copy counts against the destination account's quota (within one account too).
-        try checkQuota(db, added: [owners[destination]!: records.reduce(0) { $0 + Int64($1.size) }])
+        if !(moving && owners[source] == owners[destination]) {
+            try checkQuota(db, added: [owners[destination]!: records.reduce(0) { $0 + Int64($1.size) }])
+        }
         var mapping: [UIDMapping] = []
         for record in records {
             let (uid, modseq) = try allocate(db, mailboxID: destination)

@@ -6,6 +6,22 @@ import Testing
 
 /// Real-socket IMAP dialogues against the whole server (`TestServer`).
 @Suite(.serialized) struct DialogueTests {
+    /// An account exactly at its quota shows usage equal to the limit (both rounded up to KiB),
+    /// not one unit over it, which clients show as "over quota".
+    @Test func quotaExactlyReachedShowsUsageEqualToLimit() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("full@example.com")
+        let raw = Array(sampleMessage(subject: "fills it").utf8)
+        _ = try await server.runtime.mail.deliver(raw, to: [account.id])
+        try await server.runtime.store.setQuotaLimit(accountID: account.id, bytes: Int64(raw.count))
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("full@example.com")
+        let kib = (raw.count + 1023) / 1024
+        #expect(try await client.run("GETQUOTAROOT INBOX").contains("* QUOTA \"\" (STORAGE \(kib) \(kib))"))
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func greetingLoginListSelectFetch() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")

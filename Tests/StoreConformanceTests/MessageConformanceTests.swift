@@ -246,6 +246,14 @@ import Testing
         try await f.store.setQuotaLimit(accountID: f.alice.id, bytes: Int64(small.count + big.count + 10))
         let trash = try #require(try await f.service.mailbox(accountID: f.alice.id, specialUse: .trash))
         await #expect(throws: MailError.self) { _ = try await f.service.copy(uids: [1], from: inbox.id, to: trash.id) }
+        // A move within the account adds nothing: allowed at and over the quota (mail to Trash).
+        try await f.store.setQuotaLimit(accountID: f.alice.id, bytes: 10)
+        #expect(try await f.service.move(uids: [1], from: inbox.id, to: trash.id).count == 1)
+        #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == Int64(small.count + big.count))
+        // Into another account it still counts.
+        try await f.store.setQuotaLimit(accountID: f.bob.id, bytes: 10)
+        let bobInbox = try await f.inbox(f.bob)
+        await #expect(throws: MailError.self) { _ = try await f.service.move(uids: [2], from: inbox.id, to: bobInbox.id) }
     }
 
     @Test(arguments: StoreKind.allCases)
