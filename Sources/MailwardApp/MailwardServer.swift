@@ -89,6 +89,8 @@ public final class MailwardServer: Sendable {
         services += mailDoorServices()
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         services.append(.init(service: MemoryTrimmer()))
+        services.append(.init(service: BodyFileSweeper(store: store, blobs: runtime.blobs, clock: runtime.clock,
+                                                       logger: Logger(label: "mailward.bodies"))))
         if signals.contains(.sigterm) {
             // A process run by an init system: SIGHUP (`systemctl reload`, a certbot hook) reads
             // the TLS certificate files again instead of ending the process.

@@ -238,6 +238,10 @@ public actor InMemoryMailStore: MailStore {
         quotaLimits[accountID] = bytes
     }
 
+    public func reconcileBodies(_ candidates: [BlobID], handle: @escaping @Sendable (BlobID, Bool) throws -> Void) throws {
+        for id in candidates { try handle(id, blobs[id] != nil) }
+    }
+
     public func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) throws -> Int {
         let unreferenced = blobs.filter { $0.value.refcount <= 0 }.map(\.key)
         for id in unreferenced { blobs[id] = nil }

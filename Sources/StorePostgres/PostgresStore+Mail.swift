@@ -363,6 +363,17 @@ extension PostgresStore: MailStore {
             """)
     }
 
+    public func reconcileBodies(_ candidates: [BlobID], handle: @escaping @Sendable (BlobID, Bool) throws -> Void) async throws {
+        guard !candidates.isEmpty else { return }
+        try await transaction { connection in
+            // Rows an insert holds right now are locked by it: waited for, so its answer counts.
+            let named = Set(try await connection.rows("""
+                SELECT id FROM blobs WHERE id = ANY(\(candidates.map(\.hex))) FOR SHARE
+                """, logger: self.logger).map { try $0.get("id", as: String.self) })
+            for id in candidates { try handle(id, named.contains(id.hex)) }
+        }
+    }
+
     public func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int {
         try await transaction { connection in
             // A body a delivery is referencing right now is locked by it: skipped, not waited for.

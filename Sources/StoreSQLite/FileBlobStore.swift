@@ -12,15 +12,25 @@ import MailwardCore
 /// `put` and `get` run on a queue of their own: the server's tasks run on NIO's event loops
 /// (`Mailward.main`), and writing, fsyncing or reading a body of many megabytes there would hold
 /// up every connection of that loop.
+///
+/// A deleted body is not unlinked but moved to `root/.deleted/` (``deletedFolder``), where it
+/// stays until a sweep finds it older than the retention time (`BodyFileSweeper`): a backup
+/// that copies the database and then this folder finds every body the database copy names, even
+/// those expunged meanwhile, and ``get(_:)`` reads them from there after a restore.
 public struct FileBlobStore: BlobStore {
     public let root: String
     private static let io = DispatchQueue(label: "mailward.blob-files", attributes: .concurrent)
 
     public init(root: String) throws {
         self.root = root
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
+        try FileManager.default.createDirectory(atPath: root + "/.deleted", withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
     }
+
+    /// Where deleted bodies wait, named by their hex id.
+    public var deletedFolder: String { root + "/.deleted" }
+
+    private func deletedPath(of id: BlobID) -> String { deletedFolder + "/" + id.hex }
 
     public static func id(of bytes: [UInt8]) -> BlobID {
         BlobID.of(bytes)
@@ -95,14 +105,86 @@ public struct FileBlobStore: BlobStore {
 
     public func get(_ id: BlobID) async throws -> [UInt8] {
         let path = path(of: id)
+        let deleted = deletedPath(of: id)
         return try await Self.io.run {
-            guard let data = FileManager.default.contents(atPath: path) else { throw MailError.noSuchMessage }
+            // A body deleted after the database copy a backup restored still waits in `.deleted`.
+            guard let data = FileManager.default.contents(atPath: path) ?? FileManager.default.contents(atPath: deleted) else {
+                // A message names this body, but its file is gone (a restore without it, or
+                // worse): a server error to report and log, not the "expunged meanwhile" of
+                // `MailError.noSuchMessage`, which would pass it off as normal.
+                throw StoreError.missing("the body file \(path) is gone")
+            }
             return [UInt8](data)
         }
     }
 
+    /// Moves the body to ``deletedFolder`` (its time set to now); gone already is fine.
     public func delete(_ id: BlobID) throws {
-        if unlink(path(of: id)) != 0 && errno != ENOENT { throw Self.posixError("unlink", path(of: id)) }
+        let target = deletedPath(of: id)
+        if rename(path(of: id), target) != 0 {
+            guard errno == ENOENT else { throw Self.posixError("rename", path(of: id)) }
+            if access(deletedFolder, F_OK) == 0 { return }  // the body was gone
+            try FileManager.default.createDirectory(atPath: deletedFolder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            guard rename(path(of: id), target) == 0 || errno == ENOENT else { throw Self.posixError("rename", path(of: id)) }
+        }
+        utimes(target, nil)
+    }
+
+    // MARK: Sweeping (`BodyFileSweeper`)
+
+    /// What a sweep looks at, everything last changed before `cutoff`: the bodies waiting in
+    /// ``deletedFolder``, and with `includePlaced` the bodies in place too (to find those no
+    /// message names: a refused insert's, a crash's). Temporary files of writes a crash
+    /// interrupted are removed on the way.
+    public func sweepCandidates(before cutoff: Date, includePlaced: Bool) -> (deleted: [BlobID], placed: [BlobID]) {
+        let limit = cutoff.timeIntervalSince1970
+        func isOld(_ path: String) -> Bool {
+            var info = stat()
+            return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && Double(info.st_mtim.tv_sec) < limit
+        }
+        let fm = FileManager.default
+        let deleted = ((try? fm.contentsOfDirectory(atPath: deletedFolder)) ?? [])
+            .filter { isOld(deletedFolder + "/" + $0) }.compactMap { Self.blobID(fileName: $0) }
+        guard includePlaced else { return (deleted, []) }
+        var placed: [BlobID] = []
+        for first in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where first.count == 2 {
+            for second in (try? fm.contentsOfDirectory(atPath: root + "/" + first)) ?? [] where second.count == 2 {
+                let folder = root + "/" + first + "/" + second
+                for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] {
+                    let path = folder + "/" + name
+                    if name.hasPrefix(".tmp-") {
+                        if isOld(path) { unlink(path) }
+                    } else if let id = Self.blobID(fileName: name), isOld(path) {
+                        placed.append(id)
+                    }
+                }
+            }
+        }
+        return (deleted, placed)
+    }
+
+    /// The id a body file is named by: 64 lowercase hex digits (anything else is not ours).
+    static func blobID(fileName name: String) -> BlobID? {
+        guard name.utf8.count == 64, name.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        return BlobID(hex: name)
+    }
+
+    /// A deleted body's end: unlinked for good.
+    public func purge(_ id: BlobID) {
+        unlink(deletedPath(of: id))
+    }
+
+    /// A body in ``deletedFolder`` that a message names after all (a restored backup, or the
+    /// same message delivered again): back in place unless it is there already.
+    public func restore(_ id: BlobID) {
+        if access(path(of: id), F_OK) == 0 {
+            unlink(deletedPath(of: id))
+            return
+        }
+        let folder = (path(of: id) as NSString).deletingLastPathComponent
+        if access(folder, F_OK) != 0 { try? createFolder(folder) }
+        if rename(deletedPath(of: id), path(of: id)) == 0 { Self.syncFolder(folder) }
     }
 
     /// Total bytes of all bodies (for benchmarks and `/metrics`).

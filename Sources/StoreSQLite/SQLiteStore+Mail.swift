@@ -414,6 +414,16 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func reconcileBodies(_ candidates: [BlobID], handle: @escaping @Sendable (BlobID, Bool) throws -> Void) async throws {
+        guard !candidates.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE id = ?)")
+            for id in candidates {
+                try handle(id, try Bool.fetchOne(statement, arguments: [id.hex]) ?? false)
+            }
+        }
+    }
+
     // MARK: Helpers (inside transactions)
 
     /// A new body row waits for the full-text index (`SearchIndexer`), not part of the delivery.

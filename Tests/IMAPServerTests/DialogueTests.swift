@@ -6,6 +6,28 @@ import Testing
 
 /// Real-socket IMAP dialogues against the whole server (`TestServer`).
 @Suite(.serialized) struct DialogueTests {
+    /// A message whose body file is gone is a server error (answered and logged), not the
+    /// "expunged meanwhile" that makes a client drop it quietly.
+    @Test func missingBodyFileIsAServerErrorNotAnExpunge() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("lost@example.com")
+        let raw = Array(sampleMessage(subject: "big", body: String(repeating: "kept as a file ", count: 6_000)).utf8)
+        let record = try #require(try await server.runtime.mail.deliver(raw, to: [account.id]).first)
+        let path = server.runtime.blobs.path(of: record.blobID)
+        guard FileManager.default.fileExists(atPath: path) else {  // PostgreSQL keeps every body in the database
+            try await server.stop()
+            return
+        }
+        try FileManager.default.removeItem(atPath: path)
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("lost@example.com")
+        _ = try await client.run("SELECT INBOX")
+        let fetch = try await client.run("FETCH 1 BODY.PEEK[]")
+        #expect(fetch.tagged.contains("NO [SERVERBUG]"), "\(fetch)")
+        await client.close()
+        try await server.stop()
+    }
+
     /// An account exactly at its quota shows usage equal to the limit (both rounded up to KiB),
     /// not one unit over it, which clients show as "over quota".
     @Test func quotaExactlyReachedShowsUsageEqualToLimit() async throws {

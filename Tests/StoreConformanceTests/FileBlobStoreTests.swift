@@ -33,6 +33,37 @@ import Testing
         for (n, other) in others.enumerated() { #expect(try await store.get(other) == Array("body \(n)".utf8)) }
     }
 
+    /// A deleted body waits in `.deleted` (still readable, for a restored backup) until a sweep
+    /// purges it or puts it back; temporary files of interrupted writes go once old.
+    @Test func deletedBodiesWaitAsideUntilSwept() async throws {
+        let root = try TemporaryFolder.make().path + "/blobs"
+        let store = try FileBlobStore(root: root)
+        let kept = try await store.put(Array("kept".utf8))
+        let gone = try await store.put(Array("gone".utf8))
+        let back = try await store.put(Array("back".utf8))
+        try store.delete(gone)
+        try store.delete(back)
+        try store.delete(gone)  // twice: nothing to move, no error
+        #expect(!FileManager.default.fileExists(atPath: store.path(of: gone)))
+        #expect(try await store.get(gone) == Array("gone".utf8))
+        let folder = (store.path(of: kept) as NSString).deletingLastPathComponent
+        let temporary = folder + "/.tmp-interrupted"
+        #expect(FileManager.default.createFile(atPath: temporary, contents: Data("half".utf8)))
+
+        // Nothing is old yet.
+        let now = Date()
+        #expect(store.sweepCandidates(before: now.addingTimeInterval(-3600), includePlaced: true) == ([], []))
+        let later = store.sweepCandidates(before: now.addingTimeInterval(3600), includePlaced: true)
+        #expect(Set(later.deleted) == [gone, back])
+        #expect(later.placed == [kept])
+        #expect(!FileManager.default.fileExists(atPath: temporary))
+        store.purge(gone)
+        store.restore(back)
+        await #expect(throws: (any Error).self) { _ = try await store.get(gone) }
+        #expect(FileManager.default.fileExists(atPath: store.path(of: back)))
+        #expect(store.sweepCandidates(before: now.addingTimeInterval(3600), includePlaced: false).deleted.isEmpty)
+    }
+
     @Test func ensureRewritesABodyWhoseFoldersWereRemoved() async throws {
         let root = try TemporaryFolder.make().path + "/blobs"
         let store = try FileBlobStore(root: root)

@@ -1,6 +1,7 @@
 import Foundation
 import MailwardCore
 import MailwardTesting
+import StoreSQLite
 
 /// Two accounts with provisioned folders over one store kind, and helpers to make mail.
 struct MailFixture {
@@ -52,4 +53,11 @@ struct MailFixture {
 
             """.utf8)
     }
+}
+
+/// Whether a blob store holds a body as a live one: for `FileBlobStore` the file in place (a
+/// deleted body waits in `.deleted` for the sweeper, where `get` still finds it after a restore).
+func holdsInPlace(_ blobs: any BlobStore, _ id: BlobID) async -> Bool {
+    if let files = blobs as? FileBlobStore { return FileManager.default.fileExists(atPath: files.path(of: id)) }
+    return (try? await blobs.get(id)) != nil
 }

@@ -159,7 +159,15 @@ public struct MailService: Sendable {
         guard !raw.isEmpty else { throw MailError.emptyMessage }
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
-        let records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata, body: body)
+        let records: [MessageRecord]
+        do {
+            records = try await store.insertCopies(copies, blobID: blobID, metadata: metadata, body: body)
+        } catch {
+            // Refused (over quota) or failed: the body file written first goes again, unless
+            // another message has the same body.
+            if case .blobStore = body { await discardIfUnreferenced(blobID) }
+            throw error
+        }
         for (mailboxID, group) in Dictionary(grouping: records, by: \.mailboxID) {
             events.publish(.appended(group.map(\.uid)), in: mailboxID)
         }
@@ -274,6 +282,14 @@ public struct MailService: Sendable {
             try await collectGarbage()
         }
         return removed
+    }
+
+    /// Deletes a body file no message names (best effort: the periodic sweep finds what this misses).
+    func discardIfUnreferenced(_ blobID: BlobID) async {
+        let blobs = self.blobs
+        try? await store.reconcileBodies([blobID]) { id, referenced in
+            if !referenced { try blobs.delete(id) }
+        }
     }
 
     /// Deletes bodies no copy references any more.

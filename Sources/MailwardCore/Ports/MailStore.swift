@@ -84,6 +84,12 @@ public protocol MailStore: Sendable {
     /// Forgets blobs no copy references any more, calling `deleteBody` for each inside the
     /// same transaction; returns how many.
     func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int
+    /// Tells, for each of `candidates` (body files found in the `BlobStore`), whether a blob row
+    /// names it, calling `handle` inside one write transaction — where inserts run their
+    /// `BodyPlacement` `ensure` — so a body an insert is about to reference is never taken from
+    /// under it (that insert's `ensure` writes it again). Bodies a refused insert or a crash left
+    /// behind are found this way.
+    func reconcileBodies(_ candidates: [BlobID], handle: @escaping @Sendable (BlobID, _ referenced: Bool) throws -> Void) async throws
 
     // MARK: POP3 maildrop leases
     /// Takes (or extends) the lease on `account`'s maildrop for `holder` until `until` — one POP3
