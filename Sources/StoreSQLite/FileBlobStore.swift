@@ -210,6 +210,10 @@ public struct FileBlobStore: BlobStore {
 
     static func posixError(_ call: String, _ path: String) -> any Error {
         let code = errno
+        if code == ENOSPC || code == EDQUOT {
+            // Temporary for the doors (451, NO [UNAVAILABLE], 503): space can be made.
+            return StoreError.unavailable("the disk is full: \(call) \(path)")
+        }
         return NSError(domain: NSPOSIXErrorDomain, code: Int(code),
                        userInfo: [NSLocalizedDescriptionKey: "\(call) \(path): \(String(cString: strerror(code)))"])
     }

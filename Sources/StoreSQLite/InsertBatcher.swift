@@ -135,29 +135,36 @@ final class InsertBatcher: Sendable {
                 defer { try? db.cachedStatement(sql: "PRAGMA temp_store = DEFAULT").execute() }
                 return try Self.inOneTransaction(db, jobs)
             }
-            for (result, (_, continuation)) in zip(results, batch) { continuation.resume(with: result) }
+            for (result, (_, continuation)) in zip(results, batch) {
+                continuation.resume(with: result.mapError { SQLiteStore.storageError($0) })
+            }
         } catch {
             // The transaction itself failed (commit, I/O): nothing of the batch is stored.
-            for (_, continuation) in batch { continuation.resume(throwing: error) }
+            for (_, continuation) in batch { continuation.resume(throwing: SQLiteStore.storageError(error)) }
         }
     }
 
-    /// Runs every job in its own savepoint of one transaction.
+    /// Runs every job in its own savepoint of one transaction. A full disk fails the whole
+    /// group: SQLite may have rolled the transaction back under the savepoint already.
     private static func inOneTransaction(_ db: Database, _ jobs: [Job]) throws -> [Result<[MessageRecord], any Error>] {
         var results: [Result<[MessageRecord], any Error>] = []
         try db.inTransaction {
-            results = jobs.map { job in
+            results = try jobs.map { job in
                 var outcome: Result<[MessageRecord], any Error> = .success([])
                 do {
                     try db.inSavepoint {
                         do {
                             outcome = .success(try job(db))
                             return .commit
+                        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                            throw error
                         } catch {
                             outcome = .failure(error)
                             return .rollback
                         }
                     }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                    throw error
                 } catch {
                     outcome = .failure(error)
                 }

@@ -167,6 +167,17 @@ extension SQLiteStore {
                 throw StoreError.duplicate(error.message ?? "duplicate")
             }
             throw StoreError.missing(error.message ?? "constraint")
+        } catch {
+            throw Self.storageError(error)
         }
+    }
+
+    /// A full disk is a temporary failure of the store (`StoreError.unavailable`: IMAP
+    /// `NO [UNAVAILABLE]`, HTTP 503, SMTP 451), not a server bug; other errors pass unchanged.
+    static func storageError(_ error: any Error) -> any Error {
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL {
+            return StoreError.unavailable("the disk is full (\(error.message ?? "SQLITE_FULL"))")
+        }
+        return error
     }
 }

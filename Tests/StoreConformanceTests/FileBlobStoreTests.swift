@@ -71,7 +71,7 @@ import Testing
         let id = try await store.put(bytes)
         let top = ((store.path(of: id) as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         try FileManager.default.removeItem(atPath: top)
-        await #expect(throws: MailError.self) { try await store.get(id) }
+        await #expect(throws: StoreError.self) { try await store.get(id) }
         try store.ensure(id, bytes: bytes)
         #expect(try await store.get(id) == bytes)
         // Even the root may go missing (an operator emptied it): the next body recreates it.
