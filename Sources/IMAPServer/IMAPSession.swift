@@ -34,6 +34,11 @@ actor IMAPSession {
     var selectedAccess: AccessPolicy.Access = .owner
     /// Set between IDLE and DONE (see IMAPSession+Idle).
     var idling: IdleState?
+    /// The server is stopping while a command was still arriving (an APPEND's literal): it is
+    /// read and run first, then the session says BYE — as an SMTP DATA in progress finishes.
+    var shuttingDown = false
+    /// How long a command still arriving at shutdown may take.
+    static let shutdownGrace = TimeAmount.seconds(60)
 
     var mail: MailService { door.mail }
     var store: any MailStore { door.mail.store }
@@ -67,6 +72,10 @@ actor IMAPSession {
             await processBuffered()
             await flush()
             if finished { break }
+            if shuttingDown && inbound.readableBytes == 0 {
+                bye("Server shutting down")
+                break
+            }
             guard await readMore() else { break }
         }
         await flush()
@@ -119,7 +128,7 @@ actor IMAPSession {
 
     /// Reads the next event into `inbound`; false when the session is over (and says why).
     func readMore() async -> Bool {
-        switch await connection.read(timeout: readTimeout) {
+        switch await connection.read(timeout: shuttingDown ? min(readTimeout, Self.shutdownGrace) : readTimeout) {
         case .data(let bytes):
             var bytes = bytes
             inbound.writeBuffer(&bytes)
@@ -132,6 +141,10 @@ actor IMAPSession {
             await flush()
             return false
         case .shutdown:
+            if inbound.readableBytes > 0 && idling == nil {
+                shuttingDown = true
+                return true
+            }
             bye("Server shutting down")
             await flush()
             return false

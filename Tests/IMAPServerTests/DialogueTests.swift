@@ -490,6 +490,25 @@ import Testing
         #expect(await client.line.waitForClose())
     }
 
+    /// A shutdown while an APPEND's literal is still arriving lets it arrive and be stored (and
+    /// answered) before BYE — as an SMTP DATA in progress finishes.
+    @Test func shutdownLetsAnAppendInProgressFinish() async throws {
+        let server = try await TestServer.start()
+        try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        let message = sampleMessage(subject: "arriving", body: String(repeating: "line of text\r\n", count: 8_000))
+        let half = message.index(message.startIndex, offsetBy: message.utf8.count / 2)
+        try await client.line.send("a1 APPEND INBOX {\(message.utf8.count)+}\r\n" + String(message[..<half]))
+        let stopping = Task { try await server.stop() }
+        try await Task.sleep(for: .milliseconds(500))
+        try await client.line.send(String(message[half...]) + "\r\n")
+        #expect(try await client.line.readLine().hasPrefix("a1 OK [APPENDUID "))
+        #expect(try await client.line.readLine() == "* BYE Server shutting down")
+        #expect(await client.line.waitForClose())
+        try await stopping.value
+    }
+
     @Test func disabledAccountIsDisconnected() async throws {
         let server = try await TestServer.start()
         try await server.addUser("li@example.com")
