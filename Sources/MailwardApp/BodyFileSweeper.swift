@@ -7,8 +7,9 @@ import Synchronization
 
 /// Housekeeping of the body files in `blobs/` (SQLite installations keep bodies over 64 KiB
 /// there), a minute after start and then hourly:
-/// - deleted bodies wait in `blobs/.deleted` for ``retention`` before they are unlinked — unless
-///   a message names them again (a restored backup), then they go back in place;
+/// - a deleted body stays in place, marked in `blobs/.deleted`, for ``retention`` before it is
+///   unlinked — unless a message names it again (delivered again, a restored backup), then only
+///   the mark goes;
 /// - once a day (and at the first run) every body file is checked against the database: files
 ///   no message names — left by a refused or failed insert, or a crash between writing a body
 ///   and committing its message — are deleted, as are temporary files of interrupted writes.
@@ -45,13 +46,13 @@ struct BodyFileSweeper: Service {
 
     /// One pass; returns how many files were unlinked or moved aside.
     @discardableResult
-    func sweep(includePlaced: Bool) async throws -> (purged: Int, restored: Int, unreferenced: Int) {
+    func sweep(includePlaced: Bool) async throws -> (purged: Int, kept: Int, unreferenced: Int) {
         let blobs = self.blobs
         let (deleted, placed) = blobs.sweepCandidates(before: clock.now.addingTimeInterval(-retention), includePlaced: includePlaced)
         let counts = Counts()
         for chunk in deleted.chunks(of: 500) {
             try await store.reconcileBodies(Array(chunk)) { id, referenced in
-                if referenced { blobs.restore(id); counts.add(restored: 1) } else { blobs.purge(id); counts.add(purged: 1) }
+                if referenced { blobs.keep(id); counts.add(kept: 1) } else { blobs.purge(id); counts.add(purged: 1) }
             }
         }
         for chunk in placed.chunks(of: 500) {
@@ -60,19 +61,19 @@ struct BodyFileSweeper: Service {
             }
         }
         let result = counts.value
-        if result.restored + result.unreferenced > 0 {
-            logger.notice("body files swept", metadata: ["deleted": "\(result.purged)", "restored": "\(result.restored)",
+        if result.kept + result.unreferenced > 0 {
+            logger.notice("body files swept", metadata: ["deleted": "\(result.purged)", "kept": "\(result.kept)",
                                                          "unreferenced": "\(result.unreferenced)"])
         }
         return result
     }
 
     private final class Counts: Sendable {
-        private let counts = Mutex((purged: 0, restored: 0, unreferenced: 0))
-        func add(purged: Int = 0, restored: Int = 0, unreferenced: Int = 0) {
-            counts.withLock { $0.purged += purged; $0.restored += restored; $0.unreferenced += unreferenced }
+        private let counts = Mutex((purged: 0, kept: 0, unreferenced: 0))
+        func add(purged: Int = 0, kept: Int = 0, unreferenced: Int = 0) {
+            counts.withLock { $0.purged += purged; $0.kept += kept; $0.unreferenced += unreferenced }
         }
-        var value: (purged: Int, restored: Int, unreferenced: Int) { counts.withLock { $0 } }
+        var value: (purged: Int, kept: Int, unreferenced: Int) { counts.withLock { $0 } }
     }
 }
 

@@ -13,10 +13,11 @@ import MailwardCore
 /// (`Mailward.main`), and writing, fsyncing or reading a body of many megabytes there would hold
 /// up every connection of that loop.
 ///
-/// A deleted body is not unlinked but moved to `root/.deleted/` (``deletedFolder``), where it
-/// stays until a sweep finds it older than the retention time (`BodyFileSweeper`): a backup
-/// that copies the database and then this folder finds every body the database copy names, even
-/// those expunged meanwhile, and ``get(_:)`` reads them from there after a restore.
+/// A deleted body is not unlinked at once: it stays in place, with a hard link in
+/// `root/.deleted/` (``deletedFolder``) saying since when it is deleted, until a sweep finds it
+/// older than the retention time and no message naming it (`BodyFileSweeper`). So a backup that
+/// copies the database and then this folder, in one pass, finds every body the database copy
+/// names — also those expunged while it ran.
 public struct FileBlobStore: BlobStore {
     public let root: String
     private static let io = DispatchQueue(label: "mailward.blob-files", attributes: .concurrent)
@@ -107,7 +108,7 @@ public struct FileBlobStore: BlobStore {
         let path = path(of: id)
         let deleted = deletedPath(of: id)
         return try await Self.io.run {
-            // A body deleted after the database copy a backup restored still waits in `.deleted`.
+            // Its mark in `.deleted` is a link to the same file: found there if only that was kept.
             guard let data = FileManager.default.contents(atPath: path) ?? FileManager.default.contents(atPath: deleted) else {
                 // A message names this body, but its file is gone (a restore without it, or
                 // worse): a server error to report and log, not the "expunged meanwhile" of
@@ -118,24 +119,30 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    /// Moves the body to ``deletedFolder`` (its time set to now); gone already is fine.
+    /// Marks the body deleted: a hard link in ``deletedFolder``, the file's time set to now; the
+    /// sweep removes both once the retention time has passed. Gone already is fine.
     public func delete(_ id: BlobID) throws {
         let target = deletedPath(of: id)
-        if rename(path(of: id), target) != 0 {
-            guard errno == ENOENT else { throw Self.posixError("rename", path(of: id)) }
-            if access(deletedFolder, F_OK) == 0 { return }  // the body was gone
-            try FileManager.default.createDirectory(atPath: deletedFolder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            guard rename(path(of: id), target) == 0 || errno == ENOENT else { throw Self.posixError("rename", path(of: id)) }
+        if link(path(of: id), target) != 0 {
+            switch errno {
+            case EEXIST: break  // deleted before (and delivered again since): the time is renewed below
+            case ENOENT:
+                if access(path(of: id), F_OK) != 0 { return }  // the body was gone
+                try FileManager.default.createDirectory(atPath: deletedFolder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+                guard link(path(of: id), target) == 0 || errno == EEXIST else { throw Self.posixError("link", target) }
+            default:
+                throw Self.posixError("link", target)
+            }
         }
         utimes(target, nil)
     }
 
     // MARK: Sweeping (`BodyFileSweeper`)
 
-    /// What a sweep looks at, everything last changed before `cutoff`: the bodies waiting in
-    /// ``deletedFolder``, and with `includePlaced` the bodies in place too (to find those no
-    /// message names: a refused insert's, a crash's). Temporary files of writes a crash
+    /// What a sweep looks at, everything last changed before `cutoff`: the bodies marked in
+    /// ``deletedFolder``, and with `includePlaced` the other bodies in place too (to find those
+    /// no message names: a refused insert's, a crash's). Temporary files of writes a crash
     /// interrupted are removed on the way.
     public func sweepCandidates(before cutoff: Date, includePlaced: Bool) -> (deleted: [BlobID], placed: [BlobID]) {
         let limit = cutoff.timeIntervalSince1970
@@ -144,9 +151,11 @@ public struct FileBlobStore: BlobStore {
             return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && Double(info.st_mtim.tv_sec) < limit
         }
         let fm = FileManager.default
-        let deleted = ((try? fm.contentsOfDirectory(atPath: deletedFolder)) ?? [])
-            .filter { isOld(deletedFolder + "/" + $0) }.compactMap { Self.blobID(fileName: $0) }
+        let marked = (try? fm.contentsOfDirectory(atPath: deletedFolder)) ?? []
+        let deleted = marked.filter { isOld(deletedFolder + "/" + $0) }.compactMap { Self.blobID(fileName: $0) }
         guard includePlaced else { return (deleted, []) }
+        // Bodies marked deleted are the first list's (or not yet due): not looked at twice.
+        let markedNames = Set(marked)
         var placed: [BlobID] = []
         for first in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where first.count == 2 {
             for second in (try? fm.contentsOfDirectory(atPath: root + "/" + first)) ?? [] where second.count == 2 {
@@ -155,7 +164,7 @@ public struct FileBlobStore: BlobStore {
                     let path = folder + "/" + name
                     if name.hasPrefix(".tmp-") {
                         if isOld(path) { unlink(path) }
-                    } else if let id = Self.blobID(fileName: name), isOld(path) {
+                    } else if !markedNames.contains(name), let id = Self.blobID(fileName: name), isOld(path) {
                         placed.append(id)
                     }
                 }
@@ -170,21 +179,22 @@ public struct FileBlobStore: BlobStore {
         return BlobID(hex: name)
     }
 
-    /// A deleted body's end: unlinked for good.
+    /// A deleted body's end: the file and its mark unlinked for good.
     public func purge(_ id: BlobID) {
+        unlink(path(of: id))
         unlink(deletedPath(of: id))
     }
 
-    /// A body in ``deletedFolder`` that a message names after all (a restored backup, or the
-    /// same message delivered again): back in place unless it is there already.
-    public func restore(_ id: BlobID) {
-        if access(path(of: id), F_OK) == 0 {
-            unlink(deletedPath(of: id))
-            return
+    /// A body marked deleted that a message names after all (the same message delivered again,
+    /// a restored backup): the mark goes, and the body is in place (put back if it was not).
+    public func keep(_ id: BlobID) {
+        if access(path(of: id), F_OK) != 0 {
+            let folder = (path(of: id) as NSString).deletingLastPathComponent
+            if access(folder, F_OK) != 0 { try? createFolder(folder) }
+            guard link(deletedPath(of: id), path(of: id)) == 0 else { return }
+            Self.syncFolder(folder)
         }
-        let folder = (path(of: id) as NSString).deletingLastPathComponent
-        if access(folder, F_OK) != 0 { try? createFolder(folder) }
-        if rename(deletedPath(of: id), path(of: id)) == 0 { Self.syncFolder(folder) }
+        unlink(deletedPath(of: id))
     }
 
     /// Total bytes of all bodies (for benchmarks and `/metrics`).

@@ -8,9 +8,9 @@ import Testing
 
 /// Bodies kept as files (SQLite): the backup docs/production.md describes — the database with
 /// `sqlite3 .backup` while the server runs, then `blobs/` — holds every body the database copy
-/// names, even one expunged in between; the sweeper puts such a body back in place on the
-/// restored server, purges deleted bodies after the retention time, and finds files no message
-/// names.
+/// names, even one expunged in between (it stays in place, marked, for the retention time);
+/// the sweeper drops the mark on the restored server, purges deleted bodies after the retention
+/// time, and finds files no message names.
 @Suite struct BodyFileSweeperTests {
     struct Node {
         let folder: String
@@ -55,7 +55,7 @@ import Testing
         backup.waitUntilExit()
         #expect(backup.terminationStatus == 0)
         _ = try await source.mail.remove(mailboxID: inbox.id, uids: [expunged.uid], onlyDeleted: false)
-        #expect(!FileManager.default.fileExists(atPath: source.blobs.path(of: expunged.blobID)))
+        #expect(FileManager.default.fileExists(atPath: source.blobs.deletedFolder + "/" + expunged.blobID.hex))
         try FileManager.default.copyItem(atPath: source.folder + "/blobs", toPath: target + "/blobs")
 
         // The restored node reads both messages; its sweep puts the expunged one's body back.
@@ -65,21 +65,24 @@ import Testing
         #expect(try await restored.mail.raw(records[0]) == big(1))
         #expect(try await restored.mail.raw(records[1]) == big(2))
         let counts = try await restored.sweeper(hoursLater: 2).sweep(includePlaced: true)
-        #expect(counts.restored == 1 && counts.unreferenced == 0)
+        #expect(counts.kept == 1 && counts.unreferenced == 0)
         #expect(FileManager.default.fileExists(atPath: restored.blobs.path(of: expunged.blobID)))
+        #expect(!FileManager.default.fileExists(atPath: restored.blobs.deletedFolder + "/" + expunged.blobID.hex))
 
         // On the source the deleted body stays within the retention time, then goes.
         #expect(try await source.sweeper(hoursLater: 0).sweep(includePlaced: true) == (0, 0, 0))
         #expect(try await source.sweeper(hoursLater: 2).sweep(includePlaced: false).purged == 1)
         #expect(!FileManager.default.fileExists(atPath: source.blobs.deletedFolder + "/" + expunged.blobID.hex))
+        #expect(!FileManager.default.fileExists(atPath: source.blobs.path(of: expunged.blobID)))
         #expect(try await source.mail.raw(kept) == big(2))
 
         // A file no message names (a crash between writing a body and committing its message):
-        // set aside by the daily check, purged after the retention time.
+        // marked by the daily check, purged after the retention time.
         let orphan = try await source.blobs.put(big(3))
         #expect(try await source.sweeper(hoursLater: 2).sweep(includePlaced: true).unreferenced == 1)
-        #expect(!FileManager.default.fileExists(atPath: source.blobs.path(of: orphan)))
+        #expect(FileManager.default.fileExists(atPath: source.blobs.deletedFolder + "/" + orphan.hex))
         #expect(try await source.sweeper(hoursLater: 2).sweep(includePlaced: true).purged == 1)
+        #expect(!FileManager.default.fileExists(atPath: source.blobs.path(of: orphan)))
         #expect(try await source.mail.raw(kept) == big(2))
     }
 }

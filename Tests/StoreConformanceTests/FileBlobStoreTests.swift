@@ -33,8 +33,8 @@ import Testing
         for (n, other) in others.enumerated() { #expect(try await store.get(other) == Array("body \(n)".utf8)) }
     }
 
-    /// A deleted body waits in `.deleted` (still readable, for a restored backup) until a sweep
-    /// purges it or puts it back; temporary files of interrupted writes go once old.
+    /// A deleted body stays in place, marked in `.deleted`, until a sweep purges it or keeps it
+    /// (a message names it again); temporary files of interrupted writes go once old.
     @Test func deletedBodiesWaitAsideUntilSwept() async throws {
         let root = try TemporaryFolder.make().path + "/blobs"
         let store = try FileBlobStore(root: root)
@@ -43,8 +43,8 @@ import Testing
         let back = try await store.put(Array("back".utf8))
         try store.delete(gone)
         try store.delete(back)
-        try store.delete(gone)  // twice: nothing to move, no error
-        #expect(!FileManager.default.fileExists(atPath: store.path(of: gone)))
+        try store.delete(gone)  // twice: no error
+        #expect(FileManager.default.fileExists(atPath: store.deletedFolder + "/" + gone.hex))
         #expect(try await store.get(gone) == Array("gone".utf8))
         let folder = (store.path(of: kept) as NSString).deletingLastPathComponent
         let temporary = folder + "/.tmp-interrupted"
@@ -58,9 +58,16 @@ import Testing
         #expect(later.placed == [kept])
         #expect(!FileManager.default.fileExists(atPath: temporary))
         store.purge(gone)
-        store.restore(back)
+        store.keep(back)
         await #expect(throws: (any Error).self) { _ = try await store.get(gone) }
         #expect(FileManager.default.fileExists(atPath: store.path(of: back)))
+        #expect(!FileManager.default.fileExists(atPath: store.deletedFolder + "/" + back.hex))
+        // A mark whose body file went (only the link was kept somewhere): put back in place.
+        try store.delete(kept)
+        try FileManager.default.removeItem(atPath: store.path(of: kept))
+        store.keep(kept)
+        #expect(try await store.get(kept) == Array("kept".utf8))
+        #expect(FileManager.default.fileExists(atPath: store.path(of: kept)))
         #expect(store.sweepCandidates(before: now.addingTimeInterval(3600), includePlaced: false).deleted.isEmpty)
     }
 

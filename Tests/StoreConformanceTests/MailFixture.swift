@@ -55,9 +55,12 @@ struct MailFixture {
     }
 }
 
-/// Whether a blob store holds a body as a live one: for `FileBlobStore` the file in place (a
-/// deleted body waits in `.deleted` for the sweeper, where `get` still finds it after a restore).
+/// Whether a blob store holds a body as a live one: for `FileBlobStore` in place and not marked
+/// deleted (a deleted body stays until the sweeper's retention time has passed).
 func holdsInPlace(_ blobs: any BlobStore, _ id: BlobID) async -> Bool {
-    if let files = blobs as? FileBlobStore { return FileManager.default.fileExists(atPath: files.path(of: id)) }
+    if let files = blobs as? FileBlobStore {
+        return FileManager.default.fileExists(atPath: files.path(of: id))
+            && !FileManager.default.fileExists(atPath: files.deletedFolder + "/" + id.hex)
+    }
     return (try? await blobs.get(id)) != nil
 }
