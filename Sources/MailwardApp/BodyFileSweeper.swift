@@ -44,7 +44,8 @@ struct BodyFileSweeper: Service {
         }
     }
 
-    /// One pass; returns how many files were unlinked or moved aside.
+    /// One pass; returns how many marked bodies went (`purged`) or stayed because a message names
+    /// them (`kept`), and how many bodies no message names were marked (`unreferenced`).
     @discardableResult
     func sweep(includePlaced: Bool) async throws -> (purged: Int, kept: Int, unreferenced: Int) {
         let blobs = self.blobs
