@@ -1,4 +1,5 @@
 import Foundation
+import MailwardMIME
 
 /// A SEARCH string prepared once for the many header values it is compared with. The match is
 /// a substring match ignoring case (RFC 3501 §6.4.4) and diacritics (Mailward's choice, for
@@ -15,7 +16,7 @@ struct SearchNeedle {
     init(_ text: String) {
         self.text = text
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        foldedASCII = folded.utf8.allSatisfy { $0 < 0x80 } ? Array(folded.utf8).map(Self.lowercased) : nil
+        foldedASCII = folded.utf8.allSatisfy { $0 < 0x80 } ? Array(folded.utf8).map(\.asciiLowercased) : nil
     }
 
     func isFound(in haystack: String) -> Bool {
@@ -33,15 +34,11 @@ struct SearchNeedle {
         guard !needle.isEmpty else { return true }
         guard bytes.count >= needle.count else { return false }
         let first = needle[0]
-        for start in 0...(bytes.count - needle.count) where lowercased(bytes[start]) == first {
+        for start in 0...(bytes.count - needle.count) where bytes[start].asciiLowercased == first {
             var i = 1
-            while i < needle.count && lowercased(bytes[start + i]) == needle[i] { i += 1 }
+            while i < needle.count && bytes[start + i].asciiLowercased == needle[i] { i += 1 }
             if i == needle.count { return true }
         }
         return false
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 }

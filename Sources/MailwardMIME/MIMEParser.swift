@@ -37,8 +37,9 @@ public enum MIMEParser {
         var fields: [HeaderField] = []
         fields.reserveCapacity(block.fields.count)
         for field in block.fields {
-            let raw = HeaderParser.valueBytes(field, in: bytes)
-            if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+            // The lines are scanned in place; only a field with 8-bit bytes is joined to check it.
+            if field.valueLines.contains(where: { bytes[$0].contains { $0 >= 0x80 } }),
+               String(validating: HeaderParser.valueBytes(field, in: bytes), as: UTF8.self) == nil {
                 return parseStructure(bytes).headers
             }
             fields.append(HeaderField(name: HeaderParser.name(field, in: bytes),

@@ -207,7 +207,7 @@ struct POP3ConnectionDriver {
                 login = Login(account: account, credential: credential, mailboxID: inbox.id)
                 logger.info("login", metadata: ["user": "\(account.address)", "messages": "\(sizes.count)"])
                 return .loggedIn(POP3Maildrop(mailboxID: inbox.id, uidValidity: inbox.uidValidity,
-                                              messages: sizes.map { .init(uid: $0.uid, size: $0.size) }))
+                                              messages: sizes))
             } catch {
                 await lease?.release()
                 lease = nil

@@ -3,16 +3,8 @@ import MailwardCore
 /// The messages a POP3 session works on: the account's INBOX as it was at login (RFC 1939 §4:
 /// message numbers never change during a session), plus the session's deletion marks.
 public struct POP3Maildrop: Hashable, Sendable {
-    public struct Message: Hashable, Sendable {
-        public var uid: MessageUID
-        /// The size reported by LIST and STAT (the stored octets).
-        public var size: Int
-
-        public init(uid: MessageUID, size: Int) {
-            self.uid = uid
-            self.size = size
-        }
-    }
+    /// A message's UID and the size LIST and STAT report (the stored octets), as the store lists them.
+    public typealias Message = MessageSize
 
     public var mailboxID: MailboxID
     public var uidValidity: UInt32
