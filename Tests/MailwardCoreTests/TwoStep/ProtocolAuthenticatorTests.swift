@@ -70,6 +70,37 @@ import Testing
         #expect(refusals.contains { $0.door == "pop3" && !$0.success && $0.detail.contains("client-specific password is required") })
     }
 
+    /// Password spraying at an address keeps its failure count at the limit: the owner's mail
+    /// clients, signing in with a client-specific password from elsewhere, still get in; the
+    /// account password (at the mail doors and the web) and the guessing IP stay locked out.
+    @Test func guessingAtAnAddressDoesNotLockOutItsClientSpecificPasswords() async throws {
+        let h = Harness { $0.failuresPerAccount = 3; $0.failuresPerIP = 3; $0.failureWindow = 900 }
+        let account = try await h.user()
+        let auth = h.authenticator
+        let created = try await h.apps.create(account, name: "Foxmail", context: h.web)
+        for attempt in 0..<5 {
+            #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: "guess-\(attempt)", door: .imap,
+                                            remoteIP: "203.0.113.9", clientID: nil) == .invalid)
+        }
+        for door in [DoorKind.imap, .pop3, .smtp] {
+            #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: created.password, door: door,
+                                            remoteIP: "198.51.100.1", clientID: "Foxmail")
+                    == .valid(account, .appPassword(id: created.record.id, name: "Foxmail")))
+        }
+        // The account's own password is under the account's limit, right or wrong.
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .invalid)
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
+            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+        // The guessing IP is under its own limit: not even a client-specific password from it.
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: created.password, door: .imap,
+                                        remoteIP: "203.0.113.9", clientID: nil) == .invalid)
+        let events = await h.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 50)
+        #expect(events.contains { $0.method == "throttled" && !$0.success && $0.door == "imap" })
+    }
+
     @Test func clientSpecificPasswordsAlwaysWorkAtMailDoorsAndNeverAtTheWeb() async throws {
         let h = Harness()
         let account = try await h.user()

@@ -9,7 +9,9 @@ import Foundation
 ///   right.
 ///
 /// Failed attempts are throttled per account name and per client IP (`.invalid` while throttled),
-/// every attempt is audited, and a client-specific password's last use is recorded.
+/// every attempt is audited, and a client-specific password's last use is recorded. A correct
+/// client-specific password passes an account's limit (not an IP's): guessing at an address must
+/// not lock its owner's mail clients out.
 public struct ProtocolAuthenticator: Sendable {
     let env: SecurityEnvironment
 
@@ -88,10 +90,6 @@ public struct ProtocolAuthenticator: Sendable {
         let (accountKey, ipKey) = Self.failureKeys(name: address?.description ?? name, remoteIP: remoteIP)
         let limiter = env.limiter
         do {
-            if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
-                await audit(nil, door, "throttled", false, remoteIP, "account \(name.prefix(100)) throttled")
-                return .throttled(retryAfter: wait)
-            }
             if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
                 await audit(nil, door, "throttled", false, remoteIP, "IP throttled")
                 return .throttled(retryAfter: wait)
@@ -102,7 +100,11 @@ public struct ProtocolAuthenticator: Sendable {
             } else {
                 account = nil
             }
-            // Client-specific passwords: a fast keyed-hash lookup, for the mail doors only.
+            // Client-specific passwords: a fast keyed-hash lookup, for the mail doors only. Checked
+            // before the per-account limit: password spraying against an address (which keeps its
+            // failure count up all day on an institution's server) must not lock its owner's
+            // phone and Foxmail out. A 16-character random secret cannot be guessed within the
+            // per-IP limit, which still applies above.
             if door != .web, let account, !account.disabled, let canonical = AppPasswordFormat.normalize(password) {
                 let hash = env.key.hash(.appPassword, AppPasswordService.material(canonical, account: account.id))
                 if let app = try await env.store.appPassword(accountID: account.id, secretHash: hash) {
@@ -110,6 +112,10 @@ public struct ProtocolAuthenticator: Sendable {
                     await audit(account.id, door, "app-password", true, remoteIP, "client-specific password \"\(app.name)\"" + clientSuffix(clientID))
                     return .result(.valid(account, .appPassword(id: app.id, name: app.name)))
                 }
+            }
+            if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
+                await audit(account?.id, door, "throttled", false, remoteIP, "account \(name.prefix(100)) throttled")
+                return .throttled(retryAfter: wait)
             }
             guard let verified = try await env.accounts.verifyPassword(name, password) else {
                 try await limiter.hit(accountKey)
