@@ -130,7 +130,9 @@ public struct Runtime: Sendable {
         }
         security = SecurityEnvironment(accounts: accounts, store: store, key: serverKey,
                                        settings: Self.twoStepSettings(configuration), clock: clock, random: random,
-                                       sms: sender)
+                                       sms: sender, deliverNotice: { message, accountID in
+                                           _ = try await mail.deliver(message, to: [accountID])
+                                       })
         authenticator = ProtocolAuthenticator(security)
         // With every body in the store (PostgreSQL), queued ones too: any node's worker sends them.
         let dkim = DKIMSigner(keys: try DKIMKeyFiles.load(folder))

@@ -10,6 +10,9 @@ or the database files. Screenshots go to test-artifacts/e2e/.
 
 Run: /usr/bin/python3 Tests/e2e/two_step_browser_test.py   (MAILWARD_BIN overrides the binary)
 """
+import base64
+import email
+import email.header
 import imaplib
 import os
 import re
@@ -248,6 +251,17 @@ def main():
         assert status == "OK", status
         status, data = imap.select("INBOX")
         assert status == "OK", (status, data)
+        step = "the refused account password left one notice in the INBOX (SPEC B2)"
+        status, data = imap.search(None, "HEADER", "Auto-Submitted", "auto-generated")
+        notices = data[0].split()
+        assert status == "OK" and len(notices) == 1, (status, data)
+        status, data = imap.fetch(notices[0], "(BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[TEXT])")
+        assert status == "OK", (status, data)
+        subject = str(email.header.make_header(email.header.decode_header(
+            email.message_from_bytes(data[0][1])["Subject"])))
+        assert subject == "邮件客户端需要使用客户端专用密码 / A mail client needs a client-specific password", subject
+        text = base64.b64decode(b"".join(data[1][1].split())).decode("utf-8")
+        assert "设置 › 个人信息 › 邮箱密码" in text and "IMAP" in text, text
         imap.logout()
     except Exception:
         browser.shot("failure")

@@ -237,6 +237,26 @@ import Testing
         #expect(try await !auth.isStillValid(.accountPassword, account: imapOpened))
     }
 
+    /// SPEC B2: a mail client refused for the account password leaves the owner one message in
+    /// the INBOX saying how to make a client-specific password (then none for a day).
+    @Test func aRefusedAccountPasswordLeavesANoticeInTheInbox() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let account = try await server.runtime.accounts.account(address)
+        _ = try await TwoStepService(server.runtime.security).enforce(.account(account.id))
+        let auth = ProtocolAuthenticator(server.runtime.security)
+        for door in [DoorKind.imap, .smtp] {
+            #expect(await auth.authenticate(username: address, password: password, door: door, remoteIP: "127.0.0.1",
+                                            clientID: "Foxmail") == .clientPasswordRequired(account))
+        }
+        let inbox = try await server.runtime.mail.inbox(accountID: account.id)
+        let messages = try await server.runtime.mail.store.messages(mailboxID: inbox.id)
+        #expect(messages.count == 1)
+        #expect(messages.first?.summary.subject == "邮件客户端需要使用客户端专用密码 / A mail client needs a client-specific password")
+        #expect(messages.first?.summary.preview.contains("Foxmail") == true)
+    }
+
     @Test func hostileRequestsGetClearErrors() async throws {
         let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }

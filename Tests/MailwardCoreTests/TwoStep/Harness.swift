@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MailwardCore
 import MailwardTesting
 import Testing
@@ -9,6 +10,7 @@ struct Harness {
     let directory = InMemoryDirectoryStore()
     let store = InMemorySecurityStore()
     let sms = RecordingSMSSender()
+    let notices = NoticeRecorder()
     let accounts: AccountService
     let env: SecurityEnvironment
     let web = ClientContext(ip: "192.0.2.10", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36")
@@ -21,7 +23,8 @@ struct Harness {
         // Cheap scrypt parameters keep the tests fast; the rules do not depend on them.
         accounts = AccountService(store: directory, clock: clock, hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
         env = SecurityEnvironment(accounts: accounts, store: store, key: ServerKey.generate(SeededRandomSource(seed: 1)),
-                                  settings: settings, clock: clock, random: SeededRandomSource(seed: 2), sms: sms)
+                                  settings: settings, clock: clock, random: SeededRandomSource(seed: 2), sms: sms,
+                                  deliverNotice: { [notices] message, account in try notices.deliver(message, to: account) })
     }
 
     var signIn: SignInService { SignInService(env) }
@@ -45,4 +48,20 @@ struct Harness {
     }
 
     func lastCode(_ phone: String = "+8613800138000") -> String? { sms.lastCode(to: phone) }
+}
+
+/// The messages the server mailed to accounts (``SecurityEnvironment/deliverNotice``); fails
+/// deliveries while `failing` is set.
+final class NoticeRecorder: Sendable {
+    struct Refused: Error {}
+    let delivered = Mutex<[(account: AccountID, message: [UInt8])]>([])
+    let failing = Mutex(false)
+
+    func deliver(_ message: [UInt8], to account: AccountID) throws {
+        if failing.withLock({ $0 }) { throw Refused() }
+        delivered.withLock { $0.append((account, message)) }
+    }
+
+    var count: Int { delivered.withLock { $0.count } }
+    var last: [UInt8]? { delivered.withLock { $0.last?.message } }
 }

@@ -126,6 +126,8 @@ public struct ProtocolAuthenticator: Sendable {
             if door != .web, try await env.store.phoneBinding(accountID: verified.id) != nil {
                 await audit(verified.id, door, "password", false, remoteIP,
                             "account password refused: two-step verification is on, a client-specific password is required" + clientSuffix(clientID))
+                await sendNoticeIfDue(verified, .init(door: door, ip: remoteIP, clientID: clientID, at: env.clock.now,
+                                                      enforcedWithoutPhone: false))
                 return .result(.clientPasswordRequired(verified))
             }
             // SPEC A6: an account the administrator enforces two-step verification on cannot reach
@@ -133,6 +135,8 @@ public struct ProtocolAuthenticator: Sendable {
             if door != .web, try await TwoStepService(env).isEnforced(verified) {
                 await audit(verified.id, door, "password", false, remoteIP,
                             "account password refused: two-step verification is enforced, no phone bound yet" + clientSuffix(clientID))
+                await sendNoticeIfDue(verified, .init(door: door, ip: remoteIP, clientID: clientID, at: env.clock.now,
+                                                      enforcedWithoutPhone: true))
                 return .result(.clientPasswordRequired(verified))
             }
             if door != .web {
@@ -145,6 +149,28 @@ public struct ProtocolAuthenticator: Sendable {
             // ask its user for the password again (docs/ARCHITECTURE.md, "When the server goes
             // away").
             return .result(.unavailable)
+        }
+    }
+
+    /// How often an account is told by mail that a client used its password in vain (SPEC B2).
+    static let noticeInterval: TimeInterval = 24 * 3600
+
+    /// Mails the account ``ClientPasswordNoticeMail`` unless it got one within
+    /// ``noticeInterval`` (clients retry every few minutes, several at once). The refusal never
+    /// depends on it: a failure to deliver is audited and the client gets its answer as before.
+    private func sendNoticeIfDue(_ account: Account, _ attempt: ClientPasswordNoticeMail.Attempt) async {
+        guard let deliver = env.deliverNotice else { return }
+        let key = "notice:client-password:\(account.id)"
+        do {
+            guard try await env.limiter.retryAfter(key: key, limit: 1, window: Self.noticeInterval) == nil else { return }
+            try await env.limiter.hit(key)
+            let messageID = "notice-" + SecretToken.generate(env.random).prefix(22)
+            try await deliver(ClientPasswordNoticeMail.compose(to: account.address, attempt: attempt, messageID: messageID), account.id)
+            await env.audit.record(.noticeMailed, account: account.id, door: attempt.door.rawValue, method: "client-password",
+                                   success: true, ip: attempt.ip, detail: "how to make a client-specific password")
+        } catch {
+            await env.audit.record(.noticeMailed, account: account.id, door: attempt.door.rawValue, method: "client-password",
+                                   success: false, ip: attempt.ip, detail: "could not be delivered: \(error)")
         }
     }
 

@@ -23,6 +23,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable {
     public static let accountDisabled = AuditKind(rawValue: "account-disabled")
     public static let accountEnabled = AuditKind(rawValue: "account-enabled")
     public static let quotaChanged = AuditKind(rawValue: "quota-changed")
+    /// The server mailed the account a notice (`method` names which, e.g. `client-password`).
+    public static let noticeMailed = AuditKind(rawValue: "notice-mailed")
 }
 
 /// One audit entry. `method` is how someone signed in (`password`, `password+sms`,

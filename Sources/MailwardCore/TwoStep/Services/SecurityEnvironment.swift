@@ -8,9 +8,13 @@ public struct SecurityEnvironment: Sendable {
     public let clock: any WallClock
     public let random: any RandomSource
     public let sms: any SMSSender
+    /// Puts a message the server writes to a user (``ClientPasswordNoticeMail``) into the
+    /// account's INBOX; nil where there is no mail store (some tests), and then no notice is sent.
+    public let deliverNotice: (@Sendable (_ message: [UInt8], _ account: AccountID) async throws -> Void)?
 
     public init(accounts: AccountService, store: any SecurityStore, key: ServerKey, settings: TwoStepSettings,
-                clock: any WallClock, random: any RandomSource, sms: any SMSSender) {
+                clock: any WallClock, random: any RandomSource, sms: any SMSSender,
+                deliverNotice: (@Sendable (_ message: [UInt8], _ account: AccountID) async throws -> Void)? = nil) {
         self.accounts = accounts
         self.store = store
         self.key = key
@@ -18,6 +22,7 @@ public struct SecurityEnvironment: Sendable {
         self.clock = clock
         self.random = random
         self.sms = sms
+        self.deliverNotice = deliverNotice
     }
 
     var audit: AuditLog { AuditLog(store: store, clock: clock) }
