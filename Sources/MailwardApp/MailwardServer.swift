@@ -117,15 +117,19 @@ public final class MailwardServer: Sendable {
     /// postmaster account or alias, on a server without `smtp.postmaster`, refuses it: said at
     /// start, with the fix, rather than found out from a lost bounce.
     func warnAboutDomainsWithoutPostmaster() async {
-        guard let domains = try? await runtime.accounts.store.domains() else { return }
-        for domain in domains {
-            guard let address = try? EmailAddress("postmaster@\(domain.name)"),
-                  let route = try? await runtime.accounts.route(address) else { continue }
-            if case .local = route { continue }
+        for domain in await runtime.domainsWithoutPostmaster() {
             logger.warning("mail to postmaster is refused for this domain: set smtp.postmaster, or add an alias",
-                           metadata: ["domain": "\(domain.name)",
-                                      "fix": "mailward alias add postmaster@\(domain.name) ADDRESS"])
+                           metadata: ["domain": "\(domain)", "fix": "mailward alias add postmaster@\(domain) ADDRESS"])
         }
+    }
+
+    /// What `serve` would warn about at start besides the configuration's unknown keys: the
+    /// certificate (expiry, names) and domains without a postmaster (`mailward config check`).
+    public func startWarnings() async -> [String] {
+        serverCertificate.warnings(hostname: runtime.configuration.hostname)
+            + (await runtime.domainsWithoutPostmaster()).map {
+                "mail to postmaster@\($0) is refused: set smtp.postmaster, or `mailward alias add postmaster@\($0) ADDRESS`"
+            }
     }
 
     /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.

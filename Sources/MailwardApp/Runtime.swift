@@ -177,8 +177,22 @@ public struct Runtime: Sendable {
     }
 
     /// Builds the configured SMS provider now, so a bad configuration stops start-up.
-    func prepareSMS() throws {
+    public func prepareSMS() throws {
         try lazySMS?.prepare()
+    }
+
+    /// The local domains whose postmaster address reaches nobody (RFC 5321 §4.5.1 asks every
+    /// mail domain to take mail for postmaster): no account or alias, and no `smtp.postmaster`.
+    func domainsWithoutPostmaster() async -> [String] {
+        guard let domains = try? await accounts.store.domains() else { return [] }
+        var missing: [String] = []
+        for domain in domains {
+            guard let address = try? EmailAddress("postmaster@\(domain.name)"),
+                  let route = try? await accounts.route(address) else { continue }
+            if case .local = route { continue }
+            missing.append(domain.name)
+        }
+        return missing
     }
 
     static func twoStepSettings(_ c: MailwardConfiguration) -> TwoStepSettings {

@@ -1,3 +1,4 @@
+import Foundation
 /// Everything an administrator can configure. Every field has a default; the defaults are the
 /// embedded mode of SPEC O1 (loopback, unprivileged ports, everything under one data folder).
 /// `docs/configuration.md` documents every key; keep the two in step.
@@ -99,6 +100,13 @@ public struct MailwardConfiguration: Sendable, Equatable {
         /// Seconds an operation waits for a PostgreSQL connection while the server cannot be
         /// reached, before the doors answer with a temporary failure.
         public var postgresConnectionWait: Double = 15
+
+        /// ``postgresURL`` as it may be printed or logged: without its password.
+        public var printablePostgresURL: String {
+            guard var parts = URLComponents(string: postgresURL), parts.password != nil else { return postgresURL }
+            parts.password = nil
+            return parts.string ?? "(the configured URL)"
+        }
     }
 
     /// Content filters on incoming (MX) mail: a virus scanner and a spam filter (SPEC M9).

@@ -143,3 +143,46 @@ import Testing
         #expect(env.stderr.contains("`log.level`"))
     }
 }
+
+/// `mailward config check`: what `serve` reads and checks, without starting (exit status 1 when
+/// it would not start, warnings printed).
+@Suite struct ConfigCheckCommandTests {
+    @Test func aGoodConfigurationPassesWithItsWarnings() async throws {
+        let data = try temporaryFolder()
+        try "hostname: mail.example.edu.cn\nsmtpp:\n  port: 25\nimap:\n  port: 14300\n".write(
+            toFile: data + "/mailward.yaml", atomically: true, encoding: .utf8)
+        #expect(try await runMailward(["domain", "add", "example.edu.cn", "--data", data]).status == 0)
+        let check = try await runMailward(["config", "check", "--data", data],
+                                          environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("configuration file: \(data)/mailward.yaml"))
+        #expect(check.stdout.contains("hostname: mail.example.edu.cn, listening on 127.0.0.1"))
+        #expect(check.stdout.contains("IMAP 14300 and 1993 (TLS)"))
+        #expect(check.stdout.contains("warning: configuration key not known, ignored (misspelled?): smtpp.port"))
+        #expect(check.stdout.contains("warning: mail to postmaster@example.edu.cn is refused"))
+        #expect(check.stdout.hasSuffix("configuration OK, 2 warnings\n"), "\(check.stdout)")
+        #expect(check.stderr.isEmpty, "no start-up log lines: \(check.stderr)")
+    }
+
+    @Test(arguments: [
+        (["MAILWARD_SMS_PROVIDER": "aliyun"], "cannot use the SMS provider"),
+        (["MAILWARD_TLS_CERTIFICATE": "/nonexistent/cert.pem", "MAILWARD_TLS_KEY": "/nonexistent/key.pem"],
+         "cannot read the TLS certificate /nonexistent/cert.pem"),
+        (["MAILWARD_IMAP_PORT": "70000"], "imap.port"),
+    ])
+    func whatWouldStopTheServerFailsTheCheck(environment: [String: String], message: String) async throws {
+        let data = try temporaryFolder()
+        let check = try await runMailward(["config", "check", "--data", data], environment: environment)
+        #expect(check.status == 1)
+        #expect(check.stderr.contains(message), "\(check.stderr)")
+        #expect(!check.stdout.contains("configuration OK"))
+    }
+
+    @Test func aPostgreSQLPasswordIsNotPrinted() {
+        var storage = MailwardConfiguration().storage
+        storage.postgresURL = "postgres://mailward:s3cret@db.example:5432/mail?sslmode=require"
+        #expect(storage.printablePostgresURL == "postgres://mailward@db.example:5432/mail?sslmode=require")
+        storage.postgresURL = "postgres://mailward@127.0.0.1/mail"
+        #expect(storage.printablePostgresURL == "postgres://mailward@127.0.0.1/mail")
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MailwardApp
+import MailwardConfig
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Check the configuration before a (re)start.", subcommands: [Check.self])
+
+    /// `nginx -t` for Mailward: everything `serve` reads and checks before it listens — the YAML
+    /// file and `MAILWARD_*` variables, the store (PostgreSQL is connected to), the DKIM keys, the
+    /// TLS certificate and key, the SMS provider's settings — without binding a port, so it runs
+    /// beside the server before a restart. Exit status 1 when `serve` would not start; its
+    /// warnings are printed and do not change the status.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read and check the configuration as `serve` would, without starting: exit status 1 if it would not start.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await administer {
+                let (folder, configuration) = try await global.loadConfiguration()
+                // Only what goes wrong, not the start-up lines of the parts it builds.
+                var log = configuration.log
+                log.level = "error"
+                LogSetup.bootstrap(log)
+                let runtime = try await Runtime.make(folder: folder, configuration: configuration)
+                do {
+                    try runtime.prepareSMS()
+                } catch {
+                    throw AppError("cannot use the SMS provider: \(error)")
+                }
+                let server = try MailwardServer(runtime: runtime)
+                for line in Self.summary(folder: folder, configuration: configuration, explicitFile: global.config) { print(line) }
+                let warnings = configuration.unknownKeys.map { "configuration key not known, ignored (misspelled?): \($0)" }
+                    + (await server.startWarnings())
+                for warning in warnings { print("warning: \(warning)") }
+                print(warnings.isEmpty ? "configuration OK" : "configuration OK, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
+            }
+        }
+
+        static func summary(folder: DataFolder, configuration c: MailwardConfiguration, explicitFile: String?) -> [String] {
+            let store = c.storage.postgresURL.isEmpty ? "SQLite \(folder.databasePath)" : "PostgreSQL \(c.storage.printablePostgresURL)"
+            let tls = c.tls.certificate.isEmpty ? "self-signed, in the data folder" : "\(c.tls.certificate) (key \(c.tls.key))"
+            let sms = c.sms.provider == "outbox" ? "outbox (\(folder.smsOutboxPath))" : c.sms.provider
+            return [
+                "configuration file: \(folder.configFile(explicit: explicitFile) ?? "none (defaults and MAILWARD_* variables)")",
+                "data folder: \(folder.path)",
+                "store: \(store)",
+                "hostname: \(c.hostname), listening on \(c.listenAddress)",
+                "ports: HTTP \(c.http.port), SMTP \(c.smtp.port), submission \(c.smtp.submissionPort) (STARTTLS) and \(c.smtp.submissionTLSPort) (TLS), "
+                    + "IMAP \(c.imap.port) and \(c.imap.tlsPort) (TLS), POP3 \(c.pop3.port) and \(c.pop3.tlsPort) (TLS)",
+                "TLS certificate: \(tls)",
+                "SMS provider: \(sms)",
+            ]
+        }
+    }
+}
