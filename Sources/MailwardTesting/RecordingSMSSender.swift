@@ -2,13 +2,18 @@ import MailwardCore
 import Synchronization
 
 /// An `SMSSender` for tests: keeps every message, and fails on demand (to test that a provider
-/// failure leaves nothing half-issued).
+/// failure leaves nothing half-issued). `latency` stands for a gateway's round trip (requests
+/// arriving together then overlap, as they do against a real provider).
 public final class RecordingSMSSender: SMSSender {
     private let state = Mutex<(messages: [SMSMessage], failing: Bool)>(([], false))
+    private let latency: Duration
 
-    public init() {}
+    public init(latency: Duration = .zero) {
+        self.latency = latency
+    }
 
     public func send(_ message: SMSMessage) async throws {
+        if latency > .zero { try await Task.sleep(for: latency) }
         let failing = state.withLock { state -> Bool in
             if !state.failing { state.messages.append(message) }
             return state.failing

@@ -18,7 +18,8 @@ public protocol SecurityStore: Sendable {
     func insertCode(_ code: NewSMSCode) async throws -> SMSCode
     /// The most recently created code for the account and purpose (used or not).
     func latestCode(accountID: AccountID, purpose: CodePurpose) async throws -> SMSCode?
-    /// Counts one wrong try; returns the new number of failed attempts.
+    /// Counts one try at the code (before it is compared: see `SMSCodeIssuer.verify`); returns
+    /// the new number of tries, atomically (parallel tries each get their own number).
     func recordFailedCodeAttempt(id: Int64) async throws -> Int
     /// Marks the code used; `false` when it was already used (a replay or a race lost).
     func consumeCode(id: Int64) async throws -> Bool

@@ -9,7 +9,7 @@ struct Harness {
     let clock = FixedClock()
     let directory = InMemoryDirectoryStore()
     let store = InMemorySecurityStore()
-    let sms = RecordingSMSSender()
+    let sms: RecordingSMSSender
     let notices = NoticeRecorder()
     let accounts: AccountService
     let env: SecurityEnvironment
@@ -17,7 +17,8 @@ struct Harness {
 
     static let password = "Tea-Garden-42"
 
-    init(_ configure: (inout TwoStepSettings) -> Void = { _ in }) {
+    init(smsLatency: Duration = .zero, _ configure: (inout TwoStepSettings) -> Void = { _ in }) {
+        sms = RecordingSMSSender(latency: smsLatency)
         var settings = TwoStepSettings()
         configure(&settings)
         // Cheap scrypt parameters keep the tests fast; the rules do not depend on them.

@@ -67,19 +67,42 @@ public struct ProtocolAuthenticator: Sendable {
     /// cannot try passwords without end. Throws `rateLimited` while the account or the IP is
     /// locked out, `wrongPassword` for a wrong one.
     func reconfirm(_ account: Account, password: String, remoteIP: String) async throws {
-        let settings = env.settings
         let (accountKey, ipKey) = Self.failureKeys(name: account.address.description, remoteIP: remoteIP)
+        switch try await passwordUnderLimits(name: account.address.description, password: password,
+                                             accountKey: accountKey, ipKey: ipKey) {
+        case .throttled(let wait, _): throw TwoStepError.rateLimited(retryAfter: wait)
+        case .wrong: throw TwoStepError.wrongPassword
+        case .right: return
+        }
+    }
+
+    /// What checking an account password under the failure limits found.
+    enum PasswordCheck: Sendable {
+        case throttled(retryAfter: Int, byAccount: Bool)
+        case wrong
+        case right(Account)
+    }
+
+    /// Checks the limits, verifies the password and counts a failure as one step per account
+    /// name (``KeyedLocks``): parallel guesses wait for each other, so each one sees the failures
+    /// counted before it, and no more than the limit are ever verified.
+    func passwordUnderLimits(name: String, password: String, accountKey: String, ipKey: String) async throws -> PasswordCheck {
+        let settings = env.settings
         let limiter = env.limiter
-        if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
-            throw TwoStepError.rateLimited(retryAfter: wait)
-        }
-        if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
-            throw TwoStepError.rateLimited(retryAfter: wait)
-        }
-        guard try await env.accounts.verifyPassword(account.address.description, password) != nil else {
-            try await limiter.hit(accountKey)
-            try await limiter.hit(ipKey)
-            throw TwoStepError.wrongPassword
+        let accounts = env.accounts
+        return try await env.locks.withLocks([accountKey]) {
+            if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
+                return .throttled(retryAfter: wait, byAccount: true)
+            }
+            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
+                return .throttled(retryAfter: wait, byAccount: false)
+            }
+            guard let verified = try await accounts.verifyPassword(name, password) else {
+                try await limiter.hit(accountKey)
+                try await limiter.hit(ipKey)
+                return .wrong
+            }
+            return .right(verified)
         }
     }
 
@@ -113,15 +136,17 @@ public struct ProtocolAuthenticator: Sendable {
                     return .result(.valid(account, .appPassword(id: app.id, name: app.name)))
                 }
             }
-            if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
-                await audit(account?.id, door, "throttled", false, remoteIP, "account \(name.prefix(100)) throttled")
+            let verified: Account
+            switch try await passwordUnderLimits(name: name, password: password, accountKey: accountKey, ipKey: ipKey) {
+            case .throttled(let wait, let byAccount):
+                await audit(byAccount ? account?.id : nil, door, "throttled", false, remoteIP,
+                            byAccount ? "account \(name.prefix(100)) throttled" : "IP throttled")
                 return .throttled(retryAfter: wait)
-            }
-            guard let verified = try await env.accounts.verifyPassword(name, password) else {
-                try await limiter.hit(accountKey)
-                try await limiter.hit(ipKey)
+            case .wrong:
                 await audit(account?.id, door, "password", false, remoteIP, "wrong password or unknown account" + clientSuffix(clientID))
                 return .result(.invalid)
+            case .right(let account):
+                verified = account
             }
             if door != .web, try await env.store.phoneBinding(accountID: verified.id) != nil {
                 await audit(verified.id, door, "password", false, remoteIP,

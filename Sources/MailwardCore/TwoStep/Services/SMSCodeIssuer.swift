@@ -14,9 +14,21 @@ public struct SMSCodeIssuer: Sendable {
     }
 
     /// Sends a code; returns the seconds until another may be requested.
+    ///
+    /// The checks, the provider's call and the counting are one step per account, number and
+    /// client IP (``KeyedLocks``): parallel requests wait for each other instead of all passing
+    /// the checks before any is counted (the audit sent 20 codes to one number at once against
+    /// a cap of 10).
     @discardableResult
     public func send(account: AccountID, to phone: PhoneNumber, purpose: CodePurpose, challenge: String?,
                      context: ClientContext) async throws -> Int {
+        try await env.locks.withLocks([Self.accountKey(account), Self.phoneKey(phone), Self.ipKey(context.ip)]) {
+            try await sendNow(account: account, to: phone, purpose: purpose, challenge: challenge, context: context)
+        }
+    }
+
+    private func sendNow(account: AccountID, to phone: PhoneNumber, purpose: CodePurpose, challenge: String?,
+                         context: ClientContext) async throws -> Int {
         let settings = env.settings
         let now = env.clock.now
         // The resend interval is per sign-in attempt for sign-in codes (a new attempt may ask at
@@ -69,14 +81,18 @@ public struct SMSCodeIssuer: Sendable {
         if env.clock.now >= code.expiresAt { throw TwoStepError.codeExpired }
         let limit = env.settings.maxCodeAttempts
         if code.failedAttempts >= limit { throw TwoStepError.tooManyAttempts }
+        // The try is counted before the code is compared (one atomic increment in the store):
+        // parallel guesses each get a number of their own, and those past the limit are refused
+        // unchecked. A right code consumes the code, so its count no longer matters.
+        let tries = try await env.store.recordFailedCodeAttempt(id: code.id)
+        guard tries <= limit else { throw TwoStepError.tooManyAttempts }
         if let digits = VerificationCode.normalize(typed),
            env.key.matches(.smsCode, Self.material(digits, account: account, purpose: purpose, phone: code.phone),
                            hash: code.codeHash) {
             guard try await env.store.consumeCode(id: code.id) else { throw TwoStepError.codeMissing }
             return
         }
-        let failures = try await env.store.recordFailedCodeAttempt(id: code.id)
-        let left = limit - failures
+        let left = limit - tries
         throw left > 0 ? TwoStepError.invalidCode(triesLeft: left) : TwoStepError.tooManyAttempts
     }
 

@@ -11,6 +11,9 @@ public struct SecurityEnvironment: Sendable {
     /// Puts a message the server writes to a user (``ClientPasswordNoticeMail``) into the
     /// account's INBOX; nil where there is no mail store (some tests), and then no notice is sent.
     public let deliverNotice: (@Sendable (_ message: [UInt8], _ account: AccountID) async throws -> Void)?
+    /// Serializes, per account, number and client IP, the checks of a limit with the work they
+    /// guard (see ``KeyedLocks``). One per environment, shared by every door of the process.
+    public let locks = KeyedLocks()
 
     public init(accounts: AccountService, store: any SecurityStore, key: ServerKey, settings: TwoStepSettings,
                 clock: any WallClock, random: any RandomSource, sms: any SMSSender,

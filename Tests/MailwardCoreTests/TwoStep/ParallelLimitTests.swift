@@ -1,0 +1,82 @@
+import Foundation
+import MailwardCore
+import MailwardTesting
+import Synchronization
+import Testing
+
+/// SPEC A1 and A10's limits hold for requests that arrive at once (the multi-node audit sent
+/// them in parallel: 29 guesses against a limit of 10 were all checked, 20 codes went to one
+/// number against a cap of 10, 10–20 tries at one code against 5).
+@Suite struct ParallelLimitTests {
+    @Test func parallelPasswordGuessesAreCheckedNoMoreThanTheLimit() async throws {
+        let h = Harness { $0.failuresPerAccount = 10; $0.failuresPerIP = 1000; $0.failureWindow = 900 }
+        let account = try await h.user()
+        let auth = h.authenticator
+        await withTaskGroup(of: Void.self) { group in
+            for guess in 0..<29 {
+                group.addTask {
+                    _ = await auth.authenticate(username: "zhang.san@example.edu.cn", password: "guess-\(guess)", door: .imap,
+                                                remoteIP: "203.0.113.\(guess)", clientID: nil)
+                }
+            }
+        }
+        let events = await h.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 100)
+        #expect(events.filter { $0.method == "password" && !$0.success }.count == 10, "guesses checked against the password")
+        #expect(events.filter { $0.method == "throttled" }.count == 19)
+        #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                        remoteIP: "198.51.100.1", clientID: nil) == .invalid, "still throttled")
+    }
+
+    @Test func parallelCodeRequestsKeepTheResendIntervalAndTheNumbersCap() async throws {
+        let h = Harness(smsLatency: .milliseconds(20)) { $0.dailyCodesPerNumber = 10 }
+        let first = try await h.user()
+        let twoStep = h.twoStep, web = h.web
+        // One account asking ten times at once: one code (a new one only after 60 s).
+        let sent = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<10 {
+                group.addTask { (try? await twoStep.startBinding(first, phone: "13800138000", context: web)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(sent == 1)
+        #expect(h.sms.messages.count == 1)
+        // Twenty accounts binding one number at once: its daily cap of ten holds (the first
+        // account's code counts).
+        var others: [Account] = []
+        for i in 0..<20 { others.append(try await h.user("user\(i)@example.edu.cn")) }
+        let accepted = await withTaskGroup(of: Bool.self) { group in
+            for account in others {
+                group.addTask { (try? await twoStep.startBinding(account, phone: "13800138000", context: web)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(accepted == 9)
+        #expect(h.sms.messages.count == 10)
+    }
+
+    @Test func keyedLocksRunOneBodyAtATimePerKey() async throws {
+        let locks = KeyedLocks()
+        let inside = InsideCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask {
+                    try await locks.withLocks(i % 2 == 0 ? ["a", "b"] : ["b", "a"]) {
+                        #expect(inside.enter() == 1, "one body at a time for overlapping keys")
+                        try await Task.sleep(for: .milliseconds(1))
+                        inside.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // A body that throws still gives its keys back.
+        await #expect(throws: CancellationError.self) { try await locks.withLocks(["a"]) { throw CancellationError() } }
+        try await locks.withLocks(["a"]) {}
+    }
+}
+
+final class InsideCounter: Sendable {
+    private let count = Mutex(0)
+    func enter() -> Int { count.withLock { $0 += 1; return $0 } }
+    func leave() { count.withLock { $0 -= 1 } }
+}
