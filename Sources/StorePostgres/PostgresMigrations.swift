@@ -339,6 +339,25 @@ enum PostgresMigrations {
                 expires_at DOUBLE PRECISION NOT NULL
             );
             """),
+        ("009-share-notifications", """
+            -- A share granted, changed or revoked changes who may see the owner's mailboxes: every
+            -- node's IMAP sessions and webmail streams on them must look again at once (SPEC S:
+            -- "effective immediately, also for open IMAP sessions"), as for mailbox changes.
+            CREATE FUNCTION share_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                owner BIGINT;
+                box BIGINT;
+                node TEXT := current_setting('application_name');
+            BEGIN
+                IF TG_OP = 'DELETE' THEN owner := OLD.owner_id; ELSE owner := NEW.owner_id; END IF;
+                FOR box IN SELECT id FROM mailboxes WHERE account_id = owner LOOP
+                    PERFORM pg_notify('mailward_mailbox', box || ' access ' || node);
+                END LOOP;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER share_changed AFTER INSERT OR UPDATE OR DELETE ON shares
+                FOR EACH ROW EXECUTE FUNCTION share_changed();
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

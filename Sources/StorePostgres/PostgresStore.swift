@@ -172,6 +172,7 @@ public final class PostgresStore: Sendable {
         case "expunged": return (id, .expunged([]))
         case "renamed": return (id, .renamed)
         case "deleted": return (id, .deleted)
+        case "access": return (id, .accessChanged)
         default: return nil
         }
     }

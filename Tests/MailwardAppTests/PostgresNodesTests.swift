@@ -71,6 +71,39 @@ struct PostgresNodesTests {
         #expect(records.first?.summary.subject == "会议通知")
     }
 
+    /// SPEC S: a share revoked through one node ends the grantee's access at once on the other
+    /// too — an IMAP session idling on the shared mailbox there is told (the multi-node audit
+    /// found it told nothing until the mailbox next changed).
+    @Test func aShareRevokedOnOneNodeClosesTheMailboxOnTheOther() async throws {
+        let url = databaseURL()
+        let first = try await TestServer.start(configure: { $0.storage.postgresURL = url })
+        let second = try await TestServer.start(configure: { $0.storage.postgresURL = url })
+        defer { Task { try? await first.stop(); try? await second.stop() } }
+        try await first.runtime.accounts.addDomain("pg.test")
+        let boss = try await first.runtime.accounts.addAccount("boss@pg.test", password: "Tea-Garden-42")
+        _ = try await first.runtime.accounts.addAccount("li@pg.test", password: "Tea-Garden-42")
+        let context = ClientContext(ip: "127.0.0.1")
+        try await first.runtime.shares.share(boss, with: "li@pg.test", permission: .readOnly, context: context)
+
+        let imap = try await LineClient.connect(port: await second.port(.imap))
+        _ = try await imap.readLine()
+        try await imap.send("a LOGIN li@pg.test Tea-Garden-42\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("a ") }.last?.hasPrefix("a OK") == true)
+        try await imap.send("b SELECT \"Shared/boss@pg.test/INBOX\"\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("b ") }.last?.hasPrefix("b OK") == true)
+        try await imap.send("c IDLE\r\n")
+        #expect(try await imap.readLine().hasPrefix("+"))
+
+        let grant = try #require(try await first.runtime.shares.granted(by: boss).first?.grant)
+        try await first.runtime.shares.revoke(boss, shareID: grant.id, context: context)
+        let told = try await imap.readLines { $0.contains("[CLOSED]") }
+        #expect(told.last?.hasPrefix("* OK [CLOSED]") == true, "\(told)")
+        try await imap.send("DONE\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("c ") }.last?.hasPrefix("c NO [NOPERM]") == true)
+        try await imap.send("d LOGOUT\r\n")
+        _ = try await imap.readLines { $0.hasPrefix("d ") }
+    }
+
     /// One message through a node's MX door; returns once it answered 250 (committed).
     func deliver(to node: TestServer, subject: String, body: String) async throws {
         let smtp = try await LineClient.connect(port: await node.port(.smtp))
