@@ -56,6 +56,10 @@ public final class MailwardServer: Sendable {
         } catch {
             throw AppError("cannot use the SMS provider: \(error)")
         }
+        // A process killed mid-delivery left its claims: due again now, not after their lease.
+        if let released = try? await runtime.releaseDeadClaims(), released > 0 {
+            logger.info("outbound recipients claimed before a restart are due again", metadata: ["recipients": "\(released)"])
+        }
         let web = WebDoor(
             settings: .init(host: configuration.listenAddress, port: configuration.http.port,
                             requestTimeout: .seconds(configuration.http.requestTimeout)),

@@ -176,6 +176,19 @@ public struct Runtime: Sendable {
         })
     }
 
+    /// Whether other server processes may share this store (PostgreSQL), or it is the data
+    /// folder's own (SQLite: one server per folder, `ServerLock`).
+    public var storeIsShared: Bool { store is PostgresStore }
+
+    /// Outbound recipients claimed by a process that is gone become due again: on the data
+    /// folder's own store, any claim is a dead process's when this process holds the folder's
+    /// `ServerLock` (at the server's start) or nobody does (`mailward queue retry`). A shared
+    /// store's claims may be another node's, mid-send: they wait for their lease.
+    public func releaseDeadClaims() async throws -> Int {
+        guard !storeIsShared else { return 0 }
+        return try await deliveryQueue.store.releaseClaims(now: clock.now)
+    }
+
     /// Builds the configured SMS provider now, so a bad configuration stops start-up.
     public func prepareSMS() throws {
         try lazySMS?.prepare()

@@ -9,6 +9,8 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
         var nextRecipientID: Int64 = 1
         /// Bodies enqueued as `.inline`, by blob (kept while a message refers to them).
         var bodies: [BlobID: [UInt8]] = [:]
+        /// Recipients a worker claimed and recorded no outcome for yet, with the claim's end.
+        var claims: [Int64: Date] = [:]
     }
 
     private let state = Mutex(State())
@@ -46,6 +48,7 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
                 copy.recipients = message.recipients.filter(due)
                 for index in message.recipients.indices where due(message.recipients[index]) {
                     message.recipients[index].nextAttemptAt = now.addingTimeInterval(lease)
+                    s.claims[message.recipients[index].id] = now.addingTimeInterval(lease)
                 }
                 s.messages[id] = message
                 claimed.append(copy)
@@ -60,6 +63,7 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
             let ids = Set(recipientIDs)
             for index in message.recipients.indices where ids.contains(message.recipients[index].id)
                 && message.recipients[index].state == .pending {
+                s.claims[message.recipients[index].id] = nil
                 message.recipients[index].attempts += 1
                 switch outcome {
                 case .delivered(let detail):
@@ -102,11 +106,26 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
             var changed = 0
             for key in s.messages.keys where id == nil || key == id {
                 for index in s.messages[key]!.recipients.indices where s.messages[key]!.recipients[index].state == .pending {
+                    if let until = s.claims[s.messages[key]!.recipients[index].id], until > now { continue }
                     s.messages[key]!.recipients[index].nextAttemptAt = now
                     changed += 1
                 }
             }
             return changed
+        }
+    }
+
+    public func releaseClaims(now: Date) async throws -> Int {
+        state.withLock { s in
+            var released = 0
+            for key in s.messages.keys {
+                for index in s.messages[key]!.recipients.indices where s.messages[key]!.recipients[index].state == .pending {
+                    guard s.claims.removeValue(forKey: s.messages[key]!.recipients[index].id) != nil else { continue }
+                    s.messages[key]!.recipients[index].nextAttemptAt = now
+                    released += 1
+                }
+            }
+            return released
         }
     }
 

@@ -358,6 +358,11 @@ enum PostgresMigrations {
             CREATE TRIGGER share_changed AFTER INSERT OR UPDATE OR DELETE ON shares
                 FOR EACH ROW EXECUTE FUNCTION share_changed();
             """),
+        ("010-outbound-claims", """
+            -- Until when a worker holds a recipient it claimed (NULL: nobody): `queue retry` leaves
+            -- those alone, so no other node sends what one is sending (retryNow).
+            ALTER TABLE outbound_recipients ADD COLUMN claimed_until DOUBLE PRECISION;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

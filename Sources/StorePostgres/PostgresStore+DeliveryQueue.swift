@@ -59,7 +59,8 @@ extension PostgresStore: DeliveryQueueStore {
                       let ids = claimedIDs[id] else { continue }
                 message.recipients = message.recipients.filter { ids.contains($0.id) }
                 try await connection.execute("""
-                    UPDATE outbound_recipients SET next_attempt_at = \(nowValue + lease) WHERE id = ANY(\(Array(ids)))
+                    UPDATE outbound_recipients SET next_attempt_at = \(nowValue + lease), claimed_until = \(nowValue + lease)
+                    WHERE id = ANY(\(Array(ids)))
                     """, logger: self.logger)
                 claimed.append(message)
             }
@@ -76,18 +77,18 @@ extension PostgresStore: DeliveryQueueStore {
             switch outcome {
             case .delivered(let detail):
                 update = """
-                    UPDATE outbound_recipients SET state = 'delivered', attempts = attempts + 1, last_error = \(detail)
+                    UPDATE outbound_recipients SET state = 'delivered', attempts = attempts + 1, last_error = \(detail), claimed_until = NULL
                     WHERE message_id = \(messageID) AND state = 'pending' AND id = ANY(\(recipientIDs))
                     """
             case .deferred(let error, let next):
                 update = """
                     UPDATE outbound_recipients
-                    SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(next.timeIntervalSince1970)
+                    SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(next.timeIntervalSince1970), claimed_until = NULL
                     WHERE message_id = \(messageID) AND state = 'pending' AND id = ANY(\(recipientIDs))
                     """
             case .failed(let error):
                 update = """
-                    UPDATE outbound_recipients SET state = 'failed', attempts = attempts + 1, last_error = \(error)
+                    UPDATE outbound_recipients SET state = 'failed', attempts = attempts + 1, last_error = \(error), claimed_until = NULL
                     WHERE message_id = \(messageID) AND state = 'pending' AND id = ANY(\(recipientIDs))
                     """
             }
@@ -129,10 +130,21 @@ extension PostgresStore: DeliveryQueueStore {
         let t = now.timeIntervalSince1970
         if let id {
             return try await execute("""
-                UPDATE outbound_recipients SET next_attempt_at = \(t) WHERE state = 'pending' AND message_id = \(id) RETURNING 1
+                UPDATE outbound_recipients SET next_attempt_at = \(t)
+                WHERE state = 'pending' AND (claimed_until IS NULL OR claimed_until <= \(t)) AND message_id = \(id) RETURNING 1
                 """)
         }
-        return try await execute("UPDATE outbound_recipients SET next_attempt_at = \(t) WHERE state = 'pending' RETURNING 1")
+        return try await execute("""
+            UPDATE outbound_recipients SET next_attempt_at = \(t)
+            WHERE state = 'pending' AND (claimed_until IS NULL OR claimed_until <= \(t)) RETURNING 1
+            """)
+    }
+
+    public func releaseClaims(now: Date) async throws -> Int {
+        try await execute("""
+            UPDATE outbound_recipients SET next_attempt_at = \(now.timeIntervalSince1970), claimed_until = NULL
+            WHERE state = 'pending' AND claimed_until IS NOT NULL RETURNING 1
+            """)
     }
 
     @discardableResult

@@ -178,6 +178,11 @@ enum SQLiteMigrations {
                 )
                 """)
         }
+        migrator.registerMigration("011-outbound-claims") { db in
+            // Until when a worker holds a recipient it claimed (NULL: nobody): `queue retry`
+            // leaves those alone (DeliveryQueueStore.retryNow).
+            try db.execute(sql: "ALTER TABLE outbound_recipients ADD COLUMN claimed_until REAL")
+        }
         return migrator
     }
 }

@@ -47,9 +47,9 @@ extension SQLiteStore: DeliveryQueueStore {
                 guard var message = try Self.queuedMessage(db, id: id) else { continue }
                 message.recipients = message.recipients.filter { $0.state == .pending && $0.nextAttemptAt.timeIntervalSince1970 <= nowValue }
                 try db.execute(sql: """
-                    UPDATE outbound_recipients SET next_attempt_at = ?
+                    UPDATE outbound_recipients SET next_attempt_at = ?, claimed_until = ?
                     WHERE message_id = ? AND state = 'pending' AND next_attempt_at <= ?
-                    """, arguments: [nowValue + lease, id, nowValue])
+                    """, arguments: [nowValue + lease, nowValue + lease, id, nowValue])
                 claimed.append(message)
             }
             return claimed
@@ -64,13 +64,13 @@ extension SQLiteStore: DeliveryQueueStore {
             let assignment: String
             switch outcome {
             case .delivered(let detail):
-                assignment = "state = 'delivered', attempts = attempts + 1, last_error = ?"
+                assignment = "state = 'delivered', attempts = attempts + 1, last_error = ?, claimed_until = NULL"
                 arguments = [detail]
             case .deferred(let error, let next):
-                assignment = "attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+                assignment = "attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL"
                 arguments = [error, next.timeIntervalSince1970]
             case .failed(let error):
-                assignment = "state = 'failed', attempts = attempts + 1, last_error = ?"
+                assignment = "state = 'failed', attempts = attempts + 1, last_error = ?, claimed_until = NULL"
                 arguments = [error]
             }
             arguments += [messageID]
@@ -114,14 +114,24 @@ extension SQLiteStore: DeliveryQueueStore {
     @discardableResult
     public func retryNow(id: String?, now: Date) async throws -> Int {
         try await write { db in
+            let t = now.timeIntervalSince1970
+            let unclaimed = "state = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)"
             if let id {
-                try db.execute(sql: """
-                    UPDATE outbound_recipients SET next_attempt_at = ? WHERE state = 'pending' AND message_id = ?
-                    """, arguments: [now.timeIntervalSince1970, id])
+                try db.execute(sql: "UPDATE outbound_recipients SET next_attempt_at = ? WHERE \(unclaimed) AND message_id = ?",
+                               arguments: [t, t, id])
             } else {
-                try db.execute(sql: "UPDATE outbound_recipients SET next_attempt_at = ? WHERE state = 'pending'",
-                               arguments: [now.timeIntervalSince1970])
+                try db.execute(sql: "UPDATE outbound_recipients SET next_attempt_at = ? WHERE \(unclaimed)", arguments: [t, t])
             }
+            return db.changesCount
+        }
+    }
+
+    public func releaseClaims(now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE outbound_recipients SET next_attempt_at = ?, claimed_until = NULL
+                WHERE state = 'pending' AND claimed_until IS NOT NULL
+                """, arguments: [now.timeIntervalSince1970])
             return db.changesCount
         }
     }

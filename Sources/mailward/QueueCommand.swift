@@ -44,8 +44,14 @@ struct QueueCommand: AsyncParsableCommand {
             try await administer {
                 guard (id == nil) == all else { throw AppError("give a queue id or --all") }
                 let runtime = try await global.openRuntime()
+                // No server on the folder: what it had claimed when it stopped is free again
+                // (and counted below with the rest).
+                if !runtime.storeIsShared, let lock = try? ServerLock(runtime.folder) {
+                    _ = try await runtime.releaseDeadClaims()
+                    withExtendedLifetime(lock) {}
+                }
                 let changed = try await runtime.deliveryQueue.store.retryNow(id: id, now: runtime.clock.now)
-                if let id, changed == 0 { throw AppError("no pending message \(id) in the queue") }
+                if let id, changed == 0 { throw AppError("no pending message \(id) in the queue (or it is being sent now)") }
                 print("\(changed) recipient(s) due now")
             }
         }

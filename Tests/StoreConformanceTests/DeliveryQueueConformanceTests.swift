@@ -61,8 +61,32 @@ import Testing
         #expect(try await queue.claimDue(now: t0 + 20, lease: 60, limit: 10).isEmpty)
         let both = try await queue.claimDue(now: t0 + 200, lease: 60, limit: 10)
         #expect(both.map(\.id) == ["early", "late"])
-        try await queue.retryNow(id: nil, now: t0 + 201)
-        #expect(try await queue.claimDue(now: t0 + 201, lease: 60, limit: 1).count == 1)
+        // `queue retry` leaves claimed recipients to their worker (it may be sending them now:
+        // another node's worker would send them twice); a dead process's claims are released.
+        #expect(try await queue.retryNow(id: nil, now: t0 + 201) == 0)
+        #expect(try await queue.claimDue(now: t0 + 201, lease: 60, limit: 10).isEmpty)
+        #expect(try await queue.releaseClaims(now: t0 + 202) == 2)
+        #expect(try await queue.releaseClaims(now: t0 + 202) == 0)
+        #expect(try await queue.claimDue(now: t0 + 202, lease: 60, limit: 1).count == 1)
+    }
+
+    /// The multi-node audit's duplicate: `queue retry` while a worker was still waiting for the
+    /// remote's answer made the recipient due, and another node's worker sent it again.
+    @Test(arguments: StoreKind.allCases)
+    func retryLeavesARecipientBeingSentToItsWorker(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try await kind.makeQueueStores()
+        try await enqueue(queue, blobs, id: "m", recipients: ["a@x.test", "b@x.test"])
+        let claimed = try #require(try await queue.claimDue(now: t0, lease: 900, limit: 10).first)
+        #expect(try await queue.retryNow(id: "m", now: t0 + 1) == 0)
+        #expect(try await queue.retryNow(id: nil, now: t0 + 1) == 0)
+        #expect(try await queue.claimDue(now: t0 + 2, lease: 900, limit: 10).isEmpty, "not claimed twice")
+        // Its worker records a temporary failure: the claim ends, and retry makes it due.
+        try await queue.record(messageID: "m", recipientIDs: [claimed.recipients[0].id],
+                               outcome: .deferred(error: "451 later", nextAttemptAt: t0 + 3600), at: t0 + 3)
+        #expect(try await queue.retryNow(id: "m", now: t0 + 4) == 1)
+        #expect(try await queue.claimDue(now: t0 + 4, lease: 900, limit: 10).first?.recipients.map(\.id) == [claimed.recipients[0].id])
+        // A claim whose lease ran out (its process died) is anybody's again.
+        #expect(try await queue.retryNow(id: "m", now: t0 + 901) == 1)
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -124,9 +124,16 @@ public protocol DeliveryQueueStore: Sendable {
     func allMessages() async throws -> [QueuedMessage]
     func message(id: String) async throws -> QueuedMessage?
     /// Makes the pending recipients of a message (or of all messages when `id` is nil) due at
-    /// `now`; returns how many recipients changed.
+    /// `now`; returns how many recipients changed. A recipient a worker has claimed and not yet
+    /// recorded an outcome for is left alone: that worker may be sending it right now, and
+    /// another (on another node) would send it a second time.
     @discardableResult
     func retryNow(id: String?, now: Date) async throws -> Int
+    /// Makes every claimed recipient due at `now`, its claim forgotten — for claims of a process
+    /// that is gone: the embedded store's server at its start (one server per data folder), and
+    /// `mailward queue retry` when no server runs on the folder. Returns how many.
+    @discardableResult
+    func releaseClaims(now: Date) async throws -> Int
     /// Removes a message without delivering it; false if there was none.
     @discardableResult
     func delete(id: String) async throws -> Bool
