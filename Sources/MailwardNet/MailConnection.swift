@@ -8,6 +8,13 @@ public final class MailConnection: Sendable {
     let channel: any Channel
     let inbox: ConnectionInbox
     private let tls: Mutex<Bool>
+    /// How long a write may wait for the client to take it: the session's last read timeout
+    /// (``read(timeout:)``), so a client that stops reading is let go as one that stops sending
+    /// is — its connection slot, its buffered output and (POP3) its maildrop with it.
+    private let writeDeadline = Mutex<TimeAmount>(MailConnection.defaultWriteDeadline)
+
+    /// The write deadline before the session first reads with a timeout.
+    public static let defaultWriteDeadline: TimeAmount = .minutes(5)
 
     /// The client's IP address as text (`127.0.0.1`, `::1`).
     public let remoteIP: String
@@ -31,6 +38,7 @@ public final class MailConnection: Sendable {
     /// as soon as the event arrives: a session reading thousands of commands within one idle
     /// timeout (30 minutes in IMAP) must not leave thousands of armed timers behind.
     public func read(timeout: TimeAmount? = nil) async -> InboundEvent {
+        if let timeout { writeDeadline.withLock { $0 = timeout } }
         let channel = self.channel
         let inbox = self.inbox
         let timer = Mutex<Scheduled<Void>?>(nil)
@@ -53,9 +61,17 @@ public final class MailConnection: Sendable {
         inbox.wake()
     }
 
-    /// Writes and flushes; returns once handed to the socket (or throws when it is gone).
+    /// Writes and flushes; returns once handed to the socket (or throws when it is gone). A
+    /// write the client has not taken within the write deadline closes the connection (the soak
+    /// audit's client that stopped reading mid-FETCH held 58 MB and its slot until it reset; a
+    /// POP3 one mid-RETR locked its owner's maildrop for good).
     public func write(_ buffer: ByteBuffer) async throws {
-        try await channel.writeAndFlush(buffer)
+        let channel = self.channel
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        let deadline = channel.eventLoop.scheduleTask(in: writeDeadline.withLock { $0 }) { channel.close(promise: nil) }
+        written.futureResult.whenComplete { _ in deadline.cancel() }
+        channel.writeAndFlush(buffer, promise: written)
+        try await written.futureResult.get()
     }
 
     public func write(_ text: String) async throws {

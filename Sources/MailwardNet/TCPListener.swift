@@ -139,6 +139,13 @@ public final class TCPListener: Service, Sendable {
                     let info = ConnectionInfo(channel: channel, isTLS: tls != nil)
                     guard self.admit(info.remoteIP) else {
                         self.refuse(info.remoteIP)
+                        // On an implicit-TLS port the refusal, too, goes inside TLS (sent once
+                        // the handshake is done): a client reading clear text there sees only a
+                        // TLS error, not the 421.
+                        if let tls {
+                            try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
+                                                            limit: self.configuration.tlsHandshakeTimeout)
+                        }
                         channel.writeAndFlush(ByteBuffer(string: self.configuration.overLimitReply)).whenComplete { _ in
                             channel.close(promise: nil)
                         }

@@ -35,6 +35,13 @@ import Testing
                             try? await connection.write("BYE\r\n")
                             return
                         }
+                        if line == "FLOOD" {  // 64 MB in 1 MB writes, for a client that does not read
+                            let chunk = String(repeating: String(repeating: "f", count: 1022) + "\r\n", count: 1024)
+                            for _ in 0..<64 {
+                                do { try await connection.write(chunk) } catch { return }
+                            }
+                            continue
+                        }
                         if line == "WAKE" {
                             connection.wake()
                             connection.wake()
@@ -184,6 +191,29 @@ import Testing
         }
     }
 
+    /// A client that stops reading is let go like one that stops sending: a write it does not
+    /// take within the session's read timeout closes the connection (the soak audit's IMAP and
+    /// POP3 clients that stopped reading mid-FETCH or mid-RETR were held for good).
+    @Test func aClientThatStopsReadingIsLetGo() async throws {
+        try await withListener(idle: .milliseconds(500)) { port, _ in
+            // A client that reads nothing (autoRead off): the server's writes fill the buffers.
+            let counter = ByteCounter()
+            let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(ChannelOptions.autoRead, value: false)
+                .channelInitializer { $0.pipeline.addHandler(counter) }
+                .connect(host: "127.0.0.1", port: port).get()
+            try await client.writeAndFlush(ByteBuffer(string: "FLOOD\r\n"))
+            try await Task.sleep(for: .seconds(3))
+            // Now read what there is, to the end.
+            try await client.setOption(ChannelOptions.autoRead, value: true).get()
+            client.read()
+            try await client.closeFuture.get()
+            let received = counter.bytes.withLock { $0 }
+            #expect(received < 64 * 1024 * 1024, "the flood was cut off when the client stopped taking it: \(received)")
+            #expect(!counter.text.withLock { $0 }.contains("TIMEOUT"), "closed at the stalled write, not at the next read")
+        }
+    }
+
     @Test func floodIsBoundedAndStillServed() async throws {
         try await withListener { port, _ in
             let client = try await LineClient.connect(port: port)
@@ -328,5 +358,18 @@ import Testing
         } catch let error as ListenError {
             #expect(error.description == "IMAP cannot listen on 127.0.0.1:\(port): the port is in use (another server, or Mailward already running?)")
         }
+    }
+}
+
+/// Counts the bytes a test client receives, and keeps the last few hundred as text.
+final class ByteCounter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let bytes = Mutex(0)
+    let text = Mutex("")
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        bytes.withLock { $0 += buffer.readableBytes }
+        text.withLock { $0 = String(($0 + String(buffer: buffer)).suffix(300)) }
     }
 }

@@ -12,6 +12,18 @@ import Testing
         return client
     }
 
+    /// Over its connection limit the implicit-TLS port refuses inside TLS: the client reads the
+    /// 421 (the soak audit's client got a TLS error — the refusal had gone out in clear text).
+    @Test func implicitTLSRefusesOverTheLimitInsideTLS() async throws {
+        let server = try await TestServer.start(configure: { $0.connections.maxPerIP = 1 })
+        let first = try await connect(server, implicitTLS: true)
+        let second = try await LineClient.connect(port: await server.port(.submissionTLS), tls: true)
+        #expect(try await second.reply().code == 421)
+        await first.close()
+        await second.close()
+        try await server.stop()
+    }
+
     /// A client signed in as `user` over implicit TLS.
     func signedIn(_ server: TestServer, as user: String = "alice@example.test") async throws -> LineClient {
         let client = try await connect(server, implicitTLS: true)
