@@ -62,10 +62,22 @@ public final class MailConnection: Sendable {
     }
 
     /// Writes and flushes; returns once handed to the socket (or throws when it is gone). A
-    /// write the client has not taken within the write deadline closes the connection (the soak
+    /// part the client has not taken within the write deadline closes the connection (the soak
     /// audit's client that stopped reading mid-FETCH held 58 MB and its slot until it reset; a
-    /// POP3 one mid-RETR locked its owner's maildrop for good).
+    /// POP3 one mid-RETR locked its owner's maildrop for good). Big writes go in parts of
+    /// ``writePart`` bytes, each with its own deadline: a slow link that keeps taking data (a
+    /// 20 MB message to a phone) is not cut, only one that stops.
     public func write(_ buffer: ByteBuffer) async throws {
+        var rest = buffer
+        while rest.readableBytes > Self.writePart, let part = rest.readSlice(length: Self.writePart) {
+            try await writeWithDeadline(part)
+        }
+        try await writeWithDeadline(rest)
+    }
+
+    static let writePart = 256 * 1024
+
+    private func writeWithDeadline(_ buffer: ByteBuffer) async throws {
         let channel = self.channel
         let written = channel.eventLoop.makePromise(of: Void.self)
         let deadline = channel.eventLoop.scheduleTask(in: writeDeadline.withLock { $0 }) { channel.close(promise: nil) }
