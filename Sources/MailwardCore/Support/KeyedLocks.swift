@@ -29,9 +29,6 @@ public actor KeyedLocks {
         }
     }
 
-    /// How many keys are held now (tests check nothing is left behind).
-    var heldCount: Int { waiting.count }
-
     /// Runs `body` holding every key in `keys` (taken in sorted order, so two callers with
     /// overlapping keys cannot wait for each other).
     public nonisolated func withLocks<T: Sendable>(_ keys: [String], _ body: () async throws -> T) async throws -> T {

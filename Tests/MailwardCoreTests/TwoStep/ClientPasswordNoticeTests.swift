@@ -40,6 +40,23 @@ import Testing
         #expect(mailed.count == 2 && mailed.allSatisfy { $0.success && $0.method == "client-password" })
     }
 
+    /// A client opening several connections at once is refused on each: one notice.
+    @Test func refusalsAtOnceMailOneNotice() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        let auth = h.authenticator
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    _ = await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                                remoteIP: "198.51.100.7", clientID: "Foxmail")
+                }
+            }
+        }
+        #expect(h.notices.count == 1)
+    }
+
     /// Only a right password tells anything: a wrong one (an attacker's guess) mails nothing, and
     /// nor does the web or a client-specific password.
     @Test func nothingIsMailedForWrongPasswordsOrAcceptedOnes() async throws {

@@ -25,7 +25,10 @@ struct Harness {
         accounts = AccountService(store: directory, clock: clock, hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
         env = SecurityEnvironment(accounts: accounts, store: store, key: ServerKey.generate(SeededRandomSource(seed: 1)),
                                   settings: settings, clock: clock, random: SeededRandomSource(seed: 2), sms: sms,
-                                  deliverNotice: { [notices] message, account in try notices.deliver(message, to: account) })
+                                  deliverNotice: { [notices] message, account in
+                                      try await Task.sleep(for: .milliseconds(5))  // a store write takes a moment
+                                      try notices.deliver(message, to: account)
+                                  })
     }
 
     var signIn: SignInService { SignInService(env) }
