@@ -47,12 +47,13 @@ extension IMAPSession {
         let readOnly = readOnly || !SharedMailboxRules.mayWrite(target.access)
         // UIDs, flags and MODSEQs only: no summaries are decoded to select a mailbox.
         guard let all = try await store.changes(mailboxID: mailbox.id, since: 0) else { throw MailError.noSuchMailbox(target.wireName) }
-        let snapshot = SelectedMailbox(mailbox: mailbox, states: all.changed, readOnly: readOnly, examined: examined,
+        var snapshot = SelectedMailbox(mailbox: mailbox, states: all.changed, readOnly: readOnly, examined: examined,
                                        name: target.wireName, highestModSeq: all.highestModSeq)
+        if let recent = try await recentToTake(mailboxID: mailbox.id, readOnly: readOnly) { snapshot.addRecent(recent) }
         send(.untagged(.flags(Self.systemFlags + snapshot.keywords.sorted.map(Flag.init(wire:)))))
         send(.untagged(.status(Self.permanentFlags(of: snapshot))))
         send(.untagged(.exists(UInt32(snapshot.count))))
-        send(.untagged(.recent(0)))
+        send(.untagged(.recent(UInt32(snapshot.recentCount))))
         if let unseen = snapshot.firstUnseen {
             send(.untagged(.status(StatusResponse(.ok, code: .unseen(unseen), text: "First unseen"))))
         }
@@ -63,6 +64,17 @@ extension IMAPSession {
         state.didSelect(snapshot)
         selectedAccess = target.access
         return ok(examined ? "EXAMINE completed" : "SELECT completed", code: readOnly ? .readOnly : .readWrite)
+    }
+
+    /// RFC 3501 §2.3.2 `\Recent`: a session that may change the mailbox takes, for itself
+    /// alone, the messages no session has seen yet (the store's claim is atomic across sessions
+    /// and nodes) — at SELECT and whenever new messages are announced. A read-only one (EXAMINE,
+    /// a read-only share) takes nothing (RFC 3501 §6.3.2): at SELECT it shows as recent every
+    /// UID above the mailbox's recent mark. Nil: nothing (more) is recent.
+    func recentToTake(mailboxID: MailboxID, readOnly: Bool) async throws -> ClosedRange<MessageUID>? {
+        guard readOnly else { return try await store.claimRecent(mailboxID: mailboxID) }
+        let recent = try await store.recentMessages(mailboxID: mailboxID)
+        return recent.claimedThrough < .max ? (recent.claimedThrough + 1)...MessageUID.max : nil
     }
 
     static let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
@@ -239,7 +251,7 @@ extension IMAPSession {
         for attribute in attributes {
             switch attribute {
             case .messages: items.append(MailboxStatusItem(.messages, UInt64(counts.messages)))
-            case .recent: items.append(MailboxStatusItem(.recent, 0))
+            case .recent: items.append(MailboxStatusItem(.recent, UInt64(try await store.recentMessages(mailboxID: mailbox.id).count)))
             case .uidNext: items.append(MailboxStatusItem(.uidNext, UInt64(mailbox.uidNext)))
             case .uidValidity: items.append(MailboxStatusItem(.uidValidity, UInt64(mailbox.uidValidity)))
             case .unseen: items.append(MailboxStatusItem(.unseen, UInt64(counts.unseen)))

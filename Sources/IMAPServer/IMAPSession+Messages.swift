@@ -80,7 +80,7 @@ extension IMAPSession {
                 if needsRaw, raw == nil { raw = try await mail.raw(record) }
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
                 var items = fetchItems(attributes, record: record, parsed: parsed, raw: raw)
-                if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags))) }
+                if flagsChanged, !attributes.contains(.flags) { items.append(.flags(selected.wireFlags(record.flags, uid: record.uid))) }
                 send(.untagged(.fetch(sequence, items)))
                 if readsBodies { bodiesRead.append(record.uid) }
                 await flushIfLarge()
@@ -103,6 +103,7 @@ extension IMAPSession {
             return ok("FETCH completed")
         }
         let wanted = Set(uids)
+        let selected = self.selected
         for state in states where wanted.contains(state.uid) {
             if let changedSince, state.modSeq <= changedSince { continue }
             guard let sequence = selected.sequenceNumber(of: state.uid) else { continue }
@@ -110,7 +111,7 @@ extension IMAPSession {
                 switch attribute {
                 case .uid: .uid(state.uid)
                 case .modSequence: .modSequence(UInt64(max(state.modSeq, 1)))
-                default: .flags(SelectedMailbox.wireFlags(state.flags))
+                default: .flags(selected.wireFlags(state.flags, uid: state.uid))
                 }
             }
             send(.untagged(.fetch(sequence, items)))
@@ -142,7 +143,7 @@ extension IMAPSession {
         for attribute in attributes {
             switch attribute {
             case .uid: items.append(.uid(record.uid))
-            case .flags: items.append(.flags(SelectedMailbox.wireFlags(record.flags)))
+            case .flags: items.append(.flags(selected.wireFlags(record.flags, uid: record.uid)))
             case .internalDate: items.append(.internalDate(MessageMapping.imapDate(record.internalDate)))
             case .rfc822Size: items.append(.rfc822Size(UInt64(record.size)))
             case .modSequence: items.append(.modSequence(UInt64(max(record.modSeq, 1))))
@@ -236,7 +237,7 @@ extension IMAPSession {
             guard let sequence = selected.sequenceNumber(of: messageUID) else { continue }
             var items: [FetchResponseItem] = []
             if uid { items.append(.uid(messageUID)) }
-            if !operation.silent { items.append(.flags(SelectedMailbox.wireFlags(selected.flags(of: messageUID) ?? []))) }
+            if !operation.silent { items.append(.flags(selected.wireFlags(selected.flags(of: messageUID) ?? [], uid: messageUID))) }
             if condstore { items.append(.modSequence(UInt64(max(modSeqs[messageUID] ?? 1, 1)))) }
             send(.untagged(.fetch(sequence, items)))
         }
@@ -279,7 +280,7 @@ extension IMAPSession {
                                         headerOnlyHits: try await headerOnlyHits(command.keys, textHits: textHits, records: records),
                                         now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
-                                        keys: command.keys)
+                                        recent: snapshot.recentRanges, keys: command.keys)
         let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
         var matched: [MessageRecord] = []
         func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {

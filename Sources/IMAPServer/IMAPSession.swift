@@ -359,6 +359,14 @@ actor IMAPSession {
             state.updateSelected { snapshot in
                 responses = snapshot.refresh(with: changes, includeExpunges: includeExpunges, condstore: condstore)
             }
+            // New messages: a session that may change the mailbox takes them as \Recent (the
+            // session may have moved on while the store answered: only into the same mailbox).
+            if responses.contains(where: { if case .exists = $0 { true } else { false } }) {
+                if !selected.readOnly, let recent = try await recentToTake(mailboxID: selected.mailboxID, readOnly: false) {
+                    state.updateSelected { if $0.mailboxID == selected.mailboxID { $0.addRecent(recent) } }
+                }
+                if let now = state.selected, now.mailboxID == selected.mailboxID { responses.append(.recent(UInt32(now.recentCount))) }
+            }
             for response in responses { send(.untagged(response)) }
         } catch {
             logger.warning("IMAP refresh failed", metadata: ["error": "\(error)"])

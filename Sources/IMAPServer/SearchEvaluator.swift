@@ -16,6 +16,8 @@ struct SearchEvaluator {
     let largestUID: MessageUID
     let messageCount: UInt32
     let saved: [MessageUID]
+    /// The UIDs `\Recent` in the session (``SelectedMailbox/recentRanges``).
+    let recent: [ClosedRange<UInt32>]
     /// Sequence sets of the keys, merged once (a hostile set of many ranges costs log n per message).
     private var uidSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
     private var numberSets: [SequenceSet: [ClosedRange<UInt32>]] = [:]
@@ -23,13 +25,15 @@ struct SearchEvaluator {
     private var needles: [String: SearchNeedle] = [:]
 
     init(textHits: [String: Set<MessageID>], headerOnlyHits: [String: Set<MessageID>] = [:], now: Date,
-         largestUID: MessageUID, messageCount: UInt32, saved: [MessageUID], keys: [SearchKey]) {
+         largestUID: MessageUID, messageCount: UInt32, saved: [MessageUID], recent: [ClosedRange<UInt32>] = [],
+         keys: [SearchKey]) {
         self.textHits = textHits
         self.headerOnlyHits = headerOnlyHits
         self.now = now
         self.largestUID = largestUID
         self.messageCount = messageCount
         self.saved = saved
+        self.recent = recent
         func visit(_ key: SearchKey) {
             switch key {
             case .uid(.ranges(let r)): uidSets[.ranges(r)] = SelectedMailbox.merged(r, largest: largestUID)
@@ -105,6 +109,10 @@ struct SearchEvaluator {
         return keys.contains(where: visit)
     }
 
+    func isRecent(_ uid: MessageUID) -> Bool {
+        !recent.isEmpty && SelectedMailbox.contains(recent, uid)
+    }
+
     func matches(_ keys: [SearchKey], record: MessageRecord, sequence: UInt32, headers: [HeaderField]?) -> Bool {
         keys.allSatisfy { matches($0, record: record, sequence: sequence, headers: headers) }
     }
@@ -130,9 +138,9 @@ struct SearchEvaluator {
         case .undraft: return !flags.contains(MessageFlags.draft)
         case .unflagged: return !flags.contains(MessageFlags.flagged)
         case .unseen: return !flags.contains(MessageFlags.seen)
-        // Mailward keeps no \Recent (as IMAP4rev2): NEW is UNSEEN-and-recent, so nothing.
-        case .new, .recent: return false
-        case .old: return true
+        case .recent: return isRecent(record.uid)
+        case .new: return isRecent(record.uid) && !flags.contains(MessageFlags.seen)
+        case .old: return !isRecent(record.uid)
         case .keyword(let k): return flags.contains(k)
         case .unkeyword(let k): return !flags.contains(k)
         case .bcc(let s): return header("Bcc", contains: s)

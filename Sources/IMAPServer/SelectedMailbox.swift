@@ -28,6 +28,10 @@ public struct SelectedMailbox: Sendable, Equatable {
     private var flagSets: [MessageFlags] = [[]]
     /// The table size at which unused sets are dropped (twice what was kept last time, at least 256).
     private var compactAt = 256
+    /// The UIDs that are `\Recent` in this session (RFC 3501 §2.3.2), merged ranges: those it
+    /// claimed from the store (``MailStore/claimRecent(mailboxID:)``), or — read-only — every
+    /// UID above the mailbox's recent mark.
+    public private(set) var recentRanges: [ClosedRange<MessageUID>] = []
     /// The mailbox's HIGHESTMODSEQ when the snapshot was last brought up to date. Messages' own
     /// MODSEQs are not kept: they are read from the store when a client asks (FETCH, STORE).
     public private(set) var highestModSeq: ModSeq
@@ -71,6 +75,27 @@ public struct SelectedMailbox: Sendable, Equatable {
         guard new != self.readOnly else { return false }
         self.readOnly = new
         return true
+    }
+
+    /// `uids` are recent in this session from now on.
+    public mutating func addRecent(_ uids: ClosedRange<MessageUID>) {
+        recentRanges = Self.merged(recentRanges + [uids])
+    }
+
+    public func isRecent(_ uid: MessageUID) -> Bool {
+        !recentRanges.isEmpty && Self.contains(recentRanges, uid)
+    }
+
+    /// How many messages of the snapshot are recent (`* n RECENT`).
+    public var recentCount: Int {
+        var picked: [MessageUID] = []
+        for range in recentRanges { uidRuns.append(in: range, to: &picked) }
+        return picked.count
+    }
+
+    /// The flags of a message as this session shows them: its stored flags, and `\Recent`.
+    public func wireFlags(_ flags: MessageFlags, uid: MessageUID) -> [Flag] {
+        isRecent(uid) ? [.recent] + Self.wireFlags(flags) : Self.wireFlags(flags)
     }
 
     /// The UIDs, ascending (index + 1 is the sequence number).
@@ -165,7 +190,12 @@ public struct SelectedMailbox: Sendable, Equatable {
 
     /// Sorted, non-overlapping closed ranges covering the same numbers.
     static func merged(_ ranges: [SequenceRange], largest: UInt32) -> [ClosedRange<UInt32>] {
-        let sorted = ranges.map { $0.resolved(largest: largest) }.sorted { $0.lowerBound < $1.lowerBound }
+        merged(ranges.map { $0.resolved(largest: largest) })
+    }
+
+    /// Sorted, non-overlapping, non-adjacent closed ranges covering the same numbers.
+    static func merged(_ ranges: [ClosedRange<UInt32>]) -> [ClosedRange<UInt32>] {
+        let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
         var out: [ClosedRange<UInt32>] = []
         for r in sorted {
             if let last = out.last, UInt64(r.lowerBound) <= UInt64(last.upperBound) + 1 {
@@ -234,7 +264,7 @@ public struct SelectedMailbox: Sendable, Equatable {
             guard let i = uidRuns.position(of: state.uid) else { continue }
             if flagSets[Int(flagIndices[i])] != state.flags {
                 flagIndices[i] = intern(state.flags, index: &index)
-                var items: [FetchResponseItem] = [.uid(state.uid), .flags(Self.wireFlags(state.flags))]
+                var items: [FetchResponseItem] = [.uid(state.uid), .flags(wireFlags(state.flags, uid: state.uid))]
                 if condstore { items.append(.modSequence(UInt64(max(state.modSeq, 0)))) }
                 responses.append(.fetch(UInt32(i + 1), items))
             }

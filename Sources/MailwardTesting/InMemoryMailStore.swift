@@ -23,6 +23,8 @@ public actor InMemoryMailStore: MailStore {
     private var subscriptionsByAccount: [AccountID: Set<String>] = [:]
     private var quotaLimits: [AccountID: Int64] = [:]
     private var maildropLeases: [AccountID: (holder: String, until: Date)] = [:]
+    /// Per mailbox, the highest UID claimed as `\Recent` (absent: 0).
+    private var recentMarks: [MailboxID: MessageUID] = [:]
     private var lastUIDValidity: Int64 = 0
     private var nextMailboxID: MailboxID = 1
     private var nextMessageID: MessageID = 1
@@ -257,6 +259,21 @@ public actor InMemoryMailStore: MailStore {
 
     public func releaseMaildropLease(_ account: AccountID, holder: String) {
         if maildropLeases[account]?.holder == holder { maildropLeases[account] = nil }
+    }
+
+    public func claimRecent(mailboxID: MailboxID) throws -> ClosedRange<MessageUID>? {
+        guard let mailbox = mailboxesByID[mailboxID] else { throw MailError.noSuchMailbox("\(mailboxID)") }
+        let mark = recentMarks[mailboxID] ?? 0, last = mailbox.uidNext - 1
+        guard last > mark else { return nil }
+        recentMarks[mailboxID] = last
+        return (mark + 1)...last
+    }
+
+    public func recentMessages(mailboxID: MailboxID) throws -> RecentMessages {
+        guard mailboxesByID[mailboxID] != nil else { throw MailError.noSuchMailbox("\(mailboxID)") }
+        let mark = recentMarks[mailboxID] ?? 0
+        return RecentMessages(claimedThrough: mark,
+                              count: messagesByID.values.filter { $0.mailboxID == mailboxID && $0.uid > mark }.count)
     }
 
     // MARK: Helpers

@@ -363,6 +363,12 @@ enum PostgresMigrations {
             -- those alone, so no other node sends what one is sending (retryNow).
             ALTER TABLE outbound_recipients ADD COLUMN claimed_until DOUBLE PRECISION;
             """),
+        ("011-recent-mark", """
+            -- IMAP \\Recent: the highest UID a session has claimed as recent (claimRecent). What a
+            -- mailbox holds at the upgrade counts as seen by an earlier session.
+            ALTER TABLE mailboxes ADD COLUMN recent_uid BIGINT NOT NULL DEFAULT 0;
+            UPDATE mailboxes SET recent_uid = uid_next - 1;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

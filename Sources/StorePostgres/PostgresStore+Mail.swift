@@ -355,6 +355,34 @@ extension PostgresStore: MailStore {
         try await execute("DELETE FROM maildrop_leases WHERE account_id = \(account) AND holder = \(holder)")
     }
 
+    public func claimRecent(mailboxID: MailboxID) async throws -> ClosedRange<MessageUID>? {
+        // Most SELECTs and new-mail checks find nothing to claim: one read, no transaction.
+        let known = try await rows("SELECT recent_uid < uid_next - 1 AS open FROM mailboxes WHERE id = \(mailboxID)")
+        guard let first = known.first else { throw MailError.noSuchMailbox("\(mailboxID)") }
+        guard try first.get("open", as: Bool.self) else { return nil }
+        return try await transaction { connection in
+            // The row lock makes sessions of every node claim one after the other.
+            let rows = try await connection.rows("""
+                SELECT recent_uid, uid_next FROM mailboxes WHERE id = \(mailboxID) FOR UPDATE
+                """, logger: self.logger)
+            guard let row = rows.first else { throw MailError.noSuchMailbox("\(mailboxID)") }
+            let mark = try row.get("recent_uid", as: Int64.self), last = try row.get("uid_next", as: Int64.self) - 1
+            guard last > mark else { return nil }
+            try await connection.execute("UPDATE mailboxes SET recent_uid = \(last) WHERE id = \(mailboxID)", logger: self.logger)
+            return MessageUID(mark + 1)...MessageUID(last)
+        }
+    }
+
+    public func recentMessages(mailboxID: MailboxID) async throws -> RecentMessages {
+        let rows = try await rows("""
+            SELECT recent_uid, (SELECT COUNT(*) FROM messages WHERE mailbox_id = m.id AND uid > m.recent_uid) AS above
+            FROM mailboxes m WHERE id = \(mailboxID)
+            """)
+        guard let row = rows.first else { throw MailError.noSuchMailbox("\(mailboxID)") }
+        return RecentMessages(claimedThrough: MessageUID(try row.get("recent_uid", as: Int64.self)),
+                              count: Int(try row.get("above", as: Int64.self)))
+    }
+
     public func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws {
         try await execute("""
             INSERT INTO quotas (account_id, limit_bytes, used_bytes)

@@ -183,6 +183,14 @@ enum SQLiteMigrations {
             // leaves those alone (DeliveryQueueStore.retryNow).
             try db.execute(sql: "ALTER TABLE outbound_recipients ADD COLUMN claimed_until REAL")
         }
+        migrator.registerMigration("012-recent-mark") { db in
+            // IMAP \Recent: the highest UID a session has claimed as recent (MailStore.claimRecent).
+            // What a mailbox holds at the upgrade counts as seen by an earlier session.
+            try db.execute(sql: """
+                ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 0;
+                UPDATE mailboxes SET recent_uid = uid_next - 1;
+                """)
+        }
         return migrator
     }
 }

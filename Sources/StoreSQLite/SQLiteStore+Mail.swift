@@ -389,6 +389,34 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func claimRecent(mailboxID: MailboxID) async throws -> ClosedRange<MessageUID>? {
+        // Most SELECTs and new-mail checks find nothing to claim: one read, no write.
+        let known = try quickLookup { db in
+            try Row.fetchOne(db, sql: "SELECT recent_uid < uid_next - 1 AS open FROM mailboxes WHERE id = ?", arguments: [mailboxID])
+        }
+        guard let known else { throw MailError.noSuchMailbox("\(mailboxID)") }
+        guard known["open"] as Bool else { return nil }
+        return try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT recent_uid, uid_next FROM mailboxes WHERE id = ?", arguments: [mailboxID])
+            else { throw MailError.noSuchMailbox("\(mailboxID)") }
+            let mark: Int64 = row["recent_uid"], last: Int64 = row["uid_next"] - 1
+            guard last > mark else { return nil }
+            try db.execute(sql: "UPDATE mailboxes SET recent_uid = ? WHERE id = ?", arguments: [last, mailboxID])
+            return MessageUID(mark + 1)...MessageUID(last)
+        }
+    }
+
+    public func recentMessages(mailboxID: MailboxID) async throws -> RecentMessages {
+        let row = try quickLookup { db in
+            try Row.fetchOne(db, sql: """
+                SELECT recent_uid, (SELECT COUNT(*) FROM messages WHERE mailbox_id = mailboxes.id AND uid > mailboxes.recent_uid) AS above
+                FROM mailboxes WHERE id = ?
+                """, arguments: [mailboxID])
+        }
+        guard let row else { throw MailError.noSuchMailbox("\(mailboxID)") }
+        return RecentMessages(claimedThrough: MessageUID(row["recent_uid"] as Int64), count: row["above"])
+    }
+
     public func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws {
         try await write { db in
             try db.execute(sql: """

@@ -64,6 +64,7 @@ import Testing
 
         let select = try await client.run("SELECT INBOX")
         #expect(select.contains("* 2 EXISTS"))
+        #expect(select.contains("* 2 RECENT"), "the first session to select takes them as \\Recent")
         #expect(select.contains { $0.hasPrefix("* OK [UIDVALIDITY ") })
         #expect(select.contains("* OK [UIDNEXT 3] Predicted next UID"))
         #expect(select.contains("* OK [UNSEEN 1] First unseen"))
@@ -71,7 +72,7 @@ import Testing
 
         let fetch = try await client.run("UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
         #expect(fetch.count == 3)
-        #expect(fetch[0].hasPrefix("* 1 FETCH (UID 1 FLAGS () RFC822.SIZE "))
+        #expect(fetch[0].hasPrefix("* 1 FETCH (UID 1 FLAGS (\\Recent) RFC822.SIZE "))
 
         let envelope = try await client.run("FETCH 2 (ENVELOPE BODYSTRUCTURE)")
         #expect(envelope[0].contains("\"Second\""))
@@ -83,10 +84,10 @@ import Testing
         #expect(peek[0].hasPrefix("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {"))
         #expect(peek.contains("Subject: First"))
         let flagsAfterPeek = try await client.run("FETCH 1 FLAGS")
-        #expect(flagsAfterPeek[0] == "* 1 FETCH (FLAGS ())")
+        #expect(flagsAfterPeek[0] == "* 1 FETCH (FLAGS (\\Recent))")
         let body = try await client.run("FETCH 1 BODY[TEXT]")
         #expect(body.contains("Tea at four?"))
-        #expect(body.contains { $0.contains("FLAGS (\\Seen)") })
+        #expect(body.contains { $0.contains("FLAGS (\\Recent \\Seen)") })
         let partial = try await client.run("FETCH 1 BODY.PEEK[TEXT]<4.2>")
         #expect(partial[0].hasSuffix("BODY[TEXT]<4> {2}"))
         #expect(partial[1].hasPrefix("at"))
@@ -138,7 +139,7 @@ import Testing
         try await client.login("li@example.com")
         _ = try await client.run("SELECT INBOX")
         let store = try await client.run("STORE 1:2 +FLAGS (\\Flagged $Work)")
-        #expect(store.contains("* 1 FETCH (FLAGS (\\Flagged $Work))"))
+        #expect(store.contains("* 1 FETCH (FLAGS (\\Recent \\Flagged $Work))"))
         let silent = try await client.run("STORE 3 +FLAGS.SILENT (\\Seen)")
         #expect(silent.count == 1)
 
@@ -215,14 +216,15 @@ import Testing
 
         _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "New").utf8), to: [account.id])
         #expect(try await idler.line.readLine() == "* 2 EXISTS")
+        #expect(try await idler.line.readLine() == "* 2 RECENT", "the idling session takes the new message as \\Recent")
 
         let (other, _) = try await IMAPTestClient.connect(server)
         try await other.login("li@example.com")
         _ = try await other.run("SELECT INBOX")
         _ = try await other.run("STORE 1 +FLAGS (\\Seen)")
-        #expect(try await idler.line.readLine() == "* 1 FETCH (UID 1 FLAGS (\\Seen))")
+        #expect(try await idler.line.readLine() == "* 1 FETCH (UID 1 FLAGS (\\Recent \\Seen))")
         _ = try await other.run("STORE 2 +FLAGS (\\Deleted)")
-        #expect(try await idler.line.readLine() == "* 2 FETCH (UID 2 FLAGS (\\Deleted))")
+        #expect(try await idler.line.readLine() == "* 2 FETCH (UID 2 FLAGS (\\Recent \\Deleted))")
         _ = try await other.run("EXPUNGE")
         #expect(try await idler.line.readLine() == "* 2 EXPUNGE")
 
@@ -358,9 +360,10 @@ import Testing
         #expect(attachment.contains { $0.contains("BINARY.SIZE[2] 5") })
         let missing = try await client.run("FETCH 1 BODY[7]")
         #expect(missing[0] == "* 1 FETCH (BODY[7] NIL)")
-        // EXAMINE is read-only: BODY[] does not set \Seen.
+        // EXAMINE is read-only: BODY[] does not set \Seen (and the message stays recent for
+        // the next session that selects the mailbox).
         let flags = try await client.run("FETCH 1 FLAGS")
-        #expect(flags[0] == "* 1 FETCH (FLAGS ())")
+        #expect(flags[0] == "* 1 FETCH (FLAGS (\\Recent))")
         await client.close()
         try await server.stop()
     }
@@ -414,7 +417,7 @@ import Testing
             #expect(try await client.run(command).tagged.contains("BAD Invalid message sequence number"), "\(command)")
         }
         #expect(try await client.run("FETCH 1:* UID").count == 3)
-        #expect(try await client.run("FETCH 2 FLAGS")[0] == "* 2 FETCH (FLAGS ())")  // the refused STORE changed nothing
+        #expect(try await client.run("FETCH 2 FLAGS")[0] == "* 2 FETCH (FLAGS (\\Recent))")  // the refused STORE changed nothing
         #expect(try await client.run("UID FETCH 99 FLAGS").tagged.contains("OK"))
         #expect(try await client.run("UID COPY 98:99 Trash").tagged.contains("OK"))
         _ = try await client.run("SELECT Trash")

@@ -266,6 +266,8 @@ import Testing
         #expect(try await li.line.readLine() == "+ idling")
         try await fixture.deliverToBoss("While idling")
         #expect(try await li.line.readLine() == "* 3 EXISTS")
+        // Read-only, the grantee takes nothing: recent is what no session of the owner's has seen.
+        #expect(try await li.line.readLine() == "* 3 RECENT")
         try await li.line.send("DONE\r\n")
         #expect(try await li.line.readLine() == "i1 OK IDLE terminated")
 

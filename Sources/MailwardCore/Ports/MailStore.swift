@@ -100,6 +100,30 @@ public protocol MailStore: Sendable {
     func acquireMaildropLease(_ account: AccountID, holder: String, now: Date, until: Date) async throws -> Bool
     /// Gives up `holder`'s lease (nothing when `holder` does not hold it).
     func releaseMaildropLease(_ account: AccountID, holder: String) async throws
+
+    // MARK: IMAP \Recent (RFC 3501 §2.3.2)
+    /// Claims for one IMAP session the messages no session has seen as recent yet: every UID
+    /// above the mailbox's recent mark up to the last one assigned, and moves the mark there —
+    /// atomically, so of several sessions (on any node) exactly one gets each message as
+    /// `\Recent`. Nil when there is nothing to claim.
+    func claimRecent(mailboxID: MailboxID) async throws -> ClosedRange<MessageUID>?
+    /// The mailbox's recent mark (messages with a UID above it are recent for the next session
+    /// that claims them) and how many messages lie above it, for EXAMINE and STATUS, which claim
+    /// nothing.
+    func recentMessages(mailboxID: MailboxID) async throws -> RecentMessages
+}
+
+/// See ``MailStore/recentMessages(mailboxID:)``.
+public struct RecentMessages: Sendable, Equatable {
+    /// The highest UID already claimed as recent (0: none).
+    public var claimedThrough: MessageUID
+    /// Messages in the mailbox with a UID above ``claimedThrough``.
+    public var count: Int
+
+    public init(claimedThrough: MessageUID, count: Int) {
+        self.claimedThrough = claimedThrough
+        self.count = count
+    }
 }
 
 /// A term of ``MailStore/searchText(accountID:mailboxID:terms:)`` for the SQL stores.

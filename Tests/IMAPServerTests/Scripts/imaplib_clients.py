@@ -68,6 +68,8 @@ def iphone_idle():
     m.sock.settimeout(10)
     line = m.readline()
     check(re.match(rb"\* 3 EXISTS", line), f"EXISTS while idling: {line}")
+    line = m.readline()
+    check(re.match(rb"\* 3 RECENT", line), f"the idling session takes the new message as \\Recent: {line}")
     m.send(b"DONE\r\n")
     line = m.readline()
     check(line.startswith(tag + b" OK"), f"IDLE ends: {line}")
