@@ -237,6 +237,23 @@ import Testing
         try await server.stop()
     }
 
+    /// SPEC A13: a changed password ends what the old one opened — an idling session too, at the
+    /// next change it would have announced (it used to hear of new mail until its next command).
+    @Test func anIdlingSessionOfAChangedPasswordHearsNoMoreMail() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let (idler, _) = try await IMAPTestClient.connect(server)
+        try await idler.login("li@example.com")
+        _ = try await idler.run("SELECT INBOX")
+        try await idler.line.send("i1 IDLE\r\n")
+        #expect(try await idler.line.readLine() == "+ idling")
+        try await server.runtime.accounts.setPassword("li@example.com", to: "Another-Tea-Garden-43")
+        _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "After the change").utf8), to: [account.id])
+        #expect(try await idler.line.readLine() == "* BYE Your credentials are no longer valid")
+        #expect(await idler.line.waitForClose())
+        try await server.stop()
+    }
+
     @Test func otherSessionsChangesArriveAfterNoopNotDuringFetch() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")
