@@ -63,14 +63,12 @@ extension IMAPSession {
     /// again first — after a revoke nothing more is shown).
     func announceWhileIdle() async {
         guard let idle = idling, !idle.revoked else { return }
-        // The credential is checked at every command; an idling client sends none for up to
-        // half an hour: a changed password or a disabled account must not keep hearing of
-        // new mail meanwhile (SPEC A13). A store that cannot answer now changes nothing.
-        if let login = state.login,
-           (try? await door.authenticator.isStillValid(login.credential, account: login.account)) == false {
+        // An idling client sends no command for up to half an hour: a changed password or a
+        // disabled account must not keep hearing of new mail meanwhile. A store that cannot
+        // answer now changes nothing.
+        if (try? await endedForRevokedCredential()) == true {
             idling?.observation?.cancel()
             idling = nil
-            bye("Your credentials are no longer valid")
             return
         }
         if await stillSharedWithSession() {

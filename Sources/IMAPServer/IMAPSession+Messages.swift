@@ -55,6 +55,8 @@ extension IMAPSession {
         }
         var bodiesRead: [MessageUID] = []
         let readsBodies = Self.readsBodies(attributes)
+        // What is \Recent changes only when changes are announced, after the command.
+        let recent = selected.recentRanges
         for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
             let records = try await store.messages(mailboxID: selected.mailboxID, uids: chunk)
             var inlineBodies: [BlobID: [UInt8]] = [:]
@@ -79,8 +81,9 @@ extension IMAPSession {
                 var raw = needsRaw || needsParse ? inlineBodies[record.blobID] : nil
                 if needsRaw, raw == nil { raw = try await mail.raw(record) }
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
-                var items = fetchItems(attributes, record: record, parsed: parsed, raw: raw)
-                if flagsChanged, !attributes.contains(.flags) { items.append(.flags(selected.wireFlags(record.flags, uid: record.uid))) }
+                let isRecent = SelectedMailbox.contains(recent, record.uid)
+                var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw)
+                if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))) }
                 send(.untagged(.fetch(sequence, items)))
                 if readsBodies { bodiesRead.append(record.uid) }
                 await flushIfLarge()
@@ -136,14 +139,14 @@ extension IMAPSession {
         }
     }
 
-    func fetchItems(_ attributes: [FetchAttribute], record: MessageRecord, parsed: ParsedMessage?,
+    func fetchItems(_ attributes: [FetchAttribute], record: MessageRecord, isRecent: Bool, parsed: ParsedMessage?,
                     raw: [UInt8]?) -> [FetchResponseItem] {
         var items: [FetchResponseItem] = []
         let raw = raw ?? []
         for attribute in attributes {
             switch attribute {
             case .uid: items.append(.uid(record.uid))
-            case .flags: items.append(.flags(selected.wireFlags(record.flags, uid: record.uid)))
+            case .flags: items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent)))
             case .internalDate: items.append(.internalDate(MessageMapping.imapDate(record.internalDate)))
             case .rfc822Size: items.append(.rfc822Size(UInt64(record.size)))
             case .modSequence: items.append(.modSequence(UInt64(max(record.modSeq, 1))))
@@ -231,13 +234,14 @@ extension IMAPSession {
         let refused = Set(result.modifiedSince)
         let condstore = state.condstoreEnabled
         let changed = Set(result.updated.map(\.uid))
+        let snapshot = selected  // with the flags just stored
         for messageUID in uids where !refused.contains(messageUID) {
             // .SILENT: no FETCH, except CONDSTORE wants the new MODSEQ of changed messages (RFC 7162 §3.2).
             guard !operation.silent || (condstore && changed.contains(messageUID)) else { continue }
-            guard let sequence = selected.sequenceNumber(of: messageUID) else { continue }
+            guard let sequence = snapshot.sequenceNumber(of: messageUID) else { continue }
             var items: [FetchResponseItem] = []
             if uid { items.append(.uid(messageUID)) }
-            if !operation.silent { items.append(.flags(selected.wireFlags(selected.flags(of: messageUID) ?? [], uid: messageUID))) }
+            if !operation.silent { items.append(.flags(snapshot.wireFlags(snapshot.flags(of: messageUID) ?? [], uid: messageUID))) }
             if condstore { items.append(.modSequence(UInt64(max(modSeqs[messageUID] ?? 1, 1)))) }
             send(.untagged(.fetch(sequence, items)))
         }

@@ -155,16 +155,23 @@ actor IMAPSession {
         }
     }
 
+    /// Ends the session (BYE) when the credential it was opened with no longer holds — password
+    /// changed, account disabled, client-specific password deleted (SPEC A13). Asked before every
+    /// command and, while idling, before announcing a change. Throws when the store cannot tell.
+    func endedForRevokedCredential() async throws -> Bool {
+        guard let login = state.login,
+              try await !door.authenticator.isStillValid(login.credential, account: login.account) else { return false }
+        bye("Your credentials are no longer valid")
+        return true
+    }
+
     // MARK: Commands
 
     func execute(_ tagged: TaggedCommand) async {
         let tag = tagged.tag
-        if let login = state.login, state.phase != .logout {
+        if state.phase != .logout {
             do {
-                guard try await door.authenticator.isStillValid(login.credential, account: login.account) else {
-                    bye("Your credentials are no longer valid")
-                    return
-                }
+                if try await endedForRevokedCredential() { return }
             } catch {
                 // Cannot tell now (the store is away): this command fails, the session goes on.
                 send(.tagged(tag: tag, failureStatus(error, "IMAP credential check failed")))

@@ -110,7 +110,7 @@ struct SearchEvaluator {
     }
 
     func isRecent(_ uid: MessageUID) -> Bool {
-        !recent.isEmpty && SelectedMailbox.contains(recent, uid)
+        SelectedMailbox.contains(recent, uid)
     }
 
     func matches(_ keys: [SearchKey], record: MessageRecord, sequence: UInt32, headers: [HeaderField]?) -> Bool {

@@ -83,19 +83,17 @@ public struct SelectedMailbox: Sendable, Equatable {
     }
 
     public func isRecent(_ uid: MessageUID) -> Bool {
-        !recentRanges.isEmpty && Self.contains(recentRanges, uid)
+        Self.contains(recentRanges, uid)
     }
 
-    /// How many messages of the snapshot are recent (`* n RECENT`).
+    /// How many messages of the snapshot are recent (`* n RECENT`), counted without listing them.
     public var recentCount: Int {
-        var picked: [MessageUID] = []
-        for range in recentRanges { uidRuns.append(in: range, to: &picked) }
-        return picked.count
+        recentRanges.reduce(0) { $0 + uidRuns.count(in: $1) }
     }
 
     /// The flags of a message as this session shows them: its stored flags, and `\Recent`.
     public func wireFlags(_ flags: MessageFlags, uid: MessageUID) -> [Flag] {
-        isRecent(uid) ? [.recent] + Self.wireFlags(flags) : Self.wireFlags(flags)
+        Self.wireFlags(flags, recent: isRecent(uid))
     }
 
     /// The UIDs, ascending (index + 1 is the sequence number).
@@ -317,7 +315,7 @@ public struct SelectedMailbox: Sendable, Equatable {
         return nil
     }
 
-    static func wireFlags(_ flags: MessageFlags) -> [Flag] {
-        flags.sorted.map(Flag.init(wire:))
+    static func wireFlags(_ flags: MessageFlags, recent: Bool = false) -> [Flag] {
+        (recent ? [.recent] : []) + flags.sorted.map(Flag.init(wire:))
     }
 }

@@ -60,6 +60,11 @@ struct UIDRuns: Sendable, Equatable {
         return Int(start(r) + min(uid - firsts[r], length(r)))
     }
 
+    /// How many UIDs lie within `range`.
+    func count(in range: ClosedRange<UInt32>) -> Int {
+        (range.upperBound == .max ? count : lowerBound(range.upperBound + 1)) - lowerBound(range.lowerBound)
+    }
+
     /// Appends `uid`, which must be above ``last``.
     mutating func append(_ uid: UInt32) {
         if let last, last < UInt32.max, uid == last + 1 {

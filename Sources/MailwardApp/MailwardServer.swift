@@ -51,11 +51,7 @@ public final class MailwardServer: Sendable {
         let store = runtime.store
         // Several nodes on one PostgreSQL database: mail another node receives wakes IDLE here.
         (store as? PostgresStore)?.relayChanges(to: runtime.mail.events)
-        do {
-            try runtime.prepareSMS()
-        } catch {
-            throw AppError("cannot use the SMS provider: \(error)")
-        }
+        try runtime.prepareSMS()
         // A process killed mid-delivery left its claims: due again now, not after their lease.
         if let released = try? await runtime.releaseDeadClaims(), released > 0 {
             logger.info("outbound recipients claimed before a restart are due again", metadata: ["recipients": "\(released)"])
@@ -105,11 +101,7 @@ public final class MailwardServer: Sendable {
             gracefulShutdownSignals: signals,
             logger: logger))
         group.withLock { $0 = serviceGroup }
-        for key in configuration.unknownKeys {
-            logger.warning("configuration key not known, ignored (misspelled?)", metadata: ["key": "\(key)"])
-        }
-        await warnAboutDomainsWithoutPostmaster()
-        for warning in serverCertificate.warnings(hostname: configuration.hostname) { logger.warning("\(warning)") }
+        for warning in await startWarnings() { logger.warning("\(warning)") }
         logger.info("Mailward starting", metadata: ["data": "\(runtime.folder.path)", "hostname": "\(configuration.hostname)"])
         // Bodies stored before a restart whose text was not indexed yet.
         runtime.mail.searchIndex.noteNewBodies()
@@ -117,20 +109,14 @@ public final class MailwardServer: Sendable {
         logger.info("Mailward stopped")
     }
 
-    /// RFC 5321 §4.5.1: every mail domain must take mail for postmaster. A domain without a
+    /// What the server warns about at start (and `mailward config check` prints): configuration
+    /// keys it does not know, the certificate (expiry, names), and domains without a postmaster —
+    /// RFC 5321 §4.5.1: every mail domain must take mail for postmaster; a domain without a
     /// postmaster account or alias, on a server without `smtp.postmaster`, refuses it: said at
     /// start, with the fix, rather than found out from a lost bounce.
-    func warnAboutDomainsWithoutPostmaster() async {
-        for domain in await runtime.domainsWithoutPostmaster() {
-            logger.warning("mail to postmaster is refused for this domain: set smtp.postmaster, or add an alias",
-                           metadata: ["domain": "\(domain)", "fix": "mailward alias add postmaster@\(domain) ADDRESS"])
-        }
-    }
-
-    /// What `serve` would warn about at start besides the configuration's unknown keys: the
-    /// certificate (expiry, names) and domains without a postmaster (`mailward config check`).
     public func startWarnings() async -> [String] {
-        serverCertificate.warnings(hostname: runtime.configuration.hostname)
+        runtime.configuration.unknownKeys.map { "configuration key not known, ignored (misspelled?): \($0)" }
+            + serverCertificate.warnings(hostname: runtime.configuration.hostname)
             + (await runtime.domainsWithoutPostmaster()).map {
                 "mail to postmaster@\($0) is refused: set smtp.postmaster, or `mailward alias add postmaster@\($0) ADDRESS`"
             }

@@ -189,9 +189,14 @@ public struct Runtime: Sendable {
         return try await deliveryQueue.store.releaseClaims(now: clock.now)
     }
 
-    /// Builds the configured SMS provider now, so a bad configuration stops start-up.
+    /// Builds the configured SMS provider now, so a bad configuration stops start-up (`serve`,
+    /// `config check`) with one error naming it.
     public func prepareSMS() throws {
-        try lazySMS?.prepare()
+        do {
+            try lazySMS?.prepare()
+        } catch {
+            throw AppError("cannot use the SMS provider: \(error)")
+        }
     }
 
     /// The local domains whose postmaster address reaches nobody (RFC 5321 §4.5.1 asks every

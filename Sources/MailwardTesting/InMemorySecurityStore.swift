@@ -13,8 +13,18 @@ public actor InMemorySecurityStore: SecurityStore {
     private var audit: [AuditEvent] = []
     private var rates: [String: [Date]] = [:]
     private var nextID: Int64 = 1
+    /// How long the reads a limit is checked with (the latest code, the rate events) take: a
+    /// database's round trip, during which other requests run — as against a real store, where
+    /// parallel requests overlap between a check and its counting.
+    private let readLatency: Duration
 
-    public init() {}
+    public init(readLatency: Duration = .zero) {
+        self.readLatency = readLatency
+    }
+
+    private func waitForRead() async {
+        if readLatency > .zero { try? await Task.sleep(for: readLatency) }
+    }
 
     private func newID() -> Int64 {
         defer { nextID += 1 }
@@ -37,8 +47,10 @@ public actor InMemorySecurityStore: SecurityStore {
         return stored
     }
 
-    public func latestCode(accountID: AccountID, purpose: CodePurpose) -> SMSCode? {
-        codes.last { $0.accountID == accountID && $0.purpose == purpose }
+    public func latestCode(accountID: AccountID, purpose: CodePurpose) async -> SMSCode? {
+        let latest = codes.last { $0.accountID == accountID && $0.purpose == purpose }
+        await waitForRead()
+        return latest
     }
 
     public func recordFailedCodeAttempt(id: Int64) -> Int {
@@ -189,8 +201,10 @@ public actor InMemorySecurityStore: SecurityStore {
 
     public func recordRateEvent(key: String, at: Date) { rates[key, default: []].append(at) }
 
-    public func rateEvents(key: String, since: Date) -> [Date] {
-        (rates[key] ?? []).filter { $0 >= since }.sorted()
+    public func rateEvents(key: String, since: Date) async -> [Date] {
+        let events = (rates[key] ?? []).filter { $0 >= since }.sorted()
+        await waitForRead()
+        return events
     }
 
     public func pruneExpired(now: Date, rateEventsBefore before: Date) {

@@ -25,15 +25,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 log.level = "error"
                 LogSetup.bootstrap(log)
                 let runtime = try await Runtime.make(folder: folder, configuration: configuration)
-                do {
-                    try runtime.prepareSMS()
-                } catch {
-                    throw AppError("cannot use the SMS provider: \(error)")
-                }
+                try runtime.prepareSMS()
                 let server = try MailwardServer(runtime: runtime)
                 for line in Self.summary(folder: folder, configuration: configuration, explicitFile: global.config) { print(line) }
-                let warnings = configuration.unknownKeys.map { "configuration key not known, ignored (misspelled?): \($0)" }
-                    + (await server.startWarnings())
+                let warnings = await server.startWarnings()
                 for warning in warnings { print("warning: \(warning)") }
                 print(warnings.isEmpty ? "configuration OK" : "configuration OK, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
             }

@@ -42,7 +42,7 @@ import Testing
 
     /// A client opening several connections at once is refused on each: one notice.
     @Test func refusalsAtOnceMailOneNotice() async throws {
-        let h = Harness()
+        let h = Harness(storeLatency: .milliseconds(2))
         let account = try await h.user()
         try await h.bind(account)
         let auth = h.authenticator

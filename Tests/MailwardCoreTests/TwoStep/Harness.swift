@@ -8,7 +8,7 @@ import Testing
 struct Harness {
     let clock = FixedClock()
     let directory = InMemoryDirectoryStore()
-    let store = InMemorySecurityStore()
+    let store: InMemorySecurityStore
     let sms: RecordingSMSSender
     let notices = NoticeRecorder()
     let accounts: AccountService
@@ -17,18 +17,18 @@ struct Harness {
 
     static let password = "Tea-Garden-42"
 
-    init(smsLatency: Duration = .zero, _ configure: (inout TwoStepSettings) -> Void = { _ in }) {
+    /// `storeLatency`: the security store's reads take that long (requests at once then overlap
+    /// between a limit's check and its counting, as against a database).
+    init(smsLatency: Duration = .zero, storeLatency: Duration = .zero, _ configure: (inout TwoStepSettings) -> Void = { _ in }) {
         sms = RecordingSMSSender(latency: smsLatency)
+        store = InMemorySecurityStore(readLatency: storeLatency)
         var settings = TwoStepSettings()
         configure(&settings)
         // Cheap scrypt parameters keep the tests fast; the rules do not depend on them.
         accounts = AccountService(store: directory, clock: clock, hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
         env = SecurityEnvironment(accounts: accounts, store: store, key: ServerKey.generate(SeededRandomSource(seed: 1)),
                                   settings: settings, clock: clock, random: SeededRandomSource(seed: 2), sms: sms,
-                                  deliverNotice: { [notices] message, account in
-                                      try await Task.sleep(for: .milliseconds(5))  // a store write takes a moment
-                                      try notices.deliver(message, to: account)
-                                  })
+                                  deliverNotice: { [notices] message, account in try notices.deliver(message, to: account) })
     }
 
     var signIn: SignInService { SignInService(env) }

@@ -6,10 +6,11 @@ import Testing
 
 /// SPEC A1 and A10's limits hold for requests that arrive at once (the multi-node audit sent
 /// them in parallel: 29 guesses against a limit of 10 were all checked, 20 codes went to one
-/// number against a cap of 10, 10–20 tries at one code against 5).
+/// number against a cap of 10, 10–20 tries at one code against 5). The store's reads take a
+/// moment here, as a database's do, so requests overlap between a check and its counting.
 @Suite struct ParallelLimitTests {
     @Test func parallelPasswordGuessesAreCheckedNoMoreThanTheLimit() async throws {
-        let h = Harness { $0.failuresPerAccount = 10; $0.failuresPerIP = 1000; $0.failureWindow = 900 }
+        let h = Harness(storeLatency: .milliseconds(2)) { $0.failuresPerAccount = 10; $0.failuresPerIP = 1000; $0.failureWindow = 900 }
         let account = try await h.user()
         let auth = h.authenticator
         await withTaskGroup(of: Void.self) { group in
@@ -27,8 +28,46 @@ import Testing
                                         remoteIP: "198.51.100.1", clientID: nil) == .invalid, "still throttled")
     }
 
+    /// The audit's race: 19 wrong codes at once, the right one a moment later while they are
+    /// still being checked. It must not get in — the five tries were used up before it.
+    @Test func theRightCodeAfterParallelWrongOnesIsRefused() async throws {
+        let h = Harness(storeLatency: .milliseconds(20))
+        let account = try await h.user()
+        try await h.bind(account)
+        guard case .secondFactorRequired(let challenge, _) = try await h.signIn.begin(
+            username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil, context: h.web)
+        else { Issue.record("a bound phone asks for a code"); return }
+        try await h.signIn.sendCode(challenge: challenge, context: h.web)
+        let right = try #require(h.lastCode())
+        let wrong = right == "000000" ? "111111" : "000000"
+        let signIn = h.signIn, web = h.web
+        @Sendable func attempt(_ code: String) async -> TwoStepError? {
+            do {
+                _ = try await signIn.verify(challenge: challenge, code: code, trustDevice: false, oldSessionToken: nil, context: web)
+                return nil
+            } catch {
+                return error as? TwoStepError
+            }
+        }
+        let (wrongOutcomes, rightOutcome) = await withTaskGroup(of: (Bool, TwoStepError?).self) { group in
+            for _ in 0..<19 { group.addTask { (false, await attempt(wrong)) } }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(10))
+                return (true, await attempt(right))
+            }
+            var wrongOutcomes: [TwoStepError?] = [], rightOutcome: TwoStepError?? = nil
+            for await (isRight, outcome) in group {
+                if isRight { rightOutcome = outcome } else { wrongOutcomes.append(outcome) }
+            }
+            return (wrongOutcomes, rightOutcome)
+        }
+        #expect(rightOutcome == .some(.tooManyAttempts), "the right code came after five tries")
+        #expect(wrongOutcomes.filter { if case .invalidCode = $0 { true } else { false } }.count == 4)
+        #expect(wrongOutcomes.filter { $0 == .tooManyAttempts }.count == 15)
+    }
+
     @Test func parallelCodeRequestsKeepTheResendIntervalAndTheNumbersCap() async throws {
-        let h = Harness(smsLatency: .milliseconds(20)) { $0.dailyCodesPerNumber = 10 }
+        let h = Harness(smsLatency: .milliseconds(20), storeLatency: .milliseconds(2)) { $0.dailyCodesPerNumber = 10 }
         let first = try await h.user()
         let twoStep = h.twoStep, web = h.web
         // One account asking ten times at once: one code (a new one only after 60 s).

@@ -31,7 +31,7 @@ public enum ClientPasswordNoticeMail {
         let from = "postmaster@\(address.domain)"
         let subject = "邮件客户端需要使用客户端专用密码 / A mail client needs a client-specific password"
         let header = """
-            From: =?UTF-8?B?\(base64("邮件系统"))?= <\(from)>\r
+            From: \(EncodedWord.encodeWords("邮件系统").joined(separator: " ")) <\(from)>\r
             To: <\(address)>\r
             Subject: \(EncodedWord.encodeWords(subject).joined(separator: "\r\n "))\r
             Date: \(MailDate.format(attempt.at))\r
@@ -88,9 +88,5 @@ public enum ClientPasswordNoticeMail {
     /// A client's own name or an address as text in the body: no control characters, bounded.
     static func clean(_ text: String) -> String {
         String(String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }).prefix(100))
-    }
-
-    private static func base64(_ text: String) -> String {
-        String(decoding: Base64.encode(Array(text.utf8), lineLength: 0), as: UTF8.self)
     }
 }
