@@ -518,11 +518,14 @@ import Testing
         let (client, _) = try await IMAPTestClient.connect(server)
         try await client.login("li@example.com")
         let message = sampleMessage(subject: "arriving", body: String(repeating: "line of text\r\n", count: 8_000))
-        let half = message.index(message.startIndex, offsetBy: message.utf8.count / 2)
-        try await client.line.send("a1 APPEND INBOX {\(message.utf8.count)+}\r\n" + String(message[..<half]))
+        // A synchronizing literal: once the server asks for it, it holds the command line, so the
+        // shutdown surely finds the command in progress (with `{n+}` the stop could reach the
+        // session before the first bytes did, and nothing would be in progress).
+        try await client.line.send("a1 APPEND INBOX {\(message.utf8.count)}\r\n")
+        #expect(try await client.line.readLine().hasPrefix("+ "))
         let stopping = Task { try await server.stop() }
         try await Task.sleep(for: .milliseconds(500))
-        try await client.line.send(String(message[half...]) + "\r\n")
+        try await client.line.send(message + "\r\n")
         #expect(try await client.line.readLine().hasPrefix("a1 OK [APPENDUID "))
         #expect(try await client.line.readLine() == "* BYE Server shutting down")
         #expect(await client.line.waitForClose())
