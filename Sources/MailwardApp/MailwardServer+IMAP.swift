@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 extension MailwardServer {
     /// The IMAP door: port 143-style with STARTTLS (`imap.port`) and implicit TLS (`imap.tlsPort`).
-    func imapServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    func imapServices() -> [any Service] {
         let configuration = runtime.configuration
         let door = IMAPDoor(
             mail: runtime.mail, shares: runtime.shares, authenticator: runtime.authenticator,
@@ -22,6 +22,6 @@ extension MailwardServer {
             logger: logger,
             onListening: { port in await self.reportListening(.imaps, port) },
             session: { connection in await door.serve(connection) })
-        return [.init(service: plain), .init(service: implicitTLS)]
+        return [plain, implicitTLS]
     }
 }

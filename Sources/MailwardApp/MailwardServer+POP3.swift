@@ -5,7 +5,7 @@ import ServiceLifecycle
 extension MailwardServer {
     /// POP3 with STLS (`pop3.port`, 110 in production) and implicit TLS (`pop3.tlsPort`, 995),
     /// one door for both so a maildrop is locked across them.
-    func pop3Services() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    func pop3Services() -> [any Service] {
         let configuration = runtime.configuration
         let door = POP3Door(
             configuration: .init(session: .init(hostname: configuration.hostname)),
@@ -25,6 +25,6 @@ extension MailwardServer {
             logger: logger,
             onListening: { port in await self.reportListening(.pop3s, port) },
             session: { connection in await door.serve(connection) })
-        return [.init(service: plain), .init(service: implicitTLS)]
+        return [plain, implicitTLS]
     }
 }

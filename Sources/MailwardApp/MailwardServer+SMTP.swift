@@ -7,7 +7,7 @@ extension MailwardServer {
     /// The SMTP doors: inbound MX (`smtp.port`), submission with STARTTLS (`smtp.submission-port`)
     /// and submission over implicit TLS (`smtp.submission-tls-port`). One AUTH throttle is
     /// shared by both submission ports.
-    func smtpServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    func smtpServices() -> [any Service] {
         let configuration = runtime.configuration
         let smtp = configuration.smtp
         let throttle = AuthenticationThrottle()
@@ -40,7 +40,7 @@ extension MailwardServer {
                 pipeline: { channel, info, activity in
                     try handler.install(on: channel, info: info, activity: activity, settings: sessionSettings)
                 })
-            return .init(service: listener)
+            return listener
         }
     }
 }

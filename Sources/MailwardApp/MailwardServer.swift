@@ -79,14 +79,14 @@ public final class MailwardServer: Sendable {
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         let http = HTTPListenerService(application: application, host: configuration.listenAddress, port: configuration.http.port)
         // A graceful shutdown stops services in reverse order, each after the one behind it has
-        // finished: the doors first (they stop taking connections and finish their sessions, a
-        // delivery in progress among them), the outbound worker — first in the list — last, once
-        // nothing can queue more mail. The other way round, the doors kept accepting while the
-        // worker finished its deliveries (up to twice `delivery.timeout`).
+        // finished: the doors first — all of them at once (`DoorGroup`): they stop taking
+        // connections and finish their sessions, a delivery in progress among them —, the
+        // outbound worker — first in the list — last, once nothing can queue more mail. The other
+        // way round, the doors kept accepting while the worker finished its deliveries (up to
+        // twice `delivery.timeout`).
         var services = deliveryServices()
-        services.append(.init(service: http))
         // Each mail door adds its listeners here (see MailwardServer+<Door>.swift).
-        services += mailDoorServices()
+        services.append(.init(service: DoorGroup(doors: [http] + mailDoorServices())))
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         services.append(.init(service: MemoryTrimmer()))
         services.append(.init(service: BodyFileSweeper(store: store, blobs: runtime.blobs, clock: runtime.clock,
@@ -123,8 +123,8 @@ public final class MailwardServer: Sendable {
     }
 
     /// The listeners of the mail doors (SMTP, submission, IMAP, POP3), in start order.
-    func mailDoorServices() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    func mailDoorServices() -> [any Service] {
+        var services: [any Service] = []
         services += smtpServices()
         services += pop3Services()
         services += imapServices()

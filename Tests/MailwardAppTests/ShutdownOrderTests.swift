@@ -58,4 +58,42 @@ import Testing
         // The delivery that was cut short is still queued for the next start.
         #expect(try await server.runtime.store.allMessages().map(\.id) == ["shutdown-1"])
     }
+
+    /// Every door stops taking connections at the same moment: an IMAP client in the middle of
+    /// a command holds its door for the grace, and meanwhile SMTP, POP3 and the web door refuse
+    /// new connections (before, they were stopped one after another and kept accepting while
+    /// IMAP waited).
+    @Test func allDoorsStopAcceptingTogether() async throws {
+        let server = try await TwoStepServer.start()
+        let imap = try await LineClient.connect(port: await server.server.port(.imap))
+        _ = try await imap.readLine()
+        try await imap.send("a1 NOO")  // half a command: the session waits for the rest
+        let others: [(String, Int)] = [
+            ("SMTP", await server.server.port(.smtp)), ("POP3", await server.server.port(.pop3)),
+            ("HTTP", server.port),
+        ]
+        let stopped = Mutex(false)
+        let stopping = Task {
+            try await server.stop()
+            stopped.withLock { $0 = true }
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        for (door, port) in others {
+            var refused = false
+            while ContinuousClock.now < deadline {
+                do {
+                    let client = try await LineClient.connect(port: port)
+                    await client.close()
+                    try await Task.sleep(for: .milliseconds(20))
+                } catch {
+                    refused = true
+                    break
+                }
+            }
+            #expect(refused, "\(door) kept accepting while IMAP finished its session")
+        }
+        #expect(!stopped.withLock { $0 }, "IMAP's session should still hold the shutdown")
+        await imap.close()
+        try await stopping.value
+    }
 }
