@@ -104,6 +104,7 @@ public enum ConfigurationLoader {
         c.http.port = try values.port("http.port", c.http.port)
         c.http.secureCookies = try values.bool("http.secure-cookies", c.http.secureCookies)
         c.http.requestTimeout = try values.int("http.request-timeout", c.http.requestTimeout, range: 1...3600)
+        c.http.sendTimeout = try values.int("http.send-timeout", c.http.sendTimeout, range: 1...3600)
         c.smtp.port = try values.port("smtp.port", c.smtp.port)
         c.smtp.submissionPort = try values.port("smtp.submission-port", c.smtp.submissionPort)
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)

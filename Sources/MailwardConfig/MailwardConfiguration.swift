@@ -39,6 +39,9 @@ public struct MailwardConfiguration: Sendable, Equatable {
         /// Seconds an HTTP connection may send nothing while a request is due or half-received
         /// (headers incomplete, body stalled) before it is closed; also ends idle keep-alive connections.
         public var requestTimeout: Int = 30
+        /// Seconds a client may take nothing of a response before its connection is closed (as
+        /// nginx's `send_timeout`: a download is never cut while the client keeps taking it).
+        public var sendTimeout: Int = 120
     }
 
     public struct SMTPSettings: Sendable, Equatable {

@@ -13,11 +13,15 @@ public struct WebDoor: Sendable {
         /// half-received (headers not complete, body stalled) — then it is closed. Also ends
         /// idle keep-alive connections. A response being produced is never cut off.
         public var requestTimeout: Duration
+        /// How long a client may take nothing of a response before its connection is closed
+        /// (`ResponseDrainHandler`). A response is written out before any close otherwise.
+        public var sendTimeout: Duration
 
-        public init(host: String, port: Int, requestTimeout: Duration = .seconds(30)) {
+        public init(host: String, port: Int, requestTimeout: Duration = .seconds(30), sendTimeout: Duration = .seconds(120)) {
             self.host = host
             self.port = port
             self.requestTimeout = requestTimeout
+            self.sendTimeout = sendTimeout
         }
     }
 
@@ -97,11 +101,14 @@ public struct WebDoor: Sendable {
         let logger = self.logger
         let settings = self.settings
         let timeout = TimeAmount(settings.requestTimeout)
+        let sendTimeout = TimeAmount(settings.sendTimeout)
         return Application(
             router: router,
             // Hummingbird's idle timer: it counts while a request is awaited or still being read
-            // and stops while the response is produced.
-            server: .http1(configuration: .init(idleTimeout: timeout)),
+            // and stops while the response is produced; a response is then written out before a
+            // close, unless the client takes nothing of it for `sendTimeout` (`ResponseDrainHandler`).
+            server: .http1(configuration: .init(additionalChannelHandlers: [ResponseDrainHandler(limit: sendTimeout)],
+                                                idleTimeout: timeout)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
                                                     serverName: "Mailward"),
             onServerRunning: { channel in
