@@ -91,7 +91,8 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             guard !path.isNull, let domain = path.domain?.domainName,
                   let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return .notAllowed }
-            return try await policy.mayUse(sender: address, account: account) ? .allowed : .notAllowed
+            if try await policy.mayUse(sender: address, account: account) { return .allowed }
+            return try await policy.permissionDenyingSend(sender: address, account: account).map(SenderVerdict.sharePermissionForbids) ?? .notAllowed
         } catch {
             // The store cannot answer now: neither a revoked login nor a refused sender (a 550
             // would make the client give the message up); the client tries MAIL again later.
@@ -130,12 +131,24 @@ public struct CoreSMTPBackend: SMTPBackend {
         let result = switch outcome {
         case .accepted: "accepted"
         case .temporaryFailure: "failed"
-        case .senderNotAllowed, .fromMissing, .mailboxFull, .contentRejected: "rejected"
+        case .senderNotAllowed, .sharePermissionForbids, .fromMissing, .mailboxFull, .contentRejected: "rejected"
         case .contentDeferred: "deferred"
         }
         MailMetrics.smtpMessage(door: submission.client.account == nil ? "smtp" : "submission", result: result,
                                 bytes: submission.content.count)
         return outcome
+    }
+
+    /// Why a message whose `From:` the account may not use is refused: no `From:` address, a
+    /// shared mailbox whose permission does not allow sending, or an address not the account's.
+    private func refusal(from addresses: [MailAddress], account: Account) async throws -> DeliveryOutcome {
+        guard !addresses.isEmpty else { return .fromMissing }
+        for mailAddress in addresses {
+            guard let address = try? EmailAddress(mailAddress.address),
+                  let permission = try await policy.permissionDenyingSend(sender: address, account: account) else { continue }
+            return .sharePermissionForbids(permission)
+        }
+        return .senderNotAllowed
     }
 
     private func store(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
@@ -151,7 +164,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                 // The `From:` decides whose mail this is; a shared mailbox's permission decides
                 // the `Sender:` (SPEC S5), whatever the client wrote.
                 guard let allowed = try await policy.headerAuthority(of: content, account: account) else {
-                    return SendingPolicy.fromAddresses(of: content).isEmpty ? .fromMissing : .senderNotAllowed
+                    return try await refusal(from: SendingPolicy.fromAddresses(of: content), account: account)
                 }
                 authority = allowed
                 content = try await policy.finalHeaders(content, authority: allowed, account: account)

@@ -22,6 +22,8 @@ public enum DeliveryOutcome: Hashable, Sendable {
     case accepted(queueID: String)
     /// The `From:` header names an address the account may not send as.
     case senderNotAllowed
+    /// The `From:` header names a shared mailbox whose permission does not allow sending.
+    case sharePermissionForbids(SharePermission)
     /// The message has no `From:` address at all (RFC 5322 §3.6 requires one).
     case fromMissing
     case mailboxFull(permanent: Bool)
@@ -37,6 +39,8 @@ public enum SenderVerdict: Hashable, Sendable {
     case allowed
     /// Not an address the account may send as.
     case notAllowed
+    /// A shared mailbox's address, and the permission does not allow sending (read only).
+    case sharePermissionForbids(SharePermission)
     /// The login itself is no longer good: the account was disabled, its password changed or the
     /// client-specific password revoked since AUTH. The session ends (as IMAP and POP3 do).
     case loginRevoked

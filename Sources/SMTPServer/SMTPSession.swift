@@ -221,6 +221,7 @@ public struct SMTPSession: Sendable {
         switch verdict {
         case .allowed: break
         case .notAllowed: return [.reply(.senderNotAllowed)]
+        case .sharePermissionForbids(let permission): return [.reply(Self.sharePermissionForbids(permission))]
         case .loginRevoked: return close(with: .loginRevoked)
         case .temporaryFailure: return [.reply(.localError)]
         }
@@ -313,6 +314,7 @@ public struct SMTPSession: Sendable {
         switch outcome {
         case .accepted(let queueID): return finishTransaction(with: .messageAccepted(queueID: queueID))
         case .senderNotAllowed: return finishTransaction(with: SMTPReply(code: 550, .init(5, 7, 1), "From: header address not owned by user"))
+        case .sharePermissionForbids(let permission): return finishTransaction(with: Self.sharePermissionForbids(permission))
         case .fromMissing: return finishTransaction(with: SMTPReply(code: 550, .init(5, 6, 0), "Message has no From: header address"))
         case .mailboxFull(let permanent): return finishTransaction(with: permanent ? .mailboxFullPermanent : .mailboxFull)
         case .temporaryFailure: return finishTransaction(with: .localError)
@@ -321,6 +323,12 @@ public struct SMTPSession: Sendable {
         case .contentDeferred(let reason):
             return finishTransaction(with: SMTPReply(code: 451, .init(4, 7, 1), "Message deferred: " + Self.printable(reason)))
         }
+    }
+
+    /// A shared mailbox's address whose permission does not allow sending: the same words as
+    /// IMAP's `[NOPERM]` and the web's `permission_denied`, so a grantee's client shows why.
+    static func sharePermissionForbids(_ permission: SharePermission) -> SMTPReply {
+        SMTPReply(code: 550, .init(5, 7, 1), ShareError.denied(.send, permission).message(chinese: false))
     }
 
     /// A filter's reason as reply text: printable ASCII, one line, bounded.

@@ -150,6 +150,9 @@ import Testing
         #expect(codes(s.handle(.authenticated(.success(Self.account, .accountPassword)))) == ["235 2.7.0"])
         #expect(command(&s, "MAIL FROM:<mallory@example.test>") == [.checkSender(SMTPPath(address: "mallory@example.test")!)])
         #expect(codes(s.handle(.senderChecked(.notAllowed))) == ["550 5.7.1"])
+        _ = command(&s, "MAIL FROM:<owner@example.test>")
+        #expect(s.handle(.senderChecked(.sharePermissionForbids(.readOnly)))
+                == [.reply(SMTPReply(code: 550, .init(5, 7, 1), "The read only permission does not allow you to send from this address."))])
         _ = command(&s, "MAIL FROM:<alice@example.test>")
         #expect(codes(s.handle(.senderChecked(.allowed))) == ["250 2.1.0"])
         // Remote recipients need the outbound queue.

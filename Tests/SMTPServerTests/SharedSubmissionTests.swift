@@ -39,6 +39,10 @@ import Testing
         // Own envelope, the owner's From: refused after DATA; nothing filed anywhere.
         let header = try await send(client, envelope: "bob@example.test", headers: "From: alice@example.test")
         #expect(header.code == 550 && header.text.contains("5.7.1"))
+        // A read-only grantee hears why (SPEC S: "a clear message"), as in IMAP and the web.
+        let why = "The read only permission does not allow you to send from this address."
+        #expect(envelope.text.contains(why) == (permission != nil), "\(envelope.text)")
+        #expect(header.text.contains(why) == (permission != nil), "\(header.text)")
         #expect(try await server.messages(of: "alice@example.test", in: "Sent").isEmpty)
         #expect(try await server.messages(of: "bob@example.test", in: "Sent").isEmpty)
     }

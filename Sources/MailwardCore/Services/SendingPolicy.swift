@@ -32,21 +32,29 @@ public struct SendingPolicy: Sendable {
 
     /// Why `account` may use `sender`, or nil when it may not.
     public func authority(sender: EmailAddress, account: Account) async throws -> Authority? {
-        let ownerID: AccountID
-        if sender == account.address {
-            return .own
-        } else if let alias = try await accounts.store.alias(address: sender) {
-            ownerID = alias.accountID
-        } else if let owner = try await accounts.store.account(address: sender) {
-            ownerID = owner.id
-        } else {
-            return nil
-        }
+        if sender == account.address { return .own }
+        guard let ownerID = try await ownerID(of: sender) else { return nil }
         if ownerID == account.id { return .own }
         guard let shares, let owner = try await accounts.store.account(id: ownerID), !owner.disabled else { return nil }
         let access = try await shares.access(of: account.id, to: owner.id)
         guard let mode = AccessPolicy.sendingMode(access, grantee: account.address) else { return nil }
         return .shared(owner: owner, mode: mode)
+    }
+
+    /// The share permission that keeps `account` from sending as `sender` — it holds a share of
+    /// that mailbox that does not allow sending (read only) —, or nil: no share at all, or one
+    /// that allows it. Lets a refusal say why (SPEC S: "refused with a clear message").
+    public func permissionDenyingSend(sender: EmailAddress, account: Account) async throws -> SharePermission? {
+        guard let shares, let ownerID = try await ownerID(of: sender), ownerID != account.id,
+              case .grantee(let permission) = try await shares.access(of: account.id, to: ownerID),
+              !AccessPolicy.allows(.grantee(permission), .send) else { return nil }
+        return permission
+    }
+
+    /// The account an address (its own or an alias) belongs to.
+    private func ownerID(of address: EmailAddress) async throws -> AccountID? {
+        if let alias = try await accounts.store.alias(address: address) { return alias.accountID }
+        return try await accounts.store.account(address: address)?.id
     }
 
     /// Whether `account` may use `sender` as envelope sender or `From:` address.
