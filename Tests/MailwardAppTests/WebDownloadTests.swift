@@ -8,8 +8,8 @@ import Testing
 /// Big responses from the web door (`ResponseDrainHandler`): a download that takes longer than
 /// `http.request-timeout`, or that the client pauses for longer, completes (both were cut
 /// before: Hummingbird's idle timer starts when a response is handed over, and its close dropped
-/// what NIO had not written yet), and a client that takes nothing for `http.send-timeout` is let
-/// go.
+/// what NIO had not written yet), a client that takes nothing for `http.send-timeout` is let go,
+/// and a graceful shutdown does not wait for a slow download.
 @Suite struct WebDownloadTests {
     /// 12.5 MB of attachment ("AAA…" in base64): more than the kernel's socket buffers on both
     /// sides hold, so the server must wait for the client.
@@ -94,6 +94,19 @@ import Testing
         defer { Task { try? await download.server.stop() } }
         let received = try await fetch(download, pause: .seconds(3))
         #expect(received > Self.size, "the download was cut at \(received) of \(Self.size) bytes")
+    }
+
+    /// A graceful shutdown gives a download in progress the doors' grace (10 s), not the whole
+    /// download (here ~40 s at the client's pace).
+    @Test func aSlowDownloadDoesNotHoldTheShutdown() async throws {
+        let download = try await bigAttachment()
+        let fetching = Task { try await fetch(download, pause: .zero, pace: .milliseconds(50)) }
+        try await Task.sleep(for: .seconds(1))
+        let stopping = ContinuousClock.now
+        try await download.server.stop()
+        let took = ContinuousClock.now - stopping
+        #expect(took < .seconds(20), "the shutdown waited \(took) for a slow download")
+        #expect(try await fetching.value < Self.size, "the download should have been cut by the shutdown")
     }
 
     @Test func aClientThatStopsReadingIsClosed() async throws {

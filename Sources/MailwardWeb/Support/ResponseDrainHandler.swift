@@ -13,19 +13,25 @@ import NIOHTTPTypes
 ///   progress can be seen part by part: a link that keeps taking data, even slowly, is not cut.
 ///   (Progress shows only as the kernel's send buffer frees up — up to a few MB on a fast
 ///   local link —, hence a limit of minutes rather than seconds.) The mail doors do the same
-///   per write (`MailConnection`).
+///   per write (`MailConnection`);
+/// - on a graceful shutdown (NIO's quiesce event) a response still being written gets
+///   ``shutdownGrace``, as a mail door's session does, then the connection is closed: a slow
+///   download must not hold the server's stop (and the outbound worker's, which stops after the
+///   doors) until the init system kills it.
 final class ResponseDrainHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
     static let part = 64 * 1024
+    static let shutdownGrace = TimeAmount.seconds(10)
 
     private let limit: TimeAmount
     /// Writes handed to NIO and not yet taken by the socket.
     private var unwritten = 0
     private var lastProgress = NIODeadline.now()
     private var watch: Scheduled<Void>?
+    private var shutdownDeadline: Scheduled<Void>?
     /// A full close is waiting for the unwritten writes (with the promise of the first closer
     /// that gave one; later ones are completed with it).
     private var closeRequested = false
@@ -58,13 +64,22 @@ final class ResponseDrainHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context.flush()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, shutdownDeadline == nil {
+            shutdownDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: Self.shutdownGrace) {
+                self.closeNow(context)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        stopWatch()
+        stopTimers()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        stopWatch()
+        stopTimers()
     }
 
     private func hand(_ data: NIOAny, to context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
@@ -113,5 +128,11 @@ final class ResponseDrainHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private func stopWatch() {
         watch?.cancel()
         watch = nil
+    }
+
+    private func stopTimers() {
+        stopWatch()
+        shutdownDeadline?.cancel()
+        shutdownDeadline = nil
     }
 }
