@@ -41,18 +41,7 @@ import Testing
             stopped.withLock { $0 = true }
         }
         // The SMTP door refuses new connections while the worker still waits for its peer.
-        var refused = false
-        while ContinuousClock.now < deadline {
-            do {
-                let client = try await LineClient.connect(port: smtpPort)
-                await client.close()
-                try await Task.sleep(for: .milliseconds(20))
-            } catch {
-                refused = true
-                break
-            }
-        }
-        #expect(refused, "the SMTP door kept accepting during the shutdown")
+        #expect(await refusesConnections(port: smtpPort, before: deadline), "the SMTP door kept accepting during the shutdown")
         #expect(!stopped.withLock { $0 }, "the doors closed only after the worker had stopped")
         try await stopping.value
         // The delivery that was cut short is still queued for the next start.
@@ -79,21 +68,20 @@ import Testing
         }
         let deadline = ContinuousClock.now + .seconds(5)
         for (door, port) in others {
-            var refused = false
-            while ContinuousClock.now < deadline {
-                do {
-                    let client = try await LineClient.connect(port: port)
-                    await client.close()
-                    try await Task.sleep(for: .milliseconds(20))
-                } catch {
-                    refused = true
-                    break
-                }
-            }
-            #expect(refused, "\(door) kept accepting while IMAP finished its session")
+            #expect(await refusesConnections(port: port, before: deadline), "\(door) kept accepting while IMAP finished its session")
         }
         #expect(!stopped.withLock { $0 }, "IMAP's session should still hold the shutdown")
         await imap.close()
         try await stopping.value
+    }
+
+    /// Whether connecting to `port` fails before `deadline` (tried every 20 ms).
+    func refusesConnections(port: Int, before deadline: ContinuousClock.Instant) async -> Bool {
+        while ContinuousClock.now < deadline {
+            guard let client = try? await LineClient.connect(port: port) else { return true }
+            await client.close()
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 }
