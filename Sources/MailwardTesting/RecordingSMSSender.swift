@@ -7,12 +7,21 @@ import Synchronization
 public final class RecordingSMSSender: SMSSender {
     private let state = Mutex<(messages: [SMSMessage], failing: Bool)>(([], false))
     private let latency: Duration
+    private let inFlight = Mutex<(now: Int, most: Int)>((0, 0))
+
+    /// The most sends that were in progress at one time.
+    public var mostAtOnce: Int { inFlight.withLock { $0.most } }
 
     public init(latency: Duration = .zero) {
         self.latency = latency
     }
 
     public func send(_ message: SMSMessage) async throws {
+        inFlight.withLock {
+            $0.now += 1
+            $0.most = max($0.most, $0.now)
+        }
+        defer { inFlight.withLock { $0.now -= 1 } }
         if latency > .zero { try await Task.sleep(for: latency) }
         let failing = state.withLock { state -> Bool in
             if !state.failing { state.messages.append(message) }

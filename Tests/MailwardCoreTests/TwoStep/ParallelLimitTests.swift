@@ -93,6 +93,24 @@ import Testing
         #expect(h.sms.messages.count == 10)
     }
 
+    /// Users behind one address (a campus NAT) asking for codes at once do not wait for each
+    /// other's provider calls, and the address's hourly cap still holds exactly.
+    @Test func codeRequestsFromOneAddressShareItsCapButNotTheProvidersWait() async throws {
+        let h = Harness(smsLatency: .milliseconds(200), storeLatency: .milliseconds(2)) { $0.hourlyCodesPerIP = 8 }
+        var accounts: [Account] = []
+        for i in 0..<12 { accounts.append(try await h.user("user\(i)@example.edu.cn")) }
+        let twoStep = h.twoStep, web = h.web
+        let accepted = await withTaskGroup(of: Bool.self) { group in
+            for (i, account) in accounts.enumerated() {
+                group.addTask { (try? await twoStep.startBinding(account, phone: "1380013\(String(format: "%04d", i))", context: web)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(accepted == 8)
+        #expect(h.sms.messages.count == 8)
+        #expect(h.sms.mostAtOnce > 1, "the provider was called for one request at a time")
+    }
+
     @Test func keyedLocksRunOneBodyAtATimePerKey() async throws {
         let locks = KeyedLocks()
         let inside = InsideCounter()
