@@ -1,4 +1,5 @@
 import Foundation
+import MailwardCore
 import PostgresNIO
 
 /// Ordered, named schema migrations, run when a store opens — under an advisory lock, so nodes
@@ -392,6 +393,8 @@ enum PostgresMigrations {
                 """, logger: store.logger)
             let applied = Set(try await connection.rows("SELECT name FROM schema_migrations", logger: store.logger)
                 .map { try $0.get("name", as: String.self) })
+            let unknown = applied.subtracting(all.map(\.name))
+            guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
             for migration in all where !applied.contains(migration.name) {
                 for statement in statements(migration.sql) {
                     try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: store.logger)

@@ -31,6 +31,10 @@ public final class SQLiteStore: Sendable {
         }
         self.checkpointer = checkpointer
         pool = try DatabasePool(path: path, configuration: configuration)
+        let unknown = try pool.read { db in
+            try SQLiteMigrations.migrator.appliedIdentifiers(db).subtracting(SQLiteMigrations.migrator.migrations)
+        }
+        guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
         try SQLiteMigrations.migrator.migrate(pool)
         // One server process per data folder, whose own maildrop locks are authoritative: leases
         // left by a process that crashed would only keep users out until they expire.

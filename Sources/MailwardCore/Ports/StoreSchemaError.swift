@@ -1,0 +1,17 @@
+/// A store whose schema a newer Mailward has changed: it lists migrations this version does not
+/// know. The server refuses to start on it rather than read tables whose meaning moved (an older
+/// build on an upgraded folder served part of the mail as errors, missed it in searches, and
+/// could not find accounts whose domain the upgrade had renamed).
+public struct NewerStoreSchema: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The unknown migrations, by name.
+    public let migrations: [String]
+
+    public init(migrations: [String]) {
+        self.migrations = migrations.sorted()
+    }
+
+    public var description: String {
+        "the store was upgraded by a newer Mailward (schema changes this version does not know: "
+            + migrations.joined(separator: ", ") + "); run that version or a newer one"
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import MailwardCore
+@testable import StorePostgres
+@testable import StoreSQLite
+import Testing
+
+/// A store upgraded by a newer Mailward (it lists a migration this version does not know) is
+/// refused at open, with the names, instead of being read as if its tables meant what they used
+/// to (the upgrade audit: an older build on an upgraded folder answered FETCH with SERVERBUG and
+/// could not find accounts whose domain the upgrade had renamed).
+@Suite struct NewerSchemaTests {
+    @Test func sqliteRefusesASchemaFromANewerVersion() async throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("mailward.sqlite").path
+        _ = try SQLiteStore(path: path)
+        let pool = try DatabasePool(path: path)
+        try await pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('099-from-the-future')") }
+        try pool.close()
+        #expect(throws: NewerStoreSchema(migrations: ["099-from-the-future"])) { try SQLiteStore(path: path) }
+        // Its own schema, opened again, is fine.
+        let fresh = try TemporaryFolder.make().appendingPathComponent("mailward.sqlite").path
+        _ = try SQLiteStore(path: fresh)
+        _ = try SQLiteStore(path: fresh)
+    }
+
+    @Test(.enabled(if: PostgresTestServer.url != nil))
+    func postgresRefusesASchemaFromANewerVersion() async throws {
+        let url = try #require(PostgresTestServer.url)
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let store = try await PostgresStore.open(url: url, schema: schema)
+        try await store.execute("INSERT INTO schema_migrations (name) VALUES ('099-from-the-future')")
+        store.close()
+        await #expect(throws: NewerStoreSchema(migrations: ["099-from-the-future"])) {
+            _ = try await PostgresStore.open(url: url, schema: schema)
+        }
+    }
+}
