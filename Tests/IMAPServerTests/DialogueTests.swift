@@ -130,13 +130,8 @@ import Testing
     }
 
     @Test func storeCopyMoveExpungeAndUIDPlus() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
-        for i in 1...3 {
-            _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "m\(i)").utf8), to: [account.id])
-        }
-        let (client, _) = try await IMAPTestClient.connect(server)
-        try await client.login("li@example.com")
+        let (server, _) = try await serverWithInbox((1...3).map { sampleMessage(subject: "m\($0)") })
+        let client = try await IMAPTestClient.signedIn(server)
         _ = try await client.run("SELECT INBOX")
         let store = try await client.run("STORE 1:2 +FLAGS (\\Flagged $Work)")
         #expect(store.contains("* 1 FETCH (FLAGS (\\Recent \\Flagged $Work))"))
@@ -205,11 +200,8 @@ import Testing
     }
 
     @Test func idleIsWokenByADeliveryAndByAnotherSession() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
-        _ = try await server.runtime.mail.deliver(Array(sampleMessage().utf8), to: [account.id])
-        let (idler, _) = try await IMAPTestClient.connect(server)
-        try await idler.login("li@example.com")
+        let (server, account) = try await serverWithInbox([sampleMessage()])
+        let idler = try await IMAPTestClient.signedIn(server)
         _ = try await idler.run("SELECT INBOX")
         try await idler.line.send("i1 IDLE\r\n")
         #expect(try await idler.line.readLine() == "+ idling")
@@ -255,13 +247,9 @@ import Testing
     }
 
     @Test func otherSessionsChangesArriveAfterNoopNotDuringFetch() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
-        for _ in 1...2 { _ = try await server.runtime.mail.deliver(Array(sampleMessage().utf8), to: [account.id]) }
-        let (a, _) = try await IMAPTestClient.connect(server)
-        let (b, _) = try await IMAPTestClient.connect(server)
-        try await a.login("li@example.com")
-        try await b.login("li@example.com")
+        let (server, _) = try await serverWithInbox([sampleMessage(), sampleMessage()])
+        let a = try await IMAPTestClient.signedIn(server)
+        let b = try await IMAPTestClient.signedIn(server)
         _ = try await a.run("SELECT INBOX")
         _ = try await b.run("SELECT INBOX")
         _ = try await b.run("STORE 1 +FLAGS.SILENT (\\Deleted)")
@@ -488,11 +476,8 @@ import Testing
 
     /// A server whose li@example.com holds `message`, and a client that has examined li's INBOX.
     static func examining(_ message: String) async throws -> (TestServer, IMAPTestClient) {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
-        _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id])
-        let (client, _) = try await IMAPTestClient.connect(server)
-        try await client.login("li@example.com")
+        let (server, _) = try await serverWithInbox([message])
+        let client = try await IMAPTestClient.signedIn(server)
         _ = try await client.run("EXAMINE INBOX")
         return (server, client)
     }

@@ -10,13 +10,8 @@ import Testing
 /// always, and `SEARCH NEW` never found new mail.)
 @Suite(.serialized) struct RecentTests {
     @Test func aMessageIsRecentInTheFirstSessionThatSelectsItsMailbox() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
-        for subject in ["one", "two"] {
-            _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: subject).utf8), to: [account.id])
-        }
-        let (first, _) = try await IMAPTestClient.connect(server)
-        try await first.login("li@example.com")
+        let (server, account) = try await serverWithInbox(["one", "two"].map { sampleMessage(subject: $0) })
+        let first = try await IMAPTestClient.signedIn(server)
         #expect(try await first.run("STATUS INBOX (MESSAGES RECENT UNSEEN)").contains("* STATUS INBOX (MESSAGES 2 RECENT 2 UNSEEN 2)"))
         // EXAMINE shows them and takes nothing.
         let examined = try await first.run("EXAMINE INBOX")
@@ -30,8 +25,7 @@ import Testing
         #expect(try await first.run("SEARCH NEW").contains("* SEARCH 2"))
         #expect(try await first.run("SEARCH OLD").contains("* SEARCH"))
 
-        let (second, _) = try await IMAPTestClient.connect(server)
-        try await second.login("li@example.com")
+        let second = try await IMAPTestClient.signedIn(server)
         #expect(try await second.run("STATUS INBOX (RECENT)").contains("* STATUS INBOX (RECENT 0)"))
         let again = try await second.run("SELECT INBOX")
         #expect(again.contains("* 0 RECENT"), "\(again)")
@@ -55,11 +49,8 @@ import Testing
 
     /// `\Recent` is the server's to set: a client cannot store it.
     @Test func clientsCannotSetRecent() async throws {
-        let server = try await TestServer.start()
-        let account = try await server.addUser("li@example.com")
-        _ = try await server.runtime.mail.deliver(Array(sampleMessage().utf8), to: [account.id])
-        let (client, _) = try await IMAPTestClient.connect(server)
-        try await client.login("li@example.com")
+        let (server, _) = try await serverWithInbox([sampleMessage()])
+        let client = try await IMAPTestClient.signedIn(server)
         _ = try await client.run("SELECT INBOX")
         #expect(try await client.run("STORE 1 FLAGS (\\Recent)").tagged.contains("BAD"))
         #expect(try await client.run("STORE 1 FLAGS (\\Flagged)").contains("* 1 FETCH (FLAGS (\\Recent \\Flagged))"))

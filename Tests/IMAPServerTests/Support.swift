@@ -1,5 +1,6 @@
 import Foundation
 import MailwardApp
+import MailwardCore
 import MailwardTesting
 
 /// A tiny IMAP client over `LineClient`: tags commands and collects the lines up to the tagged answer.
@@ -32,6 +33,13 @@ final class IMAPTestClient: Sendable {
         return try await line.readLines(until: { $0.hasPrefix(tag + " ") })
     }
 
+    /// A connected client signed in as `user`.
+    static func signedIn(_ server: TestServer, as user: String = "li@example.com") async throws -> IMAPTestClient {
+        let (client, _) = try await connect(server)
+        try await client.login(user)
+        return client
+    }
+
     func login(_ user: String, _ password: String = "Tea-Garden-42") async throws {
         let lines = try await run("LOGIN \(user) \(password)")
         precondition(lines.last?.contains("OK") == true, "login failed: \(lines)")
@@ -44,6 +52,14 @@ final class IMAPTestClient: Sendable {
 
 extension Array where Element == String {
     var tagged: String { last ?? "" }
+}
+
+/// A started server whose `user` holds `messages` in its INBOX.
+func serverWithInbox(_ messages: [String], user: String = "li@example.com") async throws -> (TestServer, Account) {
+    let server = try await TestServer.start()
+    let account = try await server.addUser(user)
+    for message in messages { _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id]) }
+    return (server, account)
 }
 
 /// A small RFC 5322 message.

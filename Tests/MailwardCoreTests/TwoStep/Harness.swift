@@ -52,6 +52,22 @@ struct Harness {
     }
 
     func lastCode(_ phone: String = "+8613800138000") -> String? { sms.lastCode(to: phone) }
+
+    /// A user with a bound phone who typed the right password on the web: the sign-in's
+    /// challenge, waiting for a code (none sent yet).
+    func atCodeStep() async throws -> (account: Account, challenge: String) {
+        let account = try await user()
+        try await bind(account)
+        let step = try await signIn.begin(username: account.address.description, password: Self.password, deviceToken: nil,
+                                          oldSessionToken: nil, context: web)
+        guard case .secondFactorRequired(let challenge, _) = step else { throw HarnessError.unexpected("\(step)") }
+        return (account, challenge)
+    }
+
+    struct HarnessError: Error {
+        let text: String
+        static func unexpected(_ text: String) -> HarnessError { HarnessError(text: "a bound phone should ask for a code: " + text) }
+    }
 }
 
 /// The messages the server mailed to accounts (``SecurityEnvironment/deliverNotice``); fails

@@ -66,11 +66,7 @@ import Testing
 
     @Test func cancellingTrustAsksForACodeAgain() async throws {
         let h = Harness()
-        let account = try await h.user()
-        try await h.bind(account)
-        guard case .secondFactorRequired(let challenge, _) = try await h.signIn.begin(
-            username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil, context: h.web)
-        else { Issue.record("expected a second factor"); return }
+        let (account, challenge) = try await h.atCodeStep()
         try await h.signIn.sendCode(challenge: challenge, context: h.web)
         let verified = try await h.signIn.verify(challenge: challenge, code: try #require(h.lastCode()), trustDevice: true,
                                                  oldSessionToken: nil, context: h.web)
@@ -85,11 +81,7 @@ import Testing
 
     @Test func challengesLiveTenMinutes() async throws {
         let h = Harness()
-        let account = try await h.user()
-        try await h.bind(account)
-        guard case .secondFactorRequired(let challenge, _) = try await h.signIn.begin(
-            username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil, context: h.web)
-        else { Issue.record("expected a second factor"); return }
+        let (_, challenge) = try await h.atCodeStep()
         h.clock.advance(by: 600)
         await #expect(throws: TwoStepError.invalidChallenge) { try await h.signIn.sendCode(challenge: challenge, context: h.web) }
         await #expect(throws: TwoStepError.invalidChallenge) { try await h.signIn.sendCode(challenge: "not-a-token", context: h.web) }
