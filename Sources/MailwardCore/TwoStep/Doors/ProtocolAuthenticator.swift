@@ -186,17 +186,11 @@ public struct ProtocolAuthenticator: Sendable {
     private func sendNoticeIfDue(_ account: Account, _ attempt: ClientPasswordNoticeMail.Attempt) async {
         guard let deliver = env.deliverNotice else { return }
         let key = "notice:client-password:\(account.id)"
-        let (limiter, random) = (env.limiter, env.random)
         do {
             // A client opens several connections at once: one notice, not one per connection.
-            let sent = try await env.locks.withLocks([key]) { () async throws -> Bool in
-                guard try await limiter.retryAfter(key: key, limit: 1, window: Self.noticeInterval) == nil else { return false }
-                try await limiter.hit(key)
-                let messageID = "notice-" + SecretToken.generate(random).prefix(22)
-                try await deliver(ClientPasswordNoticeMail.compose(to: account.address, attempt: attempt, messageID: messageID), account.id)
-                return true
-            }
-            guard sent else { return }
+            guard try await env.limiter.take(key: key, limit: 1, window: Self.noticeInterval) == nil else { return }
+            let messageID = "notice-" + SecretToken.generate(env.random).prefix(22)
+            try await deliver(ClientPasswordNoticeMail.compose(to: account.address, attempt: attempt, messageID: messageID), account.id)
             await env.audit.record(.noticeMailed, account: account.id, door: attempt.door.rawValue, method: "client-password",
                                    success: true, ip: attempt.ip, detail: "how to make a client-specific password")
         } catch {

@@ -5,6 +5,7 @@ import Foundation
 struct RateLimiter: Sendable {
     let store: any SecurityStore
     let clock: any WallClock
+    let locks: KeyedLocks
 
     /// Seconds until one more event is allowed, or `nil` when it is allowed now.
     func retryAfter(key: String, limit: Int, window: TimeInterval) async throws -> Int? {
@@ -18,5 +19,17 @@ struct RateLimiter: Sendable {
 
     func hit(_ key: String) async throws {
         try await store.recordRateEvent(key: key, at: clock.now)
+    }
+
+    /// Checks the limit and, when there is room, counts one event — as one step per key within
+    /// this process, so that requests arriving together cannot all pass the check before any of
+    /// them is counted. Returns the seconds to wait when there is no room (nothing counted), nil
+    /// when the event was counted.
+    func take(key: String, limit: Int, window: TimeInterval) async throws -> Int? {
+        try await locks.withLocks([key]) {
+            if let wait = try await retryAfter(key: key, limit: limit, window: window) { return wait }
+            try await hit(key)
+            return nil
+        }
     }
 }

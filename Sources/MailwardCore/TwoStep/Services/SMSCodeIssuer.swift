@@ -24,25 +24,10 @@ public struct SMSCodeIssuer: Sendable {
                      context: ClientContext) async throws -> Int {
         // Per account and per number the whole step is one — check, send, count —: their
         // cooldown and caps count codes the provider took. Per client IP only the check and the
-        // count are (`reserveIPSlot`): a campus NAT's users asking for codes at once would
+        // count are (`RateLimiter.take`): a campus NAT's users asking for codes at once would
         // otherwise wait for each other's provider calls.
         try await env.locks.withLocks([Self.accountKey(account), Self.phoneKey(phone)]) {
             try await sendNow(account: account, to: phone, purpose: purpose, challenge: challenge, context: context)
-        }
-    }
-
-    /// Checks the client IP's hourly cap and counts this request against it, as one step per IP.
-    /// Counted before the provider is asked, so a provider failure still counts here (not
-    /// against the number's or the account's daily caps).
-    private func reserveIPSlot(_ ip: String) async throws {
-        let key = Self.ipKey(ip)
-        let limiter = env.limiter
-        let limit = env.settings.hourlyCodesPerIP
-        try await env.locks.withLocks([key]) {
-            if let wait = try await limiter.retryAfter(key: key, limit: limit, window: 3_600) {
-                throw TwoStepError.rateLimited(retryAfter: wait)
-            }
-            try await limiter.hit(key)
         }
     }
 
@@ -67,7 +52,11 @@ public struct SMSCodeIssuer: Sendable {
                 throw TwoStepError.rateLimited(retryAfter: wait)
             }
         }
-        try await reserveIPSlot(context.ip)
+        // Counted before the provider is asked, so a provider failure still counts here (not
+        // against the number's or the account's daily caps).
+        if let wait = try await limiter.take(key: Self.ipKey(context.ip), limit: settings.hourlyCodesPerIP, window: 3_600) {
+            throw TwoStepError.rateLimited(retryAfter: wait)
+        }
         let code = VerificationCode.generate(env.random)
         let minutes = max(1, Int(settings.codeLifetime / 60))
         let text = SMSTexts.text(purpose: purpose, code: code, minutes: minutes, systemName: settings.systemName,

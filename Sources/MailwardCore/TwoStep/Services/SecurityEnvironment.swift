@@ -29,7 +29,7 @@ public struct SecurityEnvironment: Sendable {
     }
 
     var audit: AuditLog { AuditLog(store: store, clock: clock) }
-    var limiter: RateLimiter { RateLimiter(store: store, clock: clock) }
+    var limiter: RateLimiter { RateLimiter(store: store, clock: clock, locks: locks) }
 }
 
 /// Who is asking: the client's IP, its User-Agent and the language it reads.
