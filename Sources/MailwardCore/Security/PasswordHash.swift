@@ -92,13 +92,17 @@ public enum PasswordHash {
 }
 
 /// Runs the deliberately slow hashing on its own threads, never on an event loop or the
-/// cooperative pool, so a burst of sign-ins cannot stall the protocol doors.
+/// cooperative pool, so a burst of sign-ins cannot stall the protocol doors. A password found
+/// right is remembered in ``VerifiedPasswordCache`` (shared by every copy of this hasher), so
+/// the same client signing in again is not hashed again.
 public struct PasswordHasher: Sendable {
     private static let queue = DispatchQueue(label: "mailward.password-hashing", attributes: .concurrent)
     public var parameters: ScryptParameters
+    public let recent: VerifiedPasswordCache
 
-    public init(parameters: ScryptParameters = .current) {
+    public init(parameters: ScryptParameters = .current, recent: VerifiedPasswordCache = VerifiedPasswordCache()) {
         self.parameters = parameters
+        self.recent = recent
     }
 
     public func hash(_ password: String) async throws -> String {
@@ -107,8 +111,12 @@ public struct PasswordHasher: Sendable {
     }
 
     public func verify(_ password: String, against stored: String) async -> PasswordVerification {
+        // Only hashes that need no upgrade are remembered, so a hit is always `needsRehash: false`.
+        if recent.contains(password, stored: stored) { return .valid(needsRehash: false) }
         let parameters = self.parameters
-        return await Self.queue.run { PasswordHash.verify(password, against: stored, policy: parameters) }
+        let result = await Self.queue.run { PasswordHash.verify(password, against: stored, policy: parameters) }
+        if result == .valid(needsRehash: false) { recent.remember(password, stored: stored) }
+        return result
     }
 }
 

@@ -1,0 +1,96 @@
+import Foundation
+import MailwardCore
+import Synchronization
+import Testing
+
+@Suite struct VerifiedPasswordCacheTests {
+    static let cheap = ScryptParameters(logN: 4, r: 8, p: 1)
+
+    @Test func aRightPasswordIsRememberedAndAWrongOneNever() async throws {
+        let hasher = PasswordHasher(parameters: Self.cheap)
+        let stored = try await hasher.hash("a long passphrase")
+        #expect(await !hasher.verify("another passphrase", against: stored).isValid)
+        #expect(await !hasher.verify("another passphrase", against: stored).isValid)
+        #expect(hasher.recent.hits == 0)
+        #expect(await hasher.verify("a long passphrase", against: stored) == .valid(needsRehash: false))
+        #expect(await hasher.verify("a long passphrase", against: stored) == .valid(needsRehash: false))
+        #expect(hasher.recent.hits == 1)
+        // Another stored hash (a new password, even the same one again) is verified afresh.
+        let changed = try await hasher.hash("a long passphrase")
+        #expect(await hasher.verify("a long passphrase", against: changed).isValid)
+        #expect(hasher.recent.hits == 1)
+        #expect(await !hasher.verify("a long passphrase", against: "$scrypt$ln=4,r=8,p=1$AAAA$AAAA").isValid)
+    }
+
+    @Test func aHashDueForAnUpgradeIsNotRemembered() async {
+        let hasher = PasswordHasher(parameters: Self.cheap)
+        let imported = "$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5"
+        #expect(await hasher.verify("Hello world!", against: imported) == .valid(needsRehash: true))
+        #expect(await hasher.verify("Hello world!", against: imported) == .valid(needsRehash: true))
+        #expect(hasher.recent.hits == 0 && hasher.recent.count == 0)
+    }
+
+    @Test func answersExpire() async throws {
+        let start = ContinuousClock.now
+        let offset = Mutex(Duration.zero)
+        let cache = VerifiedPasswordCache(lifetime: .seconds(60), now: { start.advanced(by: offset.withLock { $0 }) })
+        let hasher = PasswordHasher(parameters: Self.cheap, recent: cache)
+        let stored = try await hasher.hash("a long passphrase")
+        _ = await hasher.verify("a long passphrase", against: stored)
+        offset.withLock { $0 = .seconds(59) }
+        _ = await hasher.verify("a long passphrase", against: stored)
+        #expect(cache.hits == 1)
+        offset.withLock { $0 = .seconds(61) }
+        #expect(await hasher.verify("a long passphrase", against: stored).isValid)  // verified again
+        #expect(cache.hits == 1)
+    }
+
+    @Test func memoryIsBoundedAndRecentlyUsedAnswersSurvive() async throws {
+        let cache = VerifiedPasswordCache(capacity: 8)
+        let hasher = PasswordHasher(parameters: Self.cheap, recent: cache)
+        let stored = try await hasher.hash("a long passphrase")
+        _ = await hasher.verify("a long passphrase", against: stored)
+        for n in 0..<50 {
+            let other = try await hasher.hash("passphrase \(n)")
+            _ = await hasher.verify("passphrase \(n)", against: other)
+            // The first account signs in again every few others and stays remembered.
+            if n % 3 == 0 { #expect(await hasher.verify("a long passphrase", against: stored).isValid) }
+            #expect(cache.count <= 8)
+        }
+        #expect(cache.hits == 17)
+    }
+
+    /// Thunderbird opens its connections together: they wait for each other's check of the
+    /// account password (the failure limits count exactly), and only the first one runs scrypt.
+    @Test func parallelSignInsOfOneAccountVerifyOnce() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let results = await withTaskGroup(of: CredentialResult.self) { group in
+            for _ in 0..<5 {
+                group.addTask {
+                    await h.authenticator.authenticate(username: account.address.description, password: Harness.password,
+                                                       door: .imap, remoteIP: "192.0.2.20", clientID: nil)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { if case .valid = $0 { true } else { false } })
+        #expect(h.accounts.hasher.recent.hits == 4)
+    }
+
+    /// A changed password: the old one, remembered as right a moment ago, is refused at once.
+    @Test func aChangedPasswordIsNotAnsweredFromMemory() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        func imap(_ password: String) async -> CredentialResult {
+            await h.authenticator.authenticate(username: account.address.description, password: password,
+                                               door: .imap, remoteIP: "192.0.2.20", clientID: nil)
+        }
+        guard case .valid = await imap(Harness.password) else { Issue.record("first sign-in refused"); return }
+        guard case .valid = await imap(Harness.password) else { Issue.record("second sign-in refused"); return }
+        #expect(h.accounts.hasher.recent.hits == 1)
+        try await h.accounts.setPassword(account.address.description, to: "Another-Garden-43")
+        #expect(await imap(Harness.password) == .invalid)
+        guard case .valid = await imap("Another-Garden-43") else { Issue.record("new password refused"); return }
+    }
+}
