@@ -97,6 +97,7 @@ public struct Runtime: Sendable {
             }
         }
         let store = self.store
+        Self.logSchemaChanges(of: store)
         do {
             blobs = try FileBlobStore(root: folder.blobsPath)
         } catch {

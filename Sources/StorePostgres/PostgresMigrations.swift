@@ -378,9 +378,10 @@ enum PostgresMigrations {
 
     /// Makes the store's schema when it has one, then applies what `schema_migrations` does
     /// not list yet — in one transaction, under a lock that nodes starting together share.
-    static func run(on store: PostgresStore, schema: String?) async throws {
+    /// Returns the names of the migrations it applied, in order.
+    static func run(on store: PostgresStore, schema: String?) async throws -> [String] {
         try await createTrigramExtension(on: store)
-        try await store.transaction { connection in
+        return try await store.transaction { connection in
             // One node at a time for this schema (the lock ends with the transaction).
             let lockName = schema ?? "public"
             try await connection.execute("SELECT pg_advisory_xact_lock(\(lockKey), hashtext(\(lockName)))", logger: store.logger)
@@ -395,12 +396,14 @@ enum PostgresMigrations {
                 .map { try $0.get("name", as: String.self) })
             let unknown = applied.subtracting(all.map(\.name))
             guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
-            for migration in all where !applied.contains(migration.name) {
+            let pending = all.filter { !applied.contains($0.name) }
+            for migration in pending {
                 for statement in statements(migration.sql) {
                     try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: store.logger)
                 }
                 try await connection.execute("INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: store.logger)
             }
+            return pending.map(\.name)
         }
     }
 

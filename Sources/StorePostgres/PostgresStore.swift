@@ -17,7 +17,7 @@ import Synchronization
 ///
 /// The pool runs in a task the store owns: it starts when the store is opened and ends with
 /// ``close()`` (or when the store is released).
-public final class PostgresStore: Sendable {
+public final class PostgresStore: MigratingStore {
     let client: PostgresClient
     let logger: Logger
     /// This process among the nodes sharing the database: its connections' `application_name`,
@@ -31,6 +31,10 @@ public final class PostgresStore: Sendable {
     let connectionWait: Duration
     private let runner: Task<Void, Never>
     private let relays = Mutex<[Task<Void, Never>]>([])
+    /// Set once by ``open(url:schema:connectTimeout:connectionWait:logger:)``.
+    private let appliedAtOpen = Mutex<[String]>([])
+    public var migrationsAppliedAtOpen: [String] { appliedAtOpen.withLock { $0 } }
+    public static var knownMigrations: [String] { PostgresMigrations.all.map(\.name) }
 
     /// PostgreSQL keeps bodies of any size well (out of line, compressed when it helps), and a
     /// body in the database is a body every node sees: the mail service should put every body
@@ -73,7 +77,10 @@ public final class PostgresStore: Sendable {
             // wrong host or a stopped server would make start-up (and the CLI) wait for ever.
             let place = "\(configuration.host ?? "?"):\(configuration.port ?? 5432)"
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await PostgresMigrations.run(on: store, schema: schema) }
+                group.addTask {
+                    let applied = try await PostgresMigrations.run(on: store, schema: schema)
+                    store.appliedAtOpen.withLock { $0 = applied }
+                }
                 group.addTask {
                     try await Task.sleep(for: connectTimeout)
                     throw PostgresStoreError("no answer from the PostgreSQL server at \(place) within \(connectTimeout)"

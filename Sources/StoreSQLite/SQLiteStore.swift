@@ -5,13 +5,14 @@ import MailwardCore
 /// The embedded store: one SQLite file in WAL mode behind a GRDB `DatabasePool`
 /// (many readers, one writer). Several processes may open the same file at once — the
 /// server and the `mailward` command line — so writes wait on a busy timeout instead of failing.
-public final class SQLiteStore: Sendable {
+public final class SQLiteStore: MigratingStore {
     public let pool: DatabasePool
     /// Read-only connections for ``quickRead(_:)`` only (see there).
     let quickReaders: QuickReaders
     let insertBatcher: InsertBatcher
     /// Checkpoints the log off the writer (see there).
     let checkpointer: WALCheckpointer
+    public let migrationsAppliedAtOpen: [String]
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
@@ -31,11 +32,11 @@ public final class SQLiteStore: Sendable {
         }
         self.checkpointer = checkpointer
         pool = try DatabasePool(path: path, configuration: configuration)
-        let unknown = try pool.read { db in
-            try SQLiteMigrations.migrator.appliedIdentifiers(db).subtracting(SQLiteMigrations.migrator.migrations)
-        }
+        let applied = try pool.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
+        let unknown = applied.subtracting(SQLiteMigrations.migrator.migrations)
         guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
         try SQLiteMigrations.migrator.migrate(pool)
+        migrationsAppliedAtOpen = SQLiteMigrations.migrator.migrations.filter { !applied.contains($0) }
         // One server process per data folder, whose own maildrop locks are authoritative: leases
         // left by a process that crashed would only keep users out until they expire.
         try pool.write { db in try db.execute(sql: "DELETE FROM maildrop_leases") }
@@ -68,6 +69,8 @@ public final class SQLiteStore: Sendable {
     func quickLookup<T>(_ body: (Database) throws -> T) throws -> T {
         try quickReaders.unsafeRead(body)
     }
+
+    public static var knownMigrations: [String] { SQLiteMigrations.migrator.migrations }
 
     /// Names of the migrations applied so far, in order.
     public func appliedMigrations() throws -> [String] {

@@ -34,4 +34,32 @@ import Testing
             _ = try await PostgresStore.open(url: url, schema: schema)
         }
     }
+
+    /// What an open applied, for the server's log: everything for a new store, the missing
+    /// migrations for one an older version made, nothing for a current one.
+    @Test func sqliteReportsTheMigrationsAnOpenApplied() throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("mailward.sqlite").path
+        #expect(try SQLiteStore(path: path).migrationsAppliedAtOpen == SQLiteStore.knownMigrations)
+        #expect(try SQLiteStore(path: path).migrationsAppliedAtOpen == [])
+
+        let older = try TemporaryFolder.make().appendingPathComponent("mailward.sqlite").path
+        let pool = try DatabasePool(path: older)
+        try SQLiteMigrations.migrator.migrate(pool, upTo: "010-maildrop-leases")
+        try pool.close()
+        let newer = Array(SQLiteStore.knownMigrations.drop { $0 != "010-maildrop-leases" }.dropFirst())
+        #expect(!newer.isEmpty)
+        #expect(try SQLiteStore(path: older).migrationsAppliedAtOpen == newer)
+    }
+
+    @Test(.enabled(if: PostgresTestServer.url != nil))
+    func postgresReportsTheMigrationsAnOpenApplied() async throws {
+        let url = try #require(PostgresTestServer.url)
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let store = try await PostgresStore.open(url: url, schema: schema)
+        #expect(store.migrationsAppliedAtOpen == PostgresStore.knownMigrations)
+        store.close()
+        let again = try await PostgresStore.open(url: url, schema: schema)
+        #expect(again.migrationsAppliedAtOpen == [])
+        again.close()
+    }
 }

@@ -15,3 +15,13 @@ public struct NewerStoreSchema: Error, Equatable, Sendable, CustomStringConverti
             + migrations.joined(separator: ", ") + "); run that version or a newer one"
     }
 }
+
+/// A store that brings its schema up to date when it opens: what it applied then, so that the
+/// server can say in its log that an upgrade changed the store (and which changes).
+public protocol MigratingStore: Sendable {
+    /// The migrations this open applied, in order: empty when the schema was current, every one
+    /// of them when the store was new.
+    var migrationsAppliedAtOpen: [String] { get }
+    /// Every migration this version knows.
+    static var knownMigrations: [String] { get }
+}
