@@ -59,7 +59,8 @@ public final class MailwardServer: Sendable {
         let web = WebDoor(
             settings: .init(host: configuration.listenAddress, port: configuration.http.port,
                             requestTimeout: .seconds(configuration.http.requestTimeout),
-                            sendTimeout: .seconds(configuration.http.sendTimeout)),
+                            sendTimeout: .seconds(configuration.http.sendTimeout),
+                            trustedProxies: configuration.http.trustedProxies.compactMap(IPNetwork.init)),
             health: { (try? await store.domains()) != nil },
             refreshGauges: { [clock = runtime.clock] in
                 // Unreadable now (the database away): the gauges keep their last values.

@@ -105,6 +105,16 @@ public enum ConfigurationLoader {
         c.http.secureCookies = try values.bool("http.secure-cookies", c.http.secureCookies)
         c.http.requestTimeout = try values.int("http.request-timeout", c.http.requestTimeout, range: 1...3600)
         c.http.sendTimeout = try values.int("http.send-timeout", c.http.sendTimeout, range: 1...3600)
+        if let text = values.raw("http.trusted-proxies") {
+            c.http.trustedProxies = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.map { network in
+                    guard Values.isNetwork(network) else {
+                        throw ConfigurationError(key: "http.trusted-proxies",
+                                                 reason: "expected IP addresses or networks (10.0.0.0/8) separated by commas, got `\(network)`")
+                    }
+                    return network
+                }
+        }
         c.smtp.port = try values.port("smtp.port", c.smtp.port)
         c.smtp.submissionPort = try values.port("smtp.submission-port", c.smtp.submissionPort)
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)
@@ -383,6 +393,16 @@ struct Values {
     }
 
     /// An IPv4 or IPv6 address in text form.
+    /// An address, or an address and a prefix length within its family (`10.0.0.0/8`, `2001:db8::/32`).
+    static func isNetwork(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, isIPAddress(String(parts[0])) else { return false }
+        guard parts.count == 2 else { return true }
+        let width = parts[0].contains(":") ? 128 : 32
+        guard let prefix = Int(parts[1]), parts[1].allSatisfy(\.isASCII) else { return false }
+        return (0...width).contains(prefix)
+    }
+
     static func isIPAddress(_ text: String) -> Bool {
         var v4 = in_addr()
         var v6 = in6_addr()

@@ -42,6 +42,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         /// Seconds a client may take nothing of a response before its connection is closed (as
         /// nginx's `send_timeout`: a download is never cut while the client keeps taking it).
         public var sendTimeout: Int = 120
+        /// Addresses and networks (CIDR) of the proxies in front of the web door: the
+        /// `X-Forwarded-For` they write names the client. Loopback by default (a proxy on the
+        /// same machine); empty: the connection's peer is always the client.
+        public var trustedProxies: [String] = ["127.0.0.0/8", "::1"]
     }
 
     public struct SMTPSettings: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import MailwardCore
 import NIOCore
 import Prometheus
 
@@ -17,11 +18,17 @@ public struct WebDoor: Sendable {
         /// (`ResponseDrainHandler`). A response is written out before any close otherwise.
         public var sendTimeout: Duration
 
-        public init(host: String, port: Int, requestTimeout: Duration = .seconds(30), sendTimeout: Duration = .seconds(120)) {
+        /// Where proxies that forward requests connect from: their `X-Forwarded-For` names the
+        /// client (``ClientAddressMiddleware``).
+        public var trustedProxies: [IPNetwork]
+
+        public init(host: String, port: Int, requestTimeout: Duration = .seconds(30), sendTimeout: Duration = .seconds(120),
+                    trustedProxies: [IPNetwork] = IPNetwork.loopback) {
             self.host = host
             self.port = port
             self.requestTimeout = requestTimeout
             self.sendTimeout = sendTimeout
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -54,6 +61,7 @@ public struct WebDoor: Sendable {
     public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         // HEAD is answered like GET without the body (same status, headers, Content-Length).
         let router = Router(context: MailwardRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
         router.add(middleware: SecurityHeadersMiddleware())
         // Requests, durations and errors per route pattern (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())
@@ -87,7 +95,10 @@ public struct WebDoor: Sendable {
                             body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         let refreshGauges = self.refreshGauges
-        router.get("metrics") { _, _ -> Response in
+        router.get("metrics") { _, context -> Response in
+            // Scraped from the server's own port; what comes through the public proxy is a
+            // visitor, not Prometheus (the counts say how many sign-ins fail, how big the queue is).
+            guard !context.viaProxy else { throw HTTPError(.notFound) }
             await refreshGauges()
             var bytes: [UInt8] = []
             registry.emit(into: &bytes)

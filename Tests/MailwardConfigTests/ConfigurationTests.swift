@@ -92,6 +92,14 @@ import Testing
         #expect(c.dns.servers.count == 2)
     }
 
+    @Test func trustedProxiesAreAddressesAndNetworks() async throws {
+        #expect(try await ConfigurationLoader.load(file: nil, environment: [:]).http.trustedProxies == ["127.0.0.0/8", "::1"])
+        let c = try await ConfigurationLoader.load(yaml: "http:\n  trusted-proxies: 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32\n")
+        #expect(c.http.trustedProxies == ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"])
+        let none = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_HTTP_TRUSTED_PROXIES": ""])
+        #expect(none.http.trustedProxies == [])
+    }
+
     @Test func environmentOverridesFile() async throws {
         let c = try await ConfigurationLoader.load(
             yaml: "http:\n  port: 9000\nimap:\n  tls-port: 9993\n",
@@ -114,6 +122,8 @@ import Testing
         ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
         ("smtp:\n  postmaster: nobody\n", "smtp.postmaster"),
         ("smtp:\n  postmaster: a@b@c\n", "smtp.postmaster"),
+        ("http:\n  trusted-proxies: 10.0.0.0/33\n", "http.trusted-proxies"),
+        ("http:\n  trusted-proxies: proxy.example.edu.cn\n", "http.trusted-proxies"),
     ])
     func wrongValuesNameTheirKey(_ yaml: String, _ key: String) async throws {
         do {

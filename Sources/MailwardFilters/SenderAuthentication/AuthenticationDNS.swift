@@ -1,3 +1,4 @@
+import MailwardCore
 import MailwardDelivery
 
 /// A DNS lookup could not be answered (timeout, SERVFAIL, REFUSED): the checks say `temperror`.

@@ -1,3 +1,5 @@
+import MailwardCore
+
 /// The result of an SPF check (RFC 7208 §2.6).
 public enum SPFResult: String, Sendable, Equatable {
     case none, neutral, pass, fail, softfail, temperror, permerror

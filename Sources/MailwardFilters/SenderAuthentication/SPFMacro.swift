@@ -1,4 +1,5 @@
 import Foundation
+import MailwardCore
 
 /// SPF's macro language (RFC 7208 §7): `%{s}`, `%{ir}.%{v}._spf.%{d2}` and the like, expanded
 /// for one check. Pure.

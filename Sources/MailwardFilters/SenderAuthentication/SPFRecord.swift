@@ -1,3 +1,5 @@
+import MailwardCore
+
 /// A syntax error in an SPF record or macro: the check's result is `permerror`.
 struct SPFSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     let reason: String

@@ -6,12 +6,15 @@ import NIOCore
 public struct MailwardRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The client's IP as text (`unknown` for exotic transports): the connection's peer, or
+    /// the client a trusted proxy forwarded the request for (``ClientAddressMiddleware``).
+    var clientIP: String
+    /// Whether the request came through a trusted proxy.
+    var viaProxy = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        clientIP = remoteAddress?.ipAddress ?? "unknown"
     }
-
-    /// The client's IP as text (`unknown` for exotic transports).
-    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
 }

@@ -22,10 +22,13 @@ final class APIClient: Sendable {
     }
 
     let base: String
+    /// Sent with every request (a proxy's `X-Forwarded-For`, say).
+    let headers: [(name: String, value: String)]
     private let state = Mutex<(cookies: [String: String], csrf: String?)>(([:], nil))
 
-    init(port: Int) {
+    init(port: Int, headers: [(name: String, value: String)] = []) {
         base = "http://127.0.0.1:\(port)"
+        self.headers = headers
     }
 
     var csrf: String? {
@@ -47,6 +50,7 @@ final class APIClient: Sendable {
         }
         if sendCSRF, let csrf { request.headers.add(name: "X-CSRF-Token", value: csrf) }
         request.headers.add(name: "User-Agent", value: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36")
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))

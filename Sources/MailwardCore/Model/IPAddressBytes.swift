@@ -1,13 +1,15 @@
 import Foundation
 
 /// An IPv4 or IPv6 address as its bytes, for SPF's address and prefix comparisons (RFC 7208
-/// §5.6) and its `%{i}` macro. An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is the IPv4
-/// address it carries, as RFC 7208 §5 asks.
-struct IPAddressBytes: Sendable, Equatable, CustomStringConvertible {
+/// §5.6) and its `%{i}` macro, and for the web door's trusted proxies (``IPNetwork``). An
+/// IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is the IPv4 address it carries, as RFC 7208 §5
+/// asks.
+public struct IPAddressBytes: Sendable, Hashable, CustomStringConvertible {
     /// 4 bytes (IPv4) or 16 (IPv6).
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
 
-    init?(_ text: String) {
+    /// Parses an IPv4 or IPv6 address; brackets (`[2001:db8::1]`) and a zone (`%eth0`) are allowed.
+    public init?(_ text: String) {
         var text = text
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }
@@ -22,10 +24,10 @@ struct IPAddressBytes: Sendable, Equatable, CustomStringConvertible {
         bytes = all[0..<10].allSatisfy { $0 == 0 } && all[10] == 0xFF && all[11] == 0xFF ? Array(all[12...]) : all
     }
 
-    var isV4: Bool { bytes.count == 4 }
+    public var isV4: Bool { bytes.count == 4 }
 
     /// Whether `other` is in this address's network of `prefix` bits (same family only).
-    func contains(_ other: IPAddressBytes, prefix: Int) -> Bool {
+    public func contains(_ other: IPAddressBytes, prefix: Int) -> Bool {
         guard bytes.count == other.bytes.count, prefix >= 0, prefix <= bytes.count * 8 else { return false }
         var bits = prefix
         for (mine, theirs) in zip(bytes, other.bytes) {
@@ -38,12 +40,12 @@ struct IPAddressBytes: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Dotted quad, or for IPv6 the 32 nibbles separated by dots (RFC 7208 §7.3, `%{i}`).
-    var macroText: String {
+    public var macroText: String {
         isV4 ? bytes.map(String.init).joined(separator: ".") : nibbles.joined(separator: ".")
     }
 
     /// The name its PTR record lives at: `4.3.2.1.in-addr.arpa` or the reversed nibbles `.ip6.arpa`.
-    var reverseName: String {
+    public var reverseName: String {
         isV4 ? bytes.reversed().map(String.init).joined(separator: ".") + ".in-addr.arpa"
             : nibbles.reversed().joined(separator: ".") + ".ip6.arpa"
     }
@@ -52,7 +54,7 @@ struct IPAddressBytes: Sendable, Equatable, CustomStringConvertible {
         bytes.flatMap { [String($0 >> 4, radix: 16), String($0 & 0x0F, radix: 16)] }
     }
 
-    var description: String {
+    public var description: String {
         if isV4 { return macroText }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
             .joined(separator: ":")

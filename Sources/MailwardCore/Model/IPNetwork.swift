@@ -1,0 +1,44 @@
+import Foundation
+
+/// An IP network in CIDR notation (`10.0.0.0/8`, `2001:db8::/32`), or one address (`127.0.0.1`,
+/// the whole-length prefix). Pure.
+public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
+    public let address: IPAddressBytes
+    public let prefix: Int
+
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = IPAddressBytes(String(parts[0])) else { return nil }
+        let width = address.bytes.count * 8
+        if parts.count == 2 {
+            guard let prefix = Int(parts[1]), (0...width).contains(prefix), parts[1].allSatisfy(\.isASCII) else { return nil }
+            self.prefix = prefix
+        } else {
+            self.prefix = width
+        }
+        self.address = address
+    }
+
+    public func contains(_ other: IPAddressBytes) -> Bool {
+        address.contains(other, prefix: prefix)
+    }
+
+    public var description: String { "\(address.presentation)/\(prefix)" }
+
+    /// Loopback: where a proxy on the same machine connects from.
+    public static let loopback: [IPNetwork] = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1")!]
+}
+
+extension IPAddressBytes {
+    /// The usual text form (`192.0.2.1`, `2001:db8::1`), as `inet_ntop` writes it — the form a
+    /// socket's peer address has, so both name one client alike.
+    public var presentation: String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = isV4 ? AF_INET : AF_INET6
+        let written = bytes.withUnsafeBytes { raw in
+            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count))
+        }
+        guard written != nil else { return description }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import MailwardConfig
+import MailwardCore
+import Testing
+
+/// The webmail behind a proxy (production.md): every connection comes from the proxy, and the
+/// client is what the proxy's `X-Forwarded-For` names — for the per-IP limits, the audit log and
+/// `/metrics`, which answers only requests that did not come through the proxy.
+@Suite struct ProxiedClientTests {
+    static func server(trustedProxies: [String]? = nil) async throws -> TwoStepServer {
+        let server = try await TwoStepServer.start { configuration in
+            configuration.signIn.failuresPerIP = 3
+            if let trustedProxies { configuration.http.trustedProxies = trustedProxies }
+        }
+        try await server.addUser("li.si@example.edu.cn")
+        return server
+    }
+
+    static func proxied(_ server: TwoStepServer, for client: String) -> APIClient {
+        APIClient(port: server.port, headers: [("X-Forwarded-For", client)])
+    }
+
+    static func failThrice(_ client: APIClient) async throws {
+        for n in 0..<3 {
+            let reply = try await client.call(.POST, "/api/v1/session", ["username": "nobody\(n)@example.edu.cn", "password": "guess"])
+            #expect(reply.status == 401)
+        }
+        #expect(try await client.call(.POST, "/api/v1/session", ["username": "nobody@example.edu.cn", "password": "guess"]).status == 429)
+    }
+
+    /// One guesser behind the institution's proxy does not lock everybody else out.
+    @Test func perIPLimitsCountTheClientTheProxyNames() async throws {
+        let server = try await Self.server()
+        try await Self.failThrice(Self.proxied(server, for: "203.0.113.7"))
+        // nginx appends the peer it saw to what the browser sent (here a made-up entry).
+        let colleague = Self.proxied(server, for: "10.9.9.9, 198.51.100.23")
+        let reply = try await colleague.call(.POST, "/api/v1/session", ["username": "li.si@example.edu.cn", "password": "Tea-Garden-42"])
+        #expect(reply.status == 200)
+        let account = try #require(try await server.runtime.store.account(address: EmailAddress("li.si@example.edu.cn")))
+        let signIns = try await server.runtime.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 5)
+        #expect(signIns.first?.ip == "198.51.100.23")
+        try await server.stop()
+    }
+
+    /// A forwarded-for from a peer that is not a trusted proxy is the client's own say-so.
+    @Test func aForwardedForFromAnUntrustedPeerIsIgnored() async throws {
+        let server = try await Self.server(trustedProxies: ["192.0.2.1"])
+        try await Self.failThrice(Self.proxied(server, for: "203.0.113.7"))
+        let other = Self.proxied(server, for: "198.51.100.23")
+        let reply = try await other.call(.POST, "/api/v1/session", ["username": "li.si@example.edu.cn", "password": "Tea-Garden-42"])
+        #expect(reply.status == 429)
+        try await server.stop()
+    }
+
+    @Test func metricsAreNotServedThroughTheProxy() async throws {
+        let server = try await Self.server()
+        #expect(try await server.client().call(.GET, "/metrics").status == 200)
+        #expect(try await Self.proxied(server, for: "203.0.113.7").call(.GET, "/metrics").status == 404)
+        try await server.stop()
+    }
+}
