@@ -92,15 +92,23 @@ public enum PasswordHash {
 }
 
 /// Runs the deliberately slow hashing on its own threads, never on an event loop or the
-/// cooperative pool, so a burst of sign-ins cannot stall the protocol doors. A password found
-/// right is remembered in ``VerifiedPasswordCache`` (shared by every copy of this hasher), so
-/// the same client signing in again is not hashed again.
+/// cooperative pool, so a burst of sign-ins cannot stall the protocol doors. Answers are
+/// remembered in ``PasswordVerdictCache`` (shared by every copy of this hasher), so the same
+/// client signing in again — with the right password or a stale one — is not hashed again.
 public struct PasswordHasher: Sendable {
     private static let queue = DispatchQueue(label: "mailward.password-hashing", attributes: .concurrent)
     public var parameters: ScryptParameters
-    public let recent: VerifiedPasswordCache
+    public let recent: PasswordVerdictCache
 
-    public init(parameters: ScryptParameters = .current, recent: VerifiedPasswordCache = VerifiedPasswordCache()) {
+    /// What a check of a password found.
+    public enum Judgement: Sendable, Equatable {
+        case right(needsRehash: Bool)
+        case wrong
+        /// Wrong, and the same password was found wrong for the same subject lately.
+        case repeatedWrong
+    }
+
+    public init(parameters: ScryptParameters = .current, recent: PasswordVerdictCache = PasswordVerdictCache()) {
         self.parameters = parameters
         self.recent = recent
     }
@@ -110,13 +118,34 @@ public struct PasswordHasher: Sendable {
         return try await Self.queue.run { try PasswordHash.make(password, parameters: parameters) }
     }
 
-    public func verify(_ password: String, against stored: String) async -> PasswordVerification {
-        // Only hashes that need no upgrade are remembered, so a hit is always `needsRehash: false`.
-        if recent.contains(password, stored: stored) { return .valid(needsRehash: false) }
+    /// Checks `password` against `stored`. `subject` names what the answer is remembered for:
+    /// the stored hash itself unless given (a name without an account is checked against a
+    /// stand-in hash, and its answers are the name's own).
+    public func judge(_ password: String, against stored: String, subject: String? = nil) async -> Judgement {
+        let subject = subject ?? stored
+        switch recent.verdict(password, subject: subject) {
+        // Only hashes that need no upgrade are remembered as right.
+        case .right?: return .right(needsRehash: false)
+        case .wrong?: return .repeatedWrong
+        case nil: break
+        }
         let parameters = self.parameters
         let result = await Self.queue.run { PasswordHash.verify(password, against: stored, policy: parameters) }
-        if result == .valid(needsRehash: false) { recent.remember(password, stored: stored) }
-        return result
+        switch result {
+        case .valid(let needsRehash):
+            if !needsRehash { recent.remember(.right, password, subject: subject) }
+            return .right(needsRehash: needsRehash)
+        case .invalid:
+            recent.remember(.wrong, password, subject: subject)
+            return .wrong
+        }
+    }
+
+    public func verify(_ password: String, against stored: String) async -> PasswordVerification {
+        switch await judge(password, against: stored) {
+        case .right(let needsRehash): .valid(needsRehash: needsRehash)
+        case .wrong, .repeatedWrong: .invalid
+        }
     }
 }
 

@@ -183,23 +183,42 @@ public struct AccountService: Sendable {
         return .unknownLocal
     }
 
+    /// What ``checkPassword(_:_:)`` found.
+    public enum PasswordCheck: Sendable, Equatable {
+        case right(Account)
+        /// Wrong (or no such enabled account). `repeated`: the same password was found wrong
+        /// for the same name lately — a mail client retrying a stale password, not a new guess.
+        case wrong(repeated: Bool)
+    }
+
     /// Checks an account password. Upgrades an outdated hash in place after a success.
     /// Disabled and unknown accounts fail exactly like a wrong password (and take as long).
+    public func checkPassword(_ rawAddress: String, _ password: String) async throws -> PasswordCheck {
+        guard let address = try? EmailAddress(rawAddress), let account = try await resolveLogin(address), !account.disabled else {
+            // A stand-in hash, remembered per name: so that timing tells nothing, and so that a
+            // name's repeated wrong password is recognised as a repeat while another name's is not.
+            let name = (try? EmailAddress(rawAddress))?.description ?? rawAddress.lowercased()
+            let judgement = await hasher.judge(password, against: Self.dummyHash, subject: "no-account:" + name)
+            return .wrong(repeated: judgement == .repeatedWrong)
+        }
+        switch await hasher.judge(password, against: account.passwordHash) {
+        case .wrong: return .wrong(repeated: false)
+        case .repeatedWrong: return .wrong(repeated: true)
+        case .right(let needsRehash):
+            if needsRehash, let fresh = try? await hasher.hash(password) {
+                var upgraded = account
+                upgraded.passwordHash = fresh
+                // The account as stored: sessions compare its hash to notice a password change.
+                if (try? await store.updateAccount(upgraded)) != nil { return .right(upgraded) }
+            }
+            return .right(account)
+        }
+    }
+
+    /// ``checkPassword(_:_:)``'s account when the password is right.
     public func verifyPassword(_ rawAddress: String, _ password: String) async throws -> Account? {
-        guard let address = try? EmailAddress(rawAddress),
-              let account = try await resolveLogin(address) else {
-            _ = await hasher.verify(password, against: Self.dummyHash)
-            return nil
-        }
-        let result = await hasher.verify(password, against: account.passwordHash)
-        guard case .valid(let needsRehash) = result, !account.disabled else { return nil }
-        if needsRehash, let fresh = try? await hasher.hash(password) {
-            var upgraded = account
-            upgraded.passwordHash = fresh
-            // The account as stored: sessions compare its hash to notice a password change.
-            if (try? await store.updateAccount(upgraded)) != nil { return upgraded }
-        }
-        return account
+        if case .right(let account) = try await checkPassword(rawAddress, password) { return account }
+        return nil
     }
 
     private func resolveLogin(_ address: EmailAddress) async throws -> Account? {

@@ -215,9 +215,9 @@ import Testing
     @Test func signInIsThrottledPerAccount() async throws {
         let h = Harness { $0.failuresPerAccount = 3; $0.failureWindow = 900 }
         _ = try await h.user()
-        for _ in 0..<3 {
+        for n in 0..<3 {
             await #expect(throws: TwoStepError.invalidCredentials) {
-                _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "nope", deviceToken: nil,
+                _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "nope-\(n)", deviceToken: nil,
                                              oldSessionToken: nil, context: h.web)
             }
         }

@@ -85,7 +85,8 @@ public struct ProtocolAuthenticator: Sendable {
 
     /// Checks the limits, verifies the password and counts a failure as one step per account
     /// name (``KeyedLocks``): parallel guesses wait for each other, so each one sees the failures
-    /// counted before it, and no more than the limit are ever verified.
+    /// counted before it, and no more than the limit are ever verified. A wrong password the
+    /// same name was refused lately (``PasswordVerdictCache``) is refused without counting again.
     func passwordUnderLimits(name: String, password: String, accountKey: String, ipKey: String) async throws -> PasswordCheck {
         let settings = env.settings
         let limiter = env.limiter
@@ -97,12 +98,18 @@ public struct ProtocolAuthenticator: Sendable {
             if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
                 return .throttled(retryAfter: wait, byAccount: false)
             }
-            guard let verified = try await accounts.verifyPassword(name, password) else {
-                try await limiter.hit(accountKey)
-                try await limiter.hit(ipKey)
+            switch try await accounts.checkPassword(name, password) {
+            case .right(let verified):
+                return .right(verified)
+            case .wrong(let repeated):
+                // A stale password tried again (a phone still using the old one) is no new guess:
+                // counting it again would lock the owner — or a whole NAT — out.
+                if !repeated {
+                    try await limiter.hit(accountKey)
+                    try await limiter.hit(ipKey)
+                }
                 return .wrong
             }
-            return .right(verified)
         }
     }
 

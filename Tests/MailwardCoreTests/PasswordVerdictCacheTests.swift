@@ -3,22 +3,23 @@ import MailwardCore
 import Synchronization
 import Testing
 
-@Suite struct VerifiedPasswordCacheTests {
+@Suite struct PasswordVerdictCacheTests {
     static let cheap = ScryptParameters(logN: 4, r: 8, p: 1)
 
-    @Test func aRightPasswordIsRememberedAndAWrongOneNever() async throws {
+    @Test func answersAreRememberedForTheirStoredHash() async throws {
         let hasher = PasswordHasher(parameters: Self.cheap)
         let stored = try await hasher.hash("a long passphrase")
-        #expect(await !hasher.verify("another passphrase", against: stored).isValid)
-        #expect(await !hasher.verify("another passphrase", against: stored).isValid)
-        #expect(hasher.recent.hits == 0)
-        #expect(await hasher.verify("a long passphrase", against: stored) == .valid(needsRehash: false))
-        #expect(await hasher.verify("a long passphrase", against: stored) == .valid(needsRehash: false))
-        #expect(hasher.recent.hits == 1)
-        // Another stored hash (a new password, even the same one again) is verified afresh.
+        #expect(await hasher.judge("another passphrase", against: stored) == .wrong)
+        #expect(await hasher.judge("another passphrase", against: stored) == .repeatedWrong)
+        #expect(await hasher.judge("a third passphrase", against: stored) == .wrong)
+        #expect(await hasher.judge("a long passphrase", against: stored) == .right(needsRehash: false))
+        #expect(await hasher.judge("a long passphrase", against: stored) == .right(needsRehash: false))
+        #expect(hasher.recent.rightHits == 1 && hasher.recent.wrongHits == 1)
+        // Another stored hash (a new password, even the same one again) is checked afresh.
         let changed = try await hasher.hash("a long passphrase")
-        #expect(await hasher.verify("a long passphrase", against: changed).isValid)
-        #expect(hasher.recent.hits == 1)
+        #expect(await hasher.judge("a long passphrase", against: changed) == .right(needsRehash: false))
+        #expect(await hasher.judge("another passphrase", against: changed) == .wrong)
+        #expect(hasher.recent.rightHits == 1 && hasher.recent.wrongHits == 1)
         #expect(await !hasher.verify("a long passphrase", against: "$scrypt$ln=4,r=8,p=1$AAAA$AAAA").isValid)
     }
 
@@ -27,26 +28,31 @@ import Testing
         let imported = "$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5"
         #expect(await hasher.verify("Hello world!", against: imported) == .valid(needsRehash: true))
         #expect(await hasher.verify("Hello world!", against: imported) == .valid(needsRehash: true))
-        #expect(hasher.recent.hits == 0 && hasher.recent.count == 0)
+        #expect(hasher.recent.rightHits == 0 && hasher.recent.count == 0)
     }
 
     @Test func answersExpire() async throws {
         let start = ContinuousClock.now
         let offset = Mutex(Duration.zero)
-        let cache = VerifiedPasswordCache(lifetime: .seconds(60), now: { start.advanced(by: offset.withLock { $0 }) })
+        let cache = PasswordVerdictCache(rightLifetime: .seconds(60), wrongLifetime: .seconds(30),
+                                         now: { start.advanced(by: offset.withLock { $0 }) })
         let hasher = PasswordHasher(parameters: Self.cheap, recent: cache)
         let stored = try await hasher.hash("a long passphrase")
         _ = await hasher.verify("a long passphrase", against: stored)
-        offset.withLock { $0 = .seconds(59) }
+        #expect(await hasher.judge("a stale passphrase", against: stored) == .wrong)
+        offset.withLock { $0 = .seconds(29) }
+        #expect(await hasher.judge("a stale passphrase", against: stored) == .repeatedWrong)
         _ = await hasher.verify("a long passphrase", against: stored)
-        #expect(cache.hits == 1)
+        #expect(cache.rightHits == 1)
+        offset.withLock { $0 = .seconds(31) }
+        #expect(await hasher.judge("a stale passphrase", against: stored) == .wrong)  // counted once more
         offset.withLock { $0 = .seconds(61) }
         #expect(await hasher.verify("a long passphrase", against: stored).isValid)  // verified again
-        #expect(cache.hits == 1)
+        #expect(cache.rightHits == 1)
     }
 
     @Test func memoryIsBoundedAndRecentlyUsedAnswersSurvive() async throws {
-        let cache = VerifiedPasswordCache(capacity: 8)
+        let cache = PasswordVerdictCache(capacity: 8)
         let hasher = PasswordHasher(parameters: Self.cheap, recent: cache)
         let stored = try await hasher.hash("a long passphrase")
         _ = await hasher.verify("a long passphrase", against: stored)
@@ -57,7 +63,7 @@ import Testing
             if n % 3 == 0 { #expect(await hasher.verify("a long passphrase", against: stored).isValid) }
             #expect(cache.count <= 8)
         }
-        #expect(cache.hits == 17)
+        #expect(cache.rightHits == 17)
     }
 
     /// Thunderbird opens its connections together: they wait for each other's check of the
@@ -75,7 +81,7 @@ import Testing
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(results.allSatisfy { if case .valid = $0 { true } else { false } })
-        #expect(h.accounts.hasher.recent.hits == 4)
+        #expect(h.accounts.hasher.recent.rightHits == 4)
     }
 
     /// A changed password: the old one, remembered as right a moment ago, is refused at once.
@@ -88,9 +94,29 @@ import Testing
         }
         guard case .valid = await imap(Harness.password) else { Issue.record("first sign-in refused"); return }
         guard case .valid = await imap(Harness.password) else { Issue.record("second sign-in refused"); return }
-        #expect(h.accounts.hasher.recent.hits == 1)
+        #expect(h.accounts.hasher.recent.rightHits == 1)
         try await h.accounts.setPassword(account.address.description, to: "Another-Garden-43")
         #expect(await imap(Harness.password) == .invalid)
         guard case .valid = await imap("Another-Garden-43") else { Issue.record("new password refused"); return }
+    }
+
+    /// A phone still trying the password its owner changed: refused every time, counted once —
+    /// it does not lock the owner (nor, behind a NAT, everybody else) out. New guesses count.
+    @Test func aStalePasswordTriedAgainIsNotCountedAgain() async throws {
+        let h = Harness { $0.failuresPerAccount = 3; $0.failuresPerIP = 5 }
+        let account = try await h.user()
+        func imap(_ password: String, as name: String = "zhang.san@example.edu.cn") async -> CredentialResult {
+            await h.authenticator.authenticate(username: name, password: password, door: .imap, remoteIP: "192.0.2.20", clientID: nil)
+        }
+        for _ in 0..<20 { #expect(await imap("Old-Garden-41") == .invalid) }
+        guard case .valid = await imap(Harness.password) else { Issue.record("the owner was locked out"); return }
+        // Different wrong passwords are guesses: the account's limit holds at three.
+        for guess in ["guess-1", "guess-2"] { #expect(await imap(guess) == .invalid) }
+        #expect(await imap(Harness.password) == .invalid)
+        // The same for a name without an account, counted against the IP: one name's repeats once,
+        // every other name anew.
+        for _ in 0..<10 { #expect(await imap("x", as: "nobody@example.edu.cn") == .invalid) }
+        #expect(h.accounts.hasher.recent.wrongHits >= 9 + 19)
+        _ = account
     }
 }
