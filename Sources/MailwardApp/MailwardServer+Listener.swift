@@ -1,3 +1,4 @@
+import MailwardCore
 import MailwardNet
 import NIOSSL
 
@@ -7,9 +8,17 @@ extension MailwardServer {
     func listenerConfiguration(name: String, port: Int, implicitTLS: NIOSSLContext? = nil,
                                overLimitReply: String) -> TCPListener.Configuration {
         let configuration = runtime.configuration
-        return TCPListener.Configuration(
+        var listener = TCPListener.Configuration(
             name: name, host: configuration.listenAddress, port: port, implicitTLS: implicitTLS,
             maxConnections: configuration.connections.max, maxConnectionsPerIP: configuration.connections.maxPerIP,
             overLimitReply: overLimitReply)
+        let balancers = configuration.connections.proxyProtocolNetworks.compactMap(IPNetwork.init)
+        if !balancers.isEmpty {
+            listener.sendsProxyHeader = { peer in
+                guard let address = IPAddressBytes(peer) else { return false }
+                return balancers.contains { $0.contains(address) }
+            }
+        }
+        return listener
     }
 }

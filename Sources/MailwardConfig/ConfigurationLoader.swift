@@ -105,16 +105,7 @@ public enum ConfigurationLoader {
         c.http.secureCookies = try values.bool("http.secure-cookies", c.http.secureCookies)
         c.http.requestTimeout = try values.int("http.request-timeout", c.http.requestTimeout, range: 1...3600)
         c.http.sendTimeout = try values.int("http.send-timeout", c.http.sendTimeout, range: 1...3600)
-        if let text = values.raw("http.trusted-proxies") {
-            c.http.trustedProxies = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }.map { network in
-                    guard Values.isNetwork(network) else {
-                        throw ConfigurationError(key: "http.trusted-proxies",
-                                                 reason: "expected IP addresses or networks (10.0.0.0/8) separated by commas, got `\(network)`")
-                    }
-                    return network
-                }
-        }
+        c.http.trustedProxies = try values.networks("http.trusted-proxies", c.http.trustedProxies)
         c.smtp.port = try values.port("smtp.port", c.smtp.port)
         c.smtp.submissionPort = try values.port("smtp.submission-port", c.smtp.submissionPort)
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)
@@ -134,6 +125,8 @@ public enum ConfigurationLoader {
         c.pop3.tlsPort = try values.port("pop3.tls-port", c.pop3.tlsPort)
         c.connections.max = try values.int("connections.max", c.connections.max, range: 1...1_000_000)
         c.connections.maxPerIP = try values.int("connections.max-per-ip", c.connections.maxPerIP, range: 1...1_000_000)
+        c.connections.proxyProtocolNetworks = try values.networks("connections.proxy-protocol-networks",
+                                                                  c.connections.proxyProtocolNetworks)
         if c.connections.maxPerIP > c.connections.max {
             throw ConfigurationError(key: "connections.max-per-ip", reason: "cannot be larger than connections.max")
         }
@@ -393,6 +386,17 @@ struct Values {
     }
 
     /// An IPv4 or IPv6 address in text form.
+    /// A comma-separated list of addresses and networks (``isNetwork(_:)``); empty text: none.
+    func networks(_ key: String, _ fallback: [String]) throws -> [String] {
+        guard let text = raw(key) else { return fallback }
+        return try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { network in
+            guard Self.isNetwork(network) else {
+                throw ConfigurationError(key: key, reason: "expected IP addresses or networks (10.0.0.0/8) separated by commas, got `\(network)`")
+            }
+            return network
+        }
+    }
+
     /// An address, or an address and a prefix length within its family (`10.0.0.0/8`, `2001:db8::/32`).
     static func isNetwork(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)

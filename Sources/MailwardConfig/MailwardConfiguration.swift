@@ -84,6 +84,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var max: Int = 2000
         /// Open connections per client IP address per listening port.
         public var maxPerIP: Int = 50
+        /// Addresses and networks (CIDR) of TCP load balancers in front of the mail doors whose
+        /// connections start with a PROXY protocol header (v1 or v2) naming the client. Empty:
+        /// no PROXY protocol; every peer is the client.
+        public var proxyProtocolNetworks: [String] = []
     }
 
     public struct TLSSettings: Sendable, Equatable {

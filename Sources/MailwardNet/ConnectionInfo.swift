@@ -17,17 +17,16 @@ public struct ConnectionInfo: Sendable {
         self.isTLS = isTLS
     }
 
-    init(channel: any Channel, isTLS: Bool) {
-        let remote = channel.remoteAddress
-        self.remoteIP = remote?.ipAddress ?? "unknown"
-        self.isLoopback = Self.isLoopback(remote)
+    /// - Parameter clientIP: the client a load balancer's PROXY header named, instead of the peer.
+    init(channel: any Channel, isTLS: Bool, clientIP: String? = nil) {
+        self.remoteIP = clientIP ?? channel.remoteAddress?.ipAddress ?? "unknown"
+        self.isLoopback = Self.isLoopback(remoteIP)
         self.localPort = channel.localAddress?.port ?? 0
         self.isTLS = isTLS
     }
 
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    static func isLoopback(_ ip: String) -> Bool {
+        ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 }
 

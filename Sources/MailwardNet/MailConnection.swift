@@ -22,11 +22,11 @@ public final class MailConnection: Sendable {
     public let isLoopback: Bool
     public let localPort: Int
 
-    init(channel: any Channel, inbox: ConnectionInbox, isTLS: Bool) {
+    init(channel: any Channel, inbox: ConnectionInbox, isTLS: Bool, clientIP: String? = nil) {
         self.channel = channel
         self.inbox = inbox
         self.tls = Mutex(isTLS)
-        let info = ConnectionInfo(channel: channel, isTLS: isTLS)
+        let info = ConnectionInfo(channel: channel, isTLS: isTLS, clientIP: clientIP)
         self.remoteIP = info.remoteIP
         self.localPort = info.localPort
         self.isLoopback = info.isLoopback

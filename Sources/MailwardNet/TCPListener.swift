@@ -31,6 +31,11 @@ public final class TCPListener: Service, Sendable {
         public var shutdownGrace: TimeAmount
         /// How long an implicit-TLS client may take to finish its handshake.
         public var tlsHandshakeTimeout: TimeAmount = TLSHandshakeDeadline.defaultLimit
+        /// Whether a peer is a trusted load balancer whose connections start with a PROXY
+        /// protocol header naming the client (`connections.proxy-protocol-networks`); nil: none is.
+        public var sendsProxyHeader: (@Sendable (String) -> Bool)?
+        /// How long such a peer may take to send its header.
+        public var proxyHeaderTimeout: TimeAmount = ProxyHeaderHandler.defaultLimit
 
         public init(name: String, host: String, port: Int, implicitTLS: NIOSSLContext? = nil, maxConnections: Int = 2000,
                     maxConnectionsPerIP: Int = 50, overLimitReply: String, shutdownGrace: TimeAmount = .seconds(10)) {
@@ -100,18 +105,41 @@ public final class TCPListener: Service, Sendable {
         logger.info("\(configuration.name) stopped")
     }
 
+    /// A session connection accepted, its session not started yet: behind a load balancer it
+    /// waits for the PROXY header, which says whom the connection is from.
+    private struct Accepted: Sendable {
+        let channel: any Channel
+        let inbox: ConnectionInbox
+        /// The client the PROXY header named (nil inside: none named); nil: no header expected.
+        let proxyHeader: EventLoopFuture<String?>?
+    }
+
     private func runSessions(_ session: @escaping Session) async throws {
         let tls = configuration.implicitTLS
         let server = try await bindFailureNamed { try await Self.bootstrap()
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let inbox = ConnectionInbox()
-                    if let tls {
-                        try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
-                                                        limit: self.configuration.tlsHandshakeTimeout)
+                    let operations = channel.pipeline.syncOperations
+                    let addDoorHandlers = {
+                        if let tls {
+                            try TLSHandshakeDeadline.addTLS(tls, to: operations, first: false,
+                                                            limit: self.configuration.tlsHandshakeTimeout)
+                        }
+                        try operations.addHandler(InboundBridgeHandler(inbox: inbox))
                     }
-                    try channel.pipeline.syncOperations.addHandler(InboundBridgeHandler(inbox: inbox))
-                    return MailConnection(channel: channel, inbox: inbox, isTLS: tls != nil)
+                    guard self.expectsProxyHeader(channel) else {
+                        try addDoorHandlers()
+                        return Accepted(channel: channel, inbox: inbox, proxyHeader: nil)
+                    }
+                    let header = channel.eventLoop.makePromise(of: String?.self)
+                    channel.closeFuture.whenComplete { _ in header.fail(ChannelError.ioOnClosedChannel) }
+                    try operations.addHandler(ProxyHeaderHandler(limit: self.configuration.proxyHeaderTimeout,
+                                                                 logger: self.logger) { clientIP in
+                        try addDoorHandlers()
+                        header.succeed(clientIP)
+                    })
+                    return Accepted(channel: channel, inbox: inbox, proxyHeader: header.futureResult)
                 }
             }
         }
@@ -121,8 +149,22 @@ public final class TCPListener: Service, Sendable {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection, session: session) }
+                    for try await accepted in connections {
+                        group.addTask {
+                            var clientIP: String?
+                            if let header = accepted.proxyHeader {
+                                // Closed without a header: nothing to serve. (nil inside: the
+                                // header named no client — the balancer's own check.)
+                                do {
+                                    clientIP = try await header.get()
+                                } catch {
+                                    return
+                                }
+                            }
+                            let connection = MailConnection(channel: accepted.channel, inbox: accepted.inbox,
+                                                            isTLS: tls != nil, clientIP: clientIP)
+                            await self.serve(connection, session: session)
+                        }
                     }
                 }
             }
@@ -136,34 +178,13 @@ public final class TCPListener: Service, Sendable {
         let server = try await bindFailureNamed { try await Self.bootstrap()
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let info = ConnectionInfo(channel: channel, isTLS: tls != nil)
-                    guard self.admit(info.remoteIP) else {
-                        self.refuse(info.remoteIP)
-                        // On an implicit-TLS port the refusal, too, goes inside TLS (sent once
-                        // the handshake is done): a client reading clear text there sees only a
-                        // TLS error, not the 421.
-                        if let tls {
-                            try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
-                                                            limit: self.configuration.tlsHandshakeTimeout)
-                        }
-                        channel.writeAndFlush(ByteBuffer(string: self.configuration.overLimitReply)).whenComplete { _ in
-                            channel.close(promise: nil)
-                        }
-                        return
+                    guard self.expectsProxyHeader(channel) else {
+                        return try self.setUpPipeline(channel, ConnectionInfo(channel: channel, isTLS: tls != nil), setup)
                     }
-                    let key = ObjectIdentifier(channel)
-                    self.activity.begin()
-                    self.channels.withLock { $0[key] = channel }
-                    channel.closeFuture.whenComplete { _ in
-                        self.channels.withLock { _ = $0.removeValue(forKey: key) }
-                        self.release(info.remoteIP)
-                        self.activity.end()
-                    }
-                    if let tls {
-                        try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
-                                                        limit: self.configuration.tlsHandshakeTimeout)
-                    }
-                    try setup(channel, info, self.activity)
+                    try channel.pipeline.syncOperations.addHandler(ProxyHeaderHandler(
+                        limit: self.configuration.proxyHeaderTimeout, logger: self.logger) { clientIP in
+                        try self.setUpPipeline(channel, ConnectionInfo(channel: channel, isTLS: tls != nil, clientIP: clientIP), setup)
+                    })
                 }
             }
             .bind(host: configuration.host, port: configuration.port).get()
@@ -181,6 +202,44 @@ public final class TCPListener: Service, Sendable {
             self.beginShutdown(server: server)
         }
         try? await server.close()
+    }
+
+    /// Whether `channel` comes from a load balancer that starts with a PROXY header.
+    private func expectsProxyHeader(_ channel: any Channel) -> Bool {
+        guard let sendsProxyHeader = configuration.sendsProxyHeader, let peer = channel.remoteAddress?.ipAddress else { return false }
+        return sendsProxyHeader(peer)
+    }
+
+    /// A pipeline connection from `info`'s client: counted against the limits (or refused), its
+    /// TLS (implicit-TLS ports) and the door's handlers added. Runs on its event loop.
+    private func setUpPipeline(_ channel: any Channel, _ info: ConnectionInfo, _ setup: PipelineSetup) throws {
+        let tls = configuration.implicitTLS
+        guard admit(info.remoteIP) else {
+            refuse(info.remoteIP)
+            // On an implicit-TLS port the refusal, too, goes inside TLS (sent once the handshake
+            // is done): a client reading clear text there sees only a TLS error, not the 421.
+            if let tls {
+                try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
+                                                limit: configuration.tlsHandshakeTimeout)
+            }
+            channel.writeAndFlush(ByteBuffer(string: configuration.overLimitReply)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+            return
+        }
+        let key = ObjectIdentifier(channel)
+        activity.begin()
+        channels.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { _ in
+            self.channels.withLock { _ = $0.removeValue(forKey: key) }
+            self.release(info.remoteIP)
+            self.activity.end()
+        }
+        if let tls {
+            try TLSHandshakeDeadline.addTLS(tls, to: channel.pipeline.syncOperations, first: false,
+                                            limit: configuration.tlsHandshakeTimeout)
+        }
+        try setup(channel, info, activity)
     }
 
     /// Runs `bind`; a failure names the door and its address (see ``ListenError``).
