@@ -98,6 +98,10 @@ import Testing
         #expect(c.http.trustedProxies == ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"])
         let none = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_HTTP_TRUSTED_PROXIES": ""])
         #expect(none.http.trustedProxies == [])
+        #expect(none.connections.proxyProtocolNetworks == [])
+        let balancers = try await ConfigurationLoader.load(file: nil,
+                                                           environment: ["MAILWARD_CONNECTIONS_PROXY_PROTOCOL_NETWORKS": "10.0.0.5,10.0.1.0/24"])
+        #expect(balancers.connections.proxyProtocolNetworks == ["10.0.0.5", "10.0.1.0/24"])
     }
 
     @Test func environmentOverridesFile() async throws {
@@ -124,6 +128,7 @@ import Testing
         ("smtp:\n  postmaster: a@b@c\n", "smtp.postmaster"),
         ("http:\n  trusted-proxies: 10.0.0.0/33\n", "http.trusted-proxies"),
         ("http:\n  trusted-proxies: proxy.example.edu.cn\n", "http.trusted-proxies"),
+        ("connections:\n  proxy-protocol-networks: 10.0.0.5, haproxy\n", "connections.proxy-protocol-networks"),
     ])
     func wrongValuesNameTheirKey(_ yaml: String, _ key: String) async throws {
         do {
