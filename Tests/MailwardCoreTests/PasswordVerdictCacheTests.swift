@@ -100,23 +100,49 @@ import Testing
         guard case .valid = await imap("Another-Garden-43") else { Issue.record("new password refused"); return }
     }
 
-    /// A phone still trying the password its owner changed: refused every time, counted once —
-    /// it does not lock the owner (nor, behind a NAT, everybody else) out. New guesses count.
-    @Test func aStalePasswordTriedAgainIsNotCountedAgain() async throws {
+    /// A phone still trying the password its owner changed: refused every time, never counted —
+    /// it does not lock the owner (nor, behind a NAT, everybody else) out.
+    @Test func theFormerPasswordTriedAgainIsNotCounted() async throws {
         let h = Harness { $0.failuresPerAccount = 3; $0.failuresPerIP = 5 }
         let account = try await h.user()
         func imap(_ password: String, as name: String = "zhang.san@example.edu.cn") async -> CredentialResult {
             await h.authenticator.authenticate(username: name, password: password, door: .imap, remoteIP: "192.0.2.20", clientID: nil)
         }
-        for _ in 0..<20 { #expect(await imap("Old-Garden-41") == .invalid) }
-        guard case .valid = await imap(Harness.password) else { Issue.record("the owner was locked out"); return }
-        // Different wrong passwords are guesses: the account's limit holds at three.
-        for guess in ["guess-1", "guess-2"] { #expect(await imap(guess) == .invalid) }
-        #expect(await imap(Harness.password) == .invalid)
-        // The same for a name without an account, counted against the IP: one name's repeats once,
-        // every other name anew.
-        for _ in 0..<10 { #expect(await imap("x", as: "nobody@example.edu.cn") == .invalid) }
-        #expect(h.accounts.hasher.recent.wrongHits >= 9 + 19)
-        _ = account
+        guard case .valid = await imap(Harness.password) else { Issue.record("first sign-in refused"); return }
+        try await h.accounts.setPassword(account.address.description, to: "Another-Garden-43")
+        for _ in 0..<20 { #expect(await imap(Harness.password) == .invalid) }
+        guard case .valid = await imap("Another-Garden-43") else { Issue.record("the owner was locked out"); return }
+        // Passwords the account never had are guesses, repeated or not: the limit holds at three.
+        for _ in 0..<3 { #expect(await imap("guess-1") == .invalid) }
+        #expect(await imap("Another-Garden-43") == .invalid)
+        #expect(h.accounts.hasher.recent.wrongHits >= 19)
+    }
+
+    /// A black-box guesser repeating one password is throttled as before (SPEC A1).
+    @Test func oneWrongPasswordRepeatedIsThrottled() async throws {
+        let h = Harness { $0.failuresPerAccount = 3 }
+        _ = try await h.user()
+        for _ in 0..<3 {
+            await #expect(throws: TwoStepError.invalidCredentials) {
+                _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "wrong-password", deviceToken: nil,
+                                             oldSessionToken: nil, context: h.web)
+            }
+        }
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
+            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "wrong-password", deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+    }
+
+    @Test func usedPasswordsAreRememberedPerAccountForTheirLifetime() {
+        let start = ContinuousClock.now
+        let offset = Mutex(Duration.zero)
+        let cache = PasswordVerdictCache(usedLifetime: .seconds(100), now: { start.advanced(by: offset.withLock { $0 }) })
+        cache.rememberUsed("Old-Garden-41", account: "7")
+        #expect(cache.wasUsed("Old-Garden-41", account: "7"))
+        #expect(!cache.wasUsed("Old-Garden-41", account: "8"))
+        #expect(!cache.wasUsed("old-garden-41", account: "7"))
+        offset.withLock { $0 = .seconds(101) }
+        #expect(!cache.wasUsed("Old-Garden-41", account: "7"))
     }
 }

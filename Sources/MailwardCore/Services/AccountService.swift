@@ -186,25 +186,26 @@ public struct AccountService: Sendable {
     /// What ``checkPassword(_:_:)`` found.
     public enum PasswordCheck: Sendable, Equatable {
         case right(Account)
-        /// Wrong (or no such enabled account). `repeated`: the same password was found wrong
-        /// for the same name lately — a mail client retrying a stale password, not a new guess.
-        case wrong(repeated: Bool)
+        /// Wrong (or no such enabled account). `stale`: a password the account signed in with
+        /// before it was changed — a mail client not told of the change, not a guess.
+        case wrong(stale: Bool)
     }
 
     /// Checks an account password. Upgrades an outdated hash in place after a success.
     /// Disabled and unknown accounts fail exactly like a wrong password (and take as long).
     public func checkPassword(_ rawAddress: String, _ password: String) async throws -> PasswordCheck {
         guard let address = try? EmailAddress(rawAddress), let account = try await resolveLogin(address), !account.disabled else {
-            // A stand-in hash, remembered per name: so that timing tells nothing, and so that a
-            // name's repeated wrong password is recognised as a repeat while another name's is not.
+            // A stand-in hash (so that timing tells nothing), its answers remembered per name.
             let name = (try? EmailAddress(rawAddress))?.description ?? rawAddress.lowercased()
-            let judgement = await hasher.judge(password, against: Self.dummyHash, subject: "no-account:" + name)
-            return .wrong(repeated: judgement == .repeatedWrong)
+            _ = await hasher.judge(password, against: Self.dummyHash, subject: "no-account:" + name)
+            return .wrong(stale: false)
         }
+        let accountKey = "\(account.id)"
         switch await hasher.judge(password, against: account.passwordHash) {
-        case .wrong: return .wrong(repeated: false)
-        case .repeatedWrong: return .wrong(repeated: true)
+        case .wrong, .repeatedWrong:
+            return .wrong(stale: hasher.recent.wasUsed(password, account: accountKey))
         case .right(let needsRehash):
+            hasher.recent.rememberUsed(password, account: accountKey)
             if needsRehash, let fresh = try? await hasher.hash(password) {
                 var upgraded = account
                 upgraded.passwordHash = fresh

@@ -85,8 +85,8 @@ public struct ProtocolAuthenticator: Sendable {
 
     /// Checks the limits, verifies the password and counts a failure as one step per account
     /// name (``KeyedLocks``): parallel guesses wait for each other, so each one sees the failures
-    /// counted before it, and no more than the limit are ever verified. A wrong password the
-    /// same name was refused lately (``PasswordVerdictCache``) is refused without counting again.
+    /// counted before it, and no more than the limit are ever verified. A password the account
+    /// signed in with before it was changed (``PasswordVerdictCache``) is refused uncounted.
     func passwordUnderLimits(name: String, password: String, accountKey: String, ipKey: String) async throws -> PasswordCheck {
         let settings = env.settings
         let limiter = env.limiter
@@ -101,10 +101,10 @@ public struct ProtocolAuthenticator: Sendable {
             switch try await accounts.checkPassword(name, password) {
             case .right(let verified):
                 return .right(verified)
-            case .wrong(let repeated):
-                // A stale password tried again (a phone still using the old one) is no new guess:
-                // counting it again would lock the owner — or a whole NAT — out.
-                if !repeated {
+            case .wrong(let stale):
+                // The account's own former password (a phone still using it after a change) is no
+                // guess: counting every retry would lock the owner — or a whole NAT — out.
+                if !stale {
                     try await limiter.hit(accountKey)
                     try await limiter.hit(ipKey)
                 }
