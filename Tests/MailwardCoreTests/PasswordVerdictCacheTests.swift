@@ -118,22 +118,6 @@ import Testing
         #expect(h.accounts.hasher.recent.wrongHits >= 19)
     }
 
-    /// A black-box guesser repeating one password is throttled as before (SPEC A1).
-    @Test func oneWrongPasswordRepeatedIsThrottled() async throws {
-        let h = Harness { $0.failuresPerAccount = 3 }
-        _ = try await h.user()
-        for _ in 0..<3 {
-            await #expect(throws: TwoStepError.invalidCredentials) {
-                _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "wrong-password", deviceToken: nil,
-                                             oldSessionToken: nil, context: h.web)
-            }
-        }
-        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
-            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "wrong-password", deviceToken: nil,
-                                         oldSessionToken: nil, context: h.web)
-        }
-    }
-
     @Test func usedPasswordsAreRememberedPerAccountForTheirLifetime() {
         let start = ContinuousClock.now
         let offset = Mutex(Duration.zero)
