@@ -91,8 +91,11 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             guard !path.isNull, let domain = path.domain?.domainName,
                   let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return .notAllowed }
-            if try await policy.mayUse(sender: address, account: account) { return .allowed }
-            return try await policy.permissionDenyingSend(sender: address, account: account).map(SenderVerdict.sharePermissionForbids) ?? .notAllowed
+            switch try await policy.decision(sender: address, account: account) {
+            case .allowed: return .allowed
+            case .permissionForbids(let permission): return .sharePermissionForbids(permission)
+            case .notAllowed, .noAddress: return .notAllowed
+            }
         } catch {
             // The store cannot answer now: neither a revoked login nor a refused sender (a 550
             // would make the client give the message up); the client tries MAIL again later.
@@ -139,18 +142,6 @@ public struct CoreSMTPBackend: SMTPBackend {
         return outcome
     }
 
-    /// Why a message whose `From:` the account may not use is refused: no `From:` address, a
-    /// shared mailbox whose permission does not allow sending, or an address not the account's.
-    private func refusal(from addresses: [MailAddress], account: Account) async throws -> DeliveryOutcome {
-        guard !addresses.isEmpty else { return .fromMissing }
-        for mailAddress in addresses {
-            guard let address = try? EmailAddress(mailAddress.address),
-                  let permission = try await policy.permissionDenyingSend(sender: address, account: account) else { continue }
-            return .sharePermissionForbids(permission)
-        }
-        return .senderNotAllowed
-    }
-
     private func store(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
         let queueID = Self.makeQueueID()
         let transaction = submission.transaction
@@ -163,8 +154,12 @@ public struct CoreSMTPBackend: SMTPBackend {
             if let account = submission.client.account {
                 // The `From:` decides whose mail this is; a shared mailbox's permission decides
                 // the `Sender:` (SPEC S5), whatever the client wrote.
-                guard let allowed = try await policy.headerAuthority(of: content, account: account) else {
-                    return try await refusal(from: SendingPolicy.fromAddresses(of: content), account: account)
+                let allowed: SendingPolicy.Authority
+                switch try await policy.headerDecision(of: content, account: account) {
+                case .allowed(let authority): allowed = authority
+                case .noAddress: return .fromMissing
+                case .permissionForbids(let permission): return .sharePermissionForbids(permission)
+                case .notAllowed: return .senderNotAllowed
                 }
                 authority = allowed
                 content = try await policy.finalHeaders(content, authority: allowed, account: account)

@@ -53,8 +53,15 @@ import Testing
         let officeAddress = try EmailAddress("office@demo.test"), alias = try EmailAddress("info@demo.test")
         #expect(try await w.policy.authority(sender: officeAddress, account: w.li) == nil)
 
+        #expect(try await w.policy.decision(sender: officeAddress, account: w.li) == .notAllowed)
+
         let grant = try await w.shares.share(w.office, with: "li@demo.test", permission: .readOnly, context: w.context)
         #expect(try await w.policy.authority(sender: officeAddress, account: w.li) == nil)
+        // A refusal that can say why: the share is read only.
+        #expect(try await w.policy.decision(sender: alias, account: w.li) == .permissionForbids(.readOnly))
+        #expect(try await w.policy.headerDecision(of: Array("From: li@demo.test, office@demo.test\r\n\r\nx\r\n".utf8), account: w.li)
+                == .permissionForbids(.readOnly))
+        #expect(try await w.policy.headerDecision(of: Array("Subject: no author\r\n\r\nx\r\n".utf8), account: w.li) == .noAddress)
 
         _ = try await w.shares.changePermission(w.office, shareID: grant.grant.id, to: .sendOnBehalf, context: w.context)
         #expect(try await w.policy.authority(sender: officeAddress, account: w.li) == .shared(owner: w.office, mode: .onBehalf(grantee: w.li.address)))
@@ -119,7 +126,8 @@ import Testing
     @Test func readOnlyCannotSendAndNothingMoves() async throws {
         let w = try await world()
         try await w.shares.share(w.office, with: "li@demo.test", permission: .readOnly, context: w.context)
-        await #expect(throws: SubmissionError.senderNotAllowed("office@demo.test")) {
+        // The refusal names the permission, as in every door (SPEC S: "a clear message").
+        await #expect(throws: ShareError.denied(.send, .readOnly)) {
             _ = try await w.submission.send(OutgoingMessage(from: "office@demo.test", to: ["wang@demo.test"], text: "t"), as: w.li)
         }
         #expect(try await w.messages(w.wang, nil).isEmpty)

@@ -153,8 +153,11 @@ public struct SubmissionService: Sendable {
         guard let parsed = AddressParser.parse(trimmed).first, let address = try? EmailAddress(parsed.address) else {
             throw SubmissionError.invalidAddress(trimmed)
         }
-        guard let authority = try await policy.authority(sender: address, account: account) else {
-            throw SubmissionError.senderNotAllowed(address.description)
+        let authority: SendingPolicy.Authority
+        switch try await policy.decision(sender: address, account: account) {
+        case .allowed(let allowed): authority = allowed
+        case .permissionForbids(let permission): throw ShareError.denied(.send, permission)
+        case .notAllowed, .noAddress: throw SubmissionError.senderNotAllowed(address.description)
         }
         let defaultName: String
         switch authority {

@@ -30,25 +30,33 @@ public struct SendingPolicy: Sendable {
         }
     }
 
-    /// Why `account` may use `sender`, or nil when it may not.
-    public func authority(sender: EmailAddress, account: Account) async throws -> Authority? {
-        if sender == account.address { return .own }
-        guard let ownerID = try await ownerID(of: sender) else { return nil }
-        if ownerID == account.id { return .own }
-        guard let shares, let owner = try await accounts.store.account(id: ownerID), !owner.disabled else { return nil }
-        let access = try await shares.access(of: account.id, to: owner.id)
-        guard let mode = AccessPolicy.sendingMode(access, grantee: account.address) else { return nil }
-        return .shared(owner: owner, mode: mode)
+    /// What the policy says about one sender address, or about a message's `From:`.
+    public enum Decision: Sendable, Equatable {
+        case allowed(Authority)
+        /// Neither the account's own address or alias nor a shared mailbox it holds.
+        case notAllowed
+        /// A shared mailbox the account holds, whose permission does not allow sending (read
+        /// only): refusals name it (SPEC S: "refused with a clear message").
+        case permissionForbids(SharePermission)
+        /// The message names no `From:` address (``headerDecision(of:account:)`` only).
+        case noAddress
+
+        public var authority: Authority? {
+            if case .allowed(let authority) = self { return authority }
+            return nil
+        }
     }
 
-    /// The share permission that keeps `account` from sending as `sender` — it holds a share of
-    /// that mailbox that does not allow sending (read only) —, or nil: no share at all, or one
-    /// that allows it. Lets a refusal say why (SPEC S: "refused with a clear message").
-    public func permissionDenyingSend(sender: EmailAddress, account: Account) async throws -> SharePermission? {
-        guard let shares, let ownerID = try await ownerID(of: sender), ownerID != account.id,
-              case .grantee(let permission) = try await shares.access(of: account.id, to: ownerID),
-              !AccessPolicy.allows(.grantee(permission), .send) else { return nil }
-        return permission
+    /// Whether, and on whose authority, `account` may use `sender` — and if not, why.
+    public func decision(sender: EmailAddress, account: Account) async throws -> Decision {
+        if sender == account.address { return .allowed(.own) }
+        guard let ownerID = try await ownerID(of: sender) else { return .notAllowed }
+        if ownerID == account.id { return .allowed(.own) }
+        guard let shares, let owner = try await accounts.store.account(id: ownerID), !owner.disabled else { return .notAllowed }
+        let access = try await shares.access(of: account.id, to: owner.id)
+        if let mode = AccessPolicy.sendingMode(access, grantee: account.address) { return .allowed(.shared(owner: owner, mode: mode)) }
+        if case .grantee(let permission) = access { return .permissionForbids(permission) }
+        return .notAllowed
     }
 
     /// The account an address (its own or an alias) belongs to.
@@ -57,29 +65,40 @@ public struct SendingPolicy: Sendable {
         return try await accounts.store.account(address: address)?.id
     }
 
+    /// Why `account` may use `sender`, or nil when it may not.
+    public func authority(sender: EmailAddress, account: Account) async throws -> Authority? {
+        try await decision(sender: sender, account: account).authority
+    }
+
     /// Whether `account` may use `sender` as envelope sender or `From:` address.
     public func mayUse(sender: EmailAddress, account: Account) async throws -> Bool {
         try await authority(sender: sender, account: account) != nil
     }
 
-    /// The authority for the message's `From:` header(s), or nil unless every address there is one
-    /// `account` may use. A message without a usable `From:` address is refused: it would go out
-    /// unattributed. Several `From:` addresses of different shared owners are refused too — one
-    /// message speaks for one mailbox.
-    public func headerAuthority(of raw: [UInt8], account: Account) async throws -> Authority? {
+    /// The decision for the message's `From:` header(s): allowed only if every address there is
+    /// one `account` may use — else the first refused address's reason. A message without a
+    /// usable `From:` address is refused: it would go out unattributed. Several `From:` addresses
+    /// of different shared owners are refused too — one message speaks for one mailbox.
+    public func headerDecision(of raw: [UInt8], account: Account) async throws -> Decision {
         let addresses = Self.fromAddresses(of: raw)
-        guard !addresses.isEmpty else { return nil }
+        guard !addresses.isEmpty else { return .noAddress }
         var result = Authority.own
         for mailAddress in addresses {
-            guard let address = try? EmailAddress(mailAddress.address),
-                  let authority = try await authority(sender: address, account: account) else { return nil }
+            guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }
+            let decision = try await decision(sender: address, account: account)
+            guard let authority = decision.authority else { return decision }
             switch (result, authority) {
             case (_, .own): continue
             case (.own, .shared): result = authority
-            case (.shared(let a, _), .shared(let b, _)): if a.id != b.id { return nil }
+            case (.shared(let a, _), .shared(let b, _)): if a.id != b.id { return .notAllowed }
             }
         }
-        return result
+        return .allowed(result)
+    }
+
+    /// ``headerDecision(of:account:)``'s authority, or nil when the message is refused.
+    public func headerAuthority(of raw: [UInt8], account: Account) async throws -> Authority? {
+        try await headerDecision(of: raw, account: account).authority
     }
 
     /// The addresses of the message's `From:` field(s).
