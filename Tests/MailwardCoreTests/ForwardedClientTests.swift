@@ -46,6 +46,10 @@ import Testing
         #expect(IPNetwork("2001:db8::/32")?.contains(IPAddressBytes("2001:db8:ffff::1")!) == true)
         #expect(IPNetwork("::1")?.contains(IPAddressBytes("::1")!) == true)
         #expect(IPNetwork("127.0.0.0/8")?.contains(IPAddressBytes("::ffff:127.0.0.1")!) == true)
+        // As the configuration check accepts it: an IPv4-mapped network with its IPv6 prefix.
+        #expect(IPNetwork("::ffff:10.0.0.0/104")?.contains(IPAddressBytes("10.1.2.3")!) == true)
+        #expect(IPNetwork("::ffff:10.0.0.0/104")?.contains(IPAddressBytes("11.1.2.3")!) == false)
+        #expect(IPNetwork("::ffff:10.0.0.0/95") == nil)
         for bad in ["10.0.0.0/33", "10.0.0.0/", "10.0.0.0/8/8", "example.org", "::1/129", "10.0.0.0/-1"] {
             #expect(IPNetwork(bad) == nil, "\(bad)")
         }

@@ -10,9 +10,13 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let address = IPAddressBytes(String(parts[0])) else { return nil }
         let width = address.bytes.count * 8
+        // An IPv4-mapped network (`::ffff:10.0.0.0/104`) is written with an IPv6 prefix; its
+        // address is kept as the IPv4 one it carries, so the prefix loses the 96 bits before it.
+        let written = address.isV4 && parts[0].contains(":") ? 96 : 0
         if parts.count == 2 {
-            guard let prefix = Int(parts[1]), (0...width).contains(prefix), parts[1].allSatisfy(\.isASCII) else { return nil }
-            self.prefix = prefix
+            guard parts[1].allSatisfy(\.isASCII), let prefix = Int(parts[1]),
+                  (written...(written + width)).contains(prefix) else { return nil }
+            self.prefix = prefix - written
         } else {
             self.prefix = width
         }

@@ -194,9 +194,10 @@ public struct AccountService: Sendable {
     /// Checks an account password. Upgrades an outdated hash in place after a success.
     /// Disabled and unknown accounts fail exactly like a wrong password (and take as long).
     public func checkPassword(_ rawAddress: String, _ password: String) async throws -> PasswordCheck {
-        guard let address = try? EmailAddress(rawAddress), let account = try await resolveLogin(address), !account.disabled else {
+        let address = try? EmailAddress(rawAddress)
+        guard let address, let account = try await resolveLogin(address), !account.disabled else {
             // A stand-in hash (so that timing tells nothing), its answers remembered per name.
-            let name = (try? EmailAddress(rawAddress))?.description ?? rawAddress.lowercased()
+            let name = address?.description ?? rawAddress.lowercased()
             _ = await hasher.judge(password, against: Self.dummyHash, subject: "no-account:" + name)
             return .wrong(stale: false)
         }
