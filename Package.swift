@@ -169,6 +169,7 @@ let package = Package(
             name: "MailwardWeb",
             dependencies: [
                 "MailwardCore",
+                "MailwardNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -60,7 +60,9 @@ public final class MailwardServer: Sendable {
             settings: .init(host: configuration.listenAddress, port: configuration.http.port,
                             requestTimeout: .seconds(configuration.http.requestTimeout),
                             sendTimeout: .seconds(configuration.http.sendTimeout),
-                            trustedProxies: configuration.http.trustedProxies.compactMap(IPNetwork.init)),
+                            trustedProxies: configuration.http.trustedProxies.compactMap(IPNetwork.init),
+                            maxConnections: configuration.http.maxConnections,
+                            maxConnectionsPerIP: configuration.http.maxConnectionsPerIP),
             health: { (try? await store.domains()) != nil },
             refreshGauges: { [clock = runtime.clock] in
                 // Unreadable now (the database away): the gauges keep their last values.

@@ -106,6 +106,12 @@ public enum ConfigurationLoader {
         c.http.requestTimeout = try values.int("http.request-timeout", c.http.requestTimeout, range: 1...3600)
         c.http.sendTimeout = try values.int("http.send-timeout", c.http.sendTimeout, range: 1...3600)
         c.http.trustedProxies = try values.networks("http.trusted-proxies", c.http.trustedProxies)
+        c.http.maxConnections = try values.int("http.max-connections", c.http.maxConnections, range: 1...1_000_000)
+        c.http.maxConnectionsPerIP = try values.int("http.max-connections-per-ip", c.http.maxConnectionsPerIP,
+                                                    range: 1...1_000_000)
+        if c.http.maxConnectionsPerIP > c.http.maxConnections {
+            throw ConfigurationError(key: "http.max-connections-per-ip", reason: "cannot be larger than http.max-connections")
+        }
         c.smtp.port = try values.port("smtp.port", c.smtp.port)
         c.smtp.submissionPort = try values.port("smtp.submission-port", c.smtp.submissionPort)
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)

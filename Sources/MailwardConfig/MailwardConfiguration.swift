@@ -46,6 +46,11 @@ public struct MailwardConfiguration: Sendable, Equatable {
         /// `X-Forwarded-For` they write names the client. Loopback by default (a proxy on the
         /// same machine); empty: the connection's peer is always the client.
         public var trustedProxies: [String] = ["127.0.0.0/8", "::1"]
+        /// Open web connections admitted in all; more are answered 503.
+        public var maxConnections: Int = 4000
+        /// Open web connections per client address (a trusted proxy counts towards the total
+        /// only): a browser opens up to six per server, so this leaves room for a NAT's users.
+        public var maxConnectionsPerIP: Int = 100
     }
 
     public struct SMTPSettings: Sendable, Equatable {

@@ -1,16 +1,16 @@
 import Metrics
 
-/// What the mail doors count, through swift-metrics (`mailward serve` bootstraps it with the
+/// What the doors count, through swift-metrics (`mailward serve` bootstraps it with the
 /// Prometheus registry that `/metrics` prints). Labels are small fixed sets — door names and
 /// outcomes, never addresses or IPs — so the number of series stays bounded.
 public enum MailMetrics {
     /// One door's connection counters: accepted, refused over the limits, open now.
-    struct Connections: Sendable {
-        let accepted: Counter
-        let refused: Counter
-        let open: Meter
+    public struct Connections: Sendable {
+        public let accepted: Counter
+        public let refused: Counter
+        public let open: Meter
 
-        init(door: String) {
+        public init(door: String) {
             let dimensions = [("door", door)]
             accepted = Counter(label: "mailward_connections_total", dimensions: dimensions)
             refused = Counter(label: "mailward_connections_refused_total", dimensions: dimensions)

@@ -68,7 +68,7 @@ public final class TCPListener: Service, Sendable {
     /// Pipeline mode: the open connections.
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let activity = DoorActivity()
-    private let perIP = Mutex<[String: Int]>([:])
+    private let counter: ConnectionCounter
     private let metrics: MailMetrics.Connections
 
     public convenience init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
@@ -87,6 +87,8 @@ public final class TCPListener: Service, Sendable {
         self.logger = logger
         self.onListening = onListening
         self.mode = mode
+        self.counter = ConnectionCounter(maximum: configuration.maxConnections,
+                                         maximumPerAddress: configuration.maxConnectionsPerIP)
         self.metrics = MailMetrics.Connections(door: Self.doorLabel(configuration.name))
     }
 
@@ -269,26 +271,14 @@ public final class TCPListener: Service, Sendable {
 
     /// Counts the connection against the limits, or refuses it (false).
     private func admit(_ ip: String) -> Bool {
-        let total = activeConnections
-        let admitted = perIP.withLock { counts in
-            guard total < configuration.maxConnections, counts[ip, default: 0] < configuration.maxConnectionsPerIP else {
-                return false
-            }
-            counts[ip, default: 0] += 1
-            return true
-        }
-        if admitted {
-            metrics.accepted.increment()
-            metrics.open.increment()
-        }
-        return admitted
+        guard counter.admit(ip) else { return false }
+        metrics.accepted.increment()
+        metrics.open.increment()
+        return true
     }
 
     private func release(_ ip: String) {
-        perIP.withLock { counts in
-            counts[ip, default: 1] -= 1
-            if counts[ip] == 0 { counts[ip] = nil }
-        }
+        counter.release(ip)
         metrics.open.decrement()
     }
 

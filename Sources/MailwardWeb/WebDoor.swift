@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import MailwardCore
+import MailwardNet
 import NIOCore
 import Prometheus
 
@@ -21,14 +22,20 @@ public struct WebDoor: Sendable {
         /// Where proxies that forward requests connect from: their `X-Forwarded-For` names the
         /// client (``ClientAddressMiddleware``).
         public var trustedProxies: [IPNetwork]
+        /// Open connections the door admits, in all and per client address (a trusted proxy
+        /// counts towards the total only): more are answered 503 (``ConnectionLimitHandler``).
+        public var maxConnections: Int
+        public var maxConnectionsPerIP: Int
 
         public init(host: String, port: Int, requestTimeout: Duration = .seconds(30), sendTimeout: Duration = .seconds(120),
-                    trustedProxies: [IPNetwork] = IPNetwork.loopback) {
+                    trustedProxies: [IPNetwork] = IPNetwork.loopback, maxConnections: Int = 4000, maxConnectionsPerIP: Int = 100) {
             self.host = host
             self.port = port
             self.requestTimeout = requestTimeout
             self.sendTimeout = sendTimeout
             self.trustedProxies = trustedProxies
+            self.maxConnections = maxConnections
+            self.maxConnectionsPerIP = maxConnectionsPerIP
         }
     }
 
@@ -113,13 +120,20 @@ public struct WebDoor: Sendable {
         let settings = self.settings
         let timeout = TimeAmount(settings.requestTimeout)
         let sendTimeout = TimeAmount(settings.sendTimeout)
+        let counter = ConnectionCounter(maximum: settings.maxConnections, maximumPerAddress: settings.maxConnectionsPerIP)
+        let connectionMetrics = MailMetrics.Connections(door: "http")
         return Application(
             router: router,
             // Hummingbird's idle timer: it counts while a request is awaited or still being read
             // and stops while the response is produced; a response is then written out before a
             // close, unless the client takes nothing of it for `sendTimeout` (`ResponseDrainHandler`).
-            server: .http1(configuration: .init(additionalChannelHandlers: [ResponseDrainHandler(limit: sendTimeout)],
-                                                idleTimeout: timeout)),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [
+                    ConnectionLimitHandler(counter: counter, trustedProxies: settings.trustedProxies,
+                                           metrics: connectionMetrics, logger: logger),
+                    ResponseDrainHandler(limit: sendTimeout),
+                ],
+                idleTimeout: timeout)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
                                                     serverName: "Mailward"),
             onServerRunning: { channel in

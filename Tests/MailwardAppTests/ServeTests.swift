@@ -63,6 +63,8 @@ import Testing
         #expect(metrics.contains(#"mailward_logins_total{door="imap",result="failure"} 1"#))
         #expect(metrics.contains(#"mailward_connections_open{door="imap"} 1"#))
         #expect(metrics.contains(#"hb_requests{http_route="/healthz""#))
+        // The web door's connections are counted like the mail doors' (and held to `http.max-connections`).
+        #expect(metrics.contains(#"mailward_connections_total{door="http"}"#), "\(metrics)")
         // The outbound queue, read when /metrics is: the demo queues nothing.
         #expect(metrics.contains("mailward_outbound_queue_messages 0"), "\(metrics)")
         #expect(metrics.contains("mailward_outbound_queue_recipients 0"))

@@ -124,6 +124,8 @@ import Testing
         ("hostname: bad_host!\n", "hostname"),
         ("connections:\n  max-per-ip: 0\n", "connections.max-per-ip"),
         ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
+        ("http:\n  max-connections: 0\n", "http.max-connections"),
+        ("http:\n  max-connections: 50\n", "http.max-connections-per-ip"),
         ("smtp:\n  postmaster: nobody\n", "smtp.postmaster"),
         ("smtp:\n  postmaster: a@b@c\n", "smtp.postmaster"),
         ("http:\n  trusted-proxies: 10.0.0.0/33\n", "http.trusted-proxies"),
@@ -154,6 +156,15 @@ import Testing
             environment: ["MAILWARD_CONNECTIONS_MAX_PER_IP": "4000"])
         #expect(c.connections.max == 5000)
         #expect(c.connections.maxPerIP == 4000)
+    }
+
+    @Test func webConnectionLimitsComeFromFileOrEnvironment() async throws {
+        let defaults = MailwardConfiguration().http
+        #expect(defaults.maxConnections == 4000 && defaults.maxConnectionsPerIP == 100)
+        let c = try await ConfigurationLoader.load(
+            yaml: "http:\n  max-connections: 20000\n", environment: ["MAILWARD_HTTP_MAX_CONNECTIONS_PER_IP": "500"])
+        #expect(c.http.maxConnections == 20000)
+        #expect(c.http.maxConnectionsPerIP == 500)
     }
 
     @Test func missingFileIsAnError() async {
