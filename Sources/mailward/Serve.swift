@@ -18,6 +18,7 @@ struct Serve: AsyncParsableCommand {
             let lock = try ServerLock(folder)
             defer { withExtendedLifetime(lock) {} }
             LogSetup.bootstrap(configuration.log)
+            OpenFilesLimit.raise(for: configuration)
             let runtime = try await Runtime.make(folder: folder, configuration: configuration)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

@@ -111,6 +111,33 @@ import Testing
         try await running.value
     }
 
+    /// Started with the common soft limit of open files (here 256) under a higher hard one, the
+    /// server raises its own soft limit — every connection is a descriptor — and says in the log
+    /// when even the hard limit is below what its connection limits admit.
+    @Test func serveRaisesItsOpenFilesLimit() async throws {
+        let needed = OpenFilesLimit.needed(by: MailwardConfiguration())
+        let launcher = [try #require(ProcessRunner.which("prlimit")), "--nofile=256:\(needed + 100)", "--"]
+        let enough = try DemoProcess.start(data: try temporaryFolder(), launcher: launcher)
+        defer { if enough.process.isRunning { enough.process.terminate() } }
+        #expect(try Self.openFilesLimit(of: enough.process) == needed)
+
+        let short = try DemoProcess.start(data: try temporaryFolder(), launcher: [launcher[0], "--nofile=256:8000", "--"])
+        defer { if short.process.isRunning { short.process.terminate() } }
+        #expect(try Self.openFilesLimit(of: short.process) == 8000)
+        short.process.terminate()
+        short.process.waitUntilExit()
+        let log = String(decoding: short.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("the open-files limit is below what the connection limits admit"), "\(log)")
+        #expect(log.contains("needed=\(needed)"))
+    }
+
+    /// The soft "Max open files" of a running process, from /proc.
+    static func openFilesLimit(of process: Process) throws -> Int? {
+        let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
+        let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") }
+        return line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.flatMap { Int($0) }
+    }
+
     /// Mailward is run by ordinary users (a developer's `swift run`, a service account): no
     /// door may need a privilege. Every door greets, and mail is received and read. Tests run
     /// as root on CI, so there the server is started as `nobody` (setpriv).
