@@ -52,6 +52,30 @@ import Testing
         try await server.stop()
     }
 
+    /// A proxy that terminates TLS says so; the session cookie is then `Secure` even though
+    /// `http.secure-cookies` was left off. Only a trusted proxy's word counts.
+    @Test func cookiesAreSecureWhenTheProxySaysHTTPS() async throws {
+        let server = try await Self.server()
+        let credentials: [String: Any] = ["username": "li.si@example.edu.cn", "password": "Tea-Garden-42"]
+        let viaHTTPS = APIClient(port: server.port, headers: [("X-Forwarded-For", "203.0.113.7"), ("X-Forwarded-Proto", "https")])
+        let secured = try await viaHTTPS.call(.POST, "/api/v1/session", credentials)
+        #expect(secured.status == 200)
+        #expect(!secured.setCookies.isEmpty)
+        #expect(secured.setCookies.allSatisfy { $0.hasSuffix("; Secure") || $0.contains("; Secure;") }, "\(secured.setCookies)")
+
+        let plain = try await Self.proxied(server, for: "203.0.113.8").call(.POST, "/api/v1/session", credentials)
+        #expect(plain.status == 200)
+        #expect(!plain.setCookies.contains { $0.contains("Secure") })
+        try await server.stop()
+
+        let untrusting = try await Self.server(trustedProxies: ["192.0.2.1"])
+        let claimed = try await APIClient(port: untrusting.port, headers: [("X-Forwarded-Proto", "https")])
+            .call(.POST, "/api/v1/session", credentials)
+        #expect(claimed.status == 200)
+        #expect(!claimed.setCookies.contains { $0.contains("Secure") })
+        try await untrusting.stop()
+    }
+
     @Test func metricsAreNotServedThroughTheProxy() async throws {
         let server = try await Self.server()
         #expect(try await server.client().call(.GET, "/metrics").status == 200)
