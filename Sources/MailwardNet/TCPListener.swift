@@ -69,6 +69,10 @@ public final class TCPListener: Service, Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let activity = DoorActivity()
     private let counter: ConnectionCounter
+    /// Connections from a load balancer whose PROXY header has not come yet (not counted, no
+    /// session yet), and whether the door has begun shutting down: a shutdown closes them rather
+    /// than wait out their header's time limit, and a header that arrives after it is not served.
+    private let awaitingHeader = Mutex<(channels: [ObjectIdentifier: any Channel], shuttingDown: Bool)>(([:], false))
     private let metrics: MailMetrics.Connections
 
     public convenience init(configuration: Configuration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void,
@@ -136,8 +140,10 @@ public final class TCPListener: Service, Sendable {
                     }
                     let header = channel.eventLoop.makePromise(of: String?.self)
                     channel.closeFuture.whenComplete { _ in header.fail(ChannelError.ioOnClosedChannel) }
+                    self.awaitHeader(on: channel)
                     try operations.addHandler(ProxyHeaderHandler(limit: self.configuration.proxyHeaderTimeout,
                                                                  logger: self.logger) { clientIP in
+                        guard self.headerArrived(on: channel) else { return channel.close(promise: nil) }
                         try addDoorHandlers()
                         header.succeed(clientIP)
                     })
@@ -183,8 +189,10 @@ public final class TCPListener: Service, Sendable {
                     guard self.expectsProxyHeader(channel) else {
                         return try self.setUpPipeline(channel, ConnectionInfo(channel: channel, isTLS: tls != nil), setup)
                     }
+                    self.awaitHeader(on: channel)
                     try channel.pipeline.syncOperations.addHandler(ProxyHeaderHandler(
                         limit: self.configuration.proxyHeaderTimeout, logger: self.logger) { clientIP in
+                        guard self.headerArrived(on: channel) else { return channel.close(promise: nil) }
                         try self.setUpPipeline(channel, ConnectionInfo(channel: channel, isTLS: tls != nil, clientIP: clientIP), setup)
                     })
                 }
@@ -210,6 +218,27 @@ public final class TCPListener: Service, Sendable {
     private func expectsProxyHeader(_ channel: any Channel) -> Bool {
         guard let sendsProxyHeader = configuration.sendsProxyHeader, let peer = channel.remoteAddress?.ipAddress else { return false }
         return sendsProxyHeader(peer)
+    }
+
+    /// `channel` waits for its PROXY header (closed at once when the door is shutting down).
+    private func awaitHeader(on channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        let waiting = awaitingHeader.withLock { state -> Bool in
+            guard !state.shuttingDown else { return false }
+            state.channels[key] = channel
+            return true
+        }
+        guard waiting else { return channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { _ in _ = self.headerArrived(on: channel) }
+    }
+
+    /// `channel`'s wait for its header is over; false when the door is shutting down (the
+    /// connection is then closed instead of served).
+    private func headerArrived(on channel: any Channel) -> Bool {
+        awaitingHeader.withLock { state in
+            state.channels[ObjectIdentifier(channel)] = nil
+            return !state.shuttingDown
+        }
     }
 
     /// A pipeline connection from `info`'s client: counted against the limits (or refused), its
@@ -305,6 +334,11 @@ public final class TCPListener: Service, Sendable {
 
     private func beginShutdown(server: any Channel) {
         server.close(promise: nil)
+        let waiting = awaitingHeader.withLock { state in
+            state.shuttingDown = true
+            return Array(state.channels.values)
+        }
+        for channel in waiting { channel.close(promise: nil) }
         for connection in active.withLock({ Array($0.values) }) { connection.inbox.shutdown() }
         for channel in channels.withLock({ Array($0.values) }) {
             channel.pipeline.fireUserInboundEventTriggered(DoorShutdownEvent())

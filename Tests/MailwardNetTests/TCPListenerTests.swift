@@ -237,6 +237,35 @@ import Testing
         }
     }
 
+    /// A connection from a load balancer that has not sent its PROXY header yet is closed when
+    /// the door shuts down, in both modes, instead of holding the stop for the header's whole
+    /// time limit (10 minutes here; the old code waited it out).
+    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+    func aShutdownDoesNotWaitForAProxyHeader(pipeline: Bool) async throws {
+        let ports = AsyncStream<Int>.makeStream()
+        var configuration = TCPListener.Configuration(name: "balanced", host: "127.0.0.1", port: 0, overLimitReply: "BUSY\r\n",
+                                                      shutdownGrace: .seconds(300))
+        configuration.sendsProxyHeader = { _ in true }
+        configuration.proxyHeaderTimeout = .minutes(10)
+        let listening: @Sendable (Int) async -> Void = { ports.continuation.yield($0) }
+        let listener = pipeline
+            ? TCPListener(configuration: configuration, logger: Logger(label: "test"), onListening: listening,
+                          pipeline: { _, _, _ in })
+            : TCPListener(configuration: configuration, logger: Logger(label: "test"), onListening: listening,
+                          session: Self.echoSession(tls: try Self.tlsContext(), idle: .seconds(60)))
+        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let client = try await LineClient.connect(port: port)
+            try await Task.sleep(for: .milliseconds(100))  // accepted, waiting for its header
+            await group.triggerGracefulShutdown()
+            #expect(await client.waitForClose())
+            try await tasks.waitForAll()
+        }
+    }
+
     /// Replies are small and each waits for the client: accepted connections send without
     /// Nagle's delay, and nothing else is switched on by mistake (`SO_DEBUG` has
     /// `TCP_NODELAY`'s number at the socket level). Both modes share the listening socket's
