@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MailwardCore
 @testable import StoreSQLite
+import Synchronization
 import Testing
 
 /// The group commit's thread: concurrent inserts complete, each in its own savepoint (one failing
@@ -12,6 +13,21 @@ import Testing
         let pool = try DatabasePool(path: folder.appendingPathComponent("batch.sqlite").path)
         try pool.write { db in try db.execute(sql: "CREATE TABLE items (value INTEGER NOT NULL UNIQUE)") }
         return pool
+    }
+
+    /// The group commit's thread has a name of its own in `top -H` and profiles (before, it
+    /// showed as the event loop that started it).
+    @Test func theThreadIsNamed() async throws {
+        let folder = try TemporaryFolder.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let batcher = InsertBatcher(pool: try Self.database(folder))
+        defer { batcher.stop() }
+        let name = Mutex<String?>(nil)
+        _ = try await batcher.submit { _ in
+            name.withLock { $0 = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+            return []
+        }
+        #expect(name.withLock { $0 } == "mw-deliveries\n")
     }
 
     @Test func concurrentInsertsCompleteAndAFailureRollsBackOnlyItself() async throws {
