@@ -59,6 +59,10 @@ import Testing
         #expect(refusal.last?.contains("请稍后重试") == true)
         #expect(await page.waitForClose())
 
+        // Refused connections are not counted: one that sends no request is not kept either.
+        let silent = try await LineClient.connect(port: server.port)
+        #expect(await silent.waitForClose())
+
         // A connection that closes frees its place.
         await held[0].close()
         var answered: [String] = []

@@ -14,7 +14,8 @@ import NIOHTTPTypes
 /// A trusted proxy (`http.trusted-proxies`) carries everybody's connections: it counts towards
 /// the total only. A connection over a limit is answered `503` (with `Retry-After`) at its first
 /// request — a JSON refusal under `/api/`, a short text elsewhere — and closed; nothing of it
-/// reaches the application.
+/// reaches the application. One that sends no request is closed after ``refusedGrace``: refused
+/// connections are not counted, so they must not live long either.
 final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -23,6 +24,8 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// What a refused client is told to wait before it tries again, in seconds.
     static let retryAfter = 10
+    /// How long a refused connection may take to send the request its refusal answers.
+    static let refusedGrace = TimeAmount.seconds(2)
 
     private let counter: ConnectionCounter
     private let trustedProxies: [IPNetwork]
@@ -89,6 +92,8 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
             refused = true
             metrics.refused.increment()
             logger.notice("connection refused: over the limit", metadata: ["door": "HTTP", "ip": "\(peer)"])
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: Self.refusedGrace) { channel.close(promise: nil) }
         }
     }
 
