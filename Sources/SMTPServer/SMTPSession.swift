@@ -100,6 +100,12 @@ public struct SMTPSession: Sendable {
         case .shutdown:
             return close(with: .serviceNotAvailable(hostname: settings.hostname))
         case .malformedCommand(let error):
+            if error.kind == .sizeTooLarge {
+                // A BDAT size too large even to represent (the codec's only use of this kind): its
+                // octets follow and cannot be skipped, and read as commands they would be obeyed.
+                // Refused and ended like any chunk over the limit (see `.bdat` below).
+                return close(with: .chunkTooLarge)
+            }
             return protocolError(error.reply)
         case .command(let command):
             guard phase == .command else { return protocolError(.badSequence) }

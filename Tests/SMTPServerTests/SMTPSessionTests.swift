@@ -268,6 +268,22 @@ import Testing
         #expect(s.isClosed)
     }
 
+    /// One digit more than the codec represents (sizeTooLarge) must end the session the same way:
+    /// answered and left open, the chunk's octets were read as commands (found by smtp-fuzz).
+    @Test func aChunkSizeBeyondAnyIntegerIsRefusedUnreadToo() {
+        for line in ["BDAT 9223372036854775807 LAST", "BDAT 99999999999999999999", "BDAT 1000000000000000000000000 LAST"] {
+            var s = session(.inbound)
+            _ = command(&s, "EHLO c")
+            _ = command(&s, "MAIL FROM:<a@b.test>")
+            _ = command(&s, "RCPT TO:<bob@example.test>")
+            _ = s.handle(.recipientResolved(.local(3)))
+            #expect(codes(command(&s, line)) == ["552 5.3.4", "close"], "\(line)")
+            #expect(s.isClosed)
+            // What the client sends as the chunk is never taken for a command.
+            #expect(command(&s, "RSET") == [])
+        }
+    }
+
     @Test func receivedHeaderCannotBeInjected() {
         let client = SMTPClientInfo(helo: "evil\r\nX-Injected: yes", remoteIP: "192.0.2.1", esmtp: true, tls: true,
                                     account: Self.account)
