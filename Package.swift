@@ -165,6 +165,11 @@ let package = Package(
             dependencies: ["POP3Codec", "POP3Server", "MailwardCore", "LineCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "smtp-fuzz",
+            dependencies: ["SMTPCodec", "SMTPServer", "MailwardCore", "LineCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .target(
             name: "MailwardWeb",
             dependencies: [
