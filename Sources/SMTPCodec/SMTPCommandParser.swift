@@ -190,16 +190,16 @@ enum SMTPCommandParser {
     /// bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ] CRLF
     /// chunk-size = 1*DIGIT ; end-marker = "LAST"
     static func parseBDAT(_ cursor: inout SMTPByteCursor) throws(SMTPDecodeError) -> SMTPCommand {
-        guard cursor.consume(UInt8(ascii: " ")) else { throw SMTPDecodeError(.invalidArguments, "BDAT needs a size") }
+        guard cursor.consume(UInt8(ascii: " ")) else { throw SMTPDecodeError(.invalidChunkCommand, "BDAT needs a size") }
         let digits = cursor.read(while: isASCIIDigit)
-        guard !digits.isEmpty else { throw SMTPDecodeError(.invalidArguments, "bad BDAT size") }
+        guard !digits.isEmpty else { throw SMTPDecodeError(.invalidChunkCommand, "bad BDAT size") }
         guard digits.count <= 18, let size = Int(String(decoding: digits, as: UTF8.self)) else {
             throw SMTPDecodeError(.sizeTooLarge, "BDAT size too large")
         }
         var last = false
         if !cursor.isAtEnd {
             guard cursor.consume(UInt8(ascii: " ")), cursor.consumeCaseInsensitive("LAST"), cursor.isAtEnd else {
-                throw SMTPDecodeError(.invalidArguments, "bad BDAT arguments")
+                throw SMTPDecodeError(.invalidChunkCommand, "bad BDAT arguments")
             }
             last = true
         }

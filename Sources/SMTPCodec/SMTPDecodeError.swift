@@ -17,8 +17,12 @@ public struct SMTPDecodeError: Error, Hashable, Sendable, CustomStringConvertibl
         case invalidAddress
         /// A non-ASCII address was used without SMTPUTF8 in effect (RFC 6531).
         case utf8NotPermitted
-        /// A size (SIZE= or BDAT) is beyond what can be represented.
+        /// A BDAT size beyond what can be represented (its chunk cannot be read or skipped).
         case sizeTooLarge
+        /// A BDAT line that does not say how many octets follow it (`BDAT x`, `BDAT 10 FIRST`):
+        /// the chunk cannot be delimited, so a server cannot stay in step with the client — the
+        /// octets would otherwise be read, and obeyed, as commands.
+        case invalidChunkCommand
         /// Client side: the server's reply is not valid RFC 5321 reply syntax.
         case malformedReply
         /// Client side: the server's reply has too many lines or too long a line.
@@ -43,7 +47,7 @@ public struct SMTPDecodeError: Error, Hashable, Sendable, CustomStringConvertibl
             return SMTPReply(code: 500, .init(5, 5, 2), "Bare LF in command line; use CRLF")
         case .unrecognizedCommand:
             return SMTPReply(code: 500, .init(5, 5, 2), "Syntax error, command unrecognized")
-        case .invalidArguments:
+        case .invalidArguments, .invalidChunkCommand:
             return SMTPReply(code: 501, .init(5, 5, 4), "Syntax error: \(self.reason)")
         case .invalidAddress:
             return SMTPReply(code: 553, .init(5, 1, 3), "Bad address syntax: \(self.reason)")

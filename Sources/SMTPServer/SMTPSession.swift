@@ -100,11 +100,13 @@ public struct SMTPSession: Sendable {
         case .shutdown:
             return close(with: .serviceNotAvailable(hostname: settings.hostname))
         case .malformedCommand(let error):
-            if error.kind == .sizeTooLarge {
-                // A BDAT size too large even to represent (the codec's only use of this kind): its
-                // octets follow and cannot be skipped, and read as commands they would be obeyed.
-                // Refused and ended like any chunk over the limit (see `.bdat` below).
-                return close(with: .chunkTooLarge)
+            // A BDAT line whose chunk cannot be read or skipped — a size too large even to
+            // represent, or none at all: the octets that follow would be read, and obeyed, as
+            // commands. Refused and ended, like any chunk over the limit (see `.bdat` below).
+            switch error.kind {
+            case .sizeTooLarge: return close(with: .chunkTooLarge)
+            case .invalidChunkCommand: return close(with: error.reply)
+            default: break
             }
             return protocolError(error.reply)
         case .command(let command):

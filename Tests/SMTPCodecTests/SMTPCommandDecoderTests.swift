@@ -119,9 +119,9 @@ private let invalidCommands: [(String, SMTPDecodeError.Kind)] = [
     ("AUTH", .invalidArguments),
     ("AUTH PLAIN abc def", .invalidArguments),
     ("AUTH THIS-MECHANISM-NAME-IS-TOO-LONG", .invalidArguments),
-    ("BDAT", .invalidArguments),
-    ("BDAT x", .invalidArguments),
-    ("BDAT 10 FIRST", .invalidArguments),
+    ("BDAT", .invalidChunkCommand),
+    ("BDAT x", .invalidChunkCommand),
+    ("BDAT 10 FIRST", .invalidChunkCommand),
     ("BDAT 99999999999999999999", .sizeTooLarge),
 ]
 

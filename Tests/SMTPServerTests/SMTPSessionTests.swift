@@ -284,6 +284,21 @@ import Testing
         }
     }
 
+    /// The same for a BDAT line that does not say how many octets follow: answered 501 and
+    /// left open, the chunk would have been read as commands.
+    @Test func aBDATLineThatCannotBeDelimitedEndsTheSession() {
+        for line in ["BDAT x", "BDAT 10 FIRST", "BDAT 5 LAST x", "BDAT"] {
+            var s = session(.inbound)
+            _ = command(&s, "EHLO c")
+            _ = command(&s, "MAIL FROM:<a@b.test>")
+            _ = command(&s, "RCPT TO:<bob@example.test>")
+            _ = s.handle(.recipientResolved(.local(3)))
+            #expect(codes(command(&s, line)) == ["501 5.5.4", "close"], "\(line)")
+            #expect(s.isClosed)
+            #expect(command(&s, "RSET") == [])
+        }
+    }
+
     @Test func receivedHeaderCannotBeInjected() {
         let client = SMTPClientInfo(helo: "evil\r\nX-Injected: yes", remoteIP: "192.0.2.1", esmtp: true, tls: true,
                                     account: Self.account)
