@@ -1,5 +1,5 @@
 /// Deterministic mutations of protocol transcripts for the line-protocol fuzzers (`imap-fuzz`,
-/// `pop3-fuzz`): bit flips, insertions of bytes and tokens that matter to the grammar, cuts,
+/// `pop3-fuzz`, `smtp-fuzz`): bit flips, insertions of bytes and tokens that matter to the grammar, cuts,
 /// repeats, splices with other corpus entries, long runs for the line bounds. A fixed seed gives
 /// the same run every time.
 public struct ProtocolMutator {
