@@ -63,4 +63,48 @@ import Testing
             guard case .invalid = parse(bytes) else { Issue.record("accepted \(bytes)"); continue }
         }
     }
+
+    /// Mutated headers (v1 and v2, with and without TLVs) and random bytes: the parser never
+    /// crashes, never asks for more past the longest header, claims no more bytes than it was
+    /// given, and answers a header's own bytes alone exactly as it answered them with more behind.
+    @Test func mutatedInputIsAnsweredConsistently() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {  // xorshift64*: a fixed sequence, so a failure repeats
+            state ^= state >> 12; state ^= state << 25; state ^= state >> 27
+            return state &* 0x2545_F491_4F6C_DD1D
+        }
+        func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+        let seeds: [[UInt8]] = [
+            Array("PROXY TCP4 203.0.113.7 192.0.2.1 51234 993\r\n".utf8),
+            Array("PROXY TCP6 2001:db8::7 2001:db8::1 51234 25\r\n".utf8),
+            Array("PROXY UNKNOWN\r\n".utf8),
+            Self.v2(family: 0x11, addresses: [203, 0, 113, 7, 192, 0, 2, 1, 0xC8, 0x02, 0x03, 0xE1]),
+            Self.v2(family: 0x21, addresses: Array(repeating: 0x20, count: 16) + Array(repeating: 1, count: 16) + [0, 25, 0, 25]),
+            Self.v2(family: 0x11, addresses: [10, 0, 0, 1, 10, 0, 0, 2, 0, 1, 0, 2] + [0x01, 0x00, 0x02, 0x68, 0x32]),
+            Self.v2(command: 0x0, family: 0x00, addresses: []),
+        ]
+        for round in 0..<20_000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0..<(1 + below(4)) {
+                switch below(5) {
+                case 0: if !bytes.isEmpty { bytes[below(bytes.count)] = UInt8(truncatingIfNeeded: next()) }
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: next()), at: below(bytes.count + 1))
+                case 2: if bytes.count > 1 { bytes.remove(at: below(bytes.count)) }
+                case 3: bytes = Array(bytes.prefix(below(bytes.count + 1)))
+                default: bytes += Array(repeating: UInt8(truncatingIfNeeded: next()), count: below(1200))
+                }
+            }
+            let outcome = parse(bytes + Array("a1 NOOP\r\n".utf8))
+            switch outcome {
+            case .header(_, let length):
+                #expect(length <= bytes.count + 9 && length <= ProxyHeader.maxLength, "round \(round)")
+                let alone = parse(Array((bytes + Array("a1 NOOP\r\n".utf8)).prefix(length)))
+                #expect(alone == outcome, "round \(round)")
+            case .needMore:
+                #expect(bytes.count + 9 < ProxyHeader.maxLength, "round \(round)")
+            case .invalid:
+                break
+            }
+        }
+    }
 }
