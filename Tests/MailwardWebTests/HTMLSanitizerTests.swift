@@ -51,6 +51,8 @@ import MailwardCore
         "<div id=\"x\" class=\"y\" formaction=\"https://evil.example/\">attrs</div>",
         "<img src=x:alert(1) onerror=eval(src)>",
         "<isindex action=\"javascript:alert(1)\" type=image>",
+        // NUL is not written, so it must not hide a word from the CSS check (found by the fuzz test).
+        "<div style=\"width: expr\0ession(alert(1)); color: u\0rl(https://evil.example/x)\">nul</div>",
     ]
 
     static let forbidden = [
@@ -100,6 +102,23 @@ import MailwardCore
     @Test func namedCharacterReferencesAreDecoded() {
         let output = HTMLSanitizer().sanitize("<p>Fr&ouml;sche &Uuml;ber mi&szlig;lich &eacute;t&eacute; &rarr; &copy; &mdash; &notaname;</p>").html
         #expect(output == "<p>Frösche Über mißlich été → © — &amp;notaname;</p>", "\(output)")
+    }
+
+    /// Quotes, `;`, `{` and `\\` are found scalar by scalar: a combining mark after a quote, or a
+    /// prepended mark (U+0600) before `;` or `\\`, makes one Character with it, and escaping or
+    /// checking Characters missed them (found by the fuzz test).
+    @Test func marksNextToSyntaxDoNotHideIt() {
+        let sanitizer = HTMLSanitizer()
+        // The quote ended the value and the rest of it became an event handler.
+        #expect(sanitizer.sanitize("<p title='x\"\u{301} onmouseover=alert(1) x'>q</p>").html
+                == "<p title=\"x&quot;\u{301} onmouseover=alert(1) x\">q</p>")
+        #expect(sanitizer.sanitize("<p title=\"x'\u{301}y\">q</p>").html == "<p title=\"x&#39;\u{301}y\">q</p>")
+        // `position: fixed` rode along inside the value of an allowed declaration.
+        #expect(sanitizer.sanitize("<p style=\"color: red\u{600}; position: fixed; top: 0\">q</p>").html
+                == "<p style=\"color: red\u{600}\">q</p>")
+        // A CSS escape and a brace the checks did not see.
+        #expect(sanitizer.sanitize("<p style=\"color: \u{600}\\75 rl(x)\">q</p>").html == "<p>q</p>")
+        #expect(sanitizer.sanitize("<p style=\"color: red{\u{322}\">q</p>").html == "<p>q</p>")
     }
 
     @Test func remoteImagesAreBlockedUntilAllowed() {

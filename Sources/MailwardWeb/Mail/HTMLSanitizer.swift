@@ -131,7 +131,9 @@ public struct HTMLSanitizer: Sendable {
 
     /// The value to write for one attribute, or nil to drop it.
     func attribute(_ key: String, _ rawValue: String, element: String, blocked: inout Int) -> String? {
-        let value = HTMLEntities.decode(rawValue)
+        // NUL is never written (``escapeAttribute``), so it is not in the value checked either:
+        // `expr\0ession(` passed the CSS check and came out as `expression(`.
+        let value = String(String.UnicodeScalarView(HTMLEntities.decode(rawValue).unicodeScalars.filter { $0 != "\0" }))
         switch (element, key) {
         case ("a", "href"):
             return Self.safeLink(value)
@@ -168,10 +170,11 @@ public struct HTMLSanitizer: Sendable {
     /// ends (`java&#x09;script:`); compare what the browser would see.
     static func compactURL(_ value: String) -> String {
         let scalars = value.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
-        var text = String(String.UnicodeScalarView(scalars))
-        while let first = text.unicodeScalars.first, first.value <= 0x20 { text.removeFirst() }
-        while let last = text.unicodeScalars.last, last.value <= 0x20 { text.removeLast() }
-        return text
+        var text = String.UnicodeScalarView(scalars)
+        // By scalar: `String.removeFirst()` took a combining mark along with the blank before it.
+        while let first = text.first, first.value <= 0x20 { text.removeFirst() }
+        while let last = text.last, last.value <= 0x20 { text.removeLast() }
+        return String(text)
     }
 
     /// Keeps the declarations whose property is allowed and whose value cannot load anything
@@ -179,15 +182,18 @@ public struct HTMLSanitizer: Sendable {
     static func sanitizeCSS(_ css: String) -> String {
         guard css.utf8.count <= 8 * 1024 else { return "" }
         var kept: [String] = []
-        for declaration in css.split(separator: ";") {
+        // Split and compared scalar by scalar, not by Character: `\u{600};` or `{\u{322}` is one
+        // Character that is not `;` or `{`, but CSS reads the `;` and the `{` — `color: red\u{600};
+        // position: fixed` was kept as one allowed declaration.
+        for declaration in css.unicodeScalars.split(separator: ";") {
             guard let colon = declaration.firstIndex(of: ":") else { continue }
-            let property = declaration[..<colon].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            let value = declaration[declaration.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-            let lower = value.lowercased()
+            let property = String(String.UnicodeScalarView(declaration[..<colon])).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let value = String(String.UnicodeScalarView(declaration[declaration.index(after: colon)...])).trimmingCharacters(in: .whitespacesAndNewlines)
+            let lower = Array(value.lowercased().unicodeScalars)
             guard allowedCSS.contains(property), !value.isEmpty,
-                  !["url", "expression", "javascript", "vbscript", "behavior", "binding", "@import", "image", "var("]
-                    .contains(where: { lower.contains($0) }),
-                  !value.contains(where: { "\\<>\"'{}`".contains($0) }), !value.contains("/*") else { continue }
+                  !["url", "expression", "javascript", "vbscript", "behavior", "binding", "@import", "image", "var(", "/*"]
+                    .contains(where: { contains(lower, $0) }),
+                  !value.unicodeScalars.contains(where: { "\\<>\"'{}`".unicodeScalars.contains($0) }) else { continue }
             kept.append("\(property): \(value)")
         }
         return kept.joined(separator: "; ")
@@ -209,7 +215,30 @@ public struct HTMLSanitizer: Sendable {
         return out
     }
 
+    /// Scalar by scalar like ``escapeText``: replacing the Character `"` missed a quote followed by
+    /// a combining mark (`"\u{301}`), which then ended the attribute value and let the rest of it be
+    /// read as attributes (`title="x"\u{301} onmouseover=…"`).
     static func escapeAttribute(_ value: String) -> String {
-        escapeText(value).replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\0": continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Whether `scalars` holds `needle`'s scalars in a row.
+    static func contains(_ scalars: [Unicode.Scalar], _ needle: String) -> Bool {
+        let n = Array(needle.unicodeScalars)
+        guard scalars.count >= n.count else { return false }
+        return (0...(scalars.count - n.count)).contains { start in n.indices.allSatisfy { scalars[start + $0] == n[$0] } }
     }
 }
