@@ -15,10 +15,11 @@ struct PageRenderer: Sendable {
               let statics = Bundle.module.url(forResource: "Static", withExtension: nil) else {
             throw MailwardError.invalidValue("the web templates are missing from the MailwardWeb bundle")
         }
+        ScalarHTMLEscaping.register()
         var parsed: [String: MustacheTemplate] = [:]
         for file in try FileManager.default.contentsOfDirectory(atPath: templates.path) where file.hasSuffix(".mustache") {
             let text = try String(contentsOf: templates.appendingPathComponent(file), encoding: .utf8)
-            parsed[String(file.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+            parsed[String(file.dropLast(".mustache".count))] = try MustacheTemplate(string: ScalarHTMLEscaping.pragma + text)
         }
         var files: [String: (String, [UInt8])] = [:]
         let types = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml"]
