@@ -77,10 +77,12 @@ public struct MailAddress: Sendable, Codable, Equatable, Hashable {
                 || atext.contains(scalar)
         }
         if plain { return name }
+        // Scalar by scalar: a quote followed by a combining mark is one Character, unlike `"`, and
+        // would end the quoted string for every reader of the header.
         var quoted = "\""
-        for c in name {
-            if c == "\\" || c == "\"" { quoted.append("\\") }
-            quoted.append(c)
+        for scalar in name.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { quoted.append("\\") }
+            quoted.unicodeScalars.append(scalar)
         }
         return quoted + "\""
     }

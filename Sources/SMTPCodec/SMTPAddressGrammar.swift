@@ -222,10 +222,11 @@ enum SMTPAddressGrammar {
         if !bytes.isEmpty, atoms.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Self.isAtext) }) {
             return localPart
         }
+        // Scalar by scalar: a quote followed by a combining mark is one Character, unlike `"`.
         var quoted = "\""
-        for character in localPart {
-            if character == "\"" || character == "\\" { quoted.append("\\") }
-            quoted.append(character)
+        for scalar in localPart.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { quoted.append("\\") }
+            quoted.unicodeScalars.append(scalar)
         }
         return quoted + "\""
     }

@@ -36,7 +36,10 @@ struct AddressAndDateTests {
     /// the webmail fills a reply or a stored summary is read again.
     @Test func formattedAddressesReadBackAsThemselves() {
         let names: [String?] = [nil, "Li Wei", "张三", "Doe, John", "Team <leak@evil.test>, Erin", "alice@partner.test",
-                                "a \"quoted\" name", "back\\slash", "J. R. Smith", "(comment) name"]
+                                "a \"quoted\" name", "back\\slash", "J. R. Smith", "(comment) name",
+                                // A quote with a combining mark after it is one Character: unescaped, it
+                                // ended the quoted name, and the rest became recipients of a reply.
+                                "Boss\"\u{301} <boss@example.test>, leak@evil.test, \""]
         for name in names {
             let address = MailAddress(displayName: name, address: "erin@example.test")
             #expect(AddressParser.parse(address.formatted) == [address], "\(address.formatted)")

@@ -47,6 +47,15 @@ struct SMTPPathTests {
         #expect(SMTPPath(address: "ü@b", allowsUTF8: true)?.isInternationalized == true)
     }
 
+    /// A quote followed by a combining mark is one Swift Character, unlike `"`: the local part is
+    /// quoted scalar by scalar, so it reads back as itself instead of ending the quoted string.
+    @Test func aQuoteWithACombiningMarkIsEscaped() throws {
+        let mark = "\u{301}"
+        let path = try #require(SMTPPath(address: "\"a\\\"" + mark + "b\"@x.test", allowsUTF8: true))
+        let written = path.address
+        #expect(SMTPPath(address: written, allowsUTF8: true)?.localPart == path.localPart)
+    }
+
     @Test func nullAndPostmaster() {
         #expect(SMTPPath.null.isNull)
         #expect(SMTPPath.null.description == "<>")

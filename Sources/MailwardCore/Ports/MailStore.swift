@@ -131,9 +131,9 @@ public enum MailSearchTerm {
     /// `%term%` for `LIKE`/`ILIKE … ESCAPE '\'`: the term's own `%`, `_` and `\` match literally.
     public static func likePattern(_ term: String) -> String {
         var escaped = ""
-        for c in term {
-            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
-            escaped.append(c)
+        for scalar in term.unicodeScalars {  // a `%` with a combining mark after it is still a `%` to SQL
+            if scalar == "%" || scalar == "_" || scalar == "\\" { escaped.append("\\") }
+            escaped.unicodeScalars.append(scalar)
         }
         return "%" + escaped + "%"
     }
