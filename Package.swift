@@ -289,7 +289,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
-        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore"], swiftSettings: strict),
+        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore", "ProtocolFuzzing"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests",
                     dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite", "StorePostgres",
                                    .product(name: "GRDB", package: "GRDB.swift")],

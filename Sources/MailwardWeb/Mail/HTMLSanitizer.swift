@@ -201,6 +201,18 @@ public struct HTMLSanitizer: Sendable {
 
     /// Text as HTML: `<`, `>` and `&` escaped (the scanner has already decoded entities).
     static func escapeText(_ text: String) -> String {
+        escape(text, quotes: false)
+    }
+
+    /// An attribute value: as ``escapeText``, and both quotes too.
+    static func escapeAttribute(_ value: String) -> String {
+        escape(value, quotes: true)
+    }
+
+    /// Scalar by scalar, NUL dropped: replacing the Character `"` missed a quote followed by a
+    /// combining mark (`"\u{301}`), which then ended the attribute value and let the rest of it be
+    /// read as attributes (`title="x"\u{301} onmouseover=…"`).
+    private static func escape(_ text: String, quotes: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -208,26 +220,8 @@ public struct HTMLSanitizer: Sendable {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
-            case "\0": continue
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// Scalar by scalar like ``escapeText``: replacing the Character `"` missed a quote followed by
-    /// a combining mark (`"\u{301}`), which then ended the attribute value and let the rest of it be
-    /// read as attributes (`title="x"\u{301} onmouseover=…"`).
-    static func escapeAttribute(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
+            case "\"" where quotes: out += "&quot;"
+            case "'" where quotes: out += "&#39;"
             case "\0": continue
             default: out.unicodeScalars.append(scalar)
             }
