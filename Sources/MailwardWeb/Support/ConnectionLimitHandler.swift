@@ -34,6 +34,8 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// The peer the connection is counted for; nil until counted (or when refused).
     private var counted: String?
     private var refused = false
+    /// The refusal was written: anything more the client sends is dropped.
+    private var answered = false
 
     init(counter: ConnectionCounter, trustedProxies: [IPNetwork], metrics: MailMetrics.Connections, logger: Logger) {
         self.counter = counter
@@ -66,7 +68,8 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         // Nothing of a refused connection reaches the application: its first request is answered here.
-        guard case .head(let request) = unwrapInboundIn(data) else { return }
+        guard !answered, case .head(let request) = unwrapInboundIn(data) else { return }
+        answered = true
         let (contentType, body) = Self.refusal(forPath: request.path ?? "/")
         var headers = HTTPFields()
         headers[.contentType] = contentType
