@@ -14,10 +14,7 @@ extension MailwardServer {
             overLimitReply: overLimitReply)
         let balancers = configuration.connections.proxyProtocolNetworks.compactMap(IPNetwork.init)
         if !balancers.isEmpty {
-            listener.sendsProxyHeader = { peer in
-                guard let address = IPAddressBytes(peer) else { return false }
-                return balancers.contains { $0.contains(address) }
-            }
+            listener.sendsProxyHeader = { peer in balancers.contains(address: peer) }
         }
         return listener
     }

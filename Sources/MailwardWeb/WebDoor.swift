@@ -69,6 +69,7 @@ public struct WebDoor: Sendable {
         // HEAD is answered like GET without the body (same status, headers, Content-Length).
         let router = Router(context: MailwardRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
+        router.add(middleware: SecureCookiesMiddleware(always: security?.secureCookies ?? false))
         router.add(middleware: SecurityHeadersMiddleware())
         // Requests, durations and errors per route pattern (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())

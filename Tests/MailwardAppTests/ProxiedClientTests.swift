@@ -74,6 +74,16 @@ import Testing
         #expect(claimed.status == 200)
         #expect(!claimed.setCookies.contains { $0.contains("Secure") })
         try await untrusting.stop()
+
+        // `http.secure-cookies` marks every cookie, the page's language cookie too.
+        let always = try await TwoStepServer.start { $0.http.secureCookies = true }
+        try await always.addUser("li.si@example.edu.cn")
+        let direct = try await always.client().call(.POST, "/api/v1/session", credentials)
+        #expect(direct.status == 200 && !direct.setCookies.isEmpty)
+        #expect(direct.setCookies.allSatisfy { $0.hasSuffix("; Secure") || $0.contains("; Secure;") }, "\(direct.setCookies)")
+        let page = try await always.client().call(.GET, "/login?lang=en")
+        #expect(page.setCookies.count == 1 && page.setCookies.allSatisfy { $0.contains("Secure") }, "\(page.setCookies)")
+        try await always.stop()
     }
 
     @Test func metricsAreNotServedThroughTheProxy() async throws {

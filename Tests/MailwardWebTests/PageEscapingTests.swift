@@ -9,7 +9,7 @@ import Testing
 /// through — a hostile subject in the reply form's `value="…"` then ended the attribute.
 @Suite struct PageEscapingTests {
     static func render(_ template: String, _ values: [String: Any]) async throws -> String {
-        let response = try PageRenderer.load().page(template, language: .en, values: values, setLanguageCookie: false, secure: false)
+        let response = try PageRenderer.load().page(template, language: .en, values: values, setLanguageCookie: false)
         let collector = BodyCollector()
         try await response.body.write(collector)
         return collector.text

@@ -22,7 +22,7 @@ public enum ForwardedClient {
         guard !trustedProxies.isEmpty, !forwardedFor.isEmpty, var current = IPAddressBytes(peer) else { return nil }
         var hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         var forwarded = false
-        while trustedProxies.contains(where: { $0.contains(current) }), let entry = hops.popLast() {
+        while trustedProxies.contains(current), let entry = hops.popLast() {
             // An entry that is not an address (`unknown`, a made-up name): the proxy that wrote it
             // is the last hop known.
             guard let next = IPAddressBytes(Self.withoutPort(entry)) else { break }

@@ -33,6 +33,19 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     public static let loopback: [IPNetwork] = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1")!]
 }
 
+extension [IPNetwork] {
+    /// Whether one of the networks holds `address`.
+    public func contains(_ address: IPAddressBytes) -> Bool {
+        contains { $0.contains(address) }
+    }
+
+    /// Whether `address` (text, as a socket's peer is written) is an address one of the networks
+    /// holds; false for anything that is not an address.
+    public func contains(address: String) -> Bool {
+        IPAddressBytes(address).map(contains) ?? false
+    }
+}
+
 extension IPAddressBytes {
     /// The usual text form (`192.0.2.1`, `2001:db8::1`), as `inet_ntop` writes it — the form a
     /// socket's peer address has, so both name one client alike.

@@ -18,7 +18,7 @@ struct AccountRoutes {
                     new: try body.string("new_password", call.language, maxLength: 1024), keepingSession: token,
                     context: call.client)
                 var response = JSONValue.object(["status": .string("ok")]).response()
-                response.setCookie(CookieNames.expired(CookieNames.trustedDevice, secure: call.security.secureCookies))
+                response.setCookie(CookieNames.expired(CookieNames.trustedDevice))
                 return response
             }
         }

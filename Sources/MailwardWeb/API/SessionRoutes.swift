@@ -84,7 +84,7 @@ struct SessionRoutes {
                 let (_, token) = try await call.session(csrf: true)
                 await call.security.signIn.signOut(sessionToken: token, context: call.client)
                 var response = JSONValue.object(["status": .string("signed_out")]).response()
-                response.setCookie(CookieNames.expired(CookieNames.session, secure: call.security.secureCookies))
+                response.setCookie(CookieNames.expired(CookieNames.session))
                 return response
             }
         }
@@ -97,11 +97,10 @@ struct SessionRoutes {
     /// `{"status":"ok","csrf_token"}` with a fresh session cookie (and the trusted-device cookie).
     static func signedIn(_ grant: SessionGrant, device: DeviceGrant?, call: APICall) -> Response {
         var response = JSONValue.object(["status": .string("ok"), "csrf_token": .string(grant.csrfToken)]).response()
-        let secure = call.security.secureCookies
-        response.setCookie(CookieNames.session(grant.token, secure: secure))
+        response.setCookie(CookieNames.session(grant.token))
         if let device {
             response.setCookie(CookieNames.trustedDevice(device.token, trustedAt: device.trustedAt,
-                                                         expiresAt: device.expiresAt, secure: secure))
+                                                         expiresAt: device.expiresAt))
         }
         return response
     }

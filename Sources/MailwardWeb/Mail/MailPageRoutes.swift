@@ -101,7 +101,7 @@ struct MailPageRoutes {
         object["display_name"] = session.account.displayName
         object["csrf"] = session.csrfToken
         return renderer.page(name, language: request.language, values: object,
-                             setLanguageCookie: request.uri.queryParameters["lang"] != nil, secure: security.secureCookies)
+                             setLanguageCookie: request.uri.queryParameters["lang"] != nil)
     }
 
     // MARK: List

@@ -30,7 +30,7 @@ struct PageRenderer: Sendable {
         return PageRenderer(library: MustacheLibrary(templates: parsed), staticFiles: files)
     }
 
-    func page(_ name: String, language: Language, values: [String: Any], setLanguageCookie: Bool, secure: Bool) -> Response {
+    func page(_ name: String, language: Language, values: [String: Any], setLanguageCookie: Bool) -> Response {
         var object = values
         let strings = PageText.strings(language)
         object["t"] = strings
@@ -40,14 +40,14 @@ struct PageRenderer: Sendable {
         let html = library.render(object, withTemplate: name) ?? "template \(name) missing"
         var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                                 body: .init(byteBuffer: ByteBuffer(string: html)))
-        if setLanguageCookie { response.setCookie(CookieNames.language(language.rawValue, secure: secure)) }
+        if setLanguageCookie { response.setCookie(CookieNames.language(language.rawValue)) }
         return response
     }
 
     /// 503 in the page frame: the store cannot be reached (`StoreError.unavailable`); the browser
     /// may try again in half a minute.
     func unavailable(language: Language) -> Response {
-        var response = page("unavailable", language: language, values: [:], setLanguageCookie: false, secure: false)
+        var response = page("unavailable", language: language, values: [:], setLanguageCookie: false)
         response.status = .serviceUnavailable
         response.headers[.retryAfter] = "30"
         return response

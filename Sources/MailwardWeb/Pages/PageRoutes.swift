@@ -25,7 +25,7 @@ struct PageRoutes {
                 values["csrf"] = signedIn.csrfToken
             }
             return renderer.page(name, language: request.language, values: values,
-                                 setLanguageCookie: request.uri.queryParameters["lang"] != nil, secure: security.secureCookies)
+                                 setLanguageCookie: request.uri.queryParameters["lang"] != nil)
         }
         router.get("/") { request, _ -> Response in
             switch await PageSession.of(request, security) {

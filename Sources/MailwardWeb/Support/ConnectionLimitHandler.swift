@@ -86,8 +86,7 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func admit(_ context: ChannelHandlerContext) {
         guard counted == nil, !refused else { return }
         let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        let viaProxy = IPAddressBytes(peer).map { address in trustedProxies.contains { $0.contains(address) } } ?? false
-        if counter.admit(peer, limitedPerAddress: !viaProxy) {
+        if counter.admit(peer, limitedPerAddress: !trustedProxies.contains(address: peer)) {
             counted = peer
             metrics.accepted.increment()
             metrics.open.increment()

@@ -3,30 +3,31 @@ import Hummingbird
 import MailwardCore
 
 /// The cookies Mailward sets. Session and trusted-device tokens are `HttpOnly` (scripts never
-/// see them) and `SameSite=Lax` (not sent with cross-site form posts).
+/// see them) and `SameSite=Lax` (not sent with cross-site form posts). `Secure` is added to every
+/// cookie of a response in one place, ``SecureCookiesMiddleware``.
 enum CookieNames {
     static let session = "mw_session"
     static let trustedDevice = "mw_device"
     static let language = "mw_lang"
 
-    static func session(_ token: String, secure: Bool) -> Cookie {
-        Cookie(name: session, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    static func session(_ token: String) -> Cookie {
+        Cookie(name: session, value: token, path: "/", httpOnly: true, sameSite: .lax)
     }
 
     /// Max-Age is the trust's whole lifetime (from when it began, not from whenever this runs).
-    static func trustedDevice(_ token: String, trustedAt: Date, expiresAt: Date, secure: Bool) -> Cookie {
+    static func trustedDevice(_ token: String, trustedAt: Date, expiresAt: Date) -> Cookie {
         Cookie(name: trustedDevice, value: token, expires: expiresAt,
-               maxAge: max(0, Int(expiresAt.timeIntervalSince(trustedAt).rounded())), path: "/", secure: secure, httpOnly: true,
+               maxAge: max(0, Int(expiresAt.timeIntervalSince(trustedAt).rounded())), path: "/", httpOnly: true,
                sameSite: .lax)
     }
 
-    static func expired(_ name: String, secure: Bool) -> Cookie {
-        Cookie(name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure,
+    static func expired(_ name: String) -> Cookie {
+        Cookie(name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
                httpOnly: true, sameSite: .lax)
     }
 
-    static func language(_ language: String, secure: Bool) -> Cookie {
-        Cookie(name: self.language, value: language, maxAge: 365 * 86_400, path: "/", secure: secure, httpOnly: false,
+    static func language(_ language: String) -> Cookie {
+        Cookie(name: self.language, value: language, maxAge: 365 * 86_400, path: "/", httpOnly: false,
                sameSite: .lax)
     }
 }

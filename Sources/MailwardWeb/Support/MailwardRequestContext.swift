@@ -11,6 +11,8 @@ public struct MailwardRequestContext: RequestContext, RemoteAddressRequestContex
     var clientIP: String
     /// Whether the request came through a trusted proxy.
     var viaProxy = false
+    /// Whether a trusted proxy says the client spoke HTTPS to it (its cookies are then `Secure`).
+    var viaHTTPS = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

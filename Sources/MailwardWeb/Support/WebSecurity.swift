@@ -4,7 +4,8 @@ import MailwardCore
 /// cookie settings. `nil` in a `WebDoor` means only the operational endpoints are served.
 public struct WebSecurity: Sendable {
     public let env: SecurityEnvironment
-    /// Mark cookies `Secure` (behind a TLS-terminating proxy, `http.secure-cookies`).
+    /// Mark cookies `Secure` (behind a TLS-terminating proxy, `http.secure-cookies`); applied by
+    /// ``SecureCookiesMiddleware`` to every cookie.
     public let secureCookies: Bool
     /// Shared mailboxes (`/api/v1/shares`); nil serves no share endpoints.
     public let shares: ShareService?
