@@ -40,23 +40,25 @@ public struct SMTPConnectionHandler: Sendable {
             state: state, remoteIP: info.remoteIP, backend: backend, tlsContext: tlsContext, activity: activity, logger: logger))
     }
 
-    /// Everything one connection holds besides the session.
-    struct ConnectionState {
-        var session: SMTPSession
+    /// Everything one connection holds besides the session, and how its input is decoded as the
+    /// session asks. Public so that `smtp-fuzz` drives this very decoding rather than a copy.
+    public struct ConnectionState {
+        public var session: SMTPSession
         let budget: MessageMemoryBudget
-        var input = ByteBuffer()
+        public var input = ByteBuffer()
         var output = ByteBuffer()
         var commands = SMTPCommandDecoder(configuration: .init(allowsUTF8Addresses: true))
         var dataDecoder: SMTPDataDecoder?
         var chunkReader: SMTPChunkReader?
         /// The message being received; bounded by the data decoder's / session's size limit, and
         /// all of them together by the ``MessageMemoryBudget``.
-        var message: [UInt8] = []
+        public internal(set) var message: [UInt8] = []
         /// What ``message`` holds of the budget.
         var reserved = 0
         /// The budget ran out during this message: the rest is read and discarded.
         var overBudget = false
-        var events: [SMTPSessionEvent] = [.connected]
+        /// Events for the session, oldest first.
+        public var events: [SMTPSessionEvent] = [.connected]
         /// When the message being received must be complete (set when DATA/BDAT input starts).
         var messageDeadline: NIODeadline?
 
@@ -64,8 +66,13 @@ public struct SMTPConnectionHandler: Sendable {
         /// again and again as the array doubles from nothing (a few KiB held per session receiving).
         static let initialMessageCapacity = 16 << 10
 
+        public init(session: SMTPSession, budget: MessageMemoryBudget) {
+            self.session = session
+            self.budget = budget
+        }
+
         /// Decodes one unit of input into an event; false when more bytes are needed.
-        mutating func decodeNext() -> Bool {
+        public mutating func decodeNext() -> Bool {
             switch session.inputMode {
             case .none:
                 return false
@@ -148,7 +155,7 @@ public struct SMTPConnectionHandler: Sendable {
         }
 
         /// Forgets the message being received and gives its budget back.
-        mutating func releaseMessage() {
+        public mutating func releaseMessage() {
             message = []
             budget.release(reserved)
             reserved = 0

@@ -68,12 +68,7 @@ for iteration in 0..<iterations {
     // Oracle: however the bytes are split, the results are the same as decoding them whole.
     let whole = decode(input, iteration: iteration) { input.count }
     let split = decode(input, iteration: iteration) { 1 + Int(mutator.random.next() % UInt64(maxChunk)) }
-    if whole != split {
-        print("split-dependent results at iteration \(iteration) for input \(input)")
-        print("  whole: \(whole)")
-        print("  split: \(split)")
-        fatalError("split-dependent decoding")
-    }
+    FuzzOracles.requireSplitIndependent(whole, split, iteration: iteration, input: input, what: "decoding")
     for result in whole {
         switch result {
         case .command: counts["command", default: 0] += 1

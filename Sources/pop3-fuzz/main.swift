@@ -108,26 +108,6 @@ func unstuff(_ wire: [UInt8]) -> [UInt8]? {
     return output
 }
 
-/// The input with every line ending made CRLF and a final CRLF added when missing.
-func canonicalCRLF(_ input: [UInt8]) -> [UInt8] {
-    var output: [UInt8] = []
-    var index = 0
-    while index < input.count {
-        let byte = input[index]
-        if byte == UInt8(ascii: "\r") {
-            output += [0x0D, 0x0A]
-            if index + 1 < input.count, input[index + 1] == UInt8(ascii: "\n") { index += 1 }
-        } else if byte == UInt8(ascii: "\n") {
-            output += [0x0D, 0x0A]
-        } else {
-            output.append(byte)
-        }
-        index += 1
-    }
-    if let last = output.last, last != 0x0A { output += [0x0D, 0x0A] }
-    return output
-}
-
 let outcomeChoices: [[POP3Session.LoginOutcome]] = [[.loggedIn(maildrop)], [.invalid], [.inUse, .loggedIn(maildrop)],
                                                      [.clientPasswordRequired], [.temporaryFailure, .invalid]]
 for iteration in 0..<iterations {
@@ -136,10 +116,7 @@ for iteration in 0..<iterations {
     // Oracle: however the bytes are split, the session does the same.
     let whole = run(input, iteration: iteration, outcomes: outcomes) { input.count }
     let split = run(input, iteration: iteration, outcomes: outcomes) { 1 + Int(mutator.random.next() % UInt64(maxChunk)) }
-    if whole != split {
-        print("split-dependent results at iteration \(iteration) for input \(input)")
-        fatalError("split-dependent decoding")
-    }
+    FuzzOracles.requireSplitIndependent(whole, split, iteration: iteration, input: input, what: "decoding")
     for action in whole {
         switch action {
         case .send(let response): counts[response.status == .err ? "err" : "ok", default: 0] += 1
@@ -162,7 +139,7 @@ for iteration in 0..<iterations {
     }
     stuffer.finish(into: &wire)
     guard let body = unstuff(Array(wire.readableBytesView)) else { fatalError("bad stuffing (iteration \(iteration)) for \(message)") }
-    if !message.isEmpty, body != canonicalCRLF(message) { fatalError("stuffing changed the message (iteration \(iteration)) for \(message)") }
+    if !message.isEmpty, body != FuzzOracles.canonicalCRLF(message) { fatalError("stuffing changed the message (iteration \(iteration)) for \(message)") }
     let top = POP3TopSelection.select(from: ByteBuffer(bytes: message), bodyLines: Int(mutator.random.next() % 4))
     precondition(message.starts(with: top.readableBytesView), "TOP is not a prefix (iteration \(iteration))")
 }

@@ -81,90 +81,8 @@ enum Record: Equatable {
     case droppedAtTLS(Int)
 }
 
-/// The connection's state besides the session, decoded the way SMTPConnectionHandler.ConnectionState
-/// does it (without the memory budget, which is shared across connections).
-struct Door {
-    var session: SMTPSession
-    var input = ByteBuffer()
-    var commands = SMTPCommandDecoder(configuration: decoderConfiguration)
-    var dataDecoder: SMTPDataDecoder?
-    var chunkReader: SMTPChunkReader?
-    var message: [UInt8] = []
-    var messageFromData = false
-    var events: [SMTPSessionEvent] = [.connected]
-
-    /// Decodes one unit of input into an event; false when more bytes are needed.
-    mutating func decodeNext() -> Bool {
-        switch session.inputMode {
-        case .none:
-            return false
-        case .command:
-            switch commands.next(&input) {
-            case .needMoreData: return false
-            case .value(let command): events.append(.command(command))
-            case .error(let error): events.append(.malformedCommand(error))
-            }
-            return true
-        case .authenticationLine:
-            switch commands.nextAuthenticationLine(&input) {
-            case .needMoreData: return false
-            case .value(let line): events.append(.authenticationLine(line))
-            case .error(let error): events.append(.malformedAuthenticationLine(error))
-            }
-            return true
-        case .data:
-            if dataDecoder == nil {
-                dataDecoder = SMTPDataDecoder(maximumMessageSize: session.settings.maximumMessageSize)
-                message = []
-            }
-            while true {
-                let readable = input.readableBytes
-                switch dataDecoder!.next(&input) {
-                case .needMoreData:
-                    return false
-                case .content(let piece):
-                    // What was read, plus at most the CR of a held-back "." CR that turned out to be data.
-                    require(piece.readableBytes <= readable + 1, "DATA handed out more than was read")
-                    keep(piece)
-                case .end(let summary):
-                    dataDecoder = nil
-                    messageFromData = true
-                    events.append(.messageComplete(summary))
-                    return true
-                case .tooLarge:
-                    dataDecoder = nil
-                    message = []
-                    events.append(.messageTooLarge)
-                    return true
-                }
-            }
-        case .chunk(let size, _, let discard, let first):
-            if chunkReader == nil {
-                chunkReader = SMTPChunkReader(size: size)
-                if first || discard { message = [] }
-            }
-            while true {
-                switch chunkReader!.next(&input) {
-                case .needMoreData:
-                    return false
-                case .content(let piece):
-                    if !discard { keep(piece) }
-                case .end(let summary), .tooLarge(let summary):
-                    chunkReader = nil
-                    messageFromData = false
-                    events.append(.messageComplete(summary))
-                    return true
-                }
-            }
-        }
-    }
-
-    mutating func keep(_ piece: ByteBuffer) {
-        message.append(contentsOf: piece.readableBytesView)
-        require(message.count <= session.settings.maximumMessageSize,
-                "message held beyond the size limit: \(message.count) octets")
-    }
-}
+/// The budget behind every fuzzed connection: far above any message here, so it never decides.
+let memoryBudget = MessageMemoryBudget(limit: 1 << 40)
 
 /// Splits a transcript after every line that may be STARTTLS: a client sends nothing more until
 /// the 220 came and TLS is up, so no read spans the upgrade. (Anything it pipelines anyway is
@@ -189,7 +107,11 @@ func tlsSegments(_ input: [UInt8]) -> [[UInt8]] {
 /// segments), performing the actions as SMTPChannelHandler does. Returns everything that happened.
 func run(_ segments: [[UInt8]], settings: SMTPSessionSettings, answers: Answers, offset: Int, iteration: Int,
          nextChunk: () -> Int) -> [Record] {
-    var door = Door(session: SMTPSession(settings: settings, remoteIP: "192.0.2.7"))
+    // The door's own connection state: its decoding, by the session's input mode, is what runs here.
+    var door = SMTPConnectionHandler.ConnectionState(session: SMTPSession(settings: settings, remoteIP: "192.0.2.7"),
+                                                     budget: memoryBudget)
+    /// Whether the message being received came with DATA (not BDAT), for the oracles.
+    var messageFromData = false
     var records: [Record] = []
     var asked = (recipients: offset, senders: offset, logins: offset, deliveries: offset)
     let totalBytes = segments.reduce(0) { $0 + $1.count }
@@ -224,8 +146,8 @@ func run(_ segments: [[UInt8]], settings: SMTPSessionSettings, answers: Answers,
                     door.events.append(.authenticated(answers.logins[asked.logins % answers.logins.count]))
                     asked.logins += 1
                 case .deliver:
-                    records.append(.delivered(door.message, fromData: door.messageFromData))
-                    door.message = []
+                    records.append(.delivered(door.message, fromData: messageFromData))
+                    door.releaseMessage()
                     door.events.append(.delivered(answers.deliveries[asked.deliveries % answers.deliveries.count]))
                     asked.deliveries += 1
                 }
@@ -244,7 +166,16 @@ func run(_ segments: [[UInt8]], settings: SMTPSessionSettings, answers: Answers,
             while !door.session.isClosed {
                 steps += 1
                 require(steps <= 2 * totalBytes + 8, "decoder did not make progress (iteration \(iteration))")
-                guard door.decodeNext() else { break }
+                let mode = door.session.inputMode
+                let decoded = door.decodeNext()
+                require(door.message.count <= settings.maximumMessageSize,
+                        "message held beyond the size limit: \(door.message.count) octets (iteration \(iteration))")
+                guard decoded else { break }
+                switch mode {
+                case .data: messageFromData = true
+                case .chunk: messageFromData = false
+                default: break
+                }
                 settle()
             }
             require(door.session.isClosed || door.input.readableBytes <= memoryBound,
@@ -284,26 +215,6 @@ func referenceDATA(_ wire: [UInt8]) -> (payload: [UInt8], bare: Bool, leftover: 
     }
     let payload = lines.map { $0.first == 46 ? Array($0.dropFirst()) : $0 }.joined(separator: [13, 10])
     return (Array(payload), bare, Array(framed[(end + 5)...]))
-}
-
-/// The input with every line ending made CRLF and a final CRLF added when missing (what DotStuffer promises).
-func canonicalCRLF(_ input: [UInt8]) -> [UInt8] {
-    var output: [UInt8] = []
-    var index = 0
-    while index < input.count {
-        let byte = input[index]
-        if byte == 13 {
-            output += [13, 10]
-            if index + 1 < input.count, input[index + 1] == 10 { index += 1 }
-        } else if byte == 10 {
-            output += [13, 10]
-        } else {
-            output.append(byte)
-        }
-        index += 1
-    }
-    if let last = output.last, last != 10 { output += [13, 10] }
-    return output
 }
 
 /// True when `bytes` hold no CR or LF outside a CRLF pair.
@@ -431,12 +342,7 @@ func fuzz(iterations: Int, seed: UInt64) -> [String: Int] {
         let split = run(segments, settings: settings, answers: rotating, offset: offset, iteration: iteration) {
             1 + Int(mutator.random.next() % UInt64(maxChunk))
         }
-        if whole != split {
-            print("split-dependent results at iteration \(iteration) for input \(input)")
-            print("  whole: \(whole)")
-            print("  split: \(split)")
-            fatalError("split-dependent session")
-        }
+        FuzzOracles.requireSplitIndependent(whole, split, iteration: iteration, input: input, what: "session")
         for record in whole {
             switch record {
             case .action(.reply(let reply)), .action(.startTLS(let reply)):
@@ -473,7 +379,7 @@ func fuzz(iterations: Int, seed: UInt64) -> [String: Int] {
         let decoded = decodeDATA(stuffedWire + tail, limit: 1 << 20, withheld: 1 + tail.count, iteration: iteration) {
             1 + Int(mutator.random.next() % 32)
         }
-        let expectedBody = canonicalCRLF(body)
+        let expectedBody = FuzzOracles.canonicalCRLF(body)
         let expectedEnd = SMTPDataEvent.end(SMTPDataSummary(byteCount: expectedBody.count, sawBareLineEnding: false,
                                                             sawNUL: expectedBody.contains(0)))
         if decoded.payload != expectedBody || decoded.final != expectedEnd || decoded.leftover != tail {
