@@ -43,6 +43,13 @@ struct APIFailure: Error {
                    retryAfter: 30)
     }
 
+    /// The web door's connection limits are reached (``ConnectionLimitHandler``).
+    static func tooManyConnections(_ language: Language, retryAfter: Int) -> APIFailure {
+        APIFailure(status: .serviceUnavailable, code: "too_many_connections",
+                   message: language == .en ? "Too many connections from your address; please try again shortly." : "来自您地址的连接过多，请稍后重试",
+                   retryAfter: retryAfter)
+    }
+
     init(status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil, triesLeft: Int? = nil) {
         self.status = status
         self.code = code
@@ -80,11 +87,16 @@ struct APIFailure: Error {
         self.init(status: status, code: error.code, message: error.message(chinese: language != .en))
     }
 
-    var response: Response {
+    /// The body: `{"error","message"}` and the optional fields.
+    var json: JSONValue {
         var object: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
         if let retryAfter { object["retry_after"] = .int(retryAfter) }
         if let triesLeft { object["tries_left"] = .int(triesLeft) }
-        var response = JSONValue.object(object).response(status)
+        return .object(object)
+    }
+
+    var response: Response {
+        var response = json.response(status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }

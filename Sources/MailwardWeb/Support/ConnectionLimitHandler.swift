@@ -106,15 +106,14 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
         metrics.open.decrement()
     }
 
-    /// The answer to a refused request: the API's JSON error shape under `/api/`, text elsewhere
-    /// (both languages: no preference of the client's has been read yet).
+    /// The answer to a refused request: the API's error (``APIFailure``) under `/api/`, in the
+    /// default language as no preference of the client's has been read yet; both languages elsewhere.
     static func refusal(forPath path: String) -> (contentType: String, body: ByteBuffer) {
-        let english = "Too many connections from your address; please try again shortly."
-        let chinese = "来自您地址的连接过多，请稍后重试。"
         if path == "/api" || path.hasPrefix("/api/") {
-            let json = #"{"error":"too_many_connections","message":"\#(english)","retry_after":\#(retryAfter)}"#
-            return ("application/json", ByteBuffer(string: json))
+            let failure = APIFailure.tooManyConnections(Language(tag: nil), retryAfter: retryAfter)
+            return ("application/json; charset=utf-8", ByteBuffer(data: failure.json.data()))
         }
-        return ("text/plain; charset=utf-8", ByteBuffer(string: "\(chinese)\n\(english)\n"))
+        let text = Language.allCases.map { APIFailure.tooManyConnections($0, retryAfter: retryAfter).message }
+        return ("text/plain; charset=utf-8", ByteBuffer(string: text.joined(separator: "\n") + "\n"))
     }
 }
