@@ -13,7 +13,11 @@ import Testing
     @Test func sqliteRefusesASchemaFromANewerVersion() async throws {
         let path = try TemporaryFolder.make().appendingPathComponent("mailward.sqlite").path
         _ = try SQLiteStore(path: path)
-        let pool = try DatabasePool(path: path)
+        // The store just opened may still be checkpointing on its own connection: wait for its
+        // locks as the store itself would (a busy timeout), instead of failing at once.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try await pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('099-from-the-future')") }
         try pool.close()
         #expect(throws: NewerStoreSchema(migrations: ["099-from-the-future"])) { try SQLiteStore(path: path) }
