@@ -47,9 +47,6 @@ struct POP3ConnectionDriver {
     }
 
     mutating func run() async {
-        defer {
-            if let login { door.locks.release(login.account.id) }
-        }
         await perform(session.greeting())
         while !finished && !session.isClosed {
             let actions: [POP3Session.Action]
@@ -80,7 +77,17 @@ struct POP3ConnectionDriver {
             await perform(actions)
         }
         _ = await flush()
+        await releaseMaildrop()
+    }
+
+    /// Gives the maildrop up (the store's lease, this process's lock) once. At QUIT this happens
+    /// before the +OK goes out (RFC 1939 §6: the lock is released, then the reply): a client that
+    /// connects again right after it — fetchmail's next poll, a test — was answered `[IN-USE]`.
+    private mutating func releaseMaildrop() async {
         await lease?.release()
+        lease = nil
+        if let login { door.locks.release(login.account.id) }
+        login = nil
     }
 
     /// Sends what is buffered (the client's pipeline is drained), then waits for bytes.
@@ -125,6 +132,7 @@ struct POP3ConnectionDriver {
             case .commit(let mailboxID, let uids):
                 await perform(session.updateFinished(removed: await commit(mailboxID: mailboxID, uids: uids)))
             case .close:
+                await releaseMaildrop()
                 _ = await flush()
                 finished = true
                 session.connectionClosed()
