@@ -3,16 +3,22 @@ import IMAPCodec
 /// LIST/LSUB pattern matching (RFC 3501 §6.3.8): `*` matches anything, `%` anything but the
 /// hierarchy delimiter `/`. Dynamic programming, so hostile patterns cost O(name × pattern).
 /// `INBOX` matches case-insensitively.
+///
+/// Names and patterns are compared by Unicode scalar, not by `Character`: a combining mark after
+/// a `/` or a `%` would otherwise make one grapheme of the two, so that `%` matched across the
+/// delimiter and a wildcard stopped being one; and two spellings of a name that are canonically
+/// equivalent are two names to the store, so they are two to LIST as well.
 enum ListPattern {
     static func matches(name: String, pattern: String) -> Bool {
         if name == "INBOX" || name.hasPrefix("INBOX/") {
-            let upper = pattern.prefix(5).uppercased() + pattern.dropFirst(5)
-            if match(Array(name), Array(upper)) { return true }
+            let scalars = Array(pattern.unicodeScalars)
+            let upper = String(String.UnicodeScalarView(scalars.prefix(5))).uppercased().unicodeScalars + scalars.dropFirst(5)
+            if match(Array(name.unicodeScalars), Array(upper)) { return true }
         }
-        return match(Array(name), Array(pattern))
+        return match(Array(name.unicodeScalars), Array(pattern.unicodeScalars))
     }
 
-    private static func match(_ name: [Character], _ pattern: [Character]) -> Bool {
+    private static func match(_ name: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> Bool {
         guard pattern.count <= 1024 else { return false }
         // reachable[j]: the first i characters of the name can match the first j of the pattern.
         var reachable = [Bool](repeating: false, count: pattern.count + 1)

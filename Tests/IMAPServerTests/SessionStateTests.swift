@@ -212,6 +212,14 @@ import Testing
         #expect(!ListPattern.matches(name: "a/b", pattern: "%"))
         #expect(ListPattern.matches(name: "abc", pattern: "a%c"))
         #expect(!ListPattern.matches(name: "abd", pattern: "a*c"))
+        // By Unicode scalar: a combining mark after the delimiter or a wildcard leaves them what
+        // they are (as Characters, "/\u{301}" and "%\u{301}" were single other characters).
+        let markedChild = "a/" + "\u{301}b", markedLeaf = "x" + "\u{301}", wildcardThenMark = "%" + "\u{301}"
+        #expect(!ListPattern.matches(name: markedChild, pattern: "%"))
+        #expect(ListPattern.matches(name: markedChild, pattern: "a/%"))
+        #expect(ListPattern.matches(name: markedLeaf, pattern: wildcardThenMark))
+        let precomposed = "caf\u{E9}", decomposed = "cafe" + "\u{301}"
+        #expect(!ListPattern.matches(name: precomposed, pattern: decomposed))
         // A hostile pattern stays cheap.
         #expect(!ListPattern.matches(name: String(repeating: "a", count: 400), pattern: String(repeating: "*a", count: 300) + "b"))
     }

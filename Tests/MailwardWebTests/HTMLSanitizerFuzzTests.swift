@@ -169,7 +169,7 @@ import Testing
 
     /// An independent, strict reader of the output's expected shape: text with `<`, `>`, `&`
     /// escaped and no NUL; tags `<name key="value"…>` / `</name>` of allowed elements, properly
-    /// nested; values with only `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`; safe URLs and CSS.
+    /// nested; values with only `&amp;` `&lt;` `&gt;` `&quot;` `&#39;` `&#96;`; safe URLs and CSS.
     static func strictReading(_ html: String, allowRemote: Bool, images: [String]) -> [String] {
         let s = Array(html.unicodeScalars)
         var i = 0
@@ -191,7 +191,7 @@ import Testing
             return String(out)
         }
         func entity(inAttribute: Bool) -> Bool {
-            for e in inAttribute ? ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"] : ["&amp;", "&lt;", "&gt;"] where at(e) {
+            for e in inAttribute ? ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#96;"] : ["&amp;", "&lt;", "&gt;"] where at(e) {
                 i += e.unicodeScalars.count
                 return true
             }
@@ -225,12 +225,12 @@ import Testing
                 i += 2
                 var value = String.UnicodeScalarView()
                 while i < s.count, s[i] != "\"" {
-                    // (A backquote is left as it is: only old IE ended an attribute value at one.)
-                    if s[i] == "<" || s[i] == ">" || s[i] == "'" || s[i] == "\0" {
+                    // (A backquote too: old Internet Explorer ended an attribute value at one.)
+                    if s[i] == "<" || s[i] == ">" || s[i] == "'" || s[i] == "`" || s[i] == "\0" {
                         problems.append("\(String(reflecting: Character(s[i]))) inside the value of \(key)")
                     }
                     if s[i] == "&" {
-                        if let decoded = ["&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'"].first(where: { at($0.key) }) {
+                        if let decoded = ["&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#96;": "`"].first(where: { at($0.key) }) {
                             i += decoded.key.unicodeScalars.count
                             value.append(contentsOf: decoded.value.unicodeScalars)
                         } else {

@@ -121,6 +121,13 @@ import MailwardCore
         #expect(sanitizer.sanitize("<p style=\"color: red{\u{322}\">q</p>").html == "<p>q</p>")
     }
 
+    /// Every character that ever ended an attribute value is escaped in one: both quotes, and the
+    /// backtick old Internet Explorer also took for a quote.
+    @Test func attributeValuesEscapeEveryQuote() {
+        let output = HTMLSanitizer().sanitize("<p title='a`b\"c'>q</p>").html
+        #expect(output == "<p title=\"a&#96;b&quot;c\">q</p>", "\(output)")
+    }
+
     @Test func remoteImagesAreBlockedUntilAllowed() {
         let input = "<img src=\"https://img.example.com/a.png\" alt=\"a\"><img src='http://img.example.com/b.png'>"
         let blocked = HTMLSanitizer().sanitize(input)

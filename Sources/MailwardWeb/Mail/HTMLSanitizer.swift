@@ -222,6 +222,8 @@ public struct HTMLSanitizer: Sendable {
             case "&": out += "&amp;"
             case "\"" where quotes: out += "&quot;"
             case "'" where quotes: out += "&#39;"
+            // Old Internet Explorer also ended an attribute value at a backtick.
+            case "`" where quotes: out += "&#96;"
             case "\0": continue
             default: out.unicodeScalars.append(scalar)
             }
