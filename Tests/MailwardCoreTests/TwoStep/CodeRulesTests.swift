@@ -113,6 +113,35 @@ import Testing
         try await h.twoStep.startBinding(li, phone: "13300133000", context: other)
     }
 
+    /// Another account asking for binding codes to a number cannot use up its owner's sign-in
+    /// codes (the audit locked an owner out of the webmail for 24 hours so); one account still
+    /// gets at most the number's cap of codes to it a day, whatever their purpose.
+    @Test func othersBindingRequestsLeaveTheOwnersSignInCodes() async throws {
+        let h = Harness { $0.dailyCodesPerNumber = 3 }
+        let owner = try await h.user("zhang@a.test")
+        try await h.bind(owner)
+        let intruder = try await h.user("li@a.test")
+        for _ in 0..<2 {
+            try await h.twoStep.startBinding(intruder, phone: "13800138000", context: h.web)
+            h.clock.advance(by: 61)
+        }
+        // The number's binding codes of the day are used up, by everyone together.
+        await #expect(throws: TwoStepError.self) { _ = try await h.twoStep.startBinding(intruder, phone: "13800138000", context: h.web) }
+        func askForSignInCode() async throws -> Int {
+            let step = try await h.signIn.begin(username: owner.address.description, password: Harness.password, deviceToken: nil,
+                                                oldSessionToken: nil, context: h.web)
+            guard case .secondFactorRequired(let challenge, _) = step else { throw Harness.HarnessError.unexpected("\(step)") }
+            return try await h.signIn.sendCode(challenge: challenge, context: h.web)
+        }
+        // The owner's sign-in codes still go out: two more make three to this number today.
+        for _ in 0..<2 {
+            _ = try await askForSignInCode()
+            h.clock.advance(by: 61)
+        }
+        #expect(h.sms.messages.filter { $0.to == "+8613800138000" }.count == 5)
+        await #expect(throws: TwoStepError.self) { _ = try await askForSignInCode() }
+    }
+
     @Test func providerFailureLeavesNothingHalfIssued() async throws {
         let h = Harness()
         let account = try await h.user()

@@ -2,7 +2,7 @@ import Foundation
 
 /// Sends and checks SMS codes under the rules of A10: 6 digits, 5 minutes, single use, at most
 /// 5 wrong tries, a new code only after 60 s (per sign-in attempt for sign-in codes), daily caps
-/// per number and per account, an hourly cap per client IP. Codes are stored as keyed hashes bound to account, purpose and number.
+/// per number (see ``phoneKey(_:)``) and per account, an hourly cap per client IP. Codes are stored as keyed hashes bound to account, purpose and number.
 ///
 /// A code is stored only after the provider accepted the message, so a provider failure leaves
 /// nothing behind (no stored code, no cooldown, no cap used up).
@@ -43,10 +43,13 @@ public struct SMSCodeIssuer: Sendable {
             if next > now { throw TwoStepError.cooldown(retryAfter: max(1, Int(next.timeIntervalSince(now).rounded(.up)))) }
         }
         let limiter = env.limiter
-        let caps: [(String, Int, TimeInterval)] = [
-            (Self.phoneKey(phone), settings.dailyCodesPerNumber, 86_400),
+        var caps: [(String, Int, TimeInterval)] = [
+            (Self.phoneKey(phone, account: account), settings.dailyCodesPerNumber, 86_400),
             (Self.accountKey(account), settings.dailyCodesPerAccount, 86_400),
         ]
+        if !purpose.goesToTheAccountsOwnNumber {
+            caps.append((Self.phoneKey(phone), settings.dailyCodesPerNumber, 86_400))
+        }
         for (key, limit, window) in caps {
             if let wait = try await limiter.retryAfter(key: key, limit: limit, window: window) {
                 throw TwoStepError.rateLimited(retryAfter: wait)
@@ -112,12 +115,31 @@ public struct SMSCodeIssuer: Sendable {
         "\(account)|\(purpose.rawValue)|\(phone)|\(code)"
     }
 
+    /// The per-number cap is kept in two counts, so that nobody but a number's owner can use up
+    /// the owner's codes. Every code an account has sent to a number counts for that account and
+    /// number (``phoneKey(_:account:)``); codes to a number the account has not proven yet —
+    /// binding, changing to it — also count for the number across all accounts (this key). A
+    /// sign-in or unbinding code goes to the number the account bound, so only the first count
+    /// applies: another account asking for binding codes to that number again and again (the
+    /// audit did, once a minute) used to exhaust the number's day and lock its owner out of the
+    /// webmail for 24 hours; and several mailboxes bound to one phone, as the guide allows, each
+    /// have their own day of codes.
     static func phoneKey(_ phone: PhoneNumber) -> String { "sms:phone:\(phone.e164)" }
+    static func phoneKey(_ phone: PhoneNumber, account: AccountID) -> String { "sms:phone:\(phone.e164):account:\(account)" }
     static func accountKey(_ account: AccountID) -> String { "sms:account:\(account)" }
     static func ipKey(_ ip: String) -> String { "sms:ip:\(ip)" }
 }
 
 extension CodePurpose {
+    /// Sign-in and unbinding codes go to the number the account bound — proven by a code
+    /// before —; binding and enrolment codes to a number being proven.
+    var goesToTheAccountsOwnNumber: Bool {
+        switch self {
+        case .signIn, .unbind: true
+        case .bind, .enroll: false
+        }
+    }
+
     /// The purpose as the SMS port names it (enrollment is a binding for the gateway's template).
     var smsPurpose: SMSCodePurpose {
         switch self {
