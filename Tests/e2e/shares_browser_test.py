@@ -82,6 +82,16 @@ def main():
         for label in ["只读", "代表发送", "代理发送"]:
             assert label in browser.el("share-form").text
         browser.shot("share-form")
+        # On a phone the tip table wraps inside the screen: the page does not scroll sideways.
+        browser.driver.set_window_size(390, 844)
+        fit = browser.driver.execute_script(
+            "var t = document.getElementById('tip-table').getBoundingClientRect();"
+            " return [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
+            " t.right - document.documentElement.clientWidth];")
+        browser.driver.execute_script("document.getElementById('tip-table').scrollIntoView();")
+        browser.shot("share-form-phone")
+        assert fit[0] <= 1 and fit[1] <= 1, f"the tip table is wider than a phone screen: {fit}"
+        browser.driver.set_window_size(1200, 1000)
 
         step = "autocomplete of local users"
         browser.el("share-grantee").send_keys("bo")
