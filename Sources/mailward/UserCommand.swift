@@ -22,6 +22,7 @@ struct UserCommand: AsyncParsableCommand {
                 let runtime = try await global.openRuntime()
                 let account = try await AccountAdministration(runtime.security).addAccount(address, password: pw, displayName: name)
                 print("added user \(account.address)")
+                warnIfGuessable(pw, for: account.address, policy: runtime.accounts.passwordPolicy)
             }
         }
     }
@@ -129,11 +130,12 @@ struct UserCommand: AsyncParsableCommand {
             try await administer {
                 let pw = try password.read()
                 let runtime = try await global.openRuntime()
-                try await runtime.accounts.setPassword(address, to: pw)
+                try await runtime.accounts.setPassword(address, to: pw, setBy: .administrator)
                 // SPEC A13: the old password's sessions, trusted devices and client-specific passwords end.
                 let account = try await runtime.accounts.account(address)
                 try await PasswordChangeService(runtime.security).revokeAfterChange(account.id)
                 print("password changed for \(address.lowercased()); web sessions, trusted devices and client-specific passwords revoked")
+                warnIfGuessable(pw, for: account.address, policy: runtime.accounts.passwordPolicy)
             }
         }
     }
@@ -197,4 +199,11 @@ struct UserCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The administrator set a password the policy would refuse a user (too short, well known, the
+/// account's name): set, and said on standard error so that it is a choice, not an accident.
+func warnIfGuessable(_ password: String, for address: EmailAddress, policy: PasswordPolicy) {
+    guard let weakness = policy.weakness(of: password, for: address) else { return }
+    FileHandle.standardError.write(Data("mailward: warning: weak password for \(address): \(weakness.reason(.en)); users choosing their own are refused such a password\n".utf8))
 }

@@ -29,6 +29,17 @@ import Testing
         #expect(throws: MailwardError.self) { try PasswordPolicy().check(password, for: address) }
     }
 
+    /// The administrator may set a guessable password, never one no client could use.
+    @Test func administratorMaySetGuessablePasswordsOnly() throws {
+        let address = try EmailAddress("zhangsan@demo.test")
+        for guessable in ["short", "password", "12345678", "aaaaaaaaaaaa", "zhangsan-2026!"] {
+            try PasswordPolicy().check(guessable, for: address, setBy: .administrator)
+        }
+        for unusable in ["", "line\nbreak-1234", String(repeating: "x", count: 1025)] {
+            #expect(throws: MailwardError.self) { try PasswordPolicy().check(unusable, for: address, setBy: .administrator) }
+        }
+    }
+
     @Test func reasonablePasswordIsAccepted() throws {
         try PasswordPolicy().check("Tea-Garden-42", for: EmailAddress("zhangsan@demo.test"))
     }

@@ -18,6 +18,16 @@ public struct PasswordPolicy: Sendable {
         case tooFewDistinct
         case containsAccountName
 
+        /// A weakness an administrator may knowingly accept (`mailward user add|passwd` warns and
+        /// sets the password): guessability. Never accepted: an empty password, one a mail client
+        /// could not send (a line break, NUL) and one too long to hash.
+        public var isAdvisory: Bool {
+            switch self {
+            case .tooShort, .wellKnown, .tooFewDistinct, .containsAccountName: true
+            case .empty, .tooLong, .lineBreakOrNUL: false
+            }
+        }
+
         public func reason(_ language: Language) -> String {
             let zh = language == .zhCN
             switch self {
@@ -38,9 +48,19 @@ public struct PasswordPolicy: Sendable {
         "1qaz2wsx", "00000000", "123123123", "password123", "woaini1314", "abcd1234",
     ]
 
-    /// Throws `MailwardError.weakPassword` with the reason, or returns when acceptable.
-    public func check(_ password: String, for address: EmailAddress?) throws {
-        if let weakness = weakness(of: password, for: address) { throw MailwardError.weakPassword(weakness) }
+    /// Throws `MailwardError.weakPassword` with the reason, or returns when acceptable. `setBy`
+    /// `.administrator`: only what is never acceptable throws (see ``Weakness/isAdvisory``).
+    public func check(_ password: String, for address: EmailAddress?, setBy setter: Setter = .user) throws {
+        guard let weakness = weakness(of: password, for: address) else { return }
+        if setter == .administrator && weakness.isAdvisory { return }
+        throw MailwardError.weakPassword(weakness)
+    }
+
+    /// Who chooses the password: the account's user (the whole policy holds) or the
+    /// administrator at the command line (told of a guessable password, not refused — like
+    /// Postfix's and Dovecot's tools, the administrator decides).
+    public enum Setter: Sendable {
+        case user, administrator
     }
 
     /// The first rule `password` breaks, or nil when it is acceptable.

@@ -55,7 +55,8 @@ public struct AccountService: Sendable {
     // MARK: Accounts
 
     @discardableResult
-    public func addAccount(_ rawAddress: String, password: String, displayName: String? = nil) async throws -> Account {
+    public func addAccount(_ rawAddress: String, password: String, displayName: String? = nil,
+                           setBy setter: PasswordPolicy.Setter = .user) async throws -> Account {
         let address = try EmailAddress(rawAddress)
         guard try await store.domain(named: address.domain) != nil else {
             throw MailwardError.unknownDomain(address.domain)
@@ -66,7 +67,7 @@ public struct AccountService: Sendable {
             throw MailwardError.duplicateAccount(address.description)
         }
         let name = try Self.displayName(displayName) ?? address.localPart
-        try passwordPolicy.check(password, for: address)
+        try passwordPolicy.check(password, for: address, setBy: setter)
         let hash = try await hasher.hash(password)
         let account: Account
         do {
@@ -109,9 +110,9 @@ public struct AccountService: Sendable {
         return try await store.accounts(inDomain: domain)
     }
 
-    public func setPassword(_ rawAddress: String, to password: String) async throws {
+    public func setPassword(_ rawAddress: String, to password: String, setBy setter: PasswordPolicy.Setter = .user) async throws {
         var account = try await account(rawAddress)
-        try passwordPolicy.check(password, for: account.address)
+        try passwordPolicy.check(password, for: account.address, setBy: setter)
         account.passwordHash = try await hasher.hash(password)
         try await store.updateAccount(account)
     }

@@ -11,7 +11,7 @@ public struct AccountAdministration: Sendable {
     }
 
     public func addAccount(_ address: String, password: String, displayName: String?, by actor: String = "cli") async throws -> Account {
-        let account = try await env.accounts.addAccount(address, password: password, displayName: displayName)
+        let account = try await env.accounts.addAccount(address, password: password, displayName: displayName, setBy: .administrator)
         await env.audit.record(.accountCreated, account: account.id, door: actor, detail: "account created by the administrator")
         return account
     }
