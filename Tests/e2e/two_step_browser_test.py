@@ -107,6 +107,10 @@ def main():
         browser.click("bind-submit")
         browser.wait_text("two-step-status", "二次验证已开启")
         browser.wait_text("bound-phone", "+86 138****8000")
+        # The guide (一.4): with a bound phone, mail clients need a client-specific password — said
+        # here, with the way to the page that makes one.
+        browser.wait_text("clients-note", "客户端专用密码")
+        assert browser.el("link-client-passwords").get_attribute("href").endswith("/settings/profile/password")
         browser.shot("two-step-on")
 
         step = "sign out, sign in with the code and 设为可信任设备"
