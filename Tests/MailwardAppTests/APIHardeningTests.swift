@@ -242,13 +242,30 @@ import Testing
         try await server.addUser("li@demo.test")
         let web = server.client()
         let credentials = #"{"username":"li@demo.test","password":"Tea-Garden-42"}"#
-        for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "json"] {
+        // What a page on another site can make a browser send: a form's types, or a script's
+        // "simple" request — always with an Origin header.
+        let crossSite = [("Origin", "https://evil.example")]
+        for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "json", nil] {
             for path in ["/api/v1/session", "/api/v1/session/sms", "/api/v1/session/verify", "/api/v1/session/enroll/sms",
                          "/api/v1/session/enroll/confirm"] {
-                expectError(try await web.call(.POST, path, rawBody: credentials, contentType: type), 415, "unsupported_media_type")
+                expectError(try await web.call(.POST, path, rawBody: credentials, contentType: type, extraHeaders: crossSite),
+                            415, "unsupported_media_type")
             }
         }
+        // Without an Origin (not a browser) still no other type than JSON, form and none.
+        for type in ["text/plain", "multipart/form-data; boundary=x", "application/jsonp"] {
+            expectError(try await web.call(.POST, "/api/v1/session", rawBody: credentials, contentType: type), 415, "unsupported_media_type")
+        }
+        // Real form fields from a tool: the type is what is wrong.
+        expectError(try await web.call(.POST, "/api/v1/session", rawBody: "username=li%40demo.test&password=x",
+                                       contentType: "application/x-www-form-urlencoded"), 415, "unsupported_media_type")
         #expect(web.cookie("mw_session") == nil, "no session from a plain form post")
+        // A tool's JSON without the header (curl -d, urllib) and no Origin: read as JSON.
+        for type in ["application/x-www-form-urlencoded", nil] {
+            let tool = server.client()
+            let reply = try await tool.call(.POST, "/api/v1/session", rawBody: credentials, contentType: type)
+            #expect(reply.status == 200 && reply["status"] as? String == "ok", "\(reply.body)")
+        }
         let signedIn = try await web.call(.POST, "/api/v1/session", rawBody: credentials, contentType: "Application/JSON; charset=utf-8")
         #expect(signedIn.status == 200 && signedIn["status"] as? String == "ok")
         // Signed in: the other JSON endpoints refuse other types too (the CSRF token is sent).

@@ -11,6 +11,12 @@ import NIOCore
 /// `text/plain`, `application/x-www-form-urlencoded` or `multipart/form-data`, and a script on
 /// another site cannot send `application/json` without a CORS preflight this server never grants.
 /// `POST /session` (no CSRF token exists before sign-in) relies on it against login CSRF.
+///
+/// One exception, for scripts and tools: a JSON object sent with no `Content-Type` or with
+/// `application/x-www-form-urlencoded` — what `curl -d` and Python's `urllib` send unless told
+/// otherwise — is read as JSON when the request has no `Origin` header. Browsers send `Origin`
+/// with every POST, PATCH and DELETE, from a form or a script, so nothing a page on another site
+/// can make a browser send gets through this way.
 struct JSONBody {
     static let limit = 16 * 1024
     let fields: [String: Any]
@@ -18,7 +24,8 @@ struct JSONBody {
     static func read(_ request: Request, language: Language, allowEmpty: Bool = false, limit: Int = JSONBody.limit) async throws -> JSONBody {
         var request = request
         let declaredJSON = isJSON(request.headers[.contentType])
-        if !declaredJSON && !allowEmpty { throw unsupportedMediaType(language) }
+        let fromTool = !declaredJSON && request.headers[.origin] == nil && isToolDefault(request.headers[.contentType])
+        if !declaredJSON && !fromTool && !allowEmpty { throw unsupportedMediaType(language) }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
@@ -30,11 +37,19 @@ struct JSONBody {
             if allowEmpty { return JSONBody(fields: [:]) }
             throw APIFailure.badRequest(language)
         }
-        guard declaredJSON else { throw unsupportedMediaType(language) }
+        guard declaredJSON || fromTool else { throw unsupportedMediaType(language) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
-            throw APIFailure.badRequest(language)
+            // Undeclared and not JSON (a real form's fields): the type is what is wrong.
+            throw declaredJSON ? APIFailure.badRequest(language) : unsupportedMediaType(language)
         }
         return JSONBody(fields: object)
+    }
+
+    /// No type, or the form type tools send by default (`curl -d`, `urllib`).
+    static func isToolDefault(_ contentType: String?) -> Bool {
+        guard let contentType else { return true }
+        let essence = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return essence.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
     }
 
     /// `application/json`, with or without parameters (`; charset=utf-8`).

@@ -41,7 +41,8 @@ final class APIClient: Sendable {
 
     @discardableResult
     func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil, rawBody: String? = nil,
-              contentType: String = "application/json", sendCSRF: Bool = true) async throws -> Reply {
+              contentType: String? = "application/json", sendCSRF: Bool = true,
+              extraHeaders: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         let (cookies, csrf) = state.withLock { ($0.cookies, $0.csrf) }
@@ -51,11 +52,12 @@ final class APIClient: Sendable {
         if sendCSRF, let csrf { request.headers.add(name: "X-CSRF-Token", value: csrf) }
         request.headers.add(name: "User-Agent", value: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36")
         for header in headers { request.headers.add(name: header.name, value: header.value) }
+        for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
         } else if let rawBody {
-            request.headers.add(name: "Content-Type", value: contentType)
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(string: rawBody))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
