@@ -333,14 +333,17 @@ struct MailRoutes {
         }
     }
 
+    /// `offset` ≥ 0 and `limit` ≥ 1, else 400; a `limit` above ``maxLimit`` asks for "as many as
+    /// you give": it is lowered to it (the answer's `limit` says so), as the page sizes of most
+    /// APIs are.
     static func paging(_ request: Request, _ language: Language) throws -> (Int, Int) {
         let query = request.uri.queryParameters
         let offset = query["offset"].map { Int(String($0)) } ?? 0
         let limit = query["limit"].map { Int(String($0)) } ?? defaultLimit
-        guard let offset, let limit, offset >= 0, limit >= 1, limit <= maxLimit else {
-            throw APIFailure.badRequest(language, language == .en ? "offset ≥ 0 and 1 ≤ limit ≤ \(maxLimit)" : "分页参数无效")
+        guard let offset, let limit, offset >= 0, limit >= 1 else {
+            throw APIFailure.badRequest(language, language == .en ? "offset ≥ 0 and limit ≥ 1" : "分页参数无效")
         }
-        return (offset, limit)
+        return (offset, min(limit, maxLimit))
     }
 
     // MARK: - Sending
