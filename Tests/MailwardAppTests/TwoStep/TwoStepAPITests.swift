@@ -169,6 +169,8 @@ import Testing
         #expect(reply["sent"] as? Bool == true)
         let unbindCode = try #require(server.outbox.lastCode(to: "+447700900123"))
         expectError(try await web.call(.DELETE, "/api/v1/security/two-step", ["code": unbindCode], sendCSRF: false), 403, "csrf_failed")
+        // Neither a code nor the password: an incomplete request, whatever was sent before.
+        expectError(try await web.call(.DELETE, "/api/v1/security/two-step", [String: Any]()), 400, "bad_request")
         reply = try await web.call(.DELETE, "/api/v1/security/two-step", ["code": unbindCode])
         #expect(reply.status == 200)
         #expect(reply["enabled"] as? Bool == false)
