@@ -123,6 +123,20 @@ import Testing
         #expect(try await w.messages(w.office, .sent).count == 1)
     }
 
+    /// Send-as mail is the owner's in every header: its Message-ID names the owner's domain, not
+    /// the grantee's (a colleague of another domain of the server).
+    @Test func sendAsMessageIDNamesTheOwnersDomain() async throws {
+        let w = try await world()
+        try await w.accounts.addDomain("branch.test")
+        let zhao = try await w.accounts.addAccount("zhao@branch.test", password: "Tea-Garden-42", displayName: "赵六")
+        try await w.shares.share(w.office, with: "zhao@branch.test", permission: .sendAs, context: w.context)
+        _ = try await w.submission.send(OutgoingMessage(from: "office@demo.test", to: ["wang@demo.test"], subject: "s", text: "t"), as: zhao)
+        let received = try await w.text(try #require(try await w.messages(w.wang, nil).first))
+        let messageID = try #require(received.split(separator: "\r\n").first { $0.lowercased().hasPrefix("message-id:") })
+        #expect(messageID.hasSuffix("@demo.test>"), "\(messageID)")
+        #expect(!received.contains("branch.test"))
+    }
+
     @Test func readOnlyCannotSendAndNothingMoves() async throws {
         let w = try await world()
         try await w.shares.share(w.office, with: "li@demo.test", permission: .readOnly, context: w.context)

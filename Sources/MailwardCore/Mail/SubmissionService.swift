@@ -191,7 +191,8 @@ public struct SubmissionService: Sendable {
         builder.inReplyTo = message.inReplyTo.flatMap { $0.isEmpty ? nil : $0 }
         builder.references = message.references.isEmpty ? (builder.inReplyTo.map { [$0] } ?? []) : message.references
         builder.attachments = message.attachments
-        builder.messageIDDomain = account.address.domain
+        // The From address's domain (MessageBuilder's default): send-as mail is the owner's in
+        // every header, and must not name the grantee's domain.
         builder.extraHeaders = [HeaderField(name: "User-Agent", value: "Mailward Webmail")]
         var generator = SystemRandomNumberGenerator()
         return builder.build(using: &generator)
