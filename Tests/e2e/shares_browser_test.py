@@ -67,9 +67,13 @@ def main():
         alice_api = server.api_client("alice@demo.test")
         browser = webmail.Browser(server)
 
-        step = "alice opens Settings › 高级功能 › 共享邮箱 and clicks +"
+        step = "alice opens 设置 (bottom left, as the guide's 四 says) › 高级功能 › 共享邮箱 and clicks +"
         sign_in(browser, server, "alice@demo.test")
-        browser.click("nav-settings")
+        settings = browser.el("folder-settings")
+        assert settings.text == "设置", settings.text
+        folders = browser.el("folders").rect
+        assert settings.rect["x"] < folders["x"] + folders["width"] / 2, "设置 sits at the left"
+        browser.click("folder-settings")
         browser.click("link-shares")
         browser.el("shares-page")
         assert not browser.el("share-form").is_displayed()
