@@ -212,6 +212,8 @@ def main():
         browser.type("bind-code", code)
         browser.click("bind-submit")
         browser.wait_text("two-step-message", "手机号已修改")
+        # Changing the phone forgets every trusted device (this one too): the page says so.
+        assert "可信任设备已全部取消" in browser.el("two-step-message").text
         browser.wait_text("bound-phone", "+86 137****7000")
         assert "已绑定手机：" in browser.el("bound").text
         browser.shot("phone-changed")
