@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "POP3Codec", dependencies: ["LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(name: "IMAPCodec", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         // Seeded input mutations for the protocol fuzzers.
-        .target(name: "ProtocolFuzzing", swiftSettings: strict),
+        .target(name: "ProtocolFuzzing", dependencies: ["LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .executableTarget(name: "imap-fuzz", dependencies: ["IMAPCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .target(
             name: "StoreSQLite",

@@ -130,14 +130,7 @@ for iteration in 0..<iterations {
 
     // Dot-stuffing and TOP on a mutated message, fed in pieces.
     let message = mutator.mutate(messages[iteration % messages.count], corpus: messages)
-    var stuffer = DotStuffer()
-    var wire = ByteBuffer()
-    var rest = ByteBuffer(bytes: message)
-    while rest.readableBytes > 0 {
-        let piece = rest.readSlice(length: min(rest.readableBytes, 1 + Int(mutator.random.next() % 16)))!
-        stuffer.stuff(piece, into: &wire)
-    }
-    stuffer.finish(into: &wire)
+    let wire = mutator.dotStuffedInPieces(message)
     guard let body = unstuff(Array(wire.readableBytesView)) else { fatalError("bad stuffing (iteration \(iteration)) for \(message)") }
     if !message.isEmpty, body != FuzzOracles.canonicalCRLF(message) { fatalError("stuffing changed the message (iteration \(iteration)) for \(message)") }
     let top = POP3TopSelection.select(from: ByteBuffer(bytes: message), bodyLines: Int(mutator.random.next() % 4))

@@ -367,13 +367,7 @@ func fuzz(iterations: Int, seed: UInt64) -> [String: Int] {
 
         // 2a. A mutated body, dot-stuffed in pieces, then decoded with a pipelined command behind it.
         let body = mutator.mutate(messages[iteration % messages.count], corpus: messages)
-        var stuffer = DotStuffer()
-        var stuffed = ByteBuffer()
-        var rest = ByteBuffer(bytes: body)
-        while rest.readableBytes > 0 {
-            stuffer.stuff(rest.readSlice(length: min(rest.readableBytes, 1 + Int(mutator.random.next() % 16)))!, into: &stuffed)
-        }
-        stuffer.finish(into: &stuffed)
+        let stuffed = mutator.dotStuffedInPieces(body)
         let tail = Array("QUIT\r\n".utf8)
         let stuffedWire = Array(stuffed.readableBytesView)
         let decoded = decodeDATA(stuffedWire + tail, limit: 1 << 20, withheld: 1 + tail.count, iteration: iteration) {

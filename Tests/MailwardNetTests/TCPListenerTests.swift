@@ -82,11 +82,17 @@ import Testing
             configuration: configuration,
             logger: Logger(label: "test"), onListening: { ports.continuation.yield($0) },
             session: Self.echoSession(tls: tls, idle: idle))
+        try await run(listener, ports: ports.stream, body)
+    }
+
+    /// Runs `listener` in a service group, hands the body its port (the first `ports` tells),
+    /// then shuts it down (again, if the body did).
+    func run(_ listener: TCPListener, ports: AsyncStream<Int>, _ body: @Sendable (Int, ServiceGroup) async throws -> Void) async throws {
         let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            var iterator = ports.stream.makeAsyncIterator()
-            let port = await iterator.next()!
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
             try await body(port, group)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -253,16 +259,11 @@ import Testing
                           pipeline: { _, _, _ in })
             : TCPListener(configuration: configuration, logger: Logger(label: "test"), onListening: listening,
                           session: Self.echoSession(tls: try Self.tlsContext(), idle: .seconds(60)))
-        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.stream.makeAsyncIterator()
-            let port = try #require(await iterator.next())
+        try await run(listener, ports: ports.stream) { port, group in
             let client = try await LineClient.connect(port: port)
             try await Task.sleep(for: .milliseconds(100))  // accepted, waiting for its header
             await group.triggerGracefulShutdown()
             #expect(await client.waitForClose())
-            try await tasks.waitForAll()
         }
     }
 
@@ -282,11 +283,7 @@ import Testing
             let debug = (try? options?.getOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_DEBUG)))) ?? -1
             seen.withLock { $0 = (noDelay, debug) }
         })
-        let group = ServiceGroup(configuration: .init(services: [.init(service: listener)], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.stream.makeAsyncIterator()
-            let port = try #require(await iterator.next())
+        try await run(listener, ports: ports.stream) { port, _ in
             let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: port).get()
             for _ in 0..<200 where seen.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(10)) }
@@ -294,8 +291,6 @@ import Testing
             #expect(options.noDelay != 0)
             #expect(options.debug == 0)
             try? await client.close()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 

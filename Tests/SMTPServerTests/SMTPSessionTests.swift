@@ -26,6 +26,16 @@ import Testing
         }
     }
 
+    /// An MX session after EHLO, MAIL and one local recipient: ready for DATA or BDAT.
+    func inboundWithRecipient() -> SMTPSession {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        _ = command(&s, "MAIL FROM:<a@b.test>")
+        _ = command(&s, "RCPT TO:<bob@example.test>")
+        _ = s.handle(.recipientResolved(.local(3)))
+        return s
+    }
+
     func codes(_ actions: [SMTPSessionAction]) -> [String] {
         actions.compactMap { action in
             switch action {
@@ -228,11 +238,7 @@ import Testing
     }
 
     @Test func chunkingCollectsChunksThenDelivers() {
-        var s = session(.inbound)
-        _ = command(&s, "EHLO c")
-        _ = command(&s, "MAIL FROM:<a@b.test>")
-        _ = command(&s, "RCPT TO:<bob@example.test>")
-        _ = s.handle(.recipientResolved(.local(3)))
+        var s = inboundWithRecipient()
         #expect(command(&s, "BDAT 400") == [])
         #expect(s.inputMode == .chunk(size: 400, last: false, discard: false, first: true))
         #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 400, sawBareLineEnding: false, sawNUL: false)))) == ["250 2.0.0"])
@@ -259,11 +265,7 @@ import Testing
     /// A chunk bigger than any message may be is not read at all: a client declaring terabytes
     /// gets 552 at once and the connection ends.
     @Test func aChunkOverTheWholeLimitIsRefusedUnread() {
-        var s = session(.inbound)
-        _ = command(&s, "EHLO c")
-        _ = command(&s, "MAIL FROM:<a@b.test>")
-        _ = command(&s, "RCPT TO:<bob@example.test>")
-        _ = s.handle(.recipientResolved(.local(3)))
+        var s = inboundWithRecipient()
         #expect(codes(command(&s, "BDAT 99999999999999 LAST")) == ["552 5.3.4", "close"])
         #expect(s.isClosed)
     }
@@ -277,11 +279,7 @@ import Testing
         ("BDAT x", "501 5.5.4"), ("BDAT 10 FIRST", "501 5.5.4"), ("BDAT 5 LAST x", "501 5.5.4"), ("BDAT", "501 5.5.4"),
     ])
     func aBDATLineWhoseChunkCannotBeDelimitedEndsTheSession(_ line: String, _ reply: String) {
-        var s = session(.inbound)
-        _ = command(&s, "EHLO c")
-        _ = command(&s, "MAIL FROM:<a@b.test>")
-        _ = command(&s, "RCPT TO:<bob@example.test>")
-        _ = s.handle(.recipientResolved(.local(3)))
+        var s = inboundWithRecipient()
         #expect(codes(command(&s, line)) == [reply, "close"])
         #expect(s.isClosed)
         // What the client sends as the chunk is never taken for a command.

@@ -189,10 +189,10 @@ public struct HTMLSanitizer: Sendable {
             guard let colon = declaration.firstIndex(of: ":") else { continue }
             let property = String(String.UnicodeScalarView(declaration[..<colon])).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             let value = String(String.UnicodeScalarView(declaration[declaration.index(after: colon)...])).trimmingCharacters(in: .whitespacesAndNewlines)
-            let lower = Array(value.lowercased().unicodeScalars)
+            let lower = value.lowercased().unicodeScalars
             guard allowedCSS.contains(property), !value.isEmpty,
                   !["url", "expression", "javascript", "vbscript", "behavior", "binding", "@import", "image", "var(", "/*"]
-                    .contains(where: { contains(lower, $0) }),
+                    .contains(where: { lower.contains($0.unicodeScalars) }),
                   !value.unicodeScalars.contains(where: { "\\<>\"'{}`".unicodeScalars.contains($0) }) else { continue }
             kept.append("\(property): \(value)")
         }
@@ -229,12 +229,5 @@ public struct HTMLSanitizer: Sendable {
             }
         }
         return out
-    }
-
-    /// Whether `scalars` holds `needle`'s scalars in a row.
-    static func contains(_ scalars: [Unicode.Scalar], _ needle: String) -> Bool {
-        let n = Array(needle.unicodeScalars)
-        guard scalars.count >= n.count else { return false }
-        return (0...(scalars.count - n.count)).contains { start in n.indices.allSatisfy { scalars[start + $0] == n[$0] } }
     }
 }

@@ -1,0 +1,17 @@
+import LineCodec
+import NIOCore
+
+extension ProtocolMutator {
+    /// `message` dot-stuffed and ended as a server sends it (``DotStuffer``), fed to the stuffer
+    /// in random pieces of 1–16 bytes, so that stuffing across piece boundaries is exercised too.
+    public mutating func dotStuffedInPieces(_ message: [UInt8]) -> ByteBuffer {
+        var stuffer = DotStuffer()
+        var wire = ByteBuffer()
+        var rest = ByteBuffer(bytes: message)
+        while rest.readableBytes > 0 {
+            stuffer.stuff(rest.readSlice(length: min(rest.readableBytes, 1 + Int(random.next() % 16)))!, into: &wire)
+        }
+        stuffer.finish(into: &wire)
+        return wire
+    }
+}
