@@ -192,8 +192,24 @@ public actor InMemoryMailStore: MailStore {
     }
 
     public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
-        let mapping = try copy(uids: uids, from: source, to: destination, moving: true)
-        _ = try removeMessages(mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
+        guard let target = mailboxesByID[destination] else { throw MailError.noSuchMailbox("#\(destination)") }
+        guard mailboxesByID[source]?.accountID == target.accountID else {
+            let mapping = try copy(uids: uids, from: source, to: destination, moving: true)
+            _ = try removeMessages(mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
+            return mapping
+        }
+        // Within one account the message itself moves: same id, a new UID in the destination.
+        var mapping: [UIDMapping] = []
+        for var record in messages(mailboxID: source, uids: uids) {
+            let uid = mailboxesByID[destination]!.uidNext
+            mailboxesByID[destination]!.uidNext += 1
+            mapping.append(UIDMapping(source: record.uid, destination: uid))
+            record.mailboxID = destination
+            record.uid = uid
+            record.modSeq = try bumpModSeq(destination)
+            messagesByID[record.id] = record
+        }
+        if !mapping.isEmpty { expungeModSeqs[source] = try bumpModSeq(source) }
         return mapping
     }
 

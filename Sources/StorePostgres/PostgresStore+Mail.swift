@@ -268,10 +268,7 @@ extension PostgresStore: MailStore {
 
     public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
         try await transaction { connection in
-            let mapping = try await Self.copy(connection, logger: self.logger, uids: uids, from: source, to: destination, moving: true)
-            _ = try await Self.remove(connection, logger: self.logger, mailboxID: source, uids: mapping.map(\.source),
-                                      onlyDeleted: false)
-            return mapping
+            try await Self.move(connection, logger: self.logger, uids: uids, from: source, to: destination)
         }
     }
 
@@ -477,12 +474,7 @@ extension PostgresStore: MailStore {
     static func insertCopy(_ connection: PostgresConnection, logger: Logger, mailboxID: MailboxID, accountID: AccountID,
                            flags: MessageFlags, internalDate: Date, size: Int, blobID: BlobID,
                            summary: MessageSummary) async throws -> MessageRecord {
-        guard let allocated = try await connection.rows("""
-            UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = \(mailboxID)
-            RETURNING uid_next - 1 AS uid, highest_modseq
-            """, logger: logger).first else { throw MailError.noSuchMailbox("#\(mailboxID)") }
-        let uid: Int64 = try allocated.get("uid")
-        let modseq: ModSeq = try allocated.get("highest_modseq")
+        let (uid, modseq) = try await allocate(connection, logger: logger, mailboxID: mailboxID)
         let id = try await connection.rows("""
             INSERT INTO messages (mailbox_id, account_id, uid, modseq, flags, seen, deleted, internal_date, size, blob_id)
             VALUES (\(mailboxID), \(accountID), \(uid), \(modseq), \(flags.serialized), \(flags.contains(MessageFlags.seen)),
@@ -491,6 +483,15 @@ extension PostgresStore: MailStore {
             """, logger: logger)[0].get("id", as: Int64.self)
         return MessageRecord(id: id, mailboxID: mailboxID, uid: MessageUID(truncatingIfNeeded: uid), modSeq: modseq, flags: flags,
                              internalDate: internalDate, size: size, blobID: blobID, summary: summary)
+    }
+
+    /// The next UID of a mailbox and the modification sequence of the change that takes it.
+    static func allocate(_ connection: PostgresConnection, logger: Logger, mailboxID: MailboxID) async throws -> (uid: Int64, modSeq: ModSeq) {
+        guard let allocated = try await connection.rows("""
+            UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = \(mailboxID)
+            RETURNING uid_next - 1 AS uid, highest_modseq
+            """, logger: logger).first else { throw MailError.noSuchMailbox("#\(mailboxID)") }
+        return (try allocated.get("uid"), try allocated.get("highest_modseq"))
     }
 
     static func bumpModSeq(_ connection: PostgresConnection, logger: Logger, mailboxID: MailboxID) async throws -> ModSeq {
@@ -522,6 +523,35 @@ extension PostgresStore: MailStore {
         return mapping
     }
 
+    /// Within one account the rows themselves move (a message keeps its id, so the JSON API's id
+    /// for it stays valid; it gets a new UID in the destination, as IMAP MOVE requires); into
+    /// another account a copy is made there, counted against that account's quota, and the
+    /// original removed.
+    static func move(_ connection: PostgresConnection, logger: Logger, uids: [MessageUID], from source: MailboxID,
+                     to destination: MailboxID) async throws -> [UIDMapping] {
+        let owners = try await lockMailboxes(connection, logger: logger, ids: [source, destination])
+        guard owners[source] == owners[destination] else {
+            let mapping = try await copy(connection, logger: logger, uids: uids, from: source, to: destination, moving: true)
+            _ = try await remove(connection, logger: logger, mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
+            return mapping
+        }
+        let moving = try await connection.rows("""
+            SELECT id, uid FROM messages WHERE mailbox_id = \(source) AND uid = ANY(\(uids.map { Int64($0) })) ORDER BY uid
+            """, logger: logger)
+        var mapping: [UIDMapping] = []
+        for row in moving {
+            let id: Int64 = try row.get("id")
+            let oldUID: Int64 = try row.get("uid")
+            let (uid, modseq) = try await allocate(connection, logger: logger, mailboxID: destination)
+            try await connection.execute("""
+                UPDATE messages SET mailbox_id = \(destination), uid = \(uid), modseq = \(modseq) WHERE id = \(id)
+                """, logger: logger)
+            mapping.append(UIDMapping(source: MessageUID(truncatingIfNeeded: oldUID), destination: MessageUID(truncatingIfNeeded: uid)))
+        }
+        if !mapping.isEmpty { try await markExpunged(connection, logger: logger, mailboxID: source) }
+        return mapping
+    }
+
     static func remove(_ connection: PostgresConnection, logger: Logger, mailboxID: MailboxID, uids: [MessageUID]?,
                        onlyDeleted: Bool) async throws -> [MessageUID] {
         try await lockMailboxes(connection, logger: logger, ids: [mailboxID])
@@ -538,14 +568,17 @@ extension PostgresStore: MailStore {
                 """, binds: try bindings(mailboxID)), logger: logger)
                 .map { MessageUID(truncatingIfNeeded: try $0.get("uid", as: Int64.self)) }
         }
-        if !removed.isEmpty {
-            // One update, so other nodes hear one "expunged" (mailbox_changed trigger).
-            try await connection.execute("""
-                UPDATE mailboxes SET highest_modseq = highest_modseq + 1, expunge_modseq = highest_modseq + 1
-                WHERE id = \(mailboxID)
-                """, logger: logger)
-        }
+        if !removed.isEmpty { try await markExpunged(connection, logger: logger, mailboxID: mailboxID) }
         return removed.sorted()
+    }
+
+    /// Messages left the mailbox: one update, so other nodes hear one "expunged"
+    /// (mailbox_changed trigger).
+    static func markExpunged(_ connection: PostgresConnection, logger: Logger, mailboxID: MailboxID) async throws {
+        try await connection.execute("""
+            UPDATE mailboxes SET highest_modseq = highest_modseq + 1, expunge_modseq = highest_modseq + 1
+            WHERE id = \(mailboxID)
+            """, logger: logger)
     }
 
     static func bindings(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {

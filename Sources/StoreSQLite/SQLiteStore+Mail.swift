@@ -282,11 +282,7 @@ extension SQLiteStore: MailStore {
     }
 
     public func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
-        try await write { db in
-            let mapping = try Self.copy(db, uids: uids, from: source, to: destination, moving: true)
-            _ = try Self.remove(db, mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
-            return mapping
-        }
+        try await write { db in try Self.move(db, uids: uids, from: source, to: destination) }
     }
 
     public func removeMessages(mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) async throws -> [MessageUID] {
@@ -551,6 +547,13 @@ extension SQLiteStore: MailStore {
         return modseq
     }
 
+    /// Messages left the mailbox: a new modification sequence that IMAP sessions read as "look
+    /// for expunged UIDs".
+    static func markExpunged(_ db: Database, mailboxID: MailboxID) throws {
+        let modseq = try bumpModSeq(db, mailboxID: mailboxID)
+        try db.cachedStatement(sql: "UPDATE mailboxes SET expunge_modseq = ? WHERE id = ?").execute(arguments: [modseq, mailboxID])
+    }
+
     static func insertRow(_ db: Database, mailboxID: MailboxID, accountID: AccountID, uid: MessageUID, modSeq: ModSeq,
                           flags: MessageFlags, internalDate: Date, size: Int, blobID: BlobID,
                           summary: MessageSummary) throws -> MessageRecord {
@@ -585,6 +588,29 @@ extension SQLiteStore: MailStore {
         return mapping
     }
 
+    /// Within one account the rows themselves move (a message keeps its id, so the JSON API's id
+    /// for it stays valid; it gets a new UID in the destination, as IMAP MOVE requires); into
+    /// another account a copy is made there, counted against that account's quota, and the
+    /// original removed.
+    static func move(_ db: Database, uids: [MessageUID], from source: MailboxID, to destination: MailboxID) throws -> [UIDMapping] {
+        let owners = try owners(db, mailboxIDs: [source, destination])
+        guard let owner = owners[destination] else { throw MailError.noSuchMailbox("#\(destination)") }
+        guard owners[source] == owner else {
+            let mapping = try copy(db, uids: uids, from: source, to: destination, moving: true)
+            _ = try remove(db, mailboxID: source, uids: mapping.map(\.source), onlyDeleted: false)
+            return mapping
+        }
+        var mapping: [UIDMapping] = []
+        for row in try rows(db, mailboxID: source, uids: uids) {
+            let (uid, modseq) = try allocate(db, mailboxID: destination)
+            try db.cachedStatement(sql: "UPDATE messages SET mailbox_id = ?, uid = ?, modseq = ? WHERE id = ?")
+                .execute(arguments: [destination, Int64(uid), modseq, row[0] as Int64])
+            mapping.append(UIDMapping(source: MessageUID(truncatingIfNeeded: row[2] as Int64), destination: uid))
+        }
+        if !mapping.isEmpty { try markExpunged(db, mailboxID: source) }
+        return mapping
+    }
+
     static func remove(_ db: Database, mailboxID: MailboxID, uids: [MessageUID]?, onlyDeleted: Bool) throws -> [MessageUID] {
         var candidates: [Row]
         if let uids {
@@ -599,10 +625,7 @@ extension SQLiteStore: MailStore {
             try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [row["id"] as Int64])
             removed.append(MessageUID(truncatingIfNeeded: row["uid"] as Int64))
         }
-        if !removed.isEmpty {
-            let modseq = try bumpModSeq(db, mailboxID: mailboxID)
-            try db.cachedStatement(sql: "UPDATE mailboxes SET expunge_modseq = ? WHERE id = ?").execute(arguments: [modseq, mailboxID])
-        }
+        if !removed.isEmpty { try markExpunged(db, mailboxID: mailboxID) }
         return removed
     }
 

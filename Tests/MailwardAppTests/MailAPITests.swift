@@ -86,13 +86,16 @@ import Testing
         #expect(try await client.call(.POST, "/api/v1/messages/\(id)/move", ["mailbox_id": folder], sendCSRF: false).status == 403)
         let moved = try await client.call(.POST, "/api/v1/messages/\(id)/move", ["mailbox_id": folder])
         #expect(moved.status == 200 && moved["mailbox_id"] as? String == folder)
-        let movedID = try #require(moved["id"] as? String)
-        #expect(try await client.call(.GET, "/api/v1/messages/\(id)").status == 404)
+        // A message keeps its id when it moves between the account's folders.
+        #expect(moved["id"] as? String == id)
+        let afterMove = try await client.call(.GET, "/api/v1/messages/\(id)")
+        #expect(afterMove.status == 200 && afterMove["mailbox_id"] as? String == folder)
 
-        // Delete goes to Trash; deleting in Trash removes for good; empty Trash.
-        #expect(try await client.call(.DELETE, "/api/v1/messages/\(movedID)", sendCSRF: false).status == 403)
-        #expect(try await client.call(.DELETE, "/api/v1/messages/\(movedID)").status == 204)
+        // Delete goes to Trash (the id still names it there); deleting in Trash removes for good; empty Trash.
+        #expect(try await client.call(.DELETE, "/api/v1/messages/\(id)", sendCSRF: false).status == 403)
+        #expect(try await client.call(.DELETE, "/api/v1/messages/\(id)").status == 204)
         let trash = try await mailbox(client, "Trash")
+        #expect(try await client.call(.GET, "/api/v1/messages/\(id)")["mailbox_id"] as? String == trash)
         let inTrash = try await client.call(.GET, "/api/v1/mailboxes/\(trash)/messages")
         #expect(inTrash["total"] as? Int == 1)
         let emptied = try await client.call(.POST, "/api/v1/mailboxes/\(trash)/empty")

@@ -219,6 +219,46 @@ import Testing
         #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == Int64(b.size) * 2)
     }
 
+    /// A move between an account's folders moves the message itself: its id stays (the JSON
+    /// API's ids outlive a move), with a new UID there and its flags; the source sees it
+    /// expunged. Into another account it is a new message, counted there.
+    @Test(arguments: StoreKind.allCases)
+    func aMoveWithinTheAccountKeepsTheMessage(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let inbox = try await f.inbox(f.alice)
+        let archive = try await f.service.createMailbox(accountID: f.alice.id, name: "Archive")
+        let first = try await f.service.append(MailFixture.message(subject: "first", body: "1"), to: archive.id)
+        let a = try await f.service.append(MailFixture.message(subject: "a", body: "x"), to: inbox.id, flags: [MessageFlags.seen, "$Work"])
+        let b = try await f.service.append(MailFixture.message(subject: "b", body: "y"), to: inbox.id)
+        let before = try #require(try await f.store.mailbox(id: inbox.id)).highestModSeq
+        let usage = try await f.store.quota(accountID: f.alice.id).usedBytes
+
+        #expect(try await f.service.move(uids: [a.uid, 77], from: inbox.id, to: archive.id) == [UIDMapping(source: a.uid, destination: 2)])
+        let moved = try #require(try await f.store.message(id: a.id))
+        #expect(moved.mailboxID == archive.id && moved.uid == 2 && moved.flags == [MessageFlags.seen, "$Work"])
+        #expect(moved.blobID == a.blobID && moved.internalDate == a.internalDate && moved.summary.subject == "a")
+        #expect(try await f.store.messages(mailboxID: archive.id).map(\.id).last == a.id)
+        #expect(try await f.store.messages(mailboxID: inbox.id).map(\.id) == [b.id])
+        // The source reads as expunged since `before`; the destination has the new UID as changed.
+        let changes = try #require(try await f.store.changes(mailboxID: inbox.id, since: before))
+        #expect(changes.uids == [b.uid] && changes.highestModSeq > before)
+        let arrived = try #require(try await f.store.changes(mailboxID: archive.id, since: 0))
+        #expect(arrived.changed.map(\.uid) == [1, 2] && arrived.changed.last?.modSeq == moved.modSeq)
+        #expect(try await f.store.counts(mailboxID: archive.id) == MailboxCounts(messages: 2, unseen: 1, size: Int64(first.size + a.size)))
+        #expect(try await f.store.counts(mailboxID: inbox.id) == MailboxCounts(messages: 1, unseen: 1, size: Int64(b.size)))
+        #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == usage)
+        #expect(try await f.store.mailbox(id: archive.id)?.uidNext == 3)
+
+        // Into Bob's account: a new message there, Alice's is gone.
+        let bobInbox = try await f.inbox(f.bob)
+        #expect(try await f.service.move(uids: [b.uid], from: inbox.id, to: bobInbox.id).count == 1)
+        let arrivedAtBob = try #require(try await f.store.messages(mailboxID: bobInbox.id).first)
+        #expect(arrivedAtBob.id != b.id && arrivedAtBob.blobID == b.blobID)
+        #expect(try await f.store.message(id: b.id) == nil)
+        #expect(try await f.store.quota(accountID: f.bob.id).usedBytes == Int64(b.size))
+        #expect(try await f.store.quota(accountID: f.alice.id).usedBytes == usage - Int64(b.size))
+    }
+
     /// Small bodies live in the store (one commit for body and rows), big ones in the blob store
     /// with their parse cached; either way the bytes and the parse come back whole, and the body
     /// goes when the last copy does.

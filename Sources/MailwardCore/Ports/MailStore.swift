@@ -58,7 +58,9 @@ public protocol MailStore: Sendable {
                      unchangedSince: ModSeq?) async throws -> FlagUpdateResult
     /// Copies messages to another mailbox (new UIDs there, same flags and internal date).
     func copyMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping]
-    /// Copies then removes from the source, atomically.
+    /// Copies then removes from the source, atomically. Between mailboxes of one account the
+    /// message itself moves: it keeps its ``MessageRecord/id`` (and flags, internal date), with
+    /// a new UID in the destination; into another account it is a new message there.
     func moveMessages(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping]
     /// Removes copies: with `onlyDeleted`, only those flagged `\Deleted` (IMAP EXPUNGE);
     /// `uids` nil means all of the mailbox. Returns the UIDs removed.
