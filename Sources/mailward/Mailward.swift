@@ -97,7 +97,8 @@ func describe(_ error: any Error) -> String {
 
 /// Reads a password from `--password` or one line of standard input (`--password-stdin`).
 struct PasswordOptions: ParsableArguments {
-    @Option(name: .long, help: "The password (visible in the process list; prefer --password-stdin).")
+    /// The next argument whatever it looks like: a password may begin with a dash.
+    @Option(name: .long, parsing: .unconditional, help: "The password (visible in the process list; prefer --password-stdin).")
     var password: String?
 
     @Flag(name: .long, help: "Read the password from the first line of standard input.")

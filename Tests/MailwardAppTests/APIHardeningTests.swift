@@ -118,6 +118,10 @@ import Testing
         reply = try await li.call(.GET, "/api/v1/session/verify")
         expectError(reply, 405, "method_not_allowed")
         #expect(reply.headers.first(name: "Allow") == "POST")
+        // `/messages/send` is not a message id: GET is not among its methods.
+        reply = try await li.call(.GET, "/api/v1/messages/send")
+        expectError(reply, 405, "method_not_allowed")
+        #expect(reply.headers.first(name: "Allow") == "POST")
         reply = try await li.call(.DELETE, "/api/v1/nope?lang=en")
         #expect(reply["message"] as? String == "There is no such API endpoint.")
         // Outside the API the router's plain 404 stays.

@@ -25,11 +25,14 @@ import Testing
         #expect(try await mw("user", "list").stdout.contains("zhang.san@example.edu.cn\tdisabled"))
         #expect(try await mw("user", "enable", "zhang.san@example.edu.cn").status == 0)
         #expect(try await mw("user", "passwd", "zhang.san@example.edu.cn", "--password-stdin", stdin: "Another-Secret-9\n").status == 0)
+        // A password may begin with a dash: `--password` takes the next argument whatever it is.
+        let dashed = try await mw("user", "passwd", "li.si@example.edu.cn", "--password", "-Dash-Start-5")
+        #expect(dashed.status == 0 && dashed.stderr.isEmpty, "\(dashed.stderr)")
         #expect(try await mw("user", "remove", "li.si@example.edu.cn").status == 0)
         #expect(try await mw("user", "list", "--domain", "example.edu.cn").stdout == "zhang.san@example.edu.cn\n")
         // The database never holds a password in clear.
         let database = try Data(contentsOf: URL(fileURLWithPath: data + "/mailward.sqlite"))
-        for secret in ["Tea-Garden-42", "Moon-River-77", "Another-Secret-9"] {
+        for secret in ["Tea-Garden-42", "Moon-River-77", "Another-Secret-9", "-Dash-Start-5"] {
             #expect(database.range(of: Data(secret.utf8)) == nil)
         }
     }

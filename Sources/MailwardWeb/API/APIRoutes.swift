@@ -38,12 +38,20 @@ struct APIRouteTable: Sendable {
     }
 
     /// The methods some route answers for `path`, HEAD included wherever GET is (the router
-    /// answers HEAD like GET). Empty when no route has this path.
+    /// answers HEAD like GET). Empty when no route has this path. As in the router, a literal
+    /// segment wins over a `:name` one: `/messages/send` is the send route's path only, not also
+    /// `/messages/:id`'s.
     func methods(for path: String) -> [HTTPRequest.Method] {
         let segments = Self.components(path)
+        let matching = routes.filter { route in
+            route.pattern.count == segments.count && zip(route.pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }
+        func literals(_ pattern: [Substring]) -> [Bool] { pattern.map { !$0.hasPrefix(":") } }
+        guard let best = matching.map({ literals($0.pattern) }).max(by: { $0.lexicographicallyPrecedes($1) { !$0 && $1 } }) else {
+            return []
+        }
         var methods: [HTTPRequest.Method] = []
-        for route in routes where route.pattern.count == segments.count
-            && zip(route.pattern, segments).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) {
+        for route in matching where literals(route.pattern) == best {
             if !methods.contains(route.method) { methods.append(route.method) }
         }
         if methods.contains(.get) { methods.append(.head) }

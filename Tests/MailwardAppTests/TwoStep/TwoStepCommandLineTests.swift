@@ -60,6 +60,9 @@ import Testing
         #expect(show.contains("app passwords: 1"), "client-specific passwords survive a lost phone")
         let audit = try await runtime.store.auditEvents(accountID: account.id, kinds: [.twoStepReset], limit: 5)
         #expect(audit.count == 1 && audit.first?.door == "cli")
+        // The account's own history names the rule in words, not by row number.
+        let rules = try await runtime.store.auditEvents(accountID: account.id, kinds: [.enforcementChanged], limit: 5)
+        #expect(rules.map(\.detail) == ["enforced for this account"])
 
         // A13 from the command line too.
         #expect(try await mw("user", "passwd", "zhang.san@example.edu.cn", "--password", "Moon-River-77").status == 0)

@@ -114,7 +114,7 @@ public struct TwoStepService: Sendable {
     public func enforce(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let added = try await env.store.insertEnforcement(EnforcementRule(scope: scope, createdAt: env.clock.now))
         if added {
-            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(scope)")
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(Self.auditText(scope))")
             try await endSessionsWithoutPhone(try await accounts(in: scope))
         }
         return added
@@ -125,7 +125,7 @@ public struct TwoStepService: Sendable {
     public func relax(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let removed = try await env.store.deleteEnforcement(scope)
         if removed {
-            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "relaxed for \(scope)")
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "relaxed for \(Self.auditText(scope))")
         }
         return removed
     }
@@ -168,5 +168,12 @@ public struct TwoStepService: Sendable {
     static func accountOf(_ scope: EnforcementScope) -> AccountID? {
         if case .account(let id) = scope { return id }
         return nil
+    }
+
+    /// A rule for one account is recorded in that account's own history: "this account" there,
+    /// not its row number.
+    static func auditText(_ scope: EnforcementScope) -> String {
+        if case .account = scope { return "this account" }
+        return scope.description
     }
 }
