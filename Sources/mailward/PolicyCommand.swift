@@ -88,9 +88,5 @@ struct PolicyCommand: AsyncParsableCommand {
 }
 
 func describeScope(_ scope: EnforcementScope, _ options: PolicyCommand.ScopeOptions) -> String {
-    switch scope {
-    case .all: "all accounts"
-    case .domain(let name): "domain \(name)"
-    case .account: "user \(options.user?.lowercased() ?? "")"
-    }
+    scope.description(namingTheAccount: "user \(options.user?.lowercased() ?? "")")
 }

@@ -6,6 +6,9 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Unknown, expired or already used sign-in challenge.
     case invalidChallenge
     case codeMissing
+    /// Unbinding with neither the code nor the password: the request is incomplete (a code may
+    /// well have been sent, so not ``codeMissing``).
+    case proofMissing
     case invalidCode(triesLeft: Int)
     case codeExpired
     case tooManyAttempts
@@ -28,6 +31,7 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCredentials: "invalid_credentials"
         case .invalidChallenge: "invalid_challenge"
         case .codeMissing: "code_missing"
+        case .proofMissing: "bad_request"
         case .invalidCode: "invalid_code"
         case .codeExpired: "code_expired"
         case .tooManyAttempts: "too_many_attempts"
@@ -59,6 +63,7 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCredentials: return zh ? "用户名或密码错误" : "Wrong address or password."
         case .invalidChallenge: return zh ? "登录已过期，请重新登录" : "This sign-in has expired. Please sign in again."
         case .codeMissing: return zh ? "请先获取验证码" : "Please request a code first."
+        case .proofMissing: return zh ? "缺少字段 code（或 password）" : "Field \"code\" (or \"password\") is missing."
         case .invalidCode(let left):
             return zh ? "验证码错误，还可尝试 \(left) 次" : "Wrong code. \(left) tries left."
         case .codeExpired: return zh ? "验证码已过期，请重新获取" : "The code has expired. Please request a new one."

@@ -67,7 +67,7 @@ struct APIFailure: Error {
         case .notFound: status = .notFound
         case .enforced: status = .forbidden
         case .notEnabled, .appPasswordLimit: status = .conflict
-        case .codeMissing, .invalidCode, .codeExpired, .tooManyAttempts, .invalidPhone, .invalidName,
+        case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .invalidPhone, .invalidName,
              .wrongPassword, .weakPassword: status = .badRequest
         }
         var triesLeft: Int?

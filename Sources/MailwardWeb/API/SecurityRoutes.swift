@@ -44,12 +44,6 @@ struct SecurityRoutes {
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: true)
                 let body = try await call.body(allowEmpty: true)
-                // Neither proof sent: the request is incomplete (not "get a code first": one may
-                // have been sent).
-                guard body.optionalString("code") != nil || body.optionalString("password") != nil else {
-                    throw APIFailure.badRequest(call.language, call.language == .en ? "Field \"code\" (or \"password\") is missing."
-                                                    : "缺少字段 code（或 password）")
-                }
                 try await call.security.twoStep.unbind(session.account, code: body.optionalString("code"),
                                                       password: body.optionalString("password"), context: call.client)
                 return Self.status(try await call.security.twoStep.status(session.account)).response()

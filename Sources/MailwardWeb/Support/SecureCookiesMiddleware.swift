@@ -14,7 +14,10 @@ struct SecureCookiesMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        if always || context.viaHTTPS { response.headers = Self.securingCookies(response.headers) }
+        // Most responses set no cookie: their headers are left as they are.
+        if always || context.viaHTTPS, response.headers.contains(where: { $0.name == .setCookie }) {
+            response.headers = Self.securingCookies(response.headers)
+        }
         return response
     }
 

@@ -171,6 +171,7 @@ import Testing
         expectError(try await web.call(.DELETE, "/api/v1/security/two-step", ["code": unbindCode], sendCSRF: false), 403, "csrf_failed")
         // Neither a code nor the password: an incomplete request, whatever was sent before.
         expectError(try await web.call(.DELETE, "/api/v1/security/two-step", [String: Any]()), 400, "bad_request")
+        expectError(try await web.call(.DELETE, "/api/v1/security/two-step", ["code": "", "password": ""]), 400, "bad_request")
         reply = try await web.call(.DELETE, "/api/v1/security/two-step", ["code": unbindCode])
         #expect(reply.status == 200)
         #expect(reply["enabled"] as? Bool == false)

@@ -34,11 +34,15 @@ public enum EnforcementScope: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    public var description: String { description(namingTheAccount: "account #\(value)") }
+
+    /// "all accounts", "domain …", or for one account the words given: the command line names
+    /// it by address, the account's own history as "this account".
+    public func description(namingTheAccount account: @autoclosure () -> String) -> String {
         switch self {
         case .all: "all accounts"
         case .domain(let name): "domain \(name)"
-        case .account(let id): "account #\(id)"
+        case .account: account()
         }
     }
 

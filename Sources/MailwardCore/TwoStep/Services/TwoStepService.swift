@@ -81,7 +81,7 @@ public struct TwoStepService: Sendable {
         } else if let password, !password.isEmpty {
             try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
         } else {
-            throw TwoStepError.codeMissing
+            throw TwoStepError.proofMissing
         }
         _ = try await env.store.deletePhoneBinding(accountID: account.id)
         _ = try await env.store.deleteTrustedDevices(accountID: account.id)
@@ -114,7 +114,7 @@ public struct TwoStepService: Sendable {
     public func enforce(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let added = try await env.store.insertEnforcement(EnforcementRule(scope: scope, createdAt: env.clock.now))
         if added {
-            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(Self.auditText(scope))")
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(scope.description(namingTheAccount: "this account"))")
             try await endSessionsWithoutPhone(try await accounts(in: scope))
         }
         return added
@@ -125,7 +125,7 @@ public struct TwoStepService: Sendable {
     public func relax(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let removed = try await env.store.deleteEnforcement(scope)
         if removed {
-            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "relaxed for \(Self.auditText(scope))")
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "relaxed for \(scope.description(namingTheAccount: "this account"))")
         }
         return removed
     }
@@ -168,12 +168,4 @@ public struct TwoStepService: Sendable {
     static func accountOf(_ scope: EnforcementScope) -> AccountID? {
         if case .account(let id) = scope { return id }
         return nil
-    }
-
-    /// A rule for one account is recorded in that account's own history: "this account" there,
-    /// not its row number.
-    static func auditText(_ scope: EnforcementScope) -> String {
-        if case .account = scope { return "this account" }
-        return scope.description
-    }
-}
+    }}
