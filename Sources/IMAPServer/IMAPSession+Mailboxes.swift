@@ -294,8 +294,8 @@ extension IMAPSession {
         var uids: [UInt32] = []
         for message in command.messages {
             let flags = MessageFlags(message.flags.map(\.description))
-            let record = try await mail.append(Array(message.data.readableBytesView), to: mailbox.id, flags: flags,
-                                               internalDate: message.internalDate.map(MessageMapping.date))
+            let record = try await mail.appendFromClient(Array(message.data.readableBytesView), to: mailbox, flags: flags,
+                                                         internalDate: message.internalDate.map(MessageMapping.date))
             uids.append(record.uid)
         }
         await recordShared(.insert, ownerID: mailbox.accountID, folder: target.wireName, "APPEND \(Self.describe(uids))")

@@ -169,7 +169,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                 client: submission.client, hostname: hostname, queueID: queueID,
                 recipients: transaction.recipients.map(\.address), date: now,
                 smtpUTF8: transaction.parameters.smtpUTF8).utf8)
-            // Blind copies stay blind: recipients never see `Bcc:`; the sender's Sent copy keeps it.
+            // Blind copies stay blind: recipients never see `Bcc:`; the sender's Sent copy names them.
             let outgoing = submission.client.account == nil ? content : HeaderEditor.removingFields(named: "Bcc", in: content)
             let traced = received + outgoing
 
@@ -204,9 +204,10 @@ public struct CoreSMTPBackend: SMTPBackend {
                     id: queueID, sender: transaction.reversePath.address, recipients: remote, raw: traced, createdAt: now))
             }
             if let account = submission.client.account {
-                await saveSentCopy(content, account: account)
+                let filed = SubmissionHeaders.namingBlindRecipients(content, envelope: transaction.recipients.map(\.address))
+                await saveSentCopy(filed, account: account)
                 if let owner = authority.owner {
-                    await saveSentCopy(content, account: owner)
+                    await saveSentCopy(filed, account: owner)
                     await policy.shares?.recordGranteeAction(
                         account, ownerID: owner.id, action: .send, door: .smtp, ip: submission.client.remoteIP,
                         detail: "sent \(queueID) to \(transaction.recipients.count) recipient(s)")

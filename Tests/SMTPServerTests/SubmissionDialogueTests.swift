@@ -187,6 +187,26 @@ import Testing
         #expect(second.components(separatedBy: "\r\nDate:").count == 2)
     }
 
+    /// Clients leave `Bcc:` out of what they submit: the Sent copy names the envelope recipients
+    /// that `To:` and `Cc:` do not (each once, whatever its case), as the webmail's copy does; the
+    /// recipients' copies say nothing of them.
+    @Test func theSentCopyNamesBlindRecipientsTheClientLeftOut() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let client = try await signedIn(server)
+        #expect(try await send(client, to: ["bob@example.test", "Info@Example.test", "alice@example.test", "info@example.test"],
+                               "From: alice@example.test\r\nTo: Bob <BOB@example.test>\r\nSubject: quiet\r\n\r\nhi\r\n").code == 250)
+        let sent = try #require(try await server.messages(of: "alice@example.test", in: "Sent").first)
+        #expect(sent.contains("From: alice@example.test\r\nBcc: Info@example.test, alice@example.test\r\nTo: Bob"))
+        let delivered = try #require(try await server.messages(of: "bob@example.test").first)
+        #expect(!delivered.lowercased().contains("bcc:"))
+        // Everyone in To: or Cc:: no Bcc: at all.
+        #expect(try await send(client, to: ["bob@example.test"],
+                               "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: open\r\n\r\nhi\r\n").code == 250)
+        let open = try #require(try await server.messages(of: "alice@example.test", in: "Sent").first { $0.contains("Subject: open") })
+        #expect(!open.lowercased().contains("bcc:"))
+    }
+
     /// A login ends once the account is disabled: the next MAIL of an open session gets 421 and
     /// the connection closes (as IMAP and POP3 sessions end); a message without `From:` is
     /// refused as such, not as a foreign sender.

@@ -102,4 +102,61 @@ import Testing
         }
         #expect(Set(subjects) == ["Subject: swaks mx", "Subject: swaks submission", "Subject: swaks smtps"])
     }
+
+    /// What Thunderbird, Outlook, iPhone Mail and Foxmail do after sending: APPEND their own copy
+    /// to Sent, where the submission door already filed one. The folder keeps one copy, and the
+    /// client's APPENDUID names it; another message and another folder are stored as usual.
+    static let sendThenFile = #"""
+    import imaplib, re, smtplib, ssl, sys
+    from email.message import EmailMessage
+    port, imap_port, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    m = EmailMessage()
+    m["From"] = "Alice <alice@example.test>"
+    m["To"] = "bob@example.test"
+    m["Bcc"] = "info@example.test"
+    m["Subject"] = "季度报告"
+    m["Message-ID"] = "<q3-report@example.test>"
+    m.set_content("见附件。\n")
+    with smtplib.SMTP("127.0.0.1", port, timeout=20) as s:
+        s.starttls(context=context)
+        s.login("alice@example.test", password)
+        assert s.send_message(m) == {}
+    copy = m.as_bytes().replace(b"\n", b"\r\n")
+    imap = imaplib.IMAP4("127.0.0.1", imap_port)
+    imap.login("alice@example.test", password)
+    typ, data = imap.select("Sent")
+    assert typ == "OK" and data == [b"1"], (typ, data)
+    typ, data = imap.uid("SEARCH", "ALL")
+    filed = data[0].decode()
+    typ, data = imap.append("Sent", r"(\Seen)", None, copy)
+    assert typ == "OK", (typ, data)
+    appended = re.search(rb"APPENDUID \d+ (\d+)", data[0]).group(1).decode()
+    assert appended == filed, (appended, filed)
+    other = copy.replace(b"<q3-report@", b"<q4-report@")
+    assert imap.append("Sent", r"(\Seen)", None, other)[0] == "OK"
+    assert imap.append("Drafts", None, None, copy)[0] == "OK"
+    typ, data = imap.uid("SEARCH", "ALL")
+    assert len(data[0].split()) == 2, data
+    imap.logout()
+    print("sent-copy-ok")
+    """#
+
+    @Test func aClientsOwnSentCopyIsNotStoredTwice() async throws {
+        let python = try #require(which("python3"), "python3 is needed")
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let result = try await run(python, ["-c", Self.sendThenFile, "\(await server.port(.submission))",
+                                            "\(await server.port(.imap))", password])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("sent-copy-ok"))
+        let sent = try await server.messages(of: "alice@example.test", in: "Sent")
+        #expect(sent.count == 2)
+        // The copy kept is the server's, and it names the blind copy smtplib left out of DATA.
+        #expect(sent.filter { $0.contains("q3-report") }.count == 1)
+        #expect(sent.contains { $0.contains("q3-report") && $0.contains("Bcc: info@example.test") && !$0.contains("Received:") })
+        #expect(try await server.messages(of: "alice@example.test", in: "Drafts").count == 1)
+    }
 }

@@ -10,6 +10,7 @@ struct MailFixture {
     let blobs: any BlobStore
     let service: MailService
     let events: MailboxEvents
+    let clock = FixedClock()
     let alice: Account
     let bob: Account
 
@@ -22,7 +23,7 @@ struct MailFixture {
         store = stores.mail
         blobs = stores.blobs
         events = MailboxEvents()
-        service = MailService(store: store, blobs: blobs, events: events, clock: FixedClock(), defaultQuota: quota,
+        service = MailService(store: store, blobs: blobs, events: events, clock: clock, defaultQuota: quota,
                               inlineBodyLimit: inlineBodyLimit,
                               searchIndex: SearchIndexer(store: store, blobs: blobs, timing: indexTiming))
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)

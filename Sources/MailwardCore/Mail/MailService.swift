@@ -148,7 +148,8 @@ public struct MailService: Sendable {
         return try await insert(raw, copies: copies)
     }
 
-    /// Stores one message into one mailbox (IMAP APPEND, saving drafts and sent copies).
+    /// Stores one message into one mailbox (drafts, sent copies; a client's IMAP APPEND goes
+    /// through ``appendFromClient(_:to:flags:internalDate:)``).
     public func append(_ raw: [UInt8], to mailboxID: MailboxID, flags: MessageFlags = [], internalDate: Date? = nil) async throws -> MessageRecord {
         try await insert(raw, copies: [NewMessageCopy(mailboxID: mailboxID, flags: flags, internalDate: internalDate ?? clock.now)])[0]
     }
@@ -157,7 +158,11 @@ public struct MailService: Sendable {
     public func insert(_ raw: [UInt8], copies: [NewMessageCopy]) async throws -> [MessageRecord] {
         guard !copies.isEmpty else { return [] }
         guard !raw.isEmpty else { throw MailError.emptyMessage }
-        let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
+        return try await insert(raw, copies: copies, metadata: try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold))
+    }
+
+    /// ``insert(_:copies:)`` with the parse already made.
+    func insert(_ raw: [UInt8], copies: [NewMessageCopy], metadata: BlobMetadata) async throws -> [MessageRecord] {
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         let records: [MessageRecord]
         do {

@@ -1,0 +1,57 @@
+import Foundation
+
+extension MailService {
+    /// How long after a message lands in Sent a client's own copy of it is taken for the same
+    /// message. Clients file their copy right after the submission door's 250; an hour also
+    /// covers one that sent while offline and synchronises later.
+    public static let sentCopyWindow: TimeInterval = 3600
+
+    /// How many of the Sent folder's newest copies are compared: the message a client just sent
+    /// is among the last few, and the check must stay one small read however big the folder.
+    static let sentCopyCandidates = 20
+
+    /// A mail client's APPEND. Into the Sent folder, a message whose `Message-ID:` is already
+    /// there — among the folder's newest copies, filed within ``sentCopyWindow`` — is not stored
+    /// a second time: the submission door files every sent message in Sent itself (SPEC M2, a
+    /// copy for the sender), and Thunderbird, Outlook, iPhone Mail and Foxmail then APPEND their
+    /// own copy of it, which left every sent message there twice. A client that repeats an APPEND
+    /// whose answer it lost is answered the same way. The copy already there is the answer (its
+    /// UID goes into APPENDUID) and gets the flags the client asked for. Any other folder, a
+    /// message without a `Message-ID:`, or an older copy: stored as usual.
+    public func appendFromClient(_ raw: [UInt8], to mailbox: Mailbox, flags: MessageFlags = [],
+                                 internalDate: Date? = nil) async throws -> MessageRecord {
+        guard !raw.isEmpty else { throw MailError.emptyMessage }
+        let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
+        if Self.isSentFolder(mailbox), let messageID = metadata.summary.messageIDHeader,
+           let existing = try await recentCopy(of: messageID, in: mailbox.id) {
+            return try await adding(flags, to: existing)
+        }
+        let copy = NewMessageCopy(mailboxID: mailbox.id, flags: flags, internalDate: internalDate ?? clock.now)
+        return try await insert(raw, copies: [copy], metadata: metadata)[0]
+    }
+
+    /// Where the submission door files sent mail (``specialMailbox(accountID:_:)``): the folder
+    /// marked `\Sent`, or one that carries Sent's default name.
+    static func isSentFolder(_ mailbox: Mailbox) -> Bool {
+        mailbox.specialUse == .sent || mailbox.name == SpecialUse.sent.defaultName
+    }
+
+    private func recentCopy(of messageID: String, in mailboxID: MailboxID) async throws -> MessageRecord? {
+        // A Message-ID is `<left@right>`; anything else (empty, bare words) names no message.
+        guard messageID.count > 2, messageID.hasPrefix("<"), messageID.hasSuffix(">"), messageID.contains("@") else {
+            return nil
+        }
+        let since = clock.now.addingTimeInterval(-Self.sentCopyWindow)
+        let newest = try await store.messagePage(mailboxID: mailboxID, offset: 0, limit: Self.sentCopyCandidates).records
+        return newest.first {
+            $0.internalDate >= since && !$0.flags.contains(MessageFlags.deleted) && $0.summary.messageIDHeader == messageID
+        }
+    }
+
+    private func adding(_ flags: MessageFlags, to record: MessageRecord) async throws -> MessageRecord {
+        let wanted = record.flags.union(flags)
+        guard wanted != record.flags else { return record }
+        let result = try await updateFlags(mailboxID: record.mailboxID, uids: [record.uid], change: .add(flags))
+        return result.updated.first ?? record
+    }
+}
