@@ -42,22 +42,35 @@ public enum ConfigurationLoader {
                 throw ConfigurationError(key: "", reason: "file not found: \(file)")
             }
             do {
-                providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+                // A file of comments only (or empty, or `---`) holds no mapping, which the file
+                // provider refuses: it sets nothing, as the defaults' documentation reads.
+                if try !holdsNothing(yamlFile: file) {
+                    providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+                }
             } catch {
                 throw ConfigurationError(key: "", reason: "cannot read \(file): \(error)")
             }
         }
         let asked = AskedKeys()
         var configuration = try parse(ConfigReader(providers: providers), asked: asked)
+        configuration.unknownKeys = unknownVariables(in: environment, known: asked.all)
         if let file, let text = try? String(contentsOfFile: file, encoding: .utf8) {
             let keys = fileKeys(inYAML: text, known: asked.all)
             if let key = keys.notOneValue.first {
                 throw ConfigurationError(key: key, reason: "expected one value, not a YAML list or mapping"
                                                    + " (several values are written as one text, separated by commas)")
             }
-            configuration.unknownKeys = keys.unknown
+            configuration.unknownKeys = keys.unknown + configuration.unknownKeys
         }
         return configuration
+    }
+
+    /// Whether a YAML file holds no value at all: nothing, comments, or empty documents.
+    static func holdsNothing(yamlFile file: String) throws -> Bool {
+        guard let node = try Yams.compose(yaml: try String(contentsOfFile: file, encoding: .utf8)) else { return true }
+        // `---` alone is one document holding a null scalar.
+        if case .scalar(let scalar) = node { return ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
+        return false
     }
 
     /// What the reader would pass over without a word, leaving defaults in force, dotted and
@@ -88,6 +101,18 @@ public enum ConfigurationLoader {
         return try await load(file: url.path, environment: environment)
     }
 
+    /// `MAILWARD_…` variables no setting reads (`MAILWARD_HTTP_PROT`): like a misspelled key in
+    /// the file, they would leave a default in force without a word. The data folder's variable
+    /// (read by the command line) and the test suite's own (`MAILWARD_TEST_…`, `MAILWARD_BIN`)
+    /// are not settings.
+    static func unknownVariables(in environment: [String: String], known: Set<String>) -> [String] {
+        let settings = Set(known.map { environmentPrefix + $0.uppercased().map { $0 == "." || $0 == "-" ? "_" : $0 } })
+        let others: Set<String> = ["MAILWARD_DATA", "MAILWARD_BIN"]
+        return environment.keys.filter {
+            $0.hasPrefix(environmentPrefix) && !settings.contains($0) && !others.contains($0) && !$0.hasPrefix("MAILWARD_TEST_")
+        }.sorted().map { "\($0) (environment variable)" }
+    }
+
     static func strippedEnvironment(_ environment: [String: String]) -> [String: String] {
         var result: [String: String] = [:]
         for (key, value) in environment where key.hasPrefix(environmentPrefix) {
@@ -109,6 +134,9 @@ public enum ConfigurationLoader {
         c.http.maxConnections = try values.int("http.max-connections", c.http.maxConnections, range: 1...1_000_000)
         c.http.maxConnectionsPerIP = try values.int("http.max-connections-per-ip", c.http.maxConnectionsPerIP,
                                                     range: 1...1_000_000)
+        // A small total alone (a test machine's) lowers the per-address default with it; only a
+        // per-address limit someone wrote above the total is a contradiction.
+        if values.raw("http.max-connections-per-ip") == nil { c.http.maxConnectionsPerIP = min(c.http.maxConnectionsPerIP, c.http.maxConnections) }
         if c.http.maxConnectionsPerIP > c.http.maxConnections {
             throw ConfigurationError(key: "http.max-connections-per-ip", reason: "cannot be larger than http.max-connections")
         }
@@ -133,6 +161,7 @@ public enum ConfigurationLoader {
         c.connections.maxPerIP = try values.int("connections.max-per-ip", c.connections.maxPerIP, range: 1...1_000_000)
         c.connections.proxyProtocolNetworks = try values.networks("connections.proxy-protocol-networks",
                                                                   c.connections.proxyProtocolNetworks)
+        if values.raw("connections.max-per-ip") == nil { c.connections.maxPerIP = min(c.connections.maxPerIP, c.connections.max) }
         if c.connections.maxPerIP > c.connections.max {
             throw ConfigurationError(key: "connections.max-per-ip", reason: "cannot be larger than connections.max")
         }
@@ -305,6 +334,7 @@ struct Values {
     func string(_ key: String, _ fallback: String) throws -> String { raw(key) ?? fallback }
 
     func int(_ key: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        asked.insert(key, range: range)
         guard let text = raw(key) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(key: key, reason: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got `\(text)`")
@@ -459,8 +489,14 @@ public enum ByteSize {
 /// Every key the settings read (see ``ConfigurationLoader/fileKeys(inYAML:known:)``).
 final class AskedKeys: Sendable {
     private let keys = Mutex(Set<String>())
+    private let allowed = Mutex([String: ClosedRange<Int>]())
 
     func insert(_ key: String) { keys.withLock { _ = $0.insert(key) } }
 
+    /// A whole-number key and the values it takes (the documentation must say them).
+    func insert(_ key: String, range: ClosedRange<Int>) { allowed.withLock { $0[key] = range } }
+
     var all: Set<String> { keys.withLock { $0 } }
+
+    var ranges: [String: ClosedRange<Int>] { allowed.withLock { $0 } }
 }

@@ -55,6 +55,15 @@ import Testing
         let asked = AskedKeys()
         _ = try ConfigurationLoader.parse(ConfigReader(providers: [InMemoryProvider(values: [:])]), asked: asked)
         #expect(asked.all.subtracting(documented).sorted() == [])
+        // One table: a blank line between rows would end it, and Markdown shows the rest as text.
+        let rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let tableRows = rows.indices.filter { rows[$0].hasPrefix("| `") }
+        #expect(tableRows.count == (tableRows.last ?? 0) - (tableRows.first ?? 0) + 1, "the key table is interrupted")
+        // Every whole-number key's row says the values it takes, as the loader checks them.
+        for (key, range) in asked.ranges.sorted(by: { $0.key < $1.key }) {
+            let row = rows.first { $0.hasPrefix("| `") && $0.dropFirst(2).prefix { $0 != "|" }.contains("`\(key)`") } ?? ""
+            #expect(row.contains("\(range.lowerBound)–\(range.upperBound)"), "\(key): the documentation should say \(range.lowerBound)–\(range.upperBound)")
+        }
         let example = try #require(text.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
         #expect(try await ConfigurationLoader.load(yaml: example).unknownKeys == [])
     }
@@ -125,7 +134,7 @@ import Testing
         ("connections:\n  max-per-ip: 0\n", "connections.max-per-ip"),
         ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
         ("http:\n  max-connections: 0\n", "http.max-connections"),
-        ("http:\n  max-connections: 50\n", "http.max-connections-per-ip"),
+        ("http:\n  max-connections: 50\n  max-connections-per-ip: 60\n", "http.max-connections-per-ip"),
         ("smtp:\n  postmaster: nobody\n", "smtp.postmaster"),
         ("smtp:\n  postmaster: a@b@c\n", "smtp.postmaster"),
         ("http:\n  trusted-proxies: 10.0.0.0/33\n", "http.trusted-proxies"),
@@ -165,6 +174,35 @@ import Testing
             yaml: "http:\n  max-connections: 20000\n", environment: ["MAILWARD_HTTP_MAX_CONNECTIONS_PER_IP": "500"])
         #expect(c.http.maxConnections == 20000)
         #expect(c.http.maxConnectionsPerIP == 500)
+    }
+
+    /// A file of comments only sets nothing (it was refused: "Top level YAML value is not a
+    /// mapping"); a misspelled `MAILWARD_…` variable is named like a misspelled key, while every
+    /// setting's own variable, the data folder's and the tests' are not.
+    @Test func anEmptyFileAndMisspelledVariables() async throws {
+        for text in ["", "# hostname: mail.example.edu.cn\n", "---\n", "---\n# nothing yet\n"] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-\(UUID().uuidString).yaml").path
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let c = try await ConfigurationLoader.load(file: file, environment: ["MAILWARD_HTTP_PORT": "18080"])
+            #expect(c.http.port == 18080 && c.smtp.port == MailwardConfiguration().smtp.port && c.unknownKeys.isEmpty)
+        }
+        let c = try await ConfigurationLoader.load(file: nil, environment: [
+            "MAILWARD_HTTP_PROT": "1", "MAILWARD_http_port": "2", "MAILWARD_SMS_ALIYUN_ACCESS_KEY_SECRET": "s",
+            "MAILWARD_TWO_STEP_CODE_LIFETIME": "120", "MAILWARD_DATA": "/tmp/x", "MAILWARD_TEST_STORE": "postgres", "PATH": "/bin",
+        ])
+        #expect(c.unknownKeys == ["MAILWARD_HTTP_PROT (environment variable)", "MAILWARD_http_port (environment variable)"])
+        #expect(c.twoStep.codeLifetime == 120)
+    }
+
+    /// Setting only a total below the per-address default lowers that default with it; a
+    /// per-address limit written above the total is still refused, naming its key.
+    @Test func aSmallTotalLowersThePerAddressDefault() async throws {
+        let c = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_CONNECTIONS_MAX": "10", "MAILWARD_HTTP_MAX_CONNECTIONS": "5"])
+        #expect(c.connections.maxPerIP == 10 && c.http.maxConnectionsPerIP == 5)
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ConfigurationLoader.load(file: nil, environment: ["MAILWARD_CONNECTIONS_MAX": "10", "MAILWARD_CONNECTIONS_MAX_PER_IP": "11"])
+        }
     }
 
     @Test func missingFileIsAnError() async {

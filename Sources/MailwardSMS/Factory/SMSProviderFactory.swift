@@ -32,34 +32,34 @@ public enum SMSProviderFactory {
             )
         case .webhook:
             guard let settings = config.webhook else { throw missing("webhook") }
-            try requireHTTP(settings.url, "webhook url")
-            try require(!settings.secret.isEmpty, "webhook secret is empty")
+            try requireHTTP(settings.url, "sms.webhook-url")
+            try require(!settings.secret.isEmpty, "sms.webhook-secret is empty")
             sender = WebhookSMSSender(url: settings.url, secret: settings.secret, httpClient: httpClient, timeout: timeout)
         case .aliyun:
             guard let settings = config.aliyun else { throw missing("aliyun") }
             try requireHTTP(settings.endpoint, "aliyun endpoint")
-            try require(!settings.accessKeyID.isEmpty, "aliyun access key ID is empty")
-            try require(!settings.accessKeySecret.isEmpty, "aliyun access key secret is empty")
-            try require(!settings.signName.isEmpty, "aliyun sign name is empty")
-            try require(!settings.templates.defaultTemplate.isEmpty, "aliyun default template code is empty")
+            try require(!settings.accessKeyID.isEmpty, "sms.aliyun.access-key-id is empty")
+            try require(!settings.accessKeySecret.isEmpty, "sms.aliyun.access-key-secret is empty")
+            try require(!settings.signName.isEmpty, "sms.aliyun.sign-name is empty")
+            try require(!settings.templates.defaultTemplate.isEmpty, "sms.aliyun.template (the default TemplateCode) is empty")
             sender = AliyunSMSSender(settings: settings, httpClient: httpClient, timeout: timeout)
         case .tencent:
             guard let settings = config.tencent else { throw missing("tencent") }
             try requireHTTP(settings.endpoint, "tencent endpoint")
-            try require(!settings.secretID.isEmpty, "tencent secret ID is empty")
-            try require(!settings.secretKey.isEmpty, "tencent secret key is empty")
-            try require(!settings.smsSdkAppID.isEmpty, "tencent SmsSdkAppId is empty")
-            try require(!settings.templates.defaultTemplate.isEmpty, "tencent default template ID is empty")
-            try require(!settings.region.isEmpty, "tencent region is empty")
+            try require(!settings.secretID.isEmpty, "sms.tencent.secret-id is empty")
+            try require(!settings.secretKey.isEmpty, "sms.tencent.secret-key is empty")
+            try require(!settings.smsSdkAppID.isEmpty, "sms.tencent.sdk-app-id (SmsSdkAppId) is empty")
+            try require(!settings.templates.defaultTemplate.isEmpty, "sms.tencent.template (the default template ID) is empty")
+            try require(!settings.region.isEmpty, "sms.tencent.region is empty")
             sender = TencentSMSSender(settings: settings, httpClient: httpClient, timeout: timeout)
         case .twilio:
             guard let settings = config.twilio else { throw missing("twilio") }
             try requireHTTP(settings.apiBaseURL, "twilio API URL")
-            try require(!settings.accountSID.isEmpty, "twilio account SID is empty")
-            try require(!settings.authToken.isEmpty, "twilio auth token is empty")
+            try require(!settings.accountSID.isEmpty, "sms.twilio.account-sid is empty")
+            try require(!settings.authToken.isEmpty, "sms.twilio.auth-token is empty")
             try require(
                 !(settings.from ?? "").isEmpty || !(settings.messagingServiceSID ?? "").isEmpty,
-                "twilio needs a From number or a MessagingServiceSid"
+                "twilio needs sms.twilio.from (a From number) or sms.twilio.messaging-service-sid"
             )
             sender = TwilioSMSSender(settings: settings, httpClient: httpClient, timeout: timeout)
         }

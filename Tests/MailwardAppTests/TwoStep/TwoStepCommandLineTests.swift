@@ -98,7 +98,7 @@ import Testing
         ]) { $1 })
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot use the SMS provider"), "\(result.stderr)")
-        #expect(result.stderr.contains("aliyun access key secret is empty"), "\(result.stderr)")
+        #expect(result.stderr.contains("sms.aliyun.access-key-secret is empty"), "\(result.stderr)")
     }
 
     /// A12 for the administrator: `user audit` shows an account's security events, the
