@@ -37,16 +37,19 @@ public enum ConfigurationLoader {
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(environmentVariables: strippedEnvironment(environment))
         ]
+        var text: String?
         if let file {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw ConfigurationError(key: "", reason: "file not found: \(file)")
             }
             do {
+                let contents = try String(contentsOfFile: file, encoding: .utf8)
                 // A file of comments only (or empty, or `---`) holds no mapping, which the file
                 // provider refuses: it sets nothing, as the defaults' documentation reads.
-                if try !holdsNothing(yamlFile: file) {
+                if try !holdsNothing(yaml: contents) {
                     providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
                 }
+                text = contents
             } catch {
                 throw ConfigurationError(key: "", reason: "cannot read \(file): \(error)")
             }
@@ -54,7 +57,7 @@ public enum ConfigurationLoader {
         let asked = AskedKeys()
         var configuration = try parse(ConfigReader(providers: providers), asked: asked)
         configuration.unknownKeys = unknownVariables(in: environment, known: asked.all)
-        if let file, let text = try? String(contentsOfFile: file, encoding: .utf8) {
+        if let text {
             let keys = fileKeys(inYAML: text, known: asked.all)
             if let key = keys.notOneValue.first {
                 throw ConfigurationError(key: key, reason: "expected one value, not a YAML list or mapping"
@@ -65,9 +68,9 @@ public enum ConfigurationLoader {
         return configuration
     }
 
-    /// Whether a YAML file holds no value at all: nothing, comments, or empty documents.
-    static func holdsNothing(yamlFile file: String) throws -> Bool {
-        guard let node = try Yams.compose(yaml: try String(contentsOfFile: file, encoding: .utf8)) else { return true }
+    /// Whether YAML text holds no value at all: nothing, comments, or an empty document.
+    static func holdsNothing(yaml text: String) throws -> Bool {
+        guard let node = try Yams.compose(yaml: text) else { return true }
         // `---` alone is one document holding a null scalar.
         if case .scalar(let scalar) = node { return ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
         return false

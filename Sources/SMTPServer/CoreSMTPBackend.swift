@@ -204,7 +204,8 @@ public struct CoreSMTPBackend: SMTPBackend {
                     id: queueID, sender: transaction.reversePath.address, recipients: remote, raw: traced, createdAt: now))
             }
             if let account = submission.client.account {
-                let filed = SubmissionHeaders.namingBlindRecipients(content, envelope: transaction.recipients.map(\.address))
+                let blind = SubmissionService.blindRecipients(of: content, envelope: transaction.recipients.map(\.address))
+                let filed = SubmissionService.withBcc(blind, content)
                 await saveSentCopy(filed, account: account)
                 if let owner = authority.owner {
                     await saveSentCopy(filed, account: owner)

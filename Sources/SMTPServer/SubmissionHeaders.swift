@@ -13,18 +13,6 @@ public enum SubmissionHeaders {
         ], in: raw)
     }
 
-    /// The sender's Sent copy with its blind recipients named, as the webmail files it: clients
-    /// leave `Bcc:` out of what they submit (RFC 5322 §3.6.3 allows it; smtplib, Thunderbird and
-    /// Outlook do), so the envelope recipients that `To:` and `Cc:` do not name were the blind
-    /// copies, and only the sender's copy may say so. A message that has a `Bcc:` keeps its own.
-    public static func namingBlindRecipients(_ raw: [UInt8], envelope recipients: [String]) -> [UInt8] {
-        guard !HeaderEditor.hasField(named: "Bcc", in: raw) else { return raw }
-        let fields = MIMEParser.headerFields(raw)
-        var listed = Set((fields.all(named: "To") + fields.all(named: "Cc")).flatMap(AddressParser.parse).map { $0.address.lowercased() })
-        let blind = recipients.filter { listed.insert($0.lowercased()).inserted }.map { MailAddress(address: $0) }
-        return blind.isEmpty ? raw : HeaderEditor.settingAddressField("Bcc", to: blind, in: raw)
-    }
-
     /// 32 random hex digits: unique without saying anything about the sender or the time.
     static func uniquePart() -> String {
         var generator = SystemRandomNumberGenerator()

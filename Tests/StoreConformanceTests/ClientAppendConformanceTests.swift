@@ -71,4 +71,21 @@ import Testing
         #expect(try await f.store.messages(mailboxID: bobSent.id).count == 1)
         #expect(try await f.store.messages(mailboxID: sent.id).count == 4)
     }
+
+    /// The folder that counts is the one the server files sent mail in: with `\Sent` on a folder
+    /// renamed "Sent Items", a plain folder called "Sent" is any folder.
+    @Test(arguments: StoreKind.allCases)
+    func onlyTheFolderSentMailIsFiledInCounts(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let marked = try await f.service.specialMailbox(accountID: f.alice.id, .sent)
+        try await f.service.renameMailbox(marked, to: "Sent Items")
+        let plain = try await f.service.createMailbox(accountID: f.alice.id, name: "Sent")
+        let sentItems = try #require(try await f.store.mailbox(accountID: f.alice.id, name: "Sent Items"))
+        #expect(try await f.service.specialMailbox(accountID: f.alice.id, .sent).id == sentItems.id)
+        let first = try await f.service.appendFromClient(Self.sent("<twice@demo.test>"), to: plain)
+        let second = try await f.service.appendFromClient(Self.sent("<twice@demo.test>"), to: plain)
+        #expect(first.uid != second.uid)
+        let filed = try await f.service.append(Self.sent("<twice@demo.test>"), to: sentItems.id)
+        #expect(try await f.service.appendFromClient(Self.sent("<twice@demo.test>"), to: sentItems).uid == filed.uid)
+    }
 }

@@ -10,7 +10,8 @@ extension MailService {
     /// is among the last few, and the check must stay one small read however big the folder.
     static let sentCopyCandidates = 20
 
-    /// A mail client's APPEND. Into the Sent folder, a message whose `Message-ID:` is already
+    /// A mail client's APPEND. Into the Sent folder (where ``specialMailbox(accountID:_:)`` files
+    /// sent mail), a message whose `Message-ID:` is already
     /// there — among the folder's newest copies, filed within ``sentCopyWindow`` — is not stored
     /// a second time: the submission door files every sent message in Sent itself (SPEC M2, a
     /// copy for the sender), and Thunderbird, Outlook, iPhone Mail and Foxmail then APPEND their
@@ -22,7 +23,8 @@ extension MailService {
                                  internalDate: Date? = nil) async throws -> MessageRecord {
         guard !raw.isEmpty else { throw MailError.emptyMessage }
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
-        if Self.isSentFolder(mailbox), let messageID = metadata.summary.messageIDHeader,
+        if let messageID = metadata.summary.messageIDHeader, Self.namesAMessage(messageID),
+           try await existingSpecialMailbox(accountID: mailbox.accountID, .sent)?.id == mailbox.id,
            let existing = try await recentCopy(of: messageID, in: mailbox.id) {
             return try await adding(flags, to: existing)
         }
@@ -30,17 +32,12 @@ extension MailService {
         return try await insert(raw, copies: [copy], metadata: metadata)[0]
     }
 
-    /// Where the submission door files sent mail (``specialMailbox(accountID:_:)``): the folder
-    /// marked `\Sent`, or one that carries Sent's default name.
-    static func isSentFolder(_ mailbox: Mailbox) -> Bool {
-        mailbox.specialUse == .sent || mailbox.name == SpecialUse.sent.defaultName
+    /// A Message-ID is `<left@right>`; anything else (empty, bare words) names no message.
+    static func namesAMessage(_ messageID: String) -> Bool {
+        messageID.count > 2 && messageID.hasPrefix("<") && messageID.hasSuffix(">") && messageID.contains("@")
     }
 
     private func recentCopy(of messageID: String, in mailboxID: MailboxID) async throws -> MessageRecord? {
-        // A Message-ID is `<left@right>`; anything else (empty, bare words) names no message.
-        guard messageID.count > 2, messageID.hasPrefix("<"), messageID.hasSuffix(">"), messageID.contains("@") else {
-            return nil
-        }
         let since = clock.now.addingTimeInterval(-Self.sentCopyWindow)
         let newest = try await store.messagePage(mailboxID: mailboxID, offset: 0, limit: Self.sentCopyCandidates).records
         return newest.first {

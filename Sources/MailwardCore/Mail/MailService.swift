@@ -71,8 +71,7 @@ public struct MailService: Sendable {
     /// deleted it: a Sent copy or a draft must never be dropped because its folder is gone. A
     /// plain folder already carrying the default name is used as it is.
     public func specialMailbox(accountID: AccountID, _ use: SpecialUse) async throws -> Mailbox {
-        if let found = try await mailbox(accountID: accountID, specialUse: use) { return found }
-        if let named = try await store.mailbox(accountID: accountID, name: use.defaultName) { return named }
+        if let found = try await existingSpecialMailbox(accountID: accountID, use) { return found }
         do {
             let created = try await store.createMailbox(accountID: accountID, name: use.defaultName, specialUse: use, createdAt: clock.now)
             try await store.setSubscribed(accountID: accountID, name: use.defaultName, true)
@@ -82,6 +81,13 @@ public struct MailService: Sendable {
             guard let named = try await store.mailbox(accountID: accountID, name: use.defaultName) else { throw MailError.noSuchMailbox(use.defaultName) }
             return named
         }
+    }
+
+    /// Where ``specialMailbox(accountID:_:)`` files, if that folder exists: the folder marked
+    /// with `use`, else one that carries its default name.
+    public func existingSpecialMailbox(accountID: AccountID, _ use: SpecialUse) async throws -> Mailbox? {
+        let folders = try await store.mailboxes(accountID: accountID)
+        return folders.first { $0.specialUse == use } ?? folders.first { $0.name == use.defaultName }
     }
 
     public func mailbox(accountID: AccountID, specialUse: SpecialUse) async throws -> Mailbox? {

@@ -169,8 +169,21 @@ public struct SubmissionService: Sendable {
     }
 
     /// `raw` with a `Bcc:` field, for the sender's own copies (Sent, Drafts) only.
-    static func withBcc(_ bcc: [MailAddress], _ raw: [UInt8]) -> [UInt8] {
+    /// The sender's Sent copy: `raw` naming the blind copies in a `Bcc:` (only the sender's copy
+    /// may; the recipients' never do).
+    public static func withBcc(_ bcc: [MailAddress], _ raw: [UInt8]) -> [UInt8] {
         bcc.isEmpty ? raw : HeaderEditor.settingAddressField("Bcc", to: bcc, in: raw)
+    }
+
+    /// The blind copies of a message a mail client submitted: clients leave `Bcc:` out of what
+    /// they submit (RFC 5322 §3.6.3 allows it; smtplib, Thunderbird and Outlook do), so they are
+    /// the envelope recipients that `To:` and `Cc:` do not name, each once. None when the
+    /// message has a `Bcc:` of its own (it is the Sent copy's already).
+    public static func blindRecipients(of raw: [UInt8], envelope recipients: [String]) -> [MailAddress] {
+        guard !HeaderEditor.hasField(named: "Bcc", in: raw) else { return [] }
+        let fields = MIMEParser.headerFields(raw)
+        var listed = Set((fields.all(named: "To") + fields.all(named: "Cc")).flatMap(AddressParser.parse).map { $0.address.lowercased() })
+        return recipients.filter { listed.insert($0.lowercased()).inserted }.map { MailAddress(address: $0) }
     }
 
     static func ownAddress(_ account: Account) -> MailAddress {
