@@ -5,7 +5,8 @@ message over LMTP to a private Dovecot LMTP storing into a Maildir, and (c) `smt
 accepts and discards. For (a) and (b) the clock stops only when every message is durably in the
 mailbox (IMAP STATUS for Mailward, files in the Maildir for Dovecot), so Postfix's queue is
 inside the measurement just as Mailward's store is. Each target gets fresh servers and folders
-every round. Prints messages/s, the ratios, and a Markdown row for docs/benchmarks.md."""
+every round. Prints messages/s, the ratios, and a Markdown row for docs/benchmarks.md. On request
+(`--only …,floor`) also (d) nio-sink-floor: smtp-sink's answers from a bare SwiftNIO server."""
 import argparse
 import datetime
 import os
@@ -117,24 +118,44 @@ def run_postfix_dovecot(args, work):
 
 
 def run_sink(args, work):
+    # smtp-sink's own rule when started as root: it drops to an ordinary user.
+    user = ["-u", "nobody"] if os.getuid() == 0 else []
+    return discarding_run(args, "smtp-sink", lambda port: ["smtp-sink"] + user + [f"127.0.0.1:{port}", "1024"])
+
+
+FLOOR_PACKAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nio-sink-floor")
+
+
+def run_floor(args, work):
+    """The framework's floor: a bare SwiftNIO server answering like smtp-sink (its own package,
+    built here on first use), with as many event loops as Mailward has by default."""
+    subprocess.run(["swift", "build", "-c", "release", "--package-path", FLOOR_PACKAGE],
+                   check=True, stdout=subprocess.DEVNULL)
+    binary = os.path.join(FLOOR_PACKAGE, ".build", "release", "nio-sink-floor")
+    return discarding_run(args, "nio-sink-floor", lambda port: [binary, str(port)])
+
+
+def discarding_run(args, name, command_for_port):
+    """One smtp-source run against a server that throws the messages away, with its CPU."""
     port = bench_servers.free_port()
-    command = ["smtp-sink"]
-    if os.getuid() == 0:
-        command += ["-u", "nobody"]  # smtp-sink's own rule when started as root
-    sink = subprocess.Popen(command + [f"127.0.0.1:{port}", "1024"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command_for_port(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        bench_servers.wait_for_port(port, "smtp-sink")
+        bench_servers.wait_for_port(port, name)
+        cpu_before = cpu_seconds(server.pid)
         _, sent = smtp_source(args, port)
-        return {"seconds": sent, "sent": sent, "stored": 0, "note": "accepts and discards"}
+        cpu = cpu_seconds(server.pid) - cpu_before
+        return {"seconds": sent, "sent": sent, "stored": 0,
+                "note": f"accepts and discards; server CPU {1000 * cpu / args.messages:.2f} ms/msg"}
     finally:
-        sink.terminate()
-        sink.wait()
+        server.terminate()
+        server.wait()
 
 
 TARGETS = [("mailward", "Mailward MX door (durable, 250 after fsync)", run_mailward),
            ("postfix", "Postfix → Dovecot LMTP → Maildir (until stored)", run_postfix_dovecot),
-           ("sink", "smtp-sink (no storage)", run_sink)]
+           ("sink", "smtp-sink (no storage)", run_sink),
+           # Not in the default run: what SwiftNIO alone costs on this machine (docs/benchmarks.md).
+           ("floor", "nio-sink-floor (bare SwiftNIO, no storage)", run_floor)]
 
 
 def main():
@@ -177,6 +198,8 @@ def main():
         print(f"Mailward / Postfix→Dovecot-LMTP: {best['mailward']['rate'] / best['postfix']['rate']:.2f}× (target ≥ 2×)")
     if "mailward" in best and "sink" in best:
         print(f"Mailward / smtp-sink:            {best['mailward']['rate'] / best['sink']['rate']:.2f}× (target ≥ 0.5×)")
+    if "floor" in best and "sink" in best:
+        print(f"nio-sink-floor / smtp-sink:      {best['floor']['rate'] / best['sink']['rate']:.2f}×")
     print()
     print("| date | build | messages | sessions | Mailward | Postfix→Dovecot | smtp-sink | M/P | M/sink | load |")
     print("|---|---|---|---|---|---|---|---|---|---|")
