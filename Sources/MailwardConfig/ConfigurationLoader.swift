@@ -131,8 +131,8 @@ public enum ConfigurationLoader {
         c.listenAddress = try values.ipAddress("listen", c.listenAddress)
         c.http.port = try values.port("http.port", c.http.port)
         c.http.secureCookies = try values.bool("http.secure-cookies", c.http.secureCookies)
-        c.http.requestTimeout = try values.int("http.request-timeout", c.http.requestTimeout, range: 1...3600)
-        c.http.sendTimeout = try values.int("http.send-timeout", c.http.sendTimeout, range: 1...3600)
+        c.http.requestTimeout = try values.seconds("http.request-timeout", c.http.requestTimeout, range: 1...3600)
+        c.http.sendTimeout = try values.seconds("http.send-timeout", c.http.sendTimeout, range: 1...3600)
         c.http.trustedProxies = try values.networks("http.trusted-proxies", c.http.trustedProxies)
         c.http.maxConnections = try values.int("http.max-connections", c.http.maxConnections, range: 1...1_000_000)
         c.http.maxConnectionsPerIP = try values.int("http.max-connections-per-ip", c.http.maxConnectionsPerIP,
@@ -148,8 +148,8 @@ public enum ConfigurationLoader {
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)
         c.smtp.maxMessageSize = try values.size("smtp.max-message-size", c.smtp.maxMessageSize, minimum: 1024)
         c.smtp.maxRecipients = try values.int("smtp.max-recipients", c.smtp.maxRecipients, range: 1...100_000)
-        c.smtp.commandTimeout = try values.int("smtp.command-timeout", c.smtp.commandTimeout, range: 1...3600)
-        c.smtp.dataTimeout = try values.int("smtp.data-timeout", c.smtp.dataTimeout, range: 1...3600)
+        c.smtp.commandTimeout = try values.seconds("smtp.command-timeout", c.smtp.commandTimeout, range: 1...3600)
+        c.smtp.dataTimeout = try values.seconds("smtp.data-timeout", c.smtp.dataTimeout, range: 1...3600)
         c.smtp.postmaster = try values.string("smtp.postmaster", c.smtp.postmaster).trimmingCharacters(in: .whitespaces)
         let postmasterParts = c.smtp.postmaster.split(separator: "@", omittingEmptySubsequences: false)
         if !c.smtp.postmaster.isEmpty && (postmasterParts.count != 2 || postmasterParts.contains { $0.isEmpty }
@@ -184,8 +184,8 @@ public enum ConfigurationLoader {
             throw ConfigurationError(key: "storage.postgres-url", reason: "expected postgres://user:password@host:5432/database")
         }
         c.storage.postgresConnectionWait = try values.duration("storage.postgres-connection-wait", c.storage.postgresConnectionWait)
-        c.http.sessionIdleTimeout = try values.int("http.session-idle-timeout", c.http.sessionIdleTimeout, range: 60...86_400)
-        c.http.sessionAbsoluteTimeout = try values.int("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
+        c.http.sessionIdleTimeout = try values.seconds("http.session-idle-timeout", c.http.sessionIdleTimeout, range: 60...86_400)
+        c.http.sessionAbsoluteTimeout = try values.seconds("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
                                                        range: 300...(30 * 86_400))
         try parseTwoStep(values, into: &c)
         try parseDelivery(values, &c.delivery)
@@ -201,7 +201,7 @@ public enum ConfigurationLoader {
             throw ConfigurationError(key: "filters.rspamd-url", reason: "expected http://host:port of rspamd's normal worker")
         }
         c.filters.onError = try values.choice("filters.on-error", c.filters.onError, ["defer", "accept"])
-        c.filters.timeout = try values.int("filters.timeout", c.filters.timeout, range: 1...600)
+        c.filters.timeout = try values.seconds("filters.timeout", c.filters.timeout, range: 1...600)
         c.filters.authentication = try values.choice("filters.authentication", c.filters.authentication, ["off", "report", "enforce"])
         if let text = values.raw("dns.servers") {
             c.dns.servers = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { server in
@@ -217,13 +217,13 @@ public enum ConfigurationLoader {
     }
 
     static func parseTwoStep(_ values: Values, into c: inout MailwardConfiguration) throws {
-        c.twoStep.codeLifetime = try values.int("two-step.code-lifetime", c.twoStep.codeLifetime, range: 60...3600)
+        c.twoStep.codeLifetime = try values.seconds("two-step.code-lifetime", c.twoStep.codeLifetime, range: 60...3600)
         c.twoStep.codeMaxAttempts = try values.int("two-step.code-max-attempts", c.twoStep.codeMaxAttempts, range: 1...20)
-        c.twoStep.codeResendInterval = try values.int("two-step.code-resend-interval", c.twoStep.codeResendInterval, range: 10...3600)
+        c.twoStep.codeResendInterval = try values.seconds("two-step.code-resend-interval", c.twoStep.codeResendInterval, range: 10...3600)
         c.twoStep.dailyCodesPerNumber = try values.int("two-step.daily-codes-per-number", c.twoStep.dailyCodesPerNumber, range: 1...1000)
         c.twoStep.dailyCodesPerAccount = try values.int("two-step.daily-codes-per-account", c.twoStep.dailyCodesPerAccount, range: 1...1000)
         c.twoStep.hourlyCodesPerIP = try values.int("two-step.hourly-codes-per-ip", c.twoStep.hourlyCodesPerIP, range: 1...100_000)
-        c.twoStep.challengeLifetime = try values.int("two-step.challenge-lifetime", c.twoStep.challengeLifetime, range: 60...3600)
+        c.twoStep.challengeLifetime = try values.seconds("two-step.challenge-lifetime", c.twoStep.challengeLifetime, range: 60...3600)
         c.twoStep.trustedDeviceDays = try values.int("two-step.trusted-device-days", c.twoStep.trustedDeviceDays, range: 1...365)
         c.twoStep.systemName = try values.string("two-step.system-name", c.twoStep.systemName)
         if c.twoStep.systemName.isEmpty || c.twoStep.systemName.count > 40 {
@@ -231,7 +231,7 @@ public enum ConfigurationLoader {
         }
         c.signIn.failuresPerAccount = try values.int("sign-in.failures-per-account", c.signIn.failuresPerAccount, range: 1...10_000)
         c.signIn.failuresPerIP = try values.int("sign-in.failures-per-ip", c.signIn.failuresPerIP, range: 1...1_000_000)
-        c.signIn.failureWindow = try values.int("sign-in.failure-window", c.signIn.failureWindow, range: 10...86_400)
+        c.signIn.failureWindow = try values.seconds("sign-in.failure-window", c.signIn.failureWindow, range: 10...86_400)
         c.sms.provider = try values.choice("sms.provider", c.sms.provider, ["outbox", "webhook", "aliyun", "tencent", "twilio"])
         let a = "sms.aliyun."
         c.sms.aliyun.accessKeyID = try values.string(a + "access-key-id", c.sms.aliyun.accessKeyID)
@@ -258,7 +258,7 @@ public enum ConfigurationLoader {
         c.sms.twilio.messagingServiceSID = try values.string(w + "messaging-service-sid", c.sms.twilio.messagingServiceSID)
         c.sms.webhookURL = try values.string("sms.webhook-url", c.sms.webhookURL)
         c.sms.webhookSecret = try values.string("sms.webhook-secret", c.sms.webhookSecret)
-        c.sms.timeout = try values.int("sms.timeout", c.sms.timeout, range: 1...300)
+        c.sms.timeout = try values.seconds("sms.timeout", c.sms.timeout, range: 1...300)
         if c.sms.provider == "webhook" {
             guard let url = URL(string: c.sms.webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
                 throw ConfigurationError(key: "sms.webhook-url", reason: "expected an http(s) URL for the webhook provider")
@@ -343,6 +343,18 @@ struct Values {
             throw ConfigurationError(key: key, reason: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got `\(text)`")
         }
         return value
+    }
+
+    /// A whole number of seconds in `range`, written bare (`300`) or with a unit as the duration
+    /// keys take it (`300s`, `5m`, `1h`, `1d`).
+    func seconds(_ key: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        asked.insert(key, range: range)
+        guard let text = raw(key) else { return fallback }
+        guard let value = DurationText.seconds(of: text), let whole = Int(exactly: value), range.contains(whole) else {
+            throw ConfigurationError(key: key, reason: "expected whole seconds in \(range.lowerBound)...\(range.upperBound) "
+                                     + "(such as `\(range.lowerBound)` or, with a unit, `5m`), got `\(text)`")
+        }
+        return whole
     }
 
     /// 0 asks the system for any free port (tests).

@@ -249,6 +249,25 @@ import Testing
         }
     }
 
+    /// Keys in seconds take a unit as the duration keys do (`5m` where `300` was the only way),
+    /// but only whole seconds within their range.
+    @Test func secondsKeysTakeUnits() async throws {
+        let c = try await ConfigurationLoader.load(
+            yaml: "smtp:\n  command-timeout: 5m\n  data-timeout: 90s\nhttp:\n  session-absolute-timeout: 1d\n",
+            environment: ["MAILWARD_SIGN_IN_FAILURE_WINDOW": "1h", "MAILWARD_TWO_STEP_CODE_LIFETIME": "600"])
+        #expect(c.smtp.commandTimeout == 300)
+        #expect(c.smtp.dataTimeout == 90)
+        #expect(c.http.sessionAbsoluteTimeout == 86_400)
+        #expect(c.signIn.failureWindow == 3600)
+        #expect(c.twoStep.codeLifetime == 600)
+        for (variable, value) in [("MAILWARD_SMTP_COMMAND_TIMEOUT", "1.5s"), ("MAILWARD_SMTP_COMMAND_TIMEOUT", "2h"),
+                                  ("MAILWARD_SMS_TIMEOUT", "soon"), ("MAILWARD_TWO_STEP_CODE_LIFETIME", "30s")] {
+            await #expect(throws: ConfigurationError.self, "\(variable)=\(value)") {
+                _ = try await ConfigurationLoader.load(file: nil, environment: [variable: value])
+            }
+        }
+    }
+
     /// Sizes for people (the CLI's quota line) read back as what they say.
     @Test func byteSizesFormatAndParseBack() {
         #expect(ByteSize.format(0) == "0 bytes" && ByteSize.format(512) == "512 bytes")
