@@ -186,7 +186,7 @@ public enum ConfigurationLoader {
         c.storage.postgresConnectionWait = try values.duration("storage.postgres-connection-wait", c.storage.postgresConnectionWait)
         c.http.sessionIdleTimeout = try values.seconds("http.session-idle-timeout", c.http.sessionIdleTimeout, range: 60...86_400)
         c.http.sessionAbsoluteTimeout = try values.seconds("http.session-absolute-timeout", c.http.sessionAbsoluteTimeout,
-                                                       range: 300...(30 * 86_400))
+                                                           range: 300...(30 * 86_400))
         try parseTwoStep(values, into: &c)
         try parseDelivery(values, &c.delivery)
         c.filters.clamd = try values.string("filters.clamd", c.filters.clamd).trimmingCharacters(in: .whitespaces)
