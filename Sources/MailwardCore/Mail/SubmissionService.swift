@@ -168,9 +168,8 @@ public struct SubmissionService: Sendable {
         return (MailAddress(displayName: name, address: address.description), authority)
     }
 
-    /// `raw` with a `Bcc:` field, for the sender's own copies (Sent, Drafts) only.
-    /// The sender's Sent copy: `raw` naming the blind copies in a `Bcc:` (only the sender's copy
-    /// may; the recipients' never do).
+    /// `raw` naming the blind copies in a `Bcc:`, for the sender's own copies (Sent, Drafts)
+    /// only: the recipients' copies never carry one.
     public static func withBcc(_ bcc: [MailAddress], _ raw: [UInt8]) -> [UInt8] {
         bcc.isEmpty ? raw : HeaderEditor.settingAddressField("Bcc", to: bcc, in: raw)
     }

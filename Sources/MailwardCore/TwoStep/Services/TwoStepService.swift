@@ -168,4 +168,5 @@ public struct TwoStepService: Sendable {
     static func accountOf(_ scope: EnforcementScope) -> AccountID? {
         if case .account(let id) = scope { return id }
         return nil
-    }}
+    }
+}
