@@ -65,7 +65,7 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         let from = headers.first(named: "From").map(AddressParser.parse) ?? []
         // Without search text the builder is full from the start: only the preview's parts are decoded.
         var search = SearchTextBuilder(limit: withSearchText ? Self.searchTextLimit : 0)
-        if searchHeaders { Self.appendHeaderText(headers, subject: subject, to: &search) }
+        if searchHeaders && withSearchText { Self.appendHeaderText(headers, subject: subject, to: &search) }
         var firstPlain: String?
         var firstHTML: String?
         var hasAttachments = false

@@ -22,7 +22,7 @@ public enum TraceHeaders {
     /// The client's address as RFC 5321 §4.4's TCP-info writes it: `[192.0.2.1]`, `[IPv6:2001:db8::1]`.
     static func addressLiteral(_ ip: String) -> String {
         let clean = sanitized(ip)
-        return clean.contains(":") ? "[IPv6:\(clean)]" : "[\(clean)]"
+        return clean.utf8.contains(UInt8(ascii: ":")) ? "[IPv6:\(clean)]" : "[\(clean)]"
     }
 
     /// `Return-Path: <sender>` (`<>` for the null reverse-path).
@@ -33,7 +33,11 @@ public enum TraceHeaders {
     /// Client-supplied text (EHLO argument, addresses) cannot break out of the header: control
     /// characters become spaces, and `(`/`)` cannot unbalance the comment.
     static func sanitized(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+        // Usually there is nothing to replace: the text itself, not a copy built scalar by scalar.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }) else {
+            return text
+        }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar.value < 0x20 || scalar.value == 0x7F || scalar == "(" || scalar == ")" ? " " : scalar
         }))
     }

@@ -35,6 +35,12 @@ import Testing
         #expect(throws: MailwardError.self) { try DomainName.normalize(input) }
     }
 
+    /// The byte scan that picks the fast path agrees with `String.contains`, overlapping starts included.
+    @Test(arguments: ["", "x", "xn-", "xn--", "xxn--a", "xn-xn--", "xnxn--", "a.xn-.b", "mail.xn--fiqs8s", "ab--cd", "-xn--"])
+    func findsTheACEPrefixAnywhere(_ name: String) {
+        #expect(DomainName.containsACEPrefix(name) == name.contains(DomainName.acePrefix))
+    }
+
     @Test func asciiFormIsTheALabelSpelling() throws {
         #expect(try DomainName.ascii("测试.cn") == "xn--0zwm56d.cn")
         #expect(try DomainName.ascii("xn--0zwm56d.CN") == "xn--0zwm56d.cn")

@@ -15,12 +15,30 @@ import Foundation
 public enum DomainName {
     /// The ACE prefix of an IDNA A-label (RFC 5890 §2.3.2.1).
     static let acePrefix = "xn--"
+    private static let acePrefixBytes = Array(acePrefix.utf8)
+
+    /// `name.contains(acePrefix)`, on the bytes: String's `contains` of a string goes through
+    /// Foundation, and this runs for every recipient. (No proper prefix of "xn--" is also a
+    /// suffix of it, so a mismatch restarts the match at the current byte.)
+    static func containsACEPrefix(_ name: String) -> Bool {
+        let prefix = acePrefixBytes
+        var matched = 0
+        for byte in name.utf8 {
+            if byte == prefix[matched] {
+                matched += 1
+                if matched == prefix.count { return true }
+            } else {
+                matched = byte == prefix[0] ? 1 : 0
+            }
+        }
+        return false
+    }
 
     public static func normalize(_ raw: String) throws -> String {
         var name = EmailAddress.trimmingBlanks(raw).lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         guard !name.isEmpty else { throw MailwardError.invalidDomain(raw) }
-        if name.utf8.allSatisfy({ $0 < 0x80 }) && !name.contains(acePrefix) {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) && !containsACEPrefix(name) {
             // The usual case, on every SMTP command and lookup: nothing to decode, nothing to copy.
             guard name.utf8.count <= 253,
                   name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ $0.utf8.count <= 63 && isValidLabel($0) })

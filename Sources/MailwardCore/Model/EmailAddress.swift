@@ -36,11 +36,21 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     /// RFC 5322 dot-atom (plus UTF-8 letters, RFC 6531), at most 64 octets.
     static func isValidLocalPart(_ local: String) -> Bool {
         guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."),
-              !local.contains("..") else { return false }
+              !Self.hasDoubleDot(local) else { return false }
         return local.unicodeScalars.allSatisfy { scalar in
             if scalar.value > 0x7F { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
             return isASCIILetterOrDigit(scalar) || localPartSpecials.contains(UInt8(scalar.value))
         }
+    }
+
+    /// `local.contains("..")` on the bytes (String's `contains` of a string goes through Foundation).
+    private static func hasDoubleDot(_ local: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in local.utf8 {
+            if byte == UInt8(ascii: "."), previous == byte { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// `trimmingCharacters(in: .whitespaces)`, without Foundation's cost when there is nothing
