@@ -11,9 +11,17 @@ public struct DataFolder: Sendable, Equatable {
     public var smsOutboxPath: String { path + "/sms-outbox.jsonl" }
     public var serverKeyPath: String { path + "/server.key" }
 
+    /// The folder at `rawPath` (made absolute), whether or not it exists; nothing is created.
+    public static func located(_ rawPath: String) -> DataFolder {
+        DataFolder(path: URL(fileURLWithPath: rawPath).standardizedFileURL.path)
+    }
+
+    /// Whether something (a folder, or a file in its way) exists at the path.
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
     /// Creates the folder (mode 0700: it holds hashes and keys) when missing.
     public static func prepare(_ rawPath: String) throws -> DataFolder {
-        let absolute = URL(fileURLWithPath: rawPath).standardizedFileURL.path
+        let absolute = located(rawPath).path
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {

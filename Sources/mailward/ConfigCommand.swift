@@ -19,7 +19,13 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                let (folder, configuration) = try await global.loadConfiguration()
+                // A data folder that does not exist is not made here (a mistyped `--data` would
+                // leave an empty one behind): the check runs on a scratch folder, as `serve` would
+                // on the folder it creates, and says so.
+                let requested = DataFolder.located(global.data)
+                let scratch = requested.exists ? nil : try Self.scratchFolder()
+                defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+                let (folder, configuration) = try await Runtime.configuration(dataPath: scratch ?? global.data, configFile: global.config)
                 // Only what goes wrong, not the start-up lines of the parts it builds.
                 var log = configuration.log
                 log.level = "error"
@@ -27,11 +33,22 @@ struct ConfigCommand: AsyncParsableCommand {
                 let runtime = try await Runtime.make(folder: folder, configuration: configuration)
                 try runtime.prepareSMS()
                 let server = try MailwardServer(runtime: runtime)
-                for line in Self.summary(folder: folder, configuration: configuration, explicitFile: global.config) { print(line) }
-                let warnings = await server.startWarnings()
+                for line in Self.summary(folder: requested, configuration: configuration, explicitFile: global.config) { print(line) }
+                var warnings = await server.startWarnings()
+                if scratch != nil {
+                    warnings.insert("the data folder \(requested.path) does not exist: `serve` creates it on first start "
+                                    + "(a mistyped --data or MAILWARD_DATA?)", at: 0)
+                }
                 for warning in warnings { print("warning: \(warning)") }
                 print(warnings.isEmpty ? "configuration OK" : "configuration OK, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
             }
+        }
+
+        /// An empty private folder in the system's temporary folder.
+        static func scratchFolder() throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-check-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return path
         }
 
         static func summary(folder: DataFolder, configuration c: MailwardConfiguration, explicitFile: String?) -> [String] {

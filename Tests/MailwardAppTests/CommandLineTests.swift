@@ -185,6 +185,19 @@ import Testing
         #expect(check.stderr.isEmpty, "no start-up log lines: \(check.stderr)")
     }
 
+    /// A mistyped `--data` is named, not made: the check leaves nothing behind.
+    @Test func aMissingDataFolderIsNamedAndNotCreated() async throws {
+        let data = try temporaryFolder() + "/mailwrad"
+        let check = try await runMailward(["config", "check", "--data", data],
+                                          environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("data folder: \(data)\n"))
+        #expect(check.stdout.contains("store: SQLite \(data)/mailward.sqlite"))
+        #expect(check.stdout.contains("warning: the data folder \(data) does not exist: `serve` creates it on first start"))
+        #expect(check.stdout.hasSuffix("configuration OK, 1 warning\n"), "\(check.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: data))
+    }
+
     @Test(arguments: [
         (["MAILWARD_SMS_PROVIDER": "aliyun"], "cannot use the SMS provider"),
         (["MAILWARD_TLS_CERTIFICATE": "/nonexistent/cert.pem", "MAILWARD_TLS_KEY": "/nonexistent/key.pem"],
