@@ -108,12 +108,12 @@ public final class DeliveryWorker: Service, Sendable {
                     total += claimed.count
                     if !claimed.isEmpty { continue }
                 }
-                if let stopping {
+                if stopping != nil {
                     if stopped && running == 0 { return total }
                     // With every slot busy only a finished delivery can make room.
                     if !stopped && !waiting && running < settings.concurrency {
                         waiting = true
-                        group.addTask { await self.waitForWork(stop: stopping); return false }
+                        group.addTask { await self.waitForWork(); return false }
                     }
                 } else if running == 0 {
                     return total
@@ -126,13 +126,14 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Returns when mail is queued, the next retry falls due, the poll interval has passed (the
-    /// queue may be shared with other nodes) or `stop` says so.
-    private func waitForWork(stop: @Sendable () -> Bool) async {
+    /// queue may be shared with other nodes), or the server stops (graceful shutdown or cancellation).
+    private func waitForWork() async {
         var wait = settings.pollInterval
         if let next = try? await store.nextAttemptDate() {
             wait = min(wait, max(0.05, next.timeIntervalSince(clock.now)))
         }
-        await queue.wakeUp.wait(seconds: wait, stop: stop)
+        let duration = Duration.seconds(wait)
+        await cancelWhenGracefulShutdown { await self.queue.wakeUp.wait(for: duration) }
     }
 
     // MARK: One message
