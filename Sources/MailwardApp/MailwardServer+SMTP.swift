@@ -31,10 +31,13 @@ extension MailwardServer {
         ]
         return doors.map { door, name, port, mode, implicitTLS in
             let sessionSettings = settings(mode)
+            var listenerSettings = listenerConfiguration(
+                name: name, port: port, implicitTLS: implicitTLS ? tlsContext : nil,
+                overLimitReply: "421 4.7.0 \(configuration.hostname) Error: too many connections\r\n")
+            // Message text comes in reads of 8 KiB and more (one or two for a 10 KB message).
+            listenerSettings.minimumReadSize = 8_192
             let listener = TCPListener(
-                configuration: listenerConfiguration(
-                    name: name, port: port, implicitTLS: implicitTLS ? tlsContext : nil,
-                    overLimitReply: "421 4.7.0 \(configuration.hostname) Error: too many connections\r\n"),
+                configuration: listenerSettings,
                 logger: logger,
                 onListening: { bound in await self.reportListening(door, bound) },
                 pipeline: { channel, info, activity in

@@ -294,6 +294,29 @@ import Testing
         }
     }
 
+    /// A door that receives messages reads into buffers of at least `minimumReadSize`; the
+    /// others keep NIO's adaptive default (2 KiB at first).
+    @Test(arguments: [(Int?.none, 2_048), (8_192, 8_192)])
+    func readsStartAtTheConfiguredSize(minimum: Int?, expected: Int) async throws {
+        let seen = Mutex<Int?>(nil)
+        let ports = AsyncStream<Int>.makeStream()
+        var configuration = TCPListener.Configuration(name: "probe", host: "127.0.0.1", port: 0, overLimitReply: "BUSY\r\n",
+                                                      shutdownGrace: .seconds(1))
+        configuration.minimumReadSize = minimum
+        let listener = TCPListener(configuration: configuration, logger: Logger(label: "test"),
+                                   onListening: { ports.continuation.yield($0) }, pipeline: { channel, _, _ in
+            let allocator = try channel.syncOptions?.getOption(ChannelOptions.recvAllocator)
+            seen.withLock { $0 = allocator?.nextBufferSize() ?? -1 }
+        })
+        try await run(listener, ports: ports.stream) { port, _ in
+            let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            for _ in 0..<200 where seen.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(seen.withLock { $0 } == expected)
+            try? await client.close()
+        }
+    }
+
     /// The certificate in service is checked for its end date (said at start and after a
     /// reload), and unusable files are named: which one, and why.
     @Test func serverCertificateWarnsAndNamesBadFiles() throws {
