@@ -16,6 +16,23 @@ import Testing
         #expect(try await f.store.messages(mailboxID: inbox.id).isEmpty)
     }
 
+    /// Delivery remembers each account's INBOX; when that folder went away behind its back
+    /// (here removed in the store itself, as another process removing the account would), the
+    /// next delivery looks again instead of failing: into the INBOX made afresh.
+    @Test(arguments: StoreKind.allCases)
+    func deliveryLooksForINBOXAgainWhenTheRememberedOneIsGone(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let first = try await f.inbox(f.alice)
+        _ = try await f.service.deliver(MailFixture.message(subject: "one", body: "1"), to: [f.alice.id])
+        try await f.store.deleteMailbox(id: first.id)
+        let records = try await f.service.deliver(MailFixture.message(subject: "two", body: "2"), to: [f.alice.id, f.bob.id])
+        let again = try await f.inbox(f.alice)
+        #expect(again.id != first.id)
+        #expect(try await f.store.messages(mailboxID: again.id).map(\.summary.subject) == ["two"])
+        #expect(records.count == 2)
+
+    }
+
     /// Which body files a message names (the sweeper's question), and a refused insert whose
     /// body went to a file first leaves no file behind — unless another message has that body.
     @Test(arguments: StoreKind.allCases)

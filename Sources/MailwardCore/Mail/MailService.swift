@@ -21,6 +21,8 @@ public struct MailService: Sendable {
     /// Indexes the text of new bodies after delivery; ``search(accountID:mailboxID:query:)``
     /// catches it up first.
     public let searchIndex: SearchIndexer
+    /// INBOX's id per account, shared by every copy of this service (see there).
+    let inboxIDs = InboxIDCache()
 
     /// Most mail is text of a few kilobytes: kept in the database, where a delivery's body and
     /// rows share one commit. Attachments beyond this go to files.
@@ -146,12 +148,31 @@ public struct MailService: Sendable {
     /// `folder`: a special-use folder instead of INBOX (`.junk` for what a spam filter flagged).
     public func deliver(_ raw: [UInt8], to accountIDs: [AccountID], internalDate: Date? = nil,
                         folder: SpecialUse? = nil) async throws -> [MessageRecord] {
-        var copies: [NewMessageCopy] = []
-        for accountID in accountIDs {
-            let mailbox = if let folder { try await specialMailbox(accountID: accountID, folder) } else { try await inbox(accountID: accountID) }
-            copies.append(NewMessageCopy(mailboxID: mailbox.id, internalDate: internalDate ?? clock.now))
+        let date = internalDate ?? clock.now
+        func copies() async throws -> [NewMessageCopy] {
+            var copies: [NewMessageCopy] = []
+            for accountID in accountIDs {
+                let mailboxID = if let folder { try await specialMailbox(accountID: accountID, folder).id } else { try await inboxID(accountID: accountID) }
+                copies.append(NewMessageCopy(mailboxID: mailboxID, internalDate: date))
+            }
+            return copies
         }
-        return try await insert(raw, copies: copies)
+        do {
+            return try await insert(raw, copies: try await copies())
+        } catch MailError.noSuchMailbox where folder == nil {
+            // A remembered INBOX whose account was removed (and maybe made again): asked afresh,
+            // the account's INBOX now, or the refusal of an account that is gone.
+            inboxIDs.forget(accountIDs)
+            return try await insert(raw, copies: try await copies())
+        }
+    }
+
+    /// INBOX's id, remembered per account (``InboxIDCache``); the folder is made if missing.
+    func inboxID(accountID: AccountID) async throws -> MailboxID {
+        if let id = inboxIDs.id(of: accountID) { return id }
+        let id = try await inbox(accountID: accountID).id
+        inboxIDs.remember(id, of: accountID)
+        return id
     }
 
     /// Stores one message into one mailbox (drafts, sent copies; a client's IMAP APPEND goes
