@@ -28,8 +28,16 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        guard let line = line(for: event, at: Date()) else { return }
+        FileHandle.standardError.write(line)
+    }
+
+    /// The event's line, `\n` included. The time is UTC to the second (`2026-12-01T10:00:05Z`),
+    /// formatted by a value-type style: a Foundation `ISO8601DateFormatter` made for every line
+    /// cost more than the rest of the line.
+    func line(for event: LogEvent, at date: Date) -> Data? {
         var object: [String: String] = [
-            "ts": ISO8601DateFormatter().string(from: Date()),
+            "ts": date.formatted(Self.timestamp),
             "level": event.level.rawValue,
             "label": label,
             "msg": event.message.description,
@@ -37,8 +45,10 @@ struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             object[key] = value.description
         }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
         data.append(0x0A)
-        FileHandle.standardError.write(data)
+        return data
     }
+
+    private static let timestamp = Date.ISO8601FormatStyle()
 }
