@@ -173,8 +173,7 @@ import Testing
         try "hostname: mail.example.edu.cn\nsmtpp:\n  port: 25\nimap:\n  port: 14300\n".write(
             toFile: data + "/mailward.yaml", atomically: true, encoding: .utf8)
         #expect(try await runMailward(["domain", "add", "example.edu.cn", "--data", data]).status == 0)
-        let check = try await runMailward(["config", "check", "--data", data],
-                                          environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
+        let check = try await Self.checkOnTheEmbeddedStore(data)
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("configuration file: \(data)/mailward.yaml"))
         #expect(check.stdout.contains("hostname: mail.example.edu.cn, listening on 127.0.0.1"))
@@ -188,14 +187,20 @@ import Testing
     /// A mistyped `--data` is named, not made: the check leaves nothing behind.
     @Test func aMissingDataFolderIsNamedAndNotCreated() async throws {
         let data = try temporaryFolder() + "/mailwrad"
-        let check = try await runMailward(["config", "check", "--data", data],
-                                          environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
+        let check = try await Self.checkOnTheEmbeddedStore(data)
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("data folder: \(data)\n"))
         #expect(check.stdout.contains("store: SQLite \(data)/mailward.sqlite"))
         #expect(check.stdout.contains("warning: the data folder \(data) does not exist: `serve` creates it on first start"))
         #expect(check.stdout.hasSuffix("configuration OK, 1 warning\n"), "\(check.stdout)")
         #expect(!FileManager.default.fileExists(atPath: data))
+    }
+
+    /// `config check` of `data` on its SQLite store and the outbox, whatever the test run's
+    /// environment says (a PostgreSQL run sets `MAILWARD_STORAGE_POSTGRES_URL`).
+    static func checkOnTheEmbeddedStore(_ data: String) async throws -> CommandResult {
+        try await runMailward(["config", "check", "--data", data],
+                              environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
     }
 
     @Test(arguments: [
