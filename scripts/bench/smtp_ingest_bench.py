@@ -11,6 +11,7 @@ import argparse
 import datetime
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -80,8 +81,10 @@ def run_mailward(args, work):
         # Logged in before the clock starts: the count after smtp-source is one STATUS away.
         imap = IMAPConnection(server.imap_port)
         imap.login(USER, PASSWORD)
+        tracer = SyscallCounter(server.pid) if args.syscalls else None
         cpu_before = cpu_seconds(server.pid)
         start, sent = smtp_source(args, server.smtp_port)
+        calls = tracer.finish(args.messages) if tracer else ""
         stored_at_last_250 = imap.status_messages()
         done, stored = wait_until(imap.status_messages, args.messages, 600, "mailward")
         cpu = cpu_seconds(server.pid) - cpu_before
@@ -97,9 +100,35 @@ def run_mailward(args, work):
                 "note": f"server CPU {1000 * cpu / args.messages:.2f} ms/msg; "
                         f"{stored_at_last_250} stored when smtp-source had its last 250; "
                         f"first search {searchable:.2f} s later (text index catching up: "
-                        f"{1000 * index_cpu / args.messages:.2f} ms CPU/msg)"}
+                        f"{1000 * index_cpu / args.messages:.2f} ms CPU/msg){calls}"}
     finally:
         server.stop()
+
+
+class SyscallCounter:
+    """`strace -c -f` attached to a running server: its system calls per message, the measure
+    that stays put on a noisy machine when CPU times do not (the server runs several times
+    slower meanwhile, so the run's msg/s and CPU mean nothing)."""
+
+    def __init__(self, pid):
+        self.output = f"/tmp/mailward-ingest-strace-{pid}.txt"
+        self.process = subprocess.Popen(["strace", "-c", "-f", "-o", self.output, "-p", str(pid)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)  # attached to every thread before the first message
+
+    def finish(self, messages):
+        self.process.terminate()
+        self.process.wait()
+        counts = []
+        with open(self.output) as f:
+            for line in f:
+                fields = line.split()
+                # "% time seconds usecs/call calls [errors] syscall"
+                if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total":
+                    counts.append((int(fields[3]), fields[-1]))
+        os.remove(self.output)
+        top = sorted(counts, reverse=True)[:10]
+        return "; system calls per message: " + ", ".join(f"{name} {n / messages:.2f}" for n, name in top)
 
 
 def run_postfix_dovecot(args, work):
@@ -170,7 +199,11 @@ def main():
     parser.add_argument("--reuse-connections", action="store_true",
                         help="smtp-source -d: many messages per connection (default: one per connection)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--syscalls", action="store_true",
+                        help="count Mailward's system calls per message with strace (slows it: ignore that run's msg/s)")
     args = parser.parse_args()
+    if args.syscalls and shutil.which("strace") is None:
+        raise SystemExit("--syscalls needs strace: apt-get install -y strace")
     bench_servers.raise_open_files_limit()
     chosen = [t for t in TARGETS if t[0] in args.only.split(",")]
 
