@@ -3,8 +3,9 @@ import Synchronization
 import Testing
 
 /// The worker's wait for new mail ends on a signal, on cancellation or when its time is up —
-/// without polling. Each wait here is ten minutes long: returning at all proves the wake-up.
-@Suite struct DeliveryWakeUpTests {
+/// without polling. Each wait here is ten minutes long: returning at all proves the wake-up, and
+/// a wake-up that never comes fails the test at its time limit instead of holding up the run.
+@Suite(.timeLimit(.minutes(1))) struct DeliveryWakeUpTests {
     @Test func aSignalWakesTheWaitingWorker() async throws {
         let wakeUp = DeliveryWakeUp()
         let woken = Mutex(false)
