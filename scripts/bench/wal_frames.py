@@ -26,11 +26,13 @@ import hashlib
 import json
 import os
 import resource
-import shutil
 import sqlite3
 import struct
-import tempfile
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_servers  # noqa: E402
 
 PER_TRANSACTION = 5
 BODY = (b"0123456789abcdef" * 640)  # 10 240 bytes
@@ -111,7 +113,7 @@ def main():
     parser.add_argument("--messages", type=int, default=4000)
     parser.add_argument("--variants", default="current,intref,nobody")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="mailward-wal-frames-", dir="/var/tmp")
+    folder = bench_servers.make_work_folder("mailward-wal-frames-")
     try:
         for variant in args.variants.split(","):
             delivered, cpu, checkpoint, frames = replay(args.database, variant, args.messages, folder)
@@ -121,7 +123,7 @@ def main():
             for name, n in frames.most_common():
                 print(f"    {name:32} {n / delivered:5.2f}")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        bench_servers.remove_work_folder(folder)
 
 
 if __name__ == "__main__":
