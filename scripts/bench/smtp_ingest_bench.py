@@ -12,6 +12,7 @@ import datetime
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -82,9 +83,12 @@ def run_mailward(args, work):
         imap = IMAPConnection(server.imap_port)
         imap.login(USER, PASSWORD)
         tracer = SyscallCounter(server.pid) if args.syscalls else None
+        profiler = Profiler(server.pid, args.perf) if args.perf else None
         cpu_before = cpu_seconds(server.pid)
         start, sent = smtp_source(args, server.smtp_port)
         calls = tracer.finish(args.messages) if tracer else ""
+        if profiler:
+            profiler.finish()
         stored_at_last_250 = imap.status_messages()
         done, stored = wait_until(imap.status_messages, args.messages, 600, "mailward")
         cpu = cpu_seconds(server.pid) - cpu_before
@@ -129,6 +133,20 @@ class SyscallCounter:
         os.remove(self.output)
         top = sorted(counts, reverse=True)[:10]
         return "; system calls per message: " + ", ".join(f"{name} {n / messages:.2f}" for n, name in top)
+
+
+class Profiler:
+    """`perf record -g` attached to a running server while smtp-source runs; read the result
+    with `perf report -i FILE` (by thread: `--sort comm`; by library: `--sort dso`)."""
+
+    def __init__(self, pid, output):
+        self.process = subprocess.Popen(["perf", "record", "-g", "-F", "999", "-o", output, "-p", str(pid)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)  # attached before the first message
+
+    def finish(self):
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait()
 
 
 def run_postfix_dovecot(args, work):
@@ -199,6 +217,8 @@ def main():
     parser.add_argument("--reuse-connections", action="store_true",
                         help="smtp-source -d: many messages per connection (default: one per connection)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--perf", metavar="FILE",
+                        help="record a perf profile (-g, 999 Hz) of Mailward into FILE while smtp-source runs")
     parser.add_argument("--syscalls", action="store_true",
                         help="count Mailward's system calls per message with strace (slows it: ignore that run's msg/s)")
     args = parser.parse_args()

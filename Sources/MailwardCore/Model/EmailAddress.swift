@@ -9,6 +9,15 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     /// Parses and validates an address typed by a person or sent by a client. Surrounding
     /// angle brackets and blanks are tolerated; anything else malformed is refused.
     public init(_ raw: String) throws {
+        if let simple = Self.parsedASCII(raw) {
+            self = simple
+        } else {
+            try self.init(parsing: raw)
+        }
+    }
+
+    /// The general path of ``init(_:)``: any address, Unicode and IDNA included.
+    init(parsing raw: String) throws {
         var text = Self.trimmingBlanks(raw)
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
         guard let at = text.lastIndex(of: "@") else { throw MailwardError.invalidAddress(raw) }
@@ -18,6 +27,12 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
             throw MailwardError.invalidAddress(raw)
         }
         self.localPart = local
+        self.domain = domain
+    }
+
+    /// Parts already checked and normalized (``parsedASCII(_:)``).
+    init(checkedLocalPart localPart: String, domain: String) {
+        self.localPart = localPart
         self.domain = domain
     }
 
@@ -61,7 +76,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         return text.trimmingCharacters(in: .whitespaces)
     }
 
-    private static let localPartSpecials = Set("!#$%&'*+-/=?^_`{|}~.".utf8)
+    static let localPartSpecials = Set("!#$%&'*+-/=?^_`{|}~.".utf8)
 
     static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
