@@ -224,6 +224,8 @@ def main():
     args = parser.parse_args()
     if args.syscalls and shutil.which("strace") is None:
         raise SystemExit("--syscalls needs strace: apt-get install -y strace")
+    if args.perf and shutil.which("perf") is None:
+        raise SystemExit("--perf needs perf: apt-get install -y linux-perf")
     bench_servers.raise_open_files_limit()
     chosen = [t for t in TARGETS if t[0] in args.only.split(",")]
 
