@@ -15,7 +15,7 @@ import Foundation
 public enum DomainName {
     /// The ACE prefix of an IDNA A-label (RFC 5890 §2.3.2.1).
     static let acePrefix = "xn--"
-    private static let acePrefixBytes = Array(acePrefix.utf8)
+    static let acePrefixBytes = Array(acePrefix.utf8)
 
     /// `name.contains(acePrefix)`, on the bytes: String's `contains` of a string goes through
     /// Foundation (6× this loop's time), the UTF-8 view's generic `contains` is slower still

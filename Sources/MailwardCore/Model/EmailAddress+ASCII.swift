@@ -38,8 +38,8 @@ extension EmailAddress {
         guard !bytes.isEmpty, bytes.count <= 253 else { return nil }
         var labelLength = 0
         var previous: UInt8 = UInt8(ascii: ".")
-        var aceMatched = 0  // of "xn--", within the current label's start
-        let ace = Array(DomainName.acePrefix.utf8)
+        var aceMatched = 0  // bytes of "xn--" matched so far
+        let ace = DomainName.acePrefixBytes
         for byte in bytes {
             let lower = lowerCased(byte)
             if byte == UInt8(ascii: ".") {
