@@ -203,6 +203,7 @@ public enum ConfigurationLoader {
         c.filters.onError = try values.choice("filters.on-error", c.filters.onError, ["defer", "accept"])
         c.filters.timeout = try values.seconds("filters.timeout", c.filters.timeout, range: 1...600)
         c.filters.authentication = try values.choice("filters.authentication", c.filters.authentication, ["off", "report", "enforce"])
+        values.asked.noteDefault("dns.servers", c.dns.servers.joined(separator: ", "))
         if let text = values.raw("dns.servers") {
             c.dns.servers = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { server in
                 guard Values.isIPAddress(server) else {
@@ -271,6 +272,8 @@ public enum ConfigurationLoader {
 
     static func parseDelivery(_ values: Values, _ d: inout MailwardConfiguration.DeliverySettings) throws {
         d.relayHost = try values.hostPort("delivery.relay-host", d.relayHost)
+        values.asked.noteDefault("delivery.routes", d.routes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: ", "))
         if let text = values.raw("delivery.routes") {
             var routes: [String: String] = [:]
             for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
@@ -284,6 +287,7 @@ public enum ConfigurationLoader {
             d.routes = routes
         }
         d.smtpPort = try values.int("delivery.smtp-port", d.smtpPort, range: 1...65535)
+        values.asked.noteDefault("delivery.retry-schedule", d.retrySchedule.map(DurationText.format).joined(separator: ", "))
         if let text = values.raw("delivery.retry-schedule") {
             let steps = text.split(separator: ",").map { DurationText.seconds(of: $0.trimmingCharacters(in: .whitespaces)) }
             guard !steps.isEmpty, steps.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -296,6 +300,7 @@ public enum ConfigurationLoader {
         d.pollInterval = try values.duration("delivery.poll-interval", d.pollInterval)
         d.timeout = try values.duration("delivery.timeout", d.timeout)
         d.concurrency = try values.int("delivery.concurrency", d.concurrency, range: 1...256)
+        values.asked.noteDefault("delivery.delay-notice-after", d.delayNoticeAfter == 0 ? "off" : DurationText.format(d.delayNoticeAfter))
         if let text = values.raw("delivery.delay-notice-after"), ["off", "never", "0"].contains(text.lowercased()) {
             d.delayNoticeAfter = 0
         } else {
@@ -306,6 +311,18 @@ public enum ConfigurationLoader {
 
 /// Durations as seconds or with a unit: `30`, `30s`, `5m`, `4h`, `5d` (fractions allowed: `0.5s`).
 enum DurationText {
+    /// A duration as a person writes it and ``seconds(of:)`` reads it back: `5d`, `4h`, `15m`,
+    /// `30s`, `250ms`, the largest unit that divides it.
+    static func format(_ seconds: Double) -> String {
+        for (suffix, factor) in [("d", 86_400.0), ("h", 3600), ("m", 60), ("s", 1)] where seconds >= factor || factor == 1 {
+            let count = seconds / factor
+            if count == count.rounded() { return "\(Int(count))\(suffix)" }
+        }
+        let milliseconds = seconds * 1000
+        if milliseconds == milliseconds.rounded() { return "\(Int(milliseconds))ms" }
+        return "\(seconds)s"
+    }
+
     static func seconds(of text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
@@ -334,10 +351,14 @@ struct Values {
             .trimmingCharacters(in: .whitespaces)
     }
 
-    func string(_ key: String, _ fallback: String) throws -> String { raw(key) ?? fallback }
+    func string(_ key: String, _ fallback: String) throws -> String {
+        asked.noteDefault(key, fallback)
+        return raw(key) ?? fallback
+    }
 
     func int(_ key: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
         asked.insert(key, range: range)
+        asked.noteDefault(key, "\(fallback)")
         guard let text = raw(key) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(key: key, reason: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got `\(text)`")
@@ -349,6 +370,7 @@ struct Values {
     /// keys take it (`300s`, `5m`, `1h`, `1d`).
     func seconds(_ key: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
         asked.insert(key, range: range)
+        asked.noteDefault(key, "\(fallback)")
         guard let text = raw(key) else { return fallback }
         guard let value = DurationText.seconds(of: text), let whole = Int(exactly: value), range.contains(whole) else {
             throw ConfigurationError(key: key, reason: "expected whole seconds in \(range.lowerBound)...\(range.upperBound) "
@@ -359,6 +381,7 @@ struct Values {
 
     /// 0 asks the system for any free port (tests).
     func port(_ key: String, _ fallback: Int) throws -> Int {
+        asked.noteDefault(key, "\(fallback)")
         guard let text = raw(key) else { return fallback }
         guard let value = Int(text), (0...65535).contains(value) else {
             throw ConfigurationError(key: key, reason: "expected a port number 0...65535, got `\(text)`")
@@ -367,6 +390,7 @@ struct Values {
     }
 
     func duration(_ key: String, _ fallback: Double) throws -> Double {
+        asked.noteDefault(key, DurationText.format(fallback))
         guard let text = raw(key) else { return fallback }
         guard let value = DurationText.seconds(of: text), value > 0 else {
             throw ConfigurationError(key: key, reason: "expected a duration such as `30s`, `5m` or `5d`, got `\(text)`")
@@ -376,6 +400,7 @@ struct Values {
 
     /// `host:port` (host name, IPv4, or `[IPv6]`), or empty.
     func hostPort(_ key: String, _ fallback: String) throws -> String {
+        asked.noteDefault(key, fallback)
         guard let text = raw(key) else { return fallback }
         guard text.isEmpty || Self.isHostPort(text) else {
             throw ConfigurationError(key: key, reason: "expected `host:port` such as `smtp.example.net:587`, got `\(text)`")
@@ -393,6 +418,7 @@ struct Values {
     }
 
     func bool(_ key: String, _ fallback: Bool) throws -> Bool {
+        asked.noteDefault(key, "\(fallback)")
         guard let text = raw(key)?.lowercased() else { return fallback }
         switch text {
         case "true", "yes", "on", "1": return true
@@ -402,6 +428,7 @@ struct Values {
     }
 
     func choice(_ key: String, _ fallback: String, _ allowed: [String]) throws -> String {
+        asked.noteDefault(key, fallback)
         guard let text = raw(key)?.lowercased() else { return fallback }
         guard allowed.contains(text) else {
             throw ConfigurationError(key: key, reason: "expected one of \(allowed.joined(separator: ", ")), got `\(text)`")
@@ -411,6 +438,8 @@ struct Values {
 
     /// Sizes as bytes or with a unit: `52428800`, `50 MiB`, `10G`.
     func size(_ key: String, _ fallback: Int, minimum: Int) throws -> Int {
+        let human = ByteSize.format(Int64(fallback))
+        asked.noteDefault(key, ByteSize.parse(human) == fallback ? human : "\(fallback)")
         guard let text = raw(key) else { return fallback }
         guard let value = ByteSize.parse(text), value >= minimum else {
             throw ConfigurationError(key: key, reason: "expected a size of at least \(minimum) bytes such as `50 MiB`, got `\(text)`")
@@ -419,6 +448,7 @@ struct Values {
     }
 
     func hostname(_ key: String, _ fallback: String) throws -> String {
+        asked.noteDefault(key, fallback)
         guard let text = raw(key) else { return fallback }
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         let ok = !text.isEmpty && text.count <= 253 && labels.allSatisfy { label in
@@ -429,6 +459,7 @@ struct Values {
     }
 
     func ipAddress(_ key: String, _ fallback: String) throws -> String {
+        asked.noteDefault(key, fallback)
         guard let text = raw(key) else { return fallback }
         guard Self.isIPAddress(text) else {
             throw ConfigurationError(key: key, reason: "expected an IP address such as 127.0.0.1 or 0.0.0.0, got `\(text)`")
@@ -439,6 +470,7 @@ struct Values {
     /// An IPv4 or IPv6 address in text form.
     /// A comma-separated list of addresses and networks (``isNetwork(_:)``); empty text: none.
     func networks(_ key: String, _ fallback: [String]) throws -> [String] {
+        asked.noteDefault(key, fallback.joined(separator: ", "))
         guard let text = raw(key) else { return fallback }
         return try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { network in
             guard Self.isNetwork(network) else {
@@ -501,10 +533,22 @@ public enum ByteSize {
     }
 }
 
-/// Every key the settings read (see ``ConfigurationLoader/fileKeys(inYAML:known:)``).
+/// Every key the settings read (see ``ConfigurationLoader/fileKeys(inYAML:known:)``), with its
+/// default as the file would spell it (``ConfigurationLoader/defaults()``).
 final class AskedKeys: Sendable {
     private let keys = Mutex(Set<String>())
     private let allowed = Mutex([String: ClosedRange<Int>]())
+    private let fallbacks = Mutex([(key: String, value: String)]())
+
+    /// The value a key takes when nothing sets it, in the order the keys are read; the first
+    /// word for a key stands.
+    func noteDefault(_ key: String, _ text: String) {
+        fallbacks.withLock { list in
+            if !list.contains(where: { $0.key == key }) { list.append((key, text)) }
+        }
+    }
+
+    var defaults: [(key: String, value: String)] { fallbacks.withLock { $0 } }
 
     func insert(_ key: String) { keys.withLock { _ = $0.insert(key) } }
 

@@ -5,7 +5,19 @@ import MailwardConfig
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "Check the configuration before a (re)start.", subcommands: [Check.self])
+        commandName: "config", abstract: "Check the configuration before a (re)start, or print its defaults.",
+        subcommands: [Check.self, Defaults.self])
+
+    /// `postconf -d` for Mailward: every key with its default, as a configuration file to start
+    /// from. Reads no file and no environment: what is printed is what holds when nothing is set.
+    struct Defaults: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every configuration key with its default, as a YAML configuration file.")
+
+        func run() throws {
+            print(try ConfigurationLoader.defaultsYAML(), terminator: "")
+        }
+    }
 
     /// `nginx -t` for Mailward: everything `serve` reads and checks before it listens — the YAML
     /// file and `MAILWARD_*` variables, the store (PostgreSQL is connected to), the DKIM keys, the

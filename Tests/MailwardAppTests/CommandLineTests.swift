@@ -196,6 +196,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: data))
     }
 
+    /// `mailward config defaults` prints a file `config check` takes as it is, and the server with it.
+    @Test func thePrintedDefaultsAreAConfigurationFile() async throws {
+        let folder = try temporaryFolder()
+        let defaults = try await runMailward(["config", "defaults"])
+        #expect(defaults.status == 0)
+        #expect(defaults.stdout.hasPrefix("# Mailward's defaults"))
+        let file = folder + "/mailward.yaml"
+        try defaults.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try await runMailward(["config", "check", "--data", folder, "--config", file],
+                                          environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("configuration file: \(file)"), "\(check.stdout)")
+        #expect(check.stdout.hasSuffix("configuration OK\n"), "\(check.stdout)")
+    }
+
     /// `config check` of `data` on its SQLite store and the outbox, whatever the test run's
     /// environment says (a PostgreSQL run sets `MAILWARD_STORAGE_POSTGRES_URL`).
     static func checkOnTheEmbeddedStore(_ data: String) async throws -> CommandResult {
