@@ -47,13 +47,15 @@ enum DefaultsYAML {
         return out
     }
 
+    /// Words YAML 1.1 reads as a boolean or null rather than as text.
+    private static let yamlWords: Set<String> = ["y", "n", "yes", "no", "on", "off", "null", "~"]
+
     /// A value as YAML text the loader reads back unchanged: plain when it is a number, `true` or
     /// `false`, or a simple word that YAML takes for nothing else; otherwise double-quoted.
     static func scalar(_ value: String) -> String {
         if value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) && !value.isEmpty { return value }
         if value == "true" || value == "false" { return value }
-        let special: Set<String> = ["y", "n", "yes", "no", "on", "off", "null", "~"]
-        if let first = value.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII, !special.contains(value.lowercased()),
+        if let first = value.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII, !yamlWords.contains(value.lowercased()),
            value.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }) {
             return value
         }

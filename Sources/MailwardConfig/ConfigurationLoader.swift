@@ -538,17 +538,17 @@ public enum ByteSize {
 final class AskedKeys: Sendable {
     private let keys = Mutex(Set<String>())
     private let allowed = Mutex([String: ClosedRange<Int>]())
-    private let fallbacks = Mutex([(key: String, value: String)]())
+    private let fallbacks = Mutex((list: [(key: String, value: String)](), noted: Set<String>()))
 
     /// The value a key takes when nothing sets it, in the order the keys are read; the first
-    /// word for a key stands.
+    /// word for a key stands (a key read twice, such as a per-address limit, keeps its default).
     func noteDefault(_ key: String, _ text: String) {
-        fallbacks.withLock { list in
-            if !list.contains(where: { $0.key == key }) { list.append((key, text)) }
+        fallbacks.withLock { fallbacks in
+            if fallbacks.noted.insert(key).inserted { fallbacks.list.append((key, text)) }
         }
     }
 
-    var defaults: [(key: String, value: String)] { fallbacks.withLock { $0 } }
+    var defaults: [(key: String, value: String)] { fallbacks.withLock { $0.list } }
 
     func insert(_ key: String) { keys.withLock { _ = $0.insert(key) } }
 

@@ -81,8 +81,9 @@ extension String {
         return zip(a, b).allSatisfy { $0.asciiLowercased == $1.asciiLowercased }
     }
 
-    /// ASCII-only lowercasing (cheaper and locale-free, for protocol tokens).
-    var asciiLowercased: String {
+    /// ASCII-only lowercasing (cheaper and locale-free, for protocol tokens); the string itself,
+    /// not a copy, when it has no capital. For all-ASCII text it is `lowercased()`.
+    public var asciiLowercased: String {
         if !self.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return self }
         return String(decoding: self.utf8.map { $0.asciiLowercased }, as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MailwardMIME
 
 /// Domain-name validation and normalization: the one form in which every domain is stored,
 /// looked up and compared (the directory, SMTP RCPT, sign-in, sender checks, `domain add`).
@@ -15,7 +16,7 @@ import Foundation
 public enum DomainName {
     /// The ACE prefix of an IDNA A-label (RFC 5890 §2.3.2.1).
     static let acePrefix = "xn--"
-    static let acePrefixBytes = Array(acePrefix.utf8)
+    private static let acePrefixBytes = Array(acePrefix.utf8)
 
     /// `name.contains(acePrefix)`, on the bytes: String's `contains` of a string goes through
     /// Foundation (6× this loop's time), the UTF-8 view's generic `contains` is slower still
@@ -36,14 +37,13 @@ public enum DomainName {
     }
 
     public static func normalize(_ raw: String) throws -> String {
-        var name = EmailAddress.trimmingBlanks(raw).lowercased()
+        let trimmed = EmailAddress.trimmingBlanks(raw)
+        var name = trimmed.utf8.allSatisfy({ $0 < 0x80 }) ? trimmed.asciiLowercased : trimmed.lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         guard !name.isEmpty else { throw MailwardError.invalidDomain(raw) }
         if name.utf8.allSatisfy({ $0 < 0x80 }) && !containsACEPrefix(name) {
             // The usual case, on every SMTP command and lookup: nothing to decode, nothing to copy.
-            guard name.utf8.count <= 253,
-                  name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ $0.utf8.count <= 63 && isValidLabel($0) })
-            else { throw MailwardError.invalidDomain(raw) }
+            guard isValidASCIIName(name.utf8) else { throw MailwardError.invalidDomain(raw) }
             return name
         }
         var labels: [String] = []
@@ -99,6 +99,28 @@ public enum DomainName {
     private static func asciiLabel(_ label: String) -> String? {
         if label.utf8.allSatisfy({ $0 < 0x80 }) { return label }
         return Punycode.encode(label).map { acePrefix + $0 }
+    }
+
+    /// An ASCII name's rules in one pass over its bytes: at most 253 octets, labels of 1 to 63
+    /// letters, digits and hyphens, no hyphen at either end of a label (``isValidLabel(_:)`` for
+    /// ASCII, without splitting the name into strings).
+    private static func isValidASCIIName(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.count <= 253 else { return false }
+        var labelLength = 0
+        var previous = UInt8(ascii: ".")
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labelLength = 0
+            } else {
+                guard EmailAddress.isASCIILetterOrDigit(Unicode.Scalar(byte)) || (byte == UInt8(ascii: "-") && labelLength > 0)
+                else { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+            }
+            previous = byte
+        }
+        return labelLength > 0 && previous != UInt8(ascii: "-")
     }
 
     private static func isValidLabel(_ label: some StringProtocol) -> Bool {
