@@ -288,8 +288,10 @@ service imap-hibernate {{
 
 class Postfix:
     """A private Postfix instance (`postfix -c DIR start`): smtpd on a free loopback port; one
-    virtual domain whose only mailbox is `recipient`, handed over LMTP to `lmtp_port`. Queue and
-    data folders live under `work/postfix`. Needs root (Postfix's own rule)."""
+    virtual domain whose only mailbox is `recipient`, handed over LMTP to `lmtp_port` — or, with
+    `lmtp_port=None`, put on hold in the queue as it arrives (Postfix's durable ingest alone: the
+    queue file is written and fsynced before the 250, and nothing delivers it). Queue and data
+    folders live under `work/postfix`. Needs root (Postfix's own rule)."""
 
     def __init__(self, work, domain, recipient, lmtp_port):
         if os.getuid() != 0:
@@ -298,6 +300,9 @@ class Postfix:
         self.config = os.path.join(self.root, "conf")
         for folder in ["conf", "queue", "data"]:
             os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+        # Postfix's daemons run as `postfix`: the folders above its own must be traversable.
+        for folder in [work, self.root]:
+            os.chmod(folder, 0o755)
         postfix = pwd.getpwnam("postfix")
         os.chown(os.path.join(self.root, "data"), postfix.pw_uid, postfix.pw_gid)
         grp.getgrnam("postdrop")  # fails clearly if the package's group is missing
@@ -321,7 +326,6 @@ local_recipient_maps =
 relay_domains =
 virtual_mailbox_domains = {domain}
 virtual_mailbox_maps = inline:{{ {recipient}=mailbox }}
-virtual_transport = lmtp:inet:127.0.0.1:{lmtp_port}
 smtpd_peername_lookup = no
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 smtputf8_enable = no
@@ -329,6 +333,10 @@ biff = no
 message_size_limit = 52428800
 maillog_file = {self.log_path}
 """
+        if lmtp_port is None:
+            main += f"smtpd_recipient_restrictions = check_recipient_access inline:{{ {recipient}=HOLD }}\n"
+        else:
+            main += f"virtual_transport = lmtp:inet:127.0.0.1:{lmtp_port}\n"
         with open(os.path.join(self.config, "main.cf"), "w") as f:
             f.write(main)
         # The distribution's master.cf, without chroot (the queue folder is not a prepared jail)
@@ -351,6 +359,10 @@ maillog_file = {self.log_path}
         result = subprocess.run(["/usr/sbin/postfix", "-c", self.config, command], capture_output=True, text=True)
         if result.returncode != 0 and command != "stop":
             raise SystemExit(f"postfix {command} failed:\n{result.stdout}{result.stderr}")
+
+    def held_count(self):
+        """Messages in the hold queue (each a file, written whole before it is moved there)."""
+        return sum(len(files) for _, _, files in os.walk(os.path.join(self.root, "queue", "hold")))
 
     def queue_is_empty(self):
         for sub in ["incoming", "active", "deferred", "maildrop"]:

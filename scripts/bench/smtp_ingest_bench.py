@@ -164,6 +164,46 @@ def run_postfix_dovecot(args, work):
         dovecot.stop()
 
 
+def run_postfix_queue(args, work):
+    """Postfix's ingest alone: smtpd → cleanup → a queue file fsynced before the 250, then held
+    (no delivery). The durable half of the Postfix → Dovecot path, to set beside Mailward's."""
+    postfix = None
+    try:
+        postfix = bench_servers.Postfix(work, DOMAIN, USER, None)
+        cpu_before = postfix_cpu_seconds()
+        start, sent = smtp_source(args, postfix.port)
+        cpu = postfix_cpu_seconds() - cpu_before
+        done, held = wait_until(postfix.held_count, args.messages, 600, "postfix hold queue")
+        return {"seconds": sent, "sent": sent, "stored": held,
+                "note": f"{held} held in the queue; Postfix CPU {1000 * cpu / args.messages:.2f} ms/msg (all its processes)"}
+    finally:
+        if postfix:
+            postfix.stop()
+
+
+def postfix_cpu_seconds():
+    """User + system CPU of every Postfix process alive now and of those that exited and were
+    waited for by master (its children's times), read from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        if name not in ("master", "smtpd", "cleanup", "qmgr", "trivial-rewrite", "pickup", "tlsmgr", "anvil",
+                        "postscreen", "proxymap", "scache", "showq"):
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        # utime, stime, cutime, cstime (fields 14–17 of proc(5), here from the state on).
+        total += sum(int(x) for x in fields[11:15]) / tick
+    return total
+
+
 def run_sink(args, work):
     # smtp-sink's own rule when started as root: it drops to an ordinary user.
     user = ["-u", "nobody"] if os.getuid() == 0 else []
@@ -201,6 +241,8 @@ def discarding_run(args, name, command_for_port):
 TARGETS = [("mailward", "Mailward MX door (durable, 250 after fsync)", run_mailward),
            ("postfix", "Postfix → Dovecot LMTP → Maildir (until stored)", run_postfix_dovecot),
            ("sink", "smtp-sink (no storage)", run_sink),
+           # Not in the default run: Postfix's durable queue alone, no delivery (docs/benchmarks.md).
+           ("postfix-queue", "Postfix's queue alone (fsynced queue file, held, not delivered)", run_postfix_queue),
            # Not in the default run: what SwiftNIO alone costs on this machine (docs/benchmarks.md).
            ("floor", "nio-sink-floor (bare SwiftNIO, no storage)", run_floor)]
 
@@ -255,6 +297,10 @@ def main():
         print(f"Mailward / Postfix→Dovecot-LMTP: {best['mailward']['rate'] / best['postfix']['rate']:.2f}× (target ≥ 2×)")
     if "mailward" in best and "sink" in best:
         print(f"Mailward / smtp-sink:            {best['mailward']['rate'] / best['sink']['rate']:.2f}× (target ≥ 0.5×)")
+    if "postfix-queue" in best and "sink" in best:
+        print(f"Postfix's queue / smtp-sink:     {best['postfix-queue']['rate'] / best['sink']['rate']:.2f}×")
+    if "mailward" in best and "postfix-queue" in best:
+        print(f"Mailward / Postfix's queue:      {best['mailward']['rate'] / best['postfix-queue']['rate']:.2f}×")
     if "floor" in best and "sink" in best:
         print(f"nio-sink-floor / smtp-sink:      {best['floor']['rate'] / best['sink']['rate']:.2f}×")
     print()
