@@ -71,9 +71,8 @@ def pss_kib(pid):
     return _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
-def children(pid):
-    """Direct child processes of `pid` as (pid, command name) pairs."""
-    result = []
+def _process_stats():
+    """Every live process as (pid, command name, the fields of /proc/PID/stat after the name)."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -82,11 +81,26 @@ def children(pid):
                 stat = f.read()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            result.append((int(entry), name))
-    return result
+        yield int(entry), stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+
+
+def children(pid):
+    """Direct child processes of `pid` as (pid, command name) pairs."""
+    return [(child, name) for child, name, fields in _process_stats() if int(fields[1]) == pid]
+
+
+def family_cpu_seconds(pid):
+    """User + system CPU of `pid`, of its live children, and of the children it has waited for
+    (a Postfix master and its daemons, those that exited included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process, _, fields in _process_stats():
+        # proc(5) fields 14–17 (utime, stime, cutime, cstime) are 11–14 here, counted from the state.
+        if process == pid:
+            total += sum(int(x) for x in fields[11:15])
+        elif int(fields[1]) == pid:
+            total += sum(int(x) for x in fields[11:13])
+    return total / tick
 
 
 def stop_process(process, timeout=60):
@@ -359,6 +373,11 @@ maillog_file = {self.log_path}
         result = subprocess.run(["/usr/sbin/postfix", "-c", self.config, command], capture_output=True, text=True)
         if result.returncode != 0 and command != "stop":
             raise SystemExit(f"postfix {command} failed:\n{result.stdout}{result.stderr}")
+
+    def cpu_seconds(self):
+        """CPU time of the instance so far: master, its daemons, and those that exited."""
+        with open(os.path.join(self.root, "queue", "pid", "master.pid")) as f:
+            return family_cpu_seconds(int(f.read().strip()))
 
     def held_count(self):
         """Messages in the hold queue (each a file, written whole before it is moved there)."""

@@ -170,38 +170,15 @@ def run_postfix_queue(args, work):
     postfix = None
     try:
         postfix = bench_servers.Postfix(work, DOMAIN, USER, None)
-        cpu_before = postfix_cpu_seconds()
+        cpu_before = postfix.cpu_seconds()
         start, sent = smtp_source(args, postfix.port)
-        cpu = postfix_cpu_seconds() - cpu_before
+        cpu = postfix.cpu_seconds() - cpu_before
         done, held = wait_until(postfix.held_count, args.messages, 600, "postfix hold queue")
         return {"seconds": sent, "sent": sent, "stored": held,
                 "note": f"{held} held in the queue; Postfix CPU {1000 * cpu / args.messages:.2f} ms/msg (all its processes)"}
     finally:
         if postfix:
             postfix.stop()
-
-
-def postfix_cpu_seconds():
-    """User + system CPU of every Postfix process alive now and of those that exited and were
-    waited for by master (its children's times), read from /proc."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        if name not in ("master", "smtpd", "cleanup", "qmgr", "trivial-rewrite", "pickup", "tlsmgr", "anvil",
-                        "postscreen", "proxymap", "scache", "showq"):
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        # utime, stime, cutime, cstime (fields 14–17 of proc(5), here from the state on).
-        total += sum(int(x) for x in fields[11:15]) / tick
-    return total
 
 
 def run_sink(args, work):
