@@ -16,7 +16,7 @@ extension MailwardServer {
         let settings = runtime.configuration.delivery
         let router = DeliveryRouter(
             routes: settings.routes.compactMapValues { NextHop(hostPort: $0) },
-            relay: settings.relayHost.isEmpty ? nil : NextHop(hostPort: settings.relayHost),
+            relay: Self.relay(settings),
             smtpPort: settings.smtpPort,
             resolver: runtime.resolver)
         let timeout = TimeAmount.nanoseconds(Int64(settings.timeout * 1e9))
@@ -31,5 +31,21 @@ extension MailwardServer {
                             concurrency: settings.concurrency,
                             delayNoticeAfter: settings.delayNoticeAfter > 0 ? settings.delayNoticeAfter : nil),
             clock: runtime.clock, logger: workerLogger)
+    }
+
+    /// The smarthost with its TLS requirement and login (`delivery.relay-*`); nil: none.
+    static func relay(_ settings: MailwardConfiguration.DeliverySettings) -> NextHop? {
+        guard var hop = NextHop(hostPort: settings.relayHost) else { return nil }
+        let tls: RelaySecurity.TLSMode? = switch settings.relayTLS {
+        case "starttls": .startTLS
+        case "implicit": .implicit
+        default: nil
+        }
+        if let tls {
+            hop.security = RelaySecurity(
+                tls: tls, trustRootsFile: settings.relayCAFile.isEmpty ? nil : settings.relayCAFile,
+                login: settings.relayUsername.isEmpty ? nil : RelayLogin(username: settings.relayUsername, password: settings.relayPassword))
+        }
+        return hop
     }
 }

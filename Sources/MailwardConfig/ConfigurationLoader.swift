@@ -270,8 +270,38 @@ public enum ConfigurationLoader {
         }
     }
 
+    /// The smarthost's TLS and login. Credentials never go out in the clear or to a server whose
+    /// certificate was not checked, so a login asks for `starttls` or `implicit`.
+    static func parseRelaySecurity(_ values: Values, _ d: inout MailwardConfiguration.DeliverySettings) throws {
+        d.relayTLS = try values.choice("delivery.relay-tls", d.relayTLS, ["opportunistic", "starttls", "implicit"])
+        d.relayCAFile = try values.string("delivery.relay-ca-file", d.relayCAFile)
+        d.relayUsername = try values.string("delivery.relay-username", d.relayUsername)
+        d.relayPassword = try values.string("delivery.relay-password", d.relayPassword)
+        if d.relayUsername.isEmpty != d.relayPassword.isEmpty {
+            throw ConfigurationError(key: d.relayUsername.isEmpty ? "delivery.relay-username" : "delivery.relay-password",
+                                     reason: "delivery.relay-username and delivery.relay-password must be set together")
+        }
+        let relayConfigured = d.relayTLS != "opportunistic" || !d.relayCAFile.isEmpty || !d.relayUsername.isEmpty
+        if relayConfigured && d.relayHost.isEmpty {
+            throw ConfigurationError(key: "delivery.relay-host",
+                                     reason: "the relay's TLS and login settings need a relay host (`host:port`)")
+        }
+        if !d.relayUsername.isEmpty && d.relayTLS == "opportunistic" {
+            throw ConfigurationError(key: "delivery.relay-tls",
+                                     reason: "a relay login is sent only over TLS with a verified certificate: set `starttls` or `implicit`")
+        }
+        if !d.relayCAFile.isEmpty && d.relayTLS == "opportunistic" {
+            throw ConfigurationError(key: "delivery.relay-ca-file",
+                                     reason: "certificates are checked only with delivery.relay-tls `starttls` or `implicit`")
+        }
+        if !d.relayCAFile.isEmpty && !FileManager.default.isReadableFile(atPath: d.relayCAFile) {
+            throw ConfigurationError(key: "delivery.relay-ca-file", reason: "cannot read `\(d.relayCAFile)`")
+        }
+    }
+
     static func parseDelivery(_ values: Values, _ d: inout MailwardConfiguration.DeliverySettings) throws {
         d.relayHost = try values.hostPort("delivery.relay-host", d.relayHost)
+        try parseRelaySecurity(values, &d)
         values.asked.noteDefault("delivery.routes", d.routes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             .joined(separator: ", "))
         if let text = values.raw("delivery.routes") {

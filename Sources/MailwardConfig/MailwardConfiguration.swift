@@ -247,6 +247,17 @@ extension MailwardConfiguration {
         /// A smarthost (`host:port`) for every remote domain without its own route; empty means
         /// MX lookup.
         public var relayHost: String = ""
+        /// How `relayHost` is reached: `opportunistic` (STARTTLS when offered, the certificate not
+        /// checked, as with any MX), `starttls` (STARTTLS required) or `implicit` (TLS from the
+        /// first byte, port 465). With `starttls` and `implicit` the certificate must verify for
+        /// the relay's name, and nothing is sent otherwise.
+        public var relayTLS: String = "opportunistic"
+        /// PEM certificates the relay's chain must end in; empty: the system's trust store.
+        public var relayCAFile: String = ""
+        /// The account at the relay (SMTP AUTH PLAIN, or LOGIN); empty: no AUTH. Sent only over
+        /// verified TLS, so it needs `relayTLS` `starttls` or `implicit`.
+        public var relayUsername: String = ""
+        public var relayPassword: String = ""
         /// Per-domain next hops: lowercased domain → `host:port`. They win over `relayHost`.
         public var routes: [String: String] = [:]
         /// The port of MX hosts (25; tests point it elsewhere).

@@ -76,7 +76,16 @@ struct ConfigCommand: AsyncParsableCommand {
                     + "IMAP \(c.imap.port) and \(c.imap.tlsPort) (TLS), POP3 \(c.pop3.port) and \(c.pop3.tlsPort) (TLS)",
                 "TLS certificate: \(tls)",
                 "SMS provider: \(sms)",
+                "outbound: \(outbound(c.delivery))",
             ]
+        }
+
+        /// Where remote mail goes; the relay's login is named by its user, never its password.
+        static func outbound(_ d: MailwardConfiguration.DeliverySettings) -> String {
+            let routes = d.routes.isEmpty ? "" : ", \(d.routes.count) domain route\(d.routes.count == 1 ? "" : "s")"
+            guard !d.relayHost.isEmpty else { return "MX lookup (port \(d.smtpPort))" + routes }
+            let login = d.relayUsername.isEmpty ? "no login" : "login \(d.relayUsername)"
+            return "smarthost \(d.relayHost), TLS \(d.relayTLS), \(login)" + routes
         }
     }
 }

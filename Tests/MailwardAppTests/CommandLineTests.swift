@@ -232,6 +232,27 @@ import Testing
         #expect(!check.stdout.contains("configuration OK"))
     }
 
+    /// The smarthost is named with its TLS and login user; its password is not printed.
+    @Test func theRelayIsSummedUpWithoutItsPassword() async throws {
+        let data = try temporaryFolder()
+        let check = try await runMailward(["config", "check", "--data", data], environment: [
+            "MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox",
+            "MAILWARD_DELIVERY_RELAY_HOST": "smtp.provider.example:465", "MAILWARD_DELIVERY_RELAY_TLS": "implicit",
+            "MAILWARD_DELIVERY_RELAY_USERNAME": "relay@school.example", "MAILWARD_DELIVERY_RELAY_PASSWORD": "Kept-Out-Of-Sight-1",
+        ])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("outbound: smarthost smtp.provider.example:465, TLS implicit, login relay@school.example\n"),
+                "\(check.stdout)")
+        #expect(!check.stdout.contains("Kept-Out-Of-Sight-1") && !check.stderr.contains("Kept-Out-Of-Sight-1"))
+        let refused = try await runMailward(["config", "check", "--data", data], environment: [
+            "MAILWARD_DELIVERY_RELAY_HOST": "smtp.provider.example:587",
+            "MAILWARD_DELIVERY_RELAY_USERNAME": "relay@school.example", "MAILWARD_DELIVERY_RELAY_PASSWORD": "Kept-Out-Of-Sight-1",
+        ])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("delivery.relay-tls"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("Kept-Out-Of-Sight-1"))
+    }
+
     @Test func aPostgreSQLPasswordIsNotPrinted() {
         var storage = MailwardConfiguration().storage
         storage.postgresURL = "postgres://mailward:s3cret@db.example:5432/mail?sslmode=require"

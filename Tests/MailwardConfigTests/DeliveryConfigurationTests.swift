@@ -1,3 +1,4 @@
+import Foundation
 import MailwardConfig
 import Testing
 
@@ -42,6 +43,42 @@ import Testing
             _ = try await ConfigurationLoader.load(yaml: yaml)
         } catch let error as ConfigurationError {
             #expect(error.key == key)
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func theRelaysTLSAndLoginAreRead() async throws {
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("relay-ca-\(UUID().uuidString).pem").path
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: URL(fileURLWithPath: caFile))
+        defer { try? FileManager.default.removeItem(atPath: caFile) }
+        let c = try await ConfigurationLoader.load(file: nil, environment: [
+            "MAILWARD_DELIVERY_RELAY_HOST": "smtp.provider.example:465", "MAILWARD_DELIVERY_RELAY_TLS": "Implicit",
+            "MAILWARD_DELIVERY_RELAY_CA_FILE": caFile, "MAILWARD_DELIVERY_RELAY_USERNAME": "relay@school.example",
+            "MAILWARD_DELIVERY_RELAY_PASSWORD": "s3cret pass",
+        ])
+        #expect(c.delivery.relayTLS == "implicit" && c.delivery.relayCAFile == caFile)
+        #expect(c.delivery.relayUsername == "relay@school.example" && c.delivery.relayPassword == "s3cret pass")
+        let defaults = MailwardConfiguration().delivery
+        #expect(defaults.relayTLS == "opportunistic" && defaults.relayUsername.isEmpty && defaults.relayPassword.isEmpty)
+    }
+
+    @Test(arguments: [
+        // A login needs TLS that is checked; a CA file means nothing without it.
+        ("delivery:\n  relay-host: r.test:587\n  relay-username: a\n  relay-password: b\n", "delivery.relay-tls"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-ca-file: /etc/hostname\n", "delivery.relay-ca-file"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-tls: starttls\n  relay-username: a\n", "delivery.relay-password"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-tls: starttls\n  relay-password: b\n", "delivery.relay-username"),
+        ("delivery:\n  relay-tls: starttls\n", "delivery.relay-host"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-tls: always\n", "delivery.relay-tls"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-tls: starttls\n  relay-ca-file: /nonexistent/ca.pem\n", "delivery.relay-ca-file"),
+    ])
+    func relaySettingsThatCannotWorkNameTheirKey(_ yaml: String, _ key: String) async {
+        do {
+            _ = try await ConfigurationLoader.load(yaml: yaml)
+            Issue.record("accepted: \(yaml)")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key, "\(error)")
         } catch {
             Issue.record("unexpected error \(error)")
         }

@@ -170,6 +170,11 @@ import Testing
         #expect(extensions.pipelining && extensions.eightBitMIME && extensions.startTLS && extensions.enhancedStatusCodes)
         #expect(extensions.sizeLimit == 1000 && !extensions.smtpUTF8)
         #expect(SMTPServerExtensions(ehlo: SMTPReply(code: 250, nil, "mx")).sizeLimit == nil)
+        #expect(extensions.authMechanisms.isEmpty)
+        // AUTH (RFC 4954), and the `AUTH=` form written for clients older than it.
+        let auth = SMTPServerExtensions(ehlo: SMTPReply(code: 250, enhancedStatusCode: nil,
+                                                        lines: ["relay.example", "AUTH plain LOGIN CRAM-MD5", "AUTH=LOGIN XOAUTH2"]))
+        #expect(auth.authMechanisms == ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"])
     }
 
     @Test func dsnCarriesOnlyTheOriginalHeadersAndNoInjectedLines() throws {

@@ -7,11 +7,15 @@ public struct NextHop: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     /// The name behind `host` when it is an address found through MX (for logs and DSNs).
     public var name: String
+    /// Set for a smarthost that must be reached over verified TLS (and perhaps with a login);
+    /// nil: opportunistic TLS, as for any MX.
+    public var security: RelaySecurity?
 
-    public init(host: String, port: Int, name: String? = nil) {
+    public init(host: String, port: Int, name: String? = nil, security: RelaySecurity? = nil) {
         self.host = host
         self.port = port
         self.name = name ?? host
+        self.security = security
     }
 
     public var description: String { name == host ? "\(host):\(port)" : "\(name)[\(host)]:\(port)" }

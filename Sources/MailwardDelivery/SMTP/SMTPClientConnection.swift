@@ -13,11 +13,14 @@ final class SMTPClientConnection: Sendable {
         case closed
         case malformedReply(String)
         case unexpectedPlaintext
+        /// The connection failed with this error (a TLS handshake, a certificate that does not verify).
+        case failed(String)
 
         var description: String {
             switch self {
             case .timeout: "timed out waiting for the server"
             case .closed: "connection closed by the server"
+            case .failed(let reason): reason
             case .malformedReply(let reason): "malformed reply: \(reason)"
             case .unexpectedPlaintext: "data after the STARTTLS reply (possible injection)"
             }
@@ -38,18 +41,43 @@ final class SMTPClientConnection: Sendable {
         self.timeout = timeout
     }
 
+    /// Connects to `hop`; a relay with implicit TLS gets TLS in front of the first byte, its
+    /// certificate verified.
     static func connect(to hop: NextHop, timeout: TimeAmount,
                         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> SMTPClientConnection {
         let inbox = Inbox()
+        let implicitTLS = try hop.security.flatMap { $0.tls == .implicit ? try Self.verifyingContext($0) : nil }
+        let serverName = Self.serverName(hop.name)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: implicitTLS, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(Collector(inbox))
                 }
             }
         let channel = try await bootstrap.connect(host: hop.host, port: hop.port).get()
-        return SMTPClientConnection(channel: channel, inbox: inbox, timeout: timeout)
+        let connection = SMTPClientConnection(channel: channel, inbox: inbox, timeout: timeout)
+        if implicitTLS != nil { connection.tls.withLock { $0 = true } }
+        return connection
+    }
+
+    /// TLS that checks the server: the chain must end in `security`'s trust roots (or the
+    /// system's) and name the host (NIOSSL checks the peer's address when no name is given).
+    static func verifyingContext(_ security: RelaySecurity) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .fullVerification
+        if let file = security.trustRootsFile { configuration.trustRoots = .file(file) }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// The name for SNI and for checking the certificate; nil for an address (not allowed in SNI).
+    static func serverName(_ name: String?) -> String? {
+        name.flatMap { name in name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+            && name.contains(where: \.isLetter) ? name : nil }
     }
 
     private let tls = Mutex(false)
@@ -75,6 +103,7 @@ final class SMTPClientConnection: Sendable {
             case .needMoreData: break
             }
             guard let bytes = await inbox.next(on: channel.eventLoop, timeout: timeout ?? self.timeout) else {
+                if let failure = inbox.failure { throw ConnectionError.failed(failure) }
                 throw inbox.isClosed ? ConnectionError.closed : ConnectionError.timeout
             }
             pending.withLock { _ = $0.writeBytes(bytes) }
@@ -82,16 +111,21 @@ final class SMTPClientConnection: Sendable {
     }
 
     /// After the server's 220 to STARTTLS: refuses plaintext that arrived after it (RFC 3207
-    /// §4.2) and puts TLS in front. Certificates are not verified: opportunistic TLS protects
-    /// against passive listeners, which is what SMTP between servers can offer without DANE.
-    func startTLS(serverName: String?) async throws {
+    /// §4.2) and puts TLS in front. Without `verifiedBy` certificates are not verified:
+    /// opportunistic TLS protects against passive listeners, which is what SMTP between servers
+    /// can offer without DANE. A configured relay's (`verifiedBy`) must verify.
+    func startTLS(serverName: String?, verifiedBy security: RelaySecurity? = nil) async throws {
         let leftover = pending.withLock { $0.readableBytes } + inbox.bufferedCount
         guard leftover == 0 else { throw ConnectionError.unexpectedPlaintext }
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .none
-        let context = try NIOSSLContext(configuration: configuration)
-        let hostname = serverName.flatMap { name in name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
-            && name.contains(where: \.isLetter) ? name : nil }
+        let context: NIOSSLContext
+        if let security {
+            context = try Self.verifyingContext(security)
+        } else {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            context = try NIOSSLContext(configuration: configuration)
+        }
+        let hostname = Self.serverName(serverName)
         try await channel.eventLoop.submit { [channel] in
             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: hostname),
                                                            position: .first)
@@ -110,6 +144,8 @@ final class SMTPClientConnection: Sendable {
             var chunks: [[UInt8]] = []
             var buffered = 0
             var closed = false
+            /// Why the connection ended, when it was an error (TLS).
+            var failure: String?
             var waiter: (token: Int, continuation: CheckedContinuation<[UInt8]?, Never>)?
             var token = 0
         }
@@ -117,6 +153,7 @@ final class SMTPClientConnection: Sendable {
         let state = Mutex(State())
 
         var isClosed: Bool { state.withLock { $0.closed } }
+        var failure: String? { state.withLock { $0.failure } }
         var bufferedCount: Int { state.withLock { $0.buffered } }
 
         /// Event loop side; false when the peer sent more than we are willing to hold.
@@ -135,8 +172,9 @@ final class SMTPClientConnection: Sendable {
             return accepted
         }
 
-        func close() {
+        func close(failure: (any Error)? = nil) {
             let waiter = state.withLock { s -> CheckedContinuation<[UInt8]?, Never>? in
+                if let failure, s.failure == nil, !s.closed { s.failure = "\(failure)" }
                 s.closed = true
                 defer { s.waiter = nil }
                 return s.waiter?.continuation
@@ -190,7 +228,7 @@ final class SMTPClientConnection: Sendable {
         func channelInactive(context: ChannelHandlerContext) { inbox.close() }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            inbox.close()
+            inbox.close(failure: error)
             context.close(promise: nil)
         }
     }

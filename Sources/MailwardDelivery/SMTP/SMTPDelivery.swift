@@ -79,13 +79,15 @@ public struct SMTPClientTransport: SMTPTransport {
 
     public func deliver(_ request: SMTPDeliveryRequest, to hop: NextHop) async -> [RecipientVerdict] {
         let result = await attempt(request, hop: hop, tls: useTLS)
-        if case .tlsFailed = result {
+        if case .tlsFailed = result, hop.security == nil {
             // A server that offers STARTTLS but cannot complete it: deliver in the clear, as
             // opportunistic TLS allows (RFC 7435).
             if case .done(let verdicts) = await attempt(request, hop: hop, tls: false) { return verdicts }
             return request.recipients.map { _ in .deferred("TLS negotiation with \(hop) failed", hop: hop) }
         }
-        guard case .done(let verdicts) = result else { return [] }
+        guard case .done(let verdicts) = result else {
+            return request.recipients.map { _ in .deferred("TLS negotiation with \(hop) failed", hop: hop) }
+        }
         return verdicts
     }
 
@@ -116,7 +118,27 @@ public struct SMTPClientTransport: SMTPTransport {
             guard greeting.isPositiveCompletion else { return all(.from(greeting, hop: hop)) }
             stage = "EHLO"
             var extensions = try await hello(connection, name: request.heloName)
-            if tls && extensions.startTLS {
+            if let security = hop.security {
+                // A configured relay: verified TLS first (nothing goes out otherwise), then the login.
+                if security.tls == .startTLS {
+                    guard extensions.startTLS else {
+                        return all(.deferred("\(hop) does not offer STARTTLS, which delivery.relay-tls requires", hop: hop))
+                    }
+                    stage = "STARTTLS"
+                    try await connection.send([.startTLS])
+                    let reply = try await connection.readReply()
+                    guard reply.code == 220 else { return all(.deferred("\(hop) refused STARTTLS: \(reply)", hop: hop)) }
+                    try await connection.startTLS(serverName: hop.name, verifiedBy: security)
+                    stage = "TLS handshake"
+                    extensions = try await hello(connection, name: request.heloName)
+                }
+                if let login = security.login {
+                    stage = "AUTH"
+                    if let refusal = try await RelayAuthentication.logIn(connection, login, offered: extensions.authMechanisms) {
+                        return all(.deferred("\(hop) did not accept the relay login: \(refusal)", hop: hop))
+                    }
+                }
+            } else if tls && extensions.startTLS {
                 stage = "STARTTLS"
                 try await connection.send([.startTLS])
                 let reply = try await connection.readReply()

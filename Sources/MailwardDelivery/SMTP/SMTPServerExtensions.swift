@@ -11,6 +11,9 @@ struct SMTPServerExtensions: Sendable, Equatable {
     /// SIZE with a limit (0 or absent means no fixed limit).
     var sizeLimit: Int?
     var sizeOffered = false
+    /// SASL mechanisms offered with AUTH (RFC 4954), upper-cased; also from the `AUTH=` form
+    /// that servers wrote for clients older than the RFC.
+    var authMechanisms: Set<String> = []
 
     init() {}
 
@@ -18,6 +21,11 @@ struct SMTPServerExtensions: Sendable, Equatable {
         for line in reply.lines.dropFirst() {
             let words = line.split(separator: " ")
             guard let keyword = words.first?.uppercased() else { continue }
+            if keyword == "AUTH" || keyword.hasPrefix("AUTH=") {
+                let first = keyword == "AUTH" ? [] : [keyword.dropFirst(5)]
+                authMechanisms.formUnion((first + words.dropFirst()).map { $0.uppercased() }.filter { !$0.isEmpty })
+                continue
+            }
             switch keyword {
             case "STARTTLS": startTLS = true
             case "PIPELINING": pipelining = true

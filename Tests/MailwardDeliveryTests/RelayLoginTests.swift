@@ -1,0 +1,188 @@
+import Foundation
+import MailwardApp
+import MailwardConfig
+import MailwardCore
+@testable import MailwardDelivery
+import MailwardTesting
+import Testing
+
+/// A smarthost that wants verified TLS and a login (`delivery.relay-*`), played by a second
+/// Mailward: its submission doors (STARTTLS and implicit TLS, AUTH required) take the message for
+/// one of its accounts, as a provider's relay would. Its certificate comes from a private CA
+/// (`TestCertificateAuthority`) that the sending server is told to trust with `relay-ca-file`.
+@Suite(.serialized) struct RelayLoginTests {
+    static let password = "Relay-Garden-77"
+
+    struct Relay {
+        let server: TestServer
+        let bob: Account
+        /// The private CA's certificate, for `delivery.relay-ca-file`.
+        let caFile: String
+    }
+
+    static func message(subject: String) -> [UInt8] {
+        Array("""
+            From: Agent <agent@relay.test>\r
+            To: <bob@relay.test>\r
+            Subject: \(subject)\r
+            Date: Wed, 02 Dec 2026 10:00:00 +0800\r
+            Message-ID: <\(UUID().uuidString)@relay.test>\r
+            \r
+            Sent through the relay.\r
+
+            """.utf8)
+    }
+
+    /// The relay: `agent@relay.test` may send as itself, `bob@relay.test` receives; its
+    /// certificate names relay.test, localhost and 127.0.0.1.
+    static func startRelay() async throws -> Relay {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-ca-\(UUID().uuidString)").path
+        let authority = try TestCertificateAuthority()
+        let caFile = try authority.writeCertificate(into: folder)
+        let files = try authority.issueServerCertificate(hostnames: ["relay.test", "localhost"], into: folder)
+        let relay = try await TestServer.start { c in
+            c.hostname = "relay.test"
+            c.tls.certificate = files.certificatePath
+            c.tls.key = files.keyPath
+        }
+        try await relay.addUser("agent@relay.test", password: password)
+        let bob = try await relay.addUser("bob@relay.test")
+        return Relay(server: relay, bob: bob, caFile: caFile)
+    }
+
+    /// A server whose every remote domain goes through `relayHost` with these settings.
+    static func startSender(relayHost: String, _ settings: @escaping @Sendable (inout MailwardConfiguration.DeliverySettings) -> Void)
+        async throws -> TestServer {
+        try await TestServer.start { c in
+            c.hostname = "mail.demo.test"
+            c.delivery.relayHost = relayHost
+            c.delivery.retrySchedule = [1]
+            c.delivery.pollInterval = 0.2
+            c.delivery.timeout = 10
+            settings(&c.delivery)
+        }
+    }
+
+    static func enqueue(_ id: String, subject: String, on server: TestServer) async throws {
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: id, sender: "agent@relay.test", recipients: ["bob@relay.test"], raw: message(subject: subject), createdAt: Date()))
+    }
+
+    static func subjects(in server: TestServer, of account: Account) async throws -> [String] {
+        let inbox = try await server.runtime.mail.inbox(accountID: account.id)
+        return try await server.runtime.store.messages(mailboxID: inbox.id).map(\.summary.subject)
+    }
+
+    /// The first attempt's outcome for a message that must stay queued.
+    static func firstError(_ id: String, on server: TestServer) async throws -> String {
+        try await eventually("first attempt of \(id) deferred") {
+            (try await server.runtime.store.message(id: id)?.recipients.first?.attempts ?? 0) >= 1
+        }
+        let recipient = try #require(try await server.runtime.store.message(id: id)?.recipients.first)
+        #expect(recipient.state == .pending)
+        return recipient.lastError ?? ""
+    }
+
+    @Test func aLoginOverSTARTTLSWithAVerifiedCertificateDelivers() async throws {
+        let relay = try await Self.startRelay()
+        let port = await relay.server.port(.submission)
+        // By address: the certificate is checked against 127.0.0.1 (one of its names).
+        let sender = try await Self.startSender(relayHost: "127.0.0.1:\(port)") { d in
+            d.relayTLS = "starttls"
+            d.relayCAFile = relay.caFile
+            d.relayUsername = "agent@relay.test"
+            d.relayPassword = Self.password
+        }
+        try await Self.enqueue("m-relay-starttls", subject: "Via STARTTLS", on: sender)
+        try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Via STARTTLS"] }
+        try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
+        try await sender.stop()
+        try await relay.server.stop()
+    }
+
+    @Test func aLoginOverImplicitTLSDelivers() async throws {
+        let relay = try await Self.startRelay()
+        let port = await relay.server.port(.submissionTLS)
+        let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
+            d.relayTLS = "implicit"
+            d.relayCAFile = relay.caFile
+            d.relayUsername = "agent@relay.test"
+            d.relayPassword = Self.password
+        }
+        try await Self.enqueue("m-relay-implicit", subject: "Via port 465", on: sender)
+        try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Via port 465"] }
+        try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
+        try await sender.stop()
+        try await relay.server.stop()
+    }
+
+    /// LOGIN, for a relay that offers only that: the relay (which offers both) is asked with it.
+    @Test func theLOGINMechanismWorksWhereOnlyItIsOffered() async throws {
+        let relay = try await Self.startRelay()
+        let hop = NextHop(host: "localhost", port: await relay.server.port(.submissionTLS),
+                          security: RelaySecurity(tls: .implicit, trustRootsFile: relay.caFile))
+        for (password, accepted) in [(Self.password, true), ("wrong-password", false)] {
+            let connection = try await SMTPClientConnection.connect(to: hop, timeout: .seconds(10))
+            #expect(try await connection.readReply().code == 220)
+            try await connection.send([.ehlo("mail.demo.test")])
+            #expect(try await connection.readReply().isPositiveCompletion)
+            let refusal = try await RelayAuthentication.logIn(
+                connection, RelayLogin(username: "agent@relay.test", password: password), offered: ["LOGIN"])
+            if accepted { #expect(refusal == nil) } else { #expect(refusal?.hasPrefix("535") == true, "\(refusal ?? "nil")") }
+            await connection.close()
+        }
+        let none = RelayLogin(username: "agent@relay.test", password: "secret-words")
+        #expect(!"\(none)".contains("secret-words"))
+        try await relay.server.stop()
+    }
+
+    @Test func aRefusedLoginKeepsTheMessageQueued() async throws {
+        let relay = try await Self.startRelay()
+        let port = await relay.server.port(.submissionTLS)
+        let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
+            d.relayTLS = "implicit"
+            d.relayCAFile = relay.caFile
+            d.relayUsername = "agent@relay.test"
+            d.relayPassword = "not-the-password"
+        }
+        try await Self.enqueue("m-relay-refused", subject: "Wrong password", on: sender)
+        let error = try await Self.firstError("m-relay-refused", on: sender)
+        #expect(error.contains("did not accept the relay login") && error.contains("535"), "\(error)")
+        #expect(!error.contains("not-the-password"))
+        #expect(try await Self.subjects(in: relay.server, of: relay.bob).isEmpty)
+        try await sender.stop()
+        try await relay.server.stop()
+    }
+
+    @Test func aCertificateThatDoesNotVerifyGetsNothing() async throws {
+        let relay = try await Self.startRelay()
+        let port = await relay.server.port(.submission)
+        // No CA file: the system's trust store does not know the relay's self-signed certificate.
+        let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
+            d.relayTLS = "starttls"
+            d.relayUsername = "agent@relay.test"
+            d.relayPassword = Self.password
+        }
+        try await Self.enqueue("m-relay-untrusted", subject: "Untrusted", on: sender)
+        let error = try await Self.firstError("m-relay-untrusted", on: sender)
+        #expect(error.contains("TLS handshake"), "\(error)")
+        #expect(try await Self.subjects(in: relay.server, of: relay.bob).isEmpty)
+        try await sender.stop()
+        try await relay.server.stop()
+    }
+
+    @Test func aRelayWithoutSTARTTLSGetsNoLoginAndNoMessage() async throws {
+        let sink = try await SinkPeer.start(startTLS: false)
+        defer { sink.stop() }
+        let sender = try await Self.startSender(relayHost: "127.0.0.1:\(sink.port)") { d in
+            d.relayTLS = "starttls"
+            d.relayUsername = "agent@relay.test"
+            d.relayPassword = Self.password
+        }
+        try await Self.enqueue("m-relay-cleartext", subject: "Cleartext", on: sender)
+        let error = try await Self.firstError("m-relay-cleartext", on: sender)
+        #expect(error.contains("does not offer STARTTLS"), "\(error)")
+        #expect(sink.received.isEmpty)
+        try await sender.stop()
+    }
+}
