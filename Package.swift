@@ -249,7 +249,7 @@ let package = Package(
         .target(
             name: "MailwardTesting",
             dependencies: [
-                "MailwardCore", "MailwardApp", "StoreSQLite",
+                "MailwardCore", "MailwardApp", "MailwardNet", "StoreSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

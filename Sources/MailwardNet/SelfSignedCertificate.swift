@@ -53,14 +53,20 @@ public enum SelfSignedCertificate {
             issuer: name,
             subject: name,
             signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-                try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames(names)
-            },
+            extensions: try serverExtensions(names),
             issuerPrivateKey: Certificate.PrivateKey(key))
         return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+    }
+
+    /// What a TLS server's certificate says of itself: no CA, a key for signing and key
+    /// exchange, server authentication, and the names it is valid for.
+    public static func serverExtensions(_ names: [GeneralName]) throws -> Certificate.Extensions {
+        try Certificate.Extensions {
+            Critical(BasicConstraints.notCertificateAuthority)
+            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+            try ExtendedKeyUsage([.serverAuth])
+            SubjectAlternativeNames(names)
+        }
     }
 
     static func write(_ text: String, to path: String, permissions: Int) throws {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MailwardNet
 import SwiftASN1
 import X509
 
@@ -42,12 +43,7 @@ public struct TestCertificateAuthority: Sendable {
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(serverKey.publicKey),
             notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(24 * 3600),
             issuer: name, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-                try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames(names)
-            },
+            extensions: try SelfSignedCertificate.serverExtensions(names),
             issuerPrivateKey: Certificate.PrivateKey(key))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let certificatePath = (folder as NSString).appendingPathComponent("\(stem).crt")

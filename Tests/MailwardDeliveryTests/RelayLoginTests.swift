@@ -83,34 +83,21 @@ import Testing
         return recipient.lastError ?? ""
     }
 
-    @Test func aLoginOverSTARTTLSWithAVerifiedCertificateDelivers() async throws {
+    /// STARTTLS on the submission port, the relay named by address (its certificate is checked
+    /// against 127.0.0.1); implicit TLS on the other, the relay named by name.
+    @Test(arguments: [(MailwardServer.Door.submission, "127.0.0.1", "starttls"),
+                      (MailwardServer.Door.submissionTLS, "localhost", "implicit")])
+    func aLoginOverVerifiedTLSDelivers(door: MailwardServer.Door, host: String, tls: String) async throws {
         let relay = try await Self.startRelay()
-        let port = await relay.server.port(.submission)
-        // By address: the certificate is checked against 127.0.0.1 (one of its names).
-        let sender = try await Self.startSender(relayHost: "127.0.0.1:\(port)") { d in
-            d.relayTLS = "starttls"
+        let port = await relay.server.port(door)
+        let sender = try await Self.startSender(relayHost: "\(host):\(port)") { d in
+            d.relayTLS = tls
             d.relayCAFile = relay.caFile
             d.relayUsername = "agent@relay.test"
             d.relayPassword = Self.password
         }
-        try await Self.enqueue("m-relay-starttls", subject: "Via STARTTLS", on: sender)
-        try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Via STARTTLS"] }
-        try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
-        try await sender.stop()
-        try await relay.server.stop()
-    }
-
-    @Test func aLoginOverImplicitTLSDelivers() async throws {
-        let relay = try await Self.startRelay()
-        let port = await relay.server.port(.submissionTLS)
-        let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
-            d.relayTLS = "implicit"
-            d.relayCAFile = relay.caFile
-            d.relayUsername = "agent@relay.test"
-            d.relayPassword = Self.password
-        }
-        try await Self.enqueue("m-relay-implicit", subject: "Via port 465", on: sender)
-        try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Via port 465"] }
+        try await Self.enqueue("m-relay-\(tls)", subject: "Via \(tls)", on: sender)
+        try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Via \(tls)"] }
         try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
         try await sender.stop()
         try await relay.server.stop()
