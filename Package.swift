@@ -286,7 +286,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailwardDeliveryTests",
-            dependencies: ["MailwardDelivery", "MailwardCore", "MailwardTesting", "MailwardApp", "SMTPCodec",
+            dependencies: ["MailwardDelivery", "MailwardCore", "MailwardTesting", "MailwardApp", "MailwardNet", "SMTPCodec",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),

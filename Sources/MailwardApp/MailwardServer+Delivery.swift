@@ -44,6 +44,7 @@ extension MailwardServer {
         if let tls {
             hop.security = RelaySecurity(
                 tls: tls, trustRootsFile: settings.relayCAFile.isEmpty ? nil : settings.relayCAFile,
+                pinnedCertificateFile: settings.relayCertificate.isEmpty ? nil : settings.relayCertificate,
                 login: settings.relayUsername.isEmpty ? nil : RelayLogin(username: settings.relayUsername, password: settings.relayPassword))
         }
         return hop

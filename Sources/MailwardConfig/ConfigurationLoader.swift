@@ -275,13 +275,15 @@ public enum ConfigurationLoader {
     static func parseRelaySecurity(_ values: Values, _ d: inout MailwardConfiguration.DeliverySettings) throws {
         d.relayTLS = try values.choice("delivery.relay-tls", d.relayTLS, ["opportunistic", "starttls", "implicit"])
         d.relayCAFile = try values.string("delivery.relay-ca-file", d.relayCAFile)
+        d.relayCertificate = try values.string("delivery.relay-certificate", d.relayCertificate)
         d.relayUsername = try values.string("delivery.relay-username", d.relayUsername)
         d.relayPassword = try values.string("delivery.relay-password", d.relayPassword)
         if d.relayUsername.isEmpty != d.relayPassword.isEmpty {
             throw ConfigurationError(key: d.relayUsername.isEmpty ? "delivery.relay-username" : "delivery.relay-password",
                                      reason: "delivery.relay-username and delivery.relay-password must be set together")
         }
-        let relayConfigured = d.relayTLS != "opportunistic" || !d.relayCAFile.isEmpty || !d.relayUsername.isEmpty
+        let relayConfigured = d.relayTLS != "opportunistic" || !d.relayCAFile.isEmpty || !d.relayCertificate.isEmpty
+            || !d.relayUsername.isEmpty
         if relayConfigured && d.relayHost.isEmpty {
             throw ConfigurationError(key: "delivery.relay-host",
                                      reason: "the relay's TLS and login settings need a relay host (`host:port`)")
@@ -290,12 +292,17 @@ public enum ConfigurationLoader {
             throw ConfigurationError(key: "delivery.relay-tls",
                                      reason: "a relay login is sent only over TLS with a verified certificate: set `starttls` or `implicit`")
         }
-        if !d.relayCAFile.isEmpty && d.relayTLS == "opportunistic" {
-            throw ConfigurationError(key: "delivery.relay-ca-file",
-                                     reason: "certificates are checked only with delivery.relay-tls `starttls` or `implicit`")
+        if !d.relayCAFile.isEmpty && !d.relayCertificate.isEmpty {
+            throw ConfigurationError(key: "delivery.relay-certificate",
+                                     reason: "either a CA for the relay's chain (delivery.relay-ca-file) or its own certificate, not both")
         }
-        if !d.relayCAFile.isEmpty && !FileManager.default.isReadableFile(atPath: d.relayCAFile) {
-            throw ConfigurationError(key: "delivery.relay-ca-file", reason: "cannot read `\(d.relayCAFile)`")
+        for (key, file) in [("delivery.relay-ca-file", d.relayCAFile), ("delivery.relay-certificate", d.relayCertificate)] where !file.isEmpty {
+            if d.relayTLS == "opportunistic" {
+                throw ConfigurationError(key: key, reason: "certificates are checked only with delivery.relay-tls `starttls` or `implicit`")
+            }
+            if !FileManager.default.isReadableFile(atPath: file) {
+                throw ConfigurationError(key: key, reason: "cannot read `\(file)`")
+            }
         }
     }
 

@@ -254,6 +254,8 @@ extension MailwardConfiguration {
         public var relayTLS: String = "opportunistic"
         /// PEM certificates the relay's chain must end in; empty: the system's trust store.
         public var relayCAFile: String = ""
+        /// The relay's own certificate (PEM), pinned: for a relay with a self-signed certificate.
+        public var relayCertificate: String = ""
         /// The account at the relay (SMTP AUTH PLAIN, or LOGIN); empty: no AUTH. Sent only over
         /// verified TLS, so it needs `relayTLS` `starttls` or `implicit`.
         public var relayUsername: String = ""

@@ -72,6 +72,11 @@ import Testing
         ("delivery:\n  relay-tls: starttls\n", "delivery.relay-host"),
         ("delivery:\n  relay-host: r.test:587\n  relay-tls: always\n", "delivery.relay-tls"),
         ("delivery:\n  relay-host: r.test:587\n  relay-tls: starttls\n  relay-ca-file: /nonexistent/ca.pem\n", "delivery.relay-ca-file"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-certificate: /etc/hostname\n", "delivery.relay-certificate"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-tls: starttls\n  relay-certificate: /nonexistent/relay.pem\n",
+         "delivery.relay-certificate"),
+        ("delivery:\n  relay-host: r.test:587\n  relay-tls: starttls\n  relay-ca-file: /etc/hostname\n  relay-certificate: /etc/hostname\n",
+         "delivery.relay-certificate"),
     ])
     func relaySettingsThatCannotWorkNameTheirKey(_ yaml: String, _ key: String) async {
         do {

@@ -2,6 +2,7 @@ import Foundation
 import MailwardApp
 import MailwardConfig
 import MailwardCore
+import MailwardNet
 @testable import MailwardDelivery
 import MailwardTesting
 import Testing
@@ -35,15 +36,19 @@ import Testing
 
     /// The relay: `agent@relay.test` may send as itself, `bob@relay.test` receives; its
     /// certificate names relay.test, localhost and 127.0.0.1.
-    static func startRelay() async throws -> Relay {
+    /// `selfSigned`: the relay keeps the certificate it makes itself (then `caFile` is a CA
+    /// that did not sign it).
+    static func startRelay(selfSigned: Bool = false) async throws -> Relay {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-ca-\(UUID().uuidString)").path
         let authority = try TestCertificateAuthority()
         let caFile = try authority.writeCertificate(into: folder)
         let files = try authority.issueServerCertificate(hostnames: ["relay.test", "localhost"], into: folder)
         let relay = try await TestServer.start { c in
             c.hostname = "relay.test"
-            c.tls.certificate = files.certificatePath
-            c.tls.key = files.keyPath
+            if !selfSigned {
+                c.tls.certificate = files.certificatePath
+                c.tls.key = files.keyPath
+            }
         }
         try await relay.addUser("agent@relay.test", password: password)
         let bob = try await relay.addUser("bob@relay.test")
@@ -99,6 +104,43 @@ import Testing
         try await Self.enqueue("m-relay-\(tls)", subject: "Via \(tls)", on: sender)
         try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Via \(tls)"] }
         try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
+        try await sender.stop()
+        try await relay.server.stop()
+    }
+
+    /// A relay with a self-signed certificate (another Mailward left as installed): its own
+    /// certificate is pinned; any other certificate, even one with its names, gets nothing.
+    @Test func aPinnedSelfSignedCertificateDeliversAndAnotherGetsNothing() async throws {
+        let relay = try await Self.startRelay(selfSigned: true)
+        let port = await relay.server.port(.submission)
+        let impostor = FileManager.default.temporaryDirectory.appendingPathComponent("impostor-\(UUID().uuidString).pem").path
+        try Data(try SelfSignedCertificate.make(hostname: "relay.test", now: Date()).certificatePEM.utf8)
+            .write(to: URL(fileURLWithPath: impostor))
+        for (pin, subject) in [(relay.server.server.certificate.certificatePath, "Pinned"), (impostor, "Impostor")] {
+            let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
+                d.relayTLS = "starttls"
+                d.relayCertificate = pin
+                d.relayUsername = "agent@relay.test"
+                d.relayPassword = Self.password
+            }
+            try await Self.enqueue("m-relay-\(subject)", subject: subject, on: sender)
+            if subject == "Pinned" {
+                try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Pinned"] }
+                try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
+            } else {
+                let error = try await Self.firstError("m-relay-\(subject)", on: sender)
+                #expect(error.contains("TLS handshake"), "\(error)")
+                #expect(try await Self.subjects(in: relay.server, of: relay.bob) == ["Pinned"])
+            }
+            try await sender.stop()
+        }
+        // And the CA that did not sign the relay's certificate is no way round it.
+        let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
+            d.relayTLS = "starttls"
+            d.relayCAFile = relay.caFile
+        }
+        try await Self.enqueue("m-relay-wrong-ca", subject: "Wrong CA", on: sender)
+        #expect(try await Self.firstError("m-relay-wrong-ca", on: sender).contains("TLS handshake"))
         try await sender.stop()
         try await relay.server.stop()
     }

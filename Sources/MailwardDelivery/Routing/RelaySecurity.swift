@@ -13,11 +13,15 @@ public struct RelaySecurity: Sendable, Equatable {
     public var tls: TLSMode
     /// A PEM file of the certificates the relay's chain must end in; nil: the system's trust store.
     public var trustRootsFile: String?
+    /// A PEM file with the relay's own certificate (a self-signed one, which is no root): the
+    /// relay must present exactly it; chain and name are then not asked.
+    public var pinnedCertificateFile: String?
     public var login: RelayLogin?
 
-    public init(tls: TLSMode, trustRootsFile: String? = nil, login: RelayLogin? = nil) {
+    public init(tls: TLSMode, trustRootsFile: String? = nil, pinnedCertificateFile: String? = nil, login: RelayLogin? = nil) {
         self.tls = tls
         self.trustRootsFile = trustRootsFile
+        self.pinnedCertificateFile = pinnedCertificateFile
         self.login = login
     }
 }

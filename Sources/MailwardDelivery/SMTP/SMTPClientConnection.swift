@@ -46,15 +46,14 @@ final class SMTPClientConnection: Sendable {
     static func connect(to hop: NextHop, timeout: TimeAmount,
                         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> SMTPClientConnection {
         let inbox = Inbox()
-        let implicitTLS = try hop.security.flatMap { $0.tls == .implicit ? try Self.verifyingContext($0) : nil }
+        let implicitTLS = try hop.security.flatMap { $0.tls == .implicit ? try ClientTLS.verifying($0) : nil }
         let serverName = Self.serverName(hop.name)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let implicitTLS {
-                        try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: implicitTLS, serverHostname: serverName))
+                        try channel.pipeline.syncOperations.addHandler(try implicitTLS.handler(serverName: serverName))
                     }
                     try channel.pipeline.syncOperations.addHandler(Collector(inbox))
                 }
@@ -63,15 +62,6 @@ final class SMTPClientConnection: Sendable {
         let connection = SMTPClientConnection(channel: channel, inbox: inbox, timeout: timeout)
         if implicitTLS != nil { connection.tls.withLock { $0 = true } }
         return connection
-    }
-
-    /// TLS that checks the server: the chain must end in `security`'s trust roots (or the
-    /// system's) and name the host (NIOSSL checks the peer's address when no name is given).
-    static func verifyingContext(_ security: RelaySecurity) throws -> NIOSSLContext {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .fullVerification
-        if let file = security.trustRootsFile { configuration.trustRoots = .file(file) }
-        return try NIOSSLContext(configuration: configuration)
     }
 
     /// The name for SNI and for checking the certificate; nil for an address (not allowed in SNI).
@@ -117,18 +107,10 @@ final class SMTPClientConnection: Sendable {
     func startTLS(serverName: String?, verifiedBy security: RelaySecurity? = nil) async throws {
         let leftover = pending.withLock { $0.readableBytes } + inbox.bufferedCount
         guard leftover == 0 else { throw ConnectionError.unexpectedPlaintext }
-        let context: NIOSSLContext
-        if let security {
-            context = try Self.verifyingContext(security)
-        } else {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            context = try NIOSSLContext(configuration: configuration)
-        }
+        let clientTLS = try security.map(ClientTLS.verifying) ?? ClientTLS.opportunistic()
         let hostname = Self.serverName(serverName)
         try await channel.eventLoop.submit { [channel] in
-            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: hostname),
-                                                           position: .first)
+            try channel.pipeline.syncOperations.addHandler(try clientTLS.handler(serverName: hostname), position: .first)
         }.get()
         tls.withLock { $0 = true }
     }

@@ -1,0 +1,38 @@
+import NIOSSL
+
+/// The TLS an outbound connection puts in front of SMTP: opportunistic (nothing checked, as
+/// towards any MX), verified (the chain ends in the trust roots and names the relay), or pinned
+/// (the relay presents exactly the certificate it was configured with — a self-signed one).
+struct ClientTLS: Sendable {
+    let context: NIOSSLContext
+    /// DER of the one certificate the peer must present; nil: the context's own checks.
+    let pinned: [UInt8]?
+
+    static func opportunistic() throws -> ClientTLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return ClientTLS(context: try NIOSSLContext(configuration: configuration), pinned: nil)
+    }
+
+    /// For a configured relay: its pinned certificate, or a chain to its trust roots (or the
+    /// system's) that names it (NIOSSL checks the peer's address when no name is given).
+    static func verifying(_ security: RelaySecurity) throws -> ClientTLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .fullVerification
+        if let file = security.trustRootsFile { configuration.trustRoots = .file(file) }
+        let pinned = try security.pinnedCertificateFile.map { file -> [UInt8] in
+            guard let certificate = try NIOSSLCertificate.fromPEMFile(file).first else { throw NIOSSLError.failedToLoadCertificate }
+            return try certificate.toDERBytes()
+        }
+        return ClientTLS(context: try NIOSSLContext(configuration: configuration), pinned: pinned)
+    }
+
+    /// The handler for one connection; `serverName` goes into SNI (and is checked unless pinned).
+    func handler(serverName: String?) throws -> NIOSSLClientHandler {
+        guard let pinned else { return try NIOSSLClientHandler(context: context, serverHostname: serverName) }
+        return try NIOSSLClientHandler(context: context, serverHostname: serverName) { certificates, promise in
+            let presented = try? certificates.first?.toDERBytes()
+            promise.succeed(presented == pinned ? .certificateVerified : .failed)
+        }
+    }
+}
