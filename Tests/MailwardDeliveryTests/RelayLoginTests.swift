@@ -145,6 +145,32 @@ import Testing
         try await relay.server.stop()
     }
 
+    /// A relay that is not Mailward: aiosmtpd's own AUTH, offering one mechanism, over STARTTLS
+    /// or implicit TLS with a certificate from the private CA.
+    @Test(arguments: [("PLAIN", false), ("LOGIN", true)])
+    func aThirdPartyRelayTakesTheLogin(mechanism: String, implicitTLS: Bool) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-peer-\(UUID().uuidString)").path
+        let authority = try TestCertificateAuthority()
+        let caFile = try authority.writeCertificate(into: folder)
+        let files = try authority.issueServerCertificate(hostnames: ["localhost"], into: folder)
+        let peer = try await SinkPeer.startRelay(login: "agent@relay.test", password: Self.password, mechanisms: [mechanism],
+                                                 certificate: files.certificatePath, key: files.keyPath, implicitTLS: implicitTLS)
+        defer { peer.stop() }
+        let sender = try await Self.startSender(relayHost: "localhost:\(peer.port)") { d in
+            d.relayTLS = implicitTLS ? "implicit" : "starttls"
+            d.relayCAFile = caFile
+            d.relayUsername = "agent@relay.test"
+            d.relayPassword = Self.password
+        }
+        try await Self.enqueue("m-peer-\(mechanism)", subject: "Via \(mechanism)", on: sender)
+        let received = try await peer.waitForMessages(1)
+        #expect(received[0].login == "agent@relay.test" && received[0].tls)
+        #expect(received[0].to == ["bob@relay.test"])
+        #expect(String(decoding: received[0].bytes, as: UTF8.self).contains("Subject: Via \(mechanism)"))
+        try await eventually("the queue is empty") { try await sender.runtime.store.allMessages().isEmpty }
+        try await sender.stop()
+    }
+
     /// LOGIN, for a relay that offers only that: the relay (which offers both) is asked with it.
     @Test func theLOGINMechanismWorksWhereOnlyItIsOffered() async throws {
         let relay = try await Self.startRelay()

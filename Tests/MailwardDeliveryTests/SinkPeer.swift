@@ -8,6 +8,8 @@ final class SinkPeer: @unchecked Sendable {
         var to: [String]
         var options: [String]
         var tls: Bool
+        /// The login the message came with, at a peer that asks for one (`startRelay`).
+        var login: String?
         var data: String
         var bytes: [UInt8] { Array(Data(base64Encoded: data) ?? Data()) }
     }
@@ -20,6 +22,17 @@ final class SinkPeer: @unchecked Sendable {
     static func start(mode: String = "accept", startTLS: Bool = false, delay: Double = 0) async throws -> SinkPeer {
         let (process, folder, port) = try await launchScript(
             "smtp_sink.py", ["--mode", mode, "--delay", String(delay)] + (startTLS ? ["--starttls"] : []))
+        return SinkPeer(process: process, folder: folder, port: port)
+    }
+
+    /// aiosmtpd as a relay that wants `login`/`password` (with `mechanisms` only) over TLS with
+    /// this certificate: STARTTLS, or TLS from the first byte when `implicitTLS`.
+    static func startRelay(login: String, password: String, mechanisms: [String], certificate: String, key: String,
+                           implicitTLS: Bool) async throws -> SinkPeer {
+        let (process, folder, port) = try await launchScript("smtp_sink.py", [
+            "--auth", "\(login):\(password)", "--mechanisms", mechanisms.joined(separator: ","),
+            "--cert", certificate, "--key", key, implicitTLS ? "--implicit-tls" : "--starttls",
+        ])
         return SinkPeer(process: process, folder: folder, port: port)
     }
 
