@@ -19,6 +19,8 @@ import Testing
         let bob: Account
         /// The private CA's certificate, for `delivery.relay-ca-file`.
         let caFile: String
+        /// The certificate the relay presents, for `delivery.relay-certificate`.
+        let certificateFile: String
     }
 
     static func message(subject: String) -> [UInt8] {
@@ -37,12 +39,13 @@ import Testing
     /// The relay: `agent@relay.test` may send as itself, `bob@relay.test` receives; its
     /// certificate names relay.test, localhost and 127.0.0.1.
     /// `selfSigned`: the relay keeps the certificate it makes itself (then `caFile` is a CA
-    /// that did not sign it).
-    static func startRelay(selfSigned: Bool = false) async throws -> Relay {
+    /// that did not sign it). `names`: what the CA's certificate for it names.
+    static func startRelay(selfSigned: Bool = false, names: [String] = ["relay.test", "localhost"],
+                           addresses: [[UInt8]] = [[127, 0, 0, 1]]) async throws -> Relay {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-ca-\(UUID().uuidString)").path
         let authority = try TestCertificateAuthority()
         let caFile = try authority.writeCertificate(into: folder)
-        let files = try authority.issueServerCertificate(hostnames: ["relay.test", "localhost"], into: folder)
+        let files = try authority.issueServerCertificate(hostnames: names, ipv4: addresses, into: folder)
         let relay = try await TestServer.start { c in
             c.hostname = "relay.test"
             if !selfSigned {
@@ -52,7 +55,7 @@ import Testing
         }
         try await relay.addUser("agent@relay.test", password: password)
         let bob = try await relay.addUser("bob@relay.test")
-        return Relay(server: relay, bob: bob, caFile: caFile)
+        return Relay(server: relay, bob: bob, caFile: caFile, certificateFile: relay.server.certificate.certificatePath)
     }
 
     /// A server whose every remote domain goes through `relayHost` with these settings.
@@ -116,7 +119,7 @@ import Testing
         let impostor = FileManager.default.temporaryDirectory.appendingPathComponent("impostor-\(UUID().uuidString).pem").path
         try Data(try SelfSignedCertificate.make(hostname: "relay.test", now: Date()).certificatePEM.utf8)
             .write(to: URL(fileURLWithPath: impostor))
-        for (pin, subject) in [(relay.server.server.certificate.certificatePath, "Pinned"), (impostor, "Impostor")] {
+        for (pin, subject) in [(relay.certificateFile, "Pinned"), (impostor, "Impostor")] {
             let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
                 d.relayTLS = "starttls"
                 d.relayCertificate = pin
@@ -142,6 +145,33 @@ import Testing
         try await Self.enqueue("m-relay-wrong-ca", subject: "Wrong CA", on: sender)
         #expect(try await Self.firstError("m-relay-wrong-ca", on: sender).contains("TLS handshake"))
         try await sender.stop()
+        try await relay.server.stop()
+    }
+
+    /// Pinned, the certificate need not name the relay as it is reached: here it names only
+    /// relay.test, and the relay is reached as localhost. (Verified through the CA, the same
+    /// certificate is refused for that.)
+    @Test func aPinnedCertificateNeedNotNameTheRelay() async throws {
+        let relay = try await Self.startRelay(names: ["relay.test"], addresses: [])
+        let port = await relay.server.port(.submissionTLS)
+        for (pinned, subject) in [(false, "Through the CA"), (true, "Pinned")] {
+            let sender = try await Self.startSender(relayHost: "localhost:\(port)") { d in
+                d.relayTLS = "implicit"
+                if pinned { d.relayCertificate = relay.certificateFile } else { d.relayCAFile = relay.caFile }
+                d.relayUsername = "agent@relay.test"
+                d.relayPassword = Self.password
+            }
+            let id = "m-relay-names-\(pinned)"
+            try await Self.enqueue(id, subject: subject, on: sender)
+            if pinned {
+                try await eventually("Bob has it") { try await Self.subjects(in: relay.server, of: relay.bob) == ["Pinned"] }
+            } else {
+                let error = try await Self.firstError(id, on: sender)
+                #expect(error.contains("failedToValidateHostname"), "\(error)")
+                #expect(try await Self.subjects(in: relay.server, of: relay.bob).isEmpty)
+            }
+            try await sender.stop()
+        }
         try await relay.server.stop()
     }
 

@@ -17,13 +17,16 @@ struct ClientTLS: Sendable {
     /// For a configured relay: its pinned certificate, or a chain to its trust roots (or the
     /// system's) that names it (NIOSSL checks the peer's address when no name is given).
     static func verifying(_ security: RelaySecurity) throws -> ClientTLS {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .fullVerification
-        if let file = security.trustRootsFile { configuration.trustRoots = .file(file) }
         let pinned = try security.pinnedCertificateFile.map { file -> [UInt8] in
             guard let certificate = try NIOSSLCertificate.fromPEMFile(file).first else { throw NIOSSLError.failedToLoadCertificate }
             return try certificate.toDERBytes()
         }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        // A pinned certificate is the whole check: NIOSSL would still match its names against the
+        // relay's with `.fullVerification`, and the custom callback runs only when some
+        // verification is on.
+        configuration.certificateVerification = pinned == nil ? .fullVerification : .noHostnameVerification
+        if let file = security.trustRootsFile { configuration.trustRoots = .file(file) }
         return ClientTLS(context: try NIOSSLContext(configuration: configuration), pinned: pinned)
     }
 
