@@ -37,9 +37,9 @@ extension MailwardServer {
     static func relay(_ settings: MailwardConfiguration.DeliverySettings) -> NextHop? {
         guard var hop = NextHop(hostPort: settings.relayHost) else { return nil }
         let tls: RelaySecurity.TLSMode? = switch settings.relayTLS {
-        case "starttls": .startTLS
-        case "implicit": .implicit
-        default: nil
+        case .opportunistic: nil
+        case .starttls: .startTLS
+        case .implicit: .implicit
         }
         if let tls {
             hop.security = RelaySecurity(

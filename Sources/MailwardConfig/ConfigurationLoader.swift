@@ -273,7 +273,8 @@ public enum ConfigurationLoader {
     /// The smarthost's TLS and login. Credentials never go out in the clear or to a server whose
     /// certificate was not checked, so a login asks for `starttls` or `implicit`.
     static func parseRelaySecurity(_ values: Values, _ d: inout MailwardConfiguration.DeliverySettings) throws {
-        d.relayTLS = try values.choice("delivery.relay-tls", d.relayTLS, ["opportunistic", "starttls", "implicit"])
+        let relayTLS = try values.choice("delivery.relay-tls", d.relayTLS.rawValue, MailwardConfiguration.DeliverySettings.RelayTLS.allCases.map(\.rawValue))
+        d.relayTLS = MailwardConfiguration.DeliverySettings.RelayTLS(rawValue: relayTLS) ?? d.relayTLS
         d.relayCAFile = try values.string("delivery.relay-ca-file", d.relayCAFile)
         d.relayCertificate = try values.string("delivery.relay-certificate", d.relayCertificate)
         d.relayUsername = try values.string("delivery.relay-username", d.relayUsername)
@@ -282,13 +283,13 @@ public enum ConfigurationLoader {
             throw ConfigurationError(key: d.relayUsername.isEmpty ? "delivery.relay-username" : "delivery.relay-password",
                                      reason: "delivery.relay-username and delivery.relay-password must be set together")
         }
-        let relayConfigured = d.relayTLS != "opportunistic" || !d.relayCAFile.isEmpty || !d.relayCertificate.isEmpty
+        let relayConfigured = d.relayTLS != .opportunistic || !d.relayCAFile.isEmpty || !d.relayCertificate.isEmpty
             || !d.relayUsername.isEmpty
         if relayConfigured && d.relayHost.isEmpty {
             throw ConfigurationError(key: "delivery.relay-host",
                                      reason: "the relay's TLS and login settings need a relay host (`host:port`)")
         }
-        if !d.relayUsername.isEmpty && d.relayTLS == "opportunistic" {
+        if !d.relayUsername.isEmpty && d.relayTLS == .opportunistic {
             throw ConfigurationError(key: "delivery.relay-tls",
                                      reason: "a relay login is sent only over TLS with a verified certificate: set `starttls` or `implicit`")
         }
@@ -297,7 +298,7 @@ public enum ConfigurationLoader {
                                      reason: "either a CA for the relay's chain (delivery.relay-ca-file) or its own certificate, not both")
         }
         for (key, file) in [("delivery.relay-ca-file", d.relayCAFile), ("delivery.relay-certificate", d.relayCertificate)] where !file.isEmpty {
-            if d.relayTLS == "opportunistic" {
+            if d.relayTLS == .opportunistic {
                 throw ConfigurationError(key: key, reason: "certificates are checked only with delivery.relay-tls `starttls` or `implicit`")
             }
             if !FileManager.default.isReadableFile(atPath: file) {

@@ -244,6 +244,11 @@ extension MailwardConfiguration {
     ]
     /// Outbound delivery (the queue worker).
     public struct DeliverySettings: Sendable, Equatable {
+        /// `delivery.relay-tls`, as written in the file.
+        public enum RelayTLS: String, Sendable, Equatable, CaseIterable {
+            case opportunistic, starttls, implicit
+        }
+
         /// A smarthost (`host:port`) for every remote domain without its own route; empty means
         /// MX lookup.
         public var relayHost: String = ""
@@ -251,7 +256,7 @@ extension MailwardConfiguration {
         /// checked, as with any MX), `starttls` (STARTTLS required) or `implicit` (TLS from the
         /// first byte, port 465). With `starttls` and `implicit` the certificate must verify for
         /// the relay's name, and nothing is sent otherwise.
-        public var relayTLS: String = "opportunistic"
+        public var relayTLS: RelayTLS = .opportunistic
         /// PEM certificates the relay's chain must end in; empty: the system's trust store.
         public var relayCAFile: String = ""
         /// The relay's own certificate (PEM), pinned: for a relay with a self-signed certificate.

@@ -88,6 +88,12 @@ extension String {
         return String(decoding: self.utf8.map { $0.asciiLowercased }, as: UTF8.self)
     }
 
+    /// `lowercased()`, but the string itself (no copy, no Unicode case tables) when it is ASCII
+    /// without a capital: the usual address or domain on every SMTP command.
+    public var lowercasedIfNeeded: String {
+        utf8.allSatisfy { $0 < 0x80 } ? asciiLowercased : lowercased()
+    }
+
     /// The string without leading and trailing space, tab, CR and LF.
     var trimmingMailWhitespace: String {
         let bytes = self.utf8

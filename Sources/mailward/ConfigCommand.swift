@@ -85,7 +85,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let routes = d.routes.isEmpty ? "" : ", \(d.routes.count) domain route\(d.routes.count == 1 ? "" : "s")"
             guard !d.relayHost.isEmpty else { return "MX lookup (port \(d.smtpPort))" + routes }
             let login = d.relayUsername.isEmpty ? "no login" : "login \(d.relayUsername)"
-            return "smarthost \(d.relayHost), TLS \(d.relayTLS), \(login)" + routes
+            return "smarthost \(d.relayHost), TLS \(d.relayTLS.rawValue), \(login)" + routes
         }
     }
 }

@@ -57,10 +57,10 @@ import Testing
             "MAILWARD_DELIVERY_RELAY_CA_FILE": caFile, "MAILWARD_DELIVERY_RELAY_USERNAME": "relay@school.example",
             "MAILWARD_DELIVERY_RELAY_PASSWORD": "s3cret pass",
         ])
-        #expect(c.delivery.relayTLS == "implicit" && c.delivery.relayCAFile == caFile)
+        #expect(c.delivery.relayTLS == .implicit && c.delivery.relayCAFile == caFile)
         #expect(c.delivery.relayUsername == "relay@school.example" && c.delivery.relayPassword == "s3cret pass")
         let defaults = MailwardConfiguration().delivery
-        #expect(defaults.relayTLS == "opportunistic" && defaults.relayUsername.isEmpty && defaults.relayPassword.isEmpty)
+        #expect(defaults.relayTLS == .opportunistic && defaults.relayUsername.isEmpty && defaults.relayPassword.isEmpty)
     }
 
     @Test(arguments: [

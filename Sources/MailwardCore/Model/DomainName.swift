@@ -37,8 +37,7 @@ public enum DomainName {
     }
 
     public static func normalize(_ raw: String) throws -> String {
-        let trimmed = EmailAddress.trimmingBlanks(raw)
-        var name = trimmed.utf8.allSatisfy({ $0 < 0x80 }) ? trimmed.asciiLowercased : trimmed.lowercased()
+        var name = EmailAddress.trimmingBlanks(raw).lowercasedIfNeeded
         if name.hasSuffix(".") { name.removeLast() }
         guard !name.isEmpty else { throw MailwardError.invalidDomain(raw) }
         if name.utf8.allSatisfy({ $0 < 0x80 }) && !containsACEPrefix(name) {

@@ -22,7 +22,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         guard let at = text.utf8.lastIndex(of: UInt8(ascii: "@")) else { throw MailwardError.invalidAddress(raw) }
         // Cut on the bytes: String's own subscript would round the index to a Character boundary.
         let localText = String(decoding: text.utf8[..<at], as: UTF8.self)
-        let local = localText.utf8.allSatisfy { $0 < 0x80 } ? localText.asciiLowercased : localText.lowercased()
+        let local = localText.lowercasedIfNeeded
         let domainPart = String(decoding: text.utf8[text.utf8.index(after: at)...], as: UTF8.self)
         guard Self.isValidLocalPart(local), let domain = try? DomainName.normalize(domainPart) else {
             throw MailwardError.invalidAddress(raw)

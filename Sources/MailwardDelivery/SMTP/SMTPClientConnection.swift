@@ -76,11 +76,17 @@ final class SMTPClientConnection: Sendable {
     func send(_ commands: [SMTPClientCommand]) async throws {
         var buffer = ByteBuffer()
         for command in commands { try command.write(into: &buffer) }
-        try await channel.writeAndFlush(buffer)
+        try await send(raw: buffer)
     }
 
     func send(raw buffer: ByteBuffer) async throws {
-        try await channel.writeAndFlush(buffer)
+        do {
+            try await channel.writeAndFlush(buffer)
+        } catch {
+            // A write into a connection that already failed says only "closed": say why it failed.
+            if let failure = inbox.failure { throw ConnectionError.failed(failure) }
+            throw error
+        }
     }
 
     /// The next complete reply.

@@ -112,7 +112,6 @@ public struct SMTPClientTransport: SMTPTransport {
     func converse(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest, hop: NextHop, tls: Bool) async -> AttemptResult {
         let all = { (verdict: RecipientVerdict) in AttemptResult.done(request.recipients.map { _ in verdict }) }
         var stage = "greeting"
-        var tlsStarted = false
         do {
             let greeting = try await connection.readReply()
             guard greeting.isPositiveCompletion else { return all(.from(greeting, hop: hop)) }
@@ -124,13 +123,10 @@ public struct SMTPClientTransport: SMTPTransport {
                     guard extensions.startTLS else {
                         return all(.deferred("\(hop) does not offer STARTTLS, which delivery.relay-tls requires", hop: hop))
                     }
-                    stage = "STARTTLS"
-                    try await connection.send([.startTLS])
-                    let reply = try await connection.readReply()
-                    guard reply.code == 220 else { return all(.deferred("\(hop) refused STARTTLS: \(reply)", hop: hop)) }
-                    try await connection.startTLS(serverName: hop.name, verifiedBy: security)
-                    stage = "TLS handshake"
-                    extensions = try await hello(connection, name: request.heloName)
+                    if let refusal = try await startTLS(connection, request, hop: hop, verifiedBy: security,
+                                                        stage: &stage, extensions: &extensions) {
+                        return all(.deferred("\(hop) refused STARTTLS: \(refusal)", hop: hop))
+                    }
                 }
                 if let login = security.login {
                     stage = "AUTH"
@@ -139,15 +135,8 @@ public struct SMTPClientTransport: SMTPTransport {
                     }
                 }
             } else if tls && extensions.startTLS {
-                stage = "STARTTLS"
-                try await connection.send([.startTLS])
-                let reply = try await connection.readReply()
-                if reply.code == 220 {
-                    try await connection.startTLS(serverName: hop.name)
-                    tlsStarted = true
-                    stage = "EHLO after STARTTLS"
-                    extensions = try await hello(connection, name: request.heloName)
-                }
+                // Refused: the session goes on in the clear, as opportunistic TLS allows.
+                _ = try await startTLS(connection, request, hop: hop, verifiedBy: nil, stage: &stage, extensions: &extensions)
             }
             if let limit = extensions.sizeLimit, request.body.count > limit {
                 let verdict = RecipientVerdict(kind: .rejected, status: "5.3.4",
@@ -168,9 +157,29 @@ public struct SMTPClientTransport: SMTPTransport {
             try? await connection.send([.quit])
             return .done(verdicts)
         } catch {
-            if tlsStarted && stage == "EHLO after STARTTLS" { return .tlsFailed }
+            // Opportunistic TLS that failed once begun is tried again in the clear; a relay's is not.
+            if hop.security == nil && stage == Self.afterSTARTTLS { return .tlsFailed }
             return all(.deferred("\(hop) at \(stage): \(error)", hop: hop))
         }
+    }
+
+    /// The stage in which a failed handshake shows: TLS is in front, and EHLO is its first use.
+    static let afterSTARTTLS = "TLS handshake and EHLO after STARTTLS"
+
+    /// STARTTLS, then EHLO again inside TLS (RFC 3207 §4.2: what the server offered before is
+    /// forgotten). A relay's certificate must verify (`verifiedBy`). Returns the server's reply
+    /// when it refused STARTTLS (no 220); nothing changed then.
+    func startTLS(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest, hop: NextHop,
+                  verifiedBy security: RelaySecurity?, stage: inout String,
+                  extensions: inout SMTPServerExtensions) async throws -> SMTPReply? {
+        stage = "STARTTLS"
+        try await connection.send([.startTLS])
+        let reply = try await connection.readReply()
+        guard reply.code == 220 else { return reply }
+        try await connection.startTLS(serverName: hop.name, verifiedBy: security)
+        stage = Self.afterSTARTTLS
+        extensions = try await hello(connection, name: request.heloName)
+        return nil
     }
 
     func hello(_ connection: SMTPClientConnection, name: String) async throws -> SMTPServerExtensions {
