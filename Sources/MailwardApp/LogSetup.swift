@@ -4,6 +4,17 @@ import MailwardConfig
 
 /// Process-wide logging as configured (`log.level`, `log.format`). Called once by the executable.
 public enum LogSetup {
+    /// Names the local time zone in `TZ` when the environment names none, before any thread
+    /// starts. The text log's time stamp comes from `localtime(3)`, and with `TZ` unset glibc
+    /// looks at `/etc/localtime` again for every call (a `stat` per log line, in every door's
+    /// sessions); with `TZ` naming the same file it reads it once. The time shown stays the
+    /// system's local time; a change of the system's zone shows after a restart.
+    /// Call first thing in `main`: `setenv` must not race another thread's `getenv`.
+    public static func pinLocalTimeZone() {
+        guard getenv("TZ") == nil else { return }
+        setenv("TZ", ":/etc/localtime", 0)
+    }
+
     public static func bootstrap(_ settings: MailwardConfiguration.LogSettings) {
         let level = Logger.Level(rawValue: settings.level) ?? .info
         LoggingSystem.bootstrap { label in

@@ -23,6 +23,7 @@ struct Mailward: AsyncParsableCommand {
         // the SMS outbox — is for the server's user only, also in a data folder an installer
         // made readable for others (systemd's StateDirectory= is 0755), as Postfix does.
         umask(0o077)
+        LogSetup.pinLocalTimeZone()
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let command: any ParsableCommand
         do {

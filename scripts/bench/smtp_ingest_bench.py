@@ -131,7 +131,7 @@ class SyscallCounter:
                 if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total":
                     counts.append((int(fields[3]), fields[-1]))
         os.remove(self.output)
-        top = sorted(counts, reverse=True)[:10]
+        top = sorted(counts, reverse=True)[:14]
         return "; system calls per message: " + ", ".join(f"{name} {n / messages:.2f}" for n, name in top)
 
 
