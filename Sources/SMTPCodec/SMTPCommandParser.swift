@@ -180,7 +180,7 @@ enum SMTPCommandParser {
             guard cursor.consumeSpaces() else { throw SMTPDecodeError(.invalidArguments, "bad AUTH mechanism") }
             let response = cursor.readRest()
             guard !response.isEmpty, response.allSatisfy(SASLBase64.isBase64Character) else {
-                throw SMTPDecodeError(.invalidArguments, "bad AUTH initial response")
+                throw SMTPDecodeError(.invalidBase64, "AUTH initial response is not base64")
             }
             initialResponse = String(decoding: response, as: UTF8.self)
         }

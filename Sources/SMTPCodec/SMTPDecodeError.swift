@@ -13,6 +13,8 @@ public struct SMTPDecodeError: Error, Hashable, Sendable, CustomStringConvertibl
         case unrecognizedCommand
         /// The verb is known but its arguments are malformed.
         case invalidArguments
+        /// A SASL response (AUTH's initial response) that is not base64: 501 5.5.2 (RFC 4954 §4).
+        case invalidBase64
         /// A mailbox or path is syntactically wrong.
         case invalidAddress
         /// A non-ASCII address was used without SMTPUTF8 in effect (RFC 6531).
@@ -42,11 +44,13 @@ public struct SMTPDecodeError: Error, Hashable, Sendable, CustomStringConvertibl
     public var reply: SMTPReply {
         switch self.kind {
         case .lineTooLong:
-            return SMTPReply(code: 500, .init(5, 5, 6), "Line too long")
+            return .lineTooLong
         case .bareLineFeed:
             return SMTPReply(code: 500, .init(5, 5, 2), "Bare LF in command line; use CRLF")
         case .unrecognizedCommand:
             return SMTPReply(code: 500, .init(5, 5, 2), "Syntax error, command unrecognized")
+        case .invalidBase64:
+            return SMTPReply(code: 501, .init(5, 5, 2), "Syntax error: \(self.reason)")
         case .invalidArguments, .invalidChunkCommand:
             return SMTPReply(code: 501, .init(5, 5, 4), "Syntax error: \(self.reason)")
         case .invalidAddress:

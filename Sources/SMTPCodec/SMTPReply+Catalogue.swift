@@ -76,8 +76,11 @@ extension SMTPReply {
 
     /// 500 5.5.2 unrecognised command.
     public static let syntaxError = SMTPReply(code: 500, .init(5, 5, 2), "Syntax error, command unrecognized")
-    /// 500 5.5.6 line too long.
-    public static let lineTooLong = SMTPReply(code: 500, .init(5, 5, 6), "Line too long")
+    /// 500 5.5.2 a command line over the limit (RFC 5321 §4.2.2: "command line too long" is a
+    /// syntax error).
+    public static let lineTooLong = SMTPReply(code: 500, .init(5, 5, 2), "Line too long")
+    /// 500 5.5.6 a SASL response over the limit (RFC 4954 §4).
+    public static let authenticationLineTooLong = SMTPReply(code: 500, .init(5, 5, 6), "Authentication Exchange line is too long")
     /// 501 5.5.4 bad arguments.
     public static let badArguments = SMTPReply(code: 501, .init(5, 5, 4), "Syntax error in parameters or arguments")
     /// 501 5.7.0 the client cancelled AUTH with `*` (RFC 4954 §4).

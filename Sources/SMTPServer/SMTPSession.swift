@@ -114,9 +114,9 @@ public struct SMTPSession: Sendable {
             return handle(command)
         case .authenticationLine(let line):
             return authenticationLine(line)
-        case .malformedAuthenticationLine:
+        case .malformedAuthenticationLine(let error):
             phase = .command
-            return authenticationFailed(.badArguments)
+            return authenticationFailed(error.kind == .lineTooLong ? .authenticationLineTooLong : .badArguments)
         case .messageComplete(let summary):
             return messageComplete(summary)
         case .messageTooLarge:
@@ -170,6 +170,12 @@ public struct SMTPSession: Sendable {
                 // 3030 gives no other way to stay in step without reading it.
                 phase = .closed
                 return [.reply(.chunkTooLarge), .close]
+            }
+            if !esmtp {
+                // CHUNKING is offered after EHLO only (RFC 3030 §2): the chunk is read and
+                // thrown away — its octets must not be taken for commands — and, with no
+                // transaction left, answered 503.
+                resetTransaction()
             }
             let usable = transaction.map { !$0.recipients.isEmpty } ?? false
             let first = chunkedSize == 0
@@ -239,7 +245,10 @@ public struct SMTPSession: Sendable {
 
     private mutating func rcpt(_ path: SMTPPath, _ parameters: SMTPRecipientParameters) -> [SMTPSessionAction] {
         guard let transaction else { return protocolError(SMTPReply(code: 503, .init(5, 5, 1), "Need MAIL before RCPT")) }
-        guard parameters.unrecognized.isEmpty else { return [.reply(.parameterNotRecognized)] }
+        // After HELO no extension was offered (RFC 5321 §2.2.1): no parameter is known.
+        guard parameters.unrecognized.isEmpty, esmtp || parameters == SMTPRecipientParameters() else {
+            return [.reply(.parameterNotRecognized)]
+        }
         guard transaction.recipients.count < settings.maximumRecipients else { return [.reply(.tooManyRecipients)] }
         if path.isInternationalized && !transaction.parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
         phase = .awaitingRecipient(path)
@@ -393,7 +402,7 @@ public struct SMTPSession: Sendable {
         case .loginPassword(let username):
             guard let password = SASLLogin.decodeField(line) else {
                 phase = .command
-                return authenticationFailed(.badArguments)
+                return authenticationFailed(SMTPReply(code: 501, .init(5, 5, 2), "Invalid LOGIN response"))
             }
             phase = .awaitingAuthentication
             return [.authenticate(username: username, password: password)]

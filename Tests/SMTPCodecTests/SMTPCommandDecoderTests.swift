@@ -117,7 +117,7 @@ private let invalidCommands: [(String, SMTPDecodeError.Kind)] = [
     ("VRFY", .invalidArguments),
     ("VRFY a\u{7F}b", .invalidArguments),
     ("AUTH", .invalidArguments),
-    ("AUTH PLAIN abc def", .invalidArguments),
+    ("AUTH PLAIN abc def", .invalidBase64),
     ("AUTH THIS-MECHANISM-NAME-IS-TOO-LONG", .invalidArguments),
     ("BDAT", .invalidChunkCommand),
     ("BDAT x", .invalidChunkCommand),
@@ -154,7 +154,8 @@ struct SMTPCommandDecoderTests {
         #expect(reply("MAIL FROM:<a@b> SIZE=x") == "501 5.5.4")
         #expect(reply("MAIL FROM:<a@@b>") == "553 5.1.3")
         #expect(reply("RCPT TO:<ü@b>") == "553 5.6.7")
-        #expect(reply(String(repeating: "x", count: 600)) == "500 5.5.6")
+        #expect(reply(String(repeating: "x", count: 600)) == "500 5.5.2")
+        #expect(reply("AUTH PLAIN a*b") == "501 5.5.2")
     }
 
     @Test func utf8AddressesNeedSMTPUTF8() {

@@ -42,7 +42,7 @@ struct SMTPReplyTests {
         (.authenticationChallenge(""), 334, ""), (.startMailInput, 354, ""),
         (.timeout(hostname: "h"), 421, "4.4.2"), (.localError, 451, "4.3.0"),
         (.mailboxFull, 452, "4.2.2"), (.tooManyRecipients, 452, "4.5.3"), (.tlsNotAvailable, 454, "4.7.0"),
-        (.syntaxError, 500, "5.5.2"), (.lineTooLong, 500, "5.5.6"), (.badArguments, 501, "5.5.4"),
+        (.syntaxError, 500, "5.5.2"), (.lineTooLong, 500, "5.5.2"), (.authenticationLineTooLong, 500, "5.5.6"), (.badArguments, 501, "5.5.4"),
         (.notImplemented, 502, "5.5.1"), (.badSequence, 503, "5.5.1"), (.authenticationRequired, 530, "5.7.0"),
         (.authenticationFailed(), 535, "5.7.8"), (.noSuchUser, 550, "5.1.1"), (.relayDenied, 550, "5.7.1"),
         (.bareLineEndingRejected, 550, "5.6.11"), (.messageTooLarge, 552, "5.3.4"), (.mailboxFullPermanent, 552, "5.2.2"),

@@ -97,6 +97,26 @@ import Testing
         #expect(codes(command(&s, "MAIL FROM:<a@example.org> BODY=8BITMIME")) == ["555 5.5.4"])
         #expect(codes(command(&s, "MAIL FROM:<a@example.org> SIZE=100")) == ["555 5.5.4"])
         #expect(codes(command(&s, "MAIL FROM:<a@example.org>")) == ["250 2.1.0"])
+        // RCPT parameters too (DSN's NOTIFY and ORCPT are tolerated after EHLO only).
+        #expect(codes(command(&s, "RCPT TO:<bob@example.test> NOTIFY=NEVER")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "RCPT TO:<bob@example.test> ORCPT=rfc822;bob@example.test")) == ["555 5.5.4"])
+        #expect(command(&s, "RCPT TO:<bob@example.test>") == [.resolveRecipient(SMTPPath(address: "bob@example.test")!)])
+    }
+
+    /// CHUNKING is offered after EHLO only (RFC 3030 §2): BDAT after HELO has its chunk read and
+    /// thrown away (never taken for commands), is answered 503, and nothing is delivered.
+    @Test func bdatAfterHELOIsRefusedWithItsChunkDiscarded() {
+        var s = session(.inbound)
+        _ = command(&s, "HELO c")
+        _ = command(&s, "MAIL FROM:<a@example.org>")
+        _ = command(&s, "RCPT TO:<bob@example.test>")
+        _ = s.handle(.recipientResolved(.local(3)))
+        #expect(command(&s, "BDAT 5 LAST") == [])
+        #expect(s.inputMode == .chunk(size: 5, last: true, discard: true, first: true))
+        #expect(codes(s.handle(.messageComplete(SMTPDataSummary(byteCount: 5, sawBareLineEnding: false, sawNUL: false)))) == ["503 5.5.1"])
+        #expect(s.transaction == nil)
+        #expect(s.inputMode == .command)
+        #expect(codes(command(&s, "NOOP")) == ["250 2.0.0"])
     }
 
     @Test func bareLineEndingsAndNULAreRefusedWithoutDelivery() {
@@ -218,6 +238,30 @@ import Testing
         #expect(codes(command(&s, "AUTH PLAIN \(foreign)")) == ["535 5.7.8"])
         #expect(command(&s, "AUTH PLAIN") == [.reply(.authenticationChallenge(""))])
         #expect(s.handle(.authenticationLine("AGFsaWNlAHNlY3JldA==")) == [.authenticate(username: "alice", password: "secret")])
+    }
+
+    /// RFC 4954 §4: a response that is not base64 is refused with 501 5.5.2, one over the
+    /// line limit with 500 5.5.6; either ends the exchange, not the session.
+    @Test func saslResponsesThatAreNotBase64OrTooLong() {
+        func submission() -> SMTPSession {
+            var s = session(.submission, loopback: true)
+            _ = command(&s, "EHLO c")
+            return s
+        }
+        var s = submission()
+        #expect(codes(command(&s, "AUTH PLAIN not*base64")) == ["501 5.5.2"])
+        s = submission()
+        _ = command(&s, "AUTH LOGIN")
+        #expect(codes(s.handle(.authenticationLine("@@@"))) == ["501 5.5.2"])
+        s = submission()
+        _ = command(&s, "AUTH LOGIN")
+        _ = s.handle(.authenticationLine("YWxpY2U="))
+        #expect(codes(s.handle(.authenticationLine("%%%"))) == ["501 5.5.2"])
+        s = submission()
+        _ = command(&s, "AUTH PLAIN")
+        #expect(codes(s.handle(.malformedAuthenticationLine(SMTPDecodeError(.lineTooLong, "line too long")))) == ["500 5.5.6"])
+        #expect(s.inputMode == .command)
+        #expect(!s.isClosed)
     }
 
     @Test func tooManyErrorsEndTheConnection() {
