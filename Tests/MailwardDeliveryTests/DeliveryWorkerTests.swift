@@ -292,6 +292,18 @@ import Testing
         let lateFailure = SMTPClientTransport.finalVerdicts(open, accepted: [1], data: reply(354), final: reply(452, "4.2.2"), hop: hop)
         #expect(lateFailure.map(\.kind) == [.deferred, .deferred] && lateFailure[1].status == "4.2.2")
     }
+
+    /// Only a header section in UTF-8 asks for SMTPUTF8: not ASCII headers over an 8-bit body,
+    /// not a legacy charset written raw (GBK), not bytes that are no charset at all.
+    @Test func aUTF8HeaderSectionIsTold() {
+        let body = Array("\r\n\r\n中文正文\r\n".utf8)
+        #expect(SMTPClientTransport.hasUTF8HeaderSection(Array("Subject: 你好\r\nTo: b@c.test".utf8) + body))
+        #expect(!SMTPClientTransport.hasUTF8HeaderSection(Array("Subject: hello\r\nTo: b@c.test".utf8) + body))
+        #expect(!SMTPClientTransport.hasUTF8HeaderSection(Array("Subject: ".utf8) + [0xC4, 0xE3, 0xBA, 0xC3] + body))
+        #expect(!SMTPClientTransport.hasUTF8HeaderSection(Array("Subject: ".utf8) + [0xFF, 0xFE] + body))
+        #expect(SMTPClientTransport.hasUTF8HeaderSection(Array("Subject: 你好".utf8)))  // all header, no body
+        #expect(!SMTPClientTransport.hasUTF8HeaderSection([]))
+    }
 }
 
 /// A next hop that cannot be reached is described in words (bounces and `queue list` show it).

@@ -250,20 +250,107 @@ import Testing
 
     /// A peer that closes the connection in the middle of the message text: the message stays
     /// queued for a retry, and what the queue records (and a bounce would quote) names that step.
+    /// A recipient the peer refused at RCPT in that transaction stays refused (RFC 5321 §4.2.1):
+    /// bounced at once, never offered again.
     @Test func aConnectionLostInTheMessageTextIsRetriedAndSaidSo() async throws {
         let peer = try await SinkPeer.startPipelining(dropInData: true)
         defer { peer.stop() }
         let server = try await Self.start(routeTo: peer.port)
-        _ = try await server.addUser("alice@demo.test")
+        let alice = try await server.addUser("alice@demo.test")
         try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
-            id: "m-drop", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            id: "m-drop", sender: "alice@demo.test", recipients: ["bob@remote.test", "reject-me@remote.test"],
             raw: Self.message(subject: "Dropped"), createdAt: Date()))
         try await eventually("an attempt recorded") {
             try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
         }
+        let recipients = try #require(try await server.runtime.store.allMessages().first?.recipients)
+        let bob = try #require(recipients.first { $0.address == "bob@remote.test" })
+        let refused = try #require(recipients.first { $0.address == "reject-me@remote.test" })
+        #expect(bob.state == .pending)
+        #expect(bob.lastError?.contains("at message text") == true, "\(bob.lastError ?? "")")
+        #expect(refused.state == .failed, "\(refused)")
+        try await eventually("bounce for the refused recipient") { try await Self.inbox(server, alice).count == 1 }
+        let dsn = String(decoding: try await Self.inbox(server, alice)[0], as: UTF8.self)
+        #expect(dsn.contains("Final-Recipient: rfc822; reject-me@remote.test") && !dsn.contains("rfc822; bob@remote.test"))
+        try await server.stop()
+    }
+
+    /// A peer that stops reading in the middle of a message (its socket buffers full) is left
+    /// after `delivery.timeout` without progress: the message waits for a retry, and the
+    /// server's shutdown is not held by the stalled delivery.
+    @Test func aPeerThatStopsReadingTheMessageIsLeftAfterTheTimeout() async throws {
+        let peer = try await SinkPeer.startPipelining(stallInData: true)
+        defer { peer.stop() }
+        let server = try await TestServer.start { c in
+            c.hostname = "mail.demo.test"
+            c.delivery.routes = ["remote.test": "127.0.0.1:\(peer.port)"]
+            c.delivery.retrySchedule = [60]
+            c.delivery.pollInterval = 0.2
+            c.delivery.timeout = 2
+        }
+        _ = try await server.addUser("alice@demo.test")
+        // More than the socket buffers hold: the peer's is small (see smtp_script.py), ours at most 4 MiB.
+        let line = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n".utf8)
+        let big = Array("From: alice@demo.test\r\nTo: bob@remote.test\r\nSubject: big\r\n\r\n".utf8)
+            + Array([[UInt8]](repeating: line, count: 110_000).joined())
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-stall", sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: big, createdAt: Date()))
+        try await eventually("the stalled attempt given up", seconds: 40) {
+            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
+        }
         let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
         #expect(recipient.state == .pending)
-        #expect(recipient.lastError?.contains("at message text") == true, "\(recipient.lastError ?? "")")
+        #expect(recipient.lastError?.contains("stopped reading") == true, "\(recipient.lastError ?? "")")
+        try await server.stop()
+    }
+
+    /// A reply must be whole within the timeout from when it is awaited: a greeting sent a byte
+    /// every 0.4 s (each read well within the 2 s timeout) is given up after 2 s, not waited
+    /// out for its nine seconds.
+    @Test func aReplyTrickledAByteAtATimeTimesOutAsAWhole() async throws {
+        let peer = try await SinkPeer.startPipelining(dripGreeting: 0.4)
+        defer { peer.stop() }
+        let server = try await TestServer.start { c in
+            c.hostname = "mail.demo.test"
+            c.delivery.routes = ["remote.test": "127.0.0.1:\(peer.port)"]
+            c.delivery.retrySchedule = [60]
+            c.delivery.pollInterval = 0.2
+            c.delivery.timeout = 2
+        }
+        _ = try await server.addUser("alice@demo.test")
+        let started = Date()
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-drip", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Drip"), createdAt: Date()))
+        try await eventually("the attempt given up", seconds: 30) {
+            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
+        }
+        #expect(Date().timeIntervalSince(started) < 8)
+        let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
+        #expect(recipient.lastError?.contains("at greeting: timed out") == true, "\(recipient.lastError ?? "")")
+        try await server.stop()
+    }
+
+    /// RFC 6531 §3.4: a header section in UTF-8 (RFC 6532) goes with SMTPUTF8 on MAIL to a peer
+    /// that offers it, although the envelope is ASCII; an 8-bit body under ASCII headers does not
+    /// ask for it.
+    @Test func aUTF8HeaderSectionAsksForSMTPUTF8() async throws {
+        let peer = try await SinkPeer.startPipelining(smtpUTF8: true)
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        _ = try await server.addUser("alice@demo.test")
+        let utf8 = Array("From: 爱丽丝 <alice@demo.test>\r\nTo: bob@remote.test\r\nSubject: 你好\r\n\r\nHello\r\n".utf8)
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-utf8", sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: utf8, createdAt: Date()))
+        let first = try await peer.waitForMessages(1)
+        #expect(first[0].options[0].hasSuffix(" SMTPUTF8"), "\(first[0].options[0])")
+        #expect(first[0].bytes == utf8)
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-ascii-headers", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "ASCII headers"), createdAt: Date()))
+        let second = try await peer.waitForMessages(2)
+        #expect(!second[1].options[0].contains("SMTPUTF8"), "\(second[1].options[0])")
+        #expect(second[1].options[0].contains("BODY=8BITMIME"))
         try await server.stop()
     }
 }

@@ -37,10 +37,18 @@ final class SinkPeer: @unchecked Sendable {
     }
 
     /// The scripted peer that only answers once MAIL, every RCPT and DATA arrived (pipelining);
-    /// optionally without 8BITMIME, or closing the connection in the message text.
-    static func startPipelining(sizeLimit: Int = 0, eightBitMIME: Bool = true, dropInData: Bool = false) async throws -> SinkPeer {
-        let (process, folder, port) = try await launchScript(
-            "smtp_script.py", ["--size", String(sizeLimit)] + (eightBitMIME ? [] : ["--no-8bitmime"]) + (dropInData ? ["--drop-in-data"] : []))
+    /// optionally without 8BITMIME, with SMTPUTF8, closing the connection in the message text or
+    /// no longer reading it, or sending its greeting a byte at a time (`dripGreeting` seconds apart).
+    static func startPipelining(sizeLimit: Int = 0, eightBitMIME: Bool = true, smtpUTF8: Bool = false,
+                                dropInData: Bool = false, stallInData: Bool = false,
+                                dripGreeting: Double? = nil) async throws -> SinkPeer {
+        var arguments = ["--size", String(sizeLimit)]
+        if !eightBitMIME { arguments.append("--no-8bitmime") }
+        if smtpUTF8 { arguments.append("--smtputf8") }
+        if dropInData { arguments.append("--drop-in-data") }
+        if stallInData { arguments.append("--stall-in-data") }
+        if let dripGreeting { arguments += ["--drip-greeting", String(dripGreeting)] }
+        let (process, folder, port) = try await launchScript("smtp_script.py", arguments)
         return SinkPeer(process: process, folder: folder, port: port)
     }
 

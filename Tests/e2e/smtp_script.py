@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """A scripted SMTP peer that checks the client pipelines (RFC 2920).
 
-    smtp_script.py OUT_DIR [--size N] [--no-8bitmime] [--drop-in-data]
+    smtp_script.py OUT_DIR [--size N] [--no-8bitmime] [--smtputf8] [--drop-in-data | --stall-in-data]
+                   [--drip-greeting SECONDS]
 
 Offers PIPELINING, 8BITMIME (unless --no-8bitmime) and SIZE (N, default no limit). After EHLO it reads MAIL, every
 RCPT and DATA *before answering any of them* — a client that waits for each reply would stall
 here — then answers 250 for MAIL, 550 5.1.1 for recipients whose local part starts with
 "reject", 250 for the others, 354 for DATA; takes the body (or, with --drop-in-data, closes
-the connection after the first bytes of it) and records OUT_DIR/msg-N.json ({"commands": [...], "to": [...], "data": base64}) like smtp_sink.py.
+the connection after the first bytes of it; with --stall-in-data, stops reading it for a minute
+with the connection open) and records OUT_DIR/msg-N.json ({"commands": [...], "to": [...], "data":
+base64}) like smtp_sink.py. --smtputf8 offers SMTPUTF8 too; --drip-greeting sends the greeting
+one byte every SECONDS.
 """
 import argparse
 import base64
@@ -53,15 +57,22 @@ class Lines:
         return data + b"\r\n"
 
 
-def session(conn, out, size, counter, eight_bit=True, drop_in_data=False):
+def session(conn, out, size, counter, eight_bit=True, drop_in_data=False, smtputf8=False, stall_in_data=False,
+            drip_greeting=0.0):
     lines = Lines(conn)
     send = lambda text: conn.sendall(text.encode() + b"\r\n")
-    send("220 script.test ESMTP")
+    if drip_greeting:
+        for byte in b"220 script.test ESMTP\r\n":
+            conn.sendall(bytes([byte]))
+            time.sleep(drip_greeting)
+    else:
+        send("220 script.test ESMTP")
     while True:
         command = lines.line()
         verb = command.split(" ")[0].upper()
         if verb == "EHLO":
-            send("250-script.test\r\n250-PIPELINING\r\n%s250 SIZE %d" % ("250-8BITMIME\r\n" if eight_bit else "", size))
+            send("250-script.test\r\n250-PIPELINING\r\n%s%s250 SIZE %d" % (
+                "250-8BITMIME\r\n" if eight_bit else "", "250-SMTPUTF8\r\n" if smtputf8 else "", size))
         elif verb == "MAIL":
             batch = [command]
             while not batch[-1].upper().startswith("DATA"):
@@ -78,6 +89,9 @@ def session(conn, out, size, counter, eight_bit=True, drop_in_data=False):
             send("\r\n".join(replies))
             if accepted and drop_in_data:
                 conn.recv(16)
+                return
+            if accepted and stall_in_data:
+                time.sleep(60)
                 return
             if accepted:
                 data = lines.until_dot()
@@ -101,11 +115,18 @@ def main():
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--no-8bitmime", dest="eight_bit", action="store_false")
     parser.add_argument("--drop-in-data", action="store_true")
+    parser.add_argument("--stall-in-data", action="store_true")
+    parser.add_argument("--smtputf8", action="store_true")
+    parser.add_argument("--drip-greeting", type=float, default=0.0)
     args = parser.parse_args()
     out, size = args.out, args.size
     exit_with_parent()
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.stall_in_data:
+        # A small fixed receive buffer (no autotuning, inherited by accepted sockets): a client
+        # sending a few megabytes then has to wait for this peer to read.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     with open(os.path.join(out, "port.tmp"), "w") as f:
@@ -116,7 +137,8 @@ def main():
         conn, _ = listener.accept()
         conn.settimeout(10)
         try:
-            session(conn, out, size, counter, args.eight_bit, args.drop_in_data)
+            session(conn, out, size, counter, args.eight_bit, args.drop_in_data, args.smtputf8, args.stall_in_data,
+                    args.drip_greeting)
         except Exception:
             pass
         finally:

@@ -7,9 +7,17 @@ import Synchronization
 /// The socket side of one outbound SMTP connection: send commands, read replies with a
 /// timeout, upgrade to TLS. Incoming bytes are bounded (the reply decoder bounds a reply; the
 /// inbox refuses more than `maximumBuffered` unread bytes and closes the connection).
+///
+/// Every wait has an end (RFC 5321 §4.5.3.2): a reply must be complete within the timeout from
+/// when it was awaited — a server that trickles a byte now and then, or streams a line that
+/// never ends, is not waited for longer —, and what is sent must move: a server that takes none
+/// of a ``writePiece`` within the timeout (it stopped reading in the middle of a message) gets
+/// the connection closed, instead of holding the delivery, and a graceful shutdown, forever.
 final class SMTPClientConnection: Sendable {
     enum ConnectionError: Error, CustomStringConvertible {
         case timeout
+        /// The server took nothing of what was being sent within the timeout.
+        case sendTimeout
         case closed
         case malformedReply(String)
         case unexpectedPlaintext
@@ -19,6 +27,7 @@ final class SMTPClientConnection: Sendable {
         var description: String {
             switch self {
             case .timeout: "timed out waiting for the server"
+            case .sendTimeout: "timed out sending: the server stopped reading"
             case .closed: "connection closed by the server"
             case .failed(let reason): reason
             case .malformedReply(let reason): "malformed reply: \(reason)"
@@ -28,6 +37,8 @@ final class SMTPClientConnection: Sendable {
     }
 
     static let maximumBuffered = 256 * 1024
+    /// What is handed to the socket at once; each piece must be taken within the timeout.
+    static let writePiece = 64 * 1024
 
     private let channel: any Channel
     private let inbox: Inbox
@@ -80,17 +91,34 @@ final class SMTPClientConnection: Sendable {
     }
 
     func send(raw buffer: ByteBuffer) async throws {
+        var rest = buffer
+        while let piece = rest.readSlice(length: min(rest.readableBytes, Self.writePiece)), piece.readableBytes > 0 {
+            try await write(piece)
+        }
+    }
+
+    /// Writes `piece`, closing the connection when the server takes none of it within the timeout.
+    private func write(_ piece: ByteBuffer) async throws {
+        let channel = self.channel
+        let stalled = Flag()
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+            stalled.raise()
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
         do {
-            try await channel.writeAndFlush(buffer)
+            try await channel.writeAndFlush(piece)
         } catch {
+            if stalled.isRaised { throw ConnectionError.sendTimeout }
             // A write into a connection that already failed says only "closed": say why it failed.
             if let failure = inbox.failure { throw ConnectionError.failed(failure) }
             throw error
         }
     }
 
-    /// The next complete reply.
+    /// The next complete reply, within `timeout` (default: the connection's) from now.
     func readReply(timeout: TimeAmount? = nil) async throws -> SMTPReply {
+        let deadline = NIODeadline.now() + (timeout ?? self.timeout)
         while true {
             let result = decoder.withLock { decoder in pending.withLock { decoder.next(&$0) } }
             switch result {
@@ -98,7 +126,8 @@ final class SMTPClientConnection: Sendable {
             case .error(let error): throw ConnectionError.malformedReply("\(error)")
             case .needMoreData: break
             }
-            guard let bytes = await inbox.next(on: channel.eventLoop, timeout: timeout ?? self.timeout) else {
+            let remaining = deadline - .now()
+            guard remaining > .zero, let bytes = await inbox.next(on: channel.eventLoop, timeout: remaining) else {
                 if let failure = inbox.failure { throw ConnectionError.failed(failure) }
                 throw inbox.isClosed ? ConnectionError.closed : ConnectionError.timeout
             }
@@ -123,6 +152,13 @@ final class SMTPClientConnection: Sendable {
 
     func close() async {
         try? await channel.close()
+    }
+
+    /// Raised once, from another thread (a write's deadline).
+    final class Flag: Sendable {
+        private let raised = Mutex(false)
+        func raise() { raised.withLock { $0 = true } }
+        var isRaised: Bool { raised.withLock { $0 } }
     }
 
     // MARK: Inbound bytes

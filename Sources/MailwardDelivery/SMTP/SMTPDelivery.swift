@@ -220,8 +220,12 @@ public struct SMTPClientTransport: SMTPTransport {
         var verdicts: [RecipientVerdict?] = recipientAddresses.map {
             extensions.smtpUTF8 || EnvelopeAddress.isASCII($0) ? nil : noUTF8
         }
+        // RFC 6531 §3.4: SMTPUTF8 also when the header section is UTF-8 (RFC 6532), as a message
+        // submitted with SMTPUTF8 may be with an ASCII envelope. To a server without it such a
+        // message still goes as it is (docs/delivery.md), as Postfix sends it.
         let needsUTF8 = !EnvelopeAddress.isASCII(senderAddress)
             || zip(recipientAddresses, verdicts).contains { $1 == nil && !EnvelopeAddress.isASCII($0) }
+            || (extensions.smtpUTF8 && Self.hasUTF8HeaderSection(request.body))
         let sender: SMTPPath
         if senderAddress.isEmpty {
             sender = .null
@@ -279,17 +283,39 @@ public struct SMTPClientTransport: SMTPTransport {
         verdicts = envelope.verdicts
         var final: SMTPReply?
         if let dataReply, dataReply.code == 354 {
-            if envelope.accepted.isEmpty {
-                // Pipelined DATA went ahead although nobody was accepted: end it empty.
-                try await connection.send(raw: ByteBuffer(string: ".\r\n"))
-                _ = try? await connection.readReply()
-            } else {
-                stage = "message text"
-                try await connection.send(raw: DotStuffer.stuffed(ByteBuffer(bytes: request.body)))
-                final = try await connection.readReply(timeout: dataTimeout)
+            do {
+                if envelope.accepted.isEmpty {
+                    // Pipelined DATA went ahead although nobody was accepted: end it empty.
+                    try await connection.send(raw: ByteBuffer(string: ".\r\n"))
+                    _ = try? await connection.readReply()
+                } else {
+                    stage = "message text"
+                    try await connection.send(raw: DotStuffer.stuffed(ByteBuffer(bytes: request.body)))
+                    final = try await connection.readReply(timeout: dataTimeout)
+                }
+            } catch {
+                // What MAIL and RCPT decided stands — a recipient refused with a 5xx is refused
+                // for good (RFC 5321 §4.2.1), not tried again; the accepted ones wait for a retry.
+                let lost = RecipientVerdict.deferred("\(hop) at \(stage): \(error)", hop: hop)
+                for index in envelope.accepted { verdicts[index] = lost }
+                return verdicts.map { $0 ?? lost }
             }
         }
         return Self.finalVerdicts(verdicts, accepted: envelope.accepted, data: dataReply, final: final, hop: hop)
+    }
+
+    /// Pure: whether the message's header section holds non-ASCII text that is UTF-8 (RFC 6532),
+    /// not bytes of a legacy charset written raw.
+    static func hasUTF8HeaderSection(_ message: [UInt8]) -> Bool {
+        var end = message.count
+        for index in message.indices.dropLast(3) where message[index] == 0x0D && message[index + 1] == 0x0A
+            && message[index + 2] == 0x0D && message[index + 3] == 0x0A {
+            end = index
+            break
+        }
+        let header = message[..<end]
+        guard header.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(validating: header, as: UTF8.self) != nil
     }
 
     /// Pure: the verdicts MAIL and RCPT already decide (`nil` = still open), and the indices of
