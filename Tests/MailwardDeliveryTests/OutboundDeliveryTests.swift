@@ -331,6 +331,27 @@ import Testing
         try await server.stop()
     }
 
+    /// A server greeting with 554 (RFC 5321 §3.1) is told QUIT, and the message waits for a
+    /// retry (or the next MX) instead of bouncing at once.
+    @Test func aServerThatWillNotTalkIsLeftWithQUITAndTheMessageRetried() async throws {
+        let peer = try await SinkPeer.startPipelining(greeting: "554 5.7.1 go away")
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        let alice = try await server.addUser("alice@demo.test")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-554", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+            raw: Self.message(subject: "Not welcome"), createdAt: Date()))
+        try await eventually("an attempt recorded") {
+            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
+        }
+        let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
+        #expect(recipient.state == .pending)
+        #expect(recipient.lastError?.contains("refused to talk to us: 554") == true, "\(recipient.lastError ?? "")")
+        try await eventually("QUIT after the greeting") { peer.commandsAfterGreeting.first == "QUIT" }
+        #expect(try await Self.inbox(server, alice).isEmpty)
+        try await server.stop()
+    }
+
     /// RFC 6531 §3.4: a header section in UTF-8 (RFC 6532) goes with SMTPUTF8 on MAIL to a peer
     /// that offers it, although the envelope is ASCII; an 8-bit body under ASCII headers does not
     /// ask for it.

@@ -38,16 +38,19 @@ final class SinkPeer: @unchecked Sendable {
 
     /// The scripted peer that only answers once MAIL, every RCPT and DATA arrived (pipelining);
     /// optionally without 8BITMIME, with SMTPUTF8, closing the connection in the message text or
-    /// no longer reading it, or sending its greeting a byte at a time (`dripGreeting` seconds apart).
+    /// no longer reading it, sending its greeting a byte at a time (`dripGreeting` seconds apart),
+    /// or greeting with another reply (`greeting`, then one command is read, kept in the folder's
+    /// `after-greeting-N.txt`, and the connection closed).
     static func startPipelining(sizeLimit: Int = 0, eightBitMIME: Bool = true, smtpUTF8: Bool = false,
                                 dropInData: Bool = false, stallInData: Bool = false,
-                                dripGreeting: Double? = nil) async throws -> SinkPeer {
+                                dripGreeting: Double? = nil, greeting: String? = nil) async throws -> SinkPeer {
         var arguments = ["--size", String(sizeLimit)]
         if !eightBitMIME { arguments.append("--no-8bitmime") }
         if smtpUTF8 { arguments.append("--smtputf8") }
         if dropInData { arguments.append("--drop-in-data") }
         if stallInData { arguments.append("--stall-in-data") }
         if let dripGreeting { arguments += ["--drip-greeting", String(dripGreeting)] }
+        if let greeting { arguments += ["--greeting", greeting] }
         let (process, folder, port) = try await launchScript("smtp_script.py", arguments)
         return SinkPeer(process: process, folder: folder, port: port)
     }
@@ -76,6 +79,13 @@ final class SinkPeer: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw SinkError("expected \(count) messages at the sink, got \(received.count)")
+    }
+
+    /// What the client sent after a `greeting` other than 220, one entry per connection.
+    var commandsAfterGreeting: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix("after-greeting-") }.sorted()
+            .compactMap { try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
     }
 
     func stop() {

@@ -2,7 +2,7 @@
 """A scripted SMTP peer that checks the client pipelines (RFC 2920).
 
     smtp_script.py OUT_DIR [--size N] [--no-8bitmime] [--smtputf8] [--drop-in-data | --stall-in-data]
-                   [--drip-greeting SECONDS]
+                   [--drip-greeting SECONDS] [--greeting REPLY]
 
 Offers PIPELINING, 8BITMIME (unless --no-8bitmime) and SIZE (N, default no limit). After EHLO it reads MAIL, every
 RCPT and DATA *before answering any of them* — a client that waits for each reply would stall
@@ -11,7 +11,7 @@ here — then answers 250 for MAIL, 550 5.1.1 for recipients whose local part st
 the connection after the first bytes of it; with --stall-in-data, stops reading it for a minute
 with the connection open) and records OUT_DIR/msg-N.json ({"commands": [...], "to": [...], "data":
 base64}) like smtp_sink.py. --smtputf8 offers SMTPUTF8 too; --drip-greeting sends the greeting
-one byte every SECONDS.
+one byte every SECONDS; --greeting replaces the 220 greeting (then reads one command and closes).
 """
 import argparse
 import base64
@@ -58,9 +58,17 @@ class Lines:
 
 
 def session(conn, out, size, counter, eight_bit=True, drop_in_data=False, smtputf8=False, stall_in_data=False,
-            drip_greeting=0.0):
+            drip_greeting=0.0, greeting=None):
     lines = Lines(conn)
     send = lambda text: conn.sendall(text.encode() + b"\r\n")
+    if greeting:
+        send(greeting)
+        command = lines.line()
+        counter[0] += 1
+        with open(os.path.join(out, "after-greeting-%d.txt" % counter[0]), "w") as f:
+            f.write(command)
+        send("221 bye")
+        return
     if drip_greeting:
         for byte in b"220 script.test ESMTP\r\n":
             conn.sendall(bytes([byte]))
@@ -118,6 +126,7 @@ def main():
     parser.add_argument("--stall-in-data", action="store_true")
     parser.add_argument("--smtputf8", action="store_true")
     parser.add_argument("--drip-greeting", type=float, default=0.0)
+    parser.add_argument("--greeting")
     args = parser.parse_args()
     out, size = args.out, args.size
     exit_with_parent()
@@ -138,7 +147,7 @@ def main():
         conn.settimeout(10)
         try:
             session(conn, out, size, counter, args.eight_bit, args.drop_in_data, args.smtputf8, args.stall_in_data,
-                    args.drip_greeting)
+                    args.drip_greeting, args.greeting)
         except Exception:
             pass
         finally:

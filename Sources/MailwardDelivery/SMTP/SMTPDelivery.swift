@@ -114,7 +114,14 @@ public struct SMTPClientTransport: SMTPTransport {
         var stage = "greeting"
         do {
             let greeting = try await connection.readReply()
-            guard greeting.isPositiveCompletion else { return all(.from(greeting, hop: hop)) }
+            guard greeting.isPositiveCompletion else {
+                // A server that will not talk to us (RFC 5321 §3.1: 554 instead of 220) is one
+                // host, maybe one MX of several, and maybe only for now: QUIT, then the next hop,
+                // and the message waits for a retry rather than bouncing (as Postfix's
+                // smtp_skip_5xx_greeting does).
+                try? await connection.send([.quit])
+                return all(.deferred("\(hop) refused to talk to us: \(greeting)", hop: hop))
+            }
             stage = "EHLO"
             var extensions = try await hello(connection, name: request.heloName)
             if let security = hop.security {
