@@ -202,7 +202,7 @@ public struct Runtime: Sendable {
 
     /// The local domains whose postmaster address reaches nobody (RFC 5321 §4.5.1 asks every
     /// mail domain to take mail for postmaster): no account or alias, and no `smtp.postmaster`.
-    func domainsWithoutPostmaster() async -> [String] {
+    public func domainsWithoutPostmaster() async -> [String] {
         guard let domains = try? await accounts.store.domains() else { return [] }
         var missing: [String] = []
         for domain in domains {

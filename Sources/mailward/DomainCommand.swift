@@ -15,8 +15,18 @@ struct DomainCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                let domain = try await global.openRuntime().accounts.addDomain(name)
+                let runtime = try await global.openRuntime()
+                let domain = try await runtime.accounts.addDomain(name)
                 print("added domain \(domain.name)")
+                // RFC 5321 §4.5.1: a mail domain must take mail for postmaster — said now, not
+                // only in the server's start-up warnings.
+                if await runtime.domainsWithoutPostmaster().contains(domain.name) {
+                    FileHandle.standardError.write(Data("""
+                        mailward: note: mail to postmaster@\(domain.name) is refused until it reaches someone: \
+                        `mailward alias add postmaster@\(domain.name) ACCOUNT` once the account exists, or set smtp.postmaster
+
+                        """.utf8))
+                }
             }
         }
     }

@@ -10,7 +10,10 @@ import Testing
         func mw(_ args: String..., stdin: String? = nil) async throws -> CommandResult {
             try await runMailward(args + ["--data", data], stdin: stdin)
         }
-        #expect(try await mw("domain", "add", "Example.EDU.cn").stdout == "added domain example.edu.cn\n")
+        let added = try await mw("domain", "add", "Example.EDU.cn")
+        #expect(added.stdout == "added domain example.edu.cn\n")
+        // RFC 5321 §4.5.1: the new domain has nobody for postmaster yet, and the command says how to fix it.
+        #expect(added.stderr.contains("postmaster@example.edu.cn is refused") && added.stderr.contains("mailward alias add"))
         #expect(try await mw("domain", "list").stdout == "example.edu.cn\n")
         let add = try await mw("user", "add", "zhang.san@example.edu.cn", "--password", "Tea-Garden-42", "--name", "张三")
         #expect(add.status == 0)
