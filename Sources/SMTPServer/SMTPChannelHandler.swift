@@ -21,6 +21,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     static let inputHighWater = 256 * 1024
+    /// How long a closing connection's further input is read and discarded (see ``close(_:)``).
+    static let lingerLimit = TimeAmount.seconds(2)
     /// Replies are flushed at the latest at this size, so the channel's writability reflects them.
     static let outputFlushThreshold = 16 * 1024
 
@@ -50,6 +52,10 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reading paused (too much input buffered while the backend answers); a read was asked for.
     private var readingPaused = false
     private var readRequested = false
+    /// The code of the last reply written: 221 (QUIT) closes at once.
+    private var lastReplyCode = 0
+    /// Closes a half-closed connection whose client does not close its side.
+    private var linger: Scheduled<Void>?
 
     init(state: SMTPConnectionHandler.ConnectionState, remoteIP: String, backend: any SMTPBackend,
          tlsContext: NIOSSLContext?, activity: DoorActivity, logger: Logger) {
@@ -82,10 +88,14 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
         stopTimer()
+        linger?.cancel()
+        linger = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Input after the session ended is discarded (a lingering close, see `close(_:)`).
+        guard !closing else { return }
         var bytes = unwrapInboundIn(data)
         state.input.writeBuffer(&bytes)
         if waiting || outputBlocked {
@@ -186,6 +196,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch action {
         case .reply(let reply):
             reply.write(into: &state.output)
+            lastReplyCode = reply.code
         case .startTLS(let reply):
             guard let tlsContext else {
                 SMTPReply.tlsNotAvailable.write(into: &state.output)
@@ -319,10 +330,32 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state.output.clear()
     }
 
+    /// Closes the connection after the last reply. After QUIT's 221 at once; when the server
+    /// ends the session itself (421, a chunk it cannot skip, a timeout) the client may still be
+    /// sending, and a socket closed with unread input answers with a reset that can make the
+    /// client lose the reply saying why. So then only the server's side is closed (the client
+    /// reads the reply, then the end of the stream), and what the client still sends is read
+    /// and thrown away until it closes too, for at most ``lingerLimit``.
     private func close(_ context: ChannelHandlerContext) {
         flush(context)
         closing = true
         stopTimer()
-        context.close(promise: nil)
+        guard lastReplyCode != 221 else {
+            context.close(promise: nil)
+            return
+        }
+        let channel = context.channel
+        let halfClosed = context.eventLoop.makePromise(of: Void.self)
+        halfClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+        context.close(mode: .output, promise: halfClosed)
+        linger = context.eventLoop.scheduleTask(in: Self.lingerLimit) { channel.close(promise: nil) }
+        // Reading was maybe paused while the backend answered: drain instead.
+        if readingPaused {
+            readingPaused = false
+            if readRequested {
+                readRequested = false
+                context.read()
+            }
+        }
     }
 }

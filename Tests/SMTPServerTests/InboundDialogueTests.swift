@@ -248,6 +248,23 @@ import Testing
         #expect(await client.waitForClose())
     }
 
+    /// A session the server ends itself while the client is still sending — a BDAT whose chunk
+    /// cannot be delimited, and 300 KB behind it — ends in order: the reply arrives, then the
+    /// end of the stream, not a reset (a socket closed with unread input resets, and a client can
+    /// lose the reply under it, as the same client saw before this was so).
+    @Test func aSessionTheServerEndsClosesInOrderUnderFurtherInput() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let port = await server.port(.smtp)
+        let junk = Array("EHLO x\r\nBDAT x\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "j"), count: 300_000)
+        for _ in 0..<3 {
+            let result = try RawSocketExchange.run(port: port, send: junk, pause: .milliseconds(300))
+            let text = String(decoding: result.received, as: UTF8.self)
+            #expect(text.contains("\r\n501 5.5.4"), "\(text)")
+            #expect(result.ending == .endOfStream)
+        }
+    }
+
     @Test func overlongLinesAndErrorFloodsAreBounded() async throws {
         let server = try await TestServer.smtp()
         defer { Task { try? await server.stop() } }

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A blocking loopback client for what an event-driven one hides: it writes everything before
+/// reading anything (as a client streaming a chunk does) and tells an orderly end of the stream
+/// from a reset.
+enum RawSocketExchange {
+    enum Ending: Equatable { case endOfStream, reset, timeout, other(Int32) }
+
+    struct SocketError: Error { var what: String; var code: Int32 }
+
+    /// Connects to 127.0.0.1:`port`, reads the greeting, sends `bytes` (as far as the server
+    /// takes them), waits `pause`, then reads until the server ends the connection (10 s at most).
+    static func run(port: Int, send bytes: [UInt8], pause: Duration) throws -> (received: [UInt8], ending: Ending) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(what: "socket", code: errno) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw SocketError(what: "connect", code: errno) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        // The greeting first, so that what follows is an answer to what is sent.
+        while !received.contains(0x0A) {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { throw SocketError(what: "greeting", code: errno) }
+            received += buffer[0..<count]
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { break }  // the server closed: what it wrote is still to be read
+            offset += count
+        }
+        let (seconds, attoseconds) = pause.components
+        usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 {
+                received += buffer[0..<count]
+                continue
+            }
+            if count == 0 { return (received, .endOfStream) }
+            switch errno {
+            case ECONNRESET: return (received, .reset)
+            case EAGAIN, EWOULDBLOCK: return (received, .timeout)
+            default: return (received, .other(errno))
+            }
+        }
+    }
+}
