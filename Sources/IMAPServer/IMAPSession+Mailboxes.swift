@@ -146,20 +146,27 @@ extension IMAPSession {
             return ok("LIST completed")
         }
         let onlySubscribed = command.selectionOptions.contains(.subscribed)
+        // RFC 5258 §3: with RECURSIVEMATCH a folder under which something is subscribed is
+        // listed with CHILDINFO ("SUBSCRIBED"), subscribed itself or not.
+        let recursiveMatch = onlySubscribed && command.selectionOptions.contains(.recursiveMatch)
         let onlySpecialUse = command.selectionOptions.contains(.specialUse)
         let showSubscribed = onlySubscribed || command.returnOptions.contains(.subscribed)
         let statusAttributes = command.returnOptions.lazy.compactMap { option -> [StatusAttribute]? in
             if case .status(let attributes) = option { return attributes }
             return nil
         }.first
-        for entry in try await listEntries() {
+        let entries = try await listEntries()
+        let subscribedNames = recursiveMatch ? entries.filter(\.subscribed).map(\.name) : []
+        for entry in entries {
             guard patterns.contains(where: { ListPattern.matches(name: entry.name, pattern: reference + $0) }) else { continue }
-            if onlySubscribed, !entry.subscribed { continue }
+            let childInfo = recursiveMatch && subscribedNames.contains { $0.hasPrefix(entry.name + "/") }
+            if onlySubscribed, !entry.subscribed, !childInfo { continue }
             if onlySpecialUse, entry.specialUse == nil { continue }
             var attributes = entry.attributes
             if let use = entry.specialUse { attributes.append(MailboxAttribute(String(use.rawValue.dropFirst()))) }
             if showSubscribed, entry.subscribed { attributes.append(.subscribed) }
-            send(.untagged(.list(ListResponse(attributes: attributes, delimiter: "/", mailbox: entry.name))))
+            send(.untagged(.list(ListResponse(attributes: attributes, delimiter: "/", mailbox: entry.name,
+                                              childInfoSubscribed: childInfo))))
             if let statusAttributes, let mailbox = entry.mailbox {
                 send(.untagged(.mailboxStatus(mailbox: entry.name, try await statusItems(mailbox, statusAttributes))))
             }
@@ -170,10 +177,9 @@ extension IMAPSession {
     func lsub(reference: IMAPCodec.MailboxName, pattern: [UInt8]) async throws -> StatusResponse {
         let reference = try decode(reference)
         let pattern = try decode(IMAPCodec.MailboxName(bytes: pattern))
-        let subscribed = try await store.subscriptions(accountID: accountID).sorted()
-        for name in subscribed where SharedNamespace.place(of: name) == nil
-            && ListPattern.matches(name: name, pattern: reference + pattern) {
-            send(.untagged(.lsub(ListResponse(attributes: [], delimiter: "/", mailbox: name))))
+        let subscribed = try await store.subscriptions(accountID: accountID).filter { SharedNamespace.place(of: $0) == nil }
+        for (name, attributes) in Self.lsubLines(subscribed: subscribed, pattern: reference + pattern) {
+            send(.untagged(.lsub(ListResponse(attributes: attributes, delimiter: "/", mailbox: name))))
         }
         // Shared folders count as subscribed; their parents are `\Noselect` (RFC 3501 §6.3.9).
         for entry in try await sharedListEntries() where ListPattern.matches(name: entry.name, pattern: reference + pattern) {
@@ -181,6 +187,30 @@ extension IMAPSession {
             send(.untagged(.lsub(ListResponse(attributes: attributes, delimiter: "/", mailbox: entry.name))))
         }
         return ok("LSUB completed")
+    }
+
+    /// Pure: LSUB's lines for the own subscriptions, by name. A subscribed folder the pattern
+    /// matches is listed; one it does not match, under a parent it does (`%` stops at a level),
+    /// lists that parent instead, `\Noselect` unless subscribed itself (RFC 3501 §6.3.9: with
+    /// "foo/bar" subscribed and "foo" not, `LSUB "" %` must return foo, flagged `\Noselect`).
+    static func lsubLines(subscribed: [String], pattern: String) -> [(String, [MailboxAttribute])] {
+        let subscribedSet = Set(subscribed)
+        var lines: [String: [MailboxAttribute]] = [:]
+        for name in subscribed {
+            if ListPattern.matches(name: name, pattern: pattern) {
+                lines[name] = []
+                continue
+            }
+            var parent = name
+            while let slash = parent.lastIndex(of: "/") {
+                parent = String(parent[..<slash])
+                if ListPattern.matches(name: parent, pattern: pattern) {
+                    if !subscribedSet.contains(parent) { lines[parent] = [.noSelect] }
+                    break
+                }
+            }
+        }
+        return lines.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// One line of LIST: an own folder, a colleague's shared folder, or a `\Noselect` parent.

@@ -172,6 +172,37 @@ import Testing
         try await server.stop()
     }
 
+    /// A folder subscribed deep under one that is not: `LSUB "" %` returns the unsubscribed
+    /// parent flagged `\Noselect` (RFC 3501 §6.3.9), and `LIST (SUBSCRIBED RECURSIVEMATCH)`
+    /// returns it with CHILDINFO ("SUBSCRIBED") (RFC 5258 §3); RECURSIVEMATCH alone is BAD.
+    @Test func subscribedChildrenShowTheirParentsAtAHigherLevel() async throws {
+        let server = try await TestServer.start()
+        _ = try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        for command in ["CREATE Work/Projects/2026", "SUBSCRIBE Work/Projects/2026", "UNSUBSCRIBE Work",
+                        "CREATE Home", "SUBSCRIBE Home", "CREATE Home/Garden", "SUBSCRIBE Home/Garden"] {
+            _ = try await client.run(command)
+        }
+        let lsub = try await client.run("LSUB \"\" %")
+        #expect(lsub.contains("* LSUB (\\Noselect) \"/\" Work"), "\(lsub)")
+        #expect(lsub.contains("* LSUB () \"/\" Home"), "\(lsub)")
+        #expect(!lsub.contains { $0.contains("Projects") || $0.contains("Garden") })
+        let deeper = try await client.run("LSUB \"\" Work/%")
+        #expect(deeper.contains("* LSUB (\\Noselect) \"/\" Work/Projects"), "\(deeper)")
+        #expect(try await client.run("LSUB \"\" *").contains("* LSUB () \"/\" Work/Projects/2026"))
+        let recursive = try await client.run("LIST (SUBSCRIBED RECURSIVEMATCH) \"\" %")
+        #expect(recursive.contains { $0.hasPrefix("* LIST (") && $0.hasSuffix("\"/\" Work (\"CHILDINFO\" (\"SUBSCRIBED\"))") },
+                "\(recursive)")
+        #expect(recursive.contains { $0.contains("\\Subscribed") && $0.hasSuffix("\"/\" Home (\"CHILDINFO\" (\"SUBSCRIBED\"))") },
+                "\(recursive)")
+        let plain = try await client.run("LIST (SUBSCRIBED) \"\" %")
+        #expect(!plain.contains { $0.contains(" Work") } && !plain.contains { $0.contains("CHILDINFO") }, "\(plain)")
+        #expect(try await client.run("LIST (RECURSIVEMATCH) \"\" %").tagged.contains("BAD"))
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func chineseFolderNamesRoundTripInModifiedUTF7() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")

@@ -16,6 +16,10 @@ extension CommandParser {
                 default: throw ParserError("unknown LIST selection option")
                 }
             }
+            // RFC 5258 §3: RECURSIVEMATCH alone (or with only REMOTE) is an error.
+            if selection.contains(.recursiveMatch), !selection.contains(where: { $0 != .recursiveMatch && $0 != .remote }) {
+                throw ParserError("RECURSIVEMATCH needs another selection option")
+            }
             try space()
         }
         let reference = try parseMailbox()
