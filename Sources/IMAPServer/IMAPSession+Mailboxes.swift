@@ -119,7 +119,11 @@ extension IMAPSession {
         let mailbox = try await existingMailbox(from)
         let newName = try folderName(to)
         if try await store.mailbox(accountID: accountID, name: newName) != nil { throw MailError.mailboxExists(newName) }
-        try await mail.renameMailbox(mailbox, to: newName)
+        if mailbox.isInbox {
+            try await mail.moveInboxMessages(mailbox, toNewFolder: newName)
+        } else {
+            try await mail.renameMailbox(mailbox, to: newName)
+        }
         return ok("RENAME completed")
     }
 

@@ -203,6 +203,27 @@ import Testing
         try await server.stop()
     }
 
+    /// RFC 3501 §6.3.5: RENAME INBOX moves its messages to a new folder of that name and leaves
+    /// INBOX in place, empty (and still taking new mail).
+    @Test func renamingInboxMovesItsMessagesAndKeepsIt() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        let inbox = try await server.runtime.mail.inbox(accountID: account.id)
+        for subject in ["one", "two"] {
+            _ = try await server.runtime.mail.append(Array("Subject: \(subject)\r\n\r\nbody\r\n".utf8), to: inbox.id)
+        }
+        #expect(try await client.run("RENAME INBOX \"Old mail\"").tagged.hasSuffix("OK RENAME completed"))
+        #expect(try await client.run("STATUS INBOX (MESSAGES)").contains("* STATUS INBOX (MESSAGES 0)"))
+        #expect(try await client.run("STATUS \"Old mail\" (MESSAGES)").contains("* STATUS \"Old mail\" (MESSAGES 2)"))
+        let names = try await server.runtime.store.mailboxes(accountID: account.id).map(\.name)
+        #expect(names.contains("INBOX") && names.contains("Old mail"))
+        #expect(try await client.run("RENAME INBOX \"Old mail\"").tagged.contains("NO [ALREADYEXISTS]"))
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func chineseFolderNamesRoundTripInModifiedUTF7() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")

@@ -110,6 +110,20 @@ public struct MailService: Sendable {
         return mailbox
     }
 
+    /// IMAP's RENAME of INBOX (RFC 3501 §6.3.5): a new folder of that name gets INBOX's messages,
+    /// and INBOX stays, empty; folders under INBOX are not touched. (``renameMailbox(_:to:)``
+    /// refuses INBOX: elsewhere, the webmail's folder list, a rename that empties INBOX would
+    /// surprise.) Each step is atomic — a crash between them leaves the new folder empty and
+    /// the messages in INBOX.
+    @discardableResult
+    public func moveInboxMessages(_ inbox: Mailbox, toNewFolder rawName: String) async throws -> Mailbox {
+        guard inbox.isInbox else { throw MailError.invalidMailboxName(inbox.name) }
+        let folder = try await createMailbox(accountID: inbox.accountID, name: rawName)
+        let uids = try await store.messageSizes(mailboxID: inbox.id).map(\.uid)
+        if !uids.isEmpty { _ = try await move(uids: uids, from: inbox.id, to: folder.id) }
+        return folder
+    }
+
     public func renameMailbox(_ mailbox: Mailbox, to rawName: String) async throws {
         guard !mailbox.isInbox else { throw MailError.invalidMailboxName(Mailbox.inbox) }
         let name = try MailboxName.normalize(rawName)
