@@ -188,6 +188,16 @@ final class InboundBridgeHandler: ChannelInboundHandler, Sendable {
         context.fireChannelInactive()
     }
 
+    /// The client ended its side: the session reads what came before (`.closed` comes after
+    /// the queued data) and may still answer it; the connection closes when the session ends.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed = event as? ChannelEvent {
+            inbox.close()
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // TLS failures, resets: the session sees `.closed`; nothing to tell a broken peer.
         inbox.close()

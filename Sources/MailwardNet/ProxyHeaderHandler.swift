@@ -78,6 +78,16 @@ final class ProxyHeaderHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// The balancer ended the connection before its header was complete: nothing to serve.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if !done, case .inputClosed = event as? ChannelEvent {
+            done = true
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     private func refuse(_ context: ChannelHandlerContext, _ reason: String) {
         done = true
         logger.notice("connection closed: bad PROXY protocol header",

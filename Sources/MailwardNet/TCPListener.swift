@@ -293,10 +293,17 @@ public final class TCPListener: Service, Sendable {
     /// accepted one, so no system call per connection. (A child option
     /// `socketOption(.tcp_nodelay)` would set option 1 at the *socket* level — `SO_DEBUG` —
     /// not the TCP one.)
+    ///
+    /// A client may end its side (`shutdown(SHUT_WR)`) after its last command and still wait
+    /// for the replies: the connection stays open for writing (`allowRemoteHalfClosure`), the
+    /// door reads what came before the end, answers it, and then closes. Closed at the end of
+    /// input, a pipelining client lost its replies — an SMTP message was stored while the client,
+    /// never seeing the 250, would send it again.
     private func bootstrap() -> ServerBootstrap {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
         guard let minimum = configuration.minimumReadSize else { return bootstrap }
         return bootstrap.childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(
             minimum: minimum, initial: minimum, maximum: max(minimum, 65_536)))

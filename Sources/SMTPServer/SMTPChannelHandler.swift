@@ -52,6 +52,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reading paused (too much input buffered while the backend answers); a read was asked for.
     private var readingPaused = false
     private var readRequested = false
+    /// The client closed its side (half-close): no more input will come.
+    private var inputEnded = false
     /// The code of the last reply written: 221 (QUIT) closes at once.
     private var lastReplyCode = 0
     /// Closes a half-closed connection whose client does not close its side.
@@ -114,6 +116,18 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed = event as? ChannelEvent {
+            // The client ended its side: what it sent before is still read and answered (a
+            // message and its QUIT, pipelined), then the connection closes.
+            inputEnded = true
+            if closing {
+                // A lingering close (see `close(_:)`) has what it waited for.
+                context.close(promise: nil)
+            } else if !waiting {
+                drive()
+            }
+            return
+        }
         guard event is DoorShutdownEvent else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -172,6 +186,14 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 shutdownPending = false
                 state.events.append(.shutdown)
                 continue
+            }
+            if inputEnded {
+                // Everything the client sent is answered; nothing more can come.
+                flush(context)
+                closing = true
+                stopTimer()
+                context.close(promise: nil)
+                return
             }
             guard awaitInput() else {
                 state.events.append(.timeout)

@@ -224,6 +224,19 @@ import Testing
         try await server.stop()
     }
 
+    /// A client that sends its commands and ends its side (`shutdown(SHUT_WR)`) still gets every
+    /// answer, LOGOUT's included, before the end of the stream.
+    @Test func aHalfClosedClientStillGetsItsAnswers() async throws {
+        let server = try await TestServer.start()
+        _ = try await server.addUser("li@example.com")
+        let commands = "a LOGIN li@example.com Tea-Garden-42\r\nb SELECT INBOX\r\nc LOGOUT\r\n"
+        let result = try await RawSocketExchange.run(port: await server.port(.imap), send: Array(commands.utf8), halfClose: true)
+        let text = String(decoding: result.received, as: UTF8.self)
+        #expect(text.contains("\r\na OK") && text.contains("\r\nb OK") && text.contains("* BYE") && text.contains("\r\nc OK"), "\(text)")
+        #expect(result.ending == .endOfStream)
+        try await server.stop()
+    }
+
     @Test func chineseFolderNamesRoundTripInModifiedUTF7() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")

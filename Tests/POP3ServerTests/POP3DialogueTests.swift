@@ -111,6 +111,22 @@ import Testing
         try await fixture.stop()
     }
 
+    /// A client that sends its commands and ends its side (`shutdown(SHUT_WR)`) still gets every
+    /// answer; QUIT's deletions are committed and its +OK arrives before the end of the stream.
+    @Test func aHalfClosedClientStillGetsItsAnswers() async throws {
+        let fixture = try await POP3Fixture.start()
+        let commands = "USER \(POP3Fixture.address)\r\nPASS \(POP3Fixture.password)\r\nSTAT\r\nDELE 1\r\nQUIT\r\n"
+        let result = try await RawSocketExchange.run(port: await fixture.port(), send: Array(commands.utf8), halfClose: true)
+        let lines = String(decoding: result.received, as: UTF8.self).split(separator: "\r\n").map(String.init)
+        #expect(lines.count == 6, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("+OK") }, "\(lines)")
+        #expect(lines.dropFirst(3).first?.hasPrefix("+OK 3 ") == true, "\(lines)")
+        #expect(result.ending == .endOfStream)
+        let again = try await RawSocketExchange.run(port: await fixture.port(), send: Array(commands.utf8), halfClose: true)
+        #expect(String(decoding: again.received, as: UTF8.self).contains("+OK 2 "), "the deletion was committed")
+        try await fixture.stop()
+    }
+
     @Test func pipelinedCommandsAnsweredInOrder() async throws {
         let fixture = try await POP3Fixture.start()
         let client = try await LineClient.connect(port: await fixture.port())

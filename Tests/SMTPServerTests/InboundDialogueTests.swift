@@ -258,11 +258,31 @@ import Testing
         let port = await server.port(.smtp)
         let junk = Array("EHLO x\r\nBDAT x\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "j"), count: 300_000)
         for _ in 0..<3 {
-            let result = try RawSocketExchange.run(port: port, send: junk, pause: .milliseconds(300))
+            let result = try await RawSocketExchange.run(port: port, send: junk, pause: .milliseconds(300))
             let text = String(decoding: result.received, as: UTF8.self)
             #expect(text.contains("\r\n501 5.5.4"), "\(text)")
             #expect(result.ending == .endOfStream)
         }
+    }
+
+    /// A client that sends a whole transaction and QUIT and then ends its side (`shutdown(SHUT_WR)`)
+    /// still gets every reply — the 250 for its message above all: without it, it would send the
+    /// message again although it was stored.
+    @Test func aHalfClosedClientStillGetsItsReplies() async throws {
+        let server = try await TestServer.smtp()
+        defer { Task { try? await server.stop() } }
+        let dialogue = "EHLO x\r\nMAIL FROM:<carol@elsewhere.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n"
+            + "Subject: half\r\n\r\nclosed\r\n.\r\nQUIT\r\n"
+        let result = try await RawSocketExchange.run(port: await server.port(.smtp), send: Array(dialogue.utf8), halfClose: true)
+        let text = String(decoding: result.received, as: UTF8.self)
+        #expect(text.contains("\r\n354 ") && text.contains("queued as") && text.contains("\r\n221 "), "\(text)")
+        #expect(result.ending == .endOfStream)
+        #expect(try await server.messages(of: "alice@example.test").count == 1)
+        // Ended in the middle of a message: nothing stored, the connection closed.
+        let cut = try await RawSocketExchange.run(port: await server.port(.smtp), send: Array(
+            "EHLO x\r\nMAIL FROM:<carol@elsewhere.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\nSubject: cut\r\n".utf8), halfClose: true)
+        #expect(cut.ending == .endOfStream)
+        #expect(try await server.messages(of: "alice@example.test").count == 1)
     }
 
     @Test func overlongLinesAndErrorFloodsAreBounded() async throws {

@@ -6,18 +6,32 @@ import Foundation
 /// A blocking loopback client for what an event-driven one hides: it writes everything before
 /// reading anything (as a client streaming a chunk does) and tells an orderly end of the stream
 /// from a reset.
-enum RawSocketExchange {
-    enum Ending: Equatable { case endOfStream, reset, timeout, other(Int32) }
+public enum RawSocketExchange {
+    public enum Ending: Equatable, Sendable { case endOfStream, reset, timeout, other(Int32) }
 
-    struct SocketError: Error { var what: String; var code: Int32 }
+    public struct SocketError: Error { public var what: String; public var code: Int32 }
 
     /// Connects to 127.0.0.1:`port`, reads the greeting, sends `bytes` (as far as the server
-    /// takes them), waits `pause`, then reads until the server ends the connection (10 s at most).
-    static func run(port: Int, send bytes: [UInt8], pause: Duration) throws -> (received: [UInt8], ending: Ending) {
+    /// takes them) — then with `halfClose` ends its own side (`shutdown(SHUT_WR)`, as a client
+    /// does that has nothing more to say but waits for the answers) —, waits `pause`, then reads
+    /// until the server ends the connection (30 s at most).
+    /// On a thread of its own: the blocking calls must not hold one of Swift concurrency's few
+    /// threads, which the server's sessions (a task each, for IMAP and POP3) need to answer.
+    public static func run(port: Int, send bytes: [UInt8], halfClose: Bool = false,
+                           pause: Duration = .zero) async throws -> (received: [UInt8], ending: Ending) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try exchange(port: port, send: bytes, halfClose: halfClose, pause: pause) })
+            }.start()
+        }
+    }
+
+    private static func exchange(port: Int, send bytes: [UInt8], halfClose: Bool,
+                                 pause: Duration) throws -> (received: [UInt8], ending: Ending) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketError(what: "socket", code: errno) }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -41,6 +55,7 @@ enum RawSocketExchange {
             guard count > 0 else { break }  // the server closed: what it wrote is still to be read
             offset += count
         }
+        if halfClose { shutdown(fd, Int32(SHUT_WR)) }
         let (seconds, attoseconds) = pause.components
         usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
         while true {
