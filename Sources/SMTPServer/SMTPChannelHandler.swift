@@ -181,7 +181,10 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if !awaitInput() { state.events.append(.timeout); continue }
                 return
             }
-            if state.decodeNext() { continue }
+            if state.decodeNext() {
+                state.commandDeadline = nil
+                continue
+            }
             if shutdownPending && state.session.inputMode == .command && state.session.transaction == nil {
                 shutdownPending = false
                 state.events.append(.shutdown)
@@ -299,6 +302,12 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state.messageDeadline = whole
             guard whole > now else { return false }
             deadline = min(deadline, whole)
+        case .command, .authenticationLine:
+            state.messageDeadline = nil
+            let whole = state.commandDeadline ?? deadline
+            state.commandDeadline = whole
+            guard whole > now else { return false }
+            deadline = whole
         default:
             state.messageDeadline = nil
         }

@@ -61,6 +61,11 @@ public struct SMTPConnectionHandler: Sendable {
         public var events: [SMTPSessionEvent] = [.connected]
         /// When the message being received must be complete (set when DATA/BDAT input starts).
         var messageDeadline: NIODeadline?
+        /// When the command line being awaited must be complete: set when the wait for it
+        /// starts, kept while its bytes trickle in, cleared once a line is decoded — the command
+        /// timeout is per command (RFC 5321 §4.5.3.2.7), not per read, or a client sending a byte
+        /// now and then would hold the connection for good.
+        var commandDeadline: NIODeadline?
 
         /// Room made for message text when DATA starts: most mail fits, so the text is not copied
         /// again and again as the array doubles from nothing (a few KiB held per session receiving).

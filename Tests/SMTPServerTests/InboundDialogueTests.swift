@@ -285,6 +285,31 @@ import Testing
         #expect(try await server.messages(of: "alice@example.test").count == 1)
     }
 
+    /// The command timeout is per command (RFC 5321 §4.5.3.2.7): a client trickling a command a
+    /// byte at a time, each byte well within the timeout, is still let go when the whole command
+    /// has not come within it.
+    @Test func aCommandTrickledByteByByteTimesOutAsAWhole() async throws {
+        let server = try await TestServer.smtp(commandTimeout: 2)
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        let started = ContinuousClock.now
+        var closed = false
+        for byte in "EHLO a-very-slow-client.example" {
+            do {
+                try await client.send(String(byte))
+            } catch {
+                closed = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            if ContinuousClock.now - started > .seconds(8) { break }
+        }
+        let reply = try await client.reply()
+        #expect(reply.code == 421 && reply.text.contains("4.4.2"), "\(reply)")
+        #expect(await client.waitForClose())
+        #expect(ContinuousClock.now - started < .seconds(8), "closed: \(closed)")
+    }
+
     @Test func overlongLinesAndErrorFloodsAreBounded() async throws {
         let server = try await TestServer.smtp()
         defer { Task { try? await server.stop() } }
