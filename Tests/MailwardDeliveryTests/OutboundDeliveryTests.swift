@@ -28,14 +28,22 @@ import Testing
             """.utf8)
     }
 
-    static func start(routeTo port: Int, dataPath: String? = nil) async throws -> TestServer {
+    static func start(routeTo port: Int, dataPath: String? = nil, timeout: Double = 10, retryAfter: Double = 1) async throws -> TestServer {
         try await TestServer.start(dataPath: dataPath) { c in
             c.hostname = "mail.demo.test"
             c.delivery.routes = ["remote.test": "127.0.0.1:\(port)"]
-            c.delivery.retrySchedule = [1]
+            c.delivery.retrySchedule = [retryAfter]
             c.delivery.pollInterval = 0.2
-            c.delivery.timeout = 10
+            c.delivery.timeout = timeout
         }
+    }
+
+    /// The first queued recipient once its first attempt is recorded.
+    static func afterFirstAttempt(_ server: TestServer, seconds: Double = 60) async throws -> QueuedRecipient {
+        try await eventually("an attempt recorded", seconds: seconds) {
+            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
+        }
+        return try #require(try await server.runtime.store.allMessages().first?.recipients.first)
     }
 
     static func inbox(_ server: TestServer, _ account: Account) async throws -> [[UInt8]] {
@@ -260,9 +268,7 @@ import Testing
         try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
             id: "m-drop", sender: "alice@demo.test", recipients: ["bob@remote.test", "reject-me@remote.test"],
             raw: Self.message(subject: "Dropped"), createdAt: Date()))
-        try await eventually("an attempt recorded") {
-            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
-        }
+        _ = try await Self.afterFirstAttempt(server)
         let recipients = try #require(try await server.runtime.store.allMessages().first?.recipients)
         let bob = try #require(recipients.first { $0.address == "bob@remote.test" })
         let refused = try #require(recipients.first { $0.address == "reject-me@remote.test" })
@@ -281,13 +287,7 @@ import Testing
     @Test func aPeerThatStopsReadingTheMessageIsLeftAfterTheTimeout() async throws {
         let peer = try await SinkPeer.startPipelining(stallInData: true)
         defer { peer.stop() }
-        let server = try await TestServer.start { c in
-            c.hostname = "mail.demo.test"
-            c.delivery.routes = ["remote.test": "127.0.0.1:\(peer.port)"]
-            c.delivery.retrySchedule = [60]
-            c.delivery.pollInterval = 0.2
-            c.delivery.timeout = 2
-        }
+        let server = try await Self.start(routeTo: peer.port, timeout: 2, retryAfter: 60)
         _ = try await server.addUser("alice@demo.test")
         // More than the socket buffers hold: the peer's is small (see smtp_script.py), ours grows to ~3.8 MB.
         let line = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n".utf8)
@@ -295,10 +295,7 @@ import Testing
             + Array([[UInt8]](repeating: line, count: 68_000).joined())
         try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
             id: "m-stall", sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: big, createdAt: Date()))
-        try await eventually("the stalled attempt given up", seconds: 120) {
-            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
-        }
-        let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
+        let recipient = try await Self.afterFirstAttempt(server, seconds: 120)
         #expect(recipient.state == .pending)
         #expect(recipient.lastError?.contains("stopped reading") == true, "\(recipient.lastError ?? "")")
         try await server.stop()
@@ -310,23 +307,14 @@ import Testing
     @Test func aReplyTrickledAByteAtATimeTimesOutAsAWhole() async throws {
         let peer = try await SinkPeer.startPipelining(dripGreeting: 0.4)
         defer { peer.stop() }
-        let server = try await TestServer.start { c in
-            c.hostname = "mail.demo.test"
-            c.delivery.routes = ["remote.test": "127.0.0.1:\(peer.port)"]
-            c.delivery.retrySchedule = [60]
-            c.delivery.pollInterval = 0.2
-            c.delivery.timeout = 2
-        }
+        let server = try await Self.start(routeTo: peer.port, timeout: 2, retryAfter: 60)
         _ = try await server.addUser("alice@demo.test")
         let started = Date()
         try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
             id: "m-drip", sender: "alice@demo.test", recipients: ["bob@remote.test"],
             raw: Self.message(subject: "Drip"), createdAt: Date()))
-        try await eventually("the attempt given up", seconds: 30) {
-            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
-        }
+        let recipient = try await Self.afterFirstAttempt(server, seconds: 30)
         #expect(Date().timeIntervalSince(started) < 8)
-        let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
         #expect(recipient.lastError?.contains("at greeting: timed out") == true, "\(recipient.lastError ?? "")")
         try await server.stop()
     }
@@ -341,10 +329,7 @@ import Testing
         try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
             id: "m-554", sender: "alice@demo.test", recipients: ["bob@remote.test"],
             raw: Self.message(subject: "Not welcome"), createdAt: Date()))
-        try await eventually("an attempt recorded") {
-            try await server.runtime.store.allMessages().first?.recipients.first?.attempts ?? 0 >= 1
-        }
-        let recipient = try #require(try await server.runtime.store.allMessages().first?.recipients.first)
+        let recipient = try await Self.afterFirstAttempt(server)
         #expect(recipient.state == .pending)
         #expect(recipient.lastError?.contains("refused to talk to us: 554") == true, "\(recipient.lastError ?? "")")
         try await eventually("QUIT after the greeting") { peer.commandsAfterGreeting.first == "QUIT" }
