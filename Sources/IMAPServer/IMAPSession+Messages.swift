@@ -213,6 +213,7 @@ extension IMAPSession {
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok("STORE completed") }
         let flags = MessageFlags(operation.flags.map(\.description))
+        let keywordsBefore = selected.keywords
         let change: FlagChange = switch operation.kind {
         case .add: .add(flags)
         case .remove: .remove(flags)
@@ -235,6 +236,11 @@ extension IMAPSession {
         let condstore = state.condstoreEnabled
         let changed = Set(result.updated.map(\.uid))
         let snapshot = selected  // with the flags just stored
+        if !snapshot.keywords.subtracting(keywordsBefore).isEmpty {
+            // A keyword new to the mailbox: the client's list of its flags changes (RFC 3501 §7.2.6).
+            send(.untagged(.flags(Self.systemFlags + snapshot.keywords.sorted.map(Flag.init(wire:)))))
+            send(.untagged(.status(Self.permanentFlags(of: snapshot))))
+        }
         for messageUID in uids where !refused.contains(messageUID) {
             // .SILENT: no FETCH, except CONDSTORE wants the new MODSEQ of changed messages (RFC 7162 §3.2).
             guard !operation.silent || (condstore && changed.contains(messageUID)) else { continue }

@@ -135,6 +135,10 @@ import Testing
         _ = try await client.run("SELECT INBOX")
         let store = try await client.run("STORE 1:2 +FLAGS (\\Flagged $Work)")
         #expect(store.contains("* 1 FETCH (FLAGS (\\Recent \\Flagged $Work))"))
+        // $Work is new to the mailbox: its flag list changes (RFC 3501 §7.2.6) — said once.
+        #expect(store.contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)"), "\(store)")
+        #expect(store.contains { $0.hasPrefix("* OK [PERMANENTFLAGS (") && $0.contains("$Work \\*)") }, "\(store)")
+        #expect(try await client.run("STORE 3 +FLAGS ($Work)").filter { $0.hasPrefix("* FLAGS") }.isEmpty)
         let silent = try await client.run("STORE 3 +FLAGS.SILENT (\\Seen)")
         #expect(silent.count == 1)
 
