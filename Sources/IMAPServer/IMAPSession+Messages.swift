@@ -213,7 +213,10 @@ extension IMAPSession {
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok("STORE completed") }
         let flags = MessageFlags(operation.flags.map(\.description))
-        let keywordsBefore = selected.keywords
+        // The mailbox's keywords are looked at only when keywords are stored (walking the
+        // folder's flag sets is not for every \Seen).
+        let storedKeywords = operation.kind == .remove ? [] : flags.filter { !$0.hasPrefix("\\") }
+        let keywordsBefore = storedKeywords.isEmpty ? nil : selected.keywords
         let change: FlagChange = switch operation.kind {
         case .add: .add(flags)
         case .remove: .remove(flags)
@@ -236,7 +239,7 @@ extension IMAPSession {
         let condstore = state.condstoreEnabled
         let changed = Set(result.updated.map(\.uid))
         let snapshot = selected  // with the flags just stored
-        if !snapshot.keywords.subtracting(keywordsBefore).isEmpty {
+        if let keywordsBefore, !result.updated.isEmpty, storedKeywords.contains(where: { !keywordsBefore.contains($0) }) {
             // A keyword new to the mailbox: the client's list of its flags changes (RFC 3501 §7.2.6).
             send(.untagged(.flags(Self.systemFlags + snapshot.keywords.sorted.map(Flag.init(wire:)))))
             send(.untagged(.status(Self.permanentFlags(of: snapshot))))
