@@ -33,14 +33,7 @@ public enum RawSocketExchange {
         defer { close(fd) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw SocketError(what: "connect", code: errno) }
+        guard LoopbackAddress.connect(fd, port: port) == 0 else { throw SocketError(what: "connect", code: errno) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         // The greeting first, so that what follows is an answer to what is sent.
