@@ -84,7 +84,7 @@ public enum HeaderEditor {
 
     /// Index of the blank line that ends the header section (its first byte), or `raw.count`
     /// when the message has no body.
-    static func headerSectionEnd(_ raw: [UInt8]) -> Int {
+    public static func headerSectionEnd(_ raw: [UInt8]) -> Int {
         var lineStart = 0
         while lineStart < raw.count {
             if raw[lineStart] == ASCII.lf { return lineStart }

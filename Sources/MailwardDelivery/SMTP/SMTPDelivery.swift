@@ -1,5 +1,6 @@
 import Foundation
 import LineCodec
+import MailwardMIME
 import NIOCore
 import SMTPCodec
 
@@ -314,13 +315,7 @@ public struct SMTPClientTransport: SMTPTransport {
     /// Pure: whether the message's header section holds non-ASCII text that is UTF-8 (RFC 6532),
     /// not bytes of a legacy charset written raw.
     static func hasUTF8HeaderSection(_ message: [UInt8]) -> Bool {
-        var end = message.count
-        for index in message.indices.dropLast(3) where message[index] == 0x0D && message[index + 1] == 0x0A
-            && message[index + 2] == 0x0D && message[index + 3] == 0x0A {
-            end = index
-            break
-        }
-        let header = message[..<end]
+        let header = message[..<HeaderEditor.headerSectionEnd(message)]
         guard header.contains(where: { $0 >= 0x80 }) else { return false }
         return String(validating: header, as: UTF8.self) != nil
     }
