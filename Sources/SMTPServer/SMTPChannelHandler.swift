@@ -54,8 +54,6 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readRequested = false
     /// The client closed its side (half-close): no more input will come.
     private var inputEnded = false
-    /// The code of the last reply written: 221 (QUIT) closes at once.
-    private var lastReplyCode = 0
     /// Closes a half-closed connection whose client does not close its side.
     private var linger: Scheduled<Void>?
 
@@ -221,7 +219,6 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch action {
         case .reply(let reply):
             reply.write(into: &state.output)
-            lastReplyCode = reply.code
         case .startTLS(let reply):
             guard let tlsContext else {
                 SMTPReply.tlsNotAvailable.write(into: &state.output)
@@ -263,8 +260,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state.message = []
             ask { backend in .delivered(await backend.deliver(submission)) }
             return false
-        case .close:
-            close(context)
+        case .close(let reason):
+            close(context, orderly: reason == .serverEnded)
             return false
         }
         return true
@@ -364,14 +361,14 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Closes the connection after the last reply. After QUIT's 221 at once; when the server
     /// ends the session itself (421, a chunk it cannot skip, a timeout) the client may still be
     /// sending, and a socket closed with unread input answers with a reset that can make the
-    /// client lose the reply saying why. So then only the server's side is closed (the client
-    /// reads the reply, then the end of the stream), and what the client still sends is read
-    /// and thrown away until it closes too, for at most ``lingerLimit``.
-    private func close(_ context: ChannelHandlerContext) {
+    /// client lose the reply saying why. So then (`orderly`) only the server's side is closed
+    /// (the client reads the reply, then the end of the stream), and what the client still
+    /// sends is read and thrown away until it closes too, for at most ``lingerLimit``.
+    private func close(_ context: ChannelHandlerContext, orderly: Bool = true) {
         flush(context)
         closing = true
         stopTimer()
-        guard lastReplyCode != 221 else {
+        guard orderly else {
             context.close(promise: nil)
             return
         }

@@ -169,7 +169,7 @@ public struct SMTPSession: Sendable {
                 // it cannot fit whatever came before, so refuse now and end the session — RFC
                 // 3030 gives no other way to stay in step without reading it.
                 phase = .closed
-                return [.reply(.chunkTooLarge), .close]
+                return [.reply(.chunkTooLarge), .close(.serverEnded)]
             }
             if !esmtp {
                 // CHUNKING is offered after EHLO only (RFC 3030 §2): the chunk is read and
@@ -188,7 +188,7 @@ public struct SMTPSession: Sendable {
             return [.reply(.ok)]
         case .quit:
             phase = .closed
-            return [.reply(.closing(hostname: settings.hostname)), .close]
+            return [.reply(.closing(hostname: settings.hostname)), .close(.quit)]
         case .vrfy:
             return [.reply(.cannotVerify)]
         case .expn:
@@ -484,6 +484,6 @@ public struct SMTPSession: Sendable {
     private mutating func close(with reply: SMTPReply) -> [SMTPSessionAction] {
         phase = .closed
         resetTransaction()
-        return [.reply(reply), .close]
+        return [.reply(reply), .close(.serverEnded)]
     }
 }

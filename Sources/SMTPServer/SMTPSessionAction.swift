@@ -17,7 +17,18 @@ public enum SMTPSessionAction: Sendable, Equatable {
     /// Store / queue the message; answer with ``SMTPSessionEvent/delivered(_:)``.
     case deliver(SMTPTransaction)
     /// Close the connection (after the replies before it were written).
-    case close
+    case close(SMTPCloseReason)
+}
+
+/// Why the session ends, which decides how its connection closes.
+public enum SMTPCloseReason: Sendable, Equatable {
+    /// The client said QUIT and was answered: it sends nothing more, so the connection closes
+    /// at once.
+    case quit
+    /// The server ends the session itself (421, a chunk it cannot skip, too many errors, a
+    /// revoked login): the client may still be sending, so the connection closes in order
+    /// (see `SMTPChannelHandler`).
+    case serverEnded
 }
 
 extension SMTPSessionAction: CustomStringConvertible {
@@ -29,7 +40,7 @@ extension SMTPSessionAction: CustomStringConvertible {
         case .checkSender(let path): "checkSender(\(path))"
         case .authenticate(let username, _): "authenticate(\(username), <redacted>)"
         case .deliver(let transaction): "deliver(\(transaction.recipients.count) recipients)"
-        case .close: "close"
+        case .close(let reason): "close(\(reason))"
         }
     }
 }

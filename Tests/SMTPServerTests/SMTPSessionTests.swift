@@ -40,7 +40,8 @@ import Testing
         actions.compactMap { action in
             switch action {
             case .reply(let reply): "\(reply.code) \(reply.enhancedStatusCode?.description ?? "")"
-            case .close: "close"
+            case .close(.serverEnded): "close"
+            case .close(.quit): "close after QUIT"
             default: nil
             }
         }
@@ -279,6 +280,15 @@ import Testing
         #expect(codes(s.handle(.timeout)) == ["421 4.4.2", "close"])
         var t = session(.inbound)
         #expect(codes(t.handle(.shutdown)) == ["421 4.3.2", "close"])
+    }
+
+    /// Only QUIT's close says the client is done sending; the handler closes every other one in
+    /// order (its side first, then the client's input drained).
+    @Test func quitClosesAsTheClientsEnd() {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        #expect(codes(command(&s, "QUIT")) == ["221 2.0.0", "close after QUIT"])
+        #expect(s.isClosed)
     }
 
     @Test func chunkingCollectsChunksThenDelivers() {
