@@ -159,14 +159,14 @@ struct SearchEvaluator {
         case .on(let d): return MessageMapping.day(record.internalDate) == d
         case .since(let d): return MessageMapping.day(record.internalDate) >= d
         case .sentBefore(let d):
-            guard let sent = sentDate(headers) else { return false }
-            return MessageMapping.day(sent) < d
+            guard let sent = sentDay(headers) else { return false }
+            return sent < d
         case .sentOn(let d):
-            guard let sent = sentDate(headers) else { return false }
-            return MessageMapping.day(sent) == d
+            guard let sent = sentDay(headers) else { return false }
+            return sent == d
         case .sentSince(let d):
-            guard let sent = sentDate(headers) else { return false }
-            return MessageMapping.day(sent) >= d
+            guard let sent = sentDay(headers) else { return false }
+            return sent >= d
         case .larger(let n): return UInt64(record.size) > n
         case .smaller(let n): return UInt64(record.size) < n
         case .older(let seconds): return now.timeIntervalSince(record.internalDate) >= TimeInterval(seconds)
@@ -186,9 +186,12 @@ struct SearchEvaluator {
         }
     }
 
-    /// The `Date:` field's moment, as ``ParsedMessage/date`` reads it.
-    private func sentDate(_ headers: [HeaderField]?) -> Date? {
-        headers?.first(named: "Date").flatMap(MailDate.parse)
+    /// The day the `Date:` field names, in the zone it was written in: SENT* disregard time and
+    /// timezone (RFC 3501 §6.4.4), so `Wed, 17 May 2000 23:26:16 -0400` is sent on 17 May,
+    /// although it was 18 May in UTC.
+    private func sentDay(_ headers: [HeaderField]?) -> IMAPDate? {
+        guard let written = headers?.first(named: "Date").flatMap(MailDate.parseWithZone) else { return nil }
+        return MessageMapping.day(written.date.addingTimeInterval(TimeInterval(written.offsetSeconds)))
     }
 
     /// Whether a header value holds the needle as written or once its encoded words are decoded.

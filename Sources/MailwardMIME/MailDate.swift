@@ -7,6 +7,13 @@ public enum MailDate {
     /// comments, missing commas or seconds, `+hh:mm` zones, obsolete zone names (UT, GMT, EST...,
     /// military letters count as -0000) and 2- or 3-digit years (RFC 5322 §4.3).
     public static func parse(_ value: String) -> Date? {
+        parseWithZone(value)?.date
+    }
+
+    /// Like ``parse(_:)``, with the zone the date was written in (seconds east of UTC; 0 when it
+    /// named none). IMAP's SENTON and friends compare the day as written, "disregarding time
+    /// and timezone" (RFC 3501 §6.4.4).
+    public static func parseWithZone(_ value: String) -> (date: Date, offsetSeconds: Int)? {
         // Drop comments, split on blanks and commas.
         var cleaned: [UInt8] = []
         var depth = 0
@@ -55,7 +62,7 @@ public enum MailDate {
               (0...23).contains(h), (0...59).contains(minute), (0...60).contains(second) else { return nil }
         let days = daysFromCivil(year: y, month: mo, day: d)
         let seconds = days * 86_400 + h * 3600 + minute * 60 + second - (offset ?? 0)
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        return (Date(timeIntervalSince1970: TimeInterval(seconds)), offset ?? 0)
     }
 
     /// Formats as RFC 5322 (`Sun, 29 Nov 2026 05:49:07 +0800`) in the zone `offsetSeconds` east of UTC.
