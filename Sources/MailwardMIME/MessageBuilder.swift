@@ -120,7 +120,7 @@ public struct MessageBuilder: Sendable {
     }
 
     static func textEntity(_ text: String, subtype: String) -> Entity {
-        let crlf = crlfNormalised(Array(text.utf8))
+        let crlf = LineEndings.crlf(Array(text.utf8))
         var w = HeaderWriter()
         let nonASCII = crlf.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
         let hasControls = crlf.contains { $0 < 0x20 && $0 != ASCII.cr && $0 != ASCII.lf && $0 != ASCII.tab || $0 == 0x7F }
@@ -210,26 +210,6 @@ public struct MessageBuilder: Sendable {
             bytes.append(ASCII.upperHexDigits[Int(b & 15)].asciiLowercased)
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// LF and lone CR become CRLF.
-    static func crlfNormalised(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 16)
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == ASCII.cr {
-                out.append(ASCII.cr); out.append(ASCII.lf)
-                if i + 1 < bytes.count && bytes[i + 1] == ASCII.lf { i += 1 }
-            } else if b == ASCII.lf {
-                out.append(ASCII.cr); out.append(ASCII.lf)
-            } else {
-                out.append(b)
-            }
-            i += 1
-        }
-        return out
     }
 
     static func maxLineLength(_ bytes: [UInt8]) -> Int {

@@ -1,4 +1,5 @@
 import Foundation
+import MailwardMIME
 
 extension MailService {
     /// How long after a message lands in Sent a client's own copy of it is taken for the same
@@ -19,9 +20,13 @@ extension MailService {
     /// whose answer it lost is answered the same way. The copy already there is the answer (its
     /// UID goes into APPENDUID) and gets the flags the client asked for. Any other folder, a
     /// message without a `Message-ID:`, or an older copy: stored as usual.
-    public func appendFromClient(_ raw: [UInt8], to mailbox: Mailbox, flags: MessageFlags = [],
+    ///
+    /// Bare LF and lone CR line ends are stored as CRLF (as Dovecot does): the other ways in
+    /// (SMTP, the webmail) bring CRLF only, and POP3's sizes count what RETR sends.
+    public func appendFromClient(_ written: [UInt8], to mailbox: Mailbox, flags: MessageFlags = [],
                                  internalDate: Date? = nil) async throws -> MessageRecord {
-        guard !raw.isEmpty else { throw MailError.emptyMessage }
+        guard !written.isEmpty else { throw MailError.emptyMessage }
+        let raw = LineEndings.areCRLF(written) ? written : LineEndings.crlf(written)
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         if let messageID = metadata.summary.messageIDHeader, Self.namesAMessage(messageID),
            try await existingSpecialMailbox(accountID: mailbox.accountID, .sent)?.id == mailbox.id,
