@@ -120,6 +120,12 @@ enum AddressListParser {
         }
         let meaningful = tokens.filter { if case .comment = $0 { return false }; return true }
         if meaningful.isEmpty { return nil }
+        if meaningful.count > 1, !meaningful.contains(.special(ASCII.at)),
+           meaningful.allSatisfy({ if case .special = $0 { return false }; return true }) {
+            // Words and no address (`From: Someone Else`): a display name whose address is
+            // missing, not a local part of several words glued together (Dovecot reads it so).
+            return Mailbox(name: phrase(meaningful[...]), route: nil, localPart: "", domain: nil)
+        }
         var m = addrSpec(tokens)
         m.name = trailingComment(tokens)
         if m.localPart.isEmpty && m.domain == nil { return nil }

@@ -52,13 +52,20 @@ public enum MIMEParameters {
                 i += 1  // closing quote
                 while i < b.count && b[i] != ASCII.semicolon { i += 1 }  // ignore junk after it
             } else {
+                var nextParameterStarts = false
                 while i < b.count && b[i] != ASCII.semicolon {
                     if b[i] == ASCII.openParen { break }
+                    if b[i].isWhitespaceOrNewline && startsParameter(b, at: i) {
+                        nextParameterStarts = true
+                        break
+                    }
                     value.append(b[i])
                     i += 1
                 }
                 while let last = value.last, last.isWhitespaceOrNewline { value.removeLast() }
-                while i < b.count && b[i] != ASCII.semicolon { i += 1 }
+                if !nextParameterStarts {
+                    while i < b.count && b[i] != ASCII.semicolon { i += 1 }
+                }
             }
             guard nameEnd > nameStart else { continue }
             parameters.append(MIMEParameter(
@@ -67,6 +74,22 @@ public enum MIMEParameters {
         }
         return (String(decoding: head, as: UTF8.self), parameters)
     }
+
+    /// Whether blanks at `start` are followed by `token=`: a parameter whose `;` the sender left
+    /// out, as in `access-type=mail-server` folded onto ` server="…"` (RFC 2045 §5.1 allows no
+    /// blank inside an unquoted value, so the value ended). `name=my file.pdf` stays one value.
+    private static func startsParameter(_ b: [UInt8], at start: Int) -> Bool {
+        var i = start
+        while i < b.count && b[i].isWhitespaceOrNewline { i += 1 }
+        let nameStart = i
+        while i < b.count, b[i] > 0x20, b[i] < 0x7F, !tokenSpecials.contains(b[i]) { i += 1 }
+        guard i > nameStart else { return false }
+        while i < b.count && b[i].isWhitespaceOrNewline { i += 1 }
+        return i < b.count && b[i] == ASCII.equals
+    }
+
+    /// RFC 2045 §5.1's tspecials, which end a token.
+    private static let tokenSpecials: Set<UInt8> = Set("()<>@,;:\\\"/[]?=".utf8)
 
     /// Index after the comment starting at `start` (nested comments and quoted pairs honoured;
     /// the end of `b` when it is never closed). Every header reader skips comments with it.

@@ -61,6 +61,10 @@ struct AddressAndDateTests {
         ])
         #expect(EnvelopeAddress.list(from: "<@a.example,@b.example:u@c.example>")
                 == [EnvelopeAddress(name: nil, adl: "@a.example,@b.example", mailbox: "u", host: "c.example")])
+        // A display name without its address keeps its words apart (as Dovecot sends it).
+        #expect(EnvelopeAddress.list(from: "Someone Else") == [
+            EnvelopeAddress(name: "Someone Else", adl: nil, mailbox: "MISSING_MAILBOX", host: "MISSING_DOMAIN"),
+        ])
     }
 
     @Test func envelopeDefaultsSenderAndReplyToToFrom() {

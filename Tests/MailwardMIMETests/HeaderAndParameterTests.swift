@@ -43,6 +43,9 @@ struct HeaderAndParameterTests {
         ("Text/Plain;Charset=UTF-8", "Text/Plain", "CHARSET", "UTF-8"),
         ("text/plain; charset = \"a\\\"b\"", "text/plain", "charset", "a\"b"),
         ("application/pdf; name=my file.pdf", "application/pdf", "name", "my file.pdf"),
+        // A folded parameter whose ";" was left out (RFC 2046's own example of message/external-body).
+        ("message/external-body; access-type=mail-server\r\n     server=\"listserv@bogus.bitnet\"", "message/external-body", "access-type", "mail-server"),
+        ("message/external-body; access-type=mail-server\r\n     server=\"listserv@bogus.bitnet\"", "message/external-body", "server", "listserv@bogus.bitnet"),
         ("application/pdf; name=\"unterminated", "application/pdf", "name", "unterminated"),
         ("attachment; filename*=UTF-8''%E4%B8%AD%E6%96%87.txt", "attachment", "filename", "中文.txt"),
         ("attachment; filename*=gbk'zh'%D6%D0%CE%C4.txt", "attachment", "filename", "中文.txt"),
