@@ -65,6 +65,8 @@ public struct MessageContent: Sendable, Codable, Equatable {
                 }
                 attachments.append(Attachment(partPath: path, filename: filename, contentType: part.mimeType, size: size,
                                               contentID: cid, isInline: isInline))
+            case .encapsulatedMessage:
+                break  // not visited without descending into messages
             }
         }
         return MessageContent(

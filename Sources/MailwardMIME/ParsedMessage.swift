@@ -56,6 +56,19 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         }
     }
 
+    /// The subject and the From, To and Cc addresses of an encapsulated message.
+    private static func appendEnvelopeText(_ envelope: Envelope, to search: inout SearchTextBuilder) {
+        search.append(envelope.subject.map { EncodedWord.decode($0) } ?? "")
+        for address in envelope.from + envelope.to + envelope.cc {
+            // Group markers have no host; a missing part is not text of the message.
+            guard let host = address.host, let mailbox = address.mailbox else { continue }
+            var words: [String] = []
+            if let name = address.name { words.append(EncodedWord.decode(name)) }
+            if mailbox != "MISSING_MAILBOX" { words.append(host == "MISSING_DOMAIN" ? mailbox : mailbox + "@" + host) }
+            search.append(words.joined(separator: " "))
+        }
+    }
+
     /// `withSearchText: false` leaves ``searchText`` empty and decodes only the text parts the
     /// preview needs (delivery does that; the full-text index extracts the text later).
     /// `searchHeaders: false` leaves the header fields out of ``searchText`` (see
@@ -84,6 +97,15 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
             case .attachment(let isInline):
                 if !isInline || part.contentID == nil { hasAttachments = true }
                 if let name = part.filename { search.append(name) }
+                // A text attachment's words are in the message's body too (IMAP SEARCH BODY
+                // finds them in Dovecot); not shown as the body, but found.
+                if part.isText, !search.isFull {
+                    let text = part.decodedText(in: bytes)
+                    search.append(part.subtype.equalsIgnoringASCIICase("html") ? HTMLText.plainText(from: text) : text)
+                }
+            case .encapsulatedMessage:
+                // A forwarded message's subject and addresses are in the outer message's body.
+                if let envelope = part.envelope, !search.isFull { Self.appendEnvelopeText(envelope, to: &search) }
             }
         }
         self.init(

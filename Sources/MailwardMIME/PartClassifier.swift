@@ -11,6 +11,9 @@ enum PartClassifier {
         case plainText
         case html
         case attachment(isInline: Bool)
+        /// A `message/rfc822` about to be descended into (``visit(_:descendIntoMessages:_:)``
+        /// with `descendIntoMessages` only): its header is message text too, for search.
+        case encapsulatedMessage
     }
 
     /// Visits leaves with their IMAP path and role. With `descendIntoMessages`, the text of
@@ -47,6 +50,7 @@ enum PartClassifier {
         budget -= 1
         guard budget >= 0 else { return }
         if descend, let inner = leaf.encapsulated {
+            body(path, leaf, .encapsulatedMessage)
             visitMessage(inner, prefix: path, inRelated: false, descend: descend, budget: &budget, body)
             return
         }

@@ -105,6 +105,46 @@ import Testing
         try await server.stop()
     }
 
+    /// A client's bare LF and lone CR are stored as CRLF (as Dovecot does): IMAP's sizes and
+    /// bytes are then those of a proper message, and POP3's LIST counts what RETR sends.
+    @Test func appendedBareLineEndsAreStoredAsCRLF() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let client = try await IMAPTestClient.signedIn(server)
+        let written = "From: wang@example.org\nSubject: lf\n\nline one\nline two\r\nold mac\rend\n"
+        let stored = "From: wang@example.org\r\nSubject: lf\r\n\r\nline one\r\nline two\r\nold mac\r\nend\r\n"
+        #expect(try await client.run("APPEND INBOX {\(written.utf8.count)+}\r\n\(written)").tagged.contains("OK [APPENDUID"))
+        _ = try await client.run("SELECT INBOX")
+        #expect(try await client.run("FETCH 1 RFC822.SIZE")[0] == "* 1 FETCH (RFC822.SIZE \(stored.utf8.count))")
+        let inbox = try await server.runtime.mail.inbox(accountID: account.id)
+        let record = try #require(try await server.runtime.mail.store.messages(mailboxID: inbox.id).first)
+        #expect(try await server.runtime.mail.raw(record) == Array(stored.utf8))
+        await client.close()
+        try await server.stop()
+    }
+
+    /// SENTON and friends take the day the `Date:` field names, in its own zone: "disregarding
+    /// time and timezone" (RFC 3501 §6.4.4). In UTC the first is 18 May, the second 22 March.
+    @Test func sentDatesAreTheDaysAsWritten() async throws {
+        func dated(_ date: String) -> String {
+            "From: wang@example.org\r\nTo: li@example.com\r\nSubject: dated\r\nDate: \(date)\r\n\r\nhi\r\n"
+        }
+        let (server, _) = try await serverWithInbox([
+            dated("Wed, 17 May 2000 23:26:16 -0400"),
+            dated("Sun, 21 Mar 1993 23:56:48 -0800"),
+            dated("Thu, 18 May 2000 07:00:00 +0800"),
+        ])
+        let client = try await IMAPTestClient.signedIn(server)
+        _ = try await client.run("SELECT INBOX")
+        #expect(try await client.run("SEARCH SENTON 17-May-2000")[0] == "* SEARCH 1")
+        #expect(try await client.run("SEARCH SENTON 18-May-2000")[0] == "* SEARCH 3")
+        #expect(try await client.run("SEARCH SENTBEFORE 18-May-2000")[0] == "* SEARCH 1 2")
+        #expect(try await client.run("SEARCH SENTSINCE 18-May-2000")[0] == "* SEARCH 3")
+        #expect(try await client.run("SEARCH SENTON 21-Mar-1993")[0] == "* SEARCH 2")
+        await client.close()
+        try await server.stop()
+    }
+
     /// BODY looks in the body only (RFC 3501 §6.4.4), TEXT in header and body — although the
     /// full-text index behind both also holds the subject and the addresses.
     @Test func searchBodyIgnoresTheHeader() async throws {

@@ -58,6 +58,7 @@ struct FixtureTests {
         let content = MessageContent.extract(from: bytes)
         #expect(content.attachments.map(\.filename) == ["年度报告数据.csv"])
         #expect(content.attachments[0].contentType == "text/csv")
+        #expect(msg.searchText.contains("col1,col2"))  // a text attachment's words are found
         #expect(content.textBody == "请看附件中的年度报告。\nPlease see the attached report.\n")
         #expect(msg.date == MailDate.parse("Thu, 6 Mar 2025 15:08:09 +0000"))
     }
@@ -69,6 +70,10 @@ struct FixtureTests {
         #expect(msg.bodyStructure.part(at: [2])?.envelope?.messageID == "<inner-1@example.hk>")
         #expect(msg.bodyStructure.part(at: [2, 1])?.decodedText(in: bytes) == "這是原始郵件的內容。")
         #expect(msg.searchText.contains("這是原始郵件的內容。"))  // search descends into forwarded mail
+        // and its header: the body's text (top-level header left out) has its subject and From
+        let bodyText = MIMEParser.bodySearchText(bytes)
+        #expect(bodyText.contains("原始郵件") && bodyText.contains("chan@example.hk"))
+        #expect(!bodyText.contains("wong@example.hk"))
         let content = MessageContent.extract(from: bytes)
         #expect(content.textBody == "請參閱以下轉寄郵件。")
         #expect(content.attachments.map(\.contentType) == ["message/rfc822"])
