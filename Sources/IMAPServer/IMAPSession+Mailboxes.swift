@@ -329,7 +329,8 @@ extension IMAPSession {
         for message in command.messages {
             let flags = MessageFlags(message.flags.map(\.description))
             let record = try await mail.appendFromClient(Array(message.data.readableBytesView), to: mailbox, flags: flags,
-                                                         internalDate: message.internalDate.map(MessageMapping.date))
+                                                         internalDate: message.internalDate.map(MessageMapping.date),
+                                                         binary: message.isBinary)
             uids.append(record.uid)
         }
         await recordShared(.insert, ownerID: mailbox.accountID, folder: target.wireName, "APPEND \(Self.describe(uids))")

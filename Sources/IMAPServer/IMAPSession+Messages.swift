@@ -54,6 +54,7 @@ extension IMAPSession {
             }
         }
         var bodiesRead: [MessageUID] = []
+        var unknownEncoding = false
         let readsBodies = Self.readsBodies(attributes)
         // What is \Recent changes only when changes are announced, after the command.
         let recent = selected.recentRanges
@@ -82,7 +83,8 @@ extension IMAPSession {
                 if needsRaw, raw == nil { raw = try await mail.raw(record) }
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
                 let isRecent = SelectedMailbox.contains(recent, record.uid)
-                var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw)
+                var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw,
+                                       unknownEncoding: &unknownEncoding)
                 if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))) }
                 send(.untagged(.fetch(sequence, items)))
                 if readsBodies { bodiesRead.append(record.uid) }
@@ -91,6 +93,9 @@ extension IMAPSession {
         }
         if !bodiesRead.isEmpty {
             await recordShared(.view, ownerID: selected.ownerID, folder: selected.name, "read \(Self.describe(bodiesRead))")
+        }
+        if unknownEncoding {
+            return StatusResponse(.no, code: .unknownCTE, text: "A part's content transfer encoding is not known here")
         }
         return ok("FETCH completed")
     }
@@ -139,8 +144,10 @@ extension IMAPSession {
         }
     }
 
+    /// The FETCH items of one message. A BINARY item of a part in an unknown content transfer
+    /// encoding is left out and sets `unknownEncoding` (the command then ends `NO [UNKNOWN-CTE]`).
     func fetchItems(_ attributes: [FetchAttribute], record: MessageRecord, isRecent: Bool, parsed: ParsedMessage?,
-                    raw: [UInt8]?) -> [FetchResponseItem] {
+                    raw: [UInt8]?, unknownEncoding: inout Bool) -> [FetchResponseItem] {
         var items: [FetchResponseItem] = []
         let raw = raw ?? []
         for attribute in attributes {
@@ -173,21 +180,20 @@ extension IMAPSession {
                 }
                 items.append(.bodySection(section, origin: partial?.lowerBound, data: data))
             case .binary(let part, let partial, _):
-                var data: ByteBuffer?
-                if let parsed {
-                    if part.isEmpty {
-                        data = ByteBuffer(bytes: MessageMapping.partial(raw[...], partial))
-                    } else if let entity = parsed.bodyStructure.part(at: part), !entity.isMultipart {
-                        data = ByteBuffer(bytes: MessageMapping.partial(ArraySlice(entity.decodedBody(in: raw)), partial))
-                    }
+                guard let parsed else { continue }
+                guard let bytes = MessageMapping.binary(part, raw: raw, root: parsed.bodyStructure) else {
+                    unknownEncoding = true
+                    continue
                 }
-                items.append(.binary(part: part, origin: partial?.lowerBound, data: data))
+                items.append(.binary(part: part, origin: partial?.lowerBound, data: ByteBuffer(bytes: MessageMapping.partial(bytes[...], partial))))
             case .binarySize(let part):
-                var size = UInt64(raw.count)
-                if !part.isEmpty, let parsed, let entity = parsed.bodyStructure.part(at: part) {
-                    size = UInt64(entity.decodedBody(in: raw).count)
+                // The size BINARY[part] would send (RFC 3516 §4.2).
+                guard let parsed else { continue }
+                guard let bytes = MessageMapping.binary(part, raw: raw, root: parsed.bodyStructure) else {
+                    unknownEncoding = true
+                    continue
                 }
-                items.append(.binarySize(part: part, size: size))
+                items.append(.binarySize(part: part, size: UInt64(bytes.count)))
             }
         }
         return items

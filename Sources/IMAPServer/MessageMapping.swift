@@ -132,6 +132,30 @@ enum MessageMapping {
     }
 
     /// Applies `<origin.length>`; the origin is echoed in the response.
+    /// What `BINARY[part]` names (RFC 3516 §4.2): the part's body with its content transfer
+    /// encoding undone. `[]` is the whole message: its header as written, then its body decoded
+    /// (a multipart's body is never encoded). A part the message does not have is empty, as in
+    /// Dovecot; a multipart part is its body as written. Nil: an encoding this server does not
+    /// know (x-uuencode...), which the client must hear as `NO [UNKNOWN-CTE]`.
+    static func binary(_ part: [Int], raw: [UInt8], root: BodyStructure) -> [UInt8]? {
+        func body(_ entity: BodyStructure) -> [UInt8]? {
+            if entity.isMultipart { return Array(raw[clamped(entity.bodyRange, raw.count)]) }
+            if case .other = entity.transferEncoding { return nil }
+            return entity.decodedBody(in: raw)
+        }
+        guard !part.isEmpty else {
+            guard let decoded = body(root) else { return nil }
+            return Array(raw[clamped(0..<root.bodyRange.lowerBound, raw.count)]) + decoded
+        }
+        guard let entity = root.part(at: part) else { return [] }
+        return body(entity)
+    }
+
+    private static func clamped(_ range: Range<Int>, _ count: Int) -> Range<Int> {
+        let lower = min(max(range.lowerBound, 0), count)
+        return lower..<min(max(range.upperBound, lower), count)
+    }
+
     static func partial(_ bytes: ArraySlice<UInt8>, _ range: ClosedRange<UInt32>?) -> ArraySlice<UInt8> {
         guard let range else { return bytes }
         let start = bytes.startIndex + min(Int(range.lowerBound), bytes.count)

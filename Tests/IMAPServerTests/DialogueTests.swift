@@ -482,6 +482,45 @@ import Testing
         try await server.stop()
     }
 
+    /// BINARY.SIZE is the size BINARY sends (RFC 3516 §4.2): a missing part is empty, the whole
+    /// message is its header and its body decoded, and an encoding not known here is
+    /// `NO [UNKNOWN-CTE]` rather than its text passed off as decoded.
+    @Test func binarySizesAreWhatBinarySends() async throws {
+        let header = "From: wang@example.org\r\nSubject: b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        let (server, client) = try await Self.examining(header + "SGVsbG8=\r\n")
+        let whole = try await client.run("FETCH 1 (BINARY.SIZE[] BINARY.SIZE[1] BINARY.SIZE[9] BINARY[9])")
+        #expect(whole[0] == "* 1 FETCH (BINARY.SIZE[] \(header.utf8.count + 5) BINARY.SIZE[1] 5 BINARY.SIZE[9] 0 BINARY[9] ~{0}")
+        #expect(try await client.run("FETCH 1 BINARY.PEEK[]").contains { $0.hasPrefix("Hello)") })
+        await client.close()
+        try await server.stop()
+
+        let uuencoded = """
+        From: wang@example.org\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        --b1\r
+        Content-Type: text/plain\r
+        \r
+        hi\r
+        --b1\r
+        Content-Type: application/octet-stream\r
+        Content-Transfer-Encoding: x-uuencode\r
+        \r
+        begin 644 a\r
+        %2&5L;&\\\r
+        end\r
+        --b1--\r
+
+        """
+        let (server2, client2) = try await Self.examining(uuencoded)
+        let refused = try await client2.run("FETCH 1 (BINARY.SIZE[1] BINARY[2])")
+        #expect(refused.contains("* 1 FETCH (BINARY.SIZE[1] 2)"))
+        #expect(refused.tagged.contains("NO [UNKNOWN-CTE]"))
+        #expect(try await client2.run("FETCH 1 BINARY.SIZE[2]").tagged.contains("NO [UNKNOWN-CTE]"))
+        await client2.close()
+        try await server2.stop()
+    }
+
     /// A forwarded message sent base64-encoded (against RFC 2046, but real mailers do) is not
     /// descended into; its BODYSTRUCTURE still has RFC 3501's envelope, body and line count
     /// (empty, as Dovecot's), or the client's parser reads the next fields as those.

@@ -108,6 +108,7 @@ public struct IMAPResponseEncoder: Sendable {
         case .uidNotSticky: buffer.writeASCII("UIDNOTSTICKY")
         case .uidValidity(let n): buffer.writeASCII("UIDVALIDITY \(n)")
         case .unavailable: buffer.writeASCII("UNAVAILABLE")
+        case .unknownCTE: buffer.writeASCII("UNKNOWN-CTE")
         case .unseen(let n): buffer.writeASCII("UNSEEN \(n)")
         case .useAttribute: buffer.writeASCII("USEATTR")
         case .other(let text): buffer.writeIMAPText(String(text.map { $0 == "]" ? " " : $0 }))

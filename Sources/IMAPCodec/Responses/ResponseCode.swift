@@ -37,6 +37,8 @@ public enum ResponseCode: Sendable, Equatable {
     case uidNotSticky
     case uidValidity(UInt32)
     case unavailable
+    /// A BINARY fetch of a part whose content transfer encoding is not known (RFC 3516 §4.3).
+    case unknownCTE
     case unseen(UInt32)
     case useAttribute
     /// Anything else, written verbatim between the brackets (must be an atom plus optional text).

@@ -22,11 +22,12 @@ extension MailService {
     /// message without a `Message-ID:`, or an older copy: stored as usual.
     ///
     /// Bare LF and lone CR line ends are stored as CRLF (as Dovecot does): the other ways in
-    /// (SMTP, the webmail) bring CRLF only, and POP3's sizes count what RETR sends.
+    /// (SMTP, the webmail) bring CRLF only, and POP3's sizes count what RETR sends. Not in a
+    /// `binary` message (an IMAP literal8, RFC 3516), whose binary parts hold bytes, not lines.
     public func appendFromClient(_ written: [UInt8], to mailbox: Mailbox, flags: MessageFlags = [],
-                                 internalDate: Date? = nil) async throws -> MessageRecord {
+                                 internalDate: Date? = nil, binary: Bool = false) async throws -> MessageRecord {
         guard !written.isEmpty else { throw MailError.emptyMessage }
-        let raw = LineEndings.areCRLF(written) ? written : LineEndings.crlf(written)
+        let raw = binary || LineEndings.areCRLF(written) ? written : LineEndings.crlf(written)
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         if let messageID = metadata.summary.messageIDHeader, Self.namesAMessage(messageID),
            try await existingSpecialMailbox(accountID: mailbox.accountID, .sent)?.id == mailbox.id,
