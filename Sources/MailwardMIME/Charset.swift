@@ -47,10 +47,36 @@ public enum Charset {
     }
 
     /// UTF-8 when valid, otherwise GB18030 (the policy for unlabelled 8-bit text: mail in this
-    /// deployment is mostly Chinese, and GB18030 accepts every GBK/GB2312 byte sequence).
+    /// deployment is mostly Chinese, and GB18030 accepts every GBK/GB2312 byte sequence) —
+    /// unless the bytes look like a Western single-byte text (``looksSingleByte(_:)``), which
+    /// is read as Windows-1252: GB18030 would pair `J\xFCrgen`'s ü with the `r` after it into
+    /// one Chinese character and lose the letter.
     static func decodeGuessing(_ bytes: ArraySlice<UInt8>) -> String {
         if let s = String(validating: bytes, as: UTF8.self) { return s }
+        if looksSingleByte(bytes) {
+            return iconvDecode(bytes, from: "WINDOWS-1252", strict: true) ?? decodeLatin1(bytes)
+        }
         return iconvDecode(bytes, from: "GB18030") ?? String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether 8-bit bytes stand alone between ASCII more often than in pairs. Chinese in GBK
+    /// comes in two-byte characters whose second byte is nearly always 8-bit too (a rare
+    /// character of the GBK extension, 镕 `E9 46`, has an ASCII second byte, but sits among
+    /// common ones); accented letters of Latin text mostly stand alone (`Fr\xF6sche`).
+    static func looksSingleByte(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var alone = 0, paired = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            guard bytes[i] >= 0x80 else { i += 1; continue }
+            if i + 1 < bytes.endIndex, bytes[i + 1] >= 0x80 {
+                paired += 1
+                i += 2
+            } else {
+                alone += 1
+                i += 1
+            }
+        }
+        return alone > paired
     }
 
     /// Raw 8-bit header bytes (outside encoded words): UTF-8 when valid (RFC 6532); otherwise the

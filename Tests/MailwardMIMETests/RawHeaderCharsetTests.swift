@@ -53,6 +53,18 @@ struct RawHeaderCharsetTests {
         #expect(MIMEParser.parse(top).subject == "Die Hasen und die Frösche")
     }
 
+    /// Latin-1 bytes in a message that declares US-ASCII (or nothing): the accented letters stand
+    /// alone between ASCII, so the guess is Windows-1252, not GB18030 (which paired `ü` with the
+    /// `r` after it into one Chinese character). Chinese with a rare GBK-extension character
+    /// whose second byte is ASCII (镕, `E9 46`) among common ones stays Chinese.
+    @Test func loneAccentedLettersAreReadAsWestern() {
+        let name = Array("J".utf8) + [0xFC] + Array("rgen Schm".utf8) + [0xFC] + Array("rgen".utf8)
+        #expect(MIMEParser.parse(Self.multipart(subject: name, partCharset: "us-ascii")).subject == "Jürgen Schmürgen")
+        #expect(MIMEParser.parse(Self.multipart(subject: name, partCharset: nil)).subject == "Jürgen Schmürgen")
+        let chinese: [UInt8] = [0xBB, 0xE1, 0xD2, 0xE9, 0xBC, 0xCD, 0xD2, 0xAA, 0xA3, 0xA8, 0xE9, 0x46, 0xA3, 0xA9]
+        #expect(MIMEParser.parse(Self.multipart(subject: chinese, partCharset: nil)).subject == "会议纪要（镕）")
+    }
+
     /// 中文 in GBK: Chinese whatever the message declares, unless the declaration decodes it.
     @Test(arguments: [nil, "us-ascii", "utf-8", "gb2312", "gbk", "iso-2022-jp", "x-unknown"] as [String?])
     func gbkSubjectStaysChinese(_ partCharset: String?) {
