@@ -83,6 +83,10 @@ public actor InMemorySecurityStore: SecurityStore {
         return true
     }
 
+    public func deleteChallenges(accountID: AccountID) {
+        challenges = challenges.filter { $0.value.accountID != accountID }
+    }
+
     // MARK: Devices
 
     public func insertTrustedDevice(_ device: NewTrustedDevice) throws -> TrustedDevice {

@@ -84,6 +84,10 @@ extension PostgresStore: SecurityStore {
             """) > 0
     }
 
+    public func deleteChallenges(accountID: AccountID) async throws {
+        _ = try await execute("DELETE FROM sign_in_challenges WHERE account_id = \(accountID) RETURNING 1")
+    }
+
     // MARK: Trusted devices
 
     public func insertTrustedDevice(_ device: NewTrustedDevice) async throws -> TrustedDevice {

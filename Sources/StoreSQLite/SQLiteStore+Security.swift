@@ -103,6 +103,12 @@ extension SQLiteStore: SecurityStore {
         }
     }
 
+    public func deleteChallenges(accountID: AccountID) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sign_in_challenges WHERE account_id = ?", arguments: [accountID])
+        }
+    }
+
     // MARK: Trusted devices
 
     public func insertTrustedDevice(_ device: NewTrustedDevice) async throws -> TrustedDevice {

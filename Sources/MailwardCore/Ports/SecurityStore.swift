@@ -31,6 +31,9 @@ public protocol SecurityStore: Sendable {
     /// Moves a challenge from `expected` to `new`; `false` when it was not in `expected` any more.
     func transitionChallenge(tokenHash: String, from expected: SignInStateMachine.State,
                              to new: SignInStateMachine.State) async throws -> Bool
+    /// Removes the account's sign-in attempts in progress: after a change of password, phone
+    /// or account state none of them may go on (the next request finds no challenge).
+    func deleteChallenges(accountID: AccountID) async throws
 
     // MARK: Trusted devices
     func insertTrustedDevice(_ device: NewTrustedDevice) async throws -> TrustedDevice

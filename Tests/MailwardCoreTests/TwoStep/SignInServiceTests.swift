@@ -234,6 +234,24 @@ import Testing
                                                         deviceToken: nil, oldSessionToken: nil, context: h.web)
         else { Issue.record("the window has passed"); return }
     }
+
+    /// An account's aliases share its failure count: guessing through each alias in turn gets no
+    /// more tries than through the address (audit F1).
+    @Test func aliasesShareTheAccountsFailureLimit() async throws {
+        let h = Harness { $0.failuresPerAccount = 3; $0.failureWindow = 900 }
+        _ = try await h.user()
+        for alias in ["zs", "san", "office"] { try await h.accounts.addAlias("\(alias)@example.edu.cn", for: "zhang.san@example.edu.cn") }
+        for name in ["zs", "san", "zhang.san"] {
+            await #expect(throws: TwoStepError.invalidCredentials) {
+                _ = try await h.signIn.begin(username: "\(name)@example.edu.cn", password: "nope", deviceToken: nil,
+                                             oldSessionToken: nil, context: h.web)
+            }
+        }
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
+            _ = try await h.signIn.begin(username: "office@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                         oldSessionToken: nil, context: h.web)
+        }
+    }
 }
 
 @Suite struct SignInCooldownTests {
@@ -258,5 +276,74 @@ import Testing
             _ = try await h.signIn.verify(challenge: first, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
         }
         _ = try await h.signIn.verify(challenge: second, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+    }
+
+    // MARK: A sign-in in progress dies with the state it was begun in (audit F8)
+
+    /// Someone who knew the old password began a sign-in: once the owner changes it, the code
+    /// step is closed (A13: whoever knew the old password keeps no door open).
+    @Test func aPasswordChangeEndsSignInsInProgress() async throws {
+        let h = Harness()
+        let (account, challenge) = try await h.atCodeStep()
+        try await h.signIn.sendCode(challenge: challenge, context: h.web)
+        let code = try #require(h.lastCode())
+        try await PasswordChangeService(h.env).change(account, current: Harness.password, new: "Moon-River-77",
+                                                      keepingSession: nil, context: h.web)
+        await #expect(throws: TwoStepError.invalidChallenge) {
+            _ = try await h.signIn.verify(challenge: challenge, code: code, trustDevice: true, oldSessionToken: nil, context: h.web)
+        }
+    }
+
+    /// An enrollment begun with the password (enforced, no phone) is void once the owner binds her
+    /// own phone: it neither replaces her phone nor opens a session.
+    @Test func anEnrollmentInProgressCannotReplaceAPhoneBoundMeanwhile() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.twoStep.enforce(.domain("example.edu.cn"))
+        func enrollmentChallenge() async throws -> String {
+            let step = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
+                                                oldSessionToken: nil, context: h.web)
+            guard case .enrollmentRequired(let challenge) = step else { throw Harness.HarnessError.unexpected("\(step)") }
+            return challenge
+        }
+        let intruder = try await enrollmentChallenge()
+        try await h.signIn.sendEnrollmentCode(challenge: intruder, phone: "13900139000", context: h.web)
+        let intruderCode = try #require(h.lastCode("+8613900139000"))
+        // The owner enrolls her phone in her own sign-in.
+        let own = try await enrollmentChallenge()
+        try await h.signIn.sendEnrollmentCode(challenge: own, phone: "13800138000", context: h.web)
+        _ = try await h.signIn.confirmEnrollment(challenge: own, phone: "13800138000", code: try #require(h.lastCode()),
+                                                 trustDevice: false, oldSessionToken: nil, context: h.web)
+        await #expect(throws: TwoStepError.invalidChallenge) {
+            _ = try await h.signIn.confirmEnrollment(challenge: intruder, phone: "13900139000", code: intruderCode,
+                                                     trustDevice: true, oldSessionToken: nil, context: h.web)
+        }
+        #expect(try await h.twoStep.status(account).phoneHint == "+86 138****8000")
+    }
+
+    /// A sign-in code sent to the old number does not open a session once the number changed.
+    @Test func aCodeSentToTheOldNumberIsVoidAfterAPhoneChange() async throws {
+        let h = Harness()
+        let (account, challenge) = try await h.atCodeStep()
+        try await h.signIn.sendCode(challenge: challenge, context: h.web)
+        let oldCode = try #require(h.lastCode())
+        try await h.bind(account, "13900139000")
+        await #expect(throws: TwoStepError.invalidChallenge) {
+            _ = try await h.signIn.verify(challenge: challenge, code: oldCode, trustDevice: false, oldSessionToken: nil, context: h.web)
+        }
+    }
+
+    /// Disabling an account ends its web sessions for good: enabled again, a browser left signed
+    /// in must sign in again (audit F5).
+    @Test func disablingEndsWebSessions() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let step = try await h.signIn.begin(username: account.address.description, password: Harness.password, deviceToken: nil,
+                                            oldSessionToken: nil, context: h.web)
+        guard case .signedIn(let grant) = step else { Issue.record("\(step)"); return }
+        let admin = AccountAdministration(h.env)
+        try await admin.setDisabled(account.address.description, true)
+        try await admin.setDisabled(account.address.description, false)
+        #expect(try await h.sessions.resolve(token: grant.token) == nil)
     }
 }

@@ -117,18 +117,21 @@ public struct ProtocolAuthenticator: Sendable {
         let settings = env.settings
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         let address = try? EmailAddress(name)
-        let (accountKey, ipKey) = Self.failureKeys(name: address?.description ?? name, remoteIP: remoteIP)
         let limiter = env.limiter
         do {
-            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
-                await audit(nil, door, "throttled", false, remoteIP, "IP throttled")
-                return .throttled(retryAfter: wait)
-            }
             let account: Account?
             if let address {
                 account = try await env.accounts.resolveRecipient(address)
             } else {
                 account = nil
+            }
+            // Failures count per account, whichever of its names (address, aliases) was typed:
+            // per name, every alias would add the limit's worth of guesses at one password.
+            let (accountKey, ipKey) = Self.failureKeys(name: account?.address.description ?? address?.description ?? name,
+                                                       remoteIP: remoteIP)
+            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
+                await audit(nil, door, "throttled", false, remoteIP, "IP throttled")
+                return .throttled(retryAfter: wait)
             }
             // Client-specific passwords: a fast keyed-hash lookup, for the mail doors only. Checked
             // before the per-account limit: password spraying against an address (which keeps its

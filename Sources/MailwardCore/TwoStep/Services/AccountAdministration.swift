@@ -19,6 +19,12 @@ public struct AccountAdministration: Sendable {
     public func setDisabled(_ address: String, _ disabled: Bool, by actor: String = "cli") async throws {
         try await env.accounts.setDisabled(address, disabled)
         let account = try await env.accounts.account(address)
+        if disabled {
+            // Its web sessions end (mail doors already close at their next command): a browser
+            // left signed in must not be let in again when the account is enabled.
+            _ = try await env.store.deleteSessions(accountID: account.id, keeping: nil)
+            try await env.store.deleteChallenges(accountID: account.id)
+        }
         await env.audit.record(disabled ? .accountDisabled : .accountEnabled, account: account.id, door: actor,
                                detail: disabled ? "sign-in and new mail refused" : "sign-in and new mail allowed again")
     }

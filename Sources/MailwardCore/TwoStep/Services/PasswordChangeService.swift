@@ -28,6 +28,8 @@ public struct PasswordChangeService: Sendable {
         let sessions = try await env.store.deleteSessions(accountID: accountID, keeping: keepingSessionHash)
         let devices = try await env.store.deleteTrustedDevices(accountID: accountID)
         let apps = try await env.store.deleteAppPasswords(accountID: accountID)
+        // A sign-in begun with the old password must not finish with a code or an enrollment.
+        try await env.store.deleteChallenges(accountID: accountID)
         await env.audit.record(.passwordChanged, account: accountID, door: door, ip: ip,
                                detail: "\(sessions) other session(s) ended, \(devices) trusted device(s) and \(apps) client-specific password(s) removed")
     }

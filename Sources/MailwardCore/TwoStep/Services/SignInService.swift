@@ -83,10 +83,13 @@ public struct SignInService: Sendable {
     public func verify(challenge token: String, code: String, trustDevice: Bool, oldSessionToken: String?,
                        context: ClientContext) async throws -> VerifiedSignIn {
         let (challenge, account) = try await load(token)
-        guard challenge.state == .awaitingCode else { throw TwoStepError.invalidChallenge }
+        guard challenge.state == .awaitingCode,
+              let binding = try await env.store.phoneBinding(accountID: account.id) else { throw TwoStepError.invalidChallenge }
         var machine = SignInStateMachine(state: challenge.state)
         do {
-            try await codes.verify(account: account.id, purpose: .signIn, phone: nil, challenge: challenge.tokenHash, typed: code)
+            // Only a code sent to the phone bound now (not one sent before the number changed).
+            try await codes.verify(account: account.id, purpose: .signIn, phone: binding.phone, challenge: challenge.tokenHash,
+                                   typed: code)
         } catch {
             _ = machine.event(.codeRejected)
             await env.audit.record(.signIn, account: account.id, method: "password+sms", success: false, ip: context.ip,
@@ -116,7 +119,10 @@ public struct SignInService: Sendable {
     public func confirmEnrollment(challenge token: String, phone raw: String, code: String, trustDevice: Bool,
                                   oldSessionToken: String?, context: ClientContext) async throws -> VerifiedSignIn {
         let (challenge, account) = try await load(token)
-        guard challenge.state == .awaitingEnrollment else { throw TwoStepError.invalidChallenge }
+        // An enrollment is for an account without a phone: one bound meanwhile (its owner
+        // enrolled elsewhere) is not replaced by whoever else knew the password.
+        guard challenge.state == .awaitingEnrollment,
+              try await env.store.phoneBinding(accountID: account.id) == nil else { throw TwoStepError.invalidChallenge }
         let phone = try PhoneNumber(parsing: raw)
         try await codes.verify(account: account.id, purpose: .enroll, phone: phone, challenge: challenge.tokenHash, typed: code)
         var machine = SignInStateMachine(state: challenge.state)
@@ -124,6 +130,8 @@ public struct SignInService: Sendable {
               try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: .awaitingEnrollment, to: machine.state)
         else { throw TwoStepError.invalidChallenge }
         try await env.store.savePhoneBinding(PhoneBinding(accountID: account.id, phone: phone, boundAt: env.clock.now))
+        // Other sign-ins in progress were begun without a phone: they must start over and meet it.
+        try await env.store.deleteChallenges(accountID: account.id)
         await env.audit.record(.phoneBound, account: account.id, ip: context.ip, detail: "\(phone.hint) (enrollment)")
         return try await finish(account: account, method: "password+sms", trust: trust, oldSessionToken: oldSessionToken,
                                 context: context)

@@ -52,6 +52,8 @@ public struct TwoStepService: Sendable {
         try await codes.verify(account: account.id, purpose: .bind, phone: phone, challenge: nil, typed: code)
         let previous = try await env.store.phoneBinding(accountID: account.id)
         try await env.store.savePhoneBinding(PhoneBinding(accountID: account.id, phone: phone, boundAt: env.clock.now))
+        // Sign-ins in progress were decided for the old state (an enrollment, a code to the old number).
+        try await env.store.deleteChallenges(accountID: account.id)
         if let previous, previous.phone != phone {
             _ = try await env.store.deleteTrustedDevices(accountID: account.id)
             await env.audit.record(.phoneBound, account: account.id, ip: context.ip,
@@ -85,6 +87,7 @@ public struct TwoStepService: Sendable {
         }
         _ = try await env.store.deletePhoneBinding(accountID: account.id)
         _ = try await env.store.deleteTrustedDevices(accountID: account.id)
+        try await env.store.deleteChallenges(accountID: account.id)
         await env.audit.record(.phoneUnbound, account: account.id, ip: context.ip, detail: binding.phone.hint)
     }
 
@@ -140,6 +143,7 @@ public struct TwoStepService: Sendable {
         let binding = try await env.store.phoneBinding(accountID: account.id)
         _ = try await env.store.deletePhoneBinding(accountID: account.id)
         try await env.store.deleteCodes(accountID: account.id)
+        try await env.store.deleteChallenges(accountID: account.id)
         let devices = try await env.store.deleteTrustedDevices(accountID: account.id)
         await env.audit.record(.twoStepReset, account: account.id, door: actor,
                                detail: "phone \(binding?.phone.hint ?? "none") unbound, \(devices) trusted device(s) removed")
