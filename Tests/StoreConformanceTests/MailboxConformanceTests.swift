@@ -79,11 +79,12 @@ import Testing
         #expect(try await f.directory.account(id: f.alice.id) == nil)
     }
 
-    /// `Shared/…` is where doors show colleagues' mailboxes (IMAP's shared namespace).
+    /// `Shared/…` is where doors show colleagues' mailboxes (IMAP's shared namespace); a level `.`
+    /// or `..` is no name either (a client keeping folders as directories would leave its folder).
     @Test(arguments: StoreKind.allCases)
     func theSharedRootIsReserved(_ kind: StoreKind) async throws {
         let f = try await MailFixture(kind)
-        for name in ["Shared", "shared/x", "SHARED/boss@example.com/INBOX"] {
+        for name in ["Shared", "shared/x", "SHARED/boss@example.com/INBOX", "..", "../../evil", "x/../../.ssh", ".", "a/./b"] {
             await #expect(throws: MailError.invalidMailboxName(name)) { try await f.service.createMailbox(accountID: f.alice.id, name: name) }
         }
         let notes = try await f.service.createMailbox(accountID: f.alice.id, name: "Shared notes")

@@ -1,5 +1,7 @@
 /// Rules for folder names, the same in every door: full paths with `/` between levels,
-/// `INBOX` in any case means the inbox, no empty levels, no IMAP wildcards, no control characters.
+/// `INBOX` in any case means the inbox, no empty levels, no IMAP wildcards, no control characters,
+/// no level `.` or `..` (clients that keep folders as directories — mbsync, offlineimap — would
+/// turn a shared `Shared/boss/../../x` into a path outside their mail folder).
 public enum MailboxName {
     public static let maximumLength = 512
     /// The first level under which doors show mailboxes shared with the account
@@ -15,7 +17,7 @@ public enum MailboxName {
     /// The canonical form of a name a user or client gave, or `MailError.invalidMailboxName`.
     public static func normalize(_ raw: String) throws -> String {
         let levels = raw.split(separator: Mailbox.delimiter, omittingEmptySubsequences: false)
-        guard !raw.isEmpty, raw.utf8.count <= maximumLength, levels.allSatisfy({ !$0.isEmpty }),
+        guard !raw.isEmpty, raw.utf8.count <= maximumLength, levels.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
               !raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "*" || $0 == "%" })
         else { throw MailError.invalidMailboxName(raw) }
         var result = levels.map(String.init)

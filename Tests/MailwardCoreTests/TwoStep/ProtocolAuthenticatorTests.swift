@@ -47,6 +47,20 @@ import Testing
         #expect(refusals.contains { $0.door == "smtp" && !$0.success && $0.detail.contains("enforced") })
     }
 
+    /// A client's IMAP `ID` name is the client's to choose: a line break in it cannot forge an
+    /// entry (or a column) of the audit log where it is printed (audit F6).
+    @Test func clientChosenTextCannotBreakAnAuditLine() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        _ = await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: "nope", door: .imap,
+                                               remoteIP: "198.51.100.1",
+                                               clientID: "Mail\n2026-12-03T09:00:00Z\tpassword-changed\tweb\u{2028}x")
+        let events = await h.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 5)
+        let detail = try #require(events.first?.detail)
+        #expect(detail.contains("Mail 2026-12-03T09:00:00Z password-changed web x"))
+        #expect(!detail.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{2028}" })
+    }
+
     @Test func accountPasswordOnlyUntilAPhoneIsBound() async throws {
         let h = Harness()
         let account = try await h.user()

@@ -19,14 +19,18 @@ public struct AppPasswordService: Sendable {
     public func create(_ account: Account, name raw: String, context: ClientContext) async throws -> CreatedAppPassword {
         guard let name = AppPasswordFormat.validName(raw) else { throw TwoStepError.invalidName }
         let limit = env.settings.maxAppPasswords
-        guard try await env.store.appPasswords(accountID: account.id).count < limit else {
-            throw TwoStepError.appPasswordLimit(limit)
-        }
         let password = AppPasswordFormat.generate(env.random)
-        let record = try await env.store.insertAppPassword(NewAppPassword(
-            accountID: account.id, name: name,
-            secretHash: env.key.hash(.appPassword, Self.material(password, account: account.id)),
-            createdAt: env.clock.now))
+        // Counted and inserted as one step per account: parallel requests each passed the count
+        // before any insert, and went over the limit (audit F4).
+        let record = try await env.locks.withLocks(["app-passwords:\(account.id)"]) { [env] in
+            guard try await env.store.appPasswords(accountID: account.id).count < limit else {
+                throw TwoStepError.appPasswordLimit(limit)
+            }
+            return try await env.store.insertAppPassword(NewAppPassword(
+                accountID: account.id, name: name,
+                secretHash: env.key.hash(.appPassword, Self.material(password, account: account.id)),
+                createdAt: env.clock.now))
+        }
         await env.audit.record(.appPasswordCreated, account: account.id, ip: context.ip, detail: "\"\(name)\"")
         return CreatedAppPassword(record: record, password: password)
     }
