@@ -131,7 +131,6 @@ enum MessageMapping {
         return out
     }
 
-    /// Applies `<origin.length>`; the origin is echoed in the response.
     /// What `BINARY[part]` names (RFC 3516 §4.2): the part's body with its content transfer
     /// encoding undone. `[]` is the whole message: its header as written, then its body decoded
     /// (a multipart's body is never encoded). A part the message does not have is empty, as in
@@ -156,6 +155,7 @@ enum MessageMapping {
         return lower..<min(max(range.upperBound, lower), count)
     }
 
+    /// Applies `<origin.length>`; the origin is echoed in the response.
     static func partial(_ bytes: ArraySlice<UInt8>, _ range: ClosedRange<UInt32>?) -> ArraySlice<UInt8> {
         guard let range else { return bytes }
         let start = bytes.startIndex + min(Int(range.lowerBound), bytes.count)
