@@ -167,7 +167,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "smtp-fuzz",
-            dependencies: ["SMTPCodec", "SMTPServer", "MailwardCore", "LineCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SMTPCodec", "SMTPServer", "MailwardCore", "MailwardNet", "LineCodec", "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(

@@ -35,14 +35,17 @@ public struct IMAPDoor: Sendable {
     public let shares: ShareService
     public let authenticator: ProtocolAuthenticator
     public let settings: Settings
+    /// Memory for APPEND literals being received, shared with the server's other doors.
+    public let budget: MessageMemoryBudget
     public let logger: Logger
 
     public init(mail: MailService, shares: ShareService, authenticator: ProtocolAuthenticator, settings: Settings,
-                logger: Logger) {
+                budget: MessageMemoryBudget = MessageMemoryBudget(), logger: Logger) {
         self.mail = mail
         self.shares = shares
         self.authenticator = authenticator
         self.settings = settings
+        self.budget = budget
         self.logger = logger
     }
 

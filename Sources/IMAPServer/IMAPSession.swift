@@ -37,6 +37,8 @@ actor IMAPSession {
     /// The server is stopping while a command was still arriving (an APPEND's literal): it is
     /// read and run first, then the session says BYE — as an SMTP DATA in progress finishes.
     var shuttingDown = false
+    /// What this session holds of the doors' ``MessageMemoryBudget`` for input (see ``budgetInput()``).
+    let inputReservation: MemoryReservation
     /// How long a command still arriving at shutdown may take.
     static let shutdownGrace = TimeAmount.seconds(60)
 
@@ -49,6 +51,7 @@ actor IMAPSession {
         self.connection = connection
         state = IMAPSessionState(isTLS: connection.isTLS, isLoopback: connection.isLoopback)
         decoder = IMAPCommandDecoder(limits: Self.preAuthLimits(door.settings.limits))
+        inputReservation = MemoryReservation(budget: door.budget)
     }
 
     /// Before login nobody may make the server hold a 50 MiB APPEND: literals stay as small as
@@ -80,6 +83,7 @@ actor IMAPSession {
         }
         await flush()
         idling?.observation?.cancel()
+        inputReservation.release()
     }
 
     /// Decodes and runs every complete command in the buffer.
@@ -89,6 +93,11 @@ actor IMAPSession {
             if idling != nil, handleIdleInput(decoded) { continue }
             switch decoded {
             case .needMoreData:
+                if !budgetInput(), decoder.awaitedCommandLength > 0 {
+                    // A literal sent without waiting (LITERAL+) that the server cannot hold.
+                    refuseForMemory(decoder.abandonCommand(&inbound))
+                    continue
+                }
                 if inbound.readableBytes == 0 {
                     // Nothing pending: drop the storage, so a session sitting in IDLE holds no
                     // buffer (the decoder's progress is relative to the reader index).
@@ -100,7 +109,12 @@ actor IMAPSession {
             case .command(let command):
                 consecutiveErrors = 0
                 await Task { await self.execute(command) }.value
-            case .continuationNeeded:
+            case .continuationNeeded(let tag):
+                guard budgetInput() else {
+                    decoder.rejectContinuation(&inbound)
+                    refuseForMemory(tag)
+                    continue
+                }
                 send(.continuation("Ready for literal data"))
                 await flush()
             case .error(let error):
@@ -110,6 +124,27 @@ actor IMAPSession {
             case .authenticateResponse:
                 send(.untagged(.status(StatusResponse(.bad, text: "Unexpected authentication data"))))
             }
+        }
+    }
+
+    /// Holds budget for the input this session keeps: the command being received, its announced
+    /// literal included whole. The first ``MessageMemoryBudget/step`` is free (``MemoryReservation``)
+    /// and every command but APPEND is bounded below it (`maxOtherCommandSize`), so only APPEND's
+    /// literals take from the budget shared with the other doors. False when the budget cannot
+    /// cover the command; after the command has run, what it held goes back.
+    func budgetInput() -> Bool {
+        inputReservation.cover(max(inbound.readableBytes, decoder.awaitedCommandLength))
+    }
+
+    /// The answer to an APPEND the server has no memory for now: the client may try again later.
+    func refuseForMemory(_ tag: String?) {
+        logger.warning("IMAP APPEND refused: the message memory budget is used up",
+                       metadata: ["budget": "\(door.budget.limit)", "reserved": "\(door.budget.reserved)"])
+        let status = StatusResponse(.no, code: .unavailable, text: "Server busy receiving other messages, try again later")
+        if let tag {
+            send(.tagged(tag: tag, status))
+        } else {
+            send(.untagged(.status(status)))
         }
     }
 

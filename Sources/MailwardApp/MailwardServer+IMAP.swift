@@ -9,7 +9,7 @@ extension MailwardServer {
         let door = IMAPDoor(
             mail: runtime.mail, shares: runtime.shares, authenticator: runtime.authenticator,
             settings: IMAPDoor.Settings(hostname: configuration.hostname, tlsContext: tlsContext),
-            logger: logger)
+            budget: messageBudget, logger: logger)
         let plain = TCPListener(
             configuration: listenerConfiguration(name: "imap", port: configuration.imap.port,
                                                  overLimitReply: IMAPDoor.overLimitReply),

@@ -17,7 +17,7 @@ extension MailwardServer {
             accounts: runtime.accounts, mail: runtime.mail, authenticator: runtime.authenticator,
             shares: runtime.shares, outbound: runtime.outbound, throttle: throttle, hostname: configuration.hostname,
             clock: runtime.clock, filters: runtime.filters, logger: doorLogger)
-        let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, logger: doorLogger)
+        let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, budget: messageBudget, logger: doorLogger)
         func settings(_ mode: SMTPDoorMode) -> SMTPSessionSettings {
             SMTPSessionSettings(
                 mode: mode, hostname: configuration.hostname, maximumMessageSize: smtp.maxMessageSize,

@@ -20,6 +20,8 @@ public final class MailwardServer: Sendable {
     /// pair `serverCertificate` holds (read again on SIGHUP).
     public let tlsContext: NIOSSLContext
     let serverCertificate: ServerCertificate
+    /// Memory for messages being received, shared by every door (`connections.message-memory`).
+    public let messageBudget: MessageMemoryBudget
     let logger: Logger
     private let ports = BoundPorts()
     private let group = Mutex<ServiceGroup?>(nil)
@@ -29,6 +31,7 @@ public final class MailwardServer: Sendable {
         self.runtime = runtime
         self.registry = registry
         self.logger = logger
+        messageBudget = MessageMemoryBudget(limit: runtime.configuration.connections.messageMemory)
         let tls = runtime.configuration.tls
         if tls.certificate.isEmpty {
             certificate = try SelfSignedCertificate.ensure(in: runtime.folder.path, hostname: runtime.configuration.hostname)
@@ -78,7 +81,7 @@ public final class MailwardServer: Sendable {
                           submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, shares: runtime.shares,
                                                         outbound: runtime.outbound,
                                                         maxMessageSize: configuration.smtp.maxMessageSize),
-                          maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20)))
+                          maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20), budget: messageBudget))
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         let http = HTTPListenerService(application: application, host: configuration.listenAddress, port: configuration.http.port)

@@ -164,6 +164,10 @@ public enum ConfigurationLoader {
         c.connections.maxPerIP = try values.int("connections.max-per-ip", c.connections.maxPerIP, range: 1...1_000_000)
         c.connections.proxyProtocolNetworks = try values.networks("connections.proxy-protocol-networks",
                                                                   c.connections.proxyProtocolNetworks)
+        c.connections.messageMemory = try values.size("connections.message-memory", c.connections.messageMemory, minimum: 1024)
+        if c.connections.messageMemory < c.smtp.maxMessageSize {
+            throw ConfigurationError(key: "connections.message-memory", reason: "cannot be smaller than smtp.max-message-size")
+        }
         if values.raw("connections.max-per-ip") == nil { c.connections.maxPerIP = min(c.connections.maxPerIP, c.connections.max) }
         if c.connections.maxPerIP > c.connections.max {
             throw ConfigurationError(key: "connections.max-per-ip", reason: "cannot be larger than connections.max")

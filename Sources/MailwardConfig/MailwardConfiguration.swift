@@ -93,6 +93,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         /// connections start with a PROXY protocol header (v1 or v2) naming the client. Empty:
         /// no PROXY protocol; every peer is the client.
         public var proxyProtocolNetworks: [String] = []
+        /// Memory for messages being received, all doors together (SMTP DATA/BDAT, IMAP
+        /// APPEND, the webmail's send, drafts and uploads); past it they are refused with
+        /// "try again later". At least `smtp.max-message-size`.
+        public var messageMemory: Int = 512 * 1024 * 1024
     }
 
     public struct TLSSettings: Sendable, Equatable {

@@ -21,7 +21,7 @@ public struct SMTPConnectionHandler: Sendable {
     let logger: Logger
 
     public init(backend: any SMTPBackend, tlsContext: NIOSSLContext?,
-                budget: MessageMemoryBudget = MessageMemoryBudget(limit: 512 << 20), logger: Logger) {
+                budget: MessageMemoryBudget = MessageMemoryBudget(), logger: Logger) {
         self.backend = backend
         self.tlsContext = tlsContext
         self.budget = budget
@@ -148,7 +148,7 @@ public struct SMTPConnectionHandler: Sendable {
             guard !overBudget else { return }
             let needed = message.count + piece.readableBytes - reserved
             if needed > 0 {
-                let step = (needed + MessageMemoryBudget.step - 1) / MessageMemoryBudget.step * MessageMemoryBudget.step
+                let step = MessageMemoryBudget.steps(for: needed)
                 guard budget.reserve(step) else {
                     releaseMessage()
                     overBudget = true

@@ -1,6 +1,7 @@
 import Foundation
 import LineCodec
 import MailwardCore
+import MailwardNet
 import NIOCore
 import ProtocolFuzzing
 import SMTPCodec

@@ -21,6 +21,24 @@ import Testing
         #expect(harness.feed(Array("5 NOOP\r\n".utf8)) == [.command(.init(tag: "5", command: .noop))])
     }
 
+    /// What a session reserves memory for, and how it drops an APPEND it cannot hold: the
+    /// literal's remaining bytes (LITERAL+, sent anyway) and the rest of its line are skipped,
+    /// a second LITERAL+ literal on that line (MULTIAPPEND) too, and the next command decodes.
+    @Test func anArrivingCommandCanBeAbandoned() {
+        var harness = DecoderHarness()
+        #expect(harness.decoder.awaitedCommandLength == 0)
+        #expect(harness.feed(Array("7 APPEND INBOX {10+}\r\nabc".utf8)) == [])
+        #expect(harness.decoder.awaitedCommandLength == "7 APPEND INBOX {10+}\r\n".utf8.count + 10)
+        #expect(harness.decoder.abandonCommand(&harness.buffer) == "7")
+        #expect(harness.decoder.awaitedCommandLength == 0)
+        #expect(harness.feed(Array("defghij (\\Seen) {3+}\r\nxyz\r\n8 NOOP\r\n".utf8)) == [.command(.init(tag: "8", command: .noop))])
+        #expect(harness.buffer.readableBytes == 0)
+        // Nothing to abandon between commands.
+        #expect(harness.decoder.abandonCommand(&harness.buffer) == nil)
+        #expect(harness.feed(Array("9 APPEND INBOX {4}\r\n".utf8)) == [.continuationNeeded(tag: "9")])
+        #expect(harness.decoder.awaitedCommandLength == "9 APPEND INBOX {4}\r\n".utf8.count + 4)
+    }
+
     @Test func literalPlusNeedsNoContinuation() {
         let results = DecoderHarness.decodeAllSplits("a LOGIN {3+}\r\njoe secret\r\n")
         #expect(results == [.command(.init(tag: "a", command: .login(username: "joe", password: "secret")))])

@@ -133,6 +133,7 @@ import Testing
         ("hostname: bad_host!\n", "hostname"),
         ("connections:\n  max-per-ip: 0\n", "connections.max-per-ip"),
         ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
+        ("connections:\n  message-memory: 10 MiB\n", "connections.message-memory"),
         ("http:\n  max-connections: 0\n", "http.max-connections"),
         ("http:\n  max-connections: 50\n  max-connections-per-ip: 60\n", "http.max-connections-per-ip"),
         ("smtp:\n  postmaster: nobody\n", "smtp.postmaster"),
@@ -165,6 +166,9 @@ import Testing
             environment: ["MAILWARD_CONNECTIONS_MAX_PER_IP": "4000"])
         #expect(c.connections.max == 5000)
         #expect(c.connections.maxPerIP == 4000)
+        #expect(defaults.messageMemory == 512 << 20 && c.connections.messageMemory == 512 << 20)
+        let memory = try await ConfigurationLoader.load(yaml: "connections:\n  message-memory: 2 GiB\n", environment: [:])
+        #expect(memory.connections.messageMemory == 2 << 30)
     }
 
     @Test func webConnectionLimitsComeFromFileOrEnvironment() async throws {

@@ -72,6 +72,26 @@ public struct IMAPCommandDecoder: Sendable {
         state = .framing(Framing())
     }
 
+    /// How many bytes the command being framed will occupy once its announced literal has
+    /// arrived (its lines and literals so far, the literal included whole); 0 when no literal is
+    /// awaited. The session reserves memory for this much before inviting or accepting a literal.
+    public var awaitedCommandLength: Int {
+        guard case .framing(let framing) = state, framing.literalRemaining > 0 else { return 0 }
+        return framing.framedLength + framing.literalRemaining
+    }
+
+    /// Gives up the command whose literal is arriving (the server cannot hold it): what was
+    /// framed is dropped and the rest of the literal and of its command line will be skipped as
+    /// it comes. For a literal already invited with `+` or sent without waiting (LITERAL+),
+    /// which the client sends in full anyway (RFC 7888 §4). Returns the command's tag, to
+    /// answer it with.
+    public mutating func abandonCommand(_ buffer: inout ByteBuffer) -> String? {
+        guard case .framing(let framing) = state, framing.literalRemaining > 0 else { return nil }
+        buffer.moveReaderIndex(forwardBy: min(framing.framedLength, buffer.readableBytes))
+        state = .discardingLiteral(remaining: UInt64(framing.literalRemaining))
+        return framing.tag
+    }
+
     /// Decodes from `buffer`, consuming what it used. Returns ``IMAPDecodeResult/needMoreData``
     /// when `buffer` holds no further complete item.
     public mutating func next(_ buffer: inout ByteBuffer) -> IMAPDecodeResult {

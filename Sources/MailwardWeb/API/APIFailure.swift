@@ -43,6 +43,14 @@ struct APIFailure: Error {
                    retryAfter: 30)
     }
 
+    /// The server holds as many messages being received as its memory allows
+    /// (`connections.message-memory`): 503, try again in a moment.
+    static func busyReceiving(_ language: Language) -> APIFailure {
+        APIFailure(status: .serviceUnavailable, code: "busy",
+                   message: language == .en ? "The server is busy receiving other messages; please try again shortly." : "服务器正忙，请稍后重试",
+                   retryAfter: 10)
+    }
+
     /// The web door's connection limits are reached (``ConnectionLimitHandler``).
     static func tooManyConnections(_ language: Language, retryAfter: Int) -> APIFailure {
         APIFailure(status: .serviceUnavailable, code: "too_many_connections",

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MailwardCore
+import MailwardNet
 
 /// Runs one API handler and turns every error into the contract's error shape. This is the one
 /// place an unknown error becomes "internal error" (DESIGN principle 6): the log gets the reason,
@@ -47,8 +48,8 @@ struct APICall: Sendable {
         ClientContext(ip: context.clientIP, userAgent: request.headers[.userAgent], language: language)
     }
 
-    func body(allowEmpty: Bool = false, limit: Int = JSONBody.limit) async throws -> JSONBody {
-        try await JSONBody.read(request, language: language, allowEmpty: allowEmpty, limit: limit)
+    func body(allowEmpty: Bool = false, limit: Int = JSONBody.limit, budget: MessageMemoryBudget? = nil) async throws -> JSONBody {
+        try await JSONBody.read(request, language: language, allowEmpty: allowEmpty, limit: limit, budget: budget)
     }
 
     /// The signed-in session; for state-changing requests also the `X-CSRF-Token` check.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MailwardCore
+import MailwardNet
 import NIOCore
 
 /// Reads a small JSON object from a request body. Bodies are bounded (16 KiB: the API's
@@ -20,19 +21,21 @@ import NIOCore
 struct JSONBody {
     static let limit = 16 * 1024
     let fields: [String: Any]
+    /// The memory a large body (a message to send, a draft) holds of the server's message budget,
+    /// for as long as the request keeps this value.
+    var reservation: MemoryReservation?
 
-    static func read(_ request: Request, language: Language, allowEmpty: Bool = false, limit: Int = JSONBody.limit) async throws -> JSONBody {
+    /// Reads and parses the body. With a `budget`, a body larger than its free first step takes
+    /// from it (`MemoryReservation`), and the request is refused with 503 when the server is
+    /// holding too many messages already.
+    static func read(_ request: Request, language: Language, allowEmpty: Bool = false, limit: Int = JSONBody.limit,
+                     budget: MessageMemoryBudget? = nil) async throws -> JSONBody {
         var request = request
         let declaredJSON = isJSON(request.headers[.contentType])
         let fromTool = !declaredJSON && request.headers[.origin] == nil && isToolDefault(request.headers[.contentType])
         if !declaredJSON && !fromTool && !allowEmpty { throw unsupportedMediaType(language) }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            throw APIFailure(status: .contentTooLarge, code: "too_large",
-                             message: language == .en ? "The request body is too large." : "请求内容过大")
-        }
+        let reservation = budget.map(MemoryReservation.init)
+        let buffer = try await collect(&request, upTo: limit, reservation: reservation, language: language)
         if buffer.readableBytes == 0 {
             if allowEmpty { return JSONBody(fields: [:]) }
             throw APIFailure.badRequest(language)
@@ -42,7 +45,33 @@ struct JSONBody {
             // Undeclared and not JSON (a real form's fields): the type is what is wrong.
             throw declaredJSON ? APIFailure.badRequest(language) : unsupportedMediaType(language)
         }
-        return JSONBody(fields: object)
+        return JSONBody(fields: object, reservation: reservation)
+    }
+
+    /// The whole body, at most `limit` bytes (413 past it), covered by `reservation` as it
+    /// arrives (503 when the budget runs out).
+    static func collect(_ request: inout Request, upTo limit: Int, reservation: MemoryReservation?,
+                        language: Language) async throws -> ByteBuffer {
+        let tooLarge = APIFailure(status: .contentTooLarge, code: "too_large",
+                                  message: language == .en ? "The request body is too large." : "请求内容过大")
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
+        var buffer = ByteBuffer()
+        do {
+            for try await var piece in request.body {
+                guard buffer.readableBytes + piece.readableBytes <= limit else { throw tooLarge }
+                if let reservation, !reservation.cover(buffer.readableBytes + piece.readableBytes) {
+                    throw APIFailure.busyReceiving(language)
+                }
+                buffer.writeBuffer(&piece)
+            }
+        } catch let failure as APIFailure {
+            throw failure
+        } catch {
+            // The body broke off (the connection, or HTTP framing).
+            throw APIFailure.badRequest(language)
+        }
+        request.body = .init(buffer: buffer)
+        return buffer
     }
 
     /// No type, or the form type tools send by default (`curl -d`, `urllib`).

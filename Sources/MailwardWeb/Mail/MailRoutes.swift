@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MailwardCore
+import MailwardNet
 import MailwardMIME
 import NIOCore
 
@@ -207,7 +208,9 @@ struct MailRoutes {
         }
         api.post("messages/send") { request, context in
             await routes.run(request, context, csrf: true) { call, accounts in
-                let body = try await call.body(limit: routes.web.maxUploadSize * 2)
+                let body = try await call.body(limit: routes.web.maxUploadSize * 2, budget: routes.web.budget)
+                // Held (and its memory counted) until the message is sent or saved.
+                defer { body.reservation?.release() }
                 let own = accounts.own
                 let (message, uploadIDs) = try await routes.outgoing(body, call: call, accounts: accounts)
                 // The table is asked first, so a read-only grantee hears why; Core's SendingPolicy then
@@ -231,7 +234,9 @@ struct MailRoutes {
             await routes.run(request, context, csrf: true) { call, accounts in
                 // Drafts live in the viewer's own Drafts, also when written from a shared address.
                 let access = accounts.own
-                let body = try await call.body(limit: routes.web.maxUploadSize * 2)
+                let body = try await call.body(limit: routes.web.maxUploadSize * 2, budget: routes.web.budget)
+                // Held (and its memory counted) until the message is sent or saved.
+                defer { body.reservation?.release() }
                 let (message, _) = try await routes.outgoing(body, call: call, accounts: accounts)
                 var previous: MessageRecord?
                 if let token = body.optionalString("draft_id"), !token.isEmpty {
@@ -246,7 +251,12 @@ struct MailRoutes {
                 let access = accounts.own
                 var request = request
                 let limit = routes.web.maxUploadSize
-                guard let buffer = try? await request.collectBody(upTo: limit + 64 * 1024) else {
+                let reservation = MemoryReservation(budget: routes.web.budget)
+                defer { reservation.release() }
+                let buffer: ByteBuffer
+                do {
+                    buffer = try await JSONBody.collect(&request, upTo: limit + 64 * 1024, reservation: reservation, language: call.language)
+                } catch let failure as APIFailure where failure.code == "too_large" {
                     throw APIFailure(status: .contentTooLarge, code: "too_large", message: call.language == .en
                         ? "The file is larger than \(limit >> 20) MB." : "附件不能超过 \(limit >> 20) MB")
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import MailwardCore
 import MailwardMIME
+import MailwardNet
 
 /// What the webmail needs from Core: the mail storage use cases and sending. `nil` in a
 /// `WebDoor` means no mail pages and no mail API.
@@ -9,11 +10,15 @@ public struct WebMail: Sendable {
     public let submission: SubmissionService
     /// Largest attachment upload (bytes); also bounds a send request's JSON body.
     public let maxUploadSize: Int
+    /// Memory for messages and uploads being received, shared with the server's other doors.
+    public let budget: MessageMemoryBudget
 
-    public init(mail: MailService, submission: SubmissionService, maxUploadSize: Int = 20 << 20) {
+    public init(mail: MailService, submission: SubmissionService, maxUploadSize: Int = 20 << 20,
+                budget: MessageMemoryBudget = MessageMemoryBudget()) {
         self.mail = mail
         self.submission = submission
         self.maxUploadSize = maxUploadSize
+        self.budget = budget
     }
 }
 
