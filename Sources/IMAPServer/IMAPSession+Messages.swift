@@ -80,9 +80,18 @@ extension IMAPSession {
                     }
                 }
                 var raw = needsRaw || needsParse ? inlineBodies[record.blobID] : nil
+                let isRecent = SelectedMailbox.contains(recent, record.uid)
+                if needsRaw, raw == nil, Self.streamsFetch(of: record, attributes: attributes) {
+                    let flags: [FetchResponseItem] = flagsChanged && !attributes.contains(.flags)
+                        ? [.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))] : []
+                    try await streamFetch(attributes, record: record, sequence: sequence, isRecent: isRecent,
+                                          parsed: needsParse ? try await mail.parsed(record) : nil, extra: flags)
+                    if readsBodies { bodiesRead.append(record.uid) }
+                    if finished { return ok("FETCH completed") }
+                    continue
+                }
                 if needsRaw, raw == nil { raw = try await mail.raw(record) }
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
-                let isRecent = SelectedMailbox.contains(recent, record.uid)
                 var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw,
                                        unknownEncoding: &unknownEncoding)
                 if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))) }

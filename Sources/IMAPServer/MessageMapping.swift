@@ -48,38 +48,45 @@ enum MessageMapping {
 
     /// The bytes of `BODY[section]` (before any partial), or nil when the section does not exist.
     static func section(_ section: SectionSpecifier, raw: [UInt8], root: BodyStructure) -> ArraySlice<UInt8>? {
-        func clamp(_ r: Range<Int>) -> ArraySlice<UInt8> {
-            let lower = min(max(r.lowerBound, 0), raw.count)
-            return raw[lower..<min(max(r.upperBound, lower), raw.count)]
+        switch section.kind {
+        case .headerFields(let names), .headerFieldsNot(let names):
+            guard let header = headerRange(of: section, size: raw.count, root: root) else { return nil }
+            if case .headerFields = section.kind { return ArraySlice(filterHeader(raw[header], names: names, keep: true)) }
+            return ArraySlice(filterHeader(raw[header], names: names, keep: false))
+        case .complete, .mime, .header, .text:
+            return sectionRange(section, size: raw.count, root: root).map { raw[$0] }
         }
-        // The entity whose header/text the section names: the root message, or an encapsulated one.
-        let messageRoot: BodyStructure?
-        if section.part.isEmpty {
-            messageRoot = root
-        } else {
-            messageRoot = root.part(at: section.part)?.encapsulated
-        }
+    }
+
+    /// Where `BODY[section]` lies in a message of `size` bytes, for the sections that are one
+    /// piece of it (all but `HEADER.FIELDS` and `HEADER.FIELDS.NOT`, which filter lines): nil
+    /// when the section does not exist. A FETCH of a large message streams this range.
+    static func sectionRange(_ section: SectionSpecifier, size: Int, root: BodyStructure) -> Range<Int>? {
         switch section.kind {
         case .complete:
-            if section.part.isEmpty { return raw[...] }
-            guard let part = root.part(at: section.part) else { return nil }
-            return clamp(part.bodyRange)
+            if section.part.isEmpty { return 0..<size }
+            return root.part(at: section.part).map { clamped($0.bodyRange, size) }
         case .mime:
-            guard !section.part.isEmpty, let part = root.part(at: section.part) else { return nil }
-            return clamp(part.headerRange)
+            guard !section.part.isEmpty else { return nil }
+            return root.part(at: section.part).map { clamped($0.headerRange, size) }
         case .header:
-            guard let m = messageRoot else { return nil }
-            return clamp(m.headerRange)
+            return headerRange(of: section, size: size, root: root)
+        case .headerFields, .headerFieldsNot:
+            return nil
         case .text:
-            guard let m = messageRoot else { return nil }
-            return clamp(m.bodyRange)
-        case .headerFields(let names):
-            guard let m = messageRoot else { return nil }
-            return ArraySlice(filterHeader(clamp(m.headerRange), names: names, keep: true))
-        case .headerFieldsNot(let names):
-            guard let m = messageRoot else { return nil }
-            return ArraySlice(filterHeader(clamp(m.headerRange), names: names, keep: false))
+            return messageRoot(of: section, root: root).map { clamped($0.bodyRange, size) }
         }
+    }
+
+    /// The header of the message a `HEADER…` or `TEXT` section names.
+    static func headerRange(of section: SectionSpecifier, size: Int, root: BodyStructure) -> Range<Int>? {
+        messageRoot(of: section, root: root).map { clamped($0.headerRange, size) }
+    }
+
+    /// The entity whose header and text a section names: the root message, or the message
+    /// encapsulated in the part the section names (nil when that part is not a message).
+    private static func messageRoot(of section: SectionSpecifier, root: BodyStructure) -> BodyStructure? {
+        section.part.isEmpty ? root : root.part(at: section.part)?.encapsulated
     }
 
     /// The sections of the top-level message cut from the raw bytes alone — `BODY[]`,
@@ -150,18 +157,22 @@ enum MessageMapping {
         return body(entity)
     }
 
-    private static func clamped(_ range: Range<Int>, _ count: Int) -> Range<Int> {
+    static func clamped(_ range: Range<Int>, _ count: Int) -> Range<Int> {
         let lower = min(max(range.lowerBound, 0), count)
         return lower..<min(max(range.upperBound, lower), count)
     }
 
     /// Applies `<origin.length>`; the origin is echoed in the response.
     static func partial(_ bytes: ArraySlice<UInt8>, _ range: ClosedRange<UInt32>?) -> ArraySlice<UInt8> {
-        guard let range else { return bytes }
-        let start = bytes.startIndex + min(Int(range.lowerBound), bytes.count)
+        bytes[partial(bytes.indices, range)]
+    }
+
+    /// ``partial(_:_:)-(ArraySlice<UInt8>,_)`` of a section's place in the message.
+    static func partial(_ section: Range<Int>, _ range: ClosedRange<UInt32>?) -> Range<Int> {
+        guard let range else { return section }
+        let start = section.lowerBound + min(Int(range.lowerBound), section.count)
         let length = Int(range.upperBound) - Int(range.lowerBound) + 1
-        let end = min(start + length, bytes.endIndex)
-        return bytes[start..<end]
+        return start..<min(start + length, section.upperBound)
     }
 
     static func imapDate(_ date: Date) -> IMAPDateTime {

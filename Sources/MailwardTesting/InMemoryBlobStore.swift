@@ -23,6 +23,11 @@ public final class InMemoryBlobStore: BlobStore {
         return bytes
     }
 
+    public func read(_ id: BlobID, range: Range<Int>) async throws -> [UInt8] {
+        let bytes = try await get(id)
+        return Array(bytes[range.clamped(to: bytes.indices)])
+    }
+
     public func ensure(_ id: BlobID, bytes: [UInt8]) throws {
         bodies.withLock { if $0[id] == nil { $0[id] = bytes } }
     }

@@ -154,6 +154,10 @@ public actor InMemoryMailStore: MailStore {
 
     public func inlineBody(blobID: BlobID) -> [UInt8]? { blobs[blobID]?.body }
 
+    public func inlineBody(blobID: BlobID, range: Range<Int>) -> [UInt8]? {
+        blobs[blobID]?.body.map { Array($0[range.clamped(to: $0.indices)]) }
+    }
+
     public func inlineBodies(blobIDs: [BlobID]) -> [BlobID: [UInt8]] {
         var bodies: [BlobID: [UInt8]] = [:]
         for id in blobIDs { bodies[id] = blobs[id]?.body }

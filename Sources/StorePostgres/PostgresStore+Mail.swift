@@ -154,6 +154,15 @@ extension PostgresStore: MailStore {
             .map { Array($0.readableBytesView) }
     }
 
+    public func inlineBody(blobID: BlobID, range: Range<Int>) async throws -> [UInt8]? {
+        // substring counts bytes from 1 in a bytea, and reads only what it returns of a
+        // TOASTed value stored uncompressed.
+        let start = max(range.lowerBound, 0) + 1
+        let length = range.count
+        return try await rows("SELECT substring(body from \(start)::int for \(length)::int) AS part FROM blobs WHERE id = \(blobID.hex)")
+            .first?.get("part", as: ByteBuffer?.self).map { Array($0.readableBytesView) }
+    }
+
     public func inlineBodies(blobIDs: [BlobID]) async throws -> [BlobID: [UInt8]] {
         guard !blobIDs.isEmpty else { return [:] }
         var bodies: [BlobID: [UInt8]] = [:]

@@ -119,6 +119,35 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
+    public func read(_ id: BlobID, range: Range<Int>) async throws -> [UInt8] {
+        let path = path(of: id)
+        let deleted = deletedPath(of: id)
+        return try await Self.io.run {
+            var fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 && errno == ENOENT { fd = open(deleted, O_RDONLY | O_CLOEXEC) }
+            guard fd >= 0 else {
+                if errno == ENOENT { throw StoreError.missing("the body file \(path) is gone") }
+                throw Self.posixError("open", path)
+            }
+            defer { close(fd) }
+            var bytes = [UInt8](repeating: 0, count: max(range.count, 0))
+            var filled = 0
+            while filled < bytes.count {
+                let got = bytes.withUnsafeMutableBytes { buffer in
+                    pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(max(range.lowerBound, 0) + filled))
+                }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.posixError("read", path)
+                }
+                if got == 0 { break }  // the end of the body: the range is clamped to it
+                filled += got
+            }
+            bytes.removeSubrange(filled...)
+            return bytes
+        }
+    }
+
     /// Marks the body deleted: a hard link in ``deletedFolder``, the file's time set to now; the
     /// sweep removes both once the retention time has passed. Gone already is fine.
     public func delete(_ id: BlobID) throws {

@@ -227,6 +227,14 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    public func inlineBody(blobID: BlobID, range: Range<Int>) async throws -> [UInt8]? {
+        try quickLookup { db in
+            // substr counts bytes from 1 in a BLOB.
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT substr(body, ?, ?) FROM blobs WHERE id = ? AND body IS NOT NULL"),
+                              arguments: [max(range.lowerBound, 0) + 1, range.count, blobID.hex]).map { [UInt8]($0) }
+        }
+    }
+
     public func inlineBodies(blobIDs: [BlobID]) async throws -> [BlobID: [UInt8]] {
         guard !blobIDs.isEmpty else { return [:] }
         return try quickRead { db in

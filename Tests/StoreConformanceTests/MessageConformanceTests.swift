@@ -293,6 +293,14 @@ import Testing
         #expect(try await f.blobs.get(b.blobID) == big)
         #expect(try await f.service.raw(s) == small)
         #expect(try await f.service.raw(b) == big)
+        // Pieces of either, as a FETCH of a large message reads them: clamped to the body's end.
+        for (record, bytes) in [(s, small), (b, big)] {
+            for range in [0..<10, 7..<(bytes.count - 3), (bytes.count - 5)..<(bytes.count + 100), bytes.count..<(bytes.count + 4), 3..<3] {
+                #expect(try await f.service.raw(record, range: range) == Array(bytes[range.clamped(to: bytes.indices)]), "\(range)")
+            }
+        }
+        #expect(try await f.store.inlineBody(blobID: s.blobID, range: 2..<6) == Array(small[2..<6]))
+        #expect(try await f.store.inlineBody(blobID: b.blobID, range: 2..<6) == nil)
         // Only the big body keeps a parse; readers get the same parse either way.
         #expect(try await f.store.parsedJSON(blobID: s.blobID) == nil)
         #expect(try await f.store.parsedJSON(blobID: b.blobID) != nil)

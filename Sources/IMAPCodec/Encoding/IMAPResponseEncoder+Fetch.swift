@@ -18,10 +18,8 @@ extension IMAPResponseEncoder {
         case .bodyStructure(let body, let extensible):
             buffer.writeASCII(extensible ? "BODYSTRUCTURE " : "BODY ")
             writeBody(body, extensible: extensible, into: &buffer)
-        case .bodySection(let section, let origin, let data):
-            buffer.writeASCII("BODY[\(section.description)]")
-            if let origin { buffer.writeASCII("<\(origin)>") }
-            buffer.writeASCII(" ")
+        case .bodySection(_, _, let data):
+            writeMessageTextName(item, into: &buffer)
             writeNLiteral(data, into: &buffer)
         case .binary(let part, let origin, let data):
             buffer.writeASCII("BINARY[\(part.map(String.init).joined(separator: "."))]")
@@ -34,16 +32,55 @@ extension IMAPResponseEncoder {
             }
         case .binarySize(let part, let size):
             buffer.writeASCII("BINARY.SIZE[\(part.map(String.init).joined(separator: "."))] \(size)")
-        case .rfc822(let data):
-            buffer.writeASCII("RFC822 ")
-            writeNLiteral(data, into: &buffer)
-        case .rfc822Header(let data):
-            buffer.writeASCII("RFC822.HEADER ")
-            writeNLiteral(data, into: &buffer)
-        case .rfc822Text(let data):
-            buffer.writeASCII("RFC822.TEXT ")
+        case .rfc822(let data), .rfc822Header(let data), .rfc822Text(let data):
+            writeMessageTextName(item, into: &buffer)
             writeNLiteral(data, into: &buffer)
         }
+    }
+
+    /// The name of a message-text item and its space (`BODY[1.MIME]<0> `, `RFC822.TEXT `);
+    /// nothing for the other items.
+    private func writeMessageTextName(_ item: FetchResponseItem, into buffer: inout ByteBuffer) {
+        switch item {
+        case .bodySection(let section, let origin, _):
+            buffer.writeASCII("BODY[\(section.description)]")
+            if let origin { buffer.writeASCII("<\(origin)>") }
+            buffer.writeASCII(" ")
+        case .rfc822: buffer.writeASCII("RFC822 ")
+        case .rfc822Header: buffer.writeASCII("RFC822.HEADER ")
+        case .rfc822Text: buffer.writeASCII("RFC822.TEXT ")
+        default: break
+        }
+    }
+
+    // MARK: A FETCH response in pieces
+
+    /// `* n FETCH (` — the start of a FETCH response written in pieces, for a message too large
+    /// to hold in memory: then its items, each either whole (``encodeFetchItem(_:first:into:)``)
+    /// or, for message text, only the literal's head (``encodeFetchLiteralHead(_:length:first:into:)``)
+    /// followed by exactly that many bytes the caller writes; then ``encodeFetchEnd(into:)``.
+    public func encodeFetchStart(_ number: UInt32, into buffer: inout ByteBuffer) {
+        buffer.writeASCII("* \(number) FETCH (")
+    }
+
+    /// One item of a FETCH response begun with ``encodeFetchStart(_:into:)``.
+    public func encodeFetchItem(_ item: FetchResponseItem, first: Bool, into buffer: inout ByteBuffer) {
+        if !first { buffer.writeASCII(" ") }
+        writeFetchItem(item, into: &buffer)
+    }
+
+    /// The name of a message-text item (`BODY[…]`, `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`; its
+    /// data is ignored) and the head of its literal, `{length}` CRLF: the caller writes the
+    /// `length` bytes next.
+    public func encodeFetchLiteralHead(_ item: FetchResponseItem, length: Int, first: Bool, into buffer: inout ByteBuffer) {
+        if !first { buffer.writeASCII(" ") }
+        writeMessageTextName(item, into: &buffer)
+        buffer.writeASCII("{\(length)}\r\n")
+    }
+
+    /// The end of a FETCH response written in pieces.
+    public func encodeFetchEnd(into buffer: inout ByteBuffer) {
+        buffer.writeASCII(")\r\n")
     }
 
     /// Message data always goes as a literal (it contains CRLF), or `NIL`.

@@ -240,6 +240,13 @@ public struct MailService: Sendable {
         return try await blobs.get(record.blobID)
     }
 
+    /// Bytes `range` of a message's body (clamped to it), without reading the rest: from the
+    /// store when it keeps the body, else from the `BlobStore`.
+    public func raw(_ record: MessageRecord, range: Range<Int>) async throws -> [UInt8] {
+        if let inline = try await store.inlineBody(blobID: record.blobID, range: range) { return inline }
+        return try await blobs.read(record.blobID, range: range)
+    }
+
     /// The small bodies (at most ``parseCacheThreshold`` each) of many records in one store read,
     /// so a batch stays small even where the store keeps big bodies too; the others are absent —
     /// read those one at a time with ``raw(_:)``.

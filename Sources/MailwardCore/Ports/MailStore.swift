@@ -34,6 +34,10 @@ public protocol MailStore: Sendable {
     /// The bytes of a body kept in the store itself (``BodyPlacement/inline(_:)``); nil when the
     /// body lives in the `BlobStore`.
     func inlineBody(blobID: BlobID) async throws -> [UInt8]?
+    /// Bytes `range` of a body kept in the store (clamped to the body's length), read without
+    /// the rest of it — a FETCH streams a large message this way; nil when the body lives in
+    /// the `BlobStore`.
+    func inlineBody(blobID: BlobID, range: Range<Int>) async throws -> [UInt8]?
     /// ``inlineBody(blobID:)`` for many bodies in one read (a FETCH of many messages); bodies
     /// kept in the `BlobStore` are simply absent.
     func inlineBodies(blobIDs: [BlobID]) async throws -> [BlobID: [UInt8]]
@@ -168,6 +172,8 @@ public protocol BlobStore: Sendable {
     /// Stores bytes under their SHA-256 and returns only once they are durable (fsynced).
     func put(_ bytes: [UInt8]) async throws -> BlobID
     func get(_ id: BlobID) async throws -> [UInt8]
+    /// Bytes `range` of a body (clamped to its length), read without the rest of it.
+    func read(_ id: BlobID, range: Range<Int>) async throws -> [UInt8]
     /// Synchronous existence check and repair, for `MailStore.insertCopies`' `ensureBlob`.
     func ensure(_ id: BlobID, bytes: [UInt8]) throws
     func delete(_ id: BlobID) throws
