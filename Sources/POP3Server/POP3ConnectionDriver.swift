@@ -264,24 +264,26 @@ struct POP3ConnectionDriver {
             POP3Response.err("Message was deleted by another client").write(into: &output)
             return
         }
-        guard let raw = try? await door.mail.raw(record) else {
-            POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
-            return
-        }
-        var body = ByteBuffer(bytes: raw)
-        if let bodyLines {
-            body = POP3TopSelection.select(from: body, bodyLines: bodyLines)
-            POP3Response.ok("Top of message follows").write(into: &output)
+        if bodyLines == nil, record.size > Self.piecewiseThreshold {
+            guard await sendInPieces(record, announcedSize: message.size) else { return }
         } else {
-            POP3Response.ok("\(message.size) octets").write(into: &output)
+            guard var body = await messageText(record, bodyLines: bodyLines) else {
+                POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
+                return
+            }
+            if bodyLines != nil {
+                POP3Response.ok("Top of message follows").write(into: &output)
+            } else {
+                POP3Response.ok("\(message.size) octets").write(into: &output)
+            }
+            var stuffer = DotStuffer()
+            while body.readableBytes > 0 {
+                let piece = body.readSlice(length: min(body.readableBytes, Self.flushThreshold))!
+                stuffer.stuff(piece, into: &output)
+                if output.readableBytes >= Self.flushThreshold, !(await flush()) { return }
+            }
+            stuffer.finish(into: &output)
         }
-        var stuffer = DotStuffer()
-        while body.readableBytes > 0 {
-            let piece = body.readSlice(length: min(body.readableBytes, Self.flushThreshold))!
-            stuffer.stuff(piece, into: &output)
-            if output.readableBytes >= Self.flushThreshold, !(await flush()) { return }
-        }
-        stuffer.finish(into: &output)
         if markSeen, !record.flags.contains(MessageFlags.seen) {
             do {
                 _ = try await door.mail.updateFlags(mailboxID: record.mailboxID, uids: [record.uid], change: .add([MessageFlags.seen]))
@@ -289,6 +291,60 @@ struct POP3ConnectionDriver {
                 logger.warning("cannot mark a message seen", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// RETR of a message over this size is read and sent a piece at a time (as IMAP's FETCH of a
+    /// large message is), and TOP of one reads only its beginning when that holds the answer.
+    static let piecewiseThreshold = 1 << 20
+    /// How much of a large message is read at a time.
+    static let piece = 256 * 1024
+
+    /// What RETR (`bodyLines` nil) or TOP sends of a message, before dot-stuffing; nil when it
+    /// cannot be read now. TOP of a large message reads its first MiB and uses it when the header
+    /// and the lines asked for end inside it (`TOP n 0`, what clients list messages with).
+    private func messageText(_ record: MessageRecord, bodyLines: Int?) async -> ByteBuffer? {
+        if let bodyLines, record.size > Self.piecewiseThreshold,
+           let beginning = try? await door.mail.raw(record, range: 0..<Self.piecewiseThreshold) {
+            let top = POP3TopSelection.select(from: ByteBuffer(bytes: beginning), bodyLines: bodyLines)
+            if top.readableBytes < beginning.count { return top }
+        }
+        guard let raw = try? await door.mail.raw(record) else { return nil }
+        let body = ByteBuffer(bytes: raw)
+        return bodyLines.map { POP3TopSelection.select(from: body, bodyLines: $0) } ?? body
+    }
+
+    /// RETR of a large message: `+OK`, then the message read and sent ``piece`` by piece, so the
+    /// session holds a quarter of a MiB of it, not the whole. Once `+OK` is out a failure cannot be
+    /// said any more: the connection then ends without the final "." — the client must not take
+    /// a cut message for a whole one. False when the message was not sent.
+    private mutating func sendInPieces(_ record: MessageRecord, announcedSize: Int) async -> Bool {
+        guard var piece = try? await door.mail.raw(record, range: 0..<min(Self.piece, record.size)) else {
+            POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
+            return false
+        }
+        POP3Response.ok("\(announcedSize) octets").write(into: &output)
+        var stuffer = DotStuffer()
+        var offset = 0
+        while true {
+            stuffer.stuff(ByteBuffer(bytes: piece), into: &output)
+            offset += piece.count
+            if output.readableBytes >= Self.flushThreshold, !(await flush()) { return false }
+            if offset >= record.size { break }
+            do {
+                piece = try await door.mail.raw(record, range: offset..<min(offset + Self.piece, record.size))
+                if piece.isEmpty { throw StoreError.missing("message \(record.id) ends at \(offset) bytes, not \(record.size)") }
+            } catch {
+                logger.error("RETR broke off in the middle of a message; the connection is closed",
+                             metadata: ["message": "\(record.id)", "error": "\(error)"])
+                output.clear()
+                finished = true
+                session.connectionClosed()
+                await connection.close()
+                return false
+            }
+        }
+        stuffer.finish(into: &output)
+        return true
     }
 
     private func commit(mailboxID: MailboxID, uids: [MessageUID]) async -> Bool {
