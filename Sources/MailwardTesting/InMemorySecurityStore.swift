@@ -47,8 +47,8 @@ public actor InMemorySecurityStore: SecurityStore {
         return stored
     }
 
-    public func latestCode(accountID: AccountID, purpose: CodePurpose) async -> SMSCode? {
-        let latest = codes.last { $0.accountID == accountID && $0.purpose == purpose }
+    public func latestCode(accountID: AccountID, purpose: CodePurpose, challenge: String?) async -> SMSCode? {
+        let latest = codes.last { $0.accountID == accountID && $0.purpose == purpose && (challenge == nil || $0.challenge == challenge) }
         await waitForRead()
         return latest
     }

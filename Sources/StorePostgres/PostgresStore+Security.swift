@@ -38,9 +38,10 @@ extension PostgresStore: SecurityStore {
                        expiresAt: code.expiresAt, failedAttempts: 0, consumed: false)
     }
 
-    public func latestCode(accountID: AccountID, purpose: CodePurpose) async throws -> SMSCode? {
+    public func latestCode(accountID: AccountID, purpose: CodePurpose, challenge: String?) async throws -> SMSCode? {
         try await rows("""
-            SELECT * FROM sms_codes WHERE account_id = \(accountID) AND purpose = \(purpose.rawValue) ORDER BY id DESC LIMIT 1
+            SELECT * FROM sms_codes WHERE account_id = \(accountID) AND purpose = \(purpose.rawValue)
+              AND (\(challenge)::text IS NULL OR challenge = \(challenge)::text) ORDER BY id DESC LIMIT 1
             """).first.flatMap(Self.code)
     }
 

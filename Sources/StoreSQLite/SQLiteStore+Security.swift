@@ -44,10 +44,12 @@ extension SQLiteStore: SecurityStore {
         }
     }
 
-    public func latestCode(accountID: AccountID, purpose: CodePurpose) async throws -> SMSCode? {
+    public func latestCode(accountID: AccountID, purpose: CodePurpose, challenge: String?) async throws -> SMSCode? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM sms_codes WHERE account_id = ? AND purpose = ? ORDER BY id DESC LIMIT 1",
-                             arguments: [accountID, purpose.rawValue]).flatMap(Self.code)
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM sms_codes WHERE account_id = ? AND purpose = ? AND (? IS NULL OR challenge = ?)
+                ORDER BY id DESC LIMIT 1
+                """, arguments: [accountID, purpose.rawValue, challenge, challenge]).flatMap(Self.code)
         }
     }
 

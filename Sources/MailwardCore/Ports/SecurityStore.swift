@@ -16,8 +16,10 @@ public protocol SecurityStore: Sendable {
 
     // MARK: SMS codes
     func insertCode(_ code: NewSMSCode) async throws -> SMSCode
-    /// The most recently created code for the account and purpose (used or not).
-    func latestCode(accountID: AccountID, purpose: CodePurpose) async throws -> SMSCode?
+    /// The most recently created code for the account and purpose (used or not); with a
+    /// `challenge`, the latest sent for that sign-in attempt (two attempts at once — two
+    /// browsers — each check their own code).
+    func latestCode(accountID: AccountID, purpose: CodePurpose, challenge: String?) async throws -> SMSCode?
     /// Counts one try at the code (before it is compared: see `SMSCodeIssuer.verify`); returns
     /// the new number of tries, atomically (parallel tries each get their own number).
     func recordFailedCodeAttempt(id: Int64) async throws -> Int
@@ -81,4 +83,11 @@ public protocol SecurityStore: Sendable {
     /// Forgets what can no longer matter: expired codes, challenges, sessions and devices, and
     /// rate events older than `before`.
     func pruneExpired(now: Date, rateEventsBefore before: Date) async throws
+}
+
+extension SecurityStore {
+    /// The most recently created code for the account and purpose, whichever attempt it was for.
+    public func latestCode(accountID: AccountID, purpose: CodePurpose) async throws -> SMSCode? {
+        try await latestCode(accountID: accountID, purpose: purpose, challenge: nil)
+    }
 }

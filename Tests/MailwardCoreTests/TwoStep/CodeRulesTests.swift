@@ -67,6 +67,21 @@ import Testing
         try await h.twoStep.confirmBinding(account, phone: "13800138000", code: try #require(h.lastCode()), context: h.web)
     }
 
+    /// The wait is for a resend: once the code was used, the next step asks at once — changing
+    /// the number just bound (A5) needs no minute's wait.
+    @Test func aUsedCodeLeavesNoWait() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
+        try await h.twoStep.confirmBinding(account, phone: "13800138000", code: try #require(h.lastCode()), context: h.web)
+        #expect(try await h.twoStep.startBinding(account, phone: "13900139000", context: h.web) == 60)
+        await #expect(throws: TwoStepError.cooldown(retryAfter: 60)) {
+            _ = try await h.twoStep.startBinding(account, phone: "13900139000", context: h.web)
+        }
+        try await h.twoStep.confirmBinding(account, phone: "13900139000", code: try #require(h.lastCode("+8613900139000")), context: h.web)
+        #expect(h.sms.messages.count == 2)
+    }
+
     @Test func resendOnlyAfterSixtySeconds() async throws {
         let h = Harness()
         let account = try await h.user()
@@ -149,7 +164,7 @@ import Testing
         await #expect(throws: TwoStepError.smsFailed) {
             _ = try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
         }
-        #expect(await h.store.latestCode(accountID: account.id, purpose: .bind) == nil)
+        #expect(try await h.store.latestCode(accountID: account.id, purpose: .bind) == nil)
         await #expect(throws: TwoStepError.codeMissing) {
             try await h.twoStep.confirmBinding(account, phone: "13800138000", code: "123456", context: h.web)
         }

@@ -255,6 +255,8 @@ import Testing
 }
 
 @Suite struct SignInCooldownTests {
+    /// Two sign-ins at once (two browsers) each wait for their own resend and check their own
+    /// code: one attempt's code does not open the other.
     @Test func resendWaitsSixtySecondsWithinOneSignInButANewSignInMayAskAtOnce() async throws {
         let h = Harness()
         let account = try await h.user()
@@ -268,14 +270,17 @@ import Testing
         let first = try await challenge()
         try await h.signIn.sendCode(challenge: first, context: h.web)
         await #expect(throws: TwoStepError.cooldown(retryAfter: 60)) { try await h.signIn.sendCode(challenge: first, context: h.web) }
+        let firstCode = try #require(h.lastCode())
         let second = try await challenge()
         try await h.signIn.sendCode(challenge: second, context: h.web)
-        // The first attempt's code no longer opens anything: only the latest code counts.
-        let code = try #require(h.lastCode())
-        await #expect(throws: TwoStepError.codeMissing) {
-            _ = try await h.signIn.verify(challenge: first, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+        await #expect(throws: TwoStepError.cooldown(retryAfter: 60)) { try await h.signIn.sendCode(challenge: second, context: h.web) }
+        let secondCode = try #require(h.lastCode())
+        try #require(firstCode != secondCode)
+        await #expect(throws: TwoStepError.invalidCode(triesLeft: 4)) {
+            _ = try await h.signIn.verify(challenge: first, code: secondCode, trustDevice: false, oldSessionToken: nil, context: h.web)
         }
-        _ = try await h.signIn.verify(challenge: second, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+        _ = try await h.signIn.verify(challenge: first, code: firstCode, trustDevice: false, oldSessionToken: nil, context: h.web)
+        _ = try await h.signIn.verify(challenge: second, code: secondCode, trustDevice: false, oldSessionToken: nil, context: h.web)
     }
 
     // MARK: A sign-in in progress dies with the state it was begun in (audit F8)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Sends and checks SMS codes under the rules of A10: 6 digits, 5 minutes, single use, at most
-/// 5 wrong tries, a new code only after 60 s (per sign-in attempt for sign-in codes), daily caps
+/// 5 wrong tries, a new code only after 60 s while the last one is unused (per sign-in attempt
+/// for sign-in codes), daily caps
 /// per number (see ``phoneKey(_:)``) and per account, an hourly cap per client IP. Codes are stored as keyed hashes bound to account, purpose and number.
 ///
 /// A code is stored only after the provider accepted the message, so a provider failure leaves
@@ -36,9 +37,11 @@ public struct SMSCodeIssuer: Sendable {
         let settings = env.settings
         let now = env.clock.now
         // The resend interval is per sign-in attempt for sign-in codes (a new attempt may ask at
-        // once; the daily caps bound abuse), per account and purpose otherwise.
-        if let latest = try await env.store.latestCode(accountID: account, purpose: purpose),
-           challenge == nil || latest.challenge == challenge {
+        // once; the daily caps bound abuse), per account and purpose otherwise. It holds while
+        // the last code waits to be typed: once it was used the step is done, and the next one
+        // (changing the number just bound) may ask at once.
+        if let latest = try await env.store.latestCode(accountID: account, purpose: purpose, challenge: challenge),
+           !latest.consumed {
             let next = latest.createdAt.addingTimeInterval(settings.resendInterval)
             if next > now { throw TwoStepError.cooldown(retryAfter: max(1, Int(next.timeIntervalSince(now).rounded(.up)))) }
         }
@@ -81,13 +84,13 @@ public struct SMSCodeIssuer: Sendable {
         return Int(settings.resendInterval)
     }
 
-    /// Checks a typed code against the latest one sent for this account and purpose (and number
-    /// and challenge, when given). Succeeds at most once per code.
+    /// Checks a typed code against the latest one sent for this account and purpose (for this
+    /// sign-in attempt, when a challenge is given; to this number, when given). Succeeds at most
+    /// once per code.
     public func verify(account: AccountID, purpose: CodePurpose, phone: PhoneNumber?, challenge: String?,
                        typed: String) async throws {
-        guard let code = try await env.store.latestCode(accountID: account, purpose: purpose),
+        guard let code = try await env.store.latestCode(accountID: account, purpose: purpose, challenge: challenge),
               !code.consumed,
-              challenge == nil || code.challenge == challenge,
               phone == nil || code.phone == phone?.e164 else { throw TwoStepError.codeMissing }
         if env.clock.now >= code.expiresAt { throw TwoStepError.codeExpired }
         let limit = env.settings.maxCodeAttempts
