@@ -30,6 +30,9 @@ import Testing
         defer { Task { try? await server.stop() } }
         try await server.addUser("li@demo.test")
         let budget = server.server.messageBudget
+        // A 1.5 MiB message to open in the webmail later.
+        let account = try await server.runtime.accounts.account("li@demo.test")
+        _ = try await server.runtime.mail.deliver(Array(Self.message(size: 3 << 19, subject: "to read").utf8), to: [account.id])
 
         // A's 2 MiB literal is invited: 2 MiB of the 3 are held (the first MiB of a session is free).
         let first = Self.message(size: 2 << 20, subject: "first")
@@ -77,6 +80,12 @@ import Testing
         let sent = try await web.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "subject": "big", "text": file])
         #expect(sent.status == 503 && sent.error == "busy", "\(sent.status) \(sent.body)")
         #expect(try await web.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "subject": "small", "text": "hi"]).status == 200)
+        // Opening a large message takes twice its size while it is read and shown: busy too.
+        let inboxID = try #require(try await web.call(.GET, "/api/v1/mailboxes").array.first { $0["name"] as? String == "INBOX" }?["id"] as? String)
+        let listed = try await web.call(.GET, "/api/v1/mailboxes/\(inboxID)/messages")
+        let large = try #require((listed["messages"] as? [[String: Any]])?.first { $0["subject"] as? String == "to read" }?["id"] as? String)
+        let opened = try await web.call(.GET, "/api/v1/messages/\(large)")
+        #expect(opened.status == 503 && opened.error == "busy", "\(opened.status) \(opened.body.prefix(200))")
 
         // A's message arrives and is stored; its memory goes back, and the large ones now pass.
         try await a.send("\(first)\r\n")
@@ -86,16 +95,16 @@ import Testing
         #expect(try await web.call(.POST, "/api/v1/uploads", rawBody: form,
                                    contentType: "multipart/form-data; boundary=\(boundary)").status == 201)
         #expect(try await web.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "subject": "big", "text": file]).status == 200)
+        #expect(try await web.call(.GET, "/api/v1/messages/\(large)").status == 200)
         try await smtp.send("MAIL FROM:<wang@example.org>\r\nRCPT TO:<li@demo.test>\r\nDATA\r\n")
         for _ in 0..<2 { #expect(try await smtp.readLine().hasPrefix("250")) }
         #expect(try await smtp.readLine().hasPrefix("354"))
         try await smtp.send(Self.message(size: 3 << 19, subject: "by smtp") + ".\r\n")
         #expect(try await smtp.readLine().hasPrefix("250"))
 
-        let account = try await server.runtime.accounts.account("li@demo.test")
         let inbox = try await server.runtime.mail.inbox(accountID: account.id)
         let stored = try await server.runtime.mail.store.messagePage(mailboxID: inbox.id, offset: 0, limit: 50).records
-        #expect(stored.count == 6, "small, first, second, two sent from the webmail, by smtp")
+        #expect(stored.count == 7, "to read, small, first, second, two sent from the webmail, by smtp")
 
         for client in [a, b, smtp] { await client.close() }
         var waited = 0

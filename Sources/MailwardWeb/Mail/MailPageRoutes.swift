@@ -63,6 +63,8 @@ struct MailPageRoutes {
             return gone(request, session)
         } catch StoreError.unavailable {
             return renderer.unavailable(language: request.language)
+        } catch MailAccess.Failure.busy {
+            return renderer.unavailable(language: request.language)
         } catch {
             return gone(request, session)
         }

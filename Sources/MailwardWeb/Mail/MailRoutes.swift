@@ -309,6 +309,8 @@ struct MailRoutes {
     static func failure(_ error: any Error, _ language: Language) -> APIFailure? {
         let en = language == .en
         switch error {
+        case MailAccess.Failure.busy:
+            return .busyReceiving(language)
         case is MailAccess.Failure, MailError.noSuchMessage, MailError.noSuchMailbox:
             return .notFound(language)
         case MailError.mailboxExists:

@@ -51,7 +51,11 @@ struct MailAccess: Sendable {
         self.init(web: web, ids: ids, account: account, viewer: account, access: .owner, shares: shares)
     }
 
-    enum Failure: Error { case notFound }
+    enum Failure: Error {
+        case notFound
+        /// A large message cannot be read now: the server's message memory is in use (503 busy).
+        case busy
+    }
 
     var mail: MailService { web.mail }
 
@@ -190,12 +194,21 @@ struct MailAccess: Sendable {
         var parsed: ParsedMessage
         var content: MessageContent
         var raw: [UInt8]
+        /// What a large message holds of the server's message memory budget while it is read,
+        /// shown or downloaded (given back with this value).
+        var memory: MemoryReservation?
     }
 
+    /// The message read whole, with its parse and parts. A message over a MiB first takes twice
+    /// its size (the bytes, and an attachment decoded from them) from the budget the doors share
+    /// for messages being received: many large messages opened at once are refused (503 busy)
+    /// instead of exhausting the server's memory.
     func content(_ record: MessageRecord) async throws -> Content {
+        let memory = MemoryReservation(budget: web.budget)
+        guard memory.cover(record.size * 2) else { throw Failure.busy }
         let raw = try await mail.raw(record)
         let parsed = try await mail.parsed(record, raw: raw)
-        return Content(parsed: parsed, content: MessageContent.extract(from: parsed.bodyStructure, in: raw), raw: raw)
+        return Content(parsed: parsed, content: MessageContent.extract(from: parsed.bodyStructure, in: raw), raw: raw, memory: memory)
     }
 
     /// The HTML body made safe (or the text body escaped and linkified), `cid:` images embedded
