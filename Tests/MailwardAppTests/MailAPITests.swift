@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import MailwardCore
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -296,5 +298,38 @@ import Testing
         let draftList = try await client.call(.GET, "/api/v1/mailboxes/\(drafts)/messages")
         #expect(draftList["total"] as? Int == 1)
         #expect(try await client.call(.POST, "/api/v1/drafts", ["text": "x"], sendCSRF: false).status == 403)
+    }
+
+    /// `/api/v1/events` tells the page of new mail — and stops telling once the session is
+    /// signed out (elsewhere: the stream's own request carries the cookie still), instead of
+    /// going on for the rest of its 25 s.
+    @Test func theEventStreamEndsWithItsSession() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhang@demo.test")
+        let client = try await signedIn(server, "zhang@demo.test")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/v1/events")
+        request.headers.add(name: "Cookie", value: "mw_session=\(try #require(client.cookie("mw_session")))")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        #expect(response.status == .ok)
+        var chunks = response.body.makeAsyncIterator()
+        var received = ""
+        func readUntil(_ text: String) async throws -> Bool {
+            while !received.contains(text) {
+                guard let chunk = try await chunks.next() else { return false }
+                received += String(buffer: chunk)
+            }
+            return true
+        }
+        #expect(try await readUntil(": connected"))
+        try await deliver(server, to: "zhang@demo.test", subject: "one")
+        #expect(try await readUntil("\"kind\":\"appended\""))
+        let started = ContinuousClock.now
+        #expect(try await client.call(.DELETE, "/api/v1/session").status == 200)
+        received = ""
+        try await deliver(server, to: "zhang@demo.test", subject: "two")
+        #expect(try await readUntil("never") == false, "the stream ends")
+        #expect(!received.contains("event: change"), "\(received)")
+        #expect(ContinuousClock.now - started < .seconds(15), "ended at the change, not at the stream's lifetime")
     }
 }

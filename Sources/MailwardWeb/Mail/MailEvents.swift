@@ -8,12 +8,14 @@ import ServiceLifecycle
 /// account's folders changed (new mail, flags, expunge), backed by Core's `MailboxEvents`.
 /// A stream lasts at most `lifetime` (the browser's EventSource reconnects by itself), so a
 /// graceful shutdown never waits long for it; a shutdown also ends it at once, and a heartbeat
-/// every few seconds notices browsers that left.
+/// every few seconds notices browsers that left. Before each change it tells, the stream asks
+/// whether its session is still open (`stillOpen`): a page signed out elsewhere, or whose session
+/// a password change ended, hears nothing more.
 enum MailEvents {
     static let lifetime: Duration = .seconds(25)
     static let heartbeat: Duration = .seconds(3)
 
-    static func stream(access: MailAccess, ids: MailIDs) async throws -> Response {
+    static func stream(access: MailAccess, ids: MailIDs, stillOpen: @escaping @Sendable () async -> Bool) async throws -> Response {
         let boxes = try await access.mail.store.mailboxes(accountID: access.account.id)
         let events = access.mail.events
         let account = access.account.id
@@ -43,6 +45,7 @@ enum MailEvents {
                             try await writer.write(ByteBuffer(string: ": ping\n\n"))
                             continue
                         }
+                        guard await stillOpen() else { break }
                         let data = "{\"mailbox_id\":\"\(ids.mailbox(id, account))\",\"kind\":\"\(kind)\"}"
                         try await writer.write(ByteBuffer(string: "event: change\ndata: \(data)\n\n"))
                     }

@@ -283,7 +283,10 @@ struct MailRoutes {
             await routes.run(request, context, csrf: false) { _, accounts in
                 // A shared mailbox's stream is granted when it opens and lasts at most
                 // `MailEvents.lifetime`; the browser's reconnect asks `ShareService` again.
-                try await MailEvents.stream(access: try await accounts.account(accountQuery(request)), ids: routes.ids)
+                let token = request.cookie(CookieNames.session) ?? ""
+                let sessions = routes.handler.security.sessions
+                return try await MailEvents.stream(access: try await accounts.account(accountQuery(request)), ids: routes.ids,
+                                                   stillOpen: { (try? await sessions.isOpen(token: token)) ?? false })
             }
         }
     }

@@ -60,6 +60,18 @@ public struct WebSessionService: Sendable {
         return SignedInSession(account: account, session: session, csrfToken: csrfToken(forSession: token))
     }
 
+    /// Whether the session is still open — not signed out, ended by a password change or
+    /// revoked, nor expired, its account enabled — without counting as activity: asked before
+    /// the server pushes something to a page (`/api/v1/events`), which is not the user's doing.
+    public func isOpen(token: String) async throws -> Bool {
+        guard SecretToken.isWellFormed(token),
+              let session = try await env.store.session(idHash: env.key.hash(.session, token)) else { return false }
+        let now = env.clock.now
+        guard now < session.expiresAt, now.timeIntervalSince(session.lastSeenAt) < env.settings.sessionIdleTimeout,
+              let account = try await env.accounts.store.account(id: session.accountID) else { return false }
+        return !account.disabled
+    }
+
     public func close(token: String) async {
         guard SecretToken.isWellFormed(token) else { return }
         _ = try? await env.store.deleteSession(idHash: env.key.hash(.session, token))
