@@ -119,6 +119,12 @@ public struct ProtocolAuthenticator: Sendable {
         let address = try? EmailAddress(name)
         let limiter = env.limiter
         do {
+            // An address over its failure limit is refused before anything is looked up for it.
+            let ipKey = Self.failureKeys(name: name, remoteIP: remoteIP).ip
+            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
+                await audit(nil, door, "throttled", false, remoteIP, "IP throttled")
+                return .throttled(retryAfter: wait)
+            }
             let account: Account?
             if let address {
                 account = try await env.accounts.resolveRecipient(address)
@@ -127,12 +133,8 @@ public struct ProtocolAuthenticator: Sendable {
             }
             // Failures count per account, whichever of its names (address, aliases) was typed:
             // per name, every alias would add the limit's worth of guesses at one password.
-            let (accountKey, ipKey) = Self.failureKeys(name: account?.address.description ?? address?.description ?? name,
-                                                       remoteIP: remoteIP)
-            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
-                await audit(nil, door, "throttled", false, remoteIP, "IP throttled")
-                return .throttled(retryAfter: wait)
-            }
+            let accountKey = Self.failureKeys(name: account?.address.description ?? address?.description ?? name,
+                                              remoteIP: remoteIP).account
             // Client-specific passwords: a fast keyed-hash lookup, for the mail doors only. Checked
             // before the per-account limit: password spraying against an address (which keeps its
             // failure count up all day on an institution's server) must not lock its owner's
