@@ -39,6 +39,22 @@ import Testing
         #expect(harness.decoder.awaitedCommandLength == "9 APPEND INBOX {4}\r\n".utf8.count + 4)
     }
 
+    /// A thousand search keys pass (nested ones counted); one more is a syntax error, not a
+    /// search the server would run over every message a hundred thousand times.
+    @Test func searchKeysAreBounded() {
+        let thousand = "a SEARCH" + String(repeating: " SEEN", count: 998) + " NOT DRAFT\r\n"
+        guard case .command = DecoderHarness.decode(thousand).first else {
+            Issue.record("1000 keys refused")
+            return
+        }
+        let more = "a SEARCH" + String(repeating: " SEEN", count: 999) + " NOT DRAFT\r\n"
+        guard case .error(let error) = DecoderHarness.decode(more).first else {
+            Issue.record("1001 keys accepted")
+            return
+        }
+        #expect(error.tag == "a" && "\(error)".contains("1000 search keys"))
+    }
+
     @Test func literalPlusNeedsNoContinuation() {
         let results = DecoderHarness.decodeAllSplits("a LOGIN {3+}\r\njoe secret\r\n")
         #expect(results == [.command(.init(tag: "a", command: .login(username: "joe", password: "secret")))])

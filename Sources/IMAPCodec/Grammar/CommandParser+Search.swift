@@ -2,6 +2,10 @@ extension CommandParser {
     /// Deepest nesting of `NOT` / `OR` / parentheses accepted, so hostile input cannot
     /// exhaust the stack.
     static let maxSearchDepth = 32
+    /// Most search keys in one command, nested ones included: each is evaluated against every
+    /// message of the folder (a text key against the full-text index), and a 1 MiB command could
+    /// otherwise hold a hundred thousand of them.
+    static let maxSearchKeys = 1000
 
     /// `search = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key)`;
     /// `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`
@@ -36,6 +40,8 @@ extension CommandParser {
     ///  "(" search-key *(SP search-key) ")" / "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer`
     mutating func parseSearchKey(depth: Int) throws(ParserError) -> SearchKey {
         guard depth < Self.maxSearchDepth else { throw ParserError("search nested too deeply") }
+        searchKeys += 1
+        guard searchKeys <= Self.maxSearchKeys else { throw ParserError("more than \(Self.maxSearchKeys) search keys") }
         if peek() == UInt8(ascii: "(") {
             let keys = try parseParenthesizedList(allowEmpty: false) { (p: inout CommandParser) throws(ParserError) in
                 try p.parseSearchKey(depth: depth + 1)

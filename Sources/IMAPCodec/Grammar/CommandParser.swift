@@ -6,6 +6,8 @@ import NIOCore
 struct CommandParser {
     /// Bytes still to parse; `readerIndex` is the cursor.
     var buffer: ByteBuffer
+    /// Search keys parsed so far in this command (``maxSearchKeys``).
+    var searchKeys = 0
 
     init(_ buffer: ByteBuffer) {
         self.buffer = buffer
