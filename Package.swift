@@ -308,7 +308,8 @@ let package = Package(
         .testTarget(
             name: "IMAPServerTests",
             dependencies: ["IMAPServer", "IMAPCodec", "MailwardTesting", "MailwardApp", "MailwardCore", "MailwardNet",
-                           "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio")],
+                           "ProtocolFuzzing", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
             exclude: ["Scripts"],
             swiftSettings: strict
         ),

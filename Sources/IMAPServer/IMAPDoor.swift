@@ -15,16 +15,20 @@ public struct IMAPDoor: Sendable {
         public var idleTimeout: TimeAmount
         /// Autologout before a successful login.
         public var preAuthTimeout: TimeAmount
+        /// How long a connection may stay without logging in, however often it sends commands
+        /// (a connection slot held by `NOOP` every minute is not a user's).
+        public var loginDeadline: TimeAmount
         public var limits: IMAPDecoderLimits
         /// STARTTLS is offered when set (and the connection is not TLS already).
         public var tlsContext: NIOSSLContext?
 
         public init(hostname: String = "localhost", idleTimeout: TimeAmount = .minutes(30),
-                    preAuthTimeout: TimeAmount = .seconds(120), limits: IMAPDecoderLimits = .default,
-                    tlsContext: NIOSSLContext? = nil) {
+                    preAuthTimeout: TimeAmount = .seconds(120), loginDeadline: TimeAmount = .minutes(5),
+                    limits: IMAPDecoderLimits = .default, tlsContext: NIOSSLContext? = nil) {
             self.hostname = hostname
             self.idleTimeout = idleTimeout
             self.preAuthTimeout = preAuthTimeout
+            self.loginDeadline = loginDeadline
             self.limits = limits
             self.tlsContext = tlsContext
         }

@@ -39,6 +39,8 @@ actor IMAPSession {
     var shuttingDown = false
     /// What this session holds of the doors' ``MessageMemoryBudget`` for input (see ``budgetInput()``).
     let inputReservation: MemoryReservation
+    /// By when the session must have logged in (``IMAPDoor/Settings/loginDeadline``).
+    let loginDeadline: NIODeadline
     /// How long a command still arriving at shutdown may take.
     static let shutdownGrace = TimeAmount.seconds(60)
 
@@ -52,6 +54,7 @@ actor IMAPSession {
         state = IMAPSessionState(isTLS: connection.isTLS, isLoopback: connection.isLoopback)
         decoder = IMAPCommandDecoder(limits: Self.preAuthLimits(door.settings.limits))
         inputReservation = MemoryReservation(budget: door.budget)
+        loginDeadline = .now() + door.settings.loginDeadline
     }
 
     /// Before login nobody may make the server hold a 50 MiB APPEND: literals stay as small as
@@ -64,7 +67,9 @@ actor IMAPSession {
     }
 
     var readTimeout: TimeAmount {
-        state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout
+        guard state.phase == .notAuthenticated else { return door.settings.idleTimeout }
+        // At least a second: the read's timeout is also the deadline of the BYE written after it.
+        return max(.seconds(1), min(door.settings.preAuthTimeout, loginDeadline - .now()))
     }
 
     func run() async {
@@ -163,6 +168,11 @@ actor IMAPSession {
 
     /// Reads the next event into `inbound`; false when the session is over (and says why).
     func readMore() async -> Bool {
+        if state.phase == .notAuthenticated, NIODeadline.now() >= loginDeadline {
+            bye("Autologout; too long without logging in")
+            await flush()
+            return false
+        }
         switch await connection.read(timeout: shuttingDown ? min(readTimeout, Self.shutdownGrace) : readTimeout) {
         case .data(let bytes):
             var bytes = bytes
@@ -172,7 +182,8 @@ actor IMAPSession {
             finished = true
             return false
         case .timeout:
-            bye("Autologout; idle for too long")
+            bye(state.phase == .notAuthenticated && NIODeadline.now() >= loginDeadline
+                ? "Autologout; too long without logging in" : "Autologout; idle for too long")
             await flush()
             return false
         case .shutdown:

@@ -1,0 +1,59 @@
+import Foundation
+import IMAPServer
+import Logging
+import MailwardNet
+import MailwardTesting
+import NIOCore
+import Testing
+
+/// A connection that never logs in is ended at the login deadline, however often it sends
+/// commands; one that logs in in time keeps going.
+@Suite struct LoginDeadlineTests {
+    @Test func aConnectionThatNeverLogsInIsEnded() async throws {
+        let (server, _) = try await serverWithInbox([sampleMessage()])
+        defer { Task { try? await server.stop() } }
+        var logger = Logger(label: "imap-login-deadline-test")
+        logger.logLevel = .warning
+        let runtime = server.runtime
+        let door = IMAPDoor(mail: runtime.mail, shares: runtime.shares, authenticator: runtime.authenticator,
+                            settings: .init(hostname: "deadline.test", preAuthTimeout: .seconds(120), loginDeadline: .seconds(2)),
+                            logger: logger)
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let listener = TCPListener(
+            configuration: .init(name: "IMAP deadline test", host: "127.0.0.1", port: 0, overLimitReply: IMAPDoor.overLimitReply),
+            logger: logger,
+            onListening: { portSink.yield($0) },
+            session: { await door.serve($0) })
+        let running = Task { try await listener.run() }
+        defer { running.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+
+        let idler = try await LineClient.connect(port: port)
+        let user = try await LineClient.connect(port: port)
+        _ = try await idler.readLine()
+        _ = try await user.readLine()
+        try await user.send("l LOGIN li@example.com Tea-Garden-42\r\n")
+        #expect(try await user.readLines(until: { $0.hasPrefix("l ") }).last?.hasPrefix("l OK") == true)
+        let start = ContinuousClock.now
+        var bye: String?
+        for n in 0..<40 {
+            // The BYE may come right after a NOOP's answer, and the connection close under the next.
+            do { try await idler.send("n\(n) NOOP\r\n") } catch { break }
+            let lines = try await idler.readLines(until: { $0.hasPrefix("n\(n) ") || $0.hasPrefix("* BYE") })
+            if let last = lines.last, last.hasPrefix("* BYE") {
+                bye = last
+                break
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        if bye == nil { bye = try? await idler.readLine() }
+        #expect(bye == "* BYE Autologout; too long without logging in")
+        #expect(ContinuousClock.now - start < .seconds(8))
+        #expect(await idler.waitForClose())
+        // The user who logged in is past the deadline and still served.
+        try await user.send("s SELECT INBOX\r\n")
+        #expect(try await user.readLines(until: { $0.hasPrefix("s ") }).last?.hasPrefix("s OK") == true)
+        await user.close()
+    }
+}
