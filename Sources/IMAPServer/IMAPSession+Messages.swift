@@ -2,6 +2,7 @@ import Foundation
 import IMAPCodec
 import MailwardCore
 import MailwardMIME
+import MailwardNet
 import NIOCore
 
 /// Selected state: FETCH, STORE, SEARCH, COPY/MOVE, EXPUNGE.
@@ -90,7 +91,17 @@ extension IMAPSession {
                     if finished { return ok("FETCH completed") }
                     continue
                 }
-                if needsRaw, raw == nil { raw = try await mail.raw(record) }
+                // A large message read whole (BINARY decodes its parts) holds it and a decoded part
+                // until written: counted against the doors' message memory, refused past it.
+                var wholeMemory: MemoryReservation?
+                if needsRaw, raw == nil {
+                    let memory = MemoryReservation(budget: door.budget)
+                    guard memory.cover(record.size * 2) else {
+                        return StatusResponse(.no, code: .unavailable, text: "Server busy with other large messages, try again later")
+                    }
+                    wholeMemory = memory
+                    raw = try await mail.raw(record)
+                }
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
                 var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw,
                                        unknownEncoding: &unknownEncoding)
@@ -98,6 +109,7 @@ extension IMAPSession {
                 send(.untagged(.fetch(sequence, items)))
                 if readsBodies { bodiesRead.append(record.uid) }
                 await flushIfLarge()
+                wholeMemory?.release()
             }
         }
         if !bodiesRead.isEmpty {

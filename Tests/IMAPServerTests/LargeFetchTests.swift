@@ -115,4 +115,36 @@ import Testing
         #expect(try await client.readLine() == "* 1 FETCH (UID 1 BODY[] {\(message.raw.count)}")
         #expect(await client.waitForClose())
     }
+
+    /// BINARY decodes a part from the whole message: a large one read that way is counted
+    /// against the doors' message memory while it is answered, and refused past it.
+    @Test func binaryOfALargeMessageDrawsOnTheMemoryBudget() async throws {
+        let message = Self.largeMessage()
+        let server = try await TestServer.start { $0.connections.messageMemory = 5 << 20 }
+        defer { Task { try? await server.stop() } }
+        let account = try await server.addUser("li@example.com")
+        _ = try await server.runtime.mail.deliver(message.raw, to: [account.id])
+        let port = await server.port(.imap)
+        let holder = try await LineClient.connect(port: port)
+        let reader = try await LineClient.connect(port: port)
+        for client in [holder, reader] {
+            _ = try await client.readLine()
+            try await client.send("l LOGIN li@example.com Tea-Garden-42\r\ns SELECT INBOX\r\n")
+            _ = try await client.readLines(until: { $0.hasPrefix("s ") })
+        }
+        // Another session's APPEND holds 3 of the 5 MiB; the 2 MiB message read whole needs 4.
+        let appended = String(decoding: message.raw, as: UTF8.self) + String(repeating: "x", count: 1 << 20)
+        try await holder.send("a APPEND INBOX {\(appended.utf8.count)}\r\n")
+        #expect(try await holder.readLine().hasPrefix("+ "))
+        try await reader.send("b1 FETCH 1 (BINARY.PEEK[2])\r\n")
+        #expect(try await reader.readLines(until: { $0.hasPrefix("b1 ") }).last == "b1 NO [UNAVAILABLE] Server busy with other large messages, try again later")
+        try await holder.send(appended + "\r\n")
+        #expect(try await holder.readLines(until: { $0.hasPrefix("a ") }).last?.hasPrefix("a OK") == true)
+        try await reader.send("b2 FETCH 1 (BINARY.SIZE[2])\r\n")
+        let size = try await reader.readLines(until: { $0.hasPrefix("b2 ") })
+        #expect(size.last?.hasPrefix("b2 OK") == true)
+        #expect(size.first == "* 1 FETCH (BINARY.SIZE[2] \(1_536 * 1024))")
+        #expect(server.server.messageBudget.reserved == 0)
+        for client in [holder, reader] { await client.close() }
+    }
 }

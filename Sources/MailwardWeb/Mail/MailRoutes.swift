@@ -251,8 +251,8 @@ struct MailRoutes {
                 let access = accounts.own
                 var request = request
                 let limit = routes.web.maxUploadSize
+                // Kept by the upload while it waits to be sent (its bytes stay in memory meanwhile).
                 let reservation = MemoryReservation(budget: routes.web.budget)
-                defer { reservation.release() }
                 let buffer: ByteBuffer
                 do {
                     buffer = try await JSONBody.collect(&request, upTo: limit + 64 * 1024, reservation: reservation, language: call.language)
@@ -270,7 +270,7 @@ struct MailRoutes {
                 let upload = UploadStore.Upload(account: access.account.id, filename: String(filename),
                                                 contentType: file.contentType == "text/plain" && file.filename != nil ? Self.guessType(String(filename))
                                                     : Self.attachmentType(file.contentType, String(filename)),
-                                                data: file.data, createdAt: Date())
+                                                data: file.data, createdAt: Date(), memory: reservation)
                 guard let id = await routes.uploads.put(upload) else {
                     throw APIFailure(status: .contentTooLarge, code: "too_large", message: call.language == .en
                         ? "Too many attachments." : "附件总大小超过限制")

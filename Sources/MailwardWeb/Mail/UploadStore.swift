@@ -1,5 +1,6 @@
 import Foundation
 import MailwardCore
+import MailwardNet
 import MailwardMIME
 
 /// Attachments uploaded by the compose page before the message is sent or saved: kept in
@@ -11,6 +12,9 @@ actor UploadStore {
         var contentType: String
         var data: [UInt8]
         var createdAt: Date
+        /// What the upload holds of the server's message memory budget while it waits here
+        /// (given back when it is sent, removed or expires).
+        var memory: MemoryReservation?
     }
 
     let perAccountLimit: Int
