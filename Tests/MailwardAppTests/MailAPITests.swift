@@ -332,4 +332,34 @@ import Testing
         #expect(!received.contains("event: change"), "\(received)")
         #expect(ContinuousClock.now - started < .seconds(15), "ended at the change, not at the stream's lifetime")
     }
+
+    /// A message forwarded as attachment that cannot fit `smtp.max-message-size` is refused
+    /// before it is read (413 `too_large`, without a read of its body); one that fits goes.
+    @Test func forwardingTooLargeAMessageIsRefusedUpFront() async throws {
+        let server = try await TwoStepServer.start { $0.smtp.maxMessageSize = 64 * 1024 }
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhang@demo.test")
+        try await deliver(server, to: "zhang@demo.test", subject: "big", body: String(repeating: "x", count: 70 * 1024))
+        try await deliver(server, to: "zhang@demo.test", subject: "small")
+        let client = try await signedIn(server, "zhang@demo.test")
+        let inbox = try await mailbox(client, "INBOX")
+        let listed = try await client.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").object["messages"] as? [[String: Any]] ?? []
+        func id(_ subject: String) throws -> String {
+            try #require(listed.first { $0["subject"] as? String == subject }?["id"] as? String)
+        }
+        // Not even read: with its body file gone, the answer is still the size, not an error.
+        let account = try await server.runtime.accounts.account("zhang@demo.test")
+        let records = try await server.runtime.mail.store.messagePage(
+            mailboxID: try await server.runtime.mail.inbox(accountID: account.id).id, offset: 0, limit: 10).records
+        let bigRecord = try #require(records.first { $0.summary.subject == "big" })
+        try FileManager.default.removeItem(atPath: server.runtime.blobs.path(of: bigRecord.blobID))
+        let refused = try await client.call(.POST, "/api/v1/messages/send", [
+            "to": "zhang@demo.test", "subject": "fwd", "attachments": [["message_id": try id("small")], ["message_id": try id("big")]],
+        ])
+        #expect(refused.status == 413 && refused.error == "too_large", "\(refused.status) \(refused.body)")
+        let sent = try await client.call(.POST, "/api/v1/messages/send", [
+            "to": "zhang@demo.test", "subject": "fwd", "attachments": [["message_id": try id("small")]],
+        ])
+        #expect(sent.status == 200, "\(sent.body)")
+    }
 }

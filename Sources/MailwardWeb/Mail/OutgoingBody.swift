@@ -36,6 +36,11 @@ extension MailRoutes {
         }
         var attachments: [MessageBuilder.Attachment] = []
         var uploadIDs: [String] = []
+        // The message is built only once all is read; what cannot fit is refused before reading
+        // more (a 45 MiB message forwarded as attachment took seconds and its size twice over
+        // to end in the same 413).
+        let limit = web.submission.maxMessageSize
+        var attachedBytes: Int { attachments.reduce(0) { $0 + $1.data.count } }
         let items: [Any]
         switch body.fields["attachments"] {
         case nil, is NSNull: items = []
@@ -43,6 +48,7 @@ extension MailRoutes {
         default: throw APIFailure.badRequest(language, "attachments: a list")
         }
         for item in items.prefix(50) {
+            guard attachedBytes <= limit else { throw SubmissionError.tooLarge(limit: limit) }
             guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, "attachments: objects") }
             if let id = object["upload_id"] as? String {
                 guard let upload = await uploads.get(id, account: accounts.viewer.id) else { throw MailAccess.Failure.notFound }
@@ -74,6 +80,7 @@ extension MailRoutes {
                                              contentType: Self.attachmentType(original.contentType, filename), data: data))
                     continue
                 }
+                guard attachedBytes + record.size <= limit else { throw SubmissionError.tooLarge(limit: limit) }
                 let subject = record.summary.subject.isEmpty ? "message" : record.summary.subject
                 attachments.append(.init(filename: String(subject.prefix(80)) + ".eml", contentType: "message/rfc822",
                                          data: try await access.mail.raw(record)))
@@ -87,6 +94,7 @@ extension MailRoutes {
                                          contentType: Self.attachmentType(object["content_type"], filename), data: Array(data)))
             }
         }
+        guard attachedBytes <= limit else { throw SubmissionError.tooLarge(limit: limit) }
         let inReplyTo = try Self.messageID(try text("in_reply_to"), language)
         var references = inReplyTo.map { [$0] } ?? []
         if let inReplyTo, let token = body.optionalString("reply_to_id") {
