@@ -12,28 +12,41 @@ public struct DotStuffer: Sendable {
 
     public init() {}
 
+    /// Copies runs of bytes between line endings whole: a POP3 RETR of a 45 MiB message went
+    /// through here byte by byte at ~65 MB/s, most of the session's CPU.
     public mutating func stuff(_ input: ByteBuffer, into output: inout ByteBuffer) {
         output.reserveCapacity(minimumWritableBytes: input.readableBytes + input.readableBytes / 64 + 8)
-        for byte in input.readableBytesView {
-            if self.afterCarriageReturn {
-                self.afterCarriageReturn = false
-                output.writeInteger(UInt8(ascii: "\n"))
-                self.atLineStart = true
-                if byte == UInt8(ascii: "\n") { continue }
-            }
-            switch byte {
-            case UInt8(ascii: "\r"):
-                output.writeInteger(byte)
-                self.afterCarriageReturn = true
-            case UInt8(ascii: "\n"):
-                output.writeStaticString("\r\n")
-                self.atLineStart = true
-            default:
-                if self.atLineStart && byte == UInt8(ascii: ".") {
-                    output.writeInteger(UInt8(ascii: "."))
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), dot = UInt8(ascii: ".")
+        input.withUnsafeReadableBytes { bytes in
+            var i = 0
+            while i < bytes.count {
+                if self.afterCarriageReturn {
+                    self.afterCarriageReturn = false
+                    output.writeInteger(lf)
+                    self.atLineStart = true
+                    if bytes[i] == lf {
+                        i += 1
+                        continue
+                    }
                 }
-                output.writeInteger(byte)
-                self.atLineStart = false
+                if self.atLineStart && bytes[i] == dot { output.writeInteger(dot) }
+                // The run up to the next line ending goes as it is.
+                var end = i
+                while end < bytes.count && bytes[end] != cr && bytes[end] != lf { end += 1 }
+                if end > i {
+                    output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
+                    self.atLineStart = false
+                    i = end
+                }
+                guard i < bytes.count else { break }
+                if bytes[i] == cr {
+                    output.writeInteger(cr)
+                    self.afterCarriageReturn = true
+                } else {
+                    output.writeStaticString("\r\n")
+                    self.atLineStart = true
+                }
+                i += 1
             }
         }
     }

@@ -35,6 +35,47 @@ struct SMTPClientTests {
         #expect(wire(.auth(mechanism: "PLAIN", initialResponse: "abc\r\n")) == nil)
     }
 
+    /// The stuffer copies runs between line endings whole: on random bodies of dots, CRs, LFs
+    /// and letters, cut at random places, it writes what the byte-by-byte rule says.
+    @Test func dotStuffingMatchesTheByteRule() {
+        func byByte(_ body: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [], atLineStart = true, afterCR = false
+            for byte in body {
+                if afterCR {
+                    afterCR = false
+                    out.append(10)
+                    atLineStart = true
+                    if byte == 10 { continue }
+                }
+                switch byte {
+                case 13: out.append(13); afterCR = true
+                case 10: out += [13, 10]; atLineStart = true
+                default:
+                    if atLineStart && byte == 46 { out.append(46) }
+                    out.append(byte)
+                    atLineStart = false
+                }
+            }
+            if afterCR { out.append(10) } else if !atLineStart { out += [13, 10] }
+            return out + [46, 13, 10]
+        }
+        var random = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [46, 46, 13, 10, 10, 97, 98, 32]
+        for _ in 0..<300 {
+            let body = (0..<Int.random(in: 0...200, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            var stuffer = DotStuffer()
+            var output = ByteBuffer()
+            var rest = body[...]
+            while !rest.isEmpty {
+                let piece = rest.prefix(Int.random(in: 1...20, using: &random))
+                stuffer.stuff(ByteBuffer(bytes: piece), into: &output)
+                rest = rest.dropFirst(piece.count)
+            }
+            stuffer.finish(into: &output)
+            #expect(Array(output.readableBytesView) == byByte(body), "\(body)")
+        }
+    }
+
     /// (body, wire form after DATA)
     @Test(arguments: [
         ("", ".\r\n"),
@@ -45,6 +86,8 @@ struct SMTPClientTests {
         ("a\n.\nb\n", "a\r\n..\r\nb\r\n.\r\n"),
         ("a\rb\r", "a\r\nb\r\n.\r\n"),
         ("x.y\r\n.", "x.y\r\n..\r\n.\r\n"),
+        ("\r\r\n.\n\n.", "\r\n\r\n..\r\n\r\n..\r\n.\r\n"),
+        ("..\r.\r\n\r", "...\r\n..\r\n\r\n.\r\n"),
     ])
     func dotStuffs(body: String, expected: String) {
         for pieces in deliveries(of: body.bytes) {
