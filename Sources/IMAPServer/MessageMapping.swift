@@ -134,7 +134,13 @@ enum MessageMapping {
             current.append(contentsOf: line)
         }
         flush()
-        out.append(contentsOf: [0x0D, 0x0A])
+        // The blank line ends the subset, except for a message with no body and no blank line
+        // (RFC 3501 §6.4.5), whose header range ends with its last field.
+        let tail = header.suffix(3)
+        if tail.last == 0x0A, header.count == 1 || tail.dropLast().last == 0x0A
+            || (tail.dropLast().last == 0x0D && (header.count == 2 || tail.dropLast(2).last == 0x0A)) {
+            out.append(contentsOf: [0x0D, 0x0A])
+        }
         return out
     }
 

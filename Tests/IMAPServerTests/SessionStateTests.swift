@@ -234,6 +234,12 @@ import Testing
                 == "Subject: hi\r\n there\r\nTo: c@d\r\n\r\n")
         #expect(String(decoding: MessageMapping.filterHeader(header[...], names: ["Subject"], keep: false), as: UTF8.self)
                 == "From: a@b\r\nTo: c@d\r\n\r\n")
+        // A message of header alone, without a blank line: none is added (RFC 3501 §6.4.5).
+        let headerOnly = Array("Subject: hi\r\nFrom: a@b\r\n".utf8)
+        #expect(String(decoding: MessageMapping.filterHeader(headerOnly[...], names: ["Subject"], keep: false), as: UTF8.self)
+                == "From: a@b\r\n")
+        #expect(String(decoding: MessageMapping.filterHeader(Array("\r\n".utf8)[...], names: ["Subject"], keep: true), as: UTF8.self) == "\r\n")
+        #expect(String(decoding: MessageMapping.filterHeader(Array("A: 1\n\n".utf8)[...], names: ["a"], keep: true), as: UTF8.self) == "A: 1\n\r\n")
         #expect(MessageMapping.partial(header[...], 2...5) == header[2...5])
         #expect(MessageMapping.partial(header[...], 1000...1010).isEmpty)
     }
