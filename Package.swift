@@ -215,7 +215,7 @@ let package = Package(
             dependencies: [
                 "MailwardCore", "MailwardConfig", "StoreSQLite", "StorePostgres", "MailwardNet", "MailwardWeb", "MailwardSMS",
                 "MailwardFilters",
-                "POP3Server", "SMTPServer", "IMAPServer", "MailwardDelivery",
+                "POP3Server", "SMTPServer", "IMAPServer", "IMAPCodec", "MailwardDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -18,17 +18,22 @@ public struct IMAPDoor: Sendable {
         /// How long a connection may stay without logging in, however often it sends commands
         /// (a connection slot held by `NOOP` every minute is not a user's).
         public var loginDeadline: TimeAmount
+        /// How long a literal under way (an APPEND's message) may pause before the session ends,
+        /// as SMTP's `smtp.data-timeout`: its bytes so far hold a share of the message memory.
+        public var literalTimeout: TimeAmount
         public var limits: IMAPDecoderLimits
         /// STARTTLS is offered when set (and the connection is not TLS already).
         public var tlsContext: NIOSSLContext?
 
         public init(hostname: String = "localhost", idleTimeout: TimeAmount = .minutes(30),
                     preAuthTimeout: TimeAmount = .seconds(120), loginDeadline: TimeAmount = .minutes(5),
-                    limits: IMAPDecoderLimits = .default, tlsContext: NIOSSLContext? = nil) {
+                    literalTimeout: TimeAmount = .seconds(180), limits: IMAPDecoderLimits = .default,
+                    tlsContext: NIOSSLContext? = nil) {
             self.hostname = hostname
             self.idleTimeout = idleTimeout
             self.preAuthTimeout = preAuthTimeout
             self.loginDeadline = loginDeadline
+            self.literalTimeout = literalTimeout
             self.limits = limits
             self.tlsContext = tlsContext
         }

@@ -4,16 +4,15 @@ import MailwardMIME
 import NIOCore
 
 /// FETCH of a large message in pieces: the text items (`BODY[…]`, `RFC822…`) are read from
-/// storage a piece at a time (`MailService.raw(_:range:)`) and written as they are read, so a
-/// 50 MiB message costs the session a quarter of a MiB, not the message two or three times
+/// storage a piece at a time (`MailService.raw(_:range:)`, `readPieceSize`) and written as they
+/// are read, so a 50 MiB message costs the session a quarter of a MiB (8 MiB on PostgreSQL), not
+/// the message two or three times
 /// over (read, cut into an item, encoded). Where each section lies comes from the parse cached
 /// at delivery; `HEADER.FIELDS` items, which filter lines, are read and built whole from the
 /// header alone.
 extension IMAPSession {
-    /// Messages larger than this are sent in pieces.
+    /// Messages larger than this are sent in pieces (of `MailService.readPieceSize`).
     static let streamedFetchThreshold = 1 << 20
-    /// How much of a message is read and written at a time.
-    static let streamedFetchPiece = 256 * 1024
 
     /// Whether a FETCH of `record` goes in pieces: a large message, and no BINARY item (those
     /// are decoded from the whole part).
@@ -94,7 +93,7 @@ extension IMAPSession {
                 encoder.encodeFetchLiteralHead(text.item, length: text.range.count, first: whole.isEmpty && index == 0, into: &outbound)
                 var offset = text.range.lowerBound
                 while offset < text.range.upperBound, !finished {
-                    let end = min(offset + Self.streamedFetchPiece, text.range.upperBound)
+                    let end = min(offset + mail.readPieceSize, text.range.upperBound)
                     let piece = try await mail.raw(record, range: offset..<end)
                     guard piece.count == end - offset else {
                         throw StoreError.missing("message \(record.id) is \(offset + piece.count) bytes long, not \(size)")

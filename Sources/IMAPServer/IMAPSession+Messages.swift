@@ -59,7 +59,8 @@ extension IMAPSession {
         let readsBodies = Self.readsBodies(attributes)
         // What is \Recent changes only when changes are announced, after the command.
         let recent = selected.recentRanges
-        for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
+        var refusal: StatusResponse?
+        chunks: for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
             let records = try await store.messages(mailboxID: selected.mailboxID, uids: chunk)
             var inlineBodies: [BlobID: [UInt8]] = [:]
             for (position, var record) in records.enumerated() {
@@ -70,6 +71,20 @@ extension IMAPSession {
                 }
                 if let changedSince, record.modSeq <= changedSince { continue }
                 guard let sequence = selected.sequenceNumber(of: record.uid) else { continue }
+                var raw = needsRaw || needsParse ? inlineBodies[record.blobID] : nil
+                let streams = needsRaw && raw == nil && Self.streamsFetch(of: record, attributes: attributes)
+                // A large message read whole (BINARY decodes its parts) holds it and a decoded part
+                // until written: counted against the doors' message memory, refused past it —
+                // before anything changes (\Seen).
+                var wholeMemory: MemoryReservation?
+                if needsRaw, raw == nil, !streams {
+                    let memory = MemoryReservation(budget: door.budget)
+                    guard memory.cover(record.size * 2) else {
+                        refusal = StatusResponse(.no, code: .unavailable, text: "Server busy with other large messages, try again later")
+                        break chunks
+                    }
+                    wholeMemory = memory
+                }
                 var flagsChanged = false
                 if setsSeen, !record.flags.contains(MessageFlags.seen) {
                     let result = try await mail.updateFlags(mailboxID: record.mailboxID, uids: [record.uid],
@@ -80,28 +95,17 @@ extension IMAPSession {
                         flagsChanged = true
                     }
                 }
-                var raw = needsRaw || needsParse ? inlineBodies[record.blobID] : nil
                 let isRecent = SelectedMailbox.contains(recent, record.uid)
-                if needsRaw, raw == nil, Self.streamsFetch(of: record, attributes: attributes) {
+                if streams {
                     let flags: [FetchResponseItem] = flagsChanged && !attributes.contains(.flags)
                         ? [.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))] : []
                     try await streamFetch(attributes, record: record, sequence: sequence, isRecent: isRecent,
                                           parsed: needsParse ? try await mail.parsed(record) : nil, extra: flags)
                     if readsBodies { bodiesRead.append(record.uid) }
-                    if finished { return ok("FETCH completed") }
+                    if finished { break chunks }
                     continue
                 }
-                // A large message read whole (BINARY decodes its parts) holds it and a decoded part
-                // until written: counted against the doors' message memory, refused past it.
-                var wholeMemory: MemoryReservation?
-                if needsRaw, raw == nil {
-                    let memory = MemoryReservation(budget: door.budget)
-                    guard memory.cover(record.size * 2) else {
-                        return StatusResponse(.no, code: .unavailable, text: "Server busy with other large messages, try again later")
-                    }
-                    wholeMemory = memory
-                    raw = try await mail.raw(record)
-                }
+                if needsRaw, raw == nil { raw = try await mail.raw(record) }
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
                 var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw,
                                        unknownEncoding: &unknownEncoding)
@@ -115,6 +119,7 @@ extension IMAPSession {
         if !bodiesRead.isEmpty {
             await recordShared(.view, ownerID: selected.ownerID, folder: selected.name, "read \(Self.describe(bodiesRead))")
         }
+        if let refusal { return refusal }
         if unknownEncoding {
             return StatusResponse(.no, code: .unknownCTE, text: "A part's content transfer encoding is not known here")
         }

@@ -67,6 +67,10 @@ actor IMAPSession {
     }
 
     var readTimeout: TimeAmount {
+        // A literal under way (an APPEND's message) must keep coming, as SMTP's DATA must.
+        if decoder.awaitedCommandLength > 0 {
+            return min(door.settings.literalTimeout, state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout)
+        }
         guard state.phase == .notAuthenticated else { return door.settings.idleTimeout }
         // At least a second: the read's timeout is also the deadline of the BYE written after it.
         return max(.seconds(1), min(door.settings.preAuthTimeout, loginDeadline - .now()))
@@ -94,15 +98,17 @@ actor IMAPSession {
     /// Decodes and runs every complete command in the buffer.
     func processBuffered() async {
         while !finished {
+            // What arrived of a literal is counted before it is decoded (the read that completes
+            // it too); a literal sent without waiting (LITERAL+) that the server cannot hold is
+            // dropped as it comes.
+            if !budgetInput(), decoder.awaitedCommandLength > 0 {
+                refuseForMemory(decoder.abandonCommand(&inbound))
+                continue
+            }
             let decoded = decoder.next(&inbound)
             if idling != nil, handleIdleInput(decoded) { continue }
             switch decoded {
             case .needMoreData:
-                if !budgetInput(), decoder.awaitedCommandLength > 0 {
-                    // A literal sent without waiting (LITERAL+) that the server cannot hold.
-                    refuseForMemory(decoder.abandonCommand(&inbound))
-                    continue
-                }
                 if inbound.readableBytes == 0 {
                     // Nothing pending: drop the storage, so a session sitting in IDLE holds no
                     // buffer (the decoder's progress is relative to the reader index).
@@ -115,7 +121,7 @@ actor IMAPSession {
                 consecutiveErrors = 0
                 await Task { await self.execute(command) }.value
             case .continuationNeeded(let tag):
-                guard budgetInput() else {
+                guard inputReservation.couldCover(decoder.awaitedCommandLength) else {
                     decoder.rejectContinuation(&inbound)
                     refuseForMemory(tag)
                     continue
@@ -132,13 +138,15 @@ actor IMAPSession {
         }
     }
 
-    /// Holds budget for the input this session keeps: the command being received, its announced
-    /// literal included whole. The first ``MessageMemoryBudget/step`` is free (``MemoryReservation``)
-    /// and every command but APPEND is bounded below it (`maxOtherCommandSize`), so only APPEND's
-    /// literals take from the budget shared with the other doors. False when the budget cannot
-    /// cover the command; after the command has run, what it held goes back.
+    /// Holds budget for the input this session keeps: the part of a command received so far. A
+    /// literal is invited only when the budget could hold it whole (``MemoryReservation/couldCover(_:)``),
+    /// and taken from it as it arrives, so a client that announces 50 MiB and sends nothing holds
+    /// nothing. The first ``MessageMemoryBudget/step`` is free and every command but APPEND is
+    /// bounded below it (`maxOtherCommandSize`), so only APPEND's literals take from the budget
+    /// shared with the other doors. False when the budget cannot cover what arrived; after the
+    /// command has run, what it held goes back.
     func budgetInput() -> Bool {
-        inputReservation.cover(max(inbound.readableBytes, decoder.awaitedCommandLength))
+        inputReservation.cover(inbound.readableBytes)
     }
 
     /// The answer to an APPEND the server has no memory for now: the client may try again later.

@@ -1,3 +1,4 @@
+import IMAPCodec
 import IMAPServer
 import MailwardNet
 import ServiceLifecycle
@@ -6,9 +7,13 @@ extension MailwardServer {
     /// The IMAP door: port 143-style with STARTTLS (`imap.port`) and implicit TLS (`imap.tlsPort`).
     func imapServices() -> [any Service] {
         let configuration = runtime.configuration
+        // APPEND takes messages up to the size SMTP does (APPENDLIMIT says so).
+        var limits = IMAPDecoderLimits.default
+        limits.maxAppendLiteralSize = configuration.smtp.maxMessageSize
+        limits.maxCommandSize = configuration.smtp.maxMessageSize + 256 * 1024
         let door = IMAPDoor(
             mail: runtime.mail, shares: runtime.shares, authenticator: runtime.authenticator,
-            settings: IMAPDoor.Settings(hostname: configuration.hostname, tlsContext: tlsContext),
+            settings: IMAPDoor.Settings(hostname: configuration.hostname, limits: limits, tlsContext: tlsContext),
             budget: messageBudget, logger: logger)
         let plain = TCPListener(
             configuration: listenerConfiguration(name: "imap", port: configuration.imap.port,

@@ -165,8 +165,9 @@ public enum ConfigurationLoader {
         c.connections.proxyProtocolNetworks = try values.networks("connections.proxy-protocol-networks",
                                                                   c.connections.proxyProtocolNetworks)
         c.connections.messageMemory = try values.size("connections.message-memory", c.connections.messageMemory, minimum: 1024)
-        if c.connections.messageMemory < c.smtp.maxMessageSize {
-            throw ConfigurationError(key: "connections.message-memory", reason: "cannot be smaller than smtp.max-message-size")
+        // A message the webmail opens, or IMAP reads whole for BINARY, holds twice its size.
+        if c.connections.messageMemory < 2 * c.smtp.maxMessageSize {
+            throw ConfigurationError(key: "connections.message-memory", reason: "must be at least twice smtp.max-message-size")
         }
         if values.raw("connections.max-per-ip") == nil { c.connections.maxPerIP = min(c.connections.maxPerIP, c.connections.max) }
         if c.connections.maxPerIP > c.connections.max {

@@ -95,7 +95,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var proxyProtocolNetworks: [String] = []
         /// Memory for messages being received, all doors together (SMTP DATA/BDAT, IMAP
         /// APPEND, the webmail's send, drafts and uploads); past it they are refused with
-        /// "try again later". At least `smtp.max-message-size`.
+        /// "try again later". At least twice `smtp.max-message-size`.
         public var messageMemory: Int = 512 * 1024 * 1024
     }
 

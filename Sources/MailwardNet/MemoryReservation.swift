@@ -20,8 +20,7 @@ public final class MemoryReservation: Sendable {
     /// Makes the reservation cover `bytes` of input (more, or less than before). False, with the
     /// reservation unchanged, when the budget has not enough left.
     public func cover(_ bytes: Int) -> Bool {
-        let beyondFree = bytes - MessageMemoryBudget.step
-        let wanted = beyondFree > 0 ? MessageMemoryBudget.steps(for: beyondFree) : 0
+        let wanted = Self.wanted(bytes)
         return held.withLock { current in
             if wanted > current {
                 guard budget.reserve(wanted - current) else { return false }
@@ -31,6 +30,19 @@ public final class MemoryReservation: Sendable {
             current = wanted
             return true
         }
+    }
+
+    /// Whether ``cover(_:)`` of `bytes` would succeed now; nothing is reserved. A door asks it
+    /// before inviting a message, and reserves as the bytes arrive: a client that announces a
+    /// message and sends nothing holds nothing.
+    public func couldCover(_ bytes: Int) -> Bool {
+        let wanted = Self.wanted(bytes)
+        return held.withLock { current in wanted <= current || budget.available >= wanted - current }
+    }
+
+    private static func wanted(_ bytes: Int) -> Int {
+        let beyondFree = bytes - MessageMemoryBudget.step
+        return beyondFree > 0 ? MessageMemoryBudget.steps(for: beyondFree) : 0
     }
 
     /// Gives everything back.

@@ -24,6 +24,9 @@ public final class MessageMemoryBudget: Sendable {
     /// Bytes reserved now (for tests and metrics).
     public var reserved: Int { used.load(ordering: .relaxed) }
 
+    /// Bytes that could be reserved now.
+    public var available: Int { limit - reserved }
+
     /// Takes `bytes` from the budget, or nothing and false when that would exceed it.
     public func reserve(_ bytes: Int) -> Bool {
         var current = used.load(ordering: .relaxed)

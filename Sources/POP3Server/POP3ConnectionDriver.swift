@@ -296,8 +296,6 @@ struct POP3ConnectionDriver {
     /// RETR of a message over this size is read and sent a piece at a time (as IMAP's FETCH of a
     /// large message is), and TOP of one reads only its beginning when that holds the answer.
     static let piecewiseThreshold = 1 << 20
-    /// How much of a large message is read at a time.
-    static let piece = 256 * 1024
 
     /// What RETR (`bodyLines` nil) or TOP sends of a message, before dot-stuffing; nil when it
     /// cannot be read now. TOP of a large message reads its first MiB and uses it when the header
@@ -313,12 +311,13 @@ struct POP3ConnectionDriver {
         return bodyLines.map { POP3TopSelection.select(from: body, bodyLines: $0) } ?? body
     }
 
-    /// RETR of a large message: `+OK`, then the message read and sent ``piece`` by piece, so the
-    /// session holds a quarter of a MiB of it, not the whole. Once `+OK` is out a failure cannot be
+    /// RETR of a large message: `+OK`, then the message read and sent piece by piece
+    /// (`MailService.readPieceSize`), so the session holds a piece of it, not the whole. Once
+    /// `+OK` is out a failure cannot be
     /// said any more: the connection then ends without the final "." — the client must not take
     /// a cut message for a whole one. False when the message was not sent.
     private mutating func sendInPieces(_ record: MessageRecord, announcedSize: Int) async -> Bool {
-        guard var piece = try? await door.mail.raw(record, range: 0..<min(Self.piece, record.size)) else {
+        guard var piece = try? await door.mail.raw(record, range: 0..<min(door.mail.readPieceSize, record.size)) else {
             POP3Response.err(.systemTemporary, "Message cannot be read now").write(into: &output)
             return false
         }
@@ -331,7 +330,7 @@ struct POP3ConnectionDriver {
             if output.readableBytes >= Self.flushThreshold, !(await flush()) { return false }
             if offset >= record.size { break }
             do {
-                piece = try await door.mail.raw(record, range: offset..<min(offset + Self.piece, record.size))
+                piece = try await door.mail.raw(record, range: offset..<min(offset + door.mail.readPieceSize, record.size))
                 if piece.isEmpty { throw StoreError.missing("message \(record.id) ends at \(offset) bytes, not \(record.size)") }
             } catch {
                 logger.error("RETR broke off in the middle of a message; the connection is closed",

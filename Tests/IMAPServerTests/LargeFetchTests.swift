@@ -136,9 +136,12 @@ import Testing
         let appended = String(decoding: message.raw, as: UTF8.self) + String(repeating: "x", count: 1 << 20)
         try await holder.send("a APPEND INBOX {\(appended.utf8.count)}\r\n")
         #expect(try await holder.readLine().hasPrefix("+ "))
+        try await holder.send(String(appended.dropLast(1000)))
+        for _ in 0..<200 where server.server.messageBudget.reserved != 3 << 20 { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(server.server.messageBudget.reserved == 3 << 20)
         try await reader.send("b1 FETCH 1 (BINARY.PEEK[2])\r\n")
         #expect(try await reader.readLines(until: { $0.hasPrefix("b1 ") }).last == "b1 NO [UNAVAILABLE] Server busy with other large messages, try again later")
-        try await holder.send(appended + "\r\n")
+        try await holder.send(String(appended.suffix(1000)) + "\r\n")
         #expect(try await holder.readLines(until: { $0.hasPrefix("a ") }).last?.hasPrefix("a OK") == true)
         try await reader.send("b2 FETCH 1 (BINARY.SIZE[2])\r\n")
         let size = try await reader.readLines(until: { $0.hasPrefix("b2 ") })

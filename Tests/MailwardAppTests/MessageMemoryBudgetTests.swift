@@ -34,11 +34,15 @@ import Testing
         let account = try await server.runtime.accounts.account("li@demo.test")
         _ = try await server.runtime.mail.deliver(Array(Self.message(size: 3 << 19, subject: "to read").utf8), to: [account.id])
 
-        // A's 2 MiB literal is invited: 2 MiB of the 3 are held (the first MiB of a session is free).
-        let first = Self.message(size: 2 << 20, subject: "first")
+        // A's 2.5 MiB literal is invited; it holds nothing until it arrives (a client that announces
+        // and stalls holds no memory), then 2 MiB of the 3 (the first MiB of a session is free).
+        let first = Self.message(size: 5 << 19, subject: "first")
         let a = try await Self.imapSession(server)
         try await a.send("a1 APPEND INBOX {\(first.utf8.count)}\r\n")
         #expect(try await a.readLine().hasPrefix("+ "))
+        #expect(budget.reserved == 0)
+        try await a.send(String(first.dropLast(1000)))
+        for _ in 0..<200 where budget.reserved != 2 << 20 { try await Task.sleep(for: .milliseconds(25)) }
         #expect(budget.reserved == 2 << 20)
 
         // Another session's large APPEND finds 1 MiB left: refused before its literal, or — sent
@@ -88,7 +92,7 @@ import Testing
         #expect(opened.status == 503 && opened.error == "busy", "\(opened.status) \(opened.body.prefix(200))")
 
         // A's message arrives and is stored; its memory goes back, and the large ones now pass.
-        try await a.send("\(first)\r\n")
+        try await a.send("\(first.suffix(1000))\r\n")
         #expect(try await a.readLines(until: { $0.hasPrefix("a1 ") }).last?.hasPrefix("a1 OK [APPENDUID") == true)
         try await b.send("b5 APPEND INBOX {\(second.utf8.count)+}\r\n\(second)\r\n")
         #expect(try await b.readLines(until: { $0.hasPrefix("b5 ") }).last?.hasPrefix("b5 OK [APPENDUID") == true)

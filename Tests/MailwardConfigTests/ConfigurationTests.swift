@@ -134,6 +134,7 @@ import Testing
         ("connections:\n  max-per-ip: 0\n", "connections.max-per-ip"),
         ("connections:\n  max: 100\n  max-per-ip: 200\n", "connections.max-per-ip"),
         ("connections:\n  message-memory: 10 MiB\n", "connections.message-memory"),
+        ("smtp:\n  max-message-size: 300 MiB\n", "connections.message-memory"),
         ("http:\n  max-connections: 0\n", "http.max-connections"),
         ("http:\n  max-connections: 50\n  max-connections-per-ip: 60\n", "http.max-connections-per-ip"),
         ("smtp:\n  postmaster: nobody\n", "smtp.postmaster"),

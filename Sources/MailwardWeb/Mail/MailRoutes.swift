@@ -237,12 +237,15 @@ struct MailRoutes {
                 let body = try await call.body(limit: routes.web.maxUploadSize * 2, budget: routes.web.budget)
                 // Held (and its memory counted) until the message is sent or saved.
                 defer { body.reservation?.release() }
-                let (message, _) = try await routes.outgoing(body, call: call, accounts: accounts)
+                let (message, uploadIDs) = try await routes.outgoing(body, call: call, accounts: accounts)
                 var previous: MessageRecord?
                 if let token = body.optionalString("draft_id"), !token.isEmpty {
                     previous = try? await access.message(token).0
                 }
                 let record = try await routes.web.submission.saveDraft(message, as: access.account, replacing: previous)
+                // The draft holds the files now, and the page refers to its parts from here on:
+                // the uploads (and their share of the message memory) are done with.
+                await routes.uploads.remove(uploadIDs, account: access.account.id)
                 return JSONValue.object(["id": .string(routes.ids.message(record.id, access.account.id))]).response(.created)
             }
         }

@@ -36,12 +36,15 @@ actor UploadStore {
     }
 
     func get(_ id: String, account: AccountID) -> Upload? {
+        expire(now: Date())
         guard let upload = uploads[id], upload.account == account else { return nil }
         return upload
     }
 
+    /// Forgets uploads that were sent or saved in a draft (their memory goes back to the budget).
     func remove(_ ids: [String], account: AccountID) {
         for id in ids where uploads[id]?.account == account { uploads[id] = nil }
+        expire(now: Date())
     }
 
     private func expire(now: Date) {

@@ -7,27 +7,49 @@ import NIOCore
 import Testing
 
 /// A connection that never logs in is ended at the login deadline, however often it sends
-/// commands; one that logs in in time keeps going.
-@Suite struct LoginDeadlineTests {
-    @Test func aConnectionThatNeverLogsInIsEnded() async throws {
-        let (server, _) = try await serverWithInbox([sampleMessage()])
-        defer { Task { try? await server.stop() } }
-        var logger = Logger(label: "imap-login-deadline-test")
+/// commands; one that logs in in time keeps going. A literal that stops coming ends the session
+/// after the literal timeout, not the 30-minute autologout.
+@Suite struct SessionTimerTests {
+    /// A door of its own with short timers, on a port of its own.
+    static func door(_ server: TestServer, settings: IMAPDoor.Settings) async throws -> (port: Int, running: Task<Void, any Error>) {
+        var logger = Logger(label: "imap-timer-test")
         logger.logLevel = .warning
         let runtime = server.runtime
         let door = IMAPDoor(mail: runtime.mail, shares: runtime.shares, authenticator: runtime.authenticator,
-                            settings: .init(hostname: "deadline.test", preAuthTimeout: .seconds(120), loginDeadline: .seconds(2)),
-                            logger: logger)
+                            settings: settings, logger: logger)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let listener = TCPListener(
-            configuration: .init(name: "IMAP deadline test", host: "127.0.0.1", port: 0, overLimitReply: IMAPDoor.overLimitReply),
+            configuration: .init(name: "IMAP timer test", host: "127.0.0.1", port: 0, overLimitReply: IMAPDoor.overLimitReply),
             logger: logger,
             onListening: { portSink.yield($0) },
             session: { await door.serve($0) })
         let running = Task { try await listener.run() }
-        defer { running.cancel() }
         var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        return (try #require(await iterator.next()), running)
+    }
+
+    @Test func aLiteralThatStopsComingEndsTheSession() async throws {
+        let (server, _) = try await serverWithInbox([])
+        defer { Task { try? await server.stop() } }
+        let (port, running) = try await Self.door(server, settings: .init(hostname: "literal.test", literalTimeout: .seconds(1)))
+        defer { running.cancel() }
+        let client = try await LineClient.connect(port: port)
+        _ = try await client.readLine()
+        try await client.send("l LOGIN li@example.com Tea-Garden-42\r\na APPEND INBOX {100}\r\n")
+        #expect(try await client.readLines(until: { $0.hasPrefix("l ") }).last?.hasPrefix("l OK") == true)
+        #expect(try await client.readLine().hasPrefix("+ "))
+        let start = ContinuousClock.now
+        #expect(try await client.readLine().hasPrefix("* BYE"))
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(await client.waitForClose())
+    }
+
+    @Test func aConnectionThatNeverLogsInIsEnded() async throws {
+        let (server, _) = try await serverWithInbox([sampleMessage()])
+        defer { Task { try? await server.stop() } }
+        let (port, running) = try await Self.door(server, settings: .init(hostname: "deadline.test", preAuthTimeout: .seconds(120),
+                                                                            loginDeadline: .seconds(2)))
+        defer { running.cancel() }
 
         let idler = try await LineClient.connect(port: port)
         let user = try await LineClient.connect(port: port)
