@@ -103,6 +103,12 @@ import Testing
         #expect(try await web.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "subject": "attached", "text": "see the file",
                                                                     "attachments": [["upload_id": try #require(uploaded["id"] as? String)]]]).status == 200)
         #expect(budget.reserved == 0)
+        // So does saving a draft with it: the draft holds the file from then on.
+        let again = try await web.call(.POST, "/api/v1/uploads", rawBody: form, contentType: "multipart/form-data; boundary=\(boundary)")
+        #expect(budget.reserved == 2 << 20)
+        #expect(try await web.call(.POST, "/api/v1/drafts", ["to": "li@demo.test", "subject": "draft",
+                                                             "attachments": [["upload_id": try #require(again["id"] as? String)]]]).status == 201)
+        #expect(budget.reserved == 0)
         #expect(try await web.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "subject": "big", "text": file]).status == 200)
         #expect(try await web.call(.GET, "/api/v1/messages/\(large)").status == 200)
         try await smtp.send("MAIL FROM:<wang@example.org>\r\nRCPT TO:<li@demo.test>\r\nDATA\r\n")
