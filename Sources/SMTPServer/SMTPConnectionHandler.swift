@@ -84,7 +84,9 @@ public struct SMTPConnectionHandler: Sendable {
             case .command:
                 switch commands.next(&input) {
                 case .needMoreData: return false
-                case .value(let command): events.append(.command(command))
+                case .value(let command):
+                    if case .mail = command { session.messageMemoryAvailable = budget.available }
+                    events.append(.command(command))
                 case .error(let error): events.append(.malformedCommand(error))
                 }
                 return true

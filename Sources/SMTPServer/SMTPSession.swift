@@ -44,6 +44,10 @@ public struct SMTPSession: Sendable {
     private var chunkedSawNUL = false
     private var errors = 0
     private var authenticationFailures = 0
+    /// Bytes of message memory the server could give a message now (the doors' budget), set by
+    /// the glue before it hands over a MAIL command: a `SIZE=` above it is answered 452 4.3.1 at
+    /// once (RFC 1870 §6.1), not after the client sent every byte.
+    public var messageMemoryAvailable = Int.max
 
     public init(settings: SMTPSessionSettings, remoteIP: String) {
         self.settings = settings
@@ -220,6 +224,7 @@ public struct SMTPSession: Sendable {
         guard parameters.unrecognized.isEmpty, parameters.body != .binaryMIME,
               esmtp || parameters == SMTPMailParameters() else { return [.reply(.parameterNotRecognized)] }
         if let size = parameters.size, size > settings.maximumMessageSize { return [.reply(.messageTooLarge)] }
+        if let size = parameters.size, size > messageMemoryAvailable { return [.reply(.insufficientStorage)] }
         if path.isInternationalized && !parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
         if settings.mode == .submission {
             phase = .awaitingSender(path, parameters)

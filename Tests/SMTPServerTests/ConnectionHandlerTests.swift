@@ -146,7 +146,8 @@ import Testing
 
     /// Messages being received share one memory budget: a message that does not fit is read to
     /// its end, discarded and answered 452 4.3.1 (try later); the next one fits again, and a
-    /// delivered or refused message gives its share back.
+    /// delivered or refused message gives its share back. A client that says the size at MAIL
+    /// (`SIZE=`, RFC 1870) hears the 452 there, before it sends the message.
     @Test func messagesBeyondTheMemoryBudgetAreDeferred() async throws {
         let backend = FakeBackend()
         let budget = MessageMemoryBudget(limit: 2 << 20)
@@ -155,6 +156,10 @@ import Testing
             let client = try await LineClient.connect(port: port)
             _ = try await client.reply()
             _ = try await client.command("EHLO t")
+            let early = try await client.command("MAIL FROM:<a@b.test> SIZE=3000000")
+            #expect(early.code == 452 && early.text.contains("4.3.1"), "\(early)")
+            #expect(try await client.command("MAIL FROM:<a@b.test> SIZE=2000").code == 250)
+            #expect(try await client.command("RSET").code == 250)
             let line = String(repeating: "x", count: 998) + "\r\n"
             for (lines, code) in [(3_000, 452), (500, 250), (3_000, 452)] {
                 try await client.send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n")
