@@ -32,7 +32,8 @@ import Testing
         let budget = server.server.messageBudget
         // A 1.5 MiB message to open in the webmail later.
         let account = try await server.runtime.accounts.account("li@demo.test")
-        _ = try await server.runtime.mail.deliver(Array(Self.message(size: 3 << 19, subject: "to read").utf8), to: [account.id])
+        let toRead = "Message-ID: <to-read@example.org>\r\nReferences: <first@example.org>\r\n" + Self.message(size: 3 << 19, subject: "to read")
+        _ = try await server.runtime.mail.deliver(Array(toRead.utf8), to: [account.id])
 
         // A's 2.5 MiB literal is invited; it holds nothing until it arrives (a client that announces
         // and stalls holds no memory), then 2 MiB of the 3 (the first MiB of a session is free).
@@ -90,6 +91,14 @@ import Testing
         let large = try #require((listed["messages"] as? [[String: Any]])?.first { $0["subject"] as? String == "to read" }?["id"] as? String)
         let opened = try await web.call(.GET, "/api/v1/messages/\(large)")
         #expect(opened.status == 503 && opened.error == "busy", "\(opened.status) \(opened.body.prefix(200))")
+        // A reply to it still carries the thread: only the parent's parse is read for References.
+        let reply = try await web.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "subject": "Re: to read", "text": "ok",
+                                                                        "in_reply_to": "<to-read@example.org>", "reply_to_id": large])
+        #expect(reply.status == 200, "\(reply.body)")
+        let replied = try await server.runtime.mail.raw(try #require(
+            try await server.runtime.mail.store.messagePage(mailboxID: try await server.runtime.mail.inbox(accountID: account.id).id,
+                                                            offset: 0, limit: 50).records.first { $0.summary.subject == "Re: to read" }))
+        #expect(String(decoding: replied, as: UTF8.self).contains("References: <first@example.org> <to-read@example.org>"))
 
         // A's message arrives and is stored; its memory goes back, and the large ones now pass.
         try await a.send("\(first.suffix(1000))\r\n")
@@ -119,7 +128,7 @@ import Testing
 
         let inbox = try await server.runtime.mail.inbox(accountID: account.id)
         let stored = try await server.runtime.mail.store.messagePage(mailboxID: inbox.id, offset: 0, limit: 50).records
-        #expect(stored.count == 8, "to read, small, first, second, three sent from the webmail, by smtp")
+        #expect(stored.count == 9, "to read, small, first, second, the reply and three more sent from the webmail, by smtp")
 
         for client in [a, b, smtp] { await client.close() }
         var waited = 0

@@ -116,7 +116,9 @@ extension MailRoutes {
         guard let access = try? await accounts.account(of: .message, token),
               let (record, _) = try? await access.message(token),
               record.summary.messageIDHeader.flatMap(HeaderSyntax.messageID) == parentID,
-              let parsed = try? await access.content(record).parsed else { return nil }
+              // The parse alone (cached for a large message): not the whole message, which is
+              // counted against the message memory and could be refused while the server is busy.
+              let parsed = try? await access.mail.parsed(record) else { return nil }
         let ancestors = HeaderSyntax.messageIDs(parsed.header("References") ?? parsed.header("In-Reply-To") ?? "")
         var chain = ancestors.filter { $0 != parentID } + [parentID]
         if chain.count > maxReferences { chain = [chain[0]] + chain.suffix(maxReferences - 1) }
