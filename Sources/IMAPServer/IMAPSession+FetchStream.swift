@@ -11,13 +11,10 @@ import NIOCore
 /// at delivery; `HEADER.FIELDS` items, which filter lines, are read and built whole from the
 /// header alone.
 extension IMAPSession {
-    /// Messages larger than this are sent in pieces (of `MailService.readPieceSize`).
-    static let streamedFetchThreshold = 1 << 20
-
     /// Whether a FETCH of `record` goes in pieces: a large message, and no BINARY item (those
     /// are decoded from the whole part).
     static func streamsFetch(of record: MessageRecord, attributes: [FetchAttribute]) -> Bool {
-        record.size > streamedFetchThreshold && !attributes.contains { attribute in
+        record.size > MailService.piecewiseReadThreshold && !attributes.contains { attribute in
             switch attribute {
             case .binary, .binarySize: return true
             default: return false

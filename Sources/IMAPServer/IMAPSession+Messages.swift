@@ -79,7 +79,7 @@ extension IMAPSession {
                 var wholeMemory: MemoryReservation?
                 if needsRaw, raw == nil, !streams {
                     let memory = MemoryReservation(budget: door.budget)
-                    guard memory.cover(record.size * 2) else {
+                    guard memory.coverWholeRead(ofMessageSized: record.size) else {
                         refusal = StatusResponse(.no, code: .unavailable, text: "Server busy with other large messages, try again later")
                         break chunks
                     }

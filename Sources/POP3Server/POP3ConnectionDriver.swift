@@ -264,7 +264,7 @@ struct POP3ConnectionDriver {
             POP3Response.err("Message was deleted by another client").write(into: &output)
             return
         }
-        if bodyLines == nil, record.size > Self.piecewiseThreshold {
+        if bodyLines == nil, record.size > MailService.piecewiseReadThreshold {
             guard await sendInPieces(record, announcedSize: message.size) else { return }
         } else {
             guard var body = await messageText(record, bodyLines: bodyLines) else {
@@ -293,16 +293,12 @@ struct POP3ConnectionDriver {
         }
     }
 
-    /// RETR of a message over this size is read and sent a piece at a time (as IMAP's FETCH of a
-    /// large message is), and TOP of one reads only its beginning when that holds the answer.
-    static let piecewiseThreshold = 1 << 20
-
     /// What RETR (`bodyLines` nil) or TOP sends of a message, before dot-stuffing; nil when it
     /// cannot be read now. TOP of a large message reads its first MiB and uses it when the header
     /// and the lines asked for end inside it (`TOP n 0`, what clients list messages with).
     private func messageText(_ record: MessageRecord, bodyLines: Int?) async -> ByteBuffer? {
-        if let bodyLines, record.size > Self.piecewiseThreshold,
-           let beginning = try? await door.mail.raw(record, range: 0..<Self.piecewiseThreshold) {
+        if let bodyLines, record.size > MailService.piecewiseReadThreshold,
+           let beginning = try? await door.mail.raw(record, range: 0..<MailService.piecewiseReadThreshold) {
             let top = POP3TopSelection.select(from: ByteBuffer(bytes: beginning), bodyLines: bodyLines)
             if top.readableBytes < beginning.count { return top }
         }

@@ -53,8 +53,8 @@ public struct SMTPConnectionHandler: Sendable {
         /// The message being received; bounded by the data decoder's / session's size limit, and
         /// all of them together by the ``MessageMemoryBudget``.
         public internal(set) var message: [UInt8] = []
-        /// What ``message`` holds of the budget.
-        var reserved = 0
+        /// What ``message`` holds of the budget, counted from its first byte.
+        let reservation: MemoryReservation
         /// The budget ran out during this message: the rest is read and discarded.
         var overBudget = false
         /// Events for the session, oldest first.
@@ -74,6 +74,7 @@ public struct SMTPConnectionHandler: Sendable {
         public init(session: SMTPSession, budget: MessageMemoryBudget) {
             self.session = session
             self.budget = budget
+            reservation = MemoryReservation(budget: budget, free: 0)
         }
 
         /// Decodes one unit of input into an event; false when more bytes are needed.
@@ -148,15 +149,10 @@ public struct SMTPConnectionHandler: Sendable {
         /// dropped and the rest of it discarded.
         mutating func keep(_ piece: ByteBuffer) {
             guard !overBudget else { return }
-            let needed = message.count + piece.readableBytes - reserved
-            if needed > 0 {
-                let step = MessageMemoryBudget.steps(for: needed)
-                guard budget.reserve(step) else {
-                    releaseMessage()
-                    overBudget = true
-                    return
-                }
-                reserved += step
+            guard reservation.cover(message.count + piece.readableBytes) else {
+                releaseMessage()
+                overBudget = true
+                return
             }
             message.append(contentsOf: piece.readableBytesView)
         }
@@ -164,8 +160,7 @@ public struct SMTPConnectionHandler: Sendable {
         /// Forgets the message being received and gives its budget back.
         public mutating func releaseMessage() {
             message = []
-            budget.release(reserved)
-            reserved = 0
+            reservation.release()
             overBudget = false
         }
     }

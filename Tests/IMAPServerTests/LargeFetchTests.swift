@@ -3,7 +3,7 @@ import MailwardCore
 import MailwardTesting
 import Testing
 
-/// A FETCH of a message over `IMAPSession.streamedFetchThreshold` is written in pieces read from
+/// A FETCH of a message over `MailService.piecewiseReadThreshold` is written in pieces read from
 /// storage (`IMAPSession+FetchStream`): every item must still carry exactly the bytes the
 /// sections name — checked here against the message itself, over a real socket, on whichever
 /// store the test servers use (the body in a file with SQLite, in the database with PostgreSQL).

@@ -3,7 +3,7 @@ import MailwardCore
 import MailwardTesting
 import Testing
 
-/// RETR of a message over `POP3ConnectionDriver.piecewiseThreshold` is read and sent in pieces,
+/// RETR of a message over `MailService.piecewiseReadThreshold` is read and sent in pieces,
 /// and TOP of one reads only its beginning: the client must get the same bytes either way —
 /// dot-stuffing included where a piece starts at the beginning of a line.
 @Suite struct POP3LargeMessageTests {

@@ -240,6 +240,10 @@ public struct MailService: Sendable {
         return try await blobs.get(record.blobID)
     }
 
+    /// Bodies larger than this are read in pieces (``raw(_:range:)``) by the doors that send them
+    /// whole — IMAP FETCH, POP3 RETR — rather than held in memory.
+    public static let piecewiseReadThreshold = 1 << 20
+
     /// How much of a large body to read at a time with ``raw(_:range:)``: a quarter of a MiB from
     /// a body file; 8 MiB from a store that keeps every body in its rows (PostgreSQL), where a
     /// compressed value is decompressed from its start for each piece — 256 KiB pieces of a

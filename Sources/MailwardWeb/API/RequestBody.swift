@@ -34,7 +34,7 @@ struct JSONBody {
         let declaredJSON = isJSON(request.headers[.contentType])
         let fromTool = !declaredJSON && request.headers[.origin] == nil && isToolDefault(request.headers[.contentType])
         if !declaredJSON && !fromTool && !allowEmpty { throw unsupportedMediaType(language) }
-        let reservation = budget.map(MemoryReservation.init)
+        let reservation = budget.map { MemoryReservation(budget: $0) }
         let buffer = try await collect(&request, upTo: limit, reservation: reservation, language: language)
         if buffer.readableBytes == 0 {
             if allowEmpty { return JSONBody(fields: [:]) }

@@ -205,7 +205,7 @@ struct MailAccess: Sendable {
     /// instead of exhausting the server's memory.
     func content(_ record: MessageRecord) async throws -> Content {
         let memory = MemoryReservation(budget: web.budget)
-        guard memory.cover(record.size * 2) else { throw Failure.busy }
+        guard memory.coverWholeRead(ofMessageSized: record.size) else { throw Failure.busy }
         let raw = try await mail.raw(record)
         let parsed = try await mail.parsed(record, raw: raw)
         return Content(parsed: parsed, content: MessageContent.extract(from: parsed.bodyStructure, in: raw), raw: raw, memory: memory)

@@ -53,6 +53,12 @@ struct Harness {
 
     func lastCode(_ phone: String = "+8613800138000") -> String? { sms.lastCode(to: phone) }
 
+    /// A web sign-in's first step from a browser without a trusted device.
+    @discardableResult
+    func begin(_ username: String, _ password: String = Harness.password) async throws -> SignInStep {
+        try await signIn.begin(username: username, password: password, deviceToken: nil, oldSessionToken: nil, context: web)
+    }
+
     /// A user with a bound phone who typed the right password on the web: the sign-in's
     /// challenge, waiting for a code (none sent yet).
     func atCodeStep() async throws -> (account: Account, challenge: String) {

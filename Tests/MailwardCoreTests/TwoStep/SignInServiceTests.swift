@@ -218,15 +218,9 @@ import Testing
         let h = Harness { $0.failuresPerAccount = 3; $0.failureWindow = 900 }
         _ = try await h.user()
         for _ in 0..<3 {
-            await #expect(throws: TwoStepError.invalidCredentials) {
-                _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: "nope", deviceToken: nil,
-                                             oldSessionToken: nil, context: h.web)
-            }
+            await #expect(throws: TwoStepError.invalidCredentials) { try await h.begin("zhang.san@example.edu.cn", "nope") }
         }
-        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
-            _ = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
-                                         oldSessionToken: nil, context: h.web)
-        }
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) { try await h.begin("zhang.san@example.edu.cn") }
         #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password,
                                                    door: .imap, remoteIP: "198.51.100.1", clientID: nil) == .invalid)
         h.clock.advance(by: 901)
@@ -242,15 +236,9 @@ import Testing
         _ = try await h.user()
         for alias in ["zs", "san", "office"] { try await h.accounts.addAlias("\(alias)@example.edu.cn", for: "zhang.san@example.edu.cn") }
         for name in ["zs", "san", "zhang.san"] {
-            await #expect(throws: TwoStepError.invalidCredentials) {
-                _ = try await h.signIn.begin(username: "\(name)@example.edu.cn", password: "nope", deviceToken: nil,
-                                             oldSessionToken: nil, context: h.web)
-            }
+            await #expect(throws: TwoStepError.invalidCredentials) { try await h.begin("\(name)@example.edu.cn", "nope") }
         }
-        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) {
-            _ = try await h.signIn.begin(username: "office@example.edu.cn", password: Harness.password, deviceToken: nil,
-                                         oldSessionToken: nil, context: h.web)
-        }
+        await #expect(throws: TwoStepError.rateLimited(retryAfter: 900)) { try await h.begin("office@example.edu.cn") }
     }
 }
 
