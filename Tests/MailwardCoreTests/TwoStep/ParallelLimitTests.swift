@@ -28,6 +28,59 @@ import Testing
                                         remoteIP: "198.51.100.1", clientID: nil) == .invalid, "still throttled")
     }
 
+    /// The security audit's F2: guesses at many names from one IP, all at once, had every
+    /// password checked; the IP's limit now holds for them as the account's does.
+    @Test func parallelGuessesAtManyNamesFromOneIPAreCheckedNoMoreThanItsLimit() async throws {
+        let h = Harness(storeLatency: .milliseconds(2)) { $0.failuresPerAccount = 1000; $0.failuresPerIP = 10; $0.failureWindow = 900 }
+        _ = try await h.user()
+        let auth = h.authenticator
+        let ip = "203.0.113.77"
+        let outcomes = await withTaskGroup(of: CredentialResult.self) { group in
+            for guess in 0..<30 {
+                group.addTask {
+                    // Existing and unknown names alike: both are verified (the unknown against a dummy hash).
+                    let name = guess % 2 == 0 ? "zhang.san@example.edu.cn" : "nobody\(guess)@example.edu.cn"
+                    return await auth.authenticate(username: name, password: "guess-\(guess)", door: .imap,
+                                                   remoteIP: ip, clientID: nil)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.allSatisfy { $0 == .invalid })
+        let counted = await h.store.rateEvents(key: "auth-fail:ip:\(ip)", since: Date(timeIntervalSince1970: 0))
+        #expect(counted.count == 10, "passwords checked and found wrong from one IP")
+        #expect(await h.env.passwordChecks.count("auth-fail:ip:\(ip)") == 0, "every check gave its place back")
+    }
+
+    /// Behind one address (a campus NAT) near its limit, correct sign-ins arriving together wait
+    /// for room instead of being refused for guesses that have not failed.
+    @Test func correctSignInsFromOneAddressNearItsLimitAllGetIn() async throws {
+        let h = Harness(storeLatency: .milliseconds(2)) { $0.failuresPerIP = 3; $0.failureWindow = 900 }
+        var accounts: [Account] = []
+        for i in 0..<8 { accounts.append(try await h.user("user\(i)@example.edu.cn")) }
+        let auth = h.authenticator
+        let ip = "198.51.100.20"
+        for attempt in 0..<2 {
+            #expect(await auth.authenticate(username: "user0@example.edu.cn", password: "typo-\(attempt)", door: .imap,
+                                            remoteIP: ip, clientID: nil) == .invalid)
+        }
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for account in accounts {
+                group.addTask {
+                    await auth.authenticate(username: account.address.description, password: Harness.password, door: .imap,
+                                            remoteIP: ip, clientID: nil) == .valid(account, .accountPassword)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: true, count: 8))
+        // The third failure still locks the address out.
+        #expect(await auth.authenticate(username: "user1@example.edu.cn", password: "typo", door: .imap,
+                                        remoteIP: ip, clientID: nil) == .invalid)
+        #expect(await auth.authenticate(username: "user2@example.edu.cn", password: Harness.password, door: .imap,
+                                        remoteIP: ip, clientID: nil) == .invalid, "throttled")
+    }
+
     /// The audit's race: 19 wrong codes at once, the right one a moment later while they are
     /// still being checked. It must not get in — the five tries were used up before it.
     @Test func theRightCodeAfterParallelWrongOnesIsRefused() async throws {

@@ -85,30 +85,58 @@ public struct ProtocolAuthenticator: Sendable {
 
     /// Checks the limits, verifies the password and counts a failure as one step per account
     /// name (``KeyedLocks``): parallel guesses wait for each other, so each one sees the failures
-    /// counted before it, and no more than the limit are ever verified. A password the account
-    /// signed in with before it was changed (``PasswordVerdictCache``) is refused uncounted.
+    /// counted before it, and no more than the limit are ever verified. The IP's limit is exact
+    /// the same way without a lock per IP: a check goes ahead only while the IP's counted
+    /// failures and its checks under way fit the limit (``InFlightChecks``), and waits for room
+    /// otherwise. A password the account signed in with before it was changed
+    /// (``PasswordVerdictCache``) is refused uncounted.
     func passwordUnderLimits(name: String, password: String, accountKey: String, ipKey: String) async throws -> PasswordCheck {
         let settings = env.settings
         let limiter = env.limiter
         let accounts = env.accounts
+        let checks = env.passwordChecks
         return try await env.locks.withLocks([accountKey]) {
             if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
                 return .throttled(retryAfter: wait, byAccount: true)
             }
-            if let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow) {
-                return .throttled(retryAfter: wait, byAccount: false)
-            }
-            switch try await accounts.checkPassword(name, password) {
-            case .right(let verified):
-                return .right(verified)
-            case .wrong(let stale):
-                // The account's own former password (a phone still using it after a change) is no
-                // guess: counting every retry would lock the owner — or a whole NAT — out.
-                if !stale {
-                    try await limiter.hit(accountKey)
-                    try await limiter.hit(ipKey)
+            while true {
+                // The number under way first, then the failures: one finishing in between is
+                // counted twice, never missed.
+                let underWay = await checks.join(ipKey)
+                let failures: Int
+                do {
+                    failures = try await limiter.count(key: ipKey, window: settings.failureWindow)
+                } catch {
+                    await checks.leave(ipKey)
+                    throw error
                 }
-                return .wrong
+                if failures >= settings.failuresPerIP {
+                    await checks.leave(ipKey)
+                    let wait = try await limiter.retryAfter(key: ipKey, limit: settings.failuresPerIP, window: settings.failureWindow)
+                    return .throttled(retryAfter: wait ?? 1, byAccount: false)
+                }
+                if failures + underWay <= settings.failuresPerIP { break }
+                await checks.leaveAndWait(ipKey)
+            }
+            do {
+                let outcome: PasswordCheck
+                switch try await accounts.checkPassword(name, password) {
+                case .right(let verified):
+                    outcome = .right(verified)
+                case .wrong(let stale):
+                    // The account's own former password (a phone still using it after a change) is no
+                    // guess: counting every retry would lock the owner — or a whole NAT — out.
+                    if !stale {
+                        try await limiter.hit(accountKey)
+                        try await limiter.hit(ipKey)
+                    }
+                    outcome = .wrong
+                }
+                await checks.leave(ipKey)
+                return outcome
+            } catch {
+                await checks.leave(ipKey)
+                throw error
             }
         }
     }

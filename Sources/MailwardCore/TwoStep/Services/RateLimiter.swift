@@ -17,6 +17,11 @@ struct RateLimiter: Sendable {
         return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
     }
 
+    /// How many events `key` counts within `window` now.
+    func count(key: String, window: TimeInterval) async throws -> Int {
+        try await store.rateEvents(key: key, since: clock.now.addingTimeInterval(-window)).count
+    }
+
     func hit(_ key: String) async throws {
         try await store.recordRateEvent(key: key, at: clock.now)
     }

@@ -14,6 +14,9 @@ public struct SecurityEnvironment: Sendable {
     /// Serializes, per account, number and client IP, the checks of a limit with the work they
     /// guard (see ``KeyedLocks``). One per environment, shared by every door of the process.
     public let locks = KeyedLocks()
+    /// Password checks under way per client IP, so that the IP's failure limit holds for checks
+    /// that overlap (see ``InFlightChecks``) without a lock per IP.
+    public let passwordChecks = InFlightChecks()
 
     public init(accounts: AccountService, store: any SecurityStore, key: ServerKey, settings: TwoStepSettings,
                 clock: any WallClock, random: any RandomSource, sms: any SMSSender,
