@@ -236,8 +236,11 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             state.input.clear()
             state.events.append(.tlsStarted)
-        case .resolveRecipient(let path):
-            ask { backend in .recipientResolved(await backend.resolveRecipient(path)) }
+        case .resolveRecipient(let path, let delay):
+            ask { backend in
+                if delay > .zero { try? await Task.sleep(for: delay) }
+                return .recipientResolved(await backend.resolveRecipient(path))
+            }
             return false
         case .checkSender(let path):
             guard let account = state.session.account, let credential = state.session.credential else {

@@ -44,6 +44,8 @@ public struct SMTPSession: Sendable {
     private var chunkedSawNUL = false
     private var errors = 0
     private var authenticationFailures = 0
+    /// Recipients refused as unknown in this session (see ``SMTPSessionSettings/recipientTarpitThreshold``).
+    private var unknownRecipients = 0
     /// Bytes of message memory the server could give a message now (the doors' budget), set by
     /// the glue before it hands over a MAIL command: a `SIZE=` above it is answered 452 4.3.1 at
     /// once (RFC 1870 §6.1), not after the client sent every byte.
@@ -257,7 +259,8 @@ public struct SMTPSession: Sendable {
         guard transaction.recipients.count < settings.maximumRecipients else { return [.reply(.tooManyRecipients)] }
         if path.isInternationalized && !transaction.parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
         phase = .awaitingRecipient(path)
-        return [.resolveRecipient(path)]
+        let tarpit = unknownRecipients >= settings.recipientTarpitThreshold
+        return [.resolveRecipient(path, delay: tarpit ? settings.recipientTarpitDelay : .zero)]
     }
 
     private mutating func recipientResolved(_ verdict: RecipientVerdict) -> [SMTPSessionAction] {
@@ -274,6 +277,7 @@ public struct SMTPSession: Sendable {
             }
             recipient = .remote(address: path.address)
         case .unknownUser:
+            unknownRecipients += 1
             return [.reply(.noSuchUser)]
         case .mailboxDisabled:
             return [.reply(.mailboxDisabled)]

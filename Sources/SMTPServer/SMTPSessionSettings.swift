@@ -32,6 +32,13 @@ public struct SMTPSessionSettings: Sendable {
     public var maximumErrors: Int
     /// Failed AUTH attempts tolerated on one connection before 421.
     public var maximumAuthenticationFailures: Int
+    /// Recipients refused as unknown on one connection before every further RCPT is answered
+    /// only after ``recipientTarpitDelay`` (Postfix's `smtpd_soft_error_limit`, 10, and
+    /// `smtpd_error_sleep_time`, 1 s): guessing addresses is slowed to one a second per
+    /// connection. The session is not ended — a mailing list with many departed members still
+    /// reaches the others.
+    public var recipientTarpitThreshold: Int = 10
+    public var recipientTarpitDelay: Duration = .seconds(1)
 
     public init(mode: SMTPDoorMode, hostname: String, maximumMessageSize: Int = 50 << 20, maximumRecipients: Int = 1000,
                 startTLSAvailable: Bool = true, implicitTLS: Bool = false, isLoopback: Bool = false,

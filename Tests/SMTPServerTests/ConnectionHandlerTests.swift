@@ -23,7 +23,10 @@ import Testing
             self.delay = delay
         }
 
-        func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict { .local(1) }
+        /// Every recipient is local but those whose local part starts with "gone".
+        func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict {
+            path.localPart.hasPrefix("gone") ? .unknownUser : .local(1)
+        }
         func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict { .allowed }
         func authenticate(username: String, password: String, remoteIP: String) async -> AuthenticationOutcome { .invalid }
         func deliver(_ submission: SMTPMessageSubmission) async -> SMTPServer.DeliveryOutcome {
@@ -80,6 +83,34 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(30))
         }
         #expect(backend.delivered.withLock { $0.isEmpty })
+    }
+
+    /// Past the session's unknown-recipient threshold each RCPT is answered only after the
+    /// tarpit delay — through the glue, with the client's commands pipelined — and the message to
+    /// the good recipient is still delivered.
+    @Test func unknownRecipientsAreTarpitted() async throws {
+        var settings = SMTPSessionSettings(mode: .inbound, hostname: "mx.test", startTLSAvailable: false)
+        settings.recipientTarpitThreshold = 2
+        settings.recipientTarpitDelay = .milliseconds(400)
+        let backend = FakeBackend()
+        try await withHandler(settings, backend: backend) { port, _ in
+            let client = try await LineClient.connect(port: port)
+            _ = try await client.reply()
+            try await client.send("EHLO t\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<gone1@d.test>\r\nRCPT TO:<gone2@d.test>\r\n")
+            for _ in 0..<2 { _ = try await client.reply() }
+            #expect(try await client.reply().code == 550)
+            #expect(try await client.reply().code == 550)
+            let started = ContinuousClock.now
+            try await client.send("RCPT TO:<gone3@d.test>\r\nRCPT TO:<c@d.test>\r\n")
+            #expect(try await client.reply().code == 550)
+            #expect(try await client.reply().code == 250)
+            #expect(ContinuousClock.now - started >= .milliseconds(800), "two answers, each after the delay")
+            try await client.send("DATA\r\n")
+            #expect(try await client.reply().code == 354)
+            try await client.send("Subject: s\r\n\r\nbody\r\n.\r\n")
+            #expect(try await client.reply().code == 250)
+        }
+        #expect(backend.delivered.withLock { $0.count } == 1)
     }
 
     /// CHUNKING and DATA through the glue: what the backend receives is exactly the message.

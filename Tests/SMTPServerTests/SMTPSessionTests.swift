@@ -64,6 +64,26 @@ import Testing
         #expect(codes(command(&s, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")) == ["502 5.5.1"])
     }
 
+    /// Address harvesting: after ten unknown recipients every further RCPT waits a second before
+    /// it is answered (Postfix's soft error limit); the session goes on, and its good recipients
+    /// are still taken.
+    @Test func unknownRecipientsSlowTheSessionDown() {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        _ = command(&s, "MAIL FROM:<list@elsewhere.test>")
+        for i in 0..<10 {
+            #expect(command(&s, "RCPT TO:<gone\(i)@example.test>") == [.resolveRecipient(SMTPPath(address: "gone\(i)@example.test")!)])
+            #expect(codes(s.handle(.recipientResolved(.unknownUser))) == ["550 5.1.1"])
+        }
+        #expect(command(&s, "RCPT TO:<bob@example.test>")
+                == [.resolveRecipient(SMTPPath(address: "bob@example.test")!, delay: .seconds(1))])
+        #expect(codes(s.handle(.recipientResolved(.local(3)))) == ["250 2.1.5"])
+        #expect(command(&s, "RCPT TO:<gone@example.test>")
+                == [.resolveRecipient(SMTPPath(address: "gone@example.test")!, delay: .seconds(1))])
+        #expect(codes(s.handle(.recipientResolved(.unknownUser))) == ["550 5.1.1"], "answered, not ended")
+        #expect(codes(command(&s, "DATA")) == ["354 "])
+    }
+
     @Test func inboundNeverRelays() {
         var s = session(.inbound)
         _ = command(&s, "EHLO c")
