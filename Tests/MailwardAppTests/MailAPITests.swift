@@ -200,6 +200,16 @@ import Testing
         #expect(forged.status == 403 && forged.error == "sender_not_allowed")
         let unknown = try await li.call(.POST, "/api/v1/messages/send", ["to": "nobody@demo.test", "text": "y"])
         #expect(unknown.status == 422)
+        // `reply_to_id` names a message of the sender's (or shared with the sender), as every id does.
+        let badReply = try await li.call(.POST, "/api/v1/messages/send", ["to": "wang@demo.test", "text": "y", "reply_to_id": "zzz"])
+        #expect(badReply.status == 404 && badReply.error == "not_found", "\(badReply.body)")
+        #expect(try await li.call(.POST, "/api/v1/messages/send", ["to": "wang@demo.test", "text": "y", "reply_to_id": receivedID]).status == 404,
+                "another account's message")
+        let reply = try await wang.call(.POST, "/api/v1/messages/send", ["to": "li@demo.test", "text": "y", "reply_to_id": receivedID])
+        #expect(reply.status == 200, "\(reply.body)")
+        // Bad fields are explained in the reader's language (Chinese by default).
+        let flag = try await li.call(.PATCH, "/api/v1/messages/\(try #require(fwd["id"] as? String))", ["seen": "yes"])
+        #expect(flag.status == 400 && (flag["message"] as? String)?.contains("须为 true 或 false") == true, "\(flag.body)")
         let none = try await li.call(.POST, "/api/v1/messages/send", ["subject": "x"])
         #expect(none.status == 422 && none.error == "no_recipients")
         #expect(try await li.call(.POST, "/api/v1/messages/send", rawBody: "not json").status == 400)

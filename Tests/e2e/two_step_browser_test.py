@@ -127,9 +127,10 @@ def main():
         browser.click("verify-submit")
         browser.wait_path("/mail")
         cookies = {c["name"]: c for c in browser.driver.get_cookies()}
-        assert "mw_device" in cookies and cookies["mw_device"]["httpOnly"], cookies.keys()
+        devices = [c for name, c in cookies.items() if name.startswith("mw_device_")]
+        assert len(devices) == 1 and devices[0]["httpOnly"], cookies.keys()
         assert cookies["mw_session"]["httpOnly"]
-        secrets += [cookies["mw_device"]["value"], cookies["mw_session"]["value"]]
+        secrets += [devices[0]["value"], cookies["mw_session"]["value"]]
 
         step = "sign in again on the trusted device: no code"
         browser.sign_out()

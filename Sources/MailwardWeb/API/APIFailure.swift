@@ -17,6 +17,11 @@ struct APIFailure: Error {
                    message: detail ?? (language == .en ? "The request is malformed." : "请求格式不正确"))
     }
 
+    /// 400 with a detail in the reader's language.
+    static func badRequest(_ language: Language, en: String, zh: String) -> APIFailure {
+        badRequest(language, language == .en ? en : zh)
+    }
+
     static func unauthorized(_ language: Language) -> APIFailure {
         APIFailure(status: .unauthorized, code: "unauthorized",
                    message: language == .en ? "Please sign in." : "请先登录")

@@ -18,7 +18,8 @@ struct AccountRoutes {
                     new: try body.string("new_password", call.language, maxLength: 1024), keepingSession: token,
                     context: call.client)
                 var response = JSONValue.object(["status": .string("ok")]).response()
-                response.setCookie(CookieNames.expired(CookieNames.trustedDevice))
+                response.setCookie(CookieNames.expired(CookieNames.trustedDeviceName(
+                    tag: call.security.signIn.deviceCookieTag(for: session.account.id))))
                 return response
             }
         }

@@ -14,7 +14,7 @@ struct SessionRoutes {
                 let step = try await call.security.signIn.begin(
                     username: try body.string("username", call.language, maxLength: 320),
                     password: try body.string("password", call.language, maxLength: 1024),
-                    deviceToken: request.cookie(CookieNames.trustedDevice),
+                    deviceTokens: request.trustedDeviceTokens,
                     oldSessionToken: request.cookie(CookieNames.session), context: call.client)
                 switch step {
                 case .signedIn(let grant):
@@ -99,8 +99,8 @@ struct SessionRoutes {
         var response = JSONValue.object(["status": .string("ok"), "csrf_token": .string(grant.csrfToken)]).response()
         response.setCookie(CookieNames.session(grant.token))
         if let device {
-            response.setCookie(CookieNames.trustedDevice(device.token, trustedAt: device.trustedAt,
-                                                         expiresAt: device.expiresAt))
+            response.setCookie(CookieNames.trustedDevice(device.token, tag: call.security.signIn.deviceCookieTag(for: grant.account.id),
+                                                         trustedAt: device.trustedAt, expiresAt: device.expiresAt))
         }
         return response
     }

@@ -133,10 +133,10 @@ struct MailRoutes {
                 var changes: [(flag: String, on: Bool, action: MailboxAction)] = []
                 for (field, flag, action) in known {
                     guard let value = body.fields[field] else { continue }
-                    guard let on = JSONBody.strictBool(value) else { throw APIFailure.badRequest(call.language, "\(field): true or false") }
+                    guard let on = JSONBody.strictBool(value) else { throw APIFailure.badRequest(call.language, en: "\(field): true or false", zh: "\(field) 须为 true 或 false") }
                     changes.append((flag, on, action))
                 }
-                guard !changes.isEmpty else { throw APIFailure.badRequest(call.language, "seen, flagged or answered") }
+                guard !changes.isEmpty else { throw APIFailure.badRequest(call.language, en: "Give seen, flagged or answered.", zh: "须给出 seen、flagged 或 answered") }
                 // Every change is allowed, or none is made.
                 for action in MailboxAction.allCases where changes.contains(where: { $0.action == action }) {
                     try await access.require(action)

@@ -21,19 +21,20 @@ extension MailRoutes {
             case let text as String: return [text]
             case let items as [Any]:
                 return try items.map { item in
-                    guard let text = item as? String else { throw APIFailure.badRequest(language, "\(key): addresses as text") }
+                    guard let text = item as? String else { throw APIFailure.badRequest(language, en: "\(key): addresses as text", zh: "\(key) 须为文本形式的地址") }
                     return text
                 }
-            default: throw APIFailure.badRequest(language, "\(key): addresses as text")
+            default: throw APIFailure.badRequest(language, en: "\(key): addresses as text", zh: "\(key) 须为文本形式的地址")
             }
         }
         func text(_ key: String) throws -> String? {
             switch body.fields[key] {
             case nil, is NSNull: return nil
             case let value as String: return value
-            default: throw APIFailure.badRequest(language, "\(key): text")
+            default: throw APIFailure.badRequest(language, en: "\(key): text", zh: "\(key) 须为文本")
             }
         }
+        try await checkRepliedTo(body.optionalString("reply_to_id"), accounts: accounts)
         var attachments: [MessageBuilder.Attachment] = []
         var uploadIDs: [String] = []
         // The message is built only once all is read; what cannot fit is refused before reading
@@ -45,11 +46,11 @@ extension MailRoutes {
         switch body.fields["attachments"] {
         case nil, is NSNull: items = []
         case let array as [Any]: items = array
-        default: throw APIFailure.badRequest(language, "attachments: a list")
+        default: throw APIFailure.badRequest(language, en: "attachments: a list", zh: "attachments 须为列表")
         }
         for item in items.prefix(50) {
             guard attachedBytes <= limit else { throw SubmissionError.tooLarge(limit: limit) }
-            guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, "attachments: objects") }
+            guard let object = item as? [String: Any] else { throw APIFailure.badRequest(language, en: "attachments: objects", zh: "attachments 的每一项须为对象") }
             if let id = object["upload_id"] as? String {
                 guard let upload = await uploads.get(id, account: accounts.viewer.id) else { throw MailAccess.Failure.notFound }
                 attachments.append(.init(filename: upload.filename, contentType: Self.attachmentType(upload.contentType, upload.filename),
@@ -88,7 +89,7 @@ extension MailRoutes {
                 guard let filename = object["filename"] as? String,
                       let encoded = (object["content"] ?? object["data"] ?? object["content_base64"]) as? String,
                       let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-                    throw APIFailure.badRequest(language, "attachments: filename and Base64 content")
+                    throw APIFailure.badRequest(language, en: "attachments: filename and Base64 content", zh: "附件须有 filename 和 Base64 编码的 content")
                 }
                 attachments.append(.init(filename: String(filename.prefix(200)),
                                          contentType: Self.attachmentType(object["content_type"], filename), data: Array(data)))
@@ -105,6 +106,20 @@ extension MailRoutes {
             subject: String((try text("subject") ?? "").prefix(1000)), text: try text("text"), html: try text("html"),
             inReplyTo: inReplyTo, references: references, attachments: attachments)
         return (message, uploadIDs)
+    }
+
+    /// `reply_to_id` is one of the viewer's message ids or one of a mailbox shared with the viewer
+    /// (404 `not_found` otherwise, as everywhere an id is taken); replying to a shared message needs
+    /// the permission to send (S4: 403 `permission_denied` for read only), like forwarding it. A
+    /// message deleted or moved since the reply was begun only costs the thread's `References`.
+    func checkRepliedTo(_ token: String?, accounts: MailAccounts) async throws {
+        guard let token, !token.isEmpty else { return }
+        let access = try await accounts.account(of: .message, token)
+        if access.isShared {
+            try await access.require(.send)
+        } else if accounts.ids.decode(.message, token, account: accounts.viewer.id) == nil {
+            throw MailAccess.Failure.notFound
+        }
     }
 
     /// The `References` of a reply (RFC 5322 §3.6.4): the parent's own `References` (or its

@@ -7,7 +7,14 @@ import MailwardCore
 /// cookie of a response in one place, ``SecureCookiesMiddleware``.
 enum CookieNames {
     static let session = "mw_session"
+    /// The trusted-device cookies are `mw_device_<tag>`, one per account trusted in the browser
+    /// (``SignInService/deviceCookieTag(for:)``); a bare `mw_device` (before there was one per
+    /// account) is still read.
     static let trustedDevice = "mw_device"
+
+    static func trustedDeviceName(tag: String) -> String {
+        "\(trustedDevice)_\(tag)"
+    }
     static let language = "mw_lang"
 
     static func session(_ token: String) -> Cookie {
@@ -15,8 +22,8 @@ enum CookieNames {
     }
 
     /// Max-Age is the trust's whole lifetime (from when it began, not from whenever this runs).
-    static func trustedDevice(_ token: String, trustedAt: Date, expiresAt: Date) -> Cookie {
-        Cookie(name: trustedDevice, value: token, expires: expiresAt,
+    static func trustedDevice(_ token: String, tag: String, trustedAt: Date, expiresAt: Date) -> Cookie {
+        Cookie(name: trustedDeviceName(tag: tag), value: token, expires: expiresAt,
                maxAge: max(0, Int(expiresAt.timeIntervalSince(trustedAt).rounded())), path: "/", httpOnly: true,
                sameSite: .lax)
     }
@@ -36,6 +43,23 @@ extension Request {
     func cookie(_ name: String) -> String? {
         guard let value = cookies[name]?.value, !value.isEmpty, value.utf8.count <= 256 else { return nil }
         return value
+    }
+
+    /// The values of every trusted-device cookie the browser sent (at most
+    /// ``SignInService/maximumDeviceTokens``), the bare legacy name first.
+    var trustedDeviceTokens: [String] {
+        var tokens: [String] = []
+        for header in headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let pair = pair.drop { $0 == " " }
+                guard let equals = pair.firstIndex(of: "=") else { continue }
+                let name = pair[..<equals], value = pair[pair.index(after: equals)...]
+                guard name == CookieNames.trustedDevice || name.hasPrefix(CookieNames.trustedDevice + "_"),
+                      !value.isEmpty, value.utf8.count <= 256 else { continue }
+                if name == CookieNames.trustedDevice { tokens.insert(String(value), at: 0) } else { tokens.append(String(value)) }
+            }
+        }
+        return Array(tokens.prefix(SignInService.maximumDeviceTokens))
     }
 
     /// zh-CN unless `?lang=en` or the language cookie says otherwise.

@@ -13,14 +13,15 @@ import Testing
     /// The actions a grantee tries, and SPEC S's table for them (written out here, not derived
     /// from `AccessPolicy`, so that the code is checked against the specification).
     enum Action: String, CaseIterable {
-        /// `forward` attaches the shared message to mail from the grantee's own address.
-        case list, read, markSeen, flag, seenAndFlag, move, delete, send, forward, createFolder
+        /// `forward` attaches the shared message to mail from the grantee's own address; `reply`
+        /// answers it from there (`reply_to_id`).
+        case list, read, markSeen, flag, seenAndFlag, move, delete, send, forward, reply, createFolder
     }
 
     static let table: [SharePermission: Set<Action>] = [
         .readOnly: [.list, .read],
-        .sendOnBehalf: [.list, .read, .send, .forward],
-        .sendAs: [.list, .read, .markSeen, .flag, .seenAndFlag, .move, .delete, .send, .forward],
+        .sendOnBehalf: [.list, .read, .send, .forward, .reply],
+        .sendAs: [.list, .read, .markSeen, .flag, .seenAndFlag, .move, .delete, .send, .forward, .reply],
     ]
 
     func signedIn(_ server: TwoStepServer, _ address: String) async throws -> APIClient {
@@ -96,6 +97,10 @@ import Testing
                 reply = try await alice.call(.POST, "/api/v1/messages/send", [
                     "to": "stranger@demo.test", "subject": "Fwd", "text": "see attached", "attachments": [["message_id": id]],
                 ])
+            case .reply:
+                reply = try await alice.call(.POST, "/api/v1/messages/send", [
+                    "to": "stranger@demo.test", "subject": "Re: reply", "text": "answer", "reply_to_id": id,
+                ])
             case .createFolder: reply = try await alice.call(.POST, "/api/v1/mailboxes?account=office@demo.test", ["name": "Mine"])
             }
             let cell = "API · \(permission.rawValue) · \(action.rawValue)"
@@ -105,7 +110,7 @@ import Testing
                 #expect(reply.status == 403 && reply.error == "permission_denied", "\(cell): refused, got \(reply.status) \(reply.body)")
                 #expect((reply["message"] as? String)?.contains(permission.label(chinese: true)) == true, "\(cell): \(reply.body)")
                 // A refused action changes nothing.
-                if ![.send, .forward, .createFolder].contains(action) {
+                if ![.send, .forward, .reply, .createFolder].contains(action) {
                     let after = try #require(try await ownerView(office, action.rawValue), "\(cell): still in INBOX")
                     #expect(after["seen"] as? Bool == false && after["flagged"] as? Bool == false, "\(cell): flags unchanged")
                 }

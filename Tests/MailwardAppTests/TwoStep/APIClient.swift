@@ -37,6 +37,8 @@ final class APIClient: Sendable {
     }
 
     func cookie(_ name: String) -> String? { state.withLock { $0.cookies[name] } }
+    /// The names of the cookies the client holds that begin with `prefix`.
+    func cookieNames(prefix: String) -> [String] { state.withLock { $0.cookies.keys.filter { $0.hasPrefix(prefix) }.sorted() } }
     func setCookie(_ name: String, _ value: String?) { state.withLock { $0.cookies[name] = value } }
 
     @discardableResult

@@ -14,6 +14,65 @@ import Testing
         #expect((reply["message"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
+    /// Signs `address` in on `web` with the password, binds `phone`, and signs out.
+    func bindPhone(_ server: TwoStepServer, _ web: APIClient, _ address: String, _ phone: String) async throws {
+        var reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        web.csrf = try #require(reply["csrf_token"] as? String)
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": phone])
+        #expect(reply.status == 200)
+        let code = try #require(server.outbox.lastCode(to: "+86" + phone))
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/confirm", ["phone": phone, "code": code])
+        #expect(reply["enabled"] as? Bool == true)
+        try await web.call(.DELETE, "/api/v1/session")
+    }
+
+    /// Signs in with the password and, when asked, the SMS code (trusting the device or not);
+    /// returns whether a code was asked for.
+    @discardableResult
+    func signIn(_ server: TwoStepServer, _ web: APIClient, _ address: String, phone: String, trust: Bool) async throws -> Bool {
+        var reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        if reply["status"] as? String == "ok" {
+            web.csrf = try #require(reply["csrf_token"] as? String)
+            return false
+        }
+        let challenge = try #require(reply["challenge"] as? String, "\(reply.body)")
+        try await web.call(.POST, "/api/v1/session/sms", ["challenge": challenge])
+        let code = try #require(server.outbox.lastCode(to: "+86" + phone))
+        reply = try await web.call(.POST, "/api/v1/session/verify", ["challenge": challenge, "code": code, "trust_device": trust])
+        #expect(reply["status"] as? String == "ok")
+        web.csrf = try #require(reply["csrf_token"] as? String)
+        return true
+    }
+
+    /// SPEC A4 for a computer two people share (the contract audit: trusting the second
+    /// account's sign-in replaced the first one's cookie, which then had to type a code again).
+    @Test func oneBrowserKeepsTheTrustOfEachAccount() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        let other = "li.si@example.edu.cn"
+        try await server.addUser(address)
+        try await server.addUser(other)
+        let web = server.client()
+        try await bindPhone(server, web, address, "13800138000")
+        try await bindPhone(server, web, other, "13900139000")
+
+        #expect(try await signIn(server, web, address, phone: "13800138000", trust: true), "first sign-in asks for the code")
+        try await web.call(.DELETE, "/api/v1/session")
+        #expect(try await signIn(server, web, other, phone: "13900139000", trust: true), "the other account has no trust here yet")
+        try await web.call(.DELETE, "/api/v1/session")
+        #expect(web.cookieNames(prefix: "mw_device").count == 2, "one trusted-device cookie per account")
+        #expect(try await signIn(server, web, address, phone: "13800138000", trust: false) == false, "the first trust still holds")
+        try await web.call(.DELETE, "/api/v1/session")
+        #expect(try await signIn(server, web, other, phone: "13900139000", trust: false) == false)
+
+        // Changing one account's password ends its trust only.
+        let reply = try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "Moon-River-77"])
+        #expect(reply.status == 200)
+        #expect(web.cookieNames(prefix: "mw_device").count == 1)
+        try await web.call(.DELETE, "/api/v1/session")
+        #expect(try await signIn(server, web, address, phone: "13800138000", trust: false) == false, "the first account's trust is untouched")
+    }
+
     @Test func signInBindCodeTrustedDeviceAndSignOut() async throws {
         let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }
@@ -100,7 +159,7 @@ import Testing
         #expect(reply.status == 200)
         #expect(reply["status"] as? String == "ok")
         #expect(reply["csrf_token"] as? String != nil)
-        let deviceCookie = try #require(reply.setCookies.first { $0.hasPrefix("mw_device=") })
+        let deviceCookie = try #require(reply.setCookies.first { $0.hasPrefix("mw_device_") })
         #expect(deviceCookie.contains("HttpOnly") && deviceCookie.contains("SameSite=Lax") && deviceCookie.contains("Max-Age=604800"))
         #expect(!deviceCookie.contains("Secure"))
         // The challenge is single-use.

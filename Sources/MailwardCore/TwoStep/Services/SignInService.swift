@@ -33,9 +33,19 @@ public struct SignInService: Sendable {
     var codes: SMSCodeIssuer { SMSCodeIssuer(env) }
     var sessions: WebSessionService { WebSessionService(env) }
 
-    /// Checks address and password. Never sends a code (the code page asks with `sendCode`).
-    /// - Parameter deviceToken: the trusted-device cookie, if the browser has one.
+    /// ``begin(username:password:deviceTokens:oldSessionToken:context:)`` with at most one
+    /// trusted-device token.
     public func begin(username: String, password: String, deviceToken: String?, oldSessionToken: String?,
+                      context: ClientContext) async throws -> SignInStep {
+        try await begin(username: username, password: password, deviceTokens: deviceToken.map { [$0] } ?? [],
+                        oldSessionToken: oldSessionToken, context: context)
+    }
+
+    /// Checks address and password. Never sends a code (the code page asks with `sendCode`).
+    /// - Parameter deviceTokens: the browser's trusted-device cookies (one per account trusted
+    ///   in it: family members sharing a computer each keep theirs); one of them for this
+    ///   account, still valid, skips the code.
+    public func begin(username: String, password: String, deviceTokens: [String], oldSessionToken: String?,
                       context: ClientContext) async throws -> SignInStep {
         let outcome = await ProtocolAuthenticator(env).check(username: username, password: password, door: .web,
                                                              remoteIP: context.ip, clientID: nil)
@@ -46,7 +56,7 @@ public struct SignInService: Sendable {
         if case .unavailable = result { throw StoreError.unavailable("the credential check could not read the store") }
         guard case .valid(let account, _) = result else { throw TwoStepError.invalidCredentials }
         let binding = try await env.store.phoneBinding(accountID: account.id)
-        let device = binding == nil ? nil : try await trustedDevice(token: deviceToken, account: account)
+        let device = binding == nil ? nil : try await trustedDevice(tokens: deviceTokens, account: account)
         let enforced = try await TwoStepService(env).isEnforced(account)
         var machine = SignInStateMachine()
         switch machine.event(.passwordAccepted(.init(hasPhone: binding != nil, enforced: enforced, trustedDevice: device != nil))) {
@@ -145,11 +155,24 @@ public struct SignInService: Sendable {
     }
 
     /// The valid, unexpired trusted device of `account` behind a cookie value.
-    public func trustedDevice(token: String?, account: Account) async throws -> TrustedDevice? {
-        guard let token, SecretToken.isWellFormed(token),
-              let device = try await env.store.trustedDevice(tokenHash: env.key.hash(.trustedDevice, token)),
-              device.accountID == account.id, env.clock.now < device.expiresAt else { return nil }
-        return device
+    /// The first of `tokens` that is this account's trust, still valid (at most
+    /// ``maximumDeviceTokens`` are looked at: the cookies are the client's to invent).
+    public func trustedDevice(tokens: [String], account: Account) async throws -> TrustedDevice? {
+        for token in tokens.prefix(Self.maximumDeviceTokens) where SecretToken.isWellFormed(token) {
+            if let device = try await env.store.trustedDevice(tokenHash: env.key.hash(.trustedDevice, token)),
+               device.accountID == account.id, env.clock.now < device.expiresAt {
+                return device
+            }
+        }
+        return nil
+    }
+
+    public static let maximumDeviceTokens = 8
+
+    /// The part of the trusted-device cookie's name that tells the accounts of one browser apart:
+    /// a keyed hash of the account, so the names do not say who signed in there.
+    public func deviceCookieTag(for account: AccountID) -> String {
+        String(env.key.hash(.trustedDevice, "cookie-name:\(account)").prefix(16))
     }
 
     // MARK: Steps
