@@ -370,6 +370,11 @@ enum PostgresMigrations {
             ALTER TABLE mailboxes ADD COLUMN recent_uid BIGINT NOT NULL DEFAULT 0;
             UPDATE mailboxes SET recent_uid = uid_next - 1;
             """),
+        ("012-challenge-stamp", """
+            -- What a sign-in in progress began with (SignInChallenge.securityStamp); challenges of
+            -- before (ten minutes' worth) have none and are not continued.
+            ALTER TABLE sign_in_challenges ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

@@ -63,9 +63,10 @@ extension PostgresStore: SecurityStore {
 
     public func insertChallenge(_ challenge: SignInChallenge) async throws {
         try await execute("""
-            INSERT INTO sign_in_challenges (token_hash, account_id, state, remote_ip, created_at, expires_at)
+            INSERT INTO sign_in_challenges (token_hash, account_id, state, remote_ip, created_at, expires_at, security_stamp)
             VALUES (\(challenge.tokenHash), \(challenge.accountID), \(challenge.state.rawValue), \(challenge.remoteIP),
-                    \(challenge.createdAt.timeIntervalSince1970), \(challenge.expiresAt.timeIntervalSince1970))
+                    \(challenge.createdAt.timeIntervalSince1970), \(challenge.expiresAt.timeIntervalSince1970),
+                    \(challenge.securityStamp))
             """)
     }
 
@@ -74,7 +75,7 @@ extension PostgresStore: SecurityStore {
               let state = SignInStateMachine.State(rawValue: try row.get("state")) else { return nil }
         return SignInChallenge(tokenHash: try row.get("token_hash"), accountID: try row.get("account_id"), state: state,
                                remoteIP: try row.get("remote_ip"), createdAt: try row.date("created_at"),
-                               expiresAt: try row.date("expires_at"))
+                               expiresAt: try row.date("expires_at"), securityStamp: try row.get("security_stamp"))
     }
 
     public func transitionChallenge(tokenHash: String, from expected: SignInStateMachine.State,

@@ -191,6 +191,11 @@ enum SQLiteMigrations {
                 UPDATE mailboxes SET recent_uid = uid_next - 1;
                 """)
         }
+        migrator.registerMigration("013-challenge-stamp") { db in
+            // What a sign-in in progress began with (SignInChallenge.securityStamp); challenges
+            // of before (ten minutes' worth) have none and are not continued.
+            try db.execute(sql: "ALTER TABLE sign_in_challenges ADD COLUMN security_stamp TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

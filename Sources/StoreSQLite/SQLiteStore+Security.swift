@@ -78,10 +78,11 @@ extension SQLiteStore: SecurityStore {
     public func insertChallenge(_ challenge: SignInChallenge) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO sign_in_challenges (token_hash, account_id, state, remote_ip, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO sign_in_challenges (token_hash, account_id, state, remote_ip, created_at, expires_at, security_stamp)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [challenge.tokenHash, challenge.accountID, challenge.state.rawValue, challenge.remoteIP,
-                                 challenge.createdAt.timeIntervalSince1970, challenge.expiresAt.timeIntervalSince1970])
+                                 challenge.createdAt.timeIntervalSince1970, challenge.expiresAt.timeIntervalSince1970,
+                                 challenge.securityStamp])
         }
     }
 
@@ -91,7 +92,7 @@ extension SQLiteStore: SecurityStore {
                 guard let state = SignInStateMachine.State(rawValue: row["state"]) else { return nil }
                 return SignInChallenge(tokenHash: row["token_hash"], accountID: row["account_id"], state: state,
                                        remoteIP: row["remote_ip"], createdAt: Self.date(row["created_at"]),
-                                       expiresAt: Self.date(row["expires_at"]))
+                                       expiresAt: Self.date(row["expires_at"]), securityStamp: row["security_stamp"])
             }
         }
     }

@@ -59,7 +59,7 @@ import Testing
     func challengesMoveOnOnlyFromTheExpectedState(_ kind: StoreKind) async throws {
         let (store, bob, _) = try await setUp(kind)
         let challenge = SignInChallenge(tokenHash: "t", accountID: bob.id, state: .awaitingCode, remoteIP: "192.0.2.1",
-                                        createdAt: t0, expiresAt: t0 + 600)
+                                        createdAt: t0, expiresAt: t0 + 600, securityStamp: "stamp-1")
         try await store.insertChallenge(challenge)
         await #expect(throws: (any Error).self) { try await store.insertChallenge(challenge) }
         #expect(try await store.challenge(tokenHash: "t") == challenge)

@@ -326,6 +326,32 @@ import Testing
         }
     }
 
+    /// The same holds for a change made past the services that delete challenges — another
+    /// node, an administrator's tool, a future feature: the challenge carries what it began
+    /// with (`securityStamp`) and is compared at every step.
+    @Test func changesMadeDirectlyInTheStoresEndSignInsInProgress() async throws {
+        let h = Harness()
+        let (account, challenge) = try await h.atCodeStep()
+        try await h.signIn.sendCode(challenge: challenge, context: h.web)
+        let code = try #require(h.lastCode())
+        var changed = account
+        changed.passwordHash = try await PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)).hash("Moon-River-77")
+        try await h.directory.updateAccount(changed)
+        await #expect(throws: TwoStepError.invalidChallenge) {
+            _ = try await h.signIn.verify(challenge: challenge, code: code, trustDevice: false, oldSessionToken: nil, context: h.web)
+        }
+
+        let h2 = Harness()
+        let (account2, challenge2) = try await h2.atCodeStep()
+        try await h2.signIn.sendCode(challenge: challenge2, context: h2.web)
+        let code2 = try #require(h2.lastCode())
+        let other = try PhoneNumber(parsing: "13900139000")
+        await h2.store.savePhoneBinding(PhoneBinding(accountID: account2.id, phone: other, boundAt: h2.clock.now))
+        await #expect(throws: TwoStepError.invalidChallenge) {
+            _ = try await h2.signIn.verify(challenge: challenge2, code: code2, trustDevice: false, oldSessionToken: nil, context: h2.web)
+        }
+    }
+
     /// Disabling an account ends its web sessions for good: enabled again, a browser left signed
     /// in must sign in again (audit F5).
     @Test func disablingEndsWebSessions() async throws {

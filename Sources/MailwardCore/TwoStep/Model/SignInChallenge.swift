@@ -10,14 +10,20 @@ public struct SignInChallenge: Sendable, Equatable {
     public var remoteIP: String
     public var createdAt: Date
     public var expiresAt: Date
+    /// A keyed hash of what the sign-in began with — the account's password hash, whether it is
+    /// disabled, and its phone binding (``SignInService``): a change of any of them ends the
+    /// challenge, whichever way it was made. Empty for challenges stored before there was one
+    /// (they are not continued).
+    public var securityStamp: String
 
     public init(tokenHash: String, accountID: AccountID, state: SignInStateMachine.State, remoteIP: String,
-                createdAt: Date, expiresAt: Date) {
+                createdAt: Date, expiresAt: Date, securityStamp: String) {
         self.tokenHash = tokenHash
         self.accountID = accountID
         self.state = state
         self.remoteIP = remoteIP
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.securityStamp = securityStamp
     }
 }

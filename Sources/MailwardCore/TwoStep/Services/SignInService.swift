@@ -205,8 +205,19 @@ public struct SignInService: Sendable {
         let token = SecretToken.generate(env.random)
         try await env.store.insertChallenge(SignInChallenge(
             tokenHash: env.key.hash(.challenge, token), accountID: account.id, state: state, remoteIP: context.ip,
-            createdAt: now, expiresAt: now.addingTimeInterval(env.settings.challengeLifetime)))
+            createdAt: now, expiresAt: now.addingTimeInterval(env.settings.challengeLifetime),
+            securityStamp: try await securityStamp(of: account)))
         return token
+    }
+
+    /// What a sign-in in progress depends on, as one keyed hash: the password (its hash), the
+    /// account being enabled, and the phone binding (number and when it was bound). The places
+    /// that change these also delete the account's challenges; this check holds whatever way a
+    /// change is made — a new command, another server node, a future feature.
+    private func securityStamp(of account: Account) async throws -> String {
+        let binding = try await env.store.phoneBinding(accountID: account.id)
+        let phone = binding.map { "\($0.phone.e164)@\($0.boundAt.timeIntervalSince1970)" } ?? "-"
+        return env.key.hash(.challenge, "stamp\u{0}\(account.id)\u{0}\(account.passwordHash)\u{0}\(account.disabled)\u{0}\(phone)")
     }
 
     /// A live challenge and its account; an expired one is closed on the way.
@@ -220,7 +231,8 @@ public struct SignInService: Sendable {
             _ = try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: challenge.state, to: machine.state)
             throw TwoStepError.invalidChallenge
         }
-        guard let account = try await env.accounts.store.account(id: challenge.accountID), !account.disabled else {
+        guard let account = try await env.accounts.store.account(id: challenge.accountID), !account.disabled,
+              ConstantTime.equals(Array(challenge.securityStamp.utf8), Array(try await securityStamp(of: account).utf8)) else {
             throw TwoStepError.invalidChallenge
         }
         return (challenge, account)
