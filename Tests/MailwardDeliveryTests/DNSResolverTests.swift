@@ -44,7 +44,7 @@ import Testing
             let router = DeliveryRouter(routes: [:], relay: nil, smtpPort: 2525, resolver: resolver)
             #expect(try await router.nextHops(for: "mx.test") == [NextHop(host: "127.0.0.1", port: 2525, name: "mail.mx.test")])
             #expect(try await router.nextHops(for: "nomx.test") == [NextHop(host: "127.0.0.1", port: 2525, name: "nomx.test")])
-            await #expect(throws: RoutingError.permanent("domain null.test accepts no mail (null MX)")) {
+            await #expect(throws: RoutingError.permanent("domain null.test accepts no mail (null MX)", status: "5.1.10")) {
                 _ = try await router.nextHops(for: "null.test")
             }
             await #expect(throws: RoutingError.permanent("domain nowhere.test does not exist")) {

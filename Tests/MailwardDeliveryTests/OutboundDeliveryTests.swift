@@ -84,6 +84,23 @@ import Testing
         try await server.stop()
     }
 
+    /// A peer that takes two recipients per transaction (RFC 5321 §4.5.3.1.10): the others go
+    /// in further transactions of the same attempt, not a retry interval (here ten minutes) later.
+    @Test func recipientsPutOffAsTooManyGoInTheNextTransaction() async throws {
+        let sink = try await SinkPeer.start(maxRecipients: 2)
+        defer { sink.stop() }
+        let server = try await Self.start(routeTo: sink.port, retryAfter: 600)
+        try await server.addUser("alice@demo.test")
+        let recipients = (1...5).map { "r\($0)@remote.test" }
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-batches", sender: "alice@demo.test", recipients: recipients, raw: Self.message(subject: "Batches"),
+            createdAt: Date()))
+        let received = try await sink.waitForMessages(3, seconds: 30)
+        #expect(received.map(\.to) == [["r1@remote.test", "r2@remote.test"], ["r3@remote.test", "r4@remote.test"], ["r5@remote.test"]])
+        try await eventually("queue empty", seconds: 30) { try await server.runtime.store.allMessages().isEmpty }
+        try await server.stop()
+    }
+
     @Test func temporaryFailureIsRetriedLater() async throws {
         let sink = try await SinkPeer.start(mode: "tempfail-first")
         defer { sink.stop() }

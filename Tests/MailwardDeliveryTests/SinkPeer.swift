@@ -18,10 +18,12 @@ final class SinkPeer: @unchecked Sendable {
     let folder: URL
     let port: Int
 
-    /// `delay`: seconds the peer waits before answering each DATA (a slow receiving server).
-    static func start(mode: String = "accept", startTLS: Bool = false, delay: Double = 0) async throws -> SinkPeer {
+    /// `delay`: seconds the peer waits before answering each DATA (a slow receiving server);
+    /// `maxRecipients`: recipients it takes per transaction (452 4.5.3 for the rest; 0: no limit).
+    static func start(mode: String = "accept", startTLS: Bool = false, delay: Double = 0, maxRecipients: Int = 0) async throws -> SinkPeer {
         let (process, folder, port) = try await launchScript(
-            "smtp_sink.py", ["--mode", mode, "--delay", String(delay)] + (startTLS ? ["--starttls"] : []))
+            "smtp_sink.py", ["--mode", mode, "--delay", String(delay), "--max-rcpt", String(maxRecipients)]
+                + (startTLS ? ["--starttls"] : []))
         return SinkPeer(process: process, folder: folder, port: port)
     }
 

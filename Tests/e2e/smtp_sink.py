@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A receiving SMTP peer for Mailward's outbound delivery tests (aiosmtpd on loopback).
 
-    smtp_sink.py OUT_DIR [--mode accept|tempfail|tempfail-first|reject] [--starttls] [--delay SECONDS]
+    smtp_sink.py OUT_DIR [--mode accept|tempfail|tempfail-first|reject] [--starttls] [--delay SECONDS] [--max-rcpt N]
                  [--auth LOGIN:PASSWORD [--mechanisms PLAIN,LOGIN]] [--cert FILE --key FILE] [--implicit-tls]
 
 Listens on a free port of 127.0.0.1 and writes it to OUT_DIR/port once listening. Every
@@ -29,10 +29,11 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, out, mode, delay=0.0):
+    def __init__(self, out, mode, delay=0.0, max_rcpt=0):
         self.out = out
         self.mode = mode
         self.delay = delay
+        self.max_rcpt = max_rcpt
         self.transactions = 0
         self.count = 0
 
@@ -47,6 +48,8 @@ class Sink:
             return "550 5.1.1 No such user here"
         if self.mode == "tempfail" or (self.mode == "tempfail-first" and self.transactions == 1):
             return "451 4.3.0 Try again later"
+        if self.max_rcpt and len(envelope.rcpt_tos) >= self.max_rcpt:
+            return "452 4.5.3 Too many recipients"  # RFC 5321 4.5.3.1.10: the rest in the next transaction
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
@@ -112,6 +115,7 @@ async def main():
     parser.add_argument("--mode", default="accept", choices=["accept", "tempfail", "tempfail-first", "reject"])
     parser.add_argument("--starttls", action="store_true")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering DATA")
+    parser.add_argument("--max-rcpt", type=int, default=0, help="recipients per transaction (452 4.5.3 beyond)")
     parser.add_argument("--auth", help="LOGIN:PASSWORD the peer requires before MAIL")
     parser.add_argument("--mechanisms", default="PLAIN,LOGIN", help="SASL mechanisms offered with --auth")
     parser.add_argument("--cert")
@@ -119,7 +123,7 @@ async def main():
     parser.add_argument("--implicit-tls", action="store_true")
     args = parser.parse_args()
     exit_with_parent()
-    sink = Sink(args.out, args.mode, args.delay)
+    sink = Sink(args.out, args.mode, args.delay, args.max_rcpt)
     context = tls_context(args.cert, args.key) if args.starttls or args.implicit_tls else None
     auth = {}
     if args.auth:

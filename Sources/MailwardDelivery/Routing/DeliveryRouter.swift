@@ -35,12 +35,13 @@ public struct NextHop: Sendable, Equatable, CustomStringConvertible {
 public enum RoutingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Try again later (DNS timeout, server failure).
     case temporary(String)
-    /// Give up now (no such domain, null MX, no address).
-    case permanent(String)
+    /// Give up now (no such domain, null MX, no address), with the DSN's status code
+    /// (RFC 3463 5.1.2 "bad destination system address"; RFC 7505 §4.2: 5.1.10 for a null MX).
+    case permanent(String, status: String = "5.1.2")
 
     public var description: String {
         switch self {
-        case .temporary(let text), .permanent(let text): text
+        case .temporary(let text), .permanent(let text, _): text
         }
     }
 }
@@ -88,7 +89,7 @@ public struct DeliveryRouter: DeliveryRouting {
         let names: [String]
         switch lookup {
         case .noSuchDomain: throw .permanent("domain \(domain) does not exist")
-        case .nullMX: throw .permanent("domain \(domain) accepts no mail (null MX)")
+        case .nullMX: throw .permanent("domain \(domain) accepts no mail (null MX)", status: "5.1.10")
         case .noMX: names = [ascii]
         case .exchanges(let exchanges): names = Array(exchanges.prefix(maximumHops))
         }

@@ -161,7 +161,25 @@ public struct SMTPClientTransport: SMTPTransport {
                 try? await connection.send([.quit])
                 return all(verdict)
             }
-            let verdicts = try await transaction(connection, request, extensions, hop: hop, stage: &stage)
+            var outcome = try await transaction(connection, request, extensions, hop: hop, stage: &stage)
+            var verdicts = outcome.verdicts
+            // RFC 5321 §4.5.3.1.10: a server that takes only so many recipients per transaction
+            // answers the rest 452 (4.5.3); they go in the next transaction on this connection,
+            // as long as each one delivers to somebody — not a retry interval later per batch.
+            while !outcome.tooMany.isEmpty, outcome.verdicts.contains(where: { $0.kind == .accepted }) {
+                let batch = outcome.tooMany
+                var rest = request
+                rest.recipients = batch.map { request.recipients[$0] }
+                do {
+                    outcome = try await transaction(connection, rest, extensions, hop: hop, stage: &stage)
+                } catch {
+                    // What earlier transactions delivered stands; only this batch waits.
+                    for index in batch { verdicts[index] = .deferred("\(hop) at \(stage): \(error)", hop: hop) }
+                    return .done(verdicts)
+                }
+                for (position, index) in batch.enumerated() { verdicts[index] = outcome.verdicts[position] }
+                outcome.tooMany = outcome.tooMany.map { batch[$0] }
+            }
             try? await connection.send([.quit])
             return .done(verdicts)
         } catch {
@@ -211,10 +229,30 @@ public struct SMTPClientTransport: SMTPTransport {
         }
     }
 
+    /// What one transaction made of its recipients: a verdict each, and the indices of those
+    /// the server put off as too many for this transaction (`452`, RFC 5321 §4.5.3.1.10).
+    struct TransactionOutcome {
+        var verdicts: [RecipientVerdict]
+        var tooMany: [Int]
+    }
+
     /// MAIL, RCPT…, DATA, body; pipelined when the server allows.
     /// `stage` names the step under way, for the verdict when the connection fails.
     func transaction(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest,
-                     _ extensions: SMTPServerExtensions, hop: NextHop, stage: inout String) async throws -> [RecipientVerdict] {
+                     _ extensions: SMTPServerExtensions, hop: NextHop, stage: inout String) async throws -> TransactionOutcome {
+        let verdicts = try await transactionVerdicts(connection, request, extensions, hop: hop, stage: &stage)
+        return TransactionOutcome(verdicts: verdicts, tooMany: verdicts.indices.filter { Self.isTooManyRecipients(verdicts[$0]) })
+    }
+
+    /// Pure: a recipient refused at RCPT with `452` as one too many for the transaction — the
+    /// enhanced code 4.5.3, or none (a 452 with 4.2.2, say, is a full mailbox).
+    static func isTooManyRecipients(_ verdict: RecipientVerdict) -> Bool {
+        guard verdict.kind == .deferred, verdict.diagnostic.hasPrefix("smtp; 452") else { return false }
+        return verdict.status == "4.5.3" || verdict.status == "4.0.0"
+    }
+
+    func transactionVerdicts(_ connection: SMTPClientConnection, _ request: SMTPDeliveryRequest,
+                             _ extensions: SMTPServerExtensions, hop: NextHop, stage: inout String) async throws -> [RecipientVerdict] {
         stage = "MAIL FROM"
         // IDN domains go out as A-labels; only a non-ASCII local part needs SMTPUTF8.
         let senderAddress = EnvelopeAddress.ascii(request.sender)

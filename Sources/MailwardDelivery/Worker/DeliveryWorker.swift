@@ -222,8 +222,8 @@ public final class DeliveryWorker: Service, Sendable {
             switch error {
             case .temporary(let reason):
                 return recipients.map { _ in .deferred(reason, hop: nil) }
-            case .permanent(let reason):
-                return recipients.map { _ in RecipientVerdict(kind: .rejected, status: "5.1.2", diagnostic: reason, remoteMTA: nil) }
+            case .permanent(let reason, let status):
+                return recipients.map { _ in RecipientVerdict(kind: .rejected, status: status, diagnostic: reason, remoteMTA: nil) }
             }
         }
         var verdicts: [RecipientVerdict] = recipients.map { _ in .deferred("no mail host for \(domain)", hop: nil) }
