@@ -70,6 +70,51 @@ enum AddressListParser {
         return items
     }
 
+    /// Whether `value` is a mailbox-list (RFC 5322 §3.4) read one way only: every mailbox one
+    /// addr-spec, or one `<…>` with nothing but comments after it — no group, and nothing a
+    /// lenient reader could take for a second address. (`<a@x> <b@y>` is one mailbox to
+    /// ``parse(_:)`` and two to other readers.)
+    static func isUnambiguousMailboxList(_ value: String) -> Bool {
+        let tokens = tokenize(Array(value.utf8))
+        var start = 0
+        var mailboxes = 0
+        while start <= tokens.count {
+            let end = itemEnd(tokens, from: start, stopAtSemicolon: true)
+            let item = tokens[start..<end].filter { if case .comment = $0 { return false }; return true }
+            if end < tokens.count, tokens[end] != .special(ASCII.comma) { return false }  // a ";"
+            if !item.isEmpty {
+                guard isUnambiguousMailbox(item) else { return false }
+                mailboxes += 1
+            }
+            start = end + 1
+        }
+        return mailboxes > 0
+    }
+
+    private static func isUnambiguousMailbox(_ tokens: [Token]) -> Bool {
+        let opens = tokens.indices.filter { tokens[$0] == .special(ASCII.lessThan) }
+        let closes = tokens.indices.filter { tokens[$0] == .special(ASCII.greaterThan) }
+        let ats = tokens.indices.filter { tokens[$0] == .special(ASCII.at) }
+        if tokens.contains(.special(ASCII.colon)) && opens.isEmpty { return false }  // a group
+        guard let open = opens.first else {
+            // addr-spec alone: words, one "@", a domain.
+            return opens.isEmpty && closes.isEmpty && ats.count == 1 && ats[0] > 0 && ats[0] < tokens.count - 1
+        }
+        guard opens.count == 1, closes.count == 1, let close = closes.first, close == tokens.count - 1, open < close else {
+            return false
+        }
+        // The display name is words only; inside the brackets, one addr-spec (an obs-route's "@"s
+        // before a ":" aside).
+        guard tokens[..<open].allSatisfy({ if case .special = $0 { return false }; return true }) else { return false }
+        var inner = tokens[(open + 1)..<close]
+        if inner.first == .special(ASCII.at), let colon = inner.firstIndex(of: .special(ASCII.colon)) {
+            inner = inner[(colon + 1)...]
+        }
+        let innerAts = inner.indices.filter { inner[$0] == .special(ASCII.at) }
+        return innerAts.count == 1 && innerAts[0] > inner.startIndex && innerAts[0] < inner.endIndex - 1
+            && !inner.contains(.special(ASCII.colon)) && !inner.contains(.special(ASCII.comma))
+    }
+
     /// Index of the "," (or ";") ending the address that starts at `start`, outside angle brackets.
     private static func itemEnd(_ tokens: [Token], from start: Int, stopAtSemicolon: Bool) -> Int {
         var depth = 0

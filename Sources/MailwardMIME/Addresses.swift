@@ -91,6 +91,12 @@ public struct MailAddress: Sendable, Codable, Equatable, Hashable {
 /// Parses address-list headers (From, To, Cc...) into ``MailAddress`` values; groups are
 /// flattened to their members.
 public enum AddressParser {
+    /// Whether a `From:`-like field value (a mailbox-list) can be read only one way — for the
+    /// fields a sender's right to send is judged by (see ``AddressListParser``).
+    public static func isUnambiguousMailboxList(_ headerValue: String) -> Bool {
+        AddressListParser.isUnambiguousMailboxList(headerValue)
+    }
+
     public static func parse(_ headerValue: String) -> [MailAddress] {
         var result: [MailAddress] = []
         func add(_ m: AddressListParser.Mailbox) {

@@ -1,5 +1,6 @@
 import Foundation
 import MailwardCore
+import MailwardMIME
 import MailwardTesting
 import Testing
 
@@ -36,5 +37,30 @@ import Testing
         #expect(try await !check("From: alice@example.test\r\nFrom: bob@example.test"))
         #expect(try await !check("Subject: no from"))
         #expect(try await !check("From: undisclosed"))
+        // Readable only one way (the outbound audit: the first was sent as alice's, and some
+        // mail clients show it as from the CEO).
+        #expect(try await !check("From: <alice@example.test> <ceo@other.test>"))
+        #expect(try await !check("From: <alice@example.test>\r\n <ceo@other.test>"))
+        #expect(try await !check("From: Alice <alice@example.test> ceo@other.test"))
+        #expect(try await !check("From: ceo@other.test <alice@example.test>"))
+        #expect(try await !check("From: Staff: alice@example.test;"))
+        #expect(try await check("From: \"alice@example.test\" <alice@example.test>"))
+        #expect(try await check("From: alice@example.test (Alice Wang)"))
+        #expect(try await check("From: \"Wang, Alice\" (office) <alice@example.test>"))
+        #expect(try await check("From: John Q. Public <alice@example.test>"))
+        #expect(try await check("From: Alice\r\n <alice@example.test>"))
+    }
+
+    /// The same rule on its own, over the forms mail clients write.
+    @Test func unambiguousMailboxLists() {
+        for good in ["a@b.test", "<a@b.test>", "A <a@b.test>", "\"A, B\" <a@b.test>", "=?UTF-8?B?5byg5LiJ?= <a@b.test>",
+                     "a@b.test (A)", "A <a@b.test> (work)", "a@b.test, c@d.test", "A <a@b.test>, C <c@d.test>",
+                     "<@relay.test:a@b.test>", "\"a@b.test\" <a@b.test>"] {
+            #expect(AddressParser.isUnambiguousMailboxList(good), "\(good)")
+        }
+        for bad in ["", "undisclosed", "<a@b.test> <c@d.test>", "<a@b.test> c@d.test", "a@b.test c@d.test", "a@b.test <c@d.test>",
+                    "G: a@b.test;", "a@b.test; c@d.test", "<a@b.test", "a@b.test>", "<a@b@c.test>", "<a@b.test, c@d.test>", "@b.test", "a@"] {
+            #expect(!AddressParser.isUnambiguousMailboxList(bad), "\(bad)")
+        }
     }
 }

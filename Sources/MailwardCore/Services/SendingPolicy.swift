@@ -82,6 +82,11 @@ public struct SendingPolicy: Sendable {
     public func headerDecision(of raw: [UInt8], account: Account) async throws -> Decision {
         let addresses = Self.fromAddresses(of: raw)
         guard !addresses.isEmpty else { return .noAddress }
+        // A `From:` other readers could take for other addresses than we do (`<own@x> <ceo@y>`
+        // is one address here, two in some mail clients) is refused, not judged by our reading.
+        guard MIMEParser.headerValues(named: "From", in: raw).allSatisfy(AddressParser.isUnambiguousMailboxList) else {
+            return .notAllowed
+        }
         var result = Authority.own
         for mailAddress in addresses {
             guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }
