@@ -206,6 +206,24 @@ def main():
         browser.folder("drafts")
         assert "草稿附件" not in browser.el("messages").text
 
+        step = "text typed and left at once is kept as a draft (no five-second wait)"
+        browser.open("/mail/compose")
+        browser.type("subject", "匆忙离开")
+        browser.type("body", "还没写完就点了别处。")
+        browser.open("/mail")
+        deadline = time.time() + 15
+        while True:
+            browser.folder("drafts")
+            if "匆忙离开" in browser.el("messages").text:
+                break
+            assert time.time() < deadline, "the draft typed just before leaving was lost"
+            time.sleep(0.5)
+            browser.open("/mail")
+
+        step = "the language switch keeps the folder being looked at"
+        switch = browser.el("switch-lang").get_attribute("href")
+        assert "mailbox=" in switch and "lang=en" in switch, switch
+
         step = "search a Chinese word"
         browser.open("/mail")
         browser.type("search-q", "会议室")

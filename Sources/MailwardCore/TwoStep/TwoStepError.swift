@@ -14,8 +14,11 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooManyAttempts
     /// A new code is possible in `retryAfter` seconds (A10: 60 s between codes).
     case cooldown(retryAfter: Int)
-    /// A daily or hourly cap is reached, or sign-in is throttled after failures.
+    /// Sign-in is throttled after failures (or another limit of requests is reached).
     case rateLimited(retryAfter: Int)
+    /// A daily or hourly cap of codes sent is reached (SPEC A10); the same 429 `rate_limited`,
+    /// told in words that say what was used up.
+    case codeLimit(retryAfter: Int)
     case smsFailed
     case invalidPhone
     case notEnabled
@@ -36,7 +39,7 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .codeExpired: "code_expired"
         case .tooManyAttempts: "too_many_attempts"
         case .cooldown: "cooldown"
-        case .rateLimited: "rate_limited"
+        case .rateLimited, .codeLimit: "rate_limited"
         case .smsFailed: "sms_failed"
         case .invalidPhone: "invalid_phone"
         case .notEnabled: "not_enabled"
@@ -52,7 +55,7 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Seconds until trying again makes sense, for HTTP 429 answers.
     public var retryAfter: Int? {
         switch self {
-        case .cooldown(let s), .rateLimited(let s): s
+        case .cooldown(let s), .rateLimited(let s), .codeLimit(let s): s
         default: nil
         }
     }
@@ -63,13 +66,16 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCredentials: return zh ? "用户名或密码错误" : "Wrong address or password."
         case .invalidChallenge: return zh ? "登录已过期，请重新登录" : "This sign-in has expired. Please sign in again."
         case .codeMissing: return zh ? "请先获取验证码" : "Please request a code first."
-        case .proofMissing: return zh ? "缺少字段 code（或 password）" : "Field \"code\" (or \"password\") is missing."
+        case .proofMissing: return zh ? "请输入验证码（或登录密码）" : "Please enter the code (or your password)."
         case .invalidCode(let left):
             return zh ? "验证码错误，还可尝试 \(left) 次" : "Wrong code. \(left) tries left."
         case .codeExpired: return zh ? "验证码已过期，请重新获取" : "The code has expired. Please request a new one."
         case .tooManyAttempts:
             return zh ? "验证码错误次数过多，请重新获取" : "Too many wrong codes. Please request a new one."
         case .cooldown(let s): return zh ? "请 \(s) 秒后再获取验证码" : "Please wait \(s) seconds before requesting another code."
+        case .codeLimit(let s):
+            return zh ? "验证码发送次数已达上限，请 \(Self.humanWait(s, zh: true)) 后再试。登录时勾选“设为可信任设备”，在本设备上一段时间内无需验证码"
+                : "No more codes can be sent for now. Please try again in \(Self.humanWait(s, zh: false)). Trusting this device at sign-in spares the code on it for a while."
         case .rateLimited(let s):
             return zh ? "操作过于频繁，请 \(Self.humanWait(s, zh: true)) 后再试" : "Too many requests. Please try again in \(Self.humanWait(s, zh: false))."
         case .smsFailed: return zh ? "短信发送失败，请稍后重试" : "Could not send the text message. Please try again."

@@ -75,7 +75,7 @@ struct APIFailure: Error {
         let status: HTTPResponse.Status
         switch error {
         case .invalidCredentials, .invalidChallenge: status = .unauthorized
-        case .cooldown, .rateLimited: status = .tooManyRequests
+        case .cooldown, .rateLimited, .codeLimit: status = .tooManyRequests
         case .smsFailed: status = .badGateway
         case .notFound: status = .notFound
         case .enforced: status = .forbidden

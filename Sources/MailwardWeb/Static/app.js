@@ -42,11 +42,17 @@
   }
   function failure(id, res) { say(id, (res.data && res.data.message) || T.network_error, false); }
 
-  // A "get code" button waits out the resend interval, showing the seconds left.
+  // A "get code" button waits out the resend interval, showing the seconds left. A long wait
+  // (a day's codes used up) is not counted down in seconds: the message says how long.
   function countdown(button, seconds) {
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
     button.disabled = true;
+    if (seconds > 300) {
+      button.textContent = label;
+      setTimeout(function () { button.disabled = false; }, Math.min(seconds, 86400) * 1000);
+      return;
+    }
     var left = seconds;
     var tick = function () {
       if (left <= 0) { button.disabled = false; button.textContent = T.resend || label; return; }
@@ -276,7 +282,7 @@
           var row = document.createElement('tr');
           row.dataset.appPasswordId = p.id;
           cell(row, p.name); cell(row, when(p.created_at));
-          cell(row, p.last_used_at ? when(p.last_used_at) + ' · ' + (p.last_used_protocol || '') + ' · ' + (p.last_used_ip || '') : T.never);
+          cell(row, p.last_used_at ? when(p.last_used_at) + ' · ' + (p.last_used_protocol || '').toUpperCase() + ' · ' + (p.last_used_ip || '') : T.never);
           var button = document.createElement('button');
           button.type = 'button'; button.className = 'secondary delete-app-password'; button.textContent = T['delete'];
           button.addEventListener('click', function () {
@@ -513,6 +519,21 @@
       $('files').value = '';
     });
     $('save-draft').addEventListener('click', function () { saveDraft(false); });
+    // Leaving with changes not saved yet (a link, the language switch, closing the tab within
+    // the autosave's five seconds): the draft is saved on the way out by a request that outlives
+    // the page; one too large for that (64 KB) makes the browser ask first.
+    window.addEventListener('beforeunload', function (event) {
+      if (sending || !dirty || !worthKeeping()) return;
+      var body = JSON.stringify(fields());
+      if (body.length < 60000) {
+        dirty = false;
+        fetch('/api/v1/drafts', { method: 'POST', keepalive: true, credentials: 'same-origin', body: body,
+          headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf } });
+        return;
+      }
+      event.preventDefault();
+      event.returnValue = '';
+    });
     // Replies and forwards: the cursor goes above the quoted text.
     if ($('body').value.indexOf('\n\n') === 0) { $('body').focus(); $('body').setSelectionRange(0, 0); }
     else if (!$('to').value) $('to').focus();
@@ -637,6 +658,15 @@
     });
     load();
   };
+
+  // The language switch keeps the page as it is (the folder, the shared mailbox, the search,
+  // the reply being written): only `lang` changes.
+  var switchLang = $('switch-lang');
+  if (switchLang) {
+    var target = new URL(window.location.href);
+    target.searchParams.set('lang', new URL(switchLang.href).searchParams.get('lang'));
+    switchLang.href = target.pathname + target.search;
+  }
 
   var page = document.body.dataset.page;
   if (pages[page]) pages[page]();

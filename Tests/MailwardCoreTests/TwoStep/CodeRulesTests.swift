@@ -61,8 +61,8 @@ import Testing
         await #expect(throws: TwoStepError.tooManyAttempts) {
             try await h.twoStep.confirmBinding(account, phone: "13800138000", code: code, context: h.web)
         }
-        // A new code (after the cooldown) works again.
-        h.clock.advance(by: 60)
+        // "Too many wrong codes, request a new one": at once, no minute's wait (the webmail audit
+        // found the button disabled for the rest of the minute); the new code works.
         try await h.twoStep.startBinding(account, phone: "13800138000", context: h.web)
         try await h.twoStep.confirmBinding(account, phone: "13800138000", code: try #require(h.lastCode()), context: h.web)
     }
@@ -115,7 +115,7 @@ import Testing
             _ = try await h.twoStep.startBinding(zhang, phone: "13700137000", context: h.web)
             Issue.record("the account cap should refuse a 5th code")
         } catch let error as TwoStepError {
-            guard case .rateLimited(let wait) = error else { Issue.record("\(error)"); return }
+            guard case .codeLimit(let wait) = error else { Issue.record("\(error)"); return }
             #expect(wait > 3600 && wait <= 86_400)
         }
         // Per IP: 6 an hour (4 sent from this IP so far).

@@ -183,7 +183,13 @@ public struct ProtocolAuthenticator: Sendable {
                             byAccount ? "account \(name.prefix(100)) throttled" : "IP throttled")
                 return .throttled(retryAfter: wait)
             case .wrong:
-                await audit(account?.id, door, "password", false, remoteIP, "wrong password or unknown account" + clientSuffix(clientID))
+                // A mail client's password in the client-specific form that matched none (deleted,
+                // or mistyped) is shown as such in the owner's sign-in list, not as a guess at the
+                // account password.
+                let looksLikeClientPassword = door != .web && AppPasswordFormat.normalize(password) != nil
+                await audit(account?.id, door, looksLikeClientPassword ? "app-password" : "password", false, remoteIP,
+                            (looksLikeClientPassword ? "client-specific password not recognized (deleted or mistyped)"
+                                : "wrong password or unknown account") + clientSuffix(clientID))
                 return .result(.invalid)
             case .right(let account):
                 verified = account

@@ -49,14 +49,30 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
         e164 = storedE164
     }
 
-    /// The number with its middle hidden, for pages and API answers: `+86 138****8000`.
+    /// The number with its middle hidden, for pages and API answers: `+86 138****8000`,
+    /// `+852 ****4567` — the country code whole, then at most the first three and the last four
+    /// digits of the national number.
     public var hint: String {
         let digits = Array(e164.dropFirst())
-        if digits.starts(with: ["8", "6"]), digits.count == 13 {
-            let national = digits.dropFirst(2)
-            return "+86 " + String(national.prefix(3)) + "****" + String(national.suffix(4))
-        }
-        let hidden = max(digits.count - 6, 1)
-        return "+" + String(digits.prefix(2)) + String(repeating: "*", count: hidden) + String(digits.suffix(4))
+        let code = Self.countryCodeLength(digits)
+        let national = digits.dropFirst(code)
+        let shown = national.count >= 9 ? 3 : 0
+        let hidden = max(national.count - shown - 4, 1)
+        return "+" + String(digits.prefix(code)) + " " + String(national.prefix(shown)) + String(repeating: "*", count: hidden)
+            + String(national.suffix(4))
     }
+
+    /// How many leading digits of an international number are its country code (ITU-T E.164
+    /// assigns by zone: 1 and 7 alone, these two-digit codes, three digits for the rest).
+    static func countryCodeLength(_ digits: [Character]) -> Int {
+        guard let first = digits.first else { return 0 }
+        if first == "1" || first == "7" { return 1 }
+        return twoDigitCountryCodes.contains(String(digits.prefix(2))) ? 2 : 3
+    }
+
+    static let twoDigitCountryCodes: Set<String> = [
+        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+        "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66",
+        "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+    ]
 }

@@ -39,9 +39,10 @@ public struct SMSCodeIssuer: Sendable {
         // The resend interval is per sign-in attempt for sign-in codes (a new attempt may ask at
         // once; the daily caps bound abuse), per account and purpose otherwise. It holds while
         // the last code waits to be typed: once it was used the step is done, and the next one
-        // (changing the number just bound) may ask at once.
+        // (changing the number just bound) may ask at once; once its tries are used up ("too many
+        // wrong codes, request a new one") the user may do just that.
         if let latest = try await env.store.latestCode(accountID: account, purpose: purpose, challenge: challenge),
-           !latest.consumed {
+           !latest.consumed, latest.failedAttempts < settings.maxCodeAttempts {
             let next = latest.createdAt.addingTimeInterval(settings.resendInterval)
             if next > now { throw TwoStepError.cooldown(retryAfter: max(1, Int(next.timeIntervalSince(now).rounded(.up)))) }
         }
@@ -55,13 +56,13 @@ public struct SMSCodeIssuer: Sendable {
         }
         for (key, limit, window) in caps {
             if let wait = try await limiter.retryAfter(key: key, limit: limit, window: window) {
-                throw TwoStepError.rateLimited(retryAfter: wait)
+                throw TwoStepError.codeLimit(retryAfter: wait)
             }
         }
         // Counted before the provider is asked, so a provider failure still counts here (not
         // against the number's or the account's daily caps).
         if let wait = try await limiter.take(key: Self.ipKey(context.ip), limit: settings.hourlyCodesPerIP, window: 3_600) {
-            throw TwoStepError.rateLimited(retryAfter: wait)
+            throw TwoStepError.codeLimit(retryAfter: wait)
         }
         let code = VerificationCode.generate(env.random)
         let minutes = max(1, Int(settings.codeLifetime / 60))
