@@ -74,6 +74,7 @@ public struct WebDoor: Sendable {
         // Requests, durations and errors per route pattern (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())
         let api = APIRoutes(router: router)
+        var pageRenderer: PageRenderer?
         if let security {
             let handler = APIHandler(security: security, logger: logger)
             SessionRoutes(handler: handler).register(on: api)
@@ -85,6 +86,7 @@ public struct WebDoor: Sendable {
                 LocalUserRoutes(handler: handler).register(on: api)
             }
             let renderer = try PageRenderer.load()
+            pageRenderer = renderer
             PageRoutes(security: security, renderer: renderer, mailPages: mail != nil).register(on: router)
             if let mail {
                 let ids = MailIDs(key: security.env.key)
@@ -117,6 +119,7 @@ public struct WebDoor: Sendable {
         // Last, so they wrap only the router's "no route" answer (which the first ones do not).
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIFallbackMiddleware(table: api.table))
+        if let pageRenderer { router.add(middleware: PageFallbackMiddleware(renderer: pageRenderer)) }
         let logger = self.logger
         let settings = self.settings
         let timeout = TimeAmount(settings.requestTimeout)

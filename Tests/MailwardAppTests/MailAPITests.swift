@@ -271,6 +271,13 @@ import Testing
         // Signed out: to the sign-in page (the client follows the redirect).
         #expect(try await server.client().call(.GET, "/mail").body.contains("login-form"))
         let client = try await signedIn(server, "zhao@demo.test")
+        // Signed in, the sign-in page leads to the mailbox; an unknown page is the site's own
+        // "not found" page (the API keeps its JSON).
+        #expect(try await client.call(.GET, "/login").body.contains("id=\"mail-page\""))
+        let missing = try await client.call(.GET, "/no-such-page")
+        #expect(missing.status == 404 && missing.body.contains("id=\"gone-page\"") && missing.body.contains("id=\"nav-mail\"") == false)
+        let missingAPI = try await client.call(.GET, "/api/v1/no-such-endpoint")
+        #expect(missingAPI.status == 404 && missingAPI.error == "not_found")
 
         let list = try await client.call(.GET, "/mail")
         #expect(list.status == 200 && list.body.contains("收件箱") && list.body.contains("html"))

@@ -35,7 +35,9 @@ struct PageRoutes {
             }
         }
         router.get("login") { request, _ -> Response in
-            render("login", request, signedIn: nil)
+            // Signed in already (a bookmark, the back button): the mailbox, not the form again.
+            if case .signedIn = await PageSession.of(request, security) { return .redirect(to: "/mail") }
+            return render("login", request, signedIn: nil)
         }
         let protected: [(String, String)] = (mailPages ? [] : [("mail", "mail")]) + [
             ("settings", "settings"), ("settings/security/two-step", "two_step"),

@@ -1,0 +1,25 @@
+import Hummingbird
+
+/// What a browser asking for a page that does not exist gets instead of the router's empty 404
+/// (which the browser shows as its own error page): the site's "not found" page, with the way
+/// back to the mailbox. The API keeps its JSON answers (``APIFallbackMiddleware``).
+struct PageFallbackMiddleware<Context: RequestContext>: RouterMiddleware {
+    let renderer: PageRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head, !request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let en = request.language == .en
+            var response = renderer.page("gone", language: request.language, values: [
+                "title": en ? "Not found" : "找不到该页面",
+                "detail": en ? "There is no such page." : "该页面不存在。",
+            ], setLanguageCookie: false)
+            response.status = .notFound
+            return request.method == .head ? response.createHeadResponse() : response
+        }
+    }
+}
