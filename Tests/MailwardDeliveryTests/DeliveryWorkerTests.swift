@@ -213,6 +213,20 @@ import Testing
         #expect(!dsn.contains("message/delivery-status\r\n"))
     }
 
+    /// An ASCII recipient of a message whose header fields are UTF-8 (submitted with SMTPUTF8):
+    /// the ordinary report, the headers as message/global-headers (RFC 6533 §6.3).
+    @Test func utf8HeaderFieldsGoBackAsGlobalHeaders() {
+        let original = Array("Subject: 你好\r\nFrom: a@b\r\n\r\nbody\r\n".utf8)
+        let verdict = RecipientVerdict(kind: .rejected, status: "5.6.3", diagnostic: "no 8BITMIME", remoteMTA: nil)
+        let dsn = String(decoding: DeliveryStatusNotification.build(
+            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
+            failures: [.init(recipient: "x@p2.test", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"),
+            as: UTF8.self)
+        #expect(dsn.contains("Content-Type: message/delivery-status\r\n"))
+        #expect(dsn.contains("Content-Type: message/global-headers\r\n") && !dsn.contains("text/rfc822-headers"))
+        #expect(dsn.contains("Subject: 你好\r\n"))
+    }
+
     /// Holds every delivery to the host "slow" until released; answers the others at once.
     final class SlowHostTransport: SMTPTransport {
         let released = Mutex(false)

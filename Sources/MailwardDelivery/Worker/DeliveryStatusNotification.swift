@@ -83,16 +83,20 @@ public enum DeliveryStatusNotification {
             if let remote = failure.verdict.remoteMTA { text += "Remote-MTA: dns; \(clean(remote))\r\n" }
             text += "Diagnostic-Code: \(Self.typed(clean(failure.verdict.diagnostic)))\r\n"
         }
+        // Header fields in UTF-8 (RFC 6532; a message submitted with SMTPUTF8) are not
+        // text/rfc822-headers either (RFC 6533 §6.3), whatever the recipients.
+        let headers = headerBlock(of: originalMessage)
+        let globalHeaders = global || headers.contains { $0 >= 0x80 }
         text += """
             \r
             --\(boundary)\r
-            Content-Type: \(global ? "message/global-headers" : "text/rfc822-headers")\r
+            Content-Type: \(globalHeaders ? "message/global-headers" : "text/rfc822-headers")\r
             Content-Description: Undelivered message headers\r
             \r
 
             """
         var bytes = Array(text.utf8)
-        bytes += headerBlock(of: originalMessage)
+        bytes += headers
         bytes += Array("\r\n--\(boundary)--\r\n".utf8)
         return bytes
     }
