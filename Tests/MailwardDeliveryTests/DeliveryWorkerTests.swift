@@ -122,6 +122,24 @@ import Testing
         #expect(try await f.inbox().count == 1)
     }
 
+    /// Failures at two domains in one pass: one DSN naming both (the outbound audit got two),
+    /// while the domain that took the message is recorded and not sent to again.
+    @Test func failuresAtSeveralDomainsMakeOneBounce() async throws {
+        let rejected = RecipientVerdict(kind: .rejected, status: "5.1.1", diagnostic: "smtp; 550 5.1.1 no such user", remoteMTA: "mx")
+        // Domains go in sorted order: a.test, b.test, c.test.
+        let transport = ScriptedTransport([rejected, Self.ok, rejected])
+        let f = try await Fixture(transport: transport)
+        try await f.enqueue("m", to: ["x@a.test", "y@b.test", "z@c.test"])
+        await f.worker.deliverDue()
+        await f.worker.deliverDue()  // the bounce, delivered locally
+        #expect(try await f.store.message(id: "m") == nil)
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Final-Recipient: rfc822; x@a.test") && inbox[0].contains("Final-Recipient: rfc822; z@c.test"))
+        #expect(!inbox[0].contains("y@b.test>:"))
+        #expect(transport.count == 3)
+    }
+
     @Test func permanentRoutingErrorsBounceAtOnce() async throws {
         let transport = ScriptedTransport([Self.ok])
         let f = try await Fixture(transport: transport, router: StaticRouter(result: .failure(.permanent("domain remote.test does not exist"))))

@@ -158,6 +158,9 @@ public final class DeliveryWorker: Service, Sendable {
             return
         }
         let byDomain = Dictionary(grouping: message.recipients, by: \.domain)
+        // What each domain's next hop took is recorded as soon as it is known (never sent
+        // twice); the failures of the whole pass go to the sender in one DSN.
+        var pass = PassResults()
         for domain in byDomain.keys.sorted() {
             let recipients = byDomain[domain]!
             let verdicts: [RecipientVerdict]
@@ -166,8 +169,9 @@ public final class DeliveryWorker: Service, Sendable {
             } else {
                 verdicts = await deliverRemotely(message, raw: raw, domain: domain, recipients: recipients)
             }
-            await settle(message, raw: raw, Array(zip(recipients, verdicts)))
+            await recordProgress(message, Array(zip(recipients, verdicts)), into: &pass)
         }
+        await finish(message, raw: raw, pass)
     }
 
     /// `domain` as queued (either spelling of an IDN domain) is looked up in its normalized form.
@@ -246,17 +250,32 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: Results
 
-    /// Records results: accepted first (the next hop has the message; never send it again),
-    /// then bounces for failures (queued before their failure is recorded), then retries.
-    func settle(_ message: QueuedMessage, raw: [UInt8], _ results: [(QueuedRecipient, RecipientVerdict)]) async {
-        let now = clock.now
+    /// One pass's failures and retries, gathered over its domains.
+    struct PassResults {
         var failures: [(QueuedRecipient, RecipientVerdict)] = []
+        var deferred: [(QueuedRecipient, RecipientVerdict)] = []
+    }
+
+    /// Records results of one pass over every recipient (see ``recordProgress`` and ``finish``).
+    func settle(_ message: QueuedMessage, raw: [UInt8], _ results: [(QueuedRecipient, RecipientVerdict)]) async {
+        var pass = PassResults()
+        await recordProgress(message, results, into: &pass)
+        await finish(message, raw: raw, pass)
+    }
+
+    /// Records what is settled at once — accepted (the next hop has the message; never send it
+    /// again) and retries — and keeps the failures (an expired retry is one) for ``finish``.
+    func recordProgress(_ message: QueuedMessage, _ results: [(QueuedRecipient, RecipientVerdict)], into pass: inout PassResults) async {
+        let now = clock.now
         var deferred: [(QueuedRecipient, RecipientVerdict, Date)] = []
         var accepted: [QueuedRecipient] = []
+        var failures = 0
         for (recipient, verdict) in results {
             switch verdict.kind {
             case .accepted: accepted.append(recipient)
-            case .rejected: failures.append((recipient, verdict))
+            case .rejected:
+                pass.failures.append((recipient, verdict))
+                failures += 1
             case .deferred:
                 if let next = settings.schedule.nextAttempt(afterAttempts: recipient.attempts + 1, now: now, createdAt: message.createdAt) {
                     deferred.append((recipient, verdict, next))
@@ -265,14 +284,26 @@ public final class DeliveryWorker: Service, Sendable {
                     expired.kind = .rejected
                     expired.status = "4.4.7"
                     expired.diagnostic = "delivery time expired; last error: \(verdict.diagnostic)"
-                    failures.append((recipient, expired))
+                    pass.failures.append((recipient, expired))
+                    failures += 1
                 }
             }
         }
         await record(message, accepted.map(\.id), .delivered(detail: "accepted"), now)
         if !accepted.isEmpty { MailMetrics.outbound(result: "delivered", recipients: accepted.count) }
         if !deferred.isEmpty { MailMetrics.outbound(result: "deferred", recipients: deferred.count) }
-        if !failures.isEmpty { MailMetrics.outbound(result: "bounced", recipients: failures.count) }
+        if failures > 0 { MailMetrics.outbound(result: "bounced", recipients: failures) }
+        for (recipient, verdict, next) in deferred {
+            await record(message, [recipient.id], .deferred(error: verdict.diagnostic, nextAttemptAt: next), now)
+            pass.deferred.append((recipient, verdict))
+        }
+    }
+
+    /// The pass's failures: one bounce, queued before they are recorded as failed (kept pending
+    /// when it cannot be queued: a later attempt bounces them then); then the delay notice.
+    func finish(_ message: QueuedMessage, raw: [UInt8], _ pass: PassResults) async {
+        let now = clock.now
+        let failures = pass.failures
         if !failures.isEmpty {
             do {
                 try await bounce(message, raw: raw, failures: failures, now: now)
@@ -280,7 +311,6 @@ public final class DeliveryWorker: Service, Sendable {
                     await record(message, [recipient.id], .failed(error: verdict.diagnostic), now)
                 }
             } catch {
-                // Keep them pending: a later attempt tries again (and bounces then).
                 logger.error("cannot queue a bounce", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
                 for (recipient, verdict) in failures {
                     let next = now.addingTimeInterval(settings.schedule.steps[0])
@@ -288,10 +318,7 @@ public final class DeliveryWorker: Service, Sendable {
                 }
             }
         }
-        for (recipient, verdict, next) in deferred {
-            await record(message, [recipient.id], .deferred(error: verdict.diagnostic, nextAttemptAt: next), now)
-        }
-        await noticeDelay(message, raw: raw, deferred: deferred.map { ($0.0, $0.1) }, now: now)
+        await noticeDelay(message, raw: raw, deferred: pass.deferred, now: now)
     }
 
     /// Sends the sender one "still trying" notice for recipients deferred longer than
