@@ -33,6 +33,12 @@ extension IMAPSession {
     // MARK: SELECT / EXAMINE
 
     func select(_ wire: IMAPCodec.MailboxName, parameters: [SelectParameter], readOnly: Bool) async throws -> StatusResponse {
+        // QRESYNC is not offered (nor can it be enabled): its parameter is refused, not ignored —
+        // a client told OK would take its resync for done without the VANISHED data (RFC 7162
+        // §3.2.5). Nothing changes: the mailbox selected stays selected.
+        if parameters.contains(where: { if case .qresync = $0 { true } else { false } }) {
+            return StatusResponse(.bad, text: "QRESYNC is not enabled")
+        }
         if state.selected != nil {
             state.deselect()
             send(.untagged(.status(StatusResponse(.ok, code: .closed, text: "Previous mailbox closed"))))

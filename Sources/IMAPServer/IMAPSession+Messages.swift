@@ -18,6 +18,8 @@ extension IMAPSession {
         var changedSince: ModSeq?
         for modifier in modifiers {
             if case .changedSince(let m) = modifier { changedSince = ModSeq(clamping: m) }
+            // VANISHED belongs to QRESYNC, which is not offered (RFC 7162 §3.2.6: BAD then).
+            if case .vanished = modifier { return StatusResponse(.bad, text: "QRESYNC is not enabled") }
         }
         if changedSince != nil || attributes.contains(.modSequence) {
             state.enableCondstoreImplicitly()
@@ -346,7 +348,19 @@ extension IMAPSession {
             return ok("SEARCH completed")
         }
         let wanted = options.isEmpty ? [SearchReturnOption.all] : options
-        if wanted.contains(.save) { state.savedSearch = matched.map(\.uid) }
+        if wanted.contains(.save) {
+            // RFC 5182 §2.4: SAVE with MIN and/or MAX alone keeps just those; with ALL, COUNT or
+            // nothing else, every match.
+            let uids = matched.map(\.uid)
+            if !wanted.contains(.all), !wanted.contains(.count), wanted.contains(.min) || wanted.contains(.max), !uids.isEmpty {
+                var kept: [MessageUID] = []
+                if wanted.contains(.min), let first = uids.min() { kept.append(first) }
+                if wanted.contains(.max), let last = uids.max(), !kept.contains(last) { kept.append(last) }
+                state.savedSearch = kept.sorted()
+            } else {
+                state.savedSearch = uids
+            }
+        }
         if wanted == [.save] { return ok("SEARCH completed") }
         var response = ESearchResponse(tag: tag, uid: uid, modSequence: highest)
         if !numbers.isEmpty {

@@ -263,6 +263,8 @@ actor IMAPSession {
         guard let status, !finished else { return }
         if state.phase == .selected, Self.mayAnnounce(after: tagged.command) {
             await announceChanges(includeExpunges: Self.mayAnnounceExpunges(after: tagged.command))
+            // The selected mailbox was deleted meanwhile: BYE said it all, no tagged answer follows.
+            if finished { return }
         }
         send(.tagged(tag: tag, status))
         if state.phase == .logout { finished = true }

@@ -580,6 +580,48 @@ import Testing
         try await server.stop()
     }
 
+    /// RFC 5182 §2.4: SAVE with MIN and/or MAX keeps just those in `$` (the IMAP audit: every
+    /// match was kept, so a following `STORE $ +FLAGS (\Deleted)` hit far more than asked);
+    /// QRESYNC, not offered, is refused rather than ignored (RFC 7162 §3.2.5, §3.2.6); a mailbox
+    /// deleted under a session ends it with BYE alone.
+    @Test func savedSearchesQResyncAndADeletedSelectedMailbox() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        for subject in ["one", "two", "three", "four", "five"] {
+            _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: subject).utf8), to: [account.id])
+        }
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        _ = try await client.run("SELECT INBOX")
+        _ = try await client.run("STORE 2,4 +FLAGS.SILENT (\\Seen)")
+        _ = try await client.run("SEARCH RETURN (SAVE MIN) UNSEEN")
+        #expect(try await client.run("FETCH $ (UID)").filter { $0.hasPrefix("* ") } == ["* 1 FETCH (UID 1)"])
+        _ = try await client.run("SEARCH RETURN (SAVE MIN MAX) UNSEEN")
+        #expect(try await client.run("FETCH $ (UID)").filter { $0.hasPrefix("* ") } == ["* 1 FETCH (UID 1)", "* 5 FETCH (UID 5)"])
+        _ = try await client.run("SEARCH RETURN (SAVE MAX COUNT) UNSEEN")
+        #expect(try await client.run("FETCH $ (UID)").filter { $0.hasPrefix("* ") }.count == 3, "with COUNT: every match")
+        _ = try await client.run("SEARCH RETURN (SAVE) UNSEEN")
+        #expect(try await client.run("FETCH $ (UID)").filter { $0.hasPrefix("* ") }.count == 3)
+
+        #expect(try await client.run("SELECT INBOX (QRESYNC (1 2))").tagged.contains("BAD"))
+        #expect(try await client.run("FETCH 1 (UID)").tagged.contains("OK"), "still selected")
+        #expect(try await client.run("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)").tagged.contains("BAD"))
+        await client.close()
+
+        // Another session deletes the selected mailbox: the next command gets BYE, and no
+        // tagged OK after it (the audit saw both).
+        let first = try await IMAPTestClient.signedIn(server)
+        let second = try await IMAPTestClient.signedIn(server)
+        _ = try await first.run("CREATE Doomed")
+        _ = try await first.run("SELECT Doomed")
+        #expect(try await second.run("DELETE Doomed").tagged.contains("OK"))
+        try await first.line.send("z1 NOOP\r\n")
+        #expect(try await first.line.readLine().hasPrefix("* BYE"))
+        if let extra = try? await first.line.readLine() { Issue.record("a line after BYE: \(extra)") }
+        await second.close()
+        try await server.stop()
+    }
+
     /// A flag synchronisation over many messages (`UID FETCH 1:* (FLAGS)`, answered from the
     /// messages' states alone) says exactly what fetching the same messages in small ranges
     /// (from the full message rows) says; CHANGEDSINCE still picks the changed ones.
