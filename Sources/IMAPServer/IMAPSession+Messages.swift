@@ -62,8 +62,10 @@ extension IMAPSession {
         // What is \Recent changes only when changes are announced, after the command.
         let recent = selected.recentRanges
         var refusal: StatusResponse?
+        var expungedMeanwhile = false
         chunks: for chunk in stride(from: 0, to: uids.count, by: 500).map({ Array(uids[$0..<min($0 + 500, uids.count)]) }) {
             let records = try await store.messages(mailboxID: selected.mailboxID, uids: chunk)
+            if records.count < chunk.count { expungedMeanwhile = true }
             var inlineBodies: [BlobID: [UInt8]] = [:]
             for (position, var record) in records.enumerated() {
                 // Small bodies fifty at a time in one read (bounded memory); big ones one by one.
@@ -125,6 +127,9 @@ extension IMAPSession {
         if unknownEncoding {
             return StatusResponse(.no, code: .unknownCTE, text: "A part's content transfer encoding is not known here")
         }
+        // Messages the client still sees that another session expunged: no data for them, and
+        // the code that says why (RFC 5530; the EXPUNGE follows at the next NOOP or command).
+        if expungedMeanwhile { return ok("Some messages were expunged meanwhile", code: .expungeIssued) }
         return ok("FETCH completed")
     }
 
@@ -272,13 +277,16 @@ extension IMAPSession {
         let refused = Set(result.modifiedSince)
         let condstore = state.condstoreEnabled
         let changed = Set(result.updated.map(\.uid))
+        // Expunged by another session since the client was told: nothing stored, no FETCH.
+        let present = changed.union(result.unchanged.map(\.uid)).union(refused)
+        let gone = uids.filter { !present.contains($0) }
         let snapshot = selected  // with the flags just stored
         if let keywordsBefore, !result.updated.isEmpty, storedKeywords.contains(where: { !keywordsBefore.contains($0) }) {
             // A keyword new to the mailbox: the client's list of its flags changes (RFC 3501 §7.2.6).
             send(.untagged(.flags(Self.systemFlags + snapshot.keywords.sorted.map(Flag.init(wire:)))))
             send(.untagged(.status(Self.permanentFlags(of: snapshot))))
         }
-        for messageUID in uids where !refused.contains(messageUID) {
+        for messageUID in uids where !refused.contains(messageUID) && present.contains(messageUID) {
             // .SILENT: no FETCH, except CONDSTORE wants the new MODSEQ of changed messages (RFC 7162 §3.2).
             guard !operation.silent || (condstore && changed.contains(messageUID)) else { continue }
             guard let sequence = snapshot.sequenceNumber(of: messageUID) else { continue }
@@ -292,6 +300,7 @@ extension IMAPSession {
             let numbers = uid ? refused.sorted() : refused.compactMap { selected.sequenceNumber(of: $0) }.sorted()
             return ok("Conditional STORE failed for some messages", code: .modified(SequenceSets.make(numbers)))
         }
+        if !gone.isEmpty { return ok("Some messages were expunged meanwhile", code: .expungeIssued) }
         return ok("STORE completed")
     }
 

@@ -622,6 +622,34 @@ import Testing
         try await server.stop()
     }
 
+    /// A message another session expunged, before this one was told (RFC 3501 §7.4.1 holds the
+    /// EXPUNGE back during FETCH and STORE): no made-up data for it, and `[EXPUNGEISSUED]`
+    /// (RFC 5530) on the answer; the EXPUNGE comes with the next NOOP.
+    @Test func messagesExpungedByAnotherSessionAreNamedSo() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        for subject in ["one", "two", "three"] {
+            _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: subject).utf8), to: [account.id])
+        }
+        let first = try await IMAPTestClient.signedIn(server)
+        let second = try await IMAPTestClient.signedIn(server)
+        _ = try await first.run("SELECT INBOX (CONDSTORE)")
+        _ = try await second.run("SELECT INBOX")
+        _ = try await second.run("STORE 2 +FLAGS.SILENT (\\Deleted)")
+        _ = try await second.run("EXPUNGE")
+        let stored = try await first.run("STORE 2:3 +FLAGS (\\Seen)")
+        #expect(stored.tagged.contains("OK [EXPUNGEISSUED]"), "\(stored)")
+        #expect(!stored.contains { $0.hasPrefix("* 2 FETCH") }, "\(stored)")
+        #expect(stored.contains { $0.hasPrefix("* 3 FETCH") && $0.contains("\\Seen") }, "\(stored)")
+        let fetched = try await first.run("FETCH 2 (UID BODY.PEEK[TEXT])")
+        #expect(fetched == [fetched.tagged] && fetched.tagged.contains("OK [EXPUNGEISSUED]"), "\(fetched)")
+        #expect(try await first.run("NOOP").contains("* 2 EXPUNGE"))
+        #expect(try await first.run("FETCH 2 (UID)").tagged.contains("OK FETCH completed"))
+        await first.close()
+        await second.close()
+        try await server.stop()
+    }
+
     /// A flag synchronisation over many messages (`UID FETCH 1:* (FLAGS)`, answered from the
     /// messages' states alone) says exactly what fetching the same messages in small ranges
     /// (from the full message rows) says; CHANGEDSINCE still picks the changed ones.
