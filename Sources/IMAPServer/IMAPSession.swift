@@ -419,8 +419,16 @@ actor IMAPSession {
             guard changes.hasChanges else { return }
             var responses: [UntaggedResponse] = []
             let condstore = state.condstoreEnabled
+            // A keyword another session used first in this mailbox changes its FLAGS (RFC 3501
+            // §7.2.6), as it does for the session that stored it; looked at only when keywords came.
+            let keywordsBefore = changes.changed.contains { $0.flags.contains { !$0.hasPrefix("\\") } } ? selected.keywords : nil
             state.updateSelected { snapshot in
                 responses = snapshot.refresh(with: changes, includeExpunges: includeExpunges, condstore: condstore)
+            }
+            if let keywordsBefore, let now = state.selected, now.mailboxID == selected.mailboxID,
+               now.keywords.contains(where: { !keywordsBefore.contains($0) }) {
+                responses.insert(contentsOf: [.flags(Self.systemFlags + now.keywords.sorted.map(Flag.init(wire:))),
+                                              .status(Self.permanentFlags(of: now))], at: 0)
             }
             // New messages: a session that may change the mailbox takes them as \Recent (the
             // session may have moved on while the store answered: only into the same mailbox).

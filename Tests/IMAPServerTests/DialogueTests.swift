@@ -624,7 +624,8 @@ import Testing
 
     /// A message another session expunged, before this one was told (RFC 3501 §7.4.1 holds the
     /// EXPUNGE back during FETCH and STORE): no made-up data for it, and `[EXPUNGEISSUED]`
-    /// (RFC 5530) on the answer; the EXPUNGE comes with the next NOOP.
+    /// (RFC 5530) on the answer; the EXPUNGE comes with the next NOOP. A keyword another session
+    /// used first reaches this one as FLAGS too.
     @Test func messagesExpungedByAnotherSessionAreNamedSo() async throws {
         let server = try await TestServer.start()
         let account = try await server.addUser("li@example.com")
@@ -645,6 +646,16 @@ import Testing
         #expect(fetched == [fetched.tagged] && fetched.tagged.contains("OK [EXPUNGEISSUED]"), "\(fetched)")
         #expect(try await first.run("NOOP").contains("* 2 EXPUNGE"))
         #expect(try await first.run("FETCH 2 (UID)").tagged.contains("OK FETCH completed"))
+        // A keyword new to the mailbox, stored by the other session: FLAGS and PERMANENTFLAGS
+        // come before the FETCH that shows it (RFC 3501 §7.2.6).
+        _ = try await second.run("NOOP")
+        _ = try await second.run("STORE 1 +FLAGS.SILENT ($Project)")
+        let noop = try await first.run("NOOP")
+        let flagsLine = noop.firstIndex { $0.hasPrefix("* FLAGS (") && $0.contains("$Project") }
+        let fetchLine = noop.firstIndex { $0.hasPrefix("* 1 FETCH") && $0.contains("$Project") }
+        #expect(flagsLine != nil && fetchLine != nil && flagsLine! < fetchLine!, "\(noop)")
+        #expect(noop.contains { $0.contains("PERMANENTFLAGS") && $0.contains("$Project") }, "\(noop)")
+        #expect(!(try await first.run("NOOP")).contains { $0.hasPrefix("* FLAGS") }, "once")
         await first.close()
         await second.close()
         try await server.stop()
