@@ -216,15 +216,20 @@ import Testing
         #expect(dsn.contains("Content-Type: message/delivery-status\r\n") && dsn.contains("Final-Recipient: rfc822; x@y\r\n"))
     }
 
+    /// The DSN for one failed recipient of a message with a Chinese subject.
+    static func dsnOfChineseSubject(to recipient: String, status: String, diagnostic: String) -> String {
+        let original = Array("Subject: 你好\r\nFrom: a@b\r\n\r\nbody\r\n".utf8)
+        let verdict = RecipientVerdict(kind: .rejected, status: status, diagnostic: diagnostic, remoteMTA: nil)
+        return String(decoding: DeliveryStatusNotification.build(
+            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
+            failures: [.init(recipient: recipient, verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"),
+            as: UTF8.self)
+    }
+
     /// An internationalized recipient cannot stand in the ASCII message/delivery-status part:
     /// the report takes RFC 6533's global forms.
     @Test func anInternationalizedRecipientGetsTheGlobalReport() {
-        let original = Array("Subject: 你好\r\nFrom: a@b\r\n\r\nbody\r\n".utf8)
-        let verdict = RecipientVerdict(kind: .rejected, status: "5.6.7", diagnostic: "no SMTPUTF8", remoteMTA: nil)
-        let dsn = String(decoding: DeliveryStatusNotification.build(
-            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
-            failures: [.init(recipient: "用户@p2.test", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"),
-            as: UTF8.self)
+        let dsn = Self.dsnOfChineseSubject(to: "用户@p2.test", status: "5.6.7", diagnostic: "no SMTPUTF8")
         #expect(dsn.contains("Content-Type: message/global-delivery-status\r\n"))
         #expect(dsn.contains("Final-Recipient: utf-8; 用户@p2.test\r\n"))
         #expect(dsn.contains("Content-Type: message/global-headers\r\n"))
@@ -234,12 +239,7 @@ import Testing
     /// An ASCII recipient of a message whose header fields are UTF-8 (submitted with SMTPUTF8):
     /// the ordinary report, the headers as message/global-headers (RFC 6533 §6.3).
     @Test func utf8HeaderFieldsGoBackAsGlobalHeaders() {
-        let original = Array("Subject: 你好\r\nFrom: a@b\r\n\r\nbody\r\n".utf8)
-        let verdict = RecipientVerdict(kind: .rejected, status: "5.6.3", diagnostic: "no 8BITMIME", remoteMTA: nil)
-        let dsn = String(decoding: DeliveryStatusNotification.build(
-            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
-            failures: [.init(recipient: "x@p2.test", verdict: verdict)], arrivalDate: Date(), now: Date(), boundary: "B"),
-            as: UTF8.self)
+        let dsn = Self.dsnOfChineseSubject(to: "x@p2.test", status: "5.6.3", diagnostic: "no 8BITMIME")
         #expect(dsn.contains("Content-Type: message/delivery-status\r\n"))
         #expect(dsn.contains("Content-Type: message/global-headers\r\n") && !dsn.contains("text/rfc822-headers"))
         #expect(dsn.contains("Subject: 你好\r\n"))
