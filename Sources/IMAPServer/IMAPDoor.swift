@@ -21,19 +21,24 @@ public struct IMAPDoor: Sendable {
         /// How long a literal under way (an APPEND's message) may pause before the session ends,
         /// as SMTP's `smtp.data-timeout`: its bytes so far hold a share of the message memory.
         public var literalTimeout: TimeAmount
+        /// While a client idles, `* OK Still here` this often (Dovecot's `imap_idle_notify_interval`,
+        /// 2 minutes): a NAT or a phone network that drops connections silent for a few minutes
+        /// would otherwise end the push without either side knowing.
+        public var idleKeepalive: TimeAmount
         public var limits: IMAPDecoderLimits
         /// STARTTLS is offered when set (and the connection is not TLS already).
         public var tlsContext: NIOSSLContext?
 
         public init(hostname: String = "localhost", idleTimeout: TimeAmount = .minutes(30),
                     preAuthTimeout: TimeAmount = .seconds(120), loginDeadline: TimeAmount = .minutes(5),
-                    literalTimeout: TimeAmount = .seconds(180), limits: IMAPDecoderLimits = .default,
-                    tlsContext: NIOSSLContext? = nil) {
+                    literalTimeout: TimeAmount = .seconds(180), idleKeepalive: TimeAmount = .minutes(2),
+                    limits: IMAPDecoderLimits = .default, tlsContext: NIOSSLContext? = nil) {
             self.hostname = hostname
             self.idleTimeout = idleTimeout
             self.preAuthTimeout = preAuthTimeout
             self.loginDeadline = loginDeadline
             self.literalTimeout = literalTimeout
+            self.idleKeepalive = idleKeepalive
             self.limits = limits
             self.tlsContext = tlsContext
         }

@@ -17,6 +17,9 @@ extension IMAPSession {
         let tag: String
         var observation: MailboxObservation?
         var revoked = false
+        /// When the IDLE began: the autologout counts from here (RFC 2177: clients renew an IDLE
+        /// within 29 minutes), however many keepalives were sent.
+        let began = NIODeadline.now()
     }
 
     /// The IDLE command: watch, answer the continuation, announce what is pending. The tagged

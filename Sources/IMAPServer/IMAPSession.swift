@@ -71,6 +71,10 @@ actor IMAPSession {
         if decoder.awaitedCommandLength > 0 {
             return min(door.settings.literalTimeout, state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout)
         }
+        if let idle = idling {
+            // Woken for the keepalive in between; the autologout still counts from the IDLE.
+            return min(door.settings.idleKeepalive, max(.seconds(1), idle.began + door.settings.idleTimeout - .now()))
+        }
         guard state.phase == .notAuthenticated else { return door.settings.idleTimeout }
         // At least a second: the read's timeout is also the deadline of the BYE written after it.
         return max(.seconds(1), min(door.settings.preAuthTimeout, loginDeadline - .now()))
@@ -190,6 +194,11 @@ actor IMAPSession {
             finished = true
             return false
         case .timeout:
+            if let idle = idling, !shuttingDown, NIODeadline.now() < idle.began + door.settings.idleTimeout {
+                send(.untagged(.status(StatusResponse(.ok, text: "Still here"))))
+                await flush()
+                return !finished
+            }
             bye(state.phase == .notAuthenticated && NIODeadline.now() >= loginDeadline
                 ? "Autologout; too long without logging in" : "Autologout; idle for too long")
             await flush()

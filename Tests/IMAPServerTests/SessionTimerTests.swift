@@ -44,6 +44,32 @@ import Testing
         #expect(await client.waitForClose())
     }
 
+    /// An idling client hears `* OK Still here` every keepalive interval (so a NAT keeps the
+    /// connection), and the autologout still comes when the IDLE is older than the idle timeout.
+    @Test func idleSessionsAreKeptAliveUntilTheAutologout() async throws {
+        let (server, _) = try await serverWithInbox([sampleMessage()])
+        defer { Task { try? await server.stop() } }
+        let (port, running) = try await Self.door(server, settings: .init(hostname: "idle.test", idleTimeout: .seconds(3),
+                                                                            idleKeepalive: .milliseconds(400)))
+        defer { running.cancel() }
+        let client = try await LineClient.connect(port: port)
+        _ = try await client.readLine()
+        try await client.send("l LOGIN li@example.com Tea-Garden-42\r\ns SELECT INBOX\r\ni IDLE\r\n")
+        _ = try await client.readLines(until: { $0.hasPrefix("s ") })
+        #expect(try await client.readLine().hasPrefix("+ "))
+        #expect(try await client.readLine() == "* OK Still here")
+        #expect(try await client.readLine() == "* OK Still here")
+        try await client.send("DONE\r\n")
+        #expect(try await client.readLines(until: { $0.hasPrefix("i ") }).last?.hasPrefix("i OK") == true)
+        // A new IDLE, never renewed: keepalives, then BYE once it is older than the idle timeout.
+        let start = ContinuousClock.now
+        try await client.send("j IDLE\r\n")
+        let lines = try await client.readLines(until: { $0.hasPrefix("* BYE") })
+        #expect(lines.filter { $0 == "* OK Still here" }.count >= 3, "\(lines)")
+        #expect(ContinuousClock.now - start >= .seconds(3))
+        #expect(await client.waitForClose())
+    }
+
     @Test func aConnectionThatNeverLogsInIsEnded() async throws {
         let (server, _) = try await serverWithInbox([sampleMessage()])
         defer { Task { try? await server.stop() } }
