@@ -93,11 +93,21 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
     }
 
     public func allMessages() async throws -> [QueuedMessage] {
-        state.withLock { s in s.messages.values.sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id < $1.id } }
+        state.withLock { s in
+            s.messages.values.sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id < $1.id }
+                .map { Self.withClaims($0, s.claims) }
+        }
     }
 
     public func message(id: String) async throws -> QueuedMessage? {
-        state.withLock { $0.messages[id] }
+        state.withLock { s in s.messages[id].map { Self.withClaims($0, s.claims) } }
+    }
+
+    /// The message as the stores read it: each recipient with its claim, if any.
+    private static func withClaims(_ message: QueuedMessage, _ claims: [Int64: Date]) -> QueuedMessage {
+        var message = message
+        for index in message.recipients.indices { message.recipients[index].claimedUntil = claims[message.recipients[index].id] }
+        return message
     }
 
     @discardableResult

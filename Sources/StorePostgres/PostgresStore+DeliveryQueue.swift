@@ -177,7 +177,8 @@ extension PostgresStore: DeliveryQueueStore {
                             state: RecipientState(rawValue: try r.get("state")) ?? .pending,
                             attempts: try r.get("attempts", as: Int.self),
                             nextAttemptAt: try r.date("next_attempt_at"), lastError: try r.get("last_error"),
-                            delayNotified: try r.get("delay_notified"))
+                            delayNotified: try r.get("delay_notified"),
+                            claimedUntil: try r.get("claimed_until", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
         }
         return QueuedMessage(id: try row.get("id"), sender: try row.get("sender"), blobID: BlobID(hex: try row.get("blob_id")),
                              size: try row.get("size", as: Int.self), createdAt: try row.date("created_at"),

@@ -171,7 +171,8 @@ extension SQLiteStore: DeliveryQueueStore {
             QueuedRecipient(id: r["id"], address: r["address"], domain: r["domain"],
                             state: RecipientState(rawValue: r["state"]) ?? .pending, attempts: r["attempts"],
                             nextAttemptAt: Date(timeIntervalSince1970: r["next_attempt_at"]), lastError: r["last_error"],
-                            delayNotified: r["delay_notified"])
+                            delayNotified: r["delay_notified"],
+                            claimedUntil: (r["claimed_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
         }
         return QueuedMessage(id: row["id"], sender: row["sender"], blobID: BlobID(hex: row["blob_id"]), size: row["size"],
                              createdAt: Date(timeIntervalSince1970: row["created_at"]), recipients: recipients)

@@ -24,8 +24,10 @@ struct QueueCommand: AsyncParsableCommand {
                     let sender = message.sender.isEmpty ? "<>" : message.sender
                     print("\(message.id)\t\(format.string(from: message.createdAt))\t\(message.size) bytes\tfrom \(sender)")
                     for recipient in message.recipients {
-                        var line = "  \(recipient.address)\t\(recipient.state.rawValue)\tattempts \(recipient.attempts)"
-                        if recipient.state == .pending { line += "\tnext \(format.string(from: recipient.nextAttemptAt))" }
+                        // A recipient a worker holds now is being sent: its "next attempt" is only the claim's lease.
+                        let sending = recipient.state == .pending && (recipient.claimedUntil.map { $0 > Date() } ?? false)
+                        var line = "  \(recipient.address)\t\(sending ? "sending" : recipient.state.rawValue)\tattempts \(recipient.attempts)"
+                        if recipient.state == .pending, !sending { line += "\tnext \(format.string(from: recipient.nextAttemptAt))" }
                         if let error = recipient.lastError { line += "\t\(error.replacingOccurrences(of: "\n", with: " "))" }
                         print(line)
                     }

@@ -57,6 +57,9 @@ import Testing
         #expect(try await queue.claimDue(now: t0 - 1, lease: 60, limit: 10).isEmpty)
         let first = try await queue.claimDue(now: t0 + 10, lease: 60, limit: 10)
         #expect(first.map(\.id) == ["early"])
+        // What `queue list` reads: the claim's end while held (an attempt under way), nil otherwise.
+        #expect(try await queue.message(id: "early")?.recipients.first?.claimedUntil == t0 + 70)
+        #expect(try await queue.message(id: "late")?.recipients.first?.claimedUntil == nil)
         // Leased: invisible until the lease ends.
         #expect(try await queue.claimDue(now: t0 + 20, lease: 60, limit: 10).isEmpty)
         let both = try await queue.claimDue(now: t0 + 200, lease: 60, limit: 10)

@@ -27,9 +27,12 @@ public struct QueuedRecipient: Sendable, Equatable, Codable {
     public var lastError: String?
     /// A "still trying" notice went to the sender already (at most one per recipient).
     public var delayNotified: Bool
+    /// Until when a worker holds it (an attempt under way: `queue list` says "sending"); nil
+    /// when nobody does.
+    public var claimedUntil: Date?
 
     public init(id: Int64, address: String, domain: String, state: RecipientState, attempts: Int,
-                nextAttemptAt: Date, lastError: String?, delayNotified: Bool = false) {
+                nextAttemptAt: Date, lastError: String?, delayNotified: Bool = false, claimedUntil: Date? = nil) {
         self.id = id
         self.address = address
         self.domain = domain
@@ -38,6 +41,7 @@ public struct QueuedRecipient: Sendable, Equatable, Codable {
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
         self.delayNotified = delayNotified
+        self.claimedUntil = claimedUntil
     }
 
     /// The lowercased domain of an address (after its last `@`), the unit of routing.

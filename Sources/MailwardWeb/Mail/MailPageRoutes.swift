@@ -168,7 +168,8 @@ struct MailPageRoutes {
             "custom": !current.isInbox && current.specialUse == nil && search.isEmpty,
             "is_trash": current.specialUse == .trash && search.isEmpty && page.total > 0,
             "query": search,
-            "range": page.total == 0 ? "0" : "\(offset + 1)–\(offset + page.records.count) / \(page.total)",
+            // An empty folder says so in words (`no_messages`), not with a lone "0".
+            "range": page.total == 0 ? "" : "\(offset + 1)–\(offset + page.records.count) / \(page.total)",
             "prev": link(max(0, offset - Self.pageSize)), "has_prev": offset > 0,
             "next": link(offset + Self.pageSize), "has_next": offset + Self.pageSize < page.total,
         ]

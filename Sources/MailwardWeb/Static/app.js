@@ -292,6 +292,7 @@
           cell(row, '').appendChild(button);
           body.appendChild(row);
         });
+        labelCells($('app-passwords'));
         if (res.data.length === 0) show('no-app-passwords'); else hide('no-app-passwords');
       });
     }
