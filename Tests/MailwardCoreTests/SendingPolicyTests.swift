@@ -49,6 +49,11 @@ import Testing
         #expect(try await check("From: \"Wang, Alice\" (office) <alice@example.test>"))
         #expect(try await check("From: John Q. Public <alice@example.test>"))
         #expect(try await check("From: Alice\r\n <alice@example.test>"))
+        // `Resent-From:` (a redirect) is held to the same rule (audit F9).
+        #expect(try await check("From: Bob <bob@example.test>\r\nResent-From: alice@example.test") == false, "From: still decides")
+        #expect(try await check("From: Alice <alice@example.test>\r\nResent-From: Alice <alice@example.test>"))
+        #expect(try await !check("From: Alice <alice@example.test>\r\nResent-From: ceo@other.test"))
+        #expect(try await !check("From: Alice <alice@example.test>\r\nResent-From: <alice@example.test> <ceo@other.test>"))
     }
 
     /// The same rule on its own, over the forms mail clients write.

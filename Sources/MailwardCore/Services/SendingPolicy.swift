@@ -98,6 +98,17 @@ public struct SendingPolicy: Sendable {
             case (.shared(let a, _), .shared(let b, _)): if a.id != b.id { return .notAllowed }
             }
         }
+        // `Resent-From:` (a client's "redirect", RFC 5322 §3.6.6) names who sends it on: shown by
+        // mail clients as the sender, so it is held to the same rule — the account's own
+        // addresses, or a mailbox it may send for.
+        for value in MIMEParser.headerValues(named: "Resent-From", in: raw) {
+            guard AddressParser.isUnambiguousMailboxList(value) else { return .notAllowed }
+            for mailAddress in AddressParser.parse(value) {
+                guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }
+                let decision = try await decision(sender: address, account: account)
+                guard decision.authority != nil else { return decision }
+            }
+        }
         return .allowed(result)
     }
 
