@@ -223,6 +223,12 @@ public final class DeliveryWorker: Service, Sendable {
         do {
             hops = try await router.nextHops(for: domain)
         } catch {
+            // An attempt that ended at routing (DNS) is an attempt too: the log says so.
+            let outcome = if case .temporary = error { "deferred" } else { "rejected" }
+            logger.info("delivery attempt", metadata: [
+                "queue-id": "\(message.id)", "domain": "\(domain)", "routing": "\(error)",
+                "results": "\(Array(repeating: outcome, count: recipients.count).joined(separator: ","))",
+            ])
             switch error {
             case .temporary(let reason):
                 return recipients.map { _ in .deferred(reason, hop: nil) }
