@@ -436,7 +436,11 @@ extension IMAPSession {
         let mapping = move
             ? try await mail.move(uids: uids, from: selected.mailboxID, to: destination.id)
             : try await mail.copy(uids: uids, from: selected.mailboxID, to: destination.id)
-        guard !mapping.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
+        guard !mapping.isEmpty else {
+            // Every message asked for was expunged by another session since this one was told
+            // (RFC 2180 §4.4.1, RFC 5530): nothing was copied, and the client learns why.
+            return StatusResponse(.no, code: .expungeIssued, text: "The messages were expunged meanwhile")
+        }
         let verb = move ? "MOVE" : "COPY"
         let moved = Self.describe(mapping.map(\.source))
         await recordShared(move ? .delete : .view, ownerID: selected.ownerID, folder: selected.name,

@@ -644,6 +644,7 @@ import Testing
         #expect(stored.contains { $0.hasPrefix("* 3 FETCH") && $0.contains("\\Seen") }, "\(stored)")
         let fetched = try await first.run("FETCH 2 (UID BODY.PEEK[TEXT])")
         #expect(fetched == [fetched.tagged] && fetched.tagged.contains("OK [EXPUNGEISSUED]"), "\(fetched)")
+        #expect(try await first.run("COPY 2 Trash").tagged.contains("NO [EXPUNGEISSUED]"))
         #expect(try await first.run("NOOP").contains("* 2 EXPUNGE"))
         #expect(try await first.run("FETCH 2 (UID)").tagged.contains("OK FETCH completed"))
         // A keyword new to the mailbox, stored by the other session: FLAGS and PERMANENTFLAGS
