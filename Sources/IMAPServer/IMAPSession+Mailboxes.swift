@@ -115,7 +115,12 @@ extension IMAPSession {
         try await refuseSharedManagement(try folderName(wire))
         let mailbox = try await existingMailbox(wire)
         try await mail.deleteMailbox(mailbox)
-        if state.selected?.mailboxID == mailbox.id { state.deselect() }
+        if state.selected?.mailboxID == mailbox.id {
+            // The session's own selected mailbox: deselected, and said so (RFC 7162 §3.2.11's
+            // CLOSED), so the client does not go on with commands that need a mailbox.
+            state.deselect()
+            send(.untagged(.status(StatusResponse(.ok, code: .closed, text: "Selected mailbox deleted"))))
+        }
         return ok("DELETE completed")
     }
 

@@ -618,6 +618,11 @@ import Testing
         try await first.line.send("z1 NOOP\r\n")
         #expect(try await first.line.readLine().hasPrefix("* BYE"))
         if let extra = try? await first.line.readLine() { Issue.record("a line after BYE: \(extra)") }
+        // Deleting its own selected mailbox deselects it, and says so.
+        _ = try await second.run("CREATE Mine")
+        _ = try await second.run("SELECT Mine")
+        let deleted = try await second.run("DELETE Mine")
+        #expect(deleted.contains { $0.hasPrefix("* OK [CLOSED]") } && deleted.tagged.contains("OK"), "\(deleted)")
         await second.close()
         try await server.stop()
     }
