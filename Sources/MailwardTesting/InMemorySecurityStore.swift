@@ -205,7 +205,11 @@ public actor InMemorySecurityStore: SecurityStore {
 
     public func recordRateEvent(key: String, at: Date) { rates[key, default: []].append(at) }
 
+    /// How many times rate events were read (a test's measure of requests that keep looking again).
+    public private(set) var rateReads = 0
+
     public func rateEvents(key: String, since: Date) async -> [Date] {
+        rateReads += 1
         let events = (rates[key] ?? []).filter { $0 >= since }.sorted()
         await waitForRead()
         return events

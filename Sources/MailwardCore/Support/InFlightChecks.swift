@@ -5,7 +5,7 @@
 /// one goes ahead only while `failures counted + checks under way (itself included) ≤ limit`,
 /// reading the number under way *before* the failures: a check finishing in between is then
 /// counted twice (safe), never not at all. One that does not fit waits for another to finish
-/// and looks again, rather than being refused: behind a campus NAT, correct sign-ins arriving
+/// and looks again (waiters are woken one at a time, in order), rather than being refused: behind a campus NAT, correct sign-ins arriving
 /// together wait a moment when the address is near its limit, and are never turned away for
 /// guesses that have not failed yet. A lock per IP would do the same by making every sign-in
 /// from the NAT wait for the one before it.
@@ -23,17 +23,18 @@ public actor InFlightChecks {
         return running[key]!
     }
 
-    /// Leaves (the outcome is counted, or there is none) and wakes those waiting for room.
+    /// Leaves (the outcome is counted, or there is none) and wakes the longest waiting for room:
+    /// one at a time — woken together, they would each count the others and none would fit
+    /// (the regression audit saw sign-ins near the limit spin and never finish).
     func leave(_ key: String) {
         decrement(key)
-        wakeAll(key)
+        wakeOne(key)
     }
 
-    /// Leaves because there was no room, and waits until another check under way leaves —
-    /// at once when none is left (the caller then finds its answer in the counted failures).
+    /// Leaves because there was no room, and waits until a check under way leaves — at once
+    /// when none is left (the caller looks again). Only a probe: it wakes nobody.
     func leaveAndWait(_ key: String) async {
         decrement(key)
-        wakeAll(key)
         guard running[key] != nil else { return }
         await withCheckedContinuation { waiting[key, default: []].append($0) }
     }
@@ -48,8 +49,10 @@ public actor InFlightChecks {
         running[key] = count > 1 ? count - 1 : nil
     }
 
-    private func wakeAll(_ key: String) {
-        guard let queue = waiting.removeValue(forKey: key) else { return }
-        for continuation in queue { continuation.resume() }
+    private func wakeOne(_ key: String) {
+        guard var queue = waiting[key], !queue.isEmpty else { return }
+        let next = queue.removeFirst()
+        waiting[key] = queue.isEmpty ? nil : queue
+        next.resume()
     }
 }

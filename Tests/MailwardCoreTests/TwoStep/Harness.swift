@@ -44,6 +44,13 @@ struct Harness {
     }
 
     /// Binds `phone` through the real flow (code by SMS) and moves the clock past the cooldown.
+    /// `count` users `<prefix>0@example.edu.cn`…, all with ``password``.
+    func users(count: Int, prefix: String) async throws -> [Account] {
+        var accounts: [Account] = []
+        for i in 0..<count { accounts.append(try await user("\(prefix)\(i)@example.edu.cn")) }
+        return accounts
+    }
+
     func bind(_ account: Account, _ phone: String = "13800138000") async throws {
         try await twoStep.startBinding(account, phone: phone, context: web)
         let code = try #require(sms.lastCode(to: try PhoneNumber(parsing: phone).e164))

@@ -74,6 +74,39 @@ import Testing
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(results == Array(repeating: true, count: 8))
+        // One place left and twenty sign-ins at once (the regression audit: woken all together,
+        // each counted the others, none fitted and they spun until the failure window passed).
+        let crowd = try await h.users(count: 20, prefix: "crowd")
+        let crowdIP = "198.51.100.21"
+        for attempt in 0..<2 {
+            _ = await auth.authenticate(username: "crowd0@example.edu.cn", password: "typo-\(attempt)", door: .imap,
+                                        remoteIP: crowdIP, clientID: nil)
+        }
+        let readsBefore = await h.store.rateReads
+        let admitted = try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                await withTaskGroup(of: Bool.self) { signIns in
+                    for account in crowd {
+                        signIns.addTask {
+                            await auth.authenticate(username: account.address.description, password: Harness.password, door: .imap,
+                                                    remoteIP: crowdIP, clientID: nil) == .valid(account, .accountPassword)
+                        }
+                    }
+                    return await signIns.reduce(0) { $0 + ($1 ? 1 : 0) }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(30))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        #expect(admitted == 20, "every correct sign-in got in (nil: they did not finish)")
+        // Each waits its turn rather than looking again and again: a handful of reads each.
+        let reads = await h.store.rateReads - readsBefore
+        #expect(reads < 20 * 8, "\(reads) reads of the failure counts for 20 sign-ins")
         // The third failure still locks the address out.
         #expect(await auth.authenticate(username: "user1@example.edu.cn", password: "typo", door: .imap,
                                         remoteIP: ip, clientID: nil) == .invalid)
