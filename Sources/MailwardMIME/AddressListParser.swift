@@ -103,13 +103,16 @@ enum AddressListParser {
         guard opens.count == 1, closes.count == 1, let close = closes.first, close == tokens.count - 1, open < close else {
             return false
         }
-        // The display name is words only; inside the brackets, one addr-spec (an obs-route's "@"s
-        // before a ":" aside).
-        guard tokens[..<open].allSatisfy({ if case .special = $0 { return false }; return true }) else { return false }
+        // The display name is words only — or, unquoted, the very address in the brackets (some
+        // clients write `a@x <a@x>`: every reading is the one address); inside the brackets, one
+        // addr-spec (an obs-route's "@"s before a ":" aside).
         var inner = tokens[(open + 1)..<close]
         if inner.first == .special(ASCII.at), let colon = inner.firstIndex(of: .special(ASCII.colon)) {
             inner = inner[(colon + 1)...]
         }
+        let name = tokens[..<open]
+        let wordsOnly = name.allSatisfy { if case .special = $0 { return false }; return true }
+        guard wordsOnly || raw(name).lowercased() == raw(inner).lowercased() else { return false }
         let innerAts = inner.indices.filter { inner[$0] == .special(ASCII.at) }
         return innerAts.count == 1 && innerAts[0] > inner.startIndex && innerAts[0] < inner.endIndex - 1
             && !inner.contains(.special(ASCII.colon)) && !inner.contains(.special(ASCII.comma))

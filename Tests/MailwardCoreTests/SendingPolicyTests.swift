@@ -54,13 +54,15 @@ import Testing
         #expect(try await check("From: Alice <alice@example.test>\r\nResent-From: Alice <alice@example.test>"))
         #expect(try await !check("From: Alice <alice@example.test>\r\nResent-From: ceo@other.test"))
         #expect(try await !check("From: Alice <alice@example.test>\r\nResent-From: <alice@example.test> <ceo@other.test>"))
+        // Passing on what someone else redirected before: only the newest block is the sender's.
+        #expect(try await check("From: Alice <alice@example.test>\r\nResent-From: alice@example.test\r\nResent-From: someone@remote.test"))
     }
 
     /// The same rule on its own, over the forms mail clients write.
     @Test func unambiguousMailboxLists() {
         for good in ["a@b.test", "<a@b.test>", "A <a@b.test>", "\"A, B\" <a@b.test>", "=?UTF-8?B?5byg5LiJ?= <a@b.test>",
                      "a@b.test (A)", "A <a@b.test> (work)", "a@b.test, c@d.test", "A <a@b.test>, C <c@d.test>",
-                     "<@relay.test:a@b.test>", "\"a@b.test\" <a@b.test>"] {
+                     "<@relay.test:a@b.test>", "\"a@b.test\" <a@b.test>", "a@b.test <a@b.test>", "A@B.test <a@b.test>"] {
             #expect(AddressParser.isUnambiguousMailboxList(good), "\(good)")
         }
         for bad in ["", "undisclosed", "<a@b.test> <c@d.test>", "<a@b.test> c@d.test", "a@b.test c@d.test", "a@b.test <c@d.test>",

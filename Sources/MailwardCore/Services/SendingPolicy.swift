@@ -100,8 +100,9 @@ public struct SendingPolicy: Sendable {
         }
         // `Resent-From:` (a client's "redirect", RFC 5322 §3.6.6) names who sends it on: shown by
         // mail clients as the sender, so it is held to the same rule — the account's own
-        // addresses, or a mailbox it may send for.
-        for value in MIMEParser.headerValues(named: "Resent-From", in: raw) {
+        // addresses, or a mailbox it may send for. Only the newest resent block (the topmost
+        // field) is this sender's: older ones are others' earlier redirects, kept as they were.
+        if let value = MIMEParser.headerValues(named: "Resent-From", in: raw).first {
             guard AddressParser.isUnambiguousMailboxList(value) else { return .notAllowed }
             for mailAddress in AddressParser.parse(value) {
                 guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }

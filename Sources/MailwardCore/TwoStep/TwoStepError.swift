@@ -74,10 +74,10 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
             return zh ? "验证码错误次数过多，请重新获取" : "Too many wrong codes. Please request a new one."
         case .cooldown(let s): return zh ? "请 \(s) 秒后再获取验证码" : "Please wait \(s) seconds before requesting another code."
         case .codeLimit(let s):
-            return zh ? "验证码发送次数已达上限，请 \(Self.humanWait(s, zh: true)) 后再试。登录时勾选“设为可信任设备”，在本设备上一段时间内无需验证码"
+            return zh ? "验证码发送次数已达上限，请 \(Self.humanWait(s, zh: true))后再试。登录时勾选“设为可信任设备”，在本设备上一段时间内无需验证码"
                 : "No more codes can be sent for now. Please try again in \(Self.humanWait(s, zh: false)). Trusting this device at sign-in spares the code on it for a while."
         case .rateLimited(let s):
-            return zh ? "操作过于频繁，请 \(Self.humanWait(s, zh: true)) 后再试" : "Too many requests. Please try again in \(Self.humanWait(s, zh: false))."
+            return zh ? "操作过于频繁，请 \(Self.humanWait(s, zh: true))后再试" : "Too many requests. Please try again in \(Self.humanWait(s, zh: false))."
         case .smsFailed: return zh ? "短信发送失败，请稍后重试" : "Could not send the text message. Please try again."
         case .invalidPhone:
             return zh ? "手机号码格式不正确（中国大陆手机号请直接输入11位号码，其他地区请以+加国家码开头）"

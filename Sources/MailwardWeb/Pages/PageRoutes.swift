@@ -36,7 +36,10 @@ struct PageRoutes {
         }
         router.get("login") { request, _ -> Response in
             // Signed in already (a bookmark, the back button): the mailbox, not the form again.
-            if case .signedIn = await PageSession.of(request, security) { return .redirect(to: "/mail") }
+            if case .signedIn = await PageSession.of(request, security) {
+                let lang = request.uri.queryParameters["lang"].map { "?lang=" + (String($0).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-"))) ?? "") } ?? ""
+                return .redirect(to: "/mail" + lang)
+            }
             return render("login", request, signedIn: nil)
         }
         let protected: [(String, String)] = (mailPages ? [] : [("mail", "mail")]) + [

@@ -48,9 +48,10 @@
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
     button.disabled = true;
+    if (button.countdownTimer) clearTimeout(button.countdownTimer);
     if (seconds > 300) {
       button.textContent = label;
-      setTimeout(function () { button.disabled = false; }, Math.min(seconds, 86400) * 1000);
+      button.countdownTimer = setTimeout(function () { button.disabled = false; }, Math.min(seconds, 86400) * 1000);
       return;
     }
     var left = seconds;
@@ -58,9 +59,15 @@
       if (left <= 0) { button.disabled = false; button.textContent = T.resend || label; return; }
       button.textContent = (T.resend || label) + ' (' + left + ')';
       left -= 1;
-      setTimeout(tick, 1000);
+      button.countdownTimer = setTimeout(tick, 1000);
     };
     tick();
+  }
+  // The code's tries are used up: a new one may be asked for at once (the server lets it).
+  function resendNow(button) {
+    if (button.countdownTimer) clearTimeout(button.countdownTimer);
+    button.disabled = false;
+    button.textContent = T.resend || button.dataset.label || button.textContent;
   }
   function sendCode(button, messageId, path, body) {
     button.disabled = true;
@@ -122,6 +129,7 @@
         .then(function (res) {
           if (res.ok) { window.location.href = '/mail'; return; }
           failure('code-message', res);
+          if (res.data && res.data.error === 'too_many_attempts') resendNow($('resend-code'));
           if (res.data && res.data.error === 'invalid_challenge') setTimeout(function () { window.location.reload(); }, 1500);
         });
     });
@@ -137,6 +145,7 @@
       }).then(function (res) {
         if (res.ok) { window.location.href = '/mail'; return; }
         failure('enroll-message', res);
+        if (res.data && res.data.error === 'too_many_attempts') resendNow($('enroll-get-code'));
       });
     });
   };
@@ -526,7 +535,8 @@
     window.addEventListener('beforeunload', function (event) {
       if (sending || !dirty || !worthKeeping()) return;
       var body = JSON.stringify(fields());
-      if (body.length < 60000) {
+      // keepalive requests may carry 64 KB: counted in bytes (a Chinese character is three).
+      if (new TextEncoder().encode(body).length < 60000) {
         dirty = false;
         fetch('/api/v1/drafts', { method: 'POST', keepalive: true, credentials: 'same-origin', body: body,
           headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf } });

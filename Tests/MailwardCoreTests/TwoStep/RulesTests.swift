@@ -25,11 +25,11 @@ import Testing
 
     @Test func hintsHideTheMiddle() throws {
         #expect(try PhoneNumber(parsing: "13800138000").hint == "+86 138****8000")
-        #expect(try PhoneNumber(parsing: "+447700900123").hint == "+44 770***0123")
+        #expect(try PhoneNumber(parsing: "+447700900123").hint == "+44 ******0123")
         // The country code stays whole (the webmail audit saw "+85*****4567" for Hong Kong).
         #expect(try PhoneNumber(parsing: "+85291234567").hint == "+852 ****4567")
-        #expect(try PhoneNumber(parsing: "+12025550123").hint == "+1 202***0123")
-        #expect(try PhoneNumber(parsing: "+886912345678").hint == "+886 912**5678")
+        #expect(try PhoneNumber(parsing: "+12025550123").hint == "+1 ******0123")
+        #expect(try PhoneNumber(parsing: "+886912345678").hint == "+886 *****5678")
     }
 }
 

@@ -50,13 +50,14 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
     }
 
     /// The number with its middle hidden, for pages and API answers: `+86 138****8000`,
-    /// `+852 ****4567` — the country code whole, then at most the first three and the last four
-    /// digits of the national number.
+    /// `+852 ****4567` — the country code whole, then the last four digits of the national number
+    /// (and its first three when it has eleven or more).
     public var hint: String {
         let digits = Array(e164.dropFirst())
         let code = Self.countryCodeLength(digits)
         let national = digits.dropFirst(code)
-        let shown = national.count >= 9 ? 3 : 0
+        // The first three only where many stay hidden (a mainland mobile's 11 digits).
+        let shown = national.count >= 11 ? 3 : 0
         let hidden = max(national.count - shown - 4, 1)
         return "+" + String(digits.prefix(code)) + " " + String(national.prefix(shown)) + String(repeating: "*", count: hidden)
             + String(national.suffix(4))
