@@ -11,10 +11,11 @@ struct SessionRoutes {
         api.post("session") { request, context in
             await handler.run(request, context) { call in
                 let body = try await call.body()
-                let step = try await call.security.signIn.begin(
+                let signIn = call.security.signIn
+                let step = try await signIn.begin(
                     username: try body.string("username", call.language, maxLength: 320),
                     password: try body.string("password", call.language, maxLength: 1024),
-                    deviceTokens: request.trustedDeviceTokens,
+                    deviceTokens: { request.trustedDeviceTokens(tag: signIn.deviceCookieTag(for: $0)) },
                     oldSessionToken: request.cookie(CookieNames.session), context: call.client)
                 switch step {
                 case .signedIn(let grant):

@@ -45,21 +45,11 @@ extension Request {
         return value
     }
 
-    /// The values of every trusted-device cookie the browser sent (at most
-    /// ``SignInService/maximumDeviceTokens``), the bare legacy name first.
-    var trustedDeviceTokens: [String] {
-        var tokens: [String] = []
-        for header in headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let pair = pair.drop { $0 == " " }
-                guard let equals = pair.firstIndex(of: "=") else { continue }
-                let name = pair[..<equals], value = pair[pair.index(after: equals)...]
-                guard name == CookieNames.trustedDevice || name.hasPrefix(CookieNames.trustedDevice + "_"),
-                      !value.isEmpty, value.utf8.count <= 256 else { continue }
-                if name == CookieNames.trustedDevice { tokens.insert(String(value), at: 0) } else { tokens.append(String(value)) }
-            }
-        }
-        return Array(tokens.prefix(SignInService.maximumDeviceTokens))
+    /// The trusted-device cookies the browser sent for the account with this tag: its own
+    /// `mw_device_<tag>`, then a bare legacy `mw_device` (other accounts' cookies are not looked at).
+    func trustedDeviceTokens(tag: String) -> [String] {
+        let own = CookieNames.trustedDeviceName(tag: tag)
+        return [cookie(own), cookie(CookieNames.trustedDevice)].compactMap { $0 }
     }
 
     /// zh-CN unless `?lang=en` or the language cookie says otherwise.

@@ -64,6 +64,13 @@ import Testing
         #expect(try await signIn(server, web, address, phone: "13800138000", trust: false) == false, "the first trust still holds")
         try await web.call(.DELETE, "/api/v1/session")
         #expect(try await signIn(server, web, other, phone: "13900139000", trust: false) == false)
+        // Other cookies of that name's shape do not push the account's own aside.
+        for i in 0..<9 { web.setCookie("mw_device_junk\(i)", String(repeating: "A", count: 43)) }
+        try await web.call(.DELETE, "/api/v1/session")
+        #expect(try await signIn(server, web, address, phone: "13800138000", trust: false) == false)
+        for i in 0..<9 { web.setCookie("mw_device_junk\(i)", nil) }
+        try await web.call(.DELETE, "/api/v1/session")
+        #expect(try await signIn(server, web, other, phone: "13900139000", trust: false) == false)
 
         // Changing one account's password ends its trust only.
         let reply = try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "Moon-River-77"])

@@ -37,16 +37,16 @@ public struct SignInService: Sendable {
     /// trusted-device token.
     public func begin(username: String, password: String, deviceToken: String?, oldSessionToken: String?,
                       context: ClientContext) async throws -> SignInStep {
-        try await begin(username: username, password: password, deviceTokens: deviceToken.map { [$0] } ?? [],
+        try await begin(username: username, password: password, deviceTokens: { _ in deviceToken.map { [$0] } ?? [] },
                         oldSessionToken: oldSessionToken, context: context)
     }
 
     /// Checks address and password. Never sends a code (the code page asks with `sendCode`).
-    /// - Parameter deviceTokens: the browser's trusted-device cookies (one per account trusted
-    ///   in it: family members sharing a computer each keep theirs); one of them for this
-    ///   account, still valid, skips the code.
-    public func begin(username: String, password: String, deviceTokens: [String], oldSessionToken: String?,
-                      context: ClientContext) async throws -> SignInStep {
+    /// - Parameter deviceTokens: the browser's trusted-device cookies for the account the
+    ///   password opened (a browser keeps one per account trusted in it: family members sharing
+    ///   a computer each keep theirs); one of them, still valid, skips the code.
+    public func begin(username: String, password: String, deviceTokens: @Sendable (AccountID) -> [String],
+                      oldSessionToken: String?, context: ClientContext) async throws -> SignInStep {
         let outcome = await ProtocolAuthenticator(env).check(username: username, password: password, door: .web,
                                                              remoteIP: context.ip, clientID: nil)
         guard case .result(let result) = outcome else {
@@ -56,7 +56,7 @@ public struct SignInService: Sendable {
         if case .unavailable = result { throw StoreError.unavailable("the credential check could not read the store") }
         guard case .valid(let account, _) = result else { throw TwoStepError.invalidCredentials }
         let binding = try await env.store.phoneBinding(accountID: account.id)
-        let device = binding == nil ? nil : try await trustedDevice(tokens: deviceTokens, account: account)
+        let device = binding == nil ? nil : try await trustedDevice(tokens: deviceTokens(account.id), account: account)
         let enforced = try await TwoStepService(env).isEnforced(account)
         var machine = SignInStateMachine()
         switch machine.event(.passwordAccepted(.init(hasPhone: binding != nil, enforced: enforced, trustedDevice: device != nil))) {
