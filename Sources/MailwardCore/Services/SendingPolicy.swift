@@ -89,9 +89,11 @@ public struct SendingPolicy: Sendable {
         }
         var result = Authority.own
         for mailAddress in addresses {
-            guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }
-            let decision = try await decision(sender: address, account: account)
-            guard let authority = decision.authority else { return decision }
+            let authority: Authority
+            switch try await decision(header: mailAddress, account: account) {
+            case .allowed(let allowed): authority = allowed
+            case let refused: return refused
+            }
             switch (result, authority) {
             case (_, .own): continue
             case (.own, .shared): result = authority
@@ -105,12 +107,17 @@ public struct SendingPolicy: Sendable {
         if let value = MIMEParser.headerValues(named: "Resent-From", in: raw).first {
             guard AddressParser.isUnambiguousMailboxList(value) else { return .notAllowed }
             for mailAddress in AddressParser.parse(value) {
-                guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }
-                let decision = try await decision(sender: address, account: account)
+                let decision = try await decision(header: mailAddress, account: account)
                 guard decision.authority != nil else { return decision }
             }
         }
         return .allowed(result)
+    }
+
+    /// The decision for one address of a sender field (`From:`, `Resent-From:`).
+    private func decision(header mailAddress: MailAddress, account: Account) async throws -> Decision {
+        guard let address = try? EmailAddress(mailAddress.address) else { return .notAllowed }
+        return try await decision(sender: address, account: account)
     }
 
     /// ``headerDecision(of:account:)``'s authority, or nil when the message is refused.

@@ -78,7 +78,7 @@ struct MailPageRoutes {
             .map { $0.lowercased() != session.account.address.description.lowercased() } ?? false
         let strings = PageText.strings(request.language)
         var response = render("gone", request, session, [
-            "title": other ? strings["share_gone"] ?? "" : (en ? "Not found" : "找不到该页面"),
+            "title": (other ? strings["share_gone"] : strings["not_found"]) ?? "",
             "detail": other ? strings["share_gone_detail"] ?? "" : (en ? "The message or folder does not exist (any more)." : "该邮件或文件夹不存在或已被删除。"),
         ])
         response.status = .notFound

@@ -15,7 +15,7 @@ struct PageFallbackMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             let en = request.language == .en
             var response = renderer.page("gone", language: request.language, values: [
-                "title": en ? "Not found" : "找不到该页面",
+                "title": PageText.strings(request.language)["not_found"] ?? "",
                 "detail": en ? "There is no such page." : "该页面不存在。",
             ], setLanguageCookie: false)
             response.status = .notFound

@@ -67,10 +67,10 @@ public struct SignInService: Sendable {
             return .signedIn(try await sessions.open(account: account, context: context, trustedDeviceID: device?.id,
                                                      replacing: oldSessionToken))
         case .askForSecondFactor:
-            let token = try await newChallenge(account: account, state: machine.state, context: context)
+            let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
             return .secondFactorRequired(challenge: token, phoneHint: binding?.phone.hint ?? "")
         case .askForEnrollment:
-            let token = try await newChallenge(account: account, state: machine.state, context: context)
+            let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
             return .enrollmentRequired(challenge: token)
         default:
             throw TwoStepError.invalidCredentials
@@ -80,10 +80,9 @@ public struct SignInService: Sendable {
     /// Sends the sign-in code for a challenge waiting for one; returns seconds until a resend.
     @discardableResult
     public func sendCode(challenge token: String, context: ClientContext) async throws -> Int {
-        let (challenge, account) = try await load(token)
+        let (challenge, account, binding) = try await load(token)
         var machine = SignInStateMachine(state: challenge.state)
-        guard challenge.state == .awaitingCode, machine.event(.codeRequested) == .sendCode,
-              let binding = try await env.store.phoneBinding(accountID: account.id) else {
+        guard challenge.state == .awaitingCode, machine.event(.codeRequested) == .sendCode, let binding else {
             throw TwoStepError.invalidChallenge
         }
         return try await codes.send(account: account.id, to: binding.phone, purpose: .signIn,
@@ -92,9 +91,8 @@ public struct SignInService: Sendable {
 
     public func verify(challenge token: String, code: String, trustDevice: Bool, oldSessionToken: String?,
                        context: ClientContext) async throws -> VerifiedSignIn {
-        let (challenge, account) = try await load(token)
-        guard challenge.state == .awaitingCode,
-              let binding = try await env.store.phoneBinding(accountID: account.id) else { throw TwoStepError.invalidChallenge }
+        let (challenge, account, binding) = try await load(token)
+        guard challenge.state == .awaitingCode, let binding else { throw TwoStepError.invalidChallenge }
         var machine = SignInStateMachine(state: challenge.state)
         do {
             // Only a code sent to the phone bound now (not one sent before the number changed).
@@ -116,7 +114,7 @@ public struct SignInService: Sendable {
     /// Enrollment (A6): sends a binding code to the phone the user typed on the mandatory page.
     @discardableResult
     public func sendEnrollmentCode(challenge token: String, phone raw: String, context: ClientContext) async throws -> Int {
-        let (challenge, account) = try await load(token)
+        let (challenge, account, _) = try await load(token)
         var machine = SignInStateMachine(state: challenge.state)
         guard challenge.state == .awaitingEnrollment, machine.event(.codeRequested) == .sendCode else {
             throw TwoStepError.invalidChallenge
@@ -128,11 +126,11 @@ public struct SignInService: Sendable {
 
     public func confirmEnrollment(challenge token: String, phone raw: String, code: String, trustDevice: Bool,
                                   oldSessionToken: String?, context: ClientContext) async throws -> VerifiedSignIn {
-        let (challenge, account) = try await load(token)
+        let (challenge, account, binding) = try await load(token)
         // An enrollment is for an account without a phone: one bound meanwhile (its owner
-        // enrolled elsewhere) is not replaced by whoever else knew the password.
-        guard challenge.state == .awaitingEnrollment,
-              try await env.store.phoneBinding(accountID: account.id) == nil else { throw TwoStepError.invalidChallenge }
+        // enrolled elsewhere) is not replaced by whoever else knew the password (the stamp
+        // already says so; the binding `load` read says it again at no cost).
+        guard challenge.state == .awaitingEnrollment, binding == nil else { throw TwoStepError.invalidChallenge }
         let phone = try PhoneNumber(parsing: raw)
         try await codes.verify(account: account.id, purpose: .enroll, phone: phone, challenge: challenge.tokenHash, typed: code)
         var machine = SignInStateMachine(state: challenge.state)
@@ -154,11 +152,10 @@ public struct SignInService: Sendable {
         await sessions.close(token: sessionToken)
     }
 
-    /// The valid, unexpired trusted device of `account` behind a cookie value.
-    /// The first of `tokens` that is this account's trust, still valid (at most
-    /// ``maximumDeviceTokens`` are looked at: the cookies are the client's to invent).
+    /// The first of `tokens` (the account's own trusted-device cookie, then the legacy one) that
+    /// is this account's trust, still valid.
     public func trustedDevice(tokens: [String], account: Account) async throws -> TrustedDevice? {
-        for token in tokens.prefix(Self.maximumDeviceTokens) where SecretToken.isWellFormed(token) {
+        for token in tokens where SecretToken.isWellFormed(token) {
             if let device = try await env.store.trustedDevice(tokenHash: env.key.hash(.trustedDevice, token)),
                device.accountID == account.id, env.clock.now < device.expiresAt {
                 return device
@@ -166,8 +163,6 @@ public struct SignInService: Sendable {
         }
         return nil
     }
-
-    public static let maximumDeviceTokens = 8
 
     /// The part of the trusted-device cookie's name that tells the accounts of one browser apart:
     /// a keyed hash of the account, so the names do not say who signed in there.
@@ -200,13 +195,14 @@ public struct SignInService: Sendable {
         return VerifiedSignIn(session: session, device: device)
     }
 
-    private func newChallenge(account: Account, state: SignInStateMachine.State, context: ClientContext) async throws -> String {
+    private func newChallenge(account: Account, binding: PhoneBinding?, state: SignInStateMachine.State,
+                              context: ClientContext) async throws -> String {
         let now = env.clock.now
         let token = SecretToken.generate(env.random)
         try await env.store.insertChallenge(SignInChallenge(
             tokenHash: env.key.hash(.challenge, token), accountID: account.id, state: state, remoteIP: context.ip,
             createdAt: now, expiresAt: now.addingTimeInterval(env.settings.challengeLifetime),
-            securityStamp: try await securityStamp(of: account)))
+            securityStamp: securityStamp(of: account, binding: binding)))
         return token
     }
 
@@ -214,14 +210,14 @@ public struct SignInService: Sendable {
     /// account being enabled, and the phone binding (number and when it was bound). The places
     /// that change these also delete the account's challenges; this check holds whatever way a
     /// change is made — a new command, another server node, a future feature.
-    private func securityStamp(of account: Account) async throws -> String {
-        let binding = try await env.store.phoneBinding(accountID: account.id)
+    private func securityStamp(of account: Account, binding: PhoneBinding?) -> String {
         let phone = binding.map { "\($0.phone.e164)@\($0.boundAt.timeIntervalSince1970)" } ?? "-"
         return env.key.hash(.challenge, "stamp\u{0}\(account.id)\u{0}\(account.passwordHash)\u{0}\(account.disabled)\u{0}\(phone)")
     }
 
-    /// A live challenge and its account; an expired one is closed on the way.
-    private func load(_ token: String) async throws -> (SignInChallenge, Account) {
+    /// A live challenge, its account and the account's phone binding (read once, for the stamp
+    /// and the step); an expired one is closed on the way.
+    private func load(_ token: String) async throws -> (SignInChallenge, Account, PhoneBinding?) {
         guard SecretToken.isWellFormed(token),
               let challenge = try await env.store.challenge(tokenHash: env.key.hash(.challenge, token)),
               !challenge.state.isTerminal else { throw TwoStepError.invalidChallenge }
@@ -231,10 +227,13 @@ public struct SignInService: Sendable {
             _ = try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: challenge.state, to: machine.state)
             throw TwoStepError.invalidChallenge
         }
-        guard let account = try await env.accounts.store.account(id: challenge.accountID), !account.disabled,
-              ConstantTime.equals(Array(challenge.securityStamp.utf8), Array(try await securityStamp(of: account).utf8)) else {
+        guard let account = try await env.accounts.store.account(id: challenge.accountID), !account.disabled else {
             throw TwoStepError.invalidChallenge
         }
-        return (challenge, account)
+        let binding = try await env.store.phoneBinding(accountID: account.id)
+        guard ConstantTime.equals(Array(challenge.securityStamp.utf8), Array(securityStamp(of: account, binding: binding).utf8)) else {
+            throw TwoStepError.invalidChallenge
+        }
+        return (challenge, account, binding)
     }
 }
