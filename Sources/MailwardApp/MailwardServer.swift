@@ -81,7 +81,8 @@ public final class MailwardServer: Sendable {
                           submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, shares: runtime.shares,
                                                         outbound: runtime.outbound,
                                                         maxMessageSize: configuration.smtp.maxMessageSize),
-                          maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20), budget: messageBudget))
+                          maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20), budget: messageBudget),
+            clientSetup: clientSetup())
         let ports = self.ports
         let application = try web.makeApplication(onListening: { port in await ports.set(.http, port) })
         let http = HTTPListenerService(application: application, host: configuration.listenAddress, port: configuration.http.port)
@@ -138,6 +139,22 @@ public final class MailwardServer: Sendable {
         return services
     }
 
+    /// What mail clients are told to connect to (SPEC B7): the host name and the ports the
+    /// doors listen on (the configured ones until a door reports its port).
+    func clientSetup() -> ClientSetup.Source {
+        let ports = self.ports
+        let configuration = runtime.configuration
+        return {
+            ClientSetup(hostname: configuration.hostname,
+                        imap: await ports.current(.imap) ?? configuration.imap.port,
+                        imapTLS: await ports.current(.imaps) ?? configuration.imap.tlsPort,
+                        pop3: await ports.current(.pop3) ?? configuration.pop3.port,
+                        pop3TLS: await ports.current(.pop3s) ?? configuration.pop3.tlsPort,
+                        submission: await ports.current(.submission) ?? configuration.smtp.submissionPort,
+                        submissionTLS: await ports.current(.submissionTLS) ?? configuration.smtp.submissionTLSPort)
+        }
+    }
+
     /// Reports a door's bound port (doors call this from `onListening`).
     func reportListening(_ door: Door, _ port: Int) async {
         await ports.set(door, port)
@@ -179,5 +196,10 @@ actor BoundPorts {
     func wait(_ door: MailwardServer.Door) async -> Int {
         if let port = ports[door] { return port }
         return await withCheckedContinuation { waiters[door, default: []].append($0) }
+    }
+
+    /// The port `door` is bound to, nil while it does not listen yet.
+    func current(_ door: MailwardServer.Door) -> Int? {
+        ports[door]
     }
 }

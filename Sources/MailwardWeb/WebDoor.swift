@@ -51,9 +51,13 @@ public struct WebDoor: Sendable {
     let logger: Logger
     let security: WebSecurity?
     let mail: WebMail?
+    /// Where mail clients connect: serves the one-tap setup documents (SPEC B7) when given.
+    let clientSetup: ClientSetup.Source?
 
     public init(settings: Settings, health: @escaping HealthCheck, refreshGauges: @escaping GaugeRefresh = {},
-                registry: PrometheusCollectorRegistry, logger: Logger, security: WebSecurity? = nil, mail: WebMail? = nil) {
+                registry: PrometheusCollectorRegistry, logger: Logger, security: WebSecurity? = nil, mail: WebMail? = nil,
+                clientSetup: ClientSetup.Source? = nil) {
+        self.clientSetup = clientSetup
         self.settings = settings
         self.health = health
         self.refreshGauges = refreshGauges
@@ -87,7 +91,10 @@ public struct WebDoor: Sendable {
             }
             let renderer = try PageRenderer.load()
             pageRenderer = renderer
-            PageRoutes(security: security, renderer: renderer, mailPages: mail != nil).register(on: router)
+            PageRoutes(security: security, renderer: renderer, mailPages: mail != nil, clientSetup: clientSetup).register(on: router)
+            if let clientSetup {
+                ClientSetupRoutes(security: security, handler: handler, setup: clientSetup).register(on: router, api: api)
+            }
             if let mail {
                 let ids = MailIDs(key: security.env.key)
                 MailRoutes(handler: handler, web: mail, ids: ids, uploads: UploadStore(perAccountLimit: mail.maxUploadSize * 3),

@@ -15,9 +15,13 @@ import email
 import email.header
 import imaplib
 import os
+import plistlib
 import re
 import shutil
+import smtplib
+import ssl
 import sys
+import tempfile
 import time
 
 from selenium.webdriver.common.by import By
@@ -192,6 +196,37 @@ def main():
         browser.open("/settings/profile/password")
         browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 1)
         assert app_password not in browser.driver.page_source, "shown only once"
+
+        step = "设置邮件客户端 (SPEC B7): the server settings, and the iPhone profile button's download signs in"
+        settings = browser.el("server-settings").text
+        assert str(server.ports["IMAP_TLS_PORT"]) in settings and str(server.ports["SMTP_SUBMISSION_TLS_PORT"]) in settings, settings
+        downloads = tempfile.mkdtemp(prefix="mailward-e2e-downloads-")
+        browser.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        browser.click("apple-profile")
+        browser.wait_text("apple-profile-message", "描述文件")
+        deadline = time.time() + 30
+        while not [f for f in os.listdir(downloads) if f.endswith(".mobileconfig")] and time.time() < deadline:
+            time.sleep(0.2)
+        assert os.listdir(downloads) == ["zhang.san@demo.test.mobileconfig"], os.listdir(downloads)
+        with open(os.path.join(downloads, "zhang.san@demo.test.mobileconfig"), "rb") as f:
+            profile = plistlib.load(f)
+        shutil.rmtree(downloads)
+        account = profile["PayloadContent"][0]
+        secrets.append(account["IncomingPassword"])
+        assert account["PayloadType"] == "com.apple.mail.managed" and account["EmailAddress"] == "zhang.san@demo.test"
+        assert account["IncomingMailServerPortNumber"] == server.ports["IMAP_TLS_PORT"]
+        insecure = ssl.create_default_context()
+        insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+        imap = imaplib.IMAP4_SSL("127.0.0.1", account["IncomingMailServerPortNumber"], ssl_context=insecure)
+        assert imap.login(account["IncomingMailServerUsername"], account["IncomingPassword"])[0] == "OK"
+        imap.logout()
+        smtp = smtplib.SMTP_SSL("127.0.0.1", account["OutgoingMailServerPortNumber"], context=insecure)
+        assert smtp.login(account["OutgoingMailServerUsername"], account["IncomingPassword"])[0] == 235
+        smtp.quit()
+        # The page stayed, and lists the new password beside Foxmail's.
+        browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 2)
+        assert "iPhone / iPad / Mac" in browser.el("app-passwords").text
+        browser.shot("client-setup")
 
         step = "修改手机号: a code to the new number, then 手机号已修改 (SPEC A5)"
         browser.open("/settings/security/two-step")

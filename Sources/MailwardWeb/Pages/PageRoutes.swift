@@ -11,12 +11,16 @@ struct PageRoutes {
     let renderer: PageRenderer
     /// The webmail serves `/mail` itself when present.
     var mailPages = false
+    /// Where mail clients connect: shown on the client-specific password page.
+    var clientSetup: ClientSetup.Source?
 
     func register(on router: Router<MailwardRequestContext>) {
         let security = self.security
         let renderer = self.renderer
-        @Sendable func render(_ name: String, _ request: Request, signedIn: SignedInSession?) -> Response {
-            var values: [String: Any] = [:]
+        let clientSetup = self.clientSetup
+        @Sendable func render(_ name: String, _ request: Request, signedIn: SignedInSession?,
+                              extra: [String: Any] = [:]) -> Response {
+            var values = extra
             values["trust_device_hint"] = PageText.trustDeviceHint(
                 days: max(1, Int((security.env.settings.trustedDeviceLifetime / 86_400).rounded())), request.language)
             if let signedIn {
@@ -50,7 +54,10 @@ struct PageRoutes {
         for (path, template) in protected {
             router.get(RouterPath(path)) { request, _ -> Response in
                 switch await PageSession.of(request, security) {
-                case .signedIn(let session): return render(template, request, signedIn: session)
+                case .signedIn(let session):
+                    var extra: [String: Any] = [:]
+                    if template == "password", let clientSetup { extra["setup"] = Self.values(await clientSetup()) }
+                    return render(template, request, signedIn: session, extra: extra)
                 case .signedOut: return .redirect(to: "/login")
                 case .storeUnavailable: return renderer.unavailable(language: request.language)
                 }
@@ -61,5 +68,12 @@ struct PageRoutes {
         router.get("static/:file") { _, context -> Response in
             renderer.staticFile(context.parameters.get("file") ?? "")
         }
+    }
+
+    /// The server settings a user types into a client that finds nothing by itself (Foxmail's
+    /// manual setup, say).
+    static func values(_ setup: ClientSetup) -> [String: Any] {
+        ["host": setup.hostname, "imap_tls": setup.imapTLS, "imap": setup.imap, "pop3_tls": setup.pop3TLS,
+         "pop3": setup.pop3, "submission_tls": setup.submissionTLS, "submission": setup.submission]
     }
 }

@@ -276,6 +276,20 @@
         load();
       });
     });
+    // One tap for iPhone, iPad and Mac: a new client-specific password, downloaded inside a
+    // configuration profile. The profile comes from the form's own navigation (iOS installs
+    // profiles only from one), posted once the password exists.
+    $('apple-profile').addEventListener('click', function () {
+      api('POST', '/app-passwords', { name: T.apple_profile_name }).then(function (res) {
+        if (!res.ok) { failure('apple-profile-message', res); return; }
+        $('apple-profile-password').value = res.data.password;
+        $('apple-profile-form').submit();
+        $('apple-profile-password').value = '';
+        say('apple-profile-message', T.apple_profile_done, true);
+        load();
+      });
+    });
+    if ($('server-settings')) labelCells($('server-settings'));
     $('copy-app-password').addEventListener('click', function () {
       var text = $('new-app-password-value').textContent;
       var done = function () { say('app-password-message', T.copied, true); };

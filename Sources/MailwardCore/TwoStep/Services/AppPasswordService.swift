@@ -39,6 +39,14 @@ public struct AppPasswordService: Sendable {
         try await env.store.appPasswords(accountID: account.id)
     }
 
+    /// The account's client-specific password whose text is `password` (as typed: spaces and
+    /// case do not matter), nil when it is none of them. A keyed-hash lookup, no slow hash.
+    public func find(_ account: Account, password: String) async throws -> AppPassword? {
+        guard let canonical = AppPasswordFormat.normalize(password) else { return nil }
+        return try await env.store.appPassword(accountID: account.id,
+                                               secretHash: env.key.hash(.appPassword, Self.material(canonical, account: account.id)))
+    }
+
     public func revoke(_ account: Account, id: Int64, context: ClientContext) async throws {
         guard let record = try await env.store.appPassword(id: id), record.accountID == account.id,
               try await env.store.deleteAppPassword(id: id, accountID: account.id) else { throw TwoStepError.notFound }

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import MailwardCore
+import NIOCore
+
+/// One-tap mail client setup (SPEC B7):
+/// - `GET /.well-known/autoconfig/mail/config-v1.1.xml` and `GET /mail/config-v1.1.xml`
+///   (`?emailaddress=`): Thunderbird's autoconfig for a local domain;
+/// - `POST /autodiscover/autodiscover.xml`: Outlook's autodiscover;
+/// - `POST /api/v1/app-passwords/apple-profile` `{"name"}`: a new client-specific password,
+///   answered as an Apple configuration profile that carries it;
+/// - `POST /settings/profile/apple-profile` (a form: `csrf_token`, `password`): the settings
+///   page's download of a profile for a client-specific password it has just made. A form, not a
+///   script's download, because iOS installs a profile only from a page's own navigation.
+///
+/// The first two are public, as clients ask before anyone signs in: they name the server's host
+/// and ports for any address of a local domain, and never whether the account exists.
+struct ClientSetupRoutes {
+    let security: WebSecurity
+    let handler: APIHandler
+    let setup: ClientSetup.Source
+
+    func register(on router: Router<MailwardRequestContext>, api: APIRoutes) {
+        let security = self.security
+        let setup = self.setup
+        for path in [".well-known/autoconfig/mail/config-v1.1.xml", "mail/config-v1.1.xml"] {
+            router.get(RouterPath(path)) { request, _ -> Response in
+                var address: EmailAddress?
+                if let requested = request.uri.queryParameters["emailaddress"] {
+                    guard let parsed = try? EmailAddress(String(requested)) else { return Response(status: .notFound) }
+                    address = parsed
+                }
+                guard let domains = try await Self.servedDomains(for: address, security),
+                      !domains.isEmpty else { return Response(status: .notFound) }
+                return Self.xml(ThunderbirdAutoconfig.document(domains: domains, setup: await setup()))
+            }
+        }
+        // Outlook writes the path with capitals; the router's paths are case-sensitive.
+        for path in ["autodiscover/autodiscover.xml", "Autodiscover/Autodiscover.xml", "AutoDiscover/AutoDiscover.xml"] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                guard let body = try await Self.body(request, limit: OutlookAutodiscover.requestLimit) else {
+                    return Response(status: .contentTooLarge)
+                }
+                guard let requested = OutlookAutodiscover.requestedAddress(in: Array(body.readableBytesView)),
+                      let address = try? EmailAddress(requested) else {
+                    return Self.xml(OutlookAutodiscover.error(code: 600, message: "Invalid Request"))
+                }
+                guard let domains = try await Self.servedDomains(for: address, security), !domains.isEmpty else {
+                    return Self.xml(OutlookAutodiscover.error(code: 500, message: "The e-mail address cannot be found."))
+                }
+                return Self.xml(OutlookAutodiscover.settings(for: address.description, setup: await setup()))
+            }
+        }
+        let handler = self.handler
+        api.post("app-passwords/apple-profile") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                let created = try await call.security.appPasswords.create(
+                    session.account, name: try AppPasswordRoutes.name(body, call.language), context: call.client)
+                var response = Self.profile(for: session.account, password: created.password, await setup(), call.language)
+                response.status = .created
+                return response
+            }
+        }
+        router.post("settings/profile/apple-profile") { request, context -> Response in
+            let language = request.language
+            guard let token = request.cookie(CookieNames.session),
+                  let session = try await security.sessions.resolve(token: token) else { return .redirect(to: "/login") }
+            guard let body = try await Self.body(request, limit: 4096) else {
+                return Self.refusal(.contentTooLarge, language == .en ? "The form is too large." : "表单内容过大。")
+            }
+            let form = try? URLEncodedFormDecoder().decode(ProfileForm.self, from: String(buffer: body))
+            guard let form, security.sessions.checkCSRF(sessionToken: token, presented: form.csrf_token) else {
+                return Self.refusal(.forbidden, language == .en ? "The form has expired: reload the page and try again."
+                                        : "表单已过期，请刷新页面后重试。")
+            }
+            // Only a password of this account goes into its profile (the page has just made it).
+            guard try await security.appPasswords.find(session.account, password: form.password) != nil else {
+                return Self.refusal(.badRequest, language == .en ? "This is not one of your client-specific passwords."
+                                        : "这不是您的客户端专用密码。")
+            }
+            return Self.profile(for: session.account, password: form.password, await setup(), language)
+        }
+    }
+
+    private struct ProfileForm: Decodable {
+        var csrf_token: String
+        var password: String
+    }
+
+    /// The local domains a setup document may name: the one of `address` (when it is local),
+    /// or every local domain when no address is given; nil when the address is not one of ours.
+    static func servedDomains(for address: EmailAddress?, _ security: WebSecurity) async throws -> [String]? {
+        guard let address else { return try await security.env.accounts.domains().map(\.name) }
+        guard try await security.env.accounts.store.domain(named: address.domain) != nil else { return nil }
+        return [address.domain]
+    }
+
+    /// The request's body, nil when it is larger than `limit` bytes.
+    static func body(_ request: Request, limit: Int) async throws -> ByteBuffer? {
+        var request = request
+        do {
+            return try await JSONBody.collect(&request, upTo: limit, reservation: nil, language: request.language)
+        } catch let failure as APIFailure where failure.status == .contentTooLarge {
+            return nil
+        }
+    }
+
+    static func profile(for account: Account, password: String, _ setup: ClientSetup, _ language: Language) -> Response {
+        let address = account.address.description
+        let document = AppleMailProfile.document(address: address, displayName: account.displayName, password: password,
+                                                 setup: setup, language: language)
+        return Response(status: .ok, headers: [
+            .contentType: AppleMailProfile.contentType,
+            .contentDisposition: "attachment; filename=\"\(AppleMailProfile.fileName(address: address))\"",
+            // It carries a password: never kept by a cache on the way.
+            .cacheControl: "no-store",
+        ], body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    static func xml(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "no-cache"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A plain-text refusal of the settings page's form (a navigation: JSON would be shown raw).
+    static func refusal(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+}

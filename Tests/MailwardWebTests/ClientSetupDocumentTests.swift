@@ -1,0 +1,55 @@
+import Foundation
+@testable import MailwardWeb
+import MailwardCore
+import Testing
+
+/// The setup documents of SPEC B7 as text: escaping, the request parse, names.
+struct ClientSetupDocumentTests {
+    let setup = ClientSetup(hostname: "mail.example.edu.cn", imap: 143, imapTLS: 993, pop3: 110, pop3TLS: 995,
+                            submission: 587, submissionTLS: 465)
+
+    @Test func aProfileStaysAValidPropertyListWhateverTheNames() throws {
+        let hostile = "Zhang <\"&'>\u{1}\u{7}\u{FFFE}张三"
+        let text = AppleMailProfile.document(address: "zhang@example.edu.cn", displayName: hostile, password: "abcd efgh ijkl mnop",
+                                             setup: setup, language: .zhCN)
+        let profile = try #require(try PropertyListSerialization.propertyList(from: Data(text.utf8), format: nil) as? [String: Any])
+        let account = try #require((profile["PayloadContent"] as? [[String: Any]])?.first)
+        #expect(account["EmailAccountName"] as? String == "Zhang <\"&'>张三")
+        #expect(account["IncomingPassword"] as? String == "abcd efgh ijkl mnop")
+        #expect(account["IncomingMailServerHostName"] as? String == "mail.example.edu.cn")
+        #expect(account["IncomingMailServerPortNumber"] as? Int == 993)
+        #expect(account["OutgoingMailServerPortNumber"] as? Int == 465)
+        #expect(account["OutgoingPasswordSameAsIncomingPassword"] as? Bool == true)
+        #expect(profile["PayloadIdentifier"] as? String == "cn.edu.example.mail.mailward.zhang-example.edu.cn")
+        #expect(account["PayloadIdentifier"] as? String == "cn.edu.example.mail.mailward.zhang-example.edu.cn.account")
+        #expect(profile["PayloadUUID"] as? String != account["PayloadUUID"] as? String)
+        // No display name: the address.
+        let plain = AppleMailProfile.document(address: "a@b.c", displayName: "", password: "p", setup: setup, language: .en)
+        #expect(plain.contains("<key>EmailAccountName</key><string>a@b.c</string>"))
+    }
+
+    @Test func fileNamesKeepToSafeCharacters() {
+        #expect(AppleMailProfile.fileName(address: "zhang.san@example.edu.cn") == "zhang.san@example.edu.cn.mobileconfig")
+        #expect(AppleMailProfile.fileName(address: "张三@例子.中国") == "__@__.__.mobileconfig")
+        #expect(AppleMailProfile.fileName(address: "a\"b/c@d") == "a_b_c@d.mobileconfig")
+    }
+
+    @Test func theAutodiscoverRequestsAddressIsFoundWhateverTheCase() {
+        func address(_ text: String) -> String? { OutlookAutodiscover.requestedAddress(in: Array(text.utf8)) }
+        #expect(address("<Request><EMailAddress>a@b.c</EMailAddress></Request>") == "a@b.c")
+        #expect(address("<x>İİİ</x><emailaddress>\n  a@b.c \n</EMAILADDRESS>") == "a@b.c")
+        #expect(address("<EMailAddress></EMailAddress>") == nil)
+        #expect(address("<EMailAddress>a@b.c") == nil)
+        #expect(address("</EMailAddress>a@b.c<EMailAddress>") == nil)
+        #expect(address("<EMailAddress>" + String(repeating: "a", count: 400) + "@b.c</EMailAddress>") == nil)
+    }
+
+    @Test func documentsEscapeWhatTheyEcho() {
+        let odd = ClientSetup(hostname: "a<b>&c", imap: 1, imapTLS: 2, pop3: 3, pop3TLS: 4, submission: 5, submissionTLS: 6)
+        let autoconfig = ThunderbirdAutoconfig.document(domains: ["x&y"], setup: odd)
+        #expect(autoconfig.contains("<hostname>a&lt;b&gt;&amp;c</hostname>") && autoconfig.contains("<domain>x&amp;y</domain>"))
+        let autodiscover = OutlookAutodiscover.settings(for: "q\"<r>@s", setup: odd)
+        #expect(autodiscover.contains("<LoginName>q&quot;&lt;r&gt;@s</LoginName>"))
+        #expect(OutlookAutodiscover.error(code: 500, message: "<x>").contains("<Message>&lt;x&gt;</Message>"))
+    }
+}
