@@ -220,6 +220,24 @@ def main():
             time.sleep(0.5)
             browser.open("/mail")
 
+        step = "the language switch while writing keeps what was typed"
+        browser.open("/mail/compose")
+        browser.type("to", "bob@demo.test")
+        browser.type("subject", "双语草稿")
+        browser.type("body", "切换语言前写的内容。")
+        browser.click("switch-lang")
+        browser.wait.until(lambda d: "lang=en" in d.current_url and "draft=" in d.current_url)
+        browser.wait.until(lambda d: d.find_element(By.ID, "subject").get_attribute("value") == "双语草稿")
+        assert browser.el("body").get_attribute("value").startswith("切换语言前写的内容。")
+        assert "bob@demo.test" in browser.el("to").get_attribute("value")
+        assert browser.el("send").text == "Send", browser.el("send").text
+        browser.click("switch-lang")
+        browser.wait.until(lambda d: "lang=zh" in d.current_url)
+        browser.wait.until(lambda d: d.find_element(By.ID, "subject").get_attribute("value") == "双语草稿")
+        browser.open("/mail")
+        browser.folder("drafts")
+        assert browser.el("messages").text.count("双语草稿") == 1, "one draft, not one per switch"
+
         step = "the language switch keeps the folder being looked at"
         switch = browser.el("switch-lang").get_attribute("href")
         assert "mailbox=" in switch and "lang=en" in switch, switch

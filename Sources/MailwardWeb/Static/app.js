@@ -559,6 +559,20 @@
       event.preventDefault();
       event.returnValue = '';
     });
+    // The language switch while writing: the draft is saved first and the form reopens from it
+    // in the other language (the page's own address would open an empty form, or the reply
+    // again without what was typed).
+    var switchLink = $('switch-lang');
+    if (switchLink) switchLink.addEventListener('click', function (event) {
+      if (sending || !worthKeeping()) return;
+      event.preventDefault();
+      var lang = new URL(switchLink.href, window.location.href).searchParams.get('lang');
+      var reopen = function (id) { window.location.href = '/mail/compose?draft=' + encodeURIComponent(id) + '&lang=' + encodeURIComponent(lang); };
+      if (!dirty && $('draft-id').value) { reopen($('draft-id').value); return; }
+      saveDraft(false).then(function (res) {
+        if (res.ok) reopen(res.data.id); else failure('compose-message', res);
+      });
+    });
     // Replies and forwards: the cursor goes above the quoted text.
     if ($('body').value.indexOf('\n\n') === 0) { $('body').focus(); $('body').setSelectionRange(0, 0); }
     else if (!$('to').value) $('to').focus();
