@@ -260,6 +260,30 @@ import Testing
         #expect(try await qian.call(.POST, "/api/v1/messages/send", ["to": "wu@demo.test", "attachments": [["message_id": id, "part": "0"]]]).status == 404)
     }
 
+    /// The list is in the order mail arrived, and says when it did: a sender's clock (or a forged
+    /// `Date:`) does not put a message of 2001 or 2039 among today's.
+    @Test func theListShowsWhenMailArrived() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhao@demo.test")
+        let account = try await server.runtime.accounts.account("zhao@demo.test")
+        for date in ["Mon, 1 Jan 2001 08:00:00 +0000", "Sat, 1 Jan 2039 08:00:00 +0000"] {
+            let raw = "From: a@example.org\r\nTo: zhao@demo.test\r\nSubject: dated \(date.suffix(19).prefix(4))\r\nDate: \(date)\r\n\r\nhi\r\n"
+            _ = try await server.runtime.mail.deliver(Array(raw.utf8), to: [account.id])
+        }
+        let client = try await signedIn(server, "zhao@demo.test")
+        let list = try await client.call(.GET, "/mail")
+        #expect(list.body.contains("dated 2001") && list.body.contains("dated 2039"))
+        #expect(!list.body.contains("2001-01-01") && !list.body.contains("2039-01-01"), "the Date: header in the list")
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        #expect(list.body.components(separatedBy: "\(year)-").count - 1 >= 2, "both with the day they arrived")
+        // The message itself shows its Date:.
+        let box = try await mailbox(client, "INBOX")
+        let first = try #require((try await client.call(.GET, "/api/v1/mailboxes/\(box)/messages").object["messages"] as? [[String: Any]] ?? []).first { ($0["subject"] as? String) == "dated 2039" })
+        let page = try await client.call(.GET, "/mail/message/\(try #require(first["id"] as? String))")
+        #expect(page.body.contains("2039-01-01"))
+    }
+
     @Test func pagesCarrySecurityHeadersAndTheBodyFrameItsOwnPolicy() async throws {
         let server = try await TwoStepServer.start()
         defer { Task { try? await server.stop() } }

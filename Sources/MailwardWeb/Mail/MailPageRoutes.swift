@@ -153,7 +153,9 @@ struct MailPageRoutes {
                 return [
                     "id": ids.message(record.id, access.account.id), "subject": s.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : s.subject,
                     "from": current.specialUse == .sent || current.specialUse == .drafts ? s.to : (s.fromName ?? s.fromAddress ?? ""),
-                    "date": Self.format(s.date ?? record.internalDate), "size": Self.size(record.size),
+                    // When it arrived, as the list is ordered: a sender's `Date:` (a wrong clock, a
+                    // forged one) would put dates out of order; the message page shows `Date:`.
+                    "date": Self.format(record.internalDate), "size": Self.size(record.size),
                     "unread": !record.flags.contains(MessageFlags.seen), "flagged": record.flags.contains(MessageFlags.flagged),
                     "attachment": s.hasAttachments, "preview": s.preview, "folder": boxNames[record.mailboxID] ?? "", "in_search": !search.isEmpty,
                     // The owner's drafts open for editing only for the owner; a grantee reads them.
