@@ -97,6 +97,12 @@ import Testing
         await #expect(throws: SubmissionError.self) {
             try await service.send(OutgoingMessage(from: "", to: ["not an address"], text: "x"), as: w.li)
         }
+        // A `from` that names more than the own address, or reads two ways.
+        for from in ["<li@demo.test> <wang@demo.test>", "li@demo.test, wang@demo.test", "Team: li@demo.test;"] {
+            await #expect(throws: SubmissionError.invalidAddress(from)) {
+                try await service.send(OutgoingMessage(from: from, to: ["wang@demo.test"], text: "x"), as: w.li)
+            }
+        }
         let small = SubmissionService(mail: w.mail, accounts: w.accounts, outbound: nil, maxMessageSize: 1000)
         await #expect(throws: SubmissionError.tooLarge(limit: 1000)) {
             try await small.send(OutgoingMessage(from: "", to: ["wang@demo.test"], text: String(repeating: "长", count: 2000)), as: w.li)

@@ -203,7 +203,7 @@ import Testing
         #expect(codes(s.handle(.senderChecked(.notAllowed))) == ["550 5.7.1"])
         _ = command(&s, "MAIL FROM:<owner@example.test>")
         #expect(s.handle(.senderChecked(.sharePermissionForbids(.readOnly)))
-                == [.reply(SMTPReply(code: 550, .init(5, 7, 1), "The read only permission does not allow you to send from this address."))])
+                == [.reply(SMTPReply(code: 550, .init(5, 7, 1), "The read only permission does not allow you to reply to, forward or send mail from this mailbox."))])
         _ = command(&s, "MAIL FROM:<alice@example.test>")
         #expect(codes(s.handle(.senderChecked(.allowed))) == ["250 2.1.0"])
         // Remote recipients need the outbound queue.

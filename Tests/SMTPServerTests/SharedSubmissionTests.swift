@@ -40,7 +40,7 @@ import Testing
         let header = try await send(client, envelope: "bob@example.test", headers: "From: alice@example.test")
         #expect(header.code == 550 && header.text.contains("5.7.1"))
         // A read-only grantee hears why (SPEC S: "a clear message"), as in IMAP and the web.
-        let why = "The read only permission does not allow you to send from this address."
+        let why = "The read only permission does not allow you to reply to, forward or send mail from this mailbox."
         #expect(envelope.text.contains(why) == (permission != nil), "\(envelope.text)")
         #expect(header.text.contains(why) == (permission != nil), "\(header.text)")
         #expect(try await server.messages(of: "alice@example.test", in: "Sent").isEmpty)

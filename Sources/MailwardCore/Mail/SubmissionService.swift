@@ -150,7 +150,11 @@ public struct SubmissionService: Sendable {
     func allowedSender(_ from: String, account: Account) async throws -> (MailAddress, SendingPolicy.Authority) {
         let trimmed = from.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return (Self.ownAddress(account), .own) }
-        guard let parsed = AddressParser.parse(trimmed).first, let address = try? EmailAddress(parsed.address) else {
+        // One address, read one way only: `<own> <ceo>` (one mailbox to our parser, two to some
+        // readers) or two addresses are refused, as the submission door refuses such a `From:`.
+        let addresses = AddressParser.parse(trimmed)
+        guard addresses.count == 1, AddressParser.isUnambiguousMailboxList(trimmed), let parsed = addresses.first,
+              let address = try? EmailAddress(parsed.address) else {
             throw SubmissionError.invalidAddress(trimmed)
         }
         let authority: SendingPolicy.Authority

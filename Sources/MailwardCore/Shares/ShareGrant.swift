@@ -70,7 +70,7 @@ public enum ShareError: Error, Equatable, Sendable {
         case .changeOtherFlags: what = chinese ? "修改邮件标记" : "change message flags"
         case .delete: what = chinese ? "删除或移动邮件" : "delete or move mail"
         case .insert: what = chinese ? "向此邮箱放入邮件" : "put mail into this mailbox"
-        case .send: what = chinese ? "以此邮箱发信" : "send from this address"
+        case .send: what = chinese ? "以此邮箱回复、转发或发信" : "reply to, forward or send mail from this mailbox"
         case .manage: what = chinese ? "管理此邮箱的文件夹或共享" : "manage this mailbox's folders or shares"
         }
         guard let permission else { return chinese ? "无权\(what)" : "You may not \(what)." }
