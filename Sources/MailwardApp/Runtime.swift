@@ -225,6 +225,8 @@ public struct Runtime: Sendable {
         s.challengeLifetime = TimeInterval(c.twoStep.challengeLifetime)
         s.trustedDeviceLifetime = TimeInterval(c.twoStep.trustedDeviceDays) * 86_400
         s.systemName = c.twoStep.systemName
+        s.smsCountryCodes = c.twoStep.smsCountries
+        s.monthlySMSLimit = c.twoStep.monthlySMSLimit
         s.sessionIdleTimeout = TimeInterval(c.http.sessionIdleTimeout)
         s.sessionAbsoluteTimeout = TimeInterval(c.http.sessionAbsoluteTimeout)
         s.failuresPerAccount = c.signIn.failuresPerAccount

@@ -232,6 +232,18 @@ public enum ConfigurationLoader {
         c.twoStep.challengeLifetime = try values.seconds("two-step.challenge-lifetime", c.twoStep.challengeLifetime, range: 60...3600)
         c.twoStep.trustedDeviceDays = try values.int("two-step.trusted-device-days", c.twoStep.trustedDeviceDays, range: 1...365)
         c.twoStep.systemName = try values.string("two-step.system-name", c.twoStep.systemName)
+        values.asked.noteDefault("two-step.sms-countries", c.twoStep.smsCountries.joined(separator: ", "))
+        if let text = values.raw("two-step.sms-countries") {
+            c.twoStep.smsCountries = try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { code in
+                let digits = code.hasPrefix("+") ? code.dropFirst() : Substring(code)
+                guard (1...3).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0" else {
+                    throw ConfigurationError(key: "two-step.sms-countries",
+                                             reason: "expected country calling codes (86, 852, 1) separated by commas, got `\(code)`")
+                }
+                return String(digits)
+            }
+        }
+        c.twoStep.monthlySMSLimit = try values.int("two-step.monthly-sms-limit", c.twoStep.monthlySMSLimit, range: 0...100_000_000)
         if c.twoStep.systemName.isEmpty || c.twoStep.systemName.count > 40 {
             throw ConfigurationError(key: "two-step.system-name", reason: "expected a name of 1 to 40 characters")
         }

@@ -172,6 +172,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var trustedDeviceDays: Int = 7
         /// The name SMS texts start with, e.g. 【Mailward】.
         public var systemName: String = "Mailward"
+        /// SMS pumping (B8): country calling codes binding codes may go to (empty: all), and
+        /// texts per calendar month (0: no cap).
+        public var smsCountries: [String] = []
+        public var monthlySMSLimit: Int = 0
     }
 
     /// Throttling of failed sign-ins at every door (SPEC A1).

@@ -205,6 +205,22 @@ public actor InMemorySecurityStore: SecurityStore {
 
     public func recordRateEvent(key: String, at: Date) { rates[key, default: []].append(at) }
 
+    private var periodCounters: [String: Int] = [:]
+
+    public func takeFromPeriodCounter(name: String, period: String, limit: Int) -> Bool {
+        let key = name + "|" + period
+        guard periodCounters[key, default: 0] < limit else { return false }
+        periodCounters[key, default: 0] += 1
+        return true
+    }
+
+    public func giveBackToPeriodCounter(name: String, period: String) {
+        let key = name + "|" + period
+        periodCounters[key] = max(0, periodCounters[key, default: 0] - 1)
+    }
+
+    public func periodCounter(name: String, period: String) -> Int { periodCounters[name + "|" + period, default: 0] }
+
     /// How many times rate events were read (a test's measure of requests that keep looking again).
     public private(set) var rateReads = 0
 

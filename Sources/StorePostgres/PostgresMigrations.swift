@@ -375,6 +375,13 @@ enum PostgresMigrations {
             -- before (ten minutes' worth) have none and are not continued.
             ALTER TABLE sign_in_challenges ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
             """),
+        ("013-period-counters", """
+            -- Budgets per calendar month (takeFromPeriodCounter: SMS sent, B8).
+            CREATE TABLE period_counters (
+                name TEXT NOT NULL, period TEXT NOT NULL, count BIGINT NOT NULL,
+                PRIMARY KEY (name, period)
+            );
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

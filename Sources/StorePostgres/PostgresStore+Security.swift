@@ -258,6 +258,29 @@ extension PostgresStore: SecurityStore {
         try await execute("INSERT INTO rate_events (key, at) VALUES (\(key), \(at.timeIntervalSince1970))")
     }
 
+    public func takeFromPeriodCounter(name: String, period: String, limit: Int) async throws -> Bool {
+        guard limit > 0 else { return false }
+        // One statement: a new row starts at one; an existing one grows only below the limit
+        // (no row comes back at the limit), atomically for every node.
+        return try await !rows("""
+            INSERT INTO period_counters (name, period, count) VALUES (\(name), \(period), 1)
+            ON CONFLICT (name, period) DO UPDATE SET count = period_counters.count + 1
+            WHERE period_counters.count < \(limit)
+            RETURNING count
+            """).isEmpty
+    }
+
+    public func giveBackToPeriodCounter(name: String, period: String) async throws {
+        _ = try await execute("""
+            UPDATE period_counters SET count = count - 1 WHERE name = \(name) AND period = \(period) AND count > 0
+            """)
+    }
+
+    public func periodCounter(name: String, period: String) async throws -> Int {
+        try await rows("SELECT count FROM period_counters WHERE name = \(name) AND period = \(period)")
+            .first.map { try $0.get("count", as: Int.self) } ?? 0
+    }
+
     public func rateEvents(key: String, since: Date) async throws -> [Date] {
         try await rows("""
             SELECT at FROM rate_events WHERE key = \(key) AND at >= \(since.timeIntervalSince1970) ORDER BY at

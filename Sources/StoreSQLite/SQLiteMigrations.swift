@@ -196,6 +196,15 @@ enum SQLiteMigrations {
             // of before (ten minutes' worth) have none and are not continued.
             try db.execute(sql: "ALTER TABLE sign_in_challenges ADD COLUMN security_stamp TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("014-period-counters") { db in
+            // Budgets per calendar month (SecurityStore.takeFromPeriodCounter: SMS sent, B8).
+            try db.execute(sql: """
+                CREATE TABLE period_counters (
+                    name TEXT NOT NULL, period TEXT NOT NULL, count INTEGER NOT NULL,
+                    PRIMARY KEY (name, period)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -326,6 +326,29 @@ extension SQLiteStore: SecurityStore {
         }
     }
 
+    public func takeFromPeriodCounter(name: String, period: String, limit: Int) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "INSERT INTO period_counters (name, period, count) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
+                           arguments: [name, period])
+            try db.execute(sql: "UPDATE period_counters SET count = count + 1 WHERE name = ? AND period = ? AND count < ?",
+                           arguments: [name, period, limit])
+            return db.changesCount > 0
+        }
+    }
+
+    public func giveBackToPeriodCounter(name: String, period: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE period_counters SET count = count - 1 WHERE name = ? AND period = ? AND count > 0",
+                           arguments: [name, period])
+        }
+    }
+
+    public func periodCounter(name: String, period: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count FROM period_counters WHERE name = ? AND period = ?", arguments: [name, period]) ?? 0
+        }
+    }
+
     public func rateEvents(key: String, since: Date) async throws -> [Date] {
         try await pool.read { db in
             try Double.fetchAll(db, sql: "SELECT at FROM rate_events WHERE key = ? AND at >= ? ORDER BY at",

@@ -7,6 +7,7 @@ import Testing
         #expect(c.twoStep.codeLifetime == 300 && c.twoStep.codeMaxAttempts == 5 && c.twoStep.codeResendInterval == 60)
         #expect(c.twoStep.trustedDeviceDays == 7 && c.twoStep.challengeLifetime == 600)
         #expect(c.sms.provider == "outbox")
+        #expect(c.twoStep.smsCountries.isEmpty && c.twoStep.monthlySMSLimit == 0)
         #expect(c.http.sessionIdleTimeout == 1800 && c.http.sessionAbsoluteTimeout == 43200)
     }
 
@@ -16,6 +17,8 @@ import Testing
               trusted-device-days: 14
               daily-codes-per-number: 3
               system-name: 院邮件系统
+              sms-countries: 86, +852, 1
+              monthly-sms-limit: 5000
             sign-in:
               failures-per-ip: 200
             sms:
@@ -26,6 +29,7 @@ import Testing
         #expect(c.twoStep.trustedDeviceDays == 14)
         #expect(c.twoStep.dailyCodesPerNumber == 3)
         #expect(c.twoStep.systemName == "院邮件系统")
+        #expect(c.twoStep.smsCountries == ["86", "852", "1"] && c.twoStep.monthlySMSLimit == 5000)
         #expect(c.twoStep.codeLifetime == 600)
         #expect(c.signIn.failuresPerIP == 200)
         #expect(c.sms.provider == "webhook" && c.sms.webhookURL == "https://sms.example.edu.cn/send")
@@ -59,6 +63,9 @@ import Testing
         ("two-step:\n  code-lifetime: 5\n", "two-step.code-lifetime"),
         ("two-step:\n  trusted-device-days: 0\n", "two-step.trusted-device-days"),
         ("sms:\n  provider: pigeon\n", "sms.provider"),
+        ("two-step:\n  sms-countries: 86, china\n", "two-step.sms-countries"),
+        ("two-step:\n  sms-countries: \"0086\"\n", "two-step.sms-countries"),
+        ("two-step:\n  monthly-sms-limit: -1\n", "two-step.monthly-sms-limit"),
         ("sms:\n  provider: webhook\n", "sms.webhook-url"),
         ("sms:\n  provider: webhook\n  webhook-url: https://x.test/\n", "sms.webhook-secret"),
         ("http:\n  session-idle-timeout: 1\n", "http.session-idle-timeout"),

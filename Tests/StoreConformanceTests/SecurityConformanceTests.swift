@@ -159,6 +159,29 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func periodCountersStopAtTheirLimit(_ kind: StoreKind) async throws {
+        let (store, _, _) = try await setUp(kind)
+        for _ in 0..<3 { #expect(try await store.takeFromPeriodCounter(name: "sms", period: "2026-12", limit: 3)) }
+        #expect(try await store.takeFromPeriodCounter(name: "sms", period: "2026-12", limit: 3) == false)
+        #expect(try await store.periodCounter(name: "sms", period: "2026-12") == 3)
+        // Another month, another name: counted apart.
+        #expect(try await store.takeFromPeriodCounter(name: "sms", period: "2027-01", limit: 3))
+        #expect(try await store.periodCounter(name: "other", period: "2026-12") == 0)
+        try await store.giveBackToPeriodCounter(name: "sms", period: "2026-12")
+        #expect(try await store.takeFromPeriodCounter(name: "sms", period: "2026-12", limit: 3))
+        #expect(try await store.takeFromPeriodCounter(name: "sms", period: "2026-12", limit: 3) == false)
+        // Taken at once from many tasks: never past the limit.
+        let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<20 { group.addTask { try await store.takeFromPeriodCounter(name: "burst", period: "2026-12", limit: 7) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(taken == 7)
+        #expect(try await store.periodCounter(name: "burst", period: "2026-12") == 7)
+        try await store.giveBackToPeriodCounter(name: "none", period: "2026-12")
+        #expect(try await store.periodCounter(name: "none", period: "2026-12") == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func rateEventsAndPruning(_ kind: StoreKind) async throws {
         let (store, bob, _) = try await setUp(kind)
         for offset in [0.0, 10, 20] { try await store.recordRateEvent(key: "k", at: t0 + offset) }

@@ -80,6 +80,15 @@ public protocol SecurityStore: Sendable {
     /// Times of the events under `key` at or after `since`, oldest first.
     func rateEvents(key: String, since: Date) async throws -> [Date]
 
+    // MARK: Period counters
+    /// Counts one more under `name` for `period` (a calendar month, `2026-12`) when fewer than
+    /// `limit` are counted, as one atomic step shared by every node; false (nothing counted) at
+    /// the limit. For budgets longer than the rate events are kept (SMS per month, B8).
+    func takeFromPeriodCounter(name: String, period: String, limit: Int) async throws -> Bool
+    /// Gives one back (a send the provider refused); never below zero.
+    func giveBackToPeriodCounter(name: String, period: String) async throws
+    func periodCounter(name: String, period: String) async throws -> Int
+
     /// Forgets what can no longer matter: expired codes, challenges, sessions and devices, and
     /// rate events older than `before`.
     func pruneExpired(now: Date, rateEventsBefore before: Date) async throws

@@ -21,6 +21,10 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     case codeLimit(retryAfter: Int)
     case smsFailed
     case invalidPhone
+    /// The number's country is not among those codes are sent to (`two-step.sms-countries`, B8).
+    case phoneCountryNotAllowed
+    /// This month's SMS budget is used up (`two-step.monthly-sms-limit`, B8).
+    case smsBudgetExhausted
     case notEnabled
     case enforced
     case appPasswordLimit(Int)
@@ -42,6 +46,8 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .rateLimited, .codeLimit: "rate_limited"
         case .smsFailed: "sms_failed"
         case .invalidPhone: "invalid_phone"
+        case .phoneCountryNotAllowed: "phone_country_not_allowed"
+        case .smsBudgetExhausted: "sms_budget_exhausted"
         case .notEnabled: "not_enabled"
         case .enforced: "two_step_enforced"
         case .appPasswordLimit: "limit_reached"
@@ -82,6 +88,12 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidPhone:
             return zh ? "手机号码格式不正确（中国大陆手机号请直接输入11位号码，其他地区请以+加国家码开头）"
                 : "Not a valid mobile number (use +country code for numbers outside mainland China)."
+        case .phoneCountryNotAllowed:
+            return zh ? "本系统不向该国家或地区的手机号发送短信，请使用其他手机号，或联系管理员"
+                : "Text messages are not sent to numbers of this country or region here. Use another number, or ask your administrator."
+        case .smsBudgetExhausted:
+            return zh ? "本月短信发送量已达上限，暂时无法发送验证码，请联系管理员"
+                : "This month's text messages are used up: no code can be sent now. Please contact your administrator."
         case .notEnabled: return zh ? "尚未绑定手机" : "No phone is bound."
         case .enforced:
             return zh ? "管理员已强制启用二次验证，不能解绑手机，可以修改手机号"

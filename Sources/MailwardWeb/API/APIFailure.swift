@@ -77,10 +77,12 @@ struct APIFailure: Error {
         case .invalidCredentials, .invalidChallenge: status = .unauthorized
         case .cooldown, .rateLimited, .codeLimit: status = .tooManyRequests
         case .smsFailed: status = .badGateway
+        case .smsBudgetExhausted: status = .serviceUnavailable
         case .notFound: status = .notFound
         case .enforced: status = .forbidden
         case .notEnabled, .appPasswordLimit: status = .conflict
         case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .invalidPhone, .invalidName,
+             .phoneCountryNotAllowed,
              .wrongPassword, .weakPassword: status = .badRequest
         }
         var triesLeft: Int?

@@ -21,6 +21,8 @@ struct APIHandler: Sendable {
         } catch let error as TwoStepError {
             if error == .smsFailed {
                 logger.warning("SMS could not be sent", metadata: ["path": "\(request.uri.path)"])
+            } else if error == .smsBudgetExhausted {
+                logger.error("SMS not sent: two-step.monthly-sms-limit is reached for this month", metadata: ["path": "\(request.uri.path)"])
             }
             return APIFailure(error, call.language).response
         } catch let error as ShareError {

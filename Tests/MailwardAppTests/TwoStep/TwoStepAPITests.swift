@@ -44,6 +44,26 @@ import Testing
         return true
     }
 
+    /// B8 through the API: the configured countries and the month's budget, refused in words.
+    @Test func smsPumpingLimitsAnswerWithTheirCodes() async throws {
+        let server = try await TwoStepServer.start { $0.twoStep.smsCountries = ["86"]; $0.twoStep.monthlySMSLimit = 1 }
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        try await server.addUser("li.si@example.edu.cn")
+        let web = server.client()
+        var reply = try await web.call(.POST, "/api/v1/session", ["username": address, "password": password])
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "+44 7700 900123"])
+        expectError(reply, 400, "phone_country_not_allowed")
+        #expect(server.outbox.count == 0)
+        reply = try await web.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13800138000"])
+        #expect(reply.status == 200)
+        let other = server.client()
+        try await other.call(.POST, "/api/v1/session", ["username": "li.si@example.edu.cn", "password": password])
+        reply = try await other.call(.POST, "/api/v1/security/two-step/sms/start", ["phone": "13900139000"], extraHeaders: [("Accept-Language", "en")])
+        expectError(reply, 503, "sms_budget_exhausted")
+        #expect(server.outbox.count == 1)
+    }
+
     /// SPEC A4 for a computer two people share (the contract audit: trusting the second
     /// account's sign-in replaced the first one's cookie, which then had to type a code again).
     @Test func oneBrowserKeepsTheTrustOfEachAccount() async throws {

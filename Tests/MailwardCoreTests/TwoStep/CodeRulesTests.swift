@@ -157,6 +157,65 @@ import Testing
         await #expect(throws: TwoStepError.self) { _ = try await askForSignInCode() }
     }
 
+    /// SMS pumping (B8): binding codes only to the allowed countries; a number bound before the
+    /// rule keeps getting its sign-in codes.
+    @Test func bindingCodesGoOnlyToTheAllowedCountries() async throws {
+        let h = Harness { $0.smsCountryCodes = ["86", "852"] }
+        let abroad = try await h.user("abroad@a.test")
+        for number in ["+44 7700 900123", "+1 202 555 0143", "+853 6612 3456", "+8869 1234 5678"] {
+            await #expect(throws: TwoStepError.phoneCountryNotAllowed, "\(number)") {
+                _ = try await h.twoStep.startBinding(abroad, phone: number, context: h.web)
+            }
+        }
+        #expect(h.sms.messages.isEmpty)
+        try await h.twoStep.startBinding(abroad, phone: "+852 6123 4567", context: h.web)
+        h.clock.advance(by: 61)
+        try await h.twoStep.startBinding(abroad, phone: "13800138000", context: h.web)
+        #expect(h.sms.messages.map(\.to) == ["+85261234567", "+8613800138000"])
+        #expect(PhoneNumber(storedE164: "+447700900123").isIn(countries: []) && PhoneNumber(storedE164: "+447700900123").isIn(countries: ["+44"]))
+
+        // Bound before the rule: the owner's sign-in codes still go to that number.
+        let before = Harness()
+        let owner = try await before.user("owner@a.test")
+        try await before.twoStep.startBinding(owner, phone: "+44 7700 900123", context: before.web)
+        try await before.twoStep.confirmBinding(owner, phone: "+44 7700 900123", code: try #require(before.lastCode("+447700900123")), context: before.web)
+        var rules = before.env.settings
+        rules.smsCountryCodes = ["86"]
+        let restricted = SignInService(SecurityEnvironment(
+            accounts: before.accounts, store: before.store, key: before.env.key, settings: rules, clock: before.clock,
+            random: SeededRandomSource(seed: 3), sms: before.sms))
+        let step = try await restricted.begin(username: owner.address.description, password: Harness.password, deviceToken: nil,
+                                                     oldSessionToken: nil, context: before.web)
+        guard case .secondFactorRequired(let challenge, _) = step else { Issue.record("\(step)"); return }
+        _ = try await restricted.sendCode(challenge: challenge, context: before.web)
+        #expect(before.sms.messages.last?.to == "+447700900123")
+    }
+
+    /// B8's monthly cap: every purpose counts; past it nothing is sent (nor stored) until the
+    /// month turns; a text the provider refused is given back.
+    @Test func theMonthlySMSBudgetStopsSendingUntilTheNextMonth() async throws {
+        let h = Harness { $0.monthlySMSLimit = 3; $0.dailyCodesPerAccount = 100 }
+        let zhang = try await h.user("zhang@a.test")
+        h.sms.setFailing(true)
+        await #expect(throws: TwoStepError.smsFailed) { _ = try await h.twoStep.startBinding(zhang, phone: "13800138000", context: h.web) }
+        h.sms.setFailing(false)
+        for number in ["13800138000", "13900139000", "13700137000"] {
+            try await h.twoStep.startBinding(zhang, phone: number, context: h.web)
+            h.clock.advance(by: 61)
+        }
+        await #expect(throws: TwoStepError.smsBudgetExhausted) {
+            _ = try await h.twoStep.startBinding(zhang, phone: "13600136000", context: h.web)
+        }
+        #expect(h.sms.messages.count == 3)
+        #expect(try await h.store.latestCode(accountID: zhang.id, purpose: .bind)?.phone == "+8613700137000")
+        let refused = await h.store.auditEvents(accountID: zhang.id, kinds: [.codeSendFailed], limit: 10)
+        #expect(refused.first?.detail.contains("monthly SMS limit (3)") == true)
+        // The next month (the fixed clock starts mid-month): codes go out again.
+        h.clock.advance(by: 32 * 86_400)
+        try await h.twoStep.startBinding(zhang, phone: "13600136000", context: h.web)
+        #expect(h.sms.messages.count == 4)
+    }
+
     @Test func providerFailureLeavesNothingHalfIssued() async throws {
         let h = Harness()
         let account = try await h.user()

@@ -44,6 +44,17 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
         e164 = "+" + digits
     }
 
+    /// Whether the number's country calling code is one of `codes` (`86`, `+852`: E.164 codes
+    /// are prefix-free, so the digits' start decides); every number when `codes` is empty.
+    public func isIn(countries codes: [String]) -> Bool {
+        guard !codes.isEmpty else { return true }
+        let digits = e164.dropFirst()
+        return codes.contains { code in
+            let wanted = code.hasPrefix("+") ? code.dropFirst() : Substring(code)
+            return !wanted.isEmpty && digits.hasPrefix(wanted)
+        }
+    }
+
     /// Reads a number that was stored already normalized (no validation beyond the shape).
     public init(storedE164: String) {
         e164 = storedE164

@@ -24,6 +24,11 @@ public struct TwoStepSettings: Sendable, Equatable {
     public var failuresPerAccount: Int = 10
     public var failuresPerIP: Int = 50
     public var failureWindow: TimeInterval = 15 * 60
+    /// SMS-pumping protection (B8): the country calling codes (`86`, `852`…) binding codes are
+    /// sent to — empty: every country —, and the texts sent per calendar month, every purpose
+    /// together (0: no cap).
+    public var smsCountryCodes: [String] = []
+    public var monthlySMSLimit: Int = 0
     /// The system name the SMS texts start with (A10).
     public var systemName: String = "Mailward"
 

@@ -36,6 +36,12 @@ public struct SMSCodeIssuer: Sendable {
                          context: ClientContext) async throws -> Int {
         let settings = env.settings
         let now = env.clock.now
+        // SMS pumping (B8): binding codes go to a number nobody has proven yet — the way to make
+        // the server text premium numbers abroad. Sign-in and unbinding codes go to a number
+        // proven before, so a restriction made later never locks its owner out.
+        if !purpose.goesToTheAccountsOwnNumber, !phone.isIn(countries: settings.smsCountryCodes) {
+            throw TwoStepError.phoneCountryNotAllowed
+        }
         // The resend interval is per sign-in attempt for sign-in codes (a new attempt may ask at
         // once; the daily caps bound abuse), per account and purpose otherwise. It holds while
         // the last code waits to be typed: once it was used the step is done, and the next one
@@ -64,6 +70,15 @@ public struct SMSCodeIssuer: Sendable {
         if let wait = try await limiter.take(key: Self.ipKey(context.ip), limit: settings.hourlyCodesPerIP, window: 3_600) {
             throw TwoStepError.codeLimit(retryAfter: wait)
         }
+        // The month's budget, taken before the provider is asked and given back when it fails —
+        // one atomic step in the store, shared by every node.
+        let month = Self.period(of: now)
+        if settings.monthlySMSLimit > 0,
+           try await !env.store.takeFromPeriodCounter(name: Self.budgetName, period: month, limit: settings.monthlySMSLimit) {
+            await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
+                                   detail: "\(purpose.rawValue) to \(phone.hint): the monthly SMS limit (\(settings.monthlySMSLimit)) is reached")
+            throw TwoStepError.smsBudgetExhausted
+        }
         let code = VerificationCode.generate(env.random)
         let minutes = max(1, Int(settings.codeLifetime / 60))
         let text = SMSTexts.text(purpose: purpose, code: code, minutes: minutes, systemName: settings.systemName,
@@ -71,6 +86,7 @@ public struct SMSCodeIssuer: Sendable {
         do {
             try await env.sms.send(SMSMessage(to: phone.e164, text: text, purpose: purpose.smsPurpose, code: code))
         } catch {
+            if settings.monthlySMSLimit > 0 { try? await env.store.giveBackToPeriodCounter(name: Self.budgetName, period: month) }
             // SMSDeliveryError descriptions never contain the message text (the code).
             await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
                                    detail: "\(purpose.rawValue) to \(phone.hint): \(String(describing: error).prefix(300))")
@@ -132,6 +148,15 @@ public struct SMSCodeIssuer: Sendable {
     static func phoneKey(_ phone: PhoneNumber, account: AccountID) -> String { "sms:phone:\(phone.e164):account:\(account)" }
     static func accountKey(_ account: AccountID) -> String { "sms:account:\(account)" }
     static func ipKey(_ ip: String) -> String { "sms:ip:\(ip)" }
+
+    /// The period counter of texts sent (`two-step.monthly-sms-limit`).
+    static let budgetName = "sms-sent"
+
+    /// The calendar month of `date` in the server's time zone (`2026-12`), as providers bill.
+    static func period(of date: Date) -> String {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: date)
+        return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
+    }
 }
 
 extension CodePurpose {
