@@ -139,19 +139,24 @@ public final class MailwardServer: Sendable {
         return services
     }
 
-    /// What mail clients are told to connect to (SPEC B7): the host name and the ports the
-    /// doors listen on (the configured ones until a door reports its port).
+    /// What mail clients are told to connect to (SPEC B7): `client-setup.*` where set, else
+    /// `hostname` and the ports the doors listen on (the configured ones until a door reports its port).
     func clientSetup() -> ClientSetup.Source {
         let ports = self.ports
         let configuration = runtime.configuration
+        let advertised = configuration.clientSetup
+        @Sendable func port(_ set: Int, _ door: Door, _ configured: Int) async -> Int {
+            if set != 0 { return set }
+            return await ports.current(door) ?? configured
+        }
         return {
-            ClientSetup(hostname: configuration.hostname,
-                        imap: await ports.current(.imap) ?? configuration.imap.port,
-                        imapTLS: await ports.current(.imaps) ?? configuration.imap.tlsPort,
-                        pop3: await ports.current(.pop3) ?? configuration.pop3.port,
-                        pop3TLS: await ports.current(.pop3s) ?? configuration.pop3.tlsPort,
-                        submission: await ports.current(.submission) ?? configuration.smtp.submissionPort,
-                        submissionTLS: await ports.current(.submissionTLS) ?? configuration.smtp.submissionTLSPort)
+            ClientSetup(hostname: advertised.hostname.isEmpty ? configuration.hostname : advertised.hostname,
+                        imap: await port(advertised.imapPort, .imap, configuration.imap.port),
+                        imapTLS: await port(advertised.imapTLSPort, .imaps, configuration.imap.tlsPort),
+                        pop3: await port(advertised.pop3Port, .pop3, configuration.pop3.port),
+                        pop3TLS: await port(advertised.pop3TLSPort, .pop3s, configuration.pop3.tlsPort),
+                        submission: await port(advertised.submissionPort, .submission, configuration.smtp.submissionPort),
+                        submissionTLS: await port(advertised.submissionTLSPort, .submissionTLS, configuration.smtp.submissionTLSPort))
         }
     }
 

@@ -218,6 +218,14 @@ public enum ConfigurationLoader {
             }
         }
         c.dns.port = try values.int("dns.port", c.dns.port, range: 1...65_535)
+        c.clientSetup.hostname = try values.string("client-setup.hostname", c.clientSetup.hostname)
+        c.clientSetup.imapPort = try values.int("client-setup.imap-port", c.clientSetup.imapPort, range: 0...65_535)
+        c.clientSetup.imapTLSPort = try values.int("client-setup.imap-tls-port", c.clientSetup.imapTLSPort, range: 0...65_535)
+        c.clientSetup.pop3Port = try values.int("client-setup.pop3-port", c.clientSetup.pop3Port, range: 0...65_535)
+        c.clientSetup.pop3TLSPort = try values.int("client-setup.pop3-tls-port", c.clientSetup.pop3TLSPort, range: 0...65_535)
+        c.clientSetup.submissionPort = try values.int("client-setup.submission-port", c.clientSetup.submissionPort, range: 0...65_535)
+        c.clientSetup.submissionTLSPort = try values.int("client-setup.submission-tls-port", c.clientSetup.submissionTLSPort,
+                                                         range: 0...65_535)
         c.dns.timeout = try values.duration("dns.timeout", c.dns.timeout)
         return c
     }

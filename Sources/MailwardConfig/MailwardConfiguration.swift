@@ -21,6 +21,7 @@ public struct MailwardConfiguration: Sendable, Equatable {
     public var storage = StorageSettings()
     public var filters = FilterSettings()
     public var dns = DNSSettings()
+    public var clientSetup = ClientSetupSettings()
     public var twoStep = TwoStepConfig()
     public var signIn = SignInConfig()
     public var sms = SMSConfig()
@@ -146,6 +147,19 @@ public struct MailwardConfiguration: Sendable, Equatable {
     }
 
     /// The DNS servers asked for MX routing and the sender checks.
+    /// What mail clients are told to connect to (SPEC B7: autoconfig, autodiscover, Apple
+    /// profiles, the settings page) when it differs from what the server listens on — a port
+    /// forwarded (`993` to `1993`), a load balancer's name. Empty or 0: `hostname`, the listening port.
+    public struct ClientSetupSettings: Sendable, Equatable {
+        public var hostname: String = ""
+        public var imapPort: Int = 0
+        public var imapTLSPort: Int = 0
+        public var pop3Port: Int = 0
+        public var pop3TLSPort: Int = 0
+        public var submissionPort: Int = 0
+        public var submissionTLSPort: Int = 0
+    }
+
     public struct DNSSettings: Sendable, Equatable {
         /// Recursive resolvers by IP address; empty: the `nameserver` lines of /etc/resolv.conf.
         public var servers: [String] = []

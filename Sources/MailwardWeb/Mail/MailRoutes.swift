@@ -394,12 +394,9 @@ struct MailRoutes {
         let passive: Set<String> = ["application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain",
                                     "application/zip", "text/csv", "audio/mpeg", "video/mp4"]
         let type = passive.contains(attachment.contentType) ? attachment.contentType : "application/octet-stream"
-        let name = attachment.filename ?? "attachment-\(index + 1)"
-        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? ascii
         return Response(status: .ok, headers: [
             .contentType: type,
-            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+            .contentDisposition: ContentDisposition.attachment(attachment.filename ?? "attachment-\(index + 1)"),
             .cacheControl: "private, no-store",
             .contentSecurityPolicy: "default-src 'none'; sandbox",
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -79,24 +79,29 @@ enum AppleMailProfile {
     }
 
     /// Reverse-DNS, as profile identifiers are: the server's name backwards, then the address
-    /// with everything but letters, digits, dots and hyphens made a hyphen.
+    /// with every byte but ASCII letters, digits and dots written `-XX` (hex) — one identifier per
+    /// address (`张三@…` and `李四@…`, `a_b@` and `a+b@` each their own), so one account's profile
+    /// never replaces another's on a device that holds both.
     static func identifier(address: String, hostname: String) -> String {
-        func cleaned(_ text: String) -> String {
-            String(text.unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "." || scalar == "-")
-                    ? Character(scalar) : "-"
-            })
+        func encoded(_ text: String) -> String {
+            var out = ""
+            for byte in text.utf8 {
+                let scalar = Unicode.Scalar(byte)
+                if byte < 0x80 && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == ".") {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    out += String(format: "-%02X", byte)
+                }
+            }
+            return out
         }
         let host = hostname.split(separator: ".").reversed().joined(separator: ".")
-        return "\(cleaned(host)).mailward.\(cleaned(address))"
+        return "\(encoded(host)).mailward.\(encoded(address))"
     }
 
-    /// The download's file name: the address, kept to characters every file system takes.
+    /// The download's file name: the address (`ContentDisposition` gives browsers a plain-ASCII
+    /// stand-in beside it).
     static func fileName(address: String) -> String {
-        let safe = address.unicodeScalars.map { scalar -> String in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-@".unicodeScalars.contains(scalar))
-                ? String(scalar) : "_"
-        }.joined()
-        return safe + ".mobileconfig"
+        address.replacingOccurrences(of: "/", with: "_") + ".mobileconfig"
     }
 }

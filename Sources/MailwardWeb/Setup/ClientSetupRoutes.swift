@@ -14,7 +14,9 @@ import NIOCore
 ///   script's download, because iOS installs a profile only from a page's own navigation.
 ///
 /// The first two are public, as clients ask before anyone signs in: they name the server's host
-/// and ports for any address of a local domain, and never whether the account exists.
+/// and ports for any address of a local domain, and never whether the account exists. Asked
+/// without an address, the autoconfig answers for the domain the request's host names
+/// (`autoconfig.<domain>`, `<domain>`) and no other: the server's domains are not listed to anyone.
 struct ClientSetupRoutes {
     let security: WebSecurity
     let handler: APIHandler
@@ -25,27 +27,34 @@ struct ClientSetupRoutes {
         let setup = self.setup
         for path in [".well-known/autoconfig/mail/config-v1.1.xml", "mail/config-v1.1.xml"] {
             router.get(RouterPath(path)) { request, _ -> Response in
-                var address: EmailAddress?
+                let domain: String?
                 if let requested = request.uri.queryParameters["emailaddress"] {
-                    guard let parsed = try? EmailAddress(String(requested)) else { return Response(status: .notFound) }
-                    address = parsed
+                    domain = (try? EmailAddress(String(requested)))?.domain
+                } else {
+                    domain = Self.domain(ofHost: request.head.authority)
                 }
-                guard let domains = try await Self.servedDomains(for: address, security),
-                      !domains.isEmpty else { return Response(status: .notFound) }
-                return Self.xml(ThunderbirdAutoconfig.document(domains: domains, setup: await setup()))
+                guard let domain, try await Self.isLocal(domain, security) else { return Response(status: .notFound) }
+                return Self.xml(ThunderbirdAutoconfig.document(domains: [domain], setup: await setup()))
             }
         }
         // Outlook writes the path with capitals; the router's paths are case-sensitive.
         for path in ["autodiscover/autodiscover.xml", "Autodiscover/Autodiscover.xml", "AutoDiscover/AutoDiscover.xml"] {
             router.post(RouterPath(path)) { request, _ -> Response in
-                guard let body = try await Self.body(request, limit: OutlookAutodiscover.requestLimit) else {
-                    return Response(status: .contentTooLarge)
+                let body: ByteBuffer
+                switch try await Self.body(request, limit: OutlookAutodiscover.requestLimit) {
+                case .read(let read): body = read
+                case .refused(let status): return Response(status: status)
                 }
-                guard let requested = OutlookAutodiscover.requestedAddress(in: Array(body.readableBytesView)),
+                let bytes = Array(body.readableBytesView)
+                guard let requested = OutlookAutodiscover.requestedAddress(in: bytes),
                       let address = try? EmailAddress(requested) else {
                     return Self.xml(OutlookAutodiscover.error(code: 600, message: "Invalid Request"))
                 }
-                guard let domains = try await Self.servedDomains(for: address, security), !domains.isEmpty else {
+                // ActiveSync asks here too (MS-ASCMD): there is no such provider.
+                guard OutlookAutodiscover.acceptsOutlookSettings(bytes) else {
+                    return Self.xml(OutlookAutodiscover.error(code: 601, message: "Provider is not available"))
+                }
+                guard try await Self.isLocal(address.domain, security) else {
                     return Self.xml(OutlookAutodiscover.error(code: 500, message: "The e-mail address cannot be found."))
                 }
                 return Self.xml(OutlookAutodiscover.settings(for: address.description, setup: await setup()))
@@ -58,6 +67,7 @@ struct ClientSetupRoutes {
                 let body = try await call.body()
                 let created = try await call.security.appPasswords.create(
                     session.account, name: try AppPasswordRoutes.name(body, call.language), context: call.client)
+                await call.security.appPasswords.recordProfileIssued(session.account, created.record, context: call.client)
                 var response = Self.profile(for: session.account, password: created.password, await setup(), call.language)
                 response.status = .created
                 return response
@@ -67,19 +77,27 @@ struct ClientSetupRoutes {
             let language = request.language
             guard let token = request.cookie(CookieNames.session),
                   let session = try await security.sessions.resolve(token: token) else { return .redirect(to: "/login") }
-            guard let body = try await Self.body(request, limit: 4096) else {
-                return Self.refusal(.contentTooLarge, language == .en ? "The form is too large." : "表单内容过大。")
+            let body: ByteBuffer
+            switch try await Self.body(request, limit: 4096) {
+            case .read(let read): body = read
+            case .refused(let status):
+                return Self.refusal(status, language == .en ? "The form could not be read." : "无法读取表单内容。")
             }
-            let form = try? URLEncodedFormDecoder().decode(ProfileForm.self, from: String(buffer: body))
-            guard let form, security.sessions.checkCSRF(sessionToken: token, presented: form.csrf_token) else {
+            guard let form = try? URLEncodedFormDecoder().decode(ProfileForm.self, from: String(buffer: body)) else {
+                return Self.refusal(.badRequest, language == .en ? "The form is incomplete: reload the page and try again."
+                                        : "表单内容不完整，请刷新页面后重试。")
+            }
+            guard security.sessions.checkCSRF(sessionToken: token, presented: form.csrf_token) else {
                 return Self.refusal(.forbidden, language == .en ? "The form has expired: reload the page and try again."
                                         : "表单已过期，请刷新页面后重试。")
             }
             // Only a password of this account goes into its profile (the page has just made it).
-            guard try await security.appPasswords.find(session.account, password: form.password) != nil else {
+            guard let record = try await security.appPasswords.find(session.account, password: form.password) else {
                 return Self.refusal(.badRequest, language == .en ? "This is not one of your client-specific passwords."
                                         : "这不是您的客户端专用密码。")
             }
+            await security.appPasswords.recordProfileIssued(session.account, record, context: ClientContext(
+                ip: context.clientIP, userAgent: request.headers[.userAgent], language: language))
             return Self.profile(for: session.account, password: form.password, await setup(), language)
         }
     }
@@ -89,21 +107,32 @@ struct ClientSetupRoutes {
         var password: String
     }
 
-    /// The local domains a setup document may name: the one of `address` (when it is local),
-    /// or every local domain when no address is given; nil when the address is not one of ours.
-    static func servedDomains(for address: EmailAddress?, _ security: WebSecurity) async throws -> [String]? {
-        guard let address else { return try await security.env.accounts.domains().map(\.name) }
-        guard try await security.env.accounts.store.domain(named: address.domain) != nil else { return nil }
-        return [address.domain]
+    /// Whether `domain` (normalized, as `EmailAddress` keeps it) is one of this server's.
+    static func isLocal(_ domain: String, _ security: WebSecurity) async throws -> Bool {
+        try await security.env.accounts.store.domain(named: domain) != nil
     }
 
-    /// The request's body, nil when it is larger than `limit` bytes.
-    static func body(_ request: Request, limit: Int) async throws -> ByteBuffer? {
+    /// The mail domain a request's host names: `autoconfig.example.edu.cn` and
+    /// `example.edu.cn` (a port after it dropped) both name `example.edu.cn`.
+    static func domain(ofHost authority: String?) -> String? {
+        guard var host = authority?.lowercased(), !host.isEmpty, !host.hasPrefix("[") else { return nil }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        if host.hasPrefix("autoconfig.") { host = String(host.dropFirst("autoconfig.".count)) }
+        return try? DomainName.normalize(host)
+    }
+
+    enum Body {
+        case read(ByteBuffer)
+        case refused(HTTPResponse.Status)
+    }
+
+    /// The request's body; 413 past `limit` bytes, 400 when it broke off or its framing is wrong.
+    static func body(_ request: Request, limit: Int) async throws -> Body {
         var request = request
         do {
-            return try await JSONBody.collect(&request, upTo: limit, reservation: nil, language: request.language)
-        } catch let failure as APIFailure where failure.status == .contentTooLarge {
-            return nil
+            return .read(try await JSONBody.collect(&request, upTo: limit, reservation: nil, language: request.language))
+        } catch let failure as APIFailure {
+            return .refused(failure.status == .contentTooLarge ? .contentTooLarge : .badRequest)
         }
     }
 
@@ -113,7 +142,7 @@ struct ClientSetupRoutes {
                                                  setup: setup, language: language)
         return Response(status: .ok, headers: [
             .contentType: AppleMailProfile.contentType,
-            .contentDisposition: "attachment; filename=\"\(AppleMailProfile.fileName(address: address))\"",
+            .contentDisposition: ContentDisposition.attachment(AppleMailProfile.fileName(address: address)),
             // It carries a password: never kept by a cache on the way.
             .cacheControl: "no-store",
         ], body: .init(byteBuffer: ByteBuffer(string: document)))

@@ -24,6 +24,16 @@ enum OutlookAutodiscover {
         return address.isEmpty || address.utf8.count > 320 ? nil : address
     }
 
+    /// Whether the request accepts the Outlook settings: it names no `AcceptableResponseSchema`,
+    /// or Outlook's (`…/outlook/responseschema/2006a`) — not ActiveSync's (`…/mobilesync/…`).
+    static func acceptsOutlookSettings(_ request: [UInt8]) -> Bool {
+        guard let open = find("<acceptableresponseschema>", in: request, from: 0),
+              let close = find("</acceptableresponseschema>", in: request, from: open.upperBound) else { return true }
+        let schema = String(decoding: request[open.upperBound..<close.lowerBound], as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return schema.isEmpty || schema == outlookNamespace.lowercased()
+    }
+
     /// Where `needle` (lower-case ASCII) first occurs in `bytes` at or after `from`, ignoring ASCII case.
     private static func find(_ needle: String, in bytes: [UInt8], from: Int) -> Range<Int>? {
         let pattern = Array(needle.utf8)
@@ -76,8 +86,9 @@ enum OutlookAutodiscover {
             """
     }
 
-    /// The error answer: 600 for a request that names no address, 500 for an address this
-    /// server does not serve (Exchange's codes; the client then tries its next method).
+    /// The error answer: 600 for a request that names no address, 601 for a schema other than
+    /// Outlook's, 500 for an address this server does not serve (Exchange's codes; the client
+    /// then tries its next method).
     static func error(code: Int, message: String) -> String {
         """
         <?xml version="1.0" encoding="utf-8"?>

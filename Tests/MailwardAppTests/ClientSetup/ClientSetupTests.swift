@@ -1,5 +1,6 @@
 import Foundation
 import MailwardApp
+import MailwardCore
 import MailwardTesting
 import Testing
 
@@ -54,16 +55,33 @@ import Testing
         let unknown = try await web.call(.GET, "/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=nobody@EXAMPLE.edu.cn")
         #expect(unknown.status == 200)
         #expect(unknown.body == known.body)
-        // The autoconfig.<domain> host's path; no address: every local domain.
+        // The autoconfig.<domain> host's path; without an address, the domain the host names —
+        // and never a list of the server's domains.
         let host = try await web.call(.GET, "/mail/config-v1.1.xml?emailaddress=\(address)")
         #expect(host.body == known.body)
         try await server.runtime.accounts.addDomain("second.example")
-        let all = try await web.call(.GET, "/mail/config-v1.1.xml")
-        #expect(all.status == 200)
-        #expect(all.body.contains("<domain>example.edu.cn</domain>") && all.body.contains("<domain>second.example</domain>"))
+        let byHost = try await web.call(.GET, "/mail/config-v1.1.xml", extraHeaders: [("Host", "autoconfig.second.example")])
+        #expect(byHost.status == 200)
+        #expect(byHost.body.contains("<domain>second.example</domain>") && !byHost.body.contains("example.edu.cn"))
+        let wellKnown = try await web.call(.GET, "/.well-known/autoconfig/mail/config-v1.1.xml", extraHeaders: [("Host", "EXAMPLE.edu.cn:443")])
+        #expect(wellKnown.body == known.body)
+        #expect(try await web.call(.GET, "/mail/config-v1.1.xml").status == 404, "the host 127.0.0.1 is no mail domain")
         // Not ours, or not an address: nothing.
         #expect(try await web.call(.GET, "/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=a@gmail.com").status == 404)
         #expect(try await web.call(.GET, "/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=%3Cscript%3E").status == 404)
+    }
+
+    /// Behind a port forward (993 to the server's 1993) clients are told what they reach.
+    @Test func clientSetupKeysOverrideWhatClientsAreTold() async throws {
+        let server = try await TwoStepServer.start { $0.clientSetup.hostname = "mail.example.edu.cn"; $0.clientSetup.imapTLSPort = 993 }
+        defer { Task { try? await server.stop() } }
+        try await server.addUser(address)
+        let web = server.client()
+        let ports = await ports(server)
+        let reply = try await web.call(.GET, "/mail/config-v1.1.xml?emailaddress=\(address)")
+        #expect(reply.body.contains("<hostname>mail.example.edu.cn</hostname>\n      <port>993</port>\n      <socketType>SSL</socketType>"))
+        #expect(reply.body.contains("<port>\(ports[.imap]!)</port>\n      <socketType>STARTTLS</socketType>"), "the others as bound")
+        #expect(!reply.body.contains("localhost"))
     }
 
     @Test func autodiscoverAnswersOutlooksRequest() async throws {
@@ -101,6 +119,15 @@ import Testing
         let huge = try await web.call(.POST, "/autodiscover/autodiscover.xml",
                                       rawBody: request(address) + String(repeating: " ", count: 20_000), contentType: "text/xml")
         #expect(huge.status == 413)
+        // ActiveSync asks with its own schema: no such provider here.
+        let activeSync = request(address).replacingOccurrences(of: "outlook/responseschema/2006a", with: "mobilesync/responseschema/2006")
+        let mobile = try await web.call(.POST, "/autodiscover/autodiscover.xml", rawBody: activeSync, contentType: "text/xml")
+        #expect(mobile.body.contains("<ErrorCode>601</ErrorCode>") && !mobile.body.contains("<Protocol>"))
+        // A body whose chunked framing breaks: a bad request, not a server error.
+        let raw = try await LineClient.connect(port: server.port)
+        try await raw.send("POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<EMai\r\nZZ\r\n")
+        #expect(try await raw.readLine().hasPrefix("HTTP/1.1 400"))
+        await raw.close()
     }
 
     @Test func theAppleProfileCarriesANewClientPasswordThatSignsIn() async throws {
@@ -113,11 +140,12 @@ import Testing
         let reply = try await web.call(.POST, "/api/v1/app-passwords/apple-profile", ["name": "iPhone"])
         #expect(reply.status == 201, "\(reply.body)")
         #expect(reply.headers.first(name: "Content-Type") == "application/x-apple-aspen-config")
-        #expect(reply.headers.first(name: "Content-Disposition") == "attachment; filename=\"zhang.san@example.edu.cn.mobileconfig\"")
+        #expect(reply.headers.first(name: "Content-Disposition")
+            == "attachment; filename=\"zhang.san@example.edu.cn.mobileconfig\"; filename*=UTF-8''zhang.san%40example.edu.cn.mobileconfig")
         #expect(reply.headers.first(name: "Cache-Control") == "no-store")
         let profile = try #require(try PropertyListSerialization.propertyList(from: Data(reply.body.utf8), format: nil) as? [String: Any])
         #expect(profile["PayloadType"] as? String == "Configuration")
-        #expect(profile["PayloadIdentifier"] as? String == "localhost.mailward.zhang.san-example.edu.cn")
+        #expect(profile["PayloadIdentifier"] as? String == "localhost.mailward.zhang.san-40example.edu.cn")
         let account = try #require((profile["PayloadContent"] as? [[String: Any]])?.first)
         #expect(account["PayloadType"] as? String == "com.apple.mail.managed")
         #expect(account["EmailAccountType"] as? String == "EmailTypeIMAP")
@@ -145,6 +173,11 @@ import Testing
         let plain = Data("\0\(address)\0\(secret)".utf8).base64EncodedString()
         #expect(try await smtpReplyCode(smtp, "AUTH PLAIN \(plain)") == 235)
         await smtp.close()
+
+        // The audit says a profile carried it out.
+        let owner = try await server.runtime.accounts.account(address)
+        let audit = try await server.runtime.store.auditEvents(accountID: owner.id, kinds: [AuditKind.appPasswordCreated, .appPasswordProfile], limit: 5)
+        #expect(audit.map(\.kind) == [AuditKind.appPasswordProfile, .appPasswordCreated])
 
         // The limits and rules of client-specific passwords hold here too.
         #expect(try await web.call(.POST, "/api/v1/app-passwords/apple-profile", ["name": ""]).error == "invalid_name")
@@ -181,7 +214,7 @@ import Testing
         #expect(((profile["PayloadContent"] as? [[String: Any]])?.first?["IncomingPassword"] as? String) == secret)
 
         #expect(try await post(web, form("wrong", secret)).status == 403)
-        #expect(try await post(web, "password=\(secret)").status == 403)
+        #expect(try await post(web, "password=\(secret)").status == 400, "no token at all: an incomplete form")
         #expect(try await post(web, form(csrf, othersSecret)).status == 400, "another account's password")
         #expect(try await post(web, form(csrf, "not-a-password")).status == 400)
         // Signed out: sent to the sign-in page (the client follows the redirect), no profile.

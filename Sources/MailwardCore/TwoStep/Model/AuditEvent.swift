@@ -16,6 +16,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable {
     public static let deviceRemoved = AuditKind(rawValue: "device-removed")
     public static let appPasswordCreated = AuditKind(rawValue: "app-password-created")
     public static let appPasswordRevoked = AuditKind(rawValue: "app-password-revoked")
+    /// A configuration profile carrying a client-specific password was handed out (B7).
+    public static let appPasswordProfile = AuditKind(rawValue: "app-password-profile")
     public static let passwordChanged = AuditKind(rawValue: "password-changed")
     public static let enforcementChanged = AuditKind(rawValue: "enforcement-changed")
     public static let twoStepReset = AuditKind(rawValue: "two-step-reset")

@@ -47,6 +47,12 @@ public struct AppPasswordService: Sendable {
                                                secretHash: env.key.hash(.appPassword, Self.material(canonical, account: account.id)))
     }
 
+    /// Records that a setup profile carrying `record`'s password was handed out (B7): the
+    /// password leaves the server once more, so the audit says when and to whom.
+    public func recordProfileIssued(_ account: Account, _ record: AppPassword, context: ClientContext) async {
+        await env.audit.record(.appPasswordProfile, account: account.id, ip: context.ip, detail: "\"\(record.name)\"")
+    }
+
     public func revoke(_ account: Account, id: Int64, context: ClientContext) async throws {
         guard let record = try await env.store.appPassword(id: id), record.accountID == account.id,
               try await env.store.deleteAppPassword(id: id, accountID: account.id) else { throw TwoStepError.notFound }
