@@ -11,7 +11,7 @@ struct Mailward: AsyncParsableCommand {
         commandName: "mailward",
         abstract: "Mailward: SMTP, IMAP, POP3 and webmail in one server, with two-step verification.",
         subcommands: [Serve.self, DomainCommand.self, UserCommand.self, AliasCommand.self, PolicyCommand.self, QueueCommand.self,
-                      DKIMCommand.self, ConfigCommand.self])
+                      DKIMCommand.self, ConfigCommand.self, ShareCommand.self])
 
     /// Swift concurrency runs its tasks on NIO's event-loop threads: a session task that reads
     /// from and writes to its connection then stays on the connection's thread instead of
@@ -96,7 +96,8 @@ func describe(_ error: any Error) -> String {
     String(describing: error)
 }
 
-/// Reads a password from `--password` or one line of standard input (`--password-stdin`).
+/// Reads a password from `--password` or one line of standard input (`--password-stdin`), or
+/// takes none (`--no-login`: a functional mailbox, B5).
 struct PasswordOptions: ParsableArguments {
     /// The next argument whatever it looks like: a password may begin with a dash.
     @Option(name: .long, parsing: .unconditional, help: "The password (visible in the process list; prefer --password-stdin).")
@@ -104,6 +105,16 @@ struct PasswordOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Read the password from the first line of standard input.")
     var passwordStdin = false
+
+    @Flag(name: .long, help: "No password at all: a functional mailbox (办公室, 招生办…) people reach only through shares.")
+    var noLogin = false
+
+    /// The password given, or nil with `--no-login` (then neither password option may be given).
+    func readUnlessNoLogin() throws -> String? {
+        guard noLogin else { return try read() }
+        guard password == nil, !passwordStdin else { throw AppError("give a password or --no-login, not both") }
+        return nil
+    }
 
     func read() throws -> String {
         switch (password, passwordStdin) {
@@ -113,7 +124,7 @@ struct PasswordOptions: ParsableArguments {
                 throw AppError("no password on standard input")
             }
             return line.hasSuffix("\r") ? String(line.dropLast()) : line
-        case (nil, false): throw AppError("give --password PW or --password-stdin")
+        case (nil, false): throw AppError("give --password PW, --password-stdin or --no-login")
         default: throw AppError("give either --password or --password-stdin, not both")
         }
     }

@@ -10,7 +10,8 @@ struct UserCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Show.self, Audit.self, Quota.self, Passwd.self, Disable.self, Enable.self, Remove.self, ResetTwoStep.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an account: user add ADDRESS --password PW | --password-stdin")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account: user add ADDRESS --password PW | --password-stdin | --no-login")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The address, e.g. zhang.san@example.edu.cn") var address: String
         @OptionGroup var password: PasswordOptions
@@ -18,11 +19,15 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                let pw = try password.read()
+                let pw = try password.readUnlessNoLogin()
                 let runtime = try await global.openRuntime()
                 let account = try await AccountAdministration(runtime.security).addAccount(address, password: pw, displayName: name)
-                print("added user \(account.address)")
-                warnIfGuessable(pw, for: account.address, policy: runtime.accounts.passwordPolicy)
+                if let pw {
+                    print("added user \(account.address)")
+                    warnIfGuessable(pw, for: account.address, policy: runtime.accounts.passwordPolicy)
+                } else {
+                    print("added functional mailbox \(account.address) (no login: share it with `mailward share add \(account.address) ADDRESS --permission P`)")
+                }
             }
         }
     }
@@ -35,7 +40,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await administer {
                 for account in try await global.openRuntime().accounts.accounts(inDomain: domain) {
-                    print(account.disabled ? "\(account.address)\tdisabled" : "\(account.address)")
+                    let marks = (account.disabled ? ["disabled"] : []) + (account.hasLogin ? [] : ["no-login"])
+                    print(([account.address.description] + marks).joined(separator: "\t"))
                 }
             }
         }
@@ -54,6 +60,7 @@ struct UserCommand: AsyncParsableCommand {
                 print("address:      \(account.address)")
                 print("name:         \(account.displayName)")
                 print("status:       \(account.disabled ? "disabled" : "enabled")")
+                print("login:        \(account.hasLogin ? "password" : "none (a functional mailbox, reached through shares)")")
                 print("created:      \(ISO8601DateFormatter().string(from: account.createdAt))")
                 print("aliases:      \(aliases.isEmpty ? "-" : aliases.map(\.address.description).joined(separator: ", "))")
                 let status = try await TwoStepService(runtime.security).status(account)
@@ -65,6 +72,8 @@ struct UserCommand: AsyncParsableCommand {
                 print("quota:        \(Quota.describe(quota))")
                 print("app passwords: \(apps)")
                 print("trusted devices: \(devices)")
+                let shared = try await runtime.shares.granted(by: account)
+                print("shared with:  \(shared.isEmpty ? "-" : shared.map { "\($0.other) (\($0.grant.permission.rawValue))" }.joined(separator: ", "))")
             }
         }
     }
@@ -121,21 +130,26 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Passwd: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set an account's password.")
+        static let configuration = CommandConfiguration(
+            abstract: "Set an account's password (--no-login: make it a functional mailbox that no password opens).")
         @OptionGroup var global: GlobalOptions
         @Argument var address: String
         @OptionGroup var password: PasswordOptions
 
         func run() async throws {
             try await administer {
-                let pw = try password.read()
+                let pw = try password.readUnlessNoLogin()
                 let runtime = try await global.openRuntime()
-                try await runtime.accounts.setPassword(address, to: pw, setBy: .administrator)
+                if let pw {
+                    try await runtime.accounts.setPassword(address, to: pw, setBy: .administrator)
+                } else {
+                    try await runtime.accounts.removeLogin(address)
+                }
                 // SPEC A13: the old password's sessions, trusted devices and client-specific passwords end.
                 let account = try await runtime.accounts.account(address)
                 try await PasswordChangeService(runtime.security).revokeAfterChange(account.id)
-                print("password changed for \(address.lowercased()); web sessions, trusted devices and client-specific passwords revoked")
-                warnIfGuessable(pw, for: account.address, policy: runtime.accounts.passwordPolicy)
+                print("\(pw == nil ? "login removed" : "password changed") for \(address.lowercased()); web sessions, trusted devices and client-specific passwords revoked")
+                if let pw { warnIfGuessable(pw, for: account.address, policy: runtime.accounts.passwordPolicy) }
             }
         }
     }

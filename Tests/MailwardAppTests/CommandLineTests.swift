@@ -85,7 +85,7 @@ import Testing
         (["user", "add", "bob@nowhere.test", "--password", "Tea-Garden-42"], "unknown domain: nowhere.test"),
         (["user", "add", "not-an-address", "--password", "Tea-Garden-42"], "malformed address: not-an-address"),
         (["user", "add", "carol@demo.test", "--password", ""], "password refused: it is empty"),
-        (["user", "add", "carol@demo.test"], "give --password PW or --password-stdin"),
+        (["user", "add", "carol@demo.test"], "give --password PW, --password-stdin or --no-login"),
         (["user", "show", "nobody@demo.test"], "no such account: nobody@demo.test"),
         (["domain", "add", "demo.test"], "domain already exists: demo.test"),
         (["domain", "remove", "demo.test"], "domain demo.test still has 1 account(s)"),

@@ -32,6 +32,13 @@ public struct Account: Hashable, Sendable, Codable {
         self.disabled = disabled
         self.createdAt = createdAt
     }
+
+    /// The stored hash of a functional mailbox (SPEC B5: 办公室, 招生办…): no password opens it
+    /// at any door; people reach it only through shares. Not a hash any password can match.
+    public static let noLoginHash = "!no-login"
+
+    /// Whether the account signs in with a password of its own (false: a functional mailbox).
+    public var hasLogin: Bool { passwordHash != Self.noLoginHash }
 }
 
 /// What is needed to create an account; the store assigns the id.

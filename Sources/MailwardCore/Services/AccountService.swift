@@ -55,7 +55,8 @@ public struct AccountService: Sendable {
     // MARK: Accounts
 
     @discardableResult
-    public func addAccount(_ rawAddress: String, password: String, displayName: String? = nil,
+    /// Adds an account; with no `password`, a functional mailbox that no one signs in to (B5).
+    public func addAccount(_ rawAddress: String, password: String?, displayName: String? = nil,
                            setBy setter: PasswordPolicy.Setter = .user) async throws -> Account {
         let address = try EmailAddress(rawAddress)
         guard try await store.domain(named: address.domain) != nil else {
@@ -67,8 +68,13 @@ public struct AccountService: Sendable {
             throw MailwardError.duplicateAccount(address.description)
         }
         let name = try Self.displayName(displayName) ?? address.localPart
-        try passwordPolicy.check(password, for: address, setBy: setter)
-        let hash = try await hasher.hash(password)
+        let hash: String
+        if let password {
+            try passwordPolicy.check(password, for: address, setBy: setter)
+            hash = try await hasher.hash(password)
+        } else {
+            hash = Account.noLoginHash
+        }
         let account: Account
         do {
             account = try await store.insertAccount(NewAccount(
@@ -114,6 +120,13 @@ public struct AccountService: Sendable {
         var account = try await account(rawAddress)
         try passwordPolicy.check(password, for: account.address, setBy: setter)
         account.passwordHash = try await hasher.hash(password)
+        try await store.updateAccount(account)
+    }
+
+    /// Makes the account a functional mailbox (B5): its password no longer opens it anywhere.
+    public func removeLogin(_ rawAddress: String) async throws {
+        var account = try await account(rawAddress)
+        account.passwordHash = Account.noLoginHash
         try await store.updateAccount(account)
     }
 
@@ -193,10 +206,11 @@ public struct AccountService: Sendable {
     }
 
     /// Checks an account password. Upgrades an outdated hash in place after a success.
-    /// Disabled and unknown accounts fail exactly like a wrong password (and take as long).
+    /// Disabled and unknown accounts, and functional mailboxes (B5), fail exactly like a wrong
+    /// password (and take as long).
     public func checkPassword(_ rawAddress: String, _ password: String) async throws -> PasswordCheck {
         let address = try? EmailAddress(rawAddress)
-        guard let address, let account = try await resolveLogin(address), !account.disabled else {
+        guard let address, let account = try await resolveLogin(address), !account.disabled, account.hasLogin else {
             // A stand-in hash (so that timing tells nothing), its answers remembered per name.
             let name = address?.description ?? rawAddress.lowercased()
             _ = await hasher.judge(password, against: Self.dummyHash, subject: "no-account:" + name)

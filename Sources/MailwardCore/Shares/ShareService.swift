@@ -21,10 +21,11 @@ public struct ShareService: Sendable {
     // MARK: The owner's side
 
     /// Shares `owner`'s mailbox with `granteeAddress`. Only the owner shares, so a grantee
-    /// can never re-share someone else's mailbox.
+    /// can never re-share someone else's mailbox — or the administrator (`actor` "cli"), for a
+    /// functional mailbox no one signs in to (B5).
     @discardableResult
     public func share(_ owner: Account, with granteeAddress: String, permission: SharePermission,
-                      context: ClientContext) async throws -> ShareListing {
+                      context: ClientContext, by actor: String? = nil) async throws -> ShareListing {
         guard let address = try? EmailAddress(granteeAddress),
               let grantee = try await env.accounts.store.account(address: address) else {
             throw ShareError.unknownGrantee(granteeAddress)
@@ -37,17 +38,17 @@ public struct ShareService: Sendable {
         } catch StoreError.duplicate {
             throw ShareError.alreadyShared(address.description)
         }
-        await audit(.shareCreated, owner: owner.id, grantee: grantee.id, context: context,
+        await audit(.shareCreated, owner: owner.id, grantee: grantee.id, context: context, actor: actor,
                     detail: "\(owner.address) → \(grantee.address): \(permission.rawValue)")
         return ShareListing(grant: grant, other: grantee.address)
     }
 
     public func changePermission(_ owner: Account, shareID: Int64, to permission: SharePermission,
-                                 context: ClientContext) async throws -> ShareListing {
+                                 context: ClientContext, by actor: String? = nil) async throws -> ShareListing {
         let grant = try await ownedGrant(owner, shareID)
         _ = try await store.updateShare(id: shareID, permission: permission)
         let grantee = try await env.accounts.store.account(id: grant.granteeID)
-        await audit(.shareChanged, owner: owner.id, grantee: grant.granteeID, context: context,
+        await audit(.shareChanged, owner: owner.id, grantee: grant.granteeID, context: context, actor: actor,
                     detail: "\(owner.address) → \(grantee?.address.description ?? "?"): \(grant.permission.rawValue) → \(permission.rawValue)")
         await accessChanged(owner.id)
         var changed = grant
@@ -55,11 +56,11 @@ public struct ShareService: Sendable {
         return ShareListing(grant: changed, other: grantee?.address ?? owner.address)
     }
 
-    public func revoke(_ owner: Account, shareID: Int64, context: ClientContext) async throws {
+    public func revoke(_ owner: Account, shareID: Int64, context: ClientContext, by actor: String? = nil) async throws {
         let grant = try await ownedGrant(owner, shareID)
         _ = try await store.deleteShare(id: shareID)
         let grantee = try await env.accounts.store.account(id: grant.granteeID)
-        await audit(.shareRevoked, owner: owner.id, grantee: grant.granteeID, context: context,
+        await audit(.shareRevoked, owner: owner.id, grantee: grant.granteeID, context: context, actor: actor,
                     detail: "\(owner.address) → \(grantee?.address.description ?? "?")")
         await accessChanged(owner.id)
     }
@@ -119,9 +120,11 @@ public struct ShareService: Sendable {
         return result.sorted { $0.other < $1.other }
     }
 
-    private func audit(_ kind: AuditKind, owner: AccountID, grantee: AccountID, context: ClientContext, detail: String) async {
-        await env.audit.record(kind, account: owner, ip: context.ip, detail: detail)
-        await env.audit.record(kind, account: grantee, ip: context.ip, detail: detail)
+    private func audit(_ kind: AuditKind, owner: AccountID, grantee: AccountID, context: ClientContext, actor: String?,
+                       detail: String) async {
+        let ip = actor == nil ? context.ip : nil
+        await env.audit.record(kind, account: owner, door: actor ?? "web", ip: ip, detail: detail)
+        await env.audit.record(kind, account: grantee, door: actor ?? "web", ip: ip, detail: detail)
     }
 }
 

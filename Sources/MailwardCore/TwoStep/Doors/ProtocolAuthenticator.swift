@@ -168,7 +168,7 @@ public struct ProtocolAuthenticator: Sendable {
             // failure count up all day on an institution's server) must not lock its owner's
             // phone and Foxmail out. A 16-character random secret cannot be guessed within the
             // per-IP limit, which still applies above.
-            if door != .web, let account, !account.disabled {
+            if door != .web, let account, !account.disabled, account.hasLogin {
                 if let app = try await AppPasswordService(env).find(account, password: password) {
                     try await env.store.recordAppPasswordUse(id: app.id, at: env.clock.now, door: door.rawValue, ip: remoteIP)
                     await audit(account.id, door, "app-password", true, remoteIP, "client-specific password \"\(app.name)\"" + clientSuffix(clientID))

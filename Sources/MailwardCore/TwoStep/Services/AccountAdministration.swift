@@ -10,9 +10,12 @@ public struct AccountAdministration: Sendable {
         self.env = env
     }
 
-    public func addAccount(_ address: String, password: String, displayName: String?, by actor: String = "cli") async throws -> Account {
+    /// Adds an account; with no `password`, a functional mailbox reachable only through shares (B5).
+    public func addAccount(_ address: String, password: String?, displayName: String?, by actor: String = "cli") async throws -> Account {
         let account = try await env.accounts.addAccount(address, password: password, displayName: displayName, setBy: .administrator)
-        await env.audit.record(.accountCreated, account: account.id, door: actor, detail: "account created by the administrator")
+        await env.audit.record(.accountCreated, account: account.id, door: actor,
+                               detail: password == nil ? "functional mailbox (no login) created by the administrator"
+                                   : "account created by the administrator")
         return account
     }
 
