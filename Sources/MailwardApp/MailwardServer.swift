@@ -67,11 +67,12 @@ public final class MailwardServer: Sendable {
                             maxConnections: configuration.http.maxConnections,
                             maxConnectionsPerIP: configuration.http.maxConnectionsPerIP),
             health: { (try? await store.domains()) != nil },
-            refreshGauges: { [clock = runtime.clock] in
+            refreshGauges: { [clock = runtime.clock, security = runtime.security] in
                 // Unreadable now (the database away): the gauges keep their last values.
                 guard let backlog = try? await store.backlog() else { return }
                 MailMetrics.outboundQueue(messages: backlog.messages, recipients: backlog.recipients,
                                           oldestWaitSeconds: backlog.oldestQueuedAt.map { max(0, clock.now.timeIntervalSince($0)) } ?? 0)
+                if let sent = try? await SMSCodeIssuer(security).sentInMonth(of: clock.now) { MailMetrics.smsThisMonth(sent) }
             },
             registry: registry,
             logger: logger,

@@ -40,6 +40,12 @@ public enum MailMetrics {
         Gauge(label: "mailward_outbound_queue_oldest_seconds").record(oldestWaitSeconds)
     }
 
+    /// Text messages sent this calendar month, all nodes together (B8: compare with
+    /// `two-step.monthly-sms-limit` before it stops the codes).
+    public static func smsThisMonth(_ sent: Int) {
+        Gauge(label: "mailward_sms_sent_this_month").record(sent)
+    }
+
     /// One outbound delivery attempt's end for a recipient: `delivered`, `deferred` or `bounced`.
     public static func outbound(result: String, recipients: Int = 1) {
         Counter(label: "mailward_outbound_recipients_total", dimensions: [("result", result)]).increment(by: recipients)

@@ -69,6 +69,7 @@ import Testing
         #expect(metrics.contains("mailward_outbound_queue_messages 0"), "\(metrics)")
         #expect(metrics.contains("mailward_outbound_queue_recipients 0"))
         #expect(metrics.contains("mailward_outbound_queue_oldest_seconds 0"))
+        #expect(metrics.contains("mailward_sms_sent_this_month 0"), "\(metrics)")
 
         // The command line works while the server runs on the same folder.
         #expect(try await runMailward(["user", "add", "carol@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)

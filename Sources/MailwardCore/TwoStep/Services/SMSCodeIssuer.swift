@@ -70,11 +70,12 @@ public struct SMSCodeIssuer: Sendable {
         if let wait = try await limiter.take(key: Self.ipKey(context.ip), limit: settings.hourlyCodesPerIP, window: 3_600) {
             throw TwoStepError.codeLimit(retryAfter: wait)
         }
-        // The month's budget, taken before the provider is asked and given back when it fails —
-        // one atomic step in the store, shared by every node.
+        // The month's texts, counted before the provider is asked and given back when it fails —
+        // one atomic step in the store, shared by every node —, and refused past the budget.
+        // Counted without a budget too: the metrics show the month's use before one is set.
         let month = Self.period(of: now)
-        if settings.monthlySMSLimit > 0,
-           try await !env.store.takeFromPeriodCounter(name: Self.budgetName, period: month, limit: settings.monthlySMSLimit) {
+        let budget = settings.monthlySMSLimit > 0 ? settings.monthlySMSLimit : Int(Int32.max)
+        if try await !env.store.takeFromPeriodCounter(name: Self.budgetName, period: month, limit: budget) {
             await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
                                    detail: "\(purpose.rawValue) to \(phone.hint): the monthly SMS limit (\(settings.monthlySMSLimit)) is reached")
             throw TwoStepError.smsBudgetExhausted
@@ -86,7 +87,7 @@ public struct SMSCodeIssuer: Sendable {
         do {
             try await env.sms.send(SMSMessage(to: phone.e164, text: text, purpose: purpose.smsPurpose, code: code))
         } catch {
-            if settings.monthlySMSLimit > 0 { try? await env.store.giveBackToPeriodCounter(name: Self.budgetName, period: month) }
+            try? await env.store.giveBackToPeriodCounter(name: Self.budgetName, period: month)
             // SMSDeliveryError descriptions never contain the message text (the code).
             await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
                                    detail: "\(purpose.rawValue) to \(phone.hint): \(String(describing: error).prefix(300))")
@@ -151,6 +152,11 @@ public struct SMSCodeIssuer: Sendable {
 
     /// The period counter of texts sent (`two-step.monthly-sms-limit`).
     static let budgetName = "sms-sent"
+
+    /// Texts sent in the calendar month of `date`, every node together.
+    public func sentInMonth(of date: Date) async throws -> Int {
+        try await env.store.periodCounter(name: Self.budgetName, period: Self.period(of: date))
+    }
 
     /// The calendar month of `date` in the server's time zone (`2026-12`), as providers bill.
     static func period(of date: Date) -> String {
