@@ -125,6 +125,9 @@ public final class MailwardServer: Sendable {
     /// start, with the fix, rather than found out from a lost bounce.
     public func startWarnings() async -> [String] {
         runtime.configuration.unknownKeys.map { "configuration key not known, ignored (misspelled?): \($0)" }
+            + runtime.configuration.twoStep.smsCountries.filter { !PhoneNumber.isCallingCode($0) }.map {
+                "two-step.sms-countries: \($0) is not a country calling code (86, 852, 1…): no number matches it"
+            }
             + serverCertificate.warnings(hostname: runtime.configuration.hostname)
             + (await runtime.domainsWithoutPostmaster()).map {
                 "mail to postmaster@\($0) is refused: set smtp.postmaster, or `mailward alias add postmaster@\($0) ADDRESS`"

@@ -9,12 +9,12 @@ public actor InMemoryShareStore: ShareStore {
     public init() {}
 
     public func insertShare(ownerID: AccountID, granteeID: AccountID, permission: SharePermission,
-                            createdAt: Date, createdBy: AccountID) throws -> ShareGrant {
+                            createdAt: Date, createdBy: AccountID, expiresAt: Date?) throws -> ShareGrant {
         guard !grants.values.contains(where: { $0.ownerID == ownerID && $0.granteeID == granteeID }) else {
             throw StoreError.duplicate("share \(ownerID) → \(granteeID)")
         }
         let grant = ShareGrant(id: nextID, ownerID: ownerID, granteeID: granteeID, permission: permission,
-                               createdAt: createdAt, createdBy: createdBy)
+                               createdAt: createdAt, createdBy: createdBy, expiresAt: expiresAt)
         nextID += 1
         grants[grant.id] = grant
         return grant
@@ -37,6 +37,12 @@ public actor InMemoryShareStore: ShareStore {
     public func updateShare(id: Int64, permission: SharePermission) -> Bool {
         guard grants[id] != nil else { return false }
         grants[id]?.permission = permission
+        return true
+    }
+
+    public func setShareExpiry(id: Int64, expiresAt: Date?) -> Bool {
+        guard grants[id] != nil else { return false }
+        grants[id]?.expiresAt = expiresAt
         return true
     }
 

@@ -382,6 +382,10 @@ enum PostgresMigrations {
                 PRIMARY KEY (name, period)
             );
             """),
+        ("014-share-expiry", """
+            -- The moment a grant ends by itself (ShareGrant.expiresAt, B6); NULL: until revoked.
+            ALTER TABLE shares ADD COLUMN expires_at DOUBLE PRECISION;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

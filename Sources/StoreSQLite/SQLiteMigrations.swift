@@ -205,6 +205,10 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("015-share-expiry") { db in
+            // The moment a grant ends by itself (ShareGrant.expiresAt, B6); NULL: until revoked.
+            try db.execute(sql: "ALTER TABLE shares ADD COLUMN expires_at REAL")
+        }
         return migrator
     }
 }

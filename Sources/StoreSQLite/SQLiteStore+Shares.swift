@@ -4,13 +4,14 @@ import MailwardCore
 
 extension SQLiteStore: ShareStore {
     public func insertShare(ownerID: AccountID, granteeID: AccountID, permission: SharePermission,
-                            createdAt: Date, createdBy: AccountID) async throws -> ShareGrant {
+                            createdAt: Date, createdBy: AccountID, expiresAt: Date?) async throws -> ShareGrant {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO shares (owner_id, grantee_id, permission, created_at, created_by) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [ownerID, granteeID, permission.rawValue, createdAt.timeIntervalSince1970, createdBy])
+                INSERT INTO shares (owner_id, grantee_id, permission, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [ownerID, granteeID, permission.rawValue, createdAt.timeIntervalSince1970, createdBy,
+                                 expiresAt?.timeIntervalSince1970])
             return ShareGrant(id: db.lastInsertedRowID, ownerID: ownerID, granteeID: granteeID, permission: permission,
-                              createdAt: createdAt, createdBy: createdBy)
+                              createdAt: createdAt, createdBy: createdBy, expiresAt: expiresAt)
         }
     }
 
@@ -46,6 +47,13 @@ extension SQLiteStore: ShareStore {
         }
     }
 
+    public func setShareExpiry(id: Int64, expiresAt: Date?) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "UPDATE shares SET expires_at = ? WHERE id = ?", arguments: [expiresAt?.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
+    }
+
     public func deleteShare(id: Int64) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "DELETE FROM shares WHERE id = ?", arguments: [id])
@@ -56,6 +64,7 @@ extension SQLiteStore: ShareStore {
     static func share(_ row: Row) -> ShareGrant? {
         guard let permission = SharePermission(rawValue: row["permission"]) else { return nil }
         return ShareGrant(id: row["id"], ownerID: row["owner_id"], granteeID: row["grantee_id"], permission: permission,
-                          createdAt: Date(timeIntervalSince1970: row["created_at"]), createdBy: row["created_by"])
+                          createdAt: Date(timeIntervalSince1970: row["created_at"]), createdBy: row["created_by"],
+                          expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

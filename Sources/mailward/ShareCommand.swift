@@ -19,16 +19,19 @@ struct ShareCommand: AsyncParsableCommand {
         @Argument(help: "The mailbox shared (its address).") var owner: String
         @Argument(help: "Who gets access (a local address).") var grantee: String
         @Option(name: .long, help: "read_only (只读), send_on_behalf (代表发送) or send_as (代理发送).") var permission: String
+        @Option(name: .long, help: "The last day of the share (YYYY-MM-DD, through its end in the server's time zone); none: until removed.")
+        var until: String?
 
         func run() async throws {
             try await administer {
                 let runtime = try await global.openRuntime()
                 let account = try await runtime.accounts.account(owner)
+                let end = try until.map(parseLastDay)
                 let listing = try await shareErrors {
-                    try await runtime.shares.share(account, with: grantee, permission: try parsePermission(permission),
+                    try await runtime.shares.share(account, with: grantee, permission: try parsePermission(permission), until: end,
                                                    context: ClientContext(ip: "cli"), by: "cli")
                 }
-                print("shared \(account.address) with \(listing.other): \(listing.grant.permission.rawValue)")
+                print("shared \(account.address) with \(listing.other): \(describe(listing.grant))")
             }
         }
     }
@@ -49,7 +52,8 @@ struct ShareCommand: AsyncParsableCommand {
                 }
                 for account in owners {
                     for listing in try await runtime.shares.granted(by: account) {
-                        print("\(account.address)\t\(listing.other)\t\(listing.grant.permission.rawValue)")
+                        let until = listing.grant.expiresAt.map { "\tuntil \(dayText($0))\($0 <= Date() ? " (ended)" : "")" } ?? ""
+                        print("\(account.address)\t\(listing.other)\t\(listing.grant.permission.rawValue)\(until)")
                     }
                 }
             }
@@ -57,22 +61,35 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     struct Change: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change the permission GRANTEE has on OWNER's mailbox.")
+        static let configuration = CommandConfiguration(
+            abstract: "Change the permission GRANTEE has on OWNER's mailbox, or its last day (--until YYYY-MM-DD | never).")
         @OptionGroup var global: GlobalOptions
         @Argument var owner: String
         @Argument var grantee: String
-        @Option(name: .long, help: "read_only, send_on_behalf or send_as.") var permission: String
+        @Option(name: .long, help: "read_only, send_on_behalf or send_as.") var permission: String?
+        @Option(name: .long, help: "The last day (YYYY-MM-DD), or `never`: until removed.") var until: String?
 
         func run() async throws {
             try await administer {
+                guard permission != nil || until != nil else { throw AppError("give --permission P, --until DATE, or both") }
                 let runtime = try await global.openRuntime()
                 let account = try await runtime.accounts.account(owner)
                 let id = try await shareID(runtime, account, grantee)
-                let listing = try await shareErrors {
-                    try await runtime.shares.changePermission(account, shareID: id, to: try parsePermission(permission),
-                                                              context: ClientContext(ip: "cli"), by: "cli")
+                var listing: ShareListing?
+                if let permission {
+                    listing = try await shareErrors {
+                        try await runtime.shares.changePermission(account, shareID: id, to: try parsePermission(permission),
+                                                                  context: ClientContext(ip: "cli"), by: "cli")
+                    }
                 }
-                print("\(account.address) shared with \(listing.other): \(listing.grant.permission.rawValue)")
+                if let until {
+                    let end = until.lowercased() == "never" ? nil : try parseLastDay(until)
+                    listing = try await shareErrors {
+                        try await runtime.shares.setExpiry(account, shareID: id, until: end, context: ClientContext(ip: "cli"), by: "cli")
+                    }
+                }
+                guard let listing else { return }
+                print("\(account.address) shared with \(listing.other): \(describe(listing.grant))")
             }
         }
     }
@@ -102,6 +119,32 @@ private func parsePermission(_ text: String) throws -> SharePermission {
         throw AppError("unknown permission \(text): read_only, send_on_behalf or send_as")
     }
     return permission
+}
+
+/// `2027-01-31`: the share lasts through that day's end in the server's time zone.
+private func parseLastDay(_ text: String) throws -> Date {
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = .current
+    guard parts.count == 3, text.count == 10,
+          let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+          calendar.component(.day, from: day) == parts[2],
+          let end = calendar.date(byAdding: .day, value: 1, to: day) else {
+        throw AppError("expected a day as YYYY-MM-DD, got \(text)")
+    }
+    return end
+}
+
+/// The day a share ends with (its last day), as `--until` takes it.
+private func dayText(_ end: Date) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = .current
+    let last = calendar.dateComponents([.year, .month, .day], from: end.addingTimeInterval(-1))
+    return String(format: "%04d-%02d-%02d", last.year ?? 0, last.month ?? 0, last.day ?? 0)
+}
+
+private func describe(_ grant: ShareGrant) -> String {
+    grant.permission.rawValue + (grant.expiresAt.map { " until \(dayText($0))" } ?? "")
 }
 
 /// The id of the share of `owner`'s mailbox with `grantee`.

@@ -31,6 +31,29 @@ import Testing
         }
     }
 
+    /// B6: the end of a grant is stored, read back, changed and cleared by every store.
+    @Test(arguments: StoreKind.allCases)
+    func expiryRoundTrips(_ kind: StoreKind) async throws {
+        let f = try await Fixture(kind)
+        let end = Date(timeIntervalSince1970: 1_795_086_400)
+        let grant = try await f.store.insertShare(ownerID: f.office.id, granteeID: f.alice.id, permission: .sendAs,
+                                                  createdAt: Date(timeIntervalSince1970: 1_795_000_000), createdBy: f.office.id,
+                                                  expiresAt: end)
+        #expect(grant.expiresAt == end)
+        #expect(try await f.store.share(id: grant.id)?.expiresAt == end)
+        #expect(try await f.store.shares(granteeID: f.alice.id).first?.expiresAt == end)
+        #expect(try await f.store.setShareExpiry(id: grant.id, expiresAt: nil))
+        #expect(try await f.store.share(ownerID: f.office.id, granteeID: f.alice.id)?.expiresAt == nil)
+        #expect(try await f.store.setShareExpiry(id: grant.id, expiresAt: end + 60))
+        #expect(try await f.store.shares(ownerID: f.office.id).first?.expiresAt == end + 60)
+        #expect(try await f.store.setShareExpiry(id: grant.id + 1000, expiresAt: nil) == false)
+        let open = try await f.store.insertShare(ownerID: f.office.id, granteeID: f.bob.id, permission: .readOnly,
+                                                 createdAt: end, createdBy: f.office.id)
+        #expect(open.expiresAt == nil)
+        let stored = try await f.store.share(id: open.id)
+        #expect(stored != nil && stored?.expiresAt == nil)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func grantChangeRevoke(_ kind: StoreKind) async throws {
         let f = try await Fixture(kind)

@@ -237,6 +237,19 @@ def main():
         browser.open("/mail")
         browser.folder("drafts")
         assert browser.el("messages").text.count("双语草稿") == 1, "one draft, not one per switch"
+        # A reply keeps the message it answers (its \Answered flag when sent).
+        browser.open("/mail")
+        browser.open_message("项目进度会议通知")
+        browser.click("reply")
+        browser.wait.until(lambda d: d.find_element(By.ID, "reply-to-id").get_attribute("value"))
+        replied = browser.el("reply-to-id").get_attribute("value")
+        browser.el("body").send_keys("换个语言再回复。")
+        browser.click("switch-lang")
+        browser.wait.until(lambda d: "lang=en" in d.current_url and "draft=" in d.current_url)
+        browser.wait.until(lambda d: "换个语言再回复。" in d.find_element(By.ID, "body").get_attribute("value"))
+        assert browser.el("reply-to-id").get_attribute("value") == replied
+        browser.open("/mail?lang=zh-CN")
+        browser.folder("drafts")
 
         step = "the language switch keeps the folder being looked at"
         switch = browser.el("switch-lang").get_attribute("href")

@@ -210,10 +210,17 @@ public struct AccountService: Sendable {
     /// password (and take as long).
     public func checkPassword(_ rawAddress: String, _ password: String) async throws -> PasswordCheck {
         let address = try? EmailAddress(rawAddress)
-        guard let address, let account = try await resolveLogin(address), !account.disabled, account.hasLogin else {
+        let found = try await address.asyncMap(resolveLogin) ?? nil
+        guard let account = found, !account.disabled, account.hasLogin else {
             // A stand-in hash (so that timing tells nothing), its answers remembered per name.
             let name = address?.description ?? rawAddress.lowercased()
             _ = await hasher.judge(password, against: Self.dummyHash, subject: "no-account:" + name)
+            // A mailbox made functional (`passwd --no-login`) whose former password mail clients
+            // still try: stale, as after any password change — not guesses to count against
+            // the campus NAT they come from.
+            if let account = found, !account.disabled, !account.hasLogin {
+                return .wrong(stale: hasher.recent.wasUsed(password, account: "\(account.id)"))
+            }
             return .wrong(stale: false)
         }
         let accountKey = "\(account.id)"
@@ -258,4 +265,12 @@ public enum RecipientRoute: Hashable, Sendable {
     case disabledLocal
     /// Not one of this server's domains.
     case remote
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
 }

@@ -8,15 +8,25 @@ public struct ShareGrant: Sendable, Equatable, Identifiable {
     public var permission: SharePermission
     public var createdAt: Date
     public var createdBy: AccountID
+    /// The moment the grant ends by itself (B6: a colleague covering a holiday); nil: until revoked.
+    public var expiresAt: Date?
 
     public init(id: Int64, ownerID: AccountID, granteeID: AccountID, permission: SharePermission, createdAt: Date,
-                createdBy: AccountID) {
+                createdBy: AccountID, expiresAt: Date? = nil) {
+        self.expiresAt = expiresAt
         self.id = id
         self.ownerID = ownerID
         self.granteeID = granteeID
         self.permission = permission
         self.createdAt = createdAt
         self.createdBy = createdBy
+    }
+}
+
+extension ShareGrant {
+    /// Whether the grant still gives access at `now`.
+    public func isActive(at now: Date) -> Bool {
+        expiresAt.map { now < $0 } ?? true
     }
 }
 
@@ -37,6 +47,8 @@ public enum ShareError: Error, Equatable, Sendable {
     case unknownGrantee(String)
     case cannotShareWithSelf
     case alreadyShared(String)
+    /// An end of the grant that is not in the future.
+    case invalidExpiry
     case notFound
     /// The permission table refuses this action on this mailbox.
     case denied(MailboxAction, SharePermission?)
@@ -46,6 +58,7 @@ public enum ShareError: Error, Equatable, Sendable {
         case .unknownGrantee: "unknown_grantee"
         case .cannotShareWithSelf: "cannot_share_with_self"
         case .alreadyShared: "already_shared"
+        case .invalidExpiry: "invalid_expiry"
         case .notFound: "not_found"
         case .denied: "permission_denied"
         }
@@ -56,6 +69,7 @@ public enum ShareError: Error, Equatable, Sendable {
         case .unknownGrantee(let a): chinese ? "没有这个本地用户：\(a)" : "No local user \(a)."
         case .cannotShareWithSelf: chinese ? "不能共享给自己" : "You cannot share a mailbox with yourself."
         case .alreadyShared(let a): chinese ? "已经共享给 \(a)，可以修改其权限" : "Already shared with \(a); change its permission instead."
+        case .invalidExpiry: chinese ? "有效期须晚于现在" : "The end of the share must be in the future."
         case .notFound: chinese ? "没有这个共享" : "No such share."
         case .denied(let action, let permission):
             Self.deniedText(action, permission, chinese: chinese)

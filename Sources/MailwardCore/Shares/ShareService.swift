@@ -25,7 +25,8 @@ public struct ShareService: Sendable {
     /// functional mailbox no one signs in to (B5).
     @discardableResult
     public func share(_ owner: Account, with granteeAddress: String, permission: SharePermission,
-                      context: ClientContext, by actor: String? = nil) async throws -> ShareListing {
+                      until expiresAt: Date? = nil, context: ClientContext, by actor: String? = nil) async throws -> ShareListing {
+        if let expiresAt, expiresAt <= env.clock.now { throw ShareError.invalidExpiry }
         guard let address = try? EmailAddress(granteeAddress),
               let grantee = try await env.accounts.store.account(address: address) else {
             throw ShareError.unknownGrantee(granteeAddress)
@@ -34,12 +35,12 @@ public struct ShareService: Sendable {
         let grant: ShareGrant
         do {
             grant = try await store.insertShare(ownerID: owner.id, granteeID: grantee.id, permission: permission,
-                                                createdAt: env.clock.now, createdBy: owner.id)
+                                                createdAt: env.clock.now, createdBy: owner.id, expiresAt: expiresAt)
         } catch StoreError.duplicate {
             throw ShareError.alreadyShared(address.description)
         }
         await audit(.shareCreated, owner: owner.id, grantee: grantee.id, context: context, actor: actor,
-                    detail: "\(owner.address) → \(grantee.address): \(permission.rawValue)")
+                    detail: "\(owner.address) → \(grantee.address): \(permission.rawValue)\(Self.untilText(expiresAt))")
         return ShareListing(grant: grant, other: grantee.address)
     }
 
@@ -56,6 +57,27 @@ public struct ShareService: Sendable {
         return ShareListing(grant: changed, other: grantee?.address ?? owner.address)
     }
 
+    /// Sets when the grant ends (B6), or (nil) lets it last until revoked. A grant that has
+    /// ended may be given a new end, which opens it again.
+    public func setExpiry(_ owner: Account, shareID: Int64, until expiresAt: Date?, context: ClientContext,
+                          by actor: String? = nil) async throws -> ShareListing {
+        if let expiresAt, expiresAt <= env.clock.now { throw ShareError.invalidExpiry }
+        let grant = try await ownedGrant(owner, shareID)
+        _ = try await store.setShareExpiry(id: shareID, expiresAt: expiresAt)
+        let grantee = try await env.accounts.store.account(id: grant.granteeID)
+        await audit(.shareChanged, owner: owner.id, grantee: grant.granteeID, context: context, actor: actor,
+                    detail: "\(owner.address) → \(grantee?.address.description ?? "?"):\(expiresAt == nil ? " until revoked" : Self.untilText(expiresAt))")
+        await accessChanged(owner.id)
+        var changed = grant
+        changed.expiresAt = expiresAt
+        return ShareListing(grant: changed, other: grantee?.address ?? owner.address)
+    }
+
+    /// ` until 2027-01-31T16:00:00Z` for the audit's detail, nothing for a grant without end.
+    static func untilText(_ date: Date?) -> String {
+        date.map { " until " + ISO8601DateFormatter().string(from: $0) } ?? ""
+    }
+
     public func revoke(_ owner: Account, shareID: Int64, context: ClientContext, by actor: String? = nil) async throws {
         let grant = try await ownedGrant(owner, shareID)
         _ = try await store.deleteShare(id: shareID)
@@ -70,16 +92,24 @@ public struct ShareService: Sendable {
         try await listings(store.shares(ownerID: owner.id), other: \.granteeID)
     }
 
-    /// Mailboxes shared with the account, with owner addresses.
+    /// Mailboxes shared with the account, with owner addresses — those whose grant has not ended.
     public func received(by grantee: Account) async throws -> [ShareListing] {
-        try await listings(store.shares(granteeID: grantee.id), other: \.ownerID)
+        try await listings(activeGrants(granteeID: grantee.id), other: \.ownerID)
+    }
+
+    /// The grants that give `granteeID` access now (an ended one is as if revoked, B6).
+    public func activeGrants(granteeID: AccountID) async throws -> [ShareGrant] {
+        let now = env.clock.now
+        return try await store.shares(granteeID: granteeID).filter { $0.isActive(at: now) }
     }
 
     // MARK: The question every door asks
 
     public func access(of viewer: AccountID, to ownerID: AccountID) async throws -> AccessPolicy.Access {
         if viewer == ownerID { return .owner }
-        guard let grant = try await store.share(ownerID: ownerID, granteeID: viewer) else { return .none }
+        guard let grant = try await store.share(ownerID: ownerID, granteeID: viewer), grant.isActive(at: env.clock.now) else {
+            return .none
+        }
         return .grantee(grant.permission)
     }
 

@@ -95,7 +95,7 @@ struct APIFailure: Error {
         let status: HTTPResponse.Status
         switch error {
         case .unknownGrantee, .notFound: status = .notFound
-        case .cannotShareWithSelf: status = .badRequest
+        case .cannotShareWithSelf, .invalidExpiry: status = .badRequest
         case .alreadyShared: status = .conflict
         case .denied: status = .forbidden
         }

@@ -44,7 +44,8 @@ struct ShareRoutes {
                 let body = try await call.body()
                 let permission = try Self.permission(body, call.language)
                 let listing = try await shares.share(session.account, with: try body.string("grantee", call.language, maxLength: 320),
-                                                     permission: permission, context: call.client)
+                                                     permission: permission, until: try Self.expiry(body, call.language) ?? nil,
+                                                     context: call.client)
                 return Self.json(listing, side: "grantee").response(.created)
             }
         }
@@ -52,8 +53,18 @@ struct ShareRoutes {
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: true)
                 guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw APIFailure.notFound(call.language) }
-                let permission = try Self.permission(try await call.body(), call.language)
-                let listing = try await shares.changePermission(session.account, shareID: id, to: permission, context: call.client)
+                let body = try await call.body()
+                // Either or both: the permission, the end (`null`: until revoked).
+                let expiry = try Self.expiry(body, call.language)
+                var listing: ShareListing?
+                if body.fields["permission"] != nil || expiry == nil {
+                    listing = try await shares.changePermission(session.account, shareID: id, to: try Self.permission(body, call.language),
+                                                                context: call.client)
+                }
+                if let expiry {
+                    listing = try await shares.setExpiry(session.account, shareID: id, until: expiry, context: call.client)
+                }
+                guard let listing else { throw APIFailure.internalError(call.language) }
                 return Self.json(listing, side: "grantee").response()
             }
         }
@@ -76,12 +87,33 @@ struct ShareRoutes {
         return permission
     }
 
+    /// `expires_at` of a request: absent (nil), `null` (.some(nil): until revoked), or an
+    /// RFC 3339 time (`2027-01-31T23:59:59+08:00`).
+    static func expiry(_ body: JSONBody, _ language: Language) throws -> Date?? {
+        guard let raw = body.fields["expires_at"] else { return nil }
+        if raw is NSNull { return .some(nil) }
+        guard let text = raw as? String, let date = Self.rfc3339(text) else {
+            throw APIFailure(status: .badRequest, code: "invalid_expiry",
+                             message: language == .en ? "expires_at must be a time like 2027-01-31T23:59:59+08:00, or null."
+                                 : "expires_at 须为 2027-01-31T23:59:59+08:00 这样的时间，或 null")
+        }
+        return .some(date)
+    }
+
+    static func rfc3339(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return plain.date(from: text) ?? fractional.date(from: text)
+    }
+
     static func json(_ listing: ShareListing, side: String) -> JSONValue {
         .object([
             "id": .int(Int(listing.grant.id)),
             side: .string(listing.other.description),
             "permission": .string(listing.grant.permission.rawValue),
             "created_at": .date(listing.grant.createdAt),
+            "expires_at": .date(listing.grant.expiresAt),
         ])
     }
 }

@@ -30,7 +30,7 @@ struct MailAccounts: Sendable {
     /// own mail, where it then finds nothing or the named folder.
     func account(of kind: MailIDs.Kind, _ token: String?) async throws -> MailAccess {
         guard let token, ids.decode(kind, token, account: viewer.id) == nil, let shares else { return own }
-        let owners = try await shares.store.shares(granteeID: viewer.id).map(\.ownerID)
+        let owners = try await shares.activeGrants(granteeID: viewer.id).map(\.ownerID)
         guard let (_, ownerID) = ids.decode(kind, token, accounts: owners),
               let owner = try await shares.env.accounts.store.account(id: ownerID) else { return own }
         return try await shared(owner, shares)

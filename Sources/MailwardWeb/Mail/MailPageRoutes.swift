@@ -277,6 +277,12 @@ struct MailPageRoutes {
             values["body"] = content.content.textBody ?? ""
             // Only a valid msg-id: the send API refuses anything else (422 `invalid_in_reply_to`).
             values["in_reply_to"] = content.parsed.header("In-Reply-To").flatMap(HeaderSyntax.messageID) ?? ""
+            // A reply reopened by the language switch keeps the message it answers (for its
+            // \Answered): only a message the viewer can read.
+            if let reply = query["reply_to_id"].map(String.init), reply.utf8.count <= 200,
+               let replied = try? await accounts.account(of: .message, reply), (try? await replied.message(reply)) != nil {
+                values["reply_to_id"] = reply
+            }
             // The draft's files stay with it (listed, removable, sent as parts of the draft).
             values["forwarded"] = Self.carriedAttachments(content.content, of: token)
             // A draft written from a shared address reopens with that address chosen (if it may still send).

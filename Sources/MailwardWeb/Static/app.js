@@ -567,7 +567,11 @@
       if (sending || !worthKeeping()) return;
       event.preventDefault();
       var lang = new URL(switchLink.href, window.location.href).searchParams.get('lang');
-      var reopen = function (id) { window.location.href = '/mail/compose?draft=' + encodeURIComponent(id) + '&lang=' + encodeURIComponent(lang); };
+      var reopen = function (id) {
+        var replyTo = $('reply-to-id').value;
+        window.location.href = '/mail/compose?draft=' + encodeURIComponent(id) + '&lang=' + encodeURIComponent(lang) +
+          (replyTo ? '&reply_to_id=' + encodeURIComponent(replyTo) : '');
+      };
       if (!dirty && $('draft-id').value) { reopen($('draft-id').value); return; }
       saveDraft(false).then(function (res) {
         if (res.ok) reopen(res.data.id); else failure('compose-message', res);
@@ -597,6 +601,22 @@
 
   // Settings › Advanced › Shared mailbox (seed section 四).
   pages.shares = function () {
+    // A share's end (B6) is the end of its last day in the browser's time zone: the date
+    // field's `2027-01-31` goes out as the next midnight, and comes back as the day before it.
+    function endOfDay(value) {
+      if (!value) return null;
+      var p = value.split('-');
+      return new Date(+p[0], +p[1] - 1, +p[2] + 1).toISOString();
+    }
+    function lastDay(expiresAt) {
+      var d = new Date(Date.parse(expiresAt) - 1000);
+      function two(n) { return (n < 10 ? '0' : '') + n; }
+      return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
+    }
+    function untilText(expiresAt) {
+      if (!expiresAt) return T.until_forever;
+      return lastDay(expiresAt) + (Date.parse(expiresAt) <= Date.now() ? ' (' + T.share_ended + ')' : '');
+    }
     function permissionSelect(current, onChange) {
       var select = document.createElement('select');
       select.className = 'change-permission';
@@ -622,6 +642,17 @@
               if (r.ok) { say('shares-message', T.changed_ok, true); load(); } else failure('shares-message', r);
             });
           }));
+          var until = document.createElement('input');
+          until.type = 'date'; until.className = 'change-until'; until.value = g.expires_at ? lastDay(g.expires_at) : '';
+          until.title = untilText(g.expires_at);
+          until.addEventListener('change', function () {
+            api('PATCH', '/shares/' + g.id, { expires_at: endOfDay(until.value) }).then(function (r) {
+              if (r.ok) { say('shares-message', T.until_changed_ok, true); load(); } else failure('shares-message', r);
+            });
+          });
+          var untilCell = cell(row, '');
+          untilCell.appendChild(until);
+          if (g.expires_at && Date.parse(g.expires_at) <= Date.now()) untilCell.appendChild(document.createTextNode(' ' + T.share_ended));
           cell(row, when(g.created_at));
           var revoke = document.createElement('button');
           revoke.type = 'button'; revoke.className = 'secondary revoke-share'; revoke.textContent = T.revoke;
@@ -640,7 +671,8 @@
         res.data.received.forEach(function (r) {
           var row = document.createElement('tr');
           row.dataset.owner = r.owner;
-          cell(row, r.owner); cell(row, T['perm_' + r.permission] || r.permission); cell(row, when(r.created_at));
+          cell(row, r.owner); cell(row, T['perm_' + r.permission] || r.permission); cell(row, untilText(r.expires_at));
+          cell(row, when(r.created_at));
           var open = document.createElement('a');
           open.href = '/mail?account=' + encodeURIComponent(r.owner); open.textContent = T.open_mailbox; open.className = 'open-shared';
           cell(row, '').appendChild(open);
@@ -686,7 +718,8 @@
     $('share-form').addEventListener('submit', function (event) {
       event.preventDefault();
       var checked = document.querySelector('input[name="permission"]:checked');
-      api('POST', '/shares', { grantee: $('share-grantee').value.trim(), permission: checked ? checked.value : 'read_only' })
+      api('POST', '/shares', { grantee: $('share-grantee').value.trim(), permission: checked ? checked.value : 'read_only',
+                               expires_at: endOfDay($('share-until').value) })
         .then(function (res) {
           if (!res.ok) { failure('shares-message', res); return; }
           say('shares-message', T.shared_ok, true);

@@ -49,11 +49,22 @@ import Testing
         #expect((received["received"] as? [[String: Any]])?.first?["owner"] as? String == office)
         #expect(try await web.call(.GET, "/api/v1/mailboxes?account=\(office)").status == 200)
         #expect(try await mw("share", "change", office, staff, "--permission", "send-as").stdout == "\(office) shared with \(staff): send_as\n")
+        // B6: a last day, shown and taken back.
+        #expect(try await mw("share", "change", office, staff, "--until", "2099-12-31").stdout
+            == "\(office) shared with \(staff): send_as until 2099-12-31\n")
+        #expect(try await mw("share", "list", office).stdout == "\(office)\t\(staff)\tsend_as\tuntil 2099-12-31\n")
+        let until = try #require((try await web.call(.GET, "/api/v1/shares")["received"] as? [[String: Any]])?.first?["expires_at"] as? String)
+        #expect(ISO8601DateFormatter().date(from: until).map { $0 > Date(timeIntervalSince1970: 4_102_358_400) } == true, "\(until)")
+        #expect(try await mw("share", "change", office, staff, "--until", "2001-01-01").stderr
+            == "mailward: error: The end of the share must be in the future.\n")
+        #expect(try await mw("share", "change", office, staff, "--until", "2099-02-30").stderr.contains("expected a day as YYYY-MM-DD"))
+        #expect(try await mw("share", "change", office, staff, "--until", "never").stdout == "\(office) shared with \(staff): send_as\n")
+        #expect(try await mw("share", "change", office, staff).stderr.contains("give --permission P, --until DATE, or both"))
 
         // Both accounts' audit logs say the administrator did it.
         let owner = try await server.runtime.accounts.account(office)
-        let audit = try await server.runtime.store.auditEvents(accountID: owner.id, kinds: [.shareCreated, .shareChanged], limit: 5)
-        #expect(audit.map(\.door) == ["cli", "cli"] && audit.allSatisfy { $0.ip == nil })
+        let audit = try await server.runtime.store.auditEvents(accountID: owner.id, kinds: [.shareCreated, .shareChanged], limit: 10)
+        #expect(audit.count == 4 && audit.allSatisfy { $0.door == "cli" && $0.ip == nil })
 
         // Refusals in words; then the share ends.
         let unknown = try await mw("share", "add", office, "nobody@example.edu.cn", "--permission", "read_only")
@@ -66,9 +77,10 @@ import Testing
 
     /// An existing mailbox becomes functional: its password, sessions and client passwords end.
     @Test func anAccountLosesItsLogin() async throws {
-        let server = try await TwoStepServer.start()
+        let server = try await TwoStepServer.start { $0.signIn.failuresPerIP = 3 }
         defer { Task { try? await server.stop() } }
         try await server.addUser(office)
+        try await server.addUser(staff)
         let web = server.client()
         try await web.call(.POST, "/api/v1/session", ["username": office, "password": password])
         let app = try #require(try await web.call(.POST, "/api/v1/app-passwords", ["name": "Foxmail"])["password"] as? String)
@@ -80,6 +92,14 @@ import Testing
         _ = try await imap.readLine()
         try await imap.send("a LOGIN \(office) \(app)\r\n")
         #expect(try await imap.readLines { $0.hasPrefix("a ") }.last?.hasPrefix("a NO") == true, "the client password went with it")
+        // Clients still trying the former password are stale, not guessing: they do not use up
+        // the failures their (campus NAT's) address may have.
+        for n in 0..<5 {
+            try await imap.send("s\(n) LOGIN \(office) \(password)\r\n")
+            #expect(try await imap.readLines { $0.hasPrefix("s\(n) ") }.last?.hasPrefix("s\(n) NO") == true)
+        }
+        try await imap.send("b LOGIN \(staff) \(password)\r\n")
+        #expect(try await imap.readLines { $0.hasPrefix("b ") }.last?.hasPrefix("b OK") == true, "a colleague behind the same address")
         await imap.close()
         // A password makes it an ordinary account again.
         #expect(try await runMailward(["user", "passwd", office, "--password", "Moon-River-77", "--data", server.runtime.folder.path]).status == 0)

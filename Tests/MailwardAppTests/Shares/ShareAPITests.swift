@@ -60,6 +60,22 @@ import Testing
         reply = try await alice.call(.GET, "/api/v1/shares")
         #expect((reply["received"] as? [[String: Any]])?.first?["permission"] as? String == "send_on_behalf")
 
+        // B6: an end, set and cleared through PATCH; a time past or not a time is refused.
+        reply = try await office.call(.PATCH, "/api/v1/shares/\(id)", ["expires_at": "2099-12-31T16:00:00Z"])
+        #expect(reply.status == 200 && reply["expires_at"] as? String == "2099-12-31T16:00:00Z", "\(reply.body)")
+        #expect(reply["permission"] as? String == "send_on_behalf", "the permission stays")
+        reply = try await alice.call(.GET, "/api/v1/shares")
+        #expect((reply["received"] as? [[String: Any]])?.first?["expires_at"] as? String == "2099-12-31T16:00:00Z")
+        for (value, code) in [("2001-01-01T00:00:00Z", "invalid_expiry"), ("next week", "invalid_expiry")] {
+            reply = try await office.call(.PATCH, "/api/v1/shares/\(id)", ["expires_at": value])
+            #expect(reply.status == 400 && reply.error == code, "\(value): \(reply.body)")
+        }
+        reply = try await office.call(.PATCH, "/api/v1/shares/\(id)", ["expires_at": NSNull()])
+        #expect(reply.status == 200 && reply["expires_at"] is NSNull, "\(reply.body)")
+        reply = try await office.call(.POST, "/api/v1/shares", ["grantee": "bob@demo.test", "permission": "read_only",
+                                                               "expires_at": "2099-01-31T16:00:00.000Z"])
+        #expect(reply.status == 201 && reply["expires_at"] as? String == "2099-01-31T16:00:00Z", "\(reply.body)")
+
         reply = try await office.call(.DELETE, "/api/v1/shares/\(id)")
         #expect(reply.status == 204)
         reply = try await alice.call(.GET, "/api/v1/shares")

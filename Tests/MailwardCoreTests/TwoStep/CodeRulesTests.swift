@@ -173,6 +173,10 @@ import Testing
         try await h.twoStep.startBinding(abroad, phone: "13800138000", context: h.web)
         #expect(h.sms.messages.map(\.to) == ["+85261234567", "+8613800138000"])
         #expect(PhoneNumber(storedE164: "+447700900123").isIn(countries: []) && PhoneNumber(storedE164: "+447700900123").isIn(countries: ["+44"]))
+        // Whole calling codes only: `85` is none, and matches neither +852 nor +853.
+        #expect(!PhoneNumber(storedE164: "+85261234567").isIn(countries: ["85"]) && !PhoneNumber(storedE164: "+447700900123").isIn(countries: ["4"]))
+        #expect(PhoneNumber.isCallingCode("86") && PhoneNumber.isCallingCode("+852") && PhoneNumber.isCallingCode("1"))
+        #expect(!PhoneNumber.isCallingCode("85") && !PhoneNumber.isCallingCode("4") && !PhoneNumber.isCallingCode("8612"))
 
         // Bound before the rule: the owner's sign-in codes still go to that number.
         let before = Harness()

@@ -44,15 +44,20 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
         e164 = "+" + digits
     }
 
-    /// Whether the number's country calling code is one of `codes` (`86`, `+852`: E.164 codes
-    /// are prefix-free, so the digits' start decides); every number when `codes` is empty.
+    /// Whether the number's whole country calling code is one of `codes` (`86`, `+852`); every
+    /// number when `codes` is empty. `85` is no calling code and matches nothing (not +852).
     public func isIn(countries codes: [String]) -> Bool {
         guard !codes.isEmpty else { return true }
-        let digits = e164.dropFirst()
-        return codes.contains { code in
-            let wanted = code.hasPrefix("+") ? code.dropFirst() : Substring(code)
-            return !wanted.isEmpty && digits.hasPrefix(wanted)
-        }
+        let digits = Array(e164.dropFirst())
+        let code = String(digits.prefix(Self.countryCodeLength(digits)))
+        return codes.contains { ($0.hasPrefix("+") ? String($0.dropFirst()) : $0) == code }
+    }
+
+    /// Whether `code` (`86`, `+852`, `1`) is a whole country calling code by E.164's zones.
+    public static func isCallingCode(_ code: String) -> Bool {
+        let digits = Array(code.hasPrefix("+") ? String(code.dropFirst()) : code)
+        guard (1...3).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return countryCodeLength(digits + Array(repeating: "0", count: 8)) == digits.count
     }
 
     /// Reads a number that was stored already normalized (no validation beyond the shape).
