@@ -21,6 +21,10 @@ import Testing
         #expect(zh("share-changed", "office@demo.test → bob@demo.test: read_only → send_as") == "office@demo.test → bob@demo.test：只读 → 代理发送")
         #expect(en("share-changed", "o@x → b@x: read_only → send_as") == "o@x → b@x: Read only → Send as")
         #expect(zh("share-revoked", "office@demo.test → bob@demo.test") == "office@demo.test → bob@demo.test")
+        // B6: a share's end, given at creation or changed on its own.
+        #expect(zh("share-created", "o@x → b@x: send_as until 2027-01-31T16:00:00Z") == "o@x → b@x：代理发送，有效期至 2027-01-31T16:00:00Z")
+        #expect(en("share-changed", "o@x → b@x: until 2027-01-31T16:00:00Z") == "o@x → b@x: until 2027-01-31T16:00:00Z")
+        #expect(zh("share-changed", "o@x → b@x: until revoked") == "o@x → b@x：长期有效")
         let action = "shared-mailbox-action"
         #expect(zh(action, "bob@demo.test: read “季度报告”") == "bob@demo.test：查看了 “季度报告”")
         #expect(zh(action, "bob@demo.test: sent <abc@demo.test> to 1 recipient(s)") == "bob@demo.test：发出邮件 <abc@demo.test>，收件人 1 个")

@@ -40,10 +40,22 @@ enum AuditText {
         let rest = String(detail[split.upperBound...])
         switch kind {
         case "share-created", "share-changed":
-            let permissions = rest.components(separatedBy: " → ").map { raw in
+            // `read_only → send_as`, `send_as until 2027-01-31T16:00:00Z`, `until revoked` (B6).
+            var permissionText = rest
+            var until = ""
+            if rest == "until revoked" {
+                permissionText = ""
+                until = zh ? "长期有效" : "no end"
+            } else if let range = rest.range(of: "until ") , range.lowerBound == rest.startIndex || rest[..<range.lowerBound].hasSuffix(" ") {
+                permissionText = String(rest[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
+                let end = String(rest[range.upperBound...])
+                until = (zh ? "有效期至 " : "until ") + end
+            }
+            let permissions = permissionText.isEmpty ? [] : permissionText.components(separatedBy: " → ").map { raw in
                 SharePermission(rawValue: raw)?.label(chinese: zh) ?? raw
             }
-            return who + colon + permissions.joined(separator: " → ")
+            let parts = [permissions.joined(separator: " → "), until].filter { !$0.isEmpty }
+            return who + colon + parts.joined(separator: zh ? "，" : ", ")
         case "shared-mailbox-action":
             return who + colon + action(rest, zh: zh)
         default:
