@@ -16,7 +16,9 @@ extension IMAPSession {
     func getACL(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
         let target = try await administeredTarget(wire)
         var entries = [ACLEntry(identifier: account.address.description, rights: AccessPolicy.imapRights(.owner))]
-        for listing in try await door.shares.granted(by: account) {
+        let now = door.shares.env.clock.now
+        // An ended grant (B6) gives no rights: not listed.
+        for listing in try await door.shares.granted(by: account) where listing.grant.isActive(at: now) {
             entries.append(ACLEntry(identifier: listing.other.description,
                                     rights: AccessPolicy.imapRights(.grantee(listing.grant.permission))))
         }
@@ -40,7 +42,9 @@ extension IMAPSession {
         _ = try await administeredTarget(wire)
         let grantee = try shareIdentifier(identifier)
         let existing = try await door.shares.granted(by: account).first { $0.other == grantee }
-        let current = existing.map { AccessPolicy.imapRights(.grantee($0.grant.permission)) } ?? ""
+        // An ended grant (B6) has no rights now; granting again renews it without an end.
+        let active = existing.map { $0.grant.isActive(at: door.shares.env.clock.now) } ?? false
+        let current = active ? existing.map { AccessPolicy.imapRights(.grantee($0.grant.permission)) } ?? "" : ""
         switch SharedMailboxRules.request(rights: rights, current: current) {
         case .refused(let reason):
             return StatusResponse(.no, code: .cannot, text: reason)
@@ -49,10 +53,8 @@ extension IMAPSession {
             return ok("SETACL completed: no longer shared with \(Self.ascii(grantee.description))")
         case .grant(let permission):
             if let existing {
-                if existing.grant.permission != permission {
-                    _ = try await door.shares.changePermission(account, shareID: existing.grant.id, to: permission,
-                                                               context: shareContext)
-                }
+                _ = try await door.shares.update(account, shareID: existing.grant.id, permission: permission,
+                                                 until: active ? nil : .some(nil), context: shareContext)
             } else {
                 try await door.shares.share(account, with: grantee.description, permission: permission, context: shareContext)
             }

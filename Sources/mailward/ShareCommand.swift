@@ -75,20 +75,12 @@ struct ShareCommand: AsyncParsableCommand {
                 let runtime = try await global.openRuntime()
                 let account = try await runtime.accounts.account(owner)
                 let id = try await shareID(runtime, account, grantee)
-                var listing: ShareListing?
-                if let permission {
-                    listing = try await shareErrors {
-                        try await runtime.shares.changePermission(account, shareID: id, to: try parsePermission(permission),
-                                                                  context: ClientContext(ip: "cli"), by: "cli")
-                    }
+                let newPermission = try permission.map(parsePermission)
+                let end: Date?? = try until.map { $0.lowercased() == "never" ? nil : try parseLastDay($0) }
+                let listing = try await shareErrors {
+                    try await runtime.shares.update(account, shareID: id, permission: newPermission, until: end,
+                                                    context: ClientContext(ip: "cli"), by: "cli")
                 }
-                if let until {
-                    let end = until.lowercased() == "never" ? nil : try parseLastDay(until)
-                    listing = try await shareErrors {
-                        try await runtime.shares.setExpiry(account, shareID: id, until: end, context: ClientContext(ip: "cli"), by: "cli")
-                    }
-                }
-                guard let listing else { return }
                 print("\(account.address) shared with \(listing.other): \(describe(listing.grant))")
             }
         }
@@ -123,10 +115,12 @@ private func parsePermission(_ text: String) throws -> SharePermission {
 
 /// `2027-01-31`: the share lasts through that day's end in the server's time zone.
 private func parseLastDay(_ text: String) throws -> Date {
-    let parts = text.split(separator: "-").compactMap { Int($0) }
+    let fields = text.split(separator: "-", omittingEmptySubsequences: false)
+    let parts = fields.compactMap { Int($0) }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = .current
-    guard parts.count == 3, text.count == 10,
+    guard fields.map(\.count) == [4, 2, 2], parts.count == 3, fields.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+          (1...12).contains(parts[1]),
           let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
           calendar.component(.day, from: day) == parts[2],
           let end = calendar.date(byAdding: .day, value: 1, to: day) else {

@@ -35,13 +35,21 @@ import Testing
         await #expect(throws: ShareError.notFound) { try await shares.authorize(li.id, .view, on: office.id) }
         #expect(try await shares.received(by: li).isEmpty)
         #expect(try await shares.activeGrants(granteeID: li.id).isEmpty)
-        // The owner's list keeps it, with its end, to renew or remove.
+        // The owner's list keeps it, with its end, to renew or remove; sharing again says how.
         #expect(try await shares.granted(by: office).first?.grant.expiresAt == clock.now)
+        await #expect(throws: ShareError.alreadySharedEnded("li@demo.test")) {
+            try await shares.share(office, with: "li@demo.test", permission: .readOnly, context: context)
+        }
+        // A refused end changes nothing, the permission given with it neither.
+        await #expect(throws: ShareError.invalidExpiry) {
+            try await shares.update(office, shareID: listing.grant.id, permission: .readOnly, until: .some(clock.now), context: context)
+        }
+        #expect(try await shares.granted(by: office).first?.grant.permission == .sendAs)
 
         await #expect(throws: ShareError.invalidExpiry) {
             try await shares.setExpiry(office, shareID: listing.grant.id, until: clock.now, context: context)
         }
-        _ = try await shares.setExpiry(office, shareID: listing.grant.id, until: nil, context: context)
+        _ = try await shares.update(office, shareID: listing.grant.id, permission: nil, until: .some(nil), context: context)
         #expect(try await shares.access(of: li.id, to: office.id) == .grantee(.sendAs))
         let audit = await security.auditEvents(accountID: office.id, kinds: [.shareCreated, .shareChanged], limit: 5)
         let end = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_795_000_000 + 3600))

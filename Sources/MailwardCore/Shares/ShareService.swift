@@ -37,7 +37,9 @@ public struct ShareService: Sendable {
             grant = try await store.insertShare(ownerID: owner.id, granteeID: grantee.id, permission: permission,
                                                 createdAt: env.clock.now, createdBy: owner.id, expiresAt: expiresAt)
         } catch StoreError.duplicate {
-            throw ShareError.alreadyShared(address.description)
+            // An ended grant is still there: it is renewed by a new end, not made again.
+            let ended = try await store.share(ownerID: owner.id, granteeID: grantee.id).map { !$0.isActive(at: env.clock.now) } ?? false
+            throw ended ? ShareError.alreadySharedEnded(address.description) : ShareError.alreadyShared(address.description)
         }
         await audit(.shareCreated, owner: owner.id, grantee: grantee.id, context: context, actor: actor,
                     detail: "\(owner.address) → \(grantee.address): \(permission.rawValue)\(Self.untilText(expiresAt))")
@@ -71,6 +73,27 @@ public struct ShareService: Sendable {
         var changed = grant
         changed.expiresAt = expiresAt
         return ShareListing(grant: changed, other: grantee?.address ?? owner.address)
+    }
+
+    /// Changes the permission, the end (`.some(nil)`: until revoked), or both — all checked
+    /// before anything is changed, so a refused end leaves the permission as it was too.
+    public func update(_ owner: Account, shareID: Int64, permission: SharePermission?, until expiresAt: Date??,
+                       context: ClientContext, by actor: String? = nil) async throws -> ShareListing {
+        if case .some(.some(let end)) = expiresAt, end <= env.clock.now { throw ShareError.invalidExpiry }
+        var listing = try await listing(owner, shareID)
+        if let permission, permission != listing.grant.permission {
+            listing = try await changePermission(owner, shareID: shareID, to: permission, context: context, by: actor)
+        }
+        if case .some(let end) = expiresAt {
+            listing = try await setExpiry(owner, shareID: shareID, until: end, context: context, by: actor)
+        }
+        return listing
+    }
+
+    private func listing(_ owner: Account, _ shareID: Int64) async throws -> ShareListing {
+        let grant = try await ownedGrant(owner, shareID)
+        let grantee = try await env.accounts.store.account(id: grant.granteeID)
+        return ShareListing(grant: grant, other: grantee?.address ?? owner.address)
     }
 
     /// ` until 2027-01-31T16:00:00Z` for the audit's detail, nothing for a grant without end.

@@ -57,7 +57,12 @@ import Testing
         #expect(ISO8601DateFormatter().date(from: until).map { $0 > Date(timeIntervalSince1970: 4_102_358_400) } == true, "\(until)")
         #expect(try await mw("share", "change", office, staff, "--until", "2001-01-01").stderr
             == "mailward: error: The end of the share must be in the future.\n")
-        #expect(try await mw("share", "change", office, staff, "--until", "2099-02-30").stderr.contains("expected a day as YYYY-MM-DD"))
+        for day in ["2099-02-30", "2099-13-05", "2099-00-10", "2099-1-011"] {
+            #expect(try await mw("share", "change", office, staff, "--until", day).stderr.contains("expected a day as YYYY-MM-DD"), "\(day)")
+        }
+        // A refused end: the permission given with it is not applied either.
+        #expect(try await mw("share", "change", office, staff, "--permission", "read_only", "--until", "2001-01-01").status != 0)
+        #expect(try await mw("share", "list", office).stdout.contains("\tsend_as\t"))
         #expect(try await mw("share", "change", office, staff, "--until", "never").stdout == "\(office) shared with \(staff): send_as\n")
         #expect(try await mw("share", "change", office, staff).stderr.contains("give --permission P, --until DATE, or both"))
 
