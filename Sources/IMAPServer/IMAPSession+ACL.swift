@@ -42,7 +42,7 @@ extension IMAPSession {
         _ = try await administeredTarget(wire)
         let grantee = try shareIdentifier(identifier)
         let existing = try await door.shares.granted(by: account).first { $0.other == grantee }
-        // An ended grant (B6) has no rights now; granting again renews it without an end.
+        // An ended grant (B6) has no rights now (granting again renews it: ShareService.share).
         let active = existing.map { $0.grant.isActive(at: door.shares.env.clock.now) } ?? false
         let current = active ? existing.map { AccessPolicy.imapRights(.grantee($0.grant.permission)) } ?? "" : ""
         switch SharedMailboxRules.request(rights: rights, current: current) {
@@ -52,9 +52,9 @@ extension IMAPSession {
             if let existing { try await door.shares.revoke(account, shareID: existing.grant.id, context: shareContext) }
             return ok("SETACL completed: no longer shared with \(Self.ascii(grantee.description))")
         case .grant(let permission):
-            if let existing {
-                _ = try await door.shares.update(account, shareID: existing.grant.id, permission: permission,
-                                                 until: active ? nil : .some(nil), context: shareContext)
+            if let existing, active {
+                _ = try await door.shares.update(account, shareID: existing.grant.id, permission: permission, until: nil,
+                                                 context: shareContext)
             } else {
                 try await door.shares.share(account, with: grantee.description, permission: permission, context: shareContext)
             }

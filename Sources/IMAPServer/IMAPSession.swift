@@ -503,7 +503,7 @@ actor IMAPSession {
         switch error {
         case .denied: StatusResponse(.no, code: .noPerm, text: ascii(error.message(chinese: false)))
         case .notFound: StatusResponse(.no, code: .nonExistent, text: "No such mailbox")
-        case .unknownGrantee, .cannotShareWithSelf, .alreadyShared, .alreadySharedEnded, .invalidExpiry:
+        case .unknownGrantee, .cannotShareWithSelf, .alreadyShared, .invalidExpiry:
             StatusResponse(.no, code: .cannot, text: ascii(error.message(chinese: false)))
         }
     }

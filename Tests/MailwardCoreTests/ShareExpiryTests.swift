@@ -35,11 +35,8 @@ import Testing
         await #expect(throws: ShareError.notFound) { try await shares.authorize(li.id, .view, on: office.id) }
         #expect(try await shares.received(by: li).isEmpty)
         #expect(try await shares.activeGrants(granteeID: li.id).isEmpty)
-        // The owner's list keeps it, with its end, to renew or remove; sharing again says how.
+        // The owner's list keeps it, with its end, to renew or remove.
         #expect(try await shares.granted(by: office).first?.grant.expiresAt == clock.now)
-        await #expect(throws: ShareError.alreadySharedEnded("li@demo.test")) {
-            try await shares.share(office, with: "li@demo.test", permission: .readOnly, context: context)
-        }
         // A refused end changes nothing, the permission given with it neither.
         await #expect(throws: ShareError.invalidExpiry) {
             try await shares.update(office, shareID: listing.grant.id, permission: .readOnly, until: .some(clock.now), context: context)
@@ -51,7 +48,19 @@ import Testing
         }
         _ = try await shares.update(office, shareID: listing.grant.id, permission: nil, until: .some(nil), context: context)
         #expect(try await shares.access(of: li.id, to: office.id) == .grantee(.sendAs))
-        let audit = await security.auditEvents(accountID: office.id, kinds: [.shareCreated, .shareChanged], limit: 5)
+        // Sharing again with a running grant is refused; with an ended one it renews that grant
+        // (permission and end as given now) — in every door, IMAP SETACL included.
+        await #expect(throws: ShareError.alreadyShared("li@demo.test")) {
+            try await shares.share(office, with: "li@demo.test", permission: .readOnly, context: context)
+        }
+        _ = try await shares.setExpiry(office, shareID: listing.grant.id, until: clock.now.addingTimeInterval(1), context: context)
+        clock.advance(by: 1)
+        #expect(try await shares.access(of: li.id, to: office.id) == .none)
+        let renewed = try await shares.share(office, with: "li@demo.test", permission: .readOnly,
+                                             until: clock.now.addingTimeInterval(60), context: context)
+        #expect(renewed.grant.id == listing.grant.id && renewed.grant.permission == .readOnly)
+        #expect(try await shares.access(of: li.id, to: office.id) == .grantee(.readOnly))
+        let audit = Array(await security.auditEvents(accountID: office.id, kinds: [.shareCreated, .shareChanged], limit: 10).suffix(2))
         let end = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_795_000_000 + 3600))
         #expect(audit.map(\.detail) == ["office@demo.test → li@demo.test: until revoked",
                                          "office@demo.test → li@demo.test: send_as until \(end)"])

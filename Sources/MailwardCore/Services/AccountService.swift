@@ -210,7 +210,8 @@ public struct AccountService: Sendable {
     /// password (and take as long).
     public func checkPassword(_ rawAddress: String, _ password: String) async throws -> PasswordCheck {
         let address = try? EmailAddress(rawAddress)
-        let found = try await address.asyncMap(resolveLogin) ?? nil
+        var found: Account?
+        if let address { found = try await resolveLogin(address) }
         guard let account = found, !account.disabled, account.hasLogin else {
             // A stand-in hash (so that timing tells nothing), its answers remembered per name.
             let name = address?.description ?? rawAddress.lowercased()
@@ -265,12 +266,4 @@ public enum RecipientRoute: Hashable, Sendable {
     case disabledLocal
     /// Not one of this server's domains.
     case remote
-}
-
-extension Optional {
-    /// `map` for an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }

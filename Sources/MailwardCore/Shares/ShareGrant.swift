@@ -47,8 +47,6 @@ public enum ShareError: Error, Equatable, Sendable {
     case unknownGrantee(String)
     case cannotShareWithSelf
     case alreadyShared(String)
-    /// Shared before, and that grant has ended: give it a new end (or none).
-    case alreadySharedEnded(String)
     /// An end of the grant that is not in the future.
     case invalidExpiry
     case notFound
@@ -59,7 +57,7 @@ public enum ShareError: Error, Equatable, Sendable {
         switch self {
         case .unknownGrantee: "unknown_grantee"
         case .cannotShareWithSelf: "cannot_share_with_self"
-        case .alreadyShared, .alreadySharedEnded: "already_shared"
+        case .alreadyShared: "already_shared"
         case .invalidExpiry: "invalid_expiry"
         case .notFound: "not_found"
         case .denied: "permission_denied"
@@ -71,8 +69,6 @@ public enum ShareError: Error, Equatable, Sendable {
         case .unknownGrantee(let a): chinese ? "没有这个本地用户：\(a)" : "No local user \(a)."
         case .cannotShareWithSelf: chinese ? "不能共享给自己" : "You cannot share a mailbox with yourself."
         case .alreadyShared(let a): chinese ? "已经共享给 \(a)，可以修改其权限" : "Already shared with \(a); change its permission instead."
-        case .alreadySharedEnded(let a):
-            chinese ? "对 \(a) 的共享已到期，请修改其有效期以重新开放" : "The share with \(a) has ended; give it a new end (or none) to open it again."
         case .invalidExpiry: chinese ? "有效期须晚于现在" : "The end of the share must be in the future."
         case .notFound: chinese ? "没有这个共享" : "No such share."
         case .denied(let action, let permission):

@@ -37,9 +37,13 @@ public struct ShareService: Sendable {
             grant = try await store.insertShare(ownerID: owner.id, granteeID: grantee.id, permission: permission,
                                                 createdAt: env.clock.now, createdBy: owner.id, expiresAt: expiresAt)
         } catch StoreError.duplicate {
-            // An ended grant is still there: it is renewed by a new end, not made again.
-            let ended = try await store.share(ownerID: owner.id, granteeID: grantee.id).map { !$0.isActive(at: env.clock.now) } ?? false
-            throw ended ? ShareError.alreadySharedEnded(address.description) : ShareError.alreadyShared(address.description)
+            // A grant that has ended (B6) is still listed for its owner: sharing again renews
+            // it with the new permission and end — the same answer in every door (API, page,
+            // CLI, IMAP SETACL). One that still runs is changed, not made twice.
+            guard let ended = try await store.share(ownerID: owner.id, granteeID: grantee.id),
+                  !ended.isActive(at: env.clock.now) else { throw ShareError.alreadyShared(address.description) }
+            return try await update(owner, shareID: ended.id, permission: permission, until: .some(expiresAt),
+                                    context: context, by: actor)
         }
         await audit(.shareCreated, owner: owner.id, grantee: grantee.id, context: context, actor: actor,
                     detail: "\(owner.address) → \(grantee.address): \(permission.rawValue)\(Self.untilText(expiresAt))")

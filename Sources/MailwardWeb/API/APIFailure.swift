@@ -96,7 +96,7 @@ struct APIFailure: Error {
         switch error {
         case .unknownGrantee, .notFound: status = .notFound
         case .cannotShareWithSelf, .invalidExpiry: status = .badRequest
-        case .alreadyShared, .alreadySharedEnded: status = .conflict
+        case .alreadyShared: status = .conflict
         case .denied: status = .forbidden
         }
         self.init(status: status, code: error.code, message: error.message(chinese: language != .en))
