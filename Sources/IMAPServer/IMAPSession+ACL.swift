@@ -9,7 +9,10 @@ import MailwardCore
 extension IMAPSession {
     func myRights(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
         let target = try await target(wire)
-        send(.untagged(.myRights(mailbox: target.wireName, rights: AccessPolicy.imapRights(target.access))))
+        var rights = AccessPolicy.imapRights(target.access)
+        // A read-only client-specific password may look up and read, whatever the folder allows (B4).
+        if state.login?.credential.isReadOnly == true { rights = rights.filter { "lr".contains($0) } }
+        send(.untagged(.myRights(mailbox: target.wireName, rights: rights)))
         return ok("MYRIGHTS completed")
     }
 

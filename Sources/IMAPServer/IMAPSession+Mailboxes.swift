@@ -48,9 +48,10 @@ extension IMAPSession {
         }
         let target = try await target(wire)
         let mailbox = target.mailbox
-        // A grantee who may change nothing gets the mailbox read-only (SPEC S, RFC 4314 §4).
+        // A grantee who may change nothing gets the mailbox read-only (SPEC S, RFC 4314 §4), and
+        // so does every session of a read-only client-specific password (B4).
         let examined = readOnly
-        let readOnly = readOnly || !SharedMailboxRules.mayWrite(target.access)
+        let readOnly = readOnly || !SharedMailboxRules.mayWrite(target.access) || state.login?.credential.isReadOnly == true
         // UIDs, flags and MODSEQs only: no summaries are decoded to select a mailbox.
         guard let all = try await store.changes(mailboxID: mailbox.id, since: 0) else { throw MailError.noSuchMailbox(target.wireName) }
         var snapshot = SelectedMailbox(mailbox: mailbox, states: all.changed, readOnly: readOnly, examined: examined,

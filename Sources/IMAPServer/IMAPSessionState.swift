@@ -67,6 +67,9 @@ public struct IMAPSessionState: Sendable {
 
     /// Whether `command` may run now; if not, the answer to send instead.
     public func admit(_ command: Command) -> Admission {
+        if login?.credential.isReadOnly == true, Self.changesMail(command) {
+            return .refuse(StatusResponse(.no, code: .noPerm, text: AppPasswordScope.readOnlyRefusal))
+        }
         switch command {
         case .capability, .noop, .logout, .id:
             return .run
@@ -108,6 +111,21 @@ public struct IMAPSessionState: Sendable {
         }
     }
 
+    /// The commands a read-only client-specific password may not run (SPEC B4): each changes a
+    /// folder, a message's flags or the folder list. SELECT is let through and opens the folder
+    /// read-only, as EXAMINE does; FETCH then sets no `\Seen`.
+    static func changesMail(_ command: Command) -> Bool {
+        switch command {
+        case .store, .expunge, .uidExpunge, .copy, .move, .append, .create, .delete, .rename, .subscribe, .unsubscribe,
+             .setQuota, .setACL, .deleteACL:
+            return true
+        case .capability, .noop, .logout, .id, .starttls, .authenticate, .login, .enable, .select, .examine, .list, .lsub,
+             .namespace, .status, .idle, .check, .close, .unselect, .search, .fetch, .getQuota, .getQuotaRoot, .getACL,
+             .listRights, .myRights, .unknown:
+            return false
+        }
+    }
+
     /// What LOGIN / AUTHENTICATE answer for the one credential check's result (SPEC A8: a
     /// refused account password names client-specific passwords, as an ALERT and in the NO).
     public static func loginAnswer(_ result: CredentialResult,
@@ -122,6 +140,9 @@ public struct IMAPSessionState: Sendable {
             let notice = ClientPasswordNotice.asciiText
             return ([.status(StatusResponse(.no, code: .alert, text: notice))],
                     StatusResponse(.no, code: .authenticationFailed, text: notice))
+        case .clientPasswordLimited(_, let limit):
+            return ([.status(StatusResponse(.no, code: .alert, text: limit.asciiText))],
+                    StatusResponse(.no, code: .authenticationFailed, text: limit.asciiText))
         case .unavailable:
             return ([], StatusResponse(.no, code: .unavailable, text: "Mail storage is unavailable, try again later"))
         }

@@ -126,7 +126,7 @@ public actor InMemorySecurityStore: SecurityStore {
 
     public func insertAppPassword(_ password: NewAppPassword) -> AppPassword {
         let stored = AppPassword(id: newID(), accountID: password.accountID, name: password.name,
-                                 secretHash: password.secretHash, createdAt: password.createdAt)
+                                 secretHash: password.secretHash, createdAt: password.createdAt, scope: password.scope)
         apps.append(stored)
         return stored
     }
@@ -138,11 +138,12 @@ public actor InMemorySecurityStore: SecurityStore {
         apps.first { $0.accountID == accountID && $0.secretHash == secretHash }
     }
 
-    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String) {
+    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String, client: String?) {
         guard let index = apps.firstIndex(where: { $0.id == id }) else { return }
         apps[index].lastUsedAt = at
         apps[index].lastUsedProtocol = door
         apps[index].lastUsedIP = ip
+        if let client { apps[index].lastUsedClient = client }
     }
 
     public func deleteAppPassword(id: Int64, accountID: AccountID) -> Bool {

@@ -187,6 +187,9 @@ struct POP3ConnectionDriver {
         case .clientPasswordRequired:
             logger.notice("login refused: client-specific password required", metadata: ["user": "\(LogText.quoted(username))"])
             return .clientPasswordRequired
+        case .clientPasswordLimited(_, let limit):
+            logger.notice("login refused: \(limit.auditText)", metadata: ["user": "\(LogText.quoted(username))"])
+            return .clientPasswordLimited(limit)
         case .unavailable:
             logger.warning("login not checked: the store is unavailable", metadata: ["user": "\(LogText.quoted(username))"])
             return .temporaryFailure
@@ -215,7 +218,7 @@ struct POP3ConnectionDriver {
                 login = Login(account: account, credential: credential, mailboxID: inbox.id)
                 logger.info("login", metadata: ["user": "\(account.address)", "messages": "\(sizes.count)"])
                 return .loggedIn(POP3Maildrop(mailboxID: inbox.id, uidValidity: inbox.uidValidity,
-                                              messages: sizes))
+                                              messages: sizes, readOnly: credential.isReadOnly))
             } catch {
                 await lease?.release()
                 lease = nil

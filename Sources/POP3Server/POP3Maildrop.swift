@@ -12,11 +12,15 @@ public struct POP3Maildrop: Hashable, Sendable {
     public var messages: [Message]
     /// Indexes into `messages` marked by DELE (only removed in the UPDATE state).
     public private(set) var deleted: Set<Int> = []
+    /// Opened with a read-only client-specific password (SPEC B4): DELE is refused and RETR
+    /// leaves messages unread.
+    public var readOnly: Bool
 
-    public init(mailboxID: MailboxID, uidValidity: UInt32, messages: [Message]) {
+    public init(mailboxID: MailboxID, uidValidity: UInt32, messages: [Message], readOnly: Bool = false) {
         self.mailboxID = mailboxID
         self.uidValidity = uidValidity
         self.messages = messages
+        self.readOnly = readOnly
     }
 
     /// The UIDL of a message: stable across sessions because UIDVALIDITY and UID are.

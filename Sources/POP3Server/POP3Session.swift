@@ -55,6 +55,8 @@ public struct POP3Session: Sendable {
         case invalid
         /// Right account password, but the account needs a client-specific password (SPEC A8).
         case clientPasswordRequired
+        /// A right client-specific password that does not open POP3 (now): SPEC B4.
+        case clientPasswordLimited(ClientPasswordLimit)
         /// Another POP3 session holds this maildrop.
         case inUse
         /// Storage failed while loading the maildrop.
@@ -153,6 +155,8 @@ public struct POP3Session: Sendable {
             return loginFailed(.err(.auth, "Authentication failed"))
         case .clientPasswordRequired:
             return loginFailed(.err(.auth, ClientPasswordNotice.asciiText))  // POP3 response text is 7-bit
+        case .clientPasswordLimited(let limit):
+            return loginFailed(.err(.auth, limit.asciiText))
         case .inUse:
             state = .authorization(user: nil)
             return [.send(.err(.inUse, "Maildrop is in use by another POP3 session"))]
@@ -326,9 +330,11 @@ public struct POP3Session: Sendable {
                 [.send(.uniqueIDListing(messageNumber: number, uniqueID: maildrop.uniqueID(of: $0)))]
             }
         case .retr(let number):
-            return withMessage(number, in: maildrop) { [.sendMessage($0, bodyLines: nil, markSeen: true)] }
+            return withMessage(number, in: maildrop) { [.sendMessage($0, bodyLines: nil, markSeen: !maildrop.readOnly)] }
         case .top(let number, let lines):
             return withMessage(number, in: maildrop) { [.sendMessage($0, bodyLines: lines, markSeen: false)] }
+        case .dele where maildrop.readOnly:
+            return [.send(.err(AppPasswordScope.readOnlyRefusal))]
         case .dele(let number):
             let actions = withMessage(number, in: maildrop) { _ in [.send(.ok("Message \(number) deleted"))] }
             if case .found = maildrop.message(number) { maildrop.markDeleted(number) }

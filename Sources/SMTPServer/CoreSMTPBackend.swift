@@ -121,6 +121,10 @@ public struct CoreSMTPBackend: SMTPBackend {
         case .clientPasswordRequired:
             await throttle.recordFailure(from: remoteIP)
             return .clientPasswordRequired
+        case .clientPasswordLimited(_, let limit):
+            await throttle.recordFailure(from: remoteIP)
+            logger.notice("login refused: \(limit.auditText)", metadata: ["ip": "\(remoteIP)", "user": "\(LogText.quoted(username))"])
+            return .clientPasswordLimited(limit)
         case .unavailable:
             logger.warning("login not checked: the store is unavailable", metadata: ["ip": "\(remoteIP)"])
             return .temporaryFailure

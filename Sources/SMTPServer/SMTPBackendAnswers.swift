@@ -55,6 +55,8 @@ public enum AuthenticationOutcome: Hashable, Sendable {
     case invalid
     /// The account password was right, but a client-specific password is needed (SPEC A8).
     case clientPasswordRequired
+    /// A right client-specific password that does not open SMTP (now): SPEC B4.
+    case clientPasswordLimited(ClientPasswordLimit)
     /// The credential could not be checked now (the store is unavailable): 454, try again.
     case temporaryFailure
 }

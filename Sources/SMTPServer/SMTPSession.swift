@@ -459,6 +459,8 @@ public struct SMTPSession: Sendable {
             return authenticationFailed(.authenticationFailed())
         case .clientPasswordRequired:
             return authenticationFailed(.authenticationFailed(ClientPasswordNotice.asciiText))
+        case .clientPasswordLimited(let limit):
+            return authenticationFailed(.authenticationFailed(limit.asciiText))
         case .temporaryFailure:
             // Not the client's fault: not counted against the connection's AUTH attempts.
             return [.reply(.temporaryAuthenticationFailure)]

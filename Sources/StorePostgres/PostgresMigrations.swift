@@ -386,6 +386,14 @@ enum PostgresMigrations {
             -- The moment a grant ends by itself (ShareGrant.expiresAt, B6); NULL: until revoked.
             ALTER TABLE shares ADD COLUMN expires_at DOUBLE PRECISION;
             """),
+        ("015-app-password-scopes", """
+            -- What a client-specific password opens (AppPasswordScope, B4) and the client's name
+            -- at its last use (B3). Passwords made before open all three doors, as they did.
+            ALTER TABLE app_passwords ADD COLUMN doors TEXT NOT NULL DEFAULT 'imap,pop3,smtp';
+            ALTER TABLE app_passwords ADD COLUMN read_only BOOLEAN NOT NULL DEFAULT FALSE;
+            ALTER TABLE app_passwords ADD COLUMN expires_at DOUBLE PRECISION;
+            ALTER TABLE app_passwords ADD COLUMN last_used_client TEXT;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

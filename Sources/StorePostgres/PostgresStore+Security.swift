@@ -131,12 +131,14 @@ extension PostgresStore: SecurityStore {
 
     public func insertAppPassword(_ password: NewAppPassword) async throws -> AppPassword {
         let row = try await rows("""
-            INSERT INTO app_passwords (account_id, name, secret_hash, created_at)
-            VALUES (\(password.accountID), \(password.name), \(password.secretHash), \(password.createdAt.timeIntervalSince1970))
+            INSERT INTO app_passwords (account_id, name, secret_hash, created_at, doors, read_only, expires_at)
+            VALUES (\(password.accountID), \(password.name), \(password.secretHash), \(password.createdAt.timeIntervalSince1970),
+                    \(password.scope.doorNames.joined(separator: ",")), \(password.scope.readOnly),
+                    \(password.scope.expiresAt?.timeIntervalSince1970))
             RETURNING id
             """)
         return AppPassword(id: try row[0].get("id"), accountID: password.accountID, name: password.name,
-                           secretHash: password.secretHash, createdAt: password.createdAt)
+                           secretHash: password.secretHash, createdAt: password.createdAt, scope: password.scope)
     }
 
     public func appPasswords(accountID: AccountID) async throws -> [AppPassword] {
@@ -153,9 +155,10 @@ extension PostgresStore: SecurityStore {
             """).first.map(Self.appPassword)
     }
 
-    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String) async throws {
+    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String, client: String?) async throws {
         try await execute("""
-            UPDATE app_passwords SET last_used_at = \(at.timeIntervalSince1970), last_used_protocol = \(door), last_used_ip = \(ip)
+            UPDATE app_passwords SET last_used_at = \(at.timeIntervalSince1970), last_used_protocol = \(door), last_used_ip = \(ip),
+                last_used_client = COALESCE(\(client), last_used_client)
             WHERE id = \(id)
             """)
     }
@@ -319,6 +322,10 @@ extension PostgresStore: SecurityStore {
         AppPassword(id: try row.get("id"), accountID: try row.get("account_id"), name: try row.get("name"),
                     secretHash: try row.get("secret_hash"), createdAt: try row.date("created_at"),
                     lastUsedAt: try row.get("last_used_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
-                    lastUsedProtocol: try row.get("last_used_protocol"), lastUsedIP: try row.get("last_used_ip"))
+                    lastUsedProtocol: try row.get("last_used_protocol"), lastUsedIP: try row.get("last_used_ip"),
+                    lastUsedClient: try row.get("last_used_client"),
+                    scope: AppPasswordScope(doors: AppPasswordScope.doors(stored: try row.get("doors")) ?? [],
+                                            readOnly: try row.get("read_only"),
+                                            expiresAt: try row.get("expires_at", as: Double?.self).map(Date.init(timeIntervalSince1970:))))
     }
 }

@@ -209,6 +209,16 @@ enum SQLiteMigrations {
             // The moment a grant ends by itself (ShareGrant.expiresAt, B6); NULL: until revoked.
             try db.execute(sql: "ALTER TABLE shares ADD COLUMN expires_at REAL")
         }
+        migrator.registerMigration("016-app-password-scopes") { db in
+            // What a client-specific password opens (AppPasswordScope, B4) and the client's name
+            // at its last use (B3). Passwords made before open all three doors, as they did.
+            try db.execute(sql: """
+                ALTER TABLE app_passwords ADD COLUMN doors TEXT NOT NULL DEFAULT 'imap,pop3,smtp';
+                ALTER TABLE app_passwords ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE app_passwords ADD COLUMN expires_at REAL;
+                ALTER TABLE app_passwords ADD COLUMN last_used_client TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -166,11 +166,15 @@ extension SQLiteStore: SecurityStore {
 
     public func insertAppPassword(_ password: NewAppPassword) async throws -> AppPassword {
         try await write { db in
-            try db.execute(sql: "INSERT INTO app_passwords (account_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)",
+            try db.execute(sql: """
+                INSERT INTO app_passwords (account_id, name, secret_hash, created_at, doors, read_only, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
                            arguments: [password.accountID, password.name, password.secretHash,
-                                       password.createdAt.timeIntervalSince1970])
+                                       password.createdAt.timeIntervalSince1970, password.scope.doorNames.joined(separator: ","),
+                                       password.scope.readOnly, password.scope.expiresAt?.timeIntervalSince1970])
             return AppPassword(id: db.lastInsertedRowID, accountID: password.accountID, name: password.name,
-                               secretHash: password.secretHash, createdAt: password.createdAt)
+                               secretHash: password.secretHash, createdAt: password.createdAt, scope: password.scope)
         }
     }
 
@@ -194,10 +198,14 @@ extension SQLiteStore: SecurityStore {
         }
     }
 
-    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String) async throws {
+    public func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String, client: String?) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE app_passwords SET last_used_at = ?, last_used_protocol = ?, last_used_ip = ? WHERE id = ?",
-                           arguments: [at.timeIntervalSince1970, door, ip, id])
+            try db.execute(sql: """
+                UPDATE app_passwords SET last_used_at = ?, last_used_protocol = ?, last_used_ip = ?,
+                    last_used_client = COALESCE(?, last_used_client)
+                WHERE id = ?
+                """,
+                           arguments: [at.timeIntervalSince1970, door, ip, client, id])
         }
     }
 
@@ -387,6 +395,9 @@ extension SQLiteStore: SecurityStore {
     static func appPassword(_ row: Row) -> AppPassword {
         AppPassword(id: row["id"], accountID: row["account_id"], name: row["name"], secretHash: row["secret_hash"],
                     createdAt: date(row["created_at"]), lastUsedAt: (row["last_used_at"] as Double?).map(date),
-                    lastUsedProtocol: row["last_used_protocol"], lastUsedIP: row["last_used_ip"])
+                    lastUsedProtocol: row["last_used_protocol"], lastUsedIP: row["last_used_ip"],
+                    lastUsedClient: row["last_used_client"],
+                    scope: AppPasswordScope(doors: AppPasswordScope.doors(stored: row["doors"]) ?? [], readOnly: row["read_only"],
+                                            expiresAt: (row["expires_at"] as Double?).map(date)))
     }
 }

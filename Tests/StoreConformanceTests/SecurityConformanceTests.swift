@@ -99,13 +99,29 @@ import Testing
         #expect(try await store.appPasswords(accountID: bob.id).map(\.name) == ["Foxmail", "iPhone 邮件"])
         #expect(try await store.appPassword(accountID: bob.id, secretHash: "s2") == iphone)
         #expect(try await store.appPassword(accountID: eve.id, secretHash: "s2") == nil)
-        try await store.recordAppPasswordUse(id: foxmail.id, at: t0 + 50, door: "imap", ip: "203.0.113.4")
+        #expect(foxmail.scope == .unrestricted && iphone.scope == .unrestricted)
+        try await store.recordAppPasswordUse(id: foxmail.id, at: t0 + 50, door: "imap", ip: "203.0.113.4", client: "Foxmail 7.2")
         let used = try #require(try await store.appPassword(id: foxmail.id))
         #expect(used.lastUsedAt == t0 + 50 && used.lastUsedProtocol == "imap" && used.lastUsedIP == "203.0.113.4")
+        #expect(used.lastUsedClient == "Foxmail 7.2")
+        // A door that names no client (SMTP, POP3) keeps the name the last IMAP use gave (B3).
+        try await store.recordAppPasswordUse(id: foxmail.id, at: t0 + 60, door: "smtp", ip: "203.0.113.4", client: nil)
+        let sent = try #require(try await store.appPassword(id: foxmail.id))
+        #expect(sent.lastUsedProtocol == "smtp" && sent.lastUsedClient == "Foxmail 7.2" && sent.lastUsedAt == t0 + 60)
+        // A scope is stored and read back as made (B4).
+        let scope = AppPasswordScope(doors: [.imap, .pop3], readOnly: true, expiresAt: t0 + 86_400)
+        let backup = try await store.insertAppPassword(NewAppPassword(accountID: bob.id, name: "备份", secretHash: "s3",
+                                                                      createdAt: t0 + 2, scope: scope))
+        #expect(backup.scope == scope)
+        #expect(try await store.appPassword(id: backup.id)?.scope == scope)
+        #expect(try await store.appPassword(accountID: bob.id, secretHash: "s3")?.scope.doorNames == ["imap", "pop3"])
+        let smtpOnly = try await store.insertAppPassword(NewAppPassword(
+            accountID: bob.id, name: "scanner", secretHash: "s4", createdAt: t0 + 3, scope: AppPasswordScope(doors: [.smtp])))
+        #expect(try await store.appPassword(id: smtpOnly.id)?.scope == AppPasswordScope(doors: [.smtp]))
         #expect(try await !store.deleteAppPassword(id: foxmail.id, accountID: eve.id))
         #expect(try await store.deleteAppPassword(id: foxmail.id, accountID: bob.id))
         #expect(try await store.appPassword(id: foxmail.id) == nil)
-        #expect(try await store.deleteAppPasswords(accountID: bob.id) == 1)
+        #expect(try await store.deleteAppPasswords(accountID: bob.id) == 3)
     }
 
     @Test(arguments: StoreKind.allCases)

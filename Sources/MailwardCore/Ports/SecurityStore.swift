@@ -52,7 +52,8 @@ public protocol SecurityStore: Sendable {
     func appPasswords(accountID: AccountID) async throws -> [AppPassword]
     func appPassword(id: Int64) async throws -> AppPassword?
     func appPassword(accountID: AccountID, secretHash: String) async throws -> AppPassword?
-    func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String) async throws
+    /// Records a use; `client` (the IMAP `ID` name, B3) replaces the stored one only when given.
+    func recordAppPasswordUse(id: Int64, at: Date, door: String, ip: String, client: String?) async throws
     func deleteAppPassword(id: Int64, accountID: AccountID) async throws -> Bool
     func deleteAppPasswords(accountID: AccountID) async throws -> Int
 

@@ -29,6 +29,8 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     case enforced
     case appPasswordLimit(Int)
     case invalidName
+    /// A client-specific password's scope that cannot be made (SPEC B4).
+    case invalidScope(AppPasswordScopeProblem)
     case notFound
     case wrongPassword
     case weakPassword(PasswordPolicy.Weakness)
@@ -52,6 +54,7 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .enforced: "two_step_enforced"
         case .appPasswordLimit: "limit_reached"
         case .invalidName: "invalid_name"
+        case .invalidScope: "invalid_scope"
         case .notFound: "not_found"
         case .wrongPassword: "wrong_password"
         case .weakPassword: "weak_password"
@@ -101,6 +104,12 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .appPasswordLimit(let n):
             return zh ? "客户端专用密码最多 \(n) 个，请先删除不用的" : "At most \(n) client-specific passwords; delete unused ones first."
         case .invalidName: return zh ? "请输入 1–64 个字符的名称" : "Please enter a name of 1–64 characters."
+        case .invalidScope(.noDoor):
+            return zh ? "请至少选择一种协议（IMAP、POP3 或 SMTP）" : "Please choose at least one protocol (IMAP, POP3 or SMTP)."
+        case .invalidScope(.readOnlyWithoutMailbox):
+            return zh ? "“只读”只适用于 IMAP 或 POP3，请同时选择其中一种" : "Read-only applies to IMAP or POP3: choose one of them too."
+        case .invalidScope(.endInThePast):
+            return zh ? "有效期须晚于现在" : "The end must be in the future."
         case .notFound: return zh ? "不存在或已删除" : "Not found (it may have been deleted)."
         case .wrongPassword: return zh ? "当前密码错误" : "The current password is wrong."
         case .weakPassword(let weakness):

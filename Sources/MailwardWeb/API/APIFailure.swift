@@ -82,7 +82,7 @@ struct APIFailure: Error {
         case .enforced: status = .forbidden
         case .notEnabled, .appPasswordLimit: status = .conflict
         case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .invalidPhone, .invalidName,
-             .phoneCountryNotAllowed,
+             .invalidScope, .phoneCountryNotAllowed,
              .wrongPassword, .weakPassword: status = .badRequest
         }
         var triesLeft: Int?

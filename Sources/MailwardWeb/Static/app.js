@@ -40,6 +40,19 @@
     el.textContent = text || '';
     el.className = 'message ' + (ok ? 'ok' : 'error');
   }
+  // An end chosen by date (a share's, B6; a client-specific password's, B4) is the end of its
+  // last day in the browser's time zone: the date field's `2027-01-31` goes out as the next
+  // midnight, and comes back as the day before it.
+  function endOfDay(value) {
+    if (!value) return null;
+    var p = value.split('-');
+    return new Date(+p[0], +p[1] - 1, +p[2] + 1).toISOString();
+  }
+  function lastDay(expiresAt) {
+    var d = new Date(Date.parse(expiresAt) - 1000);
+    function two(n) { return (n < 10 ? '0' : '') + n; }
+    return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
+  }
   function failure(id, res) { say(id, (res.data && res.data.message) || T.network_error, false); }
 
   // A "get code" button waits out the resend interval, showing the seconds left. A long wait
@@ -265,14 +278,20 @@
     });
     $('app-password-form').addEventListener('submit', function (event) {
       event.preventDefault();
-      api('POST', '/app-passwords', { name: $('app-password-name').value }).then(function (res) {
+      var protocols = [];
+      document.querySelectorAll('input[name="app-password-protocol"]').forEach(function (box) {
+        if (box.checked) protocols.push(box.value);
+      });
+      api('POST', '/app-passwords', { name: $('app-password-name').value, protocols: protocols,
+                                      read_only: $('app-password-read-only').checked,
+                                      expires_at: endOfDay($('app-password-until').value) }).then(function (res) {
         if (!res.ok) { failure('app-password-message', res); return; }
         say('app-password-message', '', true);
         var value = $('new-app-password-value');
         value.textContent = res.data.password;
         show('new-app-password');
         hide('app-password-form');
-        $('app-password-name').value = '';
+        $('app-password-form').reset();
         load();
       });
     });
@@ -304,8 +323,15 @@
         res.data.forEach(function (p) {
           var row = document.createElement('tr');
           row.dataset.appPasswordId = p.id;
-          cell(row, p.name); cell(row, when(p.created_at));
-          cell(row, p.last_used_at ? when(p.last_used_at) + ' · ' + (p.last_used_protocol || '').toUpperCase() + ' · ' + (p.last_used_ip || '') : T.never);
+          cell(row, p.name);
+          // What it opens (B4): the protocols unless all three, read-only, its last day.
+          var scope = [p.protocols.length === 3 ? T.app_password_all : p.protocols.join(', ').toUpperCase()];
+          if (p.read_only) scope.push(T.app_password_ro);
+          if (p.expires_at) scope.push(T.app_password_until_short + ' ' + lastDay(p.expires_at) + (p.expired ? ' (' + T.app_password_expired + ')' : ''));
+          cell(row, scope.join(' · ')).className = p.expired ? 'expired' : '';
+          cell(row, when(p.created_at));
+          cell(row, p.last_used_at ? [when(p.last_used_at), (p.last_used_protocol || '').toUpperCase(), p.last_used_ip || '']
+            .concat(p.last_used_client ? [p.last_used_client] : []).join(' · ') : T.never);
           var button = document.createElement('button');
           button.type = 'button'; button.className = 'secondary delete-app-password'; button.textContent = T['delete'];
           button.addEventListener('click', function () {
@@ -601,18 +627,6 @@
 
   // Settings › Advanced › Shared mailbox (seed section 四).
   pages.shares = function () {
-    // A share's end (B6) is the end of its last day in the browser's time zone: the date
-    // field's `2027-01-31` goes out as the next midnight, and comes back as the day before it.
-    function endOfDay(value) {
-      if (!value) return null;
-      var p = value.split('-');
-      return new Date(+p[0], +p[1] - 1, +p[2] + 1).toISOString();
-    }
-    function lastDay(expiresAt) {
-      var d = new Date(Date.parse(expiresAt) - 1000);
-      function two(n) { return (n < 10 ? '0' : '') + n; }
-      return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate());
-    }
     function untilText(expiresAt) {
       if (!expiresAt) return T.until_forever;
       return lastDay(expiresAt) + (Date.parse(expiresAt) <= Date.now() ? ' (' + T.share_ended + ')' : '');

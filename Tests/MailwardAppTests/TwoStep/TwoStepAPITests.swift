@@ -285,7 +285,7 @@ import Testing
 
         // The client-specific password works at a mail door, never on the web.
         let auth = ProtocolAuthenticator(server.runtime.security)
-        guard case .valid(let opened, .appPassword(let usedID, "Foxmail")) = await auth.authenticate(
+        guard case .valid(let opened, .appPassword(let usedID, "Foxmail", false)) = await auth.authenticate(
             username: address, password: secret.uppercased(), door: .imap, remoteIP: "127.0.0.1", clientID: nil) else {
             Issue.record("the client-specific password must open IMAP"); return
         }

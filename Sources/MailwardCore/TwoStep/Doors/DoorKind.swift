@@ -8,7 +8,15 @@ public enum DoorKind: String, Sendable, Codable, CaseIterable {
 /// (`ProtocolAuthenticator.isStillValid`).
 public enum ClientCredential: Sendable, Equatable, Hashable {
     case accountPassword
-    case appPassword(id: Int64, name: String)
+    /// `readOnly`: the password's scope allows reading only (SPEC B4); the mailbox doors refuse
+    /// every change for the whole session.
+    case appPassword(id: Int64, name: String, readOnly: Bool = false)
+
+    /// Whether the session may only read (a read-only client-specific password).
+    public var isReadOnly: Bool {
+        if case .appPassword(_, _, let readOnly) = self { return readOnly }
+        return false
+    }
 }
 
 /// The one answer every door gets (DESIGN principle 3).
@@ -19,6 +27,9 @@ public enum CredentialResult: Sendable, Equatable {
     /// The account password was right, but a phone is bound, so mail clients need a
     /// client-specific password (SPEC A8). Only ever returned after the password was right.
     case clientPasswordRequired(Account)
+    /// A right client-specific password that does not open this door (now): expired, or made
+    /// for other protocols (SPEC B4). Only ever returned after the password was right.
+    case clientPasswordLimited(Account, ClientPasswordLimit)
     /// The store could not be read (`StoreError.unavailable`): neither right nor wrong. The doors
     /// answer with a temporary failure — a mail client told "wrong password" asks its user for
     /// it again, or gives the account up.
@@ -32,6 +43,7 @@ extension CredentialResult {
         case .valid: "success"
         case .invalid: "failure"
         case .clientPasswordRequired: "client_password_required"
+        case .clientPasswordLimited: "client_password_limited"
         case .unavailable: "unavailable"
         }
     }

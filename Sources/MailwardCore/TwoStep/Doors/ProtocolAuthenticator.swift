@@ -46,8 +46,10 @@ public struct ProtocolAuthenticator: Sendable {
         // Two point lookups (the store answers them on the calling thread, no hop each).
         guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return false }
         switch credential {
-        case .appPassword(let id, _):
-            return try await env.store.appPassword(id: id)?.accountID == account.id
+        case .appPassword(let id, _, _):
+            // Deleted, or past its end (B4): an open session ends at its next command.
+            guard let record = try await env.store.appPassword(id: id), record.accountID == account.id else { return false }
+            return !record.scope.isExpired(at: env.clock.now)
         case .accountPassword:
             // Enforcement (A6) is checked at sign-in only: reading the rules at every IMAP
             // command cost a fifth of the door's throughput (docs/benchmarks.md).
@@ -170,9 +172,17 @@ public struct ProtocolAuthenticator: Sendable {
             // per-IP limit, which still applies above.
             if door != .web, let account, !account.disabled, account.hasLogin {
                 if let app = try await AppPasswordService(env).find(account, password: password) {
-                    try await env.store.recordAppPasswordUse(id: app.id, at: env.clock.now, door: door.rawValue, ip: remoteIP)
+                    // Right, but not for this door or no longer (B4): said as such, never counted
+                    // as a guess, and no fall-through to the account password.
+                    if let limit = app.scope.refusal(at: door, now: env.clock.now) {
+                        await audit(account.id, door, "app-password", false, remoteIP,
+                                    "client-specific password \"\(app.name)\" refused: \(limit.auditText)" + clientSuffix(clientID))
+                        return .result(.clientPasswordLimited(account, limit))
+                    }
+                    try await env.store.recordAppPasswordUse(id: app.id, at: env.clock.now, door: door.rawValue, ip: remoteIP,
+                                                             client: clientID.map { String($0.prefix(100)) })
                     await audit(account.id, door, "app-password", true, remoteIP, "client-specific password \"\(app.name)\"" + clientSuffix(clientID))
-                    return .result(.valid(account, .appPassword(id: app.id, name: app.name)))
+                    return .result(.valid(account, .appPassword(id: app.id, name: app.name, readOnly: app.scope.readOnly)))
                 }
             }
             let verified: Account

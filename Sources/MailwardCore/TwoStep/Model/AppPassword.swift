@@ -12,9 +12,14 @@ public struct AppPassword: Sendable, Equatable, Identifiable {
     /// The door it was last used at: `imap`, `pop3`, `smtp`.
     public var lastUsedProtocol: String?
     public var lastUsedIP: String?
+    /// The client's own name at its last use (IMAP `ID`, SPEC B3), when it sent one.
+    public var lastUsedClient: String?
+    /// The doors it opens, whether only to read, and until when (SPEC B4).
+    public var scope: AppPasswordScope
 
     public init(id: Int64, accountID: AccountID, name: String, secretHash: String, createdAt: Date,
-                lastUsedAt: Date? = nil, lastUsedProtocol: String? = nil, lastUsedIP: String? = nil) {
+                lastUsedAt: Date? = nil, lastUsedProtocol: String? = nil, lastUsedIP: String? = nil,
+                lastUsedClient: String? = nil, scope: AppPasswordScope = .unrestricted) {
         self.id = id
         self.accountID = accountID
         self.name = name
@@ -23,6 +28,8 @@ public struct AppPassword: Sendable, Equatable, Identifiable {
         self.lastUsedAt = lastUsedAt
         self.lastUsedProtocol = lastUsedProtocol
         self.lastUsedIP = lastUsedIP
+        self.lastUsedClient = lastUsedClient
+        self.scope = scope
     }
 }
 
@@ -31,11 +38,14 @@ public struct NewAppPassword: Sendable, Equatable {
     public var name: String
     public var secretHash: String
     public var createdAt: Date
+    public var scope: AppPasswordScope
 
-    public init(accountID: AccountID, name: String, secretHash: String, createdAt: Date) {
+    public init(accountID: AccountID, name: String, secretHash: String, createdAt: Date,
+                scope: AppPasswordScope = .unrestricted) {
         self.accountID = accountID
         self.name = name
         self.secretHash = secretHash
         self.createdAt = createdAt
+        self.scope = scope
     }
 }

@@ -16,8 +16,12 @@ public struct AppPasswordService: Sendable {
         self.env = env
     }
 
-    public func create(_ account: Account, name raw: String, context: ClientContext) async throws -> CreatedAppPassword {
+    /// Makes a client-specific password for `scope`'s doors (SPEC B4; all of them, read and
+    /// write, without an end unless asked).
+    public func create(_ account: Account, name raw: String, scope requested: AppPasswordScope = .unrestricted,
+                       context: ClientContext) async throws -> CreatedAppPassword {
         guard let name = AppPasswordFormat.validName(raw) else { throw TwoStepError.invalidName }
+        let scope = try requested.validated(now: env.clock.now)
         let limit = env.settings.maxAppPasswords
         let password = AppPasswordFormat.generate(env.random)
         // Counted and inserted as one step per account: parallel requests each passed the count
@@ -29,9 +33,10 @@ public struct AppPasswordService: Sendable {
             return try await env.store.insertAppPassword(NewAppPassword(
                 accountID: account.id, name: name,
                 secretHash: env.key.hash(.appPassword, Self.material(password, account: account.id)),
-                createdAt: env.clock.now))
+                createdAt: env.clock.now, scope: scope))
         }
-        await env.audit.record(.appPasswordCreated, account: account.id, ip: context.ip, detail: "\"\(name)\"")
+        await env.audit.record(.appPasswordCreated, account: account.id, ip: context.ip,
+                               detail: "\"\(name)\"" + (scope.isUnrestricted ? "" : " (\(scope.auditText))"))
         return CreatedAppPassword(record: record, password: password)
     }
 
