@@ -6,9 +6,12 @@ import SMTPCodec
 
 /// Not-authenticated state: ID, STARTTLS, LOGIN, AUTHENTICATE PLAIN (with SASL-IR).
 extension IMAPSession {
-    func identify(_ parameters: [IDParameter]?) -> StatusResponse {
+    func identify(_ parameters: [IDParameter]?) async -> StatusResponse {
         let name = parameters?.first { $0.key.lowercased() == "name" }?.value
         state.didIdentify(clientName: name)
+        if let login = state.login, let clientName = state.clientName {
+            await door.authenticator.noteClient(clientName, of: login.credential, door: .imap, remoteIP: connection.remoteIP)
+        }
         send(.untagged(.id([IDParameter(key: "name", value: "Mailward"), IDParameter(key: "vendor", value: "Mailward")])))
         return ok("ID completed")
     }

@@ -305,7 +305,7 @@ actor IMAPSession {
             state.didLogOut()
             return ok("LOGOUT completed")
         case .id(let parameters):
-            return identify(parameters)
+            return await identify(parameters)
         case .starttls:
             return try await startTLS(tag: tag)
         case .login(let username, let password):

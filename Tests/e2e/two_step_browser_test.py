@@ -14,6 +14,7 @@ import base64
 import email
 import email.header
 import imaplib
+import poplib
 import os
 import plistlib
 import re
@@ -197,6 +198,24 @@ def main():
         browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 1)
         assert app_password not in browser.driver.page_source, "shown only once"
 
+        step = "a scoped client-specific password (B4): IMAP only, read-only, listed with its scope"
+        browser.click("add-app-password")
+        browser.type("app-password-name", "Backup")
+        for box in browser.driver.find_elements(By.NAME, "app-password-protocol"):
+            if box.get_attribute("value") != "imap" and box.is_selected():
+                box.click()
+        browser.click("app-password-read-only")
+        before_value = browser.driver.find_element(By.ID, "new-app-password-value").text
+        browser.click("generate-app-password")
+        browser.wait.until(lambda d: len(d.find_element(By.ID, "new-app-password-value").text) == 16
+                           and d.find_element(By.ID, "new-app-password-value").text != before_value)
+        read_only_password = browser.driver.find_element(By.ID, "new-app-password-value").text
+        secrets.append(read_only_password)
+        browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 2)
+        rows = browser.el("app-passwords").text
+        assert "Backup" in rows and "IMAP · 只读" in rows, rows
+        browser.shot("app-password-scoped")
+
         step = "设置邮件客户端 (SPEC B7): the server settings, and the iPhone profile button's download signs in"
         settings = browser.el("server-settings").text
         assert str(server.ports["IMAP_TLS_PORT"]) in settings and str(server.ports["SMTP_SUBMISSION_TLS_PORT"]) in settings, settings
@@ -223,8 +242,8 @@ def main():
         smtp = smtplib.SMTP_SSL("127.0.0.1", account["OutgoingMailServerPortNumber"], context=insecure)
         assert smtp.login(account["OutgoingMailServerUsername"], account["IncomingPassword"])[0] == 235
         smtp.quit()
-        # The page stayed, and lists the new password beside Foxmail's.
-        browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 2)
+        # The page stayed, and lists the new password beside Foxmail's and Backup's.
+        browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 3)
         assert "iPhone / iPad / Mac" in browser.el("app-passwords").text
         browser.shot("client-setup")
 
@@ -293,6 +312,22 @@ def main():
         assert status == "OK", status
         status, data = imap.select("INBOX")
         assert status == "OK", (status, data)
+        step = "the read-only IMAP password: reads, changes nothing, opens no other door (B4)"
+        reader = imaplib.IMAP4("127.0.0.1", server.ports["IMAP_PORT"])
+        assert reader.login("zhang.san@demo.test", read_only_password)[0] == "OK"
+        status, _ = reader.select("INBOX")
+        assert status == "OK" and "READ-ONLY" in reader.untagged_responses, reader.untagged_responses
+        status, data = reader.store("1", "+FLAGS", "(\\Flagged)")
+        assert status == "NO" and b"NOPERM" in data[0] and b"read-only" in data[0], (status, data)
+        reader.logout()
+        pop = poplib.POP3("127.0.0.1", server.ports["POP3_PORT"])
+        pop.user("zhang.san@demo.test")
+        try:
+            pop.pass_(read_only_password)
+            raise AssertionError("an IMAP-only password opened POP3")
+        except poplib.error_proto as refusal:
+            assert b"not allowed for POP3" in refusal.args[0], refusal
+        pop.close()
         step = "the refused account password left one notice in the INBOX (SPEC B2)"
         status, data = imap.search(None, "HEADER", "Auto-Submitted", "auto-generated")
         notices = data[0].split()

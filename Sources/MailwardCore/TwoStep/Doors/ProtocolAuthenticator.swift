@@ -58,6 +58,16 @@ public struct ProtocolAuthenticator: Sendable {
         }
     }
 
+    /// A client that names itself (IMAP `ID`) after it signed in — iPhone Mail and Thunderbird
+    /// send ID only then — is recorded as the client-specific password's last client (B3); the
+    /// sign-in itself recorded the time, door and IP without a name. Nothing for the account
+    /// password. A store failure here is not the client's: it is left unrecorded.
+    public func noteClient(_ clientID: String, of credential: ClientCredential, door: DoorKind, remoteIP: String) async {
+        guard case .appPassword(let id, _, _) = credential, !clientID.isEmpty else { return }
+        try? await env.store.recordAppPasswordUse(id: id, at: env.clock.now, door: door.rawValue, ip: remoteIP,
+                                                  client: String(clientID.prefix(100)))
+    }
+
     /// The rate-limit keys failed passwords count under: per account (keyed by the normalized
     /// address: both spellings of an IDN domain are one account) and per client IP.
     static func failureKeys(name: String, remoteIP: String) -> (account: String, ip: String) {
