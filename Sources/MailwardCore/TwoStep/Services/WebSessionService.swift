@@ -46,7 +46,8 @@ public struct WebSessionService: Sendable {
 
     /// The session behind a cookie value, or `nil` when it is unknown, idle too long, past its
     /// absolute end, or its account is gone or disabled. Refreshes the idle timer. (An account
-    /// that must bind a phone has no sessions: `TwoStepService` ends them when that begins.)
+    /// that must bind a phone has no sessions: `TwoStepService` ends them when that begins, and
+    /// one opened in a grace period without a phone ends with the grace — B8.)
     public func resolve(token: String) async throws -> SignedInSession? {
         guard SecretToken.isWellFormed(token) else { return nil }
         let idHash = env.key.hash(.session, token)
