@@ -10,6 +10,7 @@ public actor InMemorySecurityStore: SecurityStore {
     private var apps: [AppPassword] = []
     private var sessions: [String: WebSession] = [:]
     private var rules: [EnforcementRule] = []
+    private var exempt: [EnforcementExemption] = []
     private var audit: [AuditEvent] = []
     private var rates: [String: [Date]] = [:]
     private var nextID: Int64 = 1
@@ -177,10 +178,14 @@ public actor InMemorySecurityStore: SecurityStore {
 
     // MARK: Enforcement
 
-    public func insertEnforcement(_ rule: EnforcementRule) -> Bool {
-        guard !rules.contains(where: { $0.scope == rule.scope }) else { return false }
-        rules.append(rule)
-        return true
+    public func saveEnforcement(_ rule: EnforcementRule) -> EnforcementChange {
+        guard let index = rules.firstIndex(where: { $0.scope == rule.scope }) else {
+            rules.append(rule)
+            return .added
+        }
+        guard rules[index].graceUntil != rule.graceUntil else { return .unchanged }
+        rules[index].graceUntil = rule.graceUntil
+        return .updated
     }
 
     public func deleteEnforcement(_ scope: EnforcementScope) -> Bool {
@@ -190,6 +195,20 @@ public actor InMemorySecurityStore: SecurityStore {
     }
 
     public func enforcements() -> [EnforcementRule] { rules }
+
+    public func insertExemption(_ exemption: EnforcementExemption) -> Bool {
+        guard !exempt.contains(where: { $0.scope == exemption.scope }) else { return false }
+        exempt.append(exemption)
+        return true
+    }
+
+    public func deleteExemption(_ scope: EnforcementScope) -> Bool {
+        let before = exempt.count
+        exempt.removeAll { $0.scope == scope }
+        return exempt.count < before
+    }
+
+    public func exemptions() -> [EnforcementExemption] { exempt }
 
     // MARK: Audit
 

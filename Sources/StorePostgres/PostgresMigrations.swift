@@ -394,6 +394,17 @@ enum PostgresMigrations {
             ALTER TABLE app_passwords ADD COLUMN expires_at DOUBLE PRECISION;
             ALTER TABLE app_passwords ADD COLUMN last_used_client TEXT;
             """),
+        ("016-enforcement-grace", """
+            -- B8: the end of an enforcement's grace period (EnforcementRule.graceUntil; NULL:
+            -- forced from its creation, as every rule made before), and the exemptions.
+            ALTER TABLE two_step_enforcements ADD COLUMN grace_until DOUBLE PRECISION;
+            CREATE TABLE two_step_exemptions (
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (kind, value)
+            );
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

@@ -206,12 +206,19 @@ extension PostgresStore: SecurityStore {
 
     // MARK: Enforcement
 
-    public func insertEnforcement(_ rule: EnforcementRule) async throws -> Bool {
-        try await execute("""
-            INSERT INTO two_step_enforcements (kind, value, created_at)
-            VALUES (\(rule.scope.kind), \(rule.scope.value), \(rule.createdAt.timeIntervalSince1970))
-            ON CONFLICT DO NOTHING RETURNING 1
-            """) > 0
+    public func saveEnforcement(_ rule: EnforcementRule) async throws -> EnforcementChange {
+        // One statement: no row back when the same rule was there; `xmax = 0` tells an insert
+        // from an update.
+        let grace = rule.graceUntil?.timeIntervalSince1970
+        let inserted = try await rows("""
+            INSERT INTO two_step_enforcements (kind, value, created_at, grace_until)
+            VALUES (\(rule.scope.kind), \(rule.scope.value), \(rule.createdAt.timeIntervalSince1970), \(grace))
+            ON CONFLICT (kind, value) DO UPDATE SET grace_until = EXCLUDED.grace_until
+                WHERE two_step_enforcements.grace_until IS DISTINCT FROM EXCLUDED.grace_until
+            RETURNING (xmax = 0) AS inserted
+            """).map { try $0.get("inserted", as: Bool.self) }
+        guard let first = inserted.first else { return .unchanged }
+        return first ? .added : .updated
     }
 
     public func deleteEnforcement(_ scope: EnforcementScope) async throws -> Bool {
@@ -223,7 +230,30 @@ extension PostgresStore: SecurityStore {
     public func enforcements() async throws -> [EnforcementRule] {
         try await rows("SELECT * FROM two_step_enforcements ORDER BY created_at, kind, value").compactMap { row in
             try EnforcementScope(kind: row.get("kind"), value: row.get("value")).map {
-                EnforcementRule(scope: $0, createdAt: try row.date("created_at"))
+                EnforcementRule(scope: $0, createdAt: try row.date("created_at"),
+                                graceUntil: try row.get("grace_until", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func insertExemption(_ exemption: EnforcementExemption) async throws -> Bool {
+        try await execute("""
+            INSERT INTO two_step_exemptions (kind, value, created_at)
+            VALUES (\(exemption.scope.kind), \(exemption.scope.value), \(exemption.createdAt.timeIntervalSince1970))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """) > 0
+    }
+
+    public func deleteExemption(_ scope: EnforcementScope) async throws -> Bool {
+        try await execute("""
+            DELETE FROM two_step_exemptions WHERE kind = \(scope.kind) AND value = \(scope.value) RETURNING 1
+            """) > 0
+    }
+
+    public func exemptions() async throws -> [EnforcementExemption] {
+        try await rows("SELECT * FROM two_step_exemptions ORDER BY created_at, kind, value").compactMap { row in
+            try EnforcementScope(kind: row.get("kind"), value: row.get("value")).map {
+                EnforcementExemption(scope: $0, createdAt: try row.date("created_at"))
             }
         }
     }

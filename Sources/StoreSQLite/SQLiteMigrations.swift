@@ -219,6 +219,19 @@ enum SQLiteMigrations {
                 ALTER TABLE app_passwords ADD COLUMN last_used_client TEXT;
                 """)
         }
+        migrator.registerMigration("017-enforcement-grace") { db in
+            // B8: the end of an enforcement's grace period (EnforcementRule.graceUntil; NULL:
+            // forced from its creation, as every rule made before), and the exemptions.
+            try db.execute(sql: """
+                ALTER TABLE two_step_enforcements ADD COLUMN grace_until REAL;
+                CREATE TABLE two_step_exemptions (
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (kind, value)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -270,11 +270,19 @@ extension SQLiteStore: SecurityStore {
 
     // MARK: Enforcement
 
-    public func insertEnforcement(_ rule: EnforcementRule) async throws -> Bool {
+    public func saveEnforcement(_ rule: EnforcementRule) async throws -> EnforcementChange {
         try await write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO two_step_enforcements (kind, value, created_at) VALUES (?, ?, ?)",
-                           arguments: [rule.scope.kind, rule.scope.value, rule.createdAt.timeIntervalSince1970])
-            return db.changesCount > 0
+            let grace = rule.graceUntil?.timeIntervalSince1970
+            guard let existing = try Row.fetchOne(db, sql: "SELECT grace_until FROM two_step_enforcements WHERE kind = ? AND value = ?",
+                                                  arguments: [rule.scope.kind, rule.scope.value]) else {
+                try db.execute(sql: "INSERT INTO two_step_enforcements (kind, value, created_at, grace_until) VALUES (?, ?, ?, ?)",
+                               arguments: [rule.scope.kind, rule.scope.value, rule.createdAt.timeIntervalSince1970, grace])
+                return .added
+            }
+            guard (existing["grace_until"] as Double?) != grace else { return .unchanged }
+            try db.execute(sql: "UPDATE two_step_enforcements SET grace_until = ? WHERE kind = ? AND value = ?",
+                           arguments: [grace, rule.scope.kind, rule.scope.value])
+            return .updated
         }
     }
 
@@ -290,7 +298,33 @@ extension SQLiteStore: SecurityStore {
         try quickRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM two_step_enforcements ORDER BY created_at, kind, value").compactMap { row in
                 EnforcementScope(kind: row["kind"], value: row["value"]).map {
-                    EnforcementRule(scope: $0, createdAt: Self.date(row["created_at"]))
+                    EnforcementRule(scope: $0, createdAt: Self.date(row["created_at"]),
+                                    graceUntil: (row["grace_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                }
+            }
+        }
+    }
+
+    public func insertExemption(_ exemption: EnforcementExemption) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO two_step_exemptions (kind, value, created_at) VALUES (?, ?, ?)",
+                           arguments: [exemption.scope.kind, exemption.scope.value, exemption.createdAt.timeIntervalSince1970])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteExemption(_ scope: EnforcementScope) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM two_step_exemptions WHERE kind = ? AND value = ?", arguments: [scope.kind, scope.value])
+            return db.changesCount > 0
+        }
+    }
+
+    public func exemptions() async throws -> [EnforcementExemption] {
+        try quickRead { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM two_step_exemptions ORDER BY created_at, kind, value").compactMap { row in
+                EnforcementScope(kind: row["kind"], value: row["value"]).map {
+                    EnforcementExemption(scope: $0, createdAt: Self.date(row["created_at"]))
                 }
             }
         }

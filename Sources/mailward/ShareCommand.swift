@@ -113,30 +113,6 @@ private func parsePermission(_ text: String) throws -> SharePermission {
     return permission
 }
 
-/// `2027-01-31`: the share lasts through that day's end in the server's time zone.
-private func parseLastDay(_ text: String) throws -> Date {
-    let fields = text.split(separator: "-", omittingEmptySubsequences: false)
-    let parts = fields.compactMap { Int($0) }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = .current
-    guard fields.map(\.count) == [4, 2, 2], parts.count == 3, fields.allSatisfy({ $0.allSatisfy(\.isASCII) }),
-          (1...12).contains(parts[1]),
-          let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-          calendar.component(.day, from: day) == parts[2],
-          let end = calendar.date(byAdding: .day, value: 1, to: day) else {
-        throw AppError("expected a day as YYYY-MM-DD, got \(text)")
-    }
-    return end
-}
-
-/// The day a share ends with (its last day), as `--until` takes it.
-private func dayText(_ end: Date) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = .current
-    let last = calendar.dateComponents([.year, .month, .day], from: end.addingTimeInterval(-1))
-    return String(format: "%04d-%02d-%02d", last.year ?? 0, last.month ?? 0, last.day ?? 0)
-}
-
 private func describe(_ grant: ShareGrant) -> String {
     grant.permission.rawValue + (grant.expiresAt.map { " until \(dayText($0))" } ?? "")
 }

@@ -52,6 +52,16 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var address: String
 
+        /// What the administrator's rules say for the account (B8), after "on"/"off".
+        static func enforcementText(_ decision: EnforcementDecision) -> String {
+            switch decision {
+            case .notEnforced: ""
+            case .exempt: " (exempt)"
+            case .grace(let until): " (grace period: enforced after \(dayText(until)))"
+            case .enforced: " (enforced)"
+            }
+        }
+
         func run() async throws {
             try await administer {
                 let runtime = try await global.openRuntime()
@@ -66,7 +76,8 @@ struct UserCommand: AsyncParsableCommand {
                 let status = try await TwoStepService(runtime.security).status(account)
                 let apps = try await runtime.store.appPasswords(accountID: account.id).count
                 let devices = try await TwoStepService(runtime.security).devices(account).count
-                print("two-step:     \(status.enabled ? "on" : "off")\(status.enforced ? " (enforced)" : "")")
+                let decision = try await TwoStepService(runtime.security).decision(for: account)
+                print("two-step:     \(status.enabled ? "on" : "off")\(Self.enforcementText(decision))")
                 print("phone:        \(status.phoneHint ?? "-")")
                 let quota = try await runtime.store.quota(accountID: account.id)
                 print("quota:        \(Quota.describe(quota))")

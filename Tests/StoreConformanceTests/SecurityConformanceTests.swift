@@ -146,14 +146,52 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func enforcementRules(_ kind: StoreKind) async throws {
         let (store, bob, _) = try await setUp(kind)
-        #expect(try await store.insertEnforcement(EnforcementRule(scope: .domain("demo.test"), createdAt: t0)))
-        #expect(try await !store.insertEnforcement(EnforcementRule(scope: .domain("demo.test"), createdAt: t0 + 1)))
-        #expect(try await store.insertEnforcement(EnforcementRule(scope: .account(bob.id), createdAt: t0 + 2)))
-        #expect(try await store.insertEnforcement(EnforcementRule(scope: .all, createdAt: t0 + 3)))
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .domain("demo.test"), createdAt: t0)) == .added)
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .domain("demo.test"), createdAt: t0 + 1)) == .unchanged)
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .account(bob.id), createdAt: t0 + 2)) == .added)
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .all, createdAt: t0 + 3)) == .added)
         #expect(try await store.enforcements().map(\.scope) == [.domain("demo.test"), .account(bob.id), .all])
+        #expect(try await store.enforcements().allSatisfy { $0.graceUntil == nil })
         #expect(try await store.deleteEnforcement(.all))
         #expect(try await !store.deleteEnforcement(.all))
         #expect(try await store.enforcements().count == 2)
+    }
+
+    /// B8: a rule's grace period is kept, replaced by enforcing the scope again (its place in
+    /// the order stays), and removed by enforcing it at once.
+    @Test(arguments: StoreKind.allCases)
+    func enforcementGraceIsReplaced(_ kind: StoreKind) async throws {
+        let (store, bob, _) = try await setUp(kind)
+        let end = t0 + 14 * 86_400
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .all, createdAt: t0, graceUntil: end)) == .added)
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .account(bob.id), createdAt: t0 + 1)) == .added)
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .all, createdAt: t0 + 2, graceUntil: end)) == .unchanged)
+        #expect(try await store.enforcements() == [EnforcementRule(scope: .all, createdAt: t0, graceUntil: end),
+                                                   EnforcementRule(scope: .account(bob.id), createdAt: t0 + 1)])
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .all, createdAt: t0 + 3, graceUntil: end + 86_400)) == .updated)
+        #expect(try await store.enforcements().first == EnforcementRule(scope: .all, createdAt: t0, graceUntil: end + 86_400))
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .all, createdAt: t0 + 4)) == .updated)
+        #expect(try await store.enforcements().first == EnforcementRule(scope: .all, createdAt: t0))
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .all, createdAt: t0 + 5)) == .unchanged)
+        #expect(try await store.saveEnforcement(EnforcementRule(scope: .account(bob.id), createdAt: t0 + 6, graceUntil: end)) == .updated)
+        #expect(try await store.enforcements().last?.graceUntil == end)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func enforcementExemptions(_ kind: StoreKind) async throws {
+        let (store, bob, _) = try await setUp(kind)
+        #expect(try await store.exemptions().isEmpty)
+        #expect(try await store.insertExemption(EnforcementExemption(scope: .account(bob.id), createdAt: t0)))
+        #expect(try await !store.insertExemption(EnforcementExemption(scope: .account(bob.id), createdAt: t0 + 1)))
+        #expect(try await store.insertExemption(EnforcementExemption(scope: .domain("demo.test"), createdAt: t0 + 2)))
+        #expect(try await store.exemptions() == [EnforcementExemption(scope: .account(bob.id), createdAt: t0),
+                                                 EnforcementExemption(scope: .domain("demo.test"), createdAt: t0 + 2)])
+        // Exemptions and rules are kept apart.
+        #expect(try await store.enforcements().isEmpty)
+        #expect(try await !store.deleteEnforcement(.domain("demo.test")))
+        #expect(try await store.deleteExemption(.domain("demo.test")))
+        #expect(try await !store.deleteExemption(.domain("demo.test")))
+        #expect(try await store.exemptions().map(\.scope) == [.account(bob.id)])
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -66,10 +66,17 @@ public protocol SecurityStore: Sendable {
     func deleteSessions(accountID: AccountID, keeping idHash: String?) async throws -> Int
 
     // MARK: Enforcement
-    /// `false` when the same scope was already enforced.
-    func insertEnforcement(_ rule: EnforcementRule) async throws -> Bool
+    /// Adds the rule, or replaces the grace of the rule of the same scope (keeping its
+    /// `createdAt`, the order of `enforcements()`); `.unchanged` when that rule was there as is.
+    func saveEnforcement(_ rule: EnforcementRule) async throws -> EnforcementChange
     func deleteEnforcement(_ scope: EnforcementScope) async throws -> Bool
+    /// Oldest first.
     func enforcements() async throws -> [EnforcementRule]
+    /// `false` when the scope was already exempt.
+    func insertExemption(_ exemption: EnforcementExemption) async throws -> Bool
+    func deleteExemption(_ scope: EnforcementScope) async throws -> Bool
+    /// Oldest first.
+    func exemptions() async throws -> [EnforcementExemption]
 
     // MARK: Audit log
     func appendAuditEvent(_ event: NewAuditEvent) async throws

@@ -90,6 +90,7 @@ struct SecurityRoutes {
         .object([
             "enabled": .bool(status.enabled), "methods": .array(status.methods.map(JSONValue.string)),
             "phone_hint": .optional(status.phoneHint), "enforced": .bool(status.enforced),
+            "enforced_from": .date(status.enforcedFrom),
         ])
     }
 }

@@ -102,6 +102,7 @@ struct MailPageRoutes {
         object["address"] = session.account.address.description
         object["display_name"] = session.account.displayName
         object["csrf"] = session.csrfToken
+        object["grace_notice"] = session.twoStepGraceUntil.map { PageText.graceNotice(until: $0, request.language) }
         return renderer.page(name, language: request.language, values: object,
                              setLanguageCookie: request.uri.queryParameters["lang"] != nil)
     }

@@ -27,6 +27,7 @@ struct PageRoutes {
                 values["address"] = signedIn.account.address.description
                 values["display_name"] = signedIn.account.displayName
                 values["csrf"] = signedIn.csrfToken
+                values["grace_notice"] = signedIn.twoStepGraceUntil.map { PageText.graceNotice(until: $0, request.language) }
             }
             return renderer.page(name, language: request.language, values: values,
                                  setLanguageCookie: request.uri.queryParameters["lang"] != nil)

@@ -12,7 +12,10 @@ enum PageSession {
     static func of(_ request: Request, _ security: WebSecurity) async -> PageSession {
         guard let token = request.cookie(CookieNames.session) else { return .signedOut }
         do {
-            return try await security.sessions.resolve(token: token).map(PageSession.signedIn) ?? .signedOut
+            guard var session = try await security.sessions.resolve(token: token) else { return .signedOut }
+            // Every page's banner (B8): two-step verification becomes required on a day.
+            session.twoStepGraceUntil = try await TwoStepService(security.env).graceDeadline(session.account)
+            return .signedIn(session)
         } catch StoreError.unavailable {
             return .storeUnavailable
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import MailwardCore
 
 /// Every text of the web pages, per language (zh-CN default, en). Texts the scripts need at
@@ -12,6 +13,20 @@ enum PageText {
     static func trustDeviceHint(days: Int, _ language: Language) -> String {
         language == .en ? "This device and browser can sign in without a code for \(days) day\(days == 1 ? "" : "s")"
             : "勾选后使用相同设备和浏览器\(days)天内不需要验证码登录"
+    }
+
+    /// The banner of every page while the account is in a grace period without a phone (B8):
+    /// the last day of grace, in the server's time zone, and the way to the binding page.
+    static func graceNotice(until end: Date, _ language: Language) -> [String: String] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let last = calendar.dateComponents([.year, .month, .day], from: end.addingTimeInterval(-1))
+        let day = String(format: "%04d-%02d-%02d", last.year ?? 0, last.month ?? 0, last.day ?? 0)
+        return language == .en
+            ? ["text": "Your administrator requires two-step verification after \(day): bind a phone by the end of that day. From then on, an account without a phone must bind one before it can use its mailbox, and mail clients need client-specific passwords.",
+               "link": "Bind a phone now", "day": day]
+            : ["text": "管理员要求开启二次验证：请在 \(day)（含当天）之前绑定手机。此后未绑定手机的帐号须先绑定手机才能使用邮箱，邮件客户端须使用客户端专用密码。",
+               "link": "立即绑定手机", "day": day]
     }
 
     static let zh: [String: String] = [

@@ -13,12 +13,14 @@ struct TwoStepServer {
 
     var outbox: Outbox { Outbox(path: runtime.folder.smsOutboxPath) }
 
-    static func start(smsSender: (any SMSSender)? = nil, configure: (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TwoStepServer {
+    /// - Parameter clock: the server's time (a `FixedClock` moves a grace period's end closer).
+    static func start(smsSender: (any SMSSender)? = nil, clock: any WallClock = SystemWallClock(),
+                      configure: (inout MailwardConfiguration) -> Void = { _ in }) async throws -> TwoStepServer {
         var configuration = MailwardConfiguration()
         configuration.useEphemeralPorts()
         configure(&configuration)
         let folder = try DataFolder.prepare(try temporaryFolder())
-        let runtime = try Runtime(folder: folder, configuration: configuration, smsSender: smsSender)
+        let runtime = try Runtime(folder: folder, configuration: configuration, clock: clock, smsSender: smsSender)
         let server = try MailwardServer(runtime: runtime)
         let running = Task { try await server.run(signals: []) }
         let port = await server.port(.http)

@@ -221,8 +221,9 @@ public struct ProtocolAuthenticator: Sendable {
                 return .result(.clientPasswordRequired(verified))
             }
             // SPEC A6: an account the administrator enforces two-step verification on cannot reach
-            // its mailbox until it binds a phone — not through a mail client either.
-            if door != .web, try await TwoStepService(env).isEnforced(verified) {
+            // its mailbox until it binds a phone — not through a mail client either. In a grace
+            // period or exempt (B8) its password still opens mail clients.
+            if door != .web, try await TwoStepService(env).decision(for: verified).isEnforced {
                 await audit(verified.id, door, "password", false, remoteIP,
                             "account password refused: two-step verification is enforced, no phone bound yet" + clientSuffix(clientID))
                 await sendNoticeIfDue(verified, .init(door: door, ip: remoteIP, clientID: clientID, at: env.clock.now,

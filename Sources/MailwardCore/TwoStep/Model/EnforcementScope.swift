@@ -46,6 +46,16 @@ public enum EnforcementScope: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// How narrow the scope is: all 0, domain 1, account 2. An exemption shields an account
+    /// from rules of a lower specificity only (B8: the more specific word wins).
+    public var specificity: Int {
+        switch self {
+        case .all: 0
+        case .domain: 1
+        case .account: 2
+        }
+    }
+
     /// Whether the rule applies to `account`.
     public func covers(_ account: Account) -> Bool {
         switch self {
@@ -56,12 +66,26 @@ public enum EnforcementScope: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// `mailward policy two-step enforce`: one scope, and the end of its grace period (B8) if it has
+/// one — until then accounts without a phone are told, not forced.
 public struct EnforcementRule: Sendable, Equatable {
     public var scope: EnforcementScope
     public var createdAt: Date
+    /// The moment the rule begins to force (the end of the last day of grace in the server's
+    /// time zone); `nil`: from its creation on.
+    public var graceUntil: Date?
 
-    public init(scope: EnforcementScope, createdAt: Date) {
+    public init(scope: EnforcementScope, createdAt: Date, graceUntil: Date? = nil) {
         self.scope = scope
         self.createdAt = createdAt
+        self.graceUntil = graceUntil
     }
+}
+
+/// What saving an enforcement rule did: a scope enforced anew, an existing one's grace replaced,
+/// or nothing (the same rule was there).
+public enum EnforcementChange: Sendable, Equatable {
+    case added
+    case updated
+    case unchanged
 }

@@ -57,15 +57,18 @@ public struct SignInService: Sendable {
         guard case .valid(let account, _) = result else { throw TwoStepError.invalidCredentials }
         let binding = try await env.store.phoneBinding(accountID: account.id)
         let device = binding == nil ? nil : try await trustedDevice(tokens: deviceTokens(account.id), account: account)
-        let enforced = try await TwoStepService(env).isEnforced(account)
+        let decision = try await TwoStepService(env).decision(for: account)
         var machine = SignInStateMachine()
-        switch machine.event(.passwordAccepted(.init(hasPhone: binding != nil, enforced: enforced, trustedDevice: device != nil))) {
+        switch machine.event(.passwordAccepted(.init(hasPhone: binding != nil, enforced: decision.isEnforced,
+                                                     trustedDevice: device != nil))) {
         case .openSession:
             if let device { try await env.store.touchTrustedDevice(id: device.id, at: env.clock.now, ip: context.ip) }
             await env.audit.record(.signIn, account: account.id, method: device != nil ? "password+trusted-device" : "password",
                                    ip: context.ip, detail: UserAgentSummary.summarize(context.userAgent))
+            // In a grace period without a phone (B8): the session ends with the grace.
             return .signedIn(try await sessions.open(account: account, context: context, trustedDeviceID: device?.id,
-                                                     replacing: oldSessionToken))
+                                                     replacing: oldSessionToken,
+                                                     endingBy: binding == nil ? decision.graceUntil : nil))
         case .askForSecondFactor:
             let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
             return .secondFactorRequired(challenge: token, phoneHint: binding?.phone.hint ?? "")

@@ -6,12 +6,15 @@ public struct TwoStepStatus: Sendable, Equatable {
     public var methods: [String]
     public var phoneHint: String?
     public var enforced: Bool
+    /// The end of the grace period while the account is in one (B8): required from then on.
+    public var enforcedFrom: Date?
 
-    public init(enabled: Bool, methods: [String], phoneHint: String?, enforced: Bool) {
+    public init(enabled: Bool, methods: [String], phoneHint: String?, enforced: Bool, enforcedFrom: Date? = nil) {
         self.enabled = enabled
         self.methods = methods
         self.phoneHint = phoneHint
         self.enforced = enforced
+        self.enforcedFrom = enforcedFrom
     }
 }
 
@@ -28,12 +31,28 @@ public struct TwoStepService: Sendable {
 
     public func status(_ account: Account) async throws -> TwoStepStatus {
         let binding = try await env.store.phoneBinding(accountID: account.id)
+        let decision = try await decision(for: account)
         return TwoStepStatus(enabled: binding != nil, methods: binding == nil ? [] : ["sms"],
-                             phoneHint: binding?.phone.hint, enforced: try await isEnforced(account))
+                             phoneHint: binding?.phone.hint, enforced: decision.isEnforced, enforcedFrom: decision.graceUntil)
     }
 
+    /// What the administrator's rules and exemptions say for the account now (B8).
+    public func decision(for account: Account) async throws -> EnforcementDecision {
+        EnforcementDecision.decide(rules: try await env.store.enforcements(), exemptions: try await env.store.exemptions(),
+                                   account: account, now: env.clock.now)
+    }
+
+    /// Forced now (not in a grace period, not exempt).
     public func isEnforced(_ account: Account) async throws -> Bool {
-        try await env.store.enforcements().contains { $0.scope.covers(account) }
+        try await decision(for: account).isEnforced
+    }
+
+    /// The end of the grace period of an account that has no phone yet and is in one: what the
+    /// webmail's banner announces. `nil` for everyone else.
+    public func graceDeadline(_ account: Account) async throws -> Date? {
+        guard let until = try await decision(for: account).graceUntil,
+              try await env.store.phoneBinding(accountID: account.id) == nil else { return nil }
+        return until
     }
 
     // MARK: Binding and changing the phone (一.1–3, 一.5)
@@ -112,15 +131,29 @@ public struct TwoStepService: Sendable {
 
     // MARK: Administrator
 
-    /// `mailward policy two-step enforce`: `false` when it was already enforced for that scope.
+    /// `mailward policy two-step enforce` without a grace period: `false` when it was already
+    /// enforced so for that scope.
     @discardableResult
     public func enforce(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
-        let added = try await env.store.insertEnforcement(EnforcementRule(scope: scope, createdAt: env.clock.now))
-        if added {
-            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "enforced for \(scope.description(namingTheAccount: "this account"))")
+        try await enforce(scope, graceUntil: nil, by: actor) != .unchanged
+    }
+
+    /// `mailward policy two-step enforce [--grace-days N | --grace-until DAY]` (A6, B8): forces
+    /// the scope from `graceUntil` on (`nil`, or a moment past: at once). Enforcing a scope
+    /// again replaces its grace.
+    @discardableResult
+    public func enforce(_ scope: EnforcementScope, graceUntil: Date?, by actor: String = "cli") async throws -> EnforcementChange {
+        let now = env.clock.now
+        let grace = graceUntil.flatMap { $0 > now ? $0 : nil }
+        let change = try await env.store.saveEnforcement(EnforcementRule(scope: scope, createdAt: now, graceUntil: grace))
+        if change != .unchanged {
+            let what = change == .added ? "enforced" : "enforcement changed"
+            let when = grace.map { " from \(Self.rfc3339($0)) (grace period)" } ?? ""
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor,
+                                   detail: "\(what) for \(scope.description(namingTheAccount: "this account"))\(when)")
             try await endSessionsWithoutPhone(try await accounts(in: scope))
         }
-        return added
+        return change
     }
 
     /// `mailward policy two-step relax`: `false` when that scope was not enforced.
@@ -135,6 +168,35 @@ public struct TwoStepService: Sendable {
 
     public func enforcements() async throws -> [EnforcementRule] {
         try await env.store.enforcements()
+    }
+
+    /// `mailward policy two-step exempt add` (B8): rules wider than `scope` (a domain or an
+    /// account) no longer force its accounts. `false` when it was exempt already.
+    @discardableResult
+    public func exempt(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
+        let added = try await env.store.insertExemption(EnforcementExemption(scope: scope, createdAt: env.clock.now))
+        if added {
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor,
+                                   detail: "exempted \(scope.description(namingTheAccount: "this account")) from wider enforcement")
+        }
+        return added
+    }
+
+    /// `mailward policy two-step exempt remove`: the wider rules force the scope's accounts again
+    /// (at once, or after their grace). `false` when it was not exempt.
+    @discardableResult
+    public func removeExemption(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
+        let removed = try await env.store.deleteExemption(scope)
+        if removed {
+            await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor,
+                                   detail: "exemption of \(scope.description(namingTheAccount: "this account")) removed")
+            try await endSessionsWithoutPhone(try await accounts(in: scope))
+        }
+        return removed
+    }
+
+    public func exemptions() async throws -> [EnforcementExemption] {
+        try await env.store.exemptions()
     }
 
     /// `mailward user reset-two-step` (lost phone): unbinds, forgets codes and trusted devices.
@@ -155,10 +217,29 @@ public struct TwoStepService: Sendable {
     /// mail and make client-specific passwords without ever binding one; its next sign-in leads
     /// to the binding page. Done when the rule changes, not at every web request (the sign-in
     /// checks enforcement; ``ProtocolAuthenticator/isStillValid(_:account:)`` for the same reason).
+    ///
+    /// In a grace period (B8) nobody is forced yet, but a session opened now must not outlive the
+    /// grace: sessions opened during one end with it (``SignInService`` caps them), and those
+    /// open already are ended here when the grace ends before their absolute timeout would.
     private func endSessionsWithoutPhone(_ accounts: [Account]) async throws {
+        let rules = try await env.store.enforcements()
+        let exemptions = try await env.store.exemptions()
+        let now = env.clock.now
         for account in accounts where try await env.store.phoneBinding(accountID: account.id) == nil {
-            _ = try await env.store.deleteSessions(accountID: account.id, keeping: nil)
+            switch EnforcementDecision.decide(rules: rules, exemptions: exemptions, account: account, now: now) {
+            case .enforced:
+                _ = try await env.store.deleteSessions(accountID: account.id, keeping: nil)
+            case .grace(let until) where until.timeIntervalSince(now) < env.settings.sessionAbsoluteTimeout:
+                _ = try await env.store.deleteSessions(accountID: account.id, keeping: nil)
+            default:
+                break
+            }
         }
+    }
+
+    /// `2026-12-20T16:00:00Z`, for the audit log.
+    static func rfc3339(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
     }
 
     private func accounts(in scope: EnforcementScope) async throws -> [Account] {

@@ -14,6 +14,10 @@ public struct SignedInSession: Sendable, Equatable {
     public let account: Account
     public let session: WebSession
     public let csrfToken: String
+    /// The end of the account's grace period while it has no phone and is in one (B8), for the
+    /// pages' banner: the web door fills it for pages only (``TwoStepService/graceDeadline(_:)``);
+    /// API requests leave it nil and ask `GET /security/two-step` instead.
+    public var twoStepGraceUntil: Date? = nil
 }
 
 /// Server-side web sessions: random ids (never chosen by the client, a new one at every sign-in:
@@ -26,12 +30,14 @@ public struct WebSessionService: Sendable {
         self.env = env
     }
 
+    /// - Parameter endingBy: an end earlier than the absolute timeout — the end of the grace
+    ///   period of an account without a phone (B8): from then on it must bind one first.
     public func open(account: Account, context: ClientContext, trustedDeviceID: Int64?,
-                     replacing oldToken: String? = nil) async throws -> SessionGrant {
+                     replacing oldToken: String? = nil, endingBy cap: Date? = nil) async throws -> SessionGrant {
         if let oldToken { await close(token: oldToken) }
         let now = env.clock.now
         let token = SecretToken.generate(env.random)
-        let expires = now.addingTimeInterval(env.settings.sessionAbsoluteTimeout)
+        let expires = min(now.addingTimeInterval(env.settings.sessionAbsoluteTimeout), cap ?? .distantFuture)
         try await env.store.insertSession(WebSession(
             idHash: env.key.hash(.session, token), accountID: account.id, createdAt: now, lastSeenAt: now,
             expiresAt: expires, remoteIP: context.ip, trustedDeviceID: trustedDeviceID))
@@ -40,7 +46,8 @@ public struct WebSessionService: Sendable {
 
     /// The session behind a cookie value, or `nil` when it is unknown, idle too long, past its
     /// absolute end, or its account is gone or disabled. Refreshes the idle timer. (An account
-    /// that must bind a phone has no sessions: `TwoStepService` ends them when that begins.)
+    /// that must bind a phone has no sessions: `TwoStepService` ends them when that begins, and
+    /// one opened in a grace period without a phone ends with the grace — B8.)
     public func resolve(token: String) async throws -> SignedInSession? {
         guard SecretToken.isWellFormed(token) else { return nil }
         let idHash = env.key.hash(.session, token)
