@@ -61,7 +61,7 @@ struct PolicyCommand: AsyncParsableCommand {
             case (nil, nil): return nil
             case (let days?, nil):
                 guard (0...3650).contains(days) else { throw AppError("--grace-days must be between 0 and 3650, got \(days)") }
-                return days == 0 ? nil : endOfDay(daysAfterToday: days, now: now)
+                return days == 0 ? nil : LastDay.end(daysAfterToday: days, now: now)
             case (nil, let day?):
                 let end = try parseLastDay(day)
                 guard end > now else { throw AppError("the grace period cannot end in the past: \(day) is over") }

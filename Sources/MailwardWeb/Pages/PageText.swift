@@ -18,10 +18,7 @@ enum PageText {
     /// The banner of every page while the account is in a grace period without a phone (B8):
     /// the last day of grace, in the server's time zone, and the way to the binding page.
     static func graceNotice(until end: Date, _ language: Language) -> [String: String] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .current
-        let last = calendar.dateComponents([.year, .month, .day], from: end.addingTimeInterval(-1))
-        let day = String(format: "%04d-%02d-%02d", last.year ?? 0, last.month ?? 0, last.day ?? 0)
+        let day = LastDay.text(of: end)
         return language == .en
             ? ["text": "Your administrator requires two-step verification after \(day): bind a phone by the end of that day. From then on, an account without a phone must bind one before it can use its mailbox, and mail clients need client-specific passwords.",
                "link": "Bind a phone now", "day": day]
