@@ -13,6 +13,8 @@ public actor InMemorySecurityStore: SecurityStore {
     private var exempt: [EnforcementExemption] = []
     private var audit: [AuditEvent] = []
     private var rates: [String: [Date]] = [:]
+    private var authenticators: [AccountID: AuthenticatorApp] = [:]
+    private var recoveryCodes: [(accountID: AccountID, hash: String, createdAt: Date, usedAt: Date?)] = []
     private var nextID: Int64 = 1
     /// How long the reads a limit is checked with (the latest code, the rate events) take: a
     /// database's round trip, during which other requests run — as against a real store, where
@@ -37,6 +39,39 @@ public actor InMemorySecurityStore: SecurityStore {
     public func phoneBinding(accountID: AccountID) -> PhoneBinding? { phones[accountID] }
     public func savePhoneBinding(_ binding: PhoneBinding) { phones[binding.accountID] = binding }
     public func deletePhoneBinding(accountID: AccountID) -> Bool { phones.removeValue(forKey: accountID) != nil }
+
+    // MARK: Authenticator app and recovery codes
+
+    public func authenticatorApp(accountID: AccountID) -> AuthenticatorApp? { authenticators[accountID] }
+    public func saveAuthenticatorApp(_ app: AuthenticatorApp) { authenticators[app.accountID] = app }
+    public func deleteAuthenticatorApp(accountID: AccountID) -> Bool { authenticators.removeValue(forKey: accountID) != nil }
+
+    public func advanceAuthenticatorStep(accountID: AccountID, to step: Int64, at: Date) -> Bool {
+        guard var app = authenticators[accountID], app.lastStep.map({ $0 < step }) ?? true else { return false }
+        app.lastStep = step
+        app.lastUsedAt = at
+        authenticators[accountID] = app
+        return true
+    }
+
+    public func replaceRecoveryCodes(accountID: AccountID, hashes: [String], at: Date) {
+        recoveryCodes.removeAll { $0.accountID == accountID }
+        recoveryCodes += hashes.map { (accountID, $0, at, nil) }
+    }
+
+    public func consumeRecoveryCode(accountID: AccountID, hash: String, at: Date) -> Bool {
+        guard let index = recoveryCodes.firstIndex(where: { $0.accountID == accountID && $0.hash == hash && $0.usedAt == nil }) else {
+            return false
+        }
+        recoveryCodes[index].usedAt = at
+        return true
+    }
+
+    public func recoveryCodeStatus(accountID: AccountID) -> RecoveryCodeStatus {
+        let codes = recoveryCodes.filter { $0.accountID == accountID }
+        return RecoveryCodeStatus(remaining: codes.filter { $0.usedAt == nil }.count, total: codes.count,
+                                  createdAt: codes.map(\.createdAt).min())
+    }
 
     // MARK: Codes
 

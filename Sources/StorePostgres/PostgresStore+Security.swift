@@ -24,6 +24,69 @@ extension PostgresStore: SecurityStore {
         try await execute("DELETE FROM phone_bindings WHERE account_id = \(accountID) RETURNING 1") > 0
     }
 
+    // MARK: Authenticator app and recovery codes (B1)
+
+    public func authenticatorApp(accountID: AccountID) async throws -> AuthenticatorApp? {
+        try await rows("SELECT * FROM authenticator_apps WHERE account_id = \(accountID)").first.map { row in
+            AuthenticatorApp(accountID: try row.get("account_id"), sealedSecret: try row.get("sealed_secret"),
+                             createdAt: try row.date("created_at"), lastStep: try row.get("last_step", as: Int64?.self),
+                             lastUsedAt: try row.get("last_used_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    public func saveAuthenticatorApp(_ app: AuthenticatorApp) async throws {
+        try await execute("""
+            INSERT INTO authenticator_apps (account_id, sealed_secret, created_at, last_step, last_used_at)
+            VALUES (\(app.accountID), \(app.sealedSecret), \(app.createdAt.timeIntervalSince1970), \(app.lastStep),
+                    \(app.lastUsedAt?.timeIntervalSince1970))
+            ON CONFLICT (account_id) DO UPDATE SET sealed_secret = excluded.sealed_secret, created_at = excluded.created_at,
+                last_step = excluded.last_step, last_used_at = excluded.last_used_at
+            """)
+    }
+
+    public func deleteAuthenticatorApp(accountID: AccountID) async throws -> Bool {
+        try await execute("DELETE FROM authenticator_apps WHERE account_id = \(accountID) RETURNING 1") > 0
+    }
+
+    public func advanceAuthenticatorStep(accountID: AccountID, to step: Int64, at: Date) async throws -> Bool {
+        try await execute("""
+            UPDATE authenticator_apps SET last_step = \(step), last_used_at = \(at.timeIntervalSince1970)
+            WHERE account_id = \(accountID) AND (last_step IS NULL OR last_step < \(step)) RETURNING 1
+            """) > 0
+    }
+
+    public func replaceRecoveryCodes(accountID: AccountID, hashes: [String], at: Date) async throws {
+        try await transaction { connection in
+            _ = try await connection.execute("DELETE FROM recovery_codes WHERE account_id = \(accountID)", logger: self.logger)
+            for hash in hashes {
+                _ = try await connection.execute("""
+                    INSERT INTO recovery_codes (account_id, code_hash, created_at)
+                    VALUES (\(accountID), \(hash), \(at.timeIntervalSince1970))
+                    """, logger: self.logger)
+            }
+        }
+    }
+
+    public func consumeRecoveryCode(accountID: AccountID, hash: String, at: Date) async throws -> Bool {
+        // The row is locked by the UPDATE: of two sign-ins with one code, the second finds it used.
+        try await execute("""
+            UPDATE recovery_codes SET used_at = \(at.timeIntervalSince1970) WHERE id = (
+                SELECT id FROM recovery_codes WHERE account_id = \(accountID) AND code_hash = \(hash) AND used_at IS NULL
+                LIMIT 1 FOR UPDATE)
+            AND used_at IS NULL RETURNING 1
+            """) > 0
+    }
+
+    public func recoveryCodeStatus(accountID: AccountID) async throws -> RecoveryCodeStatus {
+        let row = try await rows("""
+            SELECT COUNT(*) AS total, COUNT(*) - COUNT(used_at) AS remaining, MIN(created_at) AS created_at
+            FROM recovery_codes WHERE account_id = \(accountID)
+            """).first
+        return RecoveryCodeStatus(remaining: Int(try row?.get("remaining", as: Int64.self) ?? 0),
+                                  total: Int(try row?.get("total", as: Int64.self) ?? 0),
+                                  createdAt: try row?.get("created_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
+    }
+
     // MARK: SMS codes
 
     public func insertCode(_ code: NewSMSCode) async throws -> SMSCode {

@@ -232,6 +232,27 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("018-second-factors") { db in
+            // B1: an authenticator app per account (its TOTP secret sealed under the server key,
+            // the last step a code was taken for) and one-time recovery codes (keyed hashes).
+            try db.execute(sql: """
+                CREATE TABLE authenticator_apps (
+                    account_id INTEGER PRIMARY KEY NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    sealed_secret TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_step INTEGER,
+                    last_used_at REAL
+                );
+                CREATE TABLE recovery_codes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    code_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    used_at REAL
+                );
+                CREATE INDEX recovery_codes_account ON recovery_codes(account_id, code_hash);
+                """)
+        }
         return migrator
     }
 }

@@ -29,6 +29,75 @@ extension SQLiteStore: SecurityStore {
         }
     }
 
+    // MARK: Authenticator app and recovery codes (B1)
+
+    public func authenticatorApp(accountID: AccountID) async throws -> AuthenticatorApp? {
+        try quickLookup { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM authenticator_apps WHERE account_id = ?"), arguments: [accountID]).map {
+                AuthenticatorApp(accountID: $0["account_id"], sealedSecret: $0["sealed_secret"], createdAt: Self.date($0["created_at"]),
+                                 lastStep: $0["last_step"], lastUsedAt: ($0["last_used_at"] as Double?).map(Self.date))
+            }
+        }
+    }
+
+    public func saveAuthenticatorApp(_ app: AuthenticatorApp) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO authenticator_apps (account_id, sealed_secret, created_at, last_step, last_used_at)
+                VALUES (?, ?, ?, ?, ?)
+                """, arguments: [app.accountID, app.sealedSecret, app.createdAt.timeIntervalSince1970, app.lastStep,
+                                 app.lastUsedAt?.timeIntervalSince1970])
+        }
+    }
+
+    public func deleteAuthenticatorApp(accountID: AccountID) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM authenticator_apps WHERE account_id = ?", arguments: [accountID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func advanceAuthenticatorStep(accountID: AccountID, to step: Int64, at: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE authenticator_apps SET last_step = ?, last_used_at = ?
+                WHERE account_id = ? AND (last_step IS NULL OR last_step < ?)
+                """, arguments: [step, at.timeIntervalSince1970, accountID, step])
+            return db.changesCount > 0
+        }
+    }
+
+    public func replaceRecoveryCodes(accountID: AccountID, hashes: [String], at: Date) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM recovery_codes WHERE account_id = ?", arguments: [accountID])
+            for hash in hashes {
+                try db.execute(sql: "INSERT INTO recovery_codes (account_id, code_hash, created_at) VALUES (?, ?, ?)",
+                               arguments: [accountID, hash, at.timeIntervalSince1970])
+            }
+        }
+    }
+
+    public func consumeRecoveryCode(accountID: AccountID, hash: String, at: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE recovery_codes SET used_at = ? WHERE id = (
+                    SELECT id FROM recovery_codes WHERE account_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1)
+                """, arguments: [at.timeIntervalSince1970, accountID, hash])
+            return db.changesCount > 0
+        }
+    }
+
+    public func recoveryCodeStatus(accountID: AccountID) async throws -> RecoveryCodeStatus {
+        try quickLookup { db in
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*) AS total, COUNT(*) - COUNT(used_at) AS remaining, MIN(created_at) AS created_at
+                FROM recovery_codes WHERE account_id = ?
+                """), arguments: [accountID])
+            return RecoveryCodeStatus(remaining: row?["remaining"] ?? 0, total: row?["total"] ?? 0,
+                                      createdAt: (row?["created_at"] as Double?).map(Self.date))
+        }
+    }
+
     // MARK: SMS codes
 
     public func insertCode(_ code: NewSMSCode) async throws -> SMSCode {

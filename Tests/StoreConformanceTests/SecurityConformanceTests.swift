@@ -33,6 +33,49 @@ import Testing
         #expect(try await store.phoneBinding(accountID: eve.id)?.phone.e164 == "+8613800138000")
     }
 
+    /// B1: one authenticator app per account, replaced when set up again; a step is taken once
+    /// (and never one at or before the last taken).
+    @Test(arguments: StoreKind.allCases)
+    func authenticatorAppsTakeEachStepOnce(_ kind: StoreKind) async throws {
+        let (store, bob, eve) = try await setUp(kind)
+        #expect(try await store.authenticatorApp(accountID: bob.id) == nil)
+        #expect(try await !store.advanceAuthenticatorStep(accountID: bob.id, to: 10, at: t0))
+        let app = AuthenticatorApp(accountID: bob.id, sealedSecret: "sealed-1", createdAt: t0, lastStep: 100, lastUsedAt: t0)
+        try await store.saveAuthenticatorApp(app)
+        #expect(try await store.authenticatorApp(accountID: bob.id) == app)
+        #expect(try await !store.advanceAuthenticatorStep(accountID: bob.id, to: 100, at: t0 + 1))
+        #expect(try await !store.advanceAuthenticatorStep(accountID: bob.id, to: 99, at: t0 + 1))
+        #expect(try await store.advanceAuthenticatorStep(accountID: bob.id, to: 101, at: t0 + 30))
+        #expect(try await store.authenticatorApp(accountID: bob.id)?.lastStep == 101)
+        #expect(try await store.authenticatorApp(accountID: bob.id)?.lastUsedAt == t0 + 30)
+        let replaced = AuthenticatorApp(accountID: bob.id, sealedSecret: "sealed-2", createdAt: t0 + 60)
+        try await store.saveAuthenticatorApp(replaced)
+        #expect(try await store.authenticatorApp(accountID: bob.id) == replaced)
+        #expect(try await store.advanceAuthenticatorStep(accountID: bob.id, to: 5, at: t0 + 61))
+        #expect(try await store.authenticatorApp(accountID: eve.id) == nil)
+        #expect(try await store.deleteAuthenticatorApp(accountID: bob.id))
+        #expect(try await !store.deleteAuthenticatorApp(accountID: bob.id))
+    }
+
+    /// B1: recovery codes are used once each, per account; a new set replaces the old one.
+    @Test(arguments: StoreKind.allCases)
+    func recoveryCodesAreUsedOnce(_ kind: StoreKind) async throws {
+        let (store, bob, eve) = try await setUp(kind)
+        #expect(try await store.recoveryCodeStatus(accountID: bob.id) == RecoveryCodeStatus(remaining: 0, total: 0, createdAt: nil))
+        try await store.replaceRecoveryCodes(accountID: bob.id, hashes: ["a", "b", "c"], at: t0)
+        try await store.replaceRecoveryCodes(accountID: eve.id, hashes: ["d"], at: t0)
+        #expect(try await !store.consumeRecoveryCode(accountID: bob.id, hash: "d", at: t0 + 1))
+        #expect(try await store.consumeRecoveryCode(accountID: bob.id, hash: "b", at: t0 + 1))
+        #expect(try await !store.consumeRecoveryCode(accountID: bob.id, hash: "b", at: t0 + 2))
+        #expect(try await store.recoveryCodeStatus(accountID: bob.id) == RecoveryCodeStatus(remaining: 2, total: 3, createdAt: t0))
+        try await store.replaceRecoveryCodes(accountID: bob.id, hashes: ["e", "f"], at: t0 + 10)
+        #expect(try await !store.consumeRecoveryCode(accountID: bob.id, hash: "a", at: t0 + 11))
+        #expect(try await store.recoveryCodeStatus(accountID: bob.id) == RecoveryCodeStatus(remaining: 2, total: 2, createdAt: t0 + 10))
+        try await store.replaceRecoveryCodes(accountID: bob.id, hashes: [], at: t0 + 20)
+        #expect(try await store.recoveryCodeStatus(accountID: bob.id).total == 0)
+        #expect(try await store.recoveryCodeStatus(accountID: eve.id).remaining == 1)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func codesAreUsedOnceAndCountFailures(_ kind: StoreKind) async throws {
         let (store, bob, _) = try await setUp(kind)

@@ -14,6 +14,20 @@ public protocol SecurityStore: Sendable {
     func savePhoneBinding(_ binding: PhoneBinding) async throws
     func deletePhoneBinding(accountID: AccountID) async throws -> Bool
 
+    // MARK: Authenticator app and recovery codes (B1)
+    func authenticatorApp(accountID: AccountID) async throws -> AuthenticatorApp?
+    /// Adds the account's authenticator app, or replaces the one it had.
+    func saveAuthenticatorApp(_ app: AuthenticatorApp) async throws
+    func deleteAuthenticatorApp(accountID: AccountID) async throws -> Bool
+    /// Records that a code of `step` was accepted, when no code of this step or a later one was:
+    /// `false` for a replay (or a race lost), atomically.
+    func advanceAuthenticatorStep(accountID: AccountID, to step: Int64, at: Date) async throws -> Bool
+    /// Replaces the account's recovery codes with `hashes` (an empty list removes them).
+    func replaceRecoveryCodes(accountID: AccountID, hashes: [String], at: Date) async throws
+    /// Marks the unused code with this hash used; `false` when there is none (wrong, or used).
+    func consumeRecoveryCode(accountID: AccountID, hash: String, at: Date) async throws -> Bool
+    func recoveryCodeStatus(accountID: AccountID) async throws -> RecoveryCodeStatus
+
     // MARK: SMS codes
     func insertCode(_ code: NewSMSCode) async throws -> SMSCode
     /// The most recently created code for the account and purpose (used or not); with a

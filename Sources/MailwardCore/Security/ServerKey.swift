@@ -16,6 +16,12 @@ public struct ServerKey: Sendable {
         case trustedDevice = "trusted-device"
         /// Opaque mailbox and message ids of the webmail and the JSON API.
         case mailID = "mail-id"
+        /// An authenticator app's shared secret, sealed (B1): the one secret the server must be
+        /// able to read back, since it computes the app's codes.
+        case authenticatorSecret = "authenticator-secret"
+        /// A secret offered to an authenticator app, not confirmed yet (sealed in the setup token).
+        case authenticatorSetup = "authenticator-setup"
+        case recoveryCode = "recovery-code"
     }
 
     public static let byteCount = 32
@@ -49,6 +55,29 @@ public struct ServerKey: Sendable {
         data.append(0)
         data.append(Data(message.utf8))
         return Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
+    }
+
+    /// Encrypts `plaintext` (AES-256-GCM under a key derived from this one for `purpose`), bound
+    /// to `context`: a sealed value opens only for the same purpose and context (an account), so
+    /// one copied to another account's row does not open. Base64.
+    public func seal(_ purpose: Purpose, _ plaintext: [UInt8], context: String) throws -> String {
+        let box = try AES.GCM.seal(plaintext, using: subkey(purpose), authenticating: Data(context.utf8))
+        guard let combined = box.combined else { throw MailwardError.invalidValue("AES-GCM gave no combined form") }
+        return combined.base64EncodedString()
+    }
+
+    /// The plaintext of ``seal(_:_:context:)``'s answer, or nil when it was not sealed by this key
+    /// for this purpose and context (or was changed).
+    public func open(_ purpose: Purpose, _ sealed: String, context: String) -> [UInt8]? {
+        guard sealed.utf8.count <= 4_096, let data = Data(base64Encoded: sealed),
+              let box = try? AES.GCM.SealedBox(combined: data),
+              let plaintext = try? AES.GCM.open(box, using: subkey(purpose), authenticating: Data(context.utf8))
+        else { return nil }
+        return Array(plaintext)
+    }
+
+    private func subkey(_ purpose: Purpose) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("mailward-seal\u{0}\(purpose.rawValue)".utf8), outputByteCount: 32)
     }
 
     /// Compares a secret with a stored hash in constant time.

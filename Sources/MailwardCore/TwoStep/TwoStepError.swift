@@ -12,6 +12,15 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCode(triesLeft: Int)
     case codeExpired
     case tooManyAttempts
+    /// Too many wrong authenticator or recovery codes for one sign-in (B1): it is closed, the
+    /// user signs in again.
+    case tooManyWrongCodes
+    /// The authenticator app's setup was not confirmed in time (or the token is not this server's).
+    case setupExpired
+    /// Setting up an authenticator app: its first code is not the one it shows now.
+    case wrongAuthenticatorCode
+    /// The second factor asked for is not set up for the account (B1).
+    case methodNotAvailable
     /// A new code is possible in `retryAfter` seconds (A10: 60 s between codes).
     case cooldown(retryAfter: Int)
     /// Sign-in is throttled after failures (or another limit of requests is reached).
@@ -43,7 +52,10 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .proofMissing: "bad_request"
         case .invalidCode: "invalid_code"
         case .codeExpired: "code_expired"
-        case .tooManyAttempts: "too_many_attempts"
+        case .tooManyAttempts, .tooManyWrongCodes: "too_many_attempts"
+        case .setupExpired: "setup_expired"
+        case .wrongAuthenticatorCode: "invalid_code"
+        case .methodNotAvailable: "method_not_available"
         case .cooldown: "cooldown"
         case .rateLimited, .codeLimit: "rate_limited"
         case .smsFailed: "sms_failed"
@@ -81,6 +93,15 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .codeExpired: return zh ? "验证码已过期，请重新获取" : "The code has expired. Please request a new one."
         case .tooManyAttempts:
             return zh ? "验证码错误次数过多，请重新获取" : "Too many wrong codes. Please request a new one."
+        case .tooManyWrongCodes:
+            return zh ? "验证码错误次数过多，请重新登录" : "Too many wrong codes. Please sign in again."
+        case .setupExpired:
+            return zh ? "设置已过期，请重新开始" : "The setup has expired. Please start again."
+        case .wrongAuthenticatorCode:
+            return zh ? "验证码错误，请输入身份验证器应用当前显示的 6 位数字（并确认手机时间准确）"
+                : "Wrong code. Enter the 6 digits your authenticator app shows now (and check the phone's clock)."
+        case .methodNotAvailable:
+            return zh ? "该验证方式尚未设置，请选择其他方式" : "This method is not set up. Please choose another."
         case .cooldown(let s): return zh ? "请 \(s) 秒后再获取验证码" : "Please wait \(s) seconds before requesting another code."
         case .codeLimit(let s):
             return zh ? "验证码发送次数已达上限，请 \(Self.humanWait(s, zh: true))后再试。登录时勾选“设为可信任设备”，在本设备上一段时间内无需验证码"

@@ -80,8 +80,9 @@ struct APIFailure: Error {
         case .smsBudgetExhausted: status = .serviceUnavailable
         case .notFound: status = .notFound
         case .enforced: status = .forbidden
-        case .notEnabled, .appPasswordLimit: status = .conflict
-        case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .invalidPhone, .invalidName,
+        case .notEnabled, .appPasswordLimit, .methodNotAvailable: status = .conflict
+        case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .tooManyWrongCodes, .setupExpired, .wrongAuthenticatorCode,
+             .invalidPhone, .invalidName,
              .invalidScope, .phoneCountryNotAllowed,
              .wrongPassword, .weakPassword: status = .badRequest
         }

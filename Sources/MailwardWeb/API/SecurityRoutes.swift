@@ -49,6 +49,45 @@ struct SecurityRoutes {
                 return Self.status(try await call.security.twoStep.status(session.account)).response()
             }
         }
+        // B1: the authenticator app (set up with a first code, removed) and recovery codes.
+        api.post("security/two-step/totp/start") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let offer = try await call.security.secondFactors.offerAuthenticator(session.account)
+                return JSONValue.object([
+                    "secret": .string(offer.secret), "otpauth_uri": .string(offer.uri), "setup_token": .string(offer.setupToken),
+                ]).response()
+            }
+        }
+        api.post("security/two-step/totp/confirm") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                try await call.security.secondFactors.confirmAuthenticator(
+                    session.account, setupToken: try body.string("setup_token", call.language, maxLength: 512),
+                    code: try body.string("code", call.language, maxLength: 32),
+                    password: try body.string("password", call.language, maxLength: 1024), context: call.client)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
+        api.delete("security/two-step/totp") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                try await call.security.secondFactors.removeAuthenticator(
+                    session.account, password: try body.string("password", call.language, maxLength: 1024), context: call.client)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
+        api.post("security/two-step/recovery-codes") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                let codes = try await call.security.secondFactors.makeRecoveryCodes(
+                    session.account, password: try body.string("password", call.language, maxLength: 1024), context: call.client)
+                return JSONValue.object(["codes": .array(codes.map(JSONValue.string))]).response()
+            }
+        }
         api.get("security/devices") { request, context in
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: false)
@@ -91,6 +130,7 @@ struct SecurityRoutes {
             "enabled": .bool(status.enabled), "methods": .array(status.methods.map(JSONValue.string)),
             "phone_hint": .optional(status.phoneHint), "enforced": .bool(status.enforced),
             "enforced_from": .date(status.enforcedFrom),
+            "recovery_codes_left": status.enabled ? .int(status.recoveryCodes?.remaining ?? 0) : .null,
         ])
     }
 }

@@ -20,10 +20,10 @@ struct SessionRoutes {
                 switch step {
                 case .signedIn(let grant):
                     return Self.signedIn(grant, device: nil, call: call)
-                case .secondFactorRequired(let challenge, let hint):
+                case .secondFactorRequired(let challenge, let hint, let methods):
                     return JSONValue.object([
                         "status": .string("second_factor_required"), "challenge": .string(challenge),
-                        "methods": .array([.string("sms")]), "phone_hint": .string(hint),
+                        "methods": .array(methods.map { .string($0.rawValue) }), "phone_hint": .string(hint),
                     ]).response()
                 case .enrollmentRequired(let challenge):
                     return JSONValue.object([
@@ -46,7 +46,7 @@ struct SessionRoutes {
                 let body = try await call.body()
                 let result = try await call.security.signIn.verify(
                     challenge: try body.string("challenge", call.language), code: try body.string("code", call.language, maxLength: 32),
-                    trustDevice: try body.bool("trust_device", call.language), oldSessionToken: request.cookie(CookieNames.session),
+                    method: try Self.method(body, call.language), trustDevice: try body.bool("trust_device", call.language), oldSessionToken: request.cookie(CookieNames.session),
                     context: call.client)
                 return Self.signedIn(result.session, device: result.device, call: call)
             }
@@ -89,6 +89,16 @@ struct SessionRoutes {
                 return response
             }
         }
+    }
+
+    /// `"method"`: `sms` (also when absent), `totp` or `recovery_code` (B1).
+    static func method(_ body: JSONBody, _ language: Language) throws -> SecondFactorMethod {
+        guard let raw = body.optionalString("method") else { return .sms }
+        guard let method = SecondFactorMethod(rawValue: raw) else {
+            throw APIFailure.badRequest(language, language == .en ? "Field \"method\" must be sms, totp or recovery_code."
+                                            : "字段 method 须为 sms、totp 或 recovery_code")
+        }
+        return method
     }
 
     static func sent(_ wait: Int) -> Response {

@@ -114,6 +114,32 @@
   pages.login = function () {
     var challenge = null;
     var phone = null;
+    var methods = ['sms'];
+    var method = 'sms';
+    var smsAsked = false;
+    // The second factor the code page takes (B1): the SMS code, the authenticator app's code or
+    // a recovery code. An account with an app starts with it (no text message is sent unasked).
+    function useMethod(next) {
+      method = next;
+      ['sms', 'totp', 'recovery'].forEach(function (m) { hide('code-prompt-' + m); });
+      show('code-prompt-' + (next === 'recovery_code' ? 'recovery' : next));
+      $('code-title').textContent = next === 'sms' ? T.second_factor_title : next === 'totp' ? T.method_totp : T.method_recovery;
+      $('code-label').textContent = next === 'recovery_code' ? T.recovery_code : T.code;
+      $('code').setAttribute('inputmode', next === 'recovery_code' ? 'text' : 'numeric');
+      $('code').value = '';
+      if (next === 'sms') show('resend-code'); else hide('resend-code');
+      var others = 0;
+      [['totp', 'use-totp'], ['sms', 'use-sms'], ['recovery_code', 'use-recovery']].forEach(function (pair) {
+        if (pair[0] !== next && methods.indexOf(pair[0]) >= 0) { show(pair[1]); others += 1; } else hide(pair[1]);
+      });
+      if (others > 0) show('other-methods'); else hide('other-methods');
+      say('code-message', '', true);
+      $('code').focus();
+      if (next === 'sms' && !smsAsked) {
+        smsAsked = true;
+        sendCode($('resend-code'), 'code-message', '/session/sms', { challenge: challenge });
+      }
+    }
     $('login-form').addEventListener('submit', function (event) {
       event.preventDefault();
       say('login-message', '', true);
@@ -124,26 +150,31 @@
         hide('login-step');
         if (res.data.status === 'second_factor_required') {
           $('phone-hint').textContent = res.data.phone_hint || '';
+          methods = res.data.methods || ['sms'];
           show('code-step');
-          $('code').focus();
-          sendCode($('resend-code'), 'code-message', '/session/sms', { challenge: challenge });
+          useMethod(methods.indexOf('totp') >= 0 ? 'totp' : 'sms');
         } else if (res.data.status === 'enrollment_required') {
           show('enroll-step');
           $('enroll-phone').focus();
         }
       });
     });
+    $('use-totp').addEventListener('click', function () { useMethod('totp'); });
+    $('use-sms').addEventListener('click', function () { useMethod('sms'); });
+    $('use-recovery').addEventListener('click', function () { useMethod('recovery_code'); });
     $('resend-code').addEventListener('click', function () {
       sendCode($('resend-code'), 'code-message', '/session/sms', { challenge: challenge });
     });
     $('code-form').addEventListener('submit', function (event) {
       event.preventDefault();
-      api('POST', '/session/verify', { challenge: challenge, code: $('code').value, trust_device: $('trust-device').checked })
+      api('POST', '/session/verify', { challenge: challenge, code: $('code').value, method: method,
+                                       trust_device: $('trust-device').checked })
         .then(function (res) {
           if (res.ok) { window.location.href = '/mail'; return; }
           failure('code-message', res);
-          if (res.data && res.data.error === 'too_many_attempts') resendNow($('resend-code'));
-          if (res.data && res.data.error === 'invalid_challenge') setTimeout(function () { window.location.reload(); }, 1500);
+          var error = res.data && res.data.error;
+          if (error === 'too_many_attempts' && method === 'sms') resendNow($('resend-code'));
+          else if (error === 'too_many_attempts' || error === 'invalid_challenge') setTimeout(function () { window.location.reload(); }, 1500);
         });
     });
     $('enroll-get-code').addEventListener('click', function () {
@@ -174,6 +205,11 @@
         $('two-step-status').textContent = s.enabled ? T.two_step_status_on : T.two_step_status_off;
         ['bound', 'choose', 'bind-form', 'unbind-form'].forEach(hide);
         if (s.enabled) {
+          var hasApp = (s.methods || []).indexOf('totp') >= 0;
+          $('totp-status').textContent = hasApp ? T.totp_on : T.totp_off;
+          if (hasApp) show('totp-remove'); else hide('totp-remove');
+          var left = s.recovery_codes_left || 0;
+          $('recovery-status').textContent = left > 0 ? T.recovery_left.replace('{n}', left) : T.recovery_none;
           $('bound-phone').textContent = s.phone_hint;
           show('bound');
           $('unbind-phone').disabled = !!s.enforced;
@@ -205,6 +241,60 @@
           $('bind-code').value = '';
           load();
         });
+    });
+    // B1: an authenticator app, confirmed with its first code and the password; recovery codes.
+    var setupToken = null;
+    $('totp-setup').addEventListener('click', function () {
+      say('two-step-message', '', true); hide('totp-remove-form');
+      api('POST', '/security/two-step/totp/start', {}).then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return; }
+        setupToken = res.data.setup_token;
+        $('totp-secret').textContent = res.data.secret;
+        $('totp-link').href = res.data.otpauth_uri;
+        show('totp-form');
+        $('totp-code').focus();
+      });
+    });
+    $('totp-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/security/two-step/totp/confirm', { setup_token: setupToken, code: $('totp-code').value,
+                                                        password: $('totp-password').value }).then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return; }
+        $('totp-form').reset(); hide('totp-form');
+        say('two-step-message', T.totp_added_ok, true);
+        load();
+      });
+    });
+    $('totp-remove').addEventListener('click', function () {
+      say('two-step-message', '', true); hide('totp-form'); show('totp-remove-form'); $('totp-remove-password').focus();
+    });
+    $('totp-remove-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('DELETE', '/security/two-step/totp', { password: $('totp-remove-password').value }).then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return; }
+        $('totp-remove-form').reset(); hide('totp-remove-form');
+        say('two-step-message', T.totp_removed_ok, true);
+        load();
+      });
+    });
+    $('recovery-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('POST', '/security/two-step/recovery-codes', { password: $('recovery-password').value }).then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return; }
+        $('recovery-form').reset();
+        var list = $('recovery-list');
+        list.textContent = '';
+        res.data.codes.forEach(function (code) { var item = document.createElement('li'); item.textContent = code; list.appendChild(item); });
+        show('recovery-new');
+        say('two-step-message', '', true);
+        load();
+      });
+    });
+    $('recovery-copy').addEventListener('click', function () {
+      var text = Array.prototype.map.call($('recovery-list').children, function (li) { return li.textContent; }).join('\n');
+      var done = function () { say('two-step-message', T.copied, true); };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, done);
+      else done();
     });
     $('unbind-get-code').addEventListener('click', function () {
       sendCode($('unbind-get-code'), 'two-step-message', '/security/two-step/sms/unbind/start', {});

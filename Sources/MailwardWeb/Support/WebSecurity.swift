@@ -19,6 +19,7 @@ public struct WebSecurity: Sendable {
     var signIn: SignInService { SignInService(env) }
     var sessions: WebSessionService { WebSessionService(env) }
     var twoStep: TwoStepService { TwoStepService(env) }
+    var secondFactors: SecondFactorService { SecondFactorService(env) }
     var appPasswords: AppPasswordService { AppPasswordService(env) }
     var passwordChange: PasswordChangeService { PasswordChangeService(env) }
 }

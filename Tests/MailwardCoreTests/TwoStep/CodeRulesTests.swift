@@ -145,7 +145,7 @@ import Testing
         func askForSignInCode() async throws -> Int {
             let step = try await h.signIn.begin(username: owner.address.description, password: Harness.password, deviceToken: nil,
                                                 oldSessionToken: nil, context: h.web)
-            guard case .secondFactorRequired(let challenge, _) = step else { throw Harness.HarnessError.unexpected("\(step)") }
+            guard case .secondFactorRequired(let challenge, _, _) = step else { throw Harness.HarnessError.unexpected("\(step)") }
             return try await h.signIn.sendCode(challenge: challenge, context: h.web)
         }
         // The owner's sign-in codes still go out: two more make three to this number today.
@@ -190,7 +190,7 @@ import Testing
             random: SeededRandomSource(seed: 3), sms: before.sms))
         let step = try await restricted.begin(username: owner.address.description, password: Harness.password, deviceToken: nil,
                                                      oldSessionToken: nil, context: before.web)
-        guard case .secondFactorRequired(let challenge, _) = step else { Issue.record("\(step)"); return }
+        guard case .secondFactorRequired(let challenge, _, _) = step else { Issue.record("\(step)"); return }
         _ = try await restricted.sendCode(challenge: challenge, context: before.web)
         #expect(before.sms.messages.last?.to == "+447700900123")
     }

@@ -73,7 +73,7 @@ struct Harness {
         try await bind(account)
         let step = try await signIn.begin(username: account.address.description, password: Self.password, deviceToken: nil,
                                           oldSessionToken: nil, context: web)
-        guard case .secondFactorRequired(let challenge, _) = step else { throw HarnessError.unexpected("\(step)") }
+        guard case .secondFactorRequired(let challenge, _, _) = step else { throw HarnessError.unexpected("\(step)") }
         return (account, challenge)
     }
 

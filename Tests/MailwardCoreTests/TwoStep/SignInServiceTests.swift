@@ -29,7 +29,7 @@ import Testing
         let sent = h.sms.messages.count
         let step = try await h.signIn.begin(username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil,
                                             oldSessionToken: nil, context: h.web)
-        guard case .secondFactorRequired(let challenge, let hint) = step else { Issue.record("\(step)"); return }
+        guard case .secondFactorRequired(let challenge, let hint, _) = step else { Issue.record("\(step)"); return }
         #expect(hint == "+86 138****8000")
         #expect(h.sms.messages.count == sent, "POST /session never sends a code")
         #expect(try await h.signIn.sendCode(challenge: challenge, context: h.web) == 60)
@@ -250,7 +250,7 @@ import Testing
         let account = try await h.user()
         try await h.bind(account)
         func challenge() async throws -> String {
-            guard case .secondFactorRequired(let token, _) = try await h.signIn.begin(
+            guard case .secondFactorRequired(let token, _, _) = try await h.signIn.begin(
                 username: "zhang.san@example.edu.cn", password: Harness.password, deviceToken: nil, oldSessionToken: nil,
                 context: h.web) else { throw TwoStepError.invalidChallenge }
             return token

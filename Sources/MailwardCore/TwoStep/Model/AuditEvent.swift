@@ -20,6 +20,10 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable {
     public static let appPasswordProfile = AuditKind(rawValue: "app-password-profile")
     public static let passwordChanged = AuditKind(rawValue: "password-changed")
     public static let enforcementChanged = AuditKind(rawValue: "enforcement-changed")
+    /// B1: an authenticator app set up or removed; new recovery codes made (the old ones end).
+    public static let authenticatorAdded = AuditKind(rawValue: "authenticator-added")
+    public static let authenticatorRemoved = AuditKind(rawValue: "authenticator-removed")
+    public static let recoveryCodesMade = AuditKind(rawValue: "recovery-codes-made")
     public static let twoStepReset = AuditKind(rawValue: "two-step-reset")
     public static let accountCreated = AuditKind(rawValue: "account-created")
     public static let accountDisabled = AuditKind(rawValue: "account-disabled")

@@ -3,7 +3,9 @@ import Foundation
 /// Where a web sign-in goes after the password.
 public enum SignInStep: Sendable, Equatable {
     case signedIn(SessionGrant)
-    case secondFactorRequired(challenge: String, phoneHint: String)
+    /// `methods`: what the account can answer with (SMS always; an authenticator app and
+    /// recovery codes when set up, B1).
+    case secondFactorRequired(challenge: String, phoneHint: String, methods: [SecondFactorMethod])
     case enrollmentRequired(challenge: String)
 }
 
@@ -71,7 +73,8 @@ public struct SignInService: Sendable {
                                                      endingBy: binding == nil ? decision.graceUntil : nil))
         case .askForSecondFactor:
             let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
-            return .secondFactorRequired(challenge: token, phoneHint: binding?.phone.hint ?? "")
+            let methods = try await SecondFactorService(env).methods(accountID: account.id, hasPhone: true)
+            return .secondFactorRequired(challenge: token, phoneHint: binding?.phone.hint ?? "", methods: methods)
         case .askForEnrollment:
             let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
             return .enrollmentRequired(challenge: token)
@@ -92,25 +95,37 @@ public struct SignInService: Sendable {
                                     challenge: challenge.tokenHash, context: context)
     }
 
-    public func verify(challenge token: String, code: String, trustDevice: Bool, oldSessionToken: String?,
-                       context: ClientContext) async throws -> VerifiedSignIn {
+    /// Checks the second factor of a sign-in waiting for one: the SMS code (A3), or, when set up,
+    /// the authenticator app's code or a recovery code (B1); opens the session when right.
+    public func verify(challenge token: String, code: String, method: SecondFactorMethod = .sms, trustDevice: Bool,
+                       oldSessionToken: String?, context: ClientContext) async throws -> VerifiedSignIn {
         let (challenge, account, binding) = try await load(token)
         guard challenge.state == .awaitingCode, let binding else { throw TwoStepError.invalidChallenge }
         var machine = SignInStateMachine(state: challenge.state)
         do {
-            // Only a code sent to the phone bound now (not one sent before the number changed).
-            try await codes.verify(account: account.id, purpose: .signIn, phone: binding.phone, challenge: challenge.tokenHash,
-                                   typed: code)
-        } catch {
+            switch method {
+            case .sms:
+                // Only a code sent to the phone bound now (not one sent before the number changed).
+                try await codes.verify(account: account.id, purpose: .signIn, phone: binding.phone, challenge: challenge.tokenHash,
+                                       typed: code)
+            case .totp, .recoveryCode:
+                try await SecondFactorService(env).verify(method, typed: code, account: account, challenge: challenge.tokenHash,
+                                                          context: context)
+            }
+        } catch let error as TwoStepError {
             _ = machine.event(.codeRejected)
-            await env.audit.record(.signIn, account: account.id, method: "password+sms", success: false, ip: context.ip,
-                                   detail: "wrong or expired code")
+            await env.audit.record(.signIn, account: account.id, method: method.auditMethod, success: false, ip: context.ip,
+                                   detail: error == .methodNotAvailable ? "method not set up" : "wrong or expired code")
+            if error == .tooManyWrongCodes {
+                // Closed: the next try needs the password again.
+                _ = try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: .awaitingCode, to: .failed)
+            }
             throw error
         }
         guard case .openSession(let trust) = machine.event(.codeAccepted(trustDevice: trustDevice)),
               try await env.store.transitionChallenge(tokenHash: challenge.tokenHash, from: .awaitingCode, to: machine.state)
         else { throw TwoStepError.invalidChallenge }
-        return try await finish(account: account, method: "password+sms", trust: trust, oldSessionToken: oldSessionToken,
+        return try await finish(account: account, method: method.auditMethod, trust: trust, oldSessionToken: oldSessionToken,
                                 context: context)
     }
 

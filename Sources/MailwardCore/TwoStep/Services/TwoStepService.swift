@@ -8,8 +8,12 @@ public struct TwoStepStatus: Sendable, Equatable {
     public var enforced: Bool
     /// The end of the grace period while the account is in one (B8): required from then on.
     public var enforcedFrom: Date?
+    /// The recovery codes (B1), when some were made (two-step verification on).
+    public var recoveryCodes: RecoveryCodeStatus?
 
-    public init(enabled: Bool, methods: [String], phoneHint: String?, enforced: Bool, enforcedFrom: Date? = nil) {
+    public init(enabled: Bool, methods: [String], phoneHint: String?, enforced: Bool, enforcedFrom: Date? = nil,
+                recoveryCodes: RecoveryCodeStatus? = nil) {
+        self.recoveryCodes = recoveryCodes
         self.enabled = enabled
         self.methods = methods
         self.phoneHint = phoneHint
@@ -32,8 +36,16 @@ public struct TwoStepService: Sendable {
     public func status(_ account: Account) async throws -> TwoStepStatus {
         let binding = try await env.store.phoneBinding(accountID: account.id)
         let decision = try await decision(for: account)
-        return TwoStepStatus(enabled: binding != nil, methods: binding == nil ? [] : ["sms"],
-                             phoneHint: binding?.phone.hint, enforced: decision.isEnforced, enforcedFrom: decision.graceUntil)
+        let methods = try await SecondFactorService(env).methods(accountID: account.id, hasPhone: binding != nil)
+        return TwoStepStatus(enabled: binding != nil, methods: methods.map(\.rawValue),
+                             phoneHint: binding?.phone.hint, enforced: decision.isEnforced, enforcedFrom: decision.graceUntil,
+                             recoveryCodes: binding == nil ? nil : try await recoveryCodesMade(account.id))
+    }
+
+    /// The account's recovery codes, nil when none were made.
+    private func recoveryCodesMade(_ accountID: AccountID) async throws -> RecoveryCodeStatus? {
+        let status = try await env.store.recoveryCodeStatus(accountID: accountID)
+        return status.total > 0 ? status : nil
     }
 
     /// What the administrator's rules and exemptions say for the account now (B8).
@@ -106,6 +118,8 @@ public struct TwoStepService: Sendable {
         }
         _ = try await env.store.deletePhoneBinding(accountID: account.id)
         _ = try await env.store.deleteTrustedDevices(accountID: account.id)
+        // Two-step verification is off: the second factors beside SMS go with it (B1).
+        try await SecondFactorService(env).removeAll(accountID: account.id)
         try await env.store.deleteChallenges(accountID: account.id)
         await env.audit.record(.phoneUnbound, account: account.id, ip: context.ip, detail: binding.phone.hint)
     }
@@ -207,8 +221,10 @@ public struct TwoStepService: Sendable {
         try await env.store.deleteCodes(accountID: account.id)
         try await env.store.deleteChallenges(accountID: account.id)
         let devices = try await env.store.deleteTrustedDevices(accountID: account.id)
+        // A lost phone is often lost with the authenticator app on it (B1).
+        try await SecondFactorService(env).removeAll(accountID: account.id)
         await env.audit.record(.twoStepReset, account: account.id, door: actor,
-                               detail: "phone \(binding?.phone.hint ?? "none") unbound, \(devices) trusted device(s) removed")
+                               detail: "phone \(binding?.phone.hint ?? "none") unbound, authenticator app and recovery codes removed, \(devices) trusted device(s) removed")
         if try await isEnforced(account) { try await endSessionsWithoutPhone([account]) }
     }
 

@@ -1,0 +1,152 @@
+import Foundation
+
+/// What the settings page shows to set up an authenticator app: the secret as typed by hand
+/// (groups of four), the `otpauth:` link a phone opens in its app, and the token that carries
+/// the secret, sealed, until a first code confirms it (nothing is stored before).
+public struct AuthenticatorOffer: Sendable, Equatable {
+    public let secret: String
+    public let uri: String
+    public let setupToken: String
+}
+
+/// The second factors beside SMS (B1): an authenticator app (TOTP) and one-time recovery codes.
+/// Both need two-step verification on (a bound phone, A2); unbinding the phone removes them.
+/// Setting up, removing and making new codes need the account password again: a stolen session
+/// alone must not be able to plant a second factor of its own.
+///
+/// Wrong codes count per sign-in attempt (five, then it is closed) and per account (the sign-in
+/// failure limit, `sign-in.failures-per-account` in its window), checked and counted as one step
+/// per account (``KeyedLocks``), so parallel guesses cannot pass the check together.
+public struct SecondFactorService: Sendable {
+    let env: SecurityEnvironment
+
+    public init(_ env: SecurityEnvironment) {
+        self.env = env
+    }
+
+    /// How long a setup may wait for its first code.
+    static let setupLifetime: TimeInterval = 15 * 60
+
+    /// The second factors the account's sign-in accepts now, SMS first.
+    public func methods(accountID: AccountID, hasPhone: Bool) async throws -> [SecondFactorMethod] {
+        guard hasPhone else { return [] }
+        var methods: [SecondFactorMethod] = [.sms]
+        if try await env.store.authenticatorApp(accountID: accountID) != nil { methods.append(.totp) }
+        if try await env.store.recoveryCodeStatus(accountID: accountID).remaining > 0 { methods.append(.recoveryCode) }
+        return methods
+    }
+
+    public func recoveryCodeStatus(_ account: Account) async throws -> RecoveryCodeStatus {
+        try await env.store.recoveryCodeStatus(accountID: account.id)
+    }
+
+    // MARK: Authenticator app
+
+    /// A new secret for the account's authenticator app, not stored until confirmed.
+    public func offerAuthenticator(_ account: Account) async throws -> AuthenticatorOffer {
+        try await requirePhone(account)
+        let secret = env.random.bytes(TOTP.secretByteCount)
+        var expiry = UInt64(env.clock.now.addingTimeInterval(Self.setupLifetime).timeIntervalSince1970).bigEndian
+        let payload = withUnsafeBytes(of: &expiry) { Array($0) } + secret
+        let token = try env.key.seal(.authenticatorSetup, payload, context: Self.context(account.id))
+        return AuthenticatorOffer(secret: Base32.grouped(Base32.encode(secret)),
+                                  uri: TOTP.uri(secret: secret, issuer: env.settings.systemName, account: account.address.description),
+                                  setupToken: token)
+    }
+
+    /// Stores the offered secret once the app's first code and the account password are right;
+    /// replaces an app set up before (a new phone).
+    public func confirmAuthenticator(_ account: Account, setupToken: String, code: String, password: String,
+                                     context: ClientContext) async throws {
+        try await requirePhone(account)
+        guard let payload = env.key.open(.authenticatorSetup, setupToken, context: Self.context(account.id)),
+              payload.count == 8 + TOTP.secretByteCount else { throw TwoStepError.setupExpired }
+        let expiry = payload.prefix(8).reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
+        guard Double(expiry) > env.clock.now.timeIntervalSince1970 else { throw TwoStepError.setupExpired }
+        let secret = Array(payload.dropFirst(8))
+        try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
+        guard let step = TOTP.matchingStep(secret: secret, typed: code, at: env.clock.now) else {
+            throw TwoStepError.wrongAuthenticatorCode
+        }
+        try await env.store.saveAuthenticatorApp(AuthenticatorApp(
+            accountID: account.id, sealedSecret: try env.key.seal(.authenticatorSecret, secret, context: Self.context(account.id)),
+            createdAt: env.clock.now, lastStep: step, lastUsedAt: env.clock.now))
+        await env.audit.record(.authenticatorAdded, account: account.id, ip: context.ip)
+    }
+
+    public func removeAuthenticator(_ account: Account, password: String, context: ClientContext) async throws {
+        try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
+        guard try await env.store.deleteAuthenticatorApp(accountID: account.id) else { throw TwoStepError.notFound }
+        await env.audit.record(.authenticatorRemoved, account: account.id, ip: context.ip)
+    }
+
+    // MARK: Recovery codes
+
+    /// Ten new recovery codes, shown once; the earlier ones stop working.
+    public func makeRecoveryCodes(_ account: Account, password: String, context: ClientContext) async throws -> [String] {
+        try await requirePhone(account)
+        try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
+        let codes = RecoveryCodeFormat.generate(env.random)
+        let hashes = codes.compactMap(RecoveryCodeFormat.normalize).map { env.key.hash(.recoveryCode, "\(account.id):\($0)") }
+        try await env.store.replaceRecoveryCodes(accountID: account.id, hashes: hashes, at: env.clock.now)
+        await env.audit.record(.recoveryCodesMade, account: account.id, ip: context.ip, detail: "\(codes.count)")
+        return codes
+    }
+
+    // MARK: Sign-in
+
+    /// Checks an authenticator or recovery code typed at sign-in (`challenge`: the attempt's
+    /// token hash). A right code is used up (a TOTP step once, a recovery code for good).
+    func verify(_ method: SecondFactorMethod, typed: String, account: Account, challenge: String,
+                context: ClientContext) async throws {
+        precondition(method != .sms, "SMS codes are SMSCodeIssuer's")
+        let settings = env.settings
+        let limiter = env.limiter
+        let attemptKey = "second-factor:attempt:\(challenge)"
+        let accountKey = "second-factor:account:\(account.id)"
+        try await env.locks.withLocks([accountKey]) {
+            if try await limiter.count(key: attemptKey, window: settings.challengeLifetime) >= settings.maxCodeAttempts {
+                throw TwoStepError.tooManyWrongCodes
+            }
+            if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
+                throw TwoStepError.rateLimited(retryAfter: wait)
+            }
+            if try await check(method, typed: typed, account: account) { return }
+            try await limiter.hit(attemptKey)
+            try await limiter.hit(accountKey)
+            let left = settings.maxCodeAttempts - (try await limiter.count(key: attemptKey, window: settings.challengeLifetime))
+            throw left > 0 ? TwoStepError.invalidCode(triesLeft: left) : TwoStepError.tooManyWrongCodes
+        }
+    }
+
+    private func check(_ method: SecondFactorMethod, typed: String, account: Account) async throws -> Bool {
+        let now = env.clock.now
+        switch method {
+        case .totp:
+            guard let app = try await env.store.authenticatorApp(accountID: account.id) else { throw TwoStepError.methodNotAvailable }
+            guard let secret = env.key.open(.authenticatorSecret, app.sealedSecret, context: Self.context(account.id)),
+                  let step = TOTP.matchingStep(secret: secret, typed: typed, at: now) else { return false }
+            // A code seen once (or an earlier one) is not taken again: someone who watched it typed.
+            return try await env.store.advanceAuthenticatorStep(accountID: account.id, to: step, at: now)
+        case .recoveryCode:
+            guard let normalized = RecoveryCodeFormat.normalize(typed) else { return false }
+            return try await env.store.consumeRecoveryCode(
+                accountID: account.id, hash: env.key.hash(.recoveryCode, "\(account.id):\(normalized)"), at: now)
+        case .sms:
+            return false
+        }
+    }
+
+    /// Removes both (two-step verification is off, or an administrator reset it).
+    func removeAll(accountID: AccountID) async throws {
+        _ = try await env.store.deleteAuthenticatorApp(accountID: accountID)
+        try await env.store.replaceRecoveryCodes(accountID: accountID, hashes: [], at: env.clock.now)
+    }
+
+    private func requirePhone(_ account: Account) async throws {
+        guard try await env.store.phoneBinding(accountID: account.id) != nil else { throw TwoStepError.notEnabled }
+    }
+
+    /// What sealed secrets are bound to: a secret copied into another account's row does not open.
+    static func context(_ accountID: AccountID) -> String { "account:\(accountID)" }
+}
