@@ -1,4 +1,5 @@
 import Foundation
+import MailwardCore
 import MailwardTesting
 import MailwardConfig
 import Testing
@@ -63,6 +64,18 @@ import Testing
         #expect(reply["status"] as? String == "ok")
         secrets += [try #require(reply["csrf_token"] as? String), try #require(web.cookie("mw_session")),
                     try #require(web.cookieNames(prefix: "mw_device_").first.flatMap(web.cookie))]
+        // B1: the authenticator app's secret (Base32 and its bytes), its code, the recovery codes.
+        reply = try await web.call(.POST, "/api/v1/security/two-step/totp/start")
+        let shown = try #require(reply["secret"] as? String).replacingOccurrences(of: " ", with: "")
+        let secretBytes = try #require(Base32.decode(shown))
+        secrets += [shown, try #require(reply["setup_token"] as? String)]
+        let appCode = TOTP.code(secret: secretBytes, step: TOTP.step(at: Date()))
+        reply = try await web.call(.POST, "/api/v1/security/two-step/totp/confirm",
+                                   ["setup_token": try #require(reply["setup_token"] as? String), "code": appCode, "password": password])
+        #expect(reply["methods"] as? [String] == ["sms", "totp"], "\(reply.body)")
+        reply = try await web.call(.POST, "/api/v1/security/two-step/recovery-codes", ["password": password])
+        let recoveryCodes = try #require(reply["codes"] as? [String])
+        secrets += recoveryCodes + recoveryCodes.map { $0.replacingOccurrences(of: "-", with: "") }
         reply = try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "Moon-River-77"])
         #expect(reply.status == 200)
         secrets.append("Moon-River-77")
@@ -77,6 +90,7 @@ import Testing
             database.append(try Data(contentsOf: URL(fileURLWithPath: data + "/" + name)))
         }
         #expect(database.count > 0)
+        #expect(database.range(of: Data(secretBytes)) == nil, "the authenticator secret is stored in clear")
         for secret in secrets {
             #expect(!logText.contains(secret), "a secret reached the log: \(secret.prefix(3))…")
             #expect(database.range(of: Data(secret.utf8)) == nil, "a secret is stored in clear: \(secret.prefix(3))…")
