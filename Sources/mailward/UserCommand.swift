@@ -79,6 +79,8 @@ struct UserCommand: AsyncParsableCommand {
                 let decision = try await TwoStepService(runtime.security).decision(for: account)
                 print("two-step:     \(status.enabled ? "on" : "off")\(Self.enforcementText(decision))")
                 print("phone:        \(status.phoneHint ?? "-")")
+                let recovery = status.recoveryCodes.map { " (recovery codes: \($0.remaining) of \($0.total) left)" } ?? ""
+                print("factors:      \(status.methods.isEmpty ? "-" : status.methods.joined(separator: ", "))\(recovery)")
                 let quota = try await runtime.store.quota(accountID: account.id)
                 print("quota:        \(Quota.describe(quota))")
                 print("app passwords: \(apps)")
@@ -211,7 +213,7 @@ struct UserCommand: AsyncParsableCommand {
     struct ResetTwoStep: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-two-step",
-            abstract: "Lost phone: unbind the phone and forget trusted devices (client-specific passwords stay).")
+            abstract: "Lost phone: unbind the phone, forget trusted devices, remove the authenticator app and recovery codes (client-specific passwords stay).")
         @OptionGroup var global: GlobalOptions
         @Argument var address: String
 

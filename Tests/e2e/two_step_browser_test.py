@@ -12,6 +12,9 @@ Run: /usr/bin/python3 Tests/e2e/two_step_browser_test.py   (MAILWARD_BIN overrid
 """
 import base64
 import email
+import hashlib
+import hmac
+import struct
 import email.header
 import imaplib
 import poplib
@@ -37,6 +40,14 @@ from harness import ROOT  # noqa: E402
 ARTIFACTS = os.path.join(ROOT, "test-artifacts", "e2e")
 PASSWORD = "Tea-Garden-42"
 ENFORCED_PASSWORD = "Moon-River-77"
+
+
+def totp(secret_base32, step):
+    """RFC 6238 as an authenticator app computes it (SHA-1, 30 s, 6 digits)."""
+    key = base64.b32decode(secret_base32.replace(" ", "") + "=" * (-len(secret_base32.replace(" ", "")) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 class Mailward(harness.Mailward):
@@ -272,6 +283,61 @@ def main():
         browser.wait_text("bound-phone", "+86 137****7000")
         assert "已绑定手机：" in browser.el("bound").text
         browser.shot("phone-changed")
+
+        step = "身份验证器应用 (B1): set up with its key, first code and the password"
+        browser.click("totp-setup")
+        browser.wait.until(lambda d: len(d.find_element(By.ID, "totp-secret").text) == 39)  # 32 Base32 in groups of 4
+        app_secret = browser.el("totp-secret").text
+        link = browser.el("totp-link").get_attribute("href")
+        assert link.startswith("otpauth://totp/Mailward:zhang.san@demo.test?secret=" + app_secret.replace(" ", "")), link
+        secrets.append(app_secret.replace(" ", ""))
+        setup_step = int(time.time()) // 30
+        browser.type("totp-code", totp(app_secret, setup_step))
+        browser.type("totp-password", PASSWORD)
+        browser.shot("authenticator-setup")
+        browser.click("totp-confirm")
+        browser.wait_text("two-step-message", "身份验证器已设置")
+        browser.wait_text("totp-status", "已设置")
+
+        step = "恢复码 (B1): ten, shown once"
+        browser.type("recovery-password", PASSWORD)
+        browser.click("recovery-generate")
+        browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#recovery-list li")) == 10)
+        recovery = [li.text for li in browser.driver.find_elements(By.CSS_SELECTOR, "#recovery-list li")]
+        assert all(re.fullmatch(r"[a-hjkmnp-z2-9]{5}-[a-hjkmnp-z2-9]{5}", c) for c in recovery), recovery
+        secrets += recovery
+        browser.wait_text("recovery-status", "剩余 10 个可用")
+        browser.shot("recovery-codes")
+
+        step = "sign in with the authenticator app: offered first, no text message sent"
+        browser.sign_out()
+        before = len(server.outbox())
+        browser.sign_in("zhang.san@demo.test", PASSWORD)
+        browser.visible("code-prompt-totp")
+        browser.visible("use-sms")
+        browser.visible("use-recovery")
+        while int(time.time()) // 30 == setup_step:  # the setup's code is good once: the next one
+            time.sleep(0.5)
+        browser.type("code", totp(app_secret, int(time.time()) // 30))
+        browser.shot("code-page-authenticator")
+        browser.click("verify-submit")
+        browser.wait_path("/mail")
+        assert len(server.outbox()) == before, "a sign-in with the app sent a text message"
+
+        step = "sign in with a recovery code (其他验证方式 › 恢复码), used once"
+        browser.sign_out()
+        browser.sign_in("zhang.san@demo.test", PASSWORD)
+        browser.visible("code-step")
+        browser.click("use-recovery")
+        browser.visible("code-prompt-recovery")
+        browser.type("code", recovery[4].upper())
+        browser.click("verify-submit")
+        browser.wait_path("/mail")
+        browser.open("/settings/security/devices")
+        browser.wait.until(lambda d: "恢复码" in d.find_element(By.ID, "sign-ins").text)
+        assert "身份验证器" in browser.el("sign-ins").text
+        browser.open("/settings/security/two-step")
+        browser.wait_text("recovery-status", "剩余 9 个可用")
 
         step = "enforced account: the mandatory 帐号安全二次验证 page"
         server.cli("policy", "two-step", "enforce", "--user", "li.si@demo.test")

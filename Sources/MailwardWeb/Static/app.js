@@ -208,6 +208,7 @@
           var hasApp = (s.methods || []).indexOf('totp') >= 0;
           $('totp-status').textContent = hasApp ? T.totp_on : T.totp_off;
           if (hasApp) show('totp-remove'); else hide('totp-remove');
+          $('totp-setup').textContent = hasApp ? T.totp_replace : T.totp_setup;
           var left = s.recovery_codes_left || 0;
           $('recovery-status').textContent = left > 0 ? T.recovery_left.replace('{n}', left) : T.recovery_none;
           $('bound-phone').textContent = s.phone_hint;

@@ -47,7 +47,11 @@ import Testing
                                                                           ip: "127.0.0.1", trustedAt: Date(),
                                                                           expiresAt: Date().addingTimeInterval(3600)))
         _ = try await AppPasswordService(runtime.security).create(account, name: "Foxmail", context: ClientContext(ip: "127.0.0.1"))
+        try await runtime.store.saveAuthenticatorApp(AuthenticatorApp(accountID: account.id, sealedSecret: "s", createdAt: Date()))
+        try await runtime.store.replaceRecoveryCodes(accountID: account.id, hashes: ["a", "b"], at: Date())
+        _ = try await runtime.store.consumeRecoveryCode(accountID: account.id, hash: "a", at: Date())
         show = try await mw("user", "show", "zhang.san@example.edu.cn").stdout
+        #expect(show.contains("factors:      sms, totp, recovery_code (recovery codes: 1 of 2 left)"), "\(show)")
         #expect(show.contains("two-step:     on (enforced)"))
         #expect(show.contains("phone:        +86 138****8000"))
         #expect(show.contains("app passwords: 1"))
@@ -56,6 +60,8 @@ import Testing
         #expect(try await mw("user", "reset-two-step", "zhang.san@example.edu.cn").stdout == "two-step verification reset for zhang.san@example.edu.cn\n")
         show = try await mw("user", "show", "zhang.san@example.edu.cn").stdout
         #expect(show.contains("phone:        -"))
+        #expect(show.contains("factors:      -\n"), "a lost phone takes the authenticator and recovery codes along")
+        #expect(try await runtime.store.authenticatorApp(accountID: account.id) == nil)
         #expect(show.contains("trusted devices: 0"))
         #expect(show.contains("app passwords: 1"), "client-specific passwords survive a lost phone")
         let audit = try await runtime.store.auditEvents(accountID: account.id, kinds: [.twoStepReset], limit: 5)
