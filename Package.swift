@@ -291,7 +291,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
-        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore", "ProtocolFuzzing"], swiftSettings: strict),
+        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore", "MailwardTesting", "ProtocolFuzzing"],
+                    swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests",
                     dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite", "StorePostgres",
                                    .product(name: "GRDB", package: "GRDB.swift")],

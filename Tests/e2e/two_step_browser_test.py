@@ -24,6 +24,7 @@ import re
 import shutil
 import smtplib
 import ssl
+import subprocess
 import sys
 import tempfile
 import time
@@ -291,6 +292,12 @@ def main():
         link = browser.el("totp-link").get_attribute("href")
         assert link.startswith("otpauth://totp/Mailward:zhang.san@demo.test?secret=" + app_secret.replace(" ", "")), link
         secrets.append(app_secret.replace(" ", ""))
+        # The QR code as a phone's camera sees it: a screenshot of the page, read by zbarimg.
+        qr_png = os.path.join(tempfile.mkdtemp(prefix="mailward-e2e-qr-"), "qr.png")
+        browser.el("totp-qr").screenshot(qr_png)
+        scanned = subprocess.run(["zbarimg", "--quiet", "--raw", qr_png], capture_output=True, text=True, check=True).stdout
+        assert scanned.strip() == link, (scanned, link)
+        shutil.rmtree(os.path.dirname(qr_png))
         setup_step = int(time.time()) // 30
         browser.type("totp-code", totp(app_secret, setup_step))
         browser.type("totp-password", PASSWORD)

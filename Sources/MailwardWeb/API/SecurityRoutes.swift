@@ -54,8 +54,11 @@ struct SecurityRoutes {
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: true)
                 let offer = try await call.security.secondFactors.offerAuthenticator(session.account)
+                // The link as a QR code for the phone's camera: rows of `1` (dark) and `0`.
+                let qr = QRCode(bytes: Array(offer.uri.utf8))
                 return JSONValue.object([
                     "secret": .string(offer.secret), "otpauth_uri": .string(offer.uri), "setup_token": .string(offer.setupToken),
+                    "qr": qr.map { .array($0.rows.map(JSONValue.string)) } ?? .null,
                 ]).response()
             }
         }

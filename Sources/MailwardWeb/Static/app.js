@@ -194,6 +194,29 @@
     });
   };
 
+  // A QR code as SVG from the server's rows of modules ('1' dark), with the 4-module quiet zone.
+  function drawQR(holder, rows) {
+    holder.textContent = '';
+    if (!rows.length) return;
+    var ns = 'http://www.w3.org/2000/svg';
+    var side = rows.length + 8;
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 ' + side + ' ' + side);
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', T.totp_step1);
+    var background = document.createElementNS(ns, 'rect');
+    background.setAttribute('width', side); background.setAttribute('height', side); background.setAttribute('fill', '#fff');
+    svg.appendChild(background);
+    var d = '';
+    rows.forEach(function (row, y) {
+      for (var x = 0; x < row.length; x++) if (row.charAt(x) === '1') d += 'M' + (x + 4) + ' ' + (y + 4) + 'h1v1h-1z';
+    });
+    var path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d); path.setAttribute('fill', '#000'); path.setAttribute('shape-rendering', 'crispEdges');
+    svg.appendChild(path);
+    holder.appendChild(svg);
+  }
+
   pages.two_step = function () {
     var phone = null;
     var enabled = false;
@@ -252,6 +275,7 @@
         setupToken = res.data.setup_token;
         $('totp-secret').textContent = res.data.secret;
         $('totp-link').href = res.data.otpauth_uri;
+        drawQR($('totp-qr'), res.data.qr || []);
         show('totp-form');
         $('totp-code').focus();
       });

@@ -43,6 +43,8 @@ import Testing
         let shown = try #require(reply["secret"] as? String)
         let secret = try #require(Base32.decode(shown))
         let token = try #require(reply["setup_token"] as? String)
+        let qr = try #require(reply["qr"] as? [String], "the link as a QR code's rows")
+        #expect(qr.count >= 21 && qr.allSatisfy { $0.count == qr.count && $0.allSatisfy { "01".contains($0) } })
         func code(_ offset: Int64 = 0) -> String { TOTP.code(secret: secret, step: TOTP.step(at: clock.now) + offset) }
         reply = try await web.call(.POST, "/api/v1/security/two-step/totp/confirm", ["setup_token": token, "code": code(), "password": "wrong"])
         #expect(reply.status == 400 && reply.error == "wrong_password", "\(reply.body)")
