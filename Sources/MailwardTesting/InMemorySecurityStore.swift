@@ -14,6 +14,7 @@ public actor InMemorySecurityStore: SecurityStore {
     private var audit: [AuditEvent] = []
     private var rates: [String: [Date]] = [:]
     private var authenticators: [AccountID: AuthenticatorApp] = [:]
+    private var securityKeyRows: [SecurityKey] = []
     private var recoveryCodes: [(accountID: AccountID, hash: String, createdAt: Date, usedAt: Date?)] = []
     private var nextID: Int64 = 1
     /// How long the reads a limit is checked with (the latest code, the rate events) take: a
@@ -71,6 +72,36 @@ public actor InMemorySecurityStore: SecurityStore {
         let codes = recoveryCodes.filter { $0.accountID == accountID }
         return RecoveryCodeStatus(remaining: codes.filter { $0.usedAt == nil }.count, total: codes.count,
                                   createdAt: codes.map(\.createdAt).min())
+    }
+
+    public func insertSecurityKey(_ key: NewSecurityKey) -> SecurityKey {
+        let stored = SecurityKey(id: newID(), accountID: key.accountID, credentialID: key.credentialID, publicKey: key.publicKey,
+                                 rpID: key.rpID, name: key.name, signCount: key.signCount, createdAt: key.createdAt, lastUsedAt: nil)
+        securityKeyRows.append(stored)
+        return stored
+    }
+
+    public func securityKeys(accountID: AccountID) -> [SecurityKey] { securityKeyRows.filter { $0.accountID == accountID } }
+
+    public func recordSecurityKeyUse(id: Int64, signCount: UInt32, at: Date) -> Bool {
+        guard let index = securityKeyRows.firstIndex(where: { $0.id == id }) else { return false }
+        let old = securityKeyRows[index].signCount
+        guard old < signCount || (old == 0 && signCount == 0) else { return false }
+        securityKeyRows[index].signCount = signCount
+        securityKeyRows[index].lastUsedAt = at
+        return true
+    }
+
+    public func deleteSecurityKey(id: Int64, accountID: AccountID) -> Bool {
+        let before = securityKeyRows.count
+        securityKeyRows.removeAll { $0.id == id && $0.accountID == accountID }
+        return securityKeyRows.count < before
+    }
+
+    public func deleteSecurityKeys(accountID: AccountID) -> Int {
+        let before = securityKeyRows.count
+        securityKeyRows.removeAll { $0.accountID == accountID }
+        return before - securityKeyRows.count
     }
 
     // MARK: Codes

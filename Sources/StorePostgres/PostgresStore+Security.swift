@@ -87,6 +87,45 @@ extension PostgresStore: SecurityStore {
                                   createdAt: try row?.get("created_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
     }
 
+    public func insertSecurityKey(_ key: NewSecurityKey) async throws -> SecurityKey {
+        let row = try await rows("""
+            INSERT INTO security_keys (account_id, credential_id, public_key, rp_id, name, sign_count, created_at)
+            VALUES (\(key.accountID), \(Base64URL.encode(key.credentialID)), \(Base64URL.encode(key.publicKey)), \(key.rpID),
+                    \(key.name), \(Int64(key.signCount)), \(key.createdAt.timeIntervalSince1970))
+            RETURNING id
+            """)
+        return SecurityKey(id: try row[0].get("id"), accountID: key.accountID, credentialID: key.credentialID,
+                           publicKey: key.publicKey, rpID: key.rpID, name: key.name, signCount: key.signCount,
+                           createdAt: key.createdAt, lastUsedAt: nil)
+    }
+
+    public func securityKeys(accountID: AccountID) async throws -> [SecurityKey] {
+        try await rows("SELECT * FROM security_keys WHERE account_id = \(accountID) ORDER BY id").map { row in
+            SecurityKey(id: try row.get("id"), accountID: try row.get("account_id"),
+                        credentialID: Base64URL.decode(try row.get("credential_id")) ?? [],
+                        publicKey: Base64URL.decode(try row.get("public_key")) ?? [], rpID: try row.get("rp_id"),
+                        name: try row.get("name"), signCount: UInt32(clamping: try row.get("sign_count", as: Int64.self)),
+                        createdAt: try row.date("created_at"),
+                        lastUsedAt: try row.get("last_used_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    public func recordSecurityKeyUse(id: Int64, signCount: UInt32, at: Date) async throws -> Bool {
+        let count = Int64(signCount)
+        return try await execute("""
+            UPDATE security_keys SET sign_count = \(count), last_used_at = \(at.timeIntervalSince1970)
+            WHERE id = \(id) AND (sign_count < \(count) OR (sign_count = 0 AND \(count) = 0)) RETURNING 1
+            """) > 0
+    }
+
+    public func deleteSecurityKey(id: Int64, accountID: AccountID) async throws -> Bool {
+        try await execute("DELETE FROM security_keys WHERE id = \(id) AND account_id = \(accountID) RETURNING 1") > 0
+    }
+
+    public func deleteSecurityKeys(accountID: AccountID) async throws -> Int {
+        try await execute("DELETE FROM security_keys WHERE account_id = \(accountID) RETURNING 1")
+    }
+
     // MARK: SMS codes
 
     public func insertCode(_ code: NewSMSCode) async throws -> SMSCode {

@@ -253,6 +253,23 @@ enum SQLiteMigrations {
                 CREATE INDEX recovery_codes_account ON recovery_codes(account_id, code_hash);
                 """)
         }
+        migrator.registerMigration("019-security-keys") { db in
+            // B1: WebAuthn credentials (public keys, nothing secret) as a second factor.
+            try db.execute(sql: """
+                CREATE TABLE security_keys (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    credential_id TEXT NOT NULL,
+                    public_key TEXT NOT NULL,
+                    rp_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    sign_count INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_used_at REAL
+                );
+                CREATE INDEX security_keys_account ON security_keys(account_id);
+                """)
+        }
         return migrator
     }
 }

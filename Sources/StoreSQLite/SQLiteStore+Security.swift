@@ -98,6 +98,54 @@ extension SQLiteStore: SecurityStore {
         }
     }
 
+    public func insertSecurityKey(_ key: NewSecurityKey) async throws -> SecurityKey {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO security_keys (account_id, credential_id, public_key, rp_id, name, sign_count, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key.accountID, Base64URL.encode(key.credentialID), Base64URL.encode(key.publicKey), key.rpID,
+                                 key.name, Int64(key.signCount), key.createdAt.timeIntervalSince1970])
+            return SecurityKey(id: db.lastInsertedRowID, accountID: key.accountID, credentialID: key.credentialID,
+                               publicKey: key.publicKey, rpID: key.rpID, name: key.name, signCount: key.signCount,
+                               createdAt: key.createdAt, lastUsedAt: nil)
+        }
+    }
+
+    public func securityKeys(accountID: AccountID) async throws -> [SecurityKey] {
+        try quickRead { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM security_keys WHERE account_id = ? ORDER BY id", arguments: [accountID]).map { row in
+                SecurityKey(id: row["id"], accountID: row["account_id"], credentialID: Base64URL.decode(row["credential_id"]) ?? [],
+                            publicKey: Base64URL.decode(row["public_key"]) ?? [], rpID: row["rp_id"], name: row["name"],
+                            signCount: UInt32(clamping: row["sign_count"] as Int64), createdAt: Self.date(row["created_at"]),
+                            lastUsedAt: (row["last_used_at"] as Double?).map(Self.date))
+            }
+        }
+    }
+
+    public func recordSecurityKeyUse(id: Int64, signCount: UInt32, at: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE security_keys SET sign_count = ?, last_used_at = ?
+                WHERE id = ? AND (sign_count < ? OR (sign_count = 0 AND ? = 0))
+                """, arguments: [Int64(signCount), at.timeIntervalSince1970, id, Int64(signCount), Int64(signCount)])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteSecurityKey(id: Int64, accountID: AccountID) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM security_keys WHERE id = ? AND account_id = ?", arguments: [id, accountID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteSecurityKeys(accountID: AccountID) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM security_keys WHERE account_id = ?", arguments: [accountID])
+            return db.changesCount
+        }
+    }
+
     // MARK: SMS codes
 
     public func insertCode(_ code: NewSMSCode) async throws -> SMSCode {

@@ -57,6 +57,32 @@ import Testing
         #expect(try await !store.deleteAuthenticatorApp(accountID: bob.id))
     }
 
+    /// B1: security keys per account; the signature counter only goes up (or stays zero).
+    @Test(arguments: StoreKind.allCases)
+    func securityKeysCountUpwards(_ kind: StoreKind) async throws {
+        let (store, bob, eve) = try await setUp(kind)
+        let credential: [UInt8] = Array(0..<64)
+        let key = try await store.insertSecurityKey(NewSecurityKey(
+            accountID: bob.id, credentialID: credential, publicKey: [4] + Array(repeating: 1, count: 64), rpID: "mail.demo.test",
+            name: "YubiKey 5", signCount: 3, createdAt: t0))
+        let counterless = try await store.insertSecurityKey(NewSecurityKey(
+            accountID: bob.id, credentialID: [9, 9], publicKey: [4], rpID: "mail.demo.test", name: "Touch ID", signCount: 0, createdAt: t0 + 1))
+        #expect(try await store.securityKeys(accountID: bob.id) == [key, counterless])
+        #expect(try await store.securityKeys(accountID: eve.id).isEmpty)
+        #expect(try await !store.recordSecurityKeyUse(id: key.id, signCount: 3, at: t0 + 2))
+        #expect(try await !store.recordSecurityKeyUse(id: key.id, signCount: 2, at: t0 + 2))
+        #expect(try await store.recordSecurityKeyUse(id: key.id, signCount: 4, at: t0 + 3))
+        #expect(try await store.recordSecurityKeyUse(id: counterless.id, signCount: 0, at: t0 + 4))
+        #expect(try await store.recordSecurityKeyUse(id: counterless.id, signCount: 0, at: t0 + 5))
+        let stored = try await store.securityKeys(accountID: bob.id)
+        #expect(stored[0].signCount == 4 && stored[0].lastUsedAt == t0 + 3 && stored[0].credentialID == credential)
+        #expect(stored[1].lastUsedAt == t0 + 5)
+        #expect(try await !store.deleteSecurityKey(id: key.id, accountID: eve.id))
+        #expect(try await store.deleteSecurityKey(id: key.id, accountID: bob.id))
+        #expect(try await store.deleteSecurityKeys(accountID: bob.id) == 1)
+        #expect(try await store.securityKeys(accountID: bob.id).isEmpty)
+    }
+
     /// B1: recovery codes are used once each, per account; a new set replaces the old one.
     @Test(arguments: StoreKind.allCases)
     func recoveryCodesAreUsedOnce(_ kind: StoreKind) async throws {

@@ -27,6 +27,14 @@ public protocol SecurityStore: Sendable {
     /// Marks the unused code with this hash used; `false` when there is none (wrong, or used).
     func consumeRecoveryCode(accountID: AccountID, hash: String, at: Date) async throws -> Bool
     func recoveryCodeStatus(accountID: AccountID) async throws -> RecoveryCodeStatus
+    func insertSecurityKey(_ key: NewSecurityKey) async throws -> SecurityKey
+    /// Oldest first.
+    func securityKeys(accountID: AccountID) async throws -> [SecurityKey]
+    /// Records a use with the key's new signature counter: `false` when the counter did not go up
+    /// (a cloned key, or a replay) — unless both are zero, as for keys that keep no counter.
+    func recordSecurityKeyUse(id: Int64, signCount: UInt32, at: Date) async throws -> Bool
+    func deleteSecurityKey(id: Int64, accountID: AccountID) async throws -> Bool
+    func deleteSecurityKeys(accountID: AccountID) async throws -> Int
 
     // MARK: SMS codes
     func insertCode(_ code: NewSMSCode) async throws -> SMSCode

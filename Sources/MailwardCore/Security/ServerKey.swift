@@ -22,6 +22,9 @@ public struct ServerKey: Sendable {
         /// A secret offered to an authenticator app, not confirmed yet (sealed in the setup token).
         case authenticatorSetup = "authenticator-setup"
         case recoveryCode = "recovery-code"
+        /// WebAuthn: a registration's challenge (sealed in its token), a sign-in's challenge, the
+        /// opaque user handle.
+        case webAuthn = "webauthn"
     }
 
     public static let byteCount = 32

@@ -21,6 +21,9 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongAuthenticatorCode
     /// The second factor asked for is not set up for the account (B1).
     case methodNotAvailable
+    /// A security key's registration was refused (B1): the reason, for the log and the page.
+    case securityKeyRefused(String)
+    case securityKeyLimit(Int)
     /// A new code is possible in `retryAfter` seconds (A10: 60 s between codes).
     case cooldown(retryAfter: Int)
     /// Sign-in is throttled after failures (or another limit of requests is reached).
@@ -56,6 +59,8 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .setupExpired: "setup_expired"
         case .wrongAuthenticatorCode: "invalid_code"
         case .methodNotAvailable: "method_not_available"
+        case .securityKeyRefused: "security_key_refused"
+        case .securityKeyLimit: "limit_reached"
         case .cooldown: "cooldown"
         case .rateLimited, .codeLimit: "rate_limited"
         case .smsFailed: "sms_failed"
@@ -100,6 +105,10 @@ public enum TwoStepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongAuthenticatorCode:
             return zh ? "验证码错误，请输入身份验证器应用当前显示的 6 位数字（并确认手机时间准确）"
                 : "Wrong code. Enter the 6 digits your authenticator app shows now (and check the phone's clock)."
+        case .securityKeyRefused(let reason):
+            return zh ? "安全密钥未能添加（\(reason)），请重试" : "The security key could not be added (\(reason)). Please try again."
+        case .securityKeyLimit(let n):
+            return zh ? "安全密钥最多 \(n) 个，请先移除不用的" : "At most \(n) security keys; remove unused ones first."
         case .methodNotAvailable:
             return zh ? "该验证方式尚未设置，请选择其他方式" : "This method is not set up. Please choose another."
         case .cooldown(let s): return zh ? "请 \(s) 秒后再获取验证码" : "Please wait \(s) seconds before requesting another code."

@@ -80,8 +80,8 @@ struct APIFailure: Error {
         case .smsBudgetExhausted: status = .serviceUnavailable
         case .notFound: status = .notFound
         case .enforced: status = .forbidden
-        case .notEnabled, .appPasswordLimit, .methodNotAvailable: status = .conflict
-        case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .tooManyWrongCodes, .setupExpired, .wrongAuthenticatorCode,
+        case .notEnabled, .appPasswordLimit, .securityKeyLimit, .methodNotAvailable: status = .conflict
+        case .codeMissing, .proofMissing, .invalidCode, .codeExpired, .tooManyAttempts, .tooManyWrongCodes, .setupExpired, .wrongAuthenticatorCode, .securityKeyRefused,
              .invalidPhone, .invalidName,
              .invalidScope, .phoneCountryNotAllowed,
              .wrongPassword, .weakPassword: status = .badRequest

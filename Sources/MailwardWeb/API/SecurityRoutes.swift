@@ -91,6 +91,62 @@ struct SecurityRoutes {
                 return JSONValue.object(["codes": .array(codes.map(JSONValue.string))]).response()
             }
         }
+        // B1: security keys (WebAuthn). The page passes the browser's binary values as base64url.
+        api.post("security/two-step/security-keys/start") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let party = try WebAuthnParty.of(call)
+                let registration = try await call.security.secondFactors.startSecurityKey(session.account, party: party)
+                return JSONValue.object([
+                    "challenge": .string(Base64URL.encode(registration.challenge)),
+                    "registration_token": .string(registration.token),
+                    "rp": .object(["id": .string(party.id), "name": .string(call.security.env.settings.systemName)]),
+                    "user": .object([
+                        "id": .string(Base64URL.encode(registration.userHandle)),
+                        "name": .string(session.account.address.description),
+                        "display_name": .string(session.account.displayName),
+                    ]),
+                    "exclude_credentials": .array(registration.excludeCredentials.map { .string(Base64URL.encode($0)) }),
+                    "algorithm": .int(WebAuthn.es256),
+                ]).response()
+            }
+        }
+        api.post("security/two-step/security-keys") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                let body = try await call.body()
+                let party = try WebAuthnParty.of(call)
+                _ = try await call.security.secondFactors.addSecurityKey(
+                    session.account, token: try body.string("registration_token", call.language, maxLength: 512),
+                    name: body.optionalString("name") ?? "", password: try body.string("password", call.language, maxLength: 1024),
+                    clientDataJSON: try WebAuthnParty.bytes(body, "client_data_json", call.language),
+                    attestationObject: try WebAuthnParty.bytes(body, "attestation_object", call.language, maxLength: 16_384),
+                    party: party, context: call.client)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
+        api.get("security/two-step/security-keys") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: false)
+                let keys = try await call.security.secondFactors.securityKeys(session.account)
+                return JSONValue.array(keys.map { key in
+                    .object([
+                        "id": .int(Int(key.id)), "name": .string(key.name), "site": .string(key.rpID),
+                        "created_at": .date(key.createdAt), "last_used_at": .date(key.lastUsedAt),
+                    ])
+                }).response()
+            }
+        }
+        api.delete("security/two-step/security-keys/:id") { request, context in
+            await handler.run(request, context) { call in
+                let (session, _) = try await call.session(csrf: true)
+                guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw APIFailure.notFound(call.language) }
+                let body = try await call.body()
+                try await call.security.secondFactors.removeSecurityKey(
+                    session.account, id: id, password: try body.string("password", call.language, maxLength: 1024), context: call.client)
+                return Self.status(try await call.security.twoStep.status(session.account)).response()
+            }
+        }
         api.get("security/devices") { request, context in
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: false)

@@ -51,6 +51,36 @@ struct SessionRoutes {
                 return Self.signedIn(result.session, device: result.device, call: call)
             }
         }
+        // B1: a security key as the second factor — the request for `navigator.credentials.get`,
+        // then its answer (binary values as base64url).
+        api.post("session/security-key/options") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let party = try WebAuthnParty.of(call)
+                let (challenge, credentials) = try await call.security.signIn.securityKeyRequest(
+                    challenge: try body.string("challenge", call.language), rpID: party.id)
+                return JSONValue.object([
+                    "challenge": .string(Base64URL.encode(challenge)), "rp_id": .string(party.id),
+                    "allow_credentials": .array(credentials.map { .string(Base64URL.encode($0)) }),
+                ]).response()
+            }
+        }
+        api.post("session/security-key") { request, context in
+            await handler.run(request, context) { call in
+                let body = try await call.body()
+                let party = try WebAuthnParty.of(call)
+                let assertion = SecurityKeyAssertion(
+                    credentialID: try WebAuthnParty.bytes(body, "credential_id", call.language, maxLength: 2_048),
+                    clientDataJSON: try WebAuthnParty.bytes(body, "client_data_json", call.language),
+                    authenticatorData: try WebAuthnParty.bytes(body, "authenticator_data", call.language),
+                    signature: try WebAuthnParty.bytes(body, "signature", call.language, maxLength: 1_024))
+                let result = try await call.security.signIn.verify(
+                    challenge: try body.string("challenge", call.language), securityKey: assertion, origin: party.origin,
+                    trustDevice: try body.bool("trust_device", call.language), oldSessionToken: request.cookie(CookieNames.session),
+                    context: call.client)
+                return Self.signedIn(result.session, device: result.device, call: call)
+            }
+        }
         api.post("session/enroll/sms") { request, context in
             await handler.run(request, context) { call in
                 let body = try await call.body()
@@ -91,10 +121,11 @@ struct SessionRoutes {
         }
     }
 
-    /// `"method"`: `sms` (also when absent), `totp` or `recovery_code` (B1).
+    /// `"method"`: `sms` (also when absent), `totp` or `recovery_code` (B1; a security key has
+    /// its own endpoint).
     static func method(_ body: JSONBody, _ language: Language) throws -> SecondFactorMethod {
         guard let raw = body.optionalString("method") else { return .sms }
-        guard let method = SecondFactorMethod(rawValue: raw) else {
+        guard let method = SecondFactorMethod(rawValue: raw), method != .securityKey else {
             throw APIFailure.badRequest(language, language == .en ? "Field \"method\" must be sms, totp or recovery_code."
                                             : "字段 method 须为 sms、totp 或 recovery_code")
         }

@@ -24,6 +24,8 @@ public struct AuditKind: RawRepresentable, Hashable, Sendable, Codable {
     public static let authenticatorAdded = AuditKind(rawValue: "authenticator-added")
     public static let authenticatorRemoved = AuditKind(rawValue: "authenticator-removed")
     public static let recoveryCodesMade = AuditKind(rawValue: "recovery-codes-made")
+    public static let securityKeyAdded = AuditKind(rawValue: "security-key-added")
+    public static let securityKeyRemoved = AuditKind(rawValue: "security-key-removed")
     public static let twoStepReset = AuditKind(rawValue: "two-step-reset")
     public static let accountCreated = AuditKind(rawValue: "account-created")
     public static let accountDisabled = AuditKind(rawValue: "account-disabled")

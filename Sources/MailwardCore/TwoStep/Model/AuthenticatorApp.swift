@@ -39,6 +39,7 @@ public enum SecondFactorMethod: String, Sendable, Equatable, CaseIterable {
     case sms
     case totp
     case recoveryCode = "recovery_code"
+    case securityKey = "security_key"
 
     /// How the audit log names a sign-in with it.
     public var auditMethod: String {
@@ -46,6 +47,7 @@ public enum SecondFactorMethod: String, Sendable, Equatable, CaseIterable {
         case .sms: "password+sms"
         case .totp: "password+totp"
         case .recoveryCode: "password+recovery-code"
+        case .securityKey: "password+security-key"
         }
     }
 }

@@ -9,7 +9,8 @@ public struct AuthenticatorOffer: Sendable, Equatable {
     public let setupToken: String
 }
 
-/// The second factors beside SMS (B1): an authenticator app (TOTP) and one-time recovery codes.
+/// The second factors beside SMS (B1): an authenticator app (TOTP), one-time recovery codes and
+/// security keys (WebAuthn, in ``SecondFactorService+SecurityKeys``).
 /// Both need two-step verification on (a bound phone, A2); unbinding the phone removes them.
 /// Setting up, removing and making new codes need the account password again: a stolen session
 /// alone must not be able to plant a second factor of its own.
@@ -33,6 +34,7 @@ public struct SecondFactorService: Sendable {
         var methods: [SecondFactorMethod] = [.sms]
         if try await env.store.authenticatorApp(accountID: accountID) != nil { methods.append(.totp) }
         if try await env.store.recoveryCodeStatus(accountID: accountID).remaining > 0 { methods.append(.recoveryCode) }
+        if try await !env.store.securityKeys(accountID: accountID).isEmpty { methods.append(.securityKey) }
         return methods
     }
 
@@ -99,7 +101,12 @@ public struct SecondFactorService: Sendable {
     /// token hash). A right code is used up (a TOTP step once, a recovery code for good).
     func verify(_ method: SecondFactorMethod, typed: String, account: Account, challenge: String,
                 context: ClientContext) async throws {
-        precondition(method != .sms, "SMS codes are SMSCodeIssuer's")
+        try await underLimits(account: account, challenge: challenge) { try await check(method, typed: typed, account: account) }
+    }
+
+    /// Runs `check` (true: the proof was right) under the wrong-code limits: five per sign-in
+    /// attempt, then it is closed; the account's failure limit across attempts.
+    func underLimits(account: Account, challenge: String, check: () async throws -> Bool) async throws {
         let settings = env.settings
         let limiter = env.limiter
         let attemptKey = "second-factor:attempt:\(challenge)"
@@ -111,7 +118,7 @@ public struct SecondFactorService: Sendable {
             if let wait = try await limiter.retryAfter(key: accountKey, limit: settings.failuresPerAccount, window: settings.failureWindow) {
                 throw TwoStepError.rateLimited(retryAfter: wait)
             }
-            if try await check(method, typed: typed, account: account) { return }
+            if try await check() { return }
             try await limiter.hit(attemptKey)
             try await limiter.hit(accountKey)
             let left = settings.maxCodeAttempts - (try await limiter.count(key: attemptKey, window: settings.challengeLifetime))
@@ -132,7 +139,7 @@ public struct SecondFactorService: Sendable {
             guard let normalized = RecoveryCodeFormat.normalize(typed) else { return false }
             return try await env.store.consumeRecoveryCode(
                 accountID: account.id, hash: env.key.hash(.recoveryCode, "\(account.id):\(normalized)"), at: now)
-        case .sms:
+        case .sms, .securityKey:
             return false
         }
     }
@@ -141,9 +148,10 @@ public struct SecondFactorService: Sendable {
     func removeAll(accountID: AccountID) async throws {
         _ = try await env.store.deleteAuthenticatorApp(accountID: accountID)
         try await env.store.replaceRecoveryCodes(accountID: accountID, hashes: [], at: env.clock.now)
+        _ = try await env.store.deleteSecurityKeys(accountID: accountID)
     }
 
-    private func requirePhone(_ account: Account) async throws {
+    func requirePhone(_ account: Account) async throws {
         guard try await env.store.phoneBinding(accountID: account.id) != nil else { throw TwoStepError.notEnabled }
     }
 

@@ -99,10 +99,8 @@ public struct SignInService: Sendable {
     /// the authenticator app's code or a recovery code (B1); opens the session when right.
     public func verify(challenge token: String, code: String, method: SecondFactorMethod = .sms, trustDevice: Bool,
                        oldSessionToken: String?, context: ClientContext) async throws -> VerifiedSignIn {
-        let (challenge, account, binding) = try await load(token)
-        guard challenge.state == .awaitingCode, let binding else { throw TwoStepError.invalidChallenge }
-        var machine = SignInStateMachine(state: challenge.state)
-        do {
+        try await secondFactor(challenge: token, method: method, trustDevice: trustDevice, oldSessionToken: oldSessionToken,
+                               context: context) { challenge, account, binding in
             switch method {
             case .sms:
                 // Only a code sent to the phone bound now (not one sent before the number changed).
@@ -111,7 +109,42 @@ public struct SignInService: Sendable {
             case .totp, .recoveryCode:
                 try await SecondFactorService(env).verify(method, typed: code, account: account, challenge: challenge.tokenHash,
                                                           context: context)
+            case .securityKey:
+                throw TwoStepError.methodNotAvailable
             }
+        }
+    }
+
+    /// What the browser's `navigator.credentials.get` needs for a sign-in waiting for its second
+    /// factor: the challenge to sign and the account's keys for `rpID` (B1).
+    public func securityKeyRequest(challenge token: String, rpID: String) async throws -> (challenge: [UInt8], credentials: [[UInt8]]) {
+        let (challenge, account, _) = try await load(token)
+        guard challenge.state == .awaitingCode else { throw TwoStepError.invalidChallenge }
+        let service = SecondFactorService(env)
+        let credentials = try await service.credentials(of: account, rpID: rpID)
+        guard !credentials.isEmpty else { throw TwoStepError.methodNotAvailable }
+        return (service.assertionChallenge(attempt: challenge.tokenHash), credentials)
+    }
+
+    /// The security key's answer as the second factor (B1).
+    public func verify(challenge token: String, securityKey assertion: SecurityKeyAssertion, origin: String, trustDevice: Bool,
+                       oldSessionToken: String?, context: ClientContext) async throws -> VerifiedSignIn {
+        try await secondFactor(challenge: token, method: .securityKey, trustDevice: trustDevice, oldSessionToken: oldSessionToken,
+                               context: context) { challenge, account, _ in
+            try await SecondFactorService(env).verify(assertion, account: account, attempt: challenge.tokenHash, origin: origin)
+        }
+    }
+
+    /// Loads a sign-in waiting for its second factor, runs `check` (which throws when the proof is
+    /// wrong), audits, and opens the session.
+    private func secondFactor(challenge token: String, method: SecondFactorMethod, trustDevice: Bool, oldSessionToken: String?,
+                              context: ClientContext,
+                              check: (SignInChallenge, Account, PhoneBinding) async throws -> Void) async throws -> VerifiedSignIn {
+        let (challenge, account, binding) = try await load(token)
+        guard challenge.state == .awaitingCode, let binding else { throw TwoStepError.invalidChallenge }
+        var machine = SignInStateMachine(state: challenge.state)
+        do {
+            try await check(challenge, account, binding)
         } catch let error as TwoStepError {
             _ = machine.event(.codeRejected)
             await env.audit.record(.signIn, account: account.id, method: method.auditMethod, success: false, ip: context.ip,
