@@ -346,6 +346,44 @@ def main():
         browser.open("/settings/security/two-step")
         browser.wait_text("recovery-status", "剩余 9 个可用")
 
+        step = "安全密钥 (B1): Chromium's virtual authenticator, on the webmail reached by name (localhost)"
+        browser.driver.execute_cdp_cmd("WebAuthn.enable", {})
+        browser.driver.execute_cdp_cmd("WebAuthn.addVirtualAuthenticator", {"options": {
+            "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": False,
+            "automaticPresenceSimulation": True}})
+        by_name = server.url("/login").replace("127.0.0.1", "localhost")
+        browser.driver.get(by_name)
+        browser.type("username", "zhang.san@demo.test")
+        browser.type("password", PASSWORD)
+        browser.click("login-submit")
+        browser.visible("code-step")
+        browser.click("use-recovery")
+        browser.type("code", recovery[5])
+        browser.click("verify-submit")
+        browser.wait_path("/mail")
+        browser.driver.get(by_name.replace("/login", "/settings/security/two-step"))
+        browser.wait_text("bound-phone", "+86 137****7000")
+        browser.type("security-key-name", "YubiKey 5C")
+        browser.type("security-key-password", PASSWORD)
+        browser.click("security-key-add")
+        browser.wait_text("two-step-message", "安全密钥已添加")
+        browser.wait_text("security-keys", "YubiKey 5C")
+        browser.shot("security-key-added")
+        browser.sign_out()
+        before = len(server.outbox())
+        browser.driver.get(by_name)
+        browser.type("username", "zhang.san@demo.test")
+        browser.type("password", PASSWORD)
+        browser.click("login-submit")
+        browser.visible("code-prompt-key")  # offered first when the account has one
+        browser.shot("code-page-security-key")
+        browser.click("use-key-now")
+        browser.wait_path("/mail")
+        assert len(server.outbox()) == before, "a sign-in with a security key sent a text message"
+        browser.driver.get(by_name.replace("/login", "/settings/security/devices"))
+        browser.wait.until(lambda d: "安全密钥" in d.find_element(By.ID, "sign-ins").text)
+        browser.driver.get(server.url("/mail"))  # back to the address the rest of the test uses
+
         step = "enforced account: the mandatory 帐号安全二次验证 page"
         server.cli("policy", "two-step", "enforce", "--user", "li.si@demo.test")
         browser.sign_out()

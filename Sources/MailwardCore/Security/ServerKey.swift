@@ -93,17 +93,12 @@ public struct ServerKey: Sendable {
 /// padding, safe in cookies and JSON.
 public enum SecretToken {
     public static func generate(_ random: any RandomSource) -> String {
-        Data(random.bytes(32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(random.bytes(32))
     }
 
     /// Whether `text` has the shape of a token (43 base64url characters); anything else is
     /// refused before it reaches a hash or the store.
     public static func isWellFormed(_ text: String) -> Bool {
-        text.utf8.count == 43 && text.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
-        }
+        text.utf8.count == 43 && Base64URL.decode(text) != nil
     }
 }

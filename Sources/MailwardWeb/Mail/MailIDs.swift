@@ -16,7 +16,7 @@ struct MailIDs: Sendable {
     func encode(_ kind: Kind, _ rowID: Int64, account: AccountID) -> String {
         var bytes: [UInt8] = withUnsafeBytes(of: rowID.bigEndian, Array.init)
         bytes += mac(kind, rowID, account: account)
-        return kind.rawValue + Self.base64url(bytes)
+        return kind.rawValue + Base64URL.encode(bytes)
     }
 
     func decode(_ kind: Kind, _ token: String?, account: AccountID) -> Int64? {
@@ -27,7 +27,7 @@ struct MailIDs: Sendable {
     /// shared with it) and says which one it was made for: the MAC, not the caller, decides.
     func decode(_ kind: Kind, _ token: String?, accounts: [AccountID]) -> (rowID: Int64, account: AccountID)? {
         guard let token, token.utf8.count < 64, token.hasPrefix(kind.rawValue),
-              let bytes = Self.unbase64url(String(token.dropFirst())), bytes.count == 8 + Self.macBytes else { return nil }
+              let bytes = Base64URL.decode(String(token.dropFirst())), bytes.count == 8 + Self.macBytes else { return nil }
         let rowID = bytes[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         let presented = Array(bytes[8...])
         for account in accounts.prefix(1000) where ConstantTime.equals(presented, mac(kind, rowID, account: account)) {
@@ -41,17 +41,5 @@ struct MailIDs: Sendable {
 
     private func mac(_ kind: Kind, _ rowID: Int64, account: AccountID) -> [UInt8] {
         Array(key.mac(.mailID, "\(kind.rawValue):\(account):\(rowID)").prefix(Self.macBytes))
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func unbase64url(_ text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s).map(Array.init)
     }
 }

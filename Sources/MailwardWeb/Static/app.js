@@ -121,20 +121,24 @@
     // a recovery code. An account with an app starts with it (no text message is sent unasked).
     function useMethod(next) {
       method = next;
-      ['sms', 'totp', 'recovery'].forEach(function (m) { hide('code-prompt-' + m); });
-      show('code-prompt-' + (next === 'recovery_code' ? 'recovery' : next));
-      $('code-title').textContent = next === 'sms' ? T.second_factor_title : next === 'totp' ? T.method_totp : T.method_recovery;
+      ['sms', 'totp', 'recovery', 'key'].forEach(function (m) { hide('code-prompt-' + m); });
+      show('code-prompt-' + ({ recovery_code: 'recovery', security_key: 'key' }[next] || next));
+      $('code-title').textContent = { sms: T.second_factor_title, totp: T.method_totp, recovery_code: T.method_recovery,
+                                      security_key: T.method_key }[next];
+      // A security key answers with a touch, not a typed code.
+      ['code-field', 'verify-submit'].forEach(next === 'security_key' ? hide : show);
+      if (next === 'security_key') show('use-key-now'); else hide('use-key-now');
       $('code-label').textContent = next === 'recovery_code' ? T.recovery_code : T.code;
       $('code').setAttribute('inputmode', next === 'recovery_code' ? 'text' : 'numeric');
       $('code').value = '';
       if (next === 'sms') show('resend-code'); else hide('resend-code');
       var others = 0;
-      [['totp', 'use-totp'], ['sms', 'use-sms'], ['recovery_code', 'use-recovery']].forEach(function (pair) {
+      [['security_key', 'use-key'], ['totp', 'use-totp'], ['sms', 'use-sms'], ['recovery_code', 'use-recovery']].forEach(function (pair) {
         if (pair[0] !== next && methods.indexOf(pair[0]) >= 0) { show(pair[1]); others += 1; } else hide(pair[1]);
       });
       if (others > 0) show('other-methods'); else hide('other-methods');
       say('code-message', '', true);
-      $('code').focus();
+      if (next !== 'security_key') $('code').focus();
       if (next === 'sms' && !smsAsked) {
         smsAsked = true;
         sendCode($('resend-code'), 'code-message', '/session/sms', { challenge: challenge });
@@ -150,13 +154,37 @@
         hide('login-step');
         if (res.data.status === 'second_factor_required') {
           $('phone-hint').textContent = res.data.phone_hint || '';
-          methods = res.data.methods || ['sms'];
+          methods = (res.data.methods || ['sms']).filter(function (m) { return m !== 'security_key' || webAuthnAvailable; });
           show('code-step');
-          useMethod(methods.indexOf('totp') >= 0 ? 'totp' : 'sms');
+          useMethod(methods.indexOf('security_key') >= 0 ? 'security_key' : methods.indexOf('totp') >= 0 ? 'totp' : 'sms');
         } else if (res.data.status === 'enrollment_required') {
           show('enroll-step');
           $('enroll-phone').focus();
         }
+      });
+    });
+    $('use-key').addEventListener('click', function () { useMethod('security_key'); });
+    $('use-key-now').addEventListener('click', function () {
+      say('code-message', '', true);
+      api('POST', '/session/security-key/options', { challenge: challenge }).then(function (res) {
+        if (!res.ok) { failure('code-message', res); return null; }
+        return navigator.credentials.get({ publicKey: {
+          challenge: fromBase64url(res.data.challenge), rpId: res.data.rp_id, userVerification: 'discouraged', timeout: 120000,
+          allowCredentials: res.data.allow_credentials.map(function (id) { return { type: 'public-key', id: fromBase64url(id) }; })
+        } }).then(function (credential) {
+          return api('POST', '/session/security-key', {
+            challenge: challenge, credential_id: toBase64url(credential.rawId),
+            client_data_json: toBase64url(credential.response.clientDataJSON),
+            authenticator_data: toBase64url(credential.response.authenticatorData),
+            signature: toBase64url(credential.response.signature), trust_device: $('trust-device').checked
+          });
+        }, function () { say('code-message', T.key_failed, false); return null; });
+      }).then(function (res) {
+        if (!res) return;
+        if (res.ok) { window.location.href = '/mail'; return; }
+        failure('code-message', res);
+        var error = res.data && res.data.error;
+        if (error === 'too_many_attempts' || error === 'invalid_challenge') setTimeout(function () { window.location.reload(); }, 1500);
       });
     });
     $('use-totp').addEventListener('click', function () { useMethod('totp'); });
@@ -217,6 +245,20 @@
     holder.appendChild(svg);
   }
 
+  // WebAuthn's binary values travel as base64url (B1).
+  function toBase64url(buffer) {
+    var bytes = new Uint8Array(buffer), text = '';
+    for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+  function fromBase64url(text) {
+    var plain = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    var bytes = new Uint8Array(plain.length);
+    for (var i = 0; i < plain.length; i++) bytes[i] = plain.charCodeAt(i);
+    return bytes.buffer;
+  }
+  var webAuthnAvailable = !!(window.PublicKeyCredential && navigator.credentials && window.isSecureContext);
+
   pages.two_step = function () {
     var phone = null;
     var enabled = false;
@@ -235,6 +277,7 @@
           var left = s.recovery_codes_left || 0;
           $('recovery-status').textContent = left > 0 ? T.recovery_left.replace('{n}', left) : T.recovery_none;
           $('bound-phone').textContent = s.phone_hint;
+          loadKeys();
           show('bound');
           $('unbind-phone').disabled = !!s.enforced;
           if (s.enforced) show('enforced-note'); else hide('enforced-note');
@@ -299,6 +342,62 @@
         if (!res.ok) { failure('two-step-message', res); return; }
         $('totp-remove-form').reset(); hide('totp-remove-form');
         say('two-step-message', T.totp_removed_ok, true);
+        load();
+      });
+    });
+    function loadKeys() {
+      if (!webAuthnAvailable) { show('security-keys-unsupported'); hide('security-key-form'); }
+      api('GET', '/security/two-step/security-keys').then(function (res) {
+        if (!res.ok) return;
+        var list = $('security-keys');
+        list.textContent = '';
+        if (!res.data.length) { var none = document.createElement('li'); none.textContent = T.security_key_none; list.appendChild(none); }
+        res.data.forEach(function (key) {
+          var item = document.createElement('li');
+          item.dataset.keyId = key.id;
+          item.textContent = key.name + ' · ' + T.created + ' ' + when(key.created_at) + ' · ' + T.last_used + ' ' +
+            (key.last_used_at ? when(key.last_used_at) : T.never) + ' ';
+          var remove = document.createElement('button');
+          remove.type = 'button'; remove.className = 'link remove-key'; remove.textContent = T.totp_remove;
+          remove.addEventListener('click', function () {
+            if (!$('security-key-password').value) { say('two-step-message', T.security_key_remove_password, false); $('security-key-password').focus(); return; }
+            api('DELETE', '/security/two-step/security-keys/' + key.id, { password: $('security-key-password').value }).then(function (r) {
+              if (!r.ok) { failure('two-step-message', r); return; }
+              $('security-key-password').value = '';
+              say('two-step-message', T.security_key_removed, true);
+              load();
+            });
+          });
+          item.appendChild(remove);
+          list.appendChild(item);
+        });
+      });
+    }
+    $('security-key-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      say('two-step-message', '', true);
+      var password = $('security-key-password').value;
+      api('POST', '/security/two-step/security-keys/start', {}).then(function (res) {
+        if (!res.ok) { failure('two-step-message', res); return null; }
+        var o = res.data;
+        return navigator.credentials.create({ publicKey: {
+          challenge: fromBase64url(o.challenge), rp: { id: o.rp.id, name: o.rp.name },
+          user: { id: fromBase64url(o.user.id), name: o.user.name, displayName: o.user.display_name },
+          pubKeyCredParams: [{ type: 'public-key', alg: o.algorithm }], attestation: 'none', timeout: 120000,
+          authenticatorSelection: { userVerification: 'discouraged' },
+          excludeCredentials: o.exclude_credentials.map(function (id) { return { type: 'public-key', id: fromBase64url(id) }; })
+        } }).then(function (credential) {
+          return api('POST', '/security/two-step/security-keys', {
+            registration_token: o.registration_token, name: $('security-key-name').value, password: password,
+            client_data_json: toBase64url(credential.response.clientDataJSON),
+            attestation_object: toBase64url(credential.response.attestationObject)
+          });
+        }, function () { say('two-step-message', T.key_failed, false); return null; });
+      }).then(function (res) {
+        if (!res) return;
+        if (!res.ok) { failure('two-step-message', res); return; }
+        $('security-key-form').reset();
+        say('two-step-message', T.security_key_added, true);
         load();
       });
     });
