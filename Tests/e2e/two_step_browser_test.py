@@ -256,7 +256,16 @@ def main():
         smtp.quit()
         # The page stayed, and lists the new password beside Foxmail's and Backup's.
         browser.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#app-passwords tbody tr")) == 3)
-        assert "iPhone / iPad / Mac" in browser.el("app-passwords").text
+        listed = browser.el("app-passwords").text
+        assert "iPhone / iPad / Mac" in listed and "IMAP, SMTP" in listed, listed  # no POP3: the profile sets up IMAP
+        pop = poplib.POP3("127.0.0.1", server.ports["POP3_PORT"])
+        pop.user(account["IncomingMailServerUsername"])
+        try:
+            pop.pass_(account["IncomingPassword"])
+            raise AssertionError("the profile's password opened POP3")
+        except poplib.error_proto:
+            pass
+        pop.close()
         browser.shot("client-setup")
 
         step = "修改手机号: a code to the new number, then 手机号已修改 (SPEC A5)"

@@ -513,7 +513,8 @@
     // configuration profile. The profile comes from the form's own navigation (iOS installs
     // profiles only from one), posted once the password exists.
     $('apple-profile').addEventListener('click', function () {
-      api('POST', '/app-passwords', { name: T.apple_profile_name }).then(function (res) {
+      // Scoped to what the profile sets up (B4): Mail's IMAP account and its SMTP server.
+      api('POST', '/app-passwords', { name: T.apple_profile_name, protocols: ['imap', 'smtp'] }).then(function (res) {
         if (!res.ok) { failure('apple-profile-message', res); return; }
         $('apple-profile-password').value = res.data.password;
         $('apple-profile-form').submit();

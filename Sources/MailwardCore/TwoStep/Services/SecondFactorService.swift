@@ -11,7 +11,7 @@ public struct AuthenticatorOffer: Sendable, Equatable {
 
 /// The second factors beside SMS (B1): an authenticator app (TOTP), one-time recovery codes and
 /// security keys (WebAuthn, in ``SecondFactorService+SecurityKeys``).
-/// Both need two-step verification on (a bound phone, A2); unbinding the phone removes them.
+/// All need two-step verification on (a bound phone, A2); unbinding the phone removes them.
 /// Setting up, removing and making new codes need the account password again: a stolen session
 /// alone must not be able to plant a second factor of its own.
 ///
@@ -36,10 +36,6 @@ public struct SecondFactorService: Sendable {
         if try await env.store.recoveryCodeStatus(accountID: accountID).remaining > 0 { methods.append(.recoveryCode) }
         if try await !env.store.securityKeys(accountID: accountID).isEmpty { methods.append(.securityKey) }
         return methods
-    }
-
-    public func recoveryCodeStatus(_ account: Account) async throws -> RecoveryCodeStatus {
-        try await env.store.recoveryCodeStatus(accountID: account.id)
     }
 
     // MARK: Authenticator app
@@ -144,7 +140,7 @@ public struct SecondFactorService: Sendable {
         }
     }
 
-    /// Removes both (two-step verification is off, or an administrator reset it).
+    /// Removes them all (two-step verification is off, or an administrator reset it).
     func removeAll(accountID: AccountID) async throws {
         _ = try await env.store.deleteAuthenticatorApp(accountID: accountID)
         try await env.store.replaceRecoveryCodes(accountID: accountID, hashes: [], at: env.clock.now)

@@ -3,8 +3,8 @@ import Foundation
 /// Where a web sign-in goes after the password.
 public enum SignInStep: Sendable, Equatable {
     case signedIn(SessionGrant)
-    /// `methods`: what the account can answer with (SMS always; an authenticator app and
-    /// recovery codes when set up, B1).
+    /// `methods`: what the account can answer with (SMS always; an authenticator app, recovery
+    /// codes and security keys when set up, B1).
     case secondFactorRequired(challenge: String, phoneHint: String, methods: [SecondFactorMethod])
     case enrollmentRequired(challenge: String)
 }
