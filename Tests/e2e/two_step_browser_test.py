@@ -5,7 +5,9 @@ Starts `mailward serve` on a free port with a temporary data folder, then, as a 
 signs in, binds a phone reading the code from the SMS outbox, signs out, signs in with the code
 and "设为可信任设备", signs in again without a code, cancels the trust (取消可信任) and is asked
 for a code again, creates a client-specific password, and goes through the mandatory
-"帐号安全二次验证" page of an enforced account. Finally no secret may appear in the server log
+"帐号安全二次验证" page of an enforced account. B1: sets up an authenticator app (its QR code
+read back from a screenshot by zbarimg), signs in with its code and with a recovery code, and
+registers and signs in with a security key through Chromium's virtual authenticator. Finally no secret may appear in the server log
 or the database files. Screenshots go to test-artifacts/e2e/.
 
 Run: /usr/bin/python3 Tests/e2e/two_step_browser_test.py   (MAILWARD_BIN overrides the binary)
@@ -81,8 +83,12 @@ class Browser(PageBrowser):
         field.clear()
         field.send_keys(text)
 
-    def sign_in(self, address, password):
-        self.open("/login")
+    def sign_in(self, address, password, url=None):
+        """The sign-in page at `url` (default: the server's own address), address and password."""
+        if url:
+            self.driver.get(url)
+        else:
+            self.open("/login")
         self.type("username", address)
         self.type("password", password)
         self.click("login-submit")
@@ -361,10 +367,7 @@ def main():
             "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": False,
             "automaticPresenceSimulation": True}})
         by_name = server.url("/login").replace("127.0.0.1", "localhost")
-        browser.driver.get(by_name)
-        browser.type("username", "zhang.san@demo.test")
-        browser.type("password", PASSWORD)
-        browser.click("login-submit")
+        browser.sign_in("zhang.san@demo.test", PASSWORD, url=by_name)
         browser.visible("code-step")
         browser.click("use-recovery")
         browser.type("code", recovery[5])
@@ -380,10 +383,7 @@ def main():
         browser.shot("security-key-added")
         browser.sign_out()
         before = len(server.outbox())
-        browser.driver.get(by_name)
-        browser.type("username", "zhang.san@demo.test")
-        browser.type("password", PASSWORD)
-        browser.click("login-submit")
+        browser.sign_in("zhang.san@demo.test", PASSWORD, url=by_name)
         browser.visible("code-prompt-key")  # offered first when the account has one
         browser.shot("code-page-security-key")
         browser.click("use-key-now")
