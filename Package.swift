@@ -259,7 +259,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting"], swiftSettings: strict),
+        .testTarget(name: "MailwardCoreTests", dependencies: ["MailwardCore", "MailwardTesting", "ProtocolFuzzing"], swiftSettings: strict),
         .testTarget(name: "SMTPCodecTests", dependencies: ["SMTPCodec", "LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "IMAPCodecTests", dependencies: ["IMAPCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "POP3CodecTests", dependencies: ["POP3Codec", "LineCodec", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
