@@ -20,7 +20,16 @@ struct SessionRoutes {
                 switch step {
                 case .signedIn(let grant):
                     return Self.signedIn(grant, device: nil, call: call)
-                case .secondFactorRequired(let challenge, let hint, let methods):
+                case .secondFactorRequired(let challenge, let hint, var methods):
+                    // Security keys answer only for the host they were registered on (and never at
+                    // an IP address): offered when one can answer here.
+                    if methods.contains(.securityKey) {
+                        var usable = false
+                        if let party = try? WebAuthnParty.of(call) {
+                            usable = (try? await signIn.securityKeyRequest(challenge: challenge, rpID: party.id)) != nil
+                        }
+                        if !usable { methods.removeAll { $0 == .securityKey } }
+                    }
                     return JSONValue.object([
                         "status": .string("second_factor_required"), "challenge": .string(challenge),
                         "methods": .array(methods.map { .string($0.rawValue) }), "phone_hint": .string(hint),
