@@ -117,8 +117,9 @@
     var methods = ['sms'];
     var method = 'sms';
     var smsAsked = false;
-    // The second factor the code page takes (B1): the SMS code, the authenticator app's code or
-    // a recovery code. An account with an app starts with it (no text message is sent unasked).
+    // The second factor the code page takes (B1): the SMS code, the authenticator app's code, a
+    // recovery code or a security key. It starts with the key, else the app, else SMS: no text
+    // message is sent unless SMS is the way chosen.
     function useMethod(next) {
       method = next;
       ['sms', 'totp', 'recovery', 'key'].forEach(function (m) { hide('code-prompt-' + m); });
