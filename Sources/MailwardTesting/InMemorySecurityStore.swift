@@ -30,6 +30,13 @@ public actor InMemorySecurityStore: SecurityStore {
         if readLatency > .zero { try? await Task.sleep(for: readLatency) }
     }
 
+    /// Removes the rows that match; how many went.
+    private func removing<Row>(_ rows: inout [Row], where match: (Row) -> Bool) -> Int {
+        let before = rows.count
+        rows.removeAll(where: match)
+        return before - rows.count
+    }
+
     private func newID() -> Int64 {
         defer { nextID += 1 }
         return nextID
@@ -93,15 +100,11 @@ public actor InMemorySecurityStore: SecurityStore {
     }
 
     public func deleteSecurityKey(id: Int64, accountID: AccountID) -> Bool {
-        let before = securityKeyRows.count
-        securityKeyRows.removeAll { $0.id == id && $0.accountID == accountID }
-        return securityKeyRows.count < before
+        removing(&securityKeyRows) { $0.id == id && $0.accountID == accountID } > 0
     }
 
     public func deleteSecurityKeys(accountID: AccountID) -> Int {
-        let before = securityKeyRows.count
-        securityKeyRows.removeAll { $0.accountID == accountID }
-        return before - securityKeyRows.count
+        removing(&securityKeyRows) { $0.accountID == accountID }
     }
 
     // MARK: Codes
@@ -178,15 +181,11 @@ public actor InMemorySecurityStore: SecurityStore {
     }
 
     public func deleteTrustedDevice(id: Int64, accountID: AccountID) -> Bool {
-        let before = devices.count
-        devices.removeAll { $0.id == id && $0.accountID == accountID }
-        return devices.count < before
+        removing(&devices) { $0.id == id && $0.accountID == accountID } > 0
     }
 
     public func deleteTrustedDevices(accountID: AccountID) -> Int {
-        let before = devices.count
-        devices.removeAll { $0.accountID == accountID }
-        return before - devices.count
+        removing(&devices) { $0.accountID == accountID }
     }
 
     // MARK: App passwords
@@ -214,15 +213,11 @@ public actor InMemorySecurityStore: SecurityStore {
     }
 
     public func deleteAppPassword(id: Int64, accountID: AccountID) -> Bool {
-        let before = apps.count
-        apps.removeAll { $0.id == id && $0.accountID == accountID }
-        return apps.count < before
+        removing(&apps) { $0.id == id && $0.accountID == accountID } > 0
     }
 
     public func deleteAppPasswords(accountID: AccountID) -> Int {
-        let before = apps.count
-        apps.removeAll { $0.accountID == accountID }
-        return before - apps.count
+        removing(&apps) { $0.accountID == accountID }
     }
 
     // MARK: Sessions

@@ -133,17 +133,11 @@ extension SQLiteStore: SecurityStore {
     }
 
     public func deleteSecurityKey(id: Int64, accountID: AccountID) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM security_keys WHERE id = ? AND account_id = ?", arguments: [id, accountID])
-            return db.changesCount > 0
-        }
+        try await deleteAccountRow("security_keys", id: id, accountID: accountID)
     }
 
     public func deleteSecurityKeys(accountID: AccountID) async throws -> Int {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM security_keys WHERE account_id = ?", arguments: [accountID])
-            return db.changesCount
-        }
+        try await deleteAccountRows("security_keys", accountID: accountID)
     }
 
     // MARK: SMS codes
@@ -266,17 +260,11 @@ extension SQLiteStore: SecurityStore {
     }
 
     public func deleteTrustedDevice(id: Int64, accountID: AccountID) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM trusted_devices WHERE id = ? AND account_id = ?", arguments: [id, accountID])
-            return db.changesCount > 0
-        }
+        try await deleteAccountRow("trusted_devices", id: id, accountID: accountID)
     }
 
     public func deleteTrustedDevices(accountID: AccountID) async throws -> Int {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM trusted_devices WHERE account_id = ?", arguments: [accountID])
-            return db.changesCount
-        }
+        try await deleteAccountRows("trusted_devices", accountID: accountID)
     }
 
     // MARK: Client-specific passwords
@@ -327,17 +315,11 @@ extension SQLiteStore: SecurityStore {
     }
 
     public func deleteAppPassword(id: Int64, accountID: AccountID) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM app_passwords WHERE id = ? AND account_id = ?", arguments: [id, accountID])
-            return db.changesCount > 0
-        }
+        try await deleteAccountRow("app_passwords", id: id, accountID: accountID)
     }
 
     public func deleteAppPasswords(accountID: AccountID) async throws -> Int {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM app_passwords WHERE account_id = ?", arguments: [accountID])
-            return db.changesCount
-        }
+        try await deleteAccountRows("app_passwords", accountID: accountID)
     }
 
     // MARK: Web sessions
@@ -523,6 +505,23 @@ extension SQLiteStore: SecurityStore {
             try db.execute(sql: "DELETE FROM web_sessions WHERE expires_at < ?", arguments: [t])
             try db.execute(sql: "DELETE FROM trusted_devices WHERE expires_at < ?", arguments: [t])
             try db.execute(sql: "DELETE FROM rate_events WHERE at < ?", arguments: [before.timeIntervalSince1970])
+        }
+    }
+
+    /// Deletes row `id` of `table` (one of this store's own table names, never input) when it is
+    /// the account's; whether there was one.
+    private func deleteAccountRow(_ table: String, id: Int64, accountID: AccountID) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM \(table) WHERE id = ? AND account_id = ?", arguments: [id, accountID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Deletes the account's rows of `table` (one of this store's own table names); how many.
+    private func deleteAccountRows(_ table: String, accountID: AccountID) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM \(table) WHERE account_id = ?", arguments: [accountID])
+            return db.changesCount
         }
     }
 

@@ -79,6 +79,22 @@ public struct ServerKey: Sendable {
         return Array(plaintext)
     }
 
+    /// ``seal(_:_:context:)`` of `payload` with an end: a token a browser carries between two
+    /// steps of a setup, which ``openUnexpired(_:_:context:now:)`` opens only until `expiresAt`.
+    public func sealExpiring(_ purpose: Purpose, _ payload: [UInt8], expiresAt: Date, context: String) throws -> String {
+        var end = UInt64(max(0, expiresAt.timeIntervalSince1970)).bigEndian
+        return try seal(purpose, withUnsafeBytes(of: &end) { Array($0) } + payload, context: context)
+    }
+
+    /// The payload of ``sealExpiring(_:_:expiresAt:context:)``'s token, or nil when it is not ours
+    /// for this purpose and context, or its end has passed.
+    public func openUnexpired(_ purpose: Purpose, _ token: String, context: String, now: Date) -> [UInt8]? {
+        guard let sealed = open(purpose, token, context: context), sealed.count >= 8 else { return nil }
+        let end = sealed.prefix(8).reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
+        guard Double(end) > now.timeIntervalSince1970 else { return nil }
+        return Array(sealed.dropFirst(8))
+    }
+
     private func subkey(_ purpose: Purpose) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("mailward-seal\u{0}\(purpose.rawValue)".utf8), outputByteCount: 32)
     }

@@ -109,6 +109,14 @@ struct JSONBody {
         return value
     }
 
+    /// A required binary field sent as base64url (WebAuthn's values).
+    func base64url(_ key: String, _ language: Language, maxLength: Int = 8_192) throws -> [UInt8] {
+        guard let bytes = Base64URL.decode(try string(key, language, maxLength: maxLength)) else {
+            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" must be base64url." : "字段 \(key) 须为 base64url 编码")
+        }
+        return bytes
+    }
+
     /// Text fields are JSON strings only: a number or `true` where text belongs is a malformed request.
     func optionalString(_ key: String) -> String? {
         fields[key] as? String

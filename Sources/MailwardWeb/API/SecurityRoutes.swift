@@ -119,8 +119,8 @@ struct SecurityRoutes {
                 _ = try await call.security.secondFactors.addSecurityKey(
                     session.account, token: try body.string("registration_token", call.language, maxLength: 512),
                     name: body.optionalString("name") ?? "", password: try body.string("password", call.language, maxLength: 1024),
-                    clientDataJSON: try WebAuthnParty.bytes(body, "client_data_json", call.language),
-                    attestationObject: try WebAuthnParty.bytes(body, "attestation_object", call.language, maxLength: 16_384),
+                    clientDataJSON: try body.base64url("client_data_json", call.language),
+                    attestationObject: try body.base64url("attestation_object", call.language, maxLength: 16_384),
                     party: party, context: call.client)
                 return Self.status(try await call.security.twoStep.status(session.account)).response()
             }

@@ -16,20 +16,12 @@ struct SessionRoutes {
                     username: try body.string("username", call.language, maxLength: 320),
                     password: try body.string("password", call.language, maxLength: 1024),
                     deviceTokens: { request.trustedDeviceTokens(tag: signIn.deviceCookieTag(for: $0)) },
-                    oldSessionToken: request.cookie(CookieNames.session), context: call.client)
+                    oldSessionToken: request.cookie(CookieNames.session), securityKeySite: (try? WebAuthnParty.of(call))?.id,
+                    context: call.client)
                 switch step {
                 case .signedIn(let grant):
                     return Self.signedIn(grant, device: nil, call: call)
-                case .secondFactorRequired(let challenge, let hint, var methods):
-                    // Security keys answer only for the host they were registered on (and never at
-                    // an IP address): offered when one can answer here.
-                    if methods.contains(.securityKey) {
-                        var usable = false
-                        if let party = try? WebAuthnParty.of(call) {
-                            usable = (try? await signIn.securityKeyRequest(challenge: challenge, rpID: party.id)) != nil
-                        }
-                        if !usable { methods.removeAll { $0 == .securityKey } }
-                    }
+                case .secondFactorRequired(let challenge, let hint, let methods):
                     return JSONValue.object([
                         "status": .string("second_factor_required"), "challenge": .string(challenge),
                         "methods": .array(methods.map { .string($0.rawValue) }), "phone_hint": .string(hint),
@@ -79,10 +71,10 @@ struct SessionRoutes {
                 let body = try await call.body()
                 let party = try WebAuthnParty.of(call)
                 let assertion = SecurityKeyAssertion(
-                    credentialID: try WebAuthnParty.bytes(body, "credential_id", call.language, maxLength: 2_048),
-                    clientDataJSON: try WebAuthnParty.bytes(body, "client_data_json", call.language),
-                    authenticatorData: try WebAuthnParty.bytes(body, "authenticator_data", call.language),
-                    signature: try WebAuthnParty.bytes(body, "signature", call.language, maxLength: 1_024))
+                    credentialID: try body.base64url("credential_id", call.language, maxLength: 2_048),
+                    clientDataJSON: try body.base64url("client_data_json", call.language),
+                    authenticatorData: try body.base64url("authenticator_data", call.language),
+                    signature: try body.base64url("signature", call.language, maxLength: 1_024))
                 let result = try await call.security.signIn.verify(
                     challenge: try body.string("challenge", call.language), securityKey: assertion, origin: party.origin,
                     trustDevice: try body.bool("trust_device", call.language), oldSessionToken: request.cookie(CookieNames.session),

@@ -115,8 +115,7 @@ struct ClientSetupRoutes {
     /// The mail domain a request's host names: `autoconfig.example.edu.cn` and
     /// `example.edu.cn` (a port after it dropped) both name `example.edu.cn`.
     static func domain(ofHost authority: String?) -> String? {
-        guard var host = authority?.lowercased(), !host.isEmpty, !host.hasPrefix("[") else { return nil }
-        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        guard var host = RequestHost.name(of: authority) else { return nil }
         if host.hasPrefix("autoconfig.") { host = String(host.dropFirst("autoconfig.".count)) }
         return try? DomainName.normalize(host)
     }

@@ -15,11 +15,10 @@ enum WebAuthnParty {
         return WebAuthn.RelyingParty(id: host, origin: (secure ? "https://" : "http://") + authority.lowercased())
     }
 
-    /// The host of `name:port`, lower case; nil for an IP address (v4 or bracketed v6) or junk.
+    /// The host of `name:port` as an RP ID: a DNS name in its ASCII form (what browsers send);
+    /// nil for an IP address (v4 or bracketed v6) or anything that is no domain name.
     static func hostName(of authority: String) -> String? {
-        guard authority.utf8.count <= 255, !authority.hasPrefix("[") else { return nil }
-        let host = String(authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]).lowercased()
-        guard !host.isEmpty, host.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }),
+        guard let host = RequestHost.name(of: authority), host.allSatisfy(\.isASCII), (try? DomainName.normalize(host)) == host,
               !host.split(separator: ".").allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
         return host
     }
@@ -28,13 +27,5 @@ enum WebAuthnParty {
         APIFailure(status: .badRequest, code: "security_key_unavailable",
                    message: language == .en ? "Security keys work only when the webmail is opened by its name, not an IP address."
                        : "安全密钥只能在通过域名访问网页邮箱时使用（不能使用 IP 地址）")
-    }
-
-    /// Base64url binary of a JSON field.
-    static func bytes(_ body: JSONBody, _ key: String, _ language: Language, maxLength: Int = 8_192) throws -> [UInt8] {
-        guard let bytes = Base64URL.decode(try body.string(key, language, maxLength: maxLength)) else {
-            throw APIFailure.badRequest(language, language == .en ? "Field \"\(key)\" must be base64url." : "字段 \(key) 须为 base64url 编码")
-        }
-        return bytes
     }
 }

@@ -100,9 +100,16 @@ import Testing
         #expect(stored.name == "YubiKey" && stored.rpID == party.id)
         #expect(try await h.twoStep.status(account).methods == ["sms", "security_key"])
 
-        guard case .secondFactorRequired(let attempt, _, let methods) = try await h.begin(account.address.description) else {
-            Issue.record("no second factor"); return
+        // Offered only where a key was registered: not at another host name, nor without one.
+        for site in [nil, "webmail.example.edu.cn"] {
+            guard case .secondFactorRequired(_, _, let methods) = try await h.signIn.begin(
+                username: account.address.description, password: Harness.password, deviceToken: nil, oldSessionToken: nil,
+                securityKeySite: site, context: h.web) else { Issue.record("no second factor"); return }
+            #expect(methods == [.sms], "\(site ?? "no site")")
         }
+        guard case .secondFactorRequired(let attempt, _, let methods) = try await h.signIn.begin(
+            username: account.address.description, password: Harness.password, deviceToken: nil, oldSessionToken: nil,
+            securityKeySite: party.id, context: h.web) else { Issue.record("no second factor"); return }
         #expect(methods == [.sms, .securityKey])
         let request = try await h.signIn.securityKeyRequest(challenge: attempt, rpID: party.id)
         #expect(request.credentials == [key.credentialID])

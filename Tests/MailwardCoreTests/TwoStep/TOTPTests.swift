@@ -24,7 +24,6 @@ import Testing
         // Typed by hand: any case, blanks, padding.
         #expect(Base32.decode("mzxw 6ytb oi======") == Array("foobar".utf8))
         #expect(Base32.decode("MZXW1") == nil, "1 is not Base32")
-        #expect(Base32.grouped("ABCDEFGHIJ") == "ABCD EFGH IJ")
     }
 
     @Test func codesOfTheNeighbouringStepsOnlyAndNothingElse() {

@@ -13,16 +13,22 @@ public enum AppPasswordFormat {
 
     /// The canonical form of typed input, or `nil` when it cannot be a client-specific password.
     public static func normalize(_ typed: String) -> String? {
+        normalize(typed, length: length)
+    }
+
+    /// Typed input over ``alphabet`` of `length` characters, read leniently (any case, blanks and
+    /// dashes ignored): also the rule of recovery codes (``RecoveryCodeFormat``).
+    static func normalize(_ typed: String, length: Int) -> String? {
         guard typed.utf8.count <= 64 else { return nil }
         let compact = typed.lowercased().filter { !$0.isWhitespace && $0 != "-" }
         guard compact.count == length, compact.allSatisfy({ alphabet.contains($0) }) else { return nil }
         return compact
     }
 
-    /// For showing once: four groups of four.
-    public static func grouped(_ password: String) -> String {
+    /// For showing once: groups of four (also an authenticator key's Base32).
+    public static func grouped(_ text: String) -> String {
         var groups: [String] = []
-        var rest = Substring(password)
+        var rest = Substring(text)
         while !rest.isEmpty {
             groups.append(String(rest.prefix(4)))
             rest = rest.dropFirst(4)

@@ -15,9 +15,6 @@ public enum RecoveryCodeFormat {
 
     /// The canonical form of typed input (what is hashed), or nil when it cannot be a code.
     public static func normalize(_ typed: String) -> String? {
-        guard typed.utf8.count <= 64 else { return nil }
-        let compact = typed.lowercased().filter { !$0.isWhitespace && $0 != "-" }
-        guard compact.count == length, compact.allSatisfy({ AppPasswordFormat.alphabet.contains($0) }) else { return nil }
-        return compact
+        AppPasswordFormat.normalize(typed, length: length)
     }
 }

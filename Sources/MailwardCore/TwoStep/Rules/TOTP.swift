@@ -102,12 +102,4 @@ public enum Base32 {
         }
         return output
     }
-
-    /// For reading off a screen and typing: groups of four.
-    public static func grouped(_ text: String) -> String {
-        stride(from: 0, to: text.count, by: 4).map { offset -> String in
-            let start = text.index(text.startIndex, offsetBy: offset)
-            return String(text[start..<(text.index(start, offsetBy: 4, limitedBy: text.endIndex) ?? text.endIndex)])
-        }.joined(separator: " ")
-    }
 }

@@ -40,9 +40,8 @@ extension SecondFactorService {
         let keys = try await env.store.securityKeys(accountID: account.id)
         guard keys.count < Self.maximumSecurityKeys else { throw TwoStepError.securityKeyLimit(Self.maximumSecurityKeys) }
         let challenge = env.random.bytes(32)
-        var expiry = UInt64(env.clock.now.addingTimeInterval(Self.registrationLifetime).timeIntervalSince1970).bigEndian
-        let token = try env.key.seal(.webAuthn, withUnsafeBytes(of: &expiry) { Array($0) } + challenge,
-                                     context: Self.registrationContext(account.id, party))
+        let token = try env.key.sealExpiring(.webAuthn, challenge, expiresAt: env.clock.now.addingTimeInterval(Self.registrationLifetime),
+                                             context: Self.registrationContext(account.id, party))
         return SecurityKeyRegistration(challenge: challenge, token: token, userHandle: userHandle(account.id),
                                        excludeCredentials: keys.filter { $0.rpID == party.id }.map(\.credentialID))
     }
@@ -52,17 +51,15 @@ extension SecondFactorService {
                                clientDataJSON: [UInt8], attestationObject: [UInt8], party: WebAuthn.RelyingParty,
                                context: ClientContext) async throws -> SecurityKey {
         try await requirePhone(account)
-        guard let payload = env.key.open(.webAuthn, token, context: Self.registrationContext(account.id, party)),
-              payload.count == 8 + 32 else { throw TwoStepError.setupExpired }
-        let expiry = payload.prefix(8).reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
-        guard Double(expiry) > env.clock.now.timeIntervalSince1970 else { throw TwoStepError.setupExpired }
+        guard let challenge = env.key.openUnexpired(.webAuthn, token, context: Self.registrationContext(account.id, party),
+                                                    now: env.clock.now), challenge.count == 32 else { throw TwoStepError.setupExpired }
         let trimmed = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let name = AppPasswordFormat.validName(trimmed.isEmpty ? "Security key" : trimmed) else { throw TwoStepError.invalidName }
         try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
         let credential: WebAuthn.NewCredential
         do {
             credential = try WebAuthn.verifyRegistration(attestationObject: attestationObject, clientDataJSON: clientDataJSON,
-                                                         challenge: Array(payload.dropFirst(8)), party: party)
+                                                         challenge: challenge, party: party)
         } catch let refusal as WebAuthn.Refusal {
             throw TwoStepError.securityKeyRefused(refusal.reason)
         }

@@ -9,6 +9,24 @@ public struct AuthenticatorOffer: Sendable, Equatable {
     public let setupToken: String
 }
 
+/// What an account has set up beside SMS (B1), and so the ways its sign-in takes.
+public struct SecondFactors: Sendable, Equatable {
+    public let hasAuthenticator: Bool
+    public let recoveryCodes: RecoveryCodeStatus
+    /// The RP IDs (host names) the account's security keys were registered on.
+    public let securityKeySites: [String]
+
+    /// SMS first, then what is set up; security keys when one was made for a site `usable` takes
+    /// (a key answers only on its own host name).
+    public func methods(securityKeysUsable usable: (String) -> Bool) -> [SecondFactorMethod] {
+        var methods: [SecondFactorMethod] = [.sms]
+        if hasAuthenticator { methods.append(.totp) }
+        if recoveryCodes.remaining > 0 { methods.append(.recoveryCode) }
+        if securityKeySites.contains(where: usable) { methods.append(.securityKey) }
+        return methods
+    }
+}
+
 /// The second factors beside SMS (B1): an authenticator app (TOTP), one-time recovery codes and
 /// security keys (WebAuthn, in ``SecondFactorService+SecurityKeys``).
 /// All need two-step verification on (a bound phone, A2); unbinding the phone removes them.
@@ -28,14 +46,11 @@ public struct SecondFactorService: Sendable {
     /// How long a setup may wait for its first code.
     static let setupLifetime: TimeInterval = 15 * 60
 
-    /// The second factors the account's sign-in accepts now, SMS first.
-    public func methods(accountID: AccountID, hasPhone: Bool) async throws -> [SecondFactorMethod] {
-        guard hasPhone else { return [] }
-        var methods: [SecondFactorMethod] = [.sms]
-        if try await env.store.authenticatorApp(accountID: accountID) != nil { methods.append(.totp) }
-        if try await env.store.recoveryCodeStatus(accountID: accountID).remaining > 0 { methods.append(.recoveryCode) }
-        if try await !env.store.securityKeys(accountID: accountID).isEmpty { methods.append(.securityKey) }
-        return methods
+    /// What the account has set up beside SMS, read once (for the settings and the sign-in).
+    public func factors(accountID: AccountID) async throws -> SecondFactors {
+        SecondFactors(hasAuthenticator: try await env.store.authenticatorApp(accountID: accountID) != nil,
+                      recoveryCodes: try await env.store.recoveryCodeStatus(accountID: accountID),
+                      securityKeySites: try await env.store.securityKeys(accountID: accountID).map(\.rpID))
     }
 
     // MARK: Authenticator app
@@ -44,10 +59,9 @@ public struct SecondFactorService: Sendable {
     public func offerAuthenticator(_ account: Account) async throws -> AuthenticatorOffer {
         try await requirePhone(account)
         let secret = env.random.bytes(TOTP.secretByteCount)
-        var expiry = UInt64(env.clock.now.addingTimeInterval(Self.setupLifetime).timeIntervalSince1970).bigEndian
-        let payload = withUnsafeBytes(of: &expiry) { Array($0) } + secret
-        let token = try env.key.seal(.authenticatorSetup, payload, context: Self.context(account.id))
-        return AuthenticatorOffer(secret: Base32.grouped(Base32.encode(secret)),
+        let token = try env.key.sealExpiring(.authenticatorSetup, secret, expiresAt: env.clock.now.addingTimeInterval(Self.setupLifetime),
+                                             context: Self.context(account.id))
+        return AuthenticatorOffer(secret: AppPasswordFormat.grouped(Base32.encode(secret)),
                                   uri: TOTP.uri(secret: secret, issuer: env.settings.systemName, account: account.address.description),
                                   setupToken: token)
     }
@@ -57,11 +71,8 @@ public struct SecondFactorService: Sendable {
     public func confirmAuthenticator(_ account: Account, setupToken: String, code: String, password: String,
                                      context: ClientContext) async throws {
         try await requirePhone(account)
-        guard let payload = env.key.open(.authenticatorSetup, setupToken, context: Self.context(account.id)),
-              payload.count == 8 + TOTP.secretByteCount else { throw TwoStepError.setupExpired }
-        let expiry = payload.prefix(8).reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }
-        guard Double(expiry) > env.clock.now.timeIntervalSince1970 else { throw TwoStepError.setupExpired }
-        let secret = Array(payload.dropFirst(8))
+        guard let secret = env.key.openUnexpired(.authenticatorSetup, setupToken, context: Self.context(account.id), now: env.clock.now),
+              secret.count == TOTP.secretByteCount else { throw TwoStepError.setupExpired }
         try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
         guard let step = TOTP.matchingStep(secret: secret, typed: code, at: env.clock.now) else {
             throw TwoStepError.wrongAuthenticatorCode
@@ -95,8 +106,7 @@ public struct SecondFactorService: Sendable {
 
     /// Checks an authenticator or recovery code typed at sign-in (`challenge`: the attempt's
     /// token hash). A right code is used up (a TOTP step once, a recovery code for good).
-    func verify(_ method: SecondFactorMethod, typed: String, account: Account, challenge: String,
-                context: ClientContext) async throws {
+    func verify(_ method: SecondFactorMethod, typed: String, account: Account, challenge: String) async throws {
         try await underLimits(account: account, challenge: challenge) { try await check(method, typed: typed, account: account) }
     }
 
@@ -132,9 +142,14 @@ public struct SecondFactorService: Sendable {
             // A code seen once (or an earlier one) is not taken again: someone who watched it typed.
             return try await env.store.advanceAuthenticatorStep(accountID: account.id, to: step, at: now)
         case .recoveryCode:
-            guard let normalized = RecoveryCodeFormat.normalize(typed) else { return false }
-            return try await env.store.consumeRecoveryCode(
-                accountID: account.id, hash: env.key.hash(.recoveryCode, "\(account.id):\(normalized)"), at: now)
+            if let normalized = RecoveryCodeFormat.normalize(typed),
+               try await env.store.consumeRecoveryCode(accountID: account.id,
+                                                       hash: env.key.hash(.recoveryCode, "\(account.id):\(normalized)"), at: now) {
+                return true
+            }
+            // None left (or none made): not a guess, as for an app that is not set up.
+            guard try await env.store.recoveryCodeStatus(accountID: account.id).remaining > 0 else { throw TwoStepError.methodNotAvailable }
+            return false
         case .sms, .securityKey:
             return false
         }

@@ -38,17 +38,19 @@ public struct SignInService: Sendable {
     /// ``begin(username:password:deviceTokens:oldSessionToken:context:)`` with at most one
     /// trusted-device token.
     public func begin(username: String, password: String, deviceToken: String?, oldSessionToken: String?,
-                      context: ClientContext) async throws -> SignInStep {
+                      securityKeySite: String? = nil, context: ClientContext) async throws -> SignInStep {
         try await begin(username: username, password: password, deviceTokens: { _ in deviceToken.map { [$0] } ?? [] },
-                        oldSessionToken: oldSessionToken, context: context)
+                        oldSessionToken: oldSessionToken, securityKeySite: securityKeySite, context: context)
     }
 
     /// Checks address and password. Never sends a code (the code page asks with `sendCode`).
     /// - Parameter deviceTokens: the browser's trusted-device cookies for the account the
     ///   password opened (a browser keeps one per account trusted in it: family members sharing
     ///   a computer each keep theirs); one of them, still valid, skips the code.
+    /// - Parameter securityKeySite: the WebAuthn RP ID (host name) the browser is on; security keys
+    ///   are offered only when one was registered there (nil: nowhere, e.g. at an IP address).
     public func begin(username: String, password: String, deviceTokens: @Sendable (AccountID) -> [String],
-                      oldSessionToken: String?, context: ClientContext) async throws -> SignInStep {
+                      oldSessionToken: String?, securityKeySite: String? = nil, context: ClientContext) async throws -> SignInStep {
         let outcome = await ProtocolAuthenticator(env).check(username: username, password: password, door: .web,
                                                              remoteIP: context.ip, clientID: nil)
         guard case .result(let result) = outcome else {
@@ -73,7 +75,8 @@ public struct SignInService: Sendable {
                                                      endingBy: binding == nil ? decision.graceUntil : nil))
         case .askForSecondFactor:
             let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
-            let methods = try await SecondFactorService(env).methods(accountID: account.id, hasPhone: true)
+            let methods = try await SecondFactorService(env).factors(accountID: account.id)
+                .methods(securityKeysUsable: { $0 == securityKeySite })
             return .secondFactorRequired(challenge: token, phoneHint: binding?.phone.hint ?? "", methods: methods)
         case .askForEnrollment:
             let token = try await newChallenge(account: account, binding: binding, state: machine.state, context: context)
@@ -107,8 +110,7 @@ public struct SignInService: Sendable {
                 try await codes.verify(account: account.id, purpose: .signIn, phone: binding.phone, challenge: challenge.tokenHash,
                                        typed: code)
             case .totp, .recoveryCode:
-                try await SecondFactorService(env).verify(method, typed: code, account: account, challenge: challenge.tokenHash,
-                                                          context: context)
+                try await SecondFactorService(env).verify(method, typed: code, account: account, challenge: challenge.tokenHash)
             case .securityKey:
                 throw TwoStepError.methodNotAvailable
             }

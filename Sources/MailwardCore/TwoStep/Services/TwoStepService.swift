@@ -36,16 +36,11 @@ public struct TwoStepService: Sendable {
     public func status(_ account: Account) async throws -> TwoStepStatus {
         let binding = try await env.store.phoneBinding(accountID: account.id)
         let decision = try await decision(for: account)
-        let methods = try await SecondFactorService(env).methods(accountID: account.id, hasPhone: binding != nil)
-        return TwoStepStatus(enabled: binding != nil, methods: methods.map(\.rawValue),
+        // The settings list every factor set up, security keys of any site.
+        let factors = binding == nil ? nil : try await SecondFactorService(env).factors(accountID: account.id)
+        return TwoStepStatus(enabled: binding != nil, methods: factors?.methods(securityKeysUsable: { _ in true }).map(\.rawValue) ?? [],
                              phoneHint: binding?.phone.hint, enforced: decision.isEnforced, enforcedFrom: decision.graceUntil,
-                             recoveryCodes: binding == nil ? nil : try await recoveryCodesMade(account.id))
-    }
-
-    /// The account's recovery codes, nil when none were made.
-    private func recoveryCodesMade(_ accountID: AccountID) async throws -> RecoveryCodeStatus? {
-        let status = try await env.store.recoveryCodeStatus(accountID: accountID)
-        return status.total > 0 ? status : nil
+                             recoveryCodes: factors.flatMap { $0.recoveryCodes.total > 0 ? $0.recoveryCodes : nil })
     }
 
     /// What the administrator's rules and exemptions say for the account now (B8).
