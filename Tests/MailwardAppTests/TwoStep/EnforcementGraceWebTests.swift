@@ -4,7 +4,8 @@ import MailwardTesting
 import Testing
 
 /// A grace period seen from the doors of a real server (B8): the webmail's banner, the API's
-/// `enforced_from`, and IMAP taking the account password until the grace ends, then not.
+/// `enforced_from`, and IMAP taking the account password until the grace ends, then not (also
+/// ending a session opened with it during the grace).
 @Suite struct EnforcementGraceWebTests {
     let address = "zhang.san@example.edu.cn"
     let password = "Tea-Garden-42"
@@ -67,9 +68,19 @@ import Testing
 
         // Mail door: the account password still works during grace.
         #expect(try await imapLogin(server, tag: "a").hasPrefix("a OK"))
+        let open = try await LineClient.connect(port: await server.server.port(.imap))
+        defer { Task { await open.close() } }
+        _ = try await open.readLine()
+        try await open.send("o1 LOGIN \(address) \(password)\r\n")
+        #expect(try await open.readLines { $0.hasPrefix("o1 ") }.last?.hasPrefix("o1 OK") == true)
 
         // The grace ends: refused at the mail door, enrollment on the web, no more banner.
         clock.set(end)
+        // A client connected with the account password since the grace is told at its next
+        // command, as the browser is signed out.
+        try await open.send("o2 NOOP\r\n")
+        let ended = try await open.readLine()
+        #expect(ended.hasPrefix("* BYE"), "\(ended)")
         let refused = try await imapLogin(server, tag: "b")
         #expect(refused.hasPrefix("b NO [AUTHENTICATIONFAILED]"), "\(refused)")
         let signedOut = try await web.call(.GET, "/mail").body

@@ -102,4 +102,55 @@ import Testing
         #expect(audit == ["exemption of this account removed", "relaxed for this account", "enforced for this account",
                           "exempted this account from wider enforcement"])
     }
+
+    /// A mail client signed in with the account password keeps its session only while the
+    /// password may open it: the end of a grace, enforcement and the end of an exemption end it
+    /// at its next command (the doors ask ``ProtocolAuthenticator/isStillValid(_:account:)``).
+    @Test func openMailSessionsEndWhenTwoStepIsForced() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        let end = h.clock.now + 86_400
+        try await h.twoStep.enforce(.all, graceUntil: end)
+        #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
+                                                   remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
+        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        h.clock.set(end - 1)
+        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        h.clock.set(end)
+        #expect(try await !h.authenticator.isStillValid(.accountPassword, account: account), "the grace ended")
+
+        // Exempt: the session holds again; the exemption removed, it ends.
+        try await h.twoStep.exempt(.account(account.id))
+        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        try await h.twoStep.removeExemption(.account(account.id))
+        #expect(try await !h.authenticator.isStillValid(.accountPassword, account: account))
+        // Relaxed: it holds; enforced without grace: it ends.
+        try await h.twoStep.relax(.all)
+        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        try await h.twoStep.enforce(.domain("example.edu.cn"))
+        #expect(try await !h.authenticator.isStillValid(.accountPassword, account: account))
+        // A client-specific password is not the account password: it holds whatever the rules.
+        let app = try await h.apps.create(account, name: "Foxmail", context: h.web)
+        #expect(try await h.authenticator.isStillValid(.appPassword(id: app.record.id, name: "Foxmail"), account: account))
+    }
+
+    /// Rules changed by another process (`mailward policy two-step enforce` while the server
+    /// runs, another node) reach open sessions once the server's copy of them is older than
+    /// its maximum age, not at once: the doors do not read the rules at every command.
+    @Test func rulesChangedElsewhereReachOpenSessionsWithinTheCachesAge() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        func server(maximumAge: Duration) -> ProtocolAuthenticator {
+            ProtocolAuthenticator(SecurityEnvironment(
+                accounts: h.accounts, store: h.store, key: ServerKey.generate(SeededRandomSource(seed: 1)), settings: TwoStepSettings(),
+                clock: h.clock, random: SeededRandomSource(seed: 2), sms: h.sms, enforcementRules: EnforcementRulesCache(maximumAge: maximumAge)))
+        }
+        let patient = server(maximumAge: .seconds(3600))
+        let eager = server(maximumAge: .zero)
+        #expect(try await patient.isStillValid(.accountPassword, account: account))
+        #expect(try await eager.isStillValid(.accountPassword, account: account))
+        try await h.twoStep.enforce(.account(account.id))  // the command line: another environment
+        #expect(try await patient.isStillValid(.accountPassword, account: account), "its copy of the rules is recent")
+        #expect(try await !eager.isStillValid(.accountPassword, account: account))
+    }
 }

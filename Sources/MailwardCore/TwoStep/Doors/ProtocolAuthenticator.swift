@@ -35,8 +35,9 @@ public struct ProtocolAuthenticator: Sendable {
 
     /// Whether a credential that opened a session still holds: the account exists and is enabled,
     /// a client-specific password was not deleted (or revoked by a password change), and an
-    /// account password is still acceptable — no phone bound since, and not changed since (SPEC
-    /// A13: a changed password ends what the old one opened). `account` is the one the
+    /// account password is still acceptable — no phone bound since, not changed since (SPEC
+    /// A13: a changed password ends what the old one opened), and two-step verification not
+    /// forced on the account since (A6, B8). `account` is the one the
     /// authentication returned. Doors call this at every command.
     ///
     /// Throws when the store cannot answer (`StoreError.unavailable` while the database is away):
@@ -51,10 +52,12 @@ public struct ProtocolAuthenticator: Sendable {
             guard let record = try await env.store.appPassword(id: id), record.accountID == account.id else { return false }
             return !record.scope.isExpired(at: env.clock.now)
         case .accountPassword:
-            // Enforcement (A6) is checked at sign-in only: reading the rules at every IMAP
-            // command cost a fifth of the door's throughput (docs/benchmarks.md).
-            guard account.passwordHash == opened.passwordHash else { return false }
-            return try await env.store.phoneBinding(accountID: account.id) == nil
+            guard account.passwordHash == opened.passwordHash,
+                  try await env.store.phoneBinding(accountID: account.id) == nil else { return false }
+            // Forced since the sign-in (A6, B8: a grace period ran out, or the administrator
+            // enforced it): the session ends, as the web's does. The rules as last read, at most
+            // a few seconds old (``EnforcementRulesCache``).
+            return try await !TwoStepService(env).openSessionDecision(for: account).isEnforced
         }
     }
 

@@ -17,10 +17,14 @@ public struct SecurityEnvironment: Sendable {
     /// Password checks under way per client IP, so that the IP's failure limit holds for checks
     /// that overlap (see ``InFlightChecks``) without a lock per IP.
     public let passwordChecks = InFlightChecks()
+    /// The enforcement rules as the mail doors check open sessions against them (see
+    /// ``EnforcementRulesCache``). One per environment, shared by every door of the process.
+    public let enforcementRules: EnforcementRulesCache
 
     public init(accounts: AccountService, store: any SecurityStore, key: ServerKey, settings: TwoStepSettings,
                 clock: any WallClock, random: any RandomSource, sms: any SMSSender,
-                deliverNotice: (@Sendable (_ message: [UInt8], _ account: AccountID) async throws -> Void)? = nil) {
+                deliverNotice: (@Sendable (_ message: [UInt8], _ account: AccountID) async throws -> Void)? = nil,
+                enforcementRules: EnforcementRulesCache = EnforcementRulesCache()) {
         self.accounts = accounts
         self.store = store
         self.key = key
@@ -29,6 +33,7 @@ public struct SecurityEnvironment: Sendable {
         self.random = random
         self.sms = sms
         self.deliverNotice = deliverNotice
+        self.enforcementRules = enforcementRules
     }
 
     var audit: AuditLog { AuditLog(store: store, clock: clock) }

@@ -49,6 +49,13 @@ public struct TwoStepService: Sendable {
                                    account: account, now: env.clock.now)
     }
 
+    /// ``decision(for:)`` from the rules as the mail doors last read them (at most
+    /// ``EnforcementRulesCache/maximumAge`` old): for the check at every command of an open session.
+    func openSessionDecision(for account: Account) async throws -> EnforcementDecision {
+        let (rules, exemptions) = try await env.enforcementRules.current(from: env.store)
+        return EnforcementDecision.decide(rules: rules, exemptions: exemptions, account: account, now: env.clock.now)
+    }
+
     /// Forced now (not in a grace period, not exempt).
     public func isEnforced(_ account: Account) async throws -> Bool {
         try await decision(for: account).isEnforced
@@ -156,6 +163,7 @@ public struct TwoStepService: Sendable {
         let grace = graceUntil.flatMap { $0 > now ? $0 : nil }
         let change = try await env.store.saveEnforcement(EnforcementRule(scope: scope, createdAt: now, graceUntil: grace))
         if change != .unchanged {
+            env.enforcementRules.invalidate()
             let what = change == .added ? "enforced" : "enforcement changed"
             let when = grace.map { " from \(Self.rfc3339($0)) (grace period)" } ?? ""
             await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor,
@@ -170,6 +178,7 @@ public struct TwoStepService: Sendable {
     public func relax(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let removed = try await env.store.deleteEnforcement(scope)
         if removed {
+            env.enforcementRules.invalidate()
             await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor, detail: "relaxed for \(scope.description(namingTheAccount: "this account"))")
         }
         return removed
@@ -185,6 +194,7 @@ public struct TwoStepService: Sendable {
     public func exempt(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let added = try await env.store.insertExemption(EnforcementExemption(scope: scope, createdAt: env.clock.now))
         if added {
+            env.enforcementRules.invalidate()
             await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor,
                                    detail: "exempted \(scope.description(namingTheAccount: "this account")) from wider enforcement")
         }
@@ -197,6 +207,7 @@ public struct TwoStepService: Sendable {
     public func removeExemption(_ scope: EnforcementScope, by actor: String = "cli") async throws -> Bool {
         let removed = try await env.store.deleteExemption(scope)
         if removed {
+            env.enforcementRules.invalidate()
             await env.audit.record(.enforcementChanged, account: Self.accountOf(scope), door: actor,
                                    detail: "exemption of \(scope.description(namingTheAccount: "this account")) removed")
             try await endSessionsWithoutPhone(try await accounts(in: scope))
