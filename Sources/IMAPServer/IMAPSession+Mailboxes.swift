@@ -33,10 +33,11 @@ extension IMAPSession {
     // MARK: SELECT / EXAMINE
 
     func select(_ wire: IMAPCodec.MailboxName, parameters: [SelectParameter], readOnly: Bool) async throws -> StatusResponse {
-        // QRESYNC is not offered (nor can it be enabled): its parameter is refused, not ignored —
-        // a client told OK would take its resync for done without the VANISHED data (RFC 7162
-        // §3.2.5). Nothing changes: the mailbox selected stays selected.
-        if parameters.contains(where: { if case .qresync = $0 { true } else { false } }) {
+        // The QRESYNC parameter needs `ENABLE QRESYNC` first (RFC 7162 §3.2.5): refused, not
+        // ignored — a client told OK would take its resync for done without the VANISHED data.
+        // Nothing changes then: the mailbox selected stays selected.
+        let resync = parameters.lazy.compactMap { if case .qresync(let p) = $0 { p } else { nil } }.first
+        if resync != nil, !state.qresyncEnabled {
             return StatusResponse(.bad, text: "QRESYNC is not enabled")
         }
         if state.selected != nil {
@@ -68,9 +69,36 @@ extension IMAPSession {
         send(.untagged(.status(StatusResponse(.ok, code: .uidNext(mailbox.uidNext), text: "Predicted next UID"))))
         send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(UInt64(max(all.highestModSeq, 1))),
                                               text: "Highest"))))
+        // The client's cache is of this mailbox (same UIDVALIDITY): what changed since its MODSEQ.
+        if let resync, resync.uidValidity == mailbox.uidValidity {
+            try await sendResync(since: resync, snapshot: snapshot, states: all.changed, uidNext: mailbox.uidNext)
+        }
         state.didSelect(snapshot)
         selectedAccess = target.access
         return ok(examined ? "EXAMINE completed" : "SELECT completed", code: readOnly ? .readOnly : .readWrite)
+    }
+
+    /// RFC 7162 §3.2.5.1: after SELECT/EXAMINE's usual answers, `VANISHED (EARLIER)` for the
+    /// client's known UIDs no longer here (when anything was expunged since its MODSEQ, see
+    /// ``VanishedUIDs``), then `FETCH (UID FLAGS MODSEQ)` for every message changed since — new
+    /// ones included. `states` are the snapshot's, so both agree with the numbers it gives.
+    private func sendResync(since resync: QResyncParameter, snapshot: SelectedMailbox, states: [MessageState],
+                            uidNext: MessageUID) async throws {
+        let since = ModSeq(clamping: resync.modSequence)
+        if try await store.changes(mailboxID: snapshot.mailboxID, since: since)?.uids != nil {
+            let largest = uidNext > 0 ? uidNext - 1 : 0
+            let asked: [ClosedRange<UInt32>] = switch resync.knownUIDs {
+            case .ranges(let ranges)?: SelectedMailbox.merged(ranges, largest: largest)
+            case .lastSearchResult?, nil: largest > 0 ? [1...largest] : []
+            }
+            let missing = VanishedUIDs.missing(from: asked, largestAssigned: largest, present: snapshot.uids)
+            if let vanished = VanishedUIDs.response(missing) { send(.untagged(vanished)) }
+        }
+        for state in states where state.modSeq > since {
+            guard let number = snapshot.sequenceNumber(of: state.uid) else { continue }
+            send(.untagged(.fetch(number, [.uid(state.uid), .flags(snapshot.wireFlags(state.flags, uid: state.uid)),
+                                           .modSequence(UInt64(max(state.modSeq, 0)))])))
+        }
     }
 
     /// RFC 3501 §2.3.2 `\Recent`: a session that may change the mailbox takes, for itself

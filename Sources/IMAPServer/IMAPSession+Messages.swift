@@ -16,10 +16,19 @@ extension IMAPSession {
         var attributes = requested
         if uid, !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
         var changedSince: ModSeq?
+        var vanished = false
         for modifier in modifiers {
-            if case .changedSince(let m) = modifier { changedSince = ModSeq(clamping: m) }
-            // VANISHED belongs to QRESYNC, which is not offered (RFC 7162 §3.2.6: BAD then).
-            if case .vanished = modifier { return StatusResponse(.bad, text: "QRESYNC is not enabled") }
+            switch modifier {
+            case .changedSince(let m): changedSince = ModSeq(clamping: m)
+            case .vanished: vanished = true
+            }
+        }
+        // RFC 7162 §3.2.6: VANISHED only after ENABLE QRESYNC, only in UID FETCH, only with
+        // CHANGEDSINCE — BAD otherwise.
+        if vanished {
+            guard state.qresyncEnabled else { return StatusResponse(.bad, text: "QRESYNC is not enabled") }
+            guard uid, let changedSince else { return StatusResponse(.bad, text: "VANISHED needs UID FETCH with CHANGEDSINCE") }
+            try await sendVanished(in: set, since: changedSince)
         }
         if changedSince != nil || attributes.contains(.modSequence) {
             state.enableCondstoreImplicitly()
@@ -138,6 +147,24 @@ extension IMAPSession {
     /// their summaries —, read in one query for the folder. Worth it for many messages only.
     static let stateAttributes: Set<FetchAttribute> = [.uid, .flags, .modSequence]
     static let stateOnlyThreshold = 500
+
+    /// `UID FETCH set (…) (CHANGEDSINCE m VANISHED)`: first `VANISHED (EARLIER)` for the UIDs of
+    /// `set` gone from the mailbox, when anything was expunged since `m` (see ``VanishedUIDs``).
+    /// A UID the session still numbers (an expunge not told yet) or the store holds (a message
+    /// not announced yet) is not vanished.
+    func sendVanished(in set: SequenceSet, since: ModSeq) async throws {
+        let selected = self.selected
+        guard let present = try await store.changes(mailboxID: selected.mailboxID, since: since)?.uids,
+              let mailbox = try await store.mailbox(id: selected.mailboxID) else { return }
+        let largest = mailbox.uidNext > 0 ? mailbox.uidNext - 1 : 0
+        let asked: [ClosedRange<UInt32>] = switch set {
+        case .ranges(let ranges): SelectedMailbox.merged(ranges, largest: max(largest, selected.largestUID ?? 0))
+        case .lastSearchResult: SelectedMailbox.merged(state.savedSearch.map { $0...$0 })
+        }
+        let missing = VanishedUIDs.missing(from: asked, largestAssigned: largest,
+                                           present: VanishedUIDs.union(selected.uids, present))
+        if let response = VanishedUIDs.response(missing) { send(.untagged(response)) }
+    }
 
     func fetchStates(_ uids: [MessageUID], attributes: [FetchAttribute], changedSince: ModSeq?) async throws -> StatusResponse {
         guard let states = try await store.changes(mailboxID: selected.mailboxID, since: 0)?.changed else {
@@ -454,7 +481,8 @@ extension IMAPSession {
         guard move else { return ok("COPY completed", code: code) }
         send(.untagged(.status(StatusResponse(.ok, code: code, text: "Moved"))))
         var expunges: [UntaggedResponse] = []
-        state.updateSelected { expunges = $0.expunge(sorted.map(\.source)) }
+        let vanished = state.qresyncEnabled
+        state.updateSelected { expunges = $0.expunge(sorted.map(\.source), vanished: vanished) }
         for response in expunges { send(.untagged(response)) }
         return ok("MOVE completed")
     }
@@ -469,7 +497,8 @@ extension IMAPSession {
             await recordShared(.delete, ownerID: selected.ownerID, folder: selected.name, "EXPUNGE \(Self.describe(removed))")
         }
         var expunges: [UntaggedResponse] = []
-        state.updateSelected { expunges = $0.expunge(removed) }
+        let vanished = state.qresyncEnabled
+        state.updateSelected { expunges = $0.expunge(removed, vanished: vanished) }
         for response in expunges { send(.untagged(response)) }
         return ok("EXPUNGE completed")
     }

@@ -428,11 +428,12 @@ actor IMAPSession {
             guard changes.hasChanges else { return }
             var responses: [UntaggedResponse] = []
             let condstore = state.condstoreEnabled
+            let vanished = state.qresyncEnabled
             // A keyword another session used first in this mailbox changes its FLAGS (RFC 3501
             // §7.2.6), as it does for the session that stored it; looked at only when keywords came.
             let keywordsBefore = changes.changed.contains { $0.flags.contains { !$0.hasPrefix("\\") } } ? selected.keywords : nil
             state.updateSelected { snapshot in
-                responses = snapshot.refresh(with: changes, includeExpunges: includeExpunges, condstore: condstore)
+                responses = snapshot.refresh(with: changes, includeExpunges: includeExpunges, condstore: condstore, vanished: vanished)
             }
             if let keywordsBefore, let now = state.selected, now.mailboxID == selected.mailboxID,
                now.keywords.contains(where: { !keywordsBefore.contains($0) }) {

@@ -34,6 +34,9 @@ public struct IMAPSessionState: Sendable {
     public let isLoopback: Bool
     /// `ENABLE CONDSTORE` was sent (or a CONDSTORE-enabling command was used, RFC 7162 §3.1).
     public private(set) var condstoreEnabled = false
+    /// `ENABLE QRESYNC` was sent (RFC 7162 §3.2.3): CONDSTORE too, the QRESYNC parameter of
+    /// SELECT/EXAMINE and UID FETCH's VANISHED are allowed, and expunges are told as `VANISHED`.
+    public private(set) var qresyncEnabled = false
     /// `ENABLE UTF8=ACCEPT` was sent: mailbox names travel as UTF-8 (RFC 6855).
     public private(set) var utf8Accept = false
     /// The client's name from `ID` (Foxmail, iPhone Mail…), passed to the credential check.
@@ -52,7 +55,7 @@ public struct IMAPSessionState: Sendable {
     /// The CAPABILITY list for the current state.
     public var capabilities: [String] {
         var caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
-                    "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE", "ESEARCH",
+                    "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE", "QRESYNC", "ESEARCH",
                     "SEARCHRES", "QUOTA", "QUOTA=RES-STORAGE", "ACL", "RIGHTS=texk", "UTF8=ACCEPT"]
         if phase == .notAuthenticated {
             if !isTLS { caps.append("STARTTLS") }
@@ -170,6 +173,10 @@ public struct IMAPSessionState: Sendable {
             switch name.uppercased() {
             case "CONDSTORE":
                 if !condstoreEnabled { enabled.append("CONDSTORE") }
+                condstoreEnabled = true
+            case "QRESYNC":
+                if !qresyncEnabled { enabled.append("QRESYNC") }
+                qresyncEnabled = true
                 condstoreEnabled = true
             case "UTF8=ACCEPT":
                 if !utf8Accept { enabled.append("UTF8=ACCEPT") }

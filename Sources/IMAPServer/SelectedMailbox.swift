@@ -4,7 +4,7 @@ import MailwardCore
 /// One session's view of its selected mailbox: the UID list that defines message sequence
 /// numbers, and the flags the client was last told. Other sessions and deliveries change the
 /// store at any time; this snapshot changes only when the session may tell the client
-/// (RFC 3501 §7: EXPUNGE not during FETCH/STORE/SEARCH), via ``refresh(with:includeExpunges:condstore:)``.
+/// (RFC 3501 §7: EXPUNGE not during FETCH/STORE/SEARCH), via ``refresh(with:includeExpunges:condstore:vanished:)``.
 /// Pure: tested without a store.
 public struct SelectedMailbox: Sendable, Equatable {
     public let mailboxID: MailboxID
@@ -241,19 +241,23 @@ public struct SelectedMailbox: Sendable, Equatable {
     /// snapshot, only flag changes and new messages are announced, and — if something was
     /// expunged — ``highestModSeq`` stays, so the next refresh that may expunge looks again.
     public mutating func refresh(with changes: MailboxChanges, includeExpunges: Bool = true,
-                                 condstore: Bool = false) -> [UntaggedResponse] {
+                                 condstore: Bool = false, vanished: Bool = false) -> [UntaggedResponse] {
         guard changes.hasChanges else { return [] }
         var responses: [UntaggedResponse] = []
         // UIDs come only when something was expunged since (see `MailboxChanges`).
         if includeExpunges, let current = changes.uids {
             // Both ascending: one merge walk finds the UIDs gone from the store.
             var gone: [Int] = []
+            var goneUIDs: [MessageUID] = []
             var j = 0
             for (i, uid) in uidRuns.all.enumerated() {
                 while j < current.count, current[j] < uid { j += 1 }
-                if j >= current.count || current[j] != uid { gone.append(i) }
+                if j >= current.count || current[j] != uid {
+                    gone.append(i)
+                    goneUIDs.append(uid)
+                }
             }
-            for i in gone.reversed() { responses.append(.expunge(UInt32(i + 1))) }
+            responses += Self.expunges(atAscending: gone, uids: goneUIDs, vanished: vanished)
             remove(atAscending: gone)
         }
         var index: [MessageFlags: UInt32] = [:]
@@ -288,10 +292,20 @@ public struct SelectedMailbox: Sendable, Equatable {
         flagIndices.remove(atAscending: positions)
     }
 
-    /// This session expunged (or moved away) `removed`: the `EXPUNGE`s to send.
-    public mutating func expunge(_ removed: [MessageUID]) -> [UntaggedResponse] {
+    /// This session expunged (or moved away) `removed`: the `EXPUNGE`s (or the `VANISHED`) to send.
+    public mutating func expunge(_ removed: [MessageUID], vanished: Bool = false) -> [UntaggedResponse] {
         let positions = Set(removed).compactMap { uidRuns.position(of: $0) }.sorted()
+        let responses = Self.expunges(atAscending: positions, uids: positions.map { uidRuns[$0] }, vanished: vanished)
         remove(atAscending: positions)
+        return responses
+    }
+
+    /// How the messages at `positions` (ascending; `uids` theirs) leave the client's view: one
+    /// `EXPUNGE` each, highest number first so each stays valid — or, once the client enabled
+    /// QRESYNC, one `VANISHED` naming their UIDs (RFC 7162 §3.2.10).
+    private static func expunges(atAscending positions: [Int], uids: [MessageUID], vanished: Bool) -> [UntaggedResponse] {
+        guard !positions.isEmpty else { return [] }
+        if vanished { return [.vanished(earlier: false, SequenceSets.make(uids))] }
         return positions.reversed().map { .expunge(UInt32($0 + 1)) }
     }
 

@@ -582,7 +582,7 @@ import Testing
 
     /// RFC 5182 §2.4: SAVE with MIN and/or MAX keeps just those in `$` (the IMAP audit: every
     /// match was kept, so a following `STORE $ +FLAGS (\Deleted)` hit far more than asked);
-    /// QRESYNC, not offered, is refused rather than ignored (RFC 7162 §3.2.5, §3.2.6); a mailbox
+    /// QRESYNC before `ENABLE QRESYNC` is refused rather than ignored (RFC 7162 §3.2.5, §3.2.6); a mailbox
     /// deleted under a session ends it with BYE alone.
     @Test func savedSearchesQResyncAndADeletedSelectedMailbox() async throws {
         let server = try await TestServer.start()

@@ -35,6 +35,7 @@ import Testing
     @Test func iPhoneLikeIdle() async throws { try await runScenario("iphone_idle") }
     @Test func outlookLikeUIDSearch() async throws { try await runScenario("outlook_search") }
     @Test func appendToAChineseFolder() async throws { try await runScenario("append_chinese") }
+    @Test func cachedClientResynchronizesWithQResync() async throws { try await runScenario("cached_resync") }
 
     /// mbsync pulls the whole account into a Maildir, then pushes flag changes, a deletion and a
     /// new folder with a Chinese name back.

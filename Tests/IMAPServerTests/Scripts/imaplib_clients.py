@@ -119,6 +119,55 @@ def append_chinese():
     m.logout()
 
 
+def cached_resync():
+    """A client with a cache (QRESYNC, as Thunderbird and iOS Mail use it): it keeps UIDVALIDITY,
+    HIGHESTMODSEQ and its UIDs; while it is away another connection reads one message, expunges
+    the other and one arrives; one SELECT (QRESYNC ...) tells it all, and expunges come as VANISHED."""
+    first = imaplib.IMAP4("127.0.0.1", port)
+    check("QRESYNC" in first.capabilities, f"QRESYNC capability: {first.capabilities}")
+    ok(first.login(user, password), "LOGIN")
+    ok(first.enable("QRESYNC"), "ENABLE QRESYNC")
+    ok(first.select("INBOX"), "SELECT")
+    uidvalidity = int(first.response("UIDVALIDITY")[1][0])
+    modseq = int(first.response("HIGHESTMODSEQ")[1][0])
+    uids = ok(first.uid("SEARCH", None, "ALL"), "UID SEARCH")[0].split()
+    check(uids == [b"1", b"2"], f"UIDs: {uids}")
+    first.logout()
+
+    other = imaplib.IMAP4("127.0.0.1", port)
+    ok(other.login(user, password), "LOGIN 2")
+    ok(other.select("INBOX"), "SELECT 2")
+    ok(other.uid("STORE", "2", "+FLAGS", "(\\Seen)"), "STORE Seen")
+    ok(other.uid("STORE", "1", "+FLAGS", "(\\Deleted)"), "STORE Deleted")
+    ok(other.expunge(), "EXPUNGE")
+    ok(other.append("INBOX", None, None, message("Third")), "APPEND")
+
+    again = imaplib.IMAP4("127.0.0.1", port)
+    ok(again.login(user, password), "LOGIN again")
+    ok(again.enable("QRESYNC"), "ENABLE QRESYNC again")
+    typ, data = again._simple_command("SELECT", f"INBOX (QRESYNC ({uidvalidity} {modseq} 1:2))")
+    check(typ == "OK", f"SELECT (QRESYNC): {typ} {data}")
+    again.state = "SELECTED"  # what imaplib's select() sets; it has no way to send the parameter
+    vanished = again.response("VANISHED")[1]
+    check(vanished == [b"(EARLIER) 1"], f"VANISHED (EARLIER): {vanished}")
+    fetches = again.response("FETCH")[1]
+    check(len(fetches) == 2, f"two changed: {fetches}")
+    check(any(b"UID 2 " in f and b"\\Seen" in f and b"MODSEQ" in f for f in fetches), f"UID 2 read: {fetches}")
+    check(any(b"UID 3 " in f for f in fetches), f"UID 3 new: {fetches}")
+
+    ok(other.uid("STORE", "3", "+FLAGS", "(\\Deleted)"), "STORE Deleted 3")
+    ok(other.expunge(), "EXPUNGE 3")
+    other.logout()
+    ok(again.noop(), "NOOP")
+    vanished = again.response("VANISHED")[1]
+    check(vanished == [b"3"], f"VANISHED at NOOP: {vanished}")
+    check(again.response("EXPUNGE")[1] == [None], "no EXPUNGE once QRESYNC is on")
+    ok(again.uid("FETCH", "1:*", "(FLAGS)", f"(CHANGEDSINCE {modseq} VANISHED)"), "UID FETCH VANISHED")
+    vanished = again.response("VANISHED")[1]
+    check(vanished == [b"(EARLIER) 1,3"], f"UID FETCH VANISHED: {vanished}")
+    again.logout()
+
+
 {"foxmail": foxmail, "iphone_idle": iphone_idle, "outlook_search": outlook_search,
- "append_chinese": append_chinese}[scenario]()
+ "append_chinese": append_chinese, "cached_resync": cached_resync}[scenario]()
 print("OK", scenario)
