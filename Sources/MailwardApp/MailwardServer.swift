@@ -81,7 +81,8 @@ public final class MailwardServer: Sendable {
             mail: WebMail(mail: runtime.mail,
                           submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, shares: runtime.shares,
                                                         outbound: runtime.outbound,
-                                                        maxMessageSize: configuration.smtp.maxMessageSize),
+                                                        maxMessageSize: configuration.smtp.maxMessageSize,
+                                                        limiter: runtime.sendingLimiter),
                           maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20), budget: messageBudget),
             clientSetup: clientSetup())
         let ports = self.ports

@@ -39,6 +39,13 @@ public struct Runtime: Sendable {
     /// Where doors hand mail for remote recipients: the delivery queue (tests may substitute a
     /// recording queue, or nil — submission then refuses remote recipients with 451 4.3.0).
     public var outbound: (any OutboundQueue)?
+    /// What an account may send to other domains per hour and day (`smtp.max-remote-recipients-*`),
+    /// for the submission doors and the webmail; nil when both are 0.
+    public var sendingLimiter: SendingLimiter? {
+        let limits = SendingLimits(recipientsPerHour: configuration.smtp.maxRemoteRecipientsPerHour,
+                                   recipientsPerDay: configuration.smtp.maxRemoteRecipientsPerDay)
+        return limits.isUnlimited ? nil : SendingLimiter(limits: limits, store: store, clock: clock)
+    }
 
     /// Reads the configuration (file + `MAILWARD_*` environment) and opens the store in `dataPath`.
     public static func open(dataPath: String, configFile: String?,

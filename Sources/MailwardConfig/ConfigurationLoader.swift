@@ -148,6 +148,10 @@ public enum ConfigurationLoader {
         c.smtp.submissionTLSPort = try values.port("smtp.submission-tls-port", c.smtp.submissionTLSPort)
         c.smtp.maxMessageSize = try values.size("smtp.max-message-size", c.smtp.maxMessageSize, minimum: 1024)
         c.smtp.maxRecipients = try values.int("smtp.max-recipients", c.smtp.maxRecipients, range: 1...100_000)
+        c.smtp.maxRemoteRecipientsPerHour = try values.int("smtp.max-remote-recipients-per-hour", c.smtp.maxRemoteRecipientsPerHour,
+                                                           range: 0...10_000_000)
+        c.smtp.maxRemoteRecipientsPerDay = try values.int("smtp.max-remote-recipients-per-day", c.smtp.maxRemoteRecipientsPerDay,
+                                                          range: 0...10_000_000)
         c.smtp.commandTimeout = try values.seconds("smtp.command-timeout", c.smtp.commandTimeout, range: 1...3600)
         c.smtp.dataTimeout = try values.seconds("smtp.data-timeout", c.smtp.dataTimeout, range: 1...3600)
         c.smtp.postmaster = try values.string("smtp.postmaster", c.smtp.postmaster).trimmingCharacters(in: .whitespaces)

@@ -63,6 +63,10 @@ public struct MailwardConfiguration: Sendable, Equatable {
         public var submissionTLSPort: Int = 1465
         public var maxMessageSize: Int = 50 * 1024 * 1024
         public var maxRecipients: Int = 1000
+        /// Recipients in other domains one account may send to per hour and per day, through
+        /// submission and the webmail (`SendingLimits`); 0: no limit.
+        public var maxRemoteRecipientsPerHour: Int = 1000
+        public var maxRemoteRecipientsPerDay: Int = 5000
         /// Seconds the server waits for the next command (RFC 5321 §4.5.3.2.7: at least 300).
         public var commandTimeout: Int = 300
         /// Seconds the server waits for more message data mid-DATA/BDAT before giving up.

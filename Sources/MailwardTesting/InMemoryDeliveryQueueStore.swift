@@ -11,6 +11,8 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
         var bodies: [BlobID: [UInt8]] = [:]
         /// Recipients a worker claimed and recorded no outcome for yet, with the claim's end.
         var claims: [Int64: Date] = [:]
+        /// Outside recipients per account and minute (`SendingLimits`).
+        var sending: [AccountID: [Int64: Int]] = [:]
     }
 
     private let state = Mutex(State())
@@ -158,5 +160,24 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
 
     public func nextAttemptDate() async throws -> Date? {
         state.withLock { s in s.messages.values.flatMap(\.pendingRecipients).map(\.nextAttemptAt).min() }
+    }
+
+    public func takeSending(accountID: AccountID, recipients: Int, now: Date,
+                            verdict: @escaping @Sendable ([SendingCount]) -> SendingVerdict) async throws -> SendingVerdict {
+        let minute = SendingCount.minute(of: now)
+        return state.withLock { s in
+            var counts = s.sending[accountID, default: [:]].filter { $0.key > minute - 1_440 }
+            let answer = verdict(counts.map { SendingCount(minute: $0.key, recipients: $0.value) })
+            if answer == .allowed { counts[minute, default: 0] += recipients }
+            s.sending[accountID] = counts
+            return answer
+        }
+    }
+
+    public func sendingCounts(accountID: AccountID, since minute: Int64) async throws -> [SendingCount] {
+        state.withLock { s in
+            s.sending[accountID, default: [:]].filter { $0.key >= minute }.map { SendingCount(minute: $0.key, recipients: $0.value) }
+                .sorted { $0.minute < $1.minute }
+        }
     }
 }

@@ -19,12 +19,16 @@ public struct CoreSMTPBackend: SMTPBackend {
     public let clock: any WallClock
     /// Virus and spam checks of incoming (MX) mail, before it is stored (SPEC M9).
     public let filters: MessageFilters?
+    /// Submitted mail's outside recipients per account, hour and day (nil: no limits).
+    public let limiter: SendingLimiter?
     let logger: Logger
 
     public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
                 shares: ShareService? = nil, outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle,
-                hostname: String, clock: any WallClock = SystemWallClock(), filters: MessageFilters? = nil, logger: Logger) {
+                hostname: String, clock: any WallClock = SystemWallClock(), filters: MessageFilters? = nil,
+                limiter: SendingLimiter? = nil, logger: Logger) {
         self.filters = filters
+        self.limiter = limiter
         self.accounts = accounts
         self.mail = mail
         self.authenticator = authenticator
@@ -139,7 +143,7 @@ public struct CoreSMTPBackend: SMTPBackend {
         case .accepted: "accepted"
         case .temporaryFailure: "failed"
         case .senderNotAllowed, .sharePermissionForbids, .fromMissing, .mailboxFull, .contentRejected: "rejected"
-        case .contentDeferred: "deferred"
+        case .contentDeferred, .sendingLimitReached: "deferred"
         }
         MailMetrics.smtpMessage(door: submission.client.account == nil ? "smtp" : "submission", result: result,
                                 bytes: submission.content.count)
@@ -194,6 +198,17 @@ public struct CoreSMTPBackend: SMTPBackend {
                     filterHeaders = headers
                 case .refuse(let outcome):
                     return outcome
+                }
+            }
+            if let account = submission.client.account, !remote.isEmpty, let limiter {
+                // Before anything is delivered: the message goes out whole or not at all.
+                do {
+                    try await limiter.take(remote.count, account: account.id)
+                } catch let reached as SendingLimitReached {
+                    logger.warning("sending limit reached", metadata: [
+                        "account": "\(account.address)", "id": "\(queueID)", "remote": "\(remote.count)",
+                        "limit": "\(reached.limit) per \(reached.perDay ? "day" : "hour")"])
+                    return .sendingLimitReached(reached)
                 }
             }
             if !localAccounts.isEmpty {

@@ -32,6 +32,9 @@ public enum DeliveryOutcome: Hashable, Sendable {
     case contentRejected(String)
     /// A content filter said not now, or could not be asked: 451 4.7.1.
     case contentDeferred(String)
+    /// Submitted mail past the account's ``SendingLimits``: 451 4.7.1 (later), or 550 5.7.1
+    /// when the message alone has more outside recipients than a limit.
+    case sendingLimitReached(SendingLimitReached)
 }
 
 /// Core's answer about an envelope sender of an authenticated session.

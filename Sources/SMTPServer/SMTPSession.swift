@@ -348,6 +348,10 @@ public struct SMTPSession: Sendable {
             return finishTransaction(with: SMTPReply(code: 554, .init(5, 7, 1), "Message rejected: " + Self.printable(reason)))
         case .contentDeferred(let reason):
             return finishTransaction(with: SMTPReply(code: 451, .init(4, 7, 1), "Message deferred: " + Self.printable(reason)))
+        case .sendingLimitReached(let limit):
+            let text = limit.message(chinese: false)
+            return finishTransaction(with: limit.retryAfter == nil ? SMTPReply(code: 550, .init(5, 7, 1), text)
+                                                                   : SMTPReply(code: 451, .init(4, 7, 1), text))
         }
     }
 

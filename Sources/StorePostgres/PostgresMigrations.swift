@@ -439,6 +439,15 @@ enum PostgresMigrations {
             );
             CREATE INDEX security_keys_account ON security_keys(account_id);
             """),
+        ("019-sending-counts", """
+            -- Outside recipients per account and minute, for SendingLimits (the last day's).
+            CREATE TABLE sending_counts (
+                account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                minute BIGINT NOT NULL,
+                recipients INTEGER NOT NULL,
+                PRIMARY KEY (account_id, minute)
+            );
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

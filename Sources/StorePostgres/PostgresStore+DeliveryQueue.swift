@@ -166,6 +166,44 @@ extension PostgresStore: DeliveryQueueStore {
                             oldestQueuedAt: try row?.get("oldest", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
     }
 
+    /// Under a transaction-scoped advisory lock per account, so the check and the count are one
+    /// step across nodes (a row lock cannot guard the minute's row before it exists).
+    public func takeSending(accountID: AccountID, recipients: Int, now: Date,
+                            verdict: @escaping @Sendable ([SendingCount]) -> SendingVerdict) async throws -> SendingVerdict {
+        let minute = SendingCount.minute(of: now)
+        return try await transaction { connection in
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.sendingLockKey), \(Int32(truncatingIfNeeded: accountID)))",
+                                         logger: self.logger)
+            try await connection.execute("DELETE FROM sending_counts WHERE account_id = \(accountID) AND minute <= \(minute - 1_440)",
+                                         logger: self.logger)
+            let counts = try await Self.sendingCounts(connection, logger: self.logger, accountID: accountID, since: minute - 1_439)
+            let answer = verdict(counts)
+            if answer == .allowed {
+                try await connection.execute("""
+                    INSERT INTO sending_counts (account_id, minute, recipients) VALUES (\(accountID), \(minute), \(recipients))
+                    ON CONFLICT (account_id, minute) DO UPDATE SET recipients = sending_counts.recipients + excluded.recipients
+                    """, logger: self.logger)
+            }
+            return answer
+        }
+    }
+
+    public func sendingCounts(accountID: AccountID, since minute: Int64) async throws -> [SendingCount] {
+        try await transaction { connection in
+            try await Self.sendingCounts(connection, logger: self.logger, accountID: accountID, since: minute)
+        }
+    }
+
+    /// The first half of the sending counts' advisory lock (the second is the account).
+    static let sendingLockKey: Int32 = 7318236
+
+    private static func sendingCounts(_ connection: PostgresConnection, logger: Logger, accountID: AccountID,
+                                      since minute: Int64) async throws -> [SendingCount] {
+        try await connection.rows("""
+            SELECT minute, recipients FROM sending_counts WHERE account_id = \(accountID) AND minute >= \(minute) ORDER BY minute
+            """, logger: logger).map { SendingCount(minute: try $0.get("minute", as: Int64.self), recipients: try $0.get("recipients", as: Int.self)) }
+    }
+
     static func queuedMessage(_ connection: PostgresConnection, logger: Logger, id: String) async throws -> QueuedMessage? {
         guard let row = try await connection.rows("SELECT * FROM outbound_messages WHERE id = \(id)", logger: logger).first else {
             return nil

@@ -270,6 +270,17 @@ enum SQLiteMigrations {
                 CREATE INDEX security_keys_account ON security_keys(account_id);
                 """)
         }
+        migrator.registerMigration("020-sending-counts") { db in
+            // Outside recipients per account and minute, for SendingLimits (the last day's).
+            try db.execute(sql: """
+                CREATE TABLE sending_counts (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    minute INTEGER NOT NULL,
+                    recipients INTEGER NOT NULL,
+                    PRIMARY KEY (account_id, minute)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -162,6 +162,35 @@ extension SQLiteStore: DeliveryQueueStore {
         }
     }
 
+    /// In the writer's transaction, so the check and the count are one step for every process.
+    /// Without a WAL fsync of its own (like flag changes): a crash may forget a count, never a message.
+    public func takeSending(accountID: AccountID, recipients: Int, now: Date,
+                            verdict: @escaping @Sendable ([SendingCount]) -> SendingVerdict) async throws -> SendingVerdict {
+        let minute = SendingCount.minute(of: now)
+        return try await relaxedWrite { db in
+            try db.execute(sql: "DELETE FROM sending_counts WHERE account_id = ? AND minute <= ?",
+                           arguments: [accountID, minute - 1_440])
+            let counts = try Self.sendingCounts(db, accountID: accountID, since: minute - 1_439)
+            let answer = verdict(counts)
+            if answer == .allowed {
+                try db.execute(sql: """
+                    INSERT INTO sending_counts (account_id, minute, recipients) VALUES (?, ?, ?)
+                    ON CONFLICT (account_id, minute) DO UPDATE SET recipients = recipients + excluded.recipients
+                    """, arguments: [accountID, minute, recipients])
+            }
+            return answer
+        }
+    }
+
+    public func sendingCounts(accountID: AccountID, since minute: Int64) async throws -> [SendingCount] {
+        try await pool.read { db in try Self.sendingCounts(db, accountID: accountID, since: minute) }
+    }
+
+    private static func sendingCounts(_ db: Database, accountID: AccountID, since minute: Int64) throws -> [SendingCount] {
+        try Row.fetchAll(db, sql: "SELECT minute, recipients FROM sending_counts WHERE account_id = ? AND minute >= ? ORDER BY minute",
+                         arguments: [accountID, minute]).map { SendingCount(minute: $0[0], recipients: $0[1]) }
+    }
+
     static func queuedMessage(_ db: Database, id: String) throws -> QueuedMessage? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbound_messages WHERE id = ?", arguments: [id]) else {
             return nil

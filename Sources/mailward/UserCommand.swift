@@ -52,6 +52,13 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var address: String
 
+        /// Recipients in other domains the account sent to, against its limits (`SendingLimits`).
+        static func describeSending(_ sent: (lastHour: Int, lastDay: Int), _ limits: SendingLimits) -> String {
+            func of(_ limit: Int) -> String { limit > 0 ? " of \(limit)" : "" }
+            return "\(sent.lastHour)\(of(limits.recipientsPerHour)) recipients in the last hour, "
+                + "\(sent.lastDay)\(of(limits.recipientsPerDay)) in the last day"
+        }
+
         /// What the administrator's rules say for the account (B8), after "on"/"off".
         static func enforcementText(_ decision: EnforcementDecision) -> String {
             switch decision {
@@ -83,6 +90,10 @@ struct UserCommand: AsyncParsableCommand {
                 print("factors:      \(status.methods.isEmpty ? "-" : status.methods.joined(separator: ", "))\(recovery)")
                 let quota = try await runtime.store.quota(accountID: account.id)
                 print("quota:        \(Quota.describe(quota))")
+                if let limiter = runtime.sendingLimiter {
+                    let sent = try await limiter.sentRecipients(account: account.id)
+                    print("sent outside: \(Self.describeSending(sent, limiter.limits))")
+                }
                 print("app passwords: \(apps)")
                 print("trusted devices: \(devices)")
                 let shared = try await runtime.shares.granted(by: account)

@@ -64,6 +64,7 @@ let rotating = Answers(
              .success(account, .appPassword(id: 1, name: "phone")), .temporaryFailure],
     deliveries: [.accepted(queueID: "Q1"), .temporaryFailure, .contentRejected("virus\r\n250 smuggled\u{0}"), .fromMissing,
                  .accepted(queueID: "Q2"), .senderNotAllowed, .contentDeferred("busy"), .mailboxFull(permanent: false),
+                 .sendingLimitReached(SendingLimitReached(limit: 5, windowMinutes: 60, retryAfter: 90)),
                  .sharePermissionForbids(.sendOnBehalf)])
 let accepting = Answers(recipients: [.local(7)], senders: [.allowed], logins: [.success(account, .accountPassword)],
                         deliveries: [.accepted(queueID: "B1")])

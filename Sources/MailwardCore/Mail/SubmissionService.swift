@@ -59,8 +59,9 @@ public struct SubmissionResult: Sendable {
 
 /// Sending mail in an account's name — the use case behind the webmail's compose page and
 /// `POST /api/v1/messages/send` (doors only translate): check the `From:` with the
-/// `SendingPolicy`, build the message, deliver local recipients directly, hand remote ones to
-/// the outbound queue, and file a copy in Sent marked `\Seen`. Drafts are filed in Drafts.
+/// `SendingPolicy`, build the message, count its remote recipients against the account's
+/// ``SendingLimits``, deliver local recipients directly, hand remote ones to the outbound queue,
+/// and file a copy in Sent marked `\Seen`. Drafts are filed in Drafts.
 public struct SubmissionService: Sendable {
     public let mail: MailService
     public let accounts: AccountService
@@ -68,9 +69,12 @@ public struct SubmissionService: Sendable {
     /// Nil when the server has no outbound delivery: remote recipients are refused.
     public let outbound: (any OutboundQueue)?
     public let maxMessageSize: Int
+    /// The account's outside recipients per hour and day (nil: no limits).
+    public let limiter: SendingLimiter?
 
     public init(mail: MailService, accounts: AccountService, shares: ShareService? = nil, outbound: (any OutboundQueue)?,
-                maxMessageSize: Int = 25 << 20) {
+                maxMessageSize: Int = 25 << 20, limiter: SendingLimiter? = nil) {
+        self.limiter = limiter
         self.mail = mail
         self.accounts = accounts
         self.policy = SendingPolicy(accounts: accounts, shares: shares)
@@ -106,6 +110,8 @@ public struct SubmissionService: Sendable {
 
         let built = build(message, sender: sender, authority: authority, account: account, to: to, cc: cc)
         guard built.bytes.count <= maxMessageSize else { throw SubmissionError.tooLarge(limit: maxMessageSize) }
+        // Counted last, once nothing else can refuse it, and before anything is delivered.
+        try await limiter?.take(remote.count, account: account.id)
 
         if !local.isEmpty { _ = try await mail.deliver(built.bytes, to: local) }
         if let outbound, !remote.isEmpty {

@@ -145,4 +145,19 @@ public protocol DeliveryQueueStore: Sendable {
     func nextAttemptDate() async throws -> Date?
     /// Counts of what waits, in one read (no message is loaded).
     func backlog() async throws -> QueueBacklog
+    /// Runs `verdict` on the account's recipient counts of the last day (``SendingLimits``, per
+    /// minute) and, when it answers `.allowed`, adds `recipients` to the minute of `now` — one
+    /// step against concurrent senders (the account's other connections, other nodes). Counts
+    /// older than a day are dropped on the way.
+    func takeSending(accountID: AccountID, recipients: Int, now: Date,
+                     verdict: @escaping @Sendable ([SendingCount]) -> SendingVerdict) async throws -> SendingVerdict
+    /// The account's recipient counts from minute `since` on.
+    func sendingCounts(accountID: AccountID, since minute: Int64) async throws -> [SendingCount]
+}
+
+extension SendingCount {
+    /// The minute (since 1970) a moment falls in: the unit counts are kept in.
+    public static func minute(of date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 / 60).rounded(.down))
+    }
 }

@@ -329,6 +329,10 @@ struct MailRoutes {
                               message: en ? "This folder has subfolders; delete them first." : "该文件夹包含子文件夹，请先删除子文件夹")
         case MailError.quotaExceeded:
             return APIFailure(status: .init(code: 507, reasonPhrase: "Insufficient Storage"), code: "quota_exceeded", message: en ? "The mailbox is full." : "邮箱空间已满")
+        case let reached as SendingLimitReached:
+            // 429 with Retry-After while the limit holds; 422 for a message that never fits.
+            return APIFailure(status: reached.retryAfter == nil ? .unprocessableContent : .tooManyRequests, code: "sending_limit",
+                              message: reached.message(chinese: !en), retryAfter: reached.retryAfter)
         case let error as SubmissionError:
             switch error {
             case .senderNotAllowed(let a):
