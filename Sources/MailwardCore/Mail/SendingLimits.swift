@@ -1,7 +1,7 @@
 import Foundation
 
 /// How many recipients outside this server one account may send to per hour and per day
-/// (`smtp.max-external-recipients-per-hour`, `…-per-day`; 0: no limit).
+/// (`smtp.max-remote-recipients-per-hour`, `…-per-day`; 0: no limit).
 ///
 /// A stolen client-specific password used to send spam gets the institution's address listed by
 /// the big providers within hours, and every account then has its mail refused; Exchange Online,

@@ -21,7 +21,9 @@ public final class EnforcementRulesCache: Sendable {
     }
 
     public let maximumAge: Duration
-    private let copy = Mutex<Copy?>(nil)
+    /// The copy, and how often it was invalidated: a read that began before an invalidation
+    /// (and may hold the rules from before the change) is not kept.
+    private let copy = Mutex<(copy: Copy?, generation: Int)>((nil, 0))
 
     public init(maximumAge: Duration = EnforcementRulesCache.defaultMaximumAge) {
         self.maximumAge = maximumAge
@@ -30,17 +32,23 @@ public final class EnforcementRulesCache: Sendable {
     /// The rules and exemptions, read from `store` when the copy is missing or too old.
     func current(from store: any SecurityStore) async throws -> (rules: [EnforcementRule], exemptions: [EnforcementExemption]) {
         let now = ContinuousClock.now
-        if let kept = copy.withLock({ $0 }), now - kept.readAt < maximumAge {
+        let (kept, generation) = copy.withLock { $0 }
+        if let kept, now - kept.readAt < maximumAge {
             return (kept.rules, kept.exemptions)
         }
         let rules = try await store.enforcements()
         let exemptions = try await store.exemptions()
-        copy.withLock { $0 = Copy(rules: rules, exemptions: exemptions, readAt: now) }
+        copy.withLock { state in
+            if state.generation == generation { state.copy = Copy(rules: rules, exemptions: exemptions, readAt: now) }
+        }
         return (rules, exemptions)
     }
 
     /// Forgets the copy: this process changed the rules or exemptions.
     func invalidate() {
-        copy.withLock { $0 = nil }
+        copy.withLock { state in
+            state.copy = nil
+            state.generation += 1
+        }
     }
 }
