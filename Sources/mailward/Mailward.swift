@@ -11,7 +11,7 @@ struct Mailward: AsyncParsableCommand {
         commandName: "mailward",
         abstract: "Mailward: SMTP, IMAP, POP3 and webmail in one server, with two-step verification.",
         subcommands: [Serve.self, DomainCommand.self, UserCommand.self, AliasCommand.self, PolicyCommand.self, QueueCommand.self,
-                      DKIMCommand.self, ConfigCommand.self, ShareCommand.self])
+                      DKIMCommand.self, ConfigCommand.self, ShareCommand.self, BackupCommand.self])
 
     /// Swift concurrency runs its tasks on NIO's event-loop threads: a session task that reads
     /// from and writes to its connection then stays on the connection's thread instead of

@@ -1,0 +1,161 @@
+import Foundation
+import MailwardConfig
+import StoreSQLite
+
+/// `mailward backup DEST`: a copy of a data folder, made while the server runs, that is itself a
+/// data folder (`mailward serve --data DEST` starts on it).
+///
+/// The order is what makes it whole (docs/production.md, "Backups and upgrades"): **first** the
+/// database, one consistent snapshot through SQLite's online backup; **then** `blobs/`. A body
+/// expunged after the snapshot stays in place, marked in `blobs/.deleted/`, for an hour before the
+/// sweep removes it, so every body the snapshot names is still there to copy; a body that arrived
+/// after it is copied too and later found unreferenced. The mark and its body are one file (a
+/// hard link), and stay one file in the copy. Then `server.key` (without it client-specific
+/// passwords, trusted devices and sessions stop working), `dkim/` and the configuration file.
+/// With PostgreSQL the mail is in the database: only the files are copied, and `pg_dump` does
+/// the rest.
+public enum DataFolderBackup {
+    public struct Summary: Sendable, Equatable {
+        /// The database copy's size; nil when the store is PostgreSQL.
+        public var databaseBytes: Int64?
+        public var bodyFiles: Int
+        public var bodyBytes: Int64
+        /// The other files and folders copied, by name (`server.key`, `dkim`, `mailward.yaml`).
+        public var copied: [String]
+    }
+
+    public static func make(from folder: DataFolder, configuration: MailwardConfiguration, configFile: String?,
+                            to destinationPath: String) throws -> Summary {
+        let destination = DataFolder.located(destinationPath)
+        guard destination.path != folder.path else { throw AppError("the backup cannot go into the data folder itself") }
+        if destination.path.hasPrefix(folder.path + "/") { throw AppError("the backup cannot go inside the data folder \(folder.path)") }
+        let manager = FileManager.default
+        if destination.exists {
+            guard (try? manager.contentsOfDirectory(atPath: destination.path))?.isEmpty == true else {
+                throw AppError("\(destination.path) exists and is not an empty folder: a backup goes into a new one")
+            }
+        }
+        _ = try DataFolder.prepare(destination.path)
+        var summary = Summary(databaseBytes: nil, bodyFiles: 0, bodyBytes: 0, copied: [])
+        if configuration.storage.postgresURL.isEmpty {
+            let partial = destination.databasePath + ".partial"
+            try? manager.removeItem(atPath: partial)
+            summary.databaseBytes = try SQLiteStore.backUp(databaseAt: folder.databasePath, to: partial)
+            try rename(partial, to: destination.databasePath)
+        }
+        if manager.fileExists(atPath: folder.blobsPath) {
+            (summary.bodyFiles, summary.bodyBytes) = try copyBodies(from: folder.blobsPath, to: destination.blobsPath)
+        }
+        if manager.fileExists(atPath: folder.serverKeyPath) {
+            try copyFile(folder.serverKeyPath, to: destination.serverKeyPath)
+            summary.copied.append("server.key")
+        }
+        let dkim = folder.path + "/dkim"
+        if manager.fileExists(atPath: dkim) {
+            try copyTree(dkim, to: destination.path + "/dkim")
+            summary.copied.append("dkim")
+        }
+        if let configFile = folder.configFile(explicit: configFile), manager.fileExists(atPath: configFile) {
+            try copyFile(configFile, to: destination.defaultConfigPath)
+            summary.copied.append("mailward.yaml")
+        }
+        syncFolder(destination.path)
+        return summary
+    }
+
+    /// Copies the body files (fan-out folders and `.deleted/` marks), skipping unfinished
+    /// writes (`.tmp-…`). A file already copied under another name (a mark and its body share
+    /// an inode) becomes a hard link in the copy too.
+    static func copyBodies(from source: String, to destination: String) throws -> (files: Int, bytes: Int64) {
+        var copiedInodes: [UInt64: String] = [:]
+        var files = 0
+        var bytes: Int64 = 0
+        try makeFolder(destination)
+        let manager = FileManager.default
+        // The fan-out folders first, `.deleted` last: its marks are links to bodies copied by then.
+        let names = try manager.contentsOfDirectory(atPath: source).sorted { ($0 == ".deleted" ? 1 : 0, $0) < ($1 == ".deleted" ? 1 : 0, $1) }
+        var queue = names.map { $0 }
+        while !queue.isEmpty {
+            let relative = queue.removeFirst()
+            let from = source + "/" + relative
+            let to = destination + "/" + relative
+            // Gone since it was listed: the hourly sweep removed a body expunged long before the
+            // snapshot (so not named by it), or a folder emptied with it.
+            guard let attributes = try? manager.attributesOfItem(atPath: from) else { continue }
+            if attributes[.type] as? FileAttributeType == .typeDirectory {
+                try makeFolder(to)
+                let entries = (try? manager.contentsOfDirectory(atPath: from)) ?? []
+                queue.append(contentsOf: entries.sorted().map { relative + "/" + $0 })
+                continue
+            }
+            guard attributes[.type] as? FileAttributeType == .typeRegular,
+                  !(relative as NSString).lastPathComponent.hasPrefix(".tmp-") else { continue }
+            let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+            if let first = copiedInodes[inode], link(first, to) == 0 { continue }
+            do {
+                try copyFile(from, to: to)
+            } catch where !manager.fileExists(atPath: from) {
+                try? manager.removeItem(atPath: to)
+                continue
+            }
+            copiedInodes[inode] = to
+            files += 1
+            bytes += (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return (files, bytes)
+    }
+
+    static func copyTree(_ source: String, to destination: String) throws {
+        try makeFolder(destination)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: source + "/" + name, isDirectory: &isFolder), isFolder.boolValue {
+                try copyTree(source + "/" + name, to: destination + "/" + name)
+            } else {
+                try copyFile(source + "/" + name, to: destination + "/" + name)
+            }
+        }
+    }
+
+    /// A byte copy, readable by the owner only, fsynced.
+    static func copyFile(_ source: String, to destination: String) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw AppError("cannot read \(source): \(String(cString: strerror(errno)))") }
+        defer { close(input) }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard output >= 0 else { throw AppError("cannot write \(destination): \(String(cString: strerror(errno)))") }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw AppError("cannot read \(source): \(String(cString: strerror(errno)))") }
+            if got == 0 { break }
+            var written = 0
+            while written < got {
+                let put = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, got - written) }
+                if put < 0 && errno == EINTR { continue }
+                guard put > 0 else { throw AppError("cannot write \(destination): \(String(cString: strerror(errno)))") }
+                written += put
+            }
+        }
+        guard fsync(output) == 0 else { throw AppError("cannot fsync \(destination): \(String(cString: strerror(errno)))") }
+    }
+
+    private static func makeFolder(_ path: String) throws {
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+            throw AppError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func rename(_ from: String, to: String) throws {
+        guard Foundation.rename(from, to) == 0 else { throw AppError("cannot rename \(from): \(String(cString: strerror(errno)))") }
+    }
+
+    private static func syncFolder(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+}
