@@ -167,7 +167,7 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
         let minute = SendingCount.minute(of: now)
         return state.withLock { s in
             var counts = s.sending[accountID, default: [:]].filter { $0.key > minute - 1_440 }
-            let answer = verdict(counts.map { SendingCount(minute: $0.key, recipients: $0.value) })
+            let answer = verdict(counts.map { SendingCount(minute: $0.key, recipients: $0.value) }.sorted { $0.minute < $1.minute })
             if answer == .allowed { counts[minute, default: 0] += recipients }
             s.sending[accountID] = counts
             return answer

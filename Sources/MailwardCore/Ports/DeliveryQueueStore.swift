@@ -146,7 +146,7 @@ public protocol DeliveryQueueStore: Sendable {
     /// Counts of what waits, in one read (no message is loaded).
     func backlog() async throws -> QueueBacklog
     /// Runs `verdict` on the account's recipient counts of the last day (``SendingLimits``, per
-    /// minute) and, when it answers `.allowed`, adds `recipients` to the minute of `now` — one
+    /// minute, oldest first) and, when it answers `.allowed`, adds `recipients` to the minute of `now` — one
     /// step against concurrent senders (the account's other connections, other nodes). Counts
     /// older than a day are dropped on the way.
     func takeSending(accountID: AccountID, recipients: Int, now: Date,
