@@ -16,7 +16,8 @@ extension MailwardServer {
         let backend = CoreSMTPBackend(
             accounts: runtime.accounts, mail: runtime.mail, authenticator: runtime.authenticator,
             shares: runtime.shares, outbound: runtime.outbound, throttle: throttle, hostname: configuration.hostname,
-            clock: runtime.clock, filters: runtime.filters, limiter: runtime.sendingLimiter, logger: doorLogger)
+            clock: runtime.clock, filters: runtime.filters, limiter: runtime.sendingLimiter,
+            autoResponder: runtime.autoResponder, logger: doorLogger)
         let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, budget: messageBudget, logger: doorLogger)
         func settings(_ mode: SMTPDoorMode) -> SMTPSessionSettings {
             SMTPSessionSettings(

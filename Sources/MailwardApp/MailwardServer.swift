@@ -82,7 +82,8 @@ public final class MailwardServer: Sendable {
                           submission: SubmissionService(mail: runtime.mail, accounts: runtime.accounts, shares: runtime.shares,
                                                         outbound: runtime.outbound,
                                                         maxMessageSize: configuration.smtp.maxMessageSize,
-                                                        limiter: runtime.sendingLimiter),
+                                                        limiter: runtime.sendingLimiter,
+                                                        autoResponder: runtime.autoResponder),
                           maxUploadSize: min(configuration.smtp.maxMessageSize, 20 << 20), budget: messageBudget),
             clientSetup: clientSetup())
         let ports = self.ports

@@ -39,6 +39,14 @@ public struct Runtime: Sendable {
     /// Where doors hand mail for remote recipients: the delivery queue (tests may substitute a
     /// recording queue, or nil — submission then refuses remote recipients with 451 4.3.0).
     public var outbound: (any OutboundQueue)?
+    /// Which accounts have an automatic reply on: one per process, shared by every door.
+    public let autoReplyIndex = AutoReplyIndex()
+    /// Sends accounts' automatic replies after deliveries (the doors' and the webmail's).
+    public var autoResponder: AutoResponder {
+        let logger = Logger(label: "mailward.auto-reply")
+        return AutoResponder(mail: mail, accounts: accounts, outbound: outbound, index: autoReplyIndex,
+                             report: { logger.warning("\($0)") })
+    }
     /// What an account may send to other domains per hour and day (`smtp.max-remote-recipients-*`),
     /// for the submission doors and the webmail; nil when both are 0.
     public var sendingLimiter: SendingLimiter? {

@@ -22,6 +22,9 @@ public actor InMemoryMailStore: MailStore {
     private var blobs: [BlobID: Blob] = [:]
     private var subscriptionsByAccount: [AccountID: Set<String>] = [:]
     private var quotaLimits: [AccountID: Int64] = [:]
+    private var autoReplies: [AccountID: AutoReply] = [:]
+    /// Per account, when each sender was last answered automatically.
+    private var autoReplied: [AccountID: [String: Date]] = [:]
     private var maildropLeases: [AccountID: (holder: String, until: Date)] = [:]
     /// Per mailbox, the highest UID claimed as `\Recent` (absent: 0).
     private var recentMarks: [MailboxID: MessageUID] = [:]
@@ -258,6 +261,27 @@ public actor InMemoryMailStore: MailStore {
 
     public func setQuotaLimit(accountID: AccountID, bytes: Int64) {
         quotaLimits[accountID] = bytes
+    }
+
+    public func autoReply(accountID: AccountID) -> AutoReply? {
+        autoReplies[accountID]
+    }
+
+    public func setAutoReply(accountID: AccountID, _ reply: AutoReply?) {
+        autoReplies[accountID] = reply
+        autoReplied[accountID] = nil
+    }
+
+    public func accountsWithAutoReply() -> [AccountID] {
+        autoReplies.filter(\.value.enabled).map(\.key).sorted()
+    }
+
+    public func takeAutoReplyTurn(accountID: AccountID, sender: String, now: Date, interval: TimeInterval) -> Bool {
+        var answered = autoReplied[accountID, default: [:]].filter { $0.value > now - interval }
+        defer { autoReplied[accountID] = answered }
+        guard answered[sender] == nil else { return false }
+        answered[sender] = now
+        return true
     }
 
     public func reconcileBodies(_ candidates: [BlobID], handle: @escaping @Sendable (BlobID, Bool) throws -> Void) throws {

@@ -100,6 +100,9 @@ public struct WebDoor: Sendable {
                 MailRoutes(handler: handler, web: mail, ids: ids, uploads: UploadStore(perAccountLimit: mail.maxUploadSize * 3),
                            shares: security.shares).register(on: api)
                 MailPageRoutes(security: security, web: mail, ids: ids, renderer: renderer).register(on: router)
+                if let responder = mail.submission.autoResponder {
+                    AutoReplyRoutes(handler: handler, responder: responder).register(on: api)
+                }
             }
         }
         let health = self.health

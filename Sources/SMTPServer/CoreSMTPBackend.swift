@@ -21,14 +21,17 @@ public struct CoreSMTPBackend: SMTPBackend {
     public let filters: MessageFilters?
     /// Submitted mail's outside recipients per account, hour and day (nil: no limits).
     public let limiter: SendingLimiter?
+    /// Local recipients' automatic replies, after delivery (nil: none are sent).
+    public let autoResponder: AutoResponder?
     let logger: Logger
 
     public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
                 shares: ShareService? = nil, outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle,
                 hostname: String, clock: any WallClock = SystemWallClock(), filters: MessageFilters? = nil,
-                limiter: SendingLimiter? = nil, logger: Logger) {
+                limiter: SendingLimiter? = nil, autoResponder: AutoResponder? = nil, logger: Logger) {
         self.filters = filters
         self.limiter = limiter
+        self.autoResponder = autoResponder
         self.accounts = accounts
         self.mail = mail
         self.authenticator = authenticator
@@ -216,6 +219,8 @@ public struct CoreSMTPBackend: SMTPBackend {
                 let checked = submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced
                 let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + filterHeaders + checked
                 _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now, folder: folder)
+                await autoResponder?.delivered(delivered, envelopeSender: transaction.reversePath.address, to: localAccounts,
+                                               junk: folder == .junk)
             }
             if !remote.isEmpty {
                 guard let outbound else { return .temporaryFailure }

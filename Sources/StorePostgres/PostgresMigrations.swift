@@ -448,6 +448,22 @@ enum PostgresMigrations {
                 PRIMARY KEY (account_id, minute)
             );
             """),
+        ("020-auto-replies", """
+            -- An account's automatic reply, and whom it answered when (one reply per sender and period).
+            CREATE TABLE auto_replies (
+                account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                enabled BOOLEAN NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                ends_at DOUBLE PRECISION
+            );
+            CREATE TABLE auto_reply_log (
+                account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                sender TEXT NOT NULL,
+                replied_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (account_id, sender)
+            );
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

@@ -281,6 +281,24 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("021-auto-replies") { db in
+            // An account's automatic reply, and whom it answered when (one reply per sender and period).
+            try db.execute(sql: """
+                CREATE TABLE auto_replies (
+                    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                    enabled INTEGER NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    ends_at REAL
+                );
+                CREATE TABLE auto_reply_log (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    sender TEXT NOT NULL,
+                    replied_at REAL NOT NULL,
+                    PRIMARY KEY (account_id, sender)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

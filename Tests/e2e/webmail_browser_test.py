@@ -327,6 +327,32 @@ def main():
         assert recorder.hits == ["/remote-image.gif"], f"after allowing images: {recorder.hits}"
         browser.shot("hostile-images-allowed")
 
+        step = "an automatic reply set on the settings page answers bob once"
+        browser.open("/settings")
+        browser.click("link-auto-reply")
+        browser.wait_path("/settings/mail/auto-reply")
+        browser.el("auto-reply-enabled").click()
+        browser.type("auto-reply-text", "我在休假，12 月 20 日回来。")
+        browser.shot("auto-reply")
+        browser.click("auto-reply-save")
+        browser.wait_text("auto-reply-message", "已保存")
+        browser.open("/settings/mail/auto-reply")
+        browser.wait.until(lambda d: d.find_element(By.ID, "auto-reply-text").get_attribute("value") == "我在休假，12 月 20 日回来。")
+        assert browser.el("auto-reply-enabled").is_selected()
+        for n in range(2):
+            bob("POST", "/messages/send", {"to": "alice@demo.test", "subject": f"休假前 {n}", "text": "还在吗？"})
+        bob_inbox = next(m["id"] for m in bob("GET", "/mailboxes") if m.get("special_use") == "inbox")
+        deadline = time.time() + 10
+        while True:
+            replies = [m for m in bob("GET", f"/mailboxes/{bob_inbox}/messages")["messages"]
+                       if m["subject"].startswith("自动回复: 休假前")]
+            if replies or time.time() > deadline:
+                break
+            time.sleep(0.3)
+        time.sleep(1)
+        replies = [m for m in bob("GET", f"/mailboxes/{bob_inbox}/messages")["messages"] if m["subject"].startswith("自动回复: ")]
+        assert len(replies) == 1, f"one automatic reply for two messages: {replies}"
+
         step = "phone screen"
         browser.driver.set_window_size(412, 900)
         browser.open("/mail")

@@ -71,10 +71,13 @@ public struct SubmissionService: Sendable {
     public let maxMessageSize: Int
     /// The account's outside recipients per hour and day (nil: no limits).
     public let limiter: SendingLimiter?
+    /// Local recipients' automatic replies (nil: none are sent).
+    public let autoResponder: AutoResponder?
 
     public init(mail: MailService, accounts: AccountService, shares: ShareService? = nil, outbound: (any OutboundQueue)?,
-                maxMessageSize: Int = 25 << 20, limiter: SendingLimiter? = nil) {
+                maxMessageSize: Int = 25 << 20, limiter: SendingLimiter? = nil, autoResponder: AutoResponder? = nil) {
         self.limiter = limiter
+        self.autoResponder = autoResponder
         self.mail = mail
         self.accounts = accounts
         self.policy = SendingPolicy(accounts: accounts, shares: shares)
@@ -113,7 +116,10 @@ public struct SubmissionService: Sendable {
         // Counted last, once nothing else can refuse it, and before anything is delivered.
         try await limiter?.take(remote.count, account: account.id)
 
-        if !local.isEmpty { _ = try await mail.deliver(built.bytes, to: local) }
+        if !local.isEmpty {
+            _ = try await mail.deliver(built.bytes, to: local)
+            await autoResponder?.delivered(built.bytes, envelopeSender: sender.address, to: local, junk: false)
+        }
         if let outbound, !remote.isEmpty {
             try await outbound.enqueue(OutboundMessage(id: UUID().uuidString, sender: sender.address, recipients: remote,
                                                        raw: built.bytes, createdAt: mail.clock.now))

@@ -86,6 +86,18 @@ public protocol MailStore: Sendable {
     func quota(accountID: AccountID) async throws -> QuotaUsage
     func setQuotaLimit(accountID: AccountID, bytes: Int64) async throws
 
+    // MARK: Automatic replies
+    func autoReply(accountID: AccountID) async throws -> AutoReply?
+    /// Sets the account's automatic reply (nil: removes it) and forgets whom it answered, so a
+    /// new text reaches every sender again.
+    func setAutoReply(accountID: AccountID, _ reply: AutoReply?) async throws
+    /// The accounts whose automatic reply is on (ended or not): what a delivery checks first.
+    func accountsWithAutoReply() async throws -> [AccountID]
+    /// Whether `sender` (lowercased) may be answered for the account at `now` — not answered
+    /// after `now - interval` — and if so records `now`, in one step: two messages arriving at
+    /// once get one reply.
+    func takeAutoReplyTurn(accountID: AccountID, sender: String, now: Date, interval: TimeInterval) async throws -> Bool
+
     // MARK: Bodies
     /// Forgets blobs no copy references any more, calling `deleteBody` for each inside the
     /// same transaction; returns how many.

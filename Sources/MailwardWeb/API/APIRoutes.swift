@@ -19,6 +19,7 @@ final class APIRoutes {
 
     @discardableResult func get(_ path: String, use handler: @escaping Handler) -> Self { on(path, .get, handler) }
     @discardableResult func post(_ path: String, use handler: @escaping Handler) -> Self { on(path, .post, handler) }
+    @discardableResult func put(_ path: String, use handler: @escaping Handler) -> Self { on(path, .put, handler) }
     @discardableResult func patch(_ path: String, use handler: @escaping Handler) -> Self { on(path, .patch, handler) }
     @discardableResult func delete(_ path: String, use handler: @escaping Handler) -> Self { on(path, .delete, handler) }
 

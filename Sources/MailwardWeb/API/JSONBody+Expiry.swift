@@ -1,17 +1,17 @@
 import Foundation
 import MailwardCore
 
-/// The ends of shares (B6) and of client-specific passwords (B4): one field, one strict parser.
+/// The ends of shares (B6), of client-specific passwords (B4) and of automatic replies: one strict parser.
 extension JSONBody {
-    /// `expires_at` of a request: absent (nil), `null` (.some(nil): until revoked), or an
+    /// `expires_at` (or `field`) of a request: absent (nil), `null` (.some(nil): no end), or an
     /// RFC 3339 time (`2027-01-31T23:59:59+08:00`).
-    func expiry(_ language: Language) throws -> Date?? {
-        guard let raw = fields["expires_at"] else { return nil }
+    func expiry(_ language: Language, field: String = "expires_at") throws -> Date?? {
+        guard let raw = fields[field] else { return nil }
         if raw is NSNull { return .some(nil) }
         guard let text = raw as? String, let date = Self.rfc3339(text) else {
             throw APIFailure(status: .badRequest, code: "invalid_expiry",
-                             message: language == .en ? "expires_at must be a time like 2027-01-31T23:59:59+08:00, or null."
-                                 : "expires_at 须为 2027-01-31T23:59:59+08:00 这样的时间，或 null")
+                             message: language == .en ? "\(field) must be a time like 2027-01-31T23:59:59+08:00, or null."
+                                 : "\(field) 须为 2027-01-31T23:59:59+08:00 这样的时间，或 null")
         }
         return .some(date)
     }

@@ -51,13 +51,14 @@ struct PageRoutes {
             ("settings", "settings"), ("settings/security/two-step", "two_step"),
             ("settings/security/devices", "devices"), ("settings/profile/password", "password"),
             ("settings/advanced/shares", "shares"),
-        ]
+        ] + (mailPages ? [("settings/mail/auto-reply", "auto_reply")] : [])
         for (path, template) in protected {
             router.get(RouterPath(path)) { request, _ -> Response in
                 switch await PageSession.of(request, security) {
                 case .signedIn(let session):
                     var extra: [String: Any] = [:]
                     if template == "password", let clientSetup { extra["setup"] = Self.values(await clientSetup()) }
+                    if template == "settings" { extra["mail_pages"] = mailPages }
                     return render(template, request, signedIn: session, extra: extra)
                 case .signedOut: return .redirect(to: "/login")
                 case .storeUnavailable: return renderer.unavailable(language: request.language)

@@ -7,6 +7,7 @@ enum PageText {
     static func strings(_ language: Language) -> [String: String] {
         (language == .en ? en : zh).merging(MailText.strings(language)) { base, _ in base }
             .merging(ShareText.strings(language)) { base, _ in base }
+            .merging(AutoReplyText.strings(language)) { base, _ in base }
     }
 
     /// The hint under "trust this device": as many days as `two-step.trusted-device-days` says.

@@ -476,6 +476,28 @@
     load();
   };
 
+  // Settings › Mail › Automatic reply: the form shows what is saved; the last day is the
+  // browser's, as for shares and client-specific passwords.
+  pages.auto_reply = function () {
+    api('GET', '/settings/auto-reply').then(function (res) {
+      if (!res.ok) { failure('auto-reply-message', res); return; }
+      $('auto-reply-enabled').checked = !!res.data.enabled;
+      $('auto-reply-subject').value = res.data.subject || '';
+      $('auto-reply-text').value = res.data.text || '';
+      $('auto-reply-until').value = res.data.ends_at ? lastDay(res.data.ends_at) : '';
+    });
+    $('auto-reply-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      api('PUT', '/settings/auto-reply', {
+        enabled: $('auto-reply-enabled').checked, subject: $('auto-reply-subject').value,
+        text: $('auto-reply-text').value, ends_at: endOfDay($('auto-reply-until').value)
+      }).then(function (res) {
+        if (!res.ok) { failure('auto-reply-message', res); return; }
+        say('auto-reply-message', T.auto_reply_saved, true);
+      });
+    });
+  };
+
   pages.password = function () {
     $('password-form').addEventListener('submit', function (event) {
       event.preventDefault();
