@@ -10,12 +10,7 @@ import Testing
 
     func setUp(_ kind: StoreKind) async throws -> (any MailStore, AccountID, AccountID) {
         let (directory, mail, _) = try await kind.makeStores()
-        try await directory.insertDomain(Domain(name: "demo.test", createdAt: t0))
-        var ids: [AccountID] = []
-        for name in ["li", "wang"] {
-            ids.append(try await directory.insertAccount(NewAccount(address: try EmailAddress("\(name)@demo.test"), displayName: name,
-                                                                    passwordHash: "$scrypt$x", createdAt: t0)).id)
-        }
+        let ids = try await directory.insertDemoAccounts(["li", "wang"], at: t0)
         return (mail, ids[0], ids[1])
     }
 

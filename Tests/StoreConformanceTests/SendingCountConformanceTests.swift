@@ -11,12 +11,7 @@ import Testing
 
     func setUp(_ kind: StoreKind) async throws -> (any DeliveryQueueStore, AccountID, AccountID) {
         guard let store = try await kind.makeSharedStore() else { return (InMemoryDeliveryQueueStore(), 1, 2) }
-        try await store.insertDomain(Domain(name: "demo.test", createdAt: t0))
-        var ids: [AccountID] = []
-        for name in ["bob", "eve"] {
-            ids.append(try await store.insertAccount(NewAccount(address: try EmailAddress("\(name)@demo.test"), displayName: name,
-                                                                passwordHash: "$scrypt$x", createdAt: t0)).id)
-        }
+        let ids = try await store.insertDemoAccounts(["bob", "eve"], at: t0)
         return (store, ids[0], ids[1])
     }
 

@@ -92,3 +92,16 @@ enum TemporaryFolder {
         return url
     }
 }
+
+extension DirectoryStore {
+    /// `demo.test` and one account per name in it (`name@demo.test`), their ids in order.
+    func insertDemoAccounts(_ names: [String], at date: Date) async throws -> [AccountID] {
+        try await insertDomain(Domain(name: "demo.test", createdAt: date))
+        var ids: [AccountID] = []
+        for name in names {
+            ids.append(try await insertAccount(NewAccount(address: try EmailAddress("\(name)@demo.test"), displayName: name,
+                                                          passwordHash: "$scrypt$x", createdAt: date)).id)
+        }
+        return ids
+    }
+}
