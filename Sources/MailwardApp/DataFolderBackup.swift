@@ -24,17 +24,46 @@ public enum DataFolderBackup {
         public var copied: [String]
     }
 
+    /// Makes the copy. Before anything is written it checks that the destination's file system
+    /// has room for the database and the bodies (`freeBytes` answers for a path; the statvfs one
+    /// by default); a copy that fails half-way removes what it wrote, so no folder that looks like
+    /// a backup but is not one is left behind.
     public static func make(from folder: DataFolder, configuration: MailwardConfiguration, configFile: String?,
-                            to destinationPath: String) throws -> Summary {
+                            to destinationPath: String,
+                            freeBytes: (String) -> Int64? = DataFolderBackup.freeBytes) throws -> Summary {
         let destination = DataFolder.located(destinationPath)
         guard destination.path != folder.path else { throw AppError("the backup cannot go into the data folder itself") }
         if destination.path.hasPrefix(folder.path + "/") { throw AppError("the backup cannot go inside the data folder \(folder.path)") }
         let manager = FileManager.default
-        if destination.exists {
+        let existed = destination.exists
+        if existed {
             guard (try? manager.contentsOfDirectory(atPath: destination.path))?.isEmpty == true else {
                 throw AppError("\(destination.path) exists and is not an empty folder: a backup goes into a new one")
             }
         }
+        let needed = requiredBytes(for: folder, copyingDatabase: configuration.storage.postgresURL.isEmpty)
+        if let free = freeBytes(nearestExistingFolder(of: destination.path)), free < needed {
+            throw AppError("not enough free space for the backup at \(destination.path): it needs about "
+                           + "\(ByteSize.format(needed)), \(ByteSize.format(free)) is free")
+        }
+        do {
+            return try copy(folder, configuration: configuration, configFile: configFile, to: destination)
+        } catch {
+            // Whatever was written goes; an empty folder the admin made stays, empty.
+            if existed {
+                for name in (try? manager.contentsOfDirectory(atPath: destination.path)) ?? [] {
+                    try? manager.removeItem(atPath: destination.path + "/" + name)
+                }
+            } else {
+                try? manager.removeItem(atPath: destination.path)
+            }
+            throw error
+        }
+    }
+
+    private static func copy(_ folder: DataFolder, configuration: MailwardConfiguration, configFile: String?,
+                             to destination: DataFolder) throws -> Summary {
+        let manager = FileManager.default
         _ = try DataFolder.prepare(destination.path)
         var summary = Summary(databaseBytes: nil, bodyFiles: 0, bodyBytes: 0, copied: [])
         if configuration.storage.postgresURL.isEmpty {
@@ -61,6 +90,49 @@ public enum DataFolderBackup {
         }
         syncFolder(destination.path)
         return summary
+    }
+
+    /// The space the copy takes, a little more than it will: the database with its write-ahead
+    /// log (the snapshot is no larger), every body file (a mark sharing its body's inode is
+    /// counted once), and a margin for the small files and the file system's own blocks.
+    public static func requiredBytes(for folder: DataFolder, copyingDatabase: Bool) -> Int64 {
+        var total: Int64 = 16 * 1024 * 1024
+        if copyingDatabase {
+            for path in [folder.databasePath, folder.databasePath + "-wal"] { total += fileSize(path) ?? 0 }
+        }
+        var seen = Set<UInt64>()
+        var queue = [folder.blobsPath]
+        let manager = FileManager.default
+        while let path = queue.popLast() {
+            guard let attributes = try? manager.attributesOfItem(atPath: path) else { continue }
+            if attributes[.type] as? FileAttributeType == .typeDirectory {
+                queue += ((try? manager.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 }
+            } else if attributes[.type] as? FileAttributeType == .typeRegular {
+                let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+                if seen.insert(inode).inserted { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
+            }
+        }
+        return total
+    }
+
+    /// The bytes an unprivileged writer may still use on the file system holding `path`.
+    public static func freeBytes(_ path: String) -> Int64? {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        return Int64(stats.f_bavail) * Int64(stats.f_frsize)
+    }
+
+    /// The destination, or the closest folder above it that exists (where it will be made).
+    static func nearestExistingFolder(of path: String) -> String {
+        var candidate = path
+        while !FileManager.default.fileExists(atPath: candidate), candidate != "/", !candidate.isEmpty {
+            candidate = (candidate as NSString).deletingLastPathComponent
+        }
+        return candidate.isEmpty ? "." : candidate
+    }
+
+    private static func fileSize(_ path: String) -> Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 
     /// Copies the body files (fan-out folders and `.deleted/` marks), skipping unfinished

@@ -83,4 +83,36 @@ import Testing
         let missing = try await runMailward(["backup", destination + "-2", "--data", data + "-nothing"])
         #expect(missing.status == 1 && missing.stderr.contains("no data folder"), "\(missing.stderr)")
     }
+
+    @Test func aBackupThatWouldNotFitIsRefusedBeforeAnythingIsWritten() async throws {
+        let data = try temporaryFolder()
+        #expect(try await runMailward(["domain", "add", "demo.test", "--data", data]).status == 0)
+        #expect(try await runMailward(["user", "add", "li@demo.test", "--password", "Tea-Garden-42", "--data", data]).status == 0)
+        let folder = DataFolder.located(data)
+        let databaseBytes = try #require(try FileManager.default.attributesOfItem(atPath: folder.databasePath)[.size] as? NSNumber).int64Value
+        #expect(DataFolderBackup.requiredBytes(for: folder, copyingDatabase: true) > databaseBytes)
+
+        // A new folder: refused, and not made.
+        let destination = try temporaryFolder() + "/copy"
+        var asked: [String] = []
+        #expect {
+            try DataFolderBackup.make(from: folder, configuration: MailwardConfiguration(), configFile: nil, to: destination,
+                                      freeBytes: { asked.append($0); return 4096 })
+        } throws: { error in
+            "\(error)".contains("not enough free space") && "\(error)".contains("4 KiB is free")
+        }
+        #expect(asked == [(destination as NSString).deletingLastPathComponent], "the free space of where it would be made")
+        #expect(!FileManager.default.fileExists(atPath: destination))
+        // An empty folder the admin made: refused, and left as it was.
+        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: false)
+        #expect(throws: AppError.self) {
+            try DataFolderBackup.make(from: folder, configuration: MailwardConfiguration(), configFile: nil, to: destination,
+                                      freeBytes: { _ in 4096 })
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: destination).isEmpty)
+        // With room it is made there.
+        let summary = try DataFolderBackup.make(from: folder, configuration: MailwardConfiguration(), configFile: nil,
+                                                to: destination, freeBytes: { _ in Int64.max })
+        #expect(summary.databaseBytes != nil)
+    }
 }
