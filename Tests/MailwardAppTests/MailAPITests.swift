@@ -215,6 +215,44 @@ import Testing
         #expect(try await li.call(.POST, "/api/v1/messages/send", rawBody: "not json").status == 400)
     }
 
+    /// A reply saved as a draft and reopened later from Drafts (not through the language switch,
+    /// which carries `reply_to_id` along) still knows the message it answers: sending it marks
+    /// that message answered.
+    @Test func aReplyDraftReopenedLaterStillMarksTheOriginalAnswered() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhou@demo.test")
+        try await server.addUser("wu@demo.test")
+        let account = try await server.runtime.accounts.account("zhou@demo.test")
+        for (n, messageID) in ["<other@demo.test>", "<asked@demo.test>", "<later@demo.test>"].enumerated() {
+            let raw = "From: wu@demo.test\r\nTo: zhou@demo.test\r\nSubject: 问题 \(n)\r\nMessage-ID: \(messageID)\r\n\r\n请回复\r\n"
+            _ = try await server.runtime.mail.deliver(Array(raw.utf8), to: [account.id])
+        }
+        let zhou = try await signedIn(server, "zhou@demo.test")
+        let inbox = try await mailbox(zhou, "INBOX")
+        let listed = try #require(try await zhou.call(.GET, "/api/v1/mailboxes/\(inbox)/messages").object["messages"] as? [[String: Any]])
+        let asked = try #require(listed.first { $0["subject"] as? String == "问题 1" }?["id"] as? String)
+        let draft = try await zhou.call(.POST, "/api/v1/drafts", ["to": "wu@demo.test", "subject": "回复：问题 1", "text": "稍后回复",
+                                                                  "in_reply_to": "<asked@demo.test>", "reply_to_id": asked])
+        #expect(draft.status == 201, "\(draft.body)")
+        let draftID = try #require(draft["id"] as? String)
+
+        let page = try await zhou.call(.GET, "/mail/compose?draft=\(draftID)")
+        #expect(page.status == 200)
+        #expect(page.body.contains("id=\"reply-to-id\" value=\"\(asked)\""), "\(page.body)")
+        let sent = try await zhou.call(.POST, "/api/v1/messages/send", ["to": "wu@demo.test", "subject": "回复：问题 1", "text": "好的",
+                                                                        "in_reply_to": "<asked@demo.test>", "reply_to_id": asked,
+                                                                        "draft_id": draftID])
+        #expect(sent.status == 200, "\(sent.body)")
+        let answered = try await zhou.call(.GET, "/api/v1/messages/\(asked)")
+        #expect(answered["answered"] as? Bool == true, "\(answered.body)")
+
+        // A draft answering a message the inbox does not hold reopens without one.
+        let stray = try await zhou.call(.POST, "/api/v1/drafts", ["to": "wu@demo.test", "text": "x", "in_reply_to": "<gone@demo.test>"])
+        let strayPage = try await zhou.call(.GET, "/mail/compose?draft=\(try #require(stray["id"] as? String))")
+        #expect(strayPage.body.contains("id=\"reply-to-id\" value=\"\""), "\(strayPage.body)")
+    }
+
     /// Plain forward (audit finding 1): the compose page lists the original's attachments as
     /// pre-attached `{"message_id","part"}` items, and the sent forward carries their bytes.
     @Test func plainForwardCarriesTheOriginalAttachments() async throws {
