@@ -94,7 +94,8 @@ public enum DataFolderBackup {
 
     /// The space the copy takes, a little more than it will: the database with its write-ahead
     /// log (the snapshot is no larger), every body file (a mark sharing its body's inode is
-    /// counted once), and a margin for the small files and the file system's own blocks.
+    /// counted once; only such files are remembered), and a margin for the small files and the
+    /// file system's own blocks.
     public static func requiredBytes(for folder: DataFolder, copyingDatabase: Bool) -> Int64 {
         var total: Int64 = 16 * 1024 * 1024
         if copyingDatabase {
@@ -109,7 +110,8 @@ public enum DataFolderBackup {
                 queue += ((try? manager.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 }
             } else if attributes[.type] as? FileAttributeType == .typeRegular {
                 let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
-                if seen.insert(inode).inserted { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
+                let linked = ((attributes[.referenceCount] as? NSNumber)?.intValue ?? 1) > 1
+                if !linked || seen.insert(inode).inserted { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
             }
         }
         return total
@@ -139,16 +141,18 @@ public enum DataFolderBackup {
     /// writes (`.tmp-…`). A file already copied under another name (a mark and its body share
     /// an inode) becomes a hard link in the copy too.
     static func copyBodies(from source: String, to destination: String) throws -> (files: Int, bytes: Int64) {
-        var copiedInodes: [UInt64: String] = [:]
+        // Only files with more than one name are remembered (a mark and its body): a large
+        // server has millions of bodies, and the walk keeps no more than one folder's entries
+        // per level (depth first) rather than a list of them all.
+        var linkedInodes: [UInt64: String] = [:]
         var files = 0
         var bytes: Int64 = 0
         try makeFolder(destination)
         let manager = FileManager.default
         // The fan-out folders first, `.deleted` last: its marks are links to bodies copied by then.
         let names = try manager.contentsOfDirectory(atPath: source).sorted { ($0 == ".deleted" ? 1 : 0, $0) < ($1 == ".deleted" ? 1 : 0, $1) }
-        var queue = names.map { $0 }
-        while !queue.isEmpty {
-            let relative = queue.removeFirst()
+        var pending = Array(names.reversed())
+        while let relative = pending.popLast() {
             let from = source + "/" + relative
             let to = destination + "/" + relative
             // Gone since it was listed: the hourly sweep removed a body expunged long before the
@@ -157,20 +161,21 @@ public enum DataFolderBackup {
             if attributes[.type] as? FileAttributeType == .typeDirectory {
                 try makeFolder(to)
                 let entries = (try? manager.contentsOfDirectory(atPath: from)) ?? []
-                queue.append(contentsOf: entries.sorted().map { relative + "/" + $0 })
+                pending.append(contentsOf: entries.sorted(by: >).map { relative + "/" + $0 })
                 continue
             }
             guard attributes[.type] as? FileAttributeType == .typeRegular,
                   !(relative as NSString).lastPathComponent.hasPrefix(".tmp-") else { continue }
             let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
-            if let first = copiedInodes[inode], link(first, to) == 0 { continue }
+            let linked = ((attributes[.referenceCount] as? NSNumber)?.intValue ?? 1) > 1
+            if linked, let first = linkedInodes[inode], link(first, to) == 0 { continue }
             do {
                 try copyFile(from, to: to)
             } catch where !manager.fileExists(atPath: from) {
                 try? manager.removeItem(atPath: to)
                 continue
             }
-            copiedInodes[inode] = to
+            if linked { linkedInodes[inode] = to }
             files += 1
             bytes += (attributes[.size] as? NSNumber)?.int64Value ?? 0
         }
