@@ -342,39 +342,9 @@ extension IMAPSession {
     // MARK: SEARCH
 
     func search(_ command: SearchCommand, uid: Bool, tag: String) async throws -> StatusResponse {
-        if let charset = command.charset, !["UTF-8", "US-ASCII", "UTF8"].contains(charset.uppercased()) {
-            return StatusResponse(.no, code: .badCharset(["UTF-8", "US-ASCII"]), text: "Unsupported charset")
-        }
+        if let charset = command.charset, let refusal = Self.refuseCharset(charset) { return refusal }
         let snapshot = selected
-        let records: [MessageRecord]
-        if SearchEvaluator.needsOnlyState(command.keys),
-           let states = try await store.changes(mailboxID: snapshot.mailboxID, since: 0)?.changed {
-            records = states.filter { snapshot.sequenceNumber(of: $0.uid) != nil }.map {
-                MessageRecord(stateOnly: $0, mailboxID: snapshot.mailboxID)
-            }
-        } else {
-            records = try await store.messages(mailboxID: snapshot.mailboxID).filter { snapshot.sequenceNumber(of: $0.uid) != nil }
-        }
-        var textHits: [String: Set<MessageID>] = [:]
-        for text in SearchEvaluator.textStrings(in: command.keys) where !text.isEmpty {
-            textHits[text] = Set(try await mail.search(accountID: snapshot.ownerID, mailboxID: snapshot.mailboxID, query: text))
-        }
-        let evaluator = SearchEvaluator(textHits: textHits,
-                                        headerOnlyHits: try await headerOnlyHits(command.keys, textHits: textHits, records: records),
-                                        now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
-                                        messageCount: UInt32(snapshot.count), saved: state.savedSearch,
-                                        recent: snapshot.recentRanges, keys: command.keys)
-        let needsHeaders = SearchEvaluator.needsHeaders(command.keys)
-        var matched: [MessageRecord] = []
-        func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {
-            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
-            if evaluator.matches(command.keys, record: record, sequence: sequence, headers: headers) { matched.append(record) }
-        }
-        if needsHeaders {
-            try await mail.forEachHeader(records) { record, headers in evaluate(record, headers) }
-        } else {
-            for record in records { evaluate(record, nil) }
-        }
+        let matched = try await matchingRecords(command.keys, in: snapshot)
         let numbers = matched.map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
         let usesModSeq = Self.containsModSeq(command.keys)
         if usesModSeq { state.enableCondstoreImplicitly() }
@@ -407,6 +377,74 @@ extension IMAPSession {
         if wanted.contains(.count) { response.count = UInt32(numbers.count) }
         send(.untagged(.esearch(response)))
         return ok("SEARCH completed")
+    }
+
+    /// The messages of `snapshot` that `keys` match, in mailbox order (SEARCH and SORT). When
+    /// the keys look at flags and numbers only, the records hold only those, unless `wholeRecords`.
+    func matchingRecords(_ keys: [SearchKey], in snapshot: SelectedMailbox,
+                         wholeRecords: Bool = false) async throws -> [MessageRecord] {
+        let records: [MessageRecord]
+        if !wholeRecords, SearchEvaluator.needsOnlyState(keys),
+           let states = try await store.changes(mailboxID: snapshot.mailboxID, since: 0)?.changed {
+            records = states.filter { snapshot.sequenceNumber(of: $0.uid) != nil }.map {
+                MessageRecord(stateOnly: $0, mailboxID: snapshot.mailboxID)
+            }
+        } else {
+            records = try await store.messages(mailboxID: snapshot.mailboxID).filter { snapshot.sequenceNumber(of: $0.uid) != nil }
+        }
+        var textHits: [String: Set<MessageID>] = [:]
+        for text in SearchEvaluator.textStrings(in: keys) where !text.isEmpty {
+            textHits[text] = Set(try await mail.search(accountID: snapshot.ownerID, mailboxID: snapshot.mailboxID, query: text))
+        }
+        let evaluator = SearchEvaluator(textHits: textHits,
+                                        headerOnlyHits: try await headerOnlyHits(keys, textHits: textHits, records: records),
+                                        now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
+                                        messageCount: UInt32(snapshot.count), saved: state.savedSearch,
+                                        recent: snapshot.recentRanges, keys: keys)
+        let needsHeaders = SearchEvaluator.needsHeaders(keys)
+        var matched: [MessageRecord] = []
+        func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {
+            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
+            if evaluator.matches(keys, record: record, sequence: sequence, headers: headers) { matched.append(record) }
+        }
+        if needsHeaders {
+            try await mail.forEachHeader(records) { record, headers in evaluate(record, headers) }
+        } else {
+            for record in records { evaluate(record, nil) }
+        }
+        return matched
+    }
+
+    /// `NO [BADCHARSET]` for a search charset other than UTF-8 and its subset US-ASCII.
+    static func refuseCharset(_ charset: String) -> StatusResponse? {
+        guard !["UTF-8", "US-ASCII", "UTF8"].contains(charset.uppercased()) else { return nil }
+        return StatusResponse(.no, code: .badCharset(["UTF-8", "US-ASCII"]), text: "Unsupported charset")
+    }
+
+    // MARK: SORT
+
+    /// `SORT (criteria) charset keys` (RFC 5256): the matches, in the criteria's order.
+    func sort(_ command: SortCommand, uid: Bool) async throws -> StatusResponse {
+        if let refusal = Self.refuseCharset(command.charset) { return refusal }
+        let snapshot = selected
+        // The sort keys read dates, sizes and bodies, which state-only records lack.
+        let matched = try await matchingRecords(command.keys, in: snapshot, wholeRecords: true)
+        let order = SortOrder(criteria: command.criteria)
+        var items: [(values: [SortOrder.Value], sequence: UInt32, item: MessageRecord)] = []
+        items.reserveCapacity(matched.count)
+        func add(_ record: MessageRecord, _ headers: [HeaderField]?) {
+            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
+            items.append((order.values(record, headers: headers), sequence, record))
+        }
+        if order.needsHeaders {
+            try await mail.forEachHeader(matched) { record, headers in add(record, headers) }
+        } else {
+            for record in matched { add(record, nil) }
+        }
+        if Self.containsModSeq(command.keys) { state.enableCondstoreImplicitly() }
+        let numbers = order.sorted(items).map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
+        send(.untagged(.sort(numbers)))
+        return ok("SORT completed")
     }
 
     /// `BODY` looks in the body only (RFC 3501 §6.4.4), while the full-text index also holds the

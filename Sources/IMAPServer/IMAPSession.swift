@@ -51,7 +51,8 @@ actor IMAPSession {
     init(door: IMAPDoor, connection: MailConnection) {
         self.door = door
         self.connection = connection
-        state = IMAPSessionState(isTLS: connection.isTLS, isLoopback: connection.isLoopback)
+        state = IMAPSessionState(isTLS: connection.isTLS, isLoopback: connection.isLoopback,
+                                 appendLimit: door.settings.limits.maxAppendLiteralSize)
         decoder = IMAPCommandDecoder(limits: Self.preAuthLimits(door.settings.limits))
         inputReservation = MemoryReservation(budget: door.budget)
         loginDeadline = .now() + door.settings.loginDeadline
@@ -366,6 +367,8 @@ actor IMAPSession {
             return try await expunge(uids: set)
         case .search(let command, let uid):
             return try await search(command, uid: uid, tag: tag)
+        case .sort(let command, let uid):
+            return try await sort(command, uid: uid)
         case .fetch(let set, let attributes, let modifiers, let uid):
             return try await fetch(set, attributes: attributes, modifiers: modifiers, uid: uid)
         case .store(let set, let operation, let unchangedSince, let uid):
@@ -405,10 +408,10 @@ actor IMAPSession {
         }
     }
 
-    /// EXPUNGE may not be sent during FETCH, STORE or SEARCH by sequence number (RFC 3501 §7.4.1).
+    /// EXPUNGE may not be sent during FETCH, STORE, SEARCH or SORT by sequence number (RFC 3501 §7.4.1).
     static func mayAnnounceExpunges(after command: Command) -> Bool {
         switch command {
-        case .fetch(_, _, _, let uid), .store(_, _, _, let uid), .search(_, let uid), .copy(_, _, let uid):
+        case .fetch(_, _, _, let uid), .store(_, _, _, let uid), .search(_, let uid), .sort(_, let uid), .copy(_, _, let uid):
             return uid
         default:
             return true

@@ -44,9 +44,14 @@ public struct IMAPSessionState: Sendable {
     /// UIDs of the last `SEARCH RETURN (SAVE)` (RFC 5182), for `$`.
     public var savedSearch: [MessageUID] = []
 
-    public init(isTLS: Bool, isLoopback: Bool) {
+    /// The largest message APPEND takes, advertised as `APPENDLIMIT=n` (RFC 7889) so that a client
+    /// refuses a message too large before uploading it; nil: not advertised.
+    public let appendLimit: Int?
+
+    public init(isTLS: Bool, isLoopback: Bool, appendLimit: Int? = nil) {
         self.isTLS = isTLS
         self.isLoopback = isLoopback
+        self.appendLimit = appendLimit
     }
 
     /// Plain-text passwords are refused on cleartext connections from other machines.
@@ -56,7 +61,8 @@ public struct IMAPSessionState: Sendable {
     public var capabilities: [String] {
         var caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
                     "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE", "QRESYNC", "ESEARCH",
-                    "SEARCHRES", "QUOTA", "QUOTA=RES-STORAGE", "ACL", "RIGHTS=texk", "UTF8=ACCEPT"]
+                    "SEARCHRES", "SORT", "SORT=DISPLAY", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "ACL", "RIGHTS=texk", "UTF8=ACCEPT"]
+        if let appendLimit { caps.append("APPENDLIMIT=\(appendLimit)") }
         if phase == .notAuthenticated {
             if !isTLS { caps.append("STARTTLS") }
             if loginAllowed {
@@ -95,7 +101,7 @@ public struct IMAPSessionState: Sendable {
                 return .refuse(StatusResponse(.bad, text: "Log in first"))
             }
             return .run
-        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .fetch, .store, .copy, .move:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .fetch, .store, .copy, .move:
             switch phase {
             case .selected: break
             case .authenticated: return .refuse(StatusResponse(.bad, text: "No mailbox selected"))
@@ -123,7 +129,7 @@ public struct IMAPSessionState: Sendable {
              .setQuota, .setACL, .deleteACL:
             return true
         case .capability, .noop, .logout, .id, .starttls, .authenticate, .login, .enable, .select, .examine, .list, .lsub,
-             .namespace, .status, .idle, .check, .close, .unselect, .search, .fetch, .getQuota, .getQuotaRoot, .getACL,
+             .namespace, .status, .idle, .check, .close, .unselect, .search, .sort, .fetch, .getQuota, .getQuotaRoot, .getACL,
              .listRights, .myRights, .unknown:
             return false
         }

@@ -68,6 +68,8 @@ let encoderFixtures: [EncoderFixture] = [
     .init(response: .untagged(.search([2, 84, 882], modSequence: nil)), wire: "* SEARCH 2 84 882\r\n"),
     .init(response: .untagged(.search([], modSequence: nil)), wire: "* SEARCH\r\n"),
     .init(response: .untagged(.search([2, 5], modSequence: 917_162_500)), wire: "* SEARCH 2 5 (MODSEQ 917162500)\r\n"),
+    .init(response: .untagged(.sort([5, 3, 4, 1, 2])), wire: "* SORT 5 3 4 1 2\r\n"),
+    .init(response: .untagged(.sort([])), wire: "* SORT\r\n"),
     .init(response: .untagged(.esearch(.init(tag: "A282", uid: false, min: 2, count: 3))),
           wire: "* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n"),
     .init(response: .untagged(.esearch(.init(tag: "A283", uid: true, all: .ranges([SequenceRange(.number(2), .number(10)), SequenceRange(.number(15))])))),

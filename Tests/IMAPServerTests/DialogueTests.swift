@@ -52,6 +52,9 @@ import Testing
         let (client, greeting) = try await IMAPTestClient.connect(server)
         #expect(greeting.hasPrefix("* OK [CAPABILITY IMAP4rev1"))
         #expect(greeting.contains("AUTH=PLAIN"))  // loopback may log in without TLS
+        // RFC 7889: the limit APPEND enforces, in CAPABILITY and in STATUS alike.
+        let limit = server.runtime.configuration.smtp.maxMessageSize
+        #expect(greeting.contains(" APPENDLIMIT=\(limit) "), "\(greeting)")
 
         let bad = try await client.run("LOGIN li@example.com wrong-password")
         #expect(bad.tagged.hasSuffix("NO [AUTHENTICATIONFAILED] Authentication failed."))
@@ -61,6 +64,8 @@ import Testing
         #expect(list.contains("* LIST (\\HasNoChildren) \"/\" INBOX"))
         #expect(list.contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent"))
         #expect(list.contains("* LIST (\\HasNoChildren \\Trash) \"/\" Trash"))
+
+        #expect(try await client.run("STATUS INBOX (APPENDLIMIT)").contains("* STATUS INBOX (APPENDLIMIT \(limit))"))
 
         let select = try await client.run("SELECT INBOX")
         #expect(select.contains("* 2 EXISTS"))
@@ -165,6 +170,35 @@ import Testing
         #expect(try await client.run("SEARCH BODY remote.test")[0] == "* SEARCH")
         #expect(try await client.run("SEARCH CHARSET UTF-8 BODY {12+}\r\n国标测试")[0] == "* SEARCH 3")
         #expect(try await client.run("SEARCH NOT BODY idle")[0] == "* SEARCH 1 2")
+        await client.close()
+        try await server.stop()
+    }
+
+    /// SORT (RFC 5256) needs a selected mailbox, orders the search's matches, and WITHIN's
+    /// OLDER/YOUNGER (RFC 5032) count seconds back from now.
+    @Test func sortOrdersTheMatchesAndWithinCountsFromNow() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        let messages = [
+            sampleMessage(subject: "Re: Zebra", body: String(repeating: "z", count: 300), from: "zhao@example.org"),
+            sampleMessage(subject: "apple", body: "a", from: "an@example.org"),
+            sampleMessage(subject: "[list] Mango (fwd)", body: String(repeating: "m", count: 100), from: "ma@example.org"),
+        ]
+        for message in messages { _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id]) }
+        let (client, greeting) = try await IMAPTestClient.connect(server)
+        #expect(greeting.contains(" SORT SORT=DISPLAY WITHIN "), "\(greeting)")
+        try await client.login("li@example.com")
+        #expect(try await client.run("SORT (SUBJECT) UTF-8 ALL").tagged.hasSuffix("BAD No mailbox selected"))
+        _ = try await client.run("SELECT INBOX")
+        let bySubject = try await client.run("SORT (SUBJECT) UTF-8 ALL")
+        #expect(bySubject[0] == "* SORT 2 3 1")
+        #expect(bySubject.tagged.hasSuffix("OK SORT completed"))
+        #expect(try await client.run("SORT (REVERSE SIZE) US-ASCII ALL")[0] == "* SORT 1 3 2")
+        #expect(try await client.run("SORT (FROM) UTF-8 2:3 OR FROM zhao FROM ma")[0] == "* SORT 3")
+        #expect(try await client.run("UID SORT (REVERSE SUBJECT) UTF-8 YOUNGER 3600")[0] == "* SORT 1 3 2")
+        #expect(try await client.run("SORT (ARRIVAL) UTF-8 OLDER 3600")[0] == "* SORT")
+        #expect(try await client.run("SORT (ARRIVAL) ISO-2022-JP ALL").tagged.contains("NO [BADCHARSET (UTF-8 US-ASCII)]"))
+        #expect(try await client.run("SORT (COLOUR) UTF-8 ALL").tagged.contains(" BAD "))
         await client.close()
         try await server.stop()
     }

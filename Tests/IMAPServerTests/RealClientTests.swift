@@ -36,6 +36,7 @@ import Testing
     @Test func outlookLikeUIDSearch() async throws { try await runScenario("outlook_search") }
     @Test func appendToAChineseFolder() async throws { try await runScenario("append_chinese") }
     @Test func cachedClientResynchronizesWithQResync() async throws { try await runScenario("cached_resync") }
+    @Test func webmailLikeServerSideSort() async throws { try await runScenario("webmail_sort") }
 
     /// mbsync pulls the whole account into a Maildir, then pushes flag changes, a deletion and a
     /// new folder with a Chinese name back.

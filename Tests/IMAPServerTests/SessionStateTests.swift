@@ -47,6 +47,15 @@ import Testing
         if case .run = tls.admit(.login(username: "a", password: "b")) { Issue.record("LOGIN twice") }
     }
 
+    /// RFC 7889: the APPEND size limit is advertised (before and after login) when there is one.
+    @Test func theAppendLimitIsAdvertised() {
+        var state = IMAPSessionState(isTLS: true, isLoopback: false, appendLimit: 26_214_400)
+        #expect(state.capabilities.contains("APPENDLIMIT=26214400"))
+        state.didLogIn(Self.account, credential: .accountPassword)
+        #expect(state.capabilities.contains("APPENDLIMIT=26214400"))
+        #expect(!IMAPSessionState(isTLS: true, isLoopback: false).capabilities.contains { $0.hasPrefix("APPENDLIMIT") })
+    }
+
     @Test func commandsNeedTheirState() {
         var state = IMAPSessionState(isTLS: true, isLoopback: false)
         #expect(state.admit(.select(.inbox, [])) != .run)

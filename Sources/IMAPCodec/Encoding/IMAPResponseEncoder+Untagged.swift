@@ -39,6 +39,9 @@ extension IMAPResponseEncoder {
             if let modSequence { buffer.writeASCII(" (MODSEQ \(modSequence))") }
         case .esearch(let esearch):
             writeESearch(esearch, into: &buffer)
+        case .sort(let numbers):
+            buffer.writeASCII("SORT")
+            for n in numbers { buffer.writeASCII(" \(n)") }
         case .fetch(let number, let items):
             buffer.writeASCII("\(number) FETCH (")
             for (i, item) in items.enumerated() {

@@ -67,6 +67,7 @@ extension CommandParser {
             return .status(mailbox, try parseStatusAttributes())
         case "APPEND": return .append(try parseAppend())
         case "SEARCH": return .search(try parseSearch(), uid: false)
+        case "SORT": return .sort(try parseSort(), uid: false)
         case "FETCH": return try parseFetch(uid: false)
         case "STORE": return try parseStore(uid: false)
         case "COPY", "MOVE": return try parseCopyOrMove(name, uid: false)
@@ -189,7 +190,7 @@ extension CommandParser {
         return name == "COPY" ? .copy(set, mailbox, uid: uid) : .move(set, mailbox, uid: uid)
     }
 
-    /// `uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "STORE" / uid-expunge)`;
+    /// `uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "SORT" / "STORE" / uid-expunge)`;
     /// `uid-expunge = "EXPUNGE" SP sequence-set`
     mutating func parseUID() throws(ParserError) -> Command {
         try space()
@@ -198,6 +199,7 @@ extension CommandParser {
         case "COPY", "MOVE": return try parseCopyOrMove(name, uid: true)
         case "FETCH": return try parseFetch(uid: true)
         case "SEARCH": return .search(try parseSearch(), uid: true)
+        case "SORT": return .sort(try parseSort(), uid: true)
         case "STORE": return try parseStore(uid: true)
         case "EXPUNGE":
             try space()

@@ -17,6 +17,8 @@ public enum UntaggedResponse: Sendable, Equatable {
     /// `* SEARCH 2 3 6 [(MODSEQ n)]`
     case search([UInt32], modSequence: UInt64?)
     case esearch(ESearchResponse)
+    /// `* SORT n n n` (RFC 5256 §4): the matching messages in the requested order.
+    case sort([UInt32])
     case fetch(UInt32, [FetchResponseItem])
     case namespace(personal: [NamespaceDescription], otherUsers: [NamespaceDescription], shared: [NamespaceDescription])
     /// `* ID (...)` or `* ID NIL`

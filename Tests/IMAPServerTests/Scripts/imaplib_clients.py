@@ -168,6 +168,47 @@ def cached_resync():
     again.logout()
 
 
+def webmail_sort():
+    """SORT (RFC 5256) as Roundcube and mutt use it: a folder sorted by date, sender, subject and
+    size, with UID SORT and search keys, instead of fetching every envelope."""
+    m = imaplib.IMAP4("127.0.0.1", port)
+    ok(m.login(user, password), "LOGIN")
+    check("SORT" in m.capabilities and "SORT=DISPLAY" in m.capabilities, f"SORT capability: {m.capabilities}")
+    ok(m.create("Sorted"), "CREATE")
+
+    def put(sender, subject, date, body, arrived):
+        text = (f"From: {sender}\r\nTo: {user}\r\nSubject: {subject}\r\nDate: {date}\r\n\r\n{body}\r\n").encode()
+        when = imaplib.Time2Internaldate(time.mktime((2026, 11, arrived, 10, 0, 0, 0, 0, -1)))
+        ok(m.append("Sorted", None, when, text), "APPEND")
+
+    put("Zhao <zhao@example.org>", "Re: [team] budget", "Tue, 3 Nov 2026 09:00:00 +0800", "short", 10)
+    put("Yu <an@example.org>", "Agenda", "Sun, 1 Nov 2026 09:00:00 +0800", "x" * 2000, 5)
+    put("bai@example.org", "=?UTF-8?B?5Zue5aSNOiBCdWRnZXQ=?=", "Mon, 2 Nov 2026 09:00:00 +0800", "y" * 500, 7)
+    ok(m.select("Sorted"), "SELECT")
+
+    def order(criteria, *keys, uid=False):
+        if uid:
+            data = ok(m.uid("SORT", criteria, "UTF-8", *keys), f"UID SORT {criteria}")
+        else:
+            data = ok(m.sort(criteria, "UTF-8", *keys), f"SORT {criteria}")
+        return data[0].decode().split()
+
+    check(order("(REVERSE DATE)", "ALL") == ["1", "3", "2"], f"REVERSE DATE: {order('(REVERSE DATE)', 'ALL')}")
+    check(order("(ARRIVAL)", "ALL") == ["2", "3", "1"], "ARRIVAL")
+    check(order("(FROM)", "ALL") == ["2", "3", "1"], "FROM: an, bai, zhao")
+    check(order("(DISPLAYFROM)", "ALL") == ["3", "2", "1"], "DISPLAYFROM: bai@…, Yu, Zhao")
+    # Base subjects: "budget", "Agenda", "Budget" (回复: removed) — equal ones in mailbox order.
+    check(order("(SUBJECT)", "ALL") == ["2", "1", "3"], f"SUBJECT: {order('(SUBJECT)', 'ALL')}")
+    check(order("(SUBJECT REVERSE SIZE)", "ALL") == ["2", "3", "1"], "SUBJECT then REVERSE SIZE")
+    check(order("(SIZE)", "NOT", "FROM", "zhao") == ["3", "2"], "SIZE of the ones not from zhao")
+    uids = order("(ARRIVAL)", "ALL", uid=True)
+    check(order("(REVERSE ARRIVAL)", "SUBJECT", "budget", uid=True) == [uids[2], uids[1]], "UID SORT with a search key")
+    check(order("(DATE)", "FROM", "nobody") == [], "no match: an empty SORT")
+    typ, data = m.sort("(DATE)", "KOI8-R", "ALL")
+    check(typ == "NO" and b"BADCHARSET" in data[0], f"unknown charset: {typ} {data}")
+    m.logout()
+
 {"foxmail": foxmail, "iphone_idle": iphone_idle, "outlook_search": outlook_search,
- "append_chinese": append_chinese, "cached_resync": cached_resync}[scenario]()
+ "append_chinese": append_chinese, "cached_resync": cached_resync,
+ "webmail_sort": webmail_sort}[scenario]()
 print("OK", scenario)

@@ -1,0 +1,26 @@
+extension CommandParser {
+    /// `sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria`;
+    /// `sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"`;
+    /// `sort-criterion = ["REVERSE" SP] sort-key`;
+    /// `search-criteria = charset 1*(SP search-key)` (RFC 5256 §5).
+    mutating func parseSort() throws(ParserError) -> SortCommand {
+        try space()
+        let criteria = try parseParenthesizedList(allowEmpty: false) { (p: inout CommandParser) throws(ParserError) in
+            let reverse = p.consumeKeyword("REVERSE")
+            if reverse { try p.space() }
+            guard let key = SortKey(rawValue: try p.parseAtom().uppercased()) else {
+                throw ParserError("unknown sort key")
+            }
+            return SortCriterion(key, reverse: reverse)
+        }
+        guard criteria.count <= SortKey.allCases.count * 2 else { throw ParserError("too many sort keys") }
+        try space()
+        let charset = try parseAstring()
+        var keys: [SearchKey] = []
+        while optionalSpace() {
+            keys.append(try parseSearchKey(depth: 0))
+        }
+        guard !keys.isEmpty else { throw ParserError("search keys expected") }
+        return SortCommand(criteria: criteria, charset: charset, keys: keys)
+    }
+}
