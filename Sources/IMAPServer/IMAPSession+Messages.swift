@@ -379,12 +379,22 @@ extension IMAPSession {
         return ok("SEARCH completed")
     }
 
-    /// The messages of `snapshot` that `keys` match, in mailbox order (SEARCH and SORT). When
-    /// the keys look at flags and numbers only, the records hold only those, unless `wholeRecords`.
-    func matchingRecords(_ keys: [SearchKey], in snapshot: SelectedMailbox,
-                         wholeRecords: Bool = false) async throws -> [MessageRecord] {
+    /// The messages of `snapshot` that `keys` match, in mailbox order (SEARCH).
+    func matchingRecords(_ keys: [SearchKey], in snapshot: SelectedMailbox) async throws -> [MessageRecord] {
+        var matched: [MessageRecord] = []
+        try await forEachMatch(keys, in: snapshot) { record, _, _ in matched.append(record) }
+        return matched
+    }
+
+    /// Calls `body` with each message of `snapshot` that `keys` match, in mailbox order, with its
+    /// sequence number and — when the keys read them or `withHeaders` asks — its header fields,
+    /// read once for both (SEARCH and SORT). When the keys look at flags and numbers only, the
+    /// records hold only those, unless `wholeRecords`.
+    func forEachMatch(_ keys: [SearchKey], in snapshot: SelectedMailbox, wholeRecords: Bool = false,
+                      withHeaders: Bool = false,
+                      _ body: (MessageRecord, UInt32, [HeaderField]?) -> Void) async throws {
         let records: [MessageRecord]
-        if !wholeRecords, SearchEvaluator.needsOnlyState(keys),
+        if !wholeRecords, !withHeaders, SearchEvaluator.needsOnlyState(keys),
            let states = try await store.changes(mailboxID: snapshot.mailboxID, since: 0)?.changed {
             records = states.filter { snapshot.sequenceNumber(of: $0.uid) != nil }.map {
                 MessageRecord(stateOnly: $0, mailboxID: snapshot.mailboxID)
@@ -401,18 +411,15 @@ extension IMAPSession {
                                         now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
                                         recent: snapshot.recentRanges, keys: keys)
-        let needsHeaders = SearchEvaluator.needsHeaders(keys)
-        var matched: [MessageRecord] = []
         func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {
             guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
-            if evaluator.matches(keys, record: record, sequence: sequence, headers: headers) { matched.append(record) }
+            if evaluator.matches(keys, record: record, sequence: sequence, headers: headers) { body(record, sequence, headers) }
         }
-        if needsHeaders {
+        if withHeaders || SearchEvaluator.needsHeaders(keys) {
             try await mail.forEachHeader(records) { record, headers in evaluate(record, headers) }
         } else {
             for record in records { evaluate(record, nil) }
         }
-        return matched
     }
 
     /// `NO [BADCHARSET]` for a search charset other than UTF-8 and its subset US-ASCII.
@@ -427,19 +434,12 @@ extension IMAPSession {
     func sort(_ command: SortCommand, uid: Bool) async throws -> StatusResponse {
         if let refusal = Self.refuseCharset(command.charset) { return refusal }
         let snapshot = selected
-        // The sort keys read dates, sizes and bodies, which state-only records lack.
-        let matched = try await matchingRecords(command.keys, in: snapshot, wholeRecords: true)
         let order = SortOrder(criteria: command.criteria)
         var items: [(values: [SortOrder.Value], sequence: UInt32, item: MessageRecord)] = []
-        items.reserveCapacity(matched.count)
-        func add(_ record: MessageRecord, _ headers: [HeaderField]?) {
-            guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
+        // The sort keys read dates and sizes, which state-only records lack; one walk over the
+        // header fields serves both the search keys and the sort keys.
+        try await forEachMatch(command.keys, in: snapshot, wholeRecords: true, withHeaders: order.needsHeaders) { record, sequence, headers in
             items.append((order.values(record, headers: headers), sequence, record))
-        }
-        if order.needsHeaders {
-            try await mail.forEachHeader(matched) { record, headers in add(record, headers) }
-        } else {
-            for record in matched { add(record, nil) }
         }
         if Self.containsModSeq(command.keys) { state.enableCondstoreImplicitly() }
         let numbers = order.sorted(items).map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }

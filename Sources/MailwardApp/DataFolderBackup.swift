@@ -109,9 +109,8 @@ public enum DataFolderBackup {
             if attributes[.type] as? FileAttributeType == .typeDirectory {
                 queue += ((try? manager.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 }
             } else if attributes[.type] as? FileAttributeType == .typeRegular {
-                let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
-                let linked = ((attributes[.referenceCount] as? NSNumber)?.intValue ?? 1) > 1
-                if !linked || seen.insert(inode).inserted { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
+                let inode = sharedInode(attributes)
+                if inode.map({ seen.insert($0).inserted }) ?? true { total += (attributes[.size] as? NSNumber)?.int64Value ?? 0 }
             }
         }
         return total
@@ -131,6 +130,13 @@ public enum DataFolderBackup {
             candidate = (candidate as NSString).deletingLastPathComponent
         }
         return candidate.isEmpty ? "." : candidate
+    }
+
+    /// The file's inode when it has more than one name (a `.deleted/` mark and its body) — the
+    /// only files the walks remember, so that each is counted and copied once.
+    private static func sharedInode(_ attributes: [FileAttributeKey: Any]) -> UInt64? {
+        guard ((attributes[.referenceCount] as? NSNumber)?.intValue ?? 1) > 1 else { return nil }
+        return (attributes[.systemFileNumber] as? NSNumber)?.uint64Value
     }
 
     private static func fileSize(_ path: String) -> Int64? {
@@ -166,16 +172,15 @@ public enum DataFolderBackup {
             }
             guard attributes[.type] as? FileAttributeType == .typeRegular,
                   !(relative as NSString).lastPathComponent.hasPrefix(".tmp-") else { continue }
-            let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
-            let linked = ((attributes[.referenceCount] as? NSNumber)?.intValue ?? 1) > 1
-            if linked, let first = linkedInodes[inode], link(first, to) == 0 { continue }
+            let inode = sharedInode(attributes)
+            if let inode, let first = linkedInodes[inode], link(first, to) == 0 { continue }
             do {
                 try copyFile(from, to: to)
             } catch where !manager.fileExists(atPath: from) {
                 try? manager.removeItem(atPath: to)
                 continue
             }
-            if linked { linkedInodes[inode] = to }
+            if let inode { linkedInodes[inode] = to }
             files += 1
             bytes += (attributes[.size] as? NSNumber)?.int64Value ?? 0
         }

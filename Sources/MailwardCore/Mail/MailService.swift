@@ -282,8 +282,9 @@ public struct MailService: Sendable {
     /// the header section of a small body is parsed (``MIMEParser/headerFields(_:)``); a big one's
     /// come from the parse cached at delivery. Between batches the task yields: the reads and
     /// parses are synchronous and run on an event loop, and a folder of 100 000 messages took
-    /// seconds during which that loop's other sessions (IMAP, the MX door) got no turn.
-    public func forEachHeader(_ records: [MessageRecord],
+    /// seconds during which that loop's other sessions (IMAP, the MX door) got no turn. `body`
+    /// runs in the caller's isolation (an IMAP session's actor), so it may touch the caller's state.
+    public func forEachHeader(_ records: [MessageRecord], isolation: isolated (any Actor)? = #isolation,
                               _ body: (MessageRecord, [HeaderField]?) async throws -> Void) async throws {
         for start in stride(from: 0, to: records.count, by: 50) {
             if start > 0 { await Task.yield() }

@@ -284,7 +284,7 @@ struct MailPageRoutes {
                let replied = try? await accounts.account(of: .message, reply), (try? await replied.message(reply)) != nil {
                 values["reply_to_id"] = reply
             } else if let parent = values["in_reply_to"] as? String, !parent.isEmpty,
-                      let answered = try? await Self.answeredMessage(parent, in: access) {
+                      let answered = try? await access.mail.repliedMessage(inReplyTo: parent, accountID: access.account.id) {
                 // A reply reopened from Drafts later: the message it answers, found by its id.
                 values["reply_to_id"] = ids.message(answered.id, access.account.id)
             }
@@ -354,20 +354,6 @@ struct MailPageRoutes {
             ["message_id": token, "part": String(index), "name": attachment.filename ?? "attachment-\(index + 1)",
              "size": Self.size(attachment.size)]
         }
-    }
-
-    /// How far back in the inbox a reopened reply draft looks for the message it answers.
-    static let answeredSearchDepth = 500
-
-    /// The message a reply draft answers (its `In-Reply-To:` is `messageID`), so that sending the
-    /// draft marks it `\Answered` as sending the reply at once would have: among the newest
-    /// ``answeredSearchDepth`` messages of the viewer's inbox — where nearly every answered
-    /// message is — the newest one with that Message-ID. The store keeps no index of Message-IDs;
-    /// a message filed elsewhere or older is not found, and only the flag is missed.
-    static func answeredMessage(_ messageID: String, in access: MailAccess) async throws -> MessageRecord? {
-        let inbox = try await access.mail.inbox(accountID: access.account.id)
-        let newest = try await access.page(inbox, offset: 0, limit: answeredSearchDepth).records
-        return newest.first { $0.summary.messageIDHeader.flatMap(HeaderSyntax.messageID) == messageID }
     }
 
     static func prefixed(_ prefix: String, _ subject: String, also: [String]) -> String {
