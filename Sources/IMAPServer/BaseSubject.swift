@@ -14,14 +14,24 @@ enum BaseSubject {
 
     /// The base subject of a `Subject:` field value (encoded words still encoded).
     static func of(_ subject: String) -> String {
+        extract(subject).base
+    }
+
+    /// The base subject, and whether the subject is a reply's or a forward's: whether a `Re:` /
+    /// `Fwd:` leader, a `(fwd)` trailer or a `[Fwd: …]` wrapper was removed (THREAD=REFERENCES
+    /// joins such a message under the one it answers, RFC 5256 §3).
+    static func extract(_ subject: String) -> (base: String, isReplyOrForward: Bool) {
         // (1) Decode, turn every run of white space into one space.
         var s = Text(EncodedWord.decode(subject).split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+        var replyOrForward = false
         while true {
             // (2) Remove trailers: "(fwd)" and white space at the end.
-            removeTrailers(&s)
+            if removeTrailers(&s) { replyOrForward = true }
             // (3)–(5) Remove leaders and leading blobs until none is left.
             while true {
-                var changed = removeLeaders(&s)
+                let leaders = removeLeaders(&s)
+                if leaders.refwd { replyOrForward = true }
+                var changed = leaders.removed
                 // (4) Leading blobs, as long as something is left after them (all at once: a
                 // blob followed by a leader would have gone in step 3).
                 var blobs = 0
@@ -36,27 +46,33 @@ enum BaseSubject {
             if s.count >= 6, hasWord("[fwd:", in: s, at: 0), s.last == "]" {
                 s.removeFirst(5)
                 s.removeLast()
+                replyOrForward = true
                 continue
             }
-            return String(s).trimmingCharacters(in: .whitespaces)
+            return (String(s).trimmingCharacters(in: .whitespaces), replyOrForward)
         }
     }
 
-    private static func removeTrailers(_ s: inout Text) {
+    /// Removes `(fwd)` trailers and white space at the end; whether a `(fwd)` was removed.
+    private static func removeTrailers(_ s: inout Text) -> Bool {
+        var forward = false
         while true {
             if s.last == " " {
                 s.removeLast()
             } else if s.count >= 5, hasWord("(fwd)", in: s, at: s.count - 5) {
                 s.removeLast(5)
+                forward = true
             } else {
-                return
+                return forward
             }
         }
     }
 
-    /// `subj-leader = (*subj-blob subj-refwd) / WSP`, repeated; whether one was removed.
-    private static func removeLeaders(_ s: inout Text) -> Bool {
+    /// `subj-leader = (*subj-blob subj-refwd) / WSP`, repeated; whether one was removed, and
+    /// whether one of them was a `subj-refwd`.
+    private static func removeLeaders(_ s: inout Text) -> (removed: Bool, refwd: Bool) {
         var start = 0
+        var refwd = false
         while true {
             if start < s.count, character(s, start) == " " {
                 start += 1
@@ -64,11 +80,12 @@ enum BaseSubject {
             }
             var i = start
             while let blob = blobLength(s, at: i) { i += blob }
-            guard let refwd = refwdLength(s, at: i) else { break }
-            start = i + refwd
+            guard let length = refwdLength(s, at: i) else { break }
+            start = i + length
+            refwd = true
         }
         s.removeFirst(start)
-        return start > 0
+        return (start > 0, refwd)
     }
 
     /// `subj-refwd = ("re" / ("fw" ["d"])) *WSP [subj-blob] ":"` (and the Chinese leaders).

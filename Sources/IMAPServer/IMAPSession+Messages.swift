@@ -447,6 +447,20 @@ extension IMAPSession {
         return ok("SORT completed")
     }
 
+    // MARK: THREAD
+
+    /// `THREAD algorithm charset keys` (RFC 5256): the matches, grouped into conversations.
+    func thread(_ command: ThreadCommand, uid: Bool) async throws -> StatusResponse {
+        if let refusal = Self.refuseCharset(command.charset) { return refusal }
+        var messages: [ThreadMessage] = []
+        try await forEachMatch(command.keys, in: selected, wholeRecords: true, withHeaders: true) { record, sequence, headers in
+            messages.append(ThreadMessage(number: uid ? record.uid : sequence, sequence: sequence, record: record, headers: headers))
+        }
+        if Self.containsModSeq(command.keys) { state.enableCondstoreImplicitly() }
+        send(.untagged(.thread(Threader.threads(messages, algorithm: command.algorithm))))
+        return ok("THREAD completed")
+    }
+
     /// `BODY` looks in the body only (RFC 3501 §6.4.4), while the full-text index also holds the
     /// subject and the addresses: per BODY string, the index's hits whose words are not all in
     /// the body text. Only hits with a word in those header fields are read again.

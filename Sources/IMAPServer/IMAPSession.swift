@@ -369,6 +369,8 @@ actor IMAPSession {
             return try await search(command, uid: uid, tag: tag)
         case .sort(let command, let uid):
             return try await sort(command, uid: uid)
+        case .thread(let command, let uid):
+            return try await thread(command, uid: uid)
         case .fetch(let set, let attributes, let modifiers, let uid):
             return try await fetch(set, attributes: attributes, modifiers: modifiers, uid: uid)
         case .store(let set, let operation, let unchangedSince, let uid):
@@ -408,10 +410,11 @@ actor IMAPSession {
         }
     }
 
-    /// EXPUNGE may not be sent during FETCH, STORE, SEARCH or SORT by sequence number (RFC 3501 §7.4.1).
+    /// EXPUNGE may not be sent during FETCH, STORE, SEARCH, SORT or THREAD by sequence number (RFC 3501 §7.4.1).
     static func mayAnnounceExpunges(after command: Command) -> Bool {
         switch command {
-        case .fetch(_, _, _, let uid), .store(_, _, _, let uid), .search(_, let uid), .sort(_, let uid), .copy(_, _, let uid):
+        case .fetch(_, _, _, let uid), .store(_, _, _, let uid), .search(_, let uid), .sort(_, let uid), .thread(_, let uid),
+             .copy(_, _, let uid):
             return uid
         default:
             return true

@@ -61,7 +61,7 @@ public struct IMAPSessionState: Sendable {
     public var capabilities: [String] {
         var caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
                     "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE", "QRESYNC", "ESEARCH",
-                    "SEARCHRES", "SORT", "SORT=DISPLAY", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "ACL", "RIGHTS=texk", "UTF8=ACCEPT"]
+                    "SEARCHRES", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "ACL", "RIGHTS=texk", "UTF8=ACCEPT"]
         if let appendLimit { caps.append("APPENDLIMIT=\(appendLimit)") }
         if phase == .notAuthenticated {
             if !isTLS { caps.append("STARTTLS") }
@@ -101,7 +101,7 @@ public struct IMAPSessionState: Sendable {
                 return .refuse(StatusResponse(.bad, text: "Log in first"))
             }
             return .run
-        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .fetch, .store, .copy, .move:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
             switch phase {
             case .selected: break
             case .authenticated: return .refuse(StatusResponse(.bad, text: "No mailbox selected"))
@@ -129,7 +129,7 @@ public struct IMAPSessionState: Sendable {
              .setQuota, .setACL, .deleteACL:
             return true
         case .capability, .noop, .logout, .id, .starttls, .authenticate, .login, .enable, .select, .examine, .list, .lsub,
-             .namespace, .status, .idle, .check, .close, .unselect, .search, .sort, .fetch, .getQuota, .getQuotaRoot, .getACL,
+             .namespace, .status, .idle, .check, .close, .unselect, .search, .sort, .thread, .fetch, .getQuota, .getQuotaRoot, .getACL,
              .listRights, .myRights, .unknown:
             return false
         }

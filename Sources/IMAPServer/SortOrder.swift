@@ -41,9 +41,7 @@ struct SortOrder {
         switch key {
         case .arrival: return .date(record.internalDate)
         case .size: return .number(record.size)
-        case .date:
-            // The Date: field in UTC; the arrival time when it is missing or unreadable.
-            return .date(headers?.first(named: "Date").flatMap(MailDate.parse) ?? record.internalDate)
+        case .date: return .date(sentDate(record, headers: headers))
         case .subject: return text(BaseSubject.of(headers?.first(named: "Subject") ?? ""))
         case .from: return text(firstMailbox(headers?.first(named: "From")))
         case .to: return text(firstMailbox(headers?.first(named: "To")))
@@ -51,6 +49,12 @@ struct SortOrder {
         case .displayFrom: return text(display(headers?.first(named: "From")))
         case .displayTo: return text(display(headers?.first(named: "To")))
         }
+    }
+
+    /// The "sent date" of RFC 5256 §2.2: the Date: field (in UTC), or the arrival time when it is
+    /// missing or unreadable (SORT's DATE and THREAD's orders).
+    static func sentDate(_ record: MessageRecord, headers: [HeaderField]?) -> Date {
+        headers?.first(named: "Date").flatMap(MailDate.parse) ?? record.internalDate
     }
 
     /// `addr-mailbox` (the local part) of the field's first address (RFC 5256 §3 FROM/TO/CC).

@@ -186,7 +186,7 @@ import Testing
         ]
         for message in messages { _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id]) }
         let (client, greeting) = try await IMAPTestClient.connect(server)
-        #expect(greeting.contains(" SORT SORT=DISPLAY WITHIN "), "\(greeting)")
+        #expect(greeting.contains(" SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN "), "\(greeting)")
         try await client.login("li@example.com")
         #expect(try await client.run("SORT (SUBJECT) UTF-8 ALL").tagged.hasSuffix("BAD No mailbox selected"))
         _ = try await client.run("SELECT INBOX")
@@ -199,6 +199,46 @@ import Testing
         #expect(try await client.run("SORT (ARRIVAL) UTF-8 OLDER 3600")[0] == "* SORT")
         #expect(try await client.run("SORT (ARRIVAL) ISO-2022-JP ALL").tagged.contains("NO [BADCHARSET (UTF-8 US-ASCII)]"))
         #expect(try await client.run("SORT (COLOUR) UTF-8 ALL").tagged.contains(" BAD "))
+        await client.close()
+        try await server.stop()
+    }
+
+    /// THREAD (RFC 5256) over the socket: a conversation rebuilt from References and
+    /// In-Reply-To, by UID or sequence number, limited by search keys.
+    @Test func threadGroupsConversations() async throws {
+        let server = try await TestServer.start()
+        let account = try await server.addUser("li@example.com")
+        func message(_ id: String, _ subject: String, _ day: Int, references: String = "", inReplyTo: String = "") -> [UInt8] {
+            var text = "From: Wang <wang@example.org>\r\nTo: li@example.com\r\nSubject: \(subject)\r\n"
+            text += "Date: \(day) Nov 2026 10:00:00 +0800\r\nMessage-ID: <\(id)@example.org>\r\n"
+            if !references.isEmpty { text += "References: \(references)\r\n" }
+            if !inReplyTo.isEmpty { text += "In-Reply-To: \(inReplyTo)\r\n" }
+            return Array((text + "\r\nbody\r\n").utf8)
+        }
+        let messages = [
+            message("plan", "Plans", 2),
+            message("lunch", "Lunch?", 3),
+            message("plan-re", "Re: Plans", 4, inReplyTo: "<plan@example.org>"),
+            message("plan-re-re", "Re: Re: Plans", 5, references: "<plan@example.org> <plan-re@example.org>"),
+            message("plan-side", "回复: Plans", 6, references: "<plan@example.org>"),
+        ]
+        for raw in messages { _ = try await server.runtime.mail.deliver(raw, to: [account.id]) }
+        let (client, _) = try await IMAPTestClient.connect(server)
+        try await client.login("li@example.com")
+        #expect(try await client.run("THREAD REFERENCES UTF-8 ALL").tagged.hasSuffix("BAD No mailbox selected"))
+        _ = try await client.run("SELECT INBOX")
+        let threads = try await client.run("THREAD REFERENCES UTF-8 ALL")
+        #expect(threads[0] == "* THREAD (1 (3 4)(5))(2)")
+        #expect(threads.tagged.hasSuffix("OK THREAD completed"))
+        #expect(try await client.run("THREAD ORDEREDSUBJECT UTF-8 ALL")[0] == "* THREAD (1 (3)(4)(5))(2)")
+        let uids = try await client.run("UID SEARCH ALL")[0].split(separator: " ").dropFirst(2).map(String.init)
+        #expect(try await client.run("UID THREAD REFERENCES UTF-8 NOT SUBJECT lunch")[0]
+                == "* THREAD (\(uids[0]) (\(uids[2]) \(uids[3]))(\(uids[4])))")
+        // Without message 1 its replies stay together under a missing parent.
+        #expect(try await client.run("THREAD REFERENCES UTF-8 3:5")[0] == "* THREAD ((3 4)(5))")
+        #expect(try await client.run("THREAD REFERENCES UTF-8 SUBJECT nothing")[0] == "* THREAD")
+        #expect(try await client.run("THREAD REFERENCES KOI8-R ALL").tagged.contains("NO [BADCHARSET"))
+        #expect(try await client.run("THREAD REFS UTF-8 ALL").tagged.contains(" BAD "))
         await client.close()
         try await server.stop()
     }

@@ -2,7 +2,7 @@ import NIOCore
 
 /// Every client command of IMAP4rev1 (RFC 3501), the IMAP4rev2 (RFC 9051) forms clients send,
 /// and the extensions Mailward supports (IDLE, ID, MOVE, UIDPLUS, ENABLE, CONDSTORE/QRESYNC,
-/// LIST-EXTENDED, SPECIAL-USE, QUOTA, ACL, NAMESPACE, ESEARCH, SORT, SASL-IR).
+/// LIST-EXTENDED, SPECIAL-USE, QUOTA, ACL, NAMESPACE, ESEARCH, SORT, THREAD, SASL-IR).
 public enum Command: Sendable, Equatable {
     // Any state
     case capability
@@ -39,6 +39,8 @@ public enum Command: Sendable, Equatable {
     case search(SearchCommand, uid: Bool)
     /// `SORT` (RFC 5256).
     case sort(SortCommand, uid: Bool)
+    /// `THREAD` (RFC 5256).
+    case thread(ThreadCommand, uid: Bool)
     case fetch(SequenceSet, [FetchAttribute], modifiers: [FetchModifier], uid: Bool)
     case store(SequenceSet, StoreOperation, unchangedSince: UInt64?, uid: Bool)
     case copy(SequenceSet, MailboxName, uid: Bool)

@@ -42,6 +42,8 @@ extension IMAPResponseEncoder {
         case .sort(let numbers):
             buffer.writeASCII("SORT")
             for n in numbers { buffer.writeASCII(" \(n)") }
+        case .thread(let threads):
+            writeThread(threads, into: &buffer)
         case .fetch(let number, let items):
             buffer.writeASCII("\(number) FETCH (")
             for (i, item) in items.enumerated() {
@@ -170,5 +172,27 @@ extension IMAPResponseEncoder {
         }
         if let count = response.count { buffer.writeASCII(" COUNT \(count)") }
         if let modSequence = response.modSequence { buffer.writeASCII(" MODSEQ \(modSequence)") }
+    }
+
+    /// `thread-data = "THREAD" [SP 1*thread-list]`, where `thread-members = nz-number *(SP
+    /// nz-number) [SP thread-nested]` and `thread-nested = 2*thread-list` (RFC 5256 §5): a space
+    /// after a number when a number or a list follows it, none between lists.
+    private func writeThread(_ threads: ThreadList, into buffer: inout ByteBuffer) {
+        buffer.writeASCII("THREAD")
+        if !threads.tokens.isEmpty { buffer.writeASCII(" ") }
+        var afterNumber = false
+        for token in threads.tokens {
+            switch token {
+            case .open:
+                buffer.writeASCII(afterNumber ? " (" : "(")
+                afterNumber = false
+            case .close:
+                buffer.writeASCII(")")
+                afterNumber = false
+            case .message(let n):
+                buffer.writeASCII(afterNumber ? " \(n)" : "\(n)")
+                afterNumber = true
+            }
+        }
     }
 }

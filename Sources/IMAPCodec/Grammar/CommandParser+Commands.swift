@@ -68,6 +68,7 @@ extension CommandParser {
         case "APPEND": return .append(try parseAppend())
         case "SEARCH": return .search(try parseSearch(), uid: false)
         case "SORT": return .sort(try parseSort(), uid: false)
+        case "THREAD": return .thread(try parseThread(), uid: false)
         case "FETCH": return try parseFetch(uid: false)
         case "STORE": return try parseStore(uid: false)
         case "COPY", "MOVE": return try parseCopyOrMove(name, uid: false)
@@ -190,7 +191,7 @@ extension CommandParser {
         return name == "COPY" ? .copy(set, mailbox, uid: uid) : .move(set, mailbox, uid: uid)
     }
 
-    /// `uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "SORT" / "STORE" / uid-expunge)`;
+    /// `uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "SORT" / "THREAD" / "STORE" / uid-expunge)`;
     /// `uid-expunge = "EXPUNGE" SP sequence-set`
     mutating func parseUID() throws(ParserError) -> Command {
         try space()
@@ -200,6 +201,7 @@ extension CommandParser {
         case "FETCH": return try parseFetch(uid: true)
         case "SEARCH": return .search(try parseSearch(), uid: true)
         case "SORT": return .sort(try parseSort(), uid: true)
+        case "THREAD": return .thread(try parseThread(), uid: true)
         case "STORE": return try parseStore(uid: true)
         case "EXPUNGE":
             try space()

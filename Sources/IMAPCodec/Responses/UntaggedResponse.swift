@@ -19,6 +19,8 @@ public enum UntaggedResponse: Sendable, Equatable {
     case esearch(ESearchResponse)
     /// `* SORT n n n` (RFC 5256 §4): the matching messages in the requested order.
     case sort([UInt32])
+    /// `* THREAD (2)(3 6 (4 23)(44 7 96))` (RFC 5256 §4).
+    case thread(ThreadList)
     case fetch(UInt32, [FetchResponseItem])
     case namespace(personal: [NamespaceDescription], otherUsers: [NamespaceDescription], shared: [NamespaceDescription])
     /// `* ID (...)` or `* ID NIL`

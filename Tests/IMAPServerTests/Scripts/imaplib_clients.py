@@ -169,8 +169,9 @@ def cached_resync():
 
 
 def webmail_sort():
-    """SORT (RFC 5256) as Roundcube and mutt use it: a folder sorted by date, sender, subject and
-    size, with UID SORT and search keys, instead of fetching every envelope."""
+    """SORT and THREAD (RFC 5256) as Roundcube and mutt use them: a folder sorted by date,
+    sender, subject and size, with UID SORT and search keys, instead of fetching every envelope;
+    then threaded."""
     m = imaplib.IMAP4("127.0.0.1", port)
     ok(m.login(user, password), "LOGIN")
     check("SORT" in m.capabilities and "SORT=DISPLAY" in m.capabilities, f"SORT capability: {m.capabilities}")
@@ -206,6 +207,20 @@ def webmail_sort():
     check(order("(DATE)", "FROM", "nobody") == [], "no match: an empty SORT")
     typ, data = m.sort("(DATE)", "KOI8-R", "ALL")
     check(typ == "NO" and b"BADCHARSET" in data[0], f"unknown charset: {typ} {data}")
+
+    # THREAD (RFC 5256) as Roundcube's threaded list asks for it.
+    check("THREAD=REFERENCES" in m.capabilities, f"THREAD capability: {m.capabilities}")
+    reply = (f"From: {user}\r\nTo: an@example.org\r\nSubject: Re: Agenda\r\n"
+             "Date: Wed, 4 Nov 2026 09:00:00 +0800\r\nMessage-ID: <reply@example.org>\r\n"
+             "In-Reply-To: <agenda@example.org>\r\nReferences: <agenda@example.org>\r\n\r\nyes\r\n").encode()
+    ok(m.append("Sorted", None, None, reply), "APPEND reply")
+    ok(m.select("Sorted"), "SELECT again")
+    threads = ok(m.thread("REFERENCES", "UTF-8", "ALL"), "THREAD REFERENCES")[0].decode()
+    # The agenda has no Message-ID, so the reply finds it by subject; the two budget messages
+    # share a base subject and sit under a missing parent.
+    check(threads == "(2 4)((3)(1))", f"THREAD REFERENCES: {threads}")
+    ordered = ok(m.thread("ORDEREDSUBJECT", "UTF-8", "ALL"), "THREAD ORDEREDSUBJECT")[0].decode()
+    check(ordered == "(2 4)(3 1)", f"THREAD ORDEREDSUBJECT: {ordered}")
     m.logout()
 
 {"foxmail": foxmail, "iphone_idle": iphone_idle, "outlook_search": outlook_search,

@@ -1,8 +1,7 @@
 extension CommandParser {
     /// `sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria`;
     /// `sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"`;
-    /// `sort-criterion = ["REVERSE" SP] sort-key`;
-    /// `search-criteria = charset 1*(SP search-key)` (RFC 5256 §5).
+    /// `sort-criterion = ["REVERSE" SP] sort-key` (RFC 5256 §5).
     mutating func parseSort() throws(ParserError) -> SortCommand {
         try space()
         let criteria = try parseParenthesizedList(allowEmpty: false) { (p: inout CommandParser) throws(ParserError) in
@@ -15,12 +14,30 @@ extension CommandParser {
         }
         guard criteria.count <= SortKey.allCases.count * 2 else { throw ParserError("too many sort keys") }
         try space()
+        let (charset, keys) = try parseSearchCriteria()
+        return SortCommand(criteria: criteria, charset: charset, keys: keys)
+    }
+
+    /// `thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria` (RFC 5256 §5); an
+    /// algorithm the server does not know is a syntax error (BAD).
+    mutating func parseThread() throws(ParserError) -> ThreadCommand {
+        try space()
+        guard let algorithm = ThreadAlgorithm(rawValue: try parseAtom().uppercased()) else {
+            throw ParserError("unknown threading algorithm")
+        }
+        try space()
+        let (charset, keys) = try parseSearchCriteria()
+        return ThreadCommand(algorithm: algorithm, charset: charset, keys: keys)
+    }
+
+    /// `search-criteria = charset 1*(SP search-key)` (RFC 5256 §5).
+    private mutating func parseSearchCriteria() throws(ParserError) -> (charset: String, keys: [SearchKey]) {
         let charset = try parseAstring()
         var keys: [SearchKey] = []
         while optionalSpace() {
             keys.append(try parseSearchKey(depth: 0))
         }
         guard !keys.isEmpty else { throw ParserError("search keys expected") }
-        return SortCommand(criteria: criteria, charset: charset, keys: keys)
+        return (charset, keys)
     }
 }
