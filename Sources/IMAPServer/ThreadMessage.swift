@@ -23,18 +23,10 @@ struct ThreadMessage {
     /// The references kept per message: the nearest ancestors, as a MUA truncating a long
     /// `References:` keeps them. Bounds the linking work a hostile header can ask for.
     static let maxReferences = 100
+}
 
-    init(number: UInt32, sequence: UInt32, sentDate: Date, subject: String, isReplyOrForward: Bool,
-         messageID: String?, references: [String]) {
-        self.number = number
-        self.sequence = sequence
-        self.sentDate = sentDate
-        self.subject = subject
-        self.isReplyOrForward = isReplyOrForward
-        self.messageID = messageID
-        self.references = references
-    }
-
+extension ThreadMessage {
+    /// The facts of a matching message, from its record and its top-level header fields.
     init(number: UInt32, sequence: UInt32, record: MessageRecord, headers: [HeaderField]?) {
         let subject = BaseSubject.extract(headers?.first(named: "Subject") ?? "")
         var references = Self.messageIDs(headers?.first(named: "References") ?? "")
