@@ -562,6 +562,8 @@ import Testing
     @Test func binarySizesAreWhatBinarySends() async throws {
         let header = "From: wang@example.org\r\nSubject: b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         let (server, client) = try await Self.examining(header + "SGVsbG8=\r\n")
+        // Advertised, or no client would ask (RFC 3516 §3).
+        #expect(try await client.run("CAPABILITY")[0].contains(" BINARY "))
         let whole = try await client.run("FETCH 1 (BINARY.SIZE[] BINARY.SIZE[1] BINARY.SIZE[9] BINARY[9])")
         #expect(whole[0] == "* 1 FETCH (BINARY.SIZE[] \(header.utf8.count + 5) BINARY.SIZE[1] 5 BINARY.SIZE[9] 0 BINARY[9] ~{0}")
         #expect(try await client.run("FETCH 1 BINARY.PEEK[]").contains { $0.hasPrefix("Hello)") })
