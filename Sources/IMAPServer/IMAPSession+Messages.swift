@@ -388,8 +388,8 @@ extension IMAPSession {
 
     /// Calls `body` with each message of `snapshot` that `keys` match, in mailbox order, with its
     /// sequence number and — when the keys read them or `withHeaders` asks — its header fields,
-    /// read once for both (SEARCH and SORT). When the keys look at flags and numbers only, the
-    /// records hold only those, unless `wholeRecords`.
+    /// read once for both (SEARCH, SORT and THREAD). When the keys look at flags and numbers
+    /// only, the records hold only those, unless `wholeRecords`.
     func forEachMatch(_ keys: [SearchKey], in snapshot: SelectedMailbox, wholeRecords: Bool = false,
                       withHeaders: Bool = false,
                       _ body: (MessageRecord, UInt32, [HeaderField]?) -> Void) async throws {
