@@ -345,38 +345,54 @@ extension IMAPSession {
         if let charset = command.charset, let refusal = Self.refuseCharset(charset) { return refusal }
         let snapshot = selected
         let matched = try await matchingRecords(command.keys, in: snapshot)
-        let numbers = matched.map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
-        let usesModSeq = Self.containsModSeq(command.keys)
-        if usesModSeq { state.enableCondstoreImplicitly() }
-        let highest = usesModSeq ? matched.map { UInt64(max($0.modSeq, 1)) }.max() : nil
-        guard let options = command.returnOptions else {
-            send(.untagged(.search(numbers, modSequence: highest)))
-            return ok("SEARCH completed")
+        let highest = highestModSequence(of: matched, ifSearched: command.keys)
+        if let options = command.returnOptions {
+            answerExtended(matched, options: options, uid: uid, tag: tag, modSequence: highest, in: snapshot)
+        } else {
+            send(.untagged(.search(numbers(of: matched, uid: uid, in: snapshot), modSequence: highest)))
         }
+        return ok("SEARCH completed")
+    }
+
+    /// The highest mod-sequence of `matched` when `keys` search by MODSEQ, which turns CONDSTORE
+    /// on (RFC 7162 §3.1.5); `nil` otherwise or when nothing matched.
+    func highestModSequence(of matched: [MessageRecord], ifSearched keys: [SearchKey]) -> UInt64? {
+        guard Self.containsModSeq(keys) else { return nil }
+        state.enableCondstoreImplicitly()
+        return matched.map { UInt64(max($0.modSeq, 1)) }.max()
+    }
+
+    func numbers(of records: [MessageRecord], uid: Bool, in snapshot: SelectedMailbox) -> [UInt32] {
+        records.map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
+    }
+
+    /// The ESEARCH answer to SEARCH RETURN (RFC 4731) and SORT RETURN (RFC 5267 §3.2). `matched`
+    /// is in the order answered — mailbox order for SEARCH, the requested order for SORT — so MIN
+    /// and MAX are its first and last, and ALL keeps that order. An empty `RETURN ()` means ALL.
+    func answerExtended(_ matched: [MessageRecord], options: [SearchReturnOption], uid: Bool, tag: String,
+                        modSequence: UInt64?, in snapshot: SelectedMailbox) {
         let wanted = options.isEmpty ? [SearchReturnOption.all] : options
         if wanted.contains(.save) {
             // RFC 5182 §2.4: SAVE with MIN and/or MAX alone keeps just those; with ALL, COUNT or
             // nothing else, every match.
             let uids = matched.map(\.uid)
-            if !wanted.contains(.all), !wanted.contains(.count), wanted.contains(.min) || wanted.contains(.max), !uids.isEmpty {
-                var kept: [MessageUID] = []
-                if wanted.contains(.min), let first = uids.min() { kept.append(first) }
-                if wanted.contains(.max), let last = uids.max(), !kept.contains(last) { kept.append(last) }
-                state.savedSearch = kept.sorted()
+            if !wanted.contains(.all), !wanted.contains(.count), wanted.contains(.min) || wanted.contains(.max),
+               let first = uids.first, let last = uids.last {
+                state.savedSearch = Array(Set((wanted.contains(.min) ? [first] : []) + (wanted.contains(.max) ? [last] : []))).sorted()
             } else {
-                state.savedSearch = uids
+                state.savedSearch = uids.sorted()
             }
         }
-        if wanted == [.save] { return ok("SEARCH completed") }
-        var response = ESearchResponse(tag: tag, uid: uid, modSequence: highest)
-        if !numbers.isEmpty {
-            if wanted.contains(.min) { response.min = numbers.min() }
-            if wanted.contains(.max) { response.max = numbers.max() }
-            if wanted.contains(.all) { response.all = SequenceSets.make(numbers) }
+        if wanted == [.save] { return }
+        let answered = numbers(of: matched, uid: uid, in: snapshot)
+        var response = ESearchResponse(tag: tag, uid: uid, modSequence: modSequence)
+        if let first = answered.first, let last = answered.last {
+            if wanted.contains(.min) { response.min = first }
+            if wanted.contains(.max) { response.max = last }
+            if wanted.contains(.all) { response.all = SequenceSets.ordered(answered) }
         }
-        if wanted.contains(.count) { response.count = UInt32(numbers.count) }
+        if wanted.contains(.count) { response.count = UInt32(answered.count) }
         send(.untagged(.esearch(response)))
-        return ok("SEARCH completed")
     }
 
     /// The messages of `snapshot` that `keys` match, in mailbox order (SEARCH).
@@ -431,7 +447,7 @@ extension IMAPSession {
     // MARK: SORT
 
     /// `SORT (criteria) charset keys` (RFC 5256): the matches, in the criteria's order.
-    func sort(_ command: SortCommand, uid: Bool) async throws -> StatusResponse {
+    func sort(_ command: SortCommand, uid: Bool, tag: String) async throws -> StatusResponse {
         if let refusal = Self.refuseCharset(command.charset) { return refusal }
         let snapshot = selected
         let order = SortOrder(criteria: command.criteria)
@@ -441,9 +457,13 @@ extension IMAPSession {
         try await forEachMatch(command.keys, in: snapshot, wholeRecords: true, withHeaders: order.needsHeaders) { record, sequence, headers in
             items.append((order.values(record, headers: headers), sequence, record))
         }
-        if Self.containsModSeq(command.keys) { state.enableCondstoreImplicitly() }
-        let numbers = order.sorted(items).map { uid ? $0.uid : snapshot.sequenceNumber(of: $0.uid)! }
-        send(.untagged(.sort(numbers)))
+        let sorted = order.sorted(items)
+        let highest = highestModSequence(of: sorted, ifSearched: command.keys)
+        if let options = command.returnOptions {
+            answerExtended(sorted, options: options, uid: uid, tag: tag, modSequence: highest, in: snapshot)
+        } else {
+            send(.untagged(.sort(numbers(of: sorted, uid: uid, in: snapshot), modSequence: highest)))
+        }
         return ok("SORT completed")
     }
 

@@ -368,7 +368,7 @@ actor IMAPSession {
         case .search(let command, let uid):
             return try await search(command, uid: uid, tag: tag)
         case .sort(let command, let uid):
-            return try await sort(command, uid: uid)
+            return try await sort(command, uid: uid, tag: tag)
         case .thread(let command, let uid):
             return try await thread(command, uid: uid)
         case .fetch(let set, let attributes, let modifiers, let uid):

@@ -51,13 +51,20 @@ enum ListPattern {
 
 /// Builds compact sequence sets (`2:4,9`) from numbers.
 enum SequenceSets {
+    /// The numbers as a set: sorted, without repeats, runs joined into ranges.
     static func make(_ numbers: [UInt32]) -> SequenceSet {
-        let sorted = Array(Set(numbers)).sorted()
+        ordered(Array(Set(numbers)).sorted())
+    }
+
+    /// The numbers in the order given (COPYUID pairs source and destination UIDs in matching
+    /// order; ESORT's ALL keeps the sort order), only ascending runs joined into ranges: `5:7`
+    /// reads back as 5, 6, 7 whatever the reader's order, while `7:5` would not.
+    static func ordered(_ numbers: [UInt32]) -> SequenceSet {
         var ranges: [SequenceRange] = []
         var start: UInt32?
         var previous: UInt32 = 0
-        for n in sorted {
-            if start != nil, n == previous + 1 {
+        for n in numbers {
+            if start != nil, previous < UInt32.max, n == previous + 1 {
                 previous = n
                 continue
             }
@@ -67,10 +74,5 @@ enum SequenceSets {
         }
         if let s = start { ranges.append(SequenceRange(.number(s), .number(previous))) }
         return .ranges(ranges)
-    }
-
-    /// Pairs kept in order (COPYUID lists source and destination UIDs in matching order).
-    static func ordered(_ numbers: [UInt32]) -> SequenceSet {
-        .ranges(numbers.map { SequenceRange(.number($0)) })
     }
 }

@@ -186,7 +186,7 @@ import Testing
         ]
         for message in messages { _ = try await server.runtime.mail.deliver(Array(message.utf8), to: [account.id]) }
         let (client, greeting) = try await IMAPTestClient.connect(server)
-        #expect(greeting.contains(" SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN "), "\(greeting)")
+        #expect(greeting.contains(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES WITHIN "), "\(greeting)")
         try await client.login("li@example.com")
         #expect(try await client.run("SORT (SUBJECT) UTF-8 ALL").tagged.hasSuffix("BAD No mailbox selected"))
         _ = try await client.run("SELECT INBOX")
@@ -199,6 +199,23 @@ import Testing
         #expect(try await client.run("SORT (ARRIVAL) UTF-8 OLDER 3600")[0] == "* SORT")
         #expect(try await client.run("SORT (ARRIVAL) ISO-2022-JP ALL").tagged.contains("NO [BADCHARSET (UTF-8 US-ASCII)]"))
         #expect(try await client.run("SORT (COLOUR) UTF-8 ALL").tagged.contains(" BAD "))
+        #expect(try await client.run("SORT (SUBJECT) UTF-8 MODSEQ 1")[0].hasPrefix("* SORT 2 3 1 (MODSEQ "))
+        // ESORT (RFC 5267): the answer as ESEARCH, MIN and MAX first and last in sort order,
+        // ALL in sort order too, SAVE keeping what MIN picked for `$`.
+        let extended = try await client.run("SORT RETURN (MIN MAX ALL COUNT) (SUBJECT) UTF-8 ALL")
+        #expect(extended[0].hasPrefix("* ESEARCH (TAG \""), "\(extended)")
+        #expect(extended[0].hasSuffix(" MIN 2 MAX 1 ALL 2:3,1 COUNT 3"), "\(extended)")
+        #expect(extended.tagged.hasSuffix("OK SORT completed"))
+        #expect(try await client.run("SORT RETURN () (REVERSE SIZE) UTF-8 ALL")[0].hasSuffix(" ALL 1,3,2"))
+        let uids = try await client.run("UID SORT (ARRIVAL) UTF-8 ALL")[0].split(separator: " ").dropFirst(2).map(String.init)
+        #expect(try await client.run("UID SORT RETURN (MAX) (SIZE) UTF-8 ALL")[0].hasSuffix(" UID MAX \(uids[0])"))
+        #expect(try await client.run("SORT RETURN (COUNT) (SIZE) UTF-8 SUBJECT nothing")[0].hasSuffix(" COUNT 0"))
+        let saved = try await client.run("SORT RETURN (SAVE MIN) (SUBJECT) UTF-8 ALL")
+        #expect(saved[0].hasSuffix(" MIN 2"), "\(saved)")
+        #expect(try await client.run("SEARCH $")[0] == "* SEARCH 2")
+        #expect(try await client.run("SORT RETURN (SAVE) (REVERSE SUBJECT) UTF-8 1:2").count == 1)
+        #expect(try await client.run("SEARCH $")[0] == "* SEARCH 1 2")
+        #expect(try await client.run("SORT RETURN (NEWEST) (SIZE) UTF-8 ALL").tagged.contains(" BAD "))
         await client.close()
         try await server.stop()
     }

@@ -6,11 +6,15 @@ public struct SortCommand: Sendable, Equatable {
     public var charset: String
     /// The search keys, implicitly AND-ed; never empty.
     public var keys: [SearchKey]
+    /// ESORT `RETURN` options (RFC 5267 §3.2): answered with ESEARCH, in sort order; `nil` for a
+    /// plain SORT.
+    public var returnOptions: [SearchReturnOption]?
 
-    public init(criteria: [SortCriterion], charset: String, keys: [SearchKey]) {
+    public init(criteria: [SortCriterion], charset: String, keys: [SearchKey], returnOptions: [SearchReturnOption]? = nil) {
         self.criteria = criteria
         self.charset = charset
         self.keys = keys
+        self.returnOptions = returnOptions
     }
 }
 

@@ -34,14 +34,11 @@ extension IMAPResponseEncoder {
             buffer.writeASCII(earlier ? "VANISHED (EARLIER) " : "VANISHED ")
             buffer.writeSequenceSet(set)
         case .search(let numbers, let modSequence):
-            buffer.writeASCII("SEARCH")
-            for n in numbers { buffer.writeASCII(" \(n)") }
-            if let modSequence { buffer.writeASCII(" (MODSEQ \(modSequence))") }
+            writeNumberList("SEARCH", numbers, modSequence: modSequence, into: &buffer)
         case .esearch(let esearch):
             writeESearch(esearch, into: &buffer)
-        case .sort(let numbers):
-            buffer.writeASCII("SORT")
-            for n in numbers { buffer.writeASCII(" \(n)") }
+        case .sort(let numbers, let modSequence):
+            writeNumberList("SORT", numbers, modSequence: modSequence, into: &buffer)
         case .thread(let threads):
             writeThread(threads, into: &buffer)
         case .fetch(let number, let items):
@@ -153,6 +150,13 @@ extension IMAPResponseEncoder {
             buffer.writeASCII(")")
         }
         buffer.writeASCII(")")
+    }
+
+    /// `"SEARCH" *(SP nz-number) [SP "(MODSEQ" SP mod-sequence-value ")"]`, and the same for SORT.
+    private func writeNumberList(_ name: String, _ numbers: [UInt32], modSequence: UInt64?, into buffer: inout ByteBuffer) {
+        buffer.writeASCII(name)
+        for n in numbers { buffer.writeASCII(" \(n)") }
+        if let modSequence { buffer.writeASCII(" (MODSEQ \(modSequence))") }
     }
 
     /// `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)`

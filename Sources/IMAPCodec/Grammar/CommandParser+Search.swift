@@ -11,17 +11,7 @@ extension CommandParser {
     /// `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`
     mutating func parseSearch() throws(ParserError) -> SearchCommand {
         try space()
-        var returnOptions: [SearchReturnOption]?
-        if consumeKeyword("RETURN") {
-            try space()
-            returnOptions = try parseParenthesizedList { (p: inout CommandParser) throws(ParserError) in
-                guard let option = SearchReturnOption(rawValue: try p.parseAtom().uppercased()) else {
-                    throw ParserError("unknown search return option")
-                }
-                return option
-            }
-            try space()
-        }
+        let returnOptions = try parseSearchReturnOptions()
         var charset: String?
         if consumeKeyword("CHARSET") {
             try space()
@@ -33,6 +23,21 @@ extension CommandParser {
             keys.append(try parseSearchKey(depth: 0))
         }
         return SearchCommand(charset: charset, keys: keys, returnOptions: returnOptions)
+    }
+
+    /// `"RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")" SP`, when the next word is
+    /// RETURN (SEARCH and SORT); `nil` when it is not.
+    mutating func parseSearchReturnOptions() throws(ParserError) -> [SearchReturnOption]? {
+        guard consumeKeyword("RETURN") else { return nil }
+        try space()
+        let options = try parseParenthesizedList { (p: inout CommandParser) throws(ParserError) in
+            guard let option = SearchReturnOption(rawValue: try p.parseAtom().uppercased()) else {
+                throw ParserError("unknown search return option")
+            }
+            return option
+        }
+        try space()
+        return options
     }
 
     /// `search-key = "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / ... /

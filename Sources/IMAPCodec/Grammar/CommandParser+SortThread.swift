@@ -1,9 +1,11 @@
 extension CommandParser {
-    /// `sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria`;
+    /// `sort = ["UID" SP] "SORT" [search-return-opts] SP sort-criteria SP search-criteria`
+    /// (RFC 5256 §5, RETURN from RFC 5267 §5);
     /// `sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"`;
-    /// `sort-criterion = ["REVERSE" SP] sort-key` (RFC 5256 §5).
+    /// `sort-criterion = ["REVERSE" SP] sort-key`.
     mutating func parseSort() throws(ParserError) -> SortCommand {
         try space()
+        let returnOptions = try parseSearchReturnOptions()
         let criteria = try parseParenthesizedList(allowEmpty: false) { (p: inout CommandParser) throws(ParserError) in
             let reverse = p.consumeKeyword("REVERSE")
             if reverse { try p.space() }
@@ -15,7 +17,7 @@ extension CommandParser {
         guard criteria.count <= SortKey.allCases.count * 2 else { throw ParserError("too many sort keys") }
         try space()
         let (charset, keys) = try parseSearchCriteria()
-        return SortCommand(criteria: criteria, charset: charset, keys: keys)
+        return SortCommand(criteria: criteria, charset: charset, keys: keys, returnOptions: returnOptions)
     }
 
     /// `thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria` (RFC 5256 §5); an

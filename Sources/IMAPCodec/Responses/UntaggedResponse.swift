@@ -17,8 +17,9 @@ public enum UntaggedResponse: Sendable, Equatable {
     /// `* SEARCH 2 3 6 [(MODSEQ n)]`
     case search([UInt32], modSequence: UInt64?)
     case esearch(ESearchResponse)
-    /// `* SORT n n n` (RFC 5256 §4): the matching messages in the requested order.
-    case sort([UInt32])
+    /// `* SORT n n n [(MODSEQ n)]` (RFC 5256 §4): the matching messages in the requested order,
+    /// with their highest mod-sequence when MODSEQ was searched (RFC 7162 §3.1.5).
+    case sort([UInt32], modSequence: UInt64?)
     /// `* THREAD (2)(3 6 (4 23)(44 7 96))` (RFC 5256 §4).
     case thread(ThreadList)
     case fetch(UInt32, [FetchResponseItem])

@@ -208,6 +208,13 @@ def webmail_sort():
     typ, data = m.sort("(DATE)", "KOI8-R", "ALL")
     check(typ == "NO" and b"BADCHARSET" in data[0], f"unknown charset: {typ} {data}")
 
+    # ESORT (RFC 5267), which Roundcube uses when offered: the answer as ESEARCH, in sort order.
+    check("ESORT" in m.capabilities, f"ESORT capability: {m.capabilities}")
+    typ, data = m._simple_command("SORT", "RETURN", "(MIN MAX ALL COUNT)", "(SUBJECT)", "UTF-8", "ALL")
+    check(typ == "OK", f"SORT RETURN: {typ} {data}")
+    esort = m._untagged_response(typ, data, "ESEARCH")[1][0].decode()
+    check(esort.endswith(" MIN 2 MAX 3 ALL 2,1,3 COUNT 3"), f"SORT RETURN: {esort}")
+
     # THREAD (RFC 5256) as Roundcube's threaded list asks for it.
     check("THREAD=REFERENCES" in m.capabilities, f"THREAD capability: {m.capabilities}")
     reply = (f"From: {user}\r\nTo: an@example.org\r\nSubject: Re: Agenda\r\n"
