@@ -502,6 +502,7 @@ actor IMAPSession {
         case .hasChildren: StatusResponse(.no, code: .cannot, text: "Mailbox has children, delete them first")
         case .noSuchMessage: StatusResponse(.no, code: .expungeIssued, text: "Message no longer exists")
         case .emptyMessage: StatusResponse(.no, text: "An empty message cannot be saved")
+        case .specialUseTaken(let use): StatusResponse(.no, code: .useAttribute, text: "A \(use.rawValue) mailbox exists already")
         }
     }
 

@@ -60,9 +60,10 @@ public struct IMAPSessionState: Sendable {
     /// The CAPABILITY list for the current state.
     public var capabilities: [String] {
         var caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS",
-                    "MOVE", "BINARY", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE", "QRESYNC",
-                    "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN",
-                    "QUOTA", "QUOTA=RES-STORAGE", "ACL", "RIGHTS=texk", "UTF8=ACCEPT"]
+                    "MOVE", "BINARY", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
+                    "STATUS=SIZE", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT",
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "ACL",
+                    "RIGHTS=texk", "UTF8=ACCEPT"]
         if let appendLimit { caps.append("APPENDLIMIT=\(appendLimit)") }
         if phase == .notAuthenticated {
             if !isTLS { caps.append("STARTTLS") }

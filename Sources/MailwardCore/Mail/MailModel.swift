@@ -307,6 +307,9 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchMessage
     /// A message without a single byte (an IMAP APPEND of `{0}`): a message has at least a header.
     case emptyMessage
+    /// A folder for this special use exists already: one per account, so the server and every
+    /// client agree where Sent copies, drafts and deleted mail go.
+    case specialUseTaken(SpecialUse)
 
     public var description: String {
         switch self {
@@ -318,6 +321,7 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
         case .hasChildren(let n): "mailbox has child folders: \(n)"
         case .noSuchMessage: "no such message"
         case .emptyMessage: "an empty message cannot be stored"
+        case .specialUseTaken(let use): "a \(use.rawValue) folder exists already"
         }
     }
 }
