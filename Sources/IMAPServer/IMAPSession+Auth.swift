@@ -30,6 +30,18 @@ extension IMAPSession {
         return nil
     }
 
+    /// COMPRESS DEFLATE (RFC 4978): the OK goes out as it is, everything after it compressed
+    /// both ways. A client compresses only once it has the OK, so bytes it sent in between
+    /// are dropped, as after STARTTLS.
+    func startCompression(tag: String) async throws -> StatusResponse? {
+        await flush()
+        let response = encoder.bytes(of: .tagged(tag: tag, ok("DEFLATE active")))
+        inbound.clear()
+        try await connection.startCompression(response: response)
+        state.didStartCompression()
+        return nil
+    }
+
     func logIn(username: String, password: String) async -> StatusResponse {
         await checkCredentials(username: username, password: password)
     }

@@ -309,6 +309,8 @@ actor IMAPSession {
             return await identify(parameters)
         case .starttls:
             return try await startTLS(tag: tag)
+        case .compress:
+            return try await startCompression(tag: tag)
         case .login(let username, let password):
             return await logIn(username: username, password: password)
         case .authenticate(let mechanism, let initialResponse):

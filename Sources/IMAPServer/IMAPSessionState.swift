@@ -31,6 +31,8 @@ public struct IMAPSessionState: Sendable {
     public private(set) var login: Login?
     public private(set) var selected: SelectedMailbox?
     public private(set) var isTLS: Bool
+    /// COMPRESS=DEFLATE is on (RFC 4978): once per connection.
+    public private(set) var isCompressed = false
     public let isLoopback: Bool
     /// `ENABLE CONDSTORE` was sent (or a CONDSTORE-enabling command was used, RFC 7162 §3.1).
     public private(set) var condstoreEnabled = false
@@ -65,6 +67,7 @@ public struct IMAPSessionState: Sendable {
                     "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "ACL",
                     "RIGHTS=texk", "UTF8=ACCEPT"]
         if let appendLimit { caps.append("APPENDLIMIT=\(appendLimit)") }
+        if phase != .notAuthenticated, !isCompressed { caps.append("COMPRESS=DEFLATE") }
         if phase == .notAuthenticated {
             if !isTLS { caps.append("STARTTLS") }
             if loginAllowed {
@@ -89,6 +92,15 @@ public struct IMAPSessionState: Sendable {
         case .starttls:
             guard phase == .notAuthenticated else { return .refuse(StatusResponse(.bad, text: "Already authenticated")) }
             guard !isTLS else { return .refuse(StatusResponse(.bad, text: "TLS is already active")) }
+            return .run
+        case .compress(let mechanism):
+            guard phase == .authenticated || phase == .selected else { return .refuse(StatusResponse(.bad, text: "Log in first")) }
+            guard mechanism.uppercased() == "DEFLATE" else {
+                return .refuse(StatusResponse(.bad, text: "Unknown compression mechanism"))
+            }
+            guard !isCompressed else {
+                return .refuse(StatusResponse(.no, code: .other("COMPRESSIONACTIVE"), text: "DEFLATE is active already"))
+            }
             return .run
         case .login, .authenticate:
             guard phase == .notAuthenticated else { return .refuse(StatusResponse(.bad, text: "Already authenticated")) }
@@ -130,7 +142,7 @@ public struct IMAPSessionState: Sendable {
         case .store, .expunge, .uidExpunge, .copy, .move, .append, .create, .delete, .rename, .subscribe, .unsubscribe,
              .setQuota, .setACL, .deleteACL:
             return true
-        case .capability, .noop, .logout, .id, .starttls, .authenticate, .login, .enable, .select, .examine, .list, .lsub,
+        case .capability, .noop, .logout, .id, .starttls, .compress, .authenticate, .login, .enable, .select, .examine, .list, .lsub,
              .namespace, .status, .idle, .check, .close, .unselect, .search, .sort, .thread, .fetch, .getQuota, .getQuotaRoot, .getACL,
              .listRights, .myRights, .unknown:
             return false
@@ -163,6 +175,10 @@ public struct IMAPSessionState: Sendable {
 
     public mutating func didStartTLS() {
         isTLS = true
+    }
+
+    public mutating func didStartCompression() {
+        isCompressed = true
     }
 
     public mutating func didLogIn(_ account: Account, credential: ClientCredential) {

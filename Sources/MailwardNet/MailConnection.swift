@@ -8,6 +8,8 @@ public final class MailConnection: Sendable {
     let channel: any Channel
     let inbox: ConnectionInbox
     private let tls: Mutex<Bool>
+    /// Set once the session turned on COMPRESS=DEFLATE (``startCompression(response:)``).
+    private let deflate = Mutex<DeflateStreams?>(nil)
     /// How long a write may wait for the client to take it: the session's last read timeout
     /// (``read(timeout:)``), so a client that stops reading is let go as one that stops sending
     /// is — its connection slot, its buffered output and (POP3) its maildrop with it.
@@ -38,6 +40,25 @@ public final class MailConnection: Sendable {
     /// as soon as the event arrives: a session reading thousands of commands within one idle
     /// timeout (30 minutes in IMAP) must not leave thousands of armed timers behind.
     public func read(timeout: TimeAmount? = nil) async -> InboundEvent {
+        guard isCompressed else { return await readFromSocket(timeout: timeout) }
+        while true {
+            do {
+                if let inflated = try deflate.withLock({ try $0?.inflated() }) { return .data(inflated) }
+            } catch {
+                // Not DEFLATE: nothing more from this client can be understood.
+                channel.close(promise: nil)
+                return .closed
+            }
+            let event = await readFromSocket(timeout: timeout)
+            guard case .data(let compressed) = event else { return event }
+            deflate.withLock { $0?.feed(compressed) }
+        }
+    }
+
+    /// Whether COMPRESS=DEFLATE is on.
+    public var isCompressed: Bool { deflate.withLock { $0 != nil } }
+
+    private func readFromSocket(timeout: TimeAmount?) async -> InboundEvent {
         if let timeout { writeDeadline.withLock { $0 = timeout } }
         let channel = self.channel
         let inbox = self.inbox
@@ -68,7 +89,7 @@ public final class MailConnection: Sendable {
     /// ``writePart`` bytes, each with its own deadline: a slow link that keeps taking data (a
     /// 20 MB message to a phone) is not cut, only one that stops.
     public func write(_ buffer: ByteBuffer) async throws {
-        var rest = buffer
+        var rest = try deflate.withLock { try $0?.deflated(buffer) } ?? buffer
         while rest.readableBytes > Self.writePart, let part = rest.readSlice(length: Self.writePart) {
             try await writeWithDeadline(part)
         }
@@ -106,6 +127,16 @@ public final class MailConnection: Sendable {
             return written
         }.get()
         tls.withLock { $0 = true }
+    }
+
+    /// COMPRESS=DEFLATE (RFC 4978): sends `response` as it is, then compresses everything
+    /// after it both ways. The session sends nothing else meanwhile, and a client starts
+    /// compressing only once it has the response.
+    public func startCompression(response: ByteBuffer) async throws {
+        try await write(response)
+        try deflate.withLock { streams in
+            if streams == nil { streams = try DeflateStreams() }
+        }
     }
 
     public func close() async {

@@ -31,6 +31,7 @@ let commandFixtures: [CommandFixture] = [
     .init(line: "a ID (\"name\" NIL)\r\n", expected: .id([.init(key: "name", value: nil)])),
     // Not authenticated
     .init(line: "a STARTTLS\r\n", expected: .starttls),
+    .init(line: "a COMPRESS DEFLATE\r\n", expected: .compress("DEFLATE")),
     .init(line: "a AUTHENTICATE PLAIN\r\n", expected: .authenticate(mechanism: "PLAIN", initialResponse: nil)),
     .init(line: "a AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n",
           expected: .authenticate(mechanism: "PLAIN", initialResponse: Array("\0user\0pass".utf8))),

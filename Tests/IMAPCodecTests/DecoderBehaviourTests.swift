@@ -181,6 +181,8 @@ let malformedInputs: [(String, String?)] = [
     ("a SEARCH SINCE 1-Foo-2024\r\n", "a"),
     ("a SEARCH OR SEEN\r\n", "a"),
     ("a SEARCH BOGUS\r\n", "a"),
+    ("a COMPRESS\r\n", "a"),
+    ("a COMPRESS (DEFLATE)\r\n", "a"),
     ("a SORT\r\n", "a"),
     ("a SORT () UTF-8 ALL\r\n", "a"),
     ("a SORT (ARRIVAL)\r\n", "a"),

@@ -20,11 +20,11 @@ import Testing
         return server
     }
 
-    func runScenario(_ scenario: String) async throws {
+    func runScenario(_ scenario: String, script: String = "imaplib_clients.py") async throws {
         let server = try await Self.serverWithMail()
         let port = await server.port(.imap), tlsPort = await server.port(.imaps)
         let python = try #require(Self.python, "python3 is needed (scripts/test installs it)")
-        let result = try await runProcess(python, ["\(scriptsFolder)/imaplib_clients.py", scenario, "\(port)", "\(tlsPort)",
+        let result = try await runProcess(python, ["\(scriptsFolder)/\(script)", scenario, "\(port)", "\(tlsPort)",
                                              "li@example.com", "Tea-Garden-42"], timeout: 60)
         #expect(result.status == 0, "\(scenario): \(result.output)")
         #expect(result.output.contains("OK \(scenario)"))
@@ -37,6 +37,8 @@ import Testing
     @Test func appendToAChineseFolder() async throws { try await runScenario("append_chinese") }
     @Test func cachedClientResynchronizesWithQResync() async throws { try await runScenario("cached_resync") }
     @Test func webmailLikeServerSideSort() async throws { try await runScenario("webmail_sort") }
+    @Test func compressedSession() async throws { try await runScenario("session", script: "imaplib_compress.py") }
+    @Test func hostileCompressedInput() async throws { try await runScenario("hostile", script: "imaplib_compress.py") }
 
     /// mbsync pulls the whole account into a Maildir, then pushes flag changes, a deletion and a
     /// new folder with a Chinese name back.

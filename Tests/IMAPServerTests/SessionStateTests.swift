@@ -56,6 +56,24 @@ import Testing
         #expect(!IMAPSessionState(isTLS: true, isLoopback: false).capabilities.contains { $0.hasPrefix("APPENDLIMIT") })
     }
 
+    /// RFC 4978: COMPRESS DEFLATE once, after login; offered until it is on.
+    @Test func compressionIsForSignedInSessionsOnce() {
+        var state = IMAPSessionState(isTLS: true, isLoopback: false)
+        #expect(!state.capabilities.contains("COMPRESS=DEFLATE"))
+        guard case .refuse(let early) = state.admit(.compress("DEFLATE")) else { Issue.record("COMPRESS before login"); return }
+        #expect(early.status == .bad)
+        state.didLogIn(Self.account, credential: .accountPassword)
+        #expect(state.capabilities.contains("COMPRESS=DEFLATE"))
+        #expect(state.admit(.compress("deflate")) == .run)
+        guard case .refuse(let unknown) = state.admit(.compress("LZ4")) else { Issue.record("COMPRESS LZ4"); return }
+        #expect(unknown.status == .bad)
+        state.didStartCompression()
+        #expect(!state.capabilities.contains("COMPRESS=DEFLATE"))
+        guard case .refuse(let twice) = state.admit(.compress("DEFLATE")) else { Issue.record("COMPRESS twice"); return }
+        #expect(twice.status == .no)
+        #expect(twice.code == .other("COMPRESSIONACTIVE"))
+    }
+
     @Test func commandsNeedTheirState() {
         var state = IMAPSessionState(isTLS: true, isLoopback: false)
         #expect(state.admit(.select(.inbox, [])) != .run)

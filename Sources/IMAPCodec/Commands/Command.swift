@@ -2,7 +2,7 @@ import NIOCore
 
 /// Every client command of IMAP4rev1 (RFC 3501), the IMAP4rev2 (RFC 9051) forms clients send,
 /// and the extensions Mailward supports (IDLE, ID, MOVE, UIDPLUS, ENABLE, CONDSTORE/QRESYNC,
-/// LIST-EXTENDED, SPECIAL-USE, QUOTA, ACL, NAMESPACE, ESEARCH, SORT, THREAD, SASL-IR).
+/// LIST-EXTENDED, SPECIAL-USE, QUOTA, ACL, NAMESPACE, ESEARCH, SORT, THREAD, SASL-IR, COMPRESS).
 public enum Command: Sendable, Equatable {
     // Any state
     case capability
@@ -30,6 +30,8 @@ public enum Command: Sendable, Equatable {
     case status(MailboxName, [StatusAttribute])
     case append(AppendCommand)
     case idle
+    /// `COMPRESS mechanism` (RFC 4978); the mechanism as sent, DEFLATE being the only one.
+    case compress(String)
     // Selected
     case check
     case close

@@ -14,6 +14,10 @@ extension CommandParser {
         case "UNSELECT": return .unselect
         case "EXPUNGE": return .expunge
         case "IDLE": return .idle
+        case "COMPRESS":
+            // compress = "COMPRESS" SP algorithm (RFC 4978 §4)
+            try space()
+            return .compress(try parseAtom())
         case "ID": return .id(try parseIDArguments())
         case "AUTHENTICATE": return try parseAuthenticate()
         case "LOGIN":
