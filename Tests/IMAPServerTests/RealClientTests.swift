@@ -55,14 +55,16 @@ import Testing
                                                     certificate: server.server.certificate.certificatePath,
                                                     sync: ["Create Both", "Remove Both", "Expunge Both"])
 
-        func sync() async throws -> String {
-            let result = try await runProcess(mbsync, ["-c", configPath, "-a"], environment: ["HOME": folder], timeout: 90)
+        func sync(_ options: [String] = []) async throws -> String {
+            let result = try await runProcess(mbsync, options + ["-c", configPath, "-a"], environment: ["HOME": folder], timeout: 90)
             #expect(result.status == 0, "mbsync: \(result.output)")
             return result.output
         }
 
-        // 1. Pull: both messages arrive in INBOX/cur or new, the special folders exist.
-        _ = try await sync()
+        // 1. Pull: both messages arrive in INBOX/cur or new, the special folders exist. isync
+        // 1.4 turns on COMPRESS=DEFLATE when offered (its network trace shows the command).
+        let pulled = try await sync(["-Dn"])
+        #expect(pulled.contains("COMPRESS DEFLATE"), "\(pulled.suffix(2000))")
         let inboxFiles = try Self.maildirFiles(maildir + "INBOX")
         #expect(inboxFiles.count == 2, "\(inboxFiles)")
         #expect(FileManager.default.fileExists(atPath: maildir + "Sent/cur"))
