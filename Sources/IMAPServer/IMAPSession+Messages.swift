@@ -345,13 +345,22 @@ extension IMAPSession {
         if let charset = command.charset, let refusal = Self.refuseCharset(charset) { return refusal }
         let snapshot = selected
         let matched = try await matchingRecords(command.keys, in: snapshot)
-        let highest = highestModSequence(of: matched, ifSearched: command.keys)
-        if let options = command.returnOptions {
-            answerExtended(matched, options: options, uid: uid, tag: tag, modSequence: highest, in: snapshot)
-        } else {
-            send(.untagged(.search(numbers(of: matched, uid: uid, in: snapshot), modSequence: highest)))
+        answer(matched, keys: command.keys, returnOptions: command.returnOptions, uid: uid, tag: tag, in: snapshot) {
+            .search($0, modSequence: $1)
         }
         return ok("SEARCH completed")
+    }
+
+    /// SEARCH's and SORT's answer: ESEARCH when RETURN options were given, else `plain`'s list
+    /// of numbers — with the highest mod-sequence either way when a key searched by MODSEQ.
+    func answer(_ matched: [MessageRecord], keys: [SearchKey], returnOptions: [SearchReturnOption]?, uid: Bool, tag: String,
+                in snapshot: SelectedMailbox, plain: ([UInt32], UInt64?) -> UntaggedResponse) {
+        let highest = highestModSequence(of: matched, ifSearched: keys)
+        if let returnOptions {
+            answerExtended(matched, options: returnOptions, uid: uid, tag: tag, modSequence: highest, in: snapshot)
+        } else {
+            send(.untagged(plain(numbers(of: matched, uid: uid, in: snapshot), highest)))
+        }
     }
 
     /// The highest mod-sequence of `matched` when `keys` search by MODSEQ, which turns CONDSTORE
@@ -457,12 +466,8 @@ extension IMAPSession {
         try await forEachMatch(command.keys, in: snapshot, wholeRecords: true, withHeaders: order.needsHeaders) { record, sequence, headers in
             items.append((order.values(record, headers: headers), sequence, record))
         }
-        let sorted = order.sorted(items)
-        let highest = highestModSequence(of: sorted, ifSearched: command.keys)
-        if let options = command.returnOptions {
-            answerExtended(sorted, options: options, uid: uid, tag: tag, modSequence: highest, in: snapshot)
-        } else {
-            send(.untagged(.sort(numbers(of: sorted, uid: uid, in: snapshot), modSequence: highest)))
+        answer(order.sorted(items), keys: command.keys, returnOptions: command.returnOptions, uid: uid, tag: tag, in: snapshot) {
+            .sort($0, modSequence: $1)
         }
         return ok("SORT completed")
     }

@@ -1,4 +1,6 @@
-"""Checks shared by the imaplib scripts: each failure prints what failed and exits 1."""
+"""Checks and helpers shared by the imaplib scripts: each failed check prints what failed and
+exits 1."""
+import ssl
 import sys
 
 
@@ -13,3 +15,11 @@ def ok(result, what):
     typ, data = result
     check(typ == "OK", f"{what}: {typ} {data}")
     return data
+
+
+def tls_context():
+    """The server's certificate is self-signed: the scripts trust it without checking."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context

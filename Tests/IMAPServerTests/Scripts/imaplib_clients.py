@@ -7,21 +7,13 @@ Exits 0 when every check holds; prints what failed otherwise. Run by IMAPServerT
 import imaplib
 import re
 import socket
-import ssl
 import sys
 import time
 
-from imap_checks import check, ok
+from imap_checks import check, ok, tls_context
 
 imaplib.Commands.setdefault("ID", ("NONAUTH", "AUTH", "SELECTED"))
 scenario, port, tls_port, user, password = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-
-
-def tls_context():
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 def message(subject, body="Hello from imaplib"):

@@ -10,21 +10,12 @@ Usage: imaplib_compress.py SCENARIO PORT TLS_PORT USER PASSWORD
 Exits 0 when every check holds; prints what failed otherwise. Run by IMAPServerTests.
 """
 import imaplib
-import socket
-import ssl
 import sys
 import zlib
 
-from imap_checks import check, ok
+from imap_checks import check, ok, tls_context
 
 scenario, port, tls_port, user, password = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-
-
-def tls_context():
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 class CompressingIMAP(imaplib.IMAP4_SSL):

@@ -6,10 +6,9 @@ The owner's INBOX holds two unread messages, "Budget" and "Plan". Exits 0 when e
 holds; prints what failed otherwise. Run by IMAPServerTests (RealClientTests).
 """
 import imaplib
-import ssl
 import sys
 
-from imap_checks import check, ok
+from imap_checks import check, ok, tls_context
 
 port, tls_port, owner, grantee, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 shared_inbox = f'"Shared/{owner}/INBOX"'
@@ -18,13 +17,6 @@ shared_inbox = f'"Shared/{owner}/INBOX"'
 def refused(result, code, what):
     typ, data = result
     check(typ == "NO" and code.encode() in data[0], f"{what} refused with {code}: {typ} {data}")
-
-
-def tls_context():
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 boss = imaplib.IMAP4("127.0.0.1", port)
