@@ -133,10 +133,11 @@ public final class MailConnection: Sendable {
     /// after it both ways. The session sends nothing else meanwhile, and a client starts
     /// compressing only once it has the response.
     public func startCompression(response: ByteBuffer) async throws {
-        try await write(response)
+        // The streams first: a client that has the OK compresses, whatever happens after.
         try deflate.withLock { streams in
             if streams == nil { streams = try DeflateStreams() }
         }
+        try await writeWithDeadline(response)  // plain, bypassing the deflater just set
     }
 
     public func close() async {
