@@ -43,7 +43,12 @@ public final class MailConnection: Sendable {
         guard isCompressed else { return await readFromSocket(timeout: timeout) }
         while true {
             do {
-                if let inflated = try deflate.withLock({ try $0?.inflated() }) { return .data(inflated) }
+                if let inflated = try deflate.withLock({ try $0?.inflated() }) {
+                    // Served from what is already here, without waiting on the socket: let other
+                    // sessions run between parts of a large (or hostile) inflation.
+                    await Task.yield()
+                    return .data(inflated)
+                }
             } catch {
                 // Not DEFLATE: nothing more from this client can be understood.
                 channel.close(promise: nil)

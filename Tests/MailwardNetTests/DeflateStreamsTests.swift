@@ -20,14 +20,14 @@ struct DeflateStreamsTests {
     /// A small "bomb" comes out a part at a time, however much it inflates to.
     @Test func aBombInflatesAPartAtATime() throws {
         let sender = try DeflateStreams(), receiver = try DeflateStreams()
-        let size = 8 * 1024 * 1024
+        let size = 2 * 1024 * 1024
         let compressed = try sender.deflated(ByteBuffer(repeating: UInt8(ascii: "x"), count: size))
         #expect(compressed.readableBytes < size / 100)
         receiver.feed(compressed)
         var total = 0
         while let part = try receiver.inflated() {
             #expect(part.readableBytes <= DeflateStreams.outputPart)
-            #expect(part.readableBytesView.allSatisfy { $0 == UInt8(ascii: "x") })
+            #expect(part == ByteBuffer(repeating: UInt8(ascii: "x"), count: part.readableBytes))
             total += part.readableBytes
         }
         #expect(total == size)

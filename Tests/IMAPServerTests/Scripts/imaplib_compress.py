@@ -4,7 +4,7 @@ TLS and zlib's raw DEFLATE (the RFC's framing: no zlib header, a sync flush afte
 
 Usage: imaplib_compress.py SCENARIO PORT TLS_PORT USER PASSWORD
   session   -- a compressed session: FETCH, a 1 MiB APPEND read back, NOOPs, COMPRESS twice
-  hostile   -- a compressed line of 16 MiB (16 KiB on the wire) is refused with BAD, inflated a
+  hostile   -- a compressed line of 4 MiB (4 KiB on the wire) is refused with BAD, inflated a
                part at a time so memory stays bounded; bytes that are not DEFLATE end the
                connection; the server still serves the next client
 Exits 0 when every check holds; prints what failed otherwise. Run by IMAPServerTests.
@@ -98,13 +98,13 @@ def session():
 def hostile():
     m = signed_in()
     ok(m.compress(), "COMPRESS DEFLATE")
-    # One line of 16 MiB with no end, about 16 KiB once compressed.
-    m.send(b"a1 NOOP " + b"x" * (16 * 1024 * 1024))
+    # One line of 4 MiB (64 times the limit) with no end, about 4 KiB once compressed.
+    m.send(b"a1 NOOP " + b"x" * (4 * 1024 * 1024))
     try:
         reply = m.readline()
     except (imaplib.IMAP4.abort, OSError) as error:
         reply = str(error).encode()
-    check(reply.startswith(b"a1 BAD Line too long"), f"16 MiB line: {reply[:200]}")
+    check(reply.startswith(b"a1 BAD Line too long"), f"4 MiB line: {reply[:200]}")
     m.shutdown()
 
     m = signed_in()
