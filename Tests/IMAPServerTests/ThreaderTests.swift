@@ -118,15 +118,16 @@ import Testing
     }
 
     /// A reply chain thousands deep, and a References field of thousands of ids: no recursion,
-    /// and the answer is one thread. (Deep enough for a recursive walk to overflow a 512 KiB
-    /// thread stack, small enough not to hold a test thread for seconds in a debug build,
-    /// which starves the timing tests running beside it.)
+    /// and the answer is one thread. (Deep enough for a recursive walk to overflow a thread's
+    /// stack; the messages are made cheaply, so the test does not hold a test thread for
+    /// seconds in a debug build and starve the timing tests running beside it.)
     @Test func deepConversationsNeedNoRecursion() {
-        let depth = 5_000
-        var messages: [ThreadMessage] = []
-        for i in 1...depth {
-            messages.append(Self.message(UInt32(i), minute: i, subject: "Re: chain", id: "<m\(i)@x>",
-                                         references: i == 1 ? [] : ["<m\(i - 1)@x>"]))
+        let depth = 20_000
+        let reply = Self.message(1, minute: 0, subject: "Re: chain")  // the base subject, worked out once
+        let messages = (1...depth).map { i in
+            ThreadMessage(number: UInt32(i), sequence: UInt32(i), sentDate: reply.sentDate.addingTimeInterval(Double(i) * 60),
+                          subject: reply.subject, isReplyOrForward: true, messageID: "<m\(i)@x>",
+                          references: i == 1 ? [] : ["<m\(i - 1)@x>"])
         }
         let list = Threader.threads(messages, algorithm: .references)
         #expect(list.tokens.count == depth + 2)
