@@ -39,7 +39,7 @@ final class DeflateStreams {
     /// Throws when the client's stream is not DEFLATE.
     func inflated() throws -> ByteBuffer? {
         guard pending.readableBytes > 0 || outputWasFull else { return nil }
-        var output = ByteBufferAllocator().buffer(capacity: Self.outputPart)
+        var output = ByteBufferAllocator().buffer(capacity: outputCapacity())
         outputWasFull = false
         do {
             try inflater.inflate(from: &pending, to: &output)
@@ -51,6 +51,16 @@ final class DeflateStreams {
         }
         return output.readableBytes > 0 ? output : nil
     }
+
+    /// Room for the next inflate: what a typical command line inflates to (text compresses by
+    /// a factor of three or four) rather than a full part for every few bytes read; a full part
+    /// once zlib has shown it holds more than the last buffer took.
+    private func outputCapacity() -> Int {
+        if outputWasFull { return Self.outputPart }
+        return min(Self.outputPart, max(Self.smallestOutput, pending.readableBytes * 4))
+    }
+
+    static let smallestOutput = 4096
 
     /// `buffer` compressed and sync-flushed: everything in it can be inflated by the client now.
     func deflated(_ buffer: ByteBuffer) throws -> ByteBuffer {

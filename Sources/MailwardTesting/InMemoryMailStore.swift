@@ -41,6 +41,9 @@ public actor InMemoryMailStore: MailStore {
         guard !mailboxesByID.values.contains(where: { $0.accountID == accountID && $0.name == name }) else {
             throw MailError.mailboxExists(name)
         }
+        if let specialUse, mailboxesByID.values.contains(where: { $0.accountID == accountID && $0.specialUse == specialUse }) {
+            throw MailError.specialUseTaken(specialUse)
+        }
         var validity = max(lastUIDValidity + 1, Int64(createdAt.timeIntervalSince1970))
         if validity > Int64(UInt32.max) { validity = lastUIDValidity + 1 }
         lastUIDValidity = validity

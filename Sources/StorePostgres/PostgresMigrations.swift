@@ -464,6 +464,15 @@ enum PostgresMigrations {
                 PRIMARY KEY (account_id, sender)
             );
             """),
+        ("021-one-folder-per-special-use", """
+            -- A special use belongs to one folder per account (MailError.specialUseTaken). Uses
+            -- given twice before this was enforced stay with the oldest folder.
+            UPDATE mailboxes SET special_use = NULL
+            WHERE special_use IS NOT NULL AND id NOT IN (
+                SELECT MIN(id) FROM mailboxes WHERE special_use IS NOT NULL GROUP BY account_id, special_use);
+            CREATE UNIQUE INDEX mailboxes_special_use ON mailboxes(account_id, special_use)
+                WHERE special_use IS NOT NULL;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

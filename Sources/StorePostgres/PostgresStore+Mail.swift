@@ -30,8 +30,8 @@ extension PostgresStore: MailStore {
                 return Mailbox(id: id, accountID: accountID, name: name, specialUse: specialUse,
                                uidValidity: UInt32(truncatingIfNeeded: validity), uidNext: 1, highestModSeq: 1, createdAt: createdAt)
             }
-        } catch StoreError.duplicate {
-            throw MailError.mailboxExists(name)
+        } catch StoreError.duplicate(let constraint) {
+            throw MailError.creatingMailbox(violated: constraint, name: name, specialUse: specialUse)
         }
     }
 

@@ -299,6 +299,17 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("022-one-folder-per-special-use") { db in
+            // A special use belongs to one folder per account (MailError.specialUseTaken). Uses
+            // given twice before this was enforced stay with the oldest folder.
+            try db.execute(sql: """
+                UPDATE mailboxes SET special_use = NULL
+                WHERE special_use IS NOT NULL AND id NOT IN (
+                    SELECT MIN(id) FROM mailboxes WHERE special_use IS NOT NULL GROUP BY account_id, special_use);
+                CREATE UNIQUE INDEX mailboxes_special_use ON mailboxes(account_id, special_use)
+                    WHERE special_use IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

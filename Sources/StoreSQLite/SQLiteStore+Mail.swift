@@ -8,6 +8,12 @@ extension SQLiteStore: MailStore {
     public func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?, createdAt: Date) async throws -> Mailbox {
         do {
             return try await write { db in
+                // A name taken is the error to report when the use is taken too (SQLite checks
+                // the special-use index first).
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM mailboxes WHERE account_id = ? AND name = ?",
+                                     arguments: [accountID, name]) == true {
+                    throw MailError.mailboxExists(name)
+                }
                 let validity = try Self.nextUIDValidity(db, now: createdAt)
                 try db.execute(sql: """
                     INSERT INTO mailboxes (account_id, name, special_use, uid_validity, created_at)
@@ -16,8 +22,8 @@ extension SQLiteStore: MailStore {
                 return Mailbox(id: db.lastInsertedRowID, accountID: accountID, name: name, specialUse: specialUse,
                                uidValidity: validity, uidNext: 1, highestModSeq: 1, createdAt: createdAt)
             }
-        } catch StoreError.duplicate {
-            throw MailError.mailboxExists(name)
+        } catch StoreError.duplicate(let constraint) {
+            throw MailError.creatingMailbox(violated: constraint, name: name, specialUse: specialUse)
         }
     }
 

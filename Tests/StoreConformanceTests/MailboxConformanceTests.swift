@@ -51,6 +51,45 @@ import Testing
         #expect(try await f.store.mailbox(accountID: f.alice.id, name: "事务/项目") == nil)
     }
 
+    /// One folder per special use and account, kept by the store itself: of two sessions
+    /// creating `\Archive` folders at once, exactly one gets the use.
+    @Test(arguments: StoreKind.allCases)
+    func aSpecialUseBelongsToOneFolder(_ kind: StoreKind) async throws {
+        let f = try await MailFixture(kind)
+        let alice = f.alice.id
+        await #expect(throws: MailError.specialUseTaken(.sent)) {
+            try await f.store.createMailbox(accountID: alice, name: "Gesendet", specialUse: .sent, createdAt: Date())
+        }
+        let attempts = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for name in ["Archiv", "Archives", "归档", "Old"] {
+                group.addTask {
+                    do {
+                        _ = try await f.store.createMailbox(accountID: alice, name: name, specialUse: .archive, createdAt: Date())
+                        return true
+                    } catch MailError.specialUseTaken(.archive) {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(attempts.filter { $0 }.count == 1)
+        #expect(try await f.store.mailboxes(accountID: alice).filter { $0.specialUse == .archive }.count == 1)
+        // Another account has its own; a name taken wins over a use taken.
+        _ = try await f.store.createMailbox(accountID: f.bob.id, name: "Archive", specialUse: .archive, createdAt: Date())
+        await #expect(throws: MailError.mailboxExists("Sent")) {
+            try await f.store.createMailbox(accountID: alice, name: "Sent", specialUse: .sent, createdAt: Date())
+        }
+
+        // A deleted Trash frees its use; provisioning again leaves the user's own Trash alone.
+        let trash = try #require(try await f.store.mailbox(accountID: alice, name: "Trash"))
+        try await f.service.deleteMailbox(trash)
+        let own = try await f.service.createMailbox(accountID: alice, name: "Papierkorb", specialUse: .trash)
+        try await f.service.provision(accountID: alice)
+        #expect(try await f.store.mailbox(accountID: alice, name: "Trash") == nil)
+        #expect(try await f.service.specialMailbox(accountID: alice, .trash).id == own.id)
+    }
+
     /// A folder and an account of over a thousand messages are deleted in one statement each,
     /// whose statement journal (every body row the reference counts touch) outgrows memory: on
     /// SQLite that spill once failed with "database or disk is full" (a 4 MiB in-memory journal

@@ -324,4 +324,12 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
         case .specialUseTaken(let use): "a \(use.rawValue) folder exists already"
         }
     }
+
+    /// What a unique-constraint violation while creating a folder means: the SQL stores keep
+    /// one special use per account with a unique index over `special_use` (named so in the
+    /// database's message), and names unique with another.
+    public static func creatingMailbox(violated constraint: String, name: String, specialUse: SpecialUse?) -> MailError {
+        if let specialUse, constraint.contains("special_use") { return .specialUseTaken(specialUse) }
+        return .mailboxExists(name)
+    }
 }

@@ -53,6 +53,8 @@ public struct MailService: Sendable {
                 try await store.setSubscribed(accountID: accountID, name: name, true)
             } catch MailError.mailboxExists {
                 // Another process provisioned it meanwhile.
+            } catch MailError.specialUseTaken {
+                // The user's own folder has this use (IMAP's CREATE … USE): mail is filed there.
             }
         }
         if try await store.quota(accountID: accountID).limitBytes == .max {
@@ -82,6 +84,10 @@ public struct MailService: Sendable {
             // Made meanwhile by another session.
             guard let named = try await store.mailbox(accountID: accountID, name: use.defaultName) else { throw MailError.noSuchMailbox(use.defaultName) }
             return named
+        } catch MailError.specialUseTaken {
+            // Another session gave the use to a folder meanwhile.
+            guard let marked = try await mailbox(accountID: accountID, specialUse: use) else { throw MailError.noSuchMailbox(use.defaultName) }
+            return marked
         }
     }
 
@@ -97,7 +103,8 @@ public struct MailService: Sendable {
     }
 
     /// Creates a folder (and any missing parents). The name is normalized first. A special use
-    /// is given to one folder only (IMAP's CREATE … USE, RFC 6154 §3).
+    /// is given to one folder only (IMAP's CREATE … USE, RFC 6154 §3); the store enforces it too,
+    /// so two sessions creating at once cannot both get it.
     @discardableResult
     public func createMailbox(accountID: AccountID, name rawName: String, specialUse: SpecialUse? = nil) async throws -> Mailbox {
         let name = try MailboxName.normalize(rawName)

@@ -13,6 +13,8 @@ import Foundation
 ///   exceed an account's limit changes nothing and throws `MailError.quotaExceeded`.
 public protocol MailStore: Sendable {
     // MARK: Mailboxes
+    /// Throws `MailError.mailboxExists` for a name the account has, and
+    /// `MailError.specialUseTaken` for a special use one of its folders has.
     func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?, createdAt: Date) async throws -> Mailbox
     func mailboxes(accountID: AccountID) async throws -> [Mailbox]
     func mailbox(id: MailboxID) async throws -> Mailbox?
