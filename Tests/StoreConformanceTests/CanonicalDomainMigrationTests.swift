@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 import MailwardCore
-@testable import StoreSQLite
+import StoreSQLite
 import Testing
 
 /// Migration 009: a domain stored in its ASCII (`xn--`) spelling before domains had one form
@@ -9,30 +8,22 @@ import Testing
 /// receive mail after the upgrade.
 @Suite struct CanonicalDomainMigrationTests {
     @Test func legacyASCIISpellingIsRenamedWithEverythingThatNamesIt() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mw-idn-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = SQLiteProcess.configured  // as SQLiteStore does before opening a database
-            let old = try DatabasePool(path: path)
-            try SQLiteMigrations.migrator.migrate(old, upTo: "008-messages-by-date")
-            try await old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO domains (name, created_at) VALUES ('xn--0zwm56d.cn', 0), ('example.edu.cn', 0);
-                    INSERT INTO accounts (address, domain, display_name, password_hash, created_at)
-                        VALUES ('user@xn--0zwm56d.cn', 'xn--0zwm56d.cn', '', 'x', 0),
-                               ('li@example.edu.cn', 'example.edu.cn', '', 'x', 0);
-                    INSERT INTO aliases (address, domain, account_id, created_at) VALUES ('info@xn--0zwm56d.cn', 'xn--0zwm56d.cn', 1, 0);
-                    INSERT INTO two_step_enforcements (kind, value, created_at) VALUES ('domain', 'xn--0zwm56d.cn', 0);
-                    """)
-            }
+        try await withLegacySQLiteDatabase(migratedUpTo: "008-messages-by-date", rows: """
+            INSERT INTO domains (name, created_at) VALUES ('xn--0zwm56d.cn', 0), ('example.edu.cn', 0);
+            INSERT INTO accounts (address, domain, display_name, password_hash, created_at)
+                VALUES ('user@xn--0zwm56d.cn', 'xn--0zwm56d.cn', '', 'x', 0),
+                       ('li@example.edu.cn', 'example.edu.cn', '', 'x', 0);
+            INSERT INTO aliases (address, domain, account_id, created_at) VALUES ('info@xn--0zwm56d.cn', 'xn--0zwm56d.cn', 1, 0);
+            INSERT INTO two_step_enforcements (kind, value, created_at) VALUES ('domain', 'xn--0zwm56d.cn', 0);
+            """) { path in
+            let store = try SQLiteStore(path: path)
+            let user = try #require(try await store.account(address: EmailAddress("user@测试.cn")))
+            #expect(user.address.description == "user@测试.cn")
+            #expect(try await store.account(address: EmailAddress("user@xn--0zwm56d.cn"))?.id == user.id)
+            #expect(try await store.alias(address: EmailAddress("info@测试.cn"))?.accountID == user.id)
+            #expect(try await store.domain(named: "测试.cn") != nil)
+            #expect(try await store.enforcements().map(\.scope) == [.domain("测试.cn")])
+            #expect(try await store.account(address: EmailAddress("li@example.edu.cn")) != nil)
         }
-        let store = try SQLiteStore(path: path)
-        let user = try #require(try await store.account(address: EmailAddress("user@测试.cn")))
-        #expect(user.address.description == "user@测试.cn")
-        #expect(try await store.account(address: EmailAddress("user@xn--0zwm56d.cn"))?.id == user.id)
-        #expect(try await store.alias(address: EmailAddress("info@测试.cn"))?.accountID == user.id)
-        #expect(try await store.domain(named: "测试.cn") != nil)
-        #expect(try await store.enforcements().map(\.scope) == [.domain("测试.cn")])
-        #expect(try await store.account(address: EmailAddress("li@example.edu.cn")) != nil)
     }
 }

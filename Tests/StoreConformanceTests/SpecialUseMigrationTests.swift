@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 import MailwardCore
-@testable import StoreSQLite
+import StoreSQLite
 import Testing
 
 /// Migration 022: before one folder per special use was enforced, IMAP's CREATE … USE could
@@ -9,27 +8,19 @@ import Testing
 /// filed into) and unmarks the others, instead of failing to create its unique index.
 @Suite struct SpecialUseMigrationTests {
     @Test func aUseGivenTwiceStaysWithTheOldestFolder() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mw-use-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = SQLiteProcess.configured  // as SQLiteStore does before opening a database
-            let old = try DatabasePool(path: path)
-            try SQLiteMigrations.migrator.migrate(old, upTo: "021-auto-replies")
-            try await old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO domains (name, created_at) VALUES ('example.edu.cn', 0);
-                    INSERT INTO accounts (address, domain, display_name, password_hash, created_at)
-                        VALUES ('li@example.edu.cn', 'example.edu.cn', '', 'x', 0);
-                    INSERT INTO mailboxes (account_id, name, special_use, uid_validity, created_at) VALUES
-                        (1, 'Sent', '\\Sent', 1, 0), (1, '已发送', '\\Sent', 2, 0), (1, 'Trash', '\\Trash', 3, 0);
-                    """)
+        try await withLegacySQLiteDatabase(migratedUpTo: "021-auto-replies", rows: """
+            INSERT INTO domains (name, created_at) VALUES ('example.edu.cn', 0);
+            INSERT INTO accounts (address, domain, display_name, password_hash, created_at)
+                VALUES ('li@example.edu.cn', 'example.edu.cn', '', 'x', 0);
+            INSERT INTO mailboxes (account_id, name, special_use, uid_validity, created_at) VALUES
+                (1, 'Sent', '\\Sent', 1, 0), (1, '已发送', '\\Sent', 2, 0), (1, 'Trash', '\\Trash', 3, 0);
+            """) { path in
+            let store = try SQLiteStore(path: path)
+            let uses = try await store.mailboxes(accountID: 1).map { "\($0.name)=\($0.specialUse?.rawValue ?? "-")" }
+            #expect(uses == ["Sent=\\Sent", "Trash=\\Trash", "已发送=-"])
+            await #expect(throws: MailError.specialUseTaken(.sent)) {
+                try await store.createMailbox(accountID: 1, name: "Outbox", specialUse: .sent, createdAt: Date())
             }
-        }
-        let store = try SQLiteStore(path: path)
-        let uses = try await store.mailboxes(accountID: 1).map { "\($0.name)=\($0.specialUse?.rawValue ?? "-")" }
-        #expect(uses == ["Sent=\\Sent", "Trash=\\Trash", "已发送=-"])
-        await #expect(throws: MailError.specialUseTaken(.sent)) {
-            try await store.createMailbox(accountID: 1, name: "Outbox", specialUse: .sent, createdAt: Date())
         }
     }
 }
