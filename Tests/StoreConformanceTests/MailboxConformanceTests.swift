@@ -60,6 +60,11 @@ import Testing
         await #expect(throws: MailError.specialUseTaken(.sent)) {
             try await f.store.createMailbox(accountID: alice, name: "Gesendet", specialUse: .sent, createdAt: Date())
         }
+        // A refused create leaves no parent folder behind.
+        await #expect(throws: MailError.specialUseTaken(.sent)) {
+            try await f.service.createMailbox(accountID: alice, name: "Neu/Gesendet", specialUse: .sent)
+        }
+        #expect(try await f.store.mailbox(accountID: alice, name: "Neu") == nil)
         let attempts = try await withThrowingTaskGroup(of: Bool.self) { group in
             for name in ["Archiv", "Archives", "归档", "Old"] {
                 group.addTask {

@@ -102,21 +102,18 @@ public struct MailService: Sendable {
         try await store.mailboxes(accountID: accountID).first { $0.specialUse == specialUse }
     }
 
-    /// Creates a folder (and any missing parents). The name is normalized first. A special use
-    /// is given to one folder only (IMAP's CREATE … USE, RFC 6154 §3); the store enforces it too,
-    /// so two sessions creating at once cannot both get it.
+    /// Creates a folder (and any missing parents). The name is normalized first. A name taken
+    /// (`mailboxExists`) and a special use another folder has (`specialUseTaken`: one folder per
+    /// use, IMAP's CREATE … USE, RFC 6154 §3) are the store's to refuse, atomically; the folder
+    /// itself is made first, so a refused create leaves no parents behind.
     @discardableResult
     public func createMailbox(accountID: AccountID, name rawName: String, specialUse: SpecialUse? = nil) async throws -> Mailbox {
         let name = try MailboxName.normalize(rawName)
         guard !MailboxName.isReserved(name) else { throw MailError.invalidMailboxName(name) }
-        if try await store.mailbox(accountID: accountID, name: name) != nil { throw MailError.mailboxExists(name) }
-        if let specialUse, try await mailbox(accountID: accountID, specialUse: specialUse) != nil {
-            throw MailError.specialUseTaken(specialUse)
-        }
+        let mailbox = try await store.createMailbox(accountID: accountID, name: name, specialUse: specialUse, createdAt: clock.now)
         for parent in MailboxName.ancestors(of: name) where try await store.mailbox(accountID: accountID, name: parent) == nil {
             _ = try? await store.createMailbox(accountID: accountID, name: parent, specialUse: nil, createdAt: clock.now)
         }
-        let mailbox = try await store.createMailbox(accountID: accountID, name: name, specialUse: specialUse, createdAt: clock.now)
         try await store.setSubscribed(accountID: accountID, name: name, true)
         return mailbox
     }
