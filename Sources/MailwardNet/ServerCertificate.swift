@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOSSL
 import Synchronization
 import X509
@@ -82,11 +83,18 @@ public final class ServerCertificate: Sendable {
         return Self.names(names, cover: hostname)
     }
 
+    /// How long a closing connection waits for the client's `close_notify` after sending its own.
+    /// Waiting is optional for the side that closes (RFC 8446 §6.1) and tells a server nothing it
+    /// needs after LOGOUT or QUIT; NIOSSL's 5 s default held the socket of every client that
+    /// keeps it open after LOGOUT (some do) — a file descriptor and a per-IP slot for 5 s.
+    static let closeNotifyWait: TimeAmount = .seconds(1)
+
     /// A server context whose handshakes take the current pair.
     public func makeContext() throws -> NIOSSLContext {
         let pair = current.withLock { $0 }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: pair.chain, privateKey: pair.key)
         configuration.minimumTLSVersion = .tlsv12
+        configuration.shutdownTimeout = Self.closeNotifyWait
         configuration.sslContextCallback = { [self] _, promise in
             let pair = current.withLock { $0 }
             var override = NIOSSLContextConfigurationOverride()

@@ -39,6 +39,9 @@ import Testing
     @Test func webmailLikeServerSideSort() async throws { try await runScenario("webmail_sort") }
     @Test func compressedSession() async throws { try await runScenario("session", script: "imaplib_compress.py") }
     @Test func hostileCompressedInput() async throws { try await runScenario("hostile", script: "imaplib_compress.py") }
+    /// A TLS client that neither answers the server's close_notify nor closes after LOGOUT is
+    /// let go within about a second (`ServerCertificate.closeNotifyWait`), not NIOSSL's 5 s.
+    @Test func tlsClientLingeringAfterLogoutIsReleased() async throws { try await runScenario("lingering_tls_logout") }
 
     /// mbsync pulls the whole account into a Maildir, then pushes flag changes, a deletion and a
     /// new folder with a Chinese name back.

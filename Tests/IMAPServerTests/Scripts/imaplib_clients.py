@@ -5,8 +5,10 @@ Usage: imaplib_clients.py SCENARIO PORT TLS_PORT USER PASSWORD
 Exits 0 when every check holds; prints what failed otherwise. Run by IMAPServerTests.
 """
 import imaplib
+import os
 import re
 import socket
+import ssl
 import sys
 import time
 
@@ -222,7 +224,44 @@ def webmail_sort():
     check(ordered == "(2 4)(3 1)", f"THREAD ORDEREDSUBJECT: {ordered}")
     m.logout()
 
+def lingering_tls_logout():
+    """A client that answers LOGOUT's BYE with nothing: it neither sends its own close_notify nor
+    closes its socket (as some phone clients leave a connection). The server ends the TLS session
+    and then closes the connection itself, soon: the socket is not held for long."""
+    raw = socket.create_connection(("127.0.0.1", tls_port), timeout=20)
+    conn = tls_context().wrap_socket(raw, server_hostname="localhost")
+    reader = conn.makefile("rb")
+    check(reader.readline().startswith(b"* OK"), "greeting")
+    conn.sendall(f"a LOGIN {user} {password}\r\n".encode())
+    while not (line := reader.readline()).startswith(b"a "):
+        check(line, "LOGIN answer")
+    check(line.startswith(b"a OK"), f"LOGIN: {line}")
+    conn.sendall(b"b LOGOUT\r\n")
+    while not (line := reader.readline()).startswith(b"b "):
+        check(line, "LOGOUT answer")
+    check(line.startswith(b"b OK"), f"LOGOUT: {line}")
+    answered = time.monotonic()
+    try:  # the server's close_notify: a clean end of its TLS stream
+        check(conn.recv(1) == b"", "nothing after LOGOUT's OK but close_notify")
+    except ssl.SSLError as error:
+        check(False, f"the server's TLS stream ended uncleanly: {error}")
+    # Below TLS, on a second handle of the same socket: wait for the server's FIN without
+    # answering its close_notify and without closing.
+    below = socket.socket(fileno=os.dup(conn.fileno()))
+    below.settimeout(20)
+    try:
+        tail = below.recv(64)
+    except ConnectionResetError:
+        tail = b""
+    held = time.monotonic() - answered
+    check(tail == b"", f"the connection ends, got {tail!r}")
+    # NIOSSL's default wait for the client's close_notify was 5 s; the server now waits 1 s.
+    check(held < 3.5, f"the server closed the connection {held:.1f} s after LOGOUT's OK")
+    below.close()
+    conn.close()
+
+
 {"foxmail": foxmail, "iphone_idle": iphone_idle, "outlook_search": outlook_search,
  "append_chinese": append_chinese, "cached_resync": cached_resync,
- "webmail_sort": webmail_sort}[scenario]()
+ "webmail_sort": webmail_sort, "lingering_tls_logout": lingering_tls_logout}[scenario]()
 print("OK", scenario)
