@@ -5,13 +5,21 @@ import NIOCore
 
 /// Sends a `PreparedHTTPRequest` and turns every way it can fail (refused, timed out, cancelled,
 /// oversized answer) into an `SMSDeliveryError`. Response bodies are read up to a fixed bound.
-struct HTTPDelivery: Sendable {
+///
+/// Its mirror leaves the HTTP client out: the client is shared (its event loops, its pool and
+/// through them every other channel of the process), and `dump` or a debugger walking that graph
+/// reads state that other threads are changing — a test's `dump` of a sender crashed that way.
+struct HTTPDelivery: Sendable, CustomReflectable {
     /// Gateway answers are a few hundred bytes; anything beyond this is not a gateway answer.
     static let maximumResponseBytes = 64 * 1024
 
     var httpClient: HTTPClient
     var timeout: TimeAmount
     var provider: String
+
+    var customMirror: Mirror {
+        Mirror(self, children: ["provider": provider, "timeout": timeout], displayStyle: .struct)
+    }
 
     struct Response: Sendable {
         var status: UInt
