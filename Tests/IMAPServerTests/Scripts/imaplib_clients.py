@@ -224,6 +224,7 @@ def webmail_sort():
     check(ordered == "(2 4)(3 1)", f"THREAD ORDEREDSUBJECT: {ordered}")
     m.logout()
 
+
 def lingering_tls_logout():
     """A client that answers LOGOUT's BYE with nothing: it neither sends its own close_notify nor
     closes its socket (as some phone clients leave a connection). The server ends the TLS session
