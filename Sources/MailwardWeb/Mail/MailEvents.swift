@@ -20,15 +20,16 @@ enum MailEvents {
         let events = access.mail.events
         let account = access.account.id
         let body = ResponseBody { writer in
+            // Subscribed before the page hears "connected": a change right after it is not lost.
+            let subscriptions = boxes.map { ($0.id, events.subscribe($0.id)) }
             try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
             // nil is a heartbeat: writing it notices a browser that went away.
             let (changes, continuation) = AsyncStream<(MailboxID, String)?>.makeStream(bufferingPolicy: .bufferingNewest(64))
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for box in boxes {
-                        let stream = events.subscribe(box.id)
+                    for (id, stream) in subscriptions {
                         group.addTask {
-                            for await change in stream { continuation.yield((box.id, Self.kind(change))) }
+                            for await change in stream { continuation.yield((id, Self.kind(change))) }
                         }
                     }
                     group.addTask {
