@@ -285,7 +285,11 @@ import Testing
         try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
             id: "m-drop", sender: "alice@demo.test", recipients: ["bob@remote.test", "reject-me@remote.test"],
             raw: Self.message(subject: "Dropped"), createdAt: Date()))
-        _ = try await Self.afterFirstAttempt(server)
+        // The two outcomes (retry later, refused for good) are recorded one after the other:
+        // wait for both.
+        try await eventually("both recipients' outcomes recorded") {
+            try await server.runtime.store.allMessages().first?.recipients.allSatisfy { $0.attempts >= 1 } ?? false
+        }
         let recipients = try #require(try await server.runtime.store.allMessages().first?.recipients)
         let bob = try #require(recipients.first { $0.address == "bob@remote.test" })
         let refused = try #require(recipients.first { $0.address == "reject-me@remote.test" })
