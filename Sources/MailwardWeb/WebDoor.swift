@@ -78,7 +78,7 @@ public struct WebDoor: Sendable {
         // Requests, durations and errors per route pattern (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())
         let api = APIRoutes(router: router)
-        var pageRenderer: PageRenderer?
+        var fallbackPages: (PageRenderer, WebSecurity)?
         if let security {
             let handler = APIHandler(security: security, logger: logger)
             SessionRoutes(handler: handler).register(on: api)
@@ -90,7 +90,7 @@ public struct WebDoor: Sendable {
                 LocalUserRoutes(handler: handler).register(on: api)
             }
             let renderer = try PageRenderer.load()
-            pageRenderer = renderer
+            fallbackPages = (renderer, security)
             PageRoutes(security: security, renderer: renderer, mailPages: mail != nil, clientSetup: clientSetup).register(on: router)
             if let clientSetup {
                 ClientSetupRoutes(security: security, handler: handler, setup: clientSetup).register(on: router, api: api)
@@ -129,7 +129,9 @@ public struct WebDoor: Sendable {
         // Last, so they wrap only the router's "no route" answer (which the first ones do not).
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIFallbackMiddleware(table: api.table))
-        if let pageRenderer { router.add(middleware: PageFallbackMiddleware(renderer: pageRenderer)) }
+        if let (renderer, security) = fallbackPages {
+            router.add(middleware: PageFallbackMiddleware(renderer: renderer, security: security))
+        }
         let logger = self.logger
         let settings = self.settings
         let timeout = TimeAmount(settings.requestTimeout)

@@ -98,13 +98,7 @@ struct MailPageRoutes {
     }
 
     func render(_ name: String, _ request: Request, _ session: SignedInSession, _ values: [String: Any]) -> Response {
-        var object = values
-        object["address"] = session.account.address.description
-        object["display_name"] = session.account.displayName
-        object["csrf"] = session.csrfToken
-        object["grace_notice"] = session.twoStepGraceUntil.map { PageText.graceNotice(until: $0, request.language) }
-        return renderer.page(name, language: request.language, values: object,
-                             setLanguageCookie: request.uri.queryParameters["lang"] != nil)
+        renderer.page(name, request, signedIn: session, values: values)
     }
 
     // MARK: List

@@ -44,6 +44,22 @@ struct PageRenderer: Sendable {
         return response
     }
 
+    /// A page for `request`; for a signed-in `session` in the signed-in frame: the header names
+    /// the account and leads to the mailbox, Settings and signing out, the form carries the CSRF
+    /// token, and the banner says when two-step verification becomes required (B8). The language
+    /// cookie is set when the page was asked for with `?lang=`.
+    func page(_ name: String, _ request: Request, signedIn session: SignedInSession?, values: [String: Any]) -> Response {
+        var object = values
+        if let session {
+            object["address"] = session.account.address.description
+            object["display_name"] = session.account.displayName
+            object["csrf"] = session.csrfToken
+            object["grace_notice"] = session.twoStepGraceUntil.map { PageText.graceNotice(until: $0, request.language) }
+        }
+        return page(name, language: request.language, values: object,
+                    setLanguageCookie: request.uri.queryParameters["lang"] != nil)
+    }
+
     /// 503 in the page frame: the store cannot be reached (`StoreError.unavailable`); the browser
     /// may try again in half a minute.
     func unavailable(language: Language) -> Response {

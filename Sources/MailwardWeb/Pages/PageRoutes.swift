@@ -23,14 +23,7 @@ struct PageRoutes {
             var values = extra
             values["trust_device_hint"] = PageText.trustDeviceHint(
                 days: max(1, Int((security.env.settings.trustedDeviceLifetime / 86_400).rounded())), request.language)
-            if let signedIn {
-                values["address"] = signedIn.account.address.description
-                values["display_name"] = signedIn.account.displayName
-                values["csrf"] = signedIn.csrfToken
-                values["grace_notice"] = signedIn.twoStepGraceUntil.map { PageText.graceNotice(until: $0, request.language) }
-            }
-            return renderer.page(name, language: request.language, values: values,
-                                 setLanguageCookie: request.uri.queryParameters["lang"] != nil)
+            return renderer.page(name, request, signedIn: signedIn, values: values)
         }
         router.get("/") { request, _ -> Response in
             switch await PageSession.of(request, security) {
