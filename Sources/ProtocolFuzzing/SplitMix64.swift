@@ -14,3 +14,13 @@ public struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SplitMix64 {
+    /// Seeded with a hash (FNV-1a) of `bytes`: a libFuzzer target's random choices then depend on
+    /// its input alone, so a crash reproduces from the input's file.
+    public init(seededBy bytes: [UInt8]) {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        self.init(seed: hash)
+    }
+}

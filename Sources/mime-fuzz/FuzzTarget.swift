@@ -1,11 +1,6 @@
 // libFuzzer entry point, compiled only with `-D LIBFUZZER` (libFuzzer then supplies `main`):
-//
-//     mkdir -p /tmp/mime-libfuzzer && cd /tmp/mime-libfuzzer
-//     swiftc -O -sanitize=fuzzer,address -parse-as-library -emit-library -static -emit-module \
-//         -module-name MailwardMIME /work/main/Sources/MailwardMIME/*.swift
-//     swiftc -O -sanitize=fuzzer,address -parse-as-library -D LIBFUZZER -I . -L . -lMailwardMIME \
-//         /work/main/Sources/mime-fuzz/{FuzzTarget,FuzzChecks,SplitMix64}.swift -o mime-libfuzzer
-//     ./mime-libfuzzer -max_len=65536 CORPUS_DIR
+// `scripts/fuzz/libfuzzer mime [SECONDS]` builds it with AddressSanitizer, seeds it with the
+// corpus and the test fixtures and runs it.
 #if LIBFUZZER
 import MailwardMIME
 

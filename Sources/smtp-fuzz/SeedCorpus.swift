@@ -66,4 +66,15 @@ enum SeedCorpus {
         "\n.\r\n.\r\n",
         "A\r\n.\r\r\n.\r\n",
     ]
+
+    /// Replies of remote servers as the outbound client reads them (only the libFuzzer target
+    /// starts from these; the mutation loop's transcripts reach the reply decoder too).
+    static let replies: [String] = [
+        "220 mx.example.org ESMTP Postfix\r\n",
+        "250-mx.example.org\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n",
+        "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n",
+        "550-5.7.1 Service unavailable; client [192.0.2.1] blocked\r\n550 5.7.1 see https://example.org/rbl\r\n",
+        "421 4.3.2 Service shutting down\n",
+        "452-4.5.3 Too many recipients\r\n452 4.5.3 Try again later\r\n",
+    ]
 }

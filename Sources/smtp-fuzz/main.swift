@@ -8,7 +8,7 @@ import SMTPCodec
 import SMTPServer
 
 // Deterministic mutation fuzzer for the SMTP door's pure parts.
-// Usage: smtp-fuzz [iterations=100000] [seed=1]
+// Usage: smtp-fuzz [iterations=100000] [seed=1] | smtp-fuzz --write-seeds DIR
 // 1. Feeds mutated client transcripts in random chunks to SMTPCommandDecoder, SMTPDataDecoder and
 //    SMTPChunkReader the way SMTPConnectionHandler does (by the session's inputMode), driving an
 //    SMTPSession with every event and answering its backend questions with rotating canned
@@ -20,8 +20,13 @@ import SMTPServer
 //    ending before the real end is reported so the session refuses the message.
 // 3. BDAT: SMTPChunkReader delivers exactly the declared octets (0 and huge sizes included) and
 //    holds nothing; whole BDAT transactions through a session deliver exactly the bytes sent.
+// 4. Each mutated transcript also goes to the codec alone (`SMTPCodecFuzzCheck`): as commands, as
+//    a remote server's replies (the outbound client's decoder) and as raw DATA text.
 
 let arguments = CommandLine.arguments
+if SeedFiles.writeIfAsked(arguments, seeds: { (SeedCorpus.sessions + SeedCorpus.dataWires + SeedCorpus.replies).map { Array($0.utf8) } }) {
+    exit(0)
+}
 let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
 let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
 
@@ -68,11 +73,6 @@ let rotating = Answers(
                  .sharePermissionForbids(.sendOnBehalf)])
 let accepting = Answers(recipients: [.local(7)], senders: [.allowed], logins: [.success(account, .accountPassword)],
                         deliveries: [.accepted(queueID: "B1")])
-
-/// Like `precondition`, but says why in release builds too.
-func require(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
 
 /// What one run did, in order: the session's actions and what the glue did with them.
 enum Record: Equatable {
@@ -194,86 +194,6 @@ func run(_ segments: [[UInt8]], settings: SMTPSessionSettings, answers: Answers,
 
 // MARK: Oracles
 
-/// A naive model of RFC 5321 §4.5.2, written differently from the decoder: the message ends at the
-/// first CRLF "." CRLF (the DATA line's CRLF counts as the first), and every line that starts after
-/// a CRLF loses one leading ".". Bare CR and bare LF are data.
-func referenceDATA(_ wire: [UInt8]) -> (payload: [UInt8], bare: Bool, leftover: [UInt8])? {
-    let framed: [UInt8] = [13, 10] + wire
-    let marker: [UInt8] = [13, 10, 46, 13, 10]
-    guard framed.count >= 5, let end = (0...(framed.count - 5)).first(where: { framed[$0..<($0 + 5)].elementsEqual(marker) }) else {
-        return nil
-    }
-    let message = Array(framed[2..<(end + 2)])
-    var lines: [[UInt8]] = [[]]
-    var bare = false
-    var index = 0
-    while index < message.count {
-        if message[index] == 13, index + 1 < message.count, message[index + 1] == 10 {
-            lines.append([])
-            index += 2
-            continue
-        }
-        if message[index] == 13 || message[index] == 10 { bare = true }
-        lines[lines.count - 1].append(message[index])
-        index += 1
-    }
-    let payload = lines.map { $0.first == 46 ? Array($0.dropFirst()) : $0 }.joined(separator: [13, 10])
-    return (Array(payload), bare, Array(framed[(end + 5)...]))
-}
-
-/// True when `bytes` hold no CR or LF outside a CRLF pair.
-func onlyCRLF(_ bytes: [UInt8]) -> Bool {
-    for (index, byte) in bytes.enumerated() {
-        if byte == 13, index + 1 >= bytes.count || bytes[index + 1] != 10 { return false }
-        if byte == 10, index == 0 || bytes[index - 1] != 13 { return false }
-    }
-    return true
-}
-
-/// Decodes message text through SMTPDataDecoder in chunks; `withheld` bytes at the end are fed
-/// only after checking the decoder has not ended yet.
-func decodeDATA(_ wire: [UInt8], limit: Int, withheld: Int, iteration: Int,
-                nextChunk: () -> Int) -> (payload: [UInt8], final: SMTPDataEvent, leftover: [UInt8]) {
-    var decoder = SMTPDataDecoder(maximumMessageSize: limit)
-    var buffer = ByteBuffer()
-    var payload: [UInt8] = []
-    var final = SMTPDataEvent.needMoreData
-    var fed = 0
-    var calls = 0
-    while fed < wire.count {
-        let end = fed < wire.count - withheld ? min(wire.count - withheld, fed + nextChunk()) : wire.count
-        buffer.writeBytes(wire[fed..<end])
-        fed = end
-        decoding: while final == .needMoreData {
-            calls += 1
-            require(calls <= 2 * wire.count + 4, "DATA decoder did not make progress (iteration \(iteration))")
-            let readable = buffer.readableBytes
-            switch decoder.next(&buffer) {
-            case .needMoreData: break decoding
-            case .content(let piece):
-                // What was read, plus at most the CR of a held-back "." CR that turned out to be data.
-                require(piece.readableBytes <= readable + 1, "DATA handed out more than was read (iteration \(iteration))")
-                payload += piece.readableBytesView
-            case let event: final = event
-            }
-        }
-        // Until its end the decoder holds nothing back in the buffer: at most its state.
-        require(final != .needMoreData || buffer.readableBytes == 0, "DATA decoder left \(buffer.readableBytes) bytes")
-        if fed == wire.count - withheld, withheld > 0, final != .needMoreData {
-            fatalError("DATA ended before its end marker (iteration \(iteration)) for \(wire)")
-        }
-    }
-    return (payload, final, Array(buffer.readableBytesView))
-}
-
-/// Bare-line-ending sequences an SMTP smuggler uses to fake the end of DATA.
-let smugglingSequences: [[UInt8]] = ["\n.\n", "\r.\r", "\n.\r\n", "\r.\r\n", "\r\n.\n", "\r\n.\r", "\n.\r"].map { Array($0.utf8) }
-
-func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-    guard haystack.count >= needle.count else { return false }
-    return (0...(haystack.count - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
-}
-
 /// Every reply must encode to lines of at most 512 octets and read back as exactly that one reply.
 func checkReplyWire(_ reply: SMTPReply, iteration: Int) {
     let wire = reply.encoded
@@ -368,6 +288,8 @@ func fuzz(iterations: Int, seed: UInt64) -> [String: Int] {
             }
         }
         if checkSASL(input) { counts["sasl", default: 0] += 1 }
+        // The same bytes to the codec alone: as commands, as a remote server's replies, as DATA text.
+        SMTPCodecFuzzCheck.run(input, random: &mutator.random)
 
         // 2a. A mutated body, dot-stuffed in pieces, then decoded with a pipelined command behind it.
         let body = mutator.mutate(messages[iteration % messages.count], corpus: messages)
@@ -388,27 +310,10 @@ func fuzz(iterations: Int, seed: UInt64) -> [String: Int] {
 
         // 2b. Raw DATA text with smuggling sequences, then the real end and a pipelined command.
         let raw = mutator.mutate(dataWires[iteration % dataWires.count], corpus: dataWires)
-        let wire = raw + Array("\r\n.\r\nQUIT\r\n".utf8)
-        guard let reference = referenceDATA(wire) else { fatalError("no end marker in \(wire)") }
-        let limit = iteration % 3 == 0 ? Int(mutator.random.next() % UInt64(reference.payload.count + 2)) : 1 << 20
-        let smuggled = decodeDATA(wire, limit: limit, withheld: reference.leftover.count + 1, iteration: iteration) {
-            1 + Int(mutator.random.next() % 32)
-        }
-        let summary = SMTPDataSummary(byteCount: reference.payload.count, sawBareLineEnding: reference.bare,
-                                      sawNUL: reference.payload.contains(0))
-        let tooLarge = reference.payload.count > limit
-        if smuggled.payload != Array(reference.payload.prefix(limit)) || smuggled.leftover != reference.leftover
-            || smuggled.final != (tooLarge ? .tooLarge(summary) : .end(summary)) {
-            print("raw DATA \(wire) decoded to \(smuggled), reference \(reference) limit \(limit)")
-            fatalError("DATA decoding differs from the reference (iteration \(iteration))")
-        }
-        // The message as framed by the DATA line's CRLF, up to the CRLF that starts the end marker (which belongs to it).
-        let message = Array(([13, 10] + wire).dropLast(reference.leftover.count + 3))
-        if smugglingSequences.contains(where: { contains(message, $0) }) {
-            counts["smuggle", default: 0] += 1
-            // The session refuses a DATA message with a bare line ending (550 5.6.11).
-            require(reference.bare, "a smuggling sequence not reported as a bare line ending (iteration \(iteration))")
-        }
+        let (smuggling, tooLarge) = checkRawDATA(raw, iteration: iteration, limit: { size in
+            iteration % 3 == 0 ? Int(mutator.random.next() % UInt64(size + 2)) : 1 << 20
+        }, nextChunk: { 1 + Int(mutator.random.next() % 32) })
+        if smuggling { counts["smuggle", default: 0] += 1 }
         counts[tooLarge ? "data-too-large" : "data-raw", default: 0] += 1
 
         // 3a. One BDAT chunk of any size, read from a stream in pieces.
