@@ -1,5 +1,4 @@
 import IMAPCodec
-import NIOCore
 import ProtocolFuzzing
 
 /// What is checked of one input, by the mutation loop (`main.swift`) and by the libFuzzer entry
@@ -27,33 +26,22 @@ enum IMAPFuzzCheck {
     /// Decodes `input` fed in chunks of the sizes `nextChunk` picks, checking progress and memory.
     static func decode(_ input: [UInt8], iteration: Int, nextChunk: () -> Int) -> [IMAPDecodeResult] {
         var decoder = IMAPCommandDecoder(limits: limits)
-        var buffer = ByteBuffer()
         var results: [IMAPDecodeResult] = []
-        var offset = 0
-        while offset < input.count {
-            let end = min(input.count, offset + nextChunk())
-            buffer.writeBytes(input[offset..<end])
-            offset = end
-            var calls = 0
-            decoding: while true {
-                calls += 1
-                precondition(calls <= input.count + 2, "decoder did not make progress (iteration \(iteration))")
-                let result = decoder.next(&buffer)
-                if result == .needMoreData { break decoding }
-                results.append(result)
-                if case .command(let command) = result {
-                    switch command.command {
-                    case .idle: decoder.expectIdleDone()
-                    case .authenticate(_, nil): decoder.expectAuthenticateResponse()
-                    case .select(let name, _), .examine(let name, _), .create(let name, _):
-                        _ = try? name.decoded()
-                        _ = try? name.decoded(utf8Accept: true)
-                    default: break
-                    }
+        ChunkedFeed.run(input, bound: memoryBound, iteration: iteration, nextChunk: nextChunk) { buffer in
+            let result = decoder.next(&buffer)
+            if result == .needMoreData { return false }
+            results.append(result)
+            if case .command(let command) = result {
+                switch command.command {
+                case .idle: decoder.expectIdleDone()
+                case .authenticate(_, nil): decoder.expectAuthenticateResponse()
+                case .select(let name, _), .examine(let name, _), .create(let name, _):
+                    _ = try? name.decoded()
+                    _ = try? name.decoded(utf8Accept: true)
+                default: break
                 }
             }
-            precondition(buffer.readableBytes <= memoryBound,
-                         "decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))")
+            return true
         }
         return results
     }

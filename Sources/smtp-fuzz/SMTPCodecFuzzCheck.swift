@@ -47,22 +47,12 @@ enum SMTPCodecFuzzCheck {
     static func decode<Decoder: LineDecoding>(_ input: [UInt8], bound: Int, decoder: Decoder,
                                               nextChunk: () -> Int) -> [SMTPDecodeResult<Decoder.Value>] {
         var decoder = decoder
-        var buffer = ByteBuffer()
         var results: [SMTPDecodeResult<Decoder.Value>] = []
-        var offset = 0
-        while offset < input.count {
-            let end = min(input.count, offset + nextChunk())
-            buffer.writeBytes(input[offset..<end])
-            offset = end
-            var calls = 0
-            while true {
-                calls += 1
-                require(calls <= input.count + 2, "decoder did not make progress")
-                let result = decoder.next(&buffer)
-                if case .needMoreData = result { break }
-                results.append(result)
-            }
-            require(buffer.readableBytes <= bound + maxChunk, "decoder holds \(buffer.readableBytes) bytes")
+        ChunkedFeed.run(input, bound: bound + maxChunk, iteration: 0, nextChunk: nextChunk) { buffer in
+            let result = decoder.next(&buffer)
+            if case .needMoreData = result { return false }
+            results.append(result)
+            return true
         }
         return results
     }

@@ -1,0 +1,26 @@
+import NIOCore
+
+/// How the fuzzers feed a decoder as the network would: the input arrives in pieces into one
+/// buffer, and after each piece the decoder takes what it can.
+public enum ChunkedFeed {
+    /// Writes `input` into one buffer in pieces of the sizes `nextChunk` picks. After each piece
+    /// `step` runs until it answers false (it needs more input); a decoder that never does — more
+    /// steps than there are bytes — stops the run, and so does one that then holds more than
+    /// `bound` bytes.
+    public static func run(_ input: [UInt8], bound: Int, iteration: Int, nextChunk: () -> Int,
+                           step: (inout ByteBuffer) -> Bool) {
+        var buffer = ByteBuffer()
+        var offset = 0
+        while offset < input.count {
+            let end = min(input.count, offset + nextChunk())
+            buffer.writeBytes(input[offset..<end])
+            offset = end
+            var calls = 0
+            repeat {
+                calls += 1
+                if calls > input.count + 2 { fatalError("decoder did not make progress (iteration \(iteration))") }
+            } while step(&buffer)
+            if buffer.readableBytes > bound { fatalError("decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))") }
+        }
+    }
+}
