@@ -26,9 +26,11 @@ public enum FuzzOracles {
     public static func requireSplitIndependent<Result: Equatable>(_ whole: Result, _ split: Result, iteration: Int,
                                                                    input: [UInt8], what: String) {
         guard whole != split else { return }
-        print("split-dependent results at iteration \(iteration) for input \(input)")
-        print("  whole: \(whole)")
-        print("  split: \(split)")
-        fatalError("split-dependent \(what)")
+        // One message on standard error: what `print` buffered would be lost when the run stops.
+        fatalError("""
+            split-dependent \(what) at iteration \(iteration) for input \(input)
+              whole: \(whole)
+              split: \(split)
+            """)
     }
 }

@@ -138,6 +138,24 @@ import Testing
         #expect(lower.last == .idleDone)
     }
 
+    /// An over-long AUTHENTICATE response (or IDLE line) is refused and skipped through its end,
+    /// however it arrives; what it ends with is not a literal announcement (found by libFuzzer:
+    /// split in pieces, the line's `{5+}` made the next five bytes vanish as a literal).
+    @Test func overLongSingleLinesAreSkippedWithoutLiterals() {
+        let long = String(repeating: "QUFB", count: 40)
+        for (start, expected) in [
+            ("a AUTHENTICATE PLAIN\r\n", IMAPDecodeResult.command(.init(tag: "a", command: .authenticate(mechanism: "PLAIN", initialResponse: nil)))),
+            ("a IDLE\r\n", IMAPDecodeResult.command(.init(tag: "a", command: .idle))),
+        ] {
+            let results = DecoderHarness.decodeAllSplits(start + long + " {5+}\r\nb NOOP\r\n", limits: Self.small)
+            #expect(results == [
+                expected,
+                .error(.init(tag: nil, reason: .lineTooLong(limit: 100))),
+                .command(.init(tag: "b", command: .noop)),
+            ])
+        }
+    }
+
     @Test func authenticateResponses() {
         let results = DecoderHarness.decodeAllSplits("a AUTHENTICATE PLAIN\r\nAHUAcA==\r\nb AUTHENTICATE LOGIN\r\n*\r\nc AUTHENTICATE X\r\n\r\nd AUTHENTICATE Y\r\n!!\r\n")
         #expect(results == [

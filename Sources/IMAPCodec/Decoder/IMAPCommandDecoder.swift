@@ -29,8 +29,10 @@ public struct IMAPCommandDecoder: Sendable {
         case framing(Framing)
         /// Throwing away the bytes of a refused non-synchronizing literal.
         case discardingLiteral(remaining: UInt64)
-        /// Throwing away the rest of a refused command line.
-        case discardingLine
+        /// Throwing away the rest of a refused line. A command line may end in a non-synchronizing
+        /// literal announcement whose literal goes too; an AUTHENTICATE response or IDLE's `DONE`
+        /// line has no literals (`command` false), whatever it ends with.
+        case discardingLine(command: Bool)
     }
 
     /// Progress through the current command, as offsets from the buffer's reader index.
@@ -104,14 +106,14 @@ public struct IMAPCommandDecoder: Sendable {
                     state = .discardingLiteral(remaining: remaining - UInt64(n))
                     return .needMoreData
                 }
-                state = .discardingLine
-            case .discardingLine:
+                state = .discardingLine(command: true)
+            case .discardingLine(let command):
                 guard let lf = Self.lineFeed(in: buffer, from: 0) else {
                     let drop = buffer.readableBytes - Self.discardTail
                     if drop > 0 { buffer.moveReaderIndex(forwardBy: drop) }
                     return .needMoreData
                 }
-                skipLine(through: lf, in: &buffer)
+                skipLine(through: lf, in: &buffer, command: command)
             case .framing(var framing):
                 switch mode {
                 case .command:
@@ -127,11 +129,12 @@ public struct IMAPCommandDecoder: Sendable {
         }
     }
 
-    /// Consumes through `lf` (a discarded line's end) and discards a following non-synchronizing literal.
-    private mutating func skipLine(through lf: Int, in buffer: inout ByteBuffer) {
+    /// Consumes through `lf` (a discarded line's end); after a command line, also discards a
+    /// non-synchronizing literal it announced.
+    private mutating func skipLine(through lf: Int, in buffer: inout ByteBuffer, command: Bool) {
         let line = buffer.getBytes(at: buffer.readerIndex, length: lf) ?? []
         buffer.moveReaderIndex(forwardBy: lf + 1)
-        if let literal = LiteralAnnouncement(lineEnding: Self.stripCR(line[...])), !literal.isSynchronizing {
+        if command, let literal = LiteralAnnouncement(lineEnding: Self.stripCR(line[...])), !literal.isSynchronizing {
             state = .discardingLiteral(remaining: literal.size)
         } else {
             state = .framing(Framing())
@@ -159,7 +162,7 @@ public struct IMAPCommandDecoder: Sendable {
                     ? .lineTooLong(limit: limits.maxLineLength) : .commandTooLong(limit: commandLimit(framing))
                 // Keep only the tail of *this* line: earlier lines of the command end in LF.
                 buffer.moveReaderIndex(forwardBy: buffer.readableBytes - min(Self.discardTail, lineSoFar))
-                state = .discardingLine
+                state = .discardingLine(command: true)
                 return .error(IMAPDecodeError(tag: tag, reason: reason))
             }
             state = .framing(framing)
@@ -228,7 +231,7 @@ public struct IMAPCommandDecoder: Sendable {
             if buffer.readableBytes > limits.maxLineLength {
                 mode = .command
                 buffer.moveReaderIndex(forwardBy: max(0, buffer.readableBytes - Self.discardTail))
-                state = .discardingLine
+                state = .discardingLine(command: false)
                 return .error(IMAPDecodeError(tag: nil, reason: .lineTooLong(limit: limits.maxLineLength)))
             }
             return .needMoreData
