@@ -28,7 +28,7 @@ enum SMTPCodecFuzzCheck {
                                   decoder: SMTPReplyDecoder(configuration: replyConfiguration)) { 1 + Int(random.next() % UInt64(maxChunk)) }
         FuzzOracles.requireSplitIndependent(replies, repliesSplit, iteration: 0, input: input, what: "replies")
         for case .value(let reply) in replies {
-            // What the client decoded it can tell on: one reply of the same code and lines.
+            // Re-encoded, what the client decoded reads back as one reply with the same code.
             var wire = reply.encoded
             var decoder = SMTPReplyDecoder()
             guard case .value(let again) = decoder.next(&wire), wire.readableBytes == 0, again.code == reply.code else {
