@@ -6,12 +6,13 @@ public enum ChunkedFeed {
     /// Writes `input` into one buffer in pieces of the sizes `nextChunk` picks. After each piece
     /// `step` runs until it answers false (it needs more input); a decoder that never does — more
     /// steps than there are bytes — stops the run, and so does one that then holds more than
-    /// `bound` bytes.
+    /// `bound` bytes. Once `finished` says so (a session closed), nothing more is fed, and what was
+    /// left unread does not count against the bound.
     public static func run(_ input: [UInt8], bound: Int, iteration: Int, nextChunk: () -> Int,
-                           step: (inout ByteBuffer) -> Bool) {
+                           finished: () -> Bool = { false }, step: (inout ByteBuffer) -> Bool) {
         var buffer = ByteBuffer()
         var offset = 0
-        while offset < input.count {
+        while offset < input.count, !finished() {
             let end = min(input.count, offset + nextChunk())
             buffer.writeBytes(input[offset..<end])
             offset = end
@@ -19,8 +20,10 @@ public enum ChunkedFeed {
             repeat {
                 calls += 1
                 if calls > input.count + 2 { fatalError("decoder did not make progress (iteration \(iteration))") }
-            } while step(&buffer)
-            if buffer.readableBytes > bound { fatalError("decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))") }
+            } while !finished() && step(&buffer)
+            if !finished(), buffer.readableBytes > bound {
+                fatalError("decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))")
+            }
         }
     }
 }

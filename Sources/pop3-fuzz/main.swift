@@ -40,10 +40,8 @@ func run(_ input: [UInt8], iteration: Int, outcomes: [POP3Session.LoginOutcome],
          nextChunk: () -> Int) -> [POP3Session.Action] {
     var decoder = POP3CommandDecoder(configuration: decoderConfiguration)
     var session = POP3Session(configuration: sessionConfiguration, isTLS: false, isLoopback: true)
-    var buffer = ByteBuffer()
     var actions = session.greeting()
     var outcomeIndex = 0
-    var offset = 0
     func perform(_ new: [POP3Session.Action]) {
         for action in new {
             actions.append(action)
@@ -61,31 +59,23 @@ func run(_ input: [UInt8], iteration: Int, outcomes: [POP3Session.LoginOutcome],
             }
         }
     }
-    while offset < input.count, !session.isClosed {
-        let end = min(input.count, offset + nextChunk())
-        buffer.writeBytes(input[offset..<end])
-        offset = end
-        var calls = 0
-        decoding: while !session.isClosed {
-            calls += 1
-            precondition(calls <= input.count + 2, "decoder did not make progress (iteration \(iteration))")
-            if session.expectsAuthenticationLine {
-                switch decoder.nextAuthenticationLine(&buffer) {
-                case .needMoreData: break decoding
-                case .value(let line): perform(session.receivedAuthenticationLine(line))
-                case .error(let error): perform(session.receivedInvalid(error))
-                }
-            } else {
-                switch decoder.next(&buffer) {
-                case .needMoreData: break decoding
-                case .value(let command): perform(session.received(command))
-                case .error(let error): perform(session.receivedInvalid(error))
-                }
+    // Waiting for more, at most one unfinished line is held (an over-long one is discarded as it comes).
+    ChunkedFeed.run(input, bound: decoderConfiguration.maximumAuthenticationLineLength - 1, iteration: iteration,
+                    nextChunk: nextChunk, finished: { session.isClosed }) { buffer in
+        if session.expectsAuthenticationLine {
+            switch decoder.nextAuthenticationLine(&buffer) {
+            case .needMoreData: return false
+            case .value(let line): perform(session.receivedAuthenticationLine(line))
+            case .error(let error): perform(session.receivedInvalid(error))
+            }
+        } else {
+            switch decoder.next(&buffer) {
+            case .needMoreData: return false
+            case .value(let command): perform(session.received(command))
+            case .error(let error): perform(session.receivedInvalid(error))
             }
         }
-        // Waiting for more: at most one unfinished line is held (an over-long one is discarded as it comes).
-        precondition(session.isClosed || buffer.readableBytes < decoderConfiguration.maximumAuthenticationLineLength,
-                     "decoder holds \(buffer.readableBytes) bytes (iteration \(iteration))")
+        return true
     }
     // Invariants: the session closes only with a `.close` last, and answers at most once per line.
     if session.isClosed, actions.last != .close, !actions.contains(.close) {

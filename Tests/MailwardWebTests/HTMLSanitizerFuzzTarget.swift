@@ -17,27 +17,19 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 /// With `MAILWARD_FUZZ_SEEDS=DIR` the binary writes the harmless seeds into DIR and the tokens as
 /// a libFuzzer dictionary (`DIR/../html.dict`), then exits: where the script's first run starts.
+/// (`SeedFiles` is ProtocolFuzzing's file, compiled into this binary by the script.)
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
     guard let directory = getenv("MAILWARD_FUZZ_SEEDS").map({ String(cString: $0) }) else { return 0 }
-    func write(_ text: String, to path: String) {
-        guard let file = fopen(path, "wb") else { fatalError("cannot write \(path)") }
-        fputs(text, file)
-        fclose(file)
-    }
-    for (index, seed) in HTMLSanitizerFuzzing.harmless.enumerated() { write(seed, to: "\(directory)/seed-\(index)") }
+    SeedFiles.write(HTMLSanitizerFuzzing.harmless.map { Array($0.utf8) }, into: directory)
     // One `"token"` per line, every byte outside printable ASCII (and `"` and `\`) as \xNN.
     let dictionary = HTMLSanitizerFuzzing.tokens.map { token in
         "\"" + token.utf8.map { byte in
             byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
-                ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true).leftPadded(2)
+                ? String(UnicodeScalar(byte)) : (byte < 0x10 ? "\\x0" : "\\x") + String(byte, radix: 16, uppercase: true)
         }.joined() + "\""
     }.joined(separator: "\n") + "\n"
-    write(dictionary, to: "\(directory)/../html.dict")
+    SeedFiles.writeFile(Array(dictionary.utf8), to: "\(directory)/../html.dict")
     exit(0)
-}
-
-private extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 #endif

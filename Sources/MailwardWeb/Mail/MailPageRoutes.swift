@@ -77,7 +77,7 @@ struct MailPageRoutes {
         let other = request.uri.queryParameters["account"].map(String.init)
             .map { $0.lowercased() != session.account.address.description.lowercased() } ?? false
         let strings = PageText.strings(request.language)
-        var response = render("gone", request, session, [
+        var response = renderer.page("gone", request, signedIn: session, values: [
             "title": (other ? strings["share_gone"] : strings["not_found"]) ?? "",
             "detail": other ? strings["share_gone_detail"] ?? "" : (en ? "The message or folder does not exist (any more)." : "该邮件或文件夹不存在或已被删除。"),
         ])
@@ -89,16 +89,12 @@ struct MailPageRoutes {
     /// opens, say, the compose page of a mailbox shared read-only).
     func forbidden(_ request: Request, _ session: SignedInSession, _ error: ShareError) -> Response {
         let en = request.language == .en
-        var response = render("gone", request, session, [
+        var response = renderer.page("gone", request, signedIn: session, values: [
             "title": en ? "Not allowed" : "无权进行此操作",
             "detail": error.message(chinese: !en),
         ])
         response.status = .forbidden
         return response
-    }
-
-    func render(_ name: String, _ request: Request, _ session: SignedInSession, _ values: [String: Any]) -> Response {
-        renderer.page(name, request, signedIn: session, values: values)
     }
 
     // MARK: List
@@ -173,7 +169,7 @@ struct MailPageRoutes {
         values.merge(try await SharedMailboxView.values(access, accounts, language: language)) { $1 }
         values["custom"] = (values["custom"] as? Bool ?? false) && access.offers(.manage)
         values["is_trash"] = (values["is_trash"] as? Bool ?? false) && access.offers(.delete)
-        return render("mail", request, session, values)
+        return renderer.page("mail", request, signedIn: session, values: values)
     }
 
     // MARK: Reading
@@ -226,7 +222,7 @@ struct MailPageRoutes {
         ]
         values["has_on_behalf"] = !(values["on_behalf"] as? String ?? "").isEmpty
         values.merge(try await SharedMailboxView.values(access, accounts, language: language)) { $1 }
-        return render("message", request, session, values)
+        return renderer.page("message", request, signedIn: session, values: values)
     }
 
     /// The sanitized body as its own document, for a sandboxed frame: no scripts at all, images
@@ -335,7 +331,7 @@ struct MailPageRoutes {
         }
         values["max_upload_mb"] = web.maxUploadSize >> 20
         values["has_forward"] = !(values["forward_id"] as? String ?? "").isEmpty
-        return render("compose", request, session, values)
+        return renderer.page("compose", request, signedIn: session, values: values)
     }
 
     /// The files of a stored message that a new one takes along — a plain forward's original, a
