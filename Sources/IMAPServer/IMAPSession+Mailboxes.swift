@@ -325,7 +325,14 @@ extension IMAPSession {
         for attribute in attributes {
             switch attribute {
             case .messages: items.append(MailboxStatusItem(.messages, UInt64(counts.messages)))
-            case .recent: items.append(MailboxStatusItem(.recent, UInt64(try await store.recentMessages(mailboxID: mailbox.id).count)))
+            case .recent:
+                // The messages no session has taken yet, and those this session took (RFC 3501
+                // §2.3.2: they are \Recent to it alone) when it has the mailbox selected.
+                var recent = try await store.recentMessages(mailboxID: mailbox.id).count
+                if let selected = state.selected, selected.mailboxID == mailbox.id, !selected.readOnly {
+                    recent += selected.recentCount
+                }
+                items.append(MailboxStatusItem(.recent, UInt64(recent)))
             case .uidNext: items.append(MailboxStatusItem(.uidNext, UInt64(mailbox.uidNext)))
             case .uidValidity: items.append(MailboxStatusItem(.uidValidity, UInt64(mailbox.uidValidity)))
             case .unseen: items.append(MailboxStatusItem(.unseen, UInt64(counts.unseen)))

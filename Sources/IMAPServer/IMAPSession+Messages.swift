@@ -109,11 +109,10 @@ extension IMAPSession {
                     }
                 }
                 let isRecent = SelectedMailbox.contains(recent, record.uid)
+                let implicit = flagsChanged ? implicitSeenItems(attributes, record: record, isRecent: isRecent) : []
                 if streams {
-                    let flags: [FetchResponseItem] = flagsChanged && !attributes.contains(.flags)
-                        ? [.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))] : []
                     try await streamFetch(attributes, record: record, sequence: sequence, isRecent: isRecent,
-                                          parsed: needsParse ? try await mail.parsed(record) : nil, extra: flags)
+                                          parsed: needsParse ? try await mail.parsed(record) : nil, extra: implicit)
                     if readsBodies { bodiesRead.append(record.uid) }
                     if finished { break chunks }
                     continue
@@ -122,7 +121,7 @@ extension IMAPSession {
                 let parsed = needsParse ? try await mail.parsed(record, raw: raw) : nil
                 var items = fetchItems(attributes, record: record, isRecent: isRecent, parsed: parsed, raw: raw,
                                        unknownEncoding: &unknownEncoding)
-                if flagsChanged, !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))) }
+                items += implicit
                 send(.untagged(.fetch(sequence, items)))
                 if readsBodies { bodiesRead.append(record.uid) }
                 await flushIfLarge()
@@ -140,6 +139,17 @@ extension IMAPSession {
         // the code that says why (RFC 5530; the EXPUNGE follows at the next NOOP or command).
         if expungedMeanwhile { return ok("Some messages were expunged meanwhile", code: .expungeIssued) }
         return ok("FETCH completed")
+    }
+
+    /// What a FETCH that set \Seen on `record` adds to the items asked for: the new FLAGS, and
+    /// once CONDSTORE is on, UID and MODSEQ too (RFC 7162 §3.1: every later untagged FETCH carries
+    /// both, a FETCH that implicitly set \Seen among them).
+    func implicitSeenItems(_ attributes: [FetchAttribute], record: MessageRecord, isRecent: Bool) -> [FetchResponseItem] {
+        var items: [FetchResponseItem] = []
+        if state.condstoreEnabled, !attributes.contains(.uid) { items.append(.uid(record.uid)) }
+        if !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))) }
+        if state.condstoreEnabled, !attributes.contains(.modSequence) { items.append(.modSequence(UInt64(max(record.modSeq, 1)))) }
+        return items
     }
 
     /// What a client's flag synchronisation asks for (`UID FETCH 1:* (FLAGS)`, Thunderbird at
@@ -318,7 +328,8 @@ extension IMAPSession {
             guard !operation.silent || (condstore && changed.contains(messageUID)) else { continue }
             guard let sequence = snapshot.sequenceNumber(of: messageUID) else { continue }
             var items: [FetchResponseItem] = []
-            if uid { items.append(.uid(messageUID)) }
+            // RFC 7162 §3.1: with CONDSTORE on, every untagged FETCH carries the UID and MODSEQ.
+            if uid || condstore { items.append(.uid(messageUID)) }
             if !operation.silent { items.append(.flags(snapshot.wireFlags(snapshot.flags(of: messageUID) ?? [], uid: messageUID))) }
             if condstore { items.append(.modSequence(UInt64(max(modSeqs[messageUID] ?? 1, 1)))) }
             send(.untagged(.fetch(sequence, items)))

@@ -194,11 +194,11 @@ struct SearchEvaluator {
         return MessageMapping.day(written.date.addingTimeInterval(TimeInterval(written.offsetSeconds)))
     }
 
-    /// Whether a header value holds the needle as written or once its encoded words are decoded.
+    /// Whether a header value holds the needle once its encoded words are decoded — the text the
+    /// user sees; the encoding's own bytes (`=?UTF-8?B?`, base64) never match (as in Dovecot).
+    /// A malformed encoded word stays as written, so it is still found by what it shows.
     private static func holds(_ value: String, _ needle: SearchNeedle) -> Bool {
-        if needle.isFound(in: value) { return true }
-        let decoded = EncodedWord.decode(value)
-        return decoded != value && needle.isFound(in: decoded)
+        needle.isFound(in: EncodedWord.decode(value))
     }
 
     static func contains(_ haystack: String, _ needle: String) -> Bool {

@@ -174,6 +174,46 @@ import Testing
         try await server.stop()
     }
 
+    /// SUBJECT, FROM and the other header keys match the text a reader sees, with encoded words
+    /// decoded (RFC 2047) — never the encoding's own bytes (as in Dovecot): `?B?` or a piece of
+    /// the base64 found nearly every Chinese subject before.
+    @Test func headerSearchMatchesTheDecodedTextOnly() async throws {
+        let encoded = "From: =?UTF-8?B?5byg5LiJ?= <zs@remote.test>\r\nTo: li@example.com\r\n"
+            + "Subject: =?UTF-8?B?5YWx5Lqr6YKu566x?=\r\nDate: Mon, 2 Nov 2026 10:00:00 +0800\r\n\r\nhi\r\n"
+        let (server, _) = try await serverWithInbox([encoded, sampleMessage(subject: "plain UTF-8 notes")])
+        let client = try await IMAPTestClient.signedIn(server)
+        _ = try await client.run("SELECT INBOX")
+        #expect(try await client.run("SEARCH CHARSET UTF-8 SUBJECT {6+}\r\n共享")[0] == "* SEARCH 1")
+        #expect(try await client.run("SEARCH CHARSET UTF-8 FROM {3+}\r\n张")[0] == "* SEARCH 1")
+        #expect(try await client.run("SEARCH FROM zs@remote.test")[0] == "* SEARCH 1")
+        #expect(try await client.run("SEARCH SUBJECT 5YWx")[0] == "* SEARCH")
+        #expect(try await client.run("SEARCH SUBJECT \"?B?\"")[0] == "* SEARCH")
+        #expect(try await client.run("SEARCH SUBJECT UTF-8")[0] == "* SEARCH 2")
+        #expect(try await client.run("SEARCH FROM 5byg")[0] == "* SEARCH")
+        #expect(try await client.run("SEARCH HEADER Subject \"=?UTF-8\"")[0] == "* SEARCH")
+        await client.close()
+        try await server.stop()
+    }
+
+    /// Once CONDSTORE is on, every untagged FETCH carries UID and MODSEQ (RFC 7162 §3.1): a
+    /// STORE's, a silent STORE's, and a FETCH's that set \Seen on the way.
+    @Test func condstoreFetchResponsesCarryUIDAndModSeq() async throws {
+        let (server, _) = try await serverWithInbox([sampleMessage(subject: "one"), sampleMessage(subject: "two")])
+        let client = try await IMAPTestClient.signedIn(server)
+        _ = try await client.run("SELECT INBOX")
+        // Before CONDSTORE: a STORE's FETCH as RFC 3501 has it.
+        #expect(try await client.run("STORE 1 +FLAGS (\\Draft)")[0].hasPrefix("* 1 FETCH (FLAGS ("))
+        _ = try await client.run("ENABLE CONDSTORE")
+        let stored = try await client.run("STORE 1 +FLAGS (\\Flagged)")
+        #expect(stored[0].hasPrefix("* 1 FETCH (UID 1 FLAGS (") && stored[0].contains(" MODSEQ ("), "\(stored)")
+        let silent = try await client.run("STORE 1 -FLAGS.SILENT (\\Flagged)")
+        #expect(silent[0].hasPrefix("* 1 FETCH (UID 1 MODSEQ ("), "\(silent)")
+        let read = try await client.run("FETCH 2 (BODY[HEADER.FIELDS (SUBJECT)])").joined(separator: "\n")
+        #expect(read.contains("UID 2 ") && read.contains("FLAGS (\\Recent \\Seen)") && read.contains("MODSEQ ("), "\(read)")
+        await client.close()
+        try await server.stop()
+    }
+
     /// SORT (RFC 5256) needs a selected mailbox, orders the search's matches, and WITHIN's
     /// OLDER/YOUNGER (RFC 5032) count seconds back from now.
     @Test func sortOrdersTheMatchesAndWithinCountsFromNow() async throws {

@@ -21,11 +21,15 @@ import Testing
         let selected = try await first.run("SELECT INBOX")
         #expect(selected.contains("* 2 RECENT"), "\(selected)")
         #expect(try await first.run("SEARCH NEW").contains("* SEARCH 1 2"))
+        // STATUS of the mailbox it has selected counts what this session took.
+        #expect(try await first.run("STATUS INBOX (RECENT)").contains("* STATUS INBOX (RECENT 2)"))
         #expect(try await first.run("STORE 1 +FLAGS (\\Seen)").contains("* 1 FETCH (FLAGS (\\Recent \\Seen))"))
         #expect(try await first.run("SEARCH NEW").contains("* SEARCH 2"))
         #expect(try await first.run("SEARCH OLD").contains("* SEARCH"))
 
         let second = try await IMAPTestClient.signedIn(server)
+        #expect(try await second.run("STATUS INBOX (RECENT)").contains("* STATUS INBOX (RECENT 0)"))
+        _ = try await second.run("EXAMINE INBOX")
         #expect(try await second.run("STATUS INBOX (RECENT)").contains("* STATUS INBOX (RECENT 0)"))
         let again = try await second.run("SELECT INBOX")
         #expect(again.contains("* 0 RECENT"), "\(again)")
@@ -42,6 +46,8 @@ import Testing
         #expect(recentCounts == ["* 3 RECENT", "* 0 RECENT"], "\(seenByFirst) \(seenBySecond)")
         #expect(try await first.run("FETCH 3 FLAGS").contains("* 3 FETCH (FLAGS (\\Recent))"))
         #expect(try await second.run("FETCH 3 FLAGS").contains("* 3 FETCH (FLAGS ())"))
+        #expect(try await first.run("STATUS INBOX (RECENT)").contains("* STATUS INBOX (RECENT 3)"))
+        #expect(try await second.run("STATUS INBOX (RECENT)").contains("* STATUS INBOX (RECENT 0)"))
         await first.close()
         await second.close()
         try await server.stop()
@@ -53,6 +59,10 @@ import Testing
         let client = try await IMAPTestClient.signedIn(server)
         _ = try await client.run("SELECT INBOX")
         #expect(try await client.run("STORE 1 FLAGS (\\Recent)").tagged.contains("BAD"))
+        // A system flag no standard defines is refused, not dropped under an OK.
+        let unknown = try await client.run("STORE 1 +FLAGS (\\Foo)").tagged
+        #expect(unknown.contains("BAD") && unknown.contains("Invalid system flag \\Foo"), "\(unknown)")
+        #expect(try await client.run("APPEND INBOX (\\Seen \\Foo) {3+}\r\nx\r\n").tagged.contains("BAD"))
         #expect(try await client.run("STORE 1 FLAGS (\\Flagged)").contains("* 1 FETCH (FLAGS (\\Recent \\Flagged))"))
         await client.close()
         try await server.stop()

@@ -7,6 +7,9 @@ extension CommandParser {
             let name = try parseAtom()
             let flag = Flag(wire: "\\" + name)
             if flag == .recent { throw ParserError("\\Recent cannot be set") }
+            // A flag-extension no standard defines cannot be stored: refused (as Dovecot does)
+            // rather than dropped while the command says OK.
+            if case .extension = flag { throw ParserError("Invalid system flag \\\(name)") }
             return flag
         }
         return .keyword(try parseAtom())
