@@ -45,7 +45,7 @@ public struct CoreSMTPBackend: SMTPBackend {
 
     // MARK: Recipients
 
-    public func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict {
+    public func resolveRecipient(_ path: SMTPPath, declaredSize: Int?) async -> RecipientVerdict {
         do {
             let text: String
             if path.isPostmaster {
@@ -74,9 +74,13 @@ public struct CoreSMTPBackend: SMTPBackend {
             case .disabledLocal: return .mailboxDisabled
             case .local(let found): account = found
             }
-            let quota = try await mail.store.quota(accountID: account.id)
-            if quota.usedBytes >= quota.limitBytes { return .mailboxFull(permanent: false) }
-            return .local(account.id)
+            // RFC 1870 §6.1: a declared size the mailbox has no room for is refused for this
+            // recipient alone (452, or 552 when it exceeds the whole quota), not after DATA.
+            switch try await mail.store.quota(accountID: account.id).room(for: Int64(max(declaredSize ?? 0, 0))) {
+            case .fits: return .local(account.id)
+            case .notNow: return .mailboxFull(permanent: false)
+            case .never: return .mailboxFull(permanent: true)
+            }
         } catch {
             logger.error("recipient lookup failed", metadata: ["error": "\(error)"])
             return .temporaryFailure
@@ -214,18 +218,36 @@ public struct CoreSMTPBackend: SMTPBackend {
                     return .sendingLimitReached(reached)
                 }
             }
+            // A verdict header the sender wrote itself is a forgery: only ours go in (the MX door;
+            // submitted mail passes no filter, so this is `traced` there).
+            let checked = filterHeaders
+                + (submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced)
+            // Local recipients whose mailbox is full while others' is not: their copies wait in
+            // the outbound queue, whose worker retries them (or bounces what can never fit).
+            var waiting: [String] = []
             if !localAccounts.isEmpty {
-                // A verdict header the sender wrote itself is a forgery: only ours go in.
-                let checked = submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced
-                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + filterHeaders + checked
-                _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now, folder: folder)
-                await autoResponder?.delivered(delivered, envelopeSender: transaction.reversePath.address, to: localAccounts,
-                                               junk: folder == .junk)
+                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + checked
+                var full: [AccountID: QuotaRoom] = [:]
+                if outbound != nil {
+                    full = try await mail.deliverWhereRoom(delivered, to: localAccounts, internalDate: now, folder: folder).full
+                    if full.count == localAccounts.count, remote.isEmpty {
+                        return .mailboxFull(permanent: full.values.contains(.never))
+                    }
+                    // Queued under the account's own address (the worker routes it again).
+                    for id in localAccounts where full[id] != nil {
+                        guard let account = try await accounts.store.account(id: id) else { continue }
+                        waiting.append(account.address.description)
+                    }
+                } else {
+                    _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now, folder: folder)
+                }
+                await autoResponder?.delivered(delivered, envelopeSender: transaction.reversePath.address,
+                                               to: localAccounts.filter { full[$0] == nil }, junk: folder == .junk)
             }
-            if !remote.isEmpty {
+            if !remote.isEmpty || !waiting.isEmpty {
                 guard let outbound else { return .temporaryFailure }
                 try await outbound.enqueue(OutboundMessage(
-                    id: queueID, sender: transaction.reversePath.address, recipients: remote, raw: traced, createdAt: now))
+                    id: queueID, sender: transaction.reversePath.address, recipients: remote + waiting, raw: checked, createdAt: now))
             }
             if let account = submission.client.account {
                 let blind = SubmissionService.blindRecipients(of: content, envelope: transaction.recipients.map(\.address))
@@ -242,7 +264,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                 // The three doors share one logger ("smtp"); submitted mail says so, like its metrics.
                 "door": "\(submission.client.account == nil ? "smtp" : "submission")",
                 "id": "\(queueID)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
-                "size": "\(content.count)",
+                "queued-full": "\(waiting.count)", "size": "\(content.count)",
             ])
             return .accepted(queueID: queueID)
         } catch let error as MailError {

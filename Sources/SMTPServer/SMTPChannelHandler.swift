@@ -236,10 +236,10 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             state.input.clear()
             state.events.append(.tlsStarted)
-        case .resolveRecipient(let path, let delay):
+        case .resolveRecipient(let path, let declaredSize, let delay):
             ask { backend in
                 if delay > .zero { try? await Task.sleep(for: delay) }
-                return .recipientResolved(await backend.resolveRecipient(path))
+                return .recipientResolved(await backend.resolveRecipient(path, declaredSize: declaredSize))
             }
             return false
         case .checkSender(let path):

@@ -260,7 +260,8 @@ public struct SMTPSession: Sendable {
         if path.isInternationalized && !transaction.parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
         phase = .awaitingRecipient(path)
         let tarpit = unknownRecipients >= settings.recipientTarpitThreshold
-        return [.resolveRecipient(path, delay: tarpit ? settings.recipientTarpitDelay : .zero)]
+        return [.resolveRecipient(path, declaredSize: transaction.parameters.size,
+                                  delay: tarpit ? settings.recipientTarpitDelay : .zero)]
     }
 
     private mutating func recipientResolved(_ verdict: RecipientVerdict) -> [SMTPSessionAction] {

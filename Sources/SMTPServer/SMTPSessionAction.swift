@@ -6,9 +6,10 @@ public enum SMTPSessionAction: Sendable, Equatable {
     /// Send this reply in clear, then upgrade the connection to TLS and drop any bytes already
     /// received after the command (RFC 3207 §4.2).
     case startTLS(SMTPReply)
-    /// Ask Core about a recipient; feed the answer back as ``SMTPSessionEvent/recipientResolved(_:)``
-    /// — after `delay` when the session is being slowed down (too many unknown recipients).
-    case resolveRecipient(SMTPPath, delay: Duration = .zero)
+    /// Ask Core about a recipient, for a message of the size MAIL declared (RFC 1870, when it did);
+    /// feed the answer back as ``SMTPSessionEvent/recipientResolved(_:)`` — after `delay` when
+    /// the session is being slowed down (too many unknown recipients).
+    case resolveRecipient(SMTPPath, declaredSize: Int? = nil, delay: Duration = .zero)
     /// Ask Core whether the authenticated account may use this envelope sender; answer with
     /// ``SMTPSessionEvent/senderChecked(_:)``.
     case checkSender(SMTPPath)
@@ -37,7 +38,8 @@ extension SMTPSessionAction: CustomStringConvertible {
         switch self {
         case .reply(let reply): "reply(\(reply))"
         case .startTLS: "startTLS"
-        case .resolveRecipient(let path, let delay): delay == .zero ? "resolveRecipient(\(path))" : "resolveRecipient(\(path), after \(delay))"
+        case .resolveRecipient(let path, let size, let delay):
+            "resolveRecipient(\(path)\(size.map { ", SIZE=\($0)" } ?? "")\(delay == .zero ? "" : ", after \(delay)"))"
         case .checkSender(let path): "checkSender(\(path))"
         case .authenticate(let username, _): "authenticate(\(username), <redacted>)"
         case .deliver(let transaction): "deliver(\(transaction.recipients.count) recipients)"

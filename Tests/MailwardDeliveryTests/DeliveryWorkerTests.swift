@@ -140,6 +140,42 @@ import Testing
         #expect(transport.count == 3)
     }
 
+    /// Queued local recipients are delivered apart: a mailbox without room now waits (4.2.2, retried)
+    /// while the others get their copies, and one too small for the message at all bounces at once.
+    @Test func aFullLocalMailboxWaitsWithoutHoldingUpTheOthers() async throws {
+        let f = try await Fixture(transport: ScriptedTransport([Self.ok]))
+        let carol = try await f.accounts.addAccount("carol@demo.test", password: "Tea-Garden-42")
+        let dave = try await f.accounts.addAccount("dave@demo.test", password: "Tea-Garden-42")
+        try await f.mail.store.setQuotaLimit(accountID: carol.id, bytes: 30)
+        try await f.mail.store.setQuotaLimit(accountID: dave.id, bytes: 100)
+        _ = try await f.mail.deliver(Array("Subject: filler\r\n\r\n0123456789012345678901234567890123456789\r\n".utf8), to: [dave.id])
+        func subjects(_ account: Account) async throws -> [String] {
+            let inbox = try await f.mail.inbox(accountID: account.id)
+            var subjects: [String] = []
+            for record in try await f.mail.store.messages(mailboxID: inbox.id) {
+                let text = String(decoding: try await f.mail.raw(record), as: UTF8.self)
+                subjects += text.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") }.map { [String($0)] } ?? []
+            }
+            return subjects
+        }
+        try await f.enqueue("m", to: ["alice@demo.test", "carol@demo.test", "dave@demo.test"])
+        await f.worker.deliverDue()
+        #expect(try await subjects(f.alice).first == "Subject: m")
+        let waiting = try #require(try await f.store.message(id: "m")).recipients.filter { $0.state == .pending }
+        #expect(waiting.map(\.address) == ["dave@demo.test"] && waiting.first?.lastError?.contains("mailbox full") == true, "\(waiting)")
+        await f.worker.deliverDue()  // carol's bounce, delivered locally to the sender (if not yet)
+        #expect(try await subjects(f.alice) == ["Subject: m", "Subject: Undelivered Mail Returned to Sender"])
+        let bounce = try #require(try await f.inbox().last)
+        #expect(bounce.contains("Final-Recipient: rfc822; carol@demo.test") && bounce.contains("Status: 5.2.2"))
+        #expect(!bounce.contains("dave@demo.test"))
+        // Once dave has room, the retry brings his copy.
+        try await f.mail.store.setQuotaLimit(accountID: dave.id, bytes: 10_000)
+        f.clock.advance(by: 60)
+        await f.worker.deliverDue()
+        #expect(try await subjects(dave) == ["Subject: filler", "Subject: m"])
+        #expect(try await f.store.message(id: "m") == nil)
+    }
+
     @Test func permanentRoutingErrorsBounceAtOnce() async throws {
         let transport = ScriptedTransport([Self.ok])
         let f = try await Fixture(transport: transport, router: StaticRouter(result: .failure(.permanent("domain remote.test does not exist"))))

@@ -24,7 +24,7 @@ import Testing
         }
 
         /// Every recipient is local but those whose local part starts with "gone".
-        func resolveRecipient(_ path: SMTPPath) async -> RecipientVerdict {
+        func resolveRecipient(_ path: SMTPPath, declaredSize: Int?) async -> RecipientVerdict {
             path.localPart.hasPrefix("gone") ? .unknownUser : .local(1)
         }
         func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict { .allowed }

@@ -261,6 +261,21 @@ public struct QuotaUsage: Hashable, Sendable {
         self.usedBytes = usedBytes
         self.limitBytes = limitBytes
     }
+
+    /// Whether a message of `size` bytes fits: not now when the account must first delete mail
+    /// (also for no size at all once the account is at its limit), never when it is larger
+    /// than the whole limit.
+    public func room(for size: Int64) -> QuotaRoom {
+        if size > limitBytes { return .never }
+        return usedBytes >= limitBytes || size > limitBytes - usedBytes ? .notNow : .fits
+    }
+}
+
+/// See ``QuotaUsage/room(for:)``.
+public enum QuotaRoom: Sendable, Equatable {
+    case fits
+    case notNow
+    case never
 }
 
 /// How a STORE changes flags.

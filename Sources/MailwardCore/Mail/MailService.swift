@@ -189,6 +189,28 @@ public struct MailService: Sendable {
         }
     }
 
+    /// ``deliver(_:to:internalDate:folder:)`` to every account with room for the message: one
+    /// full mailbox neither refuses nor holds up the other recipients' copies. The accounts left
+    /// out are returned, each with its ``QuotaRoom`` (`.notNow` or `.never`), for the caller to
+    /// refuse, retry or bounce (when none had room, nothing was stored). `quotaExceeded` is
+    /// thrown only when space ran out between the check and the delivery.
+    public func deliverWhereRoom(_ raw: [UInt8], to accountIDs: [AccountID], internalDate: Date? = nil,
+                                 folder: SpecialUse? = nil) async throws -> (records: [MessageRecord], full: [AccountID: QuotaRoom]) {
+        do {
+            return (try await deliver(raw, to: accountIDs, internalDate: internalDate, folder: folder), [:])
+        } catch MailError.quotaExceeded(let address) {
+            var full: [AccountID: QuotaRoom] = [:]
+            for accountID in accountIDs {
+                let room = try await store.quota(accountID: accountID).room(for: Int64(raw.count))
+                if room != .fits { full[accountID] = room }
+            }
+            // Room everywhere, yet refused: space ran out meanwhile.
+            guard !full.isEmpty else { throw MailError.quotaExceeded(address: address) }
+            let rest = accountIDs.filter { full[$0] == nil }
+            return (rest.isEmpty ? [] : try await deliver(raw, to: rest, internalDate: internalDate, folder: folder), full)
+        }
+    }
+
     /// INBOX's id, remembered per account (``InboxIDCache``); the folder is made if missing.
     func inboxID(accountID: AccountID) async throws -> MailboxID {
         if let id = inboxIDs.id(of: accountID) { return id }

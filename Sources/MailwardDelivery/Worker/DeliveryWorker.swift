@@ -181,9 +181,12 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Local domains: straight into the INBOX (no SMTP loop to ourselves), with `Return-Path:`.
+    /// A full mailbox is retried later (4.2.2), or bounced at once when the message is larger than
+    /// its whole quota (5.2.2); the other recipients get their copies meanwhile.
     func deliverLocally(_ message: QueuedMessage, raw: [UInt8], recipients: [QueuedRecipient]) async -> [RecipientVerdict] {
         var verdicts: [RecipientVerdict?] = recipients.map { _ in nil }
         var accountIDs: [AccountID] = []
+        var accountOf: [Int: AccountID] = [:]
         for (index, recipient) in recipients.enumerated() {
             guard let address = try? EmailAddress(recipient.address) else {
                 verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.3", diagnostic: "invalid address", remoteMTA: nil)
@@ -192,6 +195,7 @@ public final class DeliveryWorker: Service, Sendable {
             do {
                 if case .local(let account) = try await accounts.route(address) {
                     if !accountIDs.contains(account.id) { accountIDs.append(account.id) }
+                    accountOf[index] = account.id
                 } else {
                     verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.1",
                                                        diagnostic: "x-local; no such mailbox here", remoteMTA: nil)
@@ -202,16 +206,21 @@ public final class DeliveryWorker: Service, Sendable {
         }
         if !accountIDs.isEmpty {
             let returnPath = Array("Return-Path: <\(message.sender)>\r\n".utf8)
-            let result: RecipientVerdict
+            let delivered = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "x-local; delivered to INBOX", remoteMTA: nil)
+            let mailboxFull = RecipientVerdict(kind: .deferred, status: "4.2.2", diagnostic: "x-local; mailbox full", remoteMTA: nil)
+            let tooLarge = RecipientVerdict(kind: .rejected, status: "5.2.2",
+                                            diagnostic: "x-local; message larger than the mailbox's whole quota", remoteMTA: nil)
+            let result: (AccountID) -> RecipientVerdict
             do {
-                _ = try await mail.deliver(returnPath + raw, to: accountIDs)
-                result = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "x-local; delivered to INBOX", remoteMTA: nil)
+                let full = try await mail.deliverWhereRoom(returnPath + raw, to: accountIDs).full
+                result = { full[$0] == nil ? delivered : full[$0] == .never ? tooLarge : mailboxFull }
             } catch MailError.quotaExceeded {
-                result = RecipientVerdict(kind: .deferred, status: "4.2.2", diagnostic: "x-local; mailbox full", remoteMTA: nil)
+                result = { _ in mailboxFull }
             } catch {
-                result = .deferred("x-local; local delivery failed: \(error)", hop: nil)
+                let failed = RecipientVerdict.deferred("x-local; local delivery failed: \(error)", hop: nil)
+                result = { _ in failed }
             }
-            for index in verdicts.indices where verdicts[index] == nil { verdicts[index] = result }
+            for index in verdicts.indices where verdicts[index] == nil { verdicts[index] = result(accountOf[index]!) }
         }
         return verdicts.map { $0! }
     }
