@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LineCodec
 import MailwardCore
 import NIOCore
@@ -6,14 +9,16 @@ import POP3Server
 import ProtocolFuzzing
 
 // Deterministic mutation fuzzer for the POP3 door's pure parts.
-// Usage: pop3-fuzz [iterations=100000] [seed=1]
+// Usage: pop3-fuzz [iterations=100000] [seed=1] | pop3-fuzz --write-seeds DIR
 // 1. Feeds mutated client transcripts to POP3CommandDecoder in random chunks, switching to SASL
 //    response lines when the session asks, and drives a POP3Session with every result: never
 //    crashes, never loops, bounded memory, and the same results however the input is split.
-// 2. Checks DotStuffer and POP3TopSelection on mutated messages: the stuffed body never
-//    contains the terminator early and un-stuffs to the input with CRLF line endings.
+// 2. Checks DotStuffer and POP3TopSelection on mutated messages (`POP3CodecFuzzCheck`, which the
+//    libFuzzer entry point also runs): the stuffed body never contains the terminator early and
+//    un-stuffs to the input with CRLF line endings.
 
 let arguments = CommandLine.arguments
+if SeedFiles.writeIfAsked(arguments, seeds: { (SeedCorpus.sessions + SeedCorpus.messages).map { Array($0.utf8) } }) { exit(0) }
 let iterations = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
 let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
 
@@ -84,20 +89,6 @@ func run(_ input: [UInt8], iteration: Int, outcomes: [POP3Session.LoginOutcome],
     return actions
 }
 
-/// Un-stuffs a multi-line body; nil when the terminator is missing or appears early.
-func unstuff(_ wire: [UInt8]) -> [UInt8]? {
-    var lines = wire.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-    guard lines.last == [], lines.count >= 2, lines[lines.count - 2] == Array(".\r".utf8) else { return nil }
-    lines.removeLast(2)
-    var output: [UInt8] = []
-    for line in lines {
-        guard line.last == UInt8(ascii: "\r"), line != Array(".\r".utf8) else { return nil }
-        output += line.first == UInt8(ascii: ".") ? Array(line.dropFirst()) : line
-        output.append(UInt8(ascii: "\n"))
-    }
-    return output
-}
-
 let outcomeChoices: [[POP3Session.LoginOutcome]] = [[.loggedIn(maildrop)], [.invalid], [.inUse, .loggedIn(maildrop)],
                                                      [.clientPasswordRequired], [.temporaryFailure, .invalid]]
 for iteration in 0..<iterations {
@@ -120,11 +111,7 @@ for iteration in 0..<iterations {
 
     // Dot-stuffing and TOP on a mutated message, fed in pieces.
     let message = mutator.mutate(messages[iteration % messages.count], corpus: messages)
-    let wire = mutator.dotStuffedInPieces(message)
-    guard let body = unstuff(Array(wire.readableBytesView)) else { fatalError("bad stuffing (iteration \(iteration)) for \(message)") }
-    if !message.isEmpty, body != FuzzOracles.canonicalCRLF(message) { fatalError("stuffing changed the message (iteration \(iteration)) for \(message)") }
-    let top = POP3TopSelection.select(from: ByteBuffer(bytes: message), bodyLines: Int(mutator.random.next() % 4))
-    precondition(message.starts(with: top.readableBytesView), "TOP is not a prefix (iteration \(iteration))")
+    POP3CodecFuzzCheck.checkMessage(message, iteration: iteration, random: &mutator.random)
 }
 
 let elapsed = clock.now - start
