@@ -47,29 +47,21 @@ public struct CoreSMTPBackend: SMTPBackend {
 
     public func resolveRecipient(_ path: SMTPPath, declaredSize: Int?) async -> RecipientVerdict {
         do {
-            let text: String
+            let route: RecipientRoute
             if path.isPostmaster {
                 // Bare <postmaster> (RFC 5321 §4.5.1) means this server's postmaster.
-                text = "postmaster@\(hostname)"
+                route = try await accounts.serverPostmaster(hostname: hostname)
             } else {
-                guard let domain = path.domain?.domainName else {
-                    // Address literals are never one of our domains.
-                    return .remote
+                // Address literals are never one of our domains.
+                guard let domain = path.domain?.domainName else { return .remote }
+                guard let address = try? EmailAddress("\(path.localPart)@\(domain)") else {
+                    return try await isLocalDomain(domain) ? .unknownUser : .remote
                 }
-                text = "\(path.localPart)@\(domain)"
-            }
-            guard let address = try? EmailAddress(text) else {
-                return try await isLocalDomain(path.domain?.domainName) ? .unknownUser : .remote
+                route = try await accounts.route(address)
             }
             let account: Account
-            switch try await accounts.route(address) {
-            case .remote where path.isPostmaster:
-                // The host name is not a mail domain here: the configured postmaster.
-                guard let postmaster = accounts.postmaster, case .local(let found) = try await accounts.route(postmaster) else {
-                    return .unknownUser
-                }
-                account = found
-            case .remote: return .remote
+            switch route {
+            case .remote: return path.isPostmaster ? .unknownUser : .remote
             case .unknownLocal: return .unknownUser
             case .disabledLocal: return .mailboxDisabled
             case .local(let found): account = found

@@ -107,14 +107,20 @@ struct UserCommand: AsyncParsableCommand {
             abstract: "Show an account's security events, newest first (sign-ins, codes, phone, devices, client-specific passwords, shares, administrator actions).")
         @OptionGroup var global: GlobalOptions
         @Argument var address: String
-        @Option(name: .long, help: "At most this many events.") var limit = 50
+        @Option(name: .long, help: "At most this many events (1 or more).") var limit = 50
+
+        func validate() throws {
+            guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        }
 
         func run() async throws {
             try await administer {
                 let runtime = try await global.openRuntime()
                 let formatter = ISO8601DateFormatter()
+                // Asked first: an unknown account is an error on standard error alone.
+                let events = try await AccountAdministration(runtime.security).events(address, limit: limit)
                 print(["time", "event", "door", "method", "result", "ip", "detail"].joined(separator: "\t"))
-                for event in try await AccountAdministration(runtime.security).events(address, limit: limit) {
+                for event in events {
                     print([formatter.string(from: event.at), event.kind.rawValue, event.door ?? "-", event.method ?? "-",
                            event.success ? "ok" : "failed", event.ip ?? "-", event.detail.isEmpty ? "-" : event.detail]
                         .joined(separator: "\t"))

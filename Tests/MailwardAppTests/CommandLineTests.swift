@@ -91,6 +91,8 @@ import Testing
         (["domain", "remove", "demo.test"], "domain demo.test still has 1 account(s)"),
         (["domain", "remove", "nope.test"], "no such domain: nope.test"),
         (["domain", "add", "bad_domain!"], "malformed domain name"),
+        (["alias", "list", "--domain", "nope.test"], "unknown domain: nope.test"),
+        (["user", "audit", "nobody@demo.test"], "no such account: nobody@demo.test"),
     ])
     func errorsAreOneClearLine(_ arguments: [String], _ message: String) async throws {
         let data = try temporaryFolder()
@@ -101,6 +103,7 @@ import Testing
         #expect(result.stderr.hasPrefix("mailward: error: "))
         #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stdout.isEmpty, "nothing on standard output before the error: \(result.stdout)")
     }
 
     /// `mailward alias` (postmaster@ and friends), and a usage mistake is one line too.
@@ -111,6 +114,18 @@ import Testing
         #expect(try await mw("user", "add", "bob@demo.test", "--password", "Tea-Garden-42").status == 0)
         #expect(try await mw("alias", "add", "postmaster@demo.test", "bob@demo.test").stdout == "added alias postmaster@demo.test → bob@demo.test\n")
         #expect(try await mw("alias", "list").stdout == "postmaster@demo.test → bob@demo.test\n")
+        #expect(try await mw("alias", "list", "--domain", "DEMO.test").stdout == "postmaster@demo.test → bob@demo.test\n")
+        let again = try await mw("alias", "add", "postmaster@demo.test", "bob@demo.test")
+        #expect(again.status == 1 && again.stderr.contains("postmaster@demo.test is already an alias"), "\(again.stderr)")
+        // A domain whose last account is gone but an alias is not: said so, not a store error.
+        #expect(try await mw("domain", "add", "old.test").status == 0)
+        #expect(try await mw("alias", "add", "bob@old.test", "bob@demo.test").status == 0)
+        let aliased = try await mw("domain", "remove", "old.test")
+        #expect(aliased.status == 1 && aliased.stderr.contains("domain old.test still has 1 alias(es)"), "\(aliased.stderr)")
+        #expect(try await mw("alias", "remove", "bob@old.test").status == 0)
+        #expect(try await mw("domain", "remove", "old.test").status == 0)
+        let noEvents = try await mw("user", "audit", "bob@demo.test", "--limit", "0")
+        #expect(noEvents.status == 64 && noEvents.stderr.contains("--limit must be at least 1"), "\(noEvents.stderr)")
         #expect(try await mw("user", "show", "bob@demo.test").stdout.contains("aliases:      postmaster@demo.test"))
         #expect(try await mw("alias", "remove", "postmaster@demo.test").status == 0)
         #expect(try await mw("alias", "list").stdout == "")

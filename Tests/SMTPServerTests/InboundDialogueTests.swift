@@ -359,6 +359,15 @@ import Testing
         _ = try await other.command("MAIL FROM:<a@elsewhere.test>")
         let unknown = try await other.command("RCPT TO:<postmaster@example.test>")
         #expect(unknown.code == 550 && unknown.text.contains("5.1.1"))
+        #expect(try await other.command("RCPT TO:<postmaster>").code == 550, "nobody receives it yet")
+        // Without `smtp.postmaster`, the bare <postmaster> (which RFC 5321 §4.5.1 says MUST be
+        // accepted) goes to postmaster@ the local domain that has one.
+        try await bare.runtime.accounts.addAlias("postmaster@example.test", for: "bob@example.test")
+        #expect(try await other.command("RCPT TO:<Postmaster>").code == 250)
+        #expect(try await other.command("DATA").code == 354)
+        try await other.send("Subject: to the bare postmaster\r\n\r\nhello\r\n.\r\n")
+        #expect(try await other.reply().code == 250)
+        #expect(try await bare.messages(of: "bob@example.test").count == 1)
     }
 
     /// A disabled account keeps its mail but takes no new mail, said precisely (RFC 3463 X.2.1).

@@ -160,9 +160,18 @@ import Testing
         try await service.setDisabled("bob@demo.test", false)
         try await service.addAlias("robert@demo.test", for: "bob@demo.test")
         #expect(try await service.resolveRecipient(EmailAddress("robert@demo.test"))?.address.description == "bob@demo.test")
-        await #expect(throws: MailwardError.duplicateAccount("robert@demo.test")) {
+        await #expect(throws: MailwardError.duplicateAlias("robert@demo.test")) {
             try await service.addAccount("robert@demo.test", password: "Tea-Garden-42")
         }
+        await #expect(throws: MailwardError.duplicateAlias("robert@demo.test")) {
+            try await service.addAlias("robert@demo.test", for: "bob@demo.test")
+        }
+        // A domain with only an alias left (to an account elsewhere) says so, not a store error.
+        try await service.addDomain("old.test")
+        try await service.addAlias("bob@old.test", for: "bob@demo.test")
+        await #expect(throws: MailwardError.domainHasAliases("old.test", aliases: 1)) { try await service.removeDomain("old.test") }
+        try await service.removeAlias("bob@old.test")
+        try await service.removeDomain("old.test")
         try await service.removeAccount("bob@demo.test")
         await #expect(throws: MailwardError.unknownAccount("bob@demo.test")) { _ = try await service.account("bob@demo.test") }
         try await service.removeDomain("demo.test")

@@ -49,6 +49,8 @@ public struct AccountService: Sendable {
         guard try await store.domain(named: name) != nil else { throw MailwardError.noSuchDomain(name) }
         let count = try await store.accountCount(inDomain: name)
         guard count == 0 else { throw MailwardError.domainNotEmpty(name, accounts: count) }
+        let aliases = try await aliases(inDomain: name).count
+        guard aliases == 0 else { throw MailwardError.domainHasAliases(name, aliases: aliases) }
         _ = try await store.deleteDomain(named: name)
     }
 
@@ -62,11 +64,8 @@ public struct AccountService: Sendable {
         guard try await store.domain(named: address.domain) != nil else {
             throw MailwardError.unknownDomain(address.domain)
         }
-        let existing = try await store.account(address: address)
-        let alias = try await store.alias(address: address)
-        if existing != nil || alias != nil {
-            throw MailwardError.duplicateAccount(address.description)
-        }
+        if try await store.account(address: address) != nil { throw MailwardError.duplicateAccount(address.description) }
+        if try await store.alias(address: address) != nil { throw MailwardError.duplicateAlias(address.description) }
         let name = try Self.displayName(displayName) ?? address.localPart
         let hash: String
         if let password {
@@ -151,7 +150,7 @@ public struct AccountService: Sendable {
         do {
             try await store.insertAlias(Alias(address: alias, accountID: account.id, createdAt: clock.now))
         } catch StoreError.duplicate {
-            throw MailwardError.duplicateAccount(alias.description)
+            throw MailwardError.duplicateAlias(alias.description)
         }
     }
 
@@ -162,7 +161,9 @@ public struct AccountService: Sendable {
     }
 
     /// Every alias with the account it delivers to, ordered by alias (one domain's, or all).
-    public func aliases(inDomain domain: String? = nil) async throws -> [(alias: Alias, account: Account)] {
+    public func aliases(inDomain rawDomain: String? = nil) async throws -> [(alias: Alias, account: Account)] {
+        let domain = try rawDomain.map { try DomainName.normalize($0) }
+        if let domain, try await store.domain(named: domain) == nil { throw MailwardError.unknownDomain(domain) }
         var result: [(alias: Alias, account: Account)] = []
         for account in try await store.accounts(inDomain: nil) {
             for alias in try await store.aliases(of: account.id) where domain == nil || alias.address.domain == domain {
@@ -193,6 +194,23 @@ public struct AccountService: Sendable {
         if address.localPart.lowercased() == "postmaster", let postmaster, postmaster != address,
            case .local(let account) = try await route(postmaster) {
             return .local(account)
+        }
+        return .unknownLocal
+    }
+
+    /// Where the bare `<postmaster>` goes, which RFC 5321 §4.5.1 says MUST be accepted: to
+    /// postmaster@ the server's host name when that is a mail domain here; else to the configured
+    /// postmaster (`smtp.postmaster`); else to postmaster@ the first local domain, by name, where
+    /// someone receives it (an alias or an account of that name).
+    public func serverPostmaster(hostname: String) async throws -> RecipientRoute {
+        if let address = try? EmailAddress("postmaster@\(hostname)") {
+            let found = try await route(address)
+            if found != .remote { return found }
+        }
+        if let postmaster { return try await route(postmaster) }
+        for domain in try await store.domains().sorted(by: { $0.name < $1.name }) {
+            guard let address = try? EmailAddress("postmaster@\(domain.name)") else { continue }
+            if case .local(let account) = try await route(address) { return .local(account) }
         }
         return .unknownLocal
     }
