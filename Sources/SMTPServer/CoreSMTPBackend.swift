@@ -252,12 +252,14 @@ public struct CoreSMTPBackend: SMTPBackend {
                         detail: "sent \(queueID) to \(transaction.recipients.count) recipient(s)")
                 }
             }
-            logger.info("message accepted", metadata: [
+            var accepted: Logger.Metadata = [
                 // The three doors share one logger ("smtp"); submitted mail says so, like its metrics.
                 "door": "\(submission.client.account == nil ? "smtp" : "submission")",
                 "id": "\(queueID)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
-                "queued-full": "\(waiting.count)", "size": "\(content.count)",
-            ])
+                "size": "\(content.count)",
+            ]
+            if !waiting.isEmpty { accepted["queued-full"] = "\(waiting.count)" }
+            logger.info("message accepted", metadata: accepted)
             return .accepted(queueID: queueID)
         } catch let error as MailError {
             if case .quotaExceeded = error {
