@@ -212,8 +212,8 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             // A verdict header the sender wrote itself is a forgery: only ours go in (the MX door;
             // submitted mail passes no filter, so this is `traced` there).
-            let checked = filterHeaders
-                + (submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced)
+            let unclaimed = submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced
+            let checked = filterHeaders.isEmpty ? unclaimed : filterHeaders + unclaimed
             // Local recipients whose mailbox is full while others' is not: their copies wait in
             // the outbound queue, whose worker retries them (or bounces what can never fit).
             var waiting: [String] = []
