@@ -181,6 +181,9 @@ import Testing
         await #expect(throws: TwoStepError.wrongPassword) {
             try await PasswordChangeService(h.env).change(account, current: "nope", new: "Moon-River-77", keepingSession: keep.token, context: h.web)
         }
+        // The wrong current password is in the account's log (it counts toward the lock-out).
+        let refused = await h.store.auditEvents(accountID: account.id, kinds: [.signIn], limit: 5)
+        #expect(refused.contains { !$0.success && $0.detail == "password re-entered while signed in: wrong" }, "\(refused)")
         try await PasswordChangeService(h.env).change(account, current: Harness.password, new: "Moon-River-77",
                                                       keepingSession: keep.token, context: h.web)
         #expect(try await h.sessions.resolve(token: keep.token) != nil)

@@ -212,6 +212,20 @@ import Testing
         #expect(!h.sessions.checkCSRF(sessionToken: long.token, presented: grant.csrfToken))
     }
 
+    /// At the shortest idle timeout (a minute), a session used every ten seconds stays open: its
+    /// idle timer is refreshed often enough (it was written once a minute at most, so the session
+    /// ended a minute after sign-in however busy it was).
+    @Test func aBusySessionOutlivesTheShortestIdleTimeout() async throws {
+        let h = Harness { $0.sessionIdleTimeout = 60 }
+        let grant = try await h.sessions.open(account: try await h.user(), context: h.web, trustedDeviceID: nil)
+        for second in stride(from: 10, through: 300, by: 10) {
+            h.clock.advance(by: 10)
+            #expect(try await h.sessions.resolve(token: grant.token) != nil, "at \(second) s")
+        }
+        h.clock.advance(by: 60)
+        #expect(try await h.sessions.resolve(token: grant.token) == nil)
+    }
+
     /// One wrong password tried again and again counts every time (only the account's own former
     /// password does not: PasswordVerdictCacheTests).
     @Test func signInIsThrottledPerAccount() async throws {

@@ -80,13 +80,19 @@ public struct ProtocolAuthenticator: Sendable {
     /// A signed-in user typing the account password again (to change it, or to unbind the phone
     /// with it): counted against the same failure limits as a sign-in, so a stolen web session
     /// cannot try passwords without end. Throws `rateLimited` while the account or the IP is
-    /// locked out, `wrongPassword` for a wrong one.
+    /// locked out, `wrongPassword` for a wrong one. A refusal is in the account's audit log, as a
+    /// failed sign-in is: the attempts that lock the account out must show where they came from.
     func reconfirm(_ account: Account, password: String, remoteIP: String) async throws {
         let (accountKey, ipKey) = Self.failureKeys(name: account.address.description, remoteIP: remoteIP)
         switch try await passwordUnderLimits(name: account.address.description, password: password,
                                              accountKey: accountKey, ipKey: ipKey) {
-        case .throttled(let wait, _): throw TwoStepError.rateLimited(retryAfter: wait)
-        case .wrong: throw TwoStepError.wrongPassword
+        case .throttled(let wait, let byAccount):
+            await audit(account.id, .web, "throttled", false, remoteIP,
+                        "password re-entered while signed in: \(byAccount ? "account" : "IP") throttled")
+            throw TwoStepError.rateLimited(retryAfter: wait)
+        case .wrong:
+            await audit(account.id, .web, "password", false, remoteIP, "password re-entered while signed in: wrong")
+            throw TwoStepError.wrongPassword
         case .right: return
         }
     }

@@ -60,8 +60,10 @@ public struct WebSessionService: Sendable {
         guard let account = try await env.accounts.store.account(id: session.accountID), !account.disabled else {
             return nil
         }
-        // One write per minute at most: enough precision for an idle timeout of minutes.
-        if now.timeIntervalSince(session.lastSeenAt) >= 60 {
+        // One write per minute at most, and at least ten per idle timeout: a session in use never
+        // ends more than a tenth of the timeout early (at the shortest timeout, a minute, every
+        // request six seconds after the last write refreshes it).
+        if now.timeIntervalSince(session.lastSeenAt) >= min(60, env.settings.sessionIdleTimeout / 10) {
             try await env.store.touchSession(idHash: idHash, at: now)
         }
         return SignedInSession(account: account, session: session, csrfToken: csrfToken(forSession: token))
