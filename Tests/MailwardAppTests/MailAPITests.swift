@@ -318,8 +318,43 @@ import Testing
         // The message itself shows its Date:.
         let box = try await mailbox(client, "INBOX")
         let first = try #require((try await client.call(.GET, "/api/v1/mailboxes/\(box)/messages").object["messages"] as? [[String: Any]] ?? []).first { ($0["subject"] as? String) == "dated 2039" })
-        let page = try await client.call(.GET, "/mail/message/\(try #require(first["id"] as? String))")
-        #expect(page.body.contains("2039-01-01"))
+        let path = "/mail/message/\(try #require(first["id"] as? String))"
+        #expect(try await client.call(.GET, path).body.contains("2039-01-01"))
+        // In the browser's time zone (the `mw_tz` cookie its script sets), as the settings pages
+        // show times; a zone the system does not know is the server's.
+        client.setCookie("mw_tz", "Asia/Shanghai")
+        #expect(try await client.call(.GET, path).body.contains("2039-01-01 16:00"))
+        client.setCookie("mw_tz", "America/New_York")
+        #expect(try await client.call(.GET, path).body.contains("2039-01-01 03:00"))
+        client.setCookie("mw_tz", "../../../../dev/zero")
+        #expect(try await client.call(.GET, path).status == 200)
+    }
+
+    /// Folders below others are listed under them, named by the rest of their name; one whose
+    /// parent is not above it keeps its whole name at the top.
+    @Test func subfoldersAreListedUnderTheirParent() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        try await server.addUser("zhao@demo.test")
+        let account = try await server.runtime.accounts.account("zhao@demo.test")
+        for name in ["合同/2025", "合同", "合同 A", "INBOX/项目", "孤儿/子"] {
+            _ = try await server.runtime.mail.store.createMailbox(accountID: account.id, name: name, specialUse: nil, createdAt: Date())
+        }
+        let client = try await signedIn(server, "zhao@demo.test")
+        let list = try await client.call(.GET, "/mail").body
+        func item(_ name: String) -> String? {
+            list.components(separatedBy: "<li ").first { $0.contains("data-name=\"\(name)\"") }
+        }
+        #expect(item("合同/2025")?.hasPrefix("class=\"depth-1\"") == true && item("合同/2025")?.contains(">2025</a>") == true)
+        #expect(item("合同")?.hasPrefix("class=\"depth-0\"") == true)
+        #expect(item("INBOX/项目")?.hasPrefix("class=\"depth-1\"") == true && item("INBOX/项目")?.contains(">项目</a>") == true)
+        #expect(item("孤儿/子")?.hasPrefix("class=\"depth-0\"") == true && item("孤儿/子")?.contains(">孤儿/子</a>") == true)
+        // Each right under its parent: INBOX, INBOX/项目, …, 合同, 合同/2025, 合同 A.
+        let order = ["INBOX/项目", "合同", "合同/2025", "合同 A"].compactMap { name in list.range(of: "data-name=\"\(name)\"")?.lowerBound }
+        #expect(order.count == 4 && order == order.sorted(), "\(order)")
+        let inbox = try #require(list.range(of: "data-name=\"INBOX\""))
+        #expect(inbox.lowerBound < order[0])
+        #expect(!list.contains("data-name=\"Drafts\"") || list.range(of: "data-name=\"Drafts\"")!.lowerBound > order[0])
     }
 
     @Test func pagesCarrySecurityHeadersAndTheBodyFrameItsOwnPolicy() async throws {

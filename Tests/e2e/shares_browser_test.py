@@ -181,9 +181,13 @@ def main():
         assert "查看邮件" in events and "发信" in events, events
         browser.shot("share-activity")
 
-        step = "alice changes bob's permission on the settings page"
-        Select(browser.driver.find_element(By.CSS_SELECTOR, "#granted tr[data-grantee='bob@demo.test'] select.change-permission")) \
-            .select_by_value("read_only")
+        step = "alice changes bob's permission on the settings page: chosen, then saved"
+        row = "#granted tr[data-grantee='bob@demo.test'] "
+        select = browser.driver.find_element(By.CSS_SELECTOR, row + "select.change-permission")
+        assert select.get_attribute("aria-label") == "bob@demo.test 的权限", select.get_attribute("aria-label")
+        Select(select).select_by_value("read_only")
+        assert alice_api("GET", "/shares")["granted"][0]["permission"] != "read_only", "not saved before 保存"
+        browser.driver.find_element(By.CSS_SELECTOR, row + "button.save-permission").click()
         browser.wait_text("shares-message", "权限已修改")
         assert alice_api("GET", "/shares")["granted"][0]["permission"] == "read_only"
 

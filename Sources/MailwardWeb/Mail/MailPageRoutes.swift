@@ -130,10 +130,14 @@ struct MailPageRoutes {
         }
         var boxNames: [MailboxID: String] = [:]
         for (box, _) in boxes { boxNames[box.id] = MailAccess.displayName(box, language) }
+        let levels = FolderNesting.levels(boxes.map(\.0.name))
+        let zone = request.timeZone
         var values: [String: Any] = [
-            "folders": boxes.map { box, counts -> [String: Any] in
-                [
+            "folders": zip(boxes, levels).map { entry, level -> [String: Any] in
+                let (box, counts) = entry
+                return [
                     "id": ids.mailbox(box.id, access.account.id), "name": MailAccess.displayName(box, language),
+                    "depth": min(level.depth, 4), "label": level.label ?? MailAccess.displayName(box, language),
                     "raw_name": box.name, "unseen": counts.unseen, "has_unseen": counts.unseen > 0,
                     "active": box.id == current.id && search.isEmpty, "custom": !box.isInbox && box.specialUse == nil,
                     "special": box.isInbox ? "inbox" : box.specialUse.map { String($0.rawValue.dropFirst()).lowercased() } ?? "",
@@ -146,7 +150,7 @@ struct MailPageRoutes {
                     "from": current.specialUse == .sent || current.specialUse == .drafts ? s.to : (s.fromName ?? s.fromAddress ?? ""),
                     // When it arrived, as the list is ordered: a sender's `Date:` (a wrong clock, a
                     // forged one) would put dates out of order; the message page shows `Date:`.
-                    "date": Self.format(record.internalDate), "size": Self.size(record.size),
+                    "date": Self.format(record.internalDate, in: zone), "size": Self.size(record.size),
                     "unread": !record.flags.contains(MessageFlags.seen), "flagged": record.flags.contains(MessageFlags.flagged),
                     "attachment": s.hasAttachments, "preview": s.preview, "folder": boxNames[record.mailboxID] ?? "", "in_search": !search.isEmpty,
                     // The owner's drafts open for editing only for the owner; a grantee reads them.
@@ -202,7 +206,7 @@ struct MailPageRoutes {
             "subject": record.summary.subject.isEmpty ? (language == .en ? "(no subject)" : "（无主题）") : record.summary.subject,
             "from": people("From"), "to": people("To"), "cc": people("Cc"), "has_cc": !people("Cc").isEmpty,
             "bcc": people("Bcc"), "has_bcc": !people("Bcc").isEmpty,
-            "date": Self.format(record.summary.date ?? record.internalDate),
+            "date": Self.format(record.summary.date ?? record.internalDate, in: request.timeZone),
             "body_url": "/mail/message/\(id)/body" + (images ? "?images=1" : ""),
             "blocked": blocked > 0, "allow_images_url": "/mail/message/\(id)?images=1",
             "attachments": shown.map { index, attachment -> [String: Any] in
@@ -306,7 +310,7 @@ struct MailPageRoutes {
                     let en = language == .en
                     let header = en ? "---------- Forwarded message ----------" : "---------- 转发的邮件 ----------"
                     let (from, date, subject, to) = en ? ("From: ", "Date: ", "Subject: ", "To: ") : ("发件人：", "时间：", "主题：", "收件人：")
-                    values["body"] = "\n\n\(header)\n\(from)\(who)\n\(date)\(Self.format(s.date ?? record.internalDate))\n\(subject)\(s.subject)\n\(to)\(s.to)\n\n\(original)"
+                    values["body"] = "\n\n\(header)\n\(from)\(who)\n\(date)\(Self.format(s.date ?? record.internalDate, in: request.timeZone))\n\(subject)\(s.subject)\n\(to)\(s.to)\n\n\(original)"
                     // The original's files go along (removable on the page), sent as
                     // `{"message_id","part"}`; inline images of an HTML body stay behind, like on the reading page.
                     values["forwarded"] = Self.carriedAttachments(content.content, of: token)
@@ -320,7 +324,7 @@ struct MailPageRoutes {
                     values["cc"] = others.map(render).joined(separator: ", ")
                 }
                 let quoted = original.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
-                let intro = language == .en ? "On \(Self.format(s.date ?? record.internalDate)), \(who) wrote:" : "在 \(Self.format(s.date ?? record.internalDate))，\(who) 写道："
+                let intro = language == .en ? "On \(Self.format(s.date ?? record.internalDate, in: request.timeZone)), \(who) wrote:" : "在 \(Self.format(s.date ?? record.internalDate, in: request.timeZone))，\(who) 写道："
                 values["body"] = "\n\n\(intro)\n\(quoted)"
                 // A received Message-ID that is not a msg-id is dropped: the reply goes out, unthreaded.
                 values["in_reply_to"] = s.messageIDHeader.flatMap(HeaderSyntax.messageID) ?? ""
@@ -351,14 +355,11 @@ struct MailPageRoutes {
         return also.contains(where: { lower.hasPrefix($0) }) ? subject : prefix + subject
     }
 
-    static let calendar: Calendar = {
+    /// `2026-11-29 15:02` in `zone`: the browser's (``Request/timeZone``), as the settings
+    /// pages' script writes times, so a user in Beijing on a server in UTC sees one clock.
+    static func format(_ date: Date, in zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone.current
-        return calendar
-    }()
-
-    /// `2026-11-29 15:02` in the server's time zone.
-    static func format(_ date: Date) -> String {
+        calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }

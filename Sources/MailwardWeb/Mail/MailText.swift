@@ -17,6 +17,7 @@ enum MailText {
         "confirm_delete_folder": "删除该文件夹及其中的邮件？", "confirm_empty_trash": "彻底删除“已删除”中的所有邮件？", "confirm_delete_forever": "彻底删除这封邮件？删除后无法恢复。",
         "remove": "移除", "folders": "文件夹", "open": "打开", "more": "文件夹与搜索 ↓", "mail_sent": "邮件已发送", "share_gone": "共享已取消",
         "share_gone_detail": "该邮箱已不再共享给您，或者您要找的内容不存在。", "back_to_mine": "返回我的邮箱",
+        "message_body": "正文", "unread": "未读", "create_folder": "新建文件夹",
     ]
 
     static let en: [String: String] = [
@@ -33,5 +34,6 @@ enum MailText {
         "remove": "Remove", "folders": "Folders", "open": "Open", "more": "Folders and search ↓", "mail_sent": "Message sent", "share_gone": "Share cancelled",
         "share_gone_detail": "This mailbox is no longer shared with you, or what you asked for does not exist.",
         "back_to_mine": "Back to my mailbox",
+        "message_body": "Message", "unread": "Unread", "create_folder": "Create folder",
     ]
 }

@@ -90,13 +90,21 @@ struct MailAccess: Sendable {
     /// INBOX, then the special-use folders in a fixed order, then the others by name.
     func mailboxes() async throws -> [(Mailbox, MailboxCounts)] {
         let order: [SpecialUse?] = [nil, .drafts, .sent, .trash, .junk, .archive]
-        let boxes = try await mail.store.mailboxes(accountID: account.id).sorted { a, b in
-            func rank(_ m: Mailbox) -> Int {
-                if m.isInbox { return 0 }
-                if let use = m.specialUse, let i = order.firstIndex(of: use) { return i + 1 }
-                return 100
+        let all = try await mail.store.mailboxes(accountID: account.id)
+        func rank(_ m: Mailbox) -> Int {
+            if m.isInbox { return 0 }
+            if let use = m.specialUse, let i = order.firstIndex(of: use) { return i + 1 }
+            return 100
+        }
+        // A subfolder goes with its top folder (INBOX/项目 right after INBOX).
+        var ranks: [String: Int] = [:]
+        for box in all { ranks[box.name] = rank(box) }
+        let boxes = all.sorted { a, b in
+            func key(_ m: Mailbox) -> (Int, String) {
+                let top = String(m.name.prefix { $0 != "/" })
+                return FolderNesting.sortKey(rank: ranks[top] ?? rank(m), name: m.name)
             }
-            return (rank(a), a.name) < (rank(b), b.name)
+            return key(a) < key(b)
         }
         var result: [(Mailbox, MailboxCounts)] = []
         for box in boxes { result.append((box, try await mail.store.counts(mailboxID: box.id))) }

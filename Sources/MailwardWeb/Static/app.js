@@ -55,6 +55,28 @@
   }
   function failure(id, res) { say(id, (res.data && res.data.message) || T.network_error, false); }
 
+  // Copies the text shown in `source`, and says "copied" only when it was: without the
+  // clipboard API (plain HTTP on a host name is no secure context) the text is selected and
+  // copied the older way; when that fails too, it stays selected and the user is asked to copy
+  // it by hand — a secret shown once must not be left behind on a false "copied".
+  function copyShown(source, text, messageId) {
+    function byHand() {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand('copy'); } catch (e) { copied = false; }
+      say(messageId, copied ? T.copied : T.copy_by_hand, copied);
+    }
+    if (window.isSecureContext && navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { say(messageId, T.copied, true); }, byHand);
+    } else {
+      byHand();
+    }
+  }
+
   // A "get code" button waits out the resend interval, showing the seconds left. A long wait
   // (a day's codes used up) is not counted down in seconds: the message says how long.
   function countdown(button, seconds) {
@@ -94,7 +116,20 @@
       return res;
     });
   }
-  function when(date) { return date ? new Date(date).toLocaleString(T.lang) : '—'; }
+  // `2026-11-29 15:02` in the browser's time zone — the form and the zone the server writes the
+  // mail pages' times in (it reads the zone from the `mw_tz` cookie set below).
+  function when(date) {
+    if (!date) return '—';
+    var d = new Date(date);
+    function two(n) { return (n < 10 ? '0' : '') + n; }
+    return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
+  }
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && /^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone) && document.cookie.split('; ').indexOf('mw_tz=' + zone) < 0) {
+      document.cookie = 'mw_tz=' + zone + '; path=/; max-age=31536000; SameSite=Lax';
+    }
+  } catch (e) { /* no Intl: the server's zone */ }
   function cell(row, text) { var td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; }
   // Column names on each cell, for tables stacked into cards on narrow screens (CSS `table.stack`).
   function labelCells(table) {
@@ -417,9 +452,7 @@
     });
     $('recovery-copy').addEventListener('click', function () {
       var text = Array.prototype.map.call($('recovery-list').children, function (li) { return li.textContent; }).join('\n');
-      var done = function () { say('two-step-message', T.copied, true); };
-      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, done);
-      else done();
+      copyShown($('recovery-list'), text, 'two-step-message');
     });
     $('unbind-get-code').addEventListener('click', function () {
       sendCode($('unbind-get-code'), 'two-step-message', '/security/two-step/sms/unbind/start', {});
@@ -548,10 +581,7 @@
     });
     if ($('server-settings')) labelCells($('server-settings'));
     $('copy-app-password').addEventListener('click', function () {
-      var text = $('new-app-password-value').textContent;
-      var done = function () { say('app-password-message', T.copied, true); };
-      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, done);
-      else done();
+      copyShown($('new-app-password-value'), $('new-app-password-value').textContent, 'app-password-message');
     });
     function load() {
       api('GET', '/app-passwords').then(function (res) {
@@ -869,16 +899,26 @@
       if (!expiresAt) return T.until_forever;
       return lastDay(expiresAt) + (Date.parse(expiresAt) <= Date.now() ? ' (' + T.share_ended + ')' : '');
     }
-    function permissionSelect(current, onChange) {
+    // A permission is changed by choosing it and pressing "save": a select that saved on every
+    // change would grant each permission passed on the way when moved with the arrow keys.
+    function permissionSelect(current, grantee, onSave) {
+      var box = document.createElement('span');
+      box.className = 'row permission-edit';
       var select = document.createElement('select');
       select.className = 'change-permission';
+      select.setAttribute('aria-label', (T.permission_of || '{grantee}').replace('{grantee}', grantee));
       ['read_only', 'send_on_behalf', 'send_as'].forEach(function (p) {
         var option = document.createElement('option');
         option.value = p; option.textContent = T['perm_' + p] || p; option.selected = p === current;
         select.appendChild(option);
       });
-      select.addEventListener('change', function () { onChange(select.value); });
-      return select;
+      var save = document.createElement('button');
+      save.type = 'button'; save.className = 'secondary save-permission hidden'; save.textContent = T.save;
+      select.addEventListener('change', function () { save.classList.toggle('hidden', select.value === current); });
+      save.addEventListener('click', function () { onSave(select.value); });
+      box.appendChild(select);
+      box.appendChild(save);
+      return box;
     }
     function load() {
       api('GET', '/shares').then(function (res) {
@@ -889,7 +929,7 @@
           var row = document.createElement('tr');
           row.dataset.shareId = g.id; row.dataset.grantee = g.grantee;
           cell(row, g.grantee);
-          cell(row, '').appendChild(permissionSelect(g.permission, function (value) {
+          cell(row, '').appendChild(permissionSelect(g.permission, g.grantee, function (value) {
             api('PATCH', '/shares/' + g.id, { permission: value }).then(function (r) {
               if (r.ok) { say('shares-message', T.changed_ok, true); load(); } else failure('shares-message', r);
             });
@@ -917,6 +957,7 @@
           cell(row, '').appendChild(revoke);
           granted.appendChild(row);
         });
+        labelCells($('granted'));
         if (res.data.granted.length === 0) show('no-granted'); else hide('no-granted');
         var received = $('received').querySelector('tbody');
         received.textContent = '';
@@ -930,6 +971,7 @@
           cell(row, '').appendChild(open);
           received.appendChild(row);
         });
+        labelCells($('received'));
         if (res.data.received.length === 0) show('no-received'); else hide('no-received');
       });
       api('GET', '/shares/events').then(function (res) {
@@ -944,6 +986,7 @@
           cell(row, when(e.at)); cell(row, label); cell(row, e.ip || ''); cell(row, e.detail_text || e.detail);
           body.appendChild(row);
         });
+        labelCells($('share-events'));
         if (res.data.length === 0) show('no-events'); else hide('no-events');
       });
     }

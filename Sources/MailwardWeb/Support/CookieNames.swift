@@ -16,6 +16,9 @@ enum CookieNames {
         "\(trustedDevice)_\(tag)"
     }
     static let language = "mw_lang"
+    /// The browser's time zone (`Asia/Shanghai`), set by the pages' script: the mail pages write
+    /// times in it, as the script writes the settings pages' times.
+    static let timeZone = "mw_tz"
 
     static func session(_ token: String) -> Cookie {
         Cookie(name: session, value: token, path: "/", httpOnly: true, sameSite: .lax)
@@ -52,9 +55,21 @@ extension Request {
         return [cookie(own), cookie(CookieNames.trustedDevice)].compactMap { $0 }
     }
 
+    /// The zone the browser said it is in (``CookieNames/timeZone``), else the server's. Only a
+    /// name the system knows is looked up: Foundation reads a zone's file by its name.
+    var timeZone: TimeZone {
+        guard let name = cookie(CookieNames.timeZone), KnownTimeZones.names.contains(name) else { return .current }
+        return TimeZone(identifier: name) ?? .current
+    }
+
     /// zh-CN unless `?lang=en` or the language cookie says otherwise.
     var language: MailwardCore.Language {
         if let query = uri.queryParameters["lang"] { return Language(tag: String(query)) }
         return Language(tag: cookie(CookieNames.language))
     }
+}
+
+/// The zone names of the system's database, read once.
+enum KnownTimeZones {
+    static let names = Set(TimeZone.knownTimeZoneIdentifiers)
 }
