@@ -7,8 +7,29 @@ import Testing
 @Suite struct SMSProviderFactoryTests {
     let data = URL(fileURLWithPath: "/tmp/mailward-data")
 
+    /// The provider's sender the factory made (inside the failure logging every provider gets).
     func make(_ settings: SMSProviderSettings) throws -> any SMSSender {
-        try SMSProviderFactory.make(config: settings, dataDirectory: data, httpClient: .shared, logger: LogRecorder().logger())
+        try #require(try makeLogged(settings) as? FailureLoggingSMSSender).sender
+    }
+
+    func makeLogged(_ settings: SMSProviderSettings, logs: LogRecorder = LogRecorder()) throws -> any SMSSender {
+        try SMSProviderFactory.make(config: settings, dataDirectory: data, httpClient: .shared, logger: logs.logger())
+    }
+
+    /// A provider's failure is in the server log with its reason, the number masked even where
+    /// the gateway's own message echoes it (Twilio does).
+    @Test func failuresAreLoggedWithTheirReasonAndTheNumberMasked() async throws {
+        let server = try await RecordingHTTPServer.start { _ in
+            .json(#"{"code":21211,"message":"The 'To' number +8613800138000 is not a valid phone number.","status":400}"#, status: .badRequest)
+        }
+        defer { Task { await server.shutdown() } }
+        let logs = LogRecorder()
+        let settings = TwilioSMSSettings(accountSID: "AC1", authToken: "tw-SECRET", from: "+15017122661", apiBaseURL: URL(string: server.baseURL)!)
+        let sender = try makeLogged(.init(provider: .twilio, twilio: settings), logs: logs)
+        await #expect(throws: SMSDeliveryError.self) { try await sender.send(SMSMessage(to: "+8613800138000", text: "code 482913")) }
+        let line = try #require(logs.all.first { $0.contains("SMS could not be sent") })
+        #expect(line.hasPrefix("warning") && line.contains("21211") && line.contains("+86 138****8000"), "\(line)")
+        #expect(!line.contains("13800138000") && !line.contains("482913") && !line.contains("SECRET"), "\(line)")
     }
 
     @Test func outboxIsTheDefaultAndWritesIntoTheDataFolder() throws {
@@ -30,6 +51,10 @@ import Testing
 
     @Test func refusesIncompleteSettings() {
         #expect(throws: SMSConfigurationError.self) { try make(.init(provider: .aliyun)) }
+        #expect(throws: SMSConfigurationError.self) {
+            try make(.init(provider: .tencent, tencent: TencentSMSSettings(secretID: "id", secretKey: "k", smsSdkAppID: "14", signName: "",
+                                                                          templates: .init(defaultTemplate: "1"))))
+        }
         #expect(throws: SMSConfigurationError.self) {
             try make(.init(provider: .twilio, twilio: TwilioSMSSettings(accountSID: "AC1", authToken: "t")))
         }
@@ -67,10 +92,10 @@ import Testing
 
     @Test func sendersNeverShowSecrets() throws {
         let senders: [any SMSSender] = [
-            try make(.init(provider: .aliyun, aliyun: AliyunSMSSettings(accessKeyID: "id", accessKeySecret: "ali-SECRET", signName: "n", templates: .init(defaultTemplate: "S")))),
-            try make(.init(provider: .tencent, tencent: TencentSMSSettings(secretID: "id", secretKey: "tc-SECRET", smsSdkAppID: "1", signName: "n", templates: .init(defaultTemplate: "1")))),
-            try make(.init(provider: .twilio, twilio: TwilioSMSSettings(accountSID: "AC", authToken: "tw-SECRET", from: "+1"))),
-            try make(.init(provider: .webhook, webhook: WebhookSMSSettings(url: URL(string: "https://b/s")!, secret: "wh-SECRET"))),
+            try makeLogged(.init(provider: .aliyun, aliyun: AliyunSMSSettings(accessKeyID: "id", accessKeySecret: "ali-SECRET", signName: "n", templates: .init(defaultTemplate: "S")))),
+            try makeLogged(.init(provider: .tencent, tencent: TencentSMSSettings(secretID: "id", secretKey: "tc-SECRET", smsSdkAppID: "1", signName: "n", templates: .init(defaultTemplate: "1")))),
+            try makeLogged(.init(provider: .twilio, twilio: TwilioSMSSettings(accountSID: "AC", authToken: "tw-SECRET", from: "+1"))),
+            try makeLogged(.init(provider: .webhook, webhook: WebhookSMSSettings(url: URL(string: "https://b/s")!, secret: "wh-SECRET"))),
         ]
         for sender in senders {
             var dumped = ""

@@ -86,6 +86,18 @@ import Testing
         #expect(error?.detail.contains("no answer") == true)
     }
 
+    /// `sms.timeout` bounds the whole answer, not only its head: a gateway that sends its head and
+    /// then stalls the body fails the send in time (it hung until the gateway gave up).
+    @Test func aStalledAnswerBodyIsATimeout() async throws {
+        let server = try await RecordingHTTPServer.start { _ in .stalled(#"{"Code":"OK"}"#) }
+        defer { Task { await server.shutdown() } }
+        let sender = AliyunSMSSender(settings: Self.aliyunSettings(server), httpClient: .shared, timeout: .milliseconds(500))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: SMSDeliveryError.self) { try await sender.send(Self.message) }
+        #expect(error?.detail.contains("no answer within 500 ms") == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     // MARK: Alibaba Cloud
 
     @Test func aliyunSendsSignedSendSms() async throws {

@@ -49,6 +49,8 @@ public enum SMSProviderFactory {
             try require(!settings.secretID.isEmpty, "sms.tencent.secret-id is empty")
             try require(!settings.secretKey.isEmpty, "sms.tencent.secret-key is empty")
             try require(!settings.smsSdkAppID.isEmpty, "sms.tencent.sdk-app-id (SmsSdkAppId) is empty")
+            // Tencent refuses every message to a mainland China number without its signature.
+            try require(!settings.signName.isEmpty, "sms.tencent.sign-name is empty (Tencent requires it for mainland China numbers)")
             try require(!settings.templates.defaultTemplate.isEmpty, "sms.tencent.template (the default template ID) is empty")
             try require(!settings.region.isEmpty, "sms.tencent.region is empty")
             sender = TencentSMSSender(settings: settings, httpClient: httpClient, timeout: timeout)
@@ -64,7 +66,7 @@ public enum SMSProviderFactory {
             sender = TwilioSMSSender(settings: settings, httpClient: httpClient, timeout: timeout)
         }
         logger.info("SMS provider ready", metadata: ["sms.provider": "\(config.provider.rawValue)"])
-        return sender
+        return FailureLoggingSMSSender(sender, logger: logger)
     }
 
     private static func missing(_ provider: String) -> SMSConfigurationError {

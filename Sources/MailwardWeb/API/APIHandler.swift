@@ -19,9 +19,8 @@ struct APIHandler: Sendable {
         } catch let failure as APIFailure {
             return failure.response
         } catch let error as TwoStepError {
-            if error == .smsFailed {
-                logger.warning("SMS could not be sent", metadata: ["path": "\(request.uri.path)"])
-            } else if error == .smsBudgetExhausted {
+            // A failed SMS is logged with its reason by the provider's sender (FailureLoggingSMSSender).
+            if error == .smsBudgetExhausted {
                 logger.error("SMS not sent: two-step.monthly-sms-limit is reached for this month", metadata: ["path": "\(request.uri.path)"])
             }
             return APIFailure(error, call.language).response

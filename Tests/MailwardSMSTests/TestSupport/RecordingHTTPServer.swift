@@ -22,9 +22,15 @@ struct RecordedRequest: Sendable {
 struct CannedResponse: Sendable {
     var status: HTTPResponseStatus
     var body: String
+    /// Sends the head and the body's first byte, then nothing more (a gateway that stalls).
+    var stallsBody = false
 
     static func json(_ body: String, status: HTTPResponseStatus = .ok) -> CannedResponse {
         CannedResponse(status: status, body: body)
+    }
+
+    static func stalled(_ body: String) -> CannedResponse {
+        CannedResponse(status: .ok, body: body, stallsBody: true)
     }
 }
 
@@ -115,6 +121,10 @@ private final class RecordingHandler: ChannelInboundHandler {
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Content-Length", value: String(bytes.count))
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: answer.status, headers: headers))), promise: nil)
+            if answer.stallsBody {
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes.prefix(1))))), promise: nil)
+                return
+            }
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

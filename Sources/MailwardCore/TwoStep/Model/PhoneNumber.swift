@@ -79,6 +79,18 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
             + String(national.suffix(4))
     }
 
+    /// `text` (a gateway's error message, say) with this number, written in full, in its
+    /// national form or without its `+`, replaced by ``hint``: logs and audit entries show numbers
+    /// masked, whatever a provider echoes back.
+    public func masking(in text: String) -> String {
+        let digits = Array(e164.dropFirst())
+        let national = String(digits.dropFirst(Self.countryCodeLength(digits)))
+        var masked = text.replacingOccurrences(of: e164, with: hint)
+        masked = masked.replacingOccurrences(of: String(digits), with: hint)
+        if national.count >= 7 { masked = masked.replacingOccurrences(of: national, with: hint) }
+        return masked
+    }
+
     /// How many leading digits of an international number are its country code (ITU-T E.164
     /// assigns by zone: 1 and 7 alone, these two-digit codes, three digits for the rest).
     static func countryCodeLength(_ digits: [Character]) -> Int {

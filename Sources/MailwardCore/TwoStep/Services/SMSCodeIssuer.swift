@@ -90,7 +90,7 @@ public struct SMSCodeIssuer: Sendable {
             try? await env.store.giveBackToPeriodCounter(name: Self.budgetName, period: month)
             // SMSDeliveryError descriptions never contain the message text (the code).
             await env.audit.record(.codeSendFailed, account: account, success: false, ip: context.ip,
-                                   detail: "\(purpose.rawValue) to \(phone.hint): \(String(describing: error).prefix(300))")
+                                   detail: "\(purpose.rawValue) to \(phone.hint): \(phone.masking(in: String(describing: error)).prefix(300))")
             throw TwoStepError.smsFailed
         }
         _ = try await env.store.insertCode(NewSMSCode(
