@@ -26,15 +26,19 @@ public final class MailwardServer: Sendable {
     private let ports = BoundPorts()
     private let group = Mutex<ServiceGroup?>(nil)
 
+    /// - Parameter selfSignedFolder: where a self-signed pair is made when the data folder has
+    ///   none for the host name (`config check` passes a scratch folder: it writes nothing).
     public init(runtime: Runtime, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-                logger: Logger = Logger(label: "mailward")) throws {
+                logger: Logger = Logger(label: "mailward"), selfSignedFolder: String? = nil) throws {
         self.runtime = runtime
         self.registry = registry
         self.logger = logger
         messageBudget = MessageMemoryBudget(limit: runtime.configuration.connections.messageMemory)
         let tls = runtime.configuration.tls
         if tls.certificate.isEmpty {
-            certificate = try SelfSignedCertificate.ensure(in: runtime.folder.path, hostname: runtime.configuration.hostname)
+            let hostname = runtime.configuration.hostname
+            certificate = try SelfSignedCertificate.existing(in: runtime.folder.path, hostname: hostname)
+                ?? SelfSignedCertificate.ensure(in: selfSignedFolder ?? runtime.folder.path, hostname: hostname)
         } else {
             certificate = SelfSignedCertificate.Files(certificatePath: tls.certificate, keyPath: tls.key)
         }

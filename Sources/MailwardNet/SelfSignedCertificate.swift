@@ -20,17 +20,26 @@ public enum SelfSignedCertificate {
     /// again when `hostname` changed since (the old pair named another host, and every client
     /// connecting to the new name would be warned about it).
     public static func ensure(in directory: String, hostname: String, now: Date = Date()) throws -> Files {
-        let files = Files(certificatePath: directory + "/tls-selfsigned.crt",
-                          keyPath: directory + "/tls-selfsigned.key")
-        let fm = FileManager.default
-        if fm.fileExists(atPath: files.certificatePath), fm.fileExists(atPath: files.keyPath),
-           ServerCertificate.file(files.certificatePath, names: hostname) {
-            return files
-        }
+        if let files = existing(in: directory, hostname: hostname) { return files }
+        let files = files(in: directory)
         let (certificatePEM, keyPEM) = try make(hostname: hostname, now: now)
         try write(keyPEM, to: files.keyPath, permissions: 0o600)
         try write(certificatePEM, to: files.certificatePath, permissions: 0o644)
         return files
+    }
+
+    /// The pair in `directory` when it is there and names `hostname` (what ``ensure(in:hostname:now:)``
+    /// would keep); nil when it would make a new one.
+    public static func existing(in directory: String, hostname: String) -> Files? {
+        let files = files(in: directory)
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: files.certificatePath), fm.fileExists(atPath: files.keyPath),
+              ServerCertificate.file(files.certificatePath, names: hostname) else { return nil }
+        return files
+    }
+
+    static func files(in directory: String) -> Files {
+        Files(certificatePath: directory + "/tls-selfsigned.crt", keyPath: directory + "/tls-selfsigned.key")
     }
 
     /// A P-256 certificate valid for ten years for `hostname`, `localhost`, 127.0.0.1 and ::1.

@@ -34,22 +34,36 @@ struct ConfigCommand: AsyncParsableCommand {
                 // A data folder that does not exist is not made here (a mistyped `--data` would
                 // leave an empty one behind): the check runs on a scratch folder, as `serve` would
                 // on the folder it creates, and says so.
+                // A folder without its server key was never set up by `serve`: checked the same way.
                 let requested = DataFolder.located(global.data)
-                let scratch = requested.exists ? nil : try Self.scratchFolder()
+                let setUp = FileManager.default.fileExists(atPath: requested.serverKeyPath)
+                let scratch = setUp ? nil : try Self.scratchFolder()
                 defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
-                let (folder, configuration) = try await Runtime.configuration(dataPath: scratch ?? global.data, configFile: global.config)
+                // The folder's own mailward.yaml counts even when the check runs elsewhere.
+                let (folder, configuration) = try await Runtime.configuration(dataPath: scratch ?? global.data,
+                                                                              configFile: requested.configFile(explicit: global.config))
                 // Only what goes wrong, not the start-up lines of the parts it builds.
                 var log = configuration.log
                 log.level = "error"
                 LogSetup.bootstrap(log)
                 let runtime = try await Runtime.make(folder: folder, configuration: configuration)
                 try runtime.prepareSMS()
-                let server = try MailwardServer(runtime: runtime)
+                // A self-signed pair that would be made anew is made in a scratch folder (the
+                // running server's pair stays until it restarts).
+                let certificates = try Self.scratchFolder()
+                defer { try? FileManager.default.removeItem(atPath: certificates) }
+                let server = try MailwardServer(runtime: runtime, selfSignedFolder: certificates)
                 for line in Self.summary(folder: requested, configuration: configuration, explicitFile: global.config) { print(line) }
                 var warnings = await server.startWarnings()
                 if scratch != nil {
-                    warnings.insert("the data folder \(requested.path) does not exist: `serve` creates it on first start "
-                                    + "(a mistyped --data or MAILWARD_DATA?)", at: 0)
+                    warnings.insert(requested.exists
+                        ? "the data folder \(requested.path) is not set up yet: `serve` sets it up on first start"
+                        : "the data folder \(requested.path) does not exist: `serve` creates it on first start "
+                            + "(a mistyped --data or MAILWARD_DATA?)", at: 0)
+                } else if configuration.tls.certificate.isEmpty, server.certificate.certificatePath.hasPrefix(certificates),
+                          FileManager.default.fileExists(atPath: requested.path + "/tls-selfsigned.crt") {
+                    warnings.append("the self-signed certificate in the data folder does not name \(configuration.hostname): "
+                                    + "`serve` makes a new one at its next start (mail clients will ask to trust it again)")
                 }
                 for warning in warnings { print("warning: \(warning)") }
                 print(warnings.isEmpty ? "configuration OK" : "configuration OK, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")

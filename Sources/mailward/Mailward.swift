@@ -70,8 +70,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "A YAML configuration file (default: mailward.yaml in the data folder, if present).")
     var config: String?
 
+    /// The store of an existing data folder. Only `serve` makes a data folder: an administrator's
+    /// command on a mistyped `--data` (or without `--data`, away from the server's folder) would
+    /// otherwise set up a new, empty server there and report success.
     func openRuntime() async throws -> Runtime {
-        try await Runtime.open(dataPath: data, configFile: config)
+        let folder = DataFolder.located(data)
+        guard folder.exists else {
+            throw AppError("no data folder at \(folder.path): pass the server's --data (or MAILWARD_DATA); "
+                                  + "`mailward serve --data \(data)` makes a new one")
+        }
+        return try await Runtime.open(dataPath: data, configFile: config)
     }
 
     /// The data folder and configuration, the store not opened yet (see `Runtime.configuration`).

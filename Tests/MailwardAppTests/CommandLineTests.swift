@@ -1,6 +1,7 @@
 import Foundation
 import MailwardApp
 import MailwardConfig
+import MailwardNet
 import Testing
 
 /// The administrator's command line, run as a real process against a data folder.
@@ -124,6 +125,10 @@ import Testing
         #expect(aliased.status == 1 && aliased.stderr.contains("domain old.test still has 1 alias(es)"), "\(aliased.stderr)")
         #expect(try await mw("alias", "remove", "bob@old.test").status == 0)
         #expect(try await mw("domain", "remove", "old.test").status == 0)
+        // Only `serve` makes a data folder: a command on a mistyped one changes nothing anywhere.
+        let mistyped = try await runMailward(["domain", "add", "other.test", "--data", data + "-typo"])
+        #expect(mistyped.status == 1 && mistyped.stderr.contains("no data folder at \(data)-typo"), "\(mistyped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data + "-typo"))
         let noEvents = try await mw("user", "audit", "bob@demo.test", "--limit", "0")
         #expect(noEvents.status == 64 && noEvents.stderr.contains("--limit must be at least 1"), "\(noEvents.stderr)")
         #expect(try await mw("user", "show", "bob@demo.test").stdout.contains("aliases:      postmaster@demo.test"))
@@ -226,7 +231,28 @@ import Testing
                                           environment: ["MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox"])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("configuration file: \(file)"), "\(check.stdout)")
-        #expect(check.stdout.hasSuffix("configuration OK\n"), "\(check.stdout)")
+        #expect(check.stdout.contains("warning: the data folder \(folder) is not set up yet: `serve` sets it up on first start"))
+        #expect(check.stdout.hasSuffix("configuration OK, 1 warning\n"), "\(check.stdout)")
+        // Nothing made in the folder: no database, no key, no certificate.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["mailward.yaml"])
+    }
+
+    /// On a set-up folder the check writes nothing either: a host name the self-signed certificate
+    /// does not name is a warning, and the running server's pair stays as it is.
+    @Test func theCheckLeavesTheServersCertificateAlone() async throws {
+        let data = try temporaryFolder()
+        #expect(try await runMailward(["domain", "add", "example.edu.cn", "--data", data]).status == 0)
+        let first = try await Self.checkOnTheEmbeddedStore(data)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data + "/tls-selfsigned.crt"), "made by serve, not by the check")
+        // The pair `serve` made for the default host name.
+        let certificate = try SelfSignedCertificate.ensure(in: data, hostname: "localhost").certificatePath
+        let before = try Data(contentsOf: URL(fileURLWithPath: certificate))
+        let check = try await runMailward(["config", "check", "--data", data], environment: [
+            "MAILWARD_STORAGE_POSTGRES_URL": "", "MAILWARD_SMS_PROVIDER": "outbox", "MAILWARD_HOSTNAME": "planned.example.edu.cn"])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("warning: the self-signed certificate in the data folder does not name planned.example.edu.cn"), "\(check.stdout)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: certificate)) == before)
     }
 
     /// `config check` of `data` on its SQLite store and the outbox, whatever the test run's
