@@ -252,12 +252,17 @@ public struct CoreSMTPBackend: SMTPBackend {
                         detail: "sent \(queueID) to \(transaction.recipients.count) recipient(s)")
                 }
             }
+            // Who sent what to whom, as an operator looks a message up (the first recipients only).
+            let recipients = transaction.recipients.prefix(5).map { "<\($0.address)>" }.joined(separator: ",")
+                + (transaction.recipients.count > 5 ? " (+\(transaction.recipients.count - 5))" : "")
             var accepted: Logger.Metadata = [
                 // The three doors share one logger ("smtp"); submitted mail says so, like its metrics.
                 "door": "\(submission.client.account == nil ? "smtp" : "submission")",
-                "id": "\(queueID)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
+                "id": "\(queueID)", "ip": "\(submission.client.remoteIP)", "from": "<\(transaction.reversePath.address)>",
+                "to": "\(recipients)", "local": "\(localAccounts.count)", "remote": "\(remote.count)",
                 "size": "\(content.count)",
             ]
+            if let account = submission.client.account { accepted["user"] = "\(account.address)" }
             if !waiting.isEmpty { accepted["queued-full"] = "\(waiting.count)" }
             logger.info("message accepted", metadata: accepted)
             return .accepted(queueID: queueID)

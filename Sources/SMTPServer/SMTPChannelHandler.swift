@@ -237,9 +237,13 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state.input.clear()
             state.events.append(.tlsStarted)
         case .resolveRecipient(let path, let declaredSize, let delay):
+            let refusal = RecipientRefusalLog(logger: logger, ip: remoteIP, sender: state.session.transaction?.reversePath.address ?? "",
+                                              recipient: path.address, relaying: state.session.settings.mode != .submission)
             ask { backend in
                 if delay > .zero { try? await Task.sleep(for: delay) }
-                return .recipientResolved(await backend.resolveRecipient(path, declaredSize: declaredSize))
+                let verdict = await backend.resolveRecipient(path, declaredSize: declaredSize)
+                refusal.record(verdict)
+                return .recipientResolved(verdict)
             }
             return false
         case .checkSender(let path):

@@ -58,9 +58,23 @@ import Testing
         #expect(try await imap.readLine().hasPrefix("* OK"))
         try await imap.send("a LOGIN alice@demo.test wrong-password\r\n")
         #expect(try await imap.readLine().hasPrefix("a NO"))
+        // A wrong password at the webmail is counted with them.
+        #expect(try await APIClient(port: port).call(.POST, "/api/v1/session", ["username": "alice@demo.test", "password": "wrong"]).status == 401)
+        // The MX door logs who sent what to whom, and each refused recipient with its reason.
+        let smtpPort = try #require(demo.port(after: "inbound SMTP (MX) "))
+        let smtp = try await LineClient.connect(port: smtpPort)
+        for line in ["EHLO log.example", "MAIL FROM:<sender@elsewhere.test>", "RCPT TO:<ghost@demo.test>", "RCPT TO:<x@other.test>",
+                     "RCPT TO:<alice@demo.test>", "DATA"] {
+            try await smtp.send(line + "\r\n")
+        }
+        try await smtp.send("Subject: logged\r\n\r\nhi\r\n.\r\nQUIT\r\n")
+        var replies: [String] = []
+        while let reply = try? await smtp.readLine(), !reply.hasPrefix("221") { replies.append(reply) }
+        #expect(replies.contains { $0.hasPrefix("250 2.0.0") }, "\(replies)")
         let metrics = try await httpGet("http://127.0.0.1:\(port)/metrics").body
         #expect(metrics.contains(#"mailward_connections_total{door="imap"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"mailward_logins_total{door="imap",result="failure"} 1"#))
+        #expect(metrics.contains(#"mailward_logins_total{door="web",result="failure"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"mailward_connections_open{door="imap"} 1"#))
         #expect(metrics.contains(#"hb_requests{http_route="/healthz""#))
         // The web door's connections are counted like the mail doors' (and held to `http.max-connections`).
@@ -81,6 +95,12 @@ import Testing
         #expect(process.terminationStatus == 0)
         let log = String(decoding: demo.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains("HTTP listening"))
+        let refusals = log.split(separator: "\n").filter { $0.contains("recipient refused") }
+        #expect(refusals.contains { $0.contains("to=<ghost@demo.test>") && $0.contains("reason=no such user") && $0.contains("from=<sender@elsewhere.test>") },
+                "\(refusals)")
+        #expect(refusals.contains { $0.contains("to=<x@other.test>") && $0.contains("relay refused") }, "\(refusals)")
+        #expect(log.split(separator: "\n").contains { $0.contains("message accepted") && $0.contains("to=<alice@demo.test>") && $0.contains("ip=127.0.0.1") },
+                "\(log)")
         // Secrets never reach the log.
         let passwords = banner.split(separator: "\n").compactMap { $0.components(separatedBy: "password: ").dropFirst().first }
         #expect(passwords.count == 3)

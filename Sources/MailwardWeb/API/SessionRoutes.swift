@@ -1,10 +1,17 @@
 import Foundation
 import Hummingbird
 import MailwardCore
+import MailwardNet
 
 /// `/api/v1/session…`: sign-in with password, the SMS second factor, forced enrollment, sign-out.
 struct SessionRoutes {
     let handler: APIHandler
+
+    /// A wrong password (or unknown account), or one refused while the account or address is throttled.
+    static func isRefusedSignIn(_ error: TwoStepError) -> Bool {
+        if case .rateLimited = error { return true }
+        return error == .invalidCredentials
+    }
 
     func register(on api: APIRoutes) {
         let handler = self.handler
@@ -12,12 +19,25 @@ struct SessionRoutes {
             await handler.run(request, context) { call in
                 let body = try await call.body()
                 let signIn = call.security.signIn
-                let step = try await signIn.begin(
-                    username: try body.string("username", call.language, maxLength: 320),
-                    password: try body.string("password", call.language, maxLength: 1024),
-                    deviceTokens: { request.trustedDeviceTokens(tag: signIn.deviceCookieTag(for: $0)) },
-                    oldSessionToken: request.cookie(CookieNames.session), securityKeySite: (try? WebAuthnParty.of(call))?.id,
-                    context: call.client)
+                let username = try body.string("username", call.language, maxLength: 320)
+                let password = try body.string("password", call.language, maxLength: 1024)
+                // Counted with the mail doors' sign-ins (`mailward_logins_total{door="web"}`): password
+                // guessing at the webmail is alerted on like guessing at IMAP.
+                let step: SignInStep
+                do {
+                    step = try await signIn.begin(
+                        username: username, password: password,
+                        deviceTokens: { request.trustedDeviceTokens(tag: signIn.deviceCookieTag(for: $0)) },
+                        oldSessionToken: request.cookie(CookieNames.session), securityKeySite: (try? WebAuthnParty.of(call))?.id,
+                        context: call.client)
+                    MailMetrics.login(door: "web", result: "success")
+                } catch let error as TwoStepError where Self.isRefusedSignIn(error) {
+                    MailMetrics.login(door: "web", result: "failure")
+                    throw error
+                } catch StoreError.unavailable(let reason) {
+                    MailMetrics.login(door: "web", result: "unavailable")
+                    throw StoreError.unavailable(reason)
+                }
                 switch step {
                 case .signedIn(let grant):
                     return Self.signedIn(grant, device: nil, call: call)
