@@ -97,6 +97,23 @@ public enum ConfigurationLoader {
     }
 
     /// Parses YAML text directly (tests, `mailward config check`).
+    /// Every door listens on its own port (0, any free port, may repeat): two on one port would
+    /// stop `serve` with "the port is in use" only when it binds the second.
+    static func requireDistinctPorts(_ c: MailwardConfiguration) throws {
+        let doors: [(key: String, port: Int)] = [
+            ("http.port", c.http.port), ("smtp.port", c.smtp.port), ("smtp.submission-port", c.smtp.submissionPort),
+            ("smtp.submission-tls-port", c.smtp.submissionTLSPort), ("imap.port", c.imap.port), ("imap.tls-port", c.imap.tlsPort),
+            ("pop3.port", c.pop3.port), ("pop3.tls-port", c.pop3.tlsPort),
+        ]
+        var seen: [Int: String] = [:]
+        for door in doors where door.port != 0 {
+            if let first = seen[door.port] {
+                throw ConfigurationError(key: door.key, reason: "port \(door.port) is \(first)'s too: every door needs a port of its own")
+            }
+            seen[door.port] = door.key
+        }
+    }
+
     public static func load(yaml: String, environment: [String: String] = [:]) async throws -> MailwardConfiguration {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-\(UUID().uuidString).yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
@@ -164,6 +181,7 @@ public enum ConfigurationLoader {
         c.imap.tlsPort = try values.port("imap.tls-port", c.imap.tlsPort)
         c.pop3.port = try values.port("pop3.port", c.pop3.port)
         c.pop3.tlsPort = try values.port("pop3.tls-port", c.pop3.tlsPort)
+        try requireDistinctPorts(c)
         c.connections.max = try values.int("connections.max", c.connections.max, range: 1...1_000_000)
         c.connections.maxPerIP = try values.int("connections.max-per-ip", c.connections.maxPerIP, range: 1...1_000_000)
         c.connections.proxyProtocolNetworks = try values.networks("connections.proxy-protocol-networks",

@@ -267,6 +267,7 @@ import Testing
         (["MAILWARD_TLS_CERTIFICATE": "/nonexistent/cert.pem", "MAILWARD_TLS_KEY": "/nonexistent/key.pem"],
          "cannot read the TLS certificate /nonexistent/cert.pem"),
         (["MAILWARD_IMAP_PORT": "70000"], "imap.port"),
+        (["MAILWARD_SMTP_PORT": "26051", "MAILWARD_IMAP_PORT": "26051"], "`imap.port`: port 26051 is smtp.port's too"),
     ])
     func whatWouldStopTheServerFailsTheCheck(environment: [String: String], message: String) async throws {
         let data = try temporaryFolder()
