@@ -22,6 +22,8 @@ import Testing
 
     @Test func outgoingMailIsSignedAndAThirdPartyVerifierAgrees() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-dkim-\(UUID().uuidString)").path
+        // The folder exists (as systemd's StateDirectory makes it): commands set it up there.
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let mailward = Binary.mailward.path
         #expect(try await ProcessRunner.run(mailward, ["domain", "add", "demo.test", "--data", data]).status == 0)
         let keygen = try await ProcessRunner.run(mailward, ["dkim", "keygen", "demo.test", "--selector", "s2026", "--data", data])

@@ -48,6 +48,8 @@ import Testing
     @Test(arguments: stores)
     func killNineDuringConcurrentDeliveriesLosesNoAcknowledgedMessage(_ store: String) async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-crash-\(UUID().uuidString)").path
+        // The folder exists (as systemd's StateDirectory makes it): commands set it up there.
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let binary = Binary.mailward.path
         var configuration = MailwardConfiguration()
         var environment: [String: String] = ["MAILWARD_LOG_LEVEL": "error"]
