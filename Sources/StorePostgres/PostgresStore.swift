@@ -147,10 +147,16 @@ public final class PostgresStore: MigratingStore {
     /// skipped. One pooled connection listens until ``close()``; a lost one is replaced.
     public func relayChanges(to events: MailboxEvents) {
         let task = Task { [client, logger, nodeName] in
+            var listenedBefore = false
             while !Task.isCancelled {
                 do {
                     try await client.withConnection { connection in
                         try await connection.listen(on: "mailward_mailbox") { notifications in
+                            // Listening again after an interruption (a PostgreSQL restart, a
+                            // failover): what other nodes changed meanwhile was never announced, so
+                            // every watched mailbox is told to look (an IDLE would wait otherwise).
+                            if listenedBefore { events.publishToEveryWatchedMailbox(.mayHaveChanged) }
+                            listenedBefore = true
                             for try await notification in notifications {
                                 guard let (mailboxID, change) = Self.change(notification.payload, ignoring: nodeName) else { continue }
                                 events.publish(change, in: mailboxID)

@@ -1,6 +1,7 @@
 import Foundation
 import MailwardCore
 import MailwardTesting
+import Synchronization
 @testable import StorePostgres
 import Testing
 
@@ -99,5 +100,39 @@ struct PostgresOutageTests {
         #expect(ContinuousClock.now - start > .seconds(55), "the first lease should have waited for the breaker")
         #expect(outcomes.allSatisfy { $0 == "unavailable" || $0 == "answered" }, "\(outcomes)")
         #expect(outcomes.last == "unavailable", "\(outcomes)")
+    }
+
+    /// The notifications from other nodes were interrupted (PostgreSQL restarted, a failover):
+    /// once listening again, every watched mailbox is told to look, as what the other nodes changed
+    /// meanwhile was never announced — an IDLE on this node would wait for the next change.
+    @Test func listeningAgainTellsEveryWatchedMailboxToLook() async throws {
+        let store = try await PostgresTestServer.freshStore()
+        defer { store.close() }
+        let events = MailboxEvents()
+        let heard = Mutex<[MailboxChange]>([])
+        let observation = events.observe(MailboxID(7)) { change in heard.withLock { $0.append(change) } }
+        defer { observation.cancel() }
+        store.relayChanges(to: events)
+        // This node's listening connection, ended from another (as a server restart would).
+        func listening() async throws -> Bool {
+            try await !store.rows("""
+                SELECT pid FROM pg_stat_activity WHERE application_name = \(store.nodeName) AND query ILIKE 'LISTEN%'
+                """).isEmpty
+        }
+        var waited = 0
+        while try await !listening(), waited < 100 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        #expect(heard.withLock { $0 }.isEmpty, "nothing to look at while listening went on")
+        _ = try await store.rows("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(store.nodeName) AND query ILIKE 'LISTEN%'
+            """)
+        waited = 0
+        while heard.withLock({ $0 }).isEmpty, waited < 150 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        #expect(heard.withLock { $0 } == [.mayHaveChanged])
     }
 }

@@ -11,6 +11,9 @@ public enum MailboxChange: Sendable, Equatable {
     /// Who may see the mailbox changed: its owner changed or revoked a share. Sessions showing it
     /// to a grantee (IMAP IDLE, the webmail) ask again at once.
     case accessChanged
+    /// Changes may have been missed (the notifications from other nodes were interrupted):
+    /// sessions re-read the mailbox as for any change.
+    case mayHaveChanged
 }
 
 /// In-process change notifications per mailbox, so IMAP IDLE and the webmail wake up when a
@@ -54,6 +57,12 @@ public final class MailboxEvents: Sendable {
     public func publish(_ change: MailboxChange, in mailboxID: MailboxID) {
         let handlers = registry.withLock { r in r.byMailbox[mailboxID].map { Array($0.values) } ?? [] }
         for handler in handlers { handler(change) }
+    }
+
+    /// `change` to every mailbox someone watches (after changes may have gone unannounced).
+    public func publishToEveryWatchedMailbox(_ change: MailboxChange) {
+        let watched = registry.withLock { Array($0.byMailbox.keys) }
+        for mailboxID in watched { publish(change, in: mailboxID) }
     }
 
     public var subscriberCount: Int { registry.withLock { $0.count } }

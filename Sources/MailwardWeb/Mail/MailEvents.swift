@@ -68,6 +68,7 @@ enum MailEvents {
         case .renamed: "renamed"
         case .deleted: "deleted"
         case .accessChanged: "access"
+        case .mayHaveChanged: "changed"
         }
     }
 }
