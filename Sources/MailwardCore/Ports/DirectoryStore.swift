@@ -11,6 +11,17 @@ public enum StoreError: Error, Equatable, Sendable {
     case unavailable(String)
 }
 
+extension StoreError: CustomStringConvertible {
+    /// One line for an administrator (the command line prints errors this way; logs too).
+    public var description: String {
+        switch self {
+        case .duplicate(let what): "already exists: \(what)"
+        case .missing(let what): "a record it depends on is missing (\(what))"
+        case .unavailable(let reason): "the database is unavailable: \(reason); try again once it is back"
+        }
+    }
+}
+
 /// The port for domains, accounts and aliases. Implemented by StoreSQLite, StorePostgres
 /// and the in-memory twin in MailwardTesting; all pass one conformance suite.
 public protocol DirectoryStore: Sendable {
