@@ -92,6 +92,19 @@ public struct Runtime: Sendable {
                            inlineBodyLimit: PostgresStore.keepsEveryBody ? .max : MailService.defaultInlineBodyLimit)
     }
 
+    /// A server node on a shared database holds the key the database was first used with. With
+    /// another one it could open no session, code or authenticator secret the other nodes made,
+    /// and would say nothing about why; `serve` stops instead. (The command line is not held to
+    /// it: an administration folder of its own, beside the nodes, keeps working.)
+    public func requireTheNodesServerKey() async throws {
+        guard let shared = store as? PostgresStore else { return }
+        let fingerprint = serverKey.fingerprint
+        guard try await shared.serverKeyFingerprint(claiming: fingerprint) == fingerprint else {
+            throw AppError("\(folder.serverKeyPath) is not the server key of the other nodes on this database: "
+                           + "copy the first node's server.key here (every node needs the same one), then start again")
+        }
+    }
+
     /// - Parameters:
     ///   - smsSender: replaces the configured provider (tests).
     ///   - store: an open store; nil opens the SQLite database of the data folder.

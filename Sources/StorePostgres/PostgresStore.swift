@@ -190,6 +190,17 @@ public final class PostgresStore: MigratingStore {
         }
     }
 
+    /// The server key fingerprint the database was first used with: `fingerprint` when this is
+    /// the first node, else the one recorded then (kept among the counters, one row).
+    public func serverKeyFingerprint(claiming fingerprint: Int64) async throws -> Int64 {
+        let rows = try await rows("""
+            INSERT INTO counters (name, value) VALUES ('server-key-fingerprint', \(fingerprint))
+            ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING value
+            """)
+        guard let row = rows.first else { throw StoreError.missing("counters: server-key-fingerprint") }
+        return try row.get("value", as: Int64.self)
+    }
+
     // MARK: Running statements
 
     /// One statement outside an explicit transaction (its own implicit one).

@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
             LogSetup.bootstrap(configuration.log)
             OpenFilesLimit.raise(for: configuration)
             let runtime = try await Runtime.make(folder: folder, configuration: configuration)
+            try await runtime.requireTheNodesServerKey()
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let server = try MailwardServer(runtime: runtime, registry: registry)

@@ -104,6 +104,23 @@ struct PostgresNodesTests {
         _ = try await imap.readLines { $0.hasPrefix("d ") }
     }
 
+    /// A node whose server.key is not the one the database was first used with does not start
+    /// (the multi-node audit found it started and then refused every session the others opened).
+    @Test func aNodeWithAnotherServerKeyIsStopped() async throws {
+        var configuration = MailwardConfiguration()
+        configuration.storage.postgresURL = databaseURL()
+        let first = try await Runtime.make(folder: try DataFolder.prepare(try temporaryFolder()), configuration: configuration)
+        try await first.requireTheNodesServerKey()
+        let secondFolder = try DataFolder.prepare(try temporaryFolder())
+        let second = try await Runtime.make(folder: secondFolder, configuration: configuration)
+        await #expect(throws: AppError.self) { try await second.requireTheNodesServerKey() }
+        // With the first node's key copied over, it starts.
+        try FileManager.default.removeItem(atPath: secondFolder.serverKeyPath)
+        try FileManager.default.copyItem(atPath: first.folder.serverKeyPath, toPath: secondFolder.serverKeyPath)
+        let again = try await Runtime.make(folder: secondFolder, configuration: configuration)
+        try await again.requireTheNodesServerKey()
+    }
+
     /// One message through a node's MX door; returns once it answered 250 (committed).
     func deliver(to node: TestServer, subject: String, body: String) async throws {
         let smtp = try await LineClient.connect(port: await node.port(.smtp))

@@ -25,6 +25,9 @@ public struct ServerKey: Sendable {
         /// WebAuthn: a registration's challenge (sealed in its token), a sign-in's challenge, the
         /// opaque user handle.
         case webAuthn = "webauthn"
+        /// The key's own fingerprint, which nodes sharing a database compare (it reveals nothing
+        /// of the key).
+        case fingerprint
     }
 
     public static let byteCount = 32
@@ -49,6 +52,13 @@ public struct ServerKey: Sendable {
         message.append(Data(secret.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
         return mac.lowercaseHex
+    }
+
+    /// 63 bits that tell this key from another: nodes sharing one database must share the key
+    /// (sessions, codes and authenticator secrets are keyed or sealed with it).
+    public var fingerprint: Int64 {
+        let bytes = mac(.fingerprint, "mailward node key")
+        return Int64(bitPattern: bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }) & .max
     }
 
     /// The raw HMAC-SHA-256 of `purpose` and `message` (for tokens that carry their own MAC,
