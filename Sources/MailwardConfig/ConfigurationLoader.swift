@@ -96,7 +96,6 @@ public enum ConfigurationLoader {
         return (unknown.sorted(), notOneValue.sorted())
     }
 
-    /// Parses YAML text directly (tests, `mailward config check`).
     /// Every door listens on its own port (0, any free port, may repeat): two on one port would
     /// stop `serve` with "the port is in use" only when it binds the second.
     static func requireDistinctPorts(_ c: MailwardConfiguration) throws {
@@ -114,6 +113,7 @@ public enum ConfigurationLoader {
         }
     }
 
+    /// Parses YAML text directly (tests, `mailward config check`).
     public static func load(yaml: String, environment: [String: String] = [:]) async throws -> MailwardConfiguration {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailward-\(UUID().uuidString).yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
