@@ -108,7 +108,10 @@ public struct WebDoor: Sendable {
         let health = self.health
         let registry = self.registry
         router.get("healthz") { _, _ -> Response in
-            let ok = await health()
+            // Answered within a few seconds, unavailable when the store takes longer: a load
+            // balancer's check times out sooner than the store's connection wait (15 s).
+            let answered = try? await TimeLimit.run(within: .seconds(3)) { await health() }
+            let ok = (answered ?? nil) ?? false
             let body = ok ? #"{"status":"ok"}"# : #"{"status":"unavailable"}"#
             return Response(status: ok ? .ok : .serviceUnavailable,
                             headers: [.contentType: "application/json", .cacheControl: "no-store"],

@@ -35,11 +35,15 @@ struct HTTPDelivery: Sendable, CustomReflectable {
             request.body = .bytes(ByteBuffer(bytes: prepared.body))
         }
         do {
-            return try await Self.within(timeout) { [httpClient, timeout, request] in
+            // The client's own timeout ends with the answer's head; a gateway that then trickles
+            // or stalls its body must not hold the user's request longer than `sms.timeout`.
+            let answer = try await TimeLimit.run(within: .nanoseconds(timeout.nanoseconds)) { [httpClient, timeout, request] in
                 let response = try await httpClient.execute(request, timeout: timeout)
                 let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
                 return Response(status: response.status.code, body: Array(buffer: body))
             }
+            guard let answer else { throw HTTPClientError.deadlineExceeded }
+            return answer
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             throw failure("no answer within \(timeout.nanoseconds / 1_000_000) ms")
         } catch is CancellationError {
@@ -48,22 +52,6 @@ struct HTTPDelivery: Sendable, CustomReflectable {
             throw failure("answer larger than \(Self.maximumResponseBytes) bytes (\(error))")
         } catch {
             throw failure("request to \(Self.target(of: prepared.url)) failed: \(error)")
-        }
-    }
-
-    /// `work`, cancelled once `timeout` has passed (thrown as `deadlineExceeded`): the client's
-    /// own timeout ends with the answer's head, and a gateway that then trickles or stalls its
-    /// body must not hold the user's request (and the sending slot) any longer than `sms.timeout`.
-    static func within(_ timeout: TimeAmount, _ work: @escaping @Sendable () async throws -> Response) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(max(timeout.nanoseconds, 0)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let response = first else { throw HTTPClientError.deadlineExceeded }
-            return response
         }
     }
 
