@@ -322,7 +322,7 @@ public struct CoreSMTPBackend: SMTPBackend {
     /// 552 5.2.2 only when the message could never fit, whatever the recipient deletes.
     private func exceedsWholeQuota(_ size: Int, _ transaction: SMTPTransaction) async -> Bool {
         for case .local(let id, _) in transaction.recipients {
-            if let quota = try? await mail.store.quota(accountID: id), Int64(size) > quota.limitBytes { return true }
+            if let quota = try? await mail.store.quota(accountID: id), quota.room(for: Int64(size)) == .never { return true }
         }
         return false
     }
