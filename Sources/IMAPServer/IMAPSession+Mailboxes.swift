@@ -67,7 +67,7 @@ extension IMAPSession {
         }
         send(.untagged(.status(StatusResponse(.ok, code: .uidValidity(mailbox.uidValidity), text: "UIDs valid"))))
         send(.untagged(.status(StatusResponse(.ok, code: .uidNext(mailbox.uidNext), text: "Predicted next UID"))))
-        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(UInt64(max(all.highestModSeq, 1))),
+        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(FlagChangeFetch.wireModSeq(all.highestModSeq)),
                                               text: "Highest"))))
         // The client's cache is of this mailbox (same UIDVALIDITY): what changed since its MODSEQ.
         if let resync, resync.uidValidity == mailbox.uidValidity {
@@ -96,8 +96,8 @@ extension IMAPSession {
         }
         for state in states where state.modSeq > since {
             guard let number = snapshot.sequenceNumber(of: state.uid) else { continue }
-            send(.untagged(.fetch(number, [.uid(state.uid), .flags(snapshot.wireFlags(state.flags, uid: state.uid)),
-                                           .modSequence(UInt64(max(state.modSeq, 0)))])))
+            send(.untagged(.fetch(number, FlagChangeFetch.items(uid: state.uid, flags: snapshot.wireFlags(state.flags, uid: state.uid),
+                                                                modSeq: state.modSeq, condstore: true, withUID: true))))
         }
     }
 
@@ -339,7 +339,7 @@ extension IMAPSession {
             case .size: items.append(MailboxStatusItem(.size, UInt64(max(counts.size, 0))))
             case .highestModSeq:
                 state.enableCondstoreImplicitly()
-                items.append(MailboxStatusItem(.highestModSeq, UInt64(max(mailbox.highestModSeq, 1))))
+                items.append(MailboxStatusItem(.highestModSeq, FlagChangeFetch.wireModSeq(mailbox.highestModSeq)))
             case .deleted:
                 let states = try await store.changes(mailboxID: mailbox.id, since: 0)?.changed ?? []
                 let deleted = states.filter { $0.flags.contains(MessageFlags.deleted) }.count

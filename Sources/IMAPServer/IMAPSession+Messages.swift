@@ -145,11 +145,8 @@ extension IMAPSession {
     /// once CONDSTORE is on, UID and MODSEQ too (RFC 7162 §3.1: every later untagged FETCH carries
     /// both, a FETCH that implicitly set \Seen among them).
     func implicitSeenItems(_ attributes: [FetchAttribute], record: MessageRecord, isRecent: Bool) -> [FetchResponseItem] {
-        var items: [FetchResponseItem] = []
-        if state.condstoreEnabled, !attributes.contains(.uid) { items.append(.uid(record.uid)) }
-        if !attributes.contains(.flags) { items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent))) }
-        if state.condstoreEnabled, !attributes.contains(.modSequence) { items.append(.modSequence(UInt64(max(record.modSeq, 1)))) }
-        return items
+        FlagChangeFetch.items(uid: record.uid, flags: SelectedMailbox.wireFlags(record.flags, recent: isRecent), modSeq: record.modSeq,
+                              condstore: state.condstoreEnabled, withUID: false, asked: attributes)
     }
 
     /// What a client's flag synchronisation asks for (`UID FETCH 1:* (FLAGS)`, Thunderbird at
@@ -188,7 +185,7 @@ extension IMAPSession {
             let items: [FetchResponseItem] = attributes.map { attribute in
                 switch attribute {
                 case .uid: .uid(state.uid)
-                case .modSequence: .modSequence(UInt64(max(state.modSeq, 1)))
+                case .modSequence: .modSequence(FlagChangeFetch.wireModSeq(state.modSeq))
                 default: .flags(selected.wireFlags(state.flags, uid: state.uid))
                 }
             }
@@ -226,7 +223,7 @@ extension IMAPSession {
             case .flags: items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent)))
             case .internalDate: items.append(.internalDate(MessageMapping.imapDate(record.internalDate)))
             case .rfc822Size: items.append(.rfc822Size(UInt64(record.size)))
-            case .modSequence: items.append(.modSequence(UInt64(max(record.modSeq, 1))))
+            case .modSequence: items.append(.modSequence(FlagChangeFetch.wireModSeq(record.modSeq)))
             case .envelope:
                 if let parsed { items.append(.envelope(MessageMapping.envelope(parsed.envelope))) }
             case .bodyStructure(let extensible):
@@ -327,12 +324,9 @@ extension IMAPSession {
             // .SILENT: no FETCH, except CONDSTORE wants the new MODSEQ of changed messages (RFC 7162 §3.2).
             guard !operation.silent || (condstore && changed.contains(messageUID)) else { continue }
             guard let sequence = snapshot.sequenceNumber(of: messageUID) else { continue }
-            var items: [FetchResponseItem] = []
-            // RFC 7162 §3.1: with CONDSTORE on, every untagged FETCH carries the UID and MODSEQ.
-            if uid || condstore { items.append(.uid(messageUID)) }
-            if !operation.silent { items.append(.flags(snapshot.wireFlags(snapshot.flags(of: messageUID) ?? [], uid: messageUID))) }
-            if condstore { items.append(.modSequence(UInt64(max(modSeqs[messageUID] ?? 1, 1)))) }
-            send(.untagged(.fetch(sequence, items)))
+            let flags = operation.silent ? nil : snapshot.wireFlags(snapshot.flags(of: messageUID) ?? [], uid: messageUID)
+            send(.untagged(.fetch(sequence, FlagChangeFetch.items(uid: messageUID, flags: flags, modSeq: modSeqs[messageUID] ?? 1,
+                                                                  condstore: condstore, withUID: uid))))
         }
         if !refused.isEmpty {
             let numbers = uid ? refused.sorted() : refused.compactMap { selected.sequenceNumber(of: $0) }.sorted()
@@ -379,7 +373,7 @@ extension IMAPSession {
     func highestModSequence(of matched: [MessageRecord], ifSearched keys: [SearchKey]) -> UInt64? {
         guard Self.containsModSeq(keys) else { return nil }
         state.enableCondstoreImplicitly()
-        return matched.map { UInt64(max($0.modSeq, 1)) }.max()
+        return matched.map { FlagChangeFetch.wireModSeq($0.modSeq) }.max()
     }
 
     func numbers(of records: [MessageRecord], uid: Bool, in snapshot: SelectedMailbox) -> [UInt32] {

@@ -266,9 +266,8 @@ public struct SelectedMailbox: Sendable, Equatable {
             guard let i = uidRuns.position(of: state.uid) else { continue }
             if flagSets[Int(flagIndices[i])] != state.flags {
                 flagIndices[i] = intern(state.flags, index: &index)
-                var items: [FetchResponseItem] = [.uid(state.uid), .flags(wireFlags(state.flags, uid: state.uid))]
-                if condstore { items.append(.modSequence(UInt64(max(state.modSeq, 0)))) }
-                responses.append(.fetch(UInt32(i + 1), items))
+                responses.append(.fetch(UInt32(i + 1), FlagChangeFetch.items(
+                    uid: state.uid, flags: wireFlags(state.flags, uid: state.uid), modSeq: state.modSeq, condstore: condstore, withUID: true)))
             }
         }
         // New messages all have a MODSEQ above `since`: they are the changed ones past the newest.
