@@ -154,6 +154,33 @@ import Testing
         #expect(await h.store.authenticatorApp(accountID: account.id) == nil)
     }
 
+    /// A setup token confirms one app once: replayed, even after the app was removed, it is refused.
+    @Test func aSetupTokenIsTakenOnce() async throws {
+        let h = Harness()
+        let account = try await h.user()
+        try await h.bind(account)
+        let service = SecondFactorService(h.env)
+        let offer = try await service.offerAuthenticator(account)
+        let secret = try #require(Base32.decode(offer.secret))
+        let code = TOTP.code(secret: secret, step: TOTP.step(at: h.clock.now))
+        try await service.confirmAuthenticator(account, setupToken: offer.setupToken, code: code, password: Harness.password, context: h.web)
+        try await service.removeAuthenticator(account, password: Harness.password, context: h.web)
+        h.clock.advance(by: 60)
+        await #expect(throws: TwoStepError.setupExpired) {
+            try await service.confirmAuthenticator(account, setupToken: offer.setupToken,
+                                                   code: TOTP.code(secret: secret, step: TOTP.step(at: h.clock.now)),
+                                                   password: Harness.password, context: h.web)
+        }
+        #expect(await h.store.authenticatorApp(accountID: account.id) == nil)
+        // A fresh offer still works.
+        let again = try await service.offerAuthenticator(account)
+        let newSecret = try #require(Base32.decode(again.secret))
+        try await service.confirmAuthenticator(account, setupToken: again.setupToken,
+                                               code: TOTP.code(secret: newSecret, step: TOTP.step(at: h.clock.now)),
+                                               password: Harness.password, context: h.web)
+        #expect(await h.store.authenticatorApp(accountID: account.id) != nil)
+    }
+
     @Test func unbindingThePhoneOrAResetRemovesBoth() async throws {
         let h = Harness()
         let (account, _) = try await userWithApp(h)

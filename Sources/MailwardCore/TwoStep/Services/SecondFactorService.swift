@@ -67,19 +67,26 @@ public struct SecondFactorService: Sendable {
     }
 
     /// Stores the offered secret once the app's first code and the account password are right;
-    /// replaces an app set up before (a new phone).
+    /// replaces an app set up before (a new phone). A setup token is taken once: confirmed
+    /// again (a replayed request, or after the app was removed) it is refused as expired.
     public func confirmAuthenticator(_ account: Account, setupToken: String, code: String, password: String,
                                      context: ClientContext) async throws {
         try await requirePhone(account)
         guard let secret = env.key.openUnexpired(.authenticatorSetup, setupToken, context: Self.context(account.id), now: env.clock.now),
               secret.count == TOTP.secretByteCount else { throw TwoStepError.setupExpired }
-        try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
-        guard let step = TOTP.matchingStep(secret: secret, typed: code, at: env.clock.now) else {
-            throw TwoStepError.wrongAuthenticatorCode
+        // Kept for the token's whole life, so a used token is known until it would expire anyway.
+        let usedKey = "authenticator-setup:used:\(env.key.hash(.authenticatorSetup, setupToken))"
+        try await env.locks.withLocks(["second-factor:account:\(account.id)"]) {
+            guard try await env.limiter.count(key: usedKey, window: Self.setupLifetime) == 0 else { throw TwoStepError.setupExpired }
+            try await ProtocolAuthenticator(env).reconfirm(account, password: password, remoteIP: context.ip)
+            guard let step = TOTP.matchingStep(secret: secret, typed: code, at: env.clock.now) else {
+                throw TwoStepError.wrongAuthenticatorCode
+            }
+            try await env.store.saveAuthenticatorApp(AuthenticatorApp(
+                accountID: account.id, sealedSecret: try env.key.seal(.authenticatorSecret, secret, context: Self.context(account.id)),
+                createdAt: env.clock.now, lastStep: step, lastUsedAt: env.clock.now))
+            try await env.limiter.hit(usedKey)
         }
-        try await env.store.saveAuthenticatorApp(AuthenticatorApp(
-            accountID: account.id, sealedSecret: try env.key.seal(.authenticatorSecret, secret, context: Self.context(account.id)),
-            createdAt: env.clock.now, lastStep: step, lastUsedAt: env.clock.now))
         await env.audit.record(.authenticatorAdded, account: account.id, ip: context.ip)
     }
 
