@@ -17,33 +17,32 @@ enum MessageMapping {
     }
 
     static func bodyStructure(_ b: BodyStructure) -> IMAPBodyStructure {
-        let disposition = b.disposition.map { IMAPBodyDisposition(type: $0.type, parameters: $0.parameters.map(parameter)) }
+        let disposition = b.disposition.map { IMAPBodyDisposition(type: $0.type, parameters: parameters($0.parameters)) }
         if b.isMultipart {
             return .multipart(IMAPBodyStructure.Multipart(
-                parts: b.children.map(bodyStructure), subtype: b.subtype, parameters: b.parameters.map(parameter),
+                parts: b.children.map(bodyStructure), subtype: b.subtype, parameters: parameters(b.parameters),
                 disposition: disposition, language: b.contentLanguage ?? [], location: b.contentLocation))
         }
         let kind: IMAPBodyStructure.SinglePart.Kind
-        if let inner = b.encapsulated {
+        if let inner = b.sectionMessage {
+            // Not descended into (sent base64 or quoted-printable, or nested too deep), RFC 3501's
+            // body-type-msg still needs an envelope, a body and a line count: as Dovecot, an
+            // empty envelope around an empty text/plain (``BodyStructure/sectionMessage``).
             kind = .message(envelope(b.envelope ?? Envelope()), bodyStructure(inner), lines: UInt64(b.lines ?? 0))
-        } else if b.encapsulatesMessage {
-            // Not descended into (sent base64 or quoted-printable, against RFC 2046 §5.2.1, or
-            // nested too deep): RFC 3501's body-type-msg still needs an envelope, a body and a
-            // line count — as Dovecot, an empty envelope around an empty text/plain.
-            kind = .message(envelope(Envelope()), bodyStructure(.emptyText(at: b.bodyRange.upperBound)), lines: UInt64(b.lines ?? 0))
         } else if b.isText {
             kind = .text(lines: UInt64(b.lines ?? 0))
         } else {
             kind = .basic
         }
         return .singlePart(IMAPBodyStructure.SinglePart(
-            type: b.type, subtype: b.subtype, parameters: b.parameters.map(parameter), id: b.contentID,
+            type: b.type, subtype: b.subtype, parameters: parameters(b.parameters), id: b.contentID,
             description: b.contentDescription, encoding: b.encoding, size: UInt64(b.size), kind: kind, md5: b.contentMD5,
             disposition: disposition, language: b.contentLanguage ?? [], location: b.contentLocation))
     }
 
-    static func parameter(_ p: MIMEParameter) -> IMAPBodyParameter {
-        IMAPBodyParameter(p.name, p.value)
+    /// RFC 2231 sections joined, as Dovecot reports them (``MIMEParameters/joiningSections(_:)``).
+    static func parameters(_ parameters: [MIMEParameter]) -> [IMAPBodyParameter] {
+        MIMEParameters.joiningSections(parameters).map { IMAPBodyParameter($0.name, $0.value) }
     }
 
     /// The bytes of `BODY[section]` (before any partial), or nil when the section does not exist.
@@ -86,7 +85,7 @@ enum MessageMapping {
     /// The entity whose header and text a section names: the root message, or the message
     /// encapsulated in the part the section names (nil when that part is not a message).
     private static func messageRoot(of section: SectionSpecifier, root: BodyStructure) -> BodyStructure? {
-        section.part.isEmpty ? root : root.part(at: section.part)?.encapsulated
+        section.part.isEmpty ? root : root.part(at: section.part)?.sectionMessage
     }
 
     /// The sections of the top-level message cut from the raw bytes alone — `BODY[]`,
@@ -148,11 +147,14 @@ enum MessageMapping {
     /// encoding undone. `[]` is the whole message: its header as written, then its body decoded
     /// (a multipart's body is never encoded). A part the message does not have is empty, as in
     /// Dovecot; a multipart part is its body as written. Nil: an encoding this server does not
-    /// know (x-uuencode...), which the client must hear as `NO [UNKNOWN-CTE]`.
+    /// know or does not decode for IMAP (x-uuencode, as Dovecot), which the client must hear as `NO [UNKNOWN-CTE]`.
     static func binary(_ part: [Int], raw: [UInt8], root: BodyStructure) -> [UInt8]? {
         func body(_ entity: BodyStructure) -> [UInt8]? {
             if entity.isMultipart { return Array(raw[clamped(entity.bodyRange, raw.count)]) }
-            if case .other = entity.transferEncoding { return nil }
+            switch entity.transferEncoding {
+            case .other, .uuencode: return nil
+            case .sevenBit, .eightBit, .binary, .base64, .quotedPrintable: break
+            }
             return entity.decodedBody(in: raw)
         }
         guard !part.isEmpty else {

@@ -42,7 +42,7 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
     public var contentLocation: String?
     public var headerRange: Range<Int>
     public var bodyRange: Range<Int>
-    /// Children of a multipart (never empty for a multipart).
+    /// Children of a multipart (never empty for one split into parts, see ``isMultipart``).
     public var children: [BodyStructure]
     /// ENVELOPE of an encapsulated `message/rfc822` (or `message/global`) body.
     public var envelope: Envelope?
@@ -79,6 +79,15 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
         set { encapsulatedStorage = newValue.map { [$0] } ?? [] }
     }
 
+    /// The message a `message/rfc822` (or `message/global`) part holds, as IMAP numbers its
+    /// sections: the parsed one, or — not descended into (sent base64, against RFC 2046 §5.2.1,
+    /// or nested too deep) — the empty text/plain its BODYSTRUCTURE shows, so that every part
+    /// BODYSTRUCTURE lists can be fetched. Nil for other types.
+    public var sectionMessage: BodyStructure? {
+        if let encapsulated { return encapsulated }
+        return encapsulatesMessage ? .emptyText(at: bodyRange.upperBound) : nil
+    }
+
     /// An empty `text/plain` at `offset`: what Dovecot reports where IMAP needs a part and the
     /// message has none to show (a multipart without parts, a message/rfc822 not descended into).
     public static func emptyText(at offset: Int) -> BodyStructure {
@@ -88,7 +97,11 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
 
     /// `type/subtype`, lowercased.
     public var mimeType: String { (type + "/" + subtype).asciiLowercased }
-    public var isMultipart: Bool { type.equalsIgnoringASCIICase("multipart") }
+    /// A multipart split into its parts. One that could not be split (no boundary, or nested
+    /// past ``MIMEParser/maxDepth``) has no children and is a leaf holding its bytes.
+    public var isMultipart: Bool { declaresMultipart && !children.isEmpty }
+    /// `Content-Type: multipart/…`, whether or not it was split into parts.
+    public var declaresMultipart: Bool { type.equalsIgnoringASCIICase("multipart") }
     public var isText: Bool { type.equalsIgnoringASCIICase("text") }
     /// `message/rfc822` or `message/global` with a parsed encapsulated message.
     public var isMessage: Bool { encapsulated != nil }
@@ -120,6 +133,16 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
         return transferEncoding.decode(message[bodyRange])
     }
 
+    /// How many bytes ``decodedBody(in:)`` gives — what a download of the part weighs.
+    public func decodedSize(in message: [UInt8]) -> Int {
+        guard bodyRange.upperBound <= message.count else { return 0 }
+        switch transferEncoding {
+        case .base64: return Base64.decodedCount(message[bodyRange])
+        case .quotedPrintable, .uuencode: return transferEncoding.decode(message[bodyRange]).count
+        case .sevenBit, .eightBit, .binary, .other: return bodyRange.count
+        }
+    }
+
     /// The body decoded to text with the part's charset.
     public func decodedText(in message: [UInt8]) -> String {
         Charset.decode(decodedBody(in: message), charset: charset)
@@ -139,7 +162,7 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
                 node = node.children[index - 1]
             } else if atMessageRoot {
                 guard index == 1 else { return nil }
-            } else if let inner = node.encapsulated {
+            } else if let inner = node.sectionMessage {
                 if inner.isMultipart {
                     guard index <= inner.children.count else { return nil }
                     node = inner.children[index - 1]
@@ -166,7 +189,7 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
             visitChildren(of: root, prefix: prefix, body)
         } else {
             body(prefix + [1], root)
-            if let inner = root.encapsulated { visitMessage(inner, prefix: prefix + [1], body) }
+            if let inner = root.sectionMessage { visitMessage(inner, prefix: prefix + [1], body) }
         }
     }
 
@@ -176,7 +199,7 @@ public struct BodyStructure: Sendable, Codable, Equatable, Hashable {
             body(path, child)
             if child.isMultipart {
                 visitChildren(of: child, prefix: path, body)
-            } else if let inner = child.encapsulated {
+            } else if let inner = child.sectionMessage {
                 visitMessage(inner, prefix: path, body)
             }
         }

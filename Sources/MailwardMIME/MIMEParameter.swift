@@ -1,6 +1,7 @@
 /// A `name=value` parameter of Content-Type or Content-Disposition, as written: the value is
-/// unquoted but RFC 2231 sections (`name*0*=`) are kept apart and not decoded, which is what IMAP
-/// BODYSTRUCTURE reports. Use ``MIMEParameters/decodedValue(_:in:)`` for the human value.
+/// unquoted but RFC 2231 sections (`name*0*=`) are kept apart and not decoded (IMAP's
+/// BODYSTRUCTURE joins them, ``MIMEParameters/joiningSections(_:)``). Use
+/// ``MIMEParameters/decodedValue(_:in:)`` for the human value.
 public struct MIMEParameter: Sendable, Codable, Equatable, Hashable {
     public var name: String
     public var value: String
@@ -145,6 +146,62 @@ public enum MIMEParameters {
         }
         guard let plain else { return nil }
         return plain.contains("=?") ? EncodedWord.decode(plain) : plain
+    }
+
+    /// The parameters as Dovecot reports them in IMAP's BODYSTRUCTURE: RFC 2231 sections of one
+    /// name (`name*0*`, `name*1*`…) joined into one `name*` (`name` when none is extended),
+    /// still percent-encoded with their `charset'language'`, after the other parameters. A name
+    /// whose sections do not run 0, 1, 2… keeps them apart, as sent.
+    public static func joiningSections(_ parameters: [MIMEParameter]) -> [MIMEParameter] {
+        struct Section {
+            let name: String
+            let index: Int
+            let extended: Bool
+            let value: String
+        }
+        var plain: [MIMEParameter] = []
+        var sections: [Section] = []
+        for parameter in parameters {
+            guard let star = parameter.name.firstIndex(of: "*") else {
+                plain.append(parameter)
+                continue
+            }
+            var rest = parameter.name[parameter.name.index(after: star)...]
+            // `name*` alone is one extended section; anything but digits is not a section.
+            let extended = rest.isEmpty || rest.hasSuffix("*")
+            if !rest.isEmpty && extended { rest = rest.dropLast() }
+            guard rest.utf8.allSatisfy(\.isASCIIDigit), let index = rest.isEmpty ? 0 : Int(rest), index < 1000 else {
+                plain.append(parameter)
+                continue
+            }
+            sections.append(Section(name: String(parameter.name[..<star]), index: index, extended: extended, value: parameter.value))
+        }
+        guard !sections.isEmpty else { return parameters }
+        let ordered = sections.enumerated().sorted {
+            let (a, b) = ($0.element, $1.element)
+            let (x, y) = (a.name.asciiLowercased, b.name.asciiLowercased)
+            return x != y ? x < y : a.index != b.index ? a.index < b.index : $0.offset < $1.offset
+        }.map(\.element)
+        var joined = plain
+        var start = 0
+        while start < ordered.count {
+            var end = start
+            while end < ordered.count, ordered[end].name.equalsIgnoringASCIICase(ordered[start].name) { end += 1 }
+            let group = ordered[start..<end]
+            start = end
+            guard group.enumerated().allSatisfy({ $0.offset == $0.element.index }) else {
+                joined += group.map { MIMEParameter(name: "\($0.name)*\($0.index)\($0.extended ? "*" : "")", value: $0.value) }
+                continue
+            }
+            let anyExtended = group.contains(where: \.extended)
+            var value = anyExtended && !group.first!.extended ? "''" : ""
+            for section in group {
+                // A plain section among extended ones: its `%` must not read as an escape.
+                value += anyExtended && !section.extended ? section.value.replacingOccurrences(of: "%", with: "%25") : section.value
+            }
+            joined.append(MIMEParameter(name: group.first!.name + (anyExtended ? "*" : ""), value: value))
+        }
+        return joined
     }
 
     /// Joins RFC 2231 sections: the first extended one may carry `charset'language'`; extended

@@ -161,26 +161,28 @@ struct EntityParser {
         }
 
         let canDescend = depth < MIMEParser.maxDepth && partCount < MIMEParser.maxParts
-        if structure.isMultipart {
-            let boundary = MIMEParameters.decodedValue("boundary", in: parameters) ?? ""
-            if canDescend && !boundary.isEmpty {
-                let isDigest = subtype.equalsIgnoringASCIICase("digest")
-                for partRange in splitMultipart(bodyRange, boundary: Array(boundary.utf8)) {
-                    guard partCount < MIMEParser.maxParts else { break }
-                    let (child, _) = entity(partRange, depth: depth + 1, inDigest: isDigest, wantHeaders: false)
-                    structure.children.append(child)
-                }
+        let boundary = structure.declaresMultipart ? MIMEParameters.decodedValue("boundary", in: parameters) ?? "" : ""
+        if !boundary.isEmpty && canDescend {
+            let isDigest = subtype.equalsIgnoringASCIICase("digest")
+            for partRange in splitMultipart(bodyRange, boundary: Array(boundary.utf8)) {
+                guard partCount < MIMEParser.maxParts else { break }
+                let (child, _) = entity(partRange, depth: depth + 1, inDigest: isDigest, wantHeaders: false)
+                structure.children.append(child)
             }
             if structure.children.isEmpty {
                 // IMAP needs at least one part; like Dovecot, report an empty text/plain.
                 structure.children = [.emptyText(at: bodyRange.upperBound)]
             }
+        } else if structure.declaresMultipart {
+            // Not split — no boundary to split at, or nested past the limits: as in Dovecot, one
+            // leaf that keeps its bytes (``BodyStructure/isMultipart`` is false without children),
+            // shown as text rather than lost.
         } else if structure.encapsulatesMessage {
             structure.lines = ByteScan.countLines(in: bytes, bodyRange)
             let identity: Bool
             switch structure.transferEncoding {
             case .sevenBit, .eightBit, .binary: identity = true
-            case .base64, .quotedPrintable, .other: identity = false
+            case .base64, .quotedPrintable, .uuencode, .other: identity = false
             }
             if canDescend && identity {
                 let (inner, innerHeaders) = entity(bodyRange, depth: depth + 1, inDigest: false, wantHeaders: true)

@@ -19,7 +19,7 @@ public struct MessageContent: Sendable, Codable, Equatable {
         public var filename: String?
         /// Lowercased `type/subtype`.
         public var contentType: String
-        /// Decoded size in bytes (exact for Base64, the encoded size otherwise).
+        /// Decoded size in bytes: what the download weighs.
         public var size: Int
         /// Content-ID without angle brackets.
         public var contentID: String?
@@ -52,11 +52,7 @@ public struct MessageContent: Sendable, Codable, Equatable {
             case .html:
                 htmls.append(normaliseLineBreaks(part.decodedText(in: bytes)))
             case .attachment(let isInline):
-                let size: Int
-                switch part.transferEncoding {
-                case .base64: size = part.bodyRange.upperBound <= bytes.count ? Base64.decodedCount(bytes[part.bodyRange]) : 0
-                default: size = part.size
-                }
+                let size = part.decodedSize(in: bytes)
                 var cid = part.contentID?.trimmingMailWhitespace
                 if let c = cid, c.hasPrefix("<"), c.hasSuffix(">"), c.count >= 2 { cid = String(c.dropFirst().dropLast()) }
                 var filename = part.filename

@@ -63,6 +63,9 @@ enum PartClassifier {
             if leaf.subtype.equalsIgnoringASCIICase("plain") { return .plainText }
             if leaf.subtype.equalsIgnoringASCIICase("html") { return .html }
         }
+        // A multipart that could not be split (no boundary, nested too deep): its bytes are
+        // shown as they are, as a mail reader without MIME would, rather than hidden.
+        if leaf.declaresMultipart && !isAttachmentDisposition && leaf.filename == nil { return .plainText }
         let inline = (leaf.disposition?.isInline ?? false) || (leaf.disposition == nil && inRelated && leaf.contentID != nil)
         return .attachment(isInline: inline && !isAttachmentDisposition)
     }

@@ -2,7 +2,10 @@
 /// never an error); encoding produces lines of at most 76 characters with CRLF.
 public enum TransferEncoding: Sendable, Equatable {
     case sevenBit, eightBit, binary, base64, quotedPrintable
-    /// An unknown token (x-uuencode, garbage...). Its body is passed through undecoded.
+    /// `x-uuencode` (``UUEncoding``): decoded for people (the webmail's views and downloads);
+    /// IMAP's BINARY answers `UNKNOWN-CTE` for it, as Dovecot does.
+    case uuencode
+    /// An unknown token (garbage...). Its body is passed through undecoded.
     case other(String)
 
     /// Parses a Content-Transfer-Encoding value (case-insensitive; absent means 7bit).
@@ -18,6 +21,7 @@ public enum TransferEncoding: Sendable, Equatable {
         case "binary": self = .binary
         case "base64", "base-64": self = .base64
         case "quoted-printable", "quoted_printable", "qp": self = .quotedPrintable
+        case "x-uuencode", "uuencode", "x-uue", "uue": self = .uuencode
         default: self = .other(raw)
         }
     }
@@ -27,6 +31,7 @@ public enum TransferEncoding: Sendable, Equatable {
         switch self {
         case .base64: return Base64.decode(body)
         case .quotedPrintable: return QuotedPrintable.decode(body)
+        case .uuencode: return UUEncoding.decode(body)
         case .sevenBit, .eightBit, .binary, .other: return Array(body)
         }
     }

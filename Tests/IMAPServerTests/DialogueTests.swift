@@ -683,6 +683,11 @@ import Testing
         #expect(structure[0].contains(
             "(\"message\" \"rfc822\" NIL NIL NIL \"base64\" \(inner.utf8.count) (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
                 + "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL) 1 "), "\(structure)")
+        // What BODYSTRUCTURE lists can be fetched: the empty part and header, not NIL.
+        let sections = try await client.run("FETCH 1 (BODY.PEEK[2.1] BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT])")
+        let fetched = sections.dropLast().joined(separator: "\n")
+        #expect(["BODY[2.1] {0}", "BODY[2.HEADER] {0}", "BODY[2.TEXT] {0}"].allSatisfy(fetched.contains), "\(sections)")
+        #expect(!fetched.contains("NIL"), "\(sections)")
         await client.close()
         try await server.stop()
     }

@@ -72,4 +72,23 @@ struct HeaderAndParameterTests {
         let (_, params) = MIMEParameters.parse("attachment; filename*0*=UTF-8''%E4%B8; filename*1*=%AD")
         #expect(params == [MIMEParameter(name: "filename*0*", value: "UTF-8''%E4%B8"), MIMEParameter(name: "filename*1*", value: "%AD")])
     }
+
+    /// IMAP's BODYSTRUCTURE joins RFC 2231 sections as Dovecot does; the human value is unchanged.
+    @Test func rfc2231SectionsAreJoinedForIMAP() {
+        func p(_ pairs: (String, String)...) -> [MIMEParameter] { pairs.map { MIMEParameter(name: $0.0, value: $0.1) } }
+        let chinese = p(("filename*0*", "gb18030''%D1%A7"), ("filename*1*", "%D0%A3.xlsx"))
+        #expect(MIMEParameters.joiningSections(chinese) == p(("filename*", "gb18030''%D1%A7%D0%A3.xlsx")))
+        #expect(MIMEParameters.decodedValue("filename", in: MIMEParameters.joiningSections(chinese)) == "学校.xlsx")
+        // Plain sections, out of order, after a parameter without sections.
+        #expect(MIMEParameters.joiningSections(p(("filename*1", "name.txt"), ("charset", "utf-8"), ("filename*0", "long ")))
+            == p(("charset", "utf-8"), ("filename", "long name.txt")))
+        // A plain section among extended ones keeps its `%` literal.
+        let mixed = p(("title*0*", "utf-8''%E4%B8%AD"), ("title*1", " 50%"))
+        #expect(MIMEParameters.joiningSections(mixed) == p(("title*", "utf-8''%E4%B8%AD 50%25")))
+        #expect(MIMEParameters.decodedValue("title", in: MIMEParameters.joiningSections(mixed)) == "中 50%")
+        // A gap: kept apart, as sent. One extended value and no sections at all: as they are.
+        #expect(MIMEParameters.joiningSections(p(("name*0", "a"), ("name*2", "c"))) == p(("name*0", "a"), ("name*2", "c")))
+        #expect(MIMEParameters.joiningSections(p(("name*", "utf-8''x"))) == p(("name*", "utf-8''x")))
+        #expect(MIMEParameters.joiningSections(p(("boundary", "b"))) == p(("boundary", "b")))
+    }
 }

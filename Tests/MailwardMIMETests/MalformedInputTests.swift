@@ -31,12 +31,38 @@ struct MalformedInputTests {
         #expect(MessageContent.extract(from: bytes).textBody == "first part\nsecond part, message truncated here\n")
     }
 
-    @Test func multipartWithoutBoundaryGetsOneEmptyPart() {
+    /// Nothing to split at: as in Dovecot, one leaf that keeps its bytes (IMAP's `BODY[1]`), and
+    /// the webmail shows them as text.
+    @Test func multipartWithoutBoundaryIsOneLeafWithItsText() {
         let bytes = TestSupport.fixture("broken-no-boundary-param.eml")
+        let root = MIMEParser.parse(bytes).bodyStructure
+        #expect(!root.isMultipart && root.declaresMultipart && root.children.isEmpty)
+        #expect(root.mimeType == "multipart/mixed")
+        #expect(root.part(at: [1])?.decodedText(in: bytes).hasPrefix("just some text") == true)
+        #expect(MessageContent.extract(from: bytes).textBody == "just some text\n")
+    }
+
+    /// A boundary with no part between its lines still gives IMAP the one part it needs.
+    @Test func multipartWithNoPartsGetsOneEmptyPart() {
+        let bytes = Array("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b--\r\n".utf8)
         let root = MIMEParser.parse(bytes).bodyStructure
         #expect(root.isMultipart)
         #expect(root.children.count == 1)
         #expect(root.children[0].mimeType == "text/plain" && root.children[0].size == 0)
+    }
+
+    /// Past the nesting limit the rest is one leaf that still holds its bytes: the text at the
+    /// bottom is not lost (it was reported as an empty part before).
+    @Test func textNestedPastTheLimitIsKept() {
+        var text = "Content-Type: multipart/mixed; boundary=b0\r\n\r\n"
+        for i in 1...60 { text += "--b\(i - 1)\r\nContent-Type: multipart/mixed; boundary=b\(i)\r\n\r\n" }
+        text += "--b60\r\nContent-Type: text/plain\r\n\r\nDEEP TEXT\r\n--b60--\r\n"
+        let bytes = Array(text.utf8)
+        var node = MIMEParser.parse(bytes).bodyStructure
+        while let child = node.children.first { node = child }
+        #expect(node.declaresMultipart && !node.isMultipart)
+        #expect(node.decodedText(in: bytes).contains("DEEP TEXT"))
+        #expect(MessageContent.extract(from: bytes).textBody?.contains("DEEP TEXT") == true)
     }
 
     @Test func bareLFBareCRAndNUL() {

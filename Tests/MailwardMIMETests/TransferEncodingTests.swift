@@ -65,6 +65,52 @@ struct TransferEncodingTests {
         #expect(TransferEncoding(headerValue: nil) == .sevenBit)
         #expect(TransferEncoding(headerValue: " Base64 ") == .base64)
         #expect(TransferEncoding(headerValue: "QUOTED-PRINTABLE") == .quotedPrintable)
-        #expect(TransferEncoding(headerValue: "x-uuencode") == .other("x-uuencode"))
+        #expect(TransferEncoding(headerValue: "x-uuencode") == .uuencode)
+        #expect(TransferEncoding(headerValue: "x-gzip64") == .other("x-gzip64"))
+    }
+
+    /// Lines as Python's `binascii.b2a_uu` writes them for the bytes 0…99; the last one lost its
+    /// trailing blanks on the way, as happens in transit.
+    @Test func uuencodeDecodesBetweenBeginAndEnd() {
+        let lines = [
+            "begin 644 numbers.bin",
+            #"M  $" P0%!@<("0H+# T.#Q 1$A,4%187&!D:&QP='A\@(2(C)"4F)R@I*BLL"#,
+            #"M+2XO,#$R,S0U-C<X.3H[/#T^/T!!0D-$149'2$E*2TQ-3D]045)35%565UA9"#,
+            "*6EM<75Y?8&%B8P",
+            "`",
+            "end",
+        ]
+        let body = ArraySlice(lines.map { $0 + "\r\n" }.joined().utf8)
+        #expect(UUEncoding.decode(body) == Array(0..<100))
+        #expect(TransferEncoding.uuencode.decode(body) == Array(0..<100))
+        // Not uuencoded after all (no `begin` line): left as it is.
+        #expect(UUEncoding.decode(ArraySlice("plain words\r\n".utf8)) == Array("plain words\r\n".utf8))
+    }
+
+    /// An attachment's size is what its download weighs, whatever the transfer encoding; an
+    /// uuencoded one (old mailers) is downloaded decoded, not as the encoded text.
+    @Test func attachmentsAreWeighedAndServedDecoded() {
+        let uu = [
+            "begin 644 numbers.bin",
+            #"M  $" P0%!@<("0H+# T.#Q 1$A,4%187&!D:&QP='A\@(2(C)"4F)R@I*BLL"#,
+            #"M+2XO,#$R,S0U-C<X.3H[/#T^/T!!0D-$149'2$E*2TQ-3D]045)35%565UA9"#,
+            "*6EM<75Y?8&%B8P", "`", "end",
+        ].joined(separator: "\r\n")
+        let message = [
+            "From: a@example.org", "Subject: legacy", "MIME-Version: 1.0",
+            "Content-Type: multipart/mixed; boundary=\"b\"", "",
+            "--b", "Content-Type: text/plain", "", "see the files",
+            "--b", "Content-Type: application/octet-stream; name=\"numbers.bin\"", "Content-Transfer-Encoding: x-uuencode",
+            "Content-Disposition: attachment; filename=\"numbers.bin\"", "", uu,
+            "--b", "Content-Type: text/plain; charset=utf-8; name=\"notes.txt\"", "Content-Transfer-Encoding: quoted-printable",
+            "Content-Disposition: attachment; filename=\"notes.txt\"", "", "caf=C3=A9 =3D soft=", "break",
+            "--b--", "",
+        ].joined(separator: "\r\n")
+        let bytes = Array(message.utf8)
+        let content = MessageContent.extract(from: bytes)
+        #expect(content.attachments.map(\.filename) == ["numbers.bin", "notes.txt"])
+        #expect(content.attachments.map(\.size) == [100, "café = softbreak".utf8.count])
+        #expect(MessageContent.attachmentData(at: content.attachments[0].partPath, in: bytes) == Array(0..<100))
+        #expect(MessageContent.attachmentData(at: content.attachments[1].partPath, in: bytes) == Array("café = softbreak".utf8))
     }
 }

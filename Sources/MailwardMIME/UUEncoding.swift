@@ -1,0 +1,49 @@
+/// uuencode (`Content-Transfer-Encoding: x-uuencode`): never standardised, but old mailers
+/// (Outlook Express, Eudora, scripts) sent attachments this way. Decoded leniently, like the
+/// other encodings: the lines between `begin <mode> <name>` and `end`, each starting with a
+/// character that gives its length; a body without a `begin` line is not uuencoded and stays as is.
+public enum UUEncoding {
+    public static func decode(_ input: ArraySlice<UInt8>) -> [UInt8] {
+        var lines = input.split(separator: ASCII.lf, omittingEmptySubsequences: false).lazy.map { line in
+            line.last == ASCII.cr ? line.dropLast() : line
+        }.makeIterator()
+        var begun = false
+        while let line = lines.next() {
+            if line.starts(with: "begin ".utf8) {
+                begun = true
+                break
+            }
+        }
+        guard begun else { return Array(input) }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count * 3 / 4)
+        while let line = lines.next() {
+            guard let first = line.first, !line.starts(with: "end".utf8) else { break }
+            let length = Int(value(first))
+            // A zero-length line (`` ` `` or a space) ends the data; `end` follows.
+            guard length > 0 else { break }
+            let body = line.dropFirst()
+            var produced = 0
+            var index = body.startIndex
+            while produced < length {
+                var group: [UInt8] = [0, 0, 0, 0]
+                for k in 0..<4 {
+                    // A line cut short (trailing blanks stripped in transit) reads as blanks.
+                    group[k] = index < body.endIndex ? value(body[index]) : 0
+                    if index < body.endIndex { index = body.index(after: index) }
+                }
+                let bytes = [group[0] << 2 | group[1] >> 4, group[1] << 4 | group[2] >> 2, group[2] << 6 | group[3]]
+                for byte in bytes where produced < length {
+                    out.append(byte)
+                    produced += 1
+                }
+            }
+        }
+        return out
+    }
+
+    /// A character's six bits: (c − 32) mod 64, so both a space and a backquote are 0.
+    private static func value(_ character: UInt8) -> UInt8 {
+        (character &- 0x20) & 0x3F
+    }
+}
