@@ -208,6 +208,29 @@ import Testing
         #expect(try await f.store.allMessages().isEmpty)
     }
 
+    /// What one MX lacks (8BITMIME, room under its SIZE) is not the domain's verdict: the next MX
+    /// is tried, and only when none takes the message does it bounce — once.
+    @Test func aRefusalForWhatOneHostLacksTriesTheNextHop() async throws {
+        let lacks8Bit = RecipientVerdict(kind: .rejected, status: "5.6.3", diagnostic: "mx1 does not accept 8-bit mail",
+                                         remoteMTA: "mx1", thisHostOnly: true)
+        let hops = [NextHop(host: "192.0.2.1", port: 25, name: "mx1"), NextHop(host: "192.0.2.2", port: 25, name: "mx2")]
+        let transport = ScriptedTransport([lacks8Bit, Self.ok])
+        let f = try await Fixture(transport: transport, router: StaticRouter(result: .success(hops)))
+        try await f.enqueue("m")
+        await f.worker.deliverDue()
+        #expect(transport.calls.withLock { $0.map(\.1.name) } == ["mx1", "mx2"])
+        #expect(try await f.store.allMessages().isEmpty)
+        #expect(try await f.inbox().isEmpty)
+
+        let nowhere = ScriptedTransport([lacks8Bit])
+        let g = try await Fixture(transport: nowhere, router: StaticRouter(result: .success(hops)))
+        try await g.enqueue("n")
+        await g.worker.deliverDue()
+        #expect(nowhere.count == 2)
+        let bounces = try await g.inbox()
+        #expect(bounces.count == 1 && bounces[0].contains("Status: 5.6.3"))
+    }
+
     @Test func retryScheduleArithmetic() {
         let schedule = RetrySchedule(steps: [10, 100], maxAge: 1000)
         let t0 = Date(timeIntervalSince1970: 0)

@@ -273,6 +273,23 @@ import Testing
         try await server.stop()
     }
 
+    /// Opportunistic TLS (RFC 7435) never stops delivery: a peer that offers STARTTLS and closes
+    /// the connection when asked for it gets the message in the clear on a new connection.
+    @Test func aPeerThatClosesAtSTARTTLSGetsTheMessageInTheClear() async throws {
+        let peer = try await SinkPeer.startPipelining(startTLSCloses: true)
+        defer { peer.stop() }
+        let server = try await Self.start(routeTo: peer.port)
+        _ = try await server.addUser("alice@demo.test")
+        let raw = Self.message(subject: "TLS or not")
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-starttls", sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: raw, createdAt: Date()))
+        let received = try await peer.waitForMessages(1)
+        #expect(received[0].to == ["bob@remote.test"])
+        #expect(peer.startTLSRequests == 1)
+        try await eventually("the queue emptied") { try await server.runtime.store.allMessages().isEmpty }
+        try await server.stop()
+    }
+
     /// A peer that closes the connection in the middle of the message text: the message stays
     /// queued for a retry, and what the queue records (and a bounce would quote) names that step.
     /// A recipient the peer refused at RCPT in that transaction stays refused (RFC 5321 §4.2.1):

@@ -42,10 +42,11 @@ final class SinkPeer: @unchecked Sendable {
     /// optionally without 8BITMIME, with SMTPUTF8, closing the connection in the message text or
     /// no longer reading it, sending its greeting a byte at a time (`dripGreeting` seconds apart),
     /// or greeting with another reply (`greeting`, then one command is read, kept in the folder's
-    /// `after-greeting-N.txt`, and the connection closed).
+    /// `after-greeting-N.txt`, and the connection closed), or offering STARTTLS and closing the
+    /// connection when the client sends it (`startTLSCloses`, counted in ``startTLSRequests``).
     static func startPipelining(sizeLimit: Int = 0, eightBitMIME: Bool = true, smtpUTF8: Bool = false,
                                 dropInData: Bool = false, stallInData: Bool = false,
-                                dripGreeting: Double? = nil, greeting: String? = nil) async throws -> SinkPeer {
+                                dripGreeting: Double? = nil, greeting: String? = nil, startTLSCloses: Bool = false) async throws -> SinkPeer {
         var arguments = ["--size", String(sizeLimit)]
         if !eightBitMIME { arguments.append("--no-8bitmime") }
         if smtpUTF8 { arguments.append("--smtputf8") }
@@ -53,6 +54,7 @@ final class SinkPeer: @unchecked Sendable {
         if stallInData { arguments.append("--stall-in-data") }
         if let dripGreeting { arguments += ["--drip-greeting", String(dripGreeting)] }
         if let greeting { arguments += ["--greeting", greeting] }
+        if startTLSCloses { arguments.append("--starttls-closes") }
         let (process, folder, port) = try await launchScript("smtp_script.py", arguments)
         return SinkPeer(process: process, folder: folder, port: port)
     }
@@ -88,6 +90,11 @@ final class SinkPeer: @unchecked Sendable {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { $0.hasPrefix("after-greeting-") }.sorted()
             .compactMap { try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    /// How many STARTTLS commands a `startTLSCloses` peer was sent (and closed the connection on).
+    var startTLSRequests: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("starttls-") }.count
     }
 
     func stop() {

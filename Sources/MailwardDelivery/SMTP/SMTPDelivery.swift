@@ -38,13 +38,20 @@ public struct RecipientVerdict: Sendable, Equatable {
     public var diagnostic: String
     /// The server that answered, if one did.
     public var remoteMTA: String?
+    /// Refused for what this host lacks (its SIZE limit, 8BITMIME), not by the domain's
+    /// verdict: another MX of the domain may take the message, so it is tried before the bounce.
+    public var thisHostOnly: Bool
 
-    public init(kind: Kind, status: String, diagnostic: String, remoteMTA: String?) {
+    public init(kind: Kind, status: String, diagnostic: String, remoteMTA: String?, thisHostOnly: Bool = false) {
         self.kind = kind
         self.status = status
         self.diagnostic = diagnostic
         self.remoteMTA = remoteMTA
+        self.thisHostOnly = thisHostOnly
     }
+
+    /// Whether the domain's next hop should have this recipient: not settled here.
+    var triesNextHop: Bool { kind == .deferred || (kind == .rejected && thisHostOnly) }
 
     static func from(_ reply: SMTPReply, hop: NextHop) -> RecipientVerdict {
         let kind: Kind = reply.isPositiveCompletion ? .accepted : reply.isPermanentFailure ? .rejected : .deferred
@@ -149,7 +156,7 @@ public struct SMTPClientTransport: SMTPTransport {
             if let limit = extensions.sizeLimit, request.body.count > limit {
                 let verdict = RecipientVerdict(kind: .rejected, status: "5.3.4",
                                                diagnostic: "message of \(request.body.count) bytes exceeds \(hop)'s limit of \(limit)",
-                                               remoteMTA: hop.name)
+                                               remoteMTA: hop.name, thisHostOnly: true)
                 try? await connection.send([.quit])
                 return all(verdict)
             }
@@ -157,7 +164,8 @@ public struct SMTPClientTransport: SMTPTransport {
                 // RFC 6152 §3: 8-bit data only to a server that offers 8BITMIME. Converting to
                 // 7 bit here would break the DKIM signature made when the message was queued.
                 let verdict = RecipientVerdict(kind: .rejected, status: "5.6.3",
-                                               diagnostic: "\(hop) does not accept 8-bit mail (no 8BITMIME)", remoteMTA: hop.name)
+                                               diagnostic: "\(hop) does not accept 8-bit mail (no 8BITMIME)", remoteMTA: hop.name,
+                                               thisHostOnly: true)
                 try? await connection.send([.quit])
                 return all(verdict)
             }
@@ -183,8 +191,10 @@ public struct SMTPClientTransport: SMTPTransport {
             try? await connection.send([.quit])
             return .done(verdicts)
         } catch {
-            // Opportunistic TLS that failed once begun is tried again in the clear; a relay's is not.
-            if hop.security == nil && stage == Self.afterSTARTTLS { return .tlsFailed }
+            // Opportunistic TLS that failed once begun — the server closed or broke the
+            // connection at STARTTLS, or in the handshake — is tried again in the clear; a
+            // relay's is not.
+            if hop.security == nil && (stage == "STARTTLS" || stage == Self.afterSTARTTLS) { return .tlsFailed }
             return all(.deferred("\(hop) at \(stage): \(error)", hop: hop))
         }
     }

@@ -225,7 +225,8 @@ public final class DeliveryWorker: Service, Sendable {
         return verdicts.map { $0! }
     }
 
-    /// Remote domains: each next hop in turn until no recipient is left deferred.
+    /// Remote domains: each next hop in turn until no recipient is left deferred (or refused by
+    /// one host for what it lacks, ``RecipientVerdict/thisHostOnly``).
     func deliverRemotely(_ message: QueuedMessage, raw: [UInt8], domain: String,
                          recipients: [QueuedRecipient]) async -> [RecipientVerdict] {
         let hops: [NextHop]
@@ -247,7 +248,7 @@ public final class DeliveryWorker: Service, Sendable {
         }
         var verdicts: [RecipientVerdict] = recipients.map { _ in .deferred("no mail host for \(domain)", hop: nil) }
         for hop in hops {
-            let open = verdicts.indices.filter { verdicts[$0].kind == .deferred }
+            let open = verdicts.indices.filter { verdicts[$0].triesNextHop }
             if open.isEmpty { break }
             let request = SMTPDeliveryRequest(sender: message.sender, recipients: open.map { recipients[$0].address },
                                               body: raw, heloName: settings.hostname)
