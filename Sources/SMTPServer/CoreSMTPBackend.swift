@@ -150,7 +150,7 @@ public struct CoreSMTPBackend: SMTPBackend {
     }
 
     private func store(_ submission: SMTPMessageSubmission) async -> DeliveryOutcome {
-        let queueID = Self.makeQueueID()
+        let queueID = OutboundMessage.newID()
         let transaction = submission.transaction
         let now = clock.now
         do {
@@ -326,21 +326,4 @@ public struct CoreSMTPBackend: SMTPBackend {
         }
         return false
     }
-
-    /// Twelve characters of an unambiguous alphabet (no I or O), for logs and `Received:`: the
-    /// digits of one random 64-bit number in base 34 (34¹² < 2⁶⁴; one `getrandom` instead of twelve).
-    static func makeQueueID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var value = generator.next() as UInt64
-        let alphabet = queueIDAlphabet
-        let base = UInt64(alphabet.count)
-        var characters = [UInt8](repeating: 0, count: 12)
-        for index in characters.indices {
-            characters[index] = alphabet[Int(value % base)]
-            value /= base
-        }
-        return String(decoding: characters, as: UTF8.self)
-    }
-
-    private static let queueIDAlphabet = Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ".utf8)
 }

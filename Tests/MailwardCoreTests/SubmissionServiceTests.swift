@@ -54,6 +54,8 @@ import Testing
         #expect(result.queued == ["friend@example.com", "hidden@example.org"])
         let queued = try #require(queue.messages.withLock { $0.first })
         #expect(queued.sender == "boss@demo.test")
+        // Named like mail queued at the SMTP doors: twelve characters, no I or O.
+        #expect(queued.id.utf8.count == 12 && queued.id.allSatisfy { "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ".contains($0) })
         let text = String(decoding: queued.raw, as: UTF8.self)
         #expect(!text.contains("hidden@example.org"))  // Bcc is never written for recipients
         let delivered = try #require(try await count(w, w.wang, nil).first)

@@ -97,7 +97,7 @@ public struct AutoResponder: Sendable {
             _ = try await mail.deliver(message, to: [target.id])
         case .remote:
             guard let outbound else { return }
-            try await outbound.enqueue(OutboundMessage(id: UUID().uuidString, sender: "", recipients: [address.description],
+            try await outbound.enqueue(OutboundMessage(id: OutboundMessage.newID(), sender: "", recipients: [address.description],
                                                        raw: message, createdAt: now))
         case .unknownLocal, .disabledLocal:
             return

@@ -121,7 +121,7 @@ public struct SubmissionService: Sendable {
             await autoResponder?.delivered(built.bytes, envelopeSender: sender.address, to: local, junk: false)
         }
         if let outbound, !remote.isEmpty {
-            try await outbound.enqueue(OutboundMessage(id: UUID().uuidString, sender: sender.address, recipients: remote,
+            try await outbound.enqueue(OutboundMessage(id: OutboundMessage.newID(), sender: sender.address, recipients: remote,
                                                        raw: built.bytes, createdAt: mail.clock.now))
         }
         // The Sent copies keep the blind copies' addresses (no recipient ever sees them).

@@ -2,6 +2,7 @@ import Foundation
 
 /// A message handed to outbound delivery (by the submission door, or a bounce).
 public struct OutboundMessage: Sendable, Equatable {
+    /// The queue id, which logs, `Received:` and `mailward queue` name the message by (``newID()``).
     public var id: String
     /// Envelope MAIL FROM, "" for bounces.
     public var sender: String
@@ -16,6 +17,23 @@ public struct OutboundMessage: Sendable, Equatable {
         self.raw = raw
         self.createdAt = createdAt
     }
+
+    /// A new queue id: twelve characters of an unambiguous alphabet (no I or O), the digits of one
+    /// random 64-bit number in base 34 (34¹² < 2⁶⁴; one `getrandom` instead of twelve).
+    public static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var value = generator.next() as UInt64
+        let alphabet = idAlphabet
+        let base = UInt64(alphabet.count)
+        var characters = [UInt8](repeating: 0, count: 12)
+        for index in characters.indices {
+            characters[index] = alphabet[Int(value % base)]
+            value /= base
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+
+    private static let idAlphabet = Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ".utf8)
 }
 
 /// Where doors hand messages for delivery. `enqueue` returns only once the message is durable.

@@ -134,18 +134,22 @@ public struct SMTPClientTransport: SMTPTransport {
             var extensions = try await hello(connection, name: request.heloName)
             if let security = hop.security {
                 // A configured relay: verified TLS first (nothing goes out otherwise), then the login.
+                // Given up on before a transaction: QUIT all the same (RFC 5321 §4.1.1.10).
                 if security.tls == .startTLS {
                     guard extensions.startTLS else {
+                        try? await connection.send([.quit])
                         return all(.deferred("\(hop) does not offer STARTTLS, which delivery.relay-tls requires", hop: hop))
                     }
                     if let refusal = try await startTLS(connection, request, hop: hop, verifiedBy: security,
                                                         stage: &stage, extensions: &extensions) {
+                        try? await connection.send([.quit])
                         return all(.deferred("\(hop) refused STARTTLS: \(refusal)", hop: hop))
                     }
                 }
                 if let login = security.login {
                     stage = "AUTH"
                     if let refusal = try await RelayAuthentication.logIn(connection, login, offered: extensions.authMechanisms) {
+                        try? await connection.send([.quit])
                         return all(.deferred("\(hop) did not accept the relay login: \(refusal)", hop: hop))
                     }
                 }
