@@ -14,12 +14,7 @@ enum FlagChangeFetch {
         var items: [FetchResponseItem] = []
         if withUID || condstore, !asked.contains(.uid) { items.append(.uid(uid)) }
         if let flags, !asked.contains(.flags) { items.append(.flags(flags)) }
-        if condstore, !asked.contains(.modSequence) { items.append(.modSequence(wireModSeq(modSeq))) }
+        if condstore, !asked.contains(.modSequence) { items.append(.modSequence(MessageMapping.wireModSeq(modSeq))) }
         return items
-    }
-
-    /// A MODSEQ as the wire carries it: a positive number (RFC 7162 §7, `mod-sequence-value`).
-    static func wireModSeq(_ modSeq: ModSeq) -> UInt64 {
-        UInt64(max(modSeq, 1))
     }
 }

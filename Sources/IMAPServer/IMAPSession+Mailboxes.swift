@@ -67,7 +67,7 @@ extension IMAPSession {
         }
         send(.untagged(.status(StatusResponse(.ok, code: .uidValidity(mailbox.uidValidity), text: "UIDs valid"))))
         send(.untagged(.status(StatusResponse(.ok, code: .uidNext(mailbox.uidNext), text: "Predicted next UID"))))
-        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(FlagChangeFetch.wireModSeq(all.highestModSeq)),
+        send(.untagged(.status(StatusResponse(.ok, code: .highestModSeq(MessageMapping.wireModSeq(all.highestModSeq)),
                                               text: "Highest"))))
         // The client's cache is of this mailbox (same UIDVALIDITY): what changed since its MODSEQ.
         if let resync, resync.uidValidity == mailbox.uidValidity {
@@ -339,7 +339,7 @@ extension IMAPSession {
             case .size: items.append(MailboxStatusItem(.size, UInt64(max(counts.size, 0))))
             case .highestModSeq:
                 state.enableCondstoreImplicitly()
-                items.append(MailboxStatusItem(.highestModSeq, FlagChangeFetch.wireModSeq(mailbox.highestModSeq)))
+                items.append(MailboxStatusItem(.highestModSeq, MessageMapping.wireModSeq(mailbox.highestModSeq)))
             case .deleted:
                 let states = try await store.changes(mailboxID: mailbox.id, since: 0)?.changed ?? []
                 let deleted = states.filter { $0.flags.contains(MessageFlags.deleted) }.count

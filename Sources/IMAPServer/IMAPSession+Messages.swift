@@ -185,7 +185,7 @@ extension IMAPSession {
             let items: [FetchResponseItem] = attributes.map { attribute in
                 switch attribute {
                 case .uid: .uid(state.uid)
-                case .modSequence: .modSequence(FlagChangeFetch.wireModSeq(state.modSeq))
+                case .modSequence: .modSequence(MessageMapping.wireModSeq(state.modSeq))
                 default: .flags(selected.wireFlags(state.flags, uid: state.uid))
                 }
             }
@@ -223,7 +223,7 @@ extension IMAPSession {
             case .flags: items.append(.flags(SelectedMailbox.wireFlags(record.flags, recent: isRecent)))
             case .internalDate: items.append(.internalDate(MessageMapping.imapDate(record.internalDate)))
             case .rfc822Size: items.append(.rfc822Size(UInt64(record.size)))
-            case .modSequence: items.append(.modSequence(FlagChangeFetch.wireModSeq(record.modSeq)))
+            case .modSequence: items.append(.modSequence(MessageMapping.wireModSeq(record.modSeq)))
             case .envelope:
                 if let parsed { items.append(.envelope(MessageMapping.envelope(parsed.envelope))) }
             case .bodyStructure(let extensible):
@@ -373,7 +373,7 @@ extension IMAPSession {
     func highestModSequence(of matched: [MessageRecord], ifSearched keys: [SearchKey]) -> UInt64? {
         guard Self.containsModSeq(keys) else { return nil }
         state.enableCondstoreImplicitly()
-        return matched.map { FlagChangeFetch.wireModSeq($0.modSeq) }.max()
+        return matched.map { MessageMapping.wireModSeq($0.modSeq) }.max()
     }
 
     func numbers(of records: [MessageRecord], uid: Bool, in snapshot: SelectedMailbox) -> [UInt32] {

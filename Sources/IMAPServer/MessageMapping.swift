@@ -183,6 +183,11 @@ enum MessageMapping {
         return start..<min(start + length, section.upperBound)
     }
 
+    /// A MODSEQ as the wire carries it: a positive number (RFC 7162 §7, `mod-sequence-value`).
+    static func wireModSeq(_ modSeq: ModSeq) -> UInt64 {
+        UInt64(max(modSeq, 1))
+    }
+
     static func imapDate(_ date: Date) -> IMAPDateTime {
         IMAPDateTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)), zoneOffsetMinutes: 0)
     }
