@@ -2,8 +2,8 @@
 /// indexed for search) or an attachment — the one rule shared by ``MessageContent``,
 /// ``ParsedMessage/preview``, ``ParsedMessage/searchText`` and ``ParsedMessage/hasAttachments``.
 ///
-/// A leaf is body text when it is `text/plain` or `text/html`, has no filename and is not
-/// `Content-Disposition: attachment`. Every other leaf (including `message/rfc822`, which is
+/// A leaf is body text when it is `text/plain` or `text/html` (or a multipart that could not be
+/// split, shown as plain text), has no filename and is not `Content-Disposition: attachment`. Every other leaf (including `message/rfc822`, which is
 /// offered as an attachment) is an attachment. An attachment is *inline* when its disposition says
 /// so, or when it has a Content-ID inside `multipart/related` (an embedded image).
 enum PartClassifier {

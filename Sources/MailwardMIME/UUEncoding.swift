@@ -23,20 +23,20 @@ public enum UUEncoding {
             // A zero-length line (`` ` `` or a space) ends the data; `end` follows.
             guard length > 0 else { break }
             let body = line.dropFirst()
-            var produced = 0
             var index = body.startIndex
-            while produced < length {
-                var group: [UInt8] = [0, 0, 0, 0]
-                for k in 0..<4 {
-                    // A line cut short (trailing blanks stripped in transit) reads as blanks.
-                    group[k] = index < body.endIndex ? value(body[index]) : 0
-                    if index < body.endIndex { index = body.index(after: index) }
-                }
-                let bytes = [group[0] << 2 | group[1] >> 4, group[1] << 4 | group[2] >> 2, group[2] << 6 | group[3]]
-                for byte in bytes where produced < length {
-                    out.append(byte)
-                    produced += 1
-                }
+            // A line cut short (trailing blanks stripped in transit) reads as blanks.
+            func next() -> UInt8 {
+                guard index < body.endIndex else { return 0 }
+                defer { index += 1 }
+                return value(body[index])
+            }
+            var left = length
+            while left > 0 {
+                let (a, b, c, d) = (next(), next(), next(), next())
+                out.append(a << 2 | b >> 4)
+                if left > 1 { out.append(b << 4 | c >> 2) }
+                if left > 2 { out.append(c << 6 | d) }
+                left -= 3
             }
         }
         return out
