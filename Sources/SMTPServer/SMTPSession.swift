@@ -43,6 +43,8 @@ public struct SMTPSession: Sendable {
     private var chunkedSize = 0
     private var chunkedSawNUL = false
     private var errors = 0
+    /// NOOP, RSET, VRFY… since the last message accepted (see ``SMTPSessionSettings/junkCommandLimit``).
+    private var junkCommands = 0
     private var authenticationFailures = 0
     /// Recipients refused as unknown in this session (see ``SMTPSessionSettings/recipientTarpitThreshold``).
     private var unknownRecipients = 0
@@ -153,12 +155,12 @@ public struct SMTPSession: Sendable {
             helo = host
             esmtp = true
             resetTransaction()
-            return [.reply(.ehlo(hostname: settings.hostname, capabilities: capabilities))]
+            return junk(.ehlo(hostname: settings.hostname, capabilities: capabilities))
         case .helo(let host):
             helo = host
             esmtp = false
             resetTransaction()
-            return [.reply(.helo(hostname: settings.hostname))]
+            return junk(.helo(hostname: settings.hostname))
         case .mail(let path, let parameters):
             return mail(path, parameters)
         case .rcpt(let path, let parameters):
@@ -189,18 +191,18 @@ public struct SMTPSession: Sendable {
             return []
         case .rset:
             resetTransaction()
-            return [.reply(.ok)]
+            return junk(.ok)
         case .noop:
-            return [.reply(.ok)]
+            return junk(.ok)
         case .quit:
             phase = .closed
             return [.reply(.closing(hostname: settings.hostname)), .close(.quit)]
         case .vrfy:
-            return [.reply(.cannotVerify)]
+            return junk(.cannotVerify)
         case .expn:
-            return [.reply(.notImplemented)]
+            return junk(.notImplemented)
         case .help:
-            return [.reply(.help)]
+            return junk(.help)
         case .startTLS:
             guard settings.startTLSAvailable, !isTLS else {
                 return protocolError(isTLS ? .badSequence : .notImplemented)
@@ -339,7 +341,9 @@ public struct SMTPSession: Sendable {
     private mutating func delivered(_ outcome: DeliveryOutcome) -> [SMTPSessionAction] {
         guard phase == .awaitingDelivery else { return [] }
         switch outcome {
-        case .accepted(let queueID): return finishTransaction(with: .messageAccepted(queueID: queueID))
+        case .accepted(let queueID):
+            junkCommands = 0
+            return finishTransaction(with: .messageAccepted(queueID: queueID))
         case .senderNotAllowed: return finishTransaction(with: SMTPReply(code: 550, .init(5, 7, 1), "From: header address not owned by user"))
         case .sharePermissionForbids(let permission): return finishTransaction(with: Self.sharePermissionForbids(permission))
         case .fromMissing: return finishTransaction(with: SMTPReply(code: 550, .init(5, 6, 0), "Message has no From: header address"))
@@ -488,6 +492,15 @@ public struct SMTPSession: Sendable {
     }
 
     // MARK: Errors and closing
+
+    /// A command that moves no mail (NOOP, RSET, VRFY, EXPN, HELP, HELO/EHLO): answered, but past
+    /// ``SMTPSessionSettings/junkCommandLimit`` since the last message each one counts as an
+    /// error, so a client that only chats (half a million pipelined NOOPs, each a reply to write)
+    /// is ended instead of holding its event loop.
+    private mutating func junk(_ reply: SMTPReply) -> [SMTPSessionAction] {
+        junkCommands += 1
+        return junkCommands > settings.junkCommandLimit ? protocolError(reply) : [.reply(reply)]
+    }
 
     private mutating func protocolError(_ reply: SMTPReply) -> [SMTPSessionAction] {
         errors += 1

@@ -30,6 +30,10 @@ public struct SMTPSessionSettings: Sendable {
     public var maximumMessageTransferTime: Duration = .seconds(1800)
     /// Protocol errors tolerated before 421 (Postfix's hard error limit is 20).
     public var maximumErrors: Int
+    /// Commands that move no mail (NOOP, RSET, VRFY, EXPN, HELP, HELO/EHLO) allowed between two
+    /// accepted messages before each further one counts as an error (Postfix's
+    /// `smtpd_junk_command_limit`, 100).
+    public var junkCommandLimit: Int = 100
     /// Failed AUTH attempts tolerated on one connection before 421.
     public var maximumAuthenticationFailures: Int
     /// Recipients refused as unknown on one connection before every further RCPT is answered

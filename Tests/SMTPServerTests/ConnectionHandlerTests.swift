@@ -218,7 +218,8 @@ import Testing
 
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
-        try channel.writeInbound(ByteBuffer(string: String(repeating: "NOOP\r\n", count: 1_000)))
+        // A hundred: as many as the session answers before counting them as junk.
+        try channel.writeInbound(ByteBuffer(string: String(repeating: "NOOP\r\n", count: 100)))
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
         // The socket is not read meanwhile: a read asked for by the pipeline is held back.
         let before = reads.count
@@ -229,7 +230,7 @@ import Testing
         channel.pipeline.fireChannelWritabilityChanged()
         var replies = ""
         while let buffer = try channel.readOutbound(as: ByteBuffer.self) { replies += String(buffer: buffer) }
-        #expect(replies == String(repeating: "250 2.0.0 OK\r\n", count: 1_000))
+        #expect(replies == String(repeating: "250 2.0.0 OK\r\n", count: 100))
         #expect(reads.count > before)
         _ = try? channel.finish()
     }

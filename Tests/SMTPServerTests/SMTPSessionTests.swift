@@ -294,6 +294,24 @@ import Testing
         #expect(s.handle(.command(.noop)) == [])
     }
 
+    /// Postfix's junk command limit: past 100 commands that move no mail, each counts as an
+    /// error, and the error limit ends the session; an accepted message starts the count again.
+    @Test func aClientThatOnlyChatsIsEnded() {
+        var s = session(.inbound)
+        for _ in 0..<100 { #expect(codes(command(&s, "NOOP")) == ["250 2.0.0"]) }
+        for _ in 0..<9 { #expect(codes(command(&s, "RSET")) == ["250 2.0.0"]) }
+        #expect(codes(command(&s, "NOOP")) == ["250 2.0.0", "421 4.7.0", "close"])
+        #expect(s.isClosed)
+
+        var t = inboundWithRecipient()
+        for _ in 0..<100 { _ = command(&t, "NOOP") }
+        _ = command(&t, "DATA")
+        _ = t.handle(.messageComplete(SMTPDataSummary(byteCount: 10, sawBareLineEnding: false, sawNUL: false)))
+        #expect(codes(t.handle(.delivered(.accepted(queueID: "Q")))) == ["250 2.0.0"])
+        for _ in 0..<100 { _ = command(&t, "NOOP") }
+        #expect(!t.isClosed)
+    }
+
     @Test func timeoutsAndShutdown() {
         var s = session(.inbound)
         #expect(s.readTimeout == .seconds(300))
