@@ -143,14 +143,16 @@ public struct WebDoor: Sendable {
         let connectionMetrics = MailMetrics.Connections(door: "http")
         return Application(
             router: router,
-            // Hummingbird's idle timer: it counts while a request is awaited or still being read
-            // and stops while the response is produced; a response is then written out before a
-            // close, unless the client takes nothing of it for `sendTimeout` (`ResponseDrainHandler`).
+            // Hummingbird's idle timer: it counts while a request is awaited or its head still
+            // being read and stops once the head is in; the body then has `timeout` plus a second
+            // per 500 bytes (`RequestBodyDeadline`); a response is written out before a close,
+            // unless the client takes nothing of it for `sendTimeout` (`ResponseDrainHandler`).
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [
                     ConnectionLimitHandler(counter: counter, trustedProxies: settings.trustedProxies,
                                            metrics: connectionMetrics, logger: logger),
                     ResponseDrainHandler(limit: sendTimeout),
+                    RequestBodyDeadline(limit: timeout),
                 ],
                 idleTimeout: timeout)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
