@@ -33,6 +33,11 @@ struct POP3ConnectionDriver {
     private var logger: Logger
     /// The connection is closed or gone: nothing more is read or performed.
     private var finished = false
+    /// When the line being awaited must be complete: set when the wait for it starts, kept
+    /// while its bytes trickle in, cleared once a line is decoded — the idle timeout is per
+    /// command, not per read, or a client sending a byte now and then would hold the connection
+    /// for good (as the SMTP doors count it).
+    private var lineDeadline: NIODeadline?
 
     init(door: POP3Door, connection: MailConnection) {
         self.door = door
@@ -52,12 +57,18 @@ struct POP3ConnectionDriver {
             let actions: [POP3Session.Action]
             if session.expectsAuthenticationLine {
                 switch decoder.nextAuthenticationLine(&input) {
-                case .value(let line): actions = session.receivedAuthenticationLine(line)
-                case .error(let error): actions = session.receivedInvalid(error)
+                case .value(let line):
+                    lineDeadline = nil
+                    actions = session.receivedAuthenticationLine(line)
+                case .error(let error):
+                    lineDeadline = nil
+                    actions = session.receivedInvalid(error)
                 case .needMoreData: actions = await readMore()
                 }
             } else {
-                switch decoder.next(&input) {
+                let decoded = decoder.next(&input)
+                if case .needMoreData = decoded {} else { lineDeadline = nil }
+                switch decoded {
                 case .value(let command):
                     // Disabled, password changed or app password revoked since the login: the
                     // session ends at its next command, whatever the command (as in IMAP).
@@ -94,7 +105,14 @@ struct POP3ConnectionDriver {
     private mutating func readMore() async -> [POP3Session.Action] {
         guard await flush() else { return [] }
         input.discardReadBytes()
-        switch await connection.read(timeout: door.configuration.idleTimeout) {
+        let now = NIODeadline.now()
+        let deadline = lineDeadline ?? now + door.configuration.idleTimeout
+        lineDeadline = deadline
+        guard deadline > now else {
+            logger.debug("idle timeout")
+            return session.timedOut()
+        }
+        switch await connection.read(timeout: deadline - now) {
         case .data(var bytes):
             input.writeBuffer(&bytes)
             return []

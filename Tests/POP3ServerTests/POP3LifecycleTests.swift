@@ -8,12 +8,12 @@ import Testing
 
 /// How sessions end other than by QUIT: idle timeout and server shutdown (no UPDATE state).
 @Suite struct POP3LifecycleTests {
-    @Test func idleSessionIsLoggedOutWithoutCommitting() async throws {
-        let fixture = try await POP3Fixture.start()
+    /// A door of its own over the fixture's store, with a short autologout timer and no TLS
+    /// context, listening; stop it by cancelling the task.
+    func shortTimerDoor(_ fixture: POP3Fixture) async throws -> (door: POP3Door, port: Int, running: Task<Void, any Error>) {
         let runtime = fixture.server.runtime
         var logger = Logger(label: "pop3-idle-test")
         logger.logLevel = .warning
-        // A door of its own with a short autologout timer and no TLS context.
         let door = POP3Door(
             configuration: .init(session: .init(hostname: "idle.test"), idleTimeout: .seconds(2)),
             authenticator: runtime.authenticator, mail: runtime.mail, tlsContext: nil, logger: logger)
@@ -24,9 +24,14 @@ import Testing
             onListening: { portSink.yield($0) },
             session: { await door.serve($0) })
         let running = Task { try await listener.run() }
-        defer { running.cancel() }
         var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        return (door, try #require(await iterator.next()), running)
+    }
+
+    @Test func idleSessionIsLoggedOutWithoutCommitting() async throws {
+        let fixture = try await POP3Fixture.start()
+        let (door, port, running) = try await shortTimerDoor(fixture)
+        defer { running.cancel() }
 
         // One pipelined batch: the server only waits (and the timer only runs) once it is answered,
         // so a loaded machine cannot trip the short timer between commands.
@@ -44,6 +49,29 @@ import Testing
         #expect(try await fixture.inbox().count == 3)
         for _ in 0..<1500 where door.lockedMaildrops > 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(door.lockedMaildrops == 0)
+        try await fixture.stop()
+    }
+
+    /// The autologout timer counts per command line, not per read: a client that sends a byte
+    /// now and then, never a whole line, is logged out all the same.
+    @Test func aCommandSentAByteAtATimeIsTimedOut() async throws {
+        let fixture = try await POP3Fixture.start()
+        let (_, port, running) = try await shortTimerDoor(fixture)
+        defer { running.cancel() }
+        let client = try await LineClient.connect(port: port)
+        #expect(try await client.readLine().hasPrefix("+OK idle.test"))
+        let started = ContinuousClock.now
+        let dripping = Task {
+            for byte in String(repeating: "NOOP", count: 100).utf8 {
+                try await client.send([byte])
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        defer { dripping.cancel() }
+        #expect(try await client.readLine() == "-ERR Autologout: idle for too long")
+        #expect(await client.waitForClose())
+        // Two seconds' timer; generous for a loaded machine, well short of the 2 minutes the drip lasts.
+        #expect(ContinuousClock.now - started < .seconds(30))
         try await fixture.stop()
     }
 
