@@ -21,6 +21,9 @@ public struct IMAPDoor: Sendable {
         /// How long a literal under way (an APPEND's message) may pause before the session ends,
         /// as SMTP's `smtp.data-timeout`: its bytes so far hold a share of the message memory.
         public var literalTimeout: TimeAmount
+        /// The longest a literal may take to arrive, however steadily it trickles in (SMTP's
+        /// whole-message limit is 30 minutes): the APPEND limit's 50 MiB at 15 KB/s fits.
+        public var maximumLiteralTransferTime: TimeAmount
         /// While a client idles, `* OK Still here` this often (Dovecot's `imap_idle_notify_interval`,
         /// 2 minutes): a NAT or a phone network that drops connections silent for a few minutes
         /// would otherwise end the push without either side knowing.
@@ -31,13 +34,15 @@ public struct IMAPDoor: Sendable {
 
         public init(hostname: String = "localhost", idleTimeout: TimeAmount = .minutes(30),
                     preAuthTimeout: TimeAmount = .seconds(120), loginDeadline: TimeAmount = .minutes(5),
-                    literalTimeout: TimeAmount = .seconds(180), idleKeepalive: TimeAmount = .minutes(2),
+                    literalTimeout: TimeAmount = .seconds(180), maximumLiteralTransferTime: TimeAmount = .hours(1),
+                    idleKeepalive: TimeAmount = .minutes(2),
                     limits: IMAPDecoderLimits = .default, tlsContext: NIOSSLContext? = nil) {
             self.hostname = hostname
             self.idleTimeout = idleTimeout
             self.preAuthTimeout = preAuthTimeout
             self.loginDeadline = loginDeadline
             self.literalTimeout = literalTimeout
+            self.maximumLiteralTransferTime = maximumLiteralTransferTime
             self.idleKeepalive = idleKeepalive
             self.limits = limits
             self.tlsContext = tlsContext

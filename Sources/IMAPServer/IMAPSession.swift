@@ -41,6 +41,9 @@ actor IMAPSession {
     let inputReservation: MemoryReservation
     /// By when the session must have logged in (``IMAPDoor/Settings/loginDeadline``).
     let loginDeadline: NIODeadline
+    /// By when the literal under way must be complete (``IMAPDoor/Settings/maximumLiteralTransferTime``),
+    /// however steadily it trickles in; nil while no literal is awaited.
+    var literalDeadline: NIODeadline?
     /// How long a command still arriving at shutdown may take.
     static let shutdownGrace = TimeAmount.seconds(60)
 
@@ -70,7 +73,9 @@ actor IMAPSession {
     var readTimeout: TimeAmount {
         // A literal under way (an APPEND's message) must keep coming, as SMTP's DATA must.
         if decoder.awaitedCommandLength > 0 {
-            return min(door.settings.literalTimeout, state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout)
+            let pause = min(door.settings.literalTimeout, state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout)
+            guard let literalDeadline else { return pause }
+            return max(.seconds(1), min(pause, literalDeadline - .now()))
         }
         if let idle = idling {
             // Woken for the keepalive in between; the autologout still counts from the IDLE.
@@ -186,6 +191,17 @@ actor IMAPSession {
             await flush()
             return false
         }
+        if decoder.awaitedCommandLength > 0 {
+            let deadline = literalDeadline ?? .now() + door.settings.maximumLiteralTransferTime
+            literalDeadline = deadline
+            guard NIODeadline.now() < deadline else {
+                bye("Literal data took too long to arrive")
+                await flush()
+                return false
+            }
+        } else {
+            literalDeadline = nil
+        }
         switch await connection.read(timeout: shuttingDown ? min(readTimeout, Self.shutdownGrace) : readTimeout) {
         case .data(let bytes):
             var bytes = bytes
@@ -200,8 +216,12 @@ actor IMAPSession {
                 await flush()
                 return !finished
             }
-            bye(state.phase == .notAuthenticated && NIODeadline.now() >= loginDeadline
-                ? "Autologout; too long without logging in" : "Autologout; idle for too long")
+            if let literalDeadline, NIODeadline.now() >= literalDeadline {
+                bye("Literal data took too long to arrive")
+            } else {
+                bye(state.phase == .notAuthenticated && NIODeadline.now() >= loginDeadline
+                    ? "Autologout; too long without logging in" : "Autologout; idle for too long")
+            }
             await flush()
             return false
         case .shutdown:

@@ -44,6 +44,33 @@ import Testing
         #expect(await client.waitForClose())
     }
 
+    /// A literal that keeps coming, a byte at a time, is still bounded as a whole: the pause
+    /// timer alone restarted with every byte.
+    @Test func aLiteralTrickledAByteAtATimeEndsTheSession() async throws {
+        let (server, account) = try await serverWithInbox([])
+        defer { Task { try? await server.stop() } }
+        let (port, running) = try await Self.door(server, settings: .init(hostname: "literal.test", literalTimeout: .seconds(2),
+                                                                            maximumLiteralTransferTime: .seconds(2)))
+        defer { running.cancel() }
+        let client = try await LineClient.connect(port: port)
+        _ = try await client.readLine()
+        try await client.send("l LOGIN li@example.com Tea-Garden-42\r\na APPEND INBOX {1000}\r\n")
+        #expect(try await client.readLines(until: { $0.hasPrefix("l ") }).last?.hasPrefix("l OK") == true)
+        #expect(try await client.readLine().hasPrefix("+ "))
+        let start = ContinuousClock.now
+        let dripping = Task {
+            for _ in 0..<1000 {
+                try await client.send("x")
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        defer { dripping.cancel() }
+        #expect(try await client.readLine() == "* BYE Literal data took too long to arrive")
+        #expect(ContinuousClock.now - start < .seconds(30))
+        #expect(await client.waitForClose())
+        #expect(try await server.runtime.store.messages(mailboxID: try await server.runtime.mail.inbox(accountID: account.id).id).isEmpty)
+    }
+
     /// An idling client hears `* OK Still here` every keepalive interval (so a NAT keeps the
     /// connection), and the autologout still comes when the IDLE is older than the idle timeout.
     @Test func idleSessionsAreKeptAliveUntilTheAutologout() async throws {
