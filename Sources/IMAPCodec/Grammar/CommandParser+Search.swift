@@ -1,7 +1,8 @@
 extension CommandParser {
     /// Deepest nesting of `NOT` / `OR` / parentheses accepted, so hostile input cannot
-    /// exhaust the stack.
-    static let maxSearchDepth = 32
+    /// exhaust the stack. Clients chain `OR` for "any of": Thunderbird's saved search over a
+    /// hundred senders is `OR OR … FROM a FROM b …`, nested 99 deep.
+    static let maxSearchDepth = 128
     /// Most search keys in one command, nested ones included: each is evaluated against every
     /// message of the folder (a text key against the full-text index), and a 1 MiB command could
     /// otherwise hold a hundred thousand of them.
