@@ -7,8 +7,9 @@ import NIOCore
 /// - `GET /.well-known/autoconfig/mail/config-v1.1.xml` and `GET /mail/config-v1.1.xml`
 ///   (`?emailaddress=`): Thunderbird's autoconfig for a local domain;
 /// - `POST /autodiscover/autodiscover.xml`: Outlook's autodiscover;
-/// - `POST /api/v1/app-passwords/apple-profile` `{"name"}`: a new client-specific password,
-///   answered as an Apple configuration profile that carries it;
+/// - `POST /api/v1/app-passwords/apple-profile` `{"name"}` (and the scope fields of
+///   `POST /app-passwords`; IMAP and SMTP when `protocols` is absent): a new client-specific
+///   password, answered as an Apple configuration profile that carries it;
 /// - `POST /settings/profile/apple-profile` (a form: `csrf_token`, `password`): the settings
 ///   page's download of a profile for a client-specific password it has just made. A form, not a
 ///   script's download, because iOS installs a profile only from a page's own navigation.
@@ -18,6 +19,9 @@ import NIOCore
 /// without an address, the autoconfig answers for the domain the request's host names
 /// (`autoconfig.<domain>`, `<domain>`) and no other: the server's domains are not listed to anyone.
 struct ClientSetupRoutes {
+    /// What an Apple profile sets up, and so what its password is for unless asked otherwise.
+    static let profileDoors: Set<DoorKind> = [.imap, .smtp]
+
     let security: WebSecurity
     let handler: APIHandler
     let setup: ClientSetup.Source
@@ -65,8 +69,12 @@ struct ClientSetupRoutes {
             await handler.run(request, context) { call in
                 let (session, _) = try await call.session(csrf: true)
                 let body = try await call.body()
+                // The scope asked for, as `POST /app-passwords` reads it; without `protocols`, the
+                // doors the profile sets up (IMAP and SMTP), not POP3 as well.
+                var scope = try AppPasswordRoutes.scope(body, call.language)
+                if body.fields["protocols"] == nil || body.fields["protocols"] is NSNull { scope.doors = Self.profileDoors }
                 let created = try await call.security.appPasswords.create(
-                    session.account, name: try AppPasswordRoutes.name(body, call.language), context: call.client)
+                    session.account, name: try AppPasswordRoutes.name(body, call.language), scope: scope, context: call.client)
                 await call.security.appPasswords.recordProfileIssued(session.account, created.record, context: call.client)
                 var response = Self.profile(for: session.account, password: created.password, await setup(), call.language)
                 response.status = .created

@@ -159,6 +159,8 @@ import Testing
         let list = try await web.call(.GET, "/api/v1/app-passwords")
         #expect(list.array.map { $0["name"] as? String } == ["iPhone"])
         #expect(!list.body.contains(secret))
+        // For the doors the profile sets up, IMAP and SMTP (unless the request asks for a scope, below).
+        #expect(list.array.first?["protocols"] as? [String] == ["imap", "smtp"])
 
         // And it signs in where the profile points: IMAP and submission over TLS.
         let imap = try await LineClient.connect(port: account["IncomingMailServerPortNumber"] as! Int, tls: true)
@@ -178,6 +180,15 @@ import Testing
         let owner = try await server.runtime.accounts.account(address)
         let audit = try await server.runtime.store.auditEvents(accountID: owner.id, kinds: [AuditKind.appPasswordCreated, .appPasswordProfile], limit: 5)
         #expect(audit.map(\.kind) == [AuditKind.appPasswordProfile, .appPasswordCreated])
+
+        // A scope asked for is the password's scope.
+        let scoped = try await web.call(.POST, "/api/v1/app-passwords/apple-profile",
+                                        ["name": "iPad", "protocols": ["imap"], "read_only": true])
+        #expect(scoped.status == 201, "\(scoped.body)")
+        let iPad = try await web.call(.GET, "/api/v1/app-passwords").array.first { $0["name"] as? String == "iPad" }
+        #expect(iPad?["protocols"] as? [String] == ["imap"] && iPad?["read_only"] as? Bool == true)
+        let iPadID = try #require(iPad?["id"])
+        #expect(try await web.call(.DELETE, "/api/v1/app-passwords/\(iPadID)").status == 204)
 
         // The limits and rules of client-specific passwords hold here too.
         #expect(try await web.call(.POST, "/api/v1/app-passwords/apple-profile", ["name": ""]).error == "invalid_name")
