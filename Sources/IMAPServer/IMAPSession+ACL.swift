@@ -9,10 +9,7 @@ import MailwardCore
 extension IMAPSession {
     func myRights(_ wire: IMAPCodec.MailboxName) async throws -> StatusResponse {
         let target = try await target(wire)
-        var rights = AccessPolicy.imapRights(target.access)
-        // A read-only client-specific password may look up and read, whatever the folder allows (B4).
-        if state.login?.credential.isReadOnly == true { rights = rights.filter { "lr".contains($0) } }
-        send(.untagged(.myRights(mailbox: target.wireName, rights: rights)))
+        send(.untagged(.myRights(mailbox: target.wireName, rights: sessionRights(target))))
         return ok("MYRIGHTS completed")
     }
 
@@ -77,10 +74,22 @@ extension IMAPSession {
 
     // MARK: Helpers
 
-    /// A mailbox whose ACL the session administers: its own (a grantee is refused `NOPERM`).
+    /// The rights this session has on `target`: the folder's, and only look up and read with a
+    /// read-only client-specific password, whatever the folder allows (B4).
+    func sessionRights(_ target: MailboxTarget) -> String {
+        let rights = AccessPolicy.imapRights(target.access)
+        return state.login?.credential.isReadOnly == true ? rights.filter { "lr".contains($0) } : rights
+    }
+
+    /// A mailbox whose ACL the session administers: its own (a grantee is refused `NOPERM`), and
+    /// not with a read-only client-specific password — GETACL and LISTRIGHTS need `a` too
+    /// (RFC 4314 §4), which MYRIGHTS does not give it.
     func administeredTarget(_ wire: IMAPCodec.MailboxName) async throws -> MailboxTarget {
         let target = try await target(wire)
         try require(.manage, target.access)
+        guard sessionRights(target).contains("a") else {
+            throw IMAPRefusal(StatusResponse(.no, code: .noPerm, text: AppPasswordScope.readOnlyRefusal))
+        }
         return target
     }
 

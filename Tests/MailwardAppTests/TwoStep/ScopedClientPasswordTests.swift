@@ -119,6 +119,11 @@ import Testing
         #expect(store.last == "b1 NO [NOPERM] \(AppPasswordScope.readOnlyRefusal)", "\(store)")
         let rights = try await imap(client, "b2", "MYRIGHTS INBOX")
         #expect(rights.contains("* MYRIGHTS INBOX lr"), "\(rights)")
+        // Without `a`, the mailbox's ACL is not shown either (RFC 4314 §4: GETACL and LISTRIGHTS need it).
+        for (tag, command) in [("b4", "GETACL INBOX"), ("b5", "LISTRIGHTS INBOX someone@example.edu.cn")] {
+            let answer = try await imap(client, tag, command)
+            #expect(answer == ["\(tag) NO [NOPERM] \(AppPasswordScope.readOnlyRefusal)"], "\(command): \(answer)")
+        }
         _ = try await imap(client, "b3", "LOGOUT")
         await client.close()
 
