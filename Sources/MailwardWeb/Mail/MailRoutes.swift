@@ -194,7 +194,7 @@ struct MailRoutes {
             }
         }
         api.get("messages/:id/attachments/:n") { request, context in
-            await routes.run(request, context, csrf: false) { _, accounts in
+            await routes.run(request, context, csrf: false) { call, accounts in
                 let token = context.parameters.get("id")
                 let access = try await accounts.account(of: .message, token)
                 let (record, _) = try await access.message(token)
@@ -203,6 +203,9 @@ struct MailRoutes {
                       let data = MessageContent.attachmentData(at: content.content.attachments[n].partPath,
                                                                structure: content.parsed.bodyStructure, in: content.raw)
                 else { throw MailAccess.Failure.notFound }
+                // Reading an attachment of a shared mailbox is reading it: the owner's log says so (B6).
+                let name = content.content.attachments[n].filename ?? "attachment \(n + 1)"
+                await access.record(.view, "read the attachment “\(name.prefix(120))” of " + MailAccess.describe(record), ip: call.client.ip)
                 return Self.download(data, attachment: content.content.attachments[n], index: n)
             }
         }

@@ -74,6 +74,11 @@ enum AuditText {
         if text.hasPrefix("read “"), text.hasSuffix("”") {
             return (zh ? "查看了 " : "read ") + text.dropFirst(5)
         }
+        if text.hasPrefix("read the attachment “"), let of = text.range(of: "” of “", options: .backwards), text.hasSuffix("”") {
+            let name = text[text.index(text.startIndex, offsetBy: 20)..<of.lowerBound] + "”"
+            let subject = "“" + text[of.upperBound...]
+            return zh ? "下载了 \(subject) 的附件 \(name)" : "read the attachment \(name) of \(subject)"
+        }
         if text.hasPrefix("sent "), text.hasSuffix(" recipient(s)"), let to = text.range(of: " to ", options: .backwards) {
             let id = text[text.index(text.startIndex, offsetBy: 5)..<to.lowerBound]
             let count = text[to.upperBound...].dropLast(" recipient(s)".count)

@@ -223,8 +223,15 @@ import Testing
         let (server, office, alice, _) = try await setUp(.sendAs)
         defer { Task { try? await server.stop() } }
         try await server.addUser("albert@other.test")
+        let officeAccount = try await server.runtime.accounts.account("office@demo.test")
+        let withAttachment = "From: c@example.org\r\nTo: office@demo.test\r\nSubject: minutes\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+            + "--b\r\nContent-Type: text/plain; name=notes.txt\r\nContent-Disposition: attachment; filename=notes.txt\r\n\r\nsecret\r\n--b--\r\n"
+        _ = try await server.runtime.mail.deliver(Array(withAttachment.utf8), to: [officeAccount.id])
         let (_, _, ids) = try await sharedInbox(alice)
         #expect(try await alice.call(.GET, "/api/v1/messages/\(try #require(ids[Action.read.rawValue]))").status == 200)
+        // Downloading an attachment is reading too (audit finding: it left no trace).
+        #expect(try await alice.call(.GET, "/api/v1/messages/\(try #require(ids["minutes"]))/attachments/0").status == 200)
         #expect(try await alice.call(.DELETE, "/api/v1/messages/\(try #require(ids[Action.delete.rawValue]))").status == 204)
 
         let events = try await office.call(.GET, "/api/v1/shares/events")
@@ -237,6 +244,10 @@ import Testing
         #expect(events.array.contains { ($0["detail_text"] as? String)?.hasPrefix("alice@demo.test：从“收件箱”删除了 “delete”") == true },
                 "\(events.body)")
         #expect(events.array.contains { $0["detail_text"] as? String == "office@demo.test → alice@demo.test：代理发送" })
+        #expect(events.array.contains { $0["detail"] as? String == "alice@demo.test: read the attachment “notes.txt” of “minutes”" },
+                "\(events.body)")
+        #expect(events.array.contains { $0["detail_text"] as? String == "alice@demo.test：下载了 “minutes” 的附件 “notes.txt”" },
+                "\(events.body)")
         // The grantee's own log does not hold the owner's mailbox actions.
         let aliceEvents = try await alice.call(.GET, "/api/v1/shares/events")
         #expect(!aliceEvents.array.contains { $0["kind"] as? String == "shared-mailbox-action" })
