@@ -244,8 +244,8 @@ actor IMAPSession {
     /// command and, while idling, before announcing a change. Throws when the store cannot tell.
     func endedForRevokedCredential() async throws -> Bool {
         guard let login = state.login,
-              try await !door.authenticator.isStillValid(login.credential, account: login.account) else { return false }
-        bye("Your credentials are no longer valid")
+              let revocation = try await door.authenticator.revocation(of: login.credential, account: login.account) else { return false }
+        bye("Your credentials are no longer valid: " + revocation.text)
         return true
     }
 

@@ -77,7 +77,7 @@ struct POP3ConnectionDriver {
                     } else {
                         switch await loginState() {
                         case .valid: actions = session.received(command)
-                        case .revoked: actions = session.credentialRevoked()
+                        case .revoked(let why): actions = session.credentialRevoked(why.text)
                         case .unknown: actions = session.storeUnavailable()
                         }
                     }
@@ -247,14 +247,14 @@ struct POP3ConnectionDriver {
         }
     }
 
-    private enum LoginState { case valid, revoked, unknown }
+    private enum LoginState: Equatable { case valid, revoked(CredentialRevocation), unknown }
 
     /// Whether the account that logged in may still read its mail (not disabled meanwhile);
     /// `.unknown` while the store cannot answer. Before login there is nothing to revoke.
     private func loginState() async -> LoginState {
         guard let login else { return .valid }
         do {
-            return try await door.authenticator.isStillValid(login.credential, account: login.account) ? .valid : .revoked
+            return try await door.authenticator.revocation(of: login.credential, account: login.account).map { .revoked($0) } ?? .valid
         } catch {
             logger.warning("cannot check the login now", metadata: ["error": "\(error)"])
             return .unknown
@@ -264,8 +264,8 @@ struct POP3ConnectionDriver {
     private mutating func sendMessage(_ message: POP3Maildrop.Message, bodyLines: Int?, markSeen: Bool) async {
         switch await loginState() {
         case .valid: break
-        case .revoked:
-            await perform(session.credentialRevoked())
+        case .revoked(let why):
+            await perform(session.credentialRevoked(why.text))
             return
         case .unknown:
             await perform(session.storeUnavailable())

@@ -176,11 +176,11 @@ public struct POP3Session: Sendable {
         return [.send(.err(.systemTemporary, "Some deleted messages were not removed")), .close]
     }
 
-    /// The account was disabled or removed while the session was open.
-    public mutating func credentialRevoked() -> [Action] {
+    /// The login no longer holds (`why`: ``CredentialRevocation/text``): `-ERR [AUTH]`, closed.
+    public mutating func credentialRevoked(_ why: String) -> [Action] {
         guard state != .closed else { return [] }
         state = .closed
-        return [.send(.err(.auth, "This account can no longer be used")), .close]
+        return [.send(.err(.auth, why)), .close]
     }
 
     /// The store cannot be reached: this command is refused with a temporary failure and not

@@ -54,10 +54,11 @@ extension SMTPReply {
     public static func tooManyErrors(hostname: String) -> SMTPReply {
         SMTPReply(code: 421, .init(4, 7, 0), "\(hostname) Error: too many errors")
     }
-    /// 421 4.7.0 the authenticated account was disabled, its password changed or the
-    /// client-specific password revoked since AUTH.
-    public static let loginRevoked = SMTPReply(
-        code: 421, .init(4, 7, 0), "Authentication no longer valid (account disabled or password changed), closing connection")
+    /// 421 4.7.0 the authentication no longer holds (`why`: the account was disabled, its
+    /// password changed, the client-specific password deleted or expired since AUTH).
+    public static func loginRevoked(_ why: String) -> SMTPReply {
+        SMTPReply(code: 421, .init(4, 7, 0), "Authentication no longer valid (\(why)), closing connection")
+    }
     /// 451 4.3.0 local error (storage failed, internal error).
     public static let localError = SMTPReply(code: 451, .init(4, 3, 0), "Requested action aborted: local error in processing")
     /// 452 4.2.2 mailbox full (transient).

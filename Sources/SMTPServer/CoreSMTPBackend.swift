@@ -88,9 +88,9 @@ public struct CoreSMTPBackend: SMTPBackend {
 
     public func checkSender(_ path: SMTPPath, account: Account, credential: ClientCredential) async -> SenderVerdict {
         do {
-            guard try await authenticator.isStillValid(credential, account: account) else {
-                logger.notice("SMTP login no longer valid", metadata: ["account": "\(account.address)"])
-                return .loginRevoked
+            if let why = try await authenticator.revocation(of: credential, account: account) {
+                logger.notice("SMTP login no longer valid", metadata: ["account": "\(account.address)", "reason": "\(why.text)"])
+                return .loginRevoked(why)
             }
             guard !path.isNull, let domain = path.domain?.domainName,
                   let address = try? EmailAddress("\(path.localPart)@\(domain)") else { return .notAllowed }

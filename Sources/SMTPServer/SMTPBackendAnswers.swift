@@ -45,8 +45,9 @@ public enum SenderVerdict: Hashable, Sendable {
     /// A shared mailbox's address, and the permission does not allow sending (read only).
     case sharePermissionForbids(SharePermission)
     /// The login itself is no longer good: the account was disabled, its password changed or the
-    /// client-specific password revoked since AUTH. The session ends (as IMAP and POP3 do).
-    case loginRevoked
+    /// client-specific password deleted or expired since AUTH (which: the reply's words). The
+    /// session ends (as IMAP and POP3 do).
+    case loginRevoked(CredentialRevocation)
     /// The answer cannot be had now (the store cannot be reached): 451, try again later.
     case temporaryFailure
 }

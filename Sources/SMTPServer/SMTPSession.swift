@@ -245,7 +245,7 @@ public struct SMTPSession: Sendable {
         case .allowed: break
         case .notAllowed: return [.reply(.senderNotAllowed)]
         case .sharePermissionForbids(let permission): return [.reply(Self.sharePermissionForbids(permission))]
-        case .loginRevoked: return close(with: .loginRevoked)
+        case .loginRevoked(let why): return close(with: .loginRevoked(why.text))
         case .temporaryFailure: return [.reply(.localError)]
         }
         transaction = SMTPTransaction(reversePath: path, parameters: parameters)

@@ -64,7 +64,7 @@ let account = Account(id: 7, address: try! EmailAddress("alice@fuzz.test"), disp
 let rotating = Answers(
     recipients: [.local(7), .remote, .unknownUser, .local(8), .mailboxDisabled, .local(7), .mailboxFull(permanent: false),
                  .temporaryFailure, .mailboxFull(permanent: true)],
-    senders: [.allowed, .notAllowed, .allowed, .sharePermissionForbids(.readOnly), .temporaryFailure, .allowed, .loginRevoked],
+    senders: [.allowed, .notAllowed, .allowed, .sharePermissionForbids(.readOnly), .temporaryFailure, .allowed, .loginRevoked(.passwordChanged)],
     logins: [.success(account, .accountPassword), .invalid, .clientPasswordRequired,
              .success(account, .appPassword(id: 1, name: "phone")), .temporaryFailure],
     deliveries: [.accepted(queueID: "Q1"), .temporaryFailure, .contentRejected("virus\r\n250 smuggled\u{0}"), .fromMissing,

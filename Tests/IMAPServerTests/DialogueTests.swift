@@ -481,7 +481,7 @@ import Testing
         #expect(try await idler.line.readLine() == "+ idling")
         try await server.runtime.accounts.setPassword("li@example.com", to: "Another-Tea-Garden-43")
         _ = try await server.runtime.mail.deliver(Array(sampleMessage(subject: "After the change").utf8), to: [account.id])
-        #expect(try await idler.line.readLine() == "* BYE Your credentials are no longer valid")
+        #expect(try await idler.line.readLine() == "* BYE Your credentials are no longer valid: The account password was changed")
         #expect(await idler.line.waitForClose())
         try await server.stop()
     }

@@ -201,9 +201,11 @@ import Testing
         await late.close()
         let smtp = try await smtpAuth(server, made.password)
         #expect(smtp.hasPrefix("535 5.7.8 This client-specific password has expired"), "\(smtp)")
-        #expect(try await !ProtocolAuthenticator(server.runtime.security)
-            .isStillValid(.appPassword(id: made.record.id, name: "Short"), account: account))
-        _ = try? await imap(client, "a2", "NOOP")
+        #expect(try await ProtocolAuthenticator(server.runtime.security)
+            .revocation(of: .appPassword(id: made.record.id, name: "Short"), account: account) == .clientPasswordExpired)
+        // The session it opened ends at its next command, saying why (it blamed a disabled account).
+        try await client.send("a2 NOOP\r\n")
+        #expect(try await client.readLine() == "* BYE Your credentials are no longer valid: This client-specific password has expired")
         await client.close()
 
         let listed = try #require(try await web.call(.GET, "/api/v1/app-passwords").array.first)

@@ -44,20 +44,25 @@ public struct ProtocolAuthenticator: Sendable {
     /// that is not a revoked credential — the door refuses the one command with a temporary
     /// failure and the session goes on, instead of ending every session at a database outage.
     public func isStillValid(_ credential: ClientCredential, account opened: Account) async throws -> Bool {
+        try await revocation(of: credential, account: opened) == nil
+    }
+
+    /// ``isStillValid(_:account:)``, saying why not: nil while the credential holds.
+    public func revocation(of credential: ClientCredential, account opened: Account) async throws -> CredentialRevocation? {
         // Two point lookups (the store answers them on the calling thread, no hop each).
-        guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return false }
+        guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return .accountUnavailable }
         switch credential {
         case .appPassword(let id, _, _):
             // Deleted, or past its end (B4): an open session ends at its next command.
-            guard let record = try await env.store.appPassword(id: id), record.accountID == account.id else { return false }
-            return !record.scope.isExpired(at: env.clock.now)
+            guard let record = try await env.store.appPassword(id: id), record.accountID == account.id else { return .clientPasswordDeleted }
+            return record.scope.isExpired(at: env.clock.now) ? .clientPasswordExpired : nil
         case .accountPassword:
-            guard account.passwordHash == opened.passwordHash,
-                  try await env.store.phoneBinding(accountID: account.id) == nil else { return false }
+            guard account.passwordHash == opened.passwordHash else { return .passwordChanged }
+            guard try await env.store.phoneBinding(accountID: account.id) == nil else { return .clientPasswordNowRequired }
             // Forced since the sign-in (A6, B8: a grace period ran out, or the administrator
             // enforced it): the session ends, as the web's does. The rules as last read, at most
             // a few seconds old (``EnforcementRulesCache``).
-            return try await !TwoStepService(env).openSessionDecision(for: account).isEnforced
+            return try await TwoStepService(env).openSessionDecision(for: account).isEnforced ? .clientPasswordNowRequired : nil
         }
     }
 
