@@ -45,7 +45,7 @@ extension IMAPSession {
         case .needMoreData:
             return false
         case .idleDone:
-            endIdle(idle.revoked ? StatusResponse(.no, code: .noPerm, text: "Access to the shared mailbox was revoked by its owner")
+            endIdle(idle.revoked ? StatusResponse(.no, code: .noPerm, text: "The shared mailbox is no longer shared with you (revoked, or its time ran out)")
                                  : ok("IDLE terminated"))
         case .error(let error):
             endIdle(StatusResponse(.bad, text: error.description))

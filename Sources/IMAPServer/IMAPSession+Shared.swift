@@ -78,7 +78,7 @@ extension IMAPSession {
         if access == .none {
             closeRevokedMailbox()
             guard !needed.isEmpty || Self.needsSelection(command) else { return nil }
-            return StatusResponse(.no, code: .noPerm, text: "Access to \(Self.ascii(selected.name)) was revoked by its owner")
+            return StatusResponse(.no, code: .noPerm, text: "\(Self.ascii(selected.name)) is no longer shared with you (revoked, or its time ran out)")
         }
         announceWritability(readOnly: !SharedMailboxRules.mayWrite(access))
         for action in needed where !AccessPolicy.allows(access, action) {

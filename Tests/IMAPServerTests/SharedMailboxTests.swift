@@ -168,7 +168,7 @@ import Testing
         let fetch = try await li.run("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
         #expect(fetch.count == 2, "\(fetch)")
         #expect(fetch.first?.hasPrefix("* OK [CLOSED] ") == true, "\(fetch)")
-        #expect(fetch.tagged.contains("NO [NOPERM] Access to \(Self.inbox) was revoked"), "\(fetch)")
+        #expect(fetch.tagged.contains("NO [NOPERM] \(Self.inbox) is no longer shared with you"), "\(fetch)")
         #expect(!fetch.contains { $0.contains("Subject") || $0.contains("EXISTS") })
 
         let noop = try await li.run("NOOP")
