@@ -304,7 +304,7 @@ import Testing
 
         #expect(try await web.call(.DELETE, "/api/v1/app-passwords/\(id)").status == 204)
         expectError(try await web.call(.DELETE, "/api/v1/app-passwords/\(id)"), 404, "not_found")
-        #expect(try await auth.isStillValid(.appPassword(id: Int64(id), name: "Foxmail"), account: opened) == false)
+        #expect(try await auth.revocation(of: .appPassword(id: Int64(id), name: "Foxmail"), account: opened) == .clientPasswordDeleted)
 
         // A13: changing the password ends the other sessions and revokes client-specific passwords.
         try await web.call(.POST, "/api/v1/app-passwords", ["name": "iPhone"])
@@ -319,13 +319,13 @@ import Testing
             username: address, password: password, door: .imap, remoteIP: "127.0.0.1", clientID: nil) else {
             Issue.record("the account password must open IMAP while no phone is bound"); return
         }
-        #expect(try await auth.isStillValid(.accountPassword, account: imapOpened))
+        #expect(try await auth.revocation(of: .accountPassword, account: imapOpened) == nil)
         reply = try await web.call(.POST, "/api/v1/account/password", ["current_password": password, "new_password": "Moon-River-77"])
         #expect(reply.status == 200)
         #expect(try await web.call(.GET, "/api/v1/app-passwords").array.isEmpty)
         expectError(try await second.call(.GET, "/api/v1/app-passwords"), 401, "unauthorized")
         // … ends with the change too.
-        #expect(try await !auth.isStillValid(.accountPassword, account: imapOpened))
+        #expect(try await auth.revocation(of: .accountPassword, account: imapOpened) == .passwordChanged)
     }
 
     /// SPEC B2: a mail client refused for the account password leaves the owner one message in

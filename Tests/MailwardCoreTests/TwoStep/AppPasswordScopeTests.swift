@@ -60,9 +60,9 @@ import Testing
             username: user, password: week.password, door: .imap, remoteIP: "203.0.113.5", clientID: nil) else {
             Issue.record("the password opens IMAP before its end"); return
         }
-        #expect(try await h.authenticator.isStillValid(credential, account: opened))
+        #expect(try await h.authenticator.revocation(of: credential, account: opened) == nil)
         h.clock.advance(by: 7 * 86_400)
-        #expect(try await !h.authenticator.isStillValid(credential, account: opened))
+        #expect(try await h.authenticator.revocation(of: credential, account: opened) == .clientPasswordExpired)
         let end = try #require(week.record.scope.expiresAt)
         #expect(await h.authenticator.authenticate(username: user, password: week.password, door: .smtp, remoteIP: "203.0.113.5",
                                                    clientID: nil) == .clientPasswordLimited(account, .expired(end)))

@@ -105,7 +105,7 @@ import Testing
 
     /// A mail client signed in with the account password keeps its session only while the
     /// password may open it: the end of a grace, enforcement and the end of an exemption end it
-    /// at its next command (the doors ask ``ProtocolAuthenticator/isStillValid(_:account:)``).
+    /// at its next command (the doors ask ``ProtocolAuthenticator/revocation(of:account:)``).
     @Test func openMailSessionsEndWhenTwoStepIsForced() async throws {
         let h = Harness()
         let account = try await h.user()
@@ -113,25 +113,25 @@ import Testing
         try await h.twoStep.enforce(.all, graceUntil: end)
         #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
                                                    remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
-        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == nil)
         h.clock.set(end - 1)
-        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == nil)
         h.clock.set(end)
-        #expect(try await !h.authenticator.isStillValid(.accountPassword, account: account), "the grace ended")
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == .clientPasswordNowRequired, "the grace ended")
 
         // Exempt: the session holds again; the exemption removed, it ends.
         try await h.twoStep.exempt(.account(account.id))
-        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == nil)
         try await h.twoStep.removeExemption(.account(account.id))
-        #expect(try await !h.authenticator.isStillValid(.accountPassword, account: account))
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == .clientPasswordNowRequired)
         // Relaxed: it holds; enforced without grace: it ends.
         try await h.twoStep.relax(.all)
-        #expect(try await h.authenticator.isStillValid(.accountPassword, account: account))
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == nil)
         try await h.twoStep.enforce(.domain("example.edu.cn"))
-        #expect(try await !h.authenticator.isStillValid(.accountPassword, account: account))
+        #expect(try await h.authenticator.revocation(of: .accountPassword, account: account) == .clientPasswordNowRequired)
         // A client-specific password is not the account password: it holds whatever the rules.
         let app = try await h.apps.create(account, name: "Foxmail", context: h.web)
-        #expect(try await h.authenticator.isStillValid(.appPassword(id: app.record.id, name: "Foxmail"), account: account))
+        #expect(try await h.authenticator.revocation(of: .appPassword(id: app.record.id, name: "Foxmail"), account: account) == nil)
     }
 
     /// Rules changed by another process (`mailward policy two-step enforce` while the server
@@ -147,10 +147,10 @@ import Testing
         }
         let patient = server(maximumAge: .seconds(3600))
         let eager = server(maximumAge: .zero)
-        #expect(try await patient.isStillValid(.accountPassword, account: account))
-        #expect(try await eager.isStillValid(.accountPassword, account: account))
+        #expect(try await patient.revocation(of: .accountPassword, account: account) == nil)
+        #expect(try await eager.revocation(of: .accountPassword, account: account) == nil)
         try await h.twoStep.enforce(.account(account.id))  // the command line: another environment
-        #expect(try await patient.isStillValid(.accountPassword, account: account), "its copy of the rules is recent")
-        #expect(try await !eager.isStillValid(.accountPassword, account: account))
+        #expect(try await patient.revocation(of: .accountPassword, account: account) == nil, "its copy of the rules is recent")
+        #expect(try await eager.revocation(of: .accountPassword, account: account) == .clientPasswordNowRequired)
     }
 }

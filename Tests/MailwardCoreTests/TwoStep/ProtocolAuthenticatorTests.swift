@@ -15,15 +15,15 @@ import Testing
             username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap, remoteIP: "198.51.100.1", clientID: nil) else {
             Issue.record("the account password must open IMAP while no phone is bound"); return
         }
-        #expect(try await auth.isStillValid(.accountPassword, account: opened))
+        #expect(try await auth.revocation(of: .accountPassword, account: opened) == nil)
         try await h.accounts.setPassword("zhang.san@example.edu.cn", to: "Another-Tea-Garden-43")
-        #expect(try await !auth.isStillValid(.accountPassword, account: opened))
+        #expect(try await auth.revocation(of: .accountPassword, account: opened) == .passwordChanged)
         // The new password opens a session that holds.
         guard case .valid(let reopened, .accountPassword) = await auth.authenticate(
             username: "zhang.san@example.edu.cn", password: "Another-Tea-Garden-43", door: .imap, remoteIP: "198.51.100.1", clientID: nil) else {
             Issue.record("the new password must open IMAP"); return
         }
-        #expect(try await auth.isStillValid(.accountPassword, account: reopened))
+        #expect(try await auth.revocation(of: .accountPassword, account: reopened) == nil)
     }
 
     /// SPEC A6: an enforced account without a phone "cannot reach its mailbox until it binds a
@@ -67,7 +67,7 @@ import Testing
         let auth = h.authenticator
         #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .imap,
                                         remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
-        #expect(try await auth.isStillValid(.accountPassword, account: account))
+        #expect(try await auth.revocation(of: .accountPassword, account: account) == nil)
         try await h.bind(account)
         for door in [DoorKind.imap, .pop3, .smtp] {
             #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: door,
@@ -76,7 +76,7 @@ import Testing
         // "Client password required" is only revealed after the password was right.
         #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: "wrong", door: .imap,
                                         remoteIP: "198.51.100.1", clientID: nil) == .invalid)
-        #expect(try await !auth.isStillValid(.accountPassword, account: account))
+        #expect(try await auth.revocation(of: .accountPassword, account: account) == .clientPasswordNowRequired)
         // The web still takes the account password (the second factor follows).
         #expect(await auth.authenticate(username: "zhang.san@example.edu.cn", password: Harness.password, door: .web,
                                         remoteIP: "198.51.100.1", clientID: nil) == .valid(account, .accountPassword))
@@ -142,11 +142,11 @@ import Testing
         #expect(await h.authenticator.authenticate(username: "li.si@example.edu.cn", password: created.password, door: .imap,
                                                    remoteIP: "203.0.113.5", clientID: nil) == .invalid)
         _ = li
-        // Deleted: stops at once, also for open sessions (isStillValid).
+        // Deleted: stops at once, also for open sessions (revocation).
         let credential = ClientCredential.appPassword(id: created.record.id, name: created.record.name)
-        #expect(try await h.authenticator.isStillValid(credential, account: account))
+        #expect(try await h.authenticator.revocation(of: credential, account: account) == nil)
         try await h.apps.revoke(account, id: created.record.id, context: h.web)
-        #expect(try await !h.authenticator.isStillValid(credential, account: account))
+        #expect(try await h.authenticator.revocation(of: credential, account: account) == .clientPasswordDeleted)
         #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: typed, door: .pop3,
                                                    remoteIP: "203.0.113.5", clientID: nil) == .invalid)
         await #expect(throws: TwoStepError.notFound) { try await h.apps.revoke(account, id: created.record.id, context: h.web) }
@@ -159,7 +159,7 @@ import Testing
         try await h.accounts.setDisabled("zhang.san@example.edu.cn", true)
         #expect(await h.authenticator.authenticate(username: "zhang.san@example.edu.cn", password: created.password, door: .imap,
                                                    remoteIP: "203.0.113.5", clientID: nil) == .invalid)
-        #expect(try await !h.authenticator.isStillValid(.appPassword(id: created.record.id, name: "Foxmail"), account: account))
+        #expect(try await h.authenticator.revocation(of: .appPassword(id: created.record.id, name: "Foxmail"), account: account) == .accountUnavailable)
     }
 
     @Test func atMostFiftyNamedAppPasswords() async throws {
@@ -190,7 +190,7 @@ import Testing
         #expect(try await h.sessions.resolve(token: other.token) == nil)
         #expect(try await h.twoStep.devices(account).isEmpty)
         #expect(try await h.apps.list(account).isEmpty)
-        #expect(try await !h.authenticator.isStillValid(.appPassword(id: app.record.id, name: "Foxmail"), account: account))
+        #expect(try await h.authenticator.revocation(of: .appPassword(id: app.record.id, name: "Foxmail"), account: account) == .clientPasswordDeleted)
         #expect(await h.store.auditEvents(accountID: account.id, kinds: [.passwordChanged], limit: 5).count == 1)
     }
 

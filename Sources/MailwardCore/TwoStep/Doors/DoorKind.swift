@@ -5,7 +5,7 @@ public enum DoorKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// What opened a session, so the door can ask later whether it still holds
-/// (`ProtocolAuthenticator.isStillValid`).
+/// (`ProtocolAuthenticator.revocation`).
 public enum ClientCredential: Sendable, Equatable, Hashable {
     case accountPassword
     /// `readOnly`: the password's scope allows reading only (SPEC B4); the mailbox doors refuse

@@ -33,21 +33,17 @@ public struct ProtocolAuthenticator: Sendable {
         }
     }
 
-    /// Whether a credential that opened a session still holds: the account exists and is enabled,
-    /// a client-specific password was not deleted (or revoked by a password change), and an
-    /// account password is still acceptable — no phone bound since, not changed since (SPEC
-    /// A13: a changed password ends what the old one opened), and two-step verification not
-    /// forced on the account since (A6, B8). `account` is the one the
-    /// authentication returned. Doors call this at every command.
+    /// Why a credential that opened a session no longer holds, nil while it does: the account
+    /// exists and is enabled, a client-specific password was not deleted (or revoked by a password
+    /// change) nor reached its end, and an account password is still acceptable — no phone bound
+    /// since, not changed since (SPEC A13: a changed password ends what the old one opened), and
+    /// two-step verification not forced on the account since (A6, B8). `account` is the one the
+    /// authentication returned. Doors call this at every command and end the session with the
+    /// reason's words.
     ///
     /// Throws when the store cannot answer (`StoreError.unavailable` while the database is away):
     /// that is not a revoked credential — the door refuses the one command with a temporary
     /// failure and the session goes on, instead of ending every session at a database outage.
-    public func isStillValid(_ credential: ClientCredential, account opened: Account) async throws -> Bool {
-        try await revocation(of: credential, account: opened) == nil
-    }
-
-    /// ``isStillValid(_:account:)``, saying why not: nil while the credential holds.
     public func revocation(of credential: ClientCredential, account opened: Account) async throws -> CredentialRevocation? {
         // Two point lookups (the store answers them on the calling thread, no hop each).
         guard let account = try await env.accounts.store.account(id: opened.id), !account.disabled else { return .accountUnavailable }

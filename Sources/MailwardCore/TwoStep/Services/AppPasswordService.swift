@@ -7,7 +7,7 @@ public struct CreatedAppPassword: Sendable, Equatable {
 }
 
 /// Client-specific passwords (客户端专用密码, SPEC A7): generate (shown once), list, delete.
-/// Deleting one stops it at once: `ProtocolAuthenticator.isStillValid` answers `false` at the
+/// Deleting one stops it at once: `ProtocolAuthenticator.revocation` answers `.clientPasswordDeleted` at the
 /// next command of an open IMAP or POP3 session.
 public struct AppPasswordService: Sendable {
     let env: SecurityEnvironment

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The administrator's two-step rules and exemptions (SPEC A6, B8) as last read, for the mail
-/// doors' check at every command (``ProtocolAuthenticator/isStillValid(_:account:)``).
+/// doors' check at every command (``ProtocolAuthenticator/revocation(of:account:)``).
 ///
 /// A session a mail client opened with the account password must end once two-step verification
 /// is forced on its account — when a grace period runs out, or when the administrator enforces it

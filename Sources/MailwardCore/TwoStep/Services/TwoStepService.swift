@@ -238,7 +238,7 @@ public struct TwoStepService: Sendable {
     /// or its phone taken away while enforced) loses its web sessions — it could otherwise read
     /// mail and make client-specific passwords without ever binding one; its next sign-in leads
     /// to the binding page. Done when the rule changes, not at every web request (the sign-in
-    /// checks enforcement; ``ProtocolAuthenticator/isStillValid(_:account:)`` for the same reason).
+    /// checks enforcement; ``ProtocolAuthenticator/revocation(of:account:)`` for the same reason).
     ///
     /// In a grace period (B8) nobody is forced yet, but a session opened now must not outlive the
     /// grace: sessions opened during one end with it (``SignInService`` caps them), and those
