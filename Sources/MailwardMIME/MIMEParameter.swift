@@ -125,17 +125,12 @@ public enum MIMEParameters {
                 if plain == nil { plain = p.value }
                 continue
             }
-            guard pname.hasPrefix(lower), pname.utf8.count > lower.utf8.count,
-                  pname.utf8[pname.utf8.index(pname.utf8.startIndex, offsetBy: lower.utf8.count)] == ASCII.star else { continue }
-            var rest = pname.dropFirst(lower.count + 1)
-            if rest.isEmpty {
-                if single == nil { single = (p.value, true) }
-                continue
+            guard let part = RFC2231Name(pname), part.base == lower else { continue }
+            if let n = part.section {
+                if sections[n] == nil { sections[n] = (p.value, part.extended) }
+            } else if single == nil {
+                single = (p.value, true)
             }
-            let extended = rest.hasSuffix("*")
-            if extended { rest = rest.dropLast() }
-            guard let n = Int(rest), n >= 0, n < 1000, sections[n] == nil else { continue }
-            sections[n] = (p.value, extended)
         }
         if let single { return decodeExtended([single]) }
         if !sections.isEmpty {
@@ -162,19 +157,12 @@ public enum MIMEParameters {
         var plain: [MIMEParameter] = []
         var sections: [Section] = []
         for parameter in parameters {
-            guard let star = parameter.name.firstIndex(of: "*") else {
+            // `name*` alone is one extended value, joined as the only section.
+            guard let part = RFC2231Name(parameter.name) else {
                 plain.append(parameter)
                 continue
             }
-            var rest = parameter.name[parameter.name.index(after: star)...]
-            // `name*` alone is one extended section; anything but digits is not a section.
-            let extended = rest.isEmpty || rest.hasSuffix("*")
-            if !rest.isEmpty && extended { rest = rest.dropLast() }
-            guard rest.utf8.allSatisfy(\.isASCIIDigit), let index = rest.isEmpty ? 0 : Int(rest), index < 1000 else {
-                plain.append(parameter)
-                continue
-            }
-            sections.append(Section(name: String(parameter.name[..<star]), index: index, extended: extended, value: parameter.value))
+            sections.append(Section(name: String(part.base), index: part.section ?? 0, extended: part.extended, value: parameter.value))
         }
         guard !sections.isEmpty else { return parameters }
         let ordered = sections.enumerated().sorted {
@@ -259,5 +247,29 @@ public enum MIMEParameters {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// An RFC 2231 parameter name taken apart: `title*` (one extended value: `section` nil),
+/// `title*2` and `title*2*` (section 2, plain or extended). Nil for a plain name, or one that is
+/// neither (`title*x`). The one reading of these names, for decoding and for IMAP's joining.
+struct RFC2231Name {
+    let base: Substring
+    let section: Int?
+    let extended: Bool
+
+    init?(_ name: String) {
+        guard let star = name.firstIndex(of: "*") else { return nil }
+        var rest = name[name.index(after: star)...]
+        base = name[..<star]
+        if rest.isEmpty {
+            section = nil
+            extended = true
+            return
+        }
+        extended = rest.hasSuffix("*")
+        if extended { rest = rest.dropLast() }
+        guard !rest.isEmpty, rest.utf8.allSatisfy(\.isASCIIDigit), let n = Int(rest), n < 1000 else { return nil }
+        section = n
     }
 }
