@@ -42,8 +42,8 @@ actor IMAPSession {
     /// By when the session must have logged in (``IMAPDoor/Settings/loginDeadline``).
     let loginDeadline: NIODeadline
     /// By when the literal under way must be complete (``IMAPDoor/Settings/maximumLiteralTransferTime``),
-    /// however steadily it trickles in; nil while no literal is awaited.
-    var literalDeadline: NIODeadline?
+    /// however steadily it trickles in.
+    var literalDeadline = InputDeadline()
     /// How long a command still arriving at shutdown may take.
     static let shutdownGrace = TimeAmount.seconds(60)
 
@@ -74,8 +74,8 @@ actor IMAPSession {
         // A literal under way (an APPEND's message) must keep coming, as SMTP's DATA must.
         if decoder.awaitedCommandLength > 0 {
             let pause = min(door.settings.literalTimeout, state.phase == .notAuthenticated ? door.settings.preAuthTimeout : door.settings.idleTimeout)
-            guard let literalDeadline else { return pause }
-            return max(.seconds(1), min(pause, literalDeadline - .now()))
+            guard let whole = literalDeadline.moment else { return pause }
+            return max(.seconds(1), min(pause, whole - .now()))
         }
         if let idle = idling {
             // Woken for the keepalive in between; the autologout still counts from the IDLE.
@@ -192,15 +192,13 @@ actor IMAPSession {
             return false
         }
         if decoder.awaitedCommandLength > 0 {
-            let deadline = literalDeadline ?? .now() + door.settings.maximumLiteralTransferTime
-            literalDeadline = deadline
-            guard NIODeadline.now() < deadline else {
+            guard NIODeadline.now() < literalDeadline.start(within: door.settings.maximumLiteralTransferTime) else {
                 bye("Literal data took too long to arrive")
                 await flush()
                 return false
             }
         } else {
-            literalDeadline = nil
+            literalDeadline.end()
         }
         switch await connection.read(timeout: shuttingDown ? min(readTimeout, Self.shutdownGrace) : readTimeout) {
         case .data(let bytes):
@@ -216,7 +214,7 @@ actor IMAPSession {
                 await flush()
                 return !finished
             }
-            if let literalDeadline, NIODeadline.now() >= literalDeadline {
+            if let whole = literalDeadline.moment, NIODeadline.now() >= whole {
                 bye("Literal data took too long to arrive")
             } else {
                 bye(state.phase == .notAuthenticated && NIODeadline.now() >= loginDeadline

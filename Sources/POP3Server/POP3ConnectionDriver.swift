@@ -33,11 +33,9 @@ struct POP3ConnectionDriver {
     private var logger: Logger
     /// The connection is closed or gone: nothing more is read or performed.
     private var finished = false
-    /// When the line being awaited must be complete: set when the wait for it starts, kept
-    /// while its bytes trickle in, cleared once a line is decoded — the idle timeout is per
-    /// command, not per read, or a client sending a byte now and then would hold the connection
-    /// for good (as the SMTP doors count it).
-    private var lineDeadline: NIODeadline?
+    /// When the line being awaited must be complete: the idle timeout is per command line, not
+    /// per read (as the SMTP doors count it).
+    private var lineDeadline = InputDeadline()
 
     init(door: POP3Door, connection: MailConnection) {
         self.door = door
@@ -58,16 +56,16 @@ struct POP3ConnectionDriver {
             if session.expectsAuthenticationLine {
                 switch decoder.nextAuthenticationLine(&input) {
                 case .value(let line):
-                    lineDeadline = nil
+                    lineDeadline.end()
                     actions = session.receivedAuthenticationLine(line)
                 case .error(let error):
-                    lineDeadline = nil
+                    lineDeadline.end()
                     actions = session.receivedInvalid(error)
                 case .needMoreData: actions = await readMore()
                 }
             } else {
                 let decoded = decoder.next(&input)
-                if case .needMoreData = decoded {} else { lineDeadline = nil }
+                if case .needMoreData = decoded {} else { lineDeadline.end() }
                 switch decoded {
                 case .value(let command):
                     // Disabled, password changed or app password revoked since the login: the
@@ -106,8 +104,7 @@ struct POP3ConnectionDriver {
         guard await flush() else { return [] }
         input.discardReadBytes()
         let now = NIODeadline.now()
-        let deadline = lineDeadline ?? now + door.configuration.idleTimeout
-        lineDeadline = deadline
+        let deadline = lineDeadline.start(within: door.configuration.idleTimeout, now: now)
         guard deadline > now else {
             logger.debug("idle timeout")
             return session.timedOut()

@@ -180,7 +180,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             if state.decodeNext() {
-                state.commandDeadline = nil
+                state.commandDeadline.end()
                 continue
             }
             if shutdownPending && state.session.inputMode == .command && state.session.transaction == nil {
@@ -302,18 +302,16 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var deadline = now + TimeAmount(state.session.readTimeout)
         switch state.session.inputMode {
         case .data, .chunk:
-            let whole = state.messageDeadline ?? now + TimeAmount(state.session.settings.maximumMessageTransferTime)
-            state.messageDeadline = whole
+            let whole = state.messageDeadline.start(within: TimeAmount(state.session.settings.maximumMessageTransferTime), now: now)
             guard whole > now else { return false }
             deadline = min(deadline, whole)
         case .command, .authenticationLine:
-            state.messageDeadline = nil
-            let whole = state.commandDeadline ?? deadline
-            state.commandDeadline = whole
+            state.messageDeadline.end()
+            let whole = state.commandDeadline.start(within: TimeAmount(state.session.readTimeout), now: now)
             guard whole > now else { return false }
             deadline = whole
         default:
-            state.messageDeadline = nil
+            state.messageDeadline.end()
         }
         readDeadline = deadline
         if let timer, timer.deadline <= deadline { return true }

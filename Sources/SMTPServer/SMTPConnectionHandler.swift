@@ -59,13 +59,11 @@ public struct SMTPConnectionHandler: Sendable {
         var overBudget = false
         /// Events for the session, oldest first.
         public var events: [SMTPSessionEvent] = [.connected]
-        /// When the message being received must be complete (set when DATA/BDAT input starts).
-        var messageDeadline: NIODeadline?
-        /// When the command line being awaited must be complete: set when the wait for it
-        /// starts, kept while its bytes trickle in, cleared once a line is decoded — the command
-        /// timeout is per command (RFC 5321 §4.5.3.2.7), not per read, or a client sending a byte
-        /// now and then would hold the connection for good.
-        var commandDeadline: NIODeadline?
+        /// When the message being received must be complete (started when DATA/BDAT input starts).
+        var messageDeadline = InputDeadline()
+        /// When the command line being awaited must be complete: the command timeout is per
+        /// command (RFC 5321 §4.5.3.2.7), not per read.
+        var commandDeadline = InputDeadline()
 
         /// Room made for message text when DATA starts: most mail fits, so the text is not copied
         /// again and again as the array doubles from nothing (a few KiB held per session receiving).
@@ -103,7 +101,7 @@ public struct SMTPConnectionHandler: Sendable {
                     dataDecoder = SMTPDataDecoder(maximumMessageSize: session.settings.maximumMessageSize)
                     releaseMessage()
                     message.reserveCapacity(Self.initialMessageCapacity)
-                    messageDeadline = nil
+                    messageDeadline.end()
                 }
                 while true {
                     switch dataDecoder!.next(&input) {
@@ -127,7 +125,7 @@ public struct SMTPConnectionHandler: Sendable {
                 if chunkReader == nil {
                     chunkReader = SMTPChunkReader(size: size)
                     if first || discard { releaseMessage() }
-                    if first { messageDeadline = nil }
+                    if first { messageDeadline.end() }
                 }
                 while true {
                     switch chunkReader!.next(&input) {
