@@ -24,6 +24,10 @@ public struct CoreSMTPBackend: SMTPBackend {
     /// Local recipients' automatic replies, after delivery (nil: none are sent).
     public let autoResponder: AutoResponder?
     let logger: Logger
+    /// The store's reads on the caller's thread, when it has them (SQLite): RCPT for a known
+    /// recipient is then answered without a task (``resolveRecipientImmediately(_:declaredSize:)``).
+    private let immediateLookups: (any ImmediateRecipientLookups)?
+    private let routes = RecipientRouteCache()
 
     public init(accounts: AccountService, mail: MailService, authenticator: ProtocolAuthenticator,
                 shares: ShareService? = nil, outbound: (any OutboundQueue)?, throttle: AuthenticationThrottle,
@@ -41,6 +45,7 @@ public struct CoreSMTPBackend: SMTPBackend {
         self.hostname = hostname
         self.clock = clock
         self.logger = logger
+        immediateLookups = accounts.store as? any ImmediateRecipientLookups
     }
 
     // MARK: Recipients
@@ -57,7 +62,11 @@ public struct CoreSMTPBackend: SMTPBackend {
                 guard let address = try? EmailAddress("\(path.localPart)@\(domain)") else {
                     return try await isLocalDomain(domain) ? .unknownUser : .remote
                 }
+                // Read before the look-ups: a change meanwhile leaves the route under an older
+                // version than the directory's, so it is not used again.
+                let version = try immediateLookups?.recipientSnapshot(accountID: nil).directoryVersion
                 route = try await accounts.route(address)
+                if let version { routes.record(.init(route), for: address.description, directoryVersion: version) }
             }
             let account: Account
             switch route {
@@ -66,16 +75,41 @@ public struct CoreSMTPBackend: SMTPBackend {
             case .disabledLocal: return .mailboxDisabled
             case .local(let found): account = found
             }
-            // RFC 1870 §6.1: a declared size the mailbox has no room for is refused for this
-            // recipient alone (452, or 552 when it exceeds the whole quota), not after DATA.
-            switch try await mail.store.quota(accountID: account.id).room(for: Int64(max(declaredSize ?? 0, 0))) {
-            case .fits: return .local(account.id)
-            case .notNow: return .mailboxFull(permanent: false)
-            case .never: return .mailboxFull(permanent: true)
-            }
+            return Self.verdict(account.id, quota: try await mail.store.quota(accountID: account.id), declaredSize: declaredSize)
         } catch {
             logger.error("recipient lookup failed", metadata: ["error": "\(error)"])
             return .temporaryFailure
+        }
+    }
+
+    /// The route found for this address before, when the directory has not changed since, with
+    /// the quota read now; nil otherwise (a store without immediate reads, an address not asked
+    /// before, a changed directory, a failed read: ``resolveRecipient(_:declaredSize:)`` then
+    /// looks again, and reports what fails).
+    public func resolveRecipientImmediately(_ path: SMTPPath, declaredSize: Int?) -> RecipientVerdict? {
+        guard let immediateLookups, !path.isPostmaster, let domain = path.domain?.domainName,
+              let address = try? EmailAddress("\(path.localPart)@\(domain)"),
+              let known = routes.entry(for: address.description),
+              let snapshot = try? immediateLookups.recipientSnapshot(accountID: known.route.accountID),
+              snapshot.directoryVersion == known.directoryVersion
+        else { return nil }
+        switch known.route {
+        case .remote: return .remote
+        case .unknownLocal: return .unknownUser
+        case .disabledLocal: return .mailboxDisabled
+        case .local(let id):
+            guard let quota = snapshot.quota else { return nil }
+            return Self.verdict(id, quota: quota, declaredSize: declaredSize)
+        }
+    }
+
+    /// RFC 1870 §6.1: a declared size the mailbox has no room for is refused for this recipient
+    /// alone (452, or 552 when it exceeds the whole quota), not after DATA.
+    private static func verdict(_ account: AccountID, quota: QuotaUsage, declaredSize: Int?) -> RecipientVerdict {
+        switch quota.room(for: Int64(max(declaredSize ?? 0, 0))) {
+        case .fits: .local(account)
+        case .notNow: .mailboxFull(permanent: false)
+        case .never: .mailboxFull(permanent: true)
         }
     }
 

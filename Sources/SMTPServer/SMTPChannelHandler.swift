@@ -6,8 +6,9 @@ import SMTPCodec
 
 /// One SMTP connection, driven on its event loop: decodes input the way the session asks
 /// (commands, SASL lines, DATA, BDAT chunks), performs the session's actions — replies,
-/// STARTTLS — in place, and starts a task only to ask the ``SMTPBackend`` (a recipient, a
-/// sender, credentials, the delivery), feeding the answer back on the loop when it comes.
+/// STARTTLS — in place, and starts a task only to ask the ``SMTPBackend`` (a recipient it cannot
+/// answer at once, a sender, credentials, the delivery), feeding the answer back on the loop
+/// when it comes.
 ///
 /// While such a question is outstanding nothing more is decoded; what the client pipelines
 /// meanwhile waits in the input buffer, and above ``inputHighWater`` bytes the socket is not read
@@ -239,6 +240,11 @@ final class SMTPChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .resolveRecipient(let path, let declaredSize, let delay):
             let refusal = RecipientRefusalLog(logger: logger, ip: remoteIP, sender: state.session.transaction?.reversePath.address ?? "",
                                               recipient: path.address, relaying: state.session.settings.mode != .submission)
+            if delay == .zero, let verdict = backend.resolveRecipientImmediately(path, declaredSize: declaredSize) {
+                refusal.record(verdict)
+                state.events.append(.recipientResolved(verdict))
+                return true
+            }
             ask { backend in
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 let verdict = await backend.resolveRecipient(path, declaredSize: declaredSize)

@@ -310,6 +310,26 @@ enum SQLiteMigrations {
                     WHERE special_use IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("023-directory-version") { db in
+            // Counts every change of a domain, account or alias, whoever makes it (this process,
+            // the command line, a migration): the SMTP door's remembered routes hold only while it
+            // stands still (ImmediateRecipientLookups). Deliveries touch none of these tables.
+            try db.execute(sql: """
+                CREATE TABLE directory_version (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL
+                );
+                INSERT INTO directory_version (id, version) VALUES (1, 0);
+                """)
+            for table in ["domains", "accounts", "aliases"] {
+                for change in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_\(change.lowercased())_directory_version AFTER \(change) ON \(table)
+                        BEGIN UPDATE directory_version SET version = version + 1; END
+                        """)
+                }
+            }
+        }
         return migrator
     }
 }

@@ -181,3 +181,14 @@ extension SQLiteStore {
         return error
     }
 }
+
+extension SQLiteStore: ImmediateRecipientLookups {
+    /// Two statements, each its own snapshot: the route's validity and the quota are
+    /// independent, and a read transaction around them would be two statements more.
+    public func recipientSnapshot(accountID: AccountID?) throws -> RecipientSnapshot {
+        try quickLookup { db in
+            let version = try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM directory_version")) ?? 0
+            return RecipientSnapshot(directoryVersion: version, quota: try accountID.map { try Self.quota(db, accountID: $0) })
+        }
+    }
+}

@@ -369,16 +369,16 @@ extension SQLiteStore: MailStore {
     /// Asked at every SMTP RCPT: each of the two statements (the second only for an account
     /// without a quota row) reads a snapshot of its own, so no read transaction around them.
     public func quota(accountID: AccountID) async throws -> QuotaUsage {
-        if let row = try quickLookup({ db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?"),
-                             arguments: [accountID])
-        }) {
+        try quickLookup { db in try Self.quota(db, accountID: accountID) }
+    }
+
+    static func quota(_ db: Database, accountID: AccountID) throws -> QuotaUsage {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT limit_bytes, used_bytes FROM quotas WHERE account_id = ?"),
+                                      arguments: [accountID]) {
             return QuotaUsage(usedBytes: row[1], limitBytes: row[0])
         }
-        let used = try quickLookup { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(size), 0) FROM messages WHERE account_id = ?"),
-                               arguments: [accountID])
-        } ?? 0
+        let used = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(size), 0) FROM messages WHERE account_id = ?"),
+                                      arguments: [accountID]) ?? 0
         return QuotaUsage(usedBytes: used, limitBytes: .max)
     }
 
