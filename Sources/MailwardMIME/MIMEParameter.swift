@@ -140,7 +140,7 @@ public enum MIMEParameters {
             if !ordered.isEmpty { return decodeExtended(ordered) }
         }
         guard let plain else { return nil }
-        return plain.contains("=?") ? EncodedWord.decode(plain) : plain
+        return EncodedWord.hasMarker(plain) ? EncodedWord.decode(plain) : plain
     }
 
     /// The parameters as Dovecot reports them in IMAP's BODYSTRUCTURE: RFC 2231 sections of one
@@ -214,7 +214,7 @@ public enum MIMEParameters {
         }
         if let charset, !charset.isEmpty { return Charset.decode(bytes, charset: charset) }
         let text = Charset.decode(bytes, charset: "utf-8")
-        return text.contains("=?") ? EncodedWord.decode(text) : text
+        return EncodedWord.hasMarker(text) ? EncodedWord.decode(text) : text
     }
 
     private static func percentDecode(_ value: ArraySlice<UInt8>) -> [UInt8] {

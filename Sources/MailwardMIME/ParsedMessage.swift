@@ -130,7 +130,9 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
     /// blank when its first scalar is whitespace (as `Character.isWhitespace` decides) or a
     /// zero-width space / BOM.
     static func collapse(_ text: String, limit: Int) -> String {
-        var out = ""
+        // The text's own UTF-8, copied a run at a time, becomes the string once at the end:
+        // appending each run to a `String` cost more than finding the runs.
+        var out: [UInt8] = []
         var count = 0
         var pendingSpace = false
         let utf8 = text.utf8
@@ -140,11 +142,16 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
         while index < text.endIndex, count < limit {
             // An ASCII byte other than CR that no non-ASCII byte follows is a character of its
             // own: telling that is far cheaper than grapheme breaking, which only the rest needs.
+            // So is CR, alone or with the LF after it (nothing else joins either: UAX #29 GB3,
+            // GB4), and both are blank.
             let byte = utf8[index]
             let next = utf8.index(after: index)
             let end: String.Index
             let blank: Bool
-            if byte < 0x80, byte != 0x0D, next == utf8.endIndex || utf8[next] < 0x80 {
+            if byte == 0x0D {
+                end = next < utf8.endIndex && utf8[next] == 0x0A ? utf8.index(after: next) : next
+                blank = true
+            } else if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
                 end = next
                 blank = byte == 0x20 || (0x09...0x0C).contains(byte)
             } else {
@@ -154,13 +161,13 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
             }
             if blank {
                 if let start = runStart {
-                    out += text[start..<index]
+                    out.append(contentsOf: utf8[start..<index])
                     runStart = nil
                 }
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace {
-                    out.append(" ")
+                    out.append(0x20)
                     count += 1
                     pendingSpace = false
                 }
@@ -171,8 +178,8 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
             }
             index = end
         }
-        if let start = runStart { out += text[start..<index] }
-        return out
+        if let start = runStart { out.append(contentsOf: utf8[start..<index]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -37,6 +37,7 @@ import Testing
         String(repeating: " ", count: 500) + "late",
         "a\u{1C}b\u{0B}c\u{0C}d",
         "bare\rCR\r\u{301}x \r\n\u{00A0}end",
+        "x\r\n\u{301}y\r\r\n\n z\r",
         "",
     ])
     func collapseMatchesTheCharacterDefinition(_ text: String) {
