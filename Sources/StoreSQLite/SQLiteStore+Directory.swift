@@ -183,12 +183,24 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore: ImmediateRecipientLookups {
-    /// Two statements, each its own snapshot: the route's validity and the quota are
-    /// independent, and a read transaction around them would be two statements more.
+    /// One statement, so one snapshot and one read lock: the version, and the account's quota
+    /// row beside it (an account without a limit set has none: its usage is summed as
+    /// ``quota(accountID:)`` does, in a second statement).
     public func recipientSnapshot(accountID: AccountID?) throws -> RecipientSnapshot {
         try quickLookup { db in
-            let version = try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM directory_version")) ?? 0
-            return RecipientSnapshot(directoryVersion: version, quota: try accountID.map { try Self.quota(db, accountID: $0) })
+            guard let accountID else {
+                return RecipientSnapshot(directoryVersion: try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM directory_version")) ?? 0,
+                                         quota: nil)
+            }
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT v.version, q.limit_bytes, q.used_bytes
+                FROM directory_version v LEFT JOIN quotas q ON q.account_id = ?
+                """), arguments: [accountID])
+            let version: Int64 = row?[0] ?? 0
+            if let row, let limit = row[1] as Int64?, let used = row[2] as Int64? {
+                return RecipientSnapshot(directoryVersion: version, quota: QuotaUsage(usedBytes: used, limitBytes: limit))
+            }
+            return RecipientSnapshot(directoryVersion: version, quota: try Self.quota(db, accountID: accountID))
         }
     }
 }

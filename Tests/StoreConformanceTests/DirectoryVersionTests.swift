@@ -34,6 +34,8 @@ import Testing
         var carol = try await other.insertAccount(NewAccount(address: try EmailAddress("carol@demo.test"), displayName: "Carol",
                                                              passwordHash: "x", createdAt: t0))
         #expect(try version() > beforeAccount, "account added")
+        // No quota row before the account's folders are made: its usage, without a limit.
+        #expect(try server.recipientSnapshot(accountID: carol.id).quota == QuotaUsage(usedBytes: 0, limitBytes: .max))
         seen.insert(try version())
         try await expectMoved("account disabled") {
             carol.disabled = true
@@ -54,6 +56,11 @@ import Testing
         #expect(snapshot.directoryVersion == before)
         #expect(snapshot.quota == (try await server.quota(accountID: carol.id)))
         #expect((snapshot.quota?.usedBytes ?? 0) > 0)
+        // With a limit set (the quota row read beside the version) as without one.
+        try await other.setQuotaLimit(accountID: carol.id, bytes: 5 << 20)
+        let limited = try server.recipientSnapshot(accountID: carol.id)
+        #expect(limited.quota == QuotaUsage(usedBytes: snapshot.quota?.usedBytes ?? -1, limitBytes: 5 << 20))
+        #expect(limited.directoryVersion == before)
 
         try await expectMoved("account removed") { _ = try await other.deleteAccount(id: carol.id) }
         try await expectMoved("domain removed") { _ = try await other.deleteDomain(named: "demo.test") }
