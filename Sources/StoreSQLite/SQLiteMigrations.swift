@@ -330,6 +330,13 @@ enum SQLiteMigrations {
                 }
             }
         }
+        migrator.registerMigration("024-no-message-blob-index") { db in
+            // Keyed by a 64-character hash, the index took a random page — a WAL frame and its
+            // checkpoint — with every delivery, and no query reads it: it only served the foreign
+            // key check of a body's removal, which the garbage collector now does without
+            // (`collectGarbage`; a body is removed only once nothing refers to it).
+            try db.execute(sql: "DROP INDEX messages_blob")
+        }
         return migrator
     }
 }

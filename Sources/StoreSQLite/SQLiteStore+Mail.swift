@@ -437,18 +437,40 @@ extension SQLiteStore: MailStore {
         }
     }
 
+    /// Removes the bodies no copy and no queued message refers to (`refcount`, kept by triggers).
+    ///
+    /// Without foreign key checks: deleting a `blobs` row would otherwise make SQLite look for
+    /// `messages` rows naming it, and `messages.blob_id` has no index (migration
+    /// `024-no-message-blob-index`: a random page of it was written with every delivery) — a scan
+    /// of every message per body. A zero count already says that nothing refers to the body.
     public func collectGarbage(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int {
-        try await write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT rowid, id FROM blobs WHERE refcount <= 0")
-            for row in rows {
-                let rowid: Int64 = row["rowid"]
-                try db.execute(sql: "DELETE FROM blob_text_pending WHERE rowid = ?", arguments: [rowid])
-                try db.execute(sql: "DELETE FROM blob_text WHERE rowid = ?", arguments: [rowid])
-                try db.execute(sql: "DELETE FROM blobs WHERE rowid = ?", arguments: [rowid])
+        do {
+            return try await collectGarbageWithoutForeignKeys(deleteBody: deleteBody)
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    private func collectGarbageWithoutForeignKeys(deleteBody: @escaping @Sendable (BlobID) throws -> Void) async throws -> Int {
+        try await pool.writeWithoutTransaction { db in
+            // A no-op inside a transaction: switched off around it, and on again whatever happens.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            var count = 0
+            try db.inTransaction {
+                let rows = try Row.fetchAll(db, sql: "SELECT rowid, id FROM blobs WHERE refcount <= 0")
+                for row in rows {
+                    let rowid: Int64 = row["rowid"]
+                    try db.execute(sql: "DELETE FROM blob_text_pending WHERE rowid = ?", arguments: [rowid])
+                    try db.execute(sql: "DELETE FROM blob_text WHERE rowid = ?", arguments: [rowid])
+                    try db.execute(sql: "DELETE FROM blobs WHERE rowid = ?", arguments: [rowid])
+                }
+                // Files go last: if anything above failed, nothing was unlinked.
+                for row in rows { try deleteBody(BlobID(hex: row["id"])) }
+                count = rows.count
+                return .commit
             }
-            // Files go last: if anything above failed, nothing was unlinked.
-            for row in rows { try deleteBody(BlobID(hex: row["id"])) }
-            return rows.count
+            return count
         }
     }
 
