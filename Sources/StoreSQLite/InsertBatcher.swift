@@ -152,29 +152,29 @@ final class InsertBatcher: Sendable {
 
     /// Runs every job in its own savepoint of one transaction. A full disk fails the whole
     /// group: SQLite may have rolled the transaction back under the savepoint already.
+    ///
+    /// The savepoint's statements are prepared once per connection (GRDB's `inSavepoint`
+    /// prepares `SAVEPOINT` and `RELEASE` again for every delivery).
     private static func inOneTransaction(_ db: Database, _ jobs: [Job]) throws -> [Result<[MessageRecord], any Error>] {
         var results: [Result<[MessageRecord], any Error>] = []
         try db.inTransaction {
+            let begin = try db.cachedStatement(sql: "SAVEPOINT delivery")
+            let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT delivery")
+            let rollBack = try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT delivery")
             results = try jobs.map { job in
-                var outcome: Result<[MessageRecord], any Error> = .success([])
+                try begin.execute()
                 do {
-                    try db.inSavepoint {
-                        do {
-                            outcome = .success(try job(db))
-                            return .commit
-                        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-                            throw error
-                        } catch {
-                            outcome = .failure(error)
-                            return .rollback
-                        }
-                    }
+                    let records = try job(db)
+                    try release.execute()
+                    return .success(records)
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
                     throw error
                 } catch {
-                    outcome = .failure(error)
+                    // Its own changes undone; the savepoint itself must go too.
+                    try rollBack.execute()
+                    try release.execute()
+                    return .failure(error)
                 }
-                return outcome
             }
             return .commit
         }
