@@ -1,4 +1,5 @@
 import Metrics
+import Synchronization
 
 /// What the doors count, through swift-metrics (`mailward serve` bootstraps it with the
 /// Prometheus registry that `/metrics` prints). Labels are small fixed sets — door names and
@@ -26,9 +27,26 @@ public enum MailMetrics {
     /// A message handed to an SMTP door: `accepted` (durably stored or queued), `rejected`
     /// (refused for what it is: sender, size, quota) or `failed` (a temporary failure here).
     public static func smtpMessage(door: String, result: String, bytes: Int) {
-        Counter(label: "mailward_smtp_messages_total", dimensions: [("door", door), ("result", result)]).increment()
+        counter("mailward_smtp_messages_total", door: door, result: result).increment()
         if result == "accepted" {
-            Counter(label: "mailward_smtp_message_bytes_total", dimensions: [("door", door)]).increment(by: bytes)
+            counter("mailward_smtp_message_bytes_total", door: door, result: nil).increment(by: bytes)
+        }
+    }
+
+    /// Counters asked for once per message, made once: making one asks the metrics system's
+    /// registry under its lock every time. (Made after `MetricsSystem.bootstrap`, as every
+    /// counter here is: `serve` bootstraps before any door opens.)
+    private static let counters = Mutex<[String: Counter]>([:])
+
+    private static func counter(_ label: String, door: String, result: String?) -> Counter {
+        let key = label + "|" + door + "|" + (result ?? "")
+        return counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            var dimensions = [("door", door)]
+            if let result { dimensions.append(("result", result)) }
+            let counter = Counter(label: label, dimensions: dimensions)
+            counters[key] = counter
+            return counter
         }
     }
 
