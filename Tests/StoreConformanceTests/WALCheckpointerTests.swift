@@ -85,14 +85,14 @@ import Testing
         #expect(scratch.checkpointer.completed.background == 0)
     }
 
-    /// The store's writer has the hook: 1 200 pages written through it are checkpointed without
-    /// the writer doing it.
+    /// The store's writer has the hook: pages past its threshold (four per 16 KiB row) written
+    /// through it are checkpointed without the writer doing it.
     @Test func theStoreHandsItsCheckpointsToTheBackground() async throws {
         let folder = try TemporaryFolder.make()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("mail.sqlite").path)
         try await store.pool.write { db in try db.execute(sql: "CREATE TABLE chunks (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)") }
-        try Self.write(store.pool, count: 300)
+        try Self.write(store.pool, count: Int(store.checkpointer.threshold) / 4 + 100)
         #expect(try await Self.eventually { store.checkpointer.completed.background >= 1 })
         #expect(store.checkpointer.completed.inline == 0)
     }
