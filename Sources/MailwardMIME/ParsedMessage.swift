@@ -5,7 +5,9 @@ import Foundation
 public struct ParsedMessage: Sendable, Codable, Equatable {
     /// Top-level header fields in order (raw unfolded values).
     public var headers: [HeaderField]
-    public var envelope: Envelope
+    /// IMAP's ENVELOPE of the header fields, made when asked for: a delivery's parse never needs
+    /// it, and a cached parse (not holding it) reads it from ``headers``.
+    public var envelope: Envelope { Envelope(headers: headers) }
     public var bodyStructure: BodyStructure
     /// Size of the raw message in octets.
     public var size: Int
@@ -25,10 +27,9 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
     public static let previewLength = 200
     public static let searchTextLimit = 1 << 20
 
-    public init(headers: [HeaderField], envelope: Envelope, bodyStructure: BodyStructure, size: Int, date: Date?,
+    public init(headers: [HeaderField], bodyStructure: BodyStructure, size: Int, date: Date?,
                 subject: String?, from: [MailAddress], preview: String, searchText: String, hasAttachments: Bool) {
         self.headers = headers
-        self.envelope = envelope
         self.bodyStructure = bodyStructure
         self.size = size
         self.date = date
@@ -109,7 +110,7 @@ public struct ParsedMessage: Sendable, Codable, Equatable {
             }
         }
         self.init(
-            headers: headers, envelope: Envelope(headers: headers), bodyStructure: bodyStructure, size: bytes.count,
+            headers: headers, bodyStructure: bodyStructure, size: bytes.count,
             date: headers.first(named: "Date").flatMap(MailDate.parse), subject: subject, from: from,
             preview: Self.collapse(firstPlain ?? firstHTML ?? "", limit: Self.previewLength),
             searchText: search.text, hasAttachments: hasAttachments)
