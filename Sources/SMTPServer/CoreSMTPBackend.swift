@@ -63,8 +63,9 @@ public struct CoreSMTPBackend: SMTPBackend {
                     return try await isLocalDomain(domain) ? .unknownUser : .remote
                 }
                 // Read before the look-ups: a change meanwhile leaves the route under an older
-                // version than the directory's, so it is not used again.
-                let version = try immediateLookups?.recipientSnapshot(accountID: nil).directoryVersion
+                // version than the directory's, so it is not used again. (Unread, the route is
+                // only not kept.)
+                let version = try? immediateLookups?.recipientSnapshot(accountID: nil).directoryVersion
                 route = try await accounts.route(address)
                 if let version { routes.record(.init(route), for: address.description, directoryVersion: version) }
             }
