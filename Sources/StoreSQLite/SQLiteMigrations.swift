@@ -335,7 +335,7 @@ enum SQLiteMigrations {
             // checkpoint — with every delivery, and no query reads it: it only served the foreign
             // key check of a body's removal, which the garbage collector now does without
             // (`collectGarbage`; a body is removed only once nothing refers to it).
-            try db.execute(sql: "DROP INDEX messages_blob")
+            try db.execute(sql: "DROP INDEX IF EXISTS messages_blob")
         }
         return migrator
     }
