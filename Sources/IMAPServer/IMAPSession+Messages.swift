@@ -441,16 +441,28 @@ extension IMAPSession {
                                         now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
                                         recent: snapshot.recentRanges, keys: keys)
+        // A grantee's search of the message text shows what the owner's messages say without
+        // reading them: the owner's log names the words and what they found (B6).
+        let auditsText = snapshot.ownerID != accountID && !textHits.isEmpty
+        var textMatches: [MessageUID] = []
         func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {
             guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
-            if evaluator.matches(keys, record: record, sequence: sequence, headers: headers) { body(record, sequence, headers) }
+            if evaluator.matches(keys, record: record, sequence: sequence, headers: headers) {
+                if auditsText { textMatches.append(record.uid) }
+                body(record, sequence, headers)
+            }
         }
         if withHeaders || SearchEvaluator.needsHeaders(keys) {
             try await mail.forEachHeader(records) { record, headers in evaluate(record, headers) }
         } else {
             for record in records { evaluate(record, nil) }
         }
+        if auditsText {
+            await recordShared(.view, ownerID: snapshot.ownerID, folder: snapshot.name,
+                               "SEARCH \(Self.describe(textMatches.sorted())) for \(textHits.keys.sorted().map(ShareService.auditQuoted).joined(separator: ", "))")
+        }
     }
+
 
     /// `NO [BADCHARSET]` for a search charset other than UTF-8 and its subset US-ASCII.
     static func refuseCharset(_ charset: String) -> StatusResponse? {

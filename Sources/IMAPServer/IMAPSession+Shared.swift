@@ -126,7 +126,7 @@ extension IMAPSession {
                                               ip: connection.remoteIP, detail: "IMAP \(what) in \(folder)")
     }
 
-    /// `UIDs 1:3,7 (4 messages)`, for audit details.
+    /// `UIDs 1:3,7 (4 messages)`, for audit details (`UIDs none (0 messages)`: a search that found nothing).
     static func describe(_ uids: [MessageUID]) -> String {
         var parts: [String] = []
         if case .ranges(let ranges) = SequenceSets.make(uids) {
@@ -136,7 +136,7 @@ extension IMAPSession {
             }
             if ranges.count > 20 { parts.append("…") }
         }
-        return "UIDs \(parts.joined(separator: ",")) (\(uids.count) message\(uids.count == 1 ? "" : "s"))"
+        return "UIDs \(parts.isEmpty ? "none" : parts.joined(separator: ",")) (\(uids.count) message\(uids.count == 1 ? "" : "s"))"
     }
 
     /// Response text is 7-bit (RFC 3501 TEXT-CHAR): non-ASCII shown as `?`.

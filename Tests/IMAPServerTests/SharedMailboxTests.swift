@@ -366,6 +366,35 @@ import Testing
         try await fixture.server.stop()
     }
 
+    /// B6: a search of the message text shows what the owner's mail says, so the owner's log
+    /// names the words and what they found — for SEARCH, SORT and THREAD alike; searches by
+    /// flags, dates or headers (what a message list shows anyway) and the grantee's own mailbox
+    /// leave no event.
+    @Test func aGranteesTextSearchIsAuditedForTheOwner() async throws {
+        let fixture = try await SharedFixture.start(sharing: .readOnly)
+        let li = try await fixture.granteeClient()
+        _ = try await li.run("SELECT \(Self.inbox)")
+        #expect(try await li.run("UID SEARCH UNSEEN SUBJECT Budget").tagged.contains("OK"))
+        #expect(try await fixture.granteeAudit().isEmpty)
+
+        let found = try await li.run("UID SEARCH BODY tea")
+        #expect(found.first == "* SEARCH 1 2", "\(found)")
+        #expect(try await li.run("UID SEARCH CHARSET UTF-8 OR TEXT \"“coffee”\" BODY lunch").tagged.contains("OK"))
+        #expect(try await li.run("UID SORT (SUBJECT) UTF-8 TEXT Tea").tagged.contains("OK"))
+        let events = try await fixture.granteeAudit().reversed().map { $0 }
+        #expect(events.map(\.method) == ["view", "view", "view"], "\(events)")
+        #expect(events[0].detail == "li@example.com: IMAP SEARCH UIDs 1:2 (2 messages) for “tea” in \(SharedFixture.prefix)INBOX")
+        // Several words, in code point order; curly quotes the client sent are made straight.
+        #expect(events[1].detail == "li@example.com: IMAP SEARCH UIDs none (0 messages) for “lunch”, “\"coffee\"” in \(SharedFixture.prefix)INBOX")
+        #expect(events[2].detail.contains("SEARCH UIDs 1:2 (2 messages) for “Tea”"))
+
+        _ = try await li.run("SELECT INBOX")
+        _ = try await li.run("SEARCH BODY tea")
+        #expect(try await fixture.granteeAudit().count == 3, "li's own mailbox is not audited")
+        await li.close()
+        try await fixture.server.stop()
+    }
+
     // MARK: DELETE of a folder with children (issue 5)
 
     @Test func deleteRefusesAFolderWithChildren() async throws {

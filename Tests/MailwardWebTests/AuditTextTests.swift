@@ -56,6 +56,15 @@ import Testing
                 == "bob@demo.test：IMAP：在“Plans in 2026”中查看了 1 封邮件（UID 3）")
         #expect(zh(action, "bob@demo.test: IMAP MOVE UIDs 5 (1 message) to an own folder in Plans in 2026")
                 == "bob@demo.test：IMAP：将“Plans in 2026”中的 1 封邮件（UID 5）移到自己的文件夹")
+        // Searches (B6): the words and what they found.
+        #expect(zh(action, "bob@demo.test: searched “季度” in INBOX: 3 found") == "bob@demo.test：在“收件箱”中搜索了 “季度”，找到 3 封")
+        #expect(zh(action, "bob@demo.test: searched “a in b” in all folders: 0 found") == "bob@demo.test：在全部文件夹中搜索了 “a in b”，找到 0 封")
+        #expect(zh(action, "bob@demo.test: searched “x” in Plans: 2027: 1 found") == "bob@demo.test：在“Plans: 2027”中搜索了 “x”，找到 1 封")
+        #expect(en(action, "bob@demo.test: searched “x” in INBOX: 1 found") == "bob@demo.test: searched “x” in INBOX: 1 found")
+        #expect(zh(action, "bob@demo.test: IMAP SEARCH UIDs 1:2 (2 messages) for “tea”, “in town” in Shared/office@demo.test/INBOX")
+                == "bob@demo.test：IMAP：在“收件箱”中搜索了 “tea”, “in town”，找到 2 封邮件（UID 1:2）")
+        #expect(zh(action, "bob@demo.test: IMAP SEARCH UIDs none (0 messages) for “x” in 项目")
+                == "bob@demo.test：IMAP：在“项目”中搜索了 “x”，找到 0 封邮件")
         // A shape not known: as stored.
         #expect(zh(action, "bob@demo.test: IMAP something new in INBOX") == "bob@demo.test：IMAP something new in INBOX")
     }

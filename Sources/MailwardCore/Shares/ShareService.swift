@@ -160,6 +160,14 @@ public struct ShareService: Sendable {
                                ip: ip, detail: "\(grantee.address): \(detail)")
     }
 
+    /// Text a grantee chose (search words), quoted for an audit detail: `“words”`, cut to
+    /// 100 characters, with curly quotes inside made straight so the detail's own quotes
+    /// still mark where it begins and ends.
+    public static func auditQuoted(_ text: String) -> String {
+        let inner = String(text.prefix(100)).replacingOccurrences(of: "“", with: "\"").replacingOccurrences(of: "”", with: "\"")
+        return "“" + inner + "”"
+    }
+
     // MARK: Helpers
 
     private func ownedGrant(_ owner: Account, _ id: Int64) async throws -> ShareGrant {

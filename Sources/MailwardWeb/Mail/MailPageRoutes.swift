@@ -24,8 +24,8 @@ struct MailPageRoutes {
 
     func register(on router: Router<MailwardRequestContext>) {
         let pages = self
-        router.get("mail") { request, _ -> Response in
-            await pages.signedIn(request) { accounts, session in try await pages.list(request, accounts, session) }
+        router.get("mail") { request, context -> Response in
+            await pages.signedIn(request) { accounts, session in try await pages.list(request, accounts, session, ip: context.clientIP) }
         }
         router.get("mail/message/:id") { request, context -> Response in
             await pages.signedIn(request) { accounts, session in
@@ -99,7 +99,7 @@ struct MailPageRoutes {
 
     // MARK: List
 
-    func list(_ request: Request, _ accounts: MailAccounts, _ session: SignedInSession) async throws -> Response {
+    func list(_ request: Request, _ accounts: MailAccounts, _ session: SignedInSession, ip: String?) async throws -> Response {
         let language = request.language
         let query = request.uri.queryParameters
         let access = try await accounts.account(query: query["account"].map(String.init), of: .mailbox, query["mailbox"].map(String.init))
@@ -114,7 +114,7 @@ struct MailPageRoutes {
         var offset = max(0, query["offset"].flatMap { Int(String($0)) } ?? 0)
         func fetch() async throws -> (total: Int, records: [MessageRecord]) {
             search.isEmpty ? try await access.page(current, offset: offset, limit: Self.pageSize)
-                : try await access.search(search, in: nil, offset: offset, limit: Self.pageSize)
+                : try await access.search(search, in: nil, offset: offset, limit: Self.pageSize, ip: ip)
         }
         var page = try await fetch()
         if page.records.isEmpty && page.total > 0 && offset > 0 {

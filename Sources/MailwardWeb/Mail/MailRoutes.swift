@@ -98,7 +98,7 @@ struct MailRoutes {
                 let access = try await accounts.account(query: accountQuery(request), of: .mailbox, token)
                 let box: Mailbox? = if let token { try await access.mailbox(token) } else { nil }
                 let (offset, limit) = try Self.paging(request, call.language)
-                let page = try await access.search(query, in: box, offset: offset, limit: limit)
+                let page = try await access.search(query, in: box, offset: offset, limit: limit, ip: call.client.ip)
                 return MailJSON.page(page, offset: offset, limit: limit, account: access.account.id, ids: routes.ids).response()
             }
         }

@@ -101,6 +101,15 @@ enum AuditText {
             let count = text[open.upperBound...].dropLast()
             return zh ? "清空了“\(box)”（\(count) 封）" : "emptied \(box) (\(count))"
         }
+        if zh, text.hasPrefix("searched “"), text.hasSuffix(" found"), let end = text.range(of: "” in "),
+           let colon = text.range(of: ": ", options: .backwards, range: end.upperBound..<text.endIndex) {
+            // `searched “words” in INBOX: 3 found` (the words' own curly quotes are made straight).
+            let words = text[text.index(text.startIndex, offsetBy: 9)..<end.lowerBound] + "”"
+            let name = String(text[end.upperBound..<colon.lowerBound])
+            let count = text[colon.upperBound...].dropLast(" found".count)
+            let place = name == "all folders" ? "全部文件夹" : "“\(folder(name, zh: true))”"
+            return "在\(place)中搜索了 \(words)，找到 \(count) 封"
+        }
         if text.first == "+" || text.first == "-", let on = text.range(of: " on “") {
             let changes = text[..<on.lowerBound].split(separator: " ").map { flag(String($0), zh: zh) }
             let subject = text[text.index(on.lowerBound, offsetBy: 4)...]
@@ -122,7 +131,7 @@ enum AuditText {
         else { return nil }
         let uids = afterUIDs[..<open.lowerBound]
         let count = afterUIDs[open.upperBound..<close.lowerBound]
-        let messages = "\(count) 封邮件（UID \(uids)）"
+        let messages = uids == "none" ? "\(count) 封邮件" : "\(count) 封邮件（UID \(uids)）"
         let tail = afterUIDs.range(of: ")", range: close.upperBound..<afterUIDs.endIndex).map { String(afterUIDs[$0.upperBound...]) } ?? ""
         let verb = String(what[..<uidsRange.lowerBound])
         func place(_ name: String) -> String {
@@ -130,6 +139,10 @@ enum AuditText {
         }
         switch verb {
         case "read ": return "IMAP：在\(box)中查看了 \(messages)"
+        case "SEARCH ":
+            // `SEARCH UIDs 1:3 (3 messages) for “words” in INBOX`: what a text search found.
+            guard tail.hasPrefix(" for “") else { return nil }
+            return "IMAP：在\(box)中搜索了 \(tail.dropFirst(5))，找到 \(messages)"
         case "APPEND ": return "IMAP：向\(box)添加了 \(messages)"
         case "EXPUNGE ", "CLOSE expunged ": return "IMAP：从\(box)彻底删除了 \(messages)"
         case "MOVE ", "COPY ":

@@ -233,6 +233,11 @@ import Testing
         // Downloading an attachment is reading too (audit finding: it left no trace).
         #expect(try await alice.call(.GET, "/api/v1/messages/\(try #require(ids["minutes"]))/attachments/0").status == 200)
         #expect(try await alice.call(.DELETE, "/api/v1/messages/\(try #require(ids[Action.delete.rawValue]))").status == 204)
+        // A search shows what the shared messages say, so it is in the owner's log too (B6);
+        // the owner's own search is not.
+        let search = try await alice.call(.GET, "/api/v1/search?q=attached&account=office@demo.test")
+        #expect(search.status == 200, "\(search.body)")
+        #expect(try await office.call(.GET, "/api/v1/search?q=attached").status == 200)
 
         let events = try await office.call(.GET, "/api/v1/shares/events")
         #expect(events.status == 200)
@@ -248,6 +253,10 @@ import Testing
                 "\(events.body)")
         #expect(events.array.contains { $0["detail_text"] as? String == "alice@demo.test：下载了 “minutes” 的附件 “notes.txt”" },
                 "\(events.body)")
+        let searches = events.array.filter { ($0["detail"] as? String)?.contains("searched") == true }
+        #expect(searches.map { $0["detail"] as? String } == ["alice@demo.test: searched “attached” in all folders: 1 found"], "\(events.body)")
+        #expect(searches.first?["detail_text"] as? String == "alice@demo.test：在全部文件夹中搜索了 “attached”，找到 1 封")
+        #expect(searches.first?["action"] as? String == "view")
         // The grantee's own log does not hold the owner's mailbox actions.
         let aliceEvents = try await alice.call(.GET, "/api/v1/shares/events")
         #expect(!aliceEvents.array.contains { $0["kind"] as? String == "shared-mailbox-action" })
