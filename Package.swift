@@ -319,7 +319,8 @@ let package = Package(
         .testTarget(
             name: "MailwardAppTests",
             dependencies: [
-                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig", "MailwardMIME",
+                "MailwardApp", "MailwardTesting", "MailwardNet", "MailwardCore", "MailwardConfig", "MailwardMIME", "StoreSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

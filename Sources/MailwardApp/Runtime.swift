@@ -74,22 +74,35 @@ public struct Runtime: Sendable {
     }
 
     /// The runtime over the configured store: PostgreSQL when `storage.postgres-url` is set,
-    /// else the SQLite database of the data folder.
+    /// else the SQLite database of the data folder. With `checkOnly` (`mailward config check`)
+    /// the store is opened without being changed: schema changes are left for `serve`
+    /// (`MigratingStore.migrationsPendingAtOpen`).
     public static func make(folder: DataFolder, configuration: MailwardConfiguration,
-                            clock: any WallClock = SystemWallClock()) async throws -> Runtime {
+                            clock: any WallClock = SystemWallClock(), checkOnly: Bool = false) async throws -> Runtime {
         guard !configuration.storage.postgresURL.isEmpty else {
-            return try Runtime(folder: folder, configuration: configuration, clock: clock)
+            return try Runtime(folder: folder, configuration: configuration, clock: clock,
+                               store: try openSQLite(folder, checkOnly: checkOnly))
         }
         let store: PostgresStore
         do {
             store = try await PostgresStore.open(url: configuration.storage.postgresURL,
-                                                 connectionWait: .seconds(configuration.storage.postgresConnectionWait))
+                                                 connectionWait: .seconds(configuration.storage.postgresConnectionWait),
+                                                 checkOnly: checkOnly)
         } catch {
             throw AppError("cannot open the PostgreSQL database (storage.postgres-url): \(String(reflecting: error))")
         }
         // Every body in the database, so every node sees every message (PostgresStore.keepsEveryBody).
         return try Runtime(folder: folder, configuration: configuration, clock: clock, store: store,
                            inlineBodyLimit: PostgresStore.keepsEveryBody ? .max : MailService.defaultInlineBodyLimit)
+    }
+
+    /// The data folder's SQLite database (see `SQLiteStore.init(path:checkOnly:)`).
+    static func openSQLite(_ folder: DataFolder, checkOnly: Bool = false) throws -> SQLiteStore {
+        do {
+            return try SQLiteStore(path: folder.databasePath, checkOnly: checkOnly)
+        } catch {
+            throw AppError("cannot open the database \(folder.databasePath): \(error)")
+        }
     }
 
     /// A server node on a shared database holds the key the database was first used with. With
@@ -115,15 +128,7 @@ public struct Runtime: Sendable {
         self.folder = folder
         self.configuration = configuration
         self.clock = clock
-        if let store {
-            self.store = store
-        } else {
-            do {
-                self.store = try SQLiteStore(path: folder.databasePath)
-            } catch {
-                throw AppError("cannot open the database \(folder.databasePath): \(error)")
-            }
-        }
+        self.store = try store ?? Self.openSQLite(folder)
         let store = self.store
         Self.logSchemaChanges(of: store)
         do {

@@ -510,6 +510,22 @@ enum PostgresMigrations {
         }
     }
 
+    /// The migrations ``run(on:schema:)`` would apply, found without writing anything (no
+    /// schema, table or extension is made); throws `NewerStoreSchema` as it would.
+    static func pending(on store: PostgresStore, schema: String?) async throws -> [String] {
+        // Qualified: with a schema that does not exist yet, the search path would find another
+        // installation's table in `public`. (The name was checked to need no quoting.)
+        let table = "\(schema ?? "public").schema_migrations"
+        let exists = try await store.rows(PostgresQuery(unsafeSQL: "SELECT to_regclass('\(table)') IS NOT NULL AS present"))
+            .first?.get("present", as: Bool.self) ?? false
+        guard exists else { return all.map(\.name) }
+        let applied = Set(try await store.rows(PostgresQuery(unsafeSQL: "SELECT name FROM \(table)"))
+            .map { try $0.get("name", as: String.self) })
+        let unknown = applied.subtracting(all.map(\.name))
+        guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
+        return all.map(\.name).filter { !applied.contains($0) }
+    }
+
     /// The trigram operator class lives in the public schema, where every store's search path
     /// finds it; it is made once per database, under a lock of its own (two stores creating it at
     /// once would collide), which is not taken at all once it exists.

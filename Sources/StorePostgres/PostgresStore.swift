@@ -31,9 +31,11 @@ public final class PostgresStore: MigratingStore {
     let connectionWait: Duration
     private let runner: Task<Void, Never>
     private let relays = Mutex<[Task<Void, Never>]>([])
-    /// Set once by ``open(url:schema:connectTimeout:connectionWait:logger:)``.
+    /// Set once by ``open(url:schema:connectTimeout:connectionWait:checkOnly:logger:)``.
     private let appliedAtOpen = Mutex<[String]>([])
     public var migrationsAppliedAtOpen: [String] { appliedAtOpen.withLock { $0 } }
+    private let pendingAtOpen = Mutex<[String]>([])
+    public var migrationsPendingAtOpen: [String] { pendingAtOpen.withLock { $0 } }
     public static var knownMigrations: [String] { PostgresMigrations.all.map(\.name) }
 
     /// PostgreSQL keeps bodies of any size well (out of line, compressed when it helps), and a
@@ -54,8 +56,11 @@ public final class PostgresStore: MigratingStore {
     ///   - connectTimeout: how long the first contact (connecting, migrating) may take.
     ///   - connectionWait: how long each later operation may wait for a connection (see
     ///     ``connectionWait``).
+    ///   - checkOnly: for `mailward config check`: nothing is created or migrated (beside
+    ///     running nodes, or before an upgrade); the migrations missing are listed in
+    ///     ``migrationsPendingAtOpen`` for `serve` to apply.
     public static func open(url: String, schema: String? = nil, connectTimeout: Duration = .seconds(20),
-                            connectionWait: Duration = .seconds(15),
+                            connectionWait: Duration = .seconds(15), checkOnly: Bool = false,
                             logger: Logger = Logger(label: "mailward.postgres")) async throws -> PostgresStore {
         var configuration = try PostgresURL.configuration(url)
         let nodeName = "mailward-" + UUID().uuidString.prefix(8).lowercased()
@@ -78,8 +83,13 @@ public final class PostgresStore: MigratingStore {
             let place = "\(configuration.host ?? "?"):\(configuration.port ?? 5432)"
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    let applied = try await PostgresMigrations.run(on: store, schema: schema)
-                    store.appliedAtOpen.withLock { $0 = applied }
+                    if checkOnly {
+                        let pending = try await PostgresMigrations.pending(on: store, schema: schema)
+                        store.pendingAtOpen.withLock { $0 = pending }
+                    } else {
+                        let applied = try await PostgresMigrations.run(on: store, schema: schema)
+                        store.appliedAtOpen.withLock { $0 = applied }
+                    }
                 }
                 group.addTask {
                     try await Task.sleep(for: connectTimeout)

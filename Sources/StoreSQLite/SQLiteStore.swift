@@ -13,9 +13,14 @@ public final class SQLiteStore: MigratingStore {
     /// Checkpoints the log off the writer (see there).
     let checkpointer: WALCheckpointer
     public let migrationsAppliedAtOpen: [String]
+    public let migrationsPendingAtOpen: [String]
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
-    public init(path: String) throws {
+    ///
+    /// With `checkOnly` (`mailward config check`, beside a running server or before an upgrade)
+    /// it writes nothing: pending migrations are listed in ``migrationsPendingAtOpen`` for `serve`
+    /// to apply, and the maildrop leases stay (a server running on the folder holds them).
+    public init(path: String, checkOnly: Bool = false) throws {
         _ = SQLiteProcess.configured
         // Files an earlier version (or another umask) made readable for others become private:
         // they hold password hashes, phone numbers and mail.
@@ -35,11 +40,18 @@ public final class SQLiteStore: MigratingStore {
         let applied = try pool.read { db in try SQLiteMigrations.migrator.appliedIdentifiers(db) }
         let unknown = applied.subtracting(SQLiteMigrations.migrator.migrations)
         guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
-        try SQLiteMigrations.migrator.migrate(pool)
-        migrationsAppliedAtOpen = SQLiteMigrations.migrator.migrations.filter { !applied.contains($0) }
-        // One server process per data folder, whose own maildrop locks are authoritative: leases
-        // left by a process that crashed would only keep users out until they expire.
-        try pool.write { db in try db.execute(sql: "DELETE FROM maildrop_leases") }
+        let pending = SQLiteMigrations.migrator.migrations.filter { !applied.contains($0) }
+        if checkOnly {
+            migrationsAppliedAtOpen = []
+            migrationsPendingAtOpen = pending
+        } else {
+            try SQLiteMigrations.migrator.migrate(pool)
+            migrationsAppliedAtOpen = pending
+            migrationsPendingAtOpen = []
+            // One server process per data folder, whose own maildrop locks are authoritative: leases
+            // left by a process that crashed would only keep users out until they expire.
+            try pool.write { db in try db.execute(sql: "DELETE FROM maildrop_leases") }
+        }
         insertBatcher = InsertBatcher(pool: pool)
         quickReaders = QuickReaders(path: path)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MailwardApp
 import MailwardConfig
+import MailwardCore
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +47,11 @@ struct ConfigCommand: AsyncParsableCommand {
                 var log = configuration.log
                 log.level = "error"
                 LogSetup.bootstrap(log)
-                let runtime = try await Runtime.make(folder: folder, configuration: configuration)
+                // The store is only read: a newer version's schema changes are named, not made
+                // (the server running beside the check, or an older one, keeps its schema).
+                // A scratch folder's new database may be set up: it is thrown away.
+                let runtime = try await Runtime.make(folder: folder, configuration: configuration,
+                                                     checkOnly: scratch == nil || !configuration.storage.postgresURL.isEmpty)
                 try runtime.prepareSMS()
                 // A self-signed pair that would be made anew is made in a scratch folder (the
                 // running server's pair stays until it restarts).
@@ -65,9 +70,24 @@ struct ConfigCommand: AsyncParsableCommand {
                     warnings.append("the self-signed certificate in the data folder does not name \(configuration.hostname): "
                                     + "`serve` makes a new one at its next start (mail clients will ask to trust it again)")
                 }
+                if let migrating = runtime.store as? any MigratingStore, !migrating.migrationsPendingAtOpen.isEmpty {
+                    warnings.append(Self.schemaWarning(pending: migrating.migrationsPendingAtOpen,
+                                                       known: type(of: migrating).knownMigrations))
+                }
                 for warning in warnings { print("warning: \(warning)") }
                 print(warnings.isEmpty ? "configuration OK" : "configuration OK, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
             }
+        }
+
+        /// What `serve` will do to the store's schema at its start. Checks that read the store
+        /// (domains without a postmaster) see the schema as it is until then.
+        static func schemaWarning(pending: [String], known: [String]) -> String {
+            guard pending.count < known.count else {
+                return "the store has no Mailward schema yet: `serve` creates it at its first start"
+            }
+            return "the store's schema lacks \(pending.count) change\(pending.count == 1 ? "" : "s") of this version "
+                + "(\(pending.joined(separator: ", "))): `serve` applies \(pending.count == 1 ? "it" : "them") at its start — "
+                + "stop the running server first"
         }
 
         /// An empty private folder in the system's temporary folder.

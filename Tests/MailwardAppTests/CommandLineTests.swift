@@ -1,7 +1,9 @@
 import Foundation
+import GRDB
 import MailwardApp
 import MailwardConfig
 import MailwardNet
+import StoreSQLite
 import Testing
 
 /// The administrator's command line, run as a real process against a data folder.
@@ -253,6 +255,27 @@ import Testing
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("warning: the self-signed certificate in the data folder does not name planned.example.edu.cn"), "\(check.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: certificate)) == before)
+    }
+
+    /// A store an older version made (a new binary checked before the upgrade, the old server
+    /// still running) is read, not upgraded: what `serve` will change is named, nothing is changed.
+    @Test func anOlderStoreIsNamedAndLeftAsItIs() async throws {
+        let data = try temporaryFolder()
+        #expect(try await runMailward(["domain", "add", "example.edu.cn", "--data", data]).status == 0)
+        let last = try #require(SQLiteStore.knownMigrations.last)
+        do {
+            let store = try SQLiteStore(path: data + "/mailward.sqlite")
+            try await store.pool.write { db in
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [last])
+            }
+        }
+        let check = try await Self.checkOnTheEmbeddedStore(data)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("warning: the store's schema lacks 1 change of this version (\(last)): "
+                                      + "`serve` applies it at its start — stop the running server first\n"), "\(check.stdout)")
+        #expect(check.stdout.contains("warning: mail to postmaster@example.edu.cn is refused"), "the store was still read")
+        #expect(try SQLiteStore(path: data + "/mailward.sqlite", checkOnly: true).migrationsPendingAtOpen == [last],
+                "the check applied nothing")
     }
 
     /// `config check` of `data` on its SQLite store and the outbox, whatever the test run's

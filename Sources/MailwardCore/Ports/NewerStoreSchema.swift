@@ -17,11 +17,15 @@ public struct NewerStoreSchema: Error, Equatable, Sendable, CustomStringConverti
 }
 
 /// A store that brings its schema up to date when it opens: what it applied then, so that the
-/// server can say in its log that an upgrade changed the store (and which changes).
+/// server can say in its log that an upgrade changed the store (and which changes). Opened only
+/// to be checked (`mailward config check`), it applies nothing and says what it would apply.
 public protocol MigratingStore: Sendable {
     /// The migrations this open applied, in order: empty when the schema was current, every one
     /// of them when the store was new.
     var migrationsAppliedAtOpen: [String] { get }
+    /// The migrations an open for checking found missing and left for `serve` to apply, in
+    /// order (always empty after an ordinary open, which applies them).
+    var migrationsPendingAtOpen: [String] { get }
     /// Every migration this version knows.
     static var knownMigrations: [String] { get }
 }
