@@ -215,6 +215,26 @@ import Testing
         #expect(try await li.call(.POST, "/api/v1/messages/send", rawBody: "not json").status == 400)
     }
 
+    /// A colleague's full mailbox: the others get the message, the full one's copy waits in the
+    /// outbound queue (`queued`); when it is the only recipient, 507 names whose mailbox is full
+    /// (it used to be 507 "邮箱空间已满", read as the sender's own, and nobody got the message).
+    @Test func aColleaguesFullMailboxIsQueuedOrNamed() async throws {
+        let server = try await TwoStepServer.start()
+        defer { Task { try? await server.stop() } }
+        for user in ["li@demo.test", "wang@demo.test", "zhao@demo.test"] { try await server.addUser(user) }
+        let zhao = try await server.runtime.accounts.account("zhao@demo.test")
+        try await server.runtime.mail.store.setQuotaLimit(accountID: zhao.id, bytes: 10)
+        let li = try await signedIn(server, "li@demo.test")
+        let sent = try await li.call(.POST, "/api/v1/messages/send", ["to": ["wang@demo.test", "zhao@demo.test"], "subject": "通知", "text": "明天开会"])
+        #expect(sent.status == 200, "\(sent.body)")
+        #expect(sent["delivered"] as? [String] == ["wang@demo.test"] && sent["queued"] as? [String] == ["zhao@demo.test"], "\(sent.body)")
+        let queued = try await server.runtime.deliveryQueue.store.allMessages()
+        #expect(queued.contains { $0.recipients.map(\.address) == ["zhao@demo.test"] })
+        let refused = try await li.call(.POST, "/api/v1/messages/send", ["to": "zhao@demo.test", "text": "y"])
+        #expect(refused.status == 507 && refused.error == "recipient_mailbox_full", "\(refused.body)")
+        #expect(refused["message"] as? String == "收件人邮箱已满：zhao@demo.test")
+    }
+
     /// A reply saved as a draft and reopened later from Drafts (not through the language switch,
     /// which carries `reply_to_id` along) still knows the message it answers: sending it marks
     /// that message answered.

@@ -67,6 +67,34 @@ import Testing
         #expect(String(decoding: try await w.mail.raw(sent[0]), as: UTF8.self).contains("\r\nBcc: hidden@example.org\r\n"))
     }
 
+    /// A colleague's full mailbox does not stop the message to the others: their copies are
+    /// delivered and the full one waits in the outbound queue (retried there, bounced if it never
+    /// fits), under the account's own address — as at the submission door. Only when every
+    /// recipient is local and full is nothing sent, with an error naming them.
+    @Test func aFullLocalMailboxWaitsInTheQueue() async throws {
+        let w = try await world()
+        let zhao = try await w.accounts.addAccount("zhao@demo.test", password: "Tea-Garden-42", displayName: "赵六")
+        try await w.accounts.addAlias("team-lead@demo.test", for: "zhao@demo.test")
+        try await w.mail.store.setQuotaLimit(accountID: zhao.id, bytes: 10)
+        let queue = RecordingQueue()
+        let service = SubmissionService(mail: w.mail, accounts: w.accounts, outbound: queue)
+        let result = try await service.send(OutgoingMessage(from: "", to: ["wang@demo.test", "team-lead@demo.test"],
+                                                            subject: "通知", text: "明天开会。"), as: w.li)
+        #expect(result.deliveredLocally == ["wang@demo.test"])
+        #expect(result.queued == ["zhao@demo.test"])
+        #expect(try await count(w, w.wang, nil).count == 1)
+        #expect(try await count(w, zhao, nil).isEmpty)
+        let queued = try #require(queue.messages.withLock { $0.first })
+        #expect(queued.recipients == ["zhao@demo.test"] && queued.sender == "li@demo.test")
+        #expect(try await count(w, w.li, .sent).count == 1)
+
+        await #expect(throws: SubmissionError.recipientMailboxFull(["zhao@demo.test"])) {
+            try await service.send(OutgoingMessage(from: "", to: ["team-lead@demo.test"], subject: "再次通知", text: "x"), as: w.li)
+        }
+        #expect(queue.messages.withLock { $0.count } == 1, "nothing queued")
+        #expect(try await count(w, w.li, .sent).count == 1, "nor filed as sent")
+    }
+
     @Test func draftsKeepTheirBlindCopies() async throws {
         let w = try await world()
         let service = SubmissionService(mail: w.mail, accounts: w.accounts, outbound: nil)

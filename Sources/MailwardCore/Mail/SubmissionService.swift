@@ -45,6 +45,9 @@ public enum SubmissionError: Error, Equatable, Sendable {
     case remoteDeliveryUnavailable([String])
     /// The built message exceeds the size limit (bytes).
     case tooLarge(limit: Int)
+    /// Every recipient is local and no mailbox of theirs has room: nothing was sent. (With room
+    /// somewhere, or other recipients, the full mailboxes' copies wait in the outbound queue.)
+    case recipientMailboxFull([String])
 }
 
 /// What happened to a sent message.
@@ -95,14 +98,14 @@ public struct SubmissionService: Sendable {
         guard !recipients.isEmpty else { throw SubmissionError.noRecipients }
 
         var local: [AccountID] = []
-        var localAddresses: [String] = []
+        var localAddresses: [(typed: String, account: AccountID)] = []
         var remote: [String] = []
         for text in recipients {
             guard let address = try? EmailAddress(text) else { throw SubmissionError.invalidAddress(text) }
             switch try await accounts.route(address) {
             case .local(let target):
                 if !local.contains(target.id) { local.append(target.id) }
-                localAddresses.append(address.description)
+                localAddresses.append((address.description, target.id))
             case .unknownLocal, .disabledLocal:
                 throw SubmissionError.unknownLocalRecipient(address.description)
             case .remote:
@@ -116,12 +119,26 @@ public struct SubmissionService: Sendable {
         // Counted last, once nothing else can refuse it, and before anything is delivered.
         try await limiter?.take(remote.count, account: account.id)
 
+        // Local recipients whose mailbox is full while others' is not: their copies wait in the
+        // outbound queue, whose worker retries them (or bounces what can never fit) — as at the
+        // submission door, so one full mailbox does not stop a message to the whole class.
+        var waiting: [String] = []
+        var full: [AccountID: QuotaRoom] = [:]
         if !local.isEmpty {
-            _ = try await mail.deliver(built.bytes, to: local)
-            await autoResponder?.delivered(built.bytes, envelopeSender: sender.address, to: local, junk: false)
+            if outbound != nil {
+                full = try await mail.deliverWhereRoom(built.bytes, to: local).full
+                for id in local where full[id] != nil {
+                    guard let account = try await accounts.store.account(id: id) else { continue }
+                    waiting.append(account.address.description)
+                }
+                if full.count == local.count, remote.isEmpty { throw SubmissionError.recipientMailboxFull(waiting) }
+            } else {
+                _ = try await mail.deliver(built.bytes, to: local)
+            }
+            await autoResponder?.delivered(built.bytes, envelopeSender: sender.address, to: local.filter { full[$0] == nil }, junk: false)
         }
-        if let outbound, !remote.isEmpty {
-            try await outbound.enqueue(OutboundMessage(id: OutboundMessage.newID(), sender: sender.address, recipients: remote,
+        if let outbound, !remote.isEmpty || !waiting.isEmpty {
+            try await outbound.enqueue(OutboundMessage(id: OutboundMessage.newID(), sender: sender.address, recipients: remote + waiting,
                                                        raw: built.bytes, createdAt: mail.clock.now))
         }
         // The Sent copies keep the blind copies' addresses (no recipient ever sees them).
@@ -134,7 +151,8 @@ public struct SubmissionService: Sendable {
             await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: clientIP,
                                                       detail: "sent \(built.messageID) to \(recipients.count) recipient(s)")
         }
-        return SubmissionResult(messageID: built.messageID, sentCopy: sentCopy, deliveredLocally: localAddresses, queued: remote)
+        let delivered = localAddresses.filter { full[$0.account] == nil }.map(\.typed)
+        return SubmissionResult(messageID: built.messageID, sentCopy: sentCopy, deliveredLocally: delivered, queued: remote + waiting)
     }
 
     /// Files `message` in Drafts (flagged `\Draft \Seen`), replacing the earlier version

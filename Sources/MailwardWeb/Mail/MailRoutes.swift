@@ -352,6 +352,10 @@ struct MailRoutes {
                                   message: en ? "This server does not send mail to other domains: \(joined)" : "本服务器未开通外部投递，无法发送到：\(joined)")
             case .tooLarge(let limit):
                 return APIFailure(status: .contentTooLarge, code: "too_large", message: en ? "The message exceeds \(limit >> 20) MB." : "邮件超过 \(limit >> 20) MB")
+            case .recipientMailboxFull(let list):
+                return APIFailure(status: .init(code: 507, reasonPhrase: "Insufficient Storage"), code: "recipient_mailbox_full",
+                                  message: en ? "The recipient's mailbox is full: \(list.joined(separator: ", "))"
+                                      : "收件人邮箱已满：\(list.joined(separator: "、"))")
             }
         default:
             return nil
