@@ -30,7 +30,7 @@ extension MailwardServer {
                             lease: max(900, settings.timeout * 4), pollInterval: settings.pollInterval,
                             concurrency: settings.concurrency,
                             delayNoticeAfter: settings.delayNoticeAfter > 0 ? settings.delayNoticeAfter : nil),
-            clock: runtime.clock, logger: workerLogger)
+            clock: runtime.clock, autoResponder: runtime.autoResponder, logger: workerLogger)
     }
 
     /// The smarthost with its TLS requirement and login (`delivery.relay-*`); nil: none.

@@ -20,7 +20,7 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
     public init() {}
 
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, body: BodyPlacement) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws {
         if case .blobStore(let ensure) = body { try ensure() }
         try state.withLock { s in
             guard s.messages[id] == nil else { throw StoreError.duplicate("outbound message \(id)") }
@@ -32,7 +32,7 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
                 s.nextRecipientID += 1
             }
             s.messages[id] = QueuedMessage(id: id, sender: sender, blobID: blobID, size: metadata.size,
-                                           createdAt: createdAt, recipients: rows)
+                                           createdAt: createdAt, recipients: rows, localFolder: localFolder)
         }
     }
 

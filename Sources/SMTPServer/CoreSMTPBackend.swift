@@ -273,8 +273,10 @@ public struct CoreSMTPBackend: SMTPBackend {
             }
             if !remote.isEmpty || !waiting.isEmpty {
                 guard let outbound else { return .temporaryFailure }
+                // A full mailbox's copy goes where the filters put the others' (Junk or INBOX).
                 try await outbound.enqueue(OutboundMessage(
-                    id: queueID, sender: transaction.reversePath.address, recipients: remote + waiting, raw: checked, createdAt: now))
+                    id: queueID, sender: transaction.reversePath.address, recipients: remote + waiting, raw: checked, createdAt: now,
+                    localFolder: folder))
             }
             if let account = submission.client.account {
                 let blind = SubmissionService.blindRecipients(of: content, envelope: transaction.recipients.map(\.address))

@@ -473,6 +473,11 @@ enum PostgresMigrations {
             CREATE UNIQUE INDEX mailboxes_special_use ON mailboxes(account_id, special_use)
                 WHERE special_use IS NOT NULL;
             """),
+        ("022-outbound-local-folder", """
+            -- Where a queued copy for a local recipient goes (a special use, NULL: INBOX): a
+            -- message filtered to Junk whose recipient's mailbox was full waits in the queue.
+            ALTER TABLE outbound_messages ADD COLUMN local_folder TEXT;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

@@ -337,6 +337,11 @@ enum SQLiteMigrations {
             // (`collectGarbage`; a body is removed only once nothing refers to it).
             try db.execute(sql: "DROP INDEX IF EXISTS messages_blob")
         }
+        migrator.registerMigration("025-outbound-local-folder") { db in
+            // Where a queued copy for a local recipient goes (a special use, NULL: INBOX): a
+            // message filtered to Junk whose recipient's mailbox was full waits in the queue.
+            try db.execute(sql: "ALTER TABLE outbound_messages ADD COLUMN local_folder TEXT")
+        }
         return migrator
     }
 }

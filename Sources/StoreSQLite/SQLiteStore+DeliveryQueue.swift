@@ -7,7 +7,7 @@ import MailwardCore
 /// state and retry bookkeeping). Plain SQL that PostgreSQL also speaks.
 extension SQLiteStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, body: BodyPlacement) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws {
         let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
         let inline: Data? = if case .inline(let bytes) = body { Data(bytes) } else { nil }
@@ -22,8 +22,8 @@ extension SQLiteStore: DeliveryQueueStore {
                 try db.execute(sql: "UPDATE blobs SET body = ? WHERE id = ? AND body IS NULL", arguments: [inline, blobID.hex])
             }
             try db.execute(sql: """
-                INSERT INTO outbound_messages (id, sender, blob_id, size, created_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, sender, blobID.hex, metadata.size, createdAt.timeIntervalSince1970])
+                INSERT INTO outbound_messages (id, sender, blob_id, size, created_at, local_folder) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, sender, blobID.hex, metadata.size, createdAt.timeIntervalSince1970, localFolder?.rawValue])
             if case .blobStore(let ensure) = body { try ensure() }
             for address in recipients {
                 try db.execute(sql: """
@@ -204,7 +204,8 @@ extension SQLiteStore: DeliveryQueueStore {
                             claimedUntil: (r["claimed_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
         }
         return QueuedMessage(id: row["id"], sender: row["sender"], blobID: BlobID(hex: row["blob_id"]), size: row["size"],
-                             createdAt: Date(timeIntervalSince1970: row["created_at"]), recipients: recipients)
+                             createdAt: Date(timeIntervalSince1970: row["created_at"]), recipients: recipients,
+                             localFolder: (row["local_folder"] as String?).flatMap(SpecialUse.init(rawValue:)))
     }
 
 }

@@ -41,6 +41,10 @@ import Testing
         let accounts: AccountService
         let worker: DeliveryWorker
         let alice: Account
+        let autoResponder: AutoResponder
+        /// What the automatic replies reported as failed.
+        final class Failures: Sendable { let list = Mutex<[String]>([]) }
+        let autoReplyFailures = Failures()
 
         init(transport: any SMTPTransport, router: any DeliveryRouting = StaticRouter(result: .success([NextHop(host: "mx", port: 25)])),
              schedule: RetrySchedule = RetrySchedule(steps: [60, 600], maxAge: 3600),
@@ -52,9 +56,12 @@ import Testing
             try await accounts.addDomain("demo.test")
             alice = try await accounts.addAccount("alice@demo.test", password: "Tea-Garden-42")
             let queue = DeliveryQueue(store: store, blobs: InMemoryBlobStore())
+            let failures = autoReplyFailures
+            autoResponder = AutoResponder(mail: mail, accounts: accounts, outbound: queue, index: AutoReplyIndex(),
+                                          report: { failure in failures.list.withLock { $0.append(failure) } })
             worker = DeliveryWorker(queue: queue, mail: mail, accounts: accounts, router: router, transport: transport,
                                     settings: .init(hostname: "mail.demo.test", schedule: schedule,
-                                                    delayNoticeAfter: delayNoticeAfter), clock: clock)
+                                                    delayNoticeAfter: delayNoticeAfter), clock: clock, autoResponder: autoResponder)
         }
 
         func enqueue(_ id: String, sender: String = "alice@demo.test", to recipients: [String] = ["bob@remote.test"]) async throws {
@@ -174,6 +181,50 @@ import Testing
         await f.worker.deliverDue()
         #expect(try await subjects(dave) == ["Subject: filler", "Subject: m"])
         #expect(try await f.store.message(id: "m") == nil)
+    }
+
+    /// A copy that waited for room goes where the MX door's filters put the message (Junk), and
+    /// is answered by the recipient's automatic reply as it would have been on arrival — never
+    /// one filed as junk.
+    @Test func aQueuedCopyKeepsItsFolderAndGetsTheAutomaticReply() async throws {
+        let transport = ScriptedTransport([Self.ok])
+        let f = try await Fixture(transport: transport)
+        let carol = try await f.accounts.addAccount("carol@demo.test", password: "Tea-Garden-42")
+        try await f.autoResponder.set(AutoReply(enabled: true, text: "休假中", endsAt: f.clock.now + 10 * 86_400), for: carol)
+        func message(_ subject: String) -> [UInt8] {
+            Array("From: Wang <wang@far.test>\r\nTo: carol@demo.test\r\nSubject: \(subject)\r\nMessage-ID: <\(UUID())@far.test>\r\n\r\nhi\r\n".utf8)
+        }
+        func subjects(_ use: SpecialUse?) async throws -> [String] {
+            let box = if let use { try #require(try await f.mail.mailbox(accountID: carol.id, specialUse: use)) }
+                else { try await f.mail.inbox(accountID: carol.id) }
+            return try await f.mail.store.messages(mailboxID: box.id).map(\.summary.subject)
+        }
+        /// The replies to the sender — still queued, or already sent by the worker if it was
+        /// still running when one was queued (they are made in a task of their own) — once at
+        /// least `count` are there, or after ten seconds.
+        func replies(atLeast count: Int) async throws -> Int {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                let queued = try await f.store.allMessages().filter { $0.recipients.map(\.address) == ["wang@far.test"] && $0.sender == "" }
+                let sent = transport.calls.withLock { $0.filter { $0.0.recipients == ["wang@far.test"] && $0.0.sender == "" } }
+                if queued.count + sent.count >= count || ContinuousClock.now > deadline { return queued.count + sent.count }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await f.worker.queue.enqueue(OutboundMessage(id: "spam", sender: "wang@far.test", recipients: ["carol@demo.test"],
+                                                         raw: message("offer"), createdAt: f.clock.now, localFolder: .junk))
+        await f.worker.deliverDue()
+        #expect(try await subjects(.junk) == ["offer"])
+        #expect(try await subjects(nil).isEmpty)
+
+        try await f.worker.queue.enqueue(OutboundMessage(id: "hello", sender: "wang@far.test", recipients: ["carol@demo.test"],
+                                                         raw: message("meeting"), createdAt: f.clock.now))
+        await f.worker.deliverDue()
+        #expect(try await subjects(nil) == ["meeting"])
+        // One reply: to the message in INBOX; a reply to the junk one would have been made first.
+        #expect(try await replies(atLeast: 1) == 1)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await replies(atLeast: 0) == 1, "\(f.autoReplyFailures.list.withLock { $0 })")
     }
 
     @Test func permanentRoutingErrorsBounceAtOnce() async throws {

@@ -75,6 +75,35 @@ import Testing
         try await server.stop()
     }
 
+    /// A spammy message to two colleagues, one of whose mailboxes is full: the other's copy is
+    /// in Junk at once, and the full mailbox's copy waits in the outbound queue marked for Junk
+    /// too — delivered there once it fits, not into INBOX.
+    @Test func aFullMailboxsCopyOfJunkWaitsForJunk() async throws {
+        let rspamd = try await FilterPeer.rspamd()
+        defer { rspamd.stop() }
+        let server = try await Self.server(rspamd: rspamd.port)
+        let bob = try await server.addUser("bob@example.test")
+        try await server.runtime.mail.store.setQuotaLimit(accountID: bob.id, bytes: 3000)
+        _ = try await server.runtime.mail.deliver(Array(("Subject: filler\r\n\r\n" + String(repeating: "x", count: 2500)).utf8), to: [bob.id])
+        let client = try await LineClient.connect(port: await server.port(.smtp))
+        _ = try await client.reply()
+        _ = try await client.command("EHLO sender.example")
+        #expect(try await client.command("MAIL FROM:<carol@elsewhere.test>").code == 250)
+        #expect(try await client.command("RCPT TO:<alice@example.test>").code == 250)
+        #expect(try await client.command("RCPT TO:<bob@example.test>").code == 250)
+        #expect(try await client.command("DATA").code == 354)
+        try await client.send("From: Carol <carol@elsewhere.test>\r\nTo: alice@example.test, bob@example.test\r\n"
+            + "Subject: please junk-me now\r\nMessage-ID: <\(UUID().uuidString)@elsewhere.test>\r\n" + Self.plain
+            + String(repeating: "0123456789012345678901234567890123456789\r\n", count: 20) + ".\r\n")
+        let accepted = try await client.reply()
+        #expect(accepted.code == 250, "\(accepted)")
+        #expect(try await folder(server, "Junk").count == 1)
+        let queued = try await server.runtime.deliveryQueue.store.allMessages()
+        #expect(queued.count == 1, "\(queued)")
+        #expect(queued.first?.recipients.map(\.address) == ["bob@example.test"] && queued.first?.localFolder == .junk)
+        try await server.stop()
+    }
+
     @Test func anUnreachableFilterDefersOrIsSkippedAsConfigured() async throws {
         let closed = try freePort()
         let deferring = try await Self.server(clamd: closed)

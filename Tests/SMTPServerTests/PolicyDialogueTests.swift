@@ -97,6 +97,7 @@ import Testing
         #expect(!(try await server.messages(of: "bob@example.test")).contains { $0.contains("Subject: both") })
         let queued = try #require(outbound.recorded.first)
         #expect(outbound.recorded.count == 1 && queued.recipients == ["bob@example.test"] && queued.sender == "a@elsewhere.test")
+        #expect(queued.localFolder == nil, "no filter put it elsewhere: INBOX")
         let raw = String(decoding: queued.raw, as: UTF8.self)
         #expect(raw.hasPrefix("Received: ") && raw.contains("Subject: both") && !raw.contains("Return-Path:"))
 

@@ -8,12 +8,25 @@ import Testing
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     func enqueue(_ queue: any DeliveryQueueStore, _ blobs: any BlobStore, id: String, recipients: [String],
-                 at date: Date? = nil, body: String = "hello") async throws {
+                 at date: Date? = nil, body: String = "hello", localFolder: SpecialUse? = nil) async throws {
         let raw = MailFixture.message(subject: "Queued \(id)", body: body)
         let blobID = try await blobs.put(raw)
         try await queue.enqueue(id: id, sender: "alice@demo.test", recipients: recipients, createdAt: date ?? t0,
                                 blobID: blobID, metadata: try MailService.metadata(of: raw, cachingParse: true),
-                                body: .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) }))
+                                body: .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) }), localFolder: localFolder)
+    }
+
+    /// The folder a local copy goes to (Junk, when the MX door's filters decided so) is kept
+    /// with the message, claimed or listed; nil (INBOX) when none was given.
+    @Test(arguments: StoreKind.allCases)
+    func theLocalFolderIsKept(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try await kind.makeQueueStores()
+        try await enqueue(queue, blobs, id: "junk", recipients: ["li@demo.test"], localFolder: .junk)
+        try await enqueue(queue, blobs, id: "inbox", recipients: ["li@demo.test"])
+        #expect(try await queue.message(id: "junk")?.localFolder == .junk)
+        #expect(try await queue.message(id: "inbox")?.localFolder == nil)
+        let claimed = try await queue.claimDue(now: t0, lease: 60, limit: 10)
+        #expect(Dictionary(uniqueKeysWithValues: claimed.map { ($0.id, $0.localFolder) }) == ["junk": .junk, "inbox": nil])
     }
 
     @Test(arguments: StoreKind.allCases)

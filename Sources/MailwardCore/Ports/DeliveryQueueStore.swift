@@ -75,14 +75,18 @@ public struct QueuedMessage: Sendable, Equatable {
     public var size: Int
     public var createdAt: Date
     public var recipients: [QueuedRecipient]
+    /// The folder a local recipient's copy goes to (nil: INBOX), see `OutboundMessage.localFolder`.
+    public var localFolder: SpecialUse?
 
-    public init(id: String, sender: String, blobID: BlobID, size: Int, createdAt: Date, recipients: [QueuedRecipient]) {
+    public init(id: String, sender: String, blobID: BlobID, size: Int, createdAt: Date, recipients: [QueuedRecipient],
+                localFolder: SpecialUse? = nil) {
         self.id = id
         self.sender = sender
         self.blobID = blobID
         self.size = size
         self.createdAt = createdAt
         self.recipients = recipients
+        self.localFolder = localFolder
     }
 
     public var pendingRecipients: [QueuedRecipient] { recipients.filter { $0.state == .pending } }
@@ -112,8 +116,9 @@ public protocol DeliveryQueueStore: Sendable {
     /// Adds a message with its recipients (all pending, due at `createdAt`). `body` says where
     /// the bytes go, as in `MailStore.insertCopies`: into the store with the rows, or already in
     /// the `BlobStore` (its `ensure` called inside the transaction after the blob is referenced).
+    /// `localFolder`: where local recipients' copies go (nil: INBOX).
     func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                 metadata: BlobMetadata, body: BodyPlacement) async throws
+                 metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws
     /// The bytes of a queued body kept in the store itself; nil when it lives in the `BlobStore`.
     func inlineBody(blobID: BlobID) async throws -> [UInt8]?
     /// Claims up to `limit` messages with pending recipients due at `now`; each returned
@@ -159,5 +164,14 @@ extension SendingCount {
     /// The minute (since 1970) a moment falls in: the unit counts are kept in.
     public static func minute(of date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 / 60).rounded(.down))
+    }
+}
+
+extension DeliveryQueueStore {
+    /// A message whose local recipients' copies go to INBOX.
+    public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
+                        metadata: BlobMetadata, body: BodyPlacement) async throws {
+        try await enqueue(id: id, sender: sender, recipients: recipients, createdAt: createdAt, blobID: blobID,
+                          metadata: metadata, body: body, localFolder: nil)
     }
 }

@@ -9,13 +9,17 @@ public struct OutboundMessage: Sendable, Equatable {
     public var recipients: [String]
     public var raw: [UInt8]
     public var createdAt: Date
+    /// Where a copy for a local recipient goes when the queue delivers it (nil: INBOX) — a
+    /// message the MX door's filters put in Junk, whose recipient's mailbox was full on arrival.
+    public var localFolder: SpecialUse?
 
-    public init(id: String, sender: String, recipients: [String], raw: [UInt8], createdAt: Date) {
+    public init(id: String, sender: String, recipients: [String], raw: [UInt8], createdAt: Date, localFolder: SpecialUse? = nil) {
         self.id = id
         self.sender = sender
         self.recipients = recipients
         self.raw = raw
         self.createdAt = createdAt
+        self.localFolder = localFolder
     }
 
     /// A new queue id: twelve characters of an unambiguous alphabet (no I or O), the digits of one

@@ -30,7 +30,8 @@ public struct DeliveryQueue: OutboundQueue {
         let metadata = try MailService.metadata(of: raw, cachingParse: true)
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,
-                                createdAt: message.createdAt, blobID: blobID, metadata: metadata, body: body)
+                                createdAt: message.createdAt, blobID: blobID, metadata: metadata, body: body,
+                                localFolder: message.localFolder)
         wakeUp.signal()
     }
 

@@ -45,6 +45,8 @@ public final class DeliveryWorker: Service, Sendable {
     public let transport: any SMTPTransport
     public let settings: Settings
     public let clock: any WallClock
+    /// Answers for local recipients on holiday, as at the doors (their copies waited here).
+    public let autoResponder: AutoResponder?
     let logger: Logger
     /// Messages being delivered by this worker. `mailward queue retry` can make an in-flight
     /// recipient due again; it must not be sent a second time meanwhile.
@@ -52,7 +54,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     public init(queue: DeliveryQueue, mail: MailService, accounts: AccountService, router: any DeliveryRouting,
                 transport: any SMTPTransport, settings: Settings, clock: any WallClock = SystemWallClock(),
-                logger: Logger = Logger(label: "mailward.delivery")) {
+                autoResponder: AutoResponder? = nil, logger: Logger = Logger(label: "mailward.delivery")) {
         self.queue = queue
         self.mail = mail
         self.accounts = accounts
@@ -60,6 +62,7 @@ public final class DeliveryWorker: Service, Sendable {
         self.transport = transport
         self.settings = settings
         self.clock = clock
+        self.autoResponder = autoResponder
         self.logger = logger
     }
 
@@ -180,7 +183,9 @@ public final class DeliveryWorker: Service, Sendable {
         return (try? await accounts.store.domain(named: name)) != nil
     }
 
-    /// Local domains: straight into the INBOX (no SMTP loop to ourselves), with `Return-Path:`.
+    /// Local domains: straight into the INBOX — or the folder the message was queued for (Junk,
+    /// as the MX door's filters decided) — with no SMTP loop to ourselves, with `Return-Path:`,
+    /// and the automatic replies the doors would have sent.
     /// A full mailbox is retried later (4.2.2), or bounced at once when the message is larger than
     /// its whole quota (5.2.2); the other recipients get their copies meanwhile.
     func deliverLocally(_ message: QueuedMessage, raw: [UInt8], recipients: [QueuedRecipient]) async -> [RecipientVerdict] {
@@ -206,14 +211,17 @@ public final class DeliveryWorker: Service, Sendable {
         }
         if !accountIDs.isEmpty {
             let returnPath = Array("Return-Path: <\(message.sender)>\r\n".utf8)
-            let delivered = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "x-local; delivered to INBOX", remoteMTA: nil)
+            let folderName = message.localFolder?.defaultName ?? "INBOX"
+            let delivered = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "x-local; delivered to \(folderName)", remoteMTA: nil)
             let mailboxFull = RecipientVerdict(kind: .deferred, status: "4.2.2", diagnostic: "x-local; mailbox full", remoteMTA: nil)
             let tooLarge = RecipientVerdict(kind: .rejected, status: "5.2.2",
                                             diagnostic: "x-local; message larger than the mailbox's whole quota", remoteMTA: nil)
             let result: (AccountID) -> RecipientVerdict
             do {
-                let full = try await mail.deliverWhereRoom(returnPath + raw, to: accountIDs).full
+                let full = try await mail.deliverWhereRoom(returnPath + raw, to: accountIDs, folder: message.localFolder).full
                 result = { full[$0] == nil ? delivered : full[$0] == .never ? tooLarge : mailboxFull }
+                await autoResponder?.delivered(returnPath + raw, envelopeSender: message.sender,
+                                               to: accountIDs.filter { full[$0] == nil }, junk: message.localFolder == .junk)
             } catch MailError.quotaExceeded {
                 result = { _ in mailboxFull }
             } catch {
