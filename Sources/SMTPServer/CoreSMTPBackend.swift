@@ -276,7 +276,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                 // A full mailbox's copy goes where the filters put the others' (Junk or INBOX).
                 try await outbound.enqueue(OutboundMessage(
                     id: queueID, sender: transaction.reversePath.address, recipients: remote + waiting, raw: checked, createdAt: now,
-                    localFolder: folder))
+                    localFolder: folder, signs: submission.client.account != nil))
             }
             if let account = submission.client.account {
                 let blind = SubmissionService.blindRecipients(of: content, envelope: transaction.recipients.map(\.address))

@@ -1,6 +1,7 @@
 import Foundation
 import MailwardApp
 import MailwardCore
+import MailwardDelivery
 import MailwardTesting
 import Testing
 
@@ -55,6 +56,23 @@ import Testing
         changed.replaceSubrange(changed.count - 8..<changed.count - 2, with: Array("later!".utf8))
         #expect(try await verify(changed, record: record).status != 0)
         try await server.stop()
+    }
+
+    /// Mail that came in at the MX door and only waits in the queue for a full local mailbox is
+    /// not signed, even when its `From:` names a local domain (the sender's claim); what this
+    /// server's users send is.
+    @Test func onlyOwnMailIsSignedInTheQueue() async throws {
+        let store = InMemoryDeliveryQueueStore()
+        let queue = DeliveryQueue(store: store, blobs: InMemoryBlobStore(),
+                                  signer: DKIMSigner(keys: [try DKIMKey.generate(domain: "demo.test", selector: "s")]))
+        let claimed = OutboundDeliveryTests.message(subject: "From outside", to: "carol@demo.test")
+        try await queue.enqueue(OutboundMessage(id: "mx", sender: "alice@demo.test", recipients: ["carol@demo.test"],
+                                                raw: claimed, createdAt: Date(), signs: false))
+        try await queue.enqueue(OutboundMessage(id: "own", sender: "alice@demo.test", recipients: ["bob@remote.test"],
+                                                raw: OutboundDeliveryTests.message(subject: "Own"), createdAt: Date()))
+        #expect(try await queue.body(of: try #require(try await store.message(id: "mx"))) == claimed)
+        let own = String(decoding: try await queue.body(of: try #require(try await store.message(id: "own"))), as: UTF8.self)
+        #expect(own.hasPrefix("DKIM-Signature: v=1;"))
     }
 
     /// Mail from a domain without a key leaves unsigned.

@@ -12,14 +12,21 @@ public struct OutboundMessage: Sendable, Equatable {
     /// Where a copy for a local recipient goes when the queue delivers it (nil: INBOX) — a
     /// message the MX door's filters put in Junk, whose recipient's mailbox was full on arrival.
     public var localFolder: SpecialUse?
+    /// Whether the queue signs it with its `From:` domain's DKIM key: mail this server's users
+    /// and the server itself write. Not mail that came in from elsewhere and only waits for a
+    /// full local mailbox — a `From:` naming a local domain there is the sender's claim, which
+    /// our signature must not vouch for.
+    public var signs: Bool
 
-    public init(id: String, sender: String, recipients: [String], raw: [UInt8], createdAt: Date, localFolder: SpecialUse? = nil) {
+    public init(id: String, sender: String, recipients: [String], raw: [UInt8], createdAt: Date, localFolder: SpecialUse? = nil,
+                signs: Bool = true) {
         self.id = id
         self.sender = sender
         self.recipients = recipients
         self.raw = raw
         self.createdAt = createdAt
         self.localFolder = localFolder
+        self.signs = signs
     }
 
     /// A new queue id: twelve characters of an unambiguous alphabet (no I or O), the digits of one

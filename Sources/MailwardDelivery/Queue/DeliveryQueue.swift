@@ -26,7 +26,7 @@ public struct DeliveryQueue: OutboundQueue {
 
     public func enqueue(_ message: OutboundMessage) async throws {
         guard !message.recipients.isEmpty else { return }
-        let raw = try signer?.sign(message.raw, at: message.createdAt) ?? message.raw
+        let raw = message.signs ? try signer?.sign(message.raw, at: message.createdAt) ?? message.raw : message.raw
         let metadata = try MailService.metadata(of: raw, cachingParse: true)
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,
