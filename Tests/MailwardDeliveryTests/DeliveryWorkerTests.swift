@@ -451,10 +451,12 @@ import Testing
 /// A next hop that cannot be reached is described in words (bounces and `queue list` show it).
 @Suite struct ConnectFailureTests {
     @Test func aRefusedConnectionSaysSo() async throws {
-        // A port nothing listens on: bind one, note it, close it.
-        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(probe.localAddress?.port)
-        try await probe.close()
+        // A port nothing listens on, and nothing can while the test runs: a socket bound to it
+        // but not listening (a port merely released could be taken by a test running beside).
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        try #require(LoopbackAddress.bind(holder, port: 0) == 0)
+        let port = LoopbackAddress.boundPort(of: holder)
         let hop = NextHop(host: "127.0.0.1", port: port, name: "127.0.0.1")
         let verdicts = await SMTPClientTransport(timeout: .seconds(5)).deliver(
             SMTPDeliveryRequest(sender: "a@demo.test", recipients: ["b@remote.test"], body: Array("x\r\n".utf8), heloName: "demo.test"),
