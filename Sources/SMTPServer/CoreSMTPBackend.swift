@@ -250,26 +250,15 @@ public struct CoreSMTPBackend: SMTPBackend {
             let unclaimed = submission.client.account == nil ? (filters?.removingClaimedFields(from: traced) ?? traced) : traced
             let checked = filterHeaders.isEmpty ? unclaimed : filterHeaders + unclaimed
             // Local recipients whose mailbox is full while others' is not: their copies wait in
-            // the outbound queue, whose worker retries them (or bounces what can never fit).
+            // the outbound queue (LocalDelivery).
             var waiting: [String] = []
             if !localAccounts.isEmpty {
-                let delivered = Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + checked
-                var full: [AccountID: QuotaRoom] = [:]
-                if outbound != nil {
-                    full = try await mail.deliverWhereRoom(delivered, to: localAccounts, internalDate: now, folder: folder).full
-                    if full.count == localAccounts.count, remote.isEmpty {
-                        return .mailboxFull(permanent: full.values.contains(.never))
-                    }
-                    // Queued under the account's own address (the worker routes it again).
-                    for id in localAccounts where full[id] != nil {
-                        guard let account = try await accounts.store.account(id: id) else { continue }
-                        waiting.append(account.address.description)
-                    }
-                } else {
-                    _ = try await mail.deliver(delivered, to: localAccounts, internalDate: now, folder: folder)
-                }
-                await autoResponder?.delivered(delivered, envelopeSender: transaction.reversePath.address,
-                                               to: localAccounts.filter { full[$0] == nil }, junk: folder == .junk)
+                let local = LocalDelivery(mail: mail, accounts: accounts, autoResponder: autoResponder)
+                let outcome = try await local.deliver(
+                    Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + checked, to: localAccounts,
+                    envelopeSender: transaction.reversePath.address, internalDate: now, folder: folder, whereRoom: outbound != nil)
+                if outcome.nobodyHadRoom, remote.isEmpty { return .mailboxFull(permanent: outcome.full.values.contains(.never)) }
+                waiting = try await local.addresses(of: localAccounts.filter { outcome.full[$0] != nil })
             }
             if !remote.isEmpty || !waiting.isEmpty {
                 guard let outbound else { return .temporaryFailure }

@@ -502,9 +502,7 @@ enum PostgresMigrations {
                 """, logger: store.logger)
             let applied = Set(try await connection.rows("SELECT name FROM schema_migrations", logger: store.logger)
                 .map { try $0.get("name", as: String.self) })
-            let unknown = applied.subtracting(all.map(\.name))
-            guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
-            let pending = all.filter { !applied.contains($0.name) }
+            let pending = try notYetApplied(applied)
             for migration in pending {
                 for statement in statements(migration.sql) {
                     try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: store.logger)
@@ -526,9 +524,15 @@ enum PostgresMigrations {
         guard exists else { return all.map(\.name) }
         let applied = Set(try await store.rows(PostgresQuery(unsafeSQL: "SELECT name FROM \(table)"))
             .map { try $0.get("name", as: String.self) })
+        return try notYetApplied(applied).map(\.name)
+    }
+
+    /// The migrations `applied` (the names in `schema_migrations`) lacks, in order; throws
+    /// `NewerStoreSchema` when it names one this version does not know.
+    private static func notYetApplied(_ applied: Set<String>) throws -> [(name: String, sql: String)] {
         let unknown = applied.subtracting(all.map(\.name))
         guard unknown.isEmpty else { throw NewerStoreSchema(migrations: Array(unknown)) }
-        return all.map(\.name).filter { !applied.contains($0) }
+        return all.filter { !applied.contains($0.name) }
     }
 
     /// The trigram operator class lives in the public schema, where every store's search path

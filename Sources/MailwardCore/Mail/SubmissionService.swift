@@ -120,22 +120,16 @@ public struct SubmissionService: Sendable {
         try await limiter?.take(remote.count, account: account.id)
 
         // Local recipients whose mailbox is full while others' is not: their copies wait in the
-        // outbound queue, whose worker retries them (or bounces what can never fit) — as at the
-        // submission door, so one full mailbox does not stop a message to the whole class.
+        // outbound queue (LocalDelivery), as at the submission door — so one full mailbox does
+        // not stop a message to the whole class.
         var waiting: [String] = []
         var full: [AccountID: QuotaRoom] = [:]
         if !local.isEmpty {
-            if outbound != nil {
-                full = try await mail.deliverWhereRoom(built.bytes, to: local).full
-                for id in local where full[id] != nil {
-                    guard let account = try await accounts.store.account(id: id) else { continue }
-                    waiting.append(account.address.description)
-                }
-                if full.count == local.count, remote.isEmpty { throw SubmissionError.recipientMailboxFull(waiting) }
-            } else {
-                _ = try await mail.deliver(built.bytes, to: local)
-            }
-            await autoResponder?.delivered(built.bytes, envelopeSender: sender.address, to: local.filter { full[$0] == nil }, junk: false)
+            let delivery = LocalDelivery(mail: mail, accounts: accounts, autoResponder: autoResponder)
+            let outcome = try await delivery.deliver(built.bytes, to: local, envelopeSender: sender.address, whereRoom: outbound != nil)
+            full = outcome.full
+            waiting = try await delivery.addresses(of: local.filter { full[$0] != nil })
+            if outcome.nobodyHadRoom, remote.isEmpty { throw SubmissionError.recipientMailboxFull(waiting) }
         }
         if let outbound, !remote.isEmpty || !waiting.isEmpty {
             try await outbound.enqueue(OutboundMessage(id: OutboundMessage.newID(), sender: sender.address, recipients: remote + waiting,

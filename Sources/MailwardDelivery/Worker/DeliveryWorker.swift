@@ -218,10 +218,9 @@ public final class DeliveryWorker: Service, Sendable {
                                             diagnostic: "x-local; message larger than the mailbox's whole quota", remoteMTA: nil)
             let result: (AccountID) -> RecipientVerdict
             do {
-                let full = try await mail.deliverWhereRoom(returnPath + raw, to: accountIDs, folder: message.localFolder).full
+                let full = try await LocalDelivery(mail: mail, accounts: accounts, autoResponder: autoResponder)
+                    .deliver(returnPath + raw, to: accountIDs, envelopeSender: message.sender, folder: message.localFolder).full
                 result = { full[$0] == nil ? delivered : full[$0] == .never ? tooLarge : mailboxFull }
-                await autoResponder?.delivered(returnPath + raw, envelopeSender: message.sender,
-                                               to: accountIDs.filter { full[$0] == nil }, junk: message.localFolder == .junk)
             } catch MailError.quotaExceeded {
                 result = { _ in mailboxFull }
             } catch {

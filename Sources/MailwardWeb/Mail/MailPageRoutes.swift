@@ -112,9 +112,11 @@ struct MailPageRoutes {
         }
         let search = FormQuery.searchText(request.uri.query)?.trimmingCharacters(in: .whitespaces).prefix(200).description ?? ""
         var offset = max(0, query["offset"].flatMap { Int(String($0)) } ?? 0)
+        // Searched once (and audited once), whichever page is then shown.
+        let matches = search.isEmpty ? nil : try await access.searchMatches(search, in: nil, ip: ip)
         func fetch() async throws -> (total: Int, records: [MessageRecord]) {
-            search.isEmpty ? try await access.page(current, offset: offset, limit: Self.pageSize)
-                : try await access.search(search, in: nil, offset: offset, limit: Self.pageSize, ip: ip)
+            if let matches { return try await access.page(of: matches, offset: offset, limit: Self.pageSize) }
+            return try await access.page(current, offset: offset, limit: Self.pageSize)
         }
         var page = try await fetch()
         if page.records.isEmpty && page.total > 0 && offset > 0 {

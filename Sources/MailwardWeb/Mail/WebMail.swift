@@ -160,17 +160,26 @@ struct MailAccess: Sendable {
         try await mail.store.messagePage(mailboxID: box.id, offset: offset, limit: limit)
     }
 
-    /// Search over all folders (or one), newest first. A grantee's search is in the owner's log
-    /// (B6): its results show what the owner's messages say.
+    /// One page of a search over all folders (or one), newest first.
     func search(_ query: String, in box: Mailbox?, offset: Int, limit: Int, ip: String?) async throws -> (total: Int, records: [MessageRecord]) {
-        // Newest first already (MailStore.searchText): only the page's records are read.
+        try await page(of: try await searchMatches(query, in: box, ip: ip), offset: offset, limit: limit)
+    }
+
+    /// What a search over all folders (or one) finds, newest first (MailStore.searchText). A
+    /// grantee's search is in the owner's log (B6): its results show what the messages say.
+    func searchMatches(_ query: String, in box: Mailbox?, ip: String?) async throws -> [MessageID] {
         let ids = try await mail.search(accountID: account.id, mailboxID: box?.id, query: query)
         await record(.view, "searched \(ShareService.auditQuoted(query)) in \(box?.name ?? "all folders"): \(ids.count) found", ip: ip)
+        return ids
+    }
+
+    /// One page of search results: only the page's records are read.
+    func page(of matches: [MessageID], offset: Int, limit: Int) async throws -> (total: Int, records: [MessageRecord]) {
         var records: [MessageRecord] = []
-        for id in ids.dropFirst(max(0, offset)).prefix(max(0, limit)) {
+        for id in matches.dropFirst(max(0, offset)).prefix(max(0, limit)) {
             if let record = try await mail.store.message(id: id) { records.append(record) }
         }
-        return (ids.count, records)
+        return (matches.count, records)
     }
 
     // MARK: Changes

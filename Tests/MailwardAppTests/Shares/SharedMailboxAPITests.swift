@@ -257,6 +257,12 @@ import Testing
         #expect(searches.map { $0["detail"] as? String } == ["alice@demo.test: searched “attached” in all folders: 1 found"], "\(events.body)")
         #expect(searches.first?["detail_text"] as? String == "alice@demo.test：在全部文件夹中搜索了 “attached”，找到 1 封")
         #expect(searches.first?["action"] as? String == "view")
+        // The mail page's search too — once, even for a page past the end (shown as the last).
+        let searchPage = try await alice.call(.GET, "/mail?account=office@demo.test&q=attached&offset=500")
+        #expect(searchPage.status == 200, "\(searchPage.body)")
+        let after = try await office.call(.GET, "/api/v1/shares/events").array
+            .filter { ($0["detail"] as? String)?.contains("searched") == true }
+        #expect(after.count == 2, "\(after)")
         // The grantee's own log does not hold the owner's mailbox actions.
         let aliceEvents = try await alice.call(.GET, "/api/v1/shares/events")
         #expect(!aliceEvents.array.contains { $0["kind"] as? String == "shared-mailbox-action" })
