@@ -20,7 +20,8 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
     public init() {}
 
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?,
+                        notifications: DeliveryNotifications?) async throws {
         if case .blobStore(let ensure) = body { try ensure() }
         try state.withLock { s in
             guard s.messages[id] == nil else { throw StoreError.duplicate("outbound message \(id)") }
@@ -32,7 +33,8 @@ public final class InMemoryDeliveryQueueStore: DeliveryQueueStore {
                 s.nextRecipientID += 1
             }
             s.messages[id] = QueuedMessage(id: id, sender: sender, blobID: blobID, size: metadata.size,
-                                           createdAt: createdAt, recipients: rows, localFolder: localFolder)
+                                           createdAt: createdAt, recipients: rows, localFolder: localFolder,
+                                           notifications: notifications)
         }
     }
 

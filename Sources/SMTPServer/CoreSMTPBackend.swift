@@ -252,20 +252,46 @@ public struct CoreSMTPBackend: SMTPBackend {
             // Local recipients whose mailbox is full while others' is not: their copies wait in
             // the outbound queue (LocalDelivery).
             var waiting: [String] = []
+            var notifications = transaction.notifications
+            var deliveredHere: [String] = []
             if !localAccounts.isEmpty {
                 let local = LocalDelivery(mail: mail, accounts: accounts, autoResponder: autoResponder)
                 let outcome = try await local.deliver(
                     Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + checked, to: localAccounts,
                     envelopeSender: transaction.reversePath.address, internalDate: now, folder: folder, whereRoom: outbound != nil)
                 if outcome.nobodyHadRoom, remote.isEmpty { return .mailboxFull(permanent: outcome.full.values.contains(.never)) }
-                waiting = try await local.addresses(of: localAccounts.filter { outcome.full[$0] != nil })
+                let full = localAccounts.filter { outcome.full[$0] != nil }
+                waiting = try await local.addresses(of: full)
+                // A full mailbox's copy waits under the account's own address: the request its
+                // sender made for the address written goes with it.
+                for (id, own) in zip(full, waiting) {
+                    for case .local(id, let written) in transaction.recipients {
+                        if let asked = notifications?.recipient(written) { notifications?.recipients[DeliveryNotifications.key(own)] = asked }
+                    }
+                }
+                for case .local(let id, let written) in transaction.recipients
+                where outcome.full[id] == nil && DeliveryNotifications.reports(.success, for: written, in: notifications) {
+                    deliveredHere.append(written)
+                }
             }
             if !remote.isEmpty || !waiting.isEmpty {
                 guard let outbound else { return .temporaryFailure }
                 // A full mailbox's copy goes where the filters put the others' (Junk or INBOX).
                 try await outbound.enqueue(OutboundMessage(
                     id: queueID, sender: transaction.reversePath.address, recipients: remote + waiting, raw: checked, createdAt: now,
-                    localFolder: folder, signs: submission.client.account != nil))
+                    localFolder: folder, signs: submission.client.account != nil,
+                    notifications: notifications?.limited(to: remote + waiting)))
+            }
+            if !deliveredHere.isEmpty, let outbound {
+                // The message is stored already: a report that cannot be queued is only logged.
+                do {
+                    try await outbound.reportDelivered(
+                        OutboundMessage(id: queueID, sender: transaction.reversePath.address, recipients: deliveredHere, raw: checked,
+                                        createdAt: now, notifications: notifications),
+                        to: deliveredHere, reportingMTA: hostname)
+                } catch {
+                    logger.warning("could not queue a delivery report", metadata: ["id": "\(queueID)", "error": "\(error)"])
+                }
             }
             if let account = submission.client.account {
                 let blind = SubmissionService.blindRecipients(of: content, envelope: transaction.recipients.map(\.address))

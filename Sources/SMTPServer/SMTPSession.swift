@@ -24,7 +24,7 @@ public struct SMTPSession: Sendable {
         case loginPassword(username: String)
         case readingData
         case readingChunk(size: Int, last: Bool, discard: Bool, first: Bool)
-        case awaitingRecipient(SMTPPath)
+        case awaitingRecipient(SMTPPath, SMTPRecipientParameters)
         case awaitingSender(SMTPPath, SMTPMailParameters)
         case awaitingAuthentication
         case awaitingDelivery
@@ -89,7 +89,7 @@ public struct SMTPSession: Sendable {
     /// The EHLO keywords for the current state.
     public var capabilities: [SMTPCapability] {
         var result: [SMTPCapability] = [.size(settings.maximumMessageSize), .pipelining, .eightBitMIME, .chunking,
-                                        .enhancedStatusCodes, .smtpUTF8]
+                                        .enhancedStatusCodes, .smtpUTF8, .dsn]
         if settings.startTLSAvailable && !isTLS { result.append(.startTLS) }
         if authenticationAllowed && account == nil { result.append(.auth(["PLAIN", "LOGIN"])) }
         return result
@@ -260,14 +260,14 @@ public struct SMTPSession: Sendable {
         }
         guard transaction.recipients.count < settings.maximumRecipients else { return [.reply(.tooManyRecipients)] }
         if path.isInternationalized && !transaction.parameters.smtpUTF8 { return [.reply(.utf8AddressNotPermitted)] }
-        phase = .awaitingRecipient(path)
+        phase = .awaitingRecipient(path, parameters)
         let tarpit = unknownRecipients >= settings.recipientTarpitThreshold
         return [.resolveRecipient(path, declaredSize: transaction.parameters.size,
                                   delay: tarpit ? settings.recipientTarpitDelay : .zero)]
     }
 
     private mutating func recipientResolved(_ verdict: RecipientVerdict) -> [SMTPSessionAction] {
-        guard case .awaitingRecipient(let path) = phase else { return [] }
+        guard case .awaitingRecipient(let path, let parameters) = phase else { return [] }
         phase = .command
         let recipient: SMTPRecipient
         switch verdict {
@@ -291,6 +291,9 @@ public struct SMTPSession: Sendable {
         }
         if !(transaction?.recipients.contains(recipient) ?? true) {
             transaction?.recipients.append(recipient)
+        }
+        if parameters.notify != nil || parameters.originalRecipient != nil {
+            transaction?.recipientParameters[DeliveryNotifications.key(path.address)] = parameters
         }
         return [.reply(.recipientOK)]
     }

@@ -20,10 +20,34 @@ public struct SMTPTransaction: Hashable, Sendable {
     public var reversePath: SMTPPath
     public var parameters: SMTPMailParameters
     public var recipients: [SMTPRecipient] = []
+    /// The DSN parameters (`NOTIFY=`, `ORCPT=`) of the recipients that gave any, by address
+    /// lowercased (``DeliveryNotifications/key(_:)``).
+    public var recipientParameters: [String: SMTPRecipientParameters] = [:]
 
     public init(reversePath: SMTPPath, parameters: SMTPMailParameters) {
         self.reversePath = reversePath
         self.parameters = parameters
+    }
+
+    /// What the client asked to be told of the delivery (RFC 3461: `RET=` and `ENVID=` on MAIL,
+    /// `NOTIFY=` and `ORCPT=` on RCPT, checked by the codec); nil when it asked nothing.
+    public var notifications: DeliveryNotifications? {
+        var request = DeliveryNotifications(
+            envelopeID: parameters.envelopeID.flatMap(XText.decode),
+            returned: parameters.ret.map { $0 == "HDRS" ? .headers : .full })
+        for (address, given) in recipientParameters {
+            let notify: Set<DeliveryNotifications.Event>? = given.notify.map { list in
+                Set(list.split(separator: ",").compactMap { DeliveryNotifications.Event(rawValue: $0.lowercased()) })
+            }
+            // ORCPT is `addr-type ";" xtext`: the type as written, the address decoded.
+            let original = given.originalRecipient.flatMap { value -> String? in
+                guard let semicolon = value.firstIndex(of: ";"), let address = XText.decode(String(value[value.index(after: semicolon)...]))
+                else { return nil }
+                return value[..<semicolon].lowercased() + ";" + address
+            }
+            request.recipients[address] = .init(notify: notify, originalRecipient: original)
+        }
+        return request.isEmpty ? nil : request
     }
 }
 

@@ -478,6 +478,11 @@ enum PostgresMigrations {
             -- message filtered to Junk whose recipient's mailbox was full waits in the queue.
             ALTER TABLE outbound_messages ADD COLUMN local_folder TEXT;
             """),
+        ("023-outbound-notifications", """
+            -- What the sender asked to be told of the delivery (SMTP's DSN extension, RFC 3461):
+            -- DeliveryNotifications as JSON; NULL: nothing asked.
+            ALTER TABLE outbound_messages ADD COLUMN notifications TEXT;
+            """),
     ]
 
     /// The advisory lock key's first half; the second names the schema (`hashtext`), so stores

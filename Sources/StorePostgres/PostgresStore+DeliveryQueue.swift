@@ -10,7 +10,8 @@ import PostgresNIO
 /// always sees the others' and removes the message.
 extension PostgresStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?,
+                        notifications: DeliveryNotifications?) async throws {
         let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
         let created = createdAt.timeIntervalSince1970
@@ -19,8 +20,9 @@ extension PostgresStore: DeliveryQueueStore {
                                          summary: summaryJSON, parsed: parsedJSON,
                                          inline: { if case .inline(let bytes) = body { bytes } else { nil } }())
             try await connection.execute("""
-                INSERT INTO outbound_messages (id, sender, blob_id, size, created_at, local_folder)
-                VALUES (\(id), \(sender), \(blobID.hex), \(metadata.size), \(created), \(localFolder?.rawValue))
+                INSERT INTO outbound_messages (id, sender, blob_id, size, created_at, local_folder, notifications)
+                VALUES (\(id), \(sender), \(blobID.hex), \(metadata.size), \(created), \(localFolder?.rawValue),
+                        \(notifications?.storedJSON))
                 """, logger: self.logger)
             if case .blobStore(let ensure) = body { try ensure() }
             for address in recipients {
@@ -221,6 +223,7 @@ extension PostgresStore: DeliveryQueueStore {
         return QueuedMessage(id: try row.get("id"), sender: try row.get("sender"), blobID: BlobID(hex: try row.get("blob_id")),
                              size: try row.get("size", as: Int.self), createdAt: try row.date("created_at"),
                              recipients: recipients,
-                             localFolder: try row.get("local_folder", as: String?.self).flatMap(SpecialUse.init(rawValue:)))
+                             localFolder: try row.get("local_folder", as: String?.self).flatMap(SpecialUse.init(rawValue:)),
+                             notifications: DeliveryNotifications.stored(try row.get("notifications", as: String?.self)))
     }
 }

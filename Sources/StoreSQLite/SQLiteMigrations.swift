@@ -342,6 +342,11 @@ enum SQLiteMigrations {
             // message filtered to Junk whose recipient's mailbox was full waits in the queue.
             try db.execute(sql: "ALTER TABLE outbound_messages ADD COLUMN local_folder TEXT")
         }
+        migrator.registerMigration("026-outbound-notifications") { db in
+            // What the sender asked to be told of the delivery (SMTP's DSN extension, RFC 3461):
+            // `DeliveryNotifications` as JSON; NULL: nothing asked.
+            try db.execute(sql: "ALTER TABLE outbound_messages ADD COLUMN notifications TEXT")
+        }
         return migrator
     }
 }

@@ -7,7 +7,8 @@ import MailwardCore
 /// state and retry bookkeeping). Plain SQL that PostgreSQL also speaks.
 extension SQLiteStore: DeliveryQueueStore {
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?,
+                        notifications: DeliveryNotifications?) async throws {
         let summaryJSON = metadata.summary.storedJSON
         let parsedJSON = Self.parsedColumn(metadata)
         let inline: Data? = if case .inline(let bytes) = body { Data(bytes) } else { nil }
@@ -22,8 +23,10 @@ extension SQLiteStore: DeliveryQueueStore {
                 try db.execute(sql: "UPDATE blobs SET body = ? WHERE id = ? AND body IS NULL", arguments: [inline, blobID.hex])
             }
             try db.execute(sql: """
-                INSERT INTO outbound_messages (id, sender, blob_id, size, created_at, local_folder) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, sender, blobID.hex, metadata.size, createdAt.timeIntervalSince1970, localFolder?.rawValue])
+                INSERT INTO outbound_messages (id, sender, blob_id, size, created_at, local_folder, notifications)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, sender, blobID.hex, metadata.size, createdAt.timeIntervalSince1970, localFolder?.rawValue,
+                                 notifications?.storedJSON])
             if case .blobStore(let ensure) = body { try ensure() }
             for address in recipients {
                 try db.execute(sql: """
@@ -205,7 +208,8 @@ extension SQLiteStore: DeliveryQueueStore {
         }
         return QueuedMessage(id: row["id"], sender: row["sender"], blobID: BlobID(hex: row["blob_id"]), size: row["size"],
                              createdAt: Date(timeIntervalSince1970: row["created_at"]), recipients: recipients,
-                             localFolder: (row["local_folder"] as String?).flatMap(SpecialUse.init(rawValue:)))
+                             localFolder: (row["local_folder"] as String?).flatMap(SpecialUse.init(rawValue:)),
+                             notifications: DeliveryNotifications.stored(row["notifications"]))
     }
 
 }

@@ -11,6 +11,9 @@ import Testing
     final class RecordingQueue: OutboundQueue {
         let messages = Mutex<[OutboundMessage]>([])
         func enqueue(_ message: OutboundMessage) async throws { messages.withLock { $0.append(message) } }
+        func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws {
+            Issue.record("no delivery report is asked for here")
+        }
     }
 
     struct World {

@@ -64,9 +64,11 @@ import Testing
                                                     delayNoticeAfter: delayNoticeAfter), clock: clock, autoResponder: autoResponder)
         }
 
-        func enqueue(_ id: String, sender: String = "alice@demo.test", to recipients: [String] = ["bob@remote.test"]) async throws {
+        func enqueue(_ id: String, sender: String = "alice@demo.test", to recipients: [String] = ["bob@remote.test"],
+                     notifications: DeliveryNotifications? = nil) async throws {
             try await worker.queue.enqueue(OutboundMessage(id: id, sender: sender, recipients: recipients,
-                                                           raw: Array("Subject: \(id)\r\n\r\nbody\r\n".utf8), createdAt: clock.now))
+                                                           raw: Array("Subject: \(id)\r\n\r\nbody\r\n".utf8), createdAt: clock.now,
+                                                           notifications: notifications))
         }
 
         func inbox() async throws -> [String] {
@@ -127,6 +129,120 @@ import Testing
         f.clock.advance(by: 600)
         await f.worker.deliverDue()
         #expect(try await f.inbox().count == 1)
+    }
+
+    // MARK: What the sender asked to be told (DSN, RFC 3461)
+
+    /// `NOTIFY=NEVER`, or a list without FAILURE: a refused recipient is given up on without a
+    /// bounce; another recipient of the same message that asked nothing is bounced as ever.
+    @Test func noBounceForWhoAskedForNone() async throws {
+        let rejected = RecipientVerdict(kind: .rejected, status: "5.1.1", diagnostic: "smtp; 550 5.1.1 no such user", remoteMTA: "mx")
+        let f = try await Fixture(transport: ScriptedTransport([rejected]))
+        try await f.enqueue("never", to: ["bob@remote.test", "carol@remote.test"], notifications: .init(recipients: [
+            "bob@remote.test": .init(notify: []), "carol@remote.test": .init(notify: [.success, .delay]),
+        ]))
+        await f.worker.deliverDue()
+        #expect(try await f.store.message(id: "never") == nil)
+        #expect(try await f.inbox().isEmpty)
+        try await f.enqueue("some", to: ["bob@remote.test", "dan@remote.test"], notifications: .init(recipients: [
+            "bob@remote.test": .init(notify: []),
+        ]))
+        await f.worker.deliverDue()
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Final-Recipient: rfc822; dan@remote.test") && !inbox[0].contains("bob@remote.test"))
+    }
+
+    /// `NOTIFY=SUCCESS` to a next hop that offers no DSN: once it took the message the sender
+    /// gets a "relayed" report, with its envelope id and the original recipient; a hop that took
+    /// the request on (it offered DSN) reports itself, so nothing comes from here.
+    @Test func successIsReportedAsRelayedUnlessTheHopTookTheRequest() async throws {
+        let asked = DeliveryNotifications(envelopeID: "my id 7", recipients: [
+            "bob@remote.test": .init(notify: [.success, .failure], originalRecipient: "rfc822;Bob@Remote.TEST"),
+        ])
+        let f = try await Fixture(transport: ScriptedTransport([Self.ok]))
+        try await f.enqueue("m", notifications: asked)
+        await f.worker.deliverDue()
+        #expect(try await f.store.message(id: "m") == nil)
+        await f.worker.deliverDue()  // the report itself, to local alice, if not in the same run
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Subject: Successful Mail Delivery Report"))
+        #expect(inbox[0].contains("Original-Envelope-Id: my id 7\r\n"))
+        #expect(inbox[0].contains("Original-Recipient: rfc822;Bob@Remote.TEST\r\nFinal-Recipient: rfc822; bob@remote.test\r\n"
+            + "Action: relayed\r\nStatus: 2.0.0\r\nRemote-MTA: dns; mx\r\n"))
+        #expect(inbox[0].contains("Content-Type: text/rfc822-headers") && inbox[0].contains("Subject: m\r\n"))
+
+        var passedOn = Self.ok
+        passedOn.notificationsPassedOn = true
+        let g = try await Fixture(transport: ScriptedTransport([passedOn]))
+        try await g.enqueue("m", notifications: asked)
+        await g.worker.deliverDue()
+        await g.worker.deliverDue()
+        #expect(try await g.inbox().isEmpty)
+    }
+
+    /// A queued copy for a local mailbox (it was full at the door) that asked for success: a
+    /// "delivered" report once it is in.
+    @Test func aLocalDeliveryIsReportedAsDelivered() async throws {
+        let f = try await Fixture(transport: ScriptedTransport([Self.busy]))
+        try await f.enqueue("m", sender: "someone@remote.test", to: ["alice@demo.test"], notifications: .init(recipients: [
+            "alice@demo.test": .init(notify: [.success]),
+        ]))
+        await f.worker.deliverDue()
+        #expect(try await f.inbox().count == 1)
+        // The report goes to someone@remote.test's server (busy here: it waits in the queue).
+        let calls = (f.worker.transport as! ScriptedTransport).calls.withLock { $0.map(\.0) }
+        #expect(calls.map(\.sender) == [""] && calls.map(\.recipients) == [["someone@remote.test"]])
+        let report = try #require(try await f.store.allMessages().first)
+        #expect(report.sender == "" && report.recipients.map(\.address) == ["someone@remote.test"])
+        let text = String(decoding: try await f.worker.queue.body(of: report), as: UTF8.self)
+        #expect(text.contains("Action: delivered\r\nStatus: 2.0.0\r\n") && text.contains("Final-Recipient: rfc822; alice@demo.test"))
+    }
+
+    /// `NOTIFY=FAILURE` alone: no "still trying" notice, while one who asked nothing gets it.
+    @Test func aDelayNoticeOnlyWhenDelaysAreReported() async throws {
+        let f = try await Fixture(transport: ScriptedTransport([Self.busy]), delayNoticeAfter: 60)
+        try await f.enqueue("m", to: ["bob@remote.test", "carol@remote.test"], notifications: .init(recipients: [
+            "bob@remote.test": .init(notify: [.failure]),
+        ]))
+        await f.worker.deliverDue()
+        f.clock.advance(by: 60)
+        await f.worker.deliverDue()
+        let inbox = try await f.inbox()
+        try #require(inbox.count == 1)
+        #expect(inbox[0].contains("Action: delayed") && inbox[0].contains("carol@remote.test") && !inbox[0].contains("bob@remote.test"))
+    }
+
+    /// The request as handed to a next hop that offers DSN: the events in RFC order, NEVER for
+    /// none, the original recipient and the envelope id back in xtext.
+    @Test func theRequestIsHandedOnInXText() {
+        let request = DeliveryNotifications(envelopeID: "id=1 +x", returned: .headers)
+        #expect(SMTPClientTransport.notificationParameters(request).map(\.description) == ["RET=HDRS", "ENVID=id+3D1+20+2Bx"])
+        let bob = DeliveryNotifications.Recipient(notify: [.delay, .success], originalRecipient: "rfc822;Bob+x=y@Remote.TEST")
+        #expect(SMTPClientTransport.notificationParameters(bob).map(\.description)
+            == ["NOTIFY=SUCCESS,DELAY", "ORCPT=rfc822;Bob+2Bx+3Dy@Remote.TEST"])
+        #expect(SMTPClientTransport.notificationParameters(.init(notify: [])).map(\.description) == ["NOTIFY=NEVER"])
+        #expect(SMTPClientTransport.notificationParameters(.init()).isEmpty)
+    }
+
+    /// `RET=FULL`: the bounce carries the whole message (`message/rfc822`); `RET=HDRS` and no RET
+    /// only its headers.
+    @Test func retFullReturnsTheWholeMessage() {
+        let original = Array("Subject: Plans\r\nFrom: a@b\r\n\r\nThe body comes back.\r\n".utf8)
+        let verdict = RecipientVerdict(kind: .rejected, status: "5.1.1", diagnostic: "smtp; 550 no", remoteMTA: "mx")
+        func report(_ returned: DeliveryNotifications.Returned?) -> String {
+            String(decoding: DeliveryStatusNotification.build(
+                reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: original, originalID: "q1",
+                failures: [.init(recipient: "x@y", verdict: verdict)], arrivalDate: Date(), now: Date(),
+                notifications: DeliveryNotifications(returned: returned), boundary: "B"), as: UTF8.self)
+        }
+        let full = report(.full)
+        #expect(full.contains("Content-Type: message/rfc822\r\nContent-Description: Undelivered message\r\n\r\n"
+            + "Subject: Plans\r\nFrom: a@b\r\n\r\nThe body comes back.\r\n\r\n--B--"))
+        for headersOnly in [report(.headers), report(nil)] {
+            #expect(headersOnly.contains("Content-Type: text/rfc822-headers") && !headersOnly.contains("The body comes back"))
+        }
     }
 
     /// Failures at two domains in one pass: one DSN naming both (the outbound audit got two),

@@ -192,6 +192,62 @@ import Testing
         try await second.stop()
     }
 
+    /// DSN end to end (RFC 3461), driven by Python's smtplib at the submission door: the door
+    /// offers DSN and refuses a malformed NOTIFY; a local recipient who asked for success gets
+    /// the sender a "delivered" report at once; a next hop that offers DSN is handed the request
+    /// (and reports itself: nothing more from here); one that does not gets the message and the
+    /// sender a "relayed" report — each report with the sender's envelope id.
+    @Test func deliveryReportsAskedAtTheSubmissionDoor() async throws {
+        let python = try #require(ProcessRunner.which("python3"), "python3 is needed")
+        let reporting = try await SinkPeer.startPipelining(dsn: true)
+        defer { reporting.stop() }
+        let silent = try await SinkPeer.startPipelining()
+        defer { silent.stop() }
+        let server = try await TestServer.start { c in
+            c.hostname = "mail.demo.test"
+            c.delivery.routes = ["remote.test": "127.0.0.1:\(reporting.port)", "other.test": "127.0.0.1:\(silent.port)"]
+            c.delivery.retrySchedule = [1]
+            c.delivery.pollInterval = 0.2
+            c.delivery.timeout = 10
+        }
+        let alice = try await server.addUser("alice@demo.test")
+        _ = try await server.addUser("bob@demo.test")
+        let script = """
+            import smtplib, sys
+            with smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20) as s:
+                s.ehlo("python-client")
+                assert s.has_extn("dsn"), s.esmtp_features
+                s.login("alice@demo.test", "Tea-Garden-42")
+                message = b"From: alice@demo.test\\r\\nTo: bob@demo.test\\r\\nSubject: receipts please\\r\\n\\r\\nbody\\r\\n"
+                refused = s.sendmail("alice@demo.test", ["bob@demo.test", "carol@remote.test", "dan@other.test"], message,
+                                     mail_options=["RET=HDRS", "ENVID=QQ+2B1"], rcpt_options=["NOTIFY=SUCCESS,FAILURE"])
+                assert refused == {}, refused
+                s.mail("alice@demo.test")
+                code, text = s.rcpt("bob@demo.test", ["NOTIFY=NEVER,SUCCESS"])
+                assert code == 501, (code, text)
+            print("python-ok")
+            """
+        let result = try await ProcessRunner.run(python, ["-c", script, "\(await server.port(.submission))"])
+        #expect(result.status == 0 && result.stdout.contains("python-ok"), "\(result.output)")
+
+        let handedOn = try await reporting.waitForMessages(1)
+        #expect(handedOn[0].options.first?.hasSuffix(" RET=HDRS ENVID=QQ+2B1") == true, "\(handedOn[0].options)")
+        #expect(handedOn[0].options.contains("RCPT TO:<carol@remote.test> NOTIFY=SUCCESS,FAILURE"), "\(handedOn[0].options)")
+        let relayed = try await silent.waitForMessages(1)
+        #expect(relayed[0].options.allSatisfy { !$0.contains("NOTIFY") && !$0.contains("ENVID") }, "\(relayed[0].options)")
+
+        try await eventually("the reports in alice's INBOX") { try await Self.inbox(server, alice).count == 2 }
+        try await eventually("an empty queue") { try await server.runtime.store.allMessages().isEmpty }
+        let reports = try await Self.inbox(server, alice).map { String(decoding: $0, as: UTF8.self) }
+        #expect(reports.count == 2)
+        let delivered = try #require(reports.first { $0.contains("Action: delivered") })
+        #expect(delivered.contains("Final-Recipient: rfc822; bob@demo.test") && delivered.contains("Original-Envelope-Id: QQ+1\r\n"))
+        let relayedReport = try #require(reports.first { $0.contains("Action: relayed") })
+        #expect(relayedReport.contains("Final-Recipient: rfc822; dan@other.test") && !relayedReport.contains("carol@remote.test"))
+        #expect(relayedReport.contains("Subject: Successful Mail Delivery Report"))
+        try await server.stop()
+    }
+
     @Test func pipelinedTransactionWithOneRejectedRecipient() async throws {
         let peer = try await SinkPeer.startPipelining()
         defer { peer.stop() }

@@ -43,10 +43,12 @@ final class SinkPeer: @unchecked Sendable {
     /// no longer reading it, sending its greeting a byte at a time (`dripGreeting` seconds apart),
     /// or greeting with another reply (`greeting`, then one command is read, kept in the folder's
     /// `after-greeting-N.txt`, and the connection closed), or offering STARTTLS and closing the
-    /// connection when the client sends it (`startTLSCloses`, counted in ``startTLSRequests``).
+    /// connection when the client sends it (`startTLSCloses`, counted in ``startTLSRequests``), or
+    /// offering DSN (`dsn`).
     static func startPipelining(sizeLimit: Int = 0, eightBitMIME: Bool = true, smtpUTF8: Bool = false,
                                 dropInData: Bool = false, stallInData: Bool = false,
-                                dripGreeting: Double? = nil, greeting: String? = nil, startTLSCloses: Bool = false) async throws -> SinkPeer {
+                                dripGreeting: Double? = nil, greeting: String? = nil, startTLSCloses: Bool = false,
+                                dsn: Bool = false) async throws -> SinkPeer {
         var arguments = ["--size", String(sizeLimit)]
         if !eightBitMIME { arguments.append("--no-8bitmime") }
         if smtpUTF8 { arguments.append("--smtputf8") }
@@ -55,6 +57,7 @@ final class SinkPeer: @unchecked Sendable {
         if let dripGreeting { arguments += ["--drip-greeting", String(dripGreeting)] }
         if let greeting { arguments += ["--greeting", greeting] }
         if startTLSCloses { arguments.append("--starttls-closes") }
+        if dsn { arguments.append("--dsn") }
         let (process, folder, port) = try await launchScript("smtp_script.py", arguments)
         return SinkPeer(process: process, folder: folder, port: port)
     }

@@ -52,6 +52,14 @@ private let validCommands: [(String, SMTPCommand)] = [
         "RCPT TO:<bob@example.org> NOTIFY=success,failure ORCPT=rfc822;bob@example.org",
         .rcpt(forwardPath: path("bob", "example.org"), parameters: .init(notify: "SUCCESS,FAILURE", originalRecipient: "rfc822;bob@example.org"))
     ),
+    (
+        "RCPT TO:<bob@example.org> NOTIFY=NEVER ORCPT=rfc822;Bob+2BBox@Example.ORG",
+        .rcpt(forwardPath: path("bob", "example.org"), parameters: .init(notify: "NEVER", originalRecipient: "rfc822;Bob+2BBox@Example.ORG"))
+    ),
+    (
+        "RCPT TO:<bob@example.org> NOTIFY=DELAY",
+        .rcpt(forwardPath: path("bob", "example.org"), parameters: .init(notify: "DELAY"))
+    ),
     ("DATA", .data),
     ("data", .data),
     ("RSET", .rset),
@@ -105,6 +113,18 @@ private let invalidCommands: [(String, SMTPDecodeError.Kind)] = [
     ("MAIL FROM:<a@b.c> BODY=9BIT", .invalidArguments),
     ("MAIL FROM:<a@b.c> SMTPUTF8=yes", .invalidArguments),
     ("MAIL FROM:<a@b.c> RET=ALL", .invalidArguments),
+    // DSN (RFC 3461): ENVID is xtext of at most 100 characters; NOTIFY is NEVER alone or a
+    // list of SUCCESS, FAILURE and DELAY; ORCPT is addr-type ";" xtext.
+    ("MAIL FROM:<a@b.c> ENVID=a+2", .invalidArguments),
+    ("MAIL FROM:<a@b.c> ENVID=a+zz", .invalidArguments),
+    ("MAIL FROM:<a@b.c> ENVID=\(String(repeating: "x", count: 101))", .invalidArguments),
+    ("RCPT TO:<b@c.d> NOTIFY=NEVER,SUCCESS", .invalidArguments),
+    ("RCPT TO:<b@c.d> NOTIFY=SOMETIMES", .invalidArguments),
+    ("RCPT TO:<b@c.d> NOTIFY=SUCCESS,", .invalidArguments),
+    ("RCPT TO:<b@c.d> NOTIFY", .invalidArguments),
+    ("RCPT TO:<b@c.d> ORCPT=b@c.d", .invalidArguments),
+    ("RCPT TO:<b@c.d> ORCPT=;b@c.d", .invalidArguments),
+    ("RCPT TO:<b@c.d> ORCPT=rfc822;b+3@c.d", .invalidArguments),
     ("MAIL FROM:<a@b.c> SIZE=1 SIZE=2", .invalidArguments),
     ("MAIL FROM:<a@b.c> -X", .invalidArguments),
     ("MAIL FROM:<a@b.c> X=a=b", .invalidArguments),

@@ -55,7 +55,7 @@ import Testing
         let actions = command(&s, "EHLO client.example")
         guard case .reply(let reply) = actions.first else { Issue.record("no reply"); return }
         #expect(reply.code == 250)
-        for keyword in ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "STARTTLS", "SMTPUTF8", "CHUNKING"] {
+        for keyword in ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "STARTTLS", "SMTPUTF8", "CHUNKING", "DSN"] {
             #expect(reply.lines.contains(keyword))
         }
         #expect(reply.lines.contains("SIZE 52428800"))
@@ -109,6 +109,35 @@ import Testing
         #expect(codes(s.handle(.delivered(.accepted(queueID: "Q1")))) == ["250 2.0.0"])
         // The transaction is over: RCPT needs a new MAIL.
         #expect(codes(command(&s, "RCPT TO:<bob@example.test>")) == ["503 5.5.1"])
+    }
+
+    /// DSN (RFC 3461): what MAIL's RET and ENVID and each RCPT's NOTIFY and ORCPT asked goes
+    /// with the transaction, decoded from xtext; a recipient that asked nothing is not in it.
+    @Test func theNotificationRequestGoesWithTheTransaction() throws {
+        var s = session(.inbound)
+        _ = command(&s, "EHLO c")
+        _ = command(&s, "MAIL FROM:<a@example.org> RET=HDRS ENVID=QQ+2B314159")
+        _ = command(&s, "RCPT TO:<bob@example.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;Bob+2Bx@Example.TEST")
+        #expect(codes(s.handle(.recipientResolved(.local(3)))) == ["250 2.1.5"])
+        _ = command(&s, "RCPT TO:<carol@example.test> NOTIFY=NEVER")
+        _ = s.handle(.recipientResolved(.local(4)))
+        _ = command(&s, "RCPT TO:<dan@example.test>")
+        _ = s.handle(.recipientResolved(.local(5)))
+        // A refused recipient's request is not kept.
+        _ = command(&s, "RCPT TO:<eve@example.test> NOTIFY=SUCCESS")
+        _ = s.handle(.recipientResolved(.unknownUser))
+        _ = command(&s, "DATA")
+        let actions = s.handle(.messageComplete(SMTPDataSummary(byteCount: 10, sawBareLineEnding: false, sawNUL: false)))
+        guard case .deliver(let transaction) = actions.first else { Issue.record("no delivery"); return }
+        let request = try #require(transaction.notifications)
+        #expect(request.envelopeID == "QQ+314159" && request.returned == .headers)
+        #expect(request.recipients == [
+            "bob@example.test": .init(notify: [.success, .delay], originalRecipient: "rfc822;Bob+x@Example.TEST"),
+            "carol@example.test": .init(notify: []),
+        ])
+        #expect(request.reports(.success, for: "BOB@example.test") && !request.reports(.failure, for: "bob@example.test"))
+        #expect(!request.reports(.failure, for: "carol@example.test"))
+        #expect(request.reports(.failure, for: "dan@example.test") && !request.reports(.success, for: "dan@example.test"))
     }
 
     /// After HELO no extension was offered (RFC 5321 §2.2.1): MAIL parameters are refused.

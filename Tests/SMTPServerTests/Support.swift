@@ -29,8 +29,13 @@ extension LineClient {
 /// An outbound queue that remembers what it was given (tests only).
 final class RecordingOutboundQueue: OutboundQueue {
     let messages = Mutex<[OutboundMessage]>([])
+    /// The "delivered" reports asked for: the message's id and the recipients named.
+    let reports = Mutex<[(id: String, recipients: [String])]>([])
     func enqueue(_ message: OutboundMessage) async throws {
         messages.withLock { $0.append(message) }
+    }
+    func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws {
+        reports.withLock { $0.append((message.id, recipients)) }
     }
     var recorded: [OutboundMessage] { messages.withLock { $0 } }
 }

@@ -8,12 +8,36 @@ import Testing
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     func enqueue(_ queue: any DeliveryQueueStore, _ blobs: any BlobStore, id: String, recipients: [String],
-                 at date: Date? = nil, body: String = "hello", localFolder: SpecialUse? = nil) async throws {
+                 at date: Date? = nil, body: String = "hello", localFolder: SpecialUse? = nil,
+                 notifications: DeliveryNotifications? = nil) async throws {
         let raw = MailFixture.message(subject: "Queued \(id)", body: body)
         let blobID = try await blobs.put(raw)
         try await queue.enqueue(id: id, sender: "alice@demo.test", recipients: recipients, createdAt: date ?? t0,
                                 blobID: blobID, metadata: try MailService.metadata(of: raw, cachingParse: true),
-                                body: .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) }), localFolder: localFolder)
+                                body: .blobStore(ensure: { try blobs.ensure(blobID, bytes: raw) }), localFolder: localFolder,
+                                notifications: notifications)
+    }
+
+    /// What the sender asked to be told (SMTP's DSN extension) is kept with the message, claimed
+    /// or listed: `NEVER` (an empty set) apart from "not said" (nil), the envelope id and the
+    /// original recipient as given.
+    @Test(arguments: StoreKind.allCases)
+    func theNotificationRequestIsKept(_ kind: StoreKind) async throws {
+        let (queue, _, blobs) = try await kind.makeQueueStores()
+        let asked = DeliveryNotifications(envelopeID: "QQ 314159", returned: .headers, recipients: [
+            "bob@example.org": .init(notify: [.success, .failure], originalRecipient: "rfc822;Bob@Example.ORG"),
+            "carol@example.org": .init(notify: []),
+        ])
+        try await enqueue(queue, blobs, id: "dsn", recipients: ["Bob@example.org", "carol@example.org", "dan@example.org"],
+                          notifications: asked)
+        try await enqueue(queue, blobs, id: "plain", recipients: ["bob@example.org"])
+        #expect(try await queue.message(id: "dsn")?.notifications == asked)
+        #expect(try await queue.message(id: "plain")?.notifications == nil)
+        let claimed = try await queue.claimDue(now: t0, lease: 60, limit: 10)
+        let request = try #require(claimed.first { $0.id == "dsn" }?.notifications)
+        #expect(request.reports(.success, for: "Bob@example.org") && !request.reports(.delay, for: "bob@example.org"))
+        #expect(!request.reports(.failure, for: "carol@example.org"))
+        #expect(request.reports(.failure, for: "dan@example.org") && !request.reports(.success, for: "dan@example.org"))
     }
 
     /// The folder a local copy goes to (Junk, when the MX door's filters decided so) is kept

@@ -2,7 +2,7 @@
 """A scripted SMTP peer that checks the client pipelines (RFC 2920).
 
     smtp_script.py OUT_DIR [--size N] [--no-8bitmime] [--smtputf8] [--drop-in-data | --stall-in-data]
-                   [--drip-greeting SECONDS] [--greeting REPLY] [--starttls-closes]
+                   [--drip-greeting SECONDS] [--greeting REPLY] [--starttls-closes] [--dsn]
 
 Offers PIPELINING, 8BITMIME (unless --no-8bitmime) and SIZE (N, default no limit). After EHLO it reads MAIL, every
 RCPT and DATA *before answering any of them* — a client that waits for each reply would stall
@@ -13,7 +13,7 @@ with the connection open) and records OUT_DIR/msg-N.json ({"commands": [...], "t
 base64}) like smtp_sink.py. --smtputf8 offers SMTPUTF8 too; --drip-greeting sends the greeting
 one byte every SECONDS; --greeting replaces the 220 greeting (then reads one command and closes);
 --starttls-closes offers STARTTLS and closes the connection when the client sends it (counted
-in OUT_DIR/starttls-N.txt).
+in OUT_DIR/starttls-N.txt); --dsn offers DSN (RFC 3461).
 """
 import argparse
 import base64
@@ -60,7 +60,7 @@ class Lines:
 
 
 def session(conn, out, size, counter, eight_bit=True, drop_in_data=False, smtputf8=False, stall_in_data=False,
-            drip_greeting=0.0, greeting=None, starttls_closes=False):
+            drip_greeting=0.0, greeting=None, starttls_closes=False, dsn=False):
     lines = Lines(conn)
     send = lambda text: conn.sendall(text.encode() + b"\r\n")
     if greeting:
@@ -81,9 +81,9 @@ def session(conn, out, size, counter, eight_bit=True, drop_in_data=False, smtput
         command = lines.line()
         verb = command.split(" ")[0].upper()
         if verb == "EHLO":
-            send("250-script.test\r\n250-PIPELINING\r\n%s%s%s250 SIZE %d" % (
+            send("250-script.test\r\n250-PIPELINING\r\n%s%s%s%s250 SIZE %d" % (
                 "250-8BITMIME\r\n" if eight_bit else "", "250-SMTPUTF8\r\n" if smtputf8 else "",
-                "250-STARTTLS\r\n" if starttls_closes else "", size))
+                "250-STARTTLS\r\n" if starttls_closes else "", "250-DSN\r\n" if dsn else "", size))
         elif verb == "STARTTLS" and starttls_closes:
             counter[0] += 1
             with open(os.path.join(out, "starttls-%d.txt" % counter[0]), "w") as f:
@@ -136,6 +136,7 @@ def main():
     parser.add_argument("--drip-greeting", type=float, default=0.0)
     parser.add_argument("--greeting")
     parser.add_argument("--starttls-closes", action="store_true")
+    parser.add_argument("--dsn", action="store_true")
     args = parser.parse_args()
     out, size = args.out, args.size
     exit_with_parent()
@@ -156,7 +157,7 @@ def main():
         conn.settimeout(10)
         try:
             session(conn, out, size, counter, args.eight_bit, args.drop_in_data, args.smtputf8, args.stall_in_data,
-                    args.drip_greeting, args.greeting, args.starttls_closes)
+                    args.drip_greeting, args.greeting, args.starttls_closes, args.dsn)
         except Exception:
             pass
         finally:

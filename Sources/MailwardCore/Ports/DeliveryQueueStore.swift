@@ -77,9 +77,11 @@ public struct QueuedMessage: Sendable, Equatable {
     public var recipients: [QueuedRecipient]
     /// The folder a local recipient's copy goes to (nil: INBOX), see `OutboundMessage.localFolder`.
     public var localFolder: SpecialUse?
+    /// What the sender asked to be told (`OutboundMessage.notifications`).
+    public var notifications: DeliveryNotifications?
 
     public init(id: String, sender: String, blobID: BlobID, size: Int, createdAt: Date, recipients: [QueuedRecipient],
-                localFolder: SpecialUse? = nil) {
+                localFolder: SpecialUse? = nil, notifications: DeliveryNotifications? = nil) {
         self.id = id
         self.sender = sender
         self.blobID = blobID
@@ -87,6 +89,7 @@ public struct QueuedMessage: Sendable, Equatable {
         self.createdAt = createdAt
         self.recipients = recipients
         self.localFolder = localFolder
+        self.notifications = notifications
     }
 
     public var pendingRecipients: [QueuedRecipient] { recipients.filter { $0.state == .pending } }
@@ -116,9 +119,11 @@ public protocol DeliveryQueueStore: Sendable {
     /// Adds a message with its recipients (all pending, due at `createdAt`). `body` says where
     /// the bytes go, as in `MailStore.insertCopies`: into the store with the rows, or already in
     /// the `BlobStore` (its `ensure` called inside the transaction after the blob is referenced).
-    /// `localFolder`: where local recipients' copies go (nil: INBOX).
+    /// `localFolder`: where local recipients' copies go (nil: INBOX). `notifications`: what the
+    /// sender asked to be told, kept as given (nil: nothing).
     func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                 metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?) async throws
+                 metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse?,
+                 notifications: DeliveryNotifications?) async throws
     /// The bytes of a queued body kept in the store itself; nil when it lives in the `BlobStore`.
     func inlineBody(blobID: BlobID) async throws -> [UInt8]?
     /// Claims up to `limit` messages with pending recipients due at `now`; each returned
@@ -168,10 +173,10 @@ extension SendingCount {
 }
 
 extension DeliveryQueueStore {
-    /// A message whose local recipients' copies go to INBOX.
+    /// A message whose local recipients' copies go to INBOX, without a notification request.
     public func enqueue(id: String, sender: String, recipients: [String], createdAt: Date, blobID: BlobID,
-                        metadata: BlobMetadata, body: BodyPlacement) async throws {
+                        metadata: BlobMetadata, body: BodyPlacement, localFolder: SpecialUse? = nil) async throws {
         try await enqueue(id: id, sender: sender, recipients: recipients, createdAt: createdAt, blobID: blobID,
-                          metadata: metadata, body: body, localFolder: nil)
+                          metadata: metadata, body: body, localFolder: localFolder, notifications: nil)
     }
 }

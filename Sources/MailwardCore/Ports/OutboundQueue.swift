@@ -17,9 +17,11 @@ public struct OutboundMessage: Sendable, Equatable {
     /// full local mailbox — a `From:` naming a local domain there is the sender's claim, which
     /// our signature must not vouch for.
     public var signs: Bool
+    /// What the sender asked to be told about the delivery (SMTP's DSN extension); nil: nothing.
+    public var notifications: DeliveryNotifications?
 
     public init(id: String, sender: String, recipients: [String], raw: [UInt8], createdAt: Date, localFolder: SpecialUse? = nil,
-                signs: Bool = true) {
+                signs: Bool = true, notifications: DeliveryNotifications? = nil) {
         self.id = id
         self.sender = sender
         self.recipients = recipients
@@ -27,6 +29,7 @@ public struct OutboundMessage: Sendable, Equatable {
         self.createdAt = createdAt
         self.localFolder = localFolder
         self.signs = signs
+        self.notifications = notifications.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// A new queue id: twelve characters of an unambiguous alphabet (no I or O), the digits of one
@@ -50,4 +53,7 @@ public struct OutboundMessage: Sendable, Equatable {
 /// Where doors hand messages for delivery. `enqueue` returns only once the message is durable.
 public protocol OutboundQueue: Sendable {
     func enqueue(_ message: OutboundMessage) async throws
+    /// Tells `message`'s sender that these local recipients, who asked for it (`NOTIFY=SUCCESS`,
+    /// in `message.notifications`), got the message: a "delivered" report (RFC 3464), queued.
+    func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws
 }

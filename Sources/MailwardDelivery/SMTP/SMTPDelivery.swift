@@ -1,5 +1,6 @@
 import Foundation
 import LineCodec
+import MailwardCore
 import MailwardMIME
 import NIOCore
 import SMTPCodec
@@ -12,12 +13,15 @@ public struct SMTPDeliveryRequest: Sendable {
     public var body: [UInt8]
     /// Our name in EHLO.
     public var heloName: String
+    /// What the sender asked to be told; handed on to a next hop that offers DSN.
+    public var notifications: DeliveryNotifications?
 
-    public init(sender: String, recipients: [String], body: [UInt8], heloName: String) {
+    public init(sender: String, recipients: [String], body: [UInt8], heloName: String, notifications: DeliveryNotifications? = nil) {
         self.sender = sender
         self.recipients = recipients
         self.body = body
         self.heloName = heloName
+        self.notifications = notifications
     }
 }
 
@@ -41,13 +45,18 @@ public struct RecipientVerdict: Sendable, Equatable {
     /// Refused for what this host lacks (its SIZE limit, 8BITMIME), not by the domain's
     /// verdict: another MX of the domain may take the message, so it is tried before the bounce.
     public var thisHostOnly: Bool
+    /// Accepted by a next hop that took the sender's notification request on (it offered DSN):
+    /// any report is that server's to send now, not ours (RFC 3461 §5.2.2).
+    public var notificationsPassedOn: Bool
 
-    public init(kind: Kind, status: String, diagnostic: String, remoteMTA: String?, thisHostOnly: Bool = false) {
+    public init(kind: Kind, status: String, diagnostic: String, remoteMTA: String?, thisHostOnly: Bool = false,
+                notificationsPassedOn: Bool = false) {
         self.kind = kind
         self.status = status
         self.diagnostic = diagnostic
         self.remoteMTA = remoteMTA
         self.thisHostOnly = thisHostOnly
+        self.notificationsPassedOn = notificationsPassedOn
     }
 
     /// Whether the domain's next hop should have this recipient: not settled here.
@@ -301,16 +310,21 @@ public struct SMTPClientTransport: SMTPTransport {
             parameters.append(SMTPParameter(keyword: "BODY", value: "8BITMIME"))
         }
         if needsUTF8 { parameters.append(SMTPParameter(keyword: "SMTPUTF8")) }
-        var paths: [SMTPPath?] = []
+        // A next hop that offers DSN is handed the sender's request (RFC 3461 §5.2.2).
+        let handedOn = extensions.dsn ? request.notifications : nil
+        if let handedOn {
+            parameters += Self.notificationParameters(handedOn)
+        }
+        var rcpts: [SMTPClientCommand] = []
         for (index, recipient) in recipientAddresses.enumerated() where verdicts[index] == nil {
-            let path = SMTPPath(address: recipient, allowsUTF8: needsUTF8)
-            if path == nil {
+            guard let path = SMTPPath(address: recipient, allowsUTF8: needsUTF8) else {
                 verdicts[index] = RecipientVerdict(kind: .rejected, status: "5.1.3",
                                                    diagnostic: "invalid address \(request.recipients[index])", remoteMTA: nil)
+                continue
             }
-            paths.append(path)
+            let asked = handedOn?.recipient(request.recipients[index])
+            rcpts.append(.rcptTo(path, parameters: asked.map(Self.notificationParameters) ?? []))
         }
-        let rcpts = paths.compactMap { $0 }
         // Nobody left to send to (every recipient refused above): no transaction.
         guard !rcpts.isEmpty else { return verdicts.map { $0 ?? .deferred("no verdict", hop: hop) } }
         let mail = SMTPClientCommand.mailFrom(sender, parameters: parameters)
@@ -319,7 +333,7 @@ public struct SMTPClientTransport: SMTPTransport {
         var dataReply: SMTPReply?
         if extensions.pipelining {
             stage = "MAIL FROM, RCPT TO and DATA"
-            try await connection.send([mail] + rcpts.map { .rcptTo($0) } + [.data])
+            try await connection.send([mail] + rcpts + [.data])
             mailReply = try await connection.readReply()
             for _ in rcpts { rcptReplies.append(try await connection.readReply()) }
             dataReply = try await connection.readReply()
@@ -328,8 +342,8 @@ public struct SMTPClientTransport: SMTPTransport {
             mailReply = try await connection.readReply()
             if mailReply.isPositiveCompletion {
                 stage = "RCPT TO"
-                for path in rcpts {
-                    try await connection.send([.rcptTo(path)])
+                for rcpt in rcpts {
+                    try await connection.send([rcpt])
                     rcptReplies.append(try await connection.readReply())
                 }
                 if rcptReplies.contains(where: \.isPositiveCompletion) {
@@ -361,7 +375,33 @@ public struct SMTPClientTransport: SMTPTransport {
                 return verdicts.map { $0 ?? lost }
             }
         }
-        return Self.finalVerdicts(verdicts, accepted: envelope.accepted, data: dataReply, final: final, hop: hop)
+        var result = Self.finalVerdicts(verdicts, accepted: envelope.accepted, data: dataReply, final: final, hop: hop)
+        if handedOn != nil {
+            for index in envelope.accepted where result[index].kind == .accepted { result[index].notificationsPassedOn = true }
+        }
+        return result
+    }
+
+    /// `RET=` and `ENVID=` for MAIL (RFC 3461 §4.3, §4.4).
+    static func notificationParameters(_ request: DeliveryNotifications) -> [SMTPParameter] {
+        var parameters: [SMTPParameter] = []
+        if let returned = request.returned { parameters.append(SMTPParameter(keyword: "RET", value: returned == .full ? "FULL" : "HDRS")) }
+        if let envelopeID = request.envelopeID { parameters.append(SMTPParameter(keyword: "ENVID", value: XText.encode(envelopeID))) }
+        return parameters
+    }
+
+    /// `NOTIFY=` and `ORCPT=` for one recipient's RCPT (RFC 3461 §4.1, §4.2).
+    static func notificationParameters(_ recipient: DeliveryNotifications.Recipient) -> [SMTPParameter] {
+        var parameters: [SMTPParameter] = []
+        if let notify = recipient.notify {
+            let events = DeliveryNotifications.Event.allCases.filter(notify.contains).map { $0.rawValue.uppercased() }
+            parameters.append(SMTPParameter(keyword: "NOTIFY", value: events.isEmpty ? "NEVER" : events.joined(separator: ",")))
+        }
+        if let original = recipient.originalRecipient, let semicolon = original.firstIndex(of: ";") {
+            let address = String(original[original.index(after: semicolon)...])
+            parameters.append(SMTPParameter(keyword: "ORCPT", value: original[..<semicolon] + ";" + XText.encode(address)))
+        }
+        return parameters
     }
 
     /// Pure: whether the message's header section holds non-ASCII text that is UTF-8 (RFC 6532),

@@ -8,6 +8,8 @@ struct SMTPServerExtensions: Sendable, Equatable {
     var eightBitMIME = false
     var smtpUTF8 = false
     var enhancedStatusCodes = false
+    /// DSN (RFC 3461): the server takes a sender's notification request on and reports itself.
+    var dsn = false
     /// SIZE with a limit (0 or absent means no fixed limit).
     var sizeLimit: Int?
     var sizeOffered = false
@@ -32,6 +34,7 @@ struct SMTPServerExtensions: Sendable, Equatable {
             case "8BITMIME": eightBitMIME = true
             case "SMTPUTF8": smtpUTF8 = true
             case "ENHANCEDSTATUSCODES": enhancedStatusCodes = true
+            case "DSN": dsn = true
             case "SIZE":
                 sizeOffered = true
                 if words.count > 1, let limit = Int(words[1]), limit > 0 { sizeLimit = limit }

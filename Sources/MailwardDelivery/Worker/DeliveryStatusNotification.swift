@@ -1,12 +1,22 @@
 import Foundation
+import MailwardCore
 import MailwardMIME
 
-/// Builds a delivery status notification (RFC 3464) for recipients that failed: a
+/// Builds a delivery status notification (RFC 3464): a bounce for recipients that failed, a
+/// "still trying" notice, or — asked for with `NOTIFY=SUCCESS` (RFC 3461) — a report that the
+/// message was delivered here or relayed to a next hop that sends no reports of its own. A
 /// `multipart/report; report-type=delivery-status` with a human part (Chinese, then English:
-/// the users' language first, as the webmail's default), the
-/// `message/delivery-status` part and the original message's headers (`text/rfc822-headers`,
-/// RFC 6522); for an internationalized recipient the global forms of RFC 6533. Pure.
+/// the users' language first, as the webmail's default), the `message/delivery-status` part
+/// (with the sender's `ENVID` and `ORCPT` when given) and the original message's headers
+/// (`text/rfc822-headers`, RFC 6522) — or, for a bounce the sender asked `RET=FULL` of, the
+/// whole message up to ``maximumReturnedBytes``; for an internationalized recipient the global
+/// forms of RFC 6533. Pure.
 public enum DeliveryStatusNotification {
+    /// What happened to the recipients a report names (RFC 3464 §2.3.3).
+    public enum Action: String, Sendable {
+        case failed, delayed, delivered, relayed
+    }
+
     public struct Failure: Sendable, Equatable {
         public var recipient: String
         public var verdict: RecipientVerdict
@@ -18,15 +28,25 @@ public enum DeliveryStatusNotification {
 
     /// Longest original header block copied into the report.
     static let maximumHeaderBytes = 64 * 1024
+    /// Largest message a bounce returns whole (`RET=FULL`); a larger one is returned as its
+    /// headers, as Postfix does past its `bounce_size_limit`.
+    static let maximumReturnedBytes = 1 << 20
 
-    /// `delayed`: a "still trying" notice (`Action: delayed`, RFC 3464 §2.3.3) instead of a bounce.
+    /// `failures`: the recipients the report is about, each with the answer that decided it
+    /// (for `delivered` and `relayed`, the acceptance). `notifications`: what the sender asked
+    /// (its envelope id, original recipients, and for a bounce `RET`).
     public static func build(reportingMTA: String, originalSender: String, originalMessage: [UInt8],
-                             originalID: String, failures: [Failure], arrivalDate: Date, now: Date, delayed: Bool = false,
+                             originalID: String, failures: [Failure], arrivalDate: Date, now: Date, action: Action = .failed,
+                             notifications: DeliveryNotifications? = nil,
                              boundary: String = UUID().uuidString, messageID: String = UUID().uuidString) -> [UInt8] {
         let reportingMTA = clean(reportingMTA)
         let originalSender = clean(originalSender)
-        let subject = delayed ? "Delayed Mail (still being retried)" : failures.allSatisfy({ $0.verdict.status.hasPrefix("4.4.7") })
+        let subject = switch action {
+        case .delayed: "Delayed Mail (still being retried)"
+        case .delivered, .relayed: "Successful Mail Delivery Report"
+        case .failed: failures.allSatisfy({ $0.verdict.status.hasPrefix("4.4.7") })
             ? "Undelivered Mail Returned to Sender (delivery time expired)" : "Undelivered Mail Returned to Sender"
+        }
         var text = """
             From: Mail Delivery System <MAILER-DAEMON@\(reportingMTA)>\r
             To: <\(originalSender)>\r
@@ -49,11 +69,21 @@ public enum DeliveryStatusNotification {
             """
         // Quoted-printable: the Chinese lines (and an internationalized recipient) keep the
         // report 7-bit, so it travels to any next hop, 8BITMIME or not.
+        let (chinese, english) = switch action {
+        case .failed: ("您的邮件未能送达以下收件人（\(reportingMTA) 的邮件系统）：",
+                       "Your message could not be delivered to the following recipients:")
+        case .delayed: ("您的邮件尚未送达，\(reportingMTA) 的邮件系统仍在重试。",
+                        "Your message has not been delivered yet; the mail system keeps trying.")
+        case .delivered: ("您的邮件已送达以下收件人的邮箱（\(reportingMTA) 的邮件系统）：",
+                          "Your message was delivered to the mailboxes of the following recipients:")
+        case .relayed: ("您的邮件已交给以下收件人的邮件服务器；对方不提供送达回执，此后的投递情况无法告知：",
+                        "Your message was handed to the mail servers of the following recipients, which send no delivery reports of their own:")
+        }
         var notification = """
-            \(delayed ? "您的邮件尚未送达，\(reportingMTA) 的邮件系统仍在重试。" : "您的邮件未能送达以下收件人（\(reportingMTA) 的邮件系统）：")\r
+            \(chinese)\r
             This is the mail system at \(reportingMTA).\r
             \r
-            \(delayed ? "Your message has not been delivered yet; the mail system keeps trying." : "Your message could not be delivered to the following recipients:")\r
+            \(english)\r
             \r
 
             """
@@ -70,6 +100,7 @@ public enum DeliveryStatusNotification {
             Content-Type: \(global ? "message/global-delivery-status" : "message/delivery-status")\r
             Content-Description: Delivery report\r
             \r
+            \(notifications?.envelopeID.map { "Original-Envelope-Id: \(clean($0))\r\n" } ?? "")\
             Reporting-MTA: dns; \(reportingMTA)\r
             X-Mailward-Queue-ID: \(clean(originalID))\r
             Arrival-Date: \(MailDate.format(arrivalDate))\r
@@ -77,8 +108,12 @@ public enum DeliveryStatusNotification {
             """
         for failure in failures {
             let addressType = failure.recipient.allSatisfy(\.isASCII) ? "rfc822" : "utf-8"
-            text += "\r\nFinal-Recipient: \(addressType); \(clean(failure.recipient))\r\n"
-            text += delayed ? "Action: delayed\r\n" : "Action: failed\r\n"
+            text += "\r\n"
+            if let original = notifications?.recipient(failure.recipient)?.originalRecipient {
+                text += "Original-Recipient: \(clean(original))\r\n"
+            }
+            text += "Final-Recipient: \(addressType); \(clean(failure.recipient))\r\n"
+            text += "Action: \(action.rawValue)\r\n"
             text += "Status: \(clean(failure.verdict.status))\r\n"
             if let remote = failure.verdict.remoteMTA { text += "Remote-MTA: dns; \(clean(remote))\r\n" }
             text += "Diagnostic-Code: \(Self.typed(clean(failure.verdict.diagnostic)))\r\n"
@@ -87,16 +122,27 @@ public enum DeliveryStatusNotification {
         // text/rfc822-headers either (RFC 6533 §6.3), whatever the recipients.
         let headers = headerBlock(of: originalMessage)
         let globalHeaders = global || headers.contains { $0 >= 0x80 }
+        // RET applies to failures only (RFC 3461 §4.3); any other report carries the headers.
+        let whole = action == .failed && notifications?.returned == .full && originalMessage.count <= maximumReturnedBytes
+        let returned = whole
+            ? (globalHeaders || originalMessage.contains { $0 >= 0x80 } ? "message/global" : "message/rfc822", "Undelivered message")
+            : (globalHeaders ? "message/global-headers" : "text/rfc822-headers",
+               action == .failed || action == .delayed ? "Undelivered message headers" : "Message headers")
         text += """
             \r
             --\(boundary)\r
-            Content-Type: \(globalHeaders ? "message/global-headers" : "text/rfc822-headers")\r
-            Content-Description: Undelivered message headers\r
+            Content-Type: \(returned.0)\r
+            Content-Description: \(returned.1)\r
             \r
 
             """
         var bytes = Array(text.utf8)
-        bytes += headers
+        if whole {
+            bytes += originalMessage
+            if bytes.last != UInt8(ascii: "\n") { bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
+        } else {
+            bytes += headers
+        }
         bytes += Array("\r\n--\(boundary)--\r\n".utf8)
         return bytes
     }

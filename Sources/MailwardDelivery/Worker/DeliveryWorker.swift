@@ -258,7 +258,7 @@ public final class DeliveryWorker: Service, Sendable {
             let open = verdicts.indices.filter { verdicts[$0].triesNextHop }
             if open.isEmpty { break }
             let request = SMTPDeliveryRequest(sender: message.sender, recipients: open.map { recipients[$0].address },
-                                              body: raw, heloName: settings.hostname)
+                                              body: raw, heloName: settings.hostname, notifications: message.notifications)
             let answers = await transport.deliver(request, to: hop)
             for (position, index) in open.enumerated() where position < answers.count {
                 verdicts[index] = answers[position]
@@ -273,10 +273,12 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: Results
 
-    /// One pass's failures and retries, gathered over its domains.
+    /// One pass's failures, retries and the deliveries the sender asked to hear of, gathered
+    /// over its domains.
     struct PassResults {
         var failures: [(QueuedRecipient, RecipientVerdict)] = []
         var deferred: [(QueuedRecipient, RecipientVerdict)] = []
+        var successes: [(QueuedRecipient, RecipientVerdict)] = []
     }
 
     /// Records results of one pass over every recipient (see ``recordProgress`` and ``finish``).
@@ -295,7 +297,12 @@ public final class DeliveryWorker: Service, Sendable {
         var failures = 0
         for (recipient, verdict) in results {
             switch verdict.kind {
-            case .accepted: accepted.append(recipient)
+            case .accepted:
+                accepted.append(recipient)
+                if DeliveryNotifications.reports(.success, for: recipient.address, in: message.notifications),
+                   !verdict.notificationsPassedOn {
+                    pass.successes.append((recipient, verdict))
+                }
             case .rejected:
                 pass.failures.append((recipient, verdict))
                 failures += 1
@@ -323,7 +330,8 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// The pass's failures: one bounce, queued before they are recorded as failed (kept pending
-    /// when it cannot be queued: a later attempt bounces them then); then the delay notice.
+    /// when it cannot be queued: a later attempt bounces them then); then the delay notice and
+    /// the reports of success the sender asked for.
     func finish(_ message: QueuedMessage, raw: [UInt8], _ pass: PassResults) async {
         let now = clock.now
         let failures = pass.failures
@@ -342,6 +350,26 @@ public final class DeliveryWorker: Service, Sendable {
             }
         }
         await noticeDelay(message, raw: raw, deferred: pass.deferred, now: now)
+        await reportSuccess(message, raw: raw, pass.successes, now: now)
+    }
+
+    /// `NOTIFY=SUCCESS`: "delivered" for local mailboxes, "relayed" for next hops that took
+    /// the message without taking the request on (one that offered DSN reports itself). After
+    /// the deliveries are recorded: a crash in between loses the report, never sends the
+    /// message twice.
+    func reportSuccess(_ message: QueuedMessage, raw: [UInt8], _ successes: [(QueuedRecipient, RecipientVerdict)], now: Date) async {
+        for action in [DeliveryStatusNotification.Action.delivered, .relayed] {
+            let reported = successes.filter { ($0.1.remoteMTA == nil) == (action == .delivered) }
+            guard let first = reported.first else { continue }
+            do {
+                try await queue.report(action, id: "dsn-ok-\(message.id)-\(first.0.id)-\(reported.count)", sender: message.sender,
+                                       raw: raw, originalID: message.id, arrivalDate: message.createdAt,
+                                       entries: reported.map { .init(recipient: $0.0.address, verdict: $0.1) },
+                                       notifications: message.notifications, reportingMTA: settings.hostname, now: now)
+            } catch {
+                logger.error("cannot queue a delivery report", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Sends the sender one "still trying" notice for recipients deferred longer than
@@ -349,16 +377,16 @@ public final class DeliveryWorker: Service, Sendable {
     func noticeDelay(_ message: QueuedMessage, raw: [UInt8], deferred: [(QueuedRecipient, RecipientVerdict)], now: Date) async {
         guard let after = settings.delayNoticeAfter, !message.sender.isEmpty,
               now.timeIntervalSince(message.createdAt) >= after else { return }
-        let due = deferred.filter { !$0.0.delayNotified }
+        // Not for a recipient whose sender asked for no delay reports (`NOTIFY=` without DELAY).
+        let due = deferred.filter {
+            !$0.0.delayNotified && DeliveryNotifications.reports(.delay, for: $0.0.address, in: message.notifications)
+        }
         guard let first = due.first else { return }
-        let notice = DeliveryStatusNotification.build(
-            reportingMTA: settings.hostname, originalSender: message.sender, originalMessage: raw, originalID: message.id,
-            failures: due.map { .init(recipient: $0.0.address, verdict: $0.1) }, arrivalDate: message.createdAt, now: now,
-            delayed: true)
         do {
-            try await queue.enqueue(OutboundMessage(id: "delay-\(message.id)-\(first.0.id)-\(due.count)", sender: "",
-                                                    recipients: [message.sender], raw: notice, createdAt: now))
-        } catch StoreError.duplicate {
+            try await queue.report(.delayed, id: "delay-\(message.id)-\(first.0.id)-\(due.count)", sender: message.sender, raw: raw,
+                                   originalID: message.id, arrivalDate: message.createdAt,
+                                   entries: due.map { .init(recipient: $0.0.address, verdict: $0.1) },
+                                   notifications: message.notifications, reportingMTA: settings.hostname, now: now)
         } catch {
             logger.error("cannot queue a delay notice", metadata: ["queue-id": "\(message.id)", "error": "\(error)"])
             return
@@ -380,23 +408,24 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Queues a DSN to the sender; a bounce (null sender) is never bounced.
+    /// Queues a DSN to the sender; a bounce (null sender) is never bounced, and a recipient whose
+    /// sender asked for no failure reports (`NOTIFY=NEVER`, or a list without FAILURE) is left out.
     func bounce(_ message: QueuedMessage, raw: [UInt8], failures: [(QueuedRecipient, RecipientVerdict)], now: Date) async throws {
         guard !message.sender.isEmpty else {
             logger.warning("bounce undeliverable, dropped", metadata: ["queue-id": "\(message.id)"])
             return
         }
-        let dsn = DeliveryStatusNotification.build(
-            reportingMTA: settings.hostname, originalSender: message.sender, originalMessage: raw, originalID: message.id,
-            failures: failures.map { .init(recipient: $0.0.address, verdict: $0.1) }, arrivalDate: message.createdAt, now: now)
-        // Deterministic id: a crash before the failure is recorded re-creates the same bounce,
-        // which the queue refuses as a duplicate instead of sending it twice.
-        let id = "dsn-\(message.id)-\(failures[0].0.id)-\(failures.count)"
-        do {
-            try await queue.enqueue(OutboundMessage(id: id, sender: "", recipients: [message.sender], raw: dsn, createdAt: now))
-        } catch StoreError.duplicate {
+        let reported = failures.filter { DeliveryNotifications.reports(.failure, for: $0.0.address, in: message.notifications) }
+        guard let first = reported.first else {
+            logger.info("no bounce: the sender asked for none", metadata: ["queue-id": "\(message.id)"])
             return
         }
+        // Deterministic id: a crash before the failure is recorded re-creates the same bounce,
+        // which the queue refuses as a duplicate instead of sending it twice.
+        let id = "dsn-\(message.id)-\(first.0.id)-\(reported.count)"
+        try await queue.report(.failed, id: id, sender: message.sender, raw: raw, originalID: message.id,
+                               arrivalDate: message.createdAt, entries: reported.map { .init(recipient: $0.0.address, verdict: $0.1) },
+                               notifications: message.notifications, reportingMTA: settings.hostname, now: now)
         logger.info("bounce queued", metadata: ["queue-id": "\(message.id)", "bounce-id": "\(id)"])
     }
 }
