@@ -243,6 +243,14 @@ import Testing
         for headersOnly in [report(.headers), report(nil)] {
             #expect(headersOnly.contains("Content-Type: text/rfc822-headers") && !headersOnly.contains("The body comes back"))
         }
+        // An 8-bit body with ASCII header fields: message/rfc822, declared 8bit.
+        let chinese = Array("Subject: Plans\r\n\r\n计划如下。\r\n".utf8)
+        let eightBit = String(decoding: DeliveryStatusNotification.build(
+            reportingMTA: "mail.demo.test", originalSender: "a@b", originalMessage: chinese, originalID: "q1",
+            failures: [.init(recipient: "x@y", verdict: verdict)], arrivalDate: Date(), now: Date(),
+            notifications: DeliveryNotifications(returned: .full), boundary: "B"), as: UTF8.self)
+        #expect(eightBit.contains("Content-Type: message/rfc822\r\nContent-Description: Undelivered message\r\n"
+            + "Content-Transfer-Encoding: 8bit\r\n\r\nSubject: Plans\r\n\r\n计划如下。\r\n"))
     }
 
     /// Failures at two domains in one pass: one DSN naming both (the outbound audit got two),

@@ -124,15 +124,19 @@ public enum DeliveryStatusNotification {
         let globalHeaders = global || headers.contains { $0 >= 0x80 }
         // RET applies to failures only (RFC 3461 §4.3); any other report carries the headers.
         let whole = action == .failed && notifications?.returned == .full && originalMessage.count <= maximumReturnedBytes
+        // A whole message: `message/global` when its header fields are UTF-8 (RFC 6532), and an
+        // 8-bit body declared as such (the report then travels as 8BITMIME).
         let returned = whole
-            ? (globalHeaders || originalMessage.contains { $0 >= 0x80 } ? "message/global" : "message/rfc822", "Undelivered message")
+            ? (globalHeaders ? "message/global" : "message/rfc822", "Undelivered message")
             : (globalHeaders ? "message/global-headers" : "text/rfc822-headers",
                action == .failed || action == .delayed ? "Undelivered message headers" : "Message headers")
+        let eightBit = whole && originalMessage.contains { $0 >= 0x80 }
         text += """
             \r
             --\(boundary)\r
             Content-Type: \(returned.0)\r
             Content-Description: \(returned.1)\r
+            \(eightBit ? "Content-Transfer-Encoding: 8bit\r\n" : "")\
             \r
 
             """
