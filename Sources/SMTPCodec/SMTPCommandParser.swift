@@ -142,7 +142,7 @@ enum SMTPCommandParser {
                 result.ret = value
             case "ENVID":
                 // At most 100 characters of xtext (RFC 3461 §4.4).
-                guard let value = parameter.value, value.utf8.count <= 100, isXText(value) else {
+                guard let value = parameter.value, value.utf8.count <= 100, SMTPXText.isValid(value) else {
                     throw SMTPDecodeError(.invalidArguments, "bad ENVID value")
                 }
                 result.envelopeID = value
@@ -165,10 +165,7 @@ enum SMTPCommandParser {
                 result.notify = value
             case "ORCPT":
                 // addr-type ";" xtext, at most 500 characters (RFC 3461 §4.2).
-                guard let value = parameter.value, value.utf8.count <= 500, let semicolon = value.firstIndex(of: ";"),
-                      !value[..<semicolon].isEmpty,
-                      value[..<semicolon].utf8.allSatisfy({ isASCIIAlpha($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "-") }),
-                      isXText(value[value.index(after: semicolon)...]) else {
+                guard let value = parameter.value, value.utf8.count <= 500, SMTPXText.isOriginalRecipient(value) else {
                     throw SMTPDecodeError(.invalidArguments, "bad ORCPT value")
                 }
                 result.originalRecipient = value
@@ -185,25 +182,6 @@ enum SMTPCommandParser {
         if events == ["NEVER"] { return true }
         return !events.isEmpty && events.allSatisfy { $0 == "SUCCESS" || $0 == "FAILURE" || $0 == "DELAY" }
     }
-
-    /// xtext (RFC 3461 §4): "!" to "~" but "+" and "=", or "+" and two upper-case hex digits.
-    static func isXText(_ value: Substring) -> Bool {
-        var bytes = value.utf8.makeIterator()
-        while let byte = bytes.next() {
-            if byte == UInt8(ascii: "+") {
-                for _ in 0..<2 {
-                    guard let hex = bytes.next(), isASCIIDigit(hex) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(hex) else {
-                        return false
-                    }
-                }
-            } else if !(0x21...0x7E).contains(byte) || byte == UInt8(ascii: "=") {
-                return false
-            }
-        }
-        return true
-    }
-
-    static func isXText(_ value: String) -> Bool { isXText(Substring(value)) }
 
     /// auth = "AUTH" SP sasl-mech [SP initial-response]
     /// sasl-mech = 1*20(UPPER-ALPHA / DIGIT / "-" / "_")

@@ -252,7 +252,8 @@ public struct CoreSMTPBackend: SMTPBackend {
             // Local recipients whose mailbox is full while others' is not: their copies wait in
             // the outbound queue (LocalDelivery).
             var waiting: [String] = []
-            var notifications = transaction.notifications
+            var renamed: [(written: String, own: String)] = []
+            let notifications = transaction.notifications
             var deliveredHere: [String] = []
             if !localAccounts.isEmpty {
                 let local = LocalDelivery(mail: mail, accounts: accounts, autoResponder: autoResponder)
@@ -260,18 +261,14 @@ public struct CoreSMTPBackend: SMTPBackend {
                     Array(TraceHeaders.returnPath(transaction.reversePath.address).utf8) + checked, to: localAccounts,
                     envelopeSender: transaction.reversePath.address, internalDate: now, folder: folder, whereRoom: outbound != nil)
                 if outcome.nobodyHadRoom, remote.isEmpty { return .mailboxFull(permanent: outcome.full.values.contains(.never)) }
-                let full = localAccounts.filter { outcome.full[$0] != nil }
-                waiting = try await local.addresses(of: full)
-                // A full mailbox's copy waits under the account's own address: the request its
-                // sender made for the address written goes with it.
-                for (id, own) in zip(full, waiting) {
-                    for case .local(id, let written) in transaction.recipients {
-                        if let asked = notifications?.recipient(written) { notifications?.recipients[DeliveryNotifications.key(own)] = asked }
+                let queued = try await local.addresses(of: localAccounts.filter { outcome.full[$0] != nil })
+                waiting = queued.map(\.address)
+                for case .local(let id, let written) in transaction.recipients {
+                    if let own = queued.first(where: { $0.account == id }) {
+                        renamed.append((written, own.address))
+                    } else if outcome.full[id] == nil, DeliveryNotifications.reports(.success, for: written, in: notifications) {
+                        deliveredHere.append(written)
                     }
-                }
-                for case .local(let id, let written) in transaction.recipients
-                where outcome.full[id] == nil && DeliveryNotifications.reports(.success, for: written, in: notifications) {
-                    deliveredHere.append(written)
                 }
             }
             if !remote.isEmpty || !waiting.isEmpty {
@@ -280,7 +277,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                 try await outbound.enqueue(OutboundMessage(
                     id: queueID, sender: transaction.reversePath.address, recipients: remote + waiting, raw: checked, createdAt: now,
                     localFolder: folder, signs: submission.client.account != nil,
-                    notifications: notifications?.limited(to: remote + waiting)))
+                    notifications: notifications?.queued(for: remote, renamed: renamed)))
             }
             if !deliveredHere.isEmpty, let outbound {
                 // The message is stored already: a report that cannot be queued is only logged.
@@ -288,7 +285,7 @@ public struct CoreSMTPBackend: SMTPBackend {
                     try await outbound.reportDelivered(
                         OutboundMessage(id: queueID, sender: transaction.reversePath.address, recipients: deliveredHere, raw: checked,
                                         createdAt: now, notifications: notifications),
-                        to: deliveredHere, reportingMTA: hostname)
+                        reportingMTA: hostname)
                 } catch {
                     logger.warning("could not queue a delivery report", metadata: ["id": "\(queueID)", "error": "\(error)"])
                 }

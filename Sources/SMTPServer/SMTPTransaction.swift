@@ -33,19 +33,14 @@ public struct SMTPTransaction: Hashable, Sendable {
     /// `NOTIFY=` and `ORCPT=` on RCPT, checked by the codec); nil when it asked nothing.
     public var notifications: DeliveryNotifications? {
         var request = DeliveryNotifications(
-            envelopeID: parameters.envelopeID.flatMap(XText.decode),
+            envelopeID: parameters.envelopeID.flatMap(SMTPXText.decode),
             returned: parameters.ret.map { $0 == "HDRS" ? .headers : .full })
         for (address, given) in recipientParameters {
             let notify: Set<DeliveryNotifications.Event>? = given.notify.map { list in
                 Set(list.split(separator: ",").compactMap { DeliveryNotifications.Event(rawValue: $0.lowercased()) })
             }
-            // ORCPT is `addr-type ";" xtext`: the type as written, the address decoded.
-            let original = given.originalRecipient.flatMap { value -> String? in
-                guard let semicolon = value.firstIndex(of: ";"), let address = XText.decode(String(value[value.index(after: semicolon)...]))
-                else { return nil }
-                return value[..<semicolon].lowercased() + ";" + address
-            }
-            request.recipients[address] = .init(notify: notify, originalRecipient: original)
+            request.recipients[address] = .init(notify: notify,
+                                                originalRecipient: given.originalRecipient.flatMap(SMTPXText.decodeOriginalRecipient))
         }
         return request.isEmpty ? nil : request
     }

@@ -61,7 +61,7 @@ import Testing
     final class RecordingQueue: OutboundQueue {
         let messages = Mutex<[OutboundMessage]>([])
         func enqueue(_ message: OutboundMessage) async throws { messages.withLock { $0.append(message) } }
-        func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws {
+        func reportDelivered(_ message: OutboundMessage, reportingMTA: String) async throws {
             Issue.record("no delivery report is asked for here")
         }
     }

@@ -34,8 +34,8 @@ final class RecordingOutboundQueue: OutboundQueue {
     func enqueue(_ message: OutboundMessage) async throws {
         messages.withLock { $0.append(message) }
     }
-    func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws {
-        reports.withLock { $0.append((message.id, recipients)) }
+    func reportDelivered(_ message: OutboundMessage, reportingMTA: String) async throws {
+        reports.withLock { $0.append((message.id, message.recipients)) }
     }
     var recorded: [OutboundMessage] { messages.withLock { $0 } }
 }

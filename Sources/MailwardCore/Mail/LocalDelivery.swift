@@ -44,12 +44,12 @@ public struct LocalDelivery: Sendable {
     }
 
     /// The accounts' own addresses (an alias the sender wrote is not kept): what a full mailbox's
-    /// copy is queued under, which the worker routes again.
-    public func addresses(of accountIDs: [AccountID]) async throws -> [String] {
-        var addresses: [String] = []
+    /// copy is queued under, which the worker routes again. An account gone meanwhile is left out.
+    public func addresses(of accountIDs: [AccountID]) async throws -> [(account: AccountID, address: String)] {
+        var addresses: [(account: AccountID, address: String)] = []
         for id in accountIDs {
             guard let account = try await accounts.store.account(id: id) else { continue }
-            addresses.append(account.address.description)
+            addresses.append((id, account.address.description))
         }
         return addresses
     }

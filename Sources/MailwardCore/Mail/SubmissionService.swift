@@ -128,7 +128,7 @@ public struct SubmissionService: Sendable {
             let delivery = LocalDelivery(mail: mail, accounts: accounts, autoResponder: autoResponder)
             let outcome = try await delivery.deliver(built.bytes, to: local, envelopeSender: sender.address, whereRoom: outbound != nil)
             full = outcome.full
-            waiting = try await delivery.addresses(of: local.filter { full[$0] != nil })
+            waiting = try await delivery.addresses(of: local.filter { full[$0] != nil }).map(\.address)
             if outcome.nobodyHadRoom, remote.isEmpty { throw SubmissionError.recipientMailboxFull(waiting) }
         }
         if let outbound, !remote.isEmpty || !waiting.isEmpty {

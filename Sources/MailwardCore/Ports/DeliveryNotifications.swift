@@ -26,8 +26,8 @@ public struct DeliveryNotifications: Sendable, Equatable, Codable {
         /// The events to report; nil when the client did not say (failures and delays, as for
         /// any message), empty for `NEVER`.
         public var notify: Set<Event>?
-        /// `ORCPT=`, decoded: the address type and the address the sender first wrote, as
-        /// `rfc822;alice@example.com`.
+        /// `ORCPT=`, decoded from its xtext (the SMTP codec's `SMTPXText`): the address type and
+        /// the address the sender first wrote, as `rfc822;alice@example.com`.
         public var originalRecipient: String?
 
         public init(notify: Set<Event>? = nil, originalRecipient: String? = nil) {
@@ -69,11 +69,19 @@ public struct DeliveryNotifications: Sendable, Equatable, Codable {
         notifications?.reports(event, for: address) ?? (event != .success)
     }
 
-    /// Only the recipients in `addresses` (what a copy queued for some of them keeps).
-    public func limited(to addresses: [String]) -> DeliveryNotifications {
-        let keys = Set(addresses.map(Self.key))
-        return DeliveryNotifications(envelopeID: envelopeID, returned: returned,
-                                     recipients: recipients.filter { keys.contains($0.key) })
+    /// The request as the outbound queue keeps it for the copies queued to `addresses`. A full
+    /// local mailbox's copy is queued under the account's own address, not the one the sender
+    /// wrote (an alias, another spelling): `renamed` pairs them, and the entry made for the
+    /// written address goes with the copy.
+    public func queued(for addresses: [String], renamed: [(written: String, own: String)] = []) -> DeliveryNotifications {
+        var request = DeliveryNotifications(envelopeID: envelopeID, returned: returned)
+        for (written, own) in renamed {
+            if let asked = recipient(written) { request.recipients[Self.key(own)] = asked }
+        }
+        for address in addresses where request.recipients[Self.key(address)] == nil {
+            request.recipients[Self.key(address)] = recipient(address)
+        }
+        return request
     }
 
     // MARK: Stored form
@@ -88,57 +96,5 @@ public struct DeliveryNotifications: Sendable, Equatable, Codable {
     public static func stored(_ json: String?) -> DeliveryNotifications? {
         guard let json, !json.isEmpty else { return nil }
         return try? JSONDecoder().decode(DeliveryNotifications.self, from: Data(json.utf8))
-    }
-}
-
-/// RFC 3461 §4 `xtext`: printable ASCII but `+` and `=`, which, with everything else, are
-/// written `+XX` (two upper-case hex digits). `ENVID=` and `ORCPT=` travel in it.
-public enum XText {
-    /// The decoded text; nil for malformed xtext (a byte outside `!`…`~`, `=`, or a `+` not
-    /// followed by two upper-case hex digits).
-    public static func decode(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            case UInt8(ascii: "="):
-                return nil
-            case 0x21...0x7E:
-                bytes.append(byte)
-            default:
-                return nil
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    /// `text` as xtext.
-    public static func encode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            if (0x21...0x7E).contains(byte), byte != UInt8(ascii: "+"), byte != UInt8(ascii: "=") {
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                result += "+" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return result
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

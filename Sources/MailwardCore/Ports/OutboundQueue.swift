@@ -53,7 +53,8 @@ public struct OutboundMessage: Sendable, Equatable {
 /// Where doors hand messages for delivery. `enqueue` returns only once the message is durable.
 public protocol OutboundQueue: Sendable {
     func enqueue(_ message: OutboundMessage) async throws
-    /// Tells `message`'s sender that these local recipients, who asked for it (`NOTIFY=SUCCESS`,
-    /// in `message.notifications`), got the message: a "delivered" report (RFC 3464), queued.
-    func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws
+    /// Tells `message`'s sender that its recipients — local ones who asked for it
+    /// (`NOTIFY=SUCCESS`, in `message.notifications`) — got the message: a "delivered" report
+    /// (RFC 3464), queued.
+    func reportDelivered(_ message: OutboundMessage, reportingMTA: String) async throws
 }

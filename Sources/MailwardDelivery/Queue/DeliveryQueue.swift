@@ -37,14 +37,13 @@ public struct DeliveryQueue: OutboundQueue {
 
     /// Queues a report (RFC 3464) about a message to its sender: a bounce, a delay notice, or the
     /// "delivered"/"relayed" report a sender asked for with `NOTIFY=SUCCESS`. Never to a null
-    /// sender (a bounce is not bounced, a report not reported); false then. `id` is made from
-    /// what is reported, so the same report made again after a crash is refused as a duplicate
-    /// instead of sent twice.
-    @discardableResult
+    /// sender (a bounce is not bounced, a report not reported). `id` is made from what is
+    /// reported, so the same report made again after a crash is refused as a duplicate instead
+    /// of sent twice.
     public func report(_ action: DeliveryStatusNotification.Action, id: String, sender: String, raw: [UInt8], originalID: String,
                        arrivalDate: Date, entries: [DeliveryStatusNotification.Failure], notifications: DeliveryNotifications?,
-                       reportingMTA: String, now: Date) async throws -> Bool {
-        guard !sender.isEmpty, !entries.isEmpty else { return false }
+                       reportingMTA: String, now: Date) async throws {
+        guard !sender.isEmpty, !entries.isEmpty else { return }
         let report = DeliveryStatusNotification.build(
             reportingMTA: reportingMTA, originalSender: sender, originalMessage: raw, originalID: originalID, failures: entries,
             arrivalDate: arrivalDate, now: now, action: action, notifications: notifications)
@@ -52,15 +51,14 @@ public struct DeliveryQueue: OutboundQueue {
             try await enqueue(OutboundMessage(id: id, sender: "", recipients: [sender], raw: report, createdAt: now))
         } catch StoreError.duplicate {
         }
-        return true
     }
 
     /// Local recipients who asked `NOTIFY=SUCCESS` got the message at a door: their sender's
     /// "delivered" report.
-    public func reportDelivered(_ message: OutboundMessage, to recipients: [String], reportingMTA: String) async throws {
+    public func reportDelivered(_ message: OutboundMessage, reportingMTA: String) async throws {
         let delivered = RecipientVerdict(kind: .accepted, status: "2.0.0", diagnostic: "x-local; delivered to the mailbox", remoteMTA: nil)
         try await report(.delivered, id: "dsn-ok-\(message.id)", sender: message.sender, raw: message.raw, originalID: message.id,
-                         arrivalDate: message.createdAt, entries: recipients.map { .init(recipient: $0, verdict: delivered) },
+                         arrivalDate: message.createdAt, entries: message.recipients.map { .init(recipient: $0, verdict: delivered) },
                          notifications: message.notifications, reportingMTA: reportingMTA, now: message.createdAt)
     }
 

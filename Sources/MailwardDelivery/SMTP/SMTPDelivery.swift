@@ -386,7 +386,7 @@ public struct SMTPClientTransport: SMTPTransport {
     static func notificationParameters(_ request: DeliveryNotifications) -> [SMTPParameter] {
         var parameters: [SMTPParameter] = []
         if let returned = request.returned { parameters.append(SMTPParameter(keyword: "RET", value: returned == .full ? "FULL" : "HDRS")) }
-        if let envelopeID = request.envelopeID { parameters.append(SMTPParameter(keyword: "ENVID", value: XText.encode(envelopeID))) }
+        if let envelopeID = request.envelopeID { parameters.append(SMTPParameter(keyword: "ENVID", value: SMTPXText.encode(envelopeID))) }
         return parameters
     }
 
@@ -397,9 +397,8 @@ public struct SMTPClientTransport: SMTPTransport {
             let events = DeliveryNotifications.Event.allCases.filter(notify.contains).map { $0.rawValue.uppercased() }
             parameters.append(SMTPParameter(keyword: "NOTIFY", value: events.isEmpty ? "NEVER" : events.joined(separator: ",")))
         }
-        if let original = recipient.originalRecipient, let semicolon = original.firstIndex(of: ";") {
-            let address = String(original[original.index(after: semicolon)...])
-            parameters.append(SMTPParameter(keyword: "ORCPT", value: original[..<semicolon] + ";" + XText.encode(address)))
+        if let original = recipient.originalRecipient.flatMap(SMTPXText.encodeOriginalRecipient) {
+            parameters.append(SMTPParameter(keyword: "ORCPT", value: original))
         }
         return parameters
     }
