@@ -441,14 +441,11 @@ extension IMAPSession {
                                         now: mail.clock.now, largestUID: snapshot.largestUID ?? 0,
                                         messageCount: UInt32(snapshot.count), saved: state.savedSearch,
                                         recent: snapshot.recentRanges, keys: keys)
-        // A grantee's search of the message text shows what the owner's messages say without
-        // reading them: the owner's log names the words and what they found (B6).
-        let auditsText = snapshot.ownerID != accountID && !textHits.isEmpty
-        var textMatches: [MessageUID] = []
+        var matchCount = 0
         func evaluate(_ record: MessageRecord, _ headers: [HeaderField]?) {
             guard let sequence = snapshot.sequenceNumber(of: record.uid) else { return }
             if evaluator.matches(keys, record: record, sequence: sequence, headers: headers) {
-                if auditsText { textMatches.append(record.uid) }
+                matchCount += 1
                 body(record, sequence, headers)
             }
         }
@@ -457,10 +454,11 @@ extension IMAPSession {
         } else {
             for record in records { evaluate(record, nil) }
         }
-        if auditsText {
-            await recordShared(.view, ownerID: snapshot.ownerID, folder: snapshot.name,
-                               "SEARCH \(Self.describe(textMatches.sorted())) for \(textHits.keys.sorted().map(ShareService.auditQuoted).joined(separator: ", "))")
-        }
+        // A grantee's search of the message text is in the owner's log (B6); flags, dates and
+        // headers (what a message list shows anyway) are not.
+        await door.shares.recordGranteeSearch(account, ownerID: snapshot.ownerID, words: textHits.keys.sorted(),
+                                              folder: SharedNamespace.folder(of: snapshot.name), found: matchCount,
+                                              door: .imap, ip: connection.remoteIP)
     }
 
 

@@ -126,7 +126,7 @@ extension IMAPSession {
                                               ip: connection.remoteIP, detail: "IMAP \(what) in \(folder)")
     }
 
-    /// `UIDs 1:3,7 (4 messages)`, for audit details (`UIDs none (0 messages)`: a search that found nothing).
+    /// `UIDs 1:3,7 (4 messages)`, for audit details (`UIDs none (0 messages)` for an empty list).
     static func describe(_ uids: [MessageUID]) -> String {
         var parts: [String] = []
         if case .ranges(let ranges) = SequenceSets.make(uids) {

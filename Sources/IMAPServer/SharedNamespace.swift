@@ -31,6 +31,13 @@ enum SharedNamespace {
         }
     }
 
+    /// The owner's own name of a shared folder (`Shared/<owner>/Plans` → `Plans`), for what the
+    /// owner reads; a personal folder's name as it is.
+    static func folder(of name: String) -> String {
+        if case .folder(_, let folder) = place(of: name) { return folder }
+        return name
+    }
+
     static func ownerFolder(_ owner: EmailAddress) -> String {
         prefix + owner.description
     }

@@ -296,9 +296,9 @@ public struct CoreSMTPBackend: SMTPBackend {
                 await saveSentCopy(filed, account: account)
                 if let owner = authority.owner {
                     await saveSentCopy(filed, account: owner)
-                    await policy.shares?.recordGranteeAction(
-                        account, ownerID: owner.id, action: .send, door: .smtp, ip: submission.client.remoteIP,
-                        detail: "sent \(queueID) to \(transaction.recipients.count) recipient(s)")
+                    await policy.shares?.recordGranteeSend(account, ownerID: owner.id, messageID: queueID,
+                                                            recipients: transaction.recipients.count, door: .smtp,
+                                                            ip: submission.client.remoteIP)
                 }
             }
             // Who sent what to whom, as an operator looks a message up (the first recipients only).

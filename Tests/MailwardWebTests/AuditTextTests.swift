@@ -61,10 +61,15 @@ import Testing
         #expect(zh(action, "bob@demo.test: searched “a in b” in all folders: 0 found") == "bob@demo.test：在全部文件夹中搜索了 “a in b”，找到 0 封")
         #expect(zh(action, "bob@demo.test: searched “x” in Plans: 2027: 1 found") == "bob@demo.test：在“Plans: 2027”中搜索了 “x”，找到 1 封")
         #expect(en(action, "bob@demo.test: searched “x” in INBOX: 1 found") == "bob@demo.test: searched “x” in INBOX: 1 found")
-        #expect(zh(action, "bob@demo.test: IMAP SEARCH UIDs 1:2 (2 messages) for “tea”, “in town” in Shared/office@demo.test/INBOX")
-                == "bob@demo.test：IMAP：在“收件箱”中搜索了 “tea”, “in town”，找到 2 封邮件（UID 1:2）")
-        #expect(zh(action, "bob@demo.test: IMAP SEARCH UIDs none (0 messages) for “x” in 项目")
-                == "bob@demo.test：IMAP：在“项目”中搜索了 “x”，找到 0 封邮件")
+        #expect(zh(action, "bob@demo.test: searched “tea”, “in town” in Plans: 2 found") == "bob@demo.test：在“Plans”中搜索了 “tea”, “in town”，找到 2 封")
+        // The door is named where the detail does not say it (searches and sends read alike from every door).
+        func zh(_ detail: String, door: String) -> String { AuditText.shareDetail(kind: action, detail: detail, door: door, language: .zhCN) }
+        func en(_ detail: String, door: String) -> String { AuditText.shareDetail(kind: action, detail: detail, door: door, language: .en) }
+        #expect(zh("bob@demo.test: searched “x” in 项目: 0 found", door: "imap") == "bob@demo.test：IMAP：在“项目”中搜索了 “x”，找到 0 封")
+        #expect(en("bob@demo.test: searched “x” in INBOX: 1 found", door: "imap") == "bob@demo.test: IMAP: searched “x” in INBOX: 1 found")
+        #expect(zh("bob@demo.test: sent <a@demo.test> to 1 recipient(s)", door: "smtp") == "bob@demo.test：SMTP：发出邮件 <a@demo.test>，收件人 1 个")
+        #expect(zh("bob@demo.test: searched “x” in INBOX: 1 found", door: "web") == "bob@demo.test：在“收件箱”中搜索了 “x”，找到 1 封")
+        #expect(zh("bob@demo.test: IMAP read UIDs 3 (1 message) in INBOX", door: "imap") == "bob@demo.test：IMAP：在“收件箱”中查看了 1 封邮件（UID 3）")
         // A shape not known: as stored.
         #expect(zh(action, "bob@demo.test: IMAP something new in INBOX") == "bob@demo.test：IMAP something new in INBOX")
     }

@@ -142,8 +142,8 @@ public struct SubmissionService: Sendable {
         if let owner = authority.owner {
             let ownerSent = try await mail.specialMailbox(accountID: owner.id, .sent)
             _ = try await mail.append(filed, to: ownerSent.id, flags: [MessageFlags.seen])
-            await policy.shares?.recordGranteeAction(account, ownerID: owner.id, action: .send, door: .web, ip: clientIP,
-                                                      detail: "sent \(built.messageID) to \(recipients.count) recipient(s)")
+            await policy.shares?.recordGranteeSend(account, ownerID: owner.id, messageID: built.messageID,
+                                                    recipients: recipients.count, door: .web, ip: clientIP)
         }
         let delivered = localAddresses.filter { full[$0.account] == nil }.map(\.typed)
         return SubmissionResult(messageID: built.messageID, sentCopy: sentCopy, deliveredLocally: delivered, queued: remote + waiting)

@@ -160,10 +160,31 @@ public struct ShareService: Sendable {
                                ip: ip, detail: "\(grantee.address): \(detail)")
     }
 
+    /// Records a grantee's search of the message text in a colleague's mailbox: its results show
+    /// what the owner's messages say without opening them, so the owner's log names the words and
+    /// how many messages they found (B6) — one detail whichever door searched:
+    /// `searched “tea”, “in town” in INBOX: 2 found` (`in all folders` when `folder` is nil).
+    /// Nothing for the grantee's own mailboxes, nor for a search without words.
+    public func recordGranteeSearch(_ grantee: Account, ownerID: AccountID, words: [String], folder: String?, found: Int,
+                                    door: DoorKind, ip: String?) async {
+        guard ownerID != grantee.id, !words.isEmpty else { return }
+        let quoted = words.map(Self.auditQuoted).joined(separator: ", ")
+        await recordGranteeAction(grantee, ownerID: ownerID, action: .view, door: door, ip: ip,
+                                  detail: "searched \(quoted) in \(folder ?? "all folders"): \(found) found")
+    }
+
+    /// Records a message a grantee sent as a colleague (send-as, B6), through the webmail or
+    /// SMTP submission alike: `sent <id> to 3 recipient(s)`.
+    public func recordGranteeSend(_ grantee: Account, ownerID: AccountID, messageID: String, recipients: Int,
+                                  door: DoorKind, ip: String?) async {
+        await recordGranteeAction(grantee, ownerID: ownerID, action: .send, door: door, ip: ip,
+                                  detail: "sent \(messageID) to \(recipients) recipient(s)")
+    }
+
     /// Text a grantee chose (search words), quoted for an audit detail: `“words”`, cut to
     /// 100 characters, with curly quotes inside made straight so the detail's own quotes
     /// still mark where it begins and ends.
-    public static func auditQuoted(_ text: String) -> String {
+    static func auditQuoted(_ text: String) -> String {
         let inner = String(text.prefix(100)).replacingOccurrences(of: "“", with: "\"").replacingOccurrences(of: "”", with: "\"")
         return "“" + inner + "”"
     }

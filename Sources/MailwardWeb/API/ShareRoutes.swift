@@ -33,7 +33,8 @@ struct ShareRoutes {
                     .object([
                         "at": .date(event.at), "kind": .string(event.kind.rawValue), "action": .optional(event.method),
                         "door": .optional(event.door), "ip": .optional(event.ip), "detail": .string(event.detail),
-                        "detail_text": .string(AuditText.shareDetail(kind: event.kind.rawValue, detail: event.detail, language: call.language)),
+                        "detail_text": .string(AuditText.shareDetail(kind: event.kind.rawValue, detail: event.detail, door: event.door,
+                                                                           language: call.language)),
                     ])
                 }).response()
             }

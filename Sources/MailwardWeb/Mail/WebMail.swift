@@ -169,7 +169,8 @@ struct MailAccess: Sendable {
     /// grantee's search is in the owner's log (B6): its results show what the messages say.
     func searchMatches(_ query: String, in box: Mailbox?, ip: String?) async throws -> [MessageID] {
         let ids = try await mail.search(accountID: account.id, mailboxID: box?.id, query: query)
-        await record(.view, "searched \(ShareService.auditQuoted(query)) in \(box?.name ?? "all folders"): \(ids.count) found", ip: ip)
+        await shares?.recordGranteeSearch(viewer, ownerID: account.id, words: [query], folder: box?.name, found: ids.count,
+                                          door: .web, ip: ip)
         return ids
     }
 

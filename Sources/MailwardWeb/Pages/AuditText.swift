@@ -35,8 +35,10 @@ enum AuditText {
     ]
 
     /// A share event's detail: `a@x → b@x: read_only → send_as` → `a@x → b@x：只读 → 代理发送`;
-    /// a grantee's action `b@x: deleted “S” from INBOX` → `b@x：从“收件箱”删除了 “S”`.
-    static func shareDetail(kind: String, detail: String, language: Language) -> String {
+    /// a grantee's action `b@x: deleted “S” from INBOX` → `b@x：从“收件箱”删除了 “S”`. `door`: the
+    /// door the action came through, named before a detail that does not say it itself (a search
+    /// is written alike by every door).
+    static func shareDetail(kind: String, detail: String, door: String? = nil, language: Language) -> String {
         let zh = language != .en
         let colon = zh ? "：" : ": "
         guard let split = detail.range(of: ": ") else { return detail }
@@ -61,7 +63,8 @@ enum AuditText {
             let parts = [permissions.joined(separator: " → "), until].filter { !$0.isEmpty }
             return who + colon + parts.joined(separator: zh ? "，" : ", ")
         case "shared-mailbox-action":
-            return who + colon + action(rest, zh: zh)
+            let named = door.flatMap { $0 == "web" || rest.hasPrefix($0.uppercased() + " ") ? nil : (zh ? Self.zh : en)["door:" + $0] }
+            return who + colon + (named.map { $0 + colon } ?? "") + action(rest, zh: zh)
         default:
             return detail
         }
@@ -103,7 +106,8 @@ enum AuditText {
         }
         if zh, text.hasPrefix("searched “"), text.hasSuffix(" found"), let end = text.range(of: "” in "),
            let colon = text.range(of: ": ", options: .backwards, range: end.upperBound..<text.endIndex) {
-            // `searched “words” in INBOX: 3 found` (the words' own curly quotes are made straight).
+            // `searched “words”, “more” in INBOX: 3 found` (ShareService.recordGranteeSearch; the
+            // words' own curly quotes are made straight, so the first `” in ` ends them).
             let words = text[text.index(text.startIndex, offsetBy: 9)..<end.lowerBound] + "”"
             let name = String(text[end.upperBound..<colon.lowerBound])
             let count = text[colon.upperBound...].dropLast(" found".count)
@@ -139,10 +143,6 @@ enum AuditText {
         }
         switch verb {
         case "read ": return "IMAP：在\(box)中查看了 \(messages)"
-        case "SEARCH ":
-            // `SEARCH UIDs 1:3 (3 messages) for “words” in INBOX`: what a text search found.
-            guard tail.hasPrefix(" for “") else { return nil }
-            return "IMAP：在\(box)中搜索了 \(tail.dropFirst(5))，找到 \(messages)"
         case "APPEND ": return "IMAP：向\(box)添加了 \(messages)"
         case "EXPUNGE ", "CLOSE expunged ": return "IMAP：从\(box)彻底删除了 \(messages)"
         case "MOVE ", "COPY ":
