@@ -55,6 +55,20 @@ import Testing
         var changed = received
         changed.replaceSubrange(changed.count - 8..<changed.count - 2, with: Array("later!".utf8))
         #expect(try await verify(changed, record: record).status != 0)
+
+        // A line longer than RFC 5322's 998 octets (an editor's one-line paragraph) leaves broken
+        // into lines the next hop accepts — before it is signed, so the signature still holds.
+        let paragraph = (1...400).map { "词\($0)" }.joined(separator: " ")
+        var long = OutboundDeliveryTests.message(subject: "Long line")
+        long.insert(contentsOf: Array("<p>\(paragraph)</p>\r\n".utf8), at: long.count - 2)
+        try await server.runtime.deliveryQueue.enqueue(OutboundMessage(
+            id: "m-long", sender: "alice@demo.test", recipients: ["bob@remote.test"], raw: long, createdAt: Date()))
+        let longReceived = try await sink.waitForMessages(2)[1].bytes
+        let lines = String(decoding: longReceived, as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(lines.allSatisfy { $0.utf8.count <= 998 }, "\(lines.map(\.utf8.count))")
+        #expect(String(decoding: longReceived, as: UTF8.self).replacingOccurrences(of: "\r\n ", with: " ").contains(paragraph))
+        let longVerdict = try await verify(longReceived, record: record)
+        #expect(longVerdict.status == 0, "\(longVerdict.stderr)")
         try await server.stop()
     }
 

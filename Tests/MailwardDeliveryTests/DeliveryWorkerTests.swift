@@ -590,3 +590,23 @@ import Testing
         #expect(verdicts.first?.diagnostic.contains("SingleConnectionFailure") == false)
     }
 }
+
+/// What is only relayed (not signed here) has its long lines broken on the way out: a real peer
+/// (aiosmtpd) receives lines of at most 998 octets (RFC 5322 §2.1.1), the text otherwise whole.
+@Suite struct LongLineRelayTests {
+    @Test func aRelayedLongLineReachesThePeerBroken() async throws {
+        let sink = try await SinkPeer.start()
+        defer { sink.stop() }
+        let line = String(repeating: "0123456789", count: 250)
+        let body = Array("From: x@elsewhere.test\r\nSubject: relayed\r\n\r\n\(line)\r\nend\r\n".utf8)
+        let verdicts = await SMTPClientTransport(timeout: .seconds(10)).deliver(
+            SMTPDeliveryRequest(sender: "x@elsewhere.test", recipients: ["b@remote.test"], body: body, heloName: "demo.test"),
+            to: NextHop(host: "127.0.0.1", port: sink.port, name: "127.0.0.1"))
+        #expect(verdicts.map(\.kind) == [.accepted], "\(verdicts)")
+        let received = String(decoding: try await sink.waitForMessages(1)[0].bytes, as: UTF8.self)
+        let lines = received.components(separatedBy: "\r\n")
+        #expect(lines.allSatisfy { $0.utf8.count <= 998 }, "\(lines.map(\.utf8.count))")
+        #expect(lines.contains(String(line.prefix(998))))
+        #expect(received.replacingOccurrences(of: "\r\n ", with: "").contains(line + "\r\nend"))
+    }
+}

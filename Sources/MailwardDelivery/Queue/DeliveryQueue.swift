@@ -1,5 +1,6 @@
 import Foundation
 import MailwardCore
+import MailwardMIME
 
 /// The `OutboundQueue` doors hand messages to: the body goes to the blob store once (fsynced) —
 /// or, up to `inlineBodyLimit`, into the store with the rows — and the envelope and recipients
@@ -26,7 +27,13 @@ public struct DeliveryQueue: OutboundQueue {
 
     public func enqueue(_ message: OutboundMessage) async throws {
         guard !message.recipients.isEmpty else { return }
-        let raw = message.signs ? try signer?.sign(message.raw, at: message.createdAt) ?? message.raw : message.raw
+        // This server's own mail leaves with lines of at most 998 octets, broken before the
+        // signature so that it holds; what only waits here for a full local mailbox stays as it came.
+        var raw = message.raw
+        if message.signs {
+            raw = LongLines.folded(raw)
+            raw = try signer?.sign(raw, at: message.createdAt) ?? raw
+        }
         let metadata = try MailService.metadata(of: raw, cachingParse: true)
         let (blobID, body) = try await BodyPlacement.choose(for: raw, inlineLimit: inlineBodyLimit, blobs: blobs)
         try await store.enqueue(id: message.id, sender: message.sender, recipients: message.recipients,

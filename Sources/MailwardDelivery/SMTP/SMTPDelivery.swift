@@ -10,6 +10,9 @@ public struct SMTPDeliveryRequest: Sendable {
     /// Envelope sender; empty for a bounce (`MAIL FROM:<>`).
     public var sender: String
     public var recipients: [String]
+    /// What is sent: lines longer than RFC 5322's 998 octets are broken first (``LongLines``),
+    /// as a next hop may refuse them. (This server's own mail is broken before it is signed,
+    /// when it is queued; what it only relays is broken here.)
     public var body: [UInt8]
     /// Our name in EHLO.
     public var heloName: String
@@ -19,7 +22,7 @@ public struct SMTPDeliveryRequest: Sendable {
     public init(sender: String, recipients: [String], body: [UInt8], heloName: String, notifications: DeliveryNotifications? = nil) {
         self.sender = sender
         self.recipients = recipients
-        self.body = body
+        self.body = LongLines.folded(body)
         self.heloName = heloName
         self.notifications = notifications
     }
