@@ -20,10 +20,12 @@ extension MailwardServer {
             autoResponder: runtime.autoResponder, logger: doorLogger)
         let handler = SMTPConnectionHandler(backend: backend, tlsContext: tlsContext, budget: messageBudget, logger: doorLogger)
         func settings(_ mode: SMTPDoorMode) -> SMTPSessionSettings {
-            SMTPSessionSettings(
+            var settings = SMTPSessionSettings(
                 mode: mode, hostname: configuration.hostname, maximumMessageSize: smtp.maxMessageSize,
                 maximumRecipients: smtp.maxRecipients, outboundAvailable: runtime.outbound != nil,
                 commandTimeout: .seconds(smtp.commandTimeout), dataTimeout: .seconds(smtp.dataTimeout))
+            settings.offersDSN = mode == .submission || smtp.mxDSN
+            return settings
         }
         let doors: [(Door, String, Int, SMTPDoorMode, Bool)] = [
             (.smtp, "SMTP", smtp.port, .inbound, false),

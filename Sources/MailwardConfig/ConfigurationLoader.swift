@@ -171,6 +171,7 @@ public enum ConfigurationLoader {
                                                           range: 0...10_000_000)
         c.smtp.commandTimeout = try values.seconds("smtp.command-timeout", c.smtp.commandTimeout, range: 1...3600)
         c.smtp.dataTimeout = try values.seconds("smtp.data-timeout", c.smtp.dataTimeout, range: 1...3600)
+        c.smtp.mxDSN = try values.bool("smtp.mx-dsn", c.smtp.mxDSN)
         c.smtp.postmaster = try values.string("smtp.postmaster", c.smtp.postmaster).trimmingCharacters(in: .whitespaces)
         let postmasterParts = c.smtp.postmaster.split(separator: "@", omittingEmptySubsequences: false)
         if !c.smtp.postmaster.isEmpty && (postmasterParts.count != 2 || postmasterParts.contains { $0.isEmpty }

@@ -74,6 +74,11 @@ public struct MailwardConfiguration: Sendable, Equatable {
         /// The account (or alias) that receives postmaster@ of every local domain without a
         /// postmaster of its own, and the bare `<postmaster>`; empty: none.
         public var postmaster: String = ""
+        /// Whether the MX door offers DSN (RFC 3461), as Postfix does. A sender may then ask for
+        /// a "delivered" report, which goes to whatever envelope sender the message named — a
+        /// forged one included (backscatter). Off: not offered there, and its parameters refused
+        /// (Postfix's `smtpd_discard_ehlo_keywords = dsn`). Submission always offers it.
+        public var mxDSN: Bool = true
     }
 
     public struct IMAPSettings: Sendable, Equatable {

@@ -89,7 +89,8 @@ public struct SMTPSession: Sendable {
     /// The EHLO keywords for the current state.
     public var capabilities: [SMTPCapability] {
         var result: [SMTPCapability] = [.size(settings.maximumMessageSize), .pipelining, .eightBitMIME, .chunking,
-                                        .enhancedStatusCodes, .smtpUTF8, .dsn]
+                                        .enhancedStatusCodes, .smtpUTF8]
+        if settings.offersDSN { result.append(.dsn) }
         if settings.startTLSAvailable && !isTLS { result.append(.startTLS) }
         if authenticationAllowed && account == nil { result.append(.auth(["PLAIN", "LOGIN"])) }
         return result
@@ -225,7 +226,9 @@ public struct SMTPSession: Sendable {
         }
         // BINARYMIME is not offered (RFC 3030 §3): refuse it like an unknown parameter. After
         // HELO no extension was offered at all (RFC 5321 §2.2.1), so no parameter is known.
+        // Nor are DSN's where it is not offered (`smtp.mx-dsn`).
         guard parameters.unrecognized.isEmpty, parameters.body != .binaryMIME,
+              settings.offersDSN || (parameters.ret == nil && parameters.envelopeID == nil),
               esmtp || parameters == SMTPMailParameters() else { return [.reply(.parameterNotRecognized)] }
         if let size = parameters.size, size > settings.maximumMessageSize { return [.reply(.messageTooLarge)] }
         if let size = parameters.size, size > messageMemoryAvailable { return [.reply(.insufficientStorage)] }
@@ -255,7 +258,8 @@ public struct SMTPSession: Sendable {
     private mutating func rcpt(_ path: SMTPPath, _ parameters: SMTPRecipientParameters) -> [SMTPSessionAction] {
         guard let transaction else { return protocolError(SMTPReply(code: 503, .init(5, 5, 1), "Need MAIL before RCPT")) }
         // After HELO no extension was offered (RFC 5321 §2.2.1): no parameter is known.
-        guard parameters.unrecognized.isEmpty, esmtp || parameters == SMTPRecipientParameters() else {
+        guard parameters.unrecognized.isEmpty, esmtp || parameters == SMTPRecipientParameters(),
+              settings.offersDSN || (parameters.notify == nil && parameters.originalRecipient == nil) else {
             return [.reply(.parameterNotRecognized)]
         }
         guard transaction.recipients.count < settings.maximumRecipients else { return [.reply(.tooManyRecipients)] }

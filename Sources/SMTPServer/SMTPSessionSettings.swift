@@ -42,6 +42,8 @@ public struct SMTPSessionSettings: Sendable {
     /// connection. The session is not ended — a mailing list with many departed members still
     /// reaches the others.
     public var recipientTarpitThreshold: Int = 10
+    /// DSN (RFC 3461) is offered and its parameters taken (`smtp.mx-dsn` for the MX door).
+    public var offersDSN: Bool = true
     public var recipientTarpitDelay: Duration = .seconds(1)
 
     public init(mode: SMTPDoorMode, hostname: String, maximumMessageSize: Int = 50 << 20, maximumRecipients: Int = 1000,

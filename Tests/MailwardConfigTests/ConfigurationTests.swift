@@ -26,6 +26,7 @@ import Testing
               port: 25
               submission-tls-port: 465
               max-message-size: 25 MiB
+              mx-dsn: false
             log:
               level: debug
               format: json
@@ -37,6 +38,7 @@ import Testing
         #expect(c.http.port == 80 && c.http.secureCookies)
         #expect(c.smtp.port == 25 && c.smtp.submissionTLSPort == 465 && c.smtp.submissionPort == 1587)
         #expect(c.smtp.maxMessageSize == 25 << 20)
+        #expect(!c.smtp.mxDSN && MailwardConfiguration().smtp.mxDSN)
         #expect(c.log.level == "debug" && c.log.format == "json")
         #expect(c.mail.defaultQuota == 2 << 30)
         #expect(c.unknownKeys.isEmpty)

@@ -41,6 +41,26 @@ import Testing
         #expect(message.hasSuffix("\r\n\r\nHi there\r\n.dot line\r\n"))
     }
 
+    /// `smtp.mx-dsn: false`: the MX door neither offers DSN nor takes its parameters (no
+    /// "delivered" reports to forged senders), while submission still offers it.
+    @Test func dsnCanBeTurnedOffAtTheMXDoor() async throws {
+        let server = try await TestServer.smtp(outbound: RecordingOutboundQueue(), mxDSN: false)
+        defer { Task { try? await server.stop() } }
+        let client = try await connect(server)
+        let ehlo = try await client.command("EHLO sender.example")
+        #expect(ehlo.code == 250 && !ehlo.text.contains("DSN") && ehlo.text.contains("SMTPUTF8"), "\(ehlo)")
+        #expect(try await client.command("MAIL FROM:<carol@elsewhere.test> RET=FULL").code == 555)
+        #expect(try await client.command("MAIL FROM:<carol@elsewhere.test>").code == 250)
+        #expect(try await client.command("RCPT TO:<alice@example.test> NOTIFY=SUCCESS").code == 555)
+        #expect(try await client.command("RCPT TO:<alice@example.test>").code == 250)
+        #expect(try await client.command("QUIT").code == 221)
+
+        let submission = try await LineClient.connect(port: await server.port(.submission))
+        _ = try await submission.reply()
+        #expect(try await submission.command("EHLO client.example").text.contains("DSN"))
+        await submission.close()
+    }
+
     @Test func pipelinedTransactionsGetRepliesInOrder() async throws {
         let server = try await TestServer.smtp()
         defer { Task { try? await server.stop() } }

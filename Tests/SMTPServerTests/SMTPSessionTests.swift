@@ -140,6 +140,25 @@ import Testing
         #expect(request.reports(.failure, for: "dan@example.test") && !request.reports(.success, for: "dan@example.test"))
     }
 
+    /// With DSN not offered (`smtp.mx-dsn: false`) EHLO does not name it and its parameters are
+    /// refused like unknown ones (Postfix's `smtpd_discard_ehlo_keywords = dsn`); mail without
+    /// them goes on as before.
+    @Test func dsnCanBeLeftOut() {
+        var settings = SMTPSessionSettings(mode: .inbound, hostname: "mx.example.test")
+        settings.offersDSN = false
+        var s = SMTPSession(settings: settings, remoteIP: "192.0.2.1")
+        _ = s.handle(.connected)
+        let ehlo = command(&s, "EHLO c")
+        guard case .reply(let reply) = ehlo.first else { Issue.record("no EHLO reply"); return }
+        #expect(!reply.lines.contains("DSN") && reply.lines.contains("PIPELINING"), "\(reply.lines)")
+        #expect(codes(command(&s, "MAIL FROM:<a@example.org> RET=HDRS")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "MAIL FROM:<a@example.org> ENVID=x")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "MAIL FROM:<a@example.org> BODY=8BITMIME")) == ["250 2.1.0"])
+        #expect(codes(command(&s, "RCPT TO:<bob@example.test> NOTIFY=SUCCESS")) == ["555 5.5.4"])
+        #expect(codes(command(&s, "RCPT TO:<bob@example.test> ORCPT=rfc822;bob@example.test")) == ["555 5.5.4"])
+        #expect(command(&s, "RCPT TO:<bob@example.test>") == [.resolveRecipient(SMTPPath(address: "bob@example.test")!)])
+    }
+
     /// After HELO no extension was offered (RFC 5321 §2.2.1): MAIL parameters are refused.
     @Test func heloOffersNoExtensionParameters() {
         var s = session(.inbound)

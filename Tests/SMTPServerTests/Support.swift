@@ -80,9 +80,10 @@ extension TestServer {
     /// Timeouts are generous unless a test is about them: under a loaded test run the client
     /// task may be scheduled seconds late, while the server's timers (on its event loops) are not.
     static func smtp(maxMessageSize: Int = 1 << 20, dataTimeout: Int = 60, commandTimeout: Int = 120,
-                     outbound: RecordingOutboundQueue? = nil, postmaster: String = "") async throws -> TestServer {
+                     outbound: RecordingOutboundQueue? = nil, postmaster: String = "", mxDSN: Bool = true) async throws -> TestServer {
         let server = try await TestServer.start(configure: { configuration in
             configuration.smtp.postmaster = postmaster
+            configuration.smtp.mxDSN = mxDSN
             configuration.smtp.maxMessageSize = maxMessageSize
             configuration.smtp.dataTimeout = dataTimeout
             configuration.smtp.commandTimeout = commandTimeout
