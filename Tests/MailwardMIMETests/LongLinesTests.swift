@@ -56,6 +56,33 @@ import Testing
         #expect(LongLines.folded(folded) == folded, "folding twice changes nothing more")
     }
 
+    /// Random messages (a fixed seed): every line ends within the limit, short lines and valid
+    /// UTF-8 stay so, and folding again changes nothing.
+    @Test func randomLinesKeepTheInvariants() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let pieces = ["a", "word", " ", "\t", "  ", "中", "é", "😀", "<b>", "x"]
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<(1 + next(6)) {
+                let length = [0, 5, 900, 998, 999, 1_500, 4_000][next(7)]
+                var line = ""
+                while line.utf8.count < length { line += pieces[next(pieces.count)] }
+                text += line + "\r\n"
+            }
+            let message = Array(text.utf8)
+            let folded = LongLines.folded(message, limit: 998)
+            let out = lines(folded)
+            #expect(out.allSatisfy { $0.utf8.count <= 998 })
+            #expect(String(validating: folded, as: UTF8.self) != nil)
+            #expect(LongLines.folded(folded) == folded)
+            for line in lines(message) where line.utf8.count <= 998 { #expect(out.contains(line)) }
+        }
+    }
+
     @Test func aLastLineWithoutItsEndingIsFoldedToo() {
         let message = Array(String(repeating: "y", count: 2_500).utf8)
         let out = lines(LongLines.folded(message))
