@@ -6,28 +6,21 @@ import Testing
 /// SPEC B6: what a grantee does in a colleague's mailbox is written in the owner's log by
 /// `ShareService`, in one detail format whichever door it came through (the webmail, IMAP, SMTP).
 @Suite struct GranteeAuditTests {
+    /// Core's in-memory world (the two-step ``Harness``) with a share service and two accounts.
     struct World {
-        let security: InMemorySecurityStore
+        let harness: Harness
         let shares: ShareService
         let office: Account
         let li: Account
 
         static func make() async throws -> World {
-            let clock = FixedClock()
-            let accounts = AccountService(store: InMemoryDirectoryStore(), clock: clock,
-                                          hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)))
-            let security = InMemorySecurityStore()
-            let env = SecurityEnvironment(accounts: accounts, store: security, key: ServerKey.generate(SeededRandomSource(seed: 3)),
-                                          settings: TwoStepSettings(), clock: clock, random: SeededRandomSource(seed: 4),
-                                          sms: RecordingSMSSender())
-            try await accounts.addDomain("demo.test")
-            return World(security: security, shares: ShareService(env, store: InMemoryShareStore()),
-                         office: try await accounts.addAccount("office@demo.test", password: nil),
-                         li: try await accounts.addAccount("li@demo.test", password: "Tea-Garden-42"))
+            let harness = Harness()
+            return World(harness: harness, shares: ShareService(harness.env, store: InMemoryShareStore()),
+                         office: try await harness.user("office@demo.test"), li: try await harness.user("li@demo.test"))
         }
 
         func ownerLog() async -> [AuditEvent] {
-            await security.auditEvents(accountID: office.id, kinds: [.sharedMailboxAction], limit: 10).reversed()
+            await harness.store.auditEvents(accountID: office.id, kinds: [.sharedMailboxAction], limit: 10).reversed()
         }
     }
 
