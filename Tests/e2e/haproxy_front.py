@@ -15,14 +15,10 @@ import sys
 import tempfile
 import time
 
+from harness import free_ports
+
 smtp_port, imap_port, password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 CLIENT = "127.0.0.3"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port):
@@ -44,7 +40,7 @@ class FromClientAddress(imaplib.IMAP4):
 
 haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
 work = tempfile.mkdtemp(prefix="mailward-haproxy-")
-front_smtp, front_imap = free_port(), free_port()
+front_smtp, front_imap = free_ports(2)
 config = os.path.join(work, "haproxy.cfg")
 with open(config, "w") as f:
     f.write(f"""global

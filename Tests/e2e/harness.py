@@ -17,10 +17,26 @@ PORT_KEYS = ["SMTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "I
              "POP3_PORT", "POP3_TLS_PORT"]
 
 
+PORT_TROUBLE = re.compile(r"address already in use|port is in use|needs a port of its own", re.IGNORECASE)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_ports(count):
+    """`count` different free loopback ports. The sockets stay bound until all are chosen: one
+    `free_port()` after another may hand out the same port twice (a CI run once failed so)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class ApiError(Exception):
@@ -37,10 +53,14 @@ class Mailward:
         self.demo = demo
         self.passwords = {}
         self.data = tempfile.mkdtemp(prefix=f"mailward-{name}-e2e-")
-        self.port = free_port()
-        self.ports = {key: free_port() for key in PORT_KEYS}
+        self.choose_ports()
         self.log_path = os.path.join(self.data, "server.log")
         self.process = None
+
+    def choose_ports(self):
+        http_port, *door_ports = free_ports(1 + len(PORT_KEYS))
+        self.port = http_port
+        self.ports = dict(zip(PORT_KEYS, door_ports))
 
     def cli(self, *args):
         """Runs `mailward ARGS --data DIR` (works while the server runs); returns its output."""
@@ -49,6 +69,18 @@ class Mailward:
         return result.stdout
 
     def start(self):
+        """Starts the server. A port chosen free can be taken by another process before the server
+        binds it; then the server exits at once, and it is started again on other ports."""
+        for attempt in range(3):
+            if self.start_once() or attempt == 2:
+                break
+            self.log.close()
+            self.choose_ports()
+        if self.process.poll() is not None:
+            raise AssertionError("mailward serve did not come up; log:\n" + open(self.log_path).read())
+
+    def start_once(self):
+        """True when the server came up; False when it exited over a port someone else holds."""
         env = dict(os.environ, MAILWARD_HTTP_PORT=str(self.port))
         env.update({"MAILWARD_" + key: str(port) for key, port in self.ports.items()})
         self.log = open(self.log_path, "w")
@@ -62,9 +94,9 @@ class Mailward:
             passwords = dict(re.findall(r"(\w+@demo\.test)\s+password: (\S+)", text))
             if doors_up and (not self.demo or len(passwords) >= 3):
                 self.passwords = passwords
-                return
+                return True
             if self.process.poll() is not None:
-                break
+                return not PORT_TROUBLE.search(text)
             time.sleep(0.2)
         raise AssertionError("mailward serve did not come up; log:\n" + open(self.log_path).read())
 
