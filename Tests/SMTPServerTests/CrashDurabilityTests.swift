@@ -61,12 +61,11 @@ import Testing
         #expect(try await run(binary, ["domain", "add", "example.test", "--data", data], environment: environment).status == 0)
         #expect(try await run(binary, ["user", "add", "alice@example.test", "--password", password, "--data", data],
                               environment: environment).status == 0)
-        let smtpPort = try freePort()
-        environment["MAILWARD_SMTP_PORT"] = "\(smtpPort)"
-        for key in ["HTTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT", "IMAP_TLS_PORT",
-                    "POP3_PORT", "POP3_TLS_PORT"] {
-            environment["MAILWARD_\(key)"] = "\(try freePort())"
-        }
+        let keys = ["SMTP_PORT", "HTTP_PORT", "SMTP_SUBMISSION_PORT", "SMTP_SUBMISSION_TLS_PORT", "IMAP_PORT",
+                    "IMAP_TLS_PORT", "POP3_PORT", "POP3_TLS_PORT"]
+        let ports = try freePorts(keys.count)
+        for (key, port) in zip(keys, ports) { environment["MAILWARD_\(key)"] = "\(port)" }
+        let smtpPort = ports[0]
         let server = try startServer(data: data, environment: environment)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try await waitForGreeting(port: smtpPort).close()

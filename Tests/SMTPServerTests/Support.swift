@@ -121,8 +121,16 @@ func which(_ name: String) -> String? {
 
 /// A free TCP port on loopback (bound then released).
 func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    guard LoopbackAddress.bind(fd, port: 0) == 0 else { throw POSIXError(.EADDRINUSE) }
-    return LoopbackAddress.boundPort(of: fd)
+    try freePorts(1)[0]
+}
+
+/// `count` different free TCP ports on loopback. All stay bound until the last is chosen: one
+/// `freePort()` after another may hand out the same port twice.
+func freePorts(_ count: Int) throws -> [Int] {
+    let descriptors = (0..<count).map { _ in socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) }
+    defer { descriptors.forEach { close($0) } }
+    return try descriptors.map { fd in
+        guard fd >= 0, LoopbackAddress.bind(fd, port: 0) == 0 else { throw POSIXError(.EADDRINUSE) }
+        return LoopbackAddress.boundPort(of: fd)
+    }
 }
