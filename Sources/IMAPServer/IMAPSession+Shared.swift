@@ -123,7 +123,7 @@ extension IMAPSession {
     func recordShared(_ action: MailboxAction, ownerID: AccountID, folder: String, _ what: String) async {
         guard ownerID != accountID else { return }
         await door.shares.recordGranteeAction(account, ownerID: ownerID, action: action, door: .imap,
-                                              ip: connection.remoteIP, detail: "IMAP \(what) in \(folder)")
+                                              ip: connection.remoteIP, detail: "\(what) in \(folder)")
     }
 
     /// `UIDs 1:3,7 (4 messages)`, for audit details (`UIDs none (0 messages)` for an empty list).

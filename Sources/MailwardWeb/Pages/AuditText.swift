@@ -36,8 +36,8 @@ enum AuditText {
 
     /// A share event's detail: `a@x → b@x: read_only → send_as` → `a@x → b@x：只读 → 代理发送`;
     /// a grantee's action `b@x: deleted “S” from INBOX` → `b@x：从“收件箱”删除了 “S”`. `door`: the
-    /// door the action came through, named before a detail that does not say it itself (a search
-    /// is written alike by every door).
+    /// door the action came through (the event's own column), named before the action unless it
+    /// is the webmail's.
     static func shareDetail(kind: String, detail: String, door: String? = nil, language: Language) -> String {
         let zh = language != .en
         let colon = zh ? "：" : ": "
@@ -63,17 +63,21 @@ enum AuditText {
             let parts = [permissions.joined(separator: " → "), until].filter { !$0.isEmpty }
             return who + colon + parts.joined(separator: zh ? "，" : ", ")
         case "shared-mailbox-action":
-            let named = door.flatMap { $0 == "web" || rest.hasPrefix($0.uppercased() + " ") ? nil : (zh ? Self.zh : en)["door:" + $0] }
-            return who + colon + (named.map { $0 + colon } ?? "") + action(rest, zh: zh)
+            var (rest, door) = (rest, door)
+            if rest.hasPrefix("IMAP "), door == nil || door == "imap" {
+                // Written before the door column alone named the door (stop 52 and earlier).
+                rest.removeFirst(5)
+                door = "imap"
+            }
+            let named = door.flatMap { $0 == "web" ? nil : (zh ? Self.zh : en)["door:" + $0] ?? $0.uppercased() }
+            let said = (zh && door == "imap" ? imapAction(rest) : nil) ?? action(rest, zh: zh)
+            return who + colon + (named.map { $0 + colon } ?? "") + said
         default:
             return detail
         }
     }
 
     static func action(_ text: String, zh: Bool) -> String {
-        if text.hasPrefix("IMAP ") {
-            return zh ? imapAction(String(text.dropFirst(5))) ?? text : text
-        }
         if text.hasPrefix("read “"), text.hasSuffix("”") {
             return (zh ? "查看了 " : "read ") + text.dropFirst(5)
         }
@@ -122,7 +126,7 @@ enum AuditText {
         return text
     }
 
-    /// What the IMAP door recorded (`read UIDs 1:3 (3 messages) in INBOX`, `STORE +FLAGS
+    /// What the IMAP door records (`read UIDs 1:3 (3 messages) in INBOX`, `STORE +FLAGS
     /// (\Seen) on UIDs 4 (1 message) in INBOX`, `MOVE UIDs 5 (1 message) to 项目 in INBOX`, …) in
     /// Chinese; nil when the shape is not one of those.
     static func imapAction(_ text: String) -> String? {
@@ -142,15 +146,15 @@ enum AuditText {
             name == "an own folder" ? "自己的文件夹" : "“" + imapFolder(name) + "”"
         }
         switch verb {
-        case "read ": return "IMAP：在\(box)中查看了 \(messages)"
-        case "APPEND ": return "IMAP：向\(box)添加了 \(messages)"
-        case "EXPUNGE ", "CLOSE expunged ": return "IMAP：从\(box)彻底删除了 \(messages)"
+        case "read ": return "在\(box)中查看了 \(messages)"
+        case "APPEND ": return "向\(box)添加了 \(messages)"
+        case "EXPUNGE ", "CLOSE expunged ": return "从\(box)彻底删除了 \(messages)"
         case "MOVE ", "COPY ":
             guard tail.hasPrefix(" to ") else { return nil }
-            return "IMAP：将\(box)中的 \(messages)\(verb == "MOVE " ? "移到" : "复制到")\(place(String(tail.dropFirst(4))))"
+            return "将\(box)中的 \(messages)\(verb == "MOVE " ? "移到" : "复制到")\(place(String(tail.dropFirst(4))))"
         case "MOVE in ", "COPY in ":
             guard tail.hasPrefix(" from ") else { return nil }
-            return "IMAP：从\(place(String(tail.dropFirst(6))))\(verb == "MOVE in " ? "移入" : "复制入")\(box) \(messages)"
+            return "从\(place(String(tail.dropFirst(6))))\(verb == "MOVE in " ? "移入" : "复制入")\(box) \(messages)"
         default:
             // STORE +FLAGS (\Seen \Flagged) on UIDs …
             guard verb.hasPrefix("STORE "), verb.hasSuffix(" on "), let flagsOpen = verb.firstIndex(of: "("),
@@ -163,7 +167,7 @@ enum AuditText {
             case "-": change = names.map { flag("-" + $0, zh: true) }.joined(separator: "、")
             default: change = "标记设为 " + (names.isEmpty ? "（无）" : names.joined(separator: " "))
             }
-            return "IMAP：在\(box)中将 \(messages)\(change)"
+            return "在\(box)中将 \(messages)\(change)"
         }
     }
 
