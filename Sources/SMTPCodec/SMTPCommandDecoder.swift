@@ -16,6 +16,12 @@ public struct SMTPCommandDecoder: Sendable {
         public var maximumLineLength: Int
         /// Longest `AUTH` command or SASL response line including CRLF (RFC 4954 §4: 12288).
         public var maximumAuthenticationLineLength: Int
+        /// Longest `MAIL` or `RCPT` line including CRLF. The extensions the server offers let
+        /// their parameters lengthen these two past 512: SIZE (RFC 1870) by 26, RET and ENVID
+        /// (RFC 3461) by 100 and NOTIFY and ORCPT by 500, AUTH (RFC 4954) by 500 — a relaying
+        /// MTA's `RCPT` with a 500-character ORCPT must fit. 2048, as Postfix's
+        /// `line_length_limit`.
+        public var maximumParameterLineLength: Int
         /// True when the server offers SMTPUTF8: non-ASCII addresses are then accepted in
         /// `MAIL FROM` carrying the `SMTPUTF8` parameter and in `RCPT TO` (the server must still
         /// check the transaction used SMTPUTF8, see ``SMTPPath/isInternationalized``).
@@ -25,12 +31,28 @@ public struct SMTPCommandDecoder: Sendable {
 
         public init(
             maximumLineLength: Int = 512, maximumAuthenticationLineLength: Int = 12288,
-            allowsUTF8Addresses: Bool = false, acceptsBareLineFeed: Bool = false
+            maximumParameterLineLength: Int = 2048, allowsUTF8Addresses: Bool = false, acceptsBareLineFeed: Bool = false
         ) {
             self.maximumLineLength = maximumLineLength
             self.maximumAuthenticationLineLength = maximumAuthenticationLineLength
+            self.maximumParameterLineLength = maximumParameterLineLength
             self.allowsUTF8Addresses = allowsUTF8Addresses
             self.acceptsBareLineFeed = acceptsBareLineFeed
+        }
+
+        /// The longest line the decoder holds before refusing it: the largest of the limits.
+        public var lineBound: Int {
+            max(maximumLineLength, maximumAuthenticationLineLength, maximumParameterLineLength)
+        }
+
+        /// The limit of a command line that starts like `line`.
+        func limit(of line: [UInt8]) -> Int {
+            for (verb, limit) in [("AUTH ", maximumAuthenticationLineLength), ("MAIL ", maximumParameterLineLength),
+                                  ("RCPT ", maximumParameterLineLength)] {
+                var cursor = SMTPByteCursor(line)
+                if cursor.consumeCaseInsensitive(verb) { return max(limit, maximumLineLength) }
+            }
+            return maximumLineLength
         }
     }
 
@@ -43,8 +65,8 @@ public struct SMTPCommandDecoder: Sendable {
 
     /// Decodes the next command line, if complete.
     public mutating func next(_ buffer: inout ByteBuffer) -> SMTPDecodeResult<SMTPCommand> {
-        let bound = max(self.configuration.maximumLineLength, self.configuration.maximumAuthenticationLineLength)
-        switch self.framer.next(&buffer, maximumLength: bound, acceptsBareLineFeed: self.configuration.acceptsBareLineFeed) {
+        switch self.framer.next(&buffer, maximumLength: self.configuration.lineBound,
+                                acceptsBareLineFeed: self.configuration.acceptsBareLineFeed) {
         case .needMoreData:
             return .needMoreData
         case .tooLong:
@@ -52,12 +74,9 @@ public struct SMTPCommandDecoder: Sendable {
         case .bareLineFeed:
             return .error(SMTPDecodeError(.bareLineFeed, "bare LF"))
         case .line(let line):
-            // Only AUTH may use the longer bound (initial responses can be long).
-            if line.count + 2 > self.configuration.maximumLineLength {
-                var cursor = SMTPByteCursor(line)
-                guard cursor.consumeCaseInsensitive("AUTH "), line.count + 2 <= bound else {
-                    return .error(SMTPDecodeError(.lineTooLong, "line too long"))
-                }
+            // AUTH (initial responses can be long), MAIL and RCPT (parameters) have longer limits.
+            if line.count + 2 > self.configuration.maximumLineLength, line.count + 2 > self.configuration.limit(of: line) {
+                return .error(SMTPDecodeError(.lineTooLong, "line too long"))
             }
             switch Self.parse(line: line, configuration: self.configuration) {
             case .success(let command): return .value(command)

@@ -14,7 +14,7 @@ enum SMTPCodecFuzzCheck {
     static let replyConfiguration = SMTPReplyDecoder.Configuration(maximumLineLength: 512, maximumLineCount: 16)
 
     static func run(_ input: [UInt8], random: inout SplitMix64) {
-        let commandBound = max(commandConfiguration.maximumLineLength, commandConfiguration.maximumAuthenticationLineLength)
+        let commandBound = commandConfiguration.lineBound
         let commands = decode(input, bound: commandBound, decoder: SMTPCommandDecoder(configuration: commandConfiguration)) { input.count }
         let commandsSplit = decode(input, bound: commandBound, decoder: SMTPCommandDecoder(configuration: commandConfiguration)) {
             1 + Int(random.next() % UInt64(maxChunk))

@@ -34,7 +34,7 @@ let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
 let decoderConfiguration = SMTPCommandDecoder.Configuration(allowsUTF8Addresses: true)
 let maxChunk = 64
 /// The decoder may hold at most one unfinished line (the longer AUTH bound), plus one unread chunk.
-let memoryBound = max(decoderConfiguration.maximumLineLength, decoderConfiguration.maximumAuthenticationLineLength) + maxChunk
+let memoryBound = decoderConfiguration.lineBound + maxChunk
 
 let hostname = "mx.fuzz.test"
 /// The doors' shapes: port 25 (half the runs: it faces the internet), loopback submission (AUTH

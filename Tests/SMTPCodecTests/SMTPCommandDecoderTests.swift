@@ -257,6 +257,34 @@ struct SMTPCommandDecoderTests {
         #expect(decodeCommands([input]) == [.value(.auth(mechanism: "PLAIN", initialResponse: response))])
     }
 
+    /// MAIL and RCPT may go past 512 by what their parameters add (RFC 1870, 3461, 4954): a
+    /// relaying MTA's RCPT with a 500-character ORCPT fits; other commands keep 512.
+    @Test func mailAndRecipientLinesMayCarryLongParameters() {
+        let original = "rfc822;" + String(repeating: "o", count: 480) + "@example.org"  // 499 characters
+        let rcpt = "RCPT TO:<" + String(repeating: "r", count: 64) + "@example.org> NOTIFY=SUCCESS,FAILURE,DELAY ORCPT=" + original
+        #expect(rcpt.utf8.count + 2 > 512)
+        guard case .value(.rcpt(_, let parameters)) = decodeCommands([(rcpt + "\r\n").bytes]).first else {
+            Issue.record("a RCPT with a long ORCPT was refused")
+            return
+        }
+        #expect(parameters.originalRecipient?.utf8.count == original.utf8.count)
+        let mail = "mail from:<a@example.org> SIZE=1000 RET=HDRS ENVID=" + String(repeating: "e", count: 100)
+            + " AUTH=" + String(repeating: "u", count: 480) + "+40example.org"
+        #expect(mail.utf8.count + 2 > 512)
+        guard case .value(.mail) = decodeCommands([(mail + "\r\n").bytes]).first else {
+            Issue.record("a MAIL with long parameters was refused")
+            return
+        }
+        let tooLong = [SMTPDecodeResult<SMTPCommand>.error(SMTPDecodeError(.lineTooLong, "line too long"))]
+        #expect(decodeCommands([("NOOP " + String(repeating: "x", count: 600) + "\r\n").bytes]) == tooLong)
+        #expect(decodeCommands([("RCPT TO:<a@b.c> ORCPT=rfc822;" + String(repeating: "x", count: 2100) + "\r\n").bytes]) == tooLong)
+        // The bound is exact: 2048 with CRLF.
+        let prefix = "RCPT TO:<a@b.c> ORCPT=rfc822;"
+        let fits = prefix + String(repeating: "x", count: 2046 - prefix.utf8.count)
+        #expect(decodeCommands([(fits + "\r\n").bytes]).first != tooLong.first)
+        #expect(decodeCommands([(fits + "x\r\n").bytes]) == tooLong)
+    }
+
     @Test func bareLineFeedIsRejectedByDefault() {
         let input = "NOOP\nQUIT\r\n".bytes
         for pieces in deliveries(of: input) {
@@ -320,7 +348,8 @@ struct SMTPBoundedBufferingTests {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
-        let configuration = SMTPCommandDecoder.Configuration(maximumLineLength: 64, maximumAuthenticationLineLength: 128)
+        let configuration = SMTPCommandDecoder.Configuration(maximumLineLength: 64, maximumAuthenticationLineLength: 128,
+                                                               maximumParameterLineLength: 96)
         var commands = SMTPCommandDecoder(configuration: configuration)
         var replies = SMTPReplyDecoder(configuration: .init(maximumLineLength: 64, maximumLineCount: 4))
         var commandBuffer = ByteBuffer()
