@@ -146,13 +146,15 @@ public struct WebDoor: Sendable {
             // Hummingbird's idle timer: it counts while a request is awaited or its head still
             // being read and stops once the head is in; the body then has `timeout` plus a second
             // per 500 bytes (`RequestBodyDeadline`); a response is written out before a close,
-            // unless the client takes nothing of it for `sendTimeout` (`ResponseDrainHandler`).
+            // unless the client takes nothing of it for `sendTimeout` (`ResponseDrainHandler`);
+            // the rest of a body answered before it was read is dropped (`RefusedBodyDrain`).
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [
                     ConnectionLimitHandler(counter: counter, trustedProxies: settings.trustedProxies,
                                            metrics: connectionMetrics, logger: logger),
                     ResponseDrainHandler(limit: sendTimeout),
                     RequestBodyDeadline(limit: timeout),
+                    RefusedBodyDrain(),
                 ],
                 idleTimeout: timeout)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
