@@ -114,10 +114,12 @@ extension IMAPSession {
 
     static let systemFlags: [Flag] = [.answered, .flagged, .deleted, .seen, .draft]
 
-    /// `OK [PERMANENTFLAGS …]`: none while the mailbox is read-only.
+    /// `OK [PERMANENTFLAGS …]`: none while the mailbox is read-only; without `\*` once it has
+    /// all the keywords it may (``KeywordLimit``).
     static func permanentFlags(of mailbox: SelectedMailbox) -> StatusResponse {
         let flags = systemFlags + mailbox.keywords.sorted.map(Flag.init(wire:))
-        return StatusResponse(.ok, code: .permanentFlags(mailbox.readOnly ? [] : flags, allowsNewKeywords: !mailbox.readOnly),
+        let allowsNew = !mailbox.readOnly && KeywordLimit.allowsNewKeywords(mailbox.keywords)
+        return StatusResponse(.ok, code: .permanentFlags(mailbox.readOnly ? [] : flags, allowsNewKeywords: allowsNew),
                               text: mailbox.readOnly ? "No permanent flags permitted" : "Flags permitted")
     }
 

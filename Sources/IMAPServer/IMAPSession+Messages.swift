@@ -290,6 +290,7 @@ extension IMAPSession {
         // folder's flag sets is not for every \Seen).
         let storedKeywords = operation.kind == .remove ? [] : flags.filter { !$0.hasPrefix("\\") }
         let keywordsBefore = storedKeywords.isEmpty ? nil : selected.keywords
+        if let keywordsBefore, !KeywordLimit.admits(flags, into: keywordsBefore) { return Self.status(for: .tooManyKeywords) }
         let change: FlagChange = switch operation.kind {
         case .add: .add(flags)
         case .remove: .remove(flags)

@@ -523,6 +523,8 @@ actor IMAPSession {
         case .noSuchMessage: StatusResponse(.no, code: .expungeIssued, text: "Message no longer exists")
         case .emptyMessage: StatusResponse(.no, text: "An empty message cannot be saved")
         case .specialUseTaken(let use): StatusResponse(.no, code: .useAttribute, text: "A \(use.rawValue) mailbox exists already")
+        case .tooManyKeywords:
+            StatusResponse(.no, code: .limit, text: "The mailbox has \(KeywordLimit.perMailbox) keywords already; no new ones")
         }
     }
 

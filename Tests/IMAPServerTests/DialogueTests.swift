@@ -300,6 +300,38 @@ import Testing
         try await server.stop()
     }
 
+    /// A mailbox's messages use at most `KeywordLimit.perMailbox` keywords between them: past
+    /// that, a new one is refused with `NO [LIMIT]` (STORE, and APPEND into a mailbox that is not
+    /// selected), PERMANENTFLAGS loses `\*`, and the keywords it has stay usable.
+    @Test func keywordsPerMailboxAreLimited() async throws {
+        let (server, _) = try await serverWithInbox([sampleMessage(subject: "a"), sampleMessage(subject: "b")])
+        let client = try await IMAPTestClient.signedIn(server)
+        _ = try await client.run("SELECT INBOX")
+        let limit = KeywordLimit.perMailbox
+        let first = (0..<(limit - 1)).map { "kw\($0)" }.joined(separator: " ")
+        #expect(try await client.run("STORE 1 +FLAGS.SILENT (\(first))").tagged.contains("OK"))
+        let last = try await client.run("STORE 2 +FLAGS.SILENT (kw0 last \\Seen)")
+        #expect(last.tagged.contains("OK"), "\(last)")
+        #expect(last.contains { $0.contains("PERMANENTFLAGS") && !$0.contains("\\*") }, "full: no \\* any more: \(last)")
+        let refused = try await client.run("STORE 2 +FLAGS (one-too-many)")
+        #expect(refused.tagged.contains("NO [LIMIT]"), "\(refused)")
+        #expect(try await client.run("FETCH 2 (FLAGS)").contains { $0.contains("last") && !$0.contains("one-too-many") })
+        #expect(try await client.run("STORE 2 +FLAGS (kw5 \\Flagged)").tagged.contains("OK"), "keywords the mailbox has")
+        let select = try await client.run("SELECT INBOX")
+        #expect(select.contains { $0.hasPrefix("* OK [PERMANENTFLAGS (") && !$0.contains("\\*") }, "\(select)")
+
+        // APPEND into the full mailbox from another one selected.
+        _ = try await client.run("SELECT Trash")
+        let message = sampleMessage(subject: "appended")
+        let appendNew = try await client.run("APPEND INBOX (\\Seen brand-new) {\(message.utf8.count)+}\r\n\(message)")
+        #expect(appendNew.tagged.contains("NO [LIMIT]"), "\(appendNew)")
+        let appendKnown = try await client.run("APPEND INBOX (\\Seen kw7) {\(message.utf8.count)+}\r\n\(message)")
+        #expect(appendKnown.tagged.contains("OK [APPENDUID"), "\(appendKnown)")
+        #expect(try await client.run("STATUS INBOX (MESSAGES)").contains { $0.contains("MESSAGES 3") })
+        await client.close()
+        try await server.stop()
+    }
+
     @Test func storeCopyMoveExpungeAndUIDPlus() async throws {
         let (server, _) = try await serverWithInbox((1...3).map { sampleMessage(subject: "m\($0)") })
         let client = try await IMAPTestClient.signedIn(server)

@@ -325,6 +325,8 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A folder for this special use exists already: one per account, so the server and every
     /// client agree where Sent copies, drafts and deleted mail go.
     case specialUseTaken(SpecialUse)
+    /// The mailbox's messages use ``KeywordLimit/perMailbox`` keywords already.
+    case tooManyKeywords
 
     public var description: String {
         switch self {
@@ -337,6 +339,7 @@ public enum MailError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSuchMessage: "no such message"
         case .emptyMessage: "an empty message cannot be stored"
         case .specialUseTaken(let use): "a \(use.rawValue) folder exists already"
+        case .tooManyKeywords: "the mailbox has \(KeywordLimit.perMailbox) keywords already"
         }
     }
 

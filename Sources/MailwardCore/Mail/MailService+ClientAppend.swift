@@ -19,7 +19,8 @@ extension MailService {
     /// own copy of it, which left every sent message there twice. A client that repeats an APPEND
     /// whose answer it lost is answered the same way. The copy already there is the answer (its
     /// UID goes into APPENDUID) and gets the flags the client asked for. Any other folder, a
-    /// message without a `Message-ID:`, or an older copy: stored as usual.
+    /// message without a `Message-ID:`, or an older copy: stored as usual. Keywords new to the
+    /// mailbox are refused past ``KeywordLimit/perMailbox`` (`MailError.tooManyKeywords`).
     ///
     /// Bare LF and lone CR line ends are stored as CRLF (as Dovecot does): the other ways in
     /// (SMTP, the webmail) bring CRLF only, and POP3's sizes count what RETR sends. Not in a
@@ -27,6 +28,9 @@ extension MailService {
     public func appendFromClient(_ written: [UInt8], to mailbox: Mailbox, flags: MessageFlags = [],
                                  internalDate: Date? = nil, binary: Bool = false) async throws -> MessageRecord {
         guard !written.isEmpty else { throw MailError.emptyMessage }
+        if !KeywordLimit.keywords(of: flags).isEmpty, !KeywordLimit.admits(flags, into: try await keywords(in: mailbox.id)) {
+            throw MailError.tooManyKeywords
+        }
         let raw = binary || LineEndings.areCRLF(written) ? written : LineEndings.crlf(written)
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         if let messageID = metadata.summary.messageIDHeader, Self.namesAMessage(messageID),
@@ -36,6 +40,17 @@ extension MailService {
         }
         let copy = NewMessageCopy(mailboxID: mailbox.id, flags: flags, internalDate: internalDate ?? clock.now)
         return try await insert(raw, copies: [copy], metadata: metadata)[0]
+    }
+
+    /// The keywords the messages of a mailbox use (read only when an APPEND brings keywords:
+    /// it reads every message's flags).
+    func keywords(in mailboxID: MailboxID) async throws -> MessageFlags {
+        var keywords = MessageFlags()
+        var seen = Set<MessageFlags>()
+        for state in try await store.changes(mailboxID: mailboxID, since: 0)?.changed ?? [] where seen.insert(state.flags).inserted {
+            for keyword in KeywordLimit.keywords(of: state.flags) { keywords.insert(keyword) }
+        }
+        return keywords
     }
 
     /// A Message-ID is `<left@right>`; anything else (empty, bare words) names no message.
