@@ -288,16 +288,15 @@ extension IMAPSession {
         let flags = MessageFlags(operation.flags.map(\.description))
         // The mailbox's keywords are looked at only when keywords are stored (walking the
         // folder's flag sets is not for every \Seen).
-        let storedKeywords = operation.kind == .remove ? [] : flags.filter { !$0.hasPrefix("\\") }
+        let storedKeywords = operation.kind == .remove ? [] : flags.keywords
         let keywordsBefore = storedKeywords.isEmpty ? nil : selected.keywords
-        if let keywordsBefore, !KeywordLimit.admits(flags, into: keywordsBefore) { return Self.status(for: .tooManyKeywords) }
         let change: FlagChange = switch operation.kind {
         case .add: .add(flags)
         case .remove: .remove(flags)
         case .replace: .replace(flags)
         }
         let result = try await mail.updateFlags(mailboxID: selected.mailboxID, uids: uids, change: change,
-                                                unchangedSince: unchangedSince.map { ModSeq(clamping: $0) })
+                                                unchangedSince: unchangedSince.map { ModSeq(clamping: $0) }, census: selected)
         var modSeqs: [MessageUID: ModSeq] = [:]
         for record in result.updated {
             state.updateSelected { $0.update(uid: record.uid, flags: record.flags) }
@@ -554,8 +553,8 @@ extension IMAPSession {
         let uids = selected.resolve(set, uid: uid, saved: state.savedSearch)
         guard !uids.isEmpty else { return ok(move ? "MOVE completed" : "COPY completed") }
         let mapping = move
-            ? try await mail.move(uids: uids, from: selected.mailboxID, to: destination.id)
-            : try await mail.copy(uids: uids, from: selected.mailboxID, to: destination.id)
+            ? try await mail.move(uids: uids, from: selected.mailboxID, to: destination.id, census: selected)
+            : try await mail.copy(uids: uids, from: selected.mailboxID, to: destination.id, census: selected)
         guard !mapping.isEmpty else {
             // Every message asked for was expunged by another session since this one was told
             // (RFC 2180 §4.4.1, RFC 5530): nothing was copied, and the client learns why.

@@ -457,7 +457,7 @@ actor IMAPSession {
             let vanished = state.qresyncEnabled
             // A keyword another session used first in this mailbox changes its FLAGS (RFC 3501
             // §7.2.6), as it does for the session that stored it; looked at only when keywords came.
-            let keywordsBefore = changes.changed.contains { $0.flags.contains { !$0.hasPrefix("\\") } } ? selected.keywords : nil
+            let keywordsBefore = changes.changed.contains { !$0.flags.keywords.isEmpty } ? selected.keywords : nil
             state.updateSelected { snapshot in
                 responses = snapshot.refresh(with: changes, includeExpunges: includeExpunges, condstore: condstore, vanished: vanished)
             }

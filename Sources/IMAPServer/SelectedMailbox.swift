@@ -108,10 +108,11 @@ public struct SelectedMailbox: Sendable, Equatable {
     }
 
     /// The keywords (non-system flags) used in the mailbox, for SELECT's FLAGS.
-    public var keywords: MessageFlags {
-        var keywords = MessageFlags()
-        for set in Set(flagIndices.all) { for flag in flagSets[Int(set)] where !flag.hasPrefix("\\") { keywords.insert(flag) } }
-        return keywords
+    public var keywords: MessageFlags { keywords(inSets: Set(flagIndices.all)) }
+
+    /// The keywords of the flag sets at `indices` of ``flagSets``.
+    private func keywords(inSets indices: Set<UInt32>) -> MessageFlags {
+        indices.reduce(into: MessageFlags()) { keywords, set in keywords = keywords.union(flagSets[Int(set)].keywords) }
     }
 
     /// How many distinct flag sets the snapshot holds (tests check the table stays bounded).
@@ -330,5 +331,15 @@ public struct SelectedMailbox: Sendable, Equatable {
 
     static func wireFlags(_ flags: MessageFlags, recent: Bool = false) -> [Flag] {
         (recent ? [.recent] : []) + flags.sorted.map(Flag.init(wire:))
+    }
+}
+
+/// The keywords the client was last told of, for ``KeywordLimit`` (``MailService`` reads the
+/// store only when the session does not know).
+extension SelectedMailbox: KeywordCensus {
+    public func keywords(where counts: (MessageUID) -> Bool) -> MessageFlags {
+        var sets = Set<UInt32>()
+        for (position, uid) in uidRuns.all.enumerated() where counts(uid) { sets.insert(flagIndices[position]) }
+        return keywords(inSets: sets)
     }
 }

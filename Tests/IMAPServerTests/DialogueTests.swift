@@ -302,7 +302,8 @@ import Testing
 
     /// A mailbox's messages use at most `KeywordLimit.perMailbox` keywords between them: past
     /// that, a new one is refused with `NO [LIMIT]` (STORE, and APPEND into a mailbox that is not
-    /// selected), PERMANENTFLAGS loses `\*`, and the keywords it has stay usable.
+    /// selected), PERMANENTFLAGS loses `\*`, and the keywords it has stay usable. Messages copied
+    /// or moved in lose the new keywords that do not fit; FLAGS counts what it replaces.
     @Test func keywordsPerMailboxAreLimited() async throws {
         let (server, _) = try await serverWithInbox([sampleMessage(subject: "a"), sampleMessage(subject: "b")])
         let client = try await IMAPTestClient.signedIn(server)
@@ -328,6 +329,23 @@ import Testing
         let appendKnown = try await client.run("APPEND INBOX (\\Seen kw7) {\(message.utf8.count)+}\r\n\(message)")
         #expect(appendKnown.tagged.contains("OK [APPENDUID"), "\(appendKnown)")
         #expect(try await client.run("STATUS INBOX (MESSAGES)").contains { $0.contains("MESSAGES 3") })
+
+        // Copied and moved in: the messages come, with the keywords that fit (none here).
+        let tagged = try await client.run("APPEND Trash (\\Seen t1 t2) {\(message.utf8.count)+}\r\n\(message)")
+        #expect(tagged.tagged.contains("OK"), "\(tagged)")
+        _ = try await client.run("SELECT Trash")
+        #expect(try await client.run("COPY 1 INBOX").tagged.contains("OK [COPYUID"))
+        #expect(try await client.run("MOVE 1 INBOX").tagged.contains("OK"))
+        let inbox = try await client.run("SELECT INBOX")
+        #expect(inbox.contains("* 5 EXISTS"), "\(inbox)")
+        let copies = try await client.run("FETCH 4:5 (FLAGS)")
+        #expect(copies.filter { $0.hasSuffix("FETCH (FLAGS (\\Recent \\Seen))") }.count == 2, "\(copies)")
+        #expect(!copies.contains { $0.contains("t1") || $0.contains("t2") }, "\(copies)")
+
+        // FLAGS replaces: a keyword only the replaced message had makes room.
+        let replaced = try await client.run("STORE 2 FLAGS (kw5 replaced)")
+        #expect(replaced.tagged.contains("OK"), "'last' was message 2's alone: \(replaced)")
+        #expect(try await client.run("STORE 2 FLAGS (one two)").tagged.contains("NO [LIMIT]"))
         await client.close()
         try await server.stop()
     }

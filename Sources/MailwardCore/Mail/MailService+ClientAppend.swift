@@ -28,9 +28,7 @@ extension MailService {
     public func appendFromClient(_ written: [UInt8], to mailbox: Mailbox, flags: MessageFlags = [],
                                  internalDate: Date? = nil, binary: Bool = false) async throws -> MessageRecord {
         guard !written.isEmpty else { throw MailError.emptyMessage }
-        if !KeywordLimit.keywords(of: flags).isEmpty, !KeywordLimit.admits(flags, into: try await keywords(in: mailbox.id)) {
-            throw MailError.tooManyKeywords
-        }
+        try await checkKeywordLimit(.add(flags), on: [], in: mailbox.id, census: nil)
         let raw = binary || LineEndings.areCRLF(written) ? written : LineEndings.crlf(written)
         let metadata = try Self.metadata(of: raw, cachingParse: raw.count > parseCacheThreshold)
         if let messageID = metadata.summary.messageIDHeader, Self.namesAMessage(messageID),
@@ -40,17 +38,6 @@ extension MailService {
         }
         let copy = NewMessageCopy(mailboxID: mailbox.id, flags: flags, internalDate: internalDate ?? clock.now)
         return try await insert(raw, copies: [copy], metadata: metadata)[0]
-    }
-
-    /// The keywords the messages of a mailbox use (read only when an APPEND brings keywords:
-    /// it reads every message's flags).
-    func keywords(in mailboxID: MailboxID) async throws -> MessageFlags {
-        var keywords = MessageFlags()
-        var seen = Set<MessageFlags>()
-        for state in try await store.changes(mailboxID: mailboxID, since: 0)?.changed ?? [] where seen.insert(state.flags).inserted {
-            for keyword in KeywordLimit.keywords(of: state.flags) { keywords.insert(keyword) }
-        }
-        return keywords
     }
 
     /// A Message-ID is `<left@right>`; anything else (empty, bare words) names no message.

@@ -346,21 +346,35 @@ public struct MailService: Sendable {
 
     // MARK: Changes
 
+    /// Stores flags. A keyword new to the mailbox is refused past ``KeywordLimit/perMailbox``
+    /// (`MailError.tooManyKeywords`); `census` tells which keywords the mailbox's messages use
+    /// when the caller knows (an IMAP session's snapshot), else they are read from the store —
+    /// only when keywords are stored.
     public func updateFlags(mailboxID: MailboxID, uids: [MessageUID], change: FlagChange,
-                            unchangedSince: ModSeq? = nil) async throws -> FlagUpdateResult {
+                            unchangedSince: ModSeq? = nil, census: (any KeywordCensus)? = nil) async throws -> FlagUpdateResult {
+        try await checkKeywordLimit(change, on: uids, in: mailboxID, census: census)
         let result = try await store.updateFlags(mailboxID: mailboxID, uids: uids, change: change, unchangedSince: unchangedSince)
         if !result.updated.isEmpty { events.publish(.flagsChanged(result.updated.map(\.uid)), in: mailboxID) }
         return result
     }
 
-    public func copy(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
+    /// Copies messages; they keep the keywords that fit into the destination (``KeywordLimit``).
+    /// `census` tells the source's flags when the caller knows them.
+    public func copy(uids: [MessageUID], from source: MailboxID, to destination: MailboxID,
+                     census: (any KeywordCensus)? = nil) async throws -> [UIDMapping] {
+        let excess = try await keywordsOverLimit(carriedBy: uids, from: source, to: destination, census: census)
         let mapping = try await store.copyMessages(uids: uids, from: source, to: destination)
+        try await dropKeywords(excess, from: mapping, in: destination)
         if !mapping.isEmpty { events.publish(.appended(mapping.map(\.destination)), in: destination) }
         return mapping
     }
 
-    public func move(uids: [MessageUID], from source: MailboxID, to destination: MailboxID) async throws -> [UIDMapping] {
+    /// Moves messages; they keep the keywords that fit into the destination (``KeywordLimit``).
+    public func move(uids: [MessageUID], from source: MailboxID, to destination: MailboxID,
+                     census: (any KeywordCensus)? = nil) async throws -> [UIDMapping] {
+        let excess = try await keywordsOverLimit(carriedBy: uids, from: source, to: destination, census: census)
         let mapping = try await store.moveMessages(uids: uids, from: source, to: destination)
+        try await dropKeywords(excess, from: mapping, in: destination)
         if !mapping.isEmpty {
             events.publish(.appended(mapping.map(\.destination)), in: destination)
             events.publish(.expunged(mapping.map(\.source)), in: source)

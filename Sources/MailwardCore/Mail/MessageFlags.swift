@@ -55,13 +55,21 @@ public struct MessageFlags: Hashable, Sendable, Codable, ExpressibleByArrayLiter
         return result
     }
 
+    /// The keywords among the flags: those that are not system flags (`$Forwarded`, a
+    /// Thunderbird tag), each in the case it was first given.
+    public var keywords: MessageFlags {
+        var result = MessageFlags()
+        for (key, flag) in byKey where !flag.hasPrefix("\\") { result.byKey[key] = flag }
+        return result
+    }
+
     public var isEmpty: Bool { byKey.isEmpty }
     public var count: Int { byKey.count }
 
     /// Sorted: system flags first in RFC order, then keywords alphabetically.
     public var sorted: [String] {
         let system = Self.systemFlags.filter { contains($0) }
-        let keywords = byKey.values.filter { !$0.hasPrefix("\\") }.sorted { $0.lowercased() < $1.lowercased() }
+        let keywords = byKey.filter { !$0.value.hasPrefix("\\") }.sorted { $0.key < $1.key }.map(\.value)
         return system + keywords
     }
 

@@ -193,7 +193,9 @@ struct MailAccess: Sendable {
     /// Moves to another of the account's folders; returns the new copy.
     func move(_ record: MessageRecord, to destination: Mailbox) async throws -> MessageRecord? {
         guard destination.id != record.mailboxID else { return record }
-        let mapping = try await mail.move(uids: [record.uid], from: record.mailboxID, to: destination.id)
+        // The record's own flags tell which keywords it carries (no read of the whole folder).
+        let state = MessageState(uid: record.uid, modSeq: record.modSeq, flags: record.flags)
+        let mapping = try await mail.move(uids: [record.uid], from: record.mailboxID, to: destination.id, census: [state])
         guard let uid = mapping.first?.destination else { return nil }
         return try await mail.store.messages(mailboxID: destination.id, uids: [uid]).first
     }
