@@ -293,7 +293,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MailwardConfigTests", dependencies: ["MailwardConfig"], swiftSettings: strict),
-        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore", "MailwardTesting", "ProtocolFuzzing"],
+        .testTarget(name: "MailwardWebTests", dependencies: ["MailwardWeb", "MailwardCore", "MailwardTesting", "ProtocolFuzzing",
+                                                         .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                         .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                     swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests",
                     dependencies: ["MailwardCore", "MailwardTesting", "StoreSQLite", "StorePostgres",

@@ -19,7 +19,14 @@ final class RefusedBodyDrain: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    static let linger = TimeAmount.seconds(30)
+    static let defaultLinger = TimeAmount.seconds(30)
+
+    /// How long the rest of a refused body is read at most.
+    let linger: TimeAmount
+
+    init(linger: TimeAmount = RefusedBodyDrain.defaultLinger) {
+        self.linger = linger
+    }
 
     /// A request's head came and its end not yet.
     private var requestOpen = false
@@ -64,7 +71,7 @@ final class RefusedBodyDrain: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
         guard requestOpen, responsesEnded == requestsRead, !draining else { return }
         draining = true
-        lingerEnd = context.eventLoop.assumeIsolated().scheduleTask(in: Self.linger) {
+        lingerEnd = context.eventLoop.assumeIsolated().scheduleTask(in: linger) {
             self.lingerEnd = nil
             context.close(promise: nil)
         }
