@@ -252,6 +252,7 @@ let package = Package(
             name: "MailwardTesting",
             dependencies: [
                 "MailwardCore", "MailwardApp", "MailwardNet", "StoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -268,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "MailwardSMSTests",
             dependencies: [
-                "MailwardSMS", "MailwardCore",
+                "MailwardSMS", "MailwardCore", "MailwardTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -104,6 +104,10 @@ public final class MailwardServer: Sendable {
         services.append(.init(service: DoorGroup(doors: [http] + mailDoorServices())))
         services.append(.init(service: SecuritySweeper(store: store, clock: runtime.clock, logger: logger)))
         services.append(.init(service: MemoryTrimmer()))
+        if !runtime.dkimKeys.isEmpty {
+            services.append(.init(service: DKIMPublicationCheck(keys: runtime.dkimKeys, resolver: runtime.resolver,
+                                                                logger: Logger(label: "mailward.dkim"))))
+        }
         services.append(.init(service: BodyFileSweeper(store: store, blobs: runtime.blobs, clock: runtime.clock,
                                                        logger: Logger(label: "mailward.bodies"))))
         if signals.contains(.sigterm) {

@@ -36,6 +36,8 @@ public struct Runtime: Sendable {
     public let resolver: any DNSResolving
     /// The durable outbound queue (worked by the delivery service).
     public let deliveryQueue: DeliveryQueue
+    /// The DKIM signing keys in the data folder (`mailward dkim keygen`), read at start.
+    public let dkimKeys: [DKIMKey]
     /// Where doors hand mail for remote recipients: the delivery queue (tests may substitute a
     /// recording queue, or nil — submission then refuses remote recipients with 451 4.3.0).
     public var outbound: (any OutboundQueue)?
@@ -169,7 +171,8 @@ public struct Runtime: Sendable {
                                        })
         authenticator = ProtocolAuthenticator(security)
         // With every body in the store (PostgreSQL), queued ones too: any node's worker sends them.
-        let dkim = DKIMSigner(keys: try DKIMKeyFiles.load(folder))
+        dkimKeys = try DKIMKeyFiles.load(folder)
+        let dkim = DKIMSigner(keys: dkimKeys)
         deliveryQueue = DeliveryQueue(store: store, blobs: blobs, inlineBodyLimit: inlineBodyLimit == .max ? .max : 0,
                                       signer: dkim.domains.isEmpty ? nil : dkim)
         outbound = deliveryQueue

@@ -6,7 +6,7 @@ import MailwardCore
 struct DKIMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dkim", abstract: "DKIM signing keys of the local domains (outgoing mail is signed with them).",
-        subcommands: [Keygen.self, Show.self])
+        subcommands: [Keygen.self, Show.self, Check.self])
 
     struct Keygen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,6 +42,34 @@ struct DKIMCommand: AsyncParsableCommand {
                 let keys = try DKIMKeyFiles.load(runtime.folder).filter { wanted == nil || $0.domain == wanted }
                 if keys.isEmpty { print(wanted.map { "no DKIM key for \($0)" } ?? "no DKIM keys") }
                 for key in keys { print(DKIMCommand.record(key)) }
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Look up the signing keys' DNS records: exit status 1 unless each publishes this server's key.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A domain; all when omitted.") var domain: String?
+
+        func run() async throws {
+            try await administer {
+                let runtime = try await global.openRuntime()
+                let wanted = try domain.map { try DomainName.normalize($0) }
+                let keys = runtime.dkimKeys.filter { wanted == nil || $0.domain == wanted }
+                if keys.isEmpty { print(wanted.map { "no DKIM key for \($0)" } ?? "no DKIM keys") }
+                var allPublished = true
+                for key in keys {
+                    switch await DKIMPublicationCheck.verdict(key, resolver: runtime.resolver) {
+                    case .success(let verdict):
+                        print(DKIMPublicationCheck.explanation(verdict, key: key))
+                        allPublished = allPublished && verdict == .published
+                    case .failure(let error):
+                        print("\(key.dnsName): not looked up: \(describe(error))")
+                        allPublished = false
+                    }
+                }
+                if !allPublished { throw ExitCode(1) }
             }
         }
     }

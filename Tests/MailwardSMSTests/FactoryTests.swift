@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MailwardCore
 import MailwardSMS
+import MailwardTesting
 import Testing
 
 @Suite struct SMSProviderFactoryTests {

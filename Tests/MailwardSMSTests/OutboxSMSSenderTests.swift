@@ -1,6 +1,7 @@
 import Foundation
 import MailwardCore
 import MailwardSMS
+import MailwardTesting
 import Testing
 
 @Suite struct OutboxSMSSenderTests {

@@ -28,9 +28,10 @@ public struct DKIMKey: Sendable {
     public var dnsName: String { "\(selector)._domainkey.\(domain)" }
 
     /// The TXT record's text: the public key as SubjectPublicKeyInfo, base64.
-    public var dnsRecord: String {
-        "v=DKIM1; k=rsa; p=" + privateKey.publicKey.derRepresentation.base64EncodedString()
-    }
+    public var dnsRecord: String { "v=DKIM1; k=rsa; p=" + publicKeyBase64 }
+
+    /// The public key as its record's `p=` carries it.
+    public var publicKeyBase64: String { privateKey.publicKey.derRepresentation.base64EncodedString() }
 }
 
 /// Signs outgoing mail for the domains that have a key: a `DKIM-Signature` (rsa-sha256,
