@@ -37,10 +37,7 @@ struct DKIMCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                let runtime = try await global.openRuntime()
-                let wanted = try domain.map { try DomainName.normalize($0) }
-                let keys = try DKIMKeyFiles.load(runtime.folder).filter { wanted == nil || $0.domain == wanted }
-                if keys.isEmpty { print(wanted.map { "no DKIM key for \($0)" } ?? "no DKIM keys") }
+                let (_, keys) = try await DKIMCommand.signingKeys(global, domain: domain)
                 for key in keys { print(DKIMCommand.record(key)) }
             }
         }
@@ -54,10 +51,7 @@ struct DKIMCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await administer {
-                let runtime = try await global.openRuntime()
-                let wanted = try domain.map { try DomainName.normalize($0) }
-                let keys = runtime.dkimKeys.filter { wanted == nil || $0.domain == wanted }
-                if keys.isEmpty { print(wanted.map { "no DKIM key for \($0)" } ?? "no DKIM keys") }
+                let (runtime, keys) = try await DKIMCommand.signingKeys(global, domain: domain)
                 var allPublished = true
                 for key in keys {
                     switch await DKIMPublicationCheck.verdict(key, resolver: runtime.resolver) {
@@ -72,6 +66,15 @@ struct DKIMCommand: AsyncParsableCommand {
                 if !allPublished { throw ExitCode(1) }
             }
         }
+    }
+
+    /// The runtime and the keys that sign (all domains', or `domain`'s); says so when there are none.
+    static func signingKeys(_ global: GlobalOptions, domain: String?) async throws -> (Runtime, [DKIMKey]) {
+        let runtime = try await global.openRuntime()
+        let wanted = try domain.map { try DomainName.normalize($0) }
+        let keys = runtime.dkimKeys.filter { wanted == nil || $0.domain == wanted }
+        if keys.isEmpty { print(wanted.map { "no DKIM key for \($0)" } ?? "no DKIM keys") }
+        return (runtime, keys)
     }
 
     /// The record as a zone-file line (TXT strings of at most 255 characters).
