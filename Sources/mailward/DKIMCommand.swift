@@ -85,7 +85,6 @@ struct DKIMCommand: AsyncParsableCommand {
             chunks.append("\"" + rest.prefix(250) + "\"")
             rest = rest.dropFirst(250)
         }
-        let name = "\(key.selector)._domainkey." + ((try? DomainName.ascii(key.domain)) ?? key.domain)
-        return "\(name). IN TXT ( \(chunks.joined(separator: " ")) )"
+        return "\(key.dnsName). IN TXT ( \(chunks.joined(separator: " ")) )"
     }
 }

@@ -32,4 +32,9 @@ import Testing
         #expect(DKIMPublication.tags(of: "v=DKIM1; P=\(p)") == nil, "tag names are case-sensitive")
         #expect(DKIMPublication.tags(of: "v=DKIM1; k=rsa; p=abc")?["k"] == "rsa")
     }
+
+    @Test func anInternationalizedDomainIsLookedUpInItsASCIIForm() throws {
+        let key = try DKIMKey.generate(domain: "例子.中国", selector: "s1")
+        #expect(key.dnsName == "s1._domainkey.xn--fsqu00a.xn--fiqs8s")
+    }
 }

@@ -24,8 +24,9 @@ public struct DKIMKey: Sendable {
     /// The private key as PEM, for the key file.
     public var pem: String { privateKey.pemRepresentation }
 
-    /// Where the public key goes in DNS.
-    public var dnsName: String { "\(selector)._domainkey.\(domain)" }
+    /// Where the public key goes in DNS: an internationalized domain in its ASCII form
+    /// (`xn--…`), as DNS and the `d=` a receiver looks up have it.
+    public var dnsName: String { "\(selector)._domainkey." + ((try? DomainName.ascii(domain)) ?? domain) }
 
     /// The TXT record's text: the public key as SubjectPublicKeyInfo, base64.
     public var dnsRecord: String { "v=DKIM1; k=rsa; p=" + publicKeyBase64 }
